@@ -1,0 +1,69 @@
+"""Findings: one flat list that feeds the JSON output, the 校验结果 sheet and the highlights alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Indicator, Origin, Project
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str                 # error | warning | info
+    message: str                  # Chinese, with the concrete values
+    suggestion: str = ""          # 建议
+    sheet: str | None = None
+    cell: str | None = None       # A1 reference on `sheet`
+    project: str | None = None
+    indicator_no: int | None = None
+    field: str | None = None      # model field name: total, name, period_value, ...
+    row: int | None = field(default=None, compare=False)
+    column: int | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+                "project": self.project, "indicator_no": self.indicator_no, "field": self.field,
+                "message": self.message, "suggestion": self.suggestion}
+
+    @property
+    def severity_zh(self) -> str:
+        return SEVERITY_ZH[self.severity]
+
+    def sort_key(self) -> tuple:
+        return (SEVERITY_ORDER[self.severity], self.sheet or "", self.row or 0, self.column or 0,
+                self.code)
+
+
+def locate(origin: Origin | None, field_name: str | None) -> dict:
+    """sheet/cell/row/column keywords for a Finding from a model origin."""
+    if origin is None:
+        return {"sheet": None, "cell": None}
+    col = origin.columns.get(field_name) if field_name else None
+    if col is None and origin.columns:
+        col = min(origin.columns.values())
+    from openpyxl.utils import get_column_letter
+    cell = f"{get_column_letter(col or 1)}{origin.row}"
+    return {"sheet": origin.sheet, "cell": cell, "row": origin.row, "column": col or 1}
+
+
+def at_project(code: str, severity: str, message: str, project: Project, field_name: str | None = None,
+               suggestion: str = "") -> Finding:
+    return Finding(code, severity, message, suggestion, project=project.name, field=field_name,
+                   **locate(project.origin, field_name))
+
+
+def at_indicator(code: str, severity: str, message: str, project_name: str | None, ind: Indicator,
+                 field_name: str | None = None, suggestion: str = "") -> Finding:
+    return Finding(code, severity, message, suggestion, project=project_name, indicator_no=ind.no,
+                   field=field_name, **locate(ind.origin, field_name))
+
+
+def summarize(findings: list[Finding]) -> dict:
+    return {"errors": sum(f.severity == ERROR for f in findings),
+            "warnings": sum(f.severity == WARNING for f in findings),
+            "infos": sum(f.severity == INFO for f in findings)}

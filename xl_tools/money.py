@@ -1,0 +1,73 @@
+"""Money: ``Decimal`` in 万元, two decimals on output, never float."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .textnorm import to_halfwidth
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+
+
+class NotMoney(ValueError):
+    """The value is not a number; ``raw`` keeps it."""
+
+    def __init__(self, raw: object) -> None:
+        super().__init__(f"不是数字：{raw!r}")
+        self.raw = raw
+
+
+def parse_money(raw: object) -> Decimal | None:
+    """A cell value or text → Decimal (exact, not rounded); None for blank.
+
+    Accepts int, float (via its shortest repr, so 1009.93 stays 1009.93), Decimal, and text with
+    thousands separators, full-width digits, a trailing 万元/元 is *not* accepted (ambiguous scale).
+    Raises NotMoney for anything else.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise NotMoney(raw)
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise NotMoney(raw)
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        text = to_halfwidth(raw).strip().replace(" ", "")
+        if text == "":
+            return None
+        if text in ("-", "--"):  # what published tables print for zero
+            return ZERO
+        if not _NUM.match(text):
+            raise NotMoney(raw)
+        try:
+            return Decimal(text.replace(",", ""))
+        except InvalidOperation as exc:  # pragma: no cover - regex guards it
+            raise NotMoney(raw) from exc
+    raise NotMoney(raw)
+
+
+def fmt_money(value: Decimal | None) -> str:
+    """Two-decimal string as in MODEL.md ("0.00" for blank)."""
+    return f"{(value or ZERO).quantize(CENT):f}"
+
+
+def fmt_thousands(value: Decimal | None) -> str:
+    """"5,138.68" as the published table prints it."""
+    return f"{(value or ZERO).quantize(CENT):,f}"
+
+
+def money_from_json(text: object, where: str) -> Decimal:
+    from .errors import XlToolsError
+    try:
+        value = parse_money(text)
+    except NotMoney:
+        raise XlToolsError(f"{where} 不是金额：{text!r}") from None
+    return value if value is not None else ZERO

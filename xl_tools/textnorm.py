@@ -1,0 +1,46 @@
+"""Normalisation of Chinese text for parsing (never applied to what is stored or shown).
+
+Full-width ASCII forms (０-９, Ａ-Ｚ, ％, ＞, （, ：, ；, ...) become their ASCII twins, the ideographic space
+becomes a space, and a few look-alike symbols are folded (≧ → ≥, ～ → ~). User text is kept as written;
+these functions only feed parsers and comparisons.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_TABLE.update({
+    0x3000: ord(" "),   # ideographic space
+    0x00A0: ord(" "),   # no-break space
+    0x2264: ord("≤"), 0x2266: ord("≤"), 0x2A7D: ord("≤"),  # ≤ ≦ ⩽
+    0x2265: ord("≥"), 0x2267: ord("≥"), 0x2A7E: ord("≥"),  # ≥ ≧ ⩾
+    0x301C: ord("~"), 0xFF5E: ord("~"), 0x223C: ord("~"),  # 〜 ～ ∼
+    0x2212: ord("-"), 0x2013: ord("-"), 0x2014: ord("-"), 0x2015: ord("-"),  # − – — ―
+    0x3002: 0x3002,  # keep 。
+    0xFE6A: ord("%"),  # small percent
+    0x2030: 0x2030,  # keep ‰
+})
+
+_WS = re.compile(r"\s+")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII variants → ASCII; ideographic space → space; look-alikes folded."""
+    return text.translate(_TABLE)
+
+
+def clean_ws(text: str) -> str:
+    """Remove line breaks (PDF wraps) and surrounding white space; inner spaces are kept."""
+    text = text.replace("\r", "").replace("\n", "")
+    return text.strip(" \t\u3000\u00a0")
+
+
+def squash(text: str) -> str:
+    """Comparison key: half-width, all white space (including full-width) removed."""
+    return _WS.sub("", to_halfwidth(text))
+
+
+def name_key(text: str | None) -> str:
+    """Key under which two names are the same (padding and full-width spaces ignored)."""
+    return squash(text or "")
