@@ -15,9 +15,11 @@ SHEET_PUBLIC = "公开表"
 SHEET_STATE = "_xltools"       # hidden: what the tool coloured, template version
 SHEET_ORDER = [SHEET_README, SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS, SHEET_CODES]
 
-TABLE_PROJECTS = "项目表"
-TABLE_INDICATORS = "绩效指标表"
-TABLE_UNITS = "单位表"
+TABLE_PROJECTS = "Projects"        # Excel table names (ASCII: safest across clients)
+TABLE_INDICATORS = "Indicators"
+TABLE_UNITS = "Units"
+TABLE_SETTINGS = "Settings"
+SHEET_XLWINGS_CONF = "xlwings.conf"
 
 # header text -> model field, in template order
 PROJECT_HEADERS = {

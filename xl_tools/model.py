@@ -115,6 +115,14 @@ class Unit:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
+# ReadProblem codes (the rule engine maps each to a finding)
+PROBLEM_MONEY_TEXT = "money_text"            # a number typed as text ("1,009.93")
+PROBLEM_MONEY_INVALID = "money_invalid"      # not a number at all
+PROBLEM_FORMULA = "formula_uncomputed"       # a formula without a cached value we cannot evaluate
+PROBLEM_NO_INVALID = "no_invalid"            # 序号 that is not a whole number
+PROBLEM_TOO_LONG = "cell_too_long"           # over Excel's 32,767 characters
+
+
 @dataclass
 class ReadProblem:
     """Something the reader could not take as it was written; rules turn these into findings."""

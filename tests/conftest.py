@@ -1,0 +1,44 @@
+"""Shared fixtures. Environment for xlwings Server must be set before anything imports xlwings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "xl_tools" / "data"
+SEED_TXT = DATA / "sample_2024.txt"
+SEED_JSON = DATA / "sample_2024.expected.json"
+
+HAS_SOFFICE = shutil.which("soffice") is not None
+needs_soffice = pytest.mark.skipif(not HAS_SOFFICE and os.environ.get("CI") != "true",
+                                   reason="LibreOffice (soffice) not installed")
+
+
+@pytest.fixture(scope="session")
+def seed_filing():
+    from xl_tools.jsonio import load_json
+    return load_json(SEED_JSON)
+
+
+@pytest.fixture
+def seed_workbook(tmp_path, seed_filing):
+    from xl_tools.workbook import build_workbook
+    path = tmp_path / "seed.xlsx"
+    build_workbook(path, seed_filing)
+    return path
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
+    """Convert with LibreOffice headless (a private profile so parallel runs don't collide)."""
+    profile = outdir / ".lo-profile"
+    cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+           "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    out = outdir / (src.stem + "." + fmt.split(":")[0])
+    assert proc.returncode == 0 and out.exists(), (proc.stdout, proc.stderr)
+    return out

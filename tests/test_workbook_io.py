@@ -1,0 +1,185 @@
+"""Filing ⇄ workbook with openpyxl: written then read back is equal; headers by name; bad input."""
+
+import json
+import shutil
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from xl_tools.cli import main
+from xl_tools.errors import XlToolsError
+from xl_tools.jsonio import filing_to_json
+from xl_tools.workbook import build_workbook, read_filing
+
+from .conftest import SEED_JSON
+
+
+def test_seed_written_then_read_is_equal(seed_filing, seed_workbook):
+    again = read_filing(seed_workbook)
+    assert filing_to_json(again) == filing_to_json(seed_filing)
+    assert again.projects[0].origin.cell("total") == "D2"
+    assert again.projects[0].indicators[0].origin.sheet == "绩效指标"
+
+
+def test_xlsm_round_trip(tmp_path, seed_filing):
+    path = tmp_path / "s.xlsm"
+    build_workbook(path, seed_filing)
+    assert filing_to_json(read_filing(path)) == filing_to_json(seed_filing)
+
+
+def test_cli_load_then_dump_gives_the_same_json(tmp_path, capsys):
+    out = tmp_path / "s.xlsx"
+    assert main(["load", str(SEED_JSON), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["dump", str(out), "--json"]) == 0
+    dumped = json.loads(capsys.readouterr().out)
+    expected = json.loads(SEED_JSON.read_text("utf-8"))
+    for p in dumped["projects"]:
+        for i in p["indicators"]:
+            assert i.pop("period_target")["kind"] in {"number", "range", "date", "text"}
+            i.pop("annual_target")
+    assert dumped == expected
+
+
+def test_headers_by_name_and_extra_columns_kept(tmp_path, seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb["项目"]
+    ws.move_range("H1:H14", cols=3)            # 绩效目标 moved right
+    ws.insert_cols(1)                           # a user column in front
+    ws["A1"] = "我的备注"
+    ws["A2"] = "自用"
+    ws.insert_rows(1)                           # a title row above the header
+    ws["B1"] = "2024 年项目"
+    wb.save(seed_workbook)
+    filing = read_filing(seed_workbook)
+    assert filing.projects[0].target.startswith("按时完成物业管理")
+    assert filing.projects[0].extra["我的备注"] == "自用"
+    assert filing.projects[0].total == Decimal("600.00")
+
+
+def test_number_typed_as_text_is_read_and_reported(tmp_path, seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["项目"]["D12"] = "1,009.93"
+    wb.save(seed_workbook)
+    filing = read_filing(seed_workbook)
+    p = filing.projects[10]
+    assert p.total == Decimal("1009.93")
+    assert [pr.code for pr in filing.problems] == ["money_text"]
+
+
+def test_non_number_in_money_cell_names_the_cell(tmp_path, seed_workbook, capsys):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["项目"]["E3"] = "八百"
+    wb.save(seed_workbook)
+    with pytest.raises(XlToolsError) as exc:
+        read_filing(seed_workbook)
+    assert "项目" in str(exc.value) and "E3" in str(exc.value) and "八百" in str(exc.value)
+    assert main(["dump", str(seed_workbook), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "E3" in err and "Traceback" not in err
+    lenient = read_filing(seed_workbook, strict=False)
+    assert lenient.problems[0].code == "money_invalid"
+
+
+def test_percent_and_date_cells_read_as_meant(tmp_path, seed_workbook):
+    import datetime as dt
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb["绩效指标"]
+    ws["F2"] = 0.95
+    ws["F2"].number_format = "0%"
+    ws["G2"] = dt.datetime(2024, 6, 30)
+    wb.save(seed_workbook)
+    ind = read_filing(seed_workbook).projects[0].indicators[0]
+    assert ind.period_value == "95%"
+    assert ind.annual_value == "2024年6月30日"
+
+
+def test_formula_total_uses_simple_sum_when_no_cache(tmp_path, seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["项目"]["D2"] = "=E2+F2+G2"
+    wb["项目"]["D3"] = "=SUM(E3:G3)"
+    wb.save(seed_workbook)
+    filing = read_filing(seed_workbook)
+    assert filing.projects[0].total == Decimal("600.00")
+    assert filing.projects[1].total == Decimal("865.44")
+    assert not filing.problems
+
+
+def test_complex_formula_without_cache_asks_for_excel(tmp_path, seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["项目"]["D2"] = "=VLOOKUP(B2,Sheet9!A:B,2,0)"
+    wb.save(seed_workbook)
+    with pytest.raises(XlToolsError) as exc:
+        read_filing(seed_workbook)
+    assert "D2" in str(exc.value) and "Excel" in str(exc.value)
+
+
+def test_orphan_indicators_are_kept(tmp_path, seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["绩效指标"]["A2"] = "不存在的项目"
+    wb.save(seed_workbook)
+    filing = read_filing(seed_workbook)
+    assert [i.project for i in filing.orphan_indicators] == ["不存在的项目"]
+    assert len(filing.indicators) == 75
+
+
+def test_padded_names_match(tmp_path, seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["绩效指标"]["A2"] = "\u3000" + wb["绩效指标"]["A2"].value + "  "
+    wb.save(seed_workbook)
+    assert not read_filing(seed_workbook).orphan_indicators
+
+
+def _zip_without(src, dst, member):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            if item.filename != member:
+                zout.writestr(item, zin.read(item.filename))
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "text", "truncated", "foreign_zip", "no_sheet",
+                                  "no_header", "xls", "ods"])
+def test_bad_input_is_one_chinese_line_and_exit_2(tmp_path, seed_workbook, capsys, case):
+    path = tmp_path / "bad.xlsx"
+    if case == "missing":
+        path = tmp_path / "nope.xlsx"
+    elif case == "empty":
+        path.write_bytes(b"")
+    elif case == "text":
+        path.write_text("hello")
+    elif case == "truncated":
+        path.write_bytes(seed_workbook.read_bytes()[:3000])
+    elif case == "foreign_zip":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("a.txt", "x")
+    elif case == "no_sheet":
+        wb = openpyxl.load_workbook(seed_workbook)
+        del wb["绩效指标"]
+        wb.save(path)
+    elif case == "no_header":
+        wb = openpyxl.load_workbook(seed_workbook)
+        wb["项目"]["D1"] = "金额"
+        wb.save(path)
+    elif case == "xls":
+        path = tmp_path / "old.xls"
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    elif case == "ods":
+        path = tmp_path / "a.ods"
+        path.write_bytes(b"PK\x03\x04")
+    assert main(["dump", str(path), "--json"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("错误：") and str(path) in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1
+    if case == "no_header":
+        assert "总计" in err and "项目" in err
+    if case == "no_sheet":
+        assert "绩效指标" in err
+
+
+def test_load_rejects_bad_output_suffix_and_writes_nothing(tmp_path, capsys):
+    assert main(["load", str(SEED_JSON), "-o", str(tmp_path / "x.csv")]) == 2
+    assert not (tmp_path / "x.csv").exists()
+    assert main(["load", str(SEED_JSON), "-o", str(tmp_path / "nodir" / "x.xlsx")]) == 2
+    assert list(tmp_path.iterdir()) == []

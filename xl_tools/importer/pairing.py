@@ -1,0 +1,201 @@
+"""Pair project names (with their amounts) with content blocks (绩效目标 + 绩效指标).
+
+Text extraction emits a row's name cell before, after or between other rows' content, so the text
+order does not say which content belongs to which name. We pair them as an assignment problem:
+
+* **What they say** – ``content_similarity``: the share of the name's character bigrams found in the
+  content (target text and indicator list), each bigram weighted by its inverse document frequency
+  over all project names, so words every name shares (the unit's name, 项目, 经费) count for nothing
+  and the distinctive ones (免学费, 2023年智慧校园, 维修维护) decide. Years are bigrams like any other.
+* **Where they are** – ``position_score``: a content block right after a name scores 1.0, right
+  before it 0.8, and each block in between halves that; blocks on another page score -1, because a
+  published row never leaves its page in the text we have seen.
+
+The score of a pair is ``similarity + 0.5 × position``. The assignment that maximises the sum of the
+scores is found exactly with the Hungarian algorithm (O(n³), solved page by page when every page has
+as many names as content blocks, else over the unbalanced pages together). A greedy choice is not
+enough: a content block can be nearest to the wrong name and only the joint optimum frees it.
+
+Certainty: for every chosen pair we solve again with that pair forbidden; the loss of total score is
+the pair's margin. A margin below ``UNSURE_MARGIN`` is reported as an unsure pairing (warning); a
+pair whose content shares almost nothing with the name (similarity below ``WEAK_SIMILARITY``) is
+reported as paired by position only (info). Names or contents left over are reported by the caller.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from ..textnorm import squash
+from .blocks import ContentBlock, NameBlock
+
+POSITION_WEIGHT = 0.5
+UNSURE_MARGIN = 0.15
+WEAK_SIMILARITY = 0.12
+_FORBIDDEN = -1e6
+_SHIFT = 10.0
+
+
+def bigrams(text: str) -> set[str]:
+    key = squash(text)
+    return {key[k:k + 2] for k in range(len(key) - 1)}
+
+
+@dataclass
+class Pair:
+    name: NameBlock
+    content: ContentBlock
+    similarity: float
+    position: float
+    margin: float          # loss of total score if this pair were not allowed (inf if no alternative)
+
+    @property
+    def unsure(self) -> bool:
+        return self.margin < UNSURE_MARGIN
+
+    @property
+    def position_only(self) -> bool:
+        return self.similarity < WEAK_SIMILARITY
+
+
+@dataclass
+class Pairing:
+    pairs: list[Pair]
+    unpaired_names: list[NameBlock]
+    unpaired_contents: list[ContentBlock]
+
+
+class Similarity:
+    """IDF-weighted coverage of a name's bigrams by a content block's text."""
+
+    def __init__(self, names: list[NameBlock]) -> None:
+        self.name_grams = [bigrams(n.name) for n in names]
+        df = Counter(g for grams in self.name_grams for g in grams)
+        total = len(names)
+        self.idf = {g: math.log((total + 1) / (c + 0.5)) for g, c in df.items()}
+
+    def score(self, name_index: int, content_grams: set[str]) -> float:
+        grams = self.name_grams[name_index]
+        weight = sum(max(self.idf[g], 0.0) for g in grams)
+        if weight <= 0:
+            return 0.0
+        hit = sum(max(self.idf[g], 0.0) for g in grams if g in content_grams)
+        return hit / weight
+
+
+def position_score(name: NameBlock, content: ContentBlock, between: int) -> float:
+    if name.page != content.page:
+        return -1.0
+    base = 1.0 if content.seq > name.seq else 0.8
+    return base * 0.5 ** between
+
+
+def hungarian(score: list[list[float]]) -> list[int]:
+    """Maximum-score assignment on a square matrix; returns column chosen for each row."""
+    n = len(score)
+    inf = float("inf")
+    cost = [[-s for s in row] for row in score]
+    u = [0.0] * (n + 1)
+    v = [0.0] * (n + 1)
+    p = [0] * (n + 1)
+    way = [0] * (n + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [inf] * (n + 1)
+        used = [False] * (n + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, 0
+            row = cost[i0 - 1]
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = row[j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while True:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+            if j0 == 0:
+                break
+    result = [0] * n
+    for j in range(1, n + 1):
+        if p[j]:
+            result[p[j] - 1] = j - 1
+    return result
+
+
+def _solve(matrix: list[list[float]], rows: int, cols: int) -> tuple[list[tuple[int, int]], float]:
+    """Assignment on a rows×cols score matrix (padded with 0-score dummies); real pairs and total."""
+    n = max(rows, cols)
+    square = [[(matrix[i][j] + _SHIFT if i < rows and j < cols else 0.0) for j in range(n)]
+              for i in range(n)]
+    cols_of = hungarian(square)
+    pairs = [(i, cols_of[i]) for i in range(rows) if cols_of[i] < cols
+             and matrix[i][cols_of[i]] > _FORBIDDEN / 2]
+    total = sum(matrix[i][j] + _SHIFT for i, j in pairs)
+    return pairs, total
+
+
+def pair_blocks(names: list[NameBlock], contents: list[ContentBlock]) -> Pairing:
+    """Assign content blocks to project names (see the module docstring)."""
+    if not names or not contents:
+        return Pairing([], list(names), list(contents))
+    sim = Similarity(names)
+    content_grams = [bigrams(c.target + c.indicator_text) for c in contents]
+    # order of all blocks on each page, to count the blocks between a name and a content
+    order = sorted([(b.page, b.seq, id(b)) for b in [*names, *contents]])
+    rank = {key: k for k, (_, _, key) in enumerate(order)}
+
+    sims = [[sim.score(i, content_grams[j]) for j in range(len(contents))] for i in range(len(names))]
+    poss = [[position_score(n, c, abs(rank[id(n)] - rank[id(c)]) - 1) for c in contents] for n in names]
+
+    groups = _groups(names, contents)
+    pairs: list[Pair] = []
+    paired_n, paired_c = set(), set()
+    for name_idx, content_idx in groups:
+        matrix = [[sims[i][j] + POSITION_WEIGHT * poss[i][j] for j in content_idx] for i in name_idx]
+        chosen, best = _solve(matrix, len(name_idx), len(content_idx))
+        for a, b in chosen:
+            forbidden = [row[:] for row in matrix]
+            forbidden[a][b] = _FORBIDDEN
+            _, alt = _solve(forbidden, len(name_idx), len(content_idx))
+            margin = best - alt
+            i, j = name_idx[a], content_idx[b]
+            pairs.append(Pair(names[i], contents[j], sims[i][j], poss[i][j], margin))
+            paired_n.add(i)
+            paired_c.add(j)
+    pairs.sort(key=lambda p: p.name.seq)
+    return Pairing(pairs, [n for i, n in enumerate(names) if i not in paired_n],
+                   [c for j, c in enumerate(contents) if j not in paired_c])
+
+
+def _groups(names: list[NameBlock], contents: list[ContentBlock]) -> list[tuple[list[int], list[int]]]:
+    """Pages with as many names as contents are solved alone; the other pages together."""
+    pages = sorted({n.page for n in names} | {c.page for c in contents})
+    groups, rest_n, rest_c = [], [], []
+    for page in pages:
+        ni = [i for i, n in enumerate(names) if n.page == page]
+        ci = [j for j, c in enumerate(contents) if c.page == page]
+        if len(ni) == len(ci):
+            groups.append((ni, ci))
+        else:
+            rest_n += ni
+            rest_c += ci
+    if rest_n or rest_c:
+        groups.append((rest_n, rest_c))
+    return groups

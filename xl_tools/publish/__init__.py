@@ -1,0 +1,50 @@
+"""Publish the official 项目支出绩效目标表: one renderer (``layout.render``), thin writers for openpyxl
+(``xlsx``) and, through LibreOffice, PDF (``pdf``)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Filing
+from .indicators import indicator_text
+from .layout import TableLayout, render
+from .pdf import installed_font, to_pdf
+from .xlsx import apply_layout, publish_xlsx
+
+__all__ = ["Published", "apply_layout", "indicator_text", "publish", "publish_xlsx", "render",
+           "to_pdf"]
+
+
+@dataclass
+class Published:
+    xlsx: Path
+    pdf: Path | None
+    layout: TableLayout
+    pdf_font: str | None             # the font family the PDF was rendered with
+
+    @property
+    def notes(self) -> list[str]:
+        return self.layout.notes
+
+
+def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None = None) -> Published:
+    """Write the table as a workbook (font 宋体) and, when ``pdf_path`` is given, as a PDF.
+
+    The PDF is converted from a copy that names a Chinese font installed on this machine (宋体 when
+    present, else Noto Serif/Sans CJK SC), so LibreOffice on Linux prints a 宋体-like face.
+    """
+    xlsx_path = Path(xlsx_path)
+    layout = publish_xlsx(filing, xlsx_path)
+    if pdf_path is None:
+        return Published(xlsx_path, None, layout, None)
+    font = installed_font(layout.fonts)
+    if font == layout.font:
+        to_pdf(xlsx_path, pdf_path)
+    else:
+        with tempfile.TemporaryDirectory(prefix="xltools-pub-") as tmp:
+            copy = Path(tmp) / xlsx_path.name
+            publish_xlsx(filing, copy, font=font)
+            to_pdf(copy, pdf_path)
+    return Published(xlsx_path, Path(pdf_path), layout, font)

@@ -1,0 +1,221 @@
+"""The published 项目支出绩效目标表 as pure data: one renderer, several thin writers.
+
+``render(filing)`` returns a ``TableLayout`` (cells with style keys, merges, column widths, row
+heights, print titles, page setup); ``xlsx.apply_layout`` writes it with openpyxl and an xlwings
+writer can apply the same plan to live Excel. Nothing here imports openpyxl.
+
+Layout (as the department publishes it): title, a line 部门名称：… / 单位：万元, the header row, the 合计
+row, then every funding unit's subtotal row followed by its projects, indented. Rows 1–3 repeat on
+every printed page; the sheet prints on A4 landscape, fitted to one page wide.
+
+Zero amounts are written as the number 0 with the format ``#,##0.00;-#,##0.00;""`` rather than as
+blank cells: the sheet shows a blank like the printed table, yet the value stays a number (sums,
+copy-paste and re-reading the sheet give 0, not "missing").
+
+A project whose text needs more than Excel's 409-point row limit takes several rows whose cells are
+merged column by column, so each cell keeps its whole text in one place and the block shows all of it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
+from ..money import ZERO, fmt_thousands
+from . import textfit
+from .indicators import indicator_text
+
+TITLE = "项目支出绩效目标表（含转移支付项目）"
+HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")
+TOTAL_LABEL = "合计"
+NCOLS = len(HEADERS)
+MONEY_COLUMNS = range(2, 2 + len(MONEY_FIELDS))           # 1-based columns B..E
+MONEY_FORMAT = '#,##0.00;-#,##0.00;""'                     # blank where zero
+FONTS = ("宋体", "Noto Serif CJK SC", "Noto Sans CJK SC")    # first choice, then Linux fallbacks
+BODY_SIZE = 10.0
+TITLE_SIZE = 18.0
+
+# stored column widths (Excel character units): name, money ×4 (minimum), target, indicators
+NAME_WIDTH = 26.0
+MONEY_MIN_WIDTH = 12.0
+TARGET_WIDTH = 44.0
+INDICATOR_WIDTH = 62.0
+MIN_ROW_PT = 21.0
+TITLE_ROW_PT = 36.0
+INFO_ROW_PT = 21.0
+PROJECT_INDENT = 2
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """Everything a writer needs to format a cell; the font family is the layout's."""
+
+    size: float = BODY_SIZE
+    bold: bool = False
+    horizontal: str = "left"          # left | center | right
+    vertical: str = "center"          # top | center
+    wrap: bool = True
+    indent: int = 0
+    border: bool = True
+    number_format: str | None = None
+
+
+STYLES: dict[str, CellStyle] = {
+    "title": CellStyle(size=TITLE_SIZE, bold=True, horizontal="center", wrap=False, border=False),
+    "info_left": CellStyle(wrap=False, border=False),
+    "info_right": CellStyle(horizontal="right", wrap=False, border=False),
+    "header": CellStyle(bold=True, horizontal="center"),
+    "total_label": CellStyle(bold=True, horizontal="center"),
+    "total_money": CellStyle(bold=True, horizontal="right", wrap=False, number_format=MONEY_FORMAT),
+    "unit_label": CellStyle(),
+    "unit_money": CellStyle(horizontal="right", wrap=False, number_format=MONEY_FORMAT),
+    "project_label": CellStyle(indent=PROJECT_INDENT),
+    "money": CellStyle(horizontal="right", wrap=False, number_format=MONEY_FORMAT),
+    "text": CellStyle(),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str | Decimal | None
+    style: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range, 1-based and inclusive."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    paper: str = "A4"
+    orientation: str = "landscape"
+    fit_to_width: int = 1
+    fit_to_height: int = 0            # 0 = as many pages as needed
+    margins_in: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.5)   # left right top bottom
+    center_horizontally: bool = True
+
+
+@dataclass
+class TableLayout:
+    rows: list[list[Cell]]
+    row_heights: list[float]                      # points, one per row
+    column_widths: list[float]                    # stored width units, one per column
+    merges: list[Merge]
+    repeat_rows: tuple[int, int]                  # first and last row printed on every page
+    styles: dict[str, CellStyle] = field(default_factory=lambda: dict(STYLES))
+    fonts: tuple[str, ...] = FONTS
+    page: PageSetup = field(default_factory=PageSetup)
+    notes: list[str] = field(default_factory=list)  # what the reader of the log should know
+
+    @property
+    def font(self) -> str:
+        return self.fonts[0]
+
+    def style_of(self, cell: Cell) -> CellStyle:
+        return self.styles[cell.style]
+
+
+@dataclass
+class _Line:
+    """One logical table line before splitting: cells and the height its text needs."""
+
+    cells: list[Cell]
+    height: float
+
+
+def _money_cells(amounts: dict[str, Decimal], style: str) -> list[Cell]:
+    return [Cell(amounts[f], style) for f in MONEY_FIELDS]
+
+
+def _amounts(record: Unit | Project) -> dict[str, Decimal]:
+    return {f: getattr(record, f) or ZERO for f in MONEY_FIELDS}
+
+
+def _units(filing: Filing) -> list[Unit]:
+    """Every unit that has a subtotal row: stated amounts where stated, else summed from projects."""
+    stated = {u.name: u for u in filing.units}
+    derived = {u.name: u for u in filing.derived_units()}
+    return [stated.get(name) or derived[name] for name in filing.unit_names()]
+
+
+def _column_widths(filing: Filing, units: list[Unit], total: dict[str, Decimal]) -> list[float]:
+    amounts = [total, *(_amounts(u) for u in units), *(_amounts(p) for p in filing.projects)]
+    longest = max((fmt_thousands(a[f]) for a in amounts for f in MONEY_FIELDS), key=len)
+    money = max(MONEY_MIN_WIDTH, math.ceil(textfit.text_width_chars(longest, BODY_SIZE) + 1))
+    return [NAME_WIDTH, *([money] * len(MONEY_FIELDS)), TARGET_WIDTH, INDICATOR_WIDTH]
+
+
+def _needed_height(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle]) -> float:
+    height = MIN_ROW_PT
+    for cell, width in zip(cells, widths):
+        style = styles[cell.style]
+        if not isinstance(cell.value, str) or not style.wrap:
+            continue
+        room = textfit.text_box_points(width, style.indent)
+        lines = textfit.count_lines(cell.value, room, style.size)
+        height = max(height, textfit.row_points(lines, style.size))
+    return height
+
+
+def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
+    units = _units(filing)
+    total = {f: sum((getattr(u, f) for u in units), ZERO) for f in MONEY_FIELDS}
+    if filing.total:
+        total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
+    lines = [[Cell(TOTAL_LABEL, "total_label"), *_money_cells(total, "total_money"),
+              Cell(None, "text"), Cell(None, "text")]]
+    by_unit: dict[str, list[Project]] = {}
+    for project in filing.projects:
+        by_unit.setdefault(project.unit, []).append(project)
+    for unit in units:
+        lines.append([Cell(unit.name, "unit_label"), *_money_cells(_amounts(unit), "unit_money"),
+                      Cell(None, "text"), Cell(None, "text")])
+        lines.extend(_project_cells(p) for p in by_unit.pop(unit.name, []))
+    for projects in by_unit.values():           # projects naming no unit: listed last
+        lines.extend(_project_cells(p) for p in projects)
+    return lines, units, total
+
+
+def _project_cells(project: Project) -> list[Cell]:
+    return [Cell(project.name, "project_label"), *_money_cells(_amounts(project), "money"),
+            Cell(project.target or None, "text"), Cell(indicator_text(project.indicators) or None, "text")]
+
+
+def render(filing: Filing) -> TableLayout:
+    """The published table of ``filing`` as a writer-independent plan."""
+    body, units, total = _table_lines(filing)
+    widths = _column_widths(filing, units, total)
+    styles = dict(STYLES)
+    rows: list[list[Cell]] = [
+        [Cell(TITLE, "title"), *[Cell(None, "title")] * (NCOLS - 1)],
+        [Cell(f"部门名称：{filing.department}", "info_left"), *[Cell(None, "info_left")] * (NCOLS - 2),
+         Cell(f"单位：{filing.money_unit}", "info_right")],
+        [Cell(h, "header") for h in HEADERS],
+    ]
+    heights = [TITLE_ROW_PT, INFO_ROW_PT, _needed_height(rows[2], widths, styles)]
+    merges = [Merge(1, 1, 1, NCOLS), Merge(2, 1, 2, NCOLS - 1)]
+    notes: list[str] = []
+    for cells in body:
+        need = _needed_height(cells, widths, styles)
+        first = len(rows) + 1
+        parts = max(1, math.ceil(need / textfit.MAX_ROW_PT))
+        rows.append(cells)
+        if parts == 1:
+            heights.append(need)
+            continue
+        share = math.ceil(need / parts / 0.75) * 0.75
+        rows.extend([Cell(None, c.style) for c in cells] for _ in range(parts - 1))
+        heights.extend([share] * parts)
+        merges.extend(Merge(first, col, first + parts - 1, col) for col in range(1, NCOLS + 1))
+        notes.append(f"「{cells[0].value}」的文字需要约 {need:.0f} 磅高，超过 Excel 单行上限 "
+                     f"{textfit.MAX_ROW_PT:.0f} 磅，已占用 {parts} 行（第 {first}–{first + parts - 1} 行）并按列合并")
+    return TableLayout(rows=rows, row_heights=heights, column_widths=widths, merges=merges,
+                       repeat_rows=(1, 3), styles=styles, notes=notes)

@@ -1,0 +1,98 @@
+"""How much room wrapped text needs in a cell: column widths in, line counts and row heights out.
+
+Neither openpyxl nor LibreOffice grows a row for wrapped text a library wrote, so the renderer sets
+every row height itself. The estimate is deliberately on the safe side (a little white space below the
+text is acceptable, a clipped line is not):
+
+- A column of width ``w`` (the unit stored in the file: widths of the digit "0" of the workbook's
+  default font, Calibri/Carlito 11) is ``w * 7`` pixels = ``w * 5.25`` points wide; a few pixels go
+  to the cell's inner margins and to the indent.
+- A CJK glyph (East Asian width W/F, and the ambiguous A class: ≥ “ ” ％ …) is one em wide; any other
+  character counts 0.62 em (the widest Latin fallback, DejaVu Sans digits, is 0.64 em; SimSun's is 0.5).
+- Lines are filled greedily: CJK characters break anywhere, runs of Latin letters/digits do not, and
+  closing punctuation (，。；：、）…) never starts a line, so it drags the previous character down with it.
+- A line is 1.45 em high (Noto CJK's ascent + descent is 1.448 em; SimSun's is smaller), plus 4 points
+  of cell padding per row.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+DIGIT_PX = 7                 # Calibri 11 "0" at 96 dpi: Excel's column-width unit
+PX_PER_PT = 96 / 72
+CELL_MARGIN_PX = 8           # inner left + right margin, both applications, rounded up
+INDENT_PX = 12               # one indent level (Excel: about one wide glyph; LibreOffice similar)
+NARROW_EM = 0.62
+LINE_EM = 1.45
+ROW_PADDING_PT = 4.0
+MAX_ROW_PT = 409.0           # Excel's limit for one row
+SAFETY = 0.97                # keep 3 % of the line free for rounding and kerning
+
+_NO_LINE_START = set("，。；：、！？）》」』】〉’”%％,.;:!?)]}·…")
+
+
+def column_points(width: float) -> float:
+    """Width in points of a column whose stored width is ``width`` characters."""
+    return width * DIGIT_PX / PX_PER_PT
+
+
+def char_em(ch: str) -> float:
+    """Advance of one character in em: 1 for CJK and ambiguous-width symbols, NARROW_EM otherwise."""
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else NARROW_EM
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: one CJK char (with trailing closing punctuation glued) or a Latin run."""
+    tokens: list[str] = []
+    for ch in text:
+        if tokens and (ch in _NO_LINE_START
+                       or (char_em(ch) < 1 and not ch.isspace()
+                           and char_em(tokens[-1][-1]) < 1 and not tokens[-1][-1].isspace())):
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens
+
+
+def count_lines(text: str, width_pt: float, font_size: float) -> int:
+    """Lines ``text`` takes when wrapped in a box ``width_pt`` wide (explicit newlines respected)."""
+    if not text:
+        return 1
+    room = max(width_pt * SAFETY, font_size)  # at least one glyph per line
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _tokens(paragraph):
+            size = sum(char_em(c) for c in token) * font_size
+            if used + size <= room:
+                used += size
+            elif size <= room:
+                lines, used = lines + 1, size
+            else:  # a run longer than the line is broken by character
+                for ch in token:
+                    step = char_em(ch) * font_size
+                    if used + step > room:
+                        lines, used = lines + 1, 0.0
+                    used += step
+        total += lines
+    return total
+
+
+def text_box_points(column_width: float, indent: int = 0) -> float:
+    """Room for text in points inside a column of stored width ``column_width``."""
+    px = column_width * DIGIT_PX - CELL_MARGIN_PX - indent * INDENT_PX
+    return max(px, DIGIT_PX) / PX_PER_PT
+
+
+def row_points(lines: int, font_size: float) -> float:
+    """Height in points of a row showing ``lines`` lines, rounded up to whole pixels (0.75 pt)."""
+    raw = lines * font_size * LINE_EM + ROW_PADDING_PT
+    return math.ceil(raw / 0.75) * 0.75
+
+
+def text_width_chars(text: str, font_size: float) -> float:
+    """Column width (stored unit) that shows ``text`` on one line."""
+    points = sum(char_em(c) for c in text) * font_size
+    return (points * PX_PER_PT + CELL_MARGIN_PX) / DIGIT_PX / SAFETY

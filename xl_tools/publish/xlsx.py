@@ -1,0 +1,110 @@
+"""Write a ``TableLayout`` with openpyxl: into any worksheet, or as a new workbook saved atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import XlToolsError
+from ..layout import SHEET_PUBLIC
+from ..model import Filing
+from .layout import CellStyle, TableLayout, render
+
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _font(style: CellStyle, family: str) -> Font:
+    return Font(name=family, size=style.size, bold=style.bold)
+
+
+def _alignment(style: CellStyle) -> Alignment:
+    return Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=style.wrap,
+                     indent=style.indent)
+
+
+def apply_layout(ws: Worksheet, layout: TableLayout, font: str | None = None) -> None:
+    """Write ``layout`` into the empty worksheet ``ws`` (values, styles, merges, sizes, printing).
+
+    ``font`` overrides the layout's first-choice family (e.g. a fallback installed on this machine).
+    """
+    family = font or layout.font
+    cache: dict[str, tuple[Font, Alignment, Border | None, str | None]] = {}
+    for key, style in layout.styles.items():
+        cache[key] = (_font(style, family), _alignment(style), _BOX if style.border else None,
+                      style.number_format)
+    for r, cells in enumerate(layout.rows, start=1):
+        for c, cell in enumerate(cells, start=1):
+            target = ws.cell(row=r, column=c, value=cell.value)
+            fnt, align, border, fmt = cache[cell.style]
+            target.font = fnt
+            target.alignment = align
+            if border is not None:
+                target.border = border
+            if fmt is not None:
+                target.number_format = fmt
+    for merge in layout.merges:
+        ws.merge_cells(start_row=merge.first_row, start_column=merge.first_col,
+                       end_row=merge.last_row, end_column=merge.last_col)
+    for c, width in enumerate(layout.column_widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, height in enumerate(layout.row_heights, start=1):
+        ws.row_dimensions[r].height = height
+    _page_setup(ws, layout)
+
+
+def _page_setup(ws: Worksheet, layout: TableLayout) -> None:
+    page = layout.page
+    first, last = layout.repeat_rows
+    ws.print_title_rows = f"{first}:{last}"
+    ws.freeze_panes = ws.cell(row=last + 1, column=1).coordinate
+    ws.page_setup.orientation = page.orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = page.fit_to_width
+    ws.page_setup.fitToHeight = page.fit_to_height
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = page.center_horizontally
+    left, right, top, bottom = page.margins_in
+    ws.page_margins.left, ws.page_margins.right = left, right
+    ws.page_margins.top, ws.page_margins.bottom = top, bottom
+    ws.print_area = f"A1:{get_column_letter(len(layout.column_widths))}{len(layout.rows)}"
+
+
+def save_atomic(wb: Workbook, path: str | Path) -> None:
+    """Save ``wb`` to a temporary file beside ``path``, then move it into place in one step."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+    except FileNotFoundError:
+        raise XlToolsError("目标文件夹不存在", file=str(path)) from None
+    except OSError as exc:
+        raise XlToolsError(f"无法在目标文件夹中写入：{exc.strerror}", file=str(path)) from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except PermissionError:
+        raise XlToolsError("无法写入，文件可能正在 Excel 中打开，请关闭后重试", file=str(path)) from None
+    except OSError as exc:
+        raise XlToolsError(f"无法写入：{exc.strerror}", file=str(path)) from None
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None) -> TableLayout:
+    """Write the published table of ``filing`` as the only sheet (公开表) of a new workbook."""
+    layout = render(filing)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_PUBLIC
+    apply_layout(ws, layout, font=font)
+    save_atomic(wb, path)
+    return layout

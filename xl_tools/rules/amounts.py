@@ -1,0 +1,286 @@
+"""AMT: the money columns add up, are numbers, and are plausible."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from ..findings import ERROR, WARNING, Finding
+from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_TEXT, Project
+from ..money import CENT, ZERO, fmt_thousands
+from .base import Context, Rule
+
+TOLERANCE = Decimal("0.005")
+
+
+def _m(value: Decimal) -> str:
+    return fmt_thousands(value)
+
+
+def _exact(value: Decimal) -> str:
+    """An amount as written, even with more than two decimals."""
+    return f"{value:,f}" if value == value.quantize(CENT) else f"{value.normalize():f}"
+
+
+class TotalIsSumOfParts(Rule):
+    """Each row's 总计 equals 财政拨款 + 财政专户拨款 + 其他资金.
+
+    为什么：公开表每一行的总计必须等于三个资金来源之和，否则公开后数字对不上，会被退回修改。
+    差额不超过 0.005 万元（四舍五入造成）不报。
+
+    错误示例：
+        总计 600.00，财政拨款 500.00，财政专户拨款 0.00，其他资金 0.00
+
+    正确示例：
+        总计 600.00，财政拨款 500.00，财政专户拨款 0.00，其他资金 100.00
+    """
+
+    code = "AMT001"
+    name = "amounts.total_is_sum"
+    title = "总计不等于各资金来源之和"
+    default_severity = ERROR
+    config_keys = {"tolerance": TOLERANCE}
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        tol = self.options["tolerance"]
+        for unit in ctx.filing.units:
+            parts = unit.fiscal + unit.special + unit.other
+            if abs(unit.total - parts) > tol:
+                yield self.at(unit.origin, "total",
+                              f"单位「{unit.name}」总计 {_m(unit.total)} 万元，但财政拨款、财政专户拨款、"
+                              f"其他资金之和为 {_m(parts)} 万元，相差 {_m(unit.total - parts)} 万元",
+                              "核对单位行的各资金来源，使总计等于三者之和")
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        parts = project.parts_sum()
+        if abs(project.total - parts) > self.options["tolerance"]:
+            yield self.at_project(
+                project, "total",
+                f"总计 {_m(project.total)} 万元，但财政拨款 {_m(project.fiscal)} + 财政专户拨款 "
+                f"{_m(project.special)} + 其他资金 {_m(project.other)} = {_m(parts)} 万元，"
+                f"相差 {_m(project.total - parts)} 万元",
+                f"核对各资金来源金额；如来源无误，总计应为 {_m(parts)} 万元")
+
+
+class NonNegative(Rule):
+    """Amounts are not negative.
+
+    为什么：预算金额不会是负数，负数通常是录入时多打了减号，或把调减数填进了预算表。
+
+    错误示例：
+        其他资金 -20.00
+
+    正确示例：
+        其他资金 20.00（或 0.00）
+    """
+
+    code = "AMT002"
+    name = "amounts.non_negative"
+    title = "金额为负数"
+    default_severity = ERROR
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        for unit in ctx.filing.units:
+            for f in MONEY_FIELDS:
+                value = getattr(unit, f)
+                if value < ZERO:
+                    yield self.at(unit.origin, f, f"单位「{unit.name}」的{MONEY_LABELS[f]}为负数："
+                                  f"{_exact(value)} 万元", "预算金额应为 0 或正数")
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        for f in MONEY_FIELDS:
+            value = getattr(project, f)
+            if value < ZERO:
+                yield self.at_project(project, f, f"{MONEY_LABELS[f]}为负数：{_exact(value)} 万元",
+                                      "预算金额应为 0 或正数，请去掉负号或改正金额")
+
+
+class TwoDecimals(Rule):
+    """Amounts in 万元 have at most two decimals.
+
+    为什么：公开表以万元为单位、保留两位小数。多出的小数位公开时会被四舍五入，合计就可能对不上；
+    三位以上小数也常是把“元”当成“万元”填写的信号。
+
+    错误示例：
+        财政拨款 865.4371
+
+    正确示例：
+        财政拨款 865.44
+    """
+
+    code = "AMT003"
+    name = "amounts.two_decimals"
+    title = "金额超过两位小数"
+    default_severity = ERROR
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        for f in MONEY_FIELDS:
+            value = getattr(project, f)
+            if value != value.quantize(CENT):
+                yield self.at_project(project, f, f"{MONEY_LABELS[f]} {_exact(value)} 超过两位小数",
+                                      f"金额以万元为单位保留两位小数，例如 {_m(value)}")
+
+
+def _money_problems(ctx: Context):
+    return [p for p in ctx.filing.problems if p.field in MONEY_FIELDS]
+
+
+class MoneyNotNumber(Rule):
+    """A money cell holds something that is not a number.
+
+    为什么：金额单元格里是文字、无法计算的公式或乱码时，工具无法读出金额，合计和公开表都会出错。
+
+    错误示例：
+        总计：约600万
+
+    正确示例：
+        总计：600.00
+    """
+
+    code = "AMT004"
+    name = "amounts.not_a_number"
+    title = "金额不是数字"
+    default_severity = ERROR
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        for p in _money_problems(ctx):
+            if p.code == PROBLEM_MONEY_TEXT:
+                continue
+            label = MONEY_LABELS[p.field]
+            yield self.at(p.origin, p.field, f"{label}无法识别为金额：{p.value!r}（{p.message}）",
+                          f"在{label}中只填写数字，以万元为单位，例如 600.00", project=p.project)
+
+
+class MoneyAsText(Rule):
+    """A money cell holds a number typed as text.
+
+    为什么：以文本形式保存的数字（如带千分位逗号的“1,009.93”）在 Excel 中不参与求和，
+    单位小计和合计公式会漏算，打印时也不按金额格式显示。
+
+    错误示例：
+        总计：'1,009.93（文本）
+
+    正确示例：
+        总计：1009.93（数字，格式 #,##0.00）
+    """
+
+    code = "AMT005"
+    name = "amounts.number_as_text"
+    title = "金额以文本形式录入"
+    default_severity = WARNING
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        self._seen = set()
+        for p in _money_problems(ctx):
+            if p.code == PROBLEM_MONEY_TEXT:
+                self._seen.add((p.project, p.field))
+                yield self.at(p.origin, p.field, f"{MONEY_LABELS[p.field]}是文本「{p.value}」，不是数字",
+                              "将单元格改为数字格式后重新输入金额", project=p.project)
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        for f, raw in project.raw.items():
+            if f not in MONEY_FIELDS or not isinstance(raw, str) or not raw.strip():
+                continue
+            if raw.lstrip().startswith("=") or (project.name, f) in self._seen:
+                continue
+            yield self.at_project(project, f, f"{MONEY_LABELS[f]}是文本「{raw}」，不是数字",
+                                  "将单元格改为数字格式后重新输入金额")
+
+
+class UnitIsSumOfProjects(Rule):
+    """Each funding unit's row equals the sum of its projects, column by column.
+
+    为什么：单位行是其下各项目的小计。项目金额改了而单位行没改（或反之），公开表就前后矛盾。
+    未填写单位行时不检查。
+
+    错误示例：
+        单位「广州市机电技师学院」总计 5,000.00，其项目总计之和 5,138.68
+
+    正确示例：
+        单位「广州市机电技师学院」总计 5,138.68，其项目总计之和 5,138.68
+    """
+
+    code = "AMT006"
+    name = "amounts.unit_is_sum"
+    title = "单位金额不等于其项目之和"
+    default_severity = ERROR
+    config_keys = {"tolerance": TOLERANCE}
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        filing = ctx.filing
+        if not filing.units:
+            return
+        tol = self.options["tolerance"]
+        sums = filing.sums_by_unit()
+        stated = {u.name for u in filing.units}
+        for unit in filing.units:
+            got = sums.get(unit.name, dict.fromkeys(MONEY_FIELDS, ZERO))
+            for f in MONEY_FIELDS:
+                diff = getattr(unit, f) - got[f]
+                if abs(diff) > tol:
+                    yield self.at(unit.origin, f,
+                                  f"单位「{unit.name}」的{MONEY_LABELS[f]} {_m(getattr(unit, f))} 万元，"
+                                  f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} 万元，相差 {_m(diff)} 万元",
+                                  "核对该单位各项目金额，或更正单位行")
+        for name, got in sums.items():
+            if name not in stated:
+                yield self.at(None, "unit",
+                              f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"
+                              f"但单位表中没有该单位", "在单位表中补充该单位，或更正项目的资金使用单位")
+
+
+class GrandTotalIsSumOfUnits(Rule):
+    """合计 equals the sum of the units (or of the projects when no unit rows are given).
+
+    为什么：合计行是公开表第一行，读者最先看到；它必须等于各单位之和。
+
+    错误示例：
+        合计 5,100.00，各单位总计之和 5,138.68
+
+    正确示例：
+        合计 5,138.68，各单位总计之和 5,138.68
+    """
+
+    code = "AMT007"
+    name = "amounts.grand_total"
+    title = "合计不等于各单位之和"
+    default_severity = ERROR
+    config_keys = {"tolerance": TOLERANCE}
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        filing = ctx.filing
+        if not filing.total_stated:
+            return
+        if filing.units:
+            parts, what = sum((u.total for u in filing.units), ZERO), "各单位总计之和"
+        else:
+            parts, what = sum((p.total for p in filing.projects), ZERO), "各项目总计之和"
+        diff = filing.total - parts
+        if abs(diff) > self.options["tolerance"]:
+            yield self.at(None, "total", f"合计 {_m(filing.total)} 万元，但{what}为 {_m(parts)} 万元，"
+                          f"相差 {_m(diff)} 万元", f"核对合计，应为 {_m(parts)} 万元")
+
+
+class ProjectWithoutMoney(Rule):
+    """A project has no money at all.
+
+    为什么：公开表只列有预算的项目。总计和各资金来源都为 0 的项目，通常是金额漏填，
+    或是应当删除的往年项目。
+
+    错误示例：
+        项目「校园维护维修项目」总计 0.00，财政拨款 0.00，财政专户拨款 0.00，其他资金 0.00
+
+    正确示例：
+        项目「校园维护维修项目」总计 274.96，财政拨款 274.96
+    """
+
+    code = "AMT008"
+    name = "amounts.project_without_money"
+    title = "项目没有金额"
+    default_severity = WARNING
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        unread = any(isinstance(v, str) and v.strip() for v in project.raw.values())
+        if project.total == ZERO and project.parts_sum() == ZERO and not unread:
+            yield self.at_project(project, "total", "项目总计和各资金来源均为 0",
+                                  "填写项目金额；如本年度没有该项目预算，请删除该项目及其绩效指标")

@@ -1,0 +1,159 @@
+"""What every rule stands on: the ``Rule`` base class and the per-check ``Context``.
+
+A rule is a small class with a stable ``code``, a dotted ``name``, a Chinese ``title``, a default
+severity, its configuration keys (with defaults) and a docstring whose sections 为什么 / 错误示例 /
+正确示例 feed ``docs/rules.md``. It overrides one or more hooks that yield findings:
+
+- ``check_filing(ctx)``: once per check (sums, duplicates across projects, read problems);
+- ``check_project(ctx, project)``: once per project;
+- ``check_indicator(ctx, project, indicator)``: once per indicator.
+
+The engine walks the filing once and calls only the hooks a rule overrides. Everything costly
+(parsing a value, resolving a category label) is cached on the ``Context`` for one check.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from .. import targets as _targets
+from ..codes import CodeTable, Resolution, default_table
+from ..findings import ERROR, INFO, WARNING, Finding, locate
+from ..model import Filing, Indicator, Origin, Project, Target
+from ..textnorm import squash
+
+SEVERITIES = (ERROR, WARNING, INFO)
+VALUE_FIELDS = ("period_value", "annual_value")
+VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度指标值"}
+
+# "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
+_SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*[-~至到]\s*(20\d{2})\s*年?")
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes and override hooks."""
+
+    code: str = ""
+    name: str = ""
+    title: str = ""
+    default_severity: str = WARNING
+    config_keys: dict[str, object] = {}
+
+    def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
+        self.severity = severity or self.default_severity
+        self.options = {**self.config_keys, **(options or {})}
+
+    # hooks ------------------------------------------------------------------------------------
+    def check_filing(self, ctx: "Context") -> Iterable[Finding]:
+        return ()
+
+    def check_project(self, ctx: "Context", project: Project) -> Iterable[Finding]:
+        return ()
+
+    def check_indicator(self, ctx: "Context", project: Project, ind: Indicator) -> Iterable[Finding]:
+        return ()
+
+    @classmethod
+    def hooks(cls) -> set[str]:
+        """The hooks this rule overrides (the engine calls only these)."""
+        return {h for h in ("check_filing", "check_project", "check_indicator")
+                if getattr(cls, h) is not getattr(Rule, h)}
+
+    # findings ---------------------------------------------------------------------------------
+    def at_project(self, project: Project, field: str | None, message: str,
+                   suggestion: str = "") -> Finding:
+        return Finding(self.code, self.severity, message, suggestion, project=project.name,
+                       field=field, **locate(project.origin, field))
+
+    def at_indicator(self, project_name: str | None, ind: Indicator, field: str | None,
+                     message: str, suggestion: str = "") -> Finding:
+        return Finding(self.code, self.severity, message, suggestion, project=project_name,
+                       indicator_no=ind.no, field=field, **locate(ind.origin, field))
+
+    def at(self, origin: Origin | None, field: str | None, message: str, suggestion: str = "",
+           project: str | None = None) -> Finding:
+        return Finding(self.code, self.severity, message, suggestion, project=project, field=field,
+                       **locate(origin, field))
+
+
+class Context:
+    """One check of one filing: the filing, the year, and caches shared by all rules."""
+
+    def __init__(self, filing: Filing, table: CodeTable | None = None) -> None:
+        self.filing = filing
+        self.year = filing.year
+        self.table = table or default_table()
+        self._parsed: dict[str, Target] = {}
+        self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
+        self._spans: dict[str, tuple[int, int] | None] = {}
+
+    def parse(self, text: str | None) -> Target:
+        """The parsed understanding of a value; each distinct text is parsed once per check."""
+        key = text or ""
+        hit = self._parsed.get(key)
+        if hit is None:
+            hit = self._parsed[key] = _targets.parse_target(key, self.year)
+        return hit
+
+    def targets(self, ind: Indicator) -> tuple[Target, Target]:
+        return self.parse(ind.period_value), self.parse(ind.annual_value)
+
+    def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:
+        """Resolved level 1 and level 2 of an indicator (cached per distinct label pair)."""
+        key = (ind.level1_label, ind.level2_label)
+        hit = self._levels.get(key)
+        if hit is None:
+            l1 = self.table.resolve_level1(key[0])
+            parent = l1.category.code if l1.category else None
+            hit = self._levels[key] = (l1, self.table.resolve_level2(key[1], parent))
+        return hit
+
+    def level1_code(self, ind: Indicator) -> str | None:
+        cat = self.levels(ind)[0].category
+        return cat.code if cat else None
+
+    def level2_code(self, ind: Indicator) -> str | None:
+        cat = self.levels(ind)[1].category
+        return cat.code if cat else None
+
+    def span(self, project: Project) -> tuple[int, int] | None:
+        """(first, last) budget year when the project name carries a range like 2023年-2024年."""
+        if project.name not in self._spans:
+            m = _SPAN.search(project.name)
+            first, last = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+            self._spans[project.name] = (first, last) if m and last > first else None
+        return self._spans[project.name]
+
+
+# small shared helpers ----------------------------------------------------------------------------
+
+def value_columns(ind: Indicator) -> Iterator[tuple[str, str, str]]:
+    """(field, text, label) of the value cells to check; identical columns are checked once."""
+    period, annual = ind.period_value or "", ind.annual_value or ""
+    if squash(period) == squash(annual):
+        yield "period_value", period, "实施周期指标值和年度指标值"
+    else:
+        yield "period_value", period, VALUE_LABELS["period_value"]
+        yield "annual_value", annual, VALUE_LABELS["annual_value"]
+
+
+def name_core(name: str) -> str:
+    """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
+    return squash(_BRACKETS.sub("", name or ""))
+
+
+def num(value: Decimal | None) -> str:
+    """A decimal for a message: no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def show(target: Target) -> str:
+    """A parsed number target as an accountant writes it: ≥95%, 600平方米."""
+    ops = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
+    return f"{ops.get(target.op or '=', '')}{num(target.value)}{target.unit}"

@@ -1,0 +1,211 @@
+"""Rule configuration: region profiles (TOML under ``data/profiles``), workbook overrides, files.
+
+A profile is a TOML file named after its region (``广东.toml`` is the default, it suits the seed):
+
+    title = "广东省（广州市）"
+    disabled = ["VAL015"]           # codes or dotted names of rules that do not run
+
+    [VAL006]                        # a rule by code (or by its dotted name)
+    severity = "warning"            # error | warning | info (错误 | 警告 | 提示)
+    floor = "80"                    # the rule's own keys, see docs/rules.md
+
+Layers, later ones win: the profile (named by the config file's ``profile``, else the workbook's
+规则配置, else 广东) → the workbook's 基本信息 overrides (``Filing.settings``, keys like
+``VAL006.floor``, ``VAL006.severity``, ``VAL006.enabled``, ``disabled``) → a config file passed by
+the reviewer (``--config F``, same shape as a profile). Any unknown key is an ``XlToolsError`` that
+names it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Mapping
+
+from ..errors import XlToolsError
+from ..findings import ERROR, INFO, WARNING
+from .base import Rule
+
+DEFAULT_PROFILE = "广东"
+SEVERITY_WORDS = {ERROR: ERROR, WARNING: WARNING, INFO: INFO, "错误": ERROR, "警告": WARNING,
+                  "提示": INFO}
+_TRUE = {"true", "yes", "on", "1", "是", "开", "启用", "开启"}
+_FALSE = {"false", "no", "off", "0", "否", "关", "停用", "关闭"}
+_LIST_SEP = re.compile(r"[,，、;；\s]+")
+
+
+@dataclass
+class Config:
+    """The resolved configuration of one check: what runs, at what severity, with what options."""
+
+    profile: str = DEFAULT_PROFILE
+    disabled: set[str] = field(default_factory=set)
+    severities: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        return code not in self.disabled
+
+    def severity(self, rule: type[Rule]) -> str:
+        return self.severities.get(rule.code, rule.default_severity)
+
+    def options_for(self, rule: type[Rule]) -> dict[str, object]:
+        return {**rule.config_keys, **self.options.get(rule.code, {})}
+
+    def make(self, rule: type[Rule]) -> Rule:
+        return rule(self.severity(rule), self.options_for(rule))
+
+
+def _rules() -> list[type[Rule]]:
+    from .engine import RULES
+    return RULES
+
+
+def _index() -> dict[str, type[Rule]]:
+    out: dict[str, type[Rule]] = {}
+    for r in _rules():
+        out[r.code] = r
+        out[r.name] = r
+    return out
+
+
+def profile_names() -> list[str]:
+    folder = resources.files("xl_tools").joinpath("data/profiles")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _profile_text(name: str) -> str:
+    if name not in profile_names():
+        raise XlToolsError(f"未知的规则配置「{name}」，可选：{'、'.join(profile_names())}")
+    return resources.files("xl_tools").joinpath(f"data/profiles/{name}.toml").read_text("utf-8")
+
+
+def _coerce(value: object, default: object, key: str) -> object:
+    """A configured value in the type of the rule's default (strings from the workbook included)."""
+    bad = XlToolsError(f"规则配置项「{key}」的值无效：{value!r}")
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise bad
+    if isinstance(default, int):
+        if isinstance(value, bool):
+            raise bad
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        raise bad
+    if isinstance(default, Decimal):
+        if isinstance(value, bool):
+            raise bad
+        text = repr(value) if isinstance(value, float) else str(value).strip().rstrip("%％")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise bad from None
+    if isinstance(default, (list, tuple)):
+        if isinstance(value, str):
+            return [w for w in _LIST_SEP.split(value.strip()) if w]
+        if isinstance(value, list) and all(isinstance(w, str) for w in value):
+            return list(value)
+        raise bad
+    if isinstance(value, str):
+        return value
+    raise bad
+
+
+def _codes(value: object, key: str) -> set[str]:
+    index = _index()
+    words = [w for w in _LIST_SEP.split(value.strip()) if w] if isinstance(value, str) else value
+    if not isinstance(words, list):
+        raise XlToolsError(f"规则配置项「{key}」应为规则编号列表：{value!r}")
+    out = set()
+    for w in words:
+        if w not in index:
+            raise XlToolsError(f"规则配置项「{key}」中的未知规则「{w}」")
+        out.add(index[w].code)
+    return out
+
+
+def _set(config: Config, rule: type[Rule], key: str, value: object, where: str) -> None:
+    if key == "severity":
+        word = str(value).strip().lower()
+        if word not in SEVERITY_WORDS:
+            raise XlToolsError(f"规则配置项「{where}」的级别无效：{value!r}（应为 错误/警告/提示）")
+        config.severities[rule.code] = SEVERITY_WORDS[word]
+    elif key == "enabled":
+        if _coerce(value, True, where):
+            config.disabled.discard(rule.code)
+        else:
+            config.disabled.add(rule.code)
+    elif key in rule.config_keys:
+        config.options.setdefault(rule.code, {})[key] = _coerce(value, rule.config_keys[key], where)
+    else:
+        raise XlToolsError(f"未知的规则配置项「{where}」")
+
+
+def apply_table(config: Config, data: Mapping[str, object], source: str) -> Config:
+    """Apply a profile-shaped mapping (parsed TOML) onto ``config``."""
+    index = _index()
+    for key, value in data.items():
+        if key in ("title", "description", "profile"):
+            continue
+        if key == "disabled":
+            config.disabled |= _codes(value, key)
+        elif key in index and isinstance(value, Mapping):
+            for sub, v in value.items():
+                _set(config, index[key], sub, v, f"{key}.{sub}")
+        else:
+            raise XlToolsError(f"{source} 中未知的规则配置项「{key}」")
+    return config
+
+
+def apply_settings(config: Config, settings: Mapping[str, str]) -> Config:
+    """Apply the workbook's 基本信息 overrides: ``CODE.key = value`` and ``disabled = A, B``."""
+    index = _index()
+    for key, value in settings.items():
+        key = key.strip()
+        if key in ("disabled", "停用规则"):
+            config.disabled |= _codes(value, key)
+            continue
+        head, _, sub = key.rpartition(".")
+        if not head or head not in index:
+            raise XlToolsError(f"基本信息中未知的规则配置项「{key}」")
+        _set(config, index[head], sub, value, key)
+    return config
+
+
+def _read_file(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise XlToolsError("配置文件不存在", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise XlToolsError(f"配置文件格式错误：{exc}", file=str(path)) from None
+
+
+def load_config(profile: str | None = None, *, settings: Mapping[str, str] | None = None,
+                path: str | Path | None = None) -> Config:
+    """Profile → workbook settings → config file; ``profile`` None means the default profile."""
+    extra = _read_file(path) if path is not None else {}
+    name = str(extra.get("profile") or profile or DEFAULT_PROFILE)
+    config = Config(profile=name)
+    apply_table(config, tomllib.loads(_profile_text(name)), f"规则配置「{name}」")
+    if settings:
+        apply_settings(config, settings)
+    if extra:
+        apply_table(config, extra, f"配置文件 {path}")
+    return config
+
+
+def config_for(filing, path: str | Path | None = None) -> Config:
+    """The configuration a check of ``filing`` uses: its profile, its overrides, then ``path``."""
+    return load_config(filing.profile or None, settings=filing.settings, path=path)

@@ -1,0 +1,331 @@
+"""STR: every project has a target and a sound set of indicators, filed under the right categories."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..codes import CONFLICT, EMPTY, UNKNOWN
+from ..findings import ERROR, WARNING, Finding
+from ..model import Project
+from ..textnorm import name_key, squash
+from .base import Context, Rule, name_core
+
+
+class TargetMissing(Rule):
+    """A project has no 绩效目标 text.
+
+    为什么：每个项目都必须填报绩效目标（财预〔2015〕88号），没有目标的项目会被退回。
+
+    错误示例：
+        项目「实训设备维修维护工作经费项目」，绩效目标：（空）
+
+    正确示例：
+        绩效目标：保障实训教学、竞赛训练安全有序进行，设备完好率在95%以上，维护维修验收合格率100%。
+    """
+
+    code = "STR001"
+    name = "structure.target_missing"
+    title = "项目没有绩效目标"
+    default_severity = ERROR
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if not squash(project.target or ""):
+            yield self.at_project(project, "target", "绩效目标为空",
+                                  "用一两句话写明项目年度要完成的产出和达到的效果，尽量量化")
+
+
+class IndicatorsMissing(Rule):
+    """A project has no 绩效指标.
+
+    为什么：绩效目标要细化为可衡量的绩效指标，没有指标的项目无法审核，也无法做绩效监控和评价。
+
+    错误示例：
+        项目「国家助学金补助资金项目」在绩效指标表中没有任何一行
+
+    正确示例：
+        1-产出指标；12-质量指标；助学金工作对象认定准确率；100%
+    """
+
+    code = "STR002"
+    name = "structure.indicators_missing"
+    title = "项目没有绩效指标"
+    default_severity = ERROR
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if not project.indicators:
+            yield self.at_project(project, "name", "该项目没有任何绩效指标",
+                                  "在绩效指标表中为该项目填写产出、效益和满意度指标")
+
+
+def _level1_codes(ctx: Context, project: Project) -> set[str | None]:
+    return {ctx.level1_code(i) for i in project.indicators}
+
+
+class _Presence(Rule):
+    level1 = ""
+    label = ""
+    advice = ""
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if project.indicators and self.level1 not in _level1_codes(ctx, project):
+            yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice)
+
+
+class OutputMissing(_Presence):
+    """A project has no 产出指标 (level 1 code 1).
+
+    为什么：产出指标说明花钱做成了什么（数量、质量、时效、成本），是绩效目标的核心。
+
+    错误示例：
+        只有 2-效益指标 和 3-满意度指标
+
+    正确示例：
+        1-产出指标；11-数量指标；新增监控前端数量；291个
+    """
+
+    code = "STR003"
+    name = "structure.output_missing"
+    title = "缺少产出指标"
+    default_severity = WARNING
+    level1, label = "1", "产出指标"
+    advice = "补充产出指标，说明项目完成的数量、质量或时效"
+
+
+class OutcomeMissing(_Presence):
+    """A project has no 效益指标 (level 1 code 2).
+
+    为什么：效益指标说明项目带来的经济、社会、生态或可持续影响，产出和效益都应有。
+
+    错误示例：
+        只有 1-产出指标 和 3-满意度指标
+
+    正确示例：
+        2-效益指标；22-社会效益；安全生产事故发生数；0次
+    """
+
+    code = "STR004"
+    name = "structure.outcome_missing"
+    title = "缺少效益指标"
+    default_severity = WARNING
+    level1, label = "2", "效益指标"
+    advice = "补充效益指标，说明项目带来的社会、经济或可持续影响"
+
+
+class SatisfactionMissing(_Presence):
+    """A project has no 满意度指标 (level 1 code 3).
+
+    为什么：服务对象满意度是常规的绩效指标，多数项目都应设置；确实没有服务对象的项目可以说明理由。
+
+    错误示例：
+        只有 1-产出指标 和 2-效益指标
+
+    正确示例：
+        3-满意度指标；31-服务对象满意度；服务对象满意度；≥90%
+    """
+
+    code = "STR005"
+    name = "structure.satisfaction_missing"
+    title = "缺少满意度指标"
+    default_severity = WARNING
+    level1, label = "3", "满意度指标"
+    advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
+
+
+class OutputWithoutQuantityOrQuality(Rule):
+    """The 产出指标 include neither 11-数量指标 nor 12-质量指标.
+
+    为什么：产出应从数量、质量两方面细化；只有时效或成本指标时，看不出做了多少、做得怎样。
+
+    错误示例：
+        1-产出指标；13-时效指标；响应时间；平均≤6秒（该项目唯一的产出指标）
+
+    正确示例：
+        另加 1-产出指标；11-数量指标；系统功能访问量；＞100000次
+    """
+
+    code = "STR006"
+    name = "structure.output_without_quantity_quality"
+    title = "产出指标缺少数量或质量指标"
+    default_severity = WARNING
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        level1 = [ctx.level1_code(i) for i in project.indicators]
+        if "1" not in level1:
+            return
+        level2 = {ctx.level2_code(i) for i in project.indicators}
+        if not level2 & {"11", "12"}:
+            yield self.at_project(project, "name", "产出指标中既没有数量指标也没有质量指标",
+                                  "补充 11-数量指标 或 12-质量指标")
+
+
+class CategoryMismatch(Rule):
+    """A category code contradicts its name, or a level 2 sits under another level 1.
+
+    为什么：公开表按“一级指标；二级指标”打印，编码与名称不符或二级指标挂错一级指标，
+    公开出去就是错的，审核也无法按类别汇总。
+
+    错误示例：
+        1-产出指标；22-社会效益；……（社会效益属于 2-效益指标）
+
+    正确示例：
+        2-效益指标；22-社会效益；……
+    """
+
+    code = "STR007"
+    name = "structure.category_mismatch"
+    title = "指标类别编码与名称或上级不符"
+    default_severity = ERROR
+
+    def check_indicator(self, ctx: Context, project: Project, ind) -> Iterator[Finding]:
+        l1, l2 = ctx.levels(ind)
+        for field, res, label in (("level1", l1, "一级指标"), ("level2", l2, "二级指标")):
+            if res.status == CONFLICT:
+                yield self.at_indicator(
+                    project.name, ind, field,
+                    f"{label}「{res.raw}」的编码 {res.code} 与名称「{res.name}」不一致",
+                    f"按代码表改为「{res.category.label}」或更正编码")
+        if l1.category and l2.category and l2.category.parent != l1.category.code:
+            parent = ctx.table.get(l2.category.parent or "")
+            yield self.at_indicator(
+                project.name, ind, "level2",
+                f"二级指标「{l2.category.label}」不属于一级指标「{l1.category.label}」",
+                f"一级指标应为「{parent.label if parent else l2.category.parent}」，"
+                f"或另选「{l1.category.label}」下的二级指标")
+
+
+class CategoryUnknown(Rule):
+    """A category is blank or not in the code table.
+
+    为什么：类别来自统一的指标代码表（代码表工作表）。空白或表中没有的类别无法归类和公开；
+    代码表按地区可能不同，所以默认只提示为警告。
+
+    错误示例：
+        一级指标「5-管理指标」
+
+    正确示例：
+        一级指标「1-产出指标」，二级指标「12-质量指标」
+    """
+
+    code = "STR008"
+    name = "structure.category_unknown"
+    title = "指标类别为空或不在代码表中"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind) -> Iterator[Finding]:
+        l1, l2 = ctx.levels(ind)
+        for field, res, label in (("level1", l1, "一级指标"), ("level2", l2, "二级指标")):
+            if res.status == EMPTY:
+                yield self.at_indicator(project.name, ind, field, f"{label}为空",
+                                        f"从下拉列表中选择{label}")
+            elif res.status == UNKNOWN:
+                yield self.at_indicator(project.name, ind, field, f"{label}「{res.raw}」不在代码表中",
+                                        f"从下拉列表中选择{label}，或在代码表中补充该类别")
+
+
+class Numbering(Rule):
+    """Indicator numbers within a project run 1, 2, …, n.
+
+    为什么：公开表的绩效指标是编号列表（1、2、3……），序号跳号、重号或空缺时，打印出来的列表就乱了。
+
+    错误示例：
+        序号 1、2、4
+
+    正确示例：
+        序号 1、2、3
+    """
+
+    code = "STR009"
+    name = "structure.numbering"
+    title = "指标序号不连续"
+    default_severity = WARNING
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        for pos, ind in enumerate(project.indicators, 1):
+            if ind.no != pos:
+                got = "、".join("空" if i.no is None else str(i.no) for i in project.indicators)
+                yield self.at_indicator(project.name, ind, "no",
+                                        f"指标序号应依次为 1～{len(project.indicators)}，实际为 {got}",
+                                        f"将第 {pos} 个指标的序号改为 {pos}（刷新可自动重新编号）")
+                return
+
+
+class DuplicateIndicator(Rule):
+    """The same indicator name appears twice in one project.
+
+    为什么：同一项目里重复的三级指标多是复制粘贴遗留，重复计数也会让目标显得更多。
+
+    错误示例：
+        3 服务对象满意度 ≥90%；4 服务对象满意度 ≥90%
+
+    正确示例：
+        只保留一条“服务对象满意度 ≥90%”，或把第二条改为不同的服务对象
+    """
+
+    code = "STR010"
+    name = "structure.duplicate_indicator"
+    title = "同一项目中指标重复"
+    default_severity = WARNING
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        seen: dict[str, object] = {}
+        for ind in project.indicators:
+            key = name_core(ind.name)
+            if not key:
+                continue
+            first = seen.setdefault(key, ind)
+            if first is not ind:
+                yield self.at_indicator(project.name, ind, "name",
+                                        f"三级指标「{ind.name}」与第 {first.no} 个指标重复",
+                                        "删除重复的指标，或改为不同的指标名称")
+
+
+class OrphanIndicator(Rule):
+    """An indicator row names a project that is not on the 项目 sheet.
+
+    为什么：绩效指标按项目名称挂到项目上。名称对不上（改了项目名、多了空格以外的字、删了项目）时，
+    这些指标不会出现在公开表中。
+
+    错误示例：
+        绩效指标表中项目名称「机电技师学院免学费补助项目」，项目表中为「市机电技师学院免学费财政补助项目」
+
+    正确示例：
+        两处的项目名称完全一致（可从下拉列表选择）
+    """
+
+    code = "STR011"
+    name = "structure.orphan_indicator"
+    title = "指标所属项目不在项目表中"
+    default_severity = ERROR
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        for ind in ctx.filing.orphan_indicators:
+            yield self.at_indicator(ind.project, ind, "project",
+                                    f"项目表中没有名为「{ind.project}」的项目，该指标（{ind.name}）不会公开",
+                                    "从下拉列表选择正确的项目名称，或在项目表中补充该项目")
+
+
+class DuplicateProject(Rule):
+    """Two projects have the same name.
+
+    为什么：指标按项目名称归属，同名项目会让指标无法分清归谁；公开表中同名项目也会让读者误解。
+
+    错误示例：
+        项目表中两行都叫「校园信息化设备运维项目」
+
+    正确示例：
+        「2023年-2024年校园信息化设备运维项目」和「2024年-2025年校园信息化设备运维项目」
+    """
+
+    code = "STR012"
+    name = "structure.duplicate_project"
+    title = "项目名称重复"
+    default_severity = ERROR
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        seen: set[str] = set()
+        for project in ctx.filing.projects:
+            key = name_key(project.name)
+            if key in seen:
+                yield self.at_project(project, "name", f"项目名称「{project.name}」重复",
+                                      "合并重复的项目，或修改名称使其可以区分")
+            seen.add(key)

@@ -1,0 +1,82 @@
+"""Cell values → model values: money, value text, codes. Shared by the openpyxl and xlwings readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from ..money import NotMoney, parse_money
+from ..targets import dec_str
+from ..textnorm import clean_ws
+
+_SIMPLE_FORMULA = re.compile(r"^=\s*(SUM\(\s*[A-Z]{1,3}\d+\s*:\s*[A-Z]{1,3}\d+\s*\)|[A-Z]{1,3}\d+(\s*\+\s*[A-Z]{1,3}\d+)*)\s*$",
+                             re.I)
+
+
+def is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith("=") and len(value) > 1
+
+
+def text_of(value, number_format: str | None = None) -> str:
+    """A value cell as the accountant meant it: 0.95 formatted 0% → "95%", a date → 2024年6月30日."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, (int, float, Decimal)):
+        num = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if number_format and "%" in number_format:
+            return f"{dec_str(num * 100)}%"
+        return dec_str(num)
+    return clean_ws(str(value))
+
+
+def money_of(value) -> tuple[Decimal | None, str | None]:
+    """(amount, problem) for a money cell; problem is None, 'text' (number typed as text) or 'invalid'."""
+    if isinstance(value, str):
+        try:
+            amount = parse_money(value)
+        except NotMoney:
+            return None, "invalid"
+        return amount, ("text" if amount is not None else None)
+    if isinstance(value, (dt.date, dt.datetime, bool)):
+        return None, "invalid"
+    try:
+        return parse_money(value), None
+    except NotMoney:
+        return None, "invalid"
+
+
+def int_of(value) -> int | None | str:
+    """序号 → int, None for blank, or "invalid"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return "invalid"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else "invalid"
+    try:
+        d = Decimal(str(value).strip().translate({0xFF10 + k: 0x30 + k for k in range(10)}))
+    except Exception:  # noqa: BLE001 - decimal raises several types for junk
+        return "invalid"
+    return int(d) if d == d.to_integral_value() else "invalid"
+
+
+def simple_formula_refs(formula: str) -> list[str] | None:
+    """Cells a simple sum formula adds up (=E2+F2+G2, =SUM(E2:G2)), or None when not simple."""
+    if not _SIMPLE_FORMULA.match(formula):
+        return None
+    body = formula.lstrip("=").strip()
+    if body.upper().startswith("SUM"):
+        from openpyxl.utils.cell import range_boundaries, get_column_letter
+        inner = body[body.index("(") + 1: body.rindex(")")]
+        c1, r1, c2, r2 = range_boundaries(inner.replace(" ", "").upper())
+        return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return [ref.strip().upper() for ref in body.split("+")]

@@ -1,0 +1,376 @@
+"""Read a Filing from the standard workbook with openpyxl (read-only, streaming).
+
+Headers are looked up by name (the header row is the first of the top rows that holds the required
+headers), so users may reorder columns, add their own columns and a title row above the table. Every
+record carries an ``Origin`` (sheet, row, column per field) so findings point at cells.
+Cells that cannot be taken as written become ``ReadProblem``s: with ``strict=True`` (dump, load,
+publish) the first blocking one is raised as an XlToolsError naming file/sheet/cell; with
+``strict=False`` (check, refresh) they are kept for the rule engine to report.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
+
+from ..codes import split_label
+from ..errors import XlToolsError
+from ..layout import (INDICATOR_HEADERS, INFO_FIELDS, NAME_TEMPLATE_VERSION, PROJECT_HEADERS,
+                      SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, UNIT_HEADERS)
+from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_FORMULA, PROBLEM_MONEY_INVALID,
+                     PROBLEM_MONEY_TEXT, PROBLEM_NO_INVALID, PROBLEM_TOO_LONG, Filing, Indicator,
+                     Origin, Project, ReadProblem, Unit)
+from ..money import ZERO
+from ..textnorm import clean_ws, name_key, squash
+from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
+from .open import open_workbook
+
+HEADER_SCAN_ROWS = 10
+BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
+EXCEL_CELL_LIMIT = 32767
+BLOCKING = {PROBLEM_MONEY_INVALID, PROBLEM_FORMULA}
+
+
+def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
+    """Read the workbook at `path` into a Filing (see module docstring for `strict`)."""
+    path = Path(path)
+    wb = open_workbook(path, read_only=True)
+    try:
+        filing = read_filing_from_workbook(wb, source=str(path))
+    finally:
+        wb.close()
+    if any(p.code == PROBLEM_FORMULA for p in filing.problems):
+        _resolve_formulas(path, filing)
+    if strict:
+        raise_blocking(filing)
+    return filing
+
+
+def raise_blocking(filing: Filing) -> None:
+    for prob in filing.problems:
+        if prob.code in BLOCKING:
+            raise XlToolsError(prob.message, file=filing.source,
+                               sheet=prob.origin.sheet if prob.origin else None,
+                               cell=prob.origin.cell(prob.field) if prob.origin else None)
+
+
+def _sheet(wb, name: str, source: str | None):
+    if name in wb.sheetnames:
+        return wb[name]
+    by_key = {squash(n): n for n in wb.sheetnames}
+    if squash(name) in by_key:
+        return wb[by_key[squash(name)]]
+    raise XlToolsError(f"缺少工作表「{name}」；请使用 xl-tools 标准模板（xl-tools template -o 模板.xlsx）",
+                       file=source)
+
+
+def _rows(ws, min_row: int = 1):
+    """Cell rows from min_row, stopping after a long run of empty rows."""
+    blank = 0
+    for r, row in enumerate(ws.iter_rows(min_row=min_row), start=min_row):
+        if any(c.value not in (None, "") for c in row):
+            blank = 0
+            yield r, row
+        else:
+            blank += 1
+            if blank >= BLANK_RUN_LIMIT:
+                return
+
+
+def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
+    """(header row, field → column, extra header → column) of the first row holding the headers."""
+    wanted = {squash(h): f for h, f in required.items()}
+    best = None
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS), start=1):
+        found, extra = {}, {}
+        for col, cell in enumerate(row, start=1):
+            if not isinstance(cell.value, str) or not cell.value.strip():
+                continue
+            key = squash(cell.value)
+            if key in wanted and wanted[key] not in found:
+                found[wanted[key]] = col
+            else:
+                extra[cell.value.strip()] = col
+        if len(found) == len(wanted):
+            return r, found, extra
+        if found and (best is None or len(found) > len(best[1])):
+            best = (r, found)
+    if best:
+        missing = [h for h, f in required.items() if f not in best[1]]
+        raise XlToolsError(f"第 {best[0]} 行缺少表头：{'、'.join(missing)}（表头须与标准模板一致）",
+                           file=source, sheet=ws.title, cell=f"A{best[0]}")
+    raise XlToolsError(f"找不到表头行（应包含：{' | '.join(required)}）", file=source, sheet=ws.title,
+                       cell="A1")
+
+
+def _val(row, col: int | None):
+    if col is None:
+        return None
+    idx = col - 1
+    return row[idx] if idx < len(row) else None
+
+
+def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
+    filing = Filing(source=source)
+    _read_info(wb, filing, source)
+    _read_projects(wb, filing, source)
+    _read_indicators(wb, filing, source)
+    return filing
+
+
+def _defined_cell(wb, name: str):
+    dn = wb.defined_names.get(name)
+    if dn is None:
+        return None
+    try:
+        dests = list(dn.destinations)
+    except Exception:  # noqa: BLE001 - openpyxl raises on formula-valued names
+        return None
+    if not dests:
+        return None
+    sheet, ref = dests[0]
+    if sheet not in wb.sheetnames:
+        return None
+    ref = ref.replace("$", "").split(":")[0]
+    return wb[sheet], ref
+
+
+def _read_info(wb, filing: Filing, source: str | None) -> None:
+    ws = _sheet(wb, SHEET_INFO, source)
+    labels = {}
+    rows = list(_rows(ws))
+    for r, row in rows:
+        if row and isinstance(row[0].value, str):
+            labels[squash(row[0].value)] = (r, row[1] if len(row) > 1 else None)
+    for label, name, field in INFO_FIELDS:
+        cell = None
+        hit = _defined_cell(wb, name)
+        if hit:
+            sh, ref = hit
+            cell = sh[ref]
+            letters, row_no = coordinate_from_string(ref)
+            origin = Origin(sh.title, row_no, {field: column_index_from_string(letters)}, source)
+        else:
+            r, cell = labels.get(squash(label), (None, None))
+            origin = Origin(ws.title, r, {field: 2}, source) if cell is not None else None
+        value = cell.value if cell is not None else None
+        if field == "year":
+            year = int_of(value)
+            if year == "invalid" or (isinstance(year, int) and not 1900 < year < 2200):
+                raise XlToolsError(f"预算年度应为四位数年份，实际为「{value}」", file=source,
+                                   sheet=origin.sheet if origin else ws.title,
+                                   cell=origin.cell(field) if origin else None)
+            filing.year = year
+        elif field == "total":
+            amount, problem = money_of(value)
+            filing.total_stated = amount is not None
+            if problem == "invalid":
+                filing.problems.append(ReadProblem(PROBLEM_MONEY_INVALID, f"合计不是数字：「{value}」",
+                                                   origin, field, None, value))
+            filing.total = amount or ZERO
+            filing.total_origin = origin
+        else:
+            setattr(filing, field, clean_ws(str(value)) if value is not None else "")
+    filing.money_unit = filing.money_unit or "万元"
+    version = _defined_cell(wb, NAME_TEMPLATE_VERSION)
+    filing.template_version = int_of(version[0][version[1]].value) if version else None
+    _read_units(ws, rows, filing, source)
+    _read_settings(rows, filing)
+    if not filing.total_stated:
+        units = filing.units or filing.derived_units()
+        filing.total = sum((u.total for u in units), ZERO)
+
+
+def _block_after(rows, header_first: str):
+    """(header row cells, following rows until a blank first cell) of a labelled block on 基本信息."""
+    for k, (r, row) in enumerate(rows):
+        if row and isinstance(row[0].value, str) and squash(row[0].value) == squash(header_first):
+            body = []
+            prev = r
+            for nr, nxt in rows[k + 1:]:
+                if nr != prev + 1 or nxt[0].value in (None, ""):
+                    break
+                body.append((nr, nxt))
+                prev = nr
+            return row, body
+    return None, []
+
+
+def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
+    header, body = _block_after(rows, "单位名称")
+    if header is None:
+        return
+    cols = {}
+    keys = {squash(h): f for h, f in UNIT_HEADERS.items()}
+    for col, cell in enumerate(header, start=1):
+        if isinstance(cell.value, str) and squash(cell.value) in keys:
+            cols[keys[squash(cell.value)]] = col
+    for r, row in body:
+        origin = Origin(ws.title, r, cols, source)
+        unit = Unit(clean_ws(str(row[0].value)), origin=origin)
+        for f in MONEY_FIELDS:
+            cell = _val(row, cols.get(f))
+            amount, problem = money_of(cell.value if cell is not None else None)
+            if problem == "invalid":
+                filing.problems.append(ReadProblem(
+                    PROBLEM_MONEY_INVALID, f"单位「{unit.name}」的{MONEY_LABELS[f]}不是数字：「{cell.value}」",
+                    origin, f, None, cell.value))
+            setattr(unit, f, amount or ZERO)
+        filing.units.append(unit)
+
+
+def _read_settings(rows, filing: Filing) -> None:
+    _, body = _block_after(rows, "配置项")
+    for _r, row in body:
+        key = clean_ws(str(row[0].value))
+        value = row[1].value if len(row) > 1 else None
+        if key:
+            filing.settings[key] = "" if value is None else str(value).strip()
+
+
+def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: list) -> None:
+    for f in MONEY_FIELDS:
+        cell = _val(row, cols.get(f))
+        value = cell.value if cell is not None else None
+        if is_formula(value):
+            obj.raw[f] = value
+            formulas.append((obj, f, value, origin))
+            setattr(obj, f, ZERO)
+            continue
+        amount, problem = money_of(value)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            obj.raw[f] = None                     # blank (fills may compute 总计)
+        if problem == "text":
+            obj.raw[f] = value
+            filing.problems.append(ReadProblem(
+                PROBLEM_MONEY_TEXT, f"{label}的{MONEY_LABELS[f]}是文本「{value}」，已按数字 {amount} 读取",
+                origin, f, getattr(obj, "name", None), value))
+        elif problem == "invalid":
+            obj.raw[f] = value
+            filing.problems.append(ReadProblem(
+                PROBLEM_MONEY_INVALID, f"{label}的{MONEY_LABELS[f]}不是数字：「{value}」",
+                origin, f, getattr(obj, "name", None), value))
+        setattr(obj, f, amount if amount is not None else ZERO)
+
+
+def _read_projects(wb, filing: Filing, source: str | None) -> None:
+    ws = _sheet(wb, SHEET_PROJECTS, source)
+    required = {h: f for h, f in PROJECT_HEADERS.items()}
+    hrow, cols, extra = _find_header(ws, required, source)
+    formulas: list = []
+    for r, row in _rows(ws, hrow + 1):
+        name_cell = _val(row, cols["name"])
+        values = {f: (_val(row, c).value if _val(row, c) is not None else None) for f, c in cols.items()}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        origin = Origin(ws.title, r, cols, source)
+        name = clean_ws(str(name_cell.value)) if name_cell is not None and name_cell.value is not None else ""
+        project = Project(name=name, unit=clean_ws(str(values["unit"] or "")),
+                          target=clean_ws(str(values["target"] or "")), origin=origin)
+        project.raw["name"] = name_cell.value if name_cell is not None else None
+        no = int_of(values["no"])
+        if no == "invalid":
+            filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"序号「{values['no']}」不是整数",
+                                               origin, "no", name, values["no"]))
+            project.no = values["no"]
+        else:
+            project.no = no
+        _money_into(project, row, cols, origin, filing, f"项目「{name or f'第 {r} 行'}」", formulas)
+        for header, col in extra.items():
+            cell = _val(row, col)
+            if cell is not None and cell.value is not None:
+                project.extra[header] = cell.value
+        _check_lengths(filing, project.target, origin, "target", name)
+        filing.projects.append(project)
+    filing.formula_cells = formulas
+    for obj, f, value, origin in formulas:
+        filing.problems.append(ReadProblem(PROBLEM_FORMULA, f"{MONEY_LABELS[f]}是公式 {value}，但文件中没有计算结果",
+                                           origin, f, getattr(obj, "name", None), value))
+
+
+def _check_lengths(filing: Filing, text: str, origin: Origin, field: str, project: str | None) -> None:
+    if len(text) > EXCEL_CELL_LIMIT:
+        filing.problems.append(ReadProblem(PROBLEM_TOO_LONG, f"内容超过 Excel 单元格上限 {EXCEL_CELL_LIMIT} 字符"
+                                           f"（{len(text)} 字符）", origin, field, project, None))
+
+
+def _read_indicators(wb, filing: Filing, source: str | None) -> None:
+    ws = _sheet(wb, SHEET_INDICATORS, source)
+    hrow, cols, _extra = _find_header(ws, INDICATOR_HEADERS, source)
+    by_name: dict[str, Project] = {}
+    for p in filing.projects:
+        by_name.setdefault(name_key(p.name), p)
+    for r, row in _rows(ws, hrow + 1):
+        cells = {f: _val(row, c) for f, c in cols.items()}
+        values = {f: (c.value if c is not None else None) for f, c in cells.items()}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        origin = Origin(ws.title, r, cols, source)
+        l1c, l1 = split_label(str(values["level1"] or ""))
+        l2c, l2 = split_label(str(values["level2"] or ""))
+        no = int_of(values["no"])
+        project_name = clean_ws(str(values["project"] or ""))
+        ind = Indicator(
+            no=None if no == "invalid" else no, level1_code=l1c, level1=l1, level2_code=l2c, level2=l2,
+            name=clean_ws(str(values["name"] or "")),
+            period_value=text_of(values["period_value"], getattr(cells["period_value"], "number_format", None)),
+            annual_value=text_of(values["annual_value"], getattr(cells["annual_value"], "number_format", None)),
+            project=project_name, origin=origin)
+        ind.raw = {"level1": values["level1"], "level2": values["level2"], "no": values["no"],
+                   "period_value": values["period_value"], "annual_value": values["annual_value"]}
+        if no == "invalid":
+            filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"指标序号「{values['no']}」不是整数",
+                                               origin, "no", project_name, values["no"]))
+        owner = by_name.get(name_key(project_name))
+        if owner is None:
+            filing.orphan_indicators.append(ind)
+        else:
+            owner.indicators.append(ind)
+
+
+def _resolve_formulas(path: Path, filing: Filing) -> None:
+    """Formula money cells: cached values when a spreadsheet app saved them, else simple sums."""
+    wb = open_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[SHEET_PROJECTS]
+        cached = {}
+        wanted = {(o.row, o.columns[f]) for _obj, f, _v, o in filing.formula_cells}
+        rows = {r for r, _c in wanted}
+        for r, row in enumerate(ws.iter_rows(min_row=min(rows), max_row=max(rows)), start=min(rows)):
+            for col, cell in enumerate(row, start=1):
+                if (r, col) in wanted:
+                    cached[(r, col)] = cell.value
+    finally:
+        wb.close()
+    filing.problems = [p for p in filing.problems if p.code != PROBLEM_FORMULA]
+    for obj, f, formula, origin in filing.formula_cells:
+        amount, _problem = money_of(cached.get((origin.row, origin.columns[f])))
+        if amount is None:
+            amount = _evaluate_sum(formula, obj, origin)
+        if amount is not None:
+            setattr(obj, f, amount)
+            continue
+        filing.problems.append(ReadProblem(
+            PROBLEM_FORMULA, f"{MONEY_LABELS[f]}是公式 {formula}，文件中没有计算结果且工具无法计算："
+            "请先在 Excel 中打开并保存该工作簿后再试", origin, f, getattr(obj, "name", None), formula))
+
+
+def _evaluate_sum(formula: str, project: Project, origin: Origin) -> Decimal | None:
+    """=E2+F2+G2 / =SUM(E2:G2) over the same row's money cells (script-written files have no cache)."""
+    refs = simple_formula_refs(formula)
+    if refs is None:
+        return None
+    col_field = {get_column_letter(c): f for f, c in origin.columns.items()}
+    total = ZERO
+    for ref in refs:
+        letters = "".join(ch for ch in ref if ch.isalpha())
+        row = int("".join(ch for ch in ref if ch.isdigit()))
+        field = col_field.get(letters)
+        if row != origin.row or field not in MONEY_FIELDS or field in (project.raw or {}) and \
+                isinstance(project.raw.get(field), str) and project.raw[field].startswith("="):
+            return None
+        total += getattr(project, field)
+    return total

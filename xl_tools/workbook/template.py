@@ -1,0 +1,307 @@
+"""Generate the standard workbook (template or filled) with xlsxwriter.
+
+One generator makes the committed templates (``workbook_templates/``), the workbooks of
+``xl-tools load`` / ``new`` / ``import`` and the rollover target: a filing is always written into the
+*current* template, never into a copy of an old one.
+
+The ``.xlsm`` variant embeds xlwings' standalone VBA project (taken from the installed xlwings package)
+and a 刷新 button on 说明 that runs its ``SampleCall`` macro, i.e. ``import <file name>; <file name>.main()``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from ..codes import CodeTable, default_table
+from ..layout import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_FORMAT,
+                      NAME_LAST_REFRESH, NAME_TEMPLATE_VERSION, PROJECT_HEADERS, SHEET_CODES,
+                      SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_README, SHEET_STATE,
+                      SHEET_XLWINGS_CONF, TABLE_INDICATORS, TABLE_PROJECTS, TABLE_SETTINGS, TABLE_UNITS,
+                      TEMPLATE_VERSION, UNIT_HEADERS)
+from ..model import MONEY_FIELDS, Filing
+
+FONT = "宋体"
+VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
+README_LINES = [
+    ("项目支出绩效目标表 填报工作簿", "title"),
+    ("", None),
+    ("怎么填", "h"),
+    ("1. 在「基本信息」填写预算年度、部门名称；金额单位固定为万元；规则配置选择本地区（默认 广东）。", None),
+    ("2. 在「项目」表每行填写一个项目：项目名称、资金使用单位、总计、财政拨款、财政专户拨款、其他资金（万元，两位小数）、绩效目标。", None),
+    ("3. 在「绩效指标」表每行填写一个指标：项目名称（下拉选择）、一级指标、二级指标（随一级指标变化的下拉）、三级指标（指标名称）、实施周期指标值、年度指标值。", None),
+    ("4. 指标值请写成“运算符+数值+单位”，例如 ≥95%、不少于20人、2024年6月30日前；定性指标可写“显著提升”等。", None),
+    ("5. 按「刷新」按钮（本页 B15 单元格旁）或在命令行运行 xl-tools refresh 文件名：工具会检查全部规则，", None),
+    ("   错误单元格标红、警告标黄并加批注，明细见「校验结果」表，可公开的表格见「公开表」。", None),
+    ("6. 修改后再次刷新，已改正的单元格恢复原样；您自己设置的颜色和字体不会被改动。", None),
+    ("", None),
+    ("上次刷新", "h"),
+]
+README_SUMMARY_ROW = 12   # 0-based row of the last-refresh summary cell (B13)
+README_BUTTON_CELL = "B15"
+
+
+def _vba_project() -> bytes:
+    """vbaProject.bin of xlwings' standalone quickstart workbook (the full xlwings VBA module)."""
+    xlsm = resources.files("xlwings").joinpath("quickstart_standalone.xlsm")
+    with zipfile.ZipFile(io.BytesIO(xlsm.read_bytes())) as zf:
+        return zf.read("xl/vbaProject.bin")
+
+
+def _money_cell(value: Decimal | None):
+    return None if value is None else float(value)  # xlsxwriter writes IEEE doubles; 2-dp values are exact enough to round-trip via repr
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
+        self.text = wb.add_format({**base, "text_wrap": True})
+        self.plain = wb.add_format(base)
+        self.money = wb.add_format({**base, "num_format": MONEY_FORMAT})
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                     "text_wrap": True, "valign": "vcenter", "align": "center"})
+        self.helper_header = wb.add_format({**base, "bold": True, "bg_color": "#EDEDED", "border": 1,
+                                            "font_color": "#595959", "text_wrap": True,
+                                            "valign": "vcenter", "align": "center"})
+        self.helper = wb.add_format({**base, "bg_color": "#F2F2F2", "font_color": "#595959"})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16})
+        self.h = wb.add_format({**base, "bold": True, "font_size": 12})
+        self.label = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.input = wb.add_format({**base, "border": 1, "bg_color": "#FFFFFF"})
+        self.input_money = wb.add_format({**base, "border": 1, "num_format": MONEY_FORMAT})
+        self.note = wb.add_format({**base, "font_color": "#7F7F7F", "italic": True})
+
+
+def _print_setup(ws, repeat_row: bool = True) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)              # A4
+    ws.fit_to_pages(1, 0)        # fit all columns on the page width
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if repeat_row:
+        ws.repeat_rows(0)
+
+
+def _write_readme(wb, fmt: _Formats, macro: bool):
+    ws = wb.add_worksheet(SHEET_README)
+    ws.set_column("A:A", 4)
+    ws.set_column("B:B", 120, fmt.text)
+    for r, (text, style) in enumerate(README_LINES):
+        ws.write(r, 1, text, getattr(fmt, style) if style else fmt.text)
+    ws.write(README_SUMMARY_ROW, 1, "尚未刷新", fmt.note)
+    wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
+    if macro:
+        ws.insert_button(README_BUTTON_CELL, {"macro": "SampleCall", "caption": "刷新",
+                                              "width": 128, "height": 36})
+    else:
+        ws.write(README_SUMMARY_ROW + 2, 1,
+                 "（本文件为 .xlsx，没有按钮：请用 xl-tools refresh 文件名，或使用 .xlsm 版本 / Office 加载项。）",
+                 fmt.note)
+    _print_setup(ws, repeat_row=False)
+    return ws
+
+
+def _write_info(wb, fmt: _Formats, filing: Filing):
+    ws = wb.add_worksheet(SHEET_INFO)
+    ws.set_column("A:A", 22)
+    ws.set_column("B:B", 40)
+    ws.set_column("C:F", 16)
+    ws.write(0, 0, "基本信息", fmt.title)
+    values = {
+        "year": filing.year, "department": filing.department, "money_unit": filing.money_unit or "万元",
+        "profile": filing.profile or "广东",
+        "total": (filing.total if (filing.total_stated and (filing.total or filing.projects)) else None),
+    }
+    for k, (label, name, field) in enumerate(INFO_FIELDS):
+        row = 2 + k
+        ws.write(row, 0, label, fmt.label)
+        val = values[field]
+        if field == "total":
+            ws.write(row, 1, _money_cell(val), fmt.input_money)
+        else:
+            ws.write(row, 1, val, fmt.input)
+        wb.define_name(name, f"='{SHEET_INFO}'!$B${row + 1}")
+    ws.data_validation(2, 1, 2, 1, {"validate": "integer", "criteria": "between", "minimum": 2000,
+                                    "maximum": 2100, "error_title": "预算年度",
+                                    "error_message": "请填写四位数年份，例如 2025"})
+    ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": ["万元"]})
+    from ..rules_profiles import profile_names
+    ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
+                                    "error_type": "warning"})
+    r0 = 2 + len(INFO_FIELDS)
+    ws.write(r0, 0, "模板版本", fmt.label)
+    ws.write(r0, 1, TEMPLATE_VERSION, fmt.plain)
+    wb.define_name(NAME_TEMPLATE_VERSION, f"='{SHEET_INFO}'!$B${r0 + 1}")
+
+    # stated subtotals per funding unit (as the published table prints them); blank = derived
+    top = r0 + 3
+    ws.write(top - 1, 0, "资金使用单位小计（公开表所列；留空则按项目汇总）", fmt.h)
+    units = filing.units
+    rows = [[u.name, *(_money_cell(getattr(u, f)) for f in MONEY_FIELDS)] for u in units] or [[None] * 5]
+    ws.add_table(top, 0, top + len(rows), len(UNIT_HEADERS) - 1, {
+        "name": TABLE_UNITS, "style": "Table Style Light 9", "data": rows,
+        "columns": [{"header": h, "format": fmt.input if i == 0 else fmt.input_money}
+                    for i, h in enumerate(UNIT_HEADERS)]})
+    # rule overrides (config key → value), read by the rule engine
+    stop = top + len(rows) + 3
+    ws.write(stop - 1, 0, "规则设置（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
+    settings = sorted(filing.settings.items()) or [(None, None)]
+    ws.add_table(stop, 0, stop + len(settings), 1, {
+        "name": TABLE_SETTINGS, "style": "Table Style Light 9", "data": [list(s) for s in settings],
+        "columns": [{"header": "配置项", "format": fmt.input}, {"header": "值", "format": fmt.input}]})
+    _print_setup(ws, repeat_row=False)
+    return ws
+
+
+def _write_projects(wb, fmt: _Formats, filing: Filing):
+    ws = wb.add_worksheet(SHEET_PROJECTS)
+    headers = list(PROJECT_HEADERS) + ["备注"]
+    widths = {"序号": 6, "项目名称": 34, "资金使用单位": 22, "总计": 13, "财政拨款": 13, "财政专户拨款": 13,
+              "其他资金": 13, "绩效目标": 70, "备注": 20}
+    formats = {"总计": fmt.money, "财政拨款": fmt.money, "财政专户拨款": fmt.money, "其他资金": fmt.money}
+    for c, h in enumerate(headers):
+        ws.set_column(c, c, widths[h], formats.get(h, fmt.text))
+    rows = []
+    for k, p in enumerate(filing.projects, start=1):
+        no = p.no if p.no not in (None, "") else k
+        rows.append([no, p.name, p.unit, *(_money_cell(getattr(p, f)) for f in MONEY_FIELDS), p.target,
+                     p.extra.get("备注")])
+    ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
+        "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
+        "columns": [{"header": h, "format": formats.get(h, fmt.text)} for h in headers]})
+    for k, p in enumerate(filing.projects, start=1):
+        ws.set_row(k, _row_height(p.target, 70, p.name, 34))
+    money_cols = [headers.index(h) for h in ("总计", "财政拨款", "财政专户拨款", "其他资金")]
+    ws.data_validation(1, money_cols[0], VALIDATION_ROWS, money_cols[-1], {
+        "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
+        "error_title": "金额", "error_message": "金额应为不小于 0 的数字（万元，两位小数）"})
+    ws.freeze_panes(1, 2)
+    _print_setup(ws)
+    wb.define_name("项目清单", f"=OFFSET('{SHEET_PROJECTS}'!$B$2,0,0,MAX(1,COUNTA('{SHEET_PROJECTS}'!$B:$B)-1),1)")
+    return ws
+
+
+def _row_height(text: str, width: float, other: str = "", other_width: float = 30) -> float:
+    """Height (points) that shows all of `text` wrapped in a column `width` characters wide."""
+    def lines(t: str, w: float) -> int:
+        if not t:
+            return 1
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in t)
+        return max(1, -(-units // max(1, int(w * 0.95))))
+    n = max(lines(text, width), lines(other, other_width))
+    return min(409, 15 * n + 3)
+
+
+def _write_indicators(wb, fmt: _Formats, filing: Filing):
+    ws = wb.add_worksheet(SHEET_INDICATORS)
+    headers = list(INDICATOR_HEADERS) + list(INDICATOR_HELPERS)
+    widths = {"项目名称": 30, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
+              "实施周期指标值": 24, "年度指标值": 24}
+    for c, h in enumerate(headers):
+        if h in INDICATOR_HELPERS:
+            ws.set_column(c, c, 9, fmt.helper)
+        else:
+            ws.set_column(c, c, widths[h], fmt.text)
+    rows = []
+    for p in filing.projects:
+        for i in p.indicators:
+            rows.append([p.name, i.no, i.level1_label or None, i.level2_label or None, i.name,
+                         i.period_value, i.annual_value] + [None] * len(INDICATOR_HELPERS))
+    ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
+        "name": TABLE_INDICATORS, "style": "Table Style Light 9", "data": rows,
+        "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else None,
+                     "format": fmt.helper if h in INDICATOR_HELPERS else fmt.text} for h in headers]})
+    k = 1
+    for p in filing.projects:
+        for i in p.indicators:
+            h = _row_height(max(i.period_value, i.annual_value, key=len), 24, i.name, 30)
+            if h > 18:
+                ws.set_row(k, h)
+            k += 1
+    ws.data_validation(1, 0, VALIDATION_ROWS, 0, {
+        "validate": "list", "source": "=项目清单", "error_type": "warning",
+        "error_title": "项目名称", "error_message": "项目名称应与「项目」表中的某个项目一致"})
+    ws.data_validation(1, 2, VALIDATION_ROWS, 2, {
+        "validate": "list", "source": "=一级指标清单", "error_type": "warning",
+        "error_title": "一级指标", "error_message": "请从下拉列表选择，例如 1-产出指标"})
+    ws.data_validation(1, 3, VALIDATION_ROWS, 3, {
+        "validate": "list", "source": '=INDIRECT("二级_"&LEFT($C2,FIND("-",$C2&"-")-1))',
+        "error_type": "warning", "error_title": "二级指标",
+        "error_message": "请先选择一级指标，再从下拉列表选择对应的二级指标，例如 11-数量指标"})
+    ws.freeze_panes(1, 1)
+    _print_setup(ws)
+    return ws
+
+
+def _write_codes(wb, fmt: _Formats, table: CodeTable):
+    ws = wb.add_worksheet(SHEET_CODES)
+    ws.write(0, 0, "一级指标", fmt.header)
+    ws.set_column(0, 0, 16)
+    for r, c in enumerate(table.level1, start=1):
+        ws.write(r, 0, c.label, fmt.plain)
+    wb.define_name("一级指标清单", f"='{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")
+    for k, l1 in enumerate(table.level1):
+        col = 2 + k
+        kids = table.children(l1.code)
+        ws.set_column(col, col, 18)
+        ws.write(0, col, f"{l1.label} 的二级指标", fmt.header)
+        for r, c in enumerate(kids, start=1):
+            ws.write(r, col, c.label, fmt.plain)
+        letter = xl_col_to_name(col)
+        wb.define_name(f"二级_{l1.code}", f"='{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}")
+    note_col = 3 + len(table.level1)
+    ws.write(0, note_col, "说明", fmt.header)
+    ws.write(1, note_col, "代码表来自 xl_tools/data/codes.toml（广东样式）；未确认的代码见 DOMAIN.md。", fmt.note)
+    return ws
+
+
+def _write_state(wb):
+    ws = wb.add_worksheet(SHEET_STATE)
+    ws.write_row(0, 0, ["template_version", TEMPLATE_VERSION])
+    ws.write_row(1, 0, ["sheet", "range", "severity"])
+    ws.hide()
+    return ws
+
+
+def _write_xlwings_conf(wb, conf: dict[str, str]):
+    ws = wb.add_worksheet(SHEET_XLWINGS_CONF)
+    for r, (k, v) in enumerate(conf.items()):
+        ws.write_row(r, 0, [k, v])
+    ws.hide()
+
+
+def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None, *, macro: bool | None = None,
+                   xlwings_conf: dict[str, str] | None = None, table: CodeTable | None = None) -> None:
+    """Write the standard workbook (empty template when `filing` is None) to `target`.
+
+    `macro` defaults to the target's suffix (.xlsm). The file is written directly; callers that
+    replace a user's file go through ``xl_tools.fileio.atomic_target``.
+    """
+    filing = filing or Filing()
+    table = table or default_table()
+    if macro is None:
+        macro = str(target).lower().endswith(".xlsm")
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    wb = xlsxwriter.Workbook(target, options)
+    wb.set_properties({"title": "项目支出绩效目标表", "subject": "xl-tools 标准模板",
+                       "comments": f"xl-tools template v{TEMPLATE_VERSION}",
+                       "created": datetime(2024, 1, 1)})
+    fmt = _Formats(wb)
+    if macro:
+        wb.add_vba_project(io.BytesIO(_vba_project()), is_stream=True)
+        wb.set_vba_name("ThisWorkbook")
+    sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing), _write_projects(wb, fmt, filing),
+              _write_indicators(wb, fmt, filing), _write_codes(wb, fmt, table), _write_state(wb)]
+    if macro:
+        for k, ws in enumerate(sheets, start=1):
+            ws.set_vba_name(f"Sheet{k}")
+    if xlwings_conf:
+        _write_xlwings_conf(wb, xlwings_conf)
+    sheets[2].activate() if filing.projects else sheets[0].activate()
+    wb.close()
