@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from .model import Indicator, Origin, Project
 
@@ -22,8 +23,8 @@ class Finding:
     project: str | None = None
     indicator_no: int | None = None
     field: str | None = None      # model field name: total, name, period_value, ...
-    row: int | None = field(default=None, compare=False)
-    column: int | None = field(default=None, compare=False)
+    row: int | None = dataclasses.field(default=None, compare=False)
+    column: int | None = dataclasses.field(default=None, compare=False)
 
     def to_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,

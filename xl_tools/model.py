@@ -149,6 +149,11 @@ class Filing:
     settings: dict = field(default_factory=dict, compare=False)   # rule overrides from the workbook
     source: str | None = field(default=None, compare=False)       # file it was read from
     total_stated: bool = field(default=True, compare=False)        # False when 合计 was derived
+    total_origin: Origin | None = field(default=None, compare=False)
+    template_version: int | None = field(default=None, compare=False)
+    # sheet → (header row, field → column, extra header → column), as found by the reader
+    headers: dict = field(default_factory=dict, compare=False)
+    formula_cells: list = field(default_factory=list, compare=False)
 
     @property
     def indicators(self) -> list[Indicator]:

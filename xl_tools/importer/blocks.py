@@ -29,6 +29,22 @@ PROJECT, UNIT, GRAND = "project", "unit", "total"
 _LIST_START = re.compile(r"^1\s*、\s*\d+\s*[-－]")
 _LIST_START_LOOSE = re.compile(r"^1\s*、?\s*$|^1\s*、\s*\d*\s*$")  # "1、" wrapped right after the number
 _MAX_NAME_LINES = 5
+PDF_LINE_BASE = 100000      # PDF rows are numbered page × PDF_LINE_BASE + row
+
+
+def describe_line(no: int) -> str:
+    """"第 14 行" for a text line, "第 2 页第 3 行" for a PDF table row."""
+    if no >= PDF_LINE_BASE:
+        return f"第 {no // PDF_LINE_BASE} 页第 {no % PDF_LINE_BASE} 行"
+    return f"第 {no} 行"
+
+
+def describe_lines(lines: list[int]) -> str:
+    if not lines:
+        return ""
+    if lines[0] == lines[-1] or lines[0] >= PDF_LINE_BASE:
+        return describe_line(lines[0])
+    return f"第 {lines[0]}–{lines[-1]} 行"
 
 
 @dataclass
@@ -40,6 +56,7 @@ class NameBlock:
     page: int
     seq: int = 0
     indented: bool = False
+    columns: list[Decimal | None] | None = None   # amounts by column when known (PDF cells)
 
 
 @dataclass
@@ -83,6 +100,7 @@ class Segmented:
     department: str | None = None
     money_unit: str | None = None
     pages: int = 0
+    from_text: bool = True        # False when read from PDF table cells (rows already paired)
 
 
 def _join(lines: list[Line]) -> str:

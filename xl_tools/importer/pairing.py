@@ -32,6 +32,7 @@ from ..textnorm import squash
 from .blocks import ContentBlock, NameBlock
 
 POSITION_WEIGHT = 0.5
+SIMILARITY_SCALE = 4.0
 UNSURE_MARGIN = 0.15
 WEAK_SIMILARITY = 0.12
 _FORBIDDEN = -1e6
@@ -67,22 +68,51 @@ class Pairing:
     unpaired_contents: list[ContentBlock]
 
 
-class Similarity:
-    """IDF-weighted coverage of a name's bigrams by a content block's text."""
+def owner_prefixes(names: list[str], owners: list[str]) -> list[str]:
+    """The forms of the unit / department names that start project names ("广州市机电技师学院",
+    "市机电技师学院"), longest first; they say nothing about which content is whose."""
+    found: set[str] = set()
+    keys = [squash(n) for n in names]
+    for owner in owners:
+        okey = squash(owner)
+        for cut in range(0, max(len(okey) - 2, 0)):
+            suffix = okey[cut:]
+            if any(k.startswith(suffix) for k in keys):
+                found.add(suffix)
+    if not found and len(keys) > 1:
+        common = keys[0]
+        for k in keys[1:]:
+            while common and not k.startswith(common):
+                common = common[:-1]
+        if len(common) >= 3:
+            found.add(common)
+    return sorted(found, key=len, reverse=True)
 
-    def __init__(self, names: list[NameBlock]) -> None:
-        self.name_grams = [bigrams(n.name) for n in names]
+
+def strip_owners(text: str, prefixes: list[str]) -> str:
+    key = squash(text)
+    for prefix in prefixes:
+        key = key.replace(prefix, "|")
+    return key
+
+
+class Similarity:
+    """IDF-weighted bigrams a name shares with a content block's text."""
+
+    def __init__(self, names: list[NameBlock], prefixes: list[str] = ()) -> None:
+        self.prefixes = list(prefixes)
+        self.name_grams = [self.grams(n.name) for n in names]
         df = Counter(g for grams in self.name_grams for g in grams)
         total = len(names)
         self.idf = {g: math.log((total + 1) / (c + 0.5)) for g, c in df.items()}
 
+    def grams(self, text: str) -> set[str]:
+        return {g for g in bigrams(strip_owners(text, self.prefixes)) if "|" not in g}
+
     def score(self, name_index: int, content_grams: set[str]) -> float:
         grams = self.name_grams[name_index]
-        weight = sum(max(self.idf[g], 0.0) for g in grams)
-        if weight <= 0:
-            return 0.0
         hit = sum(max(self.idf[g], 0.0) for g in grams if g in content_grams)
-        return hit / weight
+        return hit / SIMILARITY_SCALE
 
 
 def position_score(name: NameBlock, content: ContentBlock, between: int) -> float:
@@ -151,12 +181,16 @@ def _solve(matrix: list[list[float]], rows: int, cols: int) -> tuple[list[tuple[
     return pairs, total
 
 
-def pair_blocks(names: list[NameBlock], contents: list[ContentBlock]) -> Pairing:
-    """Assign content blocks to project names (see the module docstring)."""
+def pair_blocks(names: list[NameBlock], contents: list[ContentBlock],
+                owners: list[str] = (), by_position_only: bool = False) -> Pairing:
+    """Assign content blocks to project names (see the module docstring); ``owners`` are the unit and
+    department names, whose words are left out of the comparison."""
     if not names or not contents:
         return Pairing([], list(names), list(contents))
-    sim = Similarity(names)
-    content_grams = [bigrams(c.target + c.indicator_text) for c in contents]
+    if by_position_only:
+        return _pair_in_place(names, contents)
+    sim = Similarity(names, owner_prefixes([n.name for n in names], list(owners)))
+    content_grams = [sim.grams(c.target + "|" + c.indicator_text) for c in contents]
     # order of all blocks on each page, to count the blocks between a name and a content
     order = sorted([(b.page, b.seq, id(b)) for b in [*names, *contents]])
     rank = {key: k for k, (_, _, key) in enumerate(order)}
@@ -199,3 +233,12 @@ def _groups(names: list[NameBlock], contents: list[ContentBlock]) -> list[tuple[
     if rest_n or rest_c:
         groups.append((rest_n, rest_c))
     return groups
+
+
+def _pair_in_place(names: list[NameBlock], contents: list[ContentBlock]) -> Pairing:
+    """Blocks read from the same table row (PDF cells) carry the same ``seq``: pair those."""
+    by_seq = {c.seq: c for c in contents}
+    pairs = [Pair(n, by_seq[n.seq], 1.0, 1.0, float("inf")) for n in names if n.seq in by_seq]
+    taken = {id(p.content) for p in pairs}
+    return Pairing(pairs, [n for n in names if n.seq not in by_seq],
+                   [c for c in contents if id(c) not in taken])

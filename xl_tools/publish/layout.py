@@ -19,7 +19,7 @@ merged column by column, so each cell keeps its whole text in one place and the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
@@ -46,6 +46,7 @@ MIN_ROW_PT = 21.0
 TITLE_ROW_PT = 36.0
 INFO_ROW_PT = 21.0
 PROJECT_INDENT = 2
+SLICE_LINES = 12          # text lines per row in a block taller than 409 points
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ STYLES: dict[str, CellStyle] = {
     "money": CellStyle(horizontal="right", wrap=False, number_format=MONEY_FORMAT),
     "text": CellStyle(),
 }
+# top-aligned twins for blocks of several rows (see ``_slices``)
+STYLES.update({f"{key}_top": replace(STYLES[key], vertical="top")
+               for key in ("project_label", "money", "text")})
 
 
 @dataclass(frozen=True)
@@ -153,16 +157,39 @@ def _column_widths(filing: Filing, units: list[Unit], total: dict[str, Decimal])
     return [NAME_WIDTH, *([money] * len(MONEY_FIELDS)), TARGET_WIDTH, INDICATOR_WIDTH]
 
 
-def _needed_height(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle]) -> float:
-    height = MIN_ROW_PT
+def _needed_lines(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle]) -> int:
+    """Most lines any wrapped text cell of the row needs (1 for a row without text)."""
+    lines = 1
     for cell, width in zip(cells, widths):
         style = styles[cell.style]
-        if not isinstance(cell.value, str) or not style.wrap:
-            continue
-        room = textfit.text_box_points(width, style.indent)
-        lines = textfit.count_lines(cell.value, room, style.size)
-        height = max(height, textfit.row_points(lines, style.size))
-    return height
+        if isinstance(cell.value, str) and style.wrap:
+            room = textfit.text_box_points(width, style.indent)
+            lines = max(lines, textfit.count_lines(cell.value, room, style.size))
+    return lines
+
+
+def _needed_height(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle]) -> float:
+    sizes = [styles[c.style].size for c in cells]
+    return max(MIN_ROW_PT, textfit.row_points(_needed_lines(cells, widths, styles), max(sizes)))
+
+
+def _slices(lines: int) -> list[float]:
+    """Heights of the rows of a block taller than one row may be.
+
+    Cells in the block are top-aligned and each row boundary falls between two lines of text (first
+    row: top padding + whole lines, then whole lines), so a page break between the rows never cuts
+    a line in half. One spare line absorbs the difference between fonts' line pitches.
+    """
+    pitch = BODY_SIZE * textfit.PDF_LINE_EM
+    remaining = lines + 1
+    heights = []
+    while remaining > 0:
+        take = min(SLICE_LINES, remaining)
+        heights.append(take * pitch)
+        remaining -= take
+    heights[0] += textfit.TOP_PADDING_PT
+    heights[-1] += textfit.ROW_PADDING_PT - textfit.TOP_PADDING_PT
+    return [round(h, 2) for h in heights]
 
 
 def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
@@ -189,6 +216,10 @@ def _project_cells(project: Project) -> list[Cell]:
             Cell(project.target or None, "text"), Cell(indicator_text(project.indicators) or None, "text")]
 
 
+def _top_style(key: str, styles: dict[str, CellStyle]) -> str:
+    return f"{key}_top" if f"{key}_top" in styles else key
+
+
 def render(filing: Filing) -> TableLayout:
     """The published table of ``filing`` as a writer-independent plan."""
     body, units, total = _table_lines(filing)
@@ -205,17 +236,19 @@ def render(filing: Filing) -> TableLayout:
     notes: list[str] = []
     for cells in body:
         need = _needed_height(cells, widths, styles)
-        first = len(rows) + 1
-        parts = max(1, math.ceil(need / textfit.MAX_ROW_PT))
-        rows.append(cells)
-        if parts == 1:
+        if need <= textfit.MAX_ROW_PT:
+            rows.append(cells)
             heights.append(need)
             continue
-        share = math.ceil(need / parts / 0.75) * 0.75
-        rows.extend([Cell(None, c.style) for c in cells] for _ in range(parts - 1))
-        heights.extend([share] * parts)
-        merges.extend(Merge(first, col, first + parts - 1, col) for col in range(1, NCOLS + 1))
+        first = len(rows) + 1
+        slices = _slices(_needed_lines(cells, widths, styles))
+        top = [Cell(c.value, _top_style(c.style, styles)) for c in cells]
+        rows.append(top)
+        rows.extend([Cell(None, c.style) for c in top] for _ in slices[1:])
+        heights.extend(slices)
+        last = first + len(slices) - 1
+        merges.extend(Merge(first, col, last, col) for col in range(1, NCOLS + 1))
         notes.append(f"「{cells[0].value}」的文字需要约 {need:.0f} 磅高，超过 Excel 单行上限 "
-                     f"{textfit.MAX_ROW_PT:.0f} 磅，已占用 {parts} 行（第 {first}–{first + parts - 1} 行）并按列合并")
+                     f"{textfit.MAX_ROW_PT:.0f} 磅，已占用第 {first}–{last} 行（各列纵向合并）")
     return TableLayout(rows=rows, row_heights=heights, column_widths=widths, merges=merges,
                        repeat_rows=(1, 3), styles=styles, notes=notes)

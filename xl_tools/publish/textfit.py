@@ -27,6 +27,8 @@ INDENT_PX = 12               # one indent level (Excel: about one wide glyph; Li
 NARROW_EM = 0.62
 LINE_EM = 1.45
 ROW_PADDING_PT = 4.0
+TOP_PADDING_PT = 2.3         # LibreOffice: from the row's top edge to the first line box
+PDF_LINE_EM = 1.44           # LibreOffice's line pitch for Noto Serif CJK SC (measured)
 MAX_ROW_PT = 409.0           # Excel's limit for one row
 SAFETY = 0.97                # keep 3 % of the line free for rounding and kerning
 

@@ -15,8 +15,9 @@ The engine walks the filing once and calls only the hooks a rule overrides. Ever
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .. import targets as _targets
 from ..codes import CodeTable, Resolution, default_table
@@ -45,6 +46,10 @@ class Rule:
     def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
         self.severity = severity or self.default_severity
         self.options = {**self.config_keys, **(options or {})}
+        self.setup()
+
+    def setup(self) -> None:
+        """Prepare what depends on the options (compiled word lists ...), once per check."""
 
     # hooks ------------------------------------------------------------------------------------
     def check_filing(self, ctx: "Context") -> Iterable[Finding]:
@@ -79,6 +84,18 @@ class Rule:
                        **locate(origin, field))
 
 
+@dataclass(slots=True)
+class Facts:
+    """What the rules need of one indicator, worked out once per check."""
+
+    columns: tuple[tuple[str, str, str], ...]   # (field, text, label), identical columns once
+    level1: Resolution
+    level2: Resolution
+    level1_code: str | None
+    level2_code: str | None
+    core: str                                   # name_core(name)
+
+
 class Context:
     """One check of one filing: the filing, the year, and caches shared by all rules."""
 
@@ -87,8 +104,18 @@ class Context:
         self.year = filing.year
         self.table = table or default_table()
         self._parsed: dict[str, Target] = {}
+        self._squashed: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
+        self._facts: dict[int, Facts] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
+
+    def squash(self, text: str | None) -> str:
+        """``textnorm.squash`` cached per distinct text."""
+        key = text or ""
+        hit = self._squashed.get(key)
+        if hit is None:
+            hit = self._squashed[key] = squash(key)
+        return hit
 
     def parse(self, text: str | None) -> Target:
         """The parsed understanding of a value; each distinct text is parsed once per check."""
@@ -101,23 +128,41 @@ class Context:
     def targets(self, ind: Indicator) -> tuple[Target, Target]:
         return self.parse(ind.period_value), self.parse(ind.annual_value)
 
-    def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:
-        """Resolved level 1 and level 2 of an indicator (cached per distinct label pair)."""
-        key = (ind.level1_label, ind.level2_label)
-        hit = self._levels.get(key)
+    def facts(self, ind: Indicator) -> Facts:
+        hit = self._facts.get(id(ind))
         if hit is None:
-            l1 = self.table.resolve_level1(key[0])
-            parent = l1.category.code if l1.category else None
-            hit = self._levels[key] = (l1, self.table.resolve_level2(key[1], parent))
+            key = (ind.level1_label, ind.level2_label)
+            levels = self._levels.get(key)
+            if levels is None:
+                l1 = self.table.resolve_level1(key[0])
+                parent = l1.category.code if l1.category else None
+                levels = self._levels[key] = (l1, self.table.resolve_level2(key[1], parent))
+            l1, l2 = levels
+            period, annual = ind.period_value or "", ind.annual_value or ""
+            if self.squash(period) == self.squash(annual):
+                cols = (("period_value", period, "实施周期指标值和年度指标值"),)
+            else:
+                cols = (("period_value", period, VALUE_LABELS["period_value"]),
+                        ("annual_value", annual, VALUE_LABELS["annual_value"]))
+            hit = self._facts[id(ind)] = Facts(
+                cols, l1, l2, l1.category.code if l1.category else None,
+                l2.category.code if l2.category else None, name_core(ind.name))
         return hit
 
+    def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:
+        """Resolved level 1 and level 2 of an indicator (cached per distinct label pair)."""
+        f = self.facts(ind)
+        return f.level1, f.level2
+
     def level1_code(self, ind: Indicator) -> str | None:
-        cat = self.levels(ind)[0].category
-        return cat.code if cat else None
+        return self.facts(ind).level1_code
 
     def level2_code(self, ind: Indicator) -> str | None:
-        cat = self.levels(ind)[1].category
-        return cat.code if cat else None
+        return self.facts(ind).level2_code
+
+    def columns(self, ind: Indicator) -> tuple[tuple[str, str, str], ...]:
+        """(field, text, label) of the value cells to check; identical columns are checked once."""
+        return self.facts(ind).columns
 
     def span(self, project: Project) -> tuple[int, int] | None:
         """(first, last) budget year when the project name carries a range like 2023年-2024年."""
@@ -129,16 +174,6 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
-
-def value_columns(ind: Indicator) -> Iterator[tuple[str, str, str]]:
-    """(field, text, label) of the value cells to check; identical columns are checked once."""
-    period, annual = ind.period_value or "", ind.annual_value or ""
-    if squash(period) == squash(annual):
-        yield "period_value", period, "实施周期指标值和年度指标值"
-    else:
-        yield "period_value", period, VALUE_LABELS["period_value"]
-        yield "annual_value", annual, VALUE_LABELS["annual_value"]
-
 
 def name_core(name: str) -> str:
     """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""

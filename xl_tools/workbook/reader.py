@@ -42,8 +42,7 @@ def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
         filing = read_filing_from_workbook(wb, source=str(path))
     finally:
         wb.close()
-    if any(p.code == PROBLEM_FORMULA for p in filing.problems):
-        _resolve_formulas(path, filing)
+    resolve_formulas(path, filing)
     if strict:
         raise_blocking(filing)
     return filing
@@ -260,6 +259,7 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_PROJECTS, source)
     required = {h: f for h, f in PROJECT_HEADERS.items()}
     hrow, cols, extra = _find_header(ws, required, source)
+    filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
     for r, row in _rows(ws, hrow + 1):
         name_cell = _val(row, cols["name"])
@@ -299,7 +299,8 @@ def _check_lengths(filing: Filing, text: str, origin: Origin, field: str, projec
 
 def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_INDICATORS, source)
-    hrow, cols, _extra = _find_header(ws, INDICATOR_HEADERS, source)
+    hrow, cols, extra = _find_header(ws, INDICATOR_HEADERS, source)
+    filing.headers[ws.title] = (hrow, cols, extra)
     by_name: dict[str, Project] = {}
     for p in filing.projects:
         by_name.setdefault(name_key(p.name), p)
@@ -331,8 +332,10 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             owner.indicators.append(ind)
 
 
-def _resolve_formulas(path: Path, filing: Filing) -> None:
+def resolve_formulas(path: Path, filing: Filing) -> None:
     """Formula money cells: cached values when a spreadsheet app saved them, else simple sums."""
+    if not getattr(filing, "formula_cells", None):
+        return
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[SHEET_PROJECTS]

@@ -59,6 +59,14 @@ def _money_cell(value: Decimal | None):
     return None if value is None else float(value)  # xlsxwriter writes IEEE doubles; 2-dp values are exact enough to round-trip via repr
 
 
+def _project_money(project, field: str):
+    """A project's money cell; a zero amount marked blank (``raw[field] is None``) stays empty."""
+    value = getattr(project, field)
+    if not value and field in project.raw and project.raw[field] is None:
+        return None
+    return _money_cell(value)
+
+
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "top"}
@@ -170,7 +178,7 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
     rows = []
     for k, p in enumerate(filing.projects, start=1):
         no = p.no if p.no not in (None, "") else k
-        rows.append([no, p.name, p.unit, *(_money_cell(getattr(p, f)) for f in MONEY_FIELDS), p.target,
+        rows.append([no, p.name, p.unit, *(_project_money(p, f) for f in MONEY_FIELDS), p.target,
                      p.extra.get("备注")])
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,

@@ -1,0 +1,235 @@
+"""Build the plan of one refresh from a workbook view (openpyxl workbook or xlwings book view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+from ..codes import default_table
+from ..findings import Finding
+from ..layout import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS, SHEET_README)
+from ..model import Filing
+from ..workbook.reader import read_filing_from_workbook
+from .fills import Fill, derive_fills
+from .helpers import helper_row
+from .ops import HIGHLIGHT, Rect, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, group_rects
+from .results import results_sheet, summary_text
+from .state import State, read_state, state_sheet
+
+NOTE_PREFIX = "xl-tools 校验"
+
+
+@dataclass
+class RefreshOutcome:
+    filing: Filing
+    findings: list[Finding]
+    ops: list = field(default_factory=list)
+    summary: str = ""
+    fills: list[Fill] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict:
+        from ..findings import summarize
+        return summarize(self.findings)
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+
+
+def plan_refresh(view, *, source: str | None = None, config_path=None, now: str | None = None,
+                 prepare=None) -> RefreshOutcome:
+    """Everything one refresh writes, as ops for a writer. `prepare(filing)` may complete the read
+    (the file path resolves formula cells from cached values)."""
+    from ..rules import check
+    from ..rules.config import config_for
+    filing = read_filing_from_workbook(view, source=source)
+    if prepare:
+        prepare(filing)
+    state = read_state(view)
+    table = default_table()
+    fills = derive_fills(filing, table)
+    config = config_for(filing, config_path)
+    findings = check(filing, config)
+    findings = _with_fill_findings(filing, findings, fills, state, view)
+
+    ops: list = []
+    # 1. fills (values the tool completed)
+    for f in fills:
+        ops.append(SetValues(f.sheet, f.row, f.col, [[f.value]]))
+    # 2. helper columns on 绩效指标
+    ops.extend(_helper_ops(filing, view))
+    # 3. highlights and notes, diffed against what the last refresh wrote
+    hl_now = _highlights(findings)
+    ops.extend(_highlight_ops(hl_now, state))
+    notes_now = _notes(findings)
+    ops.extend(_note_ops(notes_now, state))
+    # 4. whole sheets the tool owns
+    from ..publish.layout import render
+    public = render(filing)
+    fill_state = {(f.sheet, f.row, f.col): (str(f.value), f.message) for f in fills}
+    fill_state.update(_kept_fills(state, view, fills))
+    digest = _digest(findings, hl_now, notes_now, fill_state, public, ops)
+    stamp = state.stamp if digest == state.digest and state.stamp else (now or _now())
+    summary = summary_text(findings, len(filing.projects), len(filing.indicators), stamp)
+    ops.append(ReplaceSheet(results_sheet(findings, summary)))
+    ops.append(ReplacePublic(public))
+    readme = _defined_cell(view, NAME_LAST_REFRESH)
+    if readme:
+        ops.append(SetValues(readme[0], readme[1], readme[2], [[summary]]))
+    hl_rects = [(sheet, rect, sev) for (sheet, sev), rects in _rects_by(hl_now).items() for rect in rects]
+    ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp)))
+    return RefreshOutcome(filing, findings, ops, summary, fills)
+
+
+def _with_fill_findings(filing, findings, fills, state: State, view) -> list[Finding]:
+    out = list(findings)
+    seen = set()
+    for f in fills:
+        out.append(f.finding())
+        seen.add((f.sheet, f.row, f.col))
+    for (sheet, r, c), (value, message) in sorted(state.fills.items()):
+        if (sheet, r, c) in seen or sheet not in view.sheetnames:
+            continue
+        current = view[sheet][f"{get_column_letter(c)}{r}"].value
+        if current is not None and _same(current, value):
+            out.append(Fill(sheet, r, c, current, _fill_code(message), message).finding())
+    from ..rules.engine import _sort_key  # same order as check()
+    return sorted(out, key=_sort_key(filing))
+
+
+def _fill_code(message: str) -> str:
+    from .fills import FILL_CODES
+    for code, label in FILL_CODES.values():
+        if message.startswith(f"已自动填写{label}"):
+            return code
+    return "FIL000"
+
+
+def _same(current, stored: str) -> bool:
+    if isinstance(current, (int, float)):
+        try:
+            return float(stored) == float(current)
+        except ValueError:
+            return False
+    return str(current) == stored
+
+
+def _kept_fills(state: State, view, fills) -> dict:
+    keep = {}
+    fresh = {(f.sheet, f.row, f.col) for f in fills}
+    for key, (value, message) in state.fills.items():
+        sheet, r, c = key
+        if key in fresh or sheet not in view.sheetnames:
+            continue
+        current = view[sheet][f"{get_column_letter(c)}{r}"].value
+        if current is not None and _same(current, value):
+            keep[key] = (value, message)
+    return keep
+
+
+def _helper_ops(filing: Filing, view) -> list:
+    hdr = filing.headers.get(SHEET_INDICATORS)
+    if not hdr:
+        return []
+    hrow, _cols, extra = hdr
+    helper_cols = [extra.get(h) for h in INDICATOR_HELPERS]
+    ops = []
+    if any(c is None for c in helper_cols):
+        # an older or trimmed layout: put the helper headers after the last used header
+        first = max([*_cols.values(), *extra.values()]) + 1
+        helper_cols = list(range(first, first + len(INDICATOR_HELPERS)))
+        ops.append(SetValues(SHEET_INDICATORS, hrow, first, [list(INDICATOR_HELPERS)]))
+    inds = [i for i in filing.indicators + filing.orphan_indicators if i.origin]
+    if not inds:
+        return ops
+    contiguous = helper_cols == list(range(helper_cols[0], helper_cols[0] + len(helper_cols)))
+    rows_by = {i.origin.row: helper_row(i, filing.year) for i in inds}
+    top, bottom = min(rows_by), max(rows_by)
+    block = [rows_by.get(r, [None] * len(INDICATOR_HELPERS)) for r in range(top, bottom + 1)]
+    if contiguous:
+        ops.append(SetValues(SHEET_INDICATORS, top, helper_cols[0], block))
+    else:
+        for k, col in enumerate(helper_cols):
+            ops.append(SetValues(SHEET_INDICATORS, top, col, [[row[k]] for row in block]))
+    return ops
+
+
+def _highlights(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
+    out: dict[tuple[str, int, int], str] = {}
+    for f in findings:
+        if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
+            continue
+        letters, row = coordinate_from_string(f.cell)
+        key = (f.sheet, row, column_index_from_string(letters))
+        if out.get(key) != "error":
+            out[key] = f.severity
+    return out
+
+
+def _rects_by(cells: dict) -> dict[tuple[str, str], list[Rect]]:
+    groups: dict[tuple[str, str], set] = {}
+    for (sheet, r, c), sev in cells.items():
+        groups.setdefault((sheet, sev), set()).add((r, c))
+    return {k: group_rects(v) for k, v in sorted(groups.items())}
+
+
+def _highlight_ops(now: dict, state: State) -> list:
+    ops = []
+    cleared = {k: "clear" for k, sev in state.highlights.items() if k not in now}
+    for (sheet, _sev), rects in _rects_by(cleared).items():
+        ops.extend(SetFill(sheet, rect, None, None) for rect in rects)
+    changed = {k: sev for k, sev in now.items() if state.highlights.get(k) != sev}
+    for (sheet, sev), rects in _rects_by(changed).items():
+        fill, font = HIGHLIGHT[sev]
+        ops.extend(SetFill(sheet, rect, fill, font) for rect in rects)
+    return ops
+
+
+def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
+    texts: dict[tuple[str, int, int], list[str]] = {}
+    for f in findings:
+        if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
+            continue
+        letters, row = coordinate_from_string(f.cell)
+        texts.setdefault((f.sheet, row, column_index_from_string(letters)), []).append(
+            f"[{f.code}] {f.message}")
+    return {k: f"{NOTE_PREFIX}：\n" + "\n".join(v) for k, v in texts.items()}
+
+
+def _note_ops(now: dict, state: State) -> list:
+    ops = [SetNote(sheet, r, c, None) for (sheet, r, c) in sorted(state.notes) if (sheet, r, c) not in now]
+    ops += [SetNote(sheet, r, c, text) for (sheet, r, c), text in sorted(now.items())
+            if state.notes.get((sheet, r, c)) != text]
+    return ops
+
+
+def _defined_cell(view, name: str):
+    dn = view.defined_names.get(name)
+    if dn is None:
+        return None
+    try:
+        sheet, ref = list(dn.destinations)[0]
+    except (IndexError, ValueError, TypeError, AttributeError):
+        return None
+    letters, row = coordinate_from_string(ref.replace("$", "").split(":")[0])
+    if sheet != SHEET_README and sheet not in view.sheetnames:
+        return None
+    return sheet, row, column_index_from_string(letters)
+
+
+def _digest(findings, highlights, notes, fills, public, ops) -> str:
+    payload = {
+        "findings": [f.to_json() for f in findings],
+        "hl": sorted(f"{k}{v}" for k, v in highlights.items()),
+        "notes": sorted(f"{k}{v}" for k, v in notes.items()),
+        "fills": sorted(f"{k}{v}" for k, v in fills.items()),
+        "public": [[str(c.value) for c in row] for row in public.rows],
+        "values": [(o.sheet, o.row, o.col, o.values) for o in ops if isinstance(o, SetValues)],
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()[:16]

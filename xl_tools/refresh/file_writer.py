@@ -1,0 +1,118 @@
+"""Apply a refresh plan to a file with openpyxl; save atomically, keeping a backup when in place."""
+
+from __future__ import annotations
+
+from copy import copy
+from pathlib import Path
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from ..errors import XlToolsError
+from ..fileio import atomic_target
+from ..layout import SHEET_PUBLIC
+from ..workbook.open import open_workbook
+from ..workbook.reader import resolve_formulas
+from .core import RefreshOutcome, plan_refresh
+from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .sheets import insert_index, link_formula
+
+NO_FILL = PatternFill(fill_type=None)
+
+
+def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
+                 now: str | None = None) -> RefreshOutcome:
+    path = Path(path)
+    out = Path(out) if out else path
+    if out.suffix.lower() != path.suffix.lower():
+        raise XlToolsError(f"输出文件的扩展名须与输入相同（{path.suffix}）", file=str(out))
+    wb = open_workbook(path)
+    outcome = plan_refresh(wb, source=str(path), config_path=config_path, now=now,
+                           prepare=lambda filing: resolve_formulas(path, filing))
+    apply_ops(wb, outcome.ops)
+    with atomic_target(out, backup=(out.resolve() == path.resolve())) as tmp:
+        try:
+            wb.save(tmp)
+        except (OSError, ValueError) as exc:
+            raise XlToolsError(f"保存失败：{exc}", file=str(out)) from None
+    return outcome
+
+
+def _set(ws, row: int, col: int, value) -> None:
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("=") and not value.startswith("=HYPERLINK(\"#"):
+        cell.data_type = "s"          # user text that looks like a formula stays text
+
+
+def apply_ops(wb, ops: list) -> None:
+    for op in ops:
+        if isinstance(op, SetValues):
+            ws = wb[op.sheet]
+            for dr, row in enumerate(op.values):
+                for dc, value in enumerate(row):
+                    _set(ws, op.row + dr, op.col + dc, value)
+        elif isinstance(op, SetFill):
+            ws = wb[op.sheet]
+            fill = PatternFill("solid", fgColor="FF" + op.fill) if op.fill else NO_FILL
+            for r, c in op.rect.cells():
+                cell = ws.cell(row=r, column=c)
+                cell.fill = fill
+                font = copy(cell.font)
+                font.color = ("FF" + op.font) if op.font else None
+                cell.font = font
+        elif isinstance(op, SetNote):
+            cell = wb[op.sheet].cell(row=op.row, column=op.col)
+            if op.text is None:
+                if cell.comment is not None and cell.comment.text.startswith("xl-tools"):
+                    cell.comment = None
+            else:
+                note = Comment(op.text, "xl-tools")
+                note.width, note.height = 320, 40 + 18 * op.text.count("\n") + len(op.text) // 2
+                cell.comment = note
+        elif isinstance(op, ReplaceSheet):
+            _write_content(_fresh_sheet(wb, op.content.name), op.content)
+        elif isinstance(op, ReplacePublic):
+            from ..publish.xlsx import apply_layout
+            apply_layout(_fresh_sheet(wb, SHEET_PUBLIC), op.layout)
+
+
+def _fresh_sheet(wb, name: str):
+    if name in wb.sheetnames:
+        idx = wb.sheetnames.index(name)
+        wb.remove(wb[name])
+    else:
+        idx = insert_index(wb.sheetnames, name)
+    return wb.create_sheet(name, idx)
+
+
+def _write_content(ws, content) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    for r, row in enumerate(content.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                _set(ws, r, c, value)
+    for r, c, target, text in content.links:
+        cell = ws.cell(row=r, column=c)
+        cell.value = link_formula(target, text)
+        cell.font = Font(color="FF0563C1", underline="single")
+    for col, width in content.widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for rect, fill, font in content.fills:
+        for r, c in rect.cells():
+            cell = ws.cell(row=r, column=c)
+            cell.fill = PatternFill("solid", fgColor="FF" + fill)
+            cell.font = Font(color=("FF" + font) if font else None)
+    for r in content.bold_rows:
+        for cell in ws[r]:
+            cell.font = Font(bold=True)
+    if content.wrap_cols:
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for col in content.wrap_cols:
+            for r in range(1, len(content.rows) + 1):
+                ws.cell(row=r, column=col).alignment = wrap
+    if content.freeze:
+        ws.freeze_panes = content.freeze
+    if content.hidden:
+        ws.sheet_state = "hidden"

@@ -1,0 +1,110 @@
+"""What refresh fills in by itself. A user's cell is touched only when it is empty or unambiguous,
+and every fill is reported as a 提示 (FIL…) in 校验结果, also on later refreshes while the cell still
+holds what the tool wrote (so a second refresh reports the same)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..codes import OK, CodeTable
+from ..findings import INFO, Finding, locate
+from ..model import MONEY_FIELDS, Filing
+from ..money import fmt_money
+
+FILL_CODES = {
+    "no": ("FIL001", "序号"),
+    "unit": ("FIL002", "资金使用单位"),
+    "total": ("FIL003", "总计"),
+    "level": ("FIL004", "指标类别代码"),
+    "ind_no": ("FIL005", "指标序号"),
+}
+
+
+@dataclass
+class Fill:
+    sheet: str
+    row: int
+    col: int
+    value: object
+    code: str
+    message: str
+    project: str | None = None
+    indicator_no: int | None = None
+    field: str | None = None
+
+    def finding(self) -> Finding:
+        loc = {"sheet": self.sheet, "cell": _a1(self.row, self.col), "row": self.row, "column": self.col}
+        return Finding(self.code, INFO, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
+                       project=self.project, indicator_no=self.indicator_no, field=self.field, **loc)
+
+
+def _a1(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return f"{get_column_letter(col)}{row}"
+
+
+def _fill(origin, field, value, kind, text, **kw) -> Fill | None:
+    if origin is None or field not in origin.columns:
+        return None
+    code, label = FILL_CODES[kind]
+    return Fill(origin.sheet, origin.row, origin.columns[field], value, code,
+                f"已自动填写{label}：{text}", field=field, **kw)
+
+
+def derive_fills(filing: Filing, table: CodeTable) -> list[Fill]:
+    """Compute the fills and apply them to the model, so the rules see the completed filing."""
+    fills: list[Fill] = []
+    add = fills.append
+    units = {p.unit for p in filing.projects if p.unit}
+    stated = [u.name for u in filing.units if u.name]
+    only_unit = stated[0] if len(stated) == 1 else (next(iter(units)) if not stated and len(units) == 1 else None)
+    for k, p in enumerate(filing.projects, start=1):
+        if p.no is None and (f := _fill(p.origin, "no", k, "no", str(k), project=p.name)):
+            p.no = k
+            add(f)
+        if not p.unit and only_unit and p.name and \
+                (f := _fill(p.origin, "unit", only_unit, "unit", only_unit, project=p.name)):
+            p.unit = only_unit
+            add(f)
+        parts_written = any(p.raw.get(m, 0) is not None for m in MONEY_FIELDS[1:])
+        if "total" in p.raw and p.raw["total"] is None and parts_written:
+            total = p.parts_sum()
+            if f := _fill(p.origin, "total", float(total), "total",
+                          f"{fmt_money(total)}（= 财政拨款 + 财政专户拨款 + 其他资金）", project=p.name):
+                p.total = total
+                p.raw.pop("total")
+                add(f)
+        for j, ind in enumerate(p.indicators, start=1):
+            _fill_indicator(ind, j, p.name, table, add)
+    return fills
+
+
+def _fill_indicator(ind, position: int, project: str, table: CodeTable, add) -> None:
+    if ind.no is None and not (ind.raw.get("no") not in (None, "")) and \
+            (f := _fill(ind.origin, "no", position, "ind_no", str(position), project=project,
+                        indicator_no=position)):
+        ind.no = position
+        add(f)
+    l1 = table.resolve_level1(ind.level1_label)
+    l2 = table.resolve_level2(ind.level2_label, l1.category.code if l1.category else None)
+    if not ind.level1_code and not ind.level1 and l2.status == OK and l2.category.parent:
+        parent = table.get(l2.category.parent)
+        l1 = table.resolve_level1(parent.label)
+        if f := _fill(ind.origin, "level1", parent.label, "level",
+                      f"一级指标 {parent.label}（由二级指标 {l2.category.label} 推出）", project=project,
+                      indicator_no=ind.no):
+            ind.level1_code, ind.level1 = parent.code, parent.name
+            add(f)
+    elif not ind.level1_code and l1.status == OK:
+        cat = l1.category
+        if f := _fill(ind.origin, "level1", cat.label, "level", f"「{ind.level1}」→ {cat.label}",
+                      project=project, indicator_no=ind.no):
+            ind.level1_code, ind.level1 = cat.code, cat.name
+            add(f)
+    if not ind.level2_code and l2.status == OK and \
+            (l1.category is None or l2.category.parent == l1.category.code):
+        cat = l2.category
+        if f := _fill(ind.origin, "level2", cat.label, "level", f"「{ind.level2}」→ {cat.label}",
+                      project=project, indicator_no=ind.no):
+            ind.level2_code, ind.level2 = cat.code, cat.name
+            add(f)

@@ -1,0 +1,28 @@
+"""Read-only helper columns beside the indicator values: how each value was understood."""
+
+from __future__ import annotations
+
+from ..layout import INDICATOR_HELPERS
+from ..model import Target
+from ..targets import dec_str, parse_target
+
+OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def describe(target: Target) -> tuple[str, str, str]:
+    """(运算符, 数值, 单位) for a parsed target."""
+    if target.kind == "number":
+        return OP_SYMBOL.get(target.op or "=", target.op or ""), dec_str(target.value) or "", target.unit
+    if target.kind == "range":
+        return "区间", f"{dec_str(target.low)}-{dec_str(target.high)}", target.unit
+    if target.kind == "date":
+        return f"日期{OP_SYMBOL.get(target.op or '=', '')}", target.date.isoformat(), ""
+    return "定性", "", ""
+
+
+def helper_row(ind, year: int | None) -> list[str]:
+    period = describe(parse_target(ind.period_value, year)) if ind.period_value else ("", "", "")
+    annual = describe(parse_target(ind.annual_value, year)) if ind.annual_value else ("", "", "")
+    row = [*period, *annual]
+    assert len(row) == len(INDICATOR_HELPERS)
+    return row

@@ -1,0 +1,111 @@
+"""The plan of writes: plain records that either writer applies. Rows and columns are 1-based."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RED_FILL, RED_FONT = "FFC7CE", "9C0006"        # Excel's "Bad" style
+AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"    # Excel's "Neutral" style
+HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
+
+
+@dataclass(frozen=True)
+class Rect:
+    row: int
+    col: int
+    nrows: int = 1
+    ncols: int = 1
+
+    @property
+    def a1(self) -> str:
+        from openpyxl.utils import get_column_letter
+        first = f"{get_column_letter(self.col)}{self.row}"
+        if self.nrows == 1 and self.ncols == 1:
+            return first
+        return f"{first}:{get_column_letter(self.col + self.ncols - 1)}{self.row + self.nrows - 1}"
+
+    def cells(self):
+        for r in range(self.row, self.row + self.nrows):
+            for c in range(self.col, self.col + self.ncols):
+                yield r, c
+
+
+@dataclass
+class SetValues:
+    sheet: str
+    row: int
+    col: int
+    values: list[list]
+
+
+@dataclass
+class SetFill:
+    sheet: str
+    rect: Rect
+    fill: str | None          # RRGGBB, None = clear
+    font: str | None          # RRGGBB, None = automatic
+
+
+@dataclass
+class SetNote:
+    sheet: str
+    row: int
+    col: int
+    text: str | None          # None = delete
+
+
+@dataclass
+class SheetContent:
+    """A sheet the tool owns and rewrites whole (校验结果, _xltools)."""
+
+    name: str
+    rows: list[list]
+    widths: dict[int, float] = field(default_factory=dict)
+    fills: list[tuple[Rect, str, str | None]] = field(default_factory=list)   # rect, fill, font
+    bold_rows: list[int] = field(default_factory=list)
+    links: list[tuple[int, int, str, str]] = field(default_factory=list)      # row, col, target, text
+    wrap_cols: list[int] = field(default_factory=list)
+    freeze: str | None = None
+    hidden: bool = False
+
+
+@dataclass
+class ReplaceSheet:
+    content: SheetContent
+
+
+@dataclass
+class ReplacePublic:
+    """The 公开表 sheet, rendered by xl_tools.publish.layout."""
+
+    layout: object            # publish.layout.TableLayout
+
+
+def group_rects(cells: set[tuple[int, int]]) -> list[Rect]:
+    """Cover `cells` with few rectangles: vertical runs per column, then merge equal runs side by side."""
+    runs: dict[tuple[int, int], list[int]] = {}
+    by_col: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_col.setdefault(c, []).append(r)
+    for c, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in rows[1:] + [None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            runs.setdefault((start, prev), []).append(c)
+            if r is not None:
+                start = prev = r
+    rects = []
+    for (top, bottom), cols in runs.items():
+        cols.sort()
+        first = last = cols[0]
+        for c in cols[1:] + [None]:
+            if c is not None and c == last + 1:
+                last = c
+                continue
+            rects.append(Rect(top, first, bottom - top + 1, last - first + 1))
+            if c is not None:
+                first = last = c
+    return sorted(rects, key=lambda x: (x.row, x.col))

@@ -1,0 +1,42 @@
+"""The 校验结果 sheet: one row per finding, errors first, with a link to the cell and a summary line."""
+
+from __future__ import annotations
+
+from ..findings import SEVERITY_ZH, Finding, summarize
+from ..layout import SHEET_RESULTS
+from .ops import HIGHLIGHT, Rect, SheetContent
+
+HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
+WIDTHS = {1: 7, 2: 9, 3: 16, 4: 34, 5: 8, 6: 70, 7: 44}
+FIRST_ROW = 4
+
+
+def summary_text(findings: list[Finding], projects: int, indicators: int, stamp: str) -> str:
+    s = summarize(findings)
+    return (f"{stamp} 刷新：错误 {s['errors']} 条，警告 {s['warnings']} 条，提示 {s['infos']} 条"
+            f"（项目 {projects} 个，指标 {indicators} 个）")
+
+
+def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
+    rows: list[list] = [["校验结果", None, None, None, None, None, None], [summary] + [None] * 6, HEADERS]
+    links, fills = [], []
+    for k, f in enumerate(findings):
+        r = FIRST_ROW + k
+        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project or "", f.indicator_no,
+                     f.message, f.suggestion or ""])
+        if f.sheet and f.cell:
+            links.append((r, 3, f"#'{f.sheet}'!{f.cell}", where))
+    # colour the 级别 column in runs of equal severity (findings are sorted errors first)
+    start = None
+    for k in range(len(findings) + 1):
+        sev = findings[k].severity if k < len(findings) else None
+        if start is not None and (sev != findings[start].severity):
+            s = findings[start].severity
+            if s in HIGHLIGHT:
+                fills.append((Rect(FIRST_ROW + start, 1, k - start, 1), *HIGHLIGHT[s]))
+            start = None
+        if start is None and sev is not None:
+            start = k
+    return SheetContent(SHEET_RESULTS, rows, widths=WIDTHS, fills=fills, bold_rows=[1, 3], links=links,
+                        wrap_cols=[4, 6, 7], freeze="A4")

@@ -1,0 +1,26 @@
+"""Where the tool's own sheets go: after 代码表, in this order; the state sheet last."""
+
+from ..layout import SHEET_CODES, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+
+OWNED_ORDER = [SHEET_CODES, SHEET_RESULTS, SHEET_PUBLIC]
+
+
+def insert_index(existing: list[str], name: str) -> int:
+    """Index at which to create `name` among `existing` sheet names."""
+    if name == SHEET_STATE:
+        return len(existing)
+    idx = OWNED_ORDER.index(name) if name in OWNED_ORDER else len(OWNED_ORDER)
+    for prev in reversed(OWNED_ORDER[:idx]):
+        if prev in existing:
+            return existing.index(prev) + 1
+    return len([s for s in existing if s != SHEET_STATE])
+
+
+def link_formula(target: str, text: str) -> str:
+    """An internal hyperlink as a formula: one value write covers every link of the sheet."""
+    return f'=HYPERLINK("{target}","{text}")'
+
+
+def safe_text(value):
+    """Our text must never turn into a formula in the other writer either."""
+    return value

@@ -1,0 +1,116 @@
+"""Apply a refresh plan to a live workbook through the portable xlwings API.
+
+The calls grow with the number of groups (rectangles, sheets, notes), not with cells: values go in
+one 2-D write per block, highlights one call per rectangle (multi-area addresses fail remotely).
+"""
+
+from __future__ import annotations
+
+from ..layout import SHEET_PUBLIC
+from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .sheets import insert_index, link_formula
+
+FORMULA_LEADS = ("=", "+", "-", "@")
+
+
+def _cell_value(value):
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not value.startswith('=HYPERLINK("#'):
+        return "'" + value           # Excel stores a leading apostrophe as "this is text"
+    return value
+
+
+def _block(values: list[list]) -> list[list]:
+    return [[_cell_value(v) if v is not None else "" for v in row] for row in values]
+
+
+def _notes_supported(book) -> bool:
+    api = getattr(book, "api", None)
+    if isinstance(api, dict):                     # remote engine: payload
+        return api.get("client") == "Office.js" and all(s.get("notes") is not None for s in api["sheets"])
+    return True
+
+
+def apply_ops(book, ops: list) -> None:
+    notes_ok = _notes_supported(book)
+    for op in ops:
+        if isinstance(op, SetValues):
+            sheet = book.sheets[op.sheet]
+            rng = sheet.range((op.row, op.col)).resize(len(op.values), len(op.values[0]))
+            rng.value = _block(op.values)
+        elif isinstance(op, SetFill):
+            rect = op.rect
+            rng = book.sheets[op.sheet].range((rect.row, rect.col)).resize(rect.nrows, rect.ncols)
+            rng.color = ("#" + op.fill) if op.fill else None
+            rng.font.color = ("#" + op.font) if op.font else "#000000"
+        elif isinstance(op, SetNote):
+            if not notes_ok:
+                continue
+            rng = book.sheets[op.sheet].range((op.row, op.col))
+            if rng.note is not None:
+                rng.note.delete()
+            if op.text is not None:
+                rng.add_note(op.text)
+        elif isinstance(op, ReplaceSheet):
+            _write_content(book, _fresh_sheet(book, op.content.name), op.content)
+        elif isinstance(op, ReplacePublic):
+            _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout)
+
+
+def _fresh_sheet(book, name: str):
+    names = [s.name for s in book.sheets]
+    if name in names:
+        sheet = book.sheets[name]
+        sheet.clear()
+        return sheet
+    idx = insert_index(names, name)
+    if idx >= len(names):
+        return book.sheets.add(name, after=book.sheets[len(names) - 1])
+    return book.sheets.add(name, before=book.sheets[idx])
+
+
+def _write_content(book, sheet, content) -> None:
+    width = max((len(r) for r in content.rows), default=0)
+    rows = [list(r) + [None] * (width - len(r)) for r in content.rows]
+    for r, c, target, text in content.links:
+        rows[r - 1][c - 1] = link_formula(target, text)
+    if rows:
+        sheet.range((1, 1)).resize(len(rows), width).value = _block(rows)
+    for col, w in content.widths.items():
+        sheet.range((1, col)).column_width = w
+    for rect, fill, font in content.fills:
+        rng = sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols)
+        rng.color = "#" + fill
+        if font:
+            rng.font.color = "#" + font
+    for r in content.bold_rows:
+        sheet.range((r, 1)).resize(1, max(width, 1)).font.bold = True
+    for col in content.wrap_cols:
+        sheet.range((1, col)).resize(max(len(rows), 1), 1).wrap_text = True
+    if content.hidden:
+        sheet.visible = False
+
+
+def _write_layout(sheet, layout) -> None:
+    """The 公开表 from the publisher's TableLayout: values in one call, then styles by groups."""
+    ncols = max(len(r) for r in layout.rows)
+    values = [[(float(c.value) if hasattr(c.value, "as_tuple") else c.value) for c in row] +
+              [None] * (ncols - len(row)) for row in layout.rows]
+    sheet.range((1, 1)).resize(len(values), ncols).value = _block(values)
+    for c, w in enumerate(layout.column_widths, start=1):
+        sheet.range((1, c)).column_width = w
+    # row heights in runs of equal height
+    start = 0
+    for r in range(1, len(layout.row_heights) + 1):
+        if r == len(layout.row_heights) or layout.row_heights[r] != layout.row_heights[start]:
+            sheet.range((start + 1, 1)).resize(r - start, 1).row_height = layout.row_heights[start]
+            start = r
+    for m in layout.merges:
+        sheet.range((m.first_row, m.first_col)).resize(m.last_row - m.first_row + 1,
+                                                       m.last_col - m.first_col + 1).merge(False)
+    body = sheet.range((1, 1)).resize(len(values), ncols)
+    body.wrap_text = True
+    body.font.name = layout.font
+    money = [k for k, row in enumerate(layout.rows) if len(row) > 1 and row[1].style.endswith("money")]
+    if money:
+        sheet.range((money[0] + 1, 2)).resize(money[-1] - money[0] + 1, 4).number_format = \
+            layout.styles[layout.rows[money[0]][1].style].number_format

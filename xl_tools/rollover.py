@@ -1,0 +1,131 @@
+"""Start next year's filing from this year's: ``rollover`` (model) and ``rollover_file`` (workbooks).
+
+Projects, targets and indicators are carried over as they are; the budget year is set; money is
+kept or cleared. Cleared money is *blank*, never 0: the amount is ``ZERO`` in the model and
+``project.raw[field] is None`` marks the cell as blank (the same mark the workbook reader sets for an
+empty cell), so ``build_workbook`` leaves it empty and the accountant sees what is still to fill.
+Unit subtotals and 合计 are then left blank too (the workbook sums the projects).
+
+Nothing is rewritten or dropped silently: what still names the old year (dates, years in names and
+targets, finished multi-year projects) is found by the year rules (``rules.years``) and listed in
+the notes, and the same findings show up in every later check.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import XlToolsError
+from .fileio import atomic_target
+from .findings import Finding
+from .layout import TEMPLATE_VERSION
+from .model import MONEY_FIELDS, Filing, Indicator, Project
+from .money import ZERO
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class RolloverResult:
+    filing: Filing
+    notes: list[str]                                    # Chinese, one line each, for the user
+    findings: list[Finding] = field(default_factory=list)   # the year findings on the new filing
+
+
+def rollover(filing: Filing, new_year: int, keep_amounts: bool = False) -> RolloverResult:
+    """A new filing for `new_year` carried over from `filing` (which is not modified)."""
+    if not isinstance(new_year, int) or not MIN_YEAR <= new_year <= MAX_YEAR:
+        raise XlToolsError(f"新的预算年度应为四位数年份，实际为「{new_year}」")
+    new = Filing(year=new_year, department=filing.department, money_unit=filing.money_unit or "万元",
+                 profile=filing.profile, settings=dict(filing.settings))
+    new.projects = [_carry_project(p, keep_amounts) for p in filing.projects]
+    if keep_amounts:
+        new.total, new.total_stated = filing.total, filing.total_stated
+        new.units = [copy.replace(u, origin=None) if hasattr(copy, "replace") else _unit_copy(u)
+                     for u in filing.units]
+    else:
+        new.total, new.total_stated = ZERO, False
+    notes = _notes(filing, new, keep_amounts)
+    from .rules.years import year_findings
+    findings = year_findings(new)
+    notes.extend(_finding_notes(findings))
+    return RolloverResult(new, notes, findings)
+
+
+def rollover_file(src: str | Path, out: str | Path, new_year: int,
+                  keep_amounts: bool = False) -> RolloverResult:
+    """Read `src` (any template version), roll it to `new_year`, write `out` from the current template.
+
+    `out` is .xlsx or .xlsm (with the 刷新 button); it is written atomically and may not be `src`.
+    """
+    from .migrate import read_any_version
+    from .workbook import build_workbook
+    src, out = Path(src), Path(out)
+    if out.suffix.lower() not in SUFFIXES:
+        raise XlToolsError("输出文件应为 .xlsx 或 .xlsm", file=str(out))
+    if out.exists() and src.exists() and out.resolve() == src.resolve():
+        raise XlToolsError("输出文件不能与原文件相同：请另存为新文件，保留上年的报表", file=str(out))
+    old = read_any_version(src, strict=keep_amounts)
+    result = rollover(old, new_year, keep_amounts)
+    version = getattr(old, "template_version", None)
+    if version is not None and version != TEMPLATE_VERSION:
+        result.notes.insert(0, f"原文件使用第 {version} 版模板，已转换为当前第 {TEMPLATE_VERSION} 版模板")
+    with atomic_target(out) as tmp:
+        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm")
+    return result
+
+
+def _unit_copy(unit):
+    clone = copy.copy(unit)
+    clone.origin = None
+    return clone
+
+
+def _carry_indicator(ind: Indicator) -> Indicator:
+    clone = copy.deepcopy(ind)
+    clone.origin, clone.raw = None, {}
+    return clone
+
+
+def _carry_project(project: Project, keep_amounts: bool) -> Project:
+    clone = copy.copy(project)
+    clone.origin = None
+    clone.extra = dict(project.extra)
+    clone.indicators = [_carry_indicator(i) for i in project.indicators]
+    clone.raw = {} if keep_amounts else dict.fromkeys(MONEY_FIELDS)
+    if not keep_amounts:
+        for f in MONEY_FIELDS:
+            setattr(clone, f, ZERO)
+    return clone
+
+
+def _notes(old: Filing, new: Filing, keep_amounts: bool) -> list[str]:
+    n_ind = sum(len(p.indicators) for p in new.projects)
+    notes = [f"预算年度：{old.year or '（未填）'} → {new.year}",
+             f"已带入 {len(new.projects)} 个项目、{n_ind} 个绩效指标及全部绩效目标"]
+    if old.year and new.year <= old.year:
+        notes.append(f"注意：新的预算年度 {new.year} 不晚于原预算年度 {old.year}")
+    if keep_amounts:
+        notes.append("金额已按上年保留，请按本年度预算修改")
+    else:
+        notes.append("金额已清空（留空待填）：各项目金额、资金使用单位小计和合计请按本年度预算填写")
+    if old.orphan_indicators:
+        names = "、".join(sorted({i.project or "（空）" for i in old.orphan_indicators}))
+        notes.append(f"有 {len(old.orphan_indicators)} 个绩效指标找不到所属项目（项目名称：{names}），"
+                     "未能带入，请在新表中补填")
+    return notes
+
+
+def _finding_notes(findings: list[Finding]) -> list[str]:
+    """One line per finding, in the order: finished projects, names, targets, dates."""
+    order = {"YR002": 0, "YR001": 1, "YR003": 2, "VAL010": 3}
+    heads = {"YR002": "实施期已结束的项目（未删除，请确认）", "YR001": "项目名称中的年份需要核对",
+             "YR003": "绩效目标中的往年年份需要核对", "VAL010": "日期不在新预算年度内的指标值"}
+    lines = []
+    for f in sorted(findings, key=lambda f: order.get(f.code, 9)):
+        where = f"「{f.project}」" + (f"第 {f.indicator_no} 个指标" if f.indicator_no else "")
+        lines.append(f"{heads.get(f.code, f.code)}：{where}：{f.message}")
+    return lines

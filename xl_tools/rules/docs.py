@@ -1,0 +1,93 @@
+"""Generate ``docs/rules.md`` from the rule classes: ``python -m xl_tools.rules.docs [OUT]``."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from pathlib import Path
+
+from ..findings import SEVERITY_ZH
+from .base import Rule
+from .engine import RULES
+
+SECTIONS = ("为什么", "错误示例", "正确示例")
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+_HEAD = re.compile(r"^(为什么|错误示例|正确示例)[:：]\s*(.*)$")
+
+INTRO = """# 审核规则
+
+本文件由 `python -m xl_tools.rules.docs` 根据规则代码生成，请勿手工修改。
+
+每条规则有固定编号（AMT 金额、STR 结构、VAL 指标值、TXT 绩效目标文字、RD 读表问题）、默认级别
+（错误 / 警告 / 提示）和可配置的参数。默认配置为「广东」（`xl_tools/data/profiles/广东.toml`）。
+配置方法：
+
+- 规则配置文件（TOML，与 `广东.toml` 同样的格式）：`[VAL006]` 表下写 `floor = "85"`、
+  `severity = "info"`（或 错误/警告/提示）、`enabled = false`；顶层 `disabled = ["VAL015"]` 停用规则，
+  `profile = "广东"` 选择基础配置。
+- 工作簿「基本信息」中的覆盖项：`VAL006.floor = 85`、`VAL006.severity = 提示`、`VAL006.enabled = 否`、
+  `disabled = VAL015, VAL007`。
+- 优先级：地区配置 < 工作簿「基本信息」 < 审核人指定的配置文件。未知的配置项会报错并给出配置项名称。
+"""
+
+
+def sections(rule: type[Rule]) -> dict[str, str]:
+    """The docstring's summary line and its 为什么 / 错误示例 / 正确示例 sections."""
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    lines = doc.splitlines()
+    out: dict[str, list[str]] = {"summary": lines[:1]}
+    current = None
+    for line in lines[1:]:
+        m = _HEAD.match(line.strip()) if not line.startswith(" ") else None
+        if m:
+            current = m.group(1)
+            out[current] = [m.group(2)] if m.group(2) else []
+        elif current:
+            out[current].append(line)
+    return {k: inspect.cleandoc("\n".join(v)) for k, v in out.items()}
+
+
+def missing_sections(rule: type[Rule]) -> list[str]:
+    found = sections(rule)
+    return [s for s in SECTIONS if not found.get(s)]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def render_rule(rule: type[Rule]) -> str:
+    s = sections(rule)
+    parts = [f"## {rule.code} {rule.title}", "",
+             f"- 名称：`{rule.name}`",
+             f"- 默认级别：{SEVERITY_ZH[rule.default_severity]}（{rule.default_severity}）"]
+    if rule.config_keys:
+        keys = "；".join(f"`{k}` = {_value(v)}" for k, v in rule.config_keys.items())
+        parts.append(f"- 配置项：{keys}")
+    else:
+        parts.append("- 配置项：无（可设 `severity`、`enabled`）")
+    parts += ["", s.get("为什么", ""), "", "**错误示例**", "", "```text", s.get("错误示例", ""), "```",
+              "", "**正确示例**", "", "```text", s.get("正确示例", ""), "```", ""]
+    return "\n".join(parts)
+
+
+def render() -> str:
+    table = ["| 编号 | 规则 | 默认级别 |", "| --- | --- | --- |"]
+    table += [f"| {r.code} | {r.title} | {SEVERITY_ZH[r.default_severity]} |" for r in RULES]
+    body = [render_rule(r) for r in RULES]
+    return "\n".join([INTRO, *table, "", *body]).rstrip("\n") + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else DEFAULT_OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,530 @@
+"""VAL: each indicator value is present, measurable, plausible and filed in the right place."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterator
+
+from ..findings import ERROR, INFO, WARNING, Finding
+from ..model import Indicator, Project, Target
+from ..textnorm import squash
+from .base import VALUE_FIELDS, VALUE_LABELS, Context, Rule, num, show
+
+HUNDRED = Decimal(100)
+_ONLY_MARKS = re.compile(r"^[*_\-/\\.…?？、·~]+$")
+_NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
+_NAME_LIKE = re.compile(r"(率|数|量|度|次数|人数)$")
+MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1),
+               "亿元": Decimal(10000)}
+
+
+class Placeholders:
+    """Placeholder test for a configured word list: *, _, -, XXX, 待定 ...
+
+    A text is a placeholder when it is only marks (``***``, ``—``), equals a word, or contains a
+    word of two or more characters (``≥XX%``, ``待定``).
+    """
+
+    def __init__(self, words: list[str]) -> None:
+        norm = [squash(w).lower() for w in words if squash(w)]
+        self.exact = frozenset(norm)
+        self.inside = tuple(w for w in norm if len(w) >= 2)
+
+    def __call__(self, squashed: str) -> bool:
+        s = squashed.lower()
+        if not s:
+            return False
+        return bool(_ONLY_MARKS.match(s)) or s in self.exact or any(w in s for w in self.inside)
+
+
+def is_placeholder(text: str, words: list[str]) -> bool:
+    """One-off form of ``Placeholders(words)(squash(text))``."""
+    return Placeholders(words)(squash(text))
+
+
+def is_satisfaction(ctx: Context, ind: Indicator) -> bool:
+    return ctx.level1_code(ind) == "3" or ctx.level2_code(ind) == "31"
+
+
+def _number(target: Target) -> bool:
+    return target.kind == "number" and target.value is not None
+
+
+class ValueMissing(Rule):
+    """An indicator lacks its 实施周期指标值 or its 年度指标值.
+
+    为什么：两列指标值都是必填项：实施周期指标值是项目全周期的目标，年度指标值是本预算年度的目标。
+
+    错误示例：
+        新增监控前端数量；实施周期指标值：291个；年度指标值：（空）
+
+    正确示例：
+        新增监控前端数量；实施周期指标值：291个；年度指标值：291个
+    """
+
+    code = "VAL001"
+    name = "values.missing"
+    title = "指标值为空"
+    default_severity = ERROR
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        for field in VALUE_FIELDS:
+            if not ctx.squash(getattr(ind, field)):
+                other = ind.annual_value if field == "period_value" else ind.period_value
+                hint = f"；一年期项目通常与另一列相同（{other}）" if ctx.squash(other) else ""
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{VALUE_LABELS[field]}为空",
+                                        f"填写{VALUE_LABELS[field]}{hint}")
+
+
+class ValuePlaceholder(Rule):
+    """An indicator value is a placeholder (*, _, -, XXX, 待定).
+
+    为什么：占位符说明指标值还没有确定，这样的目标无法衡量，审核时会被退回。
+
+    错误示例：
+        设备验收通过率；年度指标值：XXX%
+
+    正确示例：
+        设备验收通过率；年度指标值：100%
+    """
+
+    code = "VAL002"
+    name = "values.placeholder"
+    title = "指标值是占位符"
+    default_severity = ERROR
+    config_keys = {"placeholders": ["*", "XXX", "XX", "待定", "待补充", "待确定", "无", "暂无", "略",
+                                    "N/A"]}
+
+    def setup(self) -> None:
+        self.matcher = Placeholders(self.options["placeholders"])
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        for field, text, label in ctx.columns(ind):
+            if self.matcher(ctx.squash(text)):
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{label}「{text}」是占位符",
+                                        "填写确定的指标值（运算符 + 数字 + 单位，如 ≥95%）")
+
+
+class QuantityNotNumber(Rule):
+    """A 数量 or 质量 indicator is written as words, without a number.
+
+    为什么：绩效目标要“尽量进行定量表述”。数量、质量指标写成“按时完成”“显著提升”无法衡量；
+    确实只能定性的，宜写成分级分档的形式。
+
+    错误示例：
+        12-质量指标；项目进度报告；按月提供
+
+    正确示例：
+        12-质量指标；项目进度报告提交次数；≥12次
+    """
+
+    code = "VAL003"
+    name = "values.quantity_not_number"
+    title = "数量、质量指标没有数值"
+    default_severity = WARNING
+    config_keys = {"levels": ["11", "12"], "placeholders": ValuePlaceholder.config_keys["placeholders"]}
+
+    def setup(self) -> None:
+        self.matcher = Placeholders(self.options["placeholders"])
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if ctx.level2_code(ind) not in self.options["levels"]:
+            return
+        level2 = ctx.levels(ind)[1].category
+        for field, text, label in ctx.columns(ind):
+            if not ctx.squash(text) or self.matcher(ctx.squash(text)):
+                continue
+            if ctx.parse(text).kind == "text":
+                yield self.at_indicator(project.name, ind, field,
+                                        f"{level2.label}「{ind.name}」的{label}「{text}」没有数值",
+                                        "改为可衡量的表述：运算符 + 数字 + 单位，例如 ≥12次、100%")
+                return
+
+
+class PercentOver100(Rule):
+    """A percentage above 100%.
+
+    为什么：完成率、合格率、满意度等比率不会超过 100%，超过通常是录入错误。增长类指标可以超过，
+    配置项 allow_names 中的词出现在指标名称里时不报。
+
+    错误示例：
+        设备完好率；950%
+
+    正确示例：
+        设备完好率；95%
+    """
+
+    code = "VAL004"
+    name = "values.percent_over_100"
+    title = "百分比超过100%"
+    default_severity = WARNING
+    config_keys = {"allow_names": ["增长", "增幅", "增速", "提高", "提升"]}
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if any(w in ind.name for w in self.options["allow_names"]):
+            return
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            top = t.value if t.kind == "number" else t.high if t.kind == "range" else None
+            if t.unit == "%" and top is not None and top > HUNDRED:
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{label}「{text}」超过 100%",
+                                        "比率类指标不超过 100%，请核对数值")
+
+
+class RateWithoutPercent(Rule):
+    """A rate (…率, …满意度) is given without %.
+
+    为什么：“率”和满意度是百分比，写成“95”或“95个”时读者不知道是 95% 还是 95 件；为 0 的不报。
+
+    错误示例：
+        维护维修验收合格率；100
+
+    正确示例：
+        维护维修验收合格率；100%
+    """
+
+    code = "VAL005"
+    name = "values.rate_without_percent"
+    title = "比率指标没有百分号"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        core = ctx.facts(ind).core
+        if not (core.endswith("率") or core.endswith("满意度")):
+            return
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            if _number(t) and t.value != 0 and t.unit not in ("%", "‰"):
+                yield self.at_indicator(project.name, ind, field,
+                                        f"比率指标「{ind.name}」的{label}「{text}」没有百分号",
+                                        f"写成百分比，例如 {show(t).removesuffix(t.unit)}%")
+
+
+class SatisfactionFloor(Rule):
+    """A 满意度 target below the floor (default 80%).
+
+    为什么：满意度目标过低（如 60%）通常是笔误，或说明目标设得不够积极。没有官方下限，
+    下限可按地区配置（floor）。
+
+    错误示例：
+        服务对象满意度；≥60%
+
+    正确示例：
+        服务对象满意度；≥90%
+    """
+
+    code = "VAL006"
+    name = "values.satisfaction_floor"
+    title = "满意度目标偏低"
+    default_severity = WARNING
+    config_keys = {"floor": Decimal(80)}
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if not is_satisfaction(ctx, ind):
+            return
+        floor = self.options["floor"]
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            low = t.value if t.kind == "number" else t.low if t.kind == "range" else None
+            if t.unit == "%" and low is not None and low < floor:
+                yield self.at_indicator(project.name, ind, field,
+                                        f"满意度指标「{ind.name}」的{label} {text} 低于 {num(floor)}%",
+                                        f"核对数值；满意度目标一般不低于 {num(floor)}%")
+
+
+class SatisfactionOperator(Rule):
+    """A 满意度 target written as a bare number instead of ≥.
+
+    为什么：满意度是下限目标，写成“90%”读起来像“恰好 90%”；写成“≥90%”更准确，也与多数单位的写法一致。
+
+    错误示例：
+        服务对象满意度；90%
+
+    正确示例：
+        服务对象满意度；≥90%
+    """
+
+    code = "VAL007"
+    name = "values.satisfaction_operator"
+    title = "满意度目标没有“≥”"
+    default_severity = INFO
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if not is_satisfaction(ctx, ind):
+            return
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            if _number(t) and t.unit == "%" and t.op == "=":
+                yield self.at_indicator(project.name, ind, field,
+                                        f"满意度指标「{ind.name}」的{label}「{text}」没有“≥”",
+                                        f"写成 ≥{num(t.value)}%")
+
+
+def _same(a: Target, b: Target) -> bool:
+    if a.kind != b.kind or a.kind == "text":
+        return False
+    return (a.op, a.value, a.low, a.high, a.unit, a.date) == (b.op, b.value, b.low, b.high, b.unit,
+                                                              b.date)
+
+
+class OneYearValuesDiffer(Rule):
+    """A one-year project whose 年度 and 实施周期 values differ.
+
+    为什么：项目名称中没有“2023年-2024年”这样的跨年度区间时，视为一年期项目，实施周期就是本年度，
+    两列指标值应当相同。
+
+    错误示例：
+        新增设备数量；实施周期指标值：5台；年度指标值：3台
+
+    正确示例：
+        新增设备数量；实施周期指标值：5台；年度指标值：5台
+    """
+
+    code = "VAL008"
+    name = "values.one_year_differ"
+    title = "一年期项目年度指标值与实施周期指标值不同"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if ctx.span(project) is not None:
+            return
+        p, a = ind.period_value or "", ind.annual_value or ""
+        if not ctx.squash(p) or not ctx.squash(a) or ctx.squash(p) == ctx.squash(a):
+            return
+        if not _same(ctx.parse(p), ctx.parse(a)):
+            yield self.at_indicator(project.name, ind, "annual_value",
+                                    f"一年期项目中「{ind.name}」的年度指标值「{a}」与实施周期指标值「{p}」不同",
+                                    "一年期项目两列应相同；如项目跨年度，请在项目名称中写明起止年度")
+
+
+class MultiYearAnnualExceeds(Rule):
+    """In a multi-year project, a count's 年度 value exceeds its 实施周期 value.
+
+    为什么：实施周期指标值是全周期的总目标，某一年的数量不会超过全周期的数量。
+
+    错误示例：
+        2024年-2025年……项目；新增工位数；实施周期指标值：30个；年度指标值：40个
+
+    正确示例：
+        实施周期指标值：60个；年度指标值：30个
+    """
+
+    code = "VAL009"
+    name = "values.annual_exceeds_period"
+    title = "跨年度项目年度数量大于实施周期数量"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if ctx.span(project) is None:
+            return
+        p, a = ctx.targets(ind)
+        if (_number(p) and _number(a) and p.unit == a.unit and a.unit not in ("%", "‰")
+                and a.value > p.value):
+            yield self.at_indicator(project.name, ind, "annual_value",
+                                    f"「{ind.name}」的年度指标值 {show(a)} 大于实施周期指标值 {show(p)}",
+                                    "年度目标应不超过全周期目标，请核对两列")
+
+
+class DateOutsideYear(Rule):
+    """A date target falls outside the budget year (or the project's years).
+
+    为什么：年度指标值是本预算年度的目标，日期应在预算年度内；跨年度项目的实施周期日期应在
+    项目名称所写的起止年度内。常见原因是沿用上年报表时忘了改年份。
+
+    错误示例：
+        2024年预算；项目验收时间；2023年6月30日前
+
+    正确示例：
+        2024年预算；项目验收时间；2024年6月30日前
+    """
+
+    code = "VAL010"
+    name = "values.date_outside_year"
+    title = "日期不在预算年度内"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if ctx.year is None:
+            return
+        span = ctx.span(project) or (ctx.year, ctx.year)
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            if t.kind != "date" or t.date is None:
+                continue
+            first, last = (ctx.year, ctx.year) if field == "annual_value" else span
+            if label.endswith("和年度指标值"):
+                first, last = ctx.year, ctx.year
+            if not first <= t.date.year <= last:
+                years = f"{first}年" if first == last else f"{first}年至{last}年"
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{label}「{text}」不在 {years} 内",
+                                        f"核对年份，应为 {years} 内的日期")
+
+
+class DateNotTimeliness(Rule):
+    """A date target filed under a level 2 other than 13-时效指标.
+
+    为什么：“某日前完成”是时效目标，应归入 13-时效指标；放在数量或质量指标下，按类别汇总时会缺项。
+
+    错误示例：
+        1-产出指标；12-质量指标；项目验收并交付使用时间；2024年6月30日前
+
+    正确示例：
+        1-产出指标；13-时效指标；项目验收并交付使用时间；2024年6月30日前
+    """
+
+    code = "VAL011"
+    name = "values.date_not_timeliness"
+    title = "日期目标未归入时效指标"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        code = ctx.level2_code(ind)
+        if code == "13":
+            return
+        for field, text, label in ctx.columns(ind):
+            if ctx.parse(text).kind == "date":
+                yield self.at_indicator(project.name, ind, "level2",
+                                        f"「{ind.name}」的{label}「{text}」是日期目标，却归在"
+                                        f"「{ind.level2_label}」下",
+                                        "二级指标改为「13-时效指标」")
+                return
+
+
+class NameValueMixed(Rule):
+    """The value repeats an indicator name, or the name holds the value.
+
+    为什么：三级指标写“衡量什么”，指标值写“达到多少”。名称里写了目标值（“……为0”），或指标值里
+    又写了一个指标名称，读者就分不清衡量的是什么。
+
+    错误示例：
+        三级指标：因工作失误致国家资金流失事件为0；指标值：0
+
+    正确示例：
+        三级指标：因工作失误致国家资金流失事件数；指标值：0起
+    """
+
+    code = "VAL012"
+    name = "values.name_value_mixed"
+    title = "指标名称与指标值混写"
+    default_severity = WARNING
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        core = ctx.facts(ind).core
+        for field, text, label in ctx.columns(ind):
+            value = ctx.squash(text)
+            t = ctx.parse(text)
+            extra = ctx.squash(t.extra)
+            if len(core) >= 4 and core in value and value != core:
+                msg = f"{label}「{text}」重复了指标名称「{ind.name}」"
+                tip = "指标值只写运算符、数字和单位"
+            elif _number(t) and re.search(_NUMBER_IN_NAME.format(re.escape(num(t.value))), core):
+                msg = f"指标名称「{ind.name}」中包含了指标值 {num(t.value)}"
+                tip = "名称只写衡量的内容（如“……事件数”），数值填在指标值中"
+            elif _number(t) and len(extra) >= 3 and _NAME_LIKE.search(extra) and extra not in core:
+                msg = (f"{label}「{text}」中含有指标名称「{t.extra}」，与三级指标「{ind.name}」不一致")
+                tip = f"三级指标改为「{t.extra}」，指标值只写 {show(t)}"
+            else:
+                continue
+            yield self.at_indicator(project.name, ind, field, msg, tip)
+            return
+
+
+class InputAsOutput(Rule):
+    """An input measure (资金到位率, 预算执行率) used as a performance indicator.
+
+    为什么：资金到位、预算执行是投入和管理过程，不是项目的产出或效益（财预〔2021〕101号），
+    不应作为绩效指标。
+
+    错误示例：
+        1-产出指标；12-质量指标；预算执行率；100%
+
+    正确示例：
+        1-产出指标；12-质量指标；设备验收通过率；100%
+    """
+
+    code = "VAL013"
+    name = "values.input_as_output"
+    title = "以投入类指标作为绩效指标"
+    default_severity = WARNING
+    config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率",
+                             "支出进度"]}
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        core = ctx.facts(ind).core
+        for word in self.options["words"]:
+            if word in core:
+                yield self.at_indicator(project.name, ind, "name",
+                                        f"「{ind.name}」衡量的是资金投入（{word}），不是产出或效益",
+                                        "改为反映项目产出或效益的指标，例如完成数量、质量或服务效果")
+                return
+
+
+class CostAboveBudget(Rule):
+    """A cost target above the project's 总计.
+
+    为什么：成本指标不得超出预算支出标准。成本目标（换算为万元）大于项目总计时，不是单位写错
+    （元与万元），就是目标超出了预算。
+
+    错误示例：
+        项目总计 50.35 万元；14-成本指标；系统建设成本；≤60万元
+
+    正确示例：
+        项目总计 50.35 万元；14-成本指标；系统建设成本；≤50.35万元
+    """
+
+    code = "VAL014"
+    name = "values.cost_above_budget"
+    title = "成本指标超出项目预算"
+    default_severity = ERROR
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if ctx.level2_code(ind) != "14" and ctx.level1_code(ind) != "4" and "成本" not in ind.name:
+            return
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            scale = MONEY_SCALE.get(t.unit)
+            if not _number(t) or scale is None:
+                continue
+            wan = t.value * scale
+            if wan > project.total:
+                yield self.at_indicator(project.name, ind, field,
+                                        f"成本指标「{ind.name}」的{label}「{text}」（{num(wan)} 万元）"
+                                        f"超过项目总计 {project.total:,.2f} 万元",
+                                        "核对金额单位（元/万元）和数值；成本目标不超过项目预算")
+                return
+
+
+class NumberWithoutUnit(Rule):
+    """A 数量 indicator value is a bare number without a unit.
+
+    为什么：定量指标由“运算符 + 数字 + 计量单位”组成。只写“2”时不知道是 2 人、2 个还是 2 项；
+    为 0 的（如事故数 0）不报。
+
+    错误示例：
+        11-数量指标；国家集训队人数；2
+
+    正确示例：
+        11-数量指标；国家集训队人数；≥2人
+    """
+
+    code = "VAL015"
+    name = "values.number_without_unit"
+    title = "数量指标没有计量单位"
+    default_severity = INFO
+    config_keys = {"levels": ["11"]}
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+        if ctx.level2_code(ind) not in self.options["levels"]:
+            return
+        for field, text, label in ctx.columns(ind):
+            t = ctx.parse(text)
+            if _number(t) and t.value != 0 and not t.unit:
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{label}「{text}」没有计量单位",
+                                        f"加上单位，例如 {show(t)}人、{show(t)}个")
+                return

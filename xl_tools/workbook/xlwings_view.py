@@ -1,0 +1,97 @@
+"""A read-only view of an ``xlwings.Book`` that quacks like an openpyxl workbook for the reader.
+
+Uses only the portable xlwings API (XLWINGS.md): ``used_range.value`` per sheet (one call each) and the
+book's names. Number formats cannot be read on the remote engine, so a percentage typed as 0.95 with a
+0% format reads as 0.95 there (the file path sees the format); values come through as typed otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class _Cell:
+    __slots__ = ("value",)
+    number_format = None
+
+    def __init__(self, value) -> None:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+            value = int(value)          # Office.js sends numbers as doubles
+        self.value = None if value == "" else value
+
+
+class _Sheet:
+    def __init__(self, xw_sheet) -> None:
+        self.title = xw_sheet.name
+        rng = xw_sheet.used_range
+        values = rng.options(ndim=2).value or []
+        # used_range may start below/right of A1 on desktop Excel: pad to A1 coordinates
+        top, left = rng.row, rng.column
+        pad_row = [None] * (left - 1)
+        self._rows = [[None] * (left - 1 + len(values[0]) if values else 0) for _ in range(top - 1)] + \
+                     [pad_row + list(r) for r in values]
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None):
+        stop = len(self._rows) if max_row is None else min(max_row, len(self._rows))
+        for r in range(min_row, stop + 1):
+            yield tuple(_Cell(v) for v in self._rows[r - 1])
+
+    def __getitem__(self, ref: str):
+        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+        letters, row = coordinate_from_string(ref)
+        col = column_index_from_string(letters)
+        try:
+            return _Cell(self._rows[row - 1][col - 1])
+        except IndexError:
+            return _Cell(None)
+
+
+class _DefinedName:
+    def __init__(self, refers_to: str) -> None:
+        self.refers_to = refers_to
+
+    @property
+    def destinations(self):
+        text = self.refers_to.lstrip("=")
+        if "!" not in text:
+            return []
+        sheet, ref = text.rsplit("!", 1)
+        return [(sheet.strip("'"), ref)]
+
+
+class _Names:
+    def __init__(self, book) -> None:
+        self._names = {}
+        for n in book.names:
+            try:
+                self._names[n.name] = _DefinedName(n.refers_to)
+            except (NotImplementedError, AttributeError, KeyError):
+                continue
+
+    def get(self, name):
+        return self._names.get(name)
+
+    def __contains__(self, name):
+        return name in self._names
+
+
+class XlwingsBookView:
+    """What xl_tools.workbook.reader needs from a workbook, read from a live xlwings Book."""
+
+    def __init__(self, book) -> None:
+        self.book = book
+        self.sheetnames = [s.name for s in book.sheets]
+        self._sheets: dict[str, _Sheet] = {}
+        self.defined_names = _Names(book)
+
+    def __getitem__(self, name: str) -> _Sheet:
+        if name not in self._sheets:
+            self._sheets[name] = _Sheet(self.book.sheets[name])
+        return self._sheets[name]
+
+    def close(self) -> None:
+        return None
+
+
+def excel_date(value) -> dt.date | None:  # pragma: no cover - helper for future use
+    return value.date() if isinstance(value, dt.datetime) else value
