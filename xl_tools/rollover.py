@@ -44,8 +44,7 @@ def rollover(filing: Filing, new_year: int, keep_amounts: bool = False) -> Rollo
     new.projects = [_carry_project(p, keep_amounts) for p in filing.projects]
     if keep_amounts:
         new.total, new.total_stated = filing.total, filing.total_stated
-        new.units = [copy.replace(u, origin=None) if hasattr(copy, "replace") else _unit_copy(u)
-                     for u in filing.units]
+        new.units = [_unit_copy(u) for u in filing.units]
     else:
         new.total, new.total_stated = ZERO, False
     notes = _notes(filing, new, keep_amounts)

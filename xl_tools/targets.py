@@ -405,8 +405,8 @@ def format_target(target: Target) -> str:
     tail = rest or approx + target.unit + qualifier
     if target.kind == "number" and target.value is not None:
         symbol = _OP_SYMBOL.get(target.op or EQ, "")
-        if target.op == EQ and any(c.isdigit() for c in prefix + rest):
-            symbol = "="      # keep this number the governed one among the others
+        if target.op == EQ and (any(c.isdigit() for c in prefix + rest) or (rest and not target.unit)):
+            symbol = "="      # only an explicit "=" makes such a number the target
         return prefix + symbol + dec_str(target.value) + tail
     if target.kind == "range" and target.low is not None and target.high is not None:
         low_unit = target.unit if rest and not rest.startswith(target.unit) else ""

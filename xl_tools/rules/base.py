@@ -58,7 +58,8 @@ class Rule:
     def check_project(self, ctx: "Context", project: Project) -> Iterable[Finding]:
         return ()
 
-    def check_indicator(self, ctx: "Context", project: Project, ind: Indicator) -> Iterable[Finding]:
+    def check_indicator(self, ctx: "Context", project: Project, ind: Indicator,
+                        facts: "Facts") -> Iterable[Finding]:
         return ()
 
     @classmethod
@@ -107,6 +108,7 @@ class Context:
         self._squashed: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
         self._facts: dict[int, Facts] = {}
+        self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
 
     def squash(self, text: str | None) -> str:
@@ -163,6 +165,15 @@ class Context:
     def columns(self, ind: Indicator) -> tuple[tuple[str, str, str], ...]:
         """(field, text, label) of the value cells to check; identical columns are checked once."""
         return self.facts(ind).columns
+
+    def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:
+        """The resolved level-1 and level-2 codes used in a project (cached per project)."""
+        hit = self._project_levels.get(id(project))
+        if hit is None:
+            facts = [self.facts(i) for i in project.indicators]
+            hit = self._project_levels[id(project)] = ({f.level1_code for f in facts},
+                                                       {f.level2_code for f in facts})
+        return hit
 
     def span(self, project: Project) -> tuple[int, int] | None:
         """(first, last) budget year when the project name carries a range like 2023年-2024年."""

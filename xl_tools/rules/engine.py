@@ -94,8 +94,11 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     for project in filing.projects:
         for hook in on_project:
             add(hook(ctx, project))
+        if not on_indicator:
+            continue
         for ind in project.indicators:
+            facts = ctx.facts(ind)
             for hook in on_indicator:
-                add(hook(ctx, project, ind))
+                add(hook(ctx, project, ind, facts))
     findings.sort(key=_sort_key(filing))
     return findings

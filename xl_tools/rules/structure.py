@@ -6,9 +6,9 @@ from typing import Iterator
 
 from ..codes import CONFLICT, EMPTY, UNKNOWN
 from ..findings import ERROR, WARNING, Finding
-from ..model import Project
+from ..model import Indicator, Project
 from ..textnorm import name_key, squash
-from .base import Context, Rule, name_core
+from .base import Context, Facts, Rule, name_core
 
 
 class TargetMissing(Rule):
@@ -57,8 +57,6 @@ class IndicatorsMissing(Rule):
                                   "在绩效指标表中为该项目填写产出、效益和满意度指标")
 
 
-def _level1_codes(ctx: Context, project: Project) -> set[str | None]:
-    return {ctx.level1_code(i) for i in project.indicators}
 
 
 class _Presence(Rule):
@@ -67,7 +65,7 @@ class _Presence(Rule):
     advice = ""
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if project.indicators and self.level1 not in _level1_codes(ctx, project):
+        if project.indicators and self.level1 not in ctx.level_codes(project)[0]:
             yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice)
 
 
@@ -149,11 +147,8 @@ class OutputWithoutQuantityOrQuality(Rule):
     default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        level1 = [ctx.level1_code(i) for i in project.indicators]
-        if "1" not in level1:
-            return
-        level2 = {ctx.level2_code(i) for i in project.indicators}
-        if not level2 & {"11", "12"}:
+        level1, level2 = ctx.level_codes(project)
+        if "1" in level1 and not level2 & {"11", "12"}:
             yield self.at_project(project, "name", "产出指标中既没有数量指标也没有质量指标",
                                   "补充 11-数量指标 或 12-质量指标")
 
@@ -176,8 +171,9 @@ class CategoryMismatch(Rule):
     title = "指标类别编码与名称或上级不符"
     default_severity = ERROR
 
-    def check_indicator(self, ctx: Context, project: Project, ind) -> Iterator[Finding]:
-        l1, l2 = ctx.levels(ind)
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        l1, l2 = facts.level1, facts.level2
         for field, res, label in (("level1", l1, "一级指标"), ("level2", l2, "二级指标")):
             if res.status == CONFLICT:
                 yield self.at_indicator(
@@ -211,8 +207,9 @@ class CategoryUnknown(Rule):
     title = "指标类别为空或不在代码表中"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind) -> Iterator[Finding]:
-        l1, l2 = ctx.levels(ind)
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        l1, l2 = facts.level1, facts.level2
         for field, res, label in (("level1", l1, "一级指标"), ("level2", l2, "二级指标")):
             if res.status == EMPTY:
                 yield self.at_indicator(project.name, ind, field, f"{label}为空",

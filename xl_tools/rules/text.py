@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from ..findings import ERROR, WARNING, Finding, locate
@@ -16,10 +17,14 @@ _STOP = re.compile(r"[,，。;；!！?？]")
 _NUMBER = r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*"
 
 
+@lru_cache(maxsize=512)
+def _unit_pattern(unit: str) -> re.Pattern:
+    return re.compile(_NUMBER + re.escape(unit) + ("(?!目)" if unit == "项" else ""))
+
+
 def _text_numbers(segment: str, unit: str) -> list[Decimal]:
     """Numbers written with ``unit`` in a (squashed, half-width) text: 95%以上 → 95; 99(%) → 99."""
-    pattern = _NUMBER + re.escape(unit) + ("(?!目)" if unit == "项" else "")
-    return [Decimal(m.group(1)) for m in re.finditer(pattern, segment)]
+    return [Decimal(m.group(1)) for m in _unit_pattern(unit).finditer(segment)]
 
 
 class TargetTooShort(Rule):

@@ -9,7 +9,7 @@ from typing import Iterator
 from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Project, Target
 from ..textnorm import squash
-from .base import VALUE_FIELDS, VALUE_LABELS, Context, Rule, num, show
+from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 
 HUNDRED = Decimal(100)
 _ONLY_MARKS = re.compile(r"^[*_\-/\\.…?？、·~]+$")
@@ -43,8 +43,8 @@ def is_placeholder(text: str, words: list[str]) -> bool:
     return Placeholders(words)(squash(text))
 
 
-def is_satisfaction(ctx: Context, ind: Indicator) -> bool:
-    return ctx.level1_code(ind) == "3" or ctx.level2_code(ind) == "31"
+def is_satisfaction(facts: Facts) -> bool:
+    return facts.level1_code == "3" or facts.level2_code == "31"
 
 
 def _number(target: Target) -> bool:
@@ -68,7 +68,8 @@ class ValueMissing(Rule):
     title = "指标值为空"
     default_severity = ERROR
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
         for field in VALUE_FIELDS:
             if not ctx.squash(getattr(ind, field)):
                 other = ind.annual_value if field == "period_value" else ind.period_value
@@ -100,8 +101,9 @@ class ValuePlaceholder(Rule):
     def setup(self) -> None:
         self.matcher = Placeholders(self.options["placeholders"])
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        for field, text, label in ctx.columns(ind):
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        for field, text, label in facts.columns:
             if self.matcher(ctx.squash(text)):
                 yield self.at_indicator(project.name, ind, field,
                                         f"「{ind.name}」的{label}「{text}」是占位符",
@@ -130,11 +132,12 @@ class QuantityNotNumber(Rule):
     def setup(self) -> None:
         self.matcher = Placeholders(self.options["placeholders"])
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        if ctx.level2_code(ind) not in self.options["levels"]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if facts.level2_code not in self.options["levels"]:
             return
-        level2 = ctx.levels(ind)[1].category
-        for field, text, label in ctx.columns(ind):
+        level2 = facts.level2.category
+        for field, text, label in facts.columns:
             if not ctx.squash(text) or self.matcher(ctx.squash(text)):
                 continue
             if ctx.parse(text).kind == "text":
@@ -163,10 +166,11 @@ class PercentOver100(Rule):
     default_severity = WARNING
     config_keys = {"allow_names": ["增长", "增幅", "增速", "提高", "提升"]}
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
         if any(w in ind.name for w in self.options["allow_names"]):
             return
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             top = t.value if t.kind == "number" else t.high if t.kind == "range" else None
             if t.unit == "%" and top is not None and top > HUNDRED:
@@ -192,11 +196,12 @@ class RateWithoutPercent(Rule):
     title = "比率指标没有百分号"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        core = ctx.facts(ind).core
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        core = facts.core
         if not (core.endswith("率") or core.endswith("满意度")):
             return
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and t.unit not in ("%", "‰"):
                 yield self.at_indicator(project.name, ind, field,
@@ -223,11 +228,12 @@ class SatisfactionFloor(Rule):
     default_severity = WARNING
     config_keys = {"floor": Decimal(80)}
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        if not is_satisfaction(ctx, ind):
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if not is_satisfaction(facts):
             return
         floor = self.options["floor"]
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             low = t.value if t.kind == "number" else t.low if t.kind == "range" else None
             if t.unit == "%" and low is not None and low < floor:
@@ -253,10 +259,11 @@ class SatisfactionOperator(Rule):
     title = "满意度目标没有“≥”"
     default_severity = INFO
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        if not is_satisfaction(ctx, ind):
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if not is_satisfaction(facts):
             return
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.unit == "%" and t.op == "=":
                 yield self.at_indicator(project.name, ind, field,
@@ -289,7 +296,8 @@ class OneYearValuesDiffer(Rule):
     title = "一年期项目年度指标值与实施周期指标值不同"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
         if ctx.span(project) is not None:
             return
         p, a = ind.period_value or "", ind.annual_value or ""
@@ -318,7 +326,8 @@ class MultiYearAnnualExceeds(Rule):
     title = "跨年度项目年度数量大于实施周期数量"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
         if ctx.span(project) is None:
             return
         p, a = ctx.targets(ind)
@@ -347,11 +356,12 @@ class DateOutsideYear(Rule):
     title = "日期不在预算年度内"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
         if ctx.year is None:
             return
         span = ctx.span(project) or (ctx.year, ctx.year)
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             if t.kind != "date" or t.date is None:
                 continue
@@ -382,11 +392,12 @@ class DateNotTimeliness(Rule):
     title = "日期目标未归入时效指标"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        code = ctx.level2_code(ind)
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        code = facts.level2_code
         if code == "13":
             return
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             if ctx.parse(text).kind == "date":
                 yield self.at_indicator(project.name, ind, "level2",
                                         f"「{ind.name}」的{label}「{text}」是日期目标，却归在"
@@ -413,9 +424,10 @@ class NameValueMixed(Rule):
     title = "指标名称与指标值混写"
     default_severity = WARNING
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        core = ctx.facts(ind).core
-        for field, text, label in ctx.columns(ind):
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        core = facts.core
+        for field, text, label in facts.columns:
             value = ctx.squash(text)
             t = ctx.parse(text)
             extra = ctx.squash(t.extra)
@@ -454,8 +466,9 @@ class InputAsOutput(Rule):
     config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率",
                              "支出进度"]}
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        core = ctx.facts(ind).core
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        core = facts.core
         for word in self.options["words"]:
             if word in core:
                 yield self.at_indicator(project.name, ind, "name",
@@ -482,10 +495,11 @@ class CostAboveBudget(Rule):
     title = "成本指标超出项目预算"
     default_severity = ERROR
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        if ctx.level2_code(ind) != "14" and ctx.level1_code(ind) != "4" and "成本" not in ind.name:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if facts.level2_code != "14" and facts.level1_code != "4" and "成本" not in ind.name:
             return
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             scale = MONEY_SCALE.get(t.unit)
             if not _number(t) or scale is None:
@@ -518,10 +532,11 @@ class NumberWithoutUnit(Rule):
     default_severity = INFO
     config_keys = {"levels": ["11"]}
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator) -> Iterator[Finding]:
-        if ctx.level2_code(ind) not in self.options["levels"]:
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if facts.level2_code not in self.options["levels"]:
             return
-        for field, text, label in ctx.columns(ind):
+        for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and not t.unit:
                 yield self.at_indicator(project.name, ind, field,

@@ -1,0 +1,279 @@
+"""Compare two filings (usually two budget years): ``diff_filings(old, new) -> FilingDiff``.
+
+Projects are matched by name first (same name key); those left over are paired as *renamed* when
+their names are similar enough (rapidfuzz ratio, with the years in the names ignored) and their
+indicators overlap, scored ``NAME_WEIGHT * name + (1 - NAME_WEIGHT) * indicators`` against
+``RENAME_THRESHOLD``; the rest are added or removed. Within a matched project, indicators are matched
+by name (duplicates in order). Money is compared field by field; the target text with a character
+diff shown as 「…[-删除-]{+新增+}…」.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rapidfuzz import fuzz
+
+from ..model import MONEY_FIELDS, Filing, Indicator, Project
+from ..money import CENT, ZERO
+from ..rules.base import name_core
+from ..textnorm import name_key, squash
+
+RENAME_THRESHOLD = 0.6
+NAME_WEIGHT = 0.6
+CONTEXT_CHARS = 8            # unchanged characters shown around each change of a target text
+INDICATOR_FIELDS = ("level1", "level2", "period_value", "annual_value")
+INDICATOR_LABELS = {"level1": "一级指标", "level2": "二级指标", "period_value": "实施周期指标值",
+                    "annual_value": "年度指标值"}
+_YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
+
+
+@dataclass
+class MoneyChange:
+    field: str
+    old: Decimal
+    new: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.new - self.old
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Change in % of the old amount, two decimals; None when the old amount is 0."""
+        return percent(self.old, self.new)
+
+
+@dataclass
+class IndicatorChange:
+    name: str
+    no: int | None                        # number in the new filing
+    fields: list[tuple[str, str, str]]    # (field, old, new)
+
+
+@dataclass
+class ProjectDiff:
+    """A project present in both filings (possibly renamed) and what changed in it."""
+
+    old: Project
+    new: Project
+    similarity: Decimal | None = None     # rename score (None: matched by name)
+    money: list[MoneyChange] = field(default_factory=list)
+    target: str | None = None             # readable diff of the target text, None if unchanged
+    indicators_added: list[Indicator] = field(default_factory=list)
+    indicators_removed: list[Indicator] = field(default_factory=list)
+    indicators_changed: list[IndicatorChange] = field(default_factory=list)
+
+    @property
+    def renamed(self) -> bool:
+        return self.similarity is not None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.renamed or self.unit_changed or self.money or self.target is not None
+                    or self.indicators_added or self.indicators_removed or self.indicators_changed)
+
+    @property
+    def unit_changed(self) -> bool:
+        return name_key(self.old.unit) != name_key(self.new.unit)
+
+
+@dataclass
+class Change:
+    """One line of the flat list of changes (``FilingDiff.changes``)."""
+
+    kind: str        # project_added | project_removed | project_renamed | unit | money | target |
+    #                  indicator_added | indicator_removed | indicator_value
+    project: str     # the project's name in the new filing (old name when removed)
+    field: str | None = None
+    indicator: str | None = None
+    old: object = None
+    new: object = None
+
+
+@dataclass
+class FilingDiff:
+    old: Filing
+    new: Filing
+    added: list[Project] = field(default_factory=list)
+    removed: list[Project] = field(default_factory=list)
+    matched: list[ProjectDiff] = field(default_factory=list)
+
+    @property
+    def renamed(self) -> list[ProjectDiff]:
+        return [m for m in self.matched if m.renamed]
+
+    @property
+    def changed(self) -> list[ProjectDiff]:
+        return [m for m in self.matched if m.changed]
+
+    def changes(self) -> list[Change]:
+        """Every change as one flat list (a money field, a target, an indicator value ...)."""
+        out = [Change("project_added", p.name, new=p.name) for p in self.added]
+        out += [Change("project_removed", p.name, old=p.name) for p in self.removed]
+        for m in self.matched:
+            name = m.new.name
+            if m.renamed:
+                out.append(Change("project_renamed", name, "name", old=m.old.name, new=name))
+            if m.unit_changed:
+                out.append(Change("unit", name, "unit", old=m.old.unit, new=m.new.unit))
+            out += [Change("money", name, c.field, old=c.old, new=c.new) for c in m.money]
+            if m.target is not None:
+                out.append(Change("target", name, "target", old=m.old.target, new=m.new.target))
+            out += [Change("indicator_added", name, indicator=i.name, new=i.name) for i in m.indicators_added]
+            out += [Change("indicator_removed", name, indicator=i.name, old=i.name)
+                    for i in m.indicators_removed]
+            out += [Change("indicator_value", name, f, c.name, o, n)
+                    for c in m.indicators_changed for f, o, n in c.fields]
+        return out
+
+    def project_totals(self) -> list[tuple[str, str, Decimal | None, Decimal | None]]:
+        """(unit, project, old 总计, new 总计) of every project whose 总计 changed or that was
+        added / removed, sorted by the change (largest cut first)."""
+        rows = [(m.new.unit, m.new.name, m.old.total, m.new.total) for m in self.matched
+                if m.old.total != m.new.total]
+        rows += [(p.unit, p.name, None, p.total) for p in self.added]
+        rows += [(p.unit, p.name, p.total, None) for p in self.removed]
+        return sorted(rows, key=lambda r: ((r[3] or ZERO) - (r[2] or ZERO), r[0], r[1]))
+
+    def unit_totals(self) -> list[tuple[str, Decimal, Decimal]]:
+        """(unit, old 总计, new 总计) per funding unit, summed from the projects."""
+        old = {u: s["total"] for u, s in self.old.sums_by_unit().items()}
+        new = {u: s["total"] for u, s in self.new.sums_by_unit().items()}
+        names = list(dict.fromkeys([*old, *new]))
+        return [(u, old.get(u, ZERO), new.get(u, ZERO)) for u in names]
+
+
+def percent(old: Decimal | None, new: Decimal | None) -> Decimal | None:
+    if not old:
+        return None
+    return ((new or ZERO) - old) * 100 / old
+
+
+def percent_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.quantize(CENT):+}%"
+
+
+def diff_filings(old: Filing, new: Filing) -> FilingDiff:
+    """What changed from `old` to `new` (see module docstring for the matching)."""
+    result = FilingDiff(old, new)
+    pairs, rest_old, rest_new = _match_by_name(old.projects, new.projects)
+    renames, rest_old, rest_new = _match_renamed(rest_old, rest_new)
+    for o, n in pairs:
+        result.matched.append(_compare_project(o, n, None))
+    for o, n, score in renames:
+        result.matched.append(_compare_project(o, n, score))
+    order = {id(p): k for k, p in enumerate(new.projects)}
+    result.matched.sort(key=lambda m: order[id(m.new)])
+    result.added = rest_new
+    result.removed = rest_old
+    return result
+
+
+def _match_by_name(old: list[Project], new: list[Project]):
+    waiting: dict[str, list[Project]] = {}
+    for p in old:
+        waiting.setdefault(name_key(p.name), []).append(p)
+    pairs, rest_new = [], []
+    for p in new:
+        queue = waiting.get(name_key(p.name))
+        if queue:
+            pairs.append((queue.pop(0), p))
+        else:
+            rest_new.append(p)
+    matched_old = {id(o) for o, _n in pairs}
+    return pairs, [p for p in old if id(p) not in matched_old], rest_new
+
+
+def _name_similarity(a: str, b: str) -> float:
+    a2, b2 = _YEARS.sub("", squash(a)), _YEARS.sub("", squash(b))
+    return fuzz.ratio(a2, b2) / 100
+
+
+def _indicator_overlap(a: Project, b: Project) -> float:
+    sa = {name_core(i.name) for i in a.indicators}
+    sb = {name_core(i.name) for i in b.indicators}
+    if not sa and not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def rename_score(a: Project, b: Project) -> float:
+    return NAME_WEIGHT * _name_similarity(a.name, b.name) + (1 - NAME_WEIGHT) * _indicator_overlap(a, b)
+
+
+def _match_renamed(old: list[Project], new: list[Project]):
+    scored = sorted(((rename_score(o, n), k, j) for k, o in enumerate(old) for j, n in enumerate(new)),
+                    key=lambda t: (-t[0], t[1], t[2]))
+    used_old, used_new, renames = set(), set(), []
+    for score, k, j in scored:
+        if score < RENAME_THRESHOLD:
+            break
+        if k in used_old or j in used_new:
+            continue
+        used_old.add(k)
+        used_new.add(j)
+        renames.append((old[k], new[j], Decimal(str(round(score, 2)))))
+    return (renames, [p for k, p in enumerate(old) if k not in used_old],
+            [p for j, p in enumerate(new) if j not in used_new])
+
+
+def _compare_project(old: Project, new: Project, score: Decimal | None) -> ProjectDiff:
+    d = ProjectDiff(old, new, score)
+    d.money = [MoneyChange(f, getattr(old, f), getattr(new, f)) for f in MONEY_FIELDS
+               if getattr(old, f) != getattr(new, f)]
+    if squash(old.target) != squash(new.target):
+        d.target = text_diff(old.target, new.target)
+    _compare_indicators(d)
+    return d
+
+
+def _indicator_value(ind: Indicator, f: str) -> str:
+    if f == "level1":
+        return ind.level1_label
+    if f == "level2":
+        return ind.level2_label
+    return getattr(ind, f) or ""
+
+
+def _compare_indicators(d: ProjectDiff) -> None:
+    waiting: dict[str, list[Indicator]] = {}
+    for i in d.old.indicators:
+        waiting.setdefault(name_core(i.name), []).append(i)
+    for n in d.new.indicators:
+        queue = waiting.get(name_core(n.name))
+        if not queue:
+            d.indicators_added.append(n)
+            continue
+        o = queue.pop(0)
+        fields = [(f, _indicator_value(o, f), _indicator_value(n, f)) for f in INDICATOR_FIELDS
+                  if squash(_indicator_value(o, f)) != squash(_indicator_value(n, f))]
+        if fields:
+            d.indicators_changed.append(IndicatorChange(n.name, n.no, fields))
+    d.indicators_removed = [i for queue in waiting.values() for i in queue]
+    order = {id(i): k for k, i in enumerate(d.old.indicators)}
+    d.indicators_removed.sort(key=lambda i: order[id(i)])
+
+
+def text_diff(old: str, new: str, context: int = CONTEXT_CHARS) -> str:
+    """A character diff: 「…不变[-删除-]{+新增+}不变…」, long unchanged runs shortened to `context`."""
+    out = []
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            same = old[i1:i2]
+            first, last = k == 0, k == len(ops) - 1
+            keep_head = 0 if first else context
+            keep_tail = 0 if last else context
+            if len(same) > keep_head + keep_tail + 1:
+                same = same[:keep_head] + "…" + (same[-keep_tail:] if keep_tail else "")
+            out.append(same)
+            continue
+        if tag in ("delete", "replace"):
+            out.append(f"[-{old[i1:i2]}-]")
+        if tag in ("insert", "replace"):
+            out.append(f"{{+{new[j1:j2]}+}}")
+    return f"「{''.join(out)}」"
