@@ -393,6 +393,13 @@ def _split_extra(extra: str) -> tuple[str, str, str, str]:
     return extra, "", approx, qualifier
 
 
+def _lead(prefix: str) -> str:
+    """The prefix, with ":" added when it would otherwise glue onto the number ("G" + "0" → "G:0")."""
+    if prefix and (prefix[-1].isascii() and prefix[-1].isalnum() or prefix[-1] in ".-,"):
+        return prefix + ":"
+    return prefix
+
+
 def format_target(target: Target) -> str:
     """Canonical text for a target, which parses back to an equal target: "≥95%", "2-24小时",
     "2024年6月30日前", "培训≥10名选手". Text targets render as ""; a date op "<" / ">" as 前 / 后."""
@@ -400,16 +407,16 @@ def format_target(target: Target) -> str:
         prefix, _, rest = target.extra.partition("…")
         d = target.date
         word = {LE: "前", LT: "前", GE: "后", GT: "后"}.get(target.op or EQ, "")
-        return f"{prefix}{d.year}年{d.month}月{d.day}日{word}{rest}"
+        return f"{_lead(prefix)}{d.year}年{d.month}月{d.day}日{word}{rest}"
     prefix, rest, approx, qualifier = _split_extra(target.extra)
     tail = rest or approx + target.unit + qualifier
     if target.kind == "number" and target.value is not None:
         symbol = _OP_SYMBOL.get(target.op or EQ, "")
         if target.op == EQ and (any(c.isdigit() for c in prefix + rest) or (rest and not target.unit)):
             symbol = "="      # only an explicit "=" makes such a number the target
-        return prefix + symbol + dec_str(target.value) + tail
+        return (prefix + symbol if symbol else _lead(prefix)) + dec_str(target.value) + tail
     if target.kind == "range" and target.low is not None and target.high is not None:
         low_unit = target.unit if rest and not rest.startswith(target.unit) else ""
         join = "~" if target.high < 0 else "-"
-        return prefix + dec_str(target.low) + low_unit + join + dec_str(target.high) + tail
+        return _lead(prefix) + dec_str(target.low) + low_unit + join + dec_str(target.high) + tail
     return ""

@@ -53,20 +53,60 @@ def _columns(row: list[str | None]) -> dict[str, int] | None:
     return found if {"name", "total"} <= found.keys() else None
 
 
-def _cell(row: list[str | None], columns: dict[str, int], name: str) -> str:
-    k = columns.get(name)
-    if k is None or k >= len(row) or row[k] is None:
+def _page_rows(page, columns):
+    """Columns (x ranges by field) and the rows of one page as lists of cell texts.
+
+    The header row found by ``find_tables`` gives the column x ranges (reused on a page without a
+    header). Rows are the bands between the horizontal rules that cross the name column, below the
+    header; text below the last rule (a cell that continues on the next page) is a band of its own.
+    Text is taken per column inside each band, so merged and page-split cells are read whole.
+    """
+    header_bottom = page.bbox[1]
+    for table in page.find_tables():
+        for row in table.rows:
+            texts = [(page.within_bbox(c).extract_text() if c else "") for c in row.cells]
+            cols = _columns(texts)
+            if cols is not None:
+                spans = [c for c in row.cells if c]
+                columns = {name: (row.cells[k][0], row.cells[k][2]) for name, k in cols.items()
+                           if row.cells[k]}
+                columns["_order"] = [name for name, _ in sorted(cols.items(), key=lambda t: t[1])]
+                header_bottom = max(c[3] for c in spans)
+                break
+        else:
+            continue
+        break
+    if columns is None:
+        return None
+    x0, x1 = columns["name"]
+    rules = sorted({round(e["top"], 1) for e in page.horizontal_edges
+                    if e["x0"] <= x0 + 2 and e["x1"] >= x1 - 2 and e["top"] >= header_bottom - 1})
+    bottoms = rules + [page.bbox[3]]
+    bands = []
+    top = header_bottom
+    for bottom in bottoms:
+        if bottom - top < 2:
+            top = max(top, bottom)
+            continue
+        cells, indent = [], None
+        for name in columns["_order"]:
+            cx0, cx1 = columns[name]
+            region = page.within_bbox((cx0, top, cx1, bottom))
+            cells.append(region.extract_text() or "")
+            if name == "name":
+                chars = [c for c in region.chars if c["text"].strip()]
+                indent = min(c["x0"] for c in chars) - cx0 if chars else None
+        if any(c.strip() for c in cells):
+            bands.append((cells, indent))
+        top = bottom
+    return columns, bands
+
+
+def _cell(row: list[str], columns: dict, name: str) -> str:
+    if name not in columns:
         return ""
+    k = columns["_order"].index(name)
     return row[k].replace("\r", "").replace("\n", "").strip()
-
-
-def _indent(page, cell_bbox) -> float | None:
-    if cell_bbox is None:
-        return None
-    chars = [c for c in page.crop(cell_bbox).chars if c["text"].strip()]
-    if not chars:
-        return None
-    return min(c["x0"] for c in chars) - cell_bbox[0]
 
 
 def read_pdf(path: Path) -> tuple[Segmented, str]:
@@ -76,7 +116,7 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
     rows: list[tuple[int, int, list[str | None], float | None, dict[str, int]]] = []
     with _open(path) as pdf:
         has_chars = False
-        columns: dict[str, int] | None = None
+        columns: dict | None = None
         for page_no, page in enumerate(pdf.pages, start=1):
             if page.chars:
                 has_chars = True
@@ -86,18 +126,11 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
                 if ln.kind == HEADER:
                     seg.department = seg.department or ln.department
                     seg.money_unit = seg.money_unit or ln.money_unit
-            for table in page.find_tables():
-                data = table.extract()
-                for r, (row, cells) in enumerate(zip(data, table.rows), start=1):
-                    cols = _columns(row)
-                    if cols is not None:
-                        columns = cols
-                        continue
-                    if columns is None:
-                        continue
-                    name_k = columns["name"]
-                    bbox = cells.cells[name_k] if name_k < len(cells.cells) else None
-                    rows.append((page_no, r, row, _indent(page, bbox), columns))
+            found = _page_rows(page, columns)
+            if found is not None:
+                columns, bands = found
+                for r, (row, indent) in enumerate(bands, start=1):
+                    rows.append((page_no, r, row, indent, columns))
         seg.pages = len(pdf.pages)
     whole = "\n".join(texts)
     if not has_chars:

@@ -72,9 +72,11 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     # 4. whole sheets the tool owns
     from ..publish.layout import render
     public = render(filing)
-    fill_state = {(f.sheet, f.row, f.col): (str(f.value), f.message) for f in fills}
+    fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
     fill_state.update(_kept_fills(state, view, fills))
-    digest = _digest(findings, hl_now, notes_now, fill_state, public, ops)
+    fill_keys = {(f.sheet, f.row, f.col) for f in fills}
+    digest = _digest(findings, hl_now, notes_now, fill_state, public,
+                     [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys])
     stamp = state.stamp if digest == state.digest and state.stamp else (now or _now())
     summary = summary_text(findings, len(filing.projects), len(filing.indicators), stamp)
     ops.append(ReplaceSheet(results_sheet(findings, summary)))
@@ -93,22 +95,24 @@ def _with_fill_findings(filing, findings, fills, state: State, view) -> list[Fin
     for f in fills:
         out.append(f.finding())
         seen.add((f.sheet, f.row, f.col))
-    for (sheet, r, c), (value, message) in sorted(state.fills.items()):
+    for (sheet, r, c), (value, data) in sorted(state.fills.items()):
         if (sheet, r, c) in seen or sheet not in view.sheetnames:
             continue
         current = view[sheet][f"{get_column_letter(c)}{r}"].value
         if current is not None and _same(current, value):
-            out.append(Fill(sheet, r, c, current, _fill_code(message), message).finding())
+            try:
+                d = json.loads(data)
+            except ValueError:
+                continue
+            out.append(Fill(sheet, r, c, current, d["code"], d["message"], d.get("project"),
+                            d.get("indicator_no"), d.get("field")).finding())
     from ..rules.engine import _sort_key  # same order as check()
     return sorted(out, key=_sort_key(filing))
 
 
-def _fill_code(message: str) -> str:
-    from .fills import FILL_CODES
-    for code, label in FILL_CODES.values():
-        if message.startswith(f"已自动填写{label}"):
-            return code
-    return "FIL000"
+def _fill_json(f: Fill) -> str:
+    return json.dumps({"code": f.code, "message": f.message, "project": f.project, "field": f.field,
+                       "indicator_no": f.indicator_no}, ensure_ascii=False, sort_keys=True)
 
 
 def _same(current, stored: str) -> bool:

@@ -21,7 +21,8 @@ HEADER = ["kind", "sheet", "range", "value", "text"]
 class State:
     highlights: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (sheet,row,col) → severity
     notes: dict[tuple[str, int, int], str] = field(default_factory=dict)       # → note text
-    fills: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)  # → (value, message)
+    # → (value written, JSON of the fill's finding: code, message, project, field, indicator_no)
+    fills: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
     digest: str = ""
     stamp: str = ""
 

@@ -106,6 +106,7 @@ class Context:
         self.table = table or default_table()
         self._parsed: dict[str, Target] = {}
         self._squashed: dict[str, str] = {}
+        self._cores: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
         self._facts: dict[int, Facts] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
@@ -117,6 +118,14 @@ class Context:
         hit = self._squashed.get(key)
         if hit is None:
             hit = self._squashed[key] = squash(key)
+        return hit
+
+    def core(self, name: str | None) -> str:
+        """``name_core`` cached per distinct name."""
+        key = name or ""
+        hit = self._cores.get(key)
+        if hit is None:
+            hit = self._cores[key] = name_core(key)
         return hit
 
     def parse(self, text: str | None) -> Target:
@@ -148,7 +157,7 @@ class Context:
                         ("annual_value", annual, VALUE_LABELS["annual_value"]))
             hit = self._facts[id(ind)] = Facts(
                 cols, l1, l2, l1.category.code if l1.category else None,
-                l2.category.code if l2.category else None, name_core(ind.name))
+                l2.category.code if l2.category else None, self.core(ind.name))
         return hit
 
     def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:

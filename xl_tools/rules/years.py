@@ -150,5 +150,5 @@ def year_findings(filing: Filing) -> list[Finding]:
         for rule in rules:
             out.extend(rule.check_project(ctx, project))
             for ind in project.indicators:
-                out.extend(rule.check_indicator(ctx, project, ind))
+                out.extend(rule.check_indicator(ctx, project, ind, ctx.facts(ind)))
     return out

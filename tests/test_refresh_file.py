@@ -1,0 +1,189 @@
+"""Refresh on files (openpyxl writer): highlights, notes, 校验结果, fills, idempotency, safety."""
+
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+
+from xl_tools.cli import main
+from xl_tools.refresh.file_writer import refresh_file
+from xl_tools.workbook import build_workbook
+from xl_tools.workbook.signature import workbook_signature
+
+from .conftest import needs_soffice, soffice_convert
+
+RED, AMBER = "FFFFC7CE", "FFFFEB9C"
+
+
+def _fill(ws, ref):
+    f = ws[ref].fill
+    return f.fgColor.rgb if f.fill_type == "solid" else None
+
+
+@pytest.fixture
+def refreshed(seed_workbook):
+    outcome = refresh_file(seed_workbook, now="2026-11-25 09:00")
+    return seed_workbook, outcome
+
+
+def test_results_sheet_and_highlights(refreshed):
+    path, outcome = refreshed
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:7] == ["说明", "基本信息", "项目", "绩效指标", "代码表", "校验结果", "公开表"]
+    assert wb["_xltools"].sheet_state == "hidden"
+    res = wb["校验结果"]
+    assert res["A3"].value == "级别" and res["B3"].value == "规则"
+    rows = [[c.value for c in row] for row in res.iter_rows(min_row=4) if row[0].value]
+    assert len(rows) == len(outcome.findings)
+    order = {"错误": 0, "警告": 1, "提示": 2}
+    assert [order[r[0]] for r in rows] == sorted(order[r[0]] for r in rows)      # errors first
+    assert "刷新" in res["A2"].value and "警告" in res["A2"].value
+    # every warning cell is amber with a note naming the rule; links point at the cell
+    for f in outcome.findings:
+        if f.severity == "warning":
+            ws = wb[f.sheet]
+            assert _fill(ws, f.cell) == AMBER, f
+            assert f.code in ws[f.cell].comment.text
+    link = res["C4"].value
+    assert link.startswith('=HYPERLINK("#') and outcome.findings[0].cell in link
+    assert "刷新" in wb["说明"]["B13"].value
+    assert wb["公开表"]["A1"].value == "项目支出绩效目标表（含转移支付项目）"
+
+
+def test_second_refresh_changes_nothing(refreshed):
+    path, _ = refreshed
+    before = workbook_signature(path, styles=True)
+    refresh_file(path, now="2030-01-01 00:00")        # a later clock: the stamp must not move
+    assert workbook_signature(path, styles=True) == before
+
+
+def test_fixing_a_cell_clears_its_highlight_and_note(refreshed):
+    path, outcome = refreshed
+    dup = [f for f in outcome.findings if f.code == "VAL011"][0]     # a date filed under 12-质量指标
+    wb = openpyxl.load_workbook(path)
+    wb[dup.sheet][dup.cell] = "13-时效指标"
+    wb.save(path)
+    again = refresh_file(path)
+    assert "VAL011" not in {f.code for f in again.findings}
+    wb = openpyxl.load_workbook(path)
+    assert _fill(wb[dup.sheet], dup.cell) is None
+    assert wb[dup.sheet][dup.cell].comment is None
+
+
+def test_user_formatting_on_clean_cells_survives(refreshed):
+    path, _ = refreshed
+    wb = openpyxl.load_workbook(path)
+    from openpyxl.styles import Font, PatternFill
+    wb["项目"]["B3"].fill = PatternFill("solid", fgColor="FF00B0F0")
+    wb["项目"]["B3"].font = Font(bold=True, name="楷体")
+    wb.save(path)
+    refresh_file(path)
+    wb = openpyxl.load_workbook(path)
+    assert _fill(wb["项目"], "B3") == "FF00B0F0"
+    assert wb["项目"]["B3"].font.bold and wb["项目"]["B3"].font.name == "楷体"
+    assert wb["项目"]["B3"].value.startswith("市机电技师学院技能竞赛")
+
+
+def test_fills_are_written_and_reported(tmp_path, seed_filing):
+    import copy
+    filing = copy.deepcopy(seed_filing)
+    p = filing.projects[0]
+    p.no = None
+    ind = p.indicators[0]
+    ind.level2_code = ""            # typed by name: 质量指标
+    path = tmp_path / "f.xlsx"
+    build_workbook(path, filing)
+    wb = openpyxl.load_workbook(path)
+    wb["项目"]["A2"] = None
+    wb["项目"]["D2"] = None         # 总计 blank: the sum of its parts
+    wb["项目"]["C2"] = None         # 资金使用单位 from 基本信息 (one unit)
+    wb.save(path)
+    outcome = refresh_file(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb["项目"]["A2"].value == 1
+    assert wb["项目"]["D2"].value == 600
+    assert wb["项目"]["C2"].value == "广州市机电技师学院"
+    assert wb["绩效指标"]["D2"].value == "12-质量指标"
+    codes = sorted(f.code for f in outcome.findings if f.code.startswith("FIL"))
+    assert codes == ["FIL001", "FIL002", "FIL003", "FIL004"]
+    assert all(f.severity == "info" for f in outcome.findings if f.code.startswith("FIL"))
+    # the fills stay reported while the cells hold what the tool wrote: a second refresh is identical
+    before = workbook_signature(path, styles=True)
+    again = refresh_file(path)
+    assert sorted(f.code for f in again.findings if f.code.startswith("FIL")) == codes
+    assert workbook_signature(path, styles=True) == before
+
+
+def test_helper_columns_show_how_values_were_understood(refreshed):
+    path, _ = refreshed
+    ws = openpyxl.load_workbook(path)["绩效指标"]
+    headers = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    rows = {ws.cell(r, 5).value: r for r in range(2, ws.max_row + 1)}
+    r = rows["服务对象满意度"]
+    assert ws.cell(r, col["周期运算符"]).value == "≥"
+    assert ws.cell(r, col["周期数值"]).value == "95"
+    assert ws.cell(r, col["周期单位"]).value == "%"
+    r = rows["项目验收并交付使用时间"]
+    assert ws.cell(r, col["年度运算符"]).value == "日期≤"
+    assert ws.cell(r, col["年度数值"]).value == "2024-06-30"
+
+
+def test_in_place_refresh_keeps_a_backup_and_output_option_leaves_input(seed_workbook, tmp_path):
+    original = seed_workbook.read_bytes()
+    out = tmp_path / "out.xlsx"
+    assert main(["refresh", str(seed_workbook), "-o", str(out)]) == 0
+    assert seed_workbook.read_bytes() == original
+    assert out.exists()
+    main(["refresh", str(seed_workbook)])
+    assert (seed_workbook.parent / "seed.xlsx.bak").read_bytes() == original
+
+
+def test_xlsm_keeps_vba_and_button(tmp_path, seed_filing):
+    path = tmp_path / "filing.xlsm"
+    build_workbook(path, seed_filing)
+    with zipfile.ZipFile(path) as zf:
+        vba = zf.read("xl/vbaProject.bin")
+    refresh_file(path)
+    with zipfile.ZipFile(path) as zf:
+        assert zf.read("xl/vbaProject.bin") == vba
+        vml = [n for n in zf.namelist() if n.endswith(".vml")]
+        assert any(b"SampleCall" in zf.read(n) for n in vml)
+
+
+def test_locked_or_read_only_file_writes_nothing(seed_workbook, capsys):
+    lock = seed_workbook.parent / ("~$" + seed_workbook.name)
+    lock.write_text("x")
+    original = seed_workbook.read_bytes()
+    assert main(["refresh", str(seed_workbook)]) == 2
+    assert "正在被 Excel 打开" in capsys.readouterr().err
+    assert seed_workbook.read_bytes() == original
+    lock.unlink()
+    seed_workbook.chmod(0o444)
+    try:
+        import os
+        if os.geteuid() != 0:                      # root ignores the read-only bit
+            assert main(["refresh", str(seed_workbook)]) == 2
+            assert seed_workbook.read_bytes() == original
+    finally:
+        seed_workbook.chmod(0o644)
+
+
+def test_error_cells_are_red(seed_workbook):
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["项目"]["D2"] = 700          # 总计 ≠ 财政拨款 + 财政专户拨款 + 其他资金
+    wb.save(seed_workbook)
+    outcome = refresh_file(seed_workbook)
+    errors = [f for f in outcome.findings if f.severity == "error"]
+    assert ("项目", "D2") in {(f.sheet, f.cell) for f in errors}
+    ws = openpyxl.load_workbook(seed_workbook)["项目"]
+    assert _fill(ws, "D2") == RED and ws["D2"].font.color.rgb == "FF9C0006"
+    assert main(["refresh", str(seed_workbook)]) == 1          # exit 1: error-level findings
+
+
+@needs_soffice
+def test_libreoffice_converts_refreshed_workbook(refreshed, tmp_path):
+    path, _ = refreshed
+    pdf = soffice_convert(path, "pdf", tmp_path)
+    assert pdf.stat().st_size > 5000

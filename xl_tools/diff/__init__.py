@@ -1,0 +1,101 @@
+"""Year-over-year comparison of two filings: model diff, JSON form (``--json``) and DIFF.xlsx."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
+from ..money import CENT, fmt_money
+from .compare import (INDICATOR_LABELS, Change, FilingDiff, ProjectDiff, diff_filings, percent,
+                      text_diff)
+from .render import write_diff_xlsx
+
+SCHEMA = "xl-tools/diff@1"
+
+__all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_paths", "diff_to_json",
+           "load_any", "text_diff", "write_diff_xlsx"]
+
+
+def load_any(path: str | Path) -> Filing:
+    """A filing from a workbook (any template version) or a MODEL.md JSON file (by suffix)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        from ..jsonio import load_json
+        return load_json(path)
+    from ..migrate import read_any_version
+    return read_any_version(path)
+
+
+def diff_paths(old_path: str | Path, new_path: str | Path) -> FilingDiff:
+    """Diff two files, each a workbook (.xlsx/.xlsm) or a filing JSON (.json)."""
+    return diff_filings(load_any(old_path), load_any(new_path))
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else fmt_money(value)
+
+
+def _pct(old: Decimal | None, new: Decimal | None) -> str | None:
+    value = percent(old, new)
+    return None if value is None else str(value.quantize(CENT))
+
+
+def _header(f: Filing) -> dict:
+    return {"year": f.year, "department": f.department, "total": _money(f.total), "source": f.source}
+
+
+def _project(p: Project) -> dict:
+    return {"name": p.name, "unit": p.unit, **{f: _money(getattr(p, f)) for f in MONEY_FIELDS},
+            "indicators": len(p.indicators)}
+
+
+def _indicator(i: Indicator) -> dict:
+    return {"no": i.no, "name": i.name, "level1": i.level1_label, "level2": i.level2_label,
+            "period_value": i.period_value, "annual_value": i.annual_value}
+
+
+def _matched(m: ProjectDiff) -> dict:
+    return {
+        "name": m.new.name, "old_name": m.old.name, "unit": m.new.unit, "old_unit": m.old.unit,
+        "renamed": m.renamed, "similarity": None if m.similarity is None else str(m.similarity),
+        "money": [{"field": c.field, "label": MONEY_LABELS[c.field], "old": _money(c.old),
+                   "new": _money(c.new), "change": _money(c.change), "percent": _pct(c.old, c.new)}
+                  for c in m.money],
+        "target": None if m.target is None else {"old": m.old.target, "new": m.new.target,
+                                                 "diff": m.target},
+        "indicators_added": [_indicator(i) for i in m.indicators_added],
+        "indicators_removed": [_indicator(i) for i in m.indicators_removed],
+        "indicators_changed": [
+            {"no": c.no, "name": c.name,
+             "changes": [{"field": f, "label": INDICATOR_LABELS[f], "old": o, "new": n}
+                         for f, o, n in c.fields]}
+            for c in m.indicators_changed],
+    }
+
+
+def _plain(value: object) -> object:
+    return _money(value) if isinstance(value, Decimal) else value
+
+
+def diff_to_json(d: FilingDiff) -> dict:
+    """The JSON form of a diff (schema ``xl-tools/diff@1``); money as two-decimal strings."""
+    changes = d.changes()
+    return {
+        "schema": SCHEMA,
+        "old": _header(d.old),
+        "new": _header(d.new),
+        "summary": {"projects_added": len(d.added), "projects_removed": len(d.removed),
+                    "projects_renamed": len(d.renamed), "projects_changed": len(d.changed),
+                    "changes": len(changes)},
+        "projects_added": [_project(p) for p in d.added],
+        "projects_removed": [_project(p) for p in d.removed],
+        "projects_changed": [_matched(m) for m in d.changed],
+        "total_changes": [{"unit": u, "project": p, "old_total": _money(o), "new_total": _money(n),
+                           "change": _money((n or Decimal(0)) - (o or Decimal(0))), "percent": _pct(o, n)}
+                          for u, p, o, n in d.project_totals()],
+        "units": [{"unit": u, "old_total": _money(o), "new_total": _money(n), "change": _money(n - o),
+                   "percent": _pct(o, n)} for u, o, n in d.unit_totals()],
+        "changes": [{"kind": c.kind, "project": c.project, "field": c.field, "indicator": c.indicator,
+                     "old": _plain(c.old), "new": _plain(c.new)} for c in changes],
+    }

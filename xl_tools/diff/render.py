@@ -1,0 +1,201 @@
+"""DIFF.xlsx (openpyxl): the reviewer's view of a ``FilingDiff``.
+
+Sheets, in order: 增减情况 (which units cut which projects by how much: one row per project whose
+总计 changed, largest cut first), 项目, 绩效指标, 绩效目标, 单位汇总. Changed cells are filled: a cut
+red, an increase green, any other change yellow.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..fileio import atomic_target
+from ..layout import MONEY_FORMAT
+from ..model import MONEY_FIELDS, MONEY_LABELS
+from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, percent
+
+FILL_CUT = PatternFill("solid", fgColor="FFC7CE")
+FILL_RISE = PatternFill("solid", fgColor="C6EFCE")
+FILL_CHANGED = PatternFill("solid", fgColor="FFEB9C")
+HEADER_FONT = Font(bold=True)
+PERCENT_FORMAT = "0.00%"
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+SHEET_CUTS = "增减情况"
+SHEET_PROJECTS = "项目"
+SHEET_INDICATORS = "绩效指标"
+SHEET_TARGETS = "绩效目标"
+SHEET_UNITS = "单位汇总"
+
+
+def _labels(d: FilingDiff) -> tuple[str, str]:
+    """Column prefixes for the two filings: 2024年 / 2025年 when the years differ, else 原 / 新."""
+    if d.old.year and d.new.year and d.old.year != d.new.year:
+        return f"{d.old.year}年", f"{d.new.year}年"
+    return "原", "新"
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _ratio(old: Decimal | None, new: Decimal | None) -> float | None:
+    pct = percent(old, new)
+    return None if pct is None else float(pct / 100)
+
+
+def _fill_for(old: Decimal | None, new: Decimal | None) -> PatternFill:
+    change = (new or Decimal(0)) - (old or Decimal(0))
+    return FILL_CUT if change < 0 else FILL_RISE
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], first: bool = False):
+    ws = wb.active if first else wb.create_sheet(title)
+    ws.title = title
+    ws.append(headers)
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+        ws.cell(1, c).font = HEADER_FONT
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _money_cells(ws, row: int, cols: list[int]) -> None:
+    for c in cols:
+        ws.cell(row, c).number_format = MONEY_FORMAT
+
+
+def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
+    """Write the diff workbook to `path` (atomically)."""
+    wb = Workbook()
+    _write_cuts(wb, d)
+    _write_projects(wb, d)
+    _write_indicators(wb, d)
+    _write_targets(wb, d)
+    _write_units(wb, d)
+    with atomic_target(path) as tmp:
+        wb.save(tmp)
+
+
+def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
+    if old is None:
+        return "新增项目"
+    if new is None:
+        return "删除项目"
+    for m in d.renamed:
+        if m.new.name == name and m.new.unit == unit:
+            return f"改名（原名：{m.old.name}）"
+    return ""
+
+
+def _write_cuts(wb: Workbook, d: FilingDiff) -> None:
+    a, b = _labels(d)
+    ws = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
+                [24, 44, 14, 14, 14, 10, 30], first=True)
+    for unit, name, old, new in d.project_totals():
+        change = (new or Decimal(0)) - (old or Decimal(0))
+        ws.append([unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
+                   _status(d, unit, name, old, new)])
+        r = ws.max_row
+        _money_cells(ws, r, [3, 4, 5])
+        ws.cell(r, 6).number_format = PERCENT_FORMAT
+        fill = _fill_for(old, new)
+        for c in (4, 5, 6):
+            ws.cell(r, c).fill = fill
+
+
+def _write_projects(wb: Workbook, d: FilingDiff) -> None:
+    a, b = _labels(d)
+    money_headers = [h for f in MONEY_FIELDS for h in (f"{a}{MONEY_LABELS[f]}", f"{b}{MONEY_LABELS[f]}")]
+    headers = ["状态", "资金使用单位", "项目名称", f"{a}项目名称", *money_headers, "绩效目标",
+               "新增指标", "删除指标", "修改指标"]
+    ws = _sheet(wb, SHEET_PROJECTS, headers, [10, 24, 44, 44] + [13] * len(money_headers) + [10, 9, 9, 9])
+    money_cols = list(range(5, 5 + len(money_headers)))
+    for m in d.matched:
+        _project_row(ws, m, money_cols)
+    for p, status in [*((p, "新增") for p in d.added), *((p, "删除") for p in d.removed)]:
+        amounts = [_num(getattr(p, f)) if status == "删除" else None for f in MONEY_FIELDS]
+        news = [_num(getattr(p, f)) if status == "新增" else None for f in MONEY_FIELDS]
+        ws.append([status, p.unit, p.name if status == "新增" else "", p.name if status == "删除" else "",
+                   *[v for pair in zip(amounts, news) for v in pair], "", "", "", ""])
+        r = ws.max_row
+        _money_cells(ws, r, money_cols)
+        for c in range(1, len(headers) + 1):
+            ws.cell(r, c).fill = FILL_RISE if status == "新增" else FILL_CUT
+
+
+def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
+    changed_money = {c.field for c in m.money}
+    status = "改名" if m.renamed else ("修改" if m.changed else "未变化")
+    values = [v for f in MONEY_FIELDS for v in (_num(getattr(m.old, f)), _num(getattr(m.new, f)))]
+    ws.append([status, m.new.unit, m.new.name, m.old.name, *values,
+               "修改" if m.target is not None else "", len(m.indicators_added) or "",
+               len(m.indicators_removed) or "", len(m.indicators_changed) or ""])
+    r = ws.max_row
+    _money_cells(ws, r, money_cols)
+    if m.changed:
+        ws.cell(r, 1).fill = FILL_CHANGED
+    if m.renamed:
+        ws.cell(r, 3).fill = FILL_CHANGED
+    if m.unit_changed:
+        ws.cell(r, 2).fill = FILL_CHANGED
+    for k, f in enumerate(MONEY_FIELDS):
+        if f in changed_money:
+            ws.cell(r, money_cols[2 * k + 1]).fill = _fill_for(getattr(m.old, f), getattr(m.new, f))
+    first_extra = money_cols[-1] + 1
+    for c in range(first_extra, first_extra + 4):
+        if ws.cell(r, c).value not in (None, ""):
+            ws.cell(r, c).fill = FILL_CHANGED
+
+
+def _write_indicators(wb: Workbook, d: FilingDiff) -> None:
+    a, b = _labels(d)
+    ws = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
+                [44, 6, 30, 8, 16, 30, 30])
+    for m in d.matched:
+        for i in m.indicators_changed:
+            for f, old, new in i.fields:
+                ws.append([m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], old, new])
+                ws.cell(ws.max_row, 7).fill = FILL_CHANGED
+        for i in m.indicators_added:
+            ws.append([m.new.name, i.no, i.name, "新增", "", "",
+                       f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}"])
+            ws.cell(ws.max_row, 4).fill = FILL_RISE
+        for i in m.indicators_removed:
+            ws.append([m.new.name, i.no, i.name, "删除", "",
+                       f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}", ""])
+            ws.cell(ws.max_row, 4).fill = FILL_CUT
+
+
+def _write_targets(wb: Workbook, d: FilingDiff) -> None:
+    a, b = _labels(d)
+    ws = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标", f"{b}绩效目标", "差异（[-删除-]{+新增+}）"],
+                [36, 60, 60, 60])
+    for m in d.matched:
+        if m.target is None:
+            continue
+        ws.append([m.new.name, m.old.target, m.new.target, m.target])
+        r = ws.max_row
+        for c in range(1, 5):
+            ws.cell(r, c).alignment = WRAP
+        ws.cell(r, 3).fill = FILL_CHANGED
+        ws.cell(r, 4).fill = FILL_CHANGED
+
+
+def _write_units(wb: Workbook, d: FilingDiff) -> None:
+    a, b = _labels(d)
+    ws = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%"],
+                [30, 14, 14, 14, 10])
+    for unit, old, new in d.unit_totals():
+        ws.append([unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
+        r = ws.max_row
+        _money_cells(ws, r, [2, 3, 4])
+        ws.cell(r, 5).number_format = PERCENT_FORMAT
+        if new != old:
+            for c in (3, 4, 5):
+                ws.cell(r, c).fill = _fill_for(old, new)
