@@ -122,8 +122,8 @@ def test_default_profile_and_names():
 def test_settings_override_profile_and_file_overrides_settings(tmp_path):
     path = tmp_path / "review.toml"
     path.write_text('[VAL006]\nfloor = "70"\n', "utf-8")
-    config = load_config(settings={"VAL006.floor": "90", "values.satisfaction_operator.enabled": "否",
-                                   "disabled": "VAL015、STR005"})
+    config = load_config(settings={"VAL006.floor": "90", "disabled": "VAL015、STR005",
+                                   "values.satisfaction_operator.enabled": "否"})
     from xl_tools.rules.values import SatisfactionFloor
     assert config.options_for(SatisfactionFloor)["floor"] == Decimal(90)
     assert {"VAL007", "VAL015", "STR005"} <= config.disabled

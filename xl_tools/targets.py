@@ -380,7 +380,7 @@ def dec_str(value: Decimal | None) -> str | None:
     return text
 
 
-def _split_extra(extra: str) -> tuple[str, str, str, str]:
+def _split_extra(extra: str, unit: str) -> tuple[str, str, str, str]:
     """(prefix, rest after the number, approximation, qualifier) of an ``extra`` built by the parser."""
     if "…" in extra:
         prefix, _, rest = extra.partition("…")
@@ -388,7 +388,7 @@ def _split_extra(extra: str) -> tuple[str, str, str, str]:
     qualifier = approx = ""
     if extra.endswith("左右"):
         extra, qualifier = extra[:-2], "左右"
-    if extra.endswith(("余", "多")):
+    if unit and extra.endswith(("余", "多")):       # 10余人: only read so before a unit
         extra, approx = extra[:-1], extra[-1]
     return extra, "", approx, qualifier
 
@@ -408,7 +408,7 @@ def format_target(target: Target) -> str:
         d = target.date
         word = {LE: "前", LT: "前", GE: "后", GT: "后"}.get(target.op or EQ, "")
         return f"{_lead(prefix)}{d.year}年{d.month}月{d.day}日{word}{rest}"
-    prefix, rest, approx, qualifier = _split_extra(target.extra)
+    prefix, rest, approx, qualifier = _split_extra(target.extra, target.unit)
     tail = rest or approx + target.unit + qualifier
     if target.kind == "number" and target.value is not None:
         symbol = _OP_SYMBOL.get(target.op or EQ, "")

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import MONEY_FIELDS, Filing, Indicator, Project, Unit
-from ..money import ZERO, fmt_thousands
+from ..money import ZERO
 from .blocks import (GRAND, PROJECT, UNIT, ContentBlock, NameBlock, Segmented, describe_line,
                      describe_lines)
 from .indicatorlist import parse_items

@@ -3,10 +3,11 @@
 Text extraction emits a row's name cell before, after or between other rows' content, so the text
 order does not say which content belongs to which name. We pair them as an assignment problem:
 
-* **What they say** – ``content_similarity``: the share of the name's character bigrams found in the
-  content (target text and indicator list), each bigram weighted by its inverse document frequency
-  over all project names, so words every name shares (the unit's name, 项目, 经费) count for nothing
-  and the distinctive ones (免学费, 2023年智慧校园, 维修维护) decide. Years are bigrams like any other.
+* **What they say** – ``Similarity``: the name's character bigrams found in the content (target
+  text and indicator list), each weighted by its inverse document frequency over all project names
+  and summed (divided by ``SIMILARITY_SCALE``). The unit / department name that starts many project
+  names is cut out of names and contents first; words every name shares (项目, 经费) weigh ~0, the
+  distinctive ones (免学费, 2023年智慧校园, 维修维护) decide. Years are bigrams like any other.
 * **Where they are** – ``position_score``: a content block right after a name scores 1.0, right
   before it 0.8, and each block in between halves that; blocks on another page score -1, because a
   published row never leaves its page in the text we have seen.

@@ -71,7 +71,9 @@ def _page_rows(page, columns):
                 columns = {name: (row.cells[k][0], row.cells[k][2]) for name, k in cols.items()
                            if row.cells[k]}
                 columns["_order"] = [name for name, _ in sorted(cols.items(), key=lambda t: t[1])]
-                header_bottom = max(c[3] for c in spans)
+                # the name caption's cell: a caption cell may run into a continued cell below it
+                header_bottom = row.cells[cols["name"]][3] if row.cells[cols["name"]] else \
+                    min(c[3] for c in spans)
                 break
         else:
             continue

@@ -98,3 +98,10 @@ def text_width_chars(text: str, font_size: float) -> float:
     """Column width (stored unit) that shows ``text`` on one line."""
     points = sum(char_em(c) for c in text) * font_size
     return (points * PX_PER_PT + CELL_MARGIN_PX) / DIGIT_PX / SAFETY
+
+
+def fitted_height(cells: list[tuple[str, float]], font_size: float = 11.0) -> float:
+    """Row height (points, capped at Excel's 409) showing every (text, column width) cell in full."""
+    lines = max((count_lines(text, text_box_points(width), font_size) for text, width in cells if text),
+                default=1)
+    return min(MAX_ROW_PT, max(15.0, row_points(max(lines, 1), font_size)))

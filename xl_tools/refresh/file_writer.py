@@ -107,11 +107,12 @@ def _write_content(ws, content) -> None:
     for r in content.bold_rows:
         for cell in ws[r]:
             cell.font = Font(bold=True)
-    if content.wrap_cols:
-        wrap = Alignment(wrap_text=True, vertical="top")
-        for col in content.wrap_cols:
-            for r in range(1, len(content.rows) + 1):
-                ws.cell(row=r, column=col).alignment = wrap
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    for r in range(1, len(content.rows) + 1):
+        for c in range(1, len(content.rows[r - 1]) + 1):
+            ws.cell(row=r, column=c).alignment = wrap if c in content.wrap_cols else top
+    for r, h in content.heights.items():
+        ws.row_dimensions[r].height = h
     if content.freeze:
         ws.freeze_panes = content.freeze
     if content.hidden:

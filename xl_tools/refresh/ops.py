@@ -67,6 +67,7 @@ class SheetContent:
     wrap_cols: list[int] = field(default_factory=list)
     freeze: str | None = None
     hidden: bool = False
+    heights: dict[int, float] = field(default_factory=dict)   # row → points (wrapped text)
 
 
 @dataclass

@@ -38,5 +38,11 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
             start = None
         if start is None and sev is not None:
             start = k
+    from ..publish.textfit import fitted_height
+    heights = {}
+    for k, row in enumerate(rows[3:], start=FIRST_ROW):
+        h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in (4, 6, 7)])
+        if h > 16:
+            heights[k] = h
     return SheetContent(SHEET_RESULTS, rows, widths=WIDTHS, fills=fills, bold_rows=[1, 3], links=links,
-                        wrap_cols=[4, 6, 7], freeze="A4")
+                        wrap_cols=[4, 6, 7], freeze="A4", heights=heights)

@@ -1,4 +1,4 @@
-"""STR: every project has a target and a sound set of indicators, filed under the right categories."""
+"""STR: every project has a target and a sound set of indicators, under the right categories."""
 
 from __future__ import annotations
 

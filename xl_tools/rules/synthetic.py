@@ -21,8 +21,9 @@ def synthetic_filing(projects: int = 5000, year: int = 2024, units: int = 50) ->
     plist = []
     for k in range(projects):
         name = f"第{k}号项目" if k % 10 else f"2024年-2025年第{k}号项目"
-        inds = [Indicator(no, c1, l1, c2, l2, iname, pv.format(n=k % 97 + 1, p=90 + k % 10, s=80 + k % 20),
-                          av.format(n=k % 97 + 1, p=90 + k % 10, s=80 + k % 20), project=name)
+        fill = {"n": k % 97 + 1, "p": 90 + k % 10, "s": 80 + k % 20}
+        inds = [Indicator(no, c1, l1, c2, l2, iname, pv.format(**fill), av.format(**fill),
+                          project=name)
                 for no, (c1, l1, c2, l2, iname, pv, av) in enumerate(_ROWS, 1)]
         fiscal = Decimal(100 + k % 900) + Decimal("0.25")
         total = fiscal if k % 500 else fiscal + 1
@@ -31,6 +32,7 @@ def synthetic_filing(projects: int = 5000, year: int = 2024, units: int = 50) ->
         plist.append(Project(name=name, unit=f"单位{k % units}", total=total, fiscal=fiscal,
                              target=target, indicators=inds))
     filing = Filing(year=year, department="合成部门", projects=plist)
-    filing.units = [Unit(u.name, u.total, u.fiscal, u.special, u.other) for u in filing.derived_units()]
+    filing.units = [Unit(u.name, u.total, u.fiscal, u.special, u.other)
+                    for u in filing.derived_units()]
     filing.total = sum((u.total for u in filing.units), Decimal(0))
     return filing

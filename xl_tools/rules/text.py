@@ -163,7 +163,8 @@ class TargetContradictsIndicators(Rule):
                 if said and t.value not in said:
                     done.add(unit)
                     yield self._finding(project, ind,
-                                        f"绩效目标写「{core}{num(said[0])}{unit}」，指标「{ind.name}」为 {show(t)}")
+                                        f"绩效目标写「{core}{num(said[0])}{unit}」，"
+                                        f"指标「{ind.name}」为 {show(t)}")
                     break
         for unit, items in by_unit.items():
             if unit in done:
@@ -172,7 +173,8 @@ class TargetContradictsIndicators(Rule):
             values = {t.value for _, t in items}
             if said and not values & set(said):
                 ind, t = items[0]
+                shown = "、".join(dict.fromkeys(show(t) for _, t in items))
                 written = "、".join(f"{num(n)}{unit}" for n in dict.fromkeys(said))
                 yield self._finding(project, ind,
                                     f"绩效目标中写 {written}，而以「{unit}」计的指标值为 "
-                                    f"{'、'.join(dict.fromkeys(show(t) for _, t in items))}（{ind.name}）")
+                                    f"{shown}（{ind.name}）")

@@ -127,7 +127,8 @@ class QuantityNotNumber(Rule):
     name = "values.quantity_not_number"
     title = "数量、质量指标没有数值"
     default_severity = WARNING
-    config_keys = {"levels": ["11", "12"], "placeholders": ValuePlaceholder.config_keys["placeholders"]}
+    config_keys = {"levels": ["11", "12"],
+                   "placeholders": ValuePlaceholder.config_keys["placeholders"]}
 
     def setup(self) -> None:
         self.matcher = Placeholders(self.options["placeholders"])

@@ -27,6 +27,7 @@ from ..layout import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_F
                       SHEET_XLWINGS_CONF, TABLE_INDICATORS, TABLE_PROJECTS, TABLE_SETTINGS, TABLE_UNITS,
                       TEMPLATE_VERSION, UNIT_HEADERS)
 from ..model import MONEY_FIELDS, Filing
+from ..publish.textfit import fitted_height
 
 FONT = "宋体"
 VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
@@ -182,7 +183,8 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
                      p.extra.get("备注")])
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
-        "columns": [{"header": h, "format": formats.get(h, fmt.text)} for h in headers]})
+        "columns": [{"header": h, "header_format": fmt.header, "format": formats.get(h, fmt.text)}
+                    for h in headers]})
     for k, p in enumerate(filing.projects, start=1):
         ws.set_row(k, _row_height(p.target, 70, p.name, 34))
     money_cols = [headers.index(h) for h in ("总计", "财政拨款", "财政专户拨款", "其他资金")]
@@ -196,14 +198,9 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
 
 
 def _row_height(text: str, width: float, other: str = "", other_width: float = 30) -> float:
-    """Height (points) that shows all of `text` wrapped in a column `width` characters wide."""
-    def lines(t: str, w: float) -> int:
-        if not t:
-            return 1
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in t)
-        return max(1, -(-units // max(1, int(w * 0.95))))
-    n = max(lines(text, width), lines(other, other_width))
-    return min(409, 15 * n + 3)
+    """Height (points) that shows all of `text` wrapped in a column `width` characters wide
+    (LibreOffice does not grow rows for wrapped text a library wrote, so we set it)."""
+    return fitted_height([(text, width), (other, other_width)])
 
 
 def _write_indicators(wb, fmt: _Formats, filing: Filing):
@@ -223,7 +220,7 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
                          i.period_value, i.annual_value] + [None] * len(INDICATOR_HELPERS))
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_INDICATORS, "style": "Table Style Light 9", "data": rows,
-        "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else None,
+        "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else fmt.header,
                      "format": fmt.helper if h in INDICATOR_HELPERS else fmt.text} for h in headers]})
     k = 1
     for p in filing.projects:

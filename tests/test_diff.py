@@ -1,0 +1,151 @@
+"""Year-over-year diff: model, JSON form and DIFF.xlsx (checked by reloading with openpyxl)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from xl_tools.diff import diff_filings, diff_paths, diff_to_json, text_diff, write_diff_xlsx
+from xl_tools.diff.render import FILL_CHANGED, FILL_CUT
+from xl_tools.jsonio import dumps
+from xl_tools.model import Indicator, Project
+from xl_tools.rollover import rollover
+from tests.conftest import SEED_JSON
+
+OLD_NAME = "市机电技师学院教学信息化设备购置项目"
+NEW_NAME = "市机电技师学院教学信息化设备采购项目"
+REPAIRS = "市机电技师学院实训设备维修维护工作经费项目"
+GRANTS = "市机电技师学院国家助学金补助资金项目"
+
+
+@pytest.fixture
+def three_changes(seed_filing):
+    """The seed with one amount, one indicator value and one project name changed."""
+    new = copy.deepcopy(seed_filing)
+    by_name = {p.name: p for p in new.projects}
+    by_name[REPAIRS].fiscal = Decimal("150.00")
+    by_name[GRANTS].indicators[1].annual_value = "≥1500人次"
+    by_name[OLD_NAME].name = NEW_NAME
+    return seed_filing, new
+
+
+def _fill(cell) -> str:
+    return cell.fill.fgColor.rgb[-6:] if cell.fill and cell.fill.fill_type == "solid" else ""
+
+
+def test_exactly_three_changes(three_changes):
+    old, new = three_changes
+    d = diff_filings(old, new)
+    changes = d.changes()
+    assert [(c.kind, c.project, c.field) for c in changes] == [
+        ("money", REPAIRS, "fiscal"),
+        ("indicator_value", GRANTS, "annual_value"),
+        ("project_renamed", NEW_NAME, "name"),
+    ]
+    money, value, renamed = changes
+    assert (money.old, money.new) == (Decimal("158.00"), Decimal("150.00"))
+    assert d.matched[2].money[0].percent.quantize(Decimal("0.01")) == Decimal("-5.06")
+    assert value.indicator == old.projects[3].indicators[1].name and value.new == "≥1500人次"
+    assert renamed.old == OLD_NAME
+    assert not d.added and not d.removed
+
+
+def test_json_form(three_changes):
+    d = diff_filings(*three_changes)
+    data = json.loads(json.dumps(diff_to_json(d), ensure_ascii=False))
+    assert data["schema"] == "xl-tools/diff@1"
+    assert data["summary"] == {"projects_added": 0, "projects_removed": 0, "projects_renamed": 1,
+                               "projects_changed": 3, "changes": 3}
+    by_name = {p["name"]: p for p in data["projects_changed"]}
+    assert by_name[REPAIRS]["money"] == [{"field": "fiscal", "label": "财政拨款", "old": "158.00",
+                                          "new": "150.00", "change": "-8.00", "percent": "-5.06"}]
+    assert by_name[GRANTS]["indicators_changed"][0]["changes"][0]["new"] == "≥1500人次"
+    assert by_name[NEW_NAME]["renamed"] and by_name[NEW_NAME]["old_name"] == OLD_NAME
+    assert data["total_changes"] == []              # only 财政拨款 changed, not 总计
+    assert [c["kind"] for c in data["changes"]] == ["money", "indicator_value", "project_renamed"]
+
+
+def test_xlsx_output(three_changes, tmp_path):
+    old, new = three_changes
+    new.projects[2].total = Decimal("150.00")       # a cut in 总计 too
+    path = tmp_path / "DIFF.xlsx"
+    write_diff_xlsx(diff_filings(old, new), path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["增减情况", "项目", "绩效指标", "绩效目标", "单位汇总"]
+    ws = wb["增减情况"]
+    assert [c.value for c in ws[1]][:6] == ["资金使用单位", "项目名称", "原总计", "新总计", "增减", "增减%"]
+    row = [c.value for c in ws[2]]
+    assert row[:5] == ["广州市机电技师学院", REPAIRS, 158, 150, -8]
+    assert round(row[5], 4) == -0.0506 and ws.cell(2, 6).number_format == "0.00%"
+    assert _fill(ws.cell(2, 5)) == FILL_CUT.fgColor.rgb[-6:]
+    projects = wb["项目"]
+    rows = {projects.cell(r, 3).value: r for r in range(2, projects.max_row + 1)}
+    assert projects.cell(rows[NEW_NAME], 1).value == "改名"
+    assert projects.cell(rows[NEW_NAME], 4).value == OLD_NAME
+    assert _fill(projects.cell(rows[NEW_NAME], 3)) == FILL_CHANGED.fgColor.rgb[-6:]
+    assert projects.cell(rows["市机电技师学院安保和物业管理服务经费"], 1).value == "未变化"
+    assert _fill(projects.cell(rows["市机电技师学院安保和物业管理服务经费"], 3)) == ""
+    inds = wb["绩效指标"]
+    assert [c.value for c in inds[2]][3:] == ["修改", "年度指标值", "0", "≥1500人次"]
+    assert _fill(inds.cell(2, 7)) == FILL_CHANGED.fgColor.rgb[-6:]
+    assert wb["绩效目标"].max_row == 1
+    units = wb["单位汇总"]
+    assert [c.value for c in units[2]][:4] == ["广州市机电技师学院", 5138.68, 5130.68, -8]
+
+
+def test_added_removed_and_target(seed_filing):
+    new = copy.deepcopy(seed_filing)
+    removed = new.projects.pop(0)
+    new.projects.append(Project(name="市机电技师学院图书馆数字资源采购项目", unit="广州市机电技师学院",
+                                total=Decimal("20.00"), fiscal=Decimal("20.00"), target="采购数字资源",
+                                indicators=[Indicator(1, "1", "产出指标", "11", "数量指标", "数据库数量",
+                                                      "3个", "3个")]))
+    new.projects[0].target = new.projects[0].target.replace("不少于15队", "不少于18队")
+    d = diff_filings(seed_filing, new)
+    assert [p.name for p in d.added] == ["市机电技师学院图书馆数字资源采购项目"]
+    assert [p.name for p in d.removed] == [removed.name]
+    assert not d.renamed
+    assert d.matched[0].target == "「…交流人数不少于1[-5-]{+8+}队。通过该项目建…」"
+    rows = d.project_totals()
+    assert rows[0][1] == removed.name and rows[0][3] is None      # largest cut first
+    assert rows[-1][1] == "市机电技师学院图书馆数字资源采购项目" and rows[-1][2] is None
+
+
+def test_successor_project_is_a_rename(seed_filing):
+    """Next year's 2025年-2026年 运维 project is the successor of 2023年-2024年 (years ignored)."""
+    new = copy.deepcopy(seed_filing)
+    ended = next(p for p in new.projects if "2023年-2024年" in p.name)
+    ended.name = ended.name.replace("2023年-2024年", "2025年-2026年")
+    d = diff_filings(seed_filing, new)
+    assert [(m.old.name, m.new.name) for m in d.renamed] == [
+        ("广州市机电技师学院2023年-2024年校园信息化设备运维项目",
+         "广州市机电技师学院2025年-2026年校园信息化设备运维项目")]
+
+
+def test_text_diff():
+    assert text_diff("abc", "abd") == "「ab[-c-]{+d+}」"
+    assert text_diff("满足2024年全校需求", "满足2025年全校需求") == "「满足202[-4-]{+5+}年全校需求」"
+
+
+def test_diff_paths_accepts_json_and_workbooks(seed_workbook, tmp_path, seed_filing):
+    d = diff_paths(SEED_JSON, seed_workbook)
+    assert d.changes() == []
+    rolled = tmp_path / "2025.json"
+    rolled.write_text(dumps(rollover(seed_filing, 2025).filing), encoding="utf-8")
+    d = diff_paths(seed_workbook, rolled)
+    kinds = {c.kind for c in d.changes()}
+    assert kinds == {"money"}
+    data = diff_to_json(d)
+    assert data["old"]["year"] == 2024 and data["new"]["year"] == 2025
+    assert len(data["total_changes"]) == 13
+    cuts = [Decimal(r["change"]) for r in data["total_changes"]]
+    assert cuts == sorted(cuts) and cuts[0] == Decimal("-1009.93")
+    path = tmp_path / "DIFF.xlsx"
+    write_diff_xlsx(d, path)
+    ws = openpyxl.load_workbook(path)["增减情况"]
+    assert ws["C1"].value == "2024年总计" and ws["D1"].value == "2025年总计"
+    assert ws["B2"].value == "市机电技师学院免学费财政补助项目" and ws["E2"].value == -1009.93
