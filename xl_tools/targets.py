@@ -97,7 +97,7 @@ PLACEHOLDERS: frozenset[str] = frozenset({
 
 _CJK = "\u3400-\u9fff"
 # Characters that never start a unit of their own (function words, operator starts, qualifiers).
-_NOT_UNIT = "以之内左右及或至到的和与且并等是为每约前后余多上下第其即"
+_NOT_UNIT = "以之内左右及或至到的和与且并等是为每约前后余多上下第其即于在从对将已而也"
 _SEPARATORS = " ,，、;；:：。.!！?？()（）[]【】\"'“”‘’"
 
 _OP_SYMBOL = {GE: "≥", LE: "≤", GT: ">", LT: "<", EQ: ""}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..findings import SEVERITY_ORDER, Finding
 from ..layout import SHEET_ORDER
 from ..model import Filing
-from . import amounts, read, structure, text, values
+from . import amounts, read, structure, text, values, years
 from .base import Context, Rule
 from .config import Config, config_for
 
@@ -55,6 +55,9 @@ RULES: list[type[Rule]] = [
     text.TargetDuplicated,
     text.TargetContradictsIndicators,
     read.ReadProblemRule,
+    years.NameYearNotBudgetYear,
+    years.NameSpanEnded,
+    years.TargetOldYear,
 ]
 
 

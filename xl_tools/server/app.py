@@ -1,0 +1,379 @@
+"""The xlwings Server app for xl-tools: xlwings-server's FastAPI app, our scripts, and a guard.
+
+``create_app()`` returns an ASGI app. xlwings-server reads its settings (``XLWINGS_*`` environment
+variables, or a ``.env`` file named by ``DOTENV_PATH``) once, when it is first imported, and keeps
+one app per process; so the environment is prepared here BEFORE xlwings-server (or anything that
+imports xlwings) is imported:
+
+- ``XLWINGS_ON_SERVER=true`` and ``XLWINGS_PROJECT_DIR`` = ``xl_tools/server/project`` (always ours);
+- defaults a deployment may override: the add-in's name, its manifest IDs (our own, not
+  xlwings-server's shared defaults), Socket.IO off (no custom functions here), examples off.
+
+In front of xlwings-server sits ``PayloadGuard`` (plain ASGI, so it sees the raw byte stream):
+
+- a body over the limit (``Content-Length`` or the bytes actually streamed) → 413;
+- not UTF-8 / not JSON / not a JSON object → 400; a book payload of the wrong shape → 422;
+- a client other than Office.js sending another xlwings version than the server's → 400;
+- a script name that is not one of our ``@script`` functions → 404.
+
+Exception handlers turn ``XlToolsError`` into 422 with its Chinese message, xlwings' own errors into
+400, and anything unexpected into a 500 whose body is one Chinese line with an error id: the
+traceback only goes to the server log. Every error body is JSON ``{"detail": ..., "code": ...}``;
+xlwings' task pane shows ``detail`` to the user.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from ..errors import XlToolsError
+
+logger = logging.getLogger("xl_tools.server")
+
+PROJECT_DIR = Path(__file__).resolve().parent / "project"
+DEFAULT_MAX_BODY_MB = 20
+MAX_BODY_ENV = "XL_TOOLS_SERVER_MAX_BODY_MB"
+SCRIPTS_PREFIX = "/xlwings/custom-scripts-call/"
+
+# Our own add-in IDs: Office identifies an add-in by its manifest ID, so never ship the IDs
+# every xlwings-server project starts with. A deployment may still override them (XLWINGS_MANIFEST_ID_*).
+MANIFEST_IDS = {
+    "DEV": "8ec31584-a668-4920-98d2-2dad05569cd0",
+    "QA": "82f5fa0a-e9c4-49e3-a675-1b5de3972e35",
+    "UAT": "40bb85dc-a16e-4ac9-837f-03b89618ac17",
+    "STAGING": "bc5a1c49-b1d2-4b3d-92d0-82839fa42af9",
+    "PROD": "04e132f8-3a79-4b1b-8e50-b8f356e36397",
+}
+ENV_DEFAULTS = {
+    "XLWINGS_PROJECT_NAME": "绩效目标表",
+    "XLWINGS_ENABLE_SOCKETIO": "false",
+    "XLWINGS_ENABLE_EXAMPLES": "false",
+    "XLWINGS_ENABLE_HOTRELOAD": "false",
+    **{f"XLWINGS_MANIFEST_ID_{env}": value for env, value in MANIFEST_IDS.items()},
+}
+
+MSG_TOO_LARGE = ("发送的工作簿数据过大（{size}，上限 {limit}）。请删去不需要的工作表、空白行列后重试；"
+                 "如确需处理更大的工作簿，请管理员调高上限（xl-tools serve --max-body-mb）。")
+MSG_NOT_UTF8 = "请求内容不是 UTF-8 编码的 JSON，无法读取。请通过 Excel 加载项的按钮调用本服务。"
+MSG_BAD_JSON = "请求内容不是有效的 JSON（第 {line} 行第 {col} 列附近：{reason}）。请通过 Excel 加载项的按钮调用本服务。"
+MSG_NOT_OBJECT = "请求内容应为描述工作簿的 JSON 对象，收到的是 {kind}。"
+MSG_BAD_PAYLOAD = "工作簿数据不完整或格式不对：{what}。请更新 Excel 加载项后重试。"
+MSG_VERSION = ("xlwings 版本不一致：客户端为 {client}，服务器为 {server}。"
+               "请在客户端安装相同版本（pip install xlwings=={server}），或改用 Excel 加载项的按钮。")
+MSG_NO_SCRIPT = "没有名为「{name}」的功能。可用的有：{names}。"
+MSG_NO_BODY = "请求中没有工作簿数据。"
+MSG_INTERNAL = "服务器处理时出错（错误编号 {ref}），已记入服务器日志。请把错误编号告诉管理员。"
+MSG_XLWINGS = "xlwings 无法处理这份工作簿：{msg}"
+MSG_LICENSE = ("xlwings Server 需要许可证密钥：政府机关和教育机构可按 PolyForm Noncommercial 1.0.0 "
+               "设置环境变量 XLWINGS_LICENSE_KEY=noncommercial，商业用途请购买 xlwings PRO 许可证。")
+MSG_NOT_INSTALLED = "未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。"
+
+
+def max_body_bytes_from_env() -> int:
+    raw = os.environ.get(MAX_BODY_ENV)
+    if not raw:
+        return DEFAULT_MAX_BODY_MB * 1024 * 1024
+    try:
+        mb = float(raw)
+    except ValueError:
+        raise XlToolsError(f"环境变量 {MAX_BODY_ENV}={raw!r} 不是数字（单位 MB）") from None
+    if mb <= 0:
+        raise XlToolsError(f"环境变量 {MAX_BODY_ENV} 应大于 0（单位 MB）")
+    return int(mb * 1024 * 1024)
+
+
+def _human(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(n // 1024, 1)} KB"
+
+
+def prepare_environment() -> None:
+    """Set xlwings-server's environment; must run before xlwings_server (and ideally xlwings) is imported."""
+    os.environ["XLWINGS_ON_SERVER"] = "true"
+    os.environ["XLWINGS_PROJECT_DIR"] = str(PROJECT_DIR)
+    for key, value in ENV_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def _load_xlwings_server():
+    """Import xlwings-server configured for our project dir; clear Chinese errors when it cannot be."""
+    prepare_environment()
+    already = "xlwings_server.main" in sys.modules
+    try:
+        import xlwings as xw
+    except ImportError:                                               # pragma: no cover - a dependency
+        raise XlToolsError(MSG_NOT_INSTALLED) from None
+    try:
+        import xlwings_server.main as server_main
+        from xlwings_server.routers import xlwings as server_router
+    except ImportError as err:
+        if isinstance(err, ModuleNotFoundError) and (err.name or "").split(".")[0] in ("xlwings_server", "fastapi", "uvicorn"):
+            raise XlToolsError(MSG_NOT_INSTALLED) from None
+        raise
+    except xw.LicenseError:
+        raise XlToolsError(MSG_LICENSE) from None
+    scripts = server_router.custom_scripts
+    if Path(getattr(scripts, "__file__", "") or "").resolve().parent != PROJECT_DIR / "custom_scripts":
+        raise RuntimeError(
+            "xlwings_server was imported before xl_tools.server.app could point it at our scripts"
+            f" (it loaded {getattr(scripts, '__file__', scripts)!r}); import xl_tools.server.app first"
+            + (" — xlwings_server.main was already imported" if already else ""))
+    return xw, server_main, scripts
+
+
+def script_names(scripts_module) -> list[str]:
+    """Function names the route may call: those our ``@script`` decorated, nothing else."""
+    return sorted(name for name, obj in vars(scripts_module).items()
+                  if not name.startswith("_") and callable(obj) and hasattr(obj, "__xlscript__"))
+
+
+class _Reject(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _error_body(code: str, message: str) -> bytes:
+    return json.dumps({"detail": message, "code": code}, ensure_ascii=False).encode("utf-8")
+
+
+async def _send_json(send, status: int, code: str, message: str) -> None:
+    body = _error_body(code, message)
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+    ]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _check_book(data: dict, server_version: str) -> None:
+    """The shape xlwings' remote engine relies on, checked before it can fail with a KeyError."""
+    client = data.get("client")
+    version = data.get("version")
+    if not isinstance(client, str) or not client:
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="缺少 client（调用方类型）"))
+    if not isinstance(version, str) or not version:
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="缺少 version（xlwings 版本）"))
+    if client != "Office.js" and version != server_version:
+        raise _Reject(400, "version_mismatch", MSG_VERSION.format(client=version[:40], server=server_version))
+    book = data.get("book")
+    if not isinstance(book, dict) or not isinstance(book.get("name"), str):
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="缺少 book（工作簿名称）"))
+    if not isinstance(book.get("active_sheet_index", 0), int) or isinstance(book.get("active_sheet_index"), bool):
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="book.active_sheet_index 应为整数"))
+    sheets = data.get("sheets")
+    if not isinstance(sheets, list) or not sheets:
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="缺少 sheets（工作表）"))
+    for k, sheet in enumerate(sheets, start=1):
+        if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+            raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what=f"第 {k} 个工作表缺少名称"))
+        values = sheet.get("values")
+        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+            raise _Reject(422, "invalid_payload",
+                          MSG_BAD_PAYLOAD.format(what=f"工作表「{sheet['name'][:40]}」的 values 应为二维数组"))
+        for key in ("pictures", "tables", "notes"):
+            if key in sheet and sheet[key] is not None and not isinstance(sheet[key], list):
+                raise _Reject(422, "invalid_payload",
+                              MSG_BAD_PAYLOAD.format(what=f"工作表「{sheet['name'][:40]}」的 {key} 应为数组"))
+    names = data.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(n, dict) for n in names):
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="names 应为对象数组"))
+    if "args" in data and not isinstance(data["args"], list):
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="args 应为数组"))
+
+
+def _parse_json(body: bytes):
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Reject(400, "invalid_json", MSG_NOT_UTF8) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _Reject(400, "invalid_json", MSG_BAD_JSON.format(line=err.lineno, col=err.colno, reason=err.msg)) from None
+    except (RecursionError, ValueError) as err:                     # absurd nesting, 10k-digit numbers
+        raise _Reject(400, "invalid_json", MSG_BAD_JSON.format(line="?", col="?", reason=type(err).__name__)) from None
+
+
+class PayloadGuard:
+    """ASGI middleware in front of xlwings-server's POST routes (see the module docstring)."""
+
+    def __init__(self, app, *, max_body_bytes: int, script_names: list[str], server_version: str,
+                 app_path: str = "") -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.script_names = list(script_names)
+        self.server_version = server_version
+        self.prefix = app_path.rstrip("/") + "/xlwings/"
+        self.scripts_prefix = app_path.rstrip("/") + SCRIPTS_PREFIX
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or not scope["path"].startswith(self.prefix):
+            await self._call_inner(scope, receive, send)
+            return
+        try:
+            body = await self._read_body(scope, receive)
+            replay = self._validate(scope, body)
+        except _Reject as rej:
+            logger.warning("拒绝请求 %s：%s %s", scope["path"].replace("\n", "\\n")[:200], rej.status, rej.code)
+            await _send_json(send, rej.status, rej.code, rej.message)
+            return
+        sent = False
+
+        async def replay_receive():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": replay, "more_body": False}
+            return await receive()                       # http.disconnect, when it comes
+
+        await self._call_inner(scope, replay_receive, send)
+
+    async def _call_inner(self, scope, receive, send) -> None:
+        started = False
+
+        async def watch_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch_send)
+        except Exception:                                   # noqa: BLE001 - last line of defence
+            # FastAPI's 500 handler has already answered and logged; Starlette re-raises after it.
+            if not started and scope["type"] == "http":
+                ref = uuid.uuid4().hex[:8]
+                logger.exception("未处理的错误（错误编号 %s）", ref)
+                await _send_json(send, 500, "internal_error", MSG_INTERNAL.format(ref=ref))
+            elif scope["type"] != "http":
+                raise
+
+    async def _read_body(self, scope, receive) -> bytes:
+        limit = self.max_body_bytes
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    raise _Reject(400, "invalid_request", "请求头 Content-Length 无效。") from None
+                if declared > limit:
+                    raise _Reject(413, "payload_too_large", MSG_TOO_LARGE.format(size=_human(declared), limit=_human(limit)))
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Reject(400, "client_disconnected", "客户端在发送完数据前断开了连接。")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise _Reject(413, "payload_too_large", MSG_TOO_LARGE.format(size=f"超过 {_human(limit)}", limit=_human(limit)))
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _validate(self, scope, body: bytes) -> bytes:
+        """Raise _Reject for what xlwings-server would turn into a 500; return the body to pass on."""
+        path = scope["path"]
+        content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"").decode("latin-1").lower()
+        if path.startswith(self.scripts_prefix):
+            name = path[len(self.scripts_prefix):]
+            if name not in self.script_names:
+                raise _Reject(404, "unknown_script", MSG_NO_SCRIPT.format(name=name[:60], names="、".join(self.script_names)))
+        if "form" in content_type:
+            # htmx posts the book as a form field (bookData): the size limit applies; JSON errors in
+            # the field are caught by the exception handlers below.
+            return body
+        if not body.strip():
+            raise _Reject(400, "invalid_json", MSG_NO_BODY)
+        data = _parse_json(body)
+        if not isinstance(data, dict):
+            kind = {list: "数组", str: "字符串", int: "数字", float: "数字", bool: "布尔值"}.get(type(data), "空值")
+            raise _Reject(400, "invalid_json", MSG_NOT_OBJECT.format(kind=kind))
+        if path.startswith(self.scripts_prefix):
+            _check_book(data, self.server_version)
+        return body
+
+
+def _install_handlers(fastapi_app, xw) -> None:
+    from fastapi.exceptions import HTTPException as FastAPIHTTPException, RequestValidationError
+    from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    def reply(status: int, code: str, message: str, headers=None):
+        return JSONResponse({"detail": message, "code": code}, status_code=status, headers=headers)
+
+    async def on_xltools(request, exc: XlToolsError):
+        logger.info("工作簿问题：%s", exc)
+        return reply(422, "workbook_error", str(exc))
+
+    async def on_license(request, exc):
+        logger.error("xlwings license: %s", exc)
+        return reply(503, "license_missing", MSG_LICENSE)
+
+    async def on_xlwings(request, exc):
+        logger.warning("xlwings: %s", exc)
+        return reply(400, "xlwings_error", MSG_XLWINGS.format(msg=str(exc)[:300]))
+
+    async def on_operational(request, exc):
+        logger.error("xlwings operational: %s", exc)
+        return reply(503, "unavailable", "服务暂时不可用，请稍后重试。")
+
+    known_details = {
+        "No book data provided": MSG_NO_BODY,
+        "'args' must be a JSON array": MSG_BAD_PAYLOAD.format(what="args 应为数组"),
+        "Not Found": "没有这个地址。",
+        "Method Not Allowed": "不支持这种请求方式。",
+    }
+
+    async def on_http(request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else "请求无效。"
+        return reply(exc.status_code, "http_error", known_details.get(detail, detail),
+                     headers=getattr(exc, "headers", None))
+
+    async def on_validation(request, exc):
+        return reply(422, "invalid_request", "请求的格式不对，请通过 Excel 加载项的按钮调用本服务。")
+
+    async def on_bad_json(request, exc):
+        return reply(400, "invalid_json", MSG_BAD_JSON.format(line=getattr(exc, "lineno", "?"),
+                                                              col=getattr(exc, "colno", "?"),
+                                                              reason=getattr(exc, "msg", type(exc).__name__)))
+
+    async def on_unexpected(request, exc):
+        ref = uuid.uuid4().hex[:8]
+        logger.error("未处理的错误（错误编号 %s）：%s %s", ref, request.method, request.url.path,
+                     exc_info=(type(exc), exc, exc.__traceback__))
+        return reply(500, "internal_error", MSG_INTERNAL.format(ref=ref))
+
+    from xlwings_server.object_handles import XlwingsOperationalError
+    fastapi_app.add_exception_handler(XlToolsError, on_xltools)
+    fastapi_app.add_exception_handler(xw.LicenseError, on_license)
+    fastapi_app.add_exception_handler(XlwingsOperationalError, on_operational)
+    fastapi_app.add_exception_handler(xw.XlwingsError, on_xlwings)
+    fastapi_app.add_exception_handler(StarletteHTTPException, on_http)
+    fastapi_app.add_exception_handler(FastAPIHTTPException, on_http)
+    fastapi_app.add_exception_handler(RequestValidationError, on_validation)
+    fastapi_app.add_exception_handler(json.JSONDecodeError, on_bad_json)
+    fastapi_app.add_exception_handler(UnicodeDecodeError, on_bad_json)
+    fastapi_app.add_exception_handler(Exception, on_unexpected)
+
+
+def create_app(*, max_body_bytes: int | None = None):
+    """The ASGI app ``xl-tools serve`` runs (also usable as ``uvicorn --factory xl_tools.server.app:create_app``).
+
+    ``max_body_bytes`` defaults to ``XL_TOOLS_SERVER_MAX_BODY_MB`` (MB) or 20 MB. Raises XlToolsError
+    when xlwings-server is not installed or no xlwings licence key is configured.
+    """
+    limit = max_body_bytes if max_body_bytes is not None else max_body_bytes_from_env()
+    if limit <= 0:
+        raise XlToolsError("请求大小上限应大于 0")
+    xw, server_main, scripts = _load_xlwings_server()
+    _install_handlers(server_main.app, xw)
+    return PayloadGuard(server_main.main_app, max_body_bytes=limit, script_names=script_names(scripts),
+                        server_version=xw.__version__, app_path=server_main.settings.app_path)

@@ -1,0 +1,57 @@
+"""``xl-tools serve``: run the xlwings Server for the Office.js add-in with uvicorn."""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import XlToolsError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: float | None = None,
+          ssl_certfile: str | None = None, ssl_keyfile: str | None = None,
+          forwarded_allow_ips: str | None = None, log_level: str = "info") -> None:
+    """Serve the add-in (task pane, manifest, the 刷新 / 生成公开表 scripts) until interrupted.
+
+    - ``host``/``port``: where to listen; the default 127.0.0.1 is reachable from this machine only
+      (put a reverse proxy with HTTPS in front for other machines).
+    - ``max_body_mb``: largest workbook payload accepted (default: ``XL_TOOLS_SERVER_MAX_BODY_MB`` or 20).
+    - ``ssl_certfile``/``ssl_keyfile``: serve HTTPS directly (Office.js add-ins require HTTPS).
+    - ``forwarded_allow_ips``: the reverse proxy's address(es) whose X-Forwarded-* headers to trust
+      (so the manifest gets https:// URLs); defaults to uvicorn's (127.0.0.1).
+
+    Raises XlToolsError (one Chinese line) when the server extra or the xlwings licence key is missing,
+    or the options are inconsistent.
+    """
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise XlToolsError(f"端口 {port} 无效，应为 1–65535 之间的整数")
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise XlToolsError("HTTPS 需要同时指定证书文件（--ssl-certfile）和私钥文件（--ssl-keyfile）")
+    for path in (ssl_certfile, ssl_keyfile):
+        if path and not os.path.isfile(path):
+            raise XlToolsError(f"找不到文件 {path}")
+    limit = None
+    if max_body_mb is not None:
+        if max_body_mb <= 0:
+            raise XlToolsError("--max-body-mb 应大于 0")
+        limit = int(max_body_mb * 1024 * 1024)
+    try:
+        import uvicorn
+    except ImportError:
+        raise XlToolsError("未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。") from None
+
+    from .app import create_app
+    app = create_app(max_body_bytes=limit)
+    scheme = "https" if ssl_certfile else "http"
+    shown = f"[{host}]" if ":" in host else host
+    base = f"{scheme}://{shown}:{port}"
+    print(f"xl-tools 服务：{base}/taskpane.html（任务窗格），加载项清单：{base}/manifest.xml，按 Ctrl+C 停止。")
+    if scheme == "http" and host not in ("127.0.0.1", "localhost", "::1"):
+        print("注意：Excel 加载项只能通过 HTTPS 访问，请在前面配置 HTTPS 反向代理。")
+    kwargs = {}
+    if forwarded_allow_ips:
+        kwargs["forwarded_allow_ips"] = forwarded_allow_ips
+    uvicorn.run(app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+                proxy_headers=True, log_level=log_level, server_header=False, **kwargs)
