@@ -126,11 +126,21 @@ _OP_SPELLING_MAP = {"≥=": "≥", ">=": "≥", "=>": "≥", "≤=": "≤", "<="
 _BRACKET_UNIT = re.compile(r"(?<=[0-9%])[(\[【]([^()\[\]【】0-9]{1,6})[)\]】]")
 
 
+_WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0\u2264-\u2267\u2a7d\u2a7e\u301c\u223c\u2212\u2013-\u2015\ufe6a]")
+
+
 def _normalise(text: str) -> str:
-    s = _WS.sub("", to_halfwidth(text))
-    s = _INCLUSIVE.sub("", s)
-    s = _OP_SPELLING.sub(lambda m: _OP_SPELLING_MAP[m.group()], s)
-    return _BRACKET_UNIT.sub(r"\1", s)
+    """Parsing form of a value; each step only runs when its trigger characters occur (speed)."""
+    s = to_halfwidth(text) if _WIDE.search(text) else text
+    if " " in s or not s.isprintable():
+        s = _WS.sub("", s)
+    if "含" in s:
+        s = _INCLUSIVE.sub("", s)
+    if "=" in s:
+        s = _OP_SPELLING.sub(lambda m: _OP_SPELLING_MAP[m.group()], s)
+    if "(" in s or "[" in s or "【" in s:
+        s = _BRACKET_UNIT.sub(r"\1", s)
+    return s
 
 
 # --- numbers --------------------------------------------------------------------------------------
@@ -141,10 +151,13 @@ _NUMBER = re.compile(
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
 _UNIT_ATOM = rf"(?:{_unit_alternation()}|[A-Za-z]{{1,6}}(?![A-Za-z])|(?![{_NOT_UNIT}])[{_CJK}])"
-_UNIT = re.compile(rf"{_UNIT_ATOM}(?:/(?:{_unit_alternation()}|[{_CJK}]))*")
-_SUFFIX_OP = re.compile(_alternation(SUFFIX_OPS))
-_QUALIFIER = re.compile(r"左右")
-_APPROX = re.compile(r"[余多](?![以于])")
+_UNIT_PATTERN = rf"{_UNIT_ATOM}(?:/(?:{_unit_alternation()}|[{_CJK}]))*"
+_UNIT = re.compile(_UNIT_PATTERN)
+# What may follow a number: 余/多 (only before a unit), the unit, a suffix operator, 左右.
+_AFTER_NUMBER = re.compile(
+    rf"(?:(?P<approx>[余多])(?={_UNIT_ATOM}))?(?P<unit>{_UNIT_PATTERN})?"
+    rf"(?P<suffix>{_alternation(SUFFIX_OPS)})?(?P<qualifier>左右)?"
+)
 _PREFIX_OP = re.compile(rf"(?:{_alternation(PREFIX_OPS)})$")
 _PREFIX_OP_MAXLEN = max(map(len, PREFIX_OPS))
 _RANGE_JOIN = re.compile(r"-|~|至(?![少多今])|到")
@@ -158,20 +171,14 @@ class _Number:
     def __init__(self, s: str, match: re.Match) -> None:
         self.num_start, self.num_end = match.span()
         self.value = _decimal(match.group())
-        pos = self.num_end
-        approx = _APPROX.match(s, pos)           # 10余人, 20多个: "some more than", kept in extra
-        unit = _UNIT.match(s, approx.end() if approx else pos)
-        if unit and approx:
-            pos = approx.end()
-        self.unit = unit.group() if unit else ""
-        pos += len(self.unit)
-        suffix = _SUFFIX_OP.match(s, pos)
-        self.suf_op = SUFFIX_OPS[suffix.group()] if suffix else None
-        pos = suffix.end() if suffix else pos
-        qualifier = _QUALIFIER.match(s, pos)
-        self.qualifier = (approx.group() if unit and approx else "") + (qualifier.group() if qualifier else "")
-        self.end = qualifier.end() if qualifier else pos
-        prefix = _PREFIX_OP.search(s, max(0, self.num_start - _PREFIX_OP_MAXLEN), self.num_start)
+        after = _AFTER_NUMBER.match(s, self.num_end)
+        approx, unit, suffix, qualifier = after.group("approx", "unit", "suffix", "qualifier")
+        self.unit = unit or ""
+        self.suf_op = SUFFIX_OPS[suffix] if suffix else None
+        self.qualifier = (approx or "") + (qualifier or "")    # 10余人 / 100人左右: kept in extra
+        self.end = after.end()
+        prefix = (_PREFIX_OP.search(s, max(0, self.num_start - _PREFIX_OP_MAXLEN), self.num_start)
+                  if self.num_start else None)
         self.pre_op = PREFIX_OPS[prefix.group()] if prefix else None
         self.start = prefix.start() if prefix else self.num_start
 
@@ -190,8 +197,12 @@ class _Number:
 
 
 def _decimal(text: str) -> Decimal:
-    value = Decimal(text.replace(",", ""))
-    return Decimal(dec_str(value))
+    """The number as written, without separators, leading or trailing zeros ("007" → 7, "1.50" → 1.5)."""
+    if "," in text:
+        text = text.replace(",", "")
+    if text.isdigit() and (text[0] != "0" or len(text) == 1):
+        return Decimal(text)
+    return Decimal(dec_str(Decimal(text)))
 
 
 def _strip(text: str) -> str:
@@ -290,9 +301,12 @@ def _period(g: dict, year: int | None) -> tuple[int | None, int, int, int | None
     return (int(g["y5"]) if g["y5"] else year), 1, 12, None
 
 
+_DATE_HINT = re.compile(r"[年月季]|[0-9][-/.][0-9]")
+
+
 def _parse_date(s: str, year: int | None) -> tuple | None:
     """("date", ...) for a date phrase, ("text", ...) for an impossible one, None when there is none."""
-    match = _DATE.search(s)
+    match = _DATE.search(s) if _DATE_HINT.search(s) else None
     if match is None:
         return None
     y, first_month, last_month, day = _period(match.groupdict(), year)
@@ -334,8 +348,11 @@ def is_placeholder(text: object) -> bool:
     """True for a stand-in instead of a value: *, _, -, —, /, …, XXX, xx, 待定, 无, 略, N/A ... (not blank)."""
     if not isinstance(text, str):
         return False
-    key = squash(text)
-    return bool(key) and (key.lower() in PLACEHOLDERS or _PLACEHOLDER_MARKS.fullmatch(key) is not None)
+    return _is_placeholder_key(squash(text))
+
+
+def _is_placeholder_key(key: str) -> bool:
+    return bool(key) and (_PLACEHOLDER_MARKS.fullmatch(key) is not None or key.lower() in PLACEHOLDERS)
 
 
 def is_percent(target: Target) -> bool:
@@ -345,9 +362,9 @@ def is_percent(target: Target) -> bool:
 
 @lru_cache(maxsize=65536)
 def _parse(text: str, year: int | None) -> tuple:
-    if is_blank(text) or is_placeholder(text):
-        return _TEXT
     s = _normalise(text)
+    if not s or _is_placeholder_key(s):
+        return _TEXT
     found = _parse_date(s, year) or _parse_numbers(s)
     return found or _TEXT
 

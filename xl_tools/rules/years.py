@@ -24,6 +24,8 @@ _QUOTED = re.compile(r"《[^》]*》|「[^」]*」|“[^”]*”")
 
 def years_in(text: str | None) -> list[int]:
     """The years written as years (2024年) in a text, sorted, each once."""
+    if not text or "年" not in text:
+        return []
     return sorted({int(y) for y in _YEAR.findall(to_halfwidth(text or ""))})
 
 
@@ -119,7 +121,7 @@ class TargetOldYear(Rule):
     default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if ctx.year is None or not project.target:
+        if ctx.year is None or "年" not in (project.target or ""):
             return
         span = ctx.span(project)
         first = span[0] if span else ctx.year

@@ -60,7 +60,8 @@ ENV_DEFAULTS = {
 MSG_TOO_LARGE = ("发送的工作簿数据过大（{size}，上限 {limit}）。请删去不需要的工作表、空白行列后重试；"
                  "如确需处理更大的工作簿，请管理员调高上限（xl-tools serve --max-body-mb）。")
 MSG_NOT_UTF8 = "请求内容不是 UTF-8 编码的 JSON，无法读取。请通过 Excel 加载项的按钮调用本服务。"
-MSG_BAD_JSON = "请求内容不是有效的 JSON（第 {line} 行第 {col} 列附近：{reason}）。请通过 Excel 加载项的按钮调用本服务。"
+MSG_BAD_JSON = "请求内容不是有效的 JSON（第 {line} 行第 {col} 列出错）。请通过 Excel 加载项的按钮调用本服务。"
+MSG_JSON_LIMITS = "请求内容嵌套过深或数字过长，无法读取。请通过 Excel 加载项的按钮调用本服务。"
 MSG_NOT_OBJECT = "请求内容应为描述工作簿的 JSON 对象，收到的是 {kind}。"
 MSG_BAD_PAYLOAD = "工作簿数据不完整或格式不对：{what}。请更新 Excel 加载项后重试。"
 MSG_VERSION = ("xlwings 版本不一致：客户端为 {client}，服务器为 {server}。"
@@ -181,9 +182,25 @@ def _check_book(data: dict, server_version: str) -> None:
             if key in sheet and sheet[key] is not None and not isinstance(sheet[key], list):
                 raise _Reject(422, "invalid_payload",
                               MSG_BAD_PAYLOAD.format(what=f"工作表「{sheet['name'][:40]}」的 {key} 应为数组"))
+        for row in values:
+            for cell in row:
+                if not (cell is None or isinstance(cell, (str, int, float))):
+                    raise _Reject(422, "invalid_payload",
+                                  MSG_BAD_PAYLOAD.format(what=f"工作表「{sheet['name'][:40]}」的单元格值应为文字、数字或布尔值"))
     names = data.get("names", [])
-    if not isinstance(names, list) or not all(isinstance(n, dict) for n in names):
-        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="names 应为对象数组"))
+    if not isinstance(names, list):
+        raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="names 应为数组"))
+    for entry in names:
+        if (not isinstance(entry, dict) or not isinstance(entry.get("name"), str)
+                or not isinstance(entry.get("book_scope"), bool)
+                or (not entry["book_scope"] and not isinstance(entry.get("scope_sheet_name"), str))):
+            raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="名称（names）的项缺少 name / book_scope"))
+        for key in ("sheet_index", "scope_sheet_index"):
+            idx = entry.get(key)
+            if idx is not None and (not isinstance(idx, int) or isinstance(idx, bool) or not 0 <= idx < len(sheets)):
+                raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what=f"名称「{entry['name'][:40]}」的 {key} 无效"))
+        if entry.get("address") is not None and not isinstance(entry["address"], str):
+            raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what=f"名称「{entry['name'][:40]}」的 address 无效"))
     if "args" in data and not isinstance(data["args"], list):
         raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="args 应为数组"))
 
@@ -196,9 +213,9 @@ def _parse_json(body: bytes):
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise _Reject(400, "invalid_json", MSG_BAD_JSON.format(line=err.lineno, col=err.colno, reason=err.msg)) from None
+        raise _Reject(400, "invalid_json", MSG_BAD_JSON.format(line=err.lineno, col=err.colno)) from None
     except (RecursionError, ValueError) as err:                     # absurd nesting, 10k-digit numbers
-        raise _Reject(400, "invalid_json", MSG_BAD_JSON.format(line="?", col="?", reason=type(err).__name__)) from None
+        raise _Reject(400, "invalid_json", MSG_JSON_LIMITS) from None
 
 
 class PayloadGuard:
@@ -282,6 +299,8 @@ class PayloadGuard:
         """Raise _Reject for what xlwings-server would turn into a 500; return the body to pass on."""
         path = scope["path"]
         content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"").decode("latin-1").lower()
+        if path.rstrip("/") == self.prefix + "custom-functions-call":
+            raise _Reject(404, "no_custom_functions", "本服务没有自定义函数（只提供「刷新」和「生成公开表」）。")
         if path.startswith(self.scripts_prefix):
             name = path[len(self.scripts_prefix):]
             if name not in self.script_names:
@@ -291,7 +310,7 @@ class PayloadGuard:
             # the field are caught by the exception handlers below.
             return body
         if not body.strip():
-            raise _Reject(400, "invalid_json", MSG_NO_BODY)
+            raise _Reject(400, "no_data", MSG_NO_BODY)
         data = _parse_json(body)
         if not isinstance(data, dict):
             kind = {list: "数组", str: "字符串", int: "数字", float: "数字", bool: "布尔值"}.get(type(data), "空值")
@@ -334,6 +353,8 @@ def _install_handlers(fastapi_app, xw) -> None:
 
     async def on_http(request, exc: StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else "请求无效。"
+        if "extra argument" in detail or "missing required argument" in detail:
+            detail = "调用参数不对：此功能不需要额外参数，请通过 Excel 加载项的按钮调用。"
         return reply(exc.status_code, "http_error", known_details.get(detail, detail),
                      headers=getattr(exc, "headers", None))
 
@@ -341,9 +362,9 @@ def _install_handlers(fastapi_app, xw) -> None:
         return reply(422, "invalid_request", "请求的格式不对，请通过 Excel 加载项的按钮调用本服务。")
 
     async def on_bad_json(request, exc):
-        return reply(400, "invalid_json", MSG_BAD_JSON.format(line=getattr(exc, "lineno", "?"),
-                                                              col=getattr(exc, "colno", "?"),
-                                                              reason=getattr(exc, "msg", type(exc).__name__)))
+        if isinstance(exc, json.JSONDecodeError):
+            return reply(400, "invalid_json", MSG_BAD_JSON.format(line=exc.lineno, col=exc.colno))
+        return reply(400, "invalid_json", MSG_NOT_UTF8)
 
     async def on_unexpected(request, exc):
         ref = uuid.uuid4().hex[:8]
