@@ -32,8 +32,6 @@ def test_seed_round_trip(tmp_path):
 
 
 @needs_office
-@pytest.mark.xfail(strict=True, reason="importer pairs rows wrongly when a project's merged block "
-                                       "spans several pages (11 projects published, 9 read back)")
 def test_generated_multi_unit_round_trip(tmp_path):
     original, back = _round_trip(demo_filing(), tmp_path)
     assert back == original

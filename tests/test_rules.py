@@ -43,6 +43,7 @@ SEED_FINDINGS = [
     ("STR005", P[5], None),  # 没有满意度指标
     ("STR005", P[7], None),  # 没有满意度指标
     ("TXT004", P[7], 1),    # 目标写 668平方米，指标为 600平方米
+    ("YR001", P[8], None),  # 名称写 2023年，预算年度 2024
     ("TXT003", P[9], None),  # 目标与 2024年-2025年 项目一字不差
     ("VAL003", P[9], 2),    # 质量指标「按月提供」没有数值
     ("VAL012", P[11], 1),   # 名称「……事件为0」含有指标值 0
@@ -99,7 +100,7 @@ def test_rule_metadata_is_complete_and_unique():
     assert len(set(codes)) == len(codes) and len(set(names)) == len(names)
     for r in RULES:
         assert r.title and r.default_severity in SEVERITY_ORDER, r
-        assert r.code[:-3] in {"AMT", "STR", "VAL", "TXT", "RD"} and r.code[-3:].isdigit(), r
+        assert r.code[:-3] in {"AMT", "STR", "VAL", "TXT", "RD", "YR"} and r.code[-3:].isdigit(), r
         assert "." in r.name, r
 
 

@@ -37,8 +37,8 @@ def _read_any(path: str, strict: bool = True):
     if path.lower().endswith(".json"):
         from .jsonio import load_json
         return load_json(path)
-    from .workbook import read_filing
-    return read_filing(path, strict=strict)
+    from .migrate import read_any_version
+    return read_any_version(path, strict=strict)
 
 
 def cmd_dump(args) -> int:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from .model import Target
@@ -90,8 +90,10 @@ KNOWN_UNITS: tuple[str, ...] = (
     "字", "章", "轮", "届", "车次", "趟", "站", "点", "岗", "村", "镇", "园", "校", "所次",
 )
 
-# Values that stand for "not filled in".
+# Values that stand for "not filled in" (compared half-width, lower case, without spaces); any run of
+# the marks * _ - / \ . … · x ? ("***", "——", "XXX") counts as well.
 PLACEHOLDERS: frozenset[str] = frozenset({
+    "*", "_", "-", "—", "/", "\\", "…", "x", "xx", "xxx", "?",
     "待定", "待补充", "待填", "待填写", "暂无", "无", "略", "空", "不详", "未定", "n/a", "na", "null", "none",
 })
 
@@ -126,7 +128,18 @@ _OP_SPELLING_MAP = {"≥=": "≥", ">=": "≥", "=>": "≥", "≤=": "≤", "<="
 _BRACKET_UNIT = re.compile(r"(?<=[0-9%])[(\[【]([^()\[\]【】0-9]{1,6})[)\]】]")
 
 
-_WIDE = re.compile("[\uff01-\uff5e\u3000\u00a0\u2264-\u2267\u2a7d\u2a7e\u301c\u223c\u2212\u2013-\u2015\ufe6a]")
+def _changed_by_halfwidth() -> re.Pattern:
+    """A character class of everything ``to_halfwidth`` changes (derived, so it follows textnorm).
+
+    Only the blocks where width variants and look-alike symbols live are scanned (Latin-1, general
+    punctuation to CJK symbols, half/full-width forms), which keeps the import fast.
+    """
+    chars = "".join(map(chr, [*range(0x80, 0x100), *range(0x2000, 0x3100), *range(0xFE00, 0x10000)]))
+    changed = [c for c, h in zip(chars, to_halfwidth(chars)) if c != h]
+    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
+
+
+_WIDE = _changed_by_halfwidth()
 
 
 def _normalise(text: str) -> str:
@@ -293,15 +306,15 @@ def _period(g: dict, year: int | None) -> tuple[int | None, int, int, int | None
             month = int(g[m])
             return (int(g[y]) if y else year), month, month, (int(g[d]) if d else None)
     if g["h6"] or g["h11"]:
-        half = g["h6"] or g["h11"]
-        return (int(g["y6"]) if g["y6"] else year), (1 if half == "上" else 7), (6 if half == "上" else 12), None
+        first = 1 if (g["h6"] or g["h11"]) == "上" else 7
+        return (int(g["y6"]) if g["y6"] else year), first, first + 5, None
     if g["q7"] or g["q12"]:
         quarter = _QUARTERS[g["q7"] or g["q12"]]
         return (int(g["y7"]) if g["y7"] else year), 3 * quarter - 2, 3 * quarter, None
     return (int(g["y5"]) if g["y5"] else year), 1, 12, None
 
 
-_DATE_HINT = re.compile(r"[年月季]|[0-9][-/.][0-9]")
+_DATE_HINT = re.compile(r"[年月季]|[0-9]{4}[-/.][0-9]")
 
 
 def _parse_date(s: str, year: int | None) -> tuple | None:
@@ -392,7 +405,7 @@ def dec_str(value: Decimal | None) -> str | None:
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    if text in ("-0", "-0.0"):
+    if text == "-0":
         return "0"
     return text
 

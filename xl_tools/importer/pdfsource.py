@@ -8,8 +8,18 @@ on each page (a page without one reuses the previous page's columns). Each body 
 * a name written at the cell's left edge with no 绩效目标 / 绩效指标 → a unit subtotal row;
 * an indented name, or a row with content → a project (name, amounts, target and indicators of the
   same row, so no pairing is needed);
-* a row with an empty name and no amounts but with content → the continuation of the row above
-  (a tall row the renderer split, possibly onto the next page): its text is appended.
+* a row with an empty name and no amounts but with content → the continuation of the project above
+  (a tall block the renderer split into rows, possibly onto the next page after the repeated title
+  and header rows): its target and indicator text is appended in reading order, before the indicator
+  list is parsed (a continuation with no project above is reported, not dropped).
+
+LibreOffice prints a cell that continues across a page break by drawing its whole text on each page
+and clipping it to the part shown there; the clipped text stays in the text layer (above the page, under
+the repeated header, below the table). Each character is therefore taken by where its centre lies:
+inside a body row of the shown table (between the header and the bottom of the table's left border on
+that page), else nowhere; header captions are read line by line so clipped text under them does not
+hide them. A continued cell's text is so read exactly once, and the page break joins its pieces like a
+line wrap.
 
 Line breaks inside cells are PDF wraps and are removed. A PDF without any text is a scan: it gets a
 clear error. A PDF with text but no ruled table is read as extracted text (the text importer).
@@ -23,12 +33,13 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..money import NotMoney, parse_money
 from ..textnorm import squash
-from .blocks import GRAND, PDF_LINE_BASE, PROJECT, UNIT, ContentBlock, NameBlock, Segmented
+from .blocks import GRAND, PDF_LINE_BASE, PROJECT, UNIT, ContentBlock, Fragment, NameBlock, Segmented
 from .tokens import HEADER, classify
 
 CAPTIONS = {"项目名称": "name", "总计": "total", "财政专户拨款": "special", "财政拨款": "fiscal",
             "其他资金": "other", "绩效目标": "target", "绩效指标": "indicators"}
 _INDENT_PT = 3.0
+_BASELINE_PT = 0.5      # characters of one printed line share the baseline
 
 
 def _open(path: Path):
@@ -42,38 +53,115 @@ def _open(path: Path):
         raise XlToolsError(f"无法打开 PDF（文件损坏或已加密）：{exc}", file=str(path)) from None
 
 
-def _columns(row: list[str | None]) -> dict[str, int] | None:
-    found: dict[str, int] = {}
-    for k, cell in enumerate(row):
-        key = squash(cell or "")
+def _lines_of(chars: list[dict]) -> list[str]:
+    """The text lines of ``chars``: one per baseline (chars whose tops agree within half a point),
+    top to bottom, each read left to right."""
+    lines: list[tuple[float, list[dict]]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]) <= _BASELINE_PT:
+            lines[-1][1].append(ch)
+        else:
+            lines.append((ch["top"], [ch]))
+    return ["".join(c["text"] for c in sorted(group, key=lambda c: c["x0"])) for _, group in lines]
+
+
+def _captions(chars: list[dict]) -> list[str]:
+    """The fields whose caption the header cell with ``chars`` may show, best first.
+
+    A caption is a line (or lines) of its own. On a page that continues a tall block, the block's text
+    is drawn from above the page and clipped at the header row, so its invisible lines lie inside the
+    header cells too: the caption is looked for at the start of every line, with the lines after it
+    joined (a caption wrapped in a narrow column), never in a mix of characters of several lines.
+    """
+    lines = [squash(t) for t in _lines_of(chars)]
+    out: list[str] = []
+    for k in range(len(lines)):
+        key = "".join(lines[k:])
         for caption, name in CAPTIONS.items():
-            if key.startswith(caption) and name not in found:
-                found[name] = k
+            if key.startswith(caption) and name not in out:
+                out.append(name)
                 break
-    return found if {"name", "total"} <= found.keys() else None
+    return out
+
+
+def _columns(row, page, previous: dict | None) -> dict | None:
+    """Column x ranges by field from a header row of ``find_tables``, or None if it is not one.
+
+    The header repeats on every page with the same columns: where a cell could show several captions
+    (clipped text starting with a caption word), the one the previous page's header had at this x
+    range wins; a caption that cannot be read on this page at all is taken from the previous page's
+    header when a cell of this row has its x range.
+    """
+    def before(cell) -> str | None:
+        if previous is None:
+            return None
+        return next((n for n in previous["_order"]
+                     if abs(cell[0] - previous[n][0]) < 2 and abs(cell[2] - previous[n][1]) < 2), None)
+
+    found: dict[str, tuple[float, float]] = {}
+    for cell in row.cells:
+        if not cell:
+            continue
+        names = [n for n in _captions(_chars_in(page.chars, cell)) if n not in found]
+        if before(cell) in names:
+            names.insert(0, before(cell))
+        if names:
+            found[names[0]] = (cell[0], cell[2])
+    if not {"name", "total"} <= found.keys():
+        return None
+    taken = set(found.values())
+    for cell in row.cells:
+        name = before(cell) if cell else None
+        if name is not None and name not in found and (cell[0], cell[2]) not in taken:
+            found[name] = (cell[0], cell[2])
+            taken.add(found[name])
+    columns: dict = dict(found)
+    columns["_order"] = sorted(found, key=lambda n: found[n][0])
+    return columns
+
+
+def _chars_in(chars: list[dict], box: tuple[float, float, float, float]) -> list[dict]:
+    """The characters whose centre lies in ``box`` (x0, top, x1, bottom; half-open, so a character on
+    the line between two cells belongs to one of them only)."""
+    x0, top, x1, bottom = box
+    return [c for c in chars
+            if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+
+
+def _visible_bottom(page, x0: float, top: float) -> float:
+    """Where the table body ends on this page: the lowest point of its left border below ``top``.
+
+    LibreOffice prints a cell that continues on the next page by drawing its whole text on every page
+    it covers, clipped to the part of the cell shown there; the clipped text is still in the PDF's
+    text layer. The table's left border runs exactly over the shown part, so text below it (and above
+    the body, see ``_captions``) is not on this page.
+    """
+    bottoms = [e["bottom"] for e in page.vertical_edges
+               if abs(e["x0"] - x0) <= 2 and e["bottom"] > top + 1]
+    return max(bottoms) if bottoms else page.bbox[3]
 
 
 def _page_rows(page, columns):
-    """Columns (x ranges by field) and the rows of one page as lists of cell texts.
+    """Column x ranges by field and the rows of one page as lists of cell texts.
 
     The header row found by ``find_tables`` gives the column x ranges (reused on a page without a
-    header). Rows are the bands between the horizontal rules that cross the name column, below the
-    header; text below the last rule (a cell that continues on the next page) is a band of its own.
-    Text is taken per column inside each band, so merged and page-split cells are read whole.
+    header). Rows are the bands between the horizontal rules that cross the name column, from the
+    header down to where the table's border ends on this page; a cell that continues on the next page
+    is a band of its own, ending at that border. Each character belongs to the band and column its
+    centre lies in; characters outside the shown table (clipped text of a continued cell) belong to
+    none, so a continued cell's text is read once, in the part of it each page shows.
     """
+    from pdfplumber.utils import extract_text
     header_bottom = page.bbox[1]
     for table in page.find_tables():
         for row in table.rows:
-            texts = [(page.within_bbox(c).extract_text() if c else "") for c in row.cells]
-            cols = _columns(texts)
-            if cols is not None:
-                spans = [c for c in row.cells if c]
-                columns = {name: (row.cells[k][0], row.cells[k][2]) for name, k in cols.items()
-                           if row.cells[k]}
-                columns["_order"] = [name for name, _ in sorted(cols.items(), key=lambda t: t[1])]
+            found = _columns(row, page, columns)
+            if found is not None:
+                columns = found
+                cells = [c for c in row.cells if c]
                 # the name caption's cell: a caption cell may run into a continued cell below it
-                header_bottom = row.cells[cols["name"]][3] if row.cells[cols["name"]] else \
-                    min(c[3] for c in spans)
+                name_cell = next((c for c in cells if c[0] == columns["name"][0]), None)
+                header_bottom = name_cell[3] if name_cell else min(c[3] for c in cells)
                 break
         else:
             continue
@@ -81,23 +169,26 @@ def _page_rows(page, columns):
     if columns is None:
         return None
     x0, x1 = columns["name"]
+    body_bottom = _visible_bottom(page, x0, header_bottom)
     rules = sorted({round(e["top"], 1) for e in page.horizontal_edges
-                    if e["x0"] <= x0 + 2 and e["x1"] >= x1 - 2 and e["top"] >= header_bottom - 1})
-    bottoms = rules + [page.bbox[3]]
+                    if e["x0"] <= x0 + 2 and e["x1"] >= x1 - 2
+                    and header_bottom - 1 <= e["top"] < body_bottom - 1})
+    body_chars = _chars_in(page.chars, (page.bbox[0], header_bottom, page.bbox[2], body_bottom))
     bands = []
     top = header_bottom
-    for bottom in bottoms:
+    for bottom in rules + [body_bottom]:
         if bottom - top < 2:
             top = max(top, bottom)
             continue
+        band_chars = _chars_in(body_chars, (page.bbox[0], top, page.bbox[2], bottom))
         cells, indent = [], None
         for name in columns["_order"]:
             cx0, cx1 = columns[name]
-            region = page.within_bbox((cx0, top, cx1, bottom))
-            cells.append(region.extract_text() or "")
+            chars = _chars_in(band_chars, (cx0, top, cx1, bottom))
+            cells.append(extract_text(chars) if chars else "")
             if name == "name":
-                chars = [c for c in region.chars if c["text"].strip()]
-                indent = min(c["x0"] for c in chars) - cx0 if chars else None
+                shown = [c for c in chars if c["text"].strip()]
+                indent = min(c["x0"] for c in shown) - cx0 if shown else None
         if any(c.strip() for c in cells):
             bands.append((cells, indent))
         top = bottom
@@ -170,6 +261,9 @@ def _rows_to_blocks(rows, seg: Segmented, source: str) -> None:
         amounts_raw = [_cell(row, columns, f) for f in ("total", "fiscal", "special", "other")]
         target, indicators = _cell(row, columns, "target"), _cell(row, columns, "indicators")
         if not name and not any(amounts_raw):
+            # the continuation of the block above (a tall block the renderer split into rows,
+            # possibly on the next page, after the repeated header): its text goes on in reading
+            # order, joined like a line wrap, before the indicator list is parsed
             if (target or indicators) and last is not None:
                 last.target += target
                 last.indicator_text += indicators
@@ -178,6 +272,9 @@ def _rows_to_blocks(rows, seg: Segmented, source: str) -> None:
                 if indicators:
                     last.line_offsets.append((len(last.indicator_text) - len(indicators), line))
                     last.indicator_lines.append(line)
+            elif target or indicators:
+                seg.fragments.append(Fragment("".join(part for part in (target, indicators) if part),
+                                              [line], page_no, "没有项目名称的续行，上方不是项目"))
             continue
         values = [_money(a, where, source) for a in amounts_raw]
         amounts = [v for v in values if v is not None]

@@ -43,6 +43,8 @@ def apply_layout(ws: Worksheet, layout: TableLayout, font: str | None = None) ->
     for r, cells in enumerate(layout.rows, start=1):
         for c, cell in enumerate(cells, start=1):
             target = ws.cell(row=r, column=c, value=cell.value)
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                target.data_type = "s"          # a user's text that looks like a formula stays text
             fnt, align, border, fmt = cache[cell.style]
             target.font = fnt
             target.alignment = align

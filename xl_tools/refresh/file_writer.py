@@ -11,7 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..layout import SHEET_PUBLIC
-from ..workbook.open import open_workbook
+from ..workbook.open import open_workbook, reading, sniff
 from ..workbook.reader import resolve_formulas
 from .core import RefreshOutcome, plan_refresh
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
@@ -24,11 +24,13 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                  now: str | None = None) -> RefreshOutcome:
     path = Path(path)
     out = Path(out) if out else path
+    sniff(path)
     if out.suffix.lower() != path.suffix.lower():
         raise XlToolsError(f"输出文件的扩展名须与输入相同（{path.suffix}）", file=str(out))
     wb = open_workbook(path)
-    outcome = plan_refresh(wb, source=str(path), config_path=config_path, now=now,
-                           prepare=lambda filing: resolve_formulas(path, filing))
+    with reading(path):
+        outcome = plan_refresh(wb, source=str(path), config_path=config_path, now=now,
+                               prepare=lambda filing: resolve_formulas(path, filing))
     apply_ops(wb, outcome.ops)
     with atomic_target(out, backup=(out.resolve() == path.resolve())) as tmp:
         try:

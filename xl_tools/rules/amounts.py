@@ -280,7 +280,7 @@ class ProjectWithoutMoney(Rule):
     default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        unread = any(isinstance(v, str) and v.strip() for v in project.raw.values())
+        unread = any(isinstance(project.raw.get(f), str) and project.raw[f].strip() for f in MONEY_FIELDS)
         if project.total == ZERO and project.parts_sum() == ZERO and not unread:
             yield self.at_project(project, "total", "项目总计和各资金来源均为 0",
                                   "填写项目金额；如本年度没有该项目预算，请删除该项目及其绩效指标")

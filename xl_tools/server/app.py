@@ -38,6 +38,7 @@ logger = logging.getLogger("xl_tools.server")
 PROJECT_DIR = Path(__file__).resolve().parent / "project"
 DEFAULT_MAX_BODY_MB = 20
 MAX_BODY_ENV = "XL_TOOLS_SERVER_MAX_BODY_MB"
+DRAIN_CAP = 64 * 1024 * 1024      # beyond this an oversized upload is cut off rather than read to the end
 SCRIPTS_PREFIX = "/xlwings/custom-scripts-call/"
 
 # Our own add-in IDs: Office identifies an add-in by its manifest ID, so never ship the IDs
@@ -100,6 +101,27 @@ def prepare_environment() -> None:
         os.environ.setdefault(key, value)
 
 
+def enable_remote_engine():
+    """Make ``xw.Book(json=...)`` work in this process; return the ``xlwings`` module.
+
+    xlwings registers its remote engine only if the licence key was configured when ``xlwings`` was
+    first imported. If xlwings was imported earlier (a test session, a notebook) and the key was set
+    afterwards, register the engine now, exactly as xlwings' own ``__init__`` does. Raises
+    XlToolsError (Chinese) when no licence key is configured at all.
+    """
+    import xlwings as xw
+    if "remote" in [engine.name for engine in xw.engines]:
+        return xw
+    try:
+        from xlwings.main import Engine
+        from xlwings.pro import _xlofficejs, _xlremote
+    except xw.LicenseError:
+        raise XlToolsError(MSG_LICENSE) from None
+    xw.engines.add(Engine(impl=_xlremote.engine))
+    xw.engines.add(Engine(impl=_xlofficejs.engine))
+    return xw
+
+
 def _load_xlwings_server():
     """Import xlwings-server configured for our project dir; clear Chinese errors when it cannot be."""
     prepare_environment()
@@ -117,6 +139,7 @@ def _load_xlwings_server():
         raise
     except xw.LicenseError:
         raise XlToolsError(MSG_LICENSE) from None
+    enable_remote_engine()
     scripts = server_router.custom_scripts
     if Path(getattr(scripts, "__file__", "") or "").resolve().parent != PROJECT_DIR / "custom_scripts":
         raise RuntimeError(
@@ -239,6 +262,10 @@ class PayloadGuard:
             replay = self._validate(scope, body)
         except _Reject as rej:
             logger.warning("拒绝请求 %s：%s %s", scope["path"].replace("\n", "\\n")[:200], rej.status, rej.code)
+            if rej.status == 413:
+                # Browsers (the task pane) report a reset connection as a network error and never show
+                # the 413's message; so read and discard the rest of a moderately oversized upload first.
+                await self._drain(receive)
             await _send_json(send, rej.status, rej.code, rej.message)
             return
         sent = False
@@ -294,6 +321,17 @@ class PayloadGuard:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
+
+    async def _drain(self, receive) -> None:
+        cap = max(4 * self.max_body_bytes, DRAIN_CAP)
+        drained = 0
+        while drained <= cap:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            drained += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
     def _validate(self, scope, body: bytes) -> bytes:
         """Raise _Reject for what xlwings-server would turn into a 500; return the body to pass on."""

@@ -26,7 +26,7 @@ from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_FORMULA, PROBLEM_MONEY_
 from ..money import ZERO
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
-from .open import open_workbook
+from .open import open_workbook, reading
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
@@ -39,10 +39,11 @@ def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
     path = Path(path)
     wb = open_workbook(path, read_only=True)
     try:
-        filing = read_filing_from_workbook(wb, source=str(path))
+        with reading(path):
+            filing = read_filing_from_workbook(wb, source=str(path))
+            resolve_formulas(path, filing)
     finally:
         wb.close()
-    resolve_formulas(path, filing)
     if strict:
         raise_blocking(filing)
     return filing
@@ -350,7 +351,13 @@ def resolve_formulas(path: Path, filing: Filing) -> None:
         wb.close()
     filing.problems = [p for p in filing.problems if p.code != PROBLEM_FORMULA]
     for obj, f, formula, origin in filing.formula_cells:
-        amount, _problem = money_of(cached.get((origin.row, origin.columns[f])))
+        value = cached.get((origin.row, origin.columns[f]))
+        if isinstance(value, str) and value.startswith("#"):
+            filing.problems.append(ReadProblem(
+                PROBLEM_MONEY_INVALID, f"{MONEY_LABELS[f]}的公式 {formula} 计算结果是错误值 {value}，请在 Excel 中改正",
+                origin, f, getattr(obj, "name", None), value))
+            continue
+        amount, _problem = money_of(value)
         if amount is None:
             amount = _evaluate_sum(formula, obj, origin)
         if amount is not None:

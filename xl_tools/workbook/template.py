@@ -21,6 +21,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..codes import CodeTable, default_table
+from ..errors import XlToolsError
 from ..layout import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_FORMAT,
                       NAME_LAST_REFRESH, NAME_TEMPLATE_VERSION, PROJECT_HEADERS, SHEET_CODES,
                       SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_README, SHEET_STATE,
@@ -281,6 +282,23 @@ def _write_xlwings_conf(wb, conf: dict[str, str]):
     ws.hide()
 
 
+EXCEL_CELL_LIMIT = 32767
+
+
+def _refuse_overlong(filing: Filing) -> None:
+    """Excel repairs (truncates) a file with a cell over 32,767 characters: refuse instead, by name."""
+    def check(text: str, what: str) -> None:
+        if text and len(text) > EXCEL_CELL_LIMIT:
+            raise XlToolsError(f"{what}有 {len(text)} 个字符，超过 Excel 单元格上限 {EXCEL_CELL_LIMIT}，"
+                               "请精简后再试（未写入任何文件）")
+    for p in filing.projects:
+        check(p.name, "项目名称")
+        check(p.target, f"项目「{p.name[:30]}」的绩效目标")
+        for i in p.indicators:
+            for value in (i.name, i.period_value, i.annual_value):
+                check(value, f"项目「{p.name[:30]}」第 {i.no} 个指标")
+
+
 def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None, *, macro: bool | None = None,
                    xlwings_conf: dict[str, str] | None = None, table: CodeTable | None = None) -> None:
     """Write the standard workbook (empty template when `filing` is None) to `target`.
@@ -289,6 +307,7 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     replace a user's file go through ``xl_tools.fileio.atomic_target``.
     """
     filing = filing or Filing()
+    _refuse_overlong(filing)
     table = table or default_table()
     if macro is None:
         macro = str(target).lower().endswith(".xlsm")

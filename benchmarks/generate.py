@@ -1,0 +1,134 @@
+"""Synthetic but realistic filings at any size, drawn from the seed (sample_2024): its unit, project
+names, target texts, indicators and amounts, multiplied over units so names stay unique.
+
+    scaled_filing(1300)                    # 100× the seed: 100 units of the seed's 13 projects
+    scaled_filing(5000, per_project=6)     # ~5,000 projects / 30,000 indicators
+    write_batch_folder(folder, 100)        # 100 seed-size unit workbooks, some with faults
+
+Deterministic: the same arguments give the same filing.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from xl_tools.jsonio import load_json
+from xl_tools.model import Filing, Indicator, Project, Unit
+
+DATA = Path(__file__).resolve().parents[1] / "xl_tools" / "data"
+SEED_TEXT = DATA / "sample_2024.txt"
+SEED_JSON = DATA / "sample_2024.expected.json"
+SEED_UNIT = "广州市机电技师学院"
+SHORT_UNIT = "市机电技师学院"
+
+# name, projects, indicators per project (None: the seed's own counts, 76 for 13 projects)
+SIZES: dict[str, tuple[int, int | None]] = {
+    "seed": (13, None),
+    "10x": (130, None),
+    "100x": (1300, None),
+    "5k": (5000, 6),
+}
+
+# unit-name stems in the seed's register (广州市 + trade + 技师学院 / 技工学校)
+_TRADES = ("机电", "工贸", "交通", "轻工", "城市建设", "信息", "旅游商务", "电子", "白云", "番禺", "花都",
+           "从化", "增城", "南沙", "黄埔", "海珠", "荔湾", "天河", "越秀", "健康")
+_KINDS = ("技师学院", "高级技工学校", "技工学校", "职业技能鉴定中心", "职业训练中心")
+
+_seed_cache: Filing | None = None
+
+
+def seed_filing() -> Filing:
+    global _seed_cache
+    if _seed_cache is None:
+        _seed_cache = load_json(SEED_JSON)
+    return copy.deepcopy(_seed_cache)
+
+
+def unit_name(k: int) -> str:
+    """The seed's unit first, then 广州市<trade><kind>, then numbered branches (第N分院) of those."""
+    if k == 0:
+        return SEED_UNIT
+    trade, kind = _TRADES[k % len(_TRADES)], _KINDS[(k // len(_TRADES)) % len(_KINDS)]
+    rnd = k // (len(_TRADES) * len(_KINDS))
+    return f"广州市{trade}{kind}" + (f"第{rnd + 1}分院" if rnd else "")
+
+
+def _rename(text: str, unit: str) -> str:
+    if unit == SEED_UNIT:
+        return text
+    return text.replace(SEED_UNIT, unit).replace(SHORT_UNIT, unit.removeprefix("广州"))
+
+
+def _scale(amount: Decimal, factor: Decimal) -> Decimal:
+    return (amount * factor).quantize(Decimal("0.01"))
+
+
+def scaled_filing(projects: int, per_project: int | None = None, *, first_unit: int = 0,
+                  seed: int = 2024) -> Filing:
+    """``projects`` projects: the seed's 13 repeated unit by unit (renamed into each unit's name, amounts
+    scaled by 0.5–1.5), each with the seed project's indicators — or exactly ``per_project`` of them,
+    topped up from the other seed projects' indicators."""
+    base = seed_filing()
+    rng = random.Random(seed * 1000003 + projects * 7 + first_unit)
+    pool = [(p.name, i) for p in base.projects for i in p.indicators]
+    out: list[Project] = []
+    for k in range(projects):
+        src = base.projects[k % len(base.projects)]
+        unit = unit_name(first_unit + k // len(base.projects))
+        factor = Decimal(rng.randint(50, 150)) / 100 if unit != SEED_UNIT else Decimal(1)
+        name = _rename(src.name, unit)
+        inds = list(src.indicators)
+        if per_project is not None:
+            extra = [i for owner, i in pool[(k * 7) % len(pool):] + pool[:(k * 7) % len(pool)]
+                     if owner != src.name]
+            inds = (inds + extra)[:per_project]
+        new_inds = [Indicator(n, i.level1_code, i.level1, i.level2_code, i.level2, i.name,
+                              _rename(i.period_value, unit), _rename(i.annual_value, unit), project=name)
+                    for n, i in enumerate(inds, start=1)]
+        fiscal = _scale(src.fiscal, factor)
+        special, other = _scale(src.special, factor), _scale(src.other, factor)
+        out.append(Project(name=name, unit=unit, total=fiscal + special + other, fiscal=fiscal,
+                           special=special, other=other, target=_rename(src.target, unit),
+                           indicators=new_inds, no=k + 1))
+    filing = Filing(year=base.year, department=base.department, money_unit=base.money_unit, projects=out)
+    filing.units = [Unit(u.name, u.total, u.fiscal, u.special, u.other) for u in filing.derived_units()]
+    filing.total = sum((u.total for u in filing.units), Decimal(0))
+    return filing
+
+
+def sized_filing(size: str) -> Filing:
+    projects, per_project = SIZES[size]
+    return scaled_filing(projects, per_project)
+
+
+def write_workbook(filing: Filing, path: str | Path) -> Path:
+    from xl_tools.workbook import build_workbook
+    build_workbook(path, filing)
+    return Path(path)
+
+
+def write_batch_folder(folder: str | Path, count: int = 100, *, faulty_every: int = 10) -> list[Path]:
+    """``count`` unit workbooks of the seed's size (one unit each); every ``faulty_every``-th has a
+    project whose 总计 is off by 1 (an AMT error), as a real inbox would."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(count):
+        filing = scaled_filing(13, first_unit=k)
+        if faulty_every and k % faulty_every == faulty_every - 1:
+            filing.projects[k % 13].total += 1
+        paths.append(write_workbook(filing, folder / f"{k + 1:04d}_{unit_name(k)}.xlsx"))
+    return paths
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use
+    import sys
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "bench-data")
+    out.mkdir(parents=True, exist_ok=True)
+    for size in SIZES:
+        f = sized_filing(size)
+        p = write_workbook(f, out / f"{size}.xlsx")
+        print(f"{p}: {len(f.projects)} 个项目，{len(f.indicators)} 个指标")

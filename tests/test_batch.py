@@ -1,0 +1,126 @@
+"""Batch review: every file of a mixed folder is one row; the review workbook and the JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xl_tools.batch import (STATUS_BROKEN, STATUS_ERRORS, register_cli, report_to_json, review, review_one,
+                            write_review_xlsx)
+from xl_tools.errors import XlToolsError
+from xl_tools.jsonio import load_json
+from xl_tools.workbook import build_workbook
+
+DATA = Path(__file__).resolve().parents[1] / "xl_tools" / "data"
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("inbox")
+    seed = load_json(DATA / "sample_2024.expected.json")
+    build_workbook(folder / "valid.xlsx", seed)
+    bad = copy.deepcopy(seed)
+    bad.projects[0].total += Decimal("1")                     # 总计 ≠ parts: an amount mismatch
+    build_workbook(folder / "invalid.xlsx", bad)
+    data = (folder / "valid.xlsx").read_bytes()
+    (folder / "corrupt.xlsx").write_bytes(data[: len(data) // 2])   # truncated zip
+    (folder / "notexcel.xlsx").write_text("这不是工作簿\n", "utf-8")
+    shutil.copy(DATA / "sample_2024.txt", folder / "published.txt")
+    (folder / "~$valid.xlsx").write_bytes(b"lock")              # Excel lock file: skipped
+    (folder / ".hidden.xlsx").write_bytes(b"x")                 # hidden: skipped
+    (folder / "notes.docx").write_bytes(b"x")                   # not a supported type: skipped
+    return folder
+
+
+def _rows(report):
+    return {r.file: r for r in report.results}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_file_is_one_row(inbox, jobs):
+    report = review([inbox], jobs=jobs, progress=False)
+    rows = _rows(report)
+    assert sorted(rows) == ["corrupt.xlsx", "invalid.xlsx", "notexcel.xlsx", "published.txt", "valid.xlsx"]
+    assert rows["valid.xlsx"].readable and rows["valid.xlsx"].errors == 0
+    assert rows["valid.xlsx"].projects == 13 and rows["valid.xlsx"].unit == "广州市机电技师学院"
+    assert rows["valid.xlsx"].total == Decimal("5138.68")
+    assert rows["invalid.xlsx"].status == STATUS_ERRORS
+    assert any(f.code.startswith("AMT") for f in rows["invalid.xlsx"].findings)
+    assert rows["invalid.xlsx"].worst_rule.startswith("AMT")
+    for name in ("corrupt.xlsx", "notexcel.xlsx"):
+        assert rows[name].status == STATUS_BROKEN and rows[name].error
+    assert "损坏" in rows["corrupt.xlsx"].error
+    assert "不是 Excel" in rows["notexcel.xlsx"].error
+    assert rows["published.txt"].kind == "import" and rows["published.txt"].projects == 13
+    assert report.failed
+
+
+def test_review_one_never_raises(tmp_path):
+    odd = tmp_path / "x.csv"
+    odd.write_text("a,b\n", "utf-8")
+    assert review_one(odd).status == STATUS_BROKEN
+    assert review_one(tmp_path / "missing.xlsx").status == STATUS_BROKEN
+
+
+def test_no_input_raises(tmp_path):
+    with pytest.raises(XlToolsError):
+        review([tmp_path], jobs=1, progress=False)
+
+
+def test_review_workbook(inbox, tmp_path):
+    report = review([inbox], jobs=2, progress=False)
+    out = write_review_xlsx(report, tmp_path / "审核结果.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "规则统计"]
+    summary = list(wb["汇总"].iter_rows(values_only=True))
+    assert summary[0][:9] == ("单位", "文件", "项目数", "合计", "错误", "警告", "提示",
+                              "最严重规则", "状态")
+    assert len(summary) == 1 + 5
+    details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
+    assert {row[0] for row in details} >= {"invalid.xlsx", "corrupt.xlsx", "notexcel.xlsx"}
+    public = [c for row in wb["合并公开表"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "合计" in public and "广州市机电技师学院" in public
+    with zipfile.ZipFile(out) as zf:
+        assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
+    families = [r[0] for r in wb["规则统计"].iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
+    assert "AMT" in families and "FILE" in families
+
+
+def _run_cli(argv):
+    parser = argparse.ArgumentParser()
+    register_cli(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except XlToolsError:
+        return 2
+
+
+def test_cli_json_and_exit_codes(inbox, tmp_path, capsys):
+    out = tmp_path / "review.xlsx"
+    assert _run_cli(["batch", str(inbox), "-o", str(out), "--jobs", "2", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["files"] == 5 and data["summary"]["unreadable"] == 2
+    assert {f["file"] for f in data["files"]} == {"corrupt.xlsx", "invalid.xlsx", "notexcel.xlsx",
+                                                 "published.txt", "valid.xlsx"}
+    assert out.exists()
+    assert _run_cli(["batch", str(inbox / "valid.xlsx"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"][0]["errors"] == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert _run_cli(["batch", str(empty), "-o", str(tmp_path / "r.xlsx")]) == 2
+
+
+def test_json_roundtrip(inbox):
+    report = review([inbox / "valid.xlsx", inbox / "corrupt.xlsx"], jobs=1, progress=False)
+    data = json.loads(json.dumps(report_to_json(report), ensure_ascii=False))
+    assert [f["status"] for f in data["files"]] == ["通过" if data["files"][0]["warnings"] == 0 else "有警告",
+                                                    "无法读取"]

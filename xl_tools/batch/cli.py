@@ -1,0 +1,49 @@
+"""``xl-tools batch DIR_OR_FILES... -o REVIEW.xlsx [--jobs N] [--json]`` (the lead calls ``register_cli``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _want_progress(args) -> bool:
+    return sys.stderr.isatty() and not args.json and not os.environ.get("CI")
+
+
+def cmd_batch(args) -> int:
+    from ..errors import XlToolsError
+    from .core import review
+    from .report import report_to_json, write_review_xlsx
+    if not args.output and not args.json:
+        raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕")
+    if args.output and Path(args.output).suffix.lower() != ".xlsx":
+        raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=args.output)
+    if args.jobs is not None and args.jobs < 1:
+        raise XlToolsError("--jobs 应为正整数")
+    report = review([Path(p) for p in args.paths], jobs=args.jobs, progress=_want_progress(args),
+                    exclude=[args.output] if args.output else [])
+    if args.output:
+        write_review_xlsx(report, args.output)
+    if args.json:
+        sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        s = report.summary()
+        for r in report.results:
+            if r.failed:
+                print(f"{r.status}  {r.file}  {r.error or f'错误 {r.errors} 条，最严重规则 {r.worst_rule}'}")
+        print(f"共 {s['files']} 个文件：通过 {s['passed']}，有警告 {s['with_warnings']}，有错误 {s['with_errors']}，"
+              f"无法读取 {s['unreadable'] + s['internal_errors']}（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
+        if args.output:
+            print(f"审核结果：{args.output}")
+    return 1 if report.failed else 0
+
+
+def register_cli(sub) -> None:
+    p = sub.add_parser("batch", help="批量审核文件夹中的工作簿（及公开表 PDF/文本），生成审核结果工作簿")
+    p.add_argument("paths", nargs="+", metavar="DIR_OR_FILES", help="文件夹或文件（.xlsx/.xlsm/.pdf/.txt）")
+    p.add_argument("-o", "--output", help="审核结果 .xlsx（汇总、问题明细、合并公开表、规则统计）")
+    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
+    p.set_defaults(func=cmd_batch)

@@ -1,0 +1,279 @@
+"""Expand inputs, review each file (``review_one``) in a process pool, collect a ``BatchReport``."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import XlToolsError
+from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
+from ..model import MONEY_FIELDS, Filing, Unit
+from ..money import ZERO
+
+SUFFIXES = (".xlsx", ".xlsm", ".pdf", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+STATUS_OK = "通过"
+STATUS_WARNINGS = "有警告"
+STATUS_ERRORS = "有错误"
+STATUS_BROKEN = "无法读取"
+STATUS_INTERNAL = "内部错误"
+
+# Exceptions that would be a bug in xl_tools, reported as a 内部错误 row instead of ending the batch.
+# Anything else (KeyboardInterrupt, SystemExit, ...) still propagates.
+UNEXPECTED = (ValueError, TypeError, KeyError, IndexError, AttributeError, LookupError, ArithmeticError,
+              InvalidOperation, OSError, EOFError, zipfile.BadZipFile, UnicodeError, RecursionError,
+              AssertionError, NotImplementedError)
+
+
+@dataclass
+class FileResult:
+    path: str
+    file: str                                   # name shown in the report (relative to the input folder)
+    kind: str = "workbook"                      # workbook | import
+    status: str = STATUS_OK
+    unit: str = ""                              # 资金使用单位 (several joined by 、)
+    department: str = ""
+    year: int | None = None
+    projects: int = 0
+    indicators: int = 0
+    total: Decimal | None = None                # 合计 as stated (or derived)
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    worst_rule: str = ""                        # the rule with most findings of the worst severity
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None                    # XlToolsError / internal error message
+    filing: Filing | None = field(default=None, repr=False)   # for the consolidated table
+
+    @property
+    def readable(self) -> bool:
+        return self.status not in (STATUS_BROKEN, STATUS_INTERNAL)
+
+    @property
+    def failed(self) -> bool:
+        """A file that makes the batch exit 1: errors found, or not readable at all."""
+        return self.errors > 0 or not self.readable
+
+
+@dataclass
+class BatchReport:
+    results: list[FileResult]
+    jobs: int = 1
+
+    @property
+    def failed(self) -> bool:
+        return any(r.failed for r in self.results)
+
+    def summary(self) -> dict:
+        res = self.results
+        return {"files": len(res),
+                "passed": sum(r.status == STATUS_OK for r in res),
+                "with_warnings": sum(r.status == STATUS_WARNINGS for r in res),
+                "with_errors": sum(r.status == STATUS_ERRORS for r in res),
+                "unreadable": sum(r.status == STATUS_BROKEN for r in res),
+                "internal_errors": sum(r.status == STATUS_INTERNAL for r in res),
+                "projects": sum(r.projects for r in res),
+                "indicators": sum(r.indicators for r in res),
+                "errors": sum(r.errors for r in res),
+                "warnings": sum(r.warnings for r in res),
+                "infos": sum(r.infos for r in res)}
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+
+def _skipped(name: str) -> bool:
+    """Hidden files, Office lock files (~$x.xlsx), our own temporaries and backups."""
+    return name.startswith((".", "~$", "~")) or name.endswith((".tmp", ".bak"))
+
+
+def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[tuple[Path, str]]:
+    """(path, display name) for every file to review, in a stable order, without duplicates.
+
+    A folder gives its supported files (recursively, hidden folders skipped); a file named explicitly is
+    always reviewed (an unsupported one becomes a 无法读取 row), except hidden/lock files.
+    """
+    paths = list(paths)
+    single = len(paths) == 1
+    skip = {Path(p).resolve() for p in exclude}
+    seen: set[Path] = set()
+    out: list[tuple[Path, str]] = []
+
+    def add(p: Path, shown: str) -> None:
+        key = p.resolve()
+        if key in seen or key in skip:
+            return
+        seen.add(key)
+        out.append((p, shown))
+
+    for raw in paths:
+        root = Path(raw)
+        if root.is_dir():
+            found = []
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in filenames:
+                    if _skipped(name) or Path(name).suffix.lower() not in SUFFIXES:
+                        continue
+                    found.append(Path(dirpath) / name)
+            for p in sorted(found, key=lambda q: q.relative_to(root).as_posix()):
+                add(p, p.relative_to(root).as_posix() if single else str(p))
+        elif not _skipped(root.name):
+            add(root, root.name if single else str(root))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- one file
+
+def _worst_rule(findings: list[Finding]) -> str:
+    if not findings:
+        return ""
+    worst = min(SEVERITY_ORDER[f.severity] for f in findings)
+    counts = Counter(f.code for f in findings if SEVERITY_ORDER[f.severity] == worst)
+    return counts.most_common(1)[0][0]          # most frequent; the first seen on ties
+
+
+def _units_of(filing: Filing) -> list[Unit]:
+    return filing.units or filing.derived_units()
+
+
+def _fill(result: FileResult, filing: Filing, findings: list[Finding]) -> FileResult:
+    result.department = filing.department
+    result.year = filing.year
+    result.unit = "、".join(u.name for u in _units_of(filing) if u.name)
+    result.projects = len(filing.projects)
+    result.indicators = sum(len(p.indicators) for p in filing.projects)
+    result.total = filing.total if (filing.total or filing.total_stated) else sum(
+        (p.total for p in filing.projects), ZERO)
+    result.findings = findings
+    result.errors = sum(f.severity == ERROR for f in findings)
+    result.warnings = sum(f.severity == WARNING for f in findings)
+    result.infos = sum(f.severity == INFO for f in findings)
+    result.worst_rule = _worst_rule(findings)
+    result.status = STATUS_ERRORS if result.errors else STATUS_WARNINGS if result.warnings else STATUS_OK
+    filing.problems = []              # not needed any more; keeps the pickled result small
+    result.filing = filing
+    return result
+
+
+def review_one(path: str | Path, shown: str | None = None) -> FileResult:
+    """Read (or import) one file and check it. Never raises for a bad file: it becomes one row."""
+    from ..rules import check
+    from ..rules.config import config_for
+    path = Path(path)
+    kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
+    result = FileResult(path=str(path), file=shown or path.name, kind=kind)
+    try:
+        if kind == "workbook":
+            from ..workbook import read_filing
+            filing = read_filing(path, strict=False)
+            findings = check(filing, config_for(filing))
+        else:
+            if path.suffix.lower() not in (".pdf", ".txt"):
+                raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
+            from ..importer import import_path
+            imported = import_path(path)
+            filing = imported.filing
+            findings = list(imported.findings) + check(filing, config_for(filing))
+        return _fill(result, filing, findings)
+    except XlToolsError as err:
+        result.status, result.error = STATUS_BROKEN, str(err)
+    except UNEXPECTED as exc:          # a bug of ours: still one row, never the end of the batch
+        result.status, result.error = STATUS_INTERNAL, f"内部错误（{type(exc).__name__}）：{exc}"
+    return result
+
+
+# --------------------------------------------------------------------------------------------- batch
+
+def _preload() -> None:
+    """Import the per-file modules once in the parent so forked workers start warm."""
+    from .. import importer, rules, workbook  # noqa: F401
+    from ..rules import config  # noqa: F401
+
+
+def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False,
+           exclude: Iterable[str | Path] = ()) -> BatchReport:
+    """Review every file under ``paths`` with ``jobs`` processes (default: all CPUs).
+
+    Raises XlToolsError only when there is nothing to review at all.
+    """
+    items = expand_paths(paths, exclude=exclude)
+    if not items:
+        raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm/.pdf/.txt）")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = min(jobs, len(items))
+    results: list[FileResult | None] = [None] * len(items)
+    bar = _progress_bar(len(items)) if progress else None
+    try:
+        if jobs == 1:
+            for k, (p, shown) in enumerate(items):
+                results[k] = review_one(p, shown)
+                if bar:
+                    bar.advance()
+        else:
+            _preload()
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(review_one, p, shown): k for k, (p, shown) in enumerate(items)}
+                for fut in as_completed(futures):
+                    k = futures[fut]
+                    try:
+                        results[k] = fut.result()
+                    except BrokenProcessPool:
+                        p, shown = items[k]
+                        results[k] = FileResult(str(p), shown, status=STATUS_INTERNAL,
+                                                error="内部错误：处理该文件的进程意外退出（内存不足或崩溃）")
+                    if bar:
+                        bar.advance()
+    finally:
+        if bar:
+            bar.close()
+    return BatchReport([r for r in results if r is not None], jobs=jobs)
+
+
+class _progress_bar:
+    """A rich progress bar on stderr (only created when the caller asks for one)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        self._progress = Progress(TextColumn("审核"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                  console=Console(stderr=True), transient=True)
+        self._task = self._progress.add_task("审核", total=total)
+        self._progress.start()
+
+    def advance(self) -> None:
+        self._progress.advance(self._task)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+# -------------------------------------------------------------------------------------- consolidation
+
+def consolidated_filing(report: BatchReport) -> Filing:
+    """The department's table: every readable file's units and projects; 合计 = sum of the units."""
+    files = [r for r in report.results if r.readable and r.filing is not None]
+    departments = Counter(r.filing.department for r in files if r.filing.department)
+    years = Counter(r.filing.year for r in files if r.filing.year)
+    units: dict[str, Unit] = {}
+    projects = []
+    for r in files:
+        for u in _units_of(r.filing):
+            acc = units.setdefault(u.name, Unit(u.name))
+            for f in MONEY_FIELDS:
+                setattr(acc, f, getattr(acc, f) + getattr(u, f))
+        projects.extend(r.filing.projects)
+    merged = Filing(year=years.most_common(1)[0][0] if years else None,
+                    department=departments.most_common(1)[0][0] if departments else "",
+                    units=list(units.values()), projects=projects)
+    if files:
+        merged.money_unit = files[0].filing.money_unit
+    merged.total = sum((u.total for u in merged.units), Decimal(0))
+    return merged
