@@ -63,9 +63,8 @@ def _fresh_sheet(book, name: str):
         sheet.clear()
         return sheet
     idx = insert_index(names, name)
-    if idx >= len(names):
-        return book.sheets.add(name, after=book.sheets[len(names) - 1])
-    return book.sheets.add(name, before=book.sheets[idx])
+    # always `after=`: the remote engine places `before=` one sheet too early (xlwings 0.37)
+    return book.sheets.add(name, after=book.sheets[max(idx, 1) - 1])
 
 
 def _write_content(book, sheet, content) -> None:

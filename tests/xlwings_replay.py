@@ -1,0 +1,83 @@
+"""Replay the actions of the xlwings remote engine onto an xlsx with openpyxl (test helper).
+
+This is what Excel would do with ``book.json()["actions"]``, for the subset our writer emits; it lets a
+test compare the live-Excel path with the file path cell by cell.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+
+
+def _rng(ws, a):
+    for r in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1):
+        for c in range(a["start_column"] + 1, a["start_column"] + a["column_count"] + 1):
+            yield ws.cell(row=r, column=c)
+
+
+def replay(wb, actions: list[dict]) -> None:
+    handled = set()
+    for a in actions:
+        func = a["func"]
+        handled.add(func)
+        if func == "addSheet":
+            index, name = a["args"]
+            wb.create_sheet(name, index)
+            continue
+        ws = wb.worksheets[a["sheet_position"]] if a.get("sheet_position") is not None else None
+        if func == "setValues":
+            for dr, row in enumerate(a["values"]):
+                for dc, value in enumerate(row):
+                    cell = ws.cell(row=a["start_row"] + 1 + dr, column=a["start_column"] + 1 + dc)
+                    if isinstance(value, str) and value.startswith("'"):
+                        cell.value = value[1:]
+                        cell.data_type = "s"
+                    else:
+                        cell.value = None if value == "" else value
+        elif func == "setRangeColor":
+            color = a["args"][0]
+            for cell in _rng(ws, a):
+                cell.fill = PatternFill("solid", fgColor="FF" + color[1:].upper()) if color else PatternFill()
+        elif func == "setFontProperty":
+            prop, value = a["args"]
+            for cell in _rng(ws, a):
+                font = copy(cell.font)
+                if prop == "color":
+                    font.color = "FF" + value[1:].upper() if value and value.upper() != "#000000" else None
+                elif prop == "bold":
+                    font.bold = value
+                elif prop == "name":
+                    font.name = value
+                cell.font = font
+        elif func == "addNote":
+            address, text = a["args"]
+            ws[address.replace("$", "")].comment = Comment(text, "xl-tools")
+        elif func == "deleteNote":
+            ws[a["args"][0].replace("$", "")].comment = None
+        elif func == "sheetClear":
+            for merged in list(ws.merged_cells.ranges):
+                ws.unmerge_cells(str(merged))
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.value = None
+                    cell.style = "Normal"
+                    cell.comment = None
+        elif func == "setSheetVisibility":
+            ws.sheet_state = {"Hidden": "hidden", "VeryHidden": "veryHidden"}.get(a["args"][0], "visible") \
+                if isinstance(a["args"][0], str) else ("visible" if a["args"][0] else "hidden")
+        elif func == "setWrapText":
+            for cell in _rng(ws, a):
+                cell.alignment = Alignment(wrap_text=bool(a["args"]), vertical="top")
+        elif func == "rangeMerge":
+            ws.merge_cells(start_row=a["start_row"] + 1, start_column=a["start_column"] + 1,
+                           end_row=a["start_row"] + a["row_count"], end_column=a["start_column"] + a["column_count"])
+        elif func == "setNumberFormat":
+            for cell in _rng(ws, a):
+                cell.number_format = a["args"][0] if isinstance(a["args"], list) else a["args"]
+        elif func in ("setColumnWidth", "setRowHeight"):
+            pass                                   # geometry: compared elsewhere
+        else:
+            raise AssertionError(f"replay does not know the action {func}")
