@@ -85,8 +85,8 @@ def _write_content(book, sheet, content) -> None:
         sheet.range((r, 1)).resize(1, max(width, 1)).font.bold = True
     for col in content.wrap_cols:
         sheet.range((1, col)).resize(max(len(rows), 1), 1).wrap_text = True
-    for r, h in content.heights.items():
-        sheet.range((r, 1)).row_height = h
+    if content.heights:
+        sheet.autofit("rows")       # Excel fits wrapped text itself: one call instead of one per row
     if content.hidden:
         sheet.visible = False
 
