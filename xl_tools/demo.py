@@ -26,7 +26,7 @@ def run_demo(out: Path) -> dict:
     t1 = time.perf_counter()
     book = out / "sample_2024.xlsx"
     build_workbook(book, filing)
-    outcome = refresh_file(book)
+    outcome = refresh_file(book, extra_findings=result.findings, backup=False)
     t2 = time.perf_counter()
     table = out / "sample_2024_公开表.xlsx"
     pdf = out / "sample_2024_公开表.pdf" if shutil.which("soffice") else None

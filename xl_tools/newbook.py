@@ -27,7 +27,7 @@ def new_workbook(out: Path, *, year: int, department: str = "", unit: str = "") 
     filing = Filing(year=year, department=department, units=[Unit(unit)] if unit else [])
     filing.total_stated = False
     macro = out.suffix.lower() == ".xlsm"
-    if macro and not out.stem.isidentifier():
+    if macro and not (out.stem.isascii() and out.stem.isidentifier()):
         raise XlToolsError("带按钮的 .xlsm 文件名须为英文字母、数字和下划线（xlwings 按文件名导入同名 .py），"
                            "例如 filing_2025.xlsm", file=str(out))
     conf = None

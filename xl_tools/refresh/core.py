@@ -43,7 +43,7 @@ def _now() -> str:
 
 
 def plan_refresh(view, *, source: str | None = None, config_path=None, now: str | None = None,
-                 prepare=None) -> RefreshOutcome:
+                 prepare=None, extra_findings: list[Finding] | None = None) -> RefreshOutcome:
     """Everything one refresh writes, as ops for a writer. `prepare(filing)` may complete the read
     (the file path resolves formula cells from cached values)."""
     from ..rules import check
@@ -55,7 +55,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     table = default_table()
     fills = derive_fills(filing, table)
     config = config_for(filing, config_path)
-    findings = check(filing, config)
+    findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     findings = _with_fill_findings(filing, findings, fills, state, view)
 
     ops: list = []

@@ -21,7 +21,7 @@ NO_FILL = PatternFill(fill_type=None)
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
-                 now: str | None = None) -> RefreshOutcome:
+                 now: str | None = None, extra_findings=None, backup: bool = True) -> RefreshOutcome:
     path = Path(path)
     out = Path(out) if out else path
     sniff(path)
@@ -30,9 +30,10 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     wb = open_workbook(path)
     with reading(path):
         outcome = plan_refresh(wb, source=str(path), config_path=config_path, now=now,
-                               prepare=lambda filing: resolve_formulas(path, filing))
+                               prepare=lambda filing: resolve_formulas(path, filing),
+                               extra_findings=extra_findings)
     apply_ops(wb, outcome.ops)
-    with atomic_target(out, backup=(out.resolve() == path.resolve())) as tmp:
+    with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
         try:
             wb.save(tmp)
         except (OSError, ValueError) as exc:

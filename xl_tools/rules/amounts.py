@@ -257,7 +257,7 @@ class GrandTotalIsSumOfUnits(Rule):
             parts, what = sum((p.total for p in filing.projects), ZERO), "各项目总计之和"
         diff = filing.total - parts
         if abs(diff) > self.options["tolerance"]:
-            yield self.at(None, "total", f"合计 {_m(filing.total)} 万元，但{what}为 {_m(parts)} 万元，"
+            yield self.at(filing.total_origin, "total", f"合计 {_m(filing.total)} 万元，但{what}为 {_m(parts)} 万元，"
                           f"相差 {_m(diff)} 万元", f"核对合计，应为 {_m(parts)} 万元")
 
 

@@ -141,7 +141,7 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
                                     "maximum": 2100, "error_title": "预算年度",
                                     "error_message": "请填写四位数年份，例如 2025"})
     ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": ["万元"]})
-    from ..rules_profiles import profile_names
+    from ..rules.config import profile_names
     ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
                                     "error_type": "warning"})
     r0 = 2 + len(INFO_FIELDS)

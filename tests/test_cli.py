@@ -1,0 +1,128 @@
+"""The command line end to end, as a user runs it (a real subprocess where the process matters)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from xl_tools.cli import main
+
+from .conftest import ROOT, SEED_JSON, SEED_TXT, needs_soffice
+
+
+def test_version_and_help():
+    proc = subprocess.run([sys.executable, "-m", "xl_tools", "--version"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout.startswith("xl-tools ")
+    proc = subprocess.run([sys.executable, "-m", "xl_tools"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "refresh" in proc.stdout
+
+
+def test_check_json_contract_and_exit_codes(tmp_path, capsys, seed_workbook):
+    assert main(["check", str(seed_workbook), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["summary"]) == {"errors", "warnings", "infos", "projects", "indicators"}
+    assert data["summary"]["projects"] == 13 and data["summary"]["errors"] == 0
+    assert all(set(f) == {"code", "severity", "sheet", "cell", "project", "indicator_no", "field", "message",
+                          "suggestion"} for f in data["findings"])
+    assert not any(f["code"].startswith("AMT") for f in data["findings"])
+    wb = openpyxl.load_workbook(seed_workbook)
+    wb["项目"]["D2"] = 1
+    wb.save(seed_workbook)
+    assert main(["check", str(seed_workbook), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert ("AMT001", "项目", "D2", "error") in {(f["code"], f["sheet"], f["cell"], f["severity"])
+                                                 for f in data["findings"]}
+    assert main(["check", str(tmp_path / "missing.xlsx")]) == 2
+
+
+def test_check_accepts_model_json(capsys):
+    assert main(["check", str(SEED_JSON), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["indicators"] == 76
+
+
+def test_import_writes_a_reviewed_workbook(tmp_path, capsys):
+    out = tmp_path / "s.xlsx"
+    assert main(["import", str(SEED_TXT), "-o", str(out), "--year", "2024"]) == 0
+    captured = capsys.readouterr()
+    assert "13 个项目" in captured.out and "--year" in captured.err
+    wb = openpyxl.load_workbook(out)
+    assert "校验结果" in wb.sheetnames and "公开表" in wb.sheetnames
+    assert not (tmp_path / "s.xlsx.bak").exists()
+    assert main(["dump", str(out), "--json"]) == 0
+    dumped = json.loads(capsys.readouterr().out)
+    expected = json.loads(SEED_JSON.read_text("utf-8"))
+    for p in dumped["projects"]:
+        for i in p["indicators"]:
+            del i["period_target"], i["annual_target"]
+    assert dumped == expected
+
+
+def test_import_reports_what_does_not_reconcile_on_the_results_sheet(tmp_path, capsys):
+    text = SEED_TXT.read_text("utf-8").replace("合计 5,138.68 5,138.68", "合计 5,138.99 5,138.99")
+    src = tmp_path / "off.txt"
+    src.write_text(text, "utf-8")
+    out = tmp_path / "off.xlsx"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "IMP022" in err
+    res = openpyxl.load_workbook(out)["校验结果"]
+    assert any(row[1].value == "IMP022" for row in res.iter_rows(min_row=4))
+
+
+def test_new_makes_a_button_workbook_with_its_shim(tmp_path, capsys):
+    out = tmp_path / "filing_2025.xlsm"
+    assert main(["new", "-o", str(out), "--year", "2025", "--department", "某某局", "--unit", "某某学校"]) == 0
+    shim = tmp_path / "filing_2025.py"
+    assert "from xl_tools.excel import main" in shim.read_text("utf-8")
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    assert wb.defined_names["预算年度"] and wb["xlwings.conf"].sheet_state == "hidden"
+    conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows()}
+    assert conf["PYTHONPATH"] == str(tmp_path.resolve())
+    with zipfile.ZipFile(out) as zf:
+        assert "xl/vbaProject.bin" in zf.namelist()
+    from xl_tools.workbook import read_filing
+    filing = read_filing(out)
+    assert (filing.year, filing.department, filing.units[0].name) == (2025, "某某局", "某某学校")
+    assert main(["new", "-o", str(tmp_path / "二〇二五.xlsm"), "--year", "2025"]) == 2
+    assert "文件名" in capsys.readouterr().err
+
+
+def test_rollover_and_diff(tmp_path, capsys, seed_workbook):
+    new = tmp_path / "2025.xlsx"
+    assert main(["rollover", str(seed_workbook), "--year", "2025", "-o", str(new)]) == 0
+    err = capsys.readouterr().err
+    assert "2023年-2024年" in err and "2024年6月30日前" in err
+    assert main(["check", str(new), "--json"]) in (0, 1)
+    codes = {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert {"VAL010", "YR001", "YR002"} <= codes
+    out = tmp_path / "diff.xlsx"
+    assert main(["diff", str(seed_workbook), str(new), "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data and out.exists()
+    assert openpyxl.load_workbook(out).sheetnames[0] == "增减情况"
+
+
+@needs_soffice
+def test_publish_with_pdf(tmp_path, capsys, seed_workbook):
+    out, pdf = tmp_path / "t.xlsx", tmp_path / "t.pdf"
+    assert main(["publish", str(seed_workbook), "-o", str(out), "--pdf", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert openpyxl.load_workbook(out).active["A1"].value == "项目支出绩效目标表（含转移支付项目）"
+
+
+@needs_soffice
+def test_demo_runs_the_real_pipeline(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "xl_tools", "demo", "-o", str(tmp_path)], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "13 个项目" in proc.stdout and "76 个指标" in proc.stdout and "5,138.68" in proc.stdout
+    for name in ("sample_2024.xlsx", "sample_2024_公开表.xlsx", "sample_2024_公开表.pdf"):
+        assert (tmp_path / name).exists()
