@@ -115,13 +115,13 @@ def test_styles_to_the_last_row_do_not_walk_a_million_rows(tmp_path, monkeypatch
     path = cases.styles_to_last_row(tmp_path)
     seen = []
     import xl_tools.workbook.reader as reader
-    original = reader._rows
+    original = reader.nonblank_rows
 
-    def counting(ws, min_row=1):
-        for r, row in original(ws, min_row):
+    def counting(ws, min_row=1, values_only=False):
+        for r, row in original(ws, min_row, values_only):
             seen.append(r)
             yield r, row
-    monkeypatch.setattr(reader, "_rows", counting)
+    monkeypatch.setattr(reader, "nonblank_rows", counting)
     filing = read_filing(path)
     assert len(filing.projects) == 13
     assert max(seen) < 2000              # stopped after the blank run, not at row 1,048,576

@@ -29,7 +29,7 @@ from .money import ZERO
 from .textnorm import clean_ws, name_key, squash
 from .workbook.cells import int_of, money_of, text_of
 from .workbook.open import open_workbook
-from .workbook.reader import raise_blocking, read_filing
+from .workbook.reader import nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10
@@ -112,18 +112,6 @@ def _header_texts(ws) -> set[str]:
     return out
 
 
-def _rows(ws, min_row: int = 1):
-    blank = 0
-    for r, row in enumerate(ws.iter_rows(min_row=min_row, values_only=True), start=min_row):
-        if any(v not in (None, "") for v in row):
-            blank = 0
-            yield r, row
-        else:
-            blank += 1
-            if blank >= BLANK_RUN_LIMIT:
-                return
-
-
 def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int]]:
     wanted = {squash(h): f for h, f in required.items()}
     for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
@@ -157,7 +145,7 @@ def read_v1(wb, source: str | None = None, table: CodeTable | None = None) -> Fi
 def _read_info_v1(ws, filing: Filing, source: str | None) -> None:
     labels = {squash(k): f for k, f in V1_INFO_LABELS.items()}
     filing.total_stated = False
-    for r, row in _rows(ws):
+    for r, row in nonblank_rows(ws, values_only=True):
         label = squash(row[0]) if row and isinstance(row[0], str) else ""
         field = labels.get(label)
         if field is None:
@@ -184,7 +172,7 @@ def _read_info_v1(ws, filing: Filing, source: str | None) -> None:
 
 def _read_projects_v1(ws, filing: Filing, source: str | None) -> None:
     hrow, cols = _find_header(ws, V1_PROJECT_HEADERS, source)
-    for r, row in _rows(ws, hrow + 1):
+    for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
         values = {f: _cell(row, c) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
             continue
@@ -214,7 +202,7 @@ def _read_indicators_v1(ws, filing: Filing, source: str | None) -> None:
     owners: dict[str, Project] = {}
     for p in filing.projects:
         owners.setdefault(name_key(p.name), p)
-    for r, row in _rows(ws, hrow + 1):
+    for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
         values = {f: _cell(row, c) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
             continue

@@ -14,7 +14,7 @@ from ..codes import default_table
 from ..findings import Finding
 from ..layout import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS, SHEET_README)
 from ..model import Filing
-from ..workbook.reader import read_filing_from_workbook
+from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills
 from .helpers import helper_row
 from .ops import HIGHLIGHT, Rect, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, group_rects
@@ -214,17 +214,13 @@ def _note_ops(now: dict, state: State) -> list:
 
 
 def _defined_cell(view, name: str):
-    dn = view.defined_names.get(name)
-    if dn is None:
+    """(sheet, row, column) of a defined name, or None."""
+    hit = defined_cell(view, name)
+    if hit is None:
         return None
-    try:
-        sheet, ref = list(dn.destinations)[0]
-    except (IndexError, ValueError, TypeError, AttributeError):
-        return None
-    letters, row = coordinate_from_string(ref.replace("$", "").split(":")[0])
-    if sheet != SHEET_README and sheet not in view.sheetnames:
-        return None
-    return sheet, row, column_index_from_string(letters)
+    ws, ref = hit
+    letters, row = coordinate_from_string(ref)
+    return ws.title, row, column_index_from_string(letters)
 
 
 def _digest(findings, highlights, notes, fills, public, ops) -> str:

@@ -67,11 +67,12 @@ def _sheet(wb, name: str, source: str | None):
                        file=source)
 
 
-def _rows(ws, min_row: int = 1):
-    """Cell rows from min_row, stopping after a long run of empty rows."""
+def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
+    """(row number, row) from min_row, skipping empty rows and stopping after a long run of them."""
     blank = 0
-    for r, row in enumerate(ws.iter_rows(min_row=min_row), start=min_row):
-        if any(c.value not in (None, "") for c in row):
+    empty = (None, "")
+    for r, row in enumerate(ws.iter_rows(min_row=min_row, values_only=values_only), start=min_row):
+        if any((v if values_only else v.value) not in empty for v in row):
             blank = 0
             yield r, row
         else:
@@ -121,13 +122,14 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
     return filing
 
 
-def _defined_cell(wb, name: str):
+def defined_cell(wb, name: str):
+    """(worksheet, "B3") a workbook-level defined name points at, or None."""
     dn = wb.defined_names.get(name)
     if dn is None:
         return None
     try:
         dests = list(dn.destinations)
-    except Exception:  # noqa: BLE001 - openpyxl raises on formula-valued names
+    except (ValueError, TypeError, AttributeError, IndexError):   # a formula-valued name
         return None
     if not dests:
         return None
@@ -141,13 +143,13 @@ def _defined_cell(wb, name: str):
 def _read_info(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_INFO, source)
     labels = {}
-    rows = list(_rows(ws))
+    rows = list(nonblank_rows(ws))
     for r, row in rows:
         if row and isinstance(row[0].value, str):
             labels[squash(row[0].value)] = (r, row[1] if len(row) > 1 else None)
     for label, name, field in INFO_FIELDS:
         cell = None
-        hit = _defined_cell(wb, name)
+        hit = defined_cell(wb, name)
         if hit:
             sh, ref = hit
             cell = sh[ref]
@@ -175,7 +177,7 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
         else:
             setattr(filing, field, clean_ws(str(value)) if value is not None else "")
     filing.money_unit = filing.money_unit or "万元"
-    version = _defined_cell(wb, NAME_TEMPLATE_VERSION)
+    version = defined_cell(wb, NAME_TEMPLATE_VERSION)
     filing.template_version = int_of(version[0][version[1]].value) if version else None
     _read_units(ws, rows, filing, source)
     _read_settings(rows, filing)
@@ -262,7 +264,7 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     hrow, cols, extra = _find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
-    for r, row in _rows(ws, hrow + 1):
+    for r, row in nonblank_rows(ws, hrow + 1):
         name_cell = _val(row, cols["name"])
         values = {f: (_val(row, c).value if _val(row, c) is not None else None) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
@@ -305,7 +307,7 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     by_name: dict[str, Project] = {}
     for p in filing.projects:
         by_name.setdefault(name_key(p.name), p)
-    for r, row in _rows(ws, hrow + 1):
+    for r, row in nonblank_rows(ws, hrow + 1):
         cells = {f: _val(row, c) for f, c in cols.items()}
         values = {f: (c.value if c is not None else None) for f, c in cells.items()}
         if all(v in (None, "") for v in values.values()):

@@ -31,10 +31,11 @@ class _Sheet:
         self._rows = [[None] * (left - 1 + len(values[0]) if values else 0) for _ in range(top - 1)] + \
                      [pad_row + list(r) for r in values]
 
-    def iter_rows(self, min_row: int = 1, max_row: int | None = None):
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = False):
         stop = len(self._rows) if max_row is None else min(max_row, len(self._rows))
         for r in range(min_row, stop + 1):
-            yield tuple(_Cell(v) for v in self._rows[r - 1])
+            cells = tuple(_Cell(v) for v in self._rows[r - 1])
+            yield tuple(c.value for c in cells) if values_only else cells
 
     def __getitem__(self, ref: str):
         from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
