@@ -29,7 +29,7 @@ class TargetMissing(Rule):
     default_severity = ERROR
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if not squash(project.target or ""):
+        if not ctx.squash(project.target):
             yield self.at_project(project, "target", "绩效目标为空",
                                   "用一两句话写明项目年度要完成的产出和达到的效果，尽量量化")
 

@@ -27,6 +27,9 @@ def _text_numbers(segment: str, unit: str) -> list[Decimal]:
     return [Decimal(m.group(1)) for m in _unit_pattern(unit).finditer(segment)]
 
 
+SHOWN_NAMES = 3          # TXT003 names this many of the other projects with the same target
+
+
 class TargetTooShort(Rule):
     """The 绩效目标 text is too short to say what the project achieves.
 
@@ -50,7 +53,7 @@ class TargetTooShort(Rule):
         self.matcher = Placeholders(TargetPlaceholder.config_keys["placeholders"])
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        text = squash(project.target or "")
+        text = ctx.squash(project.target)
         if text and len(text) < self.options["min_length"] and not self.matcher(text):
             yield self.at_project(project, "target",
                                   f"绩效目标只有 {len(text)} 个字：「{project.target}」",
@@ -80,7 +83,7 @@ class TargetPlaceholder(Rule):
         self.matcher = Placeholders(self.options["placeholders"])
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if self.matcher(squash(project.target or "")):
+        if self.matcher(ctx.squash(project.target)):
             yield self.at_project(project, "target", f"绩效目标「{project.target}」是占位文字",
                                   "写明本项目的绩效目标")
 
@@ -106,15 +109,18 @@ class TargetDuplicated(Rule):
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         groups: dict[str, list[Project]] = {}
         for project in ctx.filing.projects:
-            key = squash(project.target or "")
+            key = ctx.squash(project.target)
             if key:
                 groups.setdefault(key, []).append(project)
         for group in groups.values():
             if len(group) < 2:
                 continue
+            shown = group[:SHOWN_NAMES + 1]          # linear in the group: name a few, count the rest
             for project in group:
-                others = "」「".join(p.name for p in group if p is not project)
-                yield self.at_project(project, "target", f"绩效目标与项目「{others}」完全相同",
+                others = [p.name for p in shown if p is not project][:SHOWN_NAMES]
+                more = len(group) - 1 - len(others)
+                tail = f"等 {len(group) - 1} 个项目" if more else ""
+                yield self.at_project(project, "target", f"绩效目标与项目「{'」「'.join(others)}」{tail}完全相同",
                                       "按本项目的内容改写绩效目标，使其与本项目的指标对应")
 
 
@@ -143,7 +149,7 @@ class TargetContradictsIndicators(Rule):
                        **locate(project.origin, "target"))
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        text = squash(project.target or "")
+        text = ctx.squash(project.target)
         if not text or not any(ch.isdigit() for ch in text):
             return
         by_unit: dict[str, list[tuple[object, Target]]] = {}

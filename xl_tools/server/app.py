@@ -159,6 +159,7 @@ class _Reject(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.body_complete = False      # for 413: whether the whole body has already been received
 
 
 def _error_body(code: str, message: str) -> bytes:
@@ -262,7 +263,7 @@ class PayloadGuard:
             replay = self._validate(scope, body)
         except _Reject as rej:
             logger.warning("拒绝请求 %s：%s %s", scope["path"].replace("\n", "\\n")[:200], rej.status, rej.code)
-            if rej.status == 413:
+            if rej.status == 413 and not rej.body_complete:
                 # Browsers (the task pane) report a reset connection as a network error and never show
                 # the 413's message; so read and discard the rest of a moderately oversized upload first.
                 await self._drain(receive)
@@ -317,7 +318,9 @@ class PayloadGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise _Reject(413, "payload_too_large", MSG_TOO_LARGE.format(size=f"超过 {_human(limit)}", limit=_human(limit)))
+                rej = _Reject(413, "payload_too_large", MSG_TOO_LARGE.format(size=f"超过 {_human(limit)}", limit=_human(limit)))
+                rej.body_complete = not message.get("more_body", False)
+                raise rej
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
