@@ -472,3 +472,62 @@ def test_limits_and_serve_arguments(monkeypatch):
 def test_default_app_limit_is_20mb(server_app):
     assert server_app.max_body_bytes == 20 * 1024 * 1024
     assert server_app.script_names == ["publish", "refresh"]
+
+
+def _subprocess_env(**extra):
+    from pathlib import Path
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+def test_serve_without_licence_says_so():
+    import subprocess
+    import sys
+    code = ("from xl_tools.server.cli import serve\nfrom xl_tools.errors import XlToolsError\n"
+            "try:\n    serve(port=1)\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=_subprocess_env(HOME="/nonexistent"),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "ERR" in proc.stdout and "XLWINGS_LICENSE_KEY=noncommercial" in proc.stdout and "PolyForm" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_serve_in_subprocess(seed_payload):
+    """serve() itself: uvicorn on 127.0.0.1, the route answers, then the process is stopped."""
+    import subprocess
+    import sys
+    import httpx
+    port = _free_port()
+    code = f"from xl_tools.server.cli import serve\nserve(port={port}, max_body_mb=1, log_level='warning')\n"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"serve() exited: {proc.communicate()[1][-2000:]}")
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("serve() did not answer within 60 s")
+            time.sleep(0.2)
+        resp = httpx.post(base + "/xlwings/custom-scripts-call/refresh", json=seed_payload, timeout=60)
+        assert resp.status_code == 200 and resp.json()["actions"]
+        big = json.dumps({**seed_payload, "pad": "x" * (1024 * 1024)}).encode()
+        _assert_clean_error(httpx.post(base + "/xlwings/custom-scripts-call/refresh", content=big, timeout=60,
+                                       headers={"content-type": "application/json"}), 413)
+    finally:
+        proc.terminate()
+        try:
+            out, err = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate(timeout=15)
+    assert "xl-tools 服务" in out and f"127.0.0.1:{port}/manifest.xml" in out

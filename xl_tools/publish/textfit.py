@@ -18,6 +18,7 @@ text is acceptable, a clipped line is not):
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import unicodedata
 
 DIGIT_PX = 7                 # Calibri 11 "0" at 96 dpi: Excel's column-width unit
@@ -58,8 +59,11 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=65536)
 def count_lines(text: str, width_pt: float, font_size: float) -> int:
-    """Lines ``text`` takes when wrapped in a box ``width_pt`` wide (explicit newlines respected)."""
+    """Lines ``text`` takes when wrapped in a box ``width_pt`` wide (explicit newlines respected).
+
+    Cached: a department's filings repeat the same texts and values many times."""
     if not text:
         return 1
     room = max(width_pt * SAFETY, font_size)  # at least one glyph per line

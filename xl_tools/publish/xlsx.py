@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+from copy import copy
 import tempfile
 from contextlib import suppress
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import XlToolsError
@@ -36,30 +40,49 @@ def apply_layout(ws: Worksheet, layout: TableLayout, font: str | None = None) ->
     ``font`` overrides the layout's first-choice family (e.g. a fallback installed on this machine).
     """
     family = font or layout.font
-    cache: dict[str, tuple[Font, Alignment, Border | None, str | None]] = {}
-    for key, style in layout.styles.items():
-        cache[key] = (_font(style, family), _alignment(style), _BOX if style.border else None,
-                      style.number_format)
+    # Each style key is registered with the workbook once, on the first cell that uses it; later cells
+    # copy that cell's style ids (openpyxl would otherwise hash the style objects for every cell).
+    first: dict[str, object] = {}
     for r, cells in enumerate(layout.rows, start=1):
         for c, cell in enumerate(cells, start=1):
             target = ws.cell(row=r, column=c, value=cell.value)
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 target.data_type = "s"          # a user's text that looks like a formula stays text
-            fnt, align, border, fmt = cache[cell.style]
-            target.font = fnt
-            target.alignment = align
-            if border is not None:
-                target.border = border
-            if fmt is not None:
-                target.number_format = fmt
+            proto = first.get(cell.style)
+            if proto is not None:
+                target._style = copy(proto._style)
+                continue
+            style = layout.styles[cell.style]
+            target.font = _font(style, family)
+            target.alignment = _alignment(style)
+            if style.border:
+                target.border = _BOX
+            if style.number_format is not None:
+                target.number_format = style.number_format
+            first[cell.style] = target
     for merge in layout.merges:
-        ws.merge_cells(start_row=merge.first_row, start_column=merge.first_col,
-                       end_row=merge.last_row, end_column=merge.last_col)
+        _merge(ws, merge)
     for c, width in enumerate(layout.column_widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     for r, height in enumerate(layout.row_heights, start=1):
         ws.row_dimensions[r].height = height
     _page_setup(ws, layout)
+
+
+def _merge(ws: Worksheet, merge) -> None:
+    """``ws.merge_cells`` without its border re-formatting: every cell of the range already carries
+    the layout's box border, so the merged placeholders keep the style ids of the cells they replace."""
+    rng = MergedCellRange(ws, CellRange(min_col=merge.first_col, min_row=merge.first_row,
+                                        max_col=merge.last_col, max_row=merge.last_row).coord)
+    ws.merged_cells.add(rng)
+    cells = rng.cells
+    next(cells)
+    for row, col in cells:
+        placeholder = MergedCell(ws, row, col)
+        old = ws._cells.get((row, col))
+        if old is not None:
+            placeholder._style = copy(old._style)
+        ws._cells[row, col] = placeholder
 
 
 def _page_setup(ws: Worksheet, layout: TableLayout) -> None:

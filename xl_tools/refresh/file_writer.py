@@ -90,30 +90,37 @@ def _fresh_sheet(wb, name: str):
 
 
 def _write_content(ws, content) -> None:
+    """A tool-owned sheet, styled per cell from a few distinct styles: each is registered once and
+    copied by style ids to the other cells (openpyxl would hash the style objects for every cell)."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
+    links = {(r, c): link_formula(target, text) for r, c, target, text in content.links}
+    fills = {(r, c): (fill, font) for rect, fill, font in content.fills for r, c in rect.cells()}
+    bold = set(content.bold_rows)
+    wrap_cols = set(content.wrap_cols)
+    protos: dict[tuple, object] = {}
     for r, row in enumerate(content.rows, start=1):
         for c, value in enumerate(row, start=1):
+            link = links.get((r, c))
+            if link is not None:
+                value = link
             if value is not None:
                 _set(ws, r, c, value)
-    for r, c, target, text in content.links:
-        cell = ws.cell(row=r, column=c)
-        cell.value = link_formula(target, text)
-        cell.font = Font(color="FF0563C1", underline="single")
+            key = (c in wrap_cols, r in bold, fills.get((r, c)), link is not None)
+            cell = ws.cell(row=r, column=c)
+            proto = protos.get(key)
+            if proto is not None:
+                cell._style = copy(proto._style)
+                continue
+            wrap, is_bold, fill, is_link = key
+            cell.alignment = Alignment(wrap_text=wrap or None, vertical="top")
+            if fill:
+                cell.fill = PatternFill("solid", fgColor="FF" + fill[0])
+            font_color = ("FF" + fill[1]) if fill and fill[1] else ("FF0563C1" if is_link else None)
+            cell.font = Font(bold=is_bold or None, color=font_color, underline="single" if is_link else None)
+            protos[key] = cell
     for col, width in content.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
-    for rect, fill, font in content.fills:
-        for r, c in rect.cells():
-            cell = ws.cell(row=r, column=c)
-            cell.fill = PatternFill("solid", fgColor="FF" + fill)
-            cell.font = Font(color=("FF" + font) if font else None)
-    for r in content.bold_rows:
-        for cell in ws[r]:
-            cell.font = Font(bold=True)
-    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
-    for r in range(1, len(content.rows) + 1):
-        for c in range(1, len(content.rows[r - 1]) + 1):
-            ws.cell(row=r, column=c).alignment = wrap if c in content.wrap_cols else top
     for r, h in content.heights.items():
         ws.row_dimensions[r].height = h
     if content.freeze:

@@ -122,14 +122,33 @@ def enable_remote_engine():
     return xw
 
 
-def _load_xlwings_server():
-    """Import xlwings-server configured for our project dir; clear Chinese errors when it cannot be."""
+def _import_xlwings():
+    """``import xlwings`` with XLWINGS_ON_SERVER=true. Without a licence key that import itself fails
+    (xlwings then loads its server decorators, which are licence-gated): undo it and say so."""
+    previous = os.environ.get("XLWINGS_ON_SERVER")
     prepare_environment()
-    already = "xlwings_server.main" in sys.modules
     try:
         import xlwings as xw
     except ImportError:                                               # pragma: no cover - a dependency
         raise XlToolsError(MSG_NOT_INSTALLED) from None
+    except Exception as err:                                          # noqa: BLE001 - xlwings.LicenseError
+        if type(err).__name__ != "LicenseError":
+            raise
+        for name in [m for m in sys.modules if m == "xlwings" or m.startswith("xlwings.")]:
+            del sys.modules[name]                                     # the half-imported package
+        if previous is None:
+            os.environ.pop("XLWINGS_ON_SERVER", None)
+        else:
+            os.environ["XLWINGS_ON_SERVER"] = previous
+        raise XlToolsError(MSG_LICENSE) from None
+    return xw
+
+
+def _load_xlwings_server():
+    """Import xlwings-server configured for our project dir; clear Chinese errors when it cannot be."""
+    already = "xlwings_server.main" in sys.modules
+    xw = _import_xlwings()
+    enable_remote_engine()
     try:
         import xlwings_server.main as server_main
         from xlwings_server.routers import xlwings as server_router
@@ -139,7 +158,6 @@ def _load_xlwings_server():
         raise
     except xw.LicenseError:
         raise XlToolsError(MSG_LICENSE) from None
-    enable_remote_engine()
     scripts = server_router.custom_scripts
     if Path(getattr(scripts, "__file__", "") or "").resolve().parent != PROJECT_DIR / "custom_scripts":
         raise RuntimeError(
