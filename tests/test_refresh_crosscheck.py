@@ -3,10 +3,7 @@ match ``xl-tools refresh`` on the same file — cells, highlights, notes and 校
 
 from __future__ import annotations
 
-import os
 import shutil
-
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import openpyxl
 import pytest
@@ -18,6 +15,14 @@ from .xlwings_replay import replay
 
 xw = pytest.importorskip("xlwings")
 NOW = "2026-11-25 09:00"
+
+
+@pytest.fixture(autouse=True)
+def remote_engine(monkeypatch):
+    """The remote engine only registers if the key was set when xlwings was first imported."""
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    from xl_tools.server.app import enable_remote_engine
+    enable_remote_engine()
 
 
 def _prepare(path):

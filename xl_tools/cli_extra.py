@@ -48,6 +48,13 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .server.cli import serve
+    serve(args.host, args.port, max_body_mb=args.max_body_mb, ssl_certfile=args.ssl_certfile,
+          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips)
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("rollover", help="结转到下一年度：用当前模板生成新年度工作簿，标出带旧年份的内容")
     p.add_argument("file")
@@ -63,7 +70,16 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_diff)
 
-    for module in ("xl_tools.batch", "xl_tools.server.cli"):
+    p = sub.add_parser("serve", help="启动 xlwings Server（Office 加载项后端，默认只监听本机 127.0.0.1）")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--max-body-mb", type=float, help="单次请求上限（MB，默认 20）")
+    p.add_argument("--ssl-certfile")
+    p.add_argument("--ssl-keyfile")
+    p.add_argument("--forwarded-allow-ips", help="反向代理的地址（代理不在本机时）")
+    p.set_defaults(func=cmd_serve)
+
+    for module in ("xl_tools.batch",):
         try:
             mod = __import__(module, fromlist=["register_cli"])
         except ImportError:
