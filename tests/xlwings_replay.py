@@ -77,7 +77,7 @@ def replay(wb, actions: list[dict]) -> None:
         elif func == "setNumberFormat":
             for cell in _rng(ws, a):
                 cell.number_format = a["args"][0] if isinstance(a["args"], list) else a["args"]
-        elif func in ("setColumnWidth", "setRowHeight", "setSheetAutofit", "setAutofit"):
+        elif func in ("setColumnWidth", "setRowHeight", "setSheetAutofit", "setAutofit", "setBorderProperty"):
             pass                                   # geometry: compared elsewhere
         else:
             raise AssertionError(f"replay does not know the action {func}")

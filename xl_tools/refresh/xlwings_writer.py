@@ -91,27 +91,59 @@ def _write_content(book, sheet, content) -> None:
         sheet.visible = False
 
 
+def _runs(rows: list[int]):
+    """Consecutive runs (first, count) of sorted 1-based row numbers."""
+    start = prev = None
+    for r in rows:
+        if start is not None and r == prev + 1:
+            prev = r
+            continue
+        if start is not None:
+            yield start, prev - start + 1
+        start = prev = r
+    if start is not None:
+        yield start, prev - start + 1
+
+
 def _write_layout(sheet, layout) -> None:
-    """The 公开表 from the publisher's TableLayout: values in one call, then styles by groups."""
+    """The 公开表 from the publisher's TableLayout, in calls that grow with its groups, not its cells:
+    values in one call, borders on the table in one, bold rows and number formats by runs, merges one
+    each; row heights are left to Excel's autofit except where a block is merged over several rows
+    (Excel does not autofit merged cells)."""
     ncols = max(len(r) for r in layout.rows)
+    nrows = len(layout.rows)
     values = [[(float(c.value) if hasattr(c.value, "as_tuple") else c.value) for c in row] +
               [None] * (ncols - len(row)) for row in layout.rows]
-    sheet.range((1, 1)).resize(len(values), ncols).value = _block(values)
     for c, w in enumerate(layout.column_widths, start=1):
         sheet.range((1, c)).column_width = w
-    # row heights in runs of equal height
-    start = 0
-    for r in range(1, len(layout.row_heights) + 1):
-        if r == len(layout.row_heights) or layout.row_heights[r] != layout.row_heights[start]:
-            sheet.range((start + 1, 1)).resize(r - start, 1).row_height = layout.row_heights[start]
-            start = r
+    body = sheet.range((1, 1)).resize(nrows, ncols)
+    body.value = _block(values)
+    body.wrap_text = True
+    body.font.name = layout.font
+    first, last = layout.repeat_rows
+    table = sheet.range((last, 1)).resize(nrows - last + 1, ncols)     # header row to the end
+    table.borders.line_style = "continuous"
+    styles = [row[0].style if row else "" for row in layout.rows]
+    bold = [r for r, key in enumerate(styles, start=1) if layout.styles.get(key) and layout.styles[key].bold]
+    for top, count in _runs(bold):
+        sheet.range((top, 1)).resize(count, ncols).font.bold = True
+    money_rows = [r for r, row in enumerate(layout.rows, start=1)
+                  if len(row) > 1 and layout.styles[row[1].style].number_format]
+    for top, count in _runs(money_rows):
+        fmt = layout.styles[layout.rows[top - 1][1].style].number_format
+        sheet.range((top, 2)).resize(count, 4).number_format = fmt
     for m in layout.merges:
         sheet.range((m.first_row, m.first_col)).resize(m.last_row - m.first_row + 1,
                                                        m.last_col - m.first_col + 1).merge(False)
-    body = sheet.range((1, 1)).resize(len(values), ncols)
-    body.wrap_text = True
-    body.font.name = layout.font
-    money = [k for k, row in enumerate(layout.rows) if len(row) > 1 and row[1].style.endswith("money")]
-    if money:
-        sheet.range((money[0] + 1, 2)).resize(money[-1] - money[0] + 1, 4).number_format = \
-            layout.styles[layout.rows[money[0]][1].style].number_format
+    sheet.autofit("rows")
+    fixed = sorted({r for m in layout.merges if m.last_row > m.first_row
+                    for r in range(m.first_row, m.last_row + 1)} | {1})
+    for top, count in _runs(fixed):
+        heights = layout.row_heights[top - 1: top - 1 + count]
+        k = 0
+        while k < count:                      # equal heights in one call
+            j = k
+            while j + 1 < count and heights[j + 1] == heights[k]:
+                j += 1
+            sheet.range((top + k, 1)).resize(j - k + 1, 1).row_height = heights[k]
+            k = j + 1
