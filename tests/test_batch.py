@@ -124,3 +124,54 @@ def test_json_roundtrip(inbox):
     data = json.loads(json.dumps(report_to_json(report), ensure_ascii=False))
     assert [f["status"] for f in data["files"]] == ["通过" if data["files"][0]["warnings"] == 0 else "有警告",
                                                     "无法读取"]
+
+
+# --- annotated copies: written only inside the chosen folder (issue 9: paths cannot escape) -------
+
+def test_annotate_writes_refreshed_copies_and_leaves_inputs(tmp_path):
+    import openpyxl
+    from xl_tools.batch import review
+    from xl_tools.jsonio import load_json
+    from xl_tools.workbook import build_workbook
+    inbox = tmp_path / "inbox"
+    (inbox / "单位甲").mkdir(parents=True)
+    book = inbox / "单位甲" / "a.xlsx"
+    build_workbook(book, load_json(Path(__file__).resolve().parents[1] / "xl_tools" / "data" /
+                                   "sample_2024.expected.json"))
+    (inbox / "seed.txt").write_bytes((Path(__file__).resolve().parents[1] / "xl_tools" / "data" /
+                                      "sample_2024.txt").read_bytes())
+    before = book.read_bytes()
+    out = tmp_path / "out"
+    out.mkdir()
+    report = review([inbox], jobs=1, annotate=out)
+    assert book.read_bytes() == before
+    copy = out / "单位甲" / "a.xlsx"
+    assert {r.annotated for r in report.results} == {str(copy.resolve()), str((out / "seed.txt.xlsx").resolve())}
+    wb = openpyxl.load_workbook(copy)
+    assert "校验结果" in wb.sheetnames and "公开表" in wb.sheetnames
+
+
+def test_annotated_paths_cannot_escape_the_folder(tmp_path):
+    from xl_tools.batch.core import annotated_path
+    out = tmp_path / "out"
+    out.mkdir()
+    src = tmp_path / "x.xlsx"
+    assert annotated_path(out, "../../etc/x.xlsx", src) == (out / "x.xlsx").resolve()
+    assert annotated_path(out, "/etc/x.xlsx", src) == (out / "x.xlsx").resolve()
+    assert annotated_path(out, "a/b.pdf", src) == (out / "a" / "b.pdf.xlsx").resolve()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere, target_is_directory=True)   # a link inside the output folder
+    with pytest.raises(XlToolsError) as exc:
+        annotated_path(out, "sub/a.xlsx", src)
+    assert "不在输出文件夹" in str(exc.value)
+
+
+def test_annotate_folder_inside_the_inputs_is_refused(tmp_path, capsys):
+    from xl_tools.cli import main
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("x", "utf-8")
+    assert main(["batch", str(inbox), "--json", "--annotate", str(inbox / "out")]) == 2
+    assert "不能位于" in capsys.readouterr().err
+    assert not (inbox / "out").exists()

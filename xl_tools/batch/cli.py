@@ -22,8 +22,16 @@ def cmd_batch(args) -> int:
         raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=args.output)
     if args.jobs is not None and args.jobs < 1:
         raise XlToolsError("--jobs 应为正整数")
+    if args.annotate:
+        outdir = Path(args.annotate)
+        if outdir.exists() and not outdir.is_dir():
+            raise XlToolsError("--annotate 应为文件夹", file=args.annotate)
+        for raw in args.paths:              # the copies must not land among the inputs
+            if Path(raw).is_dir() and outdir.resolve().is_relative_to(Path(raw).resolve()):
+                raise XlToolsError("--annotate 文件夹不能位于被审核的文件夹之内", file=args.annotate)
+        outdir.mkdir(parents=True, exist_ok=True)
     report = review([Path(p) for p in args.paths], jobs=args.jobs, progress=_want_progress(args),
-                    exclude=[args.output] if args.output else [])
+                    exclude=[args.output] if args.output else [], annotate=args.annotate)
     if args.output:
         write_review_xlsx(report, args.output)
     if args.json:
@@ -37,6 +45,9 @@ def cmd_batch(args) -> int:
               f"无法读取 {s['unreadable'] + s['internal_errors']}（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
         if args.output:
             print(f"审核结果：{args.output}")
+        if args.annotate:
+            written = sum(1 for r in report.results if r.annotated)
+            print(f"已在 {args.annotate} 写出 {written} 个标注副本（标色、批注、校验结果、公开表），原文件未改动")
     return 1 if report.failed else 0
 
 
@@ -46,4 +57,6 @@ def register_cli(sub) -> None:
     p.add_argument("-o", "--output", help="审核结果 .xlsx（汇总、问题明细、合并公开表、规则统计）")
     p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
+    p.add_argument("--annotate", metavar="DIR", help="把每个文件刷新后的副本（标色、批注、校验结果）写到此文件夹，"
+                                                     "保持原有的子文件夹结构；原文件不改动")
     p.set_defaults(func=cmd_batch)

@@ -52,6 +52,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None                    # XlToolsError / internal error message
     filing: Filing | None = field(default=None, repr=False)   # for the consolidated table
+    annotated: str | None = None                # the refreshed copy written with --annotate
 
     @property
     def readable(self) -> bool:
@@ -163,8 +164,44 @@ def _fill(result: FileResult, filing: Filing, findings: list[Finding]) -> FileRe
     return result
 
 
-def review_one(path: str | Path, shown: str | None = None) -> FileResult:
-    """Read (or import) one file and check it. Never raises for a bad file: it becomes one row."""
+def annotated_path(outdir: str | Path, shown: str, source: Path) -> Path:
+    """Where the refreshed copy of `source` goes inside `outdir`: the name shown in the report (its
+    path relative to the input folder), never outside `outdir` — not through "..", an absolute name
+    or a symbolic link inside `outdir` that points elsewhere. Published tables become .xlsx."""
+    from pathlib import PurePosixPath
+    root = Path(outdir).resolve()
+    rel = PurePosixPath(shown.replace("\\", "/"))
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        rel = PurePosixPath(source.name)
+    if rel.suffix.lower() not in WORKBOOK_SUFFIXES:
+        rel = rel.with_name(rel.name + ".xlsx")
+    target = (root / Path(*rel.parts)).resolve()
+    if not target.is_relative_to(root) or target == root:
+        raise XlToolsError(f"输出路径 {target} 不在输出文件夹 {root} 内，已拒绝写入", file=str(source))
+    return target
+
+
+def _annotate(result: FileResult, source: Path, outdir: str | Path, filing: Filing, extra: list) -> None:
+    """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir`."""
+    from ..fileio import atomic_target
+    from ..refresh.file_writer import refresh_file
+    target = annotated_path(outdir, result.file, source)     # resolved: links already followed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if result.kind == "workbook":
+        refresh_file(source, target)
+    else:
+        from ..workbook import build_workbook
+        with atomic_target(target) as tmp:
+            build_workbook(tmp, filing)
+        refresh_file(target, extra_findings=extra, backup=False)
+    result.annotated = str(target)
+
+
+def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None) -> FileResult:
+    """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
+
+    With `annotate` (a folder), a refreshed copy of the file is written there (the input is never
+    modified); a failure to write it is noted on the row, the review result stands."""
     from ..rules import check
     from ..rules.config import config_for
     path = Path(path)
@@ -182,11 +219,22 @@ def review_one(path: str | Path, shown: str | None = None) -> FileResult:
             imported = import_path(path)
             filing = imported.filing
             findings = list(imported.findings) + check(filing, config_for(filing))
-        return _fill(result, filing, findings)
+        result = _fill(result, filing, findings)
     except XlToolsError as err:
         result.status, result.error = STATUS_BROKEN, str(err)
+        return result
     except UNEXPECTED as exc:          # a bug of ours: still one row, never the end of the batch
         result.status, result.error = STATUS_INTERNAL, f"内部错误（{type(exc).__name__}）：{exc}"
+        return result
+    if annotate is None:
+        return result
+    try:
+        _annotate(result, path, annotate, filing,
+                  [] if kind == "workbook" else list(imported.findings))
+    except XlToolsError as err:
+        result.error = f"未能写出标注副本：{err}"
+    except UNEXPECTED as exc:          # a bug of ours: still one row, never the end of the batch
+        result.error = f"未能写出标注副本：内部错误（{type(exc).__name__}）：{exc}"
     return result
 
 
@@ -199,7 +247,7 @@ def _preload() -> None:
 
 
 def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False,
-           exclude: Iterable[str | Path] = ()) -> BatchReport:
+           exclude: Iterable[str | Path] = (), annotate: str | Path | None = None) -> BatchReport:
     """Review every file under ``paths`` with ``jobs`` processes (default: all CPUs).
 
     Raises XlToolsError only when there is nothing to review at all.
@@ -214,13 +262,13 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     try:
         if jobs == 1:
             for k, (p, shown) in enumerate(items):
-                results[k] = review_one(p, shown)
+                results[k] = review_one(p, shown, annotate)
                 if bar:
                     bar.advance()
         else:
             _preload()
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(review_one, p, shown): k for k, (p, shown) in enumerate(items)}
+                futures = {pool.submit(review_one, p, shown, annotate): k for k, (p, shown) in enumerate(items)}
                 for fut in as_completed(futures):
                     k = futures[fut]
                     try:
