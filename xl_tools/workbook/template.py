@@ -207,11 +207,11 @@ def _row_height(text: str, width: float, other: str = "", other_width: float = 3
 def _write_indicators(wb, fmt: _Formats, filing: Filing):
     ws = wb.add_worksheet(SHEET_INDICATORS)
     headers = list(INDICATOR_HEADERS) + list(INDICATOR_HELPERS)
-    widths = {"项目名称": 30, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
+    widths = {"项目名称": 36, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
               "实施周期指标值": 24, "年度指标值": 24}
     for c, h in enumerate(headers):
         if h in INDICATOR_HELPERS:
-            ws.set_column(c, c, 9, fmt.helper)
+            ws.set_column(c, c, 10, fmt.helper)
         else:
             ws.set_column(c, c, widths[h], fmt.text)
     rows = []
@@ -226,10 +226,11 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     k = 1
     for p in filing.projects:
         for i in p.indicators:
-            h = _row_height(max(i.period_value, i.annual_value, key=len), 24, i.name, 30)
+            h = fitted_height([(i.period_value, 24), (i.annual_value, 24), (i.name, 30), (p.name, 36)])
             if h > 18:
                 ws.set_row(k, h)
             k += 1
+    ws.set_row(0, 30)                                   # wrapped helper headers
     ws.data_validation(1, 0, VALIDATION_ROWS, 0, {
         "validate": "list", "source": "=项目清单", "error_type": "warning",
         "error_title": "项目名称", "error_message": "项目名称应与「项目」表中的某个项目一致"})
