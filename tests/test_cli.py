@@ -9,7 +9,6 @@ import sys
 import zipfile
 
 import openpyxl
-import pytest
 
 from xl_tools.cli import main
 

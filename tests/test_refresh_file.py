@@ -1,6 +1,5 @@
 """Refresh on files (openpyxl writer): highlights, notes, 校验结果, fills, idempotency, safety."""
 
-import shutil
 import zipfile
 
 import openpyxl

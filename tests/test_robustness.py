@@ -11,9 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
-from xl_tools.jsonio import filing_from_json, filing_to_json, load_json
+from xl_tools.jsonio import filing_to_json, load_json
 from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.rules import check
 from xl_tools.workbook import build_workbook, read_filing

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
 
-import time
 from decimal import Decimal
 
 import pytest

@@ -1,7 +1,6 @@
 """Filing ⇄ workbook with openpyxl: written then read back is equal; headers by name; bad input."""
 
 import json
-import shutil
 import zipfile
 from decimal import Decimal
 

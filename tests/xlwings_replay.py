@@ -9,7 +9,7 @@ from __future__ import annotations
 from copy import copy
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 
 
 def _rng(ws, a):

@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import XlToolsError
 
 
 def _print_findings_table(findings, title: str) -> None:

@@ -7,7 +7,6 @@ the cases and what the user gets.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
-from ..money import CENT, ZERO
+from ..money import ZERO
 from ..rules.base import name_core
 from ..textnorm import name_key, squash
 
@@ -151,10 +151,6 @@ def percent(old: Decimal | None, new: Decimal | None) -> Decimal | None:
     if not old:
         return None
     return ((new or ZERO) - old) * 100 / old
-
-
-def percent_text(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.quantize(CENT):+}%"
 
 
 def diff_filings(old: Filing, new: Filing) -> FilingDiff:

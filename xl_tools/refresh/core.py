@@ -12,7 +12,7 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from ..codes import default_table
 from ..findings import Finding
-from ..layout import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS, SHEET_README)
+from ..layout import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS)
 from ..model import Filing
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills

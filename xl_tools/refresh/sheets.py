@@ -19,8 +19,3 @@ def insert_index(existing: list[str], name: str) -> int:
 def link_formula(target: str, text: str) -> str:
     """An internal hyperlink as a formula: one value write covers every link of the sheet."""
     return f'=HYPERLINK("{target}","{text}")'
-
-
-def safe_text(value):
-    """Our text must never turn into a formula in the other writer either."""
-    return value

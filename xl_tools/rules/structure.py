@@ -7,7 +7,7 @@ from typing import Iterator
 from ..codes import CONFLICT, EMPTY, UNKNOWN
 from ..findings import ERROR, WARNING, Finding
 from ..model import Indicator, Project
-from ..textnorm import name_key, squash
+from ..textnorm import name_key
 from .base import Context, Facts, Rule, name_core
 
 

@@ -9,7 +9,6 @@ from typing import Iterator
 
 from ..findings import ERROR, WARNING, Finding, locate
 from ..model import Project, Target
-from ..textnorm import squash
 from .base import Context, Rule, num, show
 from .values import Placeholders
 

@@ -256,7 +256,7 @@ def _parse_json(body: bytes):
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise _Reject(400, "invalid_json", MSG_BAD_JSON.format(line=err.lineno, col=err.colno)) from None
-    except (RecursionError, ValueError) as err:                     # absurd nesting, 10k-digit numbers
+    except (RecursionError, ValueError):                     # absurd nesting, 10k-digit numbers
         raise _Reject(400, "invalid_json", MSG_JSON_LIMITS) from None
 
 

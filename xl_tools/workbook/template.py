@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 from ..codes import CodeTable, default_table
 from ..errors import XlToolsError

@@ -7,7 +7,6 @@ book's names. Number formats cannot be read on the remote engine, so a percentag
 
 from __future__ import annotations
 
-import datetime as dt
 
 
 class _Cell:
@@ -92,7 +91,3 @@ class XlwingsBookView:
 
     def close(self) -> None:
         return None
-
-
-def excel_date(value) -> dt.date | None:  # pragma: no cover - helper for future use
-    return value.date() if isinstance(value, dt.datetime) else value
