@@ -70,6 +70,7 @@ class CodeTable:
         self._by_code = {c.code: c for c in level1 + level2}
         self._l1_stem = {name_stem(c.name): c for c in level1}
         self._l2_stem: dict[str, list[Category]] = {}
+        self._resolved: dict[tuple, Resolution] = {}      # a filing repeats the same few labels
         for c in level2:
             self._l2_stem.setdefault(name_stem(c.name), []).append(c)
 
@@ -113,6 +114,20 @@ class CodeTable:
         return Resolution(raw, code, name, by_name, OK if by_name else UNKNOWN)
 
     def resolve_level1(self, raw: str | None) -> Resolution:
+        key = (1, raw, None)
+        hit = self._resolved.get(key)
+        if hit is None:
+            hit = self._resolved[key] = self._resolve_level1(raw)
+        return hit
+
+    def resolve_level2(self, raw: str | None, level1_code: str | None = None) -> Resolution:
+        key = (2, raw, level1_code)
+        hit = self._resolved.get(key)
+        if hit is None:
+            hit = self._resolved[key] = self._resolve_level2(raw, level1_code)
+        return hit
+
+    def _resolve_level1(self, raw: str | None) -> Resolution:
         def by_stem(stem, _parent):
             if stem in self._l1_stem:
                 return self._l1_stem[stem]
@@ -120,7 +135,7 @@ class CodeTable:
             return hits[0] if len(hits) == 1 else None
         return self._resolve(raw, by_stem, {c.code for c in self.level1})
 
-    def resolve_level2(self, raw: str | None, level1_code: str | None = None) -> Resolution:
+    def _resolve_level2(self, raw: str | None, level1_code: str | None = None) -> Resolution:
         def by_stem(stem, parent):
             cands = self._l2_stem.get(stem, [])
             if not cands and stem:

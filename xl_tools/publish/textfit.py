@@ -36,6 +36,7 @@ SAFETY = 0.97                # keep 3 % of the line free for rounding and kernin
 _NO_LINE_START = set("，。；：、！？）》」』】〉’”%％,.;:!?)]}·…")
 
 
+@lru_cache(maxsize=None)
 def char_em(ch: str) -> float:
     """Advance of one character in em: 1 for CJK and ambiguous-width symbols, NARROW_EM otherwise."""
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else NARROW_EM

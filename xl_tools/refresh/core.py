@@ -19,7 +19,7 @@ from .fills import Fill, derive_fills
 from .helpers import helper_row
 from .ops import HIGHLIGHT, Rect, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, group_rects
 from .results import results_sheet, summary_text
-from .state import State, read_state, state_sheet
+from .state import State, note_key, read_state, state_sheet
 
 NOTE_PREFIX = "xl-tools 校验"
 
@@ -209,7 +209,7 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
 def _note_ops(now: dict, state: State) -> list:
     ops = [SetNote(sheet, r, c, None) for (sheet, r, c) in sorted(state.notes) if (sheet, r, c) not in now]
     ops += [SetNote(sheet, r, c, text) for (sheet, r, c), text in sorted(now.items())
-            if state.notes.get((sheet, r, c)) != text]
+            if state.notes.get((sheet, r, c)) != note_key(text)]
     return ops
 
 

@@ -7,6 +7,8 @@ user's own formatting alone.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import range_boundaries
@@ -15,12 +17,18 @@ from ..layout import SHEET_STATE, TEMPLATE_VERSION
 from .ops import Rect, SheetContent
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
+NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
+
+
+def note_key(text: str) -> str:
+    """What is kept of a note to know next time whether it changed."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
 @dataclass
 class State:
     highlights: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (sheet,row,col) → severity
-    notes: dict[tuple[str, int, int], str] = field(default_factory=dict)       # → note text
+    notes: dict[tuple[str, int, int], str] = field(default_factory=dict)       # → note_key(text)
     # → (value written, JSON of the fill's finding: code, message, project, field, indicator_no)
     fills: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
     digest: str = ""
@@ -38,7 +46,14 @@ def read_state(view) -> State:
             state.digest = str(sheet or "")
         elif kind == "stamp":
             state.stamp = str(sheet or "")
-        elif kind in ("hl", "note", "fill") and sheet and ref:
+        elif kind == "notes" and sheet and text:
+            try:
+                for ref_, key in json.loads(str(text)).items():
+                    c1, r1, _c2, _r2 = range_boundaries(ref_)
+                    state.notes[(str(sheet), r1, c1)] = key
+            except (ValueError, TypeError, AttributeError):
+                continue
+        elif kind in ("hl", "fill") and sheet and ref:
             try:
                 c1, r1, c2, r2 = range_boundaries(str(ref))
             except (ValueError, TypeError):
@@ -48,8 +63,6 @@ def read_state(view) -> State:
                     key = (str(sheet), r, c)
                     if kind == "hl":
                         state.highlights[key] = str(value)
-                    elif kind == "note":
-                        state.notes[key] = "" if text is None else str(text)
                     else:
                         state.fills[key] = ("" if value is None else str(value), str(text or ""))
     return state
@@ -61,8 +74,13 @@ def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills
                         ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER]
     for sheet, rect, severity in highlight_rects:
         rows.append(["hl", sheet, rect.a1, severity, None])
+    by_sheet: dict[str, dict[str, str]] = {}
     for (sheet, r, c), text in sorted(notes.items()):
-        rows.append(["note", sheet, Rect(r, c).a1, None, text])
+        by_sheet.setdefault(sheet, {})[Rect(r, c).a1] = note_key(text)
+    for sheet, keys in by_sheet.items():            # a few cells of JSON, not one row per note
+        items = list(keys.items())
+        for k in range(0, len(items), NOTES_PER_CELL):
+            rows.append(["notes", sheet, None, None, json.dumps(dict(items[k:k + NOTES_PER_CELL]))])
     for (sheet, r, c), (value, message) in sorted(fills.items()):
         rows.append(["fill", sheet, Rect(r, c).a1, value, message])
     return SheetContent(SHEET_STATE, rows, hidden=True)
