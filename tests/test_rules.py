@@ -175,3 +175,43 @@ def test_five_thousand_projects_find_every_planted_fault():
     assert len(big.indicators) == 30000
     flagged = [f.project for f in check(big) if f.code == "AMT001" and f.project]
     assert flagged == [big.projects[k].name for k in range(0, 5000, 500)]
+
+
+def test_content_only_rules_really_ignore_the_project(seed_filing):
+    """Rules flagged ``content_only`` run once per distinct indicator content: their findings must not
+    depend on the project (name, money, year range) nor on the indicator's position."""
+    import copy
+    from xl_tools.rules.base import Context
+    from xl_tools.rules.config import config_for
+    config = config_for(seed_filing)
+    ctx = Context(seed_filing)
+    other = copy.deepcopy(seed_filing.projects[0])
+    other.name, other.total = "2019年-2020年某某项目", Decimal("0.01")
+    flagged = [config.make(r) for r in RULES if r.content_only]
+    assert len(flagged) >= 10
+    keep = []                     # the context caches facts by id(): keep the copies alive
+    for project in seed_filing.projects:
+        for ind in project.indicators:
+            moved = copy.copy(ind)
+            moved.no = 99
+            keep.append(moved)
+            facts = ctx.facts(ind)
+            for rule in flagged:
+                here = [(f.code, f.message, f.suggestion, f.field) for f in rule.check_indicator(ctx, project, ind, facts)]
+                there = [(f.code, f.message, f.suggestion, f.field)
+                         for f in rule.check_indicator(ctx, other, moved, ctx.facts(moved))]
+                assert here == there, (rule.code, ind.name)
+
+
+def test_repeated_indicator_content_is_reported_for_every_copy(seed_filing):
+    import copy
+    filing = copy.deepcopy(seed_filing)
+    twin = copy.deepcopy(filing.projects[0])
+    twin.name = "复制的项目"
+    filing.projects.append(twin)
+    findings = check(filing)
+    first = sorted((f.code, f.indicator_no, f.message) for f in findings
+                   if f.project == filing.projects[0].name and f.indicator_no)
+    second = sorted((f.code, f.indicator_no, f.message) for f in findings
+                    if f.project == "复制的项目" and f.indicator_no)
+    assert first and first == second

@@ -42,6 +42,10 @@ class Rule:
     title: str = ""
     default_severity: str = WARNING
     config_keys: dict[str, object] = {}
+    # True when check_indicator depends only on the indicator's own cells (categories, name, values),
+    # the budget year and the options — not on its project or position. The engine then runs it once
+    # per distinct indicator content in a check and re-locates the findings for the repeats.
+    content_only: bool = False
 
     def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
         self.severity = severity or self.default_severity

@@ -7,7 +7,7 @@ append it to ``RULES``, add ``tests/rule_cases/<CODE>.toml``, and regenerate ``d
 
 from __future__ import annotations
 
-from ..findings import SEVERITY_ORDER, Finding
+from ..findings import SEVERITY_ORDER, Finding, locate
 from ..layout import SHEET_ORDER
 from ..model import Filing
 from . import amounts, read, structure, text, values, years
@@ -89,7 +89,9 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     rules = [config.make(r) for r in RULES if config.enabled(r.code)]
     on_filing = [r.check_filing for r in rules if "check_filing" in r.hooks()]
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
-    on_indicator = [r.check_indicator for r in rules if "check_indicator" in r.hooks()]
+    by_content = [r.check_indicator for r in rules if "check_indicator" in r.hooks() and r.content_only]
+    on_indicator = [r.check_indicator for r in rules if "check_indicator" in r.hooks() and not r.content_only]
+    seen: dict[tuple, list[tuple]] = {}       # indicator content → what the content-only rules said
     findings: list[Finding] = []
     add = findings.extend
     for hook in on_filing:
@@ -97,10 +99,18 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     for project in filing.projects:
         for hook in on_project:
             add(hook(ctx, project))
-        if not on_indicator:
-            continue
         for ind in project.indicators:
             facts = ctx.facts(ind)
+            key = (ind.level1_label, ind.level2_label, ind.name, ind.period_value, ind.annual_value)
+            said = seen.get(key)
+            if said is None:
+                fresh = [f for hook in by_content for f in hook(ctx, project, ind, facts)]
+                seen[key] = [(f.code, f.severity, f.message, f.suggestion, f.field) for f in fresh]
+                add(fresh)
+            else:
+                add(Finding(code, severity, message, suggestion, project=project.name, indicator_no=ind.no,
+                            field=field, **locate(ind.origin, field))
+                    for code, severity, message, suggestion, field in said)
             for hook in on_indicator:
                 add(hook(ctx, project, ind, facts))
     findings.sort(key=_sort_key(filing))

@@ -167,6 +167,7 @@ class CategoryMismatch(Rule):
     """
 
     code = "STR007"
+    content_only = True
     name = "structure.category_mismatch"
     title = "指标类别编码与名称或上级不符"
     default_severity = ERROR
@@ -203,6 +204,7 @@ class CategoryUnknown(Rule):
     """
 
     code = "STR008"
+    content_only = True
     name = "structure.category_unknown"
     title = "指标类别为空或不在代码表中"
     default_severity = WARNING

@@ -64,6 +64,7 @@ class ValueMissing(Rule):
     """
 
     code = "VAL001"
+    content_only = True
     name = "values.missing"
     title = "指标值为空"
     default_severity = ERROR
@@ -92,6 +93,7 @@ class ValuePlaceholder(Rule):
     """
 
     code = "VAL002"
+    content_only = True
     name = "values.placeholder"
     title = "指标值是占位符"
     default_severity = ERROR
@@ -124,6 +126,7 @@ class QuantityNotNumber(Rule):
     """
 
     code = "VAL003"
+    content_only = True
     name = "values.quantity_not_number"
     title = "数量、质量指标没有数值"
     default_severity = WARNING
@@ -162,6 +165,7 @@ class PercentOver100(Rule):
     """
 
     code = "VAL004"
+    content_only = True
     name = "values.percent_over_100"
     title = "百分比超过100%"
     default_severity = WARNING
@@ -193,6 +197,7 @@ class RateWithoutPercent(Rule):
     """
 
     code = "VAL005"
+    content_only = True
     name = "values.rate_without_percent"
     title = "比率指标没有百分号"
     default_severity = WARNING
@@ -224,6 +229,7 @@ class SatisfactionFloor(Rule):
     """
 
     code = "VAL006"
+    content_only = True
     name = "values.satisfaction_floor"
     title = "满意度目标偏低"
     default_severity = WARNING
@@ -256,6 +262,7 @@ class SatisfactionOperator(Rule):
     """
 
     code = "VAL007"
+    content_only = True
     name = "values.satisfaction_operator"
     title = "满意度目标没有“≥”"
     default_severity = INFO
@@ -389,6 +396,7 @@ class DateNotTimeliness(Rule):
     """
 
     code = "VAL011"
+    content_only = True
     name = "values.date_not_timeliness"
     title = "日期目标未归入时效指标"
     default_severity = WARNING
@@ -421,6 +429,7 @@ class NameValueMixed(Rule):
     """
 
     code = "VAL012"
+    content_only = True
     name = "values.name_value_mixed"
     title = "指标名称与指标值混写"
     default_severity = WARNING
@@ -462,6 +471,7 @@ class InputAsOutput(Rule):
     """
 
     code = "VAL013"
+    content_only = True
     name = "values.input_as_output"
     title = "以投入类指标作为绩效指标"
     default_severity = WARNING
@@ -529,6 +539,7 @@ class NumberWithoutUnit(Rule):
     """
 
     code = "VAL015"
+    content_only = True
     name = "values.number_without_unit"
     title = "数量指标没有计量单位"
     default_severity = INFO
