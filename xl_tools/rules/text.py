@@ -13,6 +13,7 @@ from .base import Context, Rule, num, show
 from .values import Placeholders
 
 _STOP = re.compile(r"[,，。;；!！?？]")
+_DIGIT = re.compile(r"\d")
 _NUMBER = r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*"
 
 
@@ -149,7 +150,7 @@ class TargetContradictsIndicators(Rule):
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         text = ctx.squash(project.target)
-        if not text or not any(ch.isdigit() for ch in text):
+        if not text or not _DIGIT.search(text):
             return
         by_unit: dict[str, list[tuple[object, Target]]] = {}
         for ind in project.indicators:
