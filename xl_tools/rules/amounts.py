@@ -224,7 +224,8 @@ class UnitIsSumOfProjects(Rule):
                                   "核对该单位各项目金额，或更正单位行")
         for name, got in sums.items():
             if name not in stated:
-                yield self.at(None, "unit",
+                first = next((p for p in filing.projects if p.unit == name), None)
+                yield self.at(first.origin if first else None, "unit",
                               f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"
                               f"但单位表中没有该单位", "在单位表中补充该单位，或更正项目的资金使用单位")
 
