@@ -104,6 +104,8 @@ def _write_readme(wb, fmt: _Formats, macro: bool):
     ws.set_column("B:B", 120, fmt.text)
     for r, (text, style) in enumerate(README_LINES):
         ws.write(r, 1, text, getattr(fmt, style) if style else fmt.text)
+        if not style and text:
+            ws.set_row(r, fitted_height([(text, 120)]))
     ws.write(README_SUMMARY_ROW, 1, "尚未刷新", fmt.note)
     wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
     if macro:
