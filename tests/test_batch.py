@@ -175,3 +175,37 @@ def test_annotate_folder_inside_the_inputs_is_refused(tmp_path, capsys):
     assert main(["batch", str(inbox), "--json", "--annotate", str(inbox / "out")]) == 2
     assert "不能位于" in capsys.readouterr().err
     assert not (inbox / "out").exists()
+
+
+# --- the same review on a Dask cluster ----------------------------------------------------------------
+
+def test_dask_scheduler_gives_the_same_rows_as_local_processes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from xl_tools.batch import review
+    from xl_tools.jsonio import load_json
+    from xl_tools.workbook import build_workbook
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seed = load_json(Path(__file__).resolve().parents[1] / "xl_tools" / "data" / "sample_2024.expected.json")
+    build_workbook(inbox / "good.xlsx", seed)
+    bad = copy.deepcopy(seed)
+    bad.projects[0].total += 1
+    build_workbook(inbox / "bad.xlsx", bad)
+    (inbox / "broken.xlsx").write_text("不是工作簿", "utf-8")
+    local = review([inbox], jobs=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        remote = review([inbox], scheduler=cluster.scheduler_address)
+    row = lambda r: (r.file, r.status, r.errors, r.warnings, r.infos, r.worst_rule, r.error)  # noqa: E731
+    assert [row(r) for r in remote.results] == [row(r) for r in local.results]
+    assert remote.jobs == 2
+
+
+def test_unreachable_scheduler_is_a_clear_message(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from xl_tools.cli import main
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("x", "utf-8")
+    assert main(["batch", str(inbox), "--json", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "Dask 调度器" in capsys.readouterr().err

@@ -31,7 +31,8 @@ def cmd_batch(args) -> int:
                 raise XlToolsError("--annotate 文件夹不能位于被审核的文件夹之内", file=args.annotate)
         outdir.mkdir(parents=True, exist_ok=True)
     report = review([Path(p) for p in args.paths], jobs=args.jobs, progress=_want_progress(args),
-                    exclude=[args.output] if args.output else [], annotate=args.annotate)
+                    exclude=[args.output] if args.output else [], annotate=args.annotate,
+                    scheduler=args.scheduler)
     if args.output:
         write_review_xlsx(report, args.output)
     if args.json:
@@ -57,6 +58,8 @@ def register_cli(sub) -> None:
     p.add_argument("-o", "--output", help="审核结果 .xlsx（汇总、问题明细、合并公开表、规则统计）")
     p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="在已有的 Dask 集群上审核（调度器地址，如 tcp://10.0.0.5:8786；各节点须能以相同路径访问文件）")
     p.add_argument("--annotate", metavar="DIR", help="把每个文件刷新后的副本（标色、批注、校验结果）写到此文件夹，"
                                                      "保持原有的子文件夹结构；原文件不改动")
     p.set_defaults(func=cmd_batch)

@@ -247,14 +247,19 @@ def _preload() -> None:
 
 
 def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False,
-           exclude: Iterable[str | Path] = (), annotate: str | Path | None = None) -> BatchReport:
-    """Review every file under ``paths`` with ``jobs`` processes (default: all CPUs).
+           exclude: Iterable[str | Path] = (), annotate: str | Path | None = None,
+           scheduler: str | None = None) -> BatchReport:
+    """Review every file under ``paths`` with ``jobs`` processes (default: all CPUs), or on the Dask
+    cluster whose scheduler is at ``scheduler`` (``tcp://host:8786``; the workers must see the files
+    under the same paths).
 
     Raises XlToolsError only when there is nothing to review at all.
     """
     items = expand_paths(paths, exclude=exclude)
     if not items:
         raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm/.pdf/.txt）")
+    if scheduler:
+        return _review_on_dask(items, scheduler, progress, annotate)
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, len(items))
     results: list[FileResult | None] = [None] * len(items)
@@ -283,6 +288,40 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
         if bar:
             bar.close()
     return BatchReport([r for r in results if r is not None], jobs=jobs)
+
+
+def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchReport:
+    """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise XlToolsError("使用 --scheduler 需要安装 dask.distributed：pip install \"xl-tools[dask]\"") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise XlToolsError(f"无法连接 Dask 调度器 {scheduler}：{exc}") from None
+    results: list[FileResult | None] = [None] * len(items)
+    bar = _progress_bar(len(items)) if progress else None
+    try:
+        futures = client.map(review_one, [str(p) for p, _ in items], [s for _, s in items],
+                             [annotate] * len(items), pure=False)
+        index = {f.key: k for k, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            k = index[fut.key]
+            try:
+                results[k] = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker (KilledWorker, lost connection) is one row
+                p, shown = items[k]
+                results[k] = FileResult(str(p), shown, status=STATUS_INTERNAL,
+                                        error=f"内部错误：集群处理该文件失败（{type(exc).__name__}）")
+            if bar:
+                bar.advance()
+        workers = len(client.scheduler_info().get("workers", {}))
+    finally:
+        if bar:
+            bar.close()
+        client.close()
+    return BatchReport([r for r in results if r is not None], jobs=workers or 1)
 
 
 class _progress_bar:
