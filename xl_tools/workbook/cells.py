@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from ..money import NotMoney, parse_money
 from ..targets import dec_str
@@ -64,7 +64,9 @@ def int_of(value) -> int | None | str:
         return int(value) if value.is_integer() else "invalid"
     try:
         d = Decimal(str(value).strip().translate({0xFF10 + k: 0x30 + k for k in range(10)}))
-    except Exception:  # noqa: BLE001 - decimal raises several types for junk
+    except (InvalidOperation, ValueError):
+        return "invalid"
+    if not d.is_finite():                      # "Infinity", "NaN" typed into 序号
         return "invalid"
     return int(d) if d == d.to_integral_value() else "invalid"
 
