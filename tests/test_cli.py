@@ -125,3 +125,23 @@ def test_demo_runs_the_real_pipeline(tmp_path):
     assert "13 个项目" in proc.stdout and "76 个指标" in proc.stdout and "5,138.68" in proc.stdout
     for name in ("sample_2024.xlsx", "sample_2024_公开表.xlsx", "sample_2024_公开表.pdf"):
         assert (tmp_path / name).exists()
+
+
+def test_findings_on_json_name_the_cells_of_the_workbook_made_from_it(tmp_path, capsys):
+    """check on MODEL.md JSON locates findings where `xl-tools load` puts the values."""
+    data = json.loads(SEED_JSON.read_text("utf-8"))
+    data["projects"][3]["total"] = "31.00"                         # an AMT001 on the 4th project
+    data["units"][0]["fiscal"] = "1.00"                            # an AMT006 on the unit row
+    src = tmp_path / "f.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    book = tmp_path / "f.xlsx"
+    assert main(["load", str(src), "-o", str(book)]) == 0
+    capsys.readouterr()
+    located = []
+    for path in (src, book):
+        main(["check", str(path), "--json"])
+        located.append([(f["code"], f["sheet"], f["cell"], f["field"])
+                        for f in json.loads(capsys.readouterr().out)["findings"]])
+    assert located[0] == located[1]
+    assert ("AMT001", "项目", "D5", "total") in located[0]
+    assert all(sheet and cell for _c, sheet, cell, _f in located[0])

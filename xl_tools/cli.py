@@ -35,7 +35,8 @@ def _read_any(path: str, strict: bool = True):
     """A filing from a workbook, or from MODEL.md JSON."""
     if path.lower().endswith(".json"):
         from .jsonio import load_json
-        return load_json(path)
+        from .workbook.template import place_as_written
+        return place_as_written(load_json(path))
     from .migrate import read_any_version
     return read_any_version(path, strict=strict)
 

@@ -46,6 +46,8 @@ README_LINES = [
     ("", None),
     ("上次刷新", "h"),
 ]
+INFO_FIRST_ROW = 2          # 0-based row of 预算年度 on 基本信息
+UNITS_OFFSET = 3            # the unit table's header row, below the last labelled cell
 README_SUMMARY_ROW = 12   # 0-based row of the last-refresh summary cell (B13)
 README_BUTTON_CELL = "B15"
 
@@ -131,7 +133,7 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
         "total": (filing.total if (filing.total_stated and (filing.total or filing.projects)) else None),
     }
     for k, (label, name, field) in enumerate(INFO_FIELDS):
-        row = 2 + k
+        row = INFO_FIRST_ROW + k
         ws.write(row, 0, label, fmt.label)
         val = values[field]
         if field == "total":
@@ -146,13 +148,13 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
     from ..rules.config import profile_names
     ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
                                     "error_type": "warning"})
-    r0 = 2 + len(INFO_FIELDS)
+    r0 = INFO_FIRST_ROW + len(INFO_FIELDS)
     ws.write(r0, 0, "模板版本", fmt.label)
     ws.write(r0, 1, TEMPLATE_VERSION, fmt.plain)
     wb.define_name(NAME_TEMPLATE_VERSION, f"='{SHEET_INFO}'!$B${r0 + 1}")
 
     # stated subtotals per funding unit (as the published table prints them); blank = derived
-    top = r0 + 3
+    top = r0 + UNITS_OFFSET
     ws.write(top - 1, 0, "资金使用单位小计（公开表所列；留空则按项目汇总）", fmt.h)
     units = filing.units
     rows = [[u.name, *(_money_cell(getattr(u, f)) for f in MONEY_FIELDS)] for u in units] or [[None] * 5]
@@ -286,6 +288,29 @@ def _write_xlwings_conf(wb, conf: dict[str, str]):
 
 
 EXCEL_CELL_LIMIT = 32767
+
+
+def place_as_written(filing: Filing) -> Filing:
+    """Give a filing without positions (read from JSON) the origins ``build_workbook`` would write it
+    at, so findings on a JSON filing name the same cells as on the workbook made from it."""
+    from ..layout import INDICATOR_HEADERS
+    from ..model import Origin
+    proj_cols = {f: c for c, f in enumerate(PROJECT_HEADERS.values(), start=1)}
+    ind_cols = {f: c for c, f in enumerate(INDICATOR_HEADERS.values(), start=1)}
+    unit_cols = {f: c for c, f in enumerate(UNIT_HEADERS.values(), start=1)}
+    total_field = next(k for k, (_l, _n, f) in enumerate(INFO_FIELDS) if f == "total")
+    filing.total_origin = filing.total_origin or Origin(SHEET_INFO, INFO_FIRST_ROW + total_field + 1,
+                                                        {"total": 2}, filing.source)
+    units_first = INFO_FIRST_ROW + len(INFO_FIELDS) + UNITS_OFFSET + 2     # 1-based first data row
+    for k, unit in enumerate(filing.units):
+        unit.origin = unit.origin or Origin(SHEET_INFO, units_first + k, unit_cols, filing.source)
+    row = 2
+    for k, p in enumerate(filing.projects, start=2):
+        p.origin = p.origin or Origin(SHEET_PROJECTS, k, proj_cols, filing.source)
+        for ind in p.indicators:
+            ind.origin = ind.origin or Origin(SHEET_INDICATORS, row, ind_cols, filing.source)
+            row += 1
+    return filing
 
 
 def _refuse_overlong(filing: Filing) -> None:
