@@ -216,8 +216,9 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
             if path.suffix.lower() not in (".pdf", ".txt"):
                 raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
             from ..importer import import_path
+            from ..workbook.template import place_as_written
             imported = import_path(path)
-            filing = imported.filing
+            filing = place_as_written(imported.filing)      # cells as in the workbook --annotate writes
             findings = list(imported.findings) + check(filing, config_for(filing))
         result = _fill(result, filing, findings)
     except XlToolsError as err:
