@@ -215,3 +215,13 @@ def test_repeated_indicator_content_is_reported_for_every_copy(seed_filing):
     second = sorted((f.code, f.indicator_no, f.message) for f in findings
                     if f.project == "复制的项目" and f.indicator_no)
     assert first and first == second
+
+
+def test_every_import_code_is_documented():
+    """Each IMP code the importer can emit has a line in docs/rules.md (through importer/codes.py)."""
+    import re
+    from pathlib import Path
+    from xl_tools.importer.codes import IMPORT_CODES
+    source = "".join(p.read_text("utf-8") for p in (Path(__file__).resolve().parents[1] / "xl_tools" /
+                                                     "importer").glob("*.py") if p.name != "codes.py")
+    assert set(re.findall(r'"(IMP\d{3})"', source)) <= set(IMPORT_CODES)

@@ -74,11 +74,24 @@ def render_rule(rule: type[Rule]) -> str:
     return "\n".join(parts)
 
 
+def render_other_codes() -> str:
+    """The codes that are not rules: what refresh filled in (FIL) and what an import reported (IMP)."""
+    from ..importer.codes import IMPORT_CODES
+    from ..refresh.fills import FILL_CODES
+    lines = ["## 其他编号（不是审核规则）", "",
+             "刷新时自动填写的内容（提示级别，见「校验结果」）：", "", "| 编号 | 含义 |", "| --- | --- |"]
+    lines += [f"| {code} | 已自动填写{label} |" for code, label in FILL_CODES.values()]
+    lines += ["", "导入已公开的表格时的提示（`xl-tools import`、`xl-tools batch`，见标准错误输出和「校验结果」）：", "",
+              "| 编号 | 含义 |", "| --- | --- |"]
+    lines += [f"| {code} | {text} |" for code, text in IMPORT_CODES.items()]
+    return "\n".join(lines) + "\n"
+
+
 def render() -> str:
     table = ["| 编号 | 规则 | 默认级别 |", "| --- | --- | --- |"]
     table += [f"| {r.code} | {r.title} | {SEVERITY_ZH[r.default_severity]} |" for r in RULES]
     body = [render_rule(r) for r in RULES]
-    return "\n".join([INTRO, *table, "", *body]).rstrip("\n") + "\n"
+    return "\n".join([INTRO, *table, "", *body, render_other_codes()]).rstrip("\n") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
