@@ -38,11 +38,6 @@ class Placeholders:
         return bool(_ONLY_MARKS.match(s)) or s in self.exact or any(w in s for w in self.inside)
 
 
-def is_placeholder(text: str, words: list[str]) -> bool:
-    """One-off form of ``Placeholders(words)(squash(text))``."""
-    return Placeholders(words)(squash(text))
-
-
 def is_satisfaction(facts: Facts) -> bool:
     return facts.level1_code == "3" or facts.level2_code == "31"
 
