@@ -98,3 +98,13 @@ def test_libreoffice_reads_filled_workbook(tmp_path, seed_filing):
     resaved = soffice_convert(path, "xlsx:Calc MS Excel 2007 XML", out)
     from xl_tools.jsonio import filing_to_json
     assert filing_to_json(read_filing(resaved), False) == filing_to_json(seed_filing, False)
+
+
+def test_helper_columns_refuse_typing(tmp_path):
+    """The grey helper columns are filled by refresh; Excel rejects what a user types there."""
+    path = tmp_path / "t.xlsx"
+    build_workbook(path)
+    ws = openpyxl.load_workbook(path)["绩效指标"]
+    helpers = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
+    assert len(helpers) == 1 and helpers[0].formula1 == "FALSE" and helpers[0].errorStyle in (None, "stop")
+    assert str(helpers[0].sqref).startswith("H2:M")

@@ -235,6 +235,10 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
                 ws.set_row(k, h)
             k += 1
     ws.set_row(0, 30)                                   # wrapped helper headers
+    first_helper = len(INDICATOR_HEADERS)
+    ws.data_validation(1, first_helper, VALIDATION_ROWS, first_helper + len(INDICATOR_HELPERS) - 1, {
+        "validate": "custom", "value": "=FALSE", "error_title": "自动填写的列",
+        "error_message": "灰色的列由「刷新」自动填写，显示工具如何理解左边的指标值，请不要手工修改"})
     ws.data_validation(1, 0, VALIDATION_ROWS, 0, {
         "validate": "list", "source": "=项目清单", "error_type": "warning",
         "error_title": "项目名称", "error_message": "项目名称应与「项目」表中的某个项目一致"})
