@@ -113,6 +113,7 @@ class Context:
         self._cores: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
         self._facts: dict[int, Facts] = {}
+        self._facts_by_content: dict[tuple, Facts] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
 
@@ -144,24 +145,31 @@ class Context:
         return self.parse(ind.period_value), self.parse(ind.annual_value)
 
     def facts(self, ind: Indicator) -> Facts:
+        """What the rules need of one indicator. Facts depend only on the indicator's own cells, so
+        they are shared by every indicator with the same content (a filing repeats them a lot)."""
         hit = self._facts.get(id(ind))
+        if hit is not None:
+            return hit
+        l1_label, l2_label = ind.level1_label, ind.level2_label
+        period, annual = ind.period_value or "", ind.annual_value or ""
+        key = (l1_label, l2_label, ind.name, period, annual)
+        hit = self._facts_by_content.get(key)
         if hit is None:
-            key = (ind.level1_label, ind.level2_label)
-            levels = self._levels.get(key)
+            levels = self._levels.get((l1_label, l2_label))
             if levels is None:
-                l1 = self.table.resolve_level1(key[0])
+                l1 = self.table.resolve_level1(l1_label)
                 parent = l1.category.code if l1.category else None
-                levels = self._levels[key] = (l1, self.table.resolve_level2(key[1], parent))
+                levels = self._levels[(l1_label, l2_label)] = (l1, self.table.resolve_level2(l2_label, parent))
             l1, l2 = levels
-            period, annual = ind.period_value or "", ind.annual_value or ""
             if self.squash(period) == self.squash(annual):
                 cols = (("period_value", period, "实施周期指标值和年度指标值"),)
             else:
                 cols = (("period_value", period, VALUE_LABELS["period_value"]),
                         ("annual_value", annual, VALUE_LABELS["annual_value"]))
-            hit = self._facts[id(ind)] = Facts(
+            hit = self._facts_by_content[key] = Facts(
                 cols, l1, l2, l1.category.code if l1.category else None,
                 l2.category.code if l2.category else None, self.core(ind.name))
+        self._facts[id(ind)] = hit
         return hit
 
     def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:

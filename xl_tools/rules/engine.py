@@ -91,7 +91,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
     by_content = [r.check_indicator for r in rules if "check_indicator" in r.hooks() and r.content_only]
     on_indicator = [r.check_indicator for r in rules if "check_indicator" in r.hooks() and not r.content_only]
-    seen: dict[tuple, list[tuple]] = {}       # indicator content → what the content-only rules said
+    seen: dict[int, list[tuple]] = {}         # id(facts), i.e. indicator content → what those rules said
     findings: list[Finding] = []
     add = findings.extend
     for hook in on_filing:
@@ -100,8 +100,8 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
         for hook in on_project:
             add(hook(ctx, project))
         for ind in project.indicators:
-            facts = ctx.facts(ind)
-            key = (ind.level1_label, ind.level2_label, ind.name, ind.period_value, ind.annual_value)
+            facts = ctx.facts(ind)                 # shared by every indicator with the same content
+            key = id(facts)
             said = seen.get(key)
             if said is None:
                 fresh = [f for hook in by_content for f in hook(ctx, project, ind, facts)]
