@@ -48,7 +48,28 @@ def _set(ws, row: int, col: int, value) -> None:
         cell.data_type = "s"          # user text that looks like a formula stays text
 
 
+def _fill(wb, op: SetFill, recoloured: dict) -> None:
+    """Highlight (or clear) a rectangle: the fill is set and the font recoloured, the font's other
+    properties (the user's face, size, bold) kept. Each distinct (font, colour) is registered with the
+    workbook once and assigned by id; openpyxl would otherwise hash a new Font for every cell."""
+    ws = wb[op.sheet]
+    fill_id = wb._fills.add(PatternFill("solid", fgColor="FF" + op.fill) if op.fill else NO_FILL)
+    colour = ("FF" + op.font) if op.font else None
+    for r, c in op.rect.cells():
+        cell = ws.cell(row=r, column=c)
+        style = copy(cell._style)
+        key = (style.fontId, colour)
+        font_id = recoloured.get(key)
+        if font_id is None:
+            font = copy(wb._fonts[style.fontId])
+            font.color = colour
+            font_id = recoloured[key] = wb._fonts.add(font)
+        style.fontId, style.fillId = font_id, fill_id
+        cell._style = style
+
+
 def apply_ops(wb, ops: list) -> None:
+    recoloured: dict = {}
     for op in ops:
         if isinstance(op, SetValues):
             ws = wb[op.sheet]
@@ -56,14 +77,7 @@ def apply_ops(wb, ops: list) -> None:
                 for dc, value in enumerate(row):
                     _set(ws, op.row + dr, op.col + dc, value)
         elif isinstance(op, SetFill):
-            ws = wb[op.sheet]
-            fill = PatternFill("solid", fgColor="FF" + op.fill) if op.fill else NO_FILL
-            for r, c in op.rect.cells():
-                cell = ws.cell(row=r, column=c)
-                cell.fill = fill
-                font = copy(cell.font)
-                font.color = ("FF" + op.font) if op.font else None
-                cell.font = font
+            _fill(wb, op, recoloured)
         elif isinstance(op, SetNote):
             cell = wb[op.sheet].cell(row=op.row, column=op.col)
             if op.text is None:
