@@ -161,9 +161,11 @@ class Filing:
 
     def unit_names(self) -> list[str]:
         """Units in order: stated ones first, then those only named by projects."""
-        names = [u.name for u in self.units]
+        names = list(dict.fromkeys(u.name for u in self.units))
+        seen = set(names)
         for p in self.projects:
-            if p.unit and p.unit not in names:
+            if p.unit and p.unit not in seen:
+                seen.add(p.unit)
                 names.append(p.unit)
         return names
 

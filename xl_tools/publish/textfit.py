@@ -42,17 +42,28 @@ def char_em(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else NARROW_EM
 
 
-def _tokens(text: str) -> list[str]:
-    """Unbreakable pieces: one CJK char (with trailing closing punctuation glued) or a Latin run."""
-    tokens: list[str] = []
+def _widths(text: str) -> list[tuple[float, str]]:
+    """Unbreakable pieces with their width in em: one CJK char (with trailing closing punctuation
+    glued) or a Latin run. One pass; character widths come from a dict, not a call per character."""
+    em = _EM
+    pieces: list[list] = []
+    prev_narrow = False
     for ch in text:
-        if tokens and (ch in _NO_LINE_START
-                       or (char_em(ch) < 1 and not ch.isspace()
-                           and char_em(tokens[-1][-1]) < 1 and not tokens[-1][-1].isspace())):
-            tokens[-1] += ch
+        w = em.get(ch)
+        if w is None:
+            w = em[ch] = char_em(ch)
+        narrow = w < 1 and not ch.isspace()
+        if pieces and (ch in _NO_LINE_START or (narrow and prev_narrow)):
+            piece = pieces[-1]
+            piece[0] += w
+            piece[1] += ch
         else:
-            tokens.append(ch)
-    return tokens
+            pieces.append([w, ch])
+        prev_narrow = narrow
+    return pieces
+
+
+_EM: dict[str, float] = {}
 
 
 @lru_cache(maxsize=65536)
@@ -66,15 +77,15 @@ def count_lines(text: str, width_pt: float, font_size: float) -> int:
     total = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
-        for token in _tokens(paragraph):
-            size = sum(char_em(c) for c in token) * font_size
+        for width, token in _widths(paragraph):
+            size = width * font_size
             if used + size <= room:
                 used += size
             elif size <= room:
                 lines, used = lines + 1, size
             else:  # a run longer than the line is broken by character
                 for ch in token:
-                    step = char_em(ch) * font_size
+                    step = _EM[ch] * font_size
                     if used + step > room:
                         lines, used = lines + 1, 0.0
                     used += step
