@@ -89,7 +89,7 @@ def test_live_writes_are_batched(seed_workbook, tmp_path):
     outcome, actions = _live(seed_workbook)
     funcs = [a["func"] for a in actions]
     cells_written = sum(len(a["values"]) * len(a["values"][0]) for a in actions if a["func"] == "setValues")
-    assert cells_written > 900 and len(actions) < 120
+    assert len(actions) < 120 and cells_written >= 8 * len(actions)       # many cells per call
     assert funcs.count("setValues") < 12
     flagged = {(f.sheet, f.cell) for f in outcome.findings if f.severity in ("error", "warning")}
     assert funcs.count("setRangeColor") <= len(flagged) + 20       # results sheet colours in runs

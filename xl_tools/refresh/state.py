@@ -18,6 +18,7 @@ from .ops import Rect, SheetContent
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
+RANGES_PER_CELL = 2000         # "AB12345:AC12399 " at most 16 characters each
 
 
 def note_key(text: str) -> str:
@@ -53,6 +54,15 @@ def read_state(view) -> State:
                     state.notes[(str(sheet), r1, c1)] = key
             except (ValueError, TypeError, AttributeError):
                 continue
+        elif kind == "hls" and sheet and text:          # severity in `value`, ranges in `text`
+            for ref_ in str(text).split():
+                try:
+                    c1, r1, c2, r2 = range_boundaries(ref_)
+                except (ValueError, TypeError):
+                    continue
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        state.highlights[(str(sheet), r, c)] = str(value)
         elif kind in ("hl", "fill") and sheet and ref:
             try:
                 c1, r1, c2, r2 = range_boundaries(str(ref))
@@ -72,8 +82,12 @@ def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills
                 stamp: str) -> SheetContent:
     rows: list[list] = [["template_version", TEMPLATE_VERSION, None, None, None],
                         ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER]
+    grouped: dict[tuple[str, str], list[str]] = {}
     for sheet, rect, severity in highlight_rects:
-        rows.append(["hl", sheet, rect.a1, severity, None])
+        grouped.setdefault((sheet, severity), []).append(rect.a1)
+    for (sheet, severity), refs in grouped.items():   # space-separated ranges, a few cells in all
+        for k in range(0, len(refs), RANGES_PER_CELL):
+            rows.append(["hls", sheet, None, severity, " ".join(refs[k:k + RANGES_PER_CELL])])
     by_sheet: dict[str, dict[str, str]] = {}
     for (sheet, r, c), text in sorted(notes.items()):
         by_sheet.setdefault(sheet, {})[Rect(r, c).a1] = note_key(text)
