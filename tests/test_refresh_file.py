@@ -186,3 +186,31 @@ def test_libreoffice_converts_refreshed_workbook(refreshed, tmp_path):
     path, _ = refreshed
     pdf = soffice_convert(path, "pdf", tmp_path)
     assert pdf.stat().st_size > 5000
+
+
+def test_users_chart_image_and_conditional_formats_survive(seed_workbook):
+    """What accountants add to their workbook — a chart, a picture, conditional formats — survives."""
+    import io
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.image import Image as XLImage
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    PIL = pytest.importorskip("PIL.Image")
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb.create_sheet("我的图表")
+    for k in range(1, 6):
+        ws.append([k, k * k])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=5))
+    ws.add_chart(chart, "D2")
+    png = io.BytesIO()
+    PIL.new("RGB", (20, 20), "red").save(png, "PNG")
+    png.seek(0)
+    ws.add_image(XLImage(png), "D20")
+    wb["项目"].conditional_formatting.add(
+        "D2:D14", CellIsRule(operator="greaterThan", formula=["800"], fill=PatternFill("solid", fgColor="FF00FF00")))
+    wb.save(seed_workbook)
+    refresh_file(seed_workbook)
+    wb = openpyxl.load_workbook(seed_workbook)
+    assert len(wb["我的图表"]._charts) == 1 and len(wb["我的图表"]._images) == 1
+    assert len(wb["项目"].conditional_formatting) == 1
