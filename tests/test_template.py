@@ -108,3 +108,14 @@ def test_helper_columns_refuse_typing(tmp_path):
     helpers = [dv for dv in ws.data_validations.dataValidation if dv.type == "custom"]
     assert len(helpers) == 1 and helpers[0].formula1 == "FALSE" and helpers[0].errorStyle in (None, "stop")
     assert str(helpers[0].sqref).startswith("H2:M")
+
+
+@needs_soffice
+def test_libreoffice_opens_the_macro_workbook(tmp_path):
+    """The .xlsm with xlwings' VBA and the button is a valid package for an independent reader too."""
+    path = tmp_path / "filing_2025.xlsm"
+    assert main(["new", "-o", str(path), "--year", "2025", "--department", "某局", "--unit", "某校"]) == 0
+    from xl_tools.refresh.file_writer import refresh_file
+    refresh_file(path)
+    pdf = soffice_convert(path, "pdf", tmp_path)
+    assert pdf.stat().st_size > 1000
