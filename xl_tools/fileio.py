@@ -15,6 +15,19 @@ from pathlib import Path
 from .errors import XlToolsError
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or one Chinese line naming the file when it cannot be read."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise XlToolsError("文件不存在", file=str(path)) from None
+    except IsADirectoryError:
+        raise XlToolsError("这是一个文件夹，不是文件", file=str(path)) from None
+    except OSError as exc:
+        raise XlToolsError(f"无法读取：{exc.strerror}", file=str(path)) from None
+
+
 def check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():

@@ -44,12 +44,8 @@ def locate(origin: Origin | None, field_name: str | None) -> dict:
     """sheet/cell/row/column keywords for a Finding from a model origin."""
     if origin is None:
         return {"sheet": None, "cell": None}
-    col = origin.columns.get(field_name) if field_name else None
-    if col is None and origin.columns:
-        col = min(origin.columns.values())
-    from openpyxl.utils import get_column_letter
-    cell = f"{get_column_letter(col or 1)}{origin.row}"
-    return {"sheet": origin.sheet, "cell": cell, "row": origin.row, "column": col or 1}
+    return {"sheet": origin.sheet, "cell": origin.cell(field_name), "row": origin.row,
+            "column": origin.column(field_name)}
 
 
 def at_project(code: str, severity: str, message: str, project: Project, field_name: str | None = None,

@@ -99,15 +99,12 @@ def filing_from_json(data: dict, source: str | None = None) -> Filing:
 
 
 def load_json(path: str | Path) -> Filing:
+    from .fileio import read_bytes
     path = Path(path)
     try:
-        text = path.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise XlToolsError("文件不存在", file=str(path)) from None
+        text = read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise XlToolsError("不是 UTF-8 编码的 JSON 文件", file=str(path)) from None
-    except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror}", file=str(path)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

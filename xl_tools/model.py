@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
+from openpyxl.utils import get_column_letter
+
 from .money import ZERO
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
@@ -26,12 +28,15 @@ class Origin:
     columns: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     file: str | None = None
 
-    def cell(self, field_name: str | None = None) -> str:
-        from openpyxl.utils import get_column_letter
-        col = self.columns.get(field_name or "", None) if field_name else None
+    def column(self, field_name: str | None = None) -> int:
+        """The field's column, or the record's first column when the field has none."""
+        col = self.columns.get(field_name) if field_name else None
         if col is None:
             col = min(self.columns.values()) if self.columns else 1
-        return f"{get_column_letter(col)}{self.row}"
+        return col
+
+    def cell(self, field_name: str | None = None) -> str:
+        return f"{get_column_letter(self.column(field_name))}{self.row}"
 
 
 @dataclass

@@ -21,7 +21,8 @@ from .assemble import assemble
 from .blocks import PROJECT, UNIT, Segmented, describe_line, segment
 from .pairing import pair_blocks
 from .reconcile import reconcile
-from .textsource import decode_text, is_pdf, read_bytes
+from ..fileio import read_bytes
+from .textsource import decode_text, is_pdf
 from .tokens import classify
 from .year import infer_year
 

@@ -3,22 +3,10 @@ GB18030 which covers GBK and GB2312). Line endings are normalised to LF."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from ..errors import XlToolsError
 
 PDF_MAGIC = b"%PDF-"
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise XlToolsError("文件不存在", file=str(path)) from None
-    except IsADirectoryError:
-        raise XlToolsError("这是一个文件夹，不是文件", file=str(path)) from None
-    except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror}", file=str(path)) from None
 
 
 def is_pdf(data: bytes) -> bool:
