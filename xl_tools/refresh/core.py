@@ -56,7 +56,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     fills = derive_fills(filing, table)
     config = config_for(filing, config_path)
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
-    findings = _with_fill_findings(filing, findings, fills, state, view)
+    kept = _kept_fills(state, view, fills)      # earlier fills the cells still hold
+    findings = _with_fill_findings(filing, findings, fills, kept)
 
     ops: list = []
     # 1. fills (values the tool completed)
@@ -73,7 +74,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     from ..publish.layout import render
     public = render(filing)
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
-    fill_state.update(_kept_fills(state, view, fills))
+    fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
     digest = _digest(findings, hl_now, notes_now, fill_state, public,
                      [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys])
@@ -89,25 +90,18 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     return RefreshOutcome(filing, findings, ops, summary, fills)
 
 
-def _with_fill_findings(filing, findings, fills, state: State, view) -> list[Finding]:
-    out = list(findings)
-    seen = set()
-    for f in fills:
-        out.append(f.finding())
-        seen.add((f.sheet, f.row, f.col))
-    for (sheet, r, c), (value, data) in sorted(state.fills.items()):
-        if (sheet, r, c) in seen or sheet not in view.sheetnames:
+def _with_fill_findings(filing, findings, fills, kept: dict) -> list[Finding]:
+    """The rules' findings plus a 提示 for every fill: this refresh's and the earlier ones kept."""
+    out = list(findings) + [f.finding() for f in fills]
+    for (sheet, r, c), (value, data) in sorted(kept.items()):
+        try:
+            d = json.loads(data)
+        except ValueError:
             continue
-        current = view[sheet][f"{get_column_letter(c)}{r}"].value
-        if current is not None and _same(current, value):
-            try:
-                d = json.loads(data)
-            except ValueError:
-                continue
-            out.append(Fill(sheet, r, c, current, d["code"], d["message"], d.get("project"),
-                            d.get("indicator_no"), d.get("field")).finding())
-    from ..rules.engine import _sort_key  # same order as check()
-    return sorted(out, key=_sort_key(filing))
+        out.append(Fill(sheet, r, c, value, d["code"], d["message"], d.get("project"),
+                        d.get("indicator_no"), d.get("field")).finding())
+    from ..rules.engine import sort_findings  # same order as check()
+    return sort_findings(out, filing)
 
 
 def _fill_json(f: Fill) -> str:

@@ -113,5 +113,9 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                     for code, severity, message, suggestion, field in said)
             for hook in on_indicator:
                 add(hook(ctx, project, ind, facts))
-    findings.sort(key=_sort_key(filing))
-    return findings
+    return sort_findings(findings, filing)
+
+
+def sort_findings(findings: list[Finding], filing: Filing) -> list[Finding]:
+    """Errors first, then warnings and infos; within each, by sheet in workbook order, row, column."""
+    return sorted(findings, key=_sort_key(filing))
