@@ -209,8 +209,8 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     result = FileResult(path=str(path), file=shown or path.name, kind=kind)
     try:
         if kind == "workbook":
-            from ..workbook import read_filing
-            filing = read_filing(path, strict=False)
+            from ..migrate import read_any_version     # the CLI's reader: older templates too
+            filing = read_any_version(path, strict=False)
             findings = check(filing, config_for(filing))
         else:
             if path.suffix.lower() not in (".pdf", ".txt"):
