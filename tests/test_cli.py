@@ -79,7 +79,7 @@ def test_new_makes_a_button_workbook_with_its_shim(tmp_path, capsys):
     out = tmp_path / "filing_2025.xlsm"
     assert main(["new", "-o", str(out), "--year", "2025", "--department", "某某局", "--unit", "某某学校"]) == 0
     shim = tmp_path / "filing_2025.py"
-    assert "from xl_tools.excel import main" in shim.read_text("utf-8")
+    assert "from xl_tools.desktop import main" in shim.read_text("utf-8")
     wb = openpyxl.load_workbook(out, keep_vba=True)
     assert wb.defined_names["预算年度"] and wb["xlwings.conf"].sheet_state == "hidden"
     conf = {r[0].value: r[1].value for r in wb["xlwings.conf"].iter_rows()}

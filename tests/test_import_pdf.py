@@ -55,7 +55,7 @@ def test_pdf_round_trip_two_units(tmp_path):
 
 @needs_soffice
 def test_pdf_round_trip_long_texts_across_pages(tmp_path):
-    from xl_tools.publish.demo import demo_filing
+    from tests.support.demo_filing import demo_filing
     filing = demo_filing()
     result = import_path(_pdf(filing, tmp_path, "demo"), year=filing.year)
     assert as_json(result.filing) == as_json(filing)

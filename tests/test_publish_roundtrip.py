@@ -11,7 +11,7 @@ import pytest
 from xl_tools.importer import import_path
 from xl_tools.jsonio import filing_to_json, load_json
 from xl_tools.publish import publish
-from xl_tools.publish.demo import demo_filing
+from tests.support.demo_filing import demo_filing
 from xl_tools.publish.pdf import find_soffice
 
 SEED = Path(__file__).resolve().parents[1] / "xl_tools" / "data" / "sample_2024.expected.json"

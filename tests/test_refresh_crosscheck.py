@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from xl_tools.refresh.file_writer import refresh_file
-from xl_tools.workbook.signature import workbook_signature
+from tests.support.signature import workbook_signature
 
-from .xlwings_replay import replay
+from .support.xlwings_replay import replay
 
 xw = pytest.importorskip("xlwings")
 NOW = "2026-11-25 09:00"
@@ -35,8 +35,8 @@ def _prepare(path):
 
 
 def _live(path):
-    from xl_tools.excel import refresh
-    from xl_tools.server.payload import payload_from_xlsx
+    from xl_tools.desktop import refresh
+    from tests.support.payload import payload_from_xlsx
     book = xw.Book(json=payload_from_xlsx(path))
     outcome = refresh(book, now=NOW)
     return outcome, book.json()["actions"]

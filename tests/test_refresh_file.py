@@ -8,7 +8,7 @@ import pytest
 from xl_tools.cli import main
 from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.workbook import build_workbook
-from xl_tools.workbook.signature import workbook_signature
+from tests.support.signature import workbook_signature
 
 from .conftest import needs_soffice, soffice_convert
 

@@ -60,8 +60,8 @@ def test_date_cell_is_that_date(tmp_path):
     filing = read_filing(cases.date_cell(tmp_path))
     ind = next(i for i in filing.indicators if i.name == "项目验收并交付使用时间")
     assert ind.period_value == "2024年6月30日"
-    from xl_tools.targets import parse_target
-    t = parse_target(ind.period_value, 2024)
+    from xl_tools.valuegrammar import parse_value
+    t = parse_value(ind.period_value, 2024)
     assert t.kind == "date" and t.date.isoformat() == "2024-06-30"
 
 
@@ -177,7 +177,7 @@ def test_formula_like_text_is_stored_as_text_by_every_writer(tmp_path):
     assert wb["项目"]["H2"].value == cases.FORMULA_TEXTS[0] and wb["项目"]["H2"].data_type == "s"
     assert filing_to_json(read_filing(book), False)["projects"][2]["target"] == cases.FORMULA_TEXTS[2]
     # the xlwings writer marks such text with Excel's leading apostrophe
-    from xl_tools.refresh.xlwings_writer import _cell_value
+    from xl_tools.refresh.live import _cell_value
     assert [_cell_value(t) for t in cases.FORMULA_TEXTS] == ["'" + t for t in cases.FORMULA_TEXTS]
 
 
@@ -210,7 +210,7 @@ def test_failure_leaves_input_byte_identical(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_sigkill_in_the_middle_of_a_save_leaves_the_original(tmp_path):
-    from xl_tools.rules.synthetic import synthetic_filing
+    from tests.support.synthetic import synthetic_filing
     book = tmp_path / "big.xlsx"
     build_workbook(book, synthetic_filing(3000))
     before = book.read_bytes()

@@ -11,7 +11,7 @@ import pytest
 
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json
-from xl_tools.layout import TEMPLATE_VERSION
+from xl_tools.schema import TEMPLATE_VERSION
 from xl_tools.model import MONEY_FIELDS
 from xl_tools.rollover import rollover, rollover_file
 from xl_tools.rules import check

@@ -12,7 +12,7 @@ from xl_tools.findings import SEVERITY_ORDER
 from xl_tools.jsonio import load_json
 from xl_tools.rules import RULES, check, config_for, load_config, profile_names
 from xl_tools.rules.docs import DEFAULT_OUT, missing_sections, render
-from xl_tools.rules.synthetic import synthetic_filing
+from tests.support.synthetic import synthetic_filing
 
 from .conftest import SEED_JSON
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from xl_tools.codes import split_label
+from xl_tools.categories import split_label
 from xl_tools.model import Filing, Indicator, Project, ReadProblem, Unit
 from xl_tools.rules import RULES, check, load_config
 from xl_tools.rules.config import apply_table

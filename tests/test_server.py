@@ -73,7 +73,7 @@ def _break_fiscal(wb):
 
 def _book(path):
     import xlwings as xw
-    from xl_tools.server.payload import payload_from_xlsx
+    from tests.support.payload import payload_from_xlsx
     return xw.Book(json=payload_from_xlsx(path))
 
 
@@ -146,7 +146,7 @@ def _assert_clean_error(resp, status: int | tuple[int, ...]):
 
 def test_payload_from_xlsx_shape(seed_workbook):
     import xlwings as xw
-    from xl_tools.server.payload import payload_from_xlsx
+    from tests.support.payload import payload_from_xlsx
     p = payload_from_xlsx(seed_workbook)
     assert p["client"] == "Office.js" and p["version"] == xw.__version__
     assert p["book"]["name"] == "seed.xlsx" and p["book"]["selection"] == "A1"
@@ -165,7 +165,7 @@ def test_payload_from_xlsx_shape(seed_workbook):
 
 
 def test_remote_refresh_actions(tmp_path, seed_filing):
-    from xl_tools.excel import refresh
+    from xl_tools.desktop import refresh
     path = _workbook(tmp_path, seed_filing, edit=_break_fiscal)
     book = _book(path)
     sheets_before = copy.deepcopy(book.api["sheets"])
@@ -209,7 +209,7 @@ def test_remote_refresh_actions(tmp_path, seed_filing):
 
 
 def test_remote_publish_only_touches_public_sheet(tmp_path, seed_filing):
-    from xl_tools.excel import publish
+    from xl_tools.desktop import publish
     book = _book(_workbook(tmp_path, seed_filing))
     before = copy.deepcopy(book.api["sheets"])
     publish(book)
@@ -225,7 +225,7 @@ def test_remote_refresh_actions_bounded(tmp_path, seed_filing):
     findings groups, not with the cells (values go in blocks, highlights per rectangle). The one cost
     that grows with rows is the 公开表's row heights: one call per run of rows of equal height (the
     remote engine has no multi-area ranges), so those are bounded by the 公开表's row count instead."""
-    from xl_tools.excel import refresh
+    from xl_tools.desktop import refresh
 
     def run(filing, name):
         book = _book(_workbook(tmp_path, filing, name=name))
@@ -254,7 +254,7 @@ def test_remote_refresh_actions_bounded(tmp_path, seed_filing):
 # ---------------------------------------------------------------- (b) main() through a mock caller
 
 def test_main_through_mock_caller(tmp_path, seed_filing):
-    from xl_tools import excel
+    from xl_tools import desktop as excel
     book = _book(_workbook(tmp_path, seed_filing, edit=_break_fiscal))
     book.set_mock_caller()
     excel.main()
@@ -264,8 +264,8 @@ def test_main_through_mock_caller(tmp_path, seed_filing):
 
 
 def test_main_shows_workbook_error_instead_of_raising(tmp_path, seed_filing):
-    from xl_tools import excel
-    from xl_tools.server.payload import payload_from_xlsx
+    from xl_tools import desktop as excel
+    from tests.support.payload import payload_from_xlsx
     import xlwings as xw
     payload = payload_from_xlsx(_workbook(tmp_path, seed_filing))
     payload["sheets"] = [s for s in payload["sheets"] if s["name"] != "项目"]
@@ -286,7 +286,7 @@ def _client(app):
 
 @pytest.fixture(scope="module")
 def seed_payload(tmp_path_factory, seed_filing):
-    from xl_tools.server.payload import payload_from_xlsx
+    from tests.support.payload import payload_from_xlsx
     path = _workbook(tmp_path_factory.mktemp("server"), seed_filing, edit=_break_fiscal)
     return payload_from_xlsx(path)
 
@@ -357,7 +357,7 @@ def test_route_errors_testclient(server_app, small_app, seed_payload):
 
 
 def test_unexpected_error_is_500_without_traceback(server_app, seed_payload, monkeypatch, caplog):
-    from xl_tools import excel
+    from xl_tools import desktop as excel
 
     def boom(book):
         raise RuntimeError("secret internal detail")

@@ -37,7 +37,7 @@ def _read_any(path: str, strict: bool = True):
         from .jsonio import load_json
         from .workbook.template import place_as_written
         return place_as_written(load_json(path))
-    from .migrate import read_any_version
+    from .workbook.versions import read_any_version
     return read_any_version(path, strict=strict)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import XlToolsError
 from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from .money import fmt_money, money_from_json
-from .targets import parse_target
+from .valuegrammar import parse_value
 
 SCHEMA = "xl-tools/filing@1"
 
@@ -22,8 +22,8 @@ def indicator_to_json(ind: Indicator, year: int | None, with_targets: bool = Tru
          "level2_code": ind.level2_code, "level2": ind.level2, "name": ind.name,
          "period_value": ind.period_value, "annual_value": ind.annual_value}
     if with_targets:
-        d["period_target"] = parse_target(ind.period_value, year).to_json()
-        d["annual_target"] = parse_target(ind.annual_value, year).to_json()
+        d["period_target"] = parse_value(ind.period_value, year).to_json()
+        d["annual_target"] = parse_value(ind.annual_value, year).to_json()
     return d
 
 

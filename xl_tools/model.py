@@ -6,7 +6,6 @@ line of an imported text) travels with it as an ``Origin`` so findings can point
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
@@ -37,32 +36,6 @@ class Origin:
 
     def cell(self, field_name: str | None = None) -> str:
         return f"{get_column_letter(self.column(field_name))}{self.row}"
-
-
-@dataclass
-class Target:
-    """Parsed understanding of an indicator value (MODEL.md "parsed target")."""
-
-    kind: str                      # number | range | date | text
-    op: str | None = None          # >= <= > < =   (number, date)
-    value: Decimal | None = None   # number
-    low: Decimal | None = None     # range
-    high: Decimal | None = None    # range
-    unit: str = ""                 # number, range
-    date: dt.date | None = None    # date
-    extra: str = ""                # number, range, date
-
-    def to_json(self) -> dict:
-        from .targets import dec_str
-        if self.kind == "number":
-            return {"kind": "number", "op": self.op, "value": dec_str(self.value), "unit": self.unit,
-                    "extra": self.extra}
-        if self.kind == "range":
-            return {"kind": "range", "low": dec_str(self.low), "high": dec_str(self.high),
-                    "unit": self.unit, "extra": self.extra}
-        if self.kind == "date":
-            return {"kind": "date", "op": self.op, "date": self.date.isoformat(), "extra": self.extra}
-        return {"kind": "text"}
 
 
 @dataclass

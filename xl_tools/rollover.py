@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import Finding
-from .layout import TEMPLATE_VERSION
+from .schema import TEMPLATE_VERSION
 from .model import MONEY_FIELDS, Filing, Indicator, Project
 from .money import ZERO
 
@@ -60,7 +60,7 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
 
     `out` is .xlsx or .xlsm (with the 刷新 button); it is written atomically and may not be `src`.
     """
-    from .migrate import read_any_version
+    from .workbook.versions import read_any_version
     from .workbook import build_workbook
     src, out = Path(src), Path(out)
     if out.suffix.lower() not in SUFFIXES:

@@ -209,7 +209,7 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     result = FileResult(path=str(path), file=shown or path.name, kind=kind)
     try:
         if kind == "workbook":
-            from ..migrate import read_any_version     # the CLI's reader: older templates too
+            from ..workbook.versions import read_any_version     # the CLI's reader: older templates too
             filing = read_any_version(path, strict=False)
             findings = check(filing, config_for(filing))
         else:

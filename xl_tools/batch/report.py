@@ -132,7 +132,7 @@ def write_review_xlsx(report: BatchReport, path: str | Path) -> Path:
     from openpyxl import Workbook
 
     from ..fileio import atomic_target
-    from ..publish.layout import render
+    from ..publish.table import render
     from ..publish.xlsx import apply_layout
     path = Path(path)
     if path.suffix.lower() != ".xlsx":

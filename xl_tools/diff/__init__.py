@@ -23,7 +23,7 @@ def load_any(path: str | Path) -> Filing:
     if path.suffix.lower() == ".json":
         from ..jsonio import load_json
         return load_json(path)
-    from ..migrate import read_any_version
+    from ..workbook.versions import read_any_version
     return read_any_version(path)
 
 

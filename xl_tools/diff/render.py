@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..fileio import atomic_target
-from ..layout import MONEY_FORMAT
+from ..schema import MONEY_FORMAT
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, percent
 

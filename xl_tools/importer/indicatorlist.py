@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..codes import split_label
+from ..categories import split_label
 from ..model import Indicator
 
 # an item starts with "n、" followed by a level-1 code ("1-"), at the start or right after "。"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..model import Filing
 from .indicators import indicator_text
-from .layout import TableLayout, render
+from .table import TableLayout, render
 from .pdf import installed_font, to_pdf
 from .xlsx import apply_layout, publish_xlsx
 

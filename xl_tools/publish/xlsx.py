@@ -17,9 +17,9 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import XlToolsError
-from ..layout import SHEET_PUBLIC
+from ..schema import SHEET_PUBLIC
 from ..model import Filing
-from .layout import CellStyle, TableLayout, render
+from .table import CellStyle, TableLayout, render
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -4,6 +4,6 @@ One plan (``plan.build_plan``) and two thin writers: ``file_writer`` (openpyxl, 
 ``xlwings_writer`` (live Excel: desktop, xlwings Server / Office.js, xlwings Lite).
 """
 
-from .core import RefreshOutcome, plan_refresh
+from .plan import RefreshOutcome, plan_refresh
 
 __all__ = ["RefreshOutcome", "plan_refresh"]

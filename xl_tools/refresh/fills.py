@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..codes import OK, CodeTable
+from ..categories import OK, CodeTable
 from ..findings import INFO, Finding
 from ..model import MONEY_FIELDS, Filing
 from ..money import fmt_money

@@ -77,7 +77,7 @@ class ReplaceSheet:
 
 @dataclass
 class ReplacePublic:
-    """The 公开表 sheet, rendered by xl_tools.publish.layout."""
+    """The 公开表 sheet, rendered by xl_tools.publish.table."""
 
     layout: object            # publish.layout.TableLayout
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import SEVERITY_ZH, Finding, summarize
-from ..layout import SHEET_RESULTS
+from ..schema import SHEET_RESULTS
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]

@@ -1,6 +1,6 @@
 """Where the tool's own sheets go: after 代码表, in this order; the state sheet last."""
 
-from ..layout import SHEET_CODES, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import SHEET_CODES, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 
 OWNED_ORDER = [SHEET_CODES, SHEET_RESULTS, SHEET_PUBLIC]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import range_boundaries
 
-from ..layout import SHEET_STATE, TEMPLATE_VERSION
+from ..schema import SHEET_STATE, TEMPLATE_VERSION
 from .ops import Rect, SheetContent
 
 HEADER = ["kind", "sheet", "range", "value", "text"]

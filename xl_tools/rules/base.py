@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from .. import targets as _targets
-from ..codes import CodeTable, Resolution, default_table
+from .. import valuegrammar as _targets
+from ..categories import CodeTable, Resolution, default_table
 from ..findings import ERROR, INFO, WARNING, Finding, locate
-from ..model import Filing, Indicator, Origin, Project, Target
+from ..model import Filing, Indicator, Origin, Project
+from ..valuegrammar import ParsedValue
 from ..textnorm import squash
 
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -108,7 +109,7 @@ class Context:
         self.filing = filing
         self.year = filing.year
         self.table = table or default_table()
-        self._parsed: dict[str, Target] = {}
+        self._parsed: dict[str, ParsedValue] = {}
         self._squashed: dict[str, str] = {}
         self._cores: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
@@ -133,15 +134,15 @@ class Context:
             hit = self._cores[key] = name_core(key)
         return hit
 
-    def parse(self, text: str | None) -> Target:
+    def parse(self, text: str | None) -> ParsedValue:
         """The parsed understanding of a value; each distinct text is parsed once per check."""
         key = text or ""
         hit = self._parsed.get(key)
         if hit is None:
-            hit = self._parsed[key] = _targets.parse_target(key, self.year)
+            hit = self._parsed[key] = _targets.parse_value(key, self.year)
         return hit
 
-    def targets(self, ind: Indicator) -> tuple[Target, Target]:
+    def targets(self, ind: Indicator) -> tuple[ParsedValue, ParsedValue]:
         return self.parse(ind.period_value), self.parse(ind.annual_value)
 
     def facts(self, ind: Indicator) -> Facts:
@@ -220,7 +221,7 @@ def num(value: Decimal | None) -> str:
     return text
 
 
-def show(target: Target) -> str:
+def show(target: ParsedValue) -> str:
     """A parsed number target as an accountant writes it: ≥95%, 600平方米."""
     ops = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
     return f"{ops.get(target.op or '=', '')}{num(target.value)}{target.unit}"

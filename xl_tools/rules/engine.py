@@ -8,7 +8,7 @@ append it to ``RULES``, add ``tests/rule_cases/<CODE>.toml``, and regenerate ``d
 from __future__ import annotations
 
 from ..findings import SEVERITY_ORDER, Finding, locate
-from ..layout import SHEET_ORDER
+from ..schema import SHEET_ORDER
 from ..model import Filing
 from . import amounts, read, structure, text, values, years
 from .base import Context, Rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..codes import CONFLICT, EMPTY, UNKNOWN
+from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import ERROR, WARNING, Finding
 from ..model import Indicator, Project
 from ..textnorm import name_key

@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..findings import ERROR, WARNING, Finding, locate
-from ..model import Project, Target
+from ..model import Project
+from ..valuegrammar import ParsedValue
 from .base import Context, Rule, num, show
 from .values import Placeholders
 
@@ -152,7 +153,7 @@ class TargetContradictsIndicators(Rule):
         text = ctx.squash(project.target)
         if not text or not _DIGIT.search(text):
             return
-        by_unit: dict[str, list[tuple[object, Target]]] = {}
+        by_unit: dict[str, list[tuple[object, ParsedValue]]] = {}
         for ind in project.indicators:
             for value in dict.fromkeys((ind.period_value, ind.annual_value)):
                 t = ctx.parse(value)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..findings import ERROR, INFO, WARNING, Finding
-from ..model import Indicator, Project, Target
+from ..model import Indicator, Project
+from ..valuegrammar import ParsedValue
 from ..textnorm import squash
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 
@@ -42,7 +43,7 @@ def is_satisfaction(facts: Facts) -> bool:
     return facts.level1_code == "3" or facts.level2_code == "31"
 
 
-def _number(target: Target) -> bool:
+def _number(target: ParsedValue) -> bool:
     return target.kind == "number" and target.value is not None
 
 
@@ -274,7 +275,7 @@ class SatisfactionOperator(Rule):
                                         f"写成 ≥{num(t.value)}%")
 
 
-def _same(a: Target, b: Target) -> bool:
+def _same(a: ParsedValue, b: ParsedValue) -> bool:
     if a.kind != b.kind or a.kind == "text":
         return False
     return (a.op, a.value, a.low, a.high, a.unit, a.date) == (b.op, b.value, b.low, b.high, b.unit,

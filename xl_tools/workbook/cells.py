@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..money import NotMoney, parse_money
-from ..targets import dec_str
+from ..valuegrammar import dec_str
 from ..textnorm import clean_ws
 
 _SIMPLE_FORMULA = re.compile(r"^=\s*(SUM\(\s*[A-Z]{1,3}\d+\s*:\s*[A-Z]{1,3}\d+\s*\)|[A-Z]{1,3}\d+(\s*\+\s*[A-Z]{1,3}\d+)*)\s*$",

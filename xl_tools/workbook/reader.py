@@ -16,9 +16,9 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
-from ..codes import split_label
+from ..categories import split_label
 from ..errors import XlToolsError
-from ..layout import (INDICATOR_HEADERS, INFO_FIELDS, NAME_TEMPLATE_VERSION, PROJECT_HEADERS,
+from ..schema import (INDICATOR_HEADERS, INFO_FIELDS, NAME_TEMPLATE_VERSION, PROJECT_HEADERS,
                       SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, UNIT_HEADERS)
 from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_FORMULA, PROBLEM_MONEY_INVALID,
                      PROBLEM_MONEY_TEXT, PROBLEM_NO_INVALID, PROBLEM_TOO_LONG, Filing, Indicator,

@@ -20,9 +20,9 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..codes import CodeTable, default_table
+from ..categories import CodeTable, default_table
 from ..errors import XlToolsError
-from ..layout import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_FORMAT,
+from ..schema import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_FORMAT,
                       NAME_LAST_REFRESH, NAME_TEMPLATE_VERSION, PROJECT_HEADERS, SHEET_CODES,
                       SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_README, SHEET_STATE,
                       SHEET_XLWINGS_CONF, TABLE_INDICATORS, TABLE_PROJECTS, TABLE_SETTINGS, TABLE_UNITS,
@@ -297,7 +297,7 @@ EXCEL_CELL_LIMIT = 32767
 def place_as_written(filing: Filing) -> Filing:
     """Give a filing without positions (read from JSON) the origins ``build_workbook`` would write it
     at, so findings on a JSON filing name the same cells as on the workbook made from it."""
-    from ..layout import INDICATOR_HEADERS
+    from ..schema import INDICATOR_HEADERS
     from ..model import Origin
     proj_cols = {f: c for c, f in enumerate(PROJECT_HEADERS.values(), start=1)}
     ind_cols = {f: c for c, f in enumerate(INDICATOR_HEADERS.values(), start=1)}

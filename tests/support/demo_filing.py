@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Filing, Indicator, Project, Unit
-from ..money import ZERO
+from xl_tools.model import Filing, Indicator, Project, Unit
+from xl_tools.money import ZERO
 
 _CATEGORIES = (
     ("1", "产出指标", "11", "数量指标", "完成培训人次", "≥{n}人次"),

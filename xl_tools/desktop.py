@@ -9,8 +9,8 @@ applies it with ``refresh.xlwings_writer``. Errors in the user's workbook are sh
 from __future__ import annotations
 
 from .errors import XlToolsError
-from .refresh.core import RefreshOutcome, plan_refresh
-from .refresh.xlwings_writer import apply_ops
+from .refresh.plan import RefreshOutcome, plan_refresh
+from .refresh.live import apply_ops
 from .workbook.xlwings_view import XlwingsBookView
 
 
@@ -24,7 +24,7 @@ def refresh(book, *, now: str | None = None) -> RefreshOutcome:
 
 def publish(book) -> None:
     """Regenerate only the 公开表 sheet of the open workbook."""
-    from .publish.layout import render
+    from .publish.table import render
     from .refresh.ops import ReplacePublic
     from .workbook.reader import read_filing_from_workbook
     filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)

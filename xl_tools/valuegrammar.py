@@ -1,4 +1,4 @@
-"""The value grammar: what an indicator value (实施周期指标值 / 年度指标值) says, as a ``Target``.
+"""The value grammar: what an indicator value (实施周期指标值 / 年度指标值) says, as a ``ParsedValue``.
 
 MODEL.md ("Parsed target") is the specification. A value is read in four steps:
 
@@ -31,8 +31,8 @@ MODEL.md ("Parsed target") is the specification. A value is read in four steps:
    operator a single number counts if a unit follows it or nothing does. Several numbers without an
    operator, an operator contradicted by the suffix ("≥5个以下"), or no number at all → text.
 
-Anything else is text (定性: 好, 良好, 显著提升, 按月提供, 是 ...). ``parse_target`` never raises; results are
-cached per (text, year), and every call returns a fresh ``Target``.
+Anything else is text (定性: 好, 良好, 显著提升, 按月提供, 是 ...). ``parse_value`` never raises; results are
+cached per (text, year), and every call returns a fresh ``ParsedValue``.
 """
 
 from __future__ import annotations
@@ -41,15 +41,41 @@ import calendar
 import datetime as dt
 import re
 from decimal import Decimal
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Target
 from .textnorm import squash, to_halfwidth
 
 __all__ = [
     "KINDS", "KNOWN_UNITS", "PLACEHOLDERS", "PREFIX_OPS", "SUFFIX_OPS",
-    "dec_str", "format_target", "is_blank", "is_percent", "is_placeholder", "parse_target",
+    "ParsedValue", "dec_str", "format_value", "is_blank", "is_percent", "is_placeholder", "parse_value",
 ]
+
+
+@dataclass
+class ParsedValue:
+    """Parsed understanding of an indicator value (MODEL.md "parsed target")."""
+
+    kind: str                      # number | range | date | text
+    op: str | None = None          # >= <= > < =   (number, date)
+    value: Decimal | None = None   # number
+    low: Decimal | None = None     # range
+    high: Decimal | None = None    # range
+    unit: str = ""                 # number, range
+    date: dt.date | None = None    # date
+    extra: str = ""                # number, range, date
+
+    def to_json(self) -> dict:
+        if self.kind == "number":
+            return {"kind": "number", "op": self.op, "value": dec_str(self.value), "unit": self.unit,
+                    "extra": self.extra}
+        if self.kind == "range":
+            return {"kind": "range", "low": dec_str(self.low), "high": dec_str(self.high),
+                    "unit": self.unit, "extra": self.extra}
+        if self.kind == "date":
+            return {"kind": "date", "op": self.op, "date": self.date.isoformat(), "extra": self.extra}
+        return {"kind": "text"}
+
 
 KINDS = ("number", "range", "date", "text")
 
@@ -368,7 +394,7 @@ def _is_placeholder_key(key: str) -> bool:
     return bool(key) and (_PLACEHOLDER_MARKS.fullmatch(key) is not None or key.lower() in PLACEHOLDERS)
 
 
-def is_percent(target: Target) -> bool:
+def is_percent(target: ParsedValue) -> bool:
     """True for a number or range target in percent."""
     return target.kind in ("number", "range") and target.unit == "%"
 
@@ -382,20 +408,20 @@ def _parse(text: str, year: int | None) -> tuple:
     return found or _TEXT
 
 
-def parse_target(text: str | None, year: int | None = None) -> Target:
+def parse_value(text: str | None, year: int | None = None) -> ParsedValue:
     """The parsed understanding of an indicator value (MODEL.md "Parsed target"); never raises.
 
     ``year`` is the budget year, used for dates written without one ("12月31日前", "年底前").
-    Blank values, placeholders and prose give ``Target("text")`` (see ``is_blank``, ``is_placeholder``).
+    Blank values, placeholders and prose give ``ParsedValue("text")`` (see ``is_blank``, ``is_placeholder``).
     A non-str value (a number read from a cell) is parsed as ``str(value)``.
     """
     if text is None:
-        return Target("text")
+        return ParsedValue("text")
     if not isinstance(text, str):
         text = str(text)
     if not isinstance(year, int) or isinstance(year, bool):
         year = None
-    return Target(*_parse(text, year))
+    return ParsedValue(*_parse(text, year))
 
 
 def dec_str(value: Decimal | None) -> str | None:
@@ -430,7 +456,7 @@ def _lead(prefix: str) -> str:
     return prefix
 
 
-def format_target(target: Target) -> str:
+def format_value(target: ParsedValue) -> str:
     """Canonical text for a target, which parses back to an equal target: "≥95%", "2-24小时",
     "2024年6月30日前", "培训≥10名选手". Text targets render as ""; a date op "<" / ">" as 前 / 后."""
     if target.kind == "date" and target.date is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Filing, Indicator, Project, Unit
+from xl_tools.model import Filing, Indicator, Project, Unit
 
 _ROWS = [
     ("1", "产出指标", "11", "数量指标", "新增设备数量", "{n}台", "{n}台"),

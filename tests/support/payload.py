@@ -41,7 +41,7 @@ def _json_value(value):
 def _formula_fallback(formula: str, cached_ws) -> object:
     """A formula cell without a cached value (file written by a script): Excel would have computed
     it; do the same for simple sums, else send an empty cell."""
-    from ..workbook.cells import simple_formula_refs
+    from xl_tools.workbook.cells import simple_formula_refs
     refs = simple_formula_refs(formula)
     if refs is None:
         return ""

@@ -6,7 +6,7 @@ one 2-D write per block, highlights one call per rectangle (multi-area addresses
 
 from __future__ import annotations
 
-from ..layout import SHEET_PUBLIC
+from ..schema import SHEET_PUBLIC
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .sheets import insert_index, link_formula
 

@@ -1,4 +1,4 @@
-"""The value grammar (xl_tools.targets): seed values, written-out cases, and properties."""
+"""The value grammar (xl_tools.valuegrammar): seed values, written-out cases, and properties."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_tools.model import Target
-from xl_tools.targets import (
-    KINDS, PLACEHOLDERS, dec_str, format_target, is_blank, is_percent, is_placeholder, parse_target,
+from xl_tools.valuegrammar import ParsedValue
+from xl_tools.valuegrammar import (
+    KINDS, PLACEHOLDERS, dec_str, format_value, is_blank, is_percent, is_placeholder, parse_value,
 )
 
 # ../shared/seeds next to the repository (MODEL.md); the tests that read it skip when it is absent.
@@ -22,7 +22,7 @@ SEED_JSON = Path(__file__).resolve().parents[1] / "xl_tools" / "data" / "sample_
 PROPERTY = settings(max_examples=200, deadline=None)
 
 
-def summary(t: Target) -> tuple:
+def summary(t: ParsedValue) -> tuple:
     """(kind, op, value, unit): value is the number, "low..high" for a range, the ISO date for a date."""
     if t.kind == "number":
         return ("number", t.op, dec_str(t.value), t.unit)
@@ -124,27 +124,27 @@ def test_seed_table_covers_every_seed_value():
 def test_all_152_seed_values_parse_as_written_out():
     filing = json.loads(SEED_JSON.read_text(encoding="utf-8"))
     for value in seed_values():
-        assert summary(parse_target(value, filing["year"])) == SEED_VALUES[value], value
+        assert summary(parse_value(value, filing["year"])) == SEED_VALUES[value], value
 
 
 @pytest.mark.parametrize("text", list(SEED_VALUES))
 def test_seed_value(text):
-    assert summary(parse_target(text, 2024)) == SEED_VALUES[text]
+    assert summary(parse_value(text, 2024)) == SEED_VALUES[text]
 
 
 @pytest.mark.parametrize("text,extra", list(SEED_EXTRAS.items()))
 def test_seed_extra(text, extra):
-    assert parse_target(text, 2024).extra == extra
+    assert parse_value(text, 2024).extra == extra
 
 
 def test_model_md_json_example():
-    assert parse_target("校园维稳处理率100%", 2024).to_json() == {
+    assert parse_value("校园维稳处理率100%", 2024).to_json() == {
         "kind": "number", "op": "=", "value": "100", "unit": "%", "extra": "校园维稳处理率"}
-    assert parse_target("2-24小时").to_json() == {
+    assert parse_value("2-24小时").to_json() == {
         "kind": "range", "low": "2", "high": "24", "unit": "小时", "extra": ""}
-    assert parse_target("2024年6月30日前").to_json() == {
+    assert parse_value("2024年6月30日前").to_json() == {
         "kind": "date", "op": "<=", "date": "2024-06-30", "extra": ""}
-    assert parse_target("按月提供").to_json() == {"kind": "text"}
+    assert parse_value("按月提供").to_json() == {"kind": "text"}
 
 
 # --- what an accountant types: (text, year, expected summary, expected extra or None) ------------------
@@ -356,7 +356,7 @@ CASES = [
 
 @pytest.mark.parametrize("text,year,expected,extra", CASES, ids=[f"{i}:{c[0]}" for i, c in enumerate(CASES)])
 def test_case(text, year, expected, extra):
-    target = parse_target(text, year)
+    target = parse_value(text, year)
     assert summary(target) == expected
     if extra is not None:
         assert target.extra == extra
@@ -370,21 +370,21 @@ def test_enough_cases():
 # --- helpers ---------------------------------------------------------------------------------------
 
 def test_none_and_non_str():
-    assert parse_target(None) == Target("text")
-    assert summary(parse_target(95)) == num("=", "95")
-    assert summary(parse_target(Decimal("99.90"))) == num("=", "99.9")
+    assert parse_value(None) == ParsedValue("text")
+    assert summary(parse_value(95)) == num("=", "95")
+    assert summary(parse_value(Decimal("99.90"))) == num("=", "99.9")
 
 
 def test_year_only_matters_for_dates_without_one():
-    assert parse_target("2024年底前", 2030).date == dt.date(2024, 12, 31)
-    assert parse_target("≥95%", 2024) == parse_target("≥95%")
+    assert parse_value("2024年底前", 2030).date == dt.date(2024, 12, 31)
+    assert parse_value("≥95%", 2024) == parse_value("≥95%")
 
 
 def test_results_are_fresh_objects():
-    first = parse_target("≥95%")
+    first = parse_value("≥95%")
     first.value = Decimal("1")
     first.unit = "changed"
-    again = parse_target("≥95%")
+    again = parse_value("≥95%")
     assert again is not first
     assert summary(again) == num(">=", "95", "%")
 
@@ -403,7 +403,7 @@ def test_is_not_blank(text):
                                   "XXX", "xx", "x", "待定", "无", "略", "暂无", "N/A", " * ", "？"])
 def test_is_placeholder(text):
     assert is_placeholder(text)
-    assert parse_target(text).kind == "text"
+    assert parse_value(text).kind == "text"
 
 
 @pytest.mark.parametrize("word", sorted(PLACEHOLDERS))
@@ -417,11 +417,11 @@ def test_is_not_placeholder(text):
 
 
 def test_is_percent():
-    assert is_percent(parse_target("≥95%"))
-    assert is_percent(parse_target("80%-90%"))
-    assert not is_percent(parse_target("95人"))
-    assert not is_percent(parse_target("好"))
-    assert not is_percent(parse_target("2024年底前"))
+    assert is_percent(parse_value("≥95%"))
+    assert is_percent(parse_value("80%-90%"))
+    assert not is_percent(parse_value("95人"))
+    assert not is_percent(parse_value("好"))
+    assert not is_percent(parse_value("2024年底前"))
 
 
 @pytest.mark.parametrize("value,text", [
@@ -443,16 +443,16 @@ def test_dec_str(value, text):
     ("10余人", "10余人"), ("144,000件", "144000件"), ("0次", "0次"), ("好", ""),
 ])
 def test_format_target(text, canonical):
-    target = parse_target(text, 2024)
-    assert format_target(target) == canonical
-    assert parse_target(canonical, 2024) == target
+    target = parse_value(text, 2024)
+    assert format_value(target) == canonical
+    assert parse_value(canonical, 2024) == target
 
 
 def test_format_target_of_hand_built_targets():
-    assert format_target(Target("number", op="<", value=Decimal("5.00"), unit="%")) == "<5%"
-    assert format_target(Target("range", low=Decimal("1E+1"), high=Decimal("2E+1"), unit="人")) == "10-20人"
-    assert format_target(Target("date", op="<", date=dt.date(2024, 6, 30))) == "2024年6月30日前"
-    assert format_target(Target("text")) == ""
+    assert format_value(ParsedValue("number", op="<", value=Decimal("5.00"), unit="%")) == "<5%"
+    assert format_value(ParsedValue("range", low=Decimal("1E+1"), high=Decimal("2E+1"), unit="人")) == "10-20人"
+    assert format_value(ParsedValue("date", op="<", date=dt.date(2024, 6, 30))) == "2024年6月30日前"
+    assert format_value(ParsedValue("text")) == ""
 
 
 def test_many_distinct_values_parse_quickly():
@@ -464,7 +464,7 @@ def test_many_distinct_values_parse_quickly():
                                            ("满足工业4.0项目国家队需要，交流走训不低于", "次", ""))]
     start = time.perf_counter()
     for value in values:
-        parse_target(value, 2024)
+        parse_value(value, 2024)
     assert time.perf_counter() - start < 2.5      # ~5,000 values; typically ~0.05 s
 
 
@@ -485,7 +485,7 @@ decimals = st.one_of(
 
 
 @st.composite
-def number_targets(draw) -> Target:
+def number_targets(draw) -> ParsedValue:
     unit = draw(st.sampled_from(UNITS))
     prefix = draw(st.sampled_from(PREFIXES))
     op = draw(st.sampled_from(OPS))
@@ -497,25 +497,25 @@ def number_targets(draw) -> Target:
         extra = prefix + qualifier
     if tail.startswith("以上") and op not in (">=", ">"):
         op = ">="
-    return Target("number", op=op, value=draw(decimals), unit=unit, extra=extra)
+    return ParsedValue("number", op=op, value=draw(decimals), unit=unit, extra=extra)
 
 
 @st.composite
-def range_targets(draw) -> Target:
+def range_targets(draw) -> ParsedValue:
     a = draw(st.decimals(min_value=0, max_value=10**6, places=draw(st.integers(0, 2))))
     b = draw(st.decimals(min_value=0, max_value=10**6, places=draw(st.integers(0, 2))))
     unit = draw(st.sampled_from(UNITS))
     prefix = draw(st.sampled_from(["", "平均", "每年", "响应时间"]))
-    return Target("range", low=min(a, b), high=max(a, b), unit=unit, extra=prefix)
+    return ParsedValue("range", low=min(a, b), high=max(a, b), unit=unit, extra=prefix)
 
 
 @st.composite
-def date_targets(draw) -> Target:
+def date_targets(draw) -> ParsedValue:
     day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)))
     op = draw(st.sampled_from(["<=", "=", ">="]))
     prefix = draw(st.sampled_from(["", "完成于", "于", "验收"]))
     rest = draw(st.sampled_from(["", "完成", "交付使用"]))
-    return Target("date", op=op, date=day, extra=prefix + ("…" + rest if rest else ""))
+    return ParsedValue("date", op=op, date=day, extra=prefix + ("…" + rest if rest else ""))
 
 
 targets = st.one_of(number_targets(), range_targets(), date_targets())
@@ -524,8 +524,8 @@ targets = st.one_of(number_targets(), range_targets(), date_targets())
 @PROPERTY
 @given(targets)
 def test_format_then_parse_gives_the_same_target(target):
-    text = format_target(target)
-    assert parse_target(text) == target, text
+    text = format_value(target)
+    assert parse_value(text) == target, text
 
 
 FULL_WIDTH_OPS = {"≥": ["≥", ">=", "＞＝", "＞=", "≧", "⩾", "大于等于"], "≤": ["≤", "<=", "＜＝", "≦", "⩽", "小于等于"],
@@ -534,7 +534,7 @@ FULL_WIDTH_OPS = {"≥": ["≥", ">=", "＞＝", "＞=", "≧", "⩾", "大于�
 
 @st.composite
 def width_variants(draw) -> tuple[str, str]:
-    text = format_target(draw(targets))
+    text = format_value(draw(targets))
     out = []
     for ch in text:
         if ch in FULL_WIDTH_OPS:
@@ -551,7 +551,7 @@ def width_variants(draw) -> tuple[str, str]:
 @given(width_variants())
 def test_full_width_and_spaced_variants_parse_identically(pair):
     text, variant = pair
-    assert parse_target(variant) == parse_target(text), variant
+    assert parse_value(variant) == parse_value(text), variant
 
 
 GRAMMAR_ALPHABET = list("0123456789.,-~%/()（）０５％＞＜＝≥≤><=年月日号前后底末内以上下不少于低超过至到约左右"
@@ -561,7 +561,7 @@ GRAMMAR_ALPHABET = list("0123456789.,-~%/()（）０５％＞＜＝≥≤><=年�
 @PROPERTY
 @given(st.text(), st.one_of(st.none(), st.integers(min_value=1900, max_value=2199)))
 def test_never_raises_on_any_text(text, year):
-    target = parse_target(text, year)
+    target = parse_value(text, year)
     assert target.kind in KINDS
     json.dumps(target.to_json())
 
@@ -569,10 +569,10 @@ def test_never_raises_on_any_text(text, year):
 @PROPERTY
 @given(st.text(alphabet=GRAMMAR_ALPHABET, max_size=16), st.one_of(st.none(), st.just(2024)))
 def test_never_raises_on_grammar_soup(text, year):
-    target = parse_target(text, year)
+    target = parse_value(text, year)
     assert target.kind in KINDS
     json.dumps(target.to_json())
-    assert isinstance(format_target(target), str)
+    assert isinstance(format_value(target), str)
 
 
 @PROPERTY

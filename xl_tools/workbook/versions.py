@@ -20,16 +20,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .codes import CodeTable, default_table, split_label
-from .errors import XlToolsError
-from .layout import NAME_TEMPLATE_VERSION, SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, TEMPLATE_VERSION
-from .model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Filing,
+from ..categories import CodeTable, default_table, split_label
+from ..errors import XlToolsError
+from ..schema import NAME_TEMPLATE_VERSION, SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, TEMPLATE_VERSION
+from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Filing,
                     Indicator, Origin, Project, ReadProblem)
-from .money import ZERO
-from .textnorm import clean_ws, name_key, squash
-from .workbook.cells import int_of, money_of, text_of
-from .workbook.open import open_workbook
-from .workbook.reader import nonblank_rows, raise_blocking, read_filing
+from ..money import ZERO
+from ..textnorm import clean_ws, name_key, squash
+from .cells import int_of, money_of, text_of
+from .open import open_workbook
+from .reader import nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from ..layout import INDICATOR_HELPERS
-from ..model import Target
-from ..targets import dec_str, parse_target
+from ..schema import INDICATOR_HELPERS
+from ..valuegrammar import ParsedValue, dec_str, parse_value
 
 OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
-def describe(target: Target) -> tuple[str, str, str]:
+def describe(target: ParsedValue) -> tuple[str, str, str]:
     """(运算符, 数值, 单位) for a parsed target."""
     if target.kind == "number":
         return OP_SYMBOL.get(target.op or "=", target.op or ""), dec_str(target.value) or "", target.unit
@@ -21,8 +20,8 @@ def describe(target: Target) -> tuple[str, str, str]:
 
 
 def helper_row(ind, year: int | None) -> list[str]:
-    period = describe(parse_target(ind.period_value, year)) if ind.period_value else ("", "", "")
-    annual = describe(parse_target(ind.annual_value, year)) if ind.annual_value else ("", "", "")
+    period = describe(parse_value(ind.period_value, year)) if ind.period_value else ("", "", "")
+    annual = describe(parse_value(ind.annual_value, year)) if ind.annual_value else ("", "", "")
     row = [*period, *annual]
     assert len(row) == len(INDICATOR_HELPERS)
     return row

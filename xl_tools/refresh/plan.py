@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
-from ..codes import default_table
+from ..categories import default_table
 from ..findings import Finding
-from ..layout import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS)
+from ..schema import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS)
 from ..model import Filing
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills
-from .helpers import helper_row
+from .helper_columns import helper_row
 from .ops import HIGHLIGHT, Rect, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, group_rects
 from .results import results_sheet, summary_text
 from .state import State, note_key, read_state, state_sheet
@@ -71,7 +71,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, state))
     # 4. whole sheets the tool owns
-    from ..publish.layout import render
+    from ..publish.table import render
     public = render(filing)
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
     fill_state.update(kept)
