@@ -214,3 +214,21 @@ def test_users_chart_image_and_conditional_formats_survive(seed_workbook):
     wb = openpyxl.load_workbook(seed_workbook)
     assert len(wb["我的图表"]._charts) == 1 and len(wb["我的图表"]._images) == 1
     assert len(wb["项目"].conditional_formatting) == 1
+
+
+def test_highlight_on_cells_nobody_formatted(tmp_path):
+    """A filing typed into `xl-tools new`: blank 绩效目标 and rows below the table have no style of
+    their own; highlighting them must work (it crashed with AttributeError on 'fontId')."""
+    path = tmp_path / "filing_2025.xlsx"
+    assert main(["new", "-o", str(path), "--year", "2025", "--department", "某部门", "--unit", "某单位"]) == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目"]
+    ws.append([None, "项目甲", None, 100.5, 100.5, None, None, None])
+    ws.append([None, "项目乙", "某单位", 80, 50, None, None, "完成某某工作"])
+    wb.save(path)
+    outcome = refresh_file(path, now="2026-11-30 09:00")
+    wb = openpyxl.load_workbook(path)
+    flagged = [f for f in outcome.findings if f.severity == "error" and f.sheet == "项目"]
+    assert flagged
+    for f in flagged:
+        assert _fill(wb["项目"], f.cell) == RED, f

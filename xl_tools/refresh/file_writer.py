@@ -7,13 +7,14 @@ from pathlib import Path
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..layout import SHEET_PUBLIC
+from ..schema import SHEET_PUBLIC
 from ..workbook.open import open_workbook, reading, sniff
 from ..workbook.reader import resolve_formulas
-from .core import RefreshOutcome, plan_refresh
+from .plan import RefreshOutcome, plan_refresh
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .sheets import insert_index, link_formula
 
@@ -57,7 +58,8 @@ def _fill(wb, op: SetFill, recoloured: dict) -> None:
     colour = ("FF" + op.font) if op.font else None
     for r, c in op.rect.cells():
         cell = ws.cell(row=r, column=c)
-        style = copy(cell._style)
+        # a cell nobody ever formatted has no style array yet (openpyxl ≥ 3.1.4)
+        style = copy(cell._style) if cell._style is not None else StyleArray()
         key = (style.fontId, colour)
         font_id = recoloured.get(key)
         if font_id is None:
