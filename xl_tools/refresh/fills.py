@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..categories import OK, CodeTable
-from ..findings import INFO, Finding
+from ..catalogue import finding
+from ..findings import Finding
 from ..model import MONEY_FIELDS, Filing
 from ..money import fmt_money
 
@@ -34,7 +35,7 @@ class Fill:
 
     def finding(self) -> Finding:
         loc = {"sheet": self.sheet, "cell": _a1(self.row, self.col), "row": self.row, "column": self.col}
-        return Finding(self.code, INFO, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
+        return finding(self.code, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
                        project=self.project, indicator_no=self.indicator_no, field=self.field, **loc)
 
 

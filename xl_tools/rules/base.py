@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
+from .. import catalogue
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
 from ..findings import ERROR, INFO, WARNING, Finding, locate
@@ -40,13 +41,23 @@ class Rule:
 
     code: str = ""
     name: str = ""
-    title: str = ""
-    default_severity: str = WARNING
+    title: str = ""                 # from the catalogue (data/catalogue.toml), by code
+    default_severity: str = WARNING  # likewise
     config_keys: dict[str, object] = {}
     # True when check_indicator depends only on the indicator's own cells (categories, name, values),
     # the budget year and the options — not on its project or position. The engine then runs it once
     # per distinct indicator content in a check and re-locates the findings for the repeats.
     content_only: bool = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.code:
+            return
+        if "title" in vars(cls) or "default_severity" in vars(cls):
+            raise TypeError(f"{cls.__name__}: the title and severity of {cls.code} belong in "
+                            "xl_tools/data/catalogue.toml, not on the class")
+        entry = catalogue.info(cls.code)
+        cls.title, cls.default_severity = entry.title, entry.severity
 
     def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
         self.severity = severity or self.default_severity

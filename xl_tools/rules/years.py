@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import WARNING, Finding
+from ..findings import Finding
 from ..model import Filing, Project
 from ..textnorm import to_halfwidth
 from .base import Context, Rule
@@ -46,8 +46,6 @@ class NameYearNotBudgetYear(Rule):
 
     code = "YR001"
     name = "years.name_year"
-    title = "项目名称中的年份不是预算年度"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if ctx.year is None or ctx.span(project) is not None:
@@ -82,8 +80,6 @@ class NameSpanEnded(Rule):
 
     code = "YR002"
     name = "years.name_span_ended"
-    title = "跨年度项目的实施期不含预算年度"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         span = ctx.span(project)
@@ -117,8 +113,6 @@ class TargetOldYear(Rule):
 
     code = "YR003"
     name = "years.target_old_year"
-    title = "绩效目标中的年份早于预算年度"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if ctx.year is None or "年" not in (project.target or ""):
