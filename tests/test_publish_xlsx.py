@@ -155,5 +155,5 @@ def test_atomic_write_leaves_no_temporary_file(seed, tmp_path):
 
 
 def test_missing_folder_is_a_clear_error(seed, tmp_path):
-    with pytest.raises(XlToolsError, match="目标文件夹不存在"):
+    with pytest.raises(XlToolsError, match="输出文件夹不存在"):
         publish_xlsx(seed, tmp_path / "nope" / "out.xlsx")

@@ -12,8 +12,7 @@ picklable ``FileResult``: a process pool maps it locally, and a Dask cluster cou
 from .core import (BatchReport, FileResult, STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_OK,
                    STATUS_WARNINGS, SUFFIXES, consolidated_filing, expand_paths, review, review_one)
 from .report import report_to_json, write_review_xlsx
-from .cli import register_cli
 
 __all__ = ["BatchReport", "FileResult", "STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK",
-           "STATUS_WARNINGS", "SUFFIXES", "consolidated_filing", "expand_paths", "register_cli", "report_to_json",
+           "STATUS_WARNINGS", "SUFFIXES", "consolidated_filing", "expand_paths", "report_to_json",
            "review", "review_one", "write_review_xlsx"]

@@ -11,7 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from ..categories import default_table
-from ..findings import Finding
+from ..findings import ERROR, Finding
+from ..publish.table import render
 from ..schema import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS)
 from ..model import Filing
 from ..workbook.reader import defined_cell, read_filing_from_workbook
@@ -71,8 +72,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, state))
     # 4. whole sheets the tool owns
-    from ..publish.table import render
-    public = render(filing)
+    public = render(filing, draft=any(f.severity == ERROR for f in findings))
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
     fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
