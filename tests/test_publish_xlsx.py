@@ -13,7 +13,7 @@ from xl_tools.jsonio import load_json
 from xl_tools.schema import SHEET_PUBLIC
 from xl_tools.model import Filing, Project
 from xl_tools.publish import publish_xlsx, render
-from xl_tools.publish import textfit
+from xl_tools import textfit
 from tests.support.demo_filing import demo_filing
 from xl_tools.publish.indicators import indicator_text
 from xl_tools.publish.table import BODY_SIZE, HEADERS, MONEY_FORMAT, TITLE

@@ -9,7 +9,8 @@ nothing below them for the same job:
 - ``review(filing)``: the rule catalogue on a filing;
 - ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
   refreshed so 校验结果 lists what the import reported;
-- ``refresh_file``: the 刷新 button on a file;
+- ``refresh_file``: the 刷新 button on a file; ``refresh_book`` / ``publish_book``: on a workbook open in
+  Excel (desktop button, add-in, xlwings Lite);
 - ``publish_file``: the official table (refused while the filing has errors, unless a draft is asked for);
 - ``new_filing``, ``rollover_file``, ``diff_files``.
 
@@ -34,14 +35,19 @@ from .model import Filing
 from .newbook import new_workbook
 from .publish import Published, publish
 from .publish.pdf import find_soffice
+from .publish.table import render
 from .refresh.file_writer import refresh_file as _refresh_file
-from .refresh.plan import RefreshOutcome
+from .refresh.live import apply_ops as apply_live
+from .refresh.ops import ReplacePublic
+from .refresh.plan import RefreshOutcome, plan_refresh
 from .rollover import RolloverResult, rollover_file
 from .rules import check
 from .rules.config import config_for
 from .workbook import build_workbook
+from .workbook.reader import read_filing_from_workbook
 from .workbook.template import place_as_written
 from .workbook.versions import read_any_version
+from .workbook.xlwings_view import XlwingsBookView
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 IMPORT_SUFFIXES = (".pdf", ".txt")
@@ -146,6 +152,22 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     """The 刷新 button on a file: in place (temp file + rename, ``.bak`` kept) or into ``out``."""
     return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
                          backup=backup)
+
+
+def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
+    """The 刷新 button on a workbook open in Excel (an ``xlwings.Book``: desktop, the add-in's
+    xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
+    through the portable xlwings API (``refresh.live``)."""
+    outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now)
+    apply_live(book, outcome.ops)
+    return outcome
+
+
+def publish_book(book) -> None:
+    """Regenerate only the 公开表 sheet of a workbook open in Excel."""
+    filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
+    errors = any(f.severity == ERROR for f in review(filing))
+    apply_live(book, [ReplacePublic(render(filing, draft=errors))])
 
 
 @dataclass

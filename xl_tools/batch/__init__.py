@@ -9,8 +9,20 @@ in parallel processes, one row per file, a review workbook and a JSON summary.
 picklable ``FileResult``: a process pool maps it locally, and a Dask cluster could map the same function.
 """
 
-from .core import (BatchReport, FileResult, STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_OK,
-                   STATUS_WARNINGS, SUFFIXES, consolidated_filing, expand_paths, review, review_one)
+from .core import (
+                   STATUS_BROKEN,
+                   STATUS_ERRORS,
+                   STATUS_INTERNAL,
+                   STATUS_OK,
+                   STATUS_WARNINGS,
+                   SUFFIXES,
+                   BatchReport,
+                   FileResult,
+                   consolidated_filing,
+                   expand_paths,
+                   review,
+                   review_one,
+)
 from .report import report_to_json, write_review_xlsx
 
 __all__ = ["BatchReport", "FileResult", "STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK",

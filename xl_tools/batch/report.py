@@ -8,7 +8,14 @@ from pathlib import Path
 from ..catalogue import family_name, family_of
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ZH, WARNING
-from .core import BatchReport, STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_WARNINGS, consolidated_filing
+from .core import (
+    STATUS_BROKEN,
+    STATUS_ERRORS,
+    STATUS_INTERNAL,
+    STATUS_WARNINGS,
+    BatchReport,
+    consolidated_filing,
+)
 
 SHEET_SUMMARY = "汇总"
 SHEET_FINDINGS = "问题明细"

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..batch import review, report_to_json, write_review_xlsx
+from ..batch import report_to_json, review, write_review_xlsx
 from ..errors import XlToolsError
 from . import parser as types
 from .command import Command, output_path

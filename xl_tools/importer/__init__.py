@@ -14,15 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import XlToolsError
 from ..catalogue import finding
+from ..errors import XlToolsError
+from ..fileio import read_bytes
 from ..findings import Finding
 from ..model import Filing
 from .assemble import assemble
 from .blocks import PROJECT, UNIT, Segmented, describe_line, segment
 from .pairing import pair_blocks
 from .reconcile import reconcile
-from ..fileio import read_bytes
 from .textsource import decode_text, is_pdf
 from .tokens import classify
 from .year import infer_year

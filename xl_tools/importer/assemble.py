@@ -21,8 +21,16 @@ from ..catalogue import finding
 from ..findings import Finding
 from ..model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from ..money import ZERO
-from .blocks import (GRAND, PROJECT, UNIT, ContentBlock, NameBlock, Segmented, describe_line,
-                     describe_lines)
+from .blocks import (
+    GRAND,
+    PROJECT,
+    UNIT,
+    ContentBlock,
+    NameBlock,
+    Segmented,
+    describe_line,
+    describe_lines,
+)
 from .indicatorlist import parse_items
 from .pairing import Pairing
 

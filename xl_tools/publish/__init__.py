@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..model import Filing
 from .indicators import indicator_text
-from .table import TableLayout, render
 from .pdf import installed_font, to_pdf
+from .table import TableLayout, render
 from .xlsx import apply_layout, publish_xlsx
 
 __all__ = ["Published", "apply_layout", "indicator_text", "publish", "publish_xlsx", "render",

@@ -22,9 +22,9 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from .. import textfit
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
-from . import textfit
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"

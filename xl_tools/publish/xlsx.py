@@ -6,8 +6,8 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.cell.cell import MergedCell
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
@@ -15,8 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..schema import SHEET_PUBLIC
 from ..model import Filing
+from ..schema import SHEET_PUBLIC
 from .table import CellStyle, TableLayout, render
 
 _THIN = Side(style="thin", color="000000")

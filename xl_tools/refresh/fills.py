@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..categories import OK, CodeTable
+from openpyxl.utils import get_column_letter
+
 from ..catalogue import finding
+from ..categories import OK, CodeTable
 from ..findings import Finding
 from ..model import MONEY_FIELDS, Filing
 from ..money import fmt_money
@@ -40,7 +42,6 @@ class Fill:
 
 
 def _a1(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
     return f"{get_column_letter(col)}{row}"
 
 

@@ -24,8 +24,8 @@ from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
 from ..findings import ERROR, INFO, WARNING, Finding, locate
 from ..model import Filing, Indicator, Origin, Project
+from ..textnorm import name_core, squash
 from ..valuegrammar import ParsedValue
-from ..textnorm import squash
 
 SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
@@ -33,7 +33,6 @@ VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度
 
 # "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
 _SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*[-~至到]\s*(20\d{2})\s*年?")
-_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 
 
 class Rule:
@@ -218,11 +217,6 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
-
-def name_core(name: str) -> str:
-    """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
-    return squash(_BRACKETS.sub("", name or ""))
-
 
 def num(value: Decimal | None) -> str:
     """A decimal for a message: no exponent, no trailing zeros."""

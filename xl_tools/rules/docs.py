@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import catalogue
 from ..findings import SEVERITY_ZH
 from .base import Rule
-from .engine import RULES
+from .registry import RULES
 
 SECTIONS = ("为什么", "错误示例", "正确示例")
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "rules.md"

@@ -7,8 +7,8 @@ from typing import Iterator
 from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import Finding
 from ..model import Indicator, Project
-from ..textnorm import name_key
-from .base import Context, Facts, Rule, name_core
+from ..textnorm import name_core, name_key
+from .base import Context, Facts, Rule
 
 
 class TargetMissing(Rule):

@@ -8,8 +8,8 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Indicator, Project
-from ..valuegrammar import ParsedValue
 from ..textnorm import squash
+from ..valuegrammar import ParsedValue
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 
 HUNDRED = Decimal(100)

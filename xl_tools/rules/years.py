@@ -15,6 +15,7 @@ from ..findings import Finding
 from ..model import Filing, Project
 from ..textnorm import to_halfwidth
 from .base import Context, Rule
+from .values import DateOutsideYear
 
 # a year written as a year: "2024年", "2024 年度"; not 〔2021〕 (a document number) nor 20240630
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
@@ -138,7 +139,6 @@ def year_findings(filing: Filing) -> list[Finding]:
     Used by rollover to list what names the old year; the full check (``rules.check``) runs the same
     rules with the filing's configuration.
     """
-    from .values import DateOutsideYear
     ctx = Context(filing)
     rules = [r() for r in YEAR_RULES] + [DateOutsideYear()]
     out: list[Finding] = []
