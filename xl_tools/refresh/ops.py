@@ -64,7 +64,7 @@ class SheetContent:
     widths: dict[int, float] = field(default_factory=dict)
     fills: list[tuple[Rect, str, str | None]] = field(default_factory=list)   # rect, fill, font
     bold_rows: list[int] = field(default_factory=list)
-    links: list[tuple[int, int, str, str]] = field(default_factory=list)      # row, col, target, text
+    links: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, col → sheet!cell, text
     wrap_cols: list[int] = field(default_factory=list)
     freeze: str | None = None
     hidden: bool = False
