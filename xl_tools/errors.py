@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 
 class XlToolsError(Exception):
     """Unusable input or an impossible request; ``str(err)`` is the message shown to the user.
@@ -36,9 +38,11 @@ class XlToolsError(Exception):
 
     def located(self, *, file: str | None = None, sheet: str | None = None,
                 cell: str | None = None) -> "XlToolsError":
-        """Return a copy with missing location parts filled in."""
-        return type(self)(self.message, file=self.file or file, sheet=self.sheet or sheet,
-                          cell=self.cell or cell)
+        """Return a copy (of the same class) with missing location parts filled in."""
+        err = copy.copy(self)
+        err.file, err.sheet, err.cell = self.file or file, self.sheet or sheet, self.cell or cell
+        err.args = (err.render(),)
+        return err
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.render()

@@ -110,4 +110,6 @@ def load_json(path: str | Path) -> Filing:
     except json.JSONDecodeError as exc:
         raise XlToolsError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}",
                            file=str(path)) from None
+    except (RecursionError, ValueError):                 # 100,000 nested brackets, 5,000-digit numbers
+        raise XlToolsError("JSON 嵌套过深或数字过长，无法读取", file=str(path)) from None
     return filing_from_json(data, source=str(path))

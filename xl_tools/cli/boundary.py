@@ -11,6 +11,7 @@ The batch review and the server use ``crashlog.internal_error_line`` for their r
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Callable
 
 from ..crashlog import internal_error_line
@@ -22,7 +23,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3
 def run(command: Callable[[], int], context: str) -> int:
     """Run one command, mapping whatever escapes it to an exit code and one line on stderr."""
     try:
-        return int(command() or 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # libraries' English warnings are not for the user
+            return int(command() or 0)
     except XlToolsError as err:
         print(f"错误：{err}", file=sys.stderr)
         return getattr(err, "exit_code", EXIT_USAGE)

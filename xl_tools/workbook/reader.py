@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
+from .. import limits
 from ..categories import split_label
 from ..errors import XlToolsError
 from ..model import (
@@ -89,17 +90,30 @@ def _sheet(wb, name: str, source: str | None):
 
 
 def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
-    """(row number, row) from min_row, skipping empty rows and stopping after a long run of them."""
-    blank = 0
+    """(row number, row) from min_row, skipping empty rows and stopping after a long run of them.
+
+    A sheet with more rows holding values than ``limits.ROWS``, or more filled cells than
+    ``limits.CELLS``, stops the read with an XlToolsError naming the sheet."""
+    blank = data = cells = 0
     empty = (None, "")
+    max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
     for r, row in enumerate(ws.iter_rows(min_row=min_row, values_only=values_only), start=min_row):
-        if any((v if values_only else v.value) not in empty for v in row):
+        filled = sum((v if values_only else v.value) not in empty for v in row)
+        if filled:
             blank = 0
+            data += 1
+            cells += filled
+            if data > max_rows:
+                raise XlToolsError(limits.exceeded(limits.ROWS), sheet=ws.title)
+            if cells > max_cells:
+                raise XlToolsError(limits.exceeded(limits.CELLS), sheet=ws.title)
             yield r, row
         else:
             blank += 1
             if blank >= BLANK_RUN_LIMIT:
                 return
+        if r % 1000 == 0:
+            limits.check_time()
 
 
 def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
