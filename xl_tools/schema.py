@@ -49,5 +49,6 @@ INFO_FIELDS = [
 ]
 NAME_TEMPLATE_VERSION = "模板版本"
 NAME_LAST_REFRESH = "上次刷新"
+NOT_REFRESHED = "尚未刷新"          # what the 上次刷新 cell of a new workbook holds
 
 MONEY_FORMAT = "#,##0.00"

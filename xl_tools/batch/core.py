@@ -14,6 +14,7 @@ from typing import Iterable
 from .. import app
 from ..crashlog import internal_error_line
 from ..errors import XlToolsError
+from ..fileio import refuse_overwrite, same_file
 from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from ..model import MONEY_FIELDS, Filing, Unit
 from ..money import ZERO
@@ -175,22 +176,59 @@ def annotated_path(outdir: str | Path, shown: str, source: Path) -> Path:
     return target
 
 
-def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.Loaded) -> None:
-    """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir`."""
-    target = annotated_path(outdir, result.file, source)     # resolved: links already followed
+def annotation_targets(items: list[tuple[Path, str]], outdir: str | Path) -> list[Path]:
+    """Where the refreshed copy of each reviewed file goes: under `outdir`, at the file's path relative
+    to the folder all inputs share (so two input folders each holding 报表.xlsx give two copies).
+
+    XlToolsError, before anything is written, when a copy would be an input (or a link to one: the
+    input's own folder given as `outdir`) or two copies would have the same name."""
+    sources = [Path(os.path.abspath(p)) for p, _ in items]
+    base = _common_folder(sources)
+    targets, seen = [], {}
+    for (src, _shown), absolute in zip(items, sources):
+        rel = absolute.relative_to(base).as_posix() if base else absolute.as_posix().lstrip("/")
+        target = annotated_path(outdir, rel, src)
+        key = str(target).casefold()
+        if key in seen:
+            raise XlToolsError(f"{seen[key]} 和 {src} 的标注副本都会写到 {target}，已拒绝：请分别审核或改名",
+                               file=str(src))
+        seen[key] = src
+        for other, _ in items:
+            if same_file(target, other):
+                raise XlToolsError(f"标注副本 {target} 就是被审核的文件 {other}（或指向它的链接）：请为 --annotate "
+                                   "指定另一个文件夹，原文件不会被修改", file=str(other))
+        targets.append(target)
+    return targets
+
+
+def _common_folder(paths: list[Path]) -> Path | None:
+    """The deepest folder holding every path (None across drives)."""
+    try:
+        return Path(os.path.commonpath([p.parent for p in paths]))
+    except ValueError:
+        return None
+
+
+def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.Loaded,
+              target: Path | None = None) -> None:
+    """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir` (at
+    `target`, from ``annotation_targets``, when the batch planned it)."""
+    target = target or annotated_path(outdir, result.file, source)     # resolved: links already followed
     target.parent.mkdir(parents=True, exist_ok=True)
     if loaded.kind == app.KIND_WORKBOOK:
         app.refresh_file(source, target)
     else:
-        app.write_workbook(loaded.filing, target, extra_findings=loaded.findings)
+        app.write_workbook(loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
     result.annotated = str(target)
 
 
-def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None) -> FileResult:
+def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None,
+               target: str | Path | None = None) -> FileResult:
     """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
 
-    With `annotate` (a folder), a refreshed copy of the file is written there (the input is never
-    modified); a failure to write it is noted on the row, the review result stands."""
+    With `annotate` (a folder), a refreshed copy of the file is written there (at `target` when
+    given; the input is never modified); a failure to write it is noted on the row, the review result
+    stands. The file gets its own time budget (``limits.deadline``)."""
     path = Path(path)
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
     result = FileResult(path=str(path), file=shown or path.name, kind=kind)
@@ -208,7 +246,7 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     if annotate is None:
         return result
     try:
-        _annotate(result, path, annotate, loaded)
+        _annotate(result, path, annotate, loaded, Path(target) if target else None)
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{err}"
     except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands
@@ -231,13 +269,18 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     cluster whose scheduler is at ``scheduler`` (``tcp://host:8786``; the workers must see the files
     under the same paths).
 
-    Raises XlToolsError only when there is nothing to review at all.
+    Raises XlToolsError when there is nothing to review at all, when the review output (``exclude``) is
+    an input file, or when an annotated copy would overwrite an input or another copy
+    (``annotation_targets``); nothing is written then.
     """
+    exclude = list(exclude)
+    refuse_overwrite(exclude, [p for p in paths if not Path(p).is_dir()])   # `batch a.xlsx -o a.xlsx`
     items = expand_paths(paths, exclude=exclude)
     if not items:
         raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm/.pdf/.txt）")
+    targets = annotation_targets(items, annotate) if annotate else [None] * len(items)
     if scheduler:
-        return _review_on_dask(items, scheduler, progress, annotate)
+        return _review_on_dask(items, scheduler, progress, annotate, targets)
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, len(items))
     results: list[FileResult | None] = [None] * len(items)
@@ -245,13 +288,14 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     try:
         if jobs == 1:
             for k, (p, shown) in enumerate(items):
-                results[k] = review_one(p, shown, annotate)
+                results[k] = review_one(p, shown, annotate, targets[k])
                 if bar:
                     bar.advance()
         else:
             _preload()
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(review_one, p, shown, annotate): k for k, (p, shown) in enumerate(items)}
+                futures = {pool.submit(review_one, p, shown, annotate, targets[k]): k
+                           for k, (p, shown) in enumerate(items)}
                 for fut in as_completed(futures):
                     k = futures[fut]
                     try:
@@ -268,7 +312,7 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     return BatchReport([r for r in results if r is not None], jobs=jobs)
 
 
-def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchReport:
+def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) -> BatchReport:
     """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
     try:
         from distributed import Client
@@ -283,7 +327,7 @@ def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchRep
     bar = _progress_bar(len(items)) if progress else None
     try:
         futures = client.map(review_one, [str(p) for p, _ in items], [s for _, s in items],
-                             [annotate] * len(items), pure=False)
+                             [annotate] * len(items), [str(t) if t else None for t in targets], pure=False)
         index = {f.key: k for k, f in enumerate(futures)}
         for fut in dask_completed(futures):
             k = index[fut.key]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..schema import SHEET_RESULTS
 from ..textfit import fitted_height
@@ -10,6 +12,7 @@ from .ops import HIGHLIGHT, Rect, SheetContent
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
 WIDTHS = {1: 7, 2: 9, 3: 16, 4: 34, 5: 8, 6: 70, 7: 44}
 FIRST_ROW = 4
+SUMMARY = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 刷新：")    # the start of what ``summary_text`` writes
 
 
 def summary_text(findings: list[Finding], projects: int, indicators: int, stamp: str) -> str:

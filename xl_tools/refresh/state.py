@@ -3,22 +3,44 @@
 The remote xlwings engine cannot read formats back, so the highlights, notes and fills of the last
 refresh are recorded here; the next refresh clears exactly what is no longer flagged and leaves the
 user's own formatting alone.
+
+The sheet travels with the workbook, so ``read_state`` treats it as untrusted input and validates it
+against a schema (``ROW_KINDS``: one reader per kind of row). A row is taken only when it names one of
+the tool's own data sheets (基本信息, 项目, 绩效指标, as the workbook spells them), cells inside that
+sheet's used area, ranges no larger than the area, and no more cells in all than ``MAX_STATE_CELLS``;
+``A1:XFD1048576`` is refused, never expanded cell by cell. Every other row (an unknown kind, 说明 or
+a missing sheet, a bad reference, a fill whose record is not the tool's) is ignored and counted in
+``State.ignored``, which the refresh reports as one 提示 (FILE003). To record a new kind of row: write
+its reader and add it to ``ROW_KINDS``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from typing import Callable
 
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import column_index_from_string
 
-from ..schema import SHEET_STATE, TEMPLATE_VERSION
+from .. import limits
+from ..catalogue import codes, family_of, finding
+from ..findings import Finding
+from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, TEMPLATE_VERSION
+from ..textnorm import squash
 from .ops import Rect, SheetContent
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
 RANGES_PER_CELL = 2000         # "AB12345:AC12399 " at most 16 characters each
+DATA_SHEETS = (SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS)    # the only sheets state rows may name
+MAX_STATE_CELLS = 500_000      # cells all rows together may name (a refresh of 50,000 rows needs far fewer)
+MAX_STATE_ROWS = 100_000       # rows of the state sheet that are read at all
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+SEVERITIES = ("error", "warning")
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last refresh was
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
 def note_key(text: str) -> str:
@@ -34,47 +56,180 @@ class State:
     fills: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
     digest: str = ""
     stamp: str = ""
+    ignored: list[int] = field(default_factory=list)    # rows of the state sheet that were not taken
+
+    def findings(self) -> list[Finding]:
+        """One 提示 (FILE003) when rows were ignored."""
+        if not self.ignored:
+            return []
+        rows = "、".join(str(r) for r in self.ignored[:10]) + ("……" if len(self.ignored) > 10 else "")
+        return [finding("FILE003", f"隐藏工作表「{SHEET_STATE}」中有 {len(self.ignored)} 行记录无法识别、"
+                        f"超出范围或指向工具不管理的位置（第 {rows} 行），已忽略；本次刷新已重写该表",
+                        "如果并未手工修改过该表，可能是文件被其他程序改动过，请核对标色和批注")]
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+@dataclass
+class _Context:
+    """What a row may name: the data sheets as the workbook spells them, with their used area."""
+
+    areas: dict[str, tuple[int, int]]         # sheet → (max row, max column)
+    budget: int = MAX_STATE_CELLS
+
+    def cells(self, sheet: object, ref: object) -> list[tuple[int, int]] | None:
+        """The cells of "B3" or "B3:C9" on `sheet`; None when the sheet is not a data sheet, the
+        reference is not a cell or range, reaches past the used area, or the budget would run out;
+        [] when it lies wholly below or right of the used area (rows the user has since deleted)."""
+        if not isinstance(sheet, str) or sheet not in self.areas or not isinstance(ref, str):
+            return None
+        first, _, last = ref.strip().partition(":")
+        a, b = _A1.match(first), _A1.match(last or first)
+        if not a or not b:
+            return None
+        r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
+        r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+        max_row, max_col = self.areas[sheet]
+        if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
+            return None
+        if r1 > max_row or c1 > max_col:
+            return []                       # cells since deleted: nothing there to clear
+        if r2 > max_row or c2 > max_col:
+            return None
+        count = (r2 - r1 + 1) * (c2 - c1 + 1)
+        if count > self.budget:
+            return None
+        self.budget -= count
+        return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def _area(ws) -> tuple[int, int]:
+    """The used area of a sheet (Excel's whole grid when the view cannot tell)."""
+    rows, cols = getattr(ws, "max_row", None), getattr(ws, "max_column", None)
+    if not isinstance(rows, int) or not isinstance(cols, int):
+        rows_ = getattr(ws, "_rows", None)                 # the live-book view holds its values
+        if isinstance(rows_, list):
+            return len(rows_), max((len(r) for r in rows_), default=0)
+        return MAX_ROW, MAX_COL
+    return min(rows, MAX_ROW), min(cols, MAX_COL)
+
+
+def _context(view) -> _Context:
+    wanted = {squash(n) for n in DATA_SHEETS}
+    return _Context({name: _area(view[name]) for name in view.sheetnames if squash(name) in wanted})
+
+
+def _short(value: object, limit: int = 64) -> str | None:
+    return value if isinstance(value, str) and len(value) <= limit else None
+
+
+def _digest(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    state.digest = _short(sheet) or ""
+    return sheet in (None, "") or bool(state.digest)
+
+
+def _stamp(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    state.stamp = sheet if isinstance(sheet, str) and _STAMP.match(sheet) else ""
+    return sheet in (None, "") or bool(state.stamp)
+
+
+def _known(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    return True                     # template_version, the header row (and the template's older one)
+
+
+def _highlight_ranges(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """hls: severity in `value`, space-separated ranges in `text`."""
+    if value not in SEVERITIES or not isinstance(text, str):
+        return False
+    taken = True
+    for ref_ in text.split():
+        cells = ctx.cells(sheet, ref_)
+        if cells is None:
+            taken = False
+            continue
+        for r, c in cells:
+            state.highlights[(sheet, r, c)] = value
+    return taken
+
+
+def _highlight(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """hl (older files): one range in `ref`."""
+    cells = ctx.cells(sheet, ref) if value in SEVERITIES else None
+    for r, c in cells or ():
+        state.highlights[(sheet, r, c)] = value
+    return cells is not None
+
+
+def _fill_record(text: object) -> str | None:
+    """The fill's finding as JSON, when it is one the tool writes (a FIL code and plain fields)."""
+    try:
+        data = json.loads(text) if isinstance(text, str) and len(text) <= 4000 else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("code") not in codes() or family_of(data["code"]) != "FIL" \
+            or not isinstance(data.get("message"), str):
+        return None
+    for key, kinds in (("project", str), ("field", str), ("indicator_no", int)):
+        if data.get(key) is not None and (not isinstance(data[key], kinds) or isinstance(data[key], bool)):
+            return None
+    return text
+
+
+def _fill(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """fill: one cell in `ref`, the value written in `value`, the fill's finding in `text`."""
+    record = _fill_record(text)
+    cells = ctx.cells(sheet, ref) if record is not None and isinstance(value, (str, int, float, type(None))) else None
+    if cells is None or len(cells) > 1:
+        return False
+    for r, c in cells:
+        state.fills[(sheet, r, c)] = ("" if value is None else str(value), record)
+    return True
+
+
+def _notes(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """notes: JSON {cell: key of the note's text} in `text`."""
+    try:
+        keys = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(keys, dict):
+        return False
+    taken = True
+    for ref_, key in keys.items():
+        cells = ctx.cells(sheet, ref_) if _short(key) else None
+        if cells is None or len(cells) > 1:
+            taken = False
+            continue
+        for r, c in cells:
+            state.notes[(sheet, r, c)] = key
+    return taken
+
+
+# kind (column A) → reader(state, context, sheet, range, value, text) → whether the row was taken
+ROW_KINDS: dict[str, Callable[..., bool]] = {
+    "template_version": _known, "kind": _known, "sheet": _known, "digest": _digest, "stamp": _stamp,
+    "hls": _highlight_ranges, "hl": _highlight, "fill": _fill, "notes": _notes,
+}
 
 
 def read_state(view) -> State:
+    """The rows of `view`'s ``_xltools`` sheet that pass the schema (see the module docstring)."""
     state = State()
     if SHEET_STATE not in view.sheetnames:
         return state
-    for row in view[SHEET_STATE].iter_rows(min_row=1):
-        vals = [c.value for c in row] + [None] * 5
-        kind, sheet, ref, value, text = vals[:5]
-        if kind == "digest":
-            state.digest = str(sheet or "")
-        elif kind == "stamp":
-            state.stamp = str(sheet or "")
-        elif kind == "notes" and sheet and text:
-            try:
-                for ref_, key in json.loads(str(text)).items():
-                    c1, r1, _c2, _r2 = range_boundaries(ref_)
-                    state.notes[(str(sheet), r1, c1)] = key
-            except (ValueError, TypeError, AttributeError):
-                continue
-        elif kind == "hls" and sheet and text:          # severity in `value`, ranges in `text`
-            for ref_ in str(text).split():
-                try:
-                    c1, r1, c2, r2 = range_boundaries(ref_)
-                except (ValueError, TypeError):
-                    continue
-                for r in range(r1, r2 + 1):
-                    for c in range(c1, c2 + 1):
-                        state.highlights[(str(sheet), r, c)] = str(value)
-        elif kind in ("hl", "fill") and sheet and ref:
-            try:
-                c1, r1, c2, r2 = range_boundaries(str(ref))
-            except (ValueError, TypeError):
-                continue
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    key = (str(sheet), r, c)
-                    if kind == "hl":
-                        state.highlights[key] = str(value)
-                    else:
-                        state.fills[key] = ("" if value is None else str(value), str(text or ""))
+    ctx = _context(view)
+    for number, row in enumerate(view[SHEET_STATE].iter_rows(min_row=1, values_only=True), start=1):
+        if number > MAX_STATE_ROWS:
+            state.ignored.append(number)
+            break
+        if number % 1000 == 0:
+            limits.check_time()
+        kind, sheet, ref, value, text = (list(row) + [None] * 5)[:5]
+        if kind is None and sheet is None and ref is None and value is None and text is None:
+            continue
+        reader = ROW_KINDS.get(kind) if isinstance(kind, str) else None
+        if reader is None or not reader(state, ctx, sheet, ref, value, text):
+            state.ignored.append(number)
     return state
 
 

@@ -31,6 +31,7 @@ from ..schema import (
     MONEY_FORMAT,
     NAME_LAST_REFRESH,
     NAME_TEMPLATE_VERSION,
+    NOT_REFRESHED,
     PROJECT_HEADERS,
     SHEET_CODES,
     SHEET_INDICATORS,
@@ -126,7 +127,7 @@ def _write_readme(wb, fmt: _Formats, macro: bool):
         ws.write(r, 1, text, getattr(fmt, style) if style else fmt.text)
         if not style and text:
             ws.set_row(r, fitted_height([(text, 120)]))
-    ws.write(README_SUMMARY_ROW, 1, "尚未刷新", fmt.note)
+    ws.write(README_SUMMARY_ROW, 1, NOT_REFRESHED, fmt.note)
     wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
     if macro:
         ws.insert_button(README_BUTTON_CELL, {"macro": "SampleCall", "caption": "刷新",
