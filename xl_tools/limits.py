@@ -34,8 +34,9 @@ ROWS = Limit("XL_TOOLS_MAX_ROWS", 50_000, "每个工作表的数据行数", "行
 CELLS = Limit("XL_TOOLS_MAX_CELLS", 2_000_000, "每个工作表的单元格数", "个")
 PAGES = Limit("XL_TOOLS_MAX_PAGES", 2_000, "PDF 的页数", "页")
 UNZIPPED_MB = Limit("XL_TOOLS_MAX_UNZIPPED_MB", 1024, "解压后的总大小", "MB")
+PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小", "MB")
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
-ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, SECONDS]
+ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, SECONDS]
 
 
 def value(limit: Limit) -> int:

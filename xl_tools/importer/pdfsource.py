@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import limits
 from ..errors import XlToolsError
 from ..money import NotMoney, parse_money
 from ..textnorm import squash
@@ -44,6 +45,7 @@ from .blocks import (
     NameBlock,
     Segmented,
 )
+from .pdfguard import check_pages
 from .tokens import HEADER, classify
 
 CAPTIONS = {"项目名称": "name", "总计": "total", "财政专户拨款": "special", "财政拨款": "fiscal",
@@ -218,9 +220,11 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
     texts: list[str] = []
     rows: list[tuple[int, int, list[str | None], float | None, dict[str, int]]] = []
     with _open(path) as pdf:
+        check_pages(len(pdf.pages), str(path))
         has_chars = False
         columns: dict | None = None
         for page_no, page in enumerate(pdf.pages, start=1):
+            limits.check_time()
             if page.chars:
                 has_chars = True
             text = page.extract_text() or ""

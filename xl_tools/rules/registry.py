@@ -51,6 +51,7 @@ RULES: list[type[Rule]] = [
     text.TargetDuplicated,
     text.TargetContradictsIndicators,
     read.ReadProblemRule,
+    read.LiveLinkRule,
     years.NameYearNotBudgetYear,
     years.NameSpanEnded,
     years.TargetOldYear,

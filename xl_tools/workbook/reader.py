@@ -23,6 +23,7 @@ from ..model import (
     MONEY_FIELDS,
     MONEY_LABELS,
     PROBLEM_FORMULA,
+    PROBLEM_LIVE_LINK,
     PROBLEM_MONEY_INVALID,
     PROBLEM_MONEY_TEXT,
     PROBLEM_NO_INVALID,
@@ -47,7 +48,7 @@ from ..schema import (
     UNIT_HEADERS,
 )
 from ..textnorm import clean_ws, name_key, squash
-from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
+from .cells import int_of, is_formula, live_link, money_of, simple_formula_refs, text_of
 from .open import open_workbook, reading
 
 HEADER_SCAN_ROWS = 10
@@ -260,6 +261,15 @@ def _read_settings(rows, filing: Filing) -> None:
             filing.settings[key] = "" if value is None else str(value).strip()
 
 
+def flag_live_links(filing: Filing, values: dict, origin: Origin, project: str | None) -> None:
+    """A ReadProblem (RD002) for every field whose cell holds a DDE or external-link formula: such a
+    formula is never evaluated nor copied live, and the user is told."""
+    for field, value in values.items():
+        if live_link(value):
+            filing.problems.append(ReadProblem(PROBLEM_LIVE_LINK, f"单元格中是外部链接或 DDE 公式 {value[:80]}",
+                                               origin, field, project, value))
+
+
 def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: list) -> None:
     for f in MONEY_FIELDS:
         cell = _val(row, cols.get(f))
@@ -309,6 +319,7 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
         else:
             project.no = no
         _money_into(project, row, cols, origin, filing, f"项目「{name or f'第 {r} 行'}」", formulas)
+        flag_live_links(filing, values, origin, name)
         for header, col in extra.items():
             cell = _val(row, col)
             if cell is not None and cell.value is not None:
@@ -355,6 +366,7 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"指标序号「{values['no']}」不是整数",
                                                origin, "no", project_name, values["no"]))
+        flag_live_links(filing, values, origin, project_name)
         owner = by_name.get(name_key(project_name))
         if owner is None:
             filing.orphan_indicators.append(ind)
