@@ -52,3 +52,4 @@ NAME_LAST_REFRESH = "上次刷新"
 NOT_REFRESHED = "尚未刷新"          # what the 上次刷新 cell of a new workbook holds
 
 MONEY_FORMAT = "#,##0.00"
+EXCEL_CELL_LIMIT = 32767      # characters in one cell: Excel "repairs" (truncates) a file with more

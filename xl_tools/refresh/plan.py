@@ -19,6 +19,7 @@ from ..refs import split_reference
 from ..rules import check, config_for
 from ..rules.engine import sort_findings
 from ..schema import INDICATOR_HELPERS, NAME_LAST_REFRESH, NOT_REFRESHED, SHEET_INDICATORS, SHEET_README
+from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills
 from .helper_columns import helper_row
@@ -36,6 +37,7 @@ from .results import SUMMARY, results_sheet, summary_text
 from .state import State, note_key, read_state, state_sheet
 
 NOTE_PREFIX = "xl-tools 校验"
+NOTE_LIMIT = 4000         # characters of one cell note
 
 
 @dataclass
@@ -207,7 +209,7 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
         letters, row = coordinate_from_string(f.cell)
         texts.setdefault((f.sheet, row, column_index_from_string(letters)), []).append(
             f"[{f.code}] {f.message}")
-    return {k: f"{NOTE_PREFIX}：\n" + "\n".join(v) for k, v in texts.items()}
+    return {k: clip(f"{NOTE_PREFIX}：\n" + "\n".join(v), NOTE_LIMIT) for k, v in texts.items()}
 
 
 def _note_ops(now: dict, state: State) -> list:

@@ -38,6 +38,7 @@ from ..model import (
 from ..money import ZERO
 from ..refs import first_cell, split_reference
 from ..schema import (
+    EXCEL_CELL_LIMIT,
     INDICATOR_HEADERS,
     INFO_FIELDS,
     NAME_TEMPLATE_VERSION,
@@ -53,7 +54,6 @@ from .open import open_workbook, reading
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
-EXCEL_CELL_LIMIT = 32767
 BLOCKING = {PROBLEM_MONEY_INVALID, PROBLEM_FORMULA}
 
 

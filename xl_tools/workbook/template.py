@@ -25,6 +25,7 @@ from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, Filing, Origin
 from ..profiles import profile_names
 from ..schema import (
+    EXCEL_CELL_LIMIT,
     INDICATOR_HEADERS,
     INDICATOR_HELPERS,
     INFO_FIELDS,
@@ -307,9 +308,6 @@ def _write_xlwings_conf(wb, conf: dict[str, str]):
     for r, (k, v) in enumerate(conf.items()):
         ws.write_row(r, 0, [k, v])
     ws.hide()
-
-
-EXCEL_CELL_LIMIT = 32767
 
 
 def place_as_written(filing: Filing) -> Filing:
