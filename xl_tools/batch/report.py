@@ -131,6 +131,7 @@ def write_review_xlsx(report: BatchReport, path: str | Path) -> Path:
     """Write the review workbook atomically; XlToolsError when it cannot be written."""
     from openpyxl import Workbook
 
+    from ..celltext import text_only
     from ..fileio import atomic_target
     from ..publish.table import render
     from ..publish.xlsx import apply_layout
@@ -149,6 +150,7 @@ def write_review_xlsx(report: BatchReport, path: str | Path) -> Path:
     else:
         public["A1"] = "没有可合并的文件（全部文件都无法读取）"
     _write_rules(wb.create_sheet(SHEET_RULES), report)
+    text_only(wb)                   # file names, project names: never formulas
     with atomic_target(path) as tmp:
         try:
             wb.save(tmp)

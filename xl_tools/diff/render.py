@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..celltext import text_only
 from ..fileio import atomic_target
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..schema import MONEY_FORMAT
@@ -78,6 +79,7 @@ def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
     _write_indicators(wb, d)
     _write_targets(wb, d)
     _write_units(wb, d)
+    text_only(wb)                   # project names and targets: never formulas
     with atomic_target(path) as tmp:
         wb.save(tmp)
 

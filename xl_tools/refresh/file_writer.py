@@ -16,7 +16,7 @@ from ..workbook.open import open_workbook, reading, sniff
 from ..workbook.reader import resolve_formulas
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import RefreshOutcome, plan_refresh
-from .sheets import insert_index, link_formula
+from .sheets import Formula, insert_index, link_formula
 
 NO_FILL = PatternFill(fill_type=None)
 
@@ -45,7 +45,7 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
 def _set(ws, row: int, col: int, value) -> None:
     cell = ws.cell(row=row, column=col)
     cell.value = value
-    if isinstance(value, str) and value.startswith("=") and not value.startswith("=HYPERLINK(\"#"):
+    if isinstance(value, str) and value.startswith("=") and not isinstance(value, Formula):
         cell.data_type = "s"          # user text that looks like a formula stays text
 
 

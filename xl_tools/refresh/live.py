@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from ..schema import SHEET_PUBLIC
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .sheets import insert_index, link_formula
+from .sheets import Formula, insert_index, link_formula
 
 FORMULA_LEADS = ("=", "+", "-", "@")
 
 
 def _cell_value(value):
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not value.startswith('=HYPERLINK("#'):
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not isinstance(value, Formula):
         return "'" + value           # Excel stores a leading apostrophe as "this is text"
     return value
 
