@@ -6,6 +6,9 @@ one 2-D write per block, highlights one call per rectangle (multi-area addresses
 
 from __future__ import annotations
 
+from openpyxl.utils import get_column_letter
+
+from .. import limits
 from ..schema import SHEET_PUBLIC
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .sheets import Formula, insert_index, link_formula
@@ -30,9 +33,23 @@ def _notes_supported(book) -> bool:
     return True
 
 
+def _noted_cells(book) -> dict[str, set[str]] | None:
+    """Sheet → cells ("B3") holding a note, when the book says so up front (the remote engine's
+    payload): asking each range instead costs a pass over all of its sheet's notes per cell."""
+    api = getattr(book, "api", None)
+    if not isinstance(api, dict):
+        return None
+    return {s.get("name"): {str(n.get("address", "")).split("!")[-1].replace("$", "").upper()
+                            for n in (s.get("notes") or []) if isinstance(n, dict)}
+            for s in api.get("sheets", []) if isinstance(s, dict)}
+
+
 def apply_ops(book, ops: list) -> None:
     notes_ok = _notes_supported(book)
-    for op in ops:
+    noted = _noted_cells(book)
+    for k, op in enumerate(ops):
+        if k % 100 == 0:
+            limits.check_time()
         if isinstance(op, SetValues):
             sheet = book.sheets[op.sheet]
             rng = sheet.range((op.row, op.col)).resize(len(op.values), len(op.values[0]))
@@ -46,10 +63,14 @@ def apply_ops(book, ops: list) -> None:
             if not notes_ok:
                 continue
             rng = book.sheets[op.sheet].range((op.row, op.col))
-            if rng.note is not None:
+            here = noted.setdefault(op.sheet, set()) if noted is not None else None
+            key = f"{get_column_letter(op.col)}{op.row}"
+            if (key in here) if here is not None else (rng.note is not None):
                 rng.note.delete()
+                here is not None and here.discard(key)
             if op.text is not None:
                 rng.add_note(op.text)
+                here is not None and here.add(key)
         elif isinstance(op, ReplaceSheet):
             _write_content(book, _fresh_sheet(book, op.content.name), op.content)
         elif isinstance(op, ReplacePublic):
