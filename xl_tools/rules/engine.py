@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..findings import SEVERITY_ORDER, Finding, locate
 from ..schema import SHEET_ORDER
 from ..model import Filing
-from . import amounts, read, structure, text, values, years
+from . import amounts, fit, promises, quantify, read, structure, text, values, years
 from .base import Context, Rule
 from .config import Config, config_for
 
@@ -23,6 +23,7 @@ RULES: list[type[Rule]] = [
     amounts.UnitIsSumOfProjects,
     amounts.GrandTotalIsSumOfUnits,
     amounts.ProjectWithoutMoney,
+    promises.MoneyNotMatchingQuantities,
     structure.TargetMissing,
     structure.IndicatorsMissing,
     structure.OutputMissing,
@@ -35,6 +36,9 @@ RULES: list[type[Rule]] = [
     structure.DuplicateIndicator,
     structure.OrphanIndicator,
     structure.DuplicateProject,
+    fit.SatisfactionOutsideCategory,
+    fit.OutcomeRestatesOutput,
+    fit.CostMissing,
     values.ValueMissing,
     values.ValuePlaceholder,
     values.QuantityNotNumber,
@@ -50,10 +54,17 @@ RULES: list[type[Rule]] = [
     values.InputAsOutput,
     values.CostAboveBudget,
     values.NumberWithoutUnit,
+    quantify.TimelinessNotQuantified,
+    quantify.CostNotAmount,
+    quantify.OutcomeNotQuantified,
+    quantify.SatisfactionNotPercent,
+    quantify.OneYearWordingDiffers,
+    fit.InputSpent,
     text.TargetTooShort,
     text.TargetPlaceholder,
     text.TargetDuplicated,
     text.TargetContradictsIndicators,
+    promises.TargetPromiseUnmeasured,
     read.ReadProblemRule,
     years.NameYearNotBudgetYear,
     years.NameSpanEnded,
