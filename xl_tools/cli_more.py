@@ -67,7 +67,8 @@ def cmd_import(args) -> int:
         from .refresh.file_writer import refresh_file
         _write_filing(result.filing, out)
         # 校验结果 lists what the import reported; no backup of the file we just wrote
-        refresh_file(out, extra_findings=result.findings, backup=False)
+        from .importer.codes import beside_check
+        refresh_file(out, extra_findings=beside_check(result.findings), backup=False)
     print(f"已导入：{out}（{len(result.filing.projects)} 个项目，{len(result.filing.indicators)} 个指标，"
           f"{len(result.findings)} 条导入提示）")
     return 0

@@ -14,6 +14,7 @@ from .money import fmt_thousands
 
 def run_demo(out: Path) -> dict:
     from .importer import import_path
+    from .importer.codes import beside_check
     from .publish import publish
     from .refresh.file_writer import refresh_file
     from .workbook import build_workbook
@@ -26,7 +27,7 @@ def run_demo(out: Path) -> dict:
     t1 = time.perf_counter()
     book = out / "sample_2024.xlsx"
     build_workbook(book, filing)
-    outcome = refresh_file(book, extra_findings=result.findings, backup=False)
+    outcome = refresh_file(book, extra_findings=beside_check(result.findings), backup=False)
     t2 = time.perf_counter()
     table = out / "sample_2024_公开表.xlsx"
     pdf = out / "sample_2024_公开表.pdf" if shutil.which("soffice") else None

@@ -216,10 +216,11 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
             if path.suffix.lower() not in (".pdf", ".txt"):
                 raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
             from ..importer import import_path
+            from ..importer.codes import beside_check
             from ..workbook.template import place_as_written
             imported = import_path(path)
             filing = place_as_written(imported.filing)      # cells as in the workbook --annotate writes
-            findings = list(imported.findings) + check(filing, config_for(filing))
+            findings = beside_check(imported.findings) + check(filing, config_for(filing))
         result = _fill(result, filing, findings)
     except XlToolsError as err:
         result.status, result.error = STATUS_BROKEN, str(err)
@@ -231,7 +232,7 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
         return result
     try:
         _annotate(result, path, annotate, filing,
-                  [] if kind == "workbook" else list(imported.findings))
+                  [] if kind == "workbook" else beside_check(imported.findings))
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{err}"
     except UNEXPECTED as exc:          # a bug of ours: still one row, never the end of the batch

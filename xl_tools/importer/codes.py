@@ -1,4 +1,5 @@
-"""The codes of what an import reports (findings with code IMP…), for the documentation."""
+"""The codes of what an import reports (findings with code IMP…), for the documentation, and which of
+them the rule engine reports again with a cell link."""
 
 IMPORT_CODES = {
     "IMP001": "无法识别的文本片段（原样保留，报告行号）",
@@ -19,3 +20,14 @@ IMPORT_CODES = {
     "IMP031": "表中没有部门名称",
     "IMP032": "表中有多个合计行",
 }
+
+# Money that does not add up: the rule engine reports the same mismatch on the workbook's cell
+# (AMT001 row total ≠ parts, AMT006 unit ≠ its projects, AMT007 合计 ≠ units). The import's own finding
+# names the source line, useful on the console while importing; beside a check it would say it twice.
+RECHECKED_BY_RULES = {"IMP020": "AMT001", "IMP021": "AMT006", "IMP022": "AMT007"}
+
+
+def beside_check(findings: list) -> list:
+    """An import's findings to report together with a check of the imported filing: without those the
+    rule engine reports again (``RECHECKED_BY_RULES``), so each money mismatch appears once, with its cell."""
+    return [f for f in findings if f.code not in RECHECKED_BY_RULES]

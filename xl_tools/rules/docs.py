@@ -77,14 +77,16 @@ def render_rule(rule: type[Rule]) -> str:
 
 def render_other_codes() -> str:
     """The codes that are not rules: what refresh filled in (FIL) and what an import reported (IMP)."""
-    from ..importer.codes import IMPORT_CODES
+    from ..importer.codes import IMPORT_CODES, RECHECKED_BY_RULES
     from ..refresh.fills import FILL_CODES
     lines = ["## 其他编号（不是审核规则）", "",
              "刷新时自动填写的内容（提示级别，见「校验结果」）：", "", "| 编号 | 含义 |", "| --- | --- |"]
     lines += [f"| {code} | 已自动填写{label} |" for code, label in FILL_CODES.values()]
     lines += ["", "导入已公开的表格时的提示（`xl-tools import`、`xl-tools batch`，见标准错误输出和「校验结果」）：", "",
               "| 编号 | 含义 |", "| --- | --- |"]
-    lines += [f"| {code} | {text} |" for code, text in IMPORT_CODES.items()]
+    lines += [f"| {code} | {text}"
+              f"{f'（审核结果中由 {RECHECKED_BY_RULES[code]} 在对应单元格报告，不重复列出）' if code in RECHECKED_BY_RULES else ''} |"
+              for code, text in IMPORT_CODES.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from ..findings import WARNING, Finding
 from ..model import Indicator, Project
 from .base import Context, Facts, Rule, num, show
 from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
+from .promises import standards
 from .quantify import is_cost
 
 
@@ -210,5 +211,7 @@ class CostMissing(Rule):
         m = self.in_name.search(project.name) or self.in_target.search(ctx.squash(project.target))
         if m is None:
             return
-        yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标",
+        stated = standards(ctx.squash(project.target))
+        said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
+        yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标{said}",
                               "补充 14-成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")
