@@ -20,7 +20,8 @@ _NUMBER = r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*"
 
 @lru_cache(maxsize=512)
 def _unit_pattern(unit: str) -> re.Pattern:
-    return re.compile(_NUMBER + re.escape(unit) + ("(?!目)" if unit == "项" else ""))
+    # "10万元" is money, not 10 of the unit "万" (as in ≥12万千瓦时); "项目" is not a count of 项
+    return re.compile(_NUMBER + re.escape(unit) + ("(?!目)" if unit == "项" else "") + "(?![千万]?元)")
 
 
 def _text_numbers(segment: str, unit: str) -> list[Decimal]:

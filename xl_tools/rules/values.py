@@ -11,7 +11,7 @@ from ..model import Indicator, Project
 from ..valuegrammar import ParsedValue
 from ..textnorm import squash
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
-from .measures import MONEY_SCALE
+from .measures import MONEY_SCALE, is_grade
 
 HUNDRED = Decimal(100)
 _ONLY_MARKS = re.compile(r"^[*_\-/\\.…?？、·~]+$")
@@ -115,7 +115,7 @@ class QuantityNotNumber(Rule):
     """A 数量 or 质量 indicator is written as words, without a number.
 
     为什么：绩效目标要“尽量进行定量表述”。数量、质量指标写成“按时完成”“显著提升”无法衡量；
-    确实只能定性的，宜写成分级分档的形式。
+    确实只能定性的，写成分级分档的形式（“良好及以上”“A级”）时不报。
 
     依据：G-QUANT（见“官方要求与规则对照”）。
 
@@ -145,7 +145,7 @@ class QuantityNotNumber(Rule):
         for field, text, label in facts.columns:
             if not ctx.squash(text) or self.matcher(ctx.squash(text)):
                 continue
-            if ctx.parse(text).kind == "text":
+            if ctx.parse(text).kind == "text" and not is_grade(ctx.squash(text)):
                 yield self.at_indicator(project.name, ind, field,
                                         f"{level2.label}「{ind.name}」的{label}「{text}」没有数值",
                                         "改为可衡量的表述：运算符 + 数字 + 单位，例如 ≥12次、100%")
@@ -535,7 +535,10 @@ class CostAboveBudget(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code != "14" and facts.level1_code != "4" and "成本" not in ind.name:
             return
+        multi_year = ctx.span(project) is not None
         for field, text, label in facts.columns:
+            if multi_year and field == "period_value" and len(facts.columns) == 2:
+                continue                       # the whole period's cost, the total is one year's
             t = ctx.parse(text)
             scale = MONEY_SCALE.get(t.unit)
             if not _number(t) or scale is None:
