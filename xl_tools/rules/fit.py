@@ -138,27 +138,24 @@ class OutcomeRestatesOutput(Rule):
         self.effect = _words(self.options["effect_words"])
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        outcomes, outputs = [], []
+        outcomes, names = [], {}
         for ind in project.indicators:
-            code = ctx.facts(ind).level1_code
-            if code == "2":
-                outcomes.append(ind)
-            elif code == "1":
-                outputs.append(ind)
-        if not outcomes:
-            return
-        counts = {}
-        names = {}
-        for ind in outputs:
-            names.setdefault(ctx.facts(ind).core, ind)
-            t = ctx.parse(ind.annual_value)
-            if is_count(t):
-                counts.setdefault((t.value, canonical(t.unit)), ind)
-        for ind in outcomes:
-            core = ctx.facts(ind).core
-            t = ctx.parse(ind.annual_value)
+            facts = ctx.facts(ind)
+            if facts.level1_code == "2":
+                outcomes.append((ind, facts.core, ctx.parse(ind.annual_value)))
+            elif facts.level1_code == "1":
+                names.setdefault(facts.core, ind)
+        counts = None
+        for ind, core, t in outcomes:
             same = names.get(core) if len(core) >= 2 else None
-            if same is None and is_count(t):
+            counted = is_count(t)
+            if same is None and counted:
+                if counts is None:                 # the outputs' counts, only when an outcome counts
+                    counts = {}
+                    for out in names.values():
+                        o = ctx.parse(out.annual_value)
+                        if is_count(o):
+                            counts.setdefault((o.value, canonical(o.unit)), out)
                 same = counts.get((t.value, canonical(t.unit)))
             if same is not None:
                 yield self.at_indicator(project.name, ind, "name",
@@ -167,7 +164,7 @@ class OutcomeRestatesOutput(Rule):
                                         "改为这些产出带来的效果（如使用率、受益面、事故减少），或删除重复的一条")
                 continue
             said = ctx.squash(t.extra).lstrip("…") if t.kind == "number" else ""
-            if (is_count(t) and (self.verbs.search(core) or self.verbs.search(said))
+            if (counted and (self.verbs.search(core) or self.verbs.search(said))
                     and not self.effect.search(core)):
                 yield self.at_indicator(project.name, ind, "name",
                                         f"效益指标「{ind.name}」（{ind.annual_value}）是产出的数量（{show(t)}），"
@@ -201,6 +198,7 @@ class CostMissing(Rule):
     def setup(self) -> None:
         self.in_name = _words(self.options["name_words"])
         self.in_target = _words(self.options["target_words"])
+        self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
@@ -208,7 +206,12 @@ class CostMissing(Rule):
         level1, level2 = ctx.level_codes(project)
         if "4" in level1 or level2 & {"14", "41", "42", "43"}:
             return
-        m = self.in_name.search(project.name) or self.in_target.search(ctx.squash(project.target))
+        m = self.in_name.search(project.name)
+        if m is None:
+            text = ctx.squash(project.target)
+            m = self._target.get(text, False)
+            if m is False:
+                m = self._target[text] = self.in_target.search(text)
         if m is None:
             return
         stated = standards(ctx.squash(project.target))

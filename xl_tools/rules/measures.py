@@ -59,9 +59,12 @@ def is_duration(t: ParsedValue) -> bool:
     return t.kind in ("number", "range") and base_unit(t.unit) in TIME_UNITS
 
 
+_COUNTED = frozenset(map(canonical, COUNT_UNITS))
+
+
 def is_count(t: ParsedValue) -> bool:
-    return (t.kind == "number" and t.value is not None and t.value != 0
-            and canonical(base_unit(t.unit)) in {canonical(u) for u in COUNT_UNITS} and not per_part(t.unit))
+    return (t.kind == "number" and t.value is not None and t.value != 0 and "/" not in t.unit
+            and canonical(t.unit) in _COUNTED)
 
 
 def to_wan(value: Decimal, unit: str) -> Decimal:

@@ -9,27 +9,29 @@ from typing import Iterator
 
 from ..findings import WARNING, Finding
 from ..model import Project
-from ..textnorm import to_halfwidth
 from ..valuegrammar import ParsedValue
 from .base import Context, Rule, num
 from .measures import MONEY_SCALE, base_unit, canonical, per_part
 from .quantify import is_cost
+from .text import numbers_in
 
 # a promised quantity in the text: a number and a unit of things, places, people or time limits
 _PROMISE_UNITS = ("平方米", "平米", "㎡", "m²", "公顷", "亩", "公里", "千米", "人次", "户次", "个工作日", "工作日",
                   "小时", "分钟", "台套", "万人", "人", "名", "位", "户", "家", "所", "个", "台", "套", "项", "场", "期",
                   "批", "间", "座", "栋", "辆", "件", "份", "册", "篇", "门", "队", "支", "班", "课时", "学时", "天")
-_PROMISE = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(?:[(（]\s*)?("
-                      + "|".join(sorted(map(re.escape, _PROMISE_UNITS), key=len, reverse=True))
-                      + r")(?![\d届号条款目期年月日])")
-_OPS_BEFORE = re.compile(r"(?:不少于|不低于|不超过|至少|达到|≥|≤|>|<|共|约|计|为|了|在)$")
+_PROMISE_UNIT = re.compile("(" + "|".join(sorted(map(re.escape, _PROMISE_UNITS), key=len, reverse=True))
+                           + r")(?![\d届号条款目期年月日])")
 
 
-def promises(text: str) -> list[tuple[Decimal, str, int]]:
-    """(number, unit, position) of each quantity written with a unit of things, people, area or time."""
-    s = to_halfwidth(text)
-    return [(Decimal(m.group(1)), canonical(m.group(2)), m.start()) for m in _PROMISE.finditer(s)
-            if Decimal(m.group(1)) != 0]
+def promises(s: str) -> list[tuple[Decimal, str, int]]:
+    """(number, unit, position) of each quantity written with a unit of things, people, area or time,
+    in a squashed (half-width) text; not an ordinal (第46届), a year, a date or a document number."""
+    out = []
+    for value, tail, at in numbers_in(s):
+        m = _PROMISE_UNIT.match(tail)
+        if m and value != 0 and not s.startswith("第", at - 1):
+            out.append((value, canonical(m.group(1)), at))
+    return out
 
 
 class TargetPromiseUnmeasured(Rule):
@@ -55,11 +57,16 @@ class TargetPromiseUnmeasured(Rule):
     title = "绩效目标中的承诺没有指标衡量"
     default_severity = WARNING
 
+    def setup(self) -> None:
+        self._found: dict[str, list] = {}         # per distinct target text, for one check
+
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         text = ctx.squash(project.target)
         if not text or not project.indicators:
             return
-        found = promises(text)
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = promises(text)
         if not found:
             return
         units, numbers, names = set(), set(), []
@@ -95,15 +102,21 @@ _STANDARD = [
     re.compile(r"(\d+(?:\.\d+)?)(元|千元|万元)/" + _PER + r"(?:[·.]?(年|月))?"),
     re.compile(r"每" + _PER + r"(?:每(年|月))?(?:补助|资助|补贴|奖励)?(\d+(?:\.\d+)?)(元|千元|万元)"),
 ]
+_MONEY_WORD = re.compile(r"\d(?:千|万)?元")
 _AVG = {"生均": "生", "人均": "人", "户均": "户", "台均": "台"}
 # which count units stand for the standard's "per" (生 → students counted in 人/名)
 _COUNTED_IN = {"生": {"人", "生"}, "人": {"人"}, "名": {"人"}, "台": {"台", "套"}, "套": {"套", "台"},
                "个": {"个"}, "户": {"户"}, "间": {"间"}, "所": {"所"}}
+# a count of people fits a per-person standard only when its name says who is paid for
+_WHOSE = {"生": re.compile("生|资助|补助|受助|享受"),
+          "人": re.compile("人数|人员|人次|资助|补助|受助|享受|聘用|对象"),
+          "名": re.compile("人数|人员|人次|资助|补助|受助|享受|聘用|对象")}
 
 
-def standards(text: str) -> list[tuple[Decimal, str, str, str]]:
+def standards(s: str) -> list[tuple[Decimal, str, str, str]]:
     """(万元 per unit, per, per-period 年/月/"", as written) for each standard in a squashed text."""
-    s = to_halfwidth(text)
+    if "元" not in s or not _MONEY_WORD.search(s):
+        return []
     out = []
     for m in _STANDARD[0].finditer(s):
         out.append((Decimal(m.group(2)) * MONEY_SCALE[m.group(3)], _AVG[m.group(1)], "", m.group()))
@@ -151,15 +164,27 @@ class MoneyNotMatchingQuantities(Rule):
     default_severity = WARNING
     config_keys = {"min_ratio": Decimal("0.5"), "max_ratio": Decimal("1.1")}
 
+    def setup(self) -> None:
+        self._stated: dict[str, list] = {}        # standards per distinct target text, for one check
+
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if project.total <= 0 or not project.indicators:
             return
-        found = [(w, per, period, written, "=") for w, per, period, written in standards(ctx.squash(project.target))]
+        text = ctx.squash(project.target)
+        found = self._stated.get(text)
+        if found is None:
+            found = self._stated[text] = [(w, per, period, written, "=")
+                                          for w, per, period, written in standards(text)]
+        level1, level2 = ctx.level_codes(project)
+        with_cost = "4" in level1 or bool(level2 & {"14", "41", "42", "43"})
+        if not found and not with_cost:
+            return                                 # no standard stated anywhere
+        found = list(found)
         counts = []
         for ind in project.indicators:
             facts = ctx.facts(ind)
             t = ctx.parse(ind.annual_value)
-            if is_cost(facts):
+            if with_cost and is_cost(facts):
                 std = _standard_of(t)
                 if std:
                     found.append((*std, f"{ind.name} {ind.annual_value}", t.op or "="))
@@ -188,8 +213,9 @@ class MoneyNotMatchingQuantities(Rule):
 
     @staticmethod
     def _count(counts, per: str):
+        """The count the standard applies to: same unit, and for people a name that says whose."""
         units = _COUNTED_IN.get(per, {per})
-        fits = [(i, t) for i, t in counts if canonical(base_unit(t.unit)) in units]
-        if per == "生":
-            fits = [(i, t) for i, t in fits if "生" in i.name] or fits
+        whose = _WHOSE.get(per)
+        fits = [(i, t) for i, t in counts if canonical(base_unit(t.unit)) in units
+                and (whose is None or whose.search(i.name))]
         return fits[0] if fits else None

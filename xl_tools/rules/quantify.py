@@ -208,13 +208,15 @@ class OneYearWordingDiffers(Rule):
     title = "一年期项目两列指标值写法不同"
     default_severity = INFO
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
-        if len(facts.columns) == 1 or ctx.span(project) is not None:
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        # one loop per project rather than a hook per indicator: it runs everywhere and rarely finds
+        if ctx.span(project) is not None:
             return
-        p, a = ind.period_value or "", ind.annual_value or ""
-        if ctx.squash(p) and ctx.squash(a) and _same(ctx.parse(p), ctx.parse(a)):
-            yield self.at_indicator(project.name, ind, "annual_value",
-                                    f"一年期项目中「{ind.name}」的两列指标值是同一目标，写法不同："
-                                    f"实施周期「{p}」，年度「{a}」",
-                                    f"统一写成「{p}」")
+        for ind in project.indicators:
+            if len(ctx.facts(ind).columns) == 1:
+                continue
+            p, a = ind.period_value or "", ind.annual_value or ""
+            if ctx.squash(p) and ctx.squash(a) and _same(ctx.parse(p), ctx.parse(a)):
+                yield self.at_indicator(project.name, ind, "annual_value",
+                                        f"一年期项目中「{ind.name}」的两列指标值是同一目标，写法不同："
+                                        f"实施周期「{p}」，年度「{a}」", f"统一写成「{p}」")

@@ -8,7 +8,7 @@ from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import ERROR, WARNING, Finding
 from ..model import Indicator, Project
 from ..textnorm import name_key
-from .base import Context, Facts, Rule, name_core
+from .base import Context, Facts, Rule
 
 
 class TargetMissing(Rule):
@@ -288,7 +288,7 @@ class DuplicateIndicator(Rule):
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         seen: dict[str, object] = {}
         for ind in project.indicators:
-            key = name_core(ind.name)
+            key = ctx.facts(ind).core                 # name_core, worked out once per content
             if not key:
                 continue
             first = seen.setdefault(key, ind)

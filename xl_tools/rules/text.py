@@ -15,18 +15,25 @@ from .values import Placeholders
 
 _STOP = re.compile(r"[,，。;；!！?？]")
 _DIGIT = re.compile(r"\d")
-_NUMBER = r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*"
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*")
+_MONEY_AFTER = re.compile(r"[千万]?元")
+TAIL = 8                 # characters kept after each number: enough for the longest unit
 
 
-@lru_cache(maxsize=512)
-def _unit_pattern(unit: str) -> re.Pattern:
-    # "10万元" is money, not 10 of the unit "万" (as in ≥12万千瓦时); "项目" is not a count of 项
-    return re.compile(_NUMBER + re.escape(unit) + ("(?!目)" if unit == "项" else "") + "(?![千万]?元)")
+@lru_cache(maxsize=8192)
+def numbers_in(text: str) -> tuple[tuple[Decimal, str, int], ...]:
+    """Every number in a (squashed, half-width) text with the characters after it (brackets and spaces
+    skipped, as in 99(%)) and its position; each distinct text is scanned once."""
+    return tuple((Decimal(m.group(1)), text[m.end():m.end() + TAIL], m.start()) for m in _NUMBER.finditer(text))
 
 
 def _text_numbers(segment: str, unit: str) -> list[Decimal]:
-    """Numbers written with ``unit`` in a (squashed, half-width) text: 95%以上 → 95; 99(%) → 99."""
-    return [Decimal(m.group(1)) for m in _unit_pattern(unit).finditer(segment)]
+    """Numbers written with ``unit`` in a (squashed, half-width) text: 95%以上 → 95; 99(%) → 99.
+    "10万元" is money, not 10 of the unit "万" (as in ≥12万千瓦时); "项目" is not a count of 项."""
+    n = len(unit)
+    return [value for value, tail, _ in numbers_in(segment)
+            if tail.startswith(unit) and not _MONEY_AFTER.match(tail, n)
+            and not (unit == "项" and tail.startswith("项目"))]
 
 
 SHOWN_NAMES = 3          # TXT003 names this many of the other projects with the same target

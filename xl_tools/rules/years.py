@@ -131,6 +131,8 @@ class TargetOldYear(Rule):
             return
         span = ctx.span(project)
         first = span[0] if span else ctx.year
+        if not any(y < min(first, ctx.year) for y in years_in(ctx.squash(project.target))):
+            return                                 # no earlier year at all (the usual case): done
         text = _QUOTED.sub("", to_halfwidth(project.target.replace(project.name, "") if project.name
                                             else project.target))
         old = [y for y in years_in(text) if y < min(first, ctx.year)]
