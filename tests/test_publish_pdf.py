@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.demo_filing import demo_filing
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import load_json
-from xl_tools.publish import publish, to_pdf
 from xl_tools.publish import pdf as pdf_module
-from tests.support.demo_filing import demo_filing
+from xl_tools.publish import publish, to_pdf
 from xl_tools.publish.indicators import indicator_text
 
 SEED = Path(__file__).resolve().parents[1] / "xl_tools" / "data" / "sample_2024.expected.json"

@@ -73,6 +73,7 @@ def _break_fiscal(wb):
 
 def _book(path):
     import xlwings as xw
+
     from tests.support.payload import payload_from_xlsx
     return xw.Book(json=payload_from_xlsx(path))
 
@@ -146,6 +147,7 @@ def _assert_clean_error(resp, status: int | tuple[int, ...]):
 
 def test_payload_from_xlsx_shape(seed_workbook):
     import xlwings as xw
+
     from tests.support.payload import payload_from_xlsx
     p = payload_from_xlsx(seed_workbook)
     assert p["client"] == "Office.js" and p["version"] == xw.__version__
@@ -165,7 +167,7 @@ def test_payload_from_xlsx_shape(seed_workbook):
 
 
 def test_remote_refresh_actions(tmp_path, seed_filing):
-    from xl_tools.desktop import refresh
+    from xl_tools.app import refresh_book as refresh
     path = _workbook(tmp_path, seed_filing, edit=_break_fiscal)
     book = _book(path)
     sheets_before = copy.deepcopy(book.api["sheets"])
@@ -209,7 +211,7 @@ def test_remote_refresh_actions(tmp_path, seed_filing):
 
 
 def test_remote_publish_only_touches_public_sheet(tmp_path, seed_filing):
-    from xl_tools.desktop import publish
+    from xl_tools.app import publish_book as publish
     book = _book(_workbook(tmp_path, seed_filing))
     before = copy.deepcopy(book.api["sheets"])
     publish(book)
@@ -225,7 +227,7 @@ def test_remote_refresh_actions_bounded(tmp_path, seed_filing):
     findings groups, not with the cells (values go in blocks, highlights per rectangle). The one cost
     that grows with rows is the 公开表's row heights: one call per run of rows of equal height (the
     remote engine has no multi-area ranges), so those are bounded by the 公开表's row count instead."""
-    from xl_tools.desktop import refresh
+    from xl_tools.app import refresh_book as refresh
 
     def run(filing, name):
         book = _book(_workbook(tmp_path, filing, name=name))
@@ -264,9 +266,10 @@ def test_main_through_mock_caller(tmp_path, seed_filing):
 
 
 def test_main_shows_workbook_error_instead_of_raising(tmp_path, seed_filing):
-    from xl_tools import desktop as excel
-    from tests.support.payload import payload_from_xlsx
     import xlwings as xw
+
+    from tests.support.payload import payload_from_xlsx
+    from xl_tools import desktop as excel
     payload = payload_from_xlsx(_workbook(tmp_path, seed_filing))
     payload["sheets"] = [s for s in payload["sheets"] if s["name"] != "项目"]
     payload["names"] = []
@@ -357,11 +360,11 @@ def test_route_errors_testclient(server_app, small_app, seed_payload):
 
 
 def test_unexpected_error_is_500_without_traceback(server_app, seed_payload, monkeypatch, caplog):
-    from xl_tools import desktop as excel
+    from xl_tools import app
 
     def boom(book):
         raise RuntimeError("secret internal detail")
-    monkeypatch.setattr(excel, "refresh", boom)
+    monkeypatch.setattr(app, "refresh_book", boom)
     with caplog.at_level("ERROR", logger="xl_tools.server"):
         resp = _client(server_app).post("/xlwings/custom-scripts-call/refresh", json=seed_payload)
     body = _assert_clean_error(resp, 500)
@@ -499,6 +502,7 @@ def test_serve_in_subprocess(seed_payload):
     """serve() itself: uvicorn on 127.0.0.1, the route answers, then the process is stopped."""
     import subprocess
     import sys
+
     import httpx
     port = _free_port()
     code = f"from xl_tools.server.cli import serve\nserve(port={port}, max_body_mb=1, log_level='warning')\n"

@@ -4,10 +4,15 @@
 import openpyxl
 import pytest
 
-from xl_tools.cli import main
-from xl_tools.schema import (INDICATOR_HEADERS, PROJECT_HEADERS, SHEET_ORDER, TEMPLATE_VERSION)
-from xl_tools.workbook import build_workbook, read_filing
 from tests.support.signature import workbook_signature
+from xl_tools.cli import main
+from xl_tools.schema import (
+    INDICATOR_HEADERS,
+    PROJECT_HEADERS,
+    SHEET_ORDER,
+    TEMPLATE_VERSION,
+)
+from xl_tools.workbook import build_workbook, read_filing
 
 from .conftest import ROOT, needs_soffice, soffice_convert
 

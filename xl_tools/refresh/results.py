@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..schema import SHEET_RESULTS
+from ..textfit import fitted_height
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
@@ -26,7 +27,7 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
         rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project or "", f.indicator_no,
                      f.message, f.suggestion or ""])
         if f.sheet and f.cell:
-            links.append((r, 3, f"#'{f.sheet}'!{f.cell}", where))
+            links.append((r, 3, f.sheet, f.cell, where))
     # colour the 级别 column in runs of equal severity (findings are sorted errors first)
     start = None
     for k in range(len(findings) + 1):
@@ -38,7 +39,6 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
             start = None
         if start is None and sev is not None:
             start = k
-    from ..publish.textfit import fitted_height
     heights = {}
     for k, row in enumerate(rows[3:], start=FIRST_ROW):
         h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in (4, 6, 7)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import WARNING, Finding
+from ..findings import Finding
 from ..model import Indicator, Project
 from .base import Context, Facts, Rule, num, show
 from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
@@ -38,8 +38,6 @@ class InputSpent(Rule):
     code = "VAL021"
     content_only = True
     name = "values.input_spent"
-    title = "以投入的资金或人力作为绩效指标"
-    default_severity = WARNING
     config_keys = {
         "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "产值", "税收", "拉动", "带动",
                           "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低"],
@@ -90,8 +88,6 @@ class SatisfactionOutsideCategory(Rule):
     code = "STR013"
     content_only = True
     name = "structure.satisfaction_outside_category"
-    title = "满意度指标未归入满意度指标"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -127,8 +123,6 @@ class OutcomeRestatesOutput(Rule):
 
     code = "STR014"
     name = "structure.outcome_restates_output"
-    title = "效益指标重复产出"
-    default_severity = WARNING
     config_keys = {"output_verbs": ["完成", "新增", "采购", "购置", "购买", "培训", "培养", "建设", "建成", "举办",
                                     "开展", "发放", "安装", "维修", "印制", "制作", "召开", "组织"],
                    "effect_words": _EFFECT_DEFAULT}
@@ -189,8 +183,6 @@ class CostMissing(Rule):
 
     code = "STR015"
     name = "structure.cost_missing"
-    title = "缺少成本指标"
-    default_severity = WARNING
     config_keys = {"name_words": ["购置", "采购", "购买", "建设", "改造", "维修", "维护", "运维", "修缮", "装修",
                                   "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业"],
                    "target_words": ["采购", "购置", "购买", "补助", "补贴", "资助"]}

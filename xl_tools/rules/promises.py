@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import WARNING, Finding
+from ..findings import Finding
 from ..model import Project
 from ..valuegrammar import ParsedValue
 from .base import Context, Rule, num
@@ -54,8 +54,6 @@ class TargetPromiseUnmeasured(Rule):
 
     code = "TXT005"
     name = "text.target_promise_unmeasured"
-    title = "绩效目标中的承诺没有指标衡量"
-    default_severity = WARNING
 
     def setup(self) -> None:
         self._found: dict[str, list] = {}         # per distinct target text, for one check
@@ -160,8 +158,6 @@ class MoneyNotMatchingQuantities(Rule):
 
     code = "AMT009"
     name = "amounts.money_not_matching_quantities"
-    title = "金额与标准×数量不相称"
-    default_severity = WARNING
     config_keys = {"min_ratio": Decimal("0.5"), "max_ratio": Decimal("1.1")}
 
     def setup(self) -> None:

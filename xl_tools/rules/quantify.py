@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import INFO, WARNING, Finding
+from ..findings import Finding
 from ..model import Indicator, Project
 from .base import Context, Facts, Rule
 from .measures import has_digit, is_duration, is_grade, is_money, is_percent
-from .values import Placeholders, ValuePlaceholder, _same, is_satisfaction
+from ..valuegrammar import Placeholders
+from .values import ValuePlaceholder, _same, is_satisfaction
 
 COST_LEVEL2 = frozenset({"14", "41", "42", "43"})
 
@@ -72,8 +73,6 @@ class TimelinessNotQuantified(_ValueForm):
 
     code = "VAL016"
     name = "values.timeliness_not_quantified"
-    title = "时效指标没有时间节点或时限"
-    default_severity = WARNING
     advice = "写明时间节点（如 2024年6月30日前）、时限（如 ≤2个工作日）或及时率（如 ≥95%）"
 
     def applies(self, facts: Facts) -> bool:
@@ -103,8 +102,6 @@ class CostNotAmount(_ValueForm):
 
     code = "VAL017"
     name = "values.cost_not_amount"
-    title = "成本指标不是金额或比率"
-    default_severity = WARNING
     advice = "写明金额（如 ≤50万元、≤2000元/生）或比率（如 ≤100%）"
 
     def applies(self, facts: Facts) -> bool:
@@ -137,8 +134,6 @@ class OutcomeNotQuantified(_ValueForm):
 
     code = "VAL018"
     name = "values.outcome_not_quantified"
-    title = "效益指标既无数值也无分级"
-    default_severity = WARNING
     config_keys = {**_ValueForm.config_keys, "accept": ["是", "否", "达标", "通过"]}
     advice = "写成数值（运算符 + 数字 + 单位），或写成分级分档的定性目标（如 良好及以上）"
 
@@ -169,8 +164,6 @@ class SatisfactionNotPercent(_ValueForm):
 
     code = "VAL019"
     name = "values.satisfaction_not_percent"
-    title = "满意度指标不是百分比"
-    default_severity = WARNING
     advice = "写成百分比，例如 ≥90%"
 
     def applies(self, facts: Facts) -> bool:
@@ -205,8 +198,6 @@ class OneYearWordingDiffers(Rule):
 
     code = "VAL020"
     name = "values.one_year_wording"
-    title = "一年期项目两列指标值写法不同"
-    default_severity = INFO
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         # one loop per project rather than a hook per indicator: it runs everywhere and rarely finds

@@ -22,14 +22,29 @@ from pathlib import Path
 
 from ..categories import CodeTable, default_table, split_label
 from ..errors import XlToolsError
-from ..schema import NAME_TEMPLATE_VERSION, SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, TEMPLATE_VERSION
-from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Filing,
-                    Indicator, Origin, Project, ReadProblem)
+from ..model import (
+    MONEY_FIELDS,
+    MONEY_LABELS,
+    PROBLEM_MONEY_INVALID,
+    PROBLEM_MONEY_TEXT,
+    Filing,
+    Indicator,
+    Origin,
+    Project,
+    ReadProblem,
+)
 from ..money import ZERO
+from ..schema import (
+    NAME_TEMPLATE_VERSION,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    TEMPLATE_VERSION,
+)
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, money_of, text_of
 from .open import open_workbook
-from .reader import nonblank_rows, raise_blocking, read_filing
+from .reader import defined_cell, nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10
@@ -87,14 +102,11 @@ def detect_version(path: str | Path) -> int:
 
 
 def _stated_version(wb) -> int | None:
-    dn = wb.defined_names.get(NAME_TEMPLATE_VERSION)
-    if dn is None:
+    hit = defined_cell(wb, NAME_TEMPLATE_VERSION)
+    if hit is None:
         return None
-    dests = list(dn.destinations)
-    if not dests or dests[0][0] not in wb.sheetnames:
-        return None
-    sheet, ref = dests[0]
-    value = int_of(wb[sheet][ref.replace("$", "").split(":")[0]].value)
+    ws, ref = hit
+    value = int_of(ws[ref].value)
     return value if isinstance(value, int) else None
 
 

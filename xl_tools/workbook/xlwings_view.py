@@ -7,6 +7,7 @@ book's names. Number formats cannot be read on the remote engine, so a percentag
 
 from __future__ import annotations
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 
 class _Cell:
@@ -37,7 +38,6 @@ class _Sheet:
             yield tuple(c.value for c in cells) if values_only else cells
 
     def __getitem__(self, ref: str):
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
         letters, row = coordinate_from_string(ref)
         col = column_index_from_string(letters)
         try:
@@ -47,16 +47,10 @@ class _Sheet:
 
 
 class _DefinedName:
-    def __init__(self, refers_to: str) -> None:
-        self.refers_to = refers_to
+    """What the reader asks of a defined name: its reference text, as openpyxl's ``attr_text``."""
 
-    @property
-    def destinations(self):
-        text = self.refers_to.lstrip("=")
-        if "!" not in text:
-            return []
-        sheet, ref = text.rsplit("!", 1)
-        return [(sheet.strip("'"), ref)]
+    def __init__(self, refers_to: str) -> None:
+        self.attr_text = refers_to
 
 
 class _Names:
