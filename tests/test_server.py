@@ -11,8 +11,6 @@ import copy
 import importlib.util
 import json
 import os
-import socket
-import threading
 import time
 from collections import Counter
 from decimal import Decimal
@@ -24,9 +22,6 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is No
 
 BAD = "#ffc7ce"
 WARN = "#ffeb9c"
-ENV_KEYS = ["XLWINGS_LICENSE_KEY", "XLWINGS_ON_SERVER", "XLWINGS_PROJECT_DIR", "XLWINGS_PROJECT_NAME",
-            "XLWINGS_ENABLE_SOCKETIO", "XLWINGS_ENABLE_EXAMPLES", "XLWINGS_ENABLE_HOTRELOAD",
-            *[f"XLWINGS_MANIFEST_ID_{e}" for e in ("DEV", "QA", "UAT", "STAGING", "PROD")]]
 SMALL_LIMIT = 256 * 1024
 TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:", "line ")
 
@@ -34,16 +29,10 @@ TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:", "line ")
 @pytest.fixture(scope="module", autouse=True)
 def server_app():
     """The app with the default limit; the licence key only while this module runs."""
-    saved = {k: os.environ.get(k) for k in ENV_KEYS}
-    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    from xl_tools.server.app import create_app
-    app = create_app()
-    yield app
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    from tests.support.servers import licensed_environment
+    with licensed_environment():
+        from xl_tools.server.app import create_app
+        yield create_app()
 
 
 @pytest.fixture(scope="module")
@@ -396,32 +385,11 @@ def test_taskpane_manifest_and_meta(server_app):
 
 # ---------------------------------------------------------------- real uvicorn on 127.0.0.1
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(small_app):
-    import uvicorn
-    port = _free_port()
-    config = uvicorn.Config(small_app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="xl-tools-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        assert not thread.is_alive(), "uvicorn did not stop"
+    from tests.support.servers import uvicorn_thread
+    with uvicorn_thread(small_app) as base:
+        yield base
 
 
 def test_route_over_real_uvicorn(live_server, seed_payload):
@@ -500,7 +468,8 @@ def test_serve_in_subprocess(seed_payload):
     import subprocess
     import sys
     import httpx
-    port = _free_port()
+    from tests.support.servers import free_port
+    port = free_port()
     code = f"from xl_tools.server.cli import serve\nserve(port={port}, max_body_mb=1, log_level='warning')\n"
     proc = subprocess.Popen([sys.executable, "-c", code], env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -8,10 +8,19 @@ applies it with ``refresh.xlwings_writer``. Errors in the user's workbook are sh
 
 from __future__ import annotations
 
+import json
+
 from .errors import XlToolsError
+from .findings import SEVERITY_ZH
 from .refresh.plan import RefreshOutcome, plan_refresh
-from .refresh.live import apply_ops
+from .refresh.live import apply_ops, notes_supported
+from .schema import SHEET_RESULTS
 from .workbook.xlwings_view import XlwingsBookView
+
+PANE_CALLBACK = "xltoolsReport"        # registered by the add-in's static/js/main.js
+PANE_MAX_FINDINGS = 50
+MSG_NO_NOTES = (f"此版本 Excel 的加载项不能写单元格批注（需要 Microsoft 365 版本 2501 及以上或 Excel 网页版；"
+                f"Office 2021/2024 等永久版不支持），问题说明只列在「{SHEET_RESULTS}」工作表和这里。")
 
 
 def refresh(book, *, now: str | None = None) -> RefreshOutcome:
@@ -20,6 +29,27 @@ def refresh(book, *, now: str | None = None) -> RefreshOutcome:
     outcome = plan_refresh(view, source=book.name, now=now)
     apply_ops(book, outcome.ops)
     return outcome
+
+
+def pane_report(book, outcome: RefreshOutcome) -> dict:
+    """What the add-in's task pane shows after a refresh: the summary, whether notes were written,
+    and the first findings (errors first) with the cell each one points at."""
+    shown = outcome.findings[:PANE_MAX_FINDINGS]
+    return {
+        "summary": outcome.summary,
+        "counts": outcome.counts,
+        "notice": "" if notes_supported(book) else MSG_NO_NOTES,
+        "findings": [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code,
+                      "sheet": f.sheet, "cell": f.cell, "message": f.message} for f in shown],
+        "more": len(outcome.findings) - len(shown),
+        "results_sheet": SHEET_RESULTS,
+    }
+
+
+def report_to_pane(book, outcome: RefreshOutcome) -> None:
+    """Queue the report for the add-in's task pane (an xlwings ``runMacro`` action the add-in's
+    JavaScript answers). Only the xl-tools server's own add-in registers that callback."""
+    book.app.macro(PANE_CALLBACK)(json.dumps(pane_report(book, outcome), ensure_ascii=False))
 
 
 def publish(book) -> None:
