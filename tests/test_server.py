@@ -284,6 +284,7 @@ def _bad_requests(payload):
     """(name, body bytes, headers, expected status(es)) for the error cases."""
     js = {"content-type": "application/json"}
     wrong_version = {**payload, "client": "VBA", "version": "0.30.0"}
+    stale_addin = {**payload, "version": "0.33.0"}
     return [
         ("malformed", b'{"client": "Office.js", "version": ', js, 400),
         ("not utf-8", b"\xff\xfe{}", js, 400),
@@ -291,6 +292,7 @@ def _bad_requests(payload):
         ("empty", b"", js, 400),
         ("deep nesting", b"[" * 200_000, js, 400),
         ("wrong version", json.dumps(wrong_version).encode(), js, 400),
+        ("stale add-in", json.dumps(stale_addin).encode(), js, 400),
         ("no sheets", json.dumps({**payload, "sheets": "x"}).encode(), js, 422),
         ("bad names", json.dumps({**payload, "names": [{"x": 1}]}).encode(), js, 422),
         ("object in a cell", json.dumps({**payload, "sheets": [{"name": "项目", "values": [[{"a": 1}]]}]}).encode(), js, 422),
@@ -317,6 +319,22 @@ def test_route_errors_testclient(server_app, small_app, seed_payload):
         body_json = _assert_clean_error(resp, status)
         if name == "wrong version":
             assert "0.30.0" in body_json["detail"] and body_json["code"] == "version_mismatch"
+        if name == "stale add-in":
+            assert "任务窗格" in body_json["detail"] and body_json["code"] == "version_mismatch"
+    # a client that sends no names (older xlwings JS): handled as a workbook without names
+    no_names = {k: v for k, v in seed_payload.items() if k != "names"}
+    resp = client.post("/xlwings/custom-scripts-call/refresh", json=no_names)
+    assert resp.status_code == 200, resp.text[:300]
+    # an Excel without ExcelApi 1.18: no addNote, the report says why
+    old_excel = copy.deepcopy(seed_payload)
+    for sheet in old_excel["sheets"]:
+        sheet["notes_supported"], sheet["notes"] = False, []
+    resp = client.post("/xlwings/custom-scripts-call/refresh", json=old_excel)
+    assert resp.status_code == 200, resp.text[:300]
+    actions = resp.json()["actions"]
+    assert not [a for a in actions if a["func"] in ("addNote", "deleteNote")]
+    report = json.loads(next(a for a in actions if a["func"] == "runMacro")["args"][1])
+    assert report["notice"] and "1" in report["summary"]
     # only our @script functions are callable
     for name in ("os", "script", "_run", "xw", "__init__"):
         _assert_clean_error(client.post(f"/xlwings/custom-scripts-call/{name}", json=seed_payload), 404)
@@ -500,3 +518,45 @@ def test_serve_in_subprocess(seed_payload):
             proc.kill()
             out, err = proc.communicate(timeout=15)
     assert "xl-tools 服务" in out and f"127.0.0.1:{port}/manifest.xml" in out
+
+
+# ---------------------------------------------------------------- deployment settings
+
+def test_licence_key_from_the_dotenv_file(tmp_path, seed_payload):
+    """A key only in the DOTENV_PATH file (as IT puts secrets there) is enough; a DOTENV_PATH that
+    names no file is one Chinese line."""
+    import subprocess
+    import sys
+    env_file = tmp_path / "server.env"
+    env_file.write_text("XLWINGS_LICENSE_KEY=noncommercial\n", "utf-8")
+    code = ("from fastapi.testclient import TestClient\nimport json, sys\n"
+            "from xl_tools.server.app import create_app\n"
+            "client = TestClient(create_app())\n"
+            "payload = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+            "print(client.post('/xlwings/custom-scripts-call/refresh', json=payload).status_code)\n")
+    payload_file = tmp_path / "payload.json"
+    payload_file.write_text(json.dumps(seed_payload), "utf-8")
+    proc = subprocess.run([sys.executable, "-c", code, str(payload_file)], capture_output=True, text=True,
+                          timeout=180, env=_subprocess_env(DOTENV_PATH=str(env_file), HOME=str(tmp_path)))
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("200"), proc.stderr[-2000:]
+    missing = ("from xl_tools.server.app import create_app\nfrom xl_tools.errors import XlToolsError\n"
+               "try:\n    create_app()\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", missing], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(DOTENV_PATH=str(tmp_path / "nowhere.env"), HOME=str(tmp_path)))
+    assert "ERR 环境变量 DOTENV_PATH 指向的文件不存在" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+
+
+def test_open_address_without_authentication_is_refused(tmp_path):
+    """Every interface and no auth provider: refused with one Chinese line (nothing is bound)."""
+    import subprocess
+    import sys
+    from xl_tools.server.cli import is_loopback
+    assert is_loopback("127.0.0.1") and is_loopback("127.8.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("::") and not is_loopback("10.1.2.3")
+    assert not is_loopback("xltools.example.gov.cn")
+    from tests.support.servers import free_port
+    code = ("from xl_tools.server.cli import serve\nfrom xl_tools.errors import XlToolsError\n"
+            f"try:\n    serve(host='0.0.0.0', port={free_port()})\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path)))
+    assert "ERR 拒绝在 0.0.0.0 上启动" in proc.stdout and "--insecure" in proc.stdout, (proc.stdout, proc.stderr[-2000:])

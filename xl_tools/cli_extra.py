@@ -51,7 +51,7 @@ def cmd_diff(args) -> int:
 def cmd_serve(args) -> int:
     from .server.cli import serve
     serve(args.host, args.port, max_body_mb=args.max_body_mb, ssl_certfile=args.ssl_certfile,
-          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips)
+          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips, insecure=args.insecure)
     return 0
 
 
@@ -77,6 +77,8 @@ def register(sub) -> None:
     p.add_argument("--ssl-certfile")
     p.add_argument("--ssl-keyfile")
     p.add_argument("--forwarded-allow-ips", help="反向代理的地址（代理不在本机时）")
+    p.add_argument("--insecure", action="store_true",
+                   help="允许在非本机地址上不带身份验证启动（仅限隔离的测试网络）")
     p.set_defaults(func=cmd_serve)
 
     for module in ("xl_tools.batch",):
