@@ -560,3 +560,20 @@ def test_open_address_without_authentication_is_refused(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
                           env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path)))
     assert "ERR 拒绝在 0.0.0.0 上启动" in proc.stdout and "--insecure" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+
+
+def test_role_names_must_be_entra_values(tmp_path):
+    """XLWINGS_AUTH_REQUIRED_ROLES=["会计"] can never match a token (Entra app-role values are ASCII):
+    the server refuses to start and says how to name the role."""
+    import subprocess
+    import sys
+    code = ("from xl_tools.server.app import create_app\nfrom xl_tools.errors import XlToolsError\n"
+            "try:\n    create_app()\n    print('STARTED')\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path),
+                                              XLWINGS_AUTH_REQUIRED_ROLES='["会计"]'))
+    assert "ERR XLWINGS_AUTH_REQUIRED_ROLES 中的角色「会计」不能用" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path),
+                                              XLWINGS_AUTH_REQUIRED_ROLES='["accountant"]'))
+    assert "STARTED" in proc.stdout, (proc.stdout, proc.stderr[-2000:])

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -72,6 +73,9 @@ MSG_VERSION = ("xlwings 版本不一致：客户端为 {client}，服务器为 {
 MSG_ADDIN_VERSION = ("加载项页面是旧版本（xlwings {client}），服务器已是 {server}：请关闭任务窗格后重新打开；"
                      "仍不行时请清除 Office 加载项缓存后重启 Excel。")
 MSG_DOTENV_MISSING = "环境变量 DOTENV_PATH 指向的文件不存在：{path}"
+MSG_ROLE = ("XLWINGS_AUTH_REQUIRED_ROLES 中的角色「{role}」不能用：Entra ID 应用角色的值只能是英文字母、数字和英文标点"
+            "（不含空格，最长 120 个字符，不以 . 开头），例如 accountant；中文名称请写在角色的显示名称里。")
+ROLE_VALUE = re.compile(r"^(?!\.)[!-~]{1,120}$")      # Microsoft Graph appRole.value
 MSG_NO_SCRIPT = "没有名为「{name}」的功能。可用的有：{names}。"
 MSG_NO_BODY = "请求中没有工作簿数据。"
 MSG_INTERNAL = "服务器处理时出错（错误编号 {ref}），已记入服务器日志。请把错误编号告诉管理员。"
@@ -493,6 +497,9 @@ def create_app(*, max_body_bytes: int | None = None):
     if limit <= 0:
         raise XlToolsError("请求大小上限应大于 0")
     xw, server_main, scripts = _load_xlwings_server()
+    for role in server_main.settings.auth_required_roles or []:
+        if not ROLE_VALUE.match(str(role)):
+            raise XlToolsError(MSG_ROLE.format(role=str(role)[:40]))
     _install_handlers(server_main.app, xw)
     return PayloadGuard(server_main.main_app, max_body_bytes=limit, script_names=script_names(scripts),
                         server_version=xw.__version__, app_path=server_main.settings.app_path)
