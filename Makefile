@@ -4,7 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: demo test bench docs templates clean
+LOWEST ?= .venv-lowest
+LOWEST_XLWINGS ?= 0.37.5
+
+.PHONY: demo test test-lowest-xlwings bench docs templates clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,15 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
+# The live-Excel writer against the lowest xlwings setup.cfg allows (a separate venv: xlwings-server
+# needs a newer xlwings, so only the tests that use xlwings alone run here).
+test-lowest-xlwings:
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q -e . "xlwings==$(LOWEST_XLWINGS)" "pytest>=8.0" "pytest-timeout>=2.2"
+	$(LOWEST)/bin/python -c "import xlwings; assert xlwings.__version__ == '$(LOWEST_XLWINGS)', xlwings.__version__"
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_live_writer.py
+
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
 
@@ -29,4 +41,4 @@ templates: $(VENV)/.installed
 	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsm
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

@@ -9,6 +9,7 @@ applies it with ``refresh.xlwings_writer``. Errors in the user's workbook are sh
 from __future__ import annotations
 
 import json
+import re
 
 from .errors import XlToolsError
 from .findings import SEVERITY_ZH
@@ -17,14 +18,31 @@ from .refresh.live import apply_ops, notes_supported
 from .schema import SHEET_RESULTS
 from .workbook.xlwings_view import XlwingsBookView
 
+MIN_XLWINGS = (0, 37, 5)        # Range.add_note and notes_supported (0.37.5), Range.borders (0.37.1); = setup.cfg
+MSG_OLD_XLWINGS = ("这台电脑上的 xlwings 版本过旧（{have}），刷新需要 {need} 或更高："
+                   "请在命令行运行 pip install -U \"xlwings>={need}\" 后重试。")
 PANE_CALLBACK = "xltoolsReport"        # registered by the add-in's static/js/main.js
 PANE_MAX_FINDINGS = 50
 MSG_NO_NOTES = (f"此版本 Excel 的加载项不能写单元格批注（需要 Microsoft 365 版本 2501 及以上或 Excel 网页版；"
                 f"Office 2021/2024 等永久版不支持），问题说明只列在「{SHEET_RESULTS}」工作表和这里。")
 
 
+def require_xlwings(version: str) -> None:
+    """XlToolsError (Chinese) when ``version`` is older than the xlwings this module needs. A
+    version that is not numbers (a source checkout) passes."""
+    parts = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    if parts and tuple(map(int, parts.groups())) < MIN_XLWINGS:
+        raise XlToolsError(MSG_OLD_XLWINGS.format(have=version, need=".".join(map(str, MIN_XLWINGS))))
+
+
+def _check_xlwings() -> None:
+    import xlwings
+    require_xlwings(xlwings.__version__)
+
+
 def refresh(book, *, now: str | None = None) -> RefreshOutcome:
     """Validate the workbook open in Excel and write the results back into it."""
+    _check_xlwings()
     view = XlwingsBookView(book)
     outcome = plan_refresh(view, source=book.name, now=now)
     apply_ops(book, outcome.ops)
@@ -54,6 +72,7 @@ def report_to_pane(book, outcome: RefreshOutcome) -> None:
 
 def publish(book) -> None:
     """Regenerate only the 公开表 sheet of the open workbook."""
+    _check_xlwings()
     from .publish.table import render
     from .refresh.ops import ReplacePublic
     from .workbook.reader import read_filing_from_workbook
