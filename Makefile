@@ -37,8 +37,8 @@ docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
 
 templates: $(VENV)/.installed
-	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsx
-	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsm
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info
