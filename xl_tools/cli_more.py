@@ -95,6 +95,14 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_repair(args) -> int:
+    from .workbook.repair import repair_button_workbook
+    changes = repair_button_workbook(Path(args.file))
+    for line in changes or ["无需修复：按钮已可在任何文件名下使用，也没有固定其他电脑的 Python。"]:
+        print(line)
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .demo import run_demo
     run_demo(Path(args.output))
@@ -133,6 +141,10 @@ def register(sub) -> None:
     p.add_argument("--department", default="")
     p.add_argument("--unit", default="")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("repair", help="修复旧版 .xlsm 的刷新按钮（改名、复制后不能用，或固定了别的电脑的 Python）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("demo", help="示例：导入随附的样例 → 刷新 → 公开表")
     p.add_argument("-o", "--output", default="out")
