@@ -90,7 +90,8 @@ def _alert(book, message: str) -> None:
 
 
 def main() -> None:
-    """Entry point of the 刷新 button (``RunPython("import <book>; <book>.main()")``)."""
+    """Entry point of the 刷新 button (``RunPython("import xl_tools.desktop as xl_tools_desktop; xl_tools_desktop.main()")``,
+    see workbook/vba.py): xlwings passes the workbook's name, so any file name works."""
     import xlwings as xw
     book = xw.Book.caller()
     try:
