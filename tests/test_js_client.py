@@ -158,7 +158,7 @@ def _strings_kept(result) -> list[str]:
 # ---------------------------------------------------------------- ExcelApi 1.18: notes
 
 def test_refresh_through_the_add_in_with_notes(tmp_path, seed_filing, client):
-    from xl_tools.publish.textfit import column_points
+    from xl_tools.textfit import column_points
     from xl_tools.refresh.results import WIDTHS
     path = _seed_with_user_sheet(tmp_path, seed_filing)
     spec = workbook_spec(path, selection=("项目", "C5"))
@@ -261,7 +261,7 @@ def test_refresh_without_notes_support(tmp_path, seed_filing, client, excel_api)
     """Office 2024 LTSC (ExcelApi 1.17), Office 2021 and Microsoft 365 before 2501: no notes API. The
     client says so (notes_supported: false); the refresh writes everything else, no addNote reaches
     the client (it would stop there), and the findings are in 校验结果 and the task pane."""
-    from xl_tools.desktop import MSG_NO_NOTES
+    from xl_tools.refresh.pane import MSG_NO_NOTES
     path = _seed_with_user_sheet(tmp_path, seed_filing)
     result = client(workbook_spec(path), excel_api=excel_api)
     click = result["results"][0]

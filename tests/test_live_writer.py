@@ -36,7 +36,8 @@ def _book(xw, tmp_path, seed_filing, *, notes: bool, edit=None):
 
 
 def test_notes_only_where_the_client_supports_them(xw, tmp_path, seed_filing):
-    from xl_tools.desktop import MSG_NO_NOTES, pane_report, refresh
+    from xl_tools.app import refresh_book as refresh
+    from xl_tools.refresh.pane import MSG_NO_NOTES, pane_report
     with_notes = _book(xw, tmp_path, seed_filing, notes=True)
     outcome = refresh(with_notes, now="2025-01-01 10:00")
     actions = with_notes.json()["actions"]
@@ -54,8 +55,8 @@ def test_notes_only_where_the_client_supports_them(xw, tmp_path, seed_filing):
 
 
 def test_column_widths_in_points_for_office_js_and_characters_on_the_desktop(xw, tmp_path, seed_filing):
-    from xl_tools.desktop import refresh
-    from xl_tools.publish.textfit import column_points
+    from xl_tools.app import refresh_book as refresh
+    from xl_tools.textfit import column_points
     from xl_tools.refresh.live import width_converter
     from xl_tools.refresh.results import WIDTHS
     book = _book(xw, tmp_path, seed_filing, notes=True)
@@ -74,7 +75,7 @@ def test_text_that_excel_would_convert_is_written_as_text(xw, tmp_path, seed_fil
     """A range target "90-95%" has the helper 数值 "90-95", Excel's input parsing would make a date
     or a number of such text; the writer marks it with Excel's leading apostrophe. Text that starts
     with a CJK character or "≥" is sent as it is."""
-    from xl_tools.desktop import refresh
+    from xl_tools.app import refresh_book as refresh
     from xl_tools.refresh.live import _cell_value
 
     def edit(wb):
@@ -89,7 +90,7 @@ def test_text_that_excel_would_convert_is_written_as_text(xw, tmp_path, seed_fil
 
 
 def test_public_sheet_borders_and_merges(xw, tmp_path, seed_filing):
-    from xl_tools.desktop import publish
+    from xl_tools.app import publish_book as publish
     book = _book(xw, tmp_path, seed_filing, notes=False)
     publish(book)
     funcs = {a["func"] for a in book.json()["actions"]}
@@ -98,7 +99,7 @@ def test_public_sheet_borders_and_merges(xw, tmp_path, seed_filing):
 
 def test_too_old_xlwings_is_one_chinese_sentence():
     import xlwings
-    from xl_tools.desktop import MIN_XLWINGS, require_xlwings
+    from xl_tools.refresh.live import MIN_XLWINGS, require_xlwings
     from xl_tools.errors import XlToolsError
     with pytest.raises(XlToolsError, match=r"xlwings 版本过旧（0\.37\.1）.*pip install -U \"xlwings>=0\.37\.5\""):
         require_xlwings("0.37.1")                              # Range.borders yes, Range.add_note not yet

@@ -7,8 +7,15 @@ from pathlib import Path
 
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
 from ..money import CENT, fmt_money
-from .compare import (INDICATOR_LABELS, Change, FilingDiff, ProjectDiff, diff_filings, percent,
-                      text_diff)
+from .compare import (
+    INDICATOR_LABELS,
+    Change,
+    FilingDiff,
+    ProjectDiff,
+    diff_filings,
+    percent,
+    text_diff,
+)
 from .render import write_diff_xlsx
 
 SCHEMA = "xl-tools/diff@1"

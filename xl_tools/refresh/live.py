@@ -14,10 +14,15 @@ Two things differ between the runtimes (xlwings ``main.py`` and xlwings-server's
 
 from __future__ import annotations
 
-from ..publish.textfit import column_points
+import re
+from importlib import metadata
+
+from ..errors import XlToolsError
 from ..schema import SHEET_PUBLIC
+from ..textfit import column_points
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .sheets import insert_index, link_formula
+
 
 def _reads_as_input(text: str) -> bool:
     """Whether Excel would read ``text`` as something else than this text when it is written into a
@@ -62,7 +67,28 @@ def width_converter(book):
     return column_points if api is not None and api.get("client") == "Office.js" else float
 
 
+MIN_XLWINGS = (0, 37, 5)        # Range.add_note, notes_supported (0.37.5), Range.borders (0.37.1); = setup.cfg
+MSG_OLD_XLWINGS = ("这台电脑上的 xlwings 版本过旧（{have}），刷新需要 {need} 或更高："
+                   "请在命令行运行 pip install -U \"xlwings>={need}\" 后重试。")
+
+
+def require_xlwings(version: str | None) -> None:
+    """XlToolsError (Chinese) when ``version`` is older than the xlwings this writer needs (Anaconda
+    ships older ones). A version that is not numbers (a source checkout) or unknown passes."""
+    parts = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    if parts and tuple(map(int, parts.groups())) < MIN_XLWINGS:
+        raise XlToolsError(MSG_OLD_XLWINGS.format(have=version, need=".".join(map(str, MIN_XLWINGS))))
+
+
+def installed_xlwings() -> str | None:
+    try:
+        return metadata.version("xlwings")
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def apply_ops(book, ops: list) -> None:
+    require_xlwings(installed_xlwings())
     notes_ok = notes_supported(book)
     for op in ops:
         if isinstance(op, SetValues):
