@@ -102,7 +102,7 @@ def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
                 return
 
 
-def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
+def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
     """(header row, field → column, extra header → column) of the first row holding the headers."""
     wanted = {squash(h): f for h, f in required.items()}
     best = None
@@ -274,7 +274,7 @@ def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: li
 def _read_projects(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_PROJECTS, source)
     required = {h: f for h, f in PROJECT_HEADERS.items()}
-    hrow, cols, extra = _find_header(ws, required, source)
+    hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
     for r, row in nonblank_rows(ws, hrow + 1):
@@ -315,7 +315,7 @@ def _check_lengths(filing: Filing, text: str, origin: Origin, field: str, projec
 
 def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_INDICATORS, source)
-    hrow, cols, extra = _find_header(ws, INDICATOR_HEADERS, source)
+    hrow, cols, extra = find_header(ws, INDICATOR_HEADERS, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     by_name: dict[str, Project] = {}
     for p in filing.projects:

@@ -44,7 +44,7 @@ from ..schema import (
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, money_of, text_of
 from .open import open_workbook
-from .reader import defined_cell, nonblank_rows, raise_blocking, read_filing
+from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10
@@ -124,17 +124,6 @@ def _header_texts(ws) -> set[str]:
     return out
 
 
-def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int]]:
-    wanted = {squash(h): f for h, f in required.items()}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
-        found = {wanted[squash(v)]: c for c, v in enumerate(row, start=1)
-                 if isinstance(v, str) and squash(v) in wanted}
-        if len(found) == len(wanted):
-            return r, found
-    raise XlToolsError(f"找不到表头行（应包含：{' | '.join(required)}）", file=source, sheet=ws.title,
-                       cell="A1")
-
-
 def _cell(row: tuple, col: int | None):
     return row[col - 1] if col is not None and col - 1 < len(row) else None
 
@@ -183,7 +172,7 @@ def _read_info_v1(ws, filing: Filing, source: str | None) -> None:
 
 
 def _read_projects_v1(ws, filing: Filing, source: str | None) -> None:
-    hrow, cols = _find_header(ws, V1_PROJECT_HEADERS, source)
+    hrow, cols, _extra = find_header(ws, V1_PROJECT_HEADERS, source)
     for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
         values = {f: _cell(row, c) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
@@ -210,7 +199,7 @@ def _read_projects_v1(ws, filing: Filing, source: str | None) -> None:
 
 
 def _read_indicators_v1(ws, filing: Filing, source: str | None) -> None:
-    hrow, cols = _find_header(ws, V1_INDICATOR_HEADERS, source)
+    hrow, cols, _extra = find_header(ws, V1_INDICATOR_HEADERS, source)
     owners: dict[str, Project] = {}
     for p in filing.projects:
         owners.setdefault(name_key(p.name), p)
