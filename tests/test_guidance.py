@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from xl_tools.categories import split_label
+from xl_tools.findings import INFO
 from xl_tools.jsonio import load_json
 from xl_tools.model import Indicator
 from xl_tools.rules import RULES, check
 from xl_tools.rules.config import load_config
 from xl_tools.rules.docs import sections
 from xl_tools.rules.guidance import guidance
-from xl_tools.findings import INFO
 
 from .test_rules_cases import build
 

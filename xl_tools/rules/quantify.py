@@ -10,9 +10,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Indicator, Project
+from ..valuegrammar import Placeholders
 from .base import Context, Facts, Rule
 from .measures import has_digit, is_duration, is_grade, is_money, is_percent
-from ..valuegrammar import Placeholders
 from .values import ValuePlaceholder, _same, is_satisfaction
 
 COST_LEVEL2 = frozenset({"14", "41", "42", "43"})
