@@ -79,19 +79,19 @@ def test_review_workbook(inbox, tmp_path):
     report = review([inbox], jobs=2, progress=False)
     out = write_review_xlsx(report, tmp_path / "审核结果.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "规则统计"]
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并来源", "规则统计"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:9] == ("单位", "文件", "项目数", "合计", "错误", "警告", "提示",
                               "最严重规则", "状态")
     assert len(summary) == 1 + 5
     details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert {row[0] for row in details} >= {"invalid.xlsx", "corrupt.xlsx", "notexcel.xlsx"}
-    public = [c for row in wb["合并公开表"].iter_rows(values_only=True) for c in row if c is not None]
+    public = [c for row in wb["合并公开表2024年"].iter_rows(values_only=True) for c in row if c is not None]
     assert "合计" in public and "广州市机电技师学院" in public
     with zipfile.ZipFile(out) as zf:
         assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
-    families = [r[0] for r in wb["规则统计"].iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
-    assert "AMT" in families and "FILE" in families
+    families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
+    assert ("金额", "AMT") in families and ("文件无法读取", "FILE") in families
 
 
 def _run_cli(argv):
