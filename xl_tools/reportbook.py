@@ -46,7 +46,7 @@ def header(ws: Worksheet, headers, widths, row: int = 1) -> None:
         cell.alignment = HEADER_ALIGN
         cell.border = BOX
         ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
+    ws.freeze_panes = f"A{row + 1}"
 
 
 def column_widths(ws: Worksheet, ncols: int) -> list[float]:

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
+from ..importer.xlsxsource import is_published_table
 from ..model import Filing, Unit
 from ..money import ZERO
 
@@ -250,12 +251,14 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     if odd is not None:
         return _unreadable(result, STATUS_BROKEN, odd)
     try:
+        if kind == "workbook" and is_published_table(path):     # the official table saved as xlsx
+            kind = result.kind = "import"
         if kind == "workbook":
             from ..workbook.versions import read_any_version     # the CLI's reader: older templates too
             filing = read_any_version(path, strict=False)
             findings = check(filing, config_for(filing))
         else:
-            if path.suffix.lower() not in (".pdf", ".txt"):
+            if path.suffix.lower() not in SUFFIXES:
                 raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
             from ..importer import import_path
             from ..workbook.template import place_as_written
