@@ -21,7 +21,7 @@ from .core import (BatchReport, FileResult, STATUS_BROKEN, STATUS_ERRORS, STATUS
                    STATUS_WARNINGS, SUFFIXES, expand_paths, review, review_one)
 from .cli import register_cli
 
-_LAZY = {"consolidate": ".consolidate", "Consolidation": ".consolidate", "report_to_json": ".report",
+_LAZY = {"consolidate": ".consolidation", "Consolidation": ".consolidation", "report_to_json": ".report",
          "rule_family": ".report", "write_review_xlsx": ".report", "write_exports": ".exports"}
 
 __all__ = ["BatchReport", "Consolidation", "FileResult", "STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL",

@@ -17,16 +17,16 @@ def _tabular():
     """The consolidation, workbook and export modules: they need pandas (the ``batch`` extra)."""
     from ..errors import XlToolsError
     try:
-        from . import consolidate, exports, report
+        from . import consolidation, exports, report
     except ImportError as exc:   # optional dependency: pandas is only needed by the reviewer's batch
         raise XlToolsError(f'批量审核需要安装 pandas（{exc.name}）：pip install "xl-tools[batch]"') from None
-    return consolidate, report, exports
+    return consolidation, report, exports
 
 
 def cmd_batch(args) -> int:
     from ..errors import XlToolsError
     from .core import review
-    consolidate, report_mod, exports = _tabular()
+    consolidation, report_mod, exports = _tabular()
     if not (args.output or args.json or args.csv or args.parquet):
         raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕，或用 --csv/--parquet 导出")
     if args.output and Path(args.output).suffix.lower() != ".xlsx":
@@ -44,7 +44,7 @@ def cmd_batch(args) -> int:
     report = review([Path(p) for p in args.paths], jobs=args.jobs, progress=_want_progress(args),
                     exclude=[args.output] if args.output else [], annotate=args.annotate,
                     scheduler=args.scheduler)
-    cons = consolidate.consolidate(report, include_errors=args.include_errors)
+    cons = consolidation.consolidate(report, include_errors=args.include_errors)
     if args.output:
         report_mod.write_review_xlsx(report, args.output, cons)
     exported = []
@@ -63,7 +63,7 @@ def cmd_batch(args) -> int:
         for table in cons.tables:
             print(f"{table.year}年合并：{table.department or '（部门名称未填）'}，{len(table.filing.units)} 个单位，"
                   f"{len(table.filing.projects)} 个项目，合计 {table.filing.total:,.2f} 万元")
-        skipped = cons.slices[cons.slices.decision != consolidate.COUNTED]
+        skipped = cons.slices[cons.slices.decision != consolidation.COUNTED]
         if len(skipped):
             print(f"重复或未计入合并的文件 {len(skipped)} 项（见「合并来源」）")
         if args.output:

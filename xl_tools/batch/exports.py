@@ -21,7 +21,7 @@ from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..model import MONEY_FIELDS
 from ..money import CENT
-from .consolidate import Consolidation
+from .consolidation import Consolidation
 from .core import BatchReport
 from .report import rule_family
 

@@ -2,7 +2,7 @@
 
 Sheets: 汇总 (one row per file), 问题明细 (every finding with its file; a file that could not be read is
 one FILE001 error, counted the same way everywhere), 合并公开表YYYY年 (one consolidated table per budget
-year, see ``consolidate``; a 来源文件 column names the files behind every unit row), 合并来源 (every file
+year, see ``consolidation``; a 来源文件 column names the files behind every unit row), 合并来源 (every file
 and unit: counted, duplicate or not counted, and why, with its amounts and a counted total per year) and
 规则统计 (findings by rule family with a native bar chart in the tool's colours, by rule, and by unit).
 Every sheet prints on A4 landscape, one page wide, with its header rows repeated.
@@ -29,7 +29,7 @@ from ..money import ZERO
 from ..publish import textfit
 from ..publish.table import NCOLS, render
 from ..publish.xlsx import apply_layout
-from .consolidate import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, \
+from .consolidation import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, \
     unit_family_pivot
 from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_WARNINGS, BatchReport
 

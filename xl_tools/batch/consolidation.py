@@ -193,7 +193,7 @@ def _year_table(year: int, counted: pd.DataFrame, results: dict[str, FileResult]
     first = results[counted.file.iloc[0]].filing
     filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
-    departments = list(dict.fromkeys(d for d in counted.department if d))
+    departments = sorted({d for d in counted.department if d})
     sources: dict[str, list[str]] = {}
     marked: dict[str, str] = {}
     for row in counted.itertuples():
