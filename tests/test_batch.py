@@ -209,3 +209,19 @@ def test_unreachable_scheduler_is_a_clear_message(tmp_path, capsys):
     (inbox / "a.txt").write_text("x", "utf-8")
     assert main(["batch", str(inbox), "--json", "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "Dask 调度器" in capsys.readouterr().err
+
+
+# --- pandas stays out of the accountant's path -----------------------------------------------------------
+
+def test_refresh_desktop_and_cli_do_not_import_pandas():
+    import subprocess
+    import sys
+    probe = ("import sys, importlib\n"
+             "for m in sys.argv[1:]: importlib.import_module(m)\n"
+             "import xl_tools.cli; xl_tools.cli.build_parser()\n"
+             "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
+    run = lambda *mods: subprocess.run([sys.executable, "-c", probe, *mods], capture_output=True,  # noqa: E731
+                                       text=True, check=True).stdout.strip()
+    assert run("xl_tools.refresh", "xl_tools.refresh.file_writer", "xl_tools.refresh.live", "xl_tools.desktop",
+               "xl_tools.batch", "xl_tools.diff") == "[]"
+    assert "'pandas'" in run("xl_tools.batch.consolidation")          # the probe can see it
