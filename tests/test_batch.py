@@ -89,7 +89,10 @@ def test_review_workbook(inbox, tmp_path):
     public = [c for row in wb["合并公开表2024年"].iter_rows(values_only=True) for c in row if c is not None]
     assert "合计" in public and "广州市机电技师学院" in public
     with zipfile.ZipFile(out) as zf:
-        assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
+        chart = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()
+    # the tool's colours in series order (errors, warnings, infos) and the Chinese family names as axis
+    assert chart.index("FFC7CE") < chart.index("FFEB9C") < chart.index("DDEBF7")
+    assert "'规则统计'!$A$2" in chart and '<delete val="0"/>' in chart
     families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
     assert ("金额", "AMT") in families and ("文件无法读取", "FILE") in families
 

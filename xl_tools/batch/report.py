@@ -19,6 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from .. import reportbook as rb
 from ..errors import XlToolsError
@@ -223,14 +224,26 @@ def _write_sources(ws, cons: Consolidation) -> None:
     rb.print_setup(ws)
 
 
+CHART_ANCHOR_COL = 8                      # H: right of the family table
+CHART_COLS = 11                           # columns H..R the chart covers (default widths)
+ROW_CM = 0.53                             # a default 15-point row
+
+
 def _write_rules(ws, report: BatchReport) -> None:
+    """Findings by family (Chinese name and code), a stacked bar chart of it in the tool's colours,
+    then findings by rule and the unit × family pivot, below the chart."""
     rb.header(ws, ("规则类别", "代码", "错误", "警告", "提示", "合计"), (16, 8, 8, 8, 8, 8))
     counts = severity_pivot(report, rule_family)
     for fam, row in counts.iterrows():
         ws.append([FAMILY_ZH.get(fam, fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
     last = ws.max_row
+    chart_rows = 0
+    if not counts.empty:
+        chart = _chart(ws, last, len(counts))
+        chart_rows = int(chart.height / ROW_CM) + 3
+        ws.add_chart(chart, f"{get_column_letter(CHART_ANCHOR_COL)}2")
     by_rule = Counter(f.code for r in report.results for f in r.findings)
-    start = last + 3
+    start = max(last, chart_rows) + 3
     for c, text in enumerate(("规则", "条数"), start=1):
         ws.cell(row=start, column=c, value=text).font = Font(bold=True)
     for k, (code, n) in enumerate(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])), start=1):
@@ -247,9 +260,11 @@ def _write_rules(ws, report: BatchReport) -> None:
             ws.cell(row=top + k, column=1, value=unit).alignment = rb.WRAP
             for c, fam in enumerate(pivot.columns, start=2):
                 ws.cell(row=top + k, column=c, value=int(row[fam]) or None)
-    rb.print_setup(ws, ncols=max(6, ws.max_column))
-    if counts.empty:
-        return
+    ncols = CHART_ANCHOR_COL + CHART_COLS - 1 if chart_rows else ws.max_column
+    rb.print_setup(ws, ncols=max(ncols, ws.max_column))
+
+
+def _chart(ws, last: int, families: int) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -258,16 +273,16 @@ def _write_rules(ws, report: BatchReport) -> None:
     chart.y_axis.title = "条数"
     chart.x_axis.title = "规则类别"
     chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))     # the Chinese names
     for series, kind in zip(chart.series, (ERROR, WARNING, INFO)):
         fill_rgb, line_rgb = rb.COLOURS[kind]
         series.graphicalProperties.solidFill = fill_rgb
         series.graphicalProperties.line.solidFill = line_rgb
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.height = max(7.5, 1.2 * len(counts) + 3)
+    chart.height = max(7.5, 1.2 * families + 3)
     chart.width = 18
-    ws.add_chart(chart, "H2")
+    return chart
 
 
 def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation | None = None) -> Path:
