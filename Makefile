@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: demo test bench docs templates clean
+.PHONY: demo test bench docs templates screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ docs: $(VENV)/.installed
 templates: $(VENV)/.installed
 	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsx
 	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsm
+
+screenshots: $(VENV)/.installed
+	$(PY) tools/screenshots.py --reports docs/
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

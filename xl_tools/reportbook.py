@@ -16,7 +16,7 @@ GREEN_FILL, GREEN_FONT = "C6EFCE", "006100"     # Excel's "Good" style: an incre
 BLUE_FILL, BLUE_FONT = "DDEBF7", "1F4E78"       # headers and infos
 COLOURS = {ERROR: (RED_FILL, RED_FONT), WARNING: (AMBER_FILL, AMBER_FONT), INFO: (BLUE_FILL, BLUE_FONT),
            "rise": (GREEN_FILL, GREEN_FONT)}
-FONT_SIZE = 11.0                                 # openpyxl's default font (Calibri 11)
+FONT_NAME, FONT_SIZE = "Calibri", 11.0          # openpyxl's default font: styled cells keep it
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
 
@@ -30,22 +30,29 @@ def fill(kind: str) -> PatternFill:
     return PatternFill("solid", fgColor=COLOURS[kind][0])
 
 
+def font(bold: bool = False, color: str | None = None, size: float = FONT_SIZE) -> Font:
+    """The workbook's default face, so a styled cell prints in the same font as the others."""
+    return Font(name=FONT_NAME, size=size, bold=bold, color=color)
+
+
 def paint(cell, kind: str, bold: bool = False) -> None:
     """The tool's colour pair: red errors, amber warnings, blue infos, green increases."""
     fill_rgb, font_rgb = COLOURS[kind]
     cell.fill = PatternFill("solid", fgColor=fill_rgb)
-    cell.font = Font(color=font_rgb, bold=bold or cell.font.b)
+    cell.font = font(bold=bold or bool(cell.font.b), color=font_rgb, size=cell.font.sz or FONT_SIZE)
 
 
 def header(ws: Worksheet, headers, widths, row: int = 1) -> None:
     """A bold, blue, wrapped header row at ``row`` with the column widths; panes frozen below it."""
     for c, (text, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=row, column=c, value=text)
-        cell.font = Font(bold=True, color=BLUE_FONT)
+        cell.font = font(bold=True, color=BLUE_FONT)
         cell.fill = PatternFill("solid", fgColor=BLUE_FILL)
         cell.alignment = HEADER_ALIGN
         cell.border = BOX
         ws.column_dimensions[get_column_letter(c)].width = width
+    # bold glyphs are a little wider: measure the captions one size up
+    ws.row_dimensions[row].height = textfit.fitted_height(list(zip(headers, widths)), FONT_SIZE + 1)
     ws.freeze_panes = f"A{row + 1}"
 
 

@@ -178,11 +178,13 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
             if unit in table.marked:
                 text += f"（{table.marked[unit]}）"
         if text is None:
+            if r > 3:                            # the column is boxed like the table it belongs to
+                ws.cell(row=r, column=col).border = rb.BOX
             continue
         cell = ws.cell(row=r, column=col, value=text)
         cell.border = rb.BOX
         cell.alignment = rb.HEADER_ALIGN if style == "header" else rb.WRAP
-        cell.font = Font(bold=style == "header", size=10)
+        cell.font = Font(name=layout.font, bold=style == "header", size=10)
         if style == "unit_label" and cells[0].value in table.marked:
             rb.paint(cell, ERROR)
             rb.paint(ws.cell(row=r, column=1), ERROR)
@@ -215,7 +217,7 @@ def _write_sources(ws, cons: Consolidation) -> None:
                    COUNTED, f"{len(counted)} 项计入"])
         row = ws.max_row
         for c in range(1, 13):
-            ws.cell(row=row, column=c).font = Font(bold=True)
+            ws.cell(row=row, column=c).font = rb.font(bold=True)
         for c in range(7, 11):
             ws.cell(row=row, column=c).number_format = MONEY_FORMAT
     rb.fit_rows(ws, 2)
@@ -245,16 +247,16 @@ def _write_rules(ws, report: BatchReport) -> None:
     by_rule = Counter(f.code for r in report.results for f in r.findings)
     start = max(last, chart_rows) + 3
     for c, text in enumerate(("规则", "条数"), start=1):
-        ws.cell(row=start, column=c, value=text).font = Font(bold=True)
+        ws.cell(row=start, column=c, value=text).font = rb.font(bold=True)
     for k, (code, n) in enumerate(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])), start=1):
         ws.cell(row=start + k, column=1, value=code)
         ws.cell(row=start + k, column=2, value=n)
     pivot = unit_family_pivot(report, rule_family)
     if not pivot.empty:
         top = ws.max_row + 3
-        ws.cell(row=top, column=1, value="单位").font = Font(bold=True)
+        ws.cell(row=top, column=1, value="单位").font = rb.font(bold=True)
         for c, fam in enumerate(pivot.columns, start=2):
-            ws.cell(row=top, column=c, value=family_label(fam)).font = Font(bold=True)
+            ws.cell(row=top, column=c, value=family_label(fam)).font = rb.font(bold=True)
             ws.cell(row=top, column=c).alignment = Alignment(wrap_text=True)
         for k, (unit, row) in enumerate(pivot.iterrows(), start=1):
             ws.cell(row=top + k, column=1, value=unit).alignment = rb.WRAP

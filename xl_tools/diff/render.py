@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .. import reportbook as rb
 from ..fileio import atomic_target
@@ -105,7 +104,7 @@ def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
 def _write_cuts(wb: Workbook, d: FilingDiff) -> None:
     a, b = _labels(d)
     ws = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
-                [24, 40, 13, 13, 13, 9, 30], first=True)
+                [24, 40, 13, 13, 13, 11, 30], first=True)
     for unit, name, old, new in d.project_totals():
         change = (new or Decimal(0)) - (old or Decimal(0))
         ws.append([unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
@@ -198,7 +197,7 @@ def _write_units(wb: Workbook, d: FilingDiff) -> None:
     each filing states when it differs from that sum."""
     a, b = _labels(d)
     ws = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%"],
-                [30, 14, 14, 14, 10])
+                [30, 14, 14, 14, 11])
     rows = d.unit_totals()
     for unit, old, new in rows:
         ws.append([unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
@@ -214,7 +213,7 @@ def _write_units(wb: Workbook, d: FilingDiff) -> None:
     _money_cells(ws, r, [2, 3, 4])
     ws.cell(r, 5).number_format = PERCENT_FORMAT
     for c in range(1, 6):
-        ws.cell(r, c).font = Font(bold=True)
+        ws.cell(r, c).font = rb.font(bold=True)
     stated = [f.total if f.total_stated else None for f in (d.old, d.new)]
     if any(s is not None and s != t for s, t in zip(stated, (old_sum, new_sum))):
         ws.append([STATED_LABEL, *stated, None, None])
