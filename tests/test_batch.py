@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import shutil
@@ -13,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_tools.batch import (STATUS_BROKEN, STATUS_ERRORS, register_cli, report_to_json, review, review_one,
+from xl_tools.batch import (STATUS_BROKEN, STATUS_ERRORS, report_to_json, review, review_one,
                             write_review_xlsx)
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import load_json
@@ -94,17 +93,12 @@ def test_review_workbook(inbox, tmp_path):
     assert chart.index("FFC7CE") < chart.index("FFEB9C") < chart.index("DDEBF7")
     assert "'规则统计'!$A$2" in chart and '<delete val="0"/>' in chart
     families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
-    assert ("金额", "AMT") in families and ("文件无法读取", "FILE") in families
+    assert ("金额", "AMT") in families and ("文件", "FILE") in families     # FILE001: the broken file
 
 
 def _run_cli(argv):
-    parser = argparse.ArgumentParser()
-    register_cli(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except XlToolsError:
-        return 2
+    from xl_tools.cli import main
+    return main(argv)
 
 
 def test_cli_json_and_exit_codes(inbox, tmp_path, capsys):
@@ -217,14 +211,25 @@ def test_unreachable_scheduler_is_a_clear_message(tmp_path, capsys):
 # --- pandas stays out of the accountant's path -----------------------------------------------------------
 
 def test_refresh_desktop_and_cli_do_not_import_pandas():
+    """pandas is the reviewer's (extra ``batch``): the accountant's paths never import it. xlwings itself
+    imports pandas when it is installed, so the modules that load xlwings (the desktop button, the live
+    writer) are checked with pandas made unimportable: they must still import, while the consolidation
+    cannot."""
     import subprocess
     import sys
     probe = ("import sys, importlib\n"
-             "for m in sys.argv[1:]: importlib.import_module(m)\n"
+             "if sys.argv[1] == 'blocked': sys.modules['pandas'] = None\n"
+             "for m in sys.argv[2:]: importlib.import_module(m)\n"
              "import xl_tools.cli; xl_tools.cli.build_parser()\n"
-             "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
-    run = lambda *mods: subprocess.run([sys.executable, "-c", probe, *mods], capture_output=True,  # noqa: E731
-                                       text=True, check=True).stdout.strip()
-    assert run("xl_tools.refresh", "xl_tools.refresh.file_writer", "xl_tools.refresh.live", "xl_tools.desktop",
-               "xl_tools.batch", "xl_tools.diff") == "[]"
-    assert "'pandas'" in run("xl_tools.batch.consolidation")          # the probe can see it
+             "print(sorted(m for m in ('pandas', 'pyarrow') if sys.modules.get(m)))")
+
+    def run(mode, *mods):
+        done = subprocess.run([sys.executable, "-c", probe, mode, *mods], capture_output=True, text=True)
+        return done.returncode, done.stdout.strip(), done.stderr
+
+    assert run("free", "xl_tools.refresh", "xl_tools.refresh.file_writer", "xl_tools.app", "xl_tools.batch",
+               "xl_tools.diff", "xl_tools.server")[:2] == (0, "[]")
+    assert run("blocked", "xl_tools.desktop", "xl_tools.refresh.live", "xl_tools.app")[:2] == (0, "[]")
+    code, _out, err = run("blocked", "xl_tools.batch.consolidation")        # the probe can see it
+    assert code != 0 and "pandas" in err
+    assert "'pandas'" in run("free", "xl_tools.batch.report")[1]

@@ -20,7 +20,7 @@ def test_version_and_help():
                           cwd=ROOT)
     assert proc.returncode == 0 and proc.stdout.startswith("xl-tools ")
     proc = subprocess.run([sys.executable, "-m", "xl_tools"], capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 2 and "refresh" in proc.stdout
+    assert proc.returncode == 2 and "refresh" in proc.stderr and "用法" in proc.stderr
 
 
 def test_check_json_contract_and_exit_codes(tmp_path, capsys, seed_workbook):

@@ -180,7 +180,7 @@ def test_blank_total_json_agrees_with_the_units_sheet(seed_filing, tmp_path):
 
 
 def test_diff_workbook_prints_and_shows_whole_texts(seed_filing, tmp_path):
-    from xl_tools.publish import textfit
+    from xl_tools import textfit
     old = copy.deepcopy(seed_filing)
     new = copy.deepcopy(seed_filing)
     long_name = "市机电技师学院" + "教学实训与技能竞赛设备购置及配套改造" * 3 + "项目"

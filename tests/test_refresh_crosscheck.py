@@ -35,7 +35,7 @@ def _prepare(path):
 
 
 def _live(path):
-    from xl_tools.desktop import refresh
+    from xl_tools.app import refresh_book as refresh
     from tests.support.payload import payload_from_xlsx
     book = xw.Book(json=payload_from_xlsx(path))
     outcome = refresh(book, now=NOW)

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .findings import ERROR, INFO, WARNING
-from .publish import textfit
+from . import textfit
 from .refresh.ops import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 
 GREEN_FILL, GREEN_FONT = "C6EFCE", "006100"     # Excel's "Good" style: an increase in the diff
@@ -62,7 +62,7 @@ def column_widths(ws: Worksheet, ncols: int) -> list[float]:
 
 def fit_rows(ws: Worksheet, first: int, last: int | None = None, ncols: int | None = None) -> None:
     """Wrap every cell of rows ``first..last`` (top-aligned, thin border) and give each row the height
-    that shows its longest text in full (``publish.textfit``, on the safe side)."""
+    that shows its longest text in full (``textfit``, on the safe side)."""
     last = ws.max_row if last is None else last
     ncols = ws.max_column if ncols is None else ncols
     widths = column_widths(ws, ncols)

@@ -40,8 +40,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from .textnorm import squash, to_halfwidth

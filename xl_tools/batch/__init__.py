@@ -11,22 +11,31 @@ provenance of every number, a review workbook, flat exports and a JSON summary.
 picklable ``FileResult``: a process pool maps it locally, and a Dask cluster could map the same function.
 
 The consolidation, the review workbook and the exports use pandas (the ``batch`` extra); they are loaded
-on first use, so importing this package (as the command line does to register ``batch``) does not
-import pandas.
+on first use, so importing this package (as the command line does) does not import pandas.
 """
 
 from importlib import import_module
 
-from .core import (BatchReport, FileResult, STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_OK,
-                   STATUS_WARNINGS, SUFFIXES, expand_paths, review, review_one)
-from .cli import register_cli
+from .core import (
+    STATUS_BROKEN,
+    STATUS_ERRORS,
+    STATUS_INTERNAL,
+    STATUS_OK,
+    STATUS_WARNINGS,
+    SUFFIXES,
+    BatchReport,
+    FileResult,
+    expand_paths,
+    review,
+    review_one,
+)
 
 _LAZY = {"consolidate": ".consolidation", "Consolidation": ".consolidation", "report_to_json": ".report",
-         "rule_family": ".report", "write_review_xlsx": ".report", "write_exports": ".exports"}
+         "write_review_xlsx": ".report", "write_exports": ".exports"}
 
-__all__ = ["BatchReport", "Consolidation", "FileResult", "STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL",
-           "STATUS_OK", "STATUS_WARNINGS", "SUFFIXES", "consolidate", "expand_paths", "register_cli",
-           "report_to_json", "review", "review_one", "rule_family", "write_exports", "write_review_xlsx"]
+__all__ = ["STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK", "STATUS_WARNINGS", "SUFFIXES",
+           "BatchReport", "Consolidation", "FileResult", "consolidate", "expand_paths", "report_to_json",
+           "review", "review_one", "write_exports", "write_review_xlsx"]
 
 
 def __getattr__(name: str):

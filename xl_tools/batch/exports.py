@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..catalogue import family_of
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..model import MONEY_FIELDS
 from ..money import CENT
 from .consolidation import Consolidation
 from .core import BatchReport
-from .report import rule_family
+
 
 COLUMNS = {
     "files": ["file", "path", "kind", "status", "department", "year", "unit", "projects", "indicators", "total",
@@ -61,7 +62,7 @@ def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
                       "indicators": r.indicators, "total": _money(r.total), "errors": r.errors,
                       "warnings": r.warnings, "infos": r.infos, "worst_rule": r.worst_rule, "error": r.error or ""})
         findings.extend({"file": r.file, "unit": r.unit, "severity": f.severity, "code": f.code,
-                         "family": rule_family(f.code), "sheet": f.sheet, "cell": f.cell, "project": f.project,
+                         "family": family_of(f.code), "sheet": f.sheet, "cell": f.cell, "project": f.project,
                          "indicator_no": f.indicator_no, "field": f.field, "message": f.message,
                          "suggestion": f.suggestion} for f in r.findings)
         if not r.readable or r.filing is None:

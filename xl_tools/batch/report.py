@@ -10,7 +10,6 @@ Every sheet prints on A4 landscape, one page wide, with its header rows repeated
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -22,12 +21,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .. import reportbook as rb
+from ..catalogue import family_name, family_of
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
-from ..publish import textfit
+from .. import textfit
 from ..publish.table import NCOLS, render
 from ..publish.xlsx import apply_layout
 from .consolidation import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, \
@@ -41,30 +41,18 @@ SHEET_SOURCES = "合并来源"
 SHEET_RULES = "规则统计"
 SOURCE_HEADER = "来源文件（审核用）"
 
-FAMILY_ZH = {"AMT": "金额", "STR": "结构", "VAL": "指标值", "TXT": "文本", "YR": "年度", "RD": "读取",
-             "IMP": "导入", "FILE": "文件无法读取", "FIL": "自动填充"}
 KIND_ZH = {"workbook": "工作簿", "import": "公开表"}
 MONEY_FORMAT = rb.MONEY_FORMAT
-
-
-def rule_family(code: str) -> str:
-    """AMT001 -> AMT; anything without a letter prefix -> 其他."""
-    m = re.match(r"[A-Za-z]+", code or "")
-    return m.group(0).upper() if m else "其他"
+rule_family = family_of                  # AMT001 → AMT (xl_tools.catalogue)
 
 
 def family_label(family: str) -> str:
     """金额（AMT）: the Chinese name a reader understands, with the code a script can match."""
-    zh = FAMILY_ZH.get(family)
-    return f"{zh}（{family}）" if zh else family
+    return f"{family_name(family)}（{family}）"
 
 
 def consolidated_sheet_name(year: int) -> str:
     return f"{SHEET_CONSOLIDATED}{year}年"
-
-
-def _money(value):
-    return value if value is not None else None
 
 
 def year_of(value) -> int | None:
@@ -130,7 +118,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
                    "预算年度", "合并情况"), (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40))
     decided = _decisions(cons)
     for r in report.results:
-        ws.append([r.unit, r.file, r.projects if r.readable else None, _money(r.total), r.errors, r.warnings,
+        ws.append([r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year, decided.get(r.file, "")])
         row = ws.max_row
         ws.cell(row=row, column=4).number_format = MONEY_FORMAT
@@ -237,7 +225,7 @@ def _write_rules(ws, report: BatchReport) -> None:
     rb.header(ws, ("规则类别", "代码", "错误", "警告", "提示", "合计"), (16, 8, 8, 8, 8, 8))
     counts = severity_pivot(report, rule_family)
     for fam, row in counts.iterrows():
-        ws.append([FAMILY_ZH.get(fam, fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
+        ws.append([family_name(fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
     last = ws.max_row
     chart_rows = 0
     if not counts.empty:

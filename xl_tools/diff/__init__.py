@@ -5,15 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from ..importer import import_path
-from ..importer.xlsxsource import is_published_table
-from ..jsonio import load_json
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
 from ..money import CENT, ZERO, fmt_money
-from .compare import (INDICATOR_LABELS, Change, FilingDiff, ProjectDiff, diff_filings, percent,
-                      text_diff)
+from .compare import (
+    INDICATOR_LABELS,
+    Change,
+    FilingDiff,
+    ProjectDiff,
+    diff_filings,
+    percent,
+    text_diff,
+)
 from .render import write_diff_xlsx
-from ..workbook.versions import read_any_version
 
 SCHEMA = "xl-tools/diff@1"
 
@@ -22,14 +25,12 @@ __all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_paths", 
 
 
 def load_any(path: str | Path) -> Filing:
-    """A filing from a workbook (any template version), a MODEL.md JSON file, or a published table
-    (PDF, its text, or the official table as xlsx) through the importer."""
+    """A filing from a workbook (any template version) or a MODEL.md JSON file (by suffix)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
+    if path.suffix.lower() == ".json":
+        from ..jsonio import load_json
         return load_json(path)
-    if suffix in (".pdf", ".txt") or (suffix in (".xlsx", ".xlsm") and is_published_table(path)):
-        return import_path(path).filing
+    from ..workbook.versions import read_any_version
     return read_any_version(path)
 
 

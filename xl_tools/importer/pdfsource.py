@@ -32,9 +32,11 @@ from pathlib import Path
 
 from ..errors import XlToolsError
 from ..textnorm import squash
+from . import blocks, tokens
 from .blocks import PDF_LINE_BASE, PROJECT, Segmented
 from .tablerows import CAPTIONS, FIELDS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
+
 _INDENT_PT = 3.0
 _BASELINE_PT = 0.5      # characters of one printed line share the baseline
 
@@ -227,7 +229,6 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
         raise XlToolsError("这个 PDF 没有文字层（可能是扫描件或图片），无法读取表格；请先做文字识别（OCR），"
                            "或提供可复制文字的 PDF", file=str(path))
     if not rows:
-        from . import blocks, tokens
         text_seg = blocks.segment(tokens.classify(whole))
         if not any(n.kind == PROJECT for n in text_seg.names):
             raise XlToolsError("PDF 中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的表格）",

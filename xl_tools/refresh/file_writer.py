@@ -14,8 +14,8 @@ from ..fileio import atomic_target
 from ..schema import SHEET_PUBLIC
 from ..workbook.open import open_workbook, reading, sniff
 from ..workbook.reader import resolve_formulas
-from .plan import RefreshOutcome, plan_refresh
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .plan import RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula
 
 NO_FILL = PatternFill(fill_type=None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from openpyxl.utils import get_column_letter
+
 RED_FILL, RED_FONT = "FFC7CE", "9C0006"        # Excel's "Bad" style
 AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"    # Excel's "Neutral" style
 HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
@@ -18,7 +20,6 @@ class Rect:
 
     @property
     def a1(self) -> str:
-        from openpyxl.utils import get_column_letter
         first = f"{get_column_letter(self.col)}{self.row}"
         if self.nrows == 1 and self.ncols == 1:
             return first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..schema import SHEET_RESULTS
+from ..textfit import fitted_height
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
@@ -38,7 +39,6 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
             start = None
         if start is None and sev is not None:
             start = k
-    from ..publish.textfit import fitted_height
     heights = {}
     for k, row in enumerate(rows[3:], start=FIRST_ROW):
         h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in (4, 6, 7)])

@@ -6,10 +6,10 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import ERROR, INFO, WARNING, Finding
+from ..findings import Finding
 from ..model import Indicator, Project
-from ..valuegrammar import ParsedValue
 from ..textnorm import squash
+from ..valuegrammar import ParsedValue
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 
 HUNDRED = Decimal(100)
@@ -62,8 +62,6 @@ class ValueMissing(Rule):
     code = "VAL001"
     content_only = True
     name = "values.missing"
-    title = "指标值为空"
-    default_severity = ERROR
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -91,8 +89,6 @@ class ValuePlaceholder(Rule):
     code = "VAL002"
     content_only = True
     name = "values.placeholder"
-    title = "指标值是占位符"
-    default_severity = ERROR
     config_keys = {"placeholders": ["*", "XXX", "XX", "待定", "待补充", "待确定", "无", "暂无", "略",
                                     "N/A"]}
 
@@ -124,8 +120,6 @@ class QuantityNotNumber(Rule):
     code = "VAL003"
     content_only = True
     name = "values.quantity_not_number"
-    title = "数量、质量指标没有数值"
-    default_severity = WARNING
     config_keys = {"levels": ["11", "12"],
                    "placeholders": ValuePlaceholder.config_keys["placeholders"]}
 
@@ -163,8 +157,6 @@ class PercentOver100(Rule):
     code = "VAL004"
     content_only = True
     name = "values.percent_over_100"
-    title = "百分比超过100%"
-    default_severity = WARNING
     config_keys = {"allow_names": ["增长", "增幅", "增速", "提高", "提升"]}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -195,8 +187,6 @@ class RateWithoutPercent(Rule):
     code = "VAL005"
     content_only = True
     name = "values.rate_without_percent"
-    title = "比率指标没有百分号"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -227,8 +217,6 @@ class SatisfactionFloor(Rule):
     code = "VAL006"
     content_only = True
     name = "values.satisfaction_floor"
-    title = "满意度目标偏低"
-    default_severity = WARNING
     config_keys = {"floor": Decimal(80)}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -260,8 +248,6 @@ class SatisfactionOperator(Rule):
     code = "VAL007"
     content_only = True
     name = "values.satisfaction_operator"
-    title = "满意度目标没有“≥”"
-    default_severity = INFO
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -297,8 +283,6 @@ class OneYearValuesDiffer(Rule):
 
     code = "VAL008"
     name = "values.one_year_differ"
-    title = "一年期项目年度指标值与实施周期指标值不同"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -327,8 +311,6 @@ class MultiYearAnnualExceeds(Rule):
 
     code = "VAL009"
     name = "values.annual_exceeds_period"
-    title = "跨年度项目年度数量大于实施周期数量"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -357,8 +339,6 @@ class DateOutsideYear(Rule):
 
     code = "VAL010"
     name = "values.date_outside_year"
-    title = "日期不在预算年度内"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -394,8 +374,6 @@ class DateNotTimeliness(Rule):
     code = "VAL011"
     content_only = True
     name = "values.date_not_timeliness"
-    title = "日期目标未归入时效指标"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -427,8 +405,6 @@ class NameValueMixed(Rule):
     code = "VAL012"
     content_only = True
     name = "values.name_value_mixed"
-    title = "指标名称与指标值混写"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -469,8 +445,6 @@ class InputAsOutput(Rule):
     code = "VAL013"
     content_only = True
     name = "values.input_as_output"
-    title = "以投入类指标作为绩效指标"
-    default_severity = WARNING
     config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率",
                              "支出进度"]}
 
@@ -500,8 +474,6 @@ class CostAboveBudget(Rule):
 
     code = "VAL014"
     name = "values.cost_above_budget"
-    title = "成本指标超出项目预算"
-    default_severity = ERROR
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -537,8 +509,6 @@ class NumberWithoutUnit(Rule):
     code = "VAL015"
     content_only = True
     name = "values.number_without_unit"
-    title = "数量指标没有计量单位"
-    default_severity = INFO
     config_keys = {"levels": ["11"]}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,

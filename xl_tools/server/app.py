@@ -380,7 +380,8 @@ class PayloadGuard:
 
 
 def _install_handlers(fastapi_app, xw) -> None:
-    from fastapi.exceptions import HTTPException as FastAPIHTTPException, RequestValidationError
+    from fastapi.exceptions import HTTPException as FastAPIHTTPException
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException as StarletteHTTPException
 

@@ -18,12 +18,32 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from ..categories import split_label
 from ..errors import XlToolsError
-from ..schema import (INDICATOR_HEADERS, INFO_FIELDS, NAME_TEMPLATE_VERSION, PROJECT_HEADERS,
-                      SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, UNIT_HEADERS)
-from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_FORMULA, PROBLEM_MONEY_INVALID,
-                     PROBLEM_MONEY_TEXT, PROBLEM_NO_INVALID, PROBLEM_TOO_LONG, Filing, Indicator,
-                     Origin, Project, ReadProblem, Unit)
+from ..model import (
+    MONEY_FIELDS,
+    MONEY_LABELS,
+    PROBLEM_FORMULA,
+    PROBLEM_MONEY_INVALID,
+    PROBLEM_MONEY_TEXT,
+    PROBLEM_NO_INVALID,
+    PROBLEM_TOO_LONG,
+    Filing,
+    Indicator,
+    Origin,
+    Project,
+    ReadProblem,
+    Unit,
+)
 from ..money import ZERO
+from ..schema import (
+    INDICATOR_HEADERS,
+    INFO_FIELDS,
+    NAME_TEMPLATE_VERSION,
+    PROJECT_HEADERS,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    UNIT_HEADERS,
+)
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
 from .open import open_workbook, reading

@@ -22,13 +22,31 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..categories import CodeTable, default_table
 from ..errors import XlToolsError
-from ..schema import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_FORMAT,
-                      NAME_LAST_REFRESH, NAME_TEMPLATE_VERSION, PROJECT_HEADERS, SHEET_CODES,
-                      SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_README, SHEET_STATE,
-                      SHEET_XLWINGS_CONF, TABLE_INDICATORS, TABLE_PROJECTS, TABLE_SETTINGS, TABLE_UNITS,
-                      TEMPLATE_VERSION, UNIT_HEADERS)
-from ..model import MONEY_FIELDS, Filing
-from ..publish.textfit import fitted_height
+from ..model import MONEY_FIELDS, Filing, Origin
+from ..profiles import profile_names
+from ..schema import (
+    INDICATOR_HEADERS,
+    INDICATOR_HELPERS,
+    INFO_FIELDS,
+    MONEY_FORMAT,
+    NAME_LAST_REFRESH,
+    NAME_TEMPLATE_VERSION,
+    PROJECT_HEADERS,
+    SHEET_CODES,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    SHEET_README,
+    SHEET_STATE,
+    SHEET_XLWINGS_CONF,
+    TABLE_INDICATORS,
+    TABLE_PROJECTS,
+    TABLE_SETTINGS,
+    TABLE_UNITS,
+    TEMPLATE_VERSION,
+    UNIT_HEADERS,
+)
+from ..textfit import fitted_height
 
 FONT = "宋体"
 VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
@@ -145,7 +163,6 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
                                     "maximum": 2100, "error_title": "预算年度",
                                     "error_message": "请填写四位数年份，例如 2025"})
     ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": ["万元"]})
-    from ..rules.config import profile_names
     ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
                                     "error_type": "warning"})
     r0 = INFO_FIRST_ROW + len(INFO_FIELDS)
@@ -297,8 +314,6 @@ EXCEL_CELL_LIMIT = 32767
 def place_as_written(filing: Filing) -> Filing:
     """Give a filing without positions (read from JSON) the origins ``build_workbook`` would write it
     at, so findings on a JSON filing name the same cells as on the workbook made from it."""
-    from ..schema import INDICATOR_HEADERS
-    from ..model import Origin
     proj_cols = {f: c for c, f in enumerate(PROJECT_HEADERS.values(), start=1)}
     ind_cols = {f: c for c, f in enumerate(INDICATOR_HEADERS.values(), start=1)}
     unit_cols = {f: c for c, f in enumerate(UNIT_HEADERS.values(), start=1)}

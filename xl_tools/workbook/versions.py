@@ -22,10 +22,25 @@ from pathlib import Path
 
 from ..categories import CodeTable, default_table, split_label
 from ..errors import XlToolsError
-from ..schema import NAME_TEMPLATE_VERSION, SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, TEMPLATE_VERSION
-from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Filing,
-                    Indicator, Origin, Project, ReadProblem)
+from ..model import (
+    MONEY_FIELDS,
+    MONEY_LABELS,
+    PROBLEM_MONEY_INVALID,
+    PROBLEM_MONEY_TEXT,
+    Filing,
+    Indicator,
+    Origin,
+    Project,
+    ReadProblem,
+)
 from ..money import ZERO
+from ..schema import (
+    NAME_TEMPLATE_VERSION,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    TEMPLATE_VERSION,
+)
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, money_of, text_of
 from .open import open_workbook

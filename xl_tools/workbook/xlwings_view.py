@@ -7,6 +7,7 @@ book's names. Number formats cannot be read on the remote engine, so a percentag
 
 from __future__ import annotations
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 
 class _Cell:
@@ -37,7 +38,6 @@ class _Sheet:
             yield tuple(c.value for c in cells) if values_only else cells
 
     def __getitem__(self, ref: str):
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
         letters, row = coordinate_from_string(ref)
         col = column_index_from_string(letters)
         try:

@@ -18,8 +18,8 @@ text is acceptable, a clipped line is not):
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 DIGIT_PX = 7                 # Calibri 11 "0" at 96 dpi: Excel's column-width unit
 PX_PER_PT = 96 / 72
