@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: demo test bench docs templates screenshots clean
+.PHONY: demo test lint bench docs templates screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,13 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) -m xl_tools demo -o $(OUT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed lint
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# ruff (pyflakes, pycodestyle, import order) and the import layers of docs/ARCHITECTURE.md
+lint: $(VENV)/.installed
+	$(PY) -m ruff check xl_tools tests benchmarks tools
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run

@@ -12,8 +12,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xl_tools.batch import (STATUS_BROKEN, STATUS_ERRORS, report_to_json, review, review_one,
-                            write_review_xlsx)
+from xl_tools.batch import (
+    STATUS_BROKEN,
+    STATUS_ERRORS,
+    report_to_json,
+    review,
+    review_one,
+    write_review_xlsx,
+)
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import load_json
 from xl_tools.workbook import build_workbook
@@ -127,6 +133,7 @@ def test_json_roundtrip(inbox):
 
 def test_annotate_writes_refreshed_copies_and_leaves_inputs(tmp_path):
     import openpyxl
+
     from xl_tools.batch import review
     from xl_tools.jsonio import load_json
     from xl_tools.workbook import build_workbook

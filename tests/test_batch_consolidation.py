@@ -12,10 +12,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from xl_tools.batch import consolidate, report_to_json, review, write_exports, write_review_xlsx
-from xl_tools.batch.exports import read_export
 from tests.conftest import needs_soffice
 from tests.support.review_inbox import DEPT, MAIN, OTHER_DEPT, make_inbox, variant
+from xl_tools.batch import consolidate, report_to_json, review, write_exports, write_review_xlsx
+from xl_tools.batch.exports import read_export
 
 CENT = Decimal("0.01")
 

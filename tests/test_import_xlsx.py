@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from tests.support.demo_filing import demo_filing
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
 from xl_tools.importer import import_path
@@ -21,7 +22,6 @@ from xl_tools.jsonio import filing_to_json, load_json
 from xl_tools.publish import publish_xlsx
 from xl_tools.publish.indicators import indicator_item
 from xl_tools.workbook import build_workbook
-from tests.support.demo_filing import demo_filing
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_JSON = ROOT / "xl_tools" / "data" / "sample_2024.expected.json"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from tests.conftest import SEED_JSON, needs_soffice, soffice_convert
+from tests.support.review_inbox import MAIN, make_inbox, variant
 from xl_tools.batch import consolidate, review, write_review_xlsx
 from xl_tools.diff import diff_filings, write_diff_xlsx
 from xl_tools.jsonio import load_json
 from xl_tools.textnorm import squash
-from tests.conftest import SEED_JSON, needs_soffice, soffice_convert
-from tests.support.review_inbox import MAIN, make_inbox, variant
 
 # (first, last) header caption of each sheet, short enough never to wrap inside its cell
 REVIEW_HEADERS = {"汇总": ("单位", "合并情况"), "问题明细": ("文件", "建议"), "合并公开表": ("项目名称", "来源文件"),

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-
 from decimal import Decimal
 
 import pytest
 
+from tests.support.synthetic import synthetic_filing
 from xl_tools.errors import XlToolsError
 from xl_tools.findings import SEVERITY_ORDER
 from xl_tools.jsonio import load_json
 from xl_tools.profiles import profile_names
 from xl_tools.rules import RULES, check, config_for, load_config
 from xl_tools.rules.docs import DEFAULT_OUT, missing_sections, render
-from tests.support.synthetic import synthetic_filing
 
 from .conftest import SEED_JSON
 
@@ -182,6 +181,7 @@ def test_content_only_rules_really_ignore_the_project(seed_filing):
     """Rules flagged ``content_only`` run once per distinct indicator content: their findings must not
     depend on the project (name, money, year range) nor on the indicator's position."""
     import copy
+
     from xl_tools.rules.base import Context
     from xl_tools.rules.config import config_for
     config = config_for(seed_filing)
@@ -223,6 +223,7 @@ def test_every_code_in_the_source_is_catalogued():
     catalogue, and every rule class takes its title and severity from it."""
     import re
     from pathlib import Path
+
     from xl_tools import catalogue
     from xl_tools.rules.registry import RULES
     root = Path(__file__).resolve().parents[1] / "xl_tools"

@@ -73,6 +73,7 @@ def _break_fiscal(wb):
 
 def _book(path):
     import xlwings as xw
+
     from tests.support.payload import payload_from_xlsx
     return xw.Book(json=payload_from_xlsx(path))
 
@@ -146,6 +147,7 @@ def _assert_clean_error(resp, status: int | tuple[int, ...]):
 
 def test_payload_from_xlsx_shape(seed_workbook):
     import xlwings as xw
+
     from tests.support.payload import payload_from_xlsx
     p = payload_from_xlsx(seed_workbook)
     assert p["client"] == "Office.js" and p["version"] == xw.__version__
@@ -264,9 +266,10 @@ def test_main_through_mock_caller(tmp_path, seed_filing):
 
 
 def test_main_shows_workbook_error_instead_of_raising(tmp_path, seed_filing):
-    from xl_tools import desktop as excel
-    from tests.support.payload import payload_from_xlsx
     import xlwings as xw
+
+    from tests.support.payload import payload_from_xlsx
+    from xl_tools import desktop as excel
     payload = payload_from_xlsx(_workbook(tmp_path, seed_filing))
     payload["sheets"] = [s for s in payload["sheets"] if s["name"] != "项目"]
     payload["names"] = []
@@ -499,6 +502,7 @@ def test_serve_in_subprocess(seed_payload):
     """serve() itself: uvicorn on 127.0.0.1, the route answers, then the process is stopped."""
     import subprocess
     import sys
+
     import httpx
     port = _free_port()
     code = f"from xl_tools.server.cli import serve\nserve(port={port}, max_body_mb=1, log_level='warning')\n"

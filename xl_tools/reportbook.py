@@ -8,9 +8,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .findings import ERROR, INFO, WARNING
 from . import textfit
-from .refresh.ops import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
+from .findings import ERROR, INFO, WARNING
+from .schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 
 GREEN_FILL, GREEN_FONT = "C6EFCE", "006100"     # Excel's "Good" style: an increase in the diff
 BLUE_FILL, BLUE_FONT = "DDEBF7", "1F4E78"       # headers and infos

@@ -25,7 +25,6 @@ from ..money import CENT
 from .consolidation import Consolidation
 from .core import BatchReport
 
-
 COLUMNS = {
     "files": ["file", "path", "kind", "status", "department", "year", "unit", "projects", "indicators", "total",
               "errors", "warnings", "infos", "worst_rule", "error"],

@@ -21,17 +21,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .. import reportbook as rb
+from .. import textfit
 from ..catalogue import family_name, family_of
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
-from .. import textfit
 from ..publish.table import NCOLS, render
 from ..publish.xlsx import apply_layout
-from .consolidation import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, \
-    unit_family_pivot
+from .consolidation import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, unit_family_pivot
 from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_WARNINGS, BatchReport
 
 SHEET_SUMMARY = "汇总"

@@ -99,7 +99,7 @@ def indicators_of(content: ContentBlock, project: str, findings: list[Finding]) 
         out.append(ind)
     if content.indicator_text and not items:
         findings.append(finding(
-            "IMP001", f"项目「{project}」的绩效指标（{_lines_text(content.indicator_lines)}）无法识别：" 
+            "IMP001", f"项目「{project}」的绩效指标（{_lines_text(content.indicator_lines)}）无法识别："
             f"{_excerpt(content.indicator_text, 60)}", "在工作簿中手工录入该项目的绩效指标",
             project=project, field="indicators", row=content.indicator_lines[0]))
     return out

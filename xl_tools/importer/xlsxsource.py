@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
-from ..workbook.open import open_workbook, reading
+from ..xlsxfile import open_workbook, reading
 from .blocks import Segmented
 from .tablerows import CAPTIONS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify

@@ -12,8 +12,8 @@ from openpyxl.styles.cell_style import StyleArray
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..schema import SHEET_PUBLIC
-from ..workbook.open import open_workbook, reading, sniff
 from ..workbook.reader import resolve_formulas
+from ..xlsxfile import open_workbook, reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula
@@ -110,7 +110,7 @@ def _write_content(ws, content) -> None:
     copied by style ids to the other cells (openpyxl would hash the style objects for every cell)."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
-    links = {(r, c): link_formula(target, text) for r, c, target, text in content.links}
+    links = {(r, c): link_formula(sheet, cell, text) for r, c, sheet, cell, text in content.links}
     fills = {(r, c): (fill, font) for rect, fill, font in content.fills for r, c in rect.cells()}
     bold = set(content.bold_rows)
     wrap_cols = set(content.wrap_cols)

@@ -70,8 +70,8 @@ def _fresh_sheet(book, name: str):
 def _write_content(book, sheet, content) -> None:
     width = max((len(r) for r in content.rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in content.rows]
-    for r, c, target, text in content.links:
-        rows[r - 1][c - 1] = link_formula(target, text)
+    for r, c, sheet_name, cell, text in content.links:
+        rows[r - 1][c - 1] = link_formula(sheet_name, cell, text)
     if rows:
         sheet.range((1, 1)).resize(len(rows), width).value = _block(rows)
     for col, w in content.widths.items():

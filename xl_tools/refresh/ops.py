@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-RED_FILL, RED_FONT = "FFC7CE", "9C0006"        # Excel's "Bad" style
-AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"    # Excel's "Neutral" style
+from ..schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
+
 HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
 
 
@@ -64,7 +64,7 @@ class SheetContent:
     widths: dict[int, float] = field(default_factory=dict)
     fills: list[tuple[Rect, str, str | None]] = field(default_factory=list)   # rect, fill, font
     bold_rows: list[int] = field(default_factory=list)
-    links: list[tuple[int, int, str, str]] = field(default_factory=list)      # row, col, target, text
+    links: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, col → sheet!cell, text
     wrap_cols: list[int] = field(default_factory=list)
     freeze: str | None = None
     hidden: bool = False

@@ -27,7 +27,7 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
         rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project or "", f.indicator_no,
                      f.message, f.suggestion or ""])
         if f.sheet and f.cell:
-            links.append((r, 3, f"#'{f.sheet}'!{f.cell}", where))
+            links.append((r, 3, f.sheet, f.cell, where))
     # colour the 级别 column in runs of equal severity (findings are sorted errors first)
     start = None
     for k in range(len(findings) + 1):

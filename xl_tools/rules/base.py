@@ -25,7 +25,7 @@ from ..categories import CodeTable, Resolution, default_table
 from ..findings import ERROR, INFO, WARNING, Finding, locate
 from ..model import Filing, Indicator, Origin, Project
 from ..textnorm import name_core, squash
-from ..valuegrammar import ParsedValue
+from ..valuegrammar import ParsedValue, op_symbol
 
 SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
@@ -228,5 +228,4 @@ def num(value: Decimal | None) -> str:
 
 def show(target: ParsedValue) -> str:
     """A parsed number target as an accountant writes it: ≥95%, 600平方米."""
-    ops = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
-    return f"{ops.get(target.op or '=', '')}{num(target.value)}{target.unit}"
+    return f"{op_symbol(target.op)}{num(target.value)}{target.unit}"

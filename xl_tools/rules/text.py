@@ -9,9 +9,8 @@ from typing import Iterator
 
 from ..findings import Finding, locate
 from ..model import Project
-from ..valuegrammar import ParsedValue
+from ..valuegrammar import ParsedValue, Placeholders
 from .base import Context, Rule, num, show
-from .values import Placeholders
 
 _STOP = re.compile(r"[,，。;；!！?？]")
 _DIGIT = re.compile(r"\d")

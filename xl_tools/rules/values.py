@@ -8,35 +8,14 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Indicator, Project
-from ..textnorm import squash
-from ..valuegrammar import ParsedValue
+from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 
 HUNDRED = Decimal(100)
-_ONLY_MARKS = re.compile(r"^[*_\-/\\.…?？、·~]+$")
 _NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
 _NAME_LIKE = re.compile(r"(率|数|量|度|次数|人数)$")
 MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1),
                "亿元": Decimal(10000)}
-
-
-class Placeholders:
-    """Placeholder test for a configured word list: *, _, -, XXX, 待定 ...
-
-    A text is a placeholder when it is only marks (``***``, ``—``), equals a word, or contains a
-    word of two or more characters (``≥XX%``, ``待定``).
-    """
-
-    def __init__(self, words: list[str]) -> None:
-        norm = [squash(w).lower() for w in words if squash(w)]
-        self.exact = frozenset(norm)
-        self.inside = tuple(w for w in norm if len(w) >= 2)
-
-    def __call__(self, squashed: str) -> bool:
-        s = squashed.lower()
-        if not s:
-            return False
-        return bool(_ONLY_MARKS.match(s)) or s in self.exact or any(w in s for w in self.inside)
 
 
 def is_satisfaction(facts: Facts) -> bool:
@@ -89,8 +68,7 @@ class ValuePlaceholder(Rule):
     code = "VAL002"
     content_only = True
     name = "values.placeholder"
-    config_keys = {"placeholders": ["*", "XXX", "XX", "待定", "待补充", "待确定", "无", "暂无", "略",
-                                    "N/A"]}
+    config_keys = {"placeholders": sorted(PLACEHOLDERS)}
 
     def setup(self) -> None:
         self.matcher = Placeholders(self.options["placeholders"])

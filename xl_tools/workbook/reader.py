@@ -34,6 +34,7 @@ from ..model import (
     Unit,
 )
 from ..money import ZERO
+from ..refs import first_cell, split_reference
 from ..schema import (
     INDICATOR_HEADERS,
     INFO_FIELDS,
@@ -45,8 +46,8 @@ from ..schema import (
     UNIT_HEADERS,
 )
 from ..textnorm import clean_ws, name_key, squash
+from ..xlsxfile import open_workbook, reading
 from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
-from .open import open_workbook, reading
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
@@ -101,7 +102,7 @@ def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
                 return
 
 
-def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
+def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
     """(header row, field → column, extra header → column) of the first row holding the headers."""
     wanted = {squash(h): f for h, f in required.items()}
     best = None
@@ -143,21 +144,13 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
 
 
 def defined_cell(wb, name: str):
-    """(worksheet, "B3") a workbook-level defined name points at, or None."""
+    """(worksheet, "B3") a workbook-level defined name points at, or None (missing, a formula or a
+    constant, a sheet that does not exist)."""
     dn = wb.defined_names.get(name)
-    if dn is None:
+    hit = split_reference(getattr(dn, "attr_text", None))
+    if hit is None or hit[0] not in wb.sheetnames:
         return None
-    try:
-        dests = list(dn.destinations)
-    except (ValueError, TypeError, AttributeError, IndexError):   # a formula-valued name
-        return None
-    if not dests:
-        return None
-    sheet, ref = dests[0]
-    if sheet not in wb.sheetnames:
-        return None
-    ref = ref.replace("$", "").split(":")[0]
-    return wb[sheet], ref
+    return wb[hit[0]], first_cell(hit[1])
 
 
 def _read_info(wb, filing: Filing, source: str | None) -> None:
@@ -281,7 +274,7 @@ def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: li
 def _read_projects(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_PROJECTS, source)
     required = {h: f for h, f in PROJECT_HEADERS.items()}
-    hrow, cols, extra = _find_header(ws, required, source)
+    hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
     for r, row in nonblank_rows(ws, hrow + 1):
@@ -322,7 +315,7 @@ def _check_lengths(filing: Filing, text: str, origin: Origin, field: str, projec
 
 def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_INDICATORS, source)
-    hrow, cols, extra = _find_header(ws, INDICATOR_HEADERS, source)
+    hrow, cols, extra = find_header(ws, INDICATOR_HEADERS, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     by_name: dict[str, Project] = {}
     for p in filing.projects:

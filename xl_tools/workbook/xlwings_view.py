@@ -47,16 +47,10 @@ class _Sheet:
 
 
 class _DefinedName:
-    def __init__(self, refers_to: str) -> None:
-        self.refers_to = refers_to
+    """What the reader asks of a defined name: its reference text, as openpyxl's ``attr_text``."""
 
-    @property
-    def destinations(self):
-        text = self.refers_to.lstrip("=")
-        if "!" not in text:
-            return []
-        sheet, ref = text.rsplit("!", 1)
-        return [(sheet.strip("'"), ref)]
+    def __init__(self, refers_to: str) -> None:
+        self.attr_text = refers_to
 
 
 class _Names:
