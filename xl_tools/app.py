@@ -46,6 +46,7 @@ from .rules import check
 from .rules.config import config_for
 from .workbook import build_workbook
 from .workbook.reader import read_filing_from_workbook
+from .workbook.repair import repair_button_workbook
 from .workbook.template import place_as_written
 from .workbook.versions import read_any_version
 from .workbook.xlwings_view import XlwingsBookView
@@ -215,6 +216,12 @@ class PublishRefused(XlToolsError):
 def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
     """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template."""
     return new_workbook(Path(out), year=year, department=department, unit=unit)
+
+
+def repair_button(path: str | Path) -> list[str]:
+    """Give a button workbook made by an earlier xl-tools the name-independent button and drop the
+    Python path it pinned (``workbook.repair``); what changed, one Chinese line each."""
+    return repair_button_workbook(path)
 
 
 def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool = False) -> RolloverResult:
