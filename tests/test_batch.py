@@ -84,19 +84,22 @@ def test_review_workbook(inbox, tmp_path):
     report = review([inbox], jobs=2, progress=False)
     out = write_review_xlsx(report, tmp_path / "审核结果.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "规则统计"]
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并来源", "规则统计"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:9] == ("单位", "文件", "项目数", "合计", "错误", "警告", "提示",
                               "最严重规则", "状态")
     assert len(summary) == 1 + 5
     details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert {row[0] for row in details} >= {"invalid.xlsx", "corrupt.xlsx", "notexcel.xlsx"}
-    public = [c for row in wb["合并公开表"].iter_rows(values_only=True) for c in row if c is not None]
+    public = [c for row in wb["合并公开表2024年"].iter_rows(values_only=True) for c in row if c is not None]
     assert "合计" in public and "广州市机电技师学院" in public
     with zipfile.ZipFile(out) as zf:
-        assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
-    families = [r[0] for r in wb["规则统计"].iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
-    assert "AMT" in families and "FILE" in families      # FILE001: the broken file
+        chart = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()
+    # the tool's colours in series order (errors, warnings, infos) and the Chinese family names as axis
+    assert chart.index("FFC7CE") < chart.index("FFEB9C") < chart.index("DDEBF7")
+    assert "'规则统计'!$A$2" in chart and '<delete val="0"/>' in chart
+    families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
+    assert ("金额", "AMT") in families and ("文件", "FILE") in families     # FILE001: the broken file
 
 
 def _run_cli(argv):
@@ -210,3 +213,52 @@ def test_unreachable_scheduler_is_a_clear_message(tmp_path, capsys):
     (inbox / "a.txt").write_text("x", "utf-8")
     assert main(["batch", str(inbox), "--json", "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "Dask 调度器" in capsys.readouterr().err
+
+
+def test_an_imported_table_that_does_not_add_up_lists_each_mismatch_once_with_its_cell(tmp_path):
+    """The importer's IMP020–IMP022 and the rules' AMT001/AMT006/AMT007 see the same mismatches; the
+    review keeps the rules' findings, which name the cell of the workbook --annotate writes."""
+    text = (DATA / "sample_2024.txt").read_text("utf-8")
+    text = text.replace("600.00 600.00", "600.00 610.00", 1)              # a project: 总计 ≠ parts
+    text = text.replace("广州市机电技师学院 5,138.68 5,138.68", "广州市机电技师学院 5,100.00 5,100.00", 1)
+    src = tmp_path / "off.txt"
+    src.write_text(text, "utf-8")
+    row = review_one(src, annotate=tmp_path / "out")
+    codes = [f.code for f in row.findings]
+    assert not {"IMP020", "IMP021", "IMP022"} & set(codes), codes
+    money = [f for f in row.findings if f.code in ("AMT001", "AMT006", "AMT007")]
+    assert sorted(f.code for f in money) == ["AMT001", "AMT006", "AMT006", "AMT007"], [f.message for f in money]
+    assert all(f.sheet and f.cell for f in money)
+    project = next(f for f in money if f.code == "AMT001")
+    assert (project.sheet, project.cell) == ("项目", "D2")
+    book = openpyxl.load_workbook(row.annotated)
+    listed = [r[1].value for r in book["校验结果"].iter_rows(min_row=4)]
+    assert not {"IMP020", "IMP021", "IMP022"} & set(listed)
+    assert listed.count("AMT001") == 1
+
+
+# --- pandas stays out of the accountant's path -----------------------------------------------------------
+
+def test_refresh_desktop_and_cli_do_not_import_pandas():
+    """pandas is the reviewer's (extra ``batch``): the accountant's paths never import it. xlwings itself
+    imports pandas when it is installed, so the modules that load xlwings (the desktop button, the live
+    writer) are checked with pandas made unimportable: they must still import, while the consolidation
+    cannot."""
+    import subprocess
+    import sys
+    probe = ("import sys, importlib\n"
+             "if sys.argv[1] == 'blocked': sys.modules['pandas'] = None\n"
+             "for m in sys.argv[2:]: importlib.import_module(m)\n"
+             "import xl_tools.cli; xl_tools.cli.build_parser()\n"
+             "print(sorted(m for m in ('pandas', 'pyarrow') if sys.modules.get(m)))")
+
+    def run(mode, *mods):
+        done = subprocess.run([sys.executable, "-c", probe, mode, *mods], capture_output=True, text=True)
+        return done.returncode, done.stdout.strip(), done.stderr
+
+    assert run("free", "xl_tools.refresh", "xl_tools.refresh.file_writer", "xl_tools.app", "xl_tools.batch",
+               "xl_tools.diff", "xl_tools.server")[:2] == (0, "[]")
+    assert run("blocked", "xl_tools.desktop", "xl_tools.refresh.live", "xl_tools.app")[:2] == (0, "[]")
+    code, _out, err = run("blocked", "xl_tools.batch.consolidation")        # the probe can see it
+    assert code != 0 and "pandas" in err
+    assert "'pandas'" in run("free", "xl_tools.batch.report")[1]

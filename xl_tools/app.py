@@ -5,7 +5,7 @@ The command line (``xl_tools.cli``), the batch review (``xl_tools.batch``), the 
 nothing below them for the same job:
 
 - ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
-  published table as PDF or text), with what reading it reported;
+  published table as PDF, text or the official table saved as xlsx), with what reading it reported;
 - ``review(filing)``: the rule catalogue on a filing;
 - ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
   refreshed so 校验结果 lists what the import reported;
@@ -32,11 +32,13 @@ from importlib import resources
 from pathlib import Path
 
 from . import limits
+from .catalogue import beside_check
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
 from .fileio import atomic_target, check_input, pinned, real_input, refuse_overwrite, same_file
 from .findings import ERROR, Finding, summarize
 from .importer import ImportResult, import_path
+from .importer.xlsxsource import is_published_table
 from .jsonio import dumps, load_json
 from .model import Filing
 from .newbook import new_workbook
@@ -52,6 +54,7 @@ from .rules import check
 from .rules.config import config_for
 from .workbook import build_workbook
 from .workbook.reader import read_filing_from_workbook
+from .workbook.repair import repair_button_workbook
 from .workbook.template import place_as_written
 from .workbook.versions import read_any_version
 from .workbook.xlwings_view import XlwingsBookView
@@ -99,6 +102,8 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     check_input(path)
     kind = input_kind(path)
     with limits.deadline(), _located(path):
+        if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
+            kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
             return Loaded(read_any_version(path, strict=strict), kind)
         if kind == KIND_JSON:
@@ -121,23 +126,25 @@ def _located(path: str | Path):
 def review(filing: Filing, config_path: str | Path | None = None,
            extra: list[Finding] | tuple = ()) -> list[Finding]:
     """The rule catalogue on ``filing`` (its profile, its 基本信息 overrides, then ``config_path``),
-    followed by ``extra`` findings (what an import reported)."""
+    followed by ``extra`` findings (what an import reported; money mismatches that the rules report
+    again on the cell are left out: ``catalogue.beside_check``)."""
     with limits.deadline():
-        return check(filing, config_for(filing, config_path)) + list(extra)
+        return check(filing, config_for(filing, config_path)) + beside_check(list(extra))
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),
                    refresh: bool = True, inputs: list[str | Path] | tuple = ()) -> RefreshOutcome | None:
     """A standard workbook holding ``filing`` (``.xlsm`` gets the 刷新 button), written atomically,
-    then refreshed so that highlights, 校验结果 (with ``extra_findings``) and 公开表 are in it.
-    ``inputs`` (the files the filing was read from) may not be overwritten."""
+    then refreshed so that highlights, 校验结果 (with ``extra_findings``, less what the rules report
+    again: ``catalogue.beside_check``) and 公开表 are in it. ``inputs`` (the files the filing was read
+    from) may not be overwritten."""
     out = Path(out)
     refuse_overwrite([out], inputs)
     with atomic_target(out) as tmp:
         build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
     if not refresh:
         return None
-    return _refresh_file(out, extra_findings=list(extra_findings), backup=False)
+    return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False)
 
 
 def json_to_workbook(source: str | Path, out: str | Path) -> Filing:
@@ -166,7 +173,8 @@ class Imported:
 
 def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None = None,
                        department: str | None = None) -> Imported:
-    """A published table (PDF or its text) → a refreshed standard workbook, or MODEL.md JSON."""
+    """A published table (PDF, its text, or the official table as xlsx) → a refreshed standard workbook,
+    or MODEL.md JSON."""
     out = Path(out)
     refuse_overwrite([out], [source])
     check_input(source)
@@ -260,6 +268,12 @@ class PublishRefused(XlToolsError):
 def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
     """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template."""
     return new_workbook(Path(out), year=year, department=department, unit=unit)
+
+
+def repair_button(path: str | Path) -> list[str]:
+    """Give a button workbook made by an earlier xl-tools the name-independent button and drop the
+    Python path it pinned (``workbook.repair``); what changed, one Chinese line each."""
+    return repair_button_workbook(path)
 
 
 def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool = False) -> RolloverResult:

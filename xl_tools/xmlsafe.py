@@ -4,7 +4,7 @@ lxml with entities never resolved, no network access, no DTD loaded, and libxml2
 limits kept (``huge_tree`` off: at most 256 levels of nesting and 10 MB in one text node). A part
 that declares a DTD (entity definitions, external references — never in a real workbook) is refused
 whatever else it holds. openpyxl parses the parts it reads with its own parser (lxml without entity
-resolution, and defusedxml for streaming); ``workbook.open`` runs ``refuse_doctype`` over every part
+resolution, and defusedxml for streaming); ``xlsxfile`` runs ``refuse_doctype`` over every part
 first and uses ``check_part`` to name the part when openpyxl fails.
 
 Errors are ``XlToolsError``s that name the part (``工作簿中 docProps/core.xml 已损坏…``); the caller

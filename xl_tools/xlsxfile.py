@@ -1,4 +1,5 @@
-"""Open a workbook file safely with a clear Chinese message for every way it can be unusable.
+"""Open a workbook file safely with a clear Chinese message for every way it can be unusable (the
+workbook reader, the refresh writer and the xlsx importer all open files through it).
 
 Before openpyxl sees a file, ``sniff`` checks that it is a regular file within the size limit, a zip
 whose directory declares sane sizes (decompression bombs), a workbook (not .xls/.ods/encrypted), and
@@ -23,9 +24,9 @@ import openpyxl
 from lxml import etree
 from openpyxl.formula.tokenizer import TokenizerError
 
-from .. import limits, xmlsafe
-from ..errors import XlToolsError
-from ..fileio import check_input, open_input
+from . import limits, xmlsafe
+from .errors import XlToolsError
+from .fileio import check_input, open_input
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -77,7 +78,8 @@ def sniff(path: Path) -> None:
                 raise XlToolsError("这个压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）", file=src)
             check_zip_limits(infos, src)
             _refuse_doctypes(zf, infos, src)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error):
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, NotImplementedError):
+        # NotImplementedError: a damaged directory entry that claims an unknown zip version
         raise XlToolsError("工作簿文件已损坏（压缩包不完整），请重新保存或从备份恢复", file=src) from None
 
 
