@@ -253,8 +253,11 @@ def atomic_target(path: str | Path, *, backup: bool = False):
     try:
         try:
             yield tmp_path
-        except XlToolsError:
-            raise
+        except XlToolsError as err:
+            reason = oserror_text(err.__context__) if isinstance(err.__context__, OSError) else None
+            if reason is None:
+                raise
+            raise XlToolsError(f"无法写入：{reason}，原文件未改动", file=str(path)) from None  # a writer's own wording
         except Exception as exc:
             reason = oserror_text(exc)
             if reason is None:

@@ -60,7 +60,7 @@ def parse_money(raw: object) -> Decimal | None:
 
 def _bounded(value: Decimal, raw: object) -> Decimal:
     """``value`` when it is a finite amount below ``MAX_MONEY``, else NotMoney."""
-    if not value.is_finite() or abs(value) >= MAX_MONEY:
+    if not value.is_finite() or value.copy_abs() >= MAX_MONEY:
         raise NotMoney(raw)
     return value
 

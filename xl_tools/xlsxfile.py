@@ -4,14 +4,16 @@ workbook reader, the refresh writer and the xlsx importer all open files through
 Before openpyxl sees a file, ``sniff`` checks that it is a regular file within the size limit, a zip
 whose directory declares sane sizes (decompression bombs), a workbook (not .xls/.ods/encrypted), and
 that no XML part declares a DTD (``xmlsafe.refuse_doctype`` reads each part only up to its root
-element). A full (not read-only) load first counts each sheet's rows and cells in a stream, so a
-sheet of a million rows is refused in a second instead of filling the memory. Whatever openpyxl
-raises while parsing becomes one ``XlToolsError`` naming the damaged part (``reading``).
+element). Every load first counts each sheet's rows and cells in a stream (once per version of the
+file), so a sheet of a million rows is refused in a second instead of filling the memory or, read
+only, being scanned whole by openpyxl for its size. Whatever openpyxl raises while parsing becomes
+one ``XlToolsError`` naming the damaged part (``reading``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import posixpath
 import struct
 import warnings
@@ -211,9 +213,23 @@ def _part_from_traceback(exc: BaseException) -> str | None:
 def count_cells(path: str | Path) -> None:
     """Stream every worksheet part of the workbook at ``path`` once, counting the rows that hold a
     value and the cells: XlToolsError naming the sheet as soon as one passes ``limits.ROWS`` or
-    ``limits.CELLS`` (what a full load would otherwise hold in memory)."""
-    src = str(path)
+    ``limits.CELLS`` (what a full load would otherwise hold in memory). A file already counted under
+    the same limits is not counted again."""
+    st = os.stat(path)
     max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
+    key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns, max_rows, max_cells)
+    if key not in _COUNTED:
+        _count_cells(path, max_rows, max_cells)
+        if len(_COUNTED) > 1000:            # a long-running server or batch
+            _COUNTED.clear()
+        _COUNTED.add(key)
+
+
+_COUNTED: set[tuple] = set()
+
+
+def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> None:
+    src = str(path)
     with zipfile.ZipFile(path) as zf:
         for part, title in _sheet_parts(zf).items():
             try:
@@ -263,7 +279,6 @@ def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool 
         keep_vba = path.suffix.lower() == ".xlsm" and not read_only
     with reading(path), warnings.catch_warnings():
         warnings.simplefilter("ignore")          # openpyxl's English warnings are not for the user
-        if not read_only:
-            count_cells(path)
+        count_cells(path)
         return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only, keep_vba=keep_vba,
                                       keep_links=False)

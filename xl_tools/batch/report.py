@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from .. import reportbook as rb
 from .. import textfit
 from ..catalogue import family_name, family_of
-from ..celltext import text_only
+from ..celltext import append, storable, text_only
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..findings import ERROR, INFO, WARNING
@@ -118,7 +118,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
                    "预算年度", "合并情况"), (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40))
     decided = _decisions(cons)
     for r in report.results:
-        ws.append([r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
+        append(ws, [r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year, decided.get(r.file, "")])
         row = ws.max_row
         ws.cell(row=row, column=4).number_format = MONEY_FORMAT
@@ -135,7 +135,7 @@ def _write_findings(ws, report: BatchReport) -> None:
               (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
     for r in report.results:
         for f in r.findings:
-            ws.append([r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
+            append(ws, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
                        f.message, f.suggestion])
             rb.paint(ws.cell(row=ws.max_row, column=3), f.severity)
     rb.fit_rows(ws, 2)
@@ -169,7 +169,7 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
             if r > 3:                            # the column is boxed like the table it belongs to
                 ws.cell(row=r, column=col).border = rb.BOX
             continue
-        cell = ws.cell(row=r, column=col, value=text)
+        cell = ws.cell(row=r, column=col, value=storable(text))
         cell.border = rb.BOX
         cell.alignment = rb.HEADER_ALIGN if style == "header" else rb.WRAP
         cell.font = Font(name=layout.font, bold=style == "header", size=10)
@@ -189,7 +189,7 @@ def _write_sources(ws, cons: Consolidation) -> None:
     for year, group in df.groupby("year", dropna=False, sort=False):
         year = year_of(year)
         for r in group.itertuples():
-            ws.append([year, r.department, r.unit,
+            append(ws, [year, r.department, r.unit,
                        r.file, KIND_ZH.get(r.kind, r.kind), r.projects,
                        *(getattr(r, f) for f in MONEY_FIELDS), r.decision, r.reason])
             row = ws.max_row
@@ -200,7 +200,7 @@ def _write_sources(ws, cons: Consolidation) -> None:
         if year is None:
             continue
         counted = group[group.decision == COUNTED]
-        ws.append([year, None, f"{year}年计入合计（= {consolidated_sheet_name(year)} 的合计）", None,
+        append(ws, [year, None, f"{year}年计入合计（= {consolidated_sheet_name(year)} 的合计）", None,
                    None, int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS),
                    COUNTED, f"{len(counted)} 项计入"])
         row = ws.max_row
@@ -225,7 +225,7 @@ def _write_rules(ws, report: BatchReport) -> None:
     rb.header(ws, ("规则类别", "代码", "错误", "警告", "提示", "合计"), (16, 8, 8, 8, 8, 8))
     counts = severity_pivot(report, rule_family)
     for fam, row in counts.iterrows():
-        ws.append([family_name(fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
+        append(ws, [family_name(fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
     last = ws.max_row
     chart_rows = 0
     if not counts.empty:
@@ -247,7 +247,7 @@ def _write_rules(ws, report: BatchReport) -> None:
             ws.cell(row=top, column=c, value=family_label(fam)).font = rb.font(bold=True)
             ws.cell(row=top, column=c).alignment = Alignment(wrap_text=True)
         for k, (unit, row) in enumerate(pivot.iterrows(), start=1):
-            ws.cell(row=top + k, column=1, value=unit).alignment = rb.WRAP
+            ws.cell(row=top + k, column=1, value=storable(unit)).alignment = rb.WRAP
             for c, fam in enumerate(pivot.columns, start=2):
                 ws.cell(row=top + k, column=c, value=int(row[fam]) or None)
     ncols = CHART_ANCHOR_COL + CHART_COLS - 1 if chart_rows else ws.max_column

@@ -9,6 +9,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 
+from ..celltext import storable
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..schema import SHEET_PUBLIC
@@ -44,7 +45,7 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
 
 def _set(ws, row: int, col: int, value) -> None:
     cell = ws.cell(row=row, column=col)
-    cell.value = value
+    cell.value = storable(value)
     if isinstance(value, str) and value.startswith("=") and not isinstance(value, Formula):
         cell.data_type = "s"          # user text that looks like a formula stays text
 

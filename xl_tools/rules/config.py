@@ -96,7 +96,7 @@ def _coerce(value: object, default: object, key: str) -> object:
             number = Decimal(text)
         except InvalidOperation:
             raise bad from None
-        if not number.is_finite() or abs(number) > MAX_OPTION:     # nan, inf, 1e999999
+        if not number.is_finite() or number.copy_abs() > MAX_OPTION:     # nan, inf, 1e999999
             raise bad
         return number
     if isinstance(default, (list, tuple)):
