@@ -366,7 +366,11 @@ class PayloadGuard:
             return
         try:
             body = await self._read_body(scope, receive)
-            replay = self._validate(scope, body)
+            try:
+                replay = self._validate(scope, body)
+            except _Reject as rej:
+                rej.body_complete = True             # the whole body was read: nothing to drain
+                raise
             seconds = limits.value(MAX_SECONDS)
         except _Reject as rej:
             logger.warning("拒绝请求 %s：%s %s", scope["path"].replace("\n", "\\n")[:200], rej.status, rej.code)
