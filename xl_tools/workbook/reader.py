@@ -140,6 +140,7 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
     _read_info(wb, filing, source)
     _read_projects(wb, filing, source)
     _read_indicators(wb, filing, source)
+    filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
     return filing
 
 
@@ -171,6 +172,8 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
         else:
             r, cell = labels.get(squash(label), (None, None))
             origin = Origin(ws.title, r, {field: 2}, source) if cell is not None else None
+        if origin is not None:
+            filing.info_origins[field] = origin
         value = cell.value if cell is not None else None
         if field == "year":
             year = int_of(value)
@@ -194,9 +197,6 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
     filing.template_version = int_of(version[0][version[1]].value) if version else None
     _read_units(ws, rows, filing, source)
     _read_settings(rows, filing)
-    if not filing.total_stated:
-        units = filing.units or filing.derived_units()
-        filing.total = sum((u.total for u in units), ZERO)
 
 
 def _block_after(rows, header_first: str):
@@ -228,7 +228,10 @@ def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
         unit = Unit(clean_ws(str(row[0].value)), origin=origin)
         for f in MONEY_FIELDS:
             cell = _val(row, cols.get(f))
-            amount, problem = money_of(cell.value if cell is not None else None)
+            value = cell.value if cell is not None else None
+            amount, problem = money_of(value)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                unit.raw[f] = None                # blank: the sum of the unit's projects
             if problem == "invalid":
                 filing.problems.append(ReadProblem(
                     PROBLEM_MONEY_INVALID, f"单位「{unit.name}」的{MONEY_LABELS[f]}不是数字：「{cell.value}」",
@@ -288,6 +291,8 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
                           target=clean_ws(str(values["target"] or "")), origin=origin)
         project.raw["name"] = name_cell.value if name_cell is not None else None
         no = int_of(values["no"])
+        if isinstance(values["no"], str):
+            project.raw["no"] = values["no"]      # typed as text (full-width digits are read as digits)
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"序号「{values['no']}」不是整数",
                                                origin, "no", name, values["no"]))

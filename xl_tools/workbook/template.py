@@ -81,12 +81,12 @@ def _money_cell(value: Decimal | None):
     return None if value is None else float(value)  # xlsxwriter writes IEEE doubles; 2-dp values are exact enough to round-trip via repr
 
 
-def _project_money(project, field: str):
-    """A project's money cell; a zero amount marked blank (``raw[field] is None``) stays empty."""
-    value = getattr(project, field)
-    if not value and field in project.raw and project.raw[field] is None:
+def _record_money(record, field: str):
+    """A project's or unit's money cell; an amount marked blank (``raw[field] is None``) stays empty:
+    a blank project amount is still to fill, a blank unit amount is the sum of its projects."""
+    if field in record.raw and record.raw[field] is None:
         return None
-    return _money_cell(value)
+    return _money_cell(getattr(record, field))
 
 
 class _Formats:
@@ -174,7 +174,7 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
     top = r0 + UNITS_OFFSET
     ws.write(top - 1, 0, "资金使用单位小计（公开表所列；留空则按项目汇总）", fmt.h)
     units = filing.units
-    rows = [[u.name, *(_money_cell(getattr(u, f)) for f in MONEY_FIELDS)] for u in units] or [[None] * 5]
+    rows = [[u.name, *(_record_money(u, f) for f in MONEY_FIELDS)] for u in units] or [[None] * 5]
     ws.add_table(top, 0, top + len(rows), len(UNIT_HEADERS) - 1, {
         "name": TABLE_UNITS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "format": fmt.input if i == 0 else fmt.input_money}
@@ -201,7 +201,7 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
     rows = []
     for k, p in enumerate(filing.projects, start=1):
         no = p.no if p.no not in (None, "") else k
-        rows.append([no, p.name, p.unit, *(_project_money(p, f) for f in MONEY_FIELDS), p.target,
+        rows.append([no, p.name, p.unit, *(_record_money(p, f) for f in MONEY_FIELDS), p.target,
                      p.extra.get("备注")])
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
