@@ -3,7 +3,7 @@
 A case is a small filing fragment; whatever it leaves out gets a clean default, so a case only
 states what its rule looks at. ``expect`` lists the findings of the rule under test, in order
 (keys: project, indicator_no, field, severity, message = a substring); ``config`` sets the rule's
-options, ``settings`` the workbook overrides.
+options, ``settings`` the workbook overrides, ``department`` and ``no_year = true`` the 基本信息.
 """
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ def _indicator(spec, pos: int, project: str) -> Indicator:
     l2c, l2 = split_label(spec.get("level2", ""))
     period = spec.get("period", "")
     no = spec.get("no", pos)
-    return Indicator(no=None if no == -1 else no, level1_code=l1c, level1=l1, level2_code=l2c,
-                     level2=l2, name=spec.get("name", ""), period_value=period,
-                     annual_value=spec.get("annual", period), project=spec.get("project", project))
+    ind = Indicator(no=None if no == -1 else no, level1_code=l1c, level1=l1, level2_code=l2c,
+                    level2=l2, name=spec.get("name", ""), period_value=period,
+                    annual_value=spec.get("annual", period), project=spec.get("project", project))
+    ind.raw = dict(spec.get("raw", {}))          # cells as typed, e.g. 序号 as text
+    return ind
 
 
 def _project(spec: dict, k: int) -> Project:
@@ -68,7 +70,8 @@ def build(case: dict) -> Filing:
                             p.get("value")) for p in case.get("problems", [])]
     orphans = [_indicator(s, n, s.get("project", "")) for n, s in
                enumerate(case.get("orphan_indicators", []), 1)]
-    return Filing(year=case.get("year", 2024), department="测试部门", total=total, units=units,
+    year = None if case.get("no_year") else case.get("year", 2024)
+    return Filing(year=year, department=case.get("department", "测试部门"), total=total, units=units,
                   projects=projects, problems=problems, orphan_indicators=orphans,
                   settings=dict(case.get("settings", {})))
 

@@ -42,6 +42,8 @@ class TotalIsSumOfParts(Rule):
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         tol = self.options["tolerance"]
         for unit in ctx.filing.units:
+            if any(unit.blank(f) for f in MONEY_FIELDS):
+                continue                # blank cells are the projects' sums: the projects are checked
             parts = unit.fiscal + unit.special + unit.other
             if abs(unit.total - parts) > tol:
                 yield self.at(unit.origin, "total",
@@ -79,7 +81,7 @@ class NonNegative(Rule):
         for unit in ctx.filing.units:
             for f in MONEY_FIELDS:
                 value = getattr(unit, f)
-                if value < ZERO:
+                if value < ZERO and not unit.blank(f):
                     yield self.at(unit.origin, f, f"单位「{unit.name}」的{MONEY_LABELS[f]}为负数："
                                   f"{_exact(value)} 万元", "预算金额应为 0 或正数")
 

@@ -7,7 +7,7 @@ its code a title and severity in ``data/catalogue.toml``, append it here, add
 
 from __future__ import annotations
 
-from . import amounts, read, structure, text, values, years
+from . import amounts, filing, read, structure, text, values, years
 from .base import Rule
 
 RULES: list[type[Rule]] = [
@@ -54,6 +54,11 @@ RULES: list[type[Rule]] = [
     years.NameYearNotBudgetYear,
     years.NameSpanEnded,
     years.TargetOldYear,
+    filing.DepartmentMissing,
+    filing.YearMissing,
+    filing.UnitMissing,
+    filing.NoProjects,
+    filing.FullWidthDigits,
 ]
 
 

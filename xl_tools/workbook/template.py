@@ -317,9 +317,9 @@ def place_as_written(filing: Filing) -> Filing:
     proj_cols = {f: c for c, f in enumerate(PROJECT_HEADERS.values(), start=1)}
     ind_cols = {f: c for c, f in enumerate(INDICATOR_HEADERS.values(), start=1)}
     unit_cols = {f: c for c, f in enumerate(UNIT_HEADERS.values(), start=1)}
-    total_field = next(k for k, (_l, _n, f) in enumerate(INFO_FIELDS) if f == "total")
-    filing.total_origin = filing.total_origin or Origin(SHEET_INFO, INFO_FIRST_ROW + total_field + 1,
-                                                        {"total": 2}, filing.source)
+    for k, (_label, _name, field) in enumerate(INFO_FIELDS):
+        filing.info_origins.setdefault(field, Origin(SHEET_INFO, INFO_FIRST_ROW + k + 1, {field: 2}, filing.source))
+    filing.total_origin = filing.total_origin or filing.info_origins["total"]
     units_first = INFO_FIRST_ROW + len(INFO_FIELDS) + UNITS_OFFSET + 2     # 1-based first data row
     for k, unit in enumerate(filing.units):
         unit.origin = unit.origin or Origin(SHEET_INFO, units_first + k, unit_cols, filing.source)
