@@ -29,9 +29,15 @@ bench: $(VENV)/.installed
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
 
+# the committed templates (ASCII names: the .xlsm button imports the module of the same name,
+# workbook_templates/performance_targets.py); a test fails when they drift from the generator
 templates: $(VENV)/.installed
-	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsx
-	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsm
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
+
+# docs/*.png from the current code: the sample (make demo) and a typed filing, rendered by LibreOffice
+screenshots: $(VENV)/.installed
+	$(PY) tools/screenshots.py docs
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.signature import workbook_signature
 from xl_tools.cli import main
+from xl_tools.refs import first_cell, split_reference
 from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.workbook import build_workbook
 
@@ -46,7 +47,8 @@ def test_results_sheet_and_highlights(refreshed):
             assert f.code in ws[f.cell].comment.text
     link = res["C4"].value
     assert link.startswith('=HYPERLINK("#') and outcome.findings[0].cell in link
-    assert "刷新" in wb["说明"]["B13"].value
+    sheet, ref = split_reference(wb.defined_names["上次刷新"].attr_text)
+    assert sheet == "说明" and "刷新" in wb[sheet][first_cell(ref)].value
     assert wb["公开表"]["A1"].value == "项目支出绩效目标表（含转移支付项目）"
 
 

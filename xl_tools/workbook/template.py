@@ -46,7 +46,7 @@ from ..schema import (
     TEMPLATE_VERSION,
     UNIT_HEADERS,
 )
-from ..textfit import fitted_height
+from ..textfit import fitted_height, text_width_chars
 
 FONT = "宋体"
 VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
@@ -54,20 +54,28 @@ README_LINES = [
     ("项目支出绩效目标表 填报工作簿", "title"),
     ("", None),
     ("怎么填", "h"),
-    ("1. 在「基本信息」填写预算年度、部门名称；金额单位固定为万元；规则配置选择本地区（默认 广东）。", None),
-    ("2. 在「项目」表每行填写一个项目：项目名称、资金使用单位、总计、财政拨款、财政专户拨款、其他资金（万元，两位小数）、绩效目标。", None),
-    ("3. 在「绩效指标」表每行填写一个指标：项目名称（下拉选择）、一级指标、二级指标（随一级指标变化的下拉）、三级指标（指标名称）、实施周期指标值、年度指标值。", None),
-    ("4. 指标值请写成“运算符+数值+单位”，例如 ≥95%、不少于20人、2024年6月30日前；定性指标可写“显著提升”等。", None),
-    ("5. 按「刷新」按钮（本页 B15 单元格旁）或在命令行运行 xl-tools refresh 文件名：工具会检查全部规则，", None),
-    ("   错误单元格标红、警告标黄并加批注，明细见「校验结果」表，可公开的表格见「公开表」。", None),
-    ("6. 修改后再次刷新，已改正的单元格恢复原样；您自己设置的颜色和字体不会被改动。", None),
+    ("1. 「基本信息」：填写预算年度（四位数）和部门名称；金额单位为万元；规则配置选择本地区（默认 广东）。"
+     "下方「资金使用单位小计」列出各资金使用单位的名称，金额留空即按项目汇总。", None),
+    ("2. 「项目」表每行一个项目：项目名称、资金使用单位、总计、财政拨款、财政专户拨款、其他资金（万元，两位小数）、"
+     "绩效目标。序号可不填；只有一个资金使用单位时可不填单位；总计留空时按三项资金之和填入。", None),
+    ("3. 「绩效指标」表每行一个指标：项目名称（下拉选择，与「项目」表一致）、一级指标、二级指标（随一级指标变化的下拉）、"
+     "三级指标（指标名称）、实施周期指标值、年度指标值。", None),
+    ("4. 指标值写成“运算符+数值+单位”，例如 ≥95%、不少于20人、2025年6月30日前；定性指标可写“显著提升”等。"
+     "数字和符号请用半角。", None),
+    ("5. 刷新：按本页的「刷新」按钮（.xlsm 文件），或在命令行运行 xl-tools refresh 文件名。错误的单元格标红、"
+     "警告标黄并加批注；「校验结果」逐条列出级别、位置（点击即跳到该单元格）、说明和建议；"
+     "自动填写的内容（序号、单位、总计、指标类别编号）在该次刷新的「校验结果」中列为“提示”。", None),
+    ("6. 按「校验结果」改正后再刷新：已改正的单元格去掉颜色和批注；没有改动时再刷新，工作簿不变。"
+     "「绩效指标」右侧的灰色列显示每个指标值被读成什么，由刷新填写。", None),
+    ("7. 「公开表」是对外公开的表格，每次刷新重新生成，还有错误时标题带“草稿”。没有错误后，用 "
+     "xl-tools publish 文件名 -o 公开表.xlsx --pdf 公开表.pdf 生成正式的公开表。", None),
     ("", None),
     ("上次刷新", "h"),
 ]
 INFO_FIRST_ROW = 2          # 0-based row of 预算年度 on 基本信息
 UNITS_OFFSET = 3            # the unit table's header row, below the last labelled cell
-README_SUMMARY_ROW = 12   # 0-based row of the last-refresh summary cell (B13)
-README_BUTTON_CELL = "B15"
+README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh summary cell (上次刷新)
+README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 
 
 def _vba_project() -> bytes:
@@ -107,6 +115,8 @@ class _Formats:
         self.input = wb.add_format({**base, "border": 1, "bg_color": "#FFFFFF"})
         self.input_money = wb.add_format({**base, "border": 1, "num_format": MONEY_FORMAT})
         self.note = wb.add_format({**base, "font_color": "#7F7F7F", "italic": True})
+        self.code_header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                          "valign": "vcenter", "align": "center"})
 
 
 def _print_setup(ws, repeat_row: bool = True) -> None:
@@ -271,25 +281,48 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     return ws
 
 
+CODES_NOTES = [
+    "说明",
+    "本表是「绩效指标」表中一级指标、二级指标下拉列表的来源，请不要修改、移动或删除。",
+    "指标类别写成「编号-名称」，例如 1-产出指标、11-数量指标；只写名称（如“数量指标”）时，"
+    "刷新会自动补上编号，并在「校验结果」中提示。",
+    "二级指标须属于所选的一级指标，例如 11-数量指标 属于 1-产出指标、31-服务对象满意度 属于 3-满意度指标。",
+    "本表按广东省公开表的编号；本地区编号不同时，请以财政部门的要求为准。",
+]
+
+
+def _fit_width(text: str, minimum: float = 10) -> float:
+    """A column width (characters) that shows `text` on one line in bold 11 pt, with a margin."""
+    return max(minimum, round(text_width_chars(text, 11) * 1.1 + 2, 1))
+
+
 def _write_codes(wb, fmt: _Formats, table: CodeTable):
+    """The code table the category dropdowns list: one-line headers in columns wide enough for them,
+    then a few lines for the accountant below the table."""
     ws = wb.add_worksheet(SHEET_CODES)
-    ws.write(0, 0, "一级指标", fmt.header)
-    ws.set_column(0, 0, 16)
+    ws.write(0, 0, "一级指标", fmt.code_header)
+    ws.set_column(0, 0, _fit_width(max((c.label for c in table.level1), key=len)))
     for r, c in enumerate(table.level1, start=1):
         ws.write(r, 0, c.label, fmt.plain)
     wb.define_name("一级指标清单", f"='{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")
+    longest = len(table.level1)
     for k, l1 in enumerate(table.level1):
         col = 2 + k
         kids = table.children(l1.code)
-        ws.set_column(col, col, 18)
-        ws.write(0, col, f"{l1.label} 的二级指标", fmt.header)
+        header = f"{l1.label} 的二级指标"
+        ws.set_column(col, col, _fit_width(header))
+        ws.write(0, col, header, fmt.code_header)
         for r, c in enumerate(kids, start=1):
             ws.write(r, col, c.label, fmt.plain)
+        longest = max(longest, len(kids))
         letter = xl_col_to_name(col)
         wb.define_name(f"二级_{l1.code}", f"='{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}")
-    note_col = 3 + len(table.level1)
-    ws.write(0, note_col, "说明", fmt.header)
-    ws.write(1, note_col, "代码表来自 xl_tools/data/codes.toml（广东样式）；未确认的代码见 DOMAIN.md。", fmt.note)
+    top = longest + 2
+    ws.write(top, 0, CODES_NOTES[0], fmt.h)
+    for r, text in enumerate(CODES_NOTES[1:], start=top + 1):
+        ws.write(r, 0, text, fmt.plain)          # one line each, running over the empty cells
+    ws.freeze_panes(1, 0)
+    _print_setup(ws)
     return ws
 
 
