@@ -206,4 +206,16 @@ class Filing:
                     if u.blank(f):
                         setattr(u, f, sums.get(u.name, {}).get(f, ZERO))
         if not self.total_stated:
-            self.total = sum((u.total for u in self.all_units()), ZERO)
+            self.total = self.grand_amounts()["total"]
+
+    def grand_amounts(self) -> dict[str, Decimal]:
+        """The 合计 row by column: every unit's row, plus the projects that belong to no unit."""
+        out = dict.fromkeys(MONEY_FIELDS, ZERO)
+        for u in self.all_units():
+            for f in MONEY_FIELDS:
+                out[f] += getattr(u, f)
+        for p, unit in zip(self.projects, self.units_of_projects()):
+            if not unit:
+                for f in MONEY_FIELDS:
+                    out[f] += getattr(p, f)
+        return out

@@ -188,7 +188,7 @@ def _slices(lines: int) -> list[float]:
 
 def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
     units = filing.all_units()      # stated amounts where stated, else summed from the projects
-    total = {f: sum((getattr(u, f) for u in units), ZERO) for f in MONEY_FIELDS}
+    total = filing.grand_amounts()
     if filing.total:
         total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
     lines = [[Cell(TOTAL_LABEL, "total_label"), *_money_cells(total, "total_money"),

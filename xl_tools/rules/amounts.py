@@ -213,7 +213,7 @@ class UnitIsSumOfProjects(Rule):
                                   f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} 万元，相差 {_m(diff)} 万元",
                                   "核对该单位各项目金额，或更正单位行")
         for name, got in sums.items():
-            if name not in stated:
+            if name and name not in stated:       # projects naming no unit: FLG003
                 first = next((p for p in filing.projects if p.unit == name), None)
                 yield self.at(first.origin if first else None, "unit",
                               f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"

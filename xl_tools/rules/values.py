@@ -441,7 +441,7 @@ class CostAboveBudget(Rule):
     """A cost target above the project's 总计.
 
     为什么：成本指标不得超出预算支出标准。成本目标（换算为万元）大于项目总计时，不是单位写错
-    （元与万元），就是目标超出了预算。
+    （元与万元），就是目标超出了预算。项目总计还没有填写时不检查（见 AMT008）。
 
     错误示例：
         项目总计 50.35 万元；14-成本指标；系统建设成本；≤60万元
@@ -457,6 +457,8 @@ class CostAboveBudget(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code != "14" and facts.level1_code != "4" and "成本" not in ind.name:
             return
+        if not project.total:
+            return                  # no budget typed yet (a rolled-over filing): AMT008 says so
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             scale = MONEY_SCALE.get(t.unit)

@@ -40,6 +40,7 @@ from ..schema import (
     INFO_FIELDS,
     NAME_TEMPLATE_VERSION,
     PROJECT_HEADERS,
+    SETTINGS_TITLE,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_PROJECTS,
@@ -199,14 +200,25 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
     _read_settings(rows, filing)
 
 
-def _block_after(rows, header_first: str):
-    """(header row cells, following rows until a blank first cell) of a labelled block on 基本信息."""
+def _block_after(rows, header_first: str, until: tuple[str, ...] = ()):
+    """(header row cells, body rows) of a labelled block on 基本信息. Without ``until`` the body is
+    the following rows up to a blank first cell; with it, every following row that names something
+    in its first cell, up to a row whose first cell starts with one of ``until`` (the next block) —
+    so a unit typed in the spare row below the units table, or after an empty row, still counts."""
+    stops = tuple(squash(u) for u in until)
     for k, (r, row) in enumerate(rows):
         if row and isinstance(row[0].value, str) and squash(row[0].value) == squash(header_first):
             body = []
             prev = r
             for nr, nxt in rows[k + 1:]:
-                if nr != prev + 1 or nxt[0].value in (None, ""):
+                first = nxt[0].value if nxt else None
+                if stops:
+                    if isinstance(first, str) and squash(first).startswith(stops):
+                        break
+                    if first not in (None, ""):
+                        body.append((nr, nxt))
+                    continue
+                if nr != prev + 1 or first in (None, ""):
                     break
                 body.append((nr, nxt))
                 prev = nr
@@ -215,7 +227,7 @@ def _block_after(rows, header_first: str):
 
 
 def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
-    header, body = _block_after(rows, "单位名称")
+    header, body = _block_after(rows, "单位名称", until=(SETTINGS_TITLE, "配置项"))
     if header is None:
         return
     cols = {}

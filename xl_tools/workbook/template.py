@@ -32,6 +32,7 @@ from ..schema import (
     NAME_LAST_REFRESH,
     NAME_TEMPLATE_VERSION,
     PROJECT_HEADERS,
+    SETTINGS_TITLE,
     SHEET_CODES,
     SHEET_INDICATORS,
     SHEET_INFO,
@@ -45,6 +46,7 @@ from ..schema import (
     TABLE_UNITS,
     TEMPLATE_VERSION,
     UNIT_HEADERS,
+    UNITS_TITLE,
 )
 from ..textfit import fitted_height, text_width_chars
 
@@ -74,6 +76,7 @@ README_LINES = [
 ]
 INFO_FIRST_ROW = 2          # 0-based row of 预算年度 on 基本信息
 UNITS_OFFSET = 3            # the unit table's header row, below the last labelled cell
+UNIT_ROWS = 5               # rows of the units table in a new workbook (a department lists its units)
 README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh summary cell (上次刷新)
 README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 
@@ -182,16 +185,17 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
 
     # stated subtotals per funding unit (as the published table prints them); blank = derived
     top = r0 + UNITS_OFFSET
-    ws.write(top - 1, 0, "资金使用单位小计（公开表所列；留空则按项目汇总）", fmt.h)
+    ws.write(top - 1, 0, UNITS_TITLE, fmt.h)
     units = filing.units
-    rows = [[u.name, *(_record_money(u, f) for f in MONEY_FIELDS)] for u in units] or [[None] * 5]
+    rows = [[u.name, *(_record_money(u, f) for f in MONEY_FIELDS)] for u in units]
+    rows += [[None] * len(UNIT_HEADERS)] * max(0, UNIT_ROWS - len(rows))     # room for more units
     ws.add_table(top, 0, top + len(rows), len(UNIT_HEADERS) - 1, {
         "name": TABLE_UNITS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "format": fmt.input if i == 0 else fmt.input_money}
                     for i, h in enumerate(UNIT_HEADERS)]})
     # rule overrides (config key → value), read by the rule engine
     stop = top + len(rows) + 3
-    ws.write(stop - 1, 0, "规则设置（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
+    ws.write(stop - 1, 0, f"{SETTINGS_TITLE}（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
     settings = sorted(filing.settings.items()) or [(None, None)]
     ws.add_table(stop, 0, stop + len(settings), 1, {
         "name": TABLE_SETTINGS, "style": "Table Style Light 9", "data": [list(s) for s in settings],
