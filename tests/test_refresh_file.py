@@ -7,8 +7,8 @@ import pytest
 
 from tests.support.signature import workbook_signature
 from xl_tools.cli import main
-from xl_tools.refs import first_cell, split_reference
 from xl_tools.refresh.file_writer import refresh_file
+from xl_tools.refs import first_cell, split_reference
 from xl_tools.workbook import build_workbook
 
 from .conftest import needs_soffice, soffice_convert

@@ -125,6 +125,52 @@ class NoProjects(Rule):
                       "在「项目」表每行填写一个项目，在「绩效指标」表填写各项目的绩效指标")
 
 
+class ProjectNameMissing(Rule):
+    """A project row has amounts or a target but no 项目名称.
+
+    为什么：公开表按项目名称列出项目，绩效指标也按项目名称归属。没有名称的项目无法公开，
+    它的绩效指标也找不到所属项目。
+
+    错误示例：
+        项目表某行：项目名称（空），总计 50.00，绩效目标 ……
+
+    正确示例：
+        项目名称：实训设备购置项目
+    """
+
+    code = "FLG006"
+    name = "filing.project_name_missing"
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if not project.name.strip():
+            yield self.at_project(project, "name", "项目没有填写项目名称",
+                                  "填写项目名称（与批复的预算项目名称一致）；如这一行不是项目，请删除整行")
+
+
+class IndicatorNameMissing(Rule):
+    """An indicator has no name (三级指标).
+
+    为什么：三级指标就是指标名称，公开表印作“1-产出指标；11-数量指标；名称；指标值”。没有名称，
+    指标值就不知道在衡量什么。
+
+    错误示例：
+        1-产出指标；12-质量指标；（空）；100%
+
+    正确示例：
+        1-产出指标；12-质量指标；安保人员持证上岗率；100%
+    """
+
+    code = "FLG007"
+    name = "filing.indicator_name_missing"
+    content_only = True
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if not ind.name.strip():
+            yield self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
+                                    "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”")
+
+
 class FullWidthDigits(Rule):
     """A value or 序号 is typed with full-width digits (a Chinese input method).
 

@@ -59,6 +59,8 @@ RULES: list[type[Rule]] = [
     filing.UnitMissing,
     filing.NoProjects,
     filing.FullWidthDigits,
+    filing.ProjectNameMissing,
+    filing.IndicatorNameMissing,
 ]
 
 
