@@ -7,6 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from xl_tools.app import new_filing
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json
@@ -182,3 +183,25 @@ def test_load_rejects_bad_output_suffix_and_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "x.csv").exists()
     assert main(["load", str(SEED_JSON), "-o", str(tmp_path / "nodir" / "x.xlsx")]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_units_are_read_to_the_settings_block_and_blank_amounts_are_the_project_sums(tmp_path):
+    """A unit typed after an empty row or in the spare row below the units table is read; the
+    settings block is not; blank unit amounts are the sums of the unit's projects, never 0."""
+    path = tmp_path / "f.xlsx"
+    new_filing(path, year=2025, department="某部门", unit="甲单位")
+    wb = openpyxl.load_workbook(path)
+    info = wb["基本信息"]
+    assert [info.cell(12, c).value for c in range(1, 6)] == ["甲单位", None, None, None, None]
+    info["A14"] = "乙单位"                 # after an empty table row
+    info["A17"] = "丙单位"                 # the spare row below the table, the table not extended
+    info["B17"] = 10
+    ws = wb["项目"]
+    for r, (name, unit, amount) in enumerate([("一", "甲单位", 100.5), ("二", "乙单位", 30), ("三", None, 20)], 2):
+        ws.cell(r, 2, name), ws.cell(r, 3, unit), ws.cell(r, 4, amount), ws.cell(r, 5, amount)
+    wb.save(path)
+    filing = read_filing(path, strict=False)
+    assert [u.name for u in filing.units] == ["甲单位", "乙单位", "丙单位"]
+    assert [u.total for u in filing.units] == [Decimal("100.50"), Decimal("30"), Decimal("10")]
+    assert filing.units[0].blank("total") and not filing.units[2].blank("total")
+    assert filing.total == Decimal("160.50") and not filing.total_stated    # projects of no unit too

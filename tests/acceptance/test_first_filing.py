@@ -72,13 +72,13 @@ def test_refreshed_before_typing_any_project(engine, tmp_path):
 
 
 def test_named_two_units_but_left_a_project_without_one(engine, tmp_path):
-    """Two funding units listed on 基本信息 (the second after a gap, below the Excel table), their
-    subtotals left blank; one project names no unit: the tool cannot guess which."""
+    """Two funding units listed on 基本信息 with an empty row between them, their subtotals left
+    blank; one project names no unit: the tool cannot guess which."""
     school, centre = UNIT, "某区教师发展中心"
 
     def typed(t: Typist):
         t.type("基本信息", "A12", school)
-        t.type("基本信息", "A17", centre)
+        t.type("基本信息", "A14", centre)
         type_projects(t)
         t.type("项目", "C2", school)
         t.type("项目", "C3", school)

@@ -48,10 +48,12 @@ def test_typed_values_with_a_chinese_input_method(engine, tmp_path):
 
 
 def test_pasted_amounts_as_text(engine, tmp_path):
-    """Amounts pasted from a document land as text ("100.50", "1,009.93"-style): read as numbers with
-    a warning; retyped as numbers."""
+    """Amounts pasted from a document land as text ("100.50"): read as numbers with a warning;
+    retyped as numbers. The 序号 pasted as text ("1", "2", "3") are simply numbers: nothing to say."""
     def typed(t: Typist):
         type_filing(t, numbered=True)
+        for r in (2, 3, 4):
+            t.type("项目", f"A{r}", str(r - 1))
         t.type("项目", "D2", "100.50")
         t.type("项目", "E2", "100.50")
         t.type("项目", "D3", "50.00")

@@ -2,8 +2,9 @@
 
 A typed cell is a value in a cell with no style of its own: Excel keeps the number format General
 unless the person formats the cell (a percentage, a date), stores a number typed as a number, and
-text typed into a text-formatted cell (or pasted from a document) as text. Rows typed below an Excel
-table stay outside its range; a deleted row moves the rows below it up and shrinks the table.
+text typed into a text-formatted cell (or pasted from a document) as text. A row typed right below
+an Excel table grows it (Excel's AutoCorrect default), rows typed after a gap stay outside its range;
+a deleted row moves the rows below it up and shrinks the table.
 """
 
 from __future__ import annotations
@@ -36,11 +37,28 @@ class Typist:
 
     # cells ----------------------------------------------------------------------------------------
     def type(self, sheet: str, ref: str, value, number_format: str | None = None) -> None:
-        """A value typed into a cell; ``number_format`` when the person formatted the cell first."""
-        cell = self.wb[sheet][ref]
+        """A value typed into a cell; ``number_format`` when the person formatted the cell first.
+        Typed in the row right below an Excel table, the table grows by that row (Excel's
+        AutoCorrect default); a row further down stays outside it."""
+        ws = self.wb[sheet]
+        cell = ws[ref]
         cell.value = value
         if number_format:
             cell.number_format = number_format
+        for table in ws.tables.values():
+            c1, r1, c2, r2 = range_boundaries(table.ref)
+            if cell.row == r2 + 1 and c1 <= cell.column <= c2:
+                self._resize(table, r2 + 1)
+
+    @staticmethod
+    def _resize(table, last_row: int) -> None:
+        c1, r1, c2, _r2 = range_boundaries(table.ref)
+        table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last_row}"
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+
+    def table_ref(self, sheet: str) -> str:
+        return next(iter(self.wb[sheet].tables.values())).ref
 
     def percent(self, sheet: str, ref: str, fraction: float) -> None:
         """95% typed into a cell formatted as a percentage: Excel stores 0.95 with the format 0%."""
@@ -86,12 +104,9 @@ class Typist:
         ws = self.wb[sheet]
         ws.delete_rows(row, amount)
         for table in ws.tables.values():
-            c1, r1, c2, r2 = range_boundaries(table.ref)
+            _c1, r1, _c2, r2 = range_boundaries(table.ref)
             if r1 < row <= r2:
-                last = max(r1 + 1, r2 - min(amount, r2 - row + 1))
-                table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
-                if table.autoFilter is not None:
-                    table.autoFilter.ref = table.ref
+                self._resize(table, max(r1 + 1, r2 - min(amount, r2 - row + 1)))
 
     def save(self) -> None:
         self.wb.save(self.path)
