@@ -104,6 +104,10 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "top"}
         self.text = wb.add_format({**base, "text_wrap": True})
+        # the indicator values are words and signs (≥95%, 2025年6月30日前): a Text column keeps what is
+        # typed as typed, so Excel does not turn 95% into 0.95, which the button and add-in could not
+        # tell from a plain 0.95 (they cannot read number formats)
+        self.value_text = wb.add_format({**base, "text_wrap": True, "num_format": "@"})
         self.plain = wb.add_format(base)
         self.money = wb.add_format({**base, "num_format": MONEY_FORMAT})
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
@@ -244,11 +248,10 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     headers = list(INDICATOR_HEADERS) + list(INDICATOR_HELPERS)
     widths = {"项目名称": 36, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
               "实施周期指标值": 24, "年度指标值": 24}
+    value_headers = [h for h, f in INDICATOR_HEADERS.items() if f in ("period_value", "annual_value")]
+    column_format = {**dict.fromkeys(INDICATOR_HELPERS, fmt.helper), **dict.fromkeys(value_headers, fmt.value_text)}
     for c, h in enumerate(headers):
-        if h in INDICATOR_HELPERS:
-            ws.set_column(c, c, 10, fmt.helper)
-        else:
-            ws.set_column(c, c, widths[h], fmt.text)
+        ws.set_column(c, c, 10 if h in INDICATOR_HELPERS else widths[h], column_format.get(h, fmt.text))
     rows = []
     for p in filing.projects:
         for i in p.indicators:
@@ -257,7 +260,7 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_INDICATORS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else fmt.header,
-                     "format": fmt.helper if h in INDICATOR_HELPERS else fmt.text} for h in headers]})
+                     "format": column_format.get(h, fmt.text)} for h in headers]})
     k = 1
     for p in filing.projects:
         for i in p.indicators:
