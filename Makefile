@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
+LOWEST ?= .venv-lowest
+LOWEST_XLWINGS ?= 0.37.5
 
-.PHONY: demo test lint bench docs templates screenshots clean
+.PHONY: demo test test-lowest-xlwings lint bench docs templates screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,21 +25,30 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check xl_tools tests benchmarks tools
 	$(VENV)/bin/lint-imports
 
+# The live-Excel writer against the lowest xlwings setup.cfg allows (a separate venv: xlwings-server
+# needs a newer xlwings, so only the tests that use xlwings alone run here).
+test-lowest-xlwings:
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q -e . "xlwings==$(LOWEST_XLWINGS)" "pytest>=8.0" "pytest-timeout>=2.2"
+	$(LOWEST)/bin/python -c "import xlwings; assert xlwings.__version__ == '$(LOWEST_XLWINGS)', xlwings.__version__"
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_live_writer.py
+
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
 
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
 
-# the committed templates (ASCII names: the .xlsm button imports the module of the same name,
-# workbook_templates/performance_targets.py); a test fails when they drift from the generator
+# the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 
-# docs/*.png from the current code: the sample (make demo) and a typed filing, rendered by LibreOffice
+# docs/*.png from the current code: the refreshed sample, its published table and the reviewer's
+# workbooks, rendered by LibreOffice (look at them before committing)
 screenshots: $(VENV)/.installed
 	$(PY) tools/screenshots.py docs
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

@@ -132,7 +132,7 @@ def test_outputs_get_the_users_permissions(tmp_path, seed_workbook):
         assert main(["new", "-o", str(made), "--year", "2025"]) == 0
     finally:
         os.umask(old)
-    for path in (out, made, made.with_suffix(".py")):
+    for path in (out, made):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
 
 

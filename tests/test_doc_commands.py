@@ -6,7 +6,8 @@ workbook, an inbox folder, a rule configuration). An ``xl-tools`` line runs the 
 must exit 0 — or 1 where a filing it names still has errors (the batch's inbox holds a unit's new,
 empty workbook) — never 2 (a usage error, a file the documents did not make) or 3 (an internal error);
 what it says it writes (``-o``, ``--pdf``, ``--annotate``) exists afterwards. A ``make`` line must name a target of the Makefile (``make -n``;
-the suite does not run itself); ``mkdir -p`` makes its folders.
+the suite does not run itself); ``mkdir -p`` makes its folders; ``pip install "xl-tools[x]"`` must name
+an extra of setup.cfg (the test environment has them installed).
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ def _run(line: str, folder: Path) -> None:
     if words[0] == "make":
         proc = subprocess.run(["make", "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True)
         assert proc.returncode == 0, (line, proc.stderr)
+        return
+    if words[:2] == ["pip", "install"]:      # the test environment has the extras: they must exist
+        extras = (ROOT / "setup.cfg").read_text("utf-8").split("[options.extras_require]")[1]
+        for spec in words[2:]:
+            for extra in re.findall(r"xl-tools\[([^\]]+)\]", spec):
+                for name in extra.split(","):
+                    assert re.search(rf"^{re.escape(name)} =", extras, re.M), (line, name)
         return
     if words[:2] == ["mkdir", "-p"]:
         for folder_name in words[2:]:

@@ -11,6 +11,7 @@ from xl_tools.app import new_filing
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json
+from xl_tools.rules import check
 from xl_tools.workbook import build_workbook, read_filing
 
 from .conftest import SEED_JSON
@@ -205,3 +206,26 @@ def test_units_are_read_to_the_settings_block_and_blank_amounts_are_the_project_
     assert [u.total for u in filing.units] == [Decimal("100.50"), Decimal("30"), Decimal("10")]
     assert filing.units[0].blank("total") and not filing.units[2].blank("total")
     assert filing.total == Decimal("160.50") and not filing.total_stated    # projects of no unit too
+
+
+def test_full_width_digits_are_read_as_digits_and_kept_as_typed(tmp_path):
+    """A Chinese input method types ２０２５, １００.５０, ３, ≥９５%: the year, the money, the 序号 and the
+    value are read as digits (money typed as text is still reported, AMT005), the cells keep what was
+    typed, and the values get an info with the half-width form (FLG005)."""
+    path = tmp_path / "f.xlsx"
+    new_filing(path, year=2025, department="某部门", unit="甲单位")
+    wb = openpyxl.load_workbook(path)
+    wb["基本信息"]["B3"] = "２０２５"
+    ws = wb["项目"]
+    ws["A2"], ws["B2"], ws["D2"], ws["E2"], ws["H2"] = "３", "项目一", "１００.５０", "１００.５０", "目标"
+    ind = wb["绩效指标"]
+    ind["A2"], ind["B2"], ind["C2"], ind["D2"], ind["E2"], ind["F2"], ind["G2"] = (
+        "项目一", "１", "3-满意度指标", "31-服务对象满意度", "满意度", "≥９５%", "≥９５%")
+    wb.save(path)
+    filing = read_filing(path, strict=False)
+    project = filing.projects[0]
+    assert (filing.year, project.no, project.total, project.fiscal) == (2025, 3, Decimal("100.50"), Decimal("100.50"))
+    assert project.indicators[0].no == 1 and project.indicators[0].annual_value == "≥９５%"
+    codes = {(f.code, f.cell) for f in check(filing)}
+    assert {("AMT005", "D2"), ("FLG005", "A2"), ("FLG005", "B2"), ("FLG005", "F2"), ("FLG005", "G2")} <= codes
+    assert not {c for c in codes if c[0] in ("RD001", "AMT004", "VAL001", "VAL003")}

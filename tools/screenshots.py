@@ -1,11 +1,15 @@
 """Regenerate the screenshots in docs/ from the current code (``make screenshots``).
 
-    .venv/bin/python tools/screenshots.py [OUT_DIR]      # default: docs/
+    .venv/bin/python tools/screenshots.py [OUT_DIR]            # all of them (default: docs/)
+    .venv/bin/python tools/screenshots.py --reports OUT_DIR    # only the reviewer's workbooks
 
-Runs the demo (the bundled sample imported, refreshed and published, ``xl_tools.app.demo``) in a
-temporary folder, then renders with LibreOffice headless: each sheet shown in docs alone (the others
-hidden) as page 1 of a PDF, and page 1 of the published PDF, turned into PNGs by pdftoppm. Look at the
-images before committing them.
+The accountant's screenshots come from the demo (the bundled sample imported, refreshed and published,
+``xl_tools.app.demo``) run in a temporary folder: each sheet shown in docs alone (the others hidden) as
+page 1 of a PDF rendered by LibreOffice headless, and page 1 of the published PDF, turned into PNGs by
+pdftoppm. ``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py:
+duplicates, two years, errors, broken and non-regular files), writes the review workbook and a
+2024 → 2025 diff workbook, and renders the first page of 汇总, 合并公开表2024年 and 增减情况.
+Look at the images before committing them.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ import openpyxl
 from xl_tools import app
 from xl_tools.publish.pdf import find_soffice
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 SHOTS = {"项目": "screenshot_projects.png", "绩效指标": "screenshot_indicators.png",
          "校验结果": "screenshot_results.png"}
 PUBLISHED = "publish_seed_page1.png"
+REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png"}
+DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
 DPI = "110"
 
 
@@ -32,13 +39,19 @@ def _pdf_to_png(pdf: Path, png: Path) -> None:
                     str(png.with_suffix(""))], check=True, timeout=60)
 
 
-def render(book: Path, sheet: str, png: Path, soffice: str = "soffice") -> None:
-    """Page 1 of ``sheet`` alone, landscape, fitted to the page width, as a PNG."""
+def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None:
+    """Page 1 of ``sheet`` alone, landscape, fitted to the page width, as a PNG. ``drop_others``:
+    remove the other sheets instead of hiding them (LibreOffice prints a hidden sheet that has a print
+    area, as every sheet of the reviewer's workbooks has)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         wb = openpyxl.load_workbook(book)
-        for ws in wb.worksheets:
+        for ws in list(wb.worksheets):
+            if drop_others and ws.title != sheet:
+                wb.remove(ws)
+                continue
             ws.sheet_state = "visible" if ws.title == sheet else "hidden"
+            ws.sheet_view.tabSelected = ws.title == sheet
         wb.active = wb.sheetnames.index(sheet)
         ws = wb[sheet]
         ws.page_setup.orientation = "landscape"
@@ -46,26 +59,59 @@ def render(book: Path, sheet: str, png: Path, soffice: str = "soffice") -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         src = tmp / "shot.xlsx"
         wb.save(src)
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/lo", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(tmp), str(src)], check=True, capture_output=True, timeout=180)
+        subprocess.run([find_soffice() or "soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp), str(src)],
+                       check=True, capture_output=True, timeout=180)
         _pdf_to_png(tmp / "shot.pdf", png)
+
+
+def sample(out: Path) -> None:
+    """The refreshed sample's sheets and the first page of its published PDF."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = app.demo(tmp)
+        for sheet, name in SHOTS.items():
+            render(result.imported.out, sheet, out / name)
+            print(out / name)
+        _pdf_to_png(result.table.pdf, out / PUBLISHED)
+        print(out / PUBLISHED)
+
+
+def reports(out: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    # test-only data (the batch tests' inbox): imported here, when the reports are asked for
+    from tests.support.review_inbox import MAIN, SEED_JSON, make_inbox, variant
+    from xl_tools.batch import consolidate, review, write_review_xlsx
+    from xl_tools.diff import diff_filings, write_diff_xlsx
+    from xl_tools.jsonio import load_json
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        report = review([make_inbox(tmp / "收件箱", tmp)], jobs=2)
+        book = write_review_xlsx(report, tmp / "审核结果.xlsx", consolidate(report))
+        for sheet, name in REPORT_SHOTS.items():
+            render(book, sheet, out / name, drop_others=True)
+            print(out / name)
+        old, new = load_json(SEED_JSON), variant(MAIN, 2025, "0.9")
+        new.projects[2].name = new.projects[2].name.replace("维修维护", "维护保养")
+        del new.projects[5]
+        diff = tmp / "DIFF.xlsx"
+        write_diff_xlsx(diff_filings(old, new), diff)
+        for sheet, name in DIFF_SHOTS.items():
+            render(diff, sheet, out / name, drop_others=True)
+            print(out / name)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    only_reports = bool(args) and args[0] == "--reports"
+    args = args[1:] if only_reports else args
     out = Path(args[0]) if args else DOCS
-    soffice = find_soffice()
-    if soffice is None:
+    if find_soffice() is None:
         print("需要 LibreOffice（soffice）才能生成截图", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        result = app.demo(tmp)
-        for sheet, name in SHOTS.items():
-            render(result.imported.out, sheet, out / name, soffice)
-            print(out / name)
-        _pdf_to_png(result.table.pdf, out / PUBLISHED)
-        print(out / PUBLISHED)
+    if not only_reports:
+        sample(out)
+    reports(out)
     return 0
 
 

@@ -25,7 +25,9 @@ def _alert(book, message: str) -> None:
 
 
 def main() -> None:
-    """Entry point of the 刷新 button."""
+    """Entry point of the 刷新 button: ``RunPython("import xl_tools.desktop as xl_tools_desktop;
+    xl_tools_desktop.main()")`` (workbook/vba.py); xlwings passes the workbook's name, so any file
+    name works."""
     book = xw.Book.caller()
     try:
         app.refresh_book(book)

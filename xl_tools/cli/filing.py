@@ -25,7 +25,7 @@ def _template(args) -> int:
 
 def _new_args(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="文件",
-                   help="新工作簿：.xlsm 带「刷新」按钮（同时写出按钮所需的 .py 文件），.xlsx 不带按钮")
+                   help="新工作簿：.xlsm 带「刷新」按钮（文件可以随意命名、改名、复制），.xlsx 不带按钮")
     p.add_argument("--year", required=True, type=types.year, metavar="年份", help="预算年度，四位数，例如 2025")
     p.add_argument("--department", default="", metavar="名称", help="部门名称（可以以后在「基本信息」中填写）")
     p.add_argument("--unit", default="", metavar="名称",
@@ -36,6 +36,17 @@ def _new(args) -> int:
     out = output_path(args.output, (".xlsm", ".xlsx"))
     for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit):
         print(f"已生成：{p}")
+    return 0
+
+
+def _repair_args(p) -> None:
+    p.add_argument("file", metavar="文件", help="旧版 xl-tools 生成的带按钮工作簿（.xlsm）")
+
+
+def _repair(args) -> int:
+    changes = app.repair_button(args.file)
+    for line in changes or ["无需修复：按钮已可在任何文件名下使用，也没有固定其他电脑的 Python。"]:
+        print(line)
     return 0
 
 
@@ -91,6 +102,11 @@ COMMANDS = [
             "从标准模板新建本年度的填报工作簿，写好预算年度、部门名称和资金使用单位。"
             "在「项目」「绩效指标」表中填写后，按「刷新」按钮或运行 xl-tools refresh 校验。",
             _new_args, _new),
+    Command("repair", "修复旧版 .xlsm 的「刷新」按钮",
+            "旧版 xl-tools 生成的 .xlsm 改名、复制或下载后按钮不能用，或固定了生成它的那台电脑上的 Python："
+            "把按钮的宏换成不依赖文件名的版本，并删除固定的 Python 路径（改用每台电脑自己的 xlwings 配置）。"
+            "其余内容不变；无需修复时不改动文件。",
+            _repair_args, _repair),
     Command("template", "生成空白的标准模板",
             "生成空白的标准模板（说明、基本信息、项目、绩效指标、代码表），可分发给各单位填写。",
             _template_args, _template),

@@ -70,24 +70,22 @@ def year(text: str) -> int:
     return int(value)
 
 
-def positive_int(text: str) -> int:
+def _whole(text: str, low: int, high: int | None, message: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"「{text}」应为正整数")
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(message.format(text=text))
     return value
+
+
+def positive_int(text: str) -> int:
+    return _whole(text, 1, None, "「{text}」应为正整数")
 
 
 def port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 0 < value < 65536:
-        raise argparse.ArgumentTypeError(f"「{text}」不是有效的端口，应为 1–65535 之间的整数")
-    return value
+    return _whole(text, 1, 65535, "「{text}」不是有效的端口，应为 1–65535 之间的整数")
 
 
 def positive_number(text: str) -> float:

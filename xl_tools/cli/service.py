@@ -20,11 +20,13 @@ def _serve_args(p) -> None:
     p.add_argument("--ssl-keyfile", metavar="文件", help="HTTPS 私钥文件")
     p.add_argument("--forwarded-allow-ips", metavar="地址",
                    help="信任其 X-Forwarded-* 头的反向代理地址（代理不在本机时）")
+    p.add_argument("--insecure", action="store_true",
+                   help="允许在非本机地址上不带身份验证启动（仅限隔离的测试网络；默认拒绝）")
 
 
 def _serve(args) -> int:
     serve(args.host, args.port, max_body_mb=args.max_body_mb, ssl_certfile=args.ssl_certfile,
-          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips)
+          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips, insecure=args.insecure)
     return 0
 
 

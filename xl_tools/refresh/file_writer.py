@@ -12,8 +12,8 @@ from openpyxl.styles.cell_style import StyleArray
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..schema import SHEET_PUBLIC
-from ..workbook.open import open_workbook, reading, sniff
 from ..workbook.reader import resolve_formulas
+from ..xlsxfile import open_workbook, reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-RED_FILL, RED_FONT = "FFC7CE", "9C0006"        # Excel's "Bad" style
-AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"    # Excel's "Neutral" style
+from ..schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
+
 HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
 
 

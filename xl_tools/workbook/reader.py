@@ -47,8 +47,8 @@ from ..schema import (
     UNIT_HEADERS,
 )
 from ..textnorm import clean_ws, name_key, squash
+from ..xlsxfile import open_workbook, reading
 from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
-from .open import open_workbook, reading
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing

@@ -5,16 +5,15 @@ One generator makes the committed templates (``workbook_templates/``), the workb
 *current* template, never into a copy of an old one.
 
 The ``.xlsm`` variant embeds xlwings' standalone VBA project (taken from the installed xlwings package)
-and a 刷新 button on 说明 that runs its ``SampleCall`` macro, i.e. ``import <file name>; <file name>.main()``.
+and a 刷新 button on 说明 that runs its ``SampleCall`` macro, which ``workbook.vba`` points at
+``xl_tools.desktop.main()`` whatever the file is called.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
 import xlsxwriter
@@ -49,6 +48,7 @@ from ..schema import (
     UNITS_TITLE,
 )
 from ..textfit import fitted_height, text_width_chars
+from .vba import BUTTON_MACRO, button_vba_project
 
 FONT = "宋体"
 VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
@@ -81,11 +81,8 @@ README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh su
 README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 
 
-def _vba_project() -> bytes:
-    """vbaProject.bin of xlwings' standalone quickstart workbook (the full xlwings VBA module)."""
-    xlsm = resources.files("xlwings").joinpath("quickstart_standalone.xlsm")
-    with zipfile.ZipFile(io.BytesIO(xlsm.read_bytes())) as zf:
-        return zf.read("xl/vbaProject.bin")
+README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：先在这台电脑的命令行运行 pip install xl-tools 和 xlwings config create（只需一次）；"
+                      "点击后提示找不到 Python 或 xl_tools 时也是这样处理。文件可以改名、复制或另存，按钮照常可用。")
 
 
 def _money_cell(value: Decimal | None):
@@ -146,8 +143,9 @@ def _write_readme(wb, fmt: _Formats, macro: bool):
     ws.write(README_SUMMARY_ROW, 1, "尚未刷新", fmt.note)
     wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
     if macro:
-        ws.insert_button(README_BUTTON_CELL, {"macro": "SampleCall", "caption": "刷新",
+        ws.insert_button(README_BUTTON_CELL, {"macro": BUTTON_MACRO, "caption": "刷新",
                                               "width": 128, "height": 36})
+        ws.write(README_SUMMARY_ROW + 3, 1, README_BUTTON_HELP, fmt.note)
     else:
         ws.write(README_SUMMARY_ROW + 2, 1,
                  "（本文件为 .xlsx，没有按钮：请用 xl-tools refresh 文件名，或使用 .xlsm 版本 / Office 加载项。）",
@@ -405,7 +403,7 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
                        "created": datetime(2024, 1, 1)})
     fmt = _Formats(wb)
     if macro:
-        wb.add_vba_project(io.BytesIO(_vba_project()), is_stream=True)
+        wb.add_vba_project(io.BytesIO(button_vba_project()), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing), _write_projects(wb, fmt, filing),
               _write_indicators(wb, fmt, filing), _write_codes(wb, fmt, table), _write_state(wb)]

@@ -56,11 +56,16 @@ class _DefinedName:
 class _Names:
     def __init__(self, book) -> None:
         self._names = {}
+        api = getattr(book, "api", None)
+        # the remote engine's payload has each name's text; xlwings before 0.37.x fails with a
+        # TypeError on names that are not a range (a constant such as 模板版本) when asked for it
+        sent = {e.get("name"): e.get("refers_to") for e in api.get("names") or []} if isinstance(api, dict) else {}
         for n in book.names:
             try:
                 self._names[n.name] = _DefinedName(n.refers_to)
-            except (NotImplementedError, AttributeError, KeyError):
-                continue
+            except (NotImplementedError, AttributeError, KeyError, TypeError):
+                if isinstance(sent.get(n.name), str):
+                    self._names[n.name] = _DefinedName(sent[n.name])
 
     def get(self, name):
         return self._names.get(name)

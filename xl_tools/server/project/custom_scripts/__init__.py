@@ -18,20 +18,21 @@ import xlwings as xw
 from xlwings.server import script
 
 
-async def _run(func, book) -> None:
+async def _run(func, book):
     # The refresh is CPU-bound pure Python: run it off the event loop so one large workbook does
     # not stall every other accountant's request. Pyodide (xlwings Lite) has no threads.
     if _sys.platform == "emscripten":
-        func(book)
-    else:
-        await _asyncio.to_thread(func, book)
+        return func(book)
+    return await _asyncio.to_thread(func, book)
 
 
 @script(name="刷新")
 async def refresh(book: xw.Book):
     """刷新：补全可推导的内容、校验、标出问题单元格，并重写「校验结果」和「公开表」。"""
     from xl_tools import app  # imported after the server has set up xlwings
-    await _run(app.refresh_book, book)
+    from xl_tools.refresh.pane import report_to_pane
+    outcome = await _run(app.refresh_book, book)
+    report_to_pane(book, outcome)
 
 
 @script(name="生成公开表")

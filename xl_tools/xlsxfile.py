@@ -1,4 +1,5 @@
-"""Open a workbook file safely with a clear Chinese message for every way it can be unusable."""
+"""Open a workbook file safely with a clear Chinese message for every way it can be unusable (base layer:
+the workbook reader, the refresh writer and the xlsx importer all open files through it)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from xml.etree.ElementTree import ParseError
 
 import openpyxl
 
-from ..errors import XlToolsError
+from .errors import XlToolsError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -51,7 +52,8 @@ def sniff(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, OSError):
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):   # NotImplementedError: a damaged
+        # directory entry that claims an unknown zip version
         raise XlToolsError("工作簿文件已损坏（压缩包不完整），请重新保存或从备份恢复", file=src) from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
