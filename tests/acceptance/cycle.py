@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from tests.acceptance.filings import ROLLED
 from tests.support.payload import payload_from_xlsx
@@ -35,9 +36,12 @@ from xl_tools.cli import main as cli
 from xl_tools.findings import ERROR, WARNING
 from xl_tools.model import MONEY_FIELDS
 from xl_tools.publish.table import DRAFT_MARK, TITLE
+from xl_tools.refresh.ops import HIGHLIGHT
 from xl_tools.refresh.plan import NOTE_PREFIX
 
 NOW = "2025-03-03 09:00"
+HIGHLIGHT_FILLS = {"FF" + fill for fill, _font in HIGHLIGHT.values()}
+LOOK_PENDING_ENGINES = {"file"}
 YEAR = 2025
 DEPARTMENT = "某区教育局"
 UNIT = "某区职业技术学校"
@@ -82,6 +86,7 @@ class Scenario:
     live_fixed: list[str] | None = None
     prepare: Callable[[Path], Path] | None = None   # e.g. saved by LibreOffice before the first refresh
     after_first: Callable[[Path], object] | None = None     # what else the first refresh must show
+    moved_from: dict[str, str] = field(default_factory=dict)   # fixed cell → where its content was typed
 
 
 @dataclass
@@ -126,10 +131,17 @@ def findings_of(outcome) -> list[str]:
     return sorted(f"{f.code} {f.sheet}!{f.cell}" if f.sheet else f.code for f in outcome.findings)
 
 
-def _look(cell) -> dict:
-    """What a person sees of a cell's format, besides a highlight."""
-    font = cell.font
-    return {"number_format": cell.number_format, "font": (font.name, font.sz, bool(font.b), bool(font.i))}
+def _look(ws, a1: str) -> dict:
+    """What a person sees of a cell's format, besides a highlight. A cell the file does not hold (never
+    typed into) shows its column's format, as Excel shows it; openpyxl alone would say General."""
+    row, col = coordinate_to_tuple(a1)
+    absent = (row, col) not in ws._cells          # before ws[a1], which would create it
+    styled = cell = ws[a1]
+    if absent:
+        styled = next((d for d in ws.column_dimensions.values()
+                       if d.min and d.min <= col <= d.max and d.has_style), cell)
+    font = styled.font
+    return {"number_format": styled.number_format, "font": (font.name, font.sz, bool(font.b), bool(font.i))}
 
 
 def _where(ref: str) -> tuple[str, str]:
@@ -140,7 +152,16 @@ def _where(ref: str) -> tuple[str, str]:
 def looks(path: Path, refs: list[str]) -> dict[str, dict]:
     wb = openpyxl.load_workbook(path)
     try:
-        return {ref: _look(wb[_where(ref)[0]][_where(ref)[1]]) for ref in refs}
+        return {ref: _look(wb[_where(ref)[0]], _where(ref)[1]) for ref in refs}
+    finally:
+        wb.close()
+
+
+def never_typed(path: Path, refs: list[str]) -> set[str]:
+    """The cells the file does not hold (blank cells nobody typed into)."""
+    wb = openpyxl.load_workbook(path)
+    try:
+        return {ref for ref in refs if coordinate_to_tuple(_where(ref)[1]) not in wb[_where(ref)[0]]._cells}
     finally:
         wb.close()
 
@@ -156,17 +177,21 @@ def assert_marked(path: Path, outcome) -> None:
         assert cell.comment is not None and f.code in cell.comment.text, (f.code, f.cell)
 
 
-def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome) -> None:
-    """Corrected cells: no colour, no note of ours, their own number format and font."""
+def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome, *,
+                 look_pending: set[str] = frozenset()) -> None:
+    """Corrected cells: no highlight, no note of ours, their own number format and font (their own fill
+    exactly, too, once the package patcher lands: test_file_fidelity)."""
     flagged = {f"{f.sheet}!{f.cell}" for f in outcome.findings if f.severity in (ERROR, WARNING)}
     wb = openpyxl.load_workbook(path)
     for ref in refs:
         assert ref not in flagged, ref
         sheet, a1 = _where(ref)
         cell = wb[sheet][a1]
-        assert cell.fill.fill_type is None, (ref, cell.fill)
+        colour = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
+        assert colour not in HIGHLIGHT_FILLS, (ref, colour)
         assert cell.comment is None or not cell.comment.text.startswith(NOTE_PREFIX), ref
-        assert _look(cell) == before[ref], ref
+        if ref not in look_pending:
+            assert _look(wb[sheet], a1) == before[ref], ref
 
 
 def _amounts(row) -> list[Decimal]:
@@ -218,8 +243,14 @@ def run_cycle(scenario: Scenario, engine, folder: Path) -> None:
     typist.save()
     if scenario.prepare:
         path = scenario.prepare(path)
-    before = looks(path, scenario.fixed)
+    sources = [scenario.moved_from.get(ref, ref) for ref in scenario.fixed]
+    before = dict(zip(scenario.fixed, looks(path, sources).values()))
     live = engine.name == "live"
+    # a blank cell nobody typed into shows its column's format; the openpyxl file writer takes that away
+    # with the highlight until the package patcher lands (issue 15: the strict xfail
+    # test_file_fidelity.test_a_blank_cell_gets_its_columns_look_back — when it passes, drop this too)
+    look_pending = {ref for ref, source in zip(scenario.fixed, sources) if source in never_typed(path, sources)} \
+        if engine.name in LOOK_PENDING_ENGINES else set()
 
     # 1. the first refresh finds what the person did
     step = engine.refresh(path)
@@ -245,7 +276,7 @@ def run_cycle(scenario: Scenario, engine, folder: Path) -> None:
     assert not [f for f in step.outcome.findings if f.code.startswith("FIL")]
     assert_marked(path, step.outcome)
     assert_fixed(path, scenario.live_fixed if live and scenario.live_fixed is not None else scenario.fixed,
-                 before, step.outcome)
+                 before, step.outcome, look_pending=look_pending)
     assert not any(f.severity == ERROR for f in step.outcome.findings), "the correction leaves no error"
     assert_public_table(_public(path), step.outcome.filing, scenario.total, draft=False)
 

@@ -60,7 +60,8 @@ def test_deleted_a_stray_project_row_after_the_first_refresh(engine, tmp_path):
     stray = ["FIL002 项目!C3", "STR001 项目!H3", "STR002 项目!B3", "AMT008 项目!D3"]
     run_cycle(Scenario(
         start=from_new(), typed=typed, first=stray, fix=fix, second=[],
-        fixed=["项目!H3", "项目!B3", "项目!D3"], total=TOTAL), engine, tmp_path)
+        fixed=["项目!H3", "项目!B3", "项目!D3"], moved_from={f"项目!{c}3": f"项目!{c}4" for c in "HBD"},
+        total=TOTAL), engine, tmp_path)
 
 
 def test_deleted_a_project_but_kept_its_indicators(engine, tmp_path):
