@@ -72,7 +72,8 @@ class Package:
     # ----------------------------------------------------------------------------------- parts
 
     def has(self, part: str) -> bool:
-        return part not in self._deleted and (part in self.infos or part in self._data or part in self._files)
+        return part not in self._deleted and (part in self.infos or part in self._data or part in self._files
+                                              or part in self._dirty_xml)
 
     def names(self) -> list[str]:
         return [n for n in self._order if self.has(n)]

@@ -281,9 +281,13 @@ def _colour(c, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -
     if edit.original is not None:
         base = styles.resolve(edit.original.style or 0, edit.original.fingerprint)
     if base is None:
-        s = c.get("s")
-        original = Original(int(s) if s and s.isdigit() else None, styles.fingerprint(_style(c)), existed)
         base = _style(c)
+        if edit.colour[0] and styles.has_fill(base, edit.colour[0]):
+            base = styles.uncolour(base, None)       # coloured before, and that was not recorded
+            original = Original(base, styles.fingerprint(base), existed)
+        else:
+            s = c.get("s")
+            original = Original(int(s) if s and s.isdigit() else None, styles.fingerprint(base), existed)
     else:
         original = edit.original
     new = styles.recolour(base, *edit.colour)
@@ -300,7 +304,7 @@ def _clear(c, edit: CellEdit, ctx: _Context) -> bool:
     fill, font = edit.clear
     original = edit.original
     base = styles.resolve(original.style or 0, original.fingerprint) if original is not None else None
-    if base is not None and current == styles.recolour(base, fill, font):
+    if base is not None and styles.is_highlight(current, base, fill, font):
         ctx.result.changed = True
         if not original.existed and is_blank(c):
             return True

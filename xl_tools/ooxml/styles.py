@@ -52,8 +52,39 @@ class Format:
     number_format: str | None = None
 
 
-def _key(el) -> bytes:
-    return etree.tostring(el)
+_FLAGS = {"b", "i", "strike", "condense", "extend", "outline", "shadow"}     # <b/> == <b val="1"/>
+_DEFAULT_ZERO = {"quotePrefix", "pivotButton", "wrapText", "shrinkToFit", "justifyLastLine", "indent",
+                 "relativeIndent", "textRotation", "readingOrder"}
+
+
+def _key(el) -> tuple:
+    """What an element of a stylesheet means, as a comparable value: attribute order, child order,
+    the spelling of booleans and colours, defaults and empty border sides do not count (files
+    saved by Excel, LibreOffice and openpyxl write the same format differently)."""
+    name = etree.QName(el).localname
+    attrs = {}
+    for k, v in el.attrib.items():
+        k = etree.QName(k).localname
+        v = {"true": "1", "false": "0"}.get(v, v)
+        if k.startswith("apply") or (k in _DEFAULT_ZERO and v == "0") or k == "count":
+            continue
+        attrs[k] = v.upper() if k == "rgb" else v
+    if name in _FLAGS:
+        attrs = {"val": attrs.get("val", "1")}
+    elif name == "u":
+        attrs = {"val": attrs.get("val", "single")}
+    children = []
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if name == "patternFill" and attrs.get("patternType") == "solid" and \
+                etree.QName(child).localname == "bgColor":
+            continue                                   # a solid fill shows its foreground only
+        key = _key(child)
+        if name == "border" and not key[1] and not key[2]:
+            continue                                   # <left/> is no line, as is no <left>
+        children.append(key)
+    return name, tuple(sorted(attrs.items())), tuple(sorted(children)), (el.text or "").strip()
 
 
 class _Section:
@@ -62,7 +93,7 @@ class _Section:
     def __init__(self, root, name: str, child: str) -> None:
         self.root, self.name, self.child = root, name, child
         self.el = root.find(q(name))
-        self._index: dict[bytes, int] | None = None
+        self._index: dict[tuple, int] | None = None
 
     def items(self) -> list:
         return [] if self.el is None else self.el.findall(q(self.child))
@@ -151,17 +182,22 @@ class Styles:
         """A short hash of what format `s` looks like (font, fill, border, number format, alignment),
         to find it again after a spreadsheet app renumbered the styles."""
         if s not in self._prints:
-            xf = copy.deepcopy(self.xfs.get(s))
-            parts = [self.number_format(s).encode()]
-            for attr, section in (("fontId", self.fonts), ("fillId", self.fills), ("borderId", self.borders)):
-                item = section.get(int(xf.get(attr, "0") or 0))
-                parts.append(_key(item) if item is not None else b"")
-            for attr in ("numFmtId", "fontId", "fillId", "borderId", "applyNumberFormat", "applyFont",
-                         "applyFill", "applyBorder", "applyAlignment", "applyProtection"):
-                xf.attrib.pop(attr, None)
-            parts.append(_key(xf))
-            self._prints[s] = hashlib.sha1(b"\0".join(parts)).hexdigest()[:8]
+            self._prints[s] = hashlib.sha1(repr(self._look(s)).encode()).hexdigest()[:8]
         return self._prints[s]
+
+    def _look(self, s: int) -> tuple:
+        """What format `s` shows: number format, font, fill, border, alignment, protection."""
+        xf = copy.deepcopy(self.xfs.get(s))
+        if xf is None:
+            return ()
+        parts = [self.number_format(s)]
+        for attr, section in (("fontId", self.fonts), ("fillId", self.fills), ("borderId", self.borders)):
+            item = section.get(int(xf.get(attr, "0") or 0))
+            parts.append(_key(item) if item is not None else ())
+        for attr in ("numFmtId", "fontId", "fillId", "borderId"):
+            xf.attrib.pop(attr, None)
+        parts.append(_key(xf))
+        return tuple(parts)
 
     def resolve(self, s: int, fingerprint: str) -> int | None:
         """The index of the format that had index `s` and looked like `fingerprint`: `s` itself, or
@@ -178,6 +214,25 @@ class Styles:
         xf = self.xfs.get(s)
         item = self.fills.get(int(xf.get("fillId", "0") or 0)) if xf is not None else None
         return item is not None and _key(item) == _key(_solid(fill))
+
+    def is_highlight(self, s: int, base: int, fill: str | None, font: str | None) -> bool:
+        """Whether format `s` looks like `base` coloured with (`fill`, `font`) by ``recolour``."""
+        return self._look(s) == self._coloured_look(base, fill, font)
+
+    def _coloured_look(self, base: int, fill: str | None, font: str | None) -> tuple:
+        look = list(self._look(base))
+        if not look:
+            return ()
+        xf = self.xfs.get(base)
+        base_font = self.fonts.get(int(xf.get("fontId", "0") or 0))
+        new_font = copy.deepcopy(base_font) if base_font is not None else etree.Element(q("font"))
+        for c in new_font.findall(q("color")):
+            new_font.remove(c)
+        if font:
+            etree.SubElement(new_font, q("color"), rgb="FF" + font.upper())
+        look[1] = _key(new_font)
+        look[2] = _key(_solid(fill)) if fill else _key(self.fills.get(0))
+        return tuple(look)
 
     def uncolour(self, s: int, source: int | None) -> int:
         """Format `s` with the fill and font colour of format `source` (None: no fill, automatic

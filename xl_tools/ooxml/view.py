@@ -107,12 +107,15 @@ class WorkbookView:
         self._views: dict[str, ViewSheet] = {}
 
     def data_only_view(self) -> WorkbookView:
-        """The same workbook read for the last computed values of formulas (shares the parsed sheets)."""
+        """The same workbook read for the last computed values of formulas (shares the parsed sheets;
+        closing it does not close the file)."""
         return WorkbookView(self.pkg, max_rows=self.max_rows, blank_run=self.blank_run, data_only=True,
                             store=self._store)
 
     def close(self) -> None:
-        return None
+        """Close the file (the view that opened it; a data-only twin leaves it open)."""
+        if not self.data_only:
+            self.pkg.close()
 
     def __getitem__(self, name: str) -> ViewSheet:
         if name not in self._views:
@@ -122,7 +125,7 @@ class WorkbookView:
             self._views[name] = ViewSheet(name, rows, styles, cached, self.styles, self.data_only)
         return self._views[name]
 
-    def _shared_strings(self) -> list[str]:
+    def shared_strings(self) -> list[str]:
         store = self._store
         if store.shared is None:
             store.shared = []
@@ -141,7 +144,7 @@ class WorkbookView:
         if not entry.is_worksheet:
             return [], [], {}
         dates, spans = self.styles.date_styles()
-        decoder = CellDecoder(self._shared_strings(), dates, spans, self.book.date1904)
+        decoder = CellDecoder(self.shared_strings(), dates, spans, self.book.date1904)
         rows: list[tuple] = []
         styles: list[tuple] = []
         cached: dict = {}

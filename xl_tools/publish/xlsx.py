@@ -102,6 +102,28 @@ def _page_setup(ws: Worksheet, layout: TableLayout) -> None:
     ws.print_area = f"A1:{get_column_letter(len(layout.column_widths))}{len(layout.rows)}"
 
 
+def layout_spec(layout: TableLayout, font: str | None = None):
+    """The layout as a sheet for the package patcher (``ooxml.sheetgen``)."""
+    from ..ooxml.sheetgen import PageSetup as SheetPage, SheetSpec
+    from ..ooxml.styles import Format
+    family = font or layout.font
+    formats = {}
+    for key, style in layout.styles.items():
+        formats[key] = Format(font=family, size=style.size, bold=style.bold, horizontal=style.horizontal,
+                              vertical=style.vertical, wrap=style.wrap, indent=style.indent,
+                              border=style.border, number_format=style.number_format)
+    rows = [[(cell.value, formats[cell.style]) for cell in cells] for cells in layout.rows]
+    page = layout.page
+    first, last = layout.repeat_rows
+    return SheetSpec(
+        rows=rows, widths={c: w for c, w in enumerate(layout.column_widths, start=1)},
+        heights={r: h for r, h in enumerate(layout.row_heights, start=1)},
+        merges=[(m.first_row, m.first_col, m.last_row, m.last_col) for m in layout.merges],
+        freeze=(last + 1, 1),
+        page=SheetPage(orientation=page.orientation, fit_width=page.fit_to_width, fit_height=page.fit_to_height,
+                       margins=page.margins_in, center_horizontally=page.center_horizontally))
+
+
 def save_atomic(wb: Workbook, path: str | Path) -> None:
     """Save ``wb`` to a temporary file beside ``path``, then move it into place in one step."""
     path = Path(path)

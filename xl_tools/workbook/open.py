@@ -12,6 +12,8 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 
 from ..errors import XlToolsError
+from ..ooxml.package import Package
+from ..ooxml.view import WorkbookView
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -100,6 +102,20 @@ def reading(path: str | Path):
                                file=str(path)) from None
         raise XlToolsError(f"工作簿内容已损坏，无法读取（{name}）：请在 Excel 中打开并另存后再试",
                            file=str(path)) from None
+
+
+def open_view(path: str | Path, *, max_rows: int, blank_run: int):
+    """A streaming read-only view (``ooxml.view.WorkbookView``) of a workbook file; closing the view
+    closes the file."""
+    path = Path(path)
+    sniff(path)
+    with reading(path):
+        pkg = Package(path)
+        try:
+            return WorkbookView(pkg, max_rows=max_rows, blank_run=blank_run)
+        except BaseException:
+            pkg.close()
+            raise
 
 
 def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool = False, keep_vba: bool | None = None):
