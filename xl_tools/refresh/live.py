@@ -2,6 +2,12 @@
 
 The calls grow with the number of groups (rectangles, sheets, notes), not with cells: values go in
 one 2-D write per block, highlights one call per rectangle (multi-area addresses fail remotely).
+
+What the portable API cannot do, and the file writer does: put back a cell's own format when a
+highlight goes (Excel cannot tell us the format, so the fill is removed and the font colour set to
+automatic), and, for the tool's sheets, the page setup (A4 landscape, fit to one page wide), the rows
+repeated on printed pages and an autofilter (xlwings has no call for these; Office.js filters need a
+criterion). Merges, borders, wrapping and widths are applied.
 """
 
 from __future__ import annotations
@@ -85,6 +91,12 @@ def _write_content(book, sheet, content) -> None:
         sheet.range((r, 1)).resize(1, max(width, 1)).font.bold = True
     for col in content.wrap_cols:
         sheet.range((1, col)).resize(max(len(rows), 1), 1).wrap_text = True
+    for r in content.wrap_rows:
+        sheet.range((r, 1)).resize(1, max(width, 1)).wrap_text = True
+    for rect in content.borders:
+        sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols).borders.line_style = "continuous"
+    for rect in content.merges:
+        sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols).merge()
     if content.heights:
         sheet.autofit("rows")       # Excel fits wrapped text itself: one call instead of one per row
     if content.hidden:
