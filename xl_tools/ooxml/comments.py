@@ -153,6 +153,10 @@ class SheetNotes:
                 vml.append(_note_shape(ids.next(), r, c, text))
             else:
                 _size_shape(shape, r, c, text)
+        if not any(s.get("type") == "#" + NOTE_SHAPETYPE for s in vml.iter(f"{{{V}}}shape")):
+            for st in list(vml.iter(f"{{{V}}}shapetype")):      # the note type, no note left
+                if st.get("id") == NOTE_SHAPETYPE:
+                    st.getparent().remove(st)
 
     def _store(self, root, legacy, vml_part, vml, comments_part, doc) -> None:
         pkg = self.pkg
