@@ -25,7 +25,7 @@ from .ops import Rect, SheetContent, group_rects
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
 RANGES_PER_CELL = 2000         # "AB12345:AC12399 " at most 16 characters each
-MAX_STATE_CELLS = 2_000_000    # cells all state rows together may name
+MAX_STATE_CELLS = 500_000      # cells all state rows together may name (bounds memory and time)
 MAX_STYLES = 65_536            # Excel's limit on cell formats, when the view cannot count them
 KIND_STYLE, KIND_STYLE_NEW = "xf", "xf+"       # cells that had an element / that the tool created
 _STYLE_VALUE = re.compile(r"^(\d{1,5}|-):([0-9a-f]{8})$")
