@@ -31,6 +31,7 @@ class Book:
         docs = [t for _rid, t in pkg.targets("", RT_OFFICE_DOCUMENT)]
         self.part = docs[0] if docs else "xl/workbook.xml"
         self.root = pkg.xml(self.part)
+        self._sheets: list[SheetEntry] | None = None
 
     # ------------------------------------------------------------------------------------- read
 
@@ -41,6 +42,11 @@ class Book:
         return el
 
     def sheets(self) -> list[SheetEntry]:
+        if self._sheets is None:
+            self._sheets = self._read_sheets()
+        return list(self._sheets)
+
+    def _read_sheets(self) -> list[SheetEntry]:
         rels = {r.id: r for r in self.pkg.rels(self.part)}
         out = []
         for el in self._sheets_el().findall(q("sheet")):
@@ -87,6 +93,7 @@ class Book:
             holder.append(el)
         self._shift_sheet_indexes(index)
         self.pkg.mark(self.part)
+        self._sheets = None
         return part
 
     def _shift_sheet_indexes(self, index: int) -> None:
@@ -111,6 +118,7 @@ class Book:
                 else:
                     el.set("state", state)
                 self.pkg.mark(self.part)
+                self._sheets = None
 
     def sheet_index(self, name: str) -> int:
         return [s.name for s in self.sheets()].index(name)

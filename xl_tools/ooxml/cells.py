@@ -24,6 +24,7 @@ C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @lru_cache(maxsize=20000)
@@ -139,6 +140,8 @@ class CellDecoder:
 
 def escape_text(text: str) -> str:
     """Text as a cell stores it: control characters as _xHHHH_, a literal "_xHHHH_" protected."""
+    if "_x" not in text and (text.isprintable() or not _NEEDS_ESCAPE.search(text)):
+        return text
     text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
     return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
@@ -155,11 +158,13 @@ def is_blank(c) -> bool:
 def write_value(c, value) -> None:
     """Replace the value of `c` (its style stays). None or "" leaves the cell blank; text is written
     as an inline string, never as a formula."""
-    for child in list(c):
-        c.remove(child)
+    if len(c):
+        for child in list(c):
+            c.remove(child)
+    attrib = c.attrib
     for attr in ("t", "cm", "vm"):
-        if attr in c.attrib:
-            del c.attrib[attr]
+        if attr in attrib:
+            del attrib[attr]
     if value is None or value == "":
         return
     if isinstance(value, bool):
@@ -174,7 +179,7 @@ def write_value(c, value) -> None:
     text = escape_text(str(value))
     c.set("t", "inlineStr")
     t = etree.SubElement(etree.SubElement(c, IS), T)
-    if text != text.strip() or "\n" in text:
+    if text[:1].isspace() or text[-1:].isspace() or "\n" in text:
         t.set(XML_SPACE, "preserve")
     t.text = text
 

@@ -67,18 +67,22 @@ class SheetNotes:
         if comments_part is None and not adds:
             return                                       # nothing of ours to delete
         try:
-            vml = parse(self.pkg.read(vml_part), vml_part) if vml_part and self.pkg.has(vml_part) else None
-        except XmlPartError:
+            if vml_part:
+                parse(self.pkg.read(vml_part), vml_part)   # readable? (parsed again below: one tree
+        except XmlPartError:                               # at a time keeps the memory down)
             self.skipped = True                          # never rewrite a drawing we cannot read
             return
-        doc = (self.pkg.xml(comments_part) if comments_part and self.pkg.has(comments_part)
-               else _new_comments())
+        doc = (parse(self.pkg.read(comments_part), comments_part)
+               if comments_part and self.pkg.has(comments_part) else _new_comments())
         changed = self._edit_comments(doc)
         if not changed:
             return
-        vml = vml if vml is not None else _new_vml(max(self._blocks_in_use(), default=0) + 1)
+        self._store_comments(comments_part, doc)
+        del doc
+        vml = parse(self.pkg.read(vml_part), vml_part) if vml_part else \
+            _new_vml(max(self._blocks_in_use(), default=0) + 1)
         self._edit_shapes(vml, changed)
-        self._store(root, legacy, vml_part, vml, comments_part, doc)
+        self._store_vml(root, legacy, vml_part, vml)
 
     def _edit_comments(self, doc) -> dict[tuple[int, int], str | None]:
         """Apply the edits to the comments document; returns the cells whose note of ours changed."""
@@ -158,23 +162,24 @@ class SheetNotes:
                 if st.get("id") == NOTE_SHAPETYPE:
                     st.getparent().remove(st)
 
-    def _store(self, root, legacy, vml_part, vml, comments_part, doc) -> None:
+    def _store_comments(self, comments_part, doc) -> None:
         pkg = self.pkg
-        has_comments = len(doc.find(q("commentList"))) > 0
-        has_shapes = any(True for _ in vml.iter(f"{{{V}}}shape"))
-        if has_comments:
+        if len(doc.find(q("commentList"))) > 0:
             if comments_part is None:
                 comments_part = pkg.unused_name("xl/comments{}.xml")
-                pkg.set_xml(comments_part, doc, CT_COMMENTS)
+                pkg.set_bytes(comments_part, serialize(doc), CT_COMMENTS)
                 pkg.add_rel(self.part, RT_COMMENTS, comments_part)
             else:
-                pkg.set_xml(comments_part, doc)
+                pkg.set_bytes(comments_part, serialize(doc))
         elif comments_part is not None:
             for rid, target in pkg.targets(self.part, RT_COMMENTS):
                 if target == comments_part:
                     pkg.remove_rel(self.part, rid)
             pkg.delete(comments_part)
-        if has_shapes:
+
+    def _store_vml(self, root, legacy, vml_part, vml) -> None:
+        pkg = self.pkg
+        if any(True for _ in vml.iter(f"{{{V}}}shape")):
             data = etree.tostring(vml, encoding="UTF-8")
             if vml_part is None:
                 vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")

@@ -67,6 +67,18 @@ class WorkbookPatch:
     def set_value(self, sheet: str, row: int, col: int, value) -> None:
         self._edit(sheet, row, col).value = value
 
+    def set_values(self, sheet: str, row: int, col: int, values: list[list]) -> None:
+        """A block of values from (row, col)."""
+        rows = self.edits.setdefault(sheet, {})
+        for r, line in enumerate(values, start=row):
+            cells = rows.setdefault(r, {})
+            for c, value in enumerate(line, start=col):
+                edit = cells.get(c)
+                if edit is None:
+                    cells[c] = CellEdit(value)
+                else:
+                    edit.value = value
+
     def colour(self, sheet: str, row: int, col: int, fill: str | None, font: str | None,
                original: Original | None = None) -> None:
         edit = self._edit(sheet, row, col)

@@ -13,7 +13,7 @@ from .cells import C, ROW, V, F, ref, write_value
 from .styles import Format, Styles
 from .xml import DECLARATION, MAIN, REL, children_bytes, q, split_around
 
-BATCH_ROWS = 2000
+BATCH_ROWS = 250
 PAPER_A4 = 9
 
 
@@ -74,16 +74,18 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     _tail(root, spec)
     head, tail = split_around(root, sd)
     dst.write(DECLARATION + head)
-    ids: dict[Format | None, int] = {}
+    ids: dict[int, int] = {}              # id(format) → style index: formats are shared objects
+    keep = []
     for r, cells in enumerate(spec.rows, start=1):
         row = etree.SubElement(sd, ROW, r=str(r))
         if r in spec.heights:
             row.set("ht", _num(spec.heights[r]))
             row.set("customHeight", "1")
         for col, (value, fmt) in enumerate(cells, start=1):
-            s = ids.get(fmt)
+            s = ids.get(id(fmt))
             if s is None:
-                s = ids[fmt] = styles.format_id(fmt)
+                s = ids[id(fmt)] = styles.format_id(fmt)
+                keep.append(fmt)
             if value is None and not s:
                 continue
             c = etree.SubElement(row, C, r=ref(r, col))

@@ -22,7 +22,7 @@ from .styles import Styles
 from .xml import DECLARATION, children_bytes, iterparse, q, split_around
 
 SHEET_DATA = q("sheetData")
-BATCH_ROWS = 2000
+BATCH_ROWS = 250
 KEEP = object()          # a CellEdit that leaves the value alone
 
 
@@ -35,7 +35,7 @@ class Original:
     existed: bool = True       # False: the tool created the cell element to colour it
 
 
-@dataclass
+@dataclass(slots=True)
 class CellEdit:
     value: object = KEEP
     colour: tuple[str | None, str | None] | None = None    # highlight: (fill RRGGBB, font RRGGBB)
@@ -82,7 +82,7 @@ def patch_sheet(src, dst, edits: dict[int, dict[int, CellEdit]], styles: Styles,
     """Copy the worksheet XML from stream `src` to `dst`, applying `edits` (row → column → edit)."""
     result = SheetResult()
     ctx = _Context(styles, decoder, result)
-    pending = sorted(edits)                 # rows still to visit or to create
+    pending = sorted(edits, reverse=True)   # rows still to visit or to create, the next one last
     root = sd = None
     head = None                 # written with the first rows (an empty sheetData stays <sheetData/>)
     count = 0
@@ -100,12 +100,12 @@ def patch_sheet(src, dst, edits: dict[int, dict[int, CellEdit]], styles: Styles,
         if not stated:
             el.set("r", str(r))
         last_r = r
-        while pending and pending[0] < r:
-            new = _new_row(pending.pop(0), edits, ctx)
+        while pending and pending[-1] < r:
+            new = _new_row(pending.pop(), edits, ctx)
             if new is not None:
                 el.addprevious(new)
-        if pending and pending[0] == r:
-            pending.pop(0)
+        if pending and pending[-1] == r:
+            pending.pop()
             _apply_row(el, r, edits[r], ctx)
         count += 1
         if count >= BATCH_ROWS:
@@ -117,7 +117,7 @@ def patch_sheet(src, dst, edits: dict[int, dict[int, CellEdit]], styles: Styles,
             count = 0
     if sd is None:
         raise ValueError(f"{part}: worksheet without <sheetData>")
-    for r in pending:
+    for r in reversed(pending):
         new = _new_row(r, edits, ctx)
         if new is not None:
             sd.append(new)
@@ -265,11 +265,14 @@ def _set_style(c, s: int | None) -> None:
 
 
 def _write(c, r: int, col: int, value, ctx: _Context) -> None:
-    if has_formula(c):
-        ctx.result.skipped_formulas.append((r, col))      # a formula stays the user's
-        return
-    current, _cached = ctx.decoder.value(c, _style(c), ref(r, col))
-    if same_value(current, value):
+    if len(c):
+        if has_formula(c):
+            ctx.result.skipped_formulas.append((r, col))  # a formula stays the user's
+            return
+        current, _cached = ctx.decoder.value(c, _style(c), ref(r, col))
+        if same_value(current, value):
+            return
+    elif value is None or value == "":
         return
     write_value(c, value)
     ctx.result.changed = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -94,9 +95,12 @@ class _Section:
         self.root, self.name, self.child = root, name, child
         self.el = root.find(q(name))
         self._index: dict[tuple, int] | None = None
+        self._items: list | None = None
 
     def items(self) -> list:
-        return [] if self.el is None else self.el.findall(q(self.child))
+        if self._items is None:
+            self._items = [] if self.el is None else self.el.findall(q(self.child))
+        return self._items
 
     def __len__(self) -> int:
         return len(self.items())
@@ -118,7 +122,8 @@ class _Section:
             self.el = etree.Element(q(self.name))
             _insert_section(self.root, self.el)
         self.el.append(el)
-        k = len(self.el.findall(q(self.child))) - 1
+        self.items().append(el)
+        k = len(self._items) - 1
         self._index[key] = k
         self.el.set("count", str(k + 1))
         return k, True
@@ -149,6 +154,7 @@ class Styles:
                             for xf in self.xfs.items()]
         self._recoloured: dict[tuple, int] = {}
         self._prints: dict[int, str] = {}
+        self._looks: dict[int, tuple] = {}
         self._made: dict[Format, int] = {}
 
     # ------------------------------------------------------------------------------------ read
@@ -187,6 +193,11 @@ class Styles:
 
     def _look(self, s: int) -> tuple:
         """What format `s` shows: number format, font, fill, border, alignment, protection."""
+        if s not in self._looks:
+            self._looks[s] = self._compute_look(s)
+        return self._looks[s]
+
+    def _compute_look(self, s: int) -> tuple:
         xf = copy.deepcopy(self.xfs.get(s))
         if xf is None:
             return ()
@@ -211,15 +222,20 @@ class Styles:
 
     def has_fill(self, s: int, fill: str) -> bool:
         """Whether format `s` has the solid fill `fill` (RRGGBB)."""
-        xf = self.xfs.get(s)
-        item = self.fills.get(int(xf.get("fillId", "0") or 0)) if xf is not None else None
-        return item is not None and _key(item) == _key(_solid(fill))
+        look = self._look(s)
+        return bool(look) and look[2] == _solid_key(fill)
 
     def is_highlight(self, s: int, base: int, fill: str | None, font: str | None) -> bool:
         """Whether format `s` looks like `base` coloured with (`fill`, `font`) by ``recolour``."""
         return self._look(s) == self._coloured_look(base, fill, font)
 
     def _coloured_look(self, base: int, fill: str | None, font: str | None) -> tuple:
+        key = ("look", base, fill, font)
+        if key not in self._recoloured:
+            self._recoloured[key] = self._compute_coloured_look(base, fill, font)
+        return self._recoloured[key]
+
+    def _compute_coloured_look(self, base: int, fill: str | None, font: str | None) -> tuple:
         look = list(self._look(base))
         if not look:
             return ()
@@ -231,7 +247,7 @@ class Styles:
         if font:
             etree.SubElement(new_font, q("color"), rgb="FF" + font.upper())
         look[1] = _key(new_font)
-        look[2] = _key(_solid(fill)) if fill else _key(self.fills.get(0))
+        look[2] = _solid_key(fill) if fill else _key(self.fills.get(0))
         return tuple(look)
 
     def uncolour(self, s: int, source: int | None) -> int:
@@ -371,6 +387,11 @@ def _solid(rgb: str):
     etree.SubElement(pattern, q("fgColor"), rgb="FF" + rgb.upper())
     etree.SubElement(pattern, q("bgColor"), indexed="64")
     return fill
+
+
+@lru_cache(maxsize=64)
+def _solid_key(rgb: str) -> tuple:
+    return _key(_solid(rgb))
 
 
 def _box():

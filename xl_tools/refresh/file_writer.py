@@ -55,9 +55,7 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> None:
     sheets = []
     for op in ops:
         if isinstance(op, SetValues):
-            for dr, row in enumerate(op.values):
-                for dc, value in enumerate(row):
-                    patch.set_value(op.sheet, op.row + dr, op.col + dc, value)
+            patch.set_values(op.sheet, op.row, op.col, op.values)
         elif isinstance(op, SetFill):
             for r, c in op.rect.cells():
                 original = op.originals.get((r, c))
@@ -91,6 +89,7 @@ def content_spec(content) -> SheetSpec:
     fills = {(r, c): (fill, font) for rect, fill, font in content.fills for r, c in rect.cells()}
     boxed = {cell for rect in content.borders for cell in rect.cells()}
     bold, wrap_cols, wrap_rows = set(content.bold_rows), set(content.wrap_cols), set(content.wrap_rows)
+    formats: dict[tuple, Format] = {}            # one Format object per look: the generator maps them once
     width = max([len(r) for r in content.rows] + [rect.col + rect.ncols - 1 for rect in content.borders] + [0])
     rows = []
     for r, values in enumerate(content.rows, start=1):
@@ -99,9 +98,12 @@ def content_spec(content) -> SheetSpec:
             value = values[c - 1] if c <= len(values) else None
             link = links.get((r, c))
             fill, font = fills.get((r, c), (None, None))
-            fmt = Format(bold=r in bold, wrap=c in wrap_cols or r in wrap_rows, vertical="top", fill=fill,
-                         color=font or (LINK_COLOUR if link else None), underline=link is not None,
-                         border=(r, c) in boxed)
+            key = (r in bold, c in wrap_cols or r in wrap_rows, fill, font, link is not None, (r, c) in boxed)
+            fmt = formats.get(key)
+            if fmt is None:
+                fmt = formats[key] = Format(bold=key[0], wrap=key[1], vertical="top", fill=fill,
+                                            color=font or (LINK_COLOUR if link else None), underline=key[4],
+                                            border=key[5])
             cells.append((link if link is not None else value, fmt))
         rows.append(cells)
     page = content.page
