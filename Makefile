@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
+LOWEST ?= .venv-lowest
+LOWEST_XLWINGS ?= 0.37.5
 
-.PHONY: demo test bench docs templates clean
+.PHONY: demo test test-lowest-xlwings lint bench docs templates screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +17,22 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) -m xl_tools demo -o $(OUT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed lint
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# ruff (pyflakes, pycodestyle, import order) and the import layers of docs/ARCHITECTURE.md
+lint: $(VENV)/.installed
+	$(PY) -m ruff check xl_tools tests benchmarks tools
+	$(VENV)/bin/lint-imports
+
+# The live-Excel writer against the lowest xlwings setup.cfg allows (a separate venv: xlwings-server
+# needs a newer xlwings, so only the tests that use xlwings alone run here).
+test-lowest-xlwings:
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST)/bin/python -m pip install -q -e . "xlwings==$(LOWEST_XLWINGS)" "pytest>=8.0" "pytest-timeout>=2.2"
+	$(LOWEST)/bin/python -c "import xlwings; assert xlwings.__version__ == '$(LOWEST_XLWINGS)', xlwings.__version__"
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_live_writer.py
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
@@ -25,8 +41,8 @@ docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
 
 templates: $(VENV)/.installed
-	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsx
-	$(PY) -m xl_tools template -o workbook_templates/项目支出绩效目标表_模板.xlsm
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

@@ -1,6 +1,14 @@
 import pytest
 
-from xl_tools.categories import CONFLICT, EMPTY, OK, UNKNOWN, CodeTable, default_table, split_label
+from xl_tools.categories import (
+    CONFLICT,
+    EMPTY,
+    OK,
+    UNKNOWN,
+    CodeTable,
+    default_table,
+    split_label,
+)
 
 
 @pytest.mark.parametrize("text", ["11-数量指标", "数量指标", "数量", "１１－数量指标", "11", " 11 - 数量指标 ",

@@ -9,12 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from xl_tools.diff import diff_filings, diff_paths, diff_to_json, text_diff, write_diff_xlsx
+from tests.conftest import SEED_JSON
+from xl_tools.app import diff_files as diff_paths
+from xl_tools.diff import diff_filings, diff_to_json, text_diff, write_diff_xlsx
 from xl_tools.diff.render import FILL_CHANGED, FILL_CUT
 from xl_tools.jsonio import dumps
 from xl_tools.model import Indicator, Project
 from xl_tools.rollover import rollover
-from tests.conftest import SEED_JSON
 
 OLD_NAME = "市机电技师学院教学信息化设备购置项目"
 NEW_NAME = "市机电技师学院教学信息化设备采购项目"

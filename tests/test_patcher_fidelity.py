@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from xl_tools.ooxml.cells import C, ROW, ref, split_ref
+from xl_tools.ooxml.cells import ROW, C, ref, split_ref
 from xl_tools.ooxml.package import Package, rels_name
 from xl_tools.ooxml.patch import Generated, WorkbookPatch
 from xl_tools.ooxml.sheetgen import SheetSpec

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.demo_filing import demo_filing
 from xl_tools.importer import import_path
 from xl_tools.jsonio import filing_to_json, load_json
 from xl_tools.publish import publish
-from tests.support.demo_filing import demo_filing
 from xl_tools.publish.pdf import find_soffice
 
 SEED = Path(__file__).resolve().parents[1] / "xl_tools" / "data" / "sample_2024.expected.json"

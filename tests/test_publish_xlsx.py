@@ -8,15 +8,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support.demo_filing import demo_filing
+from xl_tools import textfit
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import load_json
-from xl_tools.schema import SHEET_PUBLIC
 from xl_tools.model import Filing, Project
 from xl_tools.publish import publish_xlsx, render
-from xl_tools.publish import textfit
-from tests.support.demo_filing import demo_filing
 from xl_tools.publish.indicators import indicator_text
 from xl_tools.publish.table import BODY_SIZE, HEADERS, MONEY_FORMAT, TITLE
+from xl_tools.schema import SHEET_PUBLIC
 
 SEED = Path(__file__).resolve().parents[1] / "xl_tools" / "data" / "sample_2024.expected.json"
 
@@ -155,5 +155,5 @@ def test_atomic_write_leaves_no_temporary_file(seed, tmp_path):
 
 
 def test_missing_folder_is_a_clear_error(seed, tmp_path):
-    with pytest.raises(XlToolsError, match="目标文件夹不存在"):
+    with pytest.raises(XlToolsError, match="输出文件夹不存在"):
         publish_xlsx(seed, tmp_path / "nope" / "out.xlsx")

@@ -8,8 +8,8 @@ import shutil
 import openpyxl
 import pytest
 
-from xl_tools.refresh.file_writer import refresh_file
 from tests.support.signature import workbook_signature
+from xl_tools.refresh.file_writer import refresh_file
 
 from .support.xlwings_replay import replay
 
@@ -35,8 +35,8 @@ def _prepare(path):
 
 
 def _live(path):
-    from xl_tools.desktop import refresh
     from tests.support.payload import payload_from_xlsx
+    from xl_tools.app import refresh_book as refresh
     book = xw.Book(json=payload_from_xlsx(path))
     outcome = refresh(book, now=NOW)
     return outcome, book.json()["actions"]

@@ -5,10 +5,10 @@ import zipfile
 import openpyxl
 import pytest
 
+from tests.support.signature import workbook_signature
 from xl_tools.cli import main
 from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.workbook import build_workbook
-from tests.support.signature import workbook_signature
 
 from .conftest import needs_soffice, soffice_convert
 
@@ -191,6 +191,7 @@ def test_libreoffice_converts_refreshed_workbook(refreshed, tmp_path):
 def test_users_chart_image_and_conditional_formats_survive(seed_workbook):
     """What accountants add to their workbook — a chart, a picture, conditional formats — survives."""
     import io
+
     from openpyxl.chart import BarChart, Reference
     from openpyxl.drawing.image import Image as XLImage
     from openpyxl.formatting.rule import CellIsRule
@@ -232,3 +233,15 @@ def test_highlight_on_cells_nobody_formatted(tmp_path):
     assert flagged
     for f in flagged:
         assert _fill(wb["项目"], f.cell) == RED, f
+
+
+def test_link_formula_escapes_sheet_names_and_texts():
+    from xl_tools.refresh.sheets import link_formula
+    assert link_formula("项目", "B3", "项目!B3") == '=HYPERLINK("#\'项目\'!B3","项目!B3")'
+    formula = link_formula('a"),1+1,("', "A1", 'x"y')
+    # every quote of the names is doubled inside the string literals: one HYPERLINK with two strings
+    assert formula == '=HYPERLINK("#\'a""),1+1,(""\'!A1","x""y")'
+    from openpyxl.formula import Tokenizer
+    tokens = [t for t in Tokenizer(formula).items if t.type == "OPERAND"]
+    assert [t.subtype for t in tokens] == ["TEXT", "TEXT"]
+    assert "#'O''Brien'!A1" in link_formula("O'Brien", "A1", "t")

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError

@@ -11,10 +11,10 @@ import pytest
 
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json
-from xl_tools.schema import TEMPLATE_VERSION
 from xl_tools.model import MONEY_FIELDS
 from xl_tools.rollover import rollover, rollover_file
 from xl_tools.rules import check
+from xl_tools.schema import TEMPLATE_VERSION
 from xl_tools.workbook import read_filing
 
 ENDED = "广州市机电技师学院2023年-2024年校园信息化设备运维项目"

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-
 from decimal import Decimal
 
 import pytest
 
+from tests.support.synthetic import synthetic_filing
 from xl_tools.errors import XlToolsError
 from xl_tools.findings import SEVERITY_ORDER
 from xl_tools.jsonio import load_json
-from xl_tools.rules import RULES, check, config_for, load_config, profile_names
+from xl_tools.profiles import profile_names
+from xl_tools.rules import RULES, check, config_for, load_config
 from xl_tools.rules.docs import DEFAULT_OUT, missing_sections, render
-from tests.support.synthetic import synthetic_filing
 
 from .conftest import SEED_JSON
 
@@ -181,6 +181,7 @@ def test_content_only_rules_really_ignore_the_project(seed_filing):
     """Rules flagged ``content_only`` run once per distinct indicator content: their findings must not
     depend on the project (name, money, year range) nor on the indicator's position."""
     import copy
+
     from xl_tools.rules.base import Context
     from xl_tools.rules.config import config_for
     config = config_for(seed_filing)
@@ -217,11 +218,32 @@ def test_repeated_indicator_content_is_reported_for_every_copy(seed_filing):
     assert first and first == second
 
 
-def test_every_import_code_is_documented():
-    """Each IMP code the importer can emit has a line in docs/rules.md (through importer/codes.py)."""
+def test_every_code_in_the_source_is_catalogued():
+    """Every finding code written anywhere in the product (rules, fills, imports, batch) is in the one
+    catalogue, and every rule class takes its title and severity from it."""
     import re
     from pathlib import Path
-    from xl_tools.importer.codes import IMPORT_CODES
-    source = "".join(p.read_text("utf-8") for p in (Path(__file__).resolve().parents[1] / "xl_tools" /
-                                                     "importer").glob("*.py") if p.name != "codes.py")
-    assert set(re.findall(r'"(IMP\d{3})"', source)) <= set(IMPORT_CODES)
+
+    from xl_tools import catalogue
+    from xl_tools.rules.registry import RULES
+    root = Path(__file__).resolve().parents[1] / "xl_tools"
+    source = "".join(p.read_text("utf-8") for p in root.rglob("*.py"))
+    used = set(re.findall(r'"((?:AMT|STR|VAL|TXT|RD|YR|FIL|IMP|FILE)\d{3})"', source))
+    assert used and used <= set(catalogue.codes()), used - set(catalogue.codes())
+    for rule in RULES:
+        entry = catalogue.info(rule.code)
+        assert (rule.title, rule.default_severity) == (entry.title, entry.severity)
+    rule_families = {catalogue.family_of(r.code) for r in RULES}
+    assert {c.code for c in catalogue.codes().values() if c.family in rule_families} == {r.code for r in RULES}
+
+
+def test_unknown_code_is_refused():
+    from xl_tools import catalogue
+    with pytest.raises(KeyError, match="IMP999"):
+        catalogue.finding("IMP999", "x")
+
+
+def test_rule_class_may_not_carry_its_own_title():
+    from xl_tools.rules.base import Rule
+    with pytest.raises(TypeError, match="catalogue"):
+        type("Stray", (Rule,), {"code": "AMT001", "title": "别的标题"})

@@ -11,8 +11,6 @@ import copy
 import importlib.util
 import json
 import os
-import socket
-import threading
 import time
 from collections import Counter
 from decimal import Decimal
@@ -24,9 +22,6 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is No
 
 BAD = "#ffc7ce"
 WARN = "#ffeb9c"
-ENV_KEYS = ["XLWINGS_LICENSE_KEY", "XLWINGS_ON_SERVER", "XLWINGS_PROJECT_DIR", "XLWINGS_PROJECT_NAME",
-            "XLWINGS_ENABLE_SOCKETIO", "XLWINGS_ENABLE_EXAMPLES", "XLWINGS_ENABLE_HOTRELOAD",
-            *[f"XLWINGS_MANIFEST_ID_{e}" for e in ("DEV", "QA", "UAT", "STAGING", "PROD")]]
 SMALL_LIMIT = 256 * 1024
 TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:", "line ")
 
@@ -34,16 +29,10 @@ TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:", "line ")
 @pytest.fixture(scope="module", autouse=True)
 def server_app():
     """The app with the default limit; the licence key only while this module runs."""
-    saved = {k: os.environ.get(k) for k in ENV_KEYS}
-    os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    from xl_tools.server.app import create_app
-    app = create_app()
-    yield app
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    from tests.support.servers import licensed_environment
+    with licensed_environment():
+        from xl_tools.server.app import create_app
+        yield create_app()
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +62,7 @@ def _break_fiscal(wb):
 
 def _book(path):
     import xlwings as xw
+
     from tests.support.payload import payload_from_xlsx
     return xw.Book(json=payload_from_xlsx(path))
 
@@ -146,6 +136,7 @@ def _assert_clean_error(resp, status: int | tuple[int, ...]):
 
 def test_payload_from_xlsx_shape(seed_workbook):
     import xlwings as xw
+
     from tests.support.payload import payload_from_xlsx
     p = payload_from_xlsx(seed_workbook)
     assert p["client"] == "Office.js" and p["version"] == xw.__version__
@@ -165,7 +156,7 @@ def test_payload_from_xlsx_shape(seed_workbook):
 
 
 def test_remote_refresh_actions(tmp_path, seed_filing):
-    from xl_tools.desktop import refresh
+    from xl_tools.app import refresh_book as refresh
     path = _workbook(tmp_path, seed_filing, edit=_break_fiscal)
     book = _book(path)
     sheets_before = copy.deepcopy(book.api["sheets"])
@@ -209,7 +200,7 @@ def test_remote_refresh_actions(tmp_path, seed_filing):
 
 
 def test_remote_publish_only_touches_public_sheet(tmp_path, seed_filing):
-    from xl_tools.desktop import publish
+    from xl_tools.app import publish_book as publish
     book = _book(_workbook(tmp_path, seed_filing))
     before = copy.deepcopy(book.api["sheets"])
     publish(book)
@@ -225,7 +216,7 @@ def test_remote_refresh_actions_bounded(tmp_path, seed_filing):
     findings groups, not with the cells (values go in blocks, highlights per rectangle). The one cost
     that grows with rows is the 公开表's row heights: one call per run of rows of equal height (the
     remote engine has no multi-area ranges), so those are bounded by the 公开表's row count instead."""
-    from xl_tools.desktop import refresh
+    from xl_tools.app import refresh_book as refresh
 
     def run(filing, name):
         book = _book(_workbook(tmp_path, filing, name=name))
@@ -264,9 +255,10 @@ def test_main_through_mock_caller(tmp_path, seed_filing):
 
 
 def test_main_shows_workbook_error_instead_of_raising(tmp_path, seed_filing):
-    from xl_tools import desktop as excel
-    from tests.support.payload import payload_from_xlsx
     import xlwings as xw
+
+    from tests.support.payload import payload_from_xlsx
+    from xl_tools import desktop as excel
     payload = payload_from_xlsx(_workbook(tmp_path, seed_filing))
     payload["sheets"] = [s for s in payload["sheets"] if s["name"] != "项目"]
     payload["names"] = []
@@ -295,6 +287,7 @@ def _bad_requests(payload):
     """(name, body bytes, headers, expected status(es)) for the error cases."""
     js = {"content-type": "application/json"}
     wrong_version = {**payload, "client": "VBA", "version": "0.30.0"}
+    stale_addin = {**payload, "version": "0.33.0"}
     return [
         ("malformed", b'{"client": "Office.js", "version": ', js, 400),
         ("not utf-8", b"\xff\xfe{}", js, 400),
@@ -302,6 +295,7 @@ def _bad_requests(payload):
         ("empty", b"", js, 400),
         ("deep nesting", b"[" * 200_000, js, 400),
         ("wrong version", json.dumps(wrong_version).encode(), js, 400),
+        ("stale add-in", json.dumps(stale_addin).encode(), js, 400),
         ("no sheets", json.dumps({**payload, "sheets": "x"}).encode(), js, 422),
         ("bad names", json.dumps({**payload, "names": [{"x": 1}]}).encode(), js, 422),
         ("object in a cell", json.dumps({**payload, "sheets": [{"name": "项目", "values": [[{"a": 1}]]}]}).encode(), js, 422),
@@ -328,6 +322,22 @@ def test_route_errors_testclient(server_app, small_app, seed_payload):
         body_json = _assert_clean_error(resp, status)
         if name == "wrong version":
             assert "0.30.0" in body_json["detail"] and body_json["code"] == "version_mismatch"
+        if name == "stale add-in":
+            assert "任务窗格" in body_json["detail"] and body_json["code"] == "version_mismatch"
+    # a client that sends no names (older xlwings JS): handled as a workbook without names
+    no_names = {k: v for k, v in seed_payload.items() if k != "names"}
+    resp = client.post("/xlwings/custom-scripts-call/refresh", json=no_names)
+    assert resp.status_code == 200, resp.text[:300]
+    # an Excel without ExcelApi 1.18: no addNote, the report says why
+    old_excel = copy.deepcopy(seed_payload)
+    for sheet in old_excel["sheets"]:
+        sheet["notes_supported"], sheet["notes"] = False, []
+    resp = client.post("/xlwings/custom-scripts-call/refresh", json=old_excel)
+    assert resp.status_code == 200, resp.text[:300]
+    actions = resp.json()["actions"]
+    assert not [a for a in actions if a["func"] in ("addNote", "deleteNote")]
+    report = json.loads(next(a for a in actions if a["func"] == "runMacro")["args"][1])
+    assert report["notice"] and "1" in report["summary"]
     # only our @script functions are callable
     for name in ("os", "script", "_run", "xw", "__init__"):
         _assert_clean_error(client.post(f"/xlwings/custom-scripts-call/{name}", json=seed_payload), 404)
@@ -357,11 +367,11 @@ def test_route_errors_testclient(server_app, small_app, seed_payload):
 
 
 def test_unexpected_error_is_500_without_traceback(server_app, seed_payload, monkeypatch, caplog):
-    from xl_tools import desktop as excel
+    from xl_tools import app
 
     def boom(book):
         raise RuntimeError("secret internal detail")
-    monkeypatch.setattr(excel, "refresh", boom)
+    monkeypatch.setattr(app, "refresh_book", boom)
     with caplog.at_level("ERROR", logger="xl_tools.server"):
         resp = _client(server_app).post("/xlwings/custom-scripts-call/refresh", json=seed_payload)
     body = _assert_clean_error(resp, 500)
@@ -396,32 +406,11 @@ def test_taskpane_manifest_and_meta(server_app):
 
 # ---------------------------------------------------------------- real uvicorn on 127.0.0.1
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(small_app):
-    import uvicorn
-    port = _free_port()
-    config = uvicorn.Config(small_app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="xl-tools-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        assert not thread.is_alive(), "uvicorn did not stop"
+    from tests.support.servers import uvicorn_thread
+    with uvicorn_thread(small_app) as base:
+        yield base
 
 
 def test_route_over_real_uvicorn(live_server, seed_payload):
@@ -499,8 +488,11 @@ def test_serve_in_subprocess(seed_payload):
     """serve() itself: uvicorn on 127.0.0.1, the route answers, then the process is stopped."""
     import subprocess
     import sys
+
     import httpx
-    port = _free_port()
+
+    from tests.support.servers import free_port
+    port = free_port()
     code = f"from xl_tools.server.cli import serve\nserve(port={port}, max_body_mb=1, log_level='warning')\n"
     proc = subprocess.Popen([sys.executable, "-c", code], env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -531,3 +523,63 @@ def test_serve_in_subprocess(seed_payload):
             proc.kill()
             out, err = proc.communicate(timeout=15)
     assert "xl-tools 服务" in out and f"127.0.0.1:{port}/manifest.xml" in out
+
+
+# ---------------------------------------------------------------- deployment settings
+
+def test_licence_key_from_the_dotenv_file(tmp_path, seed_payload):
+    """A key only in the DOTENV_PATH file (as IT puts secrets there) is enough; a DOTENV_PATH that
+    names no file is one Chinese line."""
+    import subprocess
+    import sys
+    env_file = tmp_path / "server.env"
+    env_file.write_text("XLWINGS_LICENSE_KEY=noncommercial\n", "utf-8")
+    code = ("from fastapi.testclient import TestClient\nimport json, sys\n"
+            "from xl_tools.server.app import create_app\n"
+            "client = TestClient(create_app())\n"
+            "payload = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+            "print(client.post('/xlwings/custom-scripts-call/refresh', json=payload).status_code)\n")
+    payload_file = tmp_path / "payload.json"
+    payload_file.write_text(json.dumps(seed_payload), "utf-8")
+    proc = subprocess.run([sys.executable, "-c", code, str(payload_file)], capture_output=True, text=True,
+                          timeout=180, env=_subprocess_env(DOTENV_PATH=str(env_file), HOME=str(tmp_path)))
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("200"), proc.stderr[-2000:]
+    missing = ("from xl_tools.server.app import create_app\nfrom xl_tools.errors import XlToolsError\n"
+               "try:\n    create_app()\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", missing], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(DOTENV_PATH=str(tmp_path / "nowhere.env"), HOME=str(tmp_path)))
+    assert "ERR 环境变量 DOTENV_PATH 指向的文件不存在" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+
+
+def test_open_address_without_authentication_is_refused(tmp_path):
+    """Every interface and no auth provider: refused with one Chinese line (nothing is bound)."""
+    import subprocess
+    import sys
+
+    from xl_tools.server.cli import is_loopback
+    assert is_loopback("127.0.0.1") and is_loopback("127.8.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("::") and not is_loopback("10.1.2.3")
+    assert not is_loopback("xltools.example.gov.cn")
+    from tests.support.servers import free_port
+    code = ("from xl_tools.server.cli import serve\nfrom xl_tools.errors import XlToolsError\n"
+            f"try:\n    serve(host='0.0.0.0', port={free_port()})\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path)))
+    assert "ERR 拒绝在 0.0.0.0 上启动" in proc.stdout and "--insecure" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+
+
+def test_role_names_must_be_entra_values(tmp_path):
+    """XLWINGS_AUTH_REQUIRED_ROLES=["会计"] can never match a token (Entra app-role values are ASCII):
+    the server refuses to start and says how to name the role."""
+    import subprocess
+    import sys
+    code = ("from xl_tools.server.app import create_app\nfrom xl_tools.errors import XlToolsError\n"
+            "try:\n    create_app()\n    print('STARTED')\nexcept XlToolsError as e:\n    print('ERR', e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path),
+                                              XLWINGS_AUTH_REQUIRED_ROLES='["会计"]'))
+    assert "ERR XLWINGS_AUTH_REQUIRED_ROLES 中的角色「会计」不能用" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                          env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path),
+                                              XLWINGS_AUTH_REQUIRED_ROLES='["accountant"]'))
+    assert "STARTED" in proc.stdout, (proc.stdout, proc.stderr[-2000:])

@@ -4,10 +4,16 @@
 import openpyxl
 import pytest
 
-from xl_tools.cli import main
-from xl_tools.schema import (INDICATOR_HEADERS, PROJECT_HEADERS, SHEET_ORDER, TEMPLATE_VERSION)
-from xl_tools.workbook import build_workbook, read_filing
 from tests.support.signature import workbook_signature
+from xl_tools.cli import main
+from xl_tools.refs import first_cell, split_reference
+from xl_tools.schema import (
+    INDICATOR_HEADERS,
+    PROJECT_HEADERS,
+    SHEET_ORDER,
+    TEMPLATE_VERSION,
+)
+from xl_tools.workbook import build_workbook, read_filing
 
 from .conftest import ROOT, needs_soffice, soffice_convert
 
@@ -38,8 +44,8 @@ def test_sheets_in_order_with_exact_headers(tmp_path):
     assert proj.column_dimensions["H"].width >= 60          # 300-character targets stay readable
     for name in ("预算年度", "部门名称", "金额单位", "规则配置", "合计", "模板版本"):
         assert name in wb.defined_names, name
-    assert wb["基本信息"]["B9"].value == TEMPLATE_VERSION or any(
-        c.value == TEMPLATE_VERSION for row in wb["基本信息"].iter_rows() for c in row)
+    sheet, ref = split_reference(wb.defined_names["模板版本"].attr_text)
+    assert wb[sheet][first_cell(ref)].value == TEMPLATE_VERSION
 
 
 def test_dropdowns(tmp_path):

@@ -11,9 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_tools.valuegrammar import ParsedValue
 from xl_tools.valuegrammar import (
-    KINDS, PLACEHOLDERS, dec_str, format_value, is_blank, is_percent, is_placeholder, parse_value,
+    KINDS,
+    PLACEHOLDERS,
+    ParsedValue,
+    dec_str,
+    format_value,
+    is_blank,
+    is_percent,
+    is_placeholder,
+    parse_value,
 )
 
 # ../shared/seeds next to the repository (MODEL.md); the tests that read it skip when it is absent.

@@ -10,10 +10,10 @@ import pytest
 from tests.fixtures.old_layout import write_v1_workbook
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json
-from xl_tools.schema import TEMPLATE_VERSION
-from xl_tools.workbook.versions import detect_version, read_any_version
 from xl_tools.rollover import rollover, rollover_file
+from xl_tools.schema import TEMPLATE_VERSION
 from xl_tools.workbook import read_filing
+from xl_tools.workbook.versions import detect_version, read_any_version
 
 
 @pytest.fixture

@@ -1,34 +1,19 @@
-"""Refresh inside Excel through xlwings: desktop (RunPython button), xlwings Server, xlwings Lite.
+"""The 刷新 button of desktop Excel: ``main()``, run by xlwings' VBA (``RunPython``).
 
-``refresh(book)`` is the one function all three call; it uses only the portable xlwings API
-(XLWINGS.md): it reads each sheet's values once, builds the same plan as ``xl-tools refresh`` and
-applies it with ``refresh.xlwings_writer``. Errors in the user's workbook are shown in Excel
-(an alert where the client supports it), never as a traceback.
+It refreshes the calling workbook through ``app.refresh_book`` (the same live refresh as the add-in
+and xlwings Lite). Problems are shown in Excel — an alert where the client supports one, else a line
+on 说明 — never as a traceback: an unusable workbook gets its Chinese message, a defect of ours the
+"内部错误" line naming the log with the traceback.
 """
 
 from __future__ import annotations
 
+import xlwings as xw
+
+from . import app
+from .crashlog import internal_error_line
 from .errors import XlToolsError
-from .refresh.plan import RefreshOutcome, plan_refresh
-from .refresh.live import apply_ops
-from .workbook.xlwings_view import XlwingsBookView
-
-
-def refresh(book, *, now: str | None = None) -> RefreshOutcome:
-    """Validate the workbook open in Excel and write the results back into it."""
-    view = XlwingsBookView(book)
-    outcome = plan_refresh(view, source=book.name, now=now)
-    apply_ops(book, outcome.ops)
-    return outcome
-
-
-def publish(book) -> None:
-    """Regenerate only the 公开表 sheet of the open workbook."""
-    from .publish.table import render
-    from .refresh.ops import ReplacePublic
-    from .workbook.reader import read_filing_from_workbook
-    filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
-    apply_ops(book, [ReplacePublic(render(filing))])
+from .workbook.template import README_SUMMARY_ROW
 
 
 def _alert(book, message: str) -> None:
@@ -36,15 +21,17 @@ def _alert(book, message: str) -> None:
         book.app.alert(message, title="xl-tools")
     except (NotImplementedError, AttributeError):
         first = book.sheets[0]
-        from .workbook.template import README_SUMMARY_ROW
         first.range((README_SUMMARY_ROW + 1, 2)).value = f"刷新失败：{message}"
 
 
 def main() -> None:
-    """Entry point of the 刷新 button (``RunPython("import <book>; <book>.main()")``)."""
-    import xlwings as xw
+    """Entry point of the 刷新 button: ``RunPython("import xl_tools.desktop as xl_tools_desktop;
+    xl_tools_desktop.main()")`` (workbook/vba.py); xlwings passes the workbook's name, so any file
+    name works."""
     book = xw.Book.caller()
     try:
-        refresh(book)
+        app.refresh_book(book)
     except XlToolsError as err:
         _alert(book, str(err))
+    except Exception as exc:  # noqa: BLE001 - the boundary of the button: a message, never a traceback
+        _alert(book, internal_error_line(exc, f"刷新按钮 {book.name}"))

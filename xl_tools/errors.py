@@ -6,8 +6,11 @@ from __future__ import annotations
 class XlToolsError(Exception):
     """Unusable input or an impossible request; ``str(err)`` is the message shown to the user.
 
-    ``where`` names the place (file, sheet, cell) and is prepended to the message.
+    ``where`` names the place (file, sheet, cell) and is prepended to the message. ``exit_code`` is
+    what the command line exits with (2: unusable input or usage error).
     """
+
+    exit_code = 2
 
     def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
                  cell: str | None = None) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .errors import XlToolsError
+from .fileio import read_bytes
 from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from .money import fmt_money, money_from_json
 from .valuegrammar import parse_value
@@ -99,7 +100,6 @@ def filing_from_json(data: dict, source: str | None = None) -> Filing:
 
 
 def load_json(path: str | Path) -> Filing:
-    from .fileio import read_bytes
     path = Path(path)
     try:
         text = read_bytes(path).decode("utf-8-sig")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from .errors import XlToolsError
 from .textnorm import to_halfwidth
 
 CENT = Decimal("0.01")
@@ -65,7 +66,6 @@ def fmt_thousands(value: Decimal | None) -> str:
 
 
 def money_from_json(text: object, where: str) -> Decimal:
-    from .errors import XlToolsError
     try:
         value = parse_money(text)
     except NotMoney:

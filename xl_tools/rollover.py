@@ -20,9 +20,12 @@ from pathlib import Path
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import Finding
-from .schema import TEMPLATE_VERSION
 from .model import MONEY_FIELDS, Filing, Indicator, Project
 from .money import ZERO
+from .rules.years import year_findings
+from .schema import TEMPLATE_VERSION
+from .workbook import build_workbook
+from .workbook.versions import read_any_version
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SUFFIXES = (".xlsx", ".xlsm")
@@ -48,7 +51,6 @@ def rollover(filing: Filing, new_year: int, keep_amounts: bool = False) -> Rollo
     else:
         new.total, new.total_stated = ZERO, False
     notes = _notes(filing, new, keep_amounts)
-    from .rules.years import year_findings
     findings = year_findings(new)
     notes.extend(_finding_notes(findings))
     return RolloverResult(new, notes, findings)
@@ -60,8 +62,6 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
 
     `out` is .xlsx or .xlsm (with the 刷新 button); it is written atomically and may not be `src`.
     """
-    from .workbook.versions import read_any_version
-    from .workbook import build_workbook
     src, out = Path(src), Path(out)
     if out.suffix.lower() not in SUFFIXES:
         raise XlToolsError("输出文件应为 .xlsx 或 .xlsm", file=str(out))

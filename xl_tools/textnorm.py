@@ -23,6 +23,7 @@ _TABLE.update({
 })
 
 _WS = re.compile(r"\s+")
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def to_halfwidth(text: str) -> str:
@@ -44,3 +45,8 @@ def squash(text: str) -> str:
 def name_key(text: str | None) -> str:
     """Key under which two names are the same (padding and full-width spaces ignored)."""
     return squash(text or "")
+
+
+def name_core(name: str | None) -> str:
+    """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
+    return squash(_BRACKETS.sub("", name or ""))

@@ -40,15 +40,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from .textnorm import squash, to_halfwidth
 
 __all__ = [
     "KINDS", "KNOWN_UNITS", "PLACEHOLDERS", "PREFIX_OPS", "SUFFIX_OPS",
-    "ParsedValue", "dec_str", "format_value", "is_blank", "is_percent", "is_placeholder", "parse_value",
+    "OP_SYMBOLS", "ParsedValue", "Placeholders", "dec_str", "op_symbol", "format_value", "is_blank", "is_percent", "is_placeholder", "parse_value",
 ]
 
 
@@ -116,19 +116,29 @@ KNOWN_UNITS: tuple[str, ...] = (
     "字", "章", "轮", "届", "车次", "趟", "站", "点", "岗", "村", "镇", "园", "校", "所次",
 )
 
-# Values that stand for "not filled in" (compared half-width, lower case, without spaces); any run of
-# the marks * _ - / \ . … · x ? ("***", "——", "XXX") counts as well.
+# Values that stand for "not filled in" (compared half-width, lower case, without spaces): a text that
+# equals one of these words or contains one of two or more characters ("≥XX%", "待定（约90%）"); any run
+# of the marks * _ - — / \ . … · ~ 、 x ? ("***", "——", "XXX") counts as well. The review rules VAL002,
+# VAL003 and TXT002 use this list as the default of their configurable word list.
 PLACEHOLDERS: frozenset[str] = frozenset({
     "*", "_", "-", "—", "/", "\\", "…", "x", "xx", "xxx", "?",
-    "待定", "待补充", "待填", "待填写", "暂无", "无", "略", "空", "不详", "未定", "n/a", "na", "null", "none",
+    "待定", "待补充", "待确定", "待填", "待填写", "暂无", "无", "略", "空", "不详", "未定", "n/a",
 })
+PLACEHOLDER_MARKS = re.compile(r"[*_\-—/\\.…·~、xX?？]+")
 
 _CJK = "\u3400-\u9fff"
 # Characters that never start a unit of their own (function words, operator starts, qualifiers).
 _NOT_UNIT = "以之内左右及或至到的和与且并等是为每约前后余多上下第其即于在从对将已而也"
 _SEPARATORS = " ,，、;；:：。.!！?？()（）[]【】\"'“”‘’"
 
-_OP_SYMBOL = {GE: "≥", LE: "≤", GT: ">", LT: "<", EQ: ""}
+# How an operator is written for people (helper columns, messages, canonical values); "=" is usually
+# left out before a number, so callers choose its symbol (``op_symbol``).
+OP_SYMBOLS = {GE: "≥", LE: "≤", GT: ">", LT: "<", EQ: "="}
+
+
+def op_symbol(op: str | None, eq: str = "") -> str:
+    """The symbol of a parsed operator; ``eq`` for "=" (and for no operator)."""
+    return eq if op in (None, EQ) else OP_SYMBOLS.get(op, op)
 
 
 def _alternation(words) -> str:
@@ -375,7 +385,6 @@ def _parse_date(s: str, year: int | None) -> tuple | None:
 # --- public API -----------------------------------------------------------------------------------
 
 _TEXT = ("text", None, None, None, None, "", None, "")
-_PLACEHOLDER_MARKS = re.compile(r"[*_\-/\\.…·xX?？]+")
 
 
 def is_blank(text: object) -> bool:
@@ -383,15 +392,32 @@ def is_blank(text: object) -> bool:
     return text is None or (isinstance(text, str) and not squash(text))
 
 
+class Placeholders:
+    """The placeholder test for a word list (default ``PLACEHOLDERS``) on squashed text: only marks
+    (``***``, ``——``), equal to a word, or containing a word of two or more characters — a Latin word
+    only where it stands apart ("≥XX%" is a placeholder, "xx率100%" names a measure)."""
+
+    def __init__(self, words) -> None:
+        norm = sorted({squash(w).lower() for w in words if squash(w)}, key=len, reverse=True)
+        self.exact = frozenset(norm)
+        inside = [re.escape(w) if not w.isascii() else rf"(?<![a-z{_CJK}]){re.escape(w)}(?![a-z{_CJK}])"
+                  for w in norm if len(w) >= 2]
+        self.inside = re.compile("|".join(inside)) if inside else None
+
+    def __call__(self, squashed: str) -> bool:
+        s = squashed.lower()
+        if not s:
+            return False
+        return (bool(PLACEHOLDER_MARKS.fullmatch(s)) or s in self.exact
+                or (self.inside is not None and self.inside.search(s) is not None))
+
+
+_DEFAULT_PLACEHOLDERS = Placeholders(PLACEHOLDERS)
+
+
 def is_placeholder(text: object) -> bool:
     """True for a stand-in instead of a value: *, _, -, —, /, …, XXX, xx, 待定, 无, 略, N/A ... (not blank)."""
-    if not isinstance(text, str):
-        return False
-    return _is_placeholder_key(squash(text))
-
-
-def _is_placeholder_key(key: str) -> bool:
-    return bool(key) and (_PLACEHOLDER_MARKS.fullmatch(key) is not None or key.lower() in PLACEHOLDERS)
+    return isinstance(text, str) and _DEFAULT_PLACEHOLDERS(squash(text))
 
 
 def is_percent(target: ParsedValue) -> bool:
@@ -402,7 +428,7 @@ def is_percent(target: ParsedValue) -> bool:
 @lru_cache(maxsize=65536)
 def _parse(text: str, year: int | None) -> tuple:
     s = _normalise(text)
-    if not s or _is_placeholder_key(s):
+    if not s or _DEFAULT_PLACEHOLDERS(squash(s)):
         return _TEXT
     found = _parse_date(s, year) or _parse_numbers(s)
     return found or _TEXT
@@ -467,7 +493,7 @@ def format_value(target: ParsedValue) -> str:
     prefix, rest, approx, qualifier = _split_extra(target.extra, target.unit)
     tail = rest or approx + target.unit + qualifier
     if target.kind == "number" and target.value is not None:
-        symbol = _OP_SYMBOL.get(target.op or EQ, "")
+        symbol = op_symbol(target.op)
         if target.op == EQ and (any(c.isdigit() for c in prefix + rest) or (rest and not target.unit)):
             symbol = "="      # only an explicit "=" makes such a number the target
         return (prefix + symbol if symbol else _lead(prefix)) + dec_str(target.value) + tail

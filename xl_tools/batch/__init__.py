@@ -9,11 +9,22 @@ in parallel processes, one row per file, a review workbook and a JSON summary.
 picklable ``FileResult``: a process pool maps it locally, and a Dask cluster could map the same function.
 """
 
-from .core import (BatchReport, FileResult, STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_OK,
-                   STATUS_WARNINGS, SUFFIXES, consolidated_filing, expand_paths, review, review_one)
-from .report import report_to_json, rule_family, write_review_xlsx
-from .cli import register_cli
+from .core import (
+                   STATUS_BROKEN,
+                   STATUS_ERRORS,
+                   STATUS_INTERNAL,
+                   STATUS_OK,
+                   STATUS_WARNINGS,
+                   SUFFIXES,
+                   BatchReport,
+                   FileResult,
+                   consolidated_filing,
+                   expand_paths,
+                   review,
+                   review_one,
+)
+from .report import report_to_json, write_review_xlsx
 
 __all__ = ["BatchReport", "FileResult", "STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK",
-           "STATUS_WARNINGS", "SUFFIXES", "consolidated_filing", "expand_paths", "register_cli", "report_to_json",
-           "review", "review_one", "rule_family", "write_review_xlsx"]
+           "STATUS_WARNINGS", "SUFFIXES", "consolidated_filing", "expand_paths", "report_to_json",
+           "review", "review_one", "write_review_xlsx"]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-import zipfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
+from .. import app
+from ..crashlog import internal_error_line
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from ..model import MONEY_FIELDS, Filing, Unit
@@ -25,13 +26,6 @@ STATUS_WARNINGS = "有警告"
 STATUS_ERRORS = "有错误"
 STATUS_BROKEN = "无法读取"
 STATUS_INTERNAL = "内部错误"
-
-# Exceptions that would be a bug in xl_tools, reported as a 内部错误 row instead of ending the batch.
-# Anything else (KeyboardInterrupt, SystemExit, ...) still propagates.
-UNEXPECTED = (ValueError, TypeError, KeyError, IndexError, AttributeError, LookupError, ArithmeticError,
-              InvalidOperation, OSError, EOFError, zipfile.BadZipFile, UnicodeError, RecursionError,
-              AssertionError, NotImplementedError)
-
 
 @dataclass
 class FileResult:
@@ -181,19 +175,14 @@ def annotated_path(outdir: str | Path, shown: str, source: Path) -> Path:
     return target
 
 
-def _annotate(result: FileResult, source: Path, outdir: str | Path, filing: Filing, extra: list) -> None:
+def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.Loaded) -> None:
     """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir`."""
-    from ..fileio import atomic_target
-    from ..refresh.file_writer import refresh_file
     target = annotated_path(outdir, result.file, source)     # resolved: links already followed
     target.parent.mkdir(parents=True, exist_ok=True)
-    if result.kind == "workbook":
-        refresh_file(source, target)
+    if loaded.kind == app.KIND_WORKBOOK:
+        app.refresh_file(source, target)
     else:
-        from ..workbook import build_workbook
-        with atomic_target(target) as tmp:
-            build_workbook(tmp, filing)
-        refresh_file(target, extra_findings=extra, backup=False)
+        app.write_workbook(loaded.filing, target, extra_findings=loaded.findings)
     result.annotated = str(target)
 
 
@@ -202,40 +191,28 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
 
     With `annotate` (a folder), a refreshed copy of the file is written there (the input is never
     modified); a failure to write it is noted on the row, the review result stands."""
-    from ..rules import check
-    from ..rules.config import config_for
     path = Path(path)
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
     result = FileResult(path=str(path), file=shown or path.name, kind=kind)
     try:
-        if kind == "workbook":
-            from ..workbook.versions import read_any_version     # the CLI's reader: older templates too
-            filing = read_any_version(path, strict=False)
-            findings = check(filing, config_for(filing))
-        else:
-            if path.suffix.lower() not in (".pdf", ".txt"):
-                raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
-            from ..importer import import_path
-            from ..workbook.template import place_as_written
-            imported = import_path(path)
-            filing = place_as_written(imported.filing)      # cells as in the workbook --annotate writes
-            findings = list(imported.findings) + check(filing, config_for(filing))
-        result = _fill(result, filing, findings)
+        if path.suffix.lower() not in SUFFIXES:
+            raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
+        loaded = app.load_filing(path)
+        result = _fill(result, loaded.filing, app.review(loaded.filing, None, loaded.findings))
     except XlToolsError as err:
         result.status, result.error = STATUS_BROKEN, str(err)
         return result
-    except UNEXPECTED as exc:          # a bug of ours: still one row, never the end of the batch
-        result.status, result.error = STATUS_INTERNAL, f"内部错误（{type(exc).__name__}）：{exc}"
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one row (with a log), never the end of the batch
+        result.status, result.error = STATUS_INTERNAL, internal_error_line(exc, f"batch {path}")
         return result
     if annotate is None:
         return result
     try:
-        _annotate(result, path, annotate, filing,
-                  [] if kind == "workbook" else list(imported.findings))
+        _annotate(result, path, annotate, loaded)
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{err}"
-    except UNEXPECTED as exc:          # a bug of ours: still one row, never the end of the batch
-        result.error = f"未能写出标注副本：内部错误（{type(exc).__name__}）：{exc}"
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands
+        result.error = "未能写出标注副本：" + internal_error_line(exc, f"batch --annotate {path}")
     return result
 
 
@@ -294,7 +271,8 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
 def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchReport:
     """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise XlToolsError("使用 --scheduler 需要安装 dask.distributed：pip install \"xl-tools[dask]\"") from None
     try:
@@ -330,7 +308,13 @@ class _progress_bar:
 
     def __init__(self, total: int) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
         self._progress = Progress(TextColumn("审核"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                   console=Console(stderr=True), transient=True)
         self._task = self._progress.add_task("审核", total=total)

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
+from ..catalogue import family_name, family_of
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ZH, WARNING
-from .core import BatchReport, STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_WARNINGS, consolidated_filing
+from .core import (
+    STATUS_BROKEN,
+    STATUS_ERRORS,
+    STATUS_INTERNAL,
+    STATUS_WARNINGS,
+    BatchReport,
+    consolidated_filing,
+)
 
 SHEET_SUMMARY = "汇总"
 SHEET_FINDINGS = "问题明细"
 SHEET_CONSOLIDATED = "合并公开表"
 SHEET_RULES = "规则统计"
 
-FAMILY_ZH = {"AMT": "金额", "STR": "结构", "VAL": "指标值", "TXT": "文本", "YR": "年度", "RD": "读取",
-             "IMP": "导入", "FILE": "文件无法读取"}
 MONEY_FORMAT = "#,##0.00"
-
-
-def rule_family(code: str) -> str:
-    """AMT001 -> AMT; anything without a letter prefix -> 其他."""
-    m = re.match(r"[A-Za-z]+", code or "")
-    return m.group(0).upper() if m else "其他"
+UNREADABLE = "FILE001"          # the catalogue code of a file that could not be read
 
 
 def _money(value):
@@ -42,13 +42,13 @@ def report_to_json(report: BatchReport) -> dict:
 
 
 def family_counts(report: BatchReport) -> dict[str, Counter]:
-    """family -> Counter(severity); an unreadable file counts once under FILE (error)."""
+    """family -> Counter(severity); an unreadable file counts once as FILE001 (error)."""
     out: dict[str, Counter] = {}
     for r in report.results:
         if not r.readable:
-            out.setdefault("FILE", Counter())[ERROR] += 1
+            out.setdefault(family_of(UNREADABLE), Counter())[ERROR] += 1
         for f in r.findings:
-            out.setdefault(rule_family(f.code), Counter())[f.severity] += 1
+            out.setdefault(family_of(f.code), Counter())[f.severity] += 1
     return dict(sorted(out.items(), key=lambda kv: -sum(kv[1].values())))
 
 
@@ -88,7 +88,7 @@ def _write_findings(ws, report: BatchReport) -> None:
             (40, 30, 8, 10, 14, 10, 36, 9, 70, 50))
     for r in report.results:
         if not r.readable:
-            ws.append([r.file, r.unit, SEVERITY_ZH[ERROR], "FILE", None, None, None, None, r.error, ""])
+            ws.append([r.file, r.unit, SEVERITY_ZH[ERROR], UNREADABLE, None, None, None, None, r.error, ""])
         for f in r.findings:
             ws.append([r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
                        f.message, f.suggestion])
@@ -102,7 +102,7 @@ def _write_rules(ws, report: BatchReport) -> None:
     counts = family_counts(report)
     for fam, c in counts.items():
         row = ws.max_row + 1
-        ws.append([fam, FAMILY_ZH.get(fam, ""), c[ERROR], c[WARNING], c[INFO], f"=SUM(C{row}:E{row})"])
+        ws.append([fam, family_name(fam), c[ERROR], c[WARNING], c[INFO], f"=SUM(C{row}:E{row})"])
     by_rule = Counter((r_code for r in report.results for r_code in (f.code for f in r.findings)))
     start = ws.max_row + 3
     ws.cell(row=start, column=1, value="规则")

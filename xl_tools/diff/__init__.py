@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
 from ..money import CENT, fmt_money
-from .compare import (INDICATOR_LABELS, Change, FilingDiff, ProjectDiff, diff_filings, percent,
-                      text_diff)
+from .compare import (
+    INDICATOR_LABELS,
+    Change,
+    FilingDiff,
+    ProjectDiff,
+    diff_filings,
+    percent,
+    text_diff,
+)
 from .render import write_diff_xlsx
 
 SCHEMA = "xl-tools/diff@1"
 
-__all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_paths", "diff_to_json",
-           "load_any", "text_diff", "write_diff_xlsx"]
-
-
-def load_any(path: str | Path) -> Filing:
-    """A filing from a workbook (any template version) or a MODEL.md JSON file (by suffix)."""
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        from ..jsonio import load_json
-        return load_json(path)
-    from ..workbook.versions import read_any_version
-    return read_any_version(path)
-
-
-def diff_paths(old_path: str | Path, new_path: str | Path) -> FilingDiff:
-    """Diff two files, each a workbook (.xlsx/.xlsm) or a filing JSON (.json)."""
-    return diff_filings(load_any(old_path), load_any(new_path))
+__all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_to_json",
+           "text_diff", "write_diff_xlsx"]
 
 
 def _money(value: Decimal | None) -> str | None:

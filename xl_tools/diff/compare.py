@@ -19,8 +19,7 @@ from rapidfuzz import fuzz
 
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
 from ..money import ZERO
-from ..rules.base import name_core
-from ..textnorm import name_key, squash
+from ..textnorm import name_core, name_key, squash
 
 RENAME_THRESHOLD = 0.6
 NAME_WEIGHT = 0.6

@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..fileio import atomic_target
-from ..schema import MONEY_FORMAT
 from ..model import MONEY_FIELDS, MONEY_LABELS
+from ..schema import MONEY_FORMAT
 from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, percent
 
 FILL_CUT = PatternFill("solid", fgColor="FFC7CE")

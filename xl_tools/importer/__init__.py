@@ -14,14 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalogue import finding
 from ..errors import XlToolsError
-from ..findings import WARNING, Finding
+from ..fileio import read_bytes
+from ..findings import Finding
 from ..model import Filing
 from .assemble import assemble
 from .blocks import PROJECT, UNIT, Segmented, describe_line, segment
 from .pairing import pair_blocks
 from .reconcile import reconcile
-from ..fileio import read_bytes
 from .textsource import decode_text, is_pdf
 from .tokens import classify
 from .year import infer_year
@@ -72,25 +73,24 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     else:
         year, year_source = infer_year(text, [n.name for n in project_names])
         if year is None:
-            findings.append(Finding("IMP030", WARNING, year_source, "用 --year 指定预算年度", field="year"))
+            findings.append(finding("IMP030", year_source, "用 --year 指定预算年度", field="year"))
     dept = department or seg.department or ""
     if not dept:
-        findings.append(Finding("IMP031", WARNING, "表中没有“部门名称：…”，部门名称留空",
+        findings.append(finding("IMP031", "表中没有“部门名称：…”，部门名称留空",
                                 "用 --department 指定部门名称", field="department"))
     owners = [n.name for n in seg.names if n.kind == UNIT] + [dept]
     pairing = pair_blocks(project_names, seg.contents, owners, by_position_only=not seg.from_text)
     built = assemble(seg, pairing, year=year, department=dept, source=source)
     findings += built.findings
     for frag in seg.fragments:
-        findings.append(Finding("IMP001", WARNING,
-                                f"{describe_line(frag.lines[0])}无法识别（{frag.reason}），已保留未导入：{frag.text}",
+        findings.append(finding("IMP001", f"{describe_line(frag.lines[0])}无法识别（{frag.reason}），已保留未导入：{frag.text}",
                                 "核对原表该处内容", row=frag.lines[0]))
     if built.grand is None:
         filing = built.filing
         filing.total = sum((u.total for u in filing.units), start=filing.total) if filing.units else \
             sum((p.total for p in filing.projects), start=filing.total)
         filing.total_stated = False
-        findings.append(Finding("IMP023", WARNING, "表中没有合计行，合计按各单位（或各项目）加总",
+        findings.append(finding("IMP023", "表中没有合计行，合计按各单位（或各项目）加总",
                                 "核对原表是否缺页", field="total"))
     findings += reconcile(built.filing, built.grand, built.lines)
     findings.sort(key=lambda f: (f.row or 0, f.code))

@@ -17,11 +17,20 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..findings import ERROR, INFO, WARNING, Finding
+from ..catalogue import finding
+from ..findings import Finding
 from ..model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from ..money import ZERO
-from .blocks import (GRAND, PROJECT, UNIT, ContentBlock, NameBlock, Segmented, describe_line,
-                     describe_lines)
+from .blocks import (
+    GRAND,
+    PROJECT,
+    UNIT,
+    ContentBlock,
+    NameBlock,
+    Segmented,
+    describe_line,
+    describe_lines,
+)
 from .indicatorlist import parse_items
 from .pairing import Pairing
 
@@ -78,20 +87,19 @@ def indicators_of(content: ContentBlock, project: str, findings: list[Finding]) 
         ind.project = project
         line = content.line_at(item.offset)
         if not item.ok:
-            findings.append(Finding(
-                "IMP002", WARNING,
-                f"项目「{project}」第 {ind.no} 项绩效指标（{describe_line(line)}）无法按“序号、一级指标；二级指标；"
+            findings.append(finding(
+                "IMP002", f"项目「{project}」第 {ind.no} 项绩效指标（{describe_line(line)}）无法按“序号、一级指标；二级指标；"
                 f"名称；实施周期指标值:…；年度指标值:…。”拆分，原文已整段保留在指标名称中：{_excerpt(item.text, 60)}",
                 "在工作簿中把该指标拆分到各列", project=project, indicator_no=ind.no, field="name", row=line))
         if ind.no != k:
-            findings.append(Finding(
-                "IMP003", WARNING, f"项目「{project}」的绩效指标序号不连续：第 {k} 项编号为 {ind.no}（{describe_line(line)}）",
+            findings.append(finding(
+                "IMP003", f"项目「{project}」的绩效指标序号不连续：第 {k} 项编号为 {ind.no}（{describe_line(line)}）",
                 "核对原表是否漏了指标", project=project, indicator_no=ind.no, field="no", row=line))
             ind.no = k
         out.append(ind)
     if content.indicator_text and not items:
-        findings.append(Finding(
-            "IMP001", WARNING, f"项目「{project}」的绩效指标（{_lines_text(content.indicator_lines)}）无法识别：" 
+        findings.append(finding(
+            "IMP001", f"项目「{project}」的绩效指标（{_lines_text(content.indicator_lines)}）无法识别："
             f"{_excerpt(content.indicator_text, 60)}", "在工作簿中手工录入该项目的绩效指标",
             project=project, field="indicators", row=content.indicator_lines[0]))
     return out
@@ -129,8 +137,7 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
 
     grand = block_columns(grands[0], None) if grands else None
     if len(grands) > 1:
-        findings.append(Finding("IMP032", WARNING,
-                                f"表中有 {len(grands)} 个合计行（{'、'.join(describe_line(g.lines[0]) for g in grands)}），"
+        findings.append(finding("IMP032", f"表中有 {len(grands)} 个合计行（{'、'.join(describe_line(g.lines[0]) for g in grands)}），"
                                 "取第一个", "核对原表", field="total", row=grands[1].lines[0]))
     if grand is not None:
         filing.total = grand["total"]
@@ -147,16 +154,14 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
     content_of = {id(p.name): p.content for p in pairing.pairs}
     for pair in pairing.pairs:
         if pair.unsure:
-            findings.append(Finding(
-                "IMP010", WARNING,
-                f"项目「{pair.name.name}」（{_lines_text(pair.name.lines)}）与绩效目标"
+            findings.append(finding(
+                "IMP010", f"项目「{pair.name.name}」（{_lines_text(pair.name.lines)}）与绩效目标"
                 f"“{_excerpt(pair.content.target)}”（{describe_line(pair.content.first_line)}起）的配对不确定：另一种配对"
                 f"的得分只低 {pair.margin:.2f}", "核对该项目的绩效目标和绩效指标是否属于它",
                 project=pair.name.name, field="target", row=pair.name.lines[0]))
         elif pair.position_only:
-            findings.append(Finding(
-                "IMP011", INFO,
-                f"项目「{pair.name.name}」与绩效目标“{_excerpt(pair.content.target)}”（{describe_line(pair.content.first_line)}"
+            findings.append(finding(
+                "IMP011", f"项目「{pair.name.name}」与绩效目标“{_excerpt(pair.content.target)}”（{describe_line(pair.content.first_line)}"
                 "起）内容上几乎没有共同词语，按它们在文本中的位置配对", "核对该项目的绩效目标和绩效指标是否属于它",
                 project=pair.name.name, field="target", row=pair.name.lines[0]))
 
@@ -169,9 +174,8 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
         projects[id(block)] = project
         result.lines.setdefault("project:" + block.name, block.lines[0])
         if content is None:
-            findings.append(Finding(
-                "IMP012", ERROR,
-                f"项目「{block.name}」（{_lines_text(block.lines)}）没有找到属于它的绩效目标和绩效指标",
+            findings.append(finding(
+                "IMP012", f"项目「{block.name}」（{_lines_text(block.lines)}）没有找到属于它的绩效目标和绩效指标",
                 "在工作簿中补录该项目的绩效目标和绩效指标", project=block.name, field="target",
                 row=block.lines[0]))
         else:
@@ -181,9 +185,8 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
     for content in pairing.unpaired_contents:
         orphans = indicators_of(content, "", findings)
         filing.orphan_indicators.extend(orphans)
-        findings.append(Finding(
-            "IMP013", ERROR,
-            f"{describe_line(content.first_line)}起的绩效目标“{_excerpt(content.target)}”（{len(orphans)} 项绩效指标）"
+        findings.append(finding(
+            "IMP013", f"{describe_line(content.first_line)}起的绩效目标“{_excerpt(content.target)}”（{len(orphans)} 项绩效指标）"
             "没有找到对应的项目名称，未导入到任何项目", "在工作簿中把它补到所属项目", field="target",
             row=content.first_line))
 
@@ -201,7 +204,7 @@ def _place_in_units(result: Assembled, project_blocks: list[NameBlock], unit_blo
     filing, findings = result.filing, result.findings
     if not filing.units:
         if project_blocks:
-            findings.append(Finding("IMP024", WARNING, "表中没有资金使用单位的小计行，项目的资金使用单位留空",
+            findings.append(finding("IMP024", "表中没有资金使用单位的小计行，项目的资金使用单位留空",
                                     "在工作簿中填写各项目的资金使用单位", field="unit"))
         return
     names = sorted([*project_blocks, *unit_blocks], key=lambda b: b.seq)
@@ -239,13 +242,12 @@ def _place_in_units(result: Assembled, project_blocks: list[NameBlock], unit_blo
             choice = fitting[0]
             moved = [runs[k][1][0].name for k in uncertain if choice[k] is not default[k]]
             if moved:
-                findings.append(Finding(
-                    "IMP026", INFO,
-                    "按金额推断了页首项目所属的单位（文本中它们上方没有单位小计行）：" +
+                findings.append(finding(
+                    "IMP026", "按金额推断了页首项目所属的单位（文本中它们上方没有单位小计行）：" +
                     "、".join(f"「{n}」" for n in moved) + " 等", "核对这些项目的资金使用单位", field="unit"))
         elif len(fitting) > 1:
-            findings.append(Finding(
-                "IMP027", WARNING, "页首的部分项目所属单位无法确定（有多种归属都能使小计相符），按文本顺序归属",
+            findings.append(finding(
+                "IMP027", "页首的部分项目所属单位无法确定（有多种归属都能使小计相符），按文本顺序归属",
                 "核对各项目的资金使用单位", field="unit"))
     for (head, members), unit in zip(runs, choice):
         for block in members:

@@ -33,7 +33,17 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..money import NotMoney, parse_money
 from ..textnorm import squash
-from .blocks import GRAND, PDF_LINE_BASE, PROJECT, UNIT, ContentBlock, Fragment, NameBlock, Segmented
+from . import blocks, tokens
+from .blocks import (
+    GRAND,
+    PDF_LINE_BASE,
+    PROJECT,
+    UNIT,
+    ContentBlock,
+    Fragment,
+    NameBlock,
+    Segmented,
+)
 from .tokens import HEADER, classify
 
 CAPTIONS = {"项目名称": "name", "总计": "total", "财政专户拨款": "special", "财政拨款": "fiscal",
@@ -230,7 +240,6 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
         raise XlToolsError("这个 PDF 没有文字层（可能是扫描件或图片），无法读取表格；请先做文字识别（OCR），"
                            "或提供可复制文字的 PDF", file=str(path))
     if not rows:
-        from . import blocks, tokens
         text_seg = blocks.segment(tokens.classify(whole))
         if not any(n.kind == PROJECT for n in text_seg.names):
             raise XlToolsError("PDF 中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的表格）",

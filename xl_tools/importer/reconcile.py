@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..findings import ERROR, Finding
+from ..catalogue import finding
+from ..findings import Finding
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing
 from ..money import ZERO, fmt_thousands
 from .blocks import describe_line
@@ -37,25 +38,22 @@ def reconcile(filing: Filing, grand: dict[str, Decimal] | None, lines: dict[str,
 
     for p in filing.projects:
         if p.total != p.parts_sum():
-            out.append(Finding(
-                "IMP020", ERROR,
-                f"项目「{p.name}」{where('project:' + p.name)}总计 {fmt_thousands(p.total)} 不等于"
+            out.append(finding(
+                "IMP020", f"项目「{p.name}」{where('project:' + p.name)}总计 {fmt_thousands(p.total)} 不等于"
                 f"财政拨款、财政专户拨款、其他资金之和 {fmt_thousands(p.parts_sum())}",
                 "核对原表该行的金额", project=p.name, field="total", row=lines.get("project:" + p.name)))
     sums = filing.sums_by_unit()
     for u in filing.units:
         if u.total != u.fiscal + u.special + u.other:
-            out.append(Finding(
-                "IMP020", ERROR,
-                f"单位「{u.name}」{where('unit:' + u.name)}小计总计 {fmt_thousands(u.total)} 不等于各资金来源之和 "
+            out.append(finding(
+                "IMP020", f"单位「{u.name}」{where('unit:' + u.name)}小计总计 {fmt_thousands(u.total)} 不等于各资金来源之和 "
                 f"{fmt_thousands(u.fiscal + u.special + u.other)}", "核对原表该单位小计行",
                 field="total", row=lines.get("unit:" + u.name)))
         summed = sums.get(u.name, dict.fromkeys(MONEY_FIELDS, ZERO))
         diffs = _diff_text(_amounts(u), summed)
         if diffs:
-            out.append(Finding(
-                "IMP021", ERROR,
-                f"单位「{u.name}」{where('unit:' + u.name)}的小计与其项目之和不符：" + "；".join(diffs),
+            out.append(finding(
+                "IMP021", f"单位「{u.name}」{where('unit:' + u.name)}的小计与其项目之和不符：" + "；".join(diffs),
                 "核对该单位的小计行和各项目金额，或项目归属的单位是否正确", field="total",
                 row=lines.get("unit:" + u.name)))
     if grand is not None:
@@ -67,6 +65,6 @@ def reconcile(filing: Filing, grand: dict[str, Decimal] | None, lines: dict[str,
             what = "各项目之和"
         diffs = _diff_text(grand, parts)
         if diffs:
-            out.append(Finding("IMP022", ERROR, f"合计{where('total')}与{what}不符：" + "；".join(diffs),
+            out.append(finding("IMP022", f"合计{where('total')}与{what}不符：" + "；".join(diffs),
                                "核对合计行", field="total", row=lines.get("total")))
     return out

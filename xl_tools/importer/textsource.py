@@ -3,7 +3,6 @@ GB18030 which covers GBK and GB2312). Line endings are normalised to LF."""
 
 from __future__ import annotations
 
-
 from ..errors import XlToolsError
 
 PDF_MAGIC = b"%PDF-"

@@ -161,8 +161,3 @@ class Book:
             del current.attrib["hidden"]
         current.text = text
         self.pkg.mark(self.part)
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as formulas write it: 'My Sheet' quoted, quotes doubled."""
-    return "'" + name.replace("'", "''") + "'"

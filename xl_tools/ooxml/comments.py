@@ -15,13 +15,12 @@ from lxml import etree
 
 from .cells import escape_text, ref, split_ref
 from .package import Package
-from .xml import (CT_COMMENTS, CT_VML, MAIN, MC, REL, RT_COMMENTS, RT_VML, XML_SPACE, XmlPartError, parse, q,
-                  serialize)
+from .xml import CT_COMMENTS, CT_VML, MAIN, MC, REL, RT_COMMENTS, RT_VML, XML_SPACE, XmlPartError, parse, q, serialize
 
 V = "urn:schemas-microsoft-com:vml"
-O = "urn:schemas-microsoft-com:office:office"
+OFFICE = "urn:schemas-microsoft-com:office:office"
 X = "urn:schemas-microsoft-com:office:excel"
-VML_NS = {"v": V, "o": O, "x": X}
+VML_NS = {"v": V, "o": OFFICE, "x": X}
 NOTE_SHAPETYPE = "_x0000_t202"
 BLOCK = 1024                             # shape ids per o:idmap block
 # CT_Worksheet children that come after <legacyDrawing>
@@ -205,7 +204,7 @@ class SheetNotes:
                 vml = parse(self.pkg.read(name), name)
             except XmlPartError:
                 continue
-            for idmap in vml.iter(f"{{{O}}}idmap"):
+            for idmap in vml.iter(f"{{{OFFICE}}}idmap"):
                 used |= {int(x) for x in (idmap.get("data") or "").split(",") if x.strip().isdigit()}
         return used
 
@@ -217,16 +216,16 @@ class _ShapeIds:
     def __init__(self, vml, blocks_in_use) -> None:
         self.vml, self.blocks_in_use = vml, blocks_in_use
         self.has_note_type = any(st.get("id") == NOTE_SHAPETYPE for st in vml.iter(f"{{{V}}}shapetype"))
-        self.idmap = next(vml.iter(f"{{{O}}}idmap"), None)
+        self.idmap = next(vml.iter(f"{{{OFFICE}}}idmap"), None)
         if self.idmap is None:
-            layout = etree.Element(f"{{{O}}}shapelayout", {f"{{{V}}}ext": "edit"})
-            self.idmap = etree.SubElement(layout, f"{{{O}}}idmap",
+            layout = etree.Element(f"{{{OFFICE}}}shapelayout", {f"{{{V}}}ext": "edit"})
+            self.idmap = etree.SubElement(layout, f"{{{OFFICE}}}idmap",
                                           {f"{{{V}}}ext": "edit", "data": str(max(blocks_in_use(), default=0) + 1)})
             vml.insert(0, layout)
         self.blocks = [int(x) for x in (self.idmap.get("data") or "").split(",") if x.strip().isdigit()]
         self.taken = set()
         for shape in vml.iter(f"{{{V}}}shape"):
-            m = _SPID.match(shape.get("id", "")) or _SPID.match(shape.get(f"{{{O}}}spid", ""))
+            m = _SPID.match(shape.get("id", "")) or _SPID.match(shape.get(f"{{{OFFICE}}}spid", ""))
             if m:
                 self.taken.add(int(m.group(1)))
         self._candidates = self._free()
@@ -286,17 +285,17 @@ def _comment_text(el) -> str:
 
 def _new_vml(block: int):
     vml = etree.Element("xml", nsmap=VML_NS)
-    layout = etree.SubElement(vml, f"{{{O}}}shapelayout", {f"{{{V}}}ext": "edit"})
-    etree.SubElement(layout, f"{{{O}}}idmap", {f"{{{V}}}ext": "edit", "data": str(block)})
+    layout = etree.SubElement(vml, f"{{{OFFICE}}}shapelayout", {f"{{{V}}}ext": "edit"})
+    etree.SubElement(layout, f"{{{OFFICE}}}idmap", {f"{{{V}}}ext": "edit", "data": str(block)})
     _add_shapetype(vml)
     return vml
 
 
 def _add_shapetype(vml) -> None:
     st = etree.Element(f"{{{V}}}shapetype", {"id": NOTE_SHAPETYPE, "coordsize": "21600,21600",
-                                              f"{{{O}}}spt": "202", "path": "m,l,21600r21600,l21600,xe"})
+                                              f"{{{OFFICE}}}spt": "202", "path": "m,l,21600r21600,l21600,xe"})
     etree.SubElement(st, f"{{{V}}}stroke", joinstyle="miter")
-    etree.SubElement(st, f"{{{V}}}path", {"gradientshapeok": "t", f"{{{O}}}connecttype": "rect"})
+    etree.SubElement(st, f"{{{V}}}path", {"gradientshapeok": "t", f"{{{OFFICE}}}connecttype": "rect"})
     shapes = list(vml.iter(f"{{{V}}}shape"))
     if shapes:
         shapes[0].addprevious(st)
@@ -310,10 +309,10 @@ def _lines(text: str) -> int:
 
 def _note_shape(spid: str, row: int, col: int, text: str):
     shape = etree.Element(f"{{{V}}}shape", {"id": spid, "type": "#" + NOTE_SHAPETYPE, "style": "",
-                                            "fillcolor": "#ffffe1", f"{{{O}}}insetmode": "auto"})
+                                            "fillcolor": "#ffffe1", f"{{{OFFICE}}}insetmode": "auto"})
     etree.SubElement(shape, f"{{{V}}}fill", color2="#ffffe1")
     etree.SubElement(shape, f"{{{V}}}shadow", on="t", color="black", obscured="t")
-    etree.SubElement(shape, f"{{{V}}}path", {f"{{{O}}}connecttype": "none"})
+    etree.SubElement(shape, f"{{{V}}}path", {f"{{{OFFICE}}}connecttype": "none"})
     box = etree.SubElement(shape, f"{{{V}}}textbox", style="mso-direction-alt:auto")
     etree.SubElement(box, "div", style="text-align:left")
     data = etree.SubElement(shape, f"{{{X}}}ClientData", ObjectType="Note")

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .book import Book, quote_sheet
+from ..refs import quote_sheet
+from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
 from .sheetgen import SheetSpec, range_ref, write_sheet
-from .sheetxml import KEEP, CellEdit, Original, SheetResult, patch_sheet
+from .sheetxml import CellEdit, Original, SheetResult, patch_sheet
 from .styles import Styles
 from .view import WorkbookView
 from .xml import CT_STYLES, RT_CALC_CHAIN, RT_STYLES

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .cells import C, ROW, V, F, ref, write_value
-from .styles import Format, Styles
+from .cells import ROW, C, F, V, ref, write_value
+from .styles import Styles
 from .xml import DECLARATION, MAIN, REL, children_bytes, q, split_around
 
 BATCH_ROWS = 250

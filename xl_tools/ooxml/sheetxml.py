@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .cells import C, ROW, CellDecoder, col_index, has_formula, is_blank, ref, same_value, split_ref, write_value
+from .cells import ROW, C, CellDecoder, col_index, has_formula, is_blank, ref, same_value, split_ref, write_value
 from .styles import Styles
 from .xml import DECLARATION, children_bytes, iterparse, q, split_around
 

@@ -14,7 +14,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..errors import XlToolsError
 from .book import Book
-from .cells import C, F, IS, ROW, V, CellDecoder, col_index, split_ref, text_of
+from .cells import IS, ROW, C, CellDecoder, F, V, col_index, split_ref, text_of
 from .cells import ref as make_ref
 from .package import Package
 from .styles import Styles

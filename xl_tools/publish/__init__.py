@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..model import Filing
 from .indicators import indicator_text
-from .table import TableLayout, render
 from .pdf import installed_font, to_pdf
+from .table import TableLayout, render
 from .xlsx import apply_layout, publish_xlsx
 
 __all__ = ["Published", "apply_layout", "indicator_text", "publish", "publish_xlsx", "render",
@@ -29,14 +29,16 @@ class Published:
         return self.layout.notes
 
 
-def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None = None) -> Published:
+def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None = None, *,
+            draft: bool = False) -> Published:
     """Write the table as a workbook (font 宋体) and, when ``pdf_path`` is given, as a PDF.
 
     The PDF is converted from a copy that names a Chinese font installed on this machine (宋体 when
-    present, else Noto Serif/Sans CJK SC), so LibreOffice on Linux prints a 宋体-like face.
+    present, else Noto Serif/Sans CJK SC), so LibreOffice on Linux prints a 宋体-like face. ``draft``
+    marks the title (a filing with errors, published on request).
     """
     xlsx_path = Path(xlsx_path)
-    layout = publish_xlsx(filing, xlsx_path)
+    layout = publish_xlsx(filing, xlsx_path, draft=draft)
     if pdf_path is None:
         return Published(xlsx_path, None, layout, None)
     font = installed_font(layout.fonts)
@@ -45,6 +47,6 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     else:
         with tempfile.TemporaryDirectory(prefix="xltools-pub-") as tmp:
             copy = Path(tmp) / xlsx_path.name
-            publish_xlsx(filing, copy, font=font)
+            publish_xlsx(filing, copy, font=font, draft=draft)
             to_pdf(copy, pdf_path)
     return Published(xlsx_path, Path(pdf_path), layout, font)

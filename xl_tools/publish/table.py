@@ -22,12 +22,13 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from .. import textfit
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
-from . import textfit
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
+DRAFT_MARK = "（草稿：未通过校验，不得公开）"
 HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")
 TOTAL_LABEL = "合计"
 NCOLS = len(HEADERS)
@@ -220,13 +221,14 @@ def _top_style(key: str, styles: dict[str, CellStyle]) -> str:
     return f"{key}_top" if f"{key}_top" in styles else key
 
 
-def render(filing: Filing) -> TableLayout:
-    """The published table of ``filing`` as a writer-independent plan."""
+def render(filing: Filing, *, draft: bool = False) -> TableLayout:
+    """The published table of ``filing`` as a writer-independent plan; ``draft`` marks the title of a
+    filing that still has errors (it must not go out as the official table)."""
     body, units, total = _table_lines(filing)
     widths = _column_widths(filing, units, total)
     styles = dict(STYLES)
     rows: list[list[Cell]] = [
-        [Cell(TITLE, "title"), *[Cell(None, "title")] * (NCOLS - 1)],
+        [Cell(TITLE + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (NCOLS - 1)],
         [Cell(f"部门名称：{filing.department}", "info_left"), *[Cell(None, "info_left")] * (NCOLS - 2),
          Cell(f"单位：{filing.money_unit}", "info_right")],
         [Cell(h, "header") for h in HEADERS],

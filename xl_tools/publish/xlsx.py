@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from copy import copy
-import tempfile
-from contextlib import suppress
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.cell.cell import MergedCell
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import XlToolsError
-from ..schema import SHEET_PUBLIC
+from ..fileio import atomic_target
 from ..model import Filing
+from ..schema import SHEET_PUBLIC
 from .table import CellStyle, TableLayout, render
 
 _THIN = Side(style="thin", color="000000")
@@ -104,7 +102,8 @@ def _page_setup(ws: Worksheet, layout: TableLayout) -> None:
 
 def layout_spec(layout: TableLayout, font: str | None = None):
     """The layout as a sheet for the package patcher (``ooxml.sheetgen``)."""
-    from ..ooxml.sheetgen import PageSetup as SheetPage, SheetSpec
+    from ..ooxml.sheetgen import PageSetup as SheetPage
+    from ..ooxml.sheetgen import SheetSpec
     from ..ooxml.styles import Format
     family = font or layout.font
     formats = {}
@@ -125,30 +124,19 @@ def layout_spec(layout: TableLayout, font: str | None = None):
 
 
 def save_atomic(wb: Workbook, path: str | Path) -> None:
-    """Save ``wb`` to a temporary file beside ``path``, then move it into place in one step."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    except FileNotFoundError:
-        raise XlToolsError("目标文件夹不存在", file=str(path)) from None
-    except OSError as exc:
-        raise XlToolsError(f"无法在目标文件夹中写入：{exc.strerror}", file=str(path)) from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except PermissionError:
-        raise XlToolsError("无法写入，文件可能正在 Excel 中打开，请关闭后重试", file=str(path)) from None
-    except OSError as exc:
-        raise XlToolsError(f"无法写入：{exc.strerror}", file=str(path)) from None
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
+    """Save ``wb`` through ``fileio.atomic_target`` (temp file beside ``path``, then one rename; the
+    new file gets the user's usual permissions)."""
+    with atomic_target(path) as tmp:
+        try:
+            wb.save(tmp)
+        except OSError as exc:
+            raise XlToolsError(f"无法写入：{exc.strerror or exc}", file=str(path)) from None
 
 
-def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None) -> TableLayout:
+def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
+                 draft: bool = False) -> TableLayout:
     """Write the published table of ``filing`` as the only sheet (公开表) of a new workbook."""
-    layout = render(filing)
+    layout = render(filing, draft=draft)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_PUBLIC

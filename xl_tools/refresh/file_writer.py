@@ -10,7 +10,8 @@ from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..ooxml.cells import split_ref
 from ..ooxml.patch import Generated, WorkbookPatch
-from ..ooxml.sheetgen import Formula, PageSetup as SheetPage, SheetSpec
+from ..ooxml.sheetgen import Formula, SheetSpec
+from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import layout_spec
 from ..schema import SHEET_PUBLIC, SHEET_STATE
@@ -85,7 +86,7 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> None:
 
 def content_spec(content) -> SheetSpec:
     """A tool-owned sheet (``ops.SheetContent``) as a sheet to generate."""
-    links = {(r, c): Formula(link_formula(target, text)[1:], text) for r, c, target, text in content.links}
+    links = {(r, c): Formula(link_formula(sheet, cell, text)[1:], text) for r, c, sheet, cell, text in content.links}
     fills = {(r, c): (fill, font) for rect, fill, font in content.fills for r, c in rect.cells()}
     boxed = {cell for rect in content.borders for cell in rect.cells()}
     bold, wrap_cols, wrap_rows = set(content.bold_rows), set(content.wrap_cols), set(content.wrap_rows)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
+from ..catalogue import finding
 from ..categories import OK, CodeTable
-from ..findings import INFO, Finding
+from ..findings import Finding
 from ..model import MONEY_FIELDS, Filing
 from ..money import fmt_money
 
@@ -34,12 +37,11 @@ class Fill:
 
     def finding(self) -> Finding:
         loc = {"sheet": self.sheet, "cell": _a1(self.row, self.col), "row": self.row, "column": self.col}
-        return Finding(self.code, INFO, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
+        return finding(self.code, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
                        project=self.project, indicator_no=self.indicator_no, field=self.field, **loc)
 
 
 def _a1(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
     return f"{get_column_letter(col)}{row}"
 
 

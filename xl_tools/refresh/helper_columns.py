@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from ..schema import INDICATOR_HELPERS
-from ..valuegrammar import ParsedValue, dec_str, parse_value
-
-OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+from ..valuegrammar import ParsedValue, dec_str, op_symbol, parse_value
 
 
 def describe(target: ParsedValue) -> tuple[str, str, str]:
     """(运算符, 数值, 单位) for a parsed target."""
     if target.kind == "number":
-        return OP_SYMBOL.get(target.op or "=", target.op or ""), dec_str(target.value) or "", target.unit
+        return op_symbol(target.op, "="), dec_str(target.value) or "", target.unit
     if target.kind == "range":
         return "区间", f"{dec_str(target.low)}-{dec_str(target.high)}", target.unit
     if target.kind == "date":
-        return f"日期{OP_SYMBOL.get(target.op or '=', '')}", target.date.isoformat(), ""
+        return f"日期{op_symbol(target.op, '=')}", target.date.isoformat(), ""
     return "定性", "", ""
 
 

@@ -3,6 +3,14 @@
 The calls grow with the number of groups (rectangles, sheets, notes), not with cells: values go in
 one 2-D write per block, highlights one call per rectangle (multi-area addresses fail remotely).
 
+Two things differ between the runtimes (xlwings ``main.py`` and xlwings-server's JS client):
+
+- column widths: desktop xlwings takes characters (COM's ColumnWidth), the Office.js client
+  (xlwings Server, xlwings Lite) points (``RangeFormat.columnWidth``); the plan is in characters;
+- cell notes: the Office.js client writes them only on Excel with ExcelApi 1.18 and says so per
+  sheet (``notes_supported``); without it the notes are skipped and the findings reach the user
+  through 校验结果 (and the add-in's task pane) alone.
+
 What the portable API cannot do, and the file writer does: put back a cell's own format when a
 highlight goes (Excel cannot tell us the format, so the fill is removed and the font colour set to
 automatic), and, for the tool's sheets, the page setup (A4 landscape, fit to one page wide), the rows
@@ -12,16 +20,30 @@ criterion). Merges, borders, wrapping and widths are applied.
 
 from __future__ import annotations
 
+import re
+from importlib import metadata
+
+from ..errors import XlToolsError
 from ..schema import SHEET_PUBLIC
+from ..textfit import column_points
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .sheets import insert_index, link_formula
 
-FORMULA_LEADS = ("=", "+", "-", "@")
+
+def _reads_as_input(text: str) -> bool:
+    """Whether Excel would read ``text`` as something else than this text when it is written into a
+    General cell (COM's Range.Value and Office.js' Range.values both parse it like typed input):
+    "=…", "+x", "-x", "@x" become formulas; "100", "1,000", "95%", "1-3", "2025-06-30", "10:00",
+    "TRUE", "Mar-5", full-width "１００" numbers, dates, times or booleans. Anything that starts with
+    an ASCII or a full-width character might; text that starts with a CJK character or a symbol such
+    as "≥" never does."""
+    head = text.lstrip()[:1]
+    return bool(head) and (head.isascii() or "\uff00" <= head <= "\uffef")
 
 
 def _cell_value(value):
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not value.startswith('=HYPERLINK("#'):
-        return "'" + value           # Excel stores a leading apostrophe as "this is text"
+    if isinstance(value, str) and _reads_as_input(value) and not value.startswith('=HYPERLINK("#'):
+        return "'" + value           # Excel keeps what follows a leading apostrophe as text
     return value
 
 
@@ -29,15 +51,51 @@ def _block(values: list[list]) -> list[list]:
     return [[_cell_value(v) if v is not None else "" for v in row] for row in values]
 
 
-def _notes_supported(book) -> bool:
+def _remote_api(book) -> dict | None:
+    """The request payload when ``book`` is on xlwings' remote engine, else None (desktop COM)."""
     api = getattr(book, "api", None)
-    if isinstance(api, dict):                     # remote engine: payload
-        return api.get("client") == "Office.js" and all(s.get("notes") is not None for s in api["sheets"])
-    return True
+    return api if isinstance(api, dict) else None
+
+
+def notes_supported(book) -> bool:
+    """Whether cell notes can be written: always on desktop Excel; through the Office.js client
+    only where every sheet reports ExcelApi 1.18 (``notes_supported``, sent by xlwings-server ≥ 1.x)."""
+    api = _remote_api(book)
+    if api is None:
+        return True
+    return api.get("client") == "Office.js" and all(
+        isinstance(s.get("notes"), list) and s.get("notes_supported", True) is not False for s in api["sheets"])
+
+
+def width_converter(book):
+    """Characters → the unit ``Range.column_width`` takes on ``book``'s engine."""
+    api = _remote_api(book)
+    return column_points if api is not None and api.get("client") == "Office.js" else float
+
+
+MIN_XLWINGS = (0, 37, 5)        # Range.add_note, notes_supported (0.37.5), Range.borders (0.37.1); = setup.cfg
+MSG_OLD_XLWINGS = ("这台电脑上的 xlwings 版本过旧（{have}），刷新需要 {need} 或更高："
+                   "请在命令行运行 pip install -U \"xlwings>={need}\" 后重试。")
+
+
+def require_xlwings(version: str | None) -> None:
+    """XlToolsError (Chinese) when ``version`` is older than the xlwings this writer needs (Anaconda
+    ships older ones). A version that is not numbers (a source checkout) or unknown passes."""
+    parts = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    if parts and tuple(map(int, parts.groups())) < MIN_XLWINGS:
+        raise XlToolsError(MSG_OLD_XLWINGS.format(have=version, need=".".join(map(str, MIN_XLWINGS))))
+
+
+def installed_xlwings() -> str | None:
+    try:
+        return metadata.version("xlwings")
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def apply_ops(book, ops: list) -> None:
-    notes_ok = _notes_supported(book)
+    require_xlwings(installed_xlwings())
+    notes_ok = notes_supported(book)
     for op in ops:
         if isinstance(op, SetValues):
             sheet = book.sheets[op.sheet]
@@ -59,7 +117,7 @@ def apply_ops(book, ops: list) -> None:
         elif isinstance(op, ReplaceSheet):
             _write_content(book, _fresh_sheet(book, op.content.name), op.content)
         elif isinstance(op, ReplacePublic):
-            _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout)
+            _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout, width_converter(book))
 
 
 def _fresh_sheet(book, name: str):
@@ -76,12 +134,13 @@ def _fresh_sheet(book, name: str):
 def _write_content(book, sheet, content) -> None:
     width = max((len(r) for r in content.rows), default=0)
     rows = [list(r) + [None] * (width - len(r)) for r in content.rows]
-    for r, c, target, text in content.links:
-        rows[r - 1][c - 1] = link_formula(target, text)
+    for r, c, sheet_name, cell, text in content.links:
+        rows[r - 1][c - 1] = link_formula(sheet_name, cell, text)
     if rows:
         sheet.range((1, 1)).resize(len(rows), width).value = _block(rows)
+    to_unit = width_converter(book)
     for col, w in content.widths.items():
-        sheet.range((1, col)).column_width = w
+        sheet.range((1, col)).column_width = to_unit(w)
     for rect, fill, font in content.fills:
         rng = sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols)
         rng.color = "#" + fill
@@ -117,7 +176,7 @@ def _runs(rows: list[int]):
         yield start, prev - start + 1
 
 
-def _write_layout(sheet, layout) -> None:
+def _write_layout(sheet, layout, to_unit=float) -> None:
     """The 公开表 from the publisher's TableLayout, in calls that grow with its groups, not its cells:
     values in one call, borders on the table in one, bold rows and number formats by runs, merges one
     each; row heights are left to Excel's autofit except where a block is merged over several rows
@@ -127,7 +186,7 @@ def _write_layout(sheet, layout) -> None:
     values = [[(float(c.value) if hasattr(c.value, "as_tuple") else c.value) for c in row] +
               [None] * (ncols - len(row)) for row in layout.rows]
     for c, w in enumerate(layout.column_widths, start=1):
-        sheet.range((1, c)).column_width = w
+        sheet.range((1, c)).column_width = to_unit(w)
     body = sheet.range((1, 1)).resize(nrows, ncols)
     body.value = _block(values)
     body.wrap_text = True

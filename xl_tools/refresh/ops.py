@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from openpyxl.utils import get_column_letter
+
 from ..ooxml.sheetxml import Original
 from ..publish.table import PageSetup
 
@@ -21,7 +23,6 @@ class Rect:
 
     @property
     def a1(self) -> str:
-        from openpyxl.utils import get_column_letter
         first = f"{get_column_letter(self.col)}{self.row}"
         if self.nrows == 1 and self.ncols == 1:
             return first
@@ -74,7 +75,7 @@ class SheetContent:
     widths: dict[int, float] = field(default_factory=dict)
     fills: list[tuple[Rect, str, str | None]] = field(default_factory=list)   # rect, fill, font
     bold_rows: list[int] = field(default_factory=list)
-    links: list[tuple[int, int, str, str]] = field(default_factory=list)      # row, col, target, text
+    links: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, col → sheet!cell, text
     wrap_cols: list[int] = field(default_factory=list)
     freeze: str | None = None
     hidden: bool = False

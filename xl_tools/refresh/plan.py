@@ -8,16 +8,28 @@ import json
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..categories import default_table
-from ..findings import Finding
-from ..schema import (INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS)
+from ..findings import ERROR, Finding, summarize
 from ..model import Filing
+from ..publish.table import render
+from ..rules import check, config_for
+from ..rules.engine import sort_findings
+from ..schema import INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills
 from .helper_columns import helper_row
-from .ops import HIGHLIGHT, Rect, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, group_rects
+from .ops import (
+    HIGHLIGHT,
+    Rect,
+    ReplacePublic,
+    ReplaceSheet,
+    SetFill,
+    SetNote,
+    SetValues,
+    group_rects,
+)
 from .results import results_sheet, summary_text
 from .state import State, note_key, read_state, state_sheet
 
@@ -35,7 +47,6 @@ class RefreshOutcome:
 
     @property
     def counts(self) -> dict:
-        from ..findings import summarize
         return summarize(self.findings)
 
 
@@ -47,8 +58,6 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
                  prepare=None, extra_findings: list[Finding] | None = None) -> RefreshOutcome:
     """Everything one refresh writes, as ops for a writer. `prepare(filing)` may complete the read
     (the file path resolves formula cells from cached values)."""
-    from ..rules import check
-    from ..rules.config import config_for
     filing = read_filing_from_workbook(view, source=source)
     if prepare:
         prepare(filing)
@@ -72,8 +81,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, state))
     # 4. whole sheets the tool owns
-    from ..publish.table import render
-    public = render(filing)
+    public = render(filing, draft=any(f.severity == ERROR for f in findings))
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
     fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
@@ -102,7 +110,6 @@ def _with_fill_findings(filing, findings, fills, kept: dict) -> list[Finding]:
             continue
         out.append(Fill(sheet, r, c, value, d["code"], d["message"], d.get("project"),
                         d.get("indicator_no"), d.get("field")).finding())
-    from ..rules.engine import sort_findings  # same order as check()
     return sort_findings(out, filing)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..publish.table import PageSetup
-from ..publish.textfit import fitted_height
 from ..schema import SHEET_RESULTS
+from ..textfit import fitted_height
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
@@ -32,7 +32,7 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
         rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project or "", f.indicator_no,
                      f.message, f.suggestion or ""])
         if f.sheet and f.cell:
-            links.append((r, 3, f"#'{f.sheet}'!{f.cell}", where))
+            links.append((r, 3, f.sheet, f.cell, where))
     # colour the 级别 column in runs of equal severity (findings are sorted errors first)
     start = None
     for k in range(len(findings) + 1):

@@ -1,5 +1,6 @@
 """Where the tool's own sheets go: after 代码表, in this order; the state sheet last."""
 
+from ..refs import quote_sheet
 from ..schema import SHEET_CODES, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 
 OWNED_ORDER = [SHEET_CODES, SHEET_RESULTS, SHEET_PUBLIC]
@@ -16,6 +17,13 @@ def insert_index(existing: list[str], name: str) -> int:
     return len([s for s in existing if s != SHEET_STATE])
 
 
-def link_formula(target: str, text: str) -> str:
-    """An internal hyperlink as a formula: one value write covers every link of the sheet."""
-    return f'=HYPERLINK("{target}","{text}")'
+def link_formula(sheet: str, cell: str, text: str) -> str:
+    """An internal hyperlink to ``sheet!cell`` as a formula (one value write covers every link of a
+    sheet). The only formula the tool writes: both strings are escaped (``"`` doubled inside the
+    formula's string literals, the sheet name quoted), so no name can inject an expression."""
+    target = f"#{quote_sheet(sheet)}!{cell}"
+    return f'=HYPERLINK("{_literal(target)}","{_literal(text)}")'
+
+
+def _literal(text: str) -> str:
+    return text.replace('"', '""')

@@ -1,6 +1,7 @@
 """Review rules: what a careful reviewer at the finance bureau would flag (``check(filing)``)."""
 
-from .config import Config, config_for, load_config, profile_names
-from .engine import RULES, check, rule_by_code
+from .config import Config, config_for, load_config
+from .engine import check
+from .registry import RULES, rule_by_code
 
-__all__ = ["Config", "RULES", "check", "config_for", "load_config", "profile_names", "rule_by_code"]
+__all__ = ["Config", "RULES", "check", "config_for", "load_config", "rule_by_code"]

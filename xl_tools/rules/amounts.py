@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import ERROR, WARNING, Finding
+from ..findings import Finding
 from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_TEXT, Project
 from ..money import CENT, ZERO, fmt_thousands
 from .base import Context, Rule
@@ -37,8 +37,6 @@ class TotalIsSumOfParts(Rule):
 
     code = "AMT001"
     name = "amounts.total_is_sum"
-    title = "总计不等于各资金来源之和"
-    default_severity = ERROR
     config_keys = {"tolerance": TOLERANCE}
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -76,8 +74,6 @@ class NonNegative(Rule):
 
     code = "AMT002"
     name = "amounts.non_negative"
-    title = "金额为负数"
-    default_severity = ERROR
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         for unit in ctx.filing.units:
@@ -110,8 +106,6 @@ class TwoDecimals(Rule):
 
     code = "AMT003"
     name = "amounts.two_decimals"
-    title = "金额超过两位小数"
-    default_severity = ERROR
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for f in MONEY_FIELDS:
@@ -139,8 +133,6 @@ class MoneyNotNumber(Rule):
 
     code = "AMT004"
     name = "amounts.not_a_number"
-    title = "金额不是数字"
-    default_severity = ERROR
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         for p in _money_problems(ctx):
@@ -166,8 +158,6 @@ class MoneyAsText(Rule):
 
     code = "AMT005"
     name = "amounts.number_as_text"
-    title = "金额以文本形式录入"
-    default_severity = WARNING
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         self._seen = set()
@@ -202,8 +192,6 @@ class UnitIsSumOfProjects(Rule):
 
     code = "AMT006"
     name = "amounts.unit_is_sum"
-    title = "单位金额不等于其项目之和"
-    default_severity = ERROR
     config_keys = {"tolerance": TOLERANCE}
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -244,8 +232,6 @@ class GrandTotalIsSumOfUnits(Rule):
 
     code = "AMT007"
     name = "amounts.grand_total"
-    title = "合计不等于各单位之和"
-    default_severity = ERROR
     config_keys = {"tolerance": TOLERANCE}
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -277,8 +263,6 @@ class ProjectWithoutMoney(Rule):
 
     code = "AMT008"
     name = "amounts.project_without_money"
-    title = "项目没有金额"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         unread = any(isinstance(project.raw.get(f), str) and project.raw[f].strip() for f in MONEY_FIELDS)

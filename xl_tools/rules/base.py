@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
+from .. import catalogue
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
 from ..findings import ERROR, INFO, WARNING, Finding, locate
 from ..model import Filing, Indicator, Origin, Project
-from ..valuegrammar import ParsedValue
-from ..textnorm import squash
+from ..textnorm import name_core, squash
+from ..valuegrammar import ParsedValue, op_symbol
 
 SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
@@ -32,7 +33,6 @@ VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度
 
 # "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
 _SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*[-~至到]\s*(20\d{2})\s*年?")
-_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 
 
 class Rule:
@@ -40,13 +40,23 @@ class Rule:
 
     code: str = ""
     name: str = ""
-    title: str = ""
-    default_severity: str = WARNING
+    title: str = ""                 # from the catalogue (data/catalogue.toml), by code
+    default_severity: str = WARNING  # likewise
     config_keys: dict[str, object] = {}
     # True when check_indicator depends only on the indicator's own cells (categories, name, values),
     # the budget year and the options — not on its project or position. The engine then runs it once
     # per distinct indicator content in a check and re-locates the findings for the repeats.
     content_only: bool = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.code:
+            return
+        if "title" in vars(cls) or "default_severity" in vars(cls):
+            raise TypeError(f"{cls.__name__}: the title and severity of {cls.code} belong in "
+                            "xl_tools/data/catalogue.toml, not on the class")
+        entry = catalogue.info(cls.code)
+        cls.title, cls.default_severity = entry.title, entry.severity
 
     def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
         self.severity = severity or self.default_severity
@@ -208,11 +218,6 @@ class Context:
 
 # small shared helpers ----------------------------------------------------------------------------
 
-def name_core(name: str) -> str:
-    """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
-    return squash(_BRACKETS.sub("", name or ""))
-
-
 def num(value: Decimal | None) -> str:
     """A decimal for a message: no exponent, no trailing zeros."""
     if value is None:
@@ -223,5 +228,4 @@ def num(value: Decimal | None) -> str:
 
 def show(target: ParsedValue) -> str:
     """A parsed number target as an accountant writes it: ≥95%, 600平方米."""
-    ops = {">=": "≥", "<=": "≤", ">": "＞", "<": "＜", "=": ""}
-    return f"{ops.get(target.op or '=', '')}{num(target.value)}{target.unit}"
+    return f"{op_symbol(target.op)}{num(target.value)}{target.unit}"

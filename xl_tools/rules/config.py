@@ -22,15 +22,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Mapping
 
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, WARNING
+from ..profiles import DEFAULT_PROFILE, profile_text
 from .base import Rule
+from .registry import RULES
 
-DEFAULT_PROFILE = "广东"
 SEVERITY_WORDS = {ERROR: ERROR, WARNING: WARNING, INFO: INFO, "错误": ERROR, "警告": WARNING,
                   "提示": INFO}
 _TRUE = {"true", "yes", "on", "1", "是", "开", "启用", "开启"}
@@ -60,28 +60,12 @@ class Config:
         return rule(self.severity(rule), self.options_for(rule))
 
 
-def _rules() -> list[type[Rule]]:
-    from .engine import RULES
-    return RULES
-
-
 def _index() -> dict[str, type[Rule]]:
     out: dict[str, type[Rule]] = {}
-    for r in _rules():
+    for r in RULES:
         out[r.code] = r
         out[r.name] = r
     return out
-
-
-def profile_names() -> list[str]:
-    folder = resources.files("xl_tools").joinpath("data/profiles")
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
-
-
-def _profile_text(name: str) -> str:
-    if name not in profile_names():
-        raise XlToolsError(f"未知的规则配置「{name}」，可选：{'、'.join(profile_names())}")
-    return resources.files("xl_tools").joinpath(f"data/profiles/{name}.toml").read_text("utf-8")
 
 
 def _coerce(value: object, default: object, key: str) -> object:
@@ -198,7 +182,7 @@ def load_config(profile: str | None = None, *, settings: Mapping[str, str] | Non
     extra = _read_file(path) if path is not None else {}
     name = str(extra.get("profile") or profile or DEFAULT_PROFILE)
     config = Config(profile=name)
-    apply_table(config, tomllib.loads(_profile_text(name)), f"规则配置「{name}」")
+    apply_table(config, tomllib.loads(profile_text(name)), f"规则配置「{name}」")
     if settings:
         apply_settings(config, settings)
     if extra:

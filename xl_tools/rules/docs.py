@@ -7,9 +7,10 @@ import re
 import sys
 from pathlib import Path
 
+from .. import catalogue
 from ..findings import SEVERITY_ZH
 from .base import Rule
-from .engine import RULES
+from .registry import RULES
 
 SECTIONS = ("为什么", "错误示例", "正确示例")
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
@@ -74,16 +75,20 @@ def render_rule(rule: type[Rule]) -> str:
     return "\n".join(parts)
 
 
+OTHER_FAMILIES = {
+    "FIL": "刷新时自动填写的内容（见「校验结果」）：",
+    "IMP": "导入已公开的表格时的提示（`xl-tools import`、`xl-tools batch`，见标准错误输出和「校验结果」）：",
+    "FILE": "文件层面的问题（`xl-tools batch` 的「问题明细」）：",
+}
+
+
 def render_other_codes() -> str:
-    """The codes that are not rules: what refresh filled in (FIL) and what an import reported (IMP)."""
-    from ..importer.codes import IMPORT_CODES
-    from ..refresh.fills import FILL_CODES
-    lines = ["## 其他编号（不是审核规则）", "",
-             "刷新时自动填写的内容（提示级别，见「校验结果」）：", "", "| 编号 | 含义 |", "| --- | --- |"]
-    lines += [f"| {code} | 已自动填写{label} |" for code, label in FILL_CODES.values()]
-    lines += ["", "导入已公开的表格时的提示（`xl-tools import`、`xl-tools batch`，见标准错误输出和「校验结果」）：", "",
-              "| 编号 | 含义 |", "| --- | --- |"]
-    lines += [f"| {code} | {text} |" for code, text in IMPORT_CODES.items()]
+    """The catalogued codes that are not rules: refresh fills (FIL), imports (IMP), files (FILE)."""
+    lines = ["## 其他编号（不是审核规则）"]
+    for family, intro in OTHER_FAMILIES.items():
+        lines += ["", intro, "", "| 编号 | 含义 | 级别 |", "| --- | --- | --- |"]
+        lines += [f"| {c.code} | {c.title} | {SEVERITY_ZH[c.severity]} |"
+                  for c in catalogue.codes().values() if c.family == family]
     return "\n".join(lines) + "\n"
 
 

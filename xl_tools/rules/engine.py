@@ -1,71 +1,17 @@
-"""The rule engine: the catalogue as an explicit list, and ``check(filing)``.
+"""The rule engine: ``check(filing)`` runs the rules of ``registry.RULES`` over one filing.
 
-To add a rule: write the class in its family module (docstring with 为什么 / 错误示例 / 正确示例),
-append it to ``RULES``, add ``tests/rule_cases/<CODE>.toml``, and regenerate ``docs/rules.md``
-(``python -m xl_tools.rules.docs``).
+Each rule's hooks run once per filing, project or indicator; indicator rules that depend only on the
+indicator's content run once per distinct content (see ``Rule.content_only``).
 """
 
 from __future__ import annotations
 
 from ..findings import SEVERITY_ORDER, Finding, locate
-from ..schema import SHEET_ORDER
 from ..model import Filing
-from . import amounts, read, structure, text, values, years
-from .base import Context, Rule
+from ..schema import SHEET_ORDER
+from .base import Context
 from .config import Config, config_for
-
-RULES: list[type[Rule]] = [
-    amounts.TotalIsSumOfParts,
-    amounts.NonNegative,
-    amounts.TwoDecimals,
-    amounts.MoneyNotNumber,
-    amounts.MoneyAsText,
-    amounts.UnitIsSumOfProjects,
-    amounts.GrandTotalIsSumOfUnits,
-    amounts.ProjectWithoutMoney,
-    structure.TargetMissing,
-    structure.IndicatorsMissing,
-    structure.OutputMissing,
-    structure.OutcomeMissing,
-    structure.SatisfactionMissing,
-    structure.OutputWithoutQuantityOrQuality,
-    structure.CategoryMismatch,
-    structure.CategoryUnknown,
-    structure.Numbering,
-    structure.DuplicateIndicator,
-    structure.OrphanIndicator,
-    structure.DuplicateProject,
-    values.ValueMissing,
-    values.ValuePlaceholder,
-    values.QuantityNotNumber,
-    values.PercentOver100,
-    values.RateWithoutPercent,
-    values.SatisfactionFloor,
-    values.SatisfactionOperator,
-    values.OneYearValuesDiffer,
-    values.MultiYearAnnualExceeds,
-    values.DateOutsideYear,
-    values.DateNotTimeliness,
-    values.NameValueMixed,
-    values.InputAsOutput,
-    values.CostAboveBudget,
-    values.NumberWithoutUnit,
-    text.TargetTooShort,
-    text.TargetPlaceholder,
-    text.TargetDuplicated,
-    text.TargetContradictsIndicators,
-    read.ReadProblemRule,
-    years.NameYearNotBudgetYear,
-    years.NameSpanEnded,
-    years.TargetOldYear,
-]
-
-
-def rule_by_code(code: str) -> type[Rule]:
-    for rule in RULES:
-        if rule.code == code:
-            return rule
-    raise KeyError(code)
+from .registry import RULES
 
 
 def _sort_key(filing: Filing):

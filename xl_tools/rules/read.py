@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import WARNING, Finding
+from ..findings import Finding
 from ..model import MONEY_FIELDS
 from .base import Context, Rule
 
@@ -24,8 +24,6 @@ class ReadProblemRule(Rule):
 
     code = "RD001"
     name = "read.problem"
-    title = "单元格无法按原样读取"
-    default_severity = WARNING
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         for p in ctx.filing.problems:

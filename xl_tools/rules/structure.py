@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..categories import CONFLICT, EMPTY, UNKNOWN
-from ..findings import ERROR, WARNING, Finding
+from ..findings import Finding
 from ..model import Indicator, Project
-from ..textnorm import name_key
-from .base import Context, Facts, Rule, name_core
+from ..textnorm import name_core, name_key
+from .base import Context, Facts, Rule
 
 
 class TargetMissing(Rule):
@@ -25,8 +25,6 @@ class TargetMissing(Rule):
 
     code = "STR001"
     name = "structure.target_missing"
-    title = "项目没有绩效目标"
-    default_severity = ERROR
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not ctx.squash(project.target):
@@ -48,8 +46,6 @@ class IndicatorsMissing(Rule):
 
     code = "STR002"
     name = "structure.indicators_missing"
-    title = "项目没有绩效指标"
-    default_severity = ERROR
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
@@ -83,8 +79,6 @@ class OutputMissing(_Presence):
 
     code = "STR003"
     name = "structure.output_missing"
-    title = "缺少产出指标"
-    default_severity = WARNING
     level1, label = "1", "产出指标"
     advice = "补充产出指标，说明项目完成的数量、质量或时效"
 
@@ -103,8 +97,6 @@ class OutcomeMissing(_Presence):
 
     code = "STR004"
     name = "structure.outcome_missing"
-    title = "缺少效益指标"
-    default_severity = WARNING
     level1, label = "2", "效益指标"
     advice = "补充效益指标，说明项目带来的社会、经济或可持续影响"
 
@@ -123,8 +115,6 @@ class SatisfactionMissing(_Presence):
 
     code = "STR005"
     name = "structure.satisfaction_missing"
-    title = "缺少满意度指标"
-    default_severity = WARNING
     level1, label = "3", "满意度指标"
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
 
@@ -143,8 +133,6 @@ class OutputWithoutQuantityOrQuality(Rule):
 
     code = "STR006"
     name = "structure.output_without_quantity_quality"
-    title = "产出指标缺少数量或质量指标"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         level1, level2 = ctx.level_codes(project)
@@ -169,8 +157,6 @@ class CategoryMismatch(Rule):
     code = "STR007"
     content_only = True
     name = "structure.category_mismatch"
-    title = "指标类别编码与名称或上级不符"
-    default_severity = ERROR
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -206,8 +192,6 @@ class CategoryUnknown(Rule):
     code = "STR008"
     content_only = True
     name = "structure.category_unknown"
-    title = "指标类别为空或不在代码表中"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -235,8 +219,6 @@ class Numbering(Rule):
 
     code = "STR009"
     name = "structure.numbering"
-    title = "指标序号不连续"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for pos, ind in enumerate(project.indicators, 1):
@@ -262,8 +244,6 @@ class DuplicateIndicator(Rule):
 
     code = "STR010"
     name = "structure.duplicate_indicator"
-    title = "同一项目中指标重复"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         seen: dict[str, object] = {}
@@ -293,8 +273,6 @@ class OrphanIndicator(Rule):
 
     code = "STR011"
     name = "structure.orphan_indicator"
-    title = "指标所属项目不在项目表中"
-    default_severity = ERROR
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         for ind in ctx.filing.orphan_indicators:
@@ -317,8 +295,6 @@ class DuplicateProject(Rule):
 
     code = "STR012"
     name = "structure.duplicate_project"
-    title = "项目名称重复"
-    default_severity = ERROR
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         seen: set[str] = set()

@@ -7,11 +7,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator
 
-from ..findings import ERROR, WARNING, Finding, locate
+from ..findings import Finding, locate
 from ..model import Project
-from ..valuegrammar import ParsedValue
+from ..valuegrammar import ParsedValue, Placeholders
 from .base import Context, Rule, num, show
-from .values import Placeholders
 
 _STOP = re.compile(r"[,，。;；!！?？]")
 _DIGIT = re.compile(r"\d")
@@ -46,8 +45,6 @@ class TargetTooShort(Rule):
 
     code = "TXT001"
     name = "text.target_too_short"
-    title = "绩效目标过于简短"
-    default_severity = WARNING
     config_keys = {"min_length": 15}
 
     def setup(self) -> None:
@@ -75,8 +72,6 @@ class TargetPlaceholder(Rule):
 
     code = "TXT002"
     name = "text.target_placeholder"
-    title = "绩效目标是占位文字"
-    default_severity = ERROR
     config_keys = {"placeholders": ["*", "XXX", "待定", "待补充", "无", "暂无", "略", "同上", "见附件",
                                     "详见附件"]}
 
@@ -104,8 +99,6 @@ class TargetDuplicated(Rule):
 
     code = "TXT003"
     name = "text.target_duplicated"
-    title = "绩效目标与其他项目完全相同"
-    default_severity = WARNING
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         groups: dict[str, list[Project]] = {}
@@ -140,8 +133,6 @@ class TargetContradictsIndicators(Rule):
 
     code = "TXT004"
     name = "text.target_contradicts_indicators"
-    title = "绩效目标中的数字与指标值不一致"
-    default_severity = WARNING
 
     def _finding(self, project: Project, ind, message: str) -> Finding:
         return Finding(self.code, self.severity, message,

@@ -6,37 +6,16 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import ERROR, INFO, WARNING, Finding
+from ..findings import Finding
 from ..model import Indicator, Project
-from ..valuegrammar import ParsedValue
-from ..textnorm import squash
+from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 
 HUNDRED = Decimal(100)
-_ONLY_MARKS = re.compile(r"^[*_\-/\\.…?？、·~]+$")
 _NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
 _NAME_LIKE = re.compile(r"(率|数|量|度|次数|人数)$")
 MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1),
                "亿元": Decimal(10000)}
-
-
-class Placeholders:
-    """Placeholder test for a configured word list: *, _, -, XXX, 待定 ...
-
-    A text is a placeholder when it is only marks (``***``, ``—``), equals a word, or contains a
-    word of two or more characters (``≥XX%``, ``待定``).
-    """
-
-    def __init__(self, words: list[str]) -> None:
-        norm = [squash(w).lower() for w in words if squash(w)]
-        self.exact = frozenset(norm)
-        self.inside = tuple(w for w in norm if len(w) >= 2)
-
-    def __call__(self, squashed: str) -> bool:
-        s = squashed.lower()
-        if not s:
-            return False
-        return bool(_ONLY_MARKS.match(s)) or s in self.exact or any(w in s for w in self.inside)
 
 
 def is_satisfaction(facts: Facts) -> bool:
@@ -62,8 +41,6 @@ class ValueMissing(Rule):
     code = "VAL001"
     content_only = True
     name = "values.missing"
-    title = "指标值为空"
-    default_severity = ERROR
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -91,10 +68,7 @@ class ValuePlaceholder(Rule):
     code = "VAL002"
     content_only = True
     name = "values.placeholder"
-    title = "指标值是占位符"
-    default_severity = ERROR
-    config_keys = {"placeholders": ["*", "XXX", "XX", "待定", "待补充", "待确定", "无", "暂无", "略",
-                                    "N/A"]}
+    config_keys = {"placeholders": sorted(PLACEHOLDERS)}
 
     def setup(self) -> None:
         self.matcher = Placeholders(self.options["placeholders"])
@@ -124,8 +98,6 @@ class QuantityNotNumber(Rule):
     code = "VAL003"
     content_only = True
     name = "values.quantity_not_number"
-    title = "数量、质量指标没有数值"
-    default_severity = WARNING
     config_keys = {"levels": ["11", "12"],
                    "placeholders": ValuePlaceholder.config_keys["placeholders"]}
 
@@ -163,8 +135,6 @@ class PercentOver100(Rule):
     code = "VAL004"
     content_only = True
     name = "values.percent_over_100"
-    title = "百分比超过100%"
-    default_severity = WARNING
     config_keys = {"allow_names": ["增长", "增幅", "增速", "提高", "提升"]}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -195,8 +165,6 @@ class RateWithoutPercent(Rule):
     code = "VAL005"
     content_only = True
     name = "values.rate_without_percent"
-    title = "比率指标没有百分号"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -227,8 +195,6 @@ class SatisfactionFloor(Rule):
     code = "VAL006"
     content_only = True
     name = "values.satisfaction_floor"
-    title = "满意度目标偏低"
-    default_severity = WARNING
     config_keys = {"floor": Decimal(80)}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -260,8 +226,6 @@ class SatisfactionOperator(Rule):
     code = "VAL007"
     content_only = True
     name = "values.satisfaction_operator"
-    title = "满意度目标没有“≥”"
-    default_severity = INFO
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -297,8 +261,6 @@ class OneYearValuesDiffer(Rule):
 
     code = "VAL008"
     name = "values.one_year_differ"
-    title = "一年期项目年度指标值与实施周期指标值不同"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -327,8 +289,6 @@ class MultiYearAnnualExceeds(Rule):
 
     code = "VAL009"
     name = "values.annual_exceeds_period"
-    title = "跨年度项目年度数量大于实施周期数量"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -357,8 +317,6 @@ class DateOutsideYear(Rule):
 
     code = "VAL010"
     name = "values.date_outside_year"
-    title = "日期不在预算年度内"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -394,8 +352,6 @@ class DateNotTimeliness(Rule):
     code = "VAL011"
     content_only = True
     name = "values.date_not_timeliness"
-    title = "日期目标未归入时效指标"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -427,8 +383,6 @@ class NameValueMixed(Rule):
     code = "VAL012"
     content_only = True
     name = "values.name_value_mixed"
-    title = "指标名称与指标值混写"
-    default_severity = WARNING
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -469,8 +423,6 @@ class InputAsOutput(Rule):
     code = "VAL013"
     content_only = True
     name = "values.input_as_output"
-    title = "以投入类指标作为绩效指标"
-    default_severity = WARNING
     config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率",
                              "支出进度"]}
 
@@ -500,8 +452,6 @@ class CostAboveBudget(Rule):
 
     code = "VAL014"
     name = "values.cost_above_budget"
-    title = "成本指标超出项目预算"
-    default_severity = ERROR
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -537,8 +487,6 @@ class NumberWithoutUnit(Rule):
     code = "VAL015"
     content_only = True
     name = "values.number_without_unit"
-    title = "数量指标没有计量单位"
-    default_severity = INFO
     config_keys = {"levels": ["11"]}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import WARNING, Finding
+from ..findings import Finding
 from ..model import Filing, Project
 from ..textnorm import to_halfwidth
 from .base import Context, Rule
+from .values import DateOutsideYear
 
 # a year written as a year: "2024年", "2024 年度"; not 〔2021〕 (a document number) nor 20240630
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
@@ -46,8 +47,6 @@ class NameYearNotBudgetYear(Rule):
 
     code = "YR001"
     name = "years.name_year"
-    title = "项目名称中的年份不是预算年度"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if ctx.year is None or ctx.span(project) is not None:
@@ -82,8 +81,6 @@ class NameSpanEnded(Rule):
 
     code = "YR002"
     name = "years.name_span_ended"
-    title = "跨年度项目的实施期不含预算年度"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         span = ctx.span(project)
@@ -117,8 +114,6 @@ class TargetOldYear(Rule):
 
     code = "YR003"
     name = "years.target_old_year"
-    title = "绩效目标中的年份早于预算年度"
-    default_severity = WARNING
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if ctx.year is None or "年" not in (project.target or ""):
@@ -144,7 +139,6 @@ def year_findings(filing: Filing) -> list[Finding]:
     Used by rollover to list what names the old year; the full check (``rules.check``) runs the same
     rules with the filing's configuration.
     """
-    from .values import DateOutsideYear
     ctx = Context(filing)
     rules = [r() for r in YEAR_RULES] + [DateOutsideYear()]
     out: list[Finding] = []

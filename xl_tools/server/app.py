@@ -13,7 +13,9 @@ In front of xlwings-server sits ``PayloadGuard`` (plain ASGI, so it sees the raw
 
 - a body over the limit (``Content-Length`` or the bytes actually streamed) → 413;
 - not UTF-8 / not JSON / not a JSON object → 400; a book payload of the wrong shape → 422;
-- a client other than Office.js sending another xlwings version than the server's → 400;
+- a client sending another xlwings version than the server's → 400 (for the add-in: a task pane
+  cached from before the server was upgraded, so the message says to reload it);
+- a payload without ``names`` (older clients) gets an empty list instead of a KeyError in xlwings;
 - a script name that is not one of our ``@script`` functions → 404.
 
 Exception handlers turn ``XlToolsError`` into 422 with its Chinese message, xlwings' own errors into
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -67,6 +70,12 @@ MSG_NOT_OBJECT = "请求内容应为描述工作簿的 JSON 对象，收到的�
 MSG_BAD_PAYLOAD = "工作簿数据不完整或格式不对：{what}。请更新 Excel 加载项后重试。"
 MSG_VERSION = ("xlwings 版本不一致：客户端为 {client}，服务器为 {server}。"
                "请在客户端安装相同版本（pip install xlwings=={server}），或改用 Excel 加载项的按钮。")
+MSG_ADDIN_VERSION = ("加载项页面是旧版本（xlwings {client}），服务器已是 {server}：请关闭任务窗格后重新打开；"
+                     "仍不行时请清除 Office 加载项缓存后重启 Excel。")
+MSG_DOTENV_MISSING = "环境变量 DOTENV_PATH 指向的文件不存在：{path}"
+MSG_ROLE = ("XLWINGS_AUTH_REQUIRED_ROLES 中的角色「{role}」不能用：Entra ID 应用角色的值只能是英文字母、数字和英文标点"
+            "（不含空格，最长 120 个字符，不以 . 开头），例如 accountant；中文名称请写在角色的显示名称里。")
+ROLE_VALUE = re.compile(r"^(?!\.)[!-~]{1,120}$")      # Microsoft Graph appRole.value
 MSG_NO_SCRIPT = "没有名为「{name}」的功能。可用的有：{names}。"
 MSG_NO_BODY = "请求中没有工作簿数据。"
 MSG_INTERNAL = "服务器处理时出错（错误编号 {ref}），已记入服务器日志。请把错误编号告诉管理员。"
@@ -93,12 +102,41 @@ def _human(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(n // 1024, 1)} KB"
 
 
+def dotenv_path() -> Path | None:
+    """The .env file xlwings-server reads its settings from: ``DOTENV_PATH``, else the project's .env."""
+    named = os.environ.get("DOTENV_PATH")
+    if named:
+        if not Path(named).is_file():
+            raise XlToolsError(MSG_DOTENV_MISSING.format(path=named))
+        return Path(named)
+    default = PROJECT_DIR / ".env"
+    return default if default.is_file() else None
+
+
+def dotenv_settings() -> dict[str, str]:
+    """XLWINGS_* settings of the .env file, keys upper-cased (pydantic-settings matches them so)."""
+    path = dotenv_path()
+    if path is None:
+        return {}
+    # python-dotenv comes with xlwings-server (through pydantic-settings): the server extra only
+    from dotenv import dotenv_values
+    return {k.upper(): v for k, v in dotenv_values(path).items() if k and v is not None}
+
+
 def prepare_environment() -> None:
-    """Set xlwings-server's environment; must run before xlwings_server (and ideally xlwings) is imported."""
+    """Set xlwings-server's environment; must run before xlwings_server (and ideally xlwings) is imported.
+
+    The licence key may sit in the DOTENV_PATH file only: xlwings-server copies it into the
+    environment when its settings load, but xlwings checks it on import, before that; so it is copied
+    here first (a key in the environment still wins)."""
     os.environ["XLWINGS_ON_SERVER"] = "true"
     os.environ["XLWINGS_PROJECT_DIR"] = str(PROJECT_DIR)
     for key, value in ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        key = dotenv_settings().get("XLWINGS_LICENSE_KEY")
+        if key:
+            os.environ["XLWINGS_LICENSE_KEY"] = key
 
 
 def enable_remote_engine():
@@ -203,7 +241,9 @@ def _check_book(data: dict, server_version: str) -> None:
         raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="缺少 client（调用方类型）"))
     if not isinstance(version, str) or not version:
         raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="缺少 version（xlwings 版本）"))
-    if client != "Office.js" and version != server_version:
+    if version != server_version:
+        if client == "Office.js":
+            raise _Reject(400, "version_mismatch", MSG_ADDIN_VERSION.format(client=version[:40], server=server_version))
         raise _Reject(400, "version_mismatch", MSG_VERSION.format(client=version[:40], server=server_version))
     book = data.get("book")
     if not isinstance(book, dict) or not isinstance(book.get("name"), str):
@@ -376,11 +416,15 @@ class PayloadGuard:
             raise _Reject(400, "invalid_json", MSG_NOT_OBJECT.format(kind=kind))
         if path.startswith(self.scripts_prefix):
             _check_book(data, self.server_version)
+            if "names" not in data:                 # clients before names were sent: none defined
+                data["names"] = []
+                return json.dumps(data, ensure_ascii=False).encode("utf-8")
         return body
 
 
 def _install_handlers(fastapi_app, xw) -> None:
-    from fastapi.exceptions import HTTPException as FastAPIHTTPException, RequestValidationError
+    from fastapi.exceptions import HTTPException as FastAPIHTTPException
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -454,6 +498,9 @@ def create_app(*, max_body_bytes: int | None = None):
     if limit <= 0:
         raise XlToolsError("请求大小上限应大于 0")
     xw, server_main, scripts = _load_xlwings_server()
+    for role in server_main.settings.auth_required_roles or []:
+        if not ROLE_VALUE.match(str(role)):
+            raise XlToolsError(MSG_ROLE.format(role=str(role)[:40]))
     _install_handlers(server_main.app, xw)
     return PayloadGuard(server_main.main_app, max_body_bytes=limit, script_names=script_names(scripts),
                         server_version=xw.__version__, app_path=server_main.settings.app_path)

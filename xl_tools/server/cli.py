@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from ..errors import XlToolsError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+MSG_OPEN_WITHOUT_AUTH = ("拒绝在 {host} 上启动：这个地址其他电脑也能访问，而服务器没有配置身份验证（XLWINGS_AUTH_PROVIDERS），"
+                         "任何人都能调用。请配置身份验证（见 docs/服务器部署.md），或只监听本机（--host 127.0.0.1）"
+                         "并由反向代理对外；仅在隔离的测试网络中可加 --insecure。")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False          # a host name or 0.0.0.0 / :: (every interface)
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: float | None = None,
           ssl_certfile: str | None = None, ssl_keyfile: str | None = None,
-          forwarded_allow_ips: str | None = None, log_level: str = "info") -> None:
+          forwarded_allow_ips: str | None = None, log_level: str = "info", insecure: bool = False) -> None:
     """Serve the add-in (task pane, manifest, the 刷新 / 生成公开表 scripts) until interrupted.
 
     - ``host``/``port``: where to listen; the default 127.0.0.1 is reachable from this machine only
@@ -21,6 +35,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: fl
     - ``ssl_certfile``/``ssl_keyfile``: serve HTTPS directly (Office.js add-ins require HTTPS).
     - ``forwarded_allow_ips``: the reverse proxy's address(es) whose X-Forwarded-* headers to trust
       (so the manifest gets https:// URLs); defaults to uvicorn's (127.0.0.1).
+    - ``insecure``: allow a non-loopback ``host`` without an authentication provider (refused
+      otherwise: every machine that reaches the port could call the scripts).
 
     Raises XlToolsError (one Chinese line) when the server extra or the xlwings licence key is missing,
     or the options are inconsistent.
@@ -44,11 +60,16 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: fl
 
     from .app import create_app
     app = create_app(max_body_bytes=limit)
+    from xlwings_server.config import settings
+    if not is_loopback(host) and not settings.auth_providers:
+        if not insecure:
+            raise XlToolsError(MSG_OPEN_WITHOUT_AUTH.format(host=host))
+        print(f"警告：{host} 上的服务没有身份验证，任何能访问这个端口的人都能调用（--insecure）。")
     scheme = "https" if ssl_certfile else "http"
     shown = f"[{host}]" if ":" in host else host
     base = f"{scheme}://{shown}:{port}"
     print(f"xl-tools 服务：{base}/taskpane.html（任务窗格），加载项清单：{base}/manifest.xml，按 Ctrl+C 停止。")
-    if scheme == "http" and host not in ("127.0.0.1", "localhost", "::1"):
+    if scheme == "http" and not is_loopback(host):
         print("注意：Excel 加载项只能通过 HTTPS 访问，请在前面配置 HTTPS 反向代理。")
     kwargs = {}
     if forwarded_allow_ips:

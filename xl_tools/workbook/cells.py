@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
 from ..money import NotMoney, parse_money
-from ..valuegrammar import dec_str
 from ..textnorm import clean_ws
+from ..valuegrammar import dec_str
 
 _SIMPLE_FORMULA = re.compile(r"^=\s*(SUM\(\s*[A-Z]{1,3}\d+\s*:\s*[A-Z]{1,3}\d+\s*\)|[A-Z]{1,3}\d+(\s*\+\s*[A-Z]{1,3}\d+)*)\s*$",
                              re.I)
@@ -77,7 +79,6 @@ def simple_formula_refs(formula: str) -> list[str] | None:
         return None
     body = formula.lstrip("=").strip()
     if body.upper().startswith("SUM"):
-        from openpyxl.utils.cell import range_boundaries, get_column_letter
         inner = body[body.index("(") + 1: body.rindex(")")]
         c1, r1, c2, r2 = range_boundaries(inner.replace(" ", "").upper())
         return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]

@@ -19,12 +19,33 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from ..categories import split_label
 from ..errors import XlToolsError
-from ..schema import (INDICATOR_HEADERS, INFO_FIELDS, NAME_TEMPLATE_VERSION, PROJECT_HEADERS,
-                      SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, UNIT_HEADERS)
-from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_FORMULA, PROBLEM_MONEY_INVALID,
-                     PROBLEM_MONEY_TEXT, PROBLEM_NO_INVALID, PROBLEM_TOO_LONG, Filing, Indicator,
-                     Origin, Project, ReadProblem, Unit)
+from ..model import (
+    MONEY_FIELDS,
+    MONEY_LABELS,
+    PROBLEM_FORMULA,
+    PROBLEM_MONEY_INVALID,
+    PROBLEM_MONEY_TEXT,
+    PROBLEM_NO_INVALID,
+    PROBLEM_TOO_LONG,
+    Filing,
+    Indicator,
+    Origin,
+    Project,
+    ReadProblem,
+    Unit,
+)
 from ..money import ZERO
+from ..refs import first_cell, split_reference
+from ..schema import (
+    INDICATOR_HEADERS,
+    INFO_FIELDS,
+    NAME_TEMPLATE_VERSION,
+    PROJECT_HEADERS,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    UNIT_HEADERS,
+)
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
 from .open import open_view, open_workbook, reading
@@ -94,7 +115,7 @@ def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
                 return
 
 
-def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
+def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
     """(header row, field → column, extra header → column) of the first row holding the headers."""
     wanted = {squash(h): f for h, f in required.items()}
     best = None
@@ -136,21 +157,13 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
 
 
 def defined_cell(wb, name: str):
-    """(worksheet, "B3") a workbook-level defined name points at, or None."""
+    """(worksheet, "B3") a workbook-level defined name points at, or None (missing, a formula or a
+    constant, a sheet that does not exist)."""
     dn = wb.defined_names.get(name)
-    if dn is None:
+    hit = split_reference(getattr(dn, "attr_text", None))
+    if hit is None or hit[0] not in wb.sheetnames:
         return None
-    try:
-        dests = list(dn.destinations)
-    except (ValueError, TypeError, AttributeError, IndexError):   # a formula-valued name
-        return None
-    if not dests:
-        return None
-    sheet, ref = dests[0]
-    if sheet not in wb.sheetnames:
-        return None
-    ref = ref.replace("$", "").split(":")[0]
-    return wb[sheet], ref
+    return wb[hit[0]], first_cell(hit[1])
 
 
 def _read_info(wb, filing: Filing, source: str | None) -> None:
@@ -274,7 +287,7 @@ def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: li
 def _read_projects(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_PROJECTS, source)
     required = {h: f for h, f in PROJECT_HEADERS.items()}
-    hrow, cols, extra = _find_header(ws, required, source)
+    hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
     for r, row in nonblank_rows(ws, hrow + 1):
@@ -315,7 +328,7 @@ def _check_lengths(filing: Filing, text: str, origin: Origin, field: str, projec
 
 def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_INDICATORS, source)
-    hrow, cols, extra = _find_header(ws, INDICATOR_HEADERS, source)
+    hrow, cols, extra = find_header(ws, INDICATOR_HEADERS, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     by_name: dict[str, Project] = {}
     for p in filing.projects:

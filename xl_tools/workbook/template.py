@@ -5,16 +5,15 @@ One generator makes the committed templates (``workbook_templates/``), the workb
 *current* template, never into a copy of an old one.
 
 The ``.xlsm`` variant embeds xlwings' standalone VBA project (taken from the installed xlwings package)
-and a 刷新 button on 说明 that runs its ``SampleCall`` macro, i.e. ``import <file name>; <file name>.main()``.
+and a 刷新 button on 说明 that runs its ``SampleCall`` macro, which ``workbook.vba`` points at
+``xl_tools.desktop.main()`` whatever the file is called.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
 import xlsxwriter
@@ -22,13 +21,32 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..categories import CodeTable, default_table
 from ..errors import XlToolsError
-from ..schema import (INDICATOR_HEADERS, INDICATOR_HELPERS, INFO_FIELDS, MONEY_FORMAT,
-                      NAME_LAST_REFRESH, NAME_TEMPLATE_VERSION, PROJECT_HEADERS, SHEET_CODES,
-                      SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_README, SHEET_STATE,
-                      SHEET_XLWINGS_CONF, TABLE_INDICATORS, TABLE_PROJECTS, TABLE_SETTINGS, TABLE_UNITS,
-                      TEMPLATE_VERSION, UNIT_HEADERS)
-from ..model import MONEY_FIELDS, Filing
-from ..publish.textfit import fitted_height
+from ..model import MONEY_FIELDS, Filing, Origin
+from ..profiles import profile_names
+from ..schema import (
+    INDICATOR_HEADERS,
+    INDICATOR_HELPERS,
+    INFO_FIELDS,
+    MONEY_FORMAT,
+    NAME_LAST_REFRESH,
+    NAME_TEMPLATE_VERSION,
+    PROJECT_HEADERS,
+    SHEET_CODES,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    SHEET_README,
+    SHEET_STATE,
+    SHEET_XLWINGS_CONF,
+    TABLE_INDICATORS,
+    TABLE_PROJECTS,
+    TABLE_SETTINGS,
+    TABLE_UNITS,
+    TEMPLATE_VERSION,
+    UNIT_HEADERS,
+)
+from ..textfit import fitted_height
+from .vba import BUTTON_MACRO, button_vba_project
 
 FONT = "宋体"
 VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
@@ -52,11 +70,8 @@ README_SUMMARY_ROW = 12   # 0-based row of the last-refresh summary cell (B13)
 README_BUTTON_CELL = "B15"
 
 
-def _vba_project() -> bytes:
-    """vbaProject.bin of xlwings' standalone quickstart workbook (the full xlwings VBA module)."""
-    xlsm = resources.files("xlwings").joinpath("quickstart_standalone.xlsm")
-    with zipfile.ZipFile(io.BytesIO(xlsm.read_bytes())) as zf:
-        return zf.read("xl/vbaProject.bin")
+README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：先在这台电脑的命令行运行 pip install xl-tools 和 xlwings config create（只需一次）；"
+                      "点击后提示找不到 Python 或 xl_tools 时也是这样处理。文件可以改名、复制或另存，按钮照常可用。")
 
 
 def _money_cell(value: Decimal | None):
@@ -111,8 +126,9 @@ def _write_readme(wb, fmt: _Formats, macro: bool):
     ws.write(README_SUMMARY_ROW, 1, "尚未刷新", fmt.note)
     wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
     if macro:
-        ws.insert_button(README_BUTTON_CELL, {"macro": "SampleCall", "caption": "刷新",
+        ws.insert_button(README_BUTTON_CELL, {"macro": BUTTON_MACRO, "caption": "刷新",
                                               "width": 128, "height": 36})
+        ws.write(README_SUMMARY_ROW + 3, 1, README_BUTTON_HELP, fmt.note)
     else:
         ws.write(README_SUMMARY_ROW + 2, 1,
                  "（本文件为 .xlsx，没有按钮：请用 xl-tools refresh 文件名，或使用 .xlsm 版本 / Office 加载项。）",
@@ -145,7 +161,6 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
                                     "maximum": 2100, "error_title": "预算年度",
                                     "error_message": "请填写四位数年份，例如 2025"})
     ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": ["万元"]})
-    from ..rules.config import profile_names
     ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
                                     "error_type": "warning"})
     r0 = INFO_FIRST_ROW + len(INFO_FIELDS)
@@ -297,8 +312,6 @@ EXCEL_CELL_LIMIT = 32767
 def place_as_written(filing: Filing) -> Filing:
     """Give a filing without positions (read from JSON) the origins ``build_workbook`` would write it
     at, so findings on a JSON filing name the same cells as on the workbook made from it."""
-    from ..schema import INDICATOR_HEADERS
-    from ..model import Origin
     proj_cols = {f: c for c, f in enumerate(PROJECT_HEADERS.values(), start=1)}
     ind_cols = {f: c for c, f in enumerate(INDICATOR_HEADERS.values(), start=1)}
     unit_cols = {f: c for c, f in enumerate(UNIT_HEADERS.values(), start=1)}
@@ -350,7 +363,7 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
                        "created": datetime(2024, 1, 1)})
     fmt = _Formats(wb)
     if macro:
-        wb.add_vba_project(io.BytesIO(_vba_project()), is_stream=True)
+        wb.add_vba_project(io.BytesIO(button_vba_project()), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing), _write_projects(wb, fmt, filing),
               _write_indicators(wb, fmt, filing), _write_codes(wb, fmt, table), _write_state(wb)]

@@ -22,14 +22,29 @@ from pathlib import Path
 
 from ..categories import CodeTable, default_table, split_label
 from ..errors import XlToolsError
-from ..schema import NAME_TEMPLATE_VERSION, SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, TEMPLATE_VERSION
-from ..model import (MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Filing,
-                    Indicator, Origin, Project, ReadProblem)
+from ..model import (
+    MONEY_FIELDS,
+    MONEY_LABELS,
+    PROBLEM_MONEY_INVALID,
+    PROBLEM_MONEY_TEXT,
+    Filing,
+    Indicator,
+    Origin,
+    Project,
+    ReadProblem,
+)
 from ..money import ZERO
+from ..schema import (
+    NAME_TEMPLATE_VERSION,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    TEMPLATE_VERSION,
+)
 from ..textnorm import clean_ws, name_key, squash
 from .cells import int_of, money_of, text_of
 from .open import open_workbook
-from .reader import nonblank_rows, raise_blocking, read_filing
+from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10
@@ -87,14 +102,11 @@ def detect_version(path: str | Path) -> int:
 
 
 def _stated_version(wb) -> int | None:
-    dn = wb.defined_names.get(NAME_TEMPLATE_VERSION)
-    if dn is None:
+    hit = defined_cell(wb, NAME_TEMPLATE_VERSION)
+    if hit is None:
         return None
-    dests = list(dn.destinations)
-    if not dests or dests[0][0] not in wb.sheetnames:
-        return None
-    sheet, ref = dests[0]
-    value = int_of(wb[sheet][ref.replace("$", "").split(":")[0]].value)
+    ws, ref = hit
+    value = int_of(ws[ref].value)
     return value if isinstance(value, int) else None
 
 
@@ -110,17 +122,6 @@ def _header_texts(ws) -> set[str]:
     for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True):
         out |= {squash(v) for v in row if isinstance(v, str) and v.strip()}
     return out
-
-
-def _find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int]]:
-    wanted = {squash(h): f for h, f in required.items()}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
-        found = {wanted[squash(v)]: c for c, v in enumerate(row, start=1)
-                 if isinstance(v, str) and squash(v) in wanted}
-        if len(found) == len(wanted):
-            return r, found
-    raise XlToolsError(f"找不到表头行（应包含：{' | '.join(required)}）", file=source, sheet=ws.title,
-                       cell="A1")
 
 
 def _cell(row: tuple, col: int | None):
@@ -171,7 +172,7 @@ def _read_info_v1(ws, filing: Filing, source: str | None) -> None:
 
 
 def _read_projects_v1(ws, filing: Filing, source: str | None) -> None:
-    hrow, cols = _find_header(ws, V1_PROJECT_HEADERS, source)
+    hrow, cols, _extra = find_header(ws, V1_PROJECT_HEADERS, source)
     for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
         values = {f: _cell(row, c) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
@@ -198,7 +199,7 @@ def _read_projects_v1(ws, filing: Filing, source: str | None) -> None:
 
 
 def _read_indicators_v1(ws, filing: Filing, source: str | None) -> None:
-    hrow, cols = _find_header(ws, V1_INDICATOR_HEADERS, source)
+    hrow, cols, _extra = find_header(ws, V1_INDICATOR_HEADERS, source)
     owners: dict[str, Project] = {}
     for p in filing.projects:
         owners.setdefault(name_key(p.name), p)

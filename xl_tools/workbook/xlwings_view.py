@@ -7,6 +7,7 @@ book's names. Number formats cannot be read on the remote engine, so a percentag
 
 from __future__ import annotations
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 
 class _Cell:
@@ -37,7 +38,6 @@ class _Sheet:
             yield tuple(c.value for c in cells) if values_only else cells
 
     def __getitem__(self, ref: str):
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
         letters, row = coordinate_from_string(ref)
         col = column_index_from_string(letters)
         try:
@@ -47,26 +47,25 @@ class _Sheet:
 
 
 class _DefinedName:
-    def __init__(self, refers_to: str) -> None:
-        self.refers_to = refers_to
+    """What the reader asks of a defined name: its reference text, as openpyxl's ``attr_text``."""
 
-    @property
-    def destinations(self):
-        text = self.refers_to.lstrip("=")
-        if "!" not in text:
-            return []
-        sheet, ref = text.rsplit("!", 1)
-        return [(sheet.strip("'"), ref)]
+    def __init__(self, refers_to: str) -> None:
+        self.attr_text = refers_to
 
 
 class _Names:
     def __init__(self, book) -> None:
         self._names = {}
+        api = getattr(book, "api", None)
+        # the remote engine's payload has each name's text; xlwings before 0.37.x fails with a
+        # TypeError on names that are not a range (a constant such as 模板版本) when asked for it
+        sent = {e.get("name"): e.get("refers_to") for e in api.get("names") or []} if isinstance(api, dict) else {}
         for n in book.names:
             try:
                 self._names[n.name] = _DefinedName(n.refers_to)
-            except (NotImplementedError, AttributeError, KeyError):
-                continue
+            except (NotImplementedError, AttributeError, KeyError, TypeError):
+                if isinstance(sent.get(n.name), str):
+                    self._names[n.name] = _DefinedName(sent[n.name])
 
     def get(self, name):
         return self._names.get(name)

@@ -1,7 +1,7 @@
 """The scripts behind the add-in's buttons (xlwings Server imports this as ``custom_scripts``).
 
 Each is a thin ``@script`` around the one function the desktop button and xlwings Lite call too
-(``xl_tools.desktop``). The decorator comes from ``xlwings.server`` so that it is the server's even
+(``xl_tools.app.refresh_book`` / ``publish_book``). The decorator comes from ``xlwings.server`` so that it is the server's even
 if ``xlwings`` was imported before ``XLWINGS_ON_SERVER`` was set. Only names decorated with
 ``@script`` are callable over HTTP (``xl_tools.server.app`` refuses any other name), so keep helpers
 private and out of this namespace.
@@ -18,24 +18,25 @@ import xlwings as xw
 from xlwings.server import script
 
 
-async def _run(func, book) -> None:
+async def _run(func, book):
     # The refresh is CPU-bound pure Python: run it off the event loop so one large workbook does
     # not stall every other accountant's request. Pyodide (xlwings Lite) has no threads.
     if _sys.platform == "emscripten":
-        func(book)
-    else:
-        await _asyncio.to_thread(func, book)
+        return func(book)
+    return await _asyncio.to_thread(func, book)
 
 
 @script(name="刷新")
 async def refresh(book: xw.Book):
     """刷新：补全可推导的内容、校验、标出问题单元格，并重写「校验结果」和「公开表」。"""
-    from xl_tools import desktop as excel
-    await _run(excel.refresh, book)
+    from xl_tools import app  # imported after the server has set up xlwings
+    from xl_tools.refresh.pane import report_to_pane
+    outcome = await _run(app.refresh_book, book)
+    report_to_pane(book, outcome)
 
 
 @script(name="生成公开表")
 async def publish(book: xw.Book):
     """生成公开表：只重新生成「公开表」工作表。"""
-    from xl_tools import desktop as excel
-    await _run(excel.publish, book)
+    from xl_tools import app
+    await _run(app.publish_book, book)

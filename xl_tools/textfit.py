@@ -18,11 +18,12 @@ text is acceptable, a clipped line is not):
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 DIGIT_PX = 7                 # Calibri 11 "0" at 96 dpi: Excel's column-width unit
 PX_PER_PT = 96 / 72
+COLUMN_PADDING_PX = 5        # Excel adds 5 px to a column's width in characters (2 margins + grid line)
 CELL_MARGIN_PX = 8           # inner left + right margin, both applications, rounded up
 INDENT_PX = 12               # one indent level (Excel: about one wide glyph; LibreOffice similar)
 NARROW_EM = 0.62
@@ -97,6 +98,13 @@ def text_box_points(column_width: float, indent: int = 0) -> float:
     """Room for text in points inside a column of stored width ``column_width``."""
     px = column_width * DIGIT_PX - CELL_MARGIN_PX - indent * INDENT_PX
     return max(px, DIGIT_PX) / PX_PER_PT
+
+
+def column_points(width: float) -> float:
+    """A column of ``width`` characters (what desktop Excel's ColumnWidth and xlsxwriter take) in points,
+    the unit Office.js' ``RangeFormat.columnWidth`` takes: ``width`` digits plus Excel's 5-pixel
+    padding, at 96 dpi."""
+    return round((width * DIGIT_PX + COLUMN_PADDING_PX) / PX_PER_PT, 2)
 
 
 def row_points(lines: int, font_size: float) -> float:

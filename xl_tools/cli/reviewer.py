@@ -1,4 +1,4 @@
-"""``xl-tools batch DIR_OR_FILES... -o REVIEW.xlsx [--jobs N] [--json]`` (the lead calls ``register_cli``)."""
+"""The reviewer's command: batch review of many units' filings."""
 
 from __future__ import annotations
 
@@ -7,21 +7,38 @@ import os
 import sys
 from pathlib import Path
 
+from ..batch import report_to_json, review, write_review_xlsx
+from ..errors import XlToolsError
+from . import parser as types
+from .command import Command, output_path
+
 
 def _want_progress(args) -> bool:
     return sys.stderr.isatty() and not args.json and not os.environ.get("CI")
 
 
-def cmd_batch(args) -> int:
-    from ..errors import XlToolsError
-    from .core import review
-    from .report import report_to_json, write_review_xlsx
+def _batch_args(p) -> None:
+    p.add_argument("paths", nargs="+", metavar="文件夹或文件",
+                   help="要审核的文件夹（含子文件夹）或文件：.xlsx/.xlsm 工作簿，公开表 .pdf/.txt")
+    p.add_argument("-o", "--output", metavar="XLSX",
+                   help="审核结果工作簿（汇总、问题明细、合并公开表、规则统计）")
+    p.add_argument("--jobs", type=types.positive_int, default=None, metavar="N",
+                   help="同时审核的进程数（默认：CPU 核数）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
+    p.add_argument("--scheduler", metavar="地址",
+                   help="在已有的 Dask 集群上审核（调度器地址，如 tcp://10.0.0.5:8786；各节点须能以相同路径访问文件）")
+    p.add_argument("--annotate", metavar="文件夹",
+                   help="把每个文件刷新后的副本（标色、批注、校验结果）写到此文件夹，保持原有的子文件夹结构；原文件不改动")
+
+
+def _batch(args) -> int:
     if not args.output and not args.json:
         raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕")
-    if args.output and Path(args.output).suffix.lower() != ".xlsx":
-        raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=args.output)
-    if args.jobs is not None and args.jobs < 1:
-        raise XlToolsError("--jobs 应为正整数")
+    if args.output:
+        output_path(args.output, (".xlsx",))
+    for raw in args.paths:
+        if not Path(raw).exists():
+            raise XlToolsError("文件或文件夹不存在", file=raw)
     if args.annotate:
         outdir = Path(args.annotate)
         if outdir.exists() and not outdir.is_dir():
@@ -52,14 +69,10 @@ def cmd_batch(args) -> int:
     return 1 if report.failed else 0
 
 
-def register_cli(sub) -> None:
-    p = sub.add_parser("batch", help="批量审核文件夹中的工作簿（及公开表 PDF/文本），生成审核结果工作簿")
-    p.add_argument("paths", nargs="+", metavar="DIR_OR_FILES", help="文件夹或文件（.xlsx/.xlsm/.pdf/.txt）")
-    p.add_argument("-o", "--output", help="审核结果 .xlsx（汇总、问题明细、合并公开表、规则统计）")
-    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="在已有的 Dask 集群上审核（调度器地址，如 tcp://10.0.0.5:8786；各节点须能以相同路径访问文件）")
-    p.add_argument("--annotate", metavar="DIR", help="把每个文件刷新后的副本（标色、批注、校验结果）写到此文件夹，"
-                                                     "保持原有的子文件夹结构；原文件不改动")
-    p.set_defaults(func=cmd_batch)
+COMMANDS = [
+    Command("batch", "批量审核多个单位的填报表",
+            "审核文件夹中的全部填报表（工作簿，以及公开表 PDF/文本），生成一个审核结果工作簿："
+            "各文件的汇总、问题明细、合并公开表和规则统计。任何原文件都不会被修改。"
+            "退出码：0 全部通过，1 有文件存在错误或无法读取。",
+            _batch_args, _batch),
+]

@@ -1,0 +1,261 @@
+"""The application layer: each task of xl-tools implemented once.
+
+The command line (``xl_tools.cli``), the batch review (``xl_tools.batch``), the add-in server
+(``xl_tools.server``), the desktop button (``xl_tools.desktop``) and the demo call these functions and
+nothing below them for the same job:
+
+- ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
+  published table as PDF or text), with what reading it reported;
+- ``review(filing)``: the rule catalogue on a filing;
+- ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
+  refreshed so 校验结果 lists what the import reported;
+- ``refresh_file``: the 刷新 button on a file; ``refresh_book`` / ``publish_book``: on a workbook open in
+  Excel (desktop button, add-in, xlwings Lite);
+- ``publish_file``: the official table (refused while the filing has errors, unless a draft is asked for);
+- ``new_filing``, ``rollover_file``, ``diff_files``.
+
+Interfaces turn ``XlToolsError`` into exit code 2 / a 4xx answer / a row, anything else into an internal
+error (``xl_tools.cli.boundary``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .diff import FilingDiff, diff_filings
+from .errors import XlToolsError
+from .fileio import atomic_target
+from .findings import ERROR, Finding, summarize
+from .importer import ImportResult, import_path
+from .jsonio import dumps, load_json
+from .model import Filing
+from .newbook import new_workbook
+from .publish import Published, publish
+from .publish.pdf import find_soffice
+from .publish.table import render
+from .refresh.file_writer import refresh_file as _refresh_file
+from .refresh.live import apply_ops as apply_live
+from .refresh.ops import ReplacePublic
+from .refresh.plan import RefreshOutcome, plan_refresh
+from .rollover import RolloverResult, rollover_file
+from .rules import check
+from .rules.config import config_for
+from .workbook import build_workbook
+from .workbook.reader import read_filing_from_workbook
+from .workbook.repair import repair_button_workbook
+from .workbook.template import place_as_written
+from .workbook.versions import read_any_version
+from .workbook.xlwings_view import XlwingsBookView
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+IMPORT_SUFFIXES = (".pdf", ".txt")
+JSON_SUFFIXES = (".json",)
+INPUT_SUFFIXES = WORKBOOK_SUFFIXES + IMPORT_SUFFIXES + JSON_SUFFIXES
+
+KIND_WORKBOOK, KIND_IMPORT, KIND_JSON = "workbook", "import", "json"
+
+
+@dataclass
+class Loaded:
+    """A filing as read from one input, and what reading it reported (import findings)."""
+
+    filing: Filing
+    kind: str                                   # workbook | import | json
+    findings: list[Finding] = field(default_factory=list)
+    year_source: str | None = None              # how an import found the budget year
+
+
+def input_kind(path: str | Path) -> str:
+    """The kind of input a path names, by its suffix; XlToolsError for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return KIND_WORKBOOK
+    if suffix in IMPORT_SUFFIXES:
+        return KIND_IMPORT
+    if suffix in JSON_SUFFIXES:
+        return KIND_JSON
+    raise XlToolsError("不是支持的文件类型（应为 .xlsx/.xlsm 工作簿、.json，或公开表 .pdf/.txt）",
+                       file=str(path))
+
+
+def load_filing(path: str | Path, *, strict: bool = False, year: int | None = None,
+                department: str | None = None) -> Loaded:
+    """Read a filing from any supported input.
+
+    Workbooks are read in any template version; with ``strict`` a cell that cannot be read as written
+    (a non-number in a money cell) is an XlToolsError instead of a finding. JSON and imported tables are
+    placed on the cells ``write_workbook`` would write them to, so findings name the same cells.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise XlToolsError("文件或文件夹不存在", file=str(path))
+    if path.is_dir():
+        raise XlToolsError("这是一个文件夹，不是文件", file=str(path))
+    kind = input_kind(path)
+    if kind == KIND_WORKBOOK:
+        return Loaded(read_any_version(path, strict=strict), kind)
+    if kind == KIND_JSON:
+        return Loaded(place_as_written(load_json(path)), kind)
+    result = import_path(path, year=year, department=department)
+    return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
+
+
+def review(filing: Filing, config_path: str | Path | None = None,
+           extra: list[Finding] | tuple = ()) -> list[Finding]:
+    """The rule catalogue on ``filing`` (its profile, its 基本信息 overrides, then ``config_path``),
+    followed by ``extra`` findings (what an import reported)."""
+    return check(filing, config_for(filing, config_path)) + list(extra)
+
+
+def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),
+                   refresh: bool = True) -> RefreshOutcome | None:
+    """A standard workbook holding ``filing`` (``.xlsm`` gets the 刷新 button), written atomically,
+    then refreshed so that highlights, 校验结果 (with ``extra_findings``) and 公开表 are in it."""
+    out = Path(out)
+    with atomic_target(out) as tmp:
+        build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
+    if not refresh:
+        return None
+    return _refresh_file(out, extra_findings=list(extra_findings), backup=False)
+
+
+def write_template(out: str | Path) -> None:
+    """The blank standard template (``.xlsm`` with the 刷新 button)."""
+    out = Path(out)
+    with atomic_target(out) as tmp:
+        build_workbook(tmp, None, macro=out.suffix.lower() == ".xlsm")
+
+
+@dataclass
+class Imported:
+    result: ImportResult
+    out: Path
+    outcome: RefreshOutcome | None              # None for a JSON output
+
+
+def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None = None,
+                       department: str | None = None) -> Imported:
+    """A published table (PDF or its text) → a refreshed standard workbook, or MODEL.md JSON."""
+    out = Path(out)
+    result = import_path(source, year=year, department=department)
+    if out.suffix.lower() in JSON_SUFFIXES:
+        with atomic_target(out) as tmp:
+            tmp.write_text(dumps(result.filing) + "\n", "utf-8")
+        return Imported(result, out, None)
+    return Imported(result, out, write_workbook(result.filing, out, extra_findings=result.findings))
+
+
+def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
+                 now: str | None = None, extra_findings=None, backup: bool = True) -> RefreshOutcome:
+    """The 刷新 button on a file: in place (temp file + rename, ``.bak`` kept) or into ``out``."""
+    return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
+                         backup=backup)
+
+
+def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
+    """The 刷新 button on a workbook open in Excel (an ``xlwings.Book``: desktop, the add-in's
+    xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
+    through the portable xlwings API (``refresh.live``)."""
+    outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now)
+    apply_live(book, outcome.ops)
+    return outcome
+
+
+def publish_book(book) -> None:
+    """Regenerate only the 公开表 sheet of a workbook open in Excel."""
+    filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
+    errors = any(f.severity == ERROR for f in review(filing))
+    apply_live(book, [ReplacePublic(render(filing, draft=errors))])
+
+
+@dataclass
+class PublishOutcome:
+    published: Published
+    findings: list[Finding]
+    draft: bool                                  # published with errors, marked 草稿
+
+    @property
+    def counts(self) -> dict:
+        return summarize(self.findings)
+
+
+def publish_file(path: str | Path, out: str | Path, pdf: str | Path | None = None, *,
+                 allow_errors: bool = False, config_path=None) -> PublishOutcome:
+    """The official table of the filing in ``path`` as xlsx (and PDF).
+
+    A filing with errors is refused (XlToolsError naming the count and where to look) unless
+    ``allow_errors``: then the table is published with a 草稿 mark.
+    """
+    loaded = load_filing(path, strict=True)
+    findings = review(loaded.filing, config_path, loaded.findings)
+    errors = sum(f.severity == ERROR for f in findings)
+    if errors and not allow_errors:
+        raise PublishRefused(errors, str(path))
+    published = publish(loaded.filing, out, pdf, draft=bool(errors))
+    return PublishOutcome(published, findings, bool(errors))
+
+
+class PublishRefused(XlToolsError):
+    """The filing has errors: the official table must not go out (exit code 1, not 2)."""
+
+    exit_code = 1
+
+    def __init__(self, errors: int, file: str) -> None:
+        self.errors = errors
+        super().__init__(f"填报表还有 {errors} 条错误，不能生成公开表：请先刷新（xl-tools refresh 或 刷新 按钮），"
+                         "按「校验结果」改正后再发布；如只需打印草稿，请加 --allow-errors", file=file)
+
+
+def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
+    """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template."""
+    return new_workbook(Path(out), year=year, department=department, unit=unit)
+
+
+def repair_button(path: str | Path) -> list[str]:
+    """Give a button workbook made by an earlier xl-tools the name-independent button and drop the
+    Python path it pinned (``workbook.repair``); what changed, one Chinese line each."""
+    return repair_button_workbook(path)
+
+
+def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool = False) -> RolloverResult:
+    """Next year's workbook from this year's (``out`` may not be ``src``)."""
+    return rollover_file(src, out, year, keep_amounts=keep_amounts)
+
+
+def diff_files(old: str | Path, new: str | Path) -> FilingDiff:
+    """Year-over-year (or version) comparison of two filings of any input kind."""
+    return diff_filings(load_filing(old).filing, load_filing(new).filing)
+
+
+@dataclass
+class DemoResult:
+    imported: Imported
+    table: Published
+    timings_ms: dict[str, float]                # import, refresh, publish
+
+
+def demo(out: str | Path) -> DemoResult:
+    """The worked example on the bundled sample (the published 2024 table of 广州市人力资源和社会保障局):
+    import its PDF text → standard workbook, refreshed → official table as xlsx, and PDF when
+    LibreOffice is installed. Writes into the folder ``out``."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise XlToolsError(f"无法创建输出文件夹：{exc.strerror or exc}", file=str(out)) from None
+    sample = resources.files("xl_tools").joinpath("data/sample_2024.txt")
+    t0 = time.perf_counter()
+    with resources.as_file(sample) as src:
+        result = import_path(src)
+    t1 = time.perf_counter()
+    book = out / "sample_2024.xlsx"
+    outcome = write_workbook(result.filing, book, extra_findings=result.findings)
+    t2 = time.perf_counter()
+    pdf = out / "sample_2024_公开表.pdf" if find_soffice() else None
+    table = publish(result.filing, out / "sample_2024_公开表.xlsx", pdf)
+    t3 = time.perf_counter()
+    timings = {"import": 1000 * (t1 - t0), "refresh": 1000 * (t2 - t1), "publish": 1000 * (t3 - t2)}
+    return DemoResult(Imported(result, book, outcome), table, timings)

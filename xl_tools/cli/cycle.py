@@ -1,0 +1,81 @@
+"""Commands of the annual cycle: rollover to next year, and the year-over-year diff."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from .. import app
+from ..diff import diff_to_json, write_diff_xlsx
+from ..fileio import atomic_target
+from ..model import MONEY_LABELS
+from ..money import fmt_thousands
+from . import parser as types
+from .command import Command, output_path
+
+KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "project_renamed": "项目改名",
+           "unit": "资金使用单位变化", "money": "金额变化", "target": "绩效目标变化",
+           "indicator_added": "新增指标", "indicator_removed": "删除指标", "indicator_value": "指标值变化"}
+FIELD_ZH = {**MONEY_LABELS, "target": "绩效目标", "name": "项目名称", "unit": "资金使用单位",
+            "period_value": "实施周期指标值", "annual_value": "年度指标值"}
+
+
+def _rollover_args(p) -> None:
+    p.add_argument("file", metavar="上年工作簿", help="上一年度的填报工作簿（任何版本的模板）")
+    p.add_argument("--year", type=types.year, required=True, metavar="年份", help="新的预算年度，例如 2026")
+    p.add_argument("-o", "--output", required=True, metavar="文件",
+                   help="新年度的工作簿 .xlsx/.xlsm（不能与上年文件相同）")
+    p.add_argument("--keep-amounts", action="store_true", help="保留上年金额（默认清空，留待填写）")
+
+
+def _rollover(args) -> int:
+    output_path(args.output, (".xlsx", ".xlsm"))
+    result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    print(f"已生成 {args.year} 年度工作簿：{args.output}（{len(result.filing.projects)} 个项目；"
+          f"需核对的年份相关问题 {len(result.findings)} 条，刷新后见「校验结果」）")
+    return 0
+
+
+def _diff_args(p) -> None:
+    p.add_argument("old", metavar="旧文件", help="上年（或修改前）的填报表：工作簿、JSON 或公开表 PDF/文本")
+    p.add_argument("new", metavar="新文件", help="本年（或修改后）的填报表")
+    p.add_argument("-o", "--output", metavar="XLSX", help="把对比结果写成工作簿（增减情况、明细）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出对比结果")
+
+
+def _show(value) -> str:
+    return fmt_thousands(value) if isinstance(value, Decimal) else str(value)
+
+
+def _diff(args) -> int:
+    d = app.diff_files(args.old, args.new)
+    if args.output:
+        out = output_path(args.output, (".xlsx",))
+        with atomic_target(out) as tmp:
+            write_diff_xlsx(d, Path(tmp))
+    if args.json:
+        sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    changes = d.changes()
+    for c in changes:
+        what = " ".join(x for x in (c.indicator, FIELD_ZH.get(c.field or "", c.field or "")) if x)
+        detail = (f"{_show(c.old)} → {_show(c.new)}" if c.old is not None and c.new is not None
+                  else _show(c.new if c.new is not None else c.old or ""))
+        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{detail}")
+    print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
+    return 0
+
+
+COMMANDS = [
+    Command("rollover", "结转到下一年度",
+            "用当前模板生成下一年度的工作簿：项目、绩效目标和指标照搬，金额默认清空待填；"
+            "带旧年份的日期、项目名称和目标文字列出待核对。上年文件不改动。",
+            _rollover_args, _rollover),
+    Command("diff", "两个年度（或版本）对比",
+            "对比两份填报表：项目增删和改名、金额增减（含百分比）、绩效目标和指标的变化。",
+            _diff_args, _diff),
+]

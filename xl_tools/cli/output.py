@@ -1,0 +1,44 @@
+"""Terminal output for people (rich); JSON output lives with each command."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..findings import SEVERITY_ZH, Finding
+from ..model import Filing
+from ..money import fmt_thousands
+
+SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_filing_summary(filing: Filing) -> None:
+    c = console()
+    c.print(f"[bold]{filing.department or '（未填部门）'}[/bold]  预算年度 {filing.year or '（未填）'}  "
+            f"合计 {fmt_thousands(filing.total)} {filing.money_unit}")
+    t = Table("序号", "项目名称", "资金使用单位", "总计", "指标数")
+    for k, p in enumerate(filing.projects, 1):
+        t.add_row(str(k), p.name, p.unit, fmt_thousands(p.total), str(len(p.indicators)))
+    c.print(t)
+
+
+def print_findings(findings: list[Finding], title: str) -> None:
+    t = Table(title=title, show_lines=False)
+    for h in ("级别", "规则", "位置", "项目", "说明"):
+        t.add_column(h, overflow="fold")
+    for f in findings:
+        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else ""
+        t.add_row(f"[{SEVERITY_COLOUR[f.severity]}]{SEVERITY_ZH[f.severity]}[/]", f.code, where, f.project or "",
+                  f.message + (f"\n建议：{f.suggestion}" if f.suggestion else ""))
+    console().print(t)
+
+
+def counts_line(counts: dict, projects: int | None = None, indicators: int | None = None) -> str:
+    line = f"错误 {counts['errors']} 条，警告 {counts['warnings']} 条，提示 {counts['infos']} 条"
+    if projects is not None:
+        line += f"（项目 {projects} 个，指标 {indicators} 个）"
+    return line

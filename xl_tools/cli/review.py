@@ -1,0 +1,87 @@
+"""Commands that check a filing and write results: check, refresh, publish."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import app
+from ..findings import summarize
+from .command import Command, output_path
+from .output import counts_line, print_findings
+
+CONFIG_HELP = "规则配置文件（TOML，格式见 docs/rules.md），覆盖地区配置和「基本信息」中的设置"
+
+
+def _check_args(p) -> None:
+    p.add_argument("file", metavar="文件", help="工作簿 .xlsx/.xlsm、JSON，或公开表 PDF/文本")
+    p.add_argument("--json", action="store_true",
+                   help="以 JSON 输出（summary 与 findings，字段见 README），供其他程序读取")
+    p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+
+
+def _check(args) -> int:
+    loaded = app.load_filing(args.file)
+    findings = app.review(loaded.filing, args.config, loaded.findings)
+    filing = loaded.filing
+    summary = {**summarize(findings), "projects": len(filing.projects), "indicators": len(filing.indicators)}
+    if args.json:
+        sys.stdout.write(json.dumps({"summary": summary, "findings": [f.to_json() for f in findings]},
+                                    ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_findings(findings, f"{args.file} 校验结果")
+        print(counts_line(summary, summary["projects"], summary["indicators"]))
+    return 1 if summary["errors"] else 0
+
+
+def _refresh_args(p) -> None:
+    p.add_argument("file", metavar="工作簿", help="填报工作簿 .xlsx/.xlsm")
+    p.add_argument("-o", "--output", metavar="文件",
+                   help="另存为此文件（扩展名须与原文件相同）；默认原地更新，并把原文件保留为 .bak")
+    p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+
+
+def _refresh(args) -> int:
+    outcome = app.refresh_file(args.file, args.output, config_path=args.config)
+    print(f"已刷新：{args.output or args.file}")
+    print(outcome.summary)
+    return 1 if outcome.counts["errors"] else 0
+
+
+def _publish_args(p) -> None:
+    p.add_argument("file", metavar="文件", help="填报工作簿 .xlsx/.xlsm（或 JSON）")
+    p.add_argument("-o", "--output", required=True, metavar="XLSX", help="公开表 .xlsx（官方版式）")
+    p.add_argument("--pdf", metavar="PDF", help="同时生成 PDF（需要安装 LibreOffice）")
+    p.add_argument("--allow-errors", action="store_true",
+                   help="填报表仍有错误时也生成，表头标明「草稿：未通过校验，不得公开」（默认拒绝生成）")
+    p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+
+
+def _publish(args) -> int:
+    out = output_path(args.output, (".xlsx",))
+    if args.pdf:
+        output_path(args.pdf, (".pdf",))
+    done = app.publish_file(args.file, out, args.pdf, allow_errors=args.allow_errors, config_path=args.config)
+    kind = "公开表草稿" if done.draft else "公开表"
+    print(f"已生成{kind}：{out}" + (f"，PDF：{args.pdf}" if args.pdf else ""))
+    if done.draft:
+        print(f"注意：填报表还有 {done.counts['errors']} 条错误，表头已标明草稿，不得作为正式公开表。", file=sys.stderr)
+    for note in done.published.notes:
+        print(note, file=sys.stderr)
+    return 1 if done.draft else 0
+
+
+COMMANDS = [
+    Command("check", "按审核规则校验填报表（不修改文件）",
+            "按审核规则目录（docs/rules.md）校验填报表，在屏幕上列出错误、警告和提示，不修改文件。"
+            "退出码：0 没有错误，1 有错误，2 文件无法使用。",
+            _check_args, _check),
+    Command("refresh", "刷新：校验并把结果写回工作簿",
+            "与工作簿中的「刷新」按钮相同：自动填写可推算的内容，校验，把问题标色并加批注，"
+            "重写「校验结果」和「公开表」。原地更新时先保存到临时文件再替换，并保留 .bak 备份。",
+            _refresh_args, _refresh),
+    Command("publish", "生成官方版式的公开表（xlsx，可选 PDF）",
+            "按官方版式生成项目支出绩效目标表（公开表）。填报表还有错误时拒绝生成（退出码 1）；"
+            "加 --allow-errors 可生成标明「草稿」的版本供核对。",
+            _publish_args, _publish),
+]

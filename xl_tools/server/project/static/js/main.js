@@ -1,0 +1,63 @@
+// xl-tools task pane (overrides xlwings-server's empty static/js/main.js; loaded by the task pane,
+// which is also the ribbon's shared runtime, so the ribbon buttons report here too).
+//
+// After 刷新 the server queues one `runMacro` action, xltoolsReport(json), that lands here: the
+// summary, a notice when this Excel cannot write cell notes, and the first findings. Clicking a
+// finding selects its cell. Text goes in with textContent only: messages quote the user's cells.
+import { registerCallback } from "./custom-scripts/index.js";
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+async function selectCell(sheetName, address) {
+  await Excel.run(async (context) => {
+    const sheet = context.workbook.worksheets.getItem(sheetName);
+    sheet.activate();
+    sheet.getRange(address).select();
+    await context.sync();
+  });
+}
+
+export function renderReport(report, root = document.getElementById("xlt-report")) {
+  if (!root) return;
+  root.replaceChildren();
+  root.classList.remove("d-none");
+  root.appendChild(el("p", "xlt-summary small fw-bold mb-1", report.summary));
+  if (report.notice) {
+    root.appendChild(el("p", "xlt-notice alert alert-warning small p-2 mb-2", report.notice));
+  }
+  const list = el("ul", "xlt-findings list-unstyled small mb-1");
+  for (const f of report.findings || []) {
+    const item = el("li", `xlt-finding xlt-${f.severity} mb-1`);
+    item.appendChild(el("span", `xlt-level xlt-level-${f.severity}`, f.level));
+    item.appendChild(document.createTextNode(" "));
+    if (f.sheet && f.cell) {
+      const link = el("a", "xlt-where", `${f.sheet}!${f.cell}`);
+      link.href = "#";
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        selectCell(f.sheet, f.cell).catch((error) => console.error(error));
+      });
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" "));
+    }
+    item.appendChild(el("span", "xlt-message", `${f.code}：${f.message}`));
+    list.appendChild(item);
+  }
+  root.appendChild(list);
+  if (report.more > 0) {
+    root.appendChild(
+      el("p", "xlt-more small text-muted mb-0", `另有 ${report.more} 条，见「${report.results_sheet}」工作表。`),
+    );
+  }
+}
+
+async function xltoolsReport(context, reportJson) {
+  renderReport(JSON.parse(String(reportJson)));
+}
+
+registerCallback(xltoolsReport);
