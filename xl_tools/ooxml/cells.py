@@ -65,9 +65,8 @@ def text_of(el) -> str:
     """The text of an ``<si>`` or ``<is>`` element: its plain ``<t>`` or its rich runs, never the
     phonetic guides (``<rPh>``)."""
     plain = el.find(T)
-    if plain is not None:
-        return unescape(plain.text or "")
-    return unescape("".join(r.findtext(T) or "" for r in el.iterchildren(R)))
+    text = (plain.text or "") if plain is not None else "".join(r.findtext(T) or "" for r in el.iterchildren(R))
+    return unescape(text) if "_x" in text else text
 
 
 def _number(text: str):

@@ -69,6 +69,12 @@ class Package:
         for fh in self._files.values():
             fh.close()
 
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # ----------------------------------------------------------------------------------- parts
 
     def has(self, part: str) -> bool:

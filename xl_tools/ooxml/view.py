@@ -167,7 +167,7 @@ class WorkbookView:
                 valued_rows += 1
                 if valued_rows > self.max_rows:
                     raise XlToolsError(
-                        f"工作表「{name}」有数据的行超过 {self.max_rows:,} 行（上限），文件过大，已停止读取："
+                        f"有数据的行超过 {self.max_rows:,} 行（上限），文件过大，已停止读取："
                         "请删除多余的行或拆分工作簿（上限可用环境变量 XL_TOOLS_MAX_ROWS 调整）",
                         file=str(self.pkg.path), sheet=name)
                 while len(rows) < r - 1:
@@ -210,6 +210,8 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
                                            else int(text))
         elif first.tag == V and t == "s":
             value = shared[int(first.text)]
+        elif first.tag == IS:
+            value = text_of(first)
         elif first.tag in (V, F, IS):
             value, cache = decoder.value(c, style, ref or make_ref(r, col))
             if c.find(F) is not None:
