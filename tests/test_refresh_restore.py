@@ -182,7 +182,7 @@ def test_results_sheet_is_print_ready(seed_workbook):
     ws = wb["校验结果"]
     last = 3 + len(outcome.findings)
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
-    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$3:$3"
     assert ws.auto_filter.ref == f"A3:G{last}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def write_review_xlsx(report: BatchReport, path: str | Path) -> Path:
 
     from ..fileio import atomic_target
     from ..publish.table import render
-    from ..publish.xlsx import apply_layout
+    from ..publish.xlsx import write_table_sheet
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=str(path))
@@ -142,16 +143,19 @@ def write_review_xlsx(report: BatchReport, path: str | Path) -> Path:
     summary.title = SHEET_SUMMARY
     _write_summary(summary, report)
     _write_findings(wb.create_sheet(SHEET_FINDINGS), report)
-    public = wb.create_sheet(SHEET_CONSOLIDATED)
+    public = wb.create_sheet(SHEET_CONSOLIDATED)      # generated below by the 公开表's own writer
     merged = consolidated_filing(report)
-    if merged.projects:
-        apply_layout(public, render(merged))
-    else:
+    if not merged.projects:
         public["A1"] = "没有可合并的文件（全部文件都无法读取）"
     _write_rules(wb.create_sheet(SHEET_RULES), report)
     with atomic_target(path) as tmp:
         try:
-            wb.save(tmp)
+            if merged.projects:
+                buf = io.BytesIO()
+                wb.save(buf)
+                write_table_sheet(buf, tmp, render(merged), SHEET_CONSOLIDATED)
+            else:
+                wb.save(tmp)
         except (OSError, ValueError) as exc:
             raise XlToolsError(f"保存失败：{exc}", file=str(path)) from None
     return path

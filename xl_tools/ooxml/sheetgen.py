@@ -135,11 +135,8 @@ def _tail(root, spec: SheetSpec) -> None:
     etree.SubElement(root, q("pageMargins"), left=_num(left), right=_num(right), top=_num(top),
                      bottom=_num(bottom), header="0.3", footer="0.3")
     if page is not None:
-        attrs = {"paperSize": str(page.paper)}
-        if page.fit_width != 1:
-            attrs["fitToWidth"] = str(page.fit_width)
-        if page.fit_height != 1:
-            attrs["fitToHeight"] = str(page.fit_height)
+        attrs = {"paperSize": str(page.paper), "fitToWidth": str(page.fit_width),
+                 "fitToHeight": str(page.fit_height)}
         attrs["orientation"] = page.orientation
         etree.SubElement(root, q("pageSetup"), attrs)
 

@@ -13,7 +13,7 @@ from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
-from ..publish.xlsx import layout_spec
+from ..publish.xlsx import table_sheet
 from ..schema import SHEET_PUBLIC, SHEET_STATE
 from ..workbook.open import reading, sniff
 from ..workbook.reader import resolve_formulas, workbook_view
@@ -73,8 +73,7 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> None:
     names = [s.name for s in patch.book.sheets()]
     for op in sheets:
         if isinstance(op, ReplacePublic):
-            gen = Generated(SHEET_PUBLIC, layout_spec(op.layout), print_titles=op.layout.repeat_rows,
-                            print_area=True)
+            gen = table_sheet(op.layout, SHEET_PUBLIC)
         else:
             content = with_styles(op.content, found) if op.content.name == SHEET_STATE else op.content
             gen = Generated(content.name, content_spec(content), hidden=content.hidden,
