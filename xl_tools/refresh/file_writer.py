@@ -45,6 +45,8 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                 patch.save(tmp)
             except OSError as exc:
                 raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
+            finally:
+                view.close()        # before the rename: Windows cannot replace a file that is open
     finally:
         view.close()
     return outcome
