@@ -44,5 +44,8 @@ templates: $(VENV)/.installed
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 
+screenshots: $(VENV)/.installed
+	$(PY) tools/screenshots.py --reports docs/
+
 clean:
 	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

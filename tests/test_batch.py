@@ -84,19 +84,22 @@ def test_review_workbook(inbox, tmp_path):
     report = review([inbox], jobs=2, progress=False)
     out = write_review_xlsx(report, tmp_path / "审核结果.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "规则统计"]
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并来源", "规则统计"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:9] == ("单位", "文件", "项目数", "合计", "错误", "警告", "提示",
                               "最严重规则", "状态")
     assert len(summary) == 1 + 5
     details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert {row[0] for row in details} >= {"invalid.xlsx", "corrupt.xlsx", "notexcel.xlsx"}
-    public = [c for row in wb["合并公开表"].iter_rows(values_only=True) for c in row if c is not None]
+    public = [c for row in wb["合并公开表2024年"].iter_rows(values_only=True) for c in row if c is not None]
     assert "合计" in public and "广州市机电技师学院" in public
     with zipfile.ZipFile(out) as zf:
-        assert any(n.startswith("xl/charts/chart") for n in zf.namelist())
-    families = [r[0] for r in wb["规则统计"].iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
-    assert "AMT" in families and "FILE" in families      # FILE001: the broken file
+        chart = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()
+    # the tool's colours in series order (errors, warnings, infos) and the Chinese family names as axis
+    assert chart.index("FFC7CE") < chart.index("FFEB9C") < chart.index("DDEBF7")
+    assert "'规则统计'!$A$2" in chart and '<delete val="0"/>' in chart
+    families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
+    assert ("金额", "AMT") in families and ("文件", "FILE") in families     # FILE001: the broken file
 
 
 def _run_cli(argv):
@@ -210,3 +213,30 @@ def test_unreachable_scheduler_is_a_clear_message(tmp_path, capsys):
     (inbox / "a.txt").write_text("x", "utf-8")
     assert main(["batch", str(inbox), "--json", "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "Dask 调度器" in capsys.readouterr().err
+
+
+# --- pandas stays out of the accountant's path -----------------------------------------------------------
+
+def test_refresh_desktop_and_cli_do_not_import_pandas():
+    """pandas is the reviewer's (extra ``batch``): the accountant's paths never import it. xlwings itself
+    imports pandas when it is installed, so the modules that load xlwings (the desktop button, the live
+    writer) are checked with pandas made unimportable: they must still import, while the consolidation
+    cannot."""
+    import subprocess
+    import sys
+    probe = ("import sys, importlib\n"
+             "if sys.argv[1] == 'blocked': sys.modules['pandas'] = None\n"
+             "for m in sys.argv[2:]: importlib.import_module(m)\n"
+             "import xl_tools.cli; xl_tools.cli.build_parser()\n"
+             "print(sorted(m for m in ('pandas', 'pyarrow') if sys.modules.get(m)))")
+
+    def run(mode, *mods):
+        done = subprocess.run([sys.executable, "-c", probe, mode, *mods], capture_output=True, text=True)
+        return done.returncode, done.stdout.strip(), done.stderr
+
+    assert run("free", "xl_tools.refresh", "xl_tools.refresh.file_writer", "xl_tools.app", "xl_tools.batch",
+               "xl_tools.diff", "xl_tools.server")[:2] == (0, "[]")
+    assert run("blocked", "xl_tools.desktop", "xl_tools.refresh.live", "xl_tools.app")[:2] == (0, "[]")
+    code, _out, err = run("blocked", "xl_tools.batch.consolidation")        # the probe can see it
+    assert code != 0 and "pandas" in err
+    assert "'pandas'" in run("free", "xl_tools.batch.report")[1]

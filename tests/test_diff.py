@@ -150,3 +150,61 @@ def test_diff_paths_accepts_json_and_workbooks(seed_workbook, tmp_path, seed_fil
     ws = openpyxl.load_workbook(path)["增减情况"]
     assert ws["C1"].value == "2024年总计" and ws["D1"].value == "2025年总计"
     assert ws["B2"].value == "市机电技师学院免学费财政补助项目" and ws["E2"].value == -1009.93
+
+
+# --- the workbook agrees with --json, and prints ---------------------------------------------------------
+
+def test_blank_total_json_agrees_with_the_units_sheet(seed_filing, tmp_path):
+    """合计 left blank (and a unit row typed as zeros): --json's new.total is the units' sum, the number
+    the 单位汇总 sheet shows in its 合计 row, which is the sum of the unit rows above it."""
+    from xl_tools.model import Unit
+    from xl_tools.workbook import build_workbook
+    blank = copy.deepcopy(seed_filing)
+    blank.total_stated = False
+    blank.units = [Unit(seed_filing.units[0].name)]
+    blank.projects[0].total -= Decimal("8.00")
+    blank.projects[0].fiscal -= Decimal("8.00")
+    build_workbook(tmp_path / "old.xlsx", seed_filing)
+    build_workbook(tmp_path / "new.xlsx", blank)
+    d = diff_paths(tmp_path / "old.xlsx", tmp_path / "new.xlsx")
+    data = json.loads(json.dumps(diff_to_json(d), ensure_ascii=False))
+    assert data["new"]["total"] == data["new"]["units_total"] == "5130.68" and not data["new"]["total_stated"]
+    write_diff_xlsx(d, tmp_path / "DIFF.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "DIFF.xlsx")["单位汇总"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    total = next(r for r in rows if r[0] == "合计（各单位之和）")
+    units = rows[:rows.index(total)]
+    assert Decimal(str(total[2])) == sum((Decimal(str(r[2])) for r in units), Decimal(0))
+    assert Decimal(data["new"]["total"]) == Decimal(str(total[2]))
+    assert Decimal(data["old"]["total"]) == Decimal(str(total[1]))
+    assert [Decimal(u["new_total"]) for u in data["units"]] == [Decimal(str(r[2])) for r in units]
+
+
+def test_diff_workbook_prints_and_shows_whole_texts(seed_filing, tmp_path):
+    from xl_tools import textfit
+    old = copy.deepcopy(seed_filing)
+    new = copy.deepcopy(seed_filing)
+    long_name = "市机电技师学院" + "教学实训与技能竞赛设备购置及配套改造" * 3 + "项目"
+    new.projects[0].name = long_name
+    new.projects[0].total += Decimal("12.00")
+    new.projects[0].fiscal += Decimal("12.00")
+    new.projects[1].target = "第一行：完成全部采购。\n第二行：验收合格率100%。\n第三行：满意度≥90%。\n" + "第四行" * 40
+    path = tmp_path / "DIFF.xlsx"
+    write_diff_xlsx(diff_filings(old, new), path)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    cuts = wb["增减情况"]
+    row = next(r for r in range(2, cuts.max_row + 1) if cuts.cell(r, 2).value == long_name)
+    width = cuts.column_dimensions["B"].width
+    lines = textfit.count_lines(long_name, textfit.text_box_points(width), 11)
+    assert lines > 1 and cuts.cell(row, 2).alignment.wrap_text
+    assert cuts.row_dimensions[row].height >= textfit.row_points(lines, 11)
+    targets = wb["绩效目标"]
+    cell = targets.cell(2, 3)
+    assert cell.value == new.projects[1].target and cell.alignment.wrap_text       # every line, whole
+    lines = textfit.count_lines(cell.value, textfit.text_box_points(targets.column_dimensions["C"].width), 11)
+    assert lines >= 5 and targets.row_dimensions[2].height >= textfit.row_points(lines, 11)
+    assert cell.fill.fgColor.rgb[-6:] == "FFEB9C" and cell.font.color.rgb[-6:] == "9C5700"

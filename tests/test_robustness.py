@@ -284,3 +284,14 @@ def test_fuzz_workbook_reader(seed_bytes, tmp_path_factory, flips):
     except XlToolsError:
         return
     check(filing)
+
+
+def test_zip_entry_claiming_an_unknown_zip_version_is_a_damaged_workbook(seed_workbook, tmp_path):
+    """zipfile raises NotImplementedError (not BadZipFile) for a directory entry that needs zip 6.4."""
+    data = bytearray(seed_workbook.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6:entry + 8] = (64).to_bytes(2, "little")        # version needed to extract: 6.4
+    path = tmp_path / "odd.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(XlToolsError, match="已损坏"):
+        read_filing(path, strict=False)

@@ -1,8 +1,12 @@
-"""Render the screenshots in docs/ from a refreshed sample workbook through LibreOffice headless.
+"""Render the screenshots in docs/ through LibreOffice headless.
 
-    .venv/bin/python tools/screenshots.py out/sample_2024.xlsx docs/
+    .venv/bin/python tools/screenshots.py out/sample_2024.xlsx docs/    # the refreshed sample's sheets
+    .venv/bin/python tools/screenshots.py --reports docs/               # the reviewer's workbooks
 
 Each sheet is shown alone (the others hidden) as page 1 of a PDF, then turned into a PNG by pdftoppm.
+``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py: duplicates,
+two years, errors, broken and non-regular files), writes the review workbook and a 2024 → 2025 diff
+workbook, and renders the first page of 汇总, 合并公开表2024年 and 增减情况.
 """
 
 from __future__ import annotations
@@ -18,12 +22,18 @@ SHOTS = {"项目": "screenshot_projects.png", "绩效指标": "screenshot_indica
          "校验结果": "screenshot_results.png"}
 
 
-def render(book: Path, sheet: str, png: Path) -> None:
+def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None:
+    """``drop_others``: remove the other sheets instead of hiding them (LibreOffice prints a hidden sheet
+    that has a print area, as every sheet of the reviewer's workbooks has)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         wb = openpyxl.load_workbook(book)
-        for ws in wb.worksheets:
+        for ws in list(wb.worksheets):
+            if drop_others and ws.title != sheet:
+                wb.remove(ws)
+                continue
             ws.sheet_state = "visible" if ws.title == sheet else "hidden"
+            ws.sheet_view.tabSelected = ws.title == sheet
         wb.active = wb.sheetnames.index(sheet)
         ws = wb[sheet]
         ws.page_setup.orientation = "landscape"
@@ -37,7 +47,37 @@ def render(book: Path, sheet: str, png: Path) -> None:
                         str(tmp / "shot.pdf"), str(png.with_suffix(""))], check=True, timeout=60)
 
 
+REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png"}
+DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
+
+
+def reports(out: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.support.review_inbox import MAIN, SEED_JSON, make_inbox, variant
+    from xl_tools.batch import consolidate, review, write_review_xlsx
+    from xl_tools.diff import diff_filings, write_diff_xlsx
+    from xl_tools.jsonio import load_json
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        report = review([make_inbox(tmp / "收件箱", tmp)], jobs=2)
+        book = write_review_xlsx(report, tmp / "审核结果.xlsx", consolidate(report))
+        for sheet, name in REPORT_SHOTS.items():
+            render(book, sheet, out / name, drop_others=True)
+            print(out / name)
+        old, new = load_json(SEED_JSON), variant(MAIN, 2025, "0.9")
+        new.projects[2].name = new.projects[2].name.replace("维修维护", "维护保养")
+        del new.projects[5]
+        diff = tmp / "DIFF.xlsx"
+        write_diff_xlsx(diff_filings(old, new), diff)
+        for sheet, name in DIFF_SHOTS.items():
+            render(diff, sheet, out / name, drop_others=True)
+            print(out / name)
+
+
 def main() -> None:
+    if sys.argv[1] == "--reports":
+        reports(Path(sys.argv[2]))
+        return
     book, out = Path(sys.argv[1]), Path(sys.argv[2])
     for sheet, name in SHOTS.items():
         render(book, sheet, out / name)

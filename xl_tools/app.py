@@ -5,7 +5,7 @@ The command line (``xl_tools.cli``), the batch review (``xl_tools.batch``), the 
 nothing below them for the same job:
 
 - ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
-  published table as PDF or text), with what reading it reported;
+  published table as PDF, text or the official table saved as xlsx), with what reading it reported;
 - ``review(filing)``: the rule catalogue on a filing;
 - ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
   refreshed so 校验结果 lists what the import reported;
@@ -30,6 +30,7 @@ from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import ERROR, Finding, summarize
 from .importer import ImportResult, import_path
+from .importer.xlsxsource import is_published_table
 from .jsonio import dumps, load_json
 from .model import Filing
 from .newbook import new_workbook
@@ -95,6 +96,8 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     if path.is_dir():
         raise XlToolsError("这是一个文件夹，不是文件", file=str(path))
     kind = input_kind(path)
+    if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
+        kind = KIND_IMPORT
     if kind == KIND_WORKBOOK:
         return Loaded(read_any_version(path, strict=strict), kind)
     if kind == KIND_JSON:
@@ -138,7 +141,8 @@ class Imported:
 
 def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None = None,
                        department: str | None = None) -> Imported:
-    """A published table (PDF or its text) → a refreshed standard workbook, or MODEL.md JSON."""
+    """A published table (PDF, its text, or the official table as xlsx) → a refreshed standard workbook,
+    or MODEL.md JSON."""
     out = Path(out)
     result = import_path(source, year=year, department=department)
     if out.suffix.lower() in JSON_SUFFIXES:

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 TEMPLATE_VERSION = 2          # bump when the layout changes; older workbooks are migrated on read
 
+# the highlight colours the tool writes (fill, font): Excel's "Bad" and "Neutral" styles; the review and
+# diff workbooks use the same pair
+RED_FILL, RED_FONT = "FFC7CE", "9C0006"
+AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"
+
 SHEET_README = "说明"
 SHEET_INFO = "基本信息"
 SHEET_PROJECTS = "项目"

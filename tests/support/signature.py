@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xl_tools.workbook.open import open_workbook
+from xl_tools.xlsxfile import open_workbook
 
 
 def _fill(cell) -> str | None:

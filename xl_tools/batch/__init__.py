@@ -1,30 +1,45 @@
-"""Batch review for a supervising department: many units' workbooks (and published PDFs/texts) checked
-in parallel processes, one row per file, a review workbook and a JSON summary.
+"""Batch review for a supervising department: many units' workbooks (and published tables as PDF, text
+or xlsx) checked in parallel processes, one row per file, a consolidation per budget year with the
+provenance of every number, a review workbook, flat exports and a JSON summary.
 
     report = review([Path("收件箱")], jobs=None, progress=False)
-    write_review_xlsx(report, "审核结果.xlsx")
-    report_to_json(report)
+    cons = consolidate(report, include_errors=False)
+    write_review_xlsx(report, "审核结果.xlsx", cons)
+    report_to_json(report, cons)
 
 ``review_one(path)`` is the whole per-file work, a plain top-level function of a path returning a
 picklable ``FileResult``: a process pool maps it locally, and a Dask cluster could map the same function.
+
+The consolidation, the review workbook and the exports use pandas (the ``batch`` extra); they are loaded
+on first use, so importing this package (as the command line does) does not import pandas.
 """
 
-from .core import (
-                   STATUS_BROKEN,
-                   STATUS_ERRORS,
-                   STATUS_INTERNAL,
-                   STATUS_OK,
-                   STATUS_WARNINGS,
-                   SUFFIXES,
-                   BatchReport,
-                   FileResult,
-                   consolidated_filing,
-                   expand_paths,
-                   review,
-                   review_one,
-)
-from .report import report_to_json, write_review_xlsx
+from importlib import import_module
 
-__all__ = ["BatchReport", "FileResult", "STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK",
-           "STATUS_WARNINGS", "SUFFIXES", "consolidated_filing", "expand_paths", "report_to_json",
-           "review", "review_one", "write_review_xlsx"]
+from .core import (
+    STATUS_BROKEN,
+    STATUS_ERRORS,
+    STATUS_INTERNAL,
+    STATUS_OK,
+    STATUS_WARNINGS,
+    SUFFIXES,
+    BatchReport,
+    FileResult,
+    expand_paths,
+    review,
+    review_one,
+)
+
+_LAZY = {"consolidate": ".consolidation", "Consolidation": ".consolidation", "report_to_json": ".report",
+         "write_review_xlsx": ".report", "write_exports": ".exports"}
+
+__all__ = ["STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK", "STATUS_WARNINGS", "SUFFIXES",
+           "BatchReport", "Consolidation", "FileResult", "consolidate", "expand_paths", "report_to_json",
+           "review", "review_one", "write_exports", "write_review_xlsx"]
+
+
+def __getattr__(name: str):
+    """The pandas-based parts, imported when first asked for (see the module docstring)."""
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

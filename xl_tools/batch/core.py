@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -11,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from .. import app
+from .. import app, catalogue
 from ..crashlog import internal_error_line
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
-from ..model import MONEY_FIELDS, Filing, Unit
+from ..model import Filing, Unit
 from ..money import ZERO
 
 SUFFIXES = (".xlsx", ".xlsm", ".pdf", ".txt")
@@ -26,6 +27,12 @@ STATUS_WARNINGS = "有警告"
 STATUS_ERRORS = "有错误"
 STATUS_BROKEN = "无法读取"
 STATUS_INTERNAL = "内部错误"
+
+# File-level finding codes (xl_tools/data/catalogue.toml): a file that could not be read is one error
+# finding, so 汇总, 问题明细, 规则统计 and --json count it the same way.
+FILE_UNREADABLE = "FILE001"
+FILE_INTERNAL = "FILE002"
+
 
 @dataclass
 class FileResult:
@@ -114,6 +121,10 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
             found = []
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                # a folder named like an input ("报表.xlsx/") is a row of its own, not walked into
+                named = [d for d in dirnames if Path(d).suffix.lower() in SUFFIXES and not _skipped(d)]
+                dirnames[:] = [d for d in dirnames if d not in named]
+                found.extend(Path(dirpath) / d for d in named)
                 for name in filenames:
                     if _skipped(name) or Path(name).suffix.lower() not in SUFFIXES:
                         continue
@@ -186,6 +197,35 @@ def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.
     result.annotated = str(target)
 
 
+_NOT_REGULAR = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"),
+                (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"))
+
+
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` is not a regular file that can be read (Chinese), or None. Never opens the file,
+    so a FIFO or a device cannot block the batch."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "文件不存在"
+    except OSError as exc:
+        return f"无法访问：{exc.strerror}"
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            return f"这是{what}，不是普通文件，未读取"
+    return None
+
+
+def _unreadable(result: FileResult, status: str, message: str) -> FileResult:
+    """A file that could not be read: one error finding (FILE001, or FILE002 for a bug of ours)."""
+    result.status, result.error = status, message
+    code = FILE_INTERNAL if status == STATUS_INTERNAL else FILE_UNREADABLE
+    result.findings = [catalogue.finding(code, message, "请重新保存或重新提交该文件" if code == FILE_UNREADABLE
+                                         else "请把该文件和日志交给技术支持")]
+    result.errors, result.worst_rule = 1, code
+    return result
+
+
 def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None) -> FileResult:
     """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
 
@@ -194,17 +234,19 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     path = Path(path)
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
     result = FileResult(path=str(path), file=shown or path.name, kind=kind)
+    odd = not_regular(path)
+    if odd is not None:
+        return _unreadable(result, STATUS_BROKEN, odd)
     try:
         if path.suffix.lower() not in SUFFIXES:
             raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
-        loaded = app.load_filing(path)
+        loaded = app.load_filing(path)          # a published table saved as xlsx is imported too
+        result.kind = "workbook" if loaded.kind == app.KIND_WORKBOOK else "import"
         result = _fill(result, loaded.filing, app.review(loaded.filing, None, loaded.findings))
     except XlToolsError as err:
-        result.status, result.error = STATUS_BROKEN, str(err)
-        return result
+        return _unreadable(result, STATUS_BROKEN, str(err))
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one row (with a log), never the end of the batch
-        result.status, result.error = STATUS_INTERNAL, internal_error_line(exc, f"batch {path}")
-        return result
+        return _unreadable(result, STATUS_INTERNAL, internal_error_line(exc, f"batch {path}"))
     if annotate is None:
         return result
     try:
@@ -258,8 +300,8 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
                         results[k] = fut.result()
                     except BrokenProcessPool:
                         p, shown = items[k]
-                        results[k] = FileResult(str(p), shown, status=STATUS_INTERNAL,
-                                                error="内部错误：处理该文件的进程意外退出（内存不足或崩溃）")
+                        results[k] = _unreadable(FileResult(str(p), shown), STATUS_INTERNAL,
+                                                 "内部错误：处理该文件的进程意外退出（内存不足或崩溃）")
                     if bar:
                         bar.advance()
     finally:
@@ -291,8 +333,8 @@ def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchRep
                 results[k] = fut.result()
             except Exception as exc:  # noqa: BLE001 - a dead worker (KilledWorker, lost connection) is one row
                 p, shown = items[k]
-                results[k] = FileResult(str(p), shown, status=STATUS_INTERNAL,
-                                        error=f"内部错误：集群处理该文件失败（{type(exc).__name__}）")
+                results[k] = _unreadable(FileResult(str(p), shown), STATUS_INTERNAL,
+                                         f"内部错误：集群处理该文件失败（{type(exc).__name__}）")
             if bar:
                 bar.advance()
         workers = len(client.scheduler_info().get("workers", {}))
@@ -325,27 +367,3 @@ class _progress_bar:
 
     def close(self) -> None:
         self._progress.stop()
-
-
-# -------------------------------------------------------------------------------------- consolidation
-
-def consolidated_filing(report: BatchReport) -> Filing:
-    """The department's table: every readable file's units and projects; 合计 = sum of the units."""
-    files = [r for r in report.results if r.readable and r.filing is not None]
-    departments = Counter(r.filing.department for r in files if r.filing.department)
-    years = Counter(r.filing.year for r in files if r.filing.year)
-    units: dict[str, Unit] = {}
-    projects = []
-    for r in files:
-        for u in _units_of(r.filing):
-            acc = units.setdefault(u.name, Unit(u.name))
-            for f in MONEY_FIELDS:
-                setattr(acc, f, getattr(acc, f) + getattr(u, f))
-        projects.extend(r.filing.projects)
-    merged = Filing(year=years.most_common(1)[0][0] if years else None,
-                    department=departments.most_common(1)[0][0] if departments else "",
-                    units=list(units.values()), projects=projects)
-    if files:
-        merged.money_unit = files[0].filing.money_unit
-    merged.total = sum((u.total for u in merged.units), Decimal(0))
-    return merged

@@ -7,10 +7,20 @@ import os
 import sys
 from pathlib import Path
 
-from ..batch import report_to_json, review, write_review_xlsx
+from ..batch import review
 from ..errors import XlToolsError
 from . import parser as types
 from .command import Command, output_path
+
+
+def _tabular():
+    """The consolidation, review workbook and exports: they need pandas (the ``batch`` extra), so they
+    are imported here, when the command runs, not when the command line starts."""
+    try:
+        from ..batch import consolidation, exports, report
+    except ImportError as exc:   # optional dependency: only the reviewer's batch needs pandas
+        raise XlToolsError(f'批量审核需要安装 pandas（缺少 {exc.name}）：pip install "xl-tools[batch]"') from None
+    return consolidation, report, exports
 
 
 def _want_progress(args) -> bool:
@@ -19,12 +29,16 @@ def _want_progress(args) -> bool:
 
 def _batch_args(p) -> None:
     p.add_argument("paths", nargs="+", metavar="文件夹或文件",
-                   help="要审核的文件夹（含子文件夹）或文件：.xlsx/.xlsm 工作簿，公开表 .pdf/.txt")
+                   help="要审核的文件夹（含子文件夹）或文件：.xlsx/.xlsm 工作簿，公开表 .pdf/.txt/.xlsx")
     p.add_argument("-o", "--output", metavar="XLSX",
-                   help="审核结果工作簿（汇总、问题明细、合并公开表、规则统计）")
+                   help="审核结果工作簿（汇总、问题明细、各年度合并公开表、合并来源、规则统计）")
     p.add_argument("--jobs", type=types.positive_int, default=None, metavar="N",
                    help="同时审核的进程数（默认：CPU 核数）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
+    p.add_argument("--include-errors", action="store_true",
+                   help="有错误的文件也计入合并公开表（默认不计入，并在「合并来源」中说明）")
+    p.add_argument("--csv", metavar="文件夹", help="把文件、问题、合并情况、项目和指标导出为 CSV 表（UTF-8）")
+    p.add_argument("--parquet", metavar="文件夹", help="同 --csv，导出为 Parquet 表（需要 pyarrow）")
     p.add_argument("--scheduler", metavar="地址",
                    help="在已有的 Dask 集群上审核（调度器地址，如 tcp://10.0.0.5:8786；各节点须能以相同路径访问文件）")
     p.add_argument("--annotate", metavar="文件夹",
@@ -32,8 +46,9 @@ def _batch_args(p) -> None:
 
 
 def _batch(args) -> int:
-    if not args.output and not args.json:
-        raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕")
+    consolidation, report_mod, exports = _tabular()
+    if not (args.output or args.json or args.csv or args.parquet):
+        raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕，或用 --csv/--parquet 导出")
     if args.output:
         output_path(args.output, (".xlsx",))
     for raw in args.paths:
@@ -50,10 +65,15 @@ def _batch(args) -> int:
     report = review([Path(p) for p in args.paths], jobs=args.jobs, progress=_want_progress(args),
                     exclude=[args.output] if args.output else [], annotate=args.annotate,
                     scheduler=args.scheduler)
+    cons = consolidation.consolidate(report, include_errors=args.include_errors)
     if args.output:
-        write_review_xlsx(report, args.output)
+        report_mod.write_review_xlsx(report, args.output, cons)
+    exported = []
+    for fmt in exports.FORMATS:
+        if getattr(args, fmt):
+            exported += exports.write_exports(report, cons, getattr(args, fmt), fmt)
     if args.json:
-        sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(report_mod.report_to_json(report, cons), ensure_ascii=False, indent=2) + "\n")
     else:
         s = report.summary()
         for r in report.results:
@@ -61,8 +81,16 @@ def _batch(args) -> int:
                 print(f"{r.status}  {r.file}  {r.error or f'错误 {r.errors} 条，最严重规则 {r.worst_rule}'}")
         print(f"共 {s['files']} 个文件：通过 {s['passed']}，有警告 {s['with_warnings']}，有错误 {s['with_errors']}，"
               f"无法读取 {s['unreadable'] + s['internal_errors']}（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
+        for table in cons.tables:
+            print(f"{table.year}年合并：{table.department or '（部门名称未填）'}，{len(table.filing.units)} 个单位，"
+                  f"{len(table.filing.projects)} 个项目，合计 {table.filing.total:,.2f} 万元")
+        skipped = cons.slices[cons.slices.decision != consolidation.COUNTED]
+        if len(skipped):
+            print(f"重复或未计入合并的文件 {len(skipped)} 项（见「合并来源」）")
         if args.output:
             print(f"审核结果：{args.output}")
+        if exported:
+            print("已导出：" + "、".join(str(p) for p in exported))
         if args.annotate:
             written = sum(1 for r in report.results if r.annotated)
             print(f"已在 {args.annotate} 写出 {written} 个标注副本（标色、批注、校验结果、公开表），原文件未改动")
@@ -71,8 +99,9 @@ def _batch(args) -> int:
 
 COMMANDS = [
     Command("batch", "批量审核多个单位的填报表",
-            "审核文件夹中的全部填报表（工作簿，以及公开表 PDF/文本），生成一个审核结果工作簿："
-            "各文件的汇总、问题明细、合并公开表和规则统计。任何原文件都不会被修改。"
+            "审核文件夹中的全部填报表（工作簿，以及公开表 PDF/文本/xlsx），生成一个审核结果工作簿："
+            "各文件的汇总、问题明细、每个预算年度一张合并公开表（同一份填报只计一次，不同年度从不相加，"
+            "有错误的文件不计入）、合并来源（每个文件计入、重复或未计入及原因）和规则统计。任何原文件都不会被修改。"
             "退出码：0 全部通过，1 有文件存在错误或无法读取。",
             _batch_args, _batch),
 ]

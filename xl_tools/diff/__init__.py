@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
-from ..money import CENT, fmt_money
+from ..money import CENT, ZERO, fmt_money
 from .compare import (
     INDICATOR_LABELS,
     Change,
@@ -33,7 +33,12 @@ def _pct(old: Decimal | None, new: Decimal | None) -> str | None:
 
 
 def _header(f: Filing) -> dict:
-    return {"year": f.year, "department": f.department, "total": _money(f.total), "source": f.source}
+    """``total``: the 合计 as the filing states it, or, when it is left blank, the sum of the units (the
+    单位汇总 sheet's 合计 row); ``units_total`` is always that sum."""
+    units_total = sum((p.total for p in f.projects), ZERO)
+    return {"year": f.year, "department": f.department,
+            "total": _money(f.total if f.total_stated else units_total), "total_stated": f.total_stated,
+            "units_total": _money(units_total), "source": f.source}
 
 
 def _project(p: Project) -> dict:

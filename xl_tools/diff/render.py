@@ -1,8 +1,11 @@
 """DIFF.xlsx (openpyxl): the reviewer's view of a ``FilingDiff``.
 
 Sheets, in order: 增减情况 (which units cut which projects by how much: one row per project whose
-总计 changed, largest cut first), 项目, 绩效指标, 绩效目标, 单位汇总. Changed cells are filled: a cut
-red, an increase green, any other change yellow.
+总计 changed, largest cut first), 项目, 绩效指标, 绩效目标, 单位汇总 (with a 合计 row: the sum of the
+unit rows, the same number as ``--json``'s ``total`` when the filing leaves 合计 blank). Changed cells
+are coloured like the rest of the tool: a cut red, an increase green, any other change amber. Long
+texts wrap, with row heights that show them whole (names, every line of a 绩效目标); every sheet prints
+on A4 landscape, one page wide, with its header row repeated.
 """
 
 from __future__ import annotations
@@ -11,20 +14,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from .. import reportbook as rb
 from ..fileio import atomic_target
 from ..model import MONEY_FIELDS, MONEY_LABELS
+from ..money import ZERO
 from ..schema import MONEY_FORMAT
 from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, percent
 
-FILL_CUT = PatternFill("solid", fgColor="FFC7CE")
-FILL_RISE = PatternFill("solid", fgColor="C6EFCE")
-FILL_CHANGED = PatternFill("solid", fgColor="FFEB9C")
-HEADER_FONT = Font(bold=True)
-PERCENT_FORMAT = "0.00%"
-WRAP = Alignment(wrap_text=True, vertical="top")
+CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
+FILL_CUT = rb.fill(CUT)
+FILL_RISE = rb.fill(RISE)
+FILL_CHANGED = rb.fill(CHANGED)
+PERCENT_FORMAT = rb.PERCENT_FORMAT
+TOTAL_LABEL = "合计（各单位之和）"
+STATED_LABEL = "表中填写的合计"
 
 SHEET_CUTS = "增减情况"
 SHEET_PROJECTS = "项目"
@@ -40,8 +44,8 @@ def _labels(d: FilingDiff) -> tuple[str, str]:
     return "原", "新"
 
 
-def _num(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _num(value: Decimal | None) -> Decimal | None:
+    return value
 
 
 def _ratio(old: Decimal | None, new: Decimal | None) -> float | None:
@@ -49,20 +53,22 @@ def _ratio(old: Decimal | None, new: Decimal | None) -> float | None:
     return None if pct is None else float(pct / 100)
 
 
-def _fill_for(old: Decimal | None, new: Decimal | None) -> PatternFill:
+def _kind_for(old: Decimal | None, new: Decimal | None) -> str:
     change = (new or Decimal(0)) - (old or Decimal(0))
-    return FILL_CUT if change < 0 else FILL_RISE
+    return CUT if change < 0 else RISE
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], first: bool = False):
     ws = wb.active if first else wb.create_sheet(title)
     ws.title = title
-    ws.append(headers)
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-        ws.cell(1, c).font = HEADER_FONT
-    ws.freeze_panes = "A2"
+    rb.header(ws, headers, widths)
     return ws
+
+
+def _finish(ws) -> None:
+    """Wrapped rows tall enough for their texts, and the print setup."""
+    rb.fit_rows(ws, 2)
+    rb.print_setup(ws)
 
 
 def _money_cells(ws, row: int, cols: list[int]) -> None:
@@ -78,6 +84,8 @@ def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
     _write_indicators(wb, d)
     _write_targets(wb, d)
     _write_units(wb, d)
+    for ws in wb.worksheets:
+        _finish(ws)
     with atomic_target(path) as tmp:
         wb.save(tmp)
 
@@ -96,7 +104,7 @@ def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
 def _write_cuts(wb: Workbook, d: FilingDiff) -> None:
     a, b = _labels(d)
     ws = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
-                [24, 44, 14, 14, 14, 10, 30], first=True)
+                [24, 40, 13, 13, 13, 11, 30], first=True)
     for unit, name, old, new in d.project_totals():
         change = (new or Decimal(0)) - (old or Decimal(0))
         ws.append([unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
@@ -104,9 +112,8 @@ def _write_cuts(wb: Workbook, d: FilingDiff) -> None:
         r = ws.max_row
         _money_cells(ws, r, [3, 4, 5])
         ws.cell(r, 6).number_format = PERCENT_FORMAT
-        fill = _fill_for(old, new)
         for c in (4, 5, 6):
-            ws.cell(r, c).fill = fill
+            rb.paint(ws.cell(r, c), _kind_for(old, new))
 
 
 def _write_projects(wb: Workbook, d: FilingDiff) -> None:
@@ -114,7 +121,7 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> None:
     money_headers = [h for f in MONEY_FIELDS for h in (f"{a}{MONEY_LABELS[f]}", f"{b}{MONEY_LABELS[f]}")]
     headers = ["状态", "资金使用单位", "项目名称", f"{a}项目名称", *money_headers, "绩效目标",
                "新增指标", "删除指标", "修改指标"]
-    ws = _sheet(wb, SHEET_PROJECTS, headers, [10, 24, 44, 44] + [13] * len(money_headers) + [10, 9, 9, 9])
+    ws = _sheet(wb, SHEET_PROJECTS, headers, [8, 20, 30, 30] + [11] * len(money_headers) + [8, 7, 7, 7])
     money_cols = list(range(5, 5 + len(money_headers)))
     for m in d.matched:
         _project_row(ws, m, money_cols)
@@ -126,7 +133,7 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> None:
         r = ws.max_row
         _money_cells(ws, r, money_cols)
         for c in range(1, len(headers) + 1):
-            ws.cell(r, c).fill = FILL_RISE if status == "新增" else FILL_CUT
+            rb.paint(ws.cell(r, c), RISE if status == "新增" else CUT)
 
 
 def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
@@ -139,63 +146,78 @@ def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
     r = ws.max_row
     _money_cells(ws, r, money_cols)
     if m.changed:
-        ws.cell(r, 1).fill = FILL_CHANGED
+        rb.paint(ws.cell(r, 1), CHANGED)
     if m.renamed:
-        ws.cell(r, 3).fill = FILL_CHANGED
+        rb.paint(ws.cell(r, 3), CHANGED)
     if m.unit_changed:
-        ws.cell(r, 2).fill = FILL_CHANGED
+        rb.paint(ws.cell(r, 2), CHANGED)
     for k, f in enumerate(MONEY_FIELDS):
         if f in changed_money:
-            ws.cell(r, money_cols[2 * k + 1]).fill = _fill_for(getattr(m.old, f), getattr(m.new, f))
+            rb.paint(ws.cell(r, money_cols[2 * k + 1]), _kind_for(getattr(m.old, f), getattr(m.new, f)))
     first_extra = money_cols[-1] + 1
     for c in range(first_extra, first_extra + 4):
         if ws.cell(r, c).value not in (None, ""):
-            ws.cell(r, c).fill = FILL_CHANGED
+            rb.paint(ws.cell(r, c), CHANGED)
 
 
 def _write_indicators(wb: Workbook, d: FilingDiff) -> None:
     a, b = _labels(d)
     ws = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
-                [44, 6, 30, 8, 16, 30, 30])
+                [30, 6, 28, 7, 14, 36, 36])
     for m in d.matched:
         for i in m.indicators_changed:
             for f, old, new in i.fields:
                 ws.append([m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], old, new])
-                ws.cell(ws.max_row, 7).fill = FILL_CHANGED
+                rb.paint(ws.cell(ws.max_row, 7), CHANGED)
         for i in m.indicators_added:
             ws.append([m.new.name, i.no, i.name, "新增", "", "",
                        f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}"])
-            ws.cell(ws.max_row, 4).fill = FILL_RISE
+            rb.paint(ws.cell(ws.max_row, 4), RISE)
         for i in m.indicators_removed:
             ws.append([m.new.name, i.no, i.name, "删除", "",
                        f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}", ""])
-            ws.cell(ws.max_row, 4).fill = FILL_CUT
+            rb.paint(ws.cell(ws.max_row, 4), CUT)
 
 
 def _write_targets(wb: Workbook, d: FilingDiff) -> None:
     a, b = _labels(d)
     ws = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标", f"{b}绩效目标", "差异（[-删除-]{+新增+}）"],
-                [36, 60, 60, 60])
+                [24, 50, 50, 50])
     for m in d.matched:
         if m.target is None:
             continue
         ws.append([m.new.name, m.old.target, m.new.target, m.target])
         r = ws.max_row
-        for c in range(1, 5):
-            ws.cell(r, c).alignment = WRAP
-        ws.cell(r, 3).fill = FILL_CHANGED
-        ws.cell(r, 4).fill = FILL_CHANGED
+        rb.paint(ws.cell(r, 3), CHANGED)
+        rb.paint(ws.cell(r, 4), CHANGED)
 
 
 def _write_units(wb: Workbook, d: FilingDiff) -> None:
+    """One row per unit (总计 summed from its projects), then 合计 = the sum of those rows, and the 合计
+    each filing states when it differs from that sum."""
     a, b = _labels(d)
     ws = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%"],
-                [30, 14, 14, 14, 10])
-    for unit, old, new in d.unit_totals():
+                [30, 14, 14, 14, 11])
+    rows = d.unit_totals()
+    for unit, old, new in rows:
         ws.append([unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
         r = ws.max_row
         _money_cells(ws, r, [2, 3, 4])
         ws.cell(r, 5).number_format = PERCENT_FORMAT
         if new != old:
             for c in (3, 4, 5):
-                ws.cell(r, c).fill = _fill_for(old, new)
+                rb.paint(ws.cell(r, c), _kind_for(old, new))
+    old_sum, new_sum = (sum((row[k] for row in rows), ZERO) for k in (1, 2))
+    ws.append([TOTAL_LABEL, old_sum, new_sum, new_sum - old_sum, _ratio(old_sum, new_sum)])
+    r = ws.max_row
+    _money_cells(ws, r, [2, 3, 4])
+    ws.cell(r, 5).number_format = PERCENT_FORMAT
+    for c in range(1, 6):
+        ws.cell(r, c).font = rb.font(bold=True)
+    stated = [f.total if f.total_stated else None for f in (d.old, d.new)]
+    if any(s is not None and s != t for s, t in zip(stated, (old_sum, new_sum))):
+        ws.append([STATED_LABEL, *stated, None, None])
+        _money_cells(ws, ws.max_row, [2, 3])
+        for c, (s, t) in zip((2, 3), zip(stated, (old_sum, new_sum))):
+            if s is not None and s != t:
+                rb.paint(ws.cell(ws.max_row, c), CHANGED)

@@ -1,4 +1,5 @@
-"""Import a published 项目支出绩效目标表 (text extracted from a PDF, or the PDF itself) into a Filing.
+"""Import a published 项目支出绩效目标表 (text extracted from a PDF, the PDF itself, or the table as xlsx)
+into a Filing.
 
     result = import_path("table.txt", year=2024)
     result.filing, result.findings, result.year_source
@@ -6,7 +7,8 @@
 Text: ``tokens`` classifies lines, ``blocks`` cuts them into names-with-amounts and content blocks,
 ``pairing`` assigns content to names (an assignment over similarity and position, see there),
 ``assemble`` builds the filing, ``reconcile`` checks the amounts. PDF: ``pdfsource`` reads the table
-cells by their positions, so no pairing is needed. Only ``XlToolsError`` escapes.
+cells by their positions, so no pairing is needed; xlsx: ``xlsxsource`` reads the sheet's cells, the
+same way. Only ``XlToolsError`` escapes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .pairing import pair_blocks
 from .reconcile import reconcile
 from .textsource import decode_text, is_pdf
 from .tokens import classify
+from .xlsxsource import read_xlsx
 from .year import infer_year
 
 __all__ = ["ImportResult", "import_path", "import_text", "import_segmented"]
@@ -40,9 +43,13 @@ class ImportResult:
 
 def import_path(path: str | Path, *, year: int | None = None,
                 department: str | None = None) -> ImportResult:
-    """Import a .txt (UTF-8 / GBK / GB18030, LF or CRLF) or a .pdf with a text layer."""
+    """Import a .txt (UTF-8 / GBK / GB18030, LF or CRLF), a .pdf with a text layer, or an .xlsx holding
+    the official table (as ``xl-tools publish`` writes it, or typed by hand)."""
     path = Path(path)
     data = read_bytes(path)
+    if data[:2] == b"PK" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        seg, text = read_xlsx(path)
+        return import_segmented(seg, text, year=year, department=department, source=str(path))
     if is_pdf(data):
         from .pdfsource import read_pdf
         seg, text = read_pdf(path)
@@ -90,8 +97,12 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
         filing.total = sum((u.total for u in filing.units), start=filing.total) if filing.units else \
             sum((p.total for p in filing.projects), start=filing.total)
         filing.total_stated = False
-        findings.append(finding("IMP023", "表中没有合计行，合计按各单位（或各项目）加总",
-                                "核对原表是否缺页", field="total"))
+        if seg.grand_blank:
+            findings.append(finding("IMP023", "表中合计行的金额为空，合计按各单位（或各项目）加总",
+                                    "在原表中填写合计", field="total"))
+        else:
+            findings.append(finding("IMP023", "表中没有合计行，合计按各单位（或各项目）加总",
+                                    "核对原表是否缺页", field="total"))
     findings += reconcile(built.filing, built.grand, built.lines)
     findings.sort(key=lambda f: (f.row or 0, f.code))
     return ImportResult(built.filing, findings, year_source)

@@ -100,7 +100,8 @@ class Segmented:
     department: str | None = None
     money_unit: str | None = None
     pages: int = 0
-    from_text: bool = True        # False when read from PDF table cells (rows already paired)
+    from_text: bool = True        # False when read from table cells (PDF, xlsx: rows already paired)
+    grand_blank: bool = False     # the table has a 合计 row whose amounts are all blank
 
 
 def _join(lines: list[Line]) -> str:

@@ -31,23 +31,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import XlToolsError
-from ..money import NotMoney, parse_money
 from ..textnorm import squash
 from . import blocks, tokens
-from .blocks import (
-    GRAND,
-    PDF_LINE_BASE,
-    PROJECT,
-    UNIT,
-    ContentBlock,
-    Fragment,
-    NameBlock,
-    Segmented,
-)
+from .blocks import PDF_LINE_BASE, PROJECT, Segmented
+from .tablerows import CAPTIONS, FIELDS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
 
-CAPTIONS = {"项目名称": "name", "总计": "total", "财政专户拨款": "special", "财政拨款": "fiscal",
-            "其他资金": "other", "绩效目标": "target", "绩效指标": "indicators"}
 _INDENT_PT = 3.0
 _BASELINE_PT = 0.5      # characters of one printed line share the baseline
 
@@ -251,56 +240,12 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
     return seg, whole
 
 
-def _money(text: str, where: str, source: str):
-    try:
-        return parse_money(text)
-    except NotMoney:
-        raise XlToolsError(f"{where}的金额“{text}”不是数字", file=source) from None
-
-
 def _rows_to_blocks(rows, seg: Segmented, source: str) -> None:
+    """PDF bands → table rows: a name is indented when it starts right of the leftmost name."""
     indents = [i for *_, i, _ in rows if i is not None]
     base = min(indents) if indents else 0.0
-    seq = 0
-    last: ContentBlock | None = None
-    for page_no, r, row, indent, columns in rows:
-        line = page_no * PDF_LINE_BASE + r
-        where = f"第 {page_no} 页第 {r} 行"
-        name = _cell(row, columns, "name")
-        amounts_raw = [_cell(row, columns, f) for f in ("total", "fiscal", "special", "other")]
-        target, indicators = _cell(row, columns, "target"), _cell(row, columns, "indicators")
-        if not name and not any(amounts_raw):
-            # the continuation of the block above (a tall block the renderer split into rows,
-            # possibly on the next page, after the repeated header): its text goes on in reading
-            # order, joined like a line wrap, before the indicator list is parsed
-            if (target or indicators) and last is not None:
-                last.target += target
-                last.indicator_text += indicators
-                if target:
-                    last.target_lines.append(line)
-                if indicators:
-                    last.line_offsets.append((len(last.indicator_text) - len(indicators), line))
-                    last.indicator_lines.append(line)
-            elif target or indicators:
-                seg.fragments.append(Fragment("".join(part for part in (target, indicators) if part),
-                                              [line], page_no, "没有项目名称的续行，上方不是项目"))
-            continue
-        values = [_money(a, where, source) for a in amounts_raw]
-        amounts = [v for v in values if v is not None]
-        if squash(name) == "合计":
-            block = NameBlock(GRAND, "合计", amounts, [line], page_no)
-        elif (indent is not None and indent > base + _INDENT_PT) or target or indicators:
-            block = NameBlock(PROJECT, name, amounts, [line], page_no, indented=True)
-        else:
-            block = NameBlock(UNIT, name, amounts, [line], page_no)
-        block.columns = values
-        block.seq = seq
-        seg.names.append(block)
-        if block.kind == PROJECT:
-            content = ContentBlock(target, indicators, [line], [line], page_no, seq=seq,
-                                   line_offsets=[(0, line)])
-            seg.contents.append(content)
-            last = content
-        else:
-            last = None
-        seq += 1
+    table = [TableRow(line=page_no * PDF_LINE_BASE + r, where=f"第 {page_no} 页第 {r} 行", page=page_no,
+                      cells={f: _cell(row, columns, f) for f in FIELDS},
+                      indented=indent is not None and indent > base + _INDENT_PT)
+             for page_no, r, row, indent, columns in rows]
+    rows_to_blocks(table, seg, source)

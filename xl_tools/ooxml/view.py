@@ -10,9 +10,12 @@ clear message instead of filling the memory.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..errors import XlToolsError
+from ..xlsxfile import reading, sniff
 from .book import Book
 from .cells import IS, ROW, C, CellDecoder, F, V, col_index, split_ref, text_of
 from .cells import ref as make_ref
@@ -76,6 +79,20 @@ class ViewSheet:
     def __getitem__(self, ref: str) -> ViewCell:
         row, col = split_ref(ref.replace("$", ""))
         return self.cell(row, col)
+
+
+def open_view(path: str | Path, *, max_rows: int, blank_run: int) -> WorkbookView:
+    """A view of the workbook file at `path` after the checks every file gets (``xlsxfile.sniff``:
+    missing, encrypted, not a workbook, a zip bomb); closing the view closes the file."""
+    path = Path(path)
+    sniff(path)
+    with reading(path):
+        pkg = Package(path)
+        try:
+            return WorkbookView(pkg, max_rows=max_rows, blank_run=blank_run)
+        except BaseException:
+            pkg.close()
+            raise
 
 
 class _Store:

@@ -15,8 +15,8 @@ from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
 from ..schema import SHEET_PUBLIC, SHEET_STATE
-from ..workbook.open import reading, sniff
 from ..workbook.reader import resolve_formulas, workbook_view
+from ..xlsxfile import reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import NOTE_AUTHOR, RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula

@@ -8,9 +8,8 @@ from openpyxl.utils import get_column_letter
 
 from ..ooxml.sheetxml import Original
 from ..publish.table import PageSetup
+from ..schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 
-RED_FILL, RED_FONT = "FFC7CE", "9C0006"        # Excel's "Bad" style
-AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"    # Excel's "Neutral" style
 HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
 
 

@@ -35,6 +35,7 @@ from ..model import (
     Unit,
 )
 from ..money import ZERO
+from ..ooxml.view import WorkbookView, open_view
 from ..refs import first_cell, split_reference
 from ..schema import (
     INDICATOR_HEADERS,
@@ -47,8 +48,8 @@ from ..schema import (
     UNIT_HEADERS,
 )
 from ..textnorm import clean_ws, name_key, squash
+from ..xlsxfile import open_workbook, reading
 from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
-from .open import open_view, open_workbook, reading
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
@@ -63,7 +64,7 @@ def max_data_rows() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else MAX_DATA_ROWS
 
 
-def workbook_view(path: str | Path):
+def workbook_view(path: str | Path) -> WorkbookView:
     """A streaming read-only view of the workbook at `path` (close it when done)."""
     return open_view(path, max_rows=max_data_rows(), blank_run=BLANK_RUN_LIMIT)
 

@@ -42,8 +42,8 @@ from ..schema import (
     TEMPLATE_VERSION,
 )
 from ..textnorm import clean_ws, name_key, squash
+from ..xlsxfile import open_workbook
 from .cells import int_of, money_of, text_of
-from .open import open_workbook
 from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1

@@ -1,4 +1,5 @@
-"""Open a workbook file safely with a clear Chinese message for every way it can be unusable."""
+"""Open a workbook file safely with a clear Chinese message for every way it can be unusable (base layer:
+the workbook reader, the refresh writer and the xlsx importer all open files through it)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from xml.etree.ElementTree import ParseError
 
 import openpyxl
 
-from ..errors import XlToolsError
-from ..ooxml.package import Package
-from ..ooxml.view import WorkbookView
+from .errors import XlToolsError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -53,7 +52,8 @@ def sniff(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, OSError):
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):   # NotImplementedError: a damaged
+        # directory entry that claims an unknown zip version
         raise XlToolsError("工作簿文件已损坏（压缩包不完整），请重新保存或从备份恢复", file=src) from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
@@ -102,20 +102,6 @@ def reading(path: str | Path):
                                file=str(path)) from None
         raise XlToolsError(f"工作簿内容已损坏，无法读取（{name}）：请在 Excel 中打开并另存后再试",
                            file=str(path)) from None
-
-
-def open_view(path: str | Path, *, max_rows: int, blank_run: int):
-    """A streaming read-only view (``ooxml.view.WorkbookView``) of a workbook file; closing the view
-    closes the file."""
-    path = Path(path)
-    sniff(path)
-    with reading(path):
-        pkg = Package(path)
-        try:
-            return WorkbookView(pkg, max_rows=max_rows, blank_run=blank_run)
-        except BaseException:
-            pkg.close()
-            raise
 
 
 def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool = False, keep_vba: bool | None = None):

@@ -1,0 +1,242 @@
+"""The department's consolidated table, one per budget year, with the provenance of every number.
+
+Tabular work on the batch's rows, done with pandas (imported only here and in the exports, never on the
+accountant's refresh path). Every readable file is cut into *slices*, one per funding unit it reports
+(a department's own table has several units). A slice is identified by (部门, 预算年度, 单位) and carries
+a fingerprint of its money (project names and the four amounts, to the cent). Then, per slice:
+
+1. a file that could not be read, has no budget year, or has error findings (unless
+   ``include_errors``) is **not counted** (未计入), with the reason;
+2. slices of the same (部门, 年度, 单位) with the same fingerprint are **one filing** that arrived
+   several times (the workbook and its published PDF, two copies): it is counted once, from the
+   workbook when there is one (else the first file by name); the others are **duplicates** (重复) naming
+   the file that was counted; a blank 部门 (a text without "部门名称：") matches the unit's department;
+3. slices of the same (部门, 年度, 单位) whose money differs are **conflicting versions**: none is
+   counted, the reviewer must say which one holds;
+4. the rest is **counted** (计入).
+
+Years are never added together: there is one consolidated table per budget year. Its units are summed
+from the projects printed under them, and its 合计 from the units, so every total equals the sum of the
+rows printed under it (a stated subtotal that disagrees is an error finding of its file, which is then
+not counted). The 部门名称 is the one department of the counted slices, or "多个部门：…" when they name
+several.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import pandas as pd
+
+from ..findings import ERROR, INFO, WARNING
+from ..model import MONEY_FIELDS, Filing, Project, Unit
+from ..money import CENT, ZERO
+from ..textnorm import name_key, squash
+from .core import WORKBOOK_SUFFIXES, BatchReport, FileResult
+
+COUNTED = "计入"
+DUPLICATE = "重复"
+EXCLUDED = "未计入"
+NO_UNIT = "（未填单位）"
+
+SLICE_COLUMNS = ["year", "department", "unit", "file", "kind", "status", "projects", "indicators",
+                 *MONEY_FIELDS, "errors", "decision", "reason", "same_as", "fingerprint", "text_fingerprint"]
+
+
+@dataclass
+class YearTable:
+    """The consolidated table of one budget year."""
+
+    year: int
+    filing: Filing                          # units summed from the projects, 合计 from the units
+    departments: list[str]                  # distinct 部门名称 of the counted slices
+    sources: dict[str, list[str]]           # unit → files counted for it (duplicates after "同见于")
+    marked: dict[str, str] = field(default_factory=dict)   # unit → mark (counted with errors)
+
+    @property
+    def department(self) -> str:
+        return department_label(self.departments)
+
+
+def department_label(departments: list[str]) -> str:
+    """The 部门名称 of a consolidation: the one department, or all of them when several."""
+    if len(departments) > 1:
+        return "多个部门：" + "、".join(departments)
+    return departments[0] if departments else ""
+
+
+@dataclass
+class Consolidation:
+    tables: list[YearTable]
+    slices: pd.DataFrame                    # one row per (file, unit): decision and reason
+    include_errors: bool = False
+
+    def table(self, year: int) -> YearTable:
+        return next(t for t in self.tables if t.year == year)
+
+
+def _cents(value: Decimal) -> str:
+    return str((value or ZERO).quantize(CENT))
+
+
+def _digest(parts: list) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def money_fingerprint(projects: list[Project]) -> str:
+    """Same value for the same projects and amounts, whatever the order, spacing or file format."""
+    return _digest(sorted((name_key(p.name), *(_cents(getattr(p, f)) for f in MONEY_FIELDS))
+                          for p in projects))
+
+
+def text_fingerprint(projects: list[Project]) -> str:
+    """Fingerprint of the targets and indicators (white space and full-width forms ignored)."""
+    return _digest(sorted((name_key(p.name), squash(p.target),
+                           tuple((squash(i.name), squash(i.period_value), squash(i.annual_value))
+                                 for i in p.indicators)) for p in projects))
+
+
+def _slices_of(r: FileResult) -> list[dict]:
+    base = {"year": r.year, "department": r.department, "file": r.file, "kind": r.kind, "status": r.status,
+            "errors": r.errors, "decision": "", "reason": "", "same_as": ""}
+    if not r.readable or r.filing is None:
+        return [{**base, "unit": r.unit, "projects": 0, "indicators": 0,
+                 **dict.fromkeys(MONEY_FIELDS, ZERO), "fingerprint": "", "text_fingerprint": ""}]
+    by_unit: dict[str, list[Project]] = {}
+    for p in r.filing.projects:
+        by_unit.setdefault(p.unit, []).append(p)
+    out = []
+    for unit, projects in by_unit.items():
+        out.append({**base, "unit": unit, "projects": len(projects),
+                    "indicators": sum(len(p.indicators) for p in projects),
+                    **{f: sum((getattr(p, f) for p in projects), ZERO) for f in MONEY_FIELDS},
+                    "fingerprint": money_fingerprint(projects), "text_fingerprint": text_fingerprint(projects)})
+    if not out:                              # a readable file without projects: nothing to count
+        out.append({**base, "unit": r.unit, "projects": 0, "indicators": 0,
+                    **dict.fromkeys(MONEY_FIELDS, ZERO), "fingerprint": "", "text_fingerprint": ""})
+    return out
+
+
+def _exclusions(df: pd.DataFrame, results: list[FileResult], include_errors: bool) -> None:
+    readable = {r.file: r.readable for r in results}
+    errors = {r.file: r.errors for r in results}
+    error_text = {r.file: r.error for r in results}
+    for k, row in df.iterrows():
+        if not readable[row.file]:
+            df.at[k, "reason"] = f"无法读取：{error_text[row.file]}"
+        elif row.projects == 0:
+            df.at[k, "reason"] = "文件中没有项目"
+        elif pd.isna(row.year):
+            df.at[k, "reason"] = "预算年度不明，不能归入任何年度的合并表"
+        elif errors[row.file] and not include_errors:
+            df.at[k, "reason"] = f"有错误 {errors[row.file]} 条（修正后重新审核，或用 --include-errors 计入）"
+        else:
+            continue
+        df.at[k, "decision"] = EXCLUDED
+
+
+def _fill_departments(df: pd.DataFrame) -> None:
+    """A slice without 部门名称 belongs to the department its unit has in that year's other files."""
+    df["dept_key"] = df["department"].map(name_key)
+    df["unit_key"] = df["unit"].map(name_key)
+    named = df[df.dept_key != ""].groupby(["year", "unit_key"])["dept_key"].agg(lambda s: sorted(set(s)))
+    for k, row in df[df.dept_key == ""].iterrows():
+        found = named.get((row.year, row.unit_key))
+        if found is not None and len(found) == 1:
+            df.at[k, "dept_key"] = found[0]
+
+
+def _preference(df: pd.DataFrame) -> pd.Series:
+    """Sort key of the file counted among duplicates: a workbook first, then by file name."""
+    return df["file"].map(lambda f: (0 if f.lower().endswith(WORKBOOK_SUFFIXES) else 1, f))
+
+
+def _deduplicate(df: pd.DataFrame) -> None:
+    open_ = df[df.decision == ""].copy()
+    open_["pref"] = _preference(open_)
+    for _key, group in open_.groupby(["year", "dept_key", "unit_key"], sort=False):
+        if group.fingerprint.nunique() > 1:
+            files = "、".join(f"「{f}」" for f in group.sort_values("pref").file)
+            for k in group.index:
+                df.at[k, "decision"] = EXCLUDED
+                df.at[k, "reason"] = (f"同一部门、年度、单位有 {len(group)} 份金额不同的文件（{files}），"
+                                      "请确认以哪一份为准后重新审核")
+            continue
+        ordered = group.sort_values("pref")
+        first = ordered.index[0]
+        df.at[first, "decision"] = COUNTED
+        kept = df.at[first, "file"]
+        others = [df.at[k, "file"] for k in ordered.index[1:]]
+        if others:
+            df.at[first, "same_as"] = "、".join(others)
+        for k in ordered.index[1:]:
+            df.at[k, "decision"] = DUPLICATE
+            df.at[k, "same_as"] = kept
+            text = "" if df.at[k, "text_fingerprint"] == df.at[first, "text_fingerprint"] else \
+                "；绩效目标或指标文字有差异，以计入的文件为准"
+            df.at[k, "reason"] = f"与「{kept}」是同一份填报（部门、年度、单位和金额相同），只计一次{text}"
+    for k in df.index[(df.decision == COUNTED) & (df.errors > 0)]:
+        df.at[k, "reason"] = f"有错误 {df.at[k, 'errors']} 条，按 --include-errors 计入"
+
+
+def _year_table(year: int, counted: pd.DataFrame, results: dict[str, FileResult]) -> YearTable:
+    wanted = set(zip(counted.file, counted.unit))
+    projects = [p for f in dict.fromkeys(counted.file) for p in results[f].filing.projects
+                if (f, p.unit) in wanted]
+    frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
+    sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
+    units = [Unit(name or NO_UNIT, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
+    if any(not p.unit for p in projects):   # the renderer lists projects under their unit's name
+        projects = [p if p.unit else replace(p, unit=NO_UNIT) for p in projects]
+    first = results[counted.file.iloc[0]].filing
+    filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
+    filing.total = sum((u.total for u in units), ZERO)
+    departments = sorted({d for d in counted.department if d})
+    sources: dict[str, list[str]] = {}
+    marked: dict[str, str] = {}
+    for row in counted.itertuples():
+        unit = row.unit or NO_UNIT
+        sources.setdefault(unit, []).append(row.file + (f"（同见于 {row.same_as}）" if row.same_as else ""))
+        if row.errors:
+            marked[unit] = "有错误，按 --include-errors 计入"
+    filing.department = department_label(departments)
+    return YearTable(year, filing, departments, sources, marked)
+
+
+def consolidate(report: BatchReport, *, include_errors: bool = False) -> Consolidation:
+    """Decide for every (file, unit) whether it is counted, and build one table per budget year."""
+    results = report.results
+    records = [s for r in results for s in _slices_of(r)]
+    df = pd.DataFrame(records, columns=[c for c in SLICE_COLUMNS])
+    df["year"] = df["year"].astype("Int64")
+    _exclusions(df, results, include_errors)
+    _fill_departments(df)
+    _deduplicate(df)
+    by_file = {r.file: r for r in results}
+    tables = [_year_table(int(year), group, by_file)
+              for year, group in df[df.decision == COUNTED].groupby("year", sort=True)]
+    df = df.drop(columns=["dept_key", "unit_key"])
+    order = {COUNTED: 0, DUPLICATE: 1, EXCLUDED: 2}
+    df = df.assign(_o=df.decision.map(order)).sort_values(["year", "_o", "unit", "file"], na_position="last",
+                                                           kind="stable").drop(columns="_o")
+    return Consolidation(tables, df.reset_index(drop=True), include_errors)
+
+
+def severity_pivot(report: BatchReport, family_of) -> pd.DataFrame:
+    """Findings by rule family (rows) and severity (columns), most findings first."""
+    rows = [(family_of(f.code), f.severity) for r in report.results for f in r.findings]
+    frame = pd.DataFrame(rows, columns=["family", "severity"])
+    if frame.empty:
+        return pd.DataFrame(columns=[ERROR, WARNING, INFO, "all"])
+    table = pd.crosstab(frame.family, frame.severity).reindex(columns=[ERROR, WARNING, INFO], fill_value=0)
+    table["all"] = table.sum(axis=1)
+    return table.sort_values(["all"], ascending=False, kind="stable")
+
+
+def unit_family_pivot(report: BatchReport, family_of) -> pd.DataFrame:
+    """Findings by unit (rows) and rule family (columns)."""
+    rows = [(r.unit or r.file, family_of(f.code)) for r in report.results for f in r.findings]
+    frame = pd.DataFrame(rows, columns=["unit", "family"])
+    return pd.crosstab(frame.unit, frame.family)

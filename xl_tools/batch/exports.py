@@ -1,0 +1,133 @@
+"""Flat tables of a batch for the bureau's own tools: ``batch --csv DIR`` / ``--parquet DIR``.
+
+Five tables (the column schema is documented in docs/batch_exports.md and is the ``COLUMNS`` below):
+files (one row per input file, as 汇总), findings (as 问题明细), consolidation (one row per file and unit,
+as 合并来源, without the per-year subtotal lines), projects and indicators (every project / indicator of
+every readable file, with the consolidation's decision for its file and unit: the rows whose decision is
+计入 are exactly the projects of the 合并公开表 of their year).
+
+Money is exact: CSV holds it as text with at least two decimals (``5138.68``), Parquet as a decimal
+column. CSV files are UTF-8 with a byte-order mark, so Excel opens them with the Chinese intact.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalogue import family_of
+from ..errors import XlToolsError
+from ..fileio import atomic_target
+from ..model import MONEY_FIELDS
+from ..money import CENT
+from .consolidation import Consolidation
+from .core import BatchReport
+
+COLUMNS = {
+    "files": ["file", "path", "kind", "status", "department", "year", "unit", "projects", "indicators", "total",
+              "errors", "warnings", "infos", "worst_rule", "error"],
+    "findings": ["file", "unit", "severity", "code", "family", "sheet", "cell", "project", "indicator_no",
+                 "field", "message", "suggestion"],
+    "consolidation": ["year", "department", "unit", "file", "kind", "projects", *MONEY_FIELDS, "decision",
+                      "reason", "same_as"],
+    "projects": ["year", "department", "unit", "file", "project", "no", *MONEY_FIELDS, "target", "indicators",
+                 "decision"],
+    "indicators": ["year", "department", "unit", "file", "project", "no", "level1", "level2", "name",
+                   "period_value", "annual_value", "decision"],
+}
+MONEY_COLUMNS = {"total", *MONEY_FIELDS}
+INTEGER_COLUMNS = {"files": ("year", "projects", "indicators", "errors", "warnings", "infos"),
+                   "findings": ("indicator_no",), "consolidation": ("year", "projects"),
+                   "projects": ("year", "indicators"), "indicators": ("year", "no")}
+FORMATS = ("csv", "parquet")
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    """At least two decimals, never rounded away."""
+    if value is None:
+        return None
+    return value if value.as_tuple().exponent <= -2 else value.quantize(CENT)
+
+
+def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
+    """The five flat tables as data frames (money as Decimal objects, years as nullable integers)."""
+    decision = {(r.file, r.unit): r.decision for r in cons.slices.itertuples()}
+    files, findings, projects, indicators = [], [], [], []
+    for r in report.results:
+        files.append({"file": r.file, "path": r.path, "kind": r.kind, "status": r.status,
+                      "department": r.department, "year": r.year, "unit": r.unit, "projects": r.projects,
+                      "indicators": r.indicators, "total": _money(r.total), "errors": r.errors,
+                      "warnings": r.warnings, "infos": r.infos, "worst_rule": r.worst_rule, "error": r.error or ""})
+        findings.extend({"file": r.file, "unit": r.unit, "severity": f.severity, "code": f.code,
+                         "family": family_of(f.code), "sheet": f.sheet, "cell": f.cell, "project": f.project,
+                         "indicator_no": f.indicator_no, "field": f.field, "message": f.message,
+                         "suggestion": f.suggestion} for f in r.findings)
+        if not r.readable or r.filing is None:
+            continue
+        for p in r.filing.projects:
+            where = {"year": r.year, "department": r.department, "unit": p.unit, "file": r.file}
+            state = decision.get((r.file, p.unit), "")
+            projects.append({**where, "project": p.name, "no": None if p.no is None else str(p.no),
+                             **{f: _money(getattr(p, f)) for f in MONEY_FIELDS}, "target": p.target,
+                             "indicators": len(p.indicators), "decision": state})
+            indicators.extend({**where, "project": p.name, "no": i.no, "level1": i.level1_label,
+                               "level2": i.level2_label, "name": i.name, "period_value": i.period_value,
+                               "annual_value": i.annual_value, "decision": state} for i in p.indicators)
+    slices = cons.slices.assign(**{f: cons.slices[f].map(_money) for f in MONEY_FIELDS})
+    out = {"files": pd.DataFrame(files, columns=COLUMNS["files"]),
+           "findings": pd.DataFrame(findings, columns=COLUMNS["findings"]),
+           "consolidation": slices[COLUMNS["consolidation"]].reset_index(drop=True),
+           "projects": pd.DataFrame(projects, columns=COLUMNS["projects"]),
+           "indicators": pd.DataFrame(indicators, columns=COLUMNS["indicators"])}
+    for name in ("files", "consolidation", "projects", "indicators"):
+        out[name]["year"] = out[name]["year"].astype("Int64")
+    out["findings"]["indicator_no"] = out["findings"]["indicator_no"].astype("Int64")
+    out["indicators"]["no"] = out["indicators"]["no"].astype("Int64")
+    return out
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money as exact text for CSV (``format(d, "f")`` never uses an exponent)."""
+    return frame.assign(**{c: frame[c].map(lambda v: "" if v is None else format(v, "f"))
+                           for c in frame.columns if c in MONEY_COLUMNS})
+
+
+def write_exports(report: BatchReport, cons: Consolidation, folder: str | Path, fmt: str) -> list[Path]:
+    """Write the five tables into ``folder`` (created) as ``NAME.csv`` or ``NAME.parquet``, atomically."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise XlToolsError("导出位置应为文件夹", file=str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401 - optional: only --parquet needs it
+        except ImportError:
+            raise XlToolsError('导出 Parquet 需要安装 pyarrow：pip install "xl-tools[batch]"') from None
+    written = []
+    for name, frame in tables(report, cons).items():
+        target = folder / f"{name}.{fmt}"
+        with atomic_target(target) as tmp:
+            if fmt == "csv":
+                _as_text(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+            else:
+                frame.to_parquet(tmp, index=False, engine="pyarrow")
+        written.append(target)
+    return written
+
+
+def read_export(path: str | Path) -> pd.DataFrame:
+    """Read a table written by ``write_exports`` back with its types (money as Decimal)."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for c in frame.columns:
+        if c in MONEY_COLUMNS:
+            frame[c] = frame[c].map(lambda v: Decimal(v) if v != "" else None)
+        elif c in INTEGER_COLUMNS.get(path.stem, ()):
+            frame[c] = pd.to_numeric(frame[c].replace("", None)).astype("Int64")
+    return frame

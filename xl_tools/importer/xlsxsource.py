@@ -1,0 +1,146 @@
+"""Read the official table from an xlsx: the 公开表 ``xl-tools publish`` writes, or the same layout typed by
+hand (merged cells, other column widths, a two-row header, a blank 合计, names indented with spaces or
+not at all).
+
+The sheet is the one named 公开表, else the first sheet with a header row holding 项目名称 and 总计
+(captions in any order; a caption row split over two rows, "资金来源" above 财政拨款…, is joined). The
+lines above the header give the 部门名称 and 单位; every row below is a table row by cells, and its
+meaning (合计, unit, project, continuation) is decided in ``tablerows`` exactly as for a PDF. A name is
+a project's when the cell is indented (alignment or leading spaces) or the row has a target or
+indicators. A filing workbook (with a 项目 sheet) is not a published table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import XlToolsError
+from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
+from ..textnorm import clean_ws, squash
+from ..xlsxfile import open_workbook, reading
+from .blocks import Segmented
+from .tablerows import CAPTIONS, TableRow, rows_to_blocks
+from .tokens import HEADER, classify
+
+HEADER_SCAN_ROWS = 30
+_NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _caption(value) -> str | None:
+    key = squash(_text(value))
+    if not key:
+        return None
+    for caption, field in CAPTIONS.items():
+        if key.startswith(caption):
+            return field
+    return None
+
+
+def _header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
+    """(index of the last header row, field → 0-based column) from the first rows of a sheet."""
+    for k, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = {}
+        for c, value in enumerate(row):
+            field = _caption(value)
+            if field and field not in found:
+                found[field] = c
+        if "name" not in found:
+            continue
+        last = k
+        if k + 1 < len(rows):                    # a caption row split over two rows
+            below = {_caption(v): c for c, v in enumerate(rows[k + 1]) if _caption(v)}
+            if below and not any(isinstance(v, (int, float, Decimal)) for v in rows[k + 1]):
+                for field, c in below.items():
+                    found.setdefault(field, c)
+                last = k + 1
+        if "total" in found:
+            return last, found
+    return None
+
+
+def find_table_sheet(wb):
+    """(worksheet, last header row index, columns) of the published table in ``wb``, or None."""
+    names = [SHEET_PUBLIC] + [n for n in wb.sheetnames if n != SHEET_PUBLIC]
+    for name in names:
+        if name not in wb.sheetnames:
+            continue
+        ws = wb[name]
+        rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 1)]
+        found = _header(rows)
+        if found is not None:
+            return ws, *found
+    return None
+
+
+def is_published_table(path: str | Path) -> bool:
+    """True when ``path`` is an xlsx holding the official table and not a filing workbook."""
+    wb = open_workbook(path, read_only=True, data_only=True)
+    try:
+        with reading(path):
+            if SHEET_PROJECTS in wb.sheetnames:
+                return False
+            return find_table_sheet(wb) is not None
+    finally:
+        wb.close()
+
+
+def _indented(cell) -> bool:
+    value = cell.value
+    if isinstance(value, str) and value[:1] in (" ", "\u3000", "\t", "\u00a0"):
+        return True
+    return bool(cell.alignment is not None and (cell.alignment.indent or 0) > 0)
+
+
+def read_xlsx(path: str | Path) -> tuple[Segmented, str]:
+    """The table's rows as blocks, and all its text (for the year inference)."""
+    path = Path(path)
+    wb = open_workbook(path, data_only=True)
+    with reading(path):
+        if SHEET_PROJECTS in wb.sheetnames:
+            raise XlToolsError("这是填报工作簿（有「项目」工作表），不是公开表：请直接审核或刷新它", file=str(path))
+        found = find_table_sheet(wb)
+        if found is None:
+            raise XlToolsError("工作簿中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的工作表）",
+                               file=str(path))
+        ws, last_header, columns = found
+        seg = Segmented(from_text=False, pages=1)
+        texts = []
+        for row in ws.iter_rows(max_row=last_header + 1):
+            line = " ".join(_text(c.value).strip() for c in row if _text(c.value).strip())
+            texts.append(line)
+            for ln in classify(line):
+                if ln.kind == HEADER:
+                    seg.department = seg.department or ln.department
+                    seg.money_unit = seg.money_unit or ln.money_unit
+        table: list[TableRow] = []
+        for row in ws.iter_rows(min_row=last_header + 2):
+            r = row[0].row
+            cells = {}
+            for field, c in columns.items():
+                raw = _text(row[c].value) if c < len(row) else ""
+                cells[field] = raw.strip() if field == "target" else clean_ws(raw)
+            texts.append(" ".join(v for v in cells.values() if v))
+            name = cells.get("name", "")
+            if name.startswith(_NOTE_PREFIXES) and not any(cells.get(f) for f in ("total", "target")):
+                continue                          # a note below the table, not a row of it
+            indented = columns["name"] < len(row) and _indented(row[columns["name"]])
+            table.append(TableRow(line=r, where=f"工作表「{ws.title}」第 {r} 行", page=1, cells=cells,
+                                  indented=indented))
+        rows_to_blocks(table, seg, str(path))
+    return seg, "\n".join(texts)

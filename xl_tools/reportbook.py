@@ -1,0 +1,94 @@
+"""Formatting shared by the reviewer's workbooks (batch review, diff): headers, the tool's colours,
+wrapped text with row heights that show it, and a page setup that prints (A4 landscape, one page wide,
+header rows repeated on every page)."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import textfit
+from .findings import ERROR, INFO, WARNING
+from .schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
+
+GREEN_FILL, GREEN_FONT = "C6EFCE", "006100"     # Excel's "Good" style: an increase in the diff
+BLUE_FILL, BLUE_FONT = "DDEBF7", "1F4E78"       # headers and infos
+COLOURS = {ERROR: (RED_FILL, RED_FONT), WARNING: (AMBER_FILL, AMBER_FONT), INFO: (BLUE_FILL, BLUE_FONT),
+           "rise": (GREEN_FILL, GREEN_FONT)}
+FONT_NAME, FONT_SIZE = "Calibri", 11.0          # openpyxl's default font: styled cells keep it
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+
+_THIN = Side(style="thin", color="A6A6A6")
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def fill(kind: str) -> PatternFill:
+    return PatternFill("solid", fgColor=COLOURS[kind][0])
+
+
+def font(bold: bool = False, color: str | None = None, size: float = FONT_SIZE) -> Font:
+    """The workbook's default face, so a styled cell prints in the same font as the others."""
+    return Font(name=FONT_NAME, size=size, bold=bold, color=color)
+
+
+def paint(cell, kind: str, bold: bool = False) -> None:
+    """The tool's colour pair: red errors, amber warnings, blue infos, green increases."""
+    fill_rgb, font_rgb = COLOURS[kind]
+    cell.fill = PatternFill("solid", fgColor=fill_rgb)
+    cell.font = font(bold=bold or bool(cell.font.b), color=font_rgb, size=cell.font.sz or FONT_SIZE)
+
+
+def header(ws: Worksheet, headers, widths, row: int = 1) -> None:
+    """A bold, blue, wrapped header row at ``row`` with the column widths; panes frozen below it."""
+    for c, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(row=row, column=c, value=text)
+        cell.font = font(bold=True, color=BLUE_FONT)
+        cell.fill = PatternFill("solid", fgColor=BLUE_FILL)
+        cell.alignment = HEADER_ALIGN
+        cell.border = BOX
+        ws.column_dimensions[get_column_letter(c)].width = width
+    # bold glyphs are a little wider: measure the captions one size up
+    ws.row_dimensions[row].height = textfit.fitted_height(list(zip(headers, widths)), FONT_SIZE + 1)
+    ws.freeze_panes = f"A{row + 1}"
+
+
+def column_widths(ws: Worksheet, ncols: int) -> list[float]:
+    return [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ncols + 1)]
+
+
+def fit_rows(ws: Worksheet, first: int, last: int | None = None, ncols: int | None = None) -> None:
+    """Wrap every cell of rows ``first..last`` (top-aligned, thin border) and give each row the height
+    that shows its longest text in full (``textfit``, on the safe side)."""
+    last = ws.max_row if last is None else last
+    ncols = ws.max_column if ncols is None else ncols
+    widths = column_widths(ws, ncols)
+    for r in range(first, last + 1):
+        texts = []
+        for c in range(1, ncols + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+            cell.border = BOX
+            if isinstance(cell.value, str):
+                texts.append((cell.value, widths[c - 1]))
+        ws.row_dimensions[r].height = textfit.fitted_height(texts, FONT_SIZE)
+
+
+def print_setup(ws: Worksheet, title_rows: str = "1:1", ncols: int | None = None) -> None:
+    """A4 landscape, fitted to one page wide (as many pages down as needed), ``title_rows`` repeated on
+    every page, the used range as print area, grid lines off (the cells have borders)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_title_rows = title_rows
+    ncols = ws.max_column if ncols is None else ncols
+    ws.print_area = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
