@@ -232,3 +232,29 @@ def test_row_and_cell_order_of_created_cells(tmp_path):
         assert cols == sorted(cols) and len(cols) == len(set(cols))
     ws = openpyxl.load_workbook(out)[name]
     assert ws.cell(40, 2).value == "(40, 2)" and ws.cell(2, 4).value == "(2, 4)"
+
+
+def test_thousands_of_notes_get_unique_shape_ids_in_several_blocks(tmp_path):
+    """More notes than one VML id block holds (1,023): the drawing lists several blocks, every shape
+    id is unique and inside them, and every note reads back."""
+    src = tmp_path / "a.xlsx"
+    shutil.copy(CORPUS / "format01.xlsx", src)
+    out = tmp_path / "b.xlsx"
+    pkg = Package(src)
+    view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
+    name = view.sheetnames[0]
+    patch = WorkbookPatch(view, note_author=AUTHOR)
+    for r in range(1, 2501):
+        patch.note(name, r, 3, f"{NOTE} {r}")
+    patch.patch_sheets()
+    patch.save(out)
+    pkg.close()
+    parts = _parts(out)
+    vml = etree.fromstring(next(v for k, v in parts.items() if k.endswith(".vml")))
+    o_ns = "urn:schemas-microsoft-com:office:office"
+    blocks = [int(b) for b in next(vml.iter(f"{{{o_ns}}}idmap")).get("data").split(",")]
+    ids = [int(s.get("id").removeprefix("_x0000_s")) for s in vml.iter("{urn:schemas-microsoft-com:vml}shape")]
+    assert len(blocks) == 3 and len(ids) == len(set(ids)) == 2500
+    assert all(i // 1024 in blocks and i % 1024 for i in ids)
+    ws = openpyxl.load_workbook(out)[name]
+    assert ws.cell(2500, 3).comment.text.endswith(" 2500") and ws.cell(1, 3).comment.author == AUTHOR

@@ -15,7 +15,23 @@ from lxml import etree
 
 from .cells import escape_text, ref, split_ref
 from .package import Package
-from .xml import CT_COMMENTS, CT_VML, MAIN, MC, REL, RT_COMMENTS, RT_VML, XML_SPACE, XmlPartError, parse, q, serialize
+from .xml import (
+    CT_COMMENTS,
+    CT_VML,
+    DECLARATION,
+    MAIN,
+    MC,
+    REL,
+    RT_COMMENTS,
+    RT_VML,
+    XML_SPACE,
+    XmlPartError,
+    children_bytes,
+    parse,
+    q,
+    serialize,
+    split_around,
+)
 
 V = "urn:schemas-microsoft-com:vml"
 OFFICE = "urn:schemas-microsoft-com:office:office"
@@ -65,6 +81,9 @@ class SheetNotes:
         adds = {k: t for k, t in self.edits.items() if t is not None}
         if comments_part is None and not adds:
             return                                       # nothing of ours to delete
+        if comments_part is None and vml_part is None:
+            self._create(root, sorted(adds.items()))     # the usual first time: streamed, no trees
+            return
         try:
             if vml_part:
                 parse(self.pkg.read(vml_part), vml_part)   # readable? (parsed again below: one tree
@@ -161,6 +180,26 @@ class SheetNotes:
                 if st.get("id") == NOTE_SHAPETYPE:
                     st.getparent().remove(st)
 
+    def _create(self, root, notes: list[tuple[tuple[int, int], str]]) -> None:
+        """New comments and VML parts for a sheet that has neither, written in batches."""
+        pkg = self.pkg
+        doc = _new_comments()
+        etree.SubElement(doc.find(q("authors")), q("author")).text = self.author
+        comments = _batched(doc, doc.find(q("commentList")), (_comment(ref(r, c), 0, t) for (r, c), t in notes))
+        first = max(self._blocks_in_use(), default=0) + 1
+        blocks = list(range(first, first + -(-len(notes) // (BLOCK - 1))))
+        vml = _new_vml(first)
+        next(vml.iter(f"{{{OFFICE}}}idmap")).set("data", ",".join(str(b) for b in blocks))
+        spids = (f"_x0000_s{b * BLOCK + n}" for b in blocks for n in range(1, BLOCK))
+        shapes = _batched(vml, vml, (_note_shape(next(spids), r, c, t) for (r, c), t in notes))
+        comments_part = pkg.unused_name("xl/comments{}.xml")
+        pkg.set_bytes(comments_part, DECLARATION + comments, CT_COMMENTS)
+        pkg.add_rel(self.part, RT_COMMENTS, comments_part)
+        vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
+        pkg.ensure_default("vml", CT_VML)
+        pkg.set_bytes(vml_part, shapes)
+        _insert_legacy(root, pkg.add_rel(self.part, RT_VML, vml_part))
+
     def _store_comments(self, comments_part, doc) -> None:
         pkg = self.pkg
         if len(doc.find(q("commentList"))) > 0:
@@ -250,6 +289,22 @@ class _ShapeIds:
 
 
 # ------------------------------------------------------------------------------------ elements
+
+def _batched(root, holder, children, size: int = 250) -> bytes:
+    """The serialisation of `root` with `children` streamed into `holder` (its last child or itself)
+    in batches: no tree of all of them at once."""
+    head, tail = split_around(root, holder)
+    out = [head]
+    batch = etree.SubElement(etree.Element(root.tag, nsmap=root.nsmap), holder.tag)
+    for child in children:
+        batch.append(child)
+        if len(batch) >= size:
+            out.append(children_bytes(batch))
+            del batch[:]
+    out.append(children_bytes(batch))
+    out.append(tail)
+    return b"".join(out)
+
 
 def _new_comments():
     doc = etree.Element(q("comments"), nsmap={None: MAIN})

@@ -21,7 +21,7 @@ from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
 from .sheetgen import SheetSpec, range_ref, write_sheet
-from .sheetxml import CellEdit, Original, SheetResult, patch_sheet
+from .sheetxml import CellEdit, Original, SheetEdits, SheetResult, patch_sheet
 from .styles import Styles
 from .view import WorkbookView
 from .xml import CT_STYLES, RT_CALC_CHAIN, RT_STYLES
@@ -54,7 +54,7 @@ class WorkbookPatch:
         self.book: Book = view.book
         self.styles: Styles = view.styles
         self.author = note_author
-        self.edits: dict[str, dict[int, dict[int, CellEdit]]] = {}
+        self.edits: dict[str, SheetEdits] = {}
         self.notes: dict[str, SheetNotes] = {}
         self.report = PatchReport()
         self._regenerated = False
@@ -63,22 +63,14 @@ class WorkbookPatch:
     # ------------------------------------------------------------------------------ collecting
 
     def _edit(self, sheet: str, row: int, col: int) -> CellEdit:
-        return self.edits.setdefault(sheet, {}).setdefault(row, {}).setdefault(col, CellEdit())
+        return self.edits.setdefault(sheet, SheetEdits()).cell(row, col)
 
     def set_value(self, sheet: str, row: int, col: int, value) -> None:
         self._edit(sheet, row, col).value = value
 
     def set_values(self, sheet: str, row: int, col: int, values: list[list]) -> None:
-        """A block of values from (row, col)."""
-        rows = self.edits.setdefault(sheet, {})
-        for r, line in enumerate(values, start=row):
-            cells = rows.setdefault(r, {})
-            for c, value in enumerate(line, start=col):
-                edit = cells.get(c)
-                if edit is None:
-                    cells[c] = CellEdit(value)
-                else:
-                    edit.value = value
+        """A block of values from (row, col) (kept as given: a long block costs nothing per cell)."""
+        self.edits.setdefault(sheet, SheetEdits()).add_values(row, col, values)
 
     def colour(self, sheet: str, row: int, col: int, fill: str | None, font: str | None,
                original: Original | None = None) -> None:
@@ -111,7 +103,7 @@ class WorkbookPatch:
             decoder = CellDecoder(self.view.shared_strings(), dates, spans, self.book.date1904)
             with self.pkg.open_original(entry.part) as src:
                 dst = self.pkg.spool(entry.part)
-                result = patch_sheet(src, dst, self.edits.get(name, {}), self.styles, decoder, entry.part,
+                result = patch_sheet(src, dst, self.edits.get(name, SheetEdits()), self.styles, decoder, entry.part,
                                      tail_hook=notes.apply if notes else None)
             self.report.sheets[name] = result
             if notes is not None:

@@ -48,6 +48,62 @@ class CellEdit:
         return self.colour is not None or (self.value is not KEEP and self.value not in (None, ""))
 
 
+class SheetEdits:
+    """The edits of one sheet. Blocks of values are kept as the caller gave them (a helper column of
+    30,000 rows costs no object per cell); a row's ``CellEdit``s are built when the pass reaches it."""
+
+    BLOCK_CELLS = 16          # smaller blocks are split into cell edits at once
+
+    def __init__(self) -> None:
+        self.cells: dict[int, dict[int, CellEdit]] = {}
+        self.blocks: list[tuple[int, int, list[list]]] = []     # (first row, first column, values)
+        self._rows: dict[int, list[int]] = {}                    # row → indexes of blocks covering it
+
+    def cell(self, row: int, col: int) -> CellEdit:
+        return self.cells.setdefault(row, {}).setdefault(col, CellEdit())
+
+    def add_values(self, row: int, col: int, values: list[list]) -> None:
+        if sum(len(line) for line in values) <= self.BLOCK_CELLS:
+            for r, line in enumerate(values, start=row):
+                for c, value in enumerate(line, start=col):
+                    self.cell(r, c).value = value
+            return
+        for r in range(row, row + len(values)):
+            self._rows.setdefault(r, []).append(len(self.blocks))
+        self.blocks.append((row, col, values))
+
+    def rows(self) -> list[int]:
+        return sorted(set(self.cells) | set(self._rows))
+
+    def row(self, r: int) -> dict[int, CellEdit]:
+        """Column → edit for row `r`: block values, then the cell edits (which win where both write)."""
+        out: dict[int, CellEdit] = {}
+        for k in self._rows.get(r, ()):
+            first_row, first_col, values = self.blocks[k]
+            for c, value in enumerate(values[r - first_row], start=first_col):
+                out[c] = CellEdit(value)
+        for c, edit in self.cells.get(r, {}).items():
+            if c in out and edit.value is KEEP:
+                edit = CellEdit(out[c].value, edit.colour, edit.clear, edit.original)
+            out[c] = edit
+        return out
+
+    def created_bounds(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) of the cells the edits may create."""
+        cells = [(r, c) for r, cols in self.cells.items() for c, e in cols.items() if e.creates]
+        for row, col, values in self.blocks:
+            if any(v not in (None, "") for line in values for v in line):
+                width = max(len(line) for line in values)
+                cells += [(row, col), (row + len(values) - 1, col + width - 1)]
+        if not cells:
+            return None
+        return (min(r for r, _ in cells), min(c for _, c in cells), max(r for r, _ in cells),
+                max(c for _, c in cells))
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.blocks)
+
+
 @dataclass
 class SheetResult:
     originals: dict[tuple[int, int], Original] = field(default_factory=dict)   # cells coloured
@@ -77,12 +133,12 @@ class _Context:
         return 0
 
 
-def patch_sheet(src, dst, edits: dict[int, dict[int, CellEdit]], styles: Styles, decoder: CellDecoder,
+def patch_sheet(src, dst, edits: SheetEdits, styles: Styles, decoder: CellDecoder,
                 part: str = "", tail_hook=None) -> SheetResult:
-    """Copy the worksheet XML from stream `src` to `dst`, applying `edits` (row → column → edit)."""
+    """Copy the worksheet XML from stream `src` to `dst`, applying `edits`."""
     result = SheetResult()
     ctx = _Context(styles, decoder, result)
-    pending = sorted(edits, reverse=True)   # rows still to visit or to create, the next one last
+    pending = edits.rows()[::-1]            # rows still to visit or to create, the next one last
     root = sd = None
     head = None                 # written with the first rows (an empty sheetData stays <sheetData/>)
     count = 0
@@ -106,7 +162,7 @@ def patch_sheet(src, dst, edits: dict[int, dict[int, CellEdit]], styles: Styles,
                 el.addprevious(new)
         if pending and pending[-1] == r:
             pending.pop()
-            _apply_row(el, r, edits[r], ctx)
+            _apply_row(el, r, edits.row(r), ctx)
         count += 1
         if count >= BATCH_ROWS:
             if head is not None:
@@ -155,14 +211,11 @@ def _head(root, sd, edits, ctx: _Context) -> bytes:
     return split_around(skeleton, holder)[0]
 
 
-def _widen_dimension(dim, edits) -> None:
-    created = [(r, c) for r, cols in edits.items() for c, e in cols.items() if e.creates]
-    if dim is None or not created:
+def _widen_dimension(dim, edits: SheetEdits) -> None:
+    bounds = edits.created_bounds()
+    if dim is None or bounds is None:
         return
-    top = min(r for r, _ in created)
-    bottom = max(r for r, _ in created)
-    left = min(c for _, c in created)
-    right = max(c for _, c in created)
+    top, left, bottom, right = bounds
     current = dim.get("ref", "A1").replace("$", "")
     try:
         first, _, second = current.partition(":")
@@ -177,7 +230,7 @@ def _widen_dimension(dim, edits) -> None:
 
 def _new_row(r: int, edits, ctx: _Context):
     """A row element for edits on a row the sheet does not have (None when nothing is created)."""
-    cols = edits[r]
+    cols = edits.row(r)
     if not any(e.creates for e in cols.values()):
         return None
     row = etree.Element(ROW, r=str(r))
