@@ -223,3 +223,29 @@ def test_too_many_rows_stop_the_read_early_with_a_message(seed_workbook, monkeyp
     assert main(["refresh", str(seed_workbook)]) == 2
     assert "XL_TOOLS_MAX_ROWS" in capsys.readouterr().err
     assert seed_workbook.read_bytes() == before
+
+
+@pytest.mark.soffice
+def test_a_highlight_comes_off_after_libreoffice_renumbered_the_styles(seed_workbook, tmp_path):
+    """LibreOffice rewrites styles.xml in its own order: the recorded format is found again by what
+    it looks like, and the fixed cell gets back its number format, font and borders."""
+    from .conftest import HAS_SOFFICE, soffice_convert
+    if not HAS_SOFFICE:
+        pytest.skip("LibreOffice not installed")
+    wb = openpyxl.load_workbook(seed_workbook)
+    before = wb["项目"]["D2"]
+    look = (before.number_format, before.font.name, before.border.left.style)
+    wb["项目"]["D2"] = 700
+    wb.save(seed_workbook)
+    refresh_file(seed_workbook)
+    out = tmp_path / "lo"
+    out.mkdir()
+    saved = soffice_convert(seed_workbook, "xlsx:Calc MS Excel 2007 XML", out)
+    wb = openpyxl.load_workbook(saved)
+    assert wb["项目"]["D2"].fill.fgColor.rgb == RED
+    wb["项目"]["D2"] = 600
+    wb.save(saved)
+    refresh_file(saved)
+    cell = openpyxl.load_workbook(saved)["项目"]["D2"]
+    assert cell.fill.fill_type is None and cell.comment is None
+    assert (cell.number_format, cell.font.name, cell.border.left.style) == look

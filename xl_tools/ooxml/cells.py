@@ -164,6 +164,9 @@ def write_value(c, value) -> None:
     for attr in ("t", "cm", "vm"):
         if attr in attrib:
             del attrib[attr]
+    if type(value) is str and value:               # the common case first
+        write_text(c, value)
+        return
     if value is None or value == "":
         return
     if isinstance(value, bool):
@@ -175,10 +178,15 @@ def write_value(c, value) -> None:
         return
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()
-    text = escape_text(str(value))
+    write_text(c, str(value))
+
+
+def write_text(c, text: str) -> None:
+    """Make the empty cell `c` an inline string holding `text`."""
+    text = escape_text(text)
     c.set("t", "inlineStr")
     t = etree.SubElement(etree.SubElement(c, IS), T)
-    if text[:1].isspace() or text[-1:].isspace() or "\n" in text:
+    if text[0].isspace() or text[-1].isspace() or "\n" in text:
         t.set(XML_SPACE, "preserve")
     t.text = text
 

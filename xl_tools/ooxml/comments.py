@@ -1,6 +1,7 @@
 """Notes of one worksheet: the comments part (text) and the legacy VML drawing (the note boxes).
 
-Notes written by us carry our author name; only those are ever replaced or deleted. A note the user
+Notes written by us carry our author name (and, when given, begin with our prefix: a spreadsheet app
+that re-saves the file may drop the author); only those are ever replaced or deleted. A note the user
 wrote on a cell is kept as it is (ours is not written there). The VML drawing of a sheet also holds its
 form buttons and checkboxes: those shapes are kept, note shapes are added beside them. Parts we
 created and emptied again are removed with their relationship, so clearing every note restores the
@@ -52,8 +53,8 @@ def _local(el) -> str:
 class SheetNotes:
     """Buffered note edits for one worksheet part, applied by ``apply(sheet_root)``."""
 
-    def __init__(self, pkg: Package, sheet_part: str, author: str) -> None:
-        self.pkg, self.part, self.author = pkg, sheet_part, author
+    def __init__(self, pkg: Package, sheet_part: str, author: str, prefix: str | None = None) -> None:
+        self.pkg, self.part, self.author, self.prefix = pkg, sheet_part, author, prefix
         self.edits: dict[tuple[int, int], str | None] = {}
         self.kept_users: list[tuple[int, int]] = []      # cells where the user's own note stays
         self.skipped = False                             # the VML could not be read: notes left out
@@ -118,7 +119,8 @@ class SheetNotes:
         added = False
         for (r, c), text in sorted(self.edits.items()):
             el = existing.get((r, c))
-            mine = el is not None and ours is not None and el.get("authorId") == str(ours)
+            mine = el is not None and ((ours is not None and el.get("authorId") == str(ours)) or
+                                       (self.prefix is not None and _comment_text(el).startswith(self.prefix)))
             if el is not None and not mine:
                 self.kept_users.append((r, c))
                 continue

@@ -48,12 +48,12 @@ class PatchReport:
 
 
 class WorkbookPatch:
-    def __init__(self, view: WorkbookView, note_author: str) -> None:
+    def __init__(self, view: WorkbookView, note_author: str, note_prefix: str | None = None) -> None:
         self.view = view
         self.pkg = view.pkg
         self.book: Book = view.book
         self.styles: Styles = view.styles
-        self.author = note_author
+        self.author, self.prefix = note_author, note_prefix
         self.edits: dict[str, SheetEdits] = {}
         self.notes: dict[str, SheetNotes] = {}
         self.report = PatchReport()
@@ -87,7 +87,7 @@ class WorkbookPatch:
         if entry is None or entry.part is None:
             raise KeyError(sheet)
         if sheet not in self.notes:
-            self.notes[sheet] = SheetNotes(self.pkg, entry.part, self.author)
+            self.notes[sheet] = SheetNotes(self.pkg, entry.part, self.author, self.prefix)
         self.notes[sheet].set(row, col, text)
 
     # ---------------------------------------------------------------------------------- writing

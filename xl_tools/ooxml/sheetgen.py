@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .cells import ROW, C, F, V, ref, write_value
+from .cells import ROW, C, F, V, col_letter, ref, write_text, write_value
 from .styles import Styles
 from .xml import DECLARATION, MAIN, REL, children_bytes, q, split_around
 
@@ -74,24 +74,29 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     _tail(root, spec)
     head, tail = split_around(root, sd)
     dst.write(DECLARATION + head)
-    ids: dict[int, int] = {}              # id(format) → style index: formats are shared objects
+    ids: dict[int, str] = {}              # id(format) → style index: formats are shared objects
     keep = []
+    letters = [col_letter(c) for c in range(1, last_col + 1)]
+    heights = spec.heights
     for r, cells in enumerate(spec.rows, start=1):
-        row = etree.SubElement(sd, ROW, r=str(r))
-        if r in spec.heights:
-            row.set("ht", _num(spec.heights[r]))
+        rs = str(r)
+        row = etree.SubElement(sd, ROW, r=rs)
+        if r in heights:
+            row.set("ht", _num(heights[r]))
             row.set("customHeight", "1")
-        for col, (value, fmt) in enumerate(cells, start=1):
+        for k, (value, fmt) in enumerate(cells):
             s = ids.get(id(fmt))
             if s is None:
-                s = ids[id(fmt)] = styles.format_id(fmt)
+                s = ids[id(fmt)] = str(styles.format_id(fmt))
                 keep.append(fmt)
-            if value is None and not s:
+            if value is None and s == "0":
                 continue
-            c = etree.SubElement(row, C, r=ref(r, col))
-            if s:
-                c.set("s", str(s))
-            if isinstance(value, Formula):
+            c = etree.SubElement(row, C, r=letters[k] + rs) if s == "0" else \
+                etree.SubElement(row, C, r=letters[k] + rs, s=s)
+            if type(value) is str:
+                if value:
+                    write_text(c, value)
+            elif isinstance(value, Formula):
                 etree.SubElement(c, F).text = value.text
                 if isinstance(value.cached, str):
                     c.set("t", "str")

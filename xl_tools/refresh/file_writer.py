@@ -18,7 +18,7 @@ from ..schema import SHEET_PUBLIC, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import NOTE_AUTHOR, RefreshOutcome, plan_refresh
+from .plan import NOTE_AUTHOR, NOTE_PREFIX, RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula
 from .state import with_styles
 
@@ -38,7 +38,7 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
                                    prepare=lambda filing: resolve_formulas(path, filing, view),
                                    extra_findings=extra_findings)
-            patch = WorkbookPatch(view, note_author=NOTE_AUTHOR)
+            patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
             apply_ops(patch, outcome.ops)
         with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
             try:
