@@ -210,21 +210,28 @@ def test_the_corpus_licence_is_kept_beside_it():
     assert len(BOOKS) == 54
 
 
-def test_row_and_cell_order_of_created_cells(tmp_path):
-    """Cells created in an existing row and rows created between rows land in order."""
+def _patched(tmp_path, edit) -> tuple[Path, str, str]:
+    """format01.xlsx with `edit(patch, sheet)` applied: (output, first sheet, its part)."""
     src = tmp_path / "a.xlsx"
     shutil.copy(CORPUS / "format01.xlsx", src)
     out = tmp_path / "b.xlsx"
-    pkg = Package(src)
-    view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
-    name = view.sheetnames[0]
-    patch = WorkbookPatch(view, note_author=AUTHOR)
-    for cell in ((1, 5), (1, 2), (3, 1), (2, 4), (40, 2), (20, 9)):
-        patch.set_value(name, *cell, f"{cell}")
-    patch.patch_sheets()
-    patch.save(out)
-    pkg.close()
-    root = etree.fromstring(_parts(out)[view.book.sheet(name).part])
+    with Package(src) as pkg:
+        view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
+        name = view.sheetnames[0]
+        patch = WorkbookPatch(view, note_author=AUTHOR)
+        edit(patch, name)
+        patch.patch_sheets()
+        patch.save(out)
+        return out, name, view.book.sheet(name).part
+
+
+def test_row_and_cell_order_of_created_cells(tmp_path):
+    """Cells created in an existing row and rows created between rows land in order."""
+    def edit(patch, name):
+        for cell in ((1, 5), (1, 2), (3, 1), (2, 4), (40, 2), (20, 9)):
+            patch.set_value(name, *cell, f"{cell}")
+    out, name, part = _patched(tmp_path, edit)
+    root = etree.fromstring(_parts(out)[part])
     rows = [int(r.get("r")) for r in root.iter(ROW)]
     assert rows == sorted(rows) and len(rows) == len(set(rows))
     for row in root.iter(ROW):
@@ -237,18 +244,10 @@ def test_row_and_cell_order_of_created_cells(tmp_path):
 def test_thousands_of_notes_get_unique_shape_ids_in_several_blocks(tmp_path):
     """More notes than one VML id block holds (1,023): the drawing lists several blocks, every shape
     id is unique and inside them, and every note reads back."""
-    src = tmp_path / "a.xlsx"
-    shutil.copy(CORPUS / "format01.xlsx", src)
-    out = tmp_path / "b.xlsx"
-    pkg = Package(src)
-    view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
-    name = view.sheetnames[0]
-    patch = WorkbookPatch(view, note_author=AUTHOR)
-    for r in range(1, 2501):
-        patch.note(name, r, 3, f"{NOTE} {r}")
-    patch.patch_sheets()
-    patch.save(out)
-    pkg.close()
+    def edit(patch, name):
+        for r in range(1, 2501):
+            patch.note(name, r, 3, f"{NOTE} {r}")
+    out, name, _part = _patched(tmp_path, edit)
     parts = _parts(out)
     vml = etree.fromstring(next(v for k, v in parts.items() if k.endswith(".vml")))
     o_ns = "urn:schemas-microsoft-com:office:office"
