@@ -41,7 +41,6 @@ from xl_tools.refresh.plan import NOTE_PREFIX
 
 NOW = "2025-03-03 09:00"
 HIGHLIGHT_FILLS = {"FF" + fill for fill, _font in HIGHLIGHT.values()}
-LOOK_PENDING_ENGINES = {"file"}
 YEAR = 2025
 DEPARTMENT = "某区教育局"
 UNIT = "某区职业技术学校"
@@ -157,15 +156,6 @@ def looks(path: Path, refs: list[str]) -> dict[str, dict]:
         wb.close()
 
 
-def never_typed(path: Path, refs: list[str]) -> set[str]:
-    """The cells the file does not hold (blank cells nobody typed into)."""
-    wb = openpyxl.load_workbook(path)
-    try:
-        return {ref for ref in refs if coordinate_to_tuple(_where(ref)[1]) not in wb[_where(ref)[0]]._cells}
-    finally:
-        wb.close()
-
-
 def assert_marked(path: Path, outcome) -> None:
     """Every error and warning cell is coloured and carries a note naming its rule."""
     wb = openpyxl.load_workbook(path)
@@ -177,10 +167,9 @@ def assert_marked(path: Path, outcome) -> None:
         assert cell.comment is not None and f.code in cell.comment.text, (f.code, f.cell)
 
 
-def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome, *,
-                 look_pending: set[str] = frozenset()) -> None:
-    """Corrected cells: no highlight, no note of ours, their own number format and font (their own fill
-    exactly, too, once the package patcher lands: test_file_fidelity)."""
+def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome) -> None:
+    """Corrected cells: no highlight, no note of ours, their own number format and font (a file refresh
+    restores their whole format exactly: test_file_fidelity)."""
     flagged = {f"{f.sheet}!{f.cell}" for f in outcome.findings if f.severity in (ERROR, WARNING)}
     wb = openpyxl.load_workbook(path)
     for ref in refs:
@@ -190,8 +179,7 @@ def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome, 
         colour = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
         assert colour not in HIGHLIGHT_FILLS, (ref, colour)
         assert cell.comment is None or not cell.comment.text.startswith(NOTE_PREFIX), ref
-        if ref not in look_pending:
-            assert _look(wb[sheet], a1) == before[ref], ref
+        assert _look(wb[sheet], a1) == before[ref], ref
 
 
 def _amounts(row) -> list[Decimal]:
@@ -246,11 +234,6 @@ def run_cycle(scenario: Scenario, engine, folder: Path) -> None:
     sources = [scenario.moved_from.get(ref, ref) for ref in scenario.fixed]
     before = dict(zip(scenario.fixed, looks(path, sources).values()))
     live = engine.name == "live"
-    # a blank cell nobody typed into shows its column's format; the openpyxl file writer takes that away
-    # with the highlight until the package patcher lands (issue 15: the strict xfail
-    # test_file_fidelity.test_a_blank_cell_gets_its_columns_look_back — when it passes, drop this too)
-    look_pending = {ref for ref, source in zip(scenario.fixed, sources) if source in never_typed(path, sources)} \
-        if engine.name in LOOK_PENDING_ENGINES else set()
 
     # 1. the first refresh finds what the person did
     step = engine.refresh(path)
@@ -276,7 +259,7 @@ def run_cycle(scenario: Scenario, engine, folder: Path) -> None:
     assert not [f for f in step.outcome.findings if f.code.startswith("FIL")]
     assert_marked(path, step.outcome)
     assert_fixed(path, scenario.live_fixed if live and scenario.live_fixed is not None else scenario.fixed,
-                 before, step.outcome, look_pending=look_pending)
+                 before, step.outcome)
     assert not any(f.severity == ERROR for f in step.outcome.findings), "the correction leaves no error"
     assert_public_table(_public(path), step.outcome.filing, scenario.total, draft=False)
 

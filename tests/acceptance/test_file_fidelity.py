@@ -1,10 +1,6 @@
 """A typed filing refreshed on file, at the level of the file itself: what the accountant's copy
-looks like after refresh — to the byte, to the style — and that LibreOffice reads it.
-
-Three of these wait for the zip package patcher (branch patcher, issue 15): until it lands, the
-openpyxl writer re-serialises every part on each save (new timestamps, styles added per refresh) and
-takes a highlight off by resetting the fill and the font colour. They are strict xfails: the moment
-the patcher makes them pass, the mark must go.
+looks like after refresh — to the byte, to the style — and that LibreOffice reads it. (These were strict
+xfails until the package patcher, issue 15, landed; they fail with the openpyxl writer it replaced.)
 """
 
 from __future__ import annotations
@@ -15,7 +11,6 @@ from copy import copy
 from pathlib import Path
 
 import openpyxl
-import pytest
 from openpyxl.styles import Font, PatternFill
 
 from tests.conftest import needs_soffice, soffice_convert
@@ -24,8 +19,6 @@ from xl_tools import app
 
 from .cycle import NOW, _look, assert_public_table, from_new, from_template
 from .filings import TOTAL, type_filing
-
-PATCHER = pytest.mark.xfail(strict=True, reason="needs the package patcher (issue 15)")
 
 
 def _typed(tmp_path: Path, **kw) -> Path:
@@ -47,7 +40,6 @@ def _style_counts(path: Path) -> dict[str, int]:
     return {tag: int(re.search(rf'<{tag} count="(\d+)"', xml).group(1)) for tag in ("fonts", "fills", "cellXfs")}
 
 
-@PATCHER
 def test_third_refresh_leaves_the_files_xml_unchanged(tmp_path):
     path = _typed(tmp_path)
     app.refresh_file(path, now=NOW)
@@ -59,7 +51,6 @@ def test_third_refresh_leaves_the_files_xml_unchanged(tmp_path):
     assert [name for name in second if second[name] != third[name]] == []
 
 
-@PATCHER
 def test_refreshes_do_not_add_styles(tmp_path):
     path = _typed(tmp_path)
     app.refresh_file(path, now=NOW)
@@ -77,7 +68,6 @@ def _style(cell) -> tuple:
             copy(cell.protection))
 
 
-@PATCHER
 def test_clearing_a_highlight_restores_the_cells_own_style(tmp_path):
     """The person had formatted 总计 of a project (their font, colour, fill and number format); a
     wrong amount there is highlighted, then corrected: the cell looks exactly as before."""
@@ -100,11 +90,9 @@ def test_clearing_a_highlight_restores_the_cells_own_style(tmp_path):
     assert _style(openpyxl.load_workbook(path)["项目"]["D3"]) == own
 
 
-@PATCHER
 def test_a_blank_cell_gets_its_columns_look_back(tmp_path):
     """A blank 年度指标值 nobody typed into shows its column's format (宋体, Text). Highlighted as
-    missing, then typed: it looks like its neighbours again, not like a cell of the default style.
-    When this passes, drop "file" from ``cycle.LOOK_PENDING_ENGINES`` too."""
+    missing, then typed: it looks like its neighbours again, not like a cell of the default style."""
     path = _typed(tmp_path)                       # G3 left blank
     assert _look(openpyxl.load_workbook(path)["绩效指标"], "G3") == {"number_format": "@",
                                                                      "font": ("宋体", 11.0, False, False)}
