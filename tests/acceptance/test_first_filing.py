@@ -31,33 +31,32 @@ def test_typed_three_projects_left_unit_totals_blank(engine, tmp_path):
         fixed=[blank], total=TOTAL), engine, tmp_path)
 
 
-def test_left_the_department_blank(engine, tmp_path):
-    """From the committed template: year typed, 部门名称 forgotten (公开表 would print an empty
-    部门名称). The units are named on each project."""
+INFO_CELLS = {"year": ("基本信息!B3", YEAR, "FLG002"), "department": ("基本信息!B4", DEPARTMENT, "FLG001")}
+
+
+def _template_without(field: str) -> Scenario:
+    """The committed template filled in (units named on each project) except one cell of 基本信息,
+    which the person types after the first refresh."""
+    missing, value, code = INFO_CELLS[field]
+
     def typed(t: Typist):
-        t.type("基本信息", "B3", YEAR)
+        for ref, typed_value, _code in (v for k, v in INFO_CELLS.items() if k != field):
+            t.type(*ref.split("!"), typed_value)
         type_filing(t, unit=UNIT)
 
-    def fix(t: Typist):
-        t.type("基本信息", "B4", DEPARTMENT)
+    return Scenario(start=from_template, typed=typed, first=fills(unit=False) + [f"{code} {missing}"],
+                    fix=lambda t: t.type(*missing.split("!"), value), second=[], fixed=[missing], total=TOTAL)
 
-    run_cycle(Scenario(
-        start=from_template, typed=typed, first=fills(unit=False) + ["FLG001 基本信息!B4"], fix=fix,
-        second=[], fixed=["基本信息!B4"], total=TOTAL), engine, tmp_path)
+
+def test_left_the_department_blank(engine, tmp_path):
+    """From the committed template: year typed, 部门名称 forgotten (公开表 would print an empty
+    部门名称)."""
+    run_cycle(_template_without("department"), engine, tmp_path)
 
 
 def test_started_from_the_template_without_a_year(engine, tmp_path):
     """From the committed template: 部门名称 typed, 预算年度 forgotten."""
-    def typed(t: Typist):
-        t.type("基本信息", "B4", DEPARTMENT)
-        type_filing(t, unit=UNIT)
-
-    def fix(t: Typist):
-        t.type("基本信息", "B3", YEAR)
-
-    run_cycle(Scenario(
-        start=from_template, typed=typed, first=fills(unit=False) + ["FLG002 基本信息!B3"], fix=fix,
-        second=[], fixed=["基本信息!B3"], total=TOTAL), engine, tmp_path)
+    run_cycle(_template_without("year"), engine, tmp_path)
 
 
 def test_refreshed_before_typing_any_project(engine, tmp_path):
