@@ -10,7 +10,8 @@ the actions replayed onto the file so the cycle can go on), and checks at every 
 - no exception; the exact findings;
 - every error and warning cell coloured and noted; corrected cells lose colour and note and keep their
   own look (number format, font face, size, bold);
-- the third refresh changes nothing a user can see (values, fills, notes, tables, validations);
+- the third refresh changes nothing: on file not a byte of the package, through the remote engine
+  nothing a user can see (values, fills, notes, tables, validations);
 - 公开表 (after every refresh, and the published table): 合计 = the sum of the projects, each unit's row
   = the sum of its projects, and 合计 = what the person typed in all.
 """
@@ -18,6 +19,7 @@ the actions replayed onto the file so the cycle can go on), and checks at every 
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -214,6 +216,11 @@ def assert_public_table(ws, filing, total: Decimal | None, *, draft: bool) -> No
         assert amounts == summed.get(name, zero), (name, amounts, summed.get(name))
 
 
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
 def _public(path: Path):
     return openpyxl.load_workbook(path)["公开表"]
 
@@ -263,13 +270,17 @@ def run_cycle(scenario: Scenario, engine, folder: Path) -> None:
     assert not any(f.severity == ERROR for f in step.outcome.findings), "the correction leaves no error"
     assert_public_table(_public(path), step.outcome.filing, scenario.total, draft=False)
 
-    # 3. a refresh without changes changes nothing the person can see
-    seen = _user_view(workbook_signature(path, styles=True))
+    # 3. a refresh without changes changes nothing: on file not a byte of any part (styles included);
+    # through the remote engine nothing the person can see, and no colour or note on their sheets
+    seen, parts = _user_view(workbook_signature(path, styles=True)), _parts(path)
     step = engine.refresh(path)
     assert findings_of(step.outcome) == sorted(expected)
     assert _user_view(workbook_signature(path, styles=True)) == seen
     if live:      # on the person's sheets only the helper columns and 上次刷新 are written again
         assert step.user_funcs <= {"setValues"}, step.user_funcs
+    else:
+        after = _parts(path)
+        assert [name for name in parts.keys() | after.keys() if parts.get(name) != after.get(name)] == []
     filing = step.outcome.filing
 
     # 4. publish: the official table adds up

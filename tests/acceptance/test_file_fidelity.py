@@ -6,7 +6,6 @@ xfails until the package patcher, issue 15, landed; they fail with the openpyxl 
 from __future__ import annotations
 
 import re
-import zipfile
 from copy import copy
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from tests.conftest import needs_soffice, soffice_convert
 from tests.support.typist import Typist
 from xl_tools import app
 
-from .cycle import NOW, _look, assert_public_table, from_new, from_template
+from .cycle import NOW, _look, _parts, assert_public_table, from_new, from_template
 from .filings import TOTAL, type_filing
 
 
@@ -28,11 +27,6 @@ def _typed(tmp_path: Path, **kw) -> Path:
     t.clear("绩效指标", "G3")                     # one error, so there is a highlight and a note
     t.save()
     return path
-
-
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def _style_counts(path: Path) -> dict[str, int]:
