@@ -60,7 +60,7 @@ def _refuse_dtd(tree, part: str) -> None:
         raise ForbiddenPart(part)
 
 
-def parse(data: bytes, part: str) -> etree._Element:
+def parse(data: bytes, part: str = "") -> etree._Element:
     """A whole part, parsed: DamagedPart when not well-formed, ForbiddenPart when it has a DTD."""
     try:
         root = etree.fromstring(data, parser())
@@ -70,7 +70,7 @@ def parse(data: bytes, part: str) -> etree._Element:
     return root
 
 
-def iterparse(stream: IO[bytes], part: str, *, events=("end",), tag=None) -> Iterator[tuple[str, etree._Element]]:
+def iterparse(stream: IO[bytes], part: str = "", *, events=("end",), tag=None) -> Iterator[tuple[str, etree._Element]]:
     """(event, element) of a part read as a stream, with the same guards as ``parse``."""
     context = etree.iterparse(stream, events=events, tag=tag, remove_blank_text=False, **OPTIONS)
     checked = False

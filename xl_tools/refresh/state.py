@@ -2,13 +2,15 @@
 
 The remote xlwings engine cannot read formats back, so the highlights, notes and fills of the last
 refresh are recorded here; the next refresh clears exactly what is no longer flagged and leaves the
-user's own formatting alone.
+user's own formatting alone. A file refresh also records each highlighted cell's own format (its
+style index and what that style looks like), so taking the highlight off restores the cell exactly.
 
 The sheet travels with the workbook, so ``read_state`` treats it as untrusted input and validates it
 against a schema (``ROW_KINDS``: one reader per kind of row). A row is taken only when it names one of
 the tool's own data sheets (基本信息, 项目, 绩效指标, as the workbook spells them), cells inside that
 sheet's used area, ranges no larger than the area, and no more cells in all than ``MAX_STATE_CELLS``;
-``A1:XFD1048576`` is refused, never expanded cell by cell. Every other row (an unknown kind, 说明 or
+``A1:XFD1048576`` is refused, never expanded cell by cell; a recorded format must name a style the
+workbook has. Every other row (an unknown kind, 说明 or
 a missing sheet, a bad reference, a fill whose record is not the tool's) is ignored and counted in
 ``State.ignored``, which the refresh reports as one 提示 (FILE003). To record a new kind of row: write
 its reader and add it to ``ROW_KINDS``.
@@ -27,9 +29,10 @@ from openpyxl.utils.cell import column_index_from_string
 from .. import limits
 from ..catalogue import codes, family_of, finding
 from ..findings import Finding
+from ..ooxml.sheetxml import Original
 from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, TEMPLATE_VERSION
 from ..textnorm import squash
-from .ops import Rect, SheetContent
+from .ops import Rect, SheetContent, group_rects
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
@@ -39,6 +42,9 @@ MAX_STATE_CELLS = 500_000      # cells all rows together may name (a refresh of 
 MAX_STATE_ROWS = 100_000       # rows of the state sheet that are read at all
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 SEVERITIES = ("error", "warning")
+MAX_STYLES = 65_536            # Excel's limit on cell formats, when the view cannot count them
+KIND_STYLE, KIND_STYLE_NEW = "xf", "xf+"       # cells that had an element / that the tool created
+_STYLE_VALUE = re.compile(r"^(\d{1,5}|-):([0-9a-f]{8})$")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last refresh was
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
@@ -54,6 +60,7 @@ class State:
     notes: dict[tuple[str, int, int], str] = field(default_factory=dict)       # → note_key(text)
     # → (value written, JSON of the fill's finding: code, message, project, field, indicator_no)
     fills: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
+    styles: dict[tuple[str, int, int], Original] = field(default_factory=dict)  # a cell's own format
     digest: str = ""
     stamp: str = ""
     ignored: list[int] = field(default_factory=list)    # rows of the state sheet that were not taken
@@ -72,9 +79,11 @@ class State:
 
 @dataclass
 class _Context:
-    """What a row may name: the data sheets as the workbook spells them, with their used area."""
+    """What a row may name: the data sheets as the workbook spells them, with their used area, and
+    how many cell formats the workbook has."""
 
-    areas: dict[str, tuple[int, int]]         # sheet → (max row, max column)
+    areas: dict[str, tuple[int, int] | None]  # sheet → (max row, max column); None: not known
+    style_count: int = MAX_STYLES
     budget: int = MAX_STATE_CELLS
 
     def cells(self, sheet: object, ref: object) -> list[tuple[int, int]] | None:
@@ -89,13 +98,15 @@ class _Context:
             return None
         r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
         r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
-        max_row, max_col = self.areas[sheet]
         if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
             return None
-        if r1 > max_row or c1 > max_col:
-            return []                       # cells since deleted: nothing there to clear
-        if r2 > max_row or c2 > max_col:
-            return None
+        area = self.areas[sheet]
+        if area is not None:
+            max_row, max_col = area
+            if r1 > max_row or c1 > max_col:
+                return []                   # cells since deleted: nothing there to clear
+            if r2 > max_row or c2 > max_col:
+                return None
         count = (r2 - r1 + 1) * (c2 - c1 + 1)
         if count > self.budget:
             return None
@@ -103,20 +114,24 @@ class _Context:
         return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
-def _area(ws) -> tuple[int, int]:
-    """The used area of a sheet (Excel's whole grid when the view cannot tell)."""
+def _area(ws) -> tuple[int, int] | None:
+    """The used area of a sheet, formatted cells included (openpyxl: max_row × max_column; the live
+    book: its used range), or None when the view cannot tell (the patcher's streaming view keeps only
+    the rows holding values: a highlight left on a cleared row below them must still be found)."""
     rows, cols = getattr(ws, "max_row", None), getattr(ws, "max_column", None)
-    if not isinstance(rows, int) or not isinstance(cols, int):
-        rows_ = getattr(ws, "_rows", None)                 # the live-book view holds its values
-        if isinstance(rows_, list):
-            return len(rows_), max((len(r) for r in rows_), default=0)
-        return MAX_ROW, MAX_COL
-    return min(rows, MAX_ROW), min(cols, MAX_COL)
+    if isinstance(rows, int) and isinstance(cols, int):
+        return min(rows, MAX_ROW), min(cols, MAX_COL)
+    rows_ = getattr(ws, "_rows", None)
+    if rows is None and isinstance(rows_, list):              # the live-book view: its used range
+        return len(rows_), max((len(r) for r in rows_), default=0)
+    return None
 
 
 def _context(view) -> _Context:
     wanted = {squash(n) for n in DATA_SHEETS}
-    return _Context({name: _area(view[name]) for name in view.sheetnames if squash(name) in wanted})
+    styles = getattr(view, "styles", None)
+    return _Context({name: _area(view[name]) for name in view.sheetnames if squash(name) in wanted},
+                    len(styles) if styles is not None else MAX_STYLES)
 
 
 def _short(value: object, limit: int = 64) -> str | None:
@@ -205,10 +220,41 @@ def _notes(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
     return taken
 
 
+def _original(kind: str, value, style_count: int) -> Original | None:
+    m = _STYLE_VALUE.match(str(value or ""))
+    if not m:
+        return None
+    style = None if m.group(1) == "-" else int(m.group(1))
+    if style is not None and style >= style_count:
+        return None
+    return Original(style, m.group(2), existed=kind == KIND_STYLE)
+
+
+def _style(state: State, ctx: _Context, sheet, ref, value, text, kind: str = KIND_STYLE) -> bool:
+    """xf / xf+: "index:fingerprint" of a cell's own format in `value`, its ranges in `text`."""
+    original = _original(kind, value, ctx.style_count)
+    if original is None or not isinstance(text, str):
+        return False
+    taken = True
+    for ref_ in text.split():
+        cells = ctx.cells(sheet, ref_)
+        if cells is None:
+            taken = False
+            continue
+        for r, c in cells:
+            state.styles[(sheet, r, c)] = original
+    return taken
+
+
+def _new_style(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    return _style(state, ctx, sheet, ref, value, text, KIND_STYLE_NEW)
+
+
 # kind (column A) → reader(state, context, sheet, range, value, text) → whether the row was taken
 ROW_KINDS: dict[str, Callable[..., bool]] = {
     "template_version": _known, "kind": _known, "sheet": _known, "digest": _digest, "stamp": _stamp,
     "hls": _highlight_ranges, "hl": _highlight, "fill": _fill, "notes": _notes,
+    KIND_STYLE: _style, KIND_STYLE_NEW: _new_style,
 }
 
 
@@ -233,8 +279,10 @@ def read_state(view) -> State:
     return state
 
 
+# ------------------------------------------------------------------------------------------ writing
+
 def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills: dict, digest: str,
-                stamp: str) -> SheetContent:
+                stamp: str, styles: dict | None = None) -> SheetContent:
     rows: list[list] = [["template_version", TEMPLATE_VERSION, None, None, None],
                         ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER]
     grouped: dict[tuple[str, str], list[str]] = {}
@@ -252,4 +300,49 @@ def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills
             rows.append(["notes", sheet, None, None, json.dumps(dict(items[k:k + NOTES_PER_CELL]))])
     for (sheet, r, c), (value, message) in sorted(fills.items()):
         rows.append(["fill", sheet, Rect(r, c).a1, value, message])
+    rows.extend(_style_rows(styles or {}))
     return SheetContent(SHEET_STATE, rows, hidden=True)
+
+
+def _style_rows(styles: dict[tuple[str, int, int], Original]) -> list[list]:
+    groups: dict[tuple[str, str, str], set] = {}
+    for (sheet, r, c), o in styles.items():
+        kind = KIND_STYLE if o.existed else KIND_STYLE_NEW
+        value = f"{'-' if o.style is None else o.style}:{o.fingerprint}"
+        groups.setdefault((sheet, kind, value), set()).add((r, c))
+    rows = []
+    for (sheet, kind, value), cells in sorted(groups.items()):
+        refs = [rect.a1 for rect in group_rects(cells)]
+        for k in range(0, len(refs), RANGES_PER_CELL):
+            rows.append([kind, sheet, None, value, " ".join(refs[k:k + RANGES_PER_CELL])])
+    return rows
+
+
+def with_styles(content: SheetContent, found: dict[tuple[str, int, int], Original]) -> SheetContent:
+    """The state sheet `content` with the cell formats a writer found while colouring (`found`)
+    added to the ones it already records."""
+    if not found:
+        return content
+    kept: dict[tuple[str, int, int], Original] = {}
+    rows = []
+    for row in content.rows:                     # the tool's own rows (``state_sheet``), not a file's
+        kind = row[0]
+        if kind in (KIND_STYLE, KIND_STYLE_NEW):
+            original = _original(kind, row[3], MAX_STYLES)
+            for ref_ in str(row[4]).split():
+                for r, c in _own_cells(ref_):
+                    kept[(row[1], r, c)] = original
+        else:
+            rows.append(row)
+    kept.update(found)
+    return SheetContent(content.name, rows + _style_rows(kept), hidden=content.hidden)
+
+
+def _own_cells(ref: str) -> list[tuple[int, int]]:
+    first, _, last = ref.partition(":")
+    a, b = _A1.match(first), _A1.match(last or first)
+    if not a or not b:
+        return []
+    r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
+    r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]

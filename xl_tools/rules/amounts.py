@@ -44,6 +44,8 @@ class TotalIsSumOfParts(Rule):
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         tol = self.options["tolerance"]
         for unit in ctx.filing.units:
+            if any(unit.blank(f) for f in MONEY_FIELDS):
+                continue                # blank cells are the projects' sums: the projects are checked
             parts = unit.fiscal + unit.special + unit.other
             if abs(unit.total - parts) > tol:
                 yield self.at(unit.origin, "total",
@@ -83,7 +85,7 @@ class NonNegative(Rule):
         for unit in ctx.filing.units:
             for f in MONEY_FIELDS:
                 value = getattr(unit, f)
-                if value < ZERO:
+                if value < ZERO and not unit.blank(f):
                     yield self.at(unit.origin, f, f"单位「{unit.name}」的{MONEY_LABELS[f]}为负数："
                                   f"{_exact(value)} 万元", "预算金额应为 0 或正数")
 
@@ -223,7 +225,7 @@ class UnitIsSumOfProjects(Rule):
                                   f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} 万元，相差 {_m(diff)} 万元",
                                   "核对该单位各项目金额，或更正单位行")
         for name, got in sums.items():
-            if name not in stated:
+            if name and name not in stated:       # projects naming no unit: FLG003
                 first = next((p for p in filing.projects if p.unit == name), None)
                 yield self.at(first.origin if first else None, "unit",
                               f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"

@@ -36,6 +36,7 @@ from ..model import (
     Unit,
 )
 from ..money import ZERO
+from ..ooxml.view import WorkbookView, open_view
 from ..refs import first_cell, split_reference
 from ..schema import (
     EXCEL_CELL_LIMIT,
@@ -43,6 +44,7 @@ from ..schema import (
     INFO_FIELDS,
     NAME_TEMPLATE_VERSION,
     PROJECT_HEADERS,
+    SETTINGS_TITLE,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_PROJECTS,
@@ -57,16 +59,22 @@ BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to ro
 BLOCKING = {PROBLEM_MONEY_INVALID, PROBLEM_FORMULA}
 
 
+def workbook_view(path: str | Path) -> WorkbookView:
+    """A streaming read-only view of the workbook at `path` (close it when done); a sheet with more
+    rows holding values than ``limits.ROWS`` stops the read."""
+    return open_view(path, max_rows=limits.value(limits.ROWS), blank_run=BLANK_RUN_LIMIT)
+
+
 def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
     """Read the workbook at `path` into a Filing (see module docstring for `strict`)."""
     path = Path(path)
-    wb = open_workbook(path, read_only=True)
+    view = workbook_view(path)
     try:
         with reading(path):
-            filing = read_filing_from_workbook(wb, source=str(path))
-            resolve_formulas(path, filing)
+            filing = read_filing_from_workbook(view, source=str(path))
+            resolve_formulas(path, filing, view)
     finally:
-        wb.close()
+        view.close()
     if strict:
         raise_blocking(filing)
     return filing
@@ -155,6 +163,7 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
     _read_info(wb, filing, source)
     _read_projects(wb, filing, source)
     _read_indicators(wb, filing, source)
+    filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
     return filing
 
 
@@ -186,6 +195,8 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
         else:
             r, cell = labels.get(squash(label), (None, None))
             origin = Origin(ws.title, r, {field: 2}, source) if cell is not None else None
+        if origin is not None:
+            filing.info_origins[field] = origin
         value = cell.value if cell is not None else None
         if field == "year":
             year = int_of(value)
@@ -209,19 +220,27 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
     filing.template_version = int_of(version[0][version[1]].value) if version else None
     _read_units(ws, rows, filing, source)
     _read_settings(rows, filing)
-    if not filing.total_stated:
-        units = filing.units or filing.derived_units()
-        filing.total = sum((u.total for u in units), ZERO)
 
 
-def _block_after(rows, header_first: str):
-    """(header row cells, following rows until a blank first cell) of a labelled block on 基本信息."""
+def _block_after(rows, header_first: str, until: tuple[str, ...] = ()):
+    """(header row cells, body rows) of a labelled block on 基本信息. Without ``until`` the body is
+    the following rows up to a blank first cell; with it, every following row that names something
+    in its first cell, up to a row whose first cell starts with one of ``until`` (the next block) —
+    so a unit typed in the spare row below the units table, or after an empty row, still counts."""
+    stops = tuple(squash(u) for u in until)
     for k, (r, row) in enumerate(rows):
         if row and isinstance(row[0].value, str) and squash(row[0].value) == squash(header_first):
             body = []
             prev = r
             for nr, nxt in rows[k + 1:]:
-                if nr != prev + 1 or nxt[0].value in (None, ""):
+                first = nxt[0].value if nxt else None
+                if stops:
+                    if isinstance(first, str) and squash(first).startswith(stops):
+                        break
+                    if first not in (None, ""):
+                        body.append((nr, nxt))
+                    continue
+                if nr != prev + 1 or first in (None, ""):
                     break
                 body.append((nr, nxt))
                 prev = nr
@@ -230,7 +249,7 @@ def _block_after(rows, header_first: str):
 
 
 def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
-    header, body = _block_after(rows, "单位名称")
+    header, body = _block_after(rows, "单位名称", until=(SETTINGS_TITLE, "配置项"))
     if header is None:
         return
     cols = {}
@@ -243,7 +262,10 @@ def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
         unit = Unit(clean_ws(str(row[0].value)), origin=origin)
         for f in MONEY_FIELDS:
             cell = _val(row, cols.get(f))
-            amount, problem = money_of(cell.value if cell is not None else None)
+            value = cell.value if cell is not None else None
+            amount, problem = money_of(value)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                unit.raw[f] = None                # blank: the sum of the unit's projects
             if problem == "invalid":
                 filing.problems.append(ReadProblem(
                     PROBLEM_MONEY_INVALID, f"单位「{unit.name}」的{MONEY_LABELS[f]}不是数字：「{cell.value}」",
@@ -312,6 +334,8 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
                           target=clean_ws(str(values["target"] or "")), origin=origin)
         project.raw["name"] = name_cell.value if name_cell is not None else None
         no = int_of(values["no"])
+        if isinstance(values["no"], str):
+            project.raw["no"] = values["no"]      # typed as text (full-width digits are read as digits)
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"序号「{values['no']}」不是整数",
                                                origin, "no", name, values["no"]))
@@ -374,11 +398,12 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             owner.indicators.append(ind)
 
 
-def resolve_formulas(path: Path, filing: Filing) -> None:
-    """Formula money cells: cached values when a spreadsheet app saved them, else simple sums."""
+def resolve_formulas(path: Path, filing: Filing, view=None) -> None:
+    """Formula money cells: cached values when a spreadsheet app saved them, else simple sums.
+    `view` (a ``workbook_view``) gives the cached values without opening the file again."""
     if not getattr(filing, "formula_cells", None):
         return
-    wb = open_workbook(path, read_only=True, data_only=True)
+    wb = view.data_only_view() if view is not None else open_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[SHEET_PROJECTS]
         cached = {}
