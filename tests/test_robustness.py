@@ -208,13 +208,18 @@ def test_failure_leaves_input_byte_identical(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.xlsx"]
 
 
+def _big_book(folder, projects: int):
+    """A synthetic filing of ``projects`` projects, and how to run the command line on it."""
+    from tests.support.synthetic import synthetic_filing
+    book = folder / "big.xlsx"
+    build_workbook(book, synthetic_filing(projects))
+    return book, {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 @pytest.mark.slow
 def test_sigkill_in_the_middle_of_a_save_leaves_the_original(tmp_path):
-    from tests.support.synthetic import synthetic_filing
-    book = tmp_path / "big.xlsx"
-    build_workbook(book, synthetic_filing(3000))
+    book, env = _big_book(tmp_path, 3000)
     before = book.read_bytes()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "xl_tools", "refresh", str(book)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -456,16 +461,13 @@ def test_a_symlinked_input_is_updated_at_its_target(tmp_path):
 
 @pytest.mark.slow
 def test_two_refreshes_at_once_keep_the_original_as_bak(tmp_path):
-    from tests.support.synthetic import synthetic_filing
-    book = tmp_path / "big.xlsx"
-    build_workbook(book, synthetic_filing(400))
+    book, env = _big_book(tmp_path, 400)
     before = book.read_bytes()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen([sys.executable, "-m", "xl_tools", "refresh", str(book)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     codes = [p.wait(timeout=600) for p in procs]
     errors = [p.stderr.read() for p in procs]
-    assert sorted(codes) in ([0, 0], [0, 2], [1, 1], [1, 2]), (codes, errors)
+    assert sorted(codes) in ([0, 2], [1, 2]), (codes, errors)     # one saved, the other stopped
     assert (tmp_path / "big.xlsx.bak").read_bytes() == before
     assert not any("Traceback" in e or "内部错误" in e for e in errors)
     assert any("被其他程序修改" in e for e in errors)          # the second one said why it stopped

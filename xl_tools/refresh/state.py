@@ -152,10 +152,9 @@ def _known(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
     return True                     # template_version, the header row (and the template's older one)
 
 
-def _highlight_ranges(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
-    """hls: severity in `value`, space-separated ranges in `text`."""
-    if value not in SEVERITIES or not isinstance(text, str):
-        return False
+def _ranges(ctx: _Context, sheet, text: str, into: dict, value) -> bool:
+    """Record ``value`` for every cell of the space-separated ranges in ``text``; False when one of
+    them was refused (the others are kept)."""
     taken = True
     for ref_ in text.split():
         cells = ctx.cells(sheet, ref_)
@@ -163,8 +162,15 @@ def _highlight_ranges(state: State, ctx: _Context, sheet, ref, value, text) -> b
             taken = False
             continue
         for r, c in cells:
-            state.highlights[(sheet, r, c)] = value
+            into[(sheet, r, c)] = value
     return taken
+
+
+def _highlight_ranges(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """hls: severity in `value`, space-separated ranges in `text`."""
+    if value not in SEVERITIES or not isinstance(text, str):
+        return False
+    return _ranges(ctx, sheet, text, state.highlights, value)
 
 
 def _highlight(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
@@ -235,15 +241,7 @@ def _style(state: State, ctx: _Context, sheet, ref, value, text, kind: str = KIN
     original = _original(kind, value, ctx.style_count)
     if original is None or not isinstance(text, str):
         return False
-    taken = True
-    for ref_ in text.split():
-        cells = ctx.cells(sheet, ref_)
-        if cells is None:
-            taken = False
-            continue
-        for r, c in cells:
-            state.styles[(sheet, r, c)] = original
-    return taken
+    return _ranges(ctx, sheet, text, state.styles, original)
 
 
 def _new_style(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
