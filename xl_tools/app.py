@@ -6,7 +6,9 @@ nothing below them for the same job:
 
 - ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
   published table as PDF, text or the official table saved as xlsx), with what reading it reported;
-- ``review(filing)``: the rule catalogue on a filing;
+- ``review(filing)``: the rule catalogue on a filing, completed first as refresh completes it
+  (``complete``: the only unit, 总计 from its parts, 序号, category codes — in memory, nothing written),
+  so check, batch and refresh report the same findings on the same cells;
 - ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
   refreshed so 校验结果 lists what the import reported;
 - ``refresh_file``: the 刷新 button on a file; ``refresh_book`` / ``publish_book``: on a workbook open in
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .categories import default_table
 from .diff import FilingDiff, diff_filings
 from .errors import XlToolsError
 from .fileio import atomic_target
@@ -37,6 +40,7 @@ from .newbook import new_workbook
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
+from .refresh.fills import Fill, derive_fills
 from .refresh.file_writer import refresh_file as _refresh_file
 from .refresh.live import apply_ops as apply_live
 from .refresh.ops import ReplacePublic
@@ -106,10 +110,25 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
 
 
+def complete(filing: Filing) -> list[Fill]:
+    """Complete ``filing`` in memory exactly as refresh completes the workbook before checking it
+    (``refresh.fills``: 序号, the only unit, 总计 from its parts, category codes) and return what refresh
+    would write. Nothing is written; a completed filing has nothing left to fill (a second call
+    returns [])."""
+    return derive_fills(filing, default_table())
+
+
 def review(filing: Filing, config_path: str | Path | None = None,
            extra: list[Finding] | tuple = ()) -> list[Finding]:
-    """The rule catalogue on ``filing`` (its profile, its 基本信息 overrides, then ``config_path``),
-    followed by ``extra`` findings (what an import reported)."""
+    """The rule catalogue on ``filing`` completed as refresh completes it (``complete``), with its
+    profile, its 基本信息 overrides, then ``config_path``; followed by ``extra`` findings (what an
+    import reported).
+
+    The fills themselves are not findings here: refresh reports them (FIL…, 提示) because it writes
+    them, and a check after that refresh no longer sees them, so ``review`` gives the findings of the
+    file as it will be after its refresh — the same codes on the same cells as ``check`` of the
+    refreshed file. Call ``complete`` first to learn what refresh would fill in."""
+    complete(filing)
     return check(filing, config_for(filing, config_path)) + list(extra)
 
 

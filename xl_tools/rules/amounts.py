@@ -212,10 +212,30 @@ class UnitIsSumOfProjects(Rule):
                                   "核对该单位各项目金额，或更正单位行")
         for name, got in sums.items():
             if name not in stated:
-                first = next((p for p in filing.projects if p.unit == name), None)
-                yield self.at(first.origin if first else None, "unit",
+                projects = [p for p in filing.projects if p.unit == name]
+                first = projects[0].origin if projects else None
+                if not name:                 # projects without a unit: name their rows, not 「」
+                    rows = row_ranges([p.origin.row for p in projects if p.origin])
+                    who = f"第 {rows} 行的项目" if rows else f"{len(projects)} 个项目"
+                    yield self.at(first, "unit", f"{who}未填资金使用单位（总计 {_m(got['total'])} 万元），"
+                                  "无法归入单位表中的单位",
+                                  "在资金使用单位列填写单位名称（与单位表中的名称一致）")
+                    continue
+                yield self.at(first, "unit",
                               f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"
                               f"但单位表中没有该单位", "在单位表中补充该单位，或更正项目的资金使用单位")
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Worksheet rows as a reader writes them: [2, 3, 4, 7] → "2–4、7"."""
+    out: list[str] = []
+    for r in sorted(set(rows)):
+        if out and r == last + 1:
+            out[-1] = f"{out[-1].split('–')[0]}–{r}"
+        else:
+            out.append(str(r))
+        last = r
+    return "、".join(out)
 
 
 class GrandTotalIsSumOfUnits(Rule):
