@@ -3,12 +3,7 @@ failed on the code the reviewer tried and passes now."""
 
 from __future__ import annotations
 
-import copy
-from decimal import Decimal
 from pathlib import Path
-
-import openpyxl
-import pytest
 
 from tests.support.review_inbox import MAIN, SEED_JSON
 from xl_tools import app

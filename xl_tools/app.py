@@ -40,8 +40,8 @@ from .newbook import new_workbook
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
-from .refresh.fills import Fill, derive_fills
 from .refresh.file_writer import refresh_file as _refresh_file
+from .refresh.fills import Fill, derive_fills
 from .refresh.live import apply_ops as apply_live
 from .refresh.ops import ReplacePublic
 from .refresh.plan import RefreshOutcome, plan_refresh

@@ -228,14 +228,13 @@ class UnitIsSumOfProjects(Rule):
 
 def row_ranges(rows: list[int]) -> str:
     """Worksheet rows as a reader writes them: [2, 3, 4, 7] → "2–4、7"."""
-    out: list[str] = []
+    runs: list[list[int]] = []
     for r in sorted(set(rows)):
-        if out and r == last + 1:
-            out[-1] = f"{out[-1].split('–')[0]}–{r}"
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
         else:
-            out.append(str(r))
-        last = r
-    return "、".join(out)
+            runs.append([r])
+    return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 class GrandTotalIsSumOfUnits(Rule):
