@@ -3,7 +3,12 @@ failed on the code the reviewer tried and passes now."""
 
 from __future__ import annotations
 
+import shutil
+from decimal import Decimal
 from pathlib import Path
+
+import openpyxl
+import pytest
 
 from tests.support.review_inbox import MAIN, SEED_JSON
 from xl_tools import app
@@ -85,3 +90,144 @@ def test_projects_without_unit_are_named_by_row(tmp_path):
     assert amt[0].message.startswith("第 2–4 行的项目未填资金使用单位")
     assert "「」" not in amt[0].message
     assert row_ranges([7, 2, 3, 4, 9, 10]) == "2–4、7、9–10" and row_ranges([5]) == "5"
+
+
+# --- 1. the tool's own outputs in an inbox are recognised and skipped ----------------------------------
+
+def _run(argv, capsys) -> tuple[int, str, str]:
+    from xl_tools.cli import main
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def filing_inbox(tmp_path) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    build_workbook(inbox / "机电学院_2024.xlsx", load_json(SEED_JSON))
+    return inbox
+
+
+def test_own_outputs_in_the_inbox_are_skipped_never_consolidated(filing_inbox, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    code, stdout, _ = _run(["batch", filing_inbox, "-o", out / "审核汇总.xlsx", "--csv", out / "csv",
+                            "--parquet", out / "pq", "--json"], capsys)
+    assert code == 0
+    (filing_inbox / "上次的审核结果.json").write_text(stdout, "utf-8")
+    shutil.copy(out / "审核汇总.xlsx", filing_inbox / "审核汇总.xlsx")
+    old = openpyxl.load_workbook(out / "审核汇总.xlsx")          # a report written before the mark
+    old.custom_doc_props.props.clear()
+    old.save(filing_inbox / "旧审核汇总.xlsx")
+    assert _run(["diff", SEED_JSON, filing_inbox / "机电学院_2024.xlsx", "-o", out / "对比.xlsx"], capsys)[0] == 0
+    shutil.copy(out / "对比.xlsx", filing_inbox / "对比.xlsx")
+    shutil.copytree(out / "csv", filing_inbox / "csv")
+    shutil.copytree(out / "pq", filing_inbox / "pq")
+    report = review([filing_inbox], jobs=2)
+    rows = {r.file: r for r in report.results}
+    skipped = {f: r.error for f, r in rows.items() if r.skipped}
+    assert skipped == {"审核汇总.xlsx": "xl-tools 生成的审核结果，已跳过",
+                       "旧审核汇总.xlsx": "xl-tools 生成的审核结果，已跳过",
+                       "对比.xlsx": "xl-tools 生成的对比结果，已跳过",
+                       "上次的审核结果.json": "xl-tools 生成的JSON 输出，已跳过",
+                       **{f"{d}/{n}.{d if d == 'csv' else 'parquet'}": "xl-tools 生成的导出表，已跳过"
+                          for d in ("csv", "pq") for n in ("files", "findings", "consolidation", "projects",
+                                                           "indicators")}}
+    assert all(r.errors == 0 and not r.findings for r in rows.values() if r.skipped)
+    assert not report.failed
+    cons = consolidate(report)
+    assert set(cons.slices.file) == {"机电学院_2024.xlsx"}
+    assert list(cons.slices.decision) == ["计入"]
+    assert cons.table(2024).filing.total == Decimal("5138.68")
+    assert not any(f.code.startswith("FILE") for r in rows.values() for f in r.findings)
+    # a single-file command says what the file is, instead of reading it as a table
+    code, _, err = _run(["check", filing_inbox / "审核汇总.xlsx"], capsys)
+    assert code == 2 and "xl-tools 生成的审核结果，不是填报表" in err
+
+
+@pytest.mark.parametrize("option", ["-o", "--csv", "--parquet", "--annotate"])
+def test_outputs_inside_an_input_folder_are_refused(filing_inbox, capsys, option):
+    target = filing_inbox / ("结果.xlsx" if option == "-o" else "导出")
+    code, _, err = _run(["batch", filing_inbox, option, target, *(["--json"] if option == "--annotate" else [])],
+                        capsys)
+    assert code == 2 and "不能位于被审核的文件夹" in err and len(err.strip().splitlines()) == 1
+    assert not target.exists()
+
+
+# --- 2. no submission vanishes: every unsupported file is a row ------------------------------------------
+
+def test_unsupported_files_are_rows_with_the_fix(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    build_workbook(inbox / "甲.xlsx", load_json(SEED_JSON))
+    (inbox / "旧格式报表.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    (inbox / "说明.docx").write_bytes(b"PK\x03\x04")
+    (inbox / "材料.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (inbox / "没有扩展名").write_bytes(b"x")
+    (inbox / "表.et").write_bytes(b"x")
+    for noise in ("~$甲.xlsx", ".DS_Store", "Thumbs.db", "desktop.ini", "~WRL0001.tmp", "甲.xlsx.bak"):
+        (inbox / noise).write_bytes(b"x")
+    (inbox / "__MACOSX").mkdir()
+    (inbox / "__MACOSX" / "._甲.xlsx").write_bytes(b"x")
+    report = review([inbox], jobs=1)
+    rows = {r.file: r for r in report.results}
+    assert sorted(rows) == sorted(["甲.xlsx", "旧格式报表.xls", "说明.docx", "材料.zip", "没有扩展名", "表.et"])
+    for name, why, fix in (("旧格式报表.xls", "旧版 Excel 工作簿（.xls）", "请在 Excel 中另存为 .xlsx"),
+                           ("说明.docx", "Word 文档", "请提交填报工作簿"),
+                           ("材料.zip", "压缩包", "请解压"),
+                           ("没有扩展名", "没有扩展名", "请在 Excel 中另存为 .xlsx"),
+                           ("表.et", "WPS 表格", "请在 WPS 表格中另存为 .xlsx")):
+        row = rows[name]
+        assert [f.code for f in row.findings] == ["FILE001"] and row.status == "无法读取"
+        assert why in row.findings[0].message and fix in row.findings[0].suggestion
+        assert why in row.error and fix in row.error                 # 汇总 说明 and the terminal say both
+    cons = consolidate(report)
+    assert (cons.slices[cons.slices.file == "旧格式报表.xls"].decision == "未计入").all()
+
+
+# --- 4. outputs are checked before the batch runs; a failed write is one line naming the file ----------
+
+@pytest.mark.parametrize("option, target", [("-o", "/proc/xl-tools-test/审核.xlsx"), ("-o", "/sys/审核.xlsx"),
+                                            ("--csv", "/sys/xl-tools-test"), ("--parquet", "/proc/xl-tools-test"),
+                                            ("--annotate", "/sys/xl-tools-test")])
+def test_unwritable_targets_are_refused_before_the_batch(filing_inbox, tmp_path, capsys, option, target):
+    csv = tmp_path / "导出"
+    code, _, err = _run(["batch", filing_inbox, option, target, "--csv" if option != "--csv" else "--json",
+                         *([csv] if option != "--csv" else [])], capsys)
+    assert code == 2, err
+    assert err.strip().count("\n") == 0 and target in err and "内部错误" not in err
+    assert not csv.exists() or not any(csv.iterdir())            # nothing was written
+
+
+def test_an_output_below_a_file_is_refused(filing_inbox, tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    code, _, err = _run(["batch", filing_inbox, "-o", tmp_path / "a_file" / "r.xlsx"], capsys)
+    assert code == 2 and "不存在" in err
+    code, _, err = _run(["batch", filing_inbox, "--csv", tmp_path / "a_file" / "csv"], capsys)
+    assert code == 2 and "路径中有一部分是文件" in err
+
+
+def test_two_outputs_on_one_path_are_refused(filing_inbox, tmp_path, capsys):
+    out = tmp_path / "out"
+    code, _, err = _run(["batch", filing_inbox, "--annotate", out / "a.xlsx", "-o", out / "a.xlsx"], capsys)
+    assert code == 2 and "同一个位置" in err and not out.exists()
+    code, _, err = _run(["batch", filing_inbox, "--annotate", out, "-o", out / "审核.xlsx"], capsys)
+    assert code == 2 and "--annotate 文件夹之内" in err
+    code, _, err = _run(["batch", filing_inbox, "--csv", out / "x", "--annotate", out / "x"], capsys)
+    assert code == 2 and "同一个位置" in err
+
+
+def test_a_failed_write_names_the_file(filing_inbox, tmp_path):
+    from xl_tools.batch import write_exports, write_review_xlsx
+    from xl_tools.errors import XlToolsError
+    report = review([filing_inbox], jobs=1)
+    cons = consolidate(report)
+    with pytest.raises(XlToolsError) as err:
+        write_review_xlsx(report, "/proc/xl-tools-test.xlsx", cons)
+    assert "/proc/xl-tools-test.xlsx" in str(err.value)
+    with pytest.raises(XlToolsError) as err:
+        write_exports(report, cons, "/sys/xl-tools-test", "csv")
+    assert "/sys/xl-tools-test" in str(err.value)
+    row = review_one(filing_inbox / "机电学院_2024.xlsx", annotate="/sys/xl-tools-test")
+    assert row.error.startswith("未能写出标注副本") and "内部错误" not in row.error and row.errors == 0

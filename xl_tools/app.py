@@ -37,6 +37,7 @@ from .importer.xlsxsource import is_published_table
 from .jsonio import dumps, load_json
 from .model import Filing
 from .newbook import new_workbook
+from .outputmark import KIND_ZH, workbook_kind
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
@@ -100,6 +101,8 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     if path.is_dir():
         raise XlToolsError("这是一个文件夹，不是文件", file=str(path))
     kind = input_kind(path)
+    if kind == KIND_WORKBOOK and (own := workbook_kind(path)):
+        raise XlToolsError(f"这是 xl-tools 生成的{KIND_ZH[own]}，不是填报表", file=str(path))
     if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
         kind = KIND_IMPORT
     if kind == KIND_WORKBOOK:

@@ -10,28 +10,39 @@ Every sheet prints on A4 landscape, one page wide, with its header rows repeated
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .. import catalogue, outputmark, textfit
 from .. import reportbook as rb
-from .. import textfit
 from ..catalogue import family_name, family_of
 from ..errors import XlToolsError
-from ..fileio import atomic_target
-from ..findings import ERROR, INFO, WARNING
+from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
-from ..money import ZERO
+from ..money import ZERO, fmt_money
 from ..publish.table import NCOLS, render
 from ..publish.xlsx import apply_layout
-from .consolidation import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, unit_family_pivot
-from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_WARNINGS, BatchReport
+from .columns import JSON_SCHEMA
+from .consolidation import (
+    CONFLICT,
+    COUNTED,
+    DUPLICATE,
+    EXCLUDED,
+    Consolidation,
+    causes_text,
+    consolidate,
+    counted_once,
+    rule_pivot,
+    severity_pivot,
+    unit_family_pivot,
+)
+from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_SKIPPED, STATUS_WARNINGS, BatchReport
 
 SHEET_SUMMARY = "汇总"
 SHEET_FINDINGS = "问题明细"
@@ -59,10 +70,46 @@ def year_of(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
+# ------------------------------------------------------------------------------------------------- texts
+
+def review_title(report: BatchReport) -> str:
+    """The first line of the review workbook: what was reviewed, which years, when."""
+    years = sorted({r.year for r in report.results if r.year})
+    inputs = "、".join(report.inputs) or "（未记录）"
+    return (f"xl-tools 批量审核结果　审核对象：{inputs}（{len(report.results)} 个文件）　"
+            f"预算年度：{'、'.join(f'{y}年' for y in years) or '不明'}　审核时间：{report.started or '（未记录）'}")
+
+
+def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
+    """What the consolidation did, one line per budget year (and one for files without a year), then
+    every version conflict — each line with a colour kind (None, warning, error). The terminal prints
+    the same lines as the 汇总 sheet; a sheet is named only when it exists."""
+    lines: list[tuple[str, str | None]] = []
+    df = cons.slices
+    for year, group in df.groupby("year", dropna=False, sort=True):
+        year = year_of(year)
+        rest = causes_text(group)
+        if year is None:
+            lines.append((f"未归入任何年度：{rest}（见「{SHEET_SOURCES}」）", ERROR))
+            continue
+        if cons.has_table(year):
+            t = cons.table(year)
+            text = (f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
+                    f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元"
+                    f"（见「{consolidated_sheet_name(year)}」）")
+            kind = None
+        else:
+            text, kind = f"{year}年没有计入的文件，未生成合并公开表", ERROR
+        lines.append((text + (f"；{rest}（见「{SHEET_SOURCES}」）" if rest else ""), kind))
+    lines.extend((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)
+    return lines
+
+
 # ------------------------------------------------------------------------------------------------- JSON
 
 def _m(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    """Money in JSON: a string with exactly two decimals (docs/MODEL.md), None when there is none."""
+    return None if value is None or pd.isna(value) else fmt_money(value)
 
 
 def consolidation_to_json(cons: Consolidation) -> dict:
@@ -79,15 +126,24 @@ def consolidation_to_json(cons: Consolidation) -> dict:
                **{f: _m(getattr(r, f)) for f in MONEY_FIELDS}, "decision": r.decision, "reason": r.reason,
                "same_as": r.same_as}
               for r in cons.slices.itertuples()]
-    return {"include_errors": cons.include_errors, "tables": tables, "files": slices}
+    conflicts = [{"year": c.year, "department": c.department, "unit": c.unit, "files": c.files,
+                  "message": c.text} for c in cons.conflicts]
+    return {"include_errors": cons.include_errors, "counts": cons.counts(), "conflicts": conflicts,
+            "tables": tables, "files": slices}
+
+
+def failed(report: BatchReport, cons: Consolidation) -> bool:
+    """The batch exits 1: a file has errors or could not be read, or versions of a unit conflict."""
+    return report.failed or bool(cons.conflicts)
 
 
 def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> dict:
     cons = cons or consolidate(report)
-    return {"summary": {**report.summary(), "failed": report.failed},
+    return {"schema": JSON_SCHEMA, "title": review_title(report),
+            "summary": {**report.summary(), "conflicts": len(cons.conflicts), "failed": failed(report, cons)},
             "files": [{"file": r.file, "path": r.path, "kind": r.kind, "status": r.status, "unit": r.unit,
                        "department": r.department, "year": r.year, "projects": r.projects,
-                       "indicators": r.indicators, "total": None if r.total is None else str(r.total),
+                       "indicators": r.indicators, "total": _m(r.total),
                        "errors": r.errors, "warnings": r.warnings, "infos": r.infos,
                        "worst_rule": r.worst_rule or None, "error": r.error,
                        "findings": [f.to_json() for f in r.findings]}
@@ -97,8 +153,13 @@ def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> di
 
 # --------------------------------------------------------------------------------------------- sheets
 
-_STATUS_KIND = {STATUS_ERRORS: ERROR, STATUS_BROKEN: ERROR, STATUS_INTERNAL: ERROR, STATUS_WARNINGS: WARNING}
-_DECISION_KIND = {EXCLUDED: ERROR, DUPLICATE: WARNING}
+_STATUS_KIND = {STATUS_ERRORS: ERROR, STATUS_BROKEN: ERROR, STATUS_INTERNAL: ERROR, STATUS_WARNINGS: WARNING,
+                STATUS_SKIPPED: INFO}
+NOT_CONSOLIDATED = "不参与合并（xl-tools 自己的输出）"
+_DECISION_KIND = {EXCLUDED: ERROR, CONFLICT: ERROR, DUPLICATE: WARNING}
+SUMMARY_HEADERS = ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态", "说明", "部门",
+                   "预算年度", "合并情况")
+FINDING_HEADERS = ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议")
 
 
 def _decisions(cons: Consolidation) -> dict[str, str]:
@@ -113,34 +174,74 @@ def _decisions(cons: Consolidation) -> dict[str, str]:
 
 
 def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
-    rb.header(ws, ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态", "说明", "部门",
-                   "预算年度", "合并情况"), (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40))
+    """A title line (files, years, date), the consolidation per year and every version conflict, then
+    one row per file."""
+    widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons)], len(widths))
+    rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
     for r in report.results:
         ws.append([r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
-                   r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year, decided.get(r.file, "")])
+                   r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
+                   NOT_CONSOLIDATED if r.skipped else decided.get(r.file, "")])
         row = ws.max_row
         ws.cell(row=row, column=4).number_format = MONEY_FORMAT
         if r.status in _STATUS_KIND:
             rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
-    rb.fit_rows(ws, 2)
+    rb.fit_rows(ws, top + 1)
     if report.results:
-        ws.auto_filter.ref = ws.dimensions
-    rb.print_setup(ws)
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(widths))}{ws.max_row}"
+    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=review_title(report))
 
 
-def _write_findings(ws, report: BatchReport) -> None:
-    rb.header(ws, ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议"),
-              (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
+def _same(f) -> tuple:
+    return (f.code, f.sheet, f.cell, f.message)
+
+
+def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
+    """The rows of 问题明细: every finding once per filing — a copy of a counted file (重复) lists only
+    what differs from it, then one row "同「…」" — sorted errors first (then warnings, infos), then by
+    unit and cell; the copies' rows last."""
+    copies = cons.duplicates_of()
+    by_file = {r.file: r for r in report.results}
+    rows, notes = [], []
     for r in report.results:
-        for f in r.findings:
-            ws.append([r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
-                       f.message, f.suggestion])
-            rb.paint(ws.cell(row=ws.max_row, column=3), f.severity)
+        findings = r.findings
+        if r.file in copies:
+            kept = by_file[copies[r.file]]
+            seen = {_same(f) for f in kept.findings}
+            findings = [f for f in r.findings if _same(f) not in seen]
+            same = len(r.findings) - len(findings)
+            notes.append(((r.unit, r.file), [r.file, r.unit, None, None, None, None, None, None,
+                                             f"同「{kept.file}」：同一份填报，只计一次"
+                                             + (f"；其余 {same} 条问题与该文件相同，不再重复列出" if same else ""),
+                                             None]))
+        for f in findings:
+            key = (SEVERITY_ORDER[f.severity], r.unit, f.sheet or "", f.row or 0, f.column or 0, r.file, f.code)
+            rows.append((key, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
+                               f.message, f.suggestion]))
+    rows.sort(key=lambda kv: kv[0])
+    notes.sort(key=lambda kv: kv[0])
+    return [v for _k, v in rows] + [v for _k, v in notes]
+
+
+_ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}
+
+
+def _write_findings(ws, report: BatchReport, cons: Consolidation) -> None:
+    rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
+    for values in finding_rows(report, cons):
+        ws.append(values)
+        if values[2] in _ZH_SEVERITY:
+            rb.paint(ws.cell(row=ws.max_row, column=3), _ZH_SEVERITY[values[2]])
+        else:
+            rb.paint(ws.cell(row=ws.max_row, column=9), WARNING)
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
-    rb.print_setup(ws)
+    rb.print_setup(ws, page_title=review_title(report))
 
 
 def _write_consolidated(ws, table, cons: Consolidation) -> None:
@@ -149,16 +250,17 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
     apply_layout(ws, layout)
     col = NCOLS + 1
     ws.column_dimensions["H"].width = 34
-    counted = cons.slices[(cons.slices.year == table.year) & (cons.slices.decision == COUNTED)]
-    others = cons.slices[(cons.slices.year == table.year) & (cons.slices.decision != COUNTED)]
+    year_slices = cons.slices[cons.slices.year == table.year]
+    counted = year_slices[year_slices.decision == COUNTED]
+    rest = causes_text(year_slices)
     for r, cells in enumerate(layout.rows, start=1):
         style = cells[0].style
         text = None
         if style == "header":
             text = SOURCE_HEADER
         elif style == "total_label":
-            text = (f"计入 {counted.file.nunique()} 个文件；本年度另有 {len(others)} 项重复或未计入，"
-                    f"见「{SHEET_SOURCES}」")
+            text = f"计入 {counted.file.nunique()} 个文件" + (f"；本年度另有{rest}，见「{SHEET_SOURCES}」"
+                                                             if rest else "")
         elif style == "unit_label":
             unit = cells[0].value
             text = "；".join(table.sources.get(unit, []))
@@ -180,7 +282,17 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
     ws.print_area = f"A1:H{len(layout.rows)}"
 
 
-def _write_sources(ws, cons: Consolidation) -> None:
+def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
+    """The placeholder when no year has a counted filing: why, and every conflict, by name."""
+    ws.column_dimensions["A"].width = 120
+    lines = [(f"没有可合并的文件：{causes_text(cons.slices) or '没有读到任何填报'}"
+              f"（每个文件的情况见「{SHEET_SOURCES}」）", None),
+             *((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)]
+    rb.title_block(ws, lines, 1)
+    rb.print_setup(ws, title_rows=None, page_title=review_title(report))
+
+
+def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
     money = [MONEY_LABELS[f] for f in MONEY_FIELDS]
     rb.header(ws, ("预算年度", "部门", "单位", "文件", "类型", "项目数", *money, "合并情况", "说明"),
               (8, 22, 24, 28, 7, 7, 12, 12, 12, 12, 8, 50))
@@ -190,7 +302,8 @@ def _write_sources(ws, cons: Consolidation) -> None:
         for r in group.itertuples():
             ws.append([year, r.department, r.unit,
                        r.file, KIND_ZH.get(r.kind, r.kind), r.projects,
-                       *(getattr(r, f) for f in MONEY_FIELDS), r.decision, r.reason])
+                       *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
+                       r.decision, r.reason])
             row = ws.max_row
             for c in range(7, 11):
                 ws.cell(row=row, column=c).number_format = MONEY_FORMAT
@@ -199,7 +312,9 @@ def _write_sources(ws, cons: Consolidation) -> None:
         if year is None:
             continue
         counted = group[group.decision == COUNTED]
-        ws.append([year, None, f"{year}年计入合计（= {consolidated_sheet_name(year)} 的合计）", None,
+        where = (f"（= {consolidated_sheet_name(year)} 的合计）" if cons.has_table(year)
+                 else "：没有计入的文件，未生成合并公开表")
+        ws.append([year, None, f"{year}年计入合计{where}", None,
                    None, int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS),
                    COUNTED, f"{len(counted)} 项计入"])
         row = ws.max_row
@@ -210,47 +325,61 @@ def _write_sources(ws, cons: Consolidation) -> None:
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = f"A1:L{ws.max_row}"
-    rb.print_setup(ws)
+    rb.print_setup(ws, page_title=review_title(report))
 
 
+RULE_WIDTHS = (10, 30, 8, 8, 8, 8)        # A code / year, B Chinese name / title / unit, C..F counts
 CHART_ANCHOR_COL = 8                      # H: right of the family table
 CHART_COLS = 11                           # columns H..R the chart covers (default widths)
 ROW_CM = 0.53                             # a default 15-point row
+RULES_NOTE = "按填报统计：同一份填报的重复文件（见「合并来源」）只计一次，xl-tools 自己的输出不计"
 
 
-def _write_rules(ws, report: BatchReport) -> None:
-    """Findings by family (Chinese name and code), a stacked bar chart of it in the tool's colours,
-    then findings by rule and the unit × family pivot, below the chart."""
-    rb.header(ws, ("规则类别", "代码", "错误", "警告", "提示", "合计"), (16, 8, 8, 8, 8, 8))
-    counts = severity_pivot(report, rule_family)
-    for fam, row in counts.iterrows():
-        ws.append([family_name(fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
-    last = ws.max_row
+def _counts(ws, row: int, first: list, table_row) -> None:
+    for c, value in enumerate([*first, *(int(table_row[k]) for k in (ERROR, WARNING, INFO, "all"))], start=1):
+        cell = ws.cell(row=row, column=c, value=value)
+        cell.border = rb.BOX
+        cell.alignment = rb.WRAP
+
+
+def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
+    """Each filing counted once: findings by family (Chinese name and code) with a stacked bar chart in
+    the tool's colours, then by rule (with its Chinese title), then by unit and year × family. Three
+    tables on one sheet: no header row repeats on printed pages."""
+    results = counted_once(report, cons)
+    for c, w in enumerate(RULE_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    rb.title_block(ws, [RULES_NOTE], len(RULE_WIDTHS))
+    rb.header(ws, ("代码", "规则类别", "错误", "警告", "提示", "合计"), row=2)
+    families = severity_pivot(results, rule_family)
+    for k, (fam, row) in enumerate(families.iterrows(), start=3):
+        _counts(ws, k, [fam, family_name(fam)], row)
+    last = max(ws.max_row, 2)
     chart_rows = 0
-    if not counts.empty:
-        chart = _chart(ws, last, len(counts))
+    if not families.empty:
+        chart = _chart(ws, last, len(families))
         chart_rows = int(chart.height / ROW_CM) + 3
         ws.add_chart(chart, f"{get_column_letter(CHART_ANCHOR_COL)}2")
-    by_rule = Counter(f.code for r in report.results for f in r.findings)
-    start = max(last, chart_rows) + 3
-    for c, text in enumerate(("规则", "条数"), start=1):
-        ws.cell(row=start, column=c, value=text).font = rb.font(bold=True)
-    for k, (code, n) in enumerate(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])), start=1):
-        ws.cell(row=start + k, column=1, value=code)
-        ws.cell(row=start + k, column=2, value=n)
-    pivot = unit_family_pivot(report, rule_family)
+    top = max(last, chart_rows) + 3
+    rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top, freeze=False)
+    for k, (code, row) in enumerate(rule_pivot(results).iterrows(), start=top + 1):
+        _counts(ws, k, [code, catalogue.info(code).title], row)
+    rb.fit_rows(ws, top + 1, ncols=len(RULE_WIDTHS))
+    pivot = unit_family_pivot(results, rule_family)
     if not pivot.empty:
         top = ws.max_row + 3
-        ws.cell(row=top, column=1, value="单位").font = rb.font(bold=True)
-        for c, fam in enumerate(pivot.columns, start=2):
-            ws.cell(row=top, column=c, value=family_label(fam)).font = rb.font(bold=True)
-            ws.cell(row=top, column=c).alignment = Alignment(wrap_text=True)
-        for k, (unit, row) in enumerate(pivot.iterrows(), start=1):
-            ws.cell(row=top + k, column=1, value=unit).alignment = rb.WRAP
-            for c, fam in enumerate(pivot.columns, start=2):
-                ws.cell(row=top + k, column=c, value=int(row[fam]) or None)
+        fams = list(pivot.columns)
+        rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top, freeze=False)
+        for c in range(3, len(fams) + 4):
+            ws.column_dimensions[get_column_letter(c)].width = max(
+                ws.column_dimensions[get_column_letter(c)].width or 8, 8)
+        for k, ((year, unit), row) in enumerate(pivot.iterrows(), start=top + 1):
+            values = [year, unit, *(int(row[f]) or None for f in fams), int(row.sum())]
+            for c, value in enumerate(values, start=1):
+                ws.cell(row=k, column=c, value=value)
+        rb.fit_rows(ws, top + 1, ncols=len(fams) + 3)
     ncols = CHART_ANCHOR_COL + CHART_COLS - 1 if chart_rows else ws.max_column
-    rb.print_setup(ws, ncols=max(ncols, ws.max_column))
+    rb.print_setup(ws, title_rows=None, ncols=max(ncols, ws.max_column), page_title=review_title(report))
 
 
 def _chart(ws, last: int, families: int) -> BarChart:
@@ -261,8 +390,8 @@ def _chart(ws, last: int, families: int) -> BarChart:
     chart.title = "按规则类别的问题数"
     chart.y_axis.title = "条数"
     chart.x_axis.title = "规则类别"
-    chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))     # the Chinese names
+    chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=2, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=last))     # the Chinese names
     for series, kind in zip(chart.series, (ERROR, WARNING, INFO)):
         fill_rgb, line_rgb = rb.COLOURS[kind]
         series.graphicalProperties.solidFill = fill_rgb
@@ -275,7 +404,8 @@ def _chart(ws, last: int, families: int) -> BarChart:
 
 
 def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation | None = None) -> Path:
-    """Write the review workbook atomically; XlToolsError when it cannot be written."""
+    """Write the review workbook atomically, marked as xl-tools' own; XlToolsError when it cannot be
+    written."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=str(path))
@@ -284,16 +414,11 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
     summary = wb.active
     summary.title = SHEET_SUMMARY
     _write_summary(summary, report, cons)
-    _write_findings(wb.create_sheet(SHEET_FINDINGS), report)
+    _write_findings(wb.create_sheet(SHEET_FINDINGS), report, cons)
     for table in cons.tables:
         _write_consolidated(wb.create_sheet(consolidated_sheet_name(table.year)), table, cons)
     if not cons.tables:
-        wb.create_sheet(SHEET_CONSOLIDATED)["A1"] = "没有可合并的文件（见「合并来源」：无法读取、年度不明或有错误）"
-    _write_sources(wb.create_sheet(SHEET_SOURCES), cons)
-    _write_rules(wb.create_sheet(SHEET_RULES), report)
-    with atomic_target(path) as tmp:
-        try:
-            wb.save(tmp)
-        except (OSError, ValueError) as exc:
-            raise XlToolsError(f"保存失败：{exc}", file=str(path)) from None
-    return path
+        _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
+    _write_sources(wb.create_sheet(SHEET_SOURCES), report, cons)
+    _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
+    return rb.save(wb, path, outputmark.REVIEW)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 from .. import app
 from ..diff import diff_to_json, write_diff_xlsx
-from ..fileio import atomic_target
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
@@ -55,8 +53,7 @@ def _diff(args) -> int:
     d = app.diff_files(args.old, args.new)
     if args.output:
         out = output_path(args.output, (".xlsx",))
-        with atomic_target(out) as tmp:
-            write_diff_xlsx(d, Path(tmp))
+        write_diff_xlsx(d, out)
     if args.json:
         sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")
         return 0

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from .. import outputmark
 from .. import reportbook as rb
-from ..fileio import atomic_target
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
 from ..schema import MONEY_FORMAT
@@ -86,8 +86,7 @@ def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
     _write_units(wb, d)
     for ws in wb.worksheets:
         _finish(ws)
-    with atomic_target(path) as tmp:
-        wb.save(tmp)
+    rb.save(wb, path, outputmark.DIFF)
 
 
 def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
