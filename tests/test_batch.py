@@ -88,7 +88,7 @@ def test_review_workbook(inbox, tmp_path):
     wb = openpyxl.load_workbook(out)
     # valid.xlsx and invalid.xlsx are two versions of one unit and year with different amounts: a version
     # conflict, so nothing is counted and the placeholder sheet names the conflict
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "合并来源", "规则统计"]
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "合并来源", "规则统计", "单位统计"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     top = next(k for k, row in enumerate(summary) if row[0] == "单位")
     assert summary[0][0].startswith("xl-tools 批量审核结果") and "2024年" in summary[0][0]
@@ -103,8 +103,8 @@ def test_review_workbook(inbox, tmp_path):
         chart = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()
     # the tool's colours in series order (errors, warnings, infos) and the Chinese family names as axis
     assert chart.index("FFC7CE") < chart.index("FFEB9C") < chart.index("DDEBF7")
-    assert "'规则统计'!$B$3" in chart and '<delete val="0"/>' in chart
-    families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]]
+    assert "'规则统计'!$I$3" in chart and '<delete val="0"/>' in chart
+    families = [r for r in wb["规则统计"].iter_rows(min_row=3, min_col=8, max_col=9, values_only=True) if r[0]]
     assert ("AMT", "金额") in families and ("FILE", "文件") in families     # FILE001: the broken file
 
 

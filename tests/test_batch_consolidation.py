@@ -90,7 +90,8 @@ COPIES = ("2024/机电_公开表.pdf", "2024/机电_公开表.xlsx", "副本/机
 def test_one_consolidation_per_year_counted_once(batch):
     report, cons, wb, *_ = batch
     assert [t.year for t in cons.tables] == [2024, 2025]
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并公开表2025年", "合并来源", "规则统计"]
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并公开表2025年", "合并来源", "规则统计",
+                             "单位统计"]
     assert assert_totals_add_up(wb["合并公开表2024年"]) == Decimal("5138.68")       # not 2×, 3× or 4×
     assert assert_totals_add_up(wb["合并公开表2025年"]) == cons.table(2025).filing.total
     assert cons.table(2025).filing.total == variant(MAIN, 2025, "1.1").total
@@ -233,25 +234,33 @@ def test_findings_once_per_filing_errors_first(batch):
 @needs_soffice
 def test_rule_statistics_count_each_filing_once(batch):
     report, cons, wb, *_ = batch
+    once = [r for r in report.results if r.file not in COPIES and not r.skipped]
     ws = wb["规则统计"]
-    assert ws.print_title_rows is None                        # three tables: no header repeated over another
     rows = list(ws.iter_rows(values_only=True))
-    top = next(k for k, r in enumerate(rows) if r[0] == "规则" and r[1] == "名称")
-    unit_top = next(k for k, r in enumerate(rows) if r[0] == "预算年度" and r[1] == "单位")
-    by_rule = {r[0]: r for r in rows[top + 1:unit_top] if r[0]}
+    assert rows[0][0].startswith("按填报统计：同一份填报的重复文件") and rows[1][:2] == ("规则", "名称")
+    assert ws.print_title_rows == "$2:$2"                    # the rule table's header, above its own rows only
+    by_rule = {r[0]: r for r in rows[2:] if r[0]}
     assert by_rule and all(r[1] == catalogue.info(code).title for code, r in by_rule.items())
-    header = rows[unit_top]
-    families = [h for h in header[2:] if h and h != "合计"]
-    assert families and all(h in catalogue.families().values() for h in families)
-    units = [(r[0], r[1]) for r in rows[unit_top + 1:] if r[1]]
-    assert len(units) == len(set(units))                     # one row per unit and year
-    assert ("2024", MAIN) in units and ("2025", MAIN) in units
-    main_2024 = next(r for r in rows[unit_top + 1:] if (r[0], r[1]) == ("2024", MAIN))
-    once = next(r for r in report.results if r.file == "2024/机电.xlsx")
-    assert main_2024[len(families) + 2] == len(once.findings)       # the filing once, not 4×
-    assert ws.column_dimensions["B"].width >= 24             # unit names and rule titles are not cut
-    family_rows = [r for r in rows[2:top] if r[0]]
-    assert sum(r[5] for r in family_rows) == sum(r[5] for r in by_rule.values())
+    assert sum(r[5] for r in by_rule.values()) == sum(len(r.findings) for r in once)    # each filing once
+    worst = [0 if r[2] else 1 if r[3] else 2 for r in by_rule.values()]
+    assert worst == sorted(worst)                            # rules with errors first
+    families = [r for r in ws.iter_rows(min_row=3, min_col=8, max_col=13, values_only=True) if r[0]]
+    assert sum(r[5] for r in families) == sum(r[5] for r in by_rule.values())
+    assert all(r[1] == catalogue.family_name(r[0]) for r in families)
+    assert ws.column_dimensions["B"].width >= 30             # rule titles are not cut
+
+    units = wb["单位统计"]
+    rows = list(units.iter_rows(values_only=True))
+    header = rows[1]
+    assert header[:2] == ("预算年度", "单位") and header[-1] == "合计" and units.print_title_rows == "$2:$2"
+    assert all(h in catalogue.families().values() for h in header[2:-1])
+    assert units.row_dimensions[2].height >= 15 and units.column_dimensions["B"].width >= 30
+    keys = [(r[0], r[1]) for r in rows[2:]]
+    assert len(keys) == len(set(keys))                       # one row per unit and year
+    assert ("2024", MAIN) in keys and ("2025", MAIN) in keys
+    main_2024 = next(r for r in rows[2:] if (r[0], r[1]) == ("2024", MAIN))
+    counted = next(r for r in report.results if r.file == "2024/机电.xlsx")
+    assert main_2024[-1] == len(counted.findings)            # the filing once, not 4×
 
 
 @needs_soffice

@@ -3,6 +3,7 @@ failed on the code the reviewer tried and passes now."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -231,3 +232,69 @@ def test_a_failed_write_names_the_file(filing_inbox, tmp_path):
     assert "/sys/xl-tools-test" in str(err.value)
     row = review_one(filing_inbox / "机电学院_2024.xlsx", annotate="/sys/xl-tools-test")
     assert row.error.startswith("未能写出标注副本") and "内部错误" not in row.error and row.errors == 0
+
+
+# --- 8. diff: errors, unlike filings and reversed years are said; both workbooks carry a title line -----
+
+@pytest.fixture
+def two_years(tmp_path) -> tuple[Path, Path, Path]:
+    from tests.support.review_inbox import variant
+    old = tmp_path / "机电学院_2024.xlsx"
+    build_workbook(old, load_json(SEED_JSON))
+    new_filing = variant(MAIN, 2025, "1.1")
+    new_filing.projects[2].total += Decimal("12")                 # 总计 ≠ its parts: an error
+    new = tmp_path / "机电学院_2025.xlsx"
+    build_workbook(new, new_filing)
+    other = tmp_path / "教育局_2025.xlsx"
+    build_workbook(other, variant("示例市乙单位", 2025, "0.5", "示例市教育局"))
+    return old, new, other
+
+
+def _diff_lines(path: Path) -> list[str]:
+    ws = openpyxl.load_workbook(path)["增减情况"]
+    lines = []
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 1).value == "资金使用单位":
+            return lines
+        lines.append(ws.cell(r, 1).value)
+    raise AssertionError("no header row")
+
+
+def test_diff_says_when_a_filing_has_errors(two_years, tmp_path, capsys):
+    import json
+    old, new, _other = two_years
+    out = tmp_path / "对比.xlsx"
+    code, stdout, _ = _run(["diff", old, new, "-o", out], capsys)
+    assert code == 1                                              # the new filing has errors
+    errors = sum(f.severity == "error" for f in app.review(app.load_filing(new).filing))
+    assert errors and f"注意：新文件有 {errors} 条错误" in stdout and "旧文件" not in stdout
+    lines = _diff_lines(out)
+    assert lines[0].startswith("xl-tools 对比结果　旧：") and f"{old}（2024年，" in lines[0]
+    assert f"新：{new}（2025年，" in lines[0] and re.search(r"生成时间：\d{4}-\d\d-\d\d \d\d:\d\d", lines[0])
+    assert lines[1].startswith(f"注意：新文件有 {errors} 条错误")
+    code, stdout, err = _run(["diff", old, new, "--json"], capsys)
+    data = json.loads(stdout)
+    assert code == 1 and data["new"]["errors"] == errors and data["old"]["errors"] == 0
+    assert data["notes"][0].startswith(f"注意：新文件有 {errors} 条错误") and f"新文件有 {errors} 条错误" in err
+    code, stdout, _ = _run(["diff", old, old, "-o", tmp_path / "same.xlsx"], capsys)
+    assert code == 0 and "注意" not in stdout and len(_diff_lines(tmp_path / "same.xlsx")) == 1
+
+
+def test_diff_warns_on_other_units_and_reversed_years(two_years, capsys):
+    old, new, other = two_years
+    code, stdout, _ = _run(["diff", new, old], capsys)
+    assert code == 1 and "旧文件的预算年度（2025年）晚于新文件（2024年）" in stdout
+    code, stdout, _ = _run(["diff", old, other], capsys)
+    assert code == 0
+    assert "两份填报的部门不同（旧：广州市人力资源和社会保障局；新：示例市教育局）" in stdout
+    assert "资金使用单位完全不同" in stdout
+
+
+def test_review_workbook_has_a_title_line(filing_inbox, tmp_path):
+    out = tmp_path / "审核.xlsx"
+    report = review([filing_inbox], jobs=1)
+    from xl_tools.batch import write_review_xlsx
+    write_review_xlsx(report, out, consolidate(report))
+    first = openpyxl.load_workbook(out)["汇总"]["A1"].value
+    assert first.startswith(f"xl-tools 批量审核结果　审核对象：{filing_inbox}（1 个文件）")
+    assert "预算年度：2024年" in first and re.search(r"审核时间：\d{4}-\d\d-\d\d \d\d:\d\d", first)

@@ -252,8 +252,14 @@ def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool 
 
 
 def diff_files(old: str | Path, new: str | Path) -> FilingDiff:
-    """Year-over-year (or version) comparison of two filings of any input kind."""
-    return diff_filings(load_filing(old).filing, load_filing(new).filing)
+    """Year-over-year (or version) comparison of two filings of any input kind, each seen as refresh
+    sees it (``complete``) and checked: the diff carries their error counts (a comparison of filings
+    with errors says so), the warnings of ``diff.warnings_for`` and the time it was made."""
+    loaded = [load_filing(old), load_filing(new)]
+    errors = tuple(sum(f.severity == ERROR for f in review(x.filing, None, x.findings)) for x in loaded)
+    d = diff_filings(loaded[0].filing, loaded[1].filing)
+    d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
+    return d
 
 
 @dataclass

@@ -48,22 +48,24 @@ def paint(cell, kind: str, bold: bool = False) -> None:
     cell.font = font(bold=bold or bool(cell.font.b), color=font_rgb, size=cell.font.sz or FONT_SIZE)
 
 
-def header(ws: Worksheet, headers, widths=None, row: int = 1, freeze: bool = True) -> None:
-    """A bold, blue, wrapped header row at ``row``, tall enough for its captions; with ``widths`` the
-    column widths are set, else the columns keep theirs (a second table on a sheet). Panes are frozen
-    below it unless ``freeze`` is false."""
+def header(ws: Worksheet, headers, widths=None, row: int = 1, freeze: bool = True, col: int = 1) -> None:
+    """A bold, blue, wrapped header row at ``row`` (from column ``col``), tall enough for its captions;
+    with ``widths`` the column widths are set, else the columns keep theirs (a second table on a sheet).
+    Panes are frozen below it unless ``freeze`` is false."""
+    letters = [get_column_letter(c) for c in range(col, col + len(headers))]
     if widths is not None:
-        for c, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = width
-    current = column_widths(ws, len(headers))
-    for c, text in enumerate(headers, start=1):
+        for letter, width in zip(letters, widths):
+            ws.column_dimensions[letter].width = width
+    current = [ws.column_dimensions[letter].width or 8.43 for letter in letters]
+    for c, text in enumerate(headers, start=col):
         cell = ws.cell(row=row, column=c, value=text)
         cell.font = font(bold=True, color=BLUE_FONT)
         cell.fill = PatternFill("solid", fgColor=BLUE_FILL)
         cell.alignment = HEADER_ALIGN
         cell.border = BOX
     # bold glyphs are a little wider: measure the captions one size up
-    ws.row_dimensions[row].height = textfit.fitted_height(list(zip(headers, current)), FONT_SIZE + 1)
+    height = textfit.fitted_height(list(zip(headers, current)), FONT_SIZE + 1)
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, height)
     if freeze:
         ws.freeze_panes = f"A{row + 1}"
 

@@ -322,7 +322,7 @@ def rule_pivot(results: list[FileResult]) -> pd.DataFrame:
     table = _by_severity(pd.DataFrame(rows, columns=["key", "severity"]))
     if table.empty:
         return table
-    worst = (table[ERROR] == 0).astype(int) + (table[WARNING] == 0).astype(int)
+    worst = (table[ERROR] == 0).astype(int) + ((table[ERROR] == 0) & (table[WARNING] == 0)).astype(int)
     return table.assign(_w=worst, _k=table.index).sort_values(["_w", "all", "_k"], ascending=[True, False, True],
                                                               kind="stable").drop(columns=["_w", "_k"])
 

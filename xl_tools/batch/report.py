@@ -49,6 +49,7 @@ SHEET_FINDINGS = "问题明细"
 SHEET_CONSOLIDATED = "合并公开表"          # + "2024年": one per budget year
 SHEET_SOURCES = "合并来源"
 SHEET_RULES = "规则统计"
+SHEET_UNITS = "单位统计"
 SOURCE_HEADER = "来源文件（审核用）"
 
 KIND_ZH = {"workbook": "工作簿", "import": "公开表"}
@@ -328,61 +329,65 @@ def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.print_setup(ws, page_title=review_title(report))
 
 
-RULE_WIDTHS = (10, 30, 8, 8, 8, 8)        # A code / year, B Chinese name / title / unit, C..F counts
-CHART_ANCHOR_COL = 8                      # H: right of the family table
-CHART_COLS = 11                           # columns H..R the chart covers (default widths)
+RULE_WIDTHS = (10, 34, 7, 7, 7, 7)        # A code, B Chinese title, C..F counts by severity
+FAMILY_COL = 8                            # H: the family table, right of the rule table
+FAMILY_WIDTHS = (8, 14, 7, 7, 7, 7)
+CHART_COLS = 11                           # columns of default width the chart covers
 ROW_CM = 0.53                             # a default 15-point row
-RULES_NOTE = "按填报统计：同一份填报的重复文件（见「合并来源」）只计一次，xl-tools 自己的输出不计"
+ONCE_NOTE = "按填报统计：同一份填报的重复文件（见「合并来源」）只计一次，xl-tools 自己的输出不计"
 
 
-def _counts(ws, row: int, first: list, table_row) -> None:
-    for c, value in enumerate([*first, *(int(table_row[k]) for k in (ERROR, WARNING, INFO, "all"))], start=1):
+def _counts(ws, row: int, col: int, first: list, table_row) -> None:
+    values = [*first, *(int(table_row[k]) for k in (ERROR, WARNING, INFO, "all"))]
+    for c, value in enumerate(values, start=col):
         cell = ws.cell(row=row, column=c, value=value)
         cell.border = rb.BOX
         cell.alignment = rb.WRAP
 
 
 def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
-    """Each filing counted once: findings by family (Chinese name and code) with a stacked bar chart in
-    the tool's colours, then by rule (with its Chinese title), then by unit and year × family. Three
-    tables on one sheet: no header row repeats on printed pages."""
+    """Each filing counted once. Findings by rule (code, Chinese title, counts by severity: errors first)
+    — the sheet's table, its header repeated on every printed page — and, beside it, by rule family
+    (Chinese name and code) with a stacked bar chart in the tool's colours."""
     results = counted_once(report, cons)
     for c, w in enumerate(RULE_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    rb.title_block(ws, [RULES_NOTE], len(RULE_WIDTHS))
-    rb.header(ws, ("代码", "规则类别", "错误", "警告", "提示", "合计"), row=2)
-    families = severity_pivot(results, rule_family)
-    for k, (fam, row) in enumerate(families.iterrows(), start=3):
-        _counts(ws, k, [fam, family_name(fam)], row)
-    last = max(ws.max_row, 2)
-    chart_rows = 0
-    if not families.empty:
-        chart = _chart(ws, last, len(families))
-        chart_rows = int(chart.height / ROW_CM) + 3
-        ws.add_chart(chart, f"{get_column_letter(CHART_ANCHOR_COL)}2")
-    top = max(last, chart_rows) + 3
-    rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top, freeze=False)
+    top = rb.title_block(ws, [ONCE_NOTE], len(RULE_WIDTHS))
+    rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top)
     for k, (code, row) in enumerate(rule_pivot(results).iterrows(), start=top + 1):
-        _counts(ws, k, [code, catalogue.info(code).title], row)
+        _counts(ws, k, 1, [code, catalogue.info(code).title], row)
     rb.fit_rows(ws, top + 1, ncols=len(RULE_WIDTHS))
+    families = severity_pivot(results, rule_family)
+    rb.header(ws, ("代码", "规则类别", "错误", "警告", "提示", "合计"), FAMILY_WIDTHS, row=top, freeze=False,
+              col=FAMILY_COL)
+    for k, (fam, row) in enumerate(families.iterrows(), start=top + 1):
+        _counts(ws, k, FAMILY_COL, [fam, family_name(fam)], row)
+    ncols = FAMILY_COL + len(FAMILY_WIDTHS) - 1
+    if not families.empty:
+        last = top + len(families)
+        ws.add_chart(_chart(ws, top, last, len(families)), f"{get_column_letter(FAMILY_COL)}{last + 2}")
+        ncols = max(ncols, FAMILY_COL + CHART_COLS - 1)
+    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=ncols, page_title=review_title(report))
+
+
+def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
+    """Findings by budget year and unit × rule family, each filing counted once: one row per unit and
+    year (years are never mixed), its header repeated on every printed page."""
+    results = counted_once(report, cons)
     pivot = unit_family_pivot(results, rule_family)
-    if not pivot.empty:
-        top = ws.max_row + 3
-        fams = list(pivot.columns)
-        rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top, freeze=False)
-        for c in range(3, len(fams) + 4):
-            ws.column_dimensions[get_column_letter(c)].width = max(
-                ws.column_dimensions[get_column_letter(c)].width or 8, 8)
-        for k, ((year, unit), row) in enumerate(pivot.iterrows(), start=top + 1):
-            values = [year, unit, *(int(row[f]) or None for f in fams), int(row.sum())]
-            for c, value in enumerate(values, start=1):
-                ws.cell(row=k, column=c, value=value)
-        rb.fit_rows(ws, top + 1, ncols=len(fams) + 3)
-    ncols = CHART_ANCHOR_COL + CHART_COLS - 1 if chart_rows else ws.max_column
-    rb.print_setup(ws, title_rows=None, ncols=max(ncols, ws.max_column), page_title=review_title(report))
+    fams = list(pivot.columns)
+    widths = (8, 30, *(8 for _ in fams), 8)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    top = rb.title_block(ws, [ONCE_NOTE], len(widths))
+    rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top)
+    for (year, unit), row in pivot.iterrows():
+        ws.append([year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
+    rb.fit_rows(ws, top + 1, ncols=len(widths))
+    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=len(widths), page_title=review_title(report))
 
 
-def _chart(ws, last: int, families: int) -> BarChart:
+def _chart(ws, top: int, last: int, families: int) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -390,8 +395,10 @@ def _chart(ws, last: int, families: int) -> BarChart:
     chart.title = "按规则类别的问题数"
     chart.y_axis.title = "条数"
     chart.x_axis.title = "规则类别"
-    chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=2, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=last))     # the Chinese names
+    first = FAMILY_COL + 2                                   # the 错误, 警告, 提示 columns
+    chart.add_data(Reference(ws, min_col=first, max_col=first + 2, min_row=top, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=FAMILY_COL + 1, min_row=top + 1, max_row=last))  # Chinese names
     for series, kind in zip(chart.series, (ERROR, WARNING, INFO)):
         fill_rgb, line_rgb = rb.COLOURS[kind]
         series.graphicalProperties.solidFill = fill_rgb
@@ -421,4 +428,5 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
         _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
     _write_sources(wb.create_sheet(SHEET_SOURCES), report, cons)
     _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
+    _write_units(wb.create_sheet(SHEET_UNITS), report, cons)
     return rb.save(wb, path, outputmark.REVIEW)
