@@ -44,7 +44,7 @@ FILE_INTERNAL = "FILE002"
 class FileResult:
     path: str
     file: str                                   # name shown in the report (relative to the input folder)
-    kind: str = "workbook"                      # workbook | import | output (ours, skipped)
+    kind: str = "workbook"                      # workbook | import | output (ours, skipped) | other
     status: str = STATUS_OK
     unit: str = ""                              # 资金使用单位 (several joined by 、)
     department: str = ""
@@ -299,6 +299,7 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
         result.status, result.kind, result.error = STATUS_SKIPPED, "output", skipped_text(own)
         return result
     if path.suffix.lower() not in SUFFIXES:
+        result.kind = "other"
         return _unreadable(result, STATUS_BROKEN, *unsupported(path))
     try:
         loaded = app.load_filing(path)          # a published table saved as xlsx is imported too

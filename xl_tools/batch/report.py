@@ -52,7 +52,7 @@ SHEET_RULES = "规则统计"
 SHEET_UNITS = "单位统计"
 SOURCE_HEADER = "来源文件（审核用）"
 
-KIND_ZH = {"workbook": "工作簿", "import": "公开表"}
+KIND_ZH = {"workbook": "工作簿", "import": "公开表", "other": "其他"}
 MONEY_FORMAT = rb.MONEY_FORMAT
 rule_family = family_of                  # AMT001 → AMT (xl_tools.catalogue)
 
@@ -72,6 +72,11 @@ def year_of(value) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------------- texts
+
+def page_title(report: BatchReport) -> str:
+    """The short line at the top of every printed page."""
+    return f"xl-tools 批量审核结果　{len(report.results)} 个文件　审核时间：{report.started or '（未记录）'}"
+
 
 def review_title(report: BatchReport) -> str:
     """The first line of the review workbook: what was reviewed, which years, when."""
@@ -194,7 +199,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.fit_rows(ws, top + 1)
     if report.results:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(widths))}{ws.max_row}"
-    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=review_title(report))
+    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title(report))
 
 
 def _same(f) -> tuple:
@@ -204,7 +209,7 @@ def _same(f) -> tuple:
 def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
     """The rows of 问题明细: every finding once per filing — a copy of a counted file (重复) lists only
     what differs from it, then one row "同「…」" — sorted errors first (then warnings, infos), then by
-    unit and cell; the copies' rows last."""
+    unit, file and cell; the copies' rows last."""
     copies = cons.duplicates_of()
     by_file = {r.file: r for r in report.results}
     rows, notes = [], []
@@ -220,7 +225,7 @@ def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
                                              + (f"；其余 {same} 条问题与该文件相同，不再重复列出" if same else ""),
                                              None]))
         for f in findings:
-            key = (SEVERITY_ORDER[f.severity], r.unit, f.sheet or "", f.row or 0, f.column or 0, r.file, f.code)
+            key = (SEVERITY_ORDER[f.severity], r.unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
             rows.append((key, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
                                f.message, f.suggestion]))
     rows.sort(key=lambda kv: kv[0])
@@ -242,7 +247,7 @@ def _write_findings(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
-    rb.print_setup(ws, page_title=review_title(report))
+    rb.print_setup(ws, page_title=page_title(report))
 
 
 def _write_consolidated(ws, table, cons: Consolidation) -> None:
@@ -290,19 +295,20 @@ def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
               f"（每个文件的情况见「{SHEET_SOURCES}」）", None),
              *((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)]
     rb.title_block(ws, lines, 1)
-    rb.print_setup(ws, title_rows=None, page_title=review_title(report))
+    rb.print_setup(ws, title_rows=None, page_title=page_title(report))
 
 
 def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
     money = [MONEY_LABELS[f] for f in MONEY_FIELDS]
     rb.header(ws, ("预算年度", "部门", "单位", "文件", "类型", "项目数", *money, "合并情况", "说明"),
-              (8, 22, 24, 28, 7, 7, 12, 12, 12, 12, 8, 50))
+              (8, 22, 24, 28, 7, 7, 12, 12, 12, 12, 10, 50))
     df = cons.slices
     for year, group in df.groupby("year", dropna=False, sort=False):
         year = year_of(year)
         for r in group.itertuples():
+            read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
             ws.append([year, r.department, r.unit,
-                       r.file, KIND_ZH.get(r.kind, r.kind), r.projects,
+                       r.file, KIND_ZH.get(r.kind, r.kind), r.projects if read else None,
                        *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
                        r.decision, r.reason])
             row = ws.max_row
@@ -326,10 +332,10 @@ def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = f"A1:L{ws.max_row}"
-    rb.print_setup(ws, page_title=review_title(report))
+    rb.print_setup(ws, page_title=page_title(report))
 
 
-RULE_WIDTHS = (10, 34, 7, 7, 7, 7)        # A code, B Chinese title, C..F counts by severity
+RULE_WIDTHS = (11, 34, 7, 7, 7, 7)        # A code, B Chinese title, C..F counts by severity
 FAMILY_COL = 8                            # H: the family table, right of the rule table
 FAMILY_WIDTHS = (8, 14, 7, 7, 7, 7)
 CHART_COLS = 11                           # columns of default width the chart covers
@@ -365,9 +371,13 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     ncols = FAMILY_COL + len(FAMILY_WIDTHS) - 1
     if not families.empty:
         last = top + len(families)
-        ws.add_chart(_chart(ws, top, last, len(families)), f"{get_column_letter(FAMILY_COL)}{last + 2}")
+        chart = _chart(ws, top, last, len(families))
+        ws.add_chart(chart, f"{get_column_letter(FAMILY_COL)}{last + 2}")
         ncols = max(ncols, FAMILY_COL + CHART_COLS - 1)
-    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=ncols, page_title=review_title(report))
+        below = last + 2 + int(chart.height / ROW_CM) + 1           # the chart's last row, on the safe side
+        if below > ws.max_row:
+            ws.cell(row=below, column=1).value = None                # the print area reaches below the chart
+    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=ncols, page_title=page_title(report))
 
 
 def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
@@ -384,7 +394,7 @@ def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
     for (year, unit), row in pivot.iterrows():
         ws.append([year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
     rb.fit_rows(ws, top + 1, ncols=len(widths))
-    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=len(widths), page_title=review_title(report))
+    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=len(widths), page_title=page_title(report))
 
 
 def _chart(ws, top: int, last: int, families: int) -> BarChart:

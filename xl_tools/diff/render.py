@@ -69,6 +69,13 @@ def diff_title(d: FilingDiff) -> str:
     return f"xl-tools 对比结果　{side('旧', d.old)} → {side('新', d.new)}　生成时间：{when}"
 
 
+def page_title(d: FilingDiff) -> str:
+    """The short line at the top of every printed page: the two files by name, their years."""
+    def side(f) -> str:
+        return f"{Path(f.source).name if f.source else '（未记录）'}（{f'{f.year}年' if f.year else '年度不明'}）"
+    return f"xl-tools 对比结果　{side(d.old)} → {side(d.new)}"
+
+
 def diff_lines(d: FilingDiff) -> list[tuple[str, str | None]]:
     """The lines above the first sheet's table: the title, the filings' errors, the warnings."""
     errors = d.errors_line()
@@ -102,7 +109,7 @@ def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
     with the title line (files, years, date), the filings' error counts and the warnings."""
     wb = Workbook()
     wb.remove(wb.active)
-    title = diff_title(d)
+    title = page_title(d)
     tops = [_write_cuts(wb, d), _write_projects(wb, d), _write_indicators(wb, d), _write_targets(wb, d),
             _write_units(wb, d)]
     for ws, top in tops:
