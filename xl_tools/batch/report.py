@@ -1,11 +1,16 @@
 """The review workbook and the JSON form of a batch.
 
-Sheets: 汇总 (one row per file), 问题明细 (every finding with its file; a file that could not be read is
-one FILE001 error, counted the same way everywhere), 合并公开表YYYY年 (one consolidated table per budget
-year, see ``consolidation``; a 来源文件 column names the files behind every unit row), 合并来源 (every file
-and unit: counted, duplicate or not counted, and why, with its amounts and a counted total per year) and
-规则统计 (findings by rule family with a native bar chart in the tool's colours, by rule, and by unit).
-Every sheet prints on A4 landscape, one page wide, with its header rows repeated.
+Sheets: 汇总 (a title line — folders, files, years, run date — the consolidation of each year and every
+version conflict, then one row per file), 问题明细 (every finding with its file, errors first, then by
+unit, file and cell; a copy of a counted filing lists only what differs and one row "同「…」"; a file that
+could not be read is one FILE001 error, counted the same way everywhere), 合并公开表YYYY年 (one
+consolidated table per budget year, see ``consolidation``; a 来源文件 column names the files behind every
+unit row; a placeholder 合并公开表 says why there is none), 合并来源 (every file and unit: counted,
+duplicate, conflicting or not counted, and why, with its amounts and a counted total per year), 规则统计
+(findings by rule with its Chinese title, and by rule family with a native bar chart in the tool's
+colours) and 单位统计 (by year and unit × family); the statistics count each filing once. A text names a
+sheet only when it exists. Every sheet prints on A4 landscape, one page wide, with its header row
+repeated; the workbook carries xl-tools' mark (``outputmark``).
 """
 
 from __future__ import annotations
@@ -283,7 +288,8 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
         if style == "unit_label" and cells[0].value in table.marked:
             rb.paint(cell, ERROR)
             rb.paint(ws.cell(row=r, column=1), ERROR)
-        need = textfit.row_points(textfit.count_lines(text, textfit.text_box_points(34), 10.0), 10.0)
+        lines = textfit.count_lines(text, textfit.text_box_points(34), 10.0)
+        need = textfit.row_points(lines + (lines > 1), 10.0)      # a line to spare: 「」 never start a line
         ws.row_dimensions[r].height = min(textfit.MAX_ROW_PT, max(ws.row_dimensions[r].height or 0, need))
     ws.print_area = f"A1:H{len(layout.rows)}"
 

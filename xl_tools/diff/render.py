@@ -1,6 +1,8 @@
 """DIFF.xlsx (openpyxl): the reviewer's view of a ``FilingDiff``.
 
-Sheets, in order: 增减情况 (which units cut which projects by how much: one row per project whose
+The first sheet opens with a title line (the two files, their years and departments, the date), the
+filings' error counts when they have errors and the warnings of ``warnings_for``. Sheets, in order:
+增减情况 (which units cut which projects by how much: one row per project whose
 总计 changed, largest cut first), 项目, 绩效指标, 绩效目标, 单位汇总 (with a 合计 row: the sum of the
 unit rows, the same number as ``--json``'s ``total`` when the filing leaves 合计 blank). Changed cells
 are coloured like the rest of the tool: a cut red, an increase green, any other change amber. Long
