@@ -221,6 +221,28 @@ def test_unreachable_scheduler_is_a_clear_message(tmp_path, capsys):
     assert "Dask 调度器" in capsys.readouterr().err
 
 
+def test_an_imported_table_that_does_not_add_up_lists_each_mismatch_once_with_its_cell(tmp_path):
+    """The importer's IMP020–IMP022 and the rules' AMT001/AMT006/AMT007 see the same mismatches; the
+    review keeps the rules' findings, which name the cell of the workbook --annotate writes."""
+    text = (DATA / "sample_2024.txt").read_text("utf-8")
+    text = text.replace("600.00 600.00", "600.00 610.00", 1)              # a project: 总计 ≠ parts
+    text = text.replace("广州市机电技师学院 5,138.68 5,138.68", "广州市机电技师学院 5,100.00 5,100.00", 1)
+    src = tmp_path / "off.txt"
+    src.write_text(text, "utf-8")
+    row = review_one(src, annotate=tmp_path / "out")
+    codes = [f.code for f in row.findings]
+    assert not {"IMP020", "IMP021", "IMP022"} & set(codes), codes
+    money = [f for f in row.findings if f.code in ("AMT001", "AMT006", "AMT007")]
+    assert sorted(f.code for f in money) == ["AMT001", "AMT006", "AMT006", "AMT007"], [f.message for f in money]
+    assert all(f.sheet and f.cell for f in money)
+    project = next(f for f in money if f.code == "AMT001")
+    assert (project.sheet, project.cell) == ("项目", "D2")
+    book = openpyxl.load_workbook(row.annotated)
+    listed = [r[1].value for r in book["校验结果"].iter_rows(min_row=4)]
+    assert not {"IMP020", "IMP021", "IMP022"} & set(listed)
+    assert listed.count("AMT001") == 1
+
+
 # --- pandas stays out of the accountant's path -----------------------------------------------------------
 
 def test_refresh_desktop_and_cli_do_not_import_pandas():

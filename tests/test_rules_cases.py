@@ -2,8 +2,9 @@
 
 A case is a small filing fragment; whatever it leaves out gets a clean default, so a case only
 states what its rule looks at. ``expect`` lists the findings of the rule under test, in order
-(keys: project, indicator_no, field, severity, message = a substring); ``config`` sets the rule's
-options, ``settings`` the workbook overrides.
+(keys: project, indicator_no, field, severity, cell, message = a substring); ``config`` sets the
+rule's options, ``settings`` the workbook overrides. The filing is placed as ``build_workbook`` writes it
+(项目 row 2 onwards, 绩效指标 row 2 onwards in project order), so ``cell`` is the cell a reviewer sees.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from xl_tools.categories import split_label
 from xl_tools.model import Filing, Indicator, Project, ReadProblem, Unit
 from xl_tools.rules import RULES, check, load_config
 from xl_tools.rules.config import apply_table
+from xl_tools.workbook.template import place_as_written
 
 CASES = Path(__file__).parent / "rule_cases"
 NAMES = "甲乙丙丁戊己庚辛"
@@ -68,9 +70,9 @@ def build(case: dict) -> Filing:
                             p.get("value")) for p in case.get("problems", [])]
     orphans = [_indicator(s, n, s.get("project", "")) for n, s in
                enumerate(case.get("orphan_indicators", []), 1)]
-    return Filing(year=case.get("year", 2024), department="测试部门", total=total, units=units,
-                  projects=projects, problems=problems, orphan_indicators=orphans,
-                  settings=dict(case.get("settings", {})))
+    return place_as_written(Filing(year=case.get("year", 2024), department="测试部门", total=total,
+                                   units=units, projects=projects, problems=problems,
+                                   orphan_indicators=orphans, settings=dict(case.get("settings", {}))))
 
 
 def _load_cases():
@@ -95,7 +97,7 @@ def test_rule_case(code, case):
     expect = case["expect"]
     assert len(got) == len(expect), [f.message for f in got]
     for f, e in zip(got, expect):
-        for key in ("project", "indicator_no", "field", "severity"):
+        for key in ("project", "indicator_no", "field", "severity", "cell"):
             if key in e:
                 assert getattr(f, key) == e[key], (key, f)
         if "message" in e:

@@ -17,6 +17,8 @@ from decimal import Decimal
 
 import pytest
 
+from xl_tools.model import Indicator
+
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is None,
                                 reason="xlwings-server not installed (pip install 'xl-tools[server]')")
 
@@ -223,6 +225,12 @@ def test_remote_refresh_actions_bounded(tmp_path, seed_filing):
         outcome = refresh(book, now="2025-01-01 10:00")
         return book.json()["actions"], outcome
 
+    # no sample project has a 成本指标 (STR015 on all 13): give the 291 监控前端 purchase its unit cost,
+    # which leaves that project without findings
+    seed_filing = copy.deepcopy(seed_filing)
+    cameras = next(p for p in seed_filing.projects if p.name.endswith("教学信息化设备购置项目"))
+    cameras.indicators.append(Indicator(len(cameras.indicators) + 1, "1", "产出指标", "14", "成本指标",
+                                        "单个监控前端购置成本", "≤2.8万元/个", "≤2.8万元/个", cameras.name))
     seed_actions, seed_outcome = run(seed_filing, "seed.xlsx")
     flagged = {f.project for f in seed_outcome.findings if f.severity in ("error", "warning")}
     findings_free = {p.name for p in seed_filing.projects} - flagged

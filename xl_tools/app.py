@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .catalogue import beside_check
 from .categories import default_table
 from .diff import FilingDiff, diff_filings
 from .errors import XlToolsError
@@ -125,26 +126,28 @@ def review(filing: Filing, config_path: str | Path | None = None,
            extra: list[Finding] | tuple = ()) -> list[Finding]:
     """The rule catalogue on ``filing`` completed as refresh completes it (``complete``), with its
     profile, its 基本信息 overrides, then ``config_path``; followed by ``extra`` findings (what an
-    import reported).
+    import reported; money mismatches that the rules report again on the cell are left out:
+    ``catalogue.beside_check``).
 
     The fills themselves are not findings here: refresh reports them (FIL…, 提示) because it writes
     them, and a check after that refresh no longer sees them, so ``review`` gives the findings of the
     file as it will be after its refresh — the same codes on the same cells as ``check`` of the
     refreshed file. Call ``complete`` first to learn what refresh would fill in."""
     complete(filing)
-    return check(filing, config_for(filing, config_path)) + list(extra)
+    return check(filing, config_for(filing, config_path)) + beside_check(list(extra))
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),
                    refresh: bool = True) -> RefreshOutcome | None:
     """A standard workbook holding ``filing`` (``.xlsm`` gets the 刷新 button), written atomically,
-    then refreshed so that highlights, 校验结果 (with ``extra_findings``) and 公开表 are in it."""
+    then refreshed so that highlights, 校验结果 (with ``extra_findings``, less what the rules report
+    again: ``catalogue.beside_check``) and 公开表 are in it."""
     out = Path(out)
     with atomic_target(out) as tmp:
         build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
     if not refresh:
         return None
-    return _refresh_file(out, extra_findings=list(extra_findings), backup=False)
+    return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False)
 
 
 def write_template(out: str | Path) -> None:

@@ -26,6 +26,7 @@ class CodeInfo:
     family: str          # the letters of the code: AMT, STR, …, FILE
     title: str           # Chinese, one line
     severity: str        # default: error | warning | info
+    rechecked_by: str = ""  # an import code whose mismatch a rule reports again on the cell (IMP020 → AMT001)
 
 
 @cache
@@ -39,7 +40,7 @@ def _load() -> tuple[dict[str, str], dict[str, CodeInfo]]:
             raise ValueError(f"catalogue.toml: {code} has no family {family!r}")
         if entry["severity"] not in SEVERITY_ORDER:
             raise ValueError(f"catalogue.toml: {code} has severity {entry['severity']!r}")
-        codes[code] = CodeInfo(code, family, entry["title"], entry["severity"])
+        codes[code] = CodeInfo(code, family, entry["title"], entry["severity"], entry.get("rechecked_by", ""))
     return families, codes
 
 
@@ -68,6 +69,13 @@ def info(code: str) -> CodeInfo:
         return codes()[code]
     except KeyError:
         raise KeyError(f"finding code {code} is not in xl_tools/data/catalogue.toml") from None
+
+
+def beside_check(findings: list[Finding]) -> list[Finding]:
+    """Findings (an import's) to report together with a check of the same filing: without those whose
+    mismatch a rule reports again on the cell (``rechecked_by``), so each mismatch appears once."""
+    known = codes()
+    return [f for f in findings if not (f.code in known and known[f.code].rechecked_by)]
 
 
 def finding(code: str, message: str, suggestion: str = "", *, severity: str | None = None,

@@ -10,11 +10,12 @@ from pathlib import Path
 from .. import catalogue
 from ..findings import SEVERITY_ZH
 from .base import Rule
+from .guidance import guidance
 from .registry import RULES
 
-SECTIONS = ("为什么", "错误示例", "正确示例")
+SECTIONS = ("为什么", "依据", "错误示例", "正确示例")
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
-_HEAD = re.compile(r"^(为什么|错误示例|正确示例)[:：]\s*(.*)$")
+_HEAD = re.compile(r"^(为什么|依据|错误示例|正确示例)[:：]\s*(.*)$")
 
 INTRO = """# 审核规则
 
@@ -70,7 +71,7 @@ def render_rule(rule: type[Rule]) -> str:
         parts.append(f"- 配置项：{keys}")
     else:
         parts.append("- 配置项：无（可设 `severity`、`enabled`）")
-    parts += ["", s.get("为什么", ""), "", "**错误示例**", "", "```text", s.get("错误示例", ""), "```",
+    parts += ["", s.get("为什么", ""), "", f"依据：{s.get('依据', '')}", "", "**错误示例**", "", "```text", s.get("错误示例", ""), "```",
               "", "**正确示例**", "", "```text", s.get("正确示例", ""), "```", ""]
     return "\n".join(parts)
 
@@ -82,13 +83,44 @@ OTHER_FAMILIES = {
 }
 
 
+def _rechecked(c) -> str:
+    """The note on an import code whose mismatch the rules report again, with the cell."""
+    if not c.rechecked_by:
+        return ""
+    return f"（与审核一起报告时由 {c.rechecked_by} 在对应单元格报告，不重复列出）"
+
+
 def render_other_codes() -> str:
     """The catalogued codes that are not rules: refresh fills (FIL), imports (IMP), files (FILE)."""
     lines = ["## 其他编号（不是审核规则）"]
     for family, intro in OTHER_FAMILIES.items():
         lines += ["", intro, "", "| 编号 | 含义 | 级别 |", "| --- | --- | --- |"]
-        lines += [f"| {c.code} | {c.title} | {SEVERITY_ZH[c.severity]} |"
+        lines += [f"| {c.code} | {c.title}{_rechecked(c)} | {SEVERITY_ZH[c.severity]} |"
                   for c in catalogue.codes().values() if c.family == family]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_coverage() -> str:
+    """The coverage table: each requirement, its source and quoted phrase, the rules or why none."""
+    g = guidance()
+    titles = {r.code: r.title for r in RULES}
+    lines = ["## 官方要求与规则对照", "",
+             "每条要求的出处（文件、条款、原文摘句）和执行它的规则；不能从绩效目标表核对的写明原因。"
+             "标“二手”的，原文只在转载或转述中读到；标“约定”的是本工具的填报约定，不是官方要求，默认为提示。"
+             "数据在 `xl_tools/data/guidance.toml`。", "",
+             "| 编号 | 要求 | 出处 | 原文摘句 | 规则 |", "| --- | --- | --- | --- | --- |"]
+    for r in g.requirements:
+        marks = "（二手）" if r.secondary else ""
+        marks += "（约定）" if r.house else ""
+        rules = "、".join(f"{c} {titles[c]}" for c in r.rules) if r.rules else f"不核对：{r.unchecked}"
+        lines.append(f"| {r.id} | {_cell(r.text)}{marks} | {_cell(r.source)}，{_cell(r.where)} | "
+                     f"“{_cell(r.quote)}” | {_cell(rules)} |")
+    lines += ["", "出处：", ""]
+    lines += [f"- {s.id}：{s.title}。读到原文的地方：{s.read}" for s in g.sources]
     return "\n".join(lines) + "\n"
 
 
@@ -96,7 +128,7 @@ def render() -> str:
     table = ["| 编号 | 规则 | 默认级别 |", "| --- | --- | --- |"]
     table += [f"| {r.code} | {r.title} | {SEVERITY_ZH[r.default_severity]} |" for r in RULES]
     body = [render_rule(r) for r in RULES]
-    return "\n".join([INTRO, *table, "", *body, render_other_codes()]).rstrip("\n") + "\n"
+    return "\n".join([INTRO, *table, "", render_coverage(), *body, render_other_codes()]).rstrip("\n") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

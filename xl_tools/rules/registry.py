@@ -1,13 +1,14 @@
 """The rule catalogue as an explicit, ordered list: what ``check`` runs and ``docs/rules.md`` lists.
 
-To add a rule: write the class in its family module (docstring with 为什么 / 错误示例 / 正确示例), give
+To add a rule: write the class in its family module (docstring with 为什么 / 依据 / 错误示例 / 正确示例; 依据 names its requirement in
+``data/guidance.toml``), give
 its code a title and severity in ``data/catalogue.toml``, append it here, add
 ``tests/rule_cases/<CODE>.toml``, and regenerate ``docs/rules.md`` (``make docs``).
 """
 
 from __future__ import annotations
 
-from . import amounts, read, structure, text, values, years
+from . import amounts, fit, promises, quantify, read, structure, text, values, years
 from .base import Rule
 
 RULES: list[type[Rule]] = [
@@ -19,6 +20,7 @@ RULES: list[type[Rule]] = [
     amounts.UnitIsSumOfProjects,
     amounts.GrandTotalIsSumOfUnits,
     amounts.ProjectWithoutMoney,
+    promises.MoneyNotMatchingQuantities,
     structure.TargetMissing,
     structure.IndicatorsMissing,
     structure.OutputMissing,
@@ -31,6 +33,9 @@ RULES: list[type[Rule]] = [
     structure.DuplicateIndicator,
     structure.OrphanIndicator,
     structure.DuplicateProject,
+    fit.SatisfactionOutsideCategory,
+    fit.OutcomeRestatesOutput,
+    fit.CostMissing,
     values.ValueMissing,
     values.ValuePlaceholder,
     values.QuantityNotNumber,
@@ -46,10 +51,17 @@ RULES: list[type[Rule]] = [
     values.InputAsOutput,
     values.CostAboveBudget,
     values.NumberWithoutUnit,
+    quantify.TimelinessNotQuantified,
+    quantify.CostNotAmount,
+    quantify.OutcomeNotQuantified,
+    quantify.SatisfactionNotPercent,
+    quantify.OneYearWordingDiffers,
+    fit.InputSpent,
     text.TargetTooShort,
     text.TargetPlaceholder,
     text.TargetDuplicated,
     text.TargetContradictsIndicators,
+    promises.TargetPromiseUnmeasured,
     read.ReadProblemRule,
     years.NameYearNotBudgetYear,
     years.NameSpanEnded,

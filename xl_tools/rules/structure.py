@@ -7,7 +7,7 @@ from typing import Iterator
 from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import Finding
 from ..model import Indicator, Project
-from ..textnorm import name_core, name_key
+from ..textnorm import name_key
 from .base import Context, Facts, Rule
 
 
@@ -15,6 +15,8 @@ class TargetMissing(Rule):
     """A project has no 绩效目标 text.
 
     为什么：每个项目都必须填报绩效目标（财预〔2015〕88号），没有目标的项目会被退回。
+
+    依据：G-TARGET（见“官方要求与规则对照”）。
 
     错误示例：
         项目「实训设备维修维护工作经费项目」，绩效目标：（空）
@@ -36,6 +38,8 @@ class IndicatorsMissing(Rule):
     """A project has no 绩效指标.
 
     为什么：绩效目标要细化为可衡量的绩效指标，没有指标的项目无法审核，也无法做绩效监控和评价。
+
+    依据：G-INDICATORS（见“官方要求与规则对照”）。
 
     错误示例：
         项目「国家助学金补助资金项目」在绩效指标表中没有任何一行
@@ -70,6 +74,8 @@ class OutputMissing(_Presence):
 
     为什么：产出指标说明花钱做成了什么（数量、质量、时效、成本），是绩效目标的核心。
 
+    依据：G-INDICATORS（见“官方要求与规则对照”）。
+
     错误示例：
         只有 2-效益指标 和 3-满意度指标
 
@@ -87,6 +93,8 @@ class OutcomeMissing(_Presence):
     """A project has no 效益指标 (level 1 code 2).
 
     为什么：效益指标说明项目带来的经济、社会、生态或可持续影响，产出和效益都应有。
+
+    依据：G-INDICATORS、G-OUTCOME（见“官方要求与规则对照”）。
 
     错误示例：
         只有 1-产出指标 和 3-满意度指标
@@ -106,6 +114,8 @@ class SatisfactionMissing(_Presence):
 
     为什么：服务对象满意度是常规的绩效指标，多数项目都应设置；确实没有服务对象的项目可以说明理由。
 
+    依据：G-INDICATORS、G-SATISFACTION（见“官方要求与规则对照”）；有的项目确无服务对象，可说明理由。
+
     错误示例：
         只有 1-产出指标 和 2-效益指标
 
@@ -123,6 +133,8 @@ class OutputWithoutQuantityOrQuality(Rule):
     """The 产出指标 include neither 11-数量指标 nor 12-质量指标.
 
     为什么：产出应从数量、质量两方面细化；只有时效或成本指标时，看不出做了多少、做得怎样。
+
+    依据：G-INDICATORS（见“官方要求与规则对照”）。
 
     错误示例：
         1-产出指标；13-时效指标；响应时间；平均≤6秒（该项目唯一的产出指标）
@@ -146,6 +158,8 @@ class CategoryMismatch(Rule):
 
     为什么：公开表按“一级指标；二级指标”打印，编码与名称不符或二级指标挂错一级指标，
     公开出去就是错的，审核也无法按类别汇总。
+
+    依据：G-CATEGORIES（见“官方要求与规则对照”）。
 
     错误示例：
         1-产出指标；22-社会效益；……（社会效益属于 2-效益指标）
@@ -182,6 +196,8 @@ class CategoryUnknown(Rule):
     为什么：类别来自统一的指标代码表（代码表工作表）。空白或表中没有的类别无法归类和公开；
     代码表按地区可能不同，所以默认只提示为警告。
 
+    依据：G-CATEGORIES（见“官方要求与规则对照”）。
+
     错误示例：
         一级指标「5-管理指标」
 
@@ -210,6 +226,8 @@ class Numbering(Rule):
 
     为什么：公开表的绩效指标是编号列表（1、2、3……），序号跳号、重号或空缺时，打印出来的列表就乱了。
 
+    依据：G-FORM（见“官方要求与规则对照”）。
+
     错误示例：
         序号 1、2、4
 
@@ -235,6 +253,8 @@ class DuplicateIndicator(Rule):
 
     为什么：同一项目里重复的三级指标多是复制粘贴遗留，重复计数也会让目标显得更多。
 
+    依据：G-FORM（见“官方要求与规则对照”）。
+
     错误示例：
         3 服务对象满意度 ≥90%；4 服务对象满意度 ≥90%
 
@@ -248,7 +268,7 @@ class DuplicateIndicator(Rule):
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         seen: dict[str, object] = {}
         for ind in project.indicators:
-            key = name_core(ind.name)
+            key = ctx.facts(ind).core                 # name_core, worked out once per content
             if not key:
                 continue
             first = seen.setdefault(key, ind)
@@ -263,6 +283,8 @@ class OrphanIndicator(Rule):
 
     为什么：绩效指标按项目名称挂到项目上。名称对不上（改了项目名、多了空格以外的字、删了项目）时，
     这些指标不会出现在公开表中。
+
+    依据：G-FORM（见“官方要求与规则对照”）。
 
     错误示例：
         绩效指标表中项目名称「机电技师学院免学费补助项目」，项目表中为「市机电技师学院免学费财政补助项目」
@@ -285,6 +307,8 @@ class DuplicateProject(Rule):
     """Two projects have the same name.
 
     为什么：指标按项目名称归属，同名项目会让指标无法分清归谁；公开表中同名项目也会让读者误解。
+
+    依据：G-FORM（见“官方要求与规则对照”）。
 
     错误示例：
         项目表中两行都叫「校园信息化设备运维项目」

@@ -14,17 +14,25 @@ from .base import Context, Rule, num, show
 
 _STOP = re.compile(r"[,，。;；!！?？]")
 _DIGIT = re.compile(r"\d")
-_NUMBER = r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*"
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*")
+_MONEY_AFTER = re.compile(r"[千万]?元")
+TAIL = 8                 # characters kept after each number: enough for the longest unit
 
 
-@lru_cache(maxsize=512)
-def _unit_pattern(unit: str) -> re.Pattern:
-    return re.compile(_NUMBER + re.escape(unit) + ("(?!目)" if unit == "项" else ""))
+@lru_cache(maxsize=8192)
+def numbers_in(text: str) -> tuple[tuple[Decimal, str, int], ...]:
+    """Every number in a (squashed, half-width) text with the characters after it (brackets and spaces
+    skipped, as in 99(%)) and its position; each distinct text is scanned once."""
+    return tuple((Decimal(m.group(1)), text[m.end():m.end() + TAIL], m.start()) for m in _NUMBER.finditer(text))
 
 
 def _text_numbers(segment: str, unit: str) -> list[Decimal]:
-    """Numbers written with ``unit`` in a (squashed, half-width) text: 95%以上 → 95; 99(%) → 99."""
-    return [Decimal(m.group(1)) for m in _unit_pattern(unit).finditer(segment)]
+    """Numbers written with ``unit`` in a (squashed, half-width) text: 95%以上 → 95; 99(%) → 99.
+    "10万元" is money, not 10 of the unit "万" (as in ≥12万千瓦时); "项目" is not a count of 项."""
+    n = len(unit)
+    return [value for value, tail, _ in numbers_in(segment)
+            if tail.startswith(unit) and not _MONEY_AFTER.match(tail, n)
+            and not (unit == "项" and tail.startswith("项目"))]
 
 
 SHOWN_NAMES = 3          # TXT003 names this many of the other projects with the same target
@@ -35,6 +43,8 @@ class TargetTooShort(Rule):
 
     为什么：绩效目标应说明项目年度要完成的产出和达到的效果，一句口号（“保障运转”）无法审核；
     最少字数可配置（min_length，默认 15 个字）。
+
+    依据：G-TARGET（见“官方要求与规则对照”）；最少字数是本工具的约定（min_length）。
 
     错误示例：
         绩效目标：保障学院正常运转。
@@ -63,6 +73,8 @@ class TargetPlaceholder(Rule):
 
     为什么：公开表中每个项目的绩效目标都要单独写明，“同上”“见附件”在公开后没有意义。
 
+    依据：G-TARGET（见“官方要求与规则对照”）。
+
     错误示例：
         绩效目标：同上
 
@@ -89,6 +101,8 @@ class TargetDuplicated(Rule):
 
     为什么：不同项目的目标应各不相同；完全相同的目标多是从另一项目复制后忘了改，
     常见于跨年度的同类项目。
+
+    依据：G-TARGET（见“官方要求与规则对照”）。
 
     错误示例：
         「2023年-2024年校园信息化设备运维项目」与「2024年-2025年校园信息化设备运维项目」的绩效目标一字不差
@@ -123,6 +137,8 @@ class TargetContradictsIndicators(Rule):
 
     为什么：目标文字与绩效指标应一致。文字写“满意率95%以上”而指标写“90%”，审核人不知道以哪个为准。
     先按指标名称在文字中找对应的数值；名称找不到时，同一单位的数字在文字和指标中完全不重合也报。
+
+    依据：G-MATCH（见“官方要求与规则对照”）。
 
     错误示例：
         绩效目标：……设备运行维护的满意率95%以上……；指标：设备运行维护的满意率；90%

@@ -10,12 +10,11 @@ from ..findings import Finding
 from ..model import Indicator, Project
 from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
+from .measures import MONEY_SCALE, is_grade
 
 HUNDRED = Decimal(100)
 _NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
 _NAME_LIKE = re.compile(r"(率|数|量|度|次数|人数)$")
-MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1),
-               "亿元": Decimal(10000)}
 
 
 def is_satisfaction(facts: Facts) -> bool:
@@ -30,6 +29,8 @@ class ValueMissing(Rule):
     """An indicator lacks its 实施周期指标值 or its 年度指标值.
 
     为什么：两列指标值都是必填项：实施周期指标值是项目全周期的目标，年度指标值是本预算年度的目标。
+
+    依据：G-ONEYEAR（见“官方要求与规则对照”）。
 
     错误示例：
         新增监控前端数量；实施周期指标值：291个；年度指标值：（空）
@@ -57,6 +58,8 @@ class ValuePlaceholder(Rule):
     """An indicator value is a placeholder (*, _, -, XXX, 待定).
 
     为什么：占位符说明指标值还没有确定，这样的目标无法衡量，审核时会被退回。
+
+    依据：G-QUANT（见“官方要求与规则对照”）。
 
     错误示例：
         设备验收通过率；年度指标值：XXX%
@@ -86,7 +89,9 @@ class QuantityNotNumber(Rule):
     """A 数量 or 质量 indicator is written as words, without a number.
 
     为什么：绩效目标要“尽量进行定量表述”。数量、质量指标写成“按时完成”“显著提升”无法衡量；
-    确实只能定性的，宜写成分级分档的形式。
+    确实只能定性的，写成分级分档的形式（“良好及以上”“A级”）时不报。
+
+    依据：G-QUANT（见“官方要求与规则对照”）。
 
     错误示例：
         12-质量指标；项目进度报告；按月提供
@@ -112,7 +117,7 @@ class QuantityNotNumber(Rule):
         for field, text, label in facts.columns:
             if not ctx.squash(text) or self.matcher(ctx.squash(text)):
                 continue
-            if ctx.parse(text).kind == "text":
+            if ctx.parse(text).kind == "text" and not is_grade(ctx.squash(text)):
                 yield self.at_indicator(project.name, ind, field,
                                         f"{level2.label}「{ind.name}」的{label}「{text}」没有数值",
                                         "改为可衡量的表述：运算符 + 数字 + 单位，例如 ≥12次、100%")
@@ -124,6 +129,8 @@ class PercentOver100(Rule):
 
     为什么：完成率、合格率、满意度等比率不会超过 100%，超过通常是录入错误。增长类指标可以超过，
     配置项 allow_names 中的词出现在指标名称里时不报。
+
+    依据：G-SATISFACTION（见“官方要求与规则对照”）；比率不超过 100% 是常识核对。
 
     错误示例：
         设备完好率；950%
@@ -155,6 +162,8 @@ class RateWithoutPercent(Rule):
 
     为什么：“率”和满意度是百分比，写成“95”或“95个”时读者不知道是 95% 还是 95 件；为 0 的不报。
 
+    依据：G-QUANT（见“官方要求与规则对照”）。
+
     错误示例：
         维护维修验收合格率；100
 
@@ -184,6 +193,8 @@ class SatisfactionFloor(Rule):
 
     为什么：满意度目标过低（如 60%）通常是笔误，或说明目标设得不够积极。没有官方下限，
     下限可按地区配置（floor）。
+
+    依据：G-SATISFACTION（见“官方要求与规则对照”）；没有官方下限，下限是地区配置（广东 80%，floor）。
 
     错误示例：
         服务对象满意度；≥60%
@@ -215,6 +226,8 @@ class SatisfactionOperator(Rule):
     """A 满意度 target written as a bare number instead of ≥.
 
     为什么：满意度是下限目标，写成“90%”读起来像“恰好 90%”；写成“≥90%”更准确，也与多数单位的写法一致。
+
+    依据：H-STYLE（见“官方要求与规则对照”）：本工具的填报约定，不是官方要求，默认为提示。
 
     错误示例：
         服务对象满意度；90%
@@ -252,6 +265,8 @@ class OneYearValuesDiffer(Rule):
     为什么：项目名称中没有“2023年-2024年”这样的跨年度区间时，视为一年期项目，实施周期就是本年度，
     两列指标值应当相同。
 
+    依据：G-ONEYEAR（见“官方要求与规则对照”）。
+
     错误示例：
         新增设备数量；实施周期指标值：5台；年度指标值：3台
 
@@ -280,6 +295,8 @@ class MultiYearAnnualExceeds(Rule):
 
     为什么：实施周期指标值是全周期的总目标，某一年的数量不会超过全周期的数量。
 
+    依据：G-ONEYEAR（见“官方要求与规则对照”）。
+
     错误示例：
         2024年-2025年……项目；新增工位数；实施周期指标值：30个；年度指标值：40个
 
@@ -307,6 +324,8 @@ class DateOutsideYear(Rule):
 
     为什么：年度指标值是本预算年度的目标，日期应在预算年度内；跨年度项目的实施周期日期应在
     项目名称所写的起止年度内。常见原因是沿用上年报表时忘了改年份。
+
+    依据：G-TIME、G-YEAR（见“官方要求与规则对照”）。
 
     错误示例：
         2024年预算；项目验收时间；2023年6月30日前
@@ -342,6 +361,8 @@ class DateNotTimeliness(Rule):
 
     为什么：“某日前完成”是时效目标，应归入 13-时效指标；放在数量或质量指标下，按类别汇总时会缺项。
 
+    依据：G-CATEGORIES、G-TIME（见“官方要求与规则对照”）。
+
     错误示例：
         1-产出指标；12-质量指标；项目验收并交付使用时间；2024年6月30日前
 
@@ -372,6 +393,8 @@ class NameValueMixed(Rule):
 
     为什么：三级指标写“衡量什么”，指标值写“达到多少”。名称里写了目标值（“……为0”），或指标值里
     又写了一个指标名称，读者就分不清衡量的是什么。
+
+    依据：G-QUANT（见“官方要求与规则对照”）。
 
     错误示例：
         三级指标：因工作失误致国家资金流失事件为0；指标值：0
@@ -408,10 +431,12 @@ class NameValueMixed(Rule):
 
 
 class InputAsOutput(Rule):
-    """An input measure (资金到位率, 预算执行率) used as a performance indicator.
+    """An input rate (资金到位率, 预算执行率, 资金使用率) used as a performance indicator.
 
-    为什么：资金到位、预算执行是投入和管理过程，不是项目的产出或效益（财预〔2021〕101号），
-    不应作为绩效指标。
+    为什么：资金到位、预算执行、资金使用是投入和管理过程，不是项目的产出或效益，在任何类别下
+    都不应作为绩效指标（词表可配置：words）。投入的金额、人员和工时见 VAL021。
+
+    依据：G-INPUT（见“官方要求与规则对照”）。
 
     错误示例：
         1-产出指标；12-质量指标；预算执行率；100%
@@ -423,8 +448,9 @@ class InputAsOutput(Rule):
     code = "VAL013"
     content_only = True
     name = "values.input_as_output"
-    config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率",
-                             "支出进度"]}
+    config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率", "支出进度",
+                             "资金使用率", "经费使用率", "资金支出率", "预算支出率", "资金下达率", "执行进度",
+                             "资金使用进度", "经费执行率", "预算完成率"]}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -443,6 +469,8 @@ class CostAboveBudget(Rule):
     为什么：成本指标不得超出预算支出标准。成本目标（换算为万元）大于项目总计时，不是单位写错
     （元与万元），就是目标超出了预算。
 
+    依据：G-COST-VALUE、G-MATCH（见“官方要求与规则对照”）。
+
     错误示例：
         项目总计 50.35 万元；14-成本指标；系统建设成本；≤60万元
 
@@ -457,7 +485,10 @@ class CostAboveBudget(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code != "14" and facts.level1_code != "4" and "成本" not in ind.name:
             return
+        multi_year = ctx.span(project) is not None
         for field, text, label in facts.columns:
+            if multi_year and field == "period_value" and len(facts.columns) == 2:
+                continue                       # the whole period's cost, the total is one year's
             t = ctx.parse(text)
             scale = MONEY_SCALE.get(t.unit)
             if not _number(t) or scale is None:
@@ -476,6 +507,8 @@ class NumberWithoutUnit(Rule):
 
     为什么：定量指标由“运算符 + 数字 + 计量单位”组成。只写“2”时不知道是 2 人、2 个还是 2 项；
     为 0 的（如事故数 0）不报。
+
+    依据：G-QUANT（见“官方要求与规则对照”）。
 
     错误示例：
         11-数量指标；国家集训队人数；2

@@ -37,6 +37,8 @@ class NameYearNotBudgetYear(Rule):
     需要改名，要么是上一年已经完成的一次性项目，本年度不应再列。跨年度区间（2023年-2024年）
     已结束的项目见 YR002。
 
+    依据：G-YEAR（见“官方要求与规则对照”）。
+
     错误示例：
         预算年度 2025；项目名称：广州市机电技师学院2024年智慧校园管理系统升级改造项目
 
@@ -72,6 +74,8 @@ class NameSpanEnded(Rule):
     为什么：项目名称写明了实施期（2023年-2024年），到预算年度时实施期已经结束（或尚未开始），
     通常是已完成的项目被沿用到了新一年的报表中。工具不会自动删除它，请填报人确认。
 
+    依据：G-YEAR（见“官方要求与规则对照”）。
+
     错误示例：
         预算年度 2025；项目名称：广州市机电技师学院2023年-2024年校园信息化设备运维项目
 
@@ -105,6 +109,8 @@ class TargetOldYear(Rule):
     项目名称所写实施期内的年份、目标中引用的本项目名称（名称中的年份见 YR001）、
     《》书名号和引号内的年份（文件名称）不报。
 
+    依据：G-YEAR（见“官方要求与规则对照”）。
+
     错误示例：
         预算年度 2025；绩效目标：满足2024年全校所有专业教学耗材的需求
 
@@ -120,6 +126,8 @@ class TargetOldYear(Rule):
             return
         span = ctx.span(project)
         first = span[0] if span else ctx.year
+        if not any(y < min(first, ctx.year) for y in years_in(ctx.squash(project.target))):
+            return                                 # no earlier year at all (the usual case): done
         text = _QUOTED.sub("", to_halfwidth(project.target.replace(project.name, "") if project.name
                                             else project.target))
         old = [y for y in years_in(text) if y < min(first, ctx.year)]

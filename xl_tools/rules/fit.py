@@ -1,0 +1,212 @@
+"""What each indicator measures fits its category: inputs are not results, 效益 are not the outputs
+again, satisfaction sits under 满意度, and a project that spends on things has a 成本指标."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import Indicator, Project
+from .base import Context, Facts, Rule, num, show
+from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
+from .promises import standards
+from .quantify import is_cost
+
+
+def _words(words: list[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
+
+
+class InputSpent(Rule):
+    """Money spent or staff and hours put in, used as a performance indicator (any category).
+
+    为什么：绩效指标衡量花钱之后得到的产出和效果，而不是投入本身。“资金投入金额 30万元”
+    “投入工作人员 10人”“投入工时 500小时”说的是花了多少钱、用了多少人，做成了什么仍不清楚。
+    金额类的成本控制目标应归入成本指标；节约的资金、带动的投资等效益不报。比率类
+    （资金到位率、预算执行率）见 VAL013。
+
+    依据：G-INPUT（见“官方要求与规则对照”）。
+
+    错误示例：
+        1-产出指标；11-数量指标；项目资金支出金额；≥30万元
+
+    正确示例：
+        1-产出指标；11-数量指标；资助学生人数；≥150人（成本另设：14-成本指标；生均资助标准；2000元/生）
+    """
+
+    code = "VAL021"
+    content_only = True
+    name = "values.input_spent"
+    config_keys = {
+        "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "产值", "税收", "拉动", "带动",
+                          "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低"],
+        "effort_words": ["投入", "配备", "派出", "动用"],
+    }
+
+    def setup(self) -> None:
+        self.benefit = _words(self.options["benefit_words"])
+        self.effort = re.compile("(?:" + _words(self.options["effort_words"]).pattern + ")(?!使用|运行|运营|生产)")
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if is_cost(facts):
+            return
+        core = facts.core
+        for field, text, label in facts.columns:
+            t = ctx.parse(text)
+            if is_money(t) and t.value and not self.benefit.search(core + ctx.squash(t.extra)):
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{label}「{text}」是金额（{num(to_wan(t.value, t.unit))} 万元"
+                                        f"{'' if '/' not in t.unit else '，' + t.unit}）：投入的资金不是产出或效益",
+                                        "改为花钱之后完成的数量、质量或效果；金额类的成本控制目标归入 14-成本指标")
+                return
+            if (t.kind == "number" and t.value and base_unit(t.unit) in EFFORT_UNITS | PEOPLE_UNITS
+                    and self.effort.search(core)):
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」（{text}）衡量的是投入的人力，不是产出或效益",
+                                        "改为这些人力完成的工作量、质量或服务效果")
+                return
+
+
+class SatisfactionOutsideCategory(Rule):
+    """A satisfaction indicator (…满意度, …满意率) filed outside 3-满意度指标.
+
+    为什么：满意度是单独的一级指标（3-满意度指标）。放在产出或效益下，按类别汇总时满意度
+    会被算作产出或效益；即使项目另有满意度指标，这一条也应移到 3-满意度指标 下。
+    满意度调查的次数、覆盖面等（不是百分比的满意度）不报。
+
+    依据：G-SATISFACTION、G-CATEGORIES（见“官方要求与规则对照”）。
+
+    错误示例：
+        2-效益指标；22-社会效益；家长满意度；≥90%
+
+    正确示例：
+        3-满意度指标；31-服务对象满意度；家长满意度；≥90%
+    """
+
+    code = "STR013"
+    content_only = True
+    name = "structure.satisfaction_outside_category"
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if facts.level1_code in (None, "3") or "满意" not in facts.core:
+            return
+        if re.search("调查|测评|问卷", facts.core) and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns):
+            return
+        yield self.at_indicator(project.name, ind, "level1",
+                                f"满意度指标「{ind.name}」归在「{ind.level1_label}」下",
+                                "一级指标改为「3-满意度指标」，二级指标「31-服务对象满意度」")
+
+
+_EFFECT_DEFAULT = ["就业", "受益", "惠及", "带动", "增收", "收入", "节约", "节省", "减少", "降低", "提高", "提升",
+                   "增长", "覆盖", "事故", "投诉", "案件", "发生", "使用率", "利用率", "运行", "获奖", "通过率"]
+
+
+class OutcomeRestatesOutput(Rule):
+    """An 效益 indicator that restates an output: the same measure or count as an 产出 indicator, or an
+    output verb (完成, 新增, 采购, 培训 ...) with a count.
+
+    为什么：效益是产出所带来的效果（学生技能水平、就业率、事故减少），不是产出本身再写一遍。
+    “培训学生人数 ≥10名”放在经济效益下、与产出指标同一计数的“新增设备 5台”写进效益，
+    效益等于没有设置。
+
+    依据：G-OUTCOME（见“官方要求与规则对照”）。
+
+    错误示例：
+        2-效益指标；21-经济效益；培训学生人数；培训不少于10名选手
+
+    正确示例：
+        2-效益指标；22-社会效益；参训选手技能等级证书获取率；≥90%
+    """
+
+    code = "STR014"
+    name = "structure.outcome_restates_output"
+    config_keys = {"output_verbs": ["完成", "新增", "采购", "购置", "购买", "培训", "培养", "建设", "建成", "举办",
+                                    "开展", "发放", "安装", "维修", "印制", "制作", "召开", "组织"],
+                   "effect_words": _EFFECT_DEFAULT}
+
+    def setup(self) -> None:
+        self.verbs = re.compile("^(?:" + _words(self.options["output_verbs"]).pattern + ")")
+        self.effect = _words(self.options["effect_words"])
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        outcomes, names = [], {}
+        for ind in project.indicators:
+            facts = ctx.facts(ind)
+            if facts.level1_code == "2":
+                outcomes.append((ind, facts.core, ctx.parse(ind.annual_value)))
+            elif facts.level1_code == "1":
+                names.setdefault(facts.core, ind)
+        counts = None
+        for ind, core, t in outcomes:
+            same = names.get(core) if len(core) >= 2 else None
+            counted = is_count(t)
+            if same is None and counted:
+                if counts is None:                 # the outputs' counts, only when an outcome counts
+                    counts = {}
+                    for out in names.values():
+                        o = ctx.parse(out.annual_value)
+                        if is_count(o):
+                            counts.setdefault((o.value, canonical(o.unit)), out)
+                same = counts.get((t.value, canonical(t.unit)))
+            if same is not None:
+                yield self.at_indicator(project.name, ind, "name",
+                                        f"效益指标「{ind.name}」（{ind.annual_value}）与第 {same.no} 个产出指标"
+                                        f"「{same.name}」（{same.annual_value}）是同一计量",
+                                        "改为这些产出带来的效果（如使用率、受益面、事故减少），或删除重复的一条")
+                continue
+            said = ctx.squash(t.extra).lstrip("…") if t.kind == "number" else ""
+            if (counted and (self.verbs.search(core) or self.verbs.search(said))
+                    and not self.effect.search(core)):
+                yield self.at_indicator(project.name, ind, "name",
+                                        f"效益指标「{ind.name}」（{ind.annual_value}）是产出的数量（{show(t)}），"
+                                        "不是效果", "移到 1-产出指标 下，效益改写为这些产出带来的效果")
+
+
+class CostMissing(Rule):
+    """A project that buys, builds, maintains or subsidises has no 成本指标.
+
+    为什么：成本指标说明“花多少钱办成这件事”（总成本、单位成本、补助标准），是控制成本、
+    判断钱与事是否相称的依据。购置、建设、维修运维和补助类项目都有明确的单价或标准，
+    应设置成本指标（14-成本指标，或 4-成本指标 下的经济成本）。
+
+    依据：G-COST（见“官方要求与规则对照”）。
+
+    错误示例：
+        项目「教学信息化设备购置项目」只有数量、质量、效益和满意度指标
+
+    正确示例：
+        另加 1-产出指标；14-成本指标；单个监控前端购置成本；≤2.8万元/个
+    """
+
+    code = "STR015"
+    name = "structure.cost_missing"
+    config_keys = {"name_words": ["购置", "采购", "购买", "建设", "改造", "维修", "维护", "运维", "修缮", "装修",
+                                  "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业"],
+                   "target_words": ["采购", "购置", "购买", "补助", "补贴", "资助"]}
+
+    def setup(self) -> None:
+        self.in_name = _words(self.options["name_words"])
+        self.in_target = _words(self.options["target_words"])
+        self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if not project.indicators:
+            return
+        level1, level2 = ctx.level_codes(project)
+        if "4" in level1 or level2 & {"14", "41", "42", "43"}:
+            return
+        m = self.in_name.search(project.name)
+        if m is None:
+            text = ctx.squash(project.target)
+            m = self._target.get(text, False)
+            if m is False:
+                m = self._target[text] = self.in_target.search(text)
+        if m is None:
+            return
+        stated = standards(ctx.squash(project.target))
+        said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
+        yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标{said}",
+                              "补充 14-成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")
