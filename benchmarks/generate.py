@@ -132,3 +132,64 @@ if __name__ == "__main__":  # pragma: no cover - manual use
         f = sized_filing(size)
         p = write_workbook(f, out / f"{size}.xlsx")
         print(f"{p}: {len(f.projects)} 个项目，{len(f.indicators)} 个指标")
+
+
+MILLION = 1_000_000
+
+
+def million_row_filing(path: str | Path, rows: int = MILLION) -> Path:
+    """The seed's 基本信息 and 项目 with ``rows`` indicator rows on 绩效指标 (the seed's indicators
+    over and over): a workbook far beyond the row limit, written in constant memory."""
+    import xlsxwriter
+
+    from xl_tools.schema import INDICATOR_HEADERS, PROJECT_HEADERS, SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS
+    base = seed_filing()
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    info = wb.add_worksheet(SHEET_INFO)
+    for r, (label, value) in enumerate([("预算年度", base.year), ("部门名称", base.department),
+                                        ("金额单位", base.money_unit)]):
+        info.write_row(r, 0, [label, value])
+    projects = wb.add_worksheet(SHEET_PROJECTS)
+    projects.write_row(0, 0, list(PROJECT_HEADERS))
+    for r, p in enumerate(base.projects, start=1):
+        projects.write_row(r, 0, [r, p.name, p.unit, float(p.total), float(p.fiscal), float(p.special),
+                                  float(p.other), p.target])
+    sheet = wb.add_worksheet(SHEET_INDICATORS)
+    sheet.write_row(0, 0, list(INDICATOR_HEADERS))
+    inds = [(p.name, i) for p in base.projects for i in p.indicators]
+    for r in range(1, rows + 1):
+        name, i = inds[r % len(inds)]
+        sheet.write_row(r, 0, [name, i.no, i.level1_label, i.level2_label, i.name, i.period_value,
+                               i.annual_value])
+    wb.close()
+    return Path(path)
+
+
+def seed_with_big_user_sheet(path: str | Path, rows: int = MILLION) -> Path:
+    """The seed workbook plus a user's own sheet of ``rows`` rows of numbers (never the tool's to
+    read: a refresh copies it as it is)."""
+    import shutil
+    import tempfile
+
+    import xlsxwriter
+
+    from xl_tools.ooxml.book import Book
+    from xl_tools.ooxml.package import Package
+    with tempfile.TemporaryDirectory(prefix="xltools-big-") as tmp:
+        big = Path(tmp) / "big.xlsx"
+        wb = xlsxwriter.Workbook(str(big), {"constant_memory": True})
+        ws = wb.add_worksheet("数据")
+        for r in range(rows):
+            ws.write_row(r, 0, [r, r * 0.5, r % 97, r % 13])
+        wb.close()
+        seed = Path(tmp) / "seed.xlsx"
+        write_workbook(seed_filing(), seed)
+        pkg = Package(seed)
+        book = Book(pkg)
+        part = book.add_sheet("我的数据", len(book.sheets()))
+        with Package(big) as src_pkg, src_pkg.open_original("xl/worksheets/sheet1.xml") as src:
+            shutil.copyfileobj(src, pkg.spool(part), 1024 * 1024)
+        pkg.save(path)
+        pkg.close()
+    return Path(path)

@@ -11,9 +11,9 @@ from ..model import Filing
 from .indicators import indicator_text
 from .pdf import installed_font, to_pdf
 from .table import TableLayout, render
-from .xlsx import apply_layout, publish_xlsx
+from .xlsx import apply_layout, publish_xlsx, write_table_sheet
 
-__all__ = ["Published", "apply_layout", "indicator_text", "publish", "publish_xlsx", "render",
+__all__ = ["Published", "apply_layout", "indicator_text", "publish", "publish_xlsx", "render", "write_table_sheet",
            "to_pdf"]
 
 

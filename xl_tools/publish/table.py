@@ -1,7 +1,7 @@
 """The published 项目支出绩效目标表 as pure data: one renderer, several thin writers.
 
 ``render(filing)`` returns a ``TableLayout`` (cells with style keys, merges, column widths, row
-heights, print titles, page setup); ``xlsx.apply_layout`` writes it with openpyxl and an xlwings
+heights, print titles, page setup); ``xlsx.layout_spec`` turns it into a sheet for the package patcher and an xlwings
 writer can apply the same plan to live Excel. Nothing here imports openpyxl.
 
 Layout (as the department publishes it): title, a line 部门名称：… / 单位：万元, the header row, the 合计

@@ -1,11 +1,15 @@
-"""Write a ``TableLayout`` with openpyxl: into any worksheet, or as a new workbook saved atomically."""
+"""Write a ``TableLayout`` as a worksheet: with the package patcher's sheet generator
+(``ooxml.sheetgen``) for the sheet a refresh writes into the filing and the standalone 公开表.xlsx of
+``xl-tools publish``; with openpyxl (``apply_layout``) into a workbook openpyxl builds — the batch
+review's 合并公开表, which adds its own 来源文件 column beside the table."""
 
 from __future__ import annotations
 
+import io
 from copy import copy
 from pathlib import Path
 
-from openpyxl import Workbook
+import xlsxwriter
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -16,8 +20,76 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..model import Filing
+from ..ooxml.package import Package
+from ..ooxml.patch import Generated, WorkbookPatch
+from ..ooxml.sheetgen import PageSetup as SheetPage
+from ..ooxml.sheetgen import SheetSpec
+from ..ooxml.styles import Format
+from ..ooxml.view import WorkbookView
 from ..schema import SHEET_PUBLIC
 from .table import CellStyle, TableLayout, render
+
+TABLE_AUTHOR = "xl-tools"
+
+
+def layout_spec(layout: TableLayout, font: str | None = None) -> SheetSpec:
+    """The layout as a sheet to generate: values, one format per style key (font family `font` or the
+    layout's first choice), merges, widths, heights, frozen header, A4 landscape one page wide."""
+    family = font or layout.font
+    formats = {key: Format(font=family, size=style.size, bold=style.bold, horizontal=style.horizontal,
+                           vertical=style.vertical, wrap=style.wrap, indent=style.indent, border=style.border,
+                           number_format=style.number_format)
+               for key, style in layout.styles.items()}
+    rows = [[(cell.value, formats[cell.style]) for cell in cells] for cells in layout.rows]
+    page = layout.page
+    _first, last = layout.repeat_rows
+    return SheetSpec(
+        rows=rows, widths={c: w for c, w in enumerate(layout.column_widths, start=1)},
+        heights={r: h for r, h in enumerate(layout.row_heights, start=1)},
+        merges=[(m.first_row, m.first_col, m.last_row, m.last_col) for m in layout.merges],
+        freeze=(last + 1, 1),
+        page=SheetPage(orientation=page.orientation, fit_width=page.fit_to_width, fit_height=page.fit_to_height,
+                       margins=page.margins_in, center_horizontally=page.center_horizontally))
+
+
+def table_sheet(layout: TableLayout, name: str = SHEET_PUBLIC, font: str | None = None) -> Generated:
+    """The sheet `name` of `layout`, with its print titles and print area."""
+    return Generated(name, layout_spec(layout, font), print_titles=layout.repeat_rows, print_area=True)
+
+
+def write_table_sheet(source, out, layout: TableLayout, name: str, font: str | None = None) -> None:
+    """Copy the workbook `source` (a path or a binary stream) to `out` with the sheet `name`
+    (re)generated from `layout`; every other part is copied as it is."""
+    with Package(source) as pkg:
+        view = WorkbookView(pkg, max_rows=1, blank_run=1)
+        patch = WorkbookPatch(view, note_author=TABLE_AUTHOR)
+        patch.replace_sheet(table_sheet(layout, name, font), len(view.sheetnames))
+        patch.save(out)
+
+
+def blank_workbook(name: str) -> bytes:
+    """A workbook with one empty sheet `name`."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.add_worksheet(name)
+    wb.close()
+    return buf.getvalue()
+
+
+def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
+                 draft: bool = False) -> TableLayout:
+    """Write the published table of ``filing`` as the only sheet (公开表) of a new workbook, through
+    ``fileio.atomic_target`` (temp file beside ``path``, then one rename)."""
+    layout = render(filing, draft=draft)
+    with atomic_target(path) as tmp:
+        try:
+            write_table_sheet(io.BytesIO(blank_workbook(SHEET_PUBLIC)), tmp, layout, SHEET_PUBLIC, font)
+        except OSError as exc:
+            raise XlToolsError(f"无法写入：{exc.strerror or exc}", file=str(path)) from None
+    return layout
+
+
+# ---------------------------------------------------------------------- into an openpyxl worksheet
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -98,25 +170,3 @@ def _page_setup(ws: Worksheet, layout: TableLayout) -> None:
     ws.page_margins.left, ws.page_margins.right = left, right
     ws.page_margins.top, ws.page_margins.bottom = top, bottom
     ws.print_area = f"A1:{get_column_letter(len(layout.column_widths))}{len(layout.rows)}"
-
-
-def save_atomic(wb: Workbook, path: str | Path) -> None:
-    """Save ``wb`` through ``fileio.atomic_target`` (temp file beside ``path``, then one rename; the
-    new file gets the user's usual permissions)."""
-    with atomic_target(path) as tmp:
-        try:
-            wb.save(tmp)
-        except OSError as exc:
-            raise XlToolsError(f"无法写入：{exc.strerror or exc}", file=str(path)) from None
-
-
-def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
-                 draft: bool = False) -> TableLayout:
-    """Write the published table of ``filing`` as the only sheet (公开表) of a new workbook."""
-    layout = render(filing, draft=draft)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_PUBLIC
-    apply_layout(ws, layout, font=font)
-    save_atomic(wb, path)
-    return layout

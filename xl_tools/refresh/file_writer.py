@@ -1,24 +1,28 @@
-"""Apply a refresh plan to a file with openpyxl; save atomically, keeping a backup when in place."""
+"""Apply a refresh plan to a file: the package patcher (``xl_tools.ooxml``) rewrites only the parts the
+plan touches — the cells of the data sheets, styles.xml, the notes, the tool's own sheets — and copies
+every other part byte for byte. Saved atomically, with a backup when in place."""
 
 from __future__ import annotations
 
-from copy import copy
 from pathlib import Path
-
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..schema import SHEET_PUBLIC
-from ..workbook.reader import resolve_formulas
-from ..xlsxfile import open_workbook, reading, sniff
+from ..ooxml.cells import split_ref
+from ..ooxml.patch import Generated, WorkbookPatch
+from ..ooxml.sheetgen import Formula, SheetSpec
+from ..ooxml.sheetgen import PageSetup as SheetPage
+from ..ooxml.styles import Format
+from ..publish.xlsx import table_sheet
+from ..schema import SHEET_PUBLIC, SHEET_STATE
+from ..workbook.reader import resolve_formulas, workbook_view
+from ..xlsxfile import reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import RefreshOutcome, plan_refresh
+from .plan import NOTE_AUTHOR, NOTE_PREFIX, RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula
+from .state import with_styles
 
-NO_FILL = PatternFill(fill_type=None)
+LINK_COLOUR = "0563C1"
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
@@ -28,118 +32,93 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     sniff(path)
     if out.suffix.lower() != path.suffix.lower():
         raise XlToolsError(f"输出文件的扩展名须与输入相同（{path.suffix}）", file=str(out))
-    wb = open_workbook(path)
-    with reading(path):
-        outcome = plan_refresh(wb, source=str(path), config_path=config_path, now=now,
-                               prepare=lambda filing: resolve_formulas(path, filing),
-                               extra_findings=extra_findings)
-    apply_ops(wb, outcome.ops)
-    with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
-        try:
-            wb.save(tmp)
-        except (OSError, ValueError) as exc:
-            raise XlToolsError(f"保存失败：{exc}", file=str(out)) from None
+    view = workbook_view(path)
+    try:
+        with reading(path):
+            outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
+                                   prepare=lambda filing: resolve_formulas(path, filing, view),
+                                   extra_findings=extra_findings)
+            patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
+            apply_ops(patch, outcome.ops)
+        with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
+            try:
+                patch.save(tmp)
+            except OSError as exc:
+                raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
+            finally:
+                view.close()        # before the rename: Windows cannot replace a file that is open
+    finally:
+        view.close()
     return outcome
 
 
-def _set(ws, row: int, col: int, value) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("=") and not value.startswith("=HYPERLINK(\"#"):
-        cell.data_type = "s"          # user text that looks like a formula stays text
-
-
-def _fill(wb, op: SetFill, recoloured: dict) -> None:
-    """Highlight (or clear) a rectangle: the fill is set and the font recoloured, the font's other
-    properties (the user's face, size, bold) kept. Each distinct (font, colour) is registered with the
-    workbook once and assigned by id; openpyxl would otherwise hash a new Font for every cell."""
-    ws = wb[op.sheet]
-    fill_id = wb._fills.add(PatternFill("solid", fgColor="FF" + op.fill) if op.fill else NO_FILL)
-    colour = ("FF" + op.font) if op.font else None
-    for r, c in op.rect.cells():
-        cell = ws.cell(row=r, column=c)
-        # a cell nobody ever formatted has no style array yet (openpyxl ≥ 3.1.4)
-        style = copy(cell._style) if cell._style is not None else StyleArray()
-        key = (style.fontId, colour)
-        font_id = recoloured.get(key)
-        if font_id is None:
-            font = copy(wb._fonts[style.fontId])
-            font.color = colour
-            font_id = recoloured[key] = wb._fonts.add(font)
-        style.fontId, style.fillId = font_id, fill_id
-        cell._style = style
-
-
-def apply_ops(wb, ops: list) -> None:
-    recoloured: dict = {}
+def apply_ops(patch: WorkbookPatch, ops: list) -> None:
+    """Hand the plan to the patcher: cell edits first (one pass per sheet), then the whole sheets,
+    the state sheet last with the cell formats the highlights replaced."""
+    sheets = []
     for op in ops:
         if isinstance(op, SetValues):
-            ws = wb[op.sheet]
-            for dr, row in enumerate(op.values):
-                for dc, value in enumerate(row):
-                    _set(ws, op.row + dr, op.col + dc, value)
+            patch.set_values(op.sheet, op.row, op.col, op.values)
         elif isinstance(op, SetFill):
-            _fill(wb, op, recoloured)
+            for r, c in op.rect.cells():
+                original = op.originals.get((r, c))
+                if op.fill:
+                    patch.colour(op.sheet, r, c, op.fill, op.font, original)
+                else:
+                    patch.clear(op.sheet, r, c, op.was or (None, None), original)
         elif isinstance(op, SetNote):
-            cell = wb[op.sheet].cell(row=op.row, column=op.col)
-            if op.text is None:
-                if cell.comment is not None and cell.comment.text.startswith("xl-tools"):
-                    cell.comment = None
-            else:
-                note = Comment(op.text, "xl-tools")
-                note.width, note.height = 320, 40 + 18 * op.text.count("\n") + len(op.text) // 2
-                cell.comment = note
-        elif isinstance(op, ReplaceSheet):
-            _write_content(_fresh_sheet(wb, op.content.name), op.content)
-        elif isinstance(op, ReplacePublic):
-            from ..publish.xlsx import apply_layout
-            apply_layout(_fresh_sheet(wb, SHEET_PUBLIC), op.layout)
+            patch.note(op.sheet, op.row, op.col, op.text)
+        elif isinstance(op, (ReplaceSheet, ReplacePublic)):
+            sheets.append(op)
+    results = patch.patch_sheets()
+    found = {(sheet, r, c): o for sheet, result in results.items() for (r, c), o in result.originals.items()}
+    names = [s.name for s in patch.book.sheets()]
+    for op in sheets:
+        if isinstance(op, ReplacePublic):
+            gen = table_sheet(op.layout, SHEET_PUBLIC)
+        else:
+            content = with_styles(op.content, found) if op.content.name == SHEET_STATE else op.content
+            gen = Generated(content.name, content_spec(content), hidden=content.hidden,
+                            print_titles=content.print_title_rows)
+        patch.replace_sheet(gen, insert_index(names, gen.name))
+        if gen.name not in names:
+            names.insert(insert_index(names, gen.name), gen.name)
 
 
-def _fresh_sheet(wb, name: str):
-    if name in wb.sheetnames:
-        idx = wb.sheetnames.index(name)
-        wb.remove(wb[name])
-    else:
-        idx = insert_index(wb.sheetnames, name)
-    return wb.create_sheet(name, idx)
-
-
-def _write_content(ws, content) -> None:
-    """A tool-owned sheet, styled per cell from a few distinct styles: each is registered once and
-    copied by style ids to the other cells (openpyxl would hash the style objects for every cell)."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-    links = {(r, c): link_formula(sheet, cell, text) for r, c, sheet, cell, text in content.links}
+def content_spec(content) -> SheetSpec:
+    """A tool-owned sheet (``ops.SheetContent``) as a sheet to generate."""
+    links = {(r, c): Formula(link_formula(sheet, cell, text)[1:], text) for r, c, sheet, cell, text in content.links}
     fills = {(r, c): (fill, font) for rect, fill, font in content.fills for r, c in rect.cells()}
-    bold = set(content.bold_rows)
-    wrap_cols = set(content.wrap_cols)
-    protos: dict[tuple, object] = {}
-    for r, row in enumerate(content.rows, start=1):
-        for c, value in enumerate(row, start=1):
+    boxed = {cell for rect in content.borders for cell in rect.cells()}
+    bold, wrap_cols, wrap_rows = set(content.bold_rows), set(content.wrap_cols), set(content.wrap_rows)
+    formats: dict[tuple, Format] = {}            # one Format object per look: the generator maps them once
+    width = max([len(r) for r in content.rows] + [rect.col + rect.ncols - 1 for rect in content.borders] + [0])
+    rows = []
+    for r, values in enumerate(content.rows, start=1):
+        cells = []
+        for c in range(1, width + 1):
+            value = values[c - 1] if c <= len(values) else None
             link = links.get((r, c))
-            if link is not None:
-                value = link
-            if value is not None:
-                _set(ws, r, c, value)
-            key = (c in wrap_cols, r in bold, fills.get((r, c)), link is not None)
-            cell = ws.cell(row=r, column=c)
-            proto = protos.get(key)
-            if proto is not None:
-                cell._style = copy(proto._style)
-                continue
-            wrap, is_bold, fill, is_link = key
-            cell.alignment = Alignment(wrap_text=wrap or None, vertical="top")
-            if fill:
-                cell.fill = PatternFill("solid", fgColor="FF" + fill[0])
-            font_color = ("FF" + fill[1]) if fill and fill[1] else ("FF0563C1" if is_link else None)
-            cell.font = Font(bold=is_bold or None, color=font_color, underline="single" if is_link else None)
-            protos[key] = cell
-    for col, width in content.widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = width
-    for r, h in content.heights.items():
-        ws.row_dimensions[r].height = h
-    if content.freeze:
-        ws.freeze_panes = content.freeze
-    if content.hidden:
-        ws.sheet_state = "hidden"
+            fill, font = fills.get((r, c), (None, None))
+            key = (r in bold, c in wrap_cols or r in wrap_rows, fill, font, link is not None, (r, c) in boxed)
+            fmt = formats.get(key)
+            if fmt is None:
+                fmt = formats[key] = Format(bold=key[0], wrap=key[1], vertical="top", fill=fill,
+                                            color=font or (LINK_COLOUR if link else None), underline=key[4],
+                                            border=key[5])
+            cells.append((link if link is not None else value, fmt))
+        rows.append(cells)
+    page = content.page
+    return SheetSpec(
+        rows=rows, widths=dict(content.widths), heights=dict(content.heights),
+        merges=[(m.row, m.col, m.row + m.nrows - 1, m.col + m.ncols - 1) for m in content.merges],
+        freeze=_freeze(content.freeze),
+        autofilter=(content.autofilter.row, content.autofilter.col,
+                    content.autofilter.row + content.autofilter.nrows - 1,
+                    content.autofilter.col + content.autofilter.ncols - 1) if content.autofilter else None,
+        page=SheetPage(orientation=page.orientation, fit_width=page.fit_to_width, fit_height=page.fit_to_height,
+                       margins=page.margins_in, center_horizontally=page.center_horizontally) if page else None)
+
+
+def _freeze(cell: str | None):
+    return split_ref(cell) if cell else None

@@ -10,6 +10,12 @@ Two things differ between the runtimes (xlwings ``main.py`` and xlwings-server's
 - cell notes: the Office.js client writes them only on Excel with ExcelApi 1.18 and says so per
   sheet (``notes_supported``); without it the notes are skipped and the findings reach the user
   through 校验结果 (and the add-in's task pane) alone.
+
+What the portable API cannot do, and the file writer does: put back a cell's own format when a
+highlight goes (Excel cannot tell us the format, so the fill is removed and the font colour set to
+automatic), and, for the tool's sheets, the page setup (A4 landscape, fit to one page wide), the rows
+repeated on printed pages and an autofilter (xlwings has no call for these; Office.js filters need a
+criterion). Merges, borders, wrapping and widths are applied.
 """
 
 from __future__ import annotations
@@ -132,9 +138,7 @@ def _write_content(book, sheet, content) -> None:
         rows[r - 1][c - 1] = link_formula(sheet_name, cell, text)
     if rows:
         sheet.range((1, 1)).resize(len(rows), width).value = _block(rows)
-    to_unit = width_converter(book)
-    for col, w in content.widths.items():
-        sheet.range((1, col)).column_width = to_unit(w)
+    _set_widths(sheet, content.widths, width_converter(book))
     for rect, fill, font in content.fills:
         rng = sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols)
         rng.color = "#" + fill
@@ -144,10 +148,28 @@ def _write_content(book, sheet, content) -> None:
         sheet.range((r, 1)).resize(1, max(width, 1)).font.bold = True
     for col in content.wrap_cols:
         sheet.range((1, col)).resize(max(len(rows), 1), 1).wrap_text = True
+    for r in content.wrap_rows:
+        sheet.range((r, 1)).resize(1, max(width, 1)).wrap_text = True
+    for rect in content.borders:
+        sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols).borders.line_style = "continuous"
+    for rect in content.merges:
+        sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols).merge()
     if content.heights:
         sheet.autofit("rows")       # Excel fits wrapped text itself: one call instead of one per row
     if content.hidden:
         sheet.visible = False
+
+
+def _set_widths(sheet, widths: dict[int, float], to_unit) -> None:
+    """Column widths, one call per run of neighbouring columns of the same width."""
+    cols = sorted(widths)
+    k = 0
+    while k < len(cols):
+        j = k
+        while j + 1 < len(cols) and cols[j + 1] == cols[j] + 1 and widths[cols[j + 1]] == widths[cols[k]]:
+            j += 1
+        sheet.range((1, cols[k])).resize(1, j - k + 1).column_width = to_unit(widths[cols[k]])
+        k = j + 1
 
 
 def _runs(rows: list[int]):
@@ -173,8 +195,7 @@ def _write_layout(sheet, layout, to_unit=float) -> None:
     nrows = len(layout.rows)
     values = [[(float(c.value) if hasattr(c.value, "as_tuple") else c.value) for c in row] +
               [None] * (ncols - len(row)) for row in layout.rows]
-    for c, w in enumerate(layout.column_widths, start=1):
-        sheet.range((1, c)).column_width = to_unit(w)
+    _set_widths(sheet, dict(enumerate(layout.column_widths, start=1)), to_unit)
     body = sheet.range((1, 1)).resize(nrows, ncols)
     body.value = _block(values)
     body.wrap_text = True

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
+from ..ooxml.sheetxml import Original
+from ..publish.table import PageSetup
 from ..schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 
 HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
@@ -41,10 +43,18 @@ class SetValues:
 
 @dataclass
 class SetFill:
+    """Highlight a rectangle (fill and font colour), or take a highlight off (fill None).
+
+    `was`: the colours of the highlight being taken off. `originals`: each cell's own format before
+    the tool first coloured it, where a file refresh recorded it (only the file writer can apply it;
+    it restores the cell's look exactly)."""
+
     sheet: str
     rect: Rect
     fill: str | None          # RRGGBB, None = clear
     font: str | None          # RRGGBB, None = automatic
+    was: tuple[str, str] | None = None
+    originals: dict[tuple[int, int], Original] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +79,12 @@ class SheetContent:
     freeze: str | None = None
     hidden: bool = False
     heights: dict[int, float] = field(default_factory=dict)   # row → points (wrapped text)
+    wrap_rows: list[int] = field(default_factory=list)
+    borders: list[Rect] = field(default_factory=list)         # thin lines around every cell
+    merges: list[Rect] = field(default_factory=list)
+    autofilter: Rect | None = None
+    page: PageSetup | None = None                             # printing: paper, orientation, fit
+    print_title_rows: tuple[int, int] | None = None           # repeated on every printed page
 
 
 @dataclass

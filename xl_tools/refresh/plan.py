@@ -34,6 +34,7 @@ from .results import results_sheet, summary_text
 from .state import State, note_key, read_state, state_sheet
 
 NOTE_PREFIX = "xl-tools 校验"
+NOTE_AUTHOR = "xl-tools"             # the author of every note a refresh writes
 
 
 @dataclass
@@ -94,7 +95,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     if readme:
         ops.append(SetValues(readme[0], readme[1], readme[2], [[summary]]))
     hl_rects = [(sheet, rect, sev) for (sheet, sev), rects in _rects_by(hl_now).items() for rect in rects]
-    ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp)))
+    styles = {k: o for k, o in state.styles.items() if k in hl_now}     # still coloured: keep the look
+    ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, styles)))
     return RefreshOutcome(filing, findings, ops, summary, fills)
 
 
@@ -185,14 +187,20 @@ def _rects_by(cells: dict) -> dict[tuple[str, str], list[Rect]]:
 
 
 def _highlight_ops(now: dict, state: State) -> list:
+    """Highlights to take off (grouped by the colour they had) and to put on, with each cell's own
+    format where an earlier file refresh recorded it."""
+    def originals(sheet, rect):
+        return {(r, c): state.styles[(sheet, r, c)] for r, c in rect.cells() if (sheet, r, c) in state.styles}
+
     ops = []
-    cleared = {k: "clear" for k, sev in state.highlights.items() if k not in now}
-    for (sheet, _sev), rects in _rects_by(cleared).items():
-        ops.extend(SetFill(sheet, rect, None, None) for rect in rects)
+    cleared = {k: sev for k, sev in state.highlights.items() if k not in now}
+    for (sheet, sev), rects in _rects_by(cleared).items():
+        ops.extend(SetFill(sheet, rect, None, None, was=HIGHLIGHT[sev], originals=originals(sheet, rect))
+                   for rect in rects)
     changed = {k: sev for k, sev in now.items() if state.highlights.get(k) != sev}
     for (sheet, sev), rects in _rects_by(changed).items():
         fill, font = HIGHLIGHT[sev]
-        ops.extend(SetFill(sheet, rect, fill, font) for rect in rects)
+        ops.extend(SetFill(sheet, rect, fill, font, originals=originals(sheet, rect)) for rect in rects)
     return ops
 
 
@@ -202,8 +210,8 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
         if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
             continue
         letters, row = coordinate_from_string(f.cell)
-        texts.setdefault((f.sheet, row, column_index_from_string(letters)), []).append(
-            f"[{f.code}] {f.message}")
+        text = f"[{f.code}] {f.message}" + (f"\n建议：{f.suggestion}" if f.suggestion else "")
+        texts.setdefault((f.sheet, row, column_index_from_string(letters)), []).append(text)
     return {k: f"{NOTE_PREFIX}：\n" + "\n".join(v) for k, v in texts.items()}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import SEVERITY_ZH, Finding, summarize
+from ..publish.table import PageSetup
 from ..schema import SHEET_RESULTS
 from ..textfit import fitted_height
 from .ops import HIGHLIGHT, Rect, SheetContent
@@ -10,6 +11,10 @@ from .ops import HIGHLIGHT, Rect, SheetContent
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
 WIDTHS = {1: 7, 2: 9, 3: 16, 4: 34, 5: 8, 6: 70, 7: 44}
 FIRST_ROW = 4
+HEADER_ROW = FIRST_ROW - 1
+# printed on A4 landscape, one page wide, as many pages long as needed, the header row on each page
+PAGE = PageSetup(orientation="landscape", fit_to_width=1, fit_to_height=0, margins_in=(0.4, 0.4, 0.5, 0.5),
+                 center_horizontally=True)
 
 
 def summary_text(findings: list[Finding], projects: int, indicators: int, stamp: str) -> str:
@@ -40,9 +45,16 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
         if start is None and sev is not None:
             start = k
     heights = {}
+    summary_height = fitted_height([(summary, sum(WIDTHS.values()))])    # merged across the table
+    if summary_height > 16:
+        heights[2] = summary_height
     for k, row in enumerate(rows[3:], start=FIRST_ROW):
         h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in (4, 6, 7)])
         if h > 16:
             heights[k] = h
+    ncols = len(HEADERS)
+    table = Rect(HEADER_ROW, 1, len(findings) + 1, ncols)               # header row and findings
     return SheetContent(SHEET_RESULTS, rows, widths=WIDTHS, fills=fills, bold_rows=[1, 3], links=links,
-                        wrap_cols=[4, 6, 7], freeze="A4", heights=heights)
+                        wrap_cols=[4, 6, 7], freeze="A4", heights=heights, wrap_rows=[2],
+                        borders=[table], merges=[Rect(2, 1, 1, ncols)], autofilter=table, page=PAGE,
+                        print_title_rows=(HEADER_ROW, HEADER_ROW))

@@ -10,6 +10,7 @@ publish) the first blocking one is raised as an XlToolsError naming file/sheet/c
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from ..model import (
     Unit,
 )
 from ..money import ZERO
+from ..ooxml.view import WorkbookView, open_view
 from ..refs import first_cell, split_reference
 from ..schema import (
     INDICATOR_HEADERS,
@@ -51,20 +53,32 @@ from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
+MAX_DATA_ROWS = 50_000      # rows with values per sheet; more stops the read (XL_TOOLS_MAX_ROWS overrides)
 EXCEL_CELL_LIMIT = 32767
 BLOCKING = {PROBLEM_MONEY_INVALID, PROBLEM_FORMULA}
+
+
+def max_data_rows() -> int:
+    """The row limit per sheet: ``XL_TOOLS_MAX_ROWS`` when it is a positive number, else 50,000."""
+    value = os.environ.get("XL_TOOLS_MAX_ROWS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_DATA_ROWS
+
+
+def workbook_view(path: str | Path) -> WorkbookView:
+    """A streaming read-only view of the workbook at `path` (close it when done)."""
+    return open_view(path, max_rows=max_data_rows(), blank_run=BLANK_RUN_LIMIT)
 
 
 def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
     """Read the workbook at `path` into a Filing (see module docstring for `strict`)."""
     path = Path(path)
-    wb = open_workbook(path, read_only=True)
+    view = workbook_view(path)
     try:
         with reading(path):
-            filing = read_filing_from_workbook(wb, source=str(path))
-            resolve_formulas(path, filing)
+            filing = read_filing_from_workbook(view, source=str(path))
+            resolve_formulas(path, filing, view)
     finally:
-        wb.close()
+        view.close()
     if strict:
         raise_blocking(filing)
     return filing
@@ -348,11 +362,12 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             owner.indicators.append(ind)
 
 
-def resolve_formulas(path: Path, filing: Filing) -> None:
-    """Formula money cells: cached values when a spreadsheet app saved them, else simple sums."""
+def resolve_formulas(path: Path, filing: Filing, view=None) -> None:
+    """Formula money cells: cached values when a spreadsheet app saved them, else simple sums.
+    `view` (a ``workbook_view``) gives the cached values without opening the file again."""
     if not getattr(filing, "formula_cells", None):
         return
-    wb = open_workbook(path, read_only=True, data_only=True)
+    wb = view.data_only_view() if view is not None else open_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[SHEET_PROJECTS]
         cached = {}

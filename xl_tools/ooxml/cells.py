@@ -1,0 +1,211 @@
+"""Cells of worksheet XML: references, and values read from or written into ``<c>`` elements.
+
+Reading follows openpyxl's read-only reader (the cell values the filing reader was written against):
+formulas as "=…" text (shared formulas translated to their cell), numbers as int or float, dates by
+their number format, shared and inline strings without phonetic runs, booleans, error codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from lxml import etree
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+from openpyxl.utils.escape import unescape
+
+from .xml import XML_SPACE, q
+
+C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@lru_cache(maxsize=20000)
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch.upper()) - 64)
+    return n
+
+
+@lru_cache(maxsize=20000)
+def col_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """"AB12" → (12, 28). Raises ValueError for anything else."""
+    k = 0
+    while k < len(ref) and ref[k].isalpha():
+        k += 1
+    if not 0 < k <= 3 or not ref[k:].isdigit():
+        raise ValueError(f"not a cell reference: {ref!r}")
+    row, col = int(ref[k:]), col_index(ref[:k])
+    if not (0 < row <= MAX_ROW and 0 < col <= MAX_COL):
+        raise ValueError(f"cell reference out of the sheet: {ref!r}")
+    return row, col
+
+
+def ref(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def text_of(el) -> str:
+    """The text of an ``<si>`` or ``<is>`` element: its plain ``<t>`` or its rich runs, never the
+    phonetic guides (``<rPh>``)."""
+    plain = el.find(T)
+    text = (plain.text or "") if plain is not None else "".join(r.findtext(T) or "" for r in el.iterchildren(R))
+    return unescape(text) if "_x" in text else text
+
+
+def _number(text: str):
+    if "." in text or "E" in text or "e" in text:
+        return float(text)
+    return int(text)
+
+
+class CellDecoder:
+    """Values of ``<c>`` elements, given the shared strings and which style ids are dates."""
+
+    def __init__(self, shared: list[str], date_styles: set[int], timedelta_styles: set[int],
+                 date1904: bool = False) -> None:
+        self.shared = shared
+        self.date_styles = date_styles
+        self.timedelta_styles = timedelta_styles
+        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        self.masters: dict[str, tuple[str, str]] = {}     # shared formula index → (ref, text)
+
+    def value(self, c, style: int, where: str):
+        """(value, cached value) of a cell: for a formula "=…" and the last computed result."""
+        t = c.get("t")
+        v = c.find(V)
+        text = v.text if v is not None else None
+        if t == "inlineStr":
+            el = c.find(IS)
+            cached = text_of(el) if el is not None else None
+        elif text is None or text == "":
+            cached = None
+        elif t is None or t == "n":
+            cached = self._numeric(text, style)
+        elif t == "s":
+            cached = self.shared[int(text)]
+        elif t == "b":
+            cached = text.strip() in ("1", "true")
+        elif t == "d":
+            cached = from_ISO8601(text)
+        else:                               # str (a formula's text result), e (an error code)
+            cached = text
+        f = c.find(F)
+        if f is None or f.get("t") == "dataTable":
+            return cached, cached
+        return self._formula(f, where), cached
+
+    def _numeric(self, text: str, style: int):
+        number = _number(text)
+        if style in self.date_styles:
+            try:
+                return from_excel(number, self.epoch, timedelta=style in self.timedelta_styles)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return number
+
+    def _formula(self, f, where: str) -> str:
+        text = f.text or ""
+        if f.get("t") == "shared":
+            si = f.get("si", "")
+            if text:
+                self.masters[si] = (where, text)
+            elif si in self.masters:
+                origin, master = self.masters[si]
+                try:
+                    return Translator("=" + master, origin=origin).translate_formula(where)
+                except TranslatorError:
+                    return "=" + master
+        return "=" + text
+
+
+# ---------------------------------------------------------------------------------------- writing
+
+def escape_text(text: str) -> str:
+    """Text as a cell stores it: control characters as _xHHHH_, a literal "_xHHHH_" protected."""
+    if "_x" not in text and (text.isprintable() or not _NEEDS_ESCAPE.search(text)):
+        return text
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def has_formula(c) -> bool:
+    return c.find(F) is not None
+
+
+def is_blank(c) -> bool:
+    """A cell that holds no value and no formula (it may have a style)."""
+    return c.find(V) is None and c.find(IS) is None and c.find(F) is None
+
+
+def write_value(c, value) -> None:
+    """Replace the value of `c` (its style stays). None or "" leaves the cell blank; text is written
+    as an inline string, never as a formula."""
+    if len(c):
+        for child in list(c):
+            c.remove(child)
+    attrib = c.attrib
+    for attr in ("t", "cm", "vm"):
+        if attr in attrib:
+            del attrib[attr]
+    if type(value) is str and value:               # the common case first
+        write_text(c, value)
+        return
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        c.set("t", "b")
+        etree.SubElement(c, V).text = "1" if value else "0"
+        return
+    if isinstance(value, (int, Decimal)) or (isinstance(value, float) and math.isfinite(value)):
+        etree.SubElement(c, V).text = number_text(value)
+        return
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
+    write_text(c, str(value))
+
+
+def write_text(c, text: str) -> None:
+    """Make the empty cell `c` an inline string holding `text`."""
+    text = escape_text(text)
+    c.set("t", "inlineStr")
+    t = etree.SubElement(etree.SubElement(c, IS), T)
+    if text[0].isspace() or text[-1].isspace() or "\n" in text:
+        t.set(XML_SPACE, "preserve")
+    t.text = text
+
+
+def number_text(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+    return str(value)
+
+
+def same_value(current, value) -> bool:
+    """Whether a cell holding `current` (as read) already shows `value` (as it would be written)."""
+    if value is None or value == "":
+        return current is None or current == ""
+    if isinstance(value, bool) or isinstance(current, bool):
+        return type(value) is type(current) and value == current
+    if isinstance(value, (int, float, Decimal)):
+        return isinstance(current, (int, float)) and not isinstance(current, bool) and \
+            Decimal(repr(current)) == Decimal(number_text(value))
+    return isinstance(current, str) and current == str(value)

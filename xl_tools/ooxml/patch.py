@@ -1,0 +1,170 @@
+"""``WorkbookPatch``: collect cell edits, notes and generated sheets, then rewrite only those parts.
+
+    patch = WorkbookPatch(view, note_author="xl-tools")
+    patch.set_value("项目", 2, 1, 1)
+    patch.colour("项目", 4, 4, "FFC7CE", "9C0006")
+    patch.note("项目", 4, 4, "…")
+    results = patch.patch_sheets()            # one streaming pass per edited sheet
+    patch.replace_sheet("校验结果", spec, index=5)
+    patch.save(out_path)                      # every other part copied byte for byte
+
+Cell formats the highlights need are added to styles.xml once and found again afterwards. calcChain
+is dropped when a sheet holding formulas is regenerated (Excel rebuilds it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..refs import quote_sheet
+from .book import Book
+from .cells import CellDecoder
+from .comments import SheetNotes
+from .sheetgen import SheetSpec, range_ref, write_sheet
+from .sheetxml import CellEdit, Original, SheetEdits, SheetResult, patch_sheet
+from .styles import Styles
+from .view import WorkbookView
+from .xml import CT_STYLES, RT_CALC_CHAIN, RT_STYLES
+
+PRINT_TITLES = "_xlnm.Print_Titles"
+PRINT_AREA = "_xlnm.Print_Area"
+FILTER = "_xlnm._FilterDatabase"
+
+
+@dataclass
+class Generated:
+    name: str
+    spec: SheetSpec
+    hidden: bool = False
+    print_titles: tuple[int, int] | None = None     # rows repeated on every printed page
+    print_area: bool = False
+
+
+@dataclass
+class PatchReport:
+    sheets: dict[str, SheetResult] = field(default_factory=dict)
+    notes_kept: dict[str, list[tuple[int, int]]] = field(default_factory=dict)   # the user's own notes
+    notes_skipped: list[str] = field(default_factory=list)                      # unreadable drawings
+
+
+class WorkbookPatch:
+    def __init__(self, view: WorkbookView, note_author: str, note_prefix: str | None = None) -> None:
+        self.view = view
+        self.pkg = view.pkg
+        self.book: Book = view.book
+        self.styles: Styles = view.styles
+        self.author, self.prefix = note_author, note_prefix
+        self.edits: dict[str, SheetEdits] = {}
+        self.notes: dict[str, SheetNotes] = {}
+        self.report = PatchReport()
+        self._regenerated = False
+        self._names: list[tuple[str, str, str | None, bool]] = []    # name, sheet, text, hidden
+
+    # ------------------------------------------------------------------------------ collecting
+
+    def _edit(self, sheet: str, row: int, col: int) -> CellEdit:
+        return self.edits.setdefault(sheet, SheetEdits()).cell(row, col)
+
+    def set_value(self, sheet: str, row: int, col: int, value) -> None:
+        self._edit(sheet, row, col).value = value
+
+    def set_values(self, sheet: str, row: int, col: int, values: list[list]) -> None:
+        """A block of values from (row, col) (kept as given: a long block costs nothing per cell)."""
+        self.edits.setdefault(sheet, SheetEdits()).add_values(row, col, values)
+
+    def colour(self, sheet: str, row: int, col: int, fill: str | None, font: str | None,
+               original: Original | None = None) -> None:
+        edit = self._edit(sheet, row, col)
+        edit.colour, edit.clear, edit.original = (fill, font), None, original
+
+    def clear(self, sheet: str, row: int, col: int, was: tuple[str | None, str | None],
+              original: Original | None = None) -> None:
+        edit = self._edit(sheet, row, col)
+        edit.colour, edit.clear, edit.original = None, was, original
+
+    def note(self, sheet: str, row: int, col: int, text: str | None) -> None:
+        entry = self.book.sheet(sheet)
+        if entry is None or entry.part is None:
+            raise KeyError(sheet)
+        if sheet not in self.notes:
+            self.notes[sheet] = SheetNotes(self.pkg, entry.part, self.author, self.prefix)
+        self.notes[sheet].set(row, col, text)
+
+    # ---------------------------------------------------------------------------------- writing
+
+    def patch_sheets(self) -> dict[str, SheetResult]:
+        """Stream every sheet with cell edits or notes once; returns what each pass found."""
+        dates, spans = self.styles.date_styles()
+        for name in dict.fromkeys([*self.edits, *self.notes]):
+            entry = self.book.sheet(name)
+            if entry is None or entry.part is None or not entry.is_worksheet:
+                raise KeyError(name)
+            notes = self.notes.get(name)
+            decoder = CellDecoder(self.view.shared_strings(), dates, spans, self.book.date1904)
+            with self.pkg.open_original(entry.part) as src:
+                dst = self.pkg.spool(entry.part)
+                result = patch_sheet(src, dst, self.edits.get(name, SheetEdits()), self.styles, decoder, entry.part,
+                                     tail_hook=notes.apply if notes else None)
+            self.report.sheets[name] = result
+            if notes is not None:
+                if notes.kept_users:
+                    self.report.notes_kept[name] = notes.kept_users
+                if notes.skipped:
+                    self.report.notes_skipped.append(name)
+        return self.report.sheets
+
+    def replace_sheet(self, gen: Generated, index: int) -> None:
+        """Write the sheet `gen.name` whole: its part is regenerated (created at `index` if new)."""
+        entry = self.book.sheet(gen.name)
+        if entry is not None and (entry.part is None or not entry.is_worksheet):
+            raise ValueError(f"{gen.name}: not a worksheet")
+        if entry is None:
+            part = self.book.add_sheet(gen.name, index)
+        else:
+            part = entry.part
+            rels = self.pkg.rels(part)                       # printer settings, old drawings …
+            targets = [self.pkg.target(part, r.id) for r in rels if not r.external]
+            for rel in rels:
+                self.pkg.remove_rel(part, rel.id)
+            for target in targets:
+                if target and self.pkg.has(target) and not self.pkg.referenced(target):
+                    self.pkg.drop_tree(target)
+            self._regenerated = True
+        write_sheet(self.pkg.spool(part), gen.spec, self.styles)
+        self.book.set_state(gen.name, "hidden" if gen.hidden else "visible")
+        spec = gen.spec
+        titles = f"{quote_sheet(gen.name)}!${gen.print_titles[0]}:${gen.print_titles[1]}" \
+            if gen.print_titles else None
+        self._names.append((PRINT_TITLES, gen.name, titles, False))
+        area = None
+        if gen.print_area and spec.rows:
+            width = max(len(r) for r in spec.rows)
+            area = f"{quote_sheet(gen.name)}!{_absolute(range_ref(1, 1, len(spec.rows), width))}"
+        self._names.append((PRINT_AREA, gen.name, area, False))
+        flt = f"{quote_sheet(gen.name)}!{_absolute(range_ref(*spec.autofilter))}" if spec.autofilter else None
+        self._names.append((FILTER, gen.name, flt, True))
+
+    def save(self, out) -> None:
+        for name, sheet, text, hidden in self._names:        # sheet positions are final now
+            self.book.set_defined_name(name, text, local_to=sheet, hidden=hidden)
+        if self.styles.changed:
+            parts = [t for _r, t in self.pkg.targets(self.book.part, RT_STYLES)]
+            if parts:
+                self.pkg.set_bytes(parts[0], self.styles.to_bytes())
+            else:
+                self.pkg.set_bytes("xl/styles.xml", self.styles.to_bytes(), CT_STYLES)
+                self.pkg.add_rel(self.book.part, RT_STYLES, "xl/styles.xml")
+        if self._regenerated:
+            for rid, target in self.pkg.targets(self.book.part, RT_CALC_CHAIN):
+                self.pkg.remove_rel(self.book.part, rid)
+                self.pkg.delete(target)
+        self.pkg.save(out)
+
+
+def _absolute(rng: str) -> str:
+    """A1:B2 → $A$1:$B$2."""
+    out = []
+    for cell in rng.split(":"):
+        letters = "".join(ch for ch in cell if ch.isalpha())
+        out.append(f"${letters}${cell[len(letters):]}")
+    return ":".join(out)

@@ -1,0 +1,374 @@
+"""Patch one worksheet in a single streaming pass: new values and cell formats for the cells the plan
+names, every other row re-serialised as it was parsed.
+
+The sheet is read with lxml iterparse row by row; rows are written out in batches (the serialisation of
+the ``<sheetData>`` children, so no namespace is redeclared) and dropped, so memory stays bounded by a
+batch whatever the size of the sheet. Cells and rows the plan names that the sheet does not have yet
+(a blank cell nobody formatted, a row below the table) are created in row and column order, with the
+format the row or column gives them. What is before and after ``<sheetData>`` is kept as parsed; a
+hook may change the elements after it (e.g. add ``<legacyDrawing>``) before they are written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .cells import ROW, C, CellDecoder, col_index, has_formula, is_blank, ref, same_value, split_ref, write_value
+from .styles import Styles
+from .xml import DECLARATION, children_bytes, iterparse, q, split_around
+
+SHEET_DATA = q("sheetData")
+BATCH_ROWS = 250
+KEEP = object()          # a CellEdit that leaves the value alone
+
+
+@dataclass(frozen=True)
+class Original:
+    """A cell's own format before the tool coloured it."""
+
+    style: int | None          # its ``s`` attribute (None: it had none, i.e. format 0)
+    fingerprint: str           # what that format looked like (found again after a renumbering)
+    existed: bool = True       # False: the tool created the cell element to colour it
+
+
+@dataclass(slots=True)
+class CellEdit:
+    value: object = KEEP
+    colour: tuple[str | None, str | None] | None = None    # highlight: (fill RRGGBB, font RRGGBB)
+    clear: tuple[str | None, str | None] | None = None     # take off the highlight of these colours
+    original: Original | None = None                        # known from an earlier run
+
+    @property
+    def creates(self) -> bool:
+        """Whether the edit needs the cell to exist."""
+        return self.colour is not None or (self.value is not KEEP and self.value not in (None, ""))
+
+
+class SheetEdits:
+    """The edits of one sheet. Blocks of values are kept as the caller gave them (a helper column of
+    30,000 rows costs no object per cell); a row's ``CellEdit``s are built when the pass reaches it."""
+
+    BLOCK_CELLS = 16          # smaller blocks are split into cell edits at once
+
+    def __init__(self) -> None:
+        self.cells: dict[int, dict[int, CellEdit]] = {}
+        self.blocks: list[tuple[int, int, list[list]]] = []     # (first row, first column, values)
+        self._rows: dict[int, list[int]] = {}                    # row → indexes of blocks covering it
+
+    def cell(self, row: int, col: int) -> CellEdit:
+        return self.cells.setdefault(row, {}).setdefault(col, CellEdit())
+
+    def add_values(self, row: int, col: int, values: list[list]) -> None:
+        if sum(len(line) for line in values) <= self.BLOCK_CELLS:
+            for r, line in enumerate(values, start=row):
+                for c, value in enumerate(line, start=col):
+                    self.cell(r, c).value = value
+            return
+        for r in range(row, row + len(values)):
+            self._rows.setdefault(r, []).append(len(self.blocks))
+        self.blocks.append((row, col, values))
+
+    def rows(self) -> list[int]:
+        return sorted(set(self.cells) | set(self._rows))
+
+    def row(self, r: int) -> dict[int, CellEdit]:
+        """Column → edit for row `r`: block values, then the cell edits (which win where both write)."""
+        out: dict[int, CellEdit] = {}
+        for k in self._rows.get(r, ()):
+            first_row, first_col, values = self.blocks[k]
+            for c, value in enumerate(values[r - first_row], start=first_col):
+                out[c] = CellEdit(value)
+        for c, edit in self.cells.get(r, {}).items():
+            if c in out and edit.value is KEEP:
+                edit = CellEdit(out[c].value, edit.colour, edit.clear, edit.original)
+            out[c] = edit
+        return out
+
+    def created_bounds(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) of the cells the edits may create."""
+        cells = [(r, c) for r, cols in self.cells.items() for c, e in cols.items() if e.creates]
+        for row, col, values in self.blocks:
+            if any(v not in (None, "") for line in values for v in line):
+                width = max(len(line) for line in values)
+                cells += [(row, col), (row + len(values) - 1, col + width - 1)]
+        if not cells:
+            return None
+        return (min(r for r, _ in cells), min(c for _, c in cells), max(r for r, _ in cells),
+                max(c for _, c in cells))
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.blocks)
+
+
+@dataclass
+class SheetResult:
+    originals: dict[tuple[int, int], Original] = field(default_factory=dict)   # cells coloured
+    skipped_formulas: list[tuple[int, int]] = field(default_factory=list)     # values not written
+    changed: bool = False
+
+
+class _Context:
+    def __init__(self, styles: Styles, decoder: CellDecoder, result: SheetResult) -> None:
+        self.styles, self.decoder, self.result = styles, decoder, result
+        self.col_styles: list[tuple[int, int, int]] = []      # (first, last, style) of <cols>
+
+    def read_cols(self, cols_el) -> None:
+        for col in cols_el.findall(q("col")) if cols_el is not None else []:
+            try:
+                self.col_styles.append((int(col.get("min")), int(col.get("max")), int(col.get("style", "0"))))
+            except (TypeError, ValueError):
+                continue
+
+    def default_style(self, row, col: int) -> int:
+        """The format a cell without an element shows: its row's, else its column's, else 0."""
+        if row is not None and row.get("customFormat") in ("1", "true") and row.get("s"):
+            return int(row.get("s"))
+        for first, last, style in self.col_styles:
+            if first <= col <= last:
+                return style
+        return 0
+
+
+def patch_sheet(src, dst, edits: SheetEdits, styles: Styles, decoder: CellDecoder,
+                part: str = "", tail_hook=None) -> SheetResult:
+    """Copy the worksheet XML from stream `src` to `dst`, applying `edits`."""
+    result = SheetResult()
+    ctx = _Context(styles, decoder, result)
+    pending = edits.rows()[::-1]            # rows still to visit or to create, the next one last
+    root = sd = None
+    head = None                 # written with the first rows (an empty sheetData stays <sheetData/>)
+    count = 0
+    last_r = 0
+    for event, el in iterparse(src, part, events=("start", "end"), tag=(SHEET_DATA, ROW)):
+        if el.tag == SHEET_DATA:
+            if event == "start":
+                root, sd = el.getparent(), el
+                head = _head(root, sd, edits, ctx)
+            continue
+        if event != "end" or el.getparent() is not sd:
+            continue
+        stated = el.get("r")
+        r = int(stated) if stated and stated.isdigit() else last_r + 1
+        if not stated:
+            el.set("r", str(r))
+        last_r = r
+        while pending and pending[-1] < r:
+            new = _new_row(pending.pop(), edits, ctx)
+            if new is not None:
+                el.addprevious(new)
+        if pending and pending[-1] == r:
+            pending.pop()
+            _apply_row(el, r, edits.row(r), ctx)
+        count += 1
+        if count >= BATCH_ROWS:
+            if head is not None:
+                dst.write(DECLARATION + head)
+                head = None
+            dst.write(children_bytes(sd, upto=el))
+            _drop_through(sd, el)
+            count = 0
+    if sd is None:
+        raise ValueError(f"{part}: worksheet without <sheetData>")
+    for r in reversed(pending):
+        new = _new_row(r, edits, ctx)
+        if new is not None:
+            sd.append(new)
+    if head is not None and not len(sd):
+        if tail_hook is not None:
+            tail_hook(root)
+        dst.write(DECLARATION + etree.tostring(root, encoding="UTF-8"))
+        return result
+    if head is not None:
+        dst.write(DECLARATION + head)
+    dst.write(children_bytes(sd))
+    del sd[:]
+    if tail_hook is not None:
+        tail_hook(root)
+    dst.write(split_around(root, sd)[1])
+    return result
+
+
+def _drop_through(sd, el) -> None:
+    """Remove the children of `sd` up to and including `el` (rows already written)."""
+    k = sd.index(el)
+    del sd[: k + 1]
+
+
+def _head(root, sd, edits, ctx: _Context) -> bytes:
+    """Everything before the rows, with the used range widened to cells the edits create."""
+    skeleton = etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
+    for child in root:
+        if child is sd:
+            break
+        skeleton.append(copy.deepcopy(child))
+    holder = etree.SubElement(skeleton, sd.tag, dict(sd.attrib))
+    ctx.read_cols(skeleton.find(q("cols")))
+    _widen_dimension(skeleton.find(q("dimension")), edits)
+    return split_around(skeleton, holder)[0]
+
+
+def _widen_dimension(dim, edits: SheetEdits) -> None:
+    bounds = edits.created_bounds()
+    if dim is None or bounds is None:
+        return
+    top, left, bottom, right = bounds
+    current = dim.get("ref", "A1").replace("$", "")
+    try:
+        first, _, second = current.partition(":")
+        r1, c1 = split_ref(first)
+        r2, c2 = split_ref(second) if second else (r1, c1)
+    except ValueError:
+        return
+    nr1, nc1, nr2, nc2 = min(r1, top), min(c1, left), max(r2, bottom), max(c2, right)
+    if (nr1, nc1, nr2, nc2) != (r1, c1, r2, c2):
+        dim.set("ref", f"{ref(nr1, nc1)}:{ref(nr2, nc2)}")
+
+
+def _new_row(r: int, edits, ctx: _Context):
+    """A row element for edits on a row the sheet does not have (None when nothing is created)."""
+    cols = edits.row(r)
+    if not any(e.creates for e in cols.values()):
+        return None
+    row = etree.Element(ROW, r=str(r))
+    _apply_row(row, r, cols, ctx)
+    return row if len(row) else None
+
+
+def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
+    cells: dict[int, object] = {}
+    col = 0
+    digits = str(r)
+    for c in row:
+        if c.tag != C:
+            continue
+        stated = c.get("r")
+        if stated:
+            col = col_index(stated[:-len(digits)]) if stated.endswith(digits) else split_ref(stated)[1]
+        else:
+            col += 1
+            c.set("r", ref(r, col))
+        cells[col] = c
+    order = sorted(cells)
+    for col in sorted(cols):
+        edit = cols[col]
+        c = cells.get(col)
+        existed = c is not None
+        if c is None:
+            if not edit.creates:
+                continue
+            c = etree.Element(C, r=ref(r, col))
+            style = ctx.default_style(row, col)
+            if style:
+                c.set("s", str(style))
+            k = bisect.bisect(order, col)
+            if k < len(order):
+                cells[order[k]].addprevious(c)
+            else:
+                _append_cell(row, c)
+            order.insert(k, col)
+            cells[col] = c
+            _widen_spans(row, col)
+            ctx.result.changed = True
+        if edit.value is not KEEP:
+            _write(c, r, col, edit.value, ctx)
+        if edit.colour is not None:
+            _colour(c, r, col, edit, existed, ctx)
+        elif edit.clear is not None:
+            if _clear(c, edit, ctx):
+                row.remove(c)
+                del cells[col]
+                order.remove(col)
+
+
+def _append_cell(row, c) -> None:
+    """Append a cell after the row's last cell (before an extLst, if any)."""
+    for child in row:
+        if child.tag != C:
+            child.addprevious(c)
+            return
+    row.append(c)
+
+
+def _widen_spans(row, col: int) -> None:
+    spans = row.get("spans")
+    if not spans or ":" not in spans or " " in spans:
+        return
+    try:
+        first, last = (int(x) for x in spans.split(":"))
+    except ValueError:
+        return
+    if not first <= col <= last:
+        row.set("spans", f"{min(first, col)}:{max(last, col)}")
+
+
+def _style(c) -> int:
+    s = c.get("s")
+    return int(s) if s and s.isdigit() else 0
+
+
+def _set_style(c, s: int | None) -> None:
+    if s is None:
+        c.attrib.pop("s", None)
+    else:
+        c.set("s", str(s))
+
+
+def _write(c, r: int, col: int, value, ctx: _Context) -> None:
+    if len(c):
+        if has_formula(c):
+            ctx.result.skipped_formulas.append((r, col))  # a formula stays the user's
+            return
+        current, _cached = ctx.decoder.value(c, _style(c), ref(r, col))
+        if same_value(current, value):
+            return
+    elif value is None or value == "":
+        return
+    write_value(c, value)
+    ctx.result.changed = True
+
+
+def _colour(c, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -> None:
+    styles = ctx.styles
+    base = None
+    if edit.original is not None:
+        base = styles.resolve(edit.original.style or 0, edit.original.fingerprint)
+    if base is None:
+        base = _style(c)
+        if edit.colour[0] and styles.has_fill(base, edit.colour[0]):
+            base = styles.uncolour(base, None)       # coloured before, and that was not recorded
+            original = Original(base, styles.fingerprint(base), existed)
+        else:
+            s = c.get("s")
+            original = Original(int(s) if s and s.isdigit() else None, styles.fingerprint(base), existed)
+    else:
+        original = edit.original
+    new = styles.recolour(base, *edit.colour)
+    if _style(c) != new:
+        c.set("s", str(new))
+        ctx.result.changed = True
+    ctx.result.originals[(r, col)] = original
+
+
+def _clear(c, edit: CellEdit, ctx: _Context) -> bool:
+    """Take the highlight off `c`; True when the cell should go (the tool created it, still blank)."""
+    styles = ctx.styles
+    current = _style(c)
+    fill, font = edit.clear
+    original = edit.original
+    base = styles.resolve(original.style or 0, original.fingerprint) if original is not None else None
+    if base is not None and styles.is_highlight(current, base, fill, font):
+        ctx.result.changed = True
+        if not original.existed and is_blank(c):
+            return True
+        _set_style(c, None if original.style is None and base == 0 else base)
+        return False
+    if fill and styles.has_fill(current, fill):           # restyled since, or no original known
+        new = styles.uncolour(current, base)
+        if new != current:
+            c.set("s", str(new))
+            ctx.result.changed = True
+    return False                                          # else: not the tool's colour any more

@@ -1,0 +1,247 @@
+"""A read-only view of a package that quacks like an openpyxl read-only workbook for the filing reader:
+``sheetnames``, ``view[name]`` with ``iter_rows`` and ``ws["B3"]``, cells with ``value`` and
+``number_format``, global ``defined_names``.
+
+A sheet is parsed once, on first use, in one streaming pass (lxml iterparse, rows dropped as they are
+read) into compact rows of values and style ids; a long run of blank rows ends it (styles copied down to
+row 1,048,576 cost nothing) and more than ``max_rows`` rows with values stops the read early with a
+clear message instead of filling the memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl.workbook.defined_name import DefinedName
+
+from ..errors import XlToolsError
+from ..xlsxfile import reading, sniff
+from .book import Book
+from .cells import IS, ROW, C, CellDecoder, F, V, col_index, split_ref, text_of
+from .cells import ref as make_ref
+from .package import Package
+from .styles import Styles
+from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
+
+EMPTY = (None, "")
+
+
+class ViewCell:
+    __slots__ = ("value", "_style", "_styles")
+
+    def __init__(self, value, style: int, styles: Styles) -> None:
+        self.value = value
+        self._style = style
+        self._styles = styles
+
+    @property
+    def number_format(self) -> str:
+        return self._styles.number_format(self._style)
+
+
+class ViewSheet:
+    def __init__(self, title: str, rows: list[tuple], styles_by_row: list[tuple], cached: dict,
+                 styles: Styles, data_only: bool = False) -> None:
+        self.title = title
+        self._rows = rows
+        self._styles_by_row = styles_by_row
+        self._cached = cached                   # (row, col) → last computed value of a formula
+        self._styles = styles
+        self._data_only = data_only
+
+    @property
+    def max_row(self) -> int:
+        return len(self._rows)
+
+    def _value(self, r: int, c: int, value):
+        if self._data_only and (r, c) in self._cached:
+            return self._cached[(r, c)]
+        return value
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = False):
+        stop = len(self._rows) if max_row is None else min(max_row, len(self._rows))
+        for r in range(max(min_row, 1), stop + 1):
+            values = self._rows[r - 1]
+            if self._data_only and self._cached:
+                values = tuple(self._value(r, c, v) for c, v in enumerate(values, start=1))
+            if values_only:
+                yield values
+                continue
+            styles = self._styles_by_row[r - 1]
+            yield tuple(ViewCell(v, s, self._styles) for v, s in zip(values, styles))
+
+    def cell(self, row: int, column: int) -> ViewCell:
+        if 0 < row <= len(self._rows) and 0 < column <= len(self._rows[row - 1]):
+            value = self._value(row, column, self._rows[row - 1][column - 1])
+            return ViewCell(value, self._styles_by_row[row - 1][column - 1], self._styles)
+        return ViewCell(None, 0, self._styles)
+
+    def __getitem__(self, ref: str) -> ViewCell:
+        row, col = split_ref(ref.replace("$", ""))
+        return self.cell(row, col)
+
+
+def open_view(path: str | Path, *, max_rows: int, blank_run: int) -> WorkbookView:
+    """A view of the workbook file at `path` after the checks every file gets (``xlsxfile.sniff``:
+    missing, encrypted, not a workbook, a zip bomb); closing the view closes the file."""
+    path = Path(path)
+    sniff(path)
+    with reading(path):
+        pkg = Package(path)
+        try:
+            return WorkbookView(pkg, max_rows=max_rows, blank_run=blank_run)
+        except BaseException:
+            pkg.close()
+            raise
+
+
+class _Store:
+    """What a view and its data-only twin share: the workbook part, styles, strings, parsed sheets."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self.book = Book(pkg)
+        styles_part = [t for _r, t in pkg.targets(self.book.part, RT_STYLES)]
+        self.styles = Styles(pkg.read(styles_part[0]) if styles_part and pkg.has(styles_part[0]) else None)
+        self.entries = {e.name: e for e in self.book.sheets()}
+        self.shared: list[str] | None = None
+        self.sheets: dict[str, tuple[list, list, dict]] = {}
+
+
+class WorkbookView:
+    """Cells of a package as the filing reader reads them (see module docstring)."""
+
+    def __init__(self, pkg: Package, *, max_rows: int, blank_run: int, data_only: bool = False,
+                 store: _Store | None = None) -> None:
+        self.pkg = pkg
+        self._store = store or _Store(pkg)
+        self.book = self._store.book
+        self.styles = self._store.styles
+        self.max_rows, self.blank_run, self.data_only = max_rows, blank_run, data_only
+        self.sheetnames = list(self._store.entries)
+        self.defined_names = {name: DefinedName(name=name, attr_text=text)
+                              for name, local, text in self.book.defined_names() if local is None}
+        self._views: dict[str, ViewSheet] = {}
+
+    def data_only_view(self) -> WorkbookView:
+        """The same workbook read for the last computed values of formulas (shares the parsed sheets;
+        closing it does not close the file)."""
+        return WorkbookView(self.pkg, max_rows=self.max_rows, blank_run=self.blank_run, data_only=True,
+                            store=self._store)
+
+    def close(self) -> None:
+        """Close the file (the view that opened it; a data-only twin leaves it open)."""
+        if not self.data_only:
+            self.pkg.close()
+
+    def __getitem__(self, name: str) -> ViewSheet:
+        if name not in self._views:
+            if name not in self._store.sheets:
+                self._store.sheets[name] = self._load(name)
+            rows, styles, cached = self._store.sheets[name]
+            self._views[name] = ViewSheet(name, rows, styles, cached, self.styles, self.data_only)
+        return self._views[name]
+
+    def shared_strings(self) -> list[str]:
+        store = self._store
+        if store.shared is None:
+            store.shared = []
+            parts = [t for _r, t in self.pkg.targets(self.book.part, RT_SHARED_STRINGS)]
+            if parts and self.pkg.has(parts[0]):
+                with self.pkg.open_original(parts[0]) as fh:
+                    for _ev, si in iterparse(fh, parts[0], tag=q("si")):
+                        store.shared.append(text_of(si))
+                        si.clear()
+        return store.shared
+
+    def _load(self, name: str) -> tuple[list, list, dict]:
+        entry = self._store.entries[name]
+        if entry.part is None and entry.is_worksheet:
+            raise KeyError(f"{name}: worksheet part missing")
+        if not entry.is_worksheet:
+            return [], [], {}
+        dates, spans = self.styles.date_styles()
+        decoder = CellDecoder(self.shared_strings(), dates, spans, self.book.date1904)
+        rows: list[tuple] = []
+        styles: list[tuple] = []
+        cached: dict = {}
+        last_valued = 0
+        valued_rows = 0
+        r = 0
+        with self.pkg.open_original(entry.part) as fh:
+            for _ev, row in iterparse(fh, entry.part, tag=ROW):
+                stated = row.get("r")
+                r = int(stated) if stated else r + 1
+                if r - last_valued > self.blank_run:
+                    break                                # a long run of blank rows: the data ended
+                values, ids, formulas = _read_row(row, r, stated, decoder)
+                row.clear()
+                parent = row.getparent()
+                while row.getprevious() is not None:
+                    del parent[0]
+                if not any(v not in EMPTY for v in values):
+                    continue
+                valued_rows += 1
+                if valued_rows > self.max_rows:
+                    raise XlToolsError(
+                        f"有数据的行超过 {self.max_rows:,} 行（上限），文件过大，已停止读取："
+                        "请删除多余的行或拆分工作簿（上限可用环境变量 XL_TOOLS_MAX_ROWS 调整）",
+                        file=str(self.pkg.path), sheet=name)
+                while len(rows) < r - 1:
+                    rows.append(())
+                    styles.append(())
+                rows.append(values)
+                styles.append(ids)
+                for c, value in formulas:
+                    cached[(r, c)] = value
+                last_valued = r
+        return rows, styles, cached
+
+
+def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
+    """(values, style ids, [(column, cached value) of formulas]) of one ``<row>``."""
+    values: list = []
+    ids: list = []
+    formulas = []
+    col = 0
+    digits = len(stated) if stated else len(str(r))
+    shared = decoder.shared
+    for c in row:
+        if c.tag != C:
+            continue
+        ref = c.get("r")
+        if ref:
+            col = col_index(ref[:-digits]) if ref[-digits:] == (stated or str(r)) else split_ref(ref)[1]
+        else:
+            col += 1
+            ref = None
+        if not len(c):
+            continue                                    # a styled empty cell
+        s = c.get("s")
+        style = int(s) if s else 0
+        t = c.get("t")
+        first = c[0]
+        if first.tag == V and (t is None or t == "n") and style not in decoder.date_styles:
+            text = first.text
+            value = None if not text else (float(text) if ("." in text or "E" in text or "e" in text)
+                                           else int(text))
+        elif first.tag == V and t == "s":
+            value = shared[int(first.text)]
+        elif first.tag == IS:
+            value = text_of(first)
+        elif first.tag in (V, F, IS):
+            value, cache = decoder.value(c, style, ref or make_ref(r, col))
+            if c.find(F) is not None:
+                formulas.append((col, cache))
+        else:
+            continue
+        if col > len(values):
+            pad = col - 1 - len(values)
+            values.extend([None] * pad)
+            ids.extend([0] * pad)
+            values.append(value)
+            ids.append(style)
+        else:                                           # cells out of order: the last one wins
+            values[col - 1] = value
+            ids[col - 1] = style
+    return tuple(values), tuple(ids), formulas

@@ -1,0 +1,124 @@
+"""lxml parsing and serialising for package parts: one safe parser, the namespaces, and the chunked
+writer that streams a worksheet's rows without redeclaring namespaces on every row."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+
+
+def q(local: str, ns: str = MAIN) -> str:
+    """Clark name of an element or attribute: q("row") → "{main}row"."""
+    return f"{{{ns}}}{local}"
+
+
+class XmlPartError(ValueError):
+    """A part that is not well-formed XML."""
+
+
+class ForbiddenXML(ValueError):
+    """A part with a DTD (entity definitions, external references): never in a real workbook."""
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           remove_blank_text=False)
+
+
+def _refuse_dtd(tree, part: str) -> None:
+    info = tree.docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise ForbiddenXML(f"{part}: DTD")
+
+
+def parse(data: bytes, part: str = "") -> etree._Element:
+    """Parse a whole (small) part. Entities are never expanded and a DTD is refused."""
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise XmlPartError(f"{part}: {exc}") from None
+    _refuse_dtd(root.getroottree(), part)
+    return root
+
+
+def iterparse(stream, part: str = "", **kwargs):
+    """``lxml.etree.iterparse`` with the same guards as ``parse``; yields (event, element)."""
+    ctx = etree.iterparse(stream, resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=False, remove_blank_text=False, **kwargs)
+    checked = False
+    try:
+        for event, el in ctx:
+            if not checked:
+                _refuse_dtd(el.getroottree(), part)
+                checked = True
+            yield event, el
+    except etree.XMLSyntaxError as exc:
+        raise XmlPartError(f"{part}: {exc}") from None
+
+
+def serialize(root: etree._Element, declaration: bool = True) -> bytes:
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return (DECLARATION + body) if declaration else body
+
+
+_CUT = "xl-tools-cut"
+_CUT_BYTES = b"<!--" + _CUT.encode() + b"-->"
+
+
+def _cut(data: bytes) -> list[bytes]:
+    parts = data.split(_CUT_BYTES)
+    if len(parts) != 3:             # the user's own XML holds our marker comment: never in practice
+        raise XmlPartError("serialisation marker found in the part")
+    return parts
+
+
+def children_bytes(parent: etree._Element, upto: etree._Element | None = None) -> bytes:
+    """The serialised children of `parent` (up to and including `upto`), in the namespace context of
+    its ancestors: no namespace declaration is repeated on them, as ``tostring`` of a child alone
+    would. Children after `upto` (parsed ahead by iterparse) are left out."""
+    first, last = etree.Comment(_CUT), etree.Comment(_CUT)
+    parent.insert(0, first)
+    if upto is None:
+        parent.append(last)
+    else:
+        upto.addnext(last)
+    try:
+        return _cut(etree.tostring(parent, encoding="UTF-8"))[1]
+    finally:
+        parent.remove(first)
+        parent.remove(last)
+
+
+def split_around(root: etree._Element, holder: etree._Element) -> tuple[bytes, bytes]:
+    """(bytes before, bytes after) the content of `holder` (an empty descendant of `root`) in the
+    serialisation of `root`: the head and tail of a document whose middle is streamed."""
+    holder.append(etree.Comment(_CUT))
+    holder.append(etree.Comment(_CUT))
+    try:
+        before, _empty, after = _cut(etree.tostring(root, encoding="UTF-8"))
+    finally:
+        del holder[-2:]
+    return before, after
+
+
+# relationship types and content types of the parts the patcher writes
+_OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+RT_OFFICE_DOCUMENT = _OD + "officeDocument"
+RT_WORKSHEET = _OD + "worksheet"
+RT_STYLES = _OD + "styles"
+RT_SHARED_STRINGS = _OD + "sharedStrings"
+RT_CALC_CHAIN = _OD + "calcChain"
+RT_COMMENTS = _OD + "comments"
+RT_VML = _OD + "vmlDrawing"
+_SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+CT_WORKSHEET = _SML + "worksheet+xml"
+CT_STYLES = _SML + "styles+xml"
+CT_COMMENTS = _SML + "comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
