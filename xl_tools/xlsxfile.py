@@ -91,7 +91,9 @@ def reading(path: str | Path):
     except XlToolsError:
         raise
     except (ParseError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError, IndexError,
-            AttributeError, ValueError, TypeError, OSError) as exc:
+            AttributeError, ValueError, TypeError, OSError,
+            NotImplementedError, RuntimeError) as exc:   # zipfile: an unknown compression method, an
+        # entry flagged as encrypted (a sheet part opened lazily, after the directory was checked)
         name = type(exc).__name__
         chain, cause = [], exc
         while cause is not None and len(chain) < 10:       # openpyxl wraps the parser's error
