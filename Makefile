@@ -40,12 +40,15 @@ bench: $(VENV)/.installed
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
 
+# the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 
+# docs/*.png from the current code: the refreshed sample, its published table and the reviewer's
+# workbooks, rendered by LibreOffice (look at them before committing)
 screenshots: $(VENV)/.installed
-	$(PY) tools/screenshots.py --reports docs/
+	$(PY) tools/screenshots.py docs
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

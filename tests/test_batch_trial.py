@@ -18,7 +18,6 @@ from xl_tools.batch.consolidation import NO_UNIT
 from xl_tools.jsonio import load_json
 from xl_tools.model import MONEY_FIELDS, Unit
 from xl_tools.money import ZERO
-from xl_tools.rules.amounts import row_ranges
 from xl_tools.workbook import build_workbook
 
 
@@ -83,14 +82,13 @@ def test_batch_annotated_copy_and_consolidation_agree(tmp_path):
     assert units == [MAIN] and NO_UNIT not in units
 
 
-def test_projects_without_unit_are_named_by_row(tmp_path):
+def test_projects_without_unit_are_named_one_by_one(tmp_path):
     book = _unitless(tmp_path / "两个单位.xlsx", [MAIN, "示例市乙单位"])      # which unit: not derivable
     findings = app.review(app.load_filing(book).filing)
-    amt = [f for f in findings if f.code == "AMT006" and f.cell == "C2"]
-    assert len(amt) == 1
-    assert amt[0].message.startswith("第 2–4 行的项目未填资金使用单位")
-    assert "「」" not in amt[0].message
-    assert row_ranges([7, 2, 3, 4, 9, 10]) == "2–4、7、9–10" and row_ranges([5]) == "5"
+    missing = [f for f in findings if f.code == "FLG003"]
+    assert [f.cell for f in missing] == ["C2", "C3", "C4"]              # each project, on its row
+    assert all("本项目没有填写资金使用单位" in f.message for f in missing)
+    assert not any("「」" in f.message for f in findings)               # never an empty unit name
 
 
 # --- 1. the tool's own outputs in an inbox are recognised and skipped ----------------------------------

@@ -8,6 +8,7 @@ import pytest
 from tests.support.signature import workbook_signature
 from xl_tools.cli import main
 from xl_tools.refresh.file_writer import refresh_file
+from xl_tools.refs import first_cell, split_reference
 from xl_tools.workbook import build_workbook
 
 from .conftest import needs_soffice, soffice_convert
@@ -46,7 +47,8 @@ def test_results_sheet_and_highlights(refreshed):
             assert f.code in ws[f.cell].comment.text
     link = res["C4"].value
     assert link.startswith('=HYPERLINK("#') and outcome.findings[0].cell in link
-    assert "刷新" in wb["说明"]["B13"].value
+    sheet, ref = split_reference(wb.defined_names["上次刷新"].attr_text)
+    assert sheet == "说明" and "刷新" in wb[sheet][first_cell(ref)].value
     assert wb["公开表"]["A1"].value == "项目支出绩效目标表（含转移支付项目）"
 
 
@@ -107,10 +109,15 @@ def test_fills_are_written_and_reported(tmp_path, seed_filing):
     codes = sorted(f.code for f in outcome.findings if f.code.startswith("FIL"))
     assert codes == ["FIL001", "FIL002", "FIL003", "FIL004"]
     assert all(f.severity == "info" for f in outcome.findings if f.code.startswith("FIL"))
-    # the fills stay reported while the cells hold what the tool wrote: a second refresh is identical
-    before = workbook_signature(path, styles=True)
+    # a fill is reported once, by the refresh that made it; the cells keep what the tool wrote and a
+    # third refresh changes nothing
     again = refresh_file(path)
-    assert sorted(f.code for f in again.findings if f.code.startswith("FIL")) == codes
+    assert [f.code for f in again.findings if f.code.startswith("FIL")] == []
+    wb = openpyxl.load_workbook(path)
+    assert (wb["项目"]["A2"].value, wb["项目"]["D2"].value, wb["项目"]["C2"].value) == (1, 600, "广州市机电技师学院")
+    assert not [c.value for c in wb["校验结果"]["B"] if str(c.value).startswith("FIL")]
+    before = workbook_signature(path, styles=True)
+    refresh_file(path)
     assert workbook_signature(path, styles=True) == before
 
 

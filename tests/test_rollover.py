@@ -43,7 +43,9 @@ def test_rollover_carries_everything_and_clears_money(seed_filing):
             == [(i.level1_label, i.level2_label, i.name, i.period_value, i.annual_value) for i in old.indicators]
         for f in MONEY_FIELDS:
             assert getattr(p, f) == Decimal(0) and p.raw[f] is None     # blank, not 0
-    assert new.units == [] and not new.total_stated
+    # the units are carried by name, their amounts blank (the sums of the projects), never 0
+    assert [u.name for u in new.units] == [u.name for u in seed_filing.units] and not new.total_stated
+    assert all(u.blank(f) for u in new.units for f in MONEY_FIELDS)
     assert any("金额已清空" in n for n in result.notes)
 
 

@@ -115,7 +115,7 @@ def test_rule_metadata_is_complete_and_unique():
     assert len(set(codes)) == len(codes) and len(set(names)) == len(names)
     for r in RULES:
         assert r.title and r.default_severity in SEVERITY_ORDER, r
-        assert r.code[:-3] in {"AMT", "STR", "VAL", "TXT", "RD", "YR"} and r.code[-3:].isdigit(), r
+        assert r.code[:-3] in {"AMT", "STR", "VAL", "TXT", "RD", "YR", "FLG"} and r.code[-3:].isdigit(), r
         assert "." in r.name, r
 
 

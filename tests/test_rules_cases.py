@@ -3,8 +3,9 @@
 A case is a small filing fragment; whatever it leaves out gets a clean default, so a case only
 states what its rule looks at. ``expect`` lists the findings of the rule under test, in order
 (keys: project, indicator_no, field, severity, cell, message = a substring); ``config`` sets the
-rule's options, ``settings`` the workbook overrides. The filing is placed as ``build_workbook`` writes it
-(项目 row 2 onwards, 绩效指标 row 2 onwards in project order), so ``cell`` is the cell a reviewer sees.
+rule's options, ``settings`` the workbook overrides, ``department`` and ``no_year = true`` the 基本信息.
+The filing is placed as ``build_workbook`` writes it (项目 row 2 onwards, 绩效指标 row 2 onwards in project
+order), so ``cell`` is the cell a reviewer sees.
 """
 
 from __future__ import annotations
@@ -38,9 +39,11 @@ def _indicator(spec, pos: int, project: str) -> Indicator:
     l2c, l2 = split_label(spec.get("level2", ""))
     period = spec.get("period", "")
     no = spec.get("no", pos)
-    return Indicator(no=None if no == -1 else no, level1_code=l1c, level1=l1, level2_code=l2c,
-                     level2=l2, name=spec.get("name", ""), period_value=period,
-                     annual_value=spec.get("annual", period), project=spec.get("project", project))
+    ind = Indicator(no=None if no == -1 else no, level1_code=l1c, level1=l1, level2_code=l2c,
+                    level2=l2, name=spec.get("name", ""), period_value=period,
+                    annual_value=spec.get("annual", period), project=spec.get("project", project))
+    ind.raw = dict(spec.get("raw", {}))          # cells as typed, e.g. 序号 as text
+    return ind
 
 
 def _project(spec: dict, k: int) -> Project:
@@ -70,7 +73,8 @@ def build(case: dict) -> Filing:
                             p.get("value")) for p in case.get("problems", [])]
     orphans = [_indicator(s, n, s.get("project", "")) for n, s in
                enumerate(case.get("orphan_indicators", []), 1)]
-    return place_as_written(Filing(year=case.get("year", 2024), department="测试部门", total=total,
+    year = None if case.get("no_year") else case.get("year", 2024)
+    return place_as_written(Filing(year=year, department=case.get("department", "测试部门"), total=total,
                                    units=units, projects=projects, problems=problems,
                                    orphan_indicators=orphans, settings=dict(case.get("settings", {}))))
 

@@ -125,3 +125,22 @@ def test_libreoffice_opens_the_macro_workbook(tmp_path):
     refresh_file(path)
     pdf = soffice_convert(path, "pdf", tmp_path)
     assert pdf.stat().st_size > 1000
+
+
+def test_code_table_reads_for_an_accountant(tmp_path):
+    """代码表: one-line headers in columns wide enough for them (nothing overlaps the data), and what
+    the accountant needs to know instead of developer notes."""
+    from xl_tools.textfit import text_width_chars
+    path = tmp_path / "t.xlsx"
+    build_workbook(path)
+    ws = openpyxl.load_workbook(path)["代码表"]
+    headers = [c for c in ws[1] if c.value]
+    assert len(headers) == 5
+    for cell in headers:
+        assert not cell.alignment.wrap_text and "\n" not in cell.value
+        width = next(d.width for d in ws.column_dimensions.values() if d.min <= cell.column <= d.max)
+        assert width >= text_width_chars(cell.value, 11) + 1, (cell.value, width)
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    for developer in ("xl_tools", ".toml", ".md", "DOMAIN"):
+        assert developer not in text
+    assert "下拉列表的来源" in text and "请不要修改" in text

@@ -7,9 +7,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from xl_tools.app import new_filing
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json
+from xl_tools.rules import check
 from xl_tools.workbook import build_workbook, read_filing
 
 from .conftest import SEED_JSON
@@ -182,3 +184,48 @@ def test_load_rejects_bad_output_suffix_and_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "x.csv").exists()
     assert main(["load", str(SEED_JSON), "-o", str(tmp_path / "nodir" / "x.xlsx")]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_units_are_read_to_the_settings_block_and_blank_amounts_are_the_project_sums(tmp_path):
+    """A unit typed after an empty row or in the spare row below the units table is read; the
+    settings block is not; blank unit amounts are the sums of the unit's projects, never 0."""
+    path = tmp_path / "f.xlsx"
+    new_filing(path, year=2025, department="某部门", unit="甲单位")
+    wb = openpyxl.load_workbook(path)
+    info = wb["基本信息"]
+    assert [info.cell(12, c).value for c in range(1, 6)] == ["甲单位", None, None, None, None]
+    info["A14"] = "乙单位"                 # after an empty table row
+    info["A17"] = "丙单位"                 # the spare row below the table, the table not extended
+    info["B17"] = 10
+    ws = wb["项目"]
+    for r, (name, unit, amount) in enumerate([("一", "甲单位", 100.5), ("二", "乙单位", 30), ("三", None, 20)], 2):
+        ws.cell(r, 2, name), ws.cell(r, 3, unit), ws.cell(r, 4, amount), ws.cell(r, 5, amount)
+    wb.save(path)
+    filing = read_filing(path, strict=False)
+    assert [u.name for u in filing.units] == ["甲单位", "乙单位", "丙单位"]
+    assert [u.total for u in filing.units] == [Decimal("100.50"), Decimal("30"), Decimal("10")]
+    assert filing.units[0].blank("total") and not filing.units[2].blank("total")
+    assert filing.total == Decimal("160.50") and not filing.total_stated    # projects of no unit too
+
+
+def test_full_width_digits_are_read_as_digits_and_kept_as_typed(tmp_path):
+    """A Chinese input method types ２０２５, １００.５０, ３, ≥９５%: the year, the money, the 序号 and the
+    value are read as digits (money typed as text is still reported, AMT005), the cells keep what was
+    typed, and the values get an info with the half-width form (FLG005)."""
+    path = tmp_path / "f.xlsx"
+    new_filing(path, year=2025, department="某部门", unit="甲单位")
+    wb = openpyxl.load_workbook(path)
+    wb["基本信息"]["B3"] = "２０２５"
+    ws = wb["项目"]
+    ws["A2"], ws["B2"], ws["D2"], ws["E2"], ws["H2"] = "３", "项目一", "１００.５０", "１００.５０", "目标"
+    ind = wb["绩效指标"]
+    ind["A2"], ind["B2"], ind["C2"], ind["D2"], ind["E2"], ind["F2"], ind["G2"] = (
+        "项目一", "１", "3-满意度指标", "31-服务对象满意度", "满意度", "≥９５%", "≥９５%")
+    wb.save(path)
+    filing = read_filing(path, strict=False)
+    project = filing.projects[0]
+    assert (filing.year, project.no, project.total, project.fiscal) == (2025, 3, Decimal("100.50"), Decimal("100.50"))
+    assert project.indicators[0].no == 1 and project.indicators[0].annual_value == "≥９５%"
+    codes = {(f.code, f.cell) for f in check(filing)}
+    assert {("AMT005", "D2"), ("FLG005", "A2"), ("FLG005", "B2"), ("FLG005", "F2"), ("FLG005", "G2")} <= codes
+    assert not {c for c in codes if c[0] in ("RD001", "AMT004", "VAL001", "VAL003")}

@@ -1,13 +1,17 @@
-"""Render the screenshots in docs/ through LibreOffice headless.
+"""Regenerate the screenshots in docs/ from the current code (``make screenshots``).
 
-    .venv/bin/python tools/screenshots.py out/sample_2024.xlsx docs/    # the refreshed sample's sheets
-    .venv/bin/python tools/screenshots.py --reports docs/               # the reviewer's workbooks
+    .venv/bin/python tools/screenshots.py [OUT_DIR]            # all of them (default: docs/)
+    .venv/bin/python tools/screenshots.py --reports OUT_DIR    # only the reviewer's workbooks
 
-Each sheet is shown alone (the others hidden) as page 1 of a PDF, then turned into a PNG by pdftoppm.
-``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py: duplicates,
-two years, errors, broken, old and non-regular files, an old report), writes the review workbook and a
+The accountant's screenshots come from the demo (the bundled sample imported, refreshed and published,
+``xl_tools.app.demo``) run in a temporary folder: each sheet shown in docs alone (the others hidden) as
+page 1 of a PDF rendered by LibreOffice headless, and page 1 of the published PDF, turned into PNGs by
+pdftoppm. ``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py:
+duplicates, two years, errors, broken, old and non-regular files, an old report) in a scratch folder with
+relative paths (so the title lines read as a reviewer's would), writes the review workbook and a
 2024 → 2025 diff workbook (the new filing with an error), and renders the first page of 汇总,
 合并公开表2024年, 规则统计 and 增减情况.
+Look at the images before committing them.
 """
 
 from __future__ import annotations
@@ -20,13 +24,29 @@ from pathlib import Path
 
 import openpyxl
 
+from xl_tools import app
+from xl_tools.publish.pdf import find_soffice
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 SHOTS = {"项目": "screenshot_projects.png", "绩效指标": "screenshot_indicators.png",
          "校验结果": "screenshot_results.png"}
+PUBLISHED = "publish_seed_page1.png"
+REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png",
+                "规则统计": "review_rules_page1.png"}
+DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
+DPI = "110"
+
+
+def _pdf_to_png(pdf: Path, png: Path) -> None:
+    subprocess.run(["pdftoppm", "-png", "-r", DPI, "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(png.with_suffix(""))], check=True, timeout=60)
 
 
 def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None:
-    """``drop_others``: remove the other sheets instead of hiding them (LibreOffice prints a hidden sheet
-    that has a print area, as every sheet of the reviewer's workbooks has)."""
+    """Page 1 of ``sheet`` alone, landscape, fitted to the page width, as a PNG. ``drop_others``:
+    remove the other sheets instead of hiding them (LibreOffice prints a hidden sheet that has a print
+    area, as every sheet of the reviewer's workbooks has)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         wb = openpyxl.load_workbook(book)
@@ -43,23 +63,27 @@ def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         src = tmp / "shot.xlsx"
         wb.save(src)
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(tmp), str(src)], check=True, capture_output=True, timeout=180)
-        subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
-                        str(tmp / "shot.pdf"), str(png.with_suffix(""))], check=True, timeout=60)
+        subprocess.run([find_soffice() or "soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp), str(src)],
+                       check=True, capture_output=True, timeout=180)
+        _pdf_to_png(tmp / "shot.pdf", png)
 
 
-REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png",
-                "规则统计": "review_rules_page1.png"}
-DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
+def sample(out: Path) -> None:
+    """The refreshed sample's sheets and the first page of its published PDF."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = app.demo(tmp)
+        for sheet, name in SHOTS.items():
+            render(result.imported.out, sheet, out / name)
+            print(out / name)
+        _pdf_to_png(result.table.pdf, out / PUBLISHED)
+        print(out / PUBLISHED)
 
 
 def reports(out: Path) -> None:
-    """Run in a scratch folder with relative paths, so the title lines name 收件箱 and the two workbooks
-    as a reviewer would type them."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(ROOT))
+    # test-only data (the batch tests' inbox): imported here, when the reports are asked for
     from tests.support.review_inbox import MAIN, SEED_JSON, make_inbox, variant
-    from xl_tools import app
     from xl_tools.batch import consolidate, review, write_review_xlsx
     from xl_tools.diff import write_diff_xlsx
     from xl_tools.jsonio import load_json
@@ -67,7 +91,7 @@ def reports(out: Path) -> None:
     out = out.resolve()
     here = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
-        os.chdir(tmp)
+        os.chdir(tmp)                      # relative paths: the title lines name 收件箱 and the workbooks
         try:
             report = review([make_inbox(Path("收件箱"))], jobs=2)
             book = write_review_xlsx(report, Path("审核结果.xlsx"), consolidate(report))
@@ -89,15 +113,20 @@ def reports(out: Path) -> None:
             os.chdir(here)
 
 
-def main() -> None:
-    if sys.argv[1] == "--reports":
-        reports(Path(sys.argv[2]))
-        return
-    book, out = Path(sys.argv[1]), Path(sys.argv[2])
-    for sheet, name in SHOTS.items():
-        render(book, sheet, out / name)
-        print(out / name)
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    only_reports = bool(args) and args[0] == "--reports"
+    args = args[1:] if only_reports else args
+    out = Path(args[0]) if args else DOCS
+    if find_soffice() is None:
+        print("需要 LibreOffice（soffice）才能生成截图", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    if not only_reports:
+        sample(out)
+    reports(out)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

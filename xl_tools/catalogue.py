@@ -1,6 +1,6 @@
 """The one catalogue of finding codes: every code xl-tools reports, its family and default severity.
 
-The data is ``data/catalogue.toml``. Rules (AMT, STR, VAL, TXT, RD, YR) take their title and default
+The data is ``data/catalogue.toml``. Rules (AMT, STR, VAL, TXT, RD, YR, FLG) take their title and default
 severity from it; refresh fills (FIL), import reports (IMP) and file-level problems (FILE) are made
 through ``finding(code, ...)``, which refuses a code the catalogue does not know. Reports group codes by
 family (``family_of``) and name families in Chinese (``FAMILIES``).

@@ -83,7 +83,11 @@ class Project:
 
 @dataclass
 class Unit:
-    """A funding unit (资金使用单位) with its amounts as stated (subtotal row)."""
+    """A funding unit (资金使用单位) with its amounts as stated (subtotal row).
+
+    A blank amount cell means "the sum of the unit's projects", never 0: ``raw[field] is None`` marks
+    it, and ``Filing.derive_blank_amounts`` gives it that sum.
+    """
 
     name: str
     total: Decimal = ZERO
@@ -91,6 +95,16 @@ class Unit:
     special: Decimal = ZERO
     other: Decimal = ZERO
     origin: Origin | None = field(default=None, compare=False, repr=False)
+    raw: dict = field(default_factory=dict, compare=False, repr=False)  # field -> None where blank
+
+    def blank(self, field_name: str) -> bool:
+        """True when the amount cell was left blank (its amount is derived from the projects)."""
+        return field_name in self.raw and self.raw[field_name] is None
+
+    @classmethod
+    def unstated(cls, name: str) -> "Unit":
+        """A unit named without amounts (``xl-tools new --unit``, a rolled-over filing)."""
+        return cls(name, raw=dict.fromkeys(MONEY_FIELDS))
 
 
 # ReadProblem codes (the rule engine maps each to a finding)
@@ -128,6 +142,7 @@ class Filing:
     source: str | None = field(default=None, compare=False)       # file it was read from
     total_stated: bool = field(default=True, compare=False)        # False when 合计 was derived
     total_origin: Origin | None = field(default=None, compare=False)
+    info_origins: dict = field(default_factory=dict, compare=False)   # 基本信息 field → Origin
     template_version: int | None = field(default=None, compare=False)
     # sheet → (header row, field → column, extra header → column), as found by the reader
     headers: dict = field(default_factory=dict, compare=False)
@@ -137,20 +152,34 @@ class Filing:
     def indicators(self) -> list[Indicator]:
         return [i for p in self.projects for i in p.indicators]
 
+    def only_unit(self) -> str | None:
+        """The unit a project naming none belongs to: the one unit stated on 基本信息, or, when none is
+        stated, the one unit the projects name. None when there are several or none."""
+        stated = [u.name for u in self.units if u.name]
+        if stated:
+            return stated[0] if len(stated) == 1 else None
+        named = {p.unit for p in self.projects if p.unit}
+        return next(iter(named)) if len(named) == 1 else None
+
+    def units_of_projects(self) -> list[str]:
+        """Each project's unit: the one it names, else ``only_unit`` (else "")."""
+        only = self.only_unit() or ""
+        return [p.unit or only for p in self.projects]
+
     def unit_names(self) -> list[str]:
         """Units in order: stated ones first, then those only named by projects."""
         names = list(dict.fromkeys(u.name for u in self.units))
         seen = set(names)
-        for p in self.projects:
-            if p.unit and p.unit not in seen:
-                seen.add(p.unit)
-                names.append(p.unit)
+        for name in self.units_of_projects():
+            if name and name not in seen:
+                seen.add(name)
+                names.append(name)
         return names
 
     def sums_by_unit(self) -> dict[str, dict[str, Decimal]]:
         out: dict[str, dict[str, Decimal]] = {}
-        for p in self.projects:
-            acc = out.setdefault(p.unit, dict.fromkeys(MONEY_FIELDS, ZERO))
+        for p, unit in zip(self.projects, self.units_of_projects()):
+            acc = out.setdefault(unit, dict.fromkeys(MONEY_FIELDS, ZERO))
             for f in MONEY_FIELDS:
                 acc[f] += getattr(p, f)
         return out
@@ -160,3 +189,33 @@ class Filing:
         sums = self.sums_by_unit()
         return [Unit(name, **sums.get(name, dict.fromkeys(MONEY_FIELDS, ZERO)))
                 for name in self.unit_names()]
+
+    def all_units(self) -> list[Unit]:
+        """Every unit with a subtotal row: the stated ones, then those only projects name (summed)."""
+        stated = {u.name: u for u in self.units}
+        derived = {u.name: u for u in self.derived_units()}
+        return [stated.get(name) or derived[name] for name in self.unit_names()]
+
+    def derive_blank_amounts(self) -> None:
+        """Blank unit amounts and a blank 合计 mean "the sum of the projects": give them that sum.
+        Idempotent; run again after anything changes a project's amount or unit (refresh fills)."""
+        if any(u.raw for u in self.units):
+            sums = self.sums_by_unit()
+            for u in self.units:
+                for f in MONEY_FIELDS:
+                    if u.blank(f):
+                        setattr(u, f, sums.get(u.name, {}).get(f, ZERO))
+        if not self.total_stated:
+            self.total = self.grand_amounts()["total"]
+
+    def grand_amounts(self) -> dict[str, Decimal]:
+        """The 合计 row by column: every unit's row, plus the projects that belong to no unit."""
+        out = dict.fromkeys(MONEY_FIELDS, ZERO)
+        for u in self.all_units():
+            for f in MONEY_FIELDS:
+                out[f] += getattr(u, f)
+        for p, unit in zip(self.projects, self.units_of_projects()):
+            if not unit:
+                for f in MONEY_FIELDS:
+                    out[f] += getattr(p, f)
+        return out

@@ -20,7 +20,7 @@ from .workbook import build_workbook
 def new_workbook(out: Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
     if not 2000 <= year <= 2100:
         raise XlToolsError(f"预算年度 {year} 不合理，应为四位数年份")
-    filing = Filing(year=year, department=department, units=[Unit(unit)] if unit else [])
+    filing = Filing(year=year, department=department, units=[Unit.unstated(unit)] if unit else [])
     filing.total_stated = False
     macro = out.suffix.lower() == ".xlsm"
     with atomic_target(out) as tmp:

@@ -4,7 +4,8 @@ Projects, targets and indicators are carried over as they are; the budget year i
 kept or cleared. Cleared money is *blank*, never 0: the amount is ``ZERO`` in the model and
 ``project.raw[field] is None`` marks the cell as blank (the same mark the workbook reader sets for an
 empty cell), so ``build_workbook`` leaves it empty and the accountant sees what is still to fill.
-Unit subtotals and 合计 are then left blank too (the workbook sums the projects).
+Unit subtotals and 合计 are then left blank too (blank means the sum of the projects); the units
+themselves are carried over by name.
 
 Nothing is rewritten or dropped silently: what still names the old year (dates, years in names and
 targets, finished multi-year projects) is found by the year rules (``rules.years``) and listed in
@@ -20,7 +21,7 @@ from pathlib import Path
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import Finding
-from .model import MONEY_FIELDS, Filing, Indicator, Project
+from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from .money import ZERO
 from .rules.years import year_findings
 from .schema import TEMPLATE_VERSION
@@ -50,6 +51,7 @@ def rollover(filing: Filing, new_year: int, keep_amounts: bool = False) -> Rollo
         new.units = [_unit_copy(u) for u in filing.units]
     else:
         new.total, new.total_stated = ZERO, False
+        new.units = [Unit.unstated(u.name) for u in filing.units]
     notes = _notes(filing, new, keep_amounts)
     findings = year_findings(new)
     notes.extend(_finding_notes(findings))
@@ -79,7 +81,7 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
 
 def _unit_copy(unit):
     clone = copy.copy(unit)
-    clone.origin = None
+    clone.origin, clone.raw = None, dict(unit.raw)
     return clone
 
 
@@ -110,7 +112,7 @@ def _notes(old: Filing, new: Filing, keep_amounts: bool) -> list[str]:
     if keep_amounts:
         notes.append("金额已按上年保留，请按本年度预算修改")
     else:
-        notes.append("金额已清空（留空待填）：各项目金额、资金使用单位小计和合计请按本年度预算填写")
+        notes.append("金额已清空（留空待填）：请按本年度预算填写各项目金额；资金使用单位小计和合计留空即按项目汇总")
     if old.orphan_indicators:
         names = "、".join(sorted({i.project or "（空）" for i in old.orphan_indicators}))
         notes.append(f"有 {len(old.orphan_indicators)} 个绩效指标找不到所属项目（项目名称：{names}），"

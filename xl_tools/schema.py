@@ -41,6 +41,8 @@ INDICATOR_HELPERS = {
     "周期运算符": "period_op", "周期数值": "period_num", "周期单位": "period_unit",
     "年度运算符": "annual_op", "年度数值": "annual_num", "年度单位": "annual_unit",
 }
+UNITS_TITLE = "资金使用单位小计（公开表所列；留空则按项目汇总）"
+SETTINGS_TITLE = "规则设置"            # the title of the overrides block on 基本信息 starts with this
 UNIT_HEADERS = {"单位名称": "name", "总计": "total", "财政拨款": "fiscal", "财政专户拨款": "special",
                 "其他资金": "other"}
 

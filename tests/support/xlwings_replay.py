@@ -10,12 +10,26 @@ from copy import copy
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils.cell import coordinate_to_tuple
+
+
+def _cell(ws, row: int, column: int):
+    """The cell, created as Excel creates it when a value or a format first lands on an empty cell:
+    with its column's format (openpyxl alone would give it the workbook's default style)."""
+    if (row, column) not in ws._cells:
+        cell = ws.cell(row=row, column=column)
+        dim = next((d for d in ws.column_dimensions.values()
+                    if d.min and d.min <= column <= d.max and d.has_style), None)
+        if dim is not None:
+            cell._style = copy(dim._style)
+        return cell
+    return ws.cell(row=row, column=column)
 
 
 def _rng(ws, a):
     for r in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1):
         for c in range(a["start_column"] + 1, a["start_column"] + a["column_count"] + 1):
-            yield ws.cell(row=r, column=c)
+            yield _cell(ws, r, c)
 
 
 def replay(wb, actions: list[dict]) -> None:
@@ -31,7 +45,7 @@ def replay(wb, actions: list[dict]) -> None:
         if func == "setValues":
             for dr, row in enumerate(a["values"]):
                 for dc, value in enumerate(row):
-                    cell = ws.cell(row=a["start_row"] + 1 + dr, column=a["start_column"] + 1 + dc)
+                    cell = _cell(ws, a["start_row"] + 1 + dr, a["start_column"] + 1 + dc)
                     if isinstance(value, str) and value.startswith("'"):
                         cell.value = value[1:]
                         cell.data_type = "s"
@@ -54,7 +68,7 @@ def replay(wb, actions: list[dict]) -> None:
                 cell.font = font
         elif func == "addNote":
             address, text = a["args"]
-            ws[address.replace("$", "")].comment = Comment(text, "xl-tools")
+            _cell(ws, *coordinate_to_tuple(address.replace("$", ""))).comment = Comment(text, "xl-tools")
         elif func == "deleteNote":
             ws[a["args"][0].replace("$", "")].comment = None
         elif func == "sheetClear":

@@ -144,13 +144,6 @@ def _amounts(record: Unit | Project) -> dict[str, Decimal]:
     return {f: getattr(record, f) or ZERO for f in MONEY_FIELDS}
 
 
-def _units(filing: Filing) -> list[Unit]:
-    """Every unit that has a subtotal row: stated amounts where stated, else summed from projects."""
-    stated = {u.name: u for u in filing.units}
-    derived = {u.name: u for u in filing.derived_units()}
-    return [stated.get(name) or derived[name] for name in filing.unit_names()]
-
-
 def _column_widths(filing: Filing, units: list[Unit], total: dict[str, Decimal]) -> list[float]:
     amounts = [total, *(_amounts(u) for u in units), *(_amounts(p) for p in filing.projects)]
     longest = max((fmt_thousands(a[f]) for a in amounts for f in MONEY_FIELDS), key=len)
@@ -194,15 +187,15 @@ def _slices(lines: int) -> list[float]:
 
 
 def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
-    units = _units(filing)
-    total = {f: sum((getattr(u, f) for u in units), ZERO) for f in MONEY_FIELDS}
+    units = filing.all_units()      # stated amounts where stated, else summed from the projects
+    total = filing.grand_amounts()
     if filing.total:
         total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
     lines = [[Cell(TOTAL_LABEL, "total_label"), *_money_cells(total, "total_money"),
               Cell(None, "text"), Cell(None, "text")]]
     by_unit: dict[str, list[Project]] = {}
-    for project in filing.projects:
-        by_unit.setdefault(project.unit, []).append(project)
+    for project, unit_name in zip(filing.projects, filing.units_of_projects()):
+        by_unit.setdefault(unit_name, []).append(project)
     for unit in units:
         lines.append([Cell(unit.name, "unit_label"), *_money_cells(_amounts(unit), "unit_money"),
                       Cell(None, "text"), Cell(None, "text")])

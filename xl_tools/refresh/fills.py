@@ -1,6 +1,6 @@
 """What refresh fills in by itself. A user's cell is touched only when it is empty or unambiguous,
-and every fill is reported as a 提示 (FIL…) in 校验结果, also on later refreshes while the cell still
-holds what the tool wrote (so a second refresh reports the same)."""
+and every fill is reported as a 提示 (FIL…) in 校验结果 once, by the refresh that wrote it; the cell
+keeps the value (the state sheet remembers it was the tool's)."""
 
 from __future__ import annotations
 
@@ -57,9 +57,7 @@ def derive_fills(filing: Filing, table: CodeTable) -> list[Fill]:
     """Compute the fills and apply them to the model, so the rules see the completed filing."""
     fills: list[Fill] = []
     add = fills.append
-    units = {p.unit for p in filing.projects if p.unit}
-    stated = [u.name for u in filing.units if u.name]
-    only_unit = stated[0] if len(stated) == 1 else (next(iter(units)) if not stated and len(units) == 1 else None)
+    only_unit = filing.only_unit()
     for k, p in enumerate(filing.projects, start=1):
         if p.no is None and (f := _fill(p.origin, "no", k, "no", str(k), project=p.name)):
             p.no = k
@@ -78,6 +76,7 @@ def derive_fills(filing: Filing, table: CodeTable) -> list[Fill]:
                 add(f)
         for j, ind in enumerate(p.indicators, start=1):
             _fill_indicator(ind, j, p.name, table, add)
+    filing.derive_blank_amounts()           # a filled 总计 changes the sums blank unit cells stand for
     return fills
 
 

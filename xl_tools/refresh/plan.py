@@ -67,7 +67,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     config = config_for(filing, config_path)
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     kept = _kept_fills(state, view, fills)      # earlier fills the cells still hold
-    findings = _with_fill_findings(filing, findings, fills, kept)
+    findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
     ops: list = []
     # 1. fills (values the tool completed)
@@ -98,19 +98,6 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     styles = {k: o for k, o in state.styles.items() if k in hl_now}     # still coloured: keep the look
     ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, styles)))
     return RefreshOutcome(filing, findings, ops, summary, fills)
-
-
-def _with_fill_findings(filing, findings, fills, kept: dict) -> list[Finding]:
-    """The rules' findings plus a 提示 for every fill: this refresh's and the earlier ones kept."""
-    out = list(findings) + [f.finding() for f in fills]
-    for (sheet, r, c), (value, data) in sorted(kept.items()):
-        try:
-            d = json.loads(data)
-        except ValueError:
-            continue
-        out.append(Fill(sheet, r, c, value, d["code"], d["message"], d.get("project"),
-                        d.get("indicator_no"), d.get("field")).finding())
-    return sort_findings(out, filing)
 
 
 def _fill_json(f: Fill) -> str:

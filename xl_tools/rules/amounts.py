@@ -44,6 +44,8 @@ class TotalIsSumOfParts(Rule):
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         tol = self.options["tolerance"]
         for unit in ctx.filing.units:
+            if any(unit.blank(f) for f in MONEY_FIELDS):
+                continue                # blank cells are the projects' sums: the projects are checked
             parts = unit.fiscal + unit.special + unit.other
             if abs(unit.total - parts) > tol:
                 yield self.at(unit.origin, "total",
@@ -83,7 +85,7 @@ class NonNegative(Rule):
         for unit in ctx.filing.units:
             for f in MONEY_FIELDS:
                 value = getattr(unit, f)
-                if value < ZERO:
+                if value < ZERO and not unit.blank(f):
                     yield self.at(unit.origin, f, f"单位「{unit.name}」的{MONEY_LABELS[f]}为负数："
                                   f"{_exact(value)} 万元", "预算金额应为 0 或正数")
 
@@ -223,30 +225,11 @@ class UnitIsSumOfProjects(Rule):
                                   f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} 万元，相差 {_m(diff)} 万元",
                                   "核对该单位各项目金额，或更正单位行")
         for name, got in sums.items():
-            if name not in stated:
-                projects = [p for p in filing.projects if p.unit == name]
-                first = projects[0].origin if projects else None
-                if not name:                 # projects without a unit: name their rows, not 「」
-                    rows = row_ranges([p.origin.row for p in projects if p.origin])
-                    who = f"第 {rows} 行的项目" if rows else f"{len(projects)} 个项目"
-                    yield self.at(first, "unit", f"{who}未填资金使用单位（总计 {_m(got['total'])} 万元），"
-                                  "无法归入单位表中的单位",
-                                  "在资金使用单位列填写单位名称（与单位表中的名称一致）")
-                    continue
-                yield self.at(first, "unit",
+            if name and name not in stated:       # projects naming no unit: FLG003
+                first = next((p for p in filing.projects if p.unit == name), None)
+                yield self.at(first.origin if first else None, "unit",
                               f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"
                               f"但单位表中没有该单位", "在单位表中补充该单位，或更正项目的资金使用单位")
-
-
-def row_ranges(rows: list[int]) -> str:
-    """Worksheet rows as a reader writes them: [2, 3, 4, 7] → "2–4、7"."""
-    runs: list[list[int]] = []
-    for r in sorted(set(rows)):
-        if runs and r == runs[-1][-1] + 1:
-            runs[-1].append(r)
-        else:
-            runs.append([r])
-    return "、".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 class GrandTotalIsSumOfUnits(Rule):

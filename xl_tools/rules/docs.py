@@ -21,7 +21,7 @@ INTRO = """# 审核规则
 
 本文件由 `python -m xl_tools.rules.docs` 根据规则代码生成，请勿手工修改。
 
-每条规则有固定编号（AMT 金额、STR 结构、VAL 指标值、TXT 绩效目标文字、RD 读表问题、YR 年份）、默认级别
+每条规则有固定编号（AMT 金额、STR 结构、VAL 指标值、TXT 绩效目标文字、RD 读表问题、YR 年份、FLG 填报信息）、默认级别
 （错误 / 警告 / 提示）和可配置的参数。默认配置为「广东」（`xl_tools/data/profiles/广东.toml`）。
 配置方法：
 

@@ -8,7 +8,7 @@ its code a title and severity in ``data/catalogue.toml``, append it here, add
 
 from __future__ import annotations
 
-from . import amounts, fit, promises, quantify, read, structure, text, values, years
+from . import amounts, filing, fit, promises, quantify, read, structure, text, values, years
 from .base import Rule
 
 RULES: list[type[Rule]] = [
@@ -66,6 +66,13 @@ RULES: list[type[Rule]] = [
     years.NameYearNotBudgetYear,
     years.NameSpanEnded,
     years.TargetOldYear,
+    filing.DepartmentMissing,
+    filing.YearMissing,
+    filing.UnitMissing,
+    filing.NoProjects,
+    filing.FullWidthDigits,
+    filing.ProjectNameMissing,
+    filing.IndicatorNameMissing,
 ]
 
 

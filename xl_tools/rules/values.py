@@ -467,7 +467,7 @@ class CostAboveBudget(Rule):
     """A cost target above the project's 总计.
 
     为什么：成本指标不得超出预算支出标准。成本目标（换算为万元）大于项目总计时，不是单位写错
-    （元与万元），就是目标超出了预算。
+    （元与万元），就是目标超出了预算。项目总计还没有填写时不检查（见 AMT008）。
 
     依据：G-COST-VALUE、G-MATCH（见“官方要求与规则对照”）。
 
@@ -485,6 +485,8 @@ class CostAboveBudget(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code != "14" and facts.level1_code != "4" and "成本" not in ind.name:
             return
+        if not project.total:
+            return                  # no budget typed yet (a rolled-over filing): AMT008 says so
         multi_year = ctx.span(project) is not None
         for field, text, label in facts.columns:
             if multi_year and field == "period_value" and len(facts.columns) == 2:

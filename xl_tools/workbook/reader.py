@@ -42,6 +42,7 @@ from ..schema import (
     INFO_FIELDS,
     NAME_TEMPLATE_VERSION,
     PROJECT_HEADERS,
+    SETTINGS_TITLE,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_PROJECTS,
@@ -154,6 +155,7 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
     _read_info(wb, filing, source)
     _read_projects(wb, filing, source)
     _read_indicators(wb, filing, source)
+    filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
     return filing
 
 
@@ -185,6 +187,8 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
         else:
             r, cell = labels.get(squash(label), (None, None))
             origin = Origin(ws.title, r, {field: 2}, source) if cell is not None else None
+        if origin is not None:
+            filing.info_origins[field] = origin
         value = cell.value if cell is not None else None
         if field == "year":
             year = int_of(value)
@@ -208,19 +212,27 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
     filing.template_version = int_of(version[0][version[1]].value) if version else None
     _read_units(ws, rows, filing, source)
     _read_settings(rows, filing)
-    if not filing.total_stated:
-        units = filing.units or filing.derived_units()
-        filing.total = sum((u.total for u in units), ZERO)
 
 
-def _block_after(rows, header_first: str):
-    """(header row cells, following rows until a blank first cell) of a labelled block on 基本信息."""
+def _block_after(rows, header_first: str, until: tuple[str, ...] = ()):
+    """(header row cells, body rows) of a labelled block on 基本信息. Without ``until`` the body is
+    the following rows up to a blank first cell; with it, every following row that names something
+    in its first cell, up to a row whose first cell starts with one of ``until`` (the next block) —
+    so a unit typed in the spare row below the units table, or after an empty row, still counts."""
+    stops = tuple(squash(u) for u in until)
     for k, (r, row) in enumerate(rows):
         if row and isinstance(row[0].value, str) and squash(row[0].value) == squash(header_first):
             body = []
             prev = r
             for nr, nxt in rows[k + 1:]:
-                if nr != prev + 1 or nxt[0].value in (None, ""):
+                first = nxt[0].value if nxt else None
+                if stops:
+                    if isinstance(first, str) and squash(first).startswith(stops):
+                        break
+                    if first not in (None, ""):
+                        body.append((nr, nxt))
+                    continue
+                if nr != prev + 1 or first in (None, ""):
                     break
                 body.append((nr, nxt))
                 prev = nr
@@ -229,7 +241,7 @@ def _block_after(rows, header_first: str):
 
 
 def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
-    header, body = _block_after(rows, "单位名称")
+    header, body = _block_after(rows, "单位名称", until=(SETTINGS_TITLE, "配置项"))
     if header is None:
         return
     cols = {}
@@ -242,7 +254,10 @@ def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
         unit = Unit(clean_ws(str(row[0].value)), origin=origin)
         for f in MONEY_FIELDS:
             cell = _val(row, cols.get(f))
-            amount, problem = money_of(cell.value if cell is not None else None)
+            value = cell.value if cell is not None else None
+            amount, problem = money_of(value)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                unit.raw[f] = None                # blank: the sum of the unit's projects
             if problem == "invalid":
                 filing.problems.append(ReadProblem(
                     PROBLEM_MONEY_INVALID, f"单位「{unit.name}」的{MONEY_LABELS[f]}不是数字：「{cell.value}」",
@@ -302,6 +317,8 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
                           target=clean_ws(str(values["target"] or "")), origin=origin)
         project.raw["name"] = name_cell.value if name_cell is not None else None
         no = int_of(values["no"])
+        if isinstance(values["no"], str):
+            project.raw["no"] = values["no"]      # typed as text (full-width digits are read as digits)
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"序号「{values['no']}」不是整数",
                                                origin, "no", name, values["no"]))

@@ -31,6 +31,7 @@ from ..schema import (
     NAME_LAST_REFRESH,
     NAME_TEMPLATE_VERSION,
     PROJECT_HEADERS,
+    SETTINGS_TITLE,
     SHEET_CODES,
     SHEET_INDICATORS,
     SHEET_INFO,
@@ -44,8 +45,9 @@ from ..schema import (
     TABLE_UNITS,
     TEMPLATE_VERSION,
     UNIT_HEADERS,
+    UNITS_TITLE,
 )
-from ..textfit import fitted_height
+from ..textfit import fitted_height, text_width_chars
 from .vba import BUTTON_MACRO, button_vba_project
 
 FONT = "宋体"
@@ -54,20 +56,29 @@ README_LINES = [
     ("项目支出绩效目标表 填报工作簿", "title"),
     ("", None),
     ("怎么填", "h"),
-    ("1. 在「基本信息」填写预算年度、部门名称；金额单位固定为万元；规则配置选择本地区（默认 广东）。", None),
-    ("2. 在「项目」表每行填写一个项目：项目名称、资金使用单位、总计、财政拨款、财政专户拨款、其他资金（万元，两位小数）、绩效目标。", None),
-    ("3. 在「绩效指标」表每行填写一个指标：项目名称（下拉选择）、一级指标、二级指标（随一级指标变化的下拉）、三级指标（指标名称）、实施周期指标值、年度指标值。", None),
-    ("4. 指标值请写成“运算符+数值+单位”，例如 ≥95%、不少于20人、2024年6月30日前；定性指标可写“显著提升”等。", None),
-    ("5. 按「刷新」按钮（本页 B15 单元格旁）或在命令行运行 xl-tools refresh 文件名：工具会检查全部规则，", None),
-    ("   错误单元格标红、警告标黄并加批注，明细见「校验结果」表，可公开的表格见「公开表」。", None),
-    ("6. 修改后再次刷新，已改正的单元格恢复原样；您自己设置的颜色和字体不会被改动。", None),
+    ("1. 「基本信息」：填写预算年度（四位数）和部门名称；金额单位为万元；规则配置选择本地区（默认 广东）。"
+     "下方「资金使用单位小计」列出各资金使用单位的名称，金额留空即按项目汇总。", None),
+    ("2. 「项目」表每行一个项目：项目名称、资金使用单位、总计、财政拨款、财政专户拨款、其他资金（万元，两位小数）、"
+     "绩效目标。序号可不填；只有一个资金使用单位时可不填单位；总计留空时按三项资金之和填入。", None),
+    ("3. 「绩效指标」表每行一个指标：项目名称（下拉选择，与「项目」表一致）、一级指标、二级指标（随一级指标变化的下拉）、"
+     "三级指标（指标名称）、实施周期指标值、年度指标值。", None),
+    ("4. 指标值写成“运算符+数值+单位”，例如 ≥95%、不少于20人、2025年6月30日前；定性指标可写“显著提升”等。"
+     "数字和符号请用半角。", None),
+    ("5. 刷新：按本页的「刷新」按钮（.xlsm 文件），或在命令行运行 xl-tools refresh 文件名。错误的单元格标红、"
+     "警告标黄并加批注；「校验结果」逐条列出级别、位置（点击即跳到该单元格）、说明和建议；"
+     "自动填写的内容（序号、单位、总计、指标类别编号）在该次刷新的「校验结果」中列为“提示”。", None),
+    ("6. 按「校验结果」改正后再刷新：已改正的单元格去掉标色和批注，恢复原来的格式；没有改动时再刷新，工作簿不变。"
+     "「绩效指标」右侧的灰色列显示每个指标值被读成什么，由刷新填写。", None),
+    ("7. 「公开表」是对外公开的表格，每次刷新重新生成，还有错误时标题带“草稿”。没有错误后，用 "
+     "xl-tools publish 文件名 -o 公开表.xlsx --pdf 公开表.pdf 生成正式的公开表。", None),
     ("", None),
     ("上次刷新", "h"),
 ]
 INFO_FIRST_ROW = 2          # 0-based row of 预算年度 on 基本信息
 UNITS_OFFSET = 3            # the unit table's header row, below the last labelled cell
-README_SUMMARY_ROW = 12   # 0-based row of the last-refresh summary cell (B13)
-README_BUTTON_CELL = "B15"
+UNIT_ROWS = 5               # rows of the units table in a new workbook (a department lists its units)
+README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh summary cell (上次刷新)
+README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 
 
 README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：先在这台电脑的命令行运行 pip install xl-tools 和 xlwings config create（只需一次）；"
@@ -78,18 +89,22 @@ def _money_cell(value: Decimal | None):
     return None if value is None else float(value)  # xlsxwriter writes IEEE doubles; 2-dp values are exact enough to round-trip via repr
 
 
-def _project_money(project, field: str):
-    """A project's money cell; a zero amount marked blank (``raw[field] is None``) stays empty."""
-    value = getattr(project, field)
-    if not value and field in project.raw and project.raw[field] is None:
+def _record_money(record, field: str):
+    """A project's or unit's money cell; an amount marked blank (``raw[field] is None``) stays empty:
+    a blank project amount is still to fill, a blank unit amount is the sum of its projects."""
+    if field in record.raw and record.raw[field] is None:
         return None
-    return _money_cell(value)
+    return _money_cell(getattr(record, field))
 
 
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         base = {"font_name": FONT, "font_size": 11, "valign": "top"}
         self.text = wb.add_format({**base, "text_wrap": True})
+        # the indicator values are words and signs (≥95%, 2025年6月30日前): a Text column keeps what is
+        # typed as typed, so Excel does not turn 95% into 0.95, which the button and add-in could not
+        # tell from a plain 0.95 (they cannot read number formats)
+        self.value_text = wb.add_format({**base, "text_wrap": True, "num_format": "@"})
         self.plain = wb.add_format(base)
         self.money = wb.add_format({**base, "num_format": MONEY_FORMAT})
         self.header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
@@ -104,6 +119,8 @@ class _Formats:
         self.input = wb.add_format({**base, "border": 1, "bg_color": "#FFFFFF"})
         self.input_money = wb.add_format({**base, "border": 1, "num_format": MONEY_FORMAT})
         self.note = wb.add_format({**base, "font_color": "#7F7F7F", "italic": True})
+        self.code_header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                          "valign": "vcenter", "align": "center"})
 
 
 def _print_setup(ws, repeat_row: bool = True) -> None:
@@ -170,16 +187,17 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
 
     # stated subtotals per funding unit (as the published table prints them); blank = derived
     top = r0 + UNITS_OFFSET
-    ws.write(top - 1, 0, "资金使用单位小计（公开表所列；留空则按项目汇总）", fmt.h)
+    ws.write(top - 1, 0, UNITS_TITLE, fmt.h)
     units = filing.units
-    rows = [[u.name, *(_money_cell(getattr(u, f)) for f in MONEY_FIELDS)] for u in units] or [[None] * 5]
+    rows = [[u.name, *(_record_money(u, f) for f in MONEY_FIELDS)] for u in units]
+    rows += [[None] * len(UNIT_HEADERS)] * max(0, UNIT_ROWS - len(rows))     # room for more units
     ws.add_table(top, 0, top + len(rows), len(UNIT_HEADERS) - 1, {
         "name": TABLE_UNITS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "format": fmt.input if i == 0 else fmt.input_money}
                     for i, h in enumerate(UNIT_HEADERS)]})
     # rule overrides (config key → value), read by the rule engine
     stop = top + len(rows) + 3
-    ws.write(stop - 1, 0, "规则设置（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
+    ws.write(stop - 1, 0, f"{SETTINGS_TITLE}（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
     settings = sorted(filing.settings.items()) or [(None, None)]
     ws.add_table(stop, 0, stop + len(settings), 1, {
         "name": TABLE_SETTINGS, "style": "Table Style Light 9", "data": [list(s) for s in settings],
@@ -199,7 +217,7 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
     rows = []
     for k, p in enumerate(filing.projects, start=1):
         no = p.no if p.no not in (None, "") else k
-        rows.append([no, p.name, p.unit, *(_project_money(p, f) for f in MONEY_FIELDS), p.target,
+        rows.append([no, p.name, p.unit, *(_record_money(p, f) for f in MONEY_FIELDS), p.target,
                      p.extra.get("备注")])
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
@@ -228,11 +246,10 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     headers = list(INDICATOR_HEADERS) + list(INDICATOR_HELPERS)
     widths = {"项目名称": 36, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
               "实施周期指标值": 24, "年度指标值": 24}
+    value_headers = [h for h, f in INDICATOR_HEADERS.items() if f in ("period_value", "annual_value")]
+    column_format = {**dict.fromkeys(INDICATOR_HELPERS, fmt.helper), **dict.fromkeys(value_headers, fmt.value_text)}
     for c, h in enumerate(headers):
-        if h in INDICATOR_HELPERS:
-            ws.set_column(c, c, 10, fmt.helper)
-        else:
-            ws.set_column(c, c, widths[h], fmt.text)
+        ws.set_column(c, c, 10 if h in INDICATOR_HELPERS else widths[h], column_format.get(h, fmt.text))
     rows = []
     for p in filing.projects:
         for i in p.indicators:
@@ -241,7 +258,7 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_INDICATORS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else fmt.header,
-                     "format": fmt.helper if h in INDICATOR_HELPERS else fmt.text} for h in headers]})
+                     "format": column_format.get(h, fmt.text)} for h in headers]})
     k = 1
     for p in filing.projects:
         for i in p.indicators:
@@ -269,25 +286,48 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     return ws
 
 
+CODES_NOTES = [
+    "说明",
+    "本表是「绩效指标」表中一级指标、二级指标下拉列表的来源，请不要修改、移动或删除。",
+    "指标类别写成「编号-名称」，例如 1-产出指标、11-数量指标；只写名称（如“数量指标”）时，"
+    "刷新会自动补上编号，并在「校验结果」中提示。",
+    "二级指标须属于所选的一级指标，例如 11-数量指标 属于 1-产出指标、31-服务对象满意度 属于 3-满意度指标。",
+    "本表按广东省公开表的编号；本地区编号不同时，请以财政部门的要求为准。",
+]
+
+
+def _fit_width(text: str, minimum: float = 10) -> float:
+    """A column width (characters) that shows `text` on one line in bold 11 pt, with a margin."""
+    return max(minimum, round(text_width_chars(text, 11) * 1.1 + 2, 1))
+
+
 def _write_codes(wb, fmt: _Formats, table: CodeTable):
+    """The code table the category dropdowns list: one-line headers in columns wide enough for them,
+    then a few lines for the accountant below the table."""
     ws = wb.add_worksheet(SHEET_CODES)
-    ws.write(0, 0, "一级指标", fmt.header)
-    ws.set_column(0, 0, 16)
+    ws.write(0, 0, "一级指标", fmt.code_header)
+    ws.set_column(0, 0, _fit_width(max((c.label for c in table.level1), key=len)))
     for r, c in enumerate(table.level1, start=1):
         ws.write(r, 0, c.label, fmt.plain)
     wb.define_name("一级指标清单", f"='{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")
+    longest = len(table.level1)
     for k, l1 in enumerate(table.level1):
         col = 2 + k
         kids = table.children(l1.code)
-        ws.set_column(col, col, 18)
-        ws.write(0, col, f"{l1.label} 的二级指标", fmt.header)
+        header = f"{l1.label} 的二级指标"
+        ws.set_column(col, col, _fit_width(header))
+        ws.write(0, col, header, fmt.code_header)
         for r, c in enumerate(kids, start=1):
             ws.write(r, col, c.label, fmt.plain)
+        longest = max(longest, len(kids))
         letter = xl_col_to_name(col)
         wb.define_name(f"二级_{l1.code}", f"='{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}")
-    note_col = 3 + len(table.level1)
-    ws.write(0, note_col, "说明", fmt.header)
-    ws.write(1, note_col, "代码表来自 xl_tools/data/codes.toml（广东样式）；未确认的代码见 DOMAIN.md。", fmt.note)
+    top = longest + 2
+    ws.write(top, 0, CODES_NOTES[0], fmt.h)
+    for r, text in enumerate(CODES_NOTES[1:], start=top + 1):
+        ws.write(r, 0, text, fmt.plain)          # one line each, running over the empty cells
+    ws.freeze_panes(1, 0)
+    _print_setup(ws)
     return ws
 
 
@@ -315,9 +355,9 @@ def place_as_written(filing: Filing) -> Filing:
     proj_cols = {f: c for c, f in enumerate(PROJECT_HEADERS.values(), start=1)}
     ind_cols = {f: c for c, f in enumerate(INDICATOR_HEADERS.values(), start=1)}
     unit_cols = {f: c for c, f in enumerate(UNIT_HEADERS.values(), start=1)}
-    total_field = next(k for k, (_l, _n, f) in enumerate(INFO_FIELDS) if f == "total")
-    filing.total_origin = filing.total_origin or Origin(SHEET_INFO, INFO_FIRST_ROW + total_field + 1,
-                                                        {"total": 2}, filing.source)
+    for k, (_label, _name, field) in enumerate(INFO_FIELDS):
+        filing.info_origins.setdefault(field, Origin(SHEET_INFO, INFO_FIRST_ROW + k + 1, {field: 2}, filing.source))
+    filing.total_origin = filing.total_origin or filing.info_origins["total"]
     units_first = INFO_FIRST_ROW + len(INFO_FIELDS) + UNITS_OFFSET + 2     # 1-based first data row
     for k, unit in enumerate(filing.units):
         unit.origin = unit.origin or Origin(SHEET_INFO, units_first + k, unit_cols, filing.source)

@@ -1,0 +1,227 @@
+"""FLG: what a filing must state before it can go out, and how it was typed.
+
+A filing names its department, its budget year, at least one project and each project's funding
+unit; without them the published table prints an empty 部门名称 or a project under no unit. Numbers
+typed with a Chinese input method in full-width form are read as digits, and an info says so.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import Indicator, Origin, Project
+from ..schema import SHEET_PROJECTS
+from ..textnorm import to_halfwidth
+from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule
+
+# a value with full-width digits is reported; the suggestion also turns the signs typed with them
+# half-width (％ ． ＞ …), never Chinese punctuation such as （ ， ：. A full-width ＞ before half-width
+# digits (＞144000件) is common typography in published tables and is not reported.
+_WIDE_DIGIT = re.compile("[０-９]")
+_WIDE = re.compile("[０-９％．＞＜＝＋－]")
+
+
+class DepartmentMissing(Rule):
+    """基本信息 names no department.
+
+    为什么：公开表第二行是「部门名称：…」。没有部门名称的表格无法公开，审核人也无法确认是谁报送的。
+
+    依据：G-FORM（见“官方要求与规则对照”：公开表第二行是部门名称）。
+
+    错误示例：
+        基本信息 部门名称：（空）
+
+    正确示例：
+        基本信息 部门名称：广州市人力资源和社会保障局
+    """
+
+    code = "FLG001"
+    name = "filing.department_missing"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        if not ctx.filing.department.strip():
+            yield self.at(ctx.filing.info_origins.get("department"), "department", "没有填写部门名称",
+                          "在「基本信息」的部门名称中填写本部门的全称（公开表第二行显示）")
+
+
+class YearMissing(Rule):
+    """基本信息 names no budget year.
+
+    为什么：预算年度决定日期类指标值、项目名称中的年份和跨年度项目是否正确，也印在公开表上。
+
+    依据：G-YEAR（见“官方要求与规则对照”：年度目标是预算年度的目标）。
+
+    错误示例：
+        基本信息 预算年度：（空）
+
+    正确示例：
+        基本信息 预算年度：2025
+    """
+
+    code = "FLG002"
+    name = "filing.year_missing"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.filing.year is None:
+            yield self.at(ctx.filing.info_origins.get("year"), "year", "没有填写预算年度",
+                          "在「基本信息」的预算年度中填写四位数年份，例如 2025")
+
+
+class UnitMissing(Rule):
+    """A project names no funding unit, and the filing does not say which one it is.
+
+    为什么：公开表按资金使用单位列出项目。只有一个单位时，项目可以不填（刷新时自动填入该单位）；
+    有多个单位，或哪里都没有写单位时，工具无法判断项目属于哪个单位。
+
+    依据：G-FORM（见“官方要求与规则对照”：项目列在其资金使用单位之下）。
+
+    错误示例：
+        基本信息 单位：甲单位、乙单位；项目「设备购置」资金使用单位：（空）
+
+    正确示例：
+        项目「设备购置」资金使用单位：乙单位
+    """
+
+    code = "FLG003"
+    name = "filing.unit_missing"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        filing = ctx.filing
+        if filing.only_unit() is not None:
+            return
+        named = filing.unit_names()
+        for project in filing.projects:
+            if project.unit:
+                continue
+            if named:
+                yield self.at_project(project, "unit", f"有多个资金使用单位（{'、'.join(named)}），"
+                                      "本项目没有填写资金使用单位",
+                                      f"从 {'、'.join(named)} 中选择本项目的资金使用单位填入")
+            else:
+                yield self.at_project(project, "unit", "没有填写资金使用单位（项目和「基本信息」的单位表中都没有）",
+                                      "填写本项目的资金使用单位；只有一个单位时，也可以只在「基本信息」的单位表中"
+                                      "填写单位名称，刷新时自动填入各项目")
+
+
+class NoProjects(Rule):
+    """The filing has no project.
+
+    为什么：项目支出绩效目标表逐个项目公开绩效目标和指标。一个项目都没有的表格不能报送，
+    通常是项目填在了别的工作表，或还没有开始填写。
+
+    依据：G-TARGET（见“官方要求与规则对照”：每个项目填写绩效目标）。
+
+    错误示例：
+        「项目」表表头下面没有任何一行
+
+    正确示例：
+        「项目」表每行一个项目：项目名称、资金使用单位、金额、绩效目标
+    """
+
+    code = "FLG004"
+    name = "filing.no_projects"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        filing = ctx.filing
+        if filing.projects:
+            return
+        header = filing.headers.get(SHEET_PROJECTS)
+        origin = Origin(SHEET_PROJECTS, header[0] + 1, header[1], filing.source) if header else None
+        yield self.at(origin, "name", "没有填写任何项目",
+                      "在「项目」表每行填写一个项目，在「绩效指标」表填写各项目的绩效指标")
+
+
+class ProjectNameMissing(Rule):
+    """A project row has amounts or a target but no 项目名称.
+
+    为什么：公开表按项目名称列出项目，绩效指标也按项目名称归属。没有名称的项目无法公开，
+    它的绩效指标也找不到所属项目。
+
+    依据：G-FORM（见“官方要求与规则对照”：表按项目名称（资金使用单位）列出）。
+
+    错误示例：
+        项目表某行：项目名称（空），总计 50.00，绩效目标 ……
+
+    正确示例：
+        项目名称：实训设备购置项目
+    """
+
+    code = "FLG006"
+    name = "filing.project_name_missing"
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if not project.name.strip():
+            yield self.at_project(project, "name", "项目没有填写项目名称",
+                                  "填写项目名称（与批复的预算项目名称一致）；如这一行不是项目，请删除整行")
+
+
+class IndicatorNameMissing(Rule):
+    """An indicator has no name (三级指标).
+
+    为什么：三级指标就是指标名称，公开表印作“1-产出指标；11-数量指标；名称；指标值”。没有名称，
+    指标值就不知道在衡量什么。
+
+    依据：G-INDICATORS（见“官方要求与规则对照”：绩效目标细化为有名称的绩效指标）。
+
+    错误示例：
+        1-产出指标；12-质量指标；（空）；100%
+
+    正确示例：
+        1-产出指标；12-质量指标；安保人员持证上岗率；100%
+    """
+
+    code = "FLG007"
+    name = "filing.indicator_name_missing"
+    content_only = True
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if not ind.name.strip():
+            yield self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
+                                    "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”")
+
+
+class FullWidthDigits(Rule):
+    """A value or 序号 is typed with full-width digits (a Chinese input method).
+
+    为什么：工具按半角读取（≥９５% 读作 ≥95%），公开表则照原样印出全角字符，与其他单位的表格
+    不一致，复制到其他系统时也可能不被识别为数字。单元格内容保持原样，建议改为半角。
+
+    依据：H-STYLE（本工具的填报约定，不是官方要求，默认提示）。
+
+    错误示例：
+        年度指标值：≥９５%
+
+    正确示例：
+        年度指标值：≥95%
+    """
+
+    code = "FLG005"
+    name = "filing.full_width_digits"
+    content_only = True
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        """序号 typed as text (the values are checked per distinct content, below)."""
+        for project in ctx.filing.projects:
+            typed = project.raw.get("no")
+            if isinstance(typed, str) and _WIDE_DIGIT.search(typed):
+                yield self.at_project(project, "no", *_texts("序号", typed))
+            for ind in project.indicators:
+                typed = ind.raw.get("no")
+                if isinstance(typed, str) and _WIDE_DIGIT.search(typed):
+                    yield self.at_indicator(project.name, ind, "no", *_texts("指标序号", typed))
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        for field in VALUE_FIELDS:
+            text = getattr(ind, field)
+            if text and _WIDE_DIGIT.search(text):
+                yield self.at_indicator(project.name, ind, field, *_texts(VALUE_LABELS[field], text))
+
+
+def _texts(label: str, typed: str) -> tuple[str, str]:
+    half = _WIDE.sub(lambda m: to_halfwidth(m.group()), typed)
+    return (f"{label}「{typed}」中有全角数字或符号，已按「{half}」读取",
+            f"建议改为半角：{half}")
