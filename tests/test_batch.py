@@ -41,7 +41,7 @@ def inbox(tmp_path_factory) -> Path:
     shutil.copy(DATA / "sample_2024.txt", folder / "published.txt")
     (folder / "~$valid.xlsx").write_bytes(b"lock")              # Excel lock file: skipped
     (folder / ".hidden.xlsx").write_bytes(b"x")                 # hidden: skipped
-    (folder / "notes.docx").write_bytes(b"x")                   # not a supported type: skipped
+    (folder / "notes.docx").write_bytes(b"x")                   # not a supported type: a row, with the fix
     return folder
 
 
@@ -53,17 +53,19 @@ def _rows(report):
 def test_each_file_is_one_row(inbox, jobs):
     report = review([inbox], jobs=jobs, progress=False)
     rows = _rows(report)
-    assert sorted(rows) == ["corrupt.xlsx", "invalid.xlsx", "notexcel.xlsx", "published.txt", "valid.xlsx"]
+    assert sorted(rows) == ["corrupt.xlsx", "invalid.xlsx", "notes.docx", "notexcel.xlsx", "published.txt",
+                            "valid.xlsx"]
     assert rows["valid.xlsx"].readable and rows["valid.xlsx"].errors == 0
     assert rows["valid.xlsx"].projects == 13 and rows["valid.xlsx"].unit == "广州市机电技师学院"
     assert rows["valid.xlsx"].total == Decimal("5138.68")
     assert rows["invalid.xlsx"].status == STATUS_ERRORS
     assert any(f.code.startswith("AMT") for f in rows["invalid.xlsx"].findings)
     assert rows["invalid.xlsx"].worst_rule.startswith("AMT")
-    for name in ("corrupt.xlsx", "notexcel.xlsx"):
+    for name in ("corrupt.xlsx", "notexcel.xlsx", "notes.docx"):
         assert rows[name].status == STATUS_BROKEN and rows[name].error
     assert "损坏" in rows["corrupt.xlsx"].error
     assert "不是 Excel" in rows["notexcel.xlsx"].error
+    assert rows["notes.docx"].findings[0].code == "FILE001" and "Word 文档" in rows["notes.docx"].error
     assert rows["published.txt"].kind == "import" and rows["published.txt"].projects == 13
     assert report.failed
 
@@ -84,22 +86,26 @@ def test_review_workbook(inbox, tmp_path):
     report = review([inbox], jobs=2, progress=False)
     out = write_review_xlsx(report, tmp_path / "审核结果.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并来源", "规则统计"]
+    # valid.xlsx and invalid.xlsx are two versions of one unit and year with different amounts: a version
+    # conflict, so nothing is counted and the placeholder sheet names the conflict
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "合并来源", "规则统计", "单位统计"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
-    assert summary[0][:9] == ("单位", "文件", "项目数", "合计", "错误", "警告", "提示",
-                              "最严重规则", "状态")
-    assert len(summary) == 1 + 5
+    top = next(k for k, row in enumerate(summary) if row[0] == "单位")
+    assert summary[0][0].startswith("xl-tools 批量审核结果") and "2024年" in summary[0][0]
+    assert summary[top][:9] == ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态")
+    assert len(summary) == top + 1 + 6
     details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert {row[0] for row in details} >= {"invalid.xlsx", "corrupt.xlsx", "notexcel.xlsx"}
-    public = [c for row in wb["合并公开表2024年"].iter_rows(values_only=True) for c in row if c is not None]
-    assert "合计" in public and "广州市机电技师学院" in public
+    placeholder = [c.value for c in wb["合并公开表"]["A"] if c.value]
+    assert placeholder[0].startswith("没有可合并的文件：") and "版本冲突 2 项" in placeholder[0]
+    assert any("版本冲突" in t and "「invalid.xlsx」" in t and "「valid.xlsx」" in t for t in placeholder[1:])
     with zipfile.ZipFile(out) as zf:
         chart = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()
     # the tool's colours in series order (errors, warnings, infos) and the Chinese family names as axis
     assert chart.index("FFC7CE") < chart.index("FFEB9C") < chart.index("DDEBF7")
-    assert "'规则统计'!$A$2" in chart and '<delete val="0"/>' in chart
-    families = [r[:2] for r in wb["规则统计"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]]
-    assert ("金额", "AMT") in families and ("文件", "FILE") in families     # FILE001: the broken file
+    assert "'规则统计'!$I$3" in chart and '<delete val="0"/>' in chart
+    families = [r for r in wb["规则统计"].iter_rows(min_row=3, min_col=8, max_col=9, values_only=True) if r[0]]
+    assert ("AMT", "金额") in families and ("FILE", "文件") in families     # FILE001: the broken file
 
 
 def _run_cli(argv):
@@ -111,8 +117,8 @@ def test_cli_json_and_exit_codes(inbox, tmp_path, capsys):
     out = tmp_path / "review.xlsx"
     assert _run_cli(["batch", str(inbox), "-o", str(out), "--jobs", "2", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["summary"]["files"] == 5 and data["summary"]["unreadable"] == 2
-    assert {f["file"] for f in data["files"]} == {"corrupt.xlsx", "invalid.xlsx", "notexcel.xlsx",
+    assert data["summary"]["files"] == 6 and data["summary"]["unreadable"] == 3
+    assert {f["file"] for f in data["files"]} == {"corrupt.xlsx", "invalid.xlsx", "notes.docx", "notexcel.xlsx",
                                                  "published.txt", "valid.xlsx"}
     assert out.exists()
     assert _run_cli(["batch", str(inbox / "valid.xlsx"), "--json"]) == 0

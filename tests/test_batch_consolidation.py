@@ -1,20 +1,18 @@
-"""The consolidation a department signs: an inbox with one filing sent three times (workbook, its
-published PDF, a copy), two budget years, a filing with errors, two conflicting versions, a broken
-file, a FIFO and a folder named like a workbook. Every number of the consolidated tables is explained
-(合并来源), every total equals the rows printed under it (checked on the workbook reloaded by
-openpyxl), --json and the exports agree with the workbook."""
-
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from tests.conftest import needs_soffice
-from tests.support.review_inbox import DEPT, MAIN, OTHER_DEPT, make_inbox, variant
+from tests.support.review_inbox import DEPT, MAIN, OTHER_DEPT, UNITLESS, make_inbox, unitless, variant
+from xl_tools import catalogue
 from xl_tools.batch import consolidate, report_to_json, review, write_exports, write_review_xlsx
+from xl_tools.batch.consolidation import NO_UNIT
 from xl_tools.batch.exports import read_export
 
 CENT = Decimal("0.01")
@@ -22,7 +20,7 @@ CENT = Decimal("0.01")
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    folder = make_inbox(tmp_path_factory.mktemp("inbox") / "收件箱", tmp_path_factory.mktemp("scratch"))
+    folder = make_inbox(tmp_path_factory.mktemp("inbox") / "收件箱")
     report = review([folder], jobs=2)
     out = tmp_path_factory.mktemp("out")
     cons = consolidate(report)
@@ -78,19 +76,33 @@ def sources(wb):
     return [dict(zip(head, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
 
 
+def summary_rows(wb) -> tuple[list[tuple], tuple, list[tuple]]:
+    """(the lines above the table, its header, its rows) of 汇总."""
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    top = next(k for k, r in enumerate(rows) if r[0] == "单位" and r[1] == "文件")
+    return rows[:top], rows[top], rows[top + 1:]
+
+
+COPIES = ("2024/机电_公开表.pdf", "2024/机电_公开表.xlsx", "副本/机电绩效目标表（最终版）.xlsx")
+
+
 @needs_soffice
 def test_one_consolidation_per_year_counted_once(batch):
     report, cons, wb, *_ = batch
     assert [t.year for t in cons.tables] == [2024, 2025]
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并公开表2025年", "合并来源", "规则统计"]
-    assert assert_totals_add_up(wb["合并公开表2024年"]) == Decimal("5138.68")       # not 2× or 3×
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并公开表2025年", "合并来源", "规则统计",
+                             "单位统计"]
+    assert assert_totals_add_up(wb["合并公开表2024年"]) == Decimal("5138.68")       # not 2×, 3× or 4×
     assert assert_totals_add_up(wb["合并公开表2025年"]) == cons.table(2025).filing.total
     assert cons.table(2025).filing.total == variant(MAIN, 2025, "1.1").total
     rows = table_rows(wb["合并公开表2024年"])
     assert [r[1] for r in rows if r[0] == "unit"] == [MAIN]
     unit_h = next(r[3] for r in rows if r[0] == "unit")
-    assert unit_h == "2024/机电.xlsx（同见于 副本/机电.xlsx、2024/机电_公开表.pdf）"
-    assert "另有" in next(r[3] for r in rows if r[0] == "total")
+    # the filing workbook is counted; its copies in the order: other workbooks, then published tables
+    assert unit_h == ("2024/机电.xlsx（同见于 副本/机电绩效目标表（最终版）.xlsx、2024/机电_公开表.pdf、"
+                      "2024/机电_公开表.xlsx）")
+    assert next(r[3] for r in rows if r[0] == "total") == \
+        "计入 1 个文件；本年度另有重复 3 项、版本冲突 2 项、有错误 2 项，见「合并来源」"
     assert wb["合并公开表2024年"]["A2"].value == f"部门名称：{DEPT}"
 
 
@@ -102,16 +114,21 @@ def test_every_file_is_explained(batch):
         if row["文件"]:
             by_file.setdefault(row["文件"], []).append(row)
     assert {f: [r["合并情况"] for r in rows] for f, rows in by_file.items()} == {
-        "2024/机电.xlsx": ["计入"], "2025/机电.xlsx": ["计入"],
-        "2024/机电_公开表.pdf": ["重复"], "副本/机电.xlsx": ["重复"],
-        "2024/乙.xlsx": ["未计入"], "2024/丙_v1.xlsx": ["未计入"], "2024/丙_v2.xlsx": ["未计入"],
-        "损坏.xlsx": ["未计入"], "管道.xlsx": ["未计入"], "文件夹.xlsx": ["未计入"]}
+        "2024/机电.xlsx": ["计入"], "2025/机电.xlsx": ["计入"], **{c: ["重复"] for c in COPIES},
+        "2024/乙.xlsx": ["未计入"], "二级单位/技师学院.xlsx": ["未计入"],
+        "2024/丙_v1.xlsx": ["版本冲突"], "2024/丙_v2.xlsx": ["版本冲突"],
+        "损坏.xlsx": ["未计入"], "管道.xlsx": ["未计入"], "文件夹.xlsx": ["未计入"], "旧格式报表.xls": ["未计入"]}
+    assert "审核汇总.xlsx" not in by_file                      # the old report: skipped, never consolidated
     why = {f: rows[0]["说明"] for f, rows in by_file.items()}
-    assert "与「2024/机电.xlsx」是同一份填报" in why["2024/机电_公开表.pdf"]
-    assert "与「2024/机电.xlsx」是同一份填报" in why["副本/机电.xlsx"]
+    for c in COPIES:
+        assert "与「2024/机电.xlsx」是同一份填报" in why[c]
     assert why["2024/乙.xlsx"].startswith("有错误") and "--include-errors" in why["2024/乙.xlsx"]
-    assert "金额不同" in why["2024/丙_v1.xlsx"] and "丙_v2.xlsx" in why["2024/丙_v1.xlsx"]
+    assert "金额不同的版本" in why["2024/丙_v1.xlsx"] and "丙_v2.xlsx" in why["2024/丙_v1.xlsx"]
     assert "命名管道" in why["管道.xlsx"] and "文件夹" in why["文件夹.xlsx"] and "损坏" in why["损坏.xlsx"]
+    assert "另存为 .xlsx" in why["旧格式报表.xls"]
+    # a file without a filing has no amounts (blank, not 0.00)
+    for name in ("损坏.xlsx", "管道.xlsx", "文件夹.xlsx", "旧格式报表.xls"):
+        assert [by_file[name][0][m] for m in ("总计", "财政拨款", "财政专户拨款", "其他资金")] == [None] * 4
     # the per-year counted total is the consolidated sheet's 合计, and the sum of the 计入 rows above it
     for year in (2024, 2025):
         rows = [r for r in sources(wb) if r["预算年度"] == year]
@@ -122,44 +139,156 @@ def test_every_file_is_explained(batch):
 
 
 @needs_soffice
+def test_conflicts_are_named_everywhere(batch, capsys):
+    report, cons, wb, *_, path = batch
+    assert [(c.year, c.unit, c.files) for c in cons.conflicts] == [
+        (2024, "示例市丙单位", ["2024/丙_v1.xlsx", "2024/丙_v2.xlsx"])]
+    lines, _head, _rows = summary_rows(wb)
+    texts = [r[0] for r in lines]
+    assert texts[0].startswith("xl-tools 批量审核结果　审核对象：") and "（14 个文件）" in texts[0]
+    assert "预算年度：2024年、2025年" in texts[0] and re.search(r"审核时间：\d{4}-\d\d-\d\d \d\d:\d\d", texts[0])
+    conflict = next(t for t in texts if t.startswith("版本冲突："))
+    assert "示例市丙单位" in conflict and "「2024/丙_v1.xlsx」" in conflict and "「2024/丙_v2.xlsx」" in conflict
+    data = report_to_json(report, cons)
+    assert data["consolidation"]["conflicts"][0]["files"] == ["2024/丙_v1.xlsx", "2024/丙_v2.xlsx"]
+    assert data["summary"]["conflicts"] == 1 and data["summary"]["failed"]
+    from xl_tools.cli import main
+    inbox = Path(report.inputs[0])
+    only = path.with_name("冲突.xlsx")
+    assert main(["batch", str(inbox / "2024" / "丙_v1.xlsx"), str(inbox / "2024" / "丙_v2.xlsx"), "--jobs", "1",
+                 "-o", str(only)]) == 1                              # no errors, but a conflict: exit 1
+    out = capsys.readouterr().out
+    assert "2024年没有计入的文件，未生成合并公开表；版本冲突 2 项" in out
+    assert "版本冲突：2024年 示例市丙单位 有 2 个金额不同的版本" in out
+    book = openpyxl.load_workbook(only)
+    placeholder = [c.value for c in book["合并公开表"]["A"] if c.value]
+    assert placeholder[0] == "没有可合并的文件：版本冲突 2 项（每个文件的情况见「合并来源」）"
+    assert placeholder[1].startswith("版本冲突：2024年 示例市丙单位")
+    assert "2024年计入合计：没有计入的文件，未生成合并公开表" in [r["单位"] for r in sources(book)]
+    assert _sheet_references(book) <= set(book.sheetnames)
+
+
+def _sheet_references(wb) -> set[str]:
+    names = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                if isinstance(v, str):
+                    names.update(re.findall(r"「(合并公开表\d*年?|合并来源|问题明细|规则统计|汇总)」", v))
+                    names.update(re.findall(r"= (合并公开表\d{4}年) 的合计", v))
+    return names
+
+
+@needs_soffice
+def test_every_sheet_a_text_names_exists(batch):
+    report, cons, wb, _c, wb_e, path = batch
+    for book in (wb, wb_e):
+        named = _sheet_references(book)
+        assert {"合并来源", "合并公开表2024年", "合并公开表2025年"} <= named
+        assert named <= set(book.sheetnames), named - set(book.sheetnames)
+
+
+@needs_soffice
 def test_unreadable_files_are_errors_everywhere(batch):
     report, cons, wb, *_ = batch
-    summary = list(wb["汇总"].iter_rows(values_only=True))
-    head = summary[0]
-    rows = {r[head.index("文件")]: dict(zip(head, r)) for r in summary[1:]}
-    for name, word in (("管道.xlsx", "命名管道"), ("文件夹.xlsx", "文件夹"), ("损坏.xlsx", "损坏")):
+    _lines, head, body = summary_rows(wb)
+    rows = {r[head.index("文件")]: dict(zip(head, r)) for r in body}
+    for name, word in (("管道.xlsx", "命名管道"), ("文件夹.xlsx", "文件夹"), ("损坏.xlsx", "损坏"),
+                       ("旧格式报表.xls", "另存为 .xlsx")):
         assert rows[name]["状态"] == "无法读取" and word in rows[name]["说明"]
         assert rows[name]["错误"] == 1
+    assert rows["审核汇总.xlsx"]["状态"] == "已跳过" and rows["审核汇总.xlsx"]["错误"] == 0
+    assert rows["审核汇总.xlsx"]["说明"] == "xl-tools 生成的审核结果，已跳过"
+    assert "~$机电.xlsx" not in rows and "Thumbs.db" not in rows
     details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     errors_per_file = {}
     for d in details:
         if d[2] == "错误":
             errors_per_file[d[0]] = errors_per_file.get(d[0], 0) + 1
     assert {f: r["错误"] for f, r in rows.items() if r["错误"]} == errors_per_file
-    assert {d[3] for d in details if d[0] in ("管道.xlsx", "文件夹.xlsx", "损坏.xlsx")} == {"FILE001"}
-    assert wb["汇总"].cell(2 + list(rows).index("管道.xlsx"), 9).fill.fgColor.rgb[-6:] == "FFC7CE"
+    assert {d[3] for d in details if d[0] in ("管道.xlsx", "文件夹.xlsx", "损坏.xlsx", "旧格式报表.xls")} == {"FILE001"}
+    line = next(k for k, r in enumerate(wb["汇总"].iter_rows(values_only=True), start=1) if r[1] == "管道.xlsx")
+    assert wb["汇总"].cell(line, 9).fill.fgColor.rgb[-6:] == "FFC7CE"
+
+
+@needs_soffice
+def test_findings_once_per_filing_errors_first(batch):
+    report, cons, wb, *_ = batch
+    details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
+    order = {"错误": 0, "警告": 1, "提示": 2, None: 3}
+    ranks = [order[d[2]] for d in details]
+    assert ranks == sorted(ranks)                             # errors, warnings, infos, then the copies' rows
+    errors = [d for d in details if d[2] == "错误"]
+    assert [d[1] or "" for d in errors] == sorted(d[1] or "" for d in errors)      # by unit within a severity
+    kept = {(d[3], d[4], d[5], d[8]) for d in details if d[0] == "2024/机电.xlsx"}
+    assert kept
+    for copy in COPIES:
+        rows = [d for d in details if d[0] == copy]
+        note = [d for d in rows if d[2] is None]
+        assert len(note) == 1 and note[0][8].startswith("同「2024/机电.xlsx」：同一份填报，只计一次")
+        assert not any((d[3], d[4], d[5], d[8]) in kept for d in rows if d[2])     # nothing listed twice
+    same = next(d for d in details if d[0] == "副本/机电绩效目标表（最终版）.xlsx")
+    assert f"其余 {len(kept)} 条问题与该文件相同" in same[8]
+
+
+@needs_soffice
+def test_rule_statistics_count_each_filing_once(batch):
+    report, cons, wb, *_ = batch
+    once = [r for r in report.results if r.file not in COPIES and not r.skipped]
+    ws = wb["规则统计"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0].startswith("按填报统计：同一份填报的重复文件") and rows[1][:2] == ("规则", "名称")
+    assert ws.print_title_rows == "$2:$2"                    # the rule table's header, above its own rows only
+    by_rule = {r[0]: r for r in rows[2:] if r[0]}
+    assert by_rule and all(r[1] == catalogue.info(code).title for code, r in by_rule.items())
+    assert sum(r[5] for r in by_rule.values()) == sum(len(r.findings) for r in once)    # each filing once
+    worst = [0 if r[2] else 1 if r[3] else 2 for r in by_rule.values()]
+    assert worst == sorted(worst)                            # rules with errors first
+    families = [r for r in ws.iter_rows(min_row=3, min_col=8, max_col=13, values_only=True) if r[0]]
+    assert sum(r[5] for r in families) == sum(r[5] for r in by_rule.values())
+    assert all(r[1] == catalogue.family_name(r[0]) for r in families)
+    assert ws.column_dimensions["B"].width >= 30             # rule titles are not cut
+
+    units = wb["单位统计"]
+    rows = list(units.iter_rows(values_only=True))
+    header = rows[1]
+    assert header[:2] == ("预算年度", "单位") and header[-1] == "合计" and units.print_title_rows == "$2:$2"
+    assert all(h in catalogue.families().values() for h in header[2:-1])
+    assert units.row_dimensions[2].height >= 15 and units.column_dimensions["B"].width >= 30
+    keys = [(r[0], r[1]) for r in rows[2:]]
+    assert len(keys) == len(set(keys))                       # one row per unit and year
+    assert ("2024", MAIN) in keys and ("2025", MAIN) in keys
+    main_2024 = next(r for r in rows[2:] if (r[0], r[1]) == ("2024", MAIN))
+    counted = next(r for r in report.results if r.file == "2024/机电.xlsx")
+    assert main_2024[-1] == len(counted.findings)            # the filing once, not 4×
 
 
 @needs_soffice
 def test_include_errors_counts_and_marks_them(batch):
     report, _cons, _wb, cons, wb, _path = batch
     wrong = variant("示例市乙单位", 2024, "0.5", OTHER_DEPT)
-    assert assert_totals_add_up(wb["合并公开表2024年"]) == Decimal("5138.68") + wrong.total + Decimal("1")
+    assert assert_totals_add_up(wb["合并公开表2024年"]) == (Decimal("5138.68") + wrong.total + Decimal("1")
+                                                           + sum(p.total for p in unitless().projects))
     rows = table_rows(wb["合并公开表2024年"])
     marked = next(r for r in rows if r[1] == "示例市乙单位")
     assert "有错误" in marked[3]
     ws = wb["合并公开表2024年"]
     assert ws.cell(marked[4], 1).fill.fgColor.rgb[-6:] == "FFC7CE"
     assert ws["A2"].value == f"部门名称：多个部门：{DEPT}、{OTHER_DEPT}"
+    units = [r[1] for r in rows if r[0] == "unit"]
+    assert UNITLESS in units and NO_UNIT not in units         # 基本信息 names the unit: refresh fills it in
+
+
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
 
 
 @needs_soffice
 def test_json_agrees_with_the_workbook(batch):
     report, cons, wb, *_ = batch
     data = json.loads(json.dumps(report_to_json(report, cons), ensure_ascii=False))
-    summary = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    _lines, head, summary = summary_rows(wb)
     assert data["summary"]["errors"] == sum(r[4] for r in summary)
-    assert data["summary"]["files"] == len(summary) == 10
+    assert data["summary"]["files"] == len(summary) == 14 and data["summary"]["skipped"] == 1
     assert [f["status"] for f in data["files"]] == [r[8] for r in summary]
     for table in data["consolidation"]["tables"]:
         ws = wb[f"合并公开表{table['year']}年"]
@@ -168,6 +297,16 @@ def test_json_agrees_with_the_workbook(batch):
         assert [u["unit"] for u in table["units"]] == [r[1] for r in rows if r[0] == "unit"]
     decisions = [(f["file"], f["decision"]) for f in data["consolidation"]["files"]]
     assert decisions == [(r["文件"], r["合并情况"]) for r in sources(wb) if r["文件"]]
+    assert data["consolidation"]["counts"] == {"计入": 2, "重复": 3, "未计入": 6, "版本冲突": 2}
+    # money: always a string with two decimals (docs/MODEL.md), or null where there is none
+    money = [f["total"] for f in data["files"]]
+    money += [t["total"] for t in data["consolidation"]["tables"]]
+    money += [u[m] for t in data["consolidation"]["tables"] for u in t["units"]
+              for m in ("total", "fiscal", "special", "other")]
+    money += [s[m] for s in data["consolidation"]["files"] for m in ("total", "fiscal", "special", "other")]
+    assert all(v is None or MONEY.match(v) for v in money), [v for v in money if v and not MONEY.match(v)]
+    assert "5138.68" in money and "0.00" in money
+    assert next(s for s in data["consolidation"]["files"] if s["file"] == "损坏.xlsx")["total"] is None
 
 
 @needs_soffice
@@ -178,8 +317,13 @@ def test_exports_read_back_equal_the_workbook(batch, tmp_path, fmt):
     assert sorted(p.name for p in written) == sorted(f"{n}.{fmt}" for n in
                                                      ("files", "findings", "consolidation", "projects", "indicators"))
     findings = read_export(tmp_path / fmt / f"findings.{fmt}")
-    sheet = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
-    assert list(zip(findings.file, findings.code, findings.message)) == [(r[0], r[3], r[8]) for r in sheet]
+    sheet = [r for r in wb["问题明细"].iter_rows(min_row=2, values_only=True) if r[2]]
+    exported = list(zip(findings.file, findings.code, findings.message))
+    assert {(r[0], r[3], r[8]) for r in sheet} <= set(exported)          # every row shown is exported
+    own = findings[findings.same_as == ""]                                # every filing's own findings, once
+    assert sorted(zip(own.file, own.code, own.message)) == sorted(
+        (r[0], r[3], r[8]) for r in sheet if r[0] not in COPIES)
+    assert set(findings[findings.same_as != ""].file) == set(COPIES)
     projects = read_export(tmp_path / fmt / f"projects.{fmt}")
     for year in (2024, 2025):
         counted = projects[(projects.year == year) & (projects.decision == "计入")]
@@ -189,7 +333,8 @@ def test_exports_read_back_equal_the_workbook(batch, tmp_path, fmt):
     listed = [r for r in sources(wb) if r["文件"]]
     assert list(zip(slices.file, slices.decision, slices.reason)) == [(r["文件"], r["合并情况"], r["说明"] or "")
                                                                       for r in listed]
-    assert [v.quantize(CENT) for v in slices.total] == [_d(r["总计"]) for r in listed]
+    assert [None if v is None or v != v else v.quantize(CENT) for v in slices.total] == \
+        [None if r["总计"] is None else _d(r["总计"]) for r in listed]
     assert isinstance(slices.total.iloc[0], Decimal)
     indicators = read_export(tmp_path / fmt / f"indicators.{fmt}")
     assert len(indicators) == sum(r.indicators for r in report.results if r.readable)

@@ -34,6 +34,11 @@ def three_changes(seed_filing):
     return seed_filing, new
 
 
+def header_row(ws) -> int:
+    """The header row of a diff sheet (增减情况 opens with its title lines)."""
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value in ("资金使用单位", "状态", "项目名称"))
+
+
 def _fill(cell) -> str:
     return cell.fill.fgColor.rgb[-6:] if cell.fill and cell.fill.fill_type == "solid" else ""
 
@@ -78,11 +83,12 @@ def test_xlsx_output(three_changes, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["增减情况", "项目", "绩效指标", "绩效目标", "单位汇总"]
     ws = wb["增减情况"]
-    assert [c.value for c in ws[1]][:6] == ["资金使用单位", "项目名称", "原总计", "新总计", "增减", "增减%"]
-    row = [c.value for c in ws[2]]
+    top = header_row(ws)
+    assert [c.value for c in ws[top]][:6] == ["资金使用单位", "项目名称", "原总计", "新总计", "增减", "增减%"]
+    row = [c.value for c in ws[top + 1]]
     assert row[:5] == ["广州市机电技师学院", REPAIRS, 158, 150, -8]
-    assert round(row[5], 4) == -0.0506 and ws.cell(2, 6).number_format == "0.00%"
-    assert _fill(ws.cell(2, 5)) == FILL_CUT.fgColor.rgb[-6:]
+    assert round(row[5], 4) == -0.0506 and ws.cell(top + 1, 6).number_format == "0.00%"
+    assert _fill(ws.cell(top + 1, 5)) == FILL_CUT.fgColor.rgb[-6:]
     projects = wb["项目"]
     rows = {projects.cell(r, 3).value: r for r in range(2, projects.max_row + 1)}
     assert projects.cell(rows[NEW_NAME], 1).value == "改名"
@@ -148,8 +154,9 @@ def test_diff_paths_accepts_json_and_workbooks(seed_workbook, tmp_path, seed_fil
     path = tmp_path / "DIFF.xlsx"
     write_diff_xlsx(d, path)
     ws = openpyxl.load_workbook(path)["增减情况"]
-    assert ws["C1"].value == "2024年总计" and ws["D1"].value == "2025年总计"
-    assert ws["B2"].value == "市机电技师学院免学费财政补助项目" and ws["E2"].value == -1009.93
+    top = header_row(ws)
+    assert ws.cell(top, 3).value == "2024年总计" and ws.cell(top, 4).value == "2025年总计"
+    assert ws.cell(top + 1, 2).value == "市机电技师学院免学费财政补助项目" and ws.cell(top + 1, 5).value == -1009.93
 
 
 # --- the workbook agrees with --json, and prints ---------------------------------------------------------
@@ -195,9 +202,10 @@ def test_diff_workbook_prints_and_shows_whole_texts(seed_filing, tmp_path):
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+        top = header_row(ws)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == f"${top}:${top}"
     cuts = wb["增减情况"]
-    row = next(r for r in range(2, cuts.max_row + 1) if cuts.cell(r, 2).value == long_name)
+    row = next(r for r in range(header_row(cuts) + 1, cuts.max_row + 1) if cuts.cell(r, 2).value == long_name)
     width = cuts.column_dimensions["B"].width
     lines = textfit.count_lines(long_name, textfit.text_box_points(width), 11)
     assert lines > 1 and cuts.cell(row, 2).alignment.wrap_text

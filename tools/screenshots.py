@@ -7,13 +7,16 @@ The accountant's screenshots come from the demo (the bundled sample imported, re
 ``xl_tools.app.demo``) run in a temporary folder: each sheet shown in docs alone (the others hidden) as
 page 1 of a PDF rendered by LibreOffice headless, and page 1 of the published PDF, turned into PNGs by
 pdftoppm. ``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py:
-duplicates, two years, errors, broken and non-regular files), writes the review workbook and a
-2024 → 2025 diff workbook, and renders the first page of 汇总, 合并公开表2024年 and 增减情况.
+duplicates, two years, errors, broken, old and non-regular files, an old report) in a scratch folder with
+relative paths (so the title lines read as a reviewer's would), writes the review workbook and a
+2024 → 2025 diff workbook (the new filing with an error), and renders the first page of 汇总,
+合并公开表2024年, 规则统计 and 增减情况.
 Look at the images before committing them.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -29,7 +32,8 @@ DOCS = ROOT / "docs"
 SHOTS = {"项目": "screenshot_projects.png", "绩效指标": "screenshot_indicators.png",
          "校验结果": "screenshot_results.png"}
 PUBLISHED = "publish_seed_page1.png"
-REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png"}
+REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png",
+                "规则统计": "review_rules_page1.png"}
 DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
 DPI = "110"
 
@@ -81,23 +85,32 @@ def reports(out: Path) -> None:
     # test-only data (the batch tests' inbox): imported here, when the reports are asked for
     from tests.support.review_inbox import MAIN, SEED_JSON, make_inbox, variant
     from xl_tools.batch import consolidate, review, write_review_xlsx
-    from xl_tools.diff import diff_filings, write_diff_xlsx
+    from xl_tools.diff import write_diff_xlsx
     from xl_tools.jsonio import load_json
+    from xl_tools.workbook import build_workbook
+    out = out.resolve()
+    here = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        report = review([make_inbox(tmp / "收件箱", tmp)], jobs=2)
-        book = write_review_xlsx(report, tmp / "审核结果.xlsx", consolidate(report))
-        for sheet, name in REPORT_SHOTS.items():
-            render(book, sheet, out / name, drop_others=True)
-            print(out / name)
-        old, new = load_json(SEED_JSON), variant(MAIN, 2025, "0.9")
-        new.projects[2].name = new.projects[2].name.replace("维修维护", "维护保养")
-        del new.projects[5]
-        diff = tmp / "DIFF.xlsx"
-        write_diff_xlsx(diff_filings(old, new), diff)
-        for sheet, name in DIFF_SHOTS.items():
-            render(diff, sheet, out / name, drop_others=True)
-            print(out / name)
+        os.chdir(tmp)                      # relative paths: the title lines name 收件箱 and the workbooks
+        try:
+            report = review([make_inbox(Path("收件箱"))], jobs=2)
+            book = write_review_xlsx(report, Path("审核结果.xlsx"), consolidate(report))
+            for sheet, name in REPORT_SHOTS.items():
+                render(book.resolve(), sheet, out / name, drop_others=True)
+                print(out / name)
+            old, new = load_json(SEED_JSON), variant(MAIN, 2025, "0.9")
+            new.projects[2].name = new.projects[2].name.replace("维修维护", "维护保养")
+            new.projects[4].total += 12                       # an error in the new filing: the diff says so
+            del new.projects[5]
+            build_workbook(Path("机电学院_2024.xlsx"), old)
+            build_workbook(Path("机电学院_2025.xlsx"), new)
+            diff = Path("对比_2024_2025.xlsx")
+            write_diff_xlsx(app.diff_files("机电学院_2024.xlsx", "机电学院_2025.xlsx"), diff)
+            for sheet, name in DIFF_SHOTS.items():
+                render(diff.resolve(), sheet, out / name, drop_others=True)
+                print(out / name)
+        finally:
+            os.chdir(here)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,9 @@ nothing below them for the same job:
 
 - ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
   published table as PDF, text or the official table saved as xlsx), with what reading it reported;
-- ``review(filing)``: the rule catalogue on a filing;
+- ``review(filing)``: the rule catalogue on a filing, completed first as refresh completes it
+  (``complete``: the only unit, 总计 from its parts, 序号, category codes — in memory, nothing written),
+  so check, batch and refresh report the same findings on the same cells;
 - ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
   refreshed so 校验结果 lists what the import reported;
 - ``refresh_file``: the 刷新 button on a file; ``refresh_book`` / ``publish_book``: on a workbook open in
@@ -33,6 +35,7 @@ from pathlib import Path
 
 from . import limits
 from .catalogue import beside_check
+from .categories import default_table
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
 from .fileio import atomic_target, check_input, pinned, real_input, refuse_overwrite, same_file
@@ -42,10 +45,12 @@ from .importer.xlsxsource import is_published_table
 from .jsonio import dumps, load_json
 from .model import Filing
 from .newbook import new_workbook
+from .outputmark import KIND_ZH, workbook_kind
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
 from .refresh.file_writer import refresh_file as _refresh_file
+from .refresh.fills import Fill, derive_fills
 from .refresh.live import apply_ops as apply_live
 from .refresh.ops import ReplacePublic
 from .refresh.plan import RefreshOutcome, plan_refresh
@@ -102,6 +107,8 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     check_input(path)
     kind = input_kind(path)
     with limits.deadline(), _located(path):
+        if kind == KIND_WORKBOOK and (own := workbook_kind(path)):
+            raise XlToolsError(f"这是 xl-tools 生成的{KIND_ZH[own]}，不是填报表", file=str(path))
         if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
             kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
@@ -123,12 +130,27 @@ def _located(path: str | Path):
         raise err.located(file=str(path)) from None
 
 
+def complete(filing: Filing) -> list[Fill]:
+    """Complete ``filing`` in memory exactly as refresh completes the workbook before checking it
+    (``refresh.fills``: 序号, the only unit, 总计 from its parts, category codes) and return what refresh
+    would write. Nothing is written; a completed filing has nothing left to fill (a second call
+    returns [])."""
+    return derive_fills(filing, default_table())
+
+
 def review(filing: Filing, config_path: str | Path | None = None,
            extra: list[Finding] | tuple = ()) -> list[Finding]:
-    """The rule catalogue on ``filing`` (its profile, its 基本信息 overrides, then ``config_path``),
-    followed by ``extra`` findings (what an import reported; money mismatches that the rules report
-    again on the cell are left out: ``catalogue.beside_check``)."""
+    """The rule catalogue on ``filing`` completed as refresh completes it (``complete``), with its
+    profile, its 基本信息 overrides, then ``config_path``; followed by ``extra`` findings (what an
+    import reported; money mismatches that the rules report again on the cell are left out:
+    ``catalogue.beside_check``).
+
+    The fills themselves are not findings here: refresh reports them (FIL…, 提示) because it writes
+    them, and a check after that refresh no longer sees them, so ``review`` gives the findings of the
+    file as it will be after its refresh — the same codes on the same cells as ``check`` of the
+    refreshed file. Call ``complete`` first to learn what refresh would fill in."""
     with limits.deadline():
+        complete(filing)
         return check(filing, config_for(filing, config_path)) + beside_check(list(extra))
 
 
@@ -285,13 +307,18 @@ def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool 
 
 
 def diff_files(old: str | Path, new: str | Path, out: str | Path | None = None) -> FilingDiff:
-    """Year-over-year (or version) comparison of two filings of any input kind; with ``out``, also
-    written as a workbook (which may not be either input)."""
+    """Year-over-year (or version) comparison of two filings of any input kind, each seen as refresh
+    sees it (``complete``) and checked: the diff carries their error counts (a comparison of filings
+    with errors says so), the warnings of ``diff.warnings_for`` and the time it was made. With ``out``,
+    also written as a workbook (which may not be either input)."""
     refuse_overwrite([out], [old, new])
-    diff = diff_filings(load_filing(old).filing, load_filing(new).filing)
+    loaded = [load_filing(old), load_filing(new)]
+    errors = tuple(sum(f.severity == ERROR for f in review(x.filing, None, x.findings)) for x in loaded)
+    d = diff_filings(loaded[0].filing, loaded[1].filing)
+    d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
     if out is not None:
-        write_diff_xlsx(diff, out)
-    return diff
+        write_diff_xlsx(d, out)
+    return d
 
 
 @dataclass

@@ -1,14 +1,21 @@
-"""Formatting shared by the reviewer's workbooks (batch review, diff): headers, the tool's colours,
-wrapped text with row heights that show it, and a page setup that prints (A4 landscape, one page wide,
-header rows repeated on every page)."""
+"""Formatting shared by the reviewer's workbooks (batch review, diff): a title line, headers, the tool's
+colours, wrapped text with row heights that show it, a page setup that prints (A4 landscape, one page
+wide, header rows repeated on every page), and saving them marked as xl-tools' own (``outputmark``),
+atomically, with one Chinese line naming the file when it cannot be written."""
 
 from __future__ import annotations
+
+import errno
+from pathlib import Path
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import textfit
+from . import outputmark, textfit
+from .celltext import storable, text_only
+from .errors import XlToolsError
+from .fileio import atomic_target
 from .findings import ERROR, INFO, WARNING
 from .schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
 
@@ -42,18 +49,44 @@ def paint(cell, kind: str, bold: bool = False) -> None:
     cell.font = font(bold=bold or bool(cell.font.b), color=font_rgb, size=cell.font.sz or FONT_SIZE)
 
 
-def header(ws: Worksheet, headers, widths, row: int = 1) -> None:
-    """A bold, blue, wrapped header row at ``row`` with the column widths; panes frozen below it."""
-    for c, (text, width) in enumerate(zip(headers, widths), start=1):
+def header(ws: Worksheet, headers, widths=None, row: int = 1, freeze: bool = True, col: int = 1) -> None:
+    """A bold, blue, wrapped header row at ``row`` (from column ``col``), tall enough for its captions;
+    with ``widths`` the column widths are set, else the columns keep theirs (a second table on a sheet).
+    Panes are frozen below it unless ``freeze`` is false."""
+    letters = [get_column_letter(c) for c in range(col, col + len(headers))]
+    if widths is not None:
+        for letter, width in zip(letters, widths):
+            ws.column_dimensions[letter].width = width
+    current = [ws.column_dimensions[letter].width or 8.43 for letter in letters]
+    for c, text in enumerate(headers, start=col):
         cell = ws.cell(row=row, column=c, value=text)
         cell.font = font(bold=True, color=BLUE_FONT)
         cell.fill = PatternFill("solid", fgColor=BLUE_FILL)
         cell.alignment = HEADER_ALIGN
         cell.border = BOX
-        ws.column_dimensions[get_column_letter(c)].width = width
     # bold glyphs are a little wider: measure the captions one size up
-    ws.row_dimensions[row].height = textfit.fitted_height(list(zip(headers, widths)), FONT_SIZE + 1)
-    ws.freeze_panes = f"A{row + 1}"
+    height = textfit.fitted_height(list(zip(headers, current)), FONT_SIZE + 1)
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, height)
+    if freeze:
+        ws.freeze_panes = f"A{row + 1}"
+
+
+def title_block(ws: Worksheet, lines, ncols: int) -> int:
+    """Lines above a sheet's table, each merged across its ``ncols`` columns: the first one bold (what
+    the workbook is: files, years, date), the others plain or in a colour (``(text, kind)`` pairs, kind
+    ``error`` / ``warning`` / None). Returns the row for the table's header."""
+    width = sum(column_widths(ws, ncols))
+    for r, line in enumerate(lines, start=1):
+        text, kind = line if isinstance(line, tuple) else (line, None)
+        cell = ws.cell(row=r, column=1, value=storable(text))
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.font = font(bold=r == 1, size=FONT_SIZE + (1 if r == 1 else 0))
+        if kind:
+            paint(cell, kind, bold=True)
+        if ncols > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.row_dimensions[r].height = textfit.fitted_height([(text, width)], FONT_SIZE + 1)
+    return len(lines) + 1
 
 
 def column_widths(ws: Worksheet, ncols: int) -> list[float]:
@@ -77,9 +110,11 @@ def fit_rows(ws: Worksheet, first: int, last: int | None = None, ncols: int | No
         ws.row_dimensions[r].height = textfit.fitted_height(texts, FONT_SIZE)
 
 
-def print_setup(ws: Worksheet, title_rows: str = "1:1", ncols: int | None = None) -> None:
+def print_setup(ws: Worksheet, title_rows: str | None = "1:1", ncols: int | None = None,
+                page_title: str | None = None) -> None:
     """A4 landscape, fitted to one page wide (as many pages down as needed), ``title_rows`` repeated on
-    every page, the used range as print area, grid lines off (the cells have borders)."""
+    every page (None: a sheet of several tables repeats nothing), the used range as print area, grid
+    lines off (the cells have borders); ``page_title`` at the top of every printed page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -88,7 +123,31 @@ def print_setup(ws: Worksheet, title_rows: str = "1:1", ncols: int | None = None
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.print_title_rows = title_rows
+    if title_rows:
+        ws.print_title_rows = title_rows
     ncols = ws.max_column if ncols is None else ncols
     ws.print_area = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if page_title:
+        ws.page_margins.top = 0.7
+        ws.oddHeader.center.text = page_title.replace("&", "&&")
+        ws.oddHeader.center.size = 9
+
+
+_WRITE_ERRORS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "磁盘或文件夹是只读的",
+                 errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在或不能在此创建文件"}
+
+
+def save(wb, path: str | Path, kind: str) -> Path:
+    """Save a reviewer's workbook: marked as xl-tools' ``kind`` of output (so a batch never reads it back
+    as a filing), atomically; XlToolsError naming the file when it cannot be written."""
+    path = Path(path)
+    outputmark.mark(wb, kind)
+    text_only(wb)                   # file, unit and project names: never formulas
+    try:
+        with atomic_target(path) as tmp:
+            wb.save(tmp)
+    except OSError as exc:
+        why = _WRITE_ERRORS.get(exc.errno, exc.strerror or type(exc).__name__)
+        raise XlToolsError(f"无法写入（{why}）", file=str(path)) from None
+    return path

@@ -136,8 +136,11 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], src: str) -> None:
         raise XlToolsError("工作簿" + limits.exceeded(limits.UNZIPPED_MB, f"为 {total // 2**20:,} MB"), file=src)
 
 
+# NotImplementedError / RuntimeError: zipfile on a member with an unknown compression method or flagged
+# as encrypted (a sheet part opened lazily, after the directory was checked)
 PARSE_ERRORS = (ParseError, etree.LxmlError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError,
-                IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, TokenizerError)
+                IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, RuntimeError,
+                TokenizerError)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from .core import (
     STATUS_ERRORS,
     STATUS_INTERNAL,
     STATUS_OK,
+    STATUS_SKIPPED,
     STATUS_WARNINGS,
     SUFFIXES,
     BatchReport,
@@ -33,7 +34,7 @@ from .core import (
 _LAZY = {"consolidate": ".consolidation", "Consolidation": ".consolidation", "report_to_json": ".report",
          "write_review_xlsx": ".report", "write_exports": ".exports"}
 
-__all__ = ["STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK", "STATUS_WARNINGS", "SUFFIXES",
+__all__ = ["STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK", "STATUS_SKIPPED", "STATUS_WARNINGS", "SUFFIXES",
            "BatchReport", "Consolidation", "FileResult", "consolidate", "expand_paths", "report_to_json",
            "review", "review_one", "write_exports", "write_review_xlsx"]
 

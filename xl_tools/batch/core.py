@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -18,8 +20,11 @@ from ..fileio import check_input, refuse_overwrite, same_file
 from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from ..model import Filing, Unit
 from ..money import ZERO
+from ..outputmark import skipped_text
+from .columns import output_kind
+from .targets import reason
 
-SUFFIXES = (".xlsx", ".xlsm", ".pdf", ".txt")
+SUFFIXES = (".xlsx", ".xlsm", ".pdf", ".txt", ".json")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 STATUS_OK = "通过"
@@ -27,6 +32,7 @@ STATUS_WARNINGS = "有警告"
 STATUS_ERRORS = "有错误"
 STATUS_BROKEN = "无法读取"
 STATUS_INTERNAL = "内部错误"
+STATUS_SKIPPED = "已跳过"                   # one of xl-tools' own outputs (a review report, an export)
 
 # File-level finding codes (xl_tools/data/catalogue.toml): a file that could not be read is one error
 # finding, so 汇总, 问题明细, 规则统计 and --json count it the same way.
@@ -38,7 +44,7 @@ FILE_INTERNAL = "FILE002"
 class FileResult:
     path: str
     file: str                                   # name shown in the report (relative to the input folder)
-    kind: str = "workbook"                      # workbook | import
+    kind: str = "workbook"                      # workbook | import | output (ours, skipped) | other
     status: str = STATUS_OK
     unit: str = ""                              # 资金使用单位 (several joined by 、)
     department: str = ""
@@ -57,18 +63,25 @@ class FileResult:
 
     @property
     def readable(self) -> bool:
-        return self.status not in (STATUS_BROKEN, STATUS_INTERNAL)
+        """A filing was read from the file (it may have errors)."""
+        return self.status not in (STATUS_BROKEN, STATUS_INTERNAL, STATUS_SKIPPED)
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == STATUS_SKIPPED
 
     @property
     def failed(self) -> bool:
         """A file that makes the batch exit 1: errors found, or not readable at all."""
-        return self.errors > 0 or not self.readable
+        return self.errors > 0 or not (self.readable or self.skipped)
 
 
 @dataclass
 class BatchReport:
     results: list[FileResult]
     jobs: int = 1
+    inputs: list[str] = field(default_factory=list)       # the files and folders the reviewer named
+    started: str = ""                                      # when the batch ran (YYYY-MM-DD HH:MM)
 
     @property
     def failed(self) -> bool:
@@ -82,6 +95,7 @@ class BatchReport:
                 "with_errors": sum(r.status == STATUS_ERRORS for r in res),
                 "unreadable": sum(r.status == STATUS_BROKEN for r in res),
                 "internal_errors": sum(r.status == STATUS_INTERNAL for r in res),
+                "skipped": sum(r.status == STATUS_SKIPPED for r in res),
                 "projects": sum(r.projects for r in res),
                 "indicators": sum(r.indicators for r in res),
                 "errors": sum(r.errors for r in res),
@@ -91,16 +105,24 @@ class BatchReport:
 
 # ---------------------------------------------------------------------------------------------- inputs
 
+_SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"}
+_SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information"}
+
+
 def _skipped(name: str) -> bool:
-    """Hidden files, Office lock files (~$x.xlsx), our own temporaries and backups."""
-    return name.startswith((".", "~$", "~")) or name.endswith((".tmp", ".bak"))
+    """Hidden files (.DS_Store), Office lock and temporary files (~$x.xlsx, ~WRL0001.tmp), the files
+    Windows and macOS leave in folders (Thumbs.db, desktop.ini), our own temporaries and backups."""
+    return (name.startswith((".", "~")) or name.lower().endswith((".tmp", ".bak"))
+            or name.lower() in _SYSTEM_FILES)
 
 
 def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[tuple[Path, str]]:
     """(path, display name) for every file to review, in a stable order, without duplicates.
 
-    A folder gives its supported files (recursively, hidden folders skipped); a file named explicitly is
-    always reviewed (an unsupported one becomes a 无法读取 row), except hidden/lock files.
+    A folder gives every file in it (recursively; hidden and system folders skipped) except hidden,
+    temporary and system files (``_skipped``): a file of an unsupported type is a row of its own
+    (FILE001, with the fix), so no unit's submission vanishes from the report. A file named explicitly
+    is always reviewed, except hidden/lock files.
     """
     paths = list(paths)
     single = len(paths) == 1
@@ -120,15 +142,13 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
         if root.is_dir():
             found = []
             for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(d for d in dirnames
+                                     if not d.startswith(".") and d.lower() not in _SYSTEM_FOLDERS)
                 # a folder named like an input ("报表.xlsx/") is a row of its own, not walked into
                 named = [d for d in dirnames if Path(d).suffix.lower() in SUFFIXES and not _skipped(d)]
                 dirnames[:] = [d for d in dirnames if d not in named]
                 found.extend(Path(dirpath) / d for d in named)
-                for name in filenames:
-                    if _skipped(name) or Path(name).suffix.lower() not in SUFFIXES:
-                        continue
-                    found.append(Path(dirpath) / name)
+                found.extend(Path(dirpath) / name for name in filenames if not _skipped(name))
             for p in sorted(found, key=lambda q: q.relative_to(root).as_posix()):
                 add(p, p.relative_to(root).as_posix() if single else str(p))
         elif not _skipped(root.name):
@@ -220,15 +240,20 @@ def _common_folder(paths: list[Path]) -> Path | None:
 
 
 def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.Loaded,
-              target: Path | None = None) -> None:
+              as_read: Filing | None, target: Path | None = None) -> None:
     """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir` (at
-    `target`, from ``annotation_targets``, when the batch planned it)."""
+    `target`, from ``annotation_targets``, when the batch planned it). An imported table is written as
+    it was read (``as_read``, before ``app.review`` completed it in memory), so the copy's refresh
+    reports its fills like any refresh."""
     target = target or annotated_path(outdir, result.file, source)     # resolved: links already followed
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if loaded.kind == app.KIND_WORKBOOK:
-        app.refresh_file(source, target)
-    else:
-        app.write_workbook(loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if loaded.kind == app.KIND_WORKBOOK:
+            app.refresh_file(source, target)
+        else:
+            app.write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
+    except OSError as exc:
+        raise XlToolsError(f"无法写入（{reason(exc)}）", file=str(target)) from None
     result.annotated = str(target)
 
 
@@ -242,14 +267,45 @@ def not_regular(path: Path) -> str | None:
     return None
 
 
-def _unreadable(result: FileResult, status: str, message: str) -> FileResult:
+def _unreadable(result: FileResult, status: str, message: str, fix: str | None = None) -> FileResult:
     """A file that could not be read: one error finding (FILE001, or FILE002 for a bug of ours)."""
-    result.status, result.error = status, message
     code = FILE_INTERNAL if status == STATUS_INTERNAL else FILE_UNREADABLE
-    result.findings = [catalogue.finding(code, message, "请重新保存或重新提交该文件" if code == FILE_UNREADABLE
-                                         else "请把该文件和日志交给技术支持")]
+    result.status = status
+    result.error = f"{message}：{fix}" if fix else message      # the reader's messages name their fix
+    fix = fix or ("请重新保存或重新提交该文件" if code == FILE_UNREADABLE else "请把该文件和日志交给技术支持")
+    result.findings = [catalogue.finding(code, message, fix)]
     result.errors, result.worst_rule = 1, code
     return result
+
+
+SAVE_AS_XLSX = "请在 Excel 中另存为 .xlsx 后重新提交"
+SEND_FILING = "请提交填报工作簿（.xlsx）或公开表 PDF"
+_UNSUPPORTED = {
+    ".xls": ("旧版 Excel 工作簿（.xls），不能直接审核", SAVE_AS_XLSX),
+    ".xlsb": ("Excel 二进制工作簿（.xlsb），不能直接审核", SAVE_AS_XLSX),
+    ".xltx": ("Excel 模板文件（.xltx），不能直接审核", SAVE_AS_XLSX),
+    ".xltm": ("Excel 模板文件（.xltm），不能直接审核", SAVE_AS_XLSX),
+    ".et": ("WPS 表格文件（.et），不能直接审核", "请在 WPS 表格中另存为 .xlsx 后重新提交"),
+    ".ett": ("WPS 表格模板（.ett），不能直接审核", "请在 WPS 表格中另存为 .xlsx 后重新提交"),
+    ".ods": ("OpenDocument 表格（.ods），不能直接审核", "请在 LibreOffice 或 Excel 中另存为 .xlsx 后重新提交"),
+    ".csv": ("CSV 文本表格，不是填报工作簿", SAVE_AS_XLSX),
+    ".doc": ("Word 文档，不是填报表", SEND_FILING), ".docx": ("Word 文档，不是填报表", SEND_FILING),
+    ".wps": ("WPS 文字文档，不是填报表", SEND_FILING),
+    ".zip": ("压缩包，不能直接审核", "请解压后把其中的文件放入要审核的文件夹"),
+    ".rar": ("压缩包，不能直接审核", "请解压后把其中的文件放入要审核的文件夹"),
+    ".7z": ("压缩包，不能直接审核", "请解压后把其中的文件放入要审核的文件夹"),
+    ".jpg": ("图片，无法读取其中的表格", SEND_FILING), ".jpeg": ("图片，无法读取其中的表格", SEND_FILING),
+    ".png": ("图片，无法读取其中的表格", SEND_FILING),
+}
+
+
+def unsupported(path: Path) -> tuple[str, str]:
+    """(why, the fix) for a file whose type the batch cannot read, in Chinese."""
+    suffix = path.suffix.lower()
+    if suffix in _UNSUPPORTED:
+        return _UNSUPPORTED[suffix]
+    shown = f"（{suffix}）" if suffix else "（没有扩展名）"
+    return f"不是支持的文件类型{shown}，支持 .xlsx/.xlsm 工作簿和公开表 .pdf/.txt", SAVE_AS_XLSX
 
 
 def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None,
@@ -265,11 +321,17 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     odd = not_regular(path)
     if odd is not None:
         return _unreadable(result, STATUS_BROKEN, odd)
+    own = output_kind(path)
+    if own is not None:                         # a report or export of ours: never read as a filing
+        result.status, result.kind, result.error = STATUS_SKIPPED, "output", skipped_text(own)
+        return result
+    if path.suffix.lower() not in SUFFIXES:
+        result.kind = "other"
+        return _unreadable(result, STATUS_BROKEN, *unsupported(path))
     try:
-        if path.suffix.lower() not in SUFFIXES:
-            raise XlToolsError("不是支持的文件类型（.xlsx/.xlsm/.pdf/.txt）", file=str(path))
         loaded = app.load_filing(path)          # a published table saved as xlsx is imported too
         result.kind = "workbook" if loaded.kind == app.KIND_WORKBOOK else "import"
+        as_read = copy.deepcopy(loaded.filing) if annotate is not None and result.kind == "import" else None
         result = _fill(result, loaded.filing, app.review(loaded.filing, None, loaded.findings))
     except XlToolsError as err:
         return _unreadable(result, STATUS_BROKEN, str(err))
@@ -278,7 +340,7 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     if annotate is None:
         return result
     try:
-        _annotate(result, path, annotate, loaded, Path(target) if target else None)
+        _annotate(result, path, annotate, loaded, as_read, Path(target) if target else None)
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{err}"
     except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands
@@ -309,10 +371,18 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     refuse_overwrite(exclude, [p for p in paths if not Path(p).is_dir()])   # `batch a.xlsx -o a.xlsx`
     items = expand_paths(paths, exclude=exclude)
     if not items:
-        raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm/.pdf/.txt）")
+        raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm 工作簿，公开表 .pdf/.txt）")
     targets = annotation_targets(items, annotate) if annotate else [None] * len(items)
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     if scheduler:
-        return _review_on_dask(items, scheduler, progress, annotate, targets)
+        report = _review_on_dask(items, scheduler, progress, annotate, targets)
+    else:
+        report = _review_locally(items, jobs, progress, annotate, targets)
+    report.inputs, report.started = [str(p) for p in paths], started
+    return report
+
+
+def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) -> BatchReport:
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, len(items))
     results: list[FileResult | None] = [None] * len(items)

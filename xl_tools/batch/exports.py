@@ -1,7 +1,8 @@
 """Flat tables of a batch for the bureau's own tools: ``batch --csv DIR`` / ``--parquet DIR``.
 
-Five tables (the column schema is documented in docs/batch_exports.md and is the ``COLUMNS`` below):
-files (one row per input file, as 汇总), findings (as 问题明细), consolidation (one row per file and unit,
+Five tables (the column schema is documented in docs/batch_exports.md and is ``columns.COLUMNS``):
+files (one row per input file, as 汇总), findings (every finding of every file; ``same_as`` names the
+counted file a copy repeats, whose rows 问题明细 collapses), consolidation (one row per file and unit,
 as 合并来源, without the per-year subtotal lines), projects and indicators (every project / indicator of
 every readable file, with the consolidation's decision for its file and unit: the rows whose decision is
 计入 are exactly the projects of the 合并公开表 of their year).
@@ -22,21 +23,11 @@ from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..model import MONEY_FIELDS
 from ..money import CENT
+from .columns import COLUMNS, PARQUET_KEY
 from .consolidation import Consolidation
 from .core import BatchReport
+from .targets import reason
 
-COLUMNS = {
-    "files": ["file", "path", "kind", "status", "department", "year", "unit", "projects", "indicators", "total",
-              "errors", "warnings", "infos", "worst_rule", "error"],
-    "findings": ["file", "unit", "severity", "code", "family", "sheet", "cell", "project", "indicator_no",
-                 "field", "message", "suggestion"],
-    "consolidation": ["year", "department", "unit", "file", "kind", "projects", *MONEY_FIELDS, "decision",
-                      "reason", "same_as"],
-    "projects": ["year", "department", "unit", "file", "project", "no", *MONEY_FIELDS, "target", "indicators",
-                 "decision"],
-    "indicators": ["year", "department", "unit", "file", "project", "no", "level1", "level2", "name",
-                   "period_value", "annual_value", "decision"],
-}
 MONEY_COLUMNS = {"total", *MONEY_FIELDS}
 INTEGER_COLUMNS = {"files": ("year", "projects", "indicators", "errors", "warnings", "infos"),
                    "findings": ("indicator_no",), "consolidation": ("year", "projects"),
@@ -54,6 +45,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
     """The five flat tables as data frames (money as Decimal objects, years as nullable integers)."""
     decision = {(r.file, r.unit): r.decision for r in cons.slices.itertuples()}
+    copies = cons.duplicates_of()
     files, findings, projects, indicators = [], [], [], []
     for r in report.results:
         files.append({"file": r.file, "path": r.path, "kind": r.kind, "status": r.status,
@@ -63,7 +55,7 @@ def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
         findings.extend({"file": r.file, "unit": r.unit, "severity": f.severity, "code": f.code,
                          "family": family_of(f.code), "sheet": f.sheet, "cell": f.cell, "project": f.project,
                          "indicator_no": f.indicator_no, "field": f.field, "message": f.message,
-                         "suggestion": f.suggestion} for f in r.findings)
+                         "suggestion": f.suggestion, "same_as": copies.get(r.file, "")} for f in r.findings)
         if not r.readable or r.filing is None:
             continue
         for p in r.filing.projects:
@@ -94,27 +86,49 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
                            for c in frame.columns if c in MONEY_COLUMNS})
 
 
-def write_exports(report: BatchReport, cons: Consolidation, folder: str | Path, fmt: str) -> list[Path]:
-    """Write the five tables into ``folder`` (created) as ``NAME.csv`` or ``NAME.parquet``, atomically."""
+def require(fmt: str) -> None:
+    """XlToolsError (before the batch runs) when the format's writer is not installed."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise XlToolsError("导出位置应为文件夹", file=str(folder))
-    folder.mkdir(parents=True, exist_ok=True)
     if fmt == "parquet":
         try:
             import pyarrow  # noqa: F401 - optional: only --parquet needs it
         except ImportError:
             raise XlToolsError('导出 Parquet 需要安装 pyarrow：pip install "xl-tools[batch]"') from None
+
+
+def _write_parquet(frame: pd.DataFrame, name: str, tmp: Path) -> None:
+    """A Parquet file carrying the ``xl-tools`` key in its metadata, so an export dropped into an inbox
+    is recognised (``columns.output_kind``)."""
+    import pyarrow as pa  # optional dependency (checked by ``require``)
+    import pyarrow.parquet as pq
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = {**(table.schema.metadata or {}), PARQUET_KEY: f"batch-export/{name}".encode()}
+    pq.write_table(table.replace_schema_metadata(meta), tmp)
+
+
+def write_exports(report: BatchReport, cons: Consolidation, folder: str | Path, fmt: str) -> list[Path]:
+    """Write the five tables into ``folder`` (created) as ``NAME.csv`` or ``NAME.parquet``, atomically;
+    XlToolsError naming the file when one cannot be written."""
+    require(fmt)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise XlToolsError("导出位置应为文件夹", file=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise XlToolsError(f"无法创建导出文件夹（{reason(exc)}）", file=str(folder)) from None
     written = []
     for name, frame in tables(report, cons).items():
         target = folder / f"{name}.{fmt}"
-        with atomic_target(target) as tmp:
-            if fmt == "csv":
-                _as_text(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
-            else:
-                frame.to_parquet(tmp, index=False, engine="pyarrow")
+        try:
+            with atomic_target(target) as tmp:
+                if fmt == "csv":
+                    _as_text(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+                else:
+                    _write_parquet(frame, name, tmp)
+        except OSError as exc:
+            raise XlToolsError(f"无法写入（{reason(exc)}）", file=str(target)) from None
         written.append(target)
     return written
 

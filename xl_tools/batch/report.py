@@ -1,47 +1,64 @@
 """The review workbook and the JSON form of a batch.
 
-Sheets: 汇总 (one row per file), 问题明细 (every finding with its file; a file that could not be read is
-one FILE001 error, counted the same way everywhere), 合并公开表YYYY年 (one consolidated table per budget
-year, see ``consolidation``; a 来源文件 column names the files behind every unit row), 合并来源 (every file
-and unit: counted, duplicate or not counted, and why, with its amounts and a counted total per year) and
-规则统计 (findings by rule family with a native bar chart in the tool's colours, by rule, and by unit).
-Every sheet prints on A4 landscape, one page wide, with its header rows repeated.
+Sheets: 汇总 (a title line — folders, files, years, run date — the consolidation of each year and every
+version conflict, then one row per file), 问题明细 (every finding with its file, errors first, then by
+unit, file and cell; a copy of a counted filing lists only what differs and one row "同「…」"; a file that
+could not be read is one FILE001 error, counted the same way everywhere), 合并公开表YYYY年 (one
+consolidated table per budget year, see ``consolidation``; a 来源文件 column names the files behind every
+unit row; a placeholder 合并公开表 says why there is none), 合并来源 (every file and unit: counted,
+duplicate, conflicting or not counted, and why, with its amounts and a counted total per year), 规则统计
+(findings by rule with its Chinese title, and by rule family with a native bar chart in the tool's
+colours) and 单位统计 (by year and unit × family); the statistics count each filing once. A text names a
+sheet only when it exists. Every sheet prints on A4 landscape, one page wide, with its header row
+repeated; the workbook carries xl-tools' mark (``outputmark``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .. import catalogue, outputmark, textfit
 from .. import reportbook as rb
-from .. import textfit
 from ..catalogue import family_name, family_of
-from ..celltext import append, storable, text_only
+from ..celltext import append, storable
 from ..errors import XlToolsError
-from ..fileio import atomic_target
-from ..findings import ERROR, INFO, WARNING
+from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
-from ..money import ZERO
+from ..money import ZERO, fmt_money
 from ..publish.table import NCOLS, render
 from ..publish.xlsx import apply_layout
-from .consolidation import COUNTED, DUPLICATE, EXCLUDED, Consolidation, consolidate, severity_pivot, unit_family_pivot
-from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_WARNINGS, BatchReport
+from .columns import JSON_SCHEMA
+from .consolidation import (
+    CONFLICT,
+    COUNTED,
+    DUPLICATE,
+    EXCLUDED,
+    Consolidation,
+    causes_text,
+    consolidate,
+    counted_once,
+    rule_pivot,
+    severity_pivot,
+    unit_family_pivot,
+)
+from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_SKIPPED, STATUS_WARNINGS, BatchReport
 
 SHEET_SUMMARY = "汇总"
 SHEET_FINDINGS = "问题明细"
 SHEET_CONSOLIDATED = "合并公开表"          # + "2024年": one per budget year
 SHEET_SOURCES = "合并来源"
 SHEET_RULES = "规则统计"
+SHEET_UNITS = "单位统计"
 SOURCE_HEADER = "来源文件（审核用）"
 
-KIND_ZH = {"workbook": "工作簿", "import": "公开表"}
+KIND_ZH = {"workbook": "工作簿", "import": "公开表", "other": "其他"}
 MONEY_FORMAT = rb.MONEY_FORMAT
 rule_family = family_of                  # AMT001 → AMT (xl_tools.catalogue)
 
@@ -60,10 +77,51 @@ def year_of(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
+# ------------------------------------------------------------------------------------------------- texts
+
+def page_title(report: BatchReport) -> str:
+    """The short line at the top of every printed page."""
+    return f"xl-tools 批量审核结果　{len(report.results)} 个文件　审核时间：{report.started or '（未记录）'}"
+
+
+def review_title(report: BatchReport) -> str:
+    """The first line of the review workbook: what was reviewed, which years, when."""
+    years = sorted({r.year for r in report.results if r.year})
+    inputs = "、".join(report.inputs) or "（未记录）"
+    return (f"xl-tools 批量审核结果　审核对象：{inputs}（{len(report.results)} 个文件）　"
+            f"预算年度：{'、'.join(f'{y}年' for y in years) or '不明'}　审核时间：{report.started or '（未记录）'}")
+
+
+def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
+    """What the consolidation did, one line per budget year (and one for files without a year), then
+    every version conflict — each line with a colour kind (None, warning, error). The terminal prints
+    the same lines as the 汇总 sheet; a sheet is named only when it exists."""
+    lines: list[tuple[str, str | None]] = []
+    df = cons.slices
+    for year, group in df.groupby("year", dropna=False, sort=True):
+        year = year_of(year)
+        rest = causes_text(group)
+        if year is None:
+            lines.append((f"未归入任何年度：{rest}（见「{SHEET_SOURCES}」）", ERROR))
+            continue
+        if cons.has_table(year):
+            t = cons.table(year)
+            text = (f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
+                    f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元"
+                    f"（见「{consolidated_sheet_name(year)}」）")
+            kind = None
+        else:
+            text, kind = f"{year}年没有计入的文件，未生成合并公开表", ERROR
+        lines.append((text + (f"；{rest}（见「{SHEET_SOURCES}」）" if rest else ""), kind))
+    lines.extend((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)
+    return lines
+
+
 # ------------------------------------------------------------------------------------------------- JSON
 
 def _m(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    """Money in JSON: a string with exactly two decimals (docs/MODEL.md), None when there is none."""
+    return None if value is None or pd.isna(value) else fmt_money(value)
 
 
 def consolidation_to_json(cons: Consolidation) -> dict:
@@ -80,15 +138,24 @@ def consolidation_to_json(cons: Consolidation) -> dict:
                **{f: _m(getattr(r, f)) for f in MONEY_FIELDS}, "decision": r.decision, "reason": r.reason,
                "same_as": r.same_as}
               for r in cons.slices.itertuples()]
-    return {"include_errors": cons.include_errors, "tables": tables, "files": slices}
+    conflicts = [{"year": c.year, "department": c.department, "unit": c.unit, "files": c.files,
+                  "message": c.text} for c in cons.conflicts]
+    return {"include_errors": cons.include_errors, "counts": cons.counts(), "conflicts": conflicts,
+            "tables": tables, "files": slices}
+
+
+def failed(report: BatchReport, cons: Consolidation) -> bool:
+    """The batch exits 1: a file has errors or could not be read, or versions of a unit conflict."""
+    return report.failed or bool(cons.conflicts)
 
 
 def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> dict:
     cons = cons or consolidate(report)
-    return {"summary": {**report.summary(), "failed": report.failed},
+    return {"schema": JSON_SCHEMA, "title": review_title(report),
+            "summary": {**report.summary(), "conflicts": len(cons.conflicts), "failed": failed(report, cons)},
             "files": [{"file": r.file, "path": r.path, "kind": r.kind, "status": r.status, "unit": r.unit,
                        "department": r.department, "year": r.year, "projects": r.projects,
-                       "indicators": r.indicators, "total": None if r.total is None else str(r.total),
+                       "indicators": r.indicators, "total": _m(r.total),
                        "errors": r.errors, "warnings": r.warnings, "infos": r.infos,
                        "worst_rule": r.worst_rule or None, "error": r.error,
                        "findings": [f.to_json() for f in r.findings]}
@@ -98,8 +165,13 @@ def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> di
 
 # --------------------------------------------------------------------------------------------- sheets
 
-_STATUS_KIND = {STATUS_ERRORS: ERROR, STATUS_BROKEN: ERROR, STATUS_INTERNAL: ERROR, STATUS_WARNINGS: WARNING}
-_DECISION_KIND = {EXCLUDED: ERROR, DUPLICATE: WARNING}
+_STATUS_KIND = {STATUS_ERRORS: ERROR, STATUS_BROKEN: ERROR, STATUS_INTERNAL: ERROR, STATUS_WARNINGS: WARNING,
+                STATUS_SKIPPED: INFO}
+NOT_CONSOLIDATED = "不参与合并（xl-tools 自己的输出）"
+_DECISION_KIND = {EXCLUDED: ERROR, CONFLICT: ERROR, DUPLICATE: WARNING}
+SUMMARY_HEADERS = ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态", "说明", "部门",
+                   "预算年度", "合并情况")
+FINDING_HEADERS = ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议")
 
 
 def _decisions(cons: Consolidation) -> dict[str, str]:
@@ -114,34 +186,74 @@ def _decisions(cons: Consolidation) -> dict[str, str]:
 
 
 def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
-    rb.header(ws, ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态", "说明", "部门",
-                   "预算年度", "合并情况"), (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40))
+    """A title line (files, years, date), the consolidation per year and every version conflict, then
+    one row per file."""
+    widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons)], len(widths))
+    rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
     for r in report.results:
         append(ws, [r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
-                   r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year, decided.get(r.file, "")])
+                   r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
+                   NOT_CONSOLIDATED if r.skipped else decided.get(r.file, "")])
         row = ws.max_row
         ws.cell(row=row, column=4).number_format = MONEY_FORMAT
         if r.status in _STATUS_KIND:
             rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
-    rb.fit_rows(ws, 2)
+    rb.fit_rows(ws, top + 1)
     if report.results:
-        ws.auto_filter.ref = ws.dimensions
-    rb.print_setup(ws)
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(widths))}{ws.max_row}"
+    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title(report))
 
 
-def _write_findings(ws, report: BatchReport) -> None:
-    rb.header(ws, ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议"),
-              (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
+def _same(f) -> tuple:
+    return (f.code, f.sheet, f.cell, f.message)
+
+
+def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
+    """The rows of 问题明细: every finding once per filing — a copy of a counted file (重复) lists only
+    what differs from it, then one row "同「…」" — sorted errors first (then warnings, infos), then by
+    unit, file and cell; the copies' rows last."""
+    copies = cons.duplicates_of()
+    by_file = {r.file: r for r in report.results}
+    rows, notes = [], []
     for r in report.results:
-        for f in r.findings:
-            append(ws, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
-                       f.message, f.suggestion])
-            rb.paint(ws.cell(row=ws.max_row, column=3), f.severity)
+        findings = r.findings
+        if r.file in copies:
+            kept = by_file[copies[r.file]]
+            seen = {_same(f) for f in kept.findings}
+            findings = [f for f in r.findings if _same(f) not in seen]
+            same = len(r.findings) - len(findings)
+            notes.append(((r.unit, r.file), [r.file, r.unit, None, None, None, None, None, None,
+                                             f"同「{kept.file}」：同一份填报，只计一次"
+                                             + (f"；其余 {same} 条问题与该文件相同，不再重复列出" if same else ""),
+                                             None]))
+        for f in findings:
+            key = (SEVERITY_ORDER[f.severity], r.unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
+            rows.append((key, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
+                               f.message, f.suggestion]))
+    rows.sort(key=lambda kv: kv[0])
+    notes.sort(key=lambda kv: kv[0])
+    return [v for _k, v in rows] + [v for _k, v in notes]
+
+
+_ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}
+
+
+def _write_findings(ws, report: BatchReport, cons: Consolidation) -> None:
+    rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
+    for values in finding_rows(report, cons):
+        append(ws, values)
+        if values[2] in _ZH_SEVERITY:
+            rb.paint(ws.cell(row=ws.max_row, column=3), _ZH_SEVERITY[values[2]])
+        else:
+            rb.paint(ws.cell(row=ws.max_row, column=9), WARNING)
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
-    rb.print_setup(ws)
+    rb.print_setup(ws, page_title=page_title(report))
 
 
 def _write_consolidated(ws, table, cons: Consolidation) -> None:
@@ -150,16 +262,17 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
     apply_layout(ws, layout)
     col = NCOLS + 1
     ws.column_dimensions["H"].width = 34
-    counted = cons.slices[(cons.slices.year == table.year) & (cons.slices.decision == COUNTED)]
-    others = cons.slices[(cons.slices.year == table.year) & (cons.slices.decision != COUNTED)]
+    year_slices = cons.slices[cons.slices.year == table.year]
+    counted = year_slices[year_slices.decision == COUNTED]
+    rest = causes_text(year_slices)
     for r, cells in enumerate(layout.rows, start=1):
         style = cells[0].style
         text = None
         if style == "header":
             text = SOURCE_HEADER
         elif style == "total_label":
-            text = (f"计入 {counted.file.nunique()} 个文件；本年度另有 {len(others)} 项重复或未计入，"
-                    f"见「{SHEET_SOURCES}」")
+            text = f"计入 {counted.file.nunique()} 个文件" + (f"；本年度另有{rest}，见「{SHEET_SOURCES}」"
+                                                             if rest else "")
         elif style == "unit_label":
             unit = cells[0].value
             text = "；".join(table.sources.get(unit, []))
@@ -176,22 +289,35 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
         if style == "unit_label" and cells[0].value in table.marked:
             rb.paint(cell, ERROR)
             rb.paint(ws.cell(row=r, column=1), ERROR)
-        need = textfit.row_points(textfit.count_lines(text, textfit.text_box_points(34), 10.0), 10.0)
+        lines = textfit.count_lines(text, textfit.text_box_points(34), 10.0)
+        need = textfit.row_points(lines + (lines > 1), 10.0)      # a line to spare: 「」 never start a line
         ws.row_dimensions[r].height = min(textfit.MAX_ROW_PT, max(ws.row_dimensions[r].height or 0, need))
     ws.print_area = f"A1:H{len(layout.rows)}"
 
 
-def _write_sources(ws, cons: Consolidation) -> None:
+def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
+    """The placeholder when no year has a counted filing: why, and every conflict, by name."""
+    ws.column_dimensions["A"].width = 120
+    lines = [(f"没有可合并的文件：{causes_text(cons.slices) or '没有读到任何填报'}"
+              f"（每个文件的情况见「{SHEET_SOURCES}」）", None),
+             *((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)]
+    rb.title_block(ws, lines, 1)
+    rb.print_setup(ws, title_rows=None, page_title=page_title(report))
+
+
+def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
     money = [MONEY_LABELS[f] for f in MONEY_FIELDS]
     rb.header(ws, ("预算年度", "部门", "单位", "文件", "类型", "项目数", *money, "合并情况", "说明"),
-              (8, 22, 24, 28, 7, 7, 12, 12, 12, 12, 8, 50))
+              (8, 22, 24, 28, 7, 7, 12, 12, 12, 12, 10, 50))
     df = cons.slices
     for year, group in df.groupby("year", dropna=False, sort=False):
         year = year_of(year)
         for r in group.itertuples():
+            read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
             append(ws, [year, r.department, r.unit,
-                       r.file, KIND_ZH.get(r.kind, r.kind), r.projects,
-                       *(getattr(r, f) for f in MONEY_FIELDS), r.decision, r.reason])
+                       r.file, KIND_ZH.get(r.kind, r.kind), r.projects if read else None,
+                       *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
+                       r.decision, r.reason])
             row = ws.max_row
             for c in range(7, 11):
                 ws.cell(row=row, column=c).number_format = MONEY_FORMAT
@@ -200,7 +326,9 @@ def _write_sources(ws, cons: Consolidation) -> None:
         if year is None:
             continue
         counted = group[group.decision == COUNTED]
-        append(ws, [year, None, f"{year}年计入合计（= {consolidated_sheet_name(year)} 的合计）", None,
+        where = (f"（= {consolidated_sheet_name(year)} 的合计）" if cons.has_table(year)
+                 else "：没有计入的文件，未生成合并公开表")
+        append(ws, [year, None, f"{year}年计入合计{where}", None,
                    None, int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS),
                    COUNTED, f"{len(counted)} 项计入"])
         row = ws.max_row
@@ -211,50 +339,72 @@ def _write_sources(ws, cons: Consolidation) -> None:
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = f"A1:L{ws.max_row}"
-    rb.print_setup(ws)
+    rb.print_setup(ws, page_title=page_title(report))
 
 
-CHART_ANCHOR_COL = 8                      # H: right of the family table
-CHART_COLS = 11                           # columns H..R the chart covers (default widths)
+RULE_WIDTHS = (11, 34, 7, 7, 7, 7)        # A code, B Chinese title, C..F counts by severity
+FAMILY_COL = 8                            # H: the family table, right of the rule table
+FAMILY_WIDTHS = (8, 14, 7, 7, 7, 7)
+CHART_COLS = 11                           # columns of default width the chart covers
 ROW_CM = 0.53                             # a default 15-point row
+ONCE_NOTE = "按填报统计：同一份填报的重复文件（见「合并来源」）只计一次，xl-tools 自己的输出不计"
 
 
-def _write_rules(ws, report: BatchReport) -> None:
-    """Findings by family (Chinese name and code), a stacked bar chart of it in the tool's colours,
-    then findings by rule and the unit × family pivot, below the chart."""
-    rb.header(ws, ("规则类别", "代码", "错误", "警告", "提示", "合计"), (16, 8, 8, 8, 8, 8))
-    counts = severity_pivot(report, rule_family)
-    for fam, row in counts.iterrows():
-        append(ws, [family_name(fam), fam, int(row[ERROR]), int(row[WARNING]), int(row[INFO]), int(row["all"])])
-    last = ws.max_row
-    chart_rows = 0
-    if not counts.empty:
-        chart = _chart(ws, last, len(counts))
-        chart_rows = int(chart.height / ROW_CM) + 3
-        ws.add_chart(chart, f"{get_column_letter(CHART_ANCHOR_COL)}2")
-    by_rule = Counter(f.code for r in report.results for f in r.findings)
-    start = max(last, chart_rows) + 3
-    for c, text in enumerate(("规则", "条数"), start=1):
-        ws.cell(row=start, column=c, value=text).font = rb.font(bold=True)
-    for k, (code, n) in enumerate(sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])), start=1):
-        ws.cell(row=start + k, column=1, value=code)
-        ws.cell(row=start + k, column=2, value=n)
-    pivot = unit_family_pivot(report, rule_family)
-    if not pivot.empty:
-        top = ws.max_row + 3
-        ws.cell(row=top, column=1, value="单位").font = rb.font(bold=True)
-        for c, fam in enumerate(pivot.columns, start=2):
-            ws.cell(row=top, column=c, value=family_label(fam)).font = rb.font(bold=True)
-            ws.cell(row=top, column=c).alignment = Alignment(wrap_text=True)
-        for k, (unit, row) in enumerate(pivot.iterrows(), start=1):
-            ws.cell(row=top + k, column=1, value=storable(unit)).alignment = rb.WRAP
-            for c, fam in enumerate(pivot.columns, start=2):
-                ws.cell(row=top + k, column=c, value=int(row[fam]) or None)
-    ncols = CHART_ANCHOR_COL + CHART_COLS - 1 if chart_rows else ws.max_column
-    rb.print_setup(ws, ncols=max(ncols, ws.max_column))
+def _counts(ws, row: int, col: int, first: list, table_row) -> None:
+    values = [*first, *(int(table_row[k]) for k in (ERROR, WARNING, INFO, "all"))]
+    for c, value in enumerate(values, start=col):
+        cell = ws.cell(row=row, column=c, value=value)
+        cell.border = rb.BOX
+        cell.alignment = rb.WRAP
 
 
-def _chart(ws, last: int, families: int) -> BarChart:
+def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
+    """Each filing counted once. Findings by rule (code, Chinese title, counts by severity: errors first)
+    — the sheet's table, its header repeated on every printed page — and, beside it, by rule family
+    (Chinese name and code) with a stacked bar chart in the tool's colours."""
+    results = counted_once(report, cons)
+    for c, w in enumerate(RULE_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    top = rb.title_block(ws, [ONCE_NOTE], len(RULE_WIDTHS))
+    rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top)
+    for k, (code, row) in enumerate(rule_pivot(results).iterrows(), start=top + 1):
+        _counts(ws, k, 1, [code, catalogue.info(code).title], row)
+    rb.fit_rows(ws, top + 1, ncols=len(RULE_WIDTHS))
+    families = severity_pivot(results, rule_family)
+    rb.header(ws, ("代码", "规则类别", "错误", "警告", "提示", "合计"), FAMILY_WIDTHS, row=top, freeze=False,
+              col=FAMILY_COL)
+    for k, (fam, row) in enumerate(families.iterrows(), start=top + 1):
+        _counts(ws, k, FAMILY_COL, [fam, family_name(fam)], row)
+    ncols = FAMILY_COL + len(FAMILY_WIDTHS) - 1
+    if not families.empty:
+        last = top + len(families)
+        chart = _chart(ws, top, last, len(families))
+        ws.add_chart(chart, f"{get_column_letter(FAMILY_COL)}{last + 2}")
+        ncols = max(ncols, FAMILY_COL + CHART_COLS - 1)
+        below = last + 2 + int(chart.height / ROW_CM) + 1           # the chart's last row, on the safe side
+        if below > ws.max_row:
+            ws.cell(row=below, column=1).value = None                # the print area reaches below the chart
+    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=ncols, page_title=page_title(report))
+
+
+def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
+    """Findings by budget year and unit × rule family, each filing counted once: one row per unit and
+    year (years are never mixed), its header repeated on every printed page."""
+    results = counted_once(report, cons)
+    pivot = unit_family_pivot(results, rule_family)
+    fams = list(pivot.columns)
+    widths = (8, 30, *(8 for _ in fams), 8)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    top = rb.title_block(ws, [ONCE_NOTE], len(widths))
+    rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top)
+    for (year, unit), row in pivot.iterrows():
+        append(ws, [year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
+    rb.fit_rows(ws, top + 1, ncols=len(widths))
+    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=len(widths), page_title=page_title(report))
+
+
+def _chart(ws, top: int, last: int, families: int) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -262,8 +412,10 @@ def _chart(ws, last: int, families: int) -> BarChart:
     chart.title = "按规则类别的问题数"
     chart.y_axis.title = "条数"
     chart.x_axis.title = "规则类别"
-    chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))     # the Chinese names
+    first = FAMILY_COL + 2                                   # the 错误, 警告, 提示 columns
+    chart.add_data(Reference(ws, min_col=first, max_col=first + 2, min_row=top, max_row=last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=FAMILY_COL + 1, min_row=top + 1, max_row=last))  # Chinese names
     for series, kind in zip(chart.series, (ERROR, WARNING, INFO)):
         fill_rgb, line_rgb = rb.COLOURS[kind]
         series.graphicalProperties.solidFill = fill_rgb
@@ -276,7 +428,8 @@ def _chart(ws, last: int, families: int) -> BarChart:
 
 
 def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation | None = None) -> Path:
-    """Write the review workbook atomically; XlToolsError when it cannot be written."""
+    """Write the review workbook atomically, marked as xl-tools' own; XlToolsError when it cannot be
+    written."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=str(path))
@@ -285,17 +438,12 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
     summary = wb.active
     summary.title = SHEET_SUMMARY
     _write_summary(summary, report, cons)
-    _write_findings(wb.create_sheet(SHEET_FINDINGS), report)
+    _write_findings(wb.create_sheet(SHEET_FINDINGS), report, cons)
     for table in cons.tables:
         _write_consolidated(wb.create_sheet(consolidated_sheet_name(table.year)), table, cons)
     if not cons.tables:
-        wb.create_sheet(SHEET_CONSOLIDATED)["A1"] = "没有可合并的文件（见「合并来源」：无法读取、年度不明或有错误）"
-    _write_sources(wb.create_sheet(SHEET_SOURCES), cons)
-    _write_rules(wb.create_sheet(SHEET_RULES), report)
-    text_only(wb)                   # file names, project names: never formulas
-    with atomic_target(path) as tmp:
-        try:
-            wb.save(tmp)
-        except (OSError, ValueError) as exc:
-            raise XlToolsError(f"保存失败：{exc}", file=str(path)) from None
-    return path
+        _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
+    _write_sources(wb.create_sheet(SHEET_SOURCES), report, cons)
+    _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
+    _write_units(wb.create_sheet(SHEET_UNITS), report, cons)
+    return rb.save(wb, path, outputmark.REVIEW)

@@ -52,9 +52,12 @@ def _show(value) -> str:
 def _diff(args) -> int:
     out = output_path(args.output, (".xlsx",)) if args.output else None
     d = app.diff_files(args.old, args.new, out)
+    warnings = [line for line in (d.errors_line(), *d.notes) if line]
     if args.json:
         sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")
-        return 0
+        for line in warnings:
+            print(line, file=sys.stderr)
+        return 1 if d.has_errors else 0
     changes = d.changes()
     for c in changes:
         what = " ".join(x for x in (c.indicator, FIELD_ZH.get(c.field or "", c.field or "")) if x)
@@ -62,7 +65,9 @@ def _diff(args) -> int:
                   else _show(c.new if c.new is not None else c.old or ""))
         print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{detail}")
     print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
-    return 0
+    for line in warnings:
+        print(line)
+    return 1 if d.has_errors else 0
 
 
 COMMANDS = [
@@ -71,6 +76,8 @@ COMMANDS = [
             "带旧年份的日期、项目名称和目标文字列出待核对。上年文件不改动。",
             _rollover_args, _rollover),
     Command("diff", "两个年度（或版本）对比",
-            "对比两份填报表：项目增删和改名、金额增减（含百分比）、绩效目标和指标的变化。",
+            "对比两份填报表：项目增删和改名、金额增减（含百分比）、绩效目标和指标的变化。"
+            "两份填报都按审核规则校验：有错误时在屏幕和对比工作簿中注明；部门或单位不同、年度顺序颠倒时提醒。"
+            "退出码：0 两份都没有错误，1 至少一份有错误（对比结果仍然给出），2 文件无法使用。",
             _diff_args, _diff),
 ]

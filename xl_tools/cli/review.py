@@ -22,16 +22,32 @@ def _check_args(p) -> None:
 
 def _check(args) -> int:
     loaded = app.load_filing(args.file)
+    fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
     findings = app.review(loaded.filing, args.config, loaded.findings)
     filing = loaded.filing
     summary = {**summarize(findings), "projects": len(filing.projects), "indicators": len(filing.indicators)}
     if args.json:
-        sys.stdout.write(json.dumps({"summary": summary, "findings": [f.to_json() for f in findings]},
+        sys.stdout.write(json.dumps({"summary": summary, "findings": [f.to_json() for f in findings],
+                                     "fills": [fill_json(f) for f in fills]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
         print_findings(findings, f"{args.file} 校验结果")
         print(counts_line(summary, summary["projects"], summary["indicators"]))
+        if fills:
+            print(fills_line(fills))
     return 1 if summary["errors"] else 0
+
+
+def fill_json(fill) -> dict:
+    return {"code": fill.code, "sheet": fill.sheet, "cell": fill.finding().cell, "message": fill.message}
+
+
+def fills_line(fills) -> str:
+    """One line on what refresh would fill in (the findings above already see those values)."""
+    cells = [f"{f.sheet}!{f.finding().cell}" for f in fills]
+    shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
+    return (f"刷新时会自动填写 {len(fills)} 个单元格（{shown}）；以上结果已按填写后的内容校验，"
+            "与刷新后「校验结果」中的错误和警告一致")
 
 
 def _refresh_args(p) -> None:

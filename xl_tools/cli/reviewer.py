@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..batch import review
+from ..batch.targets import Target, check_targets
 from ..errors import XlToolsError
 from . import parser as types
 from .command import Command, output_path
@@ -45,23 +46,30 @@ def _batch_args(p) -> None:
                    help="把每个文件刷新后的副本（标色、批注、校验结果）写到此文件夹，保持原有的子文件夹结构；原文件不改动")
 
 
+def _targets(args, exports) -> list:
+    """The outputs asked for, as ``batch.targets.Target`` records (checked before the batch runs)."""
+    out = []
+    if args.output:
+        out.append(Target("-o", output_path(args.output, (".xlsx",)), folder=False))
+    for fmt in exports.FORMATS:
+        if getattr(args, fmt):
+            out.append(Target(f"--{fmt}", Path(getattr(args, fmt)), folder=True,
+                              files=tuple(f"{name}.{fmt}" for name in exports.COLUMNS)))
+    if args.annotate:
+        out.append(Target("--annotate", Path(args.annotate), folder=True))
+    return out
+
+
 def _batch(args) -> int:
     consolidation, report_mod, exports = _tabular()
     if not (args.output or args.json or args.csv or args.parquet):
         raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕，或用 --csv/--parquet 导出")
-    if args.output:
-        output_path(args.output, (".xlsx",))
     for raw in args.paths:
         if not Path(raw).exists():
             raise XlToolsError("文件或文件夹不存在", file=raw)
-    if args.annotate:
-        outdir = Path(args.annotate)
-        if outdir.exists() and not outdir.is_dir():
-            raise XlToolsError("--annotate 应为文件夹", file=args.annotate)
-        for raw in args.paths:              # the copies must not land among the inputs
-            if Path(raw).is_dir() and outdir.resolve().is_relative_to(Path(raw).resolve()):
-                raise XlToolsError("--annotate 文件夹不能位于被审核的文件夹之内", file=args.annotate)
-        outdir.mkdir(parents=True, exist_ok=True)
+    if args.parquet:
+        exports.require("parquet")
+    check_targets(args.paths, _targets(args, exports))      # before anything is read
     report = review([Path(p) for p in args.paths], jobs=args.jobs, progress=_want_progress(args),
                     exclude=[args.output] if args.output else [], annotate=args.annotate,
                     scheduler=args.scheduler)
@@ -77,16 +85,14 @@ def _batch(args) -> int:
     else:
         s = report.summary()
         for r in report.results:
-            if r.failed:
+            if r.failed or r.skipped:
                 print(f"{r.status}  {r.file}  {r.error or f'错误 {r.errors} 条，最严重规则 {r.worst_rule}'}")
         print(f"共 {s['files']} 个文件：通过 {s['passed']}，有警告 {s['with_warnings']}，有错误 {s['with_errors']}，"
-              f"无法读取 {s['unreadable'] + s['internal_errors']}（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
-        for table in cons.tables:
-            print(f"{table.year}年合并：{table.department or '（部门名称未填）'}，{len(table.filing.units)} 个单位，"
-                  f"{len(table.filing.projects)} 个项目，合计 {table.filing.total:,.2f} 万元")
-        skipped = cons.slices[cons.slices.decision != consolidation.COUNTED]
-        if len(skipped):
-            print(f"重复或未计入合并的文件 {len(skipped)} 项（见「合并来源」）")
+              f"无法读取 {s['unreadable'] + s['internal_errors']}"
+              + (f"，已跳过 {s['skipped']}" if s["skipped"] else "")
+              + f"（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
+        for text, _kind in report_mod.consolidation_lines(cons):
+            print(text)
         if args.output:
             print(f"审核结果：{args.output}")
         if exported:
@@ -94,7 +100,7 @@ def _batch(args) -> int:
         if args.annotate:
             written = sum(1 for r in report.results if r.annotated)
             print(f"已在 {args.annotate} 写出 {written} 个标注副本（标色、批注、校验结果、公开表），原文件未改动")
-    return 1 if report.failed else 0
+    return 1 if report_mod.failed(report, cons) else 0
 
 
 COMMANDS = [
@@ -102,6 +108,9 @@ COMMANDS = [
             "审核文件夹中的全部填报表（工作簿，以及公开表 PDF/文本/xlsx），生成一个审核结果工作簿："
             "各文件的汇总、问题明细、每个预算年度一张合并公开表（同一份填报只计一次，不同年度从不相加，"
             "有错误的文件不计入）、合并来源（每个文件计入、重复或未计入及原因）和规则统计。任何原文件都不会被修改。"
-            "退出码：0 全部通过，1 有文件存在错误或无法读取。",
+            "xl-tools 自己生成的审核结果、对比结果和导出表会被识别并跳过；输出位置在审核开始前检查，"
+            "不能位于被审核的文件夹之内。"
+            "退出码：0 全部通过，1 有文件存在错误或无法读取，或同一单位同一年度有金额不同的版本（版本冲突），"
+            "2 参数或输出位置不可用。",
             _batch_args, _batch),
 ]

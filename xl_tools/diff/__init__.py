@@ -14,13 +14,14 @@ from .compare import (
     diff_filings,
     percent,
     text_diff,
+    warnings_for,
 )
-from .render import write_diff_xlsx
+from .render import diff_title, write_diff_xlsx
 
 SCHEMA = "xl-tools/diff@1"
 
-__all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_to_json",
-           "text_diff", "write_diff_xlsx"]
+__all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_title", "diff_to_json",
+           "text_diff", "warnings_for", "write_diff_xlsx"]
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -32,13 +33,14 @@ def _pct(old: Decimal | None, new: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(CENT))
 
 
-def _header(f: Filing) -> dict:
+def _header(f: Filing, errors: int | None) -> dict:
     """``total``: the 合计 as the filing states it, or, when it is left blank, the sum of the units (the
-    单位汇总 sheet's 合计 row); ``units_total`` is always that sum."""
+    单位汇总 sheet's 合计 row); ``units_total`` is always that sum; ``errors``: its error findings
+    (null when the diff was made without checking the filings)."""
     units_total = sum((p.total for p in f.projects), ZERO)
     return {"year": f.year, "department": f.department,
             "total": _money(f.total if f.total_stated else units_total), "total_stated": f.total_stated,
-            "units_total": _money(units_total), "source": f.source}
+            "units_total": _money(units_total), "source": f.source, "errors": errors}
 
 
 def _project(p: Project) -> dict:
@@ -79,8 +81,10 @@ def diff_to_json(d: FilingDiff) -> dict:
     changes = d.changes()
     return {
         "schema": SCHEMA,
-        "old": _header(d.old),
-        "new": _header(d.new),
+        "title": diff_title(d),
+        "old": _header(d.old, d.errors[0]),
+        "new": _header(d.new, d.errors[1]),
+        "notes": [*([d.errors_line()] if d.errors_line() else []), *d.notes],
         "summary": {"projects_added": len(d.added), "projects_removed": len(d.removed),
                     "projects_renamed": len(d.renamed), "projects_changed": len(d.changed),
                     "changes": len(changes)},

@@ -100,6 +100,21 @@ class FilingDiff:
     added: list[Project] = field(default_factory=list)
     removed: list[Project] = field(default_factory=list)
     matched: list[ProjectDiff] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # why the comparison may mislead (``warnings_for``)
+    errors: tuple[int | None, int | None] = (None, None)   # error findings of old / new (None: not checked)
+    created: str = ""                                   # when the comparison was made (YYYY-MM-DD HH:MM)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(self.errors)
+
+    def errors_line(self) -> str | None:
+        """One Chinese line when either filing has errors (the diff compares them as they are)."""
+        parts = [f"{label}文件有 {n} 条错误" for label, n in zip(("旧", "新"), self.errors) if n]
+        if not parts:
+            return None
+        return ("注意：" + "，".join(parts) + "（用 xl-tools check 查看）：对比的是带错误的数据，"
+                "金额增减可能随改正而变化")
 
     @property
     def renamed(self) -> list[ProjectDiff]:
@@ -152,9 +167,30 @@ def percent(old: Decimal | None, new: Decimal | None) -> Decimal | None:
     return ((new or ZERO) - old) * 100 / old
 
 
+def _names(names) -> str:
+    return "、".join(n for n in names if n) or "（未填）"
+
+
+def warnings_for(old: Filing, new: Filing) -> list[str]:
+    """Why comparing ``old`` with ``new`` may mislead, one Chinese line each: filings of different
+    departments, of units that have nothing in common, or the years reversed (old later than new)."""
+    out = []
+    if old.department and new.department and name_key(old.department) != name_key(new.department):
+        out.append(f"两份填报的部门不同（旧：{old.department}；新：{new.department}），请确认对比的是同一部门")
+    old_units = {name_key(u): u for u in old.unit_names() if u}
+    new_units = {name_key(u): u for u in new.unit_names() if u}
+    if old_units and new_units and not old_units.keys() & new_units.keys():
+        out.append(f"两份填报的资金使用单位完全不同（旧：{_names(old_units.values())}；"
+                   f"新：{_names(new_units.values())}），请确认对比的是同一单位")
+    if old.year and new.year and old.year > new.year:
+        out.append(f"旧文件的预算年度（{old.year}年）晚于新文件（{new.year}年）：两个文件的顺序可能弄反了，"
+                   "增减方向也随之相反")
+    return out
+
+
 def diff_filings(old: Filing, new: Filing) -> FilingDiff:
     """What changed from `old` to `new` (see module docstring for the matching)."""
-    result = FilingDiff(old, new)
+    result = FilingDiff(old, new, notes=warnings_for(old, new))
     pairs, rest_old, rest_new = _match_by_name(old.projects, new.projects)
     renames, rest_old, rest_new = _match_renamed(rest_old, rest_new)
     for o, n in pairs:

@@ -1,6 +1,8 @@
 """DIFF.xlsx (openpyxl): the reviewer's view of a ``FilingDiff``.
 
-Sheets, in order: 增减情况 (which units cut which projects by how much: one row per project whose
+The first sheet opens with a title line (the two files, their years and departments, the date), the
+filings' error counts when they have errors and the warnings of ``warnings_for``. Sheets, in order:
+增减情况 (which units cut which projects by how much: one row per project whose
 总计 changed, largest cut first), 项目, 绩效指标, 绩效目标, 单位汇总 (with a 合计 row: the sum of the
 unit rows, the same number as ``--json``'s ``total`` when the filing leaves 合计 blank). Changed cells
 are coloured like the rest of the tool: a cut red, an increase green, any other change amber. Long
@@ -10,14 +12,16 @@ on A4 landscape, one page wide, with its header row repeated.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
+from .. import outputmark
 from .. import reportbook as rb
-from ..celltext import append, text_only
-from ..fileio import atomic_target
+from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
 from ..schema import MONEY_FORMAT
@@ -59,17 +63,43 @@ def _kind_for(old: Decimal | None, new: Decimal | None) -> str:
     return CUT if change < 0 else RISE
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], first: bool = False):
-    ws = wb.active if first else wb.create_sheet(title)
-    ws.title = title
-    rb.header(ws, headers, widths)
-    return ws
+def diff_title(d: FilingDiff) -> str:
+    """The first line of the diff workbook: the two files, their years (and departments), the date."""
+    def side(label: str, f) -> str:
+        about = "，".join(x for x in (f"{f.year}年" if f.year else "年度不明", f.department) if x)
+        return f"{label}：{f.source or '（未记录文件名）'}（{about}）"
+    when = d.created or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return f"xl-tools 对比结果　{side('旧', d.old)} → {side('新', d.new)}　生成时间：{when}"
 
 
-def _finish(ws) -> None:
-    """Wrapped rows tall enough for their texts, and the print setup."""
-    rb.fit_rows(ws, 2)
-    rb.print_setup(ws)
+def page_title(d: FilingDiff) -> str:
+    """The short line at the top of every printed page: the two files by name, their years."""
+    def side(f) -> str:
+        return f"{Path(f.source).name if f.source else '（未记录）'}（{f'{f.year}年' if f.year else '年度不明'}）"
+    return f"xl-tools 对比结果　{side(d.old)} → {side(d.new)}"
+
+
+def diff_lines(d: FilingDiff) -> list[tuple[str, str | None]]:
+    """The lines above the first sheet's table: the title, the filings' errors, the warnings."""
+    errors = d.errors_line()
+    return [(diff_title(d), None), *([(errors, CUT)] if errors else []), *((n, CHANGED) for n in d.notes)]
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], lines=()):
+    """A sheet with ``lines`` above its header (the first sheet's title block); returns the sheet and
+    its header row."""
+    ws = wb.create_sheet(title)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    top = rb.title_block(ws, list(lines), len(widths)) if lines else 1
+    rb.header(ws, headers, row=top)
+    return ws, top
+
+
+def _finish(ws, top: int, title: str) -> None:
+    """Wrapped rows tall enough for their texts, and the print setup (the header row repeated)."""
+    rb.fit_rows(ws, top + 1)
+    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=title)
 
 
 def _money_cells(ws, row: int, cols: list[int]) -> None:
@@ -78,18 +108,16 @@ def _money_cells(ws, row: int, cols: list[int]) -> None:
 
 
 def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
-    """Write the diff workbook to `path` (atomically)."""
+    """Write the diff workbook to `path` (atomically, marked as xl-tools' own). Its first sheet opens
+    with the title line (files, years, date), the filings' error counts and the warnings."""
     wb = Workbook()
-    _write_cuts(wb, d)
-    _write_projects(wb, d)
-    _write_indicators(wb, d)
-    _write_targets(wb, d)
-    _write_units(wb, d)
-    for ws in wb.worksheets:
-        _finish(ws)
-    text_only(wb)                   # project names and targets: never formulas
-    with atomic_target(path) as tmp:
-        wb.save(tmp)
+    wb.remove(wb.active)
+    title = page_title(d)
+    tops = [_write_cuts(wb, d), _write_projects(wb, d), _write_indicators(wb, d), _write_targets(wb, d),
+            _write_units(wb, d)]
+    for ws, top in tops:
+        _finish(ws, top, title)
+    rb.save(wb, path, outputmark.DIFF)
 
 
 def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
@@ -103,10 +131,10 @@ def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
     return ""
 
 
-def _write_cuts(wb: Workbook, d: FilingDiff) -> None:
+def _write_cuts(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
-    ws = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
-                [24, 40, 13, 13, 13, 11, 30], first=True)
+    ws, top = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
+                     [24, 40, 13, 13, 13, 11, 30], lines=diff_lines(d))
     for unit, name, old, new in d.project_totals():
         change = (new or Decimal(0)) - (old or Decimal(0))
         append(ws, [unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
@@ -116,14 +144,15 @@ def _write_cuts(wb: Workbook, d: FilingDiff) -> None:
         ws.cell(r, 6).number_format = PERCENT_FORMAT
         for c in (4, 5, 6):
             rb.paint(ws.cell(r, c), _kind_for(old, new))
+    return ws, top
 
 
-def _write_projects(wb: Workbook, d: FilingDiff) -> None:
+def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     money_headers = [h for f in MONEY_FIELDS for h in (f"{a}{MONEY_LABELS[f]}", f"{b}{MONEY_LABELS[f]}")]
     headers = ["状态", "资金使用单位", "项目名称", f"{a}项目名称", *money_headers, "绩效目标",
                "新增指标", "删除指标", "修改指标"]
-    ws = _sheet(wb, SHEET_PROJECTS, headers, [8, 20, 30, 30] + [11] * len(money_headers) + [8, 7, 7, 7])
+    ws, top = _sheet(wb, SHEET_PROJECTS, headers, [8, 20, 30, 30] + [11] * len(money_headers) + [8, 7, 7, 7])
     money_cols = list(range(5, 5 + len(money_headers)))
     for m in d.matched:
         _project_row(ws, m, money_cols)
@@ -136,6 +165,7 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> None:
         _money_cells(ws, r, money_cols)
         for c in range(1, len(headers) + 1):
             rb.paint(ws.cell(r, c), RISE if status == "新增" else CUT)
+    return ws, top
 
 
 def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
@@ -162,10 +192,10 @@ def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
             rb.paint(ws.cell(r, c), CHANGED)
 
 
-def _write_indicators(wb: Workbook, d: FilingDiff) -> None:
+def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
-    ws = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
-                [30, 6, 28, 7, 14, 36, 36])
+    ws, top = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
+                     [30, 6, 28, 7, 14, 36, 36])
     for m in d.matched:
         for i in m.indicators_changed:
             for f, old, new in i.fields:
@@ -179,12 +209,13 @@ def _write_indicators(wb: Workbook, d: FilingDiff) -> None:
             append(ws, [m.new.name, i.no, i.name, "删除", "",
                        f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}", ""])
             rb.paint(ws.cell(ws.max_row, 4), CUT)
+    return ws, top
 
 
-def _write_targets(wb: Workbook, d: FilingDiff) -> None:
+def _write_targets(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
-    ws = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标", f"{b}绩效目标", "差异（[-删除-]{+新增+}）"],
-                [24, 50, 50, 50])
+    ws, top = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标", f"{b}绩效目标", "差异（[-删除-]{+新增+}）"],
+                     [24, 50, 50, 50])
     for m in d.matched:
         if m.target is None:
             continue
@@ -192,14 +223,15 @@ def _write_targets(wb: Workbook, d: FilingDiff) -> None:
         r = ws.max_row
         rb.paint(ws.cell(r, 3), CHANGED)
         rb.paint(ws.cell(r, 4), CHANGED)
+    return ws, top
 
 
-def _write_units(wb: Workbook, d: FilingDiff) -> None:
+def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
     """One row per unit (总计 summed from its projects), then 合计 = the sum of those rows, and the 合计
     each filing states when it differs from that sum."""
     a, b = _labels(d)
-    ws = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%"],
-                [30, 14, 14, 14, 11])
+    ws, top = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%"],
+                     [30, 14, 14, 14, 11])
     rows = d.unit_totals()
     for unit, old, new in rows:
         append(ws, [unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
@@ -223,3 +255,4 @@ def _write_units(wb: Workbook, d: FilingDiff) -> None:
         for c, (s, t) in zip((2, 3), zip(stated, (old_sum, new_sum))):
             if s is not None and s != t:
                 rb.paint(ws.cell(ws.max_row, c), CHANGED)
+    return ws, top
