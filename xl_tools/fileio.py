@@ -13,7 +13,9 @@ refuses to replace a file that another program changed in the meantime (two refr
 once: the second stops, the ``.bak`` holds the original).
 
 Inputs are never outputs (``refuse_overwrite``): an output that is an input, or a link (symbolic or
-hard) to one, is refused before anything is read. ``app`` applies these rules for every command.
+hard) to one, is refused before anything is read. A file that is there already is not silently replaced
+(``replacing``): the task is refused unless the user forces it, and then the save keeps the replaced
+file as ``.bak``, atomically like an in-place refresh. ``app`` applies these rules for every command.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import limits
 from .errors import XlToolsError
@@ -167,6 +169,46 @@ class _Pin:
 
 
 _PINS: contextvars.ContextVar[dict[str, _Pin]] = contextvars.ContextVar("xl_tools_pins", default={})
+# real paths of the files a task was allowed to replace, whose first save inside keeps them as .bak
+_REPLACING: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("xl_tools_replacing", default=None)
+
+EXISTS_TEXT = "已存在（未覆盖）：请另选输出文件名，或加 --force 替换它（原文件将保留为 .bak）"
+
+
+@contextlib.contextmanager
+def replacing(outputs: Iterable[str | Path | None], *, force: bool = False,
+              guarded: Callable[[Path], str | None] | None = None):
+    """Outputs a task creates, which must not silently replace a file already there.
+
+    An output that exists is refused (XlToolsError naming it) unless ``force``; with ``force`` the first
+    save of it inside the block keeps the replaced file as ``.bak``. ``guarded(path)`` narrows the guard
+    to some existing files: it returns the reason to refuse (replaced without a word when None)."""
+    marked = set()
+    for out in outputs:
+        if out is None or not os.path.lexists(out) or os.path.isdir(out):
+            continue
+        reason = EXISTS_TEXT if guarded is None else guarded(Path(out))
+        if reason is None:
+            continue
+        if not force:
+            raise XlToolsError(reason, file=str(out))
+        marked.add(os.path.realpath(out))
+    token = _REPLACING.set((_REPLACING.get() or set()) | marked)
+    try:
+        yield
+    finally:
+        _REPLACING.reset(token)
+
+
+def _backup_due(path: Path) -> bool:
+    """Whether this save replaces a file ``replacing`` was told to keep (once: later saves of the same
+    output, a refresh after the build, must not back up the tool's own first version)."""
+    due = _REPLACING.get()
+    key = os.path.realpath(path)
+    if due is None or key not in due:
+        return False
+    due.discard(key)
+    return True
 
 
 def _identity(st: os.stat_result) -> tuple:
@@ -268,7 +310,7 @@ def atomic_target(path: str | Path, *, backup: bool = False):
             if path.exists() and pin is not None and _identity(os.stat(path)) != pin.identity:
                 raise XlToolsError("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新），"
                                    "本次结果未写入：请确认文件内容后重新运行", file=str(path))
-            if backup and path.exists():
+            if (backup or _backup_due(path)) and path.exists():
                 _write_backup(path, pin)
             if path.exists():
                 with contextlib.suppress(OSError):

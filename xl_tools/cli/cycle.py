@@ -11,7 +11,7 @@ from ..diff import diff_to_json
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
-from .command import Command, output_path
+from .command import FORCE_FILING_HELP, Command, force_arg, output_path
 
 KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "project_renamed": "项目改名",
            "unit": "资金使用单位变化", "money": "金额变化", "target": "绩效目标变化",
@@ -26,11 +26,13 @@ def _rollover_args(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="文件",
                    help="新年度的工作簿 .xlsx/.xlsm（不能与上年文件相同）")
     p.add_argument("--keep-amounts", action="store_true", help="保留上年金额（默认清空，留待填写）")
+    force_arg(p)
 
 
 def _rollover(args) -> int:
     output_path(args.output, (".xlsx", ".xlsm"))
-    result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts)
+    result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts,
+                          force=args.force)
     for note in result.notes:
         print(note, file=sys.stderr)
     print(f"已生成 {args.year} 年度工作簿：{args.output}（{len(result.filing.projects)} 个项目；"
@@ -43,6 +45,7 @@ def _diff_args(p) -> None:
     p.add_argument("new", metavar="新文件", help="本年（或修改后）的填报表")
     p.add_argument("-o", "--output", metavar="XLSX", help="把对比结果写成工作簿（增减情况、明细）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出对比结果")
+    force_arg(p, FORCE_FILING_HELP)
 
 
 def _show(value) -> str:
@@ -51,7 +54,7 @@ def _show(value) -> str:
 
 def _diff(args) -> int:
     out = output_path(args.output, (".xlsx",)) if args.output else None
-    d = app.diff_files(args.old, args.new, out)
+    d = app.diff_files(args.old, args.new, out, force=args.force)
     warnings = [line for line in (d.errors_line(), *d.notes) if line]
     if args.json:
         sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")

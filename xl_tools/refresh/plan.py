@@ -12,7 +12,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..catalogue import finding
 from ..categories import default_table
-from ..findings import ERROR, Finding, summarize
+from ..findings import Finding, blocks_publishing, summarize
 from ..model import Filing
 from ..publish.table import render
 from ..refs import split_reference
@@ -87,7 +87,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, state))
     # 4. whole sheets the tool owns
-    public = render(filing, draft=any(f.severity == ERROR for f in findings))
+    public = render(filing, draft=any(blocks_publishing(f) for f in findings))
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
     fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
