@@ -40,7 +40,7 @@ from .catalogue import beside_check
 from .categories import default_table
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
-from .fileio import atomic_target, check_input, pinned, real_input, refuse_overwrite, replacing, same_file
+from .fileio import atomic_target, check_input, excel_lock, pinned, real_input, refuse_overwrite, replacing, same_file
 from .findings import ERROR, NO_MONEY, Finding, blocks_publishing, publish_blockers, summarize
 from .importer import ImportResult, import_path
 from .importer.xlsxsource import is_published_table
@@ -120,6 +120,13 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
             return Loaded(place_as_written(load_json(path)), kind)
         result = import_path(path, year=year, department=department)
         return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
+
+
+def open_in_excel(*paths: str | Path | None) -> list[str]:
+    """One warning line per input workbook open in Excel right now (its ``~$`` lock file is there):
+    what the tool reads is the version last saved, not what is on the screen."""
+    return [f"文件正在 Excel 中打开：读取的是上次保存的版本（{p}，未保存的修改不在其中）"
+            for p in paths if p is not None and Path(p).suffix.lower() in WORKBOOK_SUFFIXES and excel_lock(p)]
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
+from .output import warn_if_open
 
 KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "project_renamed": "项目改名",
            "unit": "资金使用单位变化", "money": "金额变化", "target": "绩效目标变化",
@@ -31,6 +32,7 @@ def _rollover_args(p) -> None:
 
 def _rollover(args) -> int:
     output_path(args.output, (".xlsx", ".xlsm"))
+    warn_if_open(args.file)
     result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts,
                           force=args.force)
     for note in result.notes:
@@ -54,6 +56,7 @@ def _show(value) -> str:
 
 def _diff(args) -> int:
     out = output_path(args.output, (".xlsx",)) if args.output else None
+    warn_if_open(args.old, args.new)
     d = app.diff_files(args.old, args.new, out, force=args.force)
     warnings = [line for line in (d.errors_line(), *d.notes) if line]
     if args.json:

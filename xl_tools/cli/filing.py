@@ -8,7 +8,7 @@ from .. import app
 from ..jsonio import dumps
 from . import parser as types
 from .command import Command, force_arg, output_path
-from .output import print_filing_summary
+from .output import print_filing_summary, warn_if_open
 
 
 def _template_args(p) -> None:
@@ -64,6 +64,7 @@ def _import_args(p) -> None:
 
 def _import(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm", ".json"))
+    warn_if_open(args.input)
     done = app.import_to_workbook(args.input, out, year=args.year, department=args.department,
                                   force=args.force)
     result = done.result
@@ -81,6 +82,7 @@ def _dump_args(p) -> None:
 
 
 def _dump(args) -> int:
+    warn_if_open(args.file)
     filing = app.load_filing(args.file, strict=True).filing
     if args.json:
         sys.stdout.write(dumps(filing) + "\n")

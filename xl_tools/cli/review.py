@@ -8,7 +8,7 @@ import sys
 from .. import app
 from ..findings import summarize
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
-from .output import counts_line, print_findings
+from .output import counts_line, print_findings, warn_if_open
 
 CONFIG_HELP = "规则配置文件（TOML，格式见 docs/rules.md），覆盖地区配置和「基本信息」中的设置"
 
@@ -21,6 +21,7 @@ def _check_args(p) -> None:
 
 
 def _check(args) -> int:
+    warn_if_open(args.file)
     loaded = app.load_filing(args.file)
     fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
     findings = app.review(loaded.filing, args.config, loaded.findings)
@@ -79,6 +80,7 @@ def _publish(args) -> int:
     out = output_path(args.output, (".xlsx",))
     if args.pdf:
         output_path(args.pdf, (".pdf",))
+    warn_if_open(args.file)
     done = app.publish_file(args.file, out, args.pdf, allow_errors=args.allow_errors, config_path=args.config,
                             force=args.force)
     kind = "公开表草稿" if done.draft else "公开表"
