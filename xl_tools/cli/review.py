@@ -32,7 +32,10 @@ def _check(args) -> int:
                                      "fills": [fill_json(f) for f in fills]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
-        print_findings(findings, f"{args.file} 校验结果")
+        if findings:
+            print_findings(findings, f"{args.file} 校验结果")
+        else:
+            print(f"{args.file}：未发现问题")
         print(counts_line(summary, summary["projects"], summary["indicators"]))
         if fills:
             print(fills_line(fills))
@@ -62,7 +65,7 @@ def _refresh_args(p) -> None:
 def _refresh(args) -> int:
     outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force)
     print(f"已刷新：{args.output or args.file}")
-    print(outcome.summary)
+    print(outcome.report)
     return 1 if outcome.counts["errors"] else 0
 
 

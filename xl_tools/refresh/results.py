@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..publish.table import PageSetup
 from ..schema import SHEET_RESULTS
-from ..textfit import clip, fitted_height
+from ..textfit import BOLD_WIDER, clip, fitted_height, text_width_chars
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
-WIDTHS = {1: 7, 2: 9, 3: 16, 4: 34, 5: 8, 6: 70, 7: 44}
+HEADER_FONT_PT = 11
+# wide enough for the texts of each column, and never narrower than its (bold) header on one line
+WIDTHS = {k: max(w, math.ceil(text_width_chars(h, HEADER_FONT_PT) * BOLD_WIDER))
+          for k, (h, w) in enumerate(zip(HEADERS, [7, 9, 16, 34, 6, 70, 44]), start=1)}
 FIRST_ROW = 4
 TEXT_LIMIT = 2000         # characters of a message shown in one cell (a finding may quote a huge value)
 SUMMARY = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 刷新：")    # the start of what ``summary_text`` writes
