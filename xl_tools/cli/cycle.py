@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 
 from .. import app
-from ..diff import diff_to_json
+from ..diff import change_zh, diff_to_json, text_changes
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
@@ -50,8 +49,25 @@ def _diff_args(p) -> None:
     force_arg(p, FORCE_FILING_HELP)
 
 
-def _show(value) -> str:
-    return fmt_thousands(value) if isinstance(value, Decimal) else str(value)
+BLANK = "（空）"
+
+
+def _amount(value) -> str:
+    return BLANK if value is None else fmt_thousands(value)
+
+
+def _detail(c) -> str:
+    """One change as the terminal shows it: amounts 120.00 → （空）, texts in words
+    (…面积「800」改为「200」平方米…), names old → new."""
+    if c.kind == "money":
+        return f"{_amount(c.old)} → {_amount(c.new)}"
+    if c.kind == "target":
+        return text_changes(c.old or "", c.new or "")
+    if c.kind == "indicator_value":
+        return change_zh(c.old or "", c.new or "")
+    if c.old is not None and c.new is not None:
+        return f"{c.old} → {c.new}"
+    return str(c.new if c.new is not None else c.old or "")
 
 
 def _diff(args) -> int:
@@ -67,9 +83,7 @@ def _diff(args) -> int:
     changes = d.changes()
     for c in changes:
         what = " ".join(x for x in (c.indicator, FIELD_ZH.get(c.field or "", c.field or "")) if x)
-        detail = (f"{_show(c.old)} → {_show(c.new)}" if c.old is not None and c.new is not None
-                  else _show(c.new if c.new is not None else c.old or ""))
-        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{detail}")
+        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{_detail(c)}")
     print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
     for line in warnings:
         print(line)
