@@ -94,3 +94,14 @@ def test_reports_replace_their_own_files_but_not_a_filing(command, tmp_path, see
     assert target.with_name(target.name + ".bak").read_bytes() == before
     assert workbook_kind(target) == ("diff" if command == "diff" else None)
     assert openpyxl.load_workbook(target).sheetnames[0] == ("增减情况" if command == "diff" else "公开表")
+
+
+def test_a_batch_run_again_replaces_its_own_annotated_copies(tmp_path, seed_workbook, capsys):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    (inbox / "单位A.xlsx").write_bytes(seed_workbook.read_bytes())
+    argv = ["batch", str(inbox), "--json", "--annotate", str(tmp_path / "标注")]
+    for _ in range(2):
+        assert main(argv) == 0, capsys.readouterr().err
+        capsys.readouterr()
+    assert [p.name for p in (tmp_path / "标注").iterdir()] == ["单位A.xlsx"]

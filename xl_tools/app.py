@@ -222,17 +222,18 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
                  now: str | None = None, extra_findings=None, backup: bool = True,
-                 force: bool = False) -> RefreshOutcome:
+                 force: bool = False, own_output: bool = False) -> RefreshOutcome:
     """The 刷新 button on a file: in place (temp file + rename, ``.bak`` of the bytes read kept) or
     into ``out``, which may not be the input or a link to it (then it is refreshed in place) nor
-    another file already there unless ``force``. A symbolically linked input is updated at its
-    target, so the link stays a link."""
+    another file already there unless ``force`` — or ``own_output``: a copy in a folder the caller
+    writes its own outputs to (the batch's annotated copies), replaced without a word. A symbolically
+    linked input is updated at its target, so the link stays a link."""
     check_input(path)
     if out is not None and same_file(out, path) and Path(out).exists():
         out = None                       # `refresh F -o F`: in place, with its backup
     if out is not None:
         refuse_overwrite([out], [path])
-        with limits.deadline(), replacing([out], force=force), _located(path):
+        with limits.deadline(), replacing([] if own_output else [out], force=force), _located(path):
             return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
                                  backup=backup)
     real = real_input(path)
