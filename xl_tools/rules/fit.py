@@ -69,6 +69,15 @@ class InputSpent(Rule):
                 return
 
 
+def satisfaction_misfiled(ctx: Context, facts: Facts) -> bool:
+    """A satisfaction measure (…满意度 as a percentage, not the count of a survey) filed outside
+    3-满意度指标 (STR013; STR005 then stays silent: the project has one, misfiled)."""
+    if facts.level1_code in (None, "3") or "满意" not in facts.core:
+        return False
+    return not (re.search("调查|测评|问卷", facts.core)
+                and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns))
+
+
 class SatisfactionOutsideCategory(Rule):
     """A satisfaction indicator (…满意度, …满意率) filed outside 3-满意度指标.
 
@@ -91,9 +100,7 @@ class SatisfactionOutsideCategory(Rule):
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
-        if facts.level1_code in (None, "3") or "满意" not in facts.core:
-            return
-        if re.search("调查|测评|问卷", facts.core) and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns):
+        if not satisfaction_misfiled(ctx, facts):
             return
         yield self.at_indicator(project.name, ind, "level1",
                                 f"满意度指标「{ind.name}」归在「{ind.level1_label}」下",

@@ -9,6 +9,7 @@ from ..findings import Finding
 from ..model import Indicator, Project
 from ..textnorm import name_key
 from .base import Context, Facts, Rule
+from .fit import satisfaction_misfiled
 
 
 class TargetMissing(Rule):
@@ -113,6 +114,7 @@ class SatisfactionMissing(_Presence):
     """A project has no 满意度指标 (level 1 code 3).
 
     为什么：服务对象满意度是常规的绩效指标，多数项目都应设置；确实没有服务对象的项目可以说明理由。
+    项目有满意度指标、只是归在产出或效益下时不报（STR013 报告归类）。
 
     依据：G-INDICATORS、G-SATISFACTION（见“官方要求与规则对照”）；有的项目确无服务对象，可说明理由。
 
@@ -127,6 +129,11 @@ class SatisfactionMissing(_Presence):
     name = "structure.satisfaction_missing"
     level1, label = "3", "满意度指标"
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if any(satisfaction_misfiled(ctx, ctx.facts(i)) for i in project.indicators):
+            return                                  # it has one, filed elsewhere: STR013 says so
+        yield from super().check_project(ctx, project)
 
 
 class OutputWithoutQuantityOrQuality(Rule):
