@@ -40,18 +40,28 @@ class ValueMissing(Rule):
     """
 
     code = "VAL001"
-    content_only = True
-    name = "values.missing"
+    name = "values.missing"            # not content_only: the suggestion depends on the project's span
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         for field in VALUE_FIELDS:
             if not ctx.squash(getattr(ind, field)):
-                other = ind.annual_value if field == "period_value" else ind.period_value
-                hint = f"；一年期项目通常与另一列相同（{other}）" if ctx.squash(other) else ""
                 yield self.at_indicator(project.name, ind, field,
                                         f"「{ind.name}」的{VALUE_LABELS[field]}为空",
-                                        f"填写{VALUE_LABELS[field]}{hint}")
+                                        f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
+
+    @staticmethod
+    def _hint(ctx: Context, project: Project, ind: Indicator, field: str) -> str:
+        """What the empty column holds, for this project's span."""
+        span = ctx.span(project)
+        if span is not None:
+            period = f"{span[0]}年-{span[1]}年"
+            if field == "period_value":
+                return f"：跨年度项目写整个实施期（{period}）的目标"
+            year = f"（{ctx.year}年）" if ctx.year else ""
+            return f"：跨年度项目写本预算年度{year}要完成的部分，不超过实施周期指标值"
+        other = ind.annual_value if field == "period_value" else ind.period_value
+        return f"；一年期项目通常与另一列相同（{other}）" if ctx.squash(other) else ""
 
 
 class ValuePlaceholder(Rule):
