@@ -127,6 +127,13 @@ class Context:
         self._facts_by_content: dict[tuple, Facts] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
+        self._memo: dict[str, object] = {}
+
+    def once(self, key: str, make):
+        """``make(self)``, worked out once per check and shared by the rules that need it."""
+        if key not in self._memo:
+            self._memo[key] = make(self)
+        return self._memo[key]
 
     def squash(self, text: str | None) -> str:
         """``textnorm.squash`` cached per distinct text."""
