@@ -28,7 +28,7 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
     links, fills = [], []
     for k, f in enumerate(findings):
         r = FIRST_ROW + k
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        where = f.where
         rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project or "", f.indicator_no,
                      f.message, f.suggestion or ""])
         if f.sheet and f.cell:

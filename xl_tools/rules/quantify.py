@@ -48,7 +48,7 @@ class _ValueForm(Rule):
                 continue
             why = self.wrong(ctx, ind, text)
             if why:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"{facts.level2.category.label if facts.level2.category else ind.level2_label}"
                                         f"「{ind.name}」的{label}「{text}」{why}", self.advice_for(ctx))
                 return

@@ -90,7 +90,7 @@ class ValuePlaceholder(Rule):
                         facts: Facts) -> Iterator[Finding]:
         for field, text, label in facts.columns:
             if self.matcher(ctx.squash(text)):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」是占位符",
                                         "填写确定的指标值（运算符 + 数字 + 单位，如 ≥95%）")
 
@@ -128,7 +128,7 @@ class QuantityNotNumber(Rule):
             if not ctx.squash(text) or self.matcher(ctx.squash(text)):
                 continue
             if ctx.parse(text).kind == "text" and not is_grade(ctx.squash(text)):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"{level2.label}「{ind.name}」的{label}「{text}」没有数值",
                                         "改为可衡量的表述：运算符 + 数字 + 单位，例如 ≥12次、100%")
                 return
@@ -162,7 +162,7 @@ class PercentOver100(Rule):
             t = ctx.parse(text)
             top = t.value if t.kind == "number" else t.high if t.kind == "range" else None
             if t.unit == "%" and top is not None and top > HUNDRED:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」超过 100%",
                                         "比率类指标不超过 100%，请核对数值")
 
@@ -193,7 +193,7 @@ class RateWithoutPercent(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and t.unit not in ("%", "‰"):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"比率指标「{ind.name}」的{label}「{text}」没有百分号",
                                         f"写成百分比，例如 {show(t).removesuffix(t.unit)}%")
 
@@ -227,7 +227,7 @@ class SatisfactionFloor(Rule):
             t = ctx.parse(text)
             low = t.value if t.kind == "number" else t.low if t.kind == "range" else None
             if t.unit == "%" and low is not None and low < floor:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"满意度指标「{ind.name}」的{label} {text} 低于 {num(floor)}%",
                                         f"核对数值；满意度目标一般不低于 {num(floor)}%")
 
@@ -257,7 +257,7 @@ class SatisfactionOperator(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.unit == "%" and t.op == "=":
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"满意度指标「{ind.name}」的{label}「{text}」没有“≥”",
                                         f"写成 ≥{num(t.value)}%")
 
@@ -361,7 +361,7 @@ class DateOutsideYear(Rule):
                 first, last = ctx.year, ctx.year
             if not first <= t.date.year <= last:
                 years = f"{first}年" if first == last else f"{first}年至{last}年"
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」不在 {years} 内",
                                         f"核对年份，应为 {years} 内的日期")
 
@@ -436,7 +436,7 @@ class NameValueMixed(Rule):
                 tip = f"三级指标改为「{t.extra}」，指标值只写 {show(t)}"
             else:
                 continue
-            yield self.at_indicator(project.name, ind, field, msg, tip)
+            yield self.at_value(project.name, ind, field, label, msg, tip)
             return
 
 
@@ -507,7 +507,7 @@ class CostAboveBudget(Rule):
                 continue
             wan = t.value * scale
             if wan > project.total:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"成本指标「{ind.name}」的{label}「{text}」（{num(wan)} 万元）"
                                         f"超过项目总计 {project.total:,.2f} 万元",
                                         "核对金额单位（元/万元）和数值；成本目标不超过项目预算")
@@ -541,7 +541,7 @@ class NumberWithoutUnit(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and not t.unit:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」没有计量单位",
                                         f"加上单位，例如 {show(t)}人、{show(t)}个")
                 return
