@@ -431,7 +431,8 @@ class NameValueMixed(Rule):
                 msg = f"指标名称「{ind.name}」中包含了指标值 {num(t.value)}"
                 tip = "名称只写衡量的内容（如“……事件数”），数值填在指标值中"
                 field = "name"                     # the name is what needs the change
-            elif _number(t) and len(extra) >= 3 and _NAME_LIKE.search(extra) and extra not in core:
+            elif (_number(t) and len(extra) >= 3 and _NAME_LIKE.search(extra) and extra not in core
+                  and not is_grade(extra.split("(", 1)[0])):     # 优（好评率≥90%）: a grade and its criterion
                 msg = (f"{label}「{text}」中含有指标名称「{t.extra}」，与三级指标「{ind.name}」不一致")
                 tip = f"三级指标改为「{t.extra}」，指标值只写 {show(t)}"
             else:
