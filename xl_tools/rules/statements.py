@@ -34,6 +34,8 @@ class Statement:
     quantity: Quantity
     words: str           # the words next to the number that name what it measures
     start: int           # where the statement starts (its clause, or after the previous quantity)
+    unit: str            # the unit it is compared in, and the amount in it (``unit_key``)
+    amount: Decimal
 
 
 @lru_cache(maxsize=8192)
@@ -50,10 +52,12 @@ def statements(text: str) -> tuple[Statement, ...]:
         start = max(before[-1] if before else 0, found[k - 1].end if k else 0)
         after = _CLAUSE.search(text, q.end)
         stop = min(after.start() if after else len(text), found[k + 1].start if k + 1 < len(found) else len(text))
-        out.append(Statement(q, text[start:q.start] + text[q.end:max(stop, q.end)], start))
+        out.append(Statement(q, text[start:q.start] + text[q.end:max(stop, q.end)], start,
+                             *unit_key(q.value, q.unit)))
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
 def unit_key(value: Decimal, unit: str) -> tuple[str, Decimal]:
     """What a number is compared as: money in 万元 (per the same thing), other units as written
     (synonyms folded: ㎡ = 平方米, 名 = 人)."""
@@ -62,6 +66,7 @@ def unit_key(value: Decimal, unit: str) -> tuple[str, Decimal]:
     return canonical(unit), value
 
 
+@lru_cache(maxsize=8192)
 def stem(core: str, unit: str) -> str:
     """An indicator name without the unit or count word it ends with: 培训人次 → 培训, 新增监控前端数量 →
     新增监控前端 (the number in the text carries the unit itself)."""
@@ -100,10 +105,16 @@ def same_measure(candidates: list[tuple[str, object]], words: str) -> object | N
     return None
 
 
+@lru_cache(maxsize=1024)
+def _kept(original: str) -> tuple[int, ...]:
+    """Where each character of ``squash(original)`` stands in ``original``."""
+    return tuple(i for i, c in enumerate(to_halfwidth(original)) if not c.isspace())
+
+
 def as_written(original: str, start: int, end: int) -> str:
     """The characters of ``original`` behind ``squash(original)[start:end]`` (full-width digits and
     spaces as the person typed them)."""
-    kept = [i for i, c in enumerate(to_halfwidth(original)) if not c.isspace()]
+    kept = _kept(original)
     if not kept or start >= len(kept):
         return ""
     return original[kept[start]:kept[min(end, len(kept)) - 1] + 1]

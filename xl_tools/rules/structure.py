@@ -142,9 +142,9 @@ class SatisfactionMissing(_Presence):
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if any(satisfaction_misfiled(ctx, ctx.facts(i)) for i in project.indicators):
-            return                                  # it has one, filed elsewhere: STR013 says so
-        yield from super().check_project(ctx, project)
+        for finding in super().check_project(ctx, project):
+            if not any(satisfaction_misfiled(ctx, ctx.facts(i)) for i in project.indicators):
+                yield finding                       # else it has one, filed elsewhere: STR013 says so
 
 
 class OutputWithoutQuantityOrQuality(Rule):

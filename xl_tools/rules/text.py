@@ -149,7 +149,8 @@ class TargetContradictsIndicators(Rule):
         said = statements(text)
         if not said:
             return
-        # each indicator's numbers by the unit they are compared in: (stem of its name, (ind, values))
+        wanted = {st.unit for st in said}
+        # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
         for ind in project.indicators:
             measured: dict[str, list[tuple[Decimal, ParsedValue]]] = {}
@@ -157,18 +158,20 @@ class TargetContradictsIndicators(Rule):
                 t = ctx.parse(value)
                 if t.kind == "number" and t.value is not None and t.unit:
                     unit, amount = unit_key(t.value, t.unit)
-                    measured.setdefault(unit, []).append((amount, t))
+                    if unit in wanted:
+                        measured.setdefault(unit, []).append((amount, t))
             for unit, values in measured.items():
                 by_unit.setdefault(unit, []).append((stem(ctx.facts(ind).core, values[0][1].unit), (ind, values)))
+        if not by_unit:
+            return
         reported: set[int] = set()
         for st in said:
-            unit, amount = unit_key(st.quantity.value, st.quantity.unit)
-            candidates = by_unit.get(unit)
+            candidates = by_unit.get(st.unit)
             hit = same_measure(candidates, st.words) if candidates else None
             if hit is None:
                 continue
             ind, values = hit
-            if id(ind) in reported or any(amount == a for a, _ in values):
+            if id(ind) in reported or any(st.amount == a for a, _ in values):
                 continue
             reported.add(id(ind))
             shown = "、".join(dict.fromkeys(show(t) for _, t in values))

@@ -40,15 +40,19 @@ class ValueMissing(Rule):
     """
 
     code = "VAL001"
-    name = "values.missing"            # not content_only: the suggestion depends on the project's span
+    name = "values.missing"
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
-        for field in VALUE_FIELDS:
-            if not ctx.squash(getattr(ind, field)):
-                yield self.at_indicator(project.name, ind, field,
-                                        f"「{ind.name}」的{VALUE_LABELS[field]}为空",
-                                        f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        # per project, not per content: the suggestion depends on the project's span; one loop per
+        # project rather than a hook per indicator (it runs everywhere and rarely finds)
+        for ind in project.indicators:
+            if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
+                continue                        # the usual case (white space only counts as blank)
+            for field in VALUE_FIELDS:
+                if not ctx.squash(getattr(ind, field)):
+                    yield self.at_indicator(project.name, ind, field,
+                                            f"「{ind.name}」的{VALUE_LABELS[field]}为空",
+                                            f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
 
     @staticmethod
     def _hint(ctx: Context, project: Project, ind: Indicator, field: str) -> str:
