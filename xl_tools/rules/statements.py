@@ -7,7 +7,8 @@ number (设备验收合格率100%) and after the unit (完成3个实训室改造
 indicator measures the same thing when its value has the same unit (money converted to 万元) and its
 name stands next to the number: the name without its unit word (培训人次 → 培训) is written there, or the
 name's head (its last two characters: 面积, 满意度) is written there and most of the name is too — or,
-when it is the project's only indicator with that unit, the head alone.
+when it is the project's only indicator with that unit, the head and a little more. When the text names
+a measure more than once, the indicator agrees when any of those numbers is its value.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Statement:
     quantity: Quantity
     words: str           # the words next to the number that name what it measures
     start: int           # where the statement starts (its clause, or after the previous quantity)
+    end: int             # where it ends (its clause, or the next quantity)
     unit: str            # the unit it is compared in, and the amount in it (``unit_key``)
     amount: Decimal
 
@@ -52,8 +54,8 @@ def statements(text: str) -> tuple[Statement, ...]:
         start = max(before[-1] if before else 0, found[k - 1].end if k else 0)
         after = _CLAUSE.search(text, q.end)
         stop = min(after.start() if after else len(text), found[k + 1].start if k + 1 < len(found) else len(text))
-        out.append(Statement(q, text[start:q.start] + text[q.end:max(stop, q.end)], start,
-                             *unit_key(q.value, q.unit)))
+        end = max(stop, q.end)
+        out.append(Statement(q, text[start:q.start] + text[q.end:end], start, end, *unit_key(q.value, q.unit)))
     return tuple(out)
 
 
@@ -82,26 +84,28 @@ def stem(core: str, unit: str) -> str:
 
 
 def closeness(name: str, words: str) -> float:
-    """How surely ``words`` name the measure ``name`` (a stem): 1 when written there whole, the share of
-    its characters written there (in order) when its head is, else 0."""
+    """How surely ``words`` name the measure ``name`` (a stem): 1 when written there whole; when its head
+    is written there with more of it, the share of its characters written there (in order); else 0
+    (服务学生 does not name 资助学生: only the head is shared)."""
     if not name:
         return 0.0
     if name in words:
         return 1.0
     if name[-HEAD:] not in words:
         return 0.0
-    return LCSseq.similarity(name, words) / len(name)
+    shared = LCSseq.similarity(name, words)
+    return shared / len(name) if shared > HEAD else 0.0
 
 
-def same_measure(candidates: list[tuple[str, object]], words: str) -> object | None:
-    """The candidate (stem, item) whose name stands next to the number, or None."""
+def same_measure(candidates: list[tuple[str, object]], words: str) -> tuple[object, float] | None:
+    """The candidate (stem, item) whose name stands next to the number, and how surely; or None."""
     best, score = None, 0.0
     for name, item in candidates:
         s = closeness(name, words)
         if s > score:
             best, score = item, s
     if score >= MIN_SHARE or (score > 0 and len(candidates) == 1):
-        return best
+        return best, score
     return None
 
 

@@ -164,19 +164,21 @@ class TargetContradictsIndicators(Rule):
                 by_unit.setdefault(unit, []).append((stem(ctx.facts(ind).core, values[0][1].unit), (ind, values)))
         if not by_unit:
             return
-        reported: set[int] = set()
+        # the statements that name each indicator; it agrees when any of them states its value
+        named: dict[tuple[int, str], tuple[tuple, list[tuple[float, object]]]] = {}
         for st in said:
             candidates = by_unit.get(st.unit)
             hit = same_measure(candidates, st.words) if candidates else None
-            if hit is None:
+            if hit is not None:
+                (ind, values), score = hit
+                named.setdefault((id(ind), st.unit), ((ind, values), []))[1].append((score, st))
+        for (ind, values), stated in named.values():
+            if any(st.amount == a for _, st in stated for a, _ in values):
                 continue
-            ind, values = hit
-            if id(ind) in reported or any(st.amount == a for a, _ in values):
-                continue
-            reported.add(id(ind))
+            st = max(stated, key=lambda pair: pair[0])[1]       # the surest, the first of equals
             shown = "、".join(dict.fromkeys(show(t) for _, t in values))
             yield Finding(self.code, self.severity,
-                          f"绩效目标写「{as_written(project.target, st.start, st.quantity.end)}」，"
+                          f"绩效目标写「{as_written(project.target, st.start, st.end)}」，"
                           f"指标「{ind.name}」为 {shown}",
                           "统一绩效目标文字与指标值（以实际目标为准修改其中一处）",
                           project=project.name, indicator_no=ind.no, field="target",
