@@ -219,7 +219,7 @@ def test_too_many_rows_stop_the_read_early_with_a_message(seed_workbook, monkeyp
     before = seed_workbook.read_bytes()
     with pytest.raises(XlToolsError) as err:
         refresh_file(seed_workbook)
-    assert "超过 50 行" in str(err.value) and "绩效指标" in str(err.value)
+    assert "上限 50 行" in str(err.value) and "绩效指标" in str(err.value)
     assert main(["refresh", str(seed_workbook)]) == 2
     assert "XL_TOOLS_MAX_ROWS" in capsys.readouterr().err
     assert seed_workbook.read_bytes() == before

@@ -591,3 +591,54 @@ def test_role_names_must_be_entra_values(tmp_path):
                           env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial", HOME=str(tmp_path),
                                               XLWINGS_AUTH_REQUIRED_ROLES='["accountant"]'))
     assert "STARTED" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+
+
+# ---------------------------------------------------------------- (e) the guard's bounds (issue 14)
+
+def _form(data) -> bytes:
+    import urllib.parse
+    return urllib.parse.urlencode({"bookData": data if isinstance(data, str) else json.dumps(data)}).encode()
+
+
+def test_form_encoded_books_get_the_json_checks(server_app, seed_payload):
+    client = _client(server_app)
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    cases = [("deep nesting", _form("[" * 100_000), 400), ("no sheets", _form({**seed_payload, "sheets": "x"}), 422),
+             ("not an object", _form("[1, 2]"), 400), ("no field", b"other=1", 400),
+             ("wrong version", _form({**seed_payload, "client": "VBA", "version": "0.30.0"}), 400)]
+    for name, body, status in cases:
+        resp = client.post("/xlwings/custom-scripts-call/refresh", content=body, headers=form)
+        _assert_clean_error(resp, status)
+    multipart = {"content-type": "multipart/form-data; boundary=x"}
+    resp = client.post("/xlwings/custom-scripts-call/refresh", content=b"--x--", headers=multipart)
+    assert _assert_clean_error(resp, 415)["code"] == "unsupported_form"
+    resp = client.post("/xlwings/custom-scripts-call/refresh", content=_form(seed_payload), headers=form)
+    assert resp.status_code == 200, resp.text[:300]
+
+
+def test_work_per_request_is_bounded(server_app, seed_payload, monkeypatch):
+    client = _client(server_app)
+    monkeypatch.setenv("XL_TOOLS_SERVER_MAX_WORK", "1000")
+    body = _assert_clean_error(client.post("/xlwings/custom-scripts-call/refresh", json=seed_payload), 413)
+    assert body["code"] == "too_much_work" and "条规则" in body["detail"] and "XL_TOOLS_SERVER_MAX_WORK" in body["detail"]
+    monkeypatch.delenv("XL_TOOLS_SERVER_MAX_WORK")
+    monkeypatch.setenv("XL_TOOLS_SERVER_MAX_CELLS", "100")
+    body = _assert_clean_error(client.post("/xlwings/custom-scripts-call/refresh", json=seed_payload), 413)
+    assert "单元格" in body["detail"]
+
+
+def test_time_per_request_is_bounded(server_app, tmp_path, monkeypatch):
+    """A request past its budget stops inside the worker thread and answers 422 in Chinese."""
+    from tests.support.payload import payload_from_xlsx
+    from tests.support.synthetic import synthetic_filing
+    filing = synthetic_filing(400)
+    for p in filing.projects:
+        p.total += 1                                  # findings on every project: highlights and notes
+        p.target = "x"
+        for ind in p.indicators:
+            ind.period_value = "很好"
+    payload = payload_from_xlsx(_workbook(tmp_path, filing))
+    client = _client(server_app)
+    monkeypatch.setenv("XL_TOOLS_SERVER_MAX_SECONDS", "1")
+    body = _assert_clean_error(client.post("/xlwings/custom-scripts-call/refresh", json=payload), 422)
+    assert "处理时间超过上限 1 秒" in body["detail"]

@@ -18,20 +18,27 @@ nothing below them for the same job:
 
 Interfaces turn ``XlToolsError`` into exit code 2 / a 4xx answer / a row, anything else into an internal
 error (``xl_tools.cli.boundary``).
+
+Every task here applies the same file rules (``fileio``): inputs must be regular files within the
+limits, an output may never be an input or a link to one, an in-place refresh updates a linked file
+at its target and keeps the original's bytes as ``.bak``; and every task runs within the time budget
+of ``limits.deadline``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from . import limits
 from .catalogue import beside_check
 from .categories import default_table
-from .diff import FilingDiff, diff_filings
+from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
-from .fileio import atomic_target
+from .fileio import atomic_target, check_input, pinned, real_input, refuse_overwrite, same_file
 from .findings import ERROR, Finding, summarize
 from .importer import ImportResult, import_path
 from .importer.xlsxsource import is_published_table
@@ -97,21 +104,30 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     placed on the cells ``write_workbook`` would write them to, so findings name the same cells.
     """
     path = Path(path)
-    if not path.exists():
-        raise XlToolsError("文件或文件夹不存在", file=str(path))
-    if path.is_dir():
-        raise XlToolsError("这是一个文件夹，不是文件", file=str(path))
+    check_input(path)
     kind = input_kind(path)
-    if kind == KIND_WORKBOOK and (own := workbook_kind(path)):
-        raise XlToolsError(f"这是 xl-tools 生成的{KIND_ZH[own]}，不是填报表", file=str(path))
-    if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
-        kind = KIND_IMPORT
-    if kind == KIND_WORKBOOK:
-        return Loaded(read_any_version(path, strict=strict), kind)
-    if kind == KIND_JSON:
-        return Loaded(place_as_written(load_json(path)), kind)
-    result = import_path(path, year=year, department=department)
-    return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
+    with limits.deadline(), _located(path):
+        if kind == KIND_WORKBOOK and (own := workbook_kind(path)):
+            raise XlToolsError(f"这是 xl-tools 生成的{KIND_ZH[own]}，不是填报表", file=str(path))
+        if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
+            kind = KIND_IMPORT
+        if kind == KIND_WORKBOOK:
+            return Loaded(read_any_version(path, strict=strict), kind)
+        if kind == KIND_JSON:
+            return Loaded(place_as_written(load_json(path)), kind)
+        result = import_path(path, year=year, department=department)
+        return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
+
+
+@contextlib.contextmanager
+def _located(path: str | Path):
+    """XlToolsErrors raised inside name ``path`` when they name no file yet (a limit, a sheet)."""
+    try:
+        yield
+    except XlToolsError as err:
+        if err.file:
+            raise
+        raise err.located(file=str(path)) from None
 
 
 def complete(filing: Filing) -> list[Fill]:
@@ -133,21 +149,34 @@ def review(filing: Filing, config_path: str | Path | None = None,
     them, and a check after that refresh no longer sees them, so ``review`` gives the findings of the
     file as it will be after its refresh — the same codes on the same cells as ``check`` of the
     refreshed file. Call ``complete`` first to learn what refresh would fill in."""
-    complete(filing)
-    return check(filing, config_for(filing, config_path)) + beside_check(list(extra))
+    with limits.deadline():
+        complete(filing)
+        return check(filing, config_for(filing, config_path)) + beside_check(list(extra))
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),
-                   refresh: bool = True) -> RefreshOutcome | None:
+                   refresh: bool = True, inputs: list[str | Path] | tuple = ()) -> RefreshOutcome | None:
     """A standard workbook holding ``filing`` (``.xlsm`` gets the 刷新 button), written atomically,
     then refreshed so that highlights, 校验结果 (with ``extra_findings``, less what the rules report
-    again: ``catalogue.beside_check``) and 公开表 are in it."""
+    again: ``catalogue.beside_check``) and 公开表 are in it. ``inputs`` (the files the filing was read
+    from) may not be overwritten."""
     out = Path(out)
+    refuse_overwrite([out], inputs)
     with atomic_target(out) as tmp:
         build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
     if not refresh:
         return None
     return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False)
+
+
+def json_to_workbook(source: str | Path, out: str | Path) -> Filing:
+    """A MODEL.md JSON file → a standard workbook (not refreshed: ``load``)."""
+    refuse_overwrite([out], [source])
+    check_input(source)
+    with limits.deadline():
+        filing = load_json(source)
+        write_workbook(filing, out, refresh=False, inputs=[source])
+    return filing
 
 
 def write_template(out: str | Path) -> None:
@@ -169,35 +198,53 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
     """A published table (PDF, its text, or the official table as xlsx) → a refreshed standard workbook,
     or MODEL.md JSON."""
     out = Path(out)
-    result = import_path(source, year=year, department=department)
-    if out.suffix.lower() in JSON_SUFFIXES:
-        with atomic_target(out) as tmp:
-            tmp.write_text(dumps(result.filing) + "\n", "utf-8")
-        return Imported(result, out, None)
-    return Imported(result, out, write_workbook(result.filing, out, extra_findings=result.findings))
+    refuse_overwrite([out], [source])
+    check_input(source)
+    with limits.deadline(), _located(source):
+        result = import_path(source, year=year, department=department)
+        if out.suffix.lower() in JSON_SUFFIXES:
+            with atomic_target(out) as tmp:
+                tmp.write_text(dumps(result.filing) + "\n", "utf-8")
+            return Imported(result, out, None)
+        return Imported(result, out, write_workbook(result.filing, out, extra_findings=result.findings,
+                                                    inputs=[source]))
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
                  now: str | None = None, extra_findings=None, backup: bool = True) -> RefreshOutcome:
-    """The 刷新 button on a file: in place (temp file + rename, ``.bak`` kept) or into ``out``."""
-    return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
-                         backup=backup)
+    """The 刷新 button on a file: in place (temp file + rename, ``.bak`` of the bytes read kept) or
+    into ``out``, which may not be the input or a link to it (then it is refreshed in place). A
+    symbolically linked input is updated at its target, so the link stays a link."""
+    check_input(path)
+    if out is not None and same_file(out, path) and Path(out).exists():
+        out = None                       # `refresh F -o F`: in place, with its backup
+    if out is not None:
+        refuse_overwrite([out], [path])
+        with limits.deadline(), _located(path):
+            return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
+                                 backup=backup)
+    real = real_input(path)
+    with limits.deadline(), _located(path), pinned(real):
+        return _refresh_file(real, None, config_path=config_path, now=now, extra_findings=extra_findings,
+                             backup=backup)
 
 
 def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
     """The 刷新 button on a workbook open in Excel (an ``xlwings.Book``: desktop, the add-in's
     xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
     through the portable xlwings API (``refresh.live``)."""
-    outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now)
-    apply_live(book, outcome.ops)
+    with limits.deadline():
+        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now)
+        apply_live(book, outcome.ops)
     return outcome
 
 
 def publish_book(book) -> None:
     """Regenerate only the 公开表 sheet of a workbook open in Excel."""
-    filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
-    errors = any(f.severity == ERROR for f in review(filing))
-    apply_live(book, [ReplacePublic(render(filing, draft=errors))])
+    with limits.deadline():
+        filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
+        errors = any(f.severity == ERROR for f in review(filing))
+        apply_live(book, [ReplacePublic(render(filing, draft=errors))])
 
 
 @dataclass
@@ -218,12 +265,14 @@ def publish_file(path: str | Path, out: str | Path, pdf: str | Path | None = Non
     A filing with errors is refused (XlToolsError naming the count and where to look) unless
     ``allow_errors``: then the table is published with a 草稿 mark.
     """
+    refuse_overwrite([out, pdf], [path])
     loaded = load_filing(path, strict=True)
-    findings = review(loaded.filing, config_path, loaded.findings)
-    errors = sum(f.severity == ERROR for f in findings)
-    if errors and not allow_errors:
-        raise PublishRefused(errors, str(path))
-    published = publish(loaded.filing, out, pdf, draft=bool(errors))
+    with limits.deadline():
+        findings = review(loaded.filing, config_path, loaded.findings)
+        errors = sum(f.severity == ERROR for f in findings)
+        if errors and not allow_errors:
+            raise PublishRefused(errors, str(path))
+        published = publish(loaded.filing, out, pdf, draft=bool(errors))
     return PublishOutcome(published, findings, bool(errors))
 
 
@@ -250,18 +299,25 @@ def repair_button(path: str | Path) -> list[str]:
 
 
 def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool = False) -> RolloverResult:
-    """Next year's workbook from this year's (``out`` may not be ``src``)."""
-    return rollover_file(src, out, year, keep_amounts=keep_amounts)
+    """Next year's workbook from this year's (``out`` may not be ``src`` or a link to it)."""
+    refuse_overwrite([out], [src])
+    check_input(src)
+    with limits.deadline(), _located(src):
+        return rollover_file(src, out, year, keep_amounts=keep_amounts)
 
 
-def diff_files(old: str | Path, new: str | Path) -> FilingDiff:
+def diff_files(old: str | Path, new: str | Path, out: str | Path | None = None) -> FilingDiff:
     """Year-over-year (or version) comparison of two filings of any input kind, each seen as refresh
     sees it (``complete``) and checked: the diff carries their error counts (a comparison of filings
-    with errors says so), the warnings of ``diff.warnings_for`` and the time it was made."""
+    with errors says so), the warnings of ``diff.warnings_for`` and the time it was made. With ``out``,
+    also written as a workbook (which may not be either input)."""
+    refuse_overwrite([out], [old, new])
     loaded = [load_filing(old), load_filing(new)]
     errors = tuple(sum(f.severity == ERROR for f in review(x.filing, None, x.findings)) for x in loaded)
     d = diff_filings(loaded[0].filing, loaded[1].filing)
     d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
+    if out is not None:
+        write_diff_xlsx(d, out)
     return d
 
 

@@ -1,31 +1,146 @@
-"""Atomic file output: write to a temporary file in the target folder, then rename over the target.
+"""Files in and out: what may be read, what may be written, and writing without ever losing a file.
 
-A failure (or a SIGKILL) in the middle of a save leaves the target as it was; the temporary file is
-removed on error. In-place rewrites keep a backup copy beside the file.
+Reading (``check_input``, ``read_bytes``): only regular files are read — a folder, a named pipe
+(FIFO), a device or a socket is refused at once, never waited on — and only up to the file-size limit
+(``limits.FILE_MB``).
+
+Writing (``atomic_target``): into a temporary file beside the target, then one rename over it; a
+failure (a full disk, a SIGKILL) leaves the target as it was and the temporary file is removed. An
+in-place rewrite keeps the previous version as ``FILE.bak``, itself written to a temporary file and
+renamed, so it is never written through a symbolic link and a full disk never leaves a truncated one.
+Inside ``pinned(path)`` the backup holds the bytes that were there when the task started, and a save
+refuses to replace a file that another program changed in the meantime (two refreshes of one file at
+once: the second stops, the ``.bak`` holds the original).
+
+Inputs are never outputs (``refuse_overwrite``): an output that is an input, or a link (symbolic or
+hard) to one, is refused before anything is read. ``app`` applies these rules for every command.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
 import os
-import shutil
+import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
+from . import limits
 from .errors import XlToolsError
+
+_NOT_REGULAR = [(stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+                (stat.S_ISSOCK, "套接字")]
+_OS_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "磁盘是只读的",
+              errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EFBIG: "文件过大",
+              errno.ENAMETOOLONG: "文件名过长"}
+
+
+# -------------------------------------------------------------------------------------------- reading
+
+def _refuse_kind(mode: int, path: Path) -> None:
+    if stat.S_ISDIR(mode):
+        raise XlToolsError("这是一个文件夹，不是文件", file=str(path))
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            raise XlToolsError(f"这是{what}，不是普通文件，已拒绝读取", file=str(path))
+    if not stat.S_ISREG(mode):
+        raise XlToolsError("不是普通文件，已拒绝读取", file=str(path))
+
+
+def _refuse_size(size: int, path: Path) -> None:
+    if size > limits.value(limits.FILE_MB) * 1024 * 1024:
+        raise XlToolsError(limits.exceeded(limits.FILE_MB, f"为 {size / 2**20:,.1f} MB"), file=str(path))
+
+
+def check_input(path: str | Path) -> os.stat_result:
+    """The status of an input file; XlToolsError unless it is a regular file within the size limit."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise XlToolsError("文件不存在", file=str(path)) from None
+    except OSError as exc:
+        raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+    _refuse_kind(st.st_mode, path)
+    _refuse_size(st.st_size, path)
+    return st
+
+
+def open_input(path: str | Path):
+    """An input opened for reading (binary). The file is opened without blocking and checked on the
+    open descriptor, so a pipe swapped in after ``check_input`` is refused, not waited on."""
+    path = Path(path)
+    check_input(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+    try:
+        st = os.fstat(fd)
+        _refuse_kind(st.st_mode, path)
+        _refuse_size(st.st_size, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, or one Chinese line naming the file when it cannot be read."""
+    """A file's bytes, or one Chinese line naming the file when it cannot (or may not) be read."""
     path = Path(path)
+    with open_input(path) as fh:
+        try:
+            return fh.read(limits.value(limits.FILE_MB) * 1024 * 1024 + 1)
+        except OSError as exc:
+            raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+
+
+# -------------------------------------------------------------------------------- inputs ≠ outputs
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file: the same real path (symbolic links followed), or one inode
+    (hard links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise XlToolsError("文件不存在", file=str(path)) from None
-    except IsADirectoryError:
-        raise XlToolsError("这是一个文件夹，不是文件", file=str(path)) from None
-    except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror}", file=str(path)) from None
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwrite(outputs: Iterable[str | Path | None], inputs: Iterable[str | Path | None]) -> None:
+    """XlToolsError naming the first output that is, or links to, one of the inputs."""
+    ins = [Path(i) for i in inputs if i is not None]
+    for out in outputs:
+        if out is None:
+            continue
+        for src in ins:
+            if same_file(out, src):
+                raise XlToolsError(f"输出文件就是输入文件 {src}（或指向它的链接），写入会覆盖原文件：请另选输出文件名",
+                                   file=str(out))
+
+
+def real_input(path: str | Path) -> Path:
+    """The file a (possibly symbolically linked) input really is: in-place updates go there, so the
+    link stays a link."""
+    return Path(os.path.realpath(path))
+
+
+# -------------------------------------------------------------------------------------------- writing
+
+def oserror_text(exc: BaseException) -> str | None:
+    """The Chinese reason of the OSError in ``exc`` or its causes (a writer may wrap it), else None."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError):
+            return _OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        nested = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        exc = nested or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def check_writable(path: Path) -> None:
@@ -34,6 +149,8 @@ def check_writable(path: Path) -> None:
         raise XlToolsError("输出文件夹不存在", file=str(path))
     if path.exists() and path.is_dir():
         raise XlToolsError("输出路径是一个文件夹", file=str(path))
+    if path.exists() and not path.is_file():
+        raise XlToolsError("输出路径不是普通文件（命名管道、设备等），已拒绝写入", file=str(path))
     if path.exists() and not os.access(path, os.W_OK):
         raise XlToolsError("文件是只读的，无法写入：请取消只读属性或另存为其他文件名", file=str(path))
     lock = folder / f"~${path.name}"
@@ -43,25 +160,126 @@ def check_writable(path: Path) -> None:
         raise XlToolsError("没有写入该文件夹的权限", file=str(path))
 
 
+@dataclass(frozen=True)
+class _Pin:
+    identity: tuple
+    data: bytes
+
+
+_PINS: contextvars.ContextVar[dict[str, _Pin]] = contextvars.ContextVar("xl_tools_pins", default={})
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def pinned(path: str | Path):
+    """Keep the file at ``path`` as it is now: an in-place save inside backs up these bytes and
+    refuses to replace the file if it changed in between (see the module docstring)."""
+    path = Path(path)
+    with open_input(path) as fh:
+        st = os.fstat(fh.fileno())
+        data = fh.read()
+    pins = dict(_PINS.get())
+    pins[os.path.realpath(path)] = _Pin(_identity(st), data)
+    token = _PINS.set(pins)
+    try:
+        yield
+    finally:
+        _PINS.reset(token)
+
+
+@contextlib.contextmanager
+def _commit_lock(folder: Path):
+    """Serialise the last step of saves into one folder between processes (where the OS can)."""
+    try:
+        import fcntl  # POSIX only; elsewhere the identity check alone remains
+    except ImportError:                  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                     # closing releases the lock
+
+
+def _temp_beside(path: Path, suffix: str) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent or ".")
+    os.close(fd)
+    return Path(tmp)
+
+
+def _write_backup(path: Path, pin: _Pin | None) -> None:
+    """``path``.bak, atomically: the pinned bytes (or the file's present bytes) into a temporary file,
+    then renamed over the old backup (a link there is replaced, never followed)."""
+    bak = path.with_name(path.name + ".bak")
+    if bak.is_dir():
+        raise XlToolsError("备份文件的位置是一个文件夹，无法保留备份", file=str(bak))
+    tmp = _temp_beside(bak, ".bak.tmp")
+    try:
+        if pin is not None:
+            tmp.write_bytes(pin.data)
+        else:
+            with open_input(path) as src, tmp.open("wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        os.replace(tmp, bak)
+    except OSError as exc:
+        raise XlToolsError(f"无法写入备份文件（{oserror_text(exc)}），原文件未改动", file=str(bak)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 @contextlib.contextmanager
 def atomic_target(path: str | Path, *, backup: bool = False):
-    """Yield a temporary path beside `path`; on success move it over `path` atomically."""
+    """Yield a temporary path beside `path`; on success move it over `path` atomically (see the
+    module docstring for the backup and the pinned original)."""
     path = Path(path)
     check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent or ".")
-    os.close(fd)
-    tmp_path = Path(tmp)
     try:
-        yield tmp_path
-        if backup and path.exists():
-            shutil.copy2(path, path.with_name(path.name + ".bak"))
-        if path.exists():
-            with contextlib.suppress(OSError):
-                shutil.copymode(path, tmp_path)
-        else:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp_path, 0o666 & ~_umask())
-        os.replace(tmp_path, path)
+        tmp_path = _temp_beside(path, path.suffix + ".tmp")
+    except OSError as exc:
+        raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
+    try:
+        try:
+            yield tmp_path
+        except XlToolsError as err:
+            reason = oserror_text(err.__context__) if isinstance(err.__context__, OSError) else None
+            if reason is None:
+                raise
+            raise XlToolsError(f"无法写入：{reason}，原文件未改动", file=str(path)) from None  # a writer's own wording
+        except Exception as exc:
+            reason = oserror_text(exc)
+            if reason is None:
+                raise
+            raise XlToolsError(f"无法写入：{reason}，原文件未改动", file=str(path)) from None
+        pin = _PINS.get().get(os.path.realpath(path))
+        with _commit_lock(path.parent if str(path.parent) else Path(".")):
+            if path.exists() and pin is not None and _identity(os.stat(path)) != pin.identity:
+                raise XlToolsError("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新），"
+                                   "本次结果未写入：请确认文件内容后重新运行", file=str(path))
+            if backup and path.exists():
+                _write_backup(path, pin)
+            if path.exists():
+                with contextlib.suppress(OSError):
+                    os.chmod(tmp_path, stat.S_IMODE(os.stat(path).st_mode))
+            else:
+                with contextlib.suppress(OSError):
+                    os.chmod(tmp_path, 0o666 & ~_umask())
+            try:
+                os.replace(tmp_path, path)
+            except OSError as exc:
+                raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

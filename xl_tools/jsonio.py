@@ -50,6 +50,24 @@ def dumps(filing: Filing, with_targets: bool = True) -> str:
     return json.dumps(filing_to_json(filing, with_targets), ensure_ascii=False, indent=2)
 
 
+def _text(d: dict, key: str, where: str, default: str = "") -> str:
+    """An optional text field: absent or null is ``default``; anything but text names the field."""
+    val = d.get(key)
+    if val is None:
+        return default
+    if not isinstance(val, str):
+        raise XlToolsError(f"字段 {where}.{key} 应为文本，实际为 {val!r}"[:200])
+    return val
+
+
+def _code(d: dict, key: str, where: str) -> str:
+    """A category code: text or a whole number."""
+    val = d.get(key)
+    if isinstance(val, int) and not isinstance(val, bool):
+        return str(val)
+    return _text(d, key, where)
+
+
 def _req(d: dict, key: str, where: str, typ=str):
     if key not in d:
         raise XlToolsError(f"缺少字段 {where}.{key}")
@@ -82,16 +100,16 @@ def filing_from_json(data: dict, source: str | None = None) -> Filing:
                 if no is not None and not isinstance(no, int):
                     raise XlToolsError(f"{w}.no 应为整数，实际为 {no!r}")
                 inds.append(Indicator(
-                    no=no, level1_code=str(i.get("level1_code", "")), level1=i.get("level1", ""),
-                    level2_code=str(i.get("level2_code", "")), level2=i.get("level2", ""),
-                    name=_req(i, "name", w), period_value=i.get("period_value", ""),
-                    annual_value=i.get("annual_value", ""), project=p.get("name", "")))
-            projects.append(Project(name=_req(p, "name", where), unit=p.get("unit", ""),
-                                    target=p.get("target", ""), indicators=inds,
+                    no=no, level1_code=_code(i, "level1_code", w), level1=_text(i, "level1", w),
+                    level2_code=_code(i, "level2_code", w), level2=_text(i, "level2", w),
+                    name=_req(i, "name", w), period_value=_text(i, "period_value", w),
+                    annual_value=_text(i, "annual_value", w), project=_text(p, "name", where)))
+            projects.append(Project(name=_req(p, "name", where), unit=_text(p, "unit", where),
+                                    target=_text(p, "target", where), indicators=inds,
                                     **_money(p, where)))
         total = money_from_json(data.get("total", "0.00"), "total")
-        return Filing(year=year, department=data.get("department", ""),
-                      money_unit=data.get("money_unit", "万元"), total=total, units=units,
+        return Filing(year=year, department=_text(data, "department", "JSON"),
+                      money_unit=_text(data, "money_unit", "JSON", "万元"), total=total, units=units,
                       projects=projects, source=source)
     except XlToolsError as err:
         raise err.located(file=source) from None
@@ -110,4 +128,6 @@ def load_json(path: str | Path) -> Filing:
     except json.JSONDecodeError as exc:
         raise XlToolsError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}",
                            file=str(path)) from None
+    except (RecursionError, ValueError):                 # 100,000 nested brackets, 5,000-digit numbers
+        raise XlToolsError("JSON 嵌套过深或数字过长，无法读取", file=str(path)) from None
     return filing_from_json(data, source=str(path))

@@ -10,6 +10,9 @@ from .textnorm import to_halfwidth
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+# No amount of a filing comes near this (10¹⁵ 万元); sums of 50,000 such amounts still keep every cent
+# within Decimal's 28 digits, so money arithmetic can never fail on a stranger's number.
+MAX_MONEY = Decimal(10) ** 15
 _NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
 
@@ -33,13 +36,13 @@ def parse_money(raw: object) -> Decimal | None:
     if isinstance(raw, bool):
         raise NotMoney(raw)
     if isinstance(raw, Decimal):
-        return raw
+        return _bounded(raw, raw)
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _bounded(Decimal(raw), raw)
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise NotMoney(raw)
-        return Decimal(repr(raw))
+        return _bounded(Decimal(repr(raw)), raw)
     if isinstance(raw, str):
         text = to_halfwidth(raw).strip().replace(" ", "")
         if text == "":
@@ -49,10 +52,17 @@ def parse_money(raw: object) -> Decimal | None:
         if not _NUM.match(text):
             raise NotMoney(raw)
         try:
-            return Decimal(text.replace(",", ""))
+            return _bounded(Decimal(text.replace(",", "")), raw)
         except InvalidOperation as exc:  # pragma: no cover - regex guards it
             raise NotMoney(raw) from exc
     raise NotMoney(raw)
+
+
+def _bounded(value: Decimal, raw: object) -> Decimal:
+    """``value`` when it is a finite amount below ``MAX_MONEY``, else NotMoney."""
+    if not value.is_finite() or value.copy_abs() >= MAX_MONEY:
+        raise NotMoney(raw)
+    return value
 
 
 def fmt_money(value: Decimal | None) -> str:

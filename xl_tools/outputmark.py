@@ -13,10 +13,13 @@ cannot read is "not ours", left to the reader to report.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
-from defusedxml import ElementTree
 from openpyxl.packaging.custom import StringProperty
+
+from . import xmlsafe
+from .errors import XlToolsError
 
 PROPERTY = "xl-tools"
 REVIEW, DIFF, EXPORT, JSON = "review", "diff", "export", "json"
@@ -49,12 +52,12 @@ def _part(zf: zipfile.ZipFile, name: str) -> bytes | None:
     return zf.read(info)
 
 
-def _xml(data: bytes | None):
+def _xml(data: bytes | None, part: str):
     if not data:
         return None
     try:
-        return ElementTree.fromstring(data)
-    except Exception:  # noqa: BLE001 - a damaged part is the reader's to report, not ours to recognise
+        return xmlsafe.parse(data, part)
+    except XlToolsError:            # a damaged or hostile part is the reader's to report, not ours to recognise
         return None
 
 
@@ -69,10 +72,10 @@ def workbook_kind(path: str | Path) -> str | None:
     """``review`` / ``diff`` when ``path`` is a workbook xl-tools wrote as a report, else None."""
     try:
         with zipfile.ZipFile(path) as zf:
-            custom = _xml(_part(zf, "docProps/custom.xml"))
-            book = _xml(_part(zf, "xl/workbook.xml"))
-    except (OSError, zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError):
-        return None
+            custom = _xml(_part(zf, "docProps/custom.xml"), "docProps/custom.xml")
+            book = _xml(_part(zf, "xl/workbook.xml"), "xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+        return None             # a damaged zip (a corrupt deflate stream too): the reader reports it
     if custom is not None and (kind := _marked(custom)):
         return kind
     if book is None:

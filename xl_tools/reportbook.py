@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import outputmark, textfit
+from .celltext import storable, text_only
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import ERROR, INFO, WARNING
@@ -77,7 +78,7 @@ def title_block(ws: Worksheet, lines, ncols: int) -> int:
     width = sum(column_widths(ws, ncols))
     for r, line in enumerate(lines, start=1):
         text, kind = line if isinstance(line, tuple) else (line, None)
-        cell = ws.cell(row=r, column=1, value=text)
+        cell = ws.cell(row=r, column=1, value=storable(text))
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.font = font(bold=r == 1, size=FONT_SIZE + (1 if r == 1 else 0))
         if kind:
@@ -142,6 +143,7 @@ def save(wb, path: str | Path, kind: str) -> Path:
     as a filing), atomically; XlToolsError naming the file when it cannot be written."""
     path = Path(path)
     outputmark.mark(wb, kind)
+    text_only(wb)                   # file, unit and project names: never formulas
     try:
         with atomic_target(path) as tmp:
             wb.save(tmp)

@@ -56,5 +56,7 @@ INFO_FIELDS = [
 ]
 NAME_TEMPLATE_VERSION = "模板版本"
 NAME_LAST_REFRESH = "上次刷新"
+NOT_REFRESHED = "尚未刷新"          # what the 上次刷新 cell of a new workbook holds
 
 MONEY_FORMAT = "#,##0.00"
+EXCEL_CELL_LIMIT = 32767      # characters in one cell: Excel "repairs" (truncates) a file with more

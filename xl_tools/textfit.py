@@ -119,6 +119,15 @@ def text_width_chars(text: str, font_size: float) -> float:
     return (points * PX_PER_PT + CELL_MARGIN_PX) / DIGIT_PX / SAFETY
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` when it has at most ``limit`` characters, else its beginning and a note saying how
+    long it was (never a silent cut)."""
+    if len(text) <= limit:
+        return text
+    tail = f"……（以下省略，共 {len(text):,} 字）"
+    return text[:max(limit - len(tail), 0)] + tail
+
+
 def fitted_height(cells: list[tuple[str, float]], font_size: float = 11.0) -> float:
     """Row height (points, capped at Excel's 409) showing every (text, column width) cell in full."""
     lines = max((count_lines(text, text_box_points(width), font_size) for text, width in cells if text),

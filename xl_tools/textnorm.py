@@ -22,6 +22,11 @@ _TABLE.update({
     0x2030: 0x2030,  # keep ‰
 })
 
+# invisible format characters (zero-width spaces and joiners, bidirectional controls, the BOM, the
+# soft hyphen): nothing a reader sees, so nothing a parser may trip over
+_INVISIBLE = {cp: None for cp in (0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                  *range(0x2060, 0x2065), *range(0x2066, 0x2070), 0xFEFF, 0xFFF9, 0xFFFA,
+                                  0xFFFB)}
 _WS = re.compile(r"\s+")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 # a year or a span of years in a name: 2024年, 2024年度, 2023年-2024年, 2023-2024年
@@ -31,6 +36,11 @@ _YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII variants → ASCII; ideographic space → space; look-alikes folded."""
     return text.translate(_TABLE)
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without invisible format characters (U+200B, U+202E, …): for parsers only."""
+    return text.translate(_INVISIBLE)
 
 
 def clean_ws(text: str) -> str:

@@ -1,44 +1,64 @@
-"""Open a workbook file safely with a clear Chinese message for every way it can be unusable (base layer:
-the workbook reader, the refresh writer and the xlsx importer all open files through it)."""
+"""Open a workbook file safely with a clear Chinese message for every way it can be unusable (the
+workbook reader, the refresh writer and the xlsx importer all open files through it).
+
+Before openpyxl sees a file, ``sniff`` checks that it is a regular file within the size limit, a zip
+whose directory declares sane sizes (decompression bombs), a workbook (not .xls/.ods/encrypted), and
+that no XML part declares a DTD (``xmlsafe.refuse_doctype`` reads each part only up to its root
+element). Every load first counts each sheet's rows and cells in a stream (once per version of the
+file), so a sheet of a million rows is refused in a second instead of filling the memory or, read
+only, being scanned whole by openpyxl for its size. Whatever openpyxl raises while parsing becomes
+one ``XlToolsError`` naming the damaged part (``reading``).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import posixpath
 import struct
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from lxml import etree
+from openpyxl.formula.tokenizer import TokenizerError
 
+from . import limits, xmlsafe
 from .errors import XlToolsError
+from .fileio import check_input, open_input
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Decompression-bomb limits, checked on the zip directory before anything is inflated. zipfile stops
 # reading a member at its declared size (a lie fails the CRC), so the declared sizes are what counts.
 MAX_MEMBERS = 10_000
-MAX_TOTAL_UNCOMPRESSED = 1024 * 1024 * 1024      # 1 GiB for the whole workbook
 MAX_MEMBER_UNCOMPRESSED = 512 * 1024 * 1024      # 512 MiB for one part
 MAX_RATIO = 200                                  # inflated / compressed, for parts over 1 MiB
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+# what openpyxl's ExcelReader.read() was doing (its local ``action``) → the part it was reading
+_ACTION_PARTS = {"read manifest": "[Content_Types].xml", "read strings": "xl/sharedStrings.xml",
+                 "read workbook": "xl/workbook.xml", "read properties": "docProps/core.xml",
+                 "read custom properties": "docProps/custom.xml", "read theme": "xl/theme/theme1.xml",
+                 "read stylesheet": "xl/styles.xml", "assign names": "xl/workbook.xml"}
 
 
 def sniff(path: Path) -> None:
     """Raise XlToolsError unless `path` looks like an xlsx/xlsm package."""
     src = str(path)
-    if not path.exists():
-        raise XlToolsError("文件不存在", file=src)
-    if path.is_dir():
-        raise XlToolsError("这是一个文件夹，不是工作簿文件", file=src)
     suffix = path.suffix.lower()
+    check_input(path)
     if suffix == ".ods":
         raise XlToolsError("不支持 .ods 格式：请在 LibreOffice 或 Excel 中另存为 .xlsx 后再试", file=src)
-    try:
-        with path.open("rb") as fh:
+    with open_input(path) as fh:
+        try:
             head = fh.read(8)
-    except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror}", file=src) from None
+        except OSError as exc:
+            raise XlToolsError(f"无法读取：{exc.strerror}", file=src) from None
     if not head:
         raise XlToolsError("文件是空的（0 字节）", file=src)
     if head == OLE_MAGIC:
@@ -52,15 +72,49 @@ def sniff(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):   # NotImplementedError: a damaged
-        # directory entry that claims an unknown zip version
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                if "EncryptedPackage" in names or "EncryptionInfo" in names:
+                    raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试",
+                                       file=src)
+                raise XlToolsError("这个压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）", file=src)
+            check_zip_limits(infos, src)
+            _refuse_doctypes(zf, infos, src)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, NotImplementedError):
+        # NotImplementedError: a damaged directory entry that claims an unknown zip version
         raise XlToolsError("工作簿文件已损坏（压缩包不完整），请重新保存或从备份恢复", file=src) from None
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
-        if "EncryptedPackage" in names or "EncryptionInfo" in names:
-            raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试", file=src)
-        raise XlToolsError("这个压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）", file=src)
-    check_zip_limits(infos, src)
+
+
+@contextlib.contextmanager
+def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, src: str):
+    """An open zip member, or one XlToolsError naming the part that cannot be opened."""
+    try:
+        with zf.open(info) as fh:
+            yield fh
+    except NotImplementedError:
+        raise XlToolsError(f"工作簿中 {info.filename} 使用了不支持的压缩方式（编号 {info.compress_type}），"
+                           "请在 Excel 中另存后再试", file=src) from None
+    except RuntimeError:                     # zipfile: an encrypted member
+        raise XlToolsError(f"工作簿中 {info.filename} 已加密，无法读取", file=src) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise XlToolsError(f"工作簿中 {info.filename} 已损坏（{type(exc).__name__}）：请在 Excel 中另存后再试",
+                           file=src) from None
+
+
+def _refuse_doctypes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], src: str) -> None:
+    """Every part's prolog, up to its root element: a DTD anywhere refuses the file."""
+    for info in infos:
+        if info.is_dir():
+            continue
+        with _member(zf, info, src) as fh:
+            if not info.filename.lower().endswith(XML_SUFFIXES):
+                continue                    # opened all the same: an unknown compression method shows here
+            try:
+                xmlsafe.refuse_doctype(fh, info.filename)
+            except xmlsafe.ForbiddenPart as err:
+                raise err.located(file=src) from None
+            except xmlsafe.DamagedPart:
+                continue                    # named by ``reading`` if openpyxl needs this part
 
 
 def check_zip_limits(infos: list[zipfile.ZipInfo], src: str) -> None:
@@ -78,32 +132,147 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], src: str) -> None:
         if size > 2**20 and info.compress_size and size / info.compress_size > MAX_RATIO:
             raise XlToolsError(f"工作簿内部文件 {info.filename} 的压缩比为 {size // info.compress_size}:1，超过上限 "
                                f"{MAX_RATIO}:1，疑似压缩炸弹，已拒绝读取", file=src)
-    if total > MAX_TOTAL_UNCOMPRESSED:
-        raise XlToolsError(f"工作簿解压后共 {total // 2**20} MB，超过上限 {MAX_TOTAL_UNCOMPRESSED // 2**20} MB，"
-                           "已拒绝读取", file=src)
+    if total > limits.value(limits.UNZIPPED_MB) * 2**20:
+        raise XlToolsError("工作簿" + limits.exceeded(limits.UNZIPPED_MB, f"为 {total // 2**20:,} MB"), file=src)
+
+
+# NotImplementedError / RuntimeError: zipfile on a member with an unknown compression method or flagged
+# as encrypted (a sheet part opened lazily, after the directory was checked)
+PARSE_ERRORS = (ParseError, etree.LxmlError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError,
+                IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, RuntimeError,
+                TokenizerError)
 
 
 @contextlib.contextmanager
 def reading(path: str | Path):
-    """Turn what a damaged or hostile workbook raises while being parsed into one XlToolsError."""
+    """Turn what a damaged or hostile workbook raises while being parsed into one XlToolsError that
+    names the damaged part where it can be told."""
     try:
         yield
-    except XlToolsError:
-        raise
-    except (ParseError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError, IndexError,
-            AttributeError, ValueError, TypeError, OSError,
-            NotImplementedError, RuntimeError) as exc:   # zipfile: an unknown compression method, an
-        # entry flagged as encrypted (a sheet part opened lazily, after the directory was checked)
-        name = type(exc).__name__
-        chain, cause = [], exc
-        while cause is not None and len(chain) < 10:       # openpyxl wraps the parser's error
-            chain.append(type(cause).__name__)
-            cause = cause.__cause__ or cause.__context__
-        if any(word in n for n in chain for word in ("Forbidden", "DTD", "Entities")):
-            raise XlToolsError("工作簿含有被禁止的 XML 结构（实体定义/外部引用），可能是恶意文件，已拒绝读取",
-                               file=str(path)) from None
-        raise XlToolsError(f"工作簿内容已损坏，无法读取（{name}）：请在 Excel 中打开并另存后再试",
-                           file=str(path)) from None
+    except XlToolsError as err:
+        raise err.located(file=str(path)) from None
+    except PARSE_ERRORS as exc:
+        raise damaged(path, exc) from None
+
+
+def damaged(path: str | Path, exc: BaseException) -> XlToolsError:
+    """The XlToolsError for ``exc`` raised while parsing the workbook at ``path``: the part that is not
+    well-formed XML (each part checked with ``xmlsafe``), else the part openpyxl was reading."""
+    src = str(path)
+    chain, cause = [], exc
+    while cause is not None and len(chain) < 10:       # openpyxl wraps the parser's error
+        chain.append(type(cause).__name__)
+        cause = cause.__cause__ or cause.__context__
+    if any(word in n for n in chain for word in ("Forbidden", "DTD", "Entities")):
+        return XlToolsError("工作簿含有被禁止的 XML 结构（实体定义/外部引用），可能是恶意文件，已拒绝读取", file=src)
+    try:
+        _check_all_parts(Path(path))
+    except XlToolsError as err:
+        return err.located(file=src)
+    part = _part_from_traceback(exc)
+    name = type(exc).__name__
+    if part:
+        return XlToolsError(f"工作簿中 {part} 已损坏，无法读取（{name}）：请在 Excel 中打开并另存为新文件后再试",
+                            file=src)
+    return XlToolsError(f"工作簿内容已损坏，无法读取（{name}）：请在 Excel 中打开并另存为新文件后再试", file=src)
+
+
+def _check_all_parts(path: Path) -> None:
+    """DamagedPart / ForbiddenPart for the first XML part that is not well-formed."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with zf:
+        for info in zf.infolist():
+            if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            try:
+                with _member(zf, info, str(path)) as fh:
+                    xmlsafe.check_part(fh, info.filename)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                raise XlToolsError(f"工作簿中 {info.filename} 已损坏（{type(exc).__name__}）") from None
+
+
+def _part_from_traceback(exc: BaseException) -> str | None:
+    """The part openpyxl was reading when ``exc`` was raised, from the frames of its traceback
+    (innermost first): a worksheet's path, else what ``ExcelReader.read`` was doing."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        loc = frame.f_locals
+        for value in (getattr(loc.get("rel"), "target", None), getattr(loc.get("self"), "_worksheet_path", None),
+                      loc.get("strings_path"), loc.get("sheet_path")):
+            if isinstance(value, str) and value:
+                return posixpath.normpath(value.lstrip("/"))
+        if isinstance(loc.get("action"), str) and loc["action"] in _ACTION_PARTS:
+            return _ACTION_PARTS[loc["action"]]
+    return None
+
+
+def count_cells(path: str | Path) -> None:
+    """Stream every worksheet part of the workbook at ``path`` once, counting the rows that hold a
+    value and the cells: XlToolsError naming the sheet as soon as one passes ``limits.ROWS`` or
+    ``limits.CELLS`` (what a full load would otherwise hold in memory). A file already counted under
+    the same limits is not counted again."""
+    st = os.stat(path)
+    max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
+    key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns, max_rows, max_cells)
+    if key not in _COUNTED:
+        _count_cells(path, max_rows, max_cells)
+        if len(_COUNTED) > 1000:            # a long-running server or batch
+            _COUNTED.clear()
+        _COUNTED.add(key)
+
+
+_COUNTED: set[tuple] = set()
+
+
+def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> None:
+    src = str(path)
+    with zipfile.ZipFile(path) as zf:
+        for part, title in _sheet_parts(zf).items():
+            try:
+                info = zf.getinfo(part)
+            except KeyError:
+                continue
+            rows = cells = 0
+            with _member(zf, info, src) as fh:
+                for _event, row in xmlsafe.iterparse(fh, part, tag=f"{MAIN_NS}row"):
+                    cells += len(row)
+                    if row.find(f".//{MAIN_NS}v") is not None or row.find(f".//{MAIN_NS}is") is not None:
+                        rows += 1
+                    row.clear(keep_tail=False)
+                    while row.getprevious() is not None:
+                        del row.getparent()[0]
+                    if rows > max_rows:
+                        raise XlToolsError(limits.exceeded(limits.ROWS), file=src,
+                                           sheet=title)
+                    if cells > max_cells:
+                        raise XlToolsError(limits.exceeded(limits.CELLS), file=src,
+                                           sheet=title)
+                    if rows % 1000 == 0:
+                        limits.check_time()
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → sheet name, from xl/workbook.xml and its relationships."""
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = xmlsafe.parse(zf.read("xl/workbook.xml"), "xl/workbook.xml")
+    try:
+        rels = xmlsafe.parse(zf.read("xl/_rels/workbook.xml.rels"), "xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target") or ""
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = full
+    return {targets[s.get(rel_ns)]: s.get("name") or "" for s in book.iter(f"{MAIN_NS}sheet")
+            if s.get(rel_ns) in targets}
 
 
 def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool = False, keep_vba: bool | None = None):
@@ -111,6 +280,8 @@ def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool 
     sniff(path)
     if keep_vba is None:
         keep_vba = path.suffix.lower() == ".xlsm" and not read_only
-    with reading(path):
+    with reading(path), warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # openpyxl's English warnings are not for the user
+        count_cells(path)
         return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only, keep_vba=keep_vba,
                                       keep_links=False)

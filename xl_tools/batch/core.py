@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import stat
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +16,7 @@ from typing import Iterable
 from .. import app, catalogue
 from ..crashlog import internal_error_line
 from ..errors import XlToolsError
+from ..fileio import check_input, refuse_overwrite, same_file
 from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from ..model import Filing, Unit
 from ..money import ZERO
@@ -206,39 +206,64 @@ def annotated_path(outdir: str | Path, shown: str, source: Path) -> Path:
     return target
 
 
+def annotation_targets(items: list[tuple[Path, str]], outdir: str | Path) -> list[Path]:
+    """Where the refreshed copy of each reviewed file goes: under `outdir`, at the file's path relative
+    to the folder all inputs share (so two input folders each holding 报表.xlsx give two copies).
+
+    XlToolsError, before anything is written, when a copy would be an input (or a link to one: the
+    input's own folder given as `outdir`) or two copies would have the same name."""
+    sources = [Path(os.path.abspath(p)) for p, _ in items]
+    base = _common_folder(sources)
+    targets, seen = [], {}
+    for (src, _shown), absolute in zip(items, sources):
+        rel = absolute.relative_to(base).as_posix() if base else absolute.as_posix().lstrip("/")
+        target = annotated_path(outdir, rel, src)
+        key = str(target).casefold()
+        if key in seen:
+            raise XlToolsError(f"{seen[key]} 和 {src} 的标注副本都会写到 {target}，已拒绝：请分别审核或改名",
+                               file=str(src))
+        seen[key] = src
+        for other, _ in items:
+            if same_file(target, other):
+                raise XlToolsError(f"标注副本 {target} 就是被审核的文件 {other}（或指向它的链接）：请为 --annotate "
+                                   "指定另一个文件夹，原文件不会被修改", file=str(other))
+        targets.append(target)
+    return targets
+
+
+def _common_folder(paths: list[Path]) -> Path | None:
+    """The deepest folder holding every path (None across drives)."""
+    try:
+        return Path(os.path.commonpath([p.parent for p in paths]))
+    except ValueError:
+        return None
+
+
 def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.Loaded,
-              as_read: Filing | None) -> None:
-    """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir`. An
-    imported table is written as it was read (``as_read``, before ``app.review`` completed it in
-    memory), so the copy's refresh reports its fills like any refresh."""
-    target = annotated_path(outdir, result.file, source)     # resolved: links already followed
+              as_read: Filing | None, target: Path | None = None) -> None:
+    """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir` (at
+    `target`, from ``annotation_targets``, when the batch planned it). An imported table is written as
+    it was read (``as_read``, before ``app.review`` completed it in memory), so the copy's refresh
+    reports its fills like any refresh."""
+    target = target or annotated_path(outdir, result.file, source)     # resolved: links already followed
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if loaded.kind == app.KIND_WORKBOOK:
             app.refresh_file(source, target)
         else:
-            app.write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings)
+            app.write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
     except OSError as exc:
         raise XlToolsError(f"无法写入（{reason(exc)}）", file=str(target)) from None
     result.annotated = str(target)
 
 
-_NOT_REGULAR = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"),
-                (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字"))
-
-
 def not_regular(path: Path) -> str | None:
-    """Why ``path`` is not a regular file that can be read (Chinese), or None. Never opens the file,
-    so a FIFO or a device cannot block the batch."""
+    """Why ``path`` may not be read (Chinese: not a regular file, over the size limit), or None. Never
+    opens the file, so a FIFO or a device cannot block the batch (``fileio.check_input``)."""
     try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "文件不存在"
-    except OSError as exc:
-        return f"无法访问：{exc.strerror}"
-    for test, what in _NOT_REGULAR:
-        if test(mode):
-            return f"这是{what}，不是普通文件，未读取"
+        check_input(path)
+    except XlToolsError as err:
+        return err.message
     return None
 
 
@@ -283,11 +308,13 @@ def unsupported(path: Path) -> tuple[str, str]:
     return f"不是支持的文件类型{shown}，支持 .xlsx/.xlsm 工作簿和公开表 .pdf/.txt", SAVE_AS_XLSX
 
 
-def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None) -> FileResult:
+def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None,
+               target: str | Path | None = None) -> FileResult:
     """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
 
-    With `annotate` (a folder), a refreshed copy of the file is written there (the input is never
-    modified); a failure to write it is noted on the row, the review result stands."""
+    With `annotate` (a folder), a refreshed copy of the file is written there (at `target` when
+    given; the input is never modified); a failure to write it is noted on the row, the review result
+    stands. Reading, checking and the copy each run within the time budget (``limits.deadline``)."""
     path = Path(path)
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
     result = FileResult(path=str(path), file=shown or path.name, kind=kind)
@@ -313,7 +340,7 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
     if annotate is None:
         return result
     try:
-        _annotate(result, path, annotate, loaded, as_read)
+        _annotate(result, path, annotate, loaded, as_read, Path(target) if target else None)
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{err}"
     except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands
@@ -336,21 +363,26 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     cluster whose scheduler is at ``scheduler`` (``tcp://host:8786``; the workers must see the files
     under the same paths).
 
-    Raises XlToolsError only when there is nothing to review at all.
+    Raises XlToolsError when there is nothing to review at all, when the review output (``exclude``) is
+    an input file, or when an annotated copy would overwrite an input or another copy
+    (``annotation_targets``); nothing is written then.
     """
+    exclude = list(exclude)
+    refuse_overwrite(exclude, [p for p in paths if not Path(p).is_dir()])   # `batch a.xlsx -o a.xlsx`
     items = expand_paths(paths, exclude=exclude)
     if not items:
         raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm 工作簿，公开表 .pdf/.txt）")
+    targets = annotation_targets(items, annotate) if annotate else [None] * len(items)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     if scheduler:
-        report = _review_on_dask(items, scheduler, progress, annotate)
+        report = _review_on_dask(items, scheduler, progress, annotate, targets)
     else:
-        report = _review_locally(items, jobs, progress, annotate)
+        report = _review_locally(items, jobs, progress, annotate, targets)
     report.inputs, report.started = [str(p) for p in paths], started
     return report
 
 
-def _review_locally(items, jobs: int | None, progress: bool, annotate) -> BatchReport:
+def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) -> BatchReport:
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, len(items))
     results: list[FileResult | None] = [None] * len(items)
@@ -358,13 +390,14 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate) -> BatchR
     try:
         if jobs == 1:
             for k, (p, shown) in enumerate(items):
-                results[k] = review_one(p, shown, annotate)
+                results[k] = review_one(p, shown, annotate, targets[k])
                 if bar:
                     bar.advance()
         else:
             _preload()
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(review_one, p, shown, annotate): k for k, (p, shown) in enumerate(items)}
+                futures = {pool.submit(review_one, p, shown, annotate, targets[k]): k
+                           for k, (p, shown) in enumerate(items)}
                 for fut in as_completed(futures):
                     k = futures[fut]
                     try:
@@ -381,7 +414,7 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate) -> BatchR
     return BatchReport([r for r in results if r is not None], jobs=jobs)
 
 
-def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchReport:
+def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) -> BatchReport:
     """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
     try:
         from distributed import Client
@@ -396,7 +429,7 @@ def _review_on_dask(items, scheduler: str, progress: bool, annotate) -> BatchRep
     bar = _progress_bar(len(items)) if progress else None
     try:
         futures = client.map(review_one, [str(p) for p, _ in items], [s for _, s in items],
-                             [annotate] * len(items), pure=False)
+                             [annotate] * len(items), [str(t) if t else None for t in targets], pure=False)
         index = {f.key: k for k, f in enumerate(futures)}
         for fut in dask_completed(futures):
             k = index[fut.key]

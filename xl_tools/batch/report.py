@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from .. import catalogue, outputmark, textfit
 from .. import reportbook as rb
 from ..catalogue import family_name, family_of
+from ..celltext import append, storable
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
@@ -194,7 +195,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
     for r in report.results:
-        ws.append([r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
+        append(ws, [r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
                    NOT_CONSOLIDATED if r.skipped else decided.get(r.file, "")])
         row = ws.max_row
@@ -244,7 +245,7 @@ _ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}
 def _write_findings(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
     for values in finding_rows(report, cons):
-        ws.append(values)
+        append(ws, values)
         if values[2] in _ZH_SEVERITY:
             rb.paint(ws.cell(row=ws.max_row, column=3), _ZH_SEVERITY[values[2]])
         else:
@@ -281,7 +282,7 @@ def _write_consolidated(ws, table, cons: Consolidation) -> None:
             if r > 3:                            # the column is boxed like the table it belongs to
                 ws.cell(row=r, column=col).border = rb.BOX
             continue
-        cell = ws.cell(row=r, column=col, value=text)
+        cell = ws.cell(row=r, column=col, value=storable(text))
         cell.border = rb.BOX
         cell.alignment = rb.HEADER_ALIGN if style == "header" else rb.WRAP
         cell.font = Font(name=layout.font, bold=style == "header", size=10)
@@ -313,7 +314,7 @@ def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
         year = year_of(year)
         for r in group.itertuples():
             read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
-            ws.append([year, r.department, r.unit,
+            append(ws, [year, r.department, r.unit,
                        r.file, KIND_ZH.get(r.kind, r.kind), r.projects if read else None,
                        *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
                        r.decision, r.reason])
@@ -327,7 +328,7 @@ def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
         counted = group[group.decision == COUNTED]
         where = (f"（= {consolidated_sheet_name(year)} 的合计）" if cons.has_table(year)
                  else "：没有计入的文件，未生成合并公开表")
-        ws.append([year, None, f"{year}年计入合计{where}", None,
+        append(ws, [year, None, f"{year}年计入合计{where}", None,
                    None, int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS),
                    COUNTED, f"{len(counted)} 项计入"])
         row = ws.max_row
@@ -398,7 +399,7 @@ def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
     top = rb.title_block(ws, [ONCE_NOTE], len(widths))
     rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top)
     for (year, unit), row in pivot.iterrows():
-        ws.append([year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
+        append(ws, [year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
     rb.fit_rows(ws, top + 1, ncols=len(widths))
     rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=len(widths), page_title=page_title(report))
 

@@ -7,7 +7,7 @@ import sys
 from decimal import Decimal
 
 from .. import app
-from ..diff import diff_to_json, write_diff_xlsx
+from ..diff import diff_to_json
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
@@ -50,11 +50,8 @@ def _show(value) -> str:
 
 
 def _diff(args) -> int:
-    if args.output:
-        output_path(args.output, (".xlsx",))
-    d = app.diff_files(args.old, args.new)
-    if args.output:
-        write_diff_xlsx(d, args.output)
+    out = output_path(args.output, (".xlsx",)) if args.output else None
+    d = app.diff_files(args.old, args.new, out)
     warnings = [line for line in (d.errors_line(), *d.notes) if line]
     if args.json:
         sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")

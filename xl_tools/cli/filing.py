@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .. import app
-from ..jsonio import dumps, load_json
+from ..jsonio import dumps
 from . import parser as types
 from .command import Command, output_path
 from .output import print_filing_summary
@@ -91,8 +91,7 @@ def _load_args(p) -> None:
 
 def _load(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm"))
-    filing = load_json(args.file)
-    app.write_workbook(filing, out, refresh=False)
+    filing = app.json_to_workbook(args.file, out)
     print(f"已写入：{out}（{len(filing.projects)} 个项目，{len(filing.indicators)} 个指标）")
     return 0
 

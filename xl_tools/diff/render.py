@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import outputmark
 from .. import reportbook as rb
+from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
 from ..schema import MONEY_FORMAT
@@ -136,7 +137,7 @@ def _write_cuts(wb: Workbook, d: FilingDiff) -> tuple:
                      [24, 40, 13, 13, 13, 11, 30], lines=diff_lines(d))
     for unit, name, old, new in d.project_totals():
         change = (new or Decimal(0)) - (old or Decimal(0))
-        ws.append([unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
+        append(ws, [unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
                    _status(d, unit, name, old, new)])
         r = ws.max_row
         _money_cells(ws, r, [3, 4, 5])
@@ -158,7 +159,7 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
     for p, status in [*((p, "新增") for p in d.added), *((p, "删除") for p in d.removed)]:
         amounts = [_num(getattr(p, f)) if status == "删除" else None for f in MONEY_FIELDS]
         news = [_num(getattr(p, f)) if status == "新增" else None for f in MONEY_FIELDS]
-        ws.append([status, p.unit, p.name if status == "新增" else "", p.name if status == "删除" else "",
+        append(ws, [status, p.unit, p.name if status == "新增" else "", p.name if status == "删除" else "",
                    *[v for pair in zip(amounts, news) for v in pair], "", "", "", ""])
         r = ws.max_row
         _money_cells(ws, r, money_cols)
@@ -171,7 +172,7 @@ def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
     changed_money = {c.field for c in m.money}
     status = "改名" if m.renamed else ("修改" if m.changed else "未变化")
     values = [v for f in MONEY_FIELDS for v in (_num(getattr(m.old, f)), _num(getattr(m.new, f)))]
-    ws.append([status, m.new.unit, m.new.name, m.old.name, *values,
+    append(ws, [status, m.new.unit, m.new.name, m.old.name, *values,
                "修改" if m.target is not None else "", len(m.indicators_added) or "",
                len(m.indicators_removed) or "", len(m.indicators_changed) or ""])
     r = ws.max_row
@@ -198,14 +199,14 @@ def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
     for m in d.matched:
         for i in m.indicators_changed:
             for f, old, new in i.fields:
-                ws.append([m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], old, new])
+                append(ws, [m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], old, new])
                 rb.paint(ws.cell(ws.max_row, 7), CHANGED)
         for i in m.indicators_added:
-            ws.append([m.new.name, i.no, i.name, "新增", "", "",
+            append(ws, [m.new.name, i.no, i.name, "新增", "", "",
                        f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}"])
             rb.paint(ws.cell(ws.max_row, 4), RISE)
         for i in m.indicators_removed:
-            ws.append([m.new.name, i.no, i.name, "删除", "",
+            append(ws, [m.new.name, i.no, i.name, "删除", "",
                        f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}", ""])
             rb.paint(ws.cell(ws.max_row, 4), CUT)
     return ws, top
@@ -218,7 +219,7 @@ def _write_targets(wb: Workbook, d: FilingDiff) -> tuple:
     for m in d.matched:
         if m.target is None:
             continue
-        ws.append([m.new.name, m.old.target, m.new.target, m.target])
+        append(ws, [m.new.name, m.old.target, m.new.target, m.target])
         r = ws.max_row
         rb.paint(ws.cell(r, 3), CHANGED)
         rb.paint(ws.cell(r, 4), CHANGED)
@@ -233,7 +234,7 @@ def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
                      [30, 14, 14, 14, 11])
     rows = d.unit_totals()
     for unit, old, new in rows:
-        ws.append([unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
+        append(ws, [unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
         r = ws.max_row
         _money_cells(ws, r, [2, 3, 4])
         ws.cell(r, 5).number_format = PERCENT_FORMAT
@@ -241,7 +242,7 @@ def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
             for c in (3, 4, 5):
                 rb.paint(ws.cell(r, c), _kind_for(old, new))
     old_sum, new_sum = (sum((row[k] for row in rows), ZERO) for k in (1, 2))
-    ws.append([TOTAL_LABEL, old_sum, new_sum, new_sum - old_sum, _ratio(old_sum, new_sum)])
+    append(ws, [TOTAL_LABEL, old_sum, new_sum, new_sum - old_sum, _ratio(old_sum, new_sum)])
     r = ws.max_row
     _money_cells(ws, r, [2, 3, 4])
     ws.cell(r, 5).number_format = PERCENT_FORMAT
@@ -249,7 +250,7 @@ def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
         ws.cell(r, c).font = rb.font(bold=True)
     stated = [f.total if f.total_stated else None for f in (d.old, d.new)]
     if any(s is not None and s != t for s, t in zip(stated, (old_sum, new_sum))):
-        ws.append([STATED_LABEL, *stated, None, None])
+        append(ws, [STATED_LABEL, *stated, None, None])
         _money_cells(ws, ws.max_row, [2, 3])
         for c, (s, t) in zip((2, 3), zip(stated, (old_sum, new_sum))):
             if s is not None and s != t:

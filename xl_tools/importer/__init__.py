@@ -22,8 +22,9 @@ from ..fileio import read_bytes
 from ..findings import Finding
 from ..model import Filing
 from .assemble import assemble
-from .blocks import PROJECT, UNIT, Segmented, describe_line, segment
+from .blocks import PROJECT, UNIT, Segmented, describe_line, describe_lines, segment
 from .pairing import pair_blocks
+from .pdfguard import check_streams, reading_pdf
 from .reconcile import reconcile
 from .textsource import decode_text, is_pdf
 from .tokens import classify
@@ -51,8 +52,10 @@ def import_path(path: str | Path, *, year: int | None = None,
         seg, text = read_xlsx(path)
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     if is_pdf(data):
-        from .pdfsource import read_pdf
-        seg, text = read_pdf(path)
+        from .pdfsource import read_pdf  # pdfplumber: the optional pdf extra
+        check_streams(data, str(path))
+        with reading_pdf(str(path)):
+            seg, text = read_pdf(path)
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     text, encoding = decode_text(data, str(path))
     result = import_text(text, year=year, department=department, source=str(path))
@@ -89,6 +92,12 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     pairing = pair_blocks(project_names, seg.contents, owners, by_position_only=not seg.from_text)
     built = assemble(seg, pairing, year=year, department=dept, source=source)
     findings += built.findings
+    for name in seg.names:
+        if name.invalid:
+            findings.append(finding("IMP033", f"{describe_lines(name.lines)}「{name.name}」的金额"
+                                    f"「{'、'.join(name.invalid)}」不是有效金额，已按 0 导入",
+                                    "核对原表该行的金额后在工作簿中改正", row=name.lines[-1],
+                                    project=name.name if name.kind == PROJECT else None))
     for frag in seg.fragments:
         findings.append(finding("IMP001", f"{describe_line(frag.lines[0])}无法识别（{frag.reason}），已保留未导入：{frag.text}",
                                 "核对原表该处内容", row=frag.lines[0]))

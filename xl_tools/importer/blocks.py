@@ -57,6 +57,7 @@ class NameBlock:
     seq: int = 0
     indented: bool = False
     columns: list[Decimal | None] | None = None   # amounts by column when known (PDF cells)
+    invalid: list[str] = field(default_factory=list)   # printed amounts that are not numbers (taken as 0)
 
 
 @dataclass
@@ -189,6 +190,8 @@ def segment(lines: list[Line]) -> Segmented:
                 name = _join(part[:-1]) + ln.text
                 name_at[i] = NameBlock(UNIT, name, ln.amounts, [p.no for p in part], ln.page)
             used.update(range(start, i + 1))
+    for i, block in name_at.items():
+        block.invalid = list(lines[i].invalid)
     # content runs: unused text lines, cut at names and at page changes (captions do not cut)
     runs: list[list[Line]] = []
     items: list[tuple[int, object]] = []     # (line index, block) for ordering

@@ -29,6 +29,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from .. import limits
 from ..textnorm import squash
 from .blocks import ContentBlock, NameBlock
 
@@ -38,6 +39,7 @@ UNSURE_MARGIN = 0.15
 WEAK_SIMILARITY = 0.12
 _FORBIDDEN = -1e6
 _SHIFT = 10.0
+MAX_GROUP = 32          # names solved together at most (see ``_windows``)
 
 
 def bigrams(text: str) -> set[str]:
@@ -74,11 +76,13 @@ def owner_prefixes(names: list[str], owners: list[str]) -> list[str]:
     "市机电技师学院"), longest first; they say nothing about which content is whose."""
     found: set[str] = set()
     keys = [squash(n) for n in names]
-    for owner in owners:
-        okey = squash(owner)
+    owner_keys = {squash(owner) for owner in owners}
+    longest = max((len(o) for o in owner_keys), default=0)
+    starts = {k[:n] for k in set(keys) for n in range(1, min(len(k), longest) + 1)}   # every name's beginnings
+    for okey in owner_keys:
         for cut in range(0, max(len(okey) - 2, 0)):
             suffix = okey[cut:]
-            if any(k.startswith(suffix) for k in keys):
+            if suffix in starts:
                 found.add(suffix)
     if not found and len(keys) > 1:
         common = keys[0]
@@ -185,7 +189,10 @@ def _solve(matrix: list[list[float]], rows: int, cols: int) -> tuple[list[tuple[
 def pair_blocks(names: list[NameBlock], contents: list[ContentBlock],
                 owners: list[str] = (), by_position_only: bool = False) -> Pairing:
     """Assign content blocks to project names (see the module docstring); ``owners`` are the unit and
-    department names, whose words are left out of the comparison."""
+    department names, whose words are left out of the comparison.
+
+    Scores are computed only within a group (``_groups``: a page, or the pages solved together), so
+    the work grows with the input's length, not its square."""
     if not names or not contents:
         return Pairing([], list(names), list(contents))
     if by_position_only:
@@ -196,14 +203,14 @@ def pair_blocks(names: list[NameBlock], contents: list[ContentBlock],
     order = sorted([(b.page, b.seq, id(b)) for b in [*names, *contents]])
     rank = {key: k for k, (_, _, key) in enumerate(order)}
 
-    sims = [[sim.score(i, content_grams[j]) for j in range(len(contents))] for i in range(len(names))]
-    poss = [[position_score(n, c, abs(rank[id(n)] - rank[id(c)]) - 1) for c in contents] for n in names]
-
-    groups = _groups(names, contents)
     pairs: list[Pair] = []
     paired_n, paired_c = set(), set()
-    for name_idx, content_idx in groups:
-        matrix = [[sims[i][j] + POSITION_WEIGHT * poss[i][j] for j in content_idx] for i in name_idx]
+    for name_idx, content_idx in _groups(names, contents):
+        limits.check_time()
+        sims = {(i, j): sim.score(i, content_grams[j]) for i in name_idx for j in content_idx}
+        poss = {(i, j): position_score(names[i], contents[j], abs(rank[id(names[i])] - rank[id(contents[j])]) - 1)
+                for i in name_idx for j in content_idx}
+        matrix = [[sims[i, j] + POSITION_WEIGHT * poss[i, j] for j in content_idx] for i in name_idx]
         chosen, best = _solve(matrix, len(name_idx), len(content_idx))
         for a, b in chosen:
             forbidden = [row[:] for row in matrix]
@@ -211,7 +218,7 @@ def pair_blocks(names: list[NameBlock], contents: list[ContentBlock],
             _, alt = _solve(forbidden, len(name_idx), len(content_idx))
             margin = best - alt
             i, j = name_idx[a], content_idx[b]
-            pairs.append(Pair(names[i], contents[j], sims[i][j], poss[i][j], margin))
+            pairs.append(Pair(names[i], contents[j], sims[i, j], poss[i, j], margin))
             paired_n.add(i)
             paired_c.add(j)
     pairs.sort(key=lambda p: p.name.seq)
@@ -220,20 +227,46 @@ def pair_blocks(names: list[NameBlock], contents: list[ContentBlock],
 
 
 def _groups(names: list[NameBlock], contents: list[ContentBlock]) -> list[tuple[list[int], list[int]]]:
-    """Pages with as many names as contents are solved alone; the other pages together."""
-    pages = sorted({n.page for n in names} | {c.page for c in contents})
+    """Pages with as many names as contents are solved alone; the other pages together, cut into
+    windows of at most ``MAX_GROUP`` names in text order (``_windows``)."""
+    by_page_n: dict[int, list[int]] = {}
+    by_page_c: dict[int, list[int]] = {}
+    for i, n in enumerate(names):
+        by_page_n.setdefault(n.page, []).append(i)
+    for j, c in enumerate(contents):
+        by_page_c.setdefault(c.page, []).append(j)
     groups, rest_n, rest_c = [], [], []
-    for page in pages:
-        ni = [i for i, n in enumerate(names) if n.page == page]
-        ci = [j for j, c in enumerate(contents) if c.page == page]
+    for page in sorted(by_page_n.keys() | by_page_c.keys()):
+        ni, ci = by_page_n.get(page, []), by_page_c.get(page, [])
         if len(ni) == len(ci):
-            groups.append((ni, ci))
+            groups.extend(_windows(ni, ci, names, contents))
         else:
             rest_n += ni
             rest_c += ci
     if rest_n or rest_c:
-        groups.append((rest_n, rest_c))
+        groups.extend(_windows(rest_n, rest_c, names, contents))
     return groups
+
+
+def _windows(ni: list[int], ci: list[int], names: list[NameBlock],
+             contents: list[ContentBlock]) -> list[tuple[list[int], list[int]]]:
+    """A group as is when it has at most ``MAX_GROUP`` names; else consecutive windows of that many
+    names in text order, each with the contents that follow its names (the exact assignment costs
+    the fourth power of a group's size, with its margins: a text of one endless page stays linear,
+    at the price of optimality only across a window's edge)."""
+    if len(ni) <= MAX_GROUP:
+        return [(ni, ci)] if ni or ci else []
+    blocks = sorted([((names[i].page, names[i].seq), 0, i) for i in ni]
+                    + [((contents[j].page, contents[j].seq), 1, j) for j in ci])
+    out: list[tuple[list[int], list[int]]] = [([], [])]
+    for _key, kind, k in blocks:
+        if kind == 0:
+            if len(out[-1][0]) == MAX_GROUP:
+                out.append(([], []))
+            out[-1][0].append(k)
+        else:
+            out[-1][1].append(k)
+    return out
 
 
 def _pair_in_place(names: list[NameBlock], contents: list[ContentBlock]) -> Pairing:

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import limits
 from ..errors import XlToolsError
 from ..textnorm import squash
 from . import blocks, tokens
 from .blocks import PDF_LINE_BASE, PROJECT, Segmented
+from .pdfguard import check_pages
 from .tablerows import CAPTIONS, FIELDS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
 
@@ -207,9 +209,11 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
     texts: list[str] = []
     rows: list[tuple[int, int, list[str | None], float | None, dict[str, int]]] = []
     with _open(path) as pdf:
+        check_pages(len(pdf.pages), str(path))
         has_chars = False
         columns: dict | None = None
         for page_no, page in enumerate(pdf.pages, start=1):
+            limits.check_time()
             if page.chars:
                 has_chars = True
             text = page.extract_text() or ""

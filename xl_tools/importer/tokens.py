@@ -19,13 +19,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..money import ZERO
-from ..textnorm import squash, to_halfwidth
+from ..money import MAX_MONEY, ZERO
+from ..textnorm import drop_invisible, squash, to_halfwidth
 
 HEADER, TOTAL, MONEY, NAMED, TEXT = "header", "total", "money", "named", "text"
 
 _MONEY_TOKEN = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
 _DASHES = {"-", "--", "—", "－"}
+# what a broken export prints where an amount belongs: NaN, inf, 1e309 (an amount line all the same)
+_BAD_NUMBER = re.compile(r"^[+-]?(?:nan|inf(?:inity)?|\d[\d,]*(?:\.\d+)?e[+-]?\d+)$", re.I)
 _NUMERIC_LINE = re.compile(r"^[\d,.\s]+$")
 _CAPTIONS = ("项目名称", "资金使用单位", "财政专户拨款", "财政拨款", "其他资金", "绩效目标", "绩效指标",
              "总计", "()", "（）")
@@ -47,38 +49,48 @@ class Line:
     header: str | None = None       # title / dept / caption for header lines
     department: str | None = None   # from a 部门名称 header
     money_unit: str | None = None   # from a 单位：万元 header
+    invalid: list[str] = field(default_factory=list)   # amounts that are not numbers (taken as 0)
 
 
-def parse_amount_tokens(text: str) -> list[Decimal] | None:
-    """"5,138.68 5,138.68" → [5138.68, 5138.68]; None if the text is not only amounts."""
-    tokens = to_halfwidth(text).split()
+def parse_amount_tokens(text: str, invalid: list[str] | None = None) -> list[Decimal] | None:
+    """"5,138.68 5,138.68" → [5138.68, 5138.68]; None if the text is not only amounts.
+
+    Invisible characters (U+200B, U+202E) are ignored. A token in an amount's place that is not a
+    usable amount (NaN, inf, 1e309, more than ``MAX_MONEY``) counts as 0 and is appended to
+    ``invalid``, so the line stays an amounts line and the importer reports the amount, not the name."""
+    tokens = drop_invisible(to_halfwidth(text)).split()
     if not tokens:
         return None
-    out = []
+    out, bad = [], []
     for tok in tokens:
         if tok in _DASHES:
             out.append(ZERO)
-        elif _MONEY_TOKEN.match(tok):
+        elif _MONEY_TOKEN.match(tok) and Decimal(tok.replace(",", "")) < MAX_MONEY:
             out.append(Decimal(tok.replace(",", "")))
+        elif _MONEY_TOKEN.match(tok) or _BAD_NUMBER.match(tok):
+            out.append(ZERO)
+            bad.append(tok)
         else:
             return None
+    if invalid is not None:
+        invalid.extend(bad)
     return out
 
 
-def split_trailing_amounts(text: str) -> tuple[str, list[Decimal]] | None:
+def split_trailing_amounts(text: str, invalid: list[str] | None = None) -> tuple[str, list[Decimal]] | None:
     """"广州市机电技师学院 5,138.68 5,138.68" → (name, amounts); None if no amounts trail the text."""
-    words = to_halfwidth(text).split()
+    words = drop_invisible(to_halfwidth(text)).split()
     k = len(words)
     while k > 0 and parse_amount_tokens(words[k - 1]) is not None:
         k -= 1
     if k == len(words) or k == 0:
         return None
     # keep the name as written (original width), cut at the k-th word of the original text
-    orig_words = text.split()
+    orig_words = drop_invisible(text).split()
     if len(orig_words) != len(words):
         return None
     name = " ".join(orig_words[:k]).strip()
-    amounts = parse_amount_tokens(" ".join(words[k:]))
+    amounts = parse_amount_tokens(" ".join(words[k:]), invalid)
     return (name, amounts) if amounts else None
 
 
@@ -163,11 +175,11 @@ def classify(text: str) -> list[Line]:
             continue
         prev_header = False
         line.page = page
-        amounts = parse_amount_tokens(raw)
+        amounts = parse_amount_tokens(raw, line.invalid)
         if amounts is not None:
             line.kind, line.amounts = MONEY, amounts
         else:
-            split = split_trailing_amounts(raw.strip())
+            split = split_trailing_amounts(raw.strip(), line.invalid)
             if split is not None:
                 name, amounts = split
                 line.kind = TOTAL if squash(name) == "合计" else NAMED

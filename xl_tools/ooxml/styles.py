@@ -140,8 +140,8 @@ def _insert_section(root, el) -> None:
 
 
 class Styles:
-    def __init__(self, data: bytes | None) -> None:
-        self.root = parse(data or MINIMAL, "styles.xml")
+    def __init__(self, data: bytes | None, part: str = "xl/styles.xml") -> None:
+        self.root = parse(data or MINIMAL, part)
         self.changed = data is None
         self.fonts = _Section(self.root, "fonts", "font")
         self.fills = _Section(self.root, "fills", "fill")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl.workbook.defined_name import DefinedName
 
+from .. import limits
 from ..errors import XlToolsError
 from ..xlsxfile import reading, sniff
 from .book import Book
@@ -102,7 +103,8 @@ class _Store:
         self.pkg = pkg
         self.book = Book(pkg)
         styles_part = [t for _r, t in pkg.targets(self.book.part, RT_STYLES)]
-        self.styles = Styles(pkg.read(styles_part[0]) if styles_part and pkg.has(styles_part[0]) else None)
+        self.styles = (Styles(pkg.read(styles_part[0]), styles_part[0]) if styles_part and pkg.has(styles_part[0])
+                       else Styles(None))
         self.entries = {e.name: e for e in self.book.sheets()}
         self.shared: list[str] | None = None
         self.sheets: dict[str, tuple[list, list, dict]] = {}
@@ -183,10 +185,7 @@ class WorkbookView:
                     continue
                 valued_rows += 1
                 if valued_rows > self.max_rows:
-                    raise XlToolsError(
-                        f"有数据的行超过 {self.max_rows:,} 行（上限），文件过大，已停止读取："
-                        "请删除多余的行或拆分工作簿（上限可用环境变量 XL_TOOLS_MAX_ROWS 调整）",
-                        file=str(self.pkg.path), sheet=name)
+                    raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
                 while len(rows) < r - 1:
                     rows.append(())
                     styles.append(())

@@ -1,9 +1,11 @@
-"""lxml parsing and serialising for package parts: one safe parser, the namespaces, and the chunked
+"""lxml parsing (through ``xmlsafe``) and serialising for package parts, the namespaces, and the chunked
 writer that streams a worksheet's rows without redeclaring namespaces on every row."""
 
 from __future__ import annotations
 
 from lxml import etree
+
+from .. import xmlsafe
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -19,48 +21,17 @@ def q(local: str, ns: str = MAIN) -> str:
     return f"{{{ns}}}{local}"
 
 
-class XmlPartError(ValueError):
-    """A part that is not well-formed XML."""
-
-
-class ForbiddenXML(ValueError):
-    """A part with a DTD (entity definitions, external references): never in a real workbook."""
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           remove_blank_text=False)
-
-
-def _refuse_dtd(tree, part: str) -> None:
-    info = tree.docinfo
-    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise ForbiddenXML(f"{part}: DTD")
-
-
-def parse(data: bytes, part: str = "") -> etree._Element:
-    """Parse a whole (small) part. Entities are never expanded and a DTD is refused."""
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise XmlPartError(f"{part}: {exc}") from None
-    _refuse_dtd(root.getroottree(), part)
-    return root
+# The one hardened parser configuration of the tool (``xmlsafe``): entities never resolved, no network,
+# no DTD, libxml2's size limits; a part that is not well-formed or has a DTD raises an XlToolsError
+# naming the part.
+XmlPartError = xmlsafe.DamagedPart
+ForbiddenXML = xmlsafe.ForbiddenPart
+parse = xmlsafe.parse
 
 
 def iterparse(stream, part: str = "", **kwargs):
-    """``lxml.etree.iterparse`` with the same guards as ``parse``; yields (event, element)."""
-    ctx = etree.iterparse(stream, resolve_entities=False, no_network=True, load_dtd=False,
-                          huge_tree=False, remove_blank_text=False, **kwargs)
-    checked = False
-    try:
-        for event, el in ctx:
-            if not checked:
-                _refuse_dtd(el.getroottree(), part)
-                checked = True
-            yield event, el
-    except etree.XMLSyntaxError as exc:
-        raise XmlPartError(f"{part}: {exc}") from None
+    """``xmlsafe.iterparse``: (event, element) of a part read as a stream."""
+    return xmlsafe.iterparse(stream, part, **kwargs)
 
 
 def serialize(root: etree._Element, declaration: bool = True) -> bytes:
@@ -75,7 +46,7 @@ _CUT_BYTES = b"<!--" + _CUT.encode() + b"-->"
 def _cut(data: bytes) -> list[bytes]:
     parts = data.split(_CUT_BYTES)
     if len(parts) != 3:             # the user's own XML holds our marker comment: never in practice
-        raise XmlPartError("serialisation marker found in the part")
+        raise XmlPartError("", "serialisation marker found in the part")
     return parts
 
 

@@ -14,6 +14,10 @@ copy-paste and re-reading the sheet give 0, not "missing").
 
 A project whose text needs more than Excel's 409-point row limit takes several rows whose cells are
 merged column by column, so each cell keeps its whole text in one place and the block shows all of it.
+A 绩效目标 or 绩效指标 text longer than one Excel cell holds (32,767 characters) is split at the end of
+an item (。) into pieces, each in its own cell on the following rows of the block (``_split_long``):
+nothing is ever cut off, and the importer joins the pieces back like wrapped lines. Any other cell over
+the limit (a project name) stops the command with a message naming the project.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .. import textfit
+from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
+from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
@@ -48,6 +54,7 @@ TITLE_ROW_PT = 36.0
 INFO_ROW_PT = 21.0
 PROJECT_INDENT = 2
 SLICE_LINES = 12          # text lines per row in a block taller than 409 points
+SPLIT_COLUMNS = (NCOLS - 2, NCOLS - 1)      # 0-based: 绩效目标, 绩效指标 may continue on further rows
 
 
 @dataclass(frozen=True)
@@ -214,6 +221,49 @@ def _top_style(key: str, styles: dict[str, CellStyle]) -> str:
     return f"{key}_top" if f"{key}_top" in styles else key
 
 
+def _pieces(text: str, limit: int = EXCEL_CELL_LIMIT) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters, each ending at an item's 。 where
+    there is one (a single item longer than a cell is cut inside)."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind("。", 0, limit) + 1 or limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
+def _split_long(cells: list[Cell]) -> list[list[Cell]]:
+    """A table line whose 绩效目标 / 绩效指标 exceed one cell → sub-lines: the first holds the name,
+    the amounts and the first pieces, each next one the next pieces (empty elsewhere)."""
+    for k, cell in enumerate(cells):
+        if isinstance(cell.value, str) and len(cell.value) > EXCEL_CELL_LIMIT and k not in SPLIT_COLUMNS:
+            raise XlToolsError(f"「{str(cells[0].value)[:30]}…」的{HEADERS[k]}有 {len(cell.value):,} 个字符，超过 "
+                               f"Excel 单元格上限 {EXCEL_CELL_LIMIT:,}：请精简后再生成公开表（未写入任何文件）")
+    pieces = [_pieces(c.value) if k in SPLIT_COLUMNS and isinstance(c.value, str) else [c.value]
+              for k, c in enumerate(cells)]
+    count = max(len(p) for p in pieces)
+    return [[Cell(p[n] if n < len(p) else None, c.style) for c, p in zip(cells, pieces)] for n in range(count)]
+
+
+def _place(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle], rows: list, heights: list,
+           top_aligned: bool) -> tuple[int, int, float]:
+    """Append one table line: one row, or a block of rows (``_slices``) when its text needs more than
+    Excel's row limit. (first row, last row, height the text needs)."""
+    first = len(rows) + 1
+    need = _needed_height(cells, widths, styles)
+    if need <= textfit.MAX_ROW_PT:
+        rows.append([Cell(c.value, _top_style(c.style, styles)) for c in cells] if top_aligned else cells)
+        heights.append(need)
+        return first, first, need
+    slices = _slices(_needed_lines(cells, widths, styles))
+    top = [Cell(c.value, _top_style(c.style, styles)) for c in cells]
+    rows.append(top)
+    rows.extend([Cell(None, c.style) for c in top] for _ in slices[1:])
+    heights.extend(slices)
+    return first, first + len(slices) - 1, need
+
+
 def render(filing: Filing, *, draft: bool = False) -> TableLayout:
     """The published table of ``filing`` as a writer-independent plan; ``draft`` marks the title of a
     filing that still has errors (it must not go out as the official table)."""
@@ -230,20 +280,20 @@ def render(filing: Filing, *, draft: bool = False) -> TableLayout:
     merges = [Merge(1, 1, 1, NCOLS), Merge(2, 1, 2, NCOLS - 1)]
     notes: list[str] = []
     for cells in body:
-        need = _needed_height(cells, widths, styles)
-        if need <= textfit.MAX_ROW_PT:
-            rows.append(cells)
-            heights.append(need)
-            continue
-        first = len(rows) + 1
-        slices = _slices(_needed_lines(cells, widths, styles))
-        top = [Cell(c.value, _top_style(c.style, styles)) for c in cells]
-        rows.append(top)
-        rows.extend([Cell(None, c.style) for c in top] for _ in slices[1:])
-        heights.extend(slices)
-        last = first + len(slices) - 1
-        merges.extend(Merge(first, col, last, col) for col in range(1, NCOLS + 1))
-        notes.append(f"「{cells[0].value}」的文字需要约 {need:.0f} 磅高，超过 Excel 单行上限 "
-                     f"{textfit.MAX_ROW_PT:.0f} 磅，已占用第 {first}–{last} 行（各列纵向合并）")
+        subs = _split_long(cells)
+        spans = [_place(sub, widths, styles, rows, heights, top_aligned=len(subs) > 1) for sub in subs]
+        first, last = spans[0][0], spans[-1][1]
+        for col in range(NCOLS):
+            filled = max(1, sum(1 for sub in subs if sub[col].value not in (None, "")))
+            for n in range(filled):       # a column's n-th piece spans its sub-line; the last one to the end
+                top, bottom = spans[n][0], spans[n][1] if n < filled - 1 else last
+                if bottom > top:
+                    merges.append(Merge(top, col + 1, bottom, col + 1))
+        if len(subs) > 1:
+            notes.append(f"「{cells[0].value}」的文字超过 Excel 单元格上限 {EXCEL_CELL_LIMIT:,} 字，已分成 {len(subs)} 段，"
+                         f"占用第 {first}–{last} 行（续写在下方的单元格中，内容完整）")
+        elif last > first:
+            notes.append(f"「{cells[0].value}」的文字需要约 {spans[0][2]:.0f} 磅高，超过 Excel 单行上限 "
+                         f"{textfit.MAX_ROW_PT:.0f} 磅，已占用第 {first}–{last} 行（各列纵向合并）")
     return TableLayout(rows=rows, row_heights=heights, column_widths=widths, merges=merges,
                        repeat_rows=(1, 3), styles=styles, notes=notes)

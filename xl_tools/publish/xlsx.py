@@ -17,6 +17,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..celltext import storable
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..model import Filing
@@ -115,7 +116,7 @@ def apply_layout(ws: Worksheet, layout: TableLayout, font: str | None = None) ->
     first: dict[str, object] = {}
     for r, cells in enumerate(layout.rows, start=1):
         for c, cell in enumerate(cells, start=1):
-            target = ws.cell(row=r, column=c, value=cell.value)
+            target = ws.cell(row=r, column=c, value=storable(cell.value))
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 target.data_type = "s"          # a user's text that looks like a formula stays text
             proto = first.get(cell.style)

@@ -23,11 +23,14 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
+from openpyxl.utils import get_column_letter
+
+from .. import limits
 from ..errors import XlToolsError
 from ..schema import SHEET_PUBLIC
 from ..textfit import column_points
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .sheets import insert_index, link_formula
+from .sheets import Formula, insert_index, link_formula
 
 
 def _reads_as_input(text: str) -> bool:
@@ -42,7 +45,7 @@ def _reads_as_input(text: str) -> bool:
 
 
 def _cell_value(value):
-    if isinstance(value, str) and _reads_as_input(value) and not value.startswith('=HYPERLINK("#'):
+    if isinstance(value, str) and _reads_as_input(value) and not isinstance(value, Formula):
         return "'" + value           # Excel keeps what follows a leading apostrophe as text
     return value
 
@@ -93,10 +96,24 @@ def installed_xlwings() -> str | None:
         return None
 
 
+def _noted_cells(book) -> dict[str, set[str]] | None:
+    """Sheet → cells ("B3") holding a note, when the book says so up front (the remote engine's
+    payload): asking each range instead costs a pass over all of its sheet's notes per cell."""
+    api = _remote_api(book)
+    if api is None:
+        return None
+    return {s.get("name"): {str(n.get("address", "")).split("!")[-1].replace("$", "").upper()
+                            for n in (s.get("notes") or []) if isinstance(n, dict)}
+            for s in api.get("sheets", []) if isinstance(s, dict)}
+
+
 def apply_ops(book, ops: list) -> None:
     require_xlwings(installed_xlwings())
     notes_ok = notes_supported(book)
-    for op in ops:
+    noted = _noted_cells(book)
+    for k, op in enumerate(ops):
+        if k % 100 == 0:
+            limits.check_time()
         if isinstance(op, SetValues):
             sheet = book.sheets[op.sheet]
             rng = sheet.range((op.row, op.col)).resize(len(op.values), len(op.values[0]))
@@ -110,10 +127,14 @@ def apply_ops(book, ops: list) -> None:
             if not notes_ok:
                 continue
             rng = book.sheets[op.sheet].range((op.row, op.col))
-            if rng.note is not None:
+            here = noted.setdefault(op.sheet, set()) if noted is not None else None
+            key = f"{get_column_letter(op.col)}{op.row}"
+            if (key in here) if here is not None else (rng.note is not None):
                 rng.note.delete()
+                here is not None and here.discard(key)
             if op.text is not None:
                 rng.add_note(op.text)
+                here is not None and here.add(key)
         elif isinstance(op, ReplaceSheet):
             _write_content(book, _fresh_sheet(book, op.content.name), op.content)
         elif isinstance(op, ReplacePublic):

@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from ..catalogue import finding
 from ..categories import default_table
 from ..findings import ERROR, Finding, summarize
 from ..model import Filing
 from ..publish.table import render
+from ..refs import split_reference
 from ..rules import check, config_for
 from ..rules.engine import sort_findings
-from ..schema import INDICATOR_HELPERS, NAME_LAST_REFRESH, SHEET_INDICATORS
+from ..schema import INDICATOR_HELPERS, NAME_LAST_REFRESH, NOT_REFRESHED, SHEET_INDICATORS, SHEET_README
+from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills
 from .helper_columns import helper_row
@@ -30,10 +33,11 @@ from .ops import (
     SetValues,
     group_rects,
 )
-from .results import results_sheet, summary_text
+from .results import SUMMARY, results_sheet, summary_text
 from .state import State, note_key, read_state, state_sheet
 
 NOTE_PREFIX = "xl-tools 校验"
+NOTE_LIMIT = 4000         # characters of one cell note
 NOTE_AUTHOR = "xl-tools"             # the author of every note a refresh writes
 
 
@@ -65,7 +69,9 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     table = default_table()
     fills = derive_fills(filing, table)
     config = config_for(filing, config_path)
+    readme, distrusted = _summary_cell(view)
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
+    findings += state.findings() + distrusted                       # what was not trusted
     kept = _kept_fills(state, view, fills)      # earlier fills the cells still hold
     findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
@@ -91,7 +97,6 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     summary = summary_text(findings, len(filing.projects), len(filing.indicators), stamp)
     ops.append(ReplaceSheet(results_sheet(findings, summary)))
     ops.append(ReplacePublic(public))
-    readme = _defined_cell(view, NAME_LAST_REFRESH)
     if readme:
         ops.append(SetValues(readme[0], readme[1], readme[2], [[summary]]))
     hl_rects = [(sheet, rect, sev) for (sheet, sev), rects in _rects_by(hl_now).items() for rect in rects]
@@ -205,7 +210,7 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
         text = f"[{f.code}] {f.message}" + (f"\n建议：{f.suggestion}" if f.suggestion else "")
         for key in _cells(f):
             texts.setdefault(key, []).append(text)
-    return {k: f"{NOTE_PREFIX}：\n" + "\n".join(v) for k, v in texts.items()}
+    return {k: clip(f"{NOTE_PREFIX}：\n" + "\n".join(v), NOTE_LIMIT) for k, v in texts.items()}
 
 
 def _note_ops(now: dict, state: State) -> list:
@@ -215,14 +220,25 @@ def _note_ops(now: dict, state: State) -> list:
     return ops
 
 
-def _defined_cell(view, name: str):
-    """(sheet, row, column) of a defined name, or None."""
-    hit = defined_cell(view, name)
-    if hit is None:
-        return None
-    ws, ref = hit
-    letters, row = coordinate_from_string(ref)
-    return ws.title, row, column_index_from_string(letters)
+def _summary_cell(view) -> tuple[tuple[str, int, int] | None, list[Finding]]:
+    """(sheet, row, column) of the cell the 上次刷新 name points at, when it is the tool's own: one
+    cell on 说明 holding nothing, 尚未刷新 or an earlier summary. Anything else (another sheet, a
+    range, a header the user wrote) is left alone, with a 提示 (FILE003)."""
+    dn = view.defined_names.get(NAME_LAST_REFRESH)
+    if dn is None:
+        return None, []
+    hit = defined_cell(view, NAME_LAST_REFRESH)
+    ref = split_reference(getattr(dn, "attr_text", None))
+    ws = hit[0] if hit else None
+    value = ws[hit[1]].value if ws is not None else None
+    if ws is not None and ws.title == SHEET_README and ":" not in ref[1] and \
+            (value in (None, "", NOT_REFRESHED) or (isinstance(value, str) and SUMMARY.match(value))):
+        letters, row = coordinate_from_string(hit[1])
+        return (ws.title, row, column_index_from_string(letters)), []
+    shown = getattr(dn, "attr_text", "")
+    return None, [finding("FILE003", f"定义名称「{NAME_LAST_REFRESH}」指向 {str(shown)[:60]}，不是「{SHEET_README}」"
+                          "表中工具写入刷新摘要的单元格，本次未写入刷新摘要",
+                          f"如需在「{SHEET_README}」表显示刷新摘要，请把该名称改回指向原来的单元格（B13）")]
 
 
 def _digest(findings, highlights, notes, fills, public, ops) -> str:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..publish.table import PageSetup
 from ..schema import SHEET_RESULTS
-from ..textfit import fitted_height
+from ..textfit import clip, fitted_height
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
 WIDTHS = {1: 7, 2: 9, 3: 16, 4: 34, 5: 8, 6: 70, 7: 44}
 FIRST_ROW = 4
+TEXT_LIMIT = 2000         # characters of a message shown in one cell (a finding may quote a huge value)
+SUMMARY = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 刷新：")    # the start of what ``summary_text`` writes
 HEADER_ROW = FIRST_ROW - 1
 # printed on A4 landscape, one page wide, as many pages long as needed, the header row on each page
 PAGE = PageSetup(orientation="landscape", fit_to_width=1, fit_to_height=0, margins_in=(0.4, 0.4, 0.5, 0.5),
@@ -29,8 +33,8 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
     for k, f in enumerate(findings):
         r = FIRST_ROW + k
         where = f.where
-        rows.append([SEVERITY_ZH[f.severity], f.code, where, f.project or "", f.indicator_no,
-                     f.message, f.suggestion or ""])
+        rows.append([SEVERITY_ZH[f.severity], f.code, where, clip(f.project or "", TEXT_LIMIT), f.indicator_no,
+                     clip(f.message, TEXT_LIMIT), clip(f.suggestion or "", TEXT_LIMIT)])
         if f.sheet and f.cell:
             links.append((r, 3, f.sheet, f.cell, where))
     # colour the 级别 column in runs of equal severity (findings are sorted errors first)

@@ -17,12 +17,17 @@ def insert_index(existing: list[str], name: str) -> int:
     return len([s for s in existing if s != SHEET_STATE])
 
 
-def link_formula(sheet: str, cell: str, text: str) -> str:
+class Formula(str):
+    """A formula built by ``link_formula``: the only strings a writer may write as a formula. Any
+    other string that starts with "=" (a user's text, however it looks) is written as text."""
+
+
+def link_formula(sheet: str, cell: str, text: str) -> Formula:
     """An internal hyperlink to ``sheet!cell`` as a formula (one value write covers every link of a
     sheet). The only formula the tool writes: both strings are escaped (``"`` doubled inside the
     formula's string literals, the sheet name quoted), so no name can inject an expression."""
     target = f"#{quote_sheet(sheet)}!{cell}"
-    return f'=HYPERLINK("{_literal(target)}","{_literal(text)}")'
+    return Formula(f'=HYPERLINK("{_literal(target)}","{_literal(text)}")')
 
 
 def _literal(text: str) -> str:

@@ -5,9 +5,15 @@ refresh are recorded here; the next refresh clears exactly what is no longer fla
 user's own formatting alone. A file refresh also records each highlighted cell's own format (its
 style index and what that style looks like), so taking the highlight off restores the cell exactly.
 
-The sheet is user-editable, so ``read_state`` treats it as untrusted input: every row is checked
-(known kind, an existing sheet, references inside the sheet, a bounded number of cells, style indexes
-below the workbook's count) and a row that fails is ignored, never an error.
+The sheet travels with the workbook, so ``read_state`` treats it as untrusted input and validates it
+against a schema (``ROW_KINDS``: one reader per kind of row). A row is taken only when it names one of
+the tool's own data sheets (基本信息, 项目, 绩效指标, as the workbook spells them), cells inside that
+sheet's used area, ranges no larger than the area, and no more cells in all than ``MAX_STATE_CELLS``;
+``A1:XFD1048576`` is refused, never expanded cell by cell; a recorded format must name a style the
+workbook has. Every other row (an unknown kind, 说明 or
+a missing sheet, a bad reference, a fill whose record is not the tool's) is ignored and counted in
+``State.ignored``, which the refresh reports as one 提示 (FILE003). To record a new kind of row: write
+its reader and add it to ``ROW_KINDS``.
 """
 
 from __future__ import annotations
@@ -16,20 +22,31 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
-from ..ooxml.cells import MAX_COL, MAX_ROW, col_index
+from openpyxl.utils.cell import column_index_from_string
+
+from .. import limits
+from ..catalogue import codes, family_of, finding
+from ..findings import Finding
 from ..ooxml.sheetxml import Original
-from ..schema import SHEET_STATE, TEMPLATE_VERSION
+from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, TEMPLATE_VERSION
+from ..textnorm import squash
 from .ops import Rect, SheetContent, group_rects
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
 RANGES_PER_CELL = 2000         # "AB12345:AC12399 " at most 16 characters each
-MAX_STATE_CELLS = 500_000      # cells all state rows together may name (bounds memory and time)
+DATA_SHEETS = (SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS)    # the only sheets state rows may name
+MAX_STATE_CELLS = 500_000      # cells all rows together may name (a refresh of 50,000 rows needs far fewer)
+MAX_STATE_ROWS = 100_000       # rows of the state sheet that are read at all
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+SEVERITIES = ("error", "warning")
 MAX_STYLES = 65_536            # Excel's limit on cell formats, when the view cannot count them
 KIND_STYLE, KIND_STYLE_NEW = "xf", "xf+"       # cells that had an element / that the tool created
 _STYLE_VALUE = re.compile(r"^(\d{1,5}|-):([0-9a-f]{8})$")
-_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last refresh was
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
 def note_key(text: str) -> str:
@@ -46,26 +63,167 @@ class State:
     styles: dict[tuple[str, int, int], Original] = field(default_factory=dict)  # a cell's own format
     digest: str = ""
     stamp: str = ""
+    ignored: list[int] = field(default_factory=list)    # rows of the state sheet that were not taken
+
+    def findings(self) -> list[Finding]:
+        """One 提示 (FILE003) when rows were ignored."""
+        if not self.ignored:
+            return []
+        rows = "、".join(str(r) for r in self.ignored[:10]) + ("……" if len(self.ignored) > 10 else "")
+        return [finding("FILE003", f"隐藏工作表「{SHEET_STATE}」中有 {len(self.ignored)} 行记录无法识别、"
+                        f"超出范围或指向工具不管理的位置（第 {rows} 行），已忽略；本次刷新已重写该表",
+                        "如果并未手工修改过该表，可能是文件被其他程序改动过，请核对标色和批注")]
 
 
 # ------------------------------------------------------------------------------------------ reading
 
-def _cells(ref, budget: list[int]):
-    """The (row, col) cells of "B3" or "B3:C9", within the sheet and the remaining budget; else []."""
-    if not isinstance(ref, str):
-        return []
-    first, _, last = ref.strip().partition(":")
-    a, b = _A1.match(first), _A1.match(last or first)
-    if not a or not b:
-        return []
-    r1, c1, r2, c2 = int(a.group(2)), col_index(a.group(1)), int(b.group(2)), col_index(b.group(1))
-    if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
-        return []
-    count = (r2 - r1 + 1) * (c2 - c1 + 1)
-    if count > budget[0]:
-        return []
-    budget[0] -= count
-    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+@dataclass
+class _Context:
+    """What a row may name: the data sheets as the workbook spells them, with their used area, and
+    how many cell formats the workbook has."""
+
+    areas: dict[str, tuple[int, int] | None]  # sheet → (max row, max column); None: not known
+    style_count: int = MAX_STYLES
+    budget: int = MAX_STATE_CELLS
+
+    def cells(self, sheet: object, ref: object) -> list[tuple[int, int]] | None:
+        """The cells of "B3" or "B3:C9" on `sheet`; None when the sheet is not a data sheet, the
+        reference is not a cell or range, reaches past the used area, or the budget would run out;
+        [] when it lies wholly below or right of the used area (rows the user has since deleted)."""
+        if not isinstance(sheet, str) or sheet not in self.areas or not isinstance(ref, str):
+            return None
+        first, _, last = ref.strip().partition(":")
+        a, b = _A1.match(first), _A1.match(last or first)
+        if not a or not b:
+            return None
+        r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
+        r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+        if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
+            return None
+        area = self.areas[sheet]
+        if area is not None:
+            max_row, max_col = area
+            if r1 > max_row or c1 > max_col:
+                return []                   # cells since deleted: nothing there to clear
+            if r2 > max_row or c2 > max_col:
+                return None
+        count = (r2 - r1 + 1) * (c2 - c1 + 1)
+        if count > self.budget:
+            return None
+        self.budget -= count
+        return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def _area(ws) -> tuple[int, int] | None:
+    """The used area of a sheet, formatted cells included (openpyxl: max_row × max_column; the live
+    book: its used range), or None when the view cannot tell (the patcher's streaming view keeps only
+    the rows holding values: a highlight left on a cleared row below them must still be found)."""
+    rows, cols = getattr(ws, "max_row", None), getattr(ws, "max_column", None)
+    if isinstance(rows, int) and isinstance(cols, int):
+        return min(rows, MAX_ROW), min(cols, MAX_COL)
+    rows_ = getattr(ws, "_rows", None)
+    if rows is None and isinstance(rows_, list):              # the live-book view: its used range
+        return len(rows_), max((len(r) for r in rows_), default=0)
+    return None
+
+
+def _context(view) -> _Context:
+    wanted = {squash(n) for n in DATA_SHEETS}
+    styles = getattr(view, "styles", None)
+    return _Context({name: _area(view[name]) for name in view.sheetnames if squash(name) in wanted},
+                    len(styles) if styles is not None else MAX_STYLES)
+
+
+def _short(value: object, limit: int = 64) -> str | None:
+    return value if isinstance(value, str) and len(value) <= limit else None
+
+
+def _digest(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    state.digest = _short(sheet) or ""
+    return sheet in (None, "") or bool(state.digest)
+
+
+def _stamp(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    state.stamp = sheet if isinstance(sheet, str) and _STAMP.match(sheet) else ""
+    return sheet in (None, "") or bool(state.stamp)
+
+
+def _known(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    return True                     # template_version, the header row (and the template's older one)
+
+
+def _ranges(ctx: _Context, sheet, text: str, into: dict, value) -> bool:
+    """Record ``value`` for every cell of the space-separated ranges in ``text``; False when one of
+    them was refused (the others are kept)."""
+    taken = True
+    for ref_ in text.split():
+        cells = ctx.cells(sheet, ref_)
+        if cells is None:
+            taken = False
+            continue
+        for r, c in cells:
+            into[(sheet, r, c)] = value
+    return taken
+
+
+def _highlight_ranges(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """hls: severity in `value`, space-separated ranges in `text`."""
+    if value not in SEVERITIES or not isinstance(text, str):
+        return False
+    return _ranges(ctx, sheet, text, state.highlights, value)
+
+
+def _highlight(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """hl (older files): one range in `ref`."""
+    cells = ctx.cells(sheet, ref) if value in SEVERITIES else None
+    for r, c in cells or ():
+        state.highlights[(sheet, r, c)] = value
+    return cells is not None
+
+
+def _fill_record(text: object) -> str | None:
+    """The fill's finding as JSON, when it is one the tool writes (a FIL code and plain fields)."""
+    try:
+        data = json.loads(text) if isinstance(text, str) and len(text) <= 4000 else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("code") not in codes() or family_of(data["code"]) != "FIL" \
+            or not isinstance(data.get("message"), str):
+        return None
+    for key, kinds in (("project", str), ("field", str), ("indicator_no", int)):
+        if data.get(key) is not None and (not isinstance(data[key], kinds) or isinstance(data[key], bool)):
+            return None
+    return text
+
+
+def _fill(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """fill: one cell in `ref`, the value written in `value`, the fill's finding in `text`."""
+    record = _fill_record(text)
+    cells = ctx.cells(sheet, ref) if record is not None and isinstance(value, (str, int, float, type(None))) else None
+    if cells is None or len(cells) > 1:
+        return False
+    for r, c in cells:
+        state.fills[(sheet, r, c)] = ("" if value is None else str(value), record)
+    return True
+
+
+def _notes(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """notes: JSON {cell: key of the note's text} in `text`."""
+    try:
+        keys = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(keys, dict):
+        return False
+    taken = True
+    for ref_, key in keys.items():
+        cells = ctx.cells(sheet, ref_) if _short(key) else None
+        if cells is None or len(cells) > 1:
+            taken = False
+            continue
+        for r, c in cells:
+            state.notes[(sheet, r, c)] = key
+    return taken
 
 
 def _original(kind: str, value, style_count: int) -> Original | None:
@@ -78,50 +236,44 @@ def _original(kind: str, value, style_count: int) -> Original | None:
     return Original(style, m.group(2), existed=kind == KIND_STYLE)
 
 
+def _style(state: State, ctx: _Context, sheet, ref, value, text, kind: str = KIND_STYLE) -> bool:
+    """xf / xf+: "index:fingerprint" of a cell's own format in `value`, its ranges in `text`."""
+    original = _original(kind, value, ctx.style_count)
+    if original is None or not isinstance(text, str):
+        return False
+    return _ranges(ctx, sheet, text, state.styles, original)
+
+
+def _new_style(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    return _style(state, ctx, sheet, ref, value, text, KIND_STYLE_NEW)
+
+
+# kind (column A) → reader(state, context, sheet, range, value, text) → whether the row was taken
+ROW_KINDS: dict[str, Callable[..., bool]] = {
+    "template_version": _known, "kind": _known, "sheet": _known, "digest": _digest, "stamp": _stamp,
+    "hls": _highlight_ranges, "hl": _highlight, "fill": _fill, "notes": _notes,
+    KIND_STYLE: _style, KIND_STYLE_NEW: _new_style,
+}
+
+
 def read_state(view) -> State:
-    """The state rows of `view`'s ``_xltools`` sheet that pass the checks (module docstring)."""
+    """The rows of `view`'s ``_xltools`` sheet that pass the schema (see the module docstring)."""
     state = State()
     if SHEET_STATE not in view.sheetnames:
         return state
-    sheets = set(view.sheetnames)
-    styles = getattr(view, "styles", None)
-    style_count = len(styles) if styles is not None else MAX_STYLES
-    budget = [MAX_STATE_CELLS]
-    for row in view[SHEET_STATE].iter_rows(min_row=1, values_only=True):
+    ctx = _context(view)
+    for number, row in enumerate(view[SHEET_STATE].iter_rows(min_row=1, values_only=True), start=1):
+        if number > MAX_STATE_ROWS:
+            state.ignored.append(number)
+            break
+        if number % 1000 == 0:
+            limits.check_time()
         kind, sheet, ref, value, text = (list(row) + [None] * 5)[:5]
-        if kind == "digest":
-            state.digest = str(sheet or "")[:64]
+        if kind is None and sheet is None and ref is None and value is None and text is None:
             continue
-        if kind == "stamp":
-            state.stamp = str(sheet or "")[:64]
-            continue
-        if not isinstance(sheet, str) or sheet not in sheets:
-            continue
-        if kind == "notes":
-            try:
-                keys = json.loads(str(text))
-            except ValueError:
-                continue
-            for ref_, key in keys.items() if isinstance(keys, dict) else ():
-                for r, c in _cells(ref_, budget)[:1]:
-                    state.notes[(sheet, r, c)] = str(key)
-        elif kind == "hls":                                  # severity in `value`, ranges in `text`
-            if value not in ("error", "warning"):
-                continue
-            for ref_ in str(text or "").split():
-                for r, c in _cells(ref_, budget):
-                    state.highlights[(sheet, r, c)] = value
-        elif kind in (KIND_STYLE, KIND_STYLE_NEW):           # "index:fingerprint" in `value`
-            original = _original(kind, value, style_count)
-            for ref_ in str(text or "").split() if original else ():
-                for r, c in _cells(ref_, budget):
-                    state.styles[(sheet, r, c)] = original
-        elif kind in ("hl", "fill"):
-            for r, c in _cells(ref, budget):
-                if kind == "hl" and value in ("error", "warning"):
-                    state.highlights[(sheet, r, c)] = value
-                elif kind == "fill":
-                    state.fills[(sheet, r, c)] = ("" if value is None else str(value), str(text or ""))
+        reader = ROW_KINDS.get(kind) if isinstance(kind, str) else None
+        if reader is None or not reader(state, ctx, sheet, ref, value, text):
+            state.ignored.append(number)
     return state
 
 
@@ -171,15 +323,24 @@ def with_styles(content: SheetContent, found: dict[tuple[str, int, int], Origina
         return content
     kept: dict[tuple[str, int, int], Original] = {}
     rows = []
-    budget = [MAX_STATE_CELLS]
-    for row in content.rows:
+    for row in content.rows:                     # the tool's own rows (``state_sheet``), not a file's
         kind = row[0]
         if kind in (KIND_STYLE, KIND_STYLE_NEW):
             original = _original(kind, row[3], MAX_STYLES)
             for ref_ in str(row[4]).split():
-                for r, c in _cells(ref_, budget):
+                for r, c in _own_cells(ref_):
                     kept[(row[1], r, c)] = original
         else:
             rows.append(row)
     kept.update(found)
     return SheetContent(content.name, rows + _style_rows(kept), hidden=content.hidden)
+
+
+def _own_cells(ref: str) -> list[tuple[int, int]]:
+    first, _, last = ref.partition(":")
+    a, b = _A1.match(first), _A1.match(last or first)
+    if not a or not b:
+        return []
+    r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
+    r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]

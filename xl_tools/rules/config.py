@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..errors import XlToolsError
+from ..fileio import read_bytes
 from ..findings import ERROR, INFO, WARNING
 from ..profiles import DEFAULT_PROFILE, profile_text
 from .base import Rule
@@ -36,6 +37,7 @@ SEVERITY_WORDS = {ERROR: ERROR, WARNING: WARNING, INFO: INFO, "错误": ERROR, "
 _TRUE = {"true", "yes", "on", "1", "是", "开", "启用", "开启"}
 _FALSE = {"false", "no", "off", "0", "否", "关", "停用", "关闭"}
 _LIST_SEP = re.compile(r"[,，、;；\s]+")
+MAX_OPTION = Decimal(10) ** 12      # a rule's numeric option: percentages, amounts, tolerances
 
 
 @dataclass
@@ -91,9 +93,12 @@ def _coerce(value: object, default: object, key: str) -> object:
             raise bad
         text = repr(value) if isinstance(value, float) else str(value).strip().rstrip("%％")
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:
             raise bad from None
+        if not number.is_finite() or number.copy_abs() > MAX_OPTION:     # nan, inf, 1e999999
+            raise bad
+        return number
     if isinstance(default, (list, tuple)):
         if isinstance(value, str):
             return [w for w in _LIST_SEP.split(value.strip()) if w]
@@ -169,11 +174,15 @@ def apply_settings(config: Config, settings: Mapping[str, str]) -> Config:
 def _read_file(path: str | Path) -> dict:
     path = Path(path)
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise XlToolsError("配置文件不存在", file=str(path)) from None
+        text = read_bytes(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise XlToolsError("配置文件不是 UTF-8 编码：请用记事本等另存为 UTF-8 后再试", file=str(path)) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise XlToolsError(f"配置文件格式错误：{exc}", file=str(path)) from None
+    except (RecursionError, ValueError):
+        raise XlToolsError("配置文件嵌套过深或数值过长，无法读取", file=str(path)) from None
 
 
 def load_config(profile: str | None = None, *, settings: Mapping[str, str] | None = None,

@@ -6,6 +6,7 @@ indicator's content run once per distinct content (see ``Rule.content_only``).
 
 from __future__ import annotations
 
+from .. import limits
 from ..findings import SEVERITY_ORDER, Finding, locate
 from ..model import Filing
 from ..schema import SHEET_ORDER
@@ -42,7 +43,9 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     add = findings.extend
     for hook in on_filing:
         add(hook(ctx))
-    for project in filing.projects:
+    for k, project in enumerate(filing.projects):
+        if k % 50 == 0:
+            limits.check_time()
         for hook in on_project:
             add(hook(ctx, project))
         for ind in project.indicators:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Finding
-from ..model import MONEY_FIELDS
+from ..model import MONEY_FIELDS, PROBLEM_LIVE_LINK
 from .base import Context, Rule
 
 
@@ -29,8 +29,33 @@ class ReadProblemRule(Rule):
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         for p in ctx.filing.problems:
-            if p.field in MONEY_FIELDS:
+            if p.field in MONEY_FIELDS or p.code == PROBLEM_LIVE_LINK:
                 continue
             shown = f"：{p.value!r}" if p.value not in (None, "") else ""
             yield self.at(p.origin, p.field, f"{p.message}{shown}", "核对并改正该单元格",
                           project=p.project)
+
+
+class LiveLinkRule(Rule):
+    """A cell holds a formula that reaches outside the workbook: DDE, another workbook, the web.
+
+    为什么：DDE 公式（如 =cmd|'/c calc'!A0）在 Excel 计算时会运行其他程序，外部引用和 WEBSERVICE
+    会读取其他文件或网址：填报表中不应有这类公式，其结果也无法核对。工具不计算、不复制这类公式，
+    「公开表」和「校验结果」中只以文字出现。
+
+    依据：G-FORM（见“官方要求与规则对照”）：表中的金额和文字应当直接填写，而不是来自其他文件或程序。
+
+    错误示例：
+        项目表 总计：=[1]Sheet1!D2
+
+    正确示例：
+        项目表 总计：600.00
+    """
+
+    code = "RD002"
+    name = "read.live_link"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        for p in ctx.filing.problems:
+            if p.code == PROBLEM_LIVE_LINK:
+                yield self.at(p.origin, p.field, p.message, "删除该公式，直接填写内容或数值", project=p.project)

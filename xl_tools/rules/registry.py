@@ -63,6 +63,7 @@ RULES: list[type[Rule]] = [
     text.TargetContradictsIndicators,
     promises.TargetPromiseUnmeasured,
     read.ReadProblemRule,
+    read.LiveLinkRule,
     years.NameYearNotBudgetYear,
     years.NameSpanEnded,
     years.TargetOldYear,

@@ -16,7 +16,12 @@ In front of xlwings-server sits ``PayloadGuard`` (plain ASGI, so it sees the raw
 - a client sending another xlwings version than the server's → 400 (for the add-in: a task pane
   cached from before the server was upgraded, so the message says to reload it);
 - a payload without ``names`` (older clients) gets an empty list instead of a KeyError in xlwings;
-- a script name that is not one of our ``@script`` functions → 404.
+- a script name that is not one of our ``@script`` functions → 404;
+- a form-encoded request (htmx posts the book as the field ``bookData=``) gets the same checks as
+  JSON; other form encodings → 415;
+- more work than one request may ask for → 413: more cells than ``XL_TOOLS_SERVER_MAX_CELLS`` or more
+  data rows × rules than ``XL_TOOLS_SERVER_MAX_WORK``; and every request runs within a time budget
+  (``XL_TOOLS_SERVER_MAX_SECONDS``, ``limits.deadline``): past it the answer is a 422 that says so.
 
 Exception handlers turn ``XlToolsError`` into 422 with its Chinese message, xlwings' own errors into
 400, and anything unexpected into a 500 whose body is one Chinese line with an error id: the
@@ -31,10 +36,14 @@ import logging
 import os
 import re
 import sys
+import urllib.parse
 import uuid
 from pathlib import Path
 
+from .. import limits
 from ..errors import XlToolsError
+from ..rules.registry import RULES
+from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
 
 logger = logging.getLogger("xl_tools.server")
 
@@ -83,6 +92,16 @@ MSG_XLWINGS = "xlwings 无法处理这份工作簿：{msg}"
 MSG_LICENSE = ("xlwings Server 需要许可证密钥：政府机关和教育机构可按 PolyForm Noncommercial 1.0.0 "
                "设置环境变量 XLWINGS_LICENSE_KEY=noncommercial，商业用途请购买 xlwings PRO 许可证。")
 MSG_NOT_INSTALLED = "未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。"
+MSG_FORM = "不支持这种表单格式（{kind}）。请通过 Excel 加载项的按钮调用本服务。"
+MSG_TOO_MUCH = ("这份工作簿一次要处理的内容过多（{what}，上限 {limit:,}）。请删去不需要的工作表、空白行列后重试；"
+                "如确需处理更大的工作簿，请管理员调高上限（环境变量 {env}）。")
+
+# the work one request may ask for (see the module docstring); environment variables override
+MAX_CELLS = limits.Limit("XL_TOOLS_SERVER_MAX_CELLS", 1_000_000, "单次请求的单元格数", "个")
+# 5,000 rows of 项目 + 绩效指标 is ten times a large department's filing; the remote engine's cost per
+# highlight and per note grows with the sheet (xlwings 0.37), so a request's time grows faster than its rows
+MAX_WORK = limits.Limit("XL_TOOLS_SERVER_MAX_WORK", 5_000 * 60, "单次请求的数据行数 × 规则数", "")
+MAX_SECONDS = limits.Limit("XL_TOOLS_SERVER_MAX_SECONDS", 120, "单次请求的处理时间", "秒")
 
 
 def max_body_bytes_from_env() -> int:
@@ -287,6 +306,35 @@ def _check_book(data: dict, server_version: str) -> None:
         raise _Reject(422, "invalid_payload", MSG_BAD_PAYLOAD.format(what="args 应为数组"))
 
 
+def _form_book(body: bytes, content_type: str) -> bytes:
+    """The ``bookData`` field of a url-encoded form (what htmx posts), as JSON bytes."""
+    if "x-www-form-urlencoded" not in content_type:
+        raise _Reject(415, "unsupported_form", MSG_FORM.format(kind=content_type.split(";")[0][:60]))
+    try:
+        fields = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                                       max_num_fields=20)
+    except UnicodeDecodeError:
+        raise _Reject(400, "invalid_json", MSG_NOT_UTF8) from None
+    except ValueError:                                      # more fields than any of our forms has
+        raise _Reject(400, "invalid_request", MSG_FORM.format(kind="字段过多")) from None
+    return (fields.get("bookData") or [""])[0].encode("utf-8")
+
+
+def _check_work(data: dict) -> None:
+    """413 when the book asks for more work than one request may: cells in all, and the data rows
+    of 项目 and 绩效指标 times the rules that run on them."""
+    sheets = data["sheets"]
+    cells = sum(len(row) for sheet in sheets for row in sheet["values"])
+    if cells > limits.value(MAX_CELLS):
+        raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(what=f"{cells:,} 个单元格", limit=limits.value(MAX_CELLS),
+                                                                 env=MAX_CELLS.env))
+    rows = sum(len(sheet["values"]) for sheet in sheets if sheet["name"].strip() in (SHEET_PROJECTS, SHEET_INDICATORS))
+    work = rows * len(RULES)
+    if work > limits.value(MAX_WORK):
+        raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(
+            what=f"{rows:,} 行数据 × {len(RULES)} 条规则", limit=limits.value(MAX_WORK), env=MAX_WORK.env))
+
+
 def _parse_json(body: bytes):
     try:
         text = body.decode("utf-8")
@@ -318,7 +366,12 @@ class PayloadGuard:
             return
         try:
             body = await self._read_body(scope, receive)
-            replay = self._validate(scope, body)
+            try:
+                replay = self._validate(scope, body)
+            except _Reject as rej:
+                rej.body_complete = True             # the whole body was read: nothing to drain
+                raise
+            seconds = limits.value(MAX_SECONDS)
         except _Reject as rej:
             logger.warning("拒绝请求 %s：%s %s", scope["path"].replace("\n", "\\n")[:200], rej.status, rej.code)
             if rej.status == 413 and not rej.body_complete:
@@ -336,7 +389,8 @@ class PayloadGuard:
                 return {"type": "http.request", "body": replay, "more_body": False}
             return await receive()                       # http.disconnect, when it comes
 
-        await self._call_inner(scope, replay_receive, send)
+        with limits.deadline(seconds):        # the worker thread inherits the budget (contextvars)
+            await self._call_inner(scope, replay_receive, send)
 
     async def _call_inner(self, scope, receive, send) -> None:
         started = False
@@ -404,21 +458,25 @@ class PayloadGuard:
             name = path[len(self.scripts_prefix):]
             if name not in self.script_names:
                 raise _Reject(404, "unknown_script", MSG_NO_SCRIPT.format(name=name[:60], names="、".join(self.script_names)))
-        if "form" in content_type:
-            # htmx posts the book as a form field (bookData): the size limit applies; JSON errors in
-            # the field are caught by the exception handlers below.
-            return body
-        if not body.strip():
+        form = "form" in content_type
+        if form and not path.startswith(self.scripts_prefix):
+            return body                     # htmx forms of other routes carry no book
+        json_body = _form_book(body, content_type) if form else body      # htmx posts the book as bookData=
+        if not json_body.strip():
             raise _Reject(400, "no_data", MSG_NO_BODY)
-        data = _parse_json(body)
+        data = _parse_json(json_body)
         if not isinstance(data, dict):
             kind = {list: "数组", str: "字符串", int: "数字", float: "数字", bool: "布尔值"}.get(type(data), "空值")
             raise _Reject(400, "invalid_json", MSG_NOT_OBJECT.format(kind=kind))
         if path.startswith(self.scripts_prefix):
             _check_book(data, self.server_version)
+            _check_work(data)
             if "names" not in data:                 # clients before names were sent: none defined
                 data["names"] = []
-                return json.dumps(data, ensure_ascii=False).encode("utf-8")
+                fixed = json.dumps(data, ensure_ascii=False)
+                if form:
+                    return urllib.parse.urlencode({"bookData": fixed}).encode("utf-8")
+                return fixed.encode("utf-8")
         return body
 
 

@@ -20,6 +20,24 @@ def is_formula(value) -> bool:
     return isinstance(value, str) and value.startswith("=") and len(value) > 1
 
 
+_LITERALS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')
+_EXTERNAL_REF = re.compile(r"\[[^\]]*\][^!\[\]]*!")
+_LIVE_FUNCTIONS = re.compile(r"\b(?:WEBSERVICE|FILTERXML|RTD|CALL|REGISTER(?:\.ID)?|EXEC|DDE|DDEAUTO|IMAGE)\s*\(",
+                             re.I)
+_EXTERNAL_LINK = re.compile(r'\bHYPERLINK\s*\(\s*"(?!#)', re.I)
+
+
+def live_link(value) -> bool:
+    """Whether a cell's formula reaches outside the workbook when Excel calculates it: DDE
+    (``=cmd|'/c calc'!A0``), a reference into another workbook (``=[1]Sheet1!A1``), a web or
+    program call (``=WEBSERVICE(…)``, ``=CALL(…)``) or a hyperlink to somewhere else."""
+    if not is_formula(value):
+        return False
+    bare = _LITERALS.sub("", value)
+    return ("|" in bare or bool(_EXTERNAL_REF.search(value)) or bool(_LIVE_FUNCTIONS.search(bare))
+            or bool(_EXTERNAL_LINK.search(value)))
+
+
 def text_of(value, number_format: str | None = None) -> str:
     """A value cell as the accountant meant it: 0.95 formatted 0% → "95%", a date → 2024年6月30日."""
     if value is None:

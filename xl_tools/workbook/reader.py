@@ -10,19 +10,20 @@ publish) the first blocking one is raised as an XlToolsError naming file/sheet/c
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
+from .. import limits
 from ..categories import split_label
 from ..errors import XlToolsError
 from ..model import (
     MONEY_FIELDS,
     MONEY_LABELS,
     PROBLEM_FORMULA,
+    PROBLEM_LIVE_LINK,
     PROBLEM_MONEY_INVALID,
     PROBLEM_MONEY_TEXT,
     PROBLEM_NO_INVALID,
@@ -38,6 +39,7 @@ from ..money import ZERO
 from ..ooxml.view import WorkbookView, open_view
 from ..refs import first_cell, split_reference
 from ..schema import (
+    EXCEL_CELL_LIMIT,
     INDICATOR_HEADERS,
     INFO_FIELDS,
     NAME_TEMPLATE_VERSION,
@@ -50,24 +52,17 @@ from ..schema import (
 )
 from ..textnorm import clean_ws, name_key, squash
 from ..xlsxfile import open_workbook, reading
-from .cells import int_of, is_formula, money_of, simple_formula_refs, text_of
+from .cells import int_of, is_formula, live_link, money_of, simple_formula_refs, text_of
 
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000      # stop after this many empty rows: styles down to row 1,048,576 cost nothing
-MAX_DATA_ROWS = 50_000      # rows with values per sheet; more stops the read (XL_TOOLS_MAX_ROWS overrides)
-EXCEL_CELL_LIMIT = 32767
 BLOCKING = {PROBLEM_MONEY_INVALID, PROBLEM_FORMULA}
 
 
-def max_data_rows() -> int:
-    """The row limit per sheet: ``XL_TOOLS_MAX_ROWS`` when it is a positive number, else 50,000."""
-    value = os.environ.get("XL_TOOLS_MAX_ROWS", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else MAX_DATA_ROWS
-
-
 def workbook_view(path: str | Path) -> WorkbookView:
-    """A streaming read-only view of the workbook at `path` (close it when done)."""
-    return open_view(path, max_rows=max_data_rows(), blank_run=BLANK_RUN_LIMIT)
+    """A streaming read-only view of the workbook at `path` (close it when done); a sheet with more
+    rows holding values than ``limits.ROWS`` stops the read."""
+    return open_view(path, max_rows=limits.value(limits.ROWS), blank_run=BLANK_RUN_LIMIT)
 
 
 def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
@@ -104,17 +99,30 @@ def _sheet(wb, name: str, source: str | None):
 
 
 def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
-    """(row number, row) from min_row, skipping empty rows and stopping after a long run of them."""
-    blank = 0
+    """(row number, row) from min_row, skipping empty rows and stopping after a long run of them.
+
+    A sheet with more rows holding values than ``limits.ROWS``, or more filled cells than
+    ``limits.CELLS``, stops the read with an XlToolsError naming the sheet."""
+    blank = data = cells = 0
     empty = (None, "")
+    max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
     for r, row in enumerate(ws.iter_rows(min_row=min_row, values_only=values_only), start=min_row):
-        if any((v if values_only else v.value) not in empty for v in row):
+        filled = sum((v if values_only else v.value) not in empty for v in row)
+        if filled:
             blank = 0
+            data += 1
+            cells += filled
+            if data > max_rows:
+                raise XlToolsError(limits.exceeded(limits.ROWS), sheet=ws.title)
+            if cells > max_cells:
+                raise XlToolsError(limits.exceeded(limits.CELLS), sheet=ws.title)
             yield r, row
         else:
             blank += 1
             if blank >= BLANK_RUN_LIMIT:
                 return
+        if r % 1000 == 0:
+            limits.check_time()
 
 
 def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, dict[str, int], dict[str, int]]:
@@ -275,6 +283,15 @@ def _read_settings(rows, filing: Filing) -> None:
             filing.settings[key] = "" if value is None else str(value).strip()
 
 
+def flag_live_links(filing: Filing, values: dict, origin: Origin, project: str | None) -> None:
+    """A ReadProblem (RD002) for every field whose cell holds a DDE or external-link formula: such a
+    formula is never evaluated nor copied live, and the user is told."""
+    for field, value in values.items():
+        if live_link(value):
+            filing.problems.append(ReadProblem(PROBLEM_LIVE_LINK, f"单元格中是外部链接或 DDE 公式 {value[:80]}",
+                                               origin, field, project, value))
+
+
 def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: list) -> None:
     for f in MONEY_FIELDS:
         cell = _val(row, cols.get(f))
@@ -326,6 +343,7 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
         else:
             project.no = no
         _money_into(project, row, cols, origin, filing, f"项目「{name or f'第 {r} 行'}」", formulas)
+        flag_live_links(filing, values, origin, name)
         for header, col in extra.items():
             cell = _val(row, col)
             if cell is not None and cell.value is not None:
@@ -372,6 +390,7 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"指标序号「{values['no']}」不是整数",
                                                origin, "no", project_name, values["no"]))
+        flag_live_links(filing, values, origin, project_name)
         owner = by_name.get(name_key(project_name))
         if owner is None:
             filing.orphan_indicators.append(ind)

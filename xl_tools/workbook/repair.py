@@ -18,9 +18,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import xmlsafe
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..schema import SHEET_XLWINGS_CONF
+from ..xlsxfile import reading, sniff
 from .vba import PYTHON_COMMAND, VbaFormatError, button_vba_project, module_source
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -28,18 +30,17 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 PINNED_KEYS = {"INTERPRETER_WIN", "INTERPRETER_MAC", "INTERPRETER", "PYTHONPATH"}
 VBA_PART = "xl/vbaProject.bin"
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _conf_sheet_part(zf: zipfile.ZipFile) -> str | None:
-    book = etree.fromstring(zf.read("xl/workbook.xml"), PARSER)
+    book = xmlsafe.parse(zf.read("xl/workbook.xml"), "xl/workbook.xml")
     rid = None
     for sheet in book.iterfind("m:sheets/m:sheet", NS):
         if sheet.get("name") == SHEET_XLWINGS_CONF:
             rid = sheet.get(f"{{{NS['r']}}}id")
     if rid is None:
         return None
-    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), PARSER)
+    rels = xmlsafe.parse(zf.read("xl/_rels/workbook.xml.rels"), "xl/_rels/workbook.xml.rels")
     for rel in rels.iterfind("rel:Relationship", NS):
         if rel.get("Id") == rid:
             target = rel.get("Target")
@@ -50,12 +51,12 @@ def _conf_sheet_part(zf: zipfile.ZipFile) -> str | None:
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
-    root = etree.fromstring(zf.read("xl/sharedStrings.xml"), PARSER)
+    root = xmlsafe.parse(zf.read("xl/sharedStrings.xml"), "xl/sharedStrings.xml")
     return ["".join(si.itertext()) for si in root.iterfind("m:si", NS)]
 
 
-def _without_pinned(sheet_xml: bytes, strings: list[str]) -> tuple[bytes, list[str]]:
-    root = etree.fromstring(sheet_xml, PARSER)
+def _without_pinned(sheet_xml: bytes, strings: list[str], part: str) -> tuple[bytes, list[str]]:
+    root = xmlsafe.parse(sheet_xml, part)
     removed = []
     for row in list(root.iterfind("m:sheetData/m:row", NS)):
         first = row.find("m:c", NS)
@@ -85,11 +86,12 @@ def _without_pinned(sheet_xml: bytes, strings: list[str]) -> tuple[bytes, list[s
 def repair_button_workbook(path: str | Path) -> list[str]:
     """Repair ``path`` in place; return what changed (Chinese, one line each; empty = nothing to do)."""
     path = Path(path)
+    sniff(path)                     # a regular file, a workbook, no bomb, no DTD in any part
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile):
         raise XlToolsError("无法打开，不是 Excel 工作簿（.xlsm）", file=str(path)) from None
-    with zf:
+    with zf, reading(path):
         names = zf.namelist()
         if VBA_PART not in names:
             raise XlToolsError("这个工作簿没有宏（不是带「刷新」按钮的 .xlsm），无需修复", file=str(path))
@@ -105,7 +107,7 @@ def repair_button_workbook(path: str | Path) -> list[str]:
                                "请用 xl-tools new 生成新文件后把数据复制过去", file=str(path)) from None
         conf_part = _conf_sheet_part(zf)
         if conf_part and conf_part in names:
-            xml, removed = _without_pinned(zf.read(conf_part), _shared_strings(zf))
+            xml, removed = _without_pinned(zf.read(conf_part), _shared_strings(zf), conf_part)
             if removed:
                 replace[conf_part] = xml
                 changes.append(f"删除了固定在别的电脑上的设置：{'、'.join(removed)}（改用本机的 xlwings 配置）")

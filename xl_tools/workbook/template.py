@@ -24,12 +24,14 @@ from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, Filing, Origin
 from ..profiles import profile_names
 from ..schema import (
+    EXCEL_CELL_LIMIT,
     INDICATOR_HEADERS,
     INDICATOR_HELPERS,
     INFO_FIELDS,
     MONEY_FORMAT,
     NAME_LAST_REFRESH,
     NAME_TEMPLATE_VERSION,
+    NOT_REFRESHED,
     PROJECT_HEADERS,
     SETTINGS_TITLE,
     SHEET_CODES,
@@ -143,7 +145,7 @@ def _write_readme(wb, fmt: _Formats, macro: bool):
         ws.write(r, 1, text, getattr(fmt, style) if style else fmt.text)
         if not style and text:
             ws.set_row(r, fitted_height([(text, 120)]))
-    ws.write(README_SUMMARY_ROW, 1, "尚未刷新", fmt.note)
+    ws.write(README_SUMMARY_ROW, 1, NOT_REFRESHED, fmt.note)
     wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
     if macro:
         ws.insert_button(README_BUTTON_CELL, {"macro": BUTTON_MACRO, "caption": "刷新",
@@ -347,9 +349,6 @@ def _write_xlwings_conf(wb, conf: dict[str, str]):
     for r, (k, v) in enumerate(conf.items()):
         ws.write_row(r, 0, [k, v])
     ws.hide()
-
-
-EXCEL_CELL_LIMIT = 32767
 
 
 def place_as_written(filing: Filing) -> Filing:

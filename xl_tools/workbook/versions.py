@@ -42,7 +42,7 @@ from ..schema import (
     TEMPLATE_VERSION,
 )
 from ..textnorm import clean_ws, name_key, squash
-from ..xlsxfile import open_workbook
+from ..xlsxfile import open_workbook, reading
 from .cells import int_of, money_of, text_of
 from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
 
@@ -69,7 +69,8 @@ def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable 
         return read_filing(path, strict=strict)
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
-        filing = read_v1(wb, source=str(path), table=table)
+        with reading(path):                 # read-only sheets are parsed while they are read
+            filing = read_v1(wb, source=str(path), table=table)
     finally:
         wb.close()
     if strict:
@@ -82,17 +83,18 @@ def detect_version(path: str | Path) -> int:
     path = Path(path)
     wb = open_workbook(path, read_only=True)
     try:
-        stated = _stated_version(wb)
-        if stated is not None:
-            if stated > TEMPLATE_VERSION:
-                raise XlToolsError(f"工作簿使用第 {stated} 版模板，比本工具支持的第 {TEMPLATE_VERSION} 版新："
-                                   "请升级 xl-tools", file=str(path))
-            if stated not in (VERSION_1, TEMPLATE_VERSION):
-                raise XlToolsError(f"无法识别的模板版本「{stated}」", file=str(path))
-            return stated
-        headers = _header_texts(_sheet(wb, SHEET_PROJECTS, str(path)))
+        with reading(path):                 # read-only sheets are parsed while they are read
+            stated = _stated_version(wb)
+            headers = _header_texts(_sheet(wb, SHEET_PROJECTS, str(path))) if stated is None else set()
     finally:
         wb.close()
+    if stated is not None:
+        if stated > TEMPLATE_VERSION:
+            raise XlToolsError(f"工作簿使用第 {stated} 版模板，比本工具支持的第 {TEMPLATE_VERSION} 版新："
+                               "请升级 xl-tools", file=str(path))
+        if stated not in (VERSION_1, TEMPLATE_VERSION):
+            raise XlToolsError(f"无法识别的模板版本「{stated}」", file=str(path))
+        return stated
     if "序号" in headers:
         return TEMPLATE_VERSION          # current layout whose 模板版本 name was lost
     if {squash(h) for h in V1_PROJECT_HEADERS} <= headers:

@@ -1,0 +1,93 @@
+"""What one input may cost: file size, rows, cells, pages, decompressed bytes and time.
+
+Each limit has a default that a real filing never comes near (a department's workbook has a few
+hundred rows, its published PDF a few dozen pages) and an environment variable to change it; the value
+is read when it is used, so a server or a batch picks up a changed environment on the next file.
+``docs/robustness.md`` lists every limit and what the user sees when it is reached.
+
+Time is bounded cooperatively: ``deadline()`` opens a budget for one task (a command, one file of a
+batch, one server request) and the loops that grow with the input call ``check_time()``, which raises
+an ``XlToolsError`` once the budget is spent. A nested ``deadline()`` never extends the one around it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import time
+from dataclasses import dataclass
+
+from .errors import XlToolsError
+
+
+@dataclass(frozen=True)
+class Limit:
+    env: str            # the environment variable that overrides the default
+    default: int
+    what: str           # Chinese: what is counted
+    unit: str           # Chinese: its unit
+
+
+FILE_MB = Limit("XL_TOOLS_MAX_FILE_MB", 100, "单个文件的大小", "MB")
+ROWS = Limit("XL_TOOLS_MAX_ROWS", 50_000, "每个工作表的数据行数", "行")
+CELLS = Limit("XL_TOOLS_MAX_CELLS", 2_000_000, "每个工作表的单元格数", "个")
+PAGES = Limit("XL_TOOLS_MAX_PAGES", 2_000, "PDF 的页数", "页")
+UNZIPPED_MB = Limit("XL_TOOLS_MAX_UNZIPPED_MB", 1024, "解压后的总大小", "MB")
+PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小", "MB")
+SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
+ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, SECONDS]
+
+
+def value(limit: Limit) -> int:
+    """The limit in force: its environment variable when set (a positive whole number), else the default."""
+    raw = os.environ.get(limit.env, "").strip()
+    if not raw:
+        return limit.default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise XlToolsError(f"环境变量 {limit.env}={raw!r} 无效：应为正整数（{limit.what}，单位：{limit.unit}）")
+    return int(raw)
+
+
+def exceeded(limit: Limit, found: str | None = None) -> str:
+    """The Chinese sentence for a limit that was reached: what (and how much, when known), the limit,
+    and how to raise it."""
+    amount = f"{found}，" if found else ""
+    return (f"{limit.what}{amount}超过上限 {value(limit):,} {limit.unit}，已停止处理"
+            f"（如确属正常文件，可设置环境变量 {limit.env} 调高上限）")
+
+
+# ------------------------------------------------------------------------------------------- time
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("xl_tools_deadline", default=None)
+_BUDGET: contextvars.ContextVar[int] = contextvars.ContextVar("xl_tools_budget", default=0)
+
+
+class TimeLimitExceeded(XlToolsError):
+    """The task ran past its time budget (``deadline``)."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None = None):
+    """A time budget for the task inside; ``seconds`` defaults to ``XL_TOOLS_MAX_SECONDS``."""
+    budget = value(SECONDS) if seconds is None else seconds
+    end = time.monotonic() + budget
+    outer = _DEADLINE.get()
+    if outer is not None and outer <= end:
+        yield
+        return
+    token, token_budget = _DEADLINE.set(end), _BUDGET.set(int(budget))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+        _BUDGET.reset(token_budget)
+
+
+def check_time() -> None:
+    """Raise TimeLimitExceeded when the current task's budget is spent (no-op outside ``deadline``)."""
+    end = _DEADLINE.get()
+    if end is not None and time.monotonic() > end:
+        raise TimeLimitExceeded(
+            f"处理时间超过上限 {_BUDGET.get()} 秒，已停止（文件异常大或异常复杂；如确属正常文件，"
+            f"可设置环境变量 {SECONDS.env} 调高上限）")
