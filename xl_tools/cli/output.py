@@ -40,8 +40,8 @@ def print_findings(findings: list[Finding], title: str) -> None:
     for h in ("级别", "规则", "位置", "项目", "说明"):
         t.add_column(h, overflow="fold")
     for f in findings:
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else ""
-        t.add_row(f"[{SEVERITY_COLOUR[f.severity]}]{SEVERITY_ZH[f.severity]}[/]", f.code, where, f.project or "",
+        t.add_row(f"[{SEVERITY_COLOUR[f.severity]}]{SEVERITY_ZH[f.severity]}[/]", f.code,
+                  f.where if f.cell else "", f.project or "",
                   f.message + (f"\n建议：{f.suggestion}" if f.suggestion else ""))
     console().print(t)
 

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
 from ..money import ZERO
-from ..textnorm import name_core, name_key, squash
+from ..textnorm import name_core, name_key, squash, without_years
 
 RENAME_THRESHOLD = 0.6
 NAME_WEIGHT = 0.6
@@ -30,7 +30,6 @@ CONTEXT_CHARS = 8            # unchanged characters shown around each change of 
 INDICATOR_FIELDS = ("level1", "level2", "period_value", "annual_value")
 INDICATOR_LABELS = {"level1": "一级指标", "level2": "二级指标", "period_value": "实施周期指标值",
                     "annual_value": "年度指标值"}
-_YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
 
 
 @dataclass
@@ -232,8 +231,7 @@ def _match_by_name(old: list[Project], new: list[Project]):
 
 
 def _name_similarity(a: str, b: str) -> float:
-    a2, b2 = _YEARS.sub("", squash(a)), _YEARS.sub("", squash(b))
-    return fuzz.ratio(a2, b2) / 100
+    return fuzz.ratio(without_years(a), without_years(b)) / 100
 
 
 def _indicator_overlap(a: Project, b: Project) -> float:

@@ -46,9 +46,10 @@ FILL_LABELS = {code: label for code, label in FILL_CODES.values()}
 
 
 def fill_rows(fills: list[Fill]) -> list[Finding]:
-    """What 校验结果 lists for the fills of one refresh: one row per kind of fill and sheet, naming the
-    filled ranges (「已自动填写序号（4 个单元格）：项目!A2:A5」), so a first refresh of a typed filing is
-    not pages of 提示; a kind filled once on a sheet keeps its own row (with the value written)."""
+    """What 校验结果 lists for the fills of one refresh: one row per kind of fill and sheet, at the filled
+    ranges (位置 项目!A2:A5, or 绩效指标!B2:B17、B19: the first range is the finding's cell, the others its
+    ``also``), so a first refresh of a typed filing is not pages of 提示; a kind filled once on a sheet
+    keeps its own row (with the value written)."""
     groups: dict[tuple[str, str], list[Fill]] = {}
     for f in fills:
         groups.setdefault((f.code, f.sheet), []).append(f)
@@ -61,12 +62,11 @@ def fill_rows(fills: list[Fill]) -> list[Finding]:
         values = {str(f.value) for f in group}
         same = f"，均为「{values.pop()}」" if len(values) == 1 and code not in ("FIL001", "FIL005") else ""
         projects = {f.project for f in group}
-        where = "、".join(f"{sheet}!{r.a1}" for r in rects)
         first = rects[0]
-        rows.append(finding(code, f"已自动填写{FILL_LABELS[code]}（{len(group)} 个单元格{same}）：{where}",
+        rows.append(finding(code, f"已自动填写{FILL_LABELS[code]}（{len(group)} 个单元格{same}）",
                             "已由工具自动填写；如不正确请直接修改这些单元格",
                             project=projects.pop() if len(projects) == 1 else None, sheet=sheet,
-                            cell=first.a1, row=first.row, column=first.col))
+                            cell=first.a1, row=first.row, column=first.col, also=tuple(r.a1 for r in rects[1:])))
     return rows
 
 

@@ -173,15 +173,23 @@ def _helper_ops(filing: Filing, view) -> list:
     return ops
 
 
+def _cells(f: Finding) -> list[tuple[str, int, int]]:
+    """(sheet, row, column) of every cell a highlighted finding concerns (its cell and ``also``)."""
+    if f.severity not in HIGHLIGHT or not f.sheet:
+        return []
+    out = []
+    for ref in f.cells:
+        letters, row = coordinate_from_string(ref)
+        out.append((f.sheet, row, column_index_from_string(letters)))
+    return out
+
+
 def _highlights(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
     out: dict[tuple[str, int, int], str] = {}
     for f in findings:
-        if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
-            continue
-        letters, row = coordinate_from_string(f.cell)
-        key = (f.sheet, row, column_index_from_string(letters))
-        if out.get(key) != "error":
-            out[key] = f.severity
+        for key in _cells(f):
+            if out.get(key) != "error":
+                out[key] = f.severity
     return out
 
 
@@ -213,11 +221,9 @@ def _highlight_ops(now: dict, state: State) -> list:
 def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
     texts: dict[tuple[str, int, int], list[str]] = {}
     for f in findings:
-        if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
-            continue
-        letters, row = coordinate_from_string(f.cell)
         text = f"[{f.code}] {f.message}" + (f"\n建议：{f.suggestion}" if f.suggestion else "")
-        texts.setdefault((f.sheet, row, column_index_from_string(letters)), []).append(text)
+        for key in _cells(f):
+            texts.setdefault(key, []).append(text)
     return {k: clip(f"{NOTE_PREFIX}：\n" + "\n".join(v), NOTE_LIMIT) for k, v in texts.items()}
 
 

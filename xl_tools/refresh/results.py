@@ -36,7 +36,7 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
     links, fills = [], []
     for k, f in enumerate(findings):
         r = FIRST_ROW + k
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        where = f.where
         rows.append([SEVERITY_ZH[f.severity], f.code, where, clip(f.project or "", TEXT_LIMIT), f.indicator_no,
                      clip(f.message, TEXT_LIMIT), clip(f.suggestion or "", TEXT_LIMIT)])
         if f.sheet and f.cell:
