@@ -48,6 +48,7 @@ def test_fills_of_a_kind_are_one_row_per_sheet(typed):
     assert fills["FIL005"][2].endswith(f'"绩效指标!B2:B{1 + indicators}")')
     assert fills["FIL005"][5] == f"已自动填写指标序号（{indicators} 个单元格）"
     assert "均为「某区职业技术学校」" in fills["FIL002"][5]
+    assert all(ws.cell(r, 3).alignment.wrap_text for r in range(4, 4 + len(rows)))   # 位置 shown whole
     assert ws["A2"].value.endswith("提示 3 条（项目 3 个，指标 18 个）")      # counts the rows shown
 
 
