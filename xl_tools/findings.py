@@ -85,3 +85,23 @@ def summarize(findings: list[Finding]) -> dict:
     return {"errors": sum(f.severity == ERROR for f in findings),
             "warnings": sum(f.severity == WARNING for f in findings),
             "infos": sum(f.severity == INFO for f in findings)}
+
+
+# A project with no amount at all (a rolled-over filing not filled in yet): a warning while filling,
+# but the official table must not go out with it, as with any error (publish refuses, 公开表 is 草稿).
+NO_MONEY = "AMT008"
+
+
+def blocks_publishing(f: Finding) -> bool:
+    """Whether ``f`` keeps the official table from being published: every error, and a project
+    without any amount (``NO_MONEY``)."""
+    return f.severity == ERROR or f.code == NO_MONEY
+
+
+def publish_blockers(findings: list[Finding]) -> dict:
+    """What keeps a filing's table from being published: ``errors`` (error findings) and
+    ``no_money`` (projects without any amount that are not errors already); ``warnings`` are the
+    other warnings it would be published with."""
+    no_money = sum(f.code == NO_MONEY and f.severity != ERROR for f in findings)
+    return {"errors": sum(f.severity == ERROR for f in findings), "no_money": no_money,
+            "warnings": sum(f.severity == WARNING for f in findings) - no_money}
