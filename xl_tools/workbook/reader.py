@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_from_string
 
 from .. import limits
@@ -149,6 +149,33 @@ def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, 
                            file=source, sheet=ws.title, cell=f"A{best[0]}")
     raise XlToolsError(f"找不到表头行（应包含：{' | '.join(required)}）", file=source, sheet=ws.title,
                        cell="A1")
+
+
+def merged_values(ws, cols: dict[str, int], fields: tuple[str, ...]) -> dict[tuple[int, int], object]:
+    """(row, column) → value of the cells of ``fields``' columns that lie under the first row of a
+    range merged over several rows: the person merged a project name (or a unit, a category) over
+    its rows and sees it on each; the file holds it only in the range's first cell."""
+    wanted = {cols[f] for f in fields if f in cols}
+    out: dict[tuple[int, int], object] = {}
+    for ref in getattr(ws, "merged", ()):
+        c1, r1, c2, r2 = range_boundaries(ref)
+        hit = [c for c in wanted if c1 <= c <= c2]
+        if r2 <= r1 or not hit:
+            continue
+        value = ws.cell(r1, c1).value
+        if value in (None, ""):
+            continue
+        for c in hit:
+            for r in range(r1 + 1, r2 + 1):
+                out[(r, c)] = value
+    return out
+
+
+def _under_merge(values: dict, r: int, cols: dict[str, int], merged: dict) -> None:
+    """Blank cells of ``values`` that a merged range covers take the range's value."""
+    for f, c in cols.items():
+        if values.get(f) in (None, "") and (r, c) in merged:
+            values[f] = merged[(r, c)]
 
 
 def _val(row, col: int | None):
@@ -323,11 +350,13 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
+    merged = merged_values(ws, cols, ("unit",))
     for r, row in nonblank_rows(ws, hrow + 1):
         name_cell = _val(row, cols["name"])
         values = {f: (_val(row, c).value if _val(row, c) is not None else None) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
             continue
+        _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, cols, source)
         name = clean_ws(str(name_cell.value)) if name_cell is not None and name_cell.value is not None else ""
         project = Project(name=name, unit=clean_ws(str(values["unit"] or "")),
@@ -369,11 +398,13 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     by_name: dict[str, Project] = {}
     for p in filing.projects:
         by_name.setdefault(name_key(p.name), p)
+    merged = merged_values(ws, cols, ("project", "level1", "level2"))
     for r, row in nonblank_rows(ws, hrow + 1):
         cells = {f: _val(row, c) for f, c in cols.items()}
         values = {f: (c.value if c is not None else None) for f, c in cells.items()}
         if all(v in (None, "") for v in values.values()):
             continue
+        _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, cols, source)
         l1c, l1 = split_label(str(values["level1"] or ""))
         l2c, l2 = split_label(str(values["level2"] or ""))
