@@ -66,3 +66,14 @@ def test_reading_a_workbook_open_in_excel_warns_once(command, folder, capsys):
     assert main(argv) in (0, 1)
     err = capsys.readouterr().err
     assert err.count("文件正在 Excel 中打开：读取的是上次保存的版本") == 1, err
+
+
+@pytest.mark.parametrize("pdf", ["/proc/公开表.pdf", "说明.txt/公开表.pdf"])
+def test_a_pdf_that_cannot_be_written_stops_publish_before_it_writes_anything(pdf, folder, capsys, monkeypatch):
+    """``publish --pdf`` into a place where no file can be created (a system folder, a path through a
+    file): one Chinese line, exit 2, and no xlsx left behind half of the job."""
+    monkeypatch.chdir(folder)
+    err = _err(["publish", "2025年绩效目标.xlsx", "-o", "公开表.xlsx", "--pdf", pdf], capsys)
+    assert "无法写入" in err or "文件夹" in err, err
+    assert "No such" not in err and "Not a directory" not in err, err      # the system's English
+    assert not (folder / "公开表.xlsx").exists()

@@ -40,7 +40,17 @@ from .catalogue import beside_check
 from .categories import default_table
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
-from .fileio import atomic_target, check_input, excel_lock, pinned, real_input, refuse_overwrite, replacing, same_file
+from .fileio import (
+    atomic_target,
+    check_input,
+    excel_lock,
+    oserror_text,
+    pinned,
+    real_input,
+    refuse_overwrite,
+    replacing,
+    same_file,
+)
 from .findings import ERROR, NO_MONEY, Finding, blocks_publishing, publish_blockers, summarize
 from .importer import ImportResult, import_path
 from .importer.xlsxsource import is_published_table
@@ -383,7 +393,7 @@ def demo(out: str | Path) -> DemoResult:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise XlToolsError(f"无法创建输出文件夹：{exc.strerror or exc}", file=str(out)) from None
+        raise XlToolsError(f"无法创建输出文件夹：{oserror_text(exc)}", file=str(out)) from None
     sample = resources.files("xl_tools").joinpath("data/sample_2024.txt")
     t0 = time.perf_counter()
     with resources.as_file(sample) as src:

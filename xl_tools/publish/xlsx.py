@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..celltext import storable
 from ..errors import XlToolsError
-from ..fileio import atomic_target
+from ..fileio import atomic_target, oserror_text
 from ..model import Filing
 from ..ooxml.package import Package
 from ..ooxml.patch import Generated, WorkbookPatch
@@ -86,7 +86,7 @@ def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
         try:
             write_table_sheet(io.BytesIO(blank_workbook(SHEET_PUBLIC)), tmp, layout, SHEET_PUBLIC, font)
         except OSError as exc:
-            raise XlToolsError(f"无法写入：{exc.strerror or exc}", file=str(path)) from None
+            raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
     return layout
 
 
