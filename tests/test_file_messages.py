@@ -77,3 +77,27 @@ def test_a_pdf_that_cannot_be_written_stops_publish_before_it_writes_anything(pd
     assert "无法写入" in err or "文件夹" in err, err
     assert "No such" not in err and "Not a directory" not in err, err      # the system's English
     assert not (folder / "公开表.xlsx").exists()
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("去年的表.xls", "ole", "Excel 97-2003"),
+    ("去年的表.xls", "xlsx", "Excel 97-2003"),            # an xlsx renamed .xls is still not opened as one
+    ("单位报表.et", "ole", "WPS 表格"),
+    ("单位报表.et", "xlsx", "WPS 表格"),
+    ("项目.csv", "text", "CSV"),
+    ("2025年绩效目标.xlsx.bak", "xlsx", "去掉文件名末尾的 .bak"),
+])
+def test_a_spreadsheet_of_another_format_gets_the_same_advice_from_every_command(name, content, says, folder,
+                                                                                 seed_workbook, capsys):
+    """check and refresh (and publish) say what the file is and how to save it as .xlsx, in one line,
+    exit 2: never that an .et is password-protected, never a refresh of a file they do not accept."""
+    path = folder / name
+    path.write_bytes({"ole": OLE, "xlsx": seed_workbook.read_bytes(), "text": "项目名称,总计\n".encode()}[content])
+    lines = {command: _err(argv, capsys) for command, argv in (
+        ("check", ["check", path]), ("refresh", ["refresh", path]),
+        ("publish", ["publish", path, "-o", folder / "公开表.xlsx"]))}
+    assert len(set(lines.values())) == 1, lines
+    assert says in lines["check"] and "加密" not in lines["check"], lines["check"]

@@ -76,6 +76,7 @@ from .workbook.repair import repair_button_workbook
 from .workbook.template import place_as_written
 from .workbook.versions import read_any_version
 from .workbook.xlwings_view import XlwingsBookView
+from .xlsxfile import other_format
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 IMPORT_SUFFIXES = (".pdf", ".txt")
@@ -104,6 +105,8 @@ def input_kind(path: str | Path) -> str:
         return KIND_IMPORT
     if suffix in JSON_SUFFIXES:
         return KIND_JSON
+    if other_format(path):
+        raise XlToolsError(other_format(path), file=str(path))
     raise XlToolsError("不是支持的文件类型（应为 .xlsx/.xlsm 工作簿、.json，或公开表 .pdf/.txt）",
                        file=str(path))
 
