@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.typist import Typist
+from xl_tools.cli import main as cli
 
 from .cycle import UNIT, Scenario, from_new, run_cycle
 from .filings import PER_PROJECT, PROJECTS, TOTAL, fills, indicator_row, type_filing
@@ -43,3 +44,24 @@ def test_merged_the_project_name_over_its_indicator_rows(engine, tmp_path):
 
     run_cycle(Scenario(start=from_new(), typed=typed, first=fills(unit=False), fix=fix, second=[], fixed=[],
                        total=TOTAL), engine, tmp_path)
+
+
+@pytest.mark.parametrize("sheet, ref, typed, header", [
+    ("项目", "H1", "绩效目标（年度）", "绩效目标"),          # a word added to a header
+    ("绩效指标", "E1", "指标名称", "三级指标"),              # a header typed in other words
+])
+def test_renamed_a_column_header(sheet, ref, typed, header, tmp_path, capsys):
+    """A header renamed in the person's own words: refresh and check stop with one line naming the
+    cell and the header it must say (not A1, not a list of headers to hunt for), exit 2, file unchanged."""
+    path = from_new()(tmp_path)
+    t = Typist(path)
+    type_filing(t)
+    t.type(sheet, ref, typed)
+    t.save()
+    before = path.read_bytes()
+    for command in ("refresh", "check"):
+        assert cli([command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert f"单元格 {ref}" in err and f"「{typed}」应为「{header}」" in err, err
+    assert path.read_bytes() == before

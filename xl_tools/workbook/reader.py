@@ -142,11 +142,22 @@ def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, 
         if len(found) == len(wanted):
             return r, found, extra
         if found and (best is None or len(found) > len(best[1])):
-            best = (r, found)
+            best = (r, found, extra)
     if best:
-        missing = [h for h, f in required.items() if f not in best[1]]
-        raise XlToolsError(f"第 {best[0]} 行缺少表头：{'、'.join(missing)}（表头须与标准模板一致）",
-                           file=source, sheet=ws.title, cell=f"A{best[0]}")
+        r, found, extra = best
+        missing = [h for h, f in required.items() if f not in found]
+        at = {col: text for text, col in extra.items()}
+        standard = {h: k for k, h in enumerate(required, start=1)}     # the template's column of each
+        renamed = [(h, text, col) for h in missing for text, col in extra.items()
+                   if squash(h) in squash(text) or squash(text) in squash(h)]
+        renamed += [(h, at[standard[h]], standard[h]) for h in missing if standard[h] in at]
+        if renamed:             # the person renamed a header: name the cell and what it must say
+            h, text, col = renamed[0]
+            cell = f"{get_column_letter(col)}{r}"
+            raise XlToolsError(f"表头「{text}」应为「{h}」：请把 {cell} 改回「{h}」（表头须与标准模板一致，"
+                               "可以在右侧另加自己的列）", file=source, sheet=ws.title, cell=cell)
+        raise XlToolsError(f"第 {r} 行缺少表头：{'、'.join(missing)}（表头须与标准模板一致）",
+                           file=source, sheet=ws.title, cell=f"A{r}")
     raise XlToolsError(f"找不到表头行（应包含：{' | '.join(required)}）", file=source, sheet=ws.title,
                        cell="A1")
 
