@@ -3,9 +3,11 @@ Run through the whole cycle (``cycle.run_cycle``) with the file writer and the x
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
 
 from tests.support.typist import Typist
+from xl_tools import app
 from xl_tools.cli import main as cli
 
 from .cycle import UNIT, Scenario, from_new, run_cycle
@@ -65,3 +67,21 @@ def test_renamed_a_column_header(sheet, ref, typed, header, tmp_path, capsys):
         assert err.count("\n") == 1, err
         assert f"单元格 {ref}" in err and f"「{typed}」应为「{header}」" in err, err
     assert path.read_bytes() == before
+
+
+def test_added_a_column_of_their_own_and_rolled_over(tmp_path):
+    """A column of the person's own right of the table (经办人, one name per project): refresh leaves it,
+    next year's workbook has it with its header and each project's value, as for 备注."""
+    path = from_new()(tmp_path)
+    t = Typist(path)
+    type_filing(t, numbered=True)
+    t.type("项目", "J1", "经办人")
+    for row, who in ((2, "张三"), (3, "李四"), (4, 20250301)):
+        t.type("项目", f"J{row}", who)
+    t.save()
+    assert app.refresh_file(path).filing.projects[0].extra == {"经办人": "张三"}
+    rolled = tmp_path / "filing_2026.xlsm"
+    app.rollover(path, rolled, 2026)
+    ws = openpyxl.load_workbook(rolled)["项目"]
+    assert [c.value for c in ws[1]][-2:] == ["备注", "经办人"]
+    assert [ws.cell(r, ws.max_column).value for r in (2, 3, 4)] == ["张三", "李四", 20250301]
