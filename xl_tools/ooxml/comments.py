@@ -28,6 +28,7 @@ from .xml import (
     XML_SPACE,
     XmlPartError,
     children_bytes,
+    iterparse,
     parse,
     q,
     serialize,
@@ -43,6 +44,7 @@ BLOCK = 1024                             # shape ids per o:idmap block
 # CT_Worksheet children that come after <legacyDrawing>
 _AFTER_LEGACY = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                  "tableParts", "extLst"}
+_IDMAP = f"{{{OFFICE}}}idmap"
 _SPID = re.compile(r"_x0000_s(\d+)$")
 
 
@@ -183,23 +185,23 @@ class SheetNotes:
                     st.getparent().remove(st)
 
     def _create(self, root, notes: list[tuple[tuple[int, int], str]]) -> None:
-        """New comments and VML parts for a sheet that has neither, written in batches."""
+        """New comments and VML parts for a sheet that has neither, streamed to them in batches."""
         pkg = self.pkg
         doc = _new_comments()
         etree.SubElement(doc.find(q("authors")), q("author")).text = self.author
-        comments = _batched(doc, doc.find(q("commentList")), (_comment(ref(r, c), 0, t) for (r, c), t in notes))
+        comments_part = pkg.unused_name("xl/comments{}.xml")
+        dst = pkg.spool(comments_part, CT_COMMENTS)
+        dst.write(DECLARATION)
+        _batched(dst, doc, doc.find(q("commentList")), (_comment(ref(r, c), 0, t) for (r, c), t in notes))
+        pkg.add_rel(self.part, RT_COMMENTS, comments_part)
         first = max(self._blocks_in_use(), default=0) + 1
         blocks = list(range(first, first + -(-len(notes) // (BLOCK - 1))))
         vml = _new_vml(first)
         next(vml.iter(f"{{{OFFICE}}}idmap")).set("data", ",".join(str(b) for b in blocks))
         spids = (f"_x0000_s{b * BLOCK + n}" for b in blocks for n in range(1, BLOCK))
-        shapes = _batched(vml, vml, (_note_shape(next(spids), r, c, t) for (r, c), t in notes))
-        comments_part = pkg.unused_name("xl/comments{}.xml")
-        pkg.set_bytes(comments_part, DECLARATION + comments, CT_COMMENTS)
-        pkg.add_rel(self.part, RT_COMMENTS, comments_part)
         vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
         pkg.ensure_default("vml", CT_VML)
-        pkg.set_bytes(vml_part, shapes)
+        _batched(pkg.spool(vml_part), vml, vml, (_note_shape(next(spids), r, c, t) for (r, c), t in notes))
         _insert_legacy(root, pkg.add_rel(self.part, RT_VML, vml_part))
 
     def _store_comments(self, comments_part, doc) -> None:
@@ -237,18 +239,23 @@ class SheetNotes:
     # ------------------------------------------------------------------------------- shape ids
 
     def _blocks_in_use(self) -> set[int]:
+        """The o:idmap blocks of every VML part (streamed: a drawing of many notes is never one tree;
+        a part that is not well-formed counts for nothing)."""
         used = set()
         for name in self.pkg.names():
             if not name.lower().endswith(".vml"):
                 continue
+            found = set()
             try:
-                vml = parse(self.pkg.read(name), name)
+                with self.pkg.open(name) as fh:
+                    for _ev, el in iterparse(fh, name):
+                        if el.tag == _IDMAP:
+                            found |= {int(x) for x in (el.get("data") or "").split(",") if x.strip().isdigit()}
+                        _drop(el)
             except XmlPartError:
                 continue
-            for idmap in vml.iter(f"{{{OFFICE}}}idmap"):
-                used |= {int(x) for x in (idmap.get("data") or "").split(",") if x.strip().isdigit()}
+            used |= found
         return used
-
 
 
 class _ShapeIds:
@@ -292,20 +299,28 @@ class _ShapeIds:
 
 # ------------------------------------------------------------------------------------ elements
 
-def _batched(root, holder, children, size: int = 250) -> bytes:
-    """The serialisation of `root` with `children` streamed into `holder` (its last child or itself)
-    in batches: no tree of all of them at once."""
+def _batched(dst, root, holder, children, size: int = 250) -> None:
+    """Write the serialisation of `root` to the stream `dst`, with `children` streamed into `holder`
+    (its last child or itself) in batches: no tree of all of them at once."""
     head, tail = split_around(root, holder)
-    out = [head]
+    dst.write(head)
     batch = etree.SubElement(etree.Element(root.tag, nsmap=root.nsmap), holder.tag)
     for child in children:
         batch.append(child)
         if len(batch) >= size:
-            out.append(children_bytes(batch))
+            dst.write(children_bytes(batch))
             del batch[:]
-    out.append(children_bytes(batch))
-    out.append(tail)
-    return b"".join(out)
+    dst.write(children_bytes(batch))
+    dst.write(tail)
+
+
+def _drop(el) -> None:
+    """Forget `el` and what was read before it (a streamed read keeps nothing behind)."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
 
 def _new_comments():

@@ -1,7 +1,10 @@
-"""lxml parsing (through ``xmlsafe``) and serialising for package parts, the namespaces, and the chunked
-writer that streams a worksheet's rows without redeclaring namespaces on every row."""
+"""lxml parsing (through ``xmlsafe``) and serialising for package parts, the namespaces, the chunked
+writer that streams a worksheet's rows without redeclaring namespaces on every row, and the escaping of
+text and attribute values exactly as lxml serialises them (for parts generated as text)."""
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -37,6 +40,34 @@ def iterparse(stream, part: str = "", **kwargs):
 def serialize(root: etree._Element, declaration: bool = True) -> bytes:
     body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     return (DECLARATION + body) if declaration else body
+
+
+# characters lxml refuses in text and attribute values (XML 1.0 excludes them)
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_xml_chars(value: str) -> None:
+    if not value.isprintable() and _NOT_XML.search(value):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+                         "characters")
+
+
+def text_xml(text: str) -> str:
+    """`text` as lxml serialises a text node (UTF-8): ``&``, ``<``, ``>`` and carriage returns escaped,
+    everything else as it is. Raises ValueError for what lxml refuses (control characters)."""
+    _check_xml_chars(text)
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return text
+
+
+def attr_xml(value: str) -> str:
+    """`value` as lxml serialises an attribute value (between double quotes)."""
+    _check_xml_chars(value)
+    if any(ch in value for ch in '&<>"\n\r\t'):
+        return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+                .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+    return value
 
 
 _CUT = "xl-tools-cut"
