@@ -1,7 +1,8 @@
 """Generated XML written as text is the XML lxml writes: escaping of text and attribute values
-(``ooxml.xml.text_xml``, ``attr_xml``) and whole cells (``ooxml.cells.cell_xml``) against lxml's own
-serialisation of the same elements, for every kind of value and any text; the refresh digest
-streamed item by item equals the hash of one ``json.dumps``."""
+(``ooxml.xml.text_xml``, ``attr_xml``), whole cells (``ooxml.cells.cell_xml``) and new notes
+(``Template``s of the comment and VML shape elements) against lxml's own serialisation of the same
+elements, for every kind of value and any text; the refresh digest streamed item by item equals the
+hash of one ``json.dumps``."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from xl_tools.ooxml.cells import C, cell_xml, write_value
+from xl_tools.ooxml import comments
+from xl_tools.ooxml.cells import C, cell_xml, ref, write_value
 from xl_tools.ooxml.sheetgen import Formula, SheetSpec, write_sheet
 from xl_tools.ooxml.styles import Format, Styles
-from xl_tools.ooxml.xml import MAIN, attr_xml, children_bytes, q, text_xml
+from xl_tools.ooxml.xml import MAIN, Template, attr_xml, children_bytes, q, text_xml
 from xl_tools.refresh.plan import _json_sha256
 
 # the characters escaping is about, control characters (stored as _xHHHH_ or refused), XML's
@@ -116,3 +118,26 @@ def test_a_sheet_made_as_it_is_written_must_say_its_size():
 def test_the_streamed_digest_is_the_digest_of_one_dump(payload):
     expected = hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()
     assert _json_sha256({k: iter(v) for k, v in payload.items()}).hexdigest() == expected
+
+
+def test_a_template_puts_values_in_its_holes_in_order():
+    xml = f'<a x="{Template.mark(0)}">{Template.mark(1)}<b/>{Template.mark(2)}</a>'
+    assert Template(xml, 3).fill("1", "文字", "") == '<a x="1">文字<b/></a>'
+    with pytest.raises(ValueError):
+        Template(xml, 4)
+    with pytest.raises(ValueError):
+        Template(xml, 3).fill("1", "2")
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, st.integers(1, 1_048_576), st.integers(1, 16_384))
+def test_new_notes_written_as_text_are_what_lxml_writes(text, row, col):
+    """The comments and VML of new notes (written as text) against lxml's serialisation of the
+    elements the patcher builds when it edits existing notes parts."""
+    def comment(parent):
+        parent.append(comments._comment(ref(row, col), 0, text))
+
+    _same_or_both_refuse(lambda: comments._comment_xml(ref(row, col), 0, text), lambda: _lxml(comment))
+    holder = etree.Element("xml", nsmap=comments.VML_NS)
+    holder.append(comments._note_shape("_x0000_s1025", row, col, text))
+    assert comments._note_shape_xml("_x0000_s1025", row, col, text) == children_bytes(holder).decode("utf-8")

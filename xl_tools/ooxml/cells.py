@@ -18,7 +18,7 @@ from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 from openpyxl.utils.escape import unescape
 
-from .xml import XML_SPACE, q, text_xml
+from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
@@ -183,12 +183,20 @@ def write_value(c, value) -> None:
 
 def write_text(c, text: str) -> None:
     """Make the empty cell `c` an inline string holding `text`."""
-    text = escape_text(text)
     c.set("t", "inlineStr")
-    t = etree.SubElement(etree.SubElement(c, IS), T)
+    c.append(_inline(escape_text(text)).__copy__())          # lxml copies the whole element
+
+
+@lru_cache(maxsize=4096)
+def _inline(text: str):
+    """A detached ``<is>`` element holding the escaped `text`, to be copied (never changed itself):
+    copying one is cheaper than building it, and a sheet writes the same few texts many times."""
+    holder = etree.Element(C, nsmap={None: MAIN})
+    t = etree.SubElement(etree.SubElement(holder, IS), T)
     if text[0].isspace() or text[-1].isspace() or "\n" in text:
         t.set(XML_SPACE, "preserve")
     t.text = text
+    return holder[0]
 
 
 def cell_xml(ref: str, style: str | None, value) -> str:

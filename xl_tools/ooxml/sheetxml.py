@@ -242,17 +242,16 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
     cells: dict[int, object] = {}
     col = 0
     digits = str(r)
-    for c in row:
-        if c.tag != C:
-            continue
+    width = len(digits)
+    for c in row.iterchildren(C):
         stated = c.get("r")
         if stated:
-            col = col_index(stated[:-len(digits)]) if stated.endswith(digits) else split_ref(stated)[1]
+            col = col_index(stated[:-width]) if stated.endswith(digits) else split_ref(stated)[1]
         else:
             col += 1
             c.set("r", ref(r, col))
         cells[col] = c
-    order = sorted(cells)
+    order = None                # the columns of the cells, in order: only when a cell is created
     for col in sorted(cols):
         edit = cols[col]
         c = cells.get(col)
@@ -260,6 +259,8 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
         if c is None:
             if not edit.creates:
                 continue
+            if order is None:
+                order = sorted(cells)
             c = etree.Element(C, r=ref(r, col))
             style = ctx.default_style(row, col)
             if style:
@@ -281,7 +282,8 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
             if _clear(c, edit, ctx):
                 row.remove(c)
                 del cells[col]
-                order.remove(col)
+                if order is not None:
+                    order.remove(col)
 
 
 def _append_cell(row, c) -> None:
