@@ -216,6 +216,7 @@ def cell_xml(ref: str, style: str | None, value) -> str:
     return head + ' t="inlineStr">' + inline_xml(str(value)) + "</c>"
 
 
+@lru_cache(maxsize=4096)
 def inline_xml(text: str) -> str:
     """The ``<is>`` element ``write_text`` makes for the non-empty `text`, as XML."""
     text = escape_text(text)

@@ -56,7 +56,7 @@ def text_xml(text: str) -> str:
     """`text` as lxml serialises a text node (UTF-8): ``&``, ``<``, ``>`` and carriage returns escaped,
     everything else as it is. Raises ValueError for what lxml refuses (control characters)."""
     _check_xml_chars(text)
-    if "&" in text or "<" in text or ">" in text or "\r" in text:
+    if _TEXT_SPECIAL.search(text):
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     return text
 
@@ -64,10 +64,14 @@ def text_xml(text: str) -> str:
 def attr_xml(value: str) -> str:
     """`value` as lxml serialises an attribute value (between double quotes)."""
     _check_xml_chars(value)
-    if any(ch in value for ch in '&<>"\n\r\t'):
+    if _ATTR_SPECIAL.search(value):
         return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
                 .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
     return value
+
+
+_TEXT_SPECIAL = re.compile(r"[&<>\r]")
+_ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
 
 
 class Template:
