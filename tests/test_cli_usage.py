@@ -53,22 +53,32 @@ def test_top_level_help_lists_every_command(capsys):
     assert all(c.name in out and c.summary in out for c in COMMANDS) and "退出码" in out
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["new", "-o", "x.xlsm", "--year", "abc"], ["abc", "预算年度"]),
-    (["new", "-o", "x.xlsm", "--year", "１９"], ["预算年度"]),
-    (["new", "-o", "x.xlsm"], ["缺少必需的参数", "--year"]),
-    (["frobnicate"], ["frobnicate", "命令"]),
-    (["check"], ["缺少必需的参数"]),
-    (["check", "a.xlsx", "--bogus"], ["无法识别的参数", "--bogus"]),
-    (["refresh", "a.xlsx", "-o"], ["-o", "需要一个值"]),
-    (["batch", ".", "--jobs", "0"], ["--jobs", "正整数"]),
-    (["serve", "--port", "70000"], ["端口"]),
+@pytest.mark.parametrize("argv, help_of, words", [
+    (["new", "-o", "x.xlsm", "--year", "abc"], "new", ["abc", "预算年度"]),
+    (["new", "-o", "x.xlsm", "--year", "１９"], "new", ["预算年度"]),
+    (["new", "-o", "x.xlsm"], "new", ["缺少必需的参数", "--year"]),
+    (["frobnicate"], "", ["没有「frobnicate」这个命令", "refresh"]),
+    (["refesh", "a.xlsx"], "", ["没有「refesh」这个命令，是否要运行 refresh？"]),
+    (["check"], "check", ["缺少必需的参数"]),
+    (["check", "a.xlsx", "--bogus"], "check", ["无法识别的参数：--bogus"]),
+    (["check", "a.xlsx", "--jsn"], "check", ["无法识别的参数：--jsn，是否是 --json？"]),
+    (["refresh", "a.xlsx", "--yaer", "2025"], "refresh", ["无法识别的参数：--yaer 2025"]),
+    (["rollover", "a.xlsx", "--yaer", "2025", "-o", "b.xlsx"], "rollover",
+     ["缺少必需的参数：--year", "--yaer 是否是 --year？"]),
+    (["refresh", "a.xlsx", "-o"], "refresh", ["-o", "需要一个值"]),
+    (["batch", ".", "--jobs", "0"], "batch", ["--jobs", "正整数"]),
+    (["serve", "--port", "70000"], "serve", ["端口"]),
+    (["--bogus"], "", ["无法识别的参数：--bogus"]),
 ])
-def test_usage_errors_are_chinese_and_exit_2(argv, words):
+def test_usage_errors_are_one_chinese_line_and_exit_2(argv, help_of, words):
+    """One line (the brief's standard): what is wrong, and the help of the subcommand that was given
+    (`refresh F --yaer` points at refresh's help, not the top level's); a near match is suggested."""
     proc = _xl(*argv)
     assert proc.returncode == 2, proc.stderr
     _no_english(proc.stderr)
-    assert proc.stderr.startswith("用法：xl-tools")
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("错误："), proc.stderr
+    hint = f"（运行 xl-tools {help_of + ' ' if help_of else ''}--help 查看用法）"
+    assert proc.stderr.rstrip("\n").endswith(hint), proc.stderr
     assert all(w in proc.stderr for w in words), proc.stderr
     assert "Traceback" not in proc.stderr and not proc.stdout
 

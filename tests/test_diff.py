@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
 
 from tests.conftest import SEED_JSON
 from xl_tools.app import diff_files as diff_paths
-from xl_tools.diff import diff_filings, diff_to_json, text_diff, write_diff_xlsx
+from xl_tools.diff import diff_filings, diff_to_json, text_changes, text_diff, write_diff_xlsx
 from xl_tools.diff.render import FILL_CHANGED, FILL_CUT
 from xl_tools.jsonio import dumps
 from xl_tools.model import Indicator, Project
@@ -98,7 +99,7 @@ def test_xlsx_output(three_changes, tmp_path):
     assert _fill(projects.cell(rows["市机电技师学院安保和物业管理服务经费"], 3)) == ""
     inds = wb["绩效指标"]
     assert [c.value for c in inds[2]][3:] == ["修改", "年度指标值", "0", "≥1500人次"]
-    assert _fill(inds.cell(2, 7)) == FILL_CHANGED.fgColor.rgb[-6:]
+    assert _fill(inds.cell(2, 4)) == FILL_CHANGED.fgColor.rgb[-6:]
     assert wb["绩效目标"].max_row == 1
     units = wb["单位汇总"]
     assert [c.value for c in units[2]][:4] == ["广州市机电技师学院", 5138.68, 5130.68, -8]
@@ -116,7 +117,7 @@ def test_added_removed_and_target(seed_filing):
     assert [p.name for p in d.added] == ["市机电技师学院图书馆数字资源采购项目"]
     assert [p.name for p in d.removed] == [removed.name]
     assert not d.renamed
-    assert d.matched[0].target == "「…交流人数不少于1[-5-]{+8+}队。通过该项目建…」"
+    assert d.matched[0].target == "「…年交流人数不少于[-15-]{+18+}队。通过该项目建…」"
     rows = d.project_totals()
     assert rows[0][1] == removed.name and rows[0][3] is None      # largest cut first
     assert rows[-1][1] == "市机电技师学院图书馆数字资源采购项目" and rows[-1][2] is None
@@ -134,8 +135,16 @@ def test_successor_project_is_a_rename(seed_filing):
 
 
 def test_text_diff():
-    assert text_diff("abc", "abd") == "「ab[-c-]{+d+}」"
-    assert text_diff("满足2024年全校需求", "满足2025年全校需求") == "「满足202[-4-]{+5+}年全校需求」"
+    """A change inside a number or a Latin word is the whole number or word; the machine notation for
+    --json, the same diff in words for the terminal and the diff workbook."""
+    assert text_diff("abc", "abd") == "「[-abc-]{+abd+}」"
+    assert text_diff("满足2024年全校需求", "满足2025年全校需求") == "「满足[-2024-]{+2025+}年全校需求」"
+    old = "对中心办公场地进行维修改造，改造面积800平方米，2025年12月31日前完工，消除安全隐患。"
+    new = "对中心办公场地进行维修改造，改造面积200平方米，2026年12月31日前完工，消除安全隐患。"
+    assert text_changes(old, new) == "…修改造，改造面积「800」改为「200」平方米，「2025」改为「2026」年12月31日前…"
+    assert text_changes("保障安全", "保障校园安全") == "保障增加「校园」安全"
+    assert text_changes("保障校园安全", "保障安全") == "保障删去「校园」安全"
+    assert "[" not in text_changes(old, new) and "{" not in text_changes(old, new)
 
 
 def test_diff_paths_accepts_json_and_workbooks(seed_workbook, tmp_path, seed_filing):
@@ -215,4 +224,6 @@ def test_diff_workbook_prints_and_shows_whole_texts(seed_filing, tmp_path):
     assert cell.value == new.projects[1].target and cell.alignment.wrap_text       # every line, whole
     lines = textfit.count_lines(cell.value, textfit.text_box_points(targets.column_dimensions["C"].width), 11)
     assert lines >= 5 and targets.row_dimensions[2].height >= textfit.row_points(lines, 11)
-    assert cell.fill.fgColor.rgb[-6:] == "FFEB9C" and cell.font.color.rgb[-6:] == "9C5700"
+    runs = openpyxl.load_workbook(path, rich_text=True)["绩效目标"].cell(2, 3).value
+    assert isinstance(runs, CellRichText) and str(runs) == new.projects[1].target
+    assert any(isinstance(r, TextBlock) and r.font.color.rgb[-6:] == "006100" for r in runs)   # added: green

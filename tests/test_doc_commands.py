@@ -2,8 +2,10 @@
 
 Every ```sh block of a document is run line by line, in order, in one folder per document, after the
 files a reader brings have been made there (the bundled sample, last year's published PDF, a unit's
-workbook, an inbox folder, a rule configuration). An ``xl-tools`` line runs the installed command and
-must exit 0 — or 1 where a filing it names still has errors (the batch's inbox holds a unit's new,
+workbook, an inbox folder, a rule configuration). Lines run the way a reader runs them: in a shell whose
+PATH has no ``xl-tools`` until the document says how to get it (``. .venv/bin/activate`` after
+``make demo``, or ``pip install xl-tools``: this test's environment, activated), or by its path
+(``.venv/bin/xl-tools``). An ``xl-tools`` line must exit 0 — or 1 where a filing it names still has errors (the batch's inbox holds a unit's new,
 empty workbook) — never 2 (a usage error, a file the documents did not make) or 3 (an internal error);
 what it says it writes (``-o``, ``--pdf``, ``--annotate``) exists afterwards. A ``make`` line must name a target of the Makefile (``make -n``;
 the suite does not run itself); ``mkdir -p`` makes its folders; ``pip install "xl-tools[x]"`` must name
@@ -12,6 +14,7 @@ an extra of setup.cfg (the test environment has them installed).
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -27,7 +30,15 @@ from .conftest import ROOT, SEED_TXT, needs_soffice
 
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.M | re.S)
 OUTPUT_OPTIONS = ("-o", "--output", "--pdf", "--annotate")
-XL_TOOLS = Path(sys.executable).with_name("xl-tools")
+VENV_BIN = Path(sys.executable).parent            # the environment the tests run in (make test: .venv)
+ACTIVATE = VENV_BIN / "activate"
+INSTALLS = (["pip", "install", "xl-tools"], ["pip", "install", "-e", "."])
+
+
+def _shell_path() -> str:
+    """PATH as a reader's shell has it before installing: without any folder holding an xl-tools."""
+    return os.pathsep.join(d for d in os.environ.get("PATH", "").split(os.pathsep)
+                           if d and not (Path(d) / "xl-tools").exists())
 
 
 def sh_lines(doc: Path) -> list[str]:
@@ -57,11 +68,19 @@ def _reader_files(folder: Path) -> None:
     (folder / "本地规则.toml").write_text('profile = "广东"\n\n[VAL006]\nfloor = "85"\n', "utf-8")
 
 
-def _run(line: str, folder: Path) -> None:
+def _run(line: str, folder: Path, shell: dict) -> None:
+    """Run one documented line; ``shell["activated"]``: whether the document has put xl-tools on PATH."""
     words = shlex.split(line)
+    if words[0] in (".", "source"):
+        assert words[1:] == [".venv/bin/activate"], f"activates something else: {line}"
+        shell["activated"] = True
+        return
     if words[0] == "make":
         proc = subprocess.run(["make", "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True)
         assert proc.returncode == 0, (line, proc.stderr)
+        return
+    if words in INSTALLS:                     # the reader installs xl-tools: this environment, activated
+        shell["activated"] = True
         return
     if words[:2] == ["pip", "install"]:      # the test environment has the extras: they must exist
         extras = (ROOT / "setup.cfg").read_text("utf-8").split("[options.extras_require]")[1]
@@ -74,9 +93,14 @@ def _run(line: str, folder: Path) -> None:
         for folder_name in words[2:]:
             (folder / folder_name).mkdir(parents=True, exist_ok=True)
         return
-    assert words[0] == "xl-tools", f"a command the documents do not explain: {line}"
-    command = [str(XL_TOOLS)] if XL_TOOLS.exists() else [sys.executable, "-m", "xl_tools"]
-    proc = subprocess.run(command + words[1:], cwd=folder, capture_output=True, text=True, timeout=600)
+    assert words[0] in ("xl-tools", ".venv/bin/xl-tools"), f"a command the documents do not explain: {line}"
+    if words[0] == "xl-tools":
+        assert shell["activated"], f"xl-tools is used before the document says how to get it: {line}"
+        script = f". {shlex.quote(str(ACTIVATE))} && {line}"
+    else:
+        script = shlex.join([str(VENV_BIN / "xl-tools"), *words[1:]])
+    proc = subprocess.run(["bash", "-c", script], cwd=folder, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PATH": _shell_path()})
     assert proc.returncode in (0, 1), (line, proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
     assert "内部错误" not in proc.stderr and "用法" not in proc.stderr, (line, proc.stderr)
     if proc.returncode == 1:
@@ -94,8 +118,17 @@ def test_documented_commands_run(doc, tmp_path):
     lines = sh_lines(ROOT / doc)
     assert lines, f"{doc} has no ```sh block"
     _reader_files(tmp_path)
+    shell = {"activated": False}
     for line in lines:
-        _run(line, tmp_path)
+        _run(line, tmp_path, shell)
+
+
+def test_xl_tools_is_not_on_the_path_of_a_fresh_shell(tmp_path):
+    """The test above would prove nothing if the shell found xl-tools anyway."""
+    proc = subprocess.run(["bash", "-c", "xl-tools --version"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PATH": _shell_path()})
+    assert proc.returncode == 127, (proc.stdout, proc.stderr)
+    assert ACTIVATE.exists(), "the tests run in a virtual environment (make test: .venv)"
 
 
 # placeholders of a command template (FILE, F.xlsx, […], …) and what needs a service the reader runs

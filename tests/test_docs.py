@@ -45,3 +45,12 @@ def test_cited_documents_exist():
     source = "\n".join(p.read_text("utf-8") for p in (ROOT / "xl_tools").rglob("*.py"))
     cited = set(re.findall(r"docs/[\w\u4e00-\u9fff]+\.md", source + (ROOT / "README.md").read_text("utf-8")))
     assert cited and all((ROOT / c).exists() for c in cited), [c for c in cited if not (ROOT / c).exists()]
+
+
+def test_readme_starts_with_exactly_make_demo_and_make_test():
+    """The README's first block is the two commands a fresh machine runs, nothing else."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    first = re.search(r"```sh\n(.*?)```", readme, re.S)
+    assert readme[: first.start()].strip() == "# xl-tools"
+    commands = [line.split("#")[0].strip() for line in first.group(1).splitlines() if line.strip()]
+    assert commands == ["make demo", "make test"]

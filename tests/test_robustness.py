@@ -763,3 +763,23 @@ def test_control_characters_in_texts_are_stored_not_fatal(tmp_path, capsys):
         assert rc in (0, 1), argv
     names = [c.value for c in openpyxl.load_workbook(pub)["公开表"]["A"] if c.value]
     assert "市机电_x0008_技师学院_x000C_项目" in names          # Excel shows the characters themselves
+
+
+def test_an_error_message_stays_one_line_whatever_a_damaged_file_names():
+    """A part name or path read from a damaged zip may hold line breaks (\\x1e counts for splitlines)."""
+    err = XlToolsError("工作簿中 xl/wor\x1esheets/sheet3.xml 已损坏", file="/tmp/a\nb.xlsx")
+    assert len(str(err).splitlines()) == 1 and "\\x1e" in str(err) and "\\x0a" in str(err)
+
+
+def test_a_corrupt_deflate_stream_is_not_taken_for_a_report(tmp_path):
+    """outputmark reads workbook.xml before the reader: a stream zlib cannot inflate is "not ours"."""
+    from xl_tools.outputmark import workbook_kind
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("xl/workbook.xml", b"\xff" * 64)
+    data = bytearray(path.read_bytes())
+    for header, method_at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):   # stored → deflated, both headers
+        at = data.index(header) + method_at
+        data[at:at + 2] = (8).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    assert workbook_kind(path) is None

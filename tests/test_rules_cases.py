@@ -2,7 +2,8 @@
 
 A case is a small filing fragment; whatever it leaves out gets a clean default, so a case only
 states what its rule looks at. ``expect`` lists the findings of the rule under test, in order
-(keys: project, indicator_no, field, severity, cell, message = a substring); ``config`` sets the
+(keys: project, indicator_no, field, severity, cell, message and suggestion = a substring,
+suggestion_lacks = substrings the suggestion must not contain); ``config`` sets the
 rule's options, ``settings`` the workbook overrides, ``department`` and ``no_year = true`` the 基本信息.
 The filing is placed as ``build_workbook`` writes it (项目 row 2 onwards, 绩效指标 row 2 onwards in project
 order), so ``cell`` is the cell a reviewer sees.
@@ -106,6 +107,10 @@ def test_rule_case(code, case):
                 assert getattr(f, key) == e[key], (key, f)
         if "message" in e:
             assert e["message"] in f.message, f.message
+        if "suggestion" in e:
+            assert e["suggestion"] in f.suggestion, f.suggestion
+        for word in e.get("suggestion_lacks", []):
+            assert word not in f.suggestion, f.suggestion
         assert f.message and f.suggestion, f
 
 
@@ -125,3 +130,19 @@ def test_every_rule_has_passing_and_failing_cases():
 
 def test_default_fragment_is_clean():
     assert check(build({})) == []
+
+
+def test_example_suggestions_do_not_repeat_the_word_the_ui_adds():
+    """The note, 校验结果 and the command line print 「建议：」 before a suggestion; a suggestion that starts
+    with 建议 reads 「建议：建议改为…」. Checked on every finding of every rule's cases."""
+    seen = set()
+    for param in ALL_CASES:
+        code, case = param.values
+        filing = build(case)
+        config = load_config(settings=filing.settings)
+        if "config" in case:
+            apply_table(config, {code: case["config"]}, "case")
+        for f in check(filing, config):
+            seen.add(f.code)
+            assert not f.suggestion.lstrip().startswith("建议"), (f.code, f.suggestion)
+    assert seen >= {r.code for r in RULES}

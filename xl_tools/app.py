@@ -20,9 +20,11 @@ Interfaces turn ``XlToolsError`` into exit code 2 / a 4xx answer / a row, anythi
 error (``xl_tools.cli.boundary``).
 
 Every task here applies the same file rules (``fileio``): inputs must be regular files within the
-limits, an output may never be an input or a link to one, an in-place refresh updates a linked file
-at its target and keeps the original's bytes as ``.bak``; and every task runs within the time budget
-of ``limits.deadline``.
+limits, an output may never be an input or a link to one, a task that creates a workbook does not
+replace a file already there unless ``force`` (then the replaced file is kept as ``.bak``; the
+official table and the diff workbook replace their own earlier versions, but not a filing), an
+in-place refresh updates a linked file at its target and keeps the original's bytes as ``.bak``; and
+every task runs within the time budget of ``limits.deadline``.
 """
 
 from __future__ import annotations
@@ -38,14 +40,14 @@ from .catalogue import beside_check
 from .categories import default_table
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
-from .fileio import atomic_target, check_input, pinned, real_input, refuse_overwrite, same_file
-from .findings import ERROR, Finding, summarize
+from .fileio import atomic_target, check_input, excel_lock, pinned, real_input, refuse_overwrite, replacing, same_file
+from .findings import ERROR, NO_MONEY, Finding, blocks_publishing, publish_blockers, summarize
 from .importer import ImportResult, import_path
 from .importer.xlsxsource import is_published_table
 from .jsonio import dumps, load_json
 from .model import Filing
 from .newbook import new_workbook
-from .outputmark import KIND_ZH, workbook_kind
+from .outputmark import KIND_ZH, sheet_names, workbook_kind
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
@@ -57,6 +59,7 @@ from .refresh.plan import RefreshOutcome, plan_refresh
 from .rollover import RolloverResult, rollover_file
 from .rules import check
 from .rules.config import config_for
+from .schema import SHEET_PROJECTS
 from .workbook import build_workbook
 from .workbook.reader import read_filing_from_workbook
 from .workbook.repair import repair_button_workbook
@@ -119,6 +122,13 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
         return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
 
 
+def open_in_excel(*paths: str | Path | None) -> list[str]:
+    """One warning line per input workbook open in Excel right now (its ``~$`` lock file is there):
+    what the tool reads is the version last saved, not what is on the screen."""
+    return [f"文件正在 Excel 中打开：读取的是上次保存的版本（{p}，未保存的修改不在其中）"
+            for p in paths if p is not None and Path(p).suffix.lower() in WORKBOOK_SUFFIXES and excel_lock(p)]
+
+
 @contextlib.contextmanager
 def _located(path: str | Path):
     """XlToolsErrors raised inside name ``path`` when they name no file yet (a limit, a sheet)."""
@@ -169,20 +179,20 @@ def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Find
     return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False)
 
 
-def json_to_workbook(source: str | Path, out: str | Path) -> Filing:
+def json_to_workbook(source: str | Path, out: str | Path, *, force: bool = False) -> Filing:
     """A MODEL.md JSON file → a standard workbook (not refreshed: ``load``)."""
     refuse_overwrite([out], [source])
     check_input(source)
-    with limits.deadline():
+    with limits.deadline(), replacing([out], force=force):
         filing = load_json(source)
         write_workbook(filing, out, refresh=False, inputs=[source])
     return filing
 
 
-def write_template(out: str | Path) -> None:
+def write_template(out: str | Path, *, force: bool = False) -> None:
     """The blank standard template (``.xlsm`` with the 刷新 button)."""
     out = Path(out)
-    with atomic_target(out) as tmp:
+    with replacing([out], force=force), atomic_target(out) as tmp:
         build_workbook(tmp, None, macro=out.suffix.lower() == ".xlsm")
 
 
@@ -194,13 +204,13 @@ class Imported:
 
 
 def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None = None,
-                       department: str | None = None) -> Imported:
+                       department: str | None = None, force: bool = False) -> Imported:
     """A published table (PDF, its text, or the official table as xlsx) → a refreshed standard workbook,
     or MODEL.md JSON."""
     out = Path(out)
     refuse_overwrite([out], [source])
     check_input(source)
-    with limits.deadline(), _located(source):
+    with limits.deadline(), replacing([out], force=force), _located(source):
         result = import_path(source, year=year, department=department)
         if out.suffix.lower() in JSON_SUFFIXES:
             with atomic_target(out) as tmp:
@@ -211,16 +221,19 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
-                 now: str | None = None, extra_findings=None, backup: bool = True) -> RefreshOutcome:
+                 now: str | None = None, extra_findings=None, backup: bool = True,
+                 force: bool = False, own_output: bool = False) -> RefreshOutcome:
     """The 刷新 button on a file: in place (temp file + rename, ``.bak`` of the bytes read kept) or
-    into ``out``, which may not be the input or a link to it (then it is refreshed in place). A
-    symbolically linked input is updated at its target, so the link stays a link."""
+    into ``out``, which may not be the input or a link to it (then it is refreshed in place) nor
+    another file already there unless ``force`` — or ``own_output``: a copy in a folder the caller
+    writes its own outputs to (the batch's annotated copies), replaced without a word. A symbolically
+    linked input is updated at its target, so the link stays a link."""
     check_input(path)
     if out is not None and same_file(out, path) and Path(out).exists():
         out = None                       # `refresh F -o F`: in place, with its backup
     if out is not None:
         refuse_overwrite([out], [path])
-        with limits.deadline(), _located(path):
+        with limits.deadline(), replacing([] if own_output else [out], force=force), _located(path):
             return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
                                  backup=backup)
     real = real_input(path)
@@ -243,8 +256,8 @@ def publish_book(book) -> None:
     """Regenerate only the 公开表 sheet of a workbook open in Excel."""
     with limits.deadline():
         filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
-        errors = any(f.severity == ERROR for f in review(filing))
-        apply_live(book, [ReplacePublic(render(filing, draft=errors))])
+        draft = any(blocks_publishing(f) for f in review(filing))
+        apply_live(book, [ReplacePublic(render(filing, draft=draft))])
 
 
 @dataclass
@@ -257,39 +270,65 @@ class PublishOutcome:
     def counts(self) -> dict:
         return summarize(self.findings)
 
+    @property
+    def blockers(self) -> dict:
+        """errors, no_money (projects without any amount) and the other warnings it went out with."""
+        return publish_blockers(self.findings)
+
 
 def publish_file(path: str | Path, out: str | Path, pdf: str | Path | None = None, *,
-                 allow_errors: bool = False, config_path=None) -> PublishOutcome:
+                 allow_errors: bool = False, config_path=None, force: bool = False) -> PublishOutcome:
     """The official table of the filing in ``path`` as xlsx (and PDF).
 
     A filing with errors is refused (XlToolsError naming the count and where to look) unless
-    ``allow_errors``: then the table is published with a 草稿 mark.
+    ``allow_errors``: then the table is published with a 草稿 mark. ``out`` replaces an earlier table
+    but not a filing workbook, unless ``force``.
     """
     refuse_overwrite([out, pdf], [path])
     loaded = load_filing(path, strict=True)
-    with limits.deadline():
+    with limits.deadline(), replacing([out], force=force, guarded=filing_there):
         findings = review(loaded.filing, config_path, loaded.findings)
-        errors = sum(f.severity == ERROR for f in findings)
-        if errors and not allow_errors:
-            raise PublishRefused(errors, str(path))
-        published = publish(loaded.filing, out, pdf, draft=bool(errors))
-    return PublishOutcome(published, findings, bool(errors))
+        blockers = publish_blockers(findings)
+        draft = bool(blockers["errors"] or blockers["no_money"])
+        if draft and not allow_errors:
+            raise PublishRefused(blockers["errors"], str(path), no_money=blockers["no_money"])
+        published = publish(loaded.filing, out, pdf, draft=draft)
+    return PublishOutcome(published, findings, draft)
+
+
+def filing_there(path: Path) -> str | None:
+    """Why a report may not replace the file at ``path`` without ``force``: it is a filing workbook
+    (it has the 项目 sheet and is not one of the tool's reports, whose 项目 sheet lists changes); None for
+    anything else (an earlier table or diff is simply replaced)."""
+    if SHEET_PROJECTS in sheet_names(path) and not workbook_kind(path):
+        return (f"是一份填报工作簿（有「{SHEET_PROJECTS}」工作表），未覆盖：请另选输出文件名，"
+                "或加 --force 替换它（原文件将保留为 .bak）")
+    return None
 
 
 class PublishRefused(XlToolsError):
-    """The filing has errors: the official table must not go out (exit code 1, not 2)."""
+    """The filing has errors, or projects without any amount: the official table must not go out
+    (exit code 1, not 2)."""
 
     exit_code = 1
 
-    def __init__(self, errors: int, file: str) -> None:
-        self.errors = errors
-        super().__init__(f"填报表还有 {errors} 条错误，不能生成公开表：请先刷新（xl-tools refresh 或 刷新 按钮），"
-                         "按「校验结果」改正后再发布；如只需打印草稿，请加 --allow-errors", file=file)
+    def __init__(self, errors: int, file: str, *, no_money: int = 0) -> None:
+        self.errors, self.no_money = errors, no_money
+        super().__init__(f"填报表还有 {blocking_text(errors, no_money)}，不能生成公开表：请先刷新（xl-tools refresh 或 "
+                         "刷新 按钮），按「校验结果」改正后再发布；如只需打印草稿，请加 --allow-errors", file=file)
 
 
-def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
+def blocking_text(errors: int, no_money: int) -> str:
+    """「2 条错误、4 个项目没有金额（AMT008）」: what keeps a table from being published."""
+    parts = ([f"{errors} 条错误"] if errors else []) + ([f"{no_money} 个项目没有金额（{NO_MONEY}）"] if no_money else [])
+    return "、".join(parts)
+
+
+def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "",
+               force: bool = False) -> list[Path]:
     """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template."""
-    return new_workbook(Path(out), year=year, department=department, unit=unit)
+    with replacing([out], force=force):
+        return new_workbook(Path(out), year=year, department=department, unit=unit)
 
 
 def repair_button(path: str | Path) -> list[str]:
@@ -298,20 +337,28 @@ def repair_button(path: str | Path) -> list[str]:
     return repair_button_workbook(path)
 
 
-def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool = False) -> RolloverResult:
-    """Next year's workbook from this year's (``out`` may not be ``src`` or a link to it)."""
+def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool = False,
+             force: bool = False) -> RolloverResult:
+    """Next year's workbook from this year's (``out`` may not be ``src`` or a link to it, nor a file
+    already there unless ``force``)."""
     refuse_overwrite([out], [src])
     check_input(src)
-    with limits.deadline(), _located(src):
+    with limits.deadline(), replacing([out], force=force), _located(src):
         return rollover_file(src, out, year, keep_amounts=keep_amounts)
 
 
-def diff_files(old: str | Path, new: str | Path, out: str | Path | None = None) -> FilingDiff:
+def diff_files(old: str | Path, new: str | Path, out: str | Path | None = None, *,
+               force: bool = False) -> FilingDiff:
     """Year-over-year (or version) comparison of two filings of any input kind, each seen as refresh
     sees it (``complete``) and checked: the diff carries their error counts (a comparison of filings
     with errors says so), the warnings of ``diff.warnings_for`` and the time it was made. With ``out``,
-    also written as a workbook (which may not be either input)."""
+    also written as a workbook (which may not be either input, nor a filing unless ``force``)."""
     refuse_overwrite([out], [old, new])
+    with replacing([out], force=force, guarded=filing_there):
+        return _diff_files(old, new, out)
+
+
+def _diff_files(old, new, out) -> FilingDiff:
     loaded = [load_filing(old), load_filing(new)]
     errors = tuple(sum(f.severity == ERROR for f in review(x.filing, None, x.findings)) for x in loaded)
     d = diff_filings(loaded[0].filing, loaded[1].filing)

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import copy
 
+# what str.splitlines() breaks a line at: a part name or a path read from a damaged file may hold them
+_LINE_BREAKS = {ord(c): f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+                for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def _one_line(text: str) -> str:
+    """The message on one line: line-breaking characters shown as escapes (\\x1e)."""
+    return text.translate(_LINE_BREAKS)
+
 
 class XlToolsError(Exception):
     """Unusable input or an impossible request; ``str(err)`` is the message shown to the user.
@@ -34,7 +43,7 @@ class XlToolsError(Exception):
 
     def render(self) -> str:
         where = self.where()
-        return f"{where}：{self.message}" if where else self.message
+        return _one_line(f"{where}：{self.message}" if where else self.message)
 
     def located(self, *, file: str | None = None, sheet: str | None = None,
                 cell: str | None = None) -> "XlToolsError":

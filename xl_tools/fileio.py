@@ -13,20 +13,23 @@ refuses to replace a file that another program changed in the meantime (two refr
 once: the second stops, the ``.bak`` holds the original).
 
 Inputs are never outputs (``refuse_overwrite``): an output that is an input, or a link (symbolic or
-hard) to one, is refused before anything is read. ``app`` applies these rules for every command.
+hard) to one, is refused before anything is read. A file that is there already is not silently replaced
+(``replacing``): the task is refused unless the user forces it, and then the save keeps the replaced
+file as ``.bak``, atomically like an in-place refresh. ``app`` applies these rules for every command.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import difflib
 import errno
 import os
 import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import limits
 from .errors import XlToolsError
@@ -55,13 +58,48 @@ def _refuse_size(size: int, path: Path) -> None:
         raise XlToolsError(limits.exceeded(limits.FILE_MB, f"为 {size / 2**20:,.1f} MB"), file=str(path))
 
 
-def check_input(path: str | Path) -> os.stat_result:
-    """The status of an input file; XlToolsError unless it is a regular file within the size limit."""
+LOCK_PREFIX = "~$"                    # Excel's lock file beside a workbook it has open: ~$name.xlsx
+
+
+def excel_lock(path: str | Path) -> Path | None:
+    """The lock file Excel keeps beside ``path`` while the workbook is open in it, when there is one."""
     path = Path(path)
+    lock = path.with_name(LOCK_PREFIX + path.name)
+    return lock if lock.exists() else None
+
+
+def _missing_text(path: Path) -> str:
+    """Why ``path`` cannot be read and what to do: the folder is missing, or the files of that folder
+    whose names are nearest (a typo: 2025绩效目标.xlsm for 2025年绩效目标.xlsm)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        return f"文件不存在（文件夹 {folder} 不存在）"
+    try:
+        names = [e.name for e in os.scandir(folder) if not e.name.startswith((".", LOCK_PREFIX)) and e.is_file()
+                 and not e.name.lower().endswith((".bak", ".tmp"))]
+    except OSError:
+        names = []
+    by_stem: dict[str, list[str]] = {}
+    for n in sorted(names, key=lambda n: Path(n).suffix.lower() != path.suffix.lower()):   # same kind first
+        by_stem.setdefault(Path(n).stem, []).append(n)
+    near = [n for stem in difflib.get_close_matches(path.stem, list(by_stem), n=2, cutoff=0.6)
+            for n in by_stem[stem]][:2]
+    if near:
+        return f"文件不存在：是否是 {'、'.join(near)}？"
+    return "文件不存在：请检查文件名和所在文件夹"
+
+
+def check_input(path: str | Path) -> os.stat_result:
+    """The status of an input file; XlToolsError unless it is a regular file within the size limit
+    (and not Excel's lock file of a workbook)."""
+    path = Path(path)
+    if path.name.startswith(LOCK_PREFIX) and len(path.name) > len(LOCK_PREFIX):
+        raise XlToolsError(f"这是 Excel 的临时锁定文件，不是工作簿（Excel 打开 {path.name[len(LOCK_PREFIX):]} 时生成，"
+                           "关闭后自动删除）：请改用不带 ~$ 的那个文件", file=str(path))
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise XlToolsError("文件不存在", file=str(path)) from None
+        raise XlToolsError(_missing_text(path), file=str(path)) from None
     except OSError as exc:
         raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
     _refuse_kind(st.st_mode, path)
@@ -153,8 +191,7 @@ def check_writable(path: Path) -> None:
         raise XlToolsError("输出路径不是普通文件（命名管道、设备等），已拒绝写入", file=str(path))
     if path.exists() and not os.access(path, os.W_OK):
         raise XlToolsError("文件是只读的，无法写入：请取消只读属性或另存为其他文件名", file=str(path))
-    lock = folder / f"~${path.name}"
-    if lock.exists():
+    if excel_lock(path):
         raise XlToolsError("文件正在被 Excel 打开（发现锁定文件 ~$…）：请先关闭该文件再试", file=str(path))
     if not os.access(folder, os.W_OK):
         raise XlToolsError("没有写入该文件夹的权限", file=str(path))
@@ -167,6 +204,46 @@ class _Pin:
 
 
 _PINS: contextvars.ContextVar[dict[str, _Pin]] = contextvars.ContextVar("xl_tools_pins", default={})
+# real paths of the files a task was allowed to replace, whose first save inside keeps them as .bak
+_REPLACING: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("xl_tools_replacing", default=None)
+
+EXISTS_TEXT = "已存在（未覆盖）：请另选输出文件名，或加 --force 替换它（原文件将保留为 .bak）"
+
+
+@contextlib.contextmanager
+def replacing(outputs: Iterable[str | Path | None], *, force: bool = False,
+              guarded: Callable[[Path], str | None] | None = None):
+    """Outputs a task creates, which must not silently replace a file already there.
+
+    An output that exists is refused (XlToolsError naming it) unless ``force``; with ``force`` the first
+    save of it inside the block keeps the replaced file as ``.bak``. ``guarded(path)`` narrows the guard
+    to some existing files: it returns the reason to refuse (replaced without a word when None)."""
+    marked = set()
+    for out in outputs:
+        if out is None or not os.path.lexists(out) or os.path.isdir(out):
+            continue
+        reason = EXISTS_TEXT if guarded is None else guarded(Path(out))
+        if reason is None:
+            continue
+        if not force:
+            raise XlToolsError(reason, file=str(out))
+        marked.add(os.path.realpath(out))
+    token = _REPLACING.set((_REPLACING.get() or set()) | marked)
+    try:
+        yield
+    finally:
+        _REPLACING.reset(token)
+
+
+def _backup_due(path: Path) -> bool:
+    """Whether this save replaces a file ``replacing`` was told to keep (once: later saves of the same
+    output, a refresh after the build, must not back up the tool's own first version)."""
+    due = _REPLACING.get()
+    key = os.path.realpath(path)
+    if due is None or key not in due:
+        return False
+    due.discard(key)
+    return True
 
 
 def _identity(st: os.stat_result) -> tuple:
@@ -268,7 +345,7 @@ def atomic_target(path: str | Path, *, backup: bool = False):
             if path.exists() and pin is not None and _identity(os.stat(path)) != pin.identity:
                 raise XlToolsError("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新），"
                                    "本次结果未写入：请确认文件内容后重新运行", file=str(path))
-            if backup and path.exists():
+            if (backup or _backup_due(path)) and path.exists():
                 _write_backup(path, pin)
             if path.exists():
                 with contextlib.suppress(OSError):

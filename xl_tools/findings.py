@@ -25,11 +25,27 @@ class Finding:
     field: str | None = None      # model field name: total, name, period_value, ...
     row: int | None = dataclasses.field(default=None, compare=False)
     column: int | None = dataclasses.field(default=None, compare=False)
+    # the other cells on `sheet` the finding concerns (A1), e.g. the 年度指标值 when a finding is about
+    # both value cells holding the same text: highlighted and noted like `cell`, listed once
+    also: tuple[str, ...] = ()
+    also_fields: tuple[str, ...] = dataclasses.field(default=(), compare=False)   # their model fields
 
     def to_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
                 "project": self.project, "indicator_no": self.indicator_no, "field": self.field,
-                "message": self.message, "suggestion": self.suggestion}
+                "message": self.message, "suggestion": self.suggestion, "also_cells": list(self.also)}
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """Every cell the finding concerns on its sheet: ``cell`` first, then ``also``."""
+        return ((self.cell,) if self.cell else ()) + self.also
+
+    @property
+    def where(self) -> str:
+        """Where it is, as listed for people: 项目!D2, 绩效指标!F5、G5 (both cells), or the sheet alone."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{'、'.join(self.cells)}"
+        return self.sheet or ""
 
     @property
     def severity_zh(self) -> str:
@@ -40,12 +56,17 @@ class Finding:
                 self.code)
 
 
-def locate(origin: Origin | None, field_name: str | None) -> dict:
-    """sheet/cell/row/column keywords for a Finding from a model origin."""
+def locate(origin: Origin | None, field_name: str | None, also: tuple[str, ...] = ()) -> dict:
+    """sheet/cell/row/column keywords for a Finding from a model origin; ``also``: the model fields of the
+    other cells it concerns in the same record."""
     if origin is None:
         return {"sheet": None, "cell": None}
-    return {"sheet": origin.sheet, "cell": origin.cell(field_name), "row": origin.row,
-            "column": origin.column(field_name)}
+    where = {"sheet": origin.sheet, "cell": origin.cell(field_name), "row": origin.row,
+             "column": origin.column(field_name)}
+    if also:
+        where["also"] = tuple(origin.cell(f) for f in also)
+        where["also_fields"] = also
+    return where
 
 
 def at_project(code: str, severity: str, message: str, project: Project, field_name: str | None = None,
@@ -64,3 +85,23 @@ def summarize(findings: list[Finding]) -> dict:
     return {"errors": sum(f.severity == ERROR for f in findings),
             "warnings": sum(f.severity == WARNING for f in findings),
             "infos": sum(f.severity == INFO for f in findings)}
+
+
+# A project with no amount at all (a rolled-over filing not filled in yet): a warning while filling,
+# but the official table must not go out with it, as with any error (publish refuses, 公开表 is 草稿).
+NO_MONEY = "AMT008"
+
+
+def blocks_publishing(f: Finding) -> bool:
+    """Whether ``f`` keeps the official table from being published: every error, and a project
+    without any amount (``NO_MONEY``)."""
+    return f.severity == ERROR or f.code == NO_MONEY
+
+
+def publish_blockers(findings: list[Finding]) -> dict:
+    """What keeps a filing's table from being published: ``errors`` (error findings) and
+    ``no_money`` (projects without any amount that are not errors already); ``warnings`` are the
+    other warnings it would be published with."""
+    no_money = sum(f.code == NO_MONEY and f.severity != ERROR for f in findings)
+    return {"errors": sum(f.severity == ERROR for f in findings), "no_money": no_money,
+            "warnings": sum(f.severity == WARNING for f in findings) - no_money}

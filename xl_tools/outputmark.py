@@ -13,6 +13,7 @@ cannot read is "not ours", left to the reader to report.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from openpyxl.packaging.custom import StringProperty
@@ -67,14 +68,25 @@ def _marked(custom) -> str | None:
     return None
 
 
+def sheet_names(path: str | Path) -> frozenset[str]:
+    """The sheet names ``xl/workbook.xml`` of a workbook lists (empty when it cannot be read: not a
+    workbook, damaged — that is the reader's to report)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = _xml(_part(zf, "xl/workbook.xml"), "xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+        return frozenset()
+    return frozenset() if book is None else frozenset(s.get("name") for s in book.iter(f"{_NS_MAIN}sheet"))
+
+
 def workbook_kind(path: str | Path) -> str | None:
     """``review`` / ``diff`` when ``path`` is a workbook xl-tools wrote as a report, else None."""
     try:
         with zipfile.ZipFile(path) as zf:
             custom = _xml(_part(zf, "docProps/custom.xml"), "docProps/custom.xml")
             book = _xml(_part(zf, "xl/workbook.xml"), "xl/workbook.xml")
-    except (OSError, zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError):
-        return None
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+        return None             # a damaged zip (a corrupt deflate stream too): the reader reports it
     if custom is not None and (kind := _marked(custom)):
         return kind
     if book is None:

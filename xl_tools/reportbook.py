@@ -8,6 +8,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -47,6 +49,16 @@ def paint(cell, kind: str, bold: bool = False) -> None:
     fill_rgb, font_rgb = COLOURS[kind]
     cell.fill = PatternFill("solid", fgColor=fill_rgb)
     cell.font = font(bold=bold or bool(cell.font.b), color=font_rgb, size=cell.font.sz or FONT_SIZE)
+
+
+def marked_text(parts: list[tuple[str, bool]], kind: str, *, strike: bool = False) -> CellRichText | str:
+    """A cell's text whose marked parts (``(text, True)``) are in the colour of ``kind``, bold, and
+    struck through when ``strike`` (what a diff deleted); plain text when nothing is marked."""
+    if not any(marked and text for text, marked in parts):
+        return storable("".join(text for text, _ in parts))
+    style = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, b=True, strike=strike or None, color=COLOURS[kind][1])
+    return CellRichText([TextBlock(style, storable(text)) if marked else storable(text)
+                         for text, marked in parts if text])
 
 
 def header(ws: Worksheet, headers, widths=None, row: int = 1, freeze: bool = True, col: int = 1) -> None:
@@ -105,8 +117,8 @@ def fit_rows(ws: Worksheet, first: int, last: int | None = None, ncols: int | No
             cell = ws.cell(row=r, column=c)
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
             cell.border = BOX
-            if isinstance(cell.value, str):
-                texts.append((cell.value, widths[c - 1]))
+            if isinstance(cell.value, (str, CellRichText)):
+                texts.append((str(cell.value), widths[c - 1]))
         ws.row_dimensions[r].height = textfit.fitted_height(texts, FONT_SIZE)
 
 

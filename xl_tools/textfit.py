@@ -33,6 +33,7 @@ TOP_PADDING_PT = 2.3         # LibreOffice: from the row's top edge to the first
 PDF_LINE_EM = 1.44           # LibreOffice's line pitch for Noto Serif CJK SC (measured)
 MAX_ROW_PT = 409.0           # Excel's limit for one row
 SAFETY = 0.97                # keep 3 % of the line free for rounding and kerning
+BOLD_WIDER = 1.08             # a bold face's glyphs are this much wider (CJK and Latin, measured loosely)
 
 _NO_LINE_START = set("，。；：、！？）》」』】〉’”%％,.;:!?)]}·…")
 

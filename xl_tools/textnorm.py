@@ -29,6 +29,8 @@ _INVISIBLE = {cp: None for cp in (0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010)
                                   0xFFFB)}
 _WS = re.compile(r"\s+")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
+# a year or a span of years in a name: 2024年, 2024年度, 2023年-2024年, 2023-2024年
+_YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
 
 
 def to_halfwidth(text: str) -> str:
@@ -60,3 +62,8 @@ def name_key(text: str | None) -> str:
 def name_core(name: str | None) -> str:
     """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
     return squash(_BRACKETS.sub("", name or ""))
+
+
+def without_years(name: str | None) -> str:
+    """A project name as a comparison key with its years left out (2024年智慧校园… ~ 2025年智慧校园…)."""
+    return _YEARS.sub("", squash(name or ""))

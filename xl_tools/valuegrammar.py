@@ -287,6 +287,28 @@ def _parse_numbers(s: str) -> tuple | None:
     return ("number", op, chosen.value, None, None, chosen.unit, None, extra)
 
 
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One number in a running text (a 绩效目标), read as a value is: operator, number, whole unit."""
+
+    value: Decimal
+    unit: str           # the longest known measure word: 人次 (not 人), 万元 (not 万), 平方米; "" if none
+    op: str | None      # None when a prefix and a suffix operator contradict each other
+    start: int          # where the prefix operator (or the number) starts
+    num_start: int
+    end: int            # after the unit and any suffix operator
+
+
+@lru_cache(maxsize=8192)
+def quantities(s: str) -> tuple[Quantity, ...]:
+    """Every number in a normalised text (``textnorm.squash``) with its operator and unit, in order."""
+    out = []
+    for m in _NUMBER.finditer(s):
+        n = _Number(s, m)
+        out.append(Quantity(n.value, n.unit, n.op(), n.start, n.num_start, n.end))
+    return tuple(out)
+
+
 def _find_range(s: str, numbers: list[_Number]) -> tuple | None:
     for low, high in zip(numbers, numbers[1:]):
         between = s[low.num_end:high.num_start]

@@ -47,6 +47,15 @@ _ACTION_PARTS = {"read manifest": "[Content_Types].xml", "read strings": "xl/sha
                  "read stylesheet": "xl/styles.xml", "assign names": "xl/workbook.xml"}
 
 
+def empty_text(path: Path) -> str:
+    """What to do with a file of 0 bytes (a save or copy that was cut off): restore it from a backup."""
+    bak = path.with_name(path.name + ".bak")
+    if bak.is_file() and bak.stat().st_size:
+        return (f"文件是空的（0 字节），可能是保存或复制时中断：同一文件夹中有备份 {bak.name}（xl-tools 上次改写它之前的版本），"
+                "可复制一份并去掉 .bak 后使用")
+    return "文件是空的（0 字节），可能是保存或复制时中断：请从备份（.bak 文件、邮件附件或其他备份）恢复"
+
+
 def sniff(path: Path) -> None:
     """Raise XlToolsError unless `path` looks like an xlsx/xlsm package."""
     src = str(path)
@@ -60,7 +69,7 @@ def sniff(path: Path) -> None:
         except OSError as exc:
             raise XlToolsError(f"无法读取：{exc.strerror}", file=src) from None
     if not head:
-        raise XlToolsError("文件是空的（0 字节）", file=src)
+        raise XlToolsError(empty_text(path), file=src)
     if head == OLE_MAGIC:
         if suffix == ".xls":
             raise XlToolsError("这是旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx 后再试", file=src)

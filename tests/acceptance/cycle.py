@@ -159,20 +159,22 @@ def looks(path: Path, refs: list[str]) -> dict[str, dict]:
 
 
 def assert_marked(path: Path, outcome) -> None:
-    """Every error and warning cell is coloured and carries a note naming its rule."""
+    """Every error and warning cell is coloured and carries a note naming its rule — each cell a finding
+    concerns (``cell`` and ``also``: both value cells holding the same text)."""
     wb = openpyxl.load_workbook(path)
     for f in outcome.findings:
-        if f.severity not in (ERROR, WARNING) or not f.cell:
+        if f.severity not in (ERROR, WARNING):
             continue
-        cell = wb[f.sheet][f.cell]
-        assert cell.fill.fill_type == "solid", (f.code, f.cell)
-        assert cell.comment is not None and f.code in cell.comment.text, (f.code, f.cell)
+        for ref in f.cells:
+            cell = wb[f.sheet][ref]
+            assert cell.fill.fill_type == "solid", (f.code, ref)
+            assert cell.comment is not None and f.code in cell.comment.text, (f.code, ref)
 
 
 def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome) -> None:
     """Corrected cells: no highlight, no note of ours, their own number format and font (a file refresh
     restores their whole format exactly: test_file_fidelity)."""
-    flagged = {f"{f.sheet}!{f.cell}" for f in outcome.findings if f.severity in (ERROR, WARNING)}
+    flagged = {f"{f.sheet}!{ref}" for f in outcome.findings if f.severity in (ERROR, WARNING) for ref in f.cells}
     wb = openpyxl.load_workbook(path)
     for ref in refs:
         assert ref not in flagged, ref

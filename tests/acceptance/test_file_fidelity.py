@@ -119,5 +119,5 @@ def test_libreoffice_reads_the_refreshed_typed_filing(tmp_path):
     assert wb["绩效指标"]["G3"].fill.fgColor.rgb == "FFFFC7CE"
     assert "VAL001" in wb["绩效指标"]["G3"].comment.text
     assert [r[1].value for r in wb["校验结果"].iter_rows(min_row=4) if r[1].value] == \
-        [f.code for f in outcome.findings]
+        [f.code for f in outcome.rows]                  # the fills of a kind in one row per sheet
     assert_public_table(wb["公开表"], outcome.filing, TOTAL, draft=True)

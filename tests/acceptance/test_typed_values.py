@@ -16,6 +16,7 @@ from .filings import ROLLED, SECURITY, TOTAL, TRAINING, fills, indicator_row, ty
 SATISFACTION = indicator_row(0, 5)       # 师生满意度 of the security project
 DEADLINE = indicator_row(1, 3)           # 设备交付时间 of the equipment project
 TRAINED = indicator_row(2, 1)            # 培训人次 of the training project
+SERVICE_TIME = indicator_row(0, 3)       # 安保服务完成时间 of the security project
 
 
 def test_typed_values_with_a_chinese_input_method(engine, tmp_path):
@@ -75,7 +76,8 @@ def test_formatted_satisfaction_as_a_percentage(engine, tmp_path):
     format 0%): below the satisfaction floor, and the target text promises 95%. Corrected to 95% in the
     same cells, which keep their format; the tool still suggests ≥ (an info). The remote engine cannot
     read number formats: it sees 0.75 and 0.95 and asks for a % both times (a known limit of the
-    add-in, README); the rollover reads the file and sees 95%."""
+    add-in, README) — and the text's 95% is then compared with nothing (not with the 100% of another
+    measure, 安保人员持证上岗率); the rollover reads the file and sees 95%."""
     cells = [f"绩效指标!{c}{SATISFACTION}" for c in "FG"]
 
     def typed(t: Typist):
@@ -91,8 +93,8 @@ def test_formatted_satisfaction_as_a_percentage(engine, tmp_path):
         start=from_new(), typed=typed, first=[f"VAL006 {cells[0]}", f"VAL007 {cells[0]}", "TXT004 项目!H2"],
         fix=fix, second=[f"VAL007 {cells[0]}"], fixed=cells + ["项目!H2"], total=TOTAL,
         rolled=ROLLED + [f"VAL007 {cells[0]}"],
-        live_first=[f"VAL005 {cells[0]}", "TXT004 项目!H2"], live_second=[f"VAL005 {cells[0]}", "TXT004 项目!H2"],
-        live_fixed=[]), engine, tmp_path)
+        live_first=[f"VAL005 {cells[0]}"], live_second=[f"VAL005 {cells[0]}"],
+        live_fixed=["项目!H2"]), engine, tmp_path)
 
 
 def test_typed_a_deadline_as_a_date(engine, tmp_path):
@@ -131,3 +133,31 @@ def test_left_the_target_and_an_indicator_name_blank(engine, tmp_path):
     run_cycle(Scenario(
         start=from_new(), typed=typed, first=[f"STR001 {target}", f"FLG007 {name}"], fix=fix, second=[],
         fixed=[target, name], total=TOTAL), engine, tmp_path)
+
+
+def test_both_value_cells_hold_the_same_vague_deadline(engine, tmp_path):
+    """「及时」 typed in both value cells of a 时效 indicator: one finding (VAL016) about both cells,
+    listed once in 校验结果, and both cells coloured and noted — so the person corrects both in one
+    round, and the next refresh takes the colour and the note off both."""
+    cells = [f"绩效指标!{c}{SERVICE_TIME}" for c in "FG"]
+
+    def typed(t: Typist):
+        type_filing(t, numbered=True, unit="某区职业技术学校")
+        t.indicator(SERVICE_TIME, SECURITY, "1-产出指标", "13-时效指标", "安保服务完成时间", "及时")
+
+    def fix(t: Typist):
+        t.indicator(SERVICE_TIME, SECURITY, "1-产出指标", "13-时效指标", "安保服务完成时间", "2025年12月31日前")
+
+    def listed_once_noted_twice(path):
+        wb = openpyxl.load_workbook(path)
+        listed = [row for row in wb["校验结果"].iter_rows(min_row=4, values_only=True) if row[1] == "VAL016"]
+        assert len(listed) == 1, listed
+        assert f'"绩效指标!F{SERVICE_TIME}、G{SERVICE_TIME}")' in listed[0][2], listed[0]   # the link shows both
+        ws = wb["绩效指标"]
+        notes = [ws[ref.split("!")[1]].comment.text for ref in cells]
+        assert notes[0] == notes[1] and "VAL016" in notes[0] and "实施周期指标值和年度指标值" in notes[0], notes
+        return path
+
+    run_cycle(Scenario(
+        start=from_new(), typed=typed, first=[f"VAL016 {cells[0]}"], fix=fix, second=[], fixed=cells,
+        total=TOTAL, after_first=listed_once_noted_twice), engine, tmp_path)

@@ -249,7 +249,7 @@ def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if loaded.kind == app.KIND_WORKBOOK:
-            app.refresh_file(source, target)
+            app.refresh_file(source, target, own_output=True)     # the batch's copy: replaced when run again
         else:
             app.write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
     except OSError as exc:

@@ -38,7 +38,7 @@ def build_parser() -> ChineseParser:
         p = sub.add_parser(command.name, help=command.summary, description=command.description,
                            epilog=EPILOG)
         command.arguments(p)
-        p.set_defaults(run=command.run)
+        p.set_defaults(run=command.run, command_parser=p)    # its errors name its own help
     return parser
 
 

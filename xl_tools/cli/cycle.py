@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 
 from .. import app
-from ..diff import diff_to_json
+from ..diff import change_zh, diff_to_json, text_changes
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
-from .command import Command, output_path
+from .command import FORCE_FILING_HELP, Command, force_arg, output_path
+from .output import warn_if_open
 
 KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "project_renamed": "项目改名",
            "unit": "资金使用单位变化", "money": "金额变化", "target": "绩效目标变化",
@@ -26,11 +26,14 @@ def _rollover_args(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="文件",
                    help="新年度的工作簿 .xlsx/.xlsm（不能与上年文件相同）")
     p.add_argument("--keep-amounts", action="store_true", help="保留上年金额（默认清空，留待填写）")
+    force_arg(p)
 
 
 def _rollover(args) -> int:
     output_path(args.output, (".xlsx", ".xlsm"))
-    result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts)
+    warn_if_open(args.file)
+    result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts,
+                          force=args.force)
     for note in result.notes:
         print(note, file=sys.stderr)
     print(f"已生成 {args.year} 年度工作簿：{args.output}（{len(result.filing.projects)} 个项目；"
@@ -43,15 +46,34 @@ def _diff_args(p) -> None:
     p.add_argument("new", metavar="新文件", help="本年（或修改后）的填报表")
     p.add_argument("-o", "--output", metavar="XLSX", help="把对比结果写成工作簿（增减情况、明细）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出对比结果")
+    force_arg(p, FORCE_FILING_HELP)
 
 
-def _show(value) -> str:
-    return fmt_thousands(value) if isinstance(value, Decimal) else str(value)
+BLANK = "（空）"
+
+
+def _amount(value) -> str:
+    return BLANK if value is None else fmt_thousands(value)
+
+
+def _detail(c) -> str:
+    """One change as the terminal shows it: amounts 120.00 → （空）, texts in words
+    (…面积「800」改为「200」平方米…), names old → new."""
+    if c.kind == "money":
+        return f"{_amount(c.old)} → {_amount(c.new)}"
+    if c.kind == "target":
+        return text_changes(c.old or "", c.new or "")
+    if c.kind == "indicator_value":
+        return change_zh(c.old or "", c.new or "")
+    if c.old is not None and c.new is not None:
+        return f"{c.old} → {c.new}"
+    return str(c.new if c.new is not None else c.old or "")
 
 
 def _diff(args) -> int:
     out = output_path(args.output, (".xlsx",)) if args.output else None
-    d = app.diff_files(args.old, args.new, out)
+    warn_if_open(args.old, args.new)
+    d = app.diff_files(args.old, args.new, out, force=args.force)
     warnings = [line for line in (d.errors_line(), *d.notes) if line]
     if args.json:
         sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")
@@ -61,9 +83,7 @@ def _diff(args) -> int:
     changes = d.changes()
     for c in changes:
         what = " ".join(x for x in (c.indicator, FIELD_ZH.get(c.field or "", c.field or "")) if x)
-        detail = (f"{_show(c.old)} → {_show(c.new)}" if c.old is not None and c.new is not None
-                  else _show(c.new if c.new is not None else c.old or ""))
-        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{detail}")
+        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{_detail(c)}")
     print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
     for line in warnings:
         print(line)

@@ -7,18 +7,19 @@ import sys
 from .. import app
 from ..jsonio import dumps
 from . import parser as types
-from .command import Command, output_path
-from .output import print_filing_summary
+from .command import Command, force_arg, output_path
+from .output import print_filing_summary, warn_if_open
 
 
 def _template_args(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="文件",
                    help="输出文件：.xlsx（无按钮）或 .xlsm（带「刷新」按钮）")
+    force_arg(p)
 
 
 def _template(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm"))
-    app.write_template(out)
+    app.write_template(out, force=args.force)
     print(f"已生成标准模板：{out}")
     return 0
 
@@ -30,11 +31,13 @@ def _new_args(p) -> None:
     p.add_argument("--department", default="", metavar="名称", help="部门名称（可以以后在「基本信息」中填写）")
     p.add_argument("--unit", default="", metavar="名称",
                    help="资金使用单位（只有一个单位时填写；刷新时自动填入各项目）")
+    force_arg(p)
 
 
 def _new(args) -> int:
     out = output_path(args.output, (".xlsm", ".xlsx"))
-    for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit):
+    for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit,
+                            force=args.force):
         print(f"已生成：{p}")
     return 0
 
@@ -56,11 +59,14 @@ def _import_args(p) -> None:
                    help="输出：标准工作簿 .xlsx/.xlsm（已刷新，校验结果中列出导入提示），或 .json（MODEL.md 格式）")
     p.add_argument("--year", type=types.year, metavar="年份", help="预算年度（默认从表中的日期和年份推断）")
     p.add_argument("--department", metavar="名称", help="部门名称（表中没有“部门名称：…”时使用）")
+    force_arg(p)
 
 
 def _import(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm", ".json"))
-    done = app.import_to_workbook(args.input, out, year=args.year, department=args.department)
+    warn_if_open(args.input)
+    done = app.import_to_workbook(args.input, out, year=args.year, department=args.department,
+                                  force=args.force)
     result = done.result
     for f in result.findings:
         print(f"{f.severity_zh} {f.code} {f.project or ''} {f.message}", file=sys.stderr)
@@ -76,6 +82,7 @@ def _dump_args(p) -> None:
 
 
 def _dump(args) -> int:
+    warn_if_open(args.file)
     filing = app.load_filing(args.file, strict=True).filing
     if args.json:
         sys.stdout.write(dumps(filing) + "\n")
@@ -87,11 +94,12 @@ def _dump(args) -> int:
 def _load_args(p) -> None:
     p.add_argument("file", metavar="JSON", help="docs/MODEL.md 格式的填报数据")
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出的标准工作簿 .xlsx/.xlsm")
+    force_arg(p)
 
 
 def _load(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm"))
-    filing = app.json_to_workbook(args.file, out)
+    filing = app.json_to_workbook(args.file, out, force=args.force)
     print(f"已写入：{out}（{len(filing.projects)} 个项目，{len(filing.indicators)} 个指标）")
     return 0
 

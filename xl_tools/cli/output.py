@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
+from .. import app
 from ..findings import SEVERITY_ZH, Finding
 from ..model import Filing
 from ..money import fmt_thousands
@@ -14,6 +17,12 @@ SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
+
+
+def warn_if_open(*paths) -> None:
+    """One line on stderr per input workbook open in Excel (its last saved version is what is read)."""
+    for line in app.open_in_excel(*paths):
+        print(line, file=sys.stderr)
 
 
 def print_filing_summary(filing: Filing) -> None:
@@ -31,8 +40,8 @@ def print_findings(findings: list[Finding], title: str) -> None:
     for h in ("级别", "规则", "位置", "项目", "说明"):
         t.add_column(h, overflow="fold")
     for f in findings:
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else ""
-        t.add_row(f"[{SEVERITY_COLOUR[f.severity]}]{SEVERITY_ZH[f.severity]}[/]", f.code, where, f.project or "",
+        t.add_row(f"[{SEVERITY_COLOUR[f.severity]}]{SEVERITY_ZH[f.severity]}[/]", f.code,
+                  f.where if f.cell else "", f.project or "",
                   f.message + (f"\n建议：{f.suggestion}" if f.suggestion else ""))
     console().print(t)
 

@@ -1,12 +1,15 @@
 """argparse in Chinese: usage, help headings, every usage error, and value types with Chinese messages.
 
 argparse builds its messages in English; ``ChineseParser.error`` translates each one it can produce
-(Python 3.11–3.13 wording) and exits with code 2, like every other usage error of xl-tools.
+(Python 3.11–3.13 wording) into ONE line — 「错误：… （运行 xl-tools 命令 --help 查看用法）」, naming the
+help of the subcommand that was given — and exits with code 2, like every other usage error of
+xl-tools. A mistyped command or option gets the nearest one suggested (difflib).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from typing import NoReturn
@@ -30,12 +33,27 @@ _TRANSLATIONS: list[tuple[re.Pattern, str]] = [(re.compile(p), zh) for p, zh in 
 ]]
 
 
+_INVALID_COMMAND = re.compile(r"^argument 命令: invalid choice: '?(.+?)'? \(choose from (.+)\)$")
+_UNRECOGNIZED = re.compile(r"^unrecognized arguments: (.+)$")
+
+
 def translate(message: str) -> str:
     """argparse's English error message in Chinese (unknown wording is kept, prefixed)."""
     for pattern, zh in _TRANSLATIONS:
         if pattern.match(message):
             return pattern.sub(zh, message)
     return f"命令行有误：{message}"
+
+
+def nearest(word: str, choices) -> str | None:
+    """The choice closest to a mistyped ``word`` (difflib), or None when none is close."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def usage_line(prog: str, what: str) -> str:
+    """The one line of every usage error: what is wrong, and whose help to read."""
+    return f"错误：{what}（运行 {prog} --help 查看用法）"
 
 
 class ChineseFormatter(argparse.RawDescriptionHelpFormatter):
@@ -56,8 +74,42 @@ class ChineseParser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(USAGE_EXIT, f"错误：{translate(message)}\n运行 {self.prog} --help 查看说明。\n")
+        self.exit(USAGE_EXIT, usage_line(self.prog, self._explain(message)) + "\n")
+
+    def _explain(self, message: str) -> str:
+        """argparse's message in Chinese, with the command or option the user probably meant."""
+        if hit := _INVALID_COMMAND.match(message):
+            typed, choices = hit.group(1), [c.strip(" '") for c in hit.group(2).split(",")]
+            guess = nearest(typed, choices)
+            return (f"没有「{typed}」这个命令，是否要运行 {guess}？" if guess
+                    else f"没有「{typed}」这个命令，可用的命令：{'、'.join(choices)}")
+        if hit := _UNRECOGNIZED.match(message):
+            return f"无法识别的参数：{hit.group(1)}{self._guesses(hit.group(1).split())}"
+        # a required option reported missing may have been typed wrong: `--yaer 2025`
+        return translate(message) + self._guesses(self._typed, missing_only=True)
+
+    def _guesses(self, words: list[str], missing_only: bool = False) -> str:
+        """「，是否是 --year？」 for the option words not among this command's options."""
+        options = [o for a in self._actions for o in a.option_strings]
+        guesses = [(w, g) for w in words if w.startswith("-") and w.split("=", 1)[0] not in options
+                   and (g := nearest(w.split("=", 1)[0], options))]
+        if missing_only:
+            guesses = [(w, g) for w, g in guesses if g not in self._typed]
+        if len(guesses) == 1:
+            return f"；{guesses[0][0]} 是否是 {guesses[0][1]}？" if missing_only else f"，是否是 {guesses[0][1]}？"
+        return f"；是否是：{'、'.join(f'{w} → {g}' for w, g in guesses)}？" if guesses else ""
+
+    _typed: list[str] = []          # the words of the command line being parsed (for suggestions)
+
+    def parse_args(self, args=None, namespace=None):
+        """As argparse, but arguments left over after a subcommand are that subcommand's error (its
+        help is named, its options are the ones suggested), not the top level's."""
+        ChineseParser._typed = list(sys.argv[1:] if args is None else args)
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            owner = getattr(parsed, "command_parser", None) or self
+            owner.error("unrecognized arguments: " + " ".join(extras))
+        return parsed
 
 
 # value types (argparse shows their ArgumentTypeError message after the option's name) -------------

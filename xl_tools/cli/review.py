@@ -7,8 +7,8 @@ import sys
 
 from .. import app
 from ..findings import summarize
-from .command import Command, output_path
-from .output import counts_line, print_findings
+from .command import FORCE_FILING_HELP, Command, force_arg, output_path
+from .output import counts_line, print_findings, warn_if_open
 
 CONFIG_HELP = "规则配置文件（TOML，格式见 docs/rules.md），覆盖地区配置和「基本信息」中的设置"
 
@@ -21,6 +21,7 @@ def _check_args(p) -> None:
 
 
 def _check(args) -> int:
+    warn_if_open(args.file)
     loaded = app.load_filing(args.file)
     fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
     findings = app.review(loaded.filing, args.config, loaded.findings)
@@ -31,7 +32,10 @@ def _check(args) -> int:
                                      "fills": [fill_json(f) for f in fills]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
-        print_findings(findings, f"{args.file} 校验结果")
+        if findings:
+            print_findings(findings, f"{args.file} 校验结果")
+        else:
+            print(f"{args.file}：未发现问题")
         print(counts_line(summary, summary["projects"], summary["indicators"]))
         if fills:
             print(fills_line(fills))
@@ -55,12 +59,13 @@ def _refresh_args(p) -> None:
     p.add_argument("-o", "--output", metavar="文件",
                    help="另存为此文件（扩展名须与原文件相同）；默认原地更新，并把原文件保留为 .bak")
     p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+    force_arg(p, "用 -o 另存时，替换已存在的文件（原文件保留为 .bak）；默认拒绝覆盖")
 
 
 def _refresh(args) -> int:
-    outcome = app.refresh_file(args.file, args.output, config_path=args.config)
+    outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force)
     print(f"已刷新：{args.output or args.file}")
-    print(outcome.summary)
+    print(outcome.report)
     return 1 if outcome.counts["errors"] else 0
 
 
@@ -69,19 +74,26 @@ def _publish_args(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="XLSX", help="公开表 .xlsx（官方版式）")
     p.add_argument("--pdf", metavar="PDF", help="同时生成 PDF（需要安装 LibreOffice）")
     p.add_argument("--allow-errors", action="store_true",
-                   help="填报表仍有错误时也生成，表头标明「草稿：未通过校验，不得公开」（默认拒绝生成）")
+                   help="填报表仍有错误或有项目没有金额时也生成，表头标明「草稿：未通过校验，不得公开」（默认拒绝生成）")
     p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+    force_arg(p, FORCE_FILING_HELP)
 
 
 def _publish(args) -> int:
     out = output_path(args.output, (".xlsx",))
     if args.pdf:
         output_path(args.pdf, (".pdf",))
-    done = app.publish_file(args.file, out, args.pdf, allow_errors=args.allow_errors, config_path=args.config)
+    warn_if_open(args.file)
+    done = app.publish_file(args.file, out, args.pdf, allow_errors=args.allow_errors, config_path=args.config,
+                            force=args.force)
     kind = "公开表草稿" if done.draft else "公开表"
     print(f"已生成{kind}：{out}" + (f"，PDF：{args.pdf}" if args.pdf else ""))
+    blockers = done.blockers
+    if blockers["warnings"]:
+        print(f"另有 {blockers['warnings']} 条警告，见 xl-tools check {args.file}")
     if done.draft:
-        print(f"注意：填报表还有 {done.counts['errors']} 条错误，表头已标明草稿，不得作为正式公开表。", file=sys.stderr)
+        print(f"注意：填报表还有 {app.blocking_text(blockers['errors'], blockers['no_money'])}，表头已标明草稿，"
+              "不得作为正式公开表。", file=sys.stderr)
     for note in done.published.notes:
         print(note, file=sys.stderr)
     return 1 if done.draft else 0
@@ -97,7 +109,8 @@ COMMANDS = [
             "重写「校验结果」和「公开表」。原地更新时先保存到临时文件再替换，并保留 .bak 备份。",
             _refresh_args, _refresh),
     Command("publish", "生成官方版式的公开表（xlsx，可选 PDF）",
-            "按官方版式生成项目支出绩效目标表（公开表）。填报表还有错误时拒绝生成（退出码 1）；"
-            "加 --allow-errors 可生成标明「草稿」的版本供核对。",
+            "按官方版式生成项目支出绩效目标表（公开表）。填报表还有错误、或有项目没有金额时拒绝生成（退出码 1）；"
+            "加 --allow-errors 可生成标明「草稿」的版本供核对。生成后说明还有几条警告。"
+            "输出位置已有填报工作簿时拒绝覆盖（加 --force 替换，原文件保留为 .bak）。",
             _publish_args, _publish),
 ]

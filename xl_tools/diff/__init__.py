@@ -1,4 +1,10 @@
-"""Year-over-year comparison of two filings: model diff, JSON form (``--json``) and DIFF.xlsx."""
+"""Year-over-year comparison of two filings: model diff, JSON form (``--json``) and DIFF.xlsx.
+
+The JSON form (schema ``xl-tools/diff@1``): money as two-decimal strings, ``null`` for an amount cell
+left blank (its ``change`` counts it as 0); ``target.diff`` in the machine notation
+「…[-删除-]{+新增+}…」 (``compare.text_diff``), ``target.changes`` the same in words
+（…「800」改为「200」…）.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,11 @@ from .compare import (
     Change,
     FilingDiff,
     ProjectDiff,
+    change_zh,
     diff_filings,
+    is_blank,
     percent,
+    text_changes,
     text_diff,
     warnings_for,
 )
@@ -20,8 +29,8 @@ from .render import diff_title, write_diff_xlsx
 
 SCHEMA = "xl-tools/diff@1"
 
-__all__ = ["Change", "FilingDiff", "ProjectDiff", "diff_filings", "diff_title", "diff_to_json",
-           "text_diff", "warnings_for", "write_diff_xlsx"]
+__all__ = ["Change", "FilingDiff", "ProjectDiff", "change_zh", "diff_filings", "diff_title", "diff_to_json",
+           "text_changes", "text_diff", "warnings_for", "write_diff_xlsx"]
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -44,7 +53,7 @@ def _header(f: Filing, errors: int | None) -> dict:
 
 
 def _project(p: Project) -> dict:
-    return {"name": p.name, "unit": p.unit, **{f: _money(getattr(p, f)) for f in MONEY_FIELDS},
+    return {"name": p.name, "unit": p.unit, **{f: None if is_blank(p, f) else _money(getattr(p, f)) for f in MONEY_FIELDS},
             "indicators": len(p.indicators)}
 
 
@@ -57,11 +66,11 @@ def _matched(m: ProjectDiff) -> dict:
     return {
         "name": m.new.name, "old_name": m.old.name, "unit": m.new.unit, "old_unit": m.old.unit,
         "renamed": m.renamed, "similarity": None if m.similarity is None else str(m.similarity),
-        "money": [{"field": c.field, "label": MONEY_LABELS[c.field], "old": _money(c.old),
-                   "new": _money(c.new), "change": _money(c.change), "percent": _pct(c.old, c.new)}
-                  for c in m.money],
+        "money": [{"field": c.field, "label": MONEY_LABELS[c.field], "old": None if c.old_blank else _money(c.old),
+                   "new": None if c.new_blank else _money(c.new), "change": _money(c.change),
+                   "percent": _pct(c.old, c.new)} for c in m.money],
         "target": None if m.target is None else {"old": m.old.target, "new": m.new.target,
-                                                 "diff": m.target},
+                                                 "diff": m.target, "changes": text_changes(m.old.target, m.new.target)},
         "indicators_added": [_indicator(i) for i in m.indicators_added],
         "indicators_removed": [_indicator(i) for i in m.indicators_removed],
         "indicators_changed": [

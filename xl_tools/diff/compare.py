@@ -4,8 +4,11 @@ Projects are matched by name first (same name key); those left over are paired a
 their names are similar enough (rapidfuzz ratio, with the years in the names ignored) and their
 indicators overlap, scored ``NAME_WEIGHT * name + (1 - NAME_WEIGHT) * indicators`` against
 ``RENAME_THRESHOLD``; the rest are added or removed. Within a matched project, indicators are matched
-by name (duplicates in order). Money is compared field by field; the target text with a character
-diff shown as 「…[-删除-]{+新增+}…」.
+by name (duplicates in order). Money is compared field by field (a blank amount cell is blank, not
+0: ``MoneyChange.old_blank``). Texts are compared by character, each change widened to whole numbers
+and Latin words (``text_segments``: 「800」→「200」, not 「8」→「2」), and shown in Chinese
+(``text_changes``: 「…改造面积「800」改为「200」平方米…」); ``text_diff`` is the same diff in the
+machine notation 「…[-删除-]{+新增+}…」 that ``--json`` keeps.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from rapidfuzz import fuzz
 
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
 from ..money import ZERO
-from ..textnorm import name_core, name_key, squash
+from ..textnorm import name_core, name_key, squash, without_years
 
 RENAME_THRESHOLD = 0.6
 NAME_WEIGHT = 0.6
@@ -27,7 +30,6 @@ CONTEXT_CHARS = 8            # unchanged characters shown around each change of 
 INDICATOR_FIELDS = ("level1", "level2", "period_value", "annual_value")
 INDICATOR_LABELS = {"level1": "一级指标", "level2": "二级指标", "period_value": "实施周期指标值",
                     "annual_value": "年度指标值"}
-_YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
 
 
 @dataclass
@@ -35,6 +37,8 @@ class MoneyChange:
     field: str
     old: Decimal
     new: Decimal
+    old_blank: bool = False               # the cell was left blank (a rolled-over filing): not 0
+    new_blank: bool = False
 
     @property
     def change(self) -> Decimal:
@@ -86,7 +90,8 @@ class Change:
 
     kind: str        # project_added | project_removed | project_renamed | unit | money | target |
     #                  indicator_added | indicator_removed | indicator_value
-    project: str     # the project's name in the new filing (old name when removed)
+    project: str     # the project's name in the new filing (old name when removed); for money, old/new
+    #                  None: the amount cell was left blank
     field: str | None = None
     indicator: str | None = None
     old: object = None
@@ -134,7 +139,8 @@ class FilingDiff:
                 out.append(Change("project_renamed", name, "name", old=m.old.name, new=name))
             if m.unit_changed:
                 out.append(Change("unit", name, "unit", old=m.old.unit, new=m.new.unit))
-            out += [Change("money", name, c.field, old=c.old, new=c.new) for c in m.money]
+            out += [Change("money", name, c.field, old=None if c.old_blank else c.old,
+                           new=None if c.new_blank else c.new) for c in m.money]
             if m.target is not None:
                 out.append(Change("target", name, "target", old=m.old.target, new=m.new.target))
             out += [Change("indicator_added", name, indicator=i.name, new=i.name) for i in m.indicators_added]
@@ -159,6 +165,11 @@ class FilingDiff:
         new = {u: s["total"] for u, s in self.new.sums_by_unit().items()}
         names = list(dict.fromkeys([*old, *new]))
         return [(u, old.get(u, ZERO), new.get(u, ZERO)) for u in names]
+
+
+def is_blank(project: Project, money_field: str) -> bool:
+    """The project's amount cell was left blank (read as 0 for the sums, but not typed)."""
+    return money_field in project.raw and project.raw[money_field] is None
 
 
 def percent(old: Decimal | None, new: Decimal | None) -> Decimal | None:
@@ -220,8 +231,7 @@ def _match_by_name(old: list[Project], new: list[Project]):
 
 
 def _name_similarity(a: str, b: str) -> float:
-    a2, b2 = _YEARS.sub("", squash(a)), _YEARS.sub("", squash(b))
-    return fuzz.ratio(a2, b2) / 100
+    return fuzz.ratio(without_years(a), without_years(b)) / 100
 
 
 def _indicator_overlap(a: Project, b: Project) -> float:
@@ -254,8 +264,8 @@ def _match_renamed(old: list[Project], new: list[Project]):
 
 def _compare_project(old: Project, new: Project, score: Decimal | None) -> ProjectDiff:
     d = ProjectDiff(old, new, score)
-    d.money = [MoneyChange(f, getattr(old, f), getattr(new, f)) for f in MONEY_FIELDS
-               if getattr(old, f) != getattr(new, f)]
+    d.money = [MoneyChange(f, getattr(old, f), getattr(new, f), is_blank(old, f), is_blank(new, f))
+               for f in MONEY_FIELDS if getattr(old, f) != getattr(new, f)]
     if squash(old.target) != squash(new.target):
         d.target = text_diff(old.target, new.target)
     _compare_indicators(d)
@@ -289,22 +299,86 @@ def _compare_indicators(d: ProjectDiff) -> None:
     d.indicators_removed.sort(key=lambda i: order[id(i)])
 
 
-def text_diff(old: str, new: str, context: int = CONTEXT_CHARS) -> str:
-    """A character diff: 「…不变[-删除-]{+新增+}不变…」, long unchanged runs shortened to `context`."""
-    out = []
-    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
-        if tag == "equal":
-            same = old[i1:i2]
-            first, last = k == 0, k == len(ops) - 1
-            keep_head = 0 if first else context
-            keep_tail = 0 if last else context
-            if len(same) > keep_head + keep_tail + 1:
-                same = same[:keep_head] + "…" + (same[-keep_tail:] if keep_tail else "")
-            out.append(same)
+# characters of one number or Latin word: a change inside one is widened to all of it
+_WORD_CHARS = re.compile(r"[0-9A-Za-z.%]")
+
+
+def _word_run(text: str, *, at_end: bool) -> int:
+    """Length of the run of word characters at the end (or start) of ``text``."""
+    k = 0
+    chars = reversed(text) if at_end else iter(text)
+    for ch in chars:
+        if not _WORD_CHARS.match(ch):
+            break
+        k += 1
+    return k
+
+
+def text_segments(old: str, new: str) -> list[tuple[str, str]]:
+    """``old`` → ``new`` as (old part, new part) segments, equal where old part == new part: a
+    character diff (difflib) whose changes are widened to whole numbers and Latin words, so
+    「改造面积800平方米」→「…200…」 changes 「800」 to 「200」, not 「8」 to 「2」."""
+    segs: list[list[str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        segs.append([old[i1:i2], new[j1:j2], tag == "equal"])
+    for k, (o, n, same) in enumerate(segs):
+        if same:
             continue
-        if tag in ("delete", "replace"):
-            out.append(f"[-{old[i1:i2]}-]")
-        if tag in ("insert", "replace"):
-            out.append(f"{{+{new[j1:j2]}+}}")
-    return f"「{''.join(out)}」"
+        if k > 0 and segs[k - 1][2] and (_WORD_CHARS.match(o[:1] or " ") or _WORD_CHARS.match(n[:1] or " ")):
+            take = _word_run(segs[k - 1][0], at_end=True)
+            if take:
+                moved = segs[k - 1][0][-take:]
+                segs[k - 1][0] = segs[k - 1][1] = segs[k - 1][0][:-take]
+                o, n = moved + o, moved + n
+        if k + 1 < len(segs) and segs[k + 1][2] and (_WORD_CHARS.match(o[-1:] or " ")
+                                                     or _WORD_CHARS.match(n[-1:] or " ")):
+            take = _word_run(segs[k + 1][0], at_end=False)
+            if take:
+                moved = segs[k + 1][0][:take]
+                segs[k + 1][0] = segs[k + 1][1] = segs[k + 1][0][take:]
+                o, n = o + moved, n + moved
+        segs[k][0], segs[k][1] = o, n
+    out: list[tuple[str, str]] = []
+    for o, n, same in segs:
+        if same and not o:
+            continue
+        if out and not same and out[-1][0] != out[-1][1]:
+            out[-1] = (out[-1][0] + o, out[-1][1] + n)        # two changes now side by side: one
+        else:
+            out.append((o, n))
+    return out
+
+
+def _shortened(same: str, first: bool, last: bool, context: int) -> str:
+    keep_head = 0 if first else context
+    keep_tail = 0 if last else context
+    if len(same) > keep_head + keep_tail + 1:
+        return same[:keep_head] + "…" + (same[-keep_tail:] if keep_tail else "")
+    return same
+
+
+def _render(old: str, new: str, context: int, change) -> str:
+    segs = text_segments(old, new)
+    out = []
+    for k, (o, n) in enumerate(segs):
+        out.append(_shortened(o, k == 0, k == len(segs) - 1, context) if o == n else change(o, n))
+    return "".join(out)
+
+
+def text_diff(old: str, new: str, context: int = CONTEXT_CHARS) -> str:
+    """The diff in machine notation: 「…不变[-删除-]{+新增+}不变…」, long unchanged runs shortened to
+    ``context`` characters (``--json``'s ``target.diff``)."""
+    return f"「{_render(old, new, context, lambda o, n: (f'[-{o}-]' if o else '') + (f'{{+{n}+}}' if n else ''))}」"
+
+
+def change_zh(old: str, new: str) -> str:
+    """One change in words: 「800」改为「200」, 删去「…」, 增加「…」."""
+    if old and new:
+        return f"「{old}」改为「{new}」"
+    return f"删去「{old}」" if old else f"增加「{new}」"
+
+
+def text_changes(old: str, new: str, context: int = CONTEXT_CHARS) -> str:
+    """The diff as a reader of a cell or a terminal reads it: 「…改造面积「800」改为「200」平方米，
+    「2025」改为「2026」年12月31日前…」 (unchanged runs shortened to ``context`` characters)."""
+    return _render(old, new, context, change_zh)

@@ -25,7 +25,7 @@ from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
 from ..schema import MONEY_FORMAT
-from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, percent
+from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, is_blank, percent, text_changes, text_segments
 
 CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
 FILL_CUT = rb.fill(CUT)
@@ -51,6 +51,11 @@ def _labels(d: FilingDiff) -> tuple[str, str]:
 
 def _num(value: Decimal | None) -> Decimal | None:
     return value
+
+
+def _amount(project, money_field: str) -> Decimal | None:
+    """A project's amount, None (an empty cell) where it was left blank."""
+    return None if is_blank(project, money_field) else getattr(project, money_field)
 
 
 def _ratio(old: Decimal | None, new: Decimal | None) -> float | None:
@@ -120,15 +125,20 @@ def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
     rb.save(wb, path, outputmark.DIFF)
 
 
+def _matched_at(d: FilingDiff, unit: str, name: str) -> ProjectDiff | None:
+    return next((m for m in d.matched if m.new.name == name and m.new.unit == unit), None)
+
+
 def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
     if old is None:
         return "新增项目"
     if new is None:
         return "删除项目"
-    for m in d.renamed:
-        if m.new.name == name and m.new.unit == unit:
-            return f"改名（原名：{m.old.name}）"
-    return ""
+    m = _matched_at(d, unit, name)
+    notes = [f"改名（原名：{m.old.name}）"] if m is not None and m.renamed else []
+    if m is not None:
+        notes += [f"{label}金额未填" for label, p in zip(_labels(d), (m.old, m.new)) if is_blank(p, "total")]
+    return "；".join(notes)
 
 
 def _write_cuts(wb: Workbook, d: FilingDiff) -> tuple:
@@ -137,8 +147,10 @@ def _write_cuts(wb: Workbook, d: FilingDiff) -> tuple:
                      [24, 40, 13, 13, 13, 11, 30], lines=diff_lines(d))
     for unit, name, old, new in d.project_totals():
         change = (new or Decimal(0)) - (old or Decimal(0))
-        append(ws, [unit, name, _num(old), _num(new), _num(change), _ratio(old, new),
-                   _status(d, unit, name, old, new)])
+        m = _matched_at(d, unit, name)
+        shown = [None if m is not None and is_blank(p, "total") else v for p, v in zip((m.old, m.new), (old, new))] \
+            if m is not None else [old, new]
+        append(ws, [unit, name, *shown, _num(change), _ratio(old, new), _status(d, unit, name, old, new)])
         r = ws.max_row
         _money_cells(ws, r, [3, 4, 5])
         ws.cell(r, 6).number_format = PERCENT_FORMAT
@@ -171,7 +183,7 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
 def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
     changed_money = {c.field for c in m.money}
     status = "改名" if m.renamed else ("修改" if m.changed else "未变化")
-    values = [v for f in MONEY_FIELDS for v in (_num(getattr(m.old, f)), _num(getattr(m.new, f)))]
+    values = [v for f in MONEY_FIELDS for v in (_amount(m.old, f), _amount(m.new, f))]
     append(ws, [status, m.new.unit, m.new.name, m.old.name, *values,
                "修改" if m.target is not None else "", len(m.indicators_added) or "",
                len(m.indicators_removed) or "", len(m.indicators_changed) or ""])
@@ -192,6 +204,14 @@ def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
             rb.paint(ws.cell(r, c), CHANGED)
 
 
+def old_and_new(old: str, new: str) -> tuple:
+    """The old text with what was deleted or replaced in red, struck through, and the new text with
+    what was added or put in its place in green (rich text in one cell each)."""
+    segs = text_segments(old or "", new or "")
+    return (rb.marked_text([(o, o != n) for o, n in segs], CUT, strike=True),
+            rb.marked_text([(n, o != n) for o, n in segs], RISE))
+
+
 def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     ws, top = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
@@ -199,8 +219,8 @@ def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
     for m in d.matched:
         for i in m.indicators_changed:
             for f, old, new in i.fields:
-                append(ws, [m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], old, new])
-                rb.paint(ws.cell(ws.max_row, 7), CHANGED)
+                append(ws, [m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], *old_and_new(old, new)])
+                rb.paint(ws.cell(ws.max_row, 4), CHANGED)
         for i in m.indicators_added:
             append(ws, [m.new.name, i.no, i.name, "新增", "", "",
                        f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}"])
@@ -214,15 +234,13 @@ def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
 
 def _write_targets(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
-    ws, top = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标", f"{b}绩效目标", "差异（[-删除-]{+新增+}）"],
-                     [24, 50, 50, 50])
+    ws, top = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标（删去的部分标红）", f"{b}绩效目标（新增的部分标绿）",
+                                         "改动"], [24, 50, 50, 50])
     for m in d.matched:
         if m.target is None:
             continue
-        append(ws, [m.new.name, m.old.target, m.new.target, m.target])
-        r = ws.max_row
-        rb.paint(ws.cell(r, 3), CHANGED)
-        rb.paint(ws.cell(r, 4), CHANGED)
+        append(ws, [m.new.name, *old_and_new(m.old.target, m.new.target), text_changes(m.old.target, m.new.target)])
+        rb.paint(ws.cell(ws.max_row, 4), CHANGED)
     return ws, top
 
 

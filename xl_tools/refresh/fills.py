@@ -13,6 +13,7 @@ from ..categories import OK, CodeTable
 from ..findings import Finding
 from ..model import MONEY_FIELDS, Filing
 from ..money import fmt_money
+from .ops import group_rects
 
 FILL_CODES = {
     "no": ("FIL001", "序号"),
@@ -39,6 +40,34 @@ class Fill:
         loc = {"sheet": self.sheet, "cell": _a1(self.row, self.col), "row": self.row, "column": self.col}
         return finding(self.code, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
                        project=self.project, indicator_no=self.indicator_no, field=self.field, **loc)
+
+
+FILL_LABELS = {code: label for code, label in FILL_CODES.values()}
+
+
+def fill_rows(fills: list[Fill]) -> list[Finding]:
+    """What 校验结果 lists for the fills of one refresh: one row per kind of fill and sheet, at the filled
+    ranges (位置 项目!A2:A5, or 绩效指标!B2:B17、B19: the first range is the finding's cell, the others its
+    ``also``), so a first refresh of a typed filing is not pages of 提示; a kind filled once on a sheet
+    keeps its own row (with the value written)."""
+    groups: dict[tuple[str, str], list[Fill]] = {}
+    for f in fills:
+        groups.setdefault((f.code, f.sheet), []).append(f)
+    rows = []
+    for (code, sheet), group in groups.items():
+        if len(group) == 1:
+            rows.append(group[0].finding())
+            continue
+        rects = sorted(group_rects({(f.row, f.col) for f in group}), key=lambda r: (r.row, r.col))
+        values = {str(f.value) for f in group}
+        same = f"，均为「{values.pop()}」" if len(values) == 1 and code not in ("FIL001", "FIL005") else ""
+        projects = {f.project for f in group}
+        first = rects[0]
+        rows.append(finding(code, f"已自动填写{FILL_LABELS[code]}（{len(group)} 个单元格{same}）",
+                            "已由工具自动填写；如不正确请直接修改这些单元格",
+                            project=projects.pop() if len(projects) == 1 else None, sheet=sheet,
+                            cell=first.a1, row=first.row, column=first.col, also=tuple(r.a1 for r in rects[1:])))
+    return rows
 
 
 def _a1(row: int, col: int) -> str:

@@ -19,14 +19,14 @@ MSG_NO_NOTES = (f"此版本 Excel 的加载项不能写单元格批注（需要 
 
 def pane_report(book, outcome: RefreshOutcome) -> dict:
     """The report for ``book`` (an xlwings Book on the remote engine) after ``outcome``."""
-    shown = outcome.findings[:PANE_MAX_FINDINGS]
+    shown = outcome.rows[:PANE_MAX_FINDINGS]
     return {
-        "summary": outcome.summary,
+        "summary": outcome.report,
         "counts": outcome.counts,
         "notice": "" if notes_supported(book) else MSG_NO_NOTES,
         "findings": [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code,
                       "sheet": f.sheet, "cell": f.cell, "message": f.message} for f in shown],
-        "more": len(outcome.findings) - len(shown),
+        "more": len(outcome.rows) - len(shown),
         "results_sheet": SHEET_RESULTS,
     }
 

@@ -12,7 +12,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..catalogue import finding
 from ..categories import default_table
-from ..findings import ERROR, Finding, summarize
+from ..findings import Finding, blocks_publishing, summarize
 from ..model import Filing
 from ..publish.table import render
 from ..refs import split_reference
@@ -21,7 +21,7 @@ from ..rules.engine import sort_findings
 from ..schema import INDICATOR_HELPERS, NAME_LAST_REFRESH, NOT_REFRESHED, SHEET_INDICATORS, SHEET_README
 from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
-from .fills import Fill, derive_fills
+from .fills import Fill, derive_fills, fill_rows
 from .helper_columns import helper_row
 from .ops import (
     HIGHLIGHT,
@@ -44,14 +44,26 @@ NOTE_AUTHOR = "xl-tools"             # the author of every note a refresh writes
 @dataclass
 class RefreshOutcome:
     filing: Filing
-    findings: list[Finding]
+    findings: list[Finding]                  # every finding, each fill on its own cell
     ops: list = field(default_factory=list)
     summary: str = ""
     fills: list[Fill] = field(default_factory=list)
+    rows: list[Finding] = field(default_factory=list)   # as 校验结果 lists them: fills of a kind in one row
+    unchanged_since: str | None = None       # the stamp of the last refresh when nothing changed since
 
     @property
     def counts(self) -> dict:
-        return summarize(self.findings)
+        """The counts the summary line states (of ``rows``)."""
+        return summarize(self.rows)
+
+    @property
+    def report(self) -> str:
+        """The line shown to the person after this refresh: the summary, or, when nothing changed since
+        the last refresh, that it did not and when that was (the workbook keeps that stamp, so a
+        refresh without changes changes no byte)."""
+        if self.unchanged_since is None:
+            return self.summary
+        return f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
 
 
 def _now() -> str:
@@ -73,6 +85,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     findings += state.findings() + distrusted                       # what was not trusted
     kept = _kept_fills(state, view, fills)      # earlier fills the cells still hold
+    rows = sort_findings(findings + fill_rows(fills), filing)
     findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
     ops: list = []
@@ -87,22 +100,23 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, state))
     # 4. whole sheets the tool owns
-    public = render(filing, draft=any(f.severity == ERROR for f in findings))
+    public = render(filing, draft=any(blocks_publishing(f) for f in findings))
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
     fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
     digest = _digest(findings, hl_now, notes_now, fill_state, public,
                      [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys])
-    stamp = state.stamp if digest == state.digest and state.stamp else (now or _now())
-    summary = summary_text(findings, len(filing.projects), len(filing.indicators), stamp)
-    ops.append(ReplaceSheet(results_sheet(findings, summary)))
+    unchanged = digest == state.digest and bool(state.stamp)
+    stamp = state.stamp if unchanged else (now or _now())
+    summary = summary_text(rows, len(filing.projects), len(filing.indicators), stamp)
+    ops.append(ReplaceSheet(results_sheet(rows, summary)))
     ops.append(ReplacePublic(public))
     if readme:
         ops.append(SetValues(readme[0], readme[1], readme[2], [[summary]]))
     hl_rects = [(sheet, rect, sev) for (sheet, sev), rects in _rects_by(hl_now).items() for rect in rects]
     styles = {k: o for k, o in state.styles.items() if k in hl_now}     # still coloured: keep the look
     ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, styles)))
-    return RefreshOutcome(filing, findings, ops, summary, fills)
+    return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None)
 
 
 def _fill_json(f: Fill) -> str:
@@ -166,15 +180,23 @@ def _helper_ops(filing: Filing, view) -> list:
     return ops
 
 
+def _cells(f: Finding) -> list[tuple[str, int, int]]:
+    """(sheet, row, column) of every cell a highlighted finding concerns (its cell and ``also``)."""
+    if f.severity not in HIGHLIGHT or not f.sheet:
+        return []
+    out = []
+    for ref in f.cells:
+        letters, row = coordinate_from_string(ref)
+        out.append((f.sheet, row, column_index_from_string(letters)))
+    return out
+
+
 def _highlights(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
     out: dict[tuple[str, int, int], str] = {}
     for f in findings:
-        if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
-            continue
-        letters, row = coordinate_from_string(f.cell)
-        key = (f.sheet, row, column_index_from_string(letters))
-        if out.get(key) != "error":
-            out[key] = f.severity
+        for key in _cells(f):
+            if out.get(key) != "error":
+                out[key] = f.severity
     return out
 
 
@@ -206,11 +228,9 @@ def _highlight_ops(now: dict, state: State) -> list:
 def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
     texts: dict[tuple[str, int, int], list[str]] = {}
     for f in findings:
-        if f.severity not in HIGHLIGHT or not f.sheet or not f.cell:
-            continue
-        letters, row = coordinate_from_string(f.cell)
         text = f"[{f.code}] {f.message}" + (f"\n建议：{f.suggestion}" if f.suggestion else "")
-        texts.setdefault((f.sheet, row, column_index_from_string(letters)), []).append(text)
+        for key in _cells(f):
+            texts.setdefault(key, []).append(text)
     return {k: clip(f"{NOTE_PREFIX}：\n" + "\n".join(v), NOTE_LIMIT) for k, v in texts.items()}
 
 

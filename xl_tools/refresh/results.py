@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..publish.table import PageSetup
 from ..schema import SHEET_RESULTS
-from ..textfit import clip, fitted_height
+from ..textfit import BOLD_WIDER, clip, fitted_height, text_width_chars
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
-WIDTHS = {1: 7, 2: 9, 3: 16, 4: 34, 5: 8, 6: 70, 7: 44}
+HEADER_FONT_PT = 11
+# wide enough for the texts of each column, and never narrower than its (bold) header on one line
+WIDTHS = {k: max(w, math.ceil(text_width_chars(h, HEADER_FONT_PT) * BOLD_WIDER))
+          for k, (h, w) in enumerate(zip(HEADERS, [7, 9, 19, 34, 6, 70, 44]), start=1)}
 FIRST_ROW = 4
+WRAPPED = (3, 4, 6, 7)      # 位置 (a finding of several cells: 绩效指标!B2:B17、B19), 项目, 说明, 建议
 TEXT_LIMIT = 2000         # characters of a message shown in one cell (a finding may quote a huge value)
 SUMMARY = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 刷新：")    # the start of what ``summary_text`` writes
 HEADER_ROW = FIRST_ROW - 1
@@ -32,7 +37,7 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
     links, fills = [], []
     for k, f in enumerate(findings):
         r = FIRST_ROW + k
-        where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        where = f.where
         rows.append([SEVERITY_ZH[f.severity], f.code, where, clip(f.project or "", TEXT_LIMIT), f.indicator_no,
                      clip(f.message, TEXT_LIMIT), clip(f.suggestion or "", TEXT_LIMIT)])
         if f.sheet and f.cell:
@@ -53,12 +58,12 @@ def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
     if summary_height > 16:
         heights[2] = summary_height
     for k, row in enumerate(rows[3:], start=FIRST_ROW):
-        h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in (4, 6, 7)])
+        h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in WRAPPED])
         if h > 16:
             heights[k] = h
     ncols = len(HEADERS)
     table = Rect(HEADER_ROW, 1, len(findings) + 1, ncols)               # header row and findings
     return SheetContent(SHEET_RESULTS, rows, widths=WIDTHS, fills=fills, bold_rows=[1, 3], links=links,
-                        wrap_cols=[4, 6, 7], freeze="A4", heights=heights, wrap_rows=[2],
+                        wrap_cols=list(WRAPPED), freeze="A4", heights=heights, wrap_rows=[2],
                         borders=[table], merges=[Rect(2, 1, 1, ncols)], autofilter=table, page=PAGE,
                         print_title_rows=(HEADER_ROW, HEADER_ROW))

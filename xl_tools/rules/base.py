@@ -30,6 +30,7 @@ from ..valuegrammar import ParsedValue, op_symbol
 SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
 VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度指标值"}
+BOTH_VALUES = "实施周期指标值和年度指标值"     # the label of the two value cells holding the same text
 
 # "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
 _SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*[-~至到]\s*(20\d{2})\s*年?")
@@ -94,6 +95,14 @@ class Rule:
         return Finding(self.code, self.severity, message, suggestion, project=project_name,
                        indicator_no=ind.no, field=field, **locate(ind.origin, field))
 
+    def at_value(self, project_name: str | None, ind: Indicator, field: str, label: str, message: str,
+                 suggestion: str = "") -> Finding:
+        """A finding on a value column of ``Facts.columns``: when both value cells hold the same text
+        (label ``BOTH_VALUES``) it concerns both, so both are highlighted and noted."""
+        also = ("annual_value",) if field == "period_value" and label == BOTH_VALUES else ()
+        return Finding(self.code, self.severity, message, suggestion, project=project_name,
+                       indicator_no=ind.no, field=field, **locate(ind.origin, field, also))
+
     def at(self, origin: Origin | None, field: str | None, message: str, suggestion: str = "",
            project: str | None = None) -> Finding:
         return Finding(self.code, self.severity, message, suggestion, project=project, field=field,
@@ -127,6 +136,13 @@ class Context:
         self._facts_by_content: dict[tuple, Facts] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
+        self._memo: dict[str, object] = {}
+
+    def once(self, key: str, make):
+        """``make(self)``, worked out once per check and shared by the rules that need it."""
+        if key not in self._memo:
+            self._memo[key] = make(self)
+        return self._memo[key]
 
     def squash(self, text: str | None) -> str:
         """``textnorm.squash`` cached per distinct text."""
@@ -173,7 +189,7 @@ class Context:
                 levels = self._levels[(l1_label, l2_label)] = (l1, self.table.resolve_level2(l2_label, parent))
             l1, l2 = levels
             if self.squash(period) == self.squash(annual):
-                cols = (("period_value", period, "实施周期指标值和年度指标值"),)
+                cols = (("period_value", period, BOTH_VALUES),)
             else:
                 cols = (("period_value", period, VALUE_LABELS["period_value"]),
                         ("annual_value", annual, VALUE_LABELS["annual_value"]))

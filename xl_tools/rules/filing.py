@@ -224,4 +224,4 @@ class FullWidthDigits(Rule):
 def _texts(label: str, typed: str) -> tuple[str, str]:
     half = _WIDE.sub(lambda m: to_halfwidth(m.group()), typed)
     return (f"{label}「{typed}」中有全角数字或符号，已按「{half}」读取",
-            f"建议改为半角：{half}")
+            f"改为半角：{half}")

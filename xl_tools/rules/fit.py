@@ -56,17 +56,26 @@ class InputSpent(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if is_money(t) and t.value and not self.benefit.search(core + ctx.squash(t.extra)):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」是金额（{num(to_wan(t.value, t.unit))} 万元"
                                         f"{'' if '/' not in t.unit else '，' + t.unit}）：投入的资金不是产出或效益",
                                         "改为花钱之后完成的数量、质量或效果；金额类的成本控制目标归入 14-成本指标")
                 return
             if (t.kind == "number" and t.value and base_unit(t.unit) in EFFORT_UNITS | PEOPLE_UNITS
                     and self.effort.search(core)):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」（{text}）衡量的是投入的人力，不是产出或效益",
                                         "改为这些人力完成的工作量、质量或服务效果")
                 return
+
+
+def satisfaction_misfiled(ctx: Context, facts: Facts) -> bool:
+    """A satisfaction measure (…满意度 as a percentage, not the count of a survey) filed outside
+    3-满意度指标 (STR013; STR005 then stays silent: the project has one, misfiled)."""
+    if facts.level1_code in (None, "3") or "满意" not in facts.core:
+        return False
+    return not (re.search("调查|测评|问卷", facts.core)
+                and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns))
 
 
 class SatisfactionOutsideCategory(Rule):
@@ -91,9 +100,7 @@ class SatisfactionOutsideCategory(Rule):
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
-        if facts.level1_code in (None, "3") or "满意" not in facts.core:
-            return
-        if re.search("调查|测评|问卷", facts.core) and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns):
+        if not satisfaction_misfiled(ctx, facts):
             return
         yield self.at_indicator(project.name, ind, "level1",
                                 f"满意度指标「{ind.name}」归在「{ind.level1_label}」下",

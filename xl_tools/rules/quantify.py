@@ -48,12 +48,16 @@ class _ValueForm(Rule):
                 continue
             why = self.wrong(ctx, ind, text)
             if why:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"{facts.level2.category.label if facts.level2.category else ind.level2_label}"
-                                        f"「{ind.name}」的{label}「{text}」{why}", self.advice)
+                                        f"「{ind.name}」的{label}「{text}」{why}", self.advice_for(ctx))
                 return
 
     advice = ""
+
+    def advice_for(self, ctx: Context) -> str:
+        """The suggestion for this filing (an example date names its budget year)."""
+        return self.advice
 
 
 class TimelinessNotQuantified(_ValueForm):
@@ -73,7 +77,9 @@ class TimelinessNotQuantified(_ValueForm):
 
     code = "VAL016"
     name = "values.timeliness_not_quantified"
-    advice = "写明时间节点（如 2024年6月30日前）、时限（如 ≤2个工作日）或及时率（如 ≥95%）"
+    def advice_for(self, ctx: Context) -> str:
+        node = f"{ctx.year}年6月30日前" if ctx.year else "6月30日前"
+        return f"写明时间节点（如 {node}）、时限（如 ≤2个工作日）或及时率（如 ≥95%）"
 
     def applies(self, facts: Facts) -> bool:
         return facts.level2_code == "13"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from rapidfuzz import fuzz, process
+
 from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import Finding
 from ..model import Indicator, Project
-from ..textnorm import name_key
+from ..textnorm import name_key, without_years
 from .base import Context, Facts, Rule
+from .fit import satisfaction_misfiled
 
 
 class TargetMissing(Rule):
@@ -52,9 +55,18 @@ class IndicatorsMissing(Rule):
     name = "structure.indicators_missing"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if not project.indicators:
-            yield self.at_project(project, "name", "该项目没有任何绩效指标",
-                                  "在绩效指标表中为该项目填写产出、效益和满意度指标")
+        if project.indicators:
+            return
+        old = ctx.once("renamed_from", renamed_from).get(id(project))
+        if old:
+            name, count = old
+            yield self.at_project(project, "name",
+                                  f"该项目没有任何绩效指标；绩效指标表中有 {count} 个指标的项目名称是「{name}」，"
+                                  "可能是改名前的项目名称",
+                                  f"把绩效指标表中的项目名称「{name}」改为「{project.name}」")
+            return
+        yield self.at_project(project, "name", "该项目没有任何绩效指标",
+                              "在绩效指标表中为该项目填写产出、效益和满意度指标")
 
 
 
@@ -113,6 +125,7 @@ class SatisfactionMissing(_Presence):
     """A project has no 满意度指标 (level 1 code 3).
 
     为什么：服务对象满意度是常规的绩效指标，多数项目都应设置；确实没有服务对象的项目可以说明理由。
+    项目有满意度指标、只是归在产出或效益下时不报（STR013 报告归类）。
 
     依据：G-INDICATORS、G-SATISFACTION（见“官方要求与规则对照”）；有的项目确无服务对象，可说明理由。
 
@@ -127,6 +140,11 @@ class SatisfactionMissing(_Presence):
     name = "structure.satisfaction_missing"
     level1, label = "3", "满意度指标"
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        for finding in super().check_project(ctx, project):
+            if not any(satisfaction_misfiled(ctx, ctx.facts(i)) for i in project.indicators):
+                yield finding                       # else it has one, filed elsewhere: STR013 says so
 
 
 class OutputWithoutQuantityOrQuality(Rule):
@@ -297,10 +315,59 @@ class OrphanIndicator(Rule):
     name = "structure.orphan_indicator"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        renamed = ctx.once("renamed_to", renamed_to)
         for ind in ctx.filing.orphan_indicators:
+            new = renamed.get(name_key(ind.project))
+            if new is not None:
+                yield self.at_indicator(ind.project, ind, "project",
+                                        f"项目表中没有「{ind.project}」；项目可能已改名为「{new.name}」，"
+                                        "请同时修改本表的项目名称",
+                                        f"把本行的项目名称改为「{new.name}」（可从下拉列表选择）")
+                continue
             yield self.at_indicator(ind.project, ind, "project",
                                     f"项目表中没有名为「{ind.project}」的项目，该指标（{ind.name}）不会公开",
                                     "从下拉列表选择正确的项目名称，或在项目表中补充该项目")
+
+
+RENAME_SIMILARITY = 85       # rapidfuzz ratio (years left out) from which a name counts as edited
+
+
+def renamed_to(ctx: Context) -> dict[str, Project]:
+    """The project each orphan indicators' project name (by ``name_key``) was probably renamed to: the
+    name differs only in its years (2025年… → 2026年…) or by a small edit. Projects still without
+    indicators are preferred; no guess when two remain equally likely."""
+    orphan_names = {name_key(i.project) for i in ctx.filing.orphan_indicators if name_key(i.project)}
+    if not orphan_names:
+        return {}
+    keys = [without_years(p.name) for p in ctx.filing.projects]
+    by_key: dict[str, list[Project]] = {}
+    for key, project in zip(keys, ctx.filing.projects):
+        by_key.setdefault(key, []).append(project)
+    out = {}
+    for name in orphan_names:
+        key = without_years(name)
+        found = by_key.get(key) if key else None
+        if not found:
+            hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RENAME_SIMILARITY, limit=None)
+            top = max((score for _, score, _ in hits), default=None)
+            found = [ctx.filing.projects[k] for _, score, k in hits if score == top]
+        empty = [p for p in found if not p.indicators]
+        found = empty or found
+        if len(found) == 1:
+            out[name] = found[0]
+    return out
+
+
+def renamed_from(ctx: Context) -> dict[int, tuple[str, int]]:
+    """id(project) → (the old name its orphan indicators still carry, how many), from ``renamed_to``."""
+    renamed = ctx.once("renamed_to", renamed_to)
+    out: dict[int, tuple[str, int]] = {}
+    for ind in ctx.filing.orphan_indicators:
+        project = renamed.get(name_key(ind.project))
+        if project is not None:
+            name, count = out.get(id(project), (ind.project, 0))
+            out[id(project)] = (name, count + 1)
+    return out
 
 
 class DuplicateProject(Rule):

@@ -10,12 +10,11 @@ from typing import Iterator
 from ..findings import Finding, locate
 from ..model import Project
 from ..valuegrammar import ParsedValue, Placeholders
-from .base import Context, Rule, num, show
+from .base import Context, Rule, show
+from .statements import as_written, same_measure, statements, stem, unit_key
 
-_STOP = re.compile(r"[,，。;；!！?？]")
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*")
-_MONEY_AFTER = re.compile(r"[千万]?元")
 TAIL = 8                 # characters kept after each number: enough for the longest unit
 
 
@@ -24,15 +23,6 @@ def numbers_in(text: str) -> tuple[tuple[Decimal, str, int], ...]:
     """Every number in a (squashed, half-width) text with the characters after it (brackets and spaces
     skipped, as in 99(%)) and its position; each distinct text is scanned once."""
     return tuple((Decimal(m.group(1)), text[m.end():m.end() + TAIL], m.start()) for m in _NUMBER.finditer(text))
-
-
-def _text_numbers(segment: str, unit: str) -> list[Decimal]:
-    """Numbers written with ``unit`` in a (squashed, half-width) text: 95%以上 → 95; 99(%) → 99.
-    "10万元" is money, not 10 of the unit "万" (as in ≥12万千瓦时); "项目" is not a count of 项."""
-    n = len(unit)
-    return [value for value, tail, _ in numbers_in(segment)
-            if tail.startswith(unit) and not _MONEY_AFTER.match(tail, n)
-            and not (unit == "项" and tail.startswith("项目"))]
 
 
 SHOWN_NAMES = 3          # TXT003 names this many of the other projects with the same target
@@ -133,10 +123,12 @@ class TargetDuplicated(Rule):
 
 
 class TargetContradictsIndicators(Rule):
-    """A number in the 绩效目标 text contradicts an indicator value with the same unit.
+    """A number in the 绩效目标 text contradicts the value of the indicator that measures the same thing.
 
     为什么：目标文字与绩效指标应一致。文字写“满意率95%以上”而指标写“90%”，审核人不知道以哪个为准。
-    先按指标名称在文字中找对应的数值；名称找不到时，同一单位的数字在文字和指标中完全不重合也报。
+    数字按它前后写的名称对应到指标：指标名称（去掉“人次”“数量”等单位词）写在数字旁边，或名称的
+    末尾（面积、满意度）写在旁边且名称的大部分字也在；单位要完全相同（人次不是人，万元与元换算后比较）。
+    文字中的数字没有对应的指标时不报（目标承诺的数量没有指标衡量，见 TXT005）。
 
     依据：G-MATCH（见“官方要求与规则对照”）。
 
@@ -150,45 +142,44 @@ class TargetContradictsIndicators(Rule):
     code = "TXT004"
     name = "text.target_contradicts_indicators"
 
-    def _finding(self, project: Project, ind, message: str) -> Finding:
-        return Finding(self.code, self.severity, message,
-                       "统一绩效目标文字与指标值（以实际目标为准修改其中一处）",
-                       project=project.name, indicator_no=ind.no, field="target",
-                       **locate(project.origin, "target"))
-
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         text = ctx.squash(project.target)
         if not text or not _DIGIT.search(text):
             return
-        by_unit: dict[str, list[tuple[object, ParsedValue]]] = {}
+        said = statements(text)
+        if not said:
+            return
+        wanted = {st.unit for st in said}
+        # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
+        by_unit: dict[str, list[tuple[str, tuple]]] = {}
         for ind in project.indicators:
+            measured: dict[str, list[tuple[Decimal, ParsedValue]]] = {}
             for value in dict.fromkeys((ind.period_value, ind.annual_value)):
                 t = ctx.parse(value)
                 if t.kind == "number" and t.value is not None and t.unit:
-                    by_unit.setdefault(t.unit, []).append((ind, t))
-        done: set[str] = set()
-        for unit, items in by_unit.items():
-            for ind, t in items:
-                core = ctx.facts(ind).core
-                if len(core) < 3 or core not in text:
-                    continue
-                said = [n for seg in text.split(core)[1:] for n in _text_numbers(
-                    _STOP.split(seg, 1)[0], unit)[:1]]
-                if said and t.value not in said:
-                    done.add(unit)
-                    yield self._finding(project, ind,
-                                        f"绩效目标写「{core}{num(said[0])}{unit}」，"
-                                        f"指标「{ind.name}」为 {show(t)}")
-                    break
-        for unit, items in by_unit.items():
-            if unit in done:
+                    unit, amount = unit_key(t.value, t.unit)
+                    if unit in wanted:
+                        measured.setdefault(unit, []).append((amount, t))
+            for unit, values in measured.items():
+                by_unit.setdefault(unit, []).append((stem(ctx.facts(ind).core, values[0][1].unit), (ind, values)))
+        if not by_unit:
+            return
+        # the statements that name each indicator; it agrees when any of them states its value
+        named: dict[tuple[int, str], tuple[tuple, list[tuple[float, object]]]] = {}
+        for st in said:
+            candidates = by_unit.get(st.unit)
+            hit = same_measure(candidates, st.words) if candidates else None
+            if hit is not None:
+                (ind, values), score = hit
+                named.setdefault((id(ind), st.unit), ((ind, values), []))[1].append((score, st))
+        for (ind, values), stated in named.values():
+            if any(st.amount == a for _, st in stated for a, _ in values):
                 continue
-            said = _text_numbers(text, unit)
-            values = {t.value for _, t in items}
-            if said and not values & set(said):
-                ind, t = items[0]
-                shown = "、".join(dict.fromkeys(show(t) for _, t in items))
-                written = "、".join(f"{num(n)}{unit}" for n in dict.fromkeys(said))
-                yield self._finding(project, ind,
-                                    f"绩效目标中写 {written}，而以「{unit}」计的指标值为 "
-                                    f"{shown}（{ind.name}）")
+            st = max(stated, key=lambda pair: pair[0])[1]       # the surest, the first of equals
+            shown = "、".join(dict.fromkeys(show(t) for _, t in values))
+            yield Finding(self.code, self.severity,
+                          f"绩效目标写「{as_written(project.target, st.start, st.end)}」，"
+                          f"指标「{ind.name}」为 {shown}",
+                          "统一绩效目标文字与指标值（以实际目标为准修改其中一处）",
+                          project=project.name, indicator_no=ind.no, field="target",
+                          **locate(project.origin, "target"))

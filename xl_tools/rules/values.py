@@ -40,18 +40,32 @@ class ValueMissing(Rule):
     """
 
     code = "VAL001"
-    content_only = True
     name = "values.missing"
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
-        for field in VALUE_FIELDS:
-            if not ctx.squash(getattr(ind, field)):
-                other = ind.annual_value if field == "period_value" else ind.period_value
-                hint = f"；一年期项目通常与另一列相同（{other}）" if ctx.squash(other) else ""
-                yield self.at_indicator(project.name, ind, field,
-                                        f"「{ind.name}」的{VALUE_LABELS[field]}为空",
-                                        f"填写{VALUE_LABELS[field]}{hint}")
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        # per project, not per content: the suggestion depends on the project's span; one loop per
+        # project rather than a hook per indicator (it runs everywhere and rarely finds)
+        for ind in project.indicators:
+            if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
+                continue                        # the usual case (white space only counts as blank)
+            for field in VALUE_FIELDS:
+                if not ctx.squash(getattr(ind, field)):
+                    yield self.at_indicator(project.name, ind, field,
+                                            f"「{ind.name}」的{VALUE_LABELS[field]}为空",
+                                            f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
+
+    @staticmethod
+    def _hint(ctx: Context, project: Project, ind: Indicator, field: str) -> str:
+        """What the empty column holds, for this project's span."""
+        span = ctx.span(project)
+        if span is not None:
+            period = f"{span[0]}年-{span[1]}年"
+            if field == "period_value":
+                return f"：跨年度项目写整个实施期（{period}）的目标"
+            year = f"（{ctx.year}年）" if ctx.year else ""
+            return f"：跨年度项目写本预算年度{year}要完成的部分，不超过实施周期指标值"
+        other = ind.annual_value if field == "period_value" else ind.period_value
+        return f"；一年期项目通常与另一列相同（{other}）" if ctx.squash(other) else ""
 
 
 class ValuePlaceholder(Rule):
@@ -80,7 +94,7 @@ class ValuePlaceholder(Rule):
                         facts: Facts) -> Iterator[Finding]:
         for field, text, label in facts.columns:
             if self.matcher(ctx.squash(text)):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」是占位符",
                                         "填写确定的指标值（运算符 + 数字 + 单位，如 ≥95%）")
 
@@ -118,7 +132,7 @@ class QuantityNotNumber(Rule):
             if not ctx.squash(text) or self.matcher(ctx.squash(text)):
                 continue
             if ctx.parse(text).kind == "text" and not is_grade(ctx.squash(text)):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"{level2.label}「{ind.name}」的{label}「{text}」没有数值",
                                         "改为可衡量的表述：运算符 + 数字 + 单位，例如 ≥12次、100%")
                 return
@@ -152,7 +166,7 @@ class PercentOver100(Rule):
             t = ctx.parse(text)
             top = t.value if t.kind == "number" else t.high if t.kind == "range" else None
             if t.unit == "%" and top is not None and top > HUNDRED:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」超过 100%",
                                         "比率类指标不超过 100%，请核对数值")
 
@@ -183,7 +197,7 @@ class RateWithoutPercent(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and t.unit not in ("%", "‰"):
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"比率指标「{ind.name}」的{label}「{text}」没有百分号",
                                         f"写成百分比，例如 {show(t).removesuffix(t.unit)}%")
 
@@ -217,7 +231,7 @@ class SatisfactionFloor(Rule):
             t = ctx.parse(text)
             low = t.value if t.kind == "number" else t.low if t.kind == "range" else None
             if t.unit == "%" and low is not None and low < floor:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"满意度指标「{ind.name}」的{label} {text} 低于 {num(floor)}%",
                                         f"核对数值；满意度目标一般不低于 {num(floor)}%")
 
@@ -247,7 +261,7 @@ class SatisfactionOperator(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.unit == "%" and t.op == "=":
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"满意度指标「{ind.name}」的{label}「{text}」没有“≥”",
                                         f"写成 ≥{num(t.value)}%")
 
@@ -351,7 +365,7 @@ class DateOutsideYear(Rule):
                 first, last = ctx.year, ctx.year
             if not first <= t.date.year <= last:
                 years = f"{first}年" if first == last else f"{first}年至{last}年"
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」不在 {years} 内",
                                         f"核对年份，应为 {years} 内的日期")
 
@@ -421,12 +435,13 @@ class NameValueMixed(Rule):
                 msg = f"指标名称「{ind.name}」中包含了指标值 {num(t.value)}"
                 tip = "名称只写衡量的内容（如“……事件数”），数值填在指标值中"
                 field = "name"                     # the name is what needs the change
-            elif _number(t) and len(extra) >= 3 and _NAME_LIKE.search(extra) and extra not in core:
+            elif (_number(t) and len(extra) >= 3 and _NAME_LIKE.search(extra) and extra not in core
+                  and not is_grade(extra.split("(", 1)[0])):     # 优（好评率≥90%）: a grade and its criterion
                 msg = (f"{label}「{text}」中含有指标名称「{t.extra}」，与三级指标「{ind.name}」不一致")
                 tip = f"三级指标改为「{t.extra}」，指标值只写 {show(t)}"
             else:
                 continue
-            yield self.at_indicator(project.name, ind, field, msg, tip)
+            yield self.at_value(project.name, ind, field, label, msg, tip)
             return
 
 
@@ -497,7 +512,7 @@ class CostAboveBudget(Rule):
                 continue
             wan = t.value * scale
             if wan > project.total:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"成本指标「{ind.name}」的{label}「{text}」（{num(wan)} 万元）"
                                         f"超过项目总计 {project.total:,.2f} 万元",
                                         "核对金额单位（元/万元）和数值；成本目标不超过项目预算")
@@ -531,7 +546,7 @@ class NumberWithoutUnit(Rule):
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and not t.unit:
-                yield self.at_indicator(project.name, ind, field,
+                yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」没有计量单位",
                                         f"加上单位，例如 {show(t)}人、{show(t)}个")
                 return

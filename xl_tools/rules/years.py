@@ -60,8 +60,8 @@ class NameYearNotBudgetYear(Rule):
         if years[-1] < ctx.year:
             message = (f"项目名称写的是「{shown}」，预算年度是 {ctx.year} 年："
                        "可能是沿用上年名称，或是上年已完成的一次性项目")
-            suggestion = (f"延续项目请把名称中的年份改为 {ctx.year}年；"
-                          "上年已完成的项目请删除该项目及其绩效指标")
+            suggestion = (f"延续项目请把名称中的年份改为 {ctx.year}年，项目表和绩效指标表中的项目名称一起改"
+                          "（只改一处，指标就找不到所属项目）；上年已完成的项目请删除该项目及其绩效指标")
         else:
             message = f"项目名称写的是「{shown}」，晚于预算年度 {ctx.year} 年"
             suggestion = "核对项目名称中的年份或「基本信息」中的预算年度"

@@ -1,0 +1,81 @@
+"""What a refresh and a check tell the accountant: the fills of a first refresh as one row per kind
+and sheet in 校验结果 (not pages of 已自动填写序号), headers that fit their columns, "未发现问题" on a
+clean file, and "内容无变化" on the terminal when nothing changed (the workbook keeps its stamp)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from tests.acceptance.cycle import from_new
+from tests.acceptance.filings import PER_PROJECT, type_filing
+from tests.support.typist import Typist
+from xl_tools import app
+from xl_tools.cli import main
+from xl_tools.refresh.results import HEADERS
+from xl_tools.textfit import text_width_chars
+
+from .conftest import needs_soffice, soffice_convert
+
+
+@pytest.fixture
+def typed(tmp_path):
+    """A new workbook with three projects and their indicators typed without 序号 or 资金使用单位."""
+    path = from_new()(tmp_path)
+    t = Typist(path)
+    type_filing(t)
+    t.save()
+    return path
+
+
+def _rows(path, *, reload_with_soffice: bool = False):
+    if reload_with_soffice:
+        path = soffice_convert(path, "xlsx", path.parent / "lo")
+    ws = openpyxl.load_workbook(path)["校验结果"]
+    return ws, [[c.value for c in row] for row in ws.iter_rows(min_row=4) if row[0].value]
+
+
+def test_fills_of_a_kind_are_one_row_per_sheet(typed):
+    outcome = app.refresh_file(typed, now="2025-03-01 15:29")
+    indicators = 3 * PER_PROJECT
+    assert len([f for f in outcome.findings if f.code.startswith("FIL")]) == 3 + 3 + indicators   # each cell
+    ws, rows = _rows(typed)
+    fills = {r[1]: r for r in rows if str(r[1]).startswith("FIL")}
+    assert sorted(fills) == ["FIL001", "FIL002", "FIL005"] and len(rows) == 3
+    # 位置 links to the filled range and shows it
+    assert fills["FIL001"][2] == '=HYPERLINK("#\'项目\'!A2:A4","项目!A2:A4")'
+    assert fills["FIL001"][5] == "已自动填写序号（3 个单元格）"
+    assert fills["FIL005"][2].endswith(f'"绩效指标!B2:B{1 + indicators}")')
+    assert fills["FIL005"][5] == f"已自动填写指标序号（{indicators} 个单元格）"
+    assert "均为「某区职业技术学校」" in fills["FIL002"][5]
+    assert all(ws.cell(r, 3).alignment.wrap_text for r in range(4, 4 + len(rows)))   # 位置 shown whole
+    assert ws["A2"].value.endswith("提示 3 条（项目 3 个，指标 18 个）")      # counts the rows shown
+
+
+@needs_soffice
+def test_headers_of_the_results_sheet_fit_their_columns(typed):
+    app.refresh_file(typed)
+    for reload in (False, True):
+        ws, _rows_ = _rows(typed, reload_with_soffice=reload)
+        for k, header in enumerate(HEADERS, start=1):
+            assert ws.cell(3, k).value == header
+            width = ws.column_dimensions[openpyxl.utils.get_column_letter(k)].width
+            assert width >= text_width_chars(header, 11) * 1.05, (header, width, reload)
+
+
+def test_check_on_a_clean_file_says_so(typed, capsys):
+    app.refresh_file(typed)
+    assert main(["check", str(typed)]) == 0
+    out = capsys.readouterr().out
+    assert "未发现问题" in out and "错误 0 条，警告 0 条，提示 0 条" in out and "┏" not in out, out
+
+
+def test_a_refresh_without_changes_says_so_and_keeps_the_stamp(typed, capsys):
+    app.refresh_file(typed, now="2025-03-01 15:29")
+    assert main(["refresh", str(typed)]) == 0         # the fills reported once: this one changes the rows
+    capsys.readouterr()
+    before = typed.read_bytes()
+    assert main(["refresh", str(typed)]) == 0
+    out = capsys.readouterr().out
+    assert "内容无变化，上次刷新于" in out and "刷新：" not in out.split("内容无变化")[1], out
+    assert typed.read_bytes() == before
