@@ -237,7 +237,7 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
             filing.info_origins[field] = origin
         value = cell.value if cell is not None else None
         if field == "year":
-            year = int_of(value)
+            year = int_of(value.strip().removesuffix("年度").removesuffix("年") if isinstance(value, str) else value)
             if year == "invalid" or (isinstance(year, int) and not 1900 < year < 2200):
                 raise XlToolsError(f"预算年度应为四位数年份，实际为「{value}」", file=source,
                                    sheet=origin.sheet if origin else ws.title,
