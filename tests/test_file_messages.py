@@ -101,3 +101,12 @@ def test_a_spreadsheet_of_another_format_gets_the_same_advice_from_every_command
         ("publish", ["publish", path, "-o", folder / "公开表.xlsx"]))}
     assert len(set(lines.values())) == 1, lines
     assert says in lines["check"] and "加密" not in lines["check"], lines["check"]
+
+
+def test_refresh_names_the_file_as_it_was_typed(folder, capsys, monkeypatch):
+    """refresh resolves its input (a link is updated at its target) but its messages name the file as
+    the person typed it, like every other command: not the full path of the folder."""
+    monkeypatch.chdir(folder)
+    (folder / "~$2025年绩效目标.xlsx").write_bytes(b"\x0bExcel user" + b" " * 150)
+    err = _err(["refresh", "2025年绩效目标.xlsx"], capsys)
+    assert err.startswith("错误：文件 2025年绩效目标.xlsx：") and "Excel 打开" in err, err

@@ -30,6 +30,7 @@ every task runs within the time budget of ``limits.deadline``.
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -250,9 +251,22 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
             return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
                                  backup=backup)
     real = real_input(path)
-    with limits.deadline(), _located(path), pinned(real):
+    with limits.deadline(), _located(path), _as_typed(real, path), pinned(real):
         return _refresh_file(real, None, config_path=config_path, now=now, extra_findings=extra_findings,
                              backup=backup)
+
+
+@contextlib.contextmanager
+def _as_typed(real: Path, path: str | Path):
+    """XlToolsErrors about the resolved input name it as the person typed it (not /home/…/a.xlsx)."""
+    try:
+        yield
+    except XlToolsError as err:
+        if err.file != str(real) or str(real) == str(path):
+            raise
+        shown = copy.copy(err)
+        shown.file = None
+        raise shown.located(file=str(path)) from None
 
 
 def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
