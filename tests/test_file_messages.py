@@ -110,3 +110,11 @@ def test_refresh_names_the_file_as_it_was_typed(folder, capsys, monkeypatch):
     (folder / "~$2025年绩效目标.xlsx").write_bytes(b"\x0bExcel user" + b" " * 150)
     err = _err(["refresh", "2025年绩效目标.xlsx"], capsys)
     assert err.startswith("错误：文件 2025年绩效目标.xlsx：") and "Excel 打开" in err, err
+
+
+def test_a_missing_workbook_is_not_offered_a_text_file_of_a_similar_name(folder, capsys):
+    """「是否是 说明.txt？」 for a workbook typed wrong would send the person to the wrong file."""
+    (folder / "notes.txt").write_text("x", "utf-8")
+    err = _err(["check", folder / "nothere.xlsx"], capsys)
+    assert "notes.txt" not in err and "请检查文件名" in err, err
+    assert "是否是 notes.txt？" in _err(["check", folder / "note.txt"], capsys)

@@ -70,6 +70,15 @@ def excel_lock(path: str | Path) -> Path | None:
     return lock if lock.exists() else None
 
 
+# kinds of file a person may mean by a name: a workbook is not offered for a PDF, nor notes.txt for a workbook
+_FAMILIES = ({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"}, {".pdf", ".txt"}, {".json"})
+
+
+def _same_family(name: str, wanted: str) -> bool:
+    family = next((f for f in _FAMILIES if wanted in f), None)
+    return family is None or Path(name).suffix.lower() in family
+
+
 def _missing_text(path: Path) -> str:
     """Why ``path`` cannot be read and what to do: the folder is missing, or the files of that folder
     whose names are nearest (a typo: 2025绩效目标.xlsm for 2025年绩效目标.xlsm)."""
@@ -78,7 +87,7 @@ def _missing_text(path: Path) -> str:
         return f"文件不存在（文件夹 {folder} 不存在）"
     try:
         names = [e.name for e in os.scandir(folder) if not e.name.startswith((".", LOCK_PREFIX)) and e.is_file()
-                 and not e.name.lower().endswith((".bak", ".tmp"))]
+                 and not e.name.lower().endswith((".bak", ".tmp")) and _same_family(e.name, path.suffix.lower())]
     except OSError:
         names = []
     by_stem: dict[str, list[str]] = {}
