@@ -162,7 +162,7 @@ def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, 
                        cell="A1")
 
 
-def merged_values(ws, cols: dict[str, int], fields: tuple[str, ...]) -> dict[tuple[int, int], object]:
+def merged_values(ws, cols: dict[str, int], fields: tuple[str, ...], header_row: int) -> dict[tuple[int, int], object]:
     """(row, column) → value of the cells of ``fields``' columns that lie under the first row of a
     range merged over several rows: the person merged a project name (or a unit, a category) over
     its rows and sees it on each; the file holds it only in the range's first cell."""
@@ -171,8 +171,8 @@ def merged_values(ws, cols: dict[str, int], fields: tuple[str, ...]) -> dict[tup
     for ref in getattr(ws, "merged", ()):
         c1, r1, c2, r2 = range_boundaries(ref)
         hit = [c for c in wanted if c1 <= c <= c2]
-        if r2 <= r1 or not hit:
-            continue
+        if r2 <= r1 or r1 <= header_row or not hit:
+            continue                    # one row, another column, or a header merged down into the data
         value = ws.cell(r1, c1).value
         if value in (None, ""):
             continue
@@ -361,7 +361,7 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
-    merged = merged_values(ws, cols, ("unit",))
+    merged = merged_values(ws, cols, ("unit",), hrow)
     for r, row in nonblank_rows(ws, hrow + 1):
         name_cell = _val(row, cols["name"])
         values = {f: (_val(row, c).value if _val(row, c) is not None else None) for f, c in cols.items()}
@@ -409,7 +409,7 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     by_name: dict[str, Project] = {}
     for p in filing.projects:
         by_name.setdefault(name_key(p.name), p)
-    merged = merged_values(ws, cols, ("project", "level1", "level2"))
+    merged = merged_values(ws, cols, ("project", "level1", "level2"), hrow)
     for r, row in nonblank_rows(ws, hrow + 1):
         cells = {f: _val(row, c) for f, c in cols.items()}
         values = {f: (c.value if c is not None else None) for f, c in cells.items()}
