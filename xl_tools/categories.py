@@ -47,8 +47,11 @@ class Resolution:
         return self.status == OK
 
 
+@lru_cache(maxsize=4096)
 def split_label(text: str | None) -> tuple[str, str]:
-    """"11-数量指标" → ("11", "数量指标"); "数量指标" → ("", "数量指标"); full-width accepted."""
+    """"11-数量指标" → ("11", "数量指标"); "数量指标" → ("", "数量指标"); full-width accepted.
+
+    Cached: a filing writes the same few labels on every indicator row (one pair of strings for all)."""
     norm = squash(text or "")
     if not norm:
         return "", ""

@@ -18,7 +18,7 @@ from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 from openpyxl.utils.escape import unescape
 
-from .xml import XML_SPACE, q
+from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
@@ -183,12 +183,46 @@ def write_value(c, value) -> None:
 
 def write_text(c, text: str) -> None:
     """Make the empty cell `c` an inline string holding `text`."""
-    text = escape_text(text)
     c.set("t", "inlineStr")
-    t = etree.SubElement(etree.SubElement(c, IS), T)
+    c.append(_inline(escape_text(text)).__copy__())          # lxml copies the whole element
+
+
+@lru_cache(maxsize=4096)
+def _inline(text: str):
+    """A detached ``<is>`` element holding the escaped `text`, to be copied (never changed itself):
+    copying one is cheaper than building it, and a sheet writes the same few texts many times."""
+    holder = etree.Element(C, nsmap={None: MAIN})
+    t = etree.SubElement(etree.SubElement(holder, IS), T)
     if text[0].isspace() or text[-1].isspace() or "\n" in text:
         t.set(XML_SPACE, "preserve")
     t.text = text
+    return holder[0]
+
+
+def cell_xml(ref: str, style: str | None, value) -> str:
+    """The XML of a new cell ``<c r=ref s=style>`` holding `value`: the bytes ``write_value`` and lxml
+    would give, without building the element (generated sheets are written as text)."""
+    head = f'<c r="{ref}"' if style is None else f'<c r="{ref}" s="{style}"'
+    if type(value) is str and value:               # the common case first
+        return head + ' t="inlineStr">' + inline_xml(value) + "</c>"
+    if value is None or value == "":
+        return head + "/>"
+    if isinstance(value, bool):
+        return head + (' t="b"><v>1</v></c>' if value else ' t="b"><v>0</v></c>')
+    if isinstance(value, (int, Decimal)) or (isinstance(value, float) and math.isfinite(value)):
+        return f"{head}><v>{number_text(value)}</v></c>"
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
+    return head + ' t="inlineStr">' + inline_xml(str(value)) + "</c>"
+
+
+@lru_cache(maxsize=4096)
+def inline_xml(text: str) -> str:
+    """The ``<is>`` element ``write_text`` makes for the non-empty `text`, as XML."""
+    text = escape_text(text)
+    if text[0].isspace() or text[-1].isspace() or "\n" in text:
+        return '<is><t xml:space="preserve">' + text_xml(text) + "</t></is>"
+    return "<is><t>" + text_xml(text) + "</t></is>"
 
 
 def number_text(value) -> str:

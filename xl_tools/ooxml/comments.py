@@ -11,6 +11,8 @@ sheet as it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import cache
 
 from lxml import etree
 
@@ -26,12 +28,16 @@ from .xml import (
     RT_COMMENTS,
     RT_VML,
     XML_SPACE,
+    Template,
     XmlPartError,
+    attr_xml,
     children_bytes,
+    iterparse,
     parse,
     q,
     serialize,
     split_around,
+    text_xml,
 )
 
 V = "urn:schemas-microsoft-com:vml"
@@ -43,6 +49,7 @@ BLOCK = 1024                             # shape ids per o:idmap block
 # CT_Worksheet children that come after <legacyDrawing>
 _AFTER_LEGACY = {"legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                  "tableParts", "extLst"}
+_IDMAP = f"{{{OFFICE}}}idmap"
 _SPID = re.compile(r"_x0000_s(\d+)$")
 
 
@@ -183,23 +190,24 @@ class SheetNotes:
                     st.getparent().remove(st)
 
     def _create(self, root, notes: list[tuple[tuple[int, int], str]]) -> None:
-        """New comments and VML parts for a sheet that has neither, written in batches."""
+        """New comments and VML parts for a sheet that has neither, streamed to them as text (the
+        bytes lxml would write for ``_comment`` and ``_note_shape``), in batches."""
         pkg = self.pkg
         doc = _new_comments()
         etree.SubElement(doc.find(q("authors")), q("author")).text = self.author
-        comments = _batched(doc, doc.find(q("commentList")), (_comment(ref(r, c), 0, t) for (r, c), t in notes))
+        comments_part = pkg.unused_name("xl/comments{}.xml")
+        dst = pkg.spool(comments_part, CT_COMMENTS)
+        dst.write(DECLARATION)
+        _streamed(dst, doc, doc.find(q("commentList")), (_comment_xml(ref(r, c), 0, t) for (r, c), t in notes))
+        pkg.add_rel(self.part, RT_COMMENTS, comments_part)
         first = max(self._blocks_in_use(), default=0) + 1
         blocks = list(range(first, first + -(-len(notes) // (BLOCK - 1))))
         vml = _new_vml(first)
         next(vml.iter(f"{{{OFFICE}}}idmap")).set("data", ",".join(str(b) for b in blocks))
         spids = (f"_x0000_s{b * BLOCK + n}" for b in blocks for n in range(1, BLOCK))
-        shapes = _batched(vml, vml, (_note_shape(next(spids), r, c, t) for (r, c), t in notes))
-        comments_part = pkg.unused_name("xl/comments{}.xml")
-        pkg.set_bytes(comments_part, DECLARATION + comments, CT_COMMENTS)
-        pkg.add_rel(self.part, RT_COMMENTS, comments_part)
         vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
         pkg.ensure_default("vml", CT_VML)
-        pkg.set_bytes(vml_part, shapes)
+        _streamed(pkg.spool(vml_part), vml, vml, (_note_shape_xml(next(spids), r, c, t) for (r, c), t in notes))
         _insert_legacy(root, pkg.add_rel(self.part, RT_VML, vml_part))
 
     def _store_comments(self, comments_part, doc) -> None:
@@ -237,18 +245,23 @@ class SheetNotes:
     # ------------------------------------------------------------------------------- shape ids
 
     def _blocks_in_use(self) -> set[int]:
+        """The o:idmap blocks of every VML part (streamed: a drawing of many notes is never one tree;
+        a part that is not well-formed counts for nothing)."""
         used = set()
         for name in self.pkg.names():
             if not name.lower().endswith(".vml"):
                 continue
+            found = set()
             try:
-                vml = parse(self.pkg.read(name), name)
+                with self.pkg.open(name) as fh:
+                    for _ev, el in iterparse(fh, name):
+                        if el.tag == _IDMAP:
+                            found |= {int(x) for x in (el.get("data") or "").split(",") if x.strip().isdigit()}
+                        _drop(el)
             except XmlPartError:
                 continue
-            for idmap in vml.iter(f"{{{OFFICE}}}idmap"):
-                used |= {int(x) for x in (idmap.get("data") or "").split(",") if x.strip().isdigit()}
+            used |= found
         return used
-
 
 
 class _ShapeIds:
@@ -292,20 +305,28 @@ class _ShapeIds:
 
 # ------------------------------------------------------------------------------------ elements
 
-def _batched(root, holder, children, size: int = 250) -> bytes:
-    """The serialisation of `root` with `children` streamed into `holder` (its last child or itself)
-    in batches: no tree of all of them at once."""
+def _streamed(dst, root, holder, children: Iterable[str], size: int = 250) -> None:
+    """Write the serialisation of `root` to the stream `dst`, with the XML texts `children` in
+    `holder` (its last child or itself), in batches."""
     head, tail = split_around(root, holder)
-    out = [head]
-    batch = etree.SubElement(etree.Element(root.tag, nsmap=root.nsmap), holder.tag)
+    dst.write(head)
+    batch: list[str] = []
     for child in children:
         batch.append(child)
         if len(batch) >= size:
-            out.append(children_bytes(batch))
-            del batch[:]
-    out.append(children_bytes(batch))
-    out.append(tail)
-    return b"".join(out)
+            dst.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    dst.write("".join(batch).encode("utf-8"))
+    dst.write(tail)
+
+
+def _drop(el) -> None:
+    """Forget `el` and what was read before it (a streamed read keeps nothing behind)."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
 
 def _new_comments():
@@ -327,6 +348,18 @@ def _comment(cell: str, author: int, text: str):
     t.set(XML_SPACE, "preserve")
     t.text = escape_text(text)
     return el
+
+
+@cache
+def _comment_template() -> Template:
+    holder = _new_comments().find(q("commentList"))
+    holder.append(_comment(Template.mark(0), Template.mark(1), Template.mark(2)))
+    return Template(children_bytes(holder).decode("utf-8"), 3)
+
+
+def _comment_xml(cell: str, author: int, text: str) -> str:
+    """``_comment(cell, author, text)`` as the XML lxml writes for it in a comments part."""
+    return _comment_template().fill(attr_xml(cell), str(author), text_xml(escape_text(text)))
 
 
 def _position(el) -> tuple[int, int]:
@@ -383,16 +416,41 @@ def _note_shape(spid: str, row: int, col: int, text: str):
     return shape
 
 
-def _size_shape(shape, row: int, col: int, text: str) -> None:
-    """Position and size of a note box: to the right of its cell, tall enough for its lines."""
+@cache
+def _shape_template() -> Template:
+    shape = _note_shape(Template.mark(0), 1, 1, "")
+    shape.set("style", Template.mark(1))
+    data = shape.find(f"{{{X}}}ClientData")
+    for k, name in enumerate(("Anchor", "Row", "Column"), start=2):
+        data.find(f"{{{X}}}{name}").text = Template.mark(k)
+    holder = etree.Element("xml", nsmap=VML_NS)
+    holder.append(shape)
+    return Template(children_bytes(holder).decode("utf-8"), 5)
+
+
+def _note_shape_xml(spid: str, row: int, col: int, text: str) -> str:
+    """``_note_shape(spid, row, col, text)`` as the XML lxml writes for it in a VML drawing."""
+    style, anchor = _box(row, col, text)
+    return _shape_template().fill(attr_xml(spid), attr_xml(style), text_xml(anchor), str(row - 1), str(col - 1))
+
+
+def _box(row: int, col: int, text: str) -> tuple[str, str]:
+    """(style, anchor) of a note box: to the right of its cell, tall enough for its lines."""
     lines = _lines(text)
     height = max(60.0, 12.0 * lines + 8)
-    shape.set("style", f"position:absolute;margin-left:{(col) * 54 + 5}pt;margin-top:{max(row - 1, 0) * 15 + 2}pt;"
-                       f"width:240pt;height:{height:g}pt;z-index:1;visibility:hidden")
+    top = max(row - 2, 0)
+    return (f"position:absolute;margin-left:{(col) * 54 + 5}pt;margin-top:{max(row - 1, 0) * 15 + 2}pt;"
+            f"width:240pt;height:{height:g}pt;z-index:1;visibility:hidden",
+            f"{col}, 15, {top}, 2, {col + 4}, 15, {top + max(4, lines + 1)}, 4")
+
+
+def _size_shape(shape, row: int, col: int, text: str) -> None:
+    """Position and size of a note box (``_box``)."""
+    style, anchor_text = _box(row, col, text)
+    shape.set("style", style)
     anchor = shape.find(f"{{{X}}}ClientData/{{{X}}}Anchor")
     if anchor is not None:
-        top = max(row - 2, 0)
-        anchor.text = f"{col}, 15, {top}, 2, {col + 4}, 15, {top + max(4, lines + 1)}, 4"
+        anchor.text = anchor_text
 
 
 def _insert_legacy(root, rid: str) -> None:

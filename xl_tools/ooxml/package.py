@@ -8,6 +8,7 @@ they change.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import shutil
 import tempfile
@@ -19,7 +20,7 @@ from lxml import etree
 from .xml import CT, PKG_REL, parse, q, serialize
 
 CONTENT_TYPES = "[Content_Types].xml"
-SPOOL_BYTES = 8 * 1024 * 1024           # streamed parts larger than this go to a temporary file
+SPOOL_BYTES = 1024 * 1024               # streamed parts larger than this go to a temporary file
 NEW_PART_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -99,6 +100,16 @@ class Package:
 
     def open_original(self, part: str):
         """A stream of the part as it is in the file (for streaming rewrites)."""
+        return self.zf.open(part)
+
+    def open(self, part: str):
+        """A stream of the part's current content, changed or not (for reading it back as a stream)."""
+        if part in self._deleted:
+            raise KeyError(part)
+        if part in self._files:
+            return _SpoolReader(self._files[part])
+        if part in self._dirty_xml or part in self._data:
+            return io.BytesIO(self.read(part))
         return self.zf.open(part)
 
     def size(self, part: str) -> int:
@@ -313,6 +324,28 @@ class Package:
                 else:
                     with self.zf.open(info) as src, zout.open(zinfo, "w") as dst:
                         shutil.copyfileobj(src, dst, 1024 * 1024)
+
+
+class _SpoolReader:
+    """Reads a spooled part from its start without moving anyone else's position in it."""
+
+    def __init__(self, fh) -> None:
+        self._fh, self._pos = fh, 0
+
+    def read(self, size: int = -1) -> bytes:
+        self._fh.seek(self._pos)
+        data = self._fh.read(size)
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _SpoolReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def _source_of(rels: str) -> str | None:

@@ -137,9 +137,9 @@ class WorkbookPatch:
             if gen.print_titles else None
         self._names.append((PRINT_TITLES, gen.name, titles, False))
         area = None
-        if gen.print_area and spec.rows:
-            width = max(len(r) for r in spec.rows)
-            area = f"{quote_sheet(gen.name)}!{_absolute(range_ref(1, 1, len(spec.rows), width))}"
+        height, width = spec.size()
+        if gen.print_area and height:
+            area = f"{quote_sheet(gen.name)}!{_absolute(range_ref(1, 1, height, width))}"
         self._names.append((PRINT_AREA, gen.name, area, False))
         flt = f"{quote_sheet(gen.name)}!{_absolute(range_ref(*spec.autofilter))}" if spec.autofilter else None
         self._names.append((FILTER, gen.name, flt, True))

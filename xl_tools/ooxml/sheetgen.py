@@ -1,17 +1,18 @@
 """Worksheets generated whole (a tool's own sheets): values, formats, merges, widths, heights, frozen
-panes, an autofilter and print setup, written as Excel writes them. Rows are built and serialised in
-batches, so a sheet of any length needs the memory of one batch."""
+panes, an autofilter and print setup, written as Excel writes them. Rows are written as text in
+batches, as the spec makes them, so a sheet of any length needs the memory of one batch."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lxml import etree
 
-from .cells import ROW, C, F, V, col_letter, ref, write_text, write_value
+from .cells import cell_xml, col_letter, ref
 from .styles import Styles
-from .xml import DECLARATION, MAIN, REL, children_bytes, q, split_around
+from .xml import DECLARATION, MAIN, REL, q, split_around, text_xml
 
 BATCH_ROWS = 250
 PAPER_A4 = 9
@@ -37,15 +38,27 @@ class PageSetup:
 
 @dataclass
 class SheetSpec:
-    """A sheet to generate. ``rows`` are lists of (value, Format or None), from row 1."""
+    """A sheet to generate. ``rows`` are lists of (value, Format or None), from row 1: a list, or any
+    iterable (rows made as they are written) when ``nrows`` and ``ncols`` give the sheet's size."""
 
-    rows: list[list[tuple]]
+    rows: Iterable[Sequence[tuple]]
     widths: dict[int, float] = field(default_factory=dict)           # column → width (characters)
     heights: dict[int, float] = field(default_factory=dict)          # row → points
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)   # r1, c1, r2, c2
     freeze: tuple[int, int] | None = None     # the first scrolling (row, column)
     autofilter: tuple[int, int, int, int] | None = None
     page: PageSetup | None = None
+    nrows: int | None = None
+    ncols: int | None = None
+
+    def size(self) -> tuple[int, int]:
+        """(rows, columns) of the cells."""
+        if self.nrows is not None and self.ncols is not None:
+            return self.nrows, self.ncols
+        rows = self.rows if isinstance(self.rows, list) else None
+        if rows is None:
+            raise ValueError("a sheet whose rows are made as they are written needs nrows and ncols")
+        return len(rows), max((len(r) for r in rows), default=0)
 
 
 def range_ref(r1: int, c1: int, r2: int, c2: int) -> str:
@@ -54,12 +67,14 @@ def range_ref(r1: int, c1: int, r2: int, c2: int) -> str:
 
 
 def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
-    """Write the worksheet XML of `spec` to the binary stream `dst`."""
+    """Write the worksheet XML of `spec` to the binary stream `dst`. The frame (what is before and
+    after the rows) is built with lxml; the rows are written as text (``cells.cell_xml``: the bytes
+    lxml would give), in batches, as `spec.rows` yields them."""
     root = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
     if spec.page is not None:
         etree.SubElement(etree.SubElement(root, q("sheetPr")), q("pageSetUpPr"), fitToPage="1")
-    last_row = len(spec.rows)
-    last_col = max([len(r) for r in spec.rows] + list(spec.widths) + [1])
+    last_row, last_col = spec.size()
+    last_col = max([last_col, *spec.widths, 1])
     etree.SubElement(root, q("dimension"), ref=range_ref(1, 1, max(last_row, 1), last_col))
     view = etree.SubElement(etree.SubElement(root, q("sheetViews")), q("sheetView"), workbookViewId="0")
     if spec.freeze:
@@ -74,42 +89,47 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     _tail(root, spec)
     head, tail = split_around(root, sd)
     dst.write(DECLARATION + head)
-    ids: dict[int, str] = {}              # id(format) → style index: formats are shared objects
+    ids: dict[int, str | None] = {}       # id(format) → style index (None for 0): formats are shared objects
     keep = []
     letters = [col_letter(c) for c in range(1, last_col + 1)]
     heights = spec.heights
+    out: list[str] = []
+    r = 0
     for r, cells in enumerate(spec.rows, start=1):
         rs = str(r)
-        row = etree.SubElement(sd, ROW, r=rs)
-        if r in heights:
-            row.set("ht", _num(heights[r]))
-            row.set("customHeight", "1")
+        row = [f'<row r="{rs}" ht="{_num(heights[r])}" customHeight="1">' if r in heights else f'<row r="{rs}">']
         for k, (value, fmt) in enumerate(cells):
-            s = ids.get(id(fmt))
-            if s is None:
-                s = ids[id(fmt)] = str(styles.format_id(fmt))
+            s = ids.get(id(fmt), "")
+            if s == "":
+                style = styles.format_id(fmt)
+                s = ids[id(fmt)] = str(style) if style else None
                 keep.append(fmt)
-            if value is None and s == "0":
+            if value is None and s is None:
                 continue
-            c = etree.SubElement(row, C, r=letters[k] + rs) if s == "0" else \
-                etree.SubElement(row, C, r=letters[k] + rs, s=s)
-            if type(value) is str:
-                if value:
-                    write_text(c, value)
-            elif isinstance(value, Formula):
-                etree.SubElement(c, F).text = value.text
-                if isinstance(value.cached, str):
-                    c.set("t", "str")
-                if value.cached is not None:
-                    etree.SubElement(c, V).text = str(value.cached)
+            if isinstance(value, Formula):
+                row.append(_formula_xml(letters[k] + rs, s, value))
             else:
-                write_value(c, value)
+                row.append(cell_xml(letters[k] + rs, s, value))
+        if len(row) == 1:
+            out.append(row[0][:-1] + "/>")
+        else:
+            row.append("</row>")
+            out.append("".join(row))
         if r % BATCH_ROWS == 0:
-            dst.write(children_bytes(sd))
-            del sd[:]
-    dst.write(children_bytes(sd))
-    del sd[:]
+            dst.write("".join(out).encode("utf-8"))
+            out.clear()
+    if r != last_row:
+        raise ValueError(f"the sheet has {r} rows, its size says {last_row}")
+    dst.write("".join(out).encode("utf-8"))
     dst.write(tail)
+
+
+def _formula_xml(ref: str, style: str | None, value: Formula) -> str:
+    head = f'<c r="{ref}"' if style is None else f'<c r="{ref}" s="{style}"'
+    if isinstance(value.cached, str):
+        head += ' t="str"'
+    cached = "" if value.cached is None else f"<v>{text_xml(str(value.cached))}</v>"
+    return f"{head}><f>{text_xml(value.text)}</f>{cached}</c>"
 
 
 def _freeze(view, row: int, col: int) -> None:

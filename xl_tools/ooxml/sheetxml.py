@@ -13,13 +13,27 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
+import secrets
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .cells import ROW, C, CellDecoder, col_index, has_formula, is_blank, ref, same_value, split_ref, write_value
+from .cells import (
+    ROW,
+    C,
+    CellDecoder,
+    cell_xml,
+    col_index,
+    has_formula,
+    is_blank,
+    ref,
+    same_value,
+    split_ref,
+    write_value,
+)
 from .styles import Styles
-from .xml import DECLARATION, children_bytes, iterparse, q, split_around
+from .xml import DECLARATION, attr_xml, children_bytes, iterparse, q, split_around
 
 SHEET_DATA = q("sheetData")
 BATCH_ROWS = 250
@@ -115,6 +129,20 @@ class _Context:
     def __init__(self, styles: Styles, decoder: CellDecoder, result: SheetResult) -> None:
         self.styles, self.decoder, self.result = styles, decoder, result
         self.col_styles: list[tuple[int, int, int]] = []      # (first, last, style) of <cols>
+        # cells written as text: a marker comment stands in the tree where the cell goes
+        self.mark = f"xl-tools-cell-{secrets.token_hex(4)}-"
+        self.marks = re.compile(rb"<!--" + self.mark.encode() + rb"(\d+)-->")
+        self.spliced: dict[int, bytes] = {}
+        self.count = 0
+
+    def splice(self, data: bytes) -> bytes:
+        """Serialised rows with the cells written as text in place of their markers."""
+        if not self.spliced:
+            return data
+        pieces = self.marks.split(data)
+        for k in range(1, len(pieces), 2):
+            pieces[k] = self.spliced.pop(int(pieces[k]))
+        return b"".join(pieces)
 
     def read_cols(self, cols_el) -> None:
         for col in cols_el.findall(q("col")) if cols_el is not None else []:
@@ -168,7 +196,7 @@ def patch_sheet(src, dst, edits: SheetEdits, styles: Styles, decoder: CellDecode
             if head is not None:
                 dst.write(DECLARATION + head)
                 head = None
-            dst.write(children_bytes(sd, upto=el))
+            dst.write(ctx.splice(children_bytes(sd, upto=el)))
             _drop_through(sd, el)
             count = 0
     if sd is None:
@@ -184,8 +212,10 @@ def patch_sheet(src, dst, edits: SheetEdits, styles: Styles, decoder: CellDecode
         return result
     if head is not None:
         dst.write(DECLARATION + head)
-    dst.write(children_bytes(sd))
+    dst.write(ctx.splice(children_bytes(sd)))
     del sd[:]
+    if ctx.spliced:
+        raise ValueError(f"{part}: {len(ctx.spliced)} cells written as text were not placed")
     if tail_hook is not None:
         tail_hook(root)
     dst.write(split_around(root, sd)[1])
@@ -242,17 +272,16 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
     cells: dict[int, object] = {}
     col = 0
     digits = str(r)
-    for c in row:
-        if c.tag != C:
-            continue
+    width = len(digits)
+    for c in row.iterchildren(C):
         stated = c.get("r")
         if stated:
-            col = col_index(stated[:-len(digits)]) if stated.endswith(digits) else split_ref(stated)[1]
+            col = col_index(stated[:-width]) if stated.endswith(digits) else split_ref(stated)[1]
         else:
             col += 1
             c.set("r", ref(r, col))
         cells[col] = c
-    order = sorted(cells)
+    order = None                # the columns of the cells, in order: only when a cell is created
     for col in sorted(cols):
         edit = cols[col]
         c = cells.get(col)
@@ -260,6 +289,8 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
         if c is None:
             if not edit.creates:
                 continue
+            if order is None:
+                order = sorted(cells)
             c = etree.Element(C, r=ref(r, col))
             style = ctx.default_style(row, col)
             if style:
@@ -274,23 +305,29 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
             _widen_spans(row, col)
             ctx.result.changed = True
         if edit.value is not KEEP:
-            _write(c, r, col, edit.value, ctx)
+            c = cells[col] = _write(c, r, col, edit.value, ctx, edit.colour is None and edit.clear is None)
         if edit.colour is not None:
             _colour(c, r, col, edit, existed, ctx)
         elif edit.clear is not None:
             if _clear(c, edit, ctx):
                 row.remove(c)
                 del cells[col]
-                order.remove(col)
+                if order is not None:
+                    order.remove(col)
 
 
 def _append_cell(row, c) -> None:
     """Append a cell after the row's last cell (before an extLst, if any)."""
     for child in row:
-        if child.tag != C:
+        if child.tag != C and not _is_mark(child):
             child.addprevious(c)
             return
     row.append(c)
+
+
+def _is_mark(el) -> bool:
+    """Whether `el` is the marker of a cell written as text (it stands for a cell)."""
+    return el.tag is etree.Comment and (el.text or "").startswith("xl-tools-cell-")
 
 
 def _widen_spans(row, col: int) -> None:
@@ -317,18 +354,32 @@ def _set_style(c, s: int | None) -> None:
         c.set("s", str(s))
 
 
-def _write(c, r: int, col: int, value, ctx: _Context) -> None:
+def _write(c, r: int, col: int, value, ctx: _Context, alone: bool = False):
+    """Write `value` into the cell `c`; returns what stands at its place afterwards: `c`, or when
+    nothing else is done to the cell (`alone`) and its XML is simple, the marker of its XML as text."""
     if len(c):
         if has_formula(c):
             ctx.result.skipped_formulas.append((r, col))  # a formula stays the user's
-            return
+            return c
         current, _cached = ctx.decoder.value(c, _style(c), ref(r, col))
         if same_value(current, value):
-            return
+            return c
     elif value is None or value == "":
-        return
-    write_value(c, value)
+        return c
     ctx.result.changed = True
+    if alone:
+        keys = [k for k in c.keys() if k != "t" and k != "cm" and k != "vm"]     # what write_value keeps
+        if keys == ["r", "s"] or keys == ["r"]:
+            style = c.get("s")
+            n = ctx.count
+            ctx.count += 1
+            ctx.spliced[n] = cell_xml(attr_xml(c.get("r")), None if style is None else attr_xml(style),
+                                      value).encode("utf-8")
+            mark = etree.Comment(f"{ctx.mark}{n}")
+            c.getparent().replace(c, mark)
+            return mark
+    write_value(c, value)
+    return c
 
 
 def _colour(c, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -> None:

@@ -203,32 +203,32 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
     ids: list = []
     formulas = []
     col = 0
-    digits = len(stated) if stated else len(str(r))
+    number = stated or str(r)
+    digits = len(number)
     shared = decoder.shared
-    for c in row:
-        if c.tag != C:
-            continue
+    dates = decoder.date_styles
+    for c in row.iterchildren(C):
         ref = c.get("r")
         if ref:
-            col = col_index(ref[:-digits]) if ref[-digits:] == (stated or str(r)) else split_ref(ref)[1]
+            col = col_index(ref[:-digits]) if ref[-digits:] == number else split_ref(ref)[1]
         else:
             col += 1
-            ref = None
         if not len(c):
             continue                                    # a styled empty cell
         s = c.get("s")
         style = int(s) if s else 0
         t = c.get("t")
         first = c[0]
-        if first.tag == V and (t is None or t == "n") and style not in decoder.date_styles:
+        tag = first.tag
+        if tag == V and (t is None or t == "n") and style not in dates:
             text = first.text
             value = None if not text else (float(text) if ("." in text or "E" in text or "e" in text)
                                            else int(text))
-        elif first.tag == V and t == "s":
+        elif tag == V and t == "s":
             value = shared[int(first.text)]
-        elif first.tag == IS:
+        elif tag == IS:
             value = text_of(first)
-        elif first.tag in (V, F, IS):
+        elif tag == V or tag == F:
             value, cache = decoder.value(c, style, ref or make_ref(r, col))
             if c.find(F) is not None:
                 formulas.append((col, cache))
@@ -236,8 +236,9 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
             continue
         if col > len(values):
             pad = col - 1 - len(values)
-            values.extend([None] * pad)
-            ids.extend([0] * pad)
+            if pad:
+                values.extend([None] * pad)
+                ids.extend([0] * pad)
             values.append(value)
             ids.append(style)
         else:                                           # cells out of order: the last one wins

@@ -34,11 +34,11 @@ def layout_spec(layout: TableLayout, font: str | None = None) -> SheetSpec:
                            vertical=style.vertical, wrap=style.wrap, indent=style.indent, border=style.border,
                            number_format=style.number_format, fill=style.fill, color=style.color)
                for key, style in layout.styles.items()}
-    rows = [[(cell.value, formats[cell.style]) for cell in cells] for cells in layout.rows]
+    rows = ([(cell.value, formats[cell.style]) for cell in cells] for cells in layout.rows)   # as written
     page = layout.page
     _first, last = layout.repeat_rows
     return SheetSpec(
-        rows=rows, widths={c: w for c, w in enumerate(layout.column_widths, start=1)},
+        rows=rows, nrows=len(layout.rows), ncols=max((len(r) for r in layout.rows), default=0), widths={c: w for c, w in enumerate(layout.column_widths, start=1)},
         heights={r: h for r, h in enumerate(layout.row_heights, start=1)},
         merges=[(m.first_row, m.first_col, m.last_row, m.last_col) for m in layout.merges],
         freeze=(last + 1, 1),

@@ -86,31 +86,46 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> None:
 
 
 def content_spec(content) -> SheetSpec:
-    """A tool-owned sheet (``ops.SheetContent``) as a sheet to generate."""
-    links = {(r, c): Formula(link_formula(sheet, cell, text)[1:], text) for r, c, sheet, cell, text in content.links}
-    fills = {(r, c): (fill, font) for rect, fill, font in content.fills for r, c in rect.cells()}
-    boxed = {cell for rect in content.borders for cell in rect.cells()}
+    """A tool-owned sheet (``ops.SheetContent``) as a sheet to generate; its rows are made as the
+    generator writes them (one row of cells at a time in memory)."""
+    links = {(r, c): (sheet, cell, text) for r, c, sheet, cell, text in content.links}
     bold, wrap_cols, wrap_rows = set(content.bold_rows), set(content.wrap_cols), set(content.wrap_rows)
     formats: dict[tuple, Format] = {}            # one Format object per look: the generator maps them once
     width = max([len(r) for r in content.rows] + [rect.col + rect.ncols - 1 for rect in content.borders] + [0])
-    rows = []
-    for r, values in enumerate(content.rows, start=1):
-        cells = []
-        for c in range(1, width + 1):
-            value = values[c - 1] if c <= len(values) else None
-            link = links.get((r, c))
-            fill, font = fills.get((r, c), (None, None))
-            key = (r in bold, c in wrap_cols or r in wrap_rows, fill, font, link is not None, (r, c) in boxed)
-            fmt = formats.get(key)
-            if fmt is None:
-                fmt = formats[key] = Format(bold=key[0], wrap=key[1], vertical="top", fill=fill,
-                                            color=font or (LINK_COLOUR if link else None), underline=key[4],
-                                            border=key[5])
-            cells.append((link if link is not None else value, fmt))
-        rows.append(cells)
+
+    def look(key: tuple) -> Format:
+        fmt = formats.get(key)
+        if fmt is None:
+            fmt = formats[key] = Format(bold=key[0], wrap=key[1], vertical="top", fill=key[2],
+                                        color=key[3] or (LINK_COLOUR if key[4] else None), underline=key[4],
+                                        border=key[5])
+        return fmt
+
+    def rows():
+        for r, values in enumerate(content.rows, start=1):
+            fills = [(x.col, x.col + x.ncols, fill, font) for x, fill, font in content.fills
+                     if x.row <= r < x.row + x.nrows]
+            boxes = [(x.col, x.col + x.ncols) for x in content.borders if x.row <= r < x.row + x.nrows]
+            is_bold, wrap_row = r in bold, r in wrap_rows
+            cells = []
+            for c in range(1, width + 1):
+                value = values[c - 1] if c <= len(values) else None
+                link = links.get((r, c))
+                fill = font = None
+                for first, stop, f, t in fills:          # the last rectangle naming the cell wins
+                    if first <= c < stop:
+                        fill, font = f, t
+                boxed = any(first <= c < stop for first, stop in boxes) if boxes else False
+                fmt = look((is_bold, c in wrap_cols or wrap_row, fill, font, link is not None, boxed))
+                if link is not None:
+                    value = Formula(link_formula(*link)[1:], link[2])
+                cells.append((value, fmt))
+            yield cells
+
     page = content.page
     return SheetSpec(
-        rows=rows, widths=dict(content.widths), heights=dict(content.heights),
+        rows=rows(), nrows=len(content.rows), ncols=width, widths=dict(content.widths),
+        heights=dict(content.heights),
         merges=[(m.row, m.col, m.row + m.nrows - 1, m.col + m.ncols - 1) for m in content.merges],
         freeze=_freeze(content.freeze),
         autofilter=(content.autofilter.row, content.autofilter.col,

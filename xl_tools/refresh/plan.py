@@ -162,7 +162,14 @@ def _helper_ops(filing: Filing, view) -> list:
     if not inds:
         return ops
     contiguous = helper_cols == list(range(helper_cols[0], helper_cols[0] + len(helper_cols)))
-    rows_by = {i.origin.row: helper_row(i, filing.year) for i in inds}
+    described: dict[tuple[str, str], list[str]] = {}      # the same values, described once (one list)
+    rows_by = {}
+    for i in inds:
+        key = (i.period_value, i.annual_value)
+        row = described.get(key)
+        if row is None:
+            row = described[key] = helper_row(i, filing.year)
+        rows_by[i.origin.row] = row
     top, bottom = min(rows_by), max(rows_by)
     block = [rows_by.get(r, [None] * len(INDICATOR_HELPERS)) for r in range(top, bottom + 1)]
     if contiguous:
@@ -256,12 +263,29 @@ def _summary_cell(view) -> tuple[tuple[str, int, int] | None, list[Finding]]:
 
 
 def _digest(findings, highlights, notes, fills, public, ops) -> str:
-    payload = {
-        "findings": [f.to_json() for f in findings],
+    """What the refresh wrote, hashed: the JSON of findings, highlights, notes, fills, the 公开表's
+    values and the values written, streamed into the hash item by item (the same bytes as one
+    ``json.dumps`` of the whole, without holding them)."""
+    parts = {
+        "findings": (f.to_json() for f in findings),
         "hl": sorted(f"{k}{v}" for k, v in highlights.items()),
         "notes": sorted(f"{k}{v}" for k, v in notes.items()),
         "fills": sorted(f"{k}{v}" for k, v in fills.items()),
-        "public": [[str(c.value) for c in row] for row in public.rows],
-        "values": [(o.sheet, o.row, o.col, o.values) for o in ops if isinstance(o, SetValues)],
+        "public": ([str(c.value) for c in row] for row in public.rows),
+        "values": ((o.sheet, o.row, o.col, o.values) for o in ops if isinstance(o, SetValues)),
     }
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+    return _json_sha256(parts).hexdigest()[:16]
+
+
+def _json_sha256(lists: dict[str, object]):
+    """sha256 of ``json.dumps(lists, ensure_ascii=False, default=str)`` for a dict of lists given as
+    iterables, encoded one item at a time."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    h = hashlib.sha256()
+    for k, (key, items) in enumerate(lists.items()):
+        h.update(("{" if k == 0 else ", ").encode() + encode(key).encode() + b": [")
+        for n, item in enumerate(items):
+            h.update((", " + encode(item) if n else encode(item)).encode())
+        h.update(b"]")
+    h.update(b"}" if lists else b"{}")
+    return h
