@@ -131,6 +131,12 @@ class WorkbookView:
         return WorkbookView(self.pkg, max_rows=self.max_rows, blank_run=self.blank_run, data_only=True,
                             store=self._store)
 
+    def release_cells(self) -> None:
+        """Forget the cells read so far (they are read again on next use): a refresh drops them once
+        the plan is made, before the patcher streams the sheets, so the two never sit in memory together."""
+        self._store.sheets.clear()
+        self._views.clear()
+
     def close(self) -> None:
         """Close the file (the view that opened it; a data-only twin leaves it open)."""
         if not self.data_only:

@@ -38,6 +38,7 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
                                    prepare=lambda filing: resolve_formulas(path, filing, view),
                                    extra_findings=extra_findings)
+            view.release_cells()
             patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
             apply_ops(patch, outcome.ops)
         with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
