@@ -106,10 +106,12 @@ def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
             continue
         if cons.has_table(year):
             t = cons.table(year)
+            unfilled = sum(1 for p in t.filing.projects if not p.total and not p.parts_sum())
             text = (f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
                     f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元"
-                    f"（见「{consolidated_sheet_name(year)}」）")
-            kind = None
+                    + (f"（其中 {unfilled} 个项目没有填写金额，规则 AMT008；" if unfilled else "（")
+                    + f"见「{consolidated_sheet_name(year)}」）")
+            kind = ERROR if unfilled and unfilled == len(t.filing.projects) else None
         else:
             text, kind = f"{year}年没有计入的文件，未生成合并公开表", ERROR
         lines.append((text + (f"；{rest}（见「{SHEET_SOURCES}」）" if rest else ""), kind))
