@@ -32,7 +32,7 @@ from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO, fmt_money
-from ..publish.table import BODY_SIZE, STYLES, Cell, CellStyle, TableLayout, render
+from ..publish.table import BODY_SIZE, STYLES, Cell, CellStyle, Merge, TableLayout, render
 from ..publish.xlsx import write_table_sheets
 from .columns import JSON_SCHEMA
 from .consolidation import (
@@ -298,8 +298,11 @@ def consolidated_layout(table, cons: Consolidation) -> TableLayout:
             lines = textfit.count_lines(text, textfit.text_box_points(SOURCE_WIDTH), BODY_SIZE)
             need = textfit.row_points(lines + (lines > 1), BODY_SIZE)    # a line to spare: 「」 never start a line
             heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
+    source_col = len(layout.column_widths) + 1       # a block of rows (a long project) is one 来源文件 cell
+    blocks = [Merge(m.first_row, source_col, m.last_row, source_col) for m in layout.merges
+              if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
     return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, SOURCE_WIDTH],
-                   styles={**layout.styles, **SOURCE_STYLES})
+                   styles={**layout.styles, **SOURCE_STYLES}, merges=[*layout.merges, *blocks])
 
 
 def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
