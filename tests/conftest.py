@@ -33,11 +33,12 @@ def seed_workbook(tmp_path, seed_filing):
     return path
 
 
-def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
-    """Convert with LibreOffice headless (a private profile so parallel runs don't collide)."""
+def soffice_convert(src: Path, fmt: str, outdir: Path, infilter: str | None = None) -> Path:
+    """Convert with LibreOffice headless (a private profile so parallel runs don't collide);
+    ``infilter`` names the import filter and its options (e.g. ``CSV:44,34,76,1``: comma, quote, UTF-8)."""
     profile = outdir / ".lo-profile"
     cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-           "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+           *([f"--infilter={infilter}"] if infilter else []), "--convert-to", fmt, "--outdir", str(outdir), str(src)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert proc.returncode == 0 and out.exists(), (proc.stdout, proc.stderr)

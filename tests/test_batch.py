@@ -12,15 +12,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xl_tools.app import rollover
 from xl_tools.batch import (
     STATUS_BROKEN,
     STATUS_ERRORS,
+    consolidate,
     report_to_json,
     review,
     review_one,
     write_review_xlsx,
 )
+from xl_tools.batch.report import consolidation_lines
 from xl_tools.errors import XlToolsError
+from xl_tools.findings import ERROR
 from xl_tools.jsonio import load_json
 from xl_tools.workbook import build_workbook
 
@@ -268,3 +272,16 @@ def test_refresh_desktop_and_cli_do_not_import_pandas():
     code, _out, err = run("blocked", "xl_tools.batch.consolidation")        # the probe can see it
     assert code != 0 and "pandas" in err
     assert "'pandas'" in run("free", "xl_tools.batch.report")[1]
+
+
+def test_a_rolled_over_filing_without_amounts_is_said_in_the_consolidation(tmp_path):
+    """A year whose projects have no amount yet (rolled over, not filled in) is not a 合计 of 0.00 said
+    as if it were true: the line says how many projects have no amount, in the error colour."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    build_workbook(tmp_path / "filing_2024.xlsx", load_json(DATA / "sample_2024.expected.json"))
+    rollover(tmp_path / "filing_2024.xlsx", folder / "filing_2025.xlsx", 2025)
+    lines = consolidation_lines(consolidate(review([folder], jobs=1, progress=False)))
+    (text, kind), = [line for line in lines if line[0].startswith("2025年合并")]
+    assert "合计 0.00 万元（其中 13 个项目没有填写金额，规则 AMT008；见「合并公开表2025年」）" in text
+    assert kind == ERROR

@@ -107,6 +107,36 @@ def test_one_consolidation_per_year_counted_once(batch):
 
 
 @needs_soffice
+def test_consolidated_sheet_is_the_published_table_plus_its_sources(batch, tmp_path):
+    """One 公开表 writer: columns A–G of 合并公开表 are what ``publish`` writes for the consolidated
+    filing (values, formats, merges, widths, print titles); column H is the batch's own."""
+    from xl_tools.publish import publish_xlsx
+    report, cons, wb, *_, path = batch
+    publish_xlsx(cons.table(2024).filing, tmp_path / "pub.xlsx")
+    published = openpyxl.load_workbook(tmp_path / "pub.xlsx")["公开表"]
+    ws = wb["合并公开表2024年"]
+    assert ws.max_row == published.max_row and ws.max_column == 8 and published.max_column == 7
+
+    def look(cell):
+        return (cell.value, cell.number_format, cell.font.b, cell.alignment.horizontal, cell.alignment.indent,
+                cell.alignment.wrap_text, cell.border.left.style)
+    for row in range(1, ws.max_row + 1):
+        assert [look(ws.cell(row, c)) for c in range(1, 8)] == [look(published.cell(row, c)) for c in range(1, 8)]
+    merged = [m for m in ws.merged_cells.ranges if m.min_col != 8]
+    assert sorted(map(str, merged)) == sorted(map(str, published.merged_cells.ranges))
+    blocks = [(m.min_row, m.max_row) for m in merged if m.min_col == m.max_col == 1 and m.max_row > m.min_row]
+    assert blocks, "the sample has a project taller than one row"
+    # a project spread over several rows has one 来源文件 cell, not a cell per row with borders across it
+    assert sorted((m.min_row, m.max_row) for m in ws.merged_cells.ranges if m.min_col == 8) == sorted(blocks)
+    for letter in "ABCDEFG":
+        assert ws.column_dimensions[letter].width == published.column_dimensions[letter].width
+    assert ws.column_dimensions["H"].width == 34
+    assert ws.print_title_rows == published.print_title_rows == "$1:$3"
+    assert str(ws.print_area) == f"'合并公开表2024年'!$A$1:$H${ws.max_row}"
+    assert ws.freeze_panes == published.freeze_panes == "A4"
+
+
+@needs_soffice
 def test_every_file_is_explained(batch):
     report, cons, wb, *_ = batch
     by_file = {}

@@ -6,6 +6,8 @@ atomically, with one Chinese line naming the file when it cannot be written."""
 from __future__ import annotations
 
 import errno
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl.cell.rich_text import CellRichText, TextBlock
@@ -150,15 +152,23 @@ _WRITE_ERRORS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入�
                  errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在或不能在此创建文件"}
 
 
-def save(wb, path: str | Path, kind: str) -> Path:
+def save(wb, path: str | Path, kind: str, finish: Callable[[io.BytesIO, Path], None] | None = None) -> Path:
     """Save a reviewer's workbook: marked as xl-tools' ``kind`` of output (so a batch never reads it back
-    as a filing), atomically; XlToolsError naming the file when it cannot be written."""
+    as a filing), atomically; XlToolsError naming the file when it cannot be written. ``finish(saved,
+    tmp)``, when given, writes the final file ``tmp`` from the workbook openpyxl ``saved`` (the batch
+    review generates its 合并公开表 sheets into it with the package patcher)."""
     path = Path(path)
     outputmark.mark(wb, kind)
     text_only(wb)                   # file, unit and project names: never formulas
     try:
         with atomic_target(path) as tmp:
-            wb.save(tmp)
+            if finish is None:
+                wb.save(tmp)
+            else:
+                saved = io.BytesIO()
+                wb.save(saved)
+                saved.seek(0)
+                finish(saved, tmp)
     except OSError as exc:
         why = _WRITE_ERRORS.get(exc.errno, exc.strerror or type(exc).__name__)
         raise XlToolsError(f"无法写入（{why}）", file=str(path)) from None

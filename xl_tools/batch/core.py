@@ -10,8 +10,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .. import app, catalogue
 from ..crashlog import internal_error_line
@@ -193,7 +196,6 @@ def annotated_path(outdir: str | Path, shown: str, source: Path) -> Path:
     """Where the refreshed copy of `source` goes inside `outdir`: the name shown in the report (its
     path relative to the input folder), never outside `outdir` — not through "..", an absolute name
     or a symbolic link inside `outdir` that points elsewhere. Published tables become .xlsx."""
-    from pathlib import PurePosixPath
     root = Path(outdir).resolve()
     rel = PurePosixPath(shown.replace("\\", "/"))
     if rel.is_absolute() or ".." in rel.parts or not rel.parts:
@@ -350,12 +352,6 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
 
 # --------------------------------------------------------------------------------------------- batch
 
-def _preload() -> None:
-    """Import the per-file modules once in the parent so forked workers start warm."""
-    from .. import importer, rules, workbook  # noqa: F401
-    from ..rules import config  # noqa: F401
-
-
 def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False,
            exclude: Iterable[str | Path] = (), annotate: str | Path | None = None,
            scheduler: str | None = None) -> BatchReport:
@@ -393,8 +389,7 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) 
                 results[k] = review_one(p, shown, annotate, targets[k])
                 if bar:
                     bar.advance()
-        else:
-            _preload()
+        else:                                 # forked workers start warm: ``app`` imported every per-file module
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = {pool.submit(review_one, p, shown, annotate, targets[k]): k
                            for k, (p, shown) in enumerate(items)}
@@ -416,7 +411,7 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) 
 
 def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) -> BatchReport:
     """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
-    try:
+    try:                                # optional dependency (the dask extra): only --scheduler needs it
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError:
@@ -453,14 +448,6 @@ class _progress_bar:
     """A rich progress bar on stderr (only created when the caller asks for one)."""
 
     def __init__(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
         self._progress = Progress(TextColumn("审核"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                   console=Console(stderr=True), transient=True)
         self._task = self._progress.add_task("审核", total=total)

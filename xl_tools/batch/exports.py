@@ -9,10 +9,20 @@ every readable file, with the consolidation's decision for its file and unit: th
 
 Money is exact: CSV holds it as text with at least two decimals (``5138.68``), Parquet as a decimal
 column. CSV files are UTF-8 with a byte-order mark, so Excel opens them with the Chinese intact.
+
+CSV injection (OWASP "CSV Injection"): Excel, WPS and LibreOffice take a CSV field that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return for a formula — quoting does not prevent it — so a
+project named ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` would run when a reviewer opens the export.
+``csv_text`` puts a single quote before such a text in the CSV (``'=cmd|...``): the spreadsheet shows it
+as text, quote included. A text that itself starts with a quote gets one too, so removing the one leading
+quote of any text field that starts with one gives the raw text back. A plain signed number (``-5``,
+``+3.5``, ``-10%``) is no formula and is left as it is; money and integer columns are never touched.
+Parquet holds every text raw and exact.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +43,9 @@ INTEGER_COLUMNS = {"files": ("year", "projects", "indicators", "errors", "warnin
                    "findings": ("indicator_no",), "consolidation": ("year", "projects"),
                    "projects": ("year", "indicators"), "indicators": ("year", "no")}
 FORMATS = ("csv", "parquet")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")     # what makes a spreadsheet read a CSV field as a formula
+CSV_GUARD = "'"
+_PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)%?")
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -80,10 +93,22 @@ def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
     return out
 
 
+def csv_text(value):
+    """``value`` as a CSV field a spreadsheet shows as text: a text that would start a formula (a plain
+    signed number such as ``-5`` would not) or that starts with the quote itself gets a leading single
+    quote; anything else unchanged."""
+    if isinstance(value, str) and (value.startswith(CSV_GUARD) or value.startswith(FORMULA_START)
+                                   and not _PLAIN_NUMBER.fullmatch(value)):
+        return CSV_GUARD + value
+    return value
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Money as exact text for CSV (``format(d, "f")`` never uses an exponent)."""
+    """The frame as CSV fields: money as exact text (``format(d, "f")`` never uses an exponent), every
+    other text through ``csv_text``."""
     return frame.assign(**{c: frame[c].map(lambda v: "" if v is None else format(v, "f"))
-                           for c in frame.columns if c in MONEY_COLUMNS})
+                           if c in MONEY_COLUMNS else frame[c].map(csv_text)
+                           for c in frame.columns if c in MONEY_COLUMNS or not pd.api.types.is_numeric_dtype(frame[c])})
 
 
 def require(fmt: str) -> None:
@@ -124,7 +149,7 @@ def write_exports(report: BatchReport, cons: Consolidation, folder: str | Path, 
         try:
             with atomic_target(target) as tmp:
                 if fmt == "csv":
-                    _as_text(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+                    _as_text(frame).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
                 else:
                     _write_parquet(frame, name, tmp)
         except OSError as exc:
@@ -134,7 +159,8 @@ def write_exports(report: BatchReport, cons: Consolidation, folder: str | Path, 
 
 
 def read_export(path: str | Path) -> pd.DataFrame:
-    """Read a table written by ``write_exports`` back with its types (money as Decimal)."""
+    """Read a table written by ``write_exports`` back with its types (money as Decimal). A CSV text
+    keeps the quote ``csv_text`` put before it (what a spreadsheet shows); Parquet has the raw text."""
     path = Path(path)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)

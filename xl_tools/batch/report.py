@@ -15,25 +15,25 @@ repeated; the workbook carries xl-tools' mark (``outputmark``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .. import catalogue, outputmark, textfit
 from .. import reportbook as rb
 from ..catalogue import family_name, family_of
-from ..celltext import append, storable
+from ..celltext import append
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO, fmt_money
-from ..publish.table import NCOLS, render
-from ..publish.xlsx import apply_layout
+from ..publish.table import BODY_SIZE, STYLES, Cell, CellStyle, Merge, TableLayout, render
+from ..publish.xlsx import write_table_sheets
 from .columns import JSON_SCHEMA
 from .consolidation import (
     CONFLICT,
@@ -106,10 +106,12 @@ def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
             continue
         if cons.has_table(year):
             t = cons.table(year)
+            unfilled = sum(1 for p in t.filing.projects if not p.total and not p.parts_sum())
             text = (f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
                     f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元"
-                    f"（见「{consolidated_sheet_name(year)}」）")
-            kind = None
+                    + (f"（其中 {unfilled} 个项目没有填写金额，规则 AMT008；" if unfilled else "（")
+                    + f"见「{consolidated_sheet_name(year)}」）")
+            kind = ERROR if unfilled and unfilled == len(t.filing.projects) else None
         else:
             text, kind = f"{year}年没有计入的文件，未生成合并公开表", ERROR
         lines.append((text + (f"；{rest}（见「{SHEET_SOURCES}」）" if rest else ""), kind))
@@ -256,43 +258,51 @@ def _write_findings(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.print_setup(ws, page_title=page_title(report))
 
 
-def _write_consolidated(ws, table, cons: Consolidation) -> None:
-    """The official layout of the year's consolidated filing, plus a 来源文件 column (H)."""
+SOURCE_WIDTH = 34.0                        # column H, beside the official table's seven columns
+_MARK = {"fill": rb.COLOURS[ERROR][0], "color": rb.COLOURS[ERROR][1]}
+SOURCE_STYLES = {"source_header": STYLES["header"], "source_none": CellStyle(border=False),
+                 "source": CellStyle(vertical="top"), "source_marked": CellStyle(vertical="top", **_MARK),
+                 "unit_label_marked": replace(STYLES["unit_label"], **_MARK)}
+
+
+def _source_text(style: str, unit, table, year_slices) -> str | None:
+    """What column H says on a row of the given style: its caption, the files counted, each unit's
+    files (and its mark)."""
+    if style == "header":
+        return SOURCE_HEADER
+    if style == "total_label":
+        counted = year_slices[year_slices.decision == COUNTED]
+        rest = causes_text(year_slices)
+        return f"计入 {counted.file.nunique()} 个文件" + (f"；本年度另有{rest}，见「{SHEET_SOURCES}」" if rest else "")
+    if style == "unit_label":
+        return "；".join(table.sources.get(unit, [])) + (f"（{table.marked[unit]}）" if unit in table.marked else "")
+    return None
+
+
+def consolidated_layout(table, cons: Consolidation) -> TableLayout:
+    """The official layout of the year's consolidated filing (``publish.table.render``, the one 公开表
+    renderer) widened by a 来源文件 column (H): the files behind the table and behind each unit row; a
+    unit counted only on request (``--include-errors``) is marked red with its reason. Rows grow to
+    show column H whole."""
     layout = render(table.filing)
-    apply_layout(ws, layout)
-    col = NCOLS + 1
-    ws.column_dimensions["H"].width = 34
     year_slices = cons.slices[cons.slices.year == table.year]
-    counted = year_slices[year_slices.decision == COUNTED]
-    rest = causes_text(year_slices)
-    for r, cells in enumerate(layout.rows, start=1):
-        style = cells[0].style
-        text = None
-        if style == "header":
-            text = SOURCE_HEADER
-        elif style == "total_label":
-            text = f"计入 {counted.file.nunique()} 个文件" + (f"；本年度另有{rest}，见「{SHEET_SOURCES}」"
-                                                             if rest else "")
-        elif style == "unit_label":
-            unit = cells[0].value
-            text = "；".join(table.sources.get(unit, []))
-            if unit in table.marked:
-                text += f"（{table.marked[unit]}）"
-        if text is None:
-            if r > 3:                            # the column is boxed like the table it belongs to
-                ws.cell(row=r, column=col).border = rb.BOX
-            continue
-        cell = ws.cell(row=r, column=col, value=storable(text))
-        cell.border = rb.BOX
-        cell.alignment = rb.HEADER_ALIGN if style == "header" else rb.WRAP
-        cell.font = Font(name=layout.font, bold=style == "header", size=10)
-        if style == "unit_label" and cells[0].value in table.marked:
-            rb.paint(cell, ERROR)
-            rb.paint(ws.cell(row=r, column=1), ERROR)
-        lines = textfit.count_lines(text, textfit.text_box_points(34), 10.0)
-        need = textfit.row_points(lines + (lines > 1), 10.0)      # a line to spare: 「」 never start a line
-        ws.row_dimensions[r].height = min(textfit.MAX_ROW_PT, max(ws.row_dimensions[r].height or 0, need))
-    ws.print_area = f"A1:H{len(layout.rows)}"
+    rows, heights = [], list(layout.row_heights)
+    for r, cells in enumerate(layout.rows):
+        style, unit = cells[0].style, cells[0].value
+        text = _source_text(style, unit, table, year_slices)
+        key = "source_header" if style == "header" else "source" if r >= 3 else "source_none"
+        if style == "unit_label" and unit in table.marked:
+            cells, key = [Cell(unit, "unit_label_marked"), *cells[1:]], "source_marked"
+        rows.append([*cells, Cell(text, key)])
+        if text:
+            lines = textfit.count_lines(text, textfit.text_box_points(SOURCE_WIDTH), BODY_SIZE)
+            need = textfit.row_points(lines + (lines > 1), BODY_SIZE)    # a line to spare: 「」 never start a line
+            heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
+    source_col = len(layout.column_widths) + 1       # a block of rows (a long project) is one 来源文件 cell
+    blocks = [Merge(m.first_row, source_col, m.last_row, source_col) for m in layout.merges
+              if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
+    return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, SOURCE_WIDTH],
+                   styles={**layout.styles, **SOURCE_STYLES}, merges=[*layout.merges, *blocks])
 
 
 def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
@@ -439,11 +449,15 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
     summary.title = SHEET_SUMMARY
     _write_summary(summary, report, cons)
     _write_findings(wb.create_sheet(SHEET_FINDINGS), report, cons)
+    tables = []
     for table in cons.tables:
-        _write_consolidated(wb.create_sheet(consolidated_sheet_name(table.year)), table, cons)
+        name = consolidated_sheet_name(table.year)
+        wb.create_sheet(name)                # its place: generated whole by the 公开表 writer on saving
+        tables.append((name, consolidated_layout(table, cons)))
     if not cons.tables:
         _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
     _write_sources(wb.create_sheet(SHEET_SOURCES), report, cons)
     _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
     _write_units(wb.create_sheet(SHEET_UNITS), report, cons)
-    return rb.save(wb, path, outputmark.REVIEW)
+    return rb.save(wb, path, outputmark.REVIEW,
+                   finish=(lambda saved, tmp: write_table_sheets(saved, tmp, tables)) if tables else None)

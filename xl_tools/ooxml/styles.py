@@ -12,7 +12,7 @@ from functools import lru_cache
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 
-from .xml import MAIN, parse, q
+from .xml import MAIN, parse, q, serialize
 
 _BUILTIN_IDS = {code: k for k, code in BUILTIN_FORMATS.items()}
 FIRST_CUSTOM_FORMAT = 164
@@ -179,7 +179,6 @@ class Styles:
         return dates, spans
 
     def to_bytes(self) -> bytes:
-        from .xml import serialize
         return serialize(self.root)
 
     # ----------------------------------------------------------------------------- highlights

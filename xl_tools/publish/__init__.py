@@ -1,5 +1,5 @@
-"""Publish the official 项目支出绩效目标表: one renderer (``layout.render``), thin writers for openpyxl
-(``xlsx``) and, through LibreOffice, PDF (``pdf``)."""
+"""Publish the official 项目支出绩效目标表: one renderer (``table.render``), one xlsx writer (``xlsx``: the
+package patcher's sheet generator) and, through LibreOffice, PDF (``pdf``)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from ..model import Filing
 from .indicators import indicator_text
 from .pdf import installed_font, to_pdf
 from .table import TableLayout, render
-from .xlsx import apply_layout, publish_xlsx, write_table_sheet
+from .xlsx import publish_xlsx, write_table_sheets
 
-__all__ = ["Published", "apply_layout", "indicator_text", "publish", "publish_xlsx", "render", "write_table_sheet",
-           "to_pdf"]
+__all__ = ["Published", "indicator_text", "publish", "publish_xlsx", "render", "to_pdf", "write_table_sheets"]
 
 
 @dataclass

@@ -69,6 +69,8 @@ class CellStyle:
     indent: int = 0
     border: bool = True
     number_format: str | None = None
+    fill: str | None = None           # solid fill RRGGBB: none in the published table; a reviewer's mark
+    color: str | None = None          # font colour RRGGBB (None: automatic)
 
 
 STYLES: dict[str, CellStyle] = {
