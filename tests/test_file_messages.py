@@ -66,3 +66,55 @@ def test_reading_a_workbook_open_in_excel_warns_once(command, folder, capsys):
     assert main(argv) in (0, 1)
     err = capsys.readouterr().err
     assert err.count("文件正在 Excel 中打开：读取的是上次保存的版本") == 1, err
+
+
+@pytest.mark.parametrize("pdf", ["/proc/公开表.pdf", "说明.txt/公开表.pdf"])
+def test_a_pdf_that_cannot_be_written_stops_publish_before_it_writes_anything(pdf, folder, capsys, monkeypatch):
+    """``publish --pdf`` into a place where no file can be created (a system folder, a path through a
+    file): one Chinese line, exit 2, and no xlsx left behind half of the job."""
+    monkeypatch.chdir(folder)
+    err = _err(["publish", "2025年绩效目标.xlsx", "-o", "公开表.xlsx", "--pdf", pdf], capsys)
+    assert "无法写入" in err or "文件夹" in err, err
+    assert "No such" not in err and "Not a directory" not in err, err      # the system's English
+    assert not (folder / "公开表.xlsx").exists()
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("去年的表.xls", "ole", "Excel 97-2003"),
+    ("去年的表.xls", "xlsx", "Excel 97-2003"),            # an xlsx renamed .xls is still not opened as one
+    ("单位报表.et", "ole", "WPS 表格"),
+    ("单位报表.et", "xlsx", "WPS 表格"),
+    ("项目.csv", "text", "CSV"),
+    ("2025年绩效目标.xlsx.bak", "xlsx", "去掉文件名末尾的 .bak"),
+])
+def test_a_spreadsheet_of_another_format_gets_the_same_advice_from_every_command(name, content, says, folder,
+                                                                                 seed_workbook, capsys):
+    """check and refresh (and publish) say what the file is and how to save it as .xlsx, in one line,
+    exit 2: never that an .et is password-protected, never a refresh of a file they do not accept."""
+    path = folder / name
+    path.write_bytes({"ole": OLE, "xlsx": seed_workbook.read_bytes(), "text": "项目名称,总计\n".encode()}[content])
+    lines = {command: _err(argv, capsys) for command, argv in (
+        ("check", ["check", path]), ("refresh", ["refresh", path]),
+        ("publish", ["publish", path, "-o", folder / "公开表.xlsx"]))}
+    assert len(set(lines.values())) == 1, lines
+    assert says in lines["check"] and "加密" not in lines["check"], lines["check"]
+
+
+def test_refresh_names_the_file_as_it_was_typed(folder, capsys, monkeypatch):
+    """refresh resolves its input (a link is updated at its target) but its messages name the file as
+    the person typed it, like every other command: not the full path of the folder."""
+    monkeypatch.chdir(folder)
+    (folder / "~$2025年绩效目标.xlsx").write_bytes(b"\x0bExcel user" + b" " * 150)
+    err = _err(["refresh", "2025年绩效目标.xlsx"], capsys)
+    assert err.startswith("错误：文件 2025年绩效目标.xlsx：") and "Excel 打开" in err, err
+
+
+def test_a_missing_workbook_is_not_offered_a_text_file_of_a_similar_name(folder, capsys):
+    """「是否是 说明.txt？」 for a workbook typed wrong would send the person to the wrong file."""
+    (folder / "notes.txt").write_text("x", "utf-8")
+    err = _err(["check", folder / "nothere.xlsx"], capsys)
+    assert "notes.txt" not in err and "请检查文件名" in err, err
+    assert "是否是 notes.txt？" in _err(["check", folder / "note.txt"], capsys)

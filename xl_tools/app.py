@@ -30,6 +30,7 @@ every task runs within the time budget of ``limits.deadline``.
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -40,7 +41,17 @@ from .catalogue import beside_check
 from .categories import default_table
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
-from .fileio import atomic_target, check_input, excel_lock, pinned, real_input, refuse_overwrite, replacing, same_file
+from .fileio import (
+    atomic_target,
+    check_input,
+    excel_lock,
+    oserror_text,
+    pinned,
+    real_input,
+    refuse_overwrite,
+    replacing,
+    same_file,
+)
 from .findings import ERROR, NO_MONEY, Finding, blocks_publishing, publish_blockers, summarize
 from .importer import ImportResult, import_path
 from .importer.xlsxsource import is_published_table
@@ -66,6 +77,7 @@ from .workbook.repair import repair_button_workbook
 from .workbook.template import place_as_written
 from .workbook.versions import read_any_version
 from .workbook.xlwings_view import XlwingsBookView
+from .xlsxfile import other_format
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 IMPORT_SUFFIXES = (".pdf", ".txt")
@@ -94,6 +106,8 @@ def input_kind(path: str | Path) -> str:
         return KIND_IMPORT
     if suffix in JSON_SUFFIXES:
         return KIND_JSON
+    if other_format(path):
+        raise XlToolsError(other_format(path), file=str(path))
     raise XlToolsError("不是支持的文件类型（应为 .xlsx/.xlsm 工作簿、.json，或公开表 .pdf/.txt）",
                        file=str(path))
 
@@ -237,9 +251,22 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
             return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
                                  backup=backup)
     real = real_input(path)
-    with limits.deadline(), _located(path), pinned(real):
+    with limits.deadline(), _located(path), _as_typed(real, path), pinned(real):
         return _refresh_file(real, None, config_path=config_path, now=now, extra_findings=extra_findings,
                              backup=backup)
+
+
+@contextlib.contextmanager
+def _as_typed(real: Path, path: str | Path):
+    """XlToolsErrors about the resolved input name it as the person typed it (not /home/…/a.xlsx)."""
+    try:
+        yield
+    except XlToolsError as err:
+        if err.file != str(real) or str(real) == str(path):
+            raise
+        shown = copy.copy(err)
+        shown.file = None
+        raise shown.located(file=str(path)) from None
 
 
 def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
@@ -383,7 +410,7 @@ def demo(out: str | Path) -> DemoResult:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise XlToolsError(f"无法创建输出文件夹：{exc.strerror or exc}", file=str(out)) from None
+        raise XlToolsError(f"无法创建输出文件夹：{oserror_text(exc)}", file=str(out)) from None
     sample = resources.files("xl_tools").joinpath("data/sample_2024.txt")
     t0 = time.perf_counter()
     with resources.as_file(sample) as src:

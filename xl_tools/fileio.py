@@ -38,7 +38,9 @@ _NOT_REGULAR = [(stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字�
                 (stat.S_ISSOCK, "套接字")]
 _OS_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "磁盘是只读的",
               errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EFBIG: "文件过大",
-              errno.ENAMETOOLONG: "文件名过长"}
+              errno.ENAMETOOLONG: "文件名过长", errno.ENOENT: "文件夹不存在，或不能在其中创建文件",
+              errno.ENOTDIR: "路径中有一部分不是文件夹", errno.EISDIR: "这是一个文件夹",
+              errno.EBUSY: "文件正被其他程序使用", errno.EINVAL: "文件名无效（含有不允许的字符）"}
 
 
 # -------------------------------------------------------------------------------------------- reading
@@ -68,6 +70,15 @@ def excel_lock(path: str | Path) -> Path | None:
     return lock if lock.exists() else None
 
 
+# kinds of file a person may mean by a name: a workbook is not offered for a PDF, nor notes.txt for a workbook
+_FAMILIES = ({".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb"}, {".pdf", ".txt"}, {".json"})
+
+
+def _same_family(name: str, wanted: str) -> bool:
+    family = next((f for f in _FAMILIES if wanted in f), None)
+    return family is None or Path(name).suffix.lower() in family
+
+
 def _missing_text(path: Path) -> str:
     """Why ``path`` cannot be read and what to do: the folder is missing, or the files of that folder
     whose names are nearest (a typo: 2025绩效目标.xlsm for 2025年绩效目标.xlsm)."""
@@ -76,7 +87,7 @@ def _missing_text(path: Path) -> str:
         return f"文件不存在（文件夹 {folder} 不存在）"
     try:
         names = [e.name for e in os.scandir(folder) if not e.name.startswith((".", LOCK_PREFIX)) and e.is_file()
-                 and not e.name.lower().endswith((".bak", ".tmp"))]
+                 and not e.name.lower().endswith((".bak", ".tmp")) and _same_family(e.name, path.suffix.lower())]
     except OSError:
         names = []
     by_stem: dict[str, list[str]] = {}
@@ -174,7 +185,7 @@ def oserror_text(exc: BaseException) -> str | None:
     seen = 0
     while exc is not None and seen < 10:
         if isinstance(exc, OSError):
-            return _OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
+            return _OS_ERRORS.get(exc.errno, f"系统错误 {exc.errno}（{exc.strerror or exc}）")
         nested = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
         exc = nested or exc.__cause__ or exc.__context__
         seen += 1
@@ -195,6 +206,17 @@ def check_writable(path: Path) -> None:
         raise XlToolsError("文件正在被 Excel 打开（发现锁定文件 ~$…）：请先关闭该文件再试", file=str(path))
     if not os.access(folder, os.W_OK):
         raise XlToolsError("没有写入该文件夹的权限", file=str(path))
+
+
+def probe_writable(path: str | Path) -> None:
+    """XlToolsError unless a file can be created beside ``path`` now: checked before a task writes
+    another output first (the xlsx of publish before its PDF), so it does not stop half done."""
+    path = Path(path)
+    check_writable(path)
+    try:
+        _temp_beside(path, ".probe").unlink()
+    except OSError as exc:
+        raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
 
 
 @dataclass(frozen=True)

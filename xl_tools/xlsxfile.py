@@ -47,6 +47,27 @@ _ACTION_PARTS = {"read manifest": "[Content_Types].xml", "read strings": "xl/sha
                  "read stylesheet": "xl/styles.xml", "assign names": "xl/workbook.xml"}
 
 
+_SAVE_AS = "「另存为」Excel 工作簿（.xlsx）后再试"
+# files a person may pass for a filing that are not one: what each is and what to do, in one line
+OTHER_FORMATS = {
+    ".xls": f"这是旧版 Excel 97-2003 文件（.xls）：请在 Excel 中{_SAVE_AS}",
+    ".xlt": f"这是旧版 Excel 模板（.xlt）：请在 Excel 中{_SAVE_AS}",
+    ".xlsb": f"这是 Excel 二进制工作簿（.xlsb）：请在 Excel 中{_SAVE_AS}",
+    ".et": f"这是 WPS 表格文件（.et）：请在 WPS 表格中{_SAVE_AS}",
+    ".ett": f"这是 WPS 表格模板（.ett）：请在 WPS 表格中{_SAVE_AS}",
+    ".ods": f"这是 OpenDocument 表格（.ods）：请在 LibreOffice 或 Excel 中{_SAVE_AS}",
+    ".numbers": "这是 Numbers 表格：请在 Numbers 中「导出为」Excel（.xlsx）后再试",
+    ".csv": "这是 CSV 文本文件，只有文字，不是填报工作簿：请用 xl-tools new 新建工作簿，把内容按「项目」「绩效指标」表的列填入",
+    ".tsv": "这是制表符分隔的文本文件，不是填报工作簿：请用 xl-tools new 新建工作簿，把内容按「项目」「绩效指标」表的列填入",
+    ".bak": "这是 xl-tools 改写文件前保留的备份：要使用它，请复制一份并去掉文件名末尾的 .bak",
+}
+
+
+def other_format(path: Path) -> str | None:
+    """What to do with a file whose name says it is a spreadsheet of another format (or a backup)."""
+    return OTHER_FORMATS.get(Path(path).suffix.lower())
+
+
 def empty_text(path: Path) -> str:
     """What to do with a file of 0 bytes (a save or copy that was cut off): restore it from a backup."""
     bak = path.with_name(path.name + ".bak")
@@ -59,10 +80,9 @@ def empty_text(path: Path) -> str:
 def sniff(path: Path) -> None:
     """Raise XlToolsError unless `path` looks like an xlsx/xlsm package."""
     src = str(path)
-    suffix = path.suffix.lower()
     check_input(path)
-    if suffix == ".ods":
-        raise XlToolsError("不支持 .ods 格式：请在 LibreOffice 或 Excel 中另存为 .xlsx 后再试", file=src)
+    if other_format(path):
+        raise XlToolsError(other_format(path), file=src)
     with open_input(path) as fh:
         try:
             head = fh.read(8)
@@ -71,11 +91,7 @@ def sniff(path: Path) -> None:
     if not head:
         raise XlToolsError(empty_text(path), file=src)
     if head == OLE_MAGIC:
-        if suffix == ".xls":
-            raise XlToolsError("这是旧版 .xls 工作簿：请在 Excel 中另存为 .xlsx 后再试", file=src)
         raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试", file=src)
-    if suffix == ".xls":
-        raise XlToolsError("不支持 .xls 格式：请在 Excel 中另存为 .xlsx 后再试", file=src)
     if not head.startswith(b"PK"):
         raise XlToolsError("不是 Excel 工作簿（.xlsx/.xlsm）文件", file=src)
     try:

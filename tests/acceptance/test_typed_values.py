@@ -161,3 +161,29 @@ def test_both_value_cells_hold_the_same_vague_deadline(engine, tmp_path):
     run_cycle(Scenario(
         start=from_new(), typed=typed, first=[f"VAL016 {cells[0]}"], fix=fix, second=[], fixed=cells,
         total=TOTAL, after_first=listed_once_noted_twice), engine, tmp_path)
+
+
+def test_typed_the_year_as_words_with_a_chinese_input_method(engine, tmp_path):
+    """预算年度 retyped as 「２０２５年」 (full-width, with 年): read as 2025, the cell keeps what was typed;
+    before, the whole workbook was refused (exit 2) over one natural way of writing a year."""
+    def typed(t: Typist):
+        type_filing(t)
+        t.type("基本信息", "B3", "２０２５年")
+
+    def year_kept(path):
+        assert openpyxl.load_workbook(path)["基本信息"]["B3"].value == "２０２５年"
+
+    run_cycle(Scenario(start=from_new(), typed=typed, first=fills(), fix=lambda t: None, second=[], fixed=[],
+                       total=TOTAL, after_first=year_kept), engine, tmp_path)
+
+
+def test_typed_an_amount_with_its_unit(engine, tmp_path):
+    """总计 typed as 「30万元」: one error saying the amount cannot be read (AMT004), not also a
+    difference against 0.00 (AMT001) and a number-as-text warning (AMT005) on the same cell."""
+    def typed(t: Typist):
+        type_filing(t)
+        t.type("项目", "D4", "30万元")
+
+    run_cycle(Scenario(start=from_new(), typed=typed, first=fills() + ["AMT004 项目!D4"],
+                       fix=lambda t: t.type("项目", "D4", 30), second=[], fixed=["项目!D4"], total=TOTAL),
+              engine, tmp_path)

@@ -72,6 +72,14 @@ class Typist:
         """The Delete key: the value goes, the cell's format stays."""
         self.wb[sheet][ref].value = None
 
+    def merge(self, sheet: str, ref: str) -> None:
+        """Select a range → 合并后居中: Excel keeps the first cell's value and drops the others'."""
+        self.wb[sheet].merge_cells(ref)
+
+    def unmerge(self, sheet: str, ref: str) -> None:
+        """取消合并: the first cell keeps the value, the others are empty again."""
+        self.wb[sheet].unmerge_cells(ref)
+
     # rows -----------------------------------------------------------------------------------------
     def project(self, row: int, name: str, *, total=None, fiscal=None, special=None, other=None,
                 target: str | None = None, unit: str | None = None, no=None) -> None:

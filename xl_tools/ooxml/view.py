@@ -25,6 +25,7 @@ from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
 
 EMPTY = (None, "")
+MERGE_CELL = q("mergeCell")
 
 
 class ViewCell:
@@ -42,8 +43,9 @@ class ViewCell:
 
 class ViewSheet:
     def __init__(self, title: str, rows: list[tuple], styles_by_row: list[tuple], cached: dict,
-                 styles: Styles, data_only: bool = False) -> None:
+                 styles: Styles, data_only: bool = False, merged: tuple[str, ...] = ()) -> None:
         self.title = title
+        self.merged = merged                    # "A2:A7" of each merged range (empty when the read stopped early)
         self._rows = rows
         self._styles_by_row = styles_by_row
         self._cached = cached                   # (row, col) → last computed value of a formula
@@ -108,6 +110,7 @@ class _Store:
         self.entries = {e.name: e for e in self.book.sheets()}
         self.shared: list[str] | None = None
         self.sheets: dict[str, tuple[list, list, dict]] = {}
+        self.merged: dict[str, tuple[str, ...]] = {}
 
 
 class WorkbookView:
@@ -147,7 +150,8 @@ class WorkbookView:
             if name not in self._store.sheets:
                 self._store.sheets[name] = self._load(name)
             rows, styles, cached = self._store.sheets[name]
-            self._views[name] = ViewSheet(name, rows, styles, cached, self.styles, self.data_only)
+            self._views[name] = ViewSheet(name, rows, styles, cached, self.styles, self.data_only,
+                                          self._store.merged.get(name, ()))
         return self._views[name]
 
     def shared_strings(self) -> list[str]:
@@ -176,8 +180,13 @@ class WorkbookView:
         last_valued = 0
         valued_rows = 0
         r = 0
+        merged: list[str] = []
         with self.pkg.open_original(entry.part) as fh:
-            for _ev, row in iterparse(fh, entry.part, tag=ROW):
+            for _ev, row in iterparse(fh, entry.part, tag=(ROW, MERGE_CELL)):
+                if row.tag == MERGE_CELL:               # after sheetData: the merged ranges
+                    if row.get("ref"):
+                        merged.append(row.get("ref"))
+                    continue
                 stated = row.get("r")
                 r = int(stated) if stated else r + 1
                 if r - last_valued > self.blank_run:
@@ -200,6 +209,7 @@ class WorkbookView:
                 for c, value in formulas:
                     cached[(r, c)] = value
                 last_valued = r
+        self._store.merged[name] = tuple(merged)
         return rows, styles, cached
 
 

@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fileio import probe_writable
 from ..model import Filing
 from .indicators import indicator_text
 from .pdf import installed_font, to_pdf
@@ -37,6 +38,8 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     marks the title (a filing with errors, published on request).
     """
     xlsx_path = Path(xlsx_path)
+    if pdf_path is not None:
+        probe_writable(pdf_path)            # before the xlsx: a PDF that cannot be written stops nothing half done
     layout = publish_xlsx(filing, xlsx_path, draft=draft)
     if pdf_path is None:
         return Published(xlsx_path, None, layout, None)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import XlToolsError
+from ..fileio import oserror_text
 
 TIMEOUT_S = 180
 ENV_SOFFICE = "XL_TOOLS_SOFFICE"        # explicit path to soffice, when it is not on PATH
@@ -97,7 +98,7 @@ def to_pdf(xlsx_path: str | Path, pdf_path: str | Path, timeout: float = TIMEOUT
         try:
             os.replace(produced, pdf_path)
         except OSError as exc:
-            raise XlToolsError(f"无法写入：{exc.strerror}（文件可能正在被打开）", file=str(pdf_path)) from None
+            raise XlToolsError(f"无法写入：{oserror_text(exc)}（文件可能正在被打开）", file=str(pdf_path)) from None
     return pdf_path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..errors import XlToolsError
-from ..fileio import atomic_target
+from ..fileio import atomic_target, oserror_text
 from ..model import Filing
 from ..ooxml.package import Package
 from ..ooxml.patch import Generated, WorkbookPatch
@@ -81,5 +81,5 @@ def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
         try:
             write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC)), tmp, [(SHEET_PUBLIC, layout)], font)
         except OSError as exc:
-            raise XlToolsError(f"无法写入：{exc.strerror or exc}", file=str(path)) from None
+            raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
     return layout

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..findings import Finding
-from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_TEXT, Project
+from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
 from ..money import CENT, ZERO, fmt_thousands
 from .base import Context, Rule
 
@@ -54,6 +54,8 @@ class TotalIsSumOfParts(Rule):
                               "核对单位行的各资金来源，使总计等于三者之和")
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        if _unreadable(ctx, project):
+            return                      # an amount that cannot be read is AMT004, not a false difference
         parts = project.parts_sum()
         if abs(project.total - parts) > self.options["tolerance"]:
             yield self.at_project(
@@ -127,6 +129,13 @@ def _money_problems(ctx: Context):
     return [p for p in ctx.filing.problems if p.field in MONEY_FIELDS]
 
 
+def _unreadable(ctx: Context, project: Project) -> set[str]:
+    """The money fields of ``project`` whose cells could not be read as amounts (AMT004's)."""
+    return {p.field for p in _money_problems(ctx)
+            if p.code != PROBLEM_MONEY_TEXT and p.project == project.name
+            and (p.origin is None or project.origin is None or p.origin.row == project.origin.row)}
+
+
 class MoneyNotNumber(Rule):
     """A money cell holds something that is not a number.
 
@@ -149,7 +158,8 @@ class MoneyNotNumber(Rule):
             if p.code == PROBLEM_MONEY_TEXT:
                 continue
             label = MONEY_LABELS[p.field]
-            yield self.at(p.origin, p.field, f"{label}无法识别为金额：{p.value!r}（{p.message}）",
+            said = f"「{p.value}」" if p.code == PROBLEM_MONEY_INVALID else f"「{p.value}」（{p.message}）"
+            yield self.at(p.origin, p.field, f"{label}无法识别为金额：{said}",
                           f"在{label}中只填写数字，以万元为单位，例如 600.00", project=p.project)
 
 
@@ -183,7 +193,7 @@ class MoneyAsText(Rule):
         for f, raw in project.raw.items():
             if f not in MONEY_FIELDS or not isinstance(raw, str) or not raw.strip():
                 continue
-            if raw.lstrip().startswith("=") or (project.name, f) in self._seen:
+            if raw.lstrip().startswith("=") or (project.name, f) in self._seen or f in _unreadable(ctx, project):
                 continue
             yield self.at_project(project, f, f"{MONEY_LABELS[f]}是文本「{raw}」，不是数字",
                                   "将单元格改为数字格式后重新输入金额")

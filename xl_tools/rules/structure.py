@@ -324,6 +324,11 @@ class OrphanIndicator(Rule):
                                         "请同时修改本表的项目名称",
                                         f"把本行的项目名称改为「{new.name}」（可从下拉列表选择）")
                 continue
+            if not ind.project.strip():
+                yield self.at_indicator(ind.project, ind, "project",
+                                        f"该指标（{ind.name}）没有填写项目名称，不会公开",
+                                        "从下拉列表选择项目名称；项目名称是合并单元格时，请取消合并并在每行填写")
+                continue
             yield self.at_indicator(ind.project, ind, "project",
                                     f"项目表中没有名为「{ind.project}」的项目，该指标（{ind.name}）不会公开",
                                     "从下拉列表选择正确的项目名称，或在项目表中补充该项目")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_from_string
 
 from .. import limits
@@ -142,13 +142,51 @@ def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, 
         if len(found) == len(wanted):
             return r, found, extra
         if found and (best is None or len(found) > len(best[1])):
-            best = (r, found)
+            best = (r, found, extra)
     if best:
-        missing = [h for h, f in required.items() if f not in best[1]]
-        raise XlToolsError(f"第 {best[0]} 行缺少表头：{'、'.join(missing)}（表头须与标准模板一致）",
-                           file=source, sheet=ws.title, cell=f"A{best[0]}")
+        r, found, extra = best
+        missing = [h for h, f in required.items() if f not in found]
+        at = {col: text for text, col in extra.items()}
+        standard = {h: k for k, h in enumerate(required, start=1)}     # the template's column of each
+        renamed = [(h, text, col) for h in missing for text, col in extra.items()
+                   if squash(h) in squash(text) or squash(text) in squash(h)]
+        renamed += [(h, at[standard[h]], standard[h]) for h in missing if standard[h] in at]
+        if renamed:             # the person renamed a header: name the cell and what it must say
+            h, text, col = renamed[0]
+            cell = f"{get_column_letter(col)}{r}"
+            raise XlToolsError(f"表头「{text}」应为「{h}」：请把 {cell} 改回「{h}」（表头须与标准模板一致，"
+                               "可以在右侧另加自己的列）", file=source, sheet=ws.title, cell=cell)
+        raise XlToolsError(f"第 {r} 行缺少表头：{'、'.join(missing)}（表头须与标准模板一致）",
+                           file=source, sheet=ws.title, cell=f"A{r}")
     raise XlToolsError(f"找不到表头行（应包含：{' | '.join(required)}）", file=source, sheet=ws.title,
                        cell="A1")
+
+
+def merged_values(ws, cols: dict[str, int], fields: tuple[str, ...], header_row: int) -> dict[tuple[int, int], object]:
+    """(row, column) → value of the cells of ``fields``' columns that lie under the first row of a
+    range merged over several rows: the person merged a project name (or a unit, a category) over
+    its rows and sees it on each; the file holds it only in the range's first cell."""
+    wanted = {cols[f] for f in fields if f in cols}
+    out: dict[tuple[int, int], object] = {}
+    for ref in getattr(ws, "merged", ()):
+        c1, r1, c2, r2 = range_boundaries(ref)
+        hit = [c for c in wanted if c1 <= c <= c2]
+        if r2 <= r1 or r1 <= header_row or not hit:
+            continue                    # one row, another column, or a header merged down into the data
+        value = ws.cell(r1, c1).value
+        if value in (None, ""):
+            continue
+        for c in hit:
+            for r in range(r1 + 1, r2 + 1):
+                out[(r, c)] = value
+    return out
+
+
+def _under_merge(values: dict, r: int, cols: dict[str, int], merged: dict) -> None:
+    """Blank cells of ``values`` that a merged range covers take the range's value."""
+    for f, c in cols.items():
+        if values.get(f) in (None, "") and (r, c) in merged:
+            values[f] = merged[(r, c)]
 
 
 def _val(row, col: int | None):
@@ -199,7 +237,7 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
             filing.info_origins[field] = origin
         value = cell.value if cell is not None else None
         if field == "year":
-            year = int_of(value)
+            year = int_of(value.strip().removesuffix("年度").removesuffix("年") if isinstance(value, str) else value)
             if year == "invalid" or (isinstance(year, int) and not 1900 < year < 2200):
                 raise XlToolsError(f"预算年度应为四位数年份，实际为「{value}」", file=source,
                                    sheet=origin.sheet if origin else ws.title,
@@ -323,11 +361,13 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
+    merged = merged_values(ws, cols, ("unit",), hrow)
     for r, row in nonblank_rows(ws, hrow + 1):
         name_cell = _val(row, cols["name"])
         values = {f: (_val(row, c).value if _val(row, c) is not None else None) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
             continue
+        _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, cols, source)
         name = clean_ws(str(name_cell.value)) if name_cell is not None and name_cell.value is not None else ""
         project = Project(name=name, unit=clean_ws(str(values["unit"] or "")),
@@ -369,11 +409,13 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     by_name: dict[str, Project] = {}
     for p in filing.projects:
         by_name.setdefault(name_key(p.name), p)
+    merged = merged_values(ws, cols, ("project", "level1", "level2"), hrow)
     for r, row in nonblank_rows(ws, hrow + 1):
         cells = {f: _val(row, c) for f, c in cols.items()}
         values = {f: (c.value if c is not None else None) for f, c in cells.items()}
         if all(v in (None, "") for v in values.values()):
             continue
+        _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, cols, source)
         l1c, l1 = split_label(str(values["level1"] or ""))
         l2c, l2 = split_label(str(values["level2"] or ""))

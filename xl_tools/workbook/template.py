@@ -11,6 +11,7 @@ and a 刷新 button on 说明 that runs its ``SampleCall`` macro, which ``workbo
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -213,9 +214,11 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
 
 def _write_projects(wb, fmt: _Formats, filing: Filing):
     ws = wb.add_worksheet(SHEET_PROJECTS)
-    headers = list(PROJECT_HEADERS) + ["备注"]
+    # the person's own columns (经办人, 预算科目 …) follow the template's, as they had them
+    own = list(dict.fromkeys(h for p in filing.projects for h in p.extra if h != "备注"))
+    headers = list(PROJECT_HEADERS) + ["备注"] + own
     widths = {"序号": 6, "项目名称": 34, "资金使用单位": 22, "总计": 13, "财政拨款": 13, "财政专户拨款": 13,
-              "其他资金": 13, "绩效目标": 70, "备注": 20}
+              "其他资金": 13, "绩效目标": 70, "备注": 20, **dict.fromkeys(own, 14)}
     formats = {"总计": fmt.money, "财政拨款": fmt.money, "财政专户拨款": fmt.money, "其他资金": fmt.money}
     for c, h in enumerate(headers):
         ws.set_column(c, c, widths[h], formats.get(h, fmt.text))
@@ -223,7 +226,7 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
     for k, p in enumerate(filing.projects, start=1):
         no = p.no if p.no not in (None, "") else k
         rows.append([no, p.name, p.unit, *(_record_money(p, f) for f in MONEY_FIELDS), p.target,
-                     p.extra.get("备注")])
+                     p.extra.get("备注"), *(_own_value(p.extra.get(h)) for h in own)])
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "header_format": fmt.header, "format": formats.get(h, fmt.text)}
@@ -238,6 +241,13 @@ def _write_projects(wb, fmt: _Formats, filing: Filing):
     _print_setup(ws)
     wb.define_name("项目清单", f"=OFFSET('{SHEET_PROJECTS}'!$B$2,0,0,MAX(1,COUNTA('{SHEET_PROJECTS}'!$B:$B)-1),1)")
     return ws
+
+
+def _own_value(value):
+    """A value of the person's own column as it showed (a date as its date: a table column has one format)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _row_height(text: str, width: float, other: str = "", other_width: float = 30) -> float:
