@@ -64,7 +64,7 @@ def test_exactly_three_changes(three_changes):
 def test_json_form(three_changes):
     d = diff_filings(*three_changes)
     data = json.loads(json.dumps(diff_to_json(d), ensure_ascii=False))
-    assert data["schema"] == "xl-tools/diff@1"
+    assert data["schema"] == "xl-tools/diff@2"
     assert data["summary"] == {"projects_added": 0, "projects_removed": 0, "projects_renamed": 1,
                                "projects_changed": 3, "changes": 3}
     by_name = {p["name"]: p for p in data["projects_changed"]}

@@ -1,6 +1,6 @@
 """Year-over-year comparison of two filings: model diff, JSON form (``--json``) and DIFF.xlsx.
 
-The JSON form (schema ``xl-tools/diff@1``): money as two-decimal strings, ``null`` for an amount cell
+The JSON form (schema ``xl-tools/diff@2``): money as two-decimal strings, ``null`` for an amount cell
 left blank, and then ``change`` and ``percent`` are ``null`` too and ``note`` says why in words
 (「2025年金额未填，不计增减」): a blank amount is unknown, never 0. A total over projects of which any is
 blank is ``null``, with the count of blank projects beside it (never a partial sum as the total); ``target.diff`` in the machine notation
@@ -31,7 +31,7 @@ from .compare import (
 )
 from .render import diff_title, write_diff_xlsx
 
-SCHEMA = "xl-tools/diff@1"
+SCHEMA = "xl-tools/diff@2"
 
 __all__ = ["Change", "FilingDiff", "ProjectDiff", "Total", "TotalRow", "blank_reason", "change_zh", "diff_filings", "diff_title", "diff_to_json",
            "text_changes", "text_diff", "warnings_for", "write_diff_xlsx"]
@@ -97,7 +97,7 @@ def _plain(value: object) -> object:
 
 
 def diff_to_json(d: FilingDiff) -> dict:
-    """The JSON form of a diff (schema ``xl-tools/diff@1``); money as two-decimal strings."""
+    """The JSON form of a diff (schema ``xl-tools/diff@2``); money as two-decimal strings."""
     changes = d.changes()
     return {
         "schema": SCHEMA,
