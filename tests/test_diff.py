@@ -64,12 +64,13 @@ def test_exactly_three_changes(three_changes):
 def test_json_form(three_changes):
     d = diff_filings(*three_changes)
     data = json.loads(json.dumps(diff_to_json(d), ensure_ascii=False))
-    assert data["schema"] == "xl-tools/diff@1"
+    assert data["schema"] == "xl-tools/diff@2"
     assert data["summary"] == {"projects_added": 0, "projects_removed": 0, "projects_renamed": 1,
                                "projects_changed": 3, "changes": 3}
     by_name = {p["name"]: p for p in data["projects_changed"]}
     assert by_name[REPAIRS]["money"] == [{"field": "fiscal", "label": "财政拨款", "old": "158.00",
-                                          "new": "150.00", "change": "-8.00", "percent": "-5.06"}]
+                                          "new": "150.00", "change": "-8.00", "percent": "-5.06",
+                                          "note": None}]
     assert by_name[GRANTS]["indicators_changed"][0]["changes"][0]["new"] == "≥1500人次"
     assert by_name[NEW_NAME]["renamed"] and by_name[NEW_NAME]["old_name"] == OLD_NAME
     assert data["total_changes"] == []              # only 财政拨款 changed, not 总计
@@ -119,8 +120,8 @@ def test_added_removed_and_target(seed_filing):
     assert not d.renamed
     assert d.matched[0].target == "「…年交流人数不少于[-15-]{+18+}队。通过该项目建…」"
     rows = d.project_totals()
-    assert rows[0][1] == removed.name and rows[0][3] is None      # largest cut first
-    assert rows[-1][1] == "市机电技师学院图书馆数字资源采购项目" and rows[-1][2] is None
+    assert rows[0].name == removed.name and rows[0].new is None      # largest cut first
+    assert rows[-1].name == "市机电技师学院图书馆数字资源采购项目" and rows[-1].old is None
 
 
 def test_successor_project_is_a_rename(seed_filing):

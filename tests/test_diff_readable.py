@@ -42,16 +42,16 @@ def test_blank_amounts_are_blank_not_zero(tmp_path, seed_workbook, capsys):
     main(["diff", str(old), str(new), "-o", str(out)])
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("金额变化")]
     assert lines and all(" → " in line for line in lines)
-    assert any(line.endswith("→ （空）") for line in lines) and not any(line.endswith("→ 0.00") for line in lines)
+    assert any(line.endswith("→ （空）（2025年金额未填，不计增减）") for line in lines) and not any(line.endswith("→ 0.00") for line in lines)
     main(["diff", str(old), str(new), "--json"])
     data = json.loads(capsys.readouterr().out)
     money = [m for p in data["projects_changed"] for m in p["money"]]
-    assert any(m["new"] is None and m["change"].startswith("-") for m in money)
+    assert any(m["new"] is None and m["change"] is None and m["note"] == "2025年金额未填，不计增减" for m in money)
     assert any(c["kind"] == "money" and c["new"] is None for c in data["changes"])
     wb = openpyxl.load_workbook(out)
     cuts = wb["增减情况"]
     notes = [cuts.cell(r, 7).value for r in range(1, cuts.max_row + 1)]
-    assert "2025年金额未填" in notes
+    assert "2025年金额未填，不计增减" in notes
     projects = wb["项目"]
     header = [c.value for c in projects[1]]
     new_total = header.index("2025年总计") + 1

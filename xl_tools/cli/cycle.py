@@ -6,7 +6,7 @@ import json
 import sys
 
 from .. import app
-from ..diff import change_zh, diff_to_json, text_changes
+from ..diff import blank_reason, change_zh, diff_to_json, text_changes
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
@@ -56,11 +56,12 @@ def _amount(value) -> str:
     return BLANK if value is None else fmt_thousands(value)
 
 
-def _detail(c) -> str:
-    """One change as the terminal shows it: amounts 120.00 → （空）, texts in words
-    (…面积「800」改为「200」平方米…), names old → new."""
+def _detail(c, labels: tuple[str, str]) -> str:
+    """One change as the terminal shows it: amounts 120.00 → （空）（2025年金额未填，不计增减）, texts in
+    words (…面积「800」改为「200」平方米…), names old → new."""
     if c.kind == "money":
-        return f"{_amount(c.old)} → {_amount(c.new)}"
+        why = blank_reason(c.old is None, c.new is None, labels)
+        return f"{_amount(c.old)} → {_amount(c.new)}" + (f"（{why}）" if why else "")
     if c.kind == "target":
         return text_changes(c.old or "", c.new or "")
     if c.kind == "indicator_value":
@@ -83,7 +84,7 @@ def _diff(args) -> int:
     changes = d.changes()
     for c in changes:
         what = " ".join(x for x in (c.indicator, FIELD_ZH.get(c.field or "", c.field or "")) if x)
-        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{_detail(c)}")
+        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{_detail(c, d.labels())}")
     print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
     for line in warnings:
         print(line)

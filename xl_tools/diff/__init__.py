@@ -1,7 +1,9 @@
 """Year-over-year comparison of two filings: model diff, JSON form (``--json``) and DIFF.xlsx.
 
-The JSON form (schema ``xl-tools/diff@1``): money as two-decimal strings, ``null`` for an amount cell
-left blank (its ``change`` counts it as 0); ``target.diff`` in the machine notation
+The JSON form (schema ``xl-tools/diff@2``): money as two-decimal strings, ``null`` for an amount cell
+left blank, and then ``change`` and ``percent`` are ``null`` too and ``note`` says why in words
+(「2025年金额未填，不计增减」): a blank amount is unknown, never 0. A total over projects of which any is
+blank is ``null``, with the count of blank projects beside it (never a partial sum as the total); ``target.diff`` in the machine notation
 「…[-删除-]{+新增+}…」 (``compare.text_diff``), ``target.changes`` the same in words
 （…「800」改为「200」…）.
 """
@@ -11,25 +13,27 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
-from ..money import CENT, ZERO, fmt_money
+from ..money import CENT, fmt_money
 from .compare import (
     INDICATOR_LABELS,
     Change,
     FilingDiff,
     ProjectDiff,
+    Total,
+    TotalRow,
+    blank_reason,
     change_zh,
     diff_filings,
     is_blank,
-    percent,
     text_changes,
     text_diff,
     warnings_for,
 )
 from .render import diff_title, write_diff_xlsx
 
-SCHEMA = "xl-tools/diff@1"
+SCHEMA = "xl-tools/diff@2"
 
-__all__ = ["Change", "FilingDiff", "ProjectDiff", "change_zh", "diff_filings", "diff_title", "diff_to_json",
+__all__ = ["Change", "FilingDiff", "ProjectDiff", "Total", "TotalRow", "blank_reason", "change_zh", "diff_filings", "diff_title", "diff_to_json",
            "text_changes", "text_diff", "warnings_for", "write_diff_xlsx"]
 
 
@@ -37,19 +41,26 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else fmt_money(value)
 
 
-def _pct(old: Decimal | None, new: Decimal | None) -> str | None:
-    value = percent(old, new)
+def _pct(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(CENT))
 
 
 def _header(f: Filing, errors: int | None) -> dict:
     """``total``: the 合计 as the filing states it, or, when it is left blank, the sum of the units (the
-    单位汇总 sheet's 合计 row); ``units_total`` is always that sum; ``errors``: its error findings
-    (null when the diff was made without checking the filings)."""
-    units_total = sum((p.total for p in f.projects), ZERO)
+    单位汇总 sheet's 合计 row); ``units_total`` is always that sum, null when any project's 总计 is blank
+    (``blank_projects`` of ``projects``; ``filled_total`` the sum of those filled in, null when none is); ``errors``: its
+    error findings (null when the diff was made without checking the filings)."""
+    units = Total.of(f.projects)
     return {"year": f.year, "department": f.department,
-            "total": _money(f.total if f.total_stated else units_total), "total_stated": f.total_stated,
-            "units_total": _money(units_total), "source": f.source, "errors": errors}
+            "total": _money(f.total if f.total_stated else units.amount), "total_stated": f.total_stated,
+            "units_total": _money(units.amount), "projects": units.projects, "blank_projects": units.blank,
+            "filled_total": _money(units.filled) if units.blank < units.projects else None, "source": f.source, "errors": errors}
+
+
+def _total_row(r: TotalRow, **names: str) -> dict:
+    old, new = r.amounts()
+    return {**names, "old_total": _money(old), "new_total": _money(new), "change": _money(r.change),
+            "percent": _pct(r.percent)}
 
 
 def _project(p: Project) -> dict:
@@ -62,13 +73,13 @@ def _indicator(i: Indicator) -> dict:
             "period_value": i.period_value, "annual_value": i.annual_value}
 
 
-def _matched(m: ProjectDiff) -> dict:
+def _matched(d: FilingDiff, m: ProjectDiff) -> dict:
     return {
         "name": m.new.name, "old_name": m.old.name, "unit": m.new.unit, "old_unit": m.old.unit,
         "renamed": m.renamed, "similarity": None if m.similarity is None else str(m.similarity),
         "money": [{"field": c.field, "label": MONEY_LABELS[c.field], "old": None if c.old_blank else _money(c.old),
                    "new": None if c.new_blank else _money(c.new), "change": _money(c.change),
-                   "percent": _pct(c.old, c.new)} for c in m.money],
+                   "percent": _pct(c.percent), "note": d.money_note(c)} for c in m.money],
         "target": None if m.target is None else {"old": m.old.target, "new": m.new.target,
                                                  "diff": m.target, "changes": text_changes(m.old.target, m.new.target)},
         "indicators_added": [_indicator(i) for i in m.indicators_added],
@@ -86,7 +97,7 @@ def _plain(value: object) -> object:
 
 
 def diff_to_json(d: FilingDiff) -> dict:
-    """The JSON form of a diff (schema ``xl-tools/diff@1``); money as two-decimal strings."""
+    """The JSON form of a diff (schema ``xl-tools/diff@2``); money as two-decimal strings."""
     changes = d.changes()
     return {
         "schema": SCHEMA,
@@ -99,12 +110,11 @@ def diff_to_json(d: FilingDiff) -> dict:
                     "changes": len(changes)},
         "projects_added": [_project(p) for p in d.added],
         "projects_removed": [_project(p) for p in d.removed],
-        "projects_changed": [_matched(m) for m in d.changed],
-        "total_changes": [{"unit": u, "project": p, "old_total": _money(o), "new_total": _money(n),
-                           "change": _money((n or Decimal(0)) - (o or Decimal(0))), "percent": _pct(o, n)}
-                          for u, p, o, n in d.project_totals()],
-        "units": [{"unit": u, "old_total": _money(o), "new_total": _money(n), "change": _money(n - o),
-                   "percent": _pct(o, n)} for u, o, n in d.unit_totals()],
+        "projects_changed": [_matched(d, m) for m in d.changed],
+        "total_changes": [{**_total_row(r, unit=r.unit, project=r.name), "note": r.note()}
+                          for r in d.project_totals()],
+        "units": [{**_total_row(r, unit=r.unit), "old_blank_projects": r.old.blank,
+                   "new_blank_projects": r.new.blank, "note": r.note()} for r in d.unit_totals()],
         "changes": [{"kind": c.kind, "project": c.project, "field": c.field, "indicator": c.indicator,
                      "old": _plain(c.old), "new": _plain(c.new)} for c in changes],
     }

@@ -21,7 +21,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
-from ..money import ZERO
+from ..money import ZERO, fmt_thousands
 from ..textnorm import name_core, name_key, squash, without_years
 
 RENAME_THRESHOLD = 0.6
@@ -41,13 +41,93 @@ class MoneyChange:
     new_blank: bool = False
 
     @property
-    def change(self) -> Decimal:
-        return self.new - self.old
+    def change(self) -> Decimal | None:
+        """None when either cell was left blank: a blank amount is unknown, not 0."""
+        return None if self.old_blank or self.new_blank else self.new - self.old
 
     @property
     def percent(self) -> Decimal | None:
-        """Change in % of the old amount, two decimals; None when the old amount is 0."""
-        return percent(self.old, self.new)
+        """Change in % of the old amount; None when the old amount is 0 or either cell is blank."""
+        return None if self.change is None else percent(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class Total:
+    """The 总计 of some projects (a unit, a filing) that knows how many of them were left blank: its
+    ``amount`` is None unless every project's 总计 was filled in (a partial sum is never the total)."""
+
+    filled: Decimal = ZERO          # the sum of the projects whose 总计 was filled in
+    projects: int = 0
+    blank: int = 0
+
+    @classmethod
+    def of(cls, projects) -> "Total":
+        projects = list(projects)
+        blank = [p for p in projects if is_blank(p, "total")]
+        return cls(sum((p.total for p in projects if not is_blank(p, "total")), ZERO), len(projects), len(blank))
+
+    def __add__(self, other: "Total") -> "Total":
+        return Total(self.filled + other.filled, self.projects + other.projects, self.blank + other.blank)
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.filled if not self.blank else None
+
+    def words(self, label: str) -> str | None:
+        """「2025年：13 个项目中 12 个金额未填（已填 1 个共 100.00）」, None when none is blank."""
+        if not self.blank:
+            return None
+        if self.blank == self.projects:
+            return f"{label}：{self.projects} 个项目金额均未填"
+        return (f"{label}：{self.projects} 个项目中 {self.blank} 个金额未填"
+                f"（已填 {self.projects - self.blank} 个共 {fmt_thousands(self.filled)}）")
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """One row of a comparison of totals: a project's 总计 (``old`` / ``new`` None when the project is
+    absent on that side) or a unit's (a ``Total`` each side)."""
+
+    unit: str
+    name: str
+    old: Total | None
+    new: Total | None
+    labels: tuple[str, str]
+
+    def amounts(self) -> tuple[Decimal | None, Decimal | None]:
+        return tuple(None if t is None else t.amount for t in (self.old, self.new))
+
+    @property
+    def change(self) -> Decimal | None:
+        """new − old (an absent side counts 0); None when a side has a blank 总计."""
+        if any(t is not None and t.blank for t in (self.old, self.new)):
+            return None
+        old, new = self.amounts()
+        return (new or ZERO) - (old or ZERO)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.change is None else percent(*self.amounts())
+
+    def note(self) -> str | None:
+        """Why no change is computed, in words (「2025年金额未填，不计增减」 for a project, the count of
+        blank projects for a unit); None when it is."""
+        said = [t.words(label) for t, label in zip((self.old, self.new), self.labels) if t is not None]
+        said = [w for w in said if w]
+        if not said:
+            return None
+        if self.name:                                    # one project: its 总计 is blank
+            return blank_reason(*(t is not None and bool(t.blank) for t in (self.old, self.new)), self.labels)
+        return "；".join(said) + "，合计和增减不计算"
+
+
+def blank_reason(old_blank: bool, new_blank: bool, labels: tuple[str, str]) -> str | None:
+    """「2025年金额未填，不计增减」: why an amount's change is not computed (None when it is)."""
+    if old_blank and new_blank:
+        return f"{labels[0]}和{labels[1]}金额均未填，不计增减"
+    if old_blank or new_blank:
+        return f"{labels[1] if new_blank else labels[0]}金额未填，不计增减"
+    return None
 
 
 @dataclass
@@ -150,25 +230,53 @@ class FilingDiff:
                     for c in m.indicators_changed for f, o, n in c.fields]
         return out
 
-    def project_totals(self) -> list[tuple[str, str, Decimal | None, Decimal | None]]:
-        """(unit, project, old 总计, new 总计) of every project whose 总计 changed or that was
-        added / removed, sorted by the change (largest cut first)."""
-        rows = [(m.new.unit, m.new.name, m.old.total, m.new.total) for m in self.matched
-                if m.old.total != m.new.total]
-        rows += [(p.unit, p.name, None, p.total) for p in self.added]
-        rows += [(p.unit, p.name, p.total, None) for p in self.removed]
-        return sorted(rows, key=lambda r: ((r[3] or ZERO) - (r[2] or ZERO), r[0], r[1]))
+    def labels(self) -> tuple[str, str]:
+        """The two filings in words: 2024年 / 2025年 when the years differ, else 旧文件 / 新文件."""
+        if self.old.year and self.new.year and self.old.year != self.new.year:
+            return f"{self.old.year}年", f"{self.new.year}年"
+        return "旧文件", "新文件"
 
-    def unit_totals(self) -> list[tuple[str, Decimal, Decimal]]:
-        """(unit, old 总计, new 总计) per funding unit, summed from the projects."""
-        old = {u: s["total"] for u, s in self.old.sums_by_unit().items()}
-        new = {u: s["total"] for u, s in self.new.sums_by_unit().items()}
-        names = list(dict.fromkeys([*old, *new]))
-        return [(u, old.get(u, ZERO), new.get(u, ZERO)) for u in names]
+    def money_note(self, c: MoneyChange) -> str | None:
+        """Why the change of one amount is not computed (「2025年金额未填，不计增减」), None when it is."""
+        return blank_reason(c.old_blank, c.new_blank, self.labels())
+
+    def project_totals(self) -> list[TotalRow]:
+        """Every project whose 总计 changed (or was left blank on one side) or that was added / removed,
+        largest cut first, then those whose change is not computed (a blank 总计)."""
+        rows = [TotalRow(m.new.unit, m.new.name, Total.of([m.old]), Total.of([m.new]), self.labels())
+                for m in self.matched
+                if m.old.total != m.new.total or is_blank(m.old, "total") != is_blank(m.new, "total")]
+        rows += [TotalRow(p.unit, p.name, None, Total.of([p]), self.labels()) for p in self.added]
+        rows += [TotalRow(p.unit, p.name, Total.of([p]), None, self.labels()) for p in self.removed]
+        return sorted(rows, key=lambda r: (r.change is None, r.change or ZERO, r.unit, r.name))
+
+    def unit_totals(self) -> list[TotalRow]:
+        """One row per funding unit, its 总计 summed from its projects (a ``Total`` each side)."""
+        old, new = _totals_by_unit(self.old), _totals_by_unit(self.new)
+        return [TotalRow(u, "", old.get(u, Total()), new.get(u, Total()), self.labels())
+                for u in dict.fromkeys([*old, *new])]
+
+    def grand_total(self) -> TotalRow:
+        """The sum of the unit rows (the 单位汇总 sheet's 合计 row)."""
+        rows = self.unit_totals()
+        return TotalRow("", "", sum((r.old for r in rows), Total()), sum((r.new for r in rows), Total()),
+                        self.labels())
+
+    def blank_line(self) -> str | None:
+        """One line when either filing has projects whose 总计 was left blank (a rolled-over filing not
+        filled in yet): how many, and that totals and their changes are not computed."""
+        return self.grand_total().note()
+
+
+def _totals_by_unit(f: Filing) -> dict[str, Total]:
+    out: dict[str, list[Project]] = {}
+    for p, unit in zip(f.projects, f.units_of_projects()):
+        out.setdefault(unit, []).append(p)
+    return {u: Total.of(ps) for u, ps in out.items()}
 
 
 def is_blank(project: Project, money_field: str) -> bool:
-    """The project's amount cell was left blank (read as 0 for the sums, but not typed)."""
+    """The project's amount cell was left blank (0 in the model's sums, but not typed: unknown)."""
     return money_field in project.raw and project.raw[money_field] is None
 
 
@@ -212,6 +320,8 @@ def diff_filings(old: Filing, new: Filing) -> FilingDiff:
     result.matched.sort(key=lambda m: order[id(m.new)])
     result.added = rest_new
     result.removed = rest_old
+    if line := result.blank_line():
+        result.notes.append(line)
     return result
 
 

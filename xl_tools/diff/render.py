@@ -4,8 +4,11 @@ The first sheet opens with a title line (the two files, their years and departme
 filings' error counts when they have errors and the warnings of ``warnings_for``. Sheets, in order:
 增减情况 (which units cut which projects by how much: one row per project whose
 总计 changed, largest cut first), 项目, 绩效指标, 绩效目标, 单位汇总 (with a 合计 row: the sum of the
-unit rows, the same number as ``--json``'s ``total`` when the filing leaves 合计 blank). Changed cells
-are coloured like the rest of the tool: a cut red, an increase green, any other change amber. Long
+unit rows, the same number as ``--json``'s ``total`` when the filing leaves 合计 blank). An amount left
+blank (a rolled-over filing) is an empty cell, amber, its row's 说明 saying 「2025年金额未填，不计增减」:
+no change or percentage is computed against it, and a total over projects of which any is blank is
+empty too, its 说明 saying how many are blank. Changed cells are coloured like the rest of the tool: a
+cut red, an increase green, any other change amber. Long
 texts wrap, with row heights that show them whole (names, every line of a 绩效目标); every sheet prints
 on A4 landscape, one page wide, with its header row repeated.
 """
@@ -23,9 +26,8 @@ from .. import outputmark
 from .. import reportbook as rb
 from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
-from ..money import ZERO
 from ..schema import MONEY_FORMAT
-from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, is_blank, percent, text_changes, text_segments
+from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, TotalRow, is_blank, text_changes, text_segments
 
 CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
 FILL_CUT = rb.fill(CUT)
@@ -49,23 +51,18 @@ def _labels(d: FilingDiff) -> tuple[str, str]:
     return "原", "新"
 
 
-def _num(value: Decimal | None) -> Decimal | None:
-    return value
-
-
 def _amount(project, money_field: str) -> Decimal | None:
     """A project's amount, None (an empty cell) where it was left blank."""
     return None if is_blank(project, money_field) else getattr(project, money_field)
 
 
-def _ratio(old: Decimal | None, new: Decimal | None) -> float | None:
-    pct = percent(old, new)
+def _ratio(pct: Decimal | None) -> float | None:
     return None if pct is None else float(pct / 100)
 
 
-def _kind_for(old: Decimal | None, new: Decimal | None) -> str:
-    change = (new or Decimal(0)) - (old or Decimal(0))
-    return CUT if change < 0 else RISE
+def _kind_for(change: Decimal | None) -> str:
+    """A cut red, an increase green, a change not computed (a blank amount) amber."""
+    return CHANGED if change is None else CUT if change < 0 else RISE
 
 
 def diff_title(d: FilingDiff) -> str:
@@ -129,33 +126,37 @@ def _matched_at(d: FilingDiff, unit: str, name: str) -> ProjectDiff | None:
     return next((m for m in d.matched if m.new.name == name and m.new.unit == unit), None)
 
 
-def _status(d: FilingDiff, unit: str, name: str, old, new) -> str:
-    if old is None:
-        return "新增项目"
-    if new is None:
-        return "删除项目"
-    m = _matched_at(d, unit, name)
-    notes = [f"改名（原名：{m.old.name}）"] if m is not None and m.renamed else []
-    if m is not None:
-        notes += [f"{label}金额未填" for label, p in zip(_labels(d), (m.old, m.new)) if is_blank(p, "total")]
-    return "；".join(notes)
+def _status(d: FilingDiff, row: TotalRow) -> str:
+    notes = ["新增项目"] if row.old is None else ["删除项目"] if row.new is None else []
+    m = _matched_at(d, row.unit, row.name)
+    if m is not None and m.renamed:
+        notes.append(f"改名（原名：{m.old.name}）")
+    return "；".join(x for x in (*notes, row.note()) if x)
+
+
+def _total_cells(ws, row: TotalRow, first: int) -> None:
+    """Colour the amounts of a comparison of totals: the new amount and the change red (a cut) or green
+    (an increase); where a blank 总计 leaves the change uncomputed, the empty cells amber."""
+    r = ws.max_row
+    _money_cells(ws, r, [first, first + 1, first + 2])
+    ws.cell(r, first + 3).number_format = PERCENT_FORMAT
+    old, new = row.amounts()
+    if row.change is None:
+        cells = [first + k for k, t in enumerate((row.old, row.new)) if t is not None and t.blank]
+        for c in (*cells, first + 2, first + 3, first + 4):
+            rb.paint(ws.cell(r, c), CHANGED)
+    elif row.change or old is None or new is None:
+        for c in (first + 1, first + 2, first + 3):
+            rb.paint(ws.cell(r, c), _kind_for(row.change))
 
 
 def _write_cuts(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     ws, top = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
                      [24, 40, 13, 13, 13, 11, 30], lines=diff_lines(d))
-    for unit, name, old, new in d.project_totals():
-        change = (new or Decimal(0)) - (old or Decimal(0))
-        m = _matched_at(d, unit, name)
-        shown = [None if m is not None and is_blank(p, "total") else v for p, v in zip((m.old, m.new), (old, new))] \
-            if m is not None else [old, new]
-        append(ws, [unit, name, *shown, _num(change), _ratio(old, new), _status(d, unit, name, old, new)])
-        r = ws.max_row
-        _money_cells(ws, r, [3, 4, 5])
-        ws.cell(r, 6).number_format = PERCENT_FORMAT
-        for c in (4, 5, 6):
-            rb.paint(ws.cell(r, c), _kind_for(old, new))
+    for row in d.project_totals():
+        append(ws, [row.unit, row.name, *row.amounts(), row.change, _ratio(row.percent), _status(d, row)])
+        _total_cells(ws, row, 3)
     return ws, top
 
 
@@ -163,16 +164,17 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     money_headers = [h for f in MONEY_FIELDS for h in (f"{a}{MONEY_LABELS[f]}", f"{b}{MONEY_LABELS[f]}")]
     headers = ["状态", "资金使用单位", "项目名称", f"{a}项目名称", *money_headers, "绩效目标",
-               "新增指标", "删除指标", "修改指标"]
-    ws, top = _sheet(wb, SHEET_PROJECTS, headers, [8, 20, 30, 30] + [11] * len(money_headers) + [8, 7, 7, 7])
+               "新增指标", "删除指标", "修改指标", "说明"]
+    ws, top = _sheet(wb, SHEET_PROJECTS, headers, [8, 20, 30, 30] + [11] * len(money_headers) + [8, 7, 7, 7, 16])
     money_cols = list(range(5, 5 + len(money_headers)))
     for m in d.matched:
-        _project_row(ws, m, money_cols)
+        _project_row(ws, m, money_cols, _blank_note(d, m.old, m.new))
     for p, status in [*((p, "新增") for p in d.added), *((p, "删除") for p in d.removed)]:
-        amounts = [_num(getattr(p, f)) if status == "删除" else None for f in MONEY_FIELDS]
-        news = [_num(getattr(p, f)) if status == "新增" else None for f in MONEY_FIELDS]
+        amounts = [_amount(p, f) if status == "删除" else None for f in MONEY_FIELDS]
+        news = [_amount(p, f) if status == "新增" else None for f in MONEY_FIELDS]
         append(ws, [status, p.unit, p.name if status == "新增" else "", p.name if status == "删除" else "",
-                   *[v for pair in zip(amounts, news) for v in pair], "", "", "", ""])
+                   *[v for pair in zip(amounts, news) for v in pair], "", "", "", "",
+                   _blank_note(d, *((None, p) if status == "新增" else (p, None)))])
         r = ws.max_row
         _money_cells(ws, r, money_cols)
         for c in range(1, len(headers) + 1):
@@ -180,13 +182,26 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
     return ws, top
 
 
-def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
-    changed_money = {c.field for c in m.money}
+def _blank_note(d: FilingDiff, old, new) -> str:
+    """「2025年金额未填」 (the project's 总计 left blank), or the blank amounts named when 总计 is not."""
+    out = []
+    for label, p in zip(d.labels(), (old, new)):
+        if p is None:
+            continue
+        if is_blank(p, "total"):
+            out.append(f"{label}金额未填")
+        elif blank := [MONEY_LABELS[f] for f in MONEY_FIELDS if is_blank(p, f) and getattr(p, f)]:
+            out.append(f"{label}未填：{'、'.join(blank)}")
+    return "；".join(out)
+
+
+def _project_row(ws, m: ProjectDiff, money_cols: list[int], note: str) -> None:
+    changes = {c.field: c.change for c in m.money}
     status = "改名" if m.renamed else ("修改" if m.changed else "未变化")
     values = [v for f in MONEY_FIELDS for v in (_amount(m.old, f), _amount(m.new, f))]
     append(ws, [status, m.new.unit, m.new.name, m.old.name, *values,
                "修改" if m.target is not None else "", len(m.indicators_added) or "",
-               len(m.indicators_removed) or "", len(m.indicators_changed) or ""])
+               len(m.indicators_removed) or "", len(m.indicators_changed) or "", note])
     r = ws.max_row
     _money_cells(ws, r, money_cols)
     if m.changed:
@@ -196,8 +211,8 @@ def _project_row(ws, m: ProjectDiff, money_cols: list[int]) -> None:
     if m.unit_changed:
         rb.paint(ws.cell(r, 2), CHANGED)
     for k, f in enumerate(MONEY_FIELDS):
-        if f in changed_money:
-            rb.paint(ws.cell(r, money_cols[2 * k + 1]), _kind_for(getattr(m.old, f), getattr(m.new, f)))
+        if f in changes:
+            rb.paint(ws.cell(r, money_cols[2 * k + 1]), _kind_for(changes[f]))
     first_extra = money_cols[-1] + 1
     for c in range(first_extra, first_extra + 4):
         if ws.cell(r, c).value not in (None, ""):
@@ -246,31 +261,26 @@ def _write_targets(wb: Workbook, d: FilingDiff) -> tuple:
 
 def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
     """One row per unit (总计 summed from its projects), then 合计 = the sum of those rows, and the 合计
-    each filing states when it differs from that sum."""
+    each filing states when it differs from that sum. A total over blank projects is an empty cell whose
+    说明 says how many are blank."""
     a, b = _labels(d)
-    ws, top = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%"],
-                     [30, 14, 14, 14, 11])
-    rows = d.unit_totals()
-    for unit, old, new in rows:
-        append(ws, [unit, _num(old), _num(new), _num(new - old), _ratio(old, new)])
-        r = ws.max_row
-        _money_cells(ws, r, [2, 3, 4])
-        ws.cell(r, 5).number_format = PERCENT_FORMAT
-        if new != old:
-            for c in (3, 4, 5):
-                rb.paint(ws.cell(r, c), _kind_for(old, new))
-    old_sum, new_sum = (sum((row[k] for row in rows), ZERO) for k in (1, 2))
-    append(ws, [TOTAL_LABEL, old_sum, new_sum, new_sum - old_sum, _ratio(old_sum, new_sum)])
+    ws, top = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
+                     [30, 14, 14, 14, 11, 40])
+    for row in d.unit_totals():
+        append(ws, [row.unit, *row.amounts(), row.change, _ratio(row.percent), row.note()])
+        _total_cells(ws, row, 2)
+    grand = d.grand_total()
+    append(ws, [TOTAL_LABEL, *grand.amounts(), grand.change, _ratio(grand.percent), grand.note()])
+    _total_cells(ws, grand, 2)
     r = ws.max_row
-    _money_cells(ws, r, [2, 3, 4])
-    ws.cell(r, 5).number_format = PERCENT_FORMAT
-    for c in range(1, 6):
+    for c in range(1, 7):
         ws.cell(r, c).font = rb.font(bold=True)
     stated = [f.total if f.total_stated else None for f in (d.old, d.new)]
-    if any(s is not None and s != t for s, t in zip(stated, (old_sum, new_sum))):
+    sums = grand.amounts()
+    if any(s is not None and s != t for s, t in zip(stated, sums)):
         append(ws, [STATED_LABEL, *stated, None, None])
         _money_cells(ws, ws.max_row, [2, 3])
-        for c, (s, t) in zip((2, 3), zip(stated, (old_sum, new_sum))):
+        for c, (s, t) in zip((2, 3), zip(stated, sums)):
             if s is not None and s != t:
                 rb.paint(ws.cell(ws.max_row, c), CHANGED)
     return ws, top
