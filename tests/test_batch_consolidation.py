@@ -155,7 +155,7 @@ def test_every_file_is_explained(batch):
     assert why["2024/乙.xlsx"].startswith("有错误") and "--include-errors" in why["2024/乙.xlsx"]
     assert "金额不同的版本" in why["2024/丙_v1.xlsx"] and "丙_v2.xlsx" in why["2024/丙_v1.xlsx"]
     assert "命名管道" in why["管道.xlsx"] and "文件夹" in why["文件夹.xlsx"] and "损坏" in why["损坏.xlsx"]
-    assert "另存为 .xlsx" in why["旧格式报表.xls"]
+    assert "「另存为」Excel 工作簿（.xlsx）" in why["旧格式报表.xls"]
     # a file without a filing has no amounts (blank, not 0.00)
     for name in ("损坏.xlsx", "管道.xlsx", "文件夹.xlsx", "旧格式报表.xls"):
         assert [by_file[name][0][m] for m in ("总计", "财政拨款", "财政专户拨款", "其他资金")] == [None] * 4
@@ -224,7 +224,7 @@ def test_unreadable_files_are_errors_everywhere(batch):
     _lines, head, body = summary_rows(wb)
     rows = {r[head.index("文件")]: dict(zip(head, r)) for r in body}
     for name, word in (("管道.xlsx", "命名管道"), ("文件夹.xlsx", "文件夹"), ("损坏.xlsx", "损坏"),
-                       ("旧格式报表.xls", "另存为 .xlsx")):
+                       ("旧格式报表.xls", "「另存为」Excel 工作簿（.xlsx）")):
         assert rows[name]["状态"] == "无法读取" and word in rows[name]["说明"]
         assert rows[name]["错误"] == 1
     assert rows["审核汇总.xlsx"]["状态"] == "已跳过" and rows["审核汇总.xlsx"]["错误"] == 0

@@ -172,11 +172,11 @@ def test_unsupported_files_are_rows_with_the_fix(tmp_path):
     report = review([inbox], jobs=1)
     rows = {r.file: r for r in report.results}
     assert sorted(rows) == sorted(["甲.xlsx", "旧格式报表.xls", "说明.docx", "材料.zip", "没有扩展名", "表.et"])
-    for name, why, fix in (("旧格式报表.xls", "旧版 Excel 工作簿（.xls）", "请在 Excel 中另存为 .xlsx"),
-                           ("说明.docx", "Word 文档", "请提交填报工作簿"),
-                           ("材料.zip", "压缩包", "请解压"),
+    for name, why, fix in (("旧格式报表.xls", "旧版 Excel 97-2003 文件（.xls）", "请在 Excel 中「另存为」Excel 工作簿"),
+                           ("说明.docx", "Word 文档", "请使用填报工作簿"),
+                           ("材料.zip", "压缩包", "请先解压"),
                            ("没有扩展名", "没有扩展名", "请在 Excel 中另存为 .xlsx"),
-                           ("表.et", "WPS 表格", "请在 WPS 表格中另存为 .xlsx")):
+                           ("表.et", "WPS 表格", "请在 WPS 表格中「另存为」Excel 工作簿")):
         row = rows[name]
         assert [f.code for f in row.findings] == ["FILE001"] and row.status == "无法读取"
         assert why in row.findings[0].message and fix in row.findings[0].suggestion

@@ -3,7 +3,9 @@ refused publishing, file permissions."""
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -37,7 +39,7 @@ def test_every_command_explains_itself_in_chinese(name, capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     _no_english(out)
-    assert out.startswith("用法：xl-tools " + name) and "选项:" in out and "显示本帮助并退出" in out
+    assert out.startswith("用法：xl-tools " + name) and "选项：" in out and "显示本帮助并退出" in out
     command = next(c for c in COMMANDS if c.name == name)
     assert command.description[:10] in out.replace("\n", "")
     sub = build_parser()._subparsers._group_actions[0].choices[name]
@@ -51,6 +53,98 @@ def test_top_level_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     _no_english(out)
     assert all(c.name in out and c.summary in out for c in COMMANDS) and "退出码" in out
+
+
+# --- help and usage errors hold no English of argparse's ----------------------------------------------
+
+# ASCII words the help may hold besides the parser's own option names, metavars and command names, the
+# program's name and file names (a word with "." or "/": .xlsx, docs/rules.md, tcp://…): names of
+# products, formats and standards the accountant sees in their own tools, and documented JSON keys
+NAMES = {"Excel", "WPS", "Office", "LibreOffice", "Python", "xlwings", "Server", "Dask", "pyarrow", "Parquet",
+         "PDF", "JSON", "XLSX", "CSV", "TOML", "HTTPS", "UTF-8", "GBK", "CPU", "MB", "README", "X-Forwarded-*",
+         "summary", "findings", "xlsx", "xlsm", "pdf", "json", "csv", "txt"}
+ASCII_WORD = re.compile(r"[A-Za-z0-9_.:/*+\-]*[A-Za-z][A-Za-z0-9_.:/*+\-]*")
+
+
+def _parsers():
+    """(command name or "", its parser) for the top level and every subcommand."""
+    top = build_parser()
+    return [("", top), *top._subparsers._group_actions[0].choices.items()]
+
+
+def _own_words() -> set[str]:
+    """Every option string, metavar, choice, default and command name of every parser, and the
+    program name."""
+    words = {"xl-tools"}
+    for name, parser in _parsers():
+        words.add(name)
+        for action in parser._actions:
+            words.update(action.option_strings)
+            metavars = action.metavar if isinstance(action.metavar, tuple) else (action.metavar,)
+            words.update(m for m in metavars if isinstance(m, str))
+            words.update(c for c in (action.choices or ()) if isinstance(c, str))
+            if isinstance(action.default, str):
+                words.add(action.default)
+    return words
+
+
+def _foreign_words(text: str) -> list[str]:
+    own = _own_words() | NAMES
+    words = [w.rstrip(":.") for w in ASCII_WORD.findall(text)]         # "usage:" is the word usage
+    return [w for w in words if w not in own and not re.search(r"[./]", w)]
+
+
+def test_the_help_rule_finds_argparse_english():
+    """The rule below is binding: argparse's own English help is caught by it."""
+    english = argparse.ArgumentParser(prog="xl-tools").format_help()
+    assert {"usage", "show", "this", "message", "and", "exit"} <= set(_foreign_words(english))
+    assert _foreign_words("选项：\n  --json  以 JSON 输出（字段见 README），存为 .xlsx 或 docs/rules.md") == []
+
+
+@pytest.mark.parametrize("name", ["", *(c.name for c in COMMANDS)])
+def test_help_is_chinese_but_for_names(name, capsys):
+    """Every help page: no ASCII word but option names, metavars, command names, file names and the
+    names in NAMES; section headings end in a full-width colon; the commands are listed once."""
+    with pytest.raises(SystemExit) as done:
+        main([*([name] if name else []), "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert _foreign_words(out) == [], out
+    headings = re.findall(r"^(\S[^\n]*?)[:：]$", out, flags=re.M)
+    assert headings and all(h in ("位置参数", "选项", "命令") for h in headings), headings
+    assert not re.search(r"^\S.*:$", out, flags=re.M), out        # no ASCII colon ends a heading
+    assert "选项：" in out and (name or "命令：" in out)
+    if not name:
+        assert out.count("命令：") == 1 and not re.search(r"^ +命令$", out, flags=re.M), out
+
+
+def _bad_command_lines():
+    """For every subcommand: an unknown option, each option given without its value, each checked
+    value given something it refuses, and the command without its required arguments."""
+    cases = []
+    for name, parser in _parsers()[1:]:
+        cases.append([name, "--无此选项"])
+        if any(a.required for a in parser._actions):
+            cases.append([name])
+        for action in parser._actions:
+            if not action.option_strings or action.nargs == 0:
+                continue
+            cases.append([name, action.option_strings[-1]])
+            if action.choices or action.type not in (None, str):
+                cases.append([name, action.option_strings[-1], "无效值"])
+    return cases
+
+
+@pytest.mark.parametrize("argv", _bad_command_lines(), ids=" ".join)
+def test_usage_errors_hold_no_english(argv, capsys):
+    """argparse's errors (required, expected one argument, invalid choice, invalid value,
+    unrecognized) are one Chinese line, exit 2; parsing only, so no command runs."""
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("错误："), err
+    assert _foreign_words(err) == [], err
 
 
 @pytest.mark.parametrize("argv, help_of, words", [

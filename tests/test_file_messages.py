@@ -4,9 +4,13 @@ that what is read is the version last saved."""
 
 from __future__ import annotations
 
+import json
+
+import openpyxl
 import pytest
 
 from xl_tools.cli import main
+from xl_tools.xlsxfile import OTHER_FORMATS, other_format
 
 
 @pytest.fixture
@@ -118,3 +122,42 @@ def test_a_missing_workbook_is_not_offered_a_text_file_of_a_similar_name(folder,
     err = _err(["check", folder / "nothere.xlsx"], capsys)
     assert "notes.txt" not in err and "请检查文件名" in err, err
     assert "是否是 notes.txt？" in _err(["check", folder / "note.txt"], capsys)
+
+
+def test_check_and_batch_name_every_other_format_in_the_same_words(tmp_path, capsys):
+    """One wording per format (``xlsxfile.OTHER_FORMATS``): what ``check F`` prints is what ``batch``
+    says of the same file on the terminal, in its JSON and in the 汇总 and 问题明细 rows of its workbook.
+    A backup (.bak) in a folder is skipped by batch on purpose (a reviewer's inbox is full of them)."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    files = {suffix: inbox / f"某单位{suffix}" for suffix in OTHER_FORMATS}
+    for path in files.values():
+        path.write_bytes(OLE)
+    said = {}
+    for suffix, path in files.items():
+        err = _err(["check", path], capsys)
+        line = other_format(path)
+        assert err.strip() == f"错误：文件 {path}：{line}", err
+        said[suffix] = line
+    assert len(set(said.values())) == len(set(OTHER_FORMATS.values())), "two formats share a wording"
+
+    out = tmp_path / "审核结果.xlsx"
+    assert main(["batch", str(inbox), "-o", str(out)]) == 1
+    terminal = capsys.readouterr().out
+    assert main(["batch", str(inbox), "--json"]) == 1
+    rows = {r["file"]: r for r in json.loads(capsys.readouterr().out)["files"]}
+    book = openpyxl.load_workbook(out, read_only=True)
+    summary = [[str(v) for v in row if v is not None] for row in book["汇总"].iter_rows(values_only=True)]
+    findings = [[str(v) for v in row if v is not None] for row in book["问题明细"].iter_rows(values_only=True)]
+    assert "某单位.bak" not in rows and "某单位.bak" not in terminal
+    for suffix, line in said.items():
+        name = files[suffix].name
+        if suffix == ".bak":
+            continue
+        what, fix = OTHER_FORMATS[suffix]
+        assert f"无法读取  {name}  {line}\n" in terminal, terminal
+        assert rows[name]["error"] == line, rows[name]
+        assert [f["message"] for f in rows[name]["findings"]] == [what]
+        assert [f["suggestion"] for f in rows[name]["findings"]] == [fix]
+        assert any(name in row and line in row for row in summary), name
+        assert any(name in row and what in row and fix in row for row in findings), name

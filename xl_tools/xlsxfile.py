@@ -48,24 +48,47 @@ _ACTION_PARTS = {"read manifest": "[Content_Types].xml", "read strings": "xl/sha
 
 
 _SAVE_AS = "「另存为」Excel 工作簿（.xlsx）后再试"
-# files a person may pass for a filing that are not one: what each is and what to do, in one line
-OTHER_FORMATS = {
-    ".xls": f"这是旧版 Excel 97-2003 文件（.xls）：请在 Excel 中{_SAVE_AS}",
-    ".xlt": f"这是旧版 Excel 模板（.xlt）：请在 Excel 中{_SAVE_AS}",
-    ".xlsb": f"这是 Excel 二进制工作簿（.xlsb）：请在 Excel 中{_SAVE_AS}",
-    ".et": f"这是 WPS 表格文件（.et）：请在 WPS 表格中{_SAVE_AS}",
-    ".ett": f"这是 WPS 表格模板（.ett）：请在 WPS 表格中{_SAVE_AS}",
-    ".ods": f"这是 OpenDocument 表格（.ods）：请在 LibreOffice 或 Excel 中{_SAVE_AS}",
-    ".numbers": "这是 Numbers 表格：请在 Numbers 中「导出为」Excel（.xlsx）后再试",
-    ".csv": "这是 CSV 文本文件，只有文字，不是填报工作簿：请用 xl-tools new 新建工作簿，把内容按「项目」「绩效指标」表的列填入",
-    ".tsv": "这是制表符分隔的文本文件，不是填报工作簿：请用 xl-tools new 新建工作簿，把内容按「项目」「绩效指标」表的列填入",
-    ".bak": "这是 xl-tools 改写文件前保留的备份：要使用它，请复制一份并去掉文件名末尾的 .bak",
+_USE_FILING = "请使用填报工作簿（.xlsx/.xlsm）或公开表 PDF"
+_UNZIP = "请先解压，再使用其中的填报工作簿或公开表 PDF"
+_TYPE_IN = "请用 xl-tools new 新建工作簿，把内容按「项目」「绩效指标」表的列填入"
+# files a person may pass for a filing that are not one: what each is, and what to do. The one table
+# every command reads (check, refresh, publish, import; batch's 汇总 and 问题明细 rows, terminal, JSON),
+# so a format is named in one wording everywhere.
+OTHER_FORMATS: dict[str, tuple[str, str]] = {
+    ".xls": ("这是旧版 Excel 97-2003 文件（.xls）", f"请在 Excel 中{_SAVE_AS}"),
+    ".xlt": ("这是旧版 Excel 模板（.xlt）", f"请在 Excel 中{_SAVE_AS}"),
+    ".xltx": ("这是 Excel 模板（.xltx）", f"请在 Excel 中{_SAVE_AS}"),
+    ".xltm": ("这是 Excel 启用宏的模板（.xltm）", f"请在 Excel 中{_SAVE_AS}"),
+    ".xlsb": ("这是 Excel 二进制工作簿（.xlsb）", f"请在 Excel 中{_SAVE_AS}"),
+    ".et": ("这是 WPS 表格文件（.et）", f"请在 WPS 表格中{_SAVE_AS}"),
+    ".ett": ("这是 WPS 表格模板（.ett）", f"请在 WPS 表格中{_SAVE_AS}"),
+    ".ods": ("这是 OpenDocument 表格（.ods）", f"请在 LibreOffice 或 Excel 中{_SAVE_AS}"),
+    ".numbers": ("这是 Numbers 表格", "请在 Numbers 中「导出为」Excel（.xlsx）后再试"),
+    ".csv": ("这是 CSV 文本文件，只有文字，不是填报工作簿", _TYPE_IN),
+    ".tsv": ("这是制表符分隔的文本文件，不是填报工作簿", _TYPE_IN),
+    ".doc": ("这是 Word 文档，不是填报工作簿", _USE_FILING),
+    ".docx": ("这是 Word 文档，不是填报工作簿", _USE_FILING),
+    ".wps": ("这是 WPS 文字文档，不是填报工作簿", _USE_FILING),
+    ".zip": ("这是压缩包（.zip）", _UNZIP),
+    ".rar": ("这是压缩包（.rar）", _UNZIP),
+    ".7z": ("这是压缩包（.7z）", _UNZIP),
+    ".jpg": ("这是图片，无法读取其中的表格", _USE_FILING),
+    ".jpeg": ("这是图片，无法读取其中的表格", _USE_FILING),
+    ".png": ("这是图片，无法读取其中的表格", _USE_FILING),
+    ".bak": ("这是 xl-tools 改写文件前保留的备份", "要使用它，请复制一份并去掉文件名末尾的 .bak"),
 }
 
 
-def other_format(path: Path) -> str | None:
-    """What to do with a file whose name says it is a spreadsheet of another format (or a backup)."""
+def other_format_parts(path: Path) -> tuple[str, str] | None:
+    """(what the file is, what to do) for a file whose name says it is not a filing: a spreadsheet of
+    another format, a document, an archive, a picture or a backup."""
     return OTHER_FORMATS.get(Path(path).suffix.lower())
+
+
+def other_format(path: Path) -> str | None:
+    """``other_format_parts`` as the one line a command prints: 「what：what to do」."""
+    parts = other_format_parts(path)
+    return "：".join(parts) if parts else None
 
 
 def empty_text(path: Path) -> str:

@@ -6,32 +6,36 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from tests.support.payload import payload_from_xlsx
 from tests.support.typist import Typist
 from xl_tools import app
 from xl_tools.cli import main as cli
 
-from .cycle import UNIT, Scenario, from_new, run_cycle
+from .cycle import NOW, UNIT, FileEngine, Scenario, findings_of, from_new, run_cycle
 from .filings import PER_PROJECT, PROJECTS, TOTAL, fills, indicator_row, type_filing
 
 SECOND = "某区教师发展中心"
 
 
-def test_merged_the_project_name_over_its_indicator_rows(engine, tmp_path):
-    """As in last year's paper table, the person merges each project's name (and its 一级指标 产出指标)
-    over its indicator rows and the unit over two projects: the file keeps each only in the first
-    cell of the range, the person sees it on every row. A file refresh reads what the person sees; the
-    remote engine reads values only (merged ranges are not in its book JSON) and would note cells
-    inside a merged range: not run there (known limit, README)."""
-    if engine.name == "live":
-        pytest.skip("the remote engine's book JSON has no merged ranges (known limit)")
-    def typed(t: Typist):
-        t.type("基本信息", "A13", SECOND)
-        type_filing(t, unit=UNIT)
-        t.type("项目", "C4", SECOND)
-        t.merge("项目", "C2:C3")
-        for p in range(3):
-            t.merge("绩效指标", f"A{indicator_row(p, 1)}:A{indicator_row(p, PER_PROJECT)}")
-            t.merge("绩效指标", f"C{indicator_row(p, 1)}:C{indicator_row(p, 3)}")
+def _merged_as_on_paper(t: Typist) -> None:
+    """As in last year's paper table: each project's name (and its 一级指标 产出指标) merged over its
+    indicator rows, and the unit over two projects."""
+    t.type("基本信息", "A13", SECOND)
+    type_filing(t, unit=UNIT)
+    t.type("项目", "C4", SECOND)
+    t.merge("项目", "C2:C3")
+    for p in range(3):
+        t.merge("绩效指标", f"A{indicator_row(p, 1)}:A{indicator_row(p, PER_PROJECT)}")
+        t.merge("绩效指标", f"C{indicator_row(p, 1)}:C{indicator_row(p, 3)}")
+
+
+def test_merged_the_project_name_over_its_indicator_rows(tmp_path):
+    """The person merges cells as on paper (``_merged_as_on_paper``): the file keeps each value only in
+    the first cell of the range, the person sees it on every row. A file refresh reads what the person
+    sees. The remote engine reads values only (merged ranges are not in its book JSON): what it does
+    there is pinned by ``test_merged_project_name_through_the_remote_engine`` (known limit, README)."""
+    engine = FileEngine()
+    typed = _merged_as_on_paper
 
     def fix(t: Typist):       # unmerged again, one value per row: nothing changes
         t.unmerge("项目", "C2:C3")
@@ -46,6 +50,40 @@ def test_merged_the_project_name_over_its_indicator_rows(engine, tmp_path):
 
     run_cycle(Scenario(start=from_new(), typed=typed, first=fills(unit=False), fix=fix, second=[], fixed=[],
                        total=TOTAL), engine, tmp_path)
+
+
+def test_merged_project_name_through_the_remote_engine(tmp_path, monkeypatch):
+    """The known limit, pinned so that it cannot change unnoticed: the remote engine's book JSON holds
+    values only, so the indicator rows under a merged project name read as rows without a project.
+    Each gets STR011 (and a note) saying a merged name must be unmerged and typed on every row; the
+    projects, left without those indicators, get STR004/STR005/STR015; the merged unit, FLG003."""
+    xw = pytest.importorskip("xlwings")
+    from xl_tools.server.app import enable_remote_engine  # local: the server extra is optional
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    enable_remote_engine()
+    path = _typed(from_new()(tmp_path), _merged_as_on_paper)
+    book = xw.Book(json=payload_from_xlsx(path))
+    outcome = app.refresh_book(book, now=NOW)
+    under_merge = [f"绩效指标!A{indicator_row(p, k)}" for p in range(3) for k in range(2, PER_PROJECT + 1)]
+    assert findings_of(outcome) == sorted(
+        [f"STR011 {ref}" for ref in under_merge]
+        + ["FIL001 项目!A2", "FIL001 项目!A3", "FIL001 项目!A4", "FIL005 绩效指标!B2", "FIL005 绩效指标!B8",
+           "FIL005 绩效指标!B14", "FLG003 项目!C3", "STR004 项目!B2", "STR004 项目!B3", "STR004 项目!B4",
+           "STR005 项目!B2", "STR005 项目!B3", "STR005 项目!B4", "STR015 项目!B3"])
+    unmerge = "项目名称是合并单元格时，请取消合并并在每行填写"
+    for f in (f for f in outcome.findings if f.code == "STR011"):
+        assert "没有填写项目名称，不会公开" in f.message and unmerge in f.suggestion, f
+    notes = {a["args"][0]: a["args"][1] for a in book.json()["actions"] if a["func"] == "addNote"}
+    for ref in under_merge:
+        cell = "$A$" + ref.split("!A")[1]
+        assert "[STR011]" in notes[cell] and unmerge in notes[cell], (cell, notes.get(cell))
+
+
+def _typed(path, typing):
+    t = Typist(path)
+    typing(t)
+    t.save()
+    return path
 
 
 @pytest.mark.parametrize("sheet, ref, typed, header", [

@@ -24,6 +24,7 @@ from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from ..model import Filing, Unit
 from ..money import ZERO
 from ..outputmark import skipped_text
+from ..xlsxfile import other_format_parts
 from .columns import output_kind
 from .targets import reason
 
@@ -281,31 +282,15 @@ def _unreadable(result: FileResult, status: str, message: str, fix: str | None =
 
 
 SAVE_AS_XLSX = "请在 Excel 中另存为 .xlsx 后重新提交"
-SEND_FILING = "请提交填报工作簿（.xlsx）或公开表 PDF"
-_UNSUPPORTED = {
-    ".xls": ("旧版 Excel 工作簿（.xls），不能直接审核", SAVE_AS_XLSX),
-    ".xlsb": ("Excel 二进制工作簿（.xlsb），不能直接审核", SAVE_AS_XLSX),
-    ".xltx": ("Excel 模板文件（.xltx），不能直接审核", SAVE_AS_XLSX),
-    ".xltm": ("Excel 模板文件（.xltm），不能直接审核", SAVE_AS_XLSX),
-    ".et": ("WPS 表格文件（.et），不能直接审核", "请在 WPS 表格中另存为 .xlsx 后重新提交"),
-    ".ett": ("WPS 表格模板（.ett），不能直接审核", "请在 WPS 表格中另存为 .xlsx 后重新提交"),
-    ".ods": ("OpenDocument 表格（.ods），不能直接审核", "请在 LibreOffice 或 Excel 中另存为 .xlsx 后重新提交"),
-    ".csv": ("CSV 文本表格，不是填报工作簿", SAVE_AS_XLSX),
-    ".doc": ("Word 文档，不是填报表", SEND_FILING), ".docx": ("Word 文档，不是填报表", SEND_FILING),
-    ".wps": ("WPS 文字文档，不是填报表", SEND_FILING),
-    ".zip": ("压缩包，不能直接审核", "请解压后把其中的文件放入要审核的文件夹"),
-    ".rar": ("压缩包，不能直接审核", "请解压后把其中的文件放入要审核的文件夹"),
-    ".7z": ("压缩包，不能直接审核", "请解压后把其中的文件放入要审核的文件夹"),
-    ".jpg": ("图片，无法读取其中的表格", SEND_FILING), ".jpeg": ("图片，无法读取其中的表格", SEND_FILING),
-    ".png": ("图片，无法读取其中的表格", SEND_FILING),
-}
 
 
 def unsupported(path: Path) -> tuple[str, str]:
-    """(why, the fix) for a file whose type the batch cannot read, in Chinese."""
+    """(why, the fix) for a file whose type the batch cannot read, in Chinese: for another format the
+    wording every command uses (``xlsxfile.OTHER_FORMATS``)."""
+    parts = other_format_parts(path)
+    if parts:
+        return parts
     suffix = path.suffix.lower()
-    if suffix in _UNSUPPORTED:
-        return _UNSUPPORTED[suffix]
     shown = f"（{suffix}）" if suffix else "（没有扩展名）"
     return f"不是支持的文件类型{shown}，支持 .xlsx/.xlsm 工作簿和公开表 .pdf/.txt", SAVE_AS_XLSX
 

@@ -57,9 +57,34 @@ def usage_line(prog: str, what: str) -> str:
 
 
 class ChineseFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help in Chinese typography: 「用法：」, section headings with a full-width colon (「选项：」), and
+    the list of commands without argparse's extra line repeating the commands' metavar."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._headings: list[str] = []
+
     def add_usage(self, usage, actions, groups, prefix=None):
         # argparse passes prefix="" when it builds a subcommand's prog: keep that one
         return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+    def start_section(self, heading) -> None:
+        if heading:
+            self._headings.append(heading)
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in self._headings:         # argparse ends each heading with an ASCII colon
+            text = re.sub(rf"^( *){re.escape(heading)}:$", rf"\g<1>{heading}：", text, flags=re.M)
+        return text
+
+    def _format_action(self, action) -> str:
+        # argparse's private formatter hook (stable across 3.8–3.13): a subparsers action is listed as
+        # its commands only, not under a line that repeats its metavar
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(command) for command in action._get_subactions())
+        return super()._format_action(action)
 
 
 class ChineseParser(argparse.ArgumentParser):
@@ -69,7 +94,7 @@ class ChineseParser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", ChineseFormatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
+        self._positionals.title = "位置参数"
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
