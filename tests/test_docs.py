@@ -9,6 +9,7 @@ import re
 import pytest
 
 from xl_tools.jsonio import filing_from_json, filing_to_json
+from xl_tools.rules.registry import RULES
 from xl_tools.valuegrammar import parse_value
 
 from .conftest import ROOT
@@ -54,3 +55,10 @@ def test_readme_starts_with_exactly_make_demo_and_make_test():
     assert readme[: first.start()].strip() == "# xl-tools"
     commands = [line.split("#")[0].strip() for line in first.group(1).splitlines() if line.strip()]
     assert commands == ["make demo", "make test"]
+
+
+def test_readme_counts_the_rules_of_the_registry():
+    """The README's “a catalogue of N review rules” is the registry's count."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    said = re.search(r"(\d+) review rules", readme.replace("\n  ", " "))
+    assert said and int(said.group(1)) == len(RULES)
