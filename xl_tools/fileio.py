@@ -329,8 +329,7 @@ def _write_backup(path: Path, pin: _Pin | None) -> None:
             with open_input(path) as src, tmp.open("wb") as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        _copy_mode(path, tmp)
         os.replace(tmp, bak)
     except OSError as exc:
         raise XlToolsError(f"无法写入备份文件（{oserror_text(exc)}），原文件未改动", file=str(bak)) from None
@@ -370,8 +369,7 @@ def atomic_target(path: str | Path, *, backup: bool = False):
             if (backup or _backup_due(path)) and path.exists():
                 _write_backup(path, pin)
             if path.exists():
-                with contextlib.suppress(OSError):
-                    os.chmod(tmp_path, stat.S_IMODE(os.stat(path).st_mode))
+                _copy_mode(path, tmp_path)
             else:
                 with contextlib.suppress(OSError):
                     os.chmod(tmp_path, 0o666 & ~_umask())
@@ -382,6 +380,12 @@ def atomic_target(path: str | Path, *, backup: bool = False):
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _copy_mode(source: Path, target: Path) -> None:
+    """Give `target` the permission bits of `source` (best effort: a file system may not keep them)."""
+    with contextlib.suppress(OSError):
+        os.chmod(target, stat.S_IMODE(os.stat(source).st_mode))
 
 
 def _umask() -> int:
