@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from xl_tools.categories import split_label
-from xl_tools.model import Filing, Indicator, Project, ReadProblem, Unit
+from xl_tools.model import MONEY_FIELDS, Filing, Indicator, Project, ReadProblem, Unit
 from xl_tools.rules import RULES, check, load_config
 from xl_tools.rules.config import apply_table
 from xl_tools.workbook.template import place_as_written
@@ -60,7 +60,12 @@ def _project(spec: dict, k: int) -> Project:
     return Project(name=name, unit=spec.get("unit", "测试单位"), total=total, **parts,
                    target=spec.get("target", DEFAULT_TARGET),
                    indicators=[_indicator(s, n, name) for n, s in enumerate(inds, 1)],
-                   raw=dict(spec.get("raw", {})))
+                   raw=_amount_cells(spec.get("raw", {})))
+
+
+def _amount_cells(raw: dict) -> dict:
+    """A case's cells as typed; an amount written "" is a blank cell, which the reader gives as None."""
+    return {f: None if f in MONEY_FIELDS and v == "" else v for f, v in raw.items()}
 
 
 def build(case: dict) -> Filing:

@@ -61,8 +61,19 @@ class Indicator:
         return f"{self.level2_code}-{self.level2}" if self.level2_code else self.level2
 
 
+class _StatedAmounts:
+    """Amount cells as read: ``raw[field] is None`` marks a cell left blank (a rolled-over filing not
+    filled in, a unit subtotal left to the sum), which the model's Decimal fields show as 0."""
+
+    raw: dict
+
+    def blank(self, field_name: str) -> bool:
+        """True when the amount cell was left blank (not typed: unknown, not 0)."""
+        return field_name in self.raw and self.raw[field_name] is None
+
+
 @dataclass
-class Project:
+class Project(_StatedAmounts):
     name: str
     unit: str
     total: Decimal = ZERO
@@ -82,7 +93,7 @@ class Project:
 
 
 @dataclass
-class Unit:
+class Unit(_StatedAmounts):
     """A funding unit (资金使用单位) with its amounts as stated (subtotal row).
 
     A blank amount cell means "the sum of the unit's projects", never 0: ``raw[field] is None`` marks
@@ -96,10 +107,6 @@ class Unit:
     other: Decimal = ZERO
     origin: Origin | None = field(default=None, compare=False, repr=False)
     raw: dict = field(default_factory=dict, compare=False, repr=False)  # field -> None where blank
-
-    def blank(self, field_name: str) -> bool:
-        """True when the amount cell was left blank (its amount is derived from the projects)."""
-        return field_name in self.raw and self.raw[field_name] is None
 
     @classmethod
     def unstated(cls, name: str) -> "Unit":

@@ -24,7 +24,6 @@ from .compare import (
     blank_reason,
     change_zh,
     diff_filings,
-    is_blank,
     text_changes,
     text_diff,
     warnings_for,
@@ -64,7 +63,7 @@ def _total_row(r: TotalRow, **names: str) -> dict:
 
 
 def _project(p: Project) -> dict:
-    return {"name": p.name, "unit": p.unit, **{f: None if is_blank(p, f) else _money(getattr(p, f)) for f in MONEY_FIELDS},
+    return {"name": p.name, "unit": p.unit, **{f: None if p.blank(f) else _money(getattr(p, f)) for f in MONEY_FIELDS},
             "indicators": len(p.indicators)}
 
 

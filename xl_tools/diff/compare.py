@@ -63,8 +63,8 @@ class Total:
     @classmethod
     def of(cls, projects) -> "Total":
         projects = list(projects)
-        blank = [p for p in projects if is_blank(p, "total")]
-        return cls(sum((p.total for p in projects if not is_blank(p, "total")), ZERO), len(projects), len(blank))
+        blank = [p for p in projects if p.blank("total")]
+        return cls(sum((p.total for p in projects if not p.blank("total")), ZERO), len(projects), len(blank))
 
     def __add__(self, other: "Total") -> "Total":
         return Total(self.filled + other.filled, self.projects + other.projects, self.blank + other.blank)
@@ -245,7 +245,7 @@ class FilingDiff:
         largest cut first, then those whose change is not computed (a blank 总计)."""
         rows = [TotalRow(m.new.unit, m.new.name, Total.of([m.old]), Total.of([m.new]), self.labels())
                 for m in self.matched
-                if m.old.total != m.new.total or is_blank(m.old, "total") != is_blank(m.new, "total")]
+                if m.old.total != m.new.total or m.old.blank("total") != m.new.blank("total")]
         rows += [TotalRow(p.unit, p.name, None, Total.of([p]), self.labels()) for p in self.added]
         rows += [TotalRow(p.unit, p.name, Total.of([p]), None, self.labels()) for p in self.removed]
         return sorted(rows, key=lambda r: (r.change is None, r.change or ZERO, r.unit, r.name))
@@ -273,11 +273,6 @@ def _totals_by_unit(f: Filing) -> dict[str, Total]:
     for p, unit in zip(f.projects, f.units_of_projects()):
         out.setdefault(unit, []).append(p)
     return {u: Total.of(ps) for u, ps in out.items()}
-
-
-def is_blank(project: Project, money_field: str) -> bool:
-    """The project's amount cell was left blank (0 in the model's sums, but not typed: unknown)."""
-    return money_field in project.raw and project.raw[money_field] is None
 
 
 def percent(old: Decimal | None, new: Decimal | None) -> Decimal | None:
@@ -374,7 +369,7 @@ def _match_renamed(old: list[Project], new: list[Project]):
 
 def _compare_project(old: Project, new: Project, score: Decimal | None) -> ProjectDiff:
     d = ProjectDiff(old, new, score)
-    d.money = [MoneyChange(f, getattr(old, f), getattr(new, f), is_blank(old, f), is_blank(new, f))
+    d.money = [MoneyChange(f, getattr(old, f), getattr(new, f), old.blank(f), new.blank(f))
                for f in MONEY_FIELDS if getattr(old, f) != getattr(new, f)]
     if squash(old.target) != squash(new.target):
         d.target = text_diff(old.target, new.target)

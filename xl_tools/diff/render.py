@@ -27,7 +27,7 @@ from .. import reportbook as rb
 from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..schema import MONEY_FORMAT
-from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, TotalRow, is_blank, text_changes, text_segments
+from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, TotalRow, text_changes, text_segments
 
 CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
 FILL_CUT = rb.fill(CUT)
@@ -53,7 +53,7 @@ def _labels(d: FilingDiff) -> tuple[str, str]:
 
 def _amount(project, money_field: str) -> Decimal | None:
     """A project's amount, None (an empty cell) where it was left blank."""
-    return None if is_blank(project, money_field) else getattr(project, money_field)
+    return None if project.blank(money_field) else getattr(project, money_field)
 
 
 def _ratio(pct: Decimal | None) -> float | None:
@@ -188,9 +188,9 @@ def _blank_note(d: FilingDiff, old, new) -> str:
     for label, p in zip(d.labels(), (old, new)):
         if p is None:
             continue
-        if is_blank(p, "total"):
+        if p.blank("total"):
             out.append(f"{label}金额未填")
-        elif blank := [MONEY_LABELS[f] for f in MONEY_FIELDS if is_blank(p, f) and getattr(p, f)]:
+        elif blank := [MONEY_LABELS[f] for f in MONEY_FIELDS if p.blank(f) and getattr(p, f)]:
             out.append(f"{label}未填：{'、'.join(blank)}")
     return "；".join(out)
 

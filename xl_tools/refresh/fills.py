@@ -95,8 +95,8 @@ def derive_fills(filing: Filing, table: CodeTable) -> list[Fill]:
                 (f := _fill(p.origin, "unit", only_unit, "unit", only_unit, project=p.name)):
             p.unit = only_unit
             add(f)
-        parts_written = any(p.raw.get(m, 0) is not None for m in MONEY_FIELDS[1:])
-        if "total" in p.raw and p.raw["total"] is None and parts_written:
+        parts_written = any(not p.blank(m) for m in MONEY_FIELDS[1:])
+        if p.blank("total") and parts_written:
             total = p.parts_sum()
             if f := _fill(p.origin, "total", float(total), "total",
                           f"{fmt_money(total)}（= 财政拨款 + 财政专户拨款 + 其他资金）", project=p.name):

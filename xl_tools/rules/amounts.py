@@ -295,7 +295,7 @@ class ProjectWithoutMoney(Rule):
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         unread = any(isinstance(project.raw.get(f), str) and project.raw[f].strip() for f in MONEY_FIELDS)
         if project.total == ZERO and project.parts_sum() == ZERO and not unread:
-            blank = all(f in project.raw and not str(project.raw[f] or "").strip() for f in MONEY_FIELDS)
+            blank = all(project.blank(f) for f in MONEY_FIELDS)
             said = "均未填写" if blank else "均为 0"
             yield self.at_project(project, "total", f"项目总计和各资金来源{said}",
                                   "填写项目金额；如本年度没有该项目预算，请删除该项目及其绩效指标")

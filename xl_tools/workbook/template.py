@@ -96,9 +96,9 @@ def _money_cell(value: Decimal | None):
 
 
 def _record_money(record, field: str):
-    """A project's or unit's money cell; an amount marked blank (``raw[field] is None``) stays empty:
+    """A project's or unit's money cell; an amount marked blank (``record.blank(field)``) stays empty:
     a blank project amount is still to fill, a blank unit amount is the sum of its projects."""
-    if field in record.raw and record.raw[field] is None:
+    if record.blank(field):
         return None
     return _money_cell(getattr(record, field))
 
