@@ -128,9 +128,28 @@ def sniff(path: Path) -> None:
                 raise XlToolsError("这个压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）", file=src)
             check_zip_limits(infos, src)
             _refuse_doctypes(zf, infos, src)
+            if _is_strict(zf, names):
+                raise XlToolsError(STRICT, file=src)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, NotImplementedError):
         # NotImplementedError: a damaged directory entry that claims an unknown zip version
         raise XlToolsError("工作簿文件已损坏（压缩包不完整），请重新保存或从备份恢复", file=src) from None
+
+
+STRICT = (f"这是 Strict Open XML 格式的工作簿（Excel 另存为「Strict Open XML 电子表格」得到的格式），xl-tools 无法读取："
+          f"请在 Excel 中{_SAVE_AS}")
+_STRICT_NS = b"http://purl.oclc.org/ooxml/"
+
+
+def _is_strict(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether the package is Strict Open XML (ISO/IEC 29500 Strict: the purl.oclc.org namespaces)."""
+    for part in ("_rels/.rels", "xl/workbook.xml"):
+        if part in names:
+            with zf.open(part) as fh:
+                head = fh.read(4096)
+            if _STRICT_NS + b"officeDocument/relationships/officeDocument" in head or \
+                    _STRICT_NS + b"spreadsheetml/main" in head:
+                return True
+    return False
 
 
 @contextlib.contextmanager

@@ -199,30 +199,40 @@ def _inline(text: str):
     return holder[0]
 
 
-def cell_xml(ref: str, style: str | None, value) -> str:
+def cell_xml(ref: str, style: str | None, value, prefix: str = "") -> str:
     """The XML of a new cell ``<c r=ref s=style>`` holding `value`: the bytes ``write_value`` and lxml
-    would give, without building the element (generated sheets are written as text)."""
-    head = f'<c r="{ref}"' if style is None else f'<c r="{ref}" s="{style}"'
+    would give, without building the element (generated sheets are written as text). `prefix` is the
+    sheet's own spelling of the SpreadsheetML namespace where the cell goes ("x:" in a sheet written
+    by the Open XML SDK, "" under a default namespace): a cell spelled otherwise is in no namespace
+    there, and Excel, openpyxl and LibreOffice do not see it."""
+    head = f'<{prefix}c r="{ref}"' if style is None else f'<{prefix}c r="{ref}" s="{style}"'
+    end = f"</{prefix}c>"
     if type(value) is str and value:               # the common case first
-        return head + ' t="inlineStr">' + inline_xml(value) + "</c>"
+        return head + ' t="inlineStr">' + inline_xml(value, prefix) + end
     if value is None or value == "":
         return head + "/>"
     if isinstance(value, bool):
-        return head + (' t="b"><v>1</v></c>' if value else ' t="b"><v>0</v></c>')
+        return head + (f' t="b"><{prefix}v>1</{prefix}v>' if value else f' t="b"><{prefix}v>0</{prefix}v>') + end
     if isinstance(value, (int, Decimal)) or (isinstance(value, float) and math.isfinite(value)):
-        return f"{head}><v>{number_text(value)}</v></c>"
+        return f"{head}><{prefix}v>{number_text(value)}</{prefix}v>{end}"
     if isinstance(value, (dt.date, dt.datetime)):
         value = value.isoformat()
-    return head + ' t="inlineStr">' + inline_xml(str(value)) + "</c>"
+    return head + ' t="inlineStr">' + inline_xml(str(value), prefix) + end
 
 
 @lru_cache(maxsize=4096)
-def inline_xml(text: str) -> str:
-    """The ``<is>`` element ``write_text`` makes for the non-empty `text`, as XML."""
+def inline_xml(text: str, prefix: str = "") -> str:
+    """The ``<is>`` element ``write_text`` makes for the non-empty `text`, as XML (`prefix`: the
+    sheet's spelling of the namespace, see ``cell_xml``)."""
     text = escape_text(text)
     if text[0].isspace() or text[-1].isspace() or "\n" in text:
-        return '<is><t xml:space="preserve">' + text_xml(text) + "</t></is>"
-    return "<is><t>" + text_xml(text) + "</t></is>"
+        return f'<{prefix}is><{prefix}t xml:space="preserve">' + text_xml(text) + f"</{prefix}t></{prefix}is>"
+    return f"<{prefix}is><{prefix}t>" + text_xml(text) + f"</{prefix}t></{prefix}is>"
+
+
+def prefix_of(el) -> str:
+    """How the element `el` (in the SpreadsheetML namespace) spells that namespace: "x:" or ""."""
+    return f"{el.prefix}:" if el.prefix else ""
 
 
 def number_text(value) -> str:

@@ -27,6 +27,7 @@ from .cells import (
     col_index,
     has_formula,
     is_blank,
+    prefix_of,
     ref,
     same_value,
     split_ref,
@@ -374,7 +375,7 @@ def _write(c, r: int, col: int, value, ctx: _Context, alone: bool = False):
             n = ctx.count
             ctx.count += 1
             ctx.spliced[n] = cell_xml(attr_xml(c.get("r")), None if style is None else attr_xml(style),
-                                      value).encode("utf-8")
+                                      value, prefix_of(c.getparent())).encode("utf-8")
             mark = etree.Comment(f"{ctx.mark}{n}")
             c.getparent().replace(c, mark)
             return mark

@@ -19,6 +19,7 @@ from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import NOTE_AUTHOR, NOTE_PREFIX, RefreshOutcome, plan_refresh
+from .readback import planned_values, verify
 from .sheets import insert_index, link_formula
 from .state import with_styles
 
@@ -48,9 +49,20 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                 raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
             finally:
                 view.close()        # before the rename: Windows cannot replace a file that is open
+            read_back(tmp, patch, outcome.ops)
     finally:
         view.close()
     return outcome
+
+
+def read_back(saved: Path, patch: WorkbookPatch, ops: list) -> int:
+    """Every value the plan wrote into the person's sheets, read back from the saved file by readers
+    that are not the patcher's (``readback.verify``); raises ReadBackError before the saved file takes
+    the original's place."""
+    expected = planned_values(ops)
+    parts = {name: patch.book.sheet(name).part for name in expected}
+    skip = {name: set(result.skipped_formulas) for name, result in patch.report.sheets.items()}
+    return verify(saved, parts, expected, skip)
 
 
 def apply_ops(patch: WorkbookPatch, ops: list) -> None:
