@@ -30,7 +30,9 @@ def main() -> None:
     name works."""
     book = xw.Book.caller()
     try:
-        app.refresh_book(book)
+        outcome = app.refresh_book(book)
+        if outcome.notes_kept or outcome.notes_skipped:      # said, not only written on 校验结果
+            _alert(book, outcome.report)
     except XlToolsError as err:
         _alert(book, str(err))
     except Exception as exc:  # noqa: BLE001 - the boundary of the button: a message, never a traceback

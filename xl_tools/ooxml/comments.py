@@ -10,6 +10,7 @@ sheet as it was.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -64,7 +65,7 @@ class SheetNotes:
         self.pkg, self.part, self.author, self.prefix = pkg, sheet_part, author, prefix
         self.edits: dict[tuple[int, int], str | None] = {}
         self.kept_users: list[tuple[int, int]] = []      # cells where the user's own note stays
-        self.skipped = False                             # the VML could not be read: notes left out
+        self.skipped: list[tuple[int, int]] = []         # notes left out: the VML could not be read
 
     def set(self, row: int, col: int, text: str | None) -> None:
         self.edits[(row, col)] = text
@@ -92,11 +93,9 @@ class SheetNotes:
         if comments_part is None and vml_part is None:
             self._create(root, sorted(adds.items()))     # the usual first time: streamed, no trees
             return
-        try:
-            if vml_part:
-                parse(self.pkg.read(vml_part), vml_part)   # readable? (parsed again below: one tree
-        except XmlPartError:                               # at a time keeps the memory down)
-            self.skipped = True                          # never rewrite a drawing we cannot read
+        vml_data = readable_vml(self.pkg.read(vml_part), vml_part) if vml_part else None
+        if vml_part and vml_data is None:
+            self.skipped = sorted(adds)                  # never rewrite a drawing we cannot read
             return
         doc = (parse(self.pkg.read(comments_part), comments_part)
                if comments_part and self.pkg.has(comments_part) else _new_comments())
@@ -105,8 +104,7 @@ class SheetNotes:
             return
         self._store_comments(comments_part, doc)
         del doc
-        vml = parse(self.pkg.read(vml_part), vml_part) if vml_part else \
-            _new_vml(max(self._blocks_in_use(), default=0) + 1)
+        vml = parse(vml_data, vml_part) if vml_part else _new_vml(max(self._blocks_in_use(), default=0) + 1)
         self._edit_shapes(vml, changed)
         self._store_vml(root, legacy, vml_part, vml)
 
@@ -129,7 +127,8 @@ class SheetNotes:
             mine = el is not None and ((ours is not None and el.get("authorId") == str(ours)) or
                                        (self.prefix is not None and _comment_text(el).startswith(self.prefix)))
             if el is not None and not mine:
-                self.kept_users.append((r, c))
+                if text is not None:
+                    self.kept_users.append((r, c))     # the user's note stays; ours is not written
                 continue
             if text is None:
                 if el is not None:
@@ -254,14 +253,43 @@ class SheetNotes:
             found = set()
             try:
                 with self.pkg.open(name) as fh:
-                    for _ev, el in iterparse(fh, name):
-                        if el.tag == _IDMAP:
-                            found |= {int(x) for x in (el.get("data") or "").split(",") if x.strip().isdigit()}
-                        _drop(el)
+                    found = _idmap_blocks(fh, name)
             except XmlPartError:
-                continue
+                data = readable_vml(self.pkg.read(name), name)
+                found = _idmap_blocks(io.BytesIO(data), name) if data is not None else set()
             used |= found
         return used
+
+
+def _idmap_blocks(fh, name: str) -> set[int]:
+    found = set()
+    for _ev, el in iterparse(fh, name):
+        if el.tag == _IDMAP:
+            found |= {int(x) for x in (el.get("data") or "").split(",") if x.strip().isdigit()}
+        _drop(el)
+    return found
+
+
+# Excel writes the text of form buttons and notes in VML as HTML: <br> unclosed, &nbsp;
+_HTML_BR = re.compile(rb"<(br|BR|Br|bR)((?:\s[^<>]*?)?)(?<!/)>")
+_HTML_NBSP = re.compile(rb"&nbsp;")
+
+
+def readable_vml(data: bytes, part: str) -> bytes | None:
+    """The VML drawing `data` as XML: as it is when well-formed, else with Excel's HTML habits in the text
+    of its shapes made XML (``<br>`` → ``<br/>``, ``&nbsp;`` → ``&#160;``); None when it is still not
+    well-formed (the notes of the sheet are then left out, and counted)."""
+    try:
+        parse(data, part)
+        return data
+    except XmlPartError:
+        pass
+    fixed = _HTML_NBSP.sub(b"&#160;", _HTML_BR.sub(rb"<\1\2/>", data))
+    try:
+        parse(fixed, part)
+    except XmlPartError:
+        return None
+    return fixed
 
 
 class _ShapeIds:

@@ -14,15 +14,17 @@ is dropped when a sheet holding formulas is regenerated (Excel rebuilds it).
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
+from ..errors import XlToolsError
 from ..refs import quote_sheet
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
 from .sheetgen import SheetSpec, range_ref, write_sheet
-from .sheetxml import CellEdit, Original, SheetEdits, SheetResult, patch_sheet
-from .styles import Styles
+from .sheetxml import CellEdit, Original, RowsOutOfOrder, SheetEdits, SheetResult, in_row_order, patch_sheet
+from .styles import EXCEL_MAX_FORMATS, Styles
 from .view import WorkbookView
 from .xml import CT_STYLES, RT_CALC_CHAIN, RT_STYLES
 
@@ -44,7 +46,12 @@ class Generated:
 class PatchReport:
     sheets: dict[str, SheetResult] = field(default_factory=dict)
     notes_kept: dict[str, list[tuple[int, int]]] = field(default_factory=dict)   # the user's own notes
-    notes_skipped: list[str] = field(default_factory=list)                      # unreadable drawings
+    notes_skipped: dict[str, list[tuple[int, int]]] = field(default_factory=dict)   # unreadable drawings
+
+    def notes_unwritten(self) -> set[tuple[str, int, int]]:
+        """(sheet, row, column) of the notes not written: kept in the user's place or left out."""
+        return {(sheet, r, c) for cells in (self.notes_kept, self.notes_skipped) for sheet, found in cells.items()
+                for r, c in found}
 
 
 class WorkbookPatch:
@@ -100,18 +107,26 @@ class WorkbookPatch:
             if entry is None or entry.part is None or not entry.is_worksheet:
                 raise KeyError(name)
             notes = self.notes.get(name)
-            decoder = CellDecoder(self.view.shared_strings(), dates, spans, self.book.date1904)
-            with self.pkg.open_original(entry.part) as src:
-                dst = self.pkg.spool(entry.part)
-                result = patch_sheet(src, dst, self.edits.get(name, SheetEdits()), self.styles, decoder, entry.part,
-                                     tail_hook=notes.apply if notes else None)
+            edits = self.edits.get(name, SheetEdits())
+            hook = notes.apply if notes else None
+            try:
+                with self.pkg.open_original(entry.part) as src:
+                    result = patch_sheet(src, self.pkg.spool(entry.part), edits, self.styles,
+                                         self._decoder(dates, spans), entry.part, tail_hook=hook)
+            except RowsOutOfOrder:          # rare: a writer that put rows out of order; patched sorted
+                ordered = io.BytesIO(in_row_order(self.pkg.zf.read(entry.part), entry.part))
+                result = patch_sheet(ordered, self.pkg.spool(entry.part), edits, self.styles,
+                                     self._decoder(dates, spans), entry.part, tail_hook=hook)
             self.report.sheets[name] = result
             if notes is not None:
                 if notes.kept_users:
                     self.report.notes_kept[name] = notes.kept_users
                 if notes.skipped:
-                    self.report.notes_skipped.append(name)
+                    self.report.notes_skipped[name] = notes.skipped
         return self.report.sheets
+
+    def _decoder(self, dates, spans) -> CellDecoder:
+        return CellDecoder(self.view.shared_strings(), dates, spans, self.book.date1904)
 
     def replace_sheet(self, gen: Generated, index: int) -> None:
         """Write the sheet `gen.name` whole: its part is regenerated (created at `index` if new)."""
@@ -147,6 +162,12 @@ class WorkbookPatch:
     def save(self, out) -> None:
         for name, sheet, text, hidden in self._names:        # sheet positions are final now
             self.book.set_defined_name(name, text, local_to=sheet, hidden=hidden)
+        if self.styles.over_limit():
+            raise XlToolsError(
+                f"本次刷新需为突出显示新增 {len(self.styles) - self.styles.loaded:,} 种单元格格式，工作簿将有 "
+                f"{len(self.styles):,} 种，超过 Excel 的上限 {EXCEL_MAX_FORMATS:,} 种（超过后 Excel 会“修复”文件并丢失格式），"
+                f"已停止，原文件未改动：请在 Excel 中清除多余的单元格格式（如整行整列设置的格式、复制来的大量不同格式）后再试",
+                file=str(self.pkg.path))
         if self.styles.changed:
             parts = [t for _r, t in self.pkg.targets(self.book.part, RT_STYLES)]
             if parts:

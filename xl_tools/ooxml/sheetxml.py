@@ -34,11 +34,32 @@ from .cells import (
     write_value,
 )
 from .styles import Styles
-from .xml import DECLARATION, attr_xml, children_bytes, iterparse, q, split_around
+from .xml import DECLARATION, attr_xml, children_bytes, iterparse, parse, q, split_around
 
 SHEET_DATA = q("sheetData")
 BATCH_ROWS = 250
 KEEP = object()          # a CellEdit that leaves the value alone
+
+
+class RowsOutOfOrder(ValueError):
+    """The sheet's rows are not in the order of their numbers (Excel writes them in order): patch a copy
+    whose rows are sorted (``in_row_order``)."""
+
+
+def in_row_order(data: bytes, part: str) -> bytes:
+    """The worksheet XML `data` with the rows of its sheetData sorted by their numbers (a stable sort:
+    rows without a number take the one after the row before them, as Excel reads them)."""
+    root = parse(data, part)
+    sd = root.find(SHEET_DATA)
+    keyed, last = [], 0
+    for k, row in enumerate(sd):
+        if row.tag == ROW:
+            stated = row.get("r")
+            last = int(stated) if stated and stated.isdigit() else last + 1
+            row.set("r", str(last))
+        keyed.append((last, k, row))
+    sd[:] = [row for _r, _k, row in sorted(keyed, key=lambda t: (t[0], t[1]))]
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
 @dataclass(frozen=True)
@@ -184,6 +205,8 @@ def patch_sheet(src, dst, edits: SheetEdits, styles: Styles, decoder: CellDecode
         r = int(stated) if stated and stated.isdigit() else last_r + 1
         if not stated:
             el.set("r", str(r))
+        elif r < last_r:
+            raise RowsOutOfOrder(part)
         last_r = r
         while pending and pending[-1] < r:
             new = _new_row(pending.pop(), edits, ctx)

@@ -16,6 +16,7 @@ from .xml import MAIN, parse, q, serialize
 
 _BUILTIN_IDS = {code: k for k, code in BUILTIN_FORMATS.items()}
 FIRST_CUSTOM_FORMAT = 164
+EXCEL_MAX_FORMATS = 65_490       # cell formats Excel keeps; past it, it "repairs" the file and drops formatting
 # CT_Font and CT_Xf children in the order Excel writes them
 _FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
                "color", "name", "family", "charset", "scheme")
@@ -152,10 +153,27 @@ class Styles:
                        for el in self.numfmts.items() if (el.get("numFmtId") or "").isdigit()}
         self._xf_formats = [int(xf.get("numFmtId", "0")) if (xf.get("numFmtId") or "0").isdigit() else 0
                             for xf in self.xfs.items()]
+        self.loaded = len(self._xf_formats)       # cell formats the workbook came with
         self._recoloured: dict[tuple, int] = {}
         self._prints: dict[int, str] = {}
         self._looks: dict[int, tuple] = {}
         self._made: dict[Format, int] = {}
+
+    def cover(self, largest: int) -> None:
+        """Make formats 0 … `largest` exist, as copies of format 0 (a workbook without styles.xml whose
+        cells name formats: they show as the default, and the formats the tool adds come after them,
+        never in their place)."""
+        if largest < len(self):
+            return
+        first = self.xfs.get(0)
+        for _ in range(len(self), largest + 1):
+            new = copy.deepcopy(first)
+            self.xfs.el.append(new)
+            self.xfs.items().append(new)
+            self._xf_formats.append(self._xf_formats[0])
+        self.xfs.el.set("count", str(len(self)))
+        self.xfs._index = None
+        self.changed = True
 
     # ------------------------------------------------------------------------------------ read
 
@@ -177,6 +195,10 @@ class Styles:
                 if is_timedelta_format(code):
                     spans.add(s)
         return dates, spans
+
+    def over_limit(self) -> bool:
+        """Whether the tool added cell formats and so took the workbook past Excel's limit."""
+        return len(self) > max(self.loaded, EXCEL_MAX_FORMATS)
 
     def to_bytes(self) -> bytes:
         return serialize(self.root)

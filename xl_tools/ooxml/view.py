@@ -10,6 +10,7 @@ clear message instead of filling the memory.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from openpyxl.workbook.defined_name import DefinedName
@@ -105,12 +106,23 @@ class _Store:
         self.pkg = pkg
         self.book = Book(pkg)
         styles_part = [t for _r, t in pkg.targets(self.book.part, RT_STYLES)]
-        self.styles = (Styles(pkg.read(styles_part[0]), styles_part[0]) if styles_part and pkg.has(styles_part[0])
-                       else Styles(None))
         self.entries = {e.name: e for e in self.book.sheets()}
+        if styles_part and pkg.has(styles_part[0]):
+            self.styles = Styles(pkg.read(styles_part[0]), styles_part[0])
+        else:                       # no styles part: every format a cell names shows as the default
+            self.styles = Styles(None)
+            self.styles.cover(max((_largest_style(pkg, e.part) for e in self.entries.values() if e.part), default=0))
         self.shared: list[str] | None = None
         self.sheets: dict[str, tuple[list, list, dict]] = {}
         self.merged: dict[str, tuple[str, ...]] = {}
+
+
+_STYLE_ATTR = re.compile(rb"\ss(?:tyle)?=[\"'](\d+)[\"']")
+
+
+def _largest_style(pkg: Package, part: str) -> int:
+    """The largest cell format a worksheet part names (``s`` of cells and rows, ``style`` of columns)."""
+    return max((int(m) for m in _STYLE_ATTR.findall(pkg.read(part))), default=0)
 
 
 class WorkbookView:
@@ -201,16 +213,30 @@ class WorkbookView:
                 valued_rows += 1
                 if valued_rows > self.max_rows:
                     raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
-                while len(rows) < r - 1:
-                    rows.append(())
-                    styles.append(())
-                rows.append(values)
-                styles.append(ids)
+                if r <= len(rows):                       # rows out of document order: each at its number
+                    values, ids = _merged(rows[r - 1], styles[r - 1], values, ids)
+                    rows[r - 1], styles[r - 1] = values, ids
+                else:
+                    while len(rows) < r - 1:
+                        rows.append(())
+                        styles.append(())
+                    rows.append(values)
+                    styles.append(ids)
                 for c, value in formulas:
                     cached[(r, c)] = value
-                last_valued = r
+                last_valued = max(last_valued, r)
         self._store.merged[name] = tuple(merged)
         return rows, styles, cached
+
+
+def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:
+    """A row read twice (two <row> elements with one number): the later one's cells win."""
+    width = max(len(values), len(later))
+    out, out_ids = list(values) + [None] * (width - len(values)), list(ids) + [0] * (width - len(ids))
+    for k, value in enumerate(later):
+        if value not in EMPTY:
+            out[k], out_ids[k] = value, later_ids[k]
+    return tuple(out), tuple(out_ids)
 
 
 def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):

@@ -4,24 +4,26 @@ every other part byte for byte. Saved atomically, with a backup when in place.""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..ooxml.cells import split_ref
+from ..ooxml.cells import same_value, split_ref
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
-from ..schema import SHEET_PUBLIC, SHEET_STATE
+from ..schema import SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import NOTE_AUTHOR, NOTE_PREFIX, RefreshOutcome, plan_refresh
 from .readback import planned_values, verify
+from .results import notes_text, with_notes_line
 from .sheets import insert_index, link_formula
-from .state import with_styles
+from .state import with_styles, without_notes
 
 LINK_COLOUR = "0563C1"
 
@@ -39,9 +41,15 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
                                    prepare=lambda filing: resolve_formulas(path, filing, view),
                                    extra_findings=extra_findings)
+            if already_there(view, outcome):         # nothing changed since the last refresh
+                view.close()
+                if out.resolve() != path.resolve():
+                    with atomic_target(out) as tmp:
+                        shutil.copyfile(path, tmp)
+                return outcome
             view.release_cells()
             patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
-            apply_ops(patch, outcome.ops)
+            outcome.notes_kept, outcome.notes_skipped = apply_ops(patch, outcome.ops)
         with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
             try:
                 patch.save(tmp)
@@ -55,6 +63,26 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     return outcome
 
 
+def already_there(view, outcome: RefreshOutcome) -> bool:
+    """Whether the workbook already shows everything the plan would write, so that writing it would
+    give the same file: the plan's digest is the state's (the same findings, highlights, notes, fills,
+    公开表 and values as the last refresh, which left its stamp), the tool's sheets are there, no
+    highlight or note is to be put on or taken off, and every value to write is in its cell already.
+    Then the file is not rewritten at all (in place: not touched; no .bak)."""
+    if outcome.unchanged_since is None or not {SHEET_RESULTS, SHEET_PUBLIC, SHEET_STATE} <= set(view.sheetnames):
+        return False
+    for op in outcome.ops:
+        if isinstance(op, (SetFill, SetNote)):
+            return False
+        if isinstance(op, SetValues):
+            ws = view[op.sheet]
+            for r, line in enumerate(op.values, start=op.row):
+                for c, value in enumerate(line, start=op.col):
+                    if not same_value(ws.cell(r, c).value, value):
+                        return False
+    return True
+
+
 def read_back(saved: Path, patch: WorkbookPatch, ops: list) -> int:
     """Every value the plan wrote into the person's sheets, read back from the saved file by readers
     that are not the patcher's (``readback.verify``); raises ReadBackError before the saved file takes
@@ -65,9 +93,11 @@ def read_back(saved: Path, patch: WorkbookPatch, ops: list) -> int:
     return verify(saved, parts, expected, skip)
 
 
-def apply_ops(patch: WorkbookPatch, ops: list) -> None:
+def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
     """Hand the plan to the patcher: cell edits first (one pass per sheet), then the whole sheets,
-    the state sheet last with the cell formats the highlights replaced."""
+    the state sheet last with the cell formats the highlights replaced. Returns (notes kept in the
+    user's place, notes left out): 校验结果 says so under its summary, and the state leaves them out
+    (the next refresh tries again)."""
     sheets = []
     for op in ops:
         if isinstance(op, SetValues):
@@ -85,17 +115,24 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> None:
             sheets.append(op)
     results = patch.patch_sheets()
     found = {(sheet, r, c): o for sheet, result in results.items() for (r, c), o in result.originals.items()}
+    report = patch.report
+    kept, skipped = sum(map(len, report.notes_kept.values())), sum(map(len, report.notes_skipped.values()))
     names = [s.name for s in patch.book.sheets()]
     for op in sheets:
         if isinstance(op, ReplacePublic):
             gen = table_sheet(op.layout, SHEET_PUBLIC)
         else:
-            content = with_styles(op.content, found) if op.content.name == SHEET_STATE else op.content
+            content = op.content
+            if content.name == SHEET_STATE:
+                content = without_notes(with_styles(content, found), report.notes_unwritten())
+            elif content.name == SHEET_RESULTS:
+                content = with_notes_line(content, notes_text(kept, skipped))
             gen = Generated(content.name, content_spec(content), hidden=content.hidden,
                             print_titles=content.print_title_rows)
         patch.replace_sheet(gen, insert_index(names, gen.name))
         if gen.name not in names:
             names.insert(insert_index(names, gen.name), gen.name)
+    return kept, skipped
 
 
 def content_spec(content) -> SheetSpec:

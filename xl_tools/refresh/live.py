@@ -27,10 +27,13 @@ from openpyxl.utils import get_column_letter
 
 from .. import limits
 from ..errors import XlToolsError
-from ..schema import SHEET_PUBLIC
+from ..schema import SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..textfit import column_points
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .plan import NOTE_PREFIX
+from .results import notes_text, with_notes_line
 from .sheets import Formula, insert_index, link_formula
+from .state import without_notes
 
 
 def _reads_as_input(text: str) -> bool:
@@ -107,10 +110,14 @@ def _noted_cells(book) -> dict[str, set[str]] | None:
             for s in api.get("sheets", []) if isinstance(s, dict)}
 
 
-def apply_ops(book, ops: list) -> None:
+def apply_ops(book, ops: list) -> tuple[int, int]:
+    """Apply the plan to a live book; returns (notes kept in the user's place, notes not written because
+    the client cannot write notes), which 校验结果 states under its summary."""
     require_xlwings(installed_xlwings())
     notes_ok = notes_supported(book)
     noted = _noted_cells(book)
+    kept = skipped = 0
+    unwritten: set[tuple[str, int, int]] = set()        # left out of the state: tried again next time
     for k, op in enumerate(ops):
         if k % 100 == 0:
             limits.check_time()
@@ -125,20 +132,43 @@ def apply_ops(book, ops: list) -> None:
             rng.font.color = ("#" + op.font) if op.font else "#000000"
         elif isinstance(op, SetNote):
             if not notes_ok:
+                skipped += op.text is not None
+                unwritten.add((op.sheet, op.row, op.col))
                 continue
             rng = book.sheets[op.sheet].range((op.row, op.col))
             here = noted.setdefault(op.sheet, set()) if noted is not None else None
             key = f"{get_column_letter(op.col)}{op.row}"
             if (key in here) if here is not None else (rng.note is not None):
+                if not op.ours and _users_note(rng):
+                    kept += op.text is not None          # the user's own note stays; ours is not written
+                    unwritten.add((op.sheet, op.row, op.col))
+                    continue
                 rng.note.delete()
                 here is not None and here.discard(key)
             if op.text is not None:
                 rng.add_note(op.text)
                 here is not None and here.add(key)
         elif isinstance(op, ReplaceSheet):
-            _write_content(book, _fresh_sheet(book, op.content.name), op.content)
+            content = op.content
+            if content.name == SHEET_RESULTS:
+                content = with_notes_line(content, notes_text(kept, skipped))
+            elif content.name == SHEET_STATE:
+                content = without_notes(content, unwritten)
+            _write_content(book, _fresh_sheet(book, content.name), content)
         elif isinstance(op, ReplacePublic):
             _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout, width_converter(book))
+    return kept, skipped
+
+
+def _users_note(rng) -> bool:
+    """Whether the note on `rng` (a cell the last refresh did not note) is the user's: not one of ours by
+    its text where the engine can read it (desktop Excel); on the remote engine, which sends which cells
+    have notes but not their text, any note there."""
+    try:
+        text = rng.note.text
+    except NotImplementedError:
+        return True
+    return not str(text or "").startswith(NOTE_PREFIX)
 
 
 def _fresh_sheet(book, name: str):

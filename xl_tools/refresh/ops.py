@@ -63,6 +63,7 @@ class SetNote:
     row: int
     col: int
     text: str | None          # None = delete
+    ours: bool = False        # the last refresh wrote a note there (any other note there is the user's)
 
 
 @dataclass

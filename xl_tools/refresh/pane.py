@@ -23,6 +23,8 @@ def pane_report(book, outcome: RefreshOutcome) -> dict:
     return {
         "summary": outcome.report,
         "counts": outcome.counts,
+        "notes_kept": outcome.notes_kept,        # findings whose cell has the user's own note (kept)
+        "notes_skipped": outcome.notes_skipped,  # findings not written as notes (the client cannot)
         "notice": "" if notes_supported(book) else MSG_NO_NOTES,
         "findings": [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code,
                       "sheet": f.sheet, "cell": f.cell, "message": f.message} for f in shown],

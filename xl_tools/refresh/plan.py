@@ -33,7 +33,7 @@ from .ops import (
     SetValues,
     group_rects,
 )
-from .results import SUMMARY, results_sheet, summary_text
+from .results import SUMMARY, notes_text, results_sheet, summary_text
 from .state import State, note_key, read_state, state_sheet
 
 NOTE_PREFIX = "xl-tools 校验"
@@ -50,6 +50,8 @@ class RefreshOutcome:
     fills: list[Fill] = field(default_factory=list)
     rows: list[Finding] = field(default_factory=list)   # as 校验结果 lists them: fills of a kind in one row
     unchanged_since: str | None = None       # the stamp of the last refresh when nothing changed since
+    notes_kept: int = 0                      # notes not written: the cell has the user's own note
+    notes_skipped: int = 0                   # notes not written: the sheet's notes cannot be written
 
     @property
     def counts(self) -> dict:
@@ -61,9 +63,11 @@ class RefreshOutcome:
         """The line shown to the person after this refresh: the summary, or, when nothing changed since
         the last refresh, that it did not and when that was (the workbook keeps that stamp, so a
         refresh without changes changes no byte)."""
+        notes = notes_text(self.notes_kept, self.notes_skipped)
         if self.unchanged_since is None:
-            return self.summary
-        return f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
+            return self.summary + (f"\n{notes}" if notes else "")
+        return (f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
+                + (f"\n{notes}" if notes else ""))
 
 
 def _now() -> str:
@@ -236,7 +240,7 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
 
 def _note_ops(now: dict, state: State) -> list:
     ops = [SetNote(sheet, r, c, None) for (sheet, r, c) in sorted(state.notes) if (sheet, r, c) not in now]
-    ops += [SetNote(sheet, r, c, text) for (sheet, r, c), text in sorted(now.items())
+    ops += [SetNote(sheet, r, c, text, (sheet, r, c) in state.notes) for (sheet, r, c), text in sorted(now.items())
             if state.notes.get((sheet, r, c)) != note_key(text)]
     return ops
 

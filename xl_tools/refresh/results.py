@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..publish.table import PageSetup
@@ -30,6 +31,27 @@ def summary_text(findings: list[Finding], projects: int, indicators: int, stamp:
     s = summarize(findings)
     return (f"{stamp} 刷新：错误 {s['errors']} 条，警告 {s['warnings']} 条，提示 {s['infos']} 条"
             f"（项目 {projects} 个，指标 {indicators} 个）")
+
+
+def notes_text(kept: int, skipped: int) -> str:
+    """The line that says which findings did not become cell notes (empty when all did)."""
+    parts = []
+    if kept:
+        parts.append(f"{kept} 处单元格已有您自己的批注，问题说明未写入批注（原批注保留）")
+    if skipped:
+        parts.append(f"{skipped} 处问题说明未能写成批注（该工作表的批注无法写入）")
+    return f"批注：{'；'.join(parts)}；这些问题都列在「{SHEET_RESULTS}」中" if parts else ""
+
+
+def with_notes_line(content: SheetContent, line: str) -> SheetContent:
+    """The 校验结果 content with `line` under the summary (row 2)."""
+    if not line:
+        return content
+    rows = [list(r) for r in content.rows]
+    rows[1][0] = f"{rows[1][0]}\n{line}"
+    heights = dict(content.heights)
+    heights[2] = max(heights.get(2, 0), fitted_height([(rows[1][0], sum(content.widths.values()))]))
+    return replace(content, rows=rows, heights=heights)
 
 
 def results_sheet(findings: list[Finding], summary: str) -> SheetContent:

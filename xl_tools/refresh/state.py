@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from openpyxl.utils.cell import column_index_from_string
@@ -344,3 +344,20 @@ def _own_cells(ref: str) -> list[tuple[int, int]]:
     r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
     r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def without_notes(content: SheetContent, unwritten: set[tuple[str, int, int]]) -> SheetContent:
+    """The state sheet `content` without the notes a writer did not write (a user's own note on the
+    cell, a drawing it could not read): the next refresh tries them again, and says so again."""
+    if not unwritten:
+        return content
+    rows = []
+    for row in content.rows:
+        if row[0] == "notes":
+            keys = {k: v for k, v in json.loads(row[4]).items()
+                    if not any((row[1], r, c) in unwritten for r, c in _own_cells(k))}
+            if not keys:
+                continue
+            row = [*row[:4], json.dumps(keys)]
+        rows.append(row)
+    return replace(content, rows=rows)

@@ -1,0 +1,135 @@
+"""Work a refresh no longer does (issue 27, 2 and 3; issue 22, 11): a refresh that changes nothing does
+not rewrite the file, the parts a refresh does not change are copied as their compressed bytes, and
+the garbage collector is paused for every task.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import struct
+import zipfile
+
+import openpyxl
+
+from xl_tools.cli import main
+from xl_tools.schema import SHEET_RESULTS
+
+
+def _refreshed_twice(seed_workbook):
+    """The seed after two refreshes (the first one's fills are the user's values by the second)."""
+    assert main(["refresh", str(seed_workbook)]) == 0
+    assert main(["refresh", str(seed_workbook)]) == 0
+    return seed_workbook
+
+
+def test_an_unchanged_refresh_does_not_touch_the_file(seed_workbook, capsys):
+    book = _refreshed_twice(seed_workbook)
+    bak = book.with_name(book.name + ".bak")
+    before, bak_before = os.stat(book), bak.read_bytes()
+    data = book.read_bytes()
+    capsys.readouterr()
+    assert main(["refresh", str(book)]) == 0
+    assert "内容无变化" in capsys.readouterr().out
+    after = os.stat(book)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert book.read_bytes() == data and bak.read_bytes() == bak_before
+
+
+def test_an_unchanged_refresh_into_another_file_copies_it(seed_workbook, tmp_path):
+    book = _refreshed_twice(seed_workbook)
+    out = tmp_path / "copy.xlsx"
+    assert main(["refresh", str(book), "-o", str(out)]) == 0
+    assert out.read_bytes() == book.read_bytes()
+
+
+def test_a_missing_tool_sheet_is_written_again(seed_workbook, tmp_path):
+    """The same findings, but 校验结果 deleted by hand: the digest alone does not decide."""
+    book = _refreshed_twice(seed_workbook)
+    wb = openpyxl.load_workbook(book)
+    del wb[SHEET_RESULTS]
+    wb.save(book)
+    assert main(["refresh", str(book)]) == 0
+    assert SHEET_RESULTS in openpyxl.load_workbook(book, read_only=True).sheetnames
+
+
+def test_a_cleared_helper_cell_is_written_again(seed_workbook):
+    book = _refreshed_twice(seed_workbook)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["绩效指标"]
+    header = [c.value for c in ws[1]]
+    col = header.index("周期数值") + 1
+    value = ws.cell(2, col).value
+    ws.cell(2, col).value = None
+    wb.save(book)
+    assert main(["refresh", str(book)]) == 0
+    assert openpyxl.load_workbook(book)["绩效指标"].cell(2, col).value == value
+
+
+def _raw(path, name: str) -> bytes:
+    """The compressed bytes of a member as they stand in the file."""
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+        skip = sum(struct.unpack("<HH", header[26:30]))
+        fh.seek(info.header_offset + 30 + skip)
+        return fh.read(info.compress_size)
+
+
+def test_unchanged_parts_are_copied_raw(seed_workbook, tmp_path):
+    """A part the refresh does not change keeps its compressed bytes (it is not inflated and deflated
+    again), whatever compression level its writer used; the file stays a valid zip."""
+    src = tmp_path / "level1.xlsx"
+    with zipfile.ZipFile(seed_workbook) as zin, \
+            zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    out = tmp_path / "out.xlsx"
+    assert main(["refresh", str(src), "-o", str(out)]) == 0
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert b.testzip() is None
+        unchanged = [n for n in a.namelist() if n in b.namelist() and a.read(n) == b.read(n)]
+    assert "xl/sharedStrings.xml" in unchanged and "xl/theme/theme1.xml" in unchanged
+    for name in unchanged:
+        assert _raw(out, name) == _raw(src, name), name
+
+
+def test_the_garbage_collector_is_paused_for_each_task(seed_workbook, monkeypatch):
+    from xl_tools import app
+    from xl_tools.refresh import file_writer
+    seen = []
+    plan = file_writer.plan_refresh
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return plan(*args, **kwargs)
+    monkeypatch.setattr(file_writer, "plan_refresh", watching)
+    load = app.read_any_version
+
+    def loading(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return load(*args, **kwargs)
+    monkeypatch.setattr(app, "read_any_version", loading)
+    assert gc.isenabled()
+    assert main(["refresh", str(seed_workbook)]) == 0
+    assert main(["check", str(seed_workbook)]) == 0
+    assert seen and not any(seen), seen
+    assert gc.isenabled()
+
+
+def test_paused_tasks_nest_and_leave_the_collector_as_they_found_it():
+    from xl_tools.gcpause import paused
+    with paused():
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            pass
+        assert not gc.isenabled()            # it was off before: it stays off
+    finally:
+        gc.enable()
