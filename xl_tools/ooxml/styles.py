@@ -286,7 +286,7 @@ class Styles:
                 src_font = self.fonts.get(int(src.get("fontId", "0") or 0))
                 for c in src_font.findall(q("color")) if src_font is not None else []:
                     font.append(copy.deepcopy(c))
-                _order(font, _FONT_ORDER)
+            _order(font, _FONT_ORDER)            # in the schema's order, whatever the writer's was
             xf.set("fontId", str(self._add(self.fonts, font)))
             xf.set("fillId", src.get("fillId", "0") if src is not None else "0")
             self._recoloured[key] = self._add_xf(xf)
@@ -304,7 +304,7 @@ class Styles:
                 new_font.remove(c)
             if font:
                 etree.SubElement(new_font, q("color"), rgb="FF" + font.upper())
-                _order(new_font, _FONT_ORDER)
+            _order(new_font, _FONT_ORDER)        # in the schema's order, whatever the writer's was
             font_id = self._add(self.fonts, new_font)
             fill_id = self._add(self.fills, _solid(fill)) if fill else 0
             xf.set("fontId", str(font_id))
