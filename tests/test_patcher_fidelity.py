@@ -10,6 +10,7 @@ plan changes nothing.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -38,14 +39,19 @@ OWN_SHEET = "工具表"
 
 
 def _target_sheet(view: WorkbookView):
-    """The first worksheet with a part, and a cell with a value on it (or B2)."""
+    """The first worksheet with a part, a cell with a value on it (or B2), and the last row the sheet's
+    XML has an element for (valued or only formatted: below it, a cell is truly blank)."""
     entry = next(e for e in view.book.sheets() if e.is_worksheet and e.part)
     ws = view[entry.name]
+    last = max([ws.max_row, *(int(n) for n in _ROW_NUMBER.findall(view.pkg.read(entry.part)))])
     for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
         for c, v in enumerate(row, start=1):
             if v not in (None, ""):
-                return entry, (r, c), ws.max_row
-    return entry, (2, 2), ws.max_row
+                return entry, (r, c), last
+    return entry, (2, 2), last
+
+
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
 
 
 def _plan(path: Path, out: Path, clear: dict | None = None, cells=None):
@@ -138,6 +144,7 @@ def test_parts_the_plan_does_not_own_are_byte_identical(corpus_runs, name):
     run = corpus_runs[name]
     before = _parts(run["src"])
     owned = _owned(before, run["part"])
+    assert _cells(before[run["part"]], run["blank"])[ref(*run["blank"])] is None     # truly blank before
     for key in ("filled", "cleared"):
         after = _parts(run[key])
         changed = {n for n in before if n in after and before[n] != after[n]}

@@ -7,24 +7,23 @@ Two readers, each strict where the other is lenient:
 
 - the values through python-calamine (Rust, its own XML and shared-strings decoding) where it is
   installed, else through openpyxl's read-only reader;
-- the place of each cell through lxml by namespace, as Excel reads it: a ``<c>`` must be a SpreadsheetML
-  cell in a SpreadsheetML row, whatever prefix the sheet uses (calamine matches local names only, so a
-  cell spliced in no namespace — what the patcher once wrote into sheets of the Open XML SDK's
-  spelling — reads right there and is invisible to Excel, openpyxl and LibreOffice).
+- the place of each cell by namespace, as Excel reads it: a ``<c>`` must be spelled with a prefix the
+  part binds to the SpreadsheetML namespace, whatever prefix the sheet uses (calamine matches local
+  names only, so a cell spliced in no namespace — what the patcher once wrote into sheets of the Open
+  XML SDK's spelling — reads right there and is invisible to Excel, openpyxl and LibreOffice).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
-from .. import xmlsafe
-from ..ooxml.cells import col_index, ref
+from ..ooxml.cells import ref
 from .ops import SetValues
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_ROW, _C, _V, _IS, _F = (f"{{{_MAIN}}}{n}" for n in ("row", "c", "v", "is", "f"))
 SHOWN = 5                                 # differences named in the error
 
 
@@ -48,90 +47,114 @@ def verify(path, parts: dict[str, str], expected: dict[str, dict[tuple[int, int]
            skip: dict[str, set[tuple[int, int]]] | None = None) -> int:
     """Check that the file at `path` shows `expected` (sheet → cell → value) in the sheets whose parts
     `parts` names; cells in `skip` (a user's formula the patcher left alone) are not checked. Returns
-    the number of cells checked; raises ReadBackError naming the first differences."""
+    the number of cells checked; raises ReadBackError naming the first differences. The sheets are
+    read as streams of rows: the check holds one row at a time, besides what it expects."""
     skip = skip or {}
-    wanted = {sheet: {k: v for k, v in cells.items() if k not in skip.get(sheet, ())}
-              for sheet, cells in expected.items() if cells}
-    wanted = {s: c for s, c in wanted.items() if c}
-    if not wanted:
-        return 0
     problems: list[str] = []
-    values = _read_values(path, {s: max(r for r, _ in c) for s, c in wanted.items()})
-    with zipfile.ZipFile(path) as zf:
-        for sheet, cells in wanted.items():
-            got = values.get(sheet)
-            placed = _placed(zf, parts[sheet], cells)
-            for (r, c), value in sorted(cells.items()):
-                shown = _get(got, r, c)
-                if not _same(shown, value):
-                    problems.append(f"{sheet}!{ref(r, c)} reads {shown!r}, the plan wrote {value!r}")
-                elif not _blank(value) and (r, c) not in placed:
-                    problems.append(f"{sheet}!{ref(r, c)} holds {value!r} outside the SpreadsheetML namespace")
+    checked = 0
+    with _Reader(path) as reader, zipfile.ZipFile(path) as zf:
+        for sheet, cells in expected.items():
+            by_row: dict[int, list[tuple[int, object]]] = {}
+            passed = skip.get(sheet, ())
+            for (r, c), value in cells.items():
+                if (r, c) not in passed:
+                    by_row.setdefault(r, []).append((c, value))
+            if not by_row:
+                continue
+            last = max(by_row)
+            for r, row in reader.rows(sheet, last):
+                for c, value in by_row.pop(r, ()):
+                    checked += 1
+                    shown = row[c - 1] if 0 < c <= len(row) else None
+                    if not (shown == value if type(value) is str and value else _same(shown, value)):
+                        problems.append(f"{sheet}!{ref(r, c)} reads {shown!r}, the plan wrote {value!r}")
+            for r, left in by_row.items():                       # rows the reader never reached
+                for c, value in left:
+                    checked += 1
+                    if not _blank(value):
+                        problems.append(f"{sheet}!{ref(r, c)} reads None, the plan wrote {value!r}")
+            unplaced = _unplaced(zf, parts[sheet], {ref(r, c): v for (r, c), v in cells.items()
+                                                    if (r, c) not in passed and not _blank(v)})
+            problems += [f"{sheet}!{where} holds {value!r} outside the SpreadsheetML namespace"
+                         for where, value in unplaced.items()]
     if problems:
         more = f" (and {len(problems) - SHOWN} more)" if len(problems) > SHOWN else ""
         raise ReadBackError(f"{path}: {len(problems)} cells written do not read back: "
                             + "; ".join(problems[:SHOWN]) + more)
-    return sum(len(c) for c in wanted.values())
+    return checked
 
 
 # ------------------------------------------------------------------------------------ readers
 
-def _read_values(path, last_rows: dict[str, int]) -> dict[str, list]:
-    """sheet → rows of values from A1, by python-calamine, else openpyxl read-only."""
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:
-        return _read_openpyxl(path, last_rows)
-    book = CalamineWorkbook.from_path(str(path))
-    out = {}
-    for sheet in last_rows:
-        if sheet in book.sheet_names:
-            out[sheet] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return out
+class _Reader:
+    """Rows of values of a saved workbook: python-calamine, else openpyxl's read-only reader."""
 
+    def __init__(self, path) -> None:
+        self.path = path
+        self.book = self.fh = None
 
-def _read_openpyxl(path, last_rows: dict[str, int]) -> dict[str, list]:
-    import openpyxl
-    with open(path, "rb") as fh:                 # a file object: the saved file's name ends in .tmp
-        book = openpyxl.load_workbook(fh, read_only=True, data_only=False)
+    def __enter__(self) -> _Reader:
         try:
-            return {sheet: [list(row) for row in book[sheet].iter_rows(max_row=last, values_only=True)]
-                    for sheet, last in last_rows.items() if sheet in book.sheetnames}
-        finally:
-            book.close()
+            from python_calamine import CalamineWorkbook
+        except ImportError:
+            import openpyxl
+            self.fh = open(self.path, "rb")              # a file object: the saved file's name ends in .tmp
+            self.book = openpyxl.load_workbook(self.fh, read_only=True, data_only=False)
+            self.calamine = False
+        else:
+            self.book = CalamineWorkbook.from_path(str(self.path))
+            self.calamine = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.calamine:
+            self.book.close()
+            self.fh.close()
+
+    def rows(self, sheet: str, last: int):
+        """(row number, values from column A) of the rows up to `last` that the sheet has."""
+        if self.calamine:
+            if sheet not in self.book.sheet_names:
+                return
+            ws = self.book.get_sheet_by_name(sheet)
+            if ws.start is None:
+                return
+            r0, c0 = ws.start
+            pad = [None] * c0
+            for k, row in enumerate(ws.iter_rows()):
+                if r0 + k + 1 > last:
+                    return
+                yield r0 + k + 1, pad + row if c0 else row
+            return
+        if sheet not in self.book.sheetnames:
+            return
+        yield from enumerate(self.book[sheet].iter_rows(max_row=last, values_only=True), start=1)
 
 
-def _placed(zf: zipfile.ZipFile, part: str, cells: dict) -> set[tuple[int, int]]:
-    """The cells among `cells` that are SpreadsheetML cells with content in SpreadsheetML rows."""
-    rows = {r for r, _ in cells}
-    found: set[tuple[int, int]] = set()
-    last_r = 0
-    with zf.open(part) as fh:
-        for _ev, row in xmlsafe.iterparse(fh, part, tag=_ROW):
-            stated = row.get("r")
-            r = int(stated) if stated and stated.isdigit() else last_r + 1
-            last_r = r
-            if r in rows:
-                col = 0
-                for c in row.iterchildren(_C):
-                    stated_ref = c.get("r")
-                    col = col_index(stated_ref.rstrip("0123456789")) if stated_ref else col + 1
-                    if any(child.tag in (_V, _IS, _F) for child in c):
-                        found.add((r, col))
-            row.clear()
-            parent = row.getparent()
-            while row.getprevious() is not None:
-                del parent[0]
-    return found
+_MAIN_PREFIX = re.compile(rb'xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*["\']' + re.escape(_MAIN.encode()) + rb'["\']')
+
+
+def _unplaced(zf: zipfile.ZipFile, part: str, wanted: dict[str, object]) -> dict[str, object]:
+    """Those of `wanted` (reference → value) that are not SpreadsheetML cells of the worksheet part: a
+    ``<c>`` counts when spelled with a prefix the part binds to the SpreadsheetML namespace before its
+    rows (the default namespace included), so a cell spliced in another spelling is left over. Nothing
+    is left over when the part binds the namespace nowhere before its rows (only values are checked)."""
+    if not wanted:
+        return {}
+    data = zf.read(part)
+    rows_at = data.find(b"sheetData")
+    prefixes = {m.group(1) or b"" for m in _MAIN_PREFIX.finditer(data, 0, rows_at if rows_at > 0 else len(data))}
+    if not prefixes:
+        return {}
+    left = dict(wanted)
+    for prefix in prefixes:
+        tag = re.escape(prefix + b":" if prefix else b"")
+        for m in re.finditer(rb"<" + tag + rb"c\s[^>]*?\br=\s*[\"']([A-Z]{1,3}[0-9]+)[\"']", data):
+            left.pop(m.group(1).decode(), None)
+    return left
 
 
 # ----------------------------------------------------------------------------------- comparing
-
-def _get(rows, r: int, c: int):
-    if rows is None or r > len(rows) or c > len(rows[r - 1]):
-        return None
-    return rows[r - 1][c - 1]
-
 
 def _blank(value) -> bool:
     return value is None or value == ""
