@@ -181,3 +181,24 @@ def test_strict_open_xml_is_refused_by_its_own_line(corpus, tmp_path, capsys, co
     assert rc == 2 and err.count("\n") == 1, err
     assert "Strict Open XML" in err and "另存为" in err and "缺少工作表" not in err and "损坏" not in err, err
     assert book.read_bytes() == original
+
+
+@pytest.mark.parametrize("writer", ["sdk", "openpyxl"])
+def test_values_in_new_rows_are_spelled_as_the_sheet(corpus, tmp_path, writer):
+    """A value below the last row (a row the patcher creates) and beside the last cell of a row, in the
+    sheet's spelling: openpyxl reads both."""
+    from xl_tools.ooxml.patch import WorkbookPatch
+    from xl_tools.ooxml.view import open_view
+    work, base, expected = corpus
+    book = other_writer(writer, base, tmp_path / f"{writer}.xlsx")
+    view = open_view(book, max_rows=50_000, blank_run=1_000)
+    try:
+        patch = WorkbookPatch(view, note_author="test")
+        patch.set_value(SHEET_PROJECTS, 200, 2, "新的一行")
+        patch.set_value(SHEET_PROJECTS, 2, 30, 12.5)
+        patch.patch_sheets()
+        patch.save(tmp_path / "out.xlsx")
+    finally:
+        view.close()
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")[SHEET_PROJECTS]
+    assert ws.cell(200, 2).value == "新的一行" and ws.cell(2, 30).value == 12.5

@@ -156,6 +156,7 @@ class _Context:
         self.marks = re.compile(rb"<!--" + self.mark.encode() + rb"(\d+)-->")
         self.spliced: dict[int, bytes] = {}
         self.count = 0
+        self.prefix = ""           # the sheet's spelling of the namespace at its rows ("x:" or "")
 
     def splice(self, data: bytes) -> bytes:
         """Serialised rows with the cells written as text in place of their markers."""
@@ -260,6 +261,7 @@ def _head(root, sd, edits, ctx: _Context) -> bytes:
             break
         skeleton.append(copy.deepcopy(child))
     holder = etree.SubElement(skeleton, sd.tag, dict(sd.attrib))
+    ctx.prefix = prefix_of(sd)
     ctx.read_cols(skeleton.find(q("cols")))
     _widen_dimension(skeleton.find(q("dimension")), edits)
     return split_around(skeleton, holder)[0]
@@ -397,8 +399,10 @@ def _write(c, r: int, col: int, value, ctx: _Context, alone: bool = False):
             style = c.get("s")
             n = ctx.count
             ctx.count += 1
+            row = c.getparent()         # a row made for the edits goes into <sheetData> afterwards
+            prefix = prefix_of(row) if row.getparent() is not None else ctx.prefix
             ctx.spliced[n] = cell_xml(attr_xml(c.get("r")), None if style is None else attr_xml(style),
-                                      value, prefix_of(c.getparent())).encode("utf-8")
+                                      value, prefix).encode("utf-8")
             mark = etree.Comment(f"{ctx.mark}{n}")
             c.getparent().replace(c, mark)
             return mark
