@@ -22,6 +22,7 @@ from ..refs import quote_sheet
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
+from .rowbytes import patch_sheet_bytes
 from .sheetgen import SheetSpec, range_ref, write_sheet
 from .sheetxml import CellEdit, Original, RowsOutOfOrder, SheetEdits, SheetResult, in_row_order, patch_sheet
 from .styles import EXCEL_MAX_FORMATS, Styles
@@ -109,14 +110,12 @@ class WorkbookPatch:
             notes = self.notes.get(name)
             edits = self.edits.get(name, SheetEdits())
             hook = notes.apply if notes else None
+            data = self.pkg.zf.read(entry.part)
             try:
-                with self.pkg.open_original(entry.part) as src:
-                    result = patch_sheet(src, self.pkg.spool(entry.part), edits, self.styles,
-                                         self._decoder(dates, spans), entry.part, tail_hook=hook)
+                result = self._patch(data, entry.part, edits, dates, spans, hook)
             except RowsOutOfOrder:          # rare: a writer that put rows out of order; patched sorted
-                ordered = io.BytesIO(in_row_order(self.pkg.zf.read(entry.part), entry.part))
-                result = patch_sheet(ordered, self.pkg.spool(entry.part), edits, self.styles,
-                                     self._decoder(dates, spans), entry.part, tail_hook=hook)
+                result = self._patch(in_row_order(data, entry.part), entry.part, edits, dates, spans, hook)
+            del data
             self.report.sheets[name] = result
             if notes is not None:
                 if notes.kept_users:
@@ -124,6 +123,16 @@ class WorkbookPatch:
                 if notes.skipped:
                     self.report.notes_skipped[name] = notes.skipped
         return self.report.sheets
+
+    def _patch(self, data: bytes, part: str, edits: SheetEdits, dates, spans, hook) -> SheetResult:
+        """One sheet patched on its bytes (``rowbytes``), or in a streaming lxml pass where the bytes
+        path declines."""
+        result = patch_sheet_bytes(data, self.pkg.spool(part), edits, self.styles, self._decoder(dates, spans),
+                                   part, tail_hook=hook)
+        if result is None:
+            result = patch_sheet(io.BytesIO(data), self.pkg.spool(part), edits, self.styles,
+                                 self._decoder(dates, spans), part, tail_hook=hook)
+        return result
 
     def _decoder(self, dates, spans) -> CellDecoder:
         return CellDecoder(self.view.shared_strings(), dates, spans, self.book.date1904)

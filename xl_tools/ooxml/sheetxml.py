@@ -124,6 +124,18 @@ class SheetEdits:
             out[c] = edit
         return out
 
+    def row_values(self, r: int) -> dict[int, object] | None:
+        """Column → value for row `r` when only blocks of values write there (no colour, no single
+        cell edit): the values as the caller gave them, no ``CellEdit`` made. None otherwise."""
+        if r in self.cells:
+            return None
+        out: dict[int, object] = {}
+        for k in self._rows.get(r, ()):
+            first_row, first_col, values = self.blocks[k]
+            for c, value in enumerate(values[r - first_row], start=first_col):
+                out[c] = value
+        return out
+
     def created_bounds(self) -> tuple[int, int, int, int] | None:
         """(top, left, bottom, right) of the cells the edits may create."""
         cells = [(r, c) for r, cols in self.cells.items() for c, e in cols.items() if e.creates]

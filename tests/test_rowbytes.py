@@ -1,0 +1,126 @@
+"""The byte-level patch of a worksheet (``ooxml.rowbytes``, issue 27, 4): rows the plan does not touch
+keep their bytes, values are spliced into rows as text in the sheet's spelling, and only rows that get a
+colour (or hold cells that are not plain) are parsed, alone. It writes what the streaming lxml pass
+writes: the same cells, values and formats, on Excel's own files, the standard workbook and other
+writers' spellings.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xl_tools.ooxml import rowbytes
+from xl_tools.ooxml.package import Package
+from xl_tools.ooxml.patch import WorkbookPatch
+from xl_tools.ooxml.view import WorkbookView
+
+from .support.writers import other_writer
+
+CORPUS = Path(__file__).parent / "corpus" / "excel_made"
+BOOKS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm"))
+RED, RED_FONT = "FFC7CE", "9C0006"
+
+
+def _edits(patch: WorkbookPatch, sheet: str, last: int) -> None:
+    """Values into existing and new cells and rows, a block of values, a colour, a blank written."""
+    patch.set_values(sheet, 1, 20, [[f"辅助{r}{c}" if (r + c) % 3 else None for c in range(6)] for r in range(40)])
+    patch.set_value(sheet, 1, 1, "改写")
+    patch.set_value(sheet, 2, 2, 12.5)
+    patch.set_value(sheet, 3, 3, None)
+    patch.set_value(sheet, last + 2, 2, "新行")
+    patch.colour(sheet, 2, 1, RED, RED_FONT)
+
+
+def _apply(src: Path, out: Path, bytes_path: bool, monkeypatch) -> str:
+    if not bytes_path:
+        monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
+    pkg = Package(src)
+    view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
+    entry = next(e for e in view.book.sheets() if e.is_worksheet and e.part)
+    patch = WorkbookPatch(view, note_author="xl-tools")
+    _edits(patch, entry.name, view[entry.name].max_row)
+    patch.patch_sheets()
+    patch.save(out)
+    pkg.close()
+    monkeypatch.undo()
+    return entry.name
+
+
+def _value(value):
+    return (type(value).__name__, getattr(value, "ref", None), getattr(value, "text", None)) \
+        if hasattr(value, "text") else value          # an array formula: an object without ==
+
+
+def _cells(path: Path, sheet: str) -> dict:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {c.coordinate: (_value(c.value), c.style_id and (c.fill.fgColor.rgb, c.number_format))
+            for row in ws.iter_rows() for c in row if c.value is not None or c.has_style}
+
+
+def _rows(data: bytes) -> dict[int, bytes]:
+    return {int(m.group(2)): m.group(0) for m in
+            re.finditer(rb"<(\w+:)?row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>.*?</\1?row>)", data, re.S)}
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_bytes_and_lxml_write_the_same_cells_on_excels_files(name, tmp_path, monkeypatch):
+    src = tmp_path / name
+    shutil.copy(CORPUS / name, src)
+    a, b = tmp_path / "bytes.xlsx", tmp_path / "lxml.xlsx"
+    sheet = _apply(src, a, True, monkeypatch)
+    _apply(src, b, False, monkeypatch)
+    assert _cells(a, sheet) == _cells(b, sheet)
+
+
+@pytest.mark.parametrize("writer", ["standard", "sdk", "sdk_no_refs", "openpyxl", "xlsxwriter"])
+def test_bytes_path_on_other_writers(seed_workbook, tmp_path, writer, monkeypatch):
+    src = seed_workbook if writer == "standard" else other_writer(writer, seed_workbook, tmp_path / f"{writer}.xlsx")
+    a, b = tmp_path / "bytes.xlsx", tmp_path / "lxml.xlsx"
+    sheet = _apply(src, a, True, monkeypatch)
+    _apply(src, b, False, monkeypatch)
+    assert _cells(a, sheet) == _cells(b, sheet)
+    ws = openpyxl.load_workbook(a)[sheet]
+    assert ws.cell(1, 21).value == "辅助01" and ws.cell(2, 2).value == 12.5 and ws["A2"].fill.fgColor.rgb == "FF" + RED
+
+
+def test_rows_without_edits_keep_their_bytes_and_only_coloured_rows_are_parsed(seed_workbook, tmp_path,
+                                                                                monkeypatch):
+    parsed = []
+    real = rowbytes._Rows._parse
+
+    def counting(self, xml):
+        parsed.append(xml[:40])
+        return real(self, xml)
+    monkeypatch.setattr(rowbytes._Rows, "_parse", counting)
+    pkg = Package(seed_workbook)
+    view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
+    sheet = "绩效指标"
+    part = view.book.sheet(sheet).part
+    before = _rows(pkg.read(part))
+    patch = WorkbookPatch(view, note_author="xl-tools")
+    patch.set_values(sheet, 2, 8, [["=", 1, "%", "=", 1, "%"] for _ in range(20)])    # 20 rows of values
+    patch.colour(sheet, 5, 2, RED, RED_FONT)                                          # one row coloured
+    patch.patch_sheets()
+    out = tmp_path / "out.xlsx"
+    patch.save(out)
+    pkg.close()
+    after = _rows(zipfile.ZipFile(out).read(part))
+    assert [r for r in before if r > 21 and before[r] != after[r]] == []           # untouched rows: same bytes
+    assert len(parsed) == 1 and b'r="5"' in parsed[0]                              # only the coloured row
+    ws = openpyxl.load_workbook(out)[sheet]
+    assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 1, "%", "=", 1, "%"]
+
+
+def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook, tmp_path):
+    pkg = Package(seed_workbook)
+    data = pkg.read(pkg_part := WorkbookView(pkg, max_rows=10, blank_run=10).book.sheet("项目").part)
+    pkg.close()
+    commented = data.replace(b"</row>", b"<!-- a comment --></row>", 1)
+    assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), None, None, None, pkg_part) is None

@@ -1,0 +1,360 @@
+"""Patch a worksheet on its bytes: rows the plan does not touch are copied as they are; values written
+into a row (the fills, the helper columns) are spliced into its bytes as text in the sheet's own
+spelling (``cells.cell_xml`` with the row's prefix); only a row that gets a colour, or whose cells are
+not plain, is parsed — alone, in the namespaces of the sheet — and patched as ``sheetxml`` patches it.
+
+What comes before and after the rows goes through lxml as in ``sheetxml.patch_sheet`` (the used range
+widened, the notes' ``legacyDrawing`` added by the hook). A sheet whose rows hold comments, CDATA or
+processing instructions is left to the streaming lxml pass (``patch_sheet_bytes`` returns None).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cells import cell_xml, same_value, split_ref
+from .cells import ref as make_ref
+from .sheetxml import (
+    KEEP,
+    SHEET_DATA,
+    CellEdit,
+    RowsOutOfOrder,
+    SheetEdits,
+    SheetResult,
+    _apply_row,
+    _Context,
+    _head,
+    _new_row,
+)
+from .styles import Styles
+from .xml import DECLARATION, attr_xml, children_bytes, parse, split_around
+
+_NAME = rb"(?:([A-Za-z_][\w.-]*):)?"
+_SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData\b[^>]*?(/?)>")
+_ROW = re.compile(rb"<" + _NAME + rb"row\b([^>]*?)(/?)>")
+_CELL = re.compile(rb"<" + _NAME + rb"c\b([^>]*?)(/?)>")
+_ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_R = re.compile(rb"\br\s*=\s*[\"']([^\"']*)[\"']")
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b")
+# the attributes of a plain cell tag after "<c": r, then s and t as Excel writes them; group 2: "/" of <c …/>
+_SIMPLE = re.compile(rb'\s+r="[A-Z]{1,3}[0-9]+"(?:\s+s="([0-9]+)")?(?:\s+t="[a-zA-Z]+")?\s*(/?)>')
+_PLAIN = {"r", "s", "t", "cm", "vm"}            # the attributes ``write_value`` keeps or drops
+FLUSH = 1 << 20
+
+
+def _attrs(tag_attrs: bytes) -> dict[str, str]:
+    return {m.group(1).decode(): (m.group(2) if m.group(2) is not None else m.group(3)).decode()
+            for m in _ATTR.finditer(tag_attrs)}
+
+
+def patch_sheet_bytes(data: bytes, dst, edits: SheetEdits, styles: Styles, decoder, part: str = "",
+                      tail_hook=None) -> SheetResult | None:
+    """Write the worksheet `data` with `edits` applied to `dst`; None when the sheet is for the
+    streaming pass (no rows element, or rows holding comments, CDATA or processing instructions)."""
+    m = _SHEET_DATA.search(data)
+    if m is None or m.group(2):
+        return None
+    close = b"</" + (m.group(1) + b":" if m.group(1) else b"") + b"sheetData>"
+    start, end = m.end(), data.find(close, m.end())
+    if end < 0 or any(data.find(token, start, end) >= 0 for token in (b"<!--", b"<![CDATA[", b"<?")):
+        return None
+    root = parse(data[:start] + data[end:], part)
+    sd = root.find(SHEET_DATA)
+    if sd is None:
+        return None
+    result = SheetResult()
+    ctx = _Context(styles, decoder, result)
+    dst.write(DECLARATION + _head(root, sd, edits, ctx))
+    rows = _Rows(data, sd, edits, ctx, part)
+    out: list[bytes] = []
+    size = 0
+    for piece in rows.patched(start, end):
+        out.append(piece)
+        size += len(piece)
+        if size >= FLUSH:
+            dst.write(b"".join(out))
+            out.clear()
+            size = 0
+    dst.write(b"".join(out))
+    if ctx.spliced:
+        raise ValueError(f"{part}: {len(ctx.spliced)} cells written as text were not placed")
+    if tail_hook is not None:
+        tail_hook(root)
+    dst.write(split_around(root, sd)[1])
+    return result
+
+
+class _Rows:
+    def __init__(self, data: bytes, sd, edits: SheetEdits, ctx: _Context, part: str) -> None:
+        self.data, self.sd, self.edits, self.ctx, self.part = data, sd, edits, ctx, part
+        decls = b" ".join((b"xmlns" + (b":" + k.encode() if k else b"") + b'="' + attr_xml(v).encode() + b'"')
+                          for k, v in sd.nsmap.items())
+        self.open, self.close = b"<xl-tools-context " + decls + b">", b"</xl-tools-context>"
+
+    def patched(self, start: int, end: int):
+        """The bytes between <sheetData> and </sheetData>, patched, in pieces."""
+        data, edits = self.data, self.edits
+        pending = edits.rows()[::-1]
+        pos, last_r = start, 0
+        for m in _ROW.finditer(data, start, end):
+            if m.group(3):
+                row_end = m.end()
+            else:
+                closing = b"</" + (m.group(1) + b":" if m.group(1) else b"") + b"row>"
+                row_end = data.find(closing, m.end(), end)
+                if row_end < 0:
+                    raise ValueError(f"{self.part}: row without its end tag")
+                row_end += len(closing)
+            stated = _R.search(m.group(2))
+            r = int(stated.group(1)) if stated and stated.group(1).isdigit() else last_r + 1
+            if stated and r < last_r:
+                raise RowsOutOfOrder(self.part)
+            last_r = r
+            yield data[pos:m.start()]
+            while pending and pending[-1] < r:
+                yield self._new(pending.pop())
+            if pending and pending[-1] == r:
+                pending.pop()
+                values = edits.row_values(r) if stated is not None else None
+                done = None
+                if values is not None:
+                    done = self._appended(m, row_end, r, values)
+                    if done is None:
+                        done = self._found(m, row_end, r, values)
+                yield done if done is not None else self._row(m, row_end, r, edits.row(r), stated is not None)
+            else:
+                yield data[m.start():row_end]
+            pos = row_end
+        yield data[pos:end]
+        for r in reversed(pending):
+            yield self._new(r)
+
+    # ------------------------------------------------------------------------------- one row
+
+    def _row(self, m, row_end: int, r: int, cols: dict[int, CellEdit], numbered: bool) -> bytes:
+        if numbered and all(e.colour is None and e.clear is None for e in cols.values()):
+            spliced = self._values(m, row_end, r, cols)
+            if spliced is not None:
+                return spliced
+        row = self._parse(self.data[m.start():row_end])
+        if not numbered:
+            row.set("r", str(r))
+        return self._through_lxml(row, lambda el: _apply_row(el, r, cols, self.ctx))
+
+    def _new(self, r: int) -> bytes:
+        row = _new_row(r, self.edits, self.ctx)
+        return b"" if row is None else self._through_lxml(row, lambda el: None)
+
+    def _parse(self, xml: bytes):
+        """An element of the sheet's rows parsed alone, in the namespaces of the sheet."""
+        holder = parse(self.open + xml + self.close, self.part)
+        return holder[0]
+
+    def _through_lxml(self, row, apply) -> bytes:
+        sd = self.sd
+        sd.append(row)
+        try:
+            apply(row)
+            return self.ctx.splice(children_bytes(sd))
+        finally:
+            del sd[:]
+
+    def _appended(self, m, row_end: int, r: int, values: dict[int, object]) -> bytes | None:
+        """The row with `values` written after its last cell, when every column written lies past it
+        (the helper columns of a first refresh): no cell of the row is looked at but the last. None
+        when that is not so (then ``_values`` or lxml)."""
+        data, ctx = self.data, self.ctx
+        if not values:
+            return data[m.start():row_end]
+        prefix = (m.group(1) + b":") if m.group(1) else b""
+        self_closing = bool(m.group(3))
+        inner_start = m.end()
+        inner_end = row_end if self_closing else row_end - len(prefix) - 6          # </x:row>
+        first = min(values)
+        last_tag = data.rfind(b"<" + prefix + b"c", inner_start, inner_end)
+        while last_tag >= 0 and data[last_tag + len(prefix) + 2:last_tag + len(prefix) + 3] not in b" \t\r\n/>":
+            last_tag = data.rfind(b"<" + prefix + b"c", inner_start, last_tag)   # <x:col…> is no cell
+        if last_tag >= 0:
+            cm = _CELL.match(data, last_tag, inner_end)
+            stated = _R.search(cm.group(2)) if cm else None
+            if stated is None:
+                return None
+            try:
+                if split_ref(stated.group(1).decode())[1] >= first:
+                    return None
+            except ValueError:
+                return None
+        if data.find(b"extLst", inner_start, inner_end) >= 0:
+            return None
+        written = [(c, v) for c, v in sorted(values.items()) if v is not None and v != ""]
+        if not written:
+            return data[m.start():row_end]
+        text_prefix = prefix.decode()
+        row_attrs = _attrs(m.group(2)) if b"customFormat" in m.group(2) else None
+        spans = None
+        cells = []
+        for col, value in written:
+            style = ctx.default_style(row_attrs, col)
+            cells.append(cell_xml(make_ref(r, col), str(style) if style else None, value, text_prefix))
+        head = data[m.start():m.end()]
+        if b"spans" in head:
+            spans_m = re.search(rb"\bspans\s*=\s*[\"']([^\"']*)[\"']", head)
+            spans = spans_m.group(1).decode() if spans_m else None
+            wider = _widened(_widened(spans, written[0][0]), written[-1][0])
+            if wider != spans:
+                head = head[:spans_m.start(1)] + wider.encode() + head[spans_m.end(1):]
+        if self_closing:
+            head = head[:-2].rstrip() + b">"
+        ctx.result.changed = True
+        return b"".join((head, data[inner_start:inner_end], "".join(cells).encode("utf-8"),
+                         b"</" + prefix + b"row>"))
+
+    def _found(self, m, row_end: int, r: int, values: dict[int, object]) -> bytes | None:
+        """The row with `values` written into cells it has (found by their reference, ``r="H2"``, as
+        Excel and every writer spell it), each one plain: the helper columns of a template that formats
+        them. None when a cell is missing or not plain (then ``_values`` or lxml)."""
+        data, ctx = self.data, self.ctx
+        prefix = (m.group(1) + b":") if m.group(1) else b""
+        if m.group(3):
+            return None
+        inner_start, inner_end = m.end(), row_end - len(prefix) - 6
+        text_prefix = prefix.decode()
+        tag_open = b"<" + prefix + b"c"
+        closing = b"</" + prefix + b"c>"
+        pieces, pos = [data[m.start():inner_start]], inner_start
+        for col, value in sorted(values.items()):
+            where = make_ref(r, col)
+            at = data.find(b'r="' + where.encode() + b'"', inner_start, inner_end)
+            if at < 0:
+                return None
+            start = data.rfind(b"<", inner_start, at)
+            if start < pos or data[start:start + len(tag_open)] != tag_open or \
+                    data[start + len(tag_open):start + len(tag_open) + 1] not in b" \t\r\n":
+                return None
+            tag_end = data.find(b">", at, inner_end)
+            if tag_end < 0:
+                return None
+            simple = _SIMPLE.fullmatch(data, start + len(tag_open), tag_end + 1)
+            if simple is None:
+                return None
+            style = simple.group(1).decode() if simple.group(1) else None
+            if simple.group(2):                                  # <c r="H2" s="12"/>: blank
+                end, current = tag_end + 1, None
+            else:
+                end = data.find(closing, tag_end, inner_end)
+                if end < 0:
+                    return None
+                end += len(closing)
+                body = data[start:end]
+                if _FORMULA.search(body):
+                    ctx.result.skipped_formulas.append((r, col))   # a formula stays the user's
+                    continue
+                current, _cached = ctx.decoder.value(self._parse(body), int(style) if style else 0, where)
+            if same_value(current, value):
+                continue
+            pieces.append(data[pos:start])
+            pieces.append(cell_xml(where, style, value, text_prefix).encode("utf-8"))
+            pos = end
+            ctx.result.changed = True
+        if pos == inner_start:
+            return data[m.start():row_end]
+        pieces.append(data[pos:row_end])
+        return b"".join(pieces)
+
+    def _values(self, m, row_end: int, r: int, cols: dict[int, CellEdit]) -> bytes | None:
+        """The row with values written into it as text, or None when a cell is not plain (then the
+        row goes through lxml)."""
+        data, ctx = self.data, self.ctx
+        prefix = (m.group(1) + b":").decode() if m.group(1) else ""
+        inner_start = m.end()
+        inner_end = row_end if m.group(3) else row_end - len(b"</" + prefix.encode() + b"row>")
+        cells: dict[int, tuple[int, int, bytes]] = {}            # column → (start, end, attributes)
+        order: list[int] = []
+        after_cells = inner_start                                # where a cell past the last one goes
+        for cm in _CELL.finditer(data, inner_start, inner_end):
+            if cm.group(3):
+                cell_end = cm.end()
+            else:
+                closing = b"</" + (cm.group(1) + b":" if cm.group(1) else b"") + b"c>"
+                cell_end = data.find(closing, cm.end(), inner_end)
+                if cell_end < 0:
+                    return None
+                cell_end += len(closing)
+            stated = _R.search(cm.group(2))
+            if not stated:
+                return None
+            try:
+                col = split_ref(stated.group(1).decode())[1]
+            except ValueError:
+                return None
+            cells[col] = (cm.start(), cell_end, cm.group(2))
+            order.append(col)
+            after_cells = cell_end
+        if order != sorted(order):
+            return None
+        row_attrs = _attrs(m.group(2))
+        edits: list[tuple[int, int, bytes]] = []                  # (start, end, new bytes): replaced or inserted
+        spans = row_attrs.get("spans")
+        for col in sorted(cols):
+            value = cols[col].value
+            if value is KEEP:
+                continue
+            where = make_ref(r, col)
+            found = cells.get(col)
+            if found is not None:
+                cell_start, cell_end, raw = found
+                body = data[cell_start:cell_end]
+                if _FORMULA.search(body):
+                    ctx.result.skipped_formulas.append((r, col))   # a formula stays the user's
+                    continue
+                attrs = _attrs(raw)
+                if not set(attrs) <= _PLAIN:
+                    return None
+                style = attrs.get("s")
+                if body.endswith(b"/>") and body.count(b"<") == 1:
+                    current = None
+                else:
+                    cell = self._parse(body)
+                    current, _cached = ctx.decoder.value(cell, int(style) if style and style.isdigit() else 0, where)
+                if same_value(current, value):
+                    continue
+                edits.append((cell_start, cell_end, _cell(where, style, value, prefix)))
+            else:
+                if value is None or value == "":
+                    continue
+                style = ctx.default_style(row_attrs, col)
+                later = [c for c in order if c > col]
+                at = cells[later[0]][0] if later else after_cells
+                edits.append((at, at, _cell(where, str(style) if style else None, value, prefix)))
+                spans = _widened(spans, col)
+            ctx.result.changed = True
+        if not edits:
+            return data[m.start():row_end]
+        head = data[m.start():m.end()]
+        if spans != row_attrs.get("spans"):
+            head = re.sub(rb"\bspans\s*=\s*[\"'][^\"']*[\"']", b'spans="' + spans.encode() + b'"', head, count=1)
+        if m.group(3):                                           # <row …/> gets its cells
+            head = head[:-2].rstrip() + b">"
+        pieces, pos = [head], inner_start
+        for at, until, new in sorted(edits, key=lambda e: (e[0], e[1])):
+            pieces.append(data[pos:at])
+            pieces.append(new)
+            pos = until
+        pieces.append(data[pos:inner_end])
+        pieces.append(b"</" + prefix.encode() + b"row>")
+        return b"".join(pieces)
+
+
+def _cell(where: str, style: str | None, value, prefix: str) -> bytes:
+    return cell_xml(where, None if style is None else attr_xml(style), value, prefix).encode("utf-8")
+
+
+def _widened(spans: str | None, col: int) -> str | None:
+    if not spans or ":" not in spans or " " in spans:
+        return spans
+    try:
+        first, last = (int(x) for x in spans.split(":"))
+    except ValueError:
+        return spans
+    return spans if first <= col <= last else f"{min(first, col)}:{max(last, col)}"
+
