@@ -142,7 +142,7 @@ def test_cells_that_do_not_read_back_fail_the_save(corpus, tmp_path, monkeypatch
     assert rc == 3 and "内部错误" in err and err.count("\n") == 1, err
     assert book.read_bytes() == original and not list(tmp_path.glob("*.tmp"))
     log = next((tmp_path / "logs").iterdir()).read_text("utf-8")
-    assert "ReadBackError" in log and "项目!D2" in log and "outside the SpreadsheetML namespace" in log
+    assert "ReadBackError" in log and "项目: 2 cells spelled outside the SpreadsheetML namespace, e.g. " in log and "D2" in log
 
 
 def test_read_back_without_calamine_uses_openpyxl(corpus, tmp_path, monkeypatch):

@@ -57,7 +57,7 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                 raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
             finally:
                 view.close()        # before the rename: Windows cannot replace a file that is open
-            read_back(tmp, patch, outcome.ops)
+            read_back(tmp, path, patch, outcome.ops)
     finally:
         view.close()
     return outcome
@@ -83,14 +83,14 @@ def already_there(view, outcome: RefreshOutcome) -> bool:
     return True
 
 
-def read_back(saved: Path, patch: WorkbookPatch, ops: list) -> int:
+def read_back(saved: Path, source: Path, patch: WorkbookPatch, ops: list) -> int:
     """Every value the plan wrote into the person's sheets, read back from the saved file by readers
     that are not the patcher's (``readback.verify``); raises ReadBackError before the saved file takes
     the original's place."""
-    expected = planned_values(ops)
-    parts = {name: patch.book.sheet(name).part for name in expected}
+    planned = planned_values(ops)
+    parts = {name: patch.book.sheet(name).part for name in planned}
     skip = {name: set(result.skipped_formulas) for name, result in patch.report.sheets.items()}
-    return verify(saved, parts, expected, skip)
+    return verify(saved, source, parts, planned, skip)
 
 
 def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:

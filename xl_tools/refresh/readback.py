@@ -31,52 +31,85 @@ class ReadBackError(RuntimeError):
     """A cell the plan wrote does not read back from the saved file (a defect of the writer)."""
 
 
-def planned_values(ops) -> dict[str, dict[tuple[int, int], object]]:
-    """sheet → (row, column) → the value the plan writes there (a later op wins, as in the patcher)."""
-    out: dict[str, dict[tuple[int, int], object]] = {}
+def planned_values(ops) -> dict[str, list[SetValues]]:
+    """sheet → the SetValues ops that write into it, in plan order."""
+    out: dict[str, list[SetValues]] = {}
     for op in ops:
-        if isinstance(op, SetValues):
-            cells = out.setdefault(op.sheet, {})
-            for r, line in enumerate(op.values, start=op.row):
-                for c, value in enumerate(line, start=op.col):
-                    cells[(r, c)] = value
+        if isinstance(op, SetValues) and op.values:
+            out.setdefault(op.sheet, []).append(op)
     return out
 
 
-def verify(path, parts: dict[str, str], expected: dict[str, dict[tuple[int, int], object]],
+class _Planned:
+    """The values the plan writes into one sheet, row by row, without a cell-by-cell copy (a block
+    of 180,000 helper values stays the plan's list): a later op wins where two write one cell."""
+
+    SMALL = 16
+
+    def __init__(self, ops: list[SetValues]) -> None:
+        self.small: dict[int, list[tuple[int, SetValues]]] = {}
+        self.big: list[tuple[int, SetValues]] = []
+        for k, op in enumerate(ops):
+            if len(op.values) <= self.SMALL:
+                for r in range(op.row, op.row + len(op.values)):
+                    self.small.setdefault(r, []).append((k, op))
+            else:
+                self.big.append((k, op))
+        rows = set(self.small)
+        for _k, op in self.big:
+            rows.update(range(op.row, op.row + len(op.values)))
+        self.rows = sorted(rows)
+
+    def row(self, r: int) -> dict[int, object]:
+        covering = [t for t in self.big if t[1].row <= r < t[1].row + len(t[1].values)] + self.small.get(r, [])
+        if len(covering) > 1:
+            covering.sort(key=lambda t: t[0])
+        out: dict[int, object] = {}
+        for _k, op in covering:
+            for c, value in enumerate(op.values[r - op.row], start=op.col):
+                out[c] = value
+        return out
+
+
+def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValues]],
            skip: dict[str, set[tuple[int, int]]] | None = None) -> int:
-    """Check that the file at `path` shows `expected` (sheet → cell → value) in the sheets whose parts
-    `parts` names; cells in `skip` (a user's formula the patcher left alone) are not checked. Returns
-    the number of cells checked; raises ReadBackError naming the first differences. The sheets are
-    read as streams of rows: the check holds one row at a time, besides what it expects."""
+    """Check that the saved file at `path` shows the values `planned` (sheet → SetValues ops) writes
+    in the sheets whose parts `parts` names, and that no cell of those parts is spelled outside the
+    SpreadsheetML namespace that was not so in `source` (the workbook read); cells in `skip` (a
+    user's formula the patcher left alone) are not checked. Returns the number of cells checked;
+    raises ReadBackError naming the first differences. The sheets are read as streams of rows."""
     skip = skip or {}
     problems: list[str] = []
     checked = 0
-    with _Reader(path) as reader, zipfile.ZipFile(path) as zf:
-        for sheet, cells in expected.items():
-            by_row: dict[int, list[tuple[int, object]]] = {}
+    with _Reader(path) as reader, zipfile.ZipFile(path) as zf, zipfile.ZipFile(source) as zsrc:
+        for sheet, ops in planned.items():
+            plan = _Planned(ops)
             passed = skip.get(sheet, ())
-            for (r, c), value in cells.items():
-                if (r, c) not in passed:
-                    by_row.setdefault(r, []).append((c, value))
-            if not by_row:
-                continue
-            last = max(by_row)
-            for r, row in reader.rows(sheet, last):
-                for c, value in by_row.pop(r, ()):
+            reached = set()
+
+            def check(r: int, row) -> None:
+                nonlocal checked
+                for c, value in plan.row(r).items():
+                    if (r, c) in passed:
+                        continue
                     checked += 1
                     shown = row[c - 1] if 0 < c <= len(row) else None
                     if not (shown == value if type(value) is str and value else _same(shown, value)):
                         problems.append(f"{sheet}!{ref(r, c)} reads {shown!r}, the plan wrote {value!r}")
-            for r, left in by_row.items():                       # rows the reader never reached
-                for c, value in left:
-                    checked += 1
-                    if not _blank(value):
-                        problems.append(f"{sheet}!{ref(r, c)} reads None, the plan wrote {value!r}")
-            unplaced = _unplaced(zf, parts[sheet], {ref(r, c): v for (r, c), v in cells.items()
-                                                    if (r, c) not in passed and not _blank(v)})
-            problems += [f"{sheet}!{where} holds {value!r} outside the SpreadsheetML namespace"
-                         for where, value in unplaced.items()]
+            wanted = set(plan.rows)
+            for r, row in reader.rows(sheet, plan.rows[-1]):
+                if r in wanted:
+                    reached.add(r)
+                    check(r, row)
+            for r in plan.rows:
+                if r not in reached:                             # a row the reader never came to
+                    check(r, ())
+            part = parts[sheet]
+            count, examples = _foreign_cells(zf.read(part))
+            before = _foreign_cells(zsrc.read(part))[0] if count and part in zsrc.namelist() else 0
+            if count > before:
+                problems.append(f"{sheet}: {count - before} cells spelled outside the SpreadsheetML namespace, "
+                                f"e.g. {', '.join(examples)}")
     if problems:
         more = f" (and {len(problems) - SHOWN} more)" if len(problems) > SHOWN else ""
         raise ReadBackError(f"{path}: {len(problems)} cells written do not read back: "
@@ -132,26 +165,25 @@ class _Reader:
 
 
 _MAIN_PREFIX = re.compile(rb'xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*["\']' + re.escape(_MAIN.encode()) + rb'["\']')
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
+_CELL = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?c[\s/>](?:[^>]*?\br=[\"']([^\"']*))?")
 
 
-def _unplaced(zf: zipfile.ZipFile, part: str, wanted: dict[str, object]) -> dict[str, object]:
-    """Those of `wanted` (reference → value) that are not SpreadsheetML cells of the worksheet part: a
-    ``<c>`` counts when spelled with a prefix the part binds to the SpreadsheetML namespace before its
-    rows (the default namespace included), so a cell spliced in another spelling is left over. Nothing
-    is left over when the part binds the namespace nowhere before its rows (only values are checked)."""
-    if not wanted:
-        return {}
-    data = zf.read(part)
-    rows_at = data.find(b"sheetData")
-    prefixes = {m.group(1) or b"" for m in _MAIN_PREFIX.finditer(data, 0, rows_at if rows_at > 0 else len(data))}
-    if not prefixes:
-        return {}
-    left = dict(wanted)
-    for prefix in prefixes:
-        tag = re.escape(prefix + b":" if prefix else b"")
-        for m in re.finditer(rb"<" + tag + rb"c\s[^>]*?\br=\s*[\"']([A-Z]{1,3}[0-9]+)[\"']", data):
-            left.pop(m.group(1).decode(), None)
-    return left
+def _foreign_cells(data: bytes) -> tuple[int, list[str]]:
+    """(how many, the first references of) the ``<c>`` elements among a worksheet's rows spelled with
+    a prefix the part does not bind to the SpreadsheetML namespace before its rows (or without one
+    where the default namespace is another): cells Excel, openpyxl and LibreOffice do not see."""
+    rows_at = _SHEET_DATA.search(data)
+    if rows_at is None:
+        return 0, []
+    bound = {m.group(1) or b"" for m in _MAIN_PREFIX.finditer(data, 0, rows_at.start())}
+    count, examples = 0, []
+    for m in _CELL.finditer(data, rows_at.end()):
+        if (m.group(1) or b"") not in bound:
+            count += 1
+            if len(examples) < SHOWN:
+                examples.append((m.group(2) or b"?").decode(errors="replace"))
+    return count, examples
 
 
 # ----------------------------------------------------------------------------------- comparing
