@@ -96,40 +96,35 @@ def test_unchanged_parts_are_copied_raw(seed_workbook, tmp_path):
         assert _raw(out, name) == _raw(src, name), name
 
 
-def test_the_garbage_collector_is_paused_for_each_task(seed_workbook, monkeypatch):
+def test_the_garbage_collector_is_held_back_for_each_task(seed_workbook, monkeypatch):
     from xl_tools import app
+    from xl_tools.gcpause import THRESHOLDS
     from xl_tools.refresh import file_writer
     seen = []
     plan = file_writer.plan_refresh
 
     def watching(*args, **kwargs):
-        seen.append(gc.isenabled())
+        seen.append(gc.get_threshold())
         return plan(*args, **kwargs)
     monkeypatch.setattr(file_writer, "plan_refresh", watching)
     load = app.read_any_version
 
     def loading(*args, **kwargs):
-        seen.append(gc.isenabled())
+        seen.append(gc.get_threshold())
         return load(*args, **kwargs)
     monkeypatch.setattr(app, "read_any_version", loading)
-    assert gc.isenabled()
+    default = gc.get_threshold()
     assert main(["refresh", str(seed_workbook)]) == 0
     assert main(["check", str(seed_workbook)]) == 0
-    assert seen and not any(seen), seen
-    assert gc.isenabled()
+    assert len(seen) >= 2 and all(t == THRESHOLDS for t in seen), seen
+    assert gc.get_threshold() == default
 
 
 def test_paused_tasks_nest_and_leave_the_collector_as_they_found_it():
-    from xl_tools.gcpause import paused
+    from xl_tools.gcpause import THRESHOLDS, paused
+    default = gc.get_threshold()
     with paused():
         with paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with paused():
-            pass
-        assert not gc.isenabled()            # it was off before: it stays off
-    finally:
-        gc.enable()
+            assert gc.get_threshold() == THRESHOLDS
+        assert gc.get_threshold() == THRESHOLDS
+    assert gc.get_threshold() == default

@@ -100,7 +100,7 @@ class Loaded:
 @contextlib.contextmanager
 def _task():
     """What every task runs within: the time budget (``limits.deadline``) and the garbage collector
-    paused (``gcpause``: a fifth of a large refresh's CPU time went to it, for nothing to collect)."""
+    held back (``gcpause``: a fifth of a large refresh's CPU time went to it, for next to nothing to collect)."""
     with limits.deadline(), gcpause.paused():
         yield
 
