@@ -139,7 +139,7 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
             here = noted.setdefault(op.sheet, set()) if noted is not None else None
             key = f"{get_column_letter(op.col)}{op.row}"
             if (key in here) if here is not None else (rng.note is not None):
-                if not op.ours and _users_note(rng):
+                if op.text is not None and not op.ours and _users_note(rng):
                     kept += op.text is not None          # the user's own note stays; ours is not written
                     unwritten.add((op.sheet, op.row, op.col))
                     continue

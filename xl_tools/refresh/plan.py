@@ -239,7 +239,7 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
 
 
 def _note_ops(now: dict, state: State) -> list:
-    ops = [SetNote(sheet, r, c, None) for (sheet, r, c) in sorted(state.notes) if (sheet, r, c) not in now]
+    ops = [SetNote(sheet, r, c, None, True) for (sheet, r, c) in sorted(state.notes) if (sheet, r, c) not in now]
     ops += [SetNote(sheet, r, c, text, (sheet, r, c) in state.notes) for (sheet, r, c), text in sorted(now.items())
             if state.notes.get((sheet, r, c)) != note_key(text)]
     return ops
