@@ -37,6 +37,7 @@ from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, Filing, Project, Unit
 from ..money import CENT, ZERO
 from ..textnorm import name_key, squash
+from ..unitnames import UnitNames, unit_key
 from .core import BatchReport, FileResult
 
 COUNTED = "计入"
@@ -145,9 +146,9 @@ def _slices_of(r: FileResult) -> list[dict]:
     if not r.readable or r.filing is None:
         return [{**base, "unit": r.unit, "projects": 0, "indicators": 0,
                  **dict.fromkeys(MONEY_FIELDS), "fingerprint": "", "text_fingerprint": ""}]
-    by_unit: dict[str, list[Project]] = {}
-    for p in r.filing.projects:
-        by_unit.setdefault(p.unit, []).append(p)
+    by_unit: dict[str, list[Project]] = {}       # one slice per unit, whatever its spellings (unit_key)
+    for p, unit in zip(r.filing.projects, r.filing.units_of_projects()):
+        by_unit.setdefault(unit, []).append(p)
     out = []
     for unit, projects in by_unit.items():
         out.append({**base, "unit": unit, "projects": len(projects),
@@ -178,8 +179,8 @@ def _exclusions(df: pd.DataFrame, results: list[FileResult]) -> None:
 
 def _fill_departments(df: pd.DataFrame) -> None:
     """A slice without 部门名称 belongs to the department its unit has in that year's other files."""
-    df["dept_key"] = df["department"].map(name_key)
-    df["unit_key"] = df["unit"].map(name_key)
+    df["dept_key"] = df["department"].map(unit_key)
+    df["unit_key"] = df["unit"].map(unit_key)
     named = df[df.dept_key != ""].groupby(["year", "unit_key"])["dept_key"].agg(lambda s: sorted(set(s)))
     for k, row in df[df.dept_key == ""].iterrows():
         found = named.get((row.year, row.unit_key))
@@ -242,9 +243,14 @@ def _deduplicate(df: pd.DataFrame, include_errors: bool) -> list[Conflict]:
 
 
 def _year_table(year: int, counted: pd.DataFrame, results: dict[str, FileResult]) -> YearTable:
-    wanted = set(zip(counted.file, counted.unit))
-    projects = [p for f in dict.fromkeys(counted.file) for p in results[f].filing.projects
-                if (f, p.unit) in wanted]
+    wanted = {(f, unit_key(u)) for f, u in zip(counted.file, counted.unit)}
+    names = UnitNames()                     # one unit row per unit, in the first counted file's spelling
+    projects = []
+    for f in dict.fromkeys(counted.file):
+        filing = results[f].filing
+        for p, unit in zip(filing.projects, filing.units_of_projects()):
+            if (f, unit_key(unit)) in wanted:
+                projects.append(p if p.unit == names.add(unit) else replace(p, unit=names.add(unit)))
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
     units = [Unit(name or NO_UNIT, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
@@ -253,11 +259,12 @@ def _year_table(year: int, counted: pd.DataFrame, results: dict[str, FileResult]
     first = results[counted.file.iloc[0]].filing
     filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
-    departments = sorted({d for d in counted.department if d})
+    spelled = UnitNames()                   # one department however its name is written
+    departments = sorted({spelled.add(d) for d in counted.department if d})
     sources: dict[str, list[str]] = {}
     marked: dict[str, str] = {}
     for row in counted.itertuples():
-        unit = row.unit or NO_UNIT
+        unit = names.canonical(row.unit) or NO_UNIT
         sources.setdefault(unit, []).append(row.file + (f"（同见于 {row.same_as}）" if row.same_as else ""))
         if row.errors:
             marked[unit] = "有错误，按 --include-errors 计入"
