@@ -23,7 +23,7 @@ test: $(VENV)/.installed lint
 # ruff (pyflakes, pycodestyle, import order) and the import layers of docs/ARCHITECTURE.md
 lint: $(VENV)/.installed
 	$(PY) -m ruff check xl_tools tests benchmarks tools
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 
 # The live-Excel writer against the lowest xlwings setup.cfg allows (a separate venv: xlwings-server
 # needs a newer xlwings, so only the tests that use xlwings alone run here).
