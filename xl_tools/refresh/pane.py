@@ -1,6 +1,11 @@
 """What the add-in's task pane shows after 刷新: the summary, whether cell notes could be written, and
 the first findings with their cells. The server's ``refresh`` script queues it as one xlwings
-``runMacro`` action that the add-in's JavaScript (server/project/static/js/main.js) answers."""
+``runMacro`` action that the add-in's JavaScript (server/project/static/js/main.js) answers.
+
+The action goes on the request's own book, so it travels in that request's answer only. Never through
+``book.app.macro``: on xlwings' remote engine every request's book belongs to one ``App`` per process,
+and ``App.macro`` queues on the book opened last — with two accountants refreshing at once, one unit's
+report went to the other's pane."""
 
 from __future__ import annotations
 
@@ -31,7 +36,13 @@ def pane_report(book, outcome: RefreshOutcome) -> dict:
     }
 
 
+def queue_on_book(book, func: str, args: list) -> None:
+    """Queue one client action (``runMacro``, ``alert``) in ``book``'s own answer: the action list of
+    this Book object (xlwings' remote engine), which only this request's response carries."""
+    book.impl.append_json_action(func=func, args=list(args))
+
+
 def report_to_pane(book, outcome: RefreshOutcome) -> None:
-    """Queue the report for the task pane. Only the xl-tools server's own add-in registers the
-    callback, so only its scripts call this."""
-    book.app.macro(PANE_CALLBACK)(json.dumps(pane_report(book, outcome), ensure_ascii=False))
+    """Queue the report for the task pane of the request ``book`` came with. Only the xl-tools
+    server's own add-in registers the callback, so only its scripts call this."""
+    queue_on_book(book, "runMacro", [PANE_CALLBACK, json.dumps(pane_report(book, outcome), ensure_ascii=False)])
