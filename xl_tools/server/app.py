@@ -44,6 +44,8 @@ from .. import limits
 from ..errors import XlToolsError
 from ..rules.registry import RULES
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
+from ..textnorm import squash
+from .auth import check_providers
 
 logger = logging.getLogger("xl_tools.server")
 
@@ -93,6 +95,7 @@ MSG_LICENSE = ("xlwings Server 需要许可证密钥：政府机关和教育机�
                "设置环境变量 XLWINGS_LICENSE_KEY=noncommercial，商业用途请购买 xlwings PRO 许可证。")
 MSG_NOT_INSTALLED = "未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。"
 MSG_FORM = "不支持这种表单格式（{kind}）。请通过 Excel 加载项的按钮调用本服务。"
+MSG_FORM_REPEATED = "表单中有 {count} 份工作簿数据（bookData），一次只能处理一份。请通过 Excel 加载项的按钮调用本服务。"
 MSG_TOO_MUCH = ("这份工作簿一次要处理的内容过多（{what}，上限 {limit:,}）。请删去不需要的工作表、空白行列后重试；"
                 "如确需处理更大的工作簿，请管理员调高上限（环境变量 {env}）。")
 
@@ -101,6 +104,7 @@ MAX_CELLS = limits.Limit("XL_TOOLS_SERVER_MAX_CELLS", 1_000_000, "单次请求�
 # 5,000 rows of 项目 + 绩效指标 is ten times a large department's filing; the remote engine's cost per
 # highlight and per note grows with the sheet (xlwings 0.37), so a request's time grows faster than its rows
 MAX_WORK = limits.Limit("XL_TOOLS_SERVER_MAX_WORK", 5_000 * 60, "单次请求的数据行数 × 规则数", "")
+_DATA_SHEET_KEYS = {squash(SHEET_PROJECTS), squash(SHEET_INDICATORS)}
 MAX_SECONDS = limits.Limit("XL_TOOLS_SERVER_MAX_SECONDS", 120, "单次请求的处理时间", "秒")
 
 
@@ -317,7 +321,22 @@ def _form_book(body: bytes, content_type: str) -> bytes:
         raise _Reject(400, "invalid_json", MSG_NOT_UTF8) from None
     except ValueError:                                      # more fields than any of our forms has
         raise _Reject(400, "invalid_request", MSG_FORM.format(kind="字段过多")) from None
-    return (fields.get("bookData") or [""])[0].encode("utf-8")
+    books = fields.get("bookData") or [""]
+    if len(books) > 1:               # checked one, run another: never; one book per request
+        raise _Reject(400, "invalid_request", MSG_FORM_REPEATED.format(count=len(books)))
+    return books[0].encode("utf-8")
+
+
+def _form_of(book_json: str) -> bytes:
+    """The form xlwings-server is given: only the ``bookData`` the guard checked, re-encoded, so no
+    difference between two form parsers can hand it another book than the one checked."""
+    return urllib.parse.urlencode({"bookData": book_json}).encode("utf-8")
+
+
+def _workbook_sheet(name: str) -> bool:
+    """Whether the reader may read ``name`` as 项目 or 绩效指标: it finds sheets by ``squash`` (all white
+    space removed, full-width folded), so 「项 目」 is 项目 to it and must be to the work bound too."""
+    return squash(name) in _DATA_SHEET_KEYS
 
 
 def _check_work(data: dict) -> None:
@@ -328,7 +347,7 @@ def _check_work(data: dict) -> None:
     if cells > limits.value(MAX_CELLS):
         raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(what=f"{cells:,} 个单元格", limit=limits.value(MAX_CELLS),
                                                                  env=MAX_CELLS.env))
-    rows = sum(len(sheet["values"]) for sheet in sheets if sheet["name"].strip() in (SHEET_PROJECTS, SHEET_INDICATORS))
+    rows = sum(len(sheet["values"]) for sheet in sheets if _workbook_sheet(sheet["name"]))
     work = rows * len(RULES)
     if work > limits.value(MAX_WORK):
         raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(
@@ -474,9 +493,9 @@ class PayloadGuard:
             if "names" not in data:                 # clients before names were sent: none defined
                 data["names"] = []
                 fixed = json.dumps(data, ensure_ascii=False)
-                if form:
-                    return urllib.parse.urlencode({"bookData": fixed}).encode("utf-8")
-                return fixed.encode("utf-8")
+                return _form_of(fixed) if form else fixed.encode("utf-8")
+            if form:
+                return _form_of(json_body.decode("utf-8"))
         return body
 
 
@@ -556,6 +575,7 @@ def create_app(*, max_body_bytes: int | None = None):
     if limit <= 0:
         raise XlToolsError("请求大小上限应大于 0")
     xw, server_main, scripts = _load_xlwings_server()
+    check_providers(server_main.settings.auth_providers, dotenv_settings())
     for role in server_main.settings.auth_required_roles or []:
         if not ROLE_VALUE.match(str(role)):
             raise XlToolsError(MSG_ROLE.format(role=str(role)[:40]))
