@@ -6,19 +6,33 @@ OUT ?= out
 LOWEST ?= .venv-lowest
 LOWEST_XLWINGS ?= 0.37.5
 
-.PHONY: demo test test-lowest-xlwings lint bench docs templates screenshots clean
+.PHONY: demo test test-deps test-lowest-xlwings lint bench docs templates screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[pdf,server,test,bench]'
+	$(PY) -m pip install -q -e '.[pdf,server,web,test,bench]'
 	touch $@
 
 demo: $(VENV)/.installed
 	$(PY) -m xl_tools demo -o $(OUT)
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed lint test-deps
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# What the tests use besides .venv, so a contributor's run covers what CI covers: the JS packages
+# (xlwings' add-in client, npm ci) and, as root where apt can, Chromium for the upload page's browser test.
+test-deps:
+	@if command -v npm >/dev/null; then \
+	  for d in tests/js; do \
+	    [ "$$d/node_modules/.package-lock.json" -nt "$$d/package-lock.json" ] || (cd $$d && npm ci --no-audit --no-fund --loglevel=error); \
+	  done; \
+	else echo "npm 未安装：JS 客户端测试将跳过（CI 中会失败）"; fi
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "chromium 未安装（apt-get install chromium）：网页版的浏览器测试将跳过（CI 中会失败）"; fi; \
+	fi
 
 # ruff (pyflakes, pycodestyle, import order) and the import layers of docs/ARCHITECTURE.md
 lint: $(VENV)/.installed

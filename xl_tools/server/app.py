@@ -376,7 +376,8 @@ class PayloadGuard:
         self.max_body_bytes = max_body_bytes
         self.script_names = list(script_names)
         self.server_version = server_version
-        self.prefix = app_path.rstrip("/") + "/xlwings/"
+        self.app_path = app_path.rstrip("/")
+        self.prefix = self.app_path + "/xlwings/"
         self.scripts_prefix = app_path.rstrip("/") + SCRIPTS_PREFIX
 
     async def __call__(self, scope, receive, send):
