@@ -57,7 +57,7 @@ def test_custom_provider_without_validator_does_not_start(tmp_path):
     assert "ERR XLWINGS_AUTH_PROVIDERS 中的「sso」不是" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
 
 
-def test_custom_provider_on_every_interface_checks_tokens(tmp_path, seed_payload_file):
+def test_custom_provider_on_every_interface_checks_tokens(tmp_path, seed_payload_file, seed_workbook_bytes):
     """serve(host="0.0.0.0") without --insecure, the validator installed: "test-token" 401, no token 401,
     the validator's token 200 — over HTTP."""
     import httpx
@@ -67,7 +67,8 @@ def test_custom_provider_on_every_interface_checks_tokens(tmp_path, seed_payload
     port = free_port()
     env = _env(tmp_path, XL_TOOLS_AUTH_VALIDATOR="unit_sso:validate")
     env["PYTHONPATH"] = str(tmp_path) + ":" + env["PYTHONPATH"]
-    proc = subprocess.Popen([sys.executable, "-c", _start_code("0.0.0.0", port)], env=env,
+    code = f"from xl_tools.cli import main\nmain(['serve', '--host', '0.0.0.0', '--port', '{port}'])\n"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -93,6 +94,14 @@ def test_custom_provider_on_every_interface_checks_tokens(tmp_path, seed_payload
         resp = httpx.post(url, content=payload, headers={**js, "Authorization": "Bearer unit-sso-7f3a"}, timeout=120)
         assert resp.status_code == 200, resp.text[:500]
         assert resp.json()["actions"]
+        # the upload page beside the add-in asks for the same authentication
+        page = base + "/web/api/refresh"
+        book = {"file": ("book.xlsx", seed_workbook_bytes)}
+        for token in ("test-token", ""):
+            resp = httpx.post(page, files=book, headers={"Authorization": token}, timeout=120)
+            assert resp.status_code == 401 and "需要登录" in resp.json()["detail"], resp.text[:300]
+        resp = httpx.post(page, files=book, headers={"Authorization": "Bearer unit-sso-7f3a"}, timeout=120)
+        assert resp.status_code == 200 and resp.json()["name"] == "book.xlsx", resp.text[:300]
     finally:
         proc.terminate()
         try:
@@ -119,6 +128,14 @@ def seed_payload(tmp_path_factory, seed_filing):
     path = tmp_path_factory.mktemp("guard") / "book.xlsx"
     build_workbook(path, seed_filing)
     return payload_from_xlsx(path)
+
+
+@pytest.fixture(scope="module")
+def seed_workbook_bytes(tmp_path_factory, seed_filing):
+    from xl_tools.workbook import build_workbook
+    path = tmp_path_factory.mktemp("guard_book") / "book.xlsx"
+    build_workbook(path, seed_filing)
+    return path.read_bytes()
 
 
 @pytest.fixture
