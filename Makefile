@@ -6,7 +6,7 @@ OUT ?= out
 LOWEST ?= .venv-lowest
 LOWEST_XLWINGS ?= 0.37.5
 
-.PHONY: demo test test-deps test-lowest-xlwings lint bench docs templates screenshots clean
+.PHONY: demo test test-deps test-lowest-xlwings lint bench docs templates screenshots dist clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,13 +56,20 @@ docs: $(VENV)/.installed
 
 # the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed
-	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
-	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx --force
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm --force
+	rm -f workbook_templates/*.bak
 
 # docs/*.png from the current code: the refreshed sample, its published table and the reviewer's
 # workbooks, rendered by LibreOffice (look at them before committing)
 screenshots: $(VENV)/.installed
 	$(PY) tools/screenshots.py docs
+
+# What IT installs from without a public index: the wheel, an offline wheelhouse for 64-bit Windows
+# (Python $(DIST_PYTHON)), install.bat and 安装说明.txt, in dist/ (tools/dist.py; docs/使用说明.md 〇、安装)
+DIST_PYTHON ?= 3.12
+dist: $(VENV)/.installed
+	$(PY) tools/dist.py --out dist --python $(DIST_PYTHON)
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

@@ -400,7 +400,7 @@ def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) ->
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError:
-        raise XlToolsError("使用 --scheduler 需要安装 dask.distributed：pip install \"xl-tools[dask]\"") from None
+        raise XlToolsError("使用 --scheduler 需要安装 dask 组件（pip install --no-index --find-links 安装包 \"xl-tools[dask]\"，安装包须含 dask.distributed）") from None
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:

@@ -20,7 +20,7 @@ def _tabular():
     try:
         from ..batch import consolidation, exports, report
     except ImportError as exc:   # optional dependency: only the reviewer's batch needs pandas
-        raise XlToolsError(f'批量审核需要安装 pandas（缺少 {exc.name}）：pip install "xl-tools[batch]"') from None
+        raise XlToolsError(f'批量审核需要安装 pandas（缺少 {exc.name}）：请安装 batch 组件（make dist 的离线安装包中已包含：安装时写 "xl-tools[pdf,web,batch]"）') from None
     return consolidation, report, exports
 
 

@@ -59,7 +59,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: fl
     try:
         import uvicorn
     except ImportError:
-        raise XlToolsError("未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。") from None
+        raise XlToolsError("未安装 xlwings Server：请用 xl-tools 的安装包安装 server 组件（pip install \"xl_tools-版本-py3-none-any.whl[server]\"）。") from None
 
     from .app import create_app
     app = create_app(max_body_bytes=limit)
