@@ -24,7 +24,7 @@ test: $(VENV)/.installed lint test-deps
 # (xlwings' add-in client, npm ci) and, as root where apt can, Chromium for the upload page's browser test.
 test-deps:
 	@if command -v npm >/dev/null; then \
-	  for d in tests/js; do \
+	  for d in tests/js tests/pyodide; do \
 	    [ "$$d/node_modules/.package-lock.json" -nt "$$d/package-lock.json" ] || (cd $$d && npm ci --no-audit --no-fund --loglevel=error); \
 	  done; \
 	else echo "npm 未安装：JS 客户端测试将跳过（CI 中会失败）"; fi

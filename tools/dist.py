@@ -5,6 +5,7 @@
                                                 (xl-tools' own wheel included; extras pdf, web, batch)
     dist/install.bat                            installs from the wheelhouse next to it (double-click)
     dist/安装说明.txt                            the same steps in Chinese, for IT
+    dist/lite/                                  main.py and requirements.txt for xlwings Lite
 
 Usage: ``python tools/dist.py [--out dist] [--python 3.12] [--platform win_amd64] [--no-wheelhouse]``.
 The wheelhouse is fetched with ``pip download --platform … --only-binary=:all:`` (wheels only: nothing is
@@ -149,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     out = (ROOT / args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(out)
+    shutil.copytree(ROOT / "lite", out / "lite", dirs_exist_ok=True)       # for xlwings Lite (README)
     names = zipfile.ZipFile(wheel).namelist()
     print(f"{wheel.name}: {len(names)} files, {wheel.stat().st_size / 1024:.0f} KB")
     if args.no_wheelhouse:

@@ -46,6 +46,7 @@ from ..rules.registry import RULES
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import squash
 from .auth import check_providers
+from .messages import alert_title, client_error_text
 
 logger = logging.getLogger("xl_tools.server")
 
@@ -381,6 +382,8 @@ class PayloadGuard:
         self.scripts_prefix = app_path.rstrip("/") + SCRIPTS_PREFIX
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") == "GET" and scope["path"] == self.prefix + "alert":
+            scope = _translated_alert(scope)            # the ribbon's error dialog, in Chinese
         if scope["type"] != "http" or scope.get("method") != "POST" or not scope["path"].startswith(self.prefix):
             await self._call_inner(scope, receive, send)
             return
@@ -498,6 +501,14 @@ class PayloadGuard:
             if form:
                 return _form_of(json_body.decode("utf-8"))
         return body
+
+
+def _translated_alert(scope) -> dict:
+    """xlwings' alert dialog (``GET /xlwings/alert?prompt=…&title=…``) with the error in Chinese: what a
+    request that never reached xl-tools left (``server.messages``)."""
+    query = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
+    fixed = [(k, client_error_text(v) if k == "prompt" else alert_title(v) if k == "title" else v) for k, v in query]
+    return {**scope, "query_string": urllib.parse.urlencode(fixed).encode("ascii")}
 
 
 def _install_handlers(fastapi_app, xw) -> None:
