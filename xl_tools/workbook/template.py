@@ -92,7 +92,8 @@ README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：这台电脑要先由 IT 用离线安装包安装 xl-tools（make dist 生成，"
                       "py -3.12 -m pip install --no-index --find-links wheelhouse-win_amd64-py312 \"xl-tools[pdf,web,batch]\"），"
                       "再在命令行运行一次 xlwings config create；点击后提示找不到 Python 或 xl_tools 时也是这样处理。"
-                      "文件可以改名、复制或另存，按钮照常可用。")
+                      "文件可以改名、复制或另存，按钮照常可用；只有文件名或文件夹名中 ^ 紧挨着 & 、或含 %TEMP% 这类"
+                      "写法时 Windows 命令行传不过去，请改名。")
 
 
 def _money_cell(value: Decimal | None):
