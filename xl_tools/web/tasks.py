@@ -2,7 +2,7 @@
 
 Each task writes the uploaded bytes into a private temporary folder under the name the person chose,
 calls the one implementation of the task (``app.refresh_file``, ``app.publish_file``; the reviewer's
-batch as ``xl-tools batch`` runs it: ``batch.review`` → ``consolidate`` → ``write_review_xlsx``), reads
+batch as ``xl-tools batch`` runs it: ``batch.task.run_batch``), reads
 what it wrote, and removes the folder before the answer goes out — also when the task fails. Messages
 name the file as the person named it, never the temporary folder.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
 import os
 import re
 import shutil
@@ -160,11 +159,7 @@ def review_batch(uploads: list[Upload]) -> dict:
     """The reviewer's batch on uploaded files: the 审核汇总 workbook and one row per file."""
     if not uploads:
         raise XlToolsError(MSG_NO_FILES)
-    from ..batch import review
-    try:
-        from ..batch import consolidation, report
-    except ImportError as exc:          # the batch extra (pandas) is optional
-        raise XlToolsError(MSG_BATCH_NEEDS_PANDAS.format(name=exc.name)) from None
+    from ..batch.task import BatchOptions, run_batch
     with workspace() as folder:
         inbox = folder / "收件箱"
         inbox.mkdir()
@@ -172,26 +167,18 @@ def review_batch(uploads: list[Upload]) -> dict:
         for upload in uploads:
             _place(inbox, upload, taken)
         out = folder / REVIEW_NAME
-        names = {str(inbox) + os.sep: "", str(out): REVIEW_NAME}
+        names = {str(inbox) + os.sep: "", str(inbox): "网页上传的文件", str(out): REVIEW_NAME}
         with _as_uploaded(folder, names):
-            result = review([inbox], jobs=1, progress=False)
-            _shown_as_uploaded(result, _renamer(folder, names), len(uploads))
-            cons = consolidation.consolidate(result)
-            report.write_review_xlsx(result, out, cons)
+            done = run_batch(BatchOptions(paths=[str(inbox)], output=str(out), jobs=1,
+                                          shown_as=f"网页上传的 {len(uploads)} 个文件"))
+        result, cons = done.report, done.consolidation
+        from ..batch import report
+        rename = _renamer(folder, names)
         summary = result.summary()
         files = [{"file": r.file, "status": r.status, "unit": r.unit, "errors": r.errors, "warnings": r.warnings,
-                  "worst_rule": r.worst_rule, "error": r.error or ""} for r in result.results]
-        lines = [text for text, _kind in report.consolidation_lines(cons)]
+                  "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
+        lines = [rename(text) for text, _kind in report.consolidation_lines(cons)]
         return {"name": REVIEW_NAME, "file": _b64(out), "summary": summary, "files": files, "lines": lines}
-
-
-def _shown_as_uploaded(result, rename, count: int) -> None:
-    """The batch's rows and findings name the uploaded files, never the temporary inbox."""
-    result.inputs = [f"网页上传的 {count} 个文件"]
-    for r in result.results:
-        r.path, r.error = rename(r.path), rename(r.error)
-        r.findings = [dataclasses.replace(f, message=rename(f.message), suggestion=rename(f.suggestion))
-                      for f in r.findings]
 
 
 def info() -> dict:
