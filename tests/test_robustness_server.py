@@ -13,7 +13,6 @@ import importlib.util
 import json
 import subprocess
 import sys
-import time
 import urllib.parse
 
 import pytest
@@ -62,7 +61,7 @@ def test_custom_provider_on_every_interface_checks_tokens(tmp_path, seed_payload
     the validator's token 200 — over HTTP."""
     import httpx
 
-    from tests.support.servers import free_port
+    from tests.support.servers import free_port, wait_until_serving
     (tmp_path / "unit_sso.py").write_text(VALIDATOR, "utf-8")
     port = free_port()
     env = _env(tmp_path, XL_TOOLS_AUTH_VALIDATOR="unit_sso:validate")
@@ -72,18 +71,7 @@ def test_custom_provider_on_every_interface_checks_tokens(tmp_path, seed_payload
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"serve() exited: {proc.communicate()}")
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("serve() did not answer within 90 s")
-            time.sleep(0.2)
+        wait_until_serving(proc, base)
         payload = seed_payload_file.read_bytes()
         url = base + "/xlwings/custom-scripts-call/refresh"
         js = {"content-type": "application/json"}
