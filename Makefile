@@ -6,19 +6,33 @@ OUT ?= out
 LOWEST ?= .venv-lowest
 LOWEST_XLWINGS ?= 0.37.5
 
-.PHONY: demo test test-lowest-xlwings lint bench docs templates screenshots clean
+.PHONY: demo test test-deps test-lowest-xlwings lint bench docs templates screenshots dist clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[pdf,server,test,bench]'
+	$(PY) -m pip install -q -e '.[pdf,server,web,test,bench]'
 	touch $@
 
 demo: $(VENV)/.installed
 	$(PY) -m xl_tools demo -o $(OUT)
 
-test: $(VENV)/.installed lint
+test: $(VENV)/.installed lint test-deps
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# What the tests use besides .venv, so a contributor's run covers what CI covers: the JS packages
+# (xlwings' add-in client, npm ci) and, as root where apt can, Chromium for the upload page's browser test.
+test-deps:
+	@if command -v npm >/dev/null; then \
+	  for d in tests/js tests/pyodide; do \
+	    [ "$$d/node_modules/.package-lock.json" -nt "$$d/package-lock.json" ] || (cd $$d && npm ci --no-audit --no-fund --loglevel=error); \
+	  done; \
+	else echo "npm 未安装：JS 客户端测试将跳过（CI 中会失败）"; fi
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "chromium 未安装（apt-get install chromium）：网页版的浏览器测试将跳过（CI 中会失败）"; fi; \
+	fi
 
 # ruff (pyflakes, pycodestyle, import order) and the import layers of docs/ARCHITECTURE.md
 lint: $(VENV)/.installed
@@ -42,13 +56,20 @@ docs: $(VENV)/.installed
 
 # the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed
-	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
-	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx --force
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm --force
+	rm -f workbook_templates/*.bak
 
 # docs/*.png from the current code: the refreshed sample, its published table and the reviewer's
 # workbooks, rendered by LibreOffice (look at them before committing)
 screenshots: $(VENV)/.installed
 	$(PY) tools/screenshots.py docs
+
+# What IT installs from without a public index: the wheel, an offline wheelhouse for 64-bit Windows
+# (Python $(DIST_PYTHON)), install.bat and 安装说明.txt, in dist/ (tools/dist.py; docs/使用说明.md 〇、安装)
+DIST_PYTHON ?= 3.12
+dist: $(VENV)/.installed
+	$(PY) tools/dist.py --out dist --python $(DIST_PYTHON)
 
 clean:
 	rm -rf $(VENV) $(LOWEST) $(OUT) build *.egg-info

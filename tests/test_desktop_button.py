@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import zipfile
 from importlib import resources
 
@@ -92,11 +93,35 @@ def vba_command_line(full_name: str, python_command: str, *, conf_pythonpath: st
             '\\root\\Office16\\EXCEL.EXE" --hwnd="132456" 2> "C:\\Users\\x\\AppData\\Local\\Temp\\xlwings-1.log" ')
 
 
-def cmd_c(line: str) -> str:
-    """cmd.exe /C: the program's command line (carets outside quotes removed, the 2> redirection cut),
-    failing on any other unquoted & | < > (the line would split into several commands)."""
+CMD_ENV = {"OS": "Windows_NT", "USERNAME": "zhangsan", "TEMP": "C:\\Users\\zhangsan\\AppData\\Local\\Temp"}
+
+
+def percent_expanded(text: str, env: dict[str, str]) -> str:
+    """cmd.exe's phase-1 expansion on a command line: %NAME% of a defined variable (any case) becomes its
+    value; an undefined %NAME stays as written and the scan goes on from the % that closed it."""
+    upper = {k.upper(): v for k, v in env.items()}
+    out, k = "", 0
+    while k < len(text):
+        if text[k] == "%":
+            end = text.find("%", k + 1)
+            if end > k + 1 and text[k + 1:end].upper() in upper:
+                out += upper[text[k + 1:end].upper()]
+                k = end + 1
+                continue
+            if end > k:
+                out += text[k:end]
+                k = end
+                continue
+        out += text[k]
+        k += 1
+    return out
+
+
+def cmd_c(line: str, env: dict[str, str] | None = None) -> str:
+    """cmd.exe /C: the program's command line (%VARIABLES% expanded, carets outside quotes removed, the
+    2> redirection cut), failing on any other unquoted & | < > (the line would split into several commands)."""
     assert line.startswith("cmd.exe /C ")
-    text = line[len("cmd.exe /C "):]
+    text = percent_expanded(line[len("cmd.exe /C "):], CMD_ENV if env is None else env)
     out, quoted, k = [], False, 0
     while k < len(text):
         ch = text[k]
@@ -243,3 +268,79 @@ def test_repair_refuses_what_it_cannot_fix(tmp_path, capsys):
     junk.write_bytes(b"not a zip")
     assert main(["repair", str(junk)]) == 2
     assert "不是 Excel 工作簿" in capsys.readouterr().err
+
+
+# every name Excel allows (not \ / : * ? " < > |), as the person typed it
+ODD_NAMES = [
+    "C:\\Users\\张三\\Documents\\预算=最终版.xlsm",                 # xlwings cuts --wb=a=b at the second =
+    "C:\\Users\\张三\\Documents\\ 绩效目标.xlsm",                   # a leading space: xlwings strips it
+    "C:\\Users\\张三\\Documents\\%OS%绩效目标.xlsm",                # cmd.exe makes it Windows_NT绩效目标
+    "C:\\Users\\张三\\Documents\\完成率50%（%username%）.xlsm",      # case-insensitive, after a lone %
+    "C:\\Users\\张三\\Documents\\50%完成.xlsm",
+    "C:\\Users\\张三\\Documents\\a^b^^c.xlsm",                      # carets: literal inside quotes
+    "C:\\Users\\张三\\Documents\\预算&绩效 (副本) [2].xlsm",
+    "D:\\绩效目标.xlsm",                                                 # a drive root
+    "\\\\fileserver\\财务 处\\%OS%预算 (1).xlsm",                     # a share
+    "C:\\Users\\张三\\Documents\\ 已核=100%（终）^^&.xlsm",            # two carets: xlwings' ^& stays escaped
+]
+# what xlwings' own command line cannot carry, before Python starts (our code never runs; xlwings' error
+# box shows Python's SyntaxError): an odd run of carets before & (xlwings escapes & as ^&, not ^ — cmd.exe
+# then reads ^^& as ^ and a command separator), and a %VARIABLE% whose value holds backslashes (cmd.exe
+# expands it after xlwings doubled the backslashes: C:\Users\… becomes a \U escape in the -c code)
+BROKEN_BY_XLWINGS = [
+    "C:\\Users\\张三\\Documents\\预算^&绩效.xlsm",
+    "C:\\Users\\张三\\Documents\\%TEMP%预算.xlsm",
+]
+
+
+@pytest.mark.parametrize("full_name", ODD_NAMES)
+def test_every_name_finds_its_workbook(full_name):
+    """The line xlwings' VBA builds, through cmd.exe and the C runtime: the code still compiles, and the
+    button finds the calling workbook among those open — where xlwings' own Book.caller() would look for
+    another name (and, before, failed outside the try with an English traceback)."""
+    from xl_tools import desktop
+    name = full_name.rsplit("\\", 1)[-1]
+    argv = windows_argv(cmd_c(vba_command_line(full_name, PYTHON_COMMAND)))
+    assert argv[:3] == ["python", "-B", "-c"]
+    tree = ast.parse(argv[3])
+    assert ast.unparse(tree.body[3]) == "xl_tools_desktop.main()"
+    args = desktop.arguments(argv[4:])
+    assert args["from_xl"] == "1" and args["hwnd"] == "132456"
+    open_books = ["工作簿1", "其他单位.xlsx", name, "Windows_NT" + name]
+    assert desktop.match(args["wb"], open_books[:3], CMD_ENV) == name
+    xlwings_reads = next(a for a in argv if a.startswith("--wb=")).split("=")[1].strip()
+    if "=" in name or name != name.strip() or "%" in name and percent_expanded(name, CMD_ENV) != name:
+        assert xlwings_reads.lower() != name.lower()              # what Book.caller() would have looked up
+
+
+def test_a_name_the_button_cannot_tell_is_one_chinese_sentence(monkeypatch, capsys):
+    """No open workbook matches what arrived (two open workbooks expand to it, or none): one Chinese
+    sentence in xlwings' error box (stderr, exit 1), no traceback."""
+    from xl_tools import desktop
+    assert desktop.match("Windows_NT.xlsm", ["%OS%.xlsm", "%os%.xlsm"], CMD_ENV) is None
+    monkeypatch.setattr(sys, "argv", ["-c", "--wb=不在.xlsm", "--from_xl=1", "--hwnd=1"])
+    monkeypatch.setattr(desktop.xw, "books", [])
+    monkeypatch.setattr(desktop.sys, "platform", "darwin")
+    with pytest.raises(SystemExit) as done:
+        desktop.main()
+    assert done.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("找不到按「刷新」的工作簿「不在.xlsm」") and "Traceback" not in err and err.count("\n") == 1
+    monkeypatch.setattr(sys, "argv", ["python", "-c"])
+    with pytest.raises(SystemExit):
+        desktop.main()
+    assert "刷新」按钮运行" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("full_name", BROKEN_BY_XLWINGS)
+def test_what_xlwings_command_line_cannot_carry(full_name):
+    """Known and documented (README, 使用说明): these names break xlwings' own command line before Python
+    runs; if a new xlwings carries them, this fails and the documents can drop the warning."""
+    line = vba_command_line(full_name, PYTHON_COMMAND)
+    try:
+        code = windows_argv(cmd_c(line))[3]
+    except AssertionError as split:
+        assert "unquoted '&'" in str(split)
+        return
+    with pytest.raises(SyntaxError):
+        compile(code, "<button>", "exec")

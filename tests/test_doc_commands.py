@@ -4,7 +4,7 @@ Every ```sh block of a document is run line by line, in order, in one folder per
 files a reader brings have been made there (the bundled sample, last year's published PDF, a unit's
 workbook, an inbox folder, a rule configuration). Lines run the way a reader runs them: in a shell whose
 PATH has no ``xl-tools`` until the document says how to get it (``. .venv/bin/activate`` after
-``make demo``, or ``pip install xl-tools``: this test's environment, activated), or by its path
+``make demo``, or ``pip install --no-index --find-links … xl-tools``: this test's environment, activated), or by its path
 (``.venv/bin/xl-tools``). An ``xl-tools`` line must exit 0 — or 1 where a filing it names still has errors (the batch's inbox holds a unit's new,
 empty workbook) — never 2 (a usage error, a file the documents did not make) or 3 (an internal error);
 what it says it writes (``-o``, ``--pdf``, ``--annotate``) exists afterwards. A ``make`` line must name a target of the Makefile (``make -n``;
@@ -100,6 +100,9 @@ def _run(line: str, folder: Path, shell: dict) -> None:
             for extra in re.findall(r"xl-tools\[([^\]]+)\]", spec):
                 for name in extra.split(","):
                     assert re.search(rf"^{re.escape(name)} =", extras, re.M), (line, name)
+        # from make dist's wheelhouse (no public index publishes xl-tools): this environment, activated
+        if "--no-index" in words and any(w.startswith("xl-tools") for w in words):
+            shell["activated"] = True
         return
     if words[:2] == ["mkdir", "-p"]:
         for folder_name in words[2:]:

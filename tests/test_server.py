@@ -11,7 +11,6 @@ import copy
 import importlib.util
 import json
 import os
-import time
 from collections import Counter
 from decimal import Decimal
 
@@ -499,25 +498,14 @@ def test_serve_in_subprocess(seed_payload):
 
     import httpx
 
-    from tests.support.servers import free_port
+    from tests.support.servers import free_port, wait_until_serving
     port = free_port()
     code = f"from xl_tools.server.cli import serve\nserve(port={port}, max_body_mb=1, log_level='warning')\n"
     proc = subprocess.Popen([sys.executable, "-c", code], env=_subprocess_env(XLWINGS_LICENSE_KEY="noncommercial"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"serve() exited: {proc.communicate()[1][-2000:]}")
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("serve() did not answer within 60 s")
-            time.sleep(0.2)
+        wait_until_serving(proc, base, timeout=60)
         resp = httpx.post(base + "/xlwings/custom-scripts-call/refresh", json=seed_payload, timeout=60)
         assert resp.status_code == 200 and resp.json()["actions"]
         big = json.dumps({**seed_payload, "pad": "x" * (1024 * 1024)}).encode()

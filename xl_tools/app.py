@@ -31,10 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
+import os
 import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import gcpause, limits
 from .catalogue import beside_check
@@ -198,7 +201,7 @@ def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Find
         build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
     if not refresh:
         return None
-    return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False)
+    return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp())
 
 
 def json_to_workbook(source: str | Path, out: str | Path, *, force: bool = False) -> Filing:
@@ -256,11 +259,13 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     if out is not None:
         refuse_overwrite([out], [path])
         with _task(), replacing([] if own_output else [out], force=force), _located(path):
-            return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
+            return _refresh_file(path, out, config_path=config_path, now=now or refresh_stamp(),
+                                 extra_findings=extra_findings,
                                  backup=backup)
     real = real_input(path)
     with _task(), _located(path), _as_typed(real, path), pinned(real):
-        return _refresh_file(real, None, config_path=config_path, now=now, extra_findings=extra_findings,
+        return _refresh_file(real, None, config_path=config_path, now=now or refresh_stamp(),
+                             extra_findings=extra_findings,
                              backup=backup)
 
 
@@ -282,17 +287,45 @@ def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
     xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
     through the portable xlwings API (``refresh.live``)."""
     with _task():
-        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now)
+        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp())
         outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
     return outcome
 
 
-def publish_book(book) -> None:
+@dataclass
+class BookPublished:
+    """What ``publish_book`` did: the 公开表 regenerated, marked 草稿 while something blocks publishing."""
+
+    draft: bool
+    blockers: dict                               # publish_blockers: errors, no_money, warnings
+
+
+def publish_book(book) -> BookPublished:
     """Regenerate only the 公开表 sheet of a workbook open in Excel."""
     with _task():
         filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
-        draft = any(blocks_publishing(f) for f in review(filing))
+        findings = review(filing)
+        draft = any(blocks_publishing(f) for f in findings)
         apply_live(book, [ReplacePublic(render(filing, draft=draft))])
+    return BookPublished(draft, publish_blockers(findings))
+
+
+TIMEZONE_ENV = "XL_TOOLS_TIMEZONE"
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")    # no daylight saving since 1991
+
+
+def refresh_stamp() -> str:
+    """The 上次刷新 stamp, now, in the filings' time zone: China's (UTC+8) — a server or xlwings Lite
+    whose clock runs in UTC would otherwise stamp 8 hours early — or ``XL_TOOLS_TIMEZONE`` (an IANA
+    name such as Asia/Urumqi)."""
+    name = os.environ.get(TIMEZONE_ENV, "").strip()
+    zone: dt.tzinfo = CHINA_TIME
+    if name:
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise XlToolsError(f"环境变量 {TIMEZONE_ENV}={name[:60]!r} 不是时区名称（应为 Asia/Shanghai 这样的名称）") from None
+    return dt.datetime.now(zone).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass

@@ -23,12 +23,12 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
-from lxml import etree
 from openpyxl.formula.tokenizer import TokenizerError
 
 from . import limits, xmlsafe
 from .errors import XlToolsError
 from .fileio import check_input, open_input
+from .lazyxml import etree
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -205,9 +205,17 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], src: str) -> None:
 
 # NotImplementedError / RuntimeError: zipfile on a member with an unknown compression method or flagged
 # as encrypted (a sheet part opened lazily, after the directory was checked)
-PARSE_ERRORS = (ParseError, etree.LxmlError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError,
-                IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, RuntimeError,
-                TokenizerError)
+def _parse_errors() -> tuple:
+    return (ParseError, etree.LxmlError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError,
+            IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, RuntimeError,
+            TokenizerError)
+
+
+def __getattr__(name: str):
+    """``PARSE_ERRORS``, built when first asked for (lxml is imported only when XML is handled: ``lazyxml``)."""
+    if name == "PARSE_ERRORS":
+        return _parse_errors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @contextlib.contextmanager
@@ -218,7 +226,7 @@ def reading(path: str | Path):
         yield
     except XlToolsError as err:
         raise err.located(file=str(path)) from None
-    except PARSE_ERRORS as exc:
+    except _parse_errors() as exc:
         raise damaged(path, exc) from None
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from typing import IO, Iterator
 
-from lxml import etree
-
 from .errors import XlToolsError
+from .lazyxml import etree
 
 OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
            "dtd_validation": False}

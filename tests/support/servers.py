@@ -57,3 +57,21 @@ def uvicorn_thread(app, *, start_timeout: float = 15):
         thread.join(timeout=15)
         if thread.is_alive():
             raise RuntimeError("uvicorn did not stop")
+
+
+def wait_until_serving(proc, base: str, *, timeout: float = 90) -> None:
+    """Wait until the server process ``proc`` answers ``GET base/`` with 200; AssertionError (with its
+    stderr) when it exits first or does not answer within ``timeout`` seconds."""
+    import httpx
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"the server exited: {proc.communicate()[1][-2000:]}")
+        try:
+            if httpx.get(base + "/", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server did not answer within {timeout:.0f} s")
+        time.sleep(0.2)

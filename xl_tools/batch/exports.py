@@ -133,7 +133,7 @@ def require(fmt: str) -> None:
         try:
             import pyarrow  # noqa: F401 - optional: only --parquet needs it
         except ImportError:
-            raise XlToolsError('导出 Parquet 需要安装 pyarrow：pip install "xl-tools[batch]"') from None
+            raise XlToolsError('导出 Parquet 需要安装 pyarrow：请安装 batch 组件（make dist 的离线安装包中已包含：安装时写 "xl-tools[pdf,web,batch]"）') from None
 
 
 def arrow_schema(name: str):

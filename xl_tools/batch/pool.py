@@ -217,7 +217,7 @@ def _on_dask(calls: list, scheduler: str, bar) -> tuple[list[FileResult], int]:
         from distributed import Client
         from distributed import wait as dask_wait
     except ImportError:
-        raise XlToolsError("使用 --scheduler 需要安装 dask.distributed：pip install \"xl-tools[dask]\"") from None
+        raise XlToolsError("使用 --scheduler 需要安装 dask 组件（pip install --no-index --find-links 安装包 \"xl-tools[dask]\"，安装包须含 dask.distributed）") from None
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:

@@ -39,6 +39,8 @@ class BatchOptions:
     aliases: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
     progress: bool = False
+    shown_as: str | None = None              # how the outputs name what was reviewed (the upload page:
+                                             # not its temporary folder), else the paths as given
 
 
 @dataclass
@@ -59,7 +61,7 @@ def _tabular():
         return (import_module(".consolidation", __package__), import_module(".report", __package__),
                 import_module(".exports", __package__))
     except ImportError as exc:   # optional dependency: only the reviewer's batch needs pandas
-        raise XlToolsError(f'批量审核需要安装 pandas（缺少 {exc.name}）：pip install "xl-tools[batch]"') from None
+        raise XlToolsError(f'批量审核需要安装 pandas（缺少 {exc.name}）：请安装 batch 组件（make dist 的离线安装包中已包含：安装时写 "xl-tools[pdf,web,batch]"）') from None
 
 
 def targets(opts: BatchOptions) -> list[Target]:
@@ -93,6 +95,8 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
     check_targets(opts.paths, targets(opts))          # before anything is read
     report = review([Path(p) for p in opts.paths], jobs=opts.jobs, progress=opts.progress,
                     exclude=[opts.output] if opts.output else [], annotate=opts.annotate, scheduler=opts.scheduler)
+    if opts.shown_as is not None:
+        report.inputs = [opts.shown_as]
     cons = consolidation.consolidate(report, include_errors=opts.include_errors, scope=scope, keep=opts.keep)
     if opts.output:
         report_mod.write_review_xlsx(report, opts.output, cons)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import app
 from ..money import fmt_thousands
 from ..server.cli import serve
+from ..web.serving import serve_local, with_web
 from . import parser as types
 from .command import Command
 from .output import counts_line
@@ -26,7 +27,19 @@ def _serve_args(p) -> None:
 
 def _serve(args) -> int:
     serve(args.host, args.port, max_body_mb=args.max_body_mb, ssl_certfile=args.ssl_certfile,
-          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips, insecure=args.insecure)
+          ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips, insecure=args.insecure,
+          wrap=with_web)
+    return 0
+
+
+def _web_args(p) -> None:
+    p.add_argument("--port", type=types.port, default=None, metavar="端口",
+                   help="监听端口（默认 8770，被占用时自动另选）；只监听本机 127.0.0.1")
+    p.add_argument("--no-browser", action="store_true", help="不自动打开浏览器（只显示网址）")
+
+
+def _web(args) -> int:
+    serve_local(args.port, open_browser=not args.no_browser)
     return 0
 
 
@@ -63,6 +76,11 @@ COMMANDS = [
             _demo_args, _demo),
     Command("serve", "启动 Office 加载项的后端（xlwings Server）",
             "启动 xlwings Server，供 Excel 网页版和桌面版的 Office 加载项使用（任务窗格、刷新、生成公开表）。"
-            "部署方法见 docs/服务器部署.md。",
+            "同一地址的 /web/ 是网页版（WPS 等任何电子表格软件的用户上传工作簿）。部署方法见 docs/服务器部署.md。",
             _serve_args, _serve),
+    Command("web", "在本机打开网页版（WPS 等任何电子表格软件）",
+            "在本机（127.0.0.1）启动网页版并打开浏览器：把填报工作簿拖到网页上，刷新后的工作簿以同样的文件名下载，"
+            "问题列在网页上；也可生成公开表（xlsx、PDF）和多个单位的审核汇总。文件只在处理时使用，处理完即删除。"
+            "适用于 WPS 表格等不能使用「刷新」按钮的软件。关闭命令行窗口即停止。",
+            _web_args, _web),
 ]

@@ -1,7 +1,7 @@
 """Compare two filings (usually two budget years): ``diff_filings(old, new) -> FilingDiff``.
 
 Projects are matched by name first (same name key); those left over are paired as *renamed* when
-their names are similar enough (rapidfuzz ratio, with the years in the names ignored) and their
+their names are similar enough (the Indel ratio of ``similarity``, with the years in the names ignored) and their
 indicators overlap, scored ``NAME_WEIGHT * name + (1 - NAME_WEIGHT) * indicators`` against
 ``RENAME_THRESHOLD``; the rest are added or removed. Within a matched project, indicators are matched
 by name (duplicates in order). Money is compared field by field (a blank amount cell is blank, not
@@ -18,10 +18,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rapidfuzz import fuzz
-
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
 from ..money import ZERO, fmt_thousands
+from ..similarity import ratio
 from ..textnorm import name_core, name_key, squash, without_years
 from ..unitnames import unit_key
 
@@ -340,7 +339,7 @@ def _match_by_name(old: list[Project], new: list[Project]):
 
 
 def _name_similarity(a: str, b: str) -> float:
-    return fuzz.ratio(without_years(a), without_years(b)) / 100
+    return ratio(without_years(a), without_years(b)) / 100
 
 
 def _indicator_overlap(a: Project, b: Project) -> float:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lxml import etree
-
+from ..lazyxml import etree
 from .package import Package
 from .xml import CT_WORKSHEET, MAIN, REL, RT_OFFICE_DOCUMENT, RT_WORKSHEET, q
 

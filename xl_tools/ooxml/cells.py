@@ -13,11 +13,11 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from lxml import etree
 from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 from openpyxl.utils.escape import unescape
 
+from ..lazyxml import etree
 from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")

@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from lxml import etree
-
+from ..lazyxml import etree
 from .cells import escape_text, ref, split_ref
 from .package import Package
 from .xml import (

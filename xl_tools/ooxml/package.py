@@ -16,8 +16,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 
-from lxml import etree
-
+from ..lazyxml import etree
 from .xml import CT, PKG_REL, parse, q, serialize
 
 CONTENT_TYPES = "[Content_Types].xml"

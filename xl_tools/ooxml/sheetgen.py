@@ -8,8 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from lxml import etree
-
+from ..lazyxml import etree
 from .cells import cell_xml, col_letter, ref
 from .styles import Styles
 from .xml import DECLARATION, MAIN, REL, q, split_around, text_xml

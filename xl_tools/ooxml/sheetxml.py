@@ -17,8 +17,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from lxml import etree
-
+from ..lazyxml import etree
 from .cells import (
     ROW,
     C,

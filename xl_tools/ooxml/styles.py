@@ -9,9 +9,9 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 
+from ..lazyxml import etree
 from .xml import MAIN, parse, q, serialize
 
 _BUILTIN_IDS = {code: k for k, code in BUILTIN_FORMATS.items()}

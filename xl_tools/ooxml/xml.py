@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from .. import xmlsafe
+from ..lazyxml import etree
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -1,13 +1,19 @@
-"""What the add-in's task pane shows after 刷新: the summary, whether cell notes could be written, and
-the first findings with their cells. The server's ``refresh`` script queues it as one xlwings
-``runMacro`` action that the add-in's JavaScript (server/project/static/js/main.js) answers."""
+"""What the add-in's task pane shows after 刷新 (the summary, whether cell notes could be written, the
+first findings with their cells) and after 生成公开表 (done, or a 草稿 and why). The server's scripts
+queue it as one xlwings ``runMacro`` action that the add-in's JavaScript (server/project/static/js/main.js)
+answers; another script reports the same way (a dict: summary, notice, findings, more).
+
+The action goes on the request's own book, so it travels in that request's answer only. Never through
+``book.app.macro``: on xlwings' remote engine every request's book belongs to one ``App`` per process,
+and ``App.macro`` queues on the book opened last — with two accountants refreshing at once, one unit's
+report went to the other's pane."""
 
 from __future__ import annotations
 
 import json
 
 from ..findings import SEVERITY_ZH
-from ..schema import SHEET_RESULTS
+from ..schema import SHEET_PUBLIC, SHEET_RESULTS
 from .live import notes_supported
 from .plan import RefreshOutcome
 
@@ -33,7 +39,25 @@ def pane_report(book, outcome: RefreshOutcome) -> dict:
     }
 
 
-def report_to_pane(book, outcome: RefreshOutcome) -> None:
-    """Queue the report for the task pane. Only the xl-tools server's own add-in registers the
+def publish_report(draft: bool, blocking: str) -> dict:
+    """The report after 生成公开表: regenerated, or regenerated as a 草稿 and why (``blocking``: what keeps
+    the filing from being published, e.g. 「2 条错误」)."""
+    if not draft:
+        return {"summary": f"已重新生成「{SHEET_PUBLIC}」工作表，可打印或另存为 PDF 公开。", "notice": ""}
+    return {"summary": f"已重新生成「{SHEET_PUBLIC}」工作表，标题带“草稿”：填报表还有 {blocking}。",
+            "notice": f"草稿不得公开：请按「{SHEET_RESULTS}」改正后点“刷新”，再生成公开表。", "results_sheet": SHEET_RESULTS}
+
+
+def queue_on_book(book, func: str, args: list) -> None:
+    """Queue one client action (``runMacro``, ``alert``) in ``book``'s own answer: the action list of
+    this Book object (xlwings' remote engine), which only this request's response carries."""
+    book.impl.append_json_action(func=func, args=list(args))
+
+
+def report_to_pane(book, report: dict | RefreshOutcome) -> None:
+    """Queue ``report`` (a refresh's outcome, or a report dict: summary, notice, findings, more) for the
+    task pane of the request ``book`` came with. Only the xl-tools server's own add-in registers the
     callback, so only its scripts call this."""
-    book.app.macro(PANE_CALLBACK)(json.dumps(pane_report(book, outcome), ensure_ascii=False))
+    if isinstance(report, RefreshOutcome):
+        report = pane_report(book, report)
+    queue_on_book(book, "runMacro", [PANE_CALLBACK, json.dumps(report, ensure_ascii=False)])

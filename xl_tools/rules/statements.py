@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from rapidfuzz.distance import LCSseq
-
+from ..similarity import lcs_length
 from ..textnorm import to_halfwidth
 from ..valuegrammar import Quantity, quantities
 from .measures import MONEY_SCALE, base_unit, canonical, per_part, to_wan
@@ -93,7 +92,7 @@ def closeness(name: str, words: str) -> float:
         return 1.0
     if name[-HEAD:] not in words:
         return 0.0
-    shared = LCSseq.similarity(name, words)
+    shared = lcs_length(name, words)
     return shared / len(name) if shared > HEAD else 0.0
 
 

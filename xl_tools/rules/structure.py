@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rapidfuzz import fuzz, process
-
 from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import Finding
 from ..model import Indicator, Project
+from ..similarity import best_matches
 from ..textnorm import name_key, without_years
 from .base import Context, Facts, Rule
 from .fit import satisfaction_misfiled
@@ -334,7 +333,7 @@ class OrphanIndicator(Rule):
                                     "从下拉列表选择正确的项目名称，或在项目表中补充该项目")
 
 
-RENAME_SIMILARITY = 85       # rapidfuzz ratio (years left out) from which a name counts as edited
+RENAME_SIMILARITY = 85       # Indel ratio (similarity.ratio) (years left out) from which a name counts as edited
 
 
 def renamed_to(ctx: Context) -> dict[str, Project]:
@@ -353,7 +352,7 @@ def renamed_to(ctx: Context) -> dict[str, Project]:
         key = without_years(name)
         found = by_key.get(key) if key else None
         if not found:
-            hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=RENAME_SIMILARITY, limit=None)
+            hits = best_matches(key, keys, RENAME_SIMILARITY)
             top = max((score for _, score, _ in hits), default=None)
             found = [ctx.filing.projects[k] for _, score, k in hits if score == top]
         empty = [p for p in found if not p.indicators]

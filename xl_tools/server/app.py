@@ -44,6 +44,9 @@ from .. import limits
 from ..errors import XlToolsError
 from ..rules.registry import RULES
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
+from ..textnorm import squash
+from .auth import check_providers
+from .messages import alert_title, client_error_text
 
 logger = logging.getLogger("xl_tools.server")
 
@@ -91,8 +94,9 @@ MSG_INTERNAL = "服务器处理时出错（错误编号 {ref}），已记入服�
 MSG_XLWINGS = "xlwings 无法处理这份工作簿：{msg}"
 MSG_LICENSE = ("xlwings Server 需要许可证密钥：政府机关和教育机构可按 PolyForm Noncommercial 1.0.0 "
                "设置环境变量 XLWINGS_LICENSE_KEY=noncommercial，商业用途请购买 xlwings PRO 许可证。")
-MSG_NOT_INSTALLED = "未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。"
+MSG_NOT_INSTALLED = "未安装 xlwings Server：请用 xl-tools 的安装包安装 server 组件（pip install \"xl_tools-版本-py3-none-any.whl[server]\"）。"
 MSG_FORM = "不支持这种表单格式（{kind}）。请通过 Excel 加载项的按钮调用本服务。"
+MSG_FORM_REPEATED = "表单中有 {count} 份工作簿数据（bookData），一次只能处理一份。请通过 Excel 加载项的按钮调用本服务。"
 MSG_TOO_MUCH = ("这份工作簿一次要处理的内容过多（{what}，上限 {limit:,}）。请删去不需要的工作表、空白行列后重试；"
                 "如确需处理更大的工作簿，请管理员调高上限（环境变量 {env}）。")
 
@@ -101,6 +105,7 @@ MAX_CELLS = limits.Limit("XL_TOOLS_SERVER_MAX_CELLS", 1_000_000, "单次请求�
 # 5,000 rows of 项目 + 绩效指标 is ten times a large department's filing; the remote engine's cost per
 # highlight and per note grows with the sheet (xlwings 0.37), so a request's time grows faster than its rows
 MAX_WORK = limits.Limit("XL_TOOLS_SERVER_MAX_WORK", 5_000 * 60, "单次请求的数据行数 × 规则数", "")
+_DATA_SHEET_KEYS = {squash(SHEET_PROJECTS), squash(SHEET_INDICATORS)}
 MAX_SECONDS = limits.Limit("XL_TOOLS_SERVER_MAX_SECONDS", 120, "单次请求的处理时间", "秒")
 
 
@@ -317,7 +322,22 @@ def _form_book(body: bytes, content_type: str) -> bytes:
         raise _Reject(400, "invalid_json", MSG_NOT_UTF8) from None
     except ValueError:                                      # more fields than any of our forms has
         raise _Reject(400, "invalid_request", MSG_FORM.format(kind="字段过多")) from None
-    return (fields.get("bookData") or [""])[0].encode("utf-8")
+    books = fields.get("bookData") or [""]
+    if len(books) > 1:               # checked one, run another: never; one book per request
+        raise _Reject(400, "invalid_request", MSG_FORM_REPEATED.format(count=len(books)))
+    return books[0].encode("utf-8")
+
+
+def _form_of(book_json: str) -> bytes:
+    """The form xlwings-server is given: only the ``bookData`` the guard checked, re-encoded, so no
+    difference between two form parsers can hand it another book than the one checked."""
+    return urllib.parse.urlencode({"bookData": book_json}).encode("utf-8")
+
+
+def _workbook_sheet(name: str) -> bool:
+    """Whether the reader may read ``name`` as 项目 or 绩效指标: it finds sheets by ``squash`` (all white
+    space removed, full-width folded), so 「项 目」 is 项目 to it and must be to the work bound too."""
+    return squash(name) in _DATA_SHEET_KEYS
 
 
 def _check_work(data: dict) -> None:
@@ -328,7 +348,7 @@ def _check_work(data: dict) -> None:
     if cells > limits.value(MAX_CELLS):
         raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(what=f"{cells:,} 个单元格", limit=limits.value(MAX_CELLS),
                                                                  env=MAX_CELLS.env))
-    rows = sum(len(sheet["values"]) for sheet in sheets if sheet["name"].strip() in (SHEET_PROJECTS, SHEET_INDICATORS))
+    rows = sum(len(sheet["values"]) for sheet in sheets if _workbook_sheet(sheet["name"]))
     work = rows * len(RULES)
     if work > limits.value(MAX_WORK):
         raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(
@@ -357,10 +377,13 @@ class PayloadGuard:
         self.max_body_bytes = max_body_bytes
         self.script_names = list(script_names)
         self.server_version = server_version
-        self.prefix = app_path.rstrip("/") + "/xlwings/"
+        self.app_path = app_path.rstrip("/")
+        self.prefix = self.app_path + "/xlwings/"
         self.scripts_prefix = app_path.rstrip("/") + SCRIPTS_PREFIX
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") == "GET" and scope["path"] == self.prefix + "alert":
+            scope = _translated_alert(scope)            # the ribbon's error dialog, in Chinese
         if scope["type"] != "http" or scope.get("method") != "POST" or not scope["path"].startswith(self.prefix):
             await self._call_inner(scope, receive, send)
             return
@@ -474,10 +497,18 @@ class PayloadGuard:
             if "names" not in data:                 # clients before names were sent: none defined
                 data["names"] = []
                 fixed = json.dumps(data, ensure_ascii=False)
-                if form:
-                    return urllib.parse.urlencode({"bookData": fixed}).encode("utf-8")
-                return fixed.encode("utf-8")
+                return _form_of(fixed) if form else fixed.encode("utf-8")
+            if form:
+                return _form_of(json_body.decode("utf-8"))
         return body
+
+
+def _translated_alert(scope) -> dict:
+    """xlwings' alert dialog (``GET /xlwings/alert?prompt=…&title=…``) with the error in Chinese: what a
+    request that never reached xl-tools left (``server.messages``)."""
+    query = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
+    fixed = [(k, client_error_text(v) if k == "prompt" else alert_title(v) if k == "title" else v) for k, v in query]
+    return {**scope, "query_string": urllib.parse.urlencode(fixed).encode("ascii")}
 
 
 def _install_handlers(fastapi_app, xw) -> None:
@@ -556,6 +587,7 @@ def create_app(*, max_body_bytes: int | None = None):
     if limit <= 0:
         raise XlToolsError("请求大小上限应大于 0")
     xw, server_main, scripts = _load_xlwings_server()
+    check_providers(server_main.settings.auth_providers, dotenv_settings())
     for role in server_main.settings.auth_required_roles or []:
         if not ROLE_VALUE.match(str(role)):
             raise XlToolsError(MSG_ROLE.format(role=str(role)[:40]))

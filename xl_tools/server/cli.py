@@ -26,7 +26,8 @@ def is_loopback(host: str) -> bool:
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: float | None = None,
           ssl_certfile: str | None = None, ssl_keyfile: str | None = None,
-          forwarded_allow_ips: str | None = None, log_level: str = "info", insecure: bool = False) -> None:
+          forwarded_allow_ips: str | None = None, log_level: str = "info", insecure: bool = False,
+          wrap=None) -> None:
     """Serve the add-in (task pane, manifest, the 刷新 / 生成公开表 scripts) until interrupted.
 
     - ``host``/``port``: where to listen; the default 127.0.0.1 is reachable from this machine only
@@ -37,6 +38,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: fl
       (so the manifest gets https:// URLs); defaults to uvicorn's (127.0.0.1).
     - ``insecure``: allow a non-loopback ``host`` without an authentication provider (refused
       otherwise: every machine that reaches the port could call the scripts).
+    - ``wrap``: a function given the ASGI app, returning the app to run (the command line adds the
+      upload page, ``web.serving.with_web``).
 
     Raises XlToolsError (one Chinese line) when the server extra or the xlwings licence key is missing,
     or the options are inconsistent.
@@ -56,10 +59,12 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: fl
     try:
         import uvicorn
     except ImportError:
-        raise XlToolsError("未安装 xlwings Server：请执行 pip install \"xl-tools[server]\"。") from None
+        raise XlToolsError("未安装 xlwings Server：请用 xl-tools 的安装包安装 server 组件（pip install \"xl_tools-版本-py3-none-any.whl[server]\"）。") from None
 
     from .app import create_app
     app = create_app(max_body_bytes=limit)
+    if wrap is not None:
+        app = wrap(app)
     from xlwings_server.config import settings
     if not is_loopback(host) and not settings.auth_providers:
         if not insecure:
@@ -68,7 +73,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, max_body_mb: fl
     scheme = "https" if ssl_certfile else "http"
     shown = f"[{host}]" if ":" in host else host
     base = f"{scheme}://{shown}:{port}"
-    print(f"xl-tools 服务：{base}/taskpane.html（任务窗格），加载项清单：{base}/manifest.xml，按 Ctrl+C 停止。")
+    print(f"xl-tools 服务：{base}/taskpane.html（任务窗格），加载项清单：{base}/manifest.xml"
+          + (f"，网页版（WPS 等）：{base}{app.site.prefix}/" if hasattr(app, "site") else "") + "，按 Ctrl+C 停止。")
     if scheme == "http" and not is_loopback(host):
         print("注意：Excel 加载项只能通过 HTTPS 访问，请在前面配置 HTTPS 反向代理。")
     kwargs = {}

@@ -16,11 +16,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from .. import xmlsafe
 from ..errors import XlToolsError
 from ..fileio import atomic_target
+from ..lazyxml import etree
 from ..schema import SHEET_XLWINGS_CONF
 from ..xlsxfile import reading, sniff
 from .vba import PYTHON_COMMAND, VbaFormatError, button_vba_project, module_source

@@ -72,7 +72,9 @@ README_LINES = [
      "不写“满意”。数字和符号请用半角。", None),
     ("5. 刷新：按本页的「刷新」按钮（.xlsm 文件），或在命令行运行 xl-tools refresh 文件名。错误的单元格标红、"
      "警告标黄并加批注；「校验结果」逐条列出级别、位置（点击即跳到该单元格）、说明和建议；"
-     "自动填写的内容（序号、单位、总计、指标类别编号）在该次刷新的「校验结果」中列为“提示”。", None),
+     "自动填写的内容（序号、单位、总计、指标类别编号）在该次刷新的「校验结果」中列为“提示”。"
+     "用 WPS 表格等没有按钮的软件时：另存为 .xlsx，用浏览器打开网页版（单位服务器的 https://服务器地址/web/，"
+     "或本机运行 xl-tools web），把文件拖到网页上，下载刷新后的同名文件替换原文件。", None),
     ("6. 按「校验结果」改正后再刷新：已改正的单元格去掉标色和批注，恢复原来的格式；没有改动时再刷新，工作簿不变。"
      "「绩效指标」右侧的灰色列显示每个指标值被读成什么，由刷新填写。", None),
     ("7. 「公开表」是对外公开的表格，每次刷新重新生成，还有错误时标题带“草稿”。没有错误后，用 "
@@ -87,8 +89,11 @@ README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh su
 README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 
 
-README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：先在这台电脑的命令行运行 pip install xl-tools 和 xlwings config create（只需一次）；"
-                      "点击后提示找不到 Python 或 xl_tools 时也是这样处理。文件可以改名、复制或另存，按钮照常可用。")
+README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：这台电脑要先由 IT 用离线安装包安装 xl-tools（make dist 生成，"
+                      "py -3.12 -m pip install --no-index --find-links wheelhouse-win_amd64-py312 \"xl-tools[pdf,web,batch]\"），"
+                      "再在命令行运行一次 xlwings config create；点击后提示找不到 Python 或 xl_tools 时也是这样处理。"
+                      "文件可以改名、复制或另存，按钮照常可用；只有文件名或文件夹名中 ^ 紧挨着 & 、或含 %TEMP% 这类"
+                      "写法时 Windows 命令行传不过去，请改名。")
 
 
 def _money_cell(value: Decimal | None):

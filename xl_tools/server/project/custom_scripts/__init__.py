@@ -39,4 +39,6 @@ async def refresh(book: xw.Book):
 async def publish(book: xw.Book):
     """生成公开表：只重新生成「公开表」工作表。"""
     from xl_tools import app
-    await _run(app.publish_book, book)
+    from xl_tools.refresh.pane import publish_report, report_to_pane
+    done = await _run(app.publish_book, book)
+    report_to_pane(book, publish_report(done.draft, app.blocking_text(done.blockers["errors"], done.blockers["no_money"])))

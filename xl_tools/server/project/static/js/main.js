@@ -1,10 +1,12 @@
 // xl-tools task pane (overrides xlwings-server's empty static/js/main.js; loaded by the task pane,
 // which is also the ribbon's shared runtime, so the ribbon buttons report here too).
 //
-// After 刷新 the server queues one `runMacro` action, xltoolsReport(json), that lands here: the
-// summary, a notice when this Excel cannot write cell notes, and the first findings. Clicking a
-// finding selects its cell. Text goes in with textContent only: messages quote the user's cells.
+// After 刷新 and 生成公开表 the server queues one `runMacro` action, xltoolsReport(json), in that
+// request's own answer; it lands here: the summary, a notice (no cell notes in this Excel; a 草稿), and
+// the first findings. Clicking a finding selects its cell. Another script reports the same way: a
+// report is {summary, notice?, findings?, more?, results_sheet?}. Text goes in with textContent only: messages quote the user's cells.
 import { registerCallback } from "./custom-scripts/index.js";
+import { clientErrorText } from "./messages.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -61,3 +63,18 @@ async function xltoolsReport(context, reportJson) {
 }
 
 registerCallback(xltoolsReport);
+
+// A request that never reached xl-tools (no network, a proxy's 502/504 page, a time-out): xlwings'
+// client writes what it got into the error bar; put one Chinese line there instead.
+export function watchErrors(root = globalThis.document?.getElementById("global-error-alert")) {
+  const span = root && root.querySelector && root.querySelector("span");
+  if (!span || typeof MutationObserver === "undefined") return null;
+  const observer = new MutationObserver(() => {
+    const shown = clientErrorText(span.textContent);
+    if (shown !== span.textContent) span.textContent = shown;
+  });
+  observer.observe(span, { childList: true, characterData: true, subtree: true });
+  return observer;
+}
+
+watchErrors();

@@ -1,0 +1,186 @@
+"""The upload page's tasks: an uploaded workbook in, the answer out, nothing left behind.
+
+Each task writes the uploaded bytes into a private temporary folder under the name the person chose,
+calls the one implementation of the task (``app.refresh_file``, ``app.publish_file``; the reviewer's
+batch as ``xl-tools batch`` runs it: ``batch.task.run_batch``), reads
+what it wrote, and removes the folder before the answer goes out — also when the task fails. Messages
+name the file as the person named it, never the temporary folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import app
+from ..errors import XlToolsError
+from ..findings import SEVERITY_ZH
+from ..publish.pdf import find_soffice
+
+TEMP_PREFIX = "xl-tools-web-"
+MAX_NAME = 120                      # characters of a file name kept (the suffix always)
+MAX_LISTED = 1000                   # findings listed on the page; 校验结果 in the workbook has them all
+DEFAULT_NAME = "工作簿"
+REVIEW_NAME = "审核汇总.xlsx"
+MSG_NO_FILES = "没有收到文件：请选择或拖入填报工作簿。"
+MSG_BATCH_NEEDS_PANDAS = '批量审核需要安装 pandas（缺少 {name}）：请管理员安装 "xl-tools[batch]"。'
+
+
+@dataclass
+class Upload:
+    name: str                       # as the person named it (the browser's file name)
+    data: bytes
+
+
+def safe_name(name: str | None) -> str:
+    """A file name to write the upload under and to give the download: the last path part, without
+    control characters, at most ``MAX_NAME`` characters (the suffix kept), never empty, '.' or '..'."""
+    text = re.split(r"[\\/]", str(name or ""))[-1]
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
+    if text in ("", ".", ".."):
+        return DEFAULT_NAME
+    if len(text) > MAX_NAME:
+        suffix = Path(text).suffix if len(Path(text).suffix) <= 16 else ""
+        text = text[:MAX_NAME - len(suffix)] + suffix
+    return text
+
+
+def _b64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _finding_rows(findings) -> list[dict]:
+    return [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code, "sheet": f.sheet or "",
+             "cell": f.cell or "", "message": f.message, "suggestion": f.suggestion} for f in findings[:MAX_LISTED]]
+
+
+@contextlib.contextmanager
+def workspace():
+    """A private temporary folder, removed with everything in it when the block ends."""
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _renamer(folder: Path, names: dict[str, str]):
+    """Text with the temporary paths replaced by the names the person gave the files."""
+    pairs = sorted(names.items(), key=lambda kv: -len(kv[0])) + [(str(folder), "")]
+
+    def rename(text):
+        if not isinstance(text, str):
+            return text
+        for real, name in pairs:
+            text = text.replace(real, name)
+        return text
+    return rename
+
+
+@contextlib.contextmanager
+def _as_uploaded(folder: Path, names: dict[str, str]):
+    """XlToolsErrors raised inside name the uploaded file, not its temporary path (same class kept)."""
+    try:
+        yield
+    except XlToolsError as err:
+        rename = _renamer(folder, names)
+        shown = type(err).__new__(type(err))          # subclasses' __init__ differ (PublishRefused)
+        shown.__dict__.update(err.__dict__)
+        shown.file, shown.message = rename(err.file), rename(err.message)
+        shown.args = (shown.render(),)
+        raise shown from None
+
+
+def _place(folder: Path, upload: Upload, taken: set[str] | None = None) -> tuple[Path, str]:
+    name = safe_name(upload.name)
+    if taken is not None:                   # a batch: two files of the same name from two folders
+        base, k = name, 2
+        while name.lower() in taken:
+            name = f"{Path(base).stem}（{k}）{Path(base).suffix}"
+            k += 1
+        taken.add(name.lower())
+    path = folder / name
+    path.write_bytes(upload.data)
+    return path, name
+
+
+def refresh(upload: Upload, *, now: str | None = None) -> dict:
+    """The 刷新 button on an uploaded workbook: the refreshed workbook (same name) and its findings."""
+    with workspace() as folder:
+        (folder / "in").mkdir()
+        (folder / "out").mkdir()
+        src, name = _place(folder / "in", upload)
+        out = folder / "out" / name
+        with _as_uploaded(folder, {str(src): name, str(out): name}):
+            outcome = app.refresh_file(src, out, now=now)
+        return {"name": name, "file": _b64(out), "summary": outcome.report, "counts": outcome.counts,
+                "findings": _finding_rows(outcome.rows), "more": max(0, len(outcome.rows) - MAX_LISTED)}
+
+
+def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
+    """The official table of an uploaded filing: xlsx, or PDF (LibreOffice). A filing with errors is
+    refused (``app.PublishRefused``) unless ``draft``: then it is published marked 草稿."""
+    if pdf and not find_soffice():
+        raise XlToolsError("这台服务器没有安装 LibreOffice，不能生成 PDF：请下载 xlsx 格式的公开表后自行打印或另存为 PDF。")
+    with workspace() as folder:
+        (folder / "in").mkdir()
+        src, name = _place(folder / "in", upload)
+        stem = Path(name).stem
+        xlsx = folder / f"{stem}_公开表.xlsx"
+        pdf_path = folder / f"{stem}_公开表.pdf" if pdf else None
+        try:
+            with _as_uploaded(folder, {str(src): name}):
+                done = app.publish_file(src, xlsx, pdf_path, allow_errors=draft)
+        except app.PublishRefused as refused:
+            raise PublishRefusedOnPage(app.blocking_text(refused.errors, refused.no_money), name) from None
+        target = pdf_path if pdf else xlsx
+        return {"name": target.name, "file": _b64(target), "draft": done.draft, "counts": done.counts}
+
+
+class PublishRefusedOnPage(XlToolsError):
+    """A filing with errors: the page offers a 草稿 instead (the command line's --allow-errors)."""
+
+    exit_code = 1
+    web_code = "publish_refused"
+
+    def __init__(self, blocking: str, name: str) -> None:
+        super().__init__(f"填报表还有 {blocking}，不能生成正式的公开表。请先刷新并按「校验结果」改正；"
+                         "如只需打印草稿，请点「生成草稿」。", file=name)
+
+
+def review_batch(uploads: list[Upload]) -> dict:
+    """The reviewer's batch on uploaded files: the 审核汇总 workbook and one row per file."""
+    if not uploads:
+        raise XlToolsError(MSG_NO_FILES)
+    from ..batch.task import BatchOptions, run_batch
+    with workspace() as folder:
+        inbox = folder / "收件箱"
+        inbox.mkdir()
+        taken: set[str] = set()
+        for upload in uploads:
+            _place(inbox, upload, taken)
+        out = folder / REVIEW_NAME
+        names = {str(inbox) + os.sep: "", str(inbox): "网页上传的文件", str(out): REVIEW_NAME}
+        with _as_uploaded(folder, names):
+            done = run_batch(BatchOptions(paths=[str(inbox)], output=str(out), jobs=1,
+                                          shown_as=f"网页上传的 {len(uploads)} 个文件"))
+        result, cons = done.report, done.consolidation
+        from ..batch import report
+        rename = _renamer(folder, names)
+        summary = result.summary()
+        files = [{"file": r.file, "status": r.status, "unit": r.unit, "errors": r.errors, "warnings": r.warnings,
+                  "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
+        lines = [rename(text) for text, _kind in report.consolidation_lines(cons)]
+        return {"name": REVIEW_NAME, "file": _b64(out), "summary": summary, "files": files, "lines": lines}
+
+
+def info() -> dict:
+    """What the page may offer on this server."""
+    return {"pdf": find_soffice() is not None}
