@@ -110,12 +110,24 @@ def check_input(path: str | Path) -> os.stat_result:
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise XlToolsError("这是一个符号链接，它指向的文件不存在", file=str(path)) from None
         raise XlToolsError(_missing_text(path), file=str(path)) from None
     except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+        raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
     _refuse_kind(st.st_mode, path)
     _refuse_size(st.st_size, path)
     return st
+
+
+_READ_ERRORS = {errno.ELOOP: "符号链接循环（链接指向自己，或几个链接互相指向），找不到真正的文件",
+                errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EIO: "磁盘读取错误",
+                errno.ENAMETOOLONG: "文件名过长", errno.ENOTDIR: "路径中有一部分不是文件夹"}
+
+
+def read_error(exc: OSError) -> str:
+    """The Chinese reason an input could not be read."""
+    return _READ_ERRORS.get(exc.errno, f"系统错误 {exc.errno}（{exc.strerror or exc}）")
 
 
 def open_input(path: str | Path):
@@ -126,7 +138,7 @@ def open_input(path: str | Path):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+        raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
     try:
         st = os.fstat(fd)
         _refuse_kind(st.st_mode, path)
@@ -140,11 +152,17 @@ def open_input(path: str | Path):
 def read_bytes(path: str | Path) -> bytes:
     """A file's bytes, or one Chinese line naming the file when it cannot (or may not) be read."""
     path = Path(path)
+    limit = limits.value(limits.FILE_MB) * 1024 * 1024
+    chunks, size = [], 0
     with open_input(path) as fh:
         try:
-            return fh.read(limits.value(limits.FILE_MB) * 1024 * 1024 + 1)
+            while size <= limit and (chunk := fh.read(min(1 << 24, limit + 1 - size))):
+                chunks.append(chunk)
+                size += len(chunk)
         except OSError as exc:
-            raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+            raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
+    _refuse_size(size, path)                # grown past the limit since it was opened
+    return b"".join(chunks)
 
 
 # -------------------------------------------------------------------------------- inputs ≠ outputs
@@ -167,9 +185,13 @@ def refuse_overwrite(outputs: Iterable[str | Path | None], inputs: Iterable[str 
         if out is None:
             continue
         for src in ins:
-            if same_file(out, src):
-                raise XlToolsError(f"输出文件就是输入文件 {src}（或指向它的链接），写入会覆盖原文件：请另选输出文件名",
-                                   file=str(out))
+            if not same_file(out, src):
+                continue
+            if os.path.realpath(out) != os.path.realpath(src):       # one inode under two names
+                raise XlToolsError(f"输出文件就是输入文件 {src}（它的硬链接：同一个文件的另一个名字），写入会改动原文件："
+                                   "请另选输出文件名", file=str(out))
+            raise XlToolsError(f"输出文件就是输入文件 {src}（或指向它的链接），写入会覆盖原文件：请另选输出文件名",
+                               file=str(out))
 
 
 def real_input(path: str | Path) -> Path:

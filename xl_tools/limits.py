@@ -38,15 +38,42 @@ PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
 ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, SECONDS]
 
+# the xlwings Server's limits per request (``server.app``)
+SERVER_BODY_MB = Limit("XL_TOOLS_SERVER_MAX_BODY_MB", 20, "单次请求的工作簿数据大小", "MB")
+SERVER_CELLS = Limit("XL_TOOLS_SERVER_MAX_CELLS", 1_000_000, "单次请求的单元格数", "个")
+# 5,000 rows of 项目 + 绩效指标 is ten times a large department's filing; the remote engine's cost per
+# highlight and per note grows with the sheet (xlwings 0.37), so a request's time grows faster than its rows
+SERVER_WORK = Limit("XL_TOOLS_SERVER_MAX_WORK", 5_000 * 60, "单次请求的数据行数 × 规则数", "")
+SERVER_SECONDS = Limit("XL_TOOLS_SERVER_MAX_SECONDS", 120, "单次请求的处理时间", "秒")
+SERVER = [SERVER_BODY_MB, SERVER_CELLS, SERVER_WORK, SERVER_SECONDS]
+
+_MAX_DIGITS = 15            # beyond any limit anyone means (and int() of 4,301 digits raises)
+
+
+def parse(env: str, raw: str, what: str = "", unit: str = "") -> int:
+    """``raw`` as a limit: a positive whole number written in ASCII digits (``²``, ``５``, ``nan``,
+    ``1e3``, ``-1`` and ``2.5`` are not); else XlToolsError, one Chinese line naming the variable."""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS and int(text) > 0):
+        about = f"（{what}，单位：{unit}）" if what and unit else f"（{what}）" if what else ""
+        raise XlToolsError(f"环境变量 {env}={raw[:40]!r} 无效：应为正整数，只用数字 0–9，最多 {_MAX_DIGITS} 位{about}")
+    return int(text)
+
 
 def value(limit: Limit) -> int:
     """The limit in force: its environment variable when set (a positive whole number), else the default."""
-    raw = os.environ.get(limit.env, "").strip()
-    if not raw:
+    raw = os.environ.get(limit.env, "")
+    if not raw.strip():
         return limit.default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise XlToolsError(f"环境变量 {limit.env}={raw!r} 无效：应为正整数（{limit.what}，单位：{limit.unit}）")
-    return int(raw)
+    return parse(limit.env, raw, limit.what, limit.unit)
+
+
+def check_all(which: list[Limit]) -> None:
+    """XlToolsError for the first limit variable of ``which`` that is set to something other than a
+    positive whole number: checked when a command (``ALL``) or the server (``SERVER``) starts, so a
+    bad value is one line up front, not a failure in the middle of the work (or of every file)."""
+    for limit in which:
+        value(limit)
 
 
 def exceeded(limit: Limit, found: str | None = None) -> str:

@@ -480,3 +480,41 @@ def spread_positions(count: int, length: int, rnd) -> list[int]:
     """``count`` positions in ``range(length)``, one in each of ``count`` equal strata: spread evenly
     over the input (a fuzz that draws positions freely clusters them at a few places)."""
     return [min(length - 1, int((k + rnd.random()) * length / count)) for k in range(count)]
+
+
+def _one_page_pdf(folder: Path, name: str, content: bytes, *, mediabox: bytes = b"[0 0 595 842]",
+                  resources: bytes = b"", extra: list[bytes] = ()) -> Path:
+    """A one-page PDF with ``content`` (Flate-compressed) as its content stream, Helvetica as /F1 and
+    ``extra`` objects numbered from 6 on."""
+    import zlib
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> %s >> >>" % (mediabox, resources),
+                _stream(zlib.compress(content, 9)),
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *extra])
+    path = folder / name
+    path.write_bytes(pdf)
+    return path
+
+
+def huge_mediabox_pdf(folder: Path, box: bytes = b"[-1e30 -1e30 1e30 1e30]") -> Path:
+    """A page whose MediaBox is absurd (exponent notation, which PDF does not have, or 10^30)."""
+    return _one_page_pdf(folder, "mediabox.pdf", b"BT /F1 12 Tf 100 700 Td (x) Tj ET", mediabox=box)
+
+
+# --- round three (issue 22): one boundary per file and per text ---------------------------------------
+
+def lone_surrogate(folder: Path) -> Path:
+    """A shared string holding half an emoji as Excel writes it (``_xD83D_``, a lone UTF-16 surrogate)
+    in the first project's name, and a whole one (``_xD83D__xDE00_``) in the second's."""
+    import json
+    names = [p["name"] for p in json.loads(SEED_JSON.read_text("utf-8"))["projects"][:2]]
+
+    def change(xml: bytes) -> bytes:
+        text = xml.decode("utf-8")
+        for name, emoji in zip(names, ["_xD83D_", "_xD83D__xDE00_"]):
+            assert f"<t>{name}</t>" in text, name
+            text = text.replace(f"<t>{name}</t>", f"<t>{name}{emoji}</t>")
+        return text.encode("utf-8")
+    return with_part(folder, "surrogate.xlsx", "xl/sharedStrings.xml", change)

@@ -24,6 +24,7 @@ from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
 from ..model import Filing, Unit
 from ..money import ZERO
 from ..outputmark import skipped_text
+from ..textnorm import well_formed
 from ..xlsxfile import other_format_parts
 from .columns import output_kind
 from .targets import reason
@@ -126,20 +127,22 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
     A folder gives every file in it (recursively; hidden and system folders skipped) except hidden,
     temporary and system files (``_skipped``): a file of an unsupported type is a row of its own
     (FILE001, with the fix), so no unit's submission vanishes from the report. A file named explicitly
-    is always reviewed, except hidden/lock files.
+    is always reviewed, except hidden/lock files. Two names of one file are reviewed once; a link that
+    cannot be followed (to itself, two links in a ring, to nothing) is kept under its own name and
+    becomes its row (``review_one``). A name that is not valid UTF-8 is shown with U+FFFD.
     """
     paths = list(paths)
     single = len(paths) == 1
-    skip = {Path(p).resolve() for p in exclude}
-    seen: set[Path] = set()
+    skip = {_key(p) for p in exclude}
+    seen: set[str] = set()
     out: list[tuple[Path, str]] = []
 
     def add(p: Path, shown: str) -> None:
-        key = p.resolve()
+        key = _key(p)
         if key in seen or key in skip:
             return
         seen.add(key)
-        out.append((p, shown))
+        out.append((p, well_formed(shown)))
 
     for raw in paths:
         root = Path(raw)
@@ -150,14 +153,38 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
                                      if not d.startswith(".") and d.lower() not in _SYSTEM_FOLDERS)
                 # a folder named like an input ("报表.xlsx/") is a row of its own, not walked into
                 named = [d for d in dirnames if Path(d).suffix.lower() in SUFFIXES and not _skipped(d)]
+                # a link to a folder elsewhere is not walked (os.walk), but is a row, refused by name
+                away = [d for d in dirnames if d not in named and leaves_folder(Path(dirpath) / d, root)]
                 dirnames[:] = [d for d in dirnames if d not in named]
-                found.extend(Path(dirpath) / d for d in named)
+                found.extend(Path(dirpath) / d for d in named + away)
                 found.extend(Path(dirpath) / name for name in filenames if not _skipped(name))
             for p in sorted(found, key=lambda q: q.relative_to(root).as_posix()):
                 add(p, p.relative_to(root).as_posix() if single else str(p))
         elif not _skipped(root.name):
             add(root, root.name if single else str(root))
     return out
+
+
+def _key(path: str | Path) -> str:
+    """What identifies a file: its real path, or its own absolute path when it cannot be followed."""
+    return os.path.realpath(path) if os.path.exists(path) else os.path.abspath(path)
+
+
+def found_in(items: list[tuple[Path, str]], paths: Iterable[str | Path]) -> list[Path | None]:
+    """For each item of ``expand_paths``, the input folder it was found in (None: named explicitly)."""
+    folders = [Path(os.path.abspath(p)) for p in paths if Path(p).is_dir()]
+    return [next((d for d in folders if Path(os.path.abspath(p)).is_relative_to(d)), None) for p, _ in items]
+
+
+def leaves_folder(path: Path, folder: Path | None) -> str | None:
+    """Why a file found in the input ``folder`` may not be read because it is a link (or lies under
+    one) that leads out of the folder, or None. A file named explicitly (``folder`` None) is read."""
+    if folder is None or not os.path.exists(path):
+        return None
+    real, inside = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    if real == inside or real.is_relative_to(inside):
+        return None
+    return f"这是指向所审核文件夹之外的链接（指向 {well_formed(str(real))}），已拒绝读取：请把文件本身放进文件夹"
 
 
 # ------------------------------------------------------------------------------------------- one file
@@ -273,6 +300,7 @@ def not_regular(path: Path) -> str | None:
 def _unreadable(result: FileResult, status: str, message: str, fix: str | None = None) -> FileResult:
     """A file that could not be read: one error finding (FILE001, or FILE002 for a bug of ours)."""
     code = FILE_INTERNAL if status == STATUS_INTERNAL else FILE_UNREADABLE
+    message = well_formed(message)                  # it may quote a file name that is not UTF-8
     result.status = status
     result.error = f"{message}：{fix}" if fix else message      # the reader's messages name their fix
     fix = fix or ("请重新保存或重新提交该文件" if code == FILE_UNREADABLE else "请把该文件和日志交给技术支持")
@@ -296,16 +324,17 @@ def unsupported(path: Path) -> tuple[str, str]:
 
 
 def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None,
-               target: str | Path | None = None) -> FileResult:
+               target: str | Path | None = None, folder: str | Path | None = None) -> FileResult:
     """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
 
     With `annotate` (a folder), a refreshed copy of the file is written there (at `target` when
     given; the input is never modified); a failure to write it is noted on the row, the review result
-    stands. Reading, checking and the copy each run within the time budget (``limits.deadline``)."""
+    stands. Reading, checking and the copy each run within the time budget (``limits.deadline``).
+    A file found in the input `folder` through a link that leads out of it is refused on its row."""
     path = Path(path)
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
-    result = FileResult(path=str(path), file=shown or path.name, kind=kind)
-    odd = not_regular(path)
+    result = FileResult(path=well_formed(str(path)), file=well_formed(shown or path.name), kind=kind)
+    odd = leaves_folder(path, Path(folder) if folder else None) or not_regular(path)
     if odd is not None:
         return _unreadable(result, STATUS_BROKEN, odd)
     own = output_kind(path)
@@ -354,16 +383,17 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
     if not items:
         raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm 工作簿，公开表 .pdf/.txt）")
     targets = annotation_targets(items, annotate) if annotate else [None] * len(items)
+    folders = found_in(items, paths)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     if scheduler:
-        report = _review_on_dask(items, scheduler, progress, annotate, targets)
+        report = _review_on_dask(items, scheduler, progress, annotate, targets, folders)
     else:
-        report = _review_locally(items, jobs, progress, annotate, targets)
+        report = _review_locally(items, jobs, progress, annotate, targets, folders)
     report.inputs, report.started = [str(p) for p in paths], started
     return report
 
 
-def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) -> BatchReport:
+def _review_locally(items, jobs: int | None, progress: bool, annotate, targets, folders) -> BatchReport:
     jobs = max(1, jobs or os.cpu_count() or 1)
     jobs = min(jobs, len(items))
     results: list[FileResult | None] = [None] * len(items)
@@ -371,12 +401,12 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) 
     try:
         if jobs == 1:
             for k, (p, shown) in enumerate(items):
-                results[k] = review_one(p, shown, annotate, targets[k])
+                results[k] = review_one(p, shown, annotate, targets[k], folders[k])
                 if bar:
                     bar.advance()
         else:                                 # forked workers start warm: ``app`` imported every per-file module
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(review_one, p, shown, annotate, targets[k]): k
+                futures = {pool.submit(review_one, p, shown, annotate, targets[k], folders[k]): k
                            for k, (p, shown) in enumerate(items)}
                 for fut in as_completed(futures):
                     k = futures[fut]
@@ -384,7 +414,7 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) 
                         results[k] = fut.result()
                     except BrokenProcessPool:
                         p, shown = items[k]
-                        results[k] = _unreadable(FileResult(str(p), shown), STATUS_INTERNAL,
+                        results[k] = _unreadable(FileResult(well_formed(str(p)), shown), STATUS_INTERNAL,
                                                  "内部错误：处理该文件的进程意外退出（内存不足或崩溃）")
                     if bar:
                         bar.advance()
@@ -394,7 +424,7 @@ def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) 
     return BatchReport([r for r in results if r is not None], jobs=jobs)
 
 
-def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) -> BatchReport:
+def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets, folders) -> BatchReport:
     """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
     try:                                # optional dependency (the dask extra): only --scheduler needs it
         from distributed import Client
@@ -409,7 +439,8 @@ def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) ->
     bar = _progress_bar(len(items)) if progress else None
     try:
         futures = client.map(review_one, [str(p) for p, _ in items], [s for _, s in items],
-                             [annotate] * len(items), [str(t) if t else None for t in targets], pure=False)
+                             [annotate] * len(items), [str(t) if t else None for t in targets],
+                             [str(d) if d else None for d in folders], pure=False)
         index = {f.key: k for k, f in enumerate(futures)}
         for fut in dask_completed(futures):
             k = index[fut.key]
@@ -417,7 +448,7 @@ def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) ->
                 results[k] = fut.result()
             except Exception as exc:  # noqa: BLE001 - a dead worker (KilledWorker, lost connection) is one row
                 p, shown = items[k]
-                results[k] = _unreadable(FileResult(str(p), shown), STATUS_INTERNAL,
+                results[k] = _unreadable(FileResult(well_formed(str(p)), shown), STATUS_INTERNAL,
                                          f"内部错误：集群处理该文件失败（{type(exc).__name__}）")
             if bar:
                 bar.advance()

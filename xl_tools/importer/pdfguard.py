@@ -12,12 +12,17 @@ raise into one XlToolsError naming the file.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import struct
 import zlib
 
 from .. import limits
 from ..errors import XlToolsError
+
+# pdfminer and pdfplumber log what they repair (an invalid MediaBox…) in English: not for the user's screen
+for _name in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 _STREAM = re.compile(rb"\bobj\b(?P<dict>.{0,8192}?)\bstream(?:\r\n|\n|\r)", re.S)
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
@@ -92,12 +97,12 @@ def reading_pdf(source: str):
     """What pdfminer raises on a damaged PDF → one XlToolsError naming the file."""
     from pdfminer.pdfparser import PDFSyntaxError  # optional dependency (the pdf extra)
     from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
     try:
         yield
     except XlToolsError:
         raise
-    except (PdfminerException, PDFSyntaxError, PSException, KeyError, IndexError, TypeError, ValueError,
+    except (PdfminerException, MalformedPDFException, PDFSyntaxError, PSException, KeyError, IndexError, TypeError, ValueError,
             AttributeError, AssertionError, RecursionError, struct.error, zlib.error, EOFError) as exc:
         raise XlToolsError(f"PDF 文件已损坏或结构异常，无法读取（{type(exc).__name__}）：请重新导出 PDF 后再试",
                            file=source) from None
