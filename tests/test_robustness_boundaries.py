@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import threading
+import time
 import zipfile
 
 import pytest
@@ -200,3 +202,112 @@ def test_an_absurd_mediabox_is_exit_2(tmp_path, capsys, box):
     path = cases.huge_mediabox_pdf(tmp_path, box)
     rc, _, err = _cli(capsys, ["check", path])
     assert rc == 2 and len(err.splitlines()) == 1 and err.startswith("错误："), err
+
+
+# --- what is not a damaged workbook (issue 22.8) ----------------------------------------------------
+
+def _sync_client(path, versions, stop):
+    """Rewrite ``path`` in place, again and again, as a sync client downloading a new version does:
+    truncate, then write it a few kilobytes at a time."""
+    k = 0
+    while not stop.is_set():
+        data = versions[k % len(versions)]
+        k += 1
+        with open(path, "r+b") as fh:
+            fh.truncate(0)
+            for i in range(0, len(data), 8192):
+                fh.write(data[i:i + 8192])
+                fh.flush()
+                time.sleep(0.001)
+
+
+def test_a_file_rewritten_by_a_sync_client_during_the_refresh_is_named_so(tmp_path, capsys):
+    import openpyxl
+    book = cases.seed_book(tmp_path, "unit.xlsx")
+    first = book.read_bytes()
+    wb = openpyxl.load_workbook(book)
+    wb["项目"]["D2"] = 1234.5
+    wb.save(tmp_path / "newer.xlsx")
+    versions = [(tmp_path / "newer.xlsx").read_bytes(), first]
+    outcomes = []
+    for in_place in (False, True, False, True, False, True, False):
+        book.write_bytes(first)
+        out = tmp_path / "out.xlsx"
+        out.unlink(missing_ok=True)
+        stop = threading.Event()
+        writer = threading.Thread(target=_sync_client, args=(book, versions, stop))
+        writer.start()
+        try:
+            rc, _, err = _cli(capsys, ["refresh", book] + ([] if in_place else ["-o", out]))
+        finally:
+            stop.set()
+            writer.join()
+        outcomes.append((rc, err))
+        assert rc in (0, 1, 2) and "内部错误" not in err and "损坏" not in err, err
+        if rc == 2 and "文件是空的" not in err:         # read in the instant it was truncated: true as said
+            assert "被其他程序修改或替换" in err and "网盘同步" in err and "原文件未改动" in err, err
+            assert in_place or not out.exists()
+        bak = tmp_path / "unit.xlsx.bak"
+        if bak.exists():
+            assert bak.read_bytes() in versions           # a whole version, never a half-written one
+            bak.unlink()
+    assert any(rc == 2 for rc, _ in outcomes), outcomes
+
+
+def test_a_full_temporary_folder_is_not_a_damaged_workbook(tmp_path, capsys, monkeypatch):
+    """The refresh spools sheets over 1 MB to the temporary folder: when that disk is full the line
+    says so (it said the workbook was damaged)."""
+    import subprocess
+    import tempfile
+
+    from tests.support.synthetic import synthetic_filing
+    from xl_tools.workbook import build_workbook
+    mount = tmp_path / "tmpdisk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                                            capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        book = tmp_path / "big.xlsx"
+        build_workbook(book, synthetic_filing(600))
+        before = book.read_bytes()
+        free = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize
+        (mount / "filler").write_bytes(b"\0" * max(free - 4096, 0))
+        monkeypatch.setattr(tempfile, "tempdir", str(mount))
+        err = _refused(capsys, ["refresh", book], "临时文件夹", "磁盘空间不足", "TMPDIR")
+        assert "损坏" not in err and book.read_bytes() == before
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_utf16_text_saved_by_notepad_is_read(tmp_path, capsys):
+    text = cases.SEED_TXT.read_text("utf-8").replace("\n", "\r\n")
+    expected = None
+    for name, data in (("utf8.txt", text.encode("utf-8")), ("le.txt", b"\xff\xfe" + text.encode("utf-16-le")),
+                       ("be.txt", b"\xfe\xff" + text.encode("utf-16-be"))):
+        (tmp_path / name).write_bytes(data)
+        rc, _, err = _cli(capsys, ["import", tmp_path / name, "-o", tmp_path / f"{name}.json"])
+        assert rc == 0, err
+        got = json.loads((tmp_path / f"{name}.json").read_text("utf-8"))
+        expected = expected or got
+        assert got == expected
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe" + text.encode("utf-16-le")[:-1])   # an odd byte: not UTF-16
+    _refused(capsys, ["check", tmp_path / "bad.txt"], "UTF-16LE")
+
+
+def test_a_text_larger_than_a_published_table_is_refused_at_once(tmp_path, capsys, monkeypatch):
+    """50 MB of text ran 433 s into 1.9 GB; a published table's text is at most a few MB."""
+    big = tmp_path / "big.txt"
+    big.write_text(cases.SEED_TXT.read_text("utf-8") * 600, "utf-8")            # 10.5 MB
+    _refused(capsys, ["import", big, "-o", tmp_path / "o.json"], "公开表文本的大小为 10.5 MB", "上限 10 MB",
+             "XL_TOOLS_MAX_TEXT_MB")
+    monkeypatch.setenv("XL_TOOLS_MAX_TEXT_MB", "1")
+    _refused(capsys, ["check", tmp_path / "big.txt"], "上限 1 MB")
+
+
+def test_a_chart_sheet_named_like_the_tools_own_sheet_is_named_so(tmp_path, capsys):
+    book = cases.chartsheet_named_results(tmp_path)
+    before = book.read_bytes()
+    err = _refused(capsys, ["refresh", book], "「校验结果」", "图表工作表", "改名")
+    assert "损坏" not in err and book.read_bytes() == before
+    assert _cli(capsys, ["check", book])[0] in (0, 1)           # reading it is fine

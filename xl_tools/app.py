@@ -246,7 +246,8 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
         out = None                       # `refresh F -o F` (or a symbolic link to F): in place, with its backup
     if out is not None:
         refuse_overwrite([out], [path])
-        with limits.deadline(), replacing([] if own_output else [out], force=force), _located(path):
+        with limits.deadline(), replacing([] if own_output else [out], force=force), _located(path), \
+                pinned(path):
             return _refresh_file(path, out, config_path=config_path, now=now, extra_findings=extra_findings,
                                  backup=backup)
     real = real_input(path)

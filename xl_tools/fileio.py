@@ -24,9 +24,11 @@ import contextlib
 import contextvars
 import difflib
 import errno
+import hashlib
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -245,6 +247,12 @@ def probe_writable(path: str | Path) -> None:
 class _Pin:
     identity: tuple
     data: bytes
+    digest: bytes
+
+
+SETTLE_SECONDS = 0.5       # a file read half written (a sync client still writing) changes within it
+CHANGED_TEXT = ("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新，或网盘同步程序改写了它），"
+                "本次结果未写入，原文件未改动：请等其他程序完成、确认文件内容后重新运行")
 
 
 _PINS: contextvars.ContextVar[dict[str, _Pin]] = contextvars.ContextVar("xl_tools_pins", default={})
@@ -296,19 +304,41 @@ def _identity(st: os.stat_result) -> tuple:
 
 @contextlib.contextmanager
 def pinned(path: str | Path):
-    """Keep the file at ``path`` as it is now: an in-place save inside backs up these bytes and
-    refuses to replace the file if it changed in between (see the module docstring)."""
+    """Keep the file at ``path`` as it is now: an in-place save inside backs up these bytes, and no
+    save inside replaces a file while this one differs from them — by its identity (device, inode,
+    size, time) or its content (a sync client rewriting it in place may keep its time). What fails
+    inside while the file differs, now or ``SETTLE_SECONDS`` later (a workbook read half rewritten
+    looks damaged, and the writer may still be at it), is that change: ``CHANGED_TEXT``, exit 2."""
     path = Path(path)
     with open_input(path) as fh:
         st = os.fstat(fh.fileno())
         data = fh.read()
-    pins = dict(_PINS.get())
-    pins[os.path.realpath(path)] = _Pin(_identity(st), data)
-    token = _PINS.set(pins)
+    key = os.path.realpath(path)
+    pin = _Pin(_identity(st), data, hashlib.sha256(data).digest())
+    token = _PINS.set({**_PINS.get(), key: pin})
     try:
         yield
+    except Exception as exc:
+        if not isinstance(exc, XlToolsError) or exc.message != CHANGED_TEXT:
+            if _changed(key, pin) or (time.sleep(SETTLE_SECONDS) or _changed(key, pin)):
+                raise XlToolsError(CHANGED_TEXT, file=str(path)) from exc
+        raise
     finally:
         _PINS.reset(token)
+
+
+def _changed(path: str, pin: _Pin) -> bool:
+    """Whether the file at ``path`` is no longer what ``pin`` holds."""
+    try:
+        if _identity(os.stat(path)) != pin.identity:
+            return True
+        digest = hashlib.sha256()
+        with open_input(path) as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    except (OSError, XlToolsError):
+        return True
+    return digest.digest() != pin.digest
 
 
 @contextlib.contextmanager
@@ -383,11 +413,12 @@ def atomic_target(path: str | Path, *, backup: bool = False):
             if reason is None:
                 raise
             raise XlToolsError(f"无法写入：{reason}，原文件未改动", file=str(path)) from None
-        pin = _PINS.get().get(os.path.realpath(path))
+        pins = _PINS.get()
+        pin = pins.get(os.path.realpath(path))
         with _commit_lock(path.parent if str(path.parent) else Path(".")):
-            if path.exists() and pin is not None and _identity(os.stat(path)) != pin.identity:
-                raise XlToolsError("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新），"
-                                   "本次结果未写入：请确认文件内容后重新运行", file=str(path))
+            for pinned_path, held in pins.items():      # the task's inputs, and the target when in place
+                if (pinned_path != os.path.realpath(path) or path.exists()) and _changed(pinned_path, held):
+                    raise XlToolsError(CHANGED_TEXT, file=str(path) if held is pin else pinned_path)
             if (backup or _backup_due(path)) and path.exists():
                 _write_backup(path, pin)
             if path.exists():

@@ -35,8 +35,17 @@ CELLS = Limit("XL_TOOLS_MAX_CELLS", 2_000_000, "每个工作表的单元格数",
 PAGES = Limit("XL_TOOLS_MAX_PAGES", 2_000, "PDF 的页数", "页")
 UNZIPPED_MB = Limit("XL_TOOLS_MAX_UNZIPPED_MB", 1024, "解压后的总大小", "MB")
 PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小", "MB")
+# per page of a PDF: a published table's page shows 2,000–3,000 glyphs and draws 400 lines; a full A4
+# page of 6 pt text, 28,000 glyphs
+PDF_GLYPHS = Limit("XL_TOOLS_MAX_PDF_GLYPHS", 100_000, "显示的字符数", "个")
+PDF_DRAWS = Limit("XL_TOOLS_MAX_PDF_DRAWS", 50_000, "绘图操作数", "次")
+PDF_MEMORY_MB = Limit("XL_TOOLS_MAX_PDF_MEMORY_MB", 2048, "读取 PDF 所用的内存", "MB")
+# a published table's text: 2,000 pages (PAGES) of 3 KB; 10 MB makes about 45,000 indicator rows, within
+# what a workbook sheet may hold (ROWS)
+TEXT_MB = Limit("XL_TOOLS_MAX_TEXT_MB", 10, "公开表文本的大小", "MB")
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
-ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, SECONDS]
+ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_MEMORY_MB, TEXT_MB,
+       SECONDS]
 
 # the xlwings Server's limits per request (``server.app``)
 SERVER_BODY_MB = Limit("XL_TOOLS_SERVER_MAX_BODY_MB", 20, "单次请求的工作簿数据大小", "MB")
@@ -111,10 +120,21 @@ def deadline(seconds: float | None = None):
         _BUDGET.reset(token_budget)
 
 
+def remaining() -> float | None:
+    """Seconds left in the current task's budget (None outside ``deadline``)."""
+    end = _DEADLINE.get()
+    return None if end is None else max(0.0, end - time.monotonic())
+
+
+def time_exceeded() -> TimeLimitExceeded:
+    """The error of a task past its budget (raised by ``check_time``, or by whoever stopped it)."""
+    return TimeLimitExceeded(
+        f"处理时间超过上限 {_BUDGET.get() or value(SECONDS)} 秒，已停止（文件异常大或异常复杂；如确属正常文件，"
+        f"可设置环境变量 {SECONDS.env} 调高上限）")
+
+
 def check_time() -> None:
     """Raise TimeLimitExceeded when the current task's budget is spent (no-op outside ``deadline``)."""
     end = _DEADLINE.get()
     if end is not None and time.monotonic() > end:
-        raise TimeLimitExceeded(
-            f"处理时间超过上限 {_BUDGET.get()} 秒，已停止（文件异常大或异常复杂；如确属正常文件，"
-            f"可设置环境变量 {SECONDS.env} 调高上限）")
+        raise time_exceeded()

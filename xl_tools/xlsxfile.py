@@ -13,9 +13,11 @@ one ``XlToolsError`` naming the damaged part (``reading``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import posixpath
 import struct
+import tempfile
 import warnings
 import zipfile
 import zlib
@@ -28,7 +30,7 @@ from openpyxl.formula.tokenizer import TokenizerError
 
 from . import limits, xmlsafe
 from .errors import XlToolsError
-from .fileio import check_input, open_input
+from .fileio import check_input, open_input, read_error
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -199,8 +201,21 @@ def reading(path: str | Path):
         yield
     except XlToolsError as err:
         raise err.located(file=str(path)) from None
+    except OSError as exc:
+        if exc.errno is None:                   # a library's own "bad data" error, not the system's
+            raise damaged(path, exc) from None
+        raise XlToolsError(io_error_text(exc), file=str(path)) from None
     except PARSE_ERRORS as exc:
         raise damaged(path, exc) from None
+
+
+def io_error_text(exc: OSError) -> str:
+    """What a system error while a workbook is read and patched means: the temporary folder (where
+    the patcher spools large parts) is full, or the file could not be read — never "damaged"."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"临时文件夹 {tempfile.gettempdir()} 所在的磁盘空间不足，无法完成处理，原文件未改动："
+                "请清理该磁盘，或把环境变量 TMPDIR 指向空间充足的文件夹后重试")
+    return f"无法读取：{read_error(exc)}"
 
 
 def damaged(path: str | Path, exc: BaseException) -> XlToolsError:
