@@ -30,16 +30,16 @@ class _Count:
 
     def glyph(self) -> None:
         self.glyphs += 1
-        if self.glyphs > self.max_glyphs:
-            raise XlToolsError(f"第 {self.page_no} 页" + limits.exceeded(limits.PDF_GLYPHS), file=self.source)
-        if self.glyphs % _CHECK_EVERY == 0:
-            limits.check_time()
+        self._check(self.glyphs, self.max_glyphs, limits.PDF_GLYPHS)
 
     def draw(self) -> None:
         self.draws += 1
-        if self.draws > self.max_draws:
-            raise XlToolsError(f"第 {self.page_no} 页" + limits.exceeded(limits.PDF_DRAWS), file=self.source)
-        if self.draws % _CHECK_EVERY == 0:
+        self._check(self.draws, self.max_draws, limits.PDF_DRAWS)
+
+    def _check(self, count: int, most: int, limit: limits.Limit) -> None:
+        if count > most:
+            raise XlToolsError(f"第 {self.page_no} 页" + limits.exceeded(limit), file=self.source)
+        if count % _CHECK_EVERY == 0:
             limits.check_time()
 
 

@@ -98,9 +98,10 @@ def _salvage(data: bytes, pos: int, d, out: bytearray, spent: _Budget) -> bytes:
     return bytes(out)
 
 
-def _lzw(data: bytes, spent: _Budget) -> bytes:
+def _collect(pieces, spent: _Budget) -> bytes:
+    """The pieces a decoder yields, joined, the budget charged every ``_STEP`` bytes."""
     out, pending = bytearray(), 0
-    for piece in LZWDecoder(io.BytesIO(data)).run():
+    for piece in pieces:
         out += piece
         pending += len(piece)
         if pending >= _STEP:
@@ -110,13 +111,11 @@ def _lzw(data: bytes, spent: _Budget) -> bytes:
     return bytes(out)
 
 
-def _runlength(data: bytes, spent: _Budget) -> bytes:
-    """pdfminer's RunLength decoding (a damaged stream raises as pdfminer's does)."""
-    out, k, pending = bytearray(), 0, 0
-    while k < len(data):
+def _runs(data: bytes):
+    """pdfminer's RunLength decoding, a run at a time (a damaged stream raises as pdfminer's does)."""
+    k = 0
+    while k < len(data) and data[k] != 128:
         length = data[k]
-        if length == 128:
-            break
         if length < 128:
             piece = data[k + 1:k + length + 2]
             if len(piece) < length + 1:
@@ -127,13 +126,7 @@ def _runlength(data: bytes, spent: _Budget) -> bytes:
                 raise ValueError("RunLengthDecode: data ends inside a repeated run")
             piece = data[k + 1:k + 2] * (257 - length)
             k += 2
-        out += piece
-        pending += len(piece)
-        if pending >= _STEP:
-            spent.spend(pending)
-            pending = 0
-    spent.spend(pending)
-    return bytes(out)
+        yield piece
 
 
 def _ccitt(data: bytes, params, spent: _Budget) -> bytes:
@@ -171,7 +164,7 @@ def _decode_within(stream: PDFStream, spent: _Budget) -> None:
         if f in pdftypes.LITERALS_FLATE_DECODE:
             data = _inflate(data, spent)
         elif f in pdftypes.LITERALS_LZW_DECODE:
-            data = _lzw(data, spent)
+            data = _collect(LZWDecoder(io.BytesIO(data)).run(), spent)
         elif f in pdftypes.LITERALS_ASCII85_DECODE:     # 5 characters → 4 bytes, 'z' → 4: counted first
             spent.spend(4 * data.count(b"z") + 4 * len(data) // 5 + 4)
             data = ascii85decode(data)
@@ -179,7 +172,7 @@ def _decode_within(stream: PDFStream, spent: _Budget) -> None:
             data = asciihexdecode(data)
             spent.spend(len(data))
         elif f in pdftypes.LITERALS_RUNLENGTH_DECODE:
-            data = _runlength(data, spent)
+            data = _collect(_runs(data), spent)
         elif f in pdftypes.LITERALS_CCITTFAX_DECODE:
             data = _ccitt(data, params, spent)
         elif f in pdftypes.LITERALS_DCT_DECODE or f in pdftypes.LITERALS_JBIG2_DECODE \
