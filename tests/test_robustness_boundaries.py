@@ -311,3 +311,13 @@ def test_a_chart_sheet_named_like_the_tools_own_sheet_is_named_so(tmp_path, caps
     err = _refused(capsys, ["refresh", book], "「校验结果」", "图表工作表", "改名")
     assert "损坏" not in err and book.read_bytes() == before
     assert _cli(capsys, ["check", book])[0] in (0, 1)           # reading it is fine
+
+
+def test_every_limit_is_in_the_robustness_table_with_its_default():
+    from .conftest import ROOT
+    rows = [line for line in (ROOT / "docs" / "robustness.md").read_text("utf-8").splitlines()
+            if line.startswith("|")]
+    for limit in limits.ALL + limits.SERVER:
+        row = next((r for r in rows if f"`{limit.env}`" in r.split("|")[2]), None)
+        assert row is not None, f"{limit.env} is not in the limits table of docs/robustness.md"
+        assert f"{limit.default:,}" in row.split("|")[3], (limit.env, row)
