@@ -244,7 +244,9 @@ def test_a_file_rewritten_by_a_sync_client_during_the_refresh_is_named_so(tmp_pa
             writer.join()
         outcomes.append((rc, err))
         assert rc in (0, 1, 2) and "内部错误" not in err and "损坏" not in err, err
-        if rc == 2 and "文件是空的" not in err:         # read in the instant it was truncated: true as said
+        if rc == 2 and "文件是空的" in err:             # empty at the instant it was read and 0.5 s later
+            assert "刚被改写" in err and "网盘同步" in err, err
+        elif rc == 2:
             assert "被其他程序修改或替换" in err and "网盘同步" in err and "原文件未改动" in err, err
             assert in_place or not out.exists()
         bak = tmp_path / "unit.xlsx.bak"
@@ -252,6 +254,93 @@ def test_a_file_rewritten_by_a_sync_client_during_the_refresh_is_named_so(tmp_pa
             assert bak.read_bytes() in versions           # a whole version, never a half-written one
             bak.unlink()
     assert any(rc == 2 for rc, _ in outcomes), outcomes
+
+
+def _cells(path):
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    try:
+        return {name: [[c.value for c in row] for row in wb[name].iter_rows()] for name in ("项目", "绩效指标")}
+    finally:
+        wb.close()
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["to -o", "in place"])
+def test_a_file_changed_and_changed_back_within_one_refresh_is_read_as_pinned(tmp_path, capsys, monkeypatch,
+                                                                             in_place):
+    """A sync client rewrites the workbook in place with another version while the refresh reads it,
+    then puts the first version back with its time (identity and digest as pinned). The refresh read the
+    file again and again (the zip directory of one version, the parts of the other: 「损坏」, or the other
+    version's values saved without a word); it reads the bytes it pinned, once."""
+    import openpyxl
+
+    from xl_tools.refresh import file_writer
+    book = cases.seed_book(tmp_path, "unit.xlsx")
+    control = cases.seed_book(tmp_path, "control.xlsx")
+    first = book.read_bytes()
+    st = book.stat()
+    wb = openpyxl.load_workbook(book)
+    wb["项目"]["D2"] = 1234.5
+    wb["项目"]["B2"] = "另一个版本的项目"
+    wb.save(tmp_path / "newer.xlsx")
+    newer = (tmp_path / "newer.xlsx").read_bytes()
+
+    def rewrite(data):
+        with open(book, "r+b") as fh:                 # in place, as a sync client does: same file, new bytes
+            fh.truncate(0)
+            fh.write(data)
+        os.utime(book, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    real_sniff, real_plan = file_writer.sniff, file_writer.plan_refresh
+
+    def sniff(path):
+        rewrite(newer)
+        return real_sniff(path)
+
+    def plan(*args, **kwargs):
+        try:
+            return real_plan(*args, **kwargs)
+        finally:
+            rewrite(first)
+
+    monkeypatch.setattr(file_writer, "sniff", sniff)
+    monkeypatch.setattr(file_writer, "plan_refresh", plan)
+    out = tmp_path / "out.xlsx"
+    rc, _, err = _cli(capsys, ["refresh", book] + ([] if in_place else ["-o", out]))
+    assert rc in (0, 1), err
+    monkeypatch.undo()
+    assert _cli(capsys, ["refresh", control])[0] == rc
+    assert _cli(capsys, ["check", book if in_place else out])[0] == rc
+    assert _cells(book if in_place else out) == _cells(control)
+    if in_place:
+        assert (tmp_path / "unit.xlsx.bak").read_bytes() == first
+
+
+def test_a_file_caught_in_the_instant_a_sync_client_truncated_it_is_read_once_written(tmp_path, capsys):
+    """Empty when the refresh reads it, whole half a second later: read again (it said 「文件是空的」)."""
+    book = cases.seed_book(tmp_path, "unit.xlsx")
+    data = book.read_bytes()
+    for argv in (["refresh", book], ["check", book]):
+        book.write_bytes(b"")
+        later = threading.Timer(0.15, book.write_bytes, args=(data,))
+        later.start()
+        try:
+            rc, _, err = _cli(capsys, argv)
+        finally:
+            later.join()
+        assert rc in (0, 1), (argv, err)
+
+
+def test_an_empty_file_says_whether_it_was_just_changed(tmp_path, capsys):
+    book = tmp_path / "unit.xlsx"
+    book.write_bytes(b"")
+    start = time.monotonic()
+    err = _refused(capsys, ["refresh", book], "文件是空的", "刚被改写", "网盘同步", "若稍后仍是空的", "从备份")
+    assert time.monotonic() - start >= 0.5                  # looked at once more before saying so
+    hour_ago = time.time() - 3600
+    os.utime(book, (hour_ago, hour_ago))
+    err = _refused(capsys, ["check", book], "文件是空的", "保存或复制时中断", "从备份")
+    assert "刚被改写" not in err
 
 
 def test_a_full_temporary_folder_is_not_a_damaged_workbook(tmp_path, capsys, monkeypatch):

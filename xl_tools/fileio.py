@@ -8,9 +8,10 @@ Writing (``atomic_target``): into a temporary file beside the target, then one r
 failure (a full disk, a SIGKILL) leaves the target as it was and the temporary file is removed. An
 in-place rewrite keeps the previous version as ``FILE.bak``, itself written to a temporary file and
 renamed, so it is never written through a symbolic link and a full disk never leaves a truncated one.
-Inside ``pinned(path)`` the backup holds the bytes that were there when the task started, and a save
-refuses to replace a file that another program changed in the meantime (two refreshes of one file at
-once: the second stops, the ``.bak`` holds the original).
+Inside ``pinned(path)`` the file is read once: every read of the task is of the bytes that were there when
+it started (``read_source``), the backup holds them, and a save refuses to replace a file that another
+program changed in the meantime (two refreshes of one file at once: the second stops, the ``.bak`` holds
+the original; a sync client's version is never read half, nor saved over).
 
 Inputs are never outputs (``refuse_overwrite``): an output that is an input, or a link (symbolic or
 hard) to one, is refused before anything is read. A file that is there already is not silently replaced
@@ -25,6 +26,7 @@ import contextvars
 import difflib
 import errno
 import hashlib
+import io
 import os
 import stat
 import tempfile
@@ -310,9 +312,10 @@ def pinned(path: str | Path):
     inside while the file differs, now or ``SETTLE_SECONDS`` later (a workbook read half rewritten
     looks damaged, and the writer may still be at it), is that change: ``CHANGED_TEXT``, exit 2."""
     path = Path(path)
-    with open_input(path) as fh:
-        st = os.fstat(fh.fileno())
-        data = fh.read()
+    st, data = _read_whole(path)
+    if not data:                         # caught in the instant a sync client truncated it: look once more
+        time.sleep(SETTLE_SECONDS)
+        st, data = _read_whole(path)
     key = os.path.realpath(path)
     pin = _Pin(_identity(st), data, hashlib.sha256(data).digest())
     token = _PINS.set({**_PINS.get(), key: pin})
@@ -325,6 +328,29 @@ def pinned(path: str | Path):
         raise
     finally:
         _PINS.reset(token)
+
+
+def _read_whole(path: Path) -> tuple[os.stat_result, bytes]:
+    with open_input(path) as fh:
+        st = os.fstat(fh.fileno())
+        try:
+            return st, fh.read()
+        except OSError as exc:
+            raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
+
+
+def read_source(path: str | Path) -> str | Path | io.BytesIO:
+    """What to open to read the file at ``path``: inside ``pinned(path)`` its pinned bytes (a new file
+    object each time, so every read of the task sees the one version pinned, however often it reads:
+    a file changed and changed back meanwhile is never read half one, half the other), else ``path``."""
+    pin = _PINS.get().get(os.path.realpath(path)) if _PINS.get() else None
+    return path if pin is None else io.BytesIO(pin.data)
+
+
+def open_read(path: str | Path):
+    """``path`` opened for reading as ``open_input`` does, or its pinned bytes (``read_source``)."""
+    source = read_source(path)
+    return source if isinstance(source, io.BytesIO) else open_input(path)
 
 
 def _changed(path: str, pin: _Pin) -> bool:
