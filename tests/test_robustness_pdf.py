@@ -119,6 +119,106 @@ def test_a_page_is_bounded_inside(tmp_path, capsys, monkeypatch, make, variable,
     _refused(capsys, ["check", path], "第 1 页", needle, "超过上限 5,000", variable)
 
 
+FLOODS = [k for k in cases.OPERATOR_FLOODS if k != "inline image"]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("kind", FLOODS)
+def test_a_flood_of_other_operators_is_bounded_inside_the_page(tmp_path, capsys, monkeypatch, kind):
+    """Operators that neither show a glyph nor draw — a path never painted, the matrix changed, an
+    unknown operator, operands no operator takes, one array of numbers: five million of them ran past
+    120 s or grew to 640 MB; every operator and operand of the page counts."""
+    monkeypatch.setenv("XL_TOOLS_MAX_PDF_OPERATORS", "20000")
+    path = cases.operator_flood_pdf(tmp_path, kind, 100_000)
+    _refused(capsys, ["check", path], "第 1 页", "内容指令数", "超过上限 20,000", "XL_TOOLS_MAX_PDF_OPERATORS")
+
+
+def _inline_images():
+    noise = bytes(range(256)) * 40 + b"E\nEI" + b"EIE" * 3000           # pieces across pdfminer's 4 KB buffers
+    return [b"q BI /W 1 /H 1 /BPC 8 /CS /G ID abcEI Q",
+            b"BI /W 2 /H 1 ID \x00E\x01EEI Q BI ID xEIx EI\rQ",          # an E that starts nothing, EI not ending
+            b"BI ID data\r\nEI\nBI ID more\nEI Q",                    # the line end before EI is dropped
+            b"BI ID " + noise + b" \nEI Q",
+            b"BI ID never ends " + noise,                                # nothing: pdfminer ends the page
+            b"BI ID ends at the end EI"]
+
+
+@pytest.mark.parametrize("content", _inline_images(), ids=range(len(_inline_images())))
+def test_inline_image_data_is_read_as_pdfminer_reads_it(content):
+    from pdfminer import pdfinterp
+    from pdfminer.pdftypes import PDFStream
+    from pdfminer.psparser import PSEOF
+
+    from xl_tools.importer import pdfpage
+
+    def objects(parser_class):
+        parser, seen = parser_class([PDFStream({}, content)]), []
+        while True:
+            try:
+                _pos, obj = parser.nextobject()
+            except PSEOF:
+                return seen
+            seen.append(obj.get_rawdata() if isinstance(obj, PDFStream) else repr(obj))
+
+    assert pdfinterp.PDFContentParser is pdfpage._CountingContentParser
+    theirs = objects(pdfpage._CountingContentParser.__bases__[0])
+    assert objects(pdfpage._CountingContentParser) == theirs
+    assert any(isinstance(obj, bytes) for obj in theirs) or b"end" in content
+
+
+@pytest.mark.timeout(300)
+def test_an_inline_image_that_never_ends_costs_linear_time(tmp_path, capsys):
+    """120 MB of inline image data without its EI (a 117 KB file) ran past 300 s: pdfminer copies all it
+    has read for each piece it adds; read in linear time, the page has no text."""
+    path = cases.operator_flood_pdf(tmp_path, "inline image", 60_000_000)
+    assert path.stat().st_size < 150_000
+    start = time.monotonic()
+    _refused(capsys, ["check", path], "没有文字层")
+    assert time.monotonic() - start < 120
+
+
+def test_a_published_tables_pages_are_far_inside_the_page_limits(tmp_path, monkeypatch):
+    """The limits leave a real page room: the seed's published PDF, laid out with limits a twentieth of
+    the defaults, reads as it always did."""
+    import shutil
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) 未安装")
+    from xl_tools.importer import import_path
+    from xl_tools.jsonio import load_json
+    from xl_tools.publish import publish
+
+    from .conftest import SEED_JSON
+    pdf = publish(load_json(SEED_JSON), tmp_path / "seed.xlsx", tmp_path / "seed.pdf").pdf
+    for limit in (limits.PDF_GLYPHS, limits.PDF_DRAWS, limits.PDF_OPERATORS):
+        monkeypatch.setenv(limit.env, str(limit.default // 20))
+    assert len(import_path(pdf).filing.projects) == len(load_json(SEED_JSON).projects)
+
+
+@pytest.mark.timeout(300)
+def test_without_fork_the_budgets_alone_bound_the_reader(tmp_path, capsys, monkeypatch):
+    """Where the system cannot fork (Windows) the reader runs in this process with no memory or
+    wall-clock fence: each kind of attack still stops on its own budget, the time limit included."""
+    from xl_tools.importer import pdffence
+    monkeypatch.delattr(os, "fork", raising=False)
+    monkeypatch.setattr(pdffence, "_run_child", None)              # never reached without fork
+    monkeypatch.setenv("XL_TOOLS_MAX_PDF_INFLATED_MB", "16")
+    _refused(capsys, ["check", cases.stream_bomb_pdf(tmp_path, "image", 64)], "压缩炸弹")
+    monkeypatch.setenv("XL_TOOLS_MAX_PDF_DRAWS", "5000")
+    _refused(capsys, ["check", cases.form_nest_pdf(tmp_path)], "绘图操作数")
+    _refused(capsys, ["check", cases.operator_flood_pdf(tmp_path, "matrix", 300_000)], "内容指令数")
+    monkeypatch.setenv("XL_TOOLS_MAX_PDF_OPERATORS", "1000000000")
+    monkeypatch.setenv("XL_TOOLS_MAX_SECONDS", "2")
+    start = time.monotonic()
+    _refused(capsys, ["check", cases.operator_flood_pdf(tmp_path, "unknown", 5_000_000)], "处理时间超过上限 2 秒")
+    assert time.monotonic() - start < 60
+    with pytest.raises(XlToolsError, match="本机可用的内存"):
+        pdffence.fenced(_out_of_memory, source="x.pdf")
+
+
+def _out_of_memory():
+    raise MemoryError
+
+
 @pytest.mark.timeout(300)
 def test_the_time_limit_is_checked_inside_a_page(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("XL_TOOLS_MAX_PDF_GLYPHS", "100000000")

@@ -39,13 +39,16 @@ PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小
 # page of 6 pt text, 28,000 glyphs
 PDF_GLYPHS = Limit("XL_TOOLS_MAX_PDF_GLYPHS", 100_000, "显示的字符数", "个")
 PDF_DRAWS = Limit("XL_TOOLS_MAX_PDF_DRAWS", 50_000, "绘图操作数", "次")
+# every operator and operand of a page's content (form XObjects drawn included): a published table's page
+# has 5,000–25,000
+PDF_OPERATORS = Limit("XL_TOOLS_MAX_PDF_OPERATORS", 1_000_000, "内容指令数（运算符与参数）", "个")
 PDF_MEMORY_MB = Limit("XL_TOOLS_MAX_PDF_MEMORY_MB", 2048, "读取 PDF 所用的内存", "MB")
 # a published table's text: 2,000 pages (PAGES) of 3 KB; 10 MB makes about 45,000 indicator rows, within
 # what a workbook sheet may hold (ROWS)
 TEXT_MB = Limit("XL_TOOLS_MAX_TEXT_MB", 10, "公开表文本的大小", "MB")
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
-ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_MEMORY_MB, TEXT_MB,
-       SECONDS]
+ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_OPERATORS, PDF_MEMORY_MB,
+       TEXT_MB, SECONDS]
 
 # the xlwings Server's limits per request (``server.app``)
 SERVER_BODY_MB = Limit("XL_TOOLS_SERVER_MAX_BODY_MB", 20, "单次请求的工作簿数据大小", "MB")

@@ -663,6 +663,29 @@ def state_flood_pdf(folder: Path, saves: int = 5_000_000) -> Path:
     return _one_page_pdf(folder, "state_flood.pdf", b"q " * saves)
 
 
+# content operators that neither show a glyph nor draw, ``count`` times on one page (a few kilobytes
+# compressed): a path built and never painted, the matrix changed, an operator nobody knows, operands no
+# operator takes, one array of numbers, an inline image whose data never ends
+OPERATOR_FLOODS = {
+    "path": b"0 0 m 1 1 l ",
+    "matrix": b"1 0 0 1 0 0 cm ",
+    "unknown": b"zz ",
+    "operands": b"1 ",
+    "array": b"1 ",
+    "inline image": b"a ",
+}
+
+
+def operator_flood_pdf(folder: Path, kind: str, count: int = 5_000_000) -> Path:
+    """One page whose content is ``OPERATOR_FLOODS[kind]`` ``count`` times."""
+    body = OPERATOR_FLOODS[kind] * count
+    if kind == "array":
+        body = b"BT /F1 1 Tf [" + body + b"] TJ ET"
+    elif kind == "inline image":
+        body = b"BI /W 1 /H 1 /BPC 8 /CS /G ID " + body
+    return _one_page_pdf(folder, f"flood_{kind.replace(' ', '_')}.pdf", body)
+
+
 def chartsheet_named_results(folder: Path) -> Path:
     """The user's chart sheet (a sheet holding only a chart) named 校验结果, the tool's own sheet name."""
     from openpyxl.chart import BarChart, Reference

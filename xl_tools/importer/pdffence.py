@@ -10,7 +10,8 @@ killed or died is one XlToolsError naming the file (exit 2), never the end of a 
 defect of ours in the child (any other exception) comes back as ``ChildFailed`` with its traceback, so
 the boundary logs it (exit 3).
 
-Where the system cannot fork (Windows), ``fn`` runs in this process, bounded by the budgets alone.
+Where the system cannot fork (Windows), ``fn`` runs in this process, bounded by the budgets alone (a
+``MemoryError`` there is one XlToolsError too; docs/robustness.md says what is not bounded).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..errors import XlToolsError
 GRACE_SECONDS = 5           # the child's own time check (a clear message) comes first
 _MEMORY = "读取 PDF 所需的内存超过上限 {mb:,} MB，已停止（PDF 结构异常，疑似恶意文件；如确属正常文件，可设置环境变量 " \
           f"{limits.PDF_MEMORY_MB.env} 调高上限）"
+_NO_MEMORY = "读取 PDF 所需的内存超过了本机可用的内存，已停止（PDF 结构异常，疑似恶意文件）"
 _DIED = "读取 PDF 的进程意外退出（{how}），PDF 可能已损坏或结构异常：请重新导出 PDF 后再试"
 
 
@@ -38,7 +40,10 @@ class ChildFailed(Exception):
 def fenced(fn, *args, source: str):
     """``fn(*args)`` in a child process within the memory and time limits (see the module docstring)."""
     if not hasattr(os, "fork"):
-        return fn(*args)
+        try:
+            return fn(*args)
+        except MemoryError:
+            raise XlToolsError(_NO_MEMORY, file=source) from None
     seconds = limits.remaining()
     seconds = limits.value(limits.SECONDS) if seconds is None else seconds
     memory_mb = limits.value(limits.PDF_MEMORY_MB)

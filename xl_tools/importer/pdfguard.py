@@ -4,8 +4,8 @@
 
 - in a child process with a memory and a wall-clock limit (``pdffence``);
 - every stream pdfminer decodes within ``limits.PDF_INFLATED_MB`` (``pdfstreams``);
-- each page laid out within ``limits.PDF_GLYPHS`` glyphs and ``limits.PDF_DRAWS`` drawing operations,
-  the task's clock looked at inside the page (``pdfpage``);
+- each page laid out within ``limits.PDF_GLYPHS`` glyphs, ``limits.PDF_DRAWS`` drawing operations and
+  ``limits.PDF_OPERATORS`` operators and operands, the task's clock looked at inside the page (``pdfpage``);
 - at most ``limits.PAGES`` pages (``check_pages``, once the document is open);
 
 and ``reading_pdf`` turns whatever a damaged PDF makes pdfminer raise into one XlToolsError naming the
