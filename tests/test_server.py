@@ -455,7 +455,7 @@ def test_limits_and_serve_arguments(monkeypatch):
     monkeypatch.setenv(server_app_module.MAX_BODY_ENV, "5")
     assert server_app_module.max_body_bytes_from_env() == 5 * 1024 * 1024
     monkeypatch.setenv(server_app_module.MAX_BODY_ENV, "lots")
-    with pytest.raises(XlToolsError, match="不是数字"):
+    with pytest.raises(XlToolsError, match="XL_TOOLS_SERVER_MAX_BODY_MB.*正整数"):
         server_app_module.max_body_bytes_from_env()
     with pytest.raises(XlToolsError, match="端口"):
         serve(port=0)

@@ -53,7 +53,6 @@ from .fileio import (
     real_input,
     refuse_overwrite,
     replacing,
-    same_file,
 )
 from .findings import ERROR, NO_MONEY, Finding, blocks_publishing, publish_blockers, summarize
 from .importer import ImportResult, import_path
@@ -254,11 +253,12 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     writes its own outputs to (the batch's annotated copies), replaced without a word. A symbolically
     linked input is updated at its target, so the link stays a link."""
     check_input(path)
-    if out is not None and same_file(out, path) and Path(out).exists():
-        out = None                       # `refresh F -o F`: in place, with its backup
+    if out is not None and Path(out).exists() and real_input(out) == real_input(path):
+        out = None                       # `refresh F -o F` (or a symbolic link to F): in place, with its backup
     if out is not None:
         refuse_overwrite([out], [path])
-        with _task(), replacing([] if own_output else [out], force=force), _located(path):
+        with _task(), replacing([] if own_output else [out], force=force), _located(path), \
+                pinned(path):
             return _refresh_file(path, out, config_path=config_path, now=now or refresh_stamp(),
                                  extra_findings=extra_findings,
                                  backup=backup)

@@ -8,9 +8,10 @@ Writing (``atomic_target``): into a temporary file beside the target, then one r
 failure (a full disk, a SIGKILL) leaves the target as it was and the temporary file is removed. An
 in-place rewrite keeps the previous version as ``FILE.bak``, itself written to a temporary file and
 renamed, so it is never written through a symbolic link and a full disk never leaves a truncated one.
-Inside ``pinned(path)`` the backup holds the bytes that were there when the task started, and a save
-refuses to replace a file that another program changed in the meantime (two refreshes of one file at
-once: the second stops, the ``.bak`` holds the original).
+Inside ``pinned(path)`` the file is read once: every read of the task is of the bytes that were there when
+it started (``read_source``), the backup holds them, and a save refuses to replace a file that another
+program changed in the meantime (two refreshes of one file at once: the second stops, the ``.bak`` holds
+the original; a sync client's version is never read half, nor saved over).
 
 Inputs are never outputs (``refuse_overwrite``): an output that is an input, or a link (symbolic or
 hard) to one, is refused before anything is read. A file that is there already is not silently replaced
@@ -24,9 +25,12 @@ import contextlib
 import contextvars
 import difflib
 import errno
+import hashlib
+import io
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -110,12 +114,24 @@ def check_input(path: str | Path) -> os.stat_result:
     try:
         st = os.stat(path)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise XlToolsError("这是一个符号链接，它指向的文件不存在", file=str(path)) from None
         raise XlToolsError(_missing_text(path), file=str(path)) from None
     except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+        raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
     _refuse_kind(st.st_mode, path)
     _refuse_size(st.st_size, path)
     return st
+
+
+_READ_ERRORS = {errno.ELOOP: "符号链接循环（链接指向自己，或几个链接互相指向），找不到真正的文件",
+                errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限", errno.EIO: "磁盘读取错误",
+                errno.ENAMETOOLONG: "文件名过长", errno.ENOTDIR: "路径中有一部分不是文件夹"}
+
+
+def read_error(exc: OSError) -> str:
+    """The Chinese reason an input could not be read."""
+    return _READ_ERRORS.get(exc.errno, f"系统错误 {exc.errno}（{exc.strerror or exc}）")
 
 
 def open_input(path: str | Path):
@@ -126,7 +142,7 @@ def open_input(path: str | Path):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+        raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
     try:
         st = os.fstat(fd)
         _refuse_kind(st.st_mode, path)
@@ -140,11 +156,17 @@ def open_input(path: str | Path):
 def read_bytes(path: str | Path) -> bytes:
     """A file's bytes, or one Chinese line naming the file when it cannot (or may not) be read."""
     path = Path(path)
+    limit = limits.value(limits.FILE_MB) * 1024 * 1024
+    chunks, size = [], 0
     with open_input(path) as fh:
         try:
-            return fh.read(limits.value(limits.FILE_MB) * 1024 * 1024 + 1)
+            while size <= limit and (chunk := fh.read(min(1 << 24, limit + 1 - size))):
+                chunks.append(chunk)
+                size += len(chunk)
         except OSError as exc:
-            raise XlToolsError(f"无法读取：{exc.strerror or exc}", file=str(path)) from None
+            raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
+    _refuse_size(size, path)                # grown past the limit since it was opened
+    return b"".join(chunks)
 
 
 # -------------------------------------------------------------------------------- inputs ≠ outputs
@@ -167,9 +189,13 @@ def refuse_overwrite(outputs: Iterable[str | Path | None], inputs: Iterable[str 
         if out is None:
             continue
         for src in ins:
-            if same_file(out, src):
-                raise XlToolsError(f"输出文件就是输入文件 {src}（或指向它的链接），写入会覆盖原文件：请另选输出文件名",
-                                   file=str(out))
+            if not same_file(out, src):
+                continue
+            if os.path.realpath(out) != os.path.realpath(src):       # one inode under two names
+                raise XlToolsError(f"输出文件就是输入文件 {src}（它的硬链接：同一个文件的另一个名字），写入会改动原文件："
+                                   "请另选输出文件名", file=str(out))
+            raise XlToolsError(f"输出文件就是输入文件 {src}（或指向它的链接），写入会覆盖原文件：请另选输出文件名",
+                               file=str(out))
 
 
 def real_input(path: str | Path) -> Path:
@@ -223,6 +249,12 @@ def probe_writable(path: str | Path) -> None:
 class _Pin:
     identity: tuple
     data: bytes
+    digest: bytes
+
+
+SETTLE_SECONDS = 0.5       # a file read half written (a sync client still writing) changes within it
+CHANGED_TEXT = ("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新，或网盘同步程序改写了它），"
+                "本次结果未写入，原文件未改动：请等其他程序完成、确认文件内容后重新运行")
 
 
 _PINS: contextvars.ContextVar[dict[str, _Pin]] = contextvars.ContextVar("xl_tools_pins", default={})
@@ -274,19 +306,65 @@ def _identity(st: os.stat_result) -> tuple:
 
 @contextlib.contextmanager
 def pinned(path: str | Path):
-    """Keep the file at ``path`` as it is now: an in-place save inside backs up these bytes and
-    refuses to replace the file if it changed in between (see the module docstring)."""
+    """Keep the file at ``path`` as it is now: an in-place save inside backs up these bytes, and no
+    save inside replaces a file while this one differs from them — by its identity (device, inode,
+    size, time) or its content (a sync client rewriting it in place may keep its time). What fails
+    inside while the file differs, now or ``SETTLE_SECONDS`` later (a workbook read half rewritten
+    looks damaged, and the writer may still be at it), is that change: ``CHANGED_TEXT``, exit 2."""
     path = Path(path)
-    with open_input(path) as fh:
-        st = os.fstat(fh.fileno())
-        data = fh.read()
-    pins = dict(_PINS.get())
-    pins[os.path.realpath(path)] = _Pin(_identity(st), data)
-    token = _PINS.set(pins)
+    st, data = _read_whole(path)
+    if not data:                         # caught in the instant a sync client truncated it: look once more
+        time.sleep(SETTLE_SECONDS)
+        st, data = _read_whole(path)
+    key = os.path.realpath(path)
+    pin = _Pin(_identity(st), data, hashlib.sha256(data).digest())
+    token = _PINS.set({**_PINS.get(), key: pin})
     try:
         yield
+    except Exception as exc:
+        if not isinstance(exc, XlToolsError) or exc.message != CHANGED_TEXT:
+            if _changed(key, pin) or (time.sleep(SETTLE_SECONDS) or _changed(key, pin)):
+                raise XlToolsError(CHANGED_TEXT, file=str(path)) from exc
+        raise
     finally:
         _PINS.reset(token)
+
+
+def _read_whole(path: Path) -> tuple[os.stat_result, bytes]:
+    with open_input(path) as fh:
+        st = os.fstat(fh.fileno())
+        try:
+            return st, fh.read()
+        except OSError as exc:
+            raise XlToolsError(f"无法读取：{read_error(exc)}", file=str(path)) from None
+
+
+def read_source(path: str | Path) -> str | Path | io.BytesIO:
+    """What to open to read the file at ``path``: inside ``pinned(path)`` its pinned bytes (a new file
+    object each time, so every read of the task sees the one version pinned, however often it reads:
+    a file changed and changed back meanwhile is never read half one, half the other), else ``path``."""
+    pin = _PINS.get().get(os.path.realpath(path)) if _PINS.get() else None
+    return path if pin is None else io.BytesIO(pin.data)
+
+
+def open_read(path: str | Path):
+    """``path`` opened for reading as ``open_input`` does, or its pinned bytes (``read_source``)."""
+    source = read_source(path)
+    return source if isinstance(source, io.BytesIO) else open_input(path)
+
+
+def _changed(path: str, pin: _Pin) -> bool:
+    """Whether the file at ``path`` is no longer what ``pin`` holds."""
+    try:
+        if _identity(os.stat(path)) != pin.identity:
+            return True
+        digest = hashlib.sha256()
+        with open_input(path) as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    except (OSError, XlToolsError):
+        return True
+    return digest.digest() != pin.digest
 
 
 @contextlib.contextmanager
@@ -361,11 +439,12 @@ def atomic_target(path: str | Path, *, backup: bool = False):
             if reason is None:
                 raise
             raise XlToolsError(f"无法写入：{reason}，原文件未改动", file=str(path)) from None
-        pin = _PINS.get().get(os.path.realpath(path))
+        pins = _PINS.get()
+        pin = pins.get(os.path.realpath(path))
         with _commit_lock(path.parent if str(path.parent) else Path(".")):
-            if path.exists() and pin is not None and _identity(os.stat(path)) != pin.identity:
-                raise XlToolsError("文件在处理期间被其他程序修改或替换（可能同时运行了另一次刷新），"
-                                   "本次结果未写入：请确认文件内容后重新运行", file=str(path))
+            for pinned_path, held in pins.items():      # the task's inputs, and the target when in place
+                if (pinned_path != os.path.realpath(path) or path.exists()) and _changed(pinned_path, held):
+                    raise XlToolsError(CHANGED_TEXT, file=str(path) if held is pin else pinned_path)
             if (backup or _backup_due(path)) and path.exists():
                 _write_backup(path, pin)
             if path.exists():

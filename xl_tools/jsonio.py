@@ -9,6 +9,7 @@ from .errors import XlToolsError
 from .fileio import read_bytes
 from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from .money import fmt_money, money_from_json
+from .textnorm import well_formed
 from .valuegrammar import parse_value
 
 SCHEMA = "xl-tools/filing@1"
@@ -130,4 +131,16 @@ def load_json(path: str | Path) -> Filing:
                            file=str(path)) from None
     except (RecursionError, ValueError):                 # 100,000 nested brackets, 5,000-digit numbers
         raise XlToolsError("JSON 嵌套过深或数字过长，无法读取", file=str(path)) from None
-    return filing_from_json(data, source=str(path))
+    return filing_from_json(well_formed_tree(data), source=str(path))
+
+
+def well_formed_tree(data):
+    """Every text (key or value) of parsed JSON made storable: ``"\\ud83d"`` (half an emoji) → U+FFFD
+    (``textnorm.well_formed``). Nested no deeper than ``json.loads`` allowed."""
+    if isinstance(data, str):
+        return well_formed(data)
+    if isinstance(data, list):
+        return [well_formed_tree(v) for v in data]
+    if isinstance(data, dict):
+        return {well_formed(k): well_formed_tree(v) for k, v in data.items()}
+    return data

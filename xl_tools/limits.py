@@ -35,18 +35,57 @@ CELLS = Limit("XL_TOOLS_MAX_CELLS", 2_000_000, "每个工作表的单元格数",
 PAGES = Limit("XL_TOOLS_MAX_PAGES", 2_000, "PDF 的页数", "页")
 UNZIPPED_MB = Limit("XL_TOOLS_MAX_UNZIPPED_MB", 1024, "解压后的总大小", "MB")
 PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小", "MB")
+# per page of a PDF: a published table's page shows 2,000–3,000 glyphs and draws 400 lines; a full A4
+# page of 6 pt text, 28,000 glyphs
+PDF_GLYPHS = Limit("XL_TOOLS_MAX_PDF_GLYPHS", 100_000, "显示的字符数", "个")
+PDF_DRAWS = Limit("XL_TOOLS_MAX_PDF_DRAWS", 50_000, "绘图操作数", "次")
+# every operator and operand of a page's content (form XObjects drawn included): a published table's page
+# has 5,000–25,000
+PDF_OPERATORS = Limit("XL_TOOLS_MAX_PDF_OPERATORS", 1_000_000, "内容指令数（运算符与参数）", "个")
+PDF_MEMORY_MB = Limit("XL_TOOLS_MAX_PDF_MEMORY_MB", 2048, "读取 PDF 所用的内存", "MB")
+# a published table's text: 2,000 pages (PAGES) of 3 KB; 10 MB makes about 45,000 indicator rows, within
+# what a workbook sheet may hold (ROWS)
+TEXT_MB = Limit("XL_TOOLS_MAX_TEXT_MB", 10, "公开表文本的大小", "MB")
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
-ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, SECONDS]
+ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_OPERATORS, PDF_MEMORY_MB,
+       TEXT_MB, SECONDS]
+
+# the xlwings Server's limits per request (``server.app``)
+SERVER_BODY_MB = Limit("XL_TOOLS_SERVER_MAX_BODY_MB", 20, "单次请求的工作簿数据大小", "MB")
+SERVER_CELLS = Limit("XL_TOOLS_SERVER_MAX_CELLS", 1_000_000, "单次请求的单元格数", "个")
+# 5,000 rows of 项目 + 绩效指标 is ten times a large department's filing; the remote engine's cost per
+# highlight and per note grows with the sheet (xlwings 0.37), so a request's time grows faster than its rows
+SERVER_WORK = Limit("XL_TOOLS_SERVER_MAX_WORK", 5_000 * 60, "单次请求的数据行数 × 规则数", "")
+SERVER_SECONDS = Limit("XL_TOOLS_SERVER_MAX_SECONDS", 120, "单次请求的处理时间", "秒")
+SERVER = [SERVER_BODY_MB, SERVER_CELLS, SERVER_WORK, SERVER_SECONDS]
+
+_MAX_DIGITS = 15            # beyond any limit anyone means (and int() of 4,301 digits raises)
+
+
+def parse(env: str, raw: str, what: str = "", unit: str = "") -> int:
+    """``raw`` as a limit: a positive whole number written in ASCII digits (``²``, ``５``, ``nan``,
+    ``1e3``, ``-1`` and ``2.5`` are not); else XlToolsError, one Chinese line naming the variable."""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS and int(text) > 0):
+        about = f"（{what}，单位：{unit}）" if what and unit else f"（{what}）" if what else ""
+        raise XlToolsError(f"环境变量 {env}={raw[:40]!r} 无效：应为正整数，只用数字 0–9，最多 {_MAX_DIGITS} 位{about}")
+    return int(text)
 
 
 def value(limit: Limit) -> int:
     """The limit in force: its environment variable when set (a positive whole number), else the default."""
-    raw = os.environ.get(limit.env, "").strip()
-    if not raw:
+    raw = os.environ.get(limit.env, "")
+    if not raw.strip():
         return limit.default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise XlToolsError(f"环境变量 {limit.env}={raw!r} 无效：应为正整数（{limit.what}，单位：{limit.unit}）")
-    return int(raw)
+    return parse(limit.env, raw, limit.what, limit.unit)
+
+
+def check_all(which: list[Limit]) -> None:
+    """XlToolsError for the first limit variable of ``which`` that is set to something other than a
+    positive whole number: checked when a command (``ALL``) or the server (``SERVER``) starts, so a
+    bad value is one line up front, not a failure in the middle of the work (or of every file)."""
+    for limit in which:
+        value(limit)
 
 
 def exceeded(limit: Limit, found: str | None = None) -> str:
@@ -84,10 +123,21 @@ def deadline(seconds: float | None = None):
         _BUDGET.reset(token_budget)
 
 
+def remaining() -> float | None:
+    """Seconds left in the current task's budget (None outside ``deadline``)."""
+    end = _DEADLINE.get()
+    return None if end is None else max(0.0, end - time.monotonic())
+
+
+def time_exceeded() -> TimeLimitExceeded:
+    """The error of a task past its budget (raised by ``check_time``, or by whoever stopped it)."""
+    return TimeLimitExceeded(
+        f"处理时间超过上限 {_BUDGET.get() or value(SECONDS)} 秒，已停止（文件异常大或异常复杂；如确属正常文件，"
+        f"可设置环境变量 {SECONDS.env} 调高上限）")
+
+
 def check_time() -> None:
     """Raise TimeLimitExceeded when the current task's budget is spent (no-op outside ``deadline``)."""
     end = _DEADLINE.get()
     if end is not None and time.monotonic() > end:
-        raise TimeLimitExceeded(
-            f"处理时间超过上限 {_BUDGET.get()} 秒，已停止（文件异常大或异常复杂；如确属正常文件，"
-            f"可设置环境变量 {SECONDS.env} 调高上限）")
+        raise time_exceeded()

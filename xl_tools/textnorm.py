@@ -33,6 +33,24 @@ _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """``text`` as Unicode can store it: UTF-16 surrogates that a reader passed on (Excel writes half an
+    emoji as ``_xD83D_``; JSON may hold ``"\\ud83d"``) paired into their character where they form a
+    pair, a lone one replaced by U+FFFD (�, which the user sees). Nothing else is changed; every
+    writer and terminal can then encode the text."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def well_formed_value(value):
+    """``well_formed`` for a text value; any other value unchanged."""
+    return well_formed(value) if isinstance(value, str) else value
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII variants → ASCII; ideographic space → space; look-alikes folded."""
     return text.translate(_TABLE)

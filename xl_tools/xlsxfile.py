@@ -13,9 +13,13 @@ one ``XlToolsError`` naming the damaged part (``reading``).
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import posixpath
 import struct
+import tempfile
+import time
 import warnings
 import zipfile
 import zlib
@@ -27,7 +31,7 @@ from openpyxl.formula.tokenizer import TokenizerError
 
 from . import limits, xmlsafe
 from .errors import XlToolsError
-from .fileio import check_input, open_input
+from .fileio import SETTLE_SECONDS, check_input, open_read, read_error, read_source
 from .lazyxml import etree
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -91,13 +95,33 @@ def other_format(path: Path) -> str | None:
     return "：".join(parts) if parts else None
 
 
+RECENT_SECONDS = 10     # an empty file changed this recently may be one a sync client is writing
+
+
 def empty_text(path: Path) -> str:
-    """What to do with a file of 0 bytes (a save or copy that was cut off): restore it from a backup."""
+    """What to do with a file of 0 bytes: one changed in the last ``RECENT_SECONDS`` may be being written
+    (a sync client truncates, then downloads): wait; else a save or copy was cut off: restore it."""
     bak = path.with_name(path.name + ".bak")
+    try:
+        recent = time.time() - path.stat().st_mtime < RECENT_SECONDS
+    except OSError:
+        recent = False
+    if recent:
+        what = ("文件是空的（0 字节），且刚被改写：可能正被其他程序（如网盘同步程序）写入，请等它写完后重新运行；"
+                "若稍后仍是空的，")
+    else:
+        what = "文件是空的（0 字节），可能是保存或复制时中断："
     if bak.is_file() and bak.stat().st_size:
-        return (f"文件是空的（0 字节），可能是保存或复制时中断：同一文件夹中有备份 {bak.name}（xl-tools 上次改写它之前的版本），"
-                "可复制一份并去掉 .bak 后使用")
-    return "文件是空的（0 字节），可能是保存或复制时中断：请从备份（.bak 文件、邮件附件或其他备份）恢复"
+        return f"{what}同一文件夹中有备份 {bak.name}（xl-tools 上次改写它之前的版本），可复制一份并去掉 .bak 后使用"
+    return f"{what}请从备份（.bak 文件、邮件附件或其他备份）恢复"
+
+
+def _head(path: Path) -> bytes:
+    with open_read(path) as fh:
+        try:
+            return fh.read(8)
+        except OSError as exc:
+            raise XlToolsError(f"无法读取：{exc.strerror}", file=str(path)) from None
 
 
 def sniff(path: Path) -> None:
@@ -106,11 +130,10 @@ def sniff(path: Path) -> None:
     check_input(path)
     if other_format(path):
         raise XlToolsError(other_format(path), file=src)
-    with open_input(path) as fh:
-        try:
-            head = fh.read(8)
-        except OSError as exc:
-            raise XlToolsError(f"无法读取：{exc.strerror}", file=src) from None
+    head = _head(path)
+    if not head and not isinstance(read_source(path), io.BytesIO):   # (pinned bytes were looked at twice)
+        time.sleep(SETTLE_SECONDS)             # caught in the instant a sync client truncated it: once more
+        head = _head(path)
     if not head:
         raise XlToolsError(empty_text(path), file=src)
     if head == OLE_MAGIC:
@@ -118,7 +141,7 @@ def sniff(path: Path) -> None:
     if not head.startswith(b"PK"):
         raise XlToolsError("不是 Excel 工作簿（.xlsx/.xlsm）文件", file=src)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(read_source(path)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
@@ -226,8 +249,21 @@ def reading(path: str | Path):
         yield
     except XlToolsError as err:
         raise err.located(file=str(path)) from None
+    except OSError as exc:
+        if exc.errno is None:                   # a library's own "bad data" error, not the system's
+            raise damaged(path, exc) from None
+        raise XlToolsError(io_error_text(exc), file=str(path)) from None
     except _parse_errors() as exc:
         raise damaged(path, exc) from None
+
+
+def io_error_text(exc: OSError) -> str:
+    """What a system error while a workbook is read and patched means: the temporary folder (where
+    the patcher spools large parts) is full, or the file could not be read — never "damaged"."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"临时文件夹 {tempfile.gettempdir()} 所在的磁盘空间不足，无法完成处理，原文件未改动："
+                "请清理该磁盘，或把环境变量 TMPDIR 指向空间充足的文件夹后重试")
+    return f"无法读取：{read_error(exc)}"
 
 
 def damaged(path: str | Path, exc: BaseException) -> XlToolsError:
@@ -255,7 +291,7 @@ def damaged(path: str | Path, exc: BaseException) -> XlToolsError:
 def _check_all_parts(path: Path) -> None:
     """DamagedPart / ForbiddenPart for the first XML part that is not well-formed."""
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(read_source(path))
     except (zipfile.BadZipFile, OSError, ValueError):
         return
     with zf:
@@ -308,7 +344,7 @@ _COUNTED: set[tuple] = set()
 
 def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> None:
     src = str(path)
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(read_source(path)) as zf:
         for part, title in _sheet_parts(zf).items():
             try:
                 info = zf.getinfo(part)
@@ -358,5 +394,5 @@ def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool 
     with reading(path), warnings.catch_warnings():
         warnings.simplefilter("ignore")          # openpyxl's English warnings are not for the user
         count_cells(path)
-        return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only, keep_vba=keep_vba,
+        return openpyxl.load_workbook(read_source(path), read_only=read_only, data_only=data_only, keep_vba=keep_vba,
                                       keep_links=False)

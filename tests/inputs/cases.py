@@ -480,3 +480,218 @@ def spread_positions(count: int, length: int, rnd) -> list[int]:
     """``count`` positions in ``range(length)``, one in each of ``count`` equal strata: spread evenly
     over the input (a fuzz that draws positions freely clusters them at a few places)."""
     return [min(length - 1, int((k + rnd.random()) * length / count)) for k in range(count)]
+
+
+def _one_page_pdf(folder: Path, name: str, content: bytes, *, mediabox: bytes = b"[0 0 595 842]",
+                  resources: bytes = b"", extra: list[bytes] = ()) -> Path:
+    """A one-page PDF with ``content`` (Flate-compressed) as its content stream, Helvetica as /F1 and
+    ``extra`` objects numbered from 6 on."""
+    import zlib
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> %s >> >>" % (mediabox, resources),
+                _stream(zlib.compress(content, 9)),
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *extra])
+    path = folder / name
+    path.write_bytes(pdf)
+    return path
+
+
+def huge_mediabox_pdf(folder: Path, box: bytes = b"[-1e30 -1e30 1e30 1e30]") -> Path:
+    """A page whose MediaBox is absurd (exponent notation, which PDF does not have, or 10^30)."""
+    return _one_page_pdf(folder, "mediabox.pdf", b"BT /F1 12 Tf 100 700 Td (x) Tj ET", mediabox=box)
+
+
+# --- round three (issue 22): one boundary per file and per text ---------------------------------------
+
+def lone_surrogate(folder: Path) -> Path:
+    """A shared string holding half an emoji as Excel writes it (``_xD83D_``, a lone UTF-16 surrogate)
+    in the first project's name, and a whole one (``_xD83D__xDE00_``) in the second's."""
+    import json
+    names = [p["name"] for p in json.loads(SEED_JSON.read_text("utf-8"))["projects"][:2]]
+
+    def change(xml: bytes) -> bytes:
+        text = xml.decode("utf-8")
+        for name, emoji in zip(names, ["_xD83D_", "_xD83D__xDE00_"]):
+            assert f"<t>{name}</t>" in text, name
+            text = text.replace(f"<t>{name}</t>", f"<t>{name}{emoji}</t>")
+        return text.encode("utf-8")
+    return with_part(folder, "surrogate.xlsx", "xl/sharedStrings.xml", change)
+
+
+# --- PDFs that cost more than their size (issue 22.2) -------------------------------------------------
+
+def _lzw(data: bytes) -> bytes:
+    """``data`` LZW-encoded as pdfminer's /LZWDecode reads it (early change, 9–12-bit codes, MSB
+    first). It ends with clear codes up to a whole byte instead of an end code, so copies of it can
+    be joined into one stream (pdfminer reads on past an end code)."""
+    table = {bytes([k]): k for k in range(256)}
+    nxt, width, out, acc, bits = 258, 9, bytearray(), 0, 0
+
+    def put(code: int) -> None:
+        nonlocal acc, bits
+        acc, bits = ((acc << width) | code) & 0xFFFFFF, bits + width
+        while bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+    put(256)
+    word = b""
+    for byte in data:
+        cand = word + bytes([byte])
+        if cand in table:
+            word = cand
+            continue
+        put(table[word])
+        if nxt < 4096:
+            table[cand] = nxt
+        nxt += 1
+        if nxt >= 1 << width and width < 12:
+            width += 1
+        elif nxt >= 4095:
+            put(256)
+            table, nxt, width = {bytes([k]): k for k in range(256)}, 258, 9
+        word = bytes([byte])
+    if word:
+        put(table[word])
+    while bits:
+        put(256)
+        width = 9
+    return bytes(out)
+
+
+def _rle(data: bytes, end: bool = True) -> bytes:
+    """``data`` as /RunLengthDecode reads it (runs of up to 128 equal bytes; the end code unless not
+    ``end``, so that copies can be joined)."""
+    out = bytearray()
+    k = 0
+    while k < len(data):
+        run = 1
+        while k + run < len(data) and run < 128 and data[k + run] == data[k]:
+            run += 1
+        out += bytes([257 - run, data[k]]) if run > 1 else bytes([0, data[k]])
+        k += run
+    return bytes(out + (b"\x80" if end else b""))
+
+
+def stream_bomb_pdf(folder: Path, kind: str, megabytes: int = 64) -> Path:
+    """A one-page PDF whose content stream decodes to ``megabytes`` MB of spaces, hidden the ways the
+    red team found: ``image`` (the stream tagged /Subtype /Image), ``ascii85`` (/ASCII85Decode over
+    Flate), ``hex`` (/ASCIIHexDecode over Flate), ``padded`` (a dictionary padded past 8 KB),
+    ``lzw`` (Flate over LZW), ``runlength`` (Flate over RunLength) and ``objstm`` (the content inside a
+    compressed object stream, so the bytes are inflated while pdfminer looks an object up)."""
+    import base64
+    import zlib
+    comp = zlib.compressobj(9)
+    flate = b"".join(comp.compress(b" " * 2**20) for _ in range(megabytes)) + comp.flush()
+    if kind == "lzw":
+        data, filters = zlib.compress(_lzw(b" " * 2**20) * megabytes, 9), b"[/FlateDecode /LZWDecode]"
+    elif kind == "runlength":
+        data, filters = zlib.compress(_rle(b" " * 2**20, end=False) * megabytes + b"\x80", 9), b"[/FlateDecode /RunLengthDecode]"
+    elif kind == "ascii85":
+        data, filters = base64.a85encode(flate) + b"~>", b"[/ASCII85Decode /FlateDecode]"
+    elif kind == "hex":
+        data, filters = flate.hex().encode() + b">", b"[/ASCIIHexDecode /FlateDecode]"
+    else:
+        data, filters = flate, b"/FlateDecode"
+    extra = {"image": b"/Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceGray",
+             "padded": b"/Pad (" + b"x" * 9000 + b")"}.get(kind, b"")
+    content = b"<< /Length %d /Filter %s %s >>\nstream\n" % (len(data), filters, extra) + data + b"\nendstream"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, content]
+    path = folder / f"bomb_{kind}.pdf"
+    if kind == "objstm":                 # the object stream holding the page inflates to the bomb
+        small = zlib.compress(b"BT ET")
+        path.write_bytes(_pdf_objstm(objects[:3], b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(small)
+                                     + small + b"\nendstream", pad=megabytes))
+    else:
+        path.write_bytes(_pdf(objects))
+    return path
+
+
+def _pdf_objstm(objects: list[bytes], content_stream: bytes, pad: int = 0) -> bytes:
+    """A PDF 1.5 whose objects 1–3 lie in a compressed object stream (object 5, followed by ``pad`` MB
+    of spaces) and whose object 4 is ``content_stream``, with a cross-reference stream (object 6)."""
+    import zlib
+    body = b"".join(o + b"\n" for o in objects)
+    offsets, pos = [], 0
+    for o in objects:
+        offsets.append(pos)
+        pos += len(o) + 1
+    head = b" ".join(b"%d %d" % (k + 1, off) for k, off in enumerate(offsets)) + b"\n"
+    comp = zlib.compressobj(9)
+    packed = comp.compress(head + body) + b"".join(comp.compress(b" " * 2**20) for _ in range(pad)) + comp.flush()
+    objstm = (b"<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+              % (len(objects), len(head), len(packed)) + packed + b"\nendstream")
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    at4 = len(out)
+    out += b"4 0 obj\n" + content_stream + b"\nendobj\n"
+    at5 = len(out)
+    out += b"5 0 obj\n" + objstm + b"\nendobj\n"
+    at6 = len(out)
+    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
+    rows += [b"\x02" + (5).to_bytes(4, "big") + k.to_bytes(2, "big") for k in range(len(objects))]
+    rows += [b"\x01" + at.to_bytes(4, "big") + b"\x00\x00" for at in (at4, at5, at6)]
+    xref = b"".join(rows)
+    out += (b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(xref)
+            + xref + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % at6
+    return bytes(out)
+
+
+def form_nest_pdf(folder: Path, depth: int = 7, fan: int = 10) -> Path:
+    """A page that draws form XObject X0, which draws X1 ``fan`` times, … down to X``depth-1``, which
+    strokes one line: ``fan ** depth`` draws (10⁷) from a file of about 2 KB."""
+    forms = []
+    for level in range(depth):
+        body = (b"0 0 m 1 1 l S" if level == depth - 1 else b" ".join([b"/X%d Do" % (level + 1)] * fan))
+        res = b"" if level == depth - 1 else b"/Resources << /XObject << /X%d %d 0 R >> >>" % (level + 1, 7 + level)
+        forms.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] %s /Length %d >>\nstream\n"
+                     % (res, len(body)) + body + b"\nendstream")
+    return _one_page_pdf(folder, "form_nest.pdf", b"/X0 Do", resources=b"/XObject << /X0 6 0 R >>", extra=forms)
+
+
+def glyph_flood_pdf(folder: Path, glyphs: int = 2_000_000) -> Path:
+    """One page showing ``glyphs`` characters (a few kilobytes compressed)."""
+    line = b"(" + b"A" * 1000 + b") Tj "
+    content = b"BT /F1 1 Tf 10 800 Td " + line * (glyphs // 1000) + b"ET"
+    return _one_page_pdf(folder, "glyph_flood.pdf", content)
+
+
+def state_flood_pdf(folder: Path, saves: int = 5_000_000) -> Path:
+    """One page whose content saves the graphics state ``saves`` times and never restores it."""
+    return _one_page_pdf(folder, "state_flood.pdf", b"q " * saves)
+
+
+# content operators that neither show a glyph nor draw, ``count`` times on one page (a few kilobytes
+# compressed): a path built and never painted, the matrix changed, an operator nobody knows, operands no
+# operator takes, one array of numbers, an inline image whose data never ends
+OPERATOR_FLOODS = {
+    "path": b"0 0 m 1 1 l ",
+    "matrix": b"1 0 0 1 0 0 cm ",
+    "unknown": b"zz ",
+    "operands": b"1 ",
+    "array": b"1 ",
+    "inline image": b"a ",
+}
+
+
+def operator_flood_pdf(folder: Path, kind: str, count: int = 5_000_000) -> Path:
+    """One page whose content is ``OPERATOR_FLOODS[kind]`` ``count`` times."""
+    body = OPERATOR_FLOODS[kind] * count
+    if kind == "array":
+        body = b"BT /F1 1 Tf [" + body + b"] TJ ET"
+    elif kind == "inline image":
+        body = b"BI /W 1 /H 1 /BPC 8 /CS /G ID " + body
+    return _one_page_pdf(folder, f"flood_{kind.replace(' ', '_')}.pdf", body)
+
+
+def chartsheet_named_results(folder: Path) -> Path:
+    """The user's chart sheet (a sheet holding only a chart) named 校验结果, the tool's own sheet name."""
+    from openpyxl.chart import BarChart, Reference
+
+    def edit(wb):
+        chart = BarChart()
+        chart.add_data(Reference(wb["项目"], min_col=4, min_row=1, max_row=6), titles_from_data=True)
+        wb.create_chartsheet("校验结果").add_chart(chart)
+    return _edit(folder, "chartsheet.xlsx", edit)

@@ -18,6 +18,7 @@ from ..findings import ERROR, INFO, NO_MONEY, SEVERITY_ORDER, WARNING, Finding
 from ..model import Filing, Unit
 from ..money import ZERO
 from ..outputmark import skipped_text
+from ..textnorm import well_formed
 from ..xlsxfile import other_format_parts
 from .archives import extract
 from .columns import output_kind
@@ -63,6 +64,9 @@ class FileResult:
     member: str | None = None                   # the file inside the zip at ``path`` (as stored)
     stamp: Stamp = field(default_factory=Stamp)  # when the file was made (``stamps``)
     no_money: int = 0                           # projects without any amount (AMT008, not an error)
+
+    def __post_init__(self) -> None:            # a file name that is not UTF-8 is shown with U+FFFD
+        self.path, self.file = well_formed(self.path), well_formed(self.file)
 
     @property
     def readable(self) -> bool:
@@ -125,20 +129,23 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
     A folder gives every file in it (recursively; hidden and system folders skipped) except hidden,
     temporary and system files (``_skipped``): a file of an unsupported type is a row of its own
     (FILE001, with the fix), so no unit's submission vanishes from the report. A file named explicitly
-    is always reviewed, except hidden/lock files.
+    is always reviewed, except hidden/lock files. Two names of one file are reviewed once; a link that
+    cannot be followed (to itself, two links in a ring, to nothing) is kept under its own name and
+    becomes its row; a link to a folder outside is a row too (``leaves_folder`` refuses both). A name
+    that is not valid UTF-8 is shown with U+FFFD.
     """
     paths = list(paths)
     single = len(paths) == 1
-    skip = {Path(p).resolve() for p in exclude}
-    seen: set[Path] = set()
+    skip = {_key(p) for p in exclude}
+    seen: set[str] = set()
     out: list[tuple[Path, str]] = []
 
     def add(p: Path, shown: str) -> None:
-        key = p.resolve()
+        key = _key(p)
         if key in seen or key in skip:
             return
         seen.add(key)
-        out.append((p, shown))
+        out.append((p, well_formed(shown)))
 
     for raw in paths:
         root = Path(raw)
@@ -149,14 +156,41 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
                                      if not d.startswith(".") and d.lower() not in _SYSTEM_FOLDERS)
                 # a folder named like an input ("报表.xlsx/") is a row of its own, not walked into
                 named = [d for d in dirnames if Path(d).suffix.lower() in SUFFIXES and not _skipped(d)]
+                # a link to a folder elsewhere is not walked (os.walk), but is a row, refused by name
+                away = [d for d in dirnames if d not in named and leaves_folder(Path(dirpath) / d, root)]
                 dirnames[:] = [d for d in dirnames if d not in named]
-                found.extend(Path(dirpath) / d for d in named)
+                found.extend(Path(dirpath) / d for d in named + away)
                 found.extend(Path(dirpath) / name for name in filenames if not _skipped(name))
             for p in sorted(found, key=lambda q: q.relative_to(root).as_posix()):
                 add(p, p.relative_to(root).as_posix() if single else str(p))
         elif not _skipped(root.name):
             add(root, root.name if single else str(root))
     return out
+
+
+def _key(path: str | Path) -> str:
+    """What identifies a file: its real path, or its own absolute path when it cannot be followed."""
+    return os.path.realpath(path) if os.path.exists(path) else os.path.abspath(path)
+
+
+def found_in(items: list[tuple[Path, str]], paths: Iterable[str | Path]) -> list[Path | None]:
+    """For each item of ``expand_paths``, the input folder it was found in (None: named explicitly)."""
+    folders = [Path(os.path.abspath(p)) for p in paths if Path(p).is_dir()]
+    return [next((d for d in folders if Path(os.path.abspath(p)).is_relative_to(d)), None) for p, _ in items]
+
+
+LINK_FIX = "请把文件本身（而不是指向它的链接）放进所审核的文件夹"
+
+
+def leaves_folder(path: Path, folder: Path | None) -> str | None:
+    """Why a file found in the input ``folder`` may not be read because it is a link (or lies under
+    one) that leads out of the folder, or None. A file named explicitly (``folder`` None) is read."""
+    if folder is None or not os.path.exists(path):
+        return None
+    real, inside = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    if real == inside or real.is_relative_to(inside):
+        return None
+    return f"这是指向所审核文件夹之外的链接（指向 {well_formed(str(real))}），已拒绝读取"
 
 
 # ------------------------------------------------------------------------------------------- one file
@@ -273,6 +307,7 @@ def not_regular(path: Path) -> str | None:
 def _unreadable(result: FileResult, status: str, message: str, fix: str | None = None) -> FileResult:
     """A file that could not be read: one error finding (FILE001, or FILE002 for a bug of ours)."""
     code = FILE_INTERNAL if status == STATUS_INTERNAL else FILE_UNREADABLE
+    message = well_formed(message)                  # it may quote a file name that is not UTF-8
     result.status = status
     result.error = f"{message}：{fix}" if fix else message      # the reader's messages name their fix
     fix = fix or ("请重新保存或重新提交该文件" if code == FILE_UNREADABLE else "请把该文件和日志交给技术支持")

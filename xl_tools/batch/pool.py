@@ -38,7 +38,18 @@ from .. import limits
 from ..errors import XlToolsError
 from ..fileio import refuse_overwrite
 from .archives import EMPTY, UNZIP, is_archive, members
-from .core import STATUS_INTERNAL, BatchReport, FileResult, _unreadable, annotation_targets, expand_paths, review_one
+from .core import (
+    LINK_FIX,
+    STATUS_INTERNAL,
+    BatchReport,
+    FileResult,
+    _unreadable,
+    annotation_targets,
+    expand_paths,
+    found_in,
+    leaves_folder,
+    review_one,
+)
 
 MAX_KILLER_FILES = 10          # files that kill their worker even when reviewed alone
 MAX_BREAKS = 50                # times the local pool may break in one batch
@@ -77,7 +88,12 @@ class Item:
 def expand_items(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[Item]:
     """Every file to review (``expand_paths``), with each zip replaced by its members."""
     out = []
-    for path, shown in expand_paths(paths, exclude=exclude):
+    found = expand_paths(paths, exclude=exclude)
+    for (path, shown), folder in zip(found, found_in(found, paths)):
+        away = leaves_folder(path, folder)
+        if away is not None:                  # a link that leads out of the folder: its row, never read
+            out.append(Item(path, shown, refused=(away, LINK_FIX)))
+            continue
         if not (is_archive(path) and path.is_file()):
             out.append(Item(path, shown))
             continue

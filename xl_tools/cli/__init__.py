@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import __version__
+from .. import __version__, limits
 from . import cycle, filing, review, reviewer, service
 from .boundary import EXIT_USAGE, run
 from .command import Command
@@ -49,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     shown = " ".join(sys.argv[1:] if argv is None else argv)
-    return run(lambda: args.run(args), context=f"xl-tools {shown}")
+    return run(lambda: _checked(args), context=f"xl-tools {shown}")
+
+
+def _checked(args) -> int:
+    """The command, once every limit variable holds a whole number (else one line, before any work)."""
+    limits.check_all(limits.ALL)
+    return args.run(args)
 
 
 def entry() -> None:  # console_scripts

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import limits
 from ..catalogue import finding
 from ..errors import XlToolsError
 from ..fileio import read_bytes
@@ -24,7 +25,7 @@ from ..model import Filing
 from .assemble import assemble
 from .blocks import PROJECT, UNIT, Segmented, describe_line, describe_lines, segment
 from .pairing import pair_blocks
-from .pdfguard import check_streams, reading_pdf
+from .pdfguard import read_pdf_bounded
 from .reconcile import reconcile
 from .textsource import decode_text, is_pdf
 from .tokens import classify
@@ -52,11 +53,10 @@ def import_path(path: str | Path, *, year: int | None = None,
         seg, text = read_xlsx(path)
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     if is_pdf(data):
-        from .pdfsource import read_pdf  # pdfplumber: the optional pdf extra
-        check_streams(data, str(path))
-        with reading_pdf(str(path)):
-            seg, text = read_pdf(path)
+        seg, text = read_pdf_bounded(path)
         return import_segmented(seg, text, year=year, department=department, source=str(path))
+    if len(data) > limits.value(limits.TEXT_MB) * 2**20:
+        raise XlToolsError(limits.exceeded(limits.TEXT_MB, f"为 {len(data) / 2**20:,.1f} MB"), file=str(path))
     text, encoding = decode_text(data, str(path))
     result = import_text(text, year=year, department=department, source=str(path))
     result.encoding = encoding

@@ -32,10 +32,11 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import XlToolsError
-from ..textnorm import squash
+from ..textnorm import squash, well_formed
 from . import blocks, tokens
 from .blocks import PDF_LINE_BASE, PROJECT, Segmented
 from .pdfguard import check_pages
+from .pdfpage import lay_out
 from .tablerows import CAPTIONS, FIELDS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
 
@@ -51,6 +52,8 @@ def _open(path: Path):
     try:
         return pdfplumber.open(str(path))
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        if exc.args and isinstance(exc.args[0], XlToolsError):       # a budget of ours, wrapped by pdfplumber
+            raise exc.args[0] from None
         raise XlToolsError(f"无法打开 PDF（文件损坏或已加密）：{exc}", file=str(path)) from None
 
 
@@ -200,7 +203,7 @@ def _cell(row: list[str], columns: dict, name: str) -> str:
     if name not in columns:
         return ""
     k = columns["_order"].index(name)
-    return row[k].replace("\r", "").replace("\n", "").strip()
+    return well_formed(row[k].replace("\r", "").replace("\n", "").strip())
 
 
 def read_pdf(path: Path) -> tuple[Segmented, str]:
@@ -214,9 +217,10 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
         columns: dict | None = None
         for page_no, page in enumerate(pdf.pages, start=1):
             limits.check_time()
+            lay_out(page, str(path))
             if page.chars:
                 has_chars = True
-            text = page.extract_text() or ""
+            text = well_formed(page.extract_text() or "")
             texts.append(text)
             for ln in classify(text):
                 if ln.kind == HEADER:
@@ -227,6 +231,7 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
                 columns, bands = found
                 for r, (row, indent) in enumerate(bands, start=1):
                     rows.append((page_no, r, row, indent, columns))
+            page.close()                    # its layout and objects: memory stays one page's
         seg.pages = len(pdf.pages)
     whole = "\n".join(texts)
     if not has_chars:

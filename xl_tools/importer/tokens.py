@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .. import limits
 from ..money import MAX_MONEY, ZERO
 from ..textnorm import drop_invisible, squash, to_halfwidth
 
@@ -163,6 +164,8 @@ def classify(text: str) -> list[Line]:
     page = 0
     prev_header = False
     for (no, raw), hkind in zip(raw_lines, kinds):
+        if no % 4096 == 0:
+            limits.check_time()
         line = Line(no=no, raw=raw, text=raw.strip(), indented=bool(_INDENT.match(raw)))
         if hkind is not None:
             line.kind, line.header = HEADER, hkind

@@ -18,6 +18,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from openpyxl.utils.escape import unescape
 
 from ..lazyxml import etree
+from ..textnorm import well_formed
 from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
@@ -63,10 +64,11 @@ def ref(row: int, col: int) -> str:
 
 def text_of(el) -> str:
     """The text of an ``<si>`` or ``<is>`` element: its plain ``<t>`` or its rich runs, never the
-    phonetic guides (``<rPh>``)."""
+    phonetic guides (``<rPh>``). Excel's escapes (``_x000D_``) are decoded; a lone UTF-16 surrogate
+    among them (``_xD83D_``, half an emoji) becomes U+FFFD (``textnorm.well_formed``)."""
     plain = el.find(T)
     text = (plain.text or "") if plain is not None else "".join(r.findtext(T) or "" for r in el.iterchildren(R))
-    return unescape(text) if "_x" in text else text
+    return well_formed(unescape(text)) if "_x" in text else text
 
 
 def _number(text: str):

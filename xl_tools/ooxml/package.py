@@ -61,9 +61,11 @@ def relative(source: str, part: str) -> str:
 
 
 class Package:
-    def __init__(self, path) -> None:
+    def __init__(self, path, source=None) -> None:
+        """The package of the file at ``path``, read from ``source`` when given (the bytes a task pinned:
+        ``fileio.read_source``)."""
         self.path = path
-        self.zf = zipfile.ZipFile(path)
+        self.zf = zipfile.ZipFile(path if source is None else source)
         self.infos = {i.filename: i for i in self.zf.infolist() if not i.is_dir() and part_name_ok(i.filename)}
         self._order = list(self.infos)
         self._data: dict[str, bytes] = {}          # changed or new parts

@@ -17,6 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from .. import limits
 from ..errors import XlToolsError
+from ..fileio import read_source
 from ..xlsxfile import reading, sniff
 from .book import Book
 from .cells import IS, ROW, C, CellDecoder, F, V, col_index, split_ref, text_of
@@ -91,7 +92,7 @@ def open_view(path: str | Path, *, max_rows: int, blank_run: int) -> WorkbookVie
     path = Path(path)
     sniff(path)
     with reading(path):
-        pkg = Package(path)
+        pkg = Package(path, read_source(path))
         try:
             return WorkbookView(pkg, max_rows=max_rows, blank_run=blank_run)
         except BaseException:

@@ -113,6 +113,8 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
             patch.note(op.sheet, op.row, op.col, op.text)
         elif isinstance(op, (ReplaceSheet, ReplacePublic)):
             sheets.append(op)
+    for op in sheets:                        # before anything is patched: the tool's sheets must be its own
+        _own_name(patch, SHEET_PUBLIC if isinstance(op, ReplacePublic) else op.content.name)
     results = patch.patch_sheets()
     found = {(sheet, r, c): o for sheet, result in results.items() for (r, c), o in result.originals.items()}
     report = patch.report
@@ -133,6 +135,17 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
         if gen.name not in names:
             names.insert(insert_index(names, gen.name), gen.name)
     return kept, skipped
+
+
+def _own_name(patch: WorkbookPatch, name: str) -> None:
+    """XlToolsError when the user's chart sheet (or another sheet that holds no cells) has the name of a
+    sheet the refresh writes whole (校验结果, 公开表): it is the user's, so it is neither replaced nor
+    taken for damage."""
+    entry = patch.book.sheet(name)
+    if entry is not None and (entry.part is None or not entry.is_worksheet):
+        raise XlToolsError(f"工作簿中名为「{name}」的是一张图表工作表（或其他没有单元格的工作表），不是 xl-tools 生成的；"
+                           f"刷新要把{name}写在这个名字的工作表中：请把它改名（例如「{name}图」）后再刷新，"
+                           "原文件未改动", sheet=name)
 
 
 def content_spec(content) -> SheetSpec:

@@ -51,8 +51,8 @@ from .messages import alert_title, client_error_text
 logger = logging.getLogger("xl_tools.server")
 
 PROJECT_DIR = Path(__file__).resolve().parent / "project"
-DEFAULT_MAX_BODY_MB = 20
-MAX_BODY_ENV = "XL_TOOLS_SERVER_MAX_BODY_MB"
+DEFAULT_MAX_BODY_MB = limits.SERVER_BODY_MB.default
+MAX_BODY_ENV = limits.SERVER_BODY_MB.env
 DRAIN_CAP = 64 * 1024 * 1024      # beyond this an oversized upload is cut off rather than read to the end
 SCRIPTS_PREFIX = "/xlwings/custom-scripts-call/"
 
@@ -101,25 +101,13 @@ MSG_TOO_MUCH = ("这份工作簿一次要处理的内容过多（{what}，上限
                 "如确需处理更大的工作簿，请管理员调高上限（环境变量 {env}）。")
 
 # the work one request may ask for (see the module docstring); environment variables override
-MAX_CELLS = limits.Limit("XL_TOOLS_SERVER_MAX_CELLS", 1_000_000, "单次请求的单元格数", "个")
-# 5,000 rows of 项目 + 绩效指标 is ten times a large department's filing; the remote engine's cost per
-# highlight and per note grows with the sheet (xlwings 0.37), so a request's time grows faster than its rows
-MAX_WORK = limits.Limit("XL_TOOLS_SERVER_MAX_WORK", 5_000 * 60, "单次请求的数据行数 × 规则数", "")
+# (``limits`` reads and checks them: a positive whole number, else one Chinese line)
+MAX_CELLS, MAX_WORK, MAX_SECONDS = limits.SERVER_CELLS, limits.SERVER_WORK, limits.SERVER_SECONDS
 _DATA_SHEET_KEYS = {squash(SHEET_PROJECTS), squash(SHEET_INDICATORS)}
-MAX_SECONDS = limits.Limit("XL_TOOLS_SERVER_MAX_SECONDS", 120, "单次请求的处理时间", "秒")
 
 
 def max_body_bytes_from_env() -> int:
-    raw = os.environ.get(MAX_BODY_ENV)
-    if not raw:
-        return DEFAULT_MAX_BODY_MB * 1024 * 1024
-    try:
-        mb = float(raw)
-    except ValueError:
-        raise XlToolsError(f"环境变量 {MAX_BODY_ENV}={raw!r} 不是数字（单位 MB）") from None
-    if mb <= 0:
-        raise XlToolsError(f"环境变量 {MAX_BODY_ENV} 应大于 0（单位 MB）")
-    return int(mb * 1024 * 1024)
+    return limits.value(limits.SERVER_BODY_MB) * 1024 * 1024
 
 
 def _human(n: int) -> str:
@@ -395,6 +383,10 @@ class PayloadGuard:
                 rej.body_complete = True             # the whole body was read: nothing to drain
                 raise
             seconds = limits.value(MAX_SECONDS)
+        except XlToolsError as err:                  # a limit variable changed to something not a number
+            logger.error("配置错误：%s", err)
+            await _send_json(send, 500, "bad_configuration", f"服务器配置有误，请告诉管理员：{err}")
+            return
         except _Reject as rej:
             logger.warning("拒绝请求 %s：%s %s", scope["path"].replace("\n", "\\n")[:200], rej.status, rej.code)
             if rej.status == 413 and not rej.body_complete:
@@ -583,6 +575,7 @@ def create_app(*, max_body_bytes: int | None = None):
     ``max_body_bytes`` defaults to ``XL_TOOLS_SERVER_MAX_BODY_MB`` (MB) or 20 MB. Raises XlToolsError
     when xlwings-server is not installed or no xlwings licence key is configured.
     """
+    limits.check_all(limits.SERVER)          # a limit variable that is not a whole number: refused at start
     limit = max_body_bytes if max_body_bytes is not None else max_body_bytes_from_env()
     if limit <= 0:
         raise XlToolsError("请求大小上限应大于 0")

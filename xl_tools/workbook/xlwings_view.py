@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from ..textnorm import well_formed_value
+
 
 class _Cell:
     __slots__ = ("value",)
@@ -17,7 +19,7 @@ class _Cell:
     def __init__(self, value) -> None:
         if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
             value = int(value)          # Office.js sends numbers as doubles
-        self.value = None if value == "" else value
+        self.value = None if value == "" else well_formed_value(value)    # half an emoji: U+FFFD
 
 
 class _Sheet:
