@@ -144,6 +144,8 @@ class Filing:
     units: list[Unit] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     profile: str = ""                               # 规则配置 (region profile)
+    # categories the workbook's 代码表 adds to its profile's framework: (code, name, parent code or None)
+    code_additions: list = field(default_factory=list, compare=False)
     orphan_indicators: list[Indicator] = field(default_factory=list, compare=False)
     problems: list[ReadProblem] = field(default_factory=list, compare=False)
     settings: dict = field(default_factory=dict, compare=False)   # rule overrides from the workbook

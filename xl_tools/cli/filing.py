@@ -6,6 +6,7 @@ import sys
 
 from .. import app
 from ..jsonio import dumps
+from ..profiles import DEFAULT_PROFILE, profile_names
 from . import parser as types
 from .command import Command, force_arg, output_path
 from .output import print_filing_summary, warn_if_open
@@ -31,13 +32,16 @@ def _new_args(p) -> None:
     p.add_argument("--department", default="", metavar="名称", help="部门名称（可以以后在「基本信息」中填写）")
     p.add_argument("--unit", default="", metavar="名称",
                    help="资金使用单位（只有一个单位时填写；刷新时自动填入各项目）")
+    p.add_argument("--profile", default=None, choices=profile_names(), metavar="配置",
+                   help=f"本地区的表式（规则配置）：{'、'.join(profile_names())}；默认 {DEFAULT_PROFILE}。"
+                        "决定指标类别、金额单位和指标值列数，以后可在「基本信息」中更改")
     force_arg(p)
 
 
 def _new(args) -> int:
     out = output_path(args.output, (".xlsm", ".xlsx"))
     for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit,
-                            force=args.force):
+                            profile=args.profile, force=args.force):
         print(f"已生成：{p}")
     return 0
 

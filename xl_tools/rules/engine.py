@@ -9,6 +9,7 @@ from __future__ import annotations
 from .. import limits
 from ..findings import SEVERITY_ORDER, Finding, locate
 from ..model import Filing
+from ..profiles import load_profile
 from ..schema import SHEET_ORDER
 from .base import Context
 from .config import Config, config_for
@@ -32,7 +33,8 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     Filing-level hooks run before project and indicator hooks.
     """
     config = config or config_for(filing)
-    ctx = Context(filing)
+    profile = load_profile(config.profile)
+    ctx = Context(filing, profile.table(filing.code_additions), profile)
     rules = [config.make(r) for r in RULES if config.enabled(r.code)]
     on_filing = [r.check_filing for r in rules if "check_filing" in r.hooks()]
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]

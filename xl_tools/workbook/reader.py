@@ -45,6 +45,7 @@ from ..schema import (
     NAME_TEMPLATE_VERSION,
     PROJECT_HEADERS,
     SETTINGS_TITLE,
+    SHEET_CODES,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_PROJECTS,
@@ -201,8 +202,38 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
     _read_info(wb, filing, source)
     _read_projects(wb, filing, source)
     _read_indicators(wb, filing, source)
+    _read_codes(wb, filing)
     filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
     return filing
+
+
+_LEVEL2_HEADER = "的二级指标"
+
+
+def _read_codes(wb, filing: Filing) -> None:
+    """The categories the 代码表 sheet lists (A: 一级指标; a column headed "1-产出指标 的二级指标": its
+    二级指标), as (code, name, parent code or None): the rules add those the profile's framework lacks
+    where the profile allows (``profiles.Profile.table``). Cells without a "code-name" label (the notes
+    below the table) are not categories."""
+    if SHEET_CODES not in wb.sheetnames:
+        return
+    parents: dict[int, str | None] = {}
+    for r, row in nonblank_rows(wb[SHEET_CODES], values_only=True):
+        if r == 1:
+            for col, head in enumerate(row):
+                text = squash(head) if isinstance(head, str) else ""
+                if col == 0:
+                    parents[col] = None
+                elif text.endswith(_LEVEL2_HEADER):
+                    code, _ = split_label(text[: -len(_LEVEL2_HEADER)])
+                    if code:
+                        parents[col] = code
+            continue
+        for col, parent in parents.items():
+            value = row[col] if col < len(row) else None
+            code, name = split_label(value) if isinstance(value, str) else ("", "")
+            if code and name:
+                filing.code_additions.append((code, name, parent))
 
 
 def defined_cell(wb, name: str):

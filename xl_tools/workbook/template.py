@@ -20,10 +20,10 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..categories import CodeTable, default_table
+from ..categories import CodeTable
 from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, Filing, Origin
-from ..profiles import profile_names
+from ..profiles import load_profile, profile_names
 from ..schema import (
     EXCEL_CELL_LIMIT,
     INDICATOR_HEADERS,
@@ -405,7 +405,7 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     """
     filing = filing or Filing()
     _refuse_overlong(filing)
-    table = table or default_table()
+    table = table or load_profile(filing.profile or None).table()
     if macro is None:
         macro = str(target).lower().endswith(".xlsm")
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
