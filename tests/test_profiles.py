@@ -154,3 +154,26 @@ def test_values_as_real_tables_write_them(text, value, unit):
     from xl_tools.valuegrammar import parse_value
     t = parse_value(text, 2023)
     assert (t.kind, t.value, t.unit) == ("number", Decimal(value), unit)
+
+
+def test_json_carries_the_profile_and_reports_keys_it_does_not_hold(tmp_path, capsys):
+    import json
+
+    from xl_tools.cli import main
+    from xl_tools.jsonio import filing_from_json, filing_to_json
+
+    filing = build({"projects": [{"indicators": HUNAN}]})
+    filing.profile = "湘鄂"
+    data = filing_to_json(filing)
+    assert data["profile"] == "湘鄂" and filing_from_json(data).profile == "湘鄂"
+    data["projects"][0]["实施期"] = "2023.07-2024.01"
+    data["projects"][0]["indicators"][0]["权重"] = 10
+    back = filing_from_json(data)
+    said = [f.message for f in check(back) if f.code == "RD001"]
+    assert any("projects[0].实施期" in m for m in said) and any("indicators[0].权重" in m for m in said)
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert main(["load", str(path), "-o", str(tmp_path / "f.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert "projects[0].实施期" in err and "没有读取" in err
+    assert read_any_version(tmp_path / "f.xlsx").profile == "湘鄂"

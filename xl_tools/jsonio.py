@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import XlToolsError
 from .fileio import read_bytes
-from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
+from .model import MONEY_FIELDS, PROBLEM_JSON_KEY, Filing, Indicator, Project, ReadProblem, Unit
 from .money import fmt_money, money_from_json
 from .valuegrammar import parse_value
 
@@ -30,7 +30,7 @@ def indicator_to_json(ind: Indicator, year: int | None, with_targets: bool = Tru
 
 def filing_to_json(filing: Filing, with_targets: bool = True) -> dict:
     units = filing.units or filing.derived_units()
-    return {
+    out = {
         "schema": SCHEMA,
         "year": filing.year,
         "department": filing.department,
@@ -44,6 +44,37 @@ def filing_to_json(filing: Filing, with_targets: bool = True) -> dict:
             for p in filing.projects
         ],
     }
+    if filing.profile:
+        out["profile"] = filing.profile       # the region profile (规则配置), when the workbook names one
+    return out
+
+
+# the keys MODEL.md defines, per level: any other key is reported (RD001), never dropped silently
+_KNOWN = {
+    "": {"schema", "year", "department", "money_unit", "total", "units", "projects", "profile"},
+    "units": {"name", *MONEY_FIELDS},
+    "projects": {"name", "unit", *MONEY_FIELDS, "target", "indicators"},
+    "indicators": {"no", "level1_code", "level1", "level2_code", "level2", "name", "period_value", "annual_value",
+                   "period_target", "annual_target"},
+}
+
+
+def _unknown(d: object, level: str, where: str) -> list[str]:
+    if not isinstance(d, dict):
+        return []
+    return [f"{where}.{k}" if where else str(k) for k in d if k not in _KNOWN[level]]
+
+
+def unknown_keys(data: dict) -> list[str]:
+    """The keys of a MODEL.md JSON that the model does not hold (``projects[0].备注``)."""
+    out = _unknown(data, "", "")
+    for k, u in enumerate(data.get("units", []) or []):
+        out += _unknown(u, "units", f"units[{k}]")
+    for k, p in enumerate(data.get("projects", []) or []):
+        out += _unknown(p, "projects", f"projects[{k}]")
+        for j, i in enumerate((p.get("indicators", []) if isinstance(p, dict) else []) or []):
+            out += _unknown(i, "indicators", f"projects[{k}].indicators[{j}]")
+    return out
 
 
 def dumps(filing: Filing, with_targets: bool = True) -> str:
@@ -108,9 +139,13 @@ def filing_from_json(data: dict, source: str | None = None) -> Filing:
                                     target=_text(p, "target", where), indicators=inds,
                                     **_money(p, where)))
         total = money_from_json(data.get("total", "0.00"), "total")
-        return Filing(year=year, department=_text(data, "department", "JSON"),
-                      money_unit=_text(data, "money_unit", "JSON", "万元"), total=total, units=units,
-                      projects=projects, source=source)
+        filing = Filing(year=year, department=_text(data, "department", "JSON"),
+                        money_unit=_text(data, "money_unit", "JSON", "万元"), total=total, units=units,
+                        projects=projects, profile=_text(data, "profile", "JSON"), source=source)
+        for key in unknown_keys(data):
+            filing.problems.append(ReadProblem(PROBLEM_JSON_KEY, f"JSON 中的字段 {key} 不是 docs/MODEL.md 规定的字段，"
+                                               "没有读取", None))
+        return filing
     except XlToolsError as err:
         raise err.located(file=source) from None
     except (AttributeError, TypeError) as exc:

@@ -6,6 +6,7 @@ import sys
 
 from .. import app
 from ..jsonio import dumps
+from ..model import PROBLEM_JSON_KEY
 from ..profiles import DEFAULT_PROFILE, profile_names
 from . import parser as types
 from .command import Command, force_arg, output_path
@@ -74,6 +75,7 @@ def _import(args) -> int:
     result = done.result
     for f in result.findings:
         print(f"{f.severity_zh} {f.code} {f.project or ''} {f.message}", file=sys.stderr)
+    print(f"按{result.layout}格式读取；规则配置：{result.filing.profile or DEFAULT_PROFILE}", file=sys.stderr)
     print(f"预算年度 {result.filing.year}：{result.year_source}", file=sys.stderr)
     print(f"已导入：{out}（{len(result.filing.projects)} 个项目，{len(result.filing.indicators)} 个指标，"
           f"{len(result.findings)} 条导入提示）")
@@ -104,6 +106,9 @@ def _load_args(p) -> None:
 def _load(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm"))
     filing = app.json_to_workbook(args.file, out, force=args.force)
+    for problem in filing.problems:
+        if problem.code == PROBLEM_JSON_KEY:
+            print(f"警告 {problem.message}", file=sys.stderr)
     print(f"已写入：{out}（{len(filing.projects)} 个项目，{len(filing.indicators)} 个指标）")
     return 0
 
