@@ -228,3 +228,19 @@ def test_diff_workbook_prints_and_shows_whole_texts(seed_filing, tmp_path):
     runs = openpyxl.load_workbook(path, rich_text=True)["绩效目标"].cell(2, 3).value
     assert isinstance(runs, CellRichText) and str(runs) == new.projects[1].target
     assert any(isinstance(r, TextBlock) and r.font.color.rgb[-6:] == "006100" for r in runs)   # added: green
+
+
+def test_a_table_in_yuan_is_compared_with_one_in_wan_in_wan():
+    from decimal import Decimal
+
+    from tests.test_rules_cases import build
+    from xl_tools.diff import diff_filings
+
+    old = build({"projects": [{"name": "村组干部报酬", "total": "3309840.00"}]})
+    old.money_unit, old.year = "元", 2023
+    new = build({"projects": [{"name": "村组干部报酬", "total": "340.00"}]})
+    d = diff_filings(old, new)
+    assert any("金额单位不同（旧：元；新：万元），均换算为万元比较" in n for n in d.notes)
+    (m,) = d.matched
+    assert m.old.total == Decimal("330.98") and m.new.total == Decimal("340.00")
+    assert old.projects[0].total == Decimal("3309840.00")          # the filing read is not changed

@@ -9,6 +9,7 @@ from .errors import XlToolsError
 from .fileio import read_bytes
 from .model import MONEY_FIELDS, PROBLEM_JSON_KEY, Filing, Indicator, Project, ReadProblem, Unit
 from .money import fmt_money, money_from_json
+from .schema import DEFAULT_PROFILE
 from .valuegrammar import parse_value
 
 SCHEMA = "xl-tools/filing@1"
@@ -44,8 +45,8 @@ def filing_to_json(filing: Filing, with_targets: bool = True) -> dict:
             for p in filing.projects
         ],
     }
-    if filing.profile:
-        out["profile"] = filing.profile       # the region profile (规则配置), when the workbook names one
+    if filing.profile and filing.profile != DEFAULT_PROFILE:
+        out["profile"] = filing.profile       # the region profile (规则配置), when not the default
     return out
 
 

@@ -6,13 +6,13 @@ line of an imported text) travels with it as an ``Origin`` so findings can point
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
 from openpyxl.utils import get_column_letter
 
-from .money import ZERO
+from .money import CENT, ZERO
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
@@ -230,3 +230,27 @@ class Filing:
                 for f in MONEY_FIELDS:
                     out[f] += getattr(p, f)
         return out
+
+
+WAN = "万元"
+_WAN_PER = {"元": Decimal("0.0001"), "万元": Decimal(1)}
+
+
+def amounts_in(record, stated: str, unit: str):
+    """A Project or Unit with its amounts in ``unit`` (元 → 万元 to two decimals: 3,309,840.00 元 →
+    330.98 万元); the record itself when the units are the same or either is not 元/万元."""
+    if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
+        return record
+    scale = _WAN_PER[stated] / _WAN_PER[unit]
+    return replace(record, **{f: (getattr(record, f) * scale).quantize(CENT, ROUND_HALF_UP) for f in MONEY_FIELDS})
+
+
+def filing_in_unit(filing: Filing, unit: str) -> Filing:
+    """``filing`` with every amount in ``unit`` (a copy; the filing itself when it is in that unit)."""
+    stated = filing.money_unit or WAN
+    if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
+        return filing
+    scale = _WAN_PER[stated] / _WAN_PER[unit]
+    return replace(filing, money_unit=unit, total=(filing.total * scale).quantize(CENT, ROUND_HALF_UP),
+                   units=[amounts_in(u, stated, unit) for u in filing.units],
+                   projects=[amounts_in(p, stated, unit) for p in filing.projects])

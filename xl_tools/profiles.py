@@ -16,8 +16,7 @@ from importlib import resources
 
 from .categories import CodeTable, framework_names, framework_table
 from .errors import XlToolsError
-
-DEFAULT_PROFILE = "广东"
+from .schema import DEFAULT_PROFILE
 
 # the keys of a profile that describe the table, not a rule (rules.config skips them)
 FORM_KEYS = ("title", "description", "framework", "money_unit", "value_columns", "optional_columns",

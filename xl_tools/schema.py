@@ -46,6 +46,8 @@ SETTINGS_TITLE = "规则设置"            # the title of the overrides block on
 UNIT_HEADERS = {"单位名称": "name", "总计": "total", "财政拨款": "fiscal", "财政专户拨款": "special",
                 "其他资金": "other"}
 
+DEFAULT_PROFILE = "广东"          # the region profile (规则配置) of a workbook naming none (profiles.py)
+
 # 基本信息: label, defined name, model field
 INFO_FIELDS = [
     ("预算年度", "预算年度", "year"),

@@ -34,7 +34,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..findings import ERROR, INFO, WARNING
-from ..model import MONEY_FIELDS, Filing, Project, Unit
+from ..model import MONEY_FIELDS, WAN, Filing, Project, Unit, amounts_in
 from ..money import CENT, ZERO
 from ..textnorm import name_key, squash
 from .core import BatchReport, FileResult
@@ -243,15 +243,17 @@ def _deduplicate(df: pd.DataFrame, include_errors: bool) -> list[Conflict]:
 
 def _year_table(year: int, counted: pd.DataFrame, results: dict[str, FileResult]) -> YearTable:
     wanted = set(zip(counted.file, counted.unit))
-    projects = [p for f in dict.fromkeys(counted.file) for p in results[f].filing.projects
-                if (f, p.unit) in wanted]
+    files = list(dict.fromkeys(counted.file))
+    stated = {results[f].filing.money_unit or WAN for f in files}
+    unit = stated.pop() if len(stated) == 1 else WAN    # filings in 元 and in 万元: the table in 万元
+    projects = [amounts_in(p, results[f].filing.money_unit or WAN, unit) for f in files
+                for p in results[f].filing.projects if (f, p.unit) in wanted]
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
     units = [Unit(name or NO_UNIT, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
     if any(not p.unit for p in projects):   # the renderer lists projects under their unit's name
         projects = [p if p.unit else replace(p, unit=NO_UNIT) for p in projects]
-    first = results[counted.file.iloc[0]].filing
-    filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
+    filing = Filing(year=year, money_unit=unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
     departments = sorted({d for d in counted.department if d})
     sources: dict[str, list[str]] = {}

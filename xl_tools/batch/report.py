@@ -108,7 +108,7 @@ def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
             t = cons.table(year)
             unfilled = sum(1 for p in t.filing.projects if not p.total and not p.parts_sum())
             text = (f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
-                    f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元"
+                    f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} {t.filing.money_unit or '万元'}"
                     + (f"（其中 {unfilled} 个项目没有填写金额，规则 AMT008；" if unfilled else "（")
                     + f"见「{consolidated_sheet_name(year)}」）")
             kind = ERROR if unfilled and unfilled == len(t.filing.projects) else None

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
-from ..model import MONEY_FIELDS, Filing, Indicator, Project
+from ..model import MONEY_FIELDS, WAN, Filing, Indicator, Project, filing_in_unit
 from ..money import ZERO, fmt_thousands
 from ..textnorm import name_core, name_key, squash, without_years
 
@@ -304,7 +304,15 @@ def warnings_for(old: Filing, new: Filing) -> list[str]:
 
 def diff_filings(old: Filing, new: Filing) -> FilingDiff:
     """What changed from `old` to `new` (see module docstring for the matching)."""
-    result = FilingDiff(old, new, notes=warnings_for(old, new))
+    notes = warnings_for(old, new)
+    stated = (old.money_unit or WAN, new.money_unit or WAN)
+    unit = stated[0] if stated[0] == stated[1] else WAN
+    if stated[0] != stated[1]:
+        notes.append(f"两份填报的金额单位不同（旧：{stated[0]}；新：{stated[1]}），均换算为万元比较")
+    elif unit != WAN:
+        notes.append(f"金额单位：{unit}")
+    old, new = filing_in_unit(old, unit), filing_in_unit(new, unit)
+    result = FilingDiff(old, new, notes=notes)
     pairs, rest_old, rest_new = _match_by_name(old.projects, new.projects)
     renames, rest_old, rest_new = _match_renamed(rest_old, rest_new)
     for o, n in pairs:
