@@ -39,6 +39,7 @@ bench: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
+	$(PY) tools/realworld_figures.py
 
 # the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed

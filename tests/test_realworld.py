@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from tests.support.realworld import ROOT, current, figures, figures_table, judged, transcriptions
+from tests.support.realworld import ROOT, current, figures, judged, readme_block, transcriptions
 from xl_tools.profiles import profile_names
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -57,4 +57,4 @@ def test_every_verdict_gives_its_reason():
 def test_the_goal_is_met_and_the_readme_states_the_figures():
     now = figures("now")[""]
     assert now["per100"] <= 3 and now["precision"] >= 90, now
-    assert figures_table() in README.read_text("utf-8"), "README: paste tests.support.realworld.figures_table()"
+    assert readme_block() in README.read_text("utf-8"), "README: run make docs (tools/realworld_figures.py)"

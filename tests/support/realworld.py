@@ -2,7 +2,8 @@
 refresh would, and the judged findings compared with what the rules say now.
 
 A transcription (``filings/NN.toml``) holds what the published table prints: projects with their
-amounts in the published unit and each indicator as ``[一级指标, 二级指标, 三级指标, 指标值]`` (one value
+amounts in the published unit, what else they print (``period`` 实施期, ``kind`` 项目属性, ``long_target``,
+``funding`` by level: the model's ``PROJECT_FIELDS`` and ``FUNDING_LEVELS``) and each indicator as ``[一级指标, 二级指标, 三级指标, 指标值]`` (one value
 column: the value goes to 年度指标值, 实施周期指标值 stays empty). ``judged.toml`` gives every finding a
 verdict: ``real`` (the table's own reviewer would send it back), ``false`` (a false alarm) or ``cut``
 (an artefact of the stored page being cut or its cells run together — counted as neither).
@@ -17,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_tools.app import review
-from xl_tools.model import Filing, Indicator, Origin, Project, Unit
+from xl_tools.model import FUNDING_LEVELS, PROJECT_FIELDS, Filing, Indicator, Origin, Project, Unit
 from xl_tools.profiles import profile_names
 from xl_tools.schema import INDICATOR_HEADERS, PROJECT_HEADERS, SHEET_INDICATORS, SHEET_PROJECTS
 
@@ -45,8 +46,11 @@ def to_filing(data: dict, profile: str | None = None) -> Filing:
                                   period_value="", annual_value=value, project=p["name"],
                                   origin=Origin(SHEET_INDICATORS, row, _IND_COLUMNS)))
         money = {f: Decimal(p.get(f, "0")) for f in ("total", "fiscal", "special", "other")}
+        printed = {f: p[f] for f in PROJECT_FIELDS if f in p}         # 实施期, 项目属性 … as printed
+        funding = {k: Decimal(v) for k, v in p.get("funding", {}).items() if k in FUNDING_LEVELS}
         projects.append(Project(name=p["name"], unit=p["unit"], target=p["target"], indicators=inds, no=k,
-                                origin=Origin(SHEET_PROJECTS, k + 1, _PROJECT_COLUMNS), **money))
+                                origin=Origin(SHEET_PROJECTS, k + 1, _PROJECT_COLUMNS), funding=funding,
+                                **printed, **money))
     units = []
     for name in dict.fromkeys(p.unit for p in projects):
         mine = [p for p in projects if p.unit == name]
@@ -149,3 +153,32 @@ def figures_table() -> str:
         rows.append(f"| {name} | {which} | {n['indicators']} | {n['real']} | {b['false']} → {n['false']} | "
                     f"{b['per100']} → {n['per100']} | {b['precision']} % → {n['precision']} % |")
     return "\n".join(rows)
+
+
+BEGIN, END = "<!-- realworld figures: make docs -->", "<!-- end of realworld figures -->"
+
+
+def false_left() -> list[dict]:
+    """The findings judged false that the rules still give, in table order."""
+    return sorted((j for j in judged().values() if j["now"] and j["verdict"] == "false"),
+                  key=lambda j: (j["table"], j["code"], j["project"], j["indicator"]))
+
+
+def readme_block() -> str:
+    """The README's figures on the real-table set, between ``BEGIN`` and ``END``: the table per profile
+    and each false alarm left with its table, code and the reason it was judged false."""
+    left = false_left()
+    lines = [BEGIN, figures_table(), ""]
+    if left:
+        lines.append(f"False alarms left ({len(left)}):")
+        lines += [f"- {j['table']} {j['code']}: {j['message']} — {j['reason']}" for j in left]
+    else:
+        lines.append("No false alarm left.")
+    return "\n".join(lines + [END])
+
+
+def with_readme_block(readme: str) -> str:
+    """``readme`` with its figures block replaced by ``readme_block()``."""
+    head, rest = readme.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return head + readme_block() + tail

@@ -165,7 +165,7 @@ def _helper_ops(filing: Filing, view) -> list:
     described: dict[tuple[str, str], list[str]] = {}      # the same values, described once (one list)
     rows_by = {}
     for i in inds:
-        key = (i.period_value, i.annual_value)
+        key = (i.value_text("period_value"), i.value_text("annual_value"))
         row = described.get(key)
         if row is None:
             row = described[key] = helper_row(i, filing.year)

@@ -253,6 +253,11 @@ class Context:
             self._spans[project.name] = (first, last) if m and last > first else None
         return self._spans[project.name]
 
+    def period(self, project: Project) -> tuple[int, int] | None:
+        """(first, last) budget year of the project's 实施期 as its table states it (项目期 2019-2021),
+        else the range its name carries (``span``)."""
+        return project.period_years() or self.span(project)
+
 
 # small shared helpers ----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..model import Indicator, Project
 from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders, quantities
-from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
+from .base import ONE_VALUE, VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 from .measures import MONEY_SCALE, base_unit, is_grade, is_money
 
 HUNDRED = Decimal(100)
@@ -362,7 +362,7 @@ class DateOutsideYear(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if ctx.year is None:
             return
-        span = ctx.span(project) or (ctx.year, ctx.year)
+        span = ctx.period(project) or (ctx.year, ctx.year)
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if t.kind != "date" or t.date is None:
@@ -370,6 +370,8 @@ class DateOutsideYear(Rule):
             first, last = (ctx.year, ctx.year) if field == "annual_value" else span
             if label.endswith("和年度指标值"):
                 first, last = ctx.year, ctx.year
+            if label == ONE_VALUE:       # the table's one 指标值 column: the project's 实施期 (项目期 2019-2021)
+                first, last = min(span[0], ctx.year), max(span[1], ctx.year)
             if not first <= t.date.year <= last:
                 years = f"{first}年" if first == last else f"{first}年至{last}年"
                 yield self.at_value(project.name, ind, field, label,
