@@ -43,6 +43,7 @@ docs: $(VENV)/.installed
 
 # the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed
+	rm -f workbook_templates/performance_targets.xlsx workbook_templates/performance_targets.xlsm
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
 	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 

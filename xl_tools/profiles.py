@@ -16,12 +16,13 @@ from importlib import resources
 
 from .categories import CodeTable, framework_names, framework_table
 from .errors import XlToolsError
-from .schema import DEFAULT_PROFILE
+from .schema import DEFAULT_PROFILE, INDICATOR_COLUMNS, PROJECT_COLUMNS
 
 # the keys of a profile that describe the table, not a rule (rules.config skips them)
 FORM_KEYS = ("title", "description", "framework", "money_unit", "value_columns", "optional_columns",
-             "layout", "code_additions", "provinces")
-OPTIONAL_COLUMNS = ("指标性质", "度量单位", "权重", "指标方向性", "绩效标准", "指标解释", "备注")
+             "project_columns", "layout", "code_additions", "provinces")
+OPTIONAL_COLUMNS = tuple(INDICATOR_COLUMNS)        # 指标性质, 度量单位, 权重, 指标方向性, 绩效标准, 指标解释, 备注
+PROJECT_OPTIONAL_COLUMNS = tuple(PROJECT_COLUMNS)  # 实施期, 实施期目标, 项目类别 … 中央资金 … 上级资金
 MONEY_UNITS = ("万元", "元")
 
 
@@ -32,10 +33,11 @@ class Profile:
     framework: str
     money_unit: str = "万元"
     value_columns: int = 2                 # 2: 实施周期指标值 + 年度指标值; 1: one 指标值 column (年度)
-    optional_columns: tuple[str, ...] = ()
+    optional_columns: tuple[str, ...] = ()   # the 绩效指标 sheet's columns beside the values
     layout: str = ""                       # the publication layout the importer reads for it
     code_additions: bool = False           # the workbook's 代码表 may add categories
     provinces: tuple[str, ...] = ()
+    project_columns: tuple[str, ...] = ()    # the 项目 sheet's columns besides amounts and 绩效目标
 
     def table(self, additions: list[tuple[str, str, str | None]] | tuple = ()) -> CodeTable:
         """The category table the rules use: the framework, plus the workbook's 代码表 additions where
@@ -91,5 +93,9 @@ def load_profile(name: str | None = None) -> Profile:
     unknown = [c for c in optional if c not in OPTIONAL_COLUMNS]
     if unknown:
         raise XlToolsError(f"{where}中未知的可选列「{'、'.join(unknown)}」，可选：{'、'.join(OPTIONAL_COLUMNS)}")
+    project = tuple(data.get("project_columns", ()))
+    unknown = [c for c in project if c not in PROJECT_OPTIONAL_COLUMNS]
+    if unknown:
+        raise XlToolsError(f"{where}中未知的项目列「{'、'.join(unknown)}」，可选：{'、'.join(PROJECT_OPTIONAL_COLUMNS)}")
     return Profile(name, data.get("title", name), framework, money, columns, optional, data.get("layout", ""),
-                   bool(data.get("code_additions", False)), tuple(data.get("provinces", ())))
+                   bool(data.get("code_additions", False)), tuple(data.get("provinces", ())), project)
