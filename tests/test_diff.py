@@ -244,3 +244,30 @@ def test_a_table_in_yuan_is_compared_with_one_in_wan_in_wan():
     (m,) = d.matched
     assert m.old.total == Decimal("330.98") and m.new.total == Decimal("340.00")
     assert old.projects[0].total == Decimal("3309840.00")          # the filing read is not changed
+
+
+def test_the_columns_a_region_prints_are_compared(seed_filing, tmp_path):
+    """Issue 23: 实施期 and funding by level changes are listed; a value split into 指标性质 | 95 | % is the
+    same value as 「≥95%」 written in one cell, while a changed 权重 is a change."""
+    old = copy.deepcopy(seed_filing)
+    old.money_unit = "元"
+    new = copy.deepcopy(old)
+    p_old, p_new = old.projects[0], new.projects[0]
+    p_old.period, p_new.period = "2023-2024", "2024-2025"
+    p_old.funding, p_new.funding = {"own": Decimal("6000000")}, {"own": Decimal("5000000")}
+    i_old, i_new = p_old.indicators[0], p_new.indicators[0]
+    i_old.annual_value, i_old.period_value = "≥95%", "≥95%"
+    i_new.annual_value, i_new.period_value, i_new.nature, i_new.measure = "95", "95", "≥", "%"
+    i_old.weight, i_new.weight = "10", "20"
+    d = diff_filings(old, new)
+    (m,) = d.changed
+    assert m.fields == [("period", "2023-2024", "2024-2025"),
+                        ("funding.own", Decimal("6000000.00"), Decimal("5000000.00"))]
+    assert [(f, o, n) for c in m.indicators_changed for f, o, n in c.fields] == [("weight", "10", "20")]
+    data = diff_to_json(d)
+    assert data["projects_changed"][0]["fields"][1] == {"field": "funding.own", "label": "本级资金",
+                                                        "old": "6000000.00", "new": "5000000.00"}
+    write_diff_xlsx(d, tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "d.xlsx")["项目"]
+    notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "实施期" in c.value]
+    assert notes == ["实施期：2023-2024 → 2024-2025；本级资金：6,000,000.00 → 5,000,000.00"]

@@ -37,11 +37,27 @@ def test_each_real_table_is_read_as_published(table):
     assert result.filing.profile in profile_names()
     assert result.filing.year == CORPUS[table]["budget_year"]
     assert result.filing.money_unit == CORPUS[table]["money_unit"]
-    got = [(p.name, [(i.level1, i.level2, i.name, i.annual_value, i.period_value) for i in p.indicators])
+    got = [(p.name, [(i.level1, i.level2, i.name, i.value_text("annual_value"), i.period_value) for i in p.indicators])
            for p in result.filing.projects]
     want = [(p["name"], [(*i, "") for i in p["indicators"]]) for p in data["project"]]
     assert got == want
     assert [p.total for p in result.filing.projects] == [Decimal(p["total"]) for p in data["project"]]
+    # what else the form prints: 年度目标, 实施期, 项目属性, 实施期目标, funding by level
+    assert [p.target for p in result.filing.projects] == [p["target"] for p in data["project"]]
+    for p, q in zip(result.filing.projects, data["project"]):
+        assert (p.period, p.kind, p.long_target) == (q.get("period", ""), q.get("kind", ""), q.get("long_target", ""))
+        assert p.funding == {k: Decimal(v) for k, v in q.get("funding", {}).items()}
+
+
+def test_the_columns_beside_the_value_are_kept_in_their_fields():
+    """四川: 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 stay five cells (read as one value ≥95%);
+    湘潭: 绩效标准 beside 指标值及单位; 重庆: 建设周期, 项目分类 and 项目审批 (its basis)."""
+    ind = import_text(_text("10")).filing.projects[0].indicators[0]
+    assert (ind.nature, ind.annual_value, ind.measure, ind.weight, ind.direction) == ("≥", "95", "%", "10", "正向指标")
+    assert [i.standard for i in import_text(_text("01")).filing.indicators][:2] == ["计划标准", "计划标准"]
+    p = import_text(_text("07")).filing.projects[0]
+    assert (p.period, p.category) == ("2023年4月-2024年2月", "资产资源类--房屋类")
+    assert p.basis.startswith("奉节县民族宗教事务委员会《关于下达2023年度少数民族发展资金项目计划的通知》")
 
 
 @pytest.mark.parametrize("table", sorted(RUN_TOGETHER))
@@ -81,8 +97,8 @@ def test_the_export_as_xlsx_with_merged_project_cells(tmp_path):
     assert result.layout == "一体化导出" and result.filing.money_unit == "元"
     (project,) = result.filing.projects
     assert project.name == "村组干部报酬" and project.total == Decimal("3309840.00")
-    assert [i.annual_value for i in project.indicators] == ["≥95%", "≥230人", "≥95%"]
-    assert project.indicators[1].raw["权重"] == "10"
+    assert [i.value_text("annual_value") for i in project.indicators] == ["≥95%", "≥230人", "≥95%"]
+    assert project.indicators[1].weight == "10"
 
 
 def test_the_cli_says_which_layout_it_read(tmp_path, capsys):

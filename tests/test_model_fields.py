@@ -108,3 +108,18 @@ def test_a_date_within_the_project_period_is_no_false_alarm_in_a_one_column_tabl
         return [x for x in review(f) if x.code == "VAL010"]
     assert val010("") and not val010("2019-2021")
     assert val010("2019-2020")           # outside the period it still is
+
+
+def test_the_published_table_prints_the_value_whole_and_the_columns_beside_it(tmp_path):
+    """四川 published: 「指标值:≥95%；权重:10；指标方向性:正向指标」 (one value column, the three cells as one
+    value); importing the published xlsx gives the same value, 权重 and 方向 back."""
+    from xl_tools.app import complete
+    from xl_tools.importer import import_path
+    from xl_tools.publish import publish
+    filing = _filing(indicators=[_sichuan()])
+    complete(filing)                     # the category codes, as refresh fills them
+    result = publish(filing, tmp_path / "t.xlsx")
+    cell = next(c.value for row in result.layout.rows for c in row if isinstance(c.value, str) and "权重" in c.value)
+    assert cell == "1、3-满意度指标；31-服务对象满意度；人民群众满意度；指标值:≥95%；权重:10；指标方向性:正向指标。"
+    back = import_path(tmp_path / "t.xlsx", year=2023).filing.indicators[0]
+    assert (back.value_text("annual_value"), back.weight, back.direction) == ("≥95%", "10", "正向指标")

@@ -323,7 +323,10 @@ def amounts_in(record, stated: str, unit: str):
     if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
         return record
     scale = _WAN_PER[stated] / _WAN_PER[unit]
-    return replace(record, **{f: (getattr(record, f) * scale).quantize(CENT, ROUND_HALF_UP) for f in MONEY_FIELDS})
+    scaled = {f: (getattr(record, f) * scale).quantize(CENT, ROUND_HALF_UP) for f in MONEY_FIELDS}
+    if getattr(record, "funding", None):
+        scaled["funding"] = {k: (v * scale).quantize(CENT, ROUND_HALF_UP) for k, v in record.funding.items()}
+    return replace(record, **scaled)
 
 
 def filing_in_unit(filing: Filing, unit: str) -> Filing:

@@ -144,6 +144,9 @@ def _after(cells: list[str], labels: tuple[str, ...], stop: int) -> str:
         for label in labels:
             if cell.startswith(label):
                 rest = cell[len(label):].lstrip(":： ")
+                if rest.startswith(("申报表", "审批表", "表")):
+                    continue                        # the title 绩效目标申报表, not the field 绩效目标
+                rest = re.sub(r"^和成果\s*", "", rest)       # 年度主要目标和成果 (written over two lines)
                 if rest:
                     return rest
                 nxt = cells[k + 1] if k + 1 < stop else ""
@@ -176,6 +179,7 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
         head.extend(c.split(" ") if " " in c and all(w.endswith(("指标", "值", "单位", "标准", "备注", "内容"))
                                                       for w in c.split(" ")) else [c])
     after_name = 1
+    columns: list[str] = []
     if "三级指标" in head or "指标内容" in head:
         k = head.index("三级指标") if "三级指标" in head else head.index("指标内容")
         columns = []
@@ -219,7 +223,7 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
             continue
         indicators.append(Indicator(no=len(indicators) + 1, level1_code="", level1=level1, level2_code="",
                                     level2=level2, name=cell, period_value="", annual_value=values[0],
-                                    project=name))
+                                    project=name, **_printed(values, columns)))
         k += 1 + len([v for v in values if not _category(v)])
     if not indicators:
         return None
@@ -229,11 +233,14 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
     amount = _money_field(cells, header)
     total = amount[0] if amount else ZERO
     target = _after(cells, ("本年度绩效目标", "年度目标", "年度绩效目标", "年度主要目标", "绩效目标"), header)
-    if target.startswith("年度总体目标完成情况"):
-        target = _after(cells, ("年度总体目标完成情况",), header)
+    if target.startswith("年度总体目标完成情况"):       # 「年度目标 年度总体目标完成情况」 over the text
+        at = next(k for k, c in enumerate(cells[:header]) if c.endswith("年度总体目标完成情况"))
+        target = cells[at + 1] if at + 1 < header and not cells[at + 1].startswith(_FIELD_LABELS) else ""
     year = next((int(m.group(1)) for m in _YEAR.finditer(" ".join(cells[:header]))), None)
+    long_target, target = _targets(cells, header, target)
     project = Project(name=name, unit=unit_name or dept, total=total, fiscal=total, target=target,
-                      indicators=indicators)
+                      indicators=indicators, long_target=long_target, funding=_funding(cells, header),
+                      **{f: _after(cells, labels, header) for f, labels in _PROJECT_LABELS.items()})
     filing = Filing(year=year, department=dept or unit_name, money_unit="万元", total=total,
                     units=[Unit(project.unit, total, total)], projects=[project], profile=_profile(indicators))
     filing.total_stated = False
@@ -242,6 +249,58 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
         findings.append(finding("IMP033", f"项目「{name}」的资金总额没有读到，已按 0 导入",
                                 "在工作簿中填写总计和资金来源", project=name))
     return FormRead(filing, FORM, findings)
+
+
+# what the form prints about the project besides name, units, amounts and 年度目标: model field → labels
+_PROJECT_LABELS = {"period": ("项目支出实施期", "项目实施期", "项目期", "项目起止时间", "建设周期", "实施周期"),
+                   "kind": ("项目属性", "项目性质", "项目类型"), "category": ("项目类别", "项目分类"),
+                   "basis": ("立项依据", "政策依据", "项目审批")}
+_FUNDING_LABELS = {"own": ("年度本级",), "upper": ("该项目支出上级资金", "上级资金"), "central": ("中央补助安排",),
+                   "province": ("省级财政安排",)}
+_VALUE_COLUMNS = {"绩效标准": "standard", "指标解释": "explanation", "分值": "weight", "权重": "weight"}
+
+
+def _printed(values: list[str], columns: list[str]) -> dict:
+    """The indicator's cells in the columns after its value that the model holds (绩效标准, 分值)."""
+    out = {}
+    kept = [h for h in columns if h not in ("备注", "指标解释")]
+    for h, v in zip(kept[1:], values[1:]):
+        if h in _VALUE_COLUMNS and not _category(v):
+            out[_VALUE_COLUMNS[h]] = v
+    return out
+
+
+def _targets(cells: list[str], stop: int, target: str) -> tuple[str, str]:
+    """(实施期 target, 年度 target): 实施期绩效目标 X … 本年度绩效目标 Y, or the two headers
+    「中期目标」「年度目标」 over their two texts."""
+    long_target = _after(cells, ("实施期绩效目标", "长期目标", "中长期目标"), stop)
+    for k, cell in enumerate(cells[:stop - 3]):
+        if cell in ("中期目标", "长期目标") and cells[k + 1] == "年度目标":
+            texts = [c for c in cells[k + 2:k + 4] if not c.startswith(_FIELD_LABELS)]
+            if len(texts) == 2:
+                return texts[0], texts[1]
+    return long_target, target
+
+
+def _funding(cells: list[str], stop: int) -> dict:
+    """Funding by level as the form prints it: 年度本级预算金额 250万, 该项目支出上级资金 0 (万元)."""
+    out = {}
+    for level, labels in _FUNDING_LABELS.items():
+        k = next((k for k, c in enumerate(cells[:stop]) if c.startswith(labels)), None)
+        if k is None:
+            continue
+        rest = cells[k]
+        for label in labels:
+            rest = rest.removeprefix(label)
+        for text in (rest, cells[k + 1] if k + 1 < stop else ""):
+            if text.startswith(_FIELD_LABELS):
+                break
+            found = _amount(text)
+            if found:
+                if found[1] in ("", "万", "万元"):
+                    out[level] = found[0]
+                break
+    return out
 
 
 def _profile(indicators: list[Indicator]) -> str:
@@ -291,13 +350,10 @@ def read_export(text: str, source: str | None = None) -> FormRead | None:
         if not projects:
             continue
         l1, l2, name, nature, value, measure = ind[:6]
-        nature = "" if nature == "定性" else nature
         p = projects[-1]
-        ind_obj = Indicator(no=len(p.indicators) + 1, level1_code="", level1=l1, level2_code="", level2=l2,
-                            name=name, period_value="", annual_value=f"{nature}{value}{measure}", project=p.name)
-        ind_obj.raw = {"指标性质": ind[3], "指标值": value, "度量单位": measure, "权重": ind[6],
-                       "指标方向性": ind[7]}
-        p.indicators.append(ind_obj)
+        p.indicators.append(Indicator(no=len(p.indicators) + 1, level1_code="", level1=l1, level2_code="", level2=l2,
+                                      name=name, period_value="", annual_value=value, project=p.name,
+                                      nature=nature, measure=measure, weight=ind[6], direction=ind[7]))
     projects = [p for p in projects if p.indicators]
     if not projects:
         return None
