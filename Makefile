@@ -53,12 +53,13 @@ bench: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
+	$(PY) tools/realworld_figures.py
 
 # the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed
-	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx --force
-	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm --force
-	rm -f workbook_templates/*.bak
+	rm -f workbook_templates/performance_targets.xlsx workbook_templates/performance_targets.xlsm
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsx
+	$(PY) -m xl_tools template -o workbook_templates/performance_targets.xlsm
 
 # docs/*.png from the current code: the refreshed sample, its published table and the reviewer's
 # workbooks, rendered by LibreOffice (look at them before committing)

@@ -370,3 +370,28 @@ def test_exports_read_back_equal_the_workbook(batch, tmp_path, fmt):
     assert isinstance(slices.total.iloc[0], Decimal)
     indicators = read_export(tmp_path / fmt / f"indicators.{fmt}")
     assert len(indicators) == sum(r.indicators for r in report.results if r.readable)
+
+
+def test_a_filing_in_yuan_is_converted_when_consolidated_with_filings_in_wan(tmp_path):
+    from tests.test_rules_cases import build
+    from xl_tools.workbook import build_workbook
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    yuan = build({"projects": [{"name": "村组干部报酬", "unit": "马踏镇", "total": "3309840.00"}]})
+    yuan.money_unit, yuan.department = "元", "井研县"
+    wan = build({"projects": [{"name": "基层组织活动经费", "unit": "集益镇", "total": "66.00"}]})
+    wan.department = "井研县"
+    build_workbook(inbox / "马踏镇.xlsx", yuan)
+    build_workbook(inbox / "集益镇.xlsx", wan)
+    cons = consolidate(review([inbox], jobs=1), include_errors=True)
+    table = cons.table(2024).filing
+    assert table.money_unit == "万元"
+    totals = {p.name: p.total for p in table.projects}
+    assert totals == {"村组干部报酬": Decimal("330.98"), "基层组织活动经费": Decimal("66.00")}
+    assert table.total == Decimal("396.98")
+    only_yuan = inbox.parent / "只有元"
+    only_yuan.mkdir()
+    build_workbook(only_yuan / "马踏镇.xlsx", yuan)
+    table = consolidate(review([only_yuan], jobs=1), include_errors=True).table(2024).filing
+    assert table.money_unit == "元" and table.total == Decimal("3309840.00")

@@ -228,3 +228,46 @@ def test_diff_workbook_prints_and_shows_whole_texts(seed_filing, tmp_path):
     runs = openpyxl.load_workbook(path, rich_text=True)["绩效目标"].cell(2, 3).value
     assert isinstance(runs, CellRichText) and str(runs) == new.projects[1].target
     assert any(isinstance(r, TextBlock) and r.font.color.rgb[-6:] == "006100" for r in runs)   # added: green
+
+
+def test_a_table_in_yuan_is_compared_with_one_in_wan_in_wan():
+    from decimal import Decimal
+
+    from tests.test_rules_cases import build
+    from xl_tools.diff import diff_filings
+
+    old = build({"projects": [{"name": "村组干部报酬", "total": "3309840.00"}]})
+    old.money_unit, old.year = "元", 2023
+    new = build({"projects": [{"name": "村组干部报酬", "total": "340.00"}]})
+    d = diff_filings(old, new)
+    assert any("金额单位不同（旧：元；新：万元），均换算为万元比较" in n for n in d.notes)
+    (m,) = d.matched
+    assert m.old.total == Decimal("330.98") and m.new.total == Decimal("340.00")
+    assert old.projects[0].total == Decimal("3309840.00")          # the filing read is not changed
+
+
+def test_the_columns_a_region_prints_are_compared(seed_filing, tmp_path):
+    """Issue 23: 实施期 and funding by level changes are listed; a value split into 指标性质 | 95 | % is the
+    same value as 「≥95%」 written in one cell, while a changed 权重 is a change."""
+    old = copy.deepcopy(seed_filing)
+    old.money_unit = "元"
+    new = copy.deepcopy(old)
+    p_old, p_new = old.projects[0], new.projects[0]
+    p_old.period, p_new.period = "2023-2024", "2024-2025"
+    p_old.funding, p_new.funding = {"own": Decimal("6000000")}, {"own": Decimal("5000000")}
+    i_old, i_new = p_old.indicators[0], p_new.indicators[0]
+    i_old.annual_value, i_old.period_value = "≥95%", "≥95%"
+    i_new.annual_value, i_new.period_value, i_new.nature, i_new.measure = "95", "95", "≥", "%"
+    i_old.weight, i_new.weight = "10", "20"
+    d = diff_filings(old, new)
+    (m,) = d.changed
+    assert m.fields == [("period", "2023-2024", "2024-2025"),
+                        ("funding.own", Decimal("6000000.00"), Decimal("5000000.00"))]
+    assert [(f, o, n) for c in m.indicators_changed for f, o, n in c.fields] == [("weight", "10", "20")]
+    data = diff_to_json(d)
+    assert data["projects_changed"][0]["fields"][1] == {"field": "funding.own", "label": "本级资金",
+                                                        "old": "6000000.00", "new": "5000000.00"}
+    write_diff_xlsx(d, tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "d.xlsx")["项目"]
+    notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "实施期" in c.value]
+    assert notes == ["实施期：2023-2024 → 2024-2025；本级资金：6,000,000.00 → 5,000,000.00"]

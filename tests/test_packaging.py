@@ -19,7 +19,7 @@ def test_the_wheel_builds_without_warnings_and_carries_the_data(tmp_path):
     assert "BuildBackendWarning" not in out and "is absent from the `packages` configuration" not in out, out[-3000:]
     wheel = next(tmp_path.glob("xl_tools-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for data in ("xl_tools/data/catalogue.toml", "xl_tools/data/codes.toml", "xl_tools/data/sample_2024.txt",
+    for data in ("xl_tools/data/catalogue.toml", "xl_tools/data/frameworks/广东2015.toml", "xl_tools/data/sample_2024.txt",
                  "xl_tools/data/profiles/广东.toml"):
         assert data in names, data
     assert not [n for n in names if "__pycache__" in n]

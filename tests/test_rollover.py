@@ -134,3 +134,18 @@ def test_seed_rolled_to_2025_flags_the_old_year_and_nothing_else(seed_workbook, 
     new = {k for k in keys - before if not k[0].startswith("AMT")}
     assert new == {("VAL010", DATED, 10, "period_value"), ("YR002", ENDED, None, "name"),
                    ("YR001", NAMED_2024, None, "name"), ("YR003", TARGET_2024, None, "target")}
+
+
+def test_the_fields_real_tables_print_are_carried_and_funding_by_level_is_money(seed_filing):
+    """Issue 23: 实施期, 项目性质, 立项依据, 指标性质/度量单位/权重 … are carried; funding by level is cleared
+    with the other amounts (blank, not 0) or kept with them."""
+    old = copy.deepcopy(seed_filing)
+    p, i = old.projects[0], old.projects[0].indicators[0]
+    p.period, p.kind, p.basis, p.funding = "2024-2026", "持续性项目", "三定方案", {"own": Decimal("600.00")}
+    i.nature, i.measure, i.weight, i.direction = "=", "%", "10", "正向指标"
+    new = rollover(old, 2025).filing
+    q, j = new.projects[0], new.projects[0].indicators[0]
+    assert (q.period, q.kind, q.basis, q.funding) == ("2024-2026", "持续性项目", "三定方案", {})
+    assert (j.nature, j.measure, j.weight, j.direction) == ("=", "%", "10", "正向指标")
+    assert rollover(old, 2025, keep_amounts=True).filing.projects[0].funding == {"own": Decimal("600.00")}
+    assert old.projects[0].funding == {"own": Decimal("600.00")}

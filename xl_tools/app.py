@@ -41,7 +41,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import gcpause, limits
 from .catalogue import beside_check
-from .categories import default_table
 from .diff import FilingDiff, diff_filings, write_diff_xlsx
 from .errors import XlToolsError
 from .fileio import (
@@ -61,6 +60,7 @@ from .jsonio import dumps, load_json
 from .model import Filing
 from .newbook import new_workbook
 from .outputmark import KIND_ZH, sheet_names, workbook_kind
+from .profiles import DEFAULT_PROFILE, load_profile
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
@@ -169,7 +169,7 @@ def complete(filing: Filing) -> list[Fill]:
     (``refresh.fills``: 序号, the only unit, 总计 from its parts, category codes) and return what refresh
     would write. Nothing is written; a completed filing has nothing left to fill (a second call
     returns [])."""
-    return derive_fills(filing, default_table())
+    return derive_fills(filing, load_profile(filing.profile or None).table(filing.code_additions))
 
 
 def review(filing: Filing, config_path: str | Path | None = None,
@@ -393,10 +393,12 @@ def blocking_text(errors: int, no_money: int) -> str:
 
 
 def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "",
-               force: bool = False) -> list[Path]:
-    """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template."""
+               profile: str | None = None, force: bool = False) -> list[Path]:
+    """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template, for a region
+    profile (``profiles``; None: the default)."""
     with replacing([out], force=force):
-        return new_workbook(Path(out), year=year, department=department, unit=unit)
+        return new_workbook(Path(out), year=year, department=department, unit=unit,
+                            profile=profile or DEFAULT_PROFILE)
 
 
 def repair_button(path: str | Path) -> list[str]:

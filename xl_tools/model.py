@@ -6,17 +6,32 @@ line of an imported text) travels with it as an ``Origin`` so findings can point
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+import re
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
 from openpyxl.utils import get_column_letter
 
-from .money import ZERO
+from .money import CENT, ZERO
+from .textnorm import to_halfwidth
 from .unitnames import UnitNames
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
+
+# what real tables print beside an indicator's value (issue 23): field → the column's header. Text as
+# written; 指标性质 and 度量单位 frame the value cell, and the rules read the three as one value
+# (``Indicator.value_text``)
+INDICATOR_FIELDS = {"nature": "指标性质", "measure": "度量单位", "weight": "权重", "direction": "指标方向性",
+                    "standard": "绩效标准", "explanation": "指标解释", "remark": "备注"}
+# what real tables print about a project besides its amounts and 年度目标: field → header
+PROJECT_FIELDS = {"period": "实施期", "long_target": "实施期目标", "category": "项目类别", "kind": "项目性质",
+                  "basis": "立项依据", "costing": "成本测算"}
+# funding by level (中央/省/市/县/本级/上级): key → header; amounts in the table's money unit
+FUNDING_LEVELS = {"central": "中央资金", "province": "省级资金", "city": "市级资金", "county": "县级资金",
+                  "own": "本级资金", "upper": "上级资金"}
+NATURE_OPS = ("≥", "≤", "=", ">", "<", "＞", "＜", "＝", ">=", "<=")   # 指标性质 that is an operator
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,30 @@ class Indicator:
     project: str = ""               # the 项目名称 the row names (绩效指标 sheet)
     origin: Origin | None = field(default=None, compare=False, repr=False)
     raw: dict = field(default_factory=dict, compare=False, repr=False)  # cells as read, when unusual
+    nature: str = ""                # 指标性质: ≥ ≤ = 定性 (the export's own column)
+    measure: str = ""               # 度量单位: % 个 人/年
+    weight: str = ""                # 权重 / 分值, as written
+    direction: str = ""             # 指标方向性: 正向指标 / 反向指标
+    standard: str = ""              # 绩效标准: 计划标准 / 行业标准 / 历史标准
+    explanation: str = ""           # 指标解释
+    remark: str = ""                # 备注
+
+    def value_text(self, field_name: str) -> str:
+        """The value the rules read from the value cell ``field_name``: the cell as written, framed by
+        its 指标性质 (an operator) and 度量单位 when the table gives those in their own columns
+        (≥ | 95 | % → ≥95%); a blank value cell stays blank, and what the cell already says is not
+        said twice (≥95% with ≥ and % → ≥95%)."""
+        value = getattr(self, field_name) or ""
+        if not value.strip() or not (self.nature or self.measure):
+            return value
+        text = value.strip()
+        op = self.nature.strip()
+        if op in NATURE_OPS and not text.startswith(NATURE_OPS):
+            text = op + text
+        unit = self.measure.strip()
+        if unit and not text.endswith(unit):
+            text += unit
+        return text
 
     @property
     def level1_label(self) -> str:
@@ -88,6 +127,17 @@ class Project(_StatedAmounts):
     # money cells that were blank / text / formulas, as read: field -> raw value
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     extra: dict = field(default_factory=dict, compare=False, repr=False)  # user columns
+    period: str = ""                # 实施期 / 项目期 / 项目起止时间, as written (2023.07-2024.01)
+    long_target: str = ""           # 实施期（中长期）绩效目标, beside the 年度 target
+    category: str = ""              # 项目类别 (本级支出项目, 基础建设、修缮类)
+    kind: str = ""                  # 项目性质 / 属性 / 类型 (持续性项目, 上年延续性项目, 新增项目)
+    basis: str = ""                 # 立项依据
+    costing: str = ""               # 成本测算
+    funding: dict = field(default_factory=dict)   # FUNDING_LEVELS key → Decimal (中央, 省级 … 本级)
+
+    def period_years(self) -> tuple[int, int] | None:
+        """(first, last) budget year of the 实施期 (2019-2021, 2023.07-2024.01, 202001-202012), or None."""
+        return period_years(self.period)
 
     def parts_sum(self) -> Decimal:
         return self.fiscal + self.special + self.other
@@ -115,12 +165,23 @@ class Unit(_StatedAmounts):
         return cls(name, raw=dict.fromkeys(MONEY_FIELDS))
 
 
+_PERIOD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[.\-/年]?\d{1,2}(?:[.\-/月]\d{1,2})?)?(?!\d)")
+
+
+def period_years(text: str | None) -> tuple[int, int] | None:
+    """(first, last) year of a 实施期 as tables write it: 2019-2021, 2023.07-2024.01, 202001-202012,
+    2023年1月至2025年12月; None when it names no year."""
+    years = [int(m.group(1)) for m in _PERIOD_YEAR.finditer(to_halfwidth(text or ""))]
+    return (min(years), max(years)) if years else None
+
+
 # ReadProblem codes (the rule engine maps each to a finding)
 PROBLEM_MONEY_TEXT = "money_text"            # a number typed as text ("1,009.93")
 PROBLEM_MONEY_INVALID = "money_invalid"      # not a number at all
 PROBLEM_FORMULA = "formula_uncomputed"       # a formula without a cached value we cannot evaluate
 PROBLEM_NO_INVALID = "no_invalid"            # 序号 that is not a whole number
 PROBLEM_TOO_LONG = "cell_too_long"           # over Excel's 32,767 characters
+PROBLEM_JSON_KEY = "json_key"               # a JSON key the model does not hold (``load``, ``check F.json``)
 PROBLEM_LIVE_LINK = "live_link"              # a DDE or external-link formula (=cmd|'/c calc'!A0, =[1]S!A1)
 
 
@@ -145,6 +206,8 @@ class Filing:
     units: list[Unit] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     profile: str = ""                               # 规则配置 (region profile)
+    # categories the workbook's 代码表 adds to its profile's framework: (code, name, parent code or None)
+    code_additions: list = field(default_factory=list, compare=False)
     orphan_indicators: list[Indicator] = field(default_factory=list, compare=False)
     problems: list[ReadProblem] = field(default_factory=list, compare=False)
     settings: dict = field(default_factory=dict, compare=False)   # rule overrides from the workbook
@@ -248,3 +311,30 @@ class Filing:
                 for f in MONEY_FIELDS:
                     out[f] += getattr(p, f)
         return out
+
+
+WAN = "万元"
+_WAN_PER = {"元": Decimal("0.0001"), "万元": Decimal(1)}
+
+
+def amounts_in(record, stated: str, unit: str):
+    """A Project or Unit with its amounts in ``unit`` (元 → 万元 to two decimals: 3,309,840.00 元 →
+    330.98 万元); the record itself when the units are the same or either is not 元/万元."""
+    if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
+        return record
+    scale = _WAN_PER[stated] / _WAN_PER[unit]
+    scaled = {f: (getattr(record, f) * scale).quantize(CENT, ROUND_HALF_UP) for f in MONEY_FIELDS}
+    if getattr(record, "funding", None):
+        scaled["funding"] = {k: (v * scale).quantize(CENT, ROUND_HALF_UP) for k, v in record.funding.items()}
+    return replace(record, **scaled)
+
+
+def filing_in_unit(filing: Filing, unit: str) -> Filing:
+    """``filing`` with every amount in ``unit`` (a copy; the filing itself when it is in that unit)."""
+    stated = filing.money_unit or WAN
+    if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
+        return filing
+    scale = _WAN_PER[stated] / _WAN_PER[unit]
+    return replace(filing, money_unit=unit, total=(filing.total * scale).quantize(CENT, ROUND_HALF_UP),
+                   units=[amounts_in(u, stated, unit) for u in filing.units],
+                   projects=[amounts_in(p, stated, unit) for p in filing.projects])

@@ -14,13 +14,19 @@ from pathlib import Path
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .model import Filing, Unit
+from .profiles import DEFAULT_PROFILE, load_profile
 from .workbook import build_workbook
 
 
-def new_workbook(out: Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
+def new_workbook(out: Path, *, year: int, department: str = "", unit: str = "",
+                 profile: str = DEFAULT_PROFILE) -> list[Path]:
+    """A new filing workbook for ``profile``: 基本信息 names it (规则配置), its 金额单位 is the profile's,
+    and the 代码表 and the category dropdowns list its framework."""
     if not 2000 <= year <= 2100:
         raise XlToolsError(f"预算年度 {year} 不合理，应为四位数年份")
-    filing = Filing(year=year, department=department, units=[Unit.unstated(unit)] if unit else [])
+    form = load_profile(profile)
+    filing = Filing(year=year, department=department, units=[Unit.unstated(unit)] if unit else [],
+                    money_unit=form.money_unit, profile=form.name)
     filing.total_stated = False
     macro = out.suffix.lower() == ".xlsm"
     with atomic_target(out) as tmp:

@@ -97,6 +97,7 @@ def _carry_project(project: Project, keep_amounts: bool) -> Project:
     clone.extra = dict(project.extra)
     clone.indicators = [_carry_indicator(i) for i in project.indicators]
     clone.raw = {} if keep_amounts else dict.fromkeys(MONEY_FIELDS)
+    clone.funding = dict(project.funding) if keep_amounts else {}      # funding by level: money too
     if not keep_amounts:
         for f in MONEY_FIELDS:
             setattr(clone, f, ZERO)

@@ -3,7 +3,9 @@ address of 基本信息 (defined names) nor on the column order of the tables (h
 
 from __future__ import annotations
 
-TEMPLATE_VERSION = 2          # bump when the layout changes; older workbooks are migrated on read
+from .model import FUNDING_LEVELS, INDICATOR_FIELDS, PROJECT_FIELDS
+
+TEMPLATE_VERSION = 3          # bump when the layout changes; older workbooks are migrated on read
 
 # the highlight colours the tool writes (fill, font): Excel's "Bad" and "Neutral" styles; the review and
 # diff workbooks use the same pair
@@ -32,6 +34,11 @@ PROJECT_HEADERS = {
     "财政专户拨款": "special", "其他资金": "other", "绩效目标": "target",
 }
 PROJECT_OPTIONAL = {"备注": "remark"}
+# the columns a region's table prints besides (issue 23), written where the profile has them or a project
+# uses them, read wherever they are: header → model field (``funding.<level>``: an amount by level)
+PROJECT_COLUMNS = {**{h: f for f, h in PROJECT_FIELDS.items()},
+                   **{h: f"funding.{k}" for k, h in FUNDING_LEVELS.items()}}
+INDICATOR_COLUMNS = {h: f for f, h in INDICATOR_FIELDS.items()}
 INDICATOR_HEADERS = {
     "项目名称": "project", "序号": "no", "一级指标": "level1", "二级指标": "level2", "三级指标": "name",
     "实施周期指标值": "period_value", "年度指标值": "annual_value",
@@ -45,6 +52,8 @@ UNITS_TITLE = "资金使用单位小计（公开表所列；留空则按项目�
 SETTINGS_TITLE = "规则设置"            # the title of the overrides block on 基本信息 starts with this
 UNIT_HEADERS = {"单位名称": "name", "总计": "total", "财政拨款": "fiscal", "财政专户拨款": "special",
                 "其他资金": "other"}
+
+DEFAULT_PROFILE = "广东"          # the region profile (规则配置) of a workbook naming none (profiles.py)
 
 # 基本信息: label, defined name, model field
 INFO_FIELDS = [

@@ -104,12 +104,12 @@ SUFFIX_OPS: dict[str, str] = {
 KNOWN_UNITS: tuple[str, ...] = (
     "%", "‰", "℃", "°C", "㎡", "m²", "m³", "km²", "m2", "m3", "km2", "km", "kg", "kW", "kWh", "MW",
     "Mbps", "Gbps", "KB", "MB", "GB", "TB", "PB", "G", "M", "T", "K",
-    "平方米", "平方公里", "平方千米", "立方米", "公里", "千米", "厘米", "毫米", "米", "公顷", "亩", "吨", "千克",
+    "平方米", "平方公里", "平方千米", "平米", "立方米", "公里", "千米", "厘米", "毫米", "米", "公顷", "亩", "吨", "千克",
     "公斤", "克", "升", "毫升", "千瓦时", "千瓦", "度",
     "亿元", "万元", "千元", "元", "万人次", "万人", "万户", "万册", "万份", "万次", "万件", "万个", "万", "亿",
     "人次", "人天", "人日", "人月", "人年", "人", "名", "位", "户次", "户", "家", "所",
     "个百分点", "百分点", "个工作日", "工作日", "个月", "个", "项", "门", "件次", "件", "台套", "台次", "台班",
-    "台", "套", "场次", "场", "批次", "批", "篇", "期", "课时", "学时", "学分", "小时", "分钟", "秒钟", "秒",
+    "台", "套", "场次", "场", "批次", "批", "篇", "期", "课时", "学时", "学分", "小时", "分钟", "秒钟", "秒", "学期", "学年",
     "天", "日", "工日", "周", "季度", "月", "年", "支", "份", "间", "张", "本", "册", "条", "部", "辆",
     "架次", "架", "座", "栋", "幢", "处", "宗", "类", "种", "款", "班次", "班", "节", "段", "块", "片", "棵",
     "株", "只", "头", "盏", "根", "组", "队", "级", "星", "分", "倍", "例", "床", "层", "单", "笔", "页",
@@ -162,6 +162,10 @@ _INCLUSIVE = re.compile(r"\((?:含|含本数|包含本数|包括本数)\)")
 _OP_SPELLING = re.compile(r"≥=|>=|=>|≤=|<=|=<")
 _OP_SPELLING_MAP = {"≥=": "≥", ">=": "≥", "=>": "≥", "≤=": "≤", "<=": "≤", "=<": "≤"}
 _BRACKET_UNIT = re.compile(r"(?<=[0-9%])[(\[【]([^()\[\]【】0-9]{1,6})[)\]】]")
+# 「=99百分比」「%=99百分比」: the unit 百分比 (exported by the budget-integration systems) is %; a % written
+# before the operator is the unit column run into the value
+_PERCENT_WORD = re.compile(r"(?<=[0-9])百分比")
+_LEADING_PERCENT = re.compile(r"^%(?=[≥≤><=]|[0-9])")
 
 
 def _changed_by_halfwidth() -> re.Pattern:
@@ -189,6 +193,10 @@ def _normalise(text: str) -> str:
         s = _OP_SPELLING.sub(lambda m: _OP_SPELLING_MAP[m.group()], s)
     if "(" in s or "[" in s or "【" in s:
         s = _BRACKET_UNIT.sub(r"\1", s)
+    if "百分比" in s:
+        s = _PERCENT_WORD.sub("%", s)
+    if s.startswith("%"):
+        s = _LEADING_PERCENT.sub("", s)
     return s
 
 
@@ -200,7 +208,10 @@ _NUMBER = re.compile(
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
 _UNIT_ATOM = rf"(?:{_unit_alternation()}|[A-Za-z]{{1,6}}(?![A-Za-z])|(?![{_NOT_UNIT}])[{_CJK}])"
-_UNIT_PATTERN = rf"{_UNIT_ATOM}(?:/(?:{_unit_alternation()}|[{_CJK}]))*"
+# a per-part: 元/生, 元/人·年 (· joins units), 人次/学期, 例/10万 (a rate per 100,000: 10万 is the base)
+_PER_ATOM = rf"(?:{_unit_alternation()}|[{_CJK}])"
+_PER_PART = rf"(?:[0-9]+(?:\.[0-9]+)?)?{_PER_ATOM}(?:[·•]{_PER_ATOM})*"
+_UNIT_PATTERN = rf"(?:{_UNIT_ATOM}(?:/{_PER_PART})*|/[0-9]+(?:\.[0-9]+)?{_PER_ATOM}(?:[·•]{_PER_ATOM})*)"
 _UNIT = re.compile(_UNIT_PATTERN)
 # What may follow a number: 余/多 (only before a unit), the unit, a suffix operator, 左右.
 _AFTER_NUMBER = re.compile(

@@ -25,7 +25,7 @@ COLUMNS = {
 PARQUET_KEY = b"xl-tools"                 # key-value metadata of an exported Parquet file
 PARQUET_MAGIC = b"PAR1"
 JSON_SCHEMA = "xl-tools/batch@1"          # the batch's --json output
-FILING_SCHEMA = "xl-tools/filing@1"       # MODEL.md: a filing, not an output
+FILING_SCHEMA = "xl-tools/filing@"        # MODEL.md: a filing (any version), not an output
 
 _HEAD_BYTES = 64 * 1024
 _JSON_LIMIT = 64 * 1024 * 1024
@@ -64,7 +64,7 @@ def _json_is_output(path: Path) -> bool:
         return False
     schema = data.get("schema")
     if isinstance(schema, str):
-        return schema.startswith("xl-tools/") and schema != FILING_SCHEMA
+        return schema.startswith("xl-tools/") and not schema.startswith(FILING_SCHEMA)
     return {"summary", "findings"} <= data.keys() or {"summary", "files"} <= data.keys()
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 from .. import app
 from ..diff.words import changes_text
 from ..findings import ERROR, INFO, WARNING
-from ..model import MONEY_FIELDS, Filing, Unit
+from ..model import MONEY_FIELDS, WAN, Filing, Unit, amounts_in
 from ..money import ZERO
 from ..unitnames import unit_key
 from .core import STATUS_INTERNAL, BatchReport, FileResult
@@ -351,17 +351,19 @@ def _frame(records: list[Slice]) -> pd.DataFrame:
 
 
 def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult]) -> YearTable:
+    stated = {results[s.file].filing.money_unit or WAN for s in counted}
+    money_unit = stated.pop() if len(stated) == 1 else WAN    # filings in 元 and in 万元: the table in 万元
     projects = []
     for s in counted:
         name = s.unit_name or NO_UNIT
         filing = results[s.file].filing
-        projects += [replace(p, unit=name) for p, unit in zip(filing.projects, filing.units_of_projects())
-                     if unit == s.unit]
+        its = filing.money_unit or WAN
+        projects += [replace(amounts_in(p, its, money_unit), unit=name)
+                     for p, unit in zip(filing.projects, filing.units_of_projects()) if unit == s.unit]
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
     units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
-    first = results[counted[0].file].filing
-    filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
+    filing = Filing(year=year, money_unit=money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
     departments = sorted({s.department for s in counted if s.department}, key=department_key)
     if len({department_key(d) for d in departments}) == 1:

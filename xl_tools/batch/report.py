@@ -109,7 +109,7 @@ def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
     elif cons.has_table(year):
         t = cons.table(year)
         lines.append((f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
-                      f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元（见「{consolidated_sheet_name(year)}」）"
+                      f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} {t.filing.money_unit or '万元'}（见「{consolidated_sheet_name(year)}」）"
                       + (f"；未计入：{rest}{where}" if rest else ""), None))
     else:
         lines.append((f"{year}年没有计入的文件，未生成合并公开表" + (f"；{rest}{where}" if rest else ""), ERROR))

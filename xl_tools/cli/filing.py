@@ -6,6 +6,8 @@ import sys
 
 from .. import app
 from ..jsonio import dumps
+from ..model import PROBLEM_JSON_KEY
+from ..profiles import DEFAULT_PROFILE, profile_names
 from . import parser as types
 from .command import Command, force_arg, output_path
 from .output import print_filing_summary, warn_if_open
@@ -31,13 +33,16 @@ def _new_args(p) -> None:
     p.add_argument("--department", default="", metavar="名称", help="部门名称（可以以后在「基本信息」中填写）")
     p.add_argument("--unit", default="", metavar="名称",
                    help="资金使用单位（只有一个单位时填写；刷新时自动填入各项目）")
+    p.add_argument("--profile", default=None, choices=profile_names(), metavar="配置",
+                   help=f"本地区的表式（规则配置）：{'、'.join(profile_names())}；默认 {DEFAULT_PROFILE}。"
+                        "决定指标类别、金额单位和指标值列数，以后可在「基本信息」中更改")
     force_arg(p)
 
 
 def _new(args) -> int:
     out = output_path(args.output, (".xlsm", ".xlsx"))
     for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit,
-                            force=args.force):
+                            profile=args.profile, force=args.force):
         print(f"已生成：{p}")
     return 0
 
@@ -70,6 +75,7 @@ def _import(args) -> int:
     result = done.result
     for f in result.findings:
         print(f"{f.severity_zh} {f.code} {f.project or ''} {f.message}", file=sys.stderr)
+    print(f"按{result.layout}格式读取；规则配置：{result.filing.profile or DEFAULT_PROFILE}", file=sys.stderr)
     print(f"预算年度 {result.filing.year}：{result.year_source}", file=sys.stderr)
     print(f"已导入：{out}（{len(result.filing.projects)} 个项目，{len(result.filing.indicators)} 个指标，"
           f"{len(result.findings)} 条导入提示）")
@@ -100,6 +106,9 @@ def _load_args(p) -> None:
 def _load(args) -> int:
     out = output_path(args.output, (".xlsx", ".xlsm"))
     filing = app.json_to_workbook(args.file, out, force=args.force)
+    for problem in filing.problems:
+        if problem.code == PROBLEM_JSON_KEY:
+            print(f"警告 {problem.message}", file=sys.stderr)
     print(f"已写入：{out}（{len(filing.projects)} 个项目，{len(filing.indicators)} 个指标）")
     return 0
 

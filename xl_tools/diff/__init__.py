@@ -16,6 +16,7 @@ from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Indicator, Project
 from ..money import CENT, fmt_money
 from .compare import (
     INDICATOR_LABELS,
+    PROJECT_LABELS,
     Change,
     FilingDiff,
     ProjectDiff,
@@ -88,6 +89,8 @@ def _matched(d: FilingDiff, m: ProjectDiff) -> dict:
              "changes": [{"field": f, "label": INDICATOR_LABELS[f], "old": o, "new": n}
                          for f, o, n in c.fields]}
             for c in m.indicators_changed],
+        "fields": [{"field": f, "label": PROJECT_LABELS[f], "old": _plain(o) if o != "" else None,
+                    "new": _plain(n) if n != "" else None} for f, o, n in m.fields],
     }
 
 

@@ -18,7 +18,19 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import MONEY_FIELDS, Filing, Indicator, Project
+from ..model import (
+    FUNDING_LEVELS,
+    MONEY_FIELDS,
+    PROJECT_FIELDS,
+    WAN,
+    Filing,
+    Indicator,
+    Project,
+    filing_in_unit,
+)
+from ..model import (
+    INDICATOR_FIELDS as PRINTED_FIELDS,
+)
 from ..money import ZERO, fmt_thousands
 from ..similarity import ratio
 from ..textnorm import name_core, name_key, squash, without_years
@@ -27,9 +39,13 @@ from ..unitnames import unit_key
 RENAME_THRESHOLD = 0.6
 NAME_WEIGHT = 0.6
 CONTEXT_CHARS = 8            # unchanged characters shown around each change of a target text
-INDICATOR_FIELDS = ("level1", "level2", "period_value", "annual_value")
+# the values are compared whole (指标性质 | 95 | 度量单位 as ≥95%), then the other columns a region prints
+_BESIDE = ("weight", "direction", "standard", "explanation", "remark")
+INDICATOR_FIELDS = ("level1", "level2", "period_value", "annual_value", *_BESIDE)
 INDICATOR_LABELS = {"level1": "一级指标", "level2": "二级指标", "period_value": "实施周期指标值",
-                    "annual_value": "年度指标值"}
+                    "annual_value": "年度指标值", **{f: PRINTED_FIELDS[f] for f in _BESIDE}}
+# what a region's table prints about a project (实施期, 项目性质 …, funding by level ``funding.own``)
+PROJECT_LABELS = {**PROJECT_FIELDS, **{f"funding.{k}": h for k, h in FUNDING_LEVELS.items()}}
 
 
 @dataclass
@@ -149,6 +165,8 @@ class ProjectDiff:
     indicators_added: list[Indicator] = field(default_factory=list)
     indicators_removed: list[Indicator] = field(default_factory=list)
     indicators_changed: list[IndicatorChange] = field(default_factory=list)
+    # (field of PROJECT_LABELS, old, new): 实施期 and the other texts as written, funding amounts (Decimal or None)
+    fields: list[tuple[str, object, object]] = field(default_factory=list)
 
     @property
     def renamed(self) -> bool:
@@ -157,7 +175,7 @@ class ProjectDiff:
     @property
     def changed(self) -> bool:
         return bool(self.renamed or self.unit_changed or self.money or self.target is not None
-                    or self.indicators_added or self.indicators_removed or self.indicators_changed)
+                    or self.indicators_added or self.indicators_removed or self.indicators_changed or self.fields)
 
     @property
     def unit_changed(self) -> bool:
@@ -223,6 +241,7 @@ class FilingDiff:
                            new=None if c.new_blank else c.new) for c in m.money]
             if m.target is not None:
                 out.append(Change("target", name, "target", old=m.old.target, new=m.new.target))
+            out += [Change("project_field", name, f, old=o, new=n) for f, o, n in m.fields]
             out += [Change("indicator_added", name, indicator=i.name, new=i.name) for i in m.indicators_added]
             out += [Change("indicator_removed", name, indicator=i.name, old=i.name)
                     for i in m.indicators_removed]
@@ -307,7 +326,15 @@ def warnings_for(old: Filing, new: Filing) -> list[str]:
 
 def diff_filings(old: Filing, new: Filing) -> FilingDiff:
     """What changed from `old` to `new` (see module docstring for the matching)."""
-    result = FilingDiff(old, new, notes=warnings_for(old, new))
+    notes = warnings_for(old, new)
+    stated = (old.money_unit or WAN, new.money_unit or WAN)
+    unit = stated[0] if stated[0] == stated[1] else WAN
+    if stated[0] != stated[1]:
+        notes.append(f"两份填报的金额单位不同（旧：{stated[0]}；新：{stated[1]}），均换算为万元比较")
+    elif unit != WAN:
+        notes.append(f"金额单位：{unit}")
+    old, new = filing_in_unit(old, unit), filing_in_unit(new, unit)
+    result = FilingDiff(old, new, notes=notes)
     pairs, rest_old, rest_new = _match_by_name(old.projects, new.projects)
     renames, rest_old, rest_new = _match_renamed(rest_old, rest_new)
     for o, n in pairs:
@@ -376,8 +403,17 @@ def _compare_project(old: Project, new: Project, score: Decimal | None) -> Proje
                for f in MONEY_FIELDS if getattr(old, f) != getattr(new, f)]
     if squash(old.target) != squash(new.target):
         d.target = text_diff(old.target, new.target)
+    d.fields = [(f, o, n) for f, o, n in ((f, project_value(old, f), project_value(new, f)) for f in PROJECT_LABELS)
+                if (squash(o) != squash(n) if isinstance(o, str) else o != n)]
     _compare_indicators(d)
     return d
+
+
+def project_value(p: Project, f: str):
+    """A project's 实施期, 项目性质 … as written, or its funding amount of a level (None when not stated)."""
+    if f.startswith("funding."):
+        return p.funding.get(f.removeprefix("funding."))
+    return getattr(p, f) or ""
 
 
 def _indicator_value(ind: Indicator, f: str) -> str:
@@ -385,6 +421,8 @@ def _indicator_value(ind: Indicator, f: str) -> str:
         return ind.level1_label
     if f == "level2":
         return ind.level2_label
+    if f in ("period_value", "annual_value"):
+        return ind.value_text(f)
     return getattr(ind, f) or ""
 
 

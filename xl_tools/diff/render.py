@@ -27,7 +27,16 @@ from .. import reportbook as rb
 from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..schema import MONEY_FORMAT
-from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, TotalRow, text_changes, text_segments
+from .compare import (
+    INDICATOR_LABELS,
+    PROJECT_LABELS,
+    FilingDiff,
+    ProjectDiff,
+    TotalRow,
+    text_changes,
+    text_segments,
+)
+from .words import field_text
 
 CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
 FILL_CUT = rb.fill(CUT)
@@ -168,7 +177,7 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
     ws, top = _sheet(wb, SHEET_PROJECTS, headers, [8, 20, 30, 30] + [11] * len(money_headers) + [8, 7, 7, 7, 16])
     money_cols = list(range(5, 5 + len(money_headers)))
     for m in d.matched:
-        _project_row(ws, m, money_cols, _blank_note(d, m.old, m.new))
+        _project_row(ws, m, money_cols, "；".join(x for x in (_blank_note(d, m.old, m.new), _fields_note(m)) if x))
     for p, status in [*((p, "新增") for p in d.added), *((p, "删除") for p in d.removed)]:
         amounts = [_amount(p, f) if status == "删除" else None for f in MONEY_FIELDS]
         news = [_amount(p, f) if status == "新增" else None for f in MONEY_FIELDS]
@@ -180,6 +189,11 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
         for c in range(1, len(headers) + 1):
             rb.paint(ws.cell(r, c), RISE if status == "新增" else CUT)
     return ws, top
+
+
+def _fields_note(m: ProjectDiff) -> str:
+    """「实施期：2019-2021 → 2020-2022」: what a region's table prints about the project that changed."""
+    return "；".join(f"{PROJECT_LABELS[f]}：{field_text(o)} → {field_text(n)}" for f, o, n in m.fields)
 
 
 def _blank_note(d: FilingDiff, old, new) -> str:

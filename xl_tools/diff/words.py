@@ -5,18 +5,27 @@ from __future__ import annotations
 
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
-from .compare import Change, FilingDiff, blank_reason, change_zh, text_changes
+from .compare import PROJECT_LABELS, Change, FilingDiff, blank_reason, change_zh, text_changes
 
 KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "project_renamed": "项目改名",
            "unit": "资金使用单位变化", "money": "金额变化", "target": "绩效目标变化",
-           "indicator_added": "新增指标", "indicator_removed": "删除指标", "indicator_value": "指标值变化"}
+           "indicator_added": "新增指标", "indicator_removed": "删除指标", "indicator_value": "指标值变化",
+           "project_field": "项目信息变化"}
 FIELD_ZH = {**MONEY_LABELS, "target": "绩效目标", "name": "项目名称", "unit": "资金使用单位",
-            "period_value": "实施周期指标值", "annual_value": "年度指标值"}
+            "period_value": "实施周期指标值", "annual_value": "年度指标值", **PROJECT_LABELS,
+            "weight": "权重", "direction": "指标方向性", "standard": "绩效标准", "explanation": "指标解释", "remark": "备注"}
 BLANK = "（空）"
 
 
 def amount_text(value) -> str:
     return BLANK if value is None else fmt_thousands(value)
+
+
+def field_text(value) -> str:
+    """A project field's value in words: an amount with two decimals, a text as written, （空） when none."""
+    if value is None or value == "":
+        return BLANK
+    return fmt_thousands(value) if not isinstance(value, str) else value
 
 
 def change_detail(c: Change, labels: tuple[str, str]) -> str:
@@ -27,6 +36,8 @@ def change_detail(c: Change, labels: tuple[str, str]) -> str:
         return f"{amount_text(c.old)} → {amount_text(c.new)}" + (f"（{why}）" if why else "")
     if c.kind == "target":
         return text_changes(c.old or "", c.new or "")
+    if c.kind == "project_field":
+        return f"{field_text(c.old)} → {field_text(c.new)}"
     if c.kind == "indicator_value":
         return change_zh(c.old or "", c.new or "")
     if c.old is not None and c.new is not None:

@@ -24,9 +24,11 @@ from ..findings import Finding
 from ..model import Filing
 from .assemble import assemble
 from .blocks import PROJECT, UNIT, Segmented, describe_line, describe_lines, segment
+from .forms import LAYOUTS, read_layouts
 from .pairing import pair_blocks
 from .pdfguard import read_pdf_bounded
 from .reconcile import reconcile
+from .regional import pdf_rows_text, xlsx_rows_text
 from .textsource import decode_text, is_pdf
 from .tokens import classify
 from .xlsxsource import read_xlsx
@@ -41,6 +43,13 @@ class ImportResult:
     findings: list[Finding] = field(default_factory=list)
     year_source: str = ""
     encoding: str | None = None       # how a text file was decoded ("UTF-8", "GB18030/GBK"); None for PDF
+    layout: str = LAYOUTS[0]          # the published layout it was read as (广东公开表, 申报表, 一体化导出)
+
+
+UNKNOWN_LAYOUT = ("没有找到项目支出绩效目标表：能读取的格式有 广东公开表（项目名称+金额行，下列“1、1-产出指标；…”）、"
+                  "申报表（项目名称、资金、年度目标，下接 一级指标/二级指标/三级指标/指标值）、"
+                  "一体化导出（每个指标一行，含指标性质、指标值、度量单位）；其他格式请用 xl-tools new 新建工作簿"
+                  "（--profile 选本地区的表式）后填写，或按 docs/MODEL.md 写成 JSON 用 xl-tools load 导入")
 
 
 def import_path(path: str | Path, *, year: int | None = None,
@@ -50,10 +59,20 @@ def import_path(path: str | Path, *, year: int | None = None,
     path = Path(path)
     data = read_bytes(path)
     if data[:2] == b"PK" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        seg, text = read_xlsx(path)
+        try:
+            seg, text = read_xlsx(path)
+        except XlToolsError as exc:
+            if "没有找到" not in exc.message:
+                raise
+            return _regional(xlsx_rows_text(path), year=year, department=department, source=str(path))
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     if is_pdf(data):
-        seg, text = read_pdf_bounded(path)
+        try:
+            seg, text = read_pdf_bounded(path)
+        except XlToolsError as exc:
+            if "没有找到" not in exc.message:
+                raise
+            return _regional(pdf_rows_text(path), year=year, department=department, source=str(path))
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     if len(data) > limits.value(limits.TEXT_MB) * 2**20:
         raise XlToolsError(limits.exceeded(limits.TEXT_MB, f"为 {len(data) / 2**20:,.1f} MB"), file=str(path))
@@ -68,15 +87,39 @@ def import_text(text: str, *, year: int | None = None, department: str | None = 
     """Import text extracted from a published table (see the package docstring)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     seg = segment(classify(text))
+    if not any(n.kind == PROJECT for n in seg.names):
+        return _regional(text, year=year, department=department, source=source)
     return import_segmented(seg, text, year=year, department=department, source=source)
+
+
+def _regional(text: str, *, year: int | None, department: str | None, source: str | None) -> ImportResult:
+    """A table in one of the other regions' layouts (``forms``), or the one line naming the layouts read."""
+    read = read_layouts(text, source)
+    if read is None:
+        raise XlToolsError(UNKNOWN_LAYOUT, file=source)
+    filing = read.filing
+    filing.source = source
+    findings = list(read.findings)
+    if year is not None:
+        filing.year, year_source = year, "由 --year 指定"
+    elif filing.year is not None:
+        year_source = "由表头推断"
+    else:
+        year_source = "表中没有预算年度"
+        findings.append(finding("IMP030", year_source, "用 --year 指定预算年度", field="year"))
+    if department:
+        filing.department = department
+    elif not filing.department:
+        findings.append(finding("IMP031", "表中没有部门名称，部门名称留空", "用 --department 指定部门名称",
+                                field="department"))
+    return ImportResult(filing, findings, year_source, layout=read.layout)
 
 
 def import_segmented(seg: Segmented, text: str, *, year: int | None, department: str | None,
                      source: str | None) -> ImportResult:
     project_names = [n for n in seg.names if n.kind == PROJECT]
     if not project_names:
-        raise XlToolsError("没有找到项目支出绩效目标表（没有识别出任何“项目名称 + 金额”行）",
-                           file=source)
+        raise XlToolsError(UNKNOWN_LAYOUT, file=source)
     findings: list[Finding] = []
     if year is not None:
         year_source = "由 --year 指定"

@@ -18,9 +18,22 @@ from ..model import Indicator
 ITEM_START = re.compile(r"(\d+)\s*、\s*(?=\d+\s*[-－])")
 _ITEM = re.compile(
     r"^\s*(?P<l1>\d+\s*[-－][^;；]*?)\s*[;；]\s*(?P<l2>\d+\s*[-－][^;；]*?)\s*[;；]\s*(?P<name>.*?)\s*[;；]\s*"
-    r"实施周期指标值\s*[:：]\s*(?P<period>.*?)\s*[;；]\s*年度指标值\s*[:：]\s*(?P<annual>.*?)\s*[。.]?\s*$",
+    r"(?:实施周期指标值\s*[:：]\s*(?P<period>.*?)\s*[;；]\s*年度指标值|指标值)\s*[:：]\s*(?P<annual>.*?)\s*[。.]?\s*$",
     re.S)
-ANNUAL_LABEL = re.compile(r"年度指标值\s*[:：]")
+ANNUAL_LABEL = re.compile(r"(?<!实施周期)(?:年度)?指标值\s*[:：]")
+# the indicator's own columns a region's table prints after the value (publish.indicators.PRINTED)
+_PRINTED = {"权重": "weight", "指标方向性": "direction", "绩效标准": "standard", "指标解释": "explanation",
+            "备注": "remark"}
+_EXTRA = re.compile(r"[;；]\s*(" + "|".join(_PRINTED) + r")\s*[:：]\s*([^;；]*?)\s*[。.]?\s*$")
+
+
+def _extras(body: str) -> tuple[str, dict]:
+    """The item without its trailing ``；权重:10；指标方向性:正向指标``, and those as model fields."""
+    out = {}
+    while (m := _EXTRA.search(body)) and _PRINTED[m.group(1)] not in out:
+        out[_PRINTED[m.group(1)]] = m.group(2)
+        body = body[:m.start()]
+    return body, out
 
 
 @dataclass
@@ -70,13 +83,14 @@ def parse_items(text: str) -> list[ParsedItem]:
     out: list[ParsedItem] = []
     for span in item_spans(text):
         body = text[span.body_start:span.end]
-        m = _ITEM.match(body)
+        short, extras = _extras(body)
+        m = _ITEM.match(short)
         if m:
             c1, n1 = split_label(m.group("l1"))
             c2, n2 = split_label(m.group("l2"))
             ind = Indicator(no=span.no, level1_code=c1, level1=n1, level2_code=c2, level2=n2,
-                            name=m.group("name").strip(), period_value=m.group("period").strip(),
-                            annual_value=m.group("annual").strip())
+                            name=m.group("name").strip(), period_value=(m.group("period") or "").strip(),
+                            annual_value=m.group("annual").strip(), **extras)
             out.append(ParsedItem(ind, True, text[span.start:span.end].strip(), span.start))
         else:
             raw = body.strip().rstrip("。").strip()

@@ -44,7 +44,8 @@ _INDENT_PT = 3.0
 _BASELINE_PT = 0.5      # characters of one printed line share the baseline
 
 
-def _open(path: Path):
+def open_pdf(path: Path):
+    """pdfplumber's PDF at ``path``; what a damaged or encrypted file raises → one XlToolsError."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -211,7 +212,7 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
     seg = Segmented()
     texts: list[str] = []
     rows: list[tuple[int, int, list[str | None], float | None, dict[str, int]]] = []
-    with _open(path) as pdf:
+    with open_pdf(path) as pdf:
         check_pages(len(pdf.pages), str(path))
         has_chars = False
         columns: dict | None = None

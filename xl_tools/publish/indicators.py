@@ -3,21 +3,31 @@
 Each indicator is one item ``N、一级；二级；名称；实施周期指标值:…；年度指标值:…。`` and the items are
 concatenated with no separator, numbered 1..n by position (the published numbering, whatever 序号 the
 workbook holds).
+
+A region's table prints what its profile has (issue 23): one value column gives ``指标值:…`` alone; the
+value is written whole (指标性质 | 95 | 度量单位 → ≥95%); 权重, 指标方向性, 绩效标准, 指标解释 and 备注
+follow the value as ``；权重:10`` when filled (``PRINTED``, read back by ``importer.indicatorlist``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Indicator
+from ..model import INDICATOR_FIELDS, Indicator
+
+# the indicator's own columns printed after its value, in this order (指标性质 and 度量单位 are in the value)
+PRINTED = {f: INDICATOR_FIELDS[f] for f in ("weight", "direction", "standard", "explanation", "remark")}
 
 
-def indicator_item(position: int, indicator: Indicator) -> str:
-    """One numbered item, e.g. ``1、1-产出指标；11-数量指标；新增监控前端数量；实施周期指标值:291个；年度指标值:291个。``"""
-    return (f"{position}、{indicator.level1_label}；{indicator.level2_label}；{indicator.name}；"
-            f"实施周期指标值:{indicator.period_value}；年度指标值:{indicator.annual_value}。")
+def indicator_item(position: int, indicator: Indicator, one_value: bool = False) -> str:
+    """One numbered item, e.g. ``1、1-产出指标；11-数量指标；新增监控前端数量；实施周期指标值:291个；年度指标值:291个。``
+    (``one_value``: a one-value-column table's ``…；指标值:≥95%；权重:10。`` when the period cell is empty)."""
+    period, annual = indicator.value_text("period_value"), indicator.value_text("annual_value")
+    values = f"指标值:{annual}" if one_value and not period.strip() else f"实施周期指标值:{period}；年度指标值:{annual}"
+    extras = "".join(f"；{label}:{getattr(indicator, f)}" for f, label in PRINTED.items() if getattr(indicator, f))
+    return f"{position}、{indicator.level1_label}；{indicator.level2_label}；{indicator.name}；{values}{extras}。"
 
 
-def indicator_text(indicators: Iterable[Indicator]) -> str:
+def indicator_text(indicators: Iterable[Indicator], one_value: bool = False) -> str:
     """The whole 绩效指标 cell of one project ("" when it has no indicators)."""
-    return "".join(indicator_item(k, ind) for k, ind in enumerate(indicators, start=1))
+    return "".join(indicator_item(k, ind, one_value) for k, ind in enumerate(indicators, start=1))

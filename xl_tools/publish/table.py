@@ -30,6 +30,7 @@ from .. import textfit
 from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
+from ..profiles import load_profile
 from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
@@ -197,6 +198,7 @@ def _slices(lines: int) -> list[float]:
 
 def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
     units = filing.all_units()      # stated amounts where stated, else summed from the projects
+    one_value = load_profile(filing.profile or None).value_columns == 1
     total = filing.grand_amounts()
     if filing.total:
         total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
@@ -208,15 +210,15 @@ def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str
     for unit in units:
         lines.append([Cell(unit.name, "unit_label"), *_money_cells(_amounts(unit), "unit_money"),
                       Cell(None, "text"), Cell(None, "text")])
-        lines.extend(_project_cells(p) for p in by_unit.pop(unit.name, []))
+        lines.extend(_project_cells(p, one_value) for p in by_unit.pop(unit.name, []))
     for projects in by_unit.values():           # projects naming no unit: listed last
-        lines.extend(_project_cells(p) for p in projects)
+        lines.extend(_project_cells(p, one_value) for p in projects)
     return lines, units, total
 
 
-def _project_cells(project: Project) -> list[Cell]:
+def _project_cells(project: Project, one_value: bool = False) -> list[Cell]:
     return [Cell(project.name, "project_label"), *_money_cells(_amounts(project), "money"),
-            Cell(project.target or None, "text"), Cell(indicator_text(project.indicators) or None, "text")]
+            Cell(project.target or None, "text"), Cell(indicator_text(project.indicators, one_value) or None, "text")]
 
 
 def _top_style(key: str, styles: dict[str, CellStyle]) -> str:

@@ -18,8 +18,9 @@ def describe(target: ParsedValue) -> tuple[str, str, str]:
 
 
 def helper_row(ind, year: int | None) -> list[str]:
-    period = describe(parse_value(ind.period_value, year)) if ind.period_value else ("", "", "")
-    annual = describe(parse_value(ind.annual_value, year)) if ind.annual_value else ("", "", "")
+    period_text, annual_text = ind.value_text("period_value"), ind.value_text("annual_value")
+    period = describe(parse_value(period_text, year)) if period_text else ("", "", "")
+    annual = describe(parse_value(annual_text, year)) if annual_text else ("", "", "")
     row = [*period, *annual]
     assert len(row) == len(INDICATOR_HELPERS)
     return row

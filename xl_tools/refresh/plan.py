@@ -11,9 +11,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..catalogue import finding
-from ..categories import default_table
 from ..findings import Finding, blocks_publishing, summarize
 from ..model import Filing
+from ..profiles import load_profile
 from ..publish.table import render
 from ..refs import split_reference
 from ..rules import check, config_for
@@ -82,9 +82,9 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     if prepare:
         prepare(filing)
     state = read_state(view)
-    table = default_table()
-    fills = derive_fills(filing, table)
     config = config_for(filing, config_path)
+    table = load_profile(config.profile).table(filing.code_additions)
+    fills = derive_fills(filing, table)
     readme, distrusted = _summary_cell(view)
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     findings += state.findings() + distrusted                       # what was not trusted
@@ -169,7 +169,7 @@ def _helper_ops(filing: Filing, view) -> list:
     described: dict[tuple[str, str], list[str]] = {}      # the same values, described once (one list)
     rows_by = {}
     for i in inds:
-        key = (i.period_value, i.annual_value)
+        key = (i.value_text("period_value"), i.value_text("annual_value"))
         row = described.get(key)
         if row is None:
             row = described[key] = helper_row(i, filing.year)

@@ -49,8 +49,8 @@ class TotalIsSumOfParts(Rule):
             parts = unit.fiscal + unit.special + unit.other
             if abs(unit.total - parts) > tol:
                 yield self.at(unit.origin, "total",
-                              f"单位「{unit.name}」总计 {_m(unit.total)} 万元，但财政拨款、财政专户拨款、"
-                              f"其他资金之和为 {_m(parts)} 万元，相差 {_m(unit.total - parts)} 万元",
+                              f"单位「{unit.name}」总计 {_m(unit.total)} {ctx.unit}，但财政拨款、财政专户拨款、"
+                              f"其他资金之和为 {_m(parts)} {ctx.unit}，相差 {_m(unit.total - parts)} {ctx.unit}",
                               "核对单位行的各资金来源，使总计等于三者之和")
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -60,10 +60,10 @@ class TotalIsSumOfParts(Rule):
         if abs(project.total - parts) > self.options["tolerance"]:
             yield self.at_project(
                 project, "total",
-                f"总计 {_m(project.total)} 万元，但财政拨款 {_m(project.fiscal)} + 财政专户拨款 "
-                f"{_m(project.special)} + 其他资金 {_m(project.other)} = {_m(parts)} 万元，"
-                f"相差 {_m(project.total - parts)} 万元",
-                f"核对各资金来源金额；如来源无误，总计应为 {_m(parts)} 万元")
+                f"总计 {_m(project.total)} {ctx.unit}，但财政拨款 {_m(project.fiscal)} + 财政专户拨款 "
+                f"{_m(project.special)} + 其他资金 {_m(project.other)} = {_m(parts)} {ctx.unit}，"
+                f"相差 {_m(project.total - parts)} {ctx.unit}",
+                f"核对各资金来源金额；如来源无误，总计应为 {_m(parts)} {ctx.unit}")
 
 
 class NonNegative(Rule):
@@ -89,13 +89,13 @@ class NonNegative(Rule):
                 value = getattr(unit, f)
                 if value < ZERO and not unit.blank(f):
                     yield self.at(unit.origin, f, f"单位「{unit.name}」的{MONEY_LABELS[f]}为负数："
-                                  f"{_exact(value)} 万元", "预算金额应为 0 或正数")
+                                  f"{_exact(value)} {ctx.unit}", "预算金额应为 0 或正数")
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for f in MONEY_FIELDS:
             value = getattr(project, f)
             if value < ZERO:
-                yield self.at_project(project, f, f"{MONEY_LABELS[f]}为负数：{_exact(value)} 万元",
+                yield self.at_project(project, f, f"{MONEY_LABELS[f]}为负数：{_exact(value)} {ctx.unit}",
                                       "预算金额应为 0 或正数，请去掉负号或改正金额")
 
 
@@ -122,7 +122,7 @@ class TwoDecimals(Rule):
             value = getattr(project, f)
             if value != value.quantize(CENT):
                 yield self.at_project(project, f, f"{MONEY_LABELS[f]} {_exact(value)} 超过两位小数",
-                                      f"金额以万元为单位保留两位小数，例如 {_m(value)}")
+                                      f"金额以{ctx.unit}为单位保留两位小数，例如 {_m(value)}")
 
 
 def _money_problems(ctx: Context):
@@ -160,7 +160,7 @@ class MoneyNotNumber(Rule):
             label = MONEY_LABELS[p.field]
             said = f"「{p.value}」" if p.code == PROBLEM_MONEY_INVALID else f"「{p.value}」（{p.message}）"
             yield self.at(p.origin, p.field, f"{label}无法识别为金额：{said}",
-                          f"在{label}中只填写数字，以万元为单位，例如 600.00", project=p.project)
+                          f"在{label}中只填写数字，以{ctx.unit}为单位，例如 600.00", project=p.project)
 
 
 class MoneyAsText(Rule):
@@ -231,8 +231,8 @@ class UnitIsSumOfProjects(Rule):
                 diff = getattr(unit, f) - got[f]
                 if abs(diff) > tol:
                     yield self.at(unit.origin, f,
-                                  f"单位「{unit.name}」的{MONEY_LABELS[f]} {_m(getattr(unit, f))} 万元，"
-                                  f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} 万元，相差 {_m(diff)} 万元",
+                                  f"单位「{unit.name}」的{MONEY_LABELS[f]} {_m(getattr(unit, f))} {ctx.unit}，"
+                                  f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} {ctx.unit}，相差 {_m(diff)} {ctx.unit}",
                                   "核对该单位各项目金额，或更正单位行")
 
 
@@ -264,8 +264,8 @@ class GrandTotalIsSumOfUnits(Rule):
             parts, what = sum((p.total for p in filing.projects), ZERO), "各项目总计之和"
         diff = filing.total - parts
         if abs(diff) > self.options["tolerance"]:
-            yield self.at(filing.total_origin, "total", f"合计 {_m(filing.total)} 万元，但{what}为 {_m(parts)} 万元，"
-                          f"相差 {_m(diff)} 万元", f"核对合计，应为 {_m(parts)} 万元")
+            yield self.at(filing.total_origin, "total", f"合计 {_m(filing.total)} {ctx.unit}，但{what}为 {_m(parts)} {ctx.unit}，"
+                          f"相差 {_m(diff)} {ctx.unit}", f"核对合计，应为 {_m(parts)} {ctx.unit}")
 
 
 class ProjectWithoutMoney(Rule):

@@ -21,9 +21,10 @@ from typing import Iterable
 
 from .. import catalogue
 from .. import valuegrammar as _targets
-from ..categories import CodeTable, Resolution, default_table
+from ..categories import CodeTable, Resolution
 from ..findings import ERROR, INFO, WARNING, Finding, locate
 from ..model import Filing, Indicator, Origin, Project
+from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
 from ..valuegrammar import ParsedValue, op_symbol
 
@@ -31,6 +32,8 @@ SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
 VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度指标值"}
 BOTH_VALUES = "实施周期指标值和年度指标值"     # the label of the two value cells holding the same text
+_WAN_PER = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
+ONE_VALUE = "指标值"                           # the label of a one-value-column profile's value
 
 # "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
 _SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*[-~至到]\s*(20\d{2})\s*年?")
@@ -116,7 +119,7 @@ class Facts:
     columns: tuple[tuple[str, str, str], ...]   # (field, text, label), identical columns once
     level1: Resolution
     level2: Resolution
-    level1_code: str | None
+    level1_code: str | None                     # the categories' roles (categories.Category.role)
     level2_code: str | None
     core: str                                   # name_core(name)
 
@@ -124,10 +127,11 @@ class Facts:
 class Context:
     """One check of one filing: the filing, the year, and caches shared by all rules."""
 
-    def __init__(self, filing: Filing, table: CodeTable | None = None) -> None:
+    def __init__(self, filing: Filing, table: CodeTable | None = None, profile: Profile | None = None) -> None:
         self.filing = filing
         self.year = filing.year
-        self.table = table or default_table()
+        self.profile = profile or load_profile(filing.profile or None)
+        self.table = table or self.profile.table(filing.code_additions)
         self._parsed: dict[str, ParsedValue] = {}
         self._squashed: dict[str, str] = {}
         self._cores: dict[str, str] = {}
@@ -137,6 +141,22 @@ class Context:
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
         self._memo: dict[str, object] = {}
+
+    @property
+    def unit(self) -> str:
+        """The table's 金额单位 (元 or 万元), stated with every amount a message names."""
+        return self.filing.money_unit or "万元"
+
+    def to_wan(self, amount: Decimal) -> Decimal:
+        """An amount of the table (in its 金额单位, 元 or 万元) in 万元, the unit values are compared in."""
+        return amount * _WAN_PER.get(self.filing.money_unit or "万元", Decimal(1))
+
+    def money(self, amount: Decimal) -> str:
+        """An amount of the table as messages state it: in the table's unit, and in 万元 when that differs."""
+        unit = self.filing.money_unit or "万元"
+        if unit == "万元" or unit not in _WAN_PER:
+            return f"{amount:,.2f} {unit}"
+        return f"{amount:,.2f} {unit}（{self.to_wan(amount):,.2f} 万元）"
 
     def once(self, key: str, make):
         """``make(self)``, worked out once per check and shared by the rules that need it."""
@@ -188,14 +208,16 @@ class Context:
                 parent = l1.category.code if l1.category else None
                 levels = self._levels[(l1_label, l2_label)] = (l1, self.table.resolve_level2(l2_label, parent))
             l1, l2 = levels
-            if self.squash(period) == self.squash(annual):
+            if self.profile.value_columns == 1 and not self.squash(period):
+                cols = (("annual_value", annual, ONE_VALUE),)      # the table's one 指标值 column
+            elif self.squash(period) == self.squash(annual):
                 cols = (("period_value", period, BOTH_VALUES),)
             else:
                 cols = (("period_value", period, VALUE_LABELS["period_value"]),
                         ("annual_value", annual, VALUE_LABELS["annual_value"]))
             hit = self._facts_by_content[key] = Facts(
-                cols, l1, l2, l1.category.code if l1.category else None,
-                l2.category.code if l2.category else None, self.core(ind.name))
+                cols, l1, l2, l1.category.role if l1.category else None,
+                l2.category.role if l2.category else None, self.core(ind.name))
         self._facts[id(ind)] = hit
         return hit
 
@@ -230,6 +252,11 @@ class Context:
             first, last = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
             self._spans[project.name] = (first, last) if m and last > first else None
         return self._spans[project.name]
+
+    def period(self, project: Project) -> tuple[int, int] | None:
+        """(first, last) budget year of the project's 实施期 as its table states it (项目期 2019-2021),
+        else the range its name carries (``span``)."""
+        return project.period_years() or self.span(project)
 
 
 # small shared helpers ----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Rule configuration: region profiles (TOML under ``data/profiles``), workbook overrides, files.
 
-A profile is a TOML file named after its region (``广东.toml`` is the default, it suits the seed):
+A profile is a TOML file named after its region (``广东.toml`` is the default, it suits the seed); its
+keys that describe the table (framework, money_unit, value_columns …: ``profiles.FORM_KEYS``) are
+``profiles.Profile``'s, the rest are rule options, and ``base`` names a profile whose options apply first:
 
     title = "广东省（广州市）"
     disabled = ["VAL015"]           # codes or dotted names of rules that do not run
@@ -28,7 +30,7 @@ from typing import Mapping
 from ..errors import XlToolsError
 from ..fileio import read_bytes
 from ..findings import ERROR, INFO, WARNING
-from ..profiles import DEFAULT_PROFILE, profile_text
+from ..profiles import DEFAULT_PROFILE, FORM_KEYS, profile_text
 from .base import Rule
 from .registry import RULES
 
@@ -144,8 +146,8 @@ def apply_table(config: Config, data: Mapping[str, object], source: str) -> Conf
     """Apply a profile-shaped mapping (parsed TOML) onto ``config``."""
     index = _index()
     for key, value in data.items():
-        if key in ("title", "description", "profile"):
-            continue
+        if key in FORM_KEYS or key in ("profile", "base"):
+            continue                        # what the table looks like (profiles.Profile), not a rule
         if key == "disabled":
             config.disabled |= _codes(value, key)
         elif key in index and isinstance(value, Mapping):
@@ -191,7 +193,11 @@ def load_config(profile: str | None = None, *, settings: Mapping[str, str] | Non
     extra = _read_file(path) if path is not None else {}
     name = str(extra.get("profile") or profile or DEFAULT_PROFILE)
     config = Config(profile=name)
-    apply_table(config, tomllib.loads(profile_text(name)), f"规则配置「{name}」")
+    data = tomllib.loads(profile_text(name))
+    base = data.get("base")
+    if base:                                # a profile that differs from another only in a few options
+        apply_table(config, tomllib.loads(profile_text(str(base))), f"规则配置「{base}」")
+    apply_table(config, data, f"规则配置「{name}」")
     if settings:
         apply_settings(config, settings)
     if extra:

@@ -6,9 +6,12 @@ indicator's content run once per distinct content (see ``Rule.content_only``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import limits
 from ..findings import SEVERITY_ORDER, Finding, locate
 from ..model import Filing
+from ..profiles import load_profile
 from ..schema import SHEET_ORDER
 from .base import Context
 from .config import Config, config_for
@@ -32,7 +35,9 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     Filing-level hooks run before project and indicator hooks.
     """
     config = config or config_for(filing)
-    ctx = Context(filing)
+    filing = values_as_read(filing)
+    profile = load_profile(config.profile)
+    ctx = Context(filing, profile.table(filing.code_additions), profile)
     rules = [config.make(r) for r in RULES if config.enabled(r.code)]
     on_filing = [r.check_filing for r in rules if "check_filing" in r.hooks()]
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
@@ -64,6 +69,18 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             for hook in on_indicator:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)
+
+
+def values_as_read(filing: Filing) -> Filing:
+    """The filing the rules see: each value as one text, its 指标性质 and 度量单位 columns joined to the
+    value cell (``Indicator.value_text``). The filing itself when no indicator has those columns."""
+    if not any(i.nature or i.measure for i in filing.indicators):
+        return filing
+    projects = [replace(p, indicators=[replace(i, period_value=i.value_text("period_value"),
+                                               annual_value=i.value_text("annual_value"))
+                                       if i.nature or i.measure else i for i in p.indicators])
+                for p in filing.projects]
+    return replace(filing, projects=projects)
 
 
 def sort_findings(findings: list[Finding], filing: Filing) -> list[Finding]:

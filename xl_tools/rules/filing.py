@@ -141,7 +141,7 @@ class UnitNotListed(Rule):
                 first.setdefault(key, p)
         listed = "、".join(dict.fromkeys(names.canonical(u.name) for u in filing.units if u.name))
         for key, p in first.items():
-            yield self.at_project(p, "unit", f"资金使用单位「{p.unit}」有项目（总计 {fmt_money(totals[key])} 万元），"
+            yield self.at_project(p, "unit", f"资金使用单位「{p.unit}」有项目（总计 {fmt_money(totals[key])} {ctx.unit}），"
                                   f"但「基本信息」的单位表中没有该单位（单位表：{listed or '空'}）",
                                   "在单位表中补充该单位，或把项目的资金使用单位改为单位表中的单位")
 

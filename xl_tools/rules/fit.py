@@ -39,7 +39,7 @@ class InputSpent(Rule):
     content_only = True
     name = "values.input_spent"
     config_keys = {
-        "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "产值", "税收", "拉动", "带动",
+        "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "分红", "产值", "税收", "拉动", "带动",
                           "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低"],
         "effort_words": ["投入", "配备", "派出", "动用"],
     }
@@ -72,8 +72,8 @@ class InputSpent(Rule):
 def satisfaction_misfiled(ctx: Context, facts: Facts) -> bool:
     """A satisfaction measure (…满意度 as a percentage, not the count of a survey) filed outside
     3-满意度指标 (STR013; STR005 then stays silent: the project has one, misfiled)."""
-    if facts.level1_code in (None, "3") or "满意" not in facts.core:
-        return False
+    if facts.level1_code in (None, "3") or facts.level2_code == "31" or "满意" not in facts.core:
+        return False                    # 31: where the framework files 满意度 (湘鄂申报表: under 效益)
     return not (re.search("调查|测评|问卷", facts.core)
                 and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns))
 
@@ -107,7 +107,7 @@ class SatisfactionOutsideCategory(Rule):
                                 "一级指标改为「3-满意度指标」，二级指标「31-服务对象满意度」")
 
 
-_EFFECT_DEFAULT = ["就业", "受益", "惠及", "带动", "增收", "收入", "节约", "节省", "减少", "降低", "提高", "提升",
+_EFFECT_DEFAULT = ["就业", "受益", "惠及", "带动", "增收", "收入", "节约", "节省", "减少", "降低", "提高", "提升", "改善",
                    "增长", "覆盖", "事故", "投诉", "案件", "发生", "使用率", "利用率", "运行", "获奖", "通过率"]
 
 

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Project
-from ..valuegrammar import ParsedValue
+from ..valuegrammar import ParsedValue, quantities
 from .base import Context, Rule, num
 from .measures import MONEY_SCALE, base_unit, canonical, per_part
 from .quantify import is_cost
@@ -70,6 +70,7 @@ class TargetPromiseUnmeasured(Rule):
         units, numbers, names = set(), set(), []
         for ind in project.indicators:
             names.append(ctx.facts(ind).core)
+            numbers.update(q.value for q in quantities(ctx.squash(ind.name)) if q.unit)  # 防疫室84平米
             for value in (ind.period_value, ind.annual_value):
                 t = ctx.parse(value)
                 if t.kind == "number" and t.value is not None:
@@ -186,6 +187,8 @@ class MoneyNotMatchingQuantities(Rule):
                     found.append((*std, f"{ind.name} {ind.annual_value}", t.op or "="))
             elif facts.level2_code == "11" and t.kind == "number" and t.value and not per_part(t.unit):
                 counts.append((ind, t))
+        total = ctx.to_wan(project.total)
+        parts = []                                 # (expected 万元, written, count indicator, count, op, months)
         for wan, per, period, written, op in found:
             months = 12 if period == "月" else 1
             if months == 12 and ctx.span(project) is not None:
@@ -194,17 +197,27 @@ class MoneyNotMatchingQuantities(Rule):
             if count is None:
                 continue
             ind, t = count
-            expected = wan * t.value * months
-            ratio = expected / project.total
+            parts.append((wan * t.value * months, written, ind, t, op, months))
+        by_count = {id(p[2]): p for p in reversed(parts)}     # one standard per count (the first stated)
+        if len(by_count) > 1:
+            # several standards on several counts (土地流转、景观、基础设施): the money goes to all of them
+            parts = list(reversed(by_count.values()))
+            expected = sum(p[0] for p in parts)
+            ops = {p[4] for p in parts}
+            parts = [(expected, " + ".join(f"{p[1]} × {p[2].name} {num(p[3].value)}{p[3].unit}" for p in parts),
+                      None, None, ops.pop() if len(ops) == 1 else "=", 1)]
+        for expected, written, ind, t, op, months in parts:
+            ratio = expected / total
             low = ratio < self.options["min_ratio"] and op not in (">=", ">")
             high = ratio > self.options["max_ratio"] and op not in ("<=", "<")
             if not (low or high):
                 continue
             months_text = " × 12个月" if months == 12 else ""
+            product = f"「{written}」× 「{ind.name}」{num(t.value)}{t.unit}{months_text}" if ind else f"「{written}」"
             yield self.at_project(
                 project, "total",
-                f"「{written}」× 「{ind.name}」{num(t.value)}{t.unit}{months_text} = {expected:,.2f} 万元，"
-                f"项目总计 {project.total:,.2f} 万元，{'钱明显多于' if low else '钱不够'}标准与数量所需",
+                f"{product} = {expected:,.2f} 万元，"
+                f"项目总计 {ctx.money(project.total)}，{'钱明显多于' if low else '钱不够'}标准与数量所需",
                 "核对补助标准或单价、数量指标和项目金额，使三者相称；钱另有用途的，在绩效目标和指标中写明")
 
     @staticmethod

@@ -12,7 +12,7 @@ from ..findings import Finding
 from ..model import Indicator, Project
 from ..valuegrammar import Placeholders
 from .base import Context, Facts, Rule
-from .measures import has_digit, is_duration, is_grade, is_money, is_percent
+from .measures import base_unit, has_digit, is_duration, is_grade, is_money, is_percent
 from .values import ValuePlaceholder, _same, is_satisfaction
 
 COST_LEVEL2 = frozenset({"14", "41", "42", "43"})
@@ -115,7 +115,7 @@ class CostNotAmount(_ValueForm):
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
-        if is_money(t) or is_percent(t):
+        if is_money(t) or is_percent(t) or base_unit(t.unit) in ("万", "亿"):   # 250万: a cost's 万 is 万元
             return None
         if t.kind in ("number", "range") and t.value == 0:
             return None

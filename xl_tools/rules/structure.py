@@ -7,6 +7,7 @@ from typing import Iterator
 from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import Finding
 from ..model import Indicator, Project
+from ..profiles import profile_names
 from ..similarity import best_matches
 from ..textnorm import name_key, without_years
 from .base import Context, Facts, Rule
@@ -72,11 +73,15 @@ class IndicatorsMissing(Rule):
 
 class _Presence(Rule):
     level1 = ""
+    level2 = ""          # a second-level role that counts too (a framework filing 满意度 under 效益)
     label = ""
     advice = ""
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if project.indicators and self.level1 not in ctx.level_codes(project)[0]:
+        if not project.indicators:
+            return
+        level1, level2 = ctx.level_codes(project)
+        if self.level1 not in level1 and not (self.level2 and self.level2 in level2):
             yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice)
 
 
@@ -137,7 +142,7 @@ class SatisfactionMissing(_Presence):
 
     code = "STR005"
     name = "structure.satisfaction_missing"
-    level1, label = "3", "满意度指标"
+    level1, level2, label = "3", "31", "满意度指标"
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -210,8 +215,8 @@ class CategoryMismatch(Rule):
 class CategoryUnknown(Rule):
     """A category is blank or not in the code table.
 
-    为什么：类别来自统一的指标代码表（代码表工作表）。空白或表中没有的类别无法归类和公开；
-    代码表按地区可能不同，所以默认只提示为警告。
+    为什么：类别来自规则配置的指标类别框架（广东2015、中央2021、湘鄂申报表……）和工作簿「代码表」中
+    补充的类别。空白或都没有的类别无法归类和公开；各地表式不同，所以默认只提示为警告。
 
     依据：G-CATEGORIES（见“官方要求与规则对照”）。
 
@@ -235,7 +240,16 @@ class CategoryUnknown(Rule):
                                         f"从下拉列表中选择{label}")
             elif res.status == UNKNOWN:
                 yield self.at_indicator(project.name, ind, field, f"{label}「{res.raw}」不在代码表中",
-                                        f"从下拉列表中选择{label}，或在代码表中补充该类别")
+                                        f"从下拉列表中选择{label}{self._or(ctx)}")
+
+    @staticmethod
+    def _or(ctx: Context) -> str:
+        """The way forward beside the dropdown: what this workbook's profile lets the accountant do."""
+        others = [n for n in profile_names() if n != ctx.profile.name]
+        region = f"；本地区表式不同时，在「基本信息」的规则配置中选择对应的配置（{'、'.join(others)}）"
+        if ctx.profile.code_additions:
+            return f"，或在「代码表」中补充该类别（一级指标写在 A 列，二级指标写在所属一级指标的列下）{region}"
+        return region
 
 
 class Numbering(Rule):

@@ -8,9 +8,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..model import Indicator, Project
-from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders
-from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
-from .measures import MONEY_SCALE, is_grade
+from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders, quantities
+from .base import ONE_VALUE, VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
+from .measures import MONEY_SCALE, base_unit, is_grade, is_money
 
 HUNDRED = Decimal(100)
 _NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
@@ -45,6 +45,12 @@ class ValueMissing(Rule):
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         # per project, not per content: the suggestion depends on the project's span; one loop per
         # project rather than a hook per indicator (it runs everywhere and rarely finds)
+        if ctx.profile.value_columns == 1:       # the table prints one 指标值 column (年度)
+            for ind in project.indicators:
+                if not ctx.squash(ind.annual_value) and not ctx.squash(ind.period_value):
+                    yield self.at_indicator(project.name, ind, "annual_value", f"「{ind.name}」的指标值为空",
+                                            "填写指标值")
+            return
         for ind in project.indicators:
             if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
                 continue                        # the usual case (white space only counts as blank)
@@ -131,7 +137,8 @@ class QuantityNotNumber(Rule):
         for field, text, label in facts.columns:
             if not ctx.squash(text) or self.matcher(ctx.squash(text)):
                 continue
-            if ctx.parse(text).kind == "text" and not is_grade(ctx.squash(text)):
+            if (ctx.parse(text).kind == "text" and not is_grade(ctx.squash(text))
+                    and not any(q.unit for q in quantities(ctx.squash(text)))):   # 补贴2400平米…5万元: has them
                 yield self.at_value(project.name, ind, field, label,
                                         f"{level2.label}「{ind.name}」的{label}「{text}」没有数值",
                                         "改为可衡量的表述：运算符 + 数字 + 单位，例如 ≥12次、100%")
@@ -355,7 +362,7 @@ class DateOutsideYear(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if ctx.year is None:
             return
-        span = ctx.span(project) or (ctx.year, ctx.year)
+        span = ctx.period(project) or (ctx.year, ctx.year)
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if t.kind != "date" or t.date is None:
@@ -363,6 +370,8 @@ class DateOutsideYear(Rule):
             first, last = (ctx.year, ctx.year) if field == "annual_value" else span
             if label.endswith("和年度指标值"):
                 first, last = ctx.year, ctx.year
+            if label == ONE_VALUE:       # the table's one 指标值 column: the project's 实施期 (项目期 2019-2021)
+                first, last = min(span[0], ctx.year), max(span[1], ctx.year)
             if not first <= t.date.year <= last:
                 years = f"{first}年" if first == last else f"{first}年至{last}年"
                 yield self.at_value(project.name, ind, field, label,
@@ -431,7 +440,8 @@ class NameValueMixed(Rule):
             if len(core) >= 4 and core in value and value != core:
                 msg = f"{label}「{text}」重复了指标名称「{ind.name}」"
                 tip = "指标值只写运算符、数字和单位"
-            elif _number(t) and re.search(_NUMBER_IN_NAME.format(re.escape(num(t.value))), core):
+            elif (_number(t) and re.search(_NUMBER_IN_NAME.format(re.escape(num(t.value))), core)
+                  and not _price_of_named_size(t, core)):
                 msg = f"指标名称「{ind.name}」中包含了指标值 {num(t.value)}"
                 tip = "名称只写衡量的内容（如“……事件数”），数值填在指标值中"
                 field = "name"                     # the name is what needs the change
@@ -443,6 +453,15 @@ class NameValueMixed(Rule):
                 continue
             yield self.at_value(project.name, ind, field, label, msg, tip)
             return
+
+
+def _price_of_named_size(t: ParsedValue, core: str) -> bool:
+    """围墙300米 at 300元/米: the name's number is a size, the value a price that only happens to be
+    the same number."""
+    if not is_money(t):
+        return False
+    sizes = [q for q in quantities(core) if q.value == t.value]
+    return bool(sizes) and all(q.unit and base_unit(q.unit) not in MONEY_SCALE for q in sizes)
 
 
 class InputAsOutput(Rule):
@@ -502,19 +521,20 @@ class CostAboveBudget(Rule):
             return
         if not project.total:
             return                  # no budget typed yet (a rolled-over filing): AMT008 says so
+        total = ctx.to_wan(project.total)
         multi_year = ctx.span(project) is not None
         for field, text, label in facts.columns:
             if multi_year and field == "period_value" and len(facts.columns) == 2:
                 continue                       # the whole period's cost, the total is one year's
             t = ctx.parse(text)
-            scale = MONEY_SCALE.get(t.unit)
+            scale = MONEY_SCALE.get(t.unit, Decimal(1) if t.unit == "万" else None)   # a cost's 250万 is 万元
             if not _number(t) or scale is None:
                 continue
             wan = t.value * scale
-            if wan > project.total:
+            if wan > total:
                 yield self.at_value(project.name, ind, field, label,
                                         f"成本指标「{ind.name}」的{label}「{text}」（{num(wan)} 万元）"
-                                        f"超过项目总计 {project.total:,.2f} 万元",
+                                        f"超过项目总计 {ctx.money(project.total)}",
                                         "核对金额单位（元/万元）和数值；成本目标不超过项目预算")
                 return
 

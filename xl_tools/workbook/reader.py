@@ -40,11 +40,14 @@ from ..ooxml.view import WorkbookView, open_view
 from ..refs import first_cell, split_reference
 from ..schema import (
     EXCEL_CELL_LIMIT,
+    INDICATOR_COLUMNS,
     INDICATOR_HEADERS,
     INFO_FIELDS,
     NAME_TEMPLATE_VERSION,
+    PROJECT_COLUMNS,
     PROJECT_HEADERS,
     SETTINGS_TITLE,
+    SHEET_CODES,
     SHEET_INDICATORS,
     SHEET_INFO,
     SHEET_PROJECTS,
@@ -201,8 +204,38 @@ def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
     _read_info(wb, filing, source)
     _read_projects(wb, filing, source)
     _read_indicators(wb, filing, source)
+    _read_codes(wb, filing)
     filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
     return filing
+
+
+_LEVEL2_HEADER = "的二级指标"
+
+
+def _read_codes(wb, filing: Filing) -> None:
+    """The categories the 代码表 sheet lists (A: 一级指标; a column headed "1-产出指标 的二级指标": its
+    二级指标), as (code, name, parent code or None): the rules add those the profile's framework lacks
+    where the profile allows (``profiles.Profile.table``). Cells without a "code-name" label (the notes
+    below the table) are not categories."""
+    if SHEET_CODES not in wb.sheetnames:
+        return
+    parents: dict[int, str | None] = {}
+    for r, row in nonblank_rows(wb[SHEET_CODES], values_only=True):
+        if r == 1:
+            for col, head in enumerate(row):
+                text = squash(head) if isinstance(head, str) else ""
+                if col == 0:
+                    parents[col] = None
+                elif text.endswith(_LEVEL2_HEADER):
+                    code, _ = split_label(text[: -len(_LEVEL2_HEADER)])
+                    if code:
+                        parents[col] = code
+            continue
+        for col, parent in parents.items():
+            value = row[col] if col < len(row) else None
+            code, name = split_label(value) if isinstance(value, str) else ("", "")
+            if code and name:
+                filing.code_additions.append((code, name, parent))
 
 
 def defined_cell(wb, name: str):
@@ -355,8 +388,25 @@ def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: li
         setattr(obj, f, amount if amount is not None else ZERO)
 
 
+def _region_value(filing: Filing, project: Project, field: str, value, origin: Origin, header: str) -> None:
+    """A project's value in one of the columns a region's table prints (``PROJECT_COLUMNS``): text as
+    written, or an amount by level (``funding.own``), which must be a number like the other amounts."""
+    if not field.startswith("funding."):
+        text = clean_ws(str(value))
+        setattr(project, field, text)
+        _check_lengths(filing, text, origin, field, project.name)
+        return
+    amount, problem = money_of(value)
+    if problem == "invalid":
+        filing.problems.append(ReadProblem(PROBLEM_MONEY_INVALID, f"项目「{project.name}」的{header}不是数字：「{value}」",
+                                           origin, field, project.name, value))
+    elif amount is not None:
+        project.funding[field.removeprefix("funding.")] = amount
+
+
 def _read_projects(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_PROJECTS, source)
+    region = {squash(h): f for h, f in PROJECT_COLUMNS.items()}
     required = {h: f for h, f in PROJECT_HEADERS.items()}
     hrow, cols, extra = find_header(ws, required, source)
     filing.headers[ws.title] = (hrow, cols, extra)
@@ -387,7 +437,11 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
         for header, col in extra.items():
             cell = _val(row, col)
             if cell is not None and cell.value is not None:
-                project.extra[header] = cell.value
+                field = region.get(squash(header))
+                if field is None:
+                    project.extra[header] = cell.value
+                else:
+                    _region_value(filing, project, field, cell.value, Origin(ws.title, r, {field: col}, source), header)
         _check_lengths(filing, project.target, origin, "target", name)
         filing.projects.append(project)
     filing.formula_cells = formulas
@@ -406,6 +460,8 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     ws = _sheet(wb, SHEET_INDICATORS, source)
     hrow, cols, extra = find_header(ws, INDICATOR_HEADERS, source)
     filing.headers[ws.title] = (hrow, cols, extra)
+    known = {squash(h): f for h, f in INDICATOR_COLUMNS.items()}
+    region = {known[squash(h)]: c for h, c in extra.items() if squash(h) in known}
     by_name: dict[str, Project] = {}
     for p in filing.projects:
         by_name.setdefault(name_key(p.name), p)
@@ -429,6 +485,10 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             project=project_name, origin=origin)
         ind.raw = {"level1": values["level1"], "level2": values["level2"], "no": values["no"],
                    "period_value": values["period_value"], "annual_value": values["annual_value"]}
+        for field, col in region.items():          # 指标性质, 度量单位, 权重 … as written
+            cell = _val(row, col)
+            if cell is not None and cell.value not in (None, ""):
+                setattr(ind, field, text_of(cell.value, getattr(cell, "number_format", None)))
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"指标序号「{values['no']}」不是整数",
                                                origin, "no", project_name, values["no"]))

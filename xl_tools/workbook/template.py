@@ -20,12 +20,13 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..categories import CodeTable, default_table
+from ..categories import CodeTable
 from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, Filing, Origin
-from ..profiles import profile_names
+from ..profiles import MONEY_UNITS, Profile, load_profile, profile_names
 from ..schema import (
     EXCEL_CELL_LIMIT,
+    INDICATOR_COLUMNS,
     INDICATOR_HEADERS,
     INDICATOR_HELPERS,
     INFO_FIELDS,
@@ -33,6 +34,7 @@ from ..schema import (
     NAME_LAST_REFRESH,
     NAME_TEMPLATE_VERSION,
     NOT_REFRESHED,
+    PROJECT_COLUMNS,
     PROJECT_HEADERS,
     SETTINGS_TITLE,
     SHEET_CODES,
@@ -188,7 +190,7 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
     ws.data_validation(2, 1, 2, 1, {"validate": "integer", "criteria": "between", "minimum": 2000,
                                     "maximum": 2100, "error_title": "预算年度",
                                     "error_message": "请填写四位数年份，例如 2025"})
-    ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": ["万元"]})
+    ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": list(MONEY_UNITS)})
     ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
                                     "error_type": "warning"})
     r0 = INFO_FIRST_ROW + len(INFO_FIELDS)
@@ -217,21 +219,46 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
     return ws
 
 
-def _write_projects(wb, fmt: _Formats, filing: Filing):
+def project_field(p, field: str):
+    """A project's value of a ``PROJECT_COLUMNS`` field (``funding.own``: the amount, or None)."""
+    if field.startswith("funding."):
+        return p.funding.get(field.removeprefix("funding."))
+    return getattr(p, field) or None
+
+
+def indicator_field(ind, field: str):
+    return getattr(ind, field) or None
+
+
+def region_columns(profile: Profile, filing: Filing) -> tuple[list[str], list[str]]:
+    """The 项目 and 绩效指标 columns a region's table prints (``PROJECT_COLUMNS``, ``INDICATOR_COLUMNS``)
+    that the workbook has: the profile's, and any a project or indicator of the filing fills (never lost)."""
+    projects = [h for h, f in PROJECT_COLUMNS.items()
+                if h in profile.project_columns or any(project_field(p, f) is not None for p in filing.projects)]
+    indicators = [h for h, f in INDICATOR_COLUMNS.items()
+                  if h in profile.optional_columns or any(indicator_field(i, f) for i in filing.indicators)]
+    return projects, indicators
+
+
+def _write_projects(wb, fmt: _Formats, filing: Filing, region: list[str]):
     ws = wb.add_worksheet(SHEET_PROJECTS)
     # the person's own columns (经办人, 预算科目 …) follow the template's, as they had them
-    own = list(dict.fromkeys(h for p in filing.projects for h in p.extra if h != "备注"))
-    headers = list(PROJECT_HEADERS) + ["备注"] + own
+    own = list(dict.fromkeys(h for p in filing.projects for h in p.extra if h != "备注" and h not in PROJECT_COLUMNS))
+    headers = list(PROJECT_HEADERS) + ["备注"] + region + own
     widths = {"序号": 6, "项目名称": 34, "资金使用单位": 22, "总计": 13, "财政拨款": 13, "财政专户拨款": 13,
-              "其他资金": 13, "绩效目标": 70, "备注": 20, **dict.fromkeys(own, 14)}
-    formats = {"总计": fmt.money, "财政拨款": fmt.money, "财政专户拨款": fmt.money, "其他资金": fmt.money}
+              "其他资金": 13, "绩效目标": 70, "备注": 20, "实施期": 16, "实施期目标": 40, "立项依据": 30,
+              "成本测算": 30, **dict.fromkeys(own, 14)}
+    formats = {"总计": fmt.money, "财政拨款": fmt.money, "财政专户拨款": fmt.money, "其他资金": fmt.money,
+               **{h: fmt.money for h in region if PROJECT_COLUMNS[h].startswith("funding.")}}
     for c, h in enumerate(headers):
-        ws.set_column(c, c, widths[h], formats.get(h, fmt.text))
+        ws.set_column(c, c, widths.get(h, 14), formats.get(h, fmt.text))
     rows = []
     for k, p in enumerate(filing.projects, start=1):
         no = p.no if p.no not in (None, "") else k
+        printed = [project_field(p, PROJECT_COLUMNS[h]) for h in region]
         rows.append([no, p.name, p.unit, *(_record_money(p, f) for f in MONEY_FIELDS), p.target,
-                     p.extra.get("备注"), *(_own_value(p.extra.get(h)) for h in own)])
+                     p.extra.get("备注"), *(_money_cell(v) if isinstance(v, Decimal) else v for v in printed),
+                     *(_own_value(p.extra.get(h)) for h in own)])
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "header_format": fmt.header, "format": formats.get(h, fmt.text)}
@@ -261,12 +288,14 @@ def _row_height(text: str, width: float, other: str = "", other_width: float = 3
     return fitted_height([(text, width), (other, other_width)])
 
 
-def _write_indicators(wb, fmt: _Formats, filing: Filing):
+def _write_indicators(wb, fmt: _Formats, filing: Filing, region: list[str]):
     ws = wb.add_worksheet(SHEET_INDICATORS)
-    headers = list(INDICATOR_HEADERS) + list(INDICATOR_HELPERS)
+    headers = list(INDICATOR_HEADERS) + region + list(INDICATOR_HELPERS)
     widths = {"项目名称": 36, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
-              "实施周期指标值": 24, "年度指标值": 24}
+              "实施周期指标值": 24, "年度指标值": 24, "指标性质": 8, "度量单位": 10, "权重": 8, "指标方向性": 12,
+              "绩效标准": 12, "指标解释": 30, "备注": 20}
     value_headers = [h for h, f in INDICATOR_HEADERS.items() if f in ("period_value", "annual_value")]
+    value_headers += [h for h in region if h in ("指标性质", "度量单位", "权重")]       # ≥, %, 10 as typed
     column_format = {**dict.fromkeys(INDICATOR_HELPERS, fmt.helper), **dict.fromkeys(value_headers, fmt.value_text)}
     for c, h in enumerate(headers):
         ws.set_column(c, c, 10 if h in INDICATOR_HELPERS else widths[h], column_format.get(h, fmt.text))
@@ -274,7 +303,8 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
     for p in filing.projects:
         for i in p.indicators:
             rows.append([p.name, i.no, i.level1_label or None, i.level2_label or None, i.name,
-                         i.period_value, i.annual_value] + [None] * len(INDICATOR_HELPERS))
+                         i.period_value, i.annual_value,
+                         *(indicator_field(i, INDICATOR_COLUMNS[h]) for h in region)] + [None] * len(INDICATOR_HELPERS))
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": TABLE_INDICATORS, "style": "Table Style Light 9", "data": rows,
         "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else fmt.header,
@@ -287,7 +317,7 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing):
                 ws.set_row(k, h)
             k += 1
     ws.set_row(0, 30)                                   # wrapped helper headers
-    first_helper = len(INDICATOR_HEADERS)
+    first_helper = len(INDICATOR_HEADERS) + len(region)
     ws.data_validation(1, first_helper, VALIDATION_ROWS, first_helper + len(INDICATOR_HELPERS) - 1, {
         "validate": "custom", "value": "=FALSE", "error_title": "自动填写的列",
         "error_message": "灰色的列由「刷新」自动填写，显示工具如何理解左边的指标值，请不要手工修改"})
@@ -396,8 +426,10 @@ def _refuse_overlong(filing: Filing) -> None:
     for p in filing.projects:
         check(p.name, "项目名称")
         check(p.target, f"项目「{p.name[:30]}」的绩效目标")
+        for f, header in ((f, h) for h, f in PROJECT_COLUMNS.items() if not f.startswith("funding.")):
+            check(getattr(p, f), f"项目「{p.name[:30]}」的{header}")
         for i in p.indicators:
-            for value in (i.name, i.period_value, i.annual_value):
+            for value in (i.name, i.period_value, i.annual_value, *(getattr(i, f) for f in INDICATOR_COLUMNS.values())):
                 check(value, f"项目「{p.name[:30]}」第 {i.no} 个指标")
 
 
@@ -410,7 +442,9 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     """
     filing = filing or Filing()
     _refuse_overlong(filing)
-    table = table or default_table()
+    profile = load_profile(filing.profile or None)
+    table = table or profile.table()
+    project_columns, indicator_columns = region_columns(profile, filing)
     if macro is None:
         macro = str(target).lower().endswith(".xlsm")
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -422,8 +456,9 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     if macro:
         wb.add_vba_project(io.BytesIO(button_vba_project()), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
-    sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing), _write_projects(wb, fmt, filing),
-              _write_indicators(wb, fmt, filing), _write_codes(wb, fmt, table), _write_state(wb)]
+    sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing),
+              _write_projects(wb, fmt, filing, project_columns), _write_indicators(wb, fmt, filing, indicator_columns),
+              _write_codes(wb, fmt, table), _write_state(wb)]
     if macro:
         for k, ws in enumerate(sheets, start=1):
             ws.set_vba_name(f"Sheet{k}")

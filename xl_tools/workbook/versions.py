@@ -7,7 +7,11 @@ Template versions (``layout.TEMPLATE_VERSION`` is the current one, stored under 
   them in column B (预算年度, 部门名称, 金额单位, 合计); 项目 has no 序号 and starts with 项目名称
   (the other columns in any order); 绩效指标 has no 序号 and writes the categories without codes
   ("产出指标", "数量指标", "社会效益指标"). No 模板版本 name, no unit subtotals, no rule settings.
-- **2** (current): see ``layout.py``; read by ``workbook.read_filing``.
+- **2**: the current layout without the columns a region's table prints (实施期, 项目性质 … on 项目;
+  指标性质, 度量单位, 权重 … on 绩效指标); those columns are optional and found by their headers, so
+  ``workbook.read_filing`` reads a version-2 workbook as it is (its filing has none of them).
+- **3** (current, issue 23): see ``schema.py``; the region's columns where its profile has them
+  (``schema.PROJECT_COLUMNS``, ``schema.INDICATOR_COLUMNS``); read by ``workbook.read_filing``.
 
 The version is the 模板版本 name when present, else it is told from the layout (a 序号 column on 项目
 means the current layout). A version-1 workbook is read here: indicators are numbered by position
@@ -47,6 +51,7 @@ from .cells import int_of, money_of, text_of
 from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
 
 VERSION_1 = 1
+VERSION_2 = 2               # read by the current reader: the region's columns are optional
 HEADER_SCAN_ROWS = 10
 BLANK_RUN_LIMIT = 1000
 
@@ -65,7 +70,7 @@ def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable 
     """
     path = Path(path)
     version = detect_version(path)
-    if version == TEMPLATE_VERSION:
+    if version in (VERSION_2, TEMPLATE_VERSION):
         return read_filing(path, strict=strict)
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
@@ -92,7 +97,7 @@ def detect_version(path: str | Path) -> int:
         if stated > TEMPLATE_VERSION:
             raise XlToolsError(f"工作簿使用第 {stated} 版模板，比本工具支持的第 {TEMPLATE_VERSION} 版新："
                                "请升级 xl-tools", file=str(path))
-        if stated not in (VERSION_1, TEMPLATE_VERSION):
+        if stated not in (VERSION_1, VERSION_2, TEMPLATE_VERSION):
             raise XlToolsError(f"无法识别的模板版本「{stated}」", file=str(path))
         return stated
     if "序号" in headers:

@@ -1,0 +1,142 @@
+"""Importing other regions' published layouts (issue 23): the 申报表 forms and the 一体化 export, from the
+real tables' text (tests/realworld), from xlsx (cells merged over the indicator rows) and through the CLI,
+which says which layout it read; an unknown layout gets one line naming the layouts read and the way on."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Border, Side
+
+from tests.conftest import needs_soffice, soffice_convert
+from tests.support.realworld import ROOT, transcriptions
+from xl_tools.cli import main
+from xl_tools.errors import XlToolsError
+from xl_tools.importer import import_path, import_text
+from xl_tools.profiles import profile_names
+
+CORPUS = {t["id"]: t for t in tomllib.loads((ROOT / "corpus.toml").read_text("utf-8"))["table"]}
+TRANSCRIBED = {d["table"]: d for d in transcriptions()}
+# the stored text of these ran the table's cells together (no line or cell boundaries survive)
+RUN_TOGETHER = {"03", "09", "11"}
+READ = sorted(set(CORPUS) - RUN_TOGETHER)
+
+
+def _text(table: str) -> str:
+    return (ROOT / CORPUS[table]["file"]).read_text("utf-8")
+
+
+@pytest.mark.parametrize("table", READ)
+def test_each_real_table_is_read_as_published(table):
+    result = import_text(_text(table), source=CORPUS[table]["file"])
+    data = TRANSCRIBED[table]
+    assert result.layout == ("一体化导出" if table == "10" else "申报表")
+    assert result.filing.profile in profile_names()
+    assert result.filing.year == CORPUS[table]["budget_year"]
+    assert result.filing.money_unit == CORPUS[table]["money_unit"]
+    got = [(p.name, [(i.level1, i.level2, i.name, i.value_text("annual_value"), i.period_value) for i in p.indicators])
+           for p in result.filing.projects]
+    want = [(p["name"], [(*i, "") for i in p["indicators"]]) for p in data["project"]]
+    assert got == want
+    assert [p.total for p in result.filing.projects] == [Decimal(p["total"]) for p in data["project"]]
+    # what else the form prints: 年度目标, 实施期, 项目属性, 实施期目标, funding by level
+    assert [p.target for p in result.filing.projects] == [p["target"] for p in data["project"]]
+    for p, q in zip(result.filing.projects, data["project"]):
+        assert (p.period, p.kind, p.long_target) == (q.get("period", ""), q.get("kind", ""), q.get("long_target", ""))
+        assert p.funding == {k: Decimal(v) for k, v in q.get("funding", {}).items()}
+
+
+def test_the_columns_beside_the_value_are_kept_in_their_fields():
+    """四川: 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性 stay five cells (read as one value ≥95%);
+    湘潭: 绩效标准 beside 指标值及单位; 重庆: 建设周期, 项目分类 and 项目审批 (its basis)."""
+    ind = import_text(_text("10")).filing.projects[0].indicators[0]
+    assert (ind.nature, ind.annual_value, ind.measure, ind.weight, ind.direction) == ("≥", "95", "%", "10", "正向指标")
+    assert [i.standard for i in import_text(_text("01")).filing.indicators][:2] == ["计划标准", "计划标准"]
+    p = import_text(_text("07")).filing.projects[0]
+    assert (p.period, p.category) == ("2023年4月-2024年2月", "资产资源类--房屋类")
+    assert p.basis.startswith("奉节县民族宗教事务委员会《关于下达2023年度少数民族发展资金项目计划的通知》")
+
+
+@pytest.mark.parametrize("table", sorted(RUN_TOGETHER))
+def test_a_table_whose_cells_ran_together_gets_the_one_line_naming_the_layouts(table):
+    with pytest.raises(XlToolsError) as err:
+        import_text(_text(table), source="t.txt")
+    message = str(err.value)
+    assert "能读取的格式有 广东公开表" in message and "申报表" in message and "一体化导出" in message
+    assert "xl-tools new" in message and "xl-tools load" in message and "\n" not in message
+
+
+def test_the_profile_follows_what_the_form_prints():
+    assert import_text(_text("01")).filing.profile == "湘鄂"        # 满意度 inside 效益
+    assert import_text(_text("07")).filing.profile == "中央2021"    # 成本指标 over 经济成本
+    assert import_text(_text("02")).filing.profile == "全国2015"
+    assert import_text(_text("10")).filing.profile == "四川"
+
+
+def test_the_export_as_xlsx_with_merged_project_cells(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["部门预算项目绩效目标申报表(2023年度)"])
+    ws.append(["金额单位：元"])
+    ws.append(["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+               "度量单位", "权重", "指标方向性"])
+    rows = [["效益指标", "社会效益指标", "维护社会稳定", "≥", "95", "%", 10, "正向指标"],
+            ["产出指标", "数量指标", "村组干部人数", "≥", "230", "人", 10, "正向指标"],
+            ["满意度指标", "服务对象满意度指标", "人民群众满意度", "≥", "95", "%", 10, "正向指标"]]
+    for k, row in enumerate(rows):
+        lead = ["820001-井研县马踏镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放村组干部报酬"] if k == 0 else [None] * 4
+        ws.append(lead + row)
+    for col in "ABCD":                                  # 单位名称…年度目标 merged over the project's rows
+        ws.merge_cells(f"{col}4:{col}6")
+    path = tmp_path / "导出.xlsx"
+    wb.save(path)
+    result = import_path(path)
+    assert result.layout == "一体化导出" and result.filing.money_unit == "元"
+    (project,) = result.filing.projects
+    assert project.name == "村组干部报酬" and project.total == Decimal("3309840.00")
+    assert [i.value_text("annual_value") for i in project.indicators] == ["≥95%", "≥230人", "≥95%"]
+    assert project.indicators[1].weight == "10"
+
+
+def test_the_cli_says_which_layout_it_read(tmp_path, capsys):
+    source = tmp_path / "申报表.txt"
+    source.write_text(_text("06"), "utf-8")
+    assert main(["import", str(source), "-o", str(tmp_path / "岳阳.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert "按申报表格式读取；规则配置：全国2015" in err
+    assert main(["check", str(tmp_path / "岳阳.xlsx"), "--json"]) in (0, 1)
+
+
+@needs_soffice
+def test_a_form_printed_to_pdf_is_read_from_its_ruled_table(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2024年项目支出绩效目标申报表"])
+    for row in (["项目名称", "社区养老服务补助", "", ""], ["主管部门", "某县民政局", "实施单位", "某县养老服务中心"],
+                ["年度资金总额", "120万元", "", ""], ["年度目标", "为辖区老人提供助餐服务", "", ""],
+                ["一级指标", "二级指标", "三级指标", "指标值"],
+                ["产出指标", "数量指标", "助餐服务人次", "≥20000人次"], ["", "质量指标", "服务合格率", "≥95%"],
+                ["效益指标", "社会效益指标", "老人就餐便利度", "提高"],
+                ["", "社会公众或服务对象满意度指标", "老人满意度", "≥90%"]):
+        ws.append(row)
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=4):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, width in zip("ABCD", (16, 30, 30, 20)):
+        ws.column_dimensions[col].width = width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.page_setup.orientation = 1, 0, "landscape"
+    wb.save(tmp_path / "申报表.xlsx")
+    pdf = soffice_convert(tmp_path / "申报表.xlsx", "pdf", tmp_path)
+    result = import_path(pdf)
+    assert result.layout == "申报表" and result.filing.profile == "湘鄂" and result.filing.year == 2024
+    (project,) = result.filing.projects
+    assert (project.name, project.unit, project.total) == ("社区养老服务补助", "某县养老服务中心", Decimal("120"))
+    assert [(i.level1, i.level2, i.name, i.annual_value) for i in project.indicators] == [
+        ("产出指标", "数量指标", "助餐服务人次", "≥20000人次"), ("产出指标", "质量指标", "服务合格率", "≥95%"),
+        ("效益指标", "社会效益指标", "老人就餐便利度", "提高"),
+        ("效益指标", "社会公众或服务对象满意度指标", "老人满意度", "≥90%")]

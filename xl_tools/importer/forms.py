@@ -1,0 +1,372 @@
+"""The published layouts of other regions, read from text (issue 23): each gives a Filing and the name of
+the layout it was read as («按……格式读取»).
+
+- 申报表 (湖南、湖北、宁夏、内蒙古、陕西、甘肃 …): one project per form, its fields top down (项目名称,
+  主管部门, 实施单位, 资金, 年度目标 …), then the indicator rows 一级指标 / 二级指标 / 三级指标 / 指标值
+  (and columns such as 绩效标准, 备注). Cells come one per line, between ``|``, or several on one line
+  separated by spaces; a merged 一级/二级 cell is written once above the rows it covers.
+- 一体化导出 (四川): the budget-integration system's export, one row per indicator with 单位名称, 项目名称,
+  预算数, 年度目标 only on a project's first row and 指标性质 / 指标值 / 度量单位 / 权重 / 指标方向性 in
+  columns; amounts in the unit the title states (元).
+
+The category framework follows what the table prints: 「社会公众或服务对象满意度指标」 inside 效益 or
+「环境效益」 make it the 湘鄂 profile, 「成本指标」 as a first-level block the 中央2021 one, otherwise
+全国2015; the 一体化 export is 四川. Only ``XlToolsError`` escapes; a text in neither layout gives None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..catalogue import finding
+from ..categories import framework_table, name_stem
+from ..findings import Finding
+from ..model import Filing, Indicator, Project, Unit
+from ..money import ZERO
+from ..textnorm import clean_ws, squash
+
+FORM, EXPORT = "申报表", "一体化导出"
+LAYOUTS = ("广东公开表", FORM, EXPORT)
+
+_LEVEL1 = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "成本": "成本指标",
+           "效果": "效益指标"}
+_HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
+_END = re.compile(r"^(?:财政部门|主管部门审核|审核意见|填表人|填报人|注[:：]|说明|财政部门审核|区扶贫办|"
+                  r"其他说明|单位负责人|扫一扫)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)?")
+
+
+@dataclass
+class FormRead:
+    filing: Filing
+    layout: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _level2_names() -> dict[str, str]:
+    """Second-level category names (and aliases) of every framework, by stem → the name as written."""
+    out = {}
+    for name in ("广东2015", "中央2021", "湘鄂申报表"):
+        table = framework_table(name)
+        for c in table.level2:
+            for written in (c.name, *c.aliases):
+                out.setdefault(name_stem(written), written)
+    out.setdefault(name_stem("服务对象满意度指标等"), "服务对象满意度")
+    return out
+
+
+def _category(cell: str) -> tuple[int, str] | None:
+    """(1 or 2, the cell) when the cell is a category label: 产出指标, 经济效益指标, 社会公众或服务对象满意度指标."""
+    stem = name_stem(re.sub(r"[(（]\d+(?:-\d+)?(?:分[)）]|[)）]分?)$", "", squash(cell)))  # 产出指标(40-50分)
+    if stem in _LEVEL1:
+        return 1, cell
+    if stem in _level2_names() or stem == "社会公众或服务对象满意度":
+        return 2, cell
+    return None
+
+
+def _cells(text: str) -> list[str]:
+    """The text as a stream of cells: one per line or between |, a lone 「指标」 joined to the label above
+    (「经济效益」「指标」 → 经济效益指标)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        for part in (p for piece in line.split("|") for p in _at_labels(piece)):
+            cell = clean_ws(part).strip()
+            if not cell:
+                continue
+            if cell == "指标" and out and not out[-1].endswith("指标"):
+                out[-1] += "指标"
+                continue
+            out.append(cell)
+    return out
+
+
+_LABEL_SPLIT = None
+
+
+def _at_labels(piece: str) -> list[str]:
+    """「项目名称 X 项目负责人及电话 Y」「绩效指标 一级指标 二级指标 三级指标 指标值 备注」: a line of a form
+    written with spaces, cut before each field label and header word it holds."""
+    global _LABEL_SPLIT
+    if _LABEL_SPLIT is None:
+        words = sorted(set(_FIELD_LABELS) | {"二级指标", "三级指标", "指标值", "备注", "绩效标准", "分值", "指标解释",
+                                             "指标内容"}, key=len, reverse=True)
+        _LABEL_SPLIT = re.compile(r"(?:^|(?<=\s))(?=(?:" + "|".join(map(re.escape, words)) + r")(?:\s|[:：(（]|$))")
+    if " " not in piece.strip():
+        return [piece]
+    return [p for p in _LABEL_SPLIT.split(piece) if p.strip()]
+
+
+def _split_row(cell: str, values: int = 1) -> list[str]:
+    """A row of cells written on one line with single spaces (产出指标 数量指标 流转土地 >=60亩): the
+    category labels in front, the ``values`` value columns last, the name between (names may hold spaces)."""
+    words = cell.split(" ")
+    if len(words) < 2:
+        return [cell]
+    head = []
+    while words and _category(words[0]):
+        head.append(words.pop(0))
+    if len(words) <= 1:
+        return head + words
+    tail = min(values, len(words) - 1)
+    return head + [" ".join(words[:-tail]), *words[-tail:]]
+
+
+_SCORE_SUFFIX = re.compile(r"[(（]\d+(?:-\d+)?(?:分[)）]|[)）]分?)$")
+_SCORE = re.compile(r"^[(（]\d+(?:-\d+)?(?:分[)）]|[)）]分?)$")     # (40-50)分 under a category: its weight
+
+
+def _amount(text: str) -> tuple[Decimal, str] | None:
+    m = _AMOUNT.search(squash(text))
+    if not m:
+        return None
+    return Decimal(m.group(1).replace(",", "")), m.group(2) or ""
+
+
+def _money_field(cells: list[str], stop: int) -> tuple[Decimal, str] | None:
+    """The project's amount: the first amount in or right after 年度资金总额 / 年度本级预算金额 / 项目总投资."""
+    for k, cell in enumerate(cells[:stop]):
+        if cell.startswith(("年度资金总额", "年度本级", "资金总额", "项目总投资", "项目总预算")):
+            for text in (cell, *cells[k + 1:k + 3]):
+                found = _amount(text)
+                if found:
+                    return found
+    return None
+
+
+def _after(cells: list[str], labels: tuple[str, ...], stop: int) -> str:
+    """The value of a labelled field among the first ``stop`` cells: what follows the label in its own
+    cell (项目名称 X) or the next cell."""
+    for k, cell in enumerate(cells[:stop]):
+        for label in labels:
+            if cell.startswith(label):
+                rest = cell[len(label):].lstrip(":： ")
+                if rest.startswith(("申报表", "审批表", "表")):
+                    continue                        # the title 绩效目标申报表, not the field 绩效目标
+                rest = re.sub(r"^和成果\s*", "", rest)       # 年度主要目标和成果 (written over two lines)
+                if rest:
+                    return rest
+                nxt = cells[k + 1] if k + 1 < stop else ""
+                if nxt and not any(nxt.startswith(lab) for lab in _FIELD_LABELS):
+                    return nxt
+    return ""
+
+
+_FIELD_LABELS = ("项目名称", "项目支出名称", "主管部门", "实施单位", "预算部门", "项目单位", "项目负责人及电话",
+                 "项目负责人及联系电话", "项目负责人",
+                 "资金情况", "项目资金", "年度资金总额", "年度本级", "其中", "其他资金", "年度目标",
+                 "本年度绩效目标", "绩效目标", "总体目标", "项目属性", "项目期", "项目支出实施期",
+                 "实施期绩效目标", "绩效指标", "一级指标", "联系电话", "填报单位", "金额单位", "项目类别",
+                 "项目性质", "立项依据", "该项目支出上级资金", "项目分类", "建设周期", "业务主管部门", "项目审批",
+                 "项目总体概况", "年度主要目标", "项目总预算", "当年年度预算", "财政资金预算分类")
+
+
+def read_form(text: str, source: str | None = None) -> FormRead | None:
+    """A 申报表 (see the module docstring), or None when the text is not one."""
+    cells = _cells(text)
+    header = next((k for k, c in enumerate(cells) if c.startswith("一级指标")), None)
+    if header is None or not any(_category(c.split(" ")[0]) for c in cells[header:]):
+        return None
+    name = _after(cells, ("项目名称", "项目支出名称"), header)
+    if not name:
+        return None
+    # the columns after 三级指标: 指标值 and what else the form prints (绩效标准, 备注 …)
+    head = []
+    for c in cells[header:header + 12]:
+        head.extend(c.split(" ") if " " in c and all(w.endswith(("指标", "值", "单位", "标准", "备注", "内容"))
+                                                      for w in c.split(" ")) else [c])
+    after_name = 1
+    columns: list[str] = []
+    if "三级指标" in head or "指标内容" in head:
+        k = head.index("三级指标") if "三级指标" in head else head.index("指标内容")
+        columns = []
+        for h in head[k + 1:]:
+            if _category(h) or not (len(h) <= 8 and re.search("值|标准|备注|单位|分值|解释", h)):
+                break
+            columns.append(h)
+        after_name = max(1, len([h for h in columns if h not in ("备注", "指标解释")]))
+    body = []
+    for c in cells[header:]:
+        if _END.match(c):
+            break
+        if _SCORE.match(c):
+            continue
+        body.extend(_split_row(c, after_name) if " " in c and re.search(r"[≥≤<>=]|\d", c) else [c])
+    while body and (body[0] in _HEADER_WORDS or body[0].startswith(("一级指标", "二级指标", "三级指标"))
+                    or body[0] in ("指标值", "指标值及单位", "绩效标准", "备注", "指标内容", "指标目标值", "分值", "指标解释",
+                                   "指标值(长期)", "指标值(年度)")):
+        body.pop(0)
+    level1 = level2 = ""
+    indicators: list[Indicator] = []
+    k = 0
+    while k < len(body):
+        cell = body[k]
+        cat = _category(cell)
+        if cat and cat[0] == 1 and name_stem(cell) == "成本":
+            nxt = _category(body[k + 1]) if k + 1 < len(body) else None
+            if not (nxt and nxt[0] == 2):          # 成本指标 over 经济成本…: first level (2021); else under 产出
+                cat = (2, cell)
+        if cat:
+            level, label = cat[0], _SCORE_SUFFIX.sub("", cat[1])
+            if level == 1:
+                level1, level2 = label, ""
+            else:
+                level2 = label
+            k += 1
+            continue
+        values = body[k + 1:k + 1 + after_name]
+        if len(values) < 1 or _category(values[0]):
+            k += 1                          # a lone cell: a name without value (the page was cut)
+            continue
+        indicators.append(Indicator(no=len(indicators) + 1, level1_code="", level1=level1, level2_code="",
+                                    level2=level2, name=cell, period_value="", annual_value=values[0],
+                                    project=name, **_printed(values, columns)))
+        k += 1 + len([v for v in values if not _category(v)])
+    if not indicators:
+        return None
+    unit_name = _after(cells, ("实施单位", "预算部门", "项目单位", "项目实施单位"), header)
+    unit_name = re.sub(r"^[\[【]\d+[\]】]", "", unit_name).strip()
+    dept = re.sub(r"^[\[【]\d+[\]】]", "", _after(cells, ("主管部门", "业务主管部门"), header)).strip()
+    amount = _money_field(cells, header)
+    total = amount[0] if amount else ZERO
+    target = _after(cells, ("本年度绩效目标", "年度目标", "年度绩效目标", "年度主要目标", "绩效目标"), header)
+    if target.startswith("年度总体目标完成情况"):       # 「年度目标 年度总体目标完成情况」 over the text
+        at = next(k for k, c in enumerate(cells[:header]) if c.endswith("年度总体目标完成情况"))
+        target = cells[at + 1] if at + 1 < header and not cells[at + 1].startswith(_FIELD_LABELS) else ""
+    year = next((int(m.group(1)) for m in _YEAR.finditer(" ".join(cells[:header]))), None)
+    long_target, target = _targets(cells, header, target)
+    project = Project(name=name, unit=unit_name or dept, total=total, fiscal=total, target=target,
+                      indicators=indicators, long_target=long_target, funding=_funding(cells, header),
+                      **{f: _after(cells, labels, header) for f, labels in _PROJECT_LABELS.items()})
+    filing = Filing(year=year, department=dept or unit_name, money_unit="万元", total=total,
+                    units=[Unit(project.unit, total, total)], projects=[project], profile=_profile(indicators))
+    filing.total_stated = False
+    findings = []
+    if not amount:
+        findings.append(finding("IMP033", f"项目「{name}」的资金总额没有读到，已按 0 导入",
+                                "在工作簿中填写总计和资金来源", project=name))
+    return FormRead(filing, FORM, findings)
+
+
+# what the form prints about the project besides name, units, amounts and 年度目标: model field → labels
+_PROJECT_LABELS = {"period": ("项目支出实施期", "项目实施期", "项目期", "项目起止时间", "建设周期", "实施周期"),
+                   "kind": ("项目属性", "项目性质", "项目类型"), "category": ("项目类别", "项目分类"),
+                   "basis": ("立项依据", "政策依据", "项目审批")}
+_FUNDING_LABELS = {"own": ("年度本级",), "upper": ("该项目支出上级资金", "上级资金"), "central": ("中央补助安排",),
+                   "province": ("省级财政安排",)}
+_VALUE_COLUMNS = {"绩效标准": "standard", "指标解释": "explanation", "分值": "weight", "权重": "weight"}
+
+
+def _printed(values: list[str], columns: list[str]) -> dict:
+    """The indicator's cells in the columns after its value that the model holds (绩效标准, 分值)."""
+    out = {}
+    kept = [h for h in columns if h not in ("备注", "指标解释")]
+    for h, v in zip(kept[1:], values[1:]):
+        if h in _VALUE_COLUMNS and not _category(v):
+            out[_VALUE_COLUMNS[h]] = v
+    return out
+
+
+def _targets(cells: list[str], stop: int, target: str) -> tuple[str, str]:
+    """(实施期 target, 年度 target): 实施期绩效目标 X … 本年度绩效目标 Y, or the two headers
+    「中期目标」「年度目标」 over their two texts."""
+    long_target = _after(cells, ("实施期绩效目标", "长期目标", "中长期目标"), stop)
+    for k, cell in enumerate(cells[:stop - 3]):
+        if cell in ("中期目标", "长期目标") and cells[k + 1] == "年度目标":
+            texts = [c for c in cells[k + 2:k + 4] if not c.startswith(_FIELD_LABELS)]
+            if len(texts) == 2:
+                return texts[0], texts[1]
+    return long_target, target
+
+
+def _funding(cells: list[str], stop: int) -> dict:
+    """Funding by level as the form prints it: 年度本级预算金额 250万, 该项目支出上级资金 0 (万元)."""
+    out = {}
+    for level, labels in _FUNDING_LABELS.items():
+        k = next((k for k, c in enumerate(cells[:stop]) if c.startswith(labels)), None)
+        if k is None:
+            continue
+        rest = cells[k]
+        for label in labels:
+            rest = rest.removeprefix(label)
+        for text in (rest, cells[k + 1] if k + 1 < stop else ""):
+            if text.startswith(_FIELD_LABELS):
+                break
+            found = _amount(text)
+            if found:
+                if found[1] in ("", "万", "万元"):
+                    out[level] = found[0]
+                break
+    return out
+
+
+def _profile(indicators: list[Indicator]) -> str:
+    stems = {(name_stem(i.level1), name_stem(i.level2)) for i in indicators}
+    if any(l2 in ("社会公众或服务对象满意度", "服务对象满意度") and l1 == "效益" for l1, l2 in stems) or \
+            any(l2 == "环境效益" for _, l2 in stems):
+        return "湘鄂"
+    if any(l1 == "成本" for l1, _ in stems):
+        return "中央2021"
+    return "全国2015"
+
+
+_EXPORT_HEADER = ("单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质",
+                  "指标值", "度量单位", "权重", "指标方向性")
+
+
+def read_export(text: str, source: str | None = None) -> FormRead | None:
+    """The 一体化导出 (see the module docstring), or None when the text is not one."""
+    rows = [[clean_ws(c).strip() for c in line.strip().strip("|").split("|")] for line in text.split("\n")
+            if "|" in line]
+    header_at = next((k for k, r in enumerate(rows) if [c for c in r if c][:4] == list(_EXPORT_HEADER[:4])
+                      and "指标性质" in r), None)
+    if header_at is None:
+        return None
+    unit = "元" if re.search(r"金额单位[:：]?\s*元", text) else "万元"
+    year = next((int(m.group(1)) for m in _YEAR.finditer("\n".join(text.split("\n")[:3]))), None)
+    projects: list[Project] = []
+    unit_name = ""
+    for r in rows[header_at + 1:]:
+        cells = [c for c in r if c]
+        if len(cells) < 8:
+            if len(cells) == 2 and _amount(cells[1]):       # the department line: 820-马踏镇部门 | 8,827,620.53
+                continue
+            if len(cells) >= 6 and _category(cells[0]) and projects:
+                cells = cells + [""] * (8 - len(cells))      # a row cut at its end
+            else:
+                continue
+        ind, lead = cells[-8:], cells[:-8]
+        if lead:
+            if len(lead) == 4:
+                unit_name = re.sub(r"^\d+-", "", lead[0])
+                lead = lead[1:]
+            if len(lead) == 3:
+                amount = _amount(lead[1])
+                total = amount[0] if amount else ZERO
+                projects.append(Project(name=lead[0], unit=unit_name, total=total, fiscal=total, target=lead[2]))
+        if not projects:
+            continue
+        l1, l2, name, nature, value, measure = ind[:6]
+        p = projects[-1]
+        p.indicators.append(Indicator(no=len(p.indicators) + 1, level1_code="", level1=l1, level2_code="", level2=l2,
+                                      name=name, period_value="", annual_value=value, project=p.name,
+                                      nature=nature, measure=measure, weight=ind[6], direction=ind[7]))
+    projects = [p for p in projects if p.indicators]
+    if not projects:
+        return None
+    total = sum((p.total for p in projects), ZERO)
+    units = [Unit(n, sum((p.total for p in projects if p.unit == n), ZERO),
+                  sum((p.total for p in projects if p.unit == n), ZERO))
+             for n in dict.fromkeys(p.unit for p in projects)]
+    filing = Filing(year=year, department=unit_name, money_unit=unit, total=total, units=units,
+                    projects=projects, profile="四川")
+    filing.total_stated = False
+    return FormRead(filing, EXPORT)
+
+
+def read_layouts(text: str, source: str | None = None) -> FormRead | None:
+    """The first of the regional layouts that reads ``text``."""
+    return read_export(text, source) or read_form(text, source)

@@ -1,0 +1,56 @@
+"""The regional layouts (``forms``) from xlsx and PDF: the sheet's or the PDF tables' rows as ``| a | b |``
+text lines, which ``forms.read_layouts`` reads like a copied web table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import limits
+from ..xlsxfile import open_workbook, reading
+from ..textnorm import well_formed
+from .pdfguard import check_pages, reading_pdf
+
+
+def _line(cells) -> str:
+    texts = ["" if v is None else well_formed(str(v)).replace("\n", " ").strip() for v in cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    return "| " + " | ".join(texts) + " |" if any(texts) else ""
+
+
+def xlsx_rows_text(path: str | Path) -> str:
+    """Every sheet's rows, one ``| … |`` line each (merged cells give their value in the first cell)."""
+    path = Path(path)
+    wb = open_workbook(path, data_only=True)
+    lines = []
+    with reading(path):
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                lines.append(_line(row))
+    wb.close()
+    return "\n".join(line for line in lines if line)
+
+
+def pdf_rows_text(path: str | Path) -> str:
+    """The PDF's ruled tables, one ``| … |`` line per row, each page's text before its tables (the title,
+    年度, 金额单位), read within the same bounds as the table reader (``pdfguard.read_pdf_bounded``)."""
+    from .pdffence import fenced
+    return fenced(_pdf_rows, Path(path), source=str(path))
+
+
+def _pdf_rows(path: Path) -> str:
+    from .pdfpage import lay_out
+    from .pdfsource import open_pdf
+    from .pdfstreams import budget
+
+    lines: list[str] = []
+    with reading_pdf(str(path)), budget(str(path)), open_pdf(path) as pdf:
+        check_pages(len(pdf.pages), str(path))
+        for page in pdf.pages:
+            limits.check_time()
+            lay_out(page, str(path))
+            lines.extend(well_formed(page.extract_text() or "").split("\n")[:3])
+            for table in page.extract_tables():
+                lines.extend(_line(row) for row in table)
+            page.close()
+    return "\n".join(line for line in lines if line)
