@@ -50,13 +50,13 @@ def _apply_live(path, actions):
 
 def _comparable(sig):
     """What both paths must agree on: values of every sheet, fills and notes on the user's sheets.
-    The state sheet's cell-format rows (kind xf/xf+) are the file writer's own: only it can read a
-    cell's format, to restore it exactly when a highlight is taken off."""
+    The state sheet's rows of the cells' own looks (kind look) are the writer's: the file writer reads
+    a cell's format before colouring it, the remote engine cannot."""
     out = {"sheets": sig["sheets"]}
     for name, _state in sig["sheets"]:
         cells = sig[name]["cells"]
         if name == "_xltools":
-            styled = {ref[1:] for ref, e in cells.items() if ref.startswith("A") and e.get("v") in ("xf", "xf+")}
+            styled = {ref[1:] for ref, e in cells.items() if ref.startswith("A") and e.get("v") == "look"}
             cells = {ref: e for ref, e in cells.items() if ref.lstrip("ABCDE") not in styled}
         keep = {}
         for ref, entry in cells.items():

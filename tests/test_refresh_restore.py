@@ -23,7 +23,7 @@ from xl_tools.errors import XlToolsError
 from xl_tools.refresh.file_writer import refresh_file
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-RED = "FFFFC7CE"
+RED = "FFFFCCD3"
 
 
 def _parts(path) -> dict[str, bytes]:
@@ -104,7 +104,7 @@ def test_cells_nobody_wrote_are_highlighted_noted_and_restored(tmp_path):
     assert "H2" in flagged                                    # the blank 绩效目标 of 项目甲
     ws = openpyxl.load_workbook(path)["项目"]
     for ref, f in flagged.items():
-        assert ws[ref].fill.fgColor.rgb in (RED, "FFFFEB9C"), ref
+        assert ws[ref].fill.fgColor.rgb in (RED, "FFFFE9A1"), ref
         assert f.code in ws[ref].comment.text and "建议" in ws[ref].comment.text, ref
     root = etree.fromstring(_parts(path)["xl/worksheets/sheet3.xml"])
     for row in root.iter(MAIN + "row"):

@@ -9,18 +9,21 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..ooxml.cells import split_ref
+from ..ooxml.comments import notes_of
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
-from ..schema import SHEET_PUBLIC, SHEET_STATE
+from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_PUBLIC, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
-from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import NOTE_AUTHOR, NOTE_PREFIX, RefreshOutcome, plan_refresh
+from .looks import Look
+from .marks import RowKeys, Seen, current_marks
+from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .plan import RefreshOutcome, plan_refresh
 from .sheets import insert_index, link_formula
-from .state import with_styles
+from .state import DATA_SHEETS, note_key, read_state, with_looks
 
 LINK_COLOUR = "0563C1"
 
@@ -35,9 +38,10 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     view = workbook_view(path)
     try:
         with reading(path):
+            view.watch(view.styles.with_fills(SEVERITY_OF_FILL))      # the tool's highlights, found as read
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
                                    prepare=lambda filing: resolve_formulas(path, filing, view),
-                                   extra_findings=extra_findings)
+                                   extra_findings=extra_findings, seen=seen_in_file)
             view.release_cells()
             patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
             apply_ops(patch, outcome.ops)
@@ -53,32 +57,66 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     return outcome
 
 
+def filled_by_tool(path: str | Path, filing) -> frozenset:
+    """The cells of the workbook at `path` holding a value an earlier refresh filled in, where they
+    are now (rows moved since): a 序号 there is the tool's to renumber (``fills.derive_fills``)."""
+    view = workbook_view(path)
+    try:
+        with reading(path):
+            state = read_state(view)
+            if not state.fills:
+                return frozenset()
+            return frozenset(current_marks(state, view, RowKeys.of(filing, view), Seen()).kept_fills(view))
+    finally:
+        view.close()
+
+
+def seen_in_file(view) -> Seen:
+    """What a file shows of the tool's marks on the data sheets: cells carrying the tool's highlight
+    colours (noted by the view as it read them, blank cells too), notes with the tool's author or
+    prefix, and the hidden rows."""
+    highlights, notes, hidden = {}, {}, {}
+    for name in view.sheetnames:
+        if name not in DATA_SHEETS:
+            continue
+        ws = view[name]
+        fills = view.styles.with_fills(SEVERITY_OF_FILL)
+        highlights.update({(name, r, c): SEVERITY_OF_FILL[fills[s]] for (r, c), s in ws.watched.items()
+                           if s in fills})
+        hidden[name] = set(ws.hidden_rows)
+        entry = view.book.sheet(name)
+        for (r, c), (author, text) in notes_of(view.pkg, entry.part).items() if entry and entry.part else ():
+            if author == NOTE_AUTHOR or text.startswith(NOTE_PREFIX):
+                notes[(name, r, c)] = note_key(text)
+    return Seen(highlights, notes, hidden)
+
+
 def apply_ops(patch: WorkbookPatch, ops: list) -> None:
     """Hand the plan to the patcher: cell edits first (one pass per sheet), then the whole sheets,
-    the state sheet last with the cell formats the highlights replaced."""
+    the state sheet last with the cells' own looks the highlights noted."""
     sheets = []
     for op in ops:
         if isinstance(op, SetValues):
             patch.set_values(op.sheet, op.row, op.col, op.values)
         elif isinstance(op, SetFill):
+            look = (op.look.fill, op.look.font, op.look.inherited, op.look.native) if op.look else None
             for r, c in op.rect.cells():
-                original = op.originals.get((r, c))
                 if op.fill:
-                    patch.colour(op.sheet, r, c, op.fill, op.font, original)
+                    patch.colour(op.sheet, r, c, op.fill, op.font, frozenset(op.was), look)
                 else:
-                    patch.clear(op.sheet, r, c, op.was or (None, None), original)
+                    patch.clear(op.sheet, r, c, frozenset(op.was), look)
         elif isinstance(op, SetNote):
             patch.note(op.sheet, op.row, op.col, op.text)
         elif isinstance(op, (ReplaceSheet, ReplacePublic)):
             sheets.append(op)
     results = patch.patch_sheets()
-    found = {(sheet, r, c): o for sheet, result in results.items() for (r, c), o in result.originals.items()}
+    found = {(sheet, r, c): Look(*o) for sheet, result in results.items() for (r, c), o in result.looks.items()}
     names = [s.name for s in patch.book.sheets()]
     for op in sheets:
         if isinstance(op, ReplacePublic):
             gen = table_sheet(op.layout, SHEET_PUBLIC)
         else:
-            content = with_styles(op.content, found) if op.content.name == SHEET_STATE else op.content
+            content = with_looks(op.content, found) if op.content.name == SHEET_STATE else op.content
             gen = Generated(content.name, content_spec(content), hidden=content.hidden,
                             print_titles=content.print_title_rows)
         patch.replace_sheet(gen, insert_index(names, gen.name))
