@@ -55,9 +55,11 @@ def _comparable(sig):
     out = {"sheets": sig["sheets"]}
     for name, _state in sig["sheets"]:
         cells = sig[name]["cells"]
-        if name == "_xltools":
+        if name == "_xltools":                   # its rows in order, without the look rows
             styled = {ref[1:] for ref, e in cells.items() if ref.startswith("A") and e.get("v") == "look"}
-            cells = {ref: e for ref, e in cells.items() if ref.lstrip("ABCDE") not in styled}
+            numbers = sorted({int(ref.lstrip("ABCDE")) for ref in cells} - {int(r) for r in styled})
+            renumber = {str(r): str(k) for k, r in enumerate(numbers, start=1)}
+            cells = {ref[0] + renumber[ref[1:]]: e for ref, e in cells.items() if ref[1:] in renumber}
         keep = {}
         for ref, entry in cells.items():
             e = {k: v for k, v in entry.items() if k in ("v", "fill", "note")}

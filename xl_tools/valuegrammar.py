@@ -200,7 +200,8 @@ _NUMBER = re.compile(
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
 _UNIT_ATOM = rf"(?:{_unit_alternation()}|[A-Za-z]{{1,6}}(?![A-Za-z])|(?![{_NOT_UNIT}])[{_CJK}])"
-_UNIT_PATTERN = rf"{_UNIT_ATOM}(?:/(?:{_unit_alternation()}|[{_CJK}]))*"
+# a compound unit: per-parts after "/" and parts joined by a middle dot (元/人·年, 人·次)
+_UNIT_PATTERN = rf"{_UNIT_ATOM}(?:[/·・•](?:{_unit_alternation()}|[{_CJK}]))*"
 _UNIT = re.compile(_UNIT_PATTERN)
 # What may follow a number: 余/多 (only before a unit), the unit, a suffix operator, 左右.
 _AFTER_NUMBER = re.compile(

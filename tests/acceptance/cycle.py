@@ -37,7 +37,7 @@ from xl_tools import app
 from xl_tools.cli import main as cli
 from xl_tools.findings import ERROR, WARNING
 from xl_tools.model import MONEY_FIELDS
-from xl_tools.publish.table import DRAFT_MARK, TITLE
+from xl_tools.publish.table import DRAFT_MARK, title_of
 from xl_tools.refresh.ops import HIGHLIGHT
 from xl_tools.refresh.plan import NOTE_PREFIX
 
@@ -211,7 +211,8 @@ def _amounts(row) -> list[Decimal]:
 def assert_public_table(ws, filing, total: Decimal | None, *, draft: bool) -> None:
     """合计 = the sum of the projects (= ``total``, what was typed, unless None); each unit's row =
     the sum of its projects."""
-    assert ws["A1"].value == TITLE + (DRAFT_MARK if draft else ""), ws["A1"].value
+    assert ws["A1"].value == title_of(filing) + (DRAFT_MARK if draft else ""), ws["A1"].value
+    assert ws["A1"].value.startswith(f"{filing.year}年") if filing.year else True
     assert ws["A2"].value == f"部门名称：{filing.department}"
     unit_of = dict(zip((p.name for p in filing.projects), filing.units_of_projects()))
     units = {u.name for u in filing.all_units()}
@@ -270,7 +271,7 @@ def run_cycle(scenario: Scenario, engine, folder: Path) -> None:
     assert stray_marks(path, step.outcome) == []
     errors = any(f.severity == ERROR for f in step.outcome.findings)
     if any(f.code.startswith("AMT") and f.severity == ERROR for f in step.outcome.findings):
-        assert _public(path)["A1"].value == TITLE + DRAFT_MARK     # as stated, marked, not summed
+        assert _public(path)["A1"].value == title_of(step.outcome.filing) + DRAFT_MARK   # as stated, marked
     else:
         first_total = scenario.total if scenario.first_total is None else scenario.first_total
         assert_public_table(_public(path), step.outcome.filing, first_total, draft=errors)

@@ -274,3 +274,34 @@ def test_rollover_lists_the_persons_notes_colours_and_hidden_columns(engine, tmp
     assert "底色 1 处（项目!D2）" in said, said
     assert "隐藏的列（绩效指标!E）" in said, said
     assert SATISFACTION not in said                            # the tool's highlight and note: its own
+
+
+# 公开表: indicators in category order; compound units kept --------------------------------------------
+
+def test_an_indicator_added_at_the_bottom_is_published_with_its_category(engine, tmp_path):
+    """An output indicator added below the last project's rows (where a person adds one) is printed in
+    公开表 among the project's 产出指标, not after its 满意度指标; a unit 「元/人·年」 is read whole (the
+    helper column shows 元/人·年, not 元/人)."""
+    from xl_tools.schema import INDICATOR_HELPERS
+
+    def typed(t: Typist):
+        type_filing(t)
+        t.indicator(20, PROJECTS[0][0], "1-产出指标", "11-数量指标", "巡逻次数", "≥365次")
+        t.type("绩效指标", f"F{indicator_row(2, 6)}", "≤960元/人·年")
+        t.type("绩效指标", f"G{indicator_row(2, 6)}", "≤960元/人·年")
+
+    def published(path: Path):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["公开表"]
+        text = next(r[-1].value for r in ws.iter_rows(min_row=4) if r[0].value == PROJECTS[0][0])
+        assert text.index("巡逻次数") < text.index("满意度"), text
+        assert text.startswith("1、1-产出指标") and "7、3-满意度" not in text and "6、3-满意度指标" in text, text
+        sheet = wb["绩效指标"]
+        header = [c.value for c in sheet[1]]
+        unit = header.index(next(h for h in INDICATOR_HELPERS if "单位" in h)) + 1
+        assert sheet.cell(indicator_row(2, 6), unit).value == "元/人·年"
+
+    first = [f for f in fills()] + ["FIL005 绩效指标!B20"]
+    run_cycle(Scenario(
+        start=from_new(), typed=typed, first=sorted(first), after_first=published, fix=lambda t: None,
+        second=[], fixed=[], total=TOTAL), engine, tmp_path)

@@ -34,6 +34,13 @@ from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
+
+
+def title_of(filing: Filing) -> str:
+    """The table's title: 「2025年项目支出绩效目标表（含转移支付项目）」, the budget year first when known
+    (import and batch read it back: ``identity.year_in_title``)."""
+    return f"{filing.year}年{TITLE}" if filing.year else TITLE
+
 DRAFT_MARK = "（草稿：未通过校验，不得公开）"
 HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")
 TOTAL_LABEL = "合计"
@@ -273,7 +280,7 @@ def render(filing: Filing, *, draft: bool = False) -> TableLayout:
     widths = _column_widths(filing, units, total)
     styles = dict(STYLES)
     rows: list[list[Cell]] = [
-        [Cell(TITLE + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (NCOLS - 1)],
+        [Cell(title_of(filing) + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (NCOLS - 1)],
         [Cell(f"部门名称：{filing.department}", "info_left"), *[Cell(None, "info_left")] * (NCOLS - 2),
          Cell(f"单位：{filing.money_unit}", "info_right")],
         [Cell(h, "header") for h in HEADERS],
