@@ -302,6 +302,8 @@ def test_an_indicator_added_at_the_bottom_is_published_with_its_category(engine,
         assert sheet.cell(indicator_row(2, 6), unit).value == "元/人·年"
 
     first = [f for f in fills()] + ["FIL005 绩效指标!B20"]
+    rolled = [f for f in ROLLED if f.startswith("AMT")] + ["VAL010 绩效指标!F4", "VAL010 绩效指标!F11",
+                                                          "VAL010 绩效指标!F17"]   # next year: grouped by project
     run_cycle(Scenario(
         start=from_new(), typed=typed, first=sorted(first), after_first=published, fix=lambda t: None,
-        second=[], fixed=[], total=TOTAL), engine, tmp_path)
+        second=[], fixed=[], total=TOTAL, rolled=rolled), engine, tmp_path)

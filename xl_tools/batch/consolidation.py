@@ -307,7 +307,14 @@ def causes_text(slices: pd.DataFrame) -> str:
     order = [DUPLICATE, CONFLICT, "有错误", "无法读取", "年度不明", "没有项目", EXCLUDED]
     got = pd.Series([cause(d, r) for d, r in zip(slices.decision, slices.reason)], dtype=object)
     counts = got[got != COUNTED].value_counts()
-    return "、".join(f"{c} {int(counts[c])} 项" for c in order if c in counts)
+    conflicting = slices[slices.decision == CONFLICT]
+    units = conflicting.groupby(["year", "unit"], dropna=False).ngroups if len(conflicting) else 0
+
+    def said(c: str) -> str:            # versions of one unit are one conflict, as the lines list them
+        if c == CONFLICT:
+            return f"{c} {units} 处共 {int(counts[c])} 个版本"
+        return f"{c} {int(counts[c])} 项"
+    return "、".join(said(c) for c in order if c in counts)
 
 
 def counted_once(report: BatchReport, cons: Consolidation) -> list[FileResult]:
