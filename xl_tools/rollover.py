@@ -118,7 +118,9 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
     except Exception:                 # read again only to say what is left behind; never a failure
         return []
-    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0], RED_FILL, AMBER_FILL)}
+    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0])}
+    # an older refresh highlighted in Excel's 差/适中 colours, always with its note; without one it is the person's
+    older = {("solid", "rgb", "FF" + fill, 0) for fill in (RED_FILL, AMBER_FILL)}
     notes, colours, columns, rows = [], [], [], []
     try:
         for name in (SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS):
@@ -128,10 +130,12 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             for row in ws.iter_rows():
                 for cell in row:
                     note = cell.comment
-                    if note is not None and note.author != NOTE_AUTHOR and not note.text.startswith(NOTE_PREFIX):
+                    tools = note is not None and (note.author == NOTE_AUTHOR or note.text.startswith(NOTE_PREFIX))
+                    if note is not None and not tools:
                         notes.append(f"{name}!{cell.coordinate}")
                     fill = _fill_of(cell)
-                    if fill is not None and fill not in ours and fill != _fill_of(template[cell.coordinate]):
+                    if fill is not None and fill not in ours and not (tools and fill in older) and \
+                            fill != _fill_of(template[cell.coordinate]):
                         colours.append(f"{name}!{cell.coordinate}")
             columns += [f"{name}!{letter}" for letter, dim in ws.column_dimensions.items()
                         if dim.hidden and not template.column_dimensions[letter].hidden]

@@ -265,13 +265,14 @@ def test_rollover_lists_the_persons_notes_colours_and_hidden_columns(engine, tmp
     t.clear(*SATISFACTION.split("!"))                          # a mark of the tool's, not carried
     t.wb["项目"]["B3"].comment = Comment("报财政局前与科长核对", "张会计")
     t.wb["项目"]["D2"].fill = PatternFill("solid", fgColor="FF92D050")
+    t.wb["项目"]["D3"].fill = PatternFill("solid", fgColor="FFFFC7CE")     # Excel's 差: the person's too
     t.wb["绩效指标"].column_dimensions["E"].hidden = True
     t.save()
     engine.refresh(path)
     notes = app.rollover(path, tmp_path / "filing_2026.xlsx", 2026).notes
     said = "\n".join(notes)
     assert "批注 1 个（项目!B3）" in said, said
-    assert "底色 1 处（项目!D2）" in said, said
+    assert "底色 2 处（项目!D2、项目!D3）" in said, said
     assert "隐藏的列（绩效指标!E）" in said, said
     assert SATISFACTION not in said                            # the tool's highlight and note: its own
 
