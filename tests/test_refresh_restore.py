@@ -199,6 +199,9 @@ def test_results_sheet_is_print_ready(seed_workbook):
     [["xf", "项目", None, "5:zz", "D2:D9"], ["hls", "不存在", None, "error", "A1"]],
     [["notes", "项目", None, None, "{not json"], ["fill", "项目", "A0", 1, "x"]],
     [["hls", "项目", None, "error", "D2:D3 " * 5000]],
+    [["rows", "项目", "2", None, "zz" * 9], ["rows", "说明", "1", None, "0" * 8], ["cells", "项目", "x", None, "."],
+     ["look", "项目", None, "red|blue", "D2"], ["look", "项目", None, "-|-|@<script>", "D2"],
+     ["rows", "项目", "1", None, "0" * 8 * 600_000]],                     # hashes past the cell budget
 ])
 def test_a_hostile_state_sheet_is_ignored_row_by_row(seed_workbook, rows):
     refresh_file(seed_workbook)
