@@ -49,7 +49,7 @@ def test_results_sheet_and_highlights(refreshed):
     assert link.startswith('=HYPERLINK("#') and outcome.findings[0].cell in link
     sheet, ref = split_reference(wb.defined_names["上次刷新"].attr_text)
     assert sheet == "说明" and "刷新" in wb[sheet][first_cell(ref)].value
-    assert wb["公开表"]["A1"].value == "项目支出绩效目标表（含转移支付项目）"
+    assert wb["公开表"]["A1"].value == "2024年项目支出绩效目标表（含转移支付项目）"
 
 
 def test_second_refresh_changes_nothing(refreshed):

@@ -70,6 +70,7 @@ class RowKeys:
     data row."""
 
     columns: dict[str, tuple[list[int], int]]
+    _hashes: dict[str, dict[int, str]] = field(default_factory=dict)     # per sheet, as read (no overrides)
 
     @classmethod
     def of(cls, filing: Filing, view) -> RowKeys:
@@ -94,12 +95,23 @@ class RowKeys:
 
     def hashes(self, view, sheet: str, overrides: dict[Cell, object] | None = None) -> dict[int, str]:
         """Row → ``rows.row_hash`` of every row of `sheet` with something in it (with `overrides`:
-        the values a refresh writes)."""
-        out = {}
-        for r, row in self._values(view, sheet, overrides or {}):
-            h = row_hash(row)
-            if h:
-                out[r] = h
+        the values a refresh writes). The rows as read are hashed once per refresh."""
+        if sheet not in self._hashes:
+            hashed = self._hashes[sheet] = {}
+            for r, row in self._values(view, sheet, {}):
+                h = row_hash(row)
+                if h:
+                    hashed[r] = h
+        out = dict(self._hashes[sheet])
+        changed = {r for (s, r, _c) in (overrides or {}) if s == sheet}
+        if changed:
+            for r, row in self._values(view, sheet, overrides):
+                if r in changed:
+                    h = row_hash(row)
+                    if h:
+                        out[r] = h
+                    else:
+                        out.pop(r, None)
         return out
 
     def cells(self, view, sheet: str, rows: set[int], overrides: dict[Cell, object] | None = None) -> dict[int, str]:

@@ -35,6 +35,12 @@ def cell_text(value) -> str:
     trailing .0, dates as YYYY-MM-DD, text stripped; blank as ""."""
     if value is None:
         return ""
+    if type(value) is str:                       # the usual cell: text, read as typed
+        text = value.strip()
+        if len(text) < 20 or text[10] != "T":
+            return text
+        m = _ISO_DAY.match(text)
+        return m.group(1) if m else text
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
