@@ -62,7 +62,7 @@ from .outputmark import KIND_ZH, sheet_names, workbook_kind
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
-from .refresh.file_writer import filled_by_tool
+from .refresh.file_writer import note_filled_by_tool
 from .refresh.file_writer import refresh_file as _refresh_file
 from .refresh.fills import Fill, derive_fills
 from .refresh.live import apply_ops as apply_live
@@ -130,8 +130,7 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
         if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
             kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
-            filing = read_any_version(path, strict=strict)
-            filing.tool_filled = filled_by_tool(path, filing)     # 序号 the tool numbered: renumbered
+            filing = read_any_version(path, strict=strict, also=note_filled_by_tool)   # 序号 it numbered
             return Loaded(filing, kind)
         if kind == KIND_JSON:
             return Loaded(place_as_written(load_json(path)), kind)

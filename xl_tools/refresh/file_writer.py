@@ -57,18 +57,14 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     return outcome
 
 
-def filled_by_tool(path: str | Path, filing) -> frozenset:
-    """The cells of the workbook at `path` holding a value an earlier refresh filled in, where they
-    are now (rows moved since): a 序号 there is the tool's to renumber (``fills.derive_fills``)."""
-    view = workbook_view(path)
-    try:
-        with reading(path):
-            state = read_state(view)
-            if not state.fills:
-                return frozenset()
-            return frozenset(current_marks(state, view, RowKeys.of(filing, view), Seen()).kept_fills(view))
-    finally:
-        view.close()
+def note_filled_by_tool(view, filing) -> None:
+    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
+    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
+    renumber (``fills.derive_fills``), as the next refresh will."""
+    state = read_state(view)
+    if state.fills:
+        marks = current_marks(state, view, RowKeys.of(filing, view), Seen())
+        filing.tool_filled = frozenset(marks.kept_fills(view))
 
 
 def seen_in_file(view) -> Seen:
