@@ -156,6 +156,7 @@ class Styles:
         self._prints: dict[int, str] = {}
         self._looks: dict[int, tuple] = {}
         self._made: dict[Format, int] = {}
+        self._own: dict[int, tuple[str | None, str | None]] = {}      # look_of, by format (they never change)
 
     # ------------------------------------------------------------------------------------ read
 
@@ -298,6 +299,8 @@ class Styles:
         """(fill, font colour) of format `s` as colour specs ("RRGGBB", "theme:N[:tint]", "indexed:N"):
         the fill of a solid pattern (None: no fill, or a fill that is not one plain colour) and the
         font's colour (None: automatic)."""
+        if s in self._own:
+            return self._own[s]
         xf = self.xfs.get(s)
         if xf is None:
             return None, None
@@ -307,7 +310,8 @@ class Styles:
         if pattern is not None and pattern.get("patternType") == "solid":
             fill_spec = colour_spec(pattern.find(q("fgColor")))
         font = self.fonts.get(int(xf.get("fontId", "0") or 0))
-        return fill_spec, colour_spec(font.find(q("color")) if font is not None else None)
+        found = self._own[s] = (fill_spec, colour_spec(font.find(q("color")) if font is not None else None))
+        return found
 
     def fill_rgb(self, s: int) -> str | None:
         """"RRGGBB" of format `s`'s solid fill when it is stated as an RGB colour, else None."""

@@ -84,13 +84,16 @@ class RowKeys:
             out[info] = (list(range(1, INFO_COLUMNS + 1)), 1)
         return cls(out)
 
-    def _values(self, view, sheet: str, overrides: dict[Cell, object]):
+    def _values(self, view, sheet: str, overrides: dict[Cell, object], last: int | None = None):
         cols, first = self.columns[sheet]
-        for r, values in enumerate(view[sheet].iter_rows(min_row=first, values_only=True), start=first):
+        changed = {r for (s, r, _c) in overrides if s == sheet}
+        for r, values in enumerate(view[sheet].iter_rows(min_row=first, max_row=last, values_only=True),
+                                   start=first):
             row = [values[c - 1] if c <= len(values) else None for c in cols]
-            for k, c in enumerate(cols):
-                if (sheet, r, c) in overrides:
-                    row[k] = overrides[(sheet, r, c)]
+            if r in changed:
+                for k, c in enumerate(cols):
+                    if (sheet, r, c) in overrides:
+                        row[k] = overrides[(sheet, r, c)]
             yield r, row
 
     def hashes(self, view, sheet: str, overrides: dict[Cell, object] | None = None) -> dict[int, str]:
@@ -119,12 +122,9 @@ class RowKeys:
         if not rows:
             return {}
         out = {}
-        last = max(rows)
-        for r, row in self._values(view, sheet, overrides or {}):
+        for r, row in self._values(view, sheet, overrides or {}, last=max(rows)):
             if r in rows:
                 out[r] = cell_hashes(row)
-            if r >= last:
-                break
         return out
 
 
