@@ -104,7 +104,7 @@ def test_review_workbook(inbox, tmp_path):
     details = list(wb["问题明细"].iter_rows(min_row=2, values_only=True))
     assert {row[0] for row in details} >= {"invalid.xlsx", "corrupt.xlsx", "notexcel.xlsx"}
     placeholder = [c.value for c in wb["合并公开表"]["A"] if c.value]
-    assert placeholder[0].startswith("没有可合并的文件：") and "版本冲突 2 项" in placeholder[0]
+    assert placeholder[0].startswith("没有可合并的文件：") and "版本冲突 1 处共 2 个版本" in placeholder[0]
     assert any("版本冲突" in t and "「invalid.xlsx」" in t and "「valid.xlsx」" in t for t in placeholder[1:])
     with zipfile.ZipFile(out) as zf:
         chart = zf.read(next(n for n in zf.namelist() if n.startswith("xl/charts/chart"))).decode()

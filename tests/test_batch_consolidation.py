@@ -99,7 +99,7 @@ def test_the_year_under_review_is_consolidated_once(batch):
     assert unit_h == ("2024/机电.xlsx（同见于 副本/机电绩效目标表（最终版）.xlsx、2024/机电_公开表.pdf、"
                       "2024/机电_公开表.xlsx）")
     assert next(r[3] for r in rows if r[0] == "total") == \
-        "计入 1 个文件；本年度另有重复 3 项、版本冲突 2 项、有错误 1 项、其他部门 1 项，见「合并来源」"
+        "计入 1 个文件；本年度另有重复 3 项、版本冲突 1 处共 2 个版本、有错误 1 项、其他部门 1 项，见「合并来源」"
     assert wb["合并公开表2024年"]["A2"].value == f"部门名称：{DEPT}"
     other_year = cons.slices[cons.slices.file == "2025/机电.xlsx"]
     assert list(other_year.decision) == ["范围外"] and list(other_year.cause) == ["其他年度"]
@@ -190,11 +190,11 @@ def test_conflicts_are_named_everywhere(batch, capsys):
     assert main(["batch", str(inbox / "2024" / "丙_v1.xlsx"), str(inbox / "2024" / "丙_v2.xlsx"), "--jobs", "1",
                  "-o", str(only)]) == 1                              # no errors, but a conflict: exit 1
     out = capsys.readouterr().out
-    assert "2024年没有计入的文件，未生成合并公开表；版本冲突 2 项" in out
+    assert "2024年没有计入的文件，未生成合并公开表；版本冲突 1 处共 2 个版本" in out
     assert "版本冲突：2024年 示例市丙单位 有 2 个金额或内容不同的版本" in out
     book = openpyxl.load_workbook(only)
     placeholder = [c.value for c in book["合并公开表"]["A"] if c.value]
-    assert placeholder[0] == "没有可合并的文件：版本冲突 2 项（每个文件的情况见「合并来源」）"
+    assert placeholder[0] == "没有可合并的文件：版本冲突 1 处共 2 个版本（每个文件的情况见「合并来源」）"
     assert placeholder[1].startswith("版本冲突：2024年 示例市丙单位")
     assert "2024年计入合计：没有计入的文件，未生成合并公开表" in [r["单位"] for r in sources(book)]
     assert _sheet_references(book) <= set(book.sheetnames)

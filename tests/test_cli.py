@@ -121,7 +121,7 @@ def test_publish_with_pdf(tmp_path, capsys, seed_workbook):
     out, pdf = tmp_path / "t.xlsx", tmp_path / "t.pdf"
     assert main(["publish", str(seed_workbook), "-o", str(out), "--pdf", str(pdf)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert openpyxl.load_workbook(out).active["A1"].value == "项目支出绩效目标表（含转移支付项目）"
+    assert openpyxl.load_workbook(out).active["A1"].value == "2024年项目支出绩效目标表（含转移支付项目）"
 
 
 @needs_soffice

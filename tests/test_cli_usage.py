@@ -212,13 +212,13 @@ def test_publish_refuses_a_filing_with_errors(tmp_path, capsys, seed_workbook):
     assert main(["publish", str(seed_workbook), "-o", str(out), "--allow-errors"]) == 1
     assert "草稿" in capsys.readouterr().err
     title = openpyxl.load_workbook(out)["公开表"]["A1"].value
-    assert title.startswith("项目支出绩效目标表") and "草稿" in title
+    assert title.startswith("2024年项目支出绩效目标表") and "草稿" in title
 
 
 def test_clean_publish_has_no_draft_mark(tmp_path, seed_workbook):
     out = tmp_path / "公开表.xlsx"
     assert main(["publish", str(seed_workbook), "-o", str(out)]) == 0
-    assert openpyxl.load_workbook(out)["公开表"]["A1"].value == "项目支出绩效目标表（含转移支付项目）"
+    assert openpyxl.load_workbook(out)["公开表"]["A1"].value == "2024年项目支出绩效目标表（含转移支付项目）"
 
 
 def test_refreshed_public_sheet_carries_the_draft_mark(seed_workbook):

@@ -39,7 +39,7 @@ def test_pdf_round_trip_one_unit(tmp_path):
     filing = load_json(SEED_JSON)
     result = import_path(_pdf(filing, tmp_path, "seed"))
     assert as_json(result.filing) == as_json(filing)
-    assert result.filing.year == 2024 and "推断" in result.year_source
+    assert result.filing.year == 2024 and "文件属性" in result.year_source      # stamped by publish
     assert [f for f in result.findings if f.severity != "info"] == []
 
 

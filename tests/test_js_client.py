@@ -28,8 +28,8 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
-RED_FILL, RED_FONT = "#FFC7CE", "#9C0006"
-AMBER_FILL = "#FFEB9C"
+RED_FILL, RED_FONT = "#FFCCD3", "#9E0A14"       # the tool's own highlight colours (schema.MARK_ERROR)
+AMBER_FILL = "#FFE9A1"
 MIN_EXCEL_API = "1.9"          # what the add-in needs without notes (README, 服务器部署.md, manifest)
 NOTES_EXCEL_API = "1.18"
 
@@ -100,7 +100,7 @@ def _typed_filing(tmp_path) -> Path:
     cells, full-width digits and signs, a total that does not add up."""
     from xl_tools.newbook import new_workbook
     path = tmp_path / "typed.xlsx"
-    new_workbook(path, year=2025, department="某区教育局", unit="某区第一中学")
+    new_workbook(path, year=2025, department="某区教育局", units=["某区第一中学"])
     wb = load_workbook(path)
     ws = wb["项目"]
     ws.append([None, "校园安保服务项目", "某区第一中学", 120, 100, 20, None, "保障校园安全，全年安保服务覆盖率１００％"])

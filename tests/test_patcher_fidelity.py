@@ -32,7 +32,7 @@ from .conftest import HAS_SOFFICE
 
 CORPUS = Path(__file__).parent / "corpus" / "excel_made"
 BOOKS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm"))
-RED, RED_FONT = "FFC7CE", "9C0006"
+RED, RED_FONT = "FFCCD3", "9E0A14"
 AUTHOR = "xl-tools"
 NOTE = "xl-tools 校验：\n[TST001] 测试问题\n建议：测试建议"
 OWN_SHEET = "工具表"
@@ -68,7 +68,7 @@ def _plan(path: Path, out: Path, clear: dict | None = None, cells=None):
             patch.colour(entry.name, *cell, RED, RED_FONT)
             patch.note(entry.name, *cell, NOTE)
         else:
-            patch.clear(entry.name, *cell, (RED, RED_FONT), clear[cell])
+            patch.clear(entry.name, *cell, frozenset({RED}), clear[cell])
             patch.note(entry.name, *cell, None)
     if clear is None:
         patch.set_value(entry.name, *filled, "已自动填写")
@@ -78,7 +78,7 @@ def _plan(path: Path, out: Path, clear: dict | None = None, cells=None):
     patch.replace_sheet(Generated(OWN_SHEET, spec, print_titles=(1, 1)), len(view.sheetnames))
     patch.save(out)
     pkg.close()
-    return entry, valued, blank, filled, results[entry.name].originals
+    return entry, valued, blank, filled, results[entry.name].looks
 
 
 def _parts(path: Path) -> dict[str, bytes]:

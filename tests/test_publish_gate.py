@@ -49,3 +49,25 @@ def test_a_clean_publish_names_its_warnings(seed_workbook, tmp_path, capsys):
     assert main(["publish", str(seed_workbook), "-o", str(tmp_path / "公开表.xlsx")]) == 0
     out = capsys.readouterr().out
     assert f"另有 {warnings} 条警告，见 xl-tools check {seed_workbook}" in out, out
+
+
+def test_an_amount_with_its_unit_is_an_ordinary_error(tmp_path, capsys):
+    """「96.8万元」 in a 总计 cell: check reports AMT004 (exit 1); publish refuses it the same way (exit 1,
+    not 2: the file is usable) and --allow-errors gives the 草稿, as for any error."""
+    from tests.acceptance.filings import type_filing
+    from tests.support.typist import Typist
+    path = tmp_path / "填报.xlsx"
+    assert main(["new", "-o", str(path), "--year", "2025", "--department", "某区卫生健康局",
+                 "--unit", "某区卫生健康局（本级）"]) == 0
+    t = Typist(path)
+    type_filing(t)
+    t.type("项目", "D2", "96.8万元")
+    t.save()
+    capsys.readouterr()
+    assert main(["check", str(path)]) == 1
+    assert "AMT004" in capsys.readouterr().out
+    out = tmp_path / "公开表.xlsx"
+    assert main(["publish", str(path), "-o", str(out)]) == 1
+    assert "1 条错误" in capsys.readouterr().err and not out.exists()
+    assert main(["publish", str(path), "-o", str(out), "--allow-errors"]) == 1
+    assert "草稿" in openpyxl.load_workbook(out)["公开表"]["A1"].value

@@ -50,14 +50,16 @@ def _apply_live(path, actions):
 
 def _comparable(sig):
     """What both paths must agree on: values of every sheet, fills and notes on the user's sheets.
-    The state sheet's cell-format rows (kind xf/xf+) are the file writer's own: only it can read a
-    cell's format, to restore it exactly when a highlight is taken off."""
+    The state sheet's rows of the cells' own looks (kind look) are the writer's: the file writer reads
+    a cell's format before colouring it, the remote engine cannot."""
     out = {"sheets": sig["sheets"]}
     for name, _state in sig["sheets"]:
         cells = sig[name]["cells"]
-        if name == "_xltools":
-            styled = {ref[1:] for ref, e in cells.items() if ref.startswith("A") and e.get("v") in ("xf", "xf+")}
-            cells = {ref: e for ref, e in cells.items() if ref.lstrip("ABCDE") not in styled}
+        if name == "_xltools":                   # its rows in order, without the look rows
+            styled = {ref[1:] for ref, e in cells.items() if ref.startswith("A") and e.get("v") == "look"}
+            numbers = sorted({int(ref.lstrip("ABCDE")) for ref in cells} - {int(r) for r in styled})
+            renumber = {str(r): str(k) for k, r in enumerate(numbers, start=1)}
+            cells = {ref[0] + renumber[ref[1:]]: e for ref, e in cells.items() if ref[1:] in renumber}
         keep = {}
         for ref, entry in cells.items():
             e = {k: v for k, v in entry.items() if k in ("v", "fill", "note")}

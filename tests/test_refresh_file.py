@@ -13,7 +13,7 @@ from xl_tools.workbook import build_workbook
 
 from .conftest import needs_soffice, soffice_convert
 
-RED, AMBER = "FFFFC7CE", "FFFFEB9C"
+RED, AMBER = "FFFFCCD3", "FFFFE9A1"
 
 
 def _fill(ws, ref):
@@ -49,7 +49,7 @@ def test_results_sheet_and_highlights(refreshed):
     assert link.startswith('=HYPERLINK("#') and outcome.findings[0].cell in link
     sheet, ref = split_reference(wb.defined_names["上次刷新"].attr_text)
     assert sheet == "说明" and "刷新" in wb[sheet][first_cell(ref)].value
-    assert wb["公开表"]["A1"].value == "项目支出绩效目标表（含转移支付项目）"
+    assert wb["公开表"]["A1"].value == "2024年项目支出绩效目标表（含转移支付项目）"
 
 
 def test_second_refresh_changes_nothing(refreshed):
@@ -184,7 +184,7 @@ def test_error_cells_are_red(seed_workbook):
     errors = [f for f in outcome.findings if f.severity == "error"]
     assert ("项目", "D2") in {(f.sheet, f.cell) for f in errors}
     ws = openpyxl.load_workbook(seed_workbook)["项目"]
-    assert _fill(ws, "D2") == RED and ws["D2"].font.color.rgb == "FF9C0006"
+    assert _fill(ws, "D2") == RED and ws["D2"].font.color.rgb == "FF9E0A14"
     assert main(["refresh", str(seed_workbook)]) == 1          # exit 1: error-level findings
 
 

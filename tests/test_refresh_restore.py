@@ -23,7 +23,7 @@ from xl_tools.errors import XlToolsError
 from xl_tools.refresh.file_writer import refresh_file
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-RED = "FFFFC7CE"
+RED = "FFFFCCD3"
 
 
 def _parts(path) -> dict[str, bytes]:
@@ -104,7 +104,7 @@ def test_cells_nobody_wrote_are_highlighted_noted_and_restored(tmp_path):
     assert "H2" in flagged                                    # the blank 绩效目标 of 项目甲
     ws = openpyxl.load_workbook(path)["项目"]
     for ref, f in flagged.items():
-        assert ws[ref].fill.fgColor.rgb in (RED, "FFFFEB9C"), ref
+        assert ws[ref].fill.fgColor.rgb in (RED, "FFFFE9A1"), ref
         assert f.code in ws[ref].comment.text and "建议" in ws[ref].comment.text, ref
     root = etree.fromstring(_parts(path)["xl/worksheets/sheet3.xml"])
     for row in root.iter(MAIN + "row"):
@@ -199,6 +199,9 @@ def test_results_sheet_is_print_ready(seed_workbook):
     [["xf", "项目", None, "5:zz", "D2:D9"], ["hls", "不存在", None, "error", "A1"]],
     [["notes", "项目", None, None, "{not json"], ["fill", "项目", "A0", 1, "x"]],
     [["hls", "项目", None, "error", "D2:D3 " * 5000]],
+    [["rows", "项目", "2", None, "zz" * 9], ["rows", "说明", "1", None, "0" * 8], ["cells", "项目", "x", None, "."],
+     ["look", "项目", None, "red|blue", "D2"], ["look", "项目", None, "-|-|@<script>", "D2"],
+     ["rows", "项目", "1", None, "0" * 8 * 600_000]],                     # hashes past the cell budget
 ])
 def test_a_hostile_state_sheet_is_ignored_row_by_row(seed_workbook, rows):
     refresh_file(seed_workbook)

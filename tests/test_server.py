@@ -21,8 +21,8 @@ from xl_tools.model import Indicator
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is None,
                                 reason="xlwings-server not installed (pip install 'xl-tools[server]')")
 
-BAD = "#ffc7ce"
-WARN = "#ffeb9c"
+BAD = "#ffccd3"        # the tool's own highlight colours (schema.MARK_ERROR, MARK_WARNING)
+WARN = "#ffe9a1"
 SMALL_LIMIT = 256 * 1024
 TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:", "line ")
 
@@ -171,7 +171,7 @@ def test_remote_refresh_actions(tmp_path, seed_filing):
     # errors red, warnings amber, on the right cells: 项目 is the 3rd sheet (position 2)
     assert (3, 4) in _colored(actions, BAD, 2)                                   # D3: 总计 ≠ sum of parts
     bad_fonts = [a for a in actions if a["func"] == "setFontProperty" and a["args"][0] == "color"
-                 and str(a["args"][1]).lower() == "#9c0006" and a["sheet_position"] == 2]
+                 and str(a["args"][1]).lower() == "#9e0a14" and a["sheet_position"] == 2]
     assert any((2, 3, 4) in _cells(a) for a in bad_fonts)
     assert _colored(actions, WARN, 2) or _colored(actions, WARN, 3)
     assert not (_colored(actions, BAD, 2) & _colored(actions, WARN, 2))

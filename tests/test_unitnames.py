@@ -98,3 +98,20 @@ def test_diff_lists_a_unit_once_when_its_spelling_changed(typed_twice, tmp_path)
     diff = app.diff_files(typed_twice, newer)
     assert [r.unit for r in diff.unit_totals()] == [FULL]
     assert not [c for c in diff.changes() if c.kind == "unit"]
+
+
+def test_problem_list_names_the_unit_of_each_finding(typed_twice, tmp_path):
+    """问题明细's 单位 column: the unit of the finding's project, not every unit of the file."""
+    pytest.importorskip("pandas")
+    from tests.support.typist import Typist
+    from xl_tools.batch import consolidate, review
+    from xl_tools.batch.report import finding_rows
+    t = Typist(typed_twice)
+    t.type("基本信息", "A13", "某区疾病预防控制中心")
+    t.type("项目", "C3", "某区疾病预防控制中心")
+    t.type("项目", "H3", "短")                                   # TXT001 on 健康宣传项目
+    t.save()
+    report = review([typed_twice.parent], jobs=1)
+    rows = finding_rows(report, consolidate(report))
+    short = [r for r in rows if r[3] == "TXT001"]
+    assert short and all(r[1] == "某区疾病预防控制中心" for r in short), short

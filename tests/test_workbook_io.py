@@ -190,7 +190,7 @@ def test_units_are_read_to_the_settings_block_and_blank_amounts_are_the_project_
     """A unit typed after an empty row or in the spare row below the units table is read; the
     settings block is not; blank unit amounts are the sums of the unit's projects, never 0."""
     path = tmp_path / "f.xlsx"
-    new_filing(path, year=2025, department="某部门", unit="甲单位")
+    new_filing(path, year=2025, department="某部门", units=["甲单位"])
     wb = openpyxl.load_workbook(path)
     info = wb["基本信息"]
     assert [info.cell(12, c).value for c in range(1, 6)] == ["甲单位", None, None, None, None]
@@ -213,7 +213,7 @@ def test_full_width_digits_are_read_as_digits_and_kept_as_typed(tmp_path):
     value are read as digits (money typed as text is still reported, AMT005), the cells keep what was
     typed, and the values get an info with the half-width form (FLG005)."""
     path = tmp_path / "f.xlsx"
-    new_filing(path, year=2025, department="某部门", unit="甲单位")
+    new_filing(path, year=2025, department="某部门", units=["甲单位"])
     wb = openpyxl.load_workbook(path)
     wb["基本信息"]["B3"] = "２０２５"
     ws = wb["项目"]

@@ -64,6 +64,7 @@ from .profiles import DEFAULT_PROFILE, load_profile
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
+from .refresh.file_writer import note_filled_by_tool
 from .refresh.file_writer import refresh_file as _refresh_file
 from .refresh.fills import Fill, derive_fills
 from .refresh.live import apply_ops as apply_live
@@ -139,7 +140,8 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
         if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
             kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
-            return Loaded(read_any_version(path, strict=strict), kind)
+            filing = read_any_version(path, strict=strict, also=note_filled_by_tool)   # 序号 it numbered
+            return Loaded(filing, kind)
         if kind == KIND_JSON:
             return Loaded(place_as_written(load_json(path)), kind)
         result = import_path(path, year=year, department=department)
@@ -169,7 +171,8 @@ def complete(filing: Filing) -> list[Fill]:
     (``refresh.fills``: 序号, the only unit, 总计 from its parts, category codes) and return what refresh
     would write. Nothing is written; a completed filing has nothing left to fill (a second call
     returns [])."""
-    return derive_fills(filing, load_profile(filing.profile or None).table(filing.code_additions))
+    return derive_fills(filing, load_profile(filing.profile or None).table(filing.code_additions),
+                        owned=filing.tool_filled)
 
 
 def review(filing: Filing, config_path: str | Path | None = None,
@@ -353,7 +356,7 @@ def publish_file(path: str | Path, out: str | Path, pdf: str | Path | None = Non
     but not a filing workbook, unless ``force``.
     """
     refuse_overwrite([out, pdf], [path])
-    loaded = load_filing(path, strict=True)
+    loaded = load_filing(path)           # an amount that is not a number is an error, as in check (AMT004)
     with _task(), replacing([out], force=force, guarded=filing_there):
         findings = review(loaded.filing, config_path, loaded.findings)
         blockers = publish_blockers(findings)
@@ -392,12 +395,12 @@ def blocking_text(errors: int, no_money: int) -> str:
     return "、".join(parts)
 
 
-def new_filing(out: str | Path, *, year: int, department: str = "", unit: str = "",
+def new_filing(out: str | Path, *, year: int, department: str = "", units: list[str] | tuple = (),
                profile: str | None = None, force: bool = False) -> list[Path]:
     """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template, for a region
-    profile (``profiles``; None: the default)."""
+    profile (``profiles``; None: the default), its unit table listing ``units`` in order."""
     with replacing([out], force=force):
-        return new_workbook(Path(out), year=year, department=department, unit=unit,
+        return new_workbook(Path(out), year=year, department=department, units=list(units),
                             profile=profile or DEFAULT_PROFILE)
 
 

@@ -219,6 +219,8 @@ class Filing:
     # sheet → (header row, field → column, extra header → column), as found by the reader
     headers: dict = field(default_factory=dict, compare=False)
     formula_cells: list = field(default_factory=list, compare=False)
+    # cells (sheet, row, column) holding a value an earlier refresh filled in (a 序号 the tool may renumber)
+    tool_filled: frozenset = field(default=frozenset(), compare=False)
 
     @property
     def indicators(self) -> list[Indicator]:

@@ -15,17 +15,26 @@ from .errors import XlToolsError
 from .fileio import atomic_target
 from .model import Filing, Unit
 from .profiles import DEFAULT_PROFILE, load_profile
+from .unitnames import unit_key
 from .workbook import build_workbook
 
 
-def new_workbook(out: Path, *, year: int, department: str = "", unit: str = "",
+def new_workbook(out: Path, *, year: int, department: str = "", units: list[str] = (),
                  profile: str = DEFAULT_PROFILE) -> list[Path]:
     """A new filing workbook for ``profile``: 基本信息 names it (规则配置), its 金额单位 is the profile's,
-    and the 代码表 and the category dropdowns list its framework."""
+    and the 代码表 and the category dropdowns list its framework; the unit table lists ``units``."""
     if not 2000 <= year <= 2100:
         raise XlToolsError(f"预算年度 {year} 不合理，应为四位数年份")
+    seen: dict[str, str] = {}
+    for unit in (u.strip() for u in units):
+        if not unit:
+            raise XlToolsError("--unit 后面的单位名称是空的")
+        if unit_key(unit) in seen:
+            same = "是同一个单位" if seen[unit_key(unit)] == unit else "是同一个单位（只差括号、数字的全角半角或空格）"
+            raise XlToolsError(f"--unit「{seen[unit_key(unit)]}」和「{unit}」{same}，请只写一次")
+        seen[unit_key(unit)] = unit
     form = load_profile(profile)
-    filing = Filing(year=year, department=department, units=[Unit.unstated(unit)] if unit else [],
+    filing = Filing(year=year, department=department, units=[Unit.unstated(u.strip()) for u in units],
                     money_unit=form.money_unit, profile=form.name)
     filing.total_stated = False
     macro = out.suffix.lower() == ".xlsm"

@@ -9,7 +9,10 @@ themselves are carried over by name.
 
 Nothing is rewritten or dropped silently: what still names the old year (dates, years in names and
 targets, finished multi-year projects) is found by the year rules (``rules.years``) and listed in
-the notes, and the same findings show up in every later check.
+the notes, and the same findings show up in every later check. The new workbook is built from the
+template, so what the person added to the old one's sheets besides values — their own notes, cell
+colours, hidden columns and rows — is not carried: ``_not_carried`` lists it in the notes, cell by
+cell, so they can set it again where they still need it.
 """
 
 from __future__ import annotations
@@ -18,13 +21,26 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import Finding
 from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
 from .money import ZERO
 from .rules.years import year_findings
-from .schema import TEMPLATE_VERSION
+from .schema import (
+    AMBER_FILL,
+    MARK_ERROR,
+    MARK_WARNING,
+    NOTE_AUTHOR,
+    NOTE_PREFIX,
+    RED_FILL,
+    SHEET_INDICATORS,
+    SHEET_INFO,
+    SHEET_PROJECTS,
+    TEMPLATE_VERSION,
+)
 from .workbook import build_workbook
 from .workbook.versions import read_any_version
 
@@ -76,7 +92,67 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
         result.notes.insert(0, f"原文件使用第 {version} 版模板，已转换为当前第 {TEMPLATE_VERSION} 版模板")
     with atomic_target(out) as tmp:
         build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm")
+        result.notes.extend(_not_carried(src, tmp))
     return result
+
+
+def _listed(cells: list[str], limit: int = 8) -> str:
+    return "、".join(cells[:limit]) + (f" 等 {len(cells)} 处" if len(cells) > limit else "")
+
+
+def _fill_of(cell) -> tuple | None:
+    fill = cell.fill
+    if fill is None or fill.fill_type in (None, "none"):
+        return None
+    colour = fill.fgColor
+    return fill.fill_type, colour.type, str(colour.value).upper(), round(colour.tint or 0, 6)
+
+
+def _not_carried(src: Path, built: Path) -> list[str]:
+    """What the person added to the old workbook's data sheets besides values, which the new workbook
+    `built` from the template does not have: their own notes (not the tool's), cell fill colours (not
+    the tool's highlights, nor the template's own), hidden columns and rows — one line each, naming
+    the cells."""
+    try:
+        with open(src, "rb") as a, open(built, "rb") as b:       # by handle: `built` is a temporary name
+            wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
+    except Exception:                 # read again only to say what is left behind; never a failure
+        return []
+    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0])}
+    # an older refresh highlighted in Excel's 差/适中 colours, always with its note; without one it is the person's
+    older = {("solid", "rgb", "FF" + fill, 0) for fill in (RED_FILL, AMBER_FILL)}
+    notes, colours, columns, rows = [], [], [], []
+    try:
+        for name in (SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS):
+            if name not in wb.sheetnames or name not in new.sheetnames:
+                continue
+            ws, template = wb[name], new[name]
+            for row in ws.iter_rows():
+                for cell in row:
+                    note = cell.comment
+                    tools = note is not None and (note.author == NOTE_AUTHOR or note.text.startswith(NOTE_PREFIX))
+                    if note is not None and not tools:
+                        notes.append(f"{name}!{cell.coordinate}")
+                    fill = _fill_of(cell)
+                    if fill is not None and fill not in ours and not (tools and fill in older) and \
+                            fill != _fill_of(template[cell.coordinate]):
+                        colours.append(f"{name}!{cell.coordinate}")
+            columns += [f"{name}!{letter}" for letter, dim in ws.column_dimensions.items()
+                        if dim.hidden and not template.column_dimensions[letter].hidden]
+            rows += [f"{name}!{r}" for r, dim in ws.row_dimensions.items() if dim.hidden]
+    finally:
+        wb.close()
+        new.close()
+    out = []
+    if notes:
+        out.append(f"未带入原表中您自己写的批注 {len(notes)} 个（{_listed(notes)}），如仍需要请在新表中重新添加")
+    if colours:
+        out.append(f"未带入原表中您设置的单元格底色 {len(colours)} 处（{_listed(colours)}）")
+    if columns:
+        out.append(f"未带入原表中隐藏的列（{_listed(columns)}）：新表中这些列是显示的")
+    if rows:
+        out.append(f"未带入原表中隐藏的行（{_listed(rows)}）：新表中所有行都显示（筛选也已取消）")
+    return out
 
 
 def _unit_copy(unit):

@@ -7,10 +7,17 @@ from .model import FUNDING_LEVELS, INDICATOR_FIELDS, PROJECT_FIELDS
 
 TEMPLATE_VERSION = 3          # bump when the layout changes; older workbooks are migrated on read
 
-# the highlight colours the tool writes (fill, font): Excel's "Bad" and "Neutral" styles; the review and
-# diff workbooks use the same pair
+# the colours of errors and warnings in the tool's own workbooks (校验结果, the review and diff
+# workbooks): Excel's "Bad" (差) and "Neutral" (适中) styles
 RED_FILL, RED_FONT = "FFC7CE", "9C0006"
 AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"
+# the highlights refresh puts on the person's cells (fill, font): the tool's own colours, close to 差 and
+# 适中 but not the same, so that the tool knows its marks by their look and a cell the person styled 差 or
+# 适中 is never taken for one; refreshes before these colours used RED_FILL and AMBER_FILL
+MARK_ERROR = ("FFCCD3", "9E0A14")
+MARK_WARNING = ("FFE9A1", "8A5A00")
+NOTE_AUTHOR = "xl-tools"             # the author of every note a refresh writes
+NOTE_PREFIX = "xl-tools 校验"          # and how its text begins
 
 SHEET_README = "说明"
 SHEET_INFO = "基本信息"

@@ -32,6 +32,7 @@ that were written in more than one form (``variants``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from .textnorm import drop_invisible, to_halfwidth
@@ -41,6 +42,7 @@ _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［"
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)
 def unit_key(name: str | None) -> str:
     """The key under which two unit or department names are the same (see the module docstring)."""
     if not name:

@@ -208,10 +208,13 @@ _NUMBER = re.compile(
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
 _UNIT_ATOM = rf"(?:{_unit_alternation()}|[A-Za-z]{{1,6}}(?![A-Za-z])|(?![{_NOT_UNIT}])[{_CJK}])"
-# a per-part: 元/生, 元/人·年 (· joins units), 人次/学期, 例/10万 (a rate per 100,000: 10万 is the base)
+# a per-part: 元/生, 元/人·年 (· joins units), 人次/学期, 例/10万 (a rate per 100,000: 10万 is the base);
+# parts joined by a middle dot before any "/" too (人·次)
+_JOIN = "[·・•]"
 _PER_ATOM = rf"(?:{_unit_alternation()}|[{_CJK}])"
-_PER_PART = rf"(?:[0-9]+(?:\.[0-9]+)?)?{_PER_ATOM}(?:[·•]{_PER_ATOM})*"
-_UNIT_PATTERN = rf"(?:{_UNIT_ATOM}(?:/{_PER_PART})*|/[0-9]+(?:\.[0-9]+)?{_PER_ATOM}(?:[·•]{_PER_ATOM})*)"
+_PER_PART = rf"(?:[0-9]+(?:\.[0-9]+)?)?{_PER_ATOM}(?:{_JOIN}{_PER_ATOM})*"
+_UNIT_PATTERN = (rf"(?:{_UNIT_ATOM}(?:{_JOIN}{_PER_ATOM})*(?:/{_PER_PART})*"
+                 rf"|/[0-9]+(?:\.[0-9]+)?{_PER_ATOM}(?:{_JOIN}{_PER_ATOM})*)")
 _UNIT = re.compile(_UNIT_PATTERN)
 # What may follow a number: 余/多 (only before a unit), the unit, a suffix operator, 左右.
 _AFTER_NUMBER = re.compile(

@@ -76,7 +76,7 @@ def test_clearing_a_highlight_restores_the_cells_own_style(tmp_path):
     wb.save(path)
     outcome = app.refresh_file(path, now=NOW)
     assert "AMT001" in {f.code for f in outcome.findings}
-    assert openpyxl.load_workbook(path)["项目"]["D3"].fill.fgColor.rgb == "FFFFC7CE"   # highlighted
+    assert openpyxl.load_workbook(path)["项目"]["D3"].fill.fgColor.rgb == "FFFFCCD3"   # highlighted
     wb = openpyxl.load_workbook(path, keep_vba=True)
     wb["项目"]["D3"].value = 50
     wb.save(path)
@@ -116,7 +116,7 @@ def test_libreoffice_reads_the_refreshed_typed_filing(tmp_path):
     out.mkdir()
     copy = soffice_convert(path, "xlsx", out)
     wb = openpyxl.load_workbook(copy)
-    assert wb["绩效指标"]["G3"].fill.fgColor.rgb == "FFFFC7CE"
+    assert wb["绩效指标"]["G3"].fill.fgColor.rgb == "FFFFCCD3"
     assert "VAL001" in wb["绩效指标"]["G3"].comment.text
     assert [r[1].value for r in wb["校验结果"].iter_rows(min_row=4) if r[1].value] == \
         [f.code for f in outcome.rows]                  # the fills of a kind in one row per sheet

@@ -26,12 +26,17 @@ _SENTENCE = ("围绕年度重点工作任务，组织开展第{k}阶段专项工
 
 
 def _indicators(count: int, seed: int) -> list[Indicator]:
+    """``count`` indicators of varied categories, in category order (产出, 效益, 满意度: the order a
+    published table prints them in), numbered 1..n."""
     out = []
     for k in range(count):
         l1c, l1, l2c, l2, name, value = _CATEGORIES[(k + seed) % len(_CATEGORIES)]
         text = value.format(n=(k + 1) * 10 + seed)
         out.append(Indicator(no=k + 1, level1_code=l1c, level1=l1, level2_code=l2c, level2=l2,
                              name=f"{name}（第{k + 1}项）", period_value=text, annual_value=text))
+    out.sort(key=lambda i: (i.level1_code, i.level2_code))
+    for k, ind in enumerate(out, start=1):
+        ind.no = k
     return out
 
 

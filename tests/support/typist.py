@@ -4,7 +4,8 @@ A typed cell is a value in a cell with no style of its own: Excel keeps the numb
 unless the person formats the cell (a percentage, a date), stores a number typed as a number, and
 text typed into a text-formatted cell (or pasted from a document) as text. A row typed right below
 an Excel table grows it (Excel's AutoCorrect default), rows typed after a gap stay outside its range;
-a deleted row moves the rows below it up and shrinks the table.
+a deleted row moves the rows below it up and shrinks the table, an inserted one moves them down and
+grows it, a sort moves whole rows with their formats and notes, a filter hides rows.
 """
 
 from __future__ import annotations
@@ -115,6 +116,45 @@ class Typist:
             _c1, r1, _c2, r2 = range_boundaries(table.ref)
             if r1 < row <= r2:
                 self._resize(table, max(r1 + 1, r2 - min(amount, r2 - row + 1)))
+
+    def insert_rows(self, sheet: str, row: int, amount: int = 1) -> None:
+        """Right-click → 插入行 above `row`: the rows from `row` move down (values, styles, notes); a
+        table that spans the row grows."""
+        ws = self.wb[sheet]
+        ws.insert_rows(row, amount)
+        for table in ws.tables.values():
+            _c1, r1, _c2, r2 = range_boundaries(table.ref)
+            if r1 < row <= r2 + 1:
+                self._resize(table, r2 + amount)
+
+    def sort_rows(self, sheet: str, first: int, last: int, column: str, reverse: bool = False) -> None:
+        """数据 → 排序 on rows `first`..`last` by `column`: whole rows move, with their values,
+        formats and notes (Excel moves a cell's note with it)."""
+        ws = self.wb[sheet]
+        col = openpyxl.utils.column_index_from_string(column)
+        rows = list(range(first, last + 1))
+        key = {r: str(ws.cell(r, col).value or "") for r in rows}
+        order = sorted(rows, key=lambda r: key[r], reverse=reverse)
+        moved = {(r, c): cell for (r, c), cell in list(ws._cells.items()) if first <= r <= last}
+        for rc in moved:
+            del ws._cells[rc]
+        for new_row, old_row in zip(rows, order):
+            for (r, c), cell in moved.items():
+                if r == old_row:
+                    cell.row = new_row
+                    ws._cells[(new_row, c)] = cell
+
+    def filter_rows(self, sheet: str, column: str, keep: set[str]) -> None:
+        """筛选 on the sheet's table: only rows whose `column` is one of `keep` stay visible (Excel
+        stores the criterion on the table and hides the other rows)."""
+        from openpyxl.worksheet.filters import FilterColumn, Filters
+        ws = self.wb[sheet]
+        table = next(iter(ws.tables.values()))
+        c1, r1, _c2, r2 = range_boundaries(table.ref)
+        col = openpyxl.utils.column_index_from_string(column)
+        table.autoFilter.filterColumn = [FilterColumn(colId=col - c1, filters=Filters(filter=sorted(keep)))]
+        for r in range(r1 + 1, r2 + 1):
+            ws.row_dimensions[r].hidden = str(ws.cell(r, col).value or "") not in keep
 
     def save(self) -> None:
         self.wb.save(self.path)

@@ -384,7 +384,15 @@ def causes_text(slices: pd.DataFrame) -> str:
     order = [DUPLICATE, SUPERSEDED, CONFLICT, *CAUSES]
     got = pd.Series([c or d for d, c in zip(slices.decision, slices.cause)], dtype=object)
     counts = got[got != COUNTED].value_counts()
-    return "、".join(f"{c} {int(counts[c])} 项" for c in order if c in counts)
+    conflicting = slices[slices.decision == CONFLICT]
+    unit = "unit_name" if "unit_name" in slices.columns else "unit"
+    units = conflicting.groupby(["year", unit], dropna=False).ngroups if len(conflicting) else 0
+
+    def said(c: str) -> str:            # versions of one unit are one conflict, as the lines list them
+        if c == CONFLICT:
+            return f"{c} {units} 处共 {int(counts[c])} 个版本"
+        return f"{c} {int(counts[c])} 项"
+    return "、".join(said(c) for c in order if c in counts)
 
 
 def counted_once(report: BatchReport, cons: Consolidation) -> list[FileResult]:

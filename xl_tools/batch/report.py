@@ -258,13 +258,22 @@ def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
                                              f"同「{kept.file}」：同一份填报，只计一次"
                                              + (f"；其余 {same} 条问题与该文件相同，不再重复列出" if same else ""),
                                              None]))
+        unit_of = _units_of_projects(r)
         for f in findings:
-            key = (SEVERITY_ORDER[f.severity], r.unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
-            rows.append((key, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
+            unit = unit_of.get(f.project, r.unit) if f.project else r.unit   # the finding's own unit
+            key = (SEVERITY_ORDER[f.severity], unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
+            rows.append((key, [r.file, unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
                                f.message, f.suggestion]))
     rows.sort(key=lambda kv: kv[0])
     notes.sort(key=lambda kv: kv[0])
     return [v for _k, v in rows] + [v for _k, v in notes]
+
+
+def _units_of_projects(r) -> dict[str, str]:
+    """Project name → its unit (as the filing's unit table spells it), for a file's findings."""
+    if r.filing is None:
+        return {}
+    return {p.name: unit for p, unit in zip(r.filing.projects, r.filing.units_of_projects()) if unit}
 
 
 _ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}

@@ -31,8 +31,9 @@ def _new_args(p) -> None:
                    help="新工作簿：.xlsm 带「刷新」按钮（文件可以随意命名、改名、复制），.xlsx 不带按钮")
     p.add_argument("--year", required=True, type=types.year, metavar="年份", help="预算年度，四位数，例如 2025")
     p.add_argument("--department", default="", metavar="名称", help="部门名称（可以以后在「基本信息」中填写）")
-    p.add_argument("--unit", default="", metavar="名称",
-                   help="资金使用单位（只有一个单位时填写；刷新时自动填入各项目）")
+    p.add_argument("--unit", action="append", default=[], metavar="名称",
+                   help="资金使用单位；有几个单位就写几次（--unit 甲单位 --unit 乙单位）。只有一个单位时，"
+                        "刷新时自动填入各项目")
     p.add_argument("--profile", default=None, choices=profile_names(), metavar="配置",
                    help=f"本地区的表式（规则配置）：{'、'.join(profile_names())}；默认 {DEFAULT_PROFILE}。"
                         "决定指标类别、金额单位和指标值列数，以后可在「基本信息」中更改")
@@ -41,7 +42,7 @@ def _new_args(p) -> None:
 
 def _new(args) -> int:
     out = output_path(args.output, (".xlsm", ".xlsx"))
-    for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit,
+    for p in app.new_filing(out, year=args.year, department=args.department, units=args.unit,
                             profile=args.profile, force=args.force):
         print(f"已生成：{p}")
     return 0

@@ -21,6 +21,7 @@ from ..catalogue import finding
 from ..errors import XlToolsError
 from ..fileio import read_bytes
 from ..findings import Finding
+from ..identity import year_in_title
 from ..model import Filing
 from .assemble import assemble
 from .blocks import PROJECT, UNIT, Segmented, describe_line, describe_lines, segment
@@ -123,11 +124,15 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     findings: list[Finding] = []
     if year is not None:
         year_source = "由 --year 指定"
+    elif seg.identity.year is not None:
+        year, year_source = seg.identity.year, f"取自文件属性（xl-tools 发布时写入的预算年度 {seg.identity.year}）"
+    elif (titled := year_in_title(text)) is not None:
+        year, year_source = titled, f"取自表格标题中的“{titled}年”"
     else:
         year, year_source = infer_year(text, [n.name for n in project_names])
         if year is None:
             findings.append(finding("IMP030", year_source, "用 --year 指定预算年度", field="year"))
-    dept = department or seg.department or ""
+    dept = department or seg.identity.department or seg.department or ""
     if not dept:
         findings.append(finding("IMP031", "表中没有“部门名称：…”，部门名称留空",
                                 "用 --department 指定部门名称", field="department"))

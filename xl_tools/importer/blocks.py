@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..identity import Identity
 from ..textnorm import to_halfwidth
 from .indicatorlist import ANNUAL_LABEL, item_spans
 from .tokens import CAPTION, HEADER, MONEY, NAMED, TEXT, TOTAL, Line
@@ -103,6 +104,7 @@ class Segmented:
     pages: int = 0
     from_text: bool = True        # False when read from table cells (PDF, xlsx: rows already paired)
     grand_blank: bool = False     # the table has a 合计 row whose amounts are all blank
+    identity: Identity = field(default_factory=Identity)   # year, department, units the file's properties state
 
 
 def _join(lines: list[Line]) -> str:

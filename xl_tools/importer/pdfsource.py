@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import XlToolsError
+from ..identity import parse_keywords
 from ..textnorm import squash, well_formed
 from . import blocks, tokens
 from .blocks import PDF_LINE_BASE, PROJECT, Segmented
@@ -234,6 +235,7 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
                     rows.append((page_no, r, row, indent, columns))
             page.close()                    # its layout and objects: memory stays one page's
         seg.pages = len(pdf.pages)
+        seg.identity = parse_keywords((pdf.metadata or {}).get("Keywords"))
     whole = "\n".join(texts)
     if not has_chars:
         raise XlToolsError("这个 PDF 没有文字层（可能是扫描件或图片），无法读取表格；请先做文字识别（OCR），"

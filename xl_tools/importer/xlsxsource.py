@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import XlToolsError
+from ..identity import parse_keywords
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading
@@ -119,7 +120,7 @@ def read_xlsx(path: str | Path) -> tuple[Segmented, str]:
             raise XlToolsError("工作簿中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的工作表）",
                                file=str(path))
         ws, last_header, columns = found
-        seg = Segmented(from_text=False, pages=1)
+        seg = Segmented(from_text=False, pages=1, identity=parse_keywords(wb.properties.keywords))
         texts = []
         for row in ws.iter_rows(max_row=last_header + 1):
             line = " ".join(_text(c.value).strip() for c in row if _text(c.value).strip())

@@ -1,4 +1,6 @@
-"""Infer the budget year of a table from its text when ``--year`` is not given.
+"""Infer the budget year of a table from its text when ``--year`` is not given — the last resort: the
+year the file's properties state (``identity``: written by ``xl-tools publish``) comes first, then the
+year its title names (「2025年项目支出绩效目标表」), and only then this vote.
 
 Every "20xx年" is a vote, weighted by how surely it names the budget year: a full date
 ("2024年6月30日", the deadlines of 时效 targets) or "2024年度" counts 3, a year that starts a project

@@ -57,6 +57,35 @@ def _local(el) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
+def notes_of(pkg: Package, sheet_part: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """(row, column) → (author, text) of every note of a worksheet (streamed; a comments part that
+    cannot be read gives none)."""
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    parts = pkg.targets(sheet_part, RT_COMMENTS)
+    if not parts or not pkg.has(parts[0][1]):
+        return out
+    part = parts[0][1]
+    authors: list[str] = []
+    try:
+        with pkg.open(part) as fh:
+            for _ev, el in iterparse(fh, part, tag=(q("author"), q("comment"))):
+                if el.tag == q("author"):
+                    authors.append(el.text or "")
+                    continue
+                try:
+                    cell = split_ref(el.get("ref", ""))
+                except ValueError:
+                    _drop(el)
+                    continue
+                k = el.get("authorId", "")
+                author = authors[int(k)] if k.isdigit() and int(k) < len(authors) else ""
+                out[cell] = (author, _comment_text(el))
+                _drop(el)
+    except XmlPartError:
+        return {}
+    return out
+
+
 class SheetNotes:
     """Buffered note edits for one worksheet part, applied by ``apply(sheet_root)``."""
 

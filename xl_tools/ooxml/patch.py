@@ -2,7 +2,7 @@
 
     patch = WorkbookPatch(view, note_author="xl-tools")
     patch.set_value("项目", 2, 1, 1)
-    patch.colour("项目", 4, 4, "FFC7CE", "9C0006")
+    patch.colour("项目", 4, 4, "FFCCD3", "9E0A14")
     patch.note("项目", 4, 4, "…")
     results = patch.patch_sheets()            # one streaming pass per edited sheet
     patch.replace_sheet("校验结果", spec, index=5)
@@ -24,7 +24,7 @@ from .cells import CellDecoder
 from .comments import SheetNotes
 from .rowbytes import patch_sheet_bytes
 from .sheetgen import SheetSpec, range_ref, write_sheet
-from .sheetxml import CellEdit, Original, RowsOutOfOrder, SheetEdits, SheetResult, in_row_order, patch_sheet
+from .sheetxml import CellEdit, OwnLook, RowsOutOfOrder, SheetEdits, SheetResult, in_row_order, patch_sheet
 from .styles import EXCEL_MAX_FORMATS, Styles
 from .view import WorkbookView
 from .xml import CT_STYLES, RT_CALC_CHAIN, RT_STYLES
@@ -81,14 +81,18 @@ class WorkbookPatch:
         self.edits.setdefault(sheet, SheetEdits()).add_values(row, col, values)
 
     def colour(self, sheet: str, row: int, col: int, fill: str | None, font: str | None,
-               original: Original | None = None) -> None:
+               ours: frozenset[str] = frozenset(), look: OwnLook | None = None) -> None:
+        """Highlight a cell. `ours`: fills that are a highlight already (the cell's own look is then
+        `look`, when known), not the cell's own; the cell's own look is reported in the sheet's
+        ``SheetResult.looks``."""
         edit = self._edit(sheet, row, col)
-        edit.colour, edit.clear, edit.original = (fill, font), None, original
+        edit.colour, edit.clear, edit.ours, edit.look = (fill, font), None, frozenset(ours), look
 
-    def clear(self, sheet: str, row: int, col: int, was: tuple[str | None, str | None],
-              original: Original | None = None) -> None:
+    def clear(self, sheet: str, row: int, col: int, fills: frozenset[str], look: OwnLook | None = None) -> None:
+        """Take a highlight off a cell whose fill is one of `fills`, giving it back `look` (None: no
+        fill, automatic font colour); a cell that does not carry such a fill is left alone."""
         edit = self._edit(sheet, row, col)
-        edit.colour, edit.clear, edit.original = None, was, original
+        edit.colour, edit.clear, edit.ours, edit.look = None, frozenset(fills), frozenset(), look
 
     def note(self, sheet: str, row: int, col: int, text: str | None) -> None:
         entry = self.book.sheet(sheet)

@@ -61,21 +61,20 @@ def in_row_order(data: bytes, part: str) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
-@dataclass(frozen=True)
-class Original:
-    """A cell's own format before the tool coloured it."""
-
-    style: int | None          # its ``s`` attribute (None: it had none, i.e. format 0)
-    fingerprint: str           # what that format looked like (found again after a renumbering)
-    existed: bool = True       # False: the tool created the cell element to colour it
+# A cell's own colours, as the refresh plan describes them: (fill, font colour, inherited, format) with
+# the colours as ``Styles.look_of`` gives them (None: no fill / automatic); inherited: the cell had no
+# element of its own (it showed its row's or column's format); format: "index:fingerprint" of the cell
+# format it had (``Styles.fingerprint``), given back when it still looks the same
+OwnLook = tuple[str | None, str | None, bool, str | None]
 
 
 @dataclass(slots=True)
 class CellEdit:
     value: object = KEEP
     colour: tuple[str | None, str | None] | None = None    # highlight: (fill RRGGBB, font RRGGBB)
-    clear: tuple[str | None, str | None] | None = None     # take off the highlight of these colours
-    original: Original | None = None                        # known from an earlier run
+    clear: frozenset[str] | None = None     # take off a highlight whose fill is one of these (RRGGBB)
+    ours: frozenset[str] = frozenset()      # colouring: fills that are a highlight already, not the cell's own
+    look: OwnLook | None = None             # the cell's own colours: known from before / to give back
 
     @property
     def creates(self) -> bool:
@@ -119,7 +118,7 @@ class SheetEdits:
                 out[c] = CellEdit(value)
         for c, edit in self.cells.get(r, {}).items():
             if c in out and edit.value is KEEP:
-                edit = CellEdit(out[c].value, edit.colour, edit.clear, edit.original)
+                edit = CellEdit(out[c].value, edit.colour, edit.clear, edit.ours, edit.look)
             out[c] = edit
         return out
 
@@ -153,7 +152,7 @@ class SheetEdits:
 
 @dataclass
 class SheetResult:
-    originals: dict[tuple[int, int], Original] = field(default_factory=dict)   # cells coloured
+    looks: dict[tuple[int, int], OwnLook] = field(default_factory=dict)        # cells coloured: their own
     skipped_formulas: list[tuple[int, int]] = field(default_factory=list)     # values not written
     changed: bool = False
 
@@ -346,7 +345,7 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
         if edit.colour is not None:
             _colour(c, r, col, edit, existed, ctx)
         elif edit.clear is not None:
-            if _clear(c, edit, ctx):
+            if _clear(c, row, col, edit, ctx):
                 row.remove(c)
                 del cells[col]
                 if order is not None:
@@ -422,43 +421,43 @@ def _write(c, r: int, col: int, value, ctx: _Context, alone: bool = False):
 
 
 def _colour(c, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -> None:
-    styles = ctx.styles
-    base = None
-    if edit.original is not None:
-        base = styles.resolve(edit.original.style or 0, edit.original.fingerprint)
-    if base is None:
-        base = _style(c)
-        if edit.colour[0] and styles.has_fill(base, edit.colour[0]):
-            base = styles.uncolour(base, None)       # coloured before, and that was not recorded
-            original = Original(base, styles.fingerprint(base), existed)
-        else:
-            s = c.get("s")
-            original = Original(int(s) if s and s.isdigit() else None, styles.fingerprint(base), existed)
-    else:
-        original = edit.original
-    new = styles.recolour(base, *edit.colour)
-    if _style(c) != new:
-        c.set("s", str(new))
-        ctx.result.changed = True
-    ctx.result.originals[(r, col)] = original
-
-
-def _clear(c, edit: CellEdit, ctx: _Context) -> bool:
-    """Take the highlight off `c`; True when the cell should go (the tool created it, still blank)."""
+    """Colour `c` with the highlight; what it looked like before goes to ``result.looks`` (the look
+    the plan knows when the cell carries a highlight already, else the cell's own)."""
     styles = ctx.styles
     current = _style(c)
-    fill, font = edit.clear
-    original = edit.original
-    base = styles.resolve(original.style or 0, original.fingerprint) if original is not None else None
-    if base is not None and styles.is_highlight(current, base, fill, font):
+    if edit.ours and styles.fill_rgb(current) in edit.ours:
+        look = edit.look
+        base = styles.restyle(current, *(look[:2] if look else (None, None)))
+    else:
+        look = (*styles.look_of(current), not existed, f"{current}:{styles.fingerprint(current)}")
+        base = current
+    new = styles.recolour(base, *edit.colour)
+    if current != new:
+        c.set("s", str(new))
         ctx.result.changed = True
-        if not original.existed and is_blank(c):
-            return True
-        _set_style(c, None if original.style is None and base == 0 else base)
-        return False
-    if fill and styles.has_fill(current, fill):           # restyled since, or no original known
-        new = styles.uncolour(current, base)
-        if new != current:
-            c.set("s", str(new))
-            ctx.result.changed = True
-    return False                                          # else: not the tool's colour any more
+    if look is not None:
+        ctx.result.looks[(r, col)] = look
+
+
+def _clear(c, row, col: int, edit: CellEdit, ctx: _Context) -> bool:
+    """Take the highlight off `c` (its fill is one of ``edit.clear``) and give it back its own colours
+    (``edit.look``; unknown: no fill, automatic font colour), keeping whatever else its format says
+    now. True when the cell should go: the tool created it, it is blank and shows its row's or
+    column's format again."""
+    styles = ctx.styles
+    current = _style(c)
+    if styles.fill_rgb(current) not in edit.clear:
+        return False                                   # not the tool's colour (any more)
+    look = edit.look or (None, None, False, None)
+    new = styles.restyle(current, look[0], look[1])
+    if look[3]:                          # the very format the cell had, when it still looks the same
+        index, _, print_ = look[3].partition(":")
+        same = styles.resolve(int(index), print_) if index.isdigit() else None
+        if same is not None and styles.fingerprint(same) == styles.fingerprint(new):
+            new = same
+    ctx.result.changed = True
+    if look[2] and is_blank(c) and new == ctx.default_style(row, col) and \
+            not [k for k in c.keys() if k not in ("r", "s")]:
+        return True
+    _set_style(c, None if new == 0 else new)
+    return False

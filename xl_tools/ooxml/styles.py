@@ -158,6 +158,7 @@ class Styles:
         self._prints: dict[int, str] = {}
         self._looks: dict[int, tuple] = {}
         self._made: dict[Format, int] = {}
+        self._own: dict[int, tuple[str | None, str | None]] = {}      # look_of, by format (they never change)
 
     def cover(self, largest: int) -> None:
         """Make formats 0 … `largest` exist, as copies of format 0 (a workbook without styles.xml whose
@@ -314,6 +315,69 @@ class Styles:
             self._recoloured[key] = self._add_xf(xf)
         return self._recoloured[key]
 
+    # ------------------------------------------------------------------ a cell's own colours
+
+    def look_of(self, s: int) -> tuple[str | None, str | None]:
+        """(fill, font colour) of format `s` as colour specs ("RRGGBB", "theme:N[:tint]", "indexed:N"):
+        the fill of a solid pattern (None: no fill, or a fill that is not one plain colour) and the
+        font's colour (None: automatic)."""
+        if s in self._own:
+            return self._own[s]
+        xf = self.xfs.get(s)
+        if xf is None:
+            return None, None
+        fill = self.fills.get(int(xf.get("fillId", "0") or 0))
+        pattern = fill.find(q("patternFill")) if fill is not None else None
+        fill_spec = None
+        if pattern is not None and pattern.get("patternType") == "solid":
+            fill_spec = colour_spec(pattern.find(q("fgColor")))
+        font = self.fonts.get(int(xf.get("fontId", "0") or 0))
+        found = self._own[s] = (fill_spec, colour_spec(font.find(q("color")) if font is not None else None))
+        return found
+
+    def fill_rgb(self, s: int) -> str | None:
+        """"RRGGBB" of format `s`'s solid fill when it is stated as an RGB colour, else None."""
+        fill = self.look_of(s)[0]
+        return fill if fill and ":" not in fill else None
+
+    def with_fills(self, rgbs) -> dict[int, str]:
+        """Format index → fill for every cell format whose solid fill is one of `rgbs` ("RRGGBB")."""
+        wanted = {r.upper() for r in rgbs}
+        fills = {}
+        for k, fill in enumerate(self.fills.items()):
+            pattern = fill.find(q("patternFill"))
+            if pattern is not None and pattern.get("patternType") == "solid":
+                spec = colour_spec(pattern.find(q("fgColor")))
+                if spec in wanted:
+                    fills[str(k)] = spec
+        return {k: fills[xf.get("fillId", "0") or "0"] for k, xf in enumerate(self.xfs.items())
+                if (xf.get("fillId", "0") or "0") in fills}
+
+    def restyle(self, s: int, fill: str | None, font: str | None) -> int:
+        """Format `s` with the fill `fill` (a colour spec of ``look_of``; None: no fill) and the font
+        colour `font` (None: automatic), everything else kept: a cell's own colours given back."""
+        key = ("restyle", s, fill, font)
+        if key not in self._recoloured:
+            xf = copy.deepcopy(self.xfs.get(s))
+            base_font = self.fonts.get(int(xf.get("fontId", "0") or 0))
+            new_font = copy.deepcopy(base_font) if base_font is not None else etree.Element(q("font"))
+            for c in new_font.findall(q("color")):
+                new_font.remove(c)
+            if font:
+                new_font.append(_colour_el("color", font))
+                _order(new_font, _FONT_ORDER)
+            xf.set("fontId", str(self._add(self.fonts, new_font)))
+            if fill:
+                cell_fill = etree.Element(q("fill"))
+                pattern = etree.SubElement(cell_fill, q("patternFill"), patternType="solid")
+                pattern.append(_colour_el("fgColor", fill))
+                etree.SubElement(pattern, q("bgColor"), indexed="64")
+                xf.set("fillId", str(self._add(self.fills, cell_fill)))
+            else:
+                xf.set("fillId", "0")
+            self._recoloured[key] = self._add_xf(xf)
+        return self._recoloured[key]
+
     # --------------------------------------------------------------------------- new formats
 
     def format_id(self, fmt: Format | None) -> int:
@@ -400,6 +464,38 @@ class Styles:
             self.changed = True
             self._xf_formats.append(int(xf.get("numFmtId", "0")))
         return k
+
+
+def colour_spec(el) -> str | None:
+    """A ``<color>``/``<fgColor>`` element as a colour spec: "RRGGBB", "theme:N[:tint]", "indexed:N";
+    None for none, automatic or the system colours (indexed 64, 65)."""
+    if el is None or el.get("auto") in ("1", "true"):
+        return None
+    if el.get("rgb"):
+        value = el.get("rgb").upper()
+        return value[-6:] if len(value) >= 6 else None
+    if el.get("theme") is not None and el.get("theme").isdigit():
+        tint = el.get("tint") or ""
+        try:
+            tinted = float(tint) != 0 and -1 <= float(tint) <= 1
+        except ValueError:
+            tinted = False
+        return f"theme:{el.get('theme')}" + (f":{tint}" if tinted else "")
+    if el.get("indexed") is not None and el.get("indexed").isdigit():
+        return None if int(el.get("indexed")) >= 64 else f"indexed:{el.get('indexed')}"
+    return None
+
+
+def _colour_el(tag: str, spec: str):
+    """The element `tag` (color, fgColor) of a colour spec (``colour_spec``)."""
+    if spec.startswith("theme:"):
+        parts = spec.split(":")
+        attrs = {"theme": parts[1], **({"tint": parts[2]} if len(parts) > 2 else {})}
+    elif spec.startswith("indexed:"):
+        attrs = {"indexed": spec.split(":")[1]}
+    else:
+        attrs = {"rgb": "FF" + spec.upper()}
+    return etree.Element(q(tag), attrs)
 
 
 def _solid(rgb: str):

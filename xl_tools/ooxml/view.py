@@ -45,9 +45,13 @@ class ViewCell:
 
 class ViewSheet:
     def __init__(self, title: str, rows: list[tuple], styles_by_row: list[tuple], cached: dict,
-                 styles: Styles, data_only: bool = False, merged: tuple[str, ...] = ()) -> None:
+                 styles: Styles, data_only: bool = False, merged: tuple[str, ...] = (),
+                 marks: Marks | None = None) -> None:
         self.title = title
         self.merged = merged                    # "A2:A7" of each merged range (empty when the read stopped early)
+        marks = marks or Marks()
+        self.watched = marks.cells              # (row, column) → format, for the formats asked for (``watch``)
+        self.hidden_rows = marks.hidden         # rows hidden (by a filter or by hand)
         self._rows = rows
         self._styles_by_row = styles_by_row
         self._cached = cached                   # (row, col) → last computed value of a formula
@@ -100,6 +104,17 @@ def open_view(path: str | Path, *, max_rows: int, blank_run: int) -> WorkbookVie
             raise
 
 
+class Marks:
+    """What a sheet's read noted besides values: cells carrying one of the formats asked for (blank
+    ones too) and the hidden rows."""
+
+    __slots__ = ("cells", "hidden")
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], int] = {}
+        self.hidden: set[int] = set()
+
+
 class _Store:
     """What a view and its data-only twin share: the workbook part, styles, strings, parsed sheets."""
 
@@ -116,6 +131,8 @@ class _Store:
         self.shared: list[str] | None = None
         self.sheets: dict[str, tuple[list, list, dict]] = {}
         self.merged: dict[str, tuple[str, ...]] = {}
+        self.marks: dict[str, Marks] = {}
+        self.watch: frozenset[int] = frozenset()
 
 
 _STYLE_ATTR = re.compile(rb"\ss(?:tyle)?=[\"'](\d+)[\"']")
@@ -147,6 +164,11 @@ class WorkbookView:
         return WorkbookView(self.pkg, max_rows=self.max_rows, blank_run=self.blank_run, data_only=True,
                             store=self._store)
 
+    def watch(self, styles) -> None:
+        """Note the cells carrying one of the cell formats `styles` (indexes) in the sheets read from
+        now on (``ViewSheet.watched``), blank cells too."""
+        self._store.watch = frozenset(styles)
+
     def release_cells(self) -> None:
         """Forget the cells read so far (they are read again on next use): a refresh drops them once
         the plan is made, before the patcher streams the sheets, so the two never sit in memory together."""
@@ -164,7 +186,7 @@ class WorkbookView:
                 self._store.sheets[name] = self._load(name)
             rows, styles, cached = self._store.sheets[name]
             self._views[name] = ViewSheet(name, rows, styles, cached, self.styles, self.data_only,
-                                          self._store.merged.get(name, ()))
+                                          self._store.merged.get(name, ()), self._store.marks.get(name))
         return self._views[name]
 
     def shared_strings(self) -> list[str]:
@@ -194,6 +216,8 @@ class WorkbookView:
         valued_rows = 0
         r = 0
         merged: list[str] = []
+        marks = self._store.marks[name] = Marks()
+        watch = self._store.watch
         with self.pkg.open_original(entry.part) as fh:
             for _ev, row in iterparse(fh, entry.part, tag=(ROW, MERGE_CELL)):
                 if row.tag == MERGE_CELL:               # after sheetData: the merged ranges
@@ -204,7 +228,9 @@ class WorkbookView:
                 r = int(stated) if stated else r + 1
                 if r - last_valued > self.blank_run:
                     break                                # a long run of blank rows: the data ended
-                values, ids, formulas = _read_row(row, r, stated, decoder)
+                if row.get("hidden") in ("1", "true"):
+                    marks.hidden.add(r)
+                values, ids, formulas = _read_row(row, r, stated, decoder, watch, marks.cells)
                 row.clear()
                 parent = row.getparent()
                 while row.getprevious() is not None:
@@ -240,8 +266,10 @@ def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[
     return tuple(out), tuple(out_ids)
 
 
-def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
-    """(values, style ids, [(column, cached value) of formulas]) of one ``<row>``."""
+def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: frozenset[int] = frozenset(),
+              watched: dict | None = None):
+    """(values, style ids, [(column, cached value) of formulas]) of one ``<row>``; cells whose format
+    is in `watch` go to `watched` ((row, column) → format)."""
     values: list = []
     ids: list = []
     formulas = []
@@ -256,9 +284,11 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
             col = col_index(ref[:-digits]) if ref[-digits:] == number else split_ref(ref)[1]
         else:
             col += 1
+        s = c.get("s")
+        if watch and s and int(s) in watch:
+            watched[(r, col)] = int(s)
         if not len(c):
             continue                                    # a styled empty cell
-        s = c.get("s")
         style = int(s) if s else 0
         t = c.get("t")
         first = c[0]

@@ -35,6 +35,13 @@ from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
+
+
+def title_of(filing: Filing) -> str:
+    """The table's title: 「2025年项目支出绩效目标表（含转移支付项目）」, the budget year first when known
+    (import and batch read it back: ``identity.year_in_title``)."""
+    return f"{filing.year}年{TITLE}" if filing.year else TITLE
+
 DRAFT_MARK = "（草稿：未通过校验，不得公开）"
 HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")
 TOTAL_LABEL = "合计"
@@ -198,7 +205,8 @@ def _slices(lines: int) -> list[float]:
 
 def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
     units = filing.all_units()      # stated amounts where stated, else summed from the projects
-    one_value = load_profile(filing.profile or None).value_columns == 1
+    profile = load_profile(filing.profile or None)
+    one_value, table = profile.value_columns == 1, profile.table(filing.code_additions)
     total = filing.grand_amounts()
     if filing.total:
         total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
@@ -210,15 +218,16 @@ def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str
     for unit in units:
         lines.append([Cell(unit.name, "unit_label"), *_money_cells(_amounts(unit), "unit_money"),
                       Cell(None, "text"), Cell(None, "text")])
-        lines.extend(_project_cells(p, one_value) for p in by_unit.pop(unit.name, []))
+        lines.extend(_project_cells(p, one_value, table) for p in by_unit.pop(unit.name, []))
     for projects in by_unit.values():           # projects naming no unit: listed last
-        lines.extend(_project_cells(p, one_value) for p in projects)
+        lines.extend(_project_cells(p, one_value, table) for p in projects)
     return lines, units, total
 
 
-def _project_cells(project: Project, one_value: bool = False) -> list[Cell]:
+def _project_cells(project: Project, one_value: bool = False, table=None) -> list[Cell]:
     return [Cell(project.name, "project_label"), *_money_cells(_amounts(project), "money"),
-            Cell(project.target or None, "text"), Cell(indicator_text(project.indicators, one_value) or None, "text")]
+            Cell(project.target or None, "text"),
+            Cell(indicator_text(project.indicators, one_value, table) or None, "text")]
 
 
 def _top_style(key: str, styles: dict[str, CellStyle]) -> str:
@@ -275,7 +284,7 @@ def render(filing: Filing, *, draft: bool = False) -> TableLayout:
     widths = _column_widths(filing, units, total)
     styles = dict(STYLES)
     rows: list[list[Cell]] = [
-        [Cell(TITLE + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (NCOLS - 1)],
+        [Cell(title_of(filing) + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (NCOLS - 1)],
         [Cell(f"部门名称：{filing.department}", "info_left"), *[Cell(None, "info_left")] * (NCOLS - 2),
          Cell(f"单位：{filing.money_unit}", "info_right")],
         [Cell(h, "header") for h in HEADERS],

@@ -13,6 +13,7 @@ import xlsxwriter
 
 from ..errors import XlToolsError
 from ..fileio import atomic_target, oserror_text
+from ..identity import DEPARTMENT_KEY, UNITS_KEY, YEAR_KEY, keywords
 from ..model import Filing
 from ..ooxml.package import Package
 from ..ooxml.patch import Generated, WorkbookPatch
@@ -21,7 +22,7 @@ from ..ooxml.sheetgen import SheetSpec
 from ..ooxml.styles import Format
 from ..ooxml.view import WorkbookView
 from ..schema import SHEET_PUBLIC
-from .table import TableLayout, render
+from .table import TableLayout, render, title_of
 
 TABLE_AUTHOR = "xl-tools"
 
@@ -63,11 +64,20 @@ def write_table_sheets(source, out, sheets: Sequence[tuple[str, TableLayout]], f
         patch.save(out)
 
 
-def blank_workbook(name: str) -> bytes:
-    """A workbook with one empty sheet `name`."""
+def blank_workbook(name: str, filing: Filing | None = None) -> bytes:
+    """A workbook with one empty sheet `name`; with `filing`, its identity in the document properties
+    (``identity``: title, subject, keywords; custom 预算年度, 部门名称, 资金使用单位)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.add_worksheet(name)
+    if filing is not None:
+        units = filing.unit_names()
+        wb.set_properties({"title": title_of(filing), "subject": filing.department,
+                           "keywords": keywords(filing.year, filing.department, units), "author": TABLE_AUTHOR})
+        for key, value in ((YEAR_KEY, filing.year), (DEPARTMENT_KEY, filing.department),
+                           (UNITS_KEY, "、".join(units))):
+            if value:
+                wb.set_custom_property(key, value)
     wb.close()
     return buf.getvalue()
 
@@ -79,7 +89,7 @@ def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
     layout = render(filing, draft=draft)
     with atomic_target(path) as tmp:
         try:
-            write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC)), tmp, [(SHEET_PUBLIC, layout)], font)
+            write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC, filing)), tmp, [(SHEET_PUBLIC, layout)], font)
         except OSError as exc:
             raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
     return layout

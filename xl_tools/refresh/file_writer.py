@@ -10,20 +10,23 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..ooxml.cells import same_value, split_ref
+from ..ooxml.comments import notes_of
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
-from ..schema import SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
-from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import NOTE_AUTHOR, NOTE_PREFIX, RefreshOutcome, plan_refresh
+from .looks import Look
+from .marks import RowKeys, Seen, current_marks
+from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .plan import RefreshOutcome, plan_refresh
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
 from .sheets import insert_index, link_formula
-from .state import with_styles, without_notes
+from .state import DATA_SHEETS, note_key, read_state, with_looks, without_notes
 
 LINK_COLOUR = "0563C1"
 
@@ -38,9 +41,10 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     view = workbook_view(path)
     try:
         with reading(path):
+            view.watch(view.styles.with_fills(SEVERITY_OF_FILL))      # the tool's highlights, found as read
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
                                    prepare=lambda filing: resolve_formulas(path, filing, view),
-                                   extra_findings=extra_findings)
+                                   extra_findings=extra_findings, seen=seen_in_file)
             if already_there(view, outcome):         # nothing changed since the last refresh
                 view.close()
                 if out.resolve() != path.resolve():
@@ -93,6 +97,36 @@ def read_back(saved: Path, source: Path, patch: WorkbookPatch, ops: list) -> int
     return verify(saved, source, parts, planned, skip)
 
 
+def note_filled_by_tool(view, filing) -> None:
+    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
+    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
+    renumber (``fills.derive_fills``), as the next refresh will."""
+    state = read_state(view)
+    if state.fills:
+        marks = current_marks(state, view, RowKeys.of(filing, view), Seen())
+        filing.tool_filled = frozenset(marks.kept_fills(view))
+
+
+def seen_in_file(view) -> Seen:
+    """What a file shows of the tool's marks on the data sheets: cells carrying the tool's highlight
+    colours (noted by the view as it read them, blank cells too), notes with the tool's author or
+    prefix, and the hidden rows."""
+    highlights, notes, hidden = {}, {}, {}
+    for name in view.sheetnames:
+        if name not in DATA_SHEETS:
+            continue
+        ws = view[name]
+        fills = view.styles.with_fills(SEVERITY_OF_FILL)
+        highlights.update({(name, r, c): SEVERITY_OF_FILL[fills[s]] for (r, c), s in ws.watched.items()
+                           if s in fills})
+        hidden[name] = set(ws.hidden_rows)
+        entry = view.book.sheet(name)
+        for (r, c), (author, text) in notes_of(view.pkg, entry.part).items() if entry and entry.part else ():
+            if author == NOTE_AUTHOR or text.startswith(NOTE_PREFIX):
+                notes[(name, r, c)] = note_key(text)
+    return Seen(highlights, notes, hidden)
+
+
 def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
     """Hand the plan to the patcher: cell edits first (one pass per sheet), then the whole sheets,
     the state sheet last with the cell formats the highlights replaced. Returns (notes kept in the
@@ -103,12 +137,12 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
         if isinstance(op, SetValues):
             patch.set_values(op.sheet, op.row, op.col, op.values)
         elif isinstance(op, SetFill):
+            look = (op.look.fill, op.look.font, op.look.inherited, op.look.native) if op.look else None
             for r, c in op.rect.cells():
-                original = op.originals.get((r, c))
                 if op.fill:
-                    patch.colour(op.sheet, r, c, op.fill, op.font, original)
+                    patch.colour(op.sheet, r, c, op.fill, op.font, frozenset(op.was), look)
                 else:
-                    patch.clear(op.sheet, r, c, op.was or (None, None), original)
+                    patch.clear(op.sheet, r, c, frozenset(op.was), look)
         elif isinstance(op, SetNote):
             patch.note(op.sheet, op.row, op.col, op.text)
         elif isinstance(op, (ReplaceSheet, ReplacePublic)):
@@ -116,7 +150,7 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
     for op in sheets:                        # before anything is patched: the tool's sheets must be its own
         _own_name(patch, SHEET_PUBLIC if isinstance(op, ReplacePublic) else op.content.name)
     results = patch.patch_sheets()
-    found = {(sheet, r, c): o for sheet, result in results.items() for (r, c), o in result.originals.items()}
+    found = {(sheet, r, c): Look(*o) for sheet, result in results.items() for (r, c), o in result.looks.items()}
     report = patch.report
     kept, skipped = sum(map(len, report.notes_kept.values())), sum(map(len, report.notes_skipped.values()))
     names = [s.name for s in patch.book.sheets()]
@@ -126,7 +160,7 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
         else:
             content = op.content
             if content.name == SHEET_STATE:
-                content = without_notes(with_styles(content, found), report.notes_unwritten())
+                content = without_notes(with_looks(content, found), report.notes_unwritten())
             elif content.name == SHEET_RESULTS:
                 content = with_notes_line(content, notes_text(kept, skipped))
             gen = Generated(content.name, content_spec(content), hidden=content.hidden,

@@ -1,6 +1,8 @@
 """What refresh fills in by itself. A user's cell is touched only when it is empty or unambiguous,
 and every fill is reported as a 提示 (FIL…) in 校验结果 once, by the refresh that wrote it; the cell
-keeps the value (the state sheet remembers it was the tool's)."""
+keeps the value (the state sheet remembers it was the tool's). A 序号 the tool filled itself (and the
+person has not changed since) is the tool's to renumber: rows inserted, deleted or sorted get 1, 2, 3…
+again at the next refresh; a 序号 the person typed is never changed (STR009 lists the wrong ones)."""
 
 from __future__ import annotations
 
@@ -82,13 +84,28 @@ def _fill(origin, field, value, kind, text, **kw) -> Fill | None:
                 f"已自动填写{label}：{text}", field=field, **kw)
 
 
-def derive_fills(filing: Filing, table: CodeTable) -> list[Fill]:
-    """Compute the fills and apply them to the model, so the rules see the completed filing."""
+def _number(record, owned, position: int, kind: str, **kw) -> Fill | None:
+    """The 序号 of a project or an indicator at `position`: filled when blank, renumbered when the
+    tool filled it itself (its cell in `owned`) and it is not the position any more."""
+    origin = record.origin
+    if record.no is None and not (kind == "ind_no" and record.raw.get("no") not in (None, "")):
+        return _fill(origin, "no", position, kind, str(position), **kw)
+    if record.no == position or origin is None or "no" not in origin.columns or \
+            (origin.sheet, origin.row, origin.columns["no"]) not in owned:
+        return None
+    code, label = FILL_CODES[kind]
+    return Fill(origin.sheet, origin.row, origin.columns["no"], position, code,
+                f"已按顺序重新填写{label}：{position}（原为 {record.no}）", field="no", **kw)
+
+
+def derive_fills(filing: Filing, table: CodeTable, owned: frozenset = frozenset()) -> list[Fill]:
+    """Compute the fills and apply them to the model, so the rules see the completed filing. `owned`:
+    the cells (sheet, row, column) holding a value an earlier refresh filled in (序号 there is renumbered)."""
     fills: list[Fill] = []
     add = fills.append
     only_unit = filing.only_unit()
     for k, p in enumerate(filing.projects, start=1):
-        if p.no is None and (f := _fill(p.origin, "no", k, "no", str(k), project=p.name)):
+        if f := _number(p, owned, k, "no", project=p.name):
             p.no = k
             add(f)
         if not p.unit and only_unit and p.name and \
@@ -104,15 +121,13 @@ def derive_fills(filing: Filing, table: CodeTable) -> list[Fill]:
                 p.raw.pop("total")
                 add(f)
         for j, ind in enumerate(p.indicators, start=1):
-            _fill_indicator(ind, j, p.name, table, add)
+            _fill_indicator(ind, j, p.name, table, add, owned)
     filing.derive_blank_amounts()           # a filled 总计 changes the sums blank unit cells stand for
     return fills
 
 
-def _fill_indicator(ind, position: int, project: str, table: CodeTable, add) -> None:
-    if ind.no is None and not (ind.raw.get("no") not in (None, "")) and \
-            (f := _fill(ind.origin, "no", position, "ind_no", str(position), project=project,
-                        indicator_no=position)):
+def _fill_indicator(ind, position: int, project: str, table: CodeTable, add, owned=frozenset()) -> None:
+    if f := _number(ind, owned, position, "ind_no", project=project, indicator_no=position):
         ind.no = position
         add(f)
     l1 = table.resolve_level1(ind.level1_label)

@@ -11,11 +11,15 @@ Two things differ between the runtimes (xlwings ``main.py`` and xlwings-server's
   sheet (``notes_supported``); without it the notes are skipped and the findings reach the user
   through 校验结果 (and the add-in's task pane) alone.
 
-What the portable API cannot do, and the file writer does: put back a cell's own format when a
-highlight goes (Excel cannot tell us the format, so the fill is removed and the font colour set to
-automatic), and, for the tool's sheets, the page setup (A4 landscape, fit to one page wide), the rows
-repeated on printed pages and an autofilter (xlwings has no call for these; Office.js filters need a
-criterion). Merges, borders, wrapping and widths are applied.
+A highlight taken off gives the cell its own look back (``looks.Look``: its fill and font colour, as
+the plan carries them from the refresh that put the highlight on, in RGB). Desktop Excel tells the
+look of a cell before it is coloured (``Range.color``, ``Font.color``); the remote engine cannot read
+formats, so there a cell coloured first in the add-in gets no fill and a black font back, unless a
+refresh on the file noted its look before.
+
+What the portable API cannot do, and the file writer does: for the tool's sheets, the page setup (A4
+landscape, fit to one page wide), the rows repeated on printed pages and an autofilter (xlwings has no
+call for these; Office.js filters need a criterion). Merges, borders, wrapping and widths are applied.
 """
 
 from __future__ import annotations
@@ -27,13 +31,13 @@ from openpyxl.utils import get_column_letter
 
 from .. import limits
 from ..errors import XlToolsError
-from ..schema import SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..textfit import column_points
+from .looks import Look
 from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import NOTE_PREFIX
 from .results import notes_text, with_notes_line
 from .sheets import Formula, insert_index, link_formula
-from .state import without_notes
+from .state import with_looks, without_notes
 
 
 def _reads_as_input(text: str) -> bool:
@@ -110,6 +114,29 @@ def _noted_cells(book) -> dict[str, set[str]] | None:
             for s in api.get("sheets", []) if isinstance(s, dict)}
 
 
+def _hex(colour) -> str | None:
+    """"RRGGBB" of a colour as xlwings reads it (an (r, g, b) tuple or "#rrggbb"), None for none."""
+    if isinstance(colour, (tuple, list)) and len(colour) == 3:
+        return "".join(f"{int(v):02X}" for v in colour)
+    if isinstance(colour, str) and re.fullmatch(r"#?[0-9A-Fa-f]{6}", colour):
+        return colour.lstrip("#").upper()
+    return None
+
+
+def own_looks(sheet, rect) -> dict[tuple[str, int, int], Look]:
+    """The look of each cell of `rect` before it is coloured, where the engine can read formats
+    (desktop Excel); {} on the remote engine, which cannot."""
+    out = {}
+    for r, c in rect.cells():
+        cell = sheet.range((r, c))
+        try:
+            fill, font = cell.color, cell.font.color
+        except NotImplementedError:
+            return {}
+        out[(sheet.name, r, c)] = Look(_hex(fill), _hex(font))
+    return out
+
+
 def apply_ops(book, ops: list) -> tuple[int, int]:
     """Apply the plan to a live book; returns (notes kept in the user's place, notes not written because
     the client cannot write notes), which 校验结果 states under its summary."""
@@ -118,6 +145,7 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
     noted = _noted_cells(book)
     kept = skipped = 0
     unwritten: set[tuple[str, int, int]] = set()        # left out of the state: tried again next time
+    found: dict[tuple[str, int, int], Look] = {}
     for k, op in enumerate(ops):
         if k % 100 == 0:
             limits.check_time()
@@ -127,9 +155,17 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
             rng.value = _block(op.values)
         elif isinstance(op, SetFill):
             rect = op.rect
-            rng = book.sheets[op.sheet].range((rect.row, rect.col)).resize(rect.nrows, rect.ncols)
-            rng.color = ("#" + op.fill) if op.fill else None
-            rng.font.color = ("#" + op.font) if op.font else "#000000"
+            sheet = book.sheets[op.sheet]
+            rng = sheet.range((rect.row, rect.col)).resize(rect.nrows, rect.ncols)
+            if op.fill:
+                if op.look is None:
+                    found.update(own_looks(sheet, rect))
+                rng.color = "#" + op.fill
+                rng.font.color = "#" + op.font if op.font else "#000000"
+            else:                      # the cells' own look back (unknown: no fill, automatic = black)
+                look = op.look or Look()
+                rng.color = "#" + look.fill_rgb if look.fill_rgb else None
+                rng.font.color = "#" + (look.font_rgb or "000000")
         elif isinstance(op, SetNote):
             if not notes_ok:
                 skipped += op.text is not None
@@ -153,7 +189,7 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
             if content.name == SHEET_RESULTS:
                 content = with_notes_line(content, notes_text(kept, skipped))
             elif content.name == SHEET_STATE:
-                content = without_notes(content, unwritten)
+                content = without_notes(with_looks(content, found), unwritten)
             _write_content(book, _fresh_sheet(book, content.name), content)
         elif isinstance(op, ReplacePublic):
             _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout, width_converter(book))

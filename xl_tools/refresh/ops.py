@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from ..ooxml.sheetxml import Original
 from ..publish.table import PageSetup
-from ..schema import AMBER_FILL, AMBER_FONT, RED_FILL, RED_FONT
+from ..schema import AMBER_FILL, AMBER_FONT, MARK_ERROR, MARK_WARNING, RED_FILL, RED_FONT
+from .looks import Look
 
-HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
+HIGHLIGHT = {"error": MARK_ERROR, "warning": MARK_WARNING}      # the tool's own marks on the person's cells
+# the highlights of refreshes before the tool had colours of its own (Excel's 差 and 适中): taken off
+# only where the state sheet of such a refresh recorded them
+LEGACY_HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
+SEVERITY_OF_FILL = {fill: severity for severity, (fill, _font) in HIGHLIGHT.items()}
 
 
 @dataclass(frozen=True)
@@ -45,16 +49,19 @@ class SetValues:
 class SetFill:
     """Highlight a rectangle (fill and font colour), or take a highlight off (fill None).
 
-    `was`: the colours of the highlight being taken off. `originals`: each cell's own format before
-    the tool first coloured it, where a file refresh recorded it (only the file writer can apply it;
-    it restores the cell's look exactly)."""
+    Taking off: ``was`` are the fills that count as the tool's highlight on these cells (a cell
+    carrying another fill is not the tool's any more and is left alone); ``look`` is what the cells
+    looked like before (None: unknown — no fill, the automatic font colour), each writer gives it back
+    its own way. Highlighting: ``look`` is the cells' own look when the cells carry a highlight
+    already (a change of colour, a mark that moved with its row), else None and the writer notes the
+    look the cells have."""
 
     sheet: str
     rect: Rect
     fill: str | None          # RRGGBB, None = clear
     font: str | None          # RRGGBB, None = automatic
-    was: tuple[str, str] | None = None
-    originals: dict[tuple[int, int], Original] = field(default_factory=dict)
+    was: tuple[str, ...] = ()
+    look: Look | None = None
 
 
 @dataclass

@@ -7,7 +7,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..catalogue import finding
@@ -18,13 +17,22 @@ from ..publish.table import render
 from ..refs import split_reference
 from ..rules import check, config_for
 from ..rules.engine import sort_findings
-from ..schema import INDICATOR_HELPERS, NAME_LAST_REFRESH, NOT_REFRESHED, SHEET_INDICATORS, SHEET_README
+from ..schema import (
+    INDICATOR_HELPERS,
+    NAME_LAST_REFRESH,
+    NOT_REFRESHED,
+    NOTE_PREFIX,
+    SHEET_INDICATORS,
+    SHEET_README,
+)
 from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .fills import Fill, derive_fills, fill_rows
 from .helper_columns import helper_row
+from .marks import Marks, RowKeys, Seen, current_marks
 from .ops import (
     HIGHLIGHT,
+    LEGACY_HIGHLIGHT,
     Rect,
     ReplacePublic,
     ReplaceSheet,
@@ -33,12 +41,10 @@ from .ops import (
     SetValues,
     group_rects,
 )
-from .results import SUMMARY, notes_text, results_sheet, summary_text
-from .state import State, note_key, read_state, state_sheet
+from .results import SUMMARY, hidden_hint, notes_text, results_sheet, summary_text
+from .state import note_key, read_state, state_sheet
 
-NOTE_PREFIX = "xl-tools 校验"
 NOTE_LIMIT = 4000         # characters of one cell note
-NOTE_AUTHOR = "xl-tools"             # the author of every note a refresh writes
 
 
 @dataclass
@@ -50,6 +56,7 @@ class RefreshOutcome:
     fills: list[Fill] = field(default_factory=list)
     rows: list[Finding] = field(default_factory=list)   # as 校验结果 lists them: fills of a kind in one row
     unchanged_since: str | None = None       # the stamp of the last refresh when nothing changed since
+    hidden: int = 0                          # findings (as 校验结果 lists them) in rows hidden by a filter
     notes_kept: int = 0                      # notes not written: the cell has the user's own note
     notes_skipped: int = 0                   # notes not written: the sheet's notes cannot be written
 
@@ -64,10 +71,9 @@ class RefreshOutcome:
         the last refresh, that it did not and when that was (the workbook keeps that stamp, so a
         refresh without changes changes no byte)."""
         notes = notes_text(self.notes_kept, self.notes_skipped)
-        if self.unchanged_since is None:
-            return self.summary + (f"\n{notes}" if notes else "")
-        return (f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
-                + (f"\n{notes}" if notes else ""))
+        said = self.summary if self.unchanged_since is None else \
+            f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
+        return said + (f"\n{hidden_hint(self.hidden)}" if self.hidden else "") + (f"\n{notes}" if notes else "")
 
 
 def _now() -> str:
@@ -75,20 +81,25 @@ def _now() -> str:
 
 
 def plan_refresh(view, *, source: str | None = None, config_path=None, now: str | None = None,
-                 prepare=None, extra_findings: list[Finding] | None = None) -> RefreshOutcome:
+                 prepare=None, extra_findings: list[Finding] | None = None, seen=None) -> RefreshOutcome:
     """Everything one refresh writes, as ops for a writer. `prepare(filing)` may complete the read
-    (the file path resolves formula cells from cached values)."""
+    (the file path resolves formula cells from cached values); `seen(view)` gives what the writer's
+    view shows of the tool's marks (``marks.Seen``: a file's highlights and notes, wherever they are)."""
     filing = read_filing_from_workbook(view, source=source)
     if prepare:
         prepare(filing)
     state = read_state(view)
+    keys = RowKeys.of(filing, view)
+    shown = seen(view) if seen is not None else Seen()
+    marks = current_marks(state, view, keys, shown)
     config = config_for(filing, config_path)
     table = load_profile(config.profile).table(filing.code_additions)
-    fills = derive_fills(filing, table)
+    kept = marks.kept_fills(view)                 # earlier fills the cells still hold: the tool's
+    fills = derive_fills(filing, table, owned=frozenset(kept))
+    kept = {k: v for k, v in kept.items() if k not in {(f.sheet, f.row, f.col) for f in fills}}
     readme, distrusted = _summary_cell(view)
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     findings += state.findings() + distrusted                       # what was not trusted
-    kept = _kept_fills(state, view, fills)      # earlier fills the cells still hold
     rows = sort_findings(findings + fill_rows(fills), filing)
     findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
@@ -100,9 +111,9 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     ops.extend(_helper_ops(filing, view))
     # 3. highlights and notes, diffed against what the last refresh wrote
     hl_now = _highlights(findings)
-    ops.extend(_highlight_ops(hl_now, state))
+    ops.extend(_highlight_ops(hl_now, marks))
     notes_now = _notes(findings)
-    ops.extend(_note_ops(notes_now, state))
+    ops.extend(_note_ops(notes_now, marks))
     # 4. whole sheets the tool owns
     public = render(filing, draft=any(blocks_publishing(f) for f in findings))
     fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
@@ -113,41 +124,28 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     unchanged = digest == state.digest and bool(state.stamp)
     stamp = state.stamp if unchanged else (now or _now())
     summary = summary_text(rows, len(filing.projects), len(filing.indicators), stamp)
-    ops.append(ReplaceSheet(results_sheet(rows, summary)))
+    hidden = {k for k, f in enumerate(rows) if f.sheet and f.row and f.row in shown.hidden.get(f.sheet, ())}
+    ops.append(ReplaceSheet(results_sheet(rows, summary, hidden)))
     ops.append(ReplacePublic(public))
     if readme:
         ops.append(SetValues(readme[0], readme[1], readme[2], [[summary]]))
     hl_rects = [(sheet, rect, sev) for (sheet, sev), rects in _rects_by(hl_now).items() for rect in rects]
-    styles = {k: o for k, o in state.styles.items() if k in hl_now}     # still coloured: keep the look
-    ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, styles)))
-    return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None)
+    looks = {k: look for k, look in marks.looks.items() if k in hl_now}     # still coloured: keep the look
+    written = {(f.sheet, f.row, f.col): f.value for f in fills}
+    sheets = [n for n in keys.columns if n in view.sheetnames]
+    marked: dict[str, set[int]] = {}
+    for sheet, r, _c in [*hl_now, *notes_now]:
+        marked.setdefault(sheet, set()).add(r)
+    ops.append(ReplaceSheet(state_sheet(
+        hl_rects, notes_now, fill_state, digest, stamp, looks,
+        rows={n: keys.hashes(view, n, written) for n in sheets},
+        cells={n: keys.cells(view, n, marked[n], written) for n in sheets if n in marked})))
+    return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden))
 
 
 def _fill_json(f: Fill) -> str:
     return json.dumps({"code": f.code, "message": f.message, "project": f.project, "field": f.field,
                        "indicator_no": f.indicator_no}, ensure_ascii=False, sort_keys=True)
-
-
-def _same(current, stored: str) -> bool:
-    if isinstance(current, (int, float)):
-        try:
-            return float(stored) == float(current)
-        except ValueError:
-            return False
-    return str(current) == stored
-
-
-def _kept_fills(state: State, view, fills) -> dict:
-    keep = {}
-    fresh = {(f.sheet, f.row, f.col) for f in fills}
-    for key, (value, message) in state.fills.items():
-        sheet, r, c = key
-        if key in fresh or sheet not in view.sheetnames:
-            continue
-        current = view[sheet][f"{get_column_letter(c)}{r}"].value
-        if current is not None and _same(current, value):
-            keep[key] = (value, message)
-    return keep
 
 
 def _helper_ops(filing: Filing, view) -> list:
@@ -211,21 +209,31 @@ def _rects_by(cells: dict) -> dict[tuple[str, str], list[Rect]]:
     return {k: group_rects(v) for k, v in sorted(groups.items())}
 
 
-def _highlight_ops(now: dict, state: State) -> list:
-    """Highlights to take off (grouped by the colour they had) and to put on, with each cell's own
-    format where an earlier file refresh recorded it."""
-    def originals(sheet, rect):
-        return {(r, c): state.styles[(sheet, r, c)] for r, c in rect.cells() if (sheet, r, c) in state.styles}
+def _grouped(cells: dict) -> list[tuple[str, tuple, Rect]]:
+    """(sheet, value, rectangle): the cells of each sheet with the same value in few rectangles."""
+    groups: dict[tuple[str, tuple], set] = {}
+    for (sheet, r, c), value in cells.items():
+        groups.setdefault((sheet, value), set()).add((r, c))
+    return [(sheet, value, rect) for (sheet, value), cs in sorted(groups.items(), key=lambda kv: repr(kv[0]))
+            for rect in group_rects(cs)]
 
-    ops = []
-    cleared = {k: sev for k, sev in state.highlights.items() if k not in now}
-    for (sheet, sev), rects in _rects_by(cleared).items():
-        ops.extend(SetFill(sheet, rect, None, None, was=HIGHLIGHT[sev], originals=originals(sheet, rect))
-                   for rect in rects)
-    changed = {k: sev for k, sev in now.items() if state.highlights.get(k) != sev}
-    for (sheet, sev), rects in _rects_by(changed).items():
+
+TOOL_FILLS = tuple(fill for fill, _font in HIGHLIGHT.values())
+LEGACY_FILLS = tuple(fill for fill, _font in LEGACY_HIGHLIGHT.values())
+
+
+def _highlight_ops(now: dict, marks: Marks) -> list:
+    """Highlights to take off (every mark no finding claims now, giving each cell its own look back)
+    and to put on (with the cell's own look where the cell carries a mark already)."""
+    def ours(cell) -> tuple[str, ...]:
+        return TOOL_FILLS + (LEGACY_FILLS if cell in marks.legacy else ())
+
+    cleared = {k: (ours(k), marks.looks.get(k)) for k in marks.highlights if k not in now}
+    ops = [SetFill(sheet, rect, None, None, was=was, look=look) for sheet, (was, look), rect in _grouped(cleared)]
+    changed = {k: (sev, ours(k), marks.looks.get(k)) for k, sev in now.items() if marks.highlights.get(k) != sev}
+    for sheet, (sev, was, look), rect in _grouped(changed):
         fill, font = HIGHLIGHT[sev]
-        ops.extend(SetFill(sheet, rect, fill, font, originals=originals(sheet, rect)) for rect in rects)
+        ops.append(SetFill(sheet, rect, fill, font, was=was, look=look))
     return ops
 
 
@@ -238,10 +246,10 @@ def _notes(findings: list[Finding]) -> dict[tuple[str, int, int], str]:
     return {k: clip(f"{NOTE_PREFIX}：\n" + "\n".join(v), NOTE_LIMIT) for k, v in texts.items()}
 
 
-def _note_ops(now: dict, state: State) -> list:
-    ops = [SetNote(sheet, r, c, None, True) for (sheet, r, c) in sorted(state.notes) if (sheet, r, c) not in now]
-    ops += [SetNote(sheet, r, c, text, (sheet, r, c) in state.notes) for (sheet, r, c), text in sorted(now.items())
-            if state.notes.get((sheet, r, c)) != note_key(text)]
+def _note_ops(now: dict, marks: Marks) -> list:
+    ops = [SetNote(sheet, r, c, None, True) for (sheet, r, c) in sorted(marks.notes) if (sheet, r, c) not in now]
+    ops += [SetNote(sheet, r, c, text, (sheet, r, c) in marks.notes) for (sheet, r, c), text in sorted(now.items())
+            if marks.notes.get((sheet, r, c)) != note_key(text)]
     return ops
 
 

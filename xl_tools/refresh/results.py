@@ -54,12 +54,24 @@ def with_notes_line(content: SheetContent, line: str) -> SheetContent:
     return replace(content, rows=rows, heights=heights)
 
 
-def results_sheet(findings: list[Finding], summary: str) -> SheetContent:
+HIDDEN_MARK = "（所在行已隐藏）"
+
+
+def hidden_hint(count: int) -> str:
+    """What 校验结果 and the refresh's message say when findings lie in rows hidden by a filter."""
+    return (f"其中 {count} 条问题所在的行被筛选或隐藏（位置后注明「{HIDDEN_MARK[1:-1]}」），点击链接看不到："
+            "请先在该表清除筛选（数据 → 筛选 → 清除）或取消隐藏这些行")
+
+
+def results_sheet(findings: list[Finding], summary: str, hidden: set[int] = frozenset()) -> SheetContent:
+    """The 校验结果 sheet; `hidden`: the indexes of findings whose cell is in a hidden row (a filter)."""
+    if hidden:
+        summary = f"{summary}\n{hidden_hint(len(hidden))}"
     rows: list[list] = [["校验结果", None, None, None, None, None, None], [summary] + [None] * 6, HEADERS]
     links, fills = [], []
     for k, f in enumerate(findings):
         r = FIRST_ROW + k
-        where = f.where
+        where = f.where + (HIDDEN_MARK if k in hidden else "")
         rows.append([SEVERITY_ZH[f.severity], f.code, where, clip(f.project or "", TEXT_LIMIT), f.indicator_no,
                      clip(f.message, TEXT_LIMIT), clip(f.suggestion or "", TEXT_LIMIT)])
         if f.sheet and f.cell:

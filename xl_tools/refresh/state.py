@@ -1,9 +1,10 @@
 """What the tool wrote last time, kept in the hidden sheet ``_xltools``.
 
 The remote xlwings engine cannot read formats back, so the highlights, notes and fills of the last
-refresh are recorded here; the next refresh clears exactly what is no longer flagged and leaves the
-user's own formatting alone. A file refresh also records each highlighted cell's own format (its
-style index and what that style looks like), so taking the highlight off restores the cell exactly.
+refresh are recorded here, with each highlighted cell's own look (``looks.Look``: its fill and font
+colour before the highlight) and a hash of every row of the data sheets (``rows``): when the person
+deletes, inserts or sorts rows, the next refresh finds each mark on the row it moved with, clears what is
+no longer flagged, gives the cell its own look back and leaves the user's own formatting alone.
 
 The sheet travels with the workbook, so ``read_state`` treats it as untrusted input and validates it
 against a schema (``ROW_KINDS``: one reader per kind of row). A row is taken only when it names one of
@@ -29,10 +30,11 @@ from openpyxl.utils.cell import column_index_from_string
 from .. import limits
 from ..catalogue import codes, family_of, finding
 from ..findings import Finding
-from ..ooxml.sheetxml import Original
 from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, TEMPLATE_VERSION
 from ..textnorm import squash
+from .looks import Look
 from .ops import Rect, SheetContent, group_rects
+from .rows import CELL_CHARS, hashes_of_text, hashes_text
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
@@ -43,8 +45,11 @@ MAX_STATE_ROWS = 100_000       # rows of the state sheet that are read at all
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 SEVERITIES = ("error", "warning")
 MAX_STYLES = 65_536            # Excel's limit on cell formats, when the view cannot count them
-KIND_STYLE, KIND_STYLE_NEW = "xf", "xf+"       # cells that had an element / that the tool created
+KIND_STYLE, KIND_STYLE_NEW = "xf", "xf+"       # older files: a cell's own format by style index
+KIND_LOOK = "look"             # a highlighted cell's own look (looks.Look.text), its ranges
+MARKS_VERSION = 2              # the tool's own highlight colours, looks and row hashes
 _STYLE_VALUE = re.compile(r"^(\d{1,5}|-):([0-9a-f]{8})$")
+_CELLS = re.compile(r"^(?:[0-9a-f]{%d}|)(?:\.(?:[0-9a-f]{%d}|))*$" % (CELL_CHARS, CELL_CHARS))
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last refresh was
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
@@ -60,7 +65,10 @@ class State:
     notes: dict[tuple[str, int, int], str] = field(default_factory=dict)       # → note_key(text)
     # → (value written, JSON of the fill's finding: code, message, project, field, indicator_no)
     fills: dict[tuple[str, int, int], tuple[str, str]] = field(default_factory=dict)
-    styles: dict[tuple[str, int, int], Original] = field(default_factory=dict)  # a cell's own format
+    looks: dict[tuple[str, int, int], Look] = field(default_factory=dict)     # a highlighted cell's own look
+    rows: dict[str, dict[int, str]] = field(default_factory=dict)   # sheet → row → rows.row_hash
+    cells: dict[str, dict[int, str]] = field(default_factory=dict)  # sheet → marked row → rows.cell_hashes
+    version: int = 1                  # MARKS_VERSION: written by a refresh with the tool's own colours
     digest: str = ""
     stamp: str = ""
     ignored: list[int] = field(default_factory=list)    # rows of the state sheet that were not taken
@@ -83,7 +91,7 @@ class _Context:
     how many cell formats the workbook has."""
 
     areas: dict[str, tuple[int, int] | None]  # sheet → (max row, max column); None: not known
-    style_count: int = MAX_STYLES
+    styles: object = None                     # a file view's styles (ooxml.styles.Styles): older rows
     budget: int = MAX_STATE_CELLS
 
     def cells(self, sheet: object, ref: object) -> list[tuple[int, int]] | None:
@@ -129,9 +137,8 @@ def _area(ws) -> tuple[int, int] | None:
 
 def _context(view) -> _Context:
     wanted = {squash(n) for n in DATA_SHEETS}
-    styles = getattr(view, "styles", None)
     return _Context({name: _area(view[name]) for name in view.sheetnames if squash(name) in wanted},
-                    len(styles) if styles is not None else MAX_STYLES)
+                    getattr(view, "styles", None))
 
 
 def _short(value: object, limit: int = 64) -> str | None:
@@ -226,33 +233,76 @@ def _notes(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
     return taken
 
 
-def _original(kind: str, value, style_count: int) -> Original | None:
-    m = _STYLE_VALUE.match(str(value or ""))
-    if not m:
-        return None
-    style = None if m.group(1) == "-" else int(m.group(1))
-    if style is not None and style >= style_count:
-        return None
-    return Original(style, m.group(2), existed=kind == KIND_STYLE)
-
-
 def _style(state: State, ctx: _Context, sheet, ref, value, text, kind: str = KIND_STYLE) -> bool:
-    """xf / xf+: "index:fingerprint" of a cell's own format in `value`, its ranges in `text`."""
-    original = _original(kind, value, ctx.style_count)
-    if original is None or not isinstance(text, str):
+    """xf / xf+ (refreshes before ``looks``): "index:fingerprint" of a cell's own format in `value`,
+    its ranges in `text`; the look of that format where the view can tell (a file), else nothing."""
+    m = _STYLE_VALUE.match(str(value or ""))
+    if not m or not isinstance(text, str):
         return False
-    return _ranges(ctx, sheet, text, state.styles, original)
+    styles = ctx.styles
+    if styles is None:
+        return True                                   # live Excel: formats cannot be read
+    style = styles.resolve(0 if m.group(1) == "-" else int(m.group(1)), m.group(2))
+    if style is None:
+        return False
+    fill, font = styles.look_of(style)
+    look = Look(fill, font, kind == KIND_STYLE_NEW, f"{style}:{styles.fingerprint(style)}")
+    return _ranges(ctx, sheet, text, state.looks, look)
 
 
 def _new_style(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
     return _style(state, ctx, sheet, ref, value, text, KIND_STYLE_NEW)
 
 
+def _look(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """look: a cell's own look (``Look.text``) in `value`, its ranges in `text`."""
+    look = Look.of_text(value)
+    if look is None or not isinstance(text, str):
+        return False
+    return _ranges(ctx, sheet, text, state.looks, look)
+
+
+def _marks(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    state.version = sheet if isinstance(sheet, int) and sheet == MARKS_VERSION else 1
+    return state.version == MARKS_VERSION
+
+
+def _row_number(ctx: _Context, sheet, ref) -> int | None:
+    if not isinstance(sheet, str) or sheet not in ctx.areas:
+        return None
+    try:
+        r = int(str(ref))
+    except ValueError:
+        return None
+    return r if 0 < r <= MAX_ROW else None
+
+
+def _rows(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """rows: the hashes of consecutive rows from row `ref` (``rows.hashes_text``) in `text`."""
+    first = _row_number(ctx, sheet, ref)
+    found = hashes_of_text(first, text) if first is not None and isinstance(text, str) else None
+    if found is None or len(found) > ctx.budget:
+        return False
+    ctx.budget -= len(found)
+    state.rows.setdefault(sheet, {}).update(found)
+    return True
+
+
+def _cells(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """cells: the cell hashes of marked row `ref` (``rows.cell_hashes``) in `text`."""
+    r = _row_number(ctx, sheet, ref)
+    if r is None or not isinstance(text, str) or len(text) > 2000 or not _CELLS.match(text):
+        return False
+    state.cells.setdefault(sheet, {})[r] = text
+    return True
+
+
 # kind (column A) → reader(state, context, sheet, range, value, text) → whether the row was taken
 ROW_KINDS: dict[str, Callable[..., bool]] = {
     "template_version": _known, "kind": _known, "sheet": _known, "digest": _digest, "stamp": _stamp,
     "hls": _highlight_ranges, "hl": _highlight, "fill": _fill, "notes": _notes,
-    KIND_STYLE: _style, KIND_STYLE_NEW: _new_style,
+    KIND_STYLE: _style, KIND_STYLE_NEW: _new_style, KIND_LOOK: _look, "marks": _marks, "rows": _rows,
+    "cells": _cells,
 }
 
 
@@ -280,60 +330,66 @@ def read_state(view) -> State:
 # ------------------------------------------------------------------------------------------ writing
 
 def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills: dict, digest: str,
-                stamp: str, styles: dict | None = None) -> SheetContent:
-    rows: list[list] = [["template_version", TEMPLATE_VERSION, None, None, None],
-                        ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER]
+                stamp: str, looks: dict | None = None, rows: dict | None = None,
+                cells: dict | None = None) -> SheetContent:
+    """The state sheet of this refresh: its highlights, notes, fills, the cells' own looks, the hashes
+    of the data sheets' rows (``rows``: sheet → row → hash) and of the marked rows' cells (``cells``)."""
+    out: list[list] = [["template_version", TEMPLATE_VERSION, None, None, None],
+                       ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER,
+                       ["marks", MARKS_VERSION, None, None, None]]
     grouped: dict[tuple[str, str], list[str]] = {}
     for sheet, rect, severity in highlight_rects:
         grouped.setdefault((sheet, severity), []).append(rect.a1)
     for (sheet, severity), refs in grouped.items():   # space-separated ranges, a few cells in all
         for k in range(0, len(refs), RANGES_PER_CELL):
-            rows.append(["hls", sheet, None, severity, " ".join(refs[k:k + RANGES_PER_CELL])])
+            out.append(["hls", sheet, None, severity, " ".join(refs[k:k + RANGES_PER_CELL])])
     by_sheet: dict[str, dict[str, str]] = {}
     for (sheet, r, c), text in sorted(notes.items()):
         by_sheet.setdefault(sheet, {})[Rect(r, c).a1] = note_key(text)
     for sheet, keys in by_sheet.items():            # a few cells of JSON, not one row per note
         items = list(keys.items())
         for k in range(0, len(items), NOTES_PER_CELL):
-            rows.append(["notes", sheet, None, None, json.dumps(dict(items[k:k + NOTES_PER_CELL]))])
+            out.append(["notes", sheet, None, None, json.dumps(dict(items[k:k + NOTES_PER_CELL]))])
     for (sheet, r, c), (value, message) in sorted(fills.items()):
-        rows.append(["fill", sheet, Rect(r, c).a1, value, message])
-    rows.extend(_style_rows(styles or {}))
-    return SheetContent(SHEET_STATE, rows, hidden=True)
+        out.append(["fill", sheet, Rect(r, c).a1, value, message])
+    out.extend(_look_rows(looks or {}))
+    for sheet, hashes in (rows or {}).items():
+        out.extend(["rows", sheet, str(first), None, text] for first, text in hashes_text(hashes.items()))
+    for sheet, marked in (cells or {}).items():
+        out.extend(["cells", sheet, str(r), None, text] for r, text in sorted(marked.items()))
+    return SheetContent(SHEET_STATE, out, hidden=True)
 
 
-def _style_rows(styles: dict[tuple[str, int, int], Original]) -> list[list]:
-    groups: dict[tuple[str, str, str], set] = {}
-    for (sheet, r, c), o in styles.items():
-        kind = KIND_STYLE if o.existed else KIND_STYLE_NEW
-        value = f"{'-' if o.style is None else o.style}:{o.fingerprint}"
-        groups.setdefault((sheet, kind, value), set()).add((r, c))
-    rows = []
-    for (sheet, kind, value), cells in sorted(groups.items()):
+def _look_rows(looks: dict[tuple[str, int, int], Look]) -> list[list]:
+    groups: dict[tuple[str, str], set] = {}
+    for (sheet, r, c), look in looks.items():
+        groups.setdefault((sheet, look.text()), set()).add((r, c))
+    out = []
+    for (sheet, text), cells in sorted(groups.items()):
         refs = [rect.a1 for rect in group_rects(cells)]
         for k in range(0, len(refs), RANGES_PER_CELL):
-            rows.append([kind, sheet, None, value, " ".join(refs[k:k + RANGES_PER_CELL])])
-    return rows
+            out.append([KIND_LOOK, sheet, None, text, " ".join(refs[k:k + RANGES_PER_CELL])])
+    return out
 
 
-def with_styles(content: SheetContent, found: dict[tuple[str, int, int], Original]) -> SheetContent:
-    """The state sheet `content` with the cell formats a writer found while colouring (`found`)
-    added to the ones it already records."""
+def with_looks(content: SheetContent, found: dict[tuple[str, int, int], Look]) -> SheetContent:
+    """The state sheet `content` with the looks a writer noted while colouring (`found`) added to the
+    ones it already records."""
     if not found:
         return content
-    kept: dict[tuple[str, int, int], Original] = {}
+    kept: dict[tuple[str, int, int], Look] = {}
     rows = []
     for row in content.rows:                     # the tool's own rows (``state_sheet``), not a file's
-        kind = row[0]
-        if kind in (KIND_STYLE, KIND_STYLE_NEW):
-            original = _original(kind, row[3], MAX_STYLES)
+        if row[0] == KIND_LOOK:
+            look = Look.of_text(row[3])
             for ref_ in str(row[4]).split():
                 for r, c in _own_cells(ref_):
-                    kept[(row[1], r, c)] = original
+                    kept[(row[1], r, c)] = look
         else:
             rows.append(row)
     kept.update(found)
-    return SheetContent(content.name, rows + _style_rows(kept), hidden=content.hidden)
+    at = next((k for k, row in enumerate(rows) if row[0] in ("rows", "cells")), len(rows))
+    return SheetContent(content.name, rows[:at] + _look_rows(kept) + rows[at:], hidden=content.hidden)
 
 
 def _own_cells(ref: str) -> list[tuple[int, int]]:

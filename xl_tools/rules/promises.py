@@ -23,15 +23,24 @@ _PROMISE_UNIT = re.compile("(" + "|".join(sorted(map(re.escape, _PROMISE_UNITS),
                            + r")(?![\d届号条款目期年月日])")
 
 
-def promises(s: str) -> list[tuple[Decimal, str, int]]:
-    """(number, unit, position) of each quantity written with a unit of things, people, area or time,
-    in a squashed (half-width) text; not an ordinal (第46届), a year, a date or a document number."""
+def promises(s: str) -> list[tuple[Decimal, str, int, int]]:
+    """(number, unit, position, end of the unit) of each quantity written with a unit of things, people,
+    area or time, in a squashed (half-width) text; not an ordinal (第46届), a year, a date or a document
+    number."""
     out = []
     for value, tail, at in numbers_in(s):
         m = _PROMISE_UNIT.match(tail)
         if m and value != 0 and not s.startswith("第", at - 1):
-            out.append((value, canonical(m.group(1)), at))
+            out.append((value, canonical(m.group(1)), at, s.index(m.group(1), at) + len(m.group(1))))
     return out
+
+
+_CLAUSE = re.compile(r"[,，。;；、：:()（）]")
+# what a quoted promise shows after its unit is the noun it counts (28个社区卫生服务中心), up to a verb or
+# particle that starts the rest of the sentence, at most NOUN_CHARS characters
+NOUN_CHARS = 12
+_NOUN_END = re.compile(r"提供|开展|进行|实施|完成|达到|组织|覆盖|参加|参与|接受|获得|用于|以上|以内|左右|不少于|不低于|"
+                       r"[的和及与并等共]")
 
 
 class TargetPromiseUnmeasured(Rule):
@@ -80,7 +89,7 @@ class TargetPromiseUnmeasured(Rule):
                     units.add(canonical(base_unit(t.unit)))
                     numbers.update((t.low, t.high))
         seen = set()
-        for value, unit, at in found:
+        for value, unit, at, end in found:
             if unit in units or value in numbers or (value, unit) in seen:
                 continue
             before = text[max(0, at - 24):at]
@@ -88,7 +97,8 @@ class TargetPromiseUnmeasured(Rule):
                 continue
             seen.add((value, unit))
             start = max(0, at - 8)
-            quoted = re.split(r"[,，。;；、]", text[start:at])[-1] + f"{num(value)}{unit}"
+            noun = _NOUN_END.split(_CLAUSE.split(text[end:end + NOUN_CHARS])[0], maxsplit=1)[0]
+            quoted = _CLAUSE.split(text[start:at])[-1] + text[at:end] + noun
             yield self.at_project(project, "target",
                                   f"绩效目标写「{quoted}」，但没有指标衡量 {num(value)}{unit}",
                                   f"补充一条以「{unit}」计的指标（如数量或时效指标），或删去目标中不再承诺的内容")

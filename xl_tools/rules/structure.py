@@ -256,6 +256,8 @@ class Numbering(Rule):
     """Indicator numbers within a project run 1, 2, …, n.
 
     为什么：公开表的绩效指标是编号列表（1、2、3……），序号跳号、重号或空缺时，打印出来的列表就乱了。
+    序号由刷新自动填写时，插入、删除或排序行后刷新会自动重新编号；人工填写的序号工具不改动，
+    本规则一次列出所有需要改的单元格。
 
     依据：G-FORM（见“官方要求与规则对照”）。
 
@@ -270,13 +272,22 @@ class Numbering(Rule):
     name = "structure.numbering"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        for pos, ind in enumerate(project.indicators, 1):
-            if ind.no != pos:
-                got = "、".join("空" if i.no is None else str(i.no) for i in project.indicators)
-                yield self.at_indicator(project.name, ind, "no",
-                                        f"指标序号应依次为 1～{len(project.indicators)}，实际为 {got}",
-                                        f"将第 {pos} 个指标的序号改为 {pos}（刷新可自动重新编号）")
-                return
+        wrong = [(pos, ind) for pos, ind in enumerate(project.indicators, 1) if ind.no != pos]
+        if not wrong:
+            return
+        got = "、".join("空" if i.no is None else str(i.no) for i in project.indicators)
+        changes = [f"{ind.origin.cell('no')} 改为 {pos}" if ind.origin is not None else f"第 {pos} 个改为 {pos}"
+                   for pos, ind in wrong]
+        listed = "、".join(changes[:10]) + ("……" if len(changes) > 10 else "")
+        first = self.at_indicator(project.name, wrong[0][1], "no",
+                                  f"指标序号应依次为 1～{len(project.indicators)}，实际为 {got}"
+                                  f"（{len(wrong)} 个序号不对）",
+                                  f"清空序号后刷新即可自动编号（或逐个修改：{listed}）")
+        sheet = first.sheet
+        first.also = tuple(dict.fromkeys(ind.origin.cell("no") for _pos, ind in wrong[1:]
+                                         if ind.origin is not None and ind.origin.sheet == sheet))
+        first.also_fields = ("no",) * len(first.also)
+        yield first
 
 
 class DuplicateIndicator(Rule):

@@ -68,14 +68,17 @@ def workbook_view(path: str | Path) -> WorkbookView:
     return open_view(path, max_rows=limits.value(limits.ROWS), blank_run=BLANK_RUN_LIMIT)
 
 
-def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
-    """Read the workbook at `path` into a Filing (see module docstring for `strict`)."""
+def read_filing(path: str | Path, *, strict: bool = True, also=None) -> Filing:
+    """Read the workbook at `path` into a Filing (see module docstring for `strict`); `also(view,
+    filing)` may read more from the same view before it is closed (what an earlier refresh wrote)."""
     path = Path(path)
     view = workbook_view(path)
     try:
         with reading(path):
             filing = read_filing_from_workbook(view, source=str(path))
             resolve_formulas(path, filing, view)
+            if also is not None:
+                also(view, filing)
     finally:
         view.close()
     if strict:

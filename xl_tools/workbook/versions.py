@@ -62,16 +62,18 @@ V1_INDICATOR_HEADERS = {"项目名称": "project", "一级指标": "level1", "�
                         "三级指标": "name", "实施周期指标值": "period_value", "年度指标值": "annual_value"}
 
 
-def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable | None = None) -> Filing:
+def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable | None = None,
+                     also=None) -> Filing:
     """Read a workbook of any template version; ``filing.template_version`` tells which it was.
 
     ``strict`` as in ``workbook.read_filing``: blocking read problems (money that is not a number)
-    raise an XlToolsError; otherwise they stay on ``filing.problems`` for the rules.
+    raise an XlToolsError; otherwise they stay on ``filing.problems`` for the rules. ``also`` as in
+    ``read_filing`` (the current template only).
     """
     path = Path(path)
     version = detect_version(path)
     if version in (VERSION_2, TEMPLATE_VERSION):
-        return read_filing(path, strict=strict)
+        return read_filing(path, strict=strict, also=also)
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
         with reading(path):                 # read-only sheets are parsed while they are read

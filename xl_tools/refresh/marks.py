@@ -1,0 +1,188 @@
+"""The tool's marks as they are now, before a refresh decides what to clear and what to put on.
+
+Two sources, combined:
+
+- what the last refresh recorded (the state sheet: highlights, notes, each highlighted cell's own look,
+  the fills), each moved to the row it is on now (``rows.relocate``: the person deleted, inserted or
+  sorted rows since);
+- what the writer's view shows (``Seen``): on a file, every cell carrying the tool's own highlight
+  colours and every note with the tool's author or prefix, wherever it is — so a mark no finding claims
+  any more is found even when the state could not follow it. Live Excel cannot read formats or note
+  texts (the remote engine), so there the state is the only source.
+
+The tool's marks are its own colours (``schema.MARK_ERROR``/``MARK_WARNING``), never Excel's 差/适中:
+a cell the person styled 差 is not a mark. Highlights of refreshes made before the tool had its own
+colours (Excel's 差/适中) count as marks only where such a refresh's state recorded them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from ..model import Filing
+from ..schema import INDICATOR_HELPERS, SHEET_INFO
+from .looks import Look
+from .rows import cell_hashes, relocate, row_hash
+from .state import MARKS_VERSION, State
+
+Cell = tuple[str, int, int]
+INFO_COLUMNS = 8                 # 基本信息: the label, the value and the unit table's columns
+
+
+@dataclass
+class Seen:
+    """What a writer's view shows of the tool's marks now (None: the view cannot tell)."""
+
+    highlights: dict[Cell, str] | None = None     # cell → severity, by the tool's own colours
+    notes: dict[Cell, str] | None = None          # cell → state.note_key of the tool's note there
+    hidden: dict[str, set[int]] = field(default_factory=dict)    # sheet → rows hidden (a filter)
+
+
+@dataclass
+class Marks:
+    highlights: dict[Cell, str] = field(default_factory=dict)    # cell → severity
+    legacy: set[Cell] = field(default_factory=set)               # may carry an older refresh's 差/适中
+    looks: dict[Cell, Look] = field(default_factory=dict)        # a highlighted cell's own look
+    notes: dict[Cell, str] = field(default_factory=dict)         # cell → note key
+    fills: dict[Cell, tuple[str, str]] = field(default_factory=dict)
+    moved: int = 0                                               # marks found on another row
+
+    def kept_fills(self, view) -> dict[Cell, tuple[str, str]]:
+        """The earlier fills the cells still hold (value, record): the tool's values, which it may
+        write again (序号 renumbered); a value the person changed since is theirs."""
+        keep = {}
+        for key, (value, message) in self.fills.items():
+            sheet, r, c = key
+            if sheet not in view.sheetnames:
+                continue
+            current = view[sheet][f"{get_column_letter(c)}{r}"].value
+            if current is not None and _same(current, value):
+                keep[key] = (value, message)
+        return keep
+
+
+@dataclass
+class RowKeys:
+    """How the rows of the data sheets are told apart: per sheet the columns hashed (the cells the
+    person types; not 序号, which the tool renumbers, nor the helper columns it writes) and the first
+    data row."""
+
+    columns: dict[str, tuple[list[int], int]]
+    _hashes: dict[str, dict[int, str]] = field(default_factory=dict)     # per sheet, as read (no overrides)
+
+    @classmethod
+    def of(cls, filing: Filing, view) -> RowKeys:
+        out: dict[str, tuple[list[int], int]] = {}
+        for sheet, (hrow, cols, extra) in filing.headers.items():
+            keep = sorted({c for f, c in cols.items() if f != "no"} |
+                          {c for h, c in extra.items() if h not in INDICATOR_HELPERS})
+            out[sheet] = (keep, hrow + 1)
+        info = next((n for n in view.sheetnames if n == SHEET_INFO), None)
+        if info is not None:
+            out[info] = (list(range(1, INFO_COLUMNS + 1)), 1)
+        return cls(out)
+
+    def _values(self, view, sheet: str, overrides: dict[Cell, object], last: int | None = None):
+        cols, first = self.columns[sheet]
+        changed = {r for (s, r, _c) in overrides if s == sheet}
+        for r, values in enumerate(view[sheet].iter_rows(min_row=first, max_row=last, values_only=True),
+                                   start=first):
+            row = [values[c - 1] if c <= len(values) else None for c in cols]
+            if r in changed:
+                for k, c in enumerate(cols):
+                    if (sheet, r, c) in overrides:
+                        row[k] = overrides[(sheet, r, c)]
+            yield r, row
+
+    def hashes(self, view, sheet: str, overrides: dict[Cell, object] | None = None) -> dict[int, str]:
+        """Row → ``rows.row_hash`` of every row of `sheet` with something in it (with `overrides`:
+        the values a refresh writes). The rows as read are hashed once per refresh."""
+        if sheet not in self._hashes:
+            hashed = self._hashes[sheet] = {}
+            for r, row in self._values(view, sheet, {}):
+                h = row_hash(row)
+                if h:
+                    hashed[r] = h
+        out = dict(self._hashes[sheet])
+        changed = {r for (s, r, _c) in (overrides or {}) if s == sheet}
+        if changed:
+            for r, row in self._values(view, sheet, overrides):
+                if r in changed:
+                    h = row_hash(row)
+                    if h:
+                        out[r] = h
+                    else:
+                        out.pop(r, None)
+        return out
+
+    def cells(self, view, sheet: str, rows: set[int], overrides: dict[Cell, object] | None = None) -> dict[int, str]:
+        """Row → ``rows.cell_hashes`` of the given rows of `sheet`."""
+        if not rows:
+            return {}
+        out = {}
+        for r, row in self._values(view, sheet, overrides or {}, last=max(rows)):
+            if r in rows:
+                out[r] = cell_hashes(row)
+        return out
+
+
+def current_marks(state: State, view, keys: RowKeys, seen: Seen) -> Marks:
+    """The marks of the last refresh where they are now, and those the view shows (module docstring)."""
+    moves = _moves(state, view, keys)
+    marks = Marks()
+
+    def moved(cell: Cell) -> Cell | None:
+        sheet, r, c = cell
+        if sheet not in moves:
+            return cell
+        to = moves[sheet].get(r, r)
+        return None if to is None else (sheet, to, c)
+
+    for source, into in ((state.highlights, marks.highlights), (state.looks, marks.looks),
+                         (state.notes, marks.notes), (state.fills, marks.fills)):
+        for cell, value in source.items():
+            to = moved(cell)
+            if to is not None:
+                into[to] = value
+                marks.moved += source is state.highlights and to != cell
+    if state.version < MARKS_VERSION:
+        marks.legacy = set(marks.highlights)          # an older refresh's 差/适中, where it recorded them
+    if seen.highlights is not None:      # and every mark the view shows (a recorded one the person
+        marks.highlights.update(seen.highlights)    # restyled since stays theirs: no colour put back)
+    if seen.notes is not None:
+        marks.notes = dict(seen.notes)
+    return marks
+
+
+def _same(current, stored: str) -> bool:
+    if isinstance(current, (int, float)):
+        try:
+            return float(stored) == float(current)
+        except ValueError:
+            return False
+    return str(current) == stored
+
+
+def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]]:
+    """Per data sheet the state recorded rows of: old row → row now, for the rows the state names."""
+    out = {}
+    for sheet, old in state.rows.items():
+        if sheet not in keys.columns or sheet not in view.sheetnames:
+            continue
+        named = {r for cells in (state.highlights, state.looks, state.notes, state.fills)
+                 for (s, r, _c) in cells if s == sheet}
+        if not named:
+            continue
+        now = keys.hashes(view, sheet)
+        recorded = state.cells.get(sheet, {})
+        cache: dict[int, str] = {}
+
+        def now_cells(r: int, sheet=sheet, cache=cache, rows=set(now)) -> str:
+            if not cache:                              # asked only when rows changed: all at once
+                cache.update(keys.cells(view, sheet, rows) or {0: ""})
+            return cache.get(r, "")
+
+        out[sheet] = relocate(old, now, {r: recorded.get(r, "") for r in named}, now_cells)
+    return out
