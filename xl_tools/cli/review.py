@@ -8,7 +8,8 @@ import sys
 from .. import app
 from ..findings import summarize
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
-from .output import counts_line, print_findings, warn_if_open
+from .listing import print_findings
+from .output import counts_line, warn_if_open
 
 CONFIG_HELP = "规则配置文件（TOML，格式见 docs/rules.md），覆盖地区配置和「基本信息」中的设置"
 
@@ -32,12 +33,14 @@ def _check(args) -> int:
                                      "fills": [fill_json(f) for f in fills]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
+        counts = counts_line(summary, summary["projects"], summary["indicators"])
         if findings:
-            print_findings(findings, f"{args.file} 校验结果")
+            print(f"{args.file}：{counts}")
+            print_findings(findings)
         else:
-            print(f"{args.file}：未发现问题")
-        print(counts_line(summary, summary["projects"], summary["indicators"]))
+            print(f"{args.file}：未发现问题（{counts}）")
         if fills:
+            print()
             print(fills_line(fills))
     return 1 if summary["errors"] else 0
 

@@ -70,11 +70,16 @@ def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
     path = Path(path)
     view = workbook_view(path)
     try:
-        with reading(path):
-            filing = read_filing_from_workbook(view, source=str(path))
-            resolve_formulas(path, filing, view)
+        return read_filing_from_view(path, view, strict=strict)
     finally:
         view.close()
+
+
+def read_filing_from_view(path: Path, view: WorkbookView, *, strict: bool = True) -> Filing:
+    """``read_filing`` on a view of `path` already open (the caller closes it)."""
+    with reading(path):
+        filing = read_filing_from_workbook(view, source=str(path))
+        resolve_formulas(path, filing, view)
     if strict:
         raise_blocking(filing)
     return filing

@@ -44,7 +44,14 @@ from ..schema import (
 from ..textnorm import clean_ws, name_key, squash
 from ..xlsxfile import open_workbook, reading
 from .cells import int_of, money_of, text_of
-from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
+from .reader import (
+    defined_cell,
+    find_header,
+    nonblank_rows,
+    raise_blocking,
+    read_filing_from_view,
+    workbook_view,
+)
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10
@@ -64,9 +71,14 @@ def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable 
     raise an XlToolsError; otherwise they stay on ``filing.problems`` for the rules.
     """
     path = Path(path)
-    version = detect_version(path)
-    if version == TEMPLATE_VERSION:
-        return read_filing(path, strict=strict)
+    view = workbook_view(path)                  # the current template is read from the view that told it
+    try:
+        with reading(path):
+            version = _version(view, str(path))
+        if version == TEMPLATE_VERSION:
+            return read_filing_from_view(path, view, strict=strict)
+    finally:
+        view.close()
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
         with reading(path):                 # read-only sheets are parsed while they are read
@@ -81,26 +93,30 @@ def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable 
 def detect_version(path: str | Path) -> int:
     """The template version of the workbook at `path` (the 模板版本 name, else told from the layout)."""
     path = Path(path)
-    wb = open_workbook(path, read_only=True)
+    view = workbook_view(path)
     try:
-        with reading(path):                 # read-only sheets are parsed while they are read
-            stated = _stated_version(wb)
-            headers = _header_texts(_sheet(wb, SHEET_PROJECTS, str(path))) if stated is None else set()
+        with reading(path):
+            return _version(view, str(path))
     finally:
-        wb.close()
+        view.close()
+
+
+def _version(wb, source: str) -> int:
+    stated = _stated_version(wb)
+    headers = _header_texts(_sheet(wb, SHEET_PROJECTS, source)) if stated is None else set()
     if stated is not None:
         if stated > TEMPLATE_VERSION:
             raise XlToolsError(f"工作簿使用第 {stated} 版模板，比本工具支持的第 {TEMPLATE_VERSION} 版新："
-                               "请升级 xl-tools", file=str(path))
+                               "请升级 xl-tools", file=source)
         if stated not in (VERSION_1, TEMPLATE_VERSION):
-            raise XlToolsError(f"无法识别的模板版本「{stated}」", file=str(path))
+            raise XlToolsError(f"无法识别的模板版本「{stated}」", file=source)
         return stated
     if "序号" in headers:
         return TEMPLATE_VERSION          # current layout whose 模板版本 name was lost
     if {squash(h) for h in V1_PROJECT_HEADERS} <= headers:
         return VERSION_1
     raise XlToolsError("无法识别工作簿的模板版本：「项目」表缺少标准表头（项目名称、资金使用单位、总计……）",
-                       file=str(path), sheet=SHEET_PROJECTS)
+                       file=source, sheet=SHEET_PROJECTS)
 
 
 def _stated_version(wb) -> int | None:
