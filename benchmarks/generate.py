@@ -141,6 +141,26 @@ def sized_filing(size: str) -> Filing:
     return scaled_filing(projects, per_project)
 
 
+# the workbooks of ``make bench``: name → (projects, indicators per project or None for the seed's own,
+# distinct indicator contents, label). The growth series has distinct contents at every size; the goals
+# are stated on "5k" (distinct, as a real filing) with the repeated one beside it.
+BENCH: dict[str, tuple[int, int | None, bool, str]] = {
+    "1x": (13, None, True, "the seed's size"),
+    "10x": (130, None, True, "10× the seed"),
+    "100x": (1300, None, True, "100× the seed"),
+    "400x": (5200, None, True, "400× the seed"),
+    "5k": (5000, 6, True, "5,000 projects, distinct indicator contents"),
+    "5k-repeated": (5000, 6, False, "5,000 projects, 64 indicator contents repeated"),
+}
+GROWTH = ["1x", "10x", "100x", "400x"]
+GOAL = "5k"
+
+
+def bench_filing(name: str) -> Filing:
+    projects, per_project, distinct, _label = BENCH[name]
+    return scaled_filing(projects, per_project, distinct=distinct)
+
+
 def write_workbook(filing: Filing, path: str | Path) -> Path:
     from xl_tools.workbook import build_workbook
     build_workbook(path, filing)

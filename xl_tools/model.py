@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from openpyxl.utils import get_column_letter
-
 from .money import ZERO
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
@@ -35,6 +33,7 @@ class Origin:
         return col
 
     def cell(self, field_name: str | None = None) -> str:
+        from openpyxl.utils import get_column_letter  # here, not at the top: the model loads without openpyxl
         return f"{get_column_letter(self.column(field_name))}{self.row}"
 
 

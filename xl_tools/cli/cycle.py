@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import app
-from ..diff import blank_reason, change_zh, diff_to_json, text_changes
 from ..model import MONEY_LABELS
 from ..money import fmt_thousands
 from . import parser as types
@@ -30,6 +28,7 @@ def _rollover_args(p) -> None:
 
 
 def _rollover(args) -> int:
+    from .. import app
     output_path(args.output, (".xlsx", ".xlsm"))
     warn_if_open(args.file)
     result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts,
@@ -59,6 +58,7 @@ def _amount(value) -> str:
 def _detail(c, labels: tuple[str, str]) -> str:
     """One change as the terminal shows it: amounts 120.00 → （空）（2025年金额未填，不计增减）, texts in
     words (…面积「800」改为「200」平方米…), names old → new."""
+    from ..diff import blank_reason, change_zh, text_changes
     if c.kind == "money":
         why = blank_reason(c.old is None, c.new is None, labels)
         return f"{_amount(c.old)} → {_amount(c.new)}" + (f"（{why}）" if why else "")
@@ -72,6 +72,8 @@ def _detail(c, labels: tuple[str, str]) -> str:
 
 
 def _diff(args) -> int:
+    from .. import app
+    from ..diff import diff_to_json
     out = output_path(args.output, (".xlsx",)) if args.output else None
     warn_if_open(args.old, args.new)
     d = app.diff_files(args.old, args.new, out, force=args.force)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import app
-from ..findings import summarize
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
-from .listing import print_findings
 from .output import counts_line, warn_if_open
 
 CONFIG_HELP = "规则配置文件（TOML，格式见 docs/rules.md），覆盖地区配置和「基本信息」中的设置"
@@ -22,6 +19,9 @@ def _check_args(p) -> None:
 
 
 def _check(args) -> int:
+    from .. import app
+    from ..findings import summarize
+    from .listing import print_findings
     warn_if_open(args.file)
     loaded = app.load_filing(args.file)
     fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
@@ -66,6 +66,7 @@ def _refresh_args(p) -> None:
 
 
 def _refresh(args) -> int:
+    from .. import app
     outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force)
     print(f"已刷新：{args.output or args.file}")
     print(outcome.report)
@@ -83,6 +84,7 @@ def _publish_args(p) -> None:
 
 
 def _publish(args) -> int:
+    from .. import app
     out = output_path(args.output, (".xlsx",))
     if args.pdf:
         output_path(args.pdf, (".pdf",))

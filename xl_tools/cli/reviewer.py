@@ -7,8 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-from ..batch import review
-from ..batch.targets import Target, check_targets
 from ..errors import XlToolsError
 from . import parser as types
 from .command import Command, output_path
@@ -48,6 +46,7 @@ def _batch_args(p) -> None:
 
 def _targets(args, exports) -> list:
     """The outputs asked for, as ``batch.targets.Target`` records (checked before the batch runs)."""
+    from ..batch.targets import Target
     out = []
     if args.output:
         out.append(Target("-o", output_path(args.output, (".xlsx",)), folder=False))
@@ -61,6 +60,8 @@ def _targets(args, exports) -> list:
 
 
 def _batch(args) -> int:
+    from ..batch import review
+    from ..batch.targets import check_targets
     consolidation, report_mod, exports = _tabular()
     if not (args.output or args.json or args.csv or args.parquet):
         raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕，或用 --csv/--parquet 导出")
