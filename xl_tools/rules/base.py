@@ -48,6 +48,11 @@ class Rule:
     # the budget year and the options — not on its project or position. The engine then runs it once
     # per distinct indicator content in a check and re-locates the findings for the repeats.
     content_only: bool = False
+    # True (with content_only) when whether check_indicator finds something, and on which cells, depends only
+    # on the two category labels and the two value texts, not on the name (its message may still name the
+    # indicator). The engine then runs it once per distinct labels and values, and again for each indicator
+    # with those labels and values only where it found something, to word the finding for that indicator.
+    values_only: bool = False
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -77,6 +82,12 @@ class Rule:
     def check_indicator(self, ctx: "Context", project: Project, ind: Indicator,
                         facts: "Facts") -> Iterable[Finding]:
         return ()
+
+    def may_find(self, ctx: "Context", facts: "Facts") -> bool:
+        """False when check_indicator cannot find anything on an indicator with these labels and values,
+        whatever its name, project or place: the engine then does not call it for them (worked out once per
+        distinct labels and values; not asked of values_only rules). The default: it may."""
+        return True
 
     @classmethod
     def hooks(cls) -> set[str]:
@@ -119,6 +130,17 @@ class Facts:
     level1_code: str | None
     level2_code: str | None
     core: str                                   # name_core(name)
+    values_key: tuple                           # (level 1 label, level 2 label, 实施周期指标值, 年度指标值)
+
+    @property
+    def period(self) -> str:
+        """The 实施周期指标值 as written ("" when blank)."""
+        return self.values_key[2]
+
+    @property
+    def annual(self) -> str:
+        """The 年度指标值 as written ("" when blank)."""
+        return self.values_key[3]
 
 
 class Context:
@@ -177,11 +199,12 @@ class Context:
         hit = self._facts.get(id(ind))
         if hit is not None:
             return hit
-        l1_label, l2_label = ind.level1_label, ind.level2_label
-        period, annual = ind.period_value or "", ind.annual_value or ""
-        key = (l1_label, l2_label, ind.name, period, annual)
+        key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.name, ind.period_value or "",
+               ind.annual_value or "")
         hit = self._facts_by_content.get(key)
         if hit is None:
+            l1_label, l2_label = ind.level1_label, ind.level2_label
+            period, annual = key[5], key[6]
             levels = self._levels.get((l1_label, l2_label))
             if levels is None:
                 l1 = self.table.resolve_level1(l1_label)
@@ -195,7 +218,7 @@ class Context:
                         ("annual_value", annual, VALUE_LABELS["annual_value"]))
             hit = self._facts_by_content[key] = Facts(
                 cols, l1, l2, l1.category.code if l1.category else None,
-                l2.category.code if l2.category else None, self.core(ind.name))
+                l2.category.code if l2.category else None, self.core(ind.name), (l1_label, l2_label, period, annual))
         self._facts[id(ind)] = hit
         return hit
 

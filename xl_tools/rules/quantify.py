@@ -77,6 +77,7 @@ class TimelinessNotQuantified(_ValueForm):
 
     code = "VAL016"
     name = "values.timeliness_not_quantified"
+    values_only = True
     def advice_for(self, ctx: Context) -> str:
         node = f"{ctx.year}年6月30日前" if ctx.year else "6月30日前"
         return f"写明时间节点（如 {node}）、时限（如 ≤2个工作日）或及时率（如 ≥95%）"
@@ -108,6 +109,7 @@ class CostNotAmount(_ValueForm):
 
     code = "VAL017"
     name = "values.cost_not_amount"
+    values_only = True
     advice = "写明金额（如 ≤50万元、≤2000元/生）或比率（如 ≤100%）"
 
     def applies(self, facts: Facts) -> bool:
@@ -140,6 +142,7 @@ class OutcomeNotQuantified(_ValueForm):
 
     code = "VAL018"
     name = "values.outcome_not_quantified"
+    values_only = True
     config_keys = {**_ValueForm.config_keys, "accept": ["是", "否", "达标", "通过"]}
     advice = "写成数值（运算符 + 数字 + 单位），或写成分级分档的定性目标（如 良好及以上）"
 
@@ -174,6 +177,9 @@ class SatisfactionNotPercent(_ValueForm):
 
     def applies(self, facts: Facts) -> bool:
         return is_satisfaction(facts)
+
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return self.applies(facts) and not all(is_percent(ctx.parse(text)) for _field, text, _label in facts.columns)
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
