@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .model import Indicator, Origin, Project
+from .model import Indicator, Origin, Project, column_letter
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
@@ -61,8 +61,9 @@ def locate(origin: Origin | None, field_name: str | None, also: tuple[str, ...] 
     other cells it concerns in the same record."""
     if origin is None:
         return {"sheet": None, "cell": None}
-    where = {"sheet": origin.sheet, "cell": origin.cell(field_name), "row": origin.row,
-             "column": origin.column(field_name)}
+    column = origin.column(field_name)
+    where = {"sheet": origin.sheet, "cell": f"{column_letter(column)}{origin.row}", "row": origin.row,
+             "column": column}
     if also:
         where["also"] = tuple(origin.cell(f) for f in also)
         where["also_fields"] = also

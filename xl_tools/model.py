@@ -16,6 +16,18 @@ MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
 
 
+_LETTERS: dict[int, str] = {}
+
+
+def column_letter(col: int) -> str:
+    """openpyxl's letters of a column (1 → A), imported on first use: the model loads without openpyxl."""
+    hit = _LETTERS.get(col)
+    if hit is None:
+        from openpyxl.utils import get_column_letter
+        hit = _LETTERS[col] = get_column_letter(col)
+    return hit
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a record lives: a sheet row and the column (1-based) of each field, or a text line."""
@@ -33,8 +45,7 @@ class Origin:
         return col
 
     def cell(self, field_name: str | None = None) -> str:
-        from openpyxl.utils import get_column_letter  # here, not at the top: the model loads without openpyxl
-        return f"{get_column_letter(self.column(field_name))}{self.row}"
+        return f"{column_letter(self.column(field_name))}{self.row}"
 
 
 @dataclass

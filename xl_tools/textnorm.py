@@ -65,7 +65,8 @@ def name_key(text: str | None) -> str:
 
 def name_core(name: str | None) -> str:
     """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
-    return squash(_BRACKETS.sub("", name or ""))
+    name = name or ""
+    return squash(_BRACKETS.sub("", name) if "(" in name or "（" in name else name)
 
 
 def without_years(name: str | None) -> str:

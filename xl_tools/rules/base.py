@@ -153,8 +153,10 @@ class Context:
         self._parsed: dict[str, ParsedValue] = {}
         self._squashed: dict[str, str] = {}
         self._cores: dict[str, str] = {}
-        self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
+        self._levels: dict[tuple[str, str], tuple[Resolution, Resolution, str | None, str | None]] = {}
+        self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         self._facts: dict[int, Facts] = {}
+        self.cached_facts = self._facts.get       # id(indicator) → its facts, when worked out already
         self._facts_by_content: dict[tuple, Facts] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
@@ -203,24 +205,26 @@ class Context:
                ind.annual_value or "")
         hit = self._facts_by_content.get(key)
         if hit is None:
-            l1_label, l2_label = ind.level1_label, ind.level2_label
-            period, annual = key[5], key[6]
-            levels = self._levels.get((l1_label, l2_label))
+            c1, c2, period, annual = key[0], key[2], key[5], key[6]
+            labels = (f"{c1}-{key[1]}" if c1 else key[1], f"{c2}-{key[3]}" if c2 else key[3])   # level*_label
+            levels = self._levels.get(labels)
             if levels is None:
-                l1 = self.table.resolve_level1(l1_label)
+                l1 = self.table.resolve_level1(labels[0])
                 parent = l1.category.code if l1.category else None
-                levels = self._levels[(l1_label, l2_label)] = (l1, self.table.resolve_level2(l2_label, parent))
-            l1, l2 = levels
-            if self.squash(period) == self.squash(annual):
-                cols = (("period_value", period, BOTH_VALUES),)
-            else:
-                cols = (("period_value", period, VALUE_LABELS["period_value"]),
-                        ("annual_value", annual, VALUE_LABELS["annual_value"]))
-            hit = self._facts_by_content[key] = Facts(
-                cols, l1, l2, l1.category.code if l1.category else None,
-                l2.category.code if l2.category else None, self.core(ind.name), (l1_label, l2_label, period, annual))
+                l2 = self.table.resolve_level2(labels[1], parent)
+                levels = self._levels[labels] = (l1, l2, parent, l2.category.code if l2.category else None)
+            cols = self._columns.get((period, annual))
+            if cols is None:
+                cols = self._columns[(period, annual)] = self._columns_of(period, annual)
+            hit = self._facts_by_content[key] = Facts(cols, *levels, self.core(ind.name), (*labels, period, annual))
         self._facts[id(ind)] = hit
         return hit
+
+    def _columns_of(self, period: str, annual: str) -> tuple[tuple[str, str, str], ...]:
+        if self.squash(period) == self.squash(annual):
+            return (("period_value", period, BOTH_VALUES),)
+        return (("period_value", period, VALUE_LABELS["period_value"]),
+                ("annual_value", annual, VALUE_LABELS["annual_value"]))
 
     def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:
         """Resolved level 1 and level 2 of an indicator (cached per distinct label pair)."""

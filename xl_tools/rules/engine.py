@@ -41,12 +41,13 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     by_values = [r.check_indicator for r in by_indicator if r.content_only and r.values_only]
     by_content = [r for r in by_indicator if r.content_only and not r.values_only]
     on_indicator = [r for r in by_indicator if not r.content_only]
-    seen: dict[int, list[tuple]] = {}         # id(facts), i.e. indicator content → what those rules said
+    seen: dict[int, list[Finding]] = {}       # id(facts), i.e. indicator content → what those rules found
     # labels and values → the values-only hooks that found something there, the content hooks and the
     # other indicator hooks that may find something there (Rule.may_find)
     per_values: dict[tuple, tuple[list, list, list]] = {}
     findings: list[Finding] = []
     add = findings.extend
+    facts_of, content = ctx.facts, ctx.cached_facts
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):
@@ -55,7 +56,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
         for hook in on_project:
             add(hook(ctx, project))
         for ind in project.indicators:
-            facts = ctx.facts(ind)                 # shared by every indicator with the same content
+            facts = content(id(ind)) or facts_of(ind)    # shared by every indicator with the same content
             hooks = per_values.get(facts.values_key)
             said = None if hooks is None else seen.get(id(facts))
             if said is None:
@@ -70,16 +71,17 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                         found, [r.check_indicator for r in by_content if r.may_find(ctx, facts)],
                         [r.check_indicator for r in on_indicator if r.may_find(ctx, facts)])
                 else:                              # only those that found something, to word it for this one
-                    fresh = [f for hook in hooks[0] for f in hook(ctx, project, ind, facts)]
+                    fresh = []
+                    for hook in hooks[0]:
+                        fresh.extend(hook(ctx, project, ind, facts))
                 for hook in hooks[1]:
                     fresh.extend(hook(ctx, project, ind, facts))
-                seen[id(facts)] = [(f.code, f.severity, f.message, f.suggestion, f.field, f.also_fields)
-                                   for f in fresh]
+                seen[id(facts)] = fresh
                 add(fresh)
-            elif said:
-                add(Finding(code, severity, message, suggestion, project=project.name, indicator_no=ind.no,
-                            field=field, **locate(ind.origin, field, also))
-                    for code, severity, message, suggestion, field, also in said)
+            elif said:                             # the same content again: the same findings, on its cells
+                add(Finding(f.code, f.severity, f.message, f.suggestion, project=project.name, indicator_no=ind.no,
+                            field=f.field, **locate(ind.origin, f.field, f.also_fields))
+                    for f in said)
             for hook in hooks[2]:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)

@@ -217,6 +217,7 @@ class CostMissing(Rule):
         self.in_name = _words(self.options["name_words"])
         self.in_target = _words(self.options["target_words"])
         self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
+        self._standards: dict[str, list] = {}
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
@@ -232,7 +233,10 @@ class CostMissing(Rule):
                 m = self._target[text] = self.in_target.search(text)
         if m is None:
             return
-        stated = standards(ctx.squash(project.target))
+        text = ctx.squash(project.target)
+        stated = self._standards.get(text)
+        if stated is None:
+            stated = self._standards[text] = standards(text)
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
         yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标{said}",
                               "补充 14-成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")

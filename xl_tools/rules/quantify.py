@@ -211,15 +211,21 @@ class OneYearWordingDiffers(Rule):
     code = "VAL020"
     name = "values.one_year_wording"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        # one loop per project rather than a hook per indicator: it runs everywhere and rarely finds
-        if ctx.span(project) is not None:
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return _worded_twice(ctx, facts)
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if ctx.span(project) is not None or not _worded_twice(ctx, facts):
             return
-        for ind in project.indicators:
-            if len(ctx.facts(ind).columns) == 1:
-                continue
-            p, a = ind.period_value or "", ind.annual_value or ""
-            if ctx.squash(p) and ctx.squash(a) and _same(ctx.parse(p), ctx.parse(a)):
-                yield self.at_indicator(project.name, ind, "annual_value",
-                                        f"一年期项目中「{ind.name}」的两列指标值是同一目标，写法不同："
-                                        f"实施周期「{p}」，年度「{a}」", f"统一写成「{p}」")
+        p, a = ind.period_value or "", ind.annual_value or ""
+        yield self.at_indicator(project.name, ind, "annual_value",
+                                f"一年期项目中「{ind.name}」的两列指标值是同一目标，写法不同："
+                                f"实施周期「{p}」，年度「{a}」", f"统一写成「{p}」")
+
+
+def _worded_twice(ctx: Context, facts: Facts) -> bool:
+    """The two value columns differ as written and say the same (VAL020's)."""
+    p, a = facts.period, facts.annual
+    return (len(facts.columns) == 2 and bool(ctx.squash(p)) and bool(ctx.squash(a))
+            and _same(ctx.parse(p), ctx.parse(a)))

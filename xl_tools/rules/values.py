@@ -42,17 +42,19 @@ class ValueMissing(Rule):
     code = "VAL001"
     name = "values.missing"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        # per project, not per content: the suggestion depends on the project's span; one loop per
-        # project rather than a hook per indicator (it runs everywhere and rarely finds)
-        for ind in project.indicators:
-            if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
-                continue                        # the usual case (white space only counts as blank)
-            for field in VALUE_FIELDS:
-                if not ctx.squash(getattr(ind, field)):
-                    yield self.at_indicator(project.name, ind, field,
-                                            f"「{ind.name}」的{VALUE_LABELS[field]}为空",
-                                            f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return not (facts.period.strip() and facts.annual.strip())
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        # not content_only: the suggestion depends on the project's span
+        if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
+            return                              # the usual case (white space only counts as blank)
+        for field in VALUE_FIELDS:
+            if not ctx.squash(getattr(ind, field)):
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{VALUE_LABELS[field]}为空",
+                                        f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
 
     @staticmethod
     def _hint(ctx: Context, project: Project, ind: Indicator, field: str) -> str:
@@ -468,21 +470,38 @@ class NameValueMixed(Rule):
     content_only = True
     name = "values.name_value_mixed"
 
+    def setup(self) -> None:
+        self._texts: dict[str, tuple[str, str | None, str | None]] = {}     # per distinct value, for one check
+
+    def _read(self, ctx: Context, text: str) -> tuple[str, str | None, str | None]:
+        """(the squashed value, its number as ``num`` shows it, the name-like words written with the number)."""
+        hit = self._texts.get(text)
+        if hit is None:
+            t = ctx.parse(text)
+            shown = named = None
+            if _number(t):
+                shown = num(t.value)
+                extra = ctx.squash(t.extra)
+                # 优（好评率≥90%）: a grade and its criterion
+                if len(extra) >= 3 and _NAME_LIKE.search(extra) and not is_grade(extra.split("(", 1)[0]):
+                    named = extra
+            hit = self._texts[text] = (ctx.squash(text), shown, named)
+        return hit
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         core = facts.core
         for field, text, label in facts.columns:
-            value = ctx.squash(text)
-            t = ctx.parse(text)
+            value, shown, named = self._read(ctx, text)
             if len(core) >= 4 and core in value and value != core:
                 msg = f"{label}「{text}」重复了指标名称「{ind.name}」"
                 tip = "指标值只写运算符、数字和单位"
-            elif _number(t) and _number_in(num(t.value), core):
-                msg = f"指标名称「{ind.name}」中包含了指标值 {num(t.value)}"
+            elif shown is not None and _number_in(shown, core):
+                msg = f"指标名称「{ind.name}」中包含了指标值 {shown}"
                 tip = "名称只写衡量的内容（如“……事件数”），数值填在指标值中"
                 field = "name"                     # the name is what needs the change
-            elif (_number(t) and len(extra := ctx.squash(t.extra)) >= 3 and _NAME_LIKE.search(extra)
-                  and extra not in core and not is_grade(extra.split("(", 1)[0])):   # 优（好评率≥90%）: a grade and its criterion
+            elif named is not None and named not in core:
+                t = ctx.parse(text)
                 msg = (f"{label}「{text}」中含有指标名称「{t.extra}」，与三级指标「{ind.name}」不一致")
                 tip = f"三级指标改为「{t.extra}」，指标值只写 {show(t)}"
             else:
