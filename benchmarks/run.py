@@ -63,7 +63,7 @@ COMMANDS = {
 }
 LABELS = {
     FLOOR: "floor: openpyxl load+save", "floor_readonly": "openpyxl read-only read",
-    "floor_calamine": "python-calamine read", "read": "read_filing", "check": "check (model only)",
+    "floor_calamine": "python-calamine read", "read": "read_filing", "check": "check (model only): app.review",
     "refresh": "refresh (first)", "refresh_unchanged": "refresh (unchanged, in place)", "publish": "publish (xlsx)",
     "cmd_check": "process: `xl-tools check`", "cmd_check_json": "process: `xl-tools check --json`",
     "cmd_refresh": "process: `xl-tools refresh -o`", "cmd_refresh_unchanged": "process: `xl-tools refresh` (unchanged)",

@@ -49,13 +49,11 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
     if stage == "read":
         from xl_tools.workbook import read_filing
         return lambda: read_filing(path, strict=False)
-    if stage == "check":
-        from xl_tools.rules import check
-        from xl_tools.rules.config import config_for
-        from xl_tools.workbook import read_filing
-        filing = read_filing(path, strict=False)
-        config = config_for(filing)
-        return lambda: check(filing, config)
+    if stage == "check":                    # the rules on a filing in memory, as every interface asks for them
+        from xl_tools import app
+        filing = app.load_filing(path).filing
+        app.complete(filing)
+        return lambda: app.review(filing)
     if stage == "refresh":                  # the first refresh of a workbook, to another file
         from xl_tools.refresh.file_writer import refresh_file
         out = work / f"refreshed{path.suffix}"

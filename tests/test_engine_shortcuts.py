@@ -121,8 +121,9 @@ def test_the_engine_finds_what_every_rule_everywhere_finds(size):
 
 
 def test_halfwidth_and_squash_keep_their_meaning_for_every_character():
-    """``to_halfwidth`` skips the translation when no character needs it, ``squash`` removes white space
-    with str.split: the same as translating always and removing ``\\s+``, for every code point."""
+    """``to_halfwidth`` skips the translation when no character needs it, ``squash`` and ``name_core``
+    remove white space with str.split: the same as translating always and removing ``\\s+``, for every
+    code point."""
     import re
     ws = re.compile(r"\s+")
     for cp in range(sys.maxunicode + 1):
@@ -130,3 +131,5 @@ def test_halfwidth_and_squash_keep_their_meaning_for_every_character():
         translated = text.translate(textnorm._TABLE)
         assert textnorm.to_halfwidth(text) == translated, hex(cp)
         assert textnorm.squash(text) == ws.sub("", translated), hex(cp)
+        named = f"{chr(cp)}率（{chr(cp)}）"
+        assert textnorm.name_core(named) == ws.sub("", textnorm._BRACKETS.sub("", named).translate(textnorm._TABLE))

@@ -66,7 +66,11 @@ def name_key(text: str | None) -> str:
 def name_core(name: str | None) -> str:
     """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
     name = name or ""
-    return squash(_BRACKETS.sub("", name) if "(" in name or "（" in name else name)
+    if "(" in name or "（" in name:
+        name = _BRACKETS.sub("", name)
+    if _CHANGED.search(name):                  # squash(name), written out: called once per indicator name
+        name = name.translate(_TABLE)
+    return "".join(name.split())
 
 
 def without_years(name: str | None) -> str:
