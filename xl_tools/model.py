@@ -12,6 +12,16 @@ from typing import Mapping
 
 from .money import ZERO
 
+# the budget years the tool reads, writes and rolls over to (commands, readers, JSON, the template's validation)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_RANGE_ZH = f"{FIRST_YEAR} 至 {LAST_YEAR} 年之间的四位数年份"
+
+
+def is_budget_year(year: object) -> bool:
+    """A budget year the tool works with: an int from FIRST_YEAR to LAST_YEAR."""
+    return isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
+
+
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
 

@@ -1,13 +1,13 @@
 """Read a workbook made with any version of our template (``read_any_version``).
 
-Template versions (``layout.TEMPLATE_VERSION`` is the current one, stored under the defined name
+Template versions (``schema.TEMPLATE_VERSION`` is the current one, stored under the defined name
 模板版本 on 基本信息):
 
 - **1** (before the defined names): 基本信息 is a list of labels in column A with the value beside
   them in column B (预算年度, 部门名称, 金额单位, 合计); 项目 has no 序号 and starts with 项目名称
   (the other columns in any order); 绩效指标 has no 序号 and writes the categories without codes
   ("产出指标", "数量指标", "社会效益指标"). No 模板版本 name, no unit subtotals, no rule settings.
-- **2** (current): see ``layout.py``; read by ``workbook.read_filing``.
+- **2** (current): see ``schema.py``; read by ``workbook.read_filing``.
 
 The version is the 模板版本 name when present, else it is told from the layout (a 序号 column on 项目
 means the current layout). A version-1 workbook is read here: indicators are numbered by position
@@ -27,11 +27,13 @@ from ..model import (
     MONEY_LABELS,
     PROBLEM_MONEY_INVALID,
     PROBLEM_MONEY_TEXT,
+    YEAR_RANGE_ZH,
     Filing,
     Indicator,
     Origin,
     Project,
     ReadProblem,
+    is_budget_year,
 )
 from ..money import ZERO
 from ..schema import (
@@ -173,8 +175,8 @@ def _read_info_v1(ws, filing: Filing, source: str | None) -> None:
         origin = Origin(ws.title, r, {field: 2}, source)
         if field == "year":
             year = int_of(value)
-            if year == "invalid" or (isinstance(year, int) and not 1900 < year < 2200):
-                raise XlToolsError(f"预算年度应为四位数年份，实际为「{value}」", file=source,
+            if year == "invalid" or (isinstance(year, int) and not is_budget_year(year)):
+                raise XlToolsError(f"预算年度应为{YEAR_RANGE_ZH}，实际为「{value}」", file=source,
                                    sheet=ws.title, cell=origin.cell(field))
             filing.year = year
         elif field == "total":
