@@ -52,18 +52,19 @@ class Finding:
         return SEVERITY_ZH[self.severity]
 
 
-def locate(origin: Origin | None, field_name: str | None, also: tuple[str, ...] = ()) -> dict:
-    """sheet/cell/row/column keywords for a Finding from a model origin; ``also``: the model fields of the
+def located(code: str, severity: str, message: str, suggestion: str, origin: Origin | None, field_name: str | None,
+            project: str | None = None, indicator_no: int | None = None, also: tuple[str, ...] = ()) -> Finding:
+    """A Finding on the cell of ``field_name`` in the record at ``origin``; ``also``: the model fields of the
     other cells it concerns in the same record."""
     if origin is None:
-        return {"sheet": None, "cell": None}
+        return Finding(code, severity, message, suggestion, None, None, project, indicator_no, field_name)
     column = origin.column(field_name)
-    where = {"sheet": origin.sheet, "cell": f"{column_letter(column)}{origin.row}", "row": origin.row,
-             "column": column}
+    cell = f"{column_letter(column)}{origin.row}"
     if also:
-        where["also"] = tuple(origin.cell(f) for f in also)
-        where["also_fields"] = also
-    return where
+        return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
+                       origin.row, column, tuple(origin.cell(f) for f in also), also)
+    return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
+                   origin.row, column)
 
 
 def summarize(findings: list[Finding]) -> dict:

@@ -22,7 +22,7 @@ from typing import Iterable
 from .. import catalogue
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
-from ..findings import ERROR, INFO, WARNING, Finding, locate
+from ..findings import ERROR, INFO, WARNING, Finding, located
 from ..model import Filing, Indicator, Origin, Project
 from ..textnorm import name_core, squash
 from ..valuegrammar import ParsedValue, op_symbol
@@ -98,26 +98,22 @@ class Rule:
     # findings ---------------------------------------------------------------------------------
     def at_project(self, project: Project, field: str | None, message: str,
                    suggestion: str = "") -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project.name,
-                       field=field, **locate(project.origin, field))
+        return located(self.code, self.severity, message, suggestion, project.origin, field, project.name)
 
     def at_indicator(self, project_name: str | None, ind: Indicator, field: str | None,
                      message: str, suggestion: str = "") -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project_name,
-                       indicator_no=ind.no, field=field, **locate(ind.origin, field))
+        return located(self.code, self.severity, message, suggestion, ind.origin, field, project_name, ind.no)
 
     def at_value(self, project_name: str | None, ind: Indicator, field: str, label: str, message: str,
                  suggestion: str = "") -> Finding:
         """A finding on a value column of ``Facts.columns``: when both value cells hold the same text
         (label ``BOTH_VALUES``) it concerns both, so both are highlighted and noted."""
         also = ("annual_value",) if field == "period_value" and label == BOTH_VALUES else ()
-        return Finding(self.code, self.severity, message, suggestion, project=project_name,
-                       indicator_no=ind.no, field=field, **locate(ind.origin, field, also))
+        return located(self.code, self.severity, message, suggestion, ind.origin, field, project_name, ind.no, also)
 
     def at(self, origin: Origin | None, field: str | None, message: str, suggestion: str = "",
            project: str | None = None) -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project, field=field,
-                       **locate(origin, field))
+        return located(self.code, self.severity, message, suggestion, origin, field, project)
 
 
 @dataclass(slots=True)

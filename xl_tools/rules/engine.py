@@ -8,7 +8,7 @@ depends only on its categories and values once per distinct categories and value
 from __future__ import annotations
 
 from .. import limits
-from ..findings import SEVERITY_ORDER, Finding, locate
+from ..findings import SEVERITY_ORDER, Finding, located
 from ..model import Filing
 from ..schema import SHEET_ORDER
 from .base import Context
@@ -79,9 +79,8 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                 seen[id(facts)] = fresh
                 add(fresh)
             elif said:                             # the same content again: the same findings, on its cells
-                add(Finding(f.code, f.severity, f.message, f.suggestion, project=project.name, indicator_no=ind.no,
-                            field=f.field, **locate(ind.origin, f.field, f.also_fields))
-                    for f in said)
+                add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
+                            ind.no, f.also_fields) for f in said)
             for hook in hooks[2]:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)

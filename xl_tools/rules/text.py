@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator
 
-from ..findings import Finding, locate
+from ..findings import Finding, located
 from ..model import Project
 from ..valuegrammar import ParsedValue, Placeholders
 from .base import Context, Rule, show
@@ -183,9 +183,8 @@ class TargetContradictsIndicators(Rule):
                 continue
             st = max(stated, key=lambda pair: pair[0])[1]       # the surest, the first of equals
             shown = "、".join(dict.fromkeys(show(t) for _, t in values))
-            yield Finding(self.code, self.severity,
+            yield located(self.code, self.severity,
                           f"绩效目标写「{as_written(project.target, st.start, st.end)}」，"
                           f"指标「{ind.name}」为 {shown}",
                           "统一绩效目标文字与指标值（以实际目标为准修改其中一处）",
-                          project=project.name, indicator_no=ind.no, field="target",
-                          **locate(project.origin, "target"))
+                          project.origin, "target", project.name, ind.no)
