@@ -131,5 +131,7 @@ def test_halfwidth_and_squash_keep_their_meaning_for_every_character():
         translated = text.translate(textnorm._TABLE)
         assert textnorm.to_halfwidth(text) == translated, hex(cp)
         assert textnorm.squash(text) == ws.sub("", translated), hex(cp)
+        half = textnorm.to_halfwidth(chr(cp))           # statements._kept: places and white space kept
+        assert len(half) == 1 and half.isspace() == chr(cp).isspace(), hex(cp)
         named = f"{chr(cp)}率（{chr(cp)}）"
         assert textnorm.name_core(named) == ws.sub("", textnorm._BRACKETS.sub("", named).translate(textnorm._TABLE))
