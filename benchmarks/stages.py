@@ -118,13 +118,16 @@ def run_stage(stage: str, path: Path, work: Path, warm: Path | None) -> dict:
     gc.collect()
     reset = _reset_peak()
     base = _status_kb("VmRSS")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_before = before.ru_utime + before.ru_stime
     c0, w0 = time.process_time(), time.perf_counter()
     said = run()
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     peak = _status_kb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = {"stage": stage, "cpu": cpu, "wall": wall, "peak_mb": peak / 1024,
-           "delta_mb": max(0, peak - base) / 1024,
-           "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+           "delta_mb": max(0, peak - base) / 1024, "children_peak_mb": children.ru_maxrss / 1024,
+           "children_cpu": children.ru_utime + children.ru_stime - children_before}
     if isinstance(said, str):
         out["message"] = said
     return out
