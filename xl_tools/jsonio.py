@@ -18,11 +18,13 @@ from .model import (
     MONEY_FIELDS,
     PROBLEM_JSON_KEY,
     PROJECT_FIELDS,
+    YEAR_RANGE_ZH,
     Filing,
     Indicator,
     Project,
     ReadProblem,
     Unit,
+    is_budget_year,
 )
 from .money import fmt_money, money_from_json
 from .schema import DEFAULT_PROFILE
@@ -153,8 +155,8 @@ def filing_from_json(data: dict, source: str | None = None) -> Filing:
         raise XlToolsError(f"不支持的 schema「{schema}」，应为 {' 或 '.join(READABLE)}", file=source)
     try:
         year = data.get("year")
-        if year is not None and not isinstance(year, int):
-            raise XlToolsError(f"year 应为整数，实际为 {year!r}")
+        if year is not None and not is_budget_year(year):
+            raise XlToolsError(f"year 应为{YEAR_RANGE_ZH}（整数），实际为 {year!r}")
         units = [Unit(_req(u, "name", f"units[{k}]"), **_money(u, f"units[{k}]"))
                  for k, u in enumerate(data.get("units", []))]
         projects = []

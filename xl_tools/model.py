@@ -11,11 +11,19 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
-from openpyxl.utils import get_column_letter
-
 from .money import CENT, ZERO
 from .textnorm import to_halfwidth
 from .unitnames import UnitNames
+
+# the budget years the tool reads, writes and rolls over to (commands, readers, JSON, the template's validation)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_RANGE_ZH = f"{FIRST_YEAR} 至 {LAST_YEAR} 年之间的四位数年份"
+
+
+def is_budget_year(year: object) -> bool:
+    """A budget year the tool works with: an int from FIRST_YEAR to LAST_YEAR."""
+    return isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
+
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
@@ -32,6 +40,18 @@ PROJECT_FIELDS = {"period": "实施期", "long_target": "实施期目标", "cate
 FUNDING_LEVELS = {"central": "中央资金", "province": "省级资金", "city": "市级资金", "county": "县级资金",
                   "own": "本级资金", "upper": "上级资金"}
 NATURE_OPS = ("≥", "≤", "=", ">", "<", "＞", "＜", "＝", ">=", "<=")   # 指标性质 that is an operator
+
+
+_LETTERS: dict[int, str] = {}
+
+
+def column_letter(col: int) -> str:
+    """openpyxl's letters of a column (1 → A), imported on first use: the model loads without openpyxl."""
+    hit = _LETTERS.get(col)
+    if hit is None:
+        from openpyxl.utils import get_column_letter
+        hit = _LETTERS[col] = get_column_letter(col)
+    return hit
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,7 @@ class Origin:
         return col
 
     def cell(self, field_name: str | None = None) -> str:
-        return f"{get_column_letter(self.column(field_name))}{self.row}"
+        return f"{column_letter(self.column(field_name))}{self.row}"
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import XlToolsError
 from .fileio import atomic_target
-from .model import Filing, Unit
+from .model import YEAR_RANGE_ZH, Filing, Unit, is_budget_year
 from .profiles import DEFAULT_PROFILE, load_profile
 from .unitnames import unit_key
 from .workbook import build_workbook
@@ -23,8 +23,8 @@ def new_workbook(out: Path, *, year: int, department: str = "", units: list[str]
                  profile: str = DEFAULT_PROFILE) -> list[Path]:
     """A new filing workbook for ``profile``: 基本信息 names it (规则配置), its 金额单位 is the profile's,
     and the 代码表 and the category dropdowns list its framework; the unit table lists ``units``."""
-    if not 2000 <= year <= 2100:
-        raise XlToolsError(f"预算年度 {year} 不合理，应为四位数年份")
+    if not is_budget_year(year):
+        raise XlToolsError(f"预算年度 {year} 不合理，应为{YEAR_RANGE_ZH}")
     seen: dict[str, str] = {}
     for unit in (u.strip() for u in units):
         if not unit:

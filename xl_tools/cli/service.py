@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from .. import app
 from ..money import fmt_thousands
-from ..server.cli import serve
-from ..web.serving import serve_local, with_web
 from . import parser as types
 from .command import Command
 from .output import counts_line
@@ -26,6 +23,8 @@ def _serve_args(p) -> None:
 
 
 def _serve(args) -> int:
+    from ..server.cli import serve
+    from ..web.serving import with_web
     serve(args.host, args.port, max_body_mb=args.max_body_mb, ssl_certfile=args.ssl_certfile,
           ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips, insecure=args.insecure,
           wrap=with_web)
@@ -39,6 +38,7 @@ def _web_args(p) -> None:
 
 
 def _web(args) -> int:
+    from ..web.serving import serve_local
     serve_local(args.port, open_browser=not args.no_browser)
     return 0
 
@@ -48,6 +48,7 @@ def _demo_args(p) -> None:
 
 
 def _demo(args) -> int:
+    from .. import app
     done = app.demo(args.output)
     result, outcome = done.imported.result, done.imported.outcome
     filing, ms = result.filing, done.timings_ms

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import limits
-from ..xlsxfile import open_workbook, reading
 from ..textnorm import well_formed
+from ..xlsxfile import open_workbook, reading
 from .pdfguard import check_pages, reading_pdf
 
 

@@ -192,6 +192,7 @@ class CategoryMismatch(Rule):
 
     code = "STR007"
     content_only = True
+    values_only = True
     name = "structure.category_mismatch"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -229,6 +230,7 @@ class CategoryUnknown(Rule):
 
     code = "STR008"
     content_only = True
+    values_only = True
     name = "structure.category_unknown"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
