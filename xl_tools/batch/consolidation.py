@@ -55,6 +55,7 @@ from .slices import (
     SUPERSEDED,
     UNREADABLE,
     Slice,
+    projects_by_unit,
     slices_of,
 )
 from .submissions import Submission, submissions
@@ -323,7 +324,7 @@ def consolidate(report: BatchReport, *, include_errors: bool = False, scope: Sco
     unused = [p for p in pins if not any(s.file == p and s.decision in (COUNTED, EXCLUDED) for s in records)]
     pin_notes += [f"--keep「{p}」不是所在单位被采用的版本（{_why(p, records)}）" for p in sorted(unused)]
     counted = [s for s in records if s.decision == COUNTED]
-    tables = [_year_table(scope.year, counted, by_file)] if counted and scope.year is not None else []
+    tables = [_year_table(scope.year, counted, by_file, scope.department)] if counted and scope.year is not None else []
     subs = submissions(records, scope, scope.year) if scope.year is not None else []
     interrupted = [r.file for r in results if r.status == STATUS_INTERNAL]
     return Consolidation(tables, _frame(records), include_errors, sorted(conflicts, key=lambda c: c.unit),
@@ -350,11 +351,12 @@ def _frame(records: list[Slice]) -> pd.DataFrame:
     return df.drop(columns="_o").reset_index(drop=True)
 
 
-def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult]) -> YearTable:
+def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult],
+                department: str | None = None) -> YearTable:
     projects = []
     for s in counted:
         name = s.unit_name or NO_UNIT
-        projects += [replace(p, unit=name) for p in results[s.file].filing.projects if p.unit == s.unit]
+        projects += [replace(p, unit=name) for p in projects_by_unit(results[s.file].filing).get(s.unit, [])]
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
     units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
@@ -362,7 +364,9 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult])
     filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
     departments = sorted({s.department for s in counted if s.department}, key=department_key)
-    if len({department_key(d) for d in departments}) == 1:
+    if department and all(department_key(d) == department_key(department) for d in departments):
+        departments = [department]                 # the scope's name (the reviewer's, else the most used)
+    elif len({department_key(d) for d in departments}) == 1:
         departments = [Counter(s.department for s in counted if s.department).most_common(1)[0][0]]
     sources: dict[str, list[str]] = {}
     marked: dict[str, str] = {}

@@ -113,7 +113,15 @@ def slices_of(r: FileResult) -> list[Slice]:
                      r.stamp)
     if not r.readable or r.filing is None or not r.filing.projects:
         return [make(r.unit, [])]
-    by_unit: dict[str, list[Project]] = {}
-    for p in r.filing.projects:
-        by_unit.setdefault(p.unit, []).append(p)
-    return [make(unit, projects) for unit, projects in by_unit.items()]
+    return [make(unit, projects) for unit, projects in projects_by_unit(r.filing).items()]
+
+
+def projects_by_unit(filing) -> dict[str, list[Project]]:
+    """The projects of each unit of a filing, by the unit's name (its first spelling in the filing):
+    a project naming no unit is the filing's only unit's, and spellings of one unit are one unit."""
+    spelled: dict[str, str] = {}
+    out: dict[str, list[Project]] = {}
+    for p, unit in zip(filing.projects, filing.units_of_projects()):
+        name = spelled.setdefault(name_key(unit), unit)
+        out.setdefault(name, []).append(p)
+    return out

@@ -49,7 +49,7 @@ def import_path(path: str | Path, *, year: int | None = None,
     path = Path(path)
     data = read_bytes(path)
     if data[:2] == b"PK" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        seg, text = read_xlsx(path)
+        seg, text = read_xlsx(path, year)
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     if is_pdf(data):
         from .pdfsource import read_pdf  # pdfplumber: the optional pdf extra
@@ -80,6 +80,8 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     findings: list[Finding] = []
     if year is not None:
         year_source = "由 --year 指定"
+    elif seg.year is not None:
+        year, year_source = seg.year, seg.year_source or f"{seg.year}年"
     else:
         year, year_source = infer_year(text, [n.name for n in project_names])
         if year is None:
