@@ -7,10 +7,11 @@ Every readable file is cut into *slices*, one per funding unit it reports (``sli
    ``--year``), else the department and the year most files state (ties: the later year) — and, with a
    list of units, only the listed units (by name or alias). Filings outside it are **范围外** (another
    department, another year, a unit not on the list): listed, never added in;
-3. slices of one unit are found through the one normalisation of names (``textnorm.name_key``), the
-   reviewer's aliases, and content: a copy under a shortened spelling of the unit's name (甲市二中 for
-   甲市第二中学) whose projects and amounts are the same is that unit's (重复), not a second unit; two
-   units whose filings are alike to the cent stay two units;
+3. slices of one unit are found through the one normalisation of names (``unitnames.unit_key``: width
+   of brackets and digits, bracket kinds, spaces), the reviewer's aliases, and content: a copy under a
+   shortened spelling of the unit's name (甲市二中 for 甲市第二中学) whose projects and amounts are the
+   same is that unit's (重复), not a second unit; two units whose filings are alike to the cent stay two
+   units;
 4. among one unit's files, **the later version wins** by the files' own stamps, or the reviewer's choice
    (``--keep``); copies are 重复, earlier versions 已替代 with both dates and what changed (``versions``);
 5. the version in force is **counted** (计入) unless it has errors (未计入, or counted with
@@ -37,7 +38,7 @@ from ..diff.words import changes_text
 from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, Filing, Unit
 from ..money import ZERO
-from ..textnorm import name_key
+from ..unitnames import unit_key
 from .core import STATUS_INTERNAL, BatchReport, FileResult
 from .scope import Scope, department_key
 from .slices import (
@@ -160,9 +161,9 @@ def _fill_departments(records: list[Slice]) -> None:
     for s in records:
         s.dept_key = department_key(s.department)
         if s.dept_key:
-            named.setdefault((s.year, name_key(s.unit)), set()).add(s.dept_key)
+            named.setdefault((s.year, unit_key(s.unit)), set()).add(s.dept_key)
     for s in records:
-        found = named.get((s.year, name_key(s.unit)))
+        found = named.get((s.year, unit_key(s.unit)))
         if not s.dept_key and found and len(found) == 1:
             s.dept_key = next(iter(found))
 
@@ -259,7 +260,7 @@ def _identify(records: list[Slice], scope: Scope) -> None:
 def _not_listed(records: list[Slice], scope: Scope) -> None:
     if not scope.has_list:
         return
-    listed = {name_key(u) for u in scope.units}
+    listed = {unit_key(u) for u in scope.units}
     for s in records:
         if s.open and s.unit_key not in listed:
             s.decide(OUT_OF_SCOPE, f"单位「{s.unit or NO_UNIT}」不在单位名单中（也不是名单中单位的别名），未计入：如属本部门，"
@@ -276,7 +277,7 @@ def _names(records: list[Slice], scope: Scope) -> None:
         if scope.unit_name(s.unit) is not None:
             listed.setdefault(s.unit_key, scope.unit_name(s.unit))
     for s in records:
-        own = [name for name, _n in written[s.unit_key].most_common() if name_key(name) == s.unit_key]
+        own = [name for name, _n in written[s.unit_key].most_common() if unit_key(name) == s.unit_key]
         s.unit_name = listed.get(s.unit_key) or (own or [written[s.unit_key].most_common(1)[0][0]])[0]
 
 

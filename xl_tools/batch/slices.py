@@ -21,6 +21,7 @@ from decimal import Decimal
 from ..model import MONEY_FIELDS, Project
 from ..money import CENT, ZERO
 from ..textnorm import name_key, squash
+from ..unitnames import unit_key
 from .core import FileResult
 from .stamps import Stamp
 
@@ -122,6 +123,6 @@ def projects_by_unit(filing) -> dict[str, list[Project]]:
     spelled: dict[str, str] = {}
     out: dict[str, list[Project]] = {}
     for p, unit in zip(filing.projects, filing.units_of_projects()):
-        name = spelled.setdefault(name_key(unit), unit)
+        name = spelled.setdefault(unit_key(unit), unit)
         out.setdefault(name, []).append(p)
     return out

@@ -70,6 +70,8 @@ RULES: list[type[Rule]] = [
     filing.DepartmentMissing,
     filing.YearMissing,
     filing.UnitMissing,
+    filing.UnitNotListed,
+    filing.UnitSpelledTwoWays,
     filing.NoProjects,
     filing.FullWidthDigits,
     filing.ProjectNameMissing,
