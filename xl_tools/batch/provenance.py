@@ -37,6 +37,7 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
     """合并来源: one row per file and unit (the 合并公开表's unit name beside the name the file writes,
     when they differ), then the counted total of the year (= the 合并公开表's 合计)."""
     rb.header(ws, SOURCE_HEADERS, SOURCE_WIDTHS)
+    row = 1                                   # counted: ws.max_row scans every cell
     for r in cons.slices.itertuples():
         read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
         unit = r.unit if not r.unit_name or r.unit_name == r.unit else f"{r.unit_name}\n（文件中写作「{r.unit}」）"
@@ -44,7 +45,7 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
                     stamp_text(r.stamp, r.stamp_source), r.projects if read else None,
                     *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
                     r.decision, r.reason])
-        row = ws.max_row
+        row += 1
         for c in _MONEY_COLS:
             ws.cell(row=row, column=c).number_format = rb.MONEY_FORMAT
         if r.decision in DECISION_KIND:
@@ -54,7 +55,7 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
         where = f"（= {table_sheet} 的合计）" if table_sheet else "：没有计入的文件，未生成合并公开表"
         append(ws, [cons.year, None, f"{cons.year}年计入合计{where}", None, None, None, int(counted.projects.sum()),
                     *(sum(counted[f], ZERO) for f in MONEY_FIELDS), COUNTED, f"{len(counted)} 项计入"])
-        row = ws.max_row
+        row += 1
         for c in range(1, len(SOURCE_HEADERS) + 1):
             ws.cell(row=row, column=c).font = rb.font(bold=True)
         for c in _MONEY_COLS:
@@ -89,10 +90,10 @@ def write_submissions(ws, cons: Consolidation, page_title: str, previous: Previo
     top = rb.title_block(ws, [f"{cons.year}年报送情况：{whose}"], len(SUBMISSION_HEADERS))
     rb.header(ws, SUBMISSION_HEADERS, (8, 28, 12, 40, 40, 40, 30), row=top)
     changes = since_last(cons, previous)
-    for sub in cons.submissions:
+    for row, sub in enumerate(cons.submissions, start=top + 1):
         append(ws, [sub.year, sub.unit, sub.status, "\n".join(sub.files) or None, sub.note or None,
                     changes.get(sub.unit), _comment(cons, previous, sub)])
         if sub.status != FILED:
-            rb.paint(ws.cell(row=ws.max_row, column=3), ERROR if sub.status == MISSING else WARNING)
+            rb.paint(ws.cell(row=row, column=3), ERROR if sub.status == MISSING else WARNING)
     rb.fit_rows(ws, top + 1)
     rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title)

@@ -241,11 +241,10 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
     rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
     comments = _unit_comments(cons, previous)
-    for r in report.results:
+    for row, r in enumerate(report.results, start=top + 1):    # counted: ws.max_row scans every cell
         append(ws, [r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
                    NOT_CONSOLIDATED if r.skipped else decided.get(r.file, ""), comments.get(r.file)])
-        row = ws.max_row
         ws.cell(row=row, column=4).number_format = MONEY_FORMAT
         if r.status in _STATUS_KIND:
             rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
@@ -294,12 +293,12 @@ _ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}
 
 def _write_findings(ws, report: BatchReport, cons: Consolidation, previous: Previous | None) -> None:
     rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40, 30))
-    for values in finding_rows(report, cons, previous):
+    for row, values in enumerate(finding_rows(report, cons, previous), start=2):   # not ws.max_row: O(cells)
         append(ws, values)
         if values[2] in _ZH_SEVERITY:
-            rb.paint(ws.cell(row=ws.max_row, column=3), _ZH_SEVERITY[values[2]])
+            rb.paint(ws.cell(row=row, column=3), _ZH_SEVERITY[values[2]])
         else:
-            rb.paint(ws.cell(row=ws.max_row, column=9), WARNING)
+            rb.paint(ws.cell(row=row, column=9), WARNING)
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
