@@ -95,7 +95,9 @@ def test_review_workbook(inbox, tmp_path):
     wb = openpyxl.load_workbook(out)
     # valid.xlsx and invalid.xlsx are two versions of one unit and year with different amounts and the
     # same time: a version conflict, so nothing is counted and the placeholder sheet names the conflict
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "报送情况", "合并来源", "规则统计", "单位统计"]
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "报送情况", "合并来源", "规则统计", "单位统计",
+                             "_xltools_batch"]
+    assert wb["_xltools_batch"].sheet_state == "hidden"        # each unit's state, for the next review
     summary = list(wb["汇总"].iter_rows(values_only=True))
     top = next(k for k, row in enumerate(summary) if row[0] == "单位")
     assert summary[0][0].startswith("xl-tools 批量审核结果") and "2024年" in summary[0][0]

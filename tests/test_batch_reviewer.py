@@ -220,3 +220,21 @@ def test_unit_lists_in_every_form(tmp_path):
     (tmp_path / "empty.csv").write_text("单位名称\n", "utf-8")
     with pytest.raises(XlToolsError, match="没有读到任何单位名称"):
         read_unit_list(tmp_path / "empty.csv")
+
+
+def test_units_with_identical_filings_stay_two_units(tmp_path):
+    """Two units whose filings are alike to the cent (standard projects of one department) are two
+    units: only a name that abbreviates another (甲市二中 / 甲市第二中学) makes a copy of it."""
+    from tests.support.mail_inbox import unit_filing, write_filing
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for name in ("甲市第一中学", "甲市第二中学", "乙县第二中学", "甲市二中"):
+        write_filing(inbox / f"{name}.xlsx", unit_filing(name, "0.2"), None)
+    report = review([inbox], jobs=1)
+    unlisted = consolidate(report, scope=make_scope(DEPT))
+    assert sorted(u.name for u in unlisted.table(YEAR).filing.units) == ["乙县第二中学", "甲市第一中学", "甲市第二中学"]
+    copy = unlisted.slices.set_index("file").loc["甲市二中.xlsx"]
+    assert copy.decision == "重复" and copy.same_as == "甲市第二中学.xlsx"
+    (tmp_path / "名单.csv").write_text("单位名称\n甲市第一中学\n甲市第二中学\n甲市二中\n", "utf-8")
+    listed = consolidate(report, scope=make_scope(DEPT, None, tmp_path / "名单.csv"))
+    assert sorted(u.name for u in listed.table(YEAR).filing.units) == ["甲市二中", "甲市第一中学", "甲市第二中学"]

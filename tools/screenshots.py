@@ -10,7 +10,9 @@ pdftoppm. ``--reports`` builds the acceptance inbox of the batch tests (tests/su
 duplicates, two years, errors, broken, old and non-regular files, an old report) in a scratch folder with
 relative paths (so the title lines read as a reviewer's would), writes the review workbook and a
 2024 → 2025 diff workbook (the new filing with an error), and renders the first page of 汇总,
-合并公开表2024年, 规则统计 and 增减情况.
+合并公开表2024年, 规则统计 and 增减情况; then the inbox as mail brings it (tests/support/mail_inbox.py)
+reviewed for 甲市教育局 with its list of units: 报送情况, and the first and last page of the table to sign
+(a draft: units are missing).
 Look at the images before committing them.
 """
 
@@ -35,12 +37,19 @@ PUBLISHED = "publish_seed_page1.png"
 REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png",
                 "规则统计": "review_rules_page1.png"}
 DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
+MAIL_SHOTS = {"报送情况": "review_submissions_page1.png"}
+SIGNED_SHOTS = ("batch_signed_page1.png", "batch_signed_last.png")
 DPI = "110"
 
 
-def _pdf_to_png(pdf: Path, png: Path) -> None:
-    subprocess.run(["pdftoppm", "-png", "-r", DPI, "-f", "1", "-l", "1", "-singlefile", str(pdf),
+def _pdf_to_png(pdf: Path, png: Path, page: int = 1) -> None:
+    subprocess.run(["pdftoppm", "-png", "-r", DPI, "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
                     str(png.with_suffix(""))], check=True, timeout=60)
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None:
@@ -109,8 +118,27 @@ def reports(out: Path) -> None:
             for sheet, name in DIFF_SHOTS.items():
                 render(diff.resolve(), sheet, out / name, drop_others=True)
                 print(out / name)
+            mail(out)
         finally:
             os.chdir(here)
+
+
+def mail(out: Path) -> None:
+    """The reviewer's inbox as mail brings it (tests/support/mail_inbox.py), reviewed for one department
+    with its list of units: 报送情况, and the first and last page of the draft table to sign."""
+    from tests.support.mail_inbox import DEPT, make_mail_inbox
+    from xl_tools.batch.task import BatchOptions, run_batch
+    box = make_mail_inbox(Path("邮件"))
+    os.replace(box.unit_list, "名单.xlsx")
+    run_batch(BatchOptions(paths=["邮件/收件箱"], output="审核汇总.xlsx", department=DEPT, units="名单.xlsx",
+                           publish="合并公开表.xlsx", pdf="合并公开表.pdf", allow_incomplete=True, jobs=2))
+    for sheet, name in MAIL_SHOTS.items():
+        render(Path("审核汇总.xlsx").resolve(), sheet, out / name, drop_others=True)
+        print(out / name)
+    pdf = Path("合并公开表.pdf")
+    for name, page in zip(SIGNED_SHOTS, (1, _pages(pdf))):
+        _pdf_to_png(pdf, out / name, page)
+        print(out / name)
 
 
 def main(argv: list[str] | None = None) -> int:

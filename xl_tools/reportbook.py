@@ -107,6 +107,17 @@ def column_widths(ws: Worksheet, ncols: int) -> list[float]:
     return [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ncols + 1)]
 
 
+_TOP_WRAP: dict[str | None, Alignment] = {}
+
+
+def _top_wrap(horizontal: str | None) -> Alignment:
+    """Wrapped, top-aligned, keeping the cell's horizontal alignment (one object per kind: thousands of
+    cells share it)."""
+    if horizontal not in _TOP_WRAP:
+        _TOP_WRAP[horizontal] = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
+    return _TOP_WRAP[horizontal]
+
+
 def fit_rows(ws: Worksheet, first: int, last: int | None = None, ncols: int | None = None) -> None:
     """Wrap every cell of rows ``first..last`` (top-aligned, thin border) and give each row the height
     that shows its longest text in full (``textfit``, on the safe side)."""
@@ -117,7 +128,7 @@ def fit_rows(ws: Worksheet, first: int, last: int | None = None, ncols: int | No
         texts = []
         for c in range(1, ncols + 1):
             cell = ws.cell(row=r, column=c)
-            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+            cell.alignment = _top_wrap(cell.alignment.horizontal)
             cell.border = BOX
             if isinstance(cell.value, (str, CellRichText)):
                 texts.append((str(cell.value), widths[c - 1]))

@@ -89,8 +89,9 @@ def write_filing(path: Path, filing: Filing, refreshed: str | None) -> Path:
 
 def libreoffice_copy(src: Path, out: Path, scratch: Path) -> Path:
     """``src`` opened and saved again by LibreOffice Calc (a private profile)."""
+    scratch = scratch.resolve()
     scratch.mkdir(parents=True, exist_ok=True)
-    cmd = ["soffice", f"-env:UserInstallation=file://{scratch / 'profile'}", "--headless", "--norestore",
+    cmd = ["soffice", f"-env:UserInstallation={(scratch / 'profile').as_uri()}", "--headless", "--norestore",
            "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(scratch), str(src)]
     subprocess.run(cmd, capture_output=True, timeout=180, check=True)
     shutil.move(scratch / src.name, out)

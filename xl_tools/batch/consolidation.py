@@ -7,9 +7,11 @@ Every readable file is cut into *slices*, one per funding unit it reports (``sli
    ``--year``), else the department and the year most files state (ties: the later year) — and, with a
    list of units, only the listed units (by name or alias). Filings outside it are **范围外** (another
    department, another year, a unit not on the list): listed, never added in;
-3. slices of one unit are found through the one normalisation of names (``unitnames.unit_key``: width of brackets and digits, bracket kinds, spaces), the
-   reviewer's aliases, and content: a copy whose unit name is written differently but whose projects and
-   amounts are the same is that unit's (重复), not a second unit;
+3. slices of one unit are found through the one normalisation of names (``unitnames.unit_key``: width
+   of brackets and digits, bracket kinds, spaces), the reviewer's aliases, and content: a copy under a
+   shortened spelling of the unit's name (甲市二中 for 甲市第二中学) whose projects and amounts are the
+   same is that unit's (重复), not a second unit; two units whose filings are alike to the cent stay two
+   units;
 4. among one unit's files, **the later version wins** by the files' own stamps, or the reviewer's choice
    (``--keep``); copies are 重复, earlier versions 已替代 with both dates and what changed (``versions``);
 5. the version in force is **counted** (计入) unless it has errors (未计入, or counted with
@@ -55,6 +57,7 @@ from .slices import (
     SUPERSEDED,
     UNREADABLE,
     Slice,
+    projects_by_unit,
     slices_of,
 )
 from .submissions import Submission, submissions
@@ -219,10 +222,19 @@ def _out_of_scope(records: list[Slice], scope: Scope) -> None:
                      f"（如为误报，请单位报送 {scope.year} 年的填报）", OTHER_YEAR)
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether the key ``short`` is written inside ``long`` in order (甲市二中 in 甲市第二中学)."""
+    chars = iter(long)
+    return bool(short) and all(c in chars for c in short)
+
+
 def _identify(records: list[Slice], scope: Scope) -> None:
-    """Each slice's unit key: the listed unit's (by name or alias), else its own name's; then a copy
-    whose unit is named differently but whose money is the same (same year and department) is given
-    the key of the unit it copies — the listed one, else the one with more files."""
+    """Each slice's unit key: the listed unit's (by name or alias), else its own name's. Then a copy of
+    a unit's filing under a shortened or otherwise abbreviated spelling of its name (甲市二中 for
+    甲市第二中学: every character of one written in the other, in order) with the same money, the same
+    year and department, is given the key of the unit it copies — the listed one, else the longer
+    name. Two listed units, or two names neither of which abbreviates the other, are never one
+    unit however alike their filings are."""
     for s in records:
         s.unit_key = scope.unit_key(s.unit)
     by_money: dict[tuple, list[Slice]] = {}
@@ -234,9 +246,15 @@ def _identify(records: list[Slice], scope: Scope) -> None:
         if len(keys) < 2:
             continue
         listed = {s.unit_key for s in group if scope.unit_name(s.unit) is not None}
-        primary = sorted(keys, key=lambda k: (k not in listed, -keys[k], k))[0]
+        ranked = sorted(keys, key=lambda k: (k not in listed, -len(k), -keys[k], k))    # the full name
+        merged: dict[str, str] = {}
+        for key in ranked[1:]:
+            primary = next((p for p in ranked if p != key and p not in merged and not (p in listed and key in listed)
+                            and (_abbreviates(key, p) or _abbreviates(p, key))), None)
+            if primary is not None and ranked.index(primary) < ranked.index(key):
+                merged[key] = primary
         for s in group:
-            s.unit_key = primary
+            s.unit_key = merged.get(s.unit_key, s.unit_key)
 
 
 def _not_listed(records: list[Slice], scope: Scope) -> None:
@@ -250,7 +268,8 @@ def _not_listed(records: list[Slice], scope: Scope) -> None:
 
 
 def _names(records: list[Slice], scope: Scope) -> None:
-    """The name each unit has in the consolidation: the list's, else the name its files use most."""
+    """The name each unit has in the consolidation: the list's, else the name its files use most among
+    those written as the unit's key (not a shortened copy's)."""
     written: dict[str, Counter] = {}
     listed: dict[str, str] = {}
     for s in records:
@@ -258,7 +277,8 @@ def _names(records: list[Slice], scope: Scope) -> None:
         if scope.unit_name(s.unit) is not None:
             listed.setdefault(s.unit_key, scope.unit_name(s.unit))
     for s in records:
-        s.unit_name = listed.get(s.unit_key) or written[s.unit_key].most_common(1)[0][0]
+        own = [name for name, _n in written[s.unit_key].most_common() if unit_key(name) == s.unit_key]
+        s.unit_name = listed.get(s.unit_key) or (own or [written[s.unit_key].most_common(1)[0][0]])[0]
 
 
 def _comparer(results: dict[str, FileResult]) -> Compare:
@@ -323,7 +343,7 @@ def consolidate(report: BatchReport, *, include_errors: bool = False, scope: Sco
     unused = [p for p in pins if not any(s.file == p and s.decision in (COUNTED, EXCLUDED) for s in records)]
     pin_notes += [f"--keep「{p}」不是所在单位被采用的版本（{_why(p, records)}）" for p in sorted(unused)]
     counted = [s for s in records if s.decision == COUNTED]
-    tables = [_year_table(scope.year, counted, by_file)] if counted and scope.year is not None else []
+    tables = [_year_table(scope.year, counted, by_file, scope.department)] if counted and scope.year is not None else []
     subs = submissions(records, scope, scope.year) if scope.year is not None else []
     interrupted = [r.file for r in results if r.status == STATUS_INTERNAL]
     return Consolidation(tables, _frame(records), include_errors, sorted(conflicts, key=lambda c: c.unit),
@@ -350,7 +370,8 @@ def _frame(records: list[Slice]) -> pd.DataFrame:
     return df.drop(columns="_o").reset_index(drop=True)
 
 
-def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult]) -> YearTable:
+def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult],
+                department: str | None = None) -> YearTable:
     stated = {results[s.file].filing.money_unit or WAN for s in counted}
     money_unit = stated.pop() if len(stated) == 1 else WAN    # filings in 元 and in 万元: the table in 万元
     projects = []
@@ -359,14 +380,16 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult])
         filing = results[s.file].filing
         its = filing.money_unit or WAN
         projects += [replace(amounts_in(p, its, money_unit), unit=name)
-                     for p, unit in zip(filing.projects, filing.units_of_projects()) if unit == s.unit]
+                     for p in projects_by_unit(filing).get(s.unit, [])]
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
     units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
     filing = Filing(year=year, money_unit=money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
     departments = sorted({s.department for s in counted if s.department}, key=department_key)
-    if len({department_key(d) for d in departments}) == 1:
+    if department and all(department_key(d) == department_key(department) for d in departments):
+        departments = [department]                 # the scope's name (the reviewer's, else the most used)
+    elif len({department_key(d) for d in departments}) == 1:
         departments = [Counter(s.department for s in counted if s.department).most_common(1)[0][0]]
     sources: dict[str, list[str]] = {}
     marked: dict[str, str] = {}

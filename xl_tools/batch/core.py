@@ -283,6 +283,11 @@ def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.
     it was read (``as_read``, before ``app.review`` completed it in memory), so the copy's refresh
     reports its fills like any refresh."""
     target = target or annotated_path(outdir, result.file, source)     # resolved: links already followed
+    _write_copy(source, target, loaded, as_read)
+    result.annotated = str(target)
+
+
+def _write_copy(source: Path, target: Path, loaded: app.Loaded, as_read: Filing | None) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if loaded.kind == app.KIND_WORKBOOK:
@@ -291,7 +296,18 @@ def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.
             app.write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
     except OSError as exc:
         raise XlToolsError(f"无法写入（{reason(exc)}）", file=str(target)) from None
-    result.annotated = str(target)
+
+
+def marked_copy(path: str | Path, target: Path, member: str | None = None) -> Path:
+    """The refreshed copy (highlights, notes, 校验结果) of the file at ``path`` — of the member
+    ``member`` of the zip at ``path`` — written to ``target``: what ``--annotate`` writes for every file,
+    for one (a unit's send-back)."""
+    if member is None:
+        _write_copy(Path(path), target, app.load_filing(path), None)
+        return target
+    with extract(path, member) as tmp:
+        _write_copy(tmp, target, app.load_filing(tmp), None)
+    return target
 
 
 def not_regular(path: Path) -> str | None:

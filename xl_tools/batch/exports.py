@@ -36,6 +36,7 @@ from ..money import CENT
 from .columns import COLUMNS, PARQUET_KEY
 from .consolidation import Consolidation
 from .core import BatchReport
+from .slices import projects_by_unit
 from .targets import reason
 
 MONEY_COLUMNS = {"total", *MONEY_FIELDS}
@@ -79,9 +80,9 @@ def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
                          "suggestion": f.suggestion, "same_as": copies.get(r.file, "")} for f in r.findings)
         if not r.readable or r.filing is None:
             continue
-        for p in r.filing.projects:
-            where = {"year": r.year, "department": r.department, "unit": p.unit, "file": r.file}
-            state = decision.get((r.file, p.unit), "")
+        for unit, p in ((u, p) for u, ps in projects_by_unit(r.filing).items() for p in ps):
+            where = {"year": r.year, "department": r.department, "unit": unit, "file": r.file}
+            state = decision.get((r.file, unit), "")
             projects.append({**where, "project": p.name, "no": _as_written(p.raw.get("no", p.no)),
                              **{f: _money(getattr(p, f)) for f in MONEY_FIELDS}, "target": p.target,
                              "indicators": len(p.indicators), "decision": state})

@@ -13,6 +13,7 @@ from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
 from .consolidation import CONFLICT, COUNTED, DUPLICATE, EXCLUDED, OUT_OF_SCOPE, SUPERSEDED, Consolidation
 from .core import STATUS_BROKEN, STATUS_INTERNAL
+from .previous import Previous, since_last
 from .submissions import FILED, MISSING
 
 KIND_ZH = {"workbook": "工作簿", "import": "公开表", "other": "其他"}
@@ -36,6 +37,7 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
     """合并来源: one row per file and unit (the 合并公开表's unit name beside the name the file writes,
     when they differ), then the counted total of the year (= the 合并公开表's 合计)."""
     rb.header(ws, SOURCE_HEADERS, SOURCE_WIDTHS)
+    row = 1                                   # counted: ws.max_row scans every cell
     for r in cons.slices.itertuples():
         read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
         unit = r.unit if not r.unit_name or r.unit_name == r.unit else f"{r.unit_name}\n（文件中写作「{r.unit}」）"
@@ -43,7 +45,7 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
                     stamp_text(r.stamp, r.stamp_source), r.projects if read else None,
                     *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
                     r.decision, r.reason])
-        row = ws.max_row
+        row += 1
         for c in _MONEY_COLS:
             ws.cell(row=row, column=c).number_format = rb.MONEY_FORMAT
         if r.decision in DECISION_KIND:
@@ -53,7 +55,7 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
         where = f"（= {table_sheet} 的合计）" if table_sheet else "：没有计入的文件，未生成合并公开表"
         append(ws, [cons.year, None, f"{cons.year}年计入合计{where}", None, None, None, int(counted.projects.sum()),
                     *(sum(counted[f], ZERO) for f in MONEY_FIELDS), COUNTED, f"{len(counted)} 项计入"])
-        row = ws.max_row
+        row += 1
         for c in range(1, len(SOURCE_HEADERS) + 1):
             ws.cell(row=row, column=c).font = rb.font(bold=True)
         for c in _MONEY_COLS:
@@ -64,17 +66,34 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
     rb.print_setup(ws, page_title=page_title)
 
 
-SUBMISSION_HEADERS = ("预算年度", "单位", "报送情况", "文件", "说明")
+def _comment(cons: Consolidation, previous: Previous | None, sub) -> str | None:
+    """The reviewer's comment on the unit: current (on the file still in force), or marked as the last
+    review's when the unit has sent another file since."""
+    if previous is None:
+        return None
+    key = cons.scope.unit_key(sub.unit)
+    text = previous.unit_comments.get(key)
+    if not text:
+        return None
+    if previous.unit_comment(key, sub.files[0] if sub.files else None):
+        return text
+    return f"上次审核意见（对「{previous.commented_files.get(key, '')}」）：{text}"
 
 
-def write_submissions(ws, cons: Consolidation, page_title: str) -> None:
-    """报送情况: one row per expected unit (the list's, else every unit seen in the batch)."""
+SUBMISSION_HEADERS = ("预算年度", "单位", "报送情况", "文件", "说明", "与上次审核相比", "审核意见")
+
+
+def write_submissions(ws, cons: Consolidation, page_title: str, previous: Previous | None = None) -> None:
+    """报送情况: one row per expected unit (the list's, else every unit seen in the batch), with what
+    changed since the previous review and the reviewer's comment on the unit."""
     whose = f"单位名单（{cons.scope.unit_list}）" if cons.scope.has_list else "本批出现过的单位（未提供名单，可用 --units 指定）"
     top = rb.title_block(ws, [f"{cons.year}年报送情况：{whose}"], len(SUBMISSION_HEADERS))
-    rb.header(ws, SUBMISSION_HEADERS, (8, 28, 12, 40, 50), row=top)
-    for sub in cons.submissions:
-        append(ws, [sub.year, sub.unit, sub.status, "\n".join(sub.files) or None, sub.note or None])
+    rb.header(ws, SUBMISSION_HEADERS, (8, 28, 12, 40, 40, 40, 30), row=top)
+    changes = since_last(cons, previous)
+    for row, sub in enumerate(cons.submissions, start=top + 1):
+        append(ws, [sub.year, sub.unit, sub.status, "\n".join(sub.files) or None, sub.note or None,
+                    changes.get(sub.unit), _comment(cons, previous, sub)])
         if sub.status != FILED:
-            rb.paint(ws.cell(row=ws.max_row, column=3), ERROR if sub.status == MISSING else WARNING)
+            rb.paint(ws.cell(row=row, column=3), ERROR if sub.status == MISSING else WARNING)
     rb.fit_rows(ws, top + 1)
     rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title)

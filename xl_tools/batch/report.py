@@ -47,6 +47,7 @@ from .consolidation import (
     unit_family_pivot,
 )
 from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_SKIPPED, STATUS_WARNINGS, BatchReport
+from .previous import COMMENT, STATE_SHEET, Previous, comment_key, since_last, state_rows
 from .provenance import write_sources, write_submissions
 from .submissions import summary_line
 
@@ -87,7 +88,7 @@ def review_title(report: BatchReport) -> str:
             f"预算年度：{'、'.join(f'{y}年' for y in years) or '不明'}　审核时间：{report.started or '（未记录）'}")
 
 
-def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
+def consolidation_lines(cons: Consolidation, previous: Previous | None = None) -> list[tuple[str, str | None]]:
     """What the consolidation did, each line with a colour kind (None, warning, error): the scope, how
     it was found, the table of the year under review, what was not counted, whether every file was
     reviewed, who filed (报送情况), the versions replaced and every version conflict. The terminal prints
@@ -114,6 +115,14 @@ def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
     if cons.submissions:
         line = summary_line(cons.submissions, year, cons.scope.has_list) + f"（见「{SHEET_SUBMISSIONS}」）"
         lines.append((line, ERROR if cons.missing() else None))
+    changes = since_last(cons, previous)
+    if changes:
+        again = [u for u, t in changes.items() if t.startswith("已重新报送")]
+        waiting = [u for u, t in changes.items() if t.startswith("未重新报送")]
+        lines.append((f"与上次审核（{previous.started or previous.path}）相比：重新报送 {len(again)} 个单位"
+                      + (f"（{'、'.join(again)}）" if again else "") + f"，退回后尚未重新报送 {len(waiting)} 个"
+                      + (f"（{'、'.join(waiting)}）" if waiting else "") + f"（见「{SHEET_SUBMISSIONS}」）",
+                      WARNING if waiting else None))
     if cons.versions:
         lines.append((f"版本：{len(cons.versions)} 个单位报送了多个版本，"
                       + ("按审核人指定或" if any(v.pinned for v in cons.versions) else "")
@@ -193,8 +202,8 @@ _STATUS_KIND = {STATUS_ERRORS: ERROR, STATUS_BROKEN: ERROR, STATUS_INTERNAL: ERR
                 STATUS_SKIPPED: INFO}
 NOT_CONSOLIDATED = "不参与合并（xl-tools 自己的输出）"
 SUMMARY_HEADERS = ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态", "说明", "部门",
-                   "预算年度", "合并情况")
-FINDING_HEADERS = ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议")
+                   "预算年度", "合并情况", COMMENT)
+FINDING_HEADERS = ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议", COMMENT)
 
 
 def _decisions(cons: Consolidation) -> dict[str, str]:
@@ -208,20 +217,29 @@ def _decisions(cons: Consolidation) -> dict[str, str]:
     return {f: "\n".join(v) for f, v in out.items()}
 
 
-def _write_summary(ws, report: BatchReport, cons: Consolidation) -> None:
+def _unit_comments(cons: Consolidation, previous: Previous | None) -> dict[str, str]:
+    """file → the reviewer's comment on its unit, carried from the previous review onto the row of the
+    file it was written on."""
+    if previous is None or not previous.unit_comments:
+        return {}
+    return {previous.commented_files[key]: text for key, text in previous.unit_comments.items()
+            if key in previous.commented_files}
+
+
+def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previous | None) -> None:
     """A title line (files, years, date), the consolidation per year and every version conflict, then
-    one row per file."""
-    widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40)
+    one row per file, with a column 审核意见 the reviewer fills in (carried from the previous review)."""
+    widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40, 30)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons)], len(widths))
+    top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons, previous)], len(widths))
     rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
-    for r in report.results:
+    comments = _unit_comments(cons, previous)
+    for row, r in enumerate(report.results, start=top + 1):    # counted: ws.max_row scans every cell
         append(ws, [r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
-                   NOT_CONSOLIDATED if r.skipped else decided.get(r.file, "")])
-        row = ws.max_row
+                   NOT_CONSOLIDATED if r.skipped else decided.get(r.file, ""), comments.get(r.file)])
         ws.cell(row=row, column=4).number_format = MONEY_FORMAT
         if r.status in _STATUS_KIND:
             rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
@@ -235,10 +253,11 @@ def _same(f) -> tuple:
     return (f.code, f.sheet, f.cell, f.message)
 
 
-def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
+def finding_rows(report: BatchReport, cons: Consolidation, previous: Previous | None = None) -> list[list]:
     """The rows of 问题明细: every finding once per filing — a copy of a counted file (重复) lists only
     what differs from it, then one row "同「…」" — sorted errors first (then warnings, infos), then by
-    unit, file and cell; the copies' rows last."""
+    unit, file and cell; the copies' rows last. The last column is the reviewer's comment carried from
+    the previous review (``previous``), matched by unit, rule, place and project."""
     copies = cons.duplicates_of()
     by_file = {r.file: r for r in report.results}
     rows, notes = [], []
@@ -252,13 +271,15 @@ def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
             notes.append(((r.unit, r.file), [r.file, r.unit, None, None, None, None, None, None,
                                              f"同「{kept.file}」：同一份填报，只计一次"
                                              + (f"；其余 {same} 条问题与该文件相同，不再重复列出" if same else ""),
-                                             None]))
+                                             None, None]))
         unit_of = _units_of_projects(r)
         for f in findings:
             unit = unit_of.get(f.project, r.unit) if f.project else r.unit   # the finding's own unit
             key = (SEVERITY_ORDER[f.severity], unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
+            said = (previous.comment(comment_key(cons.scope.unit_key(unit), f.code, f.sheet, f.cell, f.project))
+                    if previous else None)
             rows.append((key, [r.file, unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
-                               f.message, f.suggestion]))
+                               f.message, f.suggestion, said]))
     rows.sort(key=lambda kv: kv[0])
     notes.sort(key=lambda kv: kv[0])
     return [v for _k, v in rows] + [v for _k, v in notes]
@@ -274,14 +295,14 @@ def _units_of_projects(r) -> dict[str, str]:
 _ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}
 
 
-def _write_findings(ws, report: BatchReport, cons: Consolidation) -> None:
-    rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40))
-    for values in finding_rows(report, cons):
+def _write_findings(ws, report: BatchReport, cons: Consolidation, previous: Previous | None) -> None:
+    rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40, 30))
+    for row, values in enumerate(finding_rows(report, cons, previous), start=2):   # not ws.max_row: O(cells)
         append(ws, values)
         if values[2] in _ZH_SEVERITY:
-            rb.paint(ws.cell(row=ws.max_row, column=3), _ZH_SEVERITY[values[2]])
+            rb.paint(ws.cell(row=row, column=3), _ZH_SEVERITY[values[2]])
         else:
-            rb.paint(ws.cell(row=ws.max_row, column=9), WARNING)
+            rb.paint(ws.cell(row=row, column=9), WARNING)
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
@@ -430,9 +451,11 @@ def _chart(ws, top: int, last: int, families: int) -> BarChart:
     return chart
 
 
-def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation | None = None) -> Path:
+def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation | None = None,
+                      previous: Previous | None = None) -> Path:
     """Write the review workbook atomically, marked as xl-tools' own; XlToolsError when it cannot be
-    written."""
+    written. ``previous``: the last review, whose comments are carried and against which 报送情况 says
+    what changed; the units' states are kept in a hidden sheet for the next review."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=str(path))
@@ -440,8 +463,8 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
     wb = Workbook()
     summary = wb.active
     summary.title = SHEET_SUMMARY
-    _write_summary(summary, report, cons)
-    _write_findings(wb.create_sheet(SHEET_FINDINGS), report, cons)
+    _write_summary(summary, report, cons, previous)
+    _write_findings(wb.create_sheet(SHEET_FINDINGS), report, cons, previous)
     tables = []
     for table in cons.tables:
         name = consolidated_sheet_name(table.year)
@@ -451,9 +474,13 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
         _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
     table_sheet = consolidated_sheet_name(cons.year) if cons.has_table(cons.year) else None
     if cons.submissions:
-        write_submissions(wb.create_sheet(SHEET_SUBMISSIONS), cons, page_title(report))
+        write_submissions(wb.create_sheet(SHEET_SUBMISSIONS), cons, page_title(report), previous)
     write_sources(wb.create_sheet(SHEET_SOURCES), cons, table_sheet, page_title(report))
     _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
     _write_units(wb.create_sheet(SHEET_UNITS), report, cons)
+    state = wb.create_sheet(STATE_SHEET)
+    state.sheet_state = "hidden"
+    for row in state_rows(cons, report.started):
+        append(state, row)
     return rb.save(wb, path, outputmark.REVIEW,
                    finish=(lambda saved, tmp: write_table_sheets(saved, tmp, tables)) if tables else None)

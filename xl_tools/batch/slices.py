@@ -21,6 +21,7 @@ from decimal import Decimal
 from ..model import MONEY_FIELDS, Project
 from ..money import CENT, ZERO
 from ..textnorm import name_key, squash
+from ..unitnames import unit_key
 from .core import FileResult
 from .stamps import Stamp
 
@@ -113,7 +114,15 @@ def slices_of(r: FileResult) -> list[Slice]:
                      r.stamp)
     if not r.readable or r.filing is None or not r.filing.projects:
         return [make(r.unit, [])]
-    by_unit: dict[str, list[Project]] = {}       # one slice per unit, whatever its spellings (unit_key)
-    for p, unit in zip(r.filing.projects, r.filing.units_of_projects()):
-        by_unit.setdefault(unit, []).append(p)
-    return [make(unit, projects) for unit, projects in by_unit.items()]
+    return [make(unit, projects) for unit, projects in projects_by_unit(r.filing).items()]
+
+
+def projects_by_unit(filing) -> dict[str, list[Project]]:
+    """The projects of each unit of a filing, by the unit's name (its first spelling in the filing):
+    a project naming no unit is the filing's only unit's, and spellings of one unit are one unit."""
+    spelled: dict[str, str] = {}
+    out: dict[str, list[Project]] = {}
+    for p, unit in zip(filing.projects, filing.units_of_projects()):
+        name = spelled.setdefault(unit_key(unit), unit)
+        out.setdefault(name, []).append(p)
+    return out

@@ -38,6 +38,11 @@ class BatchOptions:
     units: str | None = None                 # the list of expected units
     aliases: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
+    publish: str | None = None               # the consolidated table to sign, .xlsx
+    pdf: str | None = None                   # … and as PDF
+    allow_incomplete: bool = False           # publish it as a draft when units are missing
+    sendback: str | None = None              # a folder of send-backs, one per unit
+    previous: str | None = None              # the last review (default: the -o file when it is one)
     progress: bool = False
     shown_as: str | None = None              # how the outputs name what was reviewed (the upload page:
                                              # not its temporary folder), else the paths as given
@@ -48,6 +53,11 @@ class BatchOutcome:
     report: BatchReport
     consolidation: object                    # batch.consolidation.Consolidation
     exported: list[Path] = field(default_factory=list)
+    previous: object | None = None           # previous.Previous: the last review read back
+    sendbacks: list = field(default_factory=list)   # sendback.SendBack, one per unit sent back
+    published: object | None = None          # publish.Published: the table to sign
+    draft: bool = False                      # … published as a draft (--allow-incomplete)
+    not_published: str | None = None         # why the table to sign was not written
 
     @property
     def failed(self) -> bool:
@@ -77,6 +87,18 @@ def targets(opts: BatchOptions) -> list[Target]:
                               files=tuple(f"{name}.{fmt}" for name in COLUMNS)))
     if opts.annotate:
         out.append(Target("--annotate", Path(opts.annotate), folder=True))
+    if opts.sendback:
+        out.append(Target("--sendback", Path(opts.sendback), folder=True))
+    if opts.pdf and not opts.publish:
+        raise XlToolsError("--pdf 需要与 --publish 一起使用（--publish 合并公开表.xlsx --pdf 合并公开表.pdf）")
+    if opts.publish:
+        if Path(opts.publish).suffix.lower() != ".xlsx":
+            raise XlToolsError("--publish 的扩展名应为 .xlsx", file=opts.publish)
+        out.append(Target("--publish", Path(opts.publish), folder=False))
+    if opts.pdf:
+        if Path(opts.pdf).suffix.lower() != ".pdf":
+            raise XlToolsError("--pdf 的扩展名应为 .pdf", file=opts.pdf)
+        out.append(Target("--pdf", Path(opts.pdf), folder=False))
     return out
 
 
@@ -93,15 +115,59 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
         exports.require("parquet")
     scope = make_scope(opts.department, opts.year, opts.units, opts.aliases)
     check_targets(opts.paths, targets(opts))          # before anything is read
+    previous = _previous(opts, scope)
     report = review([Path(p) for p in opts.paths], jobs=opts.jobs, progress=opts.progress,
                     exclude=[opts.output] if opts.output else [], annotate=opts.annotate, scheduler=opts.scheduler)
     if opts.shown_as is not None:
         report.inputs = [opts.shown_as]
     cons = consolidation.consolidate(report, include_errors=opts.include_errors, scope=scope, keep=opts.keep)
     if opts.output:
-        report_mod.write_review_xlsx(report, opts.output, cons)
+        report_mod.write_review_xlsx(report, opts.output, cons, previous)
     exported = []
     for fmt in exports.FORMATS:
         if getattr(opts, fmt):
             exported += exports.write_exports(report, cons, getattr(opts, fmt), fmt)
-    return BatchOutcome(report, cons, exported)
+    outcome = BatchOutcome(report, cons, exported, previous)
+    if opts.sendback:
+        from .sendback import write_sendbacks
+        outcome.sendbacks = write_sendbacks(report, cons, opts.sendback, previous)
+    if opts.publish:
+        _publish(opts, outcome)
+    return outcome
+
+
+def _previous(opts: BatchOptions, scope):
+    """The last review: ``--previous`` (XlToolsError when it is not one), else the review workbook this
+    batch is about to replace, when it is one of the tool's (silently none otherwise)."""
+    from .previous import read_previous
+    if opts.previous:
+        if not Path(opts.previous).is_file():
+            raise XlToolsError("文件不存在", file=opts.previous)
+        return read_previous(opts.previous, scope)
+    if opts.output and Path(opts.output).is_file():
+        try:
+            return read_previous(opts.output, scope)
+        except XlToolsError:
+            return None
+    return None
+
+
+def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
+    """The table to sign (``signed``), unless the consolidation does not cover the year completely and
+    no draft was asked for."""
+    from ..publish import publish_layout
+    from .signed import coverage_line, incomplete, signed_layout
+    cons = outcome.consolidation
+    if not cons.has_table(cons.year):
+        outcome.not_published = f"{cons.year or ''}年没有计入的文件，合并公开表未生成"
+        return
+    why = incomplete(cons)
+    if why and not opts.allow_incomplete:
+        outcome.not_published = ("合并公开表未生成：" + "；".join(why)
+                                 + "。请补齐后重新审核；如需先打印草稿，请加 --allow-incomplete")
+        return
+    table = cons.table(cons.year)
+    department = cons.scope.department or table.department
+    layout = signed_layout(table, department, coverage_line(cons, table), draft=bool(why))
+    outcome.published = publish_layout(layout, opts.publish, opts.pdf)
+    outcome.draft = bool(why)

@@ -34,6 +34,18 @@ def _batch_args(p) -> None:
                    help="单位名称的另一种写法，如 甲市二中=甲市第二中学（可多次使用）")
     p.add_argument("--keep", action="append", default=[], metavar="文件",
                    help="同一单位有多个版本时，以该文件为准（默认以文件时间最新的为准；可多次使用）")
+    p.add_argument("--publish", metavar="XLSX",
+                   help="把本部门本年度的合并公开表写成供签字的工作簿（不含来源文件列，有页码和签字栏）；"
+                        "应报单位未全部计入时不生成，除非加 --allow-incomplete（标为草稿）")
+    p.add_argument("--pdf", metavar="PDF", help="同时把 --publish 的合并公开表写成 PDF（需要 LibreOffice）")
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="应报单位未全部计入时也生成 --publish 的合并公开表，标题标为草稿并写明缺少哪些单位")
+    p.add_argument("--sendback", metavar="文件夹",
+                   help="为每个需退回的单位（有错误、未填金额、文件无法读取，或审核人写了意见）写一个文件夹："
+                        "标注副本、退回清单（含审核意见）和邮件正文")
+    p.add_argument("--previous", metavar="XLSX",
+                   help="上次的审核结果工作簿：沿用其中「审核意见」列的意见，并列出哪些单位重新报送、改了什么"
+                        "（默认：-o 指定的审核结果工作簿已存在时读取它）")
     p.add_argument("--jobs", type=types.positive_int, default=None, metavar="N",
                    help="同时审核的进程数（默认：CPU 核数）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果（不显示进度条）")
@@ -53,6 +65,8 @@ def _options(args) -> BatchOptions:
                         include_errors=args.include_errors, csv=args.csv, parquet=args.parquet,
                         scheduler=args.scheduler, annotate=args.annotate, department=args.department,
                         year=args.year, units=args.units, aliases=args.alias, keep=args.keep,
+                        publish=args.publish, pdf=args.pdf, allow_incomplete=args.allow_incomplete,
+                        sendback=args.sendback, previous=args.previous,
                         progress=_want_progress(args))
 
 
@@ -62,7 +76,16 @@ def _batch(args) -> int:
     outcome = run_batch(_options(args))
     report, cons = outcome.report, outcome.consolidation
     if args.json:
-        sys.stdout.write(json.dumps(report_to_json(report, cons), ensure_ascii=False, indent=2) + "\n")
+        data = report_to_json(report, cons)
+        if args.publish:
+            done = outcome.published
+            data["publish"] = {"xlsx": str(done.xlsx) if done else None,
+                               "pdf": str(done.pdf) if done and done.pdf else None,
+                               "draft": outcome.draft, "not_published": outcome.not_published}
+        if args.sendback:
+            data["sendbacks"] = [{"unit": b.unit, "status": b.status, "folder": str(b.folder),
+                                  "files": [str(f) for f in b.files]} for b in outcome.sendbacks]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 1 if outcome.failed else 0
     s = report.summary()
     for r in report.results:
@@ -72,7 +95,7 @@ def _batch(args) -> int:
           f"无法读取 {s['unreadable'] + s['internal_errors']}"
           + (f"，已跳过 {s['skipped']}" if s["skipped"] else "")
           + f"（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
-    for text, _kind in consolidation_lines(cons):
+    for text, _kind in consolidation_lines(cons, outcome.previous):
         print(text)
     for line in version_lines(cons):
         print(line)
@@ -80,6 +103,14 @@ def _batch(args) -> int:
         print(f"审核结果：{args.output}")
     if outcome.exported:
         print("已导出：" + "、".join(str(p) for p in outcome.exported))
+    if outcome.sendbacks:
+        print(f"已在 {args.sendback} 写出 {len(outcome.sendbacks)} 个单位的退回材料（标注副本、退回清单、邮件正文）："
+              + "、".join(f"{b.unit}（{b.status}）" for b in outcome.sendbacks))
+    if outcome.published is not None:
+        written = "、".join(str(p) for p in (outcome.published.xlsx, outcome.published.pdf) if p)
+        print(("合并公开表（草稿）：" if outcome.draft else "供签字的合并公开表：") + written)
+    elif outcome.not_published:
+        print(outcome.not_published)
     if args.annotate:
         written = sum(1 for r in report.results if r.annotated)
         print(f"已在 {args.annotate} 写出 {written} 个标注副本（标色、批注、校验结果、公开表），原文件未改动")

@@ -61,7 +61,7 @@ def import_path(path: str | Path, *, year: int | None = None,
     data = read_bytes(path)
     if data[:2] == b"PK" or path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            seg, text = read_xlsx(path)
+            seg, text = read_xlsx(path, year)
         except XlToolsError as exc:
             if "没有找到" not in exc.message:
                 raise
@@ -126,6 +126,8 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
         year_source = "由 --year 指定"
     elif seg.identity.year is not None:
         year, year_source = seg.identity.year, f"取自文件属性（xl-tools 发布时写入的预算年度 {seg.identity.year}）"
+    elif seg.year is not None:
+        year, year_source = seg.year, seg.year_source or f"{seg.year}年"
     elif (titled := year_in_title(text)) is not None:
         year, year_source = titled, f"取自表格标题中的“{titled}年”"
     else:

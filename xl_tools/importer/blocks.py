@@ -105,6 +105,8 @@ class Segmented:
     from_text: bool = True        # False when read from table cells (PDF, xlsx: rows already paired)
     grand_blank: bool = False     # the table has a 合计 row whose amounts are all blank
     identity: Identity = field(default_factory=Identity)   # year, department, units the file's properties state
+    year: int | None = None       # the budget year the source states outside the text (a sheet's name)
+    year_source: str | None = None
 
 
 def _join(lines: list[Line]) -> str:

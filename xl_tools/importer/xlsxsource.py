@@ -13,12 +13,13 @@ indicators. A filing workbook (with a 项目 sheet) is not a published table.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from ..errors import XlToolsError
 from ..identity import parse_keywords
-from ..outputmark import sheet_names
+from ..outputmark import REVIEW, sheet_names, workbook_kind
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading
@@ -76,9 +77,13 @@ def _header(rows: list[tuple]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def find_table_sheet(wb):
-    """(worksheet, last header row index, columns) of the published table in ``wb``, or None."""
-    names = [SHEET_PUBLIC] + [n for n in wb.sheetnames if n != SHEET_PUBLIC]
+_CONSOLIDATED = re.compile(r"合并公开表(\d{4})年")
+
+
+def find_table_sheet(wb, only: str | None = None):
+    """(worksheet, last header row index, columns) of the published table in ``wb`` (in the sheet
+    ``only`` when given), or None."""
+    names = [only] if only else [SHEET_PUBLIC] + [n for n in wb.sheetnames if n != SHEET_PUBLIC]
     for name in names:
         if name not in wb.sheetnames:
             continue
@@ -111,19 +116,40 @@ def _indented(cell) -> bool:
     return bool(cell.alignment is not None and (cell.alignment.indent or 0) > 0)
 
 
-def read_xlsx(path: str | Path) -> tuple[Segmented, str]:
-    """The table's rows as blocks, and all its text (for the year inference)."""
+def _review_sheet(wb, path: Path, year: int | None) -> tuple[str, int]:
+    """The 合并公开表YYYY年 sheet of a batch review workbook to import, and its year: the one of ``year``
+    (XlToolsError naming the years there are when it has none), else the only one there is."""
+    years = {int(m.group(1)): name for name in wb.sheetnames if (m := _CONSOLIDATED.fullmatch(name))}
+    shown = "、".join(f"{y}年" for y in sorted(years))
+    if not years:
+        raise XlToolsError("这是 xl-tools 的审核结果工作簿，其中没有合并公开表（没有计入的文件）", file=str(path))
+    if year is not None and year not in years:
+        raise XlToolsError(f"审核结果中没有 {year} 年的合并公开表（只有 {shown} 的）：请导入 {year} 年的审核结果，"
+                           f"或改用 --year {max(years)}", file=str(path))
+    if year is None and len(years) > 1:
+        raise XlToolsError(f"审核结果中有 {shown} 的合并公开表，请用 --year 指定导入哪一年", file=str(path))
+    chosen = year if year is not None else next(iter(years))
+    return years[chosen], chosen
+
+
+def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str]:
+    """The table's rows as blocks, and all its text (for the year inference). In a batch review
+    workbook, the 合并公开表 of ``year`` (or its only one), whose sheet name gives the year."""
     path = Path(path)
+    review = workbook_kind(path) == REVIEW
     wb = open_workbook(path, data_only=True)
     with reading(path):
-        if SHEET_PROJECTS in wb.sheetnames:
+        if SHEET_PROJECTS in wb.sheetnames and not review:
             raise XlToolsError("这是填报工作簿（有「项目」工作表），不是公开表：请直接审核或刷新它", file=str(path))
-        found = find_table_sheet(wb)
+        only, sheet_year = _review_sheet(wb, path, year) if review else (None, None)
+        found = find_table_sheet(wb, only)
         if found is None:
             raise XlToolsError("工作簿中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的工作表）",
                                file=str(path))
         ws, last_header, columns = found
         seg = Segmented(from_text=False, pages=1, identity=parse_keywords(wb.properties.keywords))
+        if sheet_year is not None:
+            seg.year, seg.year_source = sheet_year, f"由审核结果的工作表名「{only}」得出"
         texts = []
         for row in ws.iter_rows(max_row=last_header + 1):
             line = " ".join(_text(c.value).strip() for c in row if _text(c.value).strip())

@@ -33,6 +33,7 @@ class PageSetup:
     fit_height: int = 0                       # 0: as many pages as needed
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.5)    # left right top bottom, inches
     center_horizontally: bool = False
+    footer: str | None = None                 # the printed footer (codes: &C centre, &P page, &N pages)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class SheetSpec:
     page: PageSetup | None = None
     nrows: int | None = None
     ncols: int | None = None
+    row_breaks: list[int] = field(default_factory=list)     # a printed page ends after each of these rows
 
     def size(self) -> tuple[int, int]:
         """(rows, columns) of the cells."""
@@ -163,6 +165,14 @@ def _tail(root, spec: SheetSpec) -> None:
                  "fitToHeight": str(page.fit_height)}
         attrs["orientation"] = page.orientation
         etree.SubElement(root, q("pageSetup"), attrs)
+        if page.footer:
+            footer = etree.SubElement(root, q("headerFooter"))
+            etree.SubElement(footer, q("oddFooter")).text = page.footer
+    if spec.row_breaks:
+        breaks = etree.SubElement(root, q("rowBreaks"), count=str(len(spec.row_breaks)),
+                                  manualBreakCount=str(len(spec.row_breaks)))
+        for row in spec.row_breaks:
+            etree.SubElement(breaks, q("brk"), id=str(row), max="16383", man="1")
 
 
 def _num(x: float) -> str:

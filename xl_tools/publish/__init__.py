@@ -12,9 +12,10 @@ from ..model import Filing
 from .indicators import indicator_text
 from .pdf import installed_font, to_pdf
 from .table import TableLayout, render
-from .xlsx import publish_xlsx, write_table_sheets
+from .xlsx import publish_xlsx, write_layout, write_table_sheets
 
-__all__ = ["Published", "indicator_text", "publish", "publish_xlsx", "render", "to_pdf", "write_table_sheets"]
+__all__ = ["Published", "indicator_text", "publish", "publish_layout", "publish_xlsx", "render", "to_pdf",
+           "write_table_sheets"]
 
 
 @dataclass
@@ -37,10 +38,16 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     present, else Noto Serif/Sans CJK SC), so LibreOffice on Linux prints a 宋体-like face. ``draft``
     marks the title (a filing with errors, published on request).
     """
+    return publish_layout(render(filing, draft=draft), xlsx_path, pdf_path)
+
+
+def publish_layout(layout: TableLayout, xlsx_path: str | Path, pdf_path: str | Path | None = None) -> Published:
+    """``publish`` of a table layout already made (``render``'s, or one a caller extended: the batch's
+    consolidated table to sign)."""
     xlsx_path = Path(xlsx_path)
     if pdf_path is not None:
         probe_writable(pdf_path)            # before the xlsx: a PDF that cannot be written stops nothing half done
-    layout = publish_xlsx(filing, xlsx_path, draft=draft)
+    write_layout(layout, xlsx_path)
     if pdf_path is None:
         return Published(xlsx_path, None, layout, None)
     font = installed_font(layout.fonts)
@@ -49,6 +56,6 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     else:
         with tempfile.TemporaryDirectory(prefix="xltools-pub-") as tmp:
             copy = Path(tmp) / xlsx_path.name
-            publish_xlsx(filing, copy, font=font, draft=draft)
+            write_layout(layout, copy, font=font)
             to_pdf(copy, pdf_path)
     return Published(xlsx_path, Path(pdf_path), layout, font)

@@ -123,6 +123,7 @@ class PageSetup:
     fit_to_height: int = 0            # 0 = as many pages as needed
     margins_in: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.5)   # left right top bottom
     center_horizontally: bool = True
+    footer: str | None = None                    # printed at the foot of every page (&P page, &N pages)
 
 
 @dataclass
@@ -136,6 +137,7 @@ class TableLayout:
     fonts: tuple[str, ...] = FONTS
     page: PageSetup = field(default_factory=PageSetup)
     notes: list[str] = field(default_factory=list)  # what the reader of the log should know
+    row_breaks: list[int] = field(default_factory=list)   # a printed page ends after each of these rows
 
     @property
     def font(self) -> str:

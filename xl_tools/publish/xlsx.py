@@ -44,7 +44,8 @@ def layout_spec(layout: TableLayout, font: str | None = None) -> SheetSpec:
         merges=[(m.first_row, m.first_col, m.last_row, m.last_col) for m in layout.merges],
         freeze=(last + 1, 1),
         page=SheetPage(orientation=page.orientation, fit_width=page.fit_to_width, fit_height=page.fit_to_height,
-                       margins=page.margins_in, center_horizontally=page.center_horizontally))
+                       margins=page.margins_in, center_horizontally=page.center_horizontally, footer=page.footer),
+        row_breaks=list(layout.row_breaks))
 
 
 def table_sheet(layout: TableLayout, name: str = SHEET_PUBLIC, font: str | None = None) -> Generated:
@@ -86,7 +87,12 @@ def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
                  draft: bool = False) -> TableLayout:
     """Write the published table of ``filing`` as the only sheet (公开表) of a new workbook, through
     ``fileio.atomic_target`` (temp file beside ``path``, then one rename)."""
-    layout = render(filing, draft=draft)
+    return write_layout(render(filing, draft=draft), path, font)
+
+
+def write_layout(layout: TableLayout, path: str | Path, font: str | None = None) -> TableLayout:
+    """Write a table layout (``render``'s, or one a caller extended) as the only sheet (公开表) of a new
+    workbook, atomically."""
     with atomic_target(path) as tmp:
         try:
             write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC, filing)), tmp, [(SHEET_PUBLIC, layout)], font)
