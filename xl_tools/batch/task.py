@@ -169,5 +169,5 @@ def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
     table = cons.table(cons.year)
     department = cons.scope.department or table.department
     layout = signed_layout(table, department, coverage_line(cons, table), draft=bool(why))
-    outcome.published = publish_layout(layout, opts.publish, opts.pdf)
+    outcome.published = publish_layout(layout, opts.publish, opts.pdf, table.filing)
     outcome.draft = bool(why)

@@ -38,16 +38,17 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     present, else Noto Serif/Sans CJK SC), so LibreOffice on Linux prints a 宋体-like face. ``draft``
     marks the title (a filing with errors, published on request).
     """
-    return publish_layout(render(filing, draft=draft), xlsx_path, pdf_path)
+    return publish_layout(render(filing, draft=draft), xlsx_path, pdf_path, filing)
 
 
-def publish_layout(layout: TableLayout, xlsx_path: str | Path, pdf_path: str | Path | None = None) -> Published:
+def publish_layout(layout: TableLayout, xlsx_path: str | Path, pdf_path: str | Path | None = None,
+                   filing: Filing | None = None) -> Published:
     """``publish`` of a table layout already made (``render``'s, or one a caller extended: the batch's
-    consolidated table to sign)."""
+    consolidated table to sign); ``filing``'s identity goes into the document properties."""
     xlsx_path = Path(xlsx_path)
     if pdf_path is not None:
         probe_writable(pdf_path)            # before the xlsx: a PDF that cannot be written stops nothing half done
-    write_layout(layout, xlsx_path)
+    write_layout(layout, xlsx_path, filing=filing)
     if pdf_path is None:
         return Published(xlsx_path, None, layout, None)
     font = installed_font(layout.fonts)
@@ -56,6 +57,6 @@ def publish_layout(layout: TableLayout, xlsx_path: str | Path, pdf_path: str | P
     else:
         with tempfile.TemporaryDirectory(prefix="xltools-pub-") as tmp:
             copy = Path(tmp) / xlsx_path.name
-            write_layout(layout, copy, font=font)
+            write_layout(layout, copy, font=font, filing=filing)
             to_pdf(copy, pdf_path)
     return Published(xlsx_path, Path(pdf_path), layout, font)

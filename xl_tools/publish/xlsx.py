@@ -87,15 +87,17 @@ def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
                  draft: bool = False) -> TableLayout:
     """Write the published table of ``filing`` as the only sheet (公开表) of a new workbook, through
     ``fileio.atomic_target`` (temp file beside ``path``, then one rename)."""
-    return write_layout(render(filing, draft=draft), path, font)
+    return write_layout(render(filing, draft=draft), path, font, filing)
 
 
-def write_layout(layout: TableLayout, path: str | Path, font: str | None = None) -> TableLayout:
+def write_layout(layout: TableLayout, path: str | Path, font: str | None = None,
+                 filing: Filing | None = None) -> TableLayout:
     """Write a table layout (``render``'s, or one a caller extended) as the only sheet (公开表) of a new
-    workbook, atomically."""
+    workbook, atomically; with ``filing``, its identity in the document properties (``blank_workbook``)."""
     with atomic_target(path) as tmp:
         try:
-            write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC, filing)), tmp, [(SHEET_PUBLIC, layout)], font)
+            write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC, filing)), tmp, [(SHEET_PUBLIC, layout)],
+                               font)
         except OSError as exc:
             raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
     return layout
