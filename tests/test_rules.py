@@ -237,7 +237,7 @@ def test_repeated_indicator_content_is_reported_for_every_copy(seed_filing):
 
 def test_every_code_in_the_source_is_catalogued():
     """Every finding code written anywhere in the product (rules, fills, imports, batch) is in the one
-    catalogue, and every rule class takes its title and severity from it."""
+    catalogue, and the catalogue's rule entries say what the rule classes say."""
     import re
     from pathlib import Path
 
@@ -260,7 +260,11 @@ def test_unknown_code_is_refused():
         catalogue.finding("IMP999", "x")
 
 
-def test_rule_class_may_not_carry_its_own_title():
+def test_rule_class_states_its_whole_definition():
+    """A rule without its title, severity or basis is refused when the class is made."""
     from xl_tools.rules.base import Rule
-    with pytest.raises(TypeError, match="catalogue"):
-        type("Stray", (Rule,), {"code": "AMT001", "title": "别的标题"})
+    with pytest.raises(TypeError, match="default_severity, basis"):
+        type("Stray", (Rule,), {"code": "AMT099", "name": "amounts.stray", "title": "别的标题"})
+    with pytest.raises(TypeError, match="severity 'fatal'"):
+        type("Stray", (Rule,), {"code": "AMT099", "name": "amounts.stray", "title": "标题",
+                                "default_severity": "fatal", "basis": ("G-FORM",)})

@@ -12,7 +12,7 @@ import pytest
 from xl_tools.rules import check
 
 from .conftest import ROOT
-from .test_rules_cases import DEFAULT_INDICATORS, build
+from .support.rulecases import DEFAULT_INDICATORS, build
 
 TEMPLATE = ROOT / "workbook_templates" / "performance_targets.xlsx"
 GUIDE = ROOT / "docs" / "使用说明.md"

@@ -1,8 +1,12 @@
 """What every rule stands on: the ``Rule`` base class and the per-check ``Context``.
 
-A rule is a small class with a stable ``code``, a dotted ``name``, a Chinese ``title``, a default
-severity, its configuration keys (with defaults) and a docstring whose sections 为什么 / 错误示例 /
-正确示例 feed ``docs/rules.md``. It overrides one or more hooks that yield findings:
+A rule is a small class that is the one definition of everything about it: a stable ``code``, a
+dotted ``name``, a Chinese ``title``, a ``default_severity``, its ``basis`` (the ids of the requirements
+in ``data/guidance.toml`` it enforces), its configuration keys (with defaults) and a docstring whose
+sections 为什么 / 依据 (a note beside the basis, optional) / 错误示例 / 正确示例 feed ``docs/rules.md``.
+The registry, the rule part of ``data/catalogue.toml``, the guidance coverage and ``docs/rules.md`` are
+generated from these classes (``make docs``; ``make rule CODE=… NAME=…`` scaffolds a new one). It
+overrides one or more hooks that yield findings:
 
 - ``check_filing(ctx)``: once per check (sums, duplicates across projects, read problems);
 - ``check_project(ctx, project)``: once per project;
@@ -19,7 +23,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from .. import catalogue
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
 from ..findings import ERROR, INFO, WARNING, Finding, locate
@@ -41,8 +44,9 @@ class Rule:
 
     code: str = ""
     name: str = ""
-    title: str = ""                 # from the catalogue (data/catalogue.toml), by code
-    default_severity: str = WARNING  # likewise
+    title: str = ""                 # Chinese, one line (the rule part of data/catalogue.toml is generated)
+    default_severity: str = WARNING  # error | warning | info
+    basis: tuple[str, ...] = ()     # ids of the requirements in data/guidance.toml the rule enforces
     config_keys: dict[str, object] = {}
     # True when check_indicator depends only on the indicator's own cells (categories, name, values),
     # the budget year and the options — not on its project or position. The engine then runs it once
@@ -53,11 +57,15 @@ class Rule:
         super().__init_subclass__(**kwargs)
         if not cls.code:
             return
-        if "title" in vars(cls) or "default_severity" in vars(cls):
-            raise TypeError(f"{cls.__name__}: the title and severity of {cls.code} belong in "
-                            "xl_tools/data/catalogue.toml, not on the class")
-        entry = catalogue.info(cls.code)
-        cls.title, cls.default_severity = entry.title, entry.severity
+        own = vars(cls)
+        missing = [k for k in ("code", "name", "title", "default_severity", "basis") if not own.get(k)]
+        if missing:
+            raise TypeError(f"{cls.__name__}: a rule states its own {', '.join(missing)} "
+                            "(one definition per rule, see xl_tools/rules/base.py)")
+        if cls.default_severity not in SEVERITIES:
+            raise TypeError(f"{cls.__name__}: severity {cls.default_severity!r} is not one of {SEVERITIES}")
+        if not isinstance(cls.basis, tuple):
+            raise TypeError(f"{cls.__name__}: basis is a tuple of requirement ids")
 
     def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
         self.severity = severity or self.default_severity

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import WARNING, Finding
 from ..model import Indicator, Project
 from .base import Context, Facts, Rule, num, show
 from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
@@ -26,8 +26,6 @@ class InputSpent(Rule):
     金额类的成本控制目标应归入成本指标；节约的资金、带动的投资等效益不报。比率类
     （资金到位率、预算执行率）见 VAL013。
 
-    依据：G-INPUT（见“官方要求与规则对照”）。
-
     错误示例：
         1-产出指标；11-数量指标；项目资金支出金额；≥30万元
 
@@ -36,6 +34,9 @@ class InputSpent(Rule):
     """
 
     code = "VAL021"
+    title = "以投入的资金或人力作为绩效指标"
+    default_severity = WARNING
+    basis = ("G-INPUT",)
     content_only = True
     name = "values.input_spent"
     config_keys = {
@@ -85,8 +86,6 @@ class SatisfactionOutsideCategory(Rule):
     会被算作产出或效益；即使项目另有满意度指标，这一条也应移到 3-满意度指标 下。
     满意度调查的次数、覆盖面等（不是百分比的满意度）不报。
 
-    依据：G-SATISFACTION、G-CATEGORIES（见“官方要求与规则对照”）。
-
     错误示例：
         2-效益指标；22-社会效益；家长满意度；≥90%
 
@@ -95,6 +94,9 @@ class SatisfactionOutsideCategory(Rule):
     """
 
     code = "STR013"
+    title = "满意度指标未归入满意度指标"
+    default_severity = WARNING
+    basis = ("G-SATISFACTION", "G-CATEGORIES",)
     content_only = True
     name = "structure.satisfaction_outside_category"
 
@@ -119,8 +121,6 @@ class OutcomeRestatesOutput(Rule):
     “培训学生人数 ≥10名”放在经济效益下、与产出指标同一计数的“新增设备 5台”写进效益，
     效益等于没有设置。
 
-    依据：G-OUTCOME（见“官方要求与规则对照”）。
-
     错误示例：
         2-效益指标；21-经济效益；培训学生人数；培训不少于10名选手
 
@@ -129,6 +129,9 @@ class OutcomeRestatesOutput(Rule):
     """
 
     code = "STR014"
+    title = "效益指标重复产出"
+    default_severity = WARNING
+    basis = ("G-OUTCOME",)
     name = "structure.outcome_restates_output"
     config_keys = {"output_verbs": ["完成", "新增", "采购", "购置", "购买", "培训", "培养", "建设", "建成", "举办",
                                     "开展", "发放", "安装", "维修", "印制", "制作", "召开", "组织"],
@@ -179,8 +182,6 @@ class CostMissing(Rule):
     判断钱与事是否相称的依据。购置、建设、维修运维和补助类项目都有明确的单价或标准，
     应设置成本指标（14-成本指标，或 4-成本指标 下的经济成本）。
 
-    依据：G-COST（见“官方要求与规则对照”）。
-
     错误示例：
         项目「教学信息化设备购置项目」只有数量、质量、效益和满意度指标
 
@@ -189,6 +190,9 @@ class CostMissing(Rule):
     """
 
     code = "STR015"
+    title = "缺少成本指标"
+    default_severity = WARNING
+    basis = ("G-COST",)
     name = "structure.cost_missing"
     config_keys = {"name_words": ["购置", "采购", "购买", "建设", "改造", "维修", "维护", "运维", "修缮", "装修",
                                   "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业"],

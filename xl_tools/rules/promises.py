@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import WARNING, Finding
 from ..model import Project
 from ..valuegrammar import ParsedValue
 from .base import Context, Rule, num
@@ -43,8 +43,6 @@ class TargetPromiseUnmeasured(Rule):
     指标中有同一单位的数值（即便数值不同，见 TXT004）、同一数值，或目标文字在该数字前写了
     某个指标的名称时，视为已有指标衡量。百分比、金额和年份不在此列。
 
-    依据：G-MATCH（见“官方要求与规则对照”）。
-
     错误示例：
         绩效目标：……每年交流人数不少于15队……；指标中没有以“队”计的指标
 
@@ -53,6 +51,9 @@ class TargetPromiseUnmeasured(Rule):
     """
 
     code = "TXT005"
+    title = "绩效目标中的承诺没有指标衡量"
+    default_severity = WARNING
+    basis = ("G-MATCH",)
     name = "text.target_promise_unmeasured"
 
     def setup(self) -> None:
@@ -147,8 +148,6 @@ class MoneyNotMatchingQuantities(Rule):
     标准写成“≤”时只在钱明显多于上限时报，写成“≥”时只在钱明显不够时报。比值范围可配置
     （min_ratio、max_ratio）。
 
-    依据：G-MATCH（见“官方要求与规则对照”）。
-
     错误示例：
         项目总计 300.00 万元；绩效目标：……给予生均2000元的助学金补助；资助学生人数 150人
 
@@ -157,6 +156,9 @@ class MoneyNotMatchingQuantities(Rule):
     """
 
     code = "AMT009"
+    title = "金额与标准×数量不相称"
+    default_severity = WARNING
+    basis = ("G-MATCH",)
     name = "amounts.money_not_matching_quantities"
     config_keys = {"min_ratio": Decimal("0.5"), "max_ratio": Decimal("1.1")}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import INFO, WARNING, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import Placeholders
 from .base import Context, Facts, Rule
@@ -66,8 +66,6 @@ class TimelinessNotQuantified(_ValueForm):
     为什么：时效指标说明“什么时候完成”或“多长时间内完成”，应写明时间节点（2024年6月30日前）、
     时限（≤2个工作日）或及时率（≥95%）。“及时”“按时”“按计划”无法衡量。
 
-    依据：G-QUANT、G-TIME（见“官方要求与规则对照”）。
-
     错误示例：
         13-时效指标；设备采购完成时间；按时完成
 
@@ -76,6 +74,9 @@ class TimelinessNotQuantified(_ValueForm):
     """
 
     code = "VAL016"
+    title = "时效指标没有时间节点或时限"
+    default_severity = WARNING
+    basis = ("G-QUANT", "G-TIME",)
     name = "values.timeliness_not_quantified"
     def advice_for(self, ctx: Context) -> str:
         node = f"{ctx.year}年6月30日前" if ctx.year else "6月30日前"
@@ -97,8 +98,6 @@ class CostNotAmount(_ValueForm):
     为什么：成本指标是对“相应的成本控制要求”的描述，应写明金额（≤50万元、≤2000元/生）或
     比率（成本节约率 ≥5%）。“不超预算”“控制在预算内”“合理”没有可以核对的数。
 
-    依据：G-COST-VALUE（见“官方要求与规则对照”）。
-
     错误示例：
         14-成本指标；设备购置成本；控制在预算范围内
 
@@ -107,6 +106,9 @@ class CostNotAmount(_ValueForm):
     """
 
     code = "VAL017"
+    title = "成本指标不是金额或比率"
+    default_severity = WARNING
+    basis = ("G-COST-VALUE", "G-QUANT")
     name = "values.cost_not_amount"
     advice = "写明金额（如 ≤50万元、≤2000元/生）或比率（如 ≤100%）"
 
@@ -129,8 +131,6 @@ class OutcomeNotQuantified(_ValueForm):
     确实无法量化的，写成分级分档的定性目标（优/良/中/差 中的“良好及以上”）。“明显提升”
     “有效改善”“进一步提高”无法判断是否实现。
 
-    依据：G-QUANT（见“官方要求与规则对照”）。
-
     错误示例：
         22-社会效益；校园安全水平；明显提升
 
@@ -139,6 +139,9 @@ class OutcomeNotQuantified(_ValueForm):
     """
 
     code = "VAL018"
+    title = "效益指标既无数值也无分级"
+    default_severity = WARNING
+    basis = ("G-QUANT",)
     name = "values.outcome_not_quantified"
     config_keys = {**_ValueForm.config_keys, "accept": ["是", "否", "达标", "通过"]}
     advice = "写成数值（运算符 + 数字 + 单位），或写成分级分档的定性目标（如 良好及以上）"
@@ -159,8 +162,6 @@ class SatisfactionNotPercent(_ValueForm):
     为什么：满意度通过问卷等方式测得，目标写成百分比（≥90%）才能与调查结果比较。“满意”
     “较满意”无法核对。名称以“率”“满意度”结尾、只少了 % 的数值见 VAL005。
 
-    依据：G-SATISFACTION（见“官方要求与规则对照”）。
-
     错误示例：
         31-服务对象满意度；学生满意度；满意
 
@@ -169,6 +170,9 @@ class SatisfactionNotPercent(_ValueForm):
     """
 
     code = "VAL019"
+    title = "满意度指标不是百分比"
+    default_severity = WARNING
+    basis = ("G-SATISFACTION",)
     name = "values.satisfaction_not_percent"
     advice = "写成百分比，例如 ≥90%"
 
@@ -193,7 +197,7 @@ class OneYearWordingDiffers(Rule):
     与“95%以上”，“培训不少于10名选手”与“≥10名”），公开表上看起来像两个目标；应统一为一种写法。
     意思不同的见 VAL008。
 
-    依据：G-ONEYEAR（见“官方要求与规则对照”）；写法统一属本工具的填报约定，默认为提示。
+    依据：写法统一属本工具的填报约定，默认为提示。
 
     错误示例：
         实施周期指标值：≥95%；年度指标值：95%以上
@@ -203,6 +207,9 @@ class OneYearWordingDiffers(Rule):
     """
 
     code = "VAL020"
+    title = "一年期项目两列指标值写法不同"
+    default_severity = INFO
+    basis = ("G-ONEYEAR", "H-STYLE")
     name = "values.one_year_wording"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
