@@ -30,7 +30,7 @@ from xl_tools.workbook.template import place_as_written
 CASES = Path(__file__).resolve().parents[1] / "rule_cases"
 SNAPSHOTS = CASES / "snapshots"
 NAMES = "甲乙丙丁戊己庚辛"
-DEFAULT_TARGET = "按计划完成本年度项目建设任务，保障教学和实训工作安全有序进行，提升服务质量。"
+DEFAULT_TARGET = "12月31日前完成实训场地整理并投入使用，保障教学和实训工作安全有序进行。"
 DEFAULT_INDICATORS = [
     ["1-产出指标", "11-数量指标", "新增设备数量", "5台"],
     ["2-效益指标", "22-社会效益", "安全生产事故发生数", "0次"],

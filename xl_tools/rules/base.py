@@ -33,7 +33,8 @@ from ..valuegrammar import ParsedValue, op_symbol
 SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
 VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度指标值"}
-BOTH_VALUES = "实施周期指标值和年度指标值"     # the label of the two value cells holding the same text
+BOTH_VALUES = "实施周期指标值和年度指标值"
+_TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}     # the label of the two value cells holding the same text
 
 # "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
 _SPAN = re.compile(r"(20\d{2})\s*年?\s*(?:度)?\s*[-~至到]\s*(20\d{2})\s*年?")
@@ -253,3 +254,9 @@ def num(value: Decimal | None) -> str:
 def show(target: ParsedValue) -> str:
     """A parsed number target as an accountant writes it: ≥95%, 600平方米."""
     return f"{op_symbol(target.op)}{num(target.value)}{target.unit}"
+
+
+def wan(ctx: Context, amount: Decimal) -> Decimal:
+    """An amount of the filing, in 万元 (the filing states its money in ``money_unit``)."""
+    scale = _TO_WAN.get(ctx.filing.money_unit or "万元", Decimal(1))
+    return amount * scale

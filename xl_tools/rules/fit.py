@@ -4,11 +4,12 @@ again, satisfaction sits under 满意度, and a project that spends on things ha
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Iterator
 
 from ..findings import WARNING, Finding
 from ..model import Indicator, Project
-from .base import Context, Facts, Rule, num, show
+from .base import Context, Facts, Rule, num, show, wan
 from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
 from .promises import standards
 from .quantify import is_cost
@@ -41,7 +42,8 @@ class InputSpent(Rule):
     name = "values.input_spent"
     config_keys = {
         "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "产值", "税收", "拉动", "带动",
-                          "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低"],
+                          "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低",
+                          "分红", "返本", "补偿", "赔偿"],
         "effort_words": ["投入", "配备", "派出", "动用"],
     }
 
@@ -176,32 +178,56 @@ class OutcomeRestatesOutput(Rule):
 
 
 class CostMissing(Rule):
-    """A project that buys, builds, maintains or subsidises has no 成本指标.
+    """A project without a 成本指标 whose money buys something that has a price: it builds, repairs, buys,
+    subsidises or pays people, or its amount is large (min_amount).
 
     为什么：成本指标说明“花多少钱办成这件事”（总成本、单位成本、补助标准），是控制成本、
-    判断钱与事是否相称的依据。购置、建设、维修运维和补助类项目都有明确的单价或标准，
-    应设置成本指标（14-成本指标，或 4-成本指标 下的经济成本）。
+    判断钱与事是否相称的依据。工程基建、大型修缮和购置项目应当设置成本指标，并逐步推广到其他
+    具备条件的项目：补助、报酬、研发这类钱有明确的标准（人均、户均、每亩），金额较大的项目
+    （超过 min_amount 万元，按地区配置）也应说明钱花在哪里、花多少。判断依据是钱的用途
+    （项目名称和绩效目标写的内容）和金额，不只是名称里的某个词。
+
+    依据：金额门槛是地区配置（广东 100 万元，min_amount）。
 
     错误示例：
-        项目「教学信息化设备购置项目」只有数量、质量、效益和满意度指标
+        项目「村组干部报酬」330.98 万元，只有数量、质量、效益和满意度指标
 
     正确示例：
-        另加 1-产出指标；14-成本指标；单个监控前端购置成本；≤2.8万元/个
+        另加 成本指标；村组干部人均报酬标准；≤14,390.61元/人·年
     """
 
     code = "STR015"
     title = "缺少成本指标"
     default_severity = WARNING
-    basis = ("G-COST",)
+    basis = ("G-COST", "G-COST-SCOPE")
     name = "structure.cost_missing"
     config_keys = {"name_words": ["购置", "采购", "购买", "建设", "改造", "维修", "维护", "运维", "修缮", "装修",
-                                  "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业"],
-                   "target_words": ["采购", "购置", "购买", "补助", "补贴", "资助"]}
+                                  "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业", "报酬", "工资",
+                                  "薪酬", "津贴", "劳务", "研发", "租赁", "印刷"],
+                   "target_words": ["采购", "购置", "购买", "补助", "补贴", "资助", "报酬", "工资", "薪酬", "研发",
+                                    "租赁"],
+                   "min_amount": Decimal(100)}
 
     def setup(self) -> None:
         self.in_name = _words(self.options["name_words"])
         self.in_target = _words(self.options["target_words"])
         self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
+
+    def why(self, ctx: Context, project: Project) -> str:
+        """What makes a cost standard expected, in words; "" when nothing does."""
+        m = self.in_name.search(project.name)
+        if m is not None:
+            return f"项目涉及「{m.group()}」"
+        text = ctx.squash(project.target)
+        m = self._target.get(text, False)
+        if m is False:
+            m = self._target[text] = self.in_target.search(text)
+        if m is not None:
+            return f"绩效目标写明钱用于「{m.group()}」"
+        amount = wan(ctx, project.total)
+        if amount > self.options["min_amount"]:
+            return f"项目金额 {amount:,.2f} 万元（超过 {num(self.options['min_amount'])} 万元）"
+        return ""
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
@@ -209,15 +235,10 @@ class CostMissing(Rule):
         level1, level2 = ctx.level_codes(project)
         if "4" in level1 or level2 & {"14", "41", "42", "43"}:
             return
-        m = self.in_name.search(project.name)
-        if m is None:
-            text = ctx.squash(project.target)
-            m = self._target.get(text, False)
-            if m is False:
-                m = self._target[text] = self.in_target.search(text)
-        if m is None:
+        why = self.why(ctx, project)
+        if not why:
             return
         stated = standards(ctx.squash(project.target))
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
-        yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标{said}",
-                              "补充 14-成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")
+        yield self.at_project(project, "name", f"{why}，但没有成本指标{said}",
+                              "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")

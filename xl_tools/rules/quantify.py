@@ -6,16 +6,23 @@ an explicit graded scale, 满意度 a percentage; and a one-year project writes 
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..findings import INFO, WARNING, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import Placeholders
-from .base import Context, Facts, Rule
+from .base import Context, Facts, Rule, num
 from .measures import has_digit, is_duration, is_grade, is_money, is_percent
 from .values import ValuePlaceholder, _same, is_satisfaction
 
 COST_LEVEL2 = frozenset({"14", "41", "42", "43"})
+# 社会成本, 生态环境成本: a negative effect on society or the environment, which need not be money
+IMPACT_COSTS = ("社会成本", "生态环境成本", "生态成本", "环境成本")
+# a cost ratio that says how much is saved or what share it is, not "the money was spent" (控制率, 使用效率)
+_COST_RATIO = re.compile("节约|节省|节支|降低|下降|减少|压减|占比|比例|比重|超支|溢价|偏差|差异|增幅|增长")
+# 2023.07-2024.01, 202001-202012: a period written with years, not a bare count
+_PERIOD = re.compile(r"(?:19|20)\d{2}(?:[.\-/年]?\d{1,2})?")
 
 
 def is_cost(facts: Facts) -> bool:
@@ -64,7 +71,8 @@ class TimelinessNotQuantified(_ValueForm):
     """A 时效 value without a time node or a time limit (及时, 按时, 按期完成).
 
     为什么：时效指标说明“什么时候完成”或“多长时间内完成”，应写明时间节点（2024年6月30日前）、
-    时限（≤2个工作日）或及时率（≥95%）。“及时”“按时”“按计划”无法衡量。
+    时限（≤2个工作日）或及时率（≥95%）。“及时”“按时”“按计划”无法衡量；只有一个数（服务周期 180）
+    也不行：180 天、180 个工作日还是 180 小时，读者无从知道。
 
     错误示例：
         13-时效指标；设备采购完成时间；按时完成
@@ -87,6 +95,8 @@ class TimelinessNotQuantified(_ValueForm):
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
+        if t.kind == "number" and t.value is not None and not t.unit and not _PERIOD.search(ctx.squash(text)):
+            return f"只有数字 {num(t.value)}，没有时间单位"
         if t.kind == "date" or is_duration(t) or is_percent(t) or has_digit(ctx.squash(text)):
             return None
         return "没有时间节点或时限"
@@ -96,7 +106,9 @@ class CostNotAmount(_ValueForm):
     """A 成本 value that is not an amount or a ratio (不超预算, 合理, 控制在预算内).
 
     为什么：成本指标是对“相应的成本控制要求”的描述，应写明金额（≤50万元、≤2000元/生）或
-    比率（成本节约率 ≥5%）。“不超预算”“控制在预算内”“合理”没有可以核对的数。
+    说明节约、占比的比率（成本节约率 ≥5%）。“不超预算”“控制在预算内”“合理”没有可以核对的数；
+    “成本控制率 100%”“资金使用效率 100%”只说钱花了，说不出花多少钱办成什么。社会成本、
+    生态环境成本是项目可能带来的负面影响，可以不是金额，不在此列。
 
     错误示例：
         14-成本指标；设备购置成本；控制在预算范围内
@@ -108,17 +120,20 @@ class CostNotAmount(_ValueForm):
     code = "VAL017"
     title = "成本指标不是金额或比率"
     default_severity = WARNING
-    basis = ("G-COST-VALUE", "G-QUANT")
+    basis = ("G-COST-VALUE", "G-QUANT", "G-COST-NEGATIVE")
     name = "values.cost_not_amount"
-    advice = "写明金额（如 ≤50万元、≤2000元/生）或比率（如 ≤100%）"
+    advice = "写明金额（如 ≤50万元、≤2000元/生），或节约、占比的比率（如 成本节约率 ≥5%）"
 
     def applies(self, facts: Facts) -> bool:
-        return is_cost(facts)
+        level2 = facts.level2.category.name if facts.level2.category else ""
+        return is_cost(facts) and not level2.endswith(IMPACT_COSTS)
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
-        if is_money(t) or is_percent(t):
+        if is_money(t):
             return None
+        if is_percent(t):
+            return None if _COST_RATIO.search(ctx.core(ind.name)) else "是比率，但说不出花多少钱、节约多少"
         if t.kind in ("number", "range") and t.value == 0:
             return None
         return "不是金额或比率"

@@ -12,11 +12,11 @@ from __future__ import annotations
 import inspect
 
 from .. import catalogue
-from . import amounts, filing, fit, promises, quantify, read, structure, text, values, years
+from . import amounts, filing, fit, meaning, promises, quantify, read, structure, text, values, years
 from .base import Rule
 
 # the modules that hold rule classes (a test checks that no other module of the package defines one)
-FAMILY_MODULES = (amounts, filing, fit, promises, quantify, read, structure, text, values, years)
+FAMILY_MODULES = (amounts, filing, fit, meaning, promises, quantify, read, structure, text, values, years)
 
 
 def _collect() -> list[type[Rule]]:

@@ -10,11 +10,20 @@ from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
-from .measures import MONEY_SCALE, is_grade
+from .measures import MONEY_SCALE, counted, is_grade
 
 HUNDRED = Decimal(100)
 _NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
-_NAME_LIKE = re.compile(r"(率|数|量|度|次数|人数)$")
+_NAME_LIKE = re.compile(r"(率|数|量|(?<![季年月])度|次数|人数)$")      # 每季度 is a period, not a name
+# a rate per a stated base: /10万, /万人, /千人, 每10万人, 每千人
+_PER_BASE = re.compile(r"/\d*(?:\.\d+)?[十百千万亿]+|每\d*[十百千万亿]+[人户名例]?|‱")
+
+
+def unit_for_name(core: str) -> tuple[str, ...]:
+    """The units a count's name asks for (培训人次 → 人次; 建设面积 → 平方米; 在校学生数 → 人); 个, 项 when it
+    says none."""
+    said = counted(core)
+    return (said[2],) if said else ("个", "项")
 
 
 def is_satisfaction(facts: Facts) -> bool:
@@ -181,6 +190,7 @@ class RateWithoutPercent(Rule):
     """A rate (…率, …满意度) is given without %.
 
     为什么：“率”和满意度是百分比，写成“95”或“95个”时读者不知道是 95% 还是 95 件；为 0 的不报。
+    写明了基数的比率（孕产妇死亡率 ≤10/10万、每千人口 3‰）本来就不是百分比，不报。
 
     错误示例：
         维护维修验收合格率；100
@@ -203,7 +213,9 @@ class RateWithoutPercent(Rule):
             return
         for field, text, label in facts.columns:
             t = ctx.parse(text)
-            if _number(t) and t.value != 0 and t.unit not in ("%", "‰"):
+            if _PER_BASE.search(ctx.squash(text)):
+                continue                       # ≤10/10万, 每千人3‰: a rate per a stated base, not per hundred
+            if _number(t) and t.value != 0 and t.unit not in ("%", "‰", "‱"):
                 yield self.at_value(project.name, ind, field, label,
                                         f"比率指标「{ind.name}」的{label}「{text}」没有百分号",
                                         f"写成百分比，例如 {show(t).removesuffix(t.unit)}%")
@@ -484,7 +496,7 @@ class InputAsOutput(Rule):
     name = "values.input_as_output"
     config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率", "支出进度",
                              "资金使用率", "经费使用率", "资金支出率", "预算支出率", "资金下达率", "执行进度",
-                             "资金使用进度", "经费执行率", "预算完成率"]}
+                             "资金使用进度", "经费执行率", "预算完成率", "下达率"]}
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -564,10 +576,14 @@ class NumberWithoutUnit(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code not in self.options["levels"]:
             return
+        core = facts.core
+        if core.endswith("率") or core.endswith("满意度"):
+            return                             # a rate without %: VAL005 says it
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and not t.unit:
+                example = "、".join(f"{show(t)}{u}" for u in unit_for_name(core))
                 yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」没有计量单位",
-                                        f"加上单位，例如 {show(t)}人、{show(t)}个")
+                                        f"加上名称所数的单位，例如 {example}")
                 return
