@@ -29,6 +29,8 @@ _DATE_OR_PERIOD = re.compile(r"\d{1,2}月\d{1,2}日|(?:19|20)\d{2}[.\-/]\d{1,2}|
                              r"|(?:19|20)\d{4}\s*[-~至到]\s*(?:19|20)\d{4}")
 _TARGET_PLACEHOLDERS = TargetPlaceholder.config_keys
 HUNDRED = Decimal(100)
+# a promise for a later year of a multi-year plan (第二年第三年均各按25%返本): not this year's target
+_LATER_YEAR = re.compile("第[二三四五六七八九十]年|次年|明年|以后|此后|今后")
 
 
 def promises(s: str) -> list[tuple[Decimal, str, int]]:
@@ -106,17 +108,19 @@ class TargetPromiseUnmeasured(Rule):
 
 
     def _shares(self, ctx: Context, project: Project, text: str) -> Iterator[Finding]:
-        """Percentages the text promises (完成项目主体工程70%) that no percentage indicator measures."""
-        said = [st for st in statements(text) if st.unit == "%" and st.amount != 0]
+        """Percentages the text promises (完成项目主体工程70%) that no indicator measures: none has the same
+        percentage (or its complement), and none is named next to it."""
+        said = [st for st in statements(text) if st.unit == "%" and st.amount != 0
+                and not _LATER_YEAR.search(text[st.start:st.quantity.start])]
         if not said:
             return
-        values, candidates = set(), []
+        values = set()
+        candidates = [(stem(ctx.facts(ind).core, "%"), ind) for ind in project.indicators]
         for ind in project.indicators:
             for value in dict.fromkeys((ind.period_value, ind.annual_value)):
                 t = ctx.parse(value)
                 if t.unit == "%" and t.kind == "number" and t.value is not None:
                     values.add(t.value)
-                    candidates.append((stem(ctx.facts(ind).core, "%"), ind))
                 elif t.unit == "%" and t.kind == "range":
                     values.update((t.low, t.high))
                 elif t.kind == "text":                 # a sentence: 第一年按总投资额返本20%，分红按8%分红
@@ -312,7 +316,9 @@ class MoneyNotMatchingQuantities(Rule):
         return f"「{written}」× 「{ind.name}」{num(t.value)}{t.unit}{times}"
 
 
-_STANDARD_NAME = re.compile("标准|单价|单位成本|平均|均价|人均|户均|生均|亩均|每亩|每人|每户|定额")
+_STANDARD_NAME = re.compile("标准|单价|定额")
+# a name that says per what itself: 人均培训成本, 每亩补助, 单台购置成本
+_PER_IN_NAME = re.compile("[人户生亩台套村校]均|每[人户生亩台套个村校次]|单[台套个位件座]|平均")
 
 
 class StandardWithoutQuantity(Rule):
@@ -353,7 +359,8 @@ class StandardWithoutQuantity(Rule):
                 found = per_unit_money(s)
                 if found is None:
                     t = ctx.parse(text)
-                    if (_STANDARD_NAME.search(facts.core) and t.kind == "number" and t.value
+                    if (_STANDARD_NAME.search(facts.core) and not _PER_IN_NAME.search(facts.core)
+                            and t.kind == "number" and t.value
                             and base_unit(t.unit) in MONEY_SCALE and not per_part(t.unit)):
                         yield self.at_value(project.name, ind, field, label,
                                             f"成本指标「{ind.name}」写的是标准，{label}「{text}」却没有写按什么计",
