@@ -19,6 +19,15 @@ from .values import ValuePlaceholder, _same, is_satisfaction
 COST_LEVEL2 = frozenset({"14", "41", "42", "43"})
 # 社会成本, 生态环境成本: a negative effect on society or the environment, which need not be money
 IMPACT_COSTS = ("社会成本", "生态环境成本", "生态成本", "环境成本")
+_IMPACT_WORDS = ("无", "没有", "不产生", "达标", "符合标准", "无影响", "无负面影响")
+
+
+def _impact(facts: Facts) -> bool:
+    """A 社会成本 or 生态环境成本: a negative effect, which need not be money."""
+    level2 = facts.level2.category.name if facts.level2.category else ""
+    return level2.endswith(IMPACT_COSTS)
+
+
 # a cost ratio that says how much is saved or what share it is, not "the money was spent" (控制率, 使用效率)
 _COST_RATIO = re.compile("节约|节省|节支|降低|下降|减少|压减|占比|比例|比重|超支|溢价|偏差|差异|增幅|增长")
 # 2023.07-2024.01, 202001-202012: a period written with years, not a bare count
@@ -57,7 +66,7 @@ class _ValueForm(Rule):
             if why:
                 yield self.at_value(project.name, ind, field, label,
                                         f"{facts.level2.category.label if facts.level2.category else ind.level2_label}"
-                                        f"「{ind.name}」的{label}「{text}」{why}", self.advice_for(ctx))
+                                        f"「{ind.name}」的{label}「{text}」{why}", self.advice_on(ctx, facts))
                 return
 
     advice = ""
@@ -65,6 +74,10 @@ class _ValueForm(Rule):
     def advice_for(self, ctx: Context) -> str:
         """The suggestion for this filing (an example date names its budget year)."""
         return self.advice
+
+    def advice_on(self, ctx: Context, facts: Facts) -> str:
+        """The suggestion for this indicator (by default the filing's)."""
+        return self.advice_for(ctx)
 
 
 class TimelinessNotQuantified(_ValueForm):
@@ -108,7 +121,8 @@ class CostNotAmount(_ValueForm):
     为什么：成本指标是对“相应的成本控制要求”的描述，应写明金额（≤50万元、≤2000元/生）或
     说明节约、占比的比率（成本节约率 ≥5%）。“不超预算”“控制在预算内”“合理”没有可以核对的数；
     “成本控制率 100%”“资金使用效率 100%”只说钱花了，说不出花多少钱办成什么。社会成本、
-    生态环境成本是项目可能带来的负面影响，可以不是金额，不在此列。
+    生态环境成本是项目可能带来的负面影响，不必是金额，但要说明影响及其程度（施工影响周边出行
+    ≤30天、扬尘排放 达标），“长远”“提升”说不出任何影响。
 
     错误示例：
         14-成本指标；设备购置成本；控制在预算范围内
@@ -124,12 +138,20 @@ class CostNotAmount(_ValueForm):
     name = "values.cost_not_amount"
     advice = "写明金额（如 ≤50万元、≤2000元/生），或节约、占比的比率（如 成本节约率 ≥5%）"
 
+    def advice_on(self, ctx: Context, facts: Facts) -> str:
+        if _impact(facts):
+            return "写明可能的负面影响及其程度（如 施工影响周边出行 ≤30天、扬尘排放 达标），不必是金额"
+        return self.advice
+
     def applies(self, facts: Facts) -> bool:
-        level2 = facts.level2.category.name if facts.level2.category else ""
-        return is_cost(facts) and not level2.endswith(IMPACT_COSTS)
+        return is_cost(facts)
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
+        if _impact(ctx.facts(ind)):               # a negative effect: any measure or grade will do
+            s = ctx.squash(text)
+            return None if t.kind != "text" or has_digit(s) or is_grade(s) or s in _IMPACT_WORDS else \
+                "没有说明负面影响及其程度"
         if is_money(t):
             return None
         if is_percent(t):
