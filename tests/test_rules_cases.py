@@ -3,7 +3,8 @@ snapshot of every finding they give (tests/rule_cases/snapshots/<CODE>.txt).
 
 A case is a small filing fragment (``tests/support/rulecases.build``); ``expect`` lists the findings of the
 rule under test, in order (keys: project, indicator_no, field, severity, cell, message and suggestion =
-a substring, suggestion_lacks = substrings the suggestion must not contain); ``config`` sets the rule's
+a substring, suggestion_lacks = substrings the suggestion must not contain, draft = a substring of the
+drafted indicator line); ``config`` sets the rule's
 options, ``settings`` the workbook overrides, ``department`` and ``no_year = true`` the 基本信息.
 The snapshot holds every finding of every rule in full (code, cells, message, 建议): a change of any
 finding fails ``test_snapshot`` with the diff until ``make snapshots`` rewrites it and the diff is
@@ -51,6 +52,8 @@ def test_rule_case(code, case):
             assert e["suggestion"] in f.suggestion, f.suggestion
         for word in e.get("suggestion_lacks", []):
             assert word not in f.suggestion, f.suggestion
+        if "draft" in e:                       # the ready line for what is missing, as a person reads it
+            assert f.draft is not None and e["draft"] in f.draft.line, f.draft
         assert f.message and f.suggestion, f
 
 

@@ -117,6 +117,9 @@ def describe(f: Finding) -> str:
              f"  {f.message}"]
     if f.suggestion:
         lines.append(f"  建议：{f.suggestion}")
+    if f.draft:
+        lines.append(f"  起草：{f.draft.level1}；{f.draft.level2}；{f.draft.name}；{f.draft.value}"
+                     + (f"（{f.draft.basis}）" if f.draft.basis else ""))
     return "\n".join(lines)
 
 
@@ -186,3 +189,14 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+def _case_filings():
+    out = []
+    for path in case_files():
+        for case in cases_of(path):
+            out.append((f"{path.stem}_{case['name']}", build(case)))
+    return out
+
+
+ALL_CASE_FILINGS = _case_filings()     # (label, filing) of every rule case

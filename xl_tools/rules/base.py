@@ -25,7 +25,7 @@ from typing import Iterable
 
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
-from ..findings import ERROR, INFO, WARNING, Finding, locate
+from ..findings import ERROR, INFO, WARNING, Draft, Finding, locate
 from ..model import Filing, Indicator, Origin, Project
 from ..textnorm import name_core, squash
 from ..valuegrammar import ParsedValue, op_symbol
@@ -95,9 +95,11 @@ class Rule:
 
     # findings ---------------------------------------------------------------------------------
     def at_project(self, project: Project, field: str | None, message: str,
-                   suggestion: str = "") -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project.name,
-                       field=field, **locate(project.origin, field))
+                   suggestion: str = "", draft: Draft | None = None) -> Finding:
+        """A finding on a project's cell; ``draft``: the indicator line that would supply what is missing
+        (named in the suggestion as well)."""
+        return Finding(self.code, self.severity, message, with_draft(suggestion, draft), project=project.name,
+                       field=field, draft=draft, **locate(project.origin, field))
 
     def at_indicator(self, project_name: str | None, ind: Indicator, field: str | None,
                      message: str, suggestion: str = "") -> Finding:
@@ -105,12 +107,12 @@ class Rule:
                        indicator_no=ind.no, field=field, **locate(ind.origin, field))
 
     def at_value(self, project_name: str | None, ind: Indicator, field: str, label: str, message: str,
-                 suggestion: str = "") -> Finding:
+                 suggestion: str = "", draft: Draft | None = None) -> Finding:
         """A finding on a value column of ``Facts.columns``: when both value cells hold the same text
         (label ``BOTH_VALUES``) it concerns both, so both are highlighted and noted."""
         also = ("annual_value",) if field == "period_value" and label == BOTH_VALUES else ()
-        return Finding(self.code, self.severity, message, suggestion, project=project_name,
-                       indicator_no=ind.no, field=field, **locate(ind.origin, field, also))
+        return Finding(self.code, self.severity, message, with_draft(suggestion, draft), project=project_name,
+                       indicator_no=ind.no, field=field, draft=draft, **locate(ind.origin, field, also))
 
     def at(self, origin: Origin | None, field: str | None, message: str, suggestion: str = "",
            project: str | None = None) -> Finding:
@@ -242,6 +244,14 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
+
+def with_draft(suggestion: str, draft: Draft | None) -> str:
+    """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""
+    if draft is None:
+        return suggestion
+    how = f"（{draft.basis}）" if draft.basis else ""
+    return f"{suggestion}；按本项目可写：{draft.line}{how}"
+
 
 def num(value: Decimal | None) -> str:
     """A decimal for a message: no exponent, no trailing zeros."""

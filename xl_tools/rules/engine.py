@@ -54,13 +54,13 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             said = seen.get(key)
             if said is None:
                 fresh = [f for hook in by_content for f in hook(ctx, project, ind, facts)]
-                seen[key] = [(f.code, f.severity, f.message, f.suggestion, f.field, f.also_fields)
+                seen[key] = [(f.code, f.severity, f.message, f.suggestion, f.field, f.also_fields, f.draft)
                              for f in fresh]
                 add(fresh)
             else:
                 add(Finding(code, severity, message, suggestion, project=project.name, indicator_no=ind.no,
-                            field=field, **locate(ind.origin, field, also))
-                    for code, severity, message, suggestion, field, also in said)
+                            field=field, draft=draft, **locate(ind.origin, field, also))
+                    for code, severity, message, suggestion, field, also, draft in said)
             for hook in on_indicator:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)

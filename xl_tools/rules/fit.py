@@ -10,6 +10,7 @@ from typing import Iterator
 from ..findings import WARNING, Finding
 from ..model import Indicator, Project
 from .base import Context, Facts, Rule, num, show, wan
+from .drafts import cost_draft
 from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
 from .promises import standards
 from .quantify import is_cost
@@ -177,6 +178,12 @@ class OutcomeRestatesOutput(Rule):
                                         "不是效果", "移到 1-产出指标 下，效益改写为这些产出带来的效果")
 
 
+# what the money buys, as a drafted cost name says it (购置 → 购置 成本; 助学金 → 资助)
+_PAID = {"采购": "购置", "购买": "购置", "助学金": "资助", "奖学金": "奖励", "免学费": "免学费补助", "维护": "维修",
+         "运维": "运维", "修缮": "维修", "装修": "维修", "工程": "建设", "改造": "建设", "补贴": "补助", "资助": "资助",
+         "薪酬": "报酬", "工资": "报酬", "津贴": "补助"}
+
+
 class CostMissing(Rule):
     """A project without a 成本指标 whose money buys something that has a price: it builds, repairs, buys,
     subsidises or pays people, or its amount is large (min_amount).
@@ -213,21 +220,21 @@ class CostMissing(Rule):
         self.in_target = _words(self.options["target_words"])
         self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
 
-    def why(self, ctx: Context, project: Project) -> str:
-        """What makes a cost standard expected, in words; "" when nothing does."""
+    def why(self, ctx: Context, project: Project) -> tuple[str, str]:
+        """What makes a cost standard expected, in words, and what the money buys ("", "" when nothing)."""
         m = self.in_name.search(project.name)
         if m is not None:
-            return f"项目涉及「{m.group()}」"
+            return f"项目涉及「{m.group()}」", m.group()
         text = ctx.squash(project.target)
         m = self._target.get(text, False)
         if m is False:
             m = self._target[text] = self.in_target.search(text)
         if m is not None:
-            return f"绩效目标写明钱用于「{m.group()}」"
+            return f"绩效目标写明钱用于「{m.group()}」", m.group()
         amount = wan(ctx, project.total)
         if amount > self.options["min_amount"]:
-            return f"项目金额 {amount:,.2f} 万元（超过 {num(self.options['min_amount'])} 万元）"
-        return ""
+            return f"项目金额 {amount:,.2f} 万元（超过 {num(self.options['min_amount'])} 万元）", ""
+        return "", ""
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
@@ -235,10 +242,13 @@ class CostMissing(Rule):
         level1, level2 = ctx.level_codes(project)
         if "4" in level1 or level2 & {"14", "41", "42", "43"}:
             return
-        why = self.why(ctx, project)
+        why, word = self.why(ctx, project)
         if not why:
             return
         stated = standards(ctx.squash(project.target))
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
+        counts = [(i, ctx.parse(i.annual_value)) for i in project.indicators if ctx.facts(i).level2_code == "11"]
+        counts = [(i, t) for i, t in counts if t.kind == "number" and t.value]
         yield self.at_project(project, "name", f"{why}，但没有成本指标{said}",
-                              "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")
+                              "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）",
+                              draft=cost_draft(ctx, project, _PAID.get(word, word), counts, stated))

@@ -82,6 +82,7 @@ def has_digit(text: str) -> bool:
 
 # what the name counts (its last word) → the units that count it
 _PEOPLE = {"人", "名", "位", "人次", "万人", "万人次", "人·次"}
+PEOPLE_COUNT = _PEOPLE
 _HOUSEHOLDS = {"户", "户次", "万户", "家"}
 _AREA = {"平方米", "㎡", "m²", "m2", "平米", "亩", "公顷", "平方公里", "平方千米", "km²", "km2", "万平方米", "万亩"}
 _LENGTH = {"公里", "千米", "km", "米", "m", "延米", "厘米"}

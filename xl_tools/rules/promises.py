@@ -7,10 +7,11 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import WARNING, Finding
+from ..findings import WARNING, Draft, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import ParsedValue, Placeholders
 from .base import Context, Rule, num, show, wan
+from .drafts import draft, promise_draft, subject
 from .measures import MONEY_SCALE, base_unit, canonical, per_part
 from .quantify import COST_LEVEL2, is_cost
 from .statements import as_written, same_measure, statements, stem
@@ -102,9 +103,11 @@ class TargetPromiseUnmeasured(Rule):
             seen.add((value, unit))
             start = max(0, at - 8)
             quoted = re.split(r"[,，。;；、]", text[start:at])[-1] + f"{num(value)}{unit}"
+            st = next((x for x in statements(text) if x.quantity.num_start == at), None)
             yield self.at_project(project, "target",
                                   f"绩效目标写「{quoted}」，但没有指标衡量 {num(value)}{unit}",
-                                  f"补充一条以「{unit}」计的指标（如数量或时效指标），或删去目标中不再承诺的内容")
+                                  f"补充一条以「{unit}」计的指标（如数量或时效指标），或删去目标中不再承诺的内容",
+                                  draft=promise_draft(ctx, st, text) if st else None)
 
 
     def _shares(self, ctx: Context, project: Project, text: str) -> Iterator[Finding]:
@@ -133,7 +136,8 @@ class TargetPromiseUnmeasured(Rule):
             quoted = as_written(project.target, st.start, st.end)
             yield self.at_project(project, "target",
                                   f"绩效目标写「{quoted}」，但没有指标衡量这个 {num(st.amount)}%",
-                                  "补充一条衡量它的百分比指标（写明是什么的比例），或删去目标中不再承诺的内容")
+                                  "补充一条衡量它的百分比指标（写明是什么的比例），或删去目标中不再承诺的内容",
+                                  draft=promise_draft(ctx, st, text))
             return
 
 
@@ -317,6 +321,7 @@ class MoneyNotMatchingQuantities(Rule):
 
 
 _STANDARD_NAME = re.compile("标准|单价|定额")
+_COST_WORDS = re.compile("(?:成本|补助|补贴|标准|单价|资金|费用|经费|定额)$")
 # a name that says per what itself: 人均培训成本, 每亩补助, 单台购置成本
 _PER_IN_NAME = re.compile("[人户生亩台套村校]均|每[人户生亩台套个村校次]|单[台套个位件座]|平均")
 
@@ -376,26 +381,43 @@ class StandardWithoutQuantity(Rule):
                 if count_for(counts, per, period) is not None or any(
                         canonical(base_unit(t.unit)) in _COUNTED_IN.get(per, {per}) for _, t in counts):
                     continue
-                draft = self._how_many(ctx, project, facts.core, w, per, written)
+                how, many = self._how_many(ctx, project, facts.core, w, per, written)
                 yield self.at_value(project.name, ind, field, label,
                                     f"成本指标「{ind.name}」按「{per}」计（{written}），但产出指标中没有以「{per}」计的"
                                     f"数量，无法核对钱能办多少",
-                                    f"补充一条以「{per}」计的数量指标{draft}")
+                                    f"补充一条以「{per}」计的数量指标{how}",
+                                    draft=self._quantity(ctx, project, facts.core, per, many, how))
                 break
 
     @staticmethod
-    def _how_many(ctx: Context, project: Project, core: str, w: Decimal, per: str, written: str) -> str:
-        """How many the standard pays for: the quantity written in the cost indicator's name (饲料库120平米),
-        else the project's money ÷ the standard when it is the project's only per-unit standard."""
+    def _how_many(ctx: Context, project: Project, core: str, w: Decimal, per: str,
+                  written: str) -> tuple[str, Decimal | None]:
+        """How many the standard pays for, in words and as a number: the quantity written in the cost
+        indicator's name (饲料库120平米), else the project's money ÷ the standard when it is the project's
+        only per-unit standard."""
         for value, unit in ((v, canonical(u)) for v, u, _ in promises(core)):
             if unit == per or unit in _COUNTED_IN.get(per, ()):
-                return f"（名称中写的 {num(value)}{per}）"
+                return f"（名称中写的 {num(value)}{per}）", value
         standards_here = [i for i in project.indicators
                           if is_cost(ctx.facts(i)) and per_unit_money(ctx.squash(i.annual_value))]
         total = wan(ctx, project.total)
         if len(standards_here) != 1 or not w or total <= 0:
-            return ""
-        return f"，按 {total:,.2f} 万元 ÷ {written} 约为 {num((total / w).quantize(Decimal('0.1')))}{per}"
+            return "", None
+        many = (total / w).quantize(Decimal("0.1"))
+        return f"，按 {total:,.2f} 万元 ÷ {written} 约为 {num(many)}{per}", many
+
+    @staticmethod
+    def _quantity(ctx: Context, project: Project, core: str, per: str, many: Decimal | None,
+                  how: str) -> Draft | None:
+        """The 数量指标 the standard calls for: what the name or the project builds, in the standard's unit."""
+        if many is None:
+            return None
+        noun = "面积" if per in ("亩", "平方米", "公顷") else "长度" if per in ("公里", "米") else \
+            "人数" if per in ("人", "生") else "数量"
+        what = re.sub(r"\d+(?:\.\d+)?\D{0,3}$", "", core)
+        what = what if what and not _COST_WORDS.search(what) else subject(project)
+        return draft(ctx, "quantity", f"{what}{noun}", f"≥{num(many)}{'人' if per == '生' else per}",
+                     how.strip("，（）"))
 
 
 class TargetVague(Rule):

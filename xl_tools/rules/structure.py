@@ -7,11 +7,13 @@ from typing import Iterator
 from rapidfuzz import fuzz, process
 
 from ..categories import CONFLICT, EMPTY, UNKNOWN
-from ..findings import ERROR, WARNING, Finding
+from ..findings import ERROR, WARNING, Draft, Finding
 from ..model import Indicator, Project
 from ..textnorm import name_key, without_years
 from .base import Context, Facts, Rule
+from .drafts import draft, promise_draft
 from .fit import satisfaction_misfiled
+from .statements import statements
 
 
 class TargetMissing(Rule):
@@ -80,7 +82,25 @@ class _Presence(Rule):
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if project.indicators and self.level1 not in ctx.level_codes(project)[0]:
-            yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice)
+            yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice,
+                                  draft=self.draft_for(ctx, project))
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        """The line that would supply the missing category, when the filing says what it is."""
+        return None
+
+
+def _promised(ctx: Context, project: Project, effect: bool) -> Draft | None:
+    """The first promise of the target text that makes an indicator of the kind asked for (an effect, or
+    an output)."""
+    text = ctx.squash(project.target)
+    for st in statements(text):
+        found = promise_draft(ctx, st, text)
+        if found is None or "满意" in found.name or found.level1.endswith("效益指标") != effect:
+            continue
+        if effect or not found.level2.endswith(("时效指标", "成本指标")):
+            return found
+    return None
 
 
 class OutputMissing(_Presence):
@@ -103,6 +123,9 @@ class OutputMissing(_Presence):
     level1, label = "1", "产出指标"
     advice = "补充产出指标，说明项目完成的数量、质量或时效"
 
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        return _promised(ctx, project, effect=False)
+
 
 class OutcomeMissing(_Presence):
     """A project has no 效益指标 (level 1 code 2).
@@ -123,6 +146,9 @@ class OutcomeMissing(_Presence):
     name = "structure.outcome_missing"
     level1, label = "2", "效益指标"
     advice = "补充效益指标，说明项目带来的社会、经济或可持续影响"
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        return _promised(ctx, project, effect=True)
 
 
 class SatisfactionMissing(_Presence):
@@ -147,6 +173,12 @@ class SatisfactionMissing(_Presence):
     name = "structure.satisfaction_missing"
     level1, label = "3", "满意度指标"
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
+    config_keys = {"draft_name": "服务对象满意度", "draft_value": "≥90%"}
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        """The standard survey indicator of the profile (draft_name, draft_value)."""
+        return draft(ctx, "satisfaction", self.options["draft_name"], self.options["draft_value"],
+                     "规则配置中的满意度指标")
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for finding in super().check_project(ctx, project):
@@ -176,7 +208,7 @@ class OutputWithoutQuantityOrQuality(Rule):
         level1, level2 = ctx.level_codes(project)
         if "1" in level1 and not level2 & {"11", "12"}:
             yield self.at_project(project, "name", "产出指标中既没有数量指标也没有质量指标",
-                                  "补充 11-数量指标 或 12-质量指标")
+                                  "补充 11-数量指标 或 12-质量指标", draft=_promised(ctx, project, effect=False))
 
 
 class CategoryMismatch(Rule):
