@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import zipfile
 from decimal import Decimal
@@ -46,6 +47,8 @@ def inbox(tmp_path_factory) -> Path:
     (folder / "~$valid.xlsx").write_bytes(b"lock")              # Excel lock file: skipped
     (folder / ".hidden.xlsx").write_bytes(b"x")                 # hidden: skipped
     (folder / "notes.docx").write_bytes(b"x")                   # not a supported type: a row, with the fix
+    for name in ("valid.xlsx", "invalid.xlsx", "published.txt"):   # two versions of one time: a conflict
+        os.utime(folder / name, (1_700_000_000, 1_700_000_000))
     return folder
 
 
@@ -90,9 +93,9 @@ def test_review_workbook(inbox, tmp_path):
     report = review([inbox], jobs=2, progress=False)
     out = write_review_xlsx(report, tmp_path / "审核结果.xlsx")
     wb = openpyxl.load_workbook(out)
-    # valid.xlsx and invalid.xlsx are two versions of one unit and year with different amounts: a version
-    # conflict, so nothing is counted and the placeholder sheet names the conflict
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "合并来源", "规则统计", "单位统计"]
+    # valid.xlsx and invalid.xlsx are two versions of one unit and year with different amounts and the
+    # same time: a version conflict, so nothing is counted and the placeholder sheet names the conflict
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表", "报送情况", "合并来源", "规则统计", "单位统计"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
     top = next(k for k, row in enumerate(summary) if row[0] == "单位")
     assert summary[0][0].startswith("xl-tools 批量审核结果") and "2024年" in summary[0][0]
@@ -274,14 +277,15 @@ def test_refresh_desktop_and_cli_do_not_import_pandas():
     assert "'pandas'" in run("free", "xl_tools.batch.report")[1]
 
 
-def test_a_rolled_over_filing_without_amounts_is_said_in_the_consolidation(tmp_path):
-    """A year whose projects have no amount yet (rolled over, not filled in) is not a 合计 of 0.00 said
-    as if it were true: the line says how many projects have no amount, in the error colour."""
+def test_a_rolled_over_filing_without_amounts_is_not_counted(tmp_path):
+    """A filing whose projects have no amount yet (rolled over, not filled in) is not counted (未填): no
+    合计 of 0.00 said as if it were true, no blank row in the table to sign; the line says so in the
+    error colour."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     build_workbook(tmp_path / "filing_2024.xlsx", load_json(DATA / "sample_2024.expected.json"))
     rollover(tmp_path / "filing_2024.xlsx", folder / "filing_2025.xlsx", 2025)
     lines = consolidation_lines(consolidate(review([folder], jobs=1, progress=False)))
-    (text, kind), = [line for line in lines if line[0].startswith("2025年合并")]
-    assert "合计 0.00 万元（其中 13 个项目没有填写金额，规则 AMT008；见「合并公开表2025年」）" in text
+    (text, kind), = [line for line in lines if line[0].startswith("2025年没有")]
+    assert text == "2025年没有计入的文件，未生成合并公开表；未填 1 项（见「合并来源」）"
     assert kind == ERROR

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import needs_soffice
-from tests.support.review_inbox import DEPT, MAIN, OTHER_DEPT, UNITLESS, make_inbox, unitless, variant
+from tests.support.review_inbox import DEPT, MAIN, OTHER_DEPT, UNITLESS, make_inbox, unitless
 from xl_tools import catalogue
 from xl_tools.batch import consolidate, report_to_json, review, write_exports, write_review_xlsx
 from xl_tools.batch.consolidation import NO_UNIT
@@ -87,14 +87,11 @@ COPIES = ("2024/机电_公开表.pdf", "2024/机电_公开表.xlsx", "副本/机
 
 
 @needs_soffice
-def test_one_consolidation_per_year_counted_once(batch):
+def test_the_year_under_review_is_consolidated_once(batch):
     report, cons, wb, *_ = batch
-    assert [t.year for t in cons.tables] == [2024, 2025]
-    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "合并公开表2025年", "合并来源", "规则统计",
-                             "单位统计"]
+    assert [t.year for t in cons.tables] == [2024] and cons.year == 2024        # the year most files state
+    assert wb.sheetnames == ["汇总", "问题明细", "合并公开表2024年", "报送情况", "合并来源", "规则统计", "单位统计"]
     assert assert_totals_add_up(wb["合并公开表2024年"]) == Decimal("5138.68")       # not 2×, 3× or 4×
-    assert assert_totals_add_up(wb["合并公开表2025年"]) == cons.table(2025).filing.total
-    assert cons.table(2025).filing.total == variant(MAIN, 2025, "1.1").total
     rows = table_rows(wb["合并公开表2024年"])
     assert [r[1] for r in rows if r[0] == "unit"] == [MAIN]
     unit_h = next(r[3] for r in rows if r[0] == "unit")
@@ -102,8 +99,10 @@ def test_one_consolidation_per_year_counted_once(batch):
     assert unit_h == ("2024/机电.xlsx（同见于 副本/机电绩效目标表（最终版）.xlsx、2024/机电_公开表.pdf、"
                       "2024/机电_公开表.xlsx）")
     assert next(r[3] for r in rows if r[0] == "total") == \
-        "计入 1 个文件；本年度另有重复 3 项、版本冲突 2 项、有错误 2 项，见「合并来源」"
+        "计入 1 个文件；本年度另有重复 3 项、版本冲突 2 项、有错误 1 项、其他部门 1 项，见「合并来源」"
     assert wb["合并公开表2024年"]["A2"].value == f"部门名称：{DEPT}"
+    other_year = cons.slices[cons.slices.file == "2025/机电.xlsx"]
+    assert list(other_year.decision) == ["范围外"] and list(other_year.cause) == ["其他年度"]
 
 
 @needs_soffice
@@ -144,23 +143,26 @@ def test_every_file_is_explained(batch):
         if row["文件"]:
             by_file.setdefault(row["文件"], []).append(row)
     assert {f: [r["合并情况"] for r in rows] for f, rows in by_file.items()} == {
-        "2024/机电.xlsx": ["计入"], "2025/机电.xlsx": ["计入"], **{c: ["重复"] for c in COPIES},
-        "2024/乙.xlsx": ["未计入"], "二级单位/技师学院.xlsx": ["未计入"],
+        "2024/机电.xlsx": ["计入"], "2025/机电.xlsx": ["范围外"], **{c: ["重复"] for c in COPIES},
+        "2024/乙.xlsx": ["范围外"], "二级单位/技师学院.xlsx": ["未计入"],
         "2024/丙_v1.xlsx": ["版本冲突"], "2024/丙_v2.xlsx": ["版本冲突"],
         "损坏.xlsx": ["未计入"], "管道.xlsx": ["未计入"], "文件夹.xlsx": ["未计入"], "旧格式报表.xls": ["未计入"]}
     assert "审核汇总.xlsx" not in by_file                      # the old report: skipped, never consolidated
     why = {f: rows[0]["说明"] for f, rows in by_file.items()}
     for c in COPIES:
         assert "与「2024/机电.xlsx」是同一份填报" in why[c]
-    assert why["2024/乙.xlsx"].startswith("有错误") and "--include-errors" in why["2024/乙.xlsx"]
-    assert "金额不同的版本" in why["2024/丙_v1.xlsx"] and "丙_v2.xlsx" in why["2024/丙_v1.xlsx"]
+    tech = why["二级单位/技师学院.xlsx"]
+    assert tech.startswith("有错误") and "--include-errors" in tech
+    assert why["2024/乙.xlsx"] == f"部门为「{OTHER_DEPT}」，不是本次审核的「{DEPT}」，未计入"
+    assert "内容不同的版本" in why["2024/丙_v1.xlsx"] and "丙_v2.xlsx" in why["2024/丙_v1.xlsx"]
+    assert "--keep" in why["2024/丙_v1.xlsx"]
     assert "命名管道" in why["管道.xlsx"] and "文件夹" in why["文件夹.xlsx"] and "损坏" in why["损坏.xlsx"]
     assert "「另存为」Excel 工作簿（.xlsx）" in why["旧格式报表.xls"]
     # a file without a filing has no amounts (blank, not 0.00)
     for name in ("损坏.xlsx", "管道.xlsx", "文件夹.xlsx", "旧格式报表.xls"):
         assert [by_file[name][0][m] for m in ("总计", "财政拨款", "财政专户拨款", "其他资金")] == [None] * 4
-    # the per-year counted total is the consolidated sheet's 合计, and the sum of the 计入 rows above it
-    for year in (2024, 2025):
+    # the year's counted total is the consolidated sheet's 合计, and the sum of the 计入 rows above it
+    for year in (2024,):
         rows = [r for r in sources(wb) if r["预算年度"] == year]
         subtotal = next(r for r in rows if r["单位"] and str(r["单位"]).startswith(f"{year}年计入合计"))
         counted = [r for r in rows if r["合并情况"] == "计入" and r is not subtotal]
@@ -189,7 +191,7 @@ def test_conflicts_are_named_everywhere(batch, capsys):
                  "-o", str(only)]) == 1                              # no errors, but a conflict: exit 1
     out = capsys.readouterr().out
     assert "2024年没有计入的文件，未生成合并公开表；版本冲突 2 项" in out
-    assert "版本冲突：2024年 示例市丙单位 有 2 个金额不同的版本" in out
+    assert "版本冲突：2024年 示例市丙单位 有 2 个金额或内容不同的版本" in out
     book = openpyxl.load_workbook(only)
     placeholder = [c.value for c in book["合并公开表"]["A"] if c.value]
     assert placeholder[0] == "没有可合并的文件：版本冲突 2 项（每个文件的情况见「合并来源」）"
@@ -204,7 +206,7 @@ def _sheet_references(wb) -> set[str]:
         for row in ws.iter_rows(values_only=True):
             for v in row:
                 if isinstance(v, str):
-                    names.update(re.findall(r"「(合并公开表\d*年?|合并来源|问题明细|规则统计|汇总)」", v))
+                    names.update(re.findall(r"「(合并公开表\d*年?|合并来源|报送情况|问题明细|规则统计|汇总)」", v))
                     names.update(re.findall(r"= (合并公开表\d{4}年) 的合计", v))
     return names
 
@@ -214,7 +216,7 @@ def test_every_sheet_a_text_names_exists(batch):
     report, cons, wb, _c, wb_e, path = batch
     for book in (wb, wb_e):
         named = _sheet_references(book)
-        assert {"合并来源", "合并公开表2024年", "合并公开表2025年"} <= named
+        assert {"合并来源", "合并公开表2024年", "报送情况"} <= named
         assert named <= set(book.sheetnames), named - set(book.sheetnames)
 
 
@@ -296,17 +298,16 @@ def test_rule_statistics_count_each_filing_once(batch):
 @needs_soffice
 def test_include_errors_counts_and_marks_them(batch):
     report, _cons, _wb, cons, wb, _path = batch
-    wrong = variant("示例市乙单位", 2024, "0.5", OTHER_DEPT)
-    assert assert_totals_add_up(wb["合并公开表2024年"]) == (Decimal("5138.68") + wrong.total + Decimal("1")
+    assert assert_totals_add_up(wb["合并公开表2024年"]) == (Decimal("5138.68")
                                                            + sum(p.total for p in unitless().projects))
     rows = table_rows(wb["合并公开表2024年"])
-    marked = next(r for r in rows if r[1] == "示例市乙单位")
+    marked = next(r for r in rows if r[1] == UNITLESS)
     assert "有错误" in marked[3]
     ws = wb["合并公开表2024年"]
     assert ws.cell(marked[4], 1).fill.fgColor.rgb[-6:] == "FFC7CE"
-    assert ws["A2"].value == f"部门名称：多个部门：{DEPT}、{OTHER_DEPT}"
+    assert ws["A2"].value == f"部门名称：{DEPT}"                 # another department is never added in
     units = [r[1] for r in rows if r[0] == "unit"]
-    assert UNITLESS in units and NO_UNIT not in units         # 基本信息 names the unit: refresh fills it in
+    assert "示例市乙单位" not in units and NO_UNIT not in units   # 基本信息 names the unit: refresh fills it in
 
 
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
@@ -327,7 +328,8 @@ def test_json_agrees_with_the_workbook(batch):
         assert [u["unit"] for u in table["units"]] == [r[1] for r in rows if r[0] == "unit"]
     decisions = [(f["file"], f["decision"]) for f in data["consolidation"]["files"]]
     assert decisions == [(r["文件"], r["合并情况"]) for r in sources(wb) if r["文件"]]
-    assert data["consolidation"]["counts"] == {"计入": 2, "重复": 3, "未计入": 6, "版本冲突": 2}
+    assert data["consolidation"]["counts"] == {"计入": 1, "重复": 3, "已替代": 0, "版本冲突": 2, "未计入": 5,
+                                               "范围外": 2}
     # money: always a string with two decimals (docs/MODEL.md), or null where there is none
     money = [f["total"] for f in data["files"]]
     money += [t["total"] for t in data["consolidation"]["tables"]]
@@ -355,7 +357,7 @@ def test_exports_read_back_equal_the_workbook(batch, tmp_path, fmt):
         (r[0], r[3], r[8]) for r in sheet if r[0] not in COPIES)
     assert set(findings[findings.same_as != ""].file) == set(COPIES)
     projects = read_export(tmp_path / fmt / f"projects.{fmt}")
-    for year in (2024, 2025):
+    for year in (2024,):
         counted = projects[(projects.year == year) & (projects.decision == "计入")]
         shown = [(r[1], r[2][0]) for r in table_rows(wb[f"合并公开表{year}年"]) if r[0] == "project"]
         assert sorted(zip(counted.project, (v.quantize(CENT) for v in counted.total))) == sorted(shown)

@@ -65,7 +65,19 @@ def _reader_files(folder: Path) -> None:
     inbox.mkdir()
     shutil.copy(unit, inbox / "单位A.xlsx")
     app.new_filing(inbox / "单位B.xlsx", year=2024, department="某区教育局", unit="单位B")
+    (folder / "名单.csv").write_text("单位名称,别名\n广州市机电技师学院,机电技师学院\n单位B,\n", "utf-8-sig")
+    _unit_list(folder / "名单.xlsx", ["广州市机电技师学院", "单位B"])
     (folder / "本地规则.toml").write_text('profile = "广东"\n\n[VAL006]\nfloor = "85"\n', "utf-8")
+
+
+def _unit_list(path: Path, units: list[str]) -> None:
+    """A reviewer's list of the units expected to file (a column 单位名称)."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active.append(["单位名称", "别名"])
+    for unit in units:
+        wb.active.append([unit, None])
+    wb.save(path)
 
 
 def _run(line: str, folder: Path, shell: dict) -> None:

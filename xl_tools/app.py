@@ -388,10 +388,18 @@ def diff_files(old: str | Path, new: str | Path, out: str | Path | None = None, 
 def _diff_files(old, new, out) -> FilingDiff:
     loaded = [load_filing(old), load_filing(new)]
     errors = tuple(sum(f.severity == ERROR for f in review(x.filing, None, x.findings)) for x in loaded)
-    d = diff_filings(loaded[0].filing, loaded[1].filing)
-    d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
+    d = compare_filings(loaded[0].filing, loaded[1].filing, errors)
     if out is not None:
         write_diff_xlsx(d, out)
+    return d
+
+
+def compare_filings(old: Filing, new: Filing, errors: tuple[int | None, int | None] = (None, None)) -> FilingDiff:
+    """The comparison of two filings already read and checked (``errors``: their error findings, None
+    when not checked), e.g. two versions of one unit's filing in a batch: what ``diff_files`` does once
+    it has read them."""
+    d = diff_filings(old, new)
+    d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
     return d
 
 

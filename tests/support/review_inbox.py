@@ -1,9 +1,10 @@
 """The acceptance inbox of the reviewer's batch (tests and tools/screenshots.py): one filing sent four
 times (workbook, its published PDF and xlsx, a renamed copy), two budget years, a filing with errors
-(of another department), a filing whose projects name no unit while 基本信息 names one, two
-conflicting versions of one unit, a broken file, an old .xls, an old review report of xl-tools, a FIFO,
-a folder named like a workbook, and the litter of Office and Windows (a lock file, Thumbs.db). The PDF
-needs LibreOffice."""
+of another department, a filing whose projects name no unit while 基本信息 names one, two versions of
+one unit with different amounts and the same file time (a conflict), a broken file, an old .xls, an
+old review report of xl-tools, a FIFO, a folder named like a workbook, and the litter of Office and
+Windows (a lock file, Thumbs.db). The PDF needs LibreOffice. (The reviewer's inbox as mail brings it,
+with versions by date, a unit list and zips, is ``mail_inbox``.)"""
 
 from __future__ import annotations
 
@@ -89,6 +90,8 @@ def make_inbox(folder: Path, scratch: Path | None = None) -> Path:
     build_workbook(folder / "2024" / "乙.xlsx", wrong)
     build_workbook(folder / "2024" / "丙_v1.xlsx", variant("示例市丙单位", 2024, "0.3"))
     build_workbook(folder / "2024" / "丙_v2.xlsx", variant("示例市丙单位", 2024, "0.31"))
+    for name in ("丙_v1.xlsx", "丙_v2.xlsx"):        # two versions of one time: which holds cannot be told
+        os.utime(folder / "2024" / name, (1_700_000_000, 1_700_000_000))
     data = (folder / "2024" / "机电.xlsx").read_bytes()
     (folder / "损坏.xlsx").write_bytes(data[: len(data) // 2])
     os.mkfifo(folder / "管道.xlsx")

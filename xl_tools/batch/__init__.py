@@ -27,15 +27,15 @@ from .core import (
     BatchReport,
     FileResult,
     expand_paths,
-    review,
     review_one,
 )
+from .pool import BatchStopped, Item, expand_items, review
 
 _LAZY = {"consolidate": ".consolidation", "Consolidation": ".consolidation", "report_to_json": ".report",
          "write_review_xlsx": ".report", "write_exports": ".exports"}
 
 __all__ = ["STATUS_BROKEN", "STATUS_ERRORS", "STATUS_INTERNAL", "STATUS_OK", "STATUS_SKIPPED", "STATUS_WARNINGS", "SUFFIXES",
-           "BatchReport", "Consolidation", "FileResult", "consolidate", "expand_paths", "report_to_json",
+           "BatchReport", "BatchStopped", "Consolidation", "Item", "FileResult", "consolidate", "expand_items", "expand_paths", "report_to_json",
            "review", "review_one", "write_exports", "write_review_xlsx"]
 
 

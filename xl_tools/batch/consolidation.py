@@ -1,59 +1,79 @@
-"""The department's consolidated table, one per budget year, with the provenance of every number.
+"""The department's consolidated table of the year under review, with the provenance of every number.
 
-Tabular work on the batch's rows, done with pandas (imported only here and in the exports, never on the
-accountant's refresh path). Every readable file is cut into *slices*, one per funding unit it reports
-(a department's own table has several units). A slice is identified by (部门, 预算年度, 单位) and carries
-a fingerprint of its money (project names and the four amounts, to the cent). Then, per slice:
+Every readable file is cut into *slices*, one per funding unit it reports (``slices``). Then:
 
-1. a file that could not be read, has no projects or no budget year is **not counted** (未计入), with
-   the reason;
-2. slices of the same (部门, 年度, 单位) whose money differs are **conflicting versions** (版本冲突): none
-   is counted, whether or not one of them has errors — the reviewer must say which one holds, and the
-   batch exits 1 until then;
-3. slices of the same (部门, 年度, 单位) with the same fingerprint are **one filing** that arrived
-   several times (the workbook and its published PDF, two copies): it is represented by the workbook
-   when there is one (else the first file by name); the others are **duplicates** (重复) naming it,
-   also when the filing itself is not counted for its errors; a blank 部门 (a text without
-   "部门名称：") matches the unit's department;
-4. a filing with error findings is **not counted** (未计入) unless ``include_errors``;
-5. the rest is **counted** (计入).
+1. a file that could not be read, has no projects or no budget year is **not counted** (未计入);
+2. the **scope** (``scope``): one department and one budget year — the reviewer's (``--department``,
+   ``--year``), else the department and the year most files state (ties: the later year) — and, with a
+   list of units, only the listed units (by name or alias). Filings outside it are **范围外** (another
+   department, another year, a unit not on the list): listed, never added in;
+3. slices of one unit are found through the one normalisation of names (``textnorm.name_key``), the
+   reviewer's aliases, and content: a copy whose unit name is written differently but whose projects and
+   amounts are the same is that unit's (重复), not a second unit;
+4. among one unit's files, **the later version wins** by the files' own stamps, or the reviewer's choice
+   (``--keep``); copies are 重复, earlier versions 已替代 with both dates and what changed (``versions``);
+5. the version in force is **counted** (计入) unless it has errors (未计入, or counted with
+   ``include_errors``, marked) or projects without any amount (未填, never counted).
 
-Years are never added together: there is one consolidated table per budget year. Its units are summed
-from the projects printed under them, and its 合计 from the units, so every total equals the sum of the
-rows printed under it (a stated subtotal that disagrees is an error finding of its file, which is then
-not counted). The 部门名称 is the one department of the counted slices, or "多个部门：…" when they name
-several.
+The table's units are summed from the projects printed under them, its 合计 from the units, so every
+total equals the sum of the rows printed under it. ``submissions`` lists every expected unit's state
+(报送情况); a file whose review was interrupted (内部错误) makes the consolidation **incomplete**, which
+every output says.
+
+Tabular work is done with pandas (imported only here, in the report and in the exports, never on the
+accountant's refresh path).
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 import pandas as pd
 
+from .. import app
+from ..diff.words import changes_text
 from ..findings import ERROR, INFO, WARNING
-from ..model import MONEY_FIELDS, Filing, Project, Unit
-from ..money import CENT, ZERO
-from ..textnorm import name_key, squash
-from .core import BatchReport, FileResult
+from ..model import MONEY_FIELDS, Filing, Unit
+from ..money import ZERO
+from ..textnorm import name_key
+from .core import STATUS_INTERNAL, BatchReport, FileResult
+from .scope import Scope, department_key
+from .slices import (
+    CAUSES,
+    CONFLICT,
+    COUNTED,
+    DECISIONS,
+    DUPLICATE,
+    EXCLUDED,
+    NO_PROJECTS,
+    NO_YEAR,
+    NOT_LISTED,
+    OTHER_DEPARTMENT,
+    OTHER_YEAR,
+    OUT_OF_SCOPE,
+    SUPERSEDED,
+    UNREADABLE,
+    Slice,
+    slices_of,
+)
+from .submissions import Submission, submissions
+from .versions import Compare, Conflict, Version, decide_unit
 
-COUNTED = "计入"
-DUPLICATE = "重复"
-EXCLUDED = "未计入"
-CONFLICT = "版本冲突"
-DECISIONS = (COUNTED, DUPLICATE, EXCLUDED, CONFLICT)
+__all__ = ["CONFLICT", "COUNTED", "DECISIONS", "DUPLICATE", "EXCLUDED", "OUT_OF_SCOPE", "SUPERSEDED", "Conflict",
+           "Consolidation", "Version", "YearTable", "consolidate"]
+
 NO_UNIT = "（未填单位）"
 UNKNOWN_YEAR = "不明"
 
 SLICE_COLUMNS = ["year", "department", "unit", "file", "kind", "status", "projects", "indicators",
-                 *MONEY_FIELDS, "errors", "decision", "reason", "same_as", "fingerprint", "text_fingerprint"]
+                 *MONEY_FIELDS, "errors", "decision", "cause", "reason", "same_as", "stamp", "stamp_source",
+                 "fingerprint", "text_fingerprint"]
 
 
 @dataclass
 class YearTable:
-    """The consolidated table of one budget year."""
+    """The consolidated table of the year under review."""
 
     year: int
     filing: Filing                          # units summed from the projects, 合计 from the units
@@ -74,27 +94,20 @@ def department_label(departments: list[str]) -> str:
 
 
 @dataclass
-class Conflict:
-    """Files of one (部门, 年度, 单位) whose amounts differ: none is counted until the reviewer decides."""
-
-    year: int
-    department: str
-    unit: str
-    files: list[str]
-
-    @property
-    def text(self) -> str:
-        names = "、".join(f"「{f}」" for f in self.files)
-        return (f"{self.year}年 {self.unit or NO_UNIT} 有 {len(self.files)} 个金额不同的版本（{names}），"
-                "均未计入：请确认以哪一份为准，把其余的移出后重新审核")
-
-
-@dataclass
 class Consolidation:
     tables: list[YearTable]
     slices: pd.DataFrame                    # one row per (file, unit): decision and reason
     include_errors: bool = False
     conflicts: list[Conflict] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    scope: Scope = field(default_factory=Scope)
+    notes: list[str] = field(default_factory=list)          # what the reviewer asked that could not apply
+    interrupted: list[str] = field(default_factory=list)    # files whose review did not finish
+
+    @property
+    def year(self) -> int | None:
+        return self.scope.year
 
     def table(self, year: int) -> YearTable:
         return next(t for t in self.tables if t.year == year)
@@ -102,13 +115,22 @@ class Consolidation:
     def has_table(self, year: int | None) -> bool:
         return any(t.year == year for t in self.tables)
 
+    @property
+    def complete(self) -> bool:
+        """Every file was reviewed to the end (no worker died, no bug of ours on a file)."""
+        return not self.interrupted
+
+    def missing(self) -> list[Submission]:
+        """Expected units not counted (未报送, errors, 未填, conflicts, unreadable)."""
+        return [s for s in self.submissions if not s.counted]
+
     def counts(self) -> dict[str, int]:
-        """How many slices got each decision (计入, 重复, 未计入, 版本冲突)."""
+        """How many slices got each decision."""
         got = self.slices.decision.value_counts()
         return {d: int(got.get(d, 0)) for d in DECISIONS}
 
     def duplicates_of(self) -> dict[str, str]:
-        """file → the file it is a copy of, for files whose every slice is a duplicate of one file."""
+        """file → the file it is a copy of, for files whose every slice is a copy (重复) of one file."""
         out = {}
         for file, group in self.slices.groupby("file", sort=False):
             if (group.decision == DUPLICATE).all() and group.same_as.nunique() == 1:
@@ -116,189 +138,247 @@ class Consolidation:
         return out
 
 
-def _cents(value: Decimal) -> str:
-    return str((value or ZERO).quantize(CENT))
+# ------------------------------------------------------------------------------------------- deciding
 
-
-def _digest(parts: list) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def money_fingerprint(projects: list[Project]) -> str:
-    """Same value for the same projects and amounts, whatever the order, spacing or file format."""
-    return _digest(sorted((name_key(p.name), *(_cents(getattr(p, f)) for f in MONEY_FIELDS))
-                          for p in projects))
-
-
-def text_fingerprint(projects: list[Project]) -> str:
-    """Fingerprint of the targets and indicators (white space and full-width forms ignored)."""
-    return _digest(sorted((name_key(p.name), squash(p.target),
-                           tuple((squash(i.name), squash(i.period_value), squash(i.annual_value))
-                                 for i in p.indicators)) for p in projects))
-
-
-def _slices_of(r: FileResult) -> list[dict]:
-    """One row per unit the file reports; a file without any (unreadable, no projects) is one row with
-    blank amounts — it has none, not 0.00."""
-    base = {"year": r.year, "department": r.department, "file": r.file, "kind": r.kind, "status": r.status,
-            "errors": r.errors, "decision": "", "reason": "", "same_as": ""}
-    if not r.readable or r.filing is None:
-        return [{**base, "unit": r.unit, "projects": 0, "indicators": 0,
-                 **dict.fromkeys(MONEY_FIELDS), "fingerprint": "", "text_fingerprint": ""}]
-    by_unit: dict[str, list[Project]] = {}
-    for p in r.filing.projects:
-        by_unit.setdefault(p.unit, []).append(p)
-    out = []
-    for unit, projects in by_unit.items():
-        out.append({**base, "unit": unit, "projects": len(projects),
-                    "indicators": sum(len(p.indicators) for p in projects),
-                    **{f: sum((getattr(p, f) for p in projects), ZERO) for f in MONEY_FIELDS},
-                    "fingerprint": money_fingerprint(projects), "text_fingerprint": text_fingerprint(projects)})
-    if not out:                              # a readable file without projects: nothing to count
-        out.append({**base, "unit": r.unit, "projects": 0, "indicators": 0,
-                    **dict.fromkeys(MONEY_FIELDS), "fingerprint": "", "text_fingerprint": ""})
-    return out
-
-
-def _exclusions(df: pd.DataFrame, results: list[FileResult]) -> None:
+def _unusable(records: list[Slice], results: dict[str, FileResult]) -> None:
     """Slices that cannot be counted whatever the others are: unreadable, no projects, no year."""
-    readable = {r.file: r.readable for r in results}
-    error_text = {r.file: r.error for r in results}
-    for k, row in df.iterrows():
-        if not readable[row.file]:
-            df.at[k, "reason"] = f"无法读取：{error_text[row.file]}"
-        elif row.projects == 0:
-            df.at[k, "reason"] = "文件中没有项目"
-        elif pd.isna(row.year):
-            df.at[k, "reason"] = "预算年度不明，不能归入任何年度的合并表"
-        else:
-            continue
-        df.at[k, "decision"] = EXCLUDED
+    for s in records:
+        r = results[s.file]
+        if not r.readable:
+            s.decide(EXCLUDED, f"无法读取：{r.error}", UNREADABLE)
+        elif s.projects == 0:
+            s.decide(EXCLUDED, "文件中没有项目", NO_PROJECTS)
+        elif s.year is None:
+            s.decide(EXCLUDED, "预算年度不明，不能归入任何年度的合并表", NO_YEAR)
 
 
-def _fill_departments(df: pd.DataFrame) -> None:
+def _fill_departments(records: list[Slice]) -> None:
     """A slice without 部门名称 belongs to the department its unit has in that year's other files."""
-    df["dept_key"] = df["department"].map(name_key)
-    df["unit_key"] = df["unit"].map(name_key)
-    named = df[df.dept_key != ""].groupby(["year", "unit_key"])["dept_key"].agg(lambda s: sorted(set(s)))
-    for k, row in df[df.dept_key == ""].iterrows():
-        found = named.get((row.year, row.unit_key))
-        if found is not None and len(found) == 1:
-            df.at[k, "dept_key"] = found[0]
+    named: dict[tuple, set[str]] = {}
+    for s in records:
+        s.dept_key = department_key(s.department)
+        if s.dept_key:
+            named.setdefault((s.year, name_key(s.unit)), set()).add(s.dept_key)
+    for s in records:
+        found = named.get((s.year, name_key(s.unit)))
+        if not s.dept_key and found and len(found) == 1:
+            s.dept_key = next(iter(found))
 
 
-def _preference(df: pd.DataFrame) -> pd.Series:
-    """Sort key of the file counted among duplicates: a filing workbook first (not a published table,
-    even one saved as xlsx), then by file name."""
-    return pd.Series([(0 if kind == "workbook" else 1, f) for kind, f in zip(df["kind"], df["file"])],
-                     index=df.index, dtype=object)
+def _settle(scope: Scope, records: list[Slice]) -> tuple[Scope, list[str]]:
+    """The scope with its department and year: the reviewer's, else the most frequent among the
+    usable slices (see the module docstring), and the lines saying how they were found."""
+    usable = [s for s in records if s.open]
+    notes = []
+    department = scope.department
+    if not department:
+        keys = Counter(s.dept_key for s in usable if s.dept_key)
+        if len(keys) > 1:
+            key = keys.most_common(1)[0][0]
+            written = Counter(s.department for s in usable if s.dept_key == key)
+            department = written.most_common(1)[0][0]
+            notes.append(f"本批有 {len(keys)} 个部门的填报，按多数文件审核「{department}」的，其余列为范围外"
+                         "（可用 --department 指定部门）")
+        elif keys:
+            key = next(iter(keys))
+            department = Counter(s.department for s in usable if s.dept_key == key).most_common(1)[0][0]
+    scope = replace(scope, department=department) if department != scope.department else scope
+    year, inferred = scope.year, False
+    if year is None:
+        years = Counter(s.year for s in usable if scope.in_department(s.department) is not False)
+        if years:
+            year = max(years.items(), key=lambda t: (t[1], t[0]))[0]
+            inferred = len(years) > 1
+    return scope.with_year(year, inferred), notes
 
 
-def _copies(df: pd.DataFrame, ordered: pd.DataFrame, what: str) -> str:
-    """Mark every slice after the first of ``ordered`` (one version) a duplicate of the first; returns
-    the file of the first."""
-    first = ordered.index[0]
-    kept = df.at[first, "file"]
-    others = [df.at[k, "file"] for k in ordered.index[1:]]
-    if others:
-        df.at[first, "same_as"] = "、".join(others)
-    for k in ordered.index[1:]:
-        df.at[k, "decision"] = DUPLICATE
-        df.at[k, "same_as"] = kept
-        text = "" if df.at[k, "text_fingerprint"] == df.at[first, "text_fingerprint"] else \
-            "；绩效目标或指标文字有差异，以该文件为准"
-        df.at[k, "reason"] = f"与「{kept}」是同一份填报（部门、年度、单位和金额相同），{what}{text}"
-    return kept
+def _year_note(records: list[Slice], scope: Scope) -> list[str]:
+    """The line saying the year was inferred, and which other years were found (after ``_out_of_scope``)."""
+    others = Counter(s.year for s in records if s.cause == OTHER_YEAR)
+    if not scope.year_inferred or not others:
+        return []
+    found = "、".join(f"{y} 年 {n} 个" for y, n in sorted(others.items()))
+    return [f"按多数文件审核 {scope.year} 年；另有其他年度的填报（{found}）列为范围外（可用 --year 指定年度）"]
 
 
-def _deduplicate(df: pd.DataFrame, include_errors: bool) -> list[Conflict]:
-    """Per (年度, 部门, 单位): one version (same money fingerprint) → one filing, counted once unless it
-    has errors; several versions → a conflict between them, none counted (copies of each version are
-    duplicates of it)."""
-    open_ = df[df.decision == ""].copy()
-    open_["pref"] = _preference(open_)
-    conflicts = []
-    for _key, group in open_.groupby(["year", "dept_key", "unit_key"], sort=False):
-        versions = [v.sort_values("pref") for _fp, v in group.groupby("fingerprint", sort=False)]
-        if len(versions) > 1:
-            versions.sort(key=lambda v: v.pref.iloc[0])
-            files = [_copies(df, v, "该版本与其他版本冲突，未计入") for v in versions]
-            conflicts.append(Conflict(int(group.year.iloc[0]), group.department.iloc[0], group.unit.iloc[0], files))
-            named = "、".join(f"「{f}」" for f in files)
-            for v in versions:
-                df.at[v.index[0], "decision"] = CONFLICT
-                df.at[v.index[0], "reason"] = (f"同一部门、年度、单位有 {len(files)} 个金额不同的版本（{named}），"
-                                               "均未计入：请确认以哪一份为准，把其余的移出后重新审核")
+def _out_of_scope(records: list[Slice], scope: Scope) -> None:
+    """Other departments and other years: 范围外. A published table whose year (read from its text)
+    differs but whose money is that of a filing of the year is a copy of it, not another year's."""
+    this_year = {s.fingerprint for s in records if s.open and s.year == scope.year and s.fingerprint}
+    for s in records:
+        if not s.open:
             continue
-        first = versions[0].index[0]
-        errors = int(df.at[first, "errors"])
-        counted = not errors or include_errors
-        _copies(df, versions[0], "只计一次" if counted else "按该文件处理（未计入）")
-        df.at[first, "decision"] = COUNTED if counted else EXCLUDED
-        if errors:
-            df.at[first, "reason"] = (f"有错误 {errors} 条，按 --include-errors 计入" if counted else
-                                      f"有错误 {errors} 条（修正后重新审核，或用 --include-errors 计入）")
-    return sorted(conflicts, key=lambda c: (c.year, c.unit))
+        if s.kind == "import" and s.year != scope.year and s.fingerprint in this_year:
+            s.note = f"（该公开表的预算年度读作 {s.year} 年，金额与 {scope.year} 年的填报相同，按同一份填报处理）"
+            s.year = scope.year
+        if scope.in_department(s.department) is False:
+            s.decide(OUT_OF_SCOPE, f"部门为「{s.department}」，不是本次审核的「{scope.department}」，未计入",
+                     OTHER_DEPARTMENT)
+        elif scope.year is not None and s.year != scope.year:
+            s.decide(OUT_OF_SCOPE, f"预算年度为 {s.year} 年，本次审核 {scope.year} 年，未计入"
+                     f"（如为误报，请单位报送 {scope.year} 年的填报）", OTHER_YEAR)
 
 
-def _year_table(year: int, counted: pd.DataFrame, results: dict[str, FileResult]) -> YearTable:
-    wanted = set(zip(counted.file, counted.unit))
-    projects = [p for f in dict.fromkeys(counted.file) for p in results[f].filing.projects
-                if (f, p.unit) in wanted]
+def _identify(records: list[Slice], scope: Scope) -> None:
+    """Each slice's unit key: the listed unit's (by name or alias), else its own name's; then a copy
+    whose unit is named differently but whose money is the same (same year and department) is given
+    the key of the unit it copies — the listed one, else the one with more files."""
+    for s in records:
+        s.unit_key = scope.unit_key(s.unit)
+    by_money: dict[tuple, list[Slice]] = {}
+    for s in records:
+        if s.open and s.fingerprint:
+            by_money.setdefault((s.year, s.fingerprint), []).append(s)
+    for group in by_money.values():
+        keys = Counter(s.unit_key for s in group)
+        if len(keys) < 2:
+            continue
+        listed = {s.unit_key for s in group if scope.unit_name(s.unit) is not None}
+        primary = sorted(keys, key=lambda k: (k not in listed, -keys[k], k))[0]
+        for s in group:
+            s.unit_key = primary
+
+
+def _not_listed(records: list[Slice], scope: Scope) -> None:
+    if not scope.has_list:
+        return
+    listed = {name_key(u) for u in scope.units}
+    for s in records:
+        if s.open and s.unit_key not in listed:
+            s.decide(OUT_OF_SCOPE, f"单位「{s.unit or NO_UNIT}」不在单位名单中（也不是名单中单位的别名），未计入：如属本部门，"
+                     "请把它或它的别名加入名单后重新审核", NOT_LISTED)
+
+
+def _names(records: list[Slice], scope: Scope) -> None:
+    """The name each unit has in the consolidation: the list's, else the name its files use most."""
+    written: dict[str, Counter] = {}
+    listed: dict[str, str] = {}
+    for s in records:
+        written.setdefault(s.unit_key, Counter())[s.unit] += 1
+        if scope.unit_name(s.unit) is not None:
+            listed.setdefault(s.unit_key, scope.unit_name(s.unit))
+    for s in records:
+        s.unit_name = listed.get(s.unit_key) or written[s.unit_key].most_common(1)[0][0]
+
+
+def _comparer(results: dict[str, FileResult]) -> Compare:
+    """What changed between two files' filings, in words (the diff task, ``app.compare_filings``)."""
+    def compare(old: str, new: str) -> str:
+        a, b = results[old], results[new]
+        if a.filing is None or b.filing is None:
+            return ""
+        try:
+            return changes_text(app.compare_filings(a.filing, b.filing, (a.errors, b.errors)))
+        except Exception:  # noqa: BLE001 - a comparison that fails must not stop the consolidation
+            return "（无法比较两个版本）"
+    return compare
+
+
+def _pins(keep: list[str], results: list[FileResult]) -> tuple[set[str], list[str]]:
+    """The files the reviewer pinned (``--keep``: the name shown, the path, or a unique file name), and
+    a line for each that names no file of the batch."""
+    pins, notes = set(), []
+    for wanted in keep:
+        exact = [r.file for r in results if wanted in (r.file, r.path)]
+        by_name = [r.file for r in results if r.file.rsplit("/", 1)[-1] == wanted.replace("\\", "/").rsplit("/", 1)[-1]]
+        found = exact or (by_name if len(by_name) == 1 else [])
+        if found:
+            pins.add(found[0])
+        elif len(by_name) > 1:
+            notes.append(f"--keep「{wanted}」对应多个文件（{'、'.join(by_name)}），未采用：请写出文件在汇总中的名称")
+        else:
+            notes.append(f"--keep「{wanted}」不是本批审核的文件，未采用")
+    return pins, notes
+
+
+def consolidate(report: BatchReport, *, include_errors: bool = False, scope: Scope | None = None,
+                keep: list[str] = (), compare: Compare | None = None) -> Consolidation:
+    """Decide for every (file, unit) whether it is counted (see the module docstring) and build the
+    table of the year under review."""
+    results = report.results
+    by_file = {r.file: r for r in results}
+    records = [s for r in results if not r.skipped for s in slices_of(r)]     # our own reports: never
+    _unusable(records, by_file)
+    _fill_departments(records)
+    scope, notes = _settle(scope or Scope(), records)
+    _out_of_scope(records, scope)
+    notes += _year_note(records, scope)
+    _identify(records, scope)
+    _not_listed(records, scope)
+    _names(records, scope)
+    pins, pin_notes = _pins(list(keep), results)
+    compare = compare or _comparer(by_file)
+    groups: dict[tuple, list[Slice]] = {}
+    for s in records:
+        if s.open:
+            groups.setdefault((s.year, s.unit_key), []).append(s)
+    versions, conflicts = [], []
+    for (_year, _key), group in groups.items():
+        version, conflict = decide_unit(group, pins, compare, include_errors, group[0].unit_name or NO_UNIT)
+        versions += [version] if version else []
+        conflicts += [conflict] if conflict else []
+    for s in records:
+        if s.note:
+            s.reason += s.note
+    unused = [p for p in pins if not any(s.file == p and s.decision in (COUNTED, EXCLUDED) for s in records)]
+    pin_notes += [f"--keep「{p}」不是所在单位被采用的版本（{_why(p, records)}）" for p in sorted(unused)]
+    counted = [s for s in records if s.decision == COUNTED]
+    tables = [_year_table(scope.year, counted, by_file)] if counted and scope.year is not None else []
+    subs = submissions(records, scope, scope.year) if scope.year is not None else []
+    interrupted = [r.file for r in results if r.status == STATUS_INTERNAL]
+    return Consolidation(tables, _frame(records), include_errors, sorted(conflicts, key=lambda c: c.unit),
+                         sorted(versions, key=lambda v: v.unit), subs, scope, notes + pin_notes, interrupted)
+
+
+def _why(pin: str, records: list[Slice]) -> str:
+    found = [s for s in records if s.file == pin]
+    return "；".join(f"{s.decision}：{s.reason}" for s in found) or "没有读到该文件的填报"
+
+
+def _frame(records: list[Slice]) -> pd.DataFrame:
+    order = {d: k for k, d in enumerate((COUNTED, DUPLICATE, SUPERSEDED, CONFLICT, EXCLUDED, OUT_OF_SCOPE))}
+    rows = [{"year": s.year, "department": s.department, "unit": s.unit, "file": s.file, "kind": s.kind,
+             "status": s.status, "projects": s.projects, "indicators": s.indicators, **s.amounts,
+             "errors": s.errors, "decision": s.decision, "cause": s.cause, "reason": s.reason,
+             "same_as": s.same_as, "stamp": s.stamp.when or s.stamp.file_time or "",
+             "stamp_source": s.stamp.source or ("文件时间" if s.stamp.file_time else ""),
+             "fingerprint": s.fingerprint, "text_fingerprint": s.text_fingerprint, "unit_name": s.unit_name,
+             "_o": order.get(s.decision, 9)} for s in records]
+    df = pd.DataFrame(rows, columns=[*SLICE_COLUMNS, "unit_name", "_o"])
+    df["year"] = df["year"].astype("Int64")
+    df = df.sort_values(["_o", "year", "unit_name", "file"], na_position="last", kind="stable")
+    return df.drop(columns="_o").reset_index(drop=True)
+
+
+def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult]) -> YearTable:
+    projects = []
+    for s in counted:
+        name = s.unit_name or NO_UNIT
+        projects += [replace(p, unit=name) for p in results[s.file].filing.projects if p.unit == s.unit]
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
-    units = [Unit(name or NO_UNIT, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
-    if any(not p.unit for p in projects):   # the renderer lists projects under their unit's name
-        projects = [p if p.unit else replace(p, unit=NO_UNIT) for p in projects]
-    first = results[counted.file.iloc[0]].filing
+    units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
+    first = results[counted[0].file].filing
     filing = Filing(year=year, money_unit=first.money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
-    departments = sorted({d for d in counted.department if d})
+    departments = sorted({s.department for s in counted if s.department}, key=department_key)
+    if len({department_key(d) for d in departments}) == 1:
+        departments = [Counter(s.department for s in counted if s.department).most_common(1)[0][0]]
     sources: dict[str, list[str]] = {}
     marked: dict[str, str] = {}
-    for row in counted.itertuples():
-        unit = row.unit or NO_UNIT
-        sources.setdefault(unit, []).append(row.file + (f"（同见于 {row.same_as}）" if row.same_as else ""))
-        if row.errors:
+    for s in counted:
+        unit = s.unit_name or NO_UNIT
+        sources.setdefault(unit, []).append(s.file + (f"（同见于 {s.same_as}）" if s.same_as else ""))
+        if s.errors:
             marked[unit] = "有错误，按 --include-errors 计入"
     filing.department = department_label(departments)
     return YearTable(year, filing, departments, sources, marked)
 
 
-def consolidate(report: BatchReport, *, include_errors: bool = False) -> Consolidation:
-    """Decide for every (file, unit) whether it is counted, and build one table per budget year."""
-    results = report.results
-    records = [s for r in results if not r.skipped for s in _slices_of(r)]     # our own reports: never
-    df = pd.DataFrame(records, columns=[c for c in SLICE_COLUMNS])
-    df["year"] = df["year"].astype("Int64")
-    _exclusions(df, results)
-    _fill_departments(df)
-    conflicts = _deduplicate(df, include_errors)
-    by_file = {r.file: r for r in results}
-    tables = [_year_table(int(year), group, by_file)
-              for year, group in df[df.decision == COUNTED].groupby("year", sort=True)]
-    df = df.drop(columns=["dept_key", "unit_key"])
-    order = {COUNTED: 0, DUPLICATE: 1, CONFLICT: 2, EXCLUDED: 3}
-    df = df.assign(_o=df.decision.map(order)).sort_values(["year", "_o", "unit", "file"], na_position="last",
-                                                           kind="stable").drop(columns="_o")
-    return Consolidation(tables, df.reset_index(drop=True), include_errors, conflicts)
-
-
-def cause(decision: str, reason: str) -> str:
-    """The short cause of a slice's decision: 计入, 重复, 版本冲突, 有错误, 无法读取, 没有项目, 年度不明."""
-    if decision != EXCLUDED:
-        return decision
-    for prefix, short in (("无法读取", "无法读取"), ("文件中没有项目", "没有项目"), ("预算年度不明", "年度不明"),
-                          ("有错误", "有错误")):
-        if reason.startswith(prefix):
-            return short
-    return EXCLUDED
-
-
 def causes_text(slices: pd.DataFrame) -> str:
-    """"重复 2 项、版本冲突 2 项、有错误 1 项": what became of the slices that were not counted."""
-    order = [DUPLICATE, CONFLICT, "有错误", "无法读取", "年度不明", "没有项目", EXCLUDED]
-    got = pd.Series([cause(d, r) for d, r in zip(slices.decision, slices.reason)], dtype=object)
+    """"重复 2 项、已替代 1 项、有错误 1 项、其他部门 1 项": what became of the slices not counted."""
+    order = [DUPLICATE, SUPERSEDED, CONFLICT, *CAUSES]
+    got = pd.Series([c or d for d, c in zip(slices.decision, slices.cause)], dtype=object)
     counts = got[got != COUNTED].value_counts()
     return "、".join(f"{c} {int(counts[c])} 项" for c in order if c in counts)
 

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 from .. import app, catalogue
 from ..crashlog import internal_error_line
 from ..errors import XlToolsError
-from ..fileio import check_input, refuse_overwrite, same_file
-from ..findings import ERROR, INFO, SEVERITY_ORDER, WARNING, Finding
+from ..fileio import check_input, same_file
+from ..findings import ERROR, INFO, NO_MONEY, SEVERITY_ORDER, WARNING, Finding
 from ..model import Filing, Unit
 from ..money import ZERO
 from ..outputmark import skipped_text
 from ..xlsxfile import other_format_parts
+from .archives import extract
 from .columns import output_kind
+from .stamps import Stamp, stamp_of
 from .targets import reason
 
 SUFFIXES = (".xlsx", ".xlsm", ".pdf", ".txt", ".json")
@@ -64,6 +60,9 @@ class FileResult:
     error: str | None = None                    # XlToolsError / internal error message
     filing: Filing | None = field(default=None, repr=False)   # for the consolidated table
     annotated: str | None = None                # the refreshed copy written with --annotate
+    member: str | None = None                   # the file inside the zip at ``path`` (as stored)
+    stamp: Stamp = field(default_factory=Stamp)  # when the file was made (``stamps``)
+    no_money: int = 0                           # projects without any amount (AMT008, not an error)
 
     @property
     def readable(self) -> bool:
@@ -187,6 +186,7 @@ def _fill(result: FileResult, filing: Filing, findings: list[Finding]) -> FileRe
     result.warnings = sum(f.severity == WARNING for f in findings)
     result.infos = sum(f.severity == INFO for f in findings)
     result.worst_rule = _worst_rule(findings)
+    result.no_money = sum(f.code == NO_MONEY and f.severity != ERROR for f in findings)
     result.status = STATUS_ERRORS if result.errors else STATUS_WARNINGS if result.warnings else STATUS_OK
     filing.problems = []              # not needed any more; keeps the pickled result small
     result.filing = filing
@@ -296,18 +296,49 @@ def unsupported(path: Path) -> tuple[str, str]:
 
 
 def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None,
-               target: str | Path | None = None) -> FileResult:
+               target: str | Path | None = None, *, member: str | None = None,
+               refused: tuple[str, str] | None = None) -> FileResult:
     """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
 
     With `annotate` (a folder), a refreshed copy of the file is written there (at `target` when
     given; the input is never modified); a failure to write it is noted on the row, the review result
-    stands. Reading, checking and the copy each run within the time budget (``limits.deadline``)."""
+    stands. Reading, checking and the copy each run within the time budget (``limits.deadline``).
+    With `member`, `path` is a zip and the file reviewed is that member of it (``archives``);
+    `refused` is why the file may not be read at all and what to do (found when its zip was listed)."""
     path = Path(path)
+    if refused is not None:
+        result = FileResult(path=str(path), file=shown or path.name, kind="other", member=member)
+        return _unreadable(result, STATUS_BROKEN, *refused)
+    if member is not None:
+        return _review_member(path, member, shown or f"{path.name}/{member}", annotate, target)
+    return _review_file(path, shown or path.name, annotate, target)
+
+
+def _review_member(archive: Path, member: str, shown: str, annotate, target) -> FileResult:
+    """A member of a zip, inflated to a private temporary file and reviewed as a file; the row names
+    the zip and the member, never the temporary file."""
+    try:
+        with extract(archive, member) as tmp:
+            result = _review_file(tmp, shown, annotate, target, display=shown)
+    except XlToolsError as err:
+        result = _unreadable(FileResult(str(archive), shown), STATUS_BROKEN, str(err))
+    result.path, result.member = str(archive), member
+    if result.filing is not None:
+        result.filing.source = shown
+    return result
+
+
+def _review_file(path: Path, shown: str, annotate, target, display: str | None = None) -> FileResult:
+    """``review_one`` of a file on disk; ``display`` replaces its path in messages (a zip member)."""
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
-    result = FileResult(path=str(path), file=shown or path.name, kind=kind)
+    result = FileResult(path=str(path), file=shown, kind=kind)
+
+    def said(text: str) -> str:
+        return text.replace(str(path), display) if display else text
+
     odd = not_regular(path)
     if odd is not None:
-        return _unreadable(result, STATUS_BROKEN, odd)
+        return _unreadable(result, STATUS_BROKEN, said(odd))
     own = output_kind(path)
     if own is not None:                         # a report or export of ours: never read as a filing
         result.status, result.kind, result.error = STATUS_SKIPPED, "output", skipped_text(own)
@@ -321,125 +352,16 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
         as_read = copy.deepcopy(loaded.filing) if annotate is not None and result.kind == "import" else None
         result = _fill(result, loaded.filing, app.review(loaded.filing, None, loaded.findings))
     except XlToolsError as err:
-        return _unreadable(result, STATUS_BROKEN, str(err))
+        return _unreadable(result, STATUS_BROKEN, said(str(err)))
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one row (with a log), never the end of the batch
-        return _unreadable(result, STATUS_INTERNAL, internal_error_line(exc, f"batch {path}"))
+        return _unreadable(result, STATUS_INTERNAL, said(internal_error_line(exc, f"batch {path}")))
+    result.stamp = stamp_of(path)
     if annotate is None:
         return result
     try:
         _annotate(result, path, annotate, loaded, as_read, Path(target) if target else None)
     except XlToolsError as err:
-        result.error = f"未能写出标注副本：{err}"
+        result.error = f"未能写出标注副本：{said(str(err))}"
     except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands
-        result.error = "未能写出标注副本：" + internal_error_line(exc, f"batch --annotate {path}")
+        result.error = "未能写出标注副本：" + said(internal_error_line(exc, f"batch --annotate {path}"))
     return result
-
-
-# --------------------------------------------------------------------------------------------- batch
-
-def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False,
-           exclude: Iterable[str | Path] = (), annotate: str | Path | None = None,
-           scheduler: str | None = None) -> BatchReport:
-    """Review every file under ``paths`` with ``jobs`` processes (default: all CPUs), or on the Dask
-    cluster whose scheduler is at ``scheduler`` (``tcp://host:8786``; the workers must see the files
-    under the same paths).
-
-    Raises XlToolsError when there is nothing to review at all, when the review output (``exclude``) is
-    an input file, or when an annotated copy would overwrite an input or another copy
-    (``annotation_targets``); nothing is written then.
-    """
-    exclude = list(exclude)
-    refuse_overwrite(exclude, [p for p in paths if not Path(p).is_dir()])   # `batch a.xlsx -o a.xlsx`
-    items = expand_paths(paths, exclude=exclude)
-    if not items:
-        raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm 工作簿，公开表 .pdf/.txt）")
-    targets = annotation_targets(items, annotate) if annotate else [None] * len(items)
-    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    if scheduler:
-        report = _review_on_dask(items, scheduler, progress, annotate, targets)
-    else:
-        report = _review_locally(items, jobs, progress, annotate, targets)
-    report.inputs, report.started = [str(p) for p in paths], started
-    return report
-
-
-def _review_locally(items, jobs: int | None, progress: bool, annotate, targets) -> BatchReport:
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    jobs = min(jobs, len(items))
-    results: list[FileResult | None] = [None] * len(items)
-    bar = _progress_bar(len(items)) if progress else None
-    try:
-        if jobs == 1:
-            for k, (p, shown) in enumerate(items):
-                results[k] = review_one(p, shown, annotate, targets[k])
-                if bar:
-                    bar.advance()
-        else:                                 # forked workers start warm: ``app`` imported every per-file module
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(review_one, p, shown, annotate, targets[k]): k
-                           for k, (p, shown) in enumerate(items)}
-                for fut in as_completed(futures):
-                    k = futures[fut]
-                    try:
-                        results[k] = fut.result()
-                    except BrokenProcessPool:
-                        p, shown = items[k]
-                        results[k] = _unreadable(FileResult(str(p), shown), STATUS_INTERNAL,
-                                                 "内部错误：处理该文件的进程意外退出（内存不足或崩溃）")
-                    if bar:
-                        bar.advance()
-    finally:
-        if bar:
-            bar.close()
-    return BatchReport([r for r in results if r is not None], jobs=jobs)
-
-
-def _review_on_dask(items, scheduler: str, progress: bool, annotate, targets) -> BatchReport:
-    """The same ``review_one`` mapped over a dask.distributed cluster; rows come back in input order."""
-    try:                                # optional dependency (the dask extra): only --scheduler needs it
-        from distributed import Client
-        from distributed import as_completed as dask_completed
-    except ImportError:
-        raise XlToolsError("使用 --scheduler 需要安装 dask.distributed：pip install \"xl-tools[dask]\"") from None
-    try:
-        client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise XlToolsError(f"无法连接 Dask 调度器 {scheduler}：{exc}") from None
-    results: list[FileResult | None] = [None] * len(items)
-    bar = _progress_bar(len(items)) if progress else None
-    try:
-        futures = client.map(review_one, [str(p) for p, _ in items], [s for _, s in items],
-                             [annotate] * len(items), [str(t) if t else None for t in targets], pure=False)
-        index = {f.key: k for k, f in enumerate(futures)}
-        for fut in dask_completed(futures):
-            k = index[fut.key]
-            try:
-                results[k] = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker (KilledWorker, lost connection) is one row
-                p, shown = items[k]
-                results[k] = _unreadable(FileResult(str(p), shown), STATUS_INTERNAL,
-                                         f"内部错误：集群处理该文件失败（{type(exc).__name__}）")
-            if bar:
-                bar.advance()
-        workers = len(client.scheduler_info().get("workers", {}))
-    finally:
-        if bar:
-            bar.close()
-        client.close()
-    return BatchReport([r for r in results if r is not None], jobs=workers or 1)
-
-
-class _progress_bar:
-    """A rich progress bar on stderr (only created when the caller asks for one)."""
-
-    def __init__(self, total: int) -> None:
-        self._progress = Progress(TextColumn("审核"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                  console=Console(stderr=True), transient=True)
-        self._task = self._progress.add_task("审核", total=total)
-        self._progress.start()
-
-    def advance(self) -> None:
-        self._progress.advance(self._task)
-
-    def close(self) -> None:
-        self._progress.stop()

@@ -40,12 +40,20 @@ from .targets import reason
 
 MONEY_COLUMNS = {"total", *MONEY_FIELDS}
 INTEGER_COLUMNS = {"files": ("year", "projects", "indicators", "errors", "warnings", "infos"),
-                   "findings": ("indicator_no",), "consolidation": ("year", "projects"),
-                   "projects": ("year", "indicators"), "indicators": ("year", "no")}
+                   "findings": (), "consolidation": ("year", "projects"),
+                   "projects": ("year", "indicators"), "indicators": ("year",)}
+# Parquet: one schema whatever the batch, so two batches' files concatenate (``pyarrow.concat_tables``)
+MONEY_PRECISION, MONEY_SCALE = 38, 6           # 万元 to the 元 cent (6 decimals), any amount that exists
 FORMATS = ("csv", "parquet")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")     # what makes a spreadsheet read a CSV field as a formula
 CSV_GUARD = "'"
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)%?")
+# texts a spreadsheet opening the CSV would turn into something else: leading zeros (00123 → 123),
+# trailing decimal zeros (3.50 → 3.5), exponents (1E5 → 100000), more digits than it keeps (16+),
+# dates and fractions (10/12, 1-3, 2024.6.30 → dates), times (12:30), TRUE/FALSE
+_RETYPED = re.compile(r"[+-]?0\d+(?:\.\d*)?|[+-]?\d*\.\d*0|[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+|\d{16,}"
+                      r"|\d{1,4}[/-]\d{1,2}(?:[/-]\d{1,4})?|\d{1,4}\.\d{1,2}\.\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?"
+                      r"|true|false", re.IGNORECASE)
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -67,17 +75,17 @@ def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
                       "warnings": r.warnings, "infos": r.infos, "worst_rule": r.worst_rule, "error": r.error or ""})
         findings.extend({"file": r.file, "unit": r.unit, "severity": f.severity, "code": f.code,
                          "family": family_of(f.code), "sheet": f.sheet, "cell": f.cell, "project": f.project,
-                         "indicator_no": f.indicator_no, "field": f.field, "message": f.message,
+                         "indicator_no": _as_written(f.indicator_no), "field": f.field, "message": f.message,
                          "suggestion": f.suggestion, "same_as": copies.get(r.file, "")} for f in r.findings)
         if not r.readable or r.filing is None:
             continue
         for p in r.filing.projects:
             where = {"year": r.year, "department": r.department, "unit": p.unit, "file": r.file}
             state = decision.get((r.file, p.unit), "")
-            projects.append({**where, "project": p.name, "no": None if p.no is None else str(p.no),
+            projects.append({**where, "project": p.name, "no": _as_written(p.raw.get("no", p.no)),
                              **{f: _money(getattr(p, f)) for f in MONEY_FIELDS}, "target": p.target,
                              "indicators": len(p.indicators), "decision": state})
-            indicators.extend({**where, "project": p.name, "no": i.no, "level1": i.level1_label,
+            indicators.extend({**where, "project": p.name, "no": _as_written(i.no), "level1": i.level1_label,
                                "level2": i.level2_label, "name": i.name, "period_value": i.period_value,
                                "annual_value": i.annual_value, "decision": state} for i in p.indicators)
     slices = cons.slices.assign(**{f: cons.slices[f].map(_money) for f in MONEY_FIELDS})
@@ -88,17 +96,23 @@ def tables(report: BatchReport, cons: Consolidation) -> dict[str, pd.DataFrame]:
            "indicators": pd.DataFrame(indicators, columns=COLUMNS["indicators"])}
     for name in ("files", "consolidation", "projects", "indicators"):
         out[name]["year"] = out[name]["year"].astype("Int64")
-    out["findings"]["indicator_no"] = out["findings"]["indicator_no"].astype("Int64")
-    out["indicators"]["no"] = out["indicators"]["no"].astype("Int64")
     return out
+
+
+def _as_written(value) -> str | None:
+    """A 序号 as text, as the filing writes it (「001」 stays 「001」); None when there is none."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
 
 
 def csv_text(value):
     """``value`` as a CSV field a spreadsheet shows as text: a text that would start a formula (a plain
-    signed number such as ``-5`` would not) or that starts with the quote itself gets a leading single
-    quote; anything else unchanged."""
+    signed number such as ``-5`` would not), that the spreadsheet would turn into a number, a date or a
+    time it writes differently (``_RETYPED``: 00123, 3.50, 1E5, 10/12), or that starts with the quote
+    itself gets a leading single quote; anything else unchanged."""
     if isinstance(value, str) and (value.startswith(CSV_GUARD) or value.startswith(FORMULA_START)
-                                   and not _PLAIN_NUMBER.fullmatch(value)):
+                                   and not _PLAIN_NUMBER.fullmatch(value) or _RETYPED.fullmatch(value.strip())):
         return CSV_GUARD + value
     return value
 
@@ -122,12 +136,37 @@ def require(fmt: str) -> None:
             raise XlToolsError('导出 Parquet 需要安装 pyarrow：pip install "xl-tools[batch]"') from None
 
 
+def arrow_schema(name: str):
+    """The fixed Parquet schema of table ``name``: text as string, counts and years as int64, money as
+    decimal(38, 6) — the same for every batch, so exports of two batches concatenate."""
+    import pyarrow as pa  # optional dependency (checked by ``require``)
+
+    def kind(column: str):
+        if column in MONEY_COLUMNS:
+            return pa.decimal128(MONEY_PRECISION, MONEY_SCALE)
+        if column in INTEGER_COLUMNS[name]:
+            return pa.int64()
+        return pa.string()
+    return pa.schema([(c, kind(c)) for c in COLUMNS[name]])
+
+
+def _fixed(value: Decimal | None) -> Decimal | None:
+    """Money at the Parquet scale; XlToolsError rather than a rounded amount."""
+    if value is None or value != value:
+        return None
+    fixed = value.quantize(Decimal(1).scaleb(-MONEY_SCALE))
+    if fixed != value:
+        raise XlToolsError(f"金额 {value} 超过 {MONEY_SCALE} 位小数，无法无损导出为 Parquet")
+    return fixed
+
+
 def _write_parquet(frame: pd.DataFrame, name: str, tmp: Path) -> None:
-    """A Parquet file carrying the ``xl-tools`` key in its metadata, so an export dropped into an inbox
-    is recognised (``columns.output_kind``)."""
+    """A Parquet file of the fixed schema (``arrow_schema``) carrying the ``xl-tools`` key in its
+    metadata, so an export dropped into an inbox is recognised (``columns.output_kind``)."""
     import pyarrow as pa  # optional dependency (checked by ``require``)
     import pyarrow.parquet as pq
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    frame = frame.assign(**{c: frame[c].map(_fixed) for c in frame.columns if c in MONEY_COLUMNS})
+    table = pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
     meta = {**(table.schema.metadata or {}), PARQUET_KEY: f"batch-export/{name}".encode()}
     pq.write_table(table.replace_schema_metadata(meta), tmp)
 

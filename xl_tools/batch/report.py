@@ -30,16 +30,14 @@ from ..catalogue import family_name, family_of
 from ..celltext import append
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
-from ..model import MONEY_FIELDS, MONEY_LABELS
-from ..money import ZERO, fmt_money
+from ..model import MONEY_FIELDS
+from ..money import fmt_money
 from ..publish.table import BODY_SIZE, STYLES, Cell, CellStyle, Merge, TableLayout, render
 from ..publish.xlsx import write_table_sheets
 from .columns import JSON_SCHEMA
 from .consolidation import (
     CONFLICT,
     COUNTED,
-    DUPLICATE,
-    EXCLUDED,
     Consolidation,
     causes_text,
     consolidate,
@@ -49,6 +47,8 @@ from .consolidation import (
     unit_family_pivot,
 )
 from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_SKIPPED, STATUS_WARNINGS, BatchReport
+from .provenance import write_sources, write_submissions
+from .submissions import summary_line
 
 SHEET_SUMMARY = "汇总"
 SHEET_FINDINGS = "问题明细"
@@ -56,9 +56,9 @@ SHEET_CONSOLIDATED = "合并公开表"          # + "2024年": one per budget ye
 SHEET_SOURCES = "合并来源"
 SHEET_RULES = "规则统计"
 SHEET_UNITS = "单位统计"
+SHEET_SUBMISSIONS = "报送情况"
 SOURCE_HEADER = "来源文件（审核用）"
 
-KIND_ZH = {"workbook": "工作簿", "import": "公开表", "other": "其他"}
 MONEY_FORMAT = rb.MONEY_FORMAT
 rule_family = family_of                  # AMT001 → AMT (xl_tools.catalogue)
 
@@ -93,30 +93,46 @@ def review_title(report: BatchReport) -> str:
 
 
 def consolidation_lines(cons: Consolidation) -> list[tuple[str, str | None]]:
-    """What the consolidation did, one line per budget year (and one for files without a year), then
-    every version conflict — each line with a colour kind (None, warning, error). The terminal prints
+    """What the consolidation did, each line with a colour kind (None, warning, error): the scope, how
+    it was found, the table of the year under review, what was not counted, whether every file was
+    reviewed, who filed (报送情况), the versions replaced and every version conflict. The terminal prints
     the same lines as the 汇总 sheet; a sheet is named only when it exists."""
     lines: list[tuple[str, str | None]] = []
-    df = cons.slices
-    for year, group in df.groupby("year", dropna=False, sort=True):
-        year = year_of(year)
-        rest = causes_text(group)
-        if year is None:
-            lines.append((f"未归入任何年度：{rest}（见「{SHEET_SOURCES}」）", ERROR))
-            continue
-        if cons.has_table(year):
-            t = cons.table(year)
-            unfilled = sum(1 for p in t.filing.projects if not p.total and not p.parts_sum())
-            text = (f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
-                    f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元"
-                    + (f"（其中 {unfilled} 个项目没有填写金额，规则 AMT008；" if unfilled else "（")
-                    + f"见「{consolidated_sheet_name(year)}」）")
-            kind = ERROR if unfilled and unfilled == len(t.filing.projects) else None
-        else:
-            text, kind = f"{year}年没有计入的文件，未生成合并公开表", ERROR
-        lines.append((text + (f"；{rest}（见「{SHEET_SOURCES}」）" if rest else ""), kind))
+    if cons.scope.describe():
+        lines.append((cons.scope.describe(), None))
+    lines.extend((note, WARNING) for note in cons.notes)
+    year = cons.year
+    rest = causes_text(cons.slices)
+    where = f"（见「{SHEET_SOURCES}」）"
+    if year is None:
+        lines.append(("没有可归入任何年度的填报，未生成合并公开表" + (f"：{rest}{where}" if rest else ""), ERROR))
+    elif cons.has_table(year):
+        t = cons.table(year)
+        lines.append((f"{year}年合并：{t.department or '（部门名称未填）'}，{len(t.filing.units)} 个单位，"
+                      f"{len(t.filing.projects)} 个项目，合计 {t.filing.total:,.2f} 万元（见「{consolidated_sheet_name(year)}」）"
+                      + (f"；未计入：{rest}{where}" if rest else ""), None))
+    else:
+        lines.append((f"{year}年没有计入的文件，未生成合并公开表" + (f"；{rest}{where}" if rest else ""), ERROR))
+    if cons.interrupted:
+        lines.append((f"注意：{len(cons.interrupted)} 个文件未能审核完毕（内部错误：{'、'.join(cons.interrupted[:5])}"
+                      + ("等" if len(cons.interrupted) > 5 else "") + "），合并结果不完整，不能作为正式合并表", ERROR))
+    if cons.submissions:
+        line = summary_line(cons.submissions, year, cons.scope.has_list) + f"（见「{SHEET_SUBMISSIONS}」）"
+        lines.append((line, ERROR if cons.missing() else None))
+    if cons.versions:
+        lines.append((f"版本：{len(cons.versions)} 个单位报送了多个版本，"
+                      + ("按审核人指定或" if any(v.pinned for v in cons.versions) else "")
+                      + f"按文件时间采用最新的（见「{SHEET_SOURCES}」）", None))
     lines.extend((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)
     return lines
+
+
+def version_lines(cons: Consolidation, limit: int = 20) -> list[str]:
+    """One line per unit whose versions were decided (for the terminal): which file, which replaced."""
+    out = [f"版本：{v.text}" for v in cons.versions[:limit]]
+    if len(cons.versions) > limit:
+        out.append(f"……另有 {len(cons.versions) - limit} 个单位有多个版本，见「{SHEET_SOURCES}」")
+    return out
 
 
 # ------------------------------------------------------------------------------------------------- JSON
@@ -136,19 +152,30 @@ def consolidation_to_json(cons: Consolidation) -> dict:
                                  for u in t.filing.units],
                        "projects": len(t.filing.projects)})
     slices = [{"year": year_of(r.year), "department": r.department,
-               "unit": r.unit, "file": r.file, "kind": r.kind, "projects": int(r.projects),
-               **{f: _m(getattr(r, f)) for f in MONEY_FIELDS}, "decision": r.decision, "reason": r.reason,
-               "same_as": r.same_as}
+               "unit": r.unit, "unit_name": r.unit_name, "file": r.file, "kind": r.kind, "projects": int(r.projects),
+               **{f: _m(getattr(r, f)) for f in MONEY_FIELDS}, "decision": r.decision, "cause": r.cause or None,
+               "reason": r.reason, "same_as": r.same_as, "stamp": r.stamp or None, "stamp_source": r.stamp_source or None}
               for r in cons.slices.itertuples()]
     conflicts = [{"year": c.year, "department": c.department, "unit": c.unit, "files": c.files,
                   "message": c.text} for c in cons.conflicts]
-    return {"include_errors": cons.include_errors, "counts": cons.counts(), "conflicts": conflicts,
+    versions = [{"year": v.year, "unit": v.unit, "kept": v.kept, "kept_stamp": v.kept_stamp, "pinned": v.pinned,
+                 "replaced": [{"file": f, "stamp": t, "changes": c} for f, t, c in v.replaced], "message": v.text}
+                for v in cons.versions]
+    scope = cons.scope
+    return {"scope": {"department": scope.department, "year": scope.year, "year_inferred": scope.year_inferred,
+                      "units": scope.units, "unit_list": scope.unit_list},
+            "notes": cons.notes, "complete": cons.complete, "interrupted": cons.interrupted,
+            "include_errors": cons.include_errors, "counts": cons.counts(), "conflicts": conflicts,
+            "versions": versions,
+            "submissions": [{"year": sub.year, "unit": sub.unit, "status": sub.status, "files": sub.files,
+                             "note": sub.note or None} for sub in cons.submissions],
             "tables": tables, "files": slices}
 
 
 def failed(report: BatchReport, cons: Consolidation) -> bool:
-    """The batch exits 1: a file has errors or could not be read, or versions of a unit conflict."""
-    return report.failed or bool(cons.conflicts)
+    """The batch exits 1: a file has errors or could not be read, versions of a unit conflict, or an
+    expected unit is not counted."""
+    return report.failed or bool(cons.conflicts) or bool(cons.missing())
 
 
 def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> dict:
@@ -170,7 +197,6 @@ def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> di
 _STATUS_KIND = {STATUS_ERRORS: ERROR, STATUS_BROKEN: ERROR, STATUS_INTERNAL: ERROR, STATUS_WARNINGS: WARNING,
                 STATUS_SKIPPED: INFO}
 NOT_CONSOLIDATED = "不参与合并（xl-tools 自己的输出）"
-_DECISION_KIND = {EXCLUDED: ERROR, CONFLICT: ERROR, DUPLICATE: WARNING}
 SUMMARY_HEADERS = ("单位", "文件", "项目数", "合计", "错误", "警告", "提示", "最严重规则", "状态", "说明", "部门",
                    "预算年度", "合并情况")
 FINDING_HEADERS = ("文件", "单位", "级别", "规则", "工作表", "单元格", "项目", "指标序号", "问题", "建议")
@@ -315,43 +341,6 @@ def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
     rb.print_setup(ws, title_rows=None, page_title=page_title(report))
 
 
-def _write_sources(ws, report: BatchReport, cons: Consolidation) -> None:
-    money = [MONEY_LABELS[f] for f in MONEY_FIELDS]
-    rb.header(ws, ("预算年度", "部门", "单位", "文件", "类型", "项目数", *money, "合并情况", "说明"),
-              (8, 22, 24, 28, 7, 7, 12, 12, 12, 12, 10, 50))
-    df = cons.slices
-    for year, group in df.groupby("year", dropna=False, sort=False):
-        year = year_of(year)
-        for r in group.itertuples():
-            read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
-            append(ws, [year, r.department, r.unit,
-                       r.file, KIND_ZH.get(r.kind, r.kind), r.projects if read else None,
-                       *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
-                       r.decision, r.reason])
-            row = ws.max_row
-            for c in range(7, 11):
-                ws.cell(row=row, column=c).number_format = MONEY_FORMAT
-            if r.decision in _DECISION_KIND:
-                rb.paint(ws.cell(row=row, column=11), _DECISION_KIND[r.decision])
-        if year is None:
-            continue
-        counted = group[group.decision == COUNTED]
-        where = (f"（= {consolidated_sheet_name(year)} 的合计）" if cons.has_table(year)
-                 else "：没有计入的文件，未生成合并公开表")
-        append(ws, [year, None, f"{year}年计入合计{where}", None,
-                   None, int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS),
-                   COUNTED, f"{len(counted)} 项计入"])
-        row = ws.max_row
-        for c in range(1, 13):
-            ws.cell(row=row, column=c).font = rb.font(bold=True)
-        for c in range(7, 11):
-            ws.cell(row=row, column=c).number_format = MONEY_FORMAT
-    rb.fit_rows(ws, 2)
-    if ws.max_row > 1:
-        ws.auto_filter.ref = f"A1:L{ws.max_row}"
-    rb.print_setup(ws, page_title=page_title(report))
-
-
 RULE_WIDTHS = (11, 34, 7, 7, 7, 7)        # A code, B Chinese title, C..F counts by severity
 FAMILY_COL = 8                            # H: the family table, right of the rule table
 FAMILY_WIDTHS = (8, 14, 7, 7, 7, 7)
@@ -456,7 +445,10 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
         tables.append((name, consolidated_layout(table, cons)))
     if not cons.tables:
         _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
-    _write_sources(wb.create_sheet(SHEET_SOURCES), report, cons)
+    table_sheet = consolidated_sheet_name(cons.year) if cons.has_table(cons.year) else None
+    if cons.submissions:
+        write_submissions(wb.create_sheet(SHEET_SUBMISSIONS), cons, page_title(report))
+    write_sources(wb.create_sheet(SHEET_SOURCES), cons, table_sheet, page_title(report))
     _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
     _write_units(wb.create_sheet(SHEET_UNITS), report, cons)
     return rb.save(wb, path, outputmark.REVIEW,

@@ -6,18 +6,11 @@ import json
 import sys
 
 from .. import app
-from ..diff import blank_reason, change_zh, diff_to_json, text_changes
-from ..model import MONEY_LABELS
-from ..money import fmt_thousands
+from ..diff import diff_to_json
+from ..diff.words import KIND_ZH, change_detail, change_what
 from . import parser as types
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
 from .output import warn_if_open
-
-KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "project_renamed": "项目改名",
-           "unit": "资金使用单位变化", "money": "金额变化", "target": "绩效目标变化",
-           "indicator_added": "新增指标", "indicator_removed": "删除指标", "indicator_value": "指标值变化"}
-FIELD_ZH = {**MONEY_LABELS, "target": "绩效目标", "name": "项目名称", "unit": "资金使用单位",
-            "period_value": "实施周期指标值", "annual_value": "年度指标值"}
 
 
 def _rollover_args(p) -> None:
@@ -49,28 +42,6 @@ def _diff_args(p) -> None:
     force_arg(p, FORCE_FILING_HELP)
 
 
-BLANK = "（空）"
-
-
-def _amount(value) -> str:
-    return BLANK if value is None else fmt_thousands(value)
-
-
-def _detail(c, labels: tuple[str, str]) -> str:
-    """One change as the terminal shows it: amounts 120.00 → （空）（2025年金额未填，不计增减）, texts in
-    words (…面积「800」改为「200」平方米…), names old → new."""
-    if c.kind == "money":
-        why = blank_reason(c.old is None, c.new is None, labels)
-        return f"{_amount(c.old)} → {_amount(c.new)}" + (f"（{why}）" if why else "")
-    if c.kind == "target":
-        return text_changes(c.old or "", c.new or "")
-    if c.kind == "indicator_value":
-        return change_zh(c.old or "", c.new or "")
-    if c.old is not None and c.new is not None:
-        return f"{c.old} → {c.new}"
-    return str(c.new if c.new is not None else c.old or "")
-
-
 def _diff(args) -> int:
     out = output_path(args.output, (".xlsx",)) if args.output else None
     warn_if_open(args.old, args.new)
@@ -83,8 +54,7 @@ def _diff(args) -> int:
         return 1 if d.has_errors else 0
     changes = d.changes()
     for c in changes:
-        what = " ".join(x for x in (c.indicator, FIELD_ZH.get(c.field or "", c.field or "")) if x)
-        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{what}\t{_detail(c, d.labels())}")
+        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{change_what(c)}\t{change_detail(c, d.labels())}")
     print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
     for line in warnings:
         print(line)
