@@ -38,6 +38,9 @@ GOAL_WORDS = ["维护", "促进", "保障", "保护", "推动", "推进", "加�
 CATEGORY_WORDS = ("时效", "质量", "数量", "成本", "效益", "效果")
 # a requirement of timing written as the name of a count (按时发放 ≥1人/年)
 _TIMELY = re.compile("按时|及时|按期|准时|如期")
+# a rule of budgeting written as the name of a cost (控制在预算成本内 250万): the money, not a standard
+MONEY_UNITS = ("元", "千元", "万元", "亿元", "万")
+_WITHIN_BUDGET = re.compile("控制在.{0,6}内|不超(?:过|出)?预算|在预算.{0,4}内|不突破预算")
 
 
 class PercentOfNothing(Rule):
@@ -76,6 +79,9 @@ class PercentOfNothing(Rule):
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         core = facts.core
+        if is_cost(facts) and _WITHIN_BUDGET.search(core):
+            yield from self._within_budget(ctx, project, ind, facts)
+            return
         if self.measure.search(core):
             return
         goal = self.goal.search(core)
@@ -98,6 +104,18 @@ class PercentOfNothing(Rule):
                                     f"「{ind.name}」写的是目标或要求，不是可以计算的量：{label}「{text}」{what}",
                                     self.advice)
             return
+
+    def _within_budget(self, ctx: Context, project: Project, ind: Indicator, facts: Facts) -> Iterator[Finding]:
+        """A cost named by the budgeting rule it obeys, with an amount: the budget again, not a standard
+        (an amount that is not money is VAL017's)."""
+        for field, text, label in facts.columns:
+            t = ctx.parse(text)
+            if t.kind in ("number", "range") and base_unit(t.unit) in MONEY_UNITS:
+                yield self.at_indicator(project.name, ind, "name",
+                                        f"成本指标「{ind.name}」写的是预算要求，不是成本：{label}「{text}」只是预算金额，"
+                                        "说不出单位成本",
+                                        "改为单位成本或补助标准（如 ≤500元/台·天、≤2000元/生），或写明“项目总成本”")
+                return
 
 
 # an event a project means to avoid: its indicator points down (0 or a ceiling)
