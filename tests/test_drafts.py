@@ -67,3 +67,15 @@ def test_a_draft_is_in_the_suggestion_and_the_json():
     assert f.to_json()["draft"] == {"level1": "1-产出指标", "level2": "14-成本指标", "name": "生均资助标准",
                                     "value": "≤2000元/生", "basis": "绩效目标写明「生均2000元」"}
     assert all(x.to_json()["draft"] is None for x in check(seed) if x.draft is None)
+
+
+def test_readme_shows_the_samples_drafts():
+    """README → “Drafting what is missing” lists exactly what the rules draft for the sample."""
+    from .conftest import ROOT
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for f in check(load_json(SEED_JSON)):
+        if f.draft:
+            short = f.project.replace("广州市机电技师学院", "").replace("市机电技师学院", "")
+            row = (f"| {f.code} | {short} | {f.draft.level1}；{f.draft.level2}；{f.draft.name}；{f.draft.value} | "
+                   f"{f.draft.basis} |")
+            assert row in readme, row
