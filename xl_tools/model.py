@@ -13,6 +13,7 @@ from typing import Mapping
 from openpyxl.utils import get_column_letter
 
 from .money import ZERO
+from .unitnames import UnitNames
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
@@ -160,31 +161,46 @@ class Filing:
     def indicators(self) -> list[Indicator]:
         return [i for p in self.projects for i in p.indicators]
 
+    def unit_spellings(self) -> UnitNames:
+        """The units this filing names, by identity (``unitnames.unit_key``: width, brackets, spaces
+        folded): the unit table's spelling first, then the projects'."""
+        names = UnitNames()
+        for u in self.units:
+            names.add(u.name)
+        for p in self.projects:
+            names.add(p.unit)
+        return names
+
     def only_unit(self) -> str | None:
         """The unit a project naming none belongs to: the one unit stated on 基本信息, or, when none is
         stated, the one unit the projects name. None when there are several or none."""
-        stated = [u.name for u in self.units if u.name]
+        names = self.unit_spellings()
+        stated = list(dict.fromkeys(names.canonical(u.name) for u in self.units if u.name))
         if stated:
             return stated[0] if len(stated) == 1 else None
-        named = {p.unit for p in self.projects if p.unit}
+        named = {names.canonical(p.unit) for p in self.projects if p.unit}
         return next(iter(named)) if len(named) == 1 else None
 
     def units_of_projects(self) -> list[str]:
-        """Each project's unit: the one it names, else ``only_unit`` (else "")."""
+        """Each project's unit, in the spelling of the unit table (a project that writes 「X(本级)」 where
+        the table says 「X（本级）」 is X（本级）'s): the one it names, else ``only_unit`` (else "")."""
+        names = self.unit_spellings()
         only = self.only_unit() or ""
-        return [p.unit or only for p in self.projects]
+        return [names.canonical(p.unit) or only for p in self.projects]
 
     def unit_names(self) -> list[str]:
-        """Units in order: stated ones first, then those only named by projects."""
-        names = list(dict.fromkeys(u.name for u in self.units))
-        seen = set(names)
+        """Units in order, one name per unit: stated ones first, then those only named by projects."""
+        names = self.unit_spellings()
+        out = list(dict.fromkeys(names.canonical(u.name) for u in self.units))
+        seen = set(out)
         for name in self.units_of_projects():
             if name and name not in seen:
                 seen.add(name)
-                names.append(name)
-        return names
+                out.append(name)
+        return out
 
     def sums_by_unit(self) -> dict[str, dict[str, Decimal]]:
+        """Each unit's project amounts, by the unit's shown name (``units_of_projects``)."""
         out: dict[str, dict[str, Decimal]] = {}
         for p, unit in zip(self.projects, self.units_of_projects()):
             acc = out.setdefault(unit, dict.fromkeys(MONEY_FIELDS, ZERO))
@@ -199,8 +215,12 @@ class Filing:
                 for name in self.unit_names()]
 
     def all_units(self) -> list[Unit]:
-        """Every unit with a subtotal row: the stated ones, then those only projects name (summed)."""
-        stated = {u.name: u for u in self.units}
+        """Every unit with a subtotal row: the stated ones, then those only projects name (summed); a
+        unit the table names twice (in two spellings) is listed once, as first stated."""
+        names = self.unit_spellings()
+        stated: dict[str, Unit] = {}
+        for u in self.units:
+            stated.setdefault(names.canonical(u.name), u)
         derived = {u.name: u for u in self.derived_units()}
         return [stated.get(name) or derived[name] for name in self.unit_names()]
 
@@ -209,10 +229,11 @@ class Filing:
         Idempotent; run again after anything changes a project's amount or unit (refresh fills)."""
         if any(u.raw for u in self.units):
             sums = self.sums_by_unit()
+            names = self.unit_spellings()
             for u in self.units:
                 for f in MONEY_FIELDS:
                     if u.blank(f):
-                        setattr(u, f, sums.get(u.name, {}).get(f, ZERO))
+                        setattr(u, f, sums.get(names.canonical(u.name), {}).get(f, ZERO))
         if not self.total_stated:
             self.total = self.grand_amounts()["total"]
 

@@ -7,7 +7,7 @@ Every readable file is cut into *slices*, one per funding unit it reports (``sli
    ``--year``), else the department and the year most files state (ties: the later year) — and, with a
    list of units, only the listed units (by name or alias). Filings outside it are **范围外** (another
    department, another year, a unit not on the list): listed, never added in;
-3. slices of one unit are found through the one normalisation of names (``textnorm.name_key``), the
+3. slices of one unit are found through the one normalisation of names (``unitnames.unit_key``: width of brackets and digits, bracket kinds, spaces), the
    reviewer's aliases, and content: a copy whose unit name is written differently but whose projects and
    amounts are the same is that unit's (重复), not a second unit;
 4. among one unit's files, **the later version wins** by the files' own stamps, or the reviewer's choice
@@ -36,7 +36,7 @@ from ..diff.words import changes_text
 from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, Filing, Unit
 from ..money import ZERO
-from ..textnorm import name_key
+from ..unitnames import unit_key
 from .core import STATUS_INTERNAL, BatchReport, FileResult
 from .scope import Scope, department_key
 from .slices import (
@@ -158,9 +158,9 @@ def _fill_departments(records: list[Slice]) -> None:
     for s in records:
         s.dept_key = department_key(s.department)
         if s.dept_key:
-            named.setdefault((s.year, name_key(s.unit)), set()).add(s.dept_key)
+            named.setdefault((s.year, unit_key(s.unit)), set()).add(s.dept_key)
     for s in records:
-        found = named.get((s.year, name_key(s.unit)))
+        found = named.get((s.year, unit_key(s.unit)))
         if not s.dept_key and found and len(found) == 1:
             s.dept_key = next(iter(found))
 
@@ -242,7 +242,7 @@ def _identify(records: list[Slice], scope: Scope) -> None:
 def _not_listed(records: list[Slice], scope: Scope) -> None:
     if not scope.has_list:
         return
-    listed = {name_key(u) for u in scope.units}
+    listed = {unit_key(u) for u in scope.units}
     for s in records:
         if s.open and s.unit_key not in listed:
             s.decide(OUT_OF_SCOPE, f"单位「{s.unit or NO_UNIT}」不在单位名单中（也不是名单中单位的别名），未计入：如属本部门，"
@@ -354,7 +354,9 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult])
     projects = []
     for s in counted:
         name = s.unit_name or NO_UNIT
-        projects += [replace(p, unit=name) for p in results[s.file].filing.projects if p.unit == s.unit]
+        filing = results[s.file].filing
+        projects += [replace(p, unit=name) for p, unit in zip(filing.projects, filing.units_of_projects())
+                     if unit == s.unit]
     frame = pd.DataFrame([{"unit": p.unit, **{f: getattr(p, f) for f in MONEY_FIELDS}} for p in projects])
     sums = frame.groupby("unit", sort=False)[list(MONEY_FIELDS)].sum()
     units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]

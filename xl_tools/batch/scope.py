@@ -3,7 +3,7 @@
 ``batch --department 甲市教育局 [--year 2026] [--units 名单.xlsx] [--alias 甲市二中=甲市第二中学]``:
 
 - **department**: filings of another department are listed and kept out of the consolidation. Names are
-  compared through the one normalisation of names (``textnorm.name_key``: width of brackets and digits,
+  compared through the one normalisation of names (``unitnames.unit_key``: width of brackets and digits,
   spaces), and a department written with its own unit's mark (「甲市教育局（本级）」) is that department;
 - **year**: ``--year``, else (with a department) the year most of the department's filings state, ties
   to the later: filings of another year are listed and kept out — a 2025 filing sent by mistake is not a
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..errors import XlToolsError
 from ..fileio import read_bytes
-from ..textnorm import name_key
+from ..unitnames import unit_key
 from ..xlsxfile import open_workbook, reading
 
 _OWN_UNIT = re.compile(r"[(（]?本级[)）]?$")
@@ -40,9 +40,9 @@ _NOT_A_UNIT = {"合计", "总计", "小计", "序号"}
 
 
 def department_key(name: str | None) -> str:
-    """The key under which two department names are one department: ``name_key``, without a trailing
+    """The key under which two department names are one department: ``unit_key``, without a trailing
     「（本级）」 (a department written as its own unit)."""
-    key = name_key(name)
+    key = unit_key(name)
     stripped = _OWN_UNIT.sub("", key)
     return stripped or key
 
@@ -54,12 +54,12 @@ class Scope:
     department: str | None = None
     year: int | None = None
     units: list[str] = field(default_factory=list)          # expected units, as the list writes them
-    aliases: dict[str, str] = field(default_factory=dict)   # name_key of another way → the unit's name
+    aliases: dict[str, str] = field(default_factory=dict)   # unit_key of another way → the unit's name
     unit_list: str | None = None                            # the list's file, as given
     year_inferred: bool = False                              # the year was inferred, not given
 
     def __post_init__(self) -> None:
-        self._canonical = {name_key(u): u for u in self.units}
+        self._canonical = {unit_key(u): u for u in self.units}
 
     @property
     def restricted(self) -> bool:
@@ -72,13 +72,13 @@ class Scope:
     def in_department(self, department: str | None) -> bool | None:
         """True / False for a filing's 部门名称; None when the batch names no department or the filing
         states none."""
-        if not self.department or not name_key(department):
+        if not self.department or not unit_key(department):
             return None
         return department_key(department) == department_key(self.department)
 
     def unit_name(self, name: str | None) -> str | None:
         """The list's name of the unit a filing names (directly or by an alias); None when not listed."""
-        key = name_key(name)
+        key = unit_key(name)
         if key in self._canonical:
             return self._canonical[key]
         return self.aliases.get(key)
@@ -86,7 +86,7 @@ class Scope:
     def unit_key(self, name: str | None) -> str:
         """The key under which filings are one unit's: the listed unit's, else the name's own."""
         listed = self.unit_name(name)
-        return name_key(listed if listed is not None else name)
+        return unit_key(listed if listed is not None else name)
 
     def with_year(self, year: int | None, inferred: bool) -> "Scope":
         return Scope(self.department, year, self.units, self.aliases, self.unit_list, inferred)
@@ -116,7 +116,7 @@ def _table(rows: list[list[str]], source: str) -> tuple[list[str], dict[str, lis
     the first rows, else the first column (and the second as aliases)."""
     name_col, alias_col, start = 0, None, 0
     for k, row in enumerate(rows[:HEADER_ROWS]):
-        keys = [name_key(c) for c in row]
+        keys = [unit_key(c) for c in row]
         found = next((c for c, key in enumerate(keys) if key in UNIT_CAPTIONS), None)
         if found is not None:
             name_col, start = found, k + 1
@@ -128,7 +128,7 @@ def _table(rows: list[list[str]], source: str) -> tuple[list[str], dict[str, lis
     aliases: dict[str, list[str]] = {}
     for row in rows[start:]:
         name = row[name_col] if name_col < len(row) else ""
-        if not name or name_key(name) in _NOT_A_UNIT:
+        if not name or unit_key(name) in _NOT_A_UNIT:
             continue
         units.append(name)
         if alias_col is not None and alias_col < len(row) and row[alias_col]:
@@ -188,12 +188,12 @@ def make_scope(department: str | None = None, year: int | None = None, unit_list
     listed: dict[str, list[str]] = {}
     if unit_list is not None:
         units, listed = read_unit_list(unit_list)
-    names = {name_key(u): u for u in units}
+    names = {unit_key(u): u for u in units}
     mapping: dict[str, str] = {}
 
     def add(alias: str, unit: str) -> None:
-        key = name_key(alias)
-        if key == name_key(unit) or not key:
+        key = unit_key(alias)
+        if key == unit_key(unit) or not key:
             return
         if key in names and names[key] != unit:
             raise XlToolsError(f"别名「{alias}」与名单中的单位「{names[key]}」同名，不能再作为「{unit}」的别名")
@@ -206,8 +206,8 @@ def make_scope(department: str | None = None, year: int | None = None, unit_list
             add(alias, unit)
     for text in aliases:
         alias, unit = parse_alias(text)
-        if name_key(alias) in names and name_key(unit) not in names:
+        if unit_key(alias) in names and unit_key(unit) not in names:
             alias, unit = unit, alias                 # written the other way round: 单位名称=别名
-        add(alias, names.get(name_key(unit), unit))
+        add(alias, names.get(unit_key(unit), unit))
     return Scope(department=department or None, year=year, units=units, aliases=mapping,
                  unit_list=str(unit_list) if unit_list is not None else None)

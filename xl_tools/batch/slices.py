@@ -113,7 +113,7 @@ def slices_of(r: FileResult) -> list[Slice]:
                      r.stamp)
     if not r.readable or r.filing is None or not r.filing.projects:
         return [make(r.unit, [])]
-    by_unit: dict[str, list[Project]] = {}
-    for p in r.filing.projects:
-        by_unit.setdefault(p.unit, []).append(p)
+    by_unit: dict[str, list[Project]] = {}       # one slice per unit, whatever its spellings (unit_key)
+    for p, unit in zip(r.filing.projects, r.filing.units_of_projects()):
+        by_unit.setdefault(unit, []).append(p)
     return [make(unit, projects) for unit, projects in by_unit.items()]

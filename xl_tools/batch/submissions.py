@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..textnorm import name_key
+from ..unitnames import unit_key
 from .scope import Scope
 from .slices import (
     CONFLICT,
@@ -52,7 +52,7 @@ class Submission:
 def _expected(slices: list[Slice], scope: Scope) -> list[tuple[str, str]]:
     """(name, key) of every unit expected to file."""
     if scope.has_list:
-        return [(u, name_key(u)) for u in scope.units]
+        return [(u, unit_key(u)) for u in scope.units]
     seen: dict[str, str] = {}
     for s in slices:
         if s.unit_key and s.cause not in (OTHER_DEPARTMENT, NOT_LISTED):
@@ -62,7 +62,7 @@ def _expected(slices: list[Slice], scope: Scope) -> list[tuple[str, str]]:
 
 def _guess(file: str, keys: list[str]) -> str | None:
     """The expected unit whose name (or alias) the file's name contains, the longest such."""
-    stem = name_key(PurePosixPath(file).stem)
+    stem = unit_key(PurePosixPath(file).stem)
     hits = [k for k in keys if k and k in stem]
     return max(hits, key=len) if hits else None
 
@@ -70,7 +70,7 @@ def _guess(file: str, keys: list[str]) -> str | None:
 def submissions(slices: list[Slice], scope: Scope, year: int) -> list[Submission]:
     """One ``Submission`` per expected unit for ``year`` (see the module docstring)."""
     expected = _expected(slices, scope)
-    alias_keys = {a: name_key(u) for a, u in scope.aliases.items()}
+    alias_keys = {a: unit_key(u) for a, u in scope.aliases.items()}
     lookup = {key: key for _n, key in expected} | {a: u for a, u in alias_keys.items()}
     unreadable: dict[str, list[str]] = {}
     for s in slices:

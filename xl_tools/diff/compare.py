@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from ..model import MONEY_FIELDS, Filing, Indicator, Project
 from ..money import ZERO, fmt_thousands
 from ..textnorm import name_core, name_key, squash, without_years
+from ..unitnames import unit_key
 
 RENAME_THRESHOLD = 0.6
 NAME_WEIGHT = 0.6
@@ -161,7 +162,7 @@ class ProjectDiff:
 
     @property
     def unit_changed(self) -> bool:
-        return name_key(self.old.unit) != name_key(self.new.unit)
+        return unit_key(self.old.unit) != unit_key(self.new.unit)
 
 
 @dataclass
@@ -253,8 +254,11 @@ class FilingDiff:
     def unit_totals(self) -> list[TotalRow]:
         """One row per funding unit, its 总计 summed from its projects (a ``Total`` each side)."""
         old, new = _totals_by_unit(self.old), _totals_by_unit(self.new)
-        return [TotalRow(u, "", old.get(u, Total()), new.get(u, Total()), self.labels())
-                for u in dict.fromkeys([*old, *new])]
+        shown = {**{unit_key(u): u for u in old}, **{unit_key(u): u for u in new}}   # the new spelling
+        old = {unit_key(u): t for u, t in old.items()}
+        new = {unit_key(u): t for u, t in new.items()}
+        return [TotalRow(shown[k], "", old.get(k, Total()), new.get(k, Total()), self.labels())
+                for k in dict.fromkeys([*old, *new])]
 
     def grand_total(self) -> TotalRow:
         """The sum of the unit rows (the 单位汇总 sheet's 合计 row)."""
@@ -289,10 +293,10 @@ def warnings_for(old: Filing, new: Filing) -> list[str]:
     """Why comparing ``old`` with ``new`` may mislead, one Chinese line each: filings of different
     departments, of units that have nothing in common, or the years reversed (old later than new)."""
     out = []
-    if old.department and new.department and name_key(old.department) != name_key(new.department):
+    if old.department and new.department and unit_key(old.department) != unit_key(new.department):
         out.append(f"两份填报的部门不同（旧：{old.department}；新：{new.department}），请确认对比的是同一部门")
-    old_units = {name_key(u): u for u in old.unit_names() if u}
-    new_units = {name_key(u): u for u in new.unit_names() if u}
+    old_units = {unit_key(u): u for u in old.unit_names() if u}
+    new_units = {unit_key(u): u for u in new.unit_names() if u}
     if old_units and new_units and not old_units.keys() & new_units.keys():
         out.append(f"两份填报的资金使用单位完全不同（旧：{_names(old_units.values())}；"
                    f"新：{_names(new_units.values())}），请确认对比的是同一单位")

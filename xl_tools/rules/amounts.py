@@ -230,9 +230,9 @@ class UnitIsSumOfProjects(Rule):
             return
         tol = self.options["tolerance"]
         sums = filing.sums_by_unit()
-        stated = {u.name for u in filing.units}
+        names = filing.unit_spellings()
         for unit in filing.units:
-            got = sums.get(unit.name, dict.fromkeys(MONEY_FIELDS, ZERO))
+            got = sums.get(names.canonical(unit.name), dict.fromkeys(MONEY_FIELDS, ZERO))
             for f in MONEY_FIELDS:
                 diff = getattr(unit, f) - got[f]
                 if abs(diff) > tol:
@@ -240,12 +240,6 @@ class UnitIsSumOfProjects(Rule):
                                   f"单位「{unit.name}」的{MONEY_LABELS[f]} {_m(getattr(unit, f))} 万元，"
                                   f"其项目{MONEY_LABELS[f]}之和为 {_m(got[f])} 万元，相差 {_m(diff)} 万元",
                                   "核对该单位各项目金额，或更正单位行")
-        for name, got in sums.items():
-            if name and name not in stated:       # projects naming no unit: FLG003
-                first = next((p for p in filing.projects if p.unit == name), None)
-                yield self.at(first.origin if first else None, "unit",
-                              f"资金使用单位「{name}」有项目（总计 {_m(got['total'])} 万元），"
-                              f"但单位表中没有该单位", "在单位表中补充该单位，或更正项目的资金使用单位")
 
 
 class GrandTotalIsSumOfUnits(Rule):

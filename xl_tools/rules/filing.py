@@ -8,10 +8,12 @@ typed with a Chinese input method in full-width form are read as digits, and an 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Iterator
 
-from ..findings import ERROR, INFO, Finding
+from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Origin, Project
+from ..money import ZERO, fmt_money
 from ..schema import SHEET_PROJECTS
 from ..textnorm import to_halfwidth
 from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule
@@ -112,6 +114,93 @@ class UnitMissing(Rule):
                 yield self.at_project(project, "unit", "没有填写资金使用单位（项目和「基本信息」的单位表中都没有）",
                                       "填写本项目的资金使用单位；只有一个单位时，也可以只在「基本信息」的单位表中"
                                       "填写单位名称，刷新时自动填入各项目")
+
+
+class UnitNotListed(Rule):
+    """A project names a funding unit that the unit table (基本信息) does not list.
+
+    为什么：公开表的单位行来自单位表，每个项目列在其单位之下。项目写的单位不在单位表中，
+    公开表就会多出一个没有小计依据的单位，或把项目放错单位。只是括号、数字的全角半角或空格
+    不同的写法算同一单位（见 FLG009），不在此列。
+
+    依据：项目列在其资金使用单位之下。
+
+    错误示例：
+        单位表：甲单位；项目「设备购置」资金使用单位：乙单位
+
+    正确示例：
+        单位表：甲单位、乙单位；项目「设备购置」资金使用单位：乙单位
+    """
+
+    code = "FLG008"
+    title = "项目的资金使用单位不在单位表中"
+    default_severity = ERROR
+    basis = ("G-FORM",)
+    name = "filing.unit_not_listed"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        filing = ctx.filing
+        if not filing.units:
+            return
+        names = filing.unit_spellings()
+        stated = {names.key(u.name) for u in filing.units}
+        totals: dict[str, Decimal] = {}
+        first: dict[str, Project] = {}
+        for p in filing.projects:
+            key = names.key(p.unit)
+            if key and key not in stated:      # projects naming no unit: FLG003
+                totals[key] = totals.get(key, ZERO) + p.total
+                first.setdefault(key, p)
+        listed = "、".join(dict.fromkeys(names.canonical(u.name) for u in filing.units if u.name))
+        for key, p in first.items():
+            yield self.at_project(p, "unit", f"资金使用单位「{p.unit}」有项目（总计 {fmt_money(totals[key])} 万元），"
+                                  f"但「基本信息」的单位表中没有该单位（单位表：{listed or '空'}）",
+                                  "在单位表中补充该单位，或把项目的资金使用单位改为单位表中的单位")
+
+
+class UnitSpelledTwoWays(Rule):
+    """One funding unit is written in two forms that differ only in width, brackets or spaces.
+
+    为什么：「某区卫生健康局（本级）」和「某区卫生健康局(本级)」是同一个单位，工具按同一单位汇总
+    （公开表、汇总审核、年度对比都只列一次，采用单位表中的写法）；但表内写法不一，审核人员
+    容易误以为是两个单位，复制到其他系统时也可能被当作两个单位。
+
+    依据：项目列在其资金使用单位之下。
+
+    错误示例：
+        单位表：某区卫生健康局（本级）；项目「健康宣传」资金使用单位：某区卫生健康局(本级)
+
+    正确示例：
+        项目「健康宣传」资金使用单位：某区卫生健康局（本级）
+    """
+
+    code = "FLG009"
+    title = "同一单位名称写法不一致"
+    default_severity = WARNING
+    basis = ("G-FORM",)
+    name = "filing.unit_spelled_two_ways"
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        filing = ctx.filing
+        names = filing.unit_spellings()
+        for spellings in names.variants():
+            shown = names.canonical(spellings[0])
+            others = "、".join(f"「{s}」" for s in spellings if s != shown)
+            message = (f"资金使用单位{others}与「{shown}」只是括号、数字的全角半角或空格不同，按同一单位"
+                       f"「{shown}」处理")
+            advice = f"统一写作「{shown}」"
+            projects = [p for p in filing.projects if p.unit and p.unit != shown and p.origin
+                        and names.same(p.unit, shown)]
+            if projects:
+                first = self.at_project(projects[0], "unit", message, advice)
+                cells = tuple(dict.fromkeys(p.origin.cell("unit") for p in projects[1:]
+                                            if p.origin.sheet == projects[0].origin.sheet))
+                first.also = tuple(c for c in cells if c != first.cell)
+                first.message += f"（{len(projects)} 个项目）" if len(projects) > 1 else ""
+                yield first
+            for unit in filing.units:
+                if unit.name != shown and names.same(unit.name, shown):
+                    yield self.at(unit.origin, "name", message + "；单位表中写了两次", f"{advice}，并删除重复的单位行")
 
 
 class NoProjects(Rule):
