@@ -13,8 +13,9 @@ from typing import Iterator
 
 from ..findings import WARNING, Finding
 from ..model import Indicator, Project
+from ..valuegrammar import quantities
 from .base import Context, Facts, Rule, num, show
-from .measures import KNOWN_FAMILIES, base_unit, canonical, counted, is_duration, is_percent, per_part
+from .measures import KNOWN_FAMILIES, TIME_UNITS, base_unit, canonical, counted, is_duration, is_percent, per_part
 from .quantify import is_cost
 
 
@@ -338,3 +339,43 @@ class MeaningNotCategory(Rule):
         yield self.at_indicator(project.name, ind, "level2",
                                 f"「{ind.name}」归在「{ind.level2_label}」下，但{what}，属于质量，不是数量",
                                 f"二级指标改为「{target}」；数量指标写做了多少（台、亩、人、次）")
+
+
+class SeveralNumbersInOneValue(Rule):
+    """One value states several quantities in a sentence (第一年返本20%，分红按8%; 2400平米场馆补贴5万元).
+
+    为什么：一条指标只衡量一件事：“运算符 + 数字 + 计量单位”。一个指标值里写了两个数（返本比例和分红
+    比例、场馆面积和补贴金额），年底对照哪一个、达到没有都说不清，公开表上也像一句说明。
+    每个数各写一条指标；金额是投入，写进成本指标。时间段、日期里的年月不算。
+
+    依据：一条指标衡量一件事，指标值只写运算符、数字和单位。
+
+    错误示例：
+        12-质量指标；返本分红比例；第一年按总投资额返本20%，分红按8%分红
+
+    正确示例：
+        12-质量指标；第一年返本比例；20%；另加 21-经济效益；分红比例；≥8%
+    """
+
+    code = "VAL026"
+    title = "一个指标值写了几个数"
+    default_severity = WARNING
+    basis = ("G-QUANT", "G-EVALUABLE")
+    name = "meaning.several_numbers_in_one_value"
+    content_only = True
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        for field, text, label in facts.columns:
+            s = ctx.squash(text)
+            if ctx.parse(text).kind != "text" or len(s) < 6:
+                continue
+            said = [q for q in quantities(s) if q.unit and canonical(base_unit(q.unit)) not in TIME_UNITS
+                    and not (q.unit == "年" and 1900 <= q.value <= 2100)]
+            if len({(q.value, q.unit) for q in said}) < 2:
+                continue
+            shown = "、".join(dict.fromkeys(f"{num(q.value)}{q.unit}" for q in said))
+            yield self.at_value(project.name, ind, field, label,
+                                f"「{ind.name}」的{label}「{text}」写了几个数（{shown}）：一条指标只衡量一件事",
+                                "每个数各写一条指标（运算符 + 数字 + 单位）；金额是投入，写进成本指标")
+            return
