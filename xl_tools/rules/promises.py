@@ -182,6 +182,10 @@ _COUNTED_IN = {"生": {"人", "生"}, "人": {"人"}, "名": {"人"}, "人次": 
                "校": {"校", "所"}, "场": {"场", "场次"}, "次": {"次"}, "": {"人次"}}
 
 
+# counts that are of the standard's kind though not in its unit (people counted as 人次 for 元/人·年)
+_SAME_KIND = {"人": {"人次", "万人", "万人次"}, "生": {"人次"}, "名": {"人次"}}
+
+
 def per_unit_money(text: str) -> tuple[Decimal, str, str, str] | None:
     """A money value per something in a squashed value text: (万元 per unit, per (canonical), period, as
     written), e.g. 1500元/人·学期 → (0.15, 人, 学期); 1500元/学期 → (0.15, "", 学期); 1600元/亩 → (0.16, 亩, "")."""
@@ -379,8 +383,9 @@ class StandardWithoutQuantity(Rule):
                 if counts is None:
                     counts = _counts(ctx, project)
                 if count_for(counts, per, period) is not None or any(
-                        canonical(base_unit(t.unit)) in _COUNTED_IN.get(per, {per}) for _, t in counts):
-                    continue
+                        canonical(base_unit(t.unit)) in _COUNTED_IN.get(per, {per}) | _SAME_KIND.get(per, set())
+                        for _, t in counts):
+                    continue                       # a count of the same kind: 人次 for a per-person standard
                 how, many = self._how_many(ctx, project, facts.core, w, per, written)
                 yield self.at_value(project.name, ind, field, label,
                                     f"成本指标「{ind.name}」按「{per}」计（{written}），但产出指标中没有以「{per}」计的"
