@@ -6,7 +6,7 @@ OUT ?= out
 LOWEST ?= .venv-lowest
 LOWEST_XLWINGS ?= 0.37.5
 
-.PHONY: demo test test-deps test-lowest-xlwings lint bench docs templates screenshots dist clean
+.PHONY: demo test test-deps test-lowest-xlwings lint bench docs rule snapshots templates screenshots dist clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +51,19 @@ test-lowest-xlwings:
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
 
+# what follows from the rule classes: docs/rules.md, the rule part of xl_tools/data/catalogue.toml and
+# the README's count of review rules (a test fails when any is stale)
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
 	$(PY) tools/realworld_figures.py
+
+# a new rule: make rule CODE=VAL022 NAME=values.pseudo_quantified [TITLE=…] [SEVERITY=warning] [BASIS=G-QUANT]
+rule: $(VENV)/.installed
+	$(PY) tools/newrule.py "$(CODE)" "$(NAME)" --title "$(TITLE)" --severity "$(or $(SEVERITY),warning)" --basis "$(BASIS)"
+
+# rewrite tests/rule_cases/snapshots/ from the rules (every finding of every rule case); commit the diff
+snapshots: $(VENV)/.installed
+	$(PY) -m tests.support.rulecases --update
 
 # the committed templates, under the names README and the drift test use (a test fails when they drift)
 templates: $(VENV)/.installed

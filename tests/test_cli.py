@@ -29,7 +29,7 @@ def test_check_json_contract_and_exit_codes(tmp_path, capsys, seed_workbook):
     assert set(data["summary"]) == {"errors", "warnings", "infos", "projects", "indicators"}
     assert data["summary"]["projects"] == 13 and data["summary"]["errors"] == 0
     assert all(set(f) == {"code", "severity", "sheet", "cell", "project", "indicator_no", "field", "message",
-                          "suggestion", "also_cells"} for f in data["findings"])
+                          "suggestion", "also_cells", "draft"} for f in data["findings"])
     # a bare "90%" in both value cells: one finding about both cells (实施周期 F, 年度 G of the same row)
     both = [f for f in data["findings"] if f["code"] == "VAL007"]
     assert both and all(f["cell"].startswith("F") and f["also_cells"] == ["G" + f["cell"][1:]] for f in both)

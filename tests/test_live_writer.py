@@ -53,6 +53,10 @@ def test_notes_only_where_the_client_supports_them(xw, tmp_path, seed_filing):
     report = pane_report(without, outcome)
     assert report["notice"] == MSG_NO_NOTES and report["findings"]
     assert report["counts"]["errors"] >= 1
+    # the pane's data carries each finding's 建议 and, where something is missing, the drafted line
+    drafted = [f for f in report["findings"] if f["draft"]]
+    assert drafted and report["drafts"] >= len(drafted)
+    assert all(f["draft"]["name"] in f["suggestion"] and f["draft"]["level2"] for f in drafted)
 
 
 def test_column_widths_in_points_for_office_js_and_characters_on_the_desktop(xw, tmp_path, seed_filing):

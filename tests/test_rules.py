@@ -47,6 +47,7 @@ SEED_FINDINGS = [
     ("VAL012", P[4], 2),    # 名称「……事件为0」含有指标值 0
     ("STR005", P[5], None),  # 没有满意度指标
     ("STR015", P[5], None),  # 耗材购置，没有成本指标
+    ("TXT006", P[5], None),  # 目标三句“满足……需求”，没有数量、时间或标准
     ("STR015", P[6], None),  # 817 万元设备购置，没有成本指标
     ("STR005", P[7], None),  # 没有满意度指标
     ("STR015", P[7], None),  # 维修改造工程，没有成本指标
@@ -55,6 +56,7 @@ SEED_FINDINGS = [
     ("YR001", P[8], None),  # 名称写 2023年，预算年度 2024
     ("STR015", P[9], None),  # 运维服务，没有成本指标
     ("TXT003", P[9], None),  # 目标与 2024年-2025年 项目一字不差
+    ("TXT005", P[9], None),  # 目标写线路运行 99%、断网不超过 1%，没有指标衡量（2024-2025 项目有）
     ("VAL003", P[9], 2),    # 质量指标「按月提供」没有数值
     ("STR015", P[10], None),  # 804 万元设备购置，没有成本指标
     ("STR015", P[11], None),  # 免学费补助，没有成本指标
@@ -237,7 +239,7 @@ def test_repeated_indicator_content_is_reported_for_every_copy(seed_filing):
 
 def test_every_code_in_the_source_is_catalogued():
     """Every finding code written anywhere in the product (rules, fills, imports, batch) is in the one
-    catalogue, and every rule class takes its title and severity from it."""
+    catalogue, and the catalogue's rule entries say what the rule classes say."""
     import re
     from pathlib import Path
 
@@ -260,7 +262,11 @@ def test_unknown_code_is_refused():
         catalogue.finding("IMP999", "x")
 
 
-def test_rule_class_may_not_carry_its_own_title():
+def test_rule_class_states_its_whole_definition():
+    """A rule without its title, severity or basis is refused when the class is made."""
     from xl_tools.rules.base import Rule
-    with pytest.raises(TypeError, match="catalogue"):
-        type("Stray", (Rule,), {"code": "AMT001", "title": "别的标题"})
+    with pytest.raises(TypeError, match="default_severity, basis"):
+        type("Stray", (Rule,), {"code": "AMT099", "name": "amounts.stray", "title": "别的标题"})
+    with pytest.raises(TypeError, match="severity 'fatal'"):
+        type("Stray", (Rule,), {"code": "AMT099", "name": "amounts.stray", "title": "标题",
+                                "default_severity": "fatal", "basis": ("G-FORM",)})

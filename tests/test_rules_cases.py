@@ -1,97 +1,37 @@
-"""Every rule's pass/fail cases (tests/rule_cases/<CODE>.toml), run by one parametrised test.
+"""Every rule's pass/fail cases (tests/rule_cases/<CODE>.toml), run by one parametrised test, and the
+snapshot of every finding they give (tests/rule_cases/snapshots/<CODE>.txt).
 
-A case is a small filing fragment; whatever it leaves out gets a clean default, so a case only
-states what its rule looks at. ``expect`` lists the findings of the rule under test, in order
-(keys: project, indicator_no, field, severity, cell, message and suggestion = a substring,
-suggestion_lacks = substrings the suggestion must not contain); ``config`` sets the
-rule's options, ``settings`` the workbook overrides, ``department`` and ``no_year = true`` the 基本信息.
-The filing is placed as ``build_workbook`` writes it (项目 row 2 onwards, 绩效指标 row 2 onwards in project
-order), so ``cell`` is the cell a reviewer sees.
+A case is a small filing fragment (``tests/support/rulecases.build``); ``expect`` lists the findings of the
+rule under test, in order (keys: project, indicator_no, field, severity, cell, message and suggestion =
+a substring, suggestion_lacks = substrings the suggestion must not contain, draft = a substring of the
+drafted indicator line); ``config`` sets the rule's
+options, ``settings`` the workbook overrides, ``department`` and ``no_year = true`` the 基本信息.
+The snapshot holds every finding of every rule in full (code, cells, message, 建议): a change of any
+finding fails ``test_snapshot`` with the diff until ``make snapshots`` rewrites it and the diff is
+committed. No two rules may report the same cell with the same meaning (``test_no_two_rules_say_the_same``).
 """
 
 from __future__ import annotations
 
 import tomllib
-from decimal import Decimal
-from pathlib import Path
+from difflib import SequenceMatcher
+from itertools import combinations
 
 import pytest
 
-from xl_tools.categories import split_label
-from xl_tools.model import MONEY_FIELDS, Filing, Indicator, Project, ReadProblem, Unit
-from xl_tools.rules import RULES, check, load_config
-from xl_tools.rules.config import apply_table
-from xl_tools.workbook.template import place_as_written
+from xl_tools.findings import Finding
+from xl_tools.jsonio import load_json
+from xl_tools.rules import RULES, check
 
-CASES = Path(__file__).parent / "rule_cases"
-NAMES = "甲乙丙丁戊己庚辛"
-DEFAULT_TARGET = "按计划完成本年度项目建设任务，保障教学和实训工作安全有序进行，提升服务质量。"
-DEFAULT_INDICATORS = [
-    ["1-产出指标", "11-数量指标", "新增设备数量", "5台"],
-    ["2-效益指标", "22-社会效益", "安全生产事故发生数", "0次"],
-    ["3-满意度指标", "31-服务对象满意度", "服务对象满意度", "≥90%"],
-]
+from .conftest import ROOT
+from .support.rulecases import CASES, UPDATE, build, case_files, cases_of, run_case, stale
 
-
-def _indicator(spec, pos: int, project: str) -> Indicator:
-    if isinstance(spec, list):
-        spec = dict(zip(("level1", "level2", "name", "period", "annual"), spec))
-    l1c, l1 = split_label(spec.get("level1", ""))
-    l2c, l2 = split_label(spec.get("level2", ""))
-    period = spec.get("period", "")
-    no = spec.get("no", pos)
-    ind = Indicator(no=None if no == -1 else no, level1_code=l1c, level1=l1, level2_code=l2c,
-                    level2=l2, name=spec.get("name", ""), period_value=period,
-                    annual_value=spec.get("annual", period), project=spec.get("project", project))
-    ind.raw = dict(spec.get("raw", {}))          # cells as typed, e.g. 序号 as text
-    return ind
-
-
-def _project(spec: dict, k: int) -> Project:
-    name = spec.get("name", f"项目{NAMES[k]}")
-    parts = {f: Decimal(spec[f]) for f in ("fiscal", "special", "other") if f in spec}
-    if "total" in spec:
-        total = Decimal(spec["total"])
-        parts = parts or {"fiscal": total}
-    else:
-        parts = parts or {"fiscal": Decimal("100.00")}
-        total = sum(parts.values(), Decimal(0))
-    inds = spec.get("indicators", DEFAULT_INDICATORS)
-    return Project(name=name, unit=spec.get("unit", "测试单位"), total=total, **parts,
-                   target=spec.get("target", DEFAULT_TARGET),
-                   indicators=[_indicator(s, n, name) for n, s in enumerate(inds, 1)],
-                   raw=_amount_cells(spec.get("raw", {})))
-
-
-def _amount_cells(raw: dict) -> dict:
-    """A case's cells as typed; an amount written "" is a blank cell, which the reader gives as None."""
-    return {f: None if f in MONEY_FIELDS and v == "" else v for f, v in raw.items()}
-
-
-def build(case: dict) -> Filing:
-    """A Filing from a case fragment (defaults fill in everything the case does not state)."""
-    projects = [_project(p, k) for k, p in enumerate(case.get("projects", [{}]))]
-    units = [Unit(u["name"], **{f: Decimal(u[f]) for f in ("total", "fiscal", "special", "other")
-                                if f in u}) for u in case.get("units", [])]
-    total = Decimal(case["total"]) if "total" in case else sum((p.total for p in projects),
-                                                               Decimal(0))
-    problems = [ReadProblem(p["code"], p.get("message", ""), None, p.get("field"), p.get("project"),
-                            p.get("value")) for p in case.get("problems", [])]
-    orphans = [_indicator(s, n, s.get("project", "")) for n, s in
-               enumerate(case.get("orphan_indicators", []), 1)]
-    year = None if case.get("no_year") else case.get("year", 2024)
-    return place_as_written(Filing(year=year, department=case.get("department", "测试部门"), total=total,
-                                   units=units, projects=projects, problems=problems,
-                                   orphan_indicators=orphans, settings=dict(case.get("settings", {}))))
+SEED = ROOT / "xl_tools" / "data" / "sample_2024.expected.json"
 
 
 def _load_cases():
-    out = []
-    for path in sorted(CASES.glob("*.toml")):
-        data = tomllib.loads(path.read_text("utf-8"))
-        for case in data.get("case", []):
-            out.append(pytest.param(path.stem, case, id=f"{path.stem}_{case['name']}"))
-    return out
+    return [pytest.param(path.stem, case, id=f"{path.stem}_{case['name']}")
+            for path in case_files() for case in cases_of(path)]
 
 
 ALL_CASES = _load_cases()
@@ -99,11 +39,7 @@ ALL_CASES = _load_cases()
 
 @pytest.mark.parametrize(("code", "case"), ALL_CASES)
 def test_rule_case(code, case):
-    filing = build(case)
-    config = load_config(settings=filing.settings)
-    if "config" in case:
-        apply_table(config, {code: case["config"]}, "case")
-    got = [f for f in check(filing, config) if f.code == code]
+    got = [f for f in run_case(code, case) if f.code == code]
     expect = case["expect"]
     assert len(got) == len(expect), [f.message for f in got]
     for f, e in zip(got, expect):
@@ -116,7 +52,66 @@ def test_rule_case(code, case):
             assert e["suggestion"] in f.suggestion, f.suggestion
         for word in e.get("suggestion_lacks", []):
             assert word not in f.suggestion, f.suggestion
+        if "draft" in e:                       # the ready line for what is missing, as a person reads it
+            assert f.draft is not None and e["draft"] in f.draft.line, f.draft
         assert f.message and f.suggestion, f
+
+
+@pytest.mark.parametrize("path", case_files(), ids=lambda p: p.stem)
+def test_snapshot(path):
+    """Every finding of every case, in full, is the committed snapshot; a change is shown as a diff."""
+    diff = stale(path)
+    assert not diff, f"the findings changed; if that is intended, run `{UPDATE}` and commit:\n{diff}"
+
+
+def test_every_case_file_has_its_snapshot_and_no_other():
+    snaps = {p.stem for p in (CASES / "snapshots").glob("*.txt")}
+    assert snaps == {p.stem for p in case_files()}, f"run `{UPDATE}`"
+
+
+def _norm(text: str) -> str:
+    return "".join(c for c in text if not c.isspace())
+
+
+def same_meaning(a: Finding, b: Finding) -> bool:
+    """Two findings of different rules that tell the person the same thing about the same cell: nearly
+    the same message, or nearly the same advice with a message much alike."""
+    if a.code == b.code or a.sheet != b.sheet or not set(a.cells) & set(b.cells):
+        return False
+    said = SequenceMatcher(None, _norm(a.message), _norm(b.message)).ratio()
+    advice = SequenceMatcher(None, _norm(a.suggestion), _norm(b.suggestion)).ratio()
+    return said >= 0.8 or (advice >= 0.8 and said >= 0.5)
+
+
+def said_twice(findings: list[Finding]) -> list[str]:
+    return [f"{a.code} and {b.code} on {a.where}: 「{a.message}」 / 「{b.message}」"
+            for a, b in combinations(findings, 2) if same_meaning(a, b)]
+
+
+def _every_case_and_the_sample():
+    for param in ALL_CASES:
+        code, case = param.values
+        yield f"{code} {case['name']}", run_case(code, case)
+    yield "sample", check(load_json(SEED))
+
+
+def test_no_two_rules_say_the_same():
+    """All cases (and the bundled sample) through all rules: no cell gets the same finding from two rules."""
+    twice = [f"{where}: {d}" for where, findings in _every_case_and_the_sample() for d in said_twice(findings)]
+    assert not twice, "\n".join(twice)
+
+
+def test_a_copied_rule_is_caught(monkeypatch):
+    """A copy of VAL006 under another code passes its own cases but is caught saying what VAL006 says."""
+    from xl_tools.rules import engine
+    from xl_tools.rules.values import SatisfactionFloor
+
+    copy = type("CopiedFloor", (SatisfactionFloor,), {
+        "code": "VAL099", "name": "values.copied_floor", "title": SatisfactionFloor.title,
+        "default_severity": SatisfactionFloor.default_severity, "basis": SatisfactionFloor.basis})
+    monkeypatch.setattr(engine, "RULES", [*engine.RULES, copy])
+    twice = [d for _, findings in _every_case_and_the_sample() for d in said_twice(findings)]
+    assert twice and all("VAL006 and VAL099" in d for d in twice), twice
 
 
 def test_every_rule_has_passing_and_failing_cases():
@@ -143,11 +138,7 @@ def test_example_suggestions_do_not_repeat_the_word_the_ui_adds():
     seen = set()
     for param in ALL_CASES:
         code, case = param.values
-        filing = build(case)
-        config = load_config(settings=filing.settings)
-        if "config" in case:
-            apply_table(config, {code: case["config"]}, "case")
-        for f in check(filing, config):
+        for f in run_case(code, case):
             seen.add(f.code)
             assert not f.suggestion.lstrip().startswith("建议"), (f.code, f.suggestion)
     assert seen >= {r.code for r in RULES}

@@ -12,7 +12,7 @@ import pytest
 from xl_tools.rules import check
 
 from .conftest import ROOT
-from .test_rules_cases import DEFAULT_INDICATORS, build
+from .support.rulecases import DEFAULT_INDICATORS, build
 
 TEMPLATE = ROOT / "workbook_templates" / "performance_targets.xlsx"
 GUIDE = ROOT / "docs" / "使用说明.md"
@@ -61,6 +61,8 @@ def _findings(category: str, value: str) -> list[tuple[str, str]]:
     """What the rules say about ``value`` as the indicator of ``category`` in an otherwise clean project."""
     level1, level2, name = CATEGORIES[category]
     indicators = [i for i in DEFAULT_INDICATORS if i[1] != level2] + [[level1, level2, name, value]]
+    if level2 == "14-成本指标":          # a standard per student goes with the students it pays for (AMT010)
+        indicators.append(["1-产出指标", "11-数量指标", "受益学生人数", "500人"])
     filing = build({"year": YEAR, "projects": [{"indicators": indicators}]})
     return [(f.code, f.message) for f in check(filing)]
 

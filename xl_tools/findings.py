@@ -12,6 +12,28 @@ SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A ready indicator line for what a finding says is missing, worked out from the filing (the
+    project's money and counts, its target text, the profile's standard indicator). ``refresh --draft``
+    appends it to 绩效指标 marked 待确认; it counts as filled only once the person edits or confirms it."""
+
+    level1: str                   # as the workbook writes it: 1-产出指标
+    level2: str                   # 14-成本指标
+    name: str                     # 三级指标
+    value: str                    # both value columns: ≤14390.61元/人·年
+    basis: str = ""               # how it was worked out: 330.98 万元 ÷ 230人
+
+    @property
+    def line(self) -> str:
+        """As a person reads it: 14-成本指标「人均报酬标准」≤14390.61元/人·年."""
+        return f"{self.level2}「{self.name}」{self.value}"
+
+    def to_json(self) -> dict:
+        return {"level1": self.level1, "level2": self.level2, "name": self.name, "value": self.value,
+                "basis": self.basis}
+
+
 @dataclass
 class Finding:
     code: str
@@ -29,11 +51,13 @@ class Finding:
     # both value cells holding the same text: highlighted and noted like `cell`, listed once
     also: tuple[str, ...] = ()
     also_fields: tuple[str, ...] = dataclasses.field(default=(), compare=False)   # their model fields
+    draft: Draft | None = dataclasses.field(default=None, compare=False)   # what to add, when missing
 
     def to_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
                 "project": self.project, "indicator_no": self.indicator_no, "field": self.field,
-                "message": self.message, "suggestion": self.suggestion, "also_cells": list(self.also)}
+                "message": self.message, "suggestion": self.suggestion, "also_cells": list(self.also),
+                "draft": self.draft.to_json() if self.draft else None}
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -53,18 +77,21 @@ class Finding:
 
 
 def located(code: str, severity: str, message: str, suggestion: str, origin: Origin | None, field_name: str | None,
-            project: str | None = None, indicator_no: int | None = None, also: tuple[str, ...] = ()) -> Finding:
+            project: str | None = None, indicator_no: int | None = None, also: tuple[str, ...] = (),
+            draft: Draft | None = None) -> Finding:
     """A Finding on the cell of ``field_name`` in the record at ``origin``; ``also``: the model fields of the
-    other cells it concerns in the same record."""
+    other cells it concerns in the same record; ``draft``: the indicator line that would supply what is
+    missing."""
     if origin is None:
-        return Finding(code, severity, message, suggestion, None, None, project, indicator_no, field_name)
+        return Finding(code, severity, message, suggestion, None, None, project, indicator_no, field_name,
+                       draft=draft)
     column = origin.column(field_name)
     cell = f"{column_letter(column)}{origin.row}"
     if also:
         return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
-                       origin.row, column, tuple(origin.cell(f) for f in also), also)
+                       origin.row, column, tuple(origin.cell(f) for f in also), also, draft)
     return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
-                   origin.row, column)
+                   origin.row, column, draft=draft)
 
 
 def summarize(findings: list[Finding]) -> dict:

@@ -56,7 +56,8 @@ def test_merged_project_name_through_the_remote_engine(tmp_path, monkeypatch):
     """The known limit, pinned so that it cannot change unnoticed: the remote engine's book JSON holds
     values only, so the indicator rows under a merged project name read as rows without a project.
     Each gets STR011 (and a note) saying a merged name must be unmerged and typed on every row; the
-    projects, left without those indicators, get STR004/STR005/STR015; the merged unit, FLG003."""
+    projects, left without those indicators, get STR004/STR005/STR015 and TXT005 (the rates their targets
+    promise are no longer measured); the merged unit, FLG003."""
     xw = pytest.importorskip("xlwings")
     from xl_tools.server.app import enable_remote_engine  # local: the server extra is optional
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
@@ -69,7 +70,8 @@ def test_merged_project_name_through_the_remote_engine(tmp_path, monkeypatch):
         [f"STR011 {ref}" for ref in under_merge]
         + ["FIL001 项目!A2", "FIL001 项目!A3", "FIL001 项目!A4", "FIL005 绩效指标!B2", "FIL005 绩效指标!B8",
            "FIL005 绩效指标!B14", "FLG003 项目!C3", "STR004 项目!B2", "STR004 项目!B3", "STR004 项目!B4",
-           "STR005 项目!B2", "STR005 项目!B3", "STR005 项目!B4", "STR015 项目!B3"])
+           "STR005 项目!B2", "STR005 项目!B3", "STR005 项目!B4", "STR015 项目!B2", "STR015 项目!B3",
+           "TXT005 项目!H2", "TXT005 项目!H3", "TXT005 项目!H4"])
     unmerge = "项目名称是合并单元格时，请取消合并并在每行填写"
     for f in (f for f in outcome.findings if f.code == "STR011"):
         assert "没有填写项目名称，不会公开" in f.message and unmerge in f.suggestion, f

@@ -33,7 +33,9 @@ def pane_report(book, outcome: RefreshOutcome) -> dict:
         "notes_skipped": outcome.notes_skipped,  # findings not written as notes (the client cannot)
         "notice": "" if notes_supported(book) else MSG_NO_NOTES,
         "findings": [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code,
-                      "sheet": f.sheet, "cell": f.cell, "message": f.message} for f in shown],
+                      "sheet": f.sheet, "cell": f.cell, "message": f.message, "suggestion": f.suggestion,
+                      "draft": f.draft.to_json() if f.draft else None} for f in shown],
+        "drafts": sum(1 for f in outcome.findings if f.draft),        # lines refresh --draft would add
         "more": len(outcome.rows) - len(shown),
         "results_sheet": SHEET_RESULTS,
     }

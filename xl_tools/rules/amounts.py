@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import ERROR, WARNING, Finding
 from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
 from ..money import CENT, ZERO, fmt_thousands
 from .base import Context, Rule
@@ -28,8 +28,6 @@ class TotalIsSumOfParts(Rule):
     为什么：公开表每一行的总计必须等于三个资金来源之和，否则公开后数字对不上，会被退回修改。
     差额不超过 0.005 万元（四舍五入造成）不报。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         总计 600.00，财政拨款 500.00，财政专户拨款 0.00，其他资金 0.00
 
@@ -38,6 +36,9 @@ class TotalIsSumOfParts(Rule):
     """
 
     code = "AMT001"
+    title = "总计不等于各资金来源之和"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "amounts.total_is_sum"
     config_keys = {"tolerance": TOLERANCE}
 
@@ -71,8 +72,6 @@ class NonNegative(Rule):
 
     为什么：预算金额不会是负数，负数通常是录入时多打了减号，或把调减数填进了预算表。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         其他资金 -20.00
 
@@ -81,6 +80,9 @@ class NonNegative(Rule):
     """
 
     code = "AMT002"
+    title = "金额为负数"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "amounts.non_negative"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -105,8 +107,6 @@ class TwoDecimals(Rule):
     为什么：公开表以万元为单位、保留两位小数。多出的小数位公开时会被四舍五入，合计就可能对不上；
     三位以上小数也常是把“元”当成“万元”填写的信号。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         财政拨款 865.4371
 
@@ -115,6 +115,9 @@ class TwoDecimals(Rule):
     """
 
     code = "AMT003"
+    title = "金额超过两位小数"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "amounts.two_decimals"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -141,8 +144,6 @@ class MoneyNotNumber(Rule):
 
     为什么：金额单元格里是文字、无法计算的公式或乱码时，工具无法读出金额，合计和公开表都会出错。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         总计：约600万
 
@@ -151,6 +152,9 @@ class MoneyNotNumber(Rule):
     """
 
     code = "AMT004"
+    title = "金额不是数字"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "amounts.not_a_number"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -169,8 +173,6 @@ class MoneyAsText(Rule):
     为什么：以文本形式保存的数字（如带千分位逗号的“1,009.93”）在 Excel 中不参与求和，
     单位小计和合计公式会漏算，打印时也不按金额格式显示。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         总计：'1,009.93（文本）
 
@@ -179,6 +181,9 @@ class MoneyAsText(Rule):
     """
 
     code = "AMT005"
+    title = "金额以文本形式录入"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "amounts.number_as_text"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -205,8 +210,6 @@ class UnitIsSumOfProjects(Rule):
     为什么：单位行是其下各项目的小计。项目金额改了而单位行没改（或反之），公开表就前后矛盾。
     未填写单位行时不检查。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         单位「广州市机电技师学院」总计 5,000.00，其项目总计之和 5,138.68
 
@@ -215,6 +218,9 @@ class UnitIsSumOfProjects(Rule):
     """
 
     code = "AMT006"
+    title = "单位金额不等于其项目之和"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "amounts.unit_is_sum"
     config_keys = {"tolerance": TOLERANCE}
 
@@ -241,8 +247,6 @@ class GrandTotalIsSumOfUnits(Rule):
 
     为什么：合计行是公开表第一行，读者最先看到；它必须等于各单位之和。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         合计 5,100.00，各单位总计之和 5,138.68
 
@@ -251,6 +255,9 @@ class GrandTotalIsSumOfUnits(Rule):
     """
 
     code = "AMT007"
+    title = "合计不等于各单位之和"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "amounts.grand_total"
     config_keys = {"tolerance": TOLERANCE}
 
@@ -274,8 +281,6 @@ class ProjectWithoutMoney(Rule):
     为什么：公开表只列有预算的项目。总计和各资金来源都为 0 的项目，通常是金额漏填，
     或是应当删除的往年项目。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         项目「校园维护维修项目」总计 0.00，财政拨款 0.00，财政专户拨款 0.00，其他资金 0.00
 
@@ -284,6 +289,9 @@ class ProjectWithoutMoney(Rule):
     """
 
     code = "AMT008"
+    title = "项目没有金额"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "amounts.project_without_money"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:

@@ -1,8 +1,12 @@
 """What every rule stands on: the ``Rule`` base class and the per-check ``Context``.
 
-A rule is a small class with a stable ``code``, a dotted ``name``, a Chinese ``title``, a default
-severity, its configuration keys (with defaults) and a docstring whose sections 为什么 / 错误示例 /
-正确示例 feed ``docs/rules.md``. It overrides one or more hooks that yield findings:
+A rule is a small class that is the one definition of everything about it: a stable ``code``, a
+dotted ``name``, a Chinese ``title``, a ``default_severity``, its ``basis`` (the ids of the requirements
+in ``data/guidance.toml`` it enforces), its configuration keys (with defaults) and a docstring whose
+sections 为什么 / 依据 (a note beside the basis, optional) / 错误示例 / 正确示例 feed ``docs/rules.md``.
+The registry, the rule part of ``data/catalogue.toml``, the guidance coverage and ``docs/rules.md`` are
+generated from these classes (``make docs``; ``make rule CODE=… NAME=…`` scaffolds a new one). It
+overrides one or more hooks that yield findings:
 
 - ``check_filing(ctx)``: once per check (sums, duplicates across projects, read problems);
 - ``check_project(ctx, project)``: once per project;
@@ -19,10 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from .. import catalogue
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution
-from ..findings import ERROR, INFO, WARNING, Finding, located
+from ..findings import ERROR, INFO, WARNING, Draft, Finding, located
 from ..model import Filing, Indicator, Origin, Project
 from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
@@ -44,8 +47,9 @@ class Rule:
 
     code: str = ""
     name: str = ""
-    title: str = ""                 # from the catalogue (data/catalogue.toml), by code
-    default_severity: str = WARNING  # likewise
+    title: str = ""                 # Chinese, one line (the rule part of data/catalogue.toml is generated)
+    default_severity: str = WARNING  # error | warning | info
+    basis: tuple[str, ...] = ()     # ids of the requirements in data/guidance.toml the rule enforces
     config_keys: dict[str, object] = {}
     # True when check_indicator depends only on the indicator's own cells (categories, name, values),
     # the budget year and the options — not on its project or position. The engine then runs it once
@@ -61,11 +65,15 @@ class Rule:
         super().__init_subclass__(**kwargs)
         if not cls.code:
             return
-        if "title" in vars(cls) or "default_severity" in vars(cls):
-            raise TypeError(f"{cls.__name__}: the title and severity of {cls.code} belong in "
-                            "xl_tools/data/catalogue.toml, not on the class")
-        entry = catalogue.info(cls.code)
-        cls.title, cls.default_severity = entry.title, entry.severity
+        own = vars(cls)
+        missing = [k for k in ("code", "name", "title", "default_severity", "basis") if not own.get(k)]
+        if missing:
+            raise TypeError(f"{cls.__name__}: a rule states its own {', '.join(missing)} "
+                            "(one definition per rule, see xl_tools/rules/base.py)")
+        if cls.default_severity not in SEVERITIES:
+            raise TypeError(f"{cls.__name__}: severity {cls.default_severity!r} is not one of {SEVERITIES}")
+        if not isinstance(cls.basis, tuple):
+            raise TypeError(f"{cls.__name__}: basis is a tuple of requirement ids")
 
     def __init__(self, severity: str | None = None, options: dict | None = None) -> None:
         self.severity = severity or self.default_severity
@@ -100,19 +108,23 @@ class Rule:
 
     # findings ---------------------------------------------------------------------------------
     def at_project(self, project: Project, field: str | None, message: str,
-                   suggestion: str = "") -> Finding:
-        return located(self.code, self.severity, message, suggestion, project.origin, field, project.name)
+                   suggestion: str = "", draft: Draft | None = None) -> Finding:
+        """A finding on a project's cell; ``draft``: the indicator line that would supply what is missing
+        (named in the suggestion as well)."""
+        return located(self.code, self.severity, message, with_draft(suggestion, draft), project.origin, field,
+                       project.name, draft=draft)
 
     def at_indicator(self, project_name: str | None, ind: Indicator, field: str | None,
                      message: str, suggestion: str = "") -> Finding:
         return located(self.code, self.severity, message, suggestion, ind.origin, field, project_name, ind.no)
 
     def at_value(self, project_name: str | None, ind: Indicator, field: str, label: str, message: str,
-                 suggestion: str = "") -> Finding:
+                 suggestion: str = "", draft: Draft | None = None) -> Finding:
         """A finding on a value column of ``Facts.columns``: when both value cells hold the same text
         (label ``BOTH_VALUES``) it concerns both, so both are highlighted and noted."""
         also = ("annual_value",) if field == "period_value" and label == BOTH_VALUES else ()
-        return located(self.code, self.severity, message, suggestion, ind.origin, field, project_name, ind.no, also)
+        return located(self.code, self.severity, message, with_draft(suggestion, draft), ind.origin, field,
+                       project_name, ind.no, also, draft=draft)
 
     def at(self, origin: Origin | None, field: str | None, message: str, suggestion: str = "",
            project: str | None = None) -> Finding:
@@ -284,6 +296,14 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
+
+def with_draft(suggestion: str, draft: Draft | None) -> str:
+    """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""
+    if draft is None:
+        return suggestion
+    how = f"（{draft.basis}）" if draft.basis else ""
+    return f"{suggestion}；按本项目可写：{draft.line}{how}"
+
 
 def num(value: Decimal | None) -> str:
     """A decimal for a message: no exponent, no trailing zeros."""

@@ -1,4 +1,6 @@
-"""Generate ``docs/rules.md`` from the rule classes: ``python -m xl_tools.rules.docs [OUT]``."""
+"""What is generated from the rule classes (``make docs``: ``python -m xl_tools.rules.docs``):
+``docs/rules.md``, the rule part of ``data/catalogue.toml`` and the README's count of review rules.
+A test fails when any of them is stale."""
 
 from __future__ import annotations
 
@@ -13,8 +15,14 @@ from .base import Rule
 from .guidance import guidance
 from .registry import RULES
 
-SECTIONS = ("为什么", "依据", "错误示例", "正确示例")
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+SECTIONS = ("为什么", "错误示例", "正确示例")      # required; 依据 is an optional note beside the basis
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = ROOT / "docs" / "rules.md"
+CATALOGUE = ROOT / "xl_tools" / "data" / "catalogue.toml"
+README = ROOT / "README.md"
+BLOCK_START = "# ---- rules: generated from the rule classes by `make docs`, do not edit ----\n"
+BLOCK_END = "# ---- end of rules ----\n"
+_COUNT = re.compile(r"(\d+)(\s+)review rules")
 _HEAD = re.compile(r"^(为什么|依据|错误示例|正确示例)[:：]\s*(.*)$")
 
 INTRO = """# 审核规则
@@ -61,6 +69,15 @@ def _value(value: object) -> str:
     return str(value)
 
 
+def basis_text(rule: type[Rule]) -> str:
+    """The 依据 line: each requirement of the rule's basis with what it asks, then the docstring's note."""
+    g = guidance()
+    known = {r.id: r for r in g.requirements}
+    said = "；".join(f"{i}（{known[i].text}）" if i in known else i for i in rule.basis)
+    note = sections(rule).get("依据", "")
+    return f"{said}，见“官方要求与规则对照”。" + (f"{note}" if note else "")
+
+
 def render_rule(rule: type[Rule]) -> str:
     s = sections(rule)
     parts = [f"## {rule.code} {rule.title}", "",
@@ -71,7 +88,7 @@ def render_rule(rule: type[Rule]) -> str:
         parts.append(f"- 配置项：{keys}")
     else:
         parts.append("- 配置项：无（可设 `severity`、`enabled`）")
-    parts += ["", s.get("为什么", ""), "", f"依据：{s.get('依据', '')}", "", "**错误示例**", "", "```text", s.get("错误示例", ""), "```",
+    parts += ["", s.get("为什么", ""), "", f"依据：{basis_text(rule)}", "", "**错误示例**", "", "```text", s.get("错误示例", ""), "```",
               "", "**正确示例**", "", "```text", s.get("正确示例", ""), "```", ""]
     return "\n".join(parts)
 
@@ -131,11 +148,33 @@ def render() -> str:
     return "\n".join([INTRO, *table, "", render_coverage(), *body, render_other_codes()]).rstrip("\n") + "\n"
 
 
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_catalogue(current: str) -> str:
+    """``data/catalogue.toml`` with its rule block rewritten from ``RULES`` (the rest as it is)."""
+    start, end = current.index(BLOCK_START), current.index(BLOCK_END)
+    entries = "".join(f"[codes.{r.code}]\ntitle = {_toml_string(r.title)}\nseverity = \"{r.default_severity}\"\n\n"
+                      for r in RULES)
+    return current[:start] + BLOCK_START + entries + current[end:]
+
+
+def render_readme(current: str) -> str:
+    """The README with its “N review rules” set to the number of rules."""
+    return _COUNT.sub(lambda m: f"{len(RULES)}{m.group(2)}review rules", current, count=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else DEFAULT_OUT
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(), "utf-8")
+    if not args:
+        for path, render_file in ((CATALOGUE, render_catalogue), (README, render_readme)):
+            text = path.read_text("utf-8")
+            if render_file(text) != text:
+                path.write_text(render_file(text), "utf-8")
     return 0
 
 

@@ -85,7 +85,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                 add(fresh)
             elif said:                             # the same content again: the same findings, on its cells
                 add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
-                            ind.no, f.also_fields) for f in said)
+                            ind.no, f.also_fields, f.draft) for f in said)
             for hook in hooks[2]:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Origin, Project
 from ..money import ZERO, fmt_money
 from ..schema import SHEET_PROJECTS
@@ -30,7 +30,7 @@ class DepartmentMissing(Rule):
 
     为什么：公开表第二行是「部门名称：…」。没有部门名称的表格无法公开，审核人也无法确认是谁报送的。
 
-    依据：G-FORM（见“官方要求与规则对照”：公开表第二行是部门名称）。
+    依据：公开表第二行是部门名称。
 
     错误示例：
         基本信息 部门名称：（空）
@@ -40,6 +40,9 @@ class DepartmentMissing(Rule):
     """
 
     code = "FLG001"
+    title = "没有填写部门名称"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "filing.department_missing"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -53,7 +56,7 @@ class YearMissing(Rule):
 
     为什么：预算年度决定日期类指标值、项目名称中的年份和跨年度项目是否正确，也印在公开表上。
 
-    依据：G-YEAR（见“官方要求与规则对照”：年度目标是预算年度的目标）。
+    依据：年度目标是预算年度的目标。
 
     错误示例：
         基本信息 预算年度：（空）
@@ -63,6 +66,9 @@ class YearMissing(Rule):
     """
 
     code = "FLG002"
+    title = "没有填写预算年度"
+    default_severity = ERROR
+    basis = ("G-YEAR",)
     name = "filing.year_missing"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -77,7 +83,7 @@ class UnitMissing(Rule):
     为什么：公开表按资金使用单位列出项目。只有一个单位时，项目可以不填（刷新时自动填入该单位）；
     有多个单位，或哪里都没有写单位时，工具无法判断项目属于哪个单位。
 
-    依据：G-FORM（见“官方要求与规则对照”：项目列在其资金使用单位之下）。
+    依据：项目列在其资金使用单位之下。
 
     错误示例：
         基本信息 单位：甲单位、乙单位；项目「设备购置」资金使用单位：（空）
@@ -87,6 +93,9 @@ class UnitMissing(Rule):
     """
 
     code = "FLG003"
+    title = "项目没有资金使用单位"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "filing.unit_missing"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -114,7 +123,7 @@ class UnitNotListed(Rule):
     公开表就会多出一个没有小计依据的单位，或把项目放错单位。只是括号、数字的全角半角或空格
     不同的写法算同一单位（见 FLG009），不在此列。
 
-    依据：G-FORM（见“官方要求与规则对照”：项目列在其资金使用单位之下）。
+    依据：项目列在其资金使用单位之下。
 
     错误示例：
         单位表：甲单位；项目「设备购置」资金使用单位：乙单位
@@ -124,6 +133,9 @@ class UnitNotListed(Rule):
     """
 
     code = "FLG008"
+    title = "项目的资金使用单位不在单位表中"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "filing.unit_not_listed"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -153,7 +165,7 @@ class UnitSpelledTwoWays(Rule):
     （公开表、汇总审核、年度对比都只列一次，采用单位表中的写法）；但表内写法不一，审核人员
     容易误以为是两个单位，复制到其他系统时也可能被当作两个单位。
 
-    依据：G-FORM（见“官方要求与规则对照”：项目列在其资金使用单位之下）。
+    依据：项目列在其资金使用单位之下。
 
     错误示例：
         单位表：某区卫生健康局（本级）；项目「健康宣传」资金使用单位：某区卫生健康局(本级)
@@ -163,6 +175,9 @@ class UnitSpelledTwoWays(Rule):
     """
 
     code = "FLG009"
+    title = "同一单位名称写法不一致"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "filing.unit_spelled_two_ways"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -194,7 +209,7 @@ class NoProjects(Rule):
     为什么：项目支出绩效目标表逐个项目公开绩效目标和指标。一个项目都没有的表格不能报送，
     通常是项目填在了别的工作表，或还没有开始填写。
 
-    依据：G-TARGET（见“官方要求与规则对照”：每个项目填写绩效目标）。
+    依据：每个项目填写绩效目标。
 
     错误示例：
         「项目」表表头下面没有任何一行
@@ -204,6 +219,9 @@ class NoProjects(Rule):
     """
 
     code = "FLG004"
+    title = "没有填写任何项目"
+    default_severity = ERROR
+    basis = ("G-TARGET",)
     name = "filing.no_projects"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -222,7 +240,7 @@ class ProjectNameMissing(Rule):
     为什么：公开表按项目名称列出项目，绩效指标也按项目名称归属。没有名称的项目无法公开，
     它的绩效指标也找不到所属项目。
 
-    依据：G-FORM（见“官方要求与规则对照”：表按项目名称（资金使用单位）列出）。
+    依据：表按项目名称（资金使用单位）列出。
 
     错误示例：
         项目表某行：项目名称（空），总计 50.00，绩效目标 ……
@@ -232,6 +250,9 @@ class ProjectNameMissing(Rule):
     """
 
     code = "FLG006"
+    title = "项目没有名称"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "filing.project_name_missing"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -246,7 +267,7 @@ class IndicatorNameMissing(Rule):
     为什么：三级指标就是指标名称，公开表印作“1-产出指标；11-数量指标；名称；指标值”。没有名称，
     指标值就不知道在衡量什么。
 
-    依据：G-INDICATORS（见“官方要求与规则对照”：绩效目标细化为有名称的绩效指标）。
+    依据：绩效目标细化为有名称的绩效指标。
 
     错误示例：
         1-产出指标；12-质量指标；（空）；100%
@@ -256,6 +277,9 @@ class IndicatorNameMissing(Rule):
     """
 
     code = "FLG007"
+    title = "指标没有名称（三级指标）"
+    default_severity = ERROR
+    basis = ("G-INDICATORS",)
     name = "filing.indicator_name_missing"
     content_only = True
 
@@ -272,7 +296,7 @@ class FullWidthDigits(Rule):
     为什么：工具按半角读取（≥９５% 读作 ≥95%），公开表则照原样印出全角字符，与其他单位的表格
     不一致，复制到其他系统时也可能不被识别为数字。单元格内容保持原样，建议改为半角。
 
-    依据：H-STYLE（本工具的填报约定，不是官方要求，默认提示）。
+    依据：本工具的填报约定，不是官方要求，默认提示。
 
     错误示例：
         年度指标值：≥９５%
@@ -282,6 +306,9 @@ class FullWidthDigits(Rule):
     """
 
     code = "FLG005"
+    title = "数字为全角"
+    default_severity = INFO
+    basis = ("H-STYLE",)
     name = "filing.full_width_digits"
     content_only = True
     values_only = True

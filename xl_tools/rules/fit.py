@@ -4,11 +4,13 @@ again, satisfaction sits under 满意度, and a project that spends on things ha
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import WARNING, Finding
 from ..model import Indicator, Project
 from .base import Context, Facts, Rule, num, show
+from .drafts import cost_draft
 from .measures import EFFORT_UNITS, PEOPLE_UNITS, base_unit, canonical, is_count, is_money, to_wan
 from .promises import standards
 from .quantify import is_cost
@@ -26,8 +28,6 @@ class InputSpent(Rule):
     金额类的成本控制目标应归入成本指标；节约的资金、带动的投资等效益不报。比率类
     （资金到位率、预算执行率）见 VAL013。
 
-    依据：G-INPUT（见“官方要求与规则对照”）。
-
     错误示例：
         1-产出指标；11-数量指标；项目资金支出金额；≥30万元
 
@@ -36,11 +36,15 @@ class InputSpent(Rule):
     """
 
     code = "VAL021"
+    title = "以投入的资金或人力作为绩效指标"
+    default_severity = WARNING
+    basis = ("G-INPUT",)
     content_only = True
     name = "values.input_spent"
     config_keys = {
         "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "分红", "产值", "税收", "拉动", "带动",
-                          "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低"],
+                          "吸引", "撬动", "融资", "挽回", "减少损失", "经济效益", "降低",
+                          "返本", "补偿", "赔偿"],
         "effort_words": ["投入", "配备", "派出", "动用"],
     }
 
@@ -101,8 +105,6 @@ class SatisfactionOutsideCategory(Rule):
     会被算作产出或效益；即使项目另有满意度指标，这一条也应移到 3-满意度指标 下。
     满意度调查的次数、覆盖面等（不是百分比的满意度）不报。
 
-    依据：G-SATISFACTION、G-CATEGORIES（见“官方要求与规则对照”）。
-
     错误示例：
         2-效益指标；22-社会效益；家长满意度；≥90%
 
@@ -111,6 +113,9 @@ class SatisfactionOutsideCategory(Rule):
     """
 
     code = "STR013"
+    title = "满意度指标未归入满意度指标"
+    default_severity = WARNING
+    basis = ("G-SATISFACTION", "G-CATEGORIES",)
     content_only = True
     name = "structure.satisfaction_outside_category"
 
@@ -138,8 +143,6 @@ class OutcomeRestatesOutput(Rule):
     “培训学生人数 ≥10名”放在经济效益下、与产出指标同一计数的“新增设备 5台”写进效益，
     效益等于没有设置。
 
-    依据：G-OUTCOME（见“官方要求与规则对照”）。
-
     错误示例：
         2-效益指标；21-经济效益；培训学生人数；培训不少于10名选手
 
@@ -148,6 +151,9 @@ class OutcomeRestatesOutput(Rule):
     """
 
     code = "STR014"
+    title = "效益指标重复产出"
+    default_severity = WARNING
+    basis = ("G-OUTCOME",)
     name = "structure.outcome_restates_output"
     config_keys = {"output_verbs": ["完成", "新增", "采购", "购置", "购买", "培训", "培养", "建设", "建成", "举办",
                                     "开展", "发放", "安装", "维修", "印制", "制作", "召开", "组织"],
@@ -191,27 +197,42 @@ class OutcomeRestatesOutput(Rule):
                                         "不是效果", "移到 1-产出指标 下，效益改写为这些产出带来的效果")
 
 
+# what the money buys, as a drafted cost name says it (购置 → 购置 成本; 助学金 → 资助)
+_PAID = {"采购": "购置", "购买": "购置", "助学金": "资助", "奖学金": "奖励", "免学费": "免学费补助", "维护": "维修",
+         "运维": "运维", "修缮": "维修", "装修": "维修", "工程": "建设", "改造": "建设", "补贴": "补助", "资助": "资助",
+         "薪酬": "报酬", "工资": "报酬", "津贴": "补助"}
+
+
 class CostMissing(Rule):
-    """A project that buys, builds, maintains or subsidises has no 成本指标.
+    """A project without a 成本指标 whose money buys something that has a price: it builds, repairs, buys,
+    subsidises or pays people, or its amount is large (min_amount).
 
     为什么：成本指标说明“花多少钱办成这件事”（总成本、单位成本、补助标准），是控制成本、
-    判断钱与事是否相称的依据。购置、建设、维修运维和补助类项目都有明确的单价或标准，
-    应设置成本指标（14-成本指标，或 4-成本指标 下的经济成本）。
+    判断钱与事是否相称的依据。工程基建、大型修缮和购置项目应当设置成本指标，并逐步推广到其他
+    具备条件的项目：补助、报酬、研发这类钱有明确的标准（人均、户均、每亩），金额较大的项目
+    （超过 min_amount 万元，按地区配置）也应说明钱花在哪里、花多少。判断依据是钱的用途
+    （项目名称和绩效目标写的内容）和金额，不只是名称里的某个词。
 
-    依据：G-COST（见“官方要求与规则对照”）。
+    依据：金额门槛是地区配置（广东 100 万元，min_amount）。
 
     错误示例：
-        项目「教学信息化设备购置项目」只有数量、质量、效益和满意度指标
+        项目「村组干部报酬」330.98 万元，只有数量、质量、效益和满意度指标
 
     正确示例：
-        另加 1-产出指标；14-成本指标；单个监控前端购置成本；≤2.8万元/个
+        另加 成本指标；村组干部人均报酬标准；≤14,390.61元/人·年
     """
 
     code = "STR015"
+    title = "缺少成本指标"
+    default_severity = WARNING
+    basis = ("G-COST", "G-COST-SCOPE")
     name = "structure.cost_missing"
     config_keys = {"name_words": ["购置", "采购", "购买", "建设", "改造", "维修", "维护", "运维", "修缮", "装修",
-                                  "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业"],
-                   "target_words": ["采购", "购置", "购买", "补助", "补贴", "资助"]}
+                                  "工程", "补助", "补贴", "资助", "助学金", "奖学金", "免学费", "物业", "报酬", "工资",
+                                  "薪酬", "津贴", "劳务", "研发", "租赁", "印刷"],
+                   "target_words": ["采购", "购置", "购买", "补助", "补贴", "资助", "报酬", "工资", "薪酬", "研发",
+                                    "租赁"],
+                   "min_amount": Decimal(100)}
 
     def setup(self) -> None:
         self.in_name = _words(self.options["name_words"])
@@ -219,24 +240,37 @@ class CostMissing(Rule):
         self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
         self._standards: dict[str, list] = {}
 
+    def why(self, ctx: Context, project: Project) -> tuple[str, str]:
+        """What makes a cost standard expected, in words, and what the money buys ("", "" when nothing)."""
+        m = self.in_name.search(project.name)
+        if m is not None:
+            return f"项目涉及「{m.group()}」", m.group()
+        text = ctx.squash(project.target)
+        m = self._target.get(text, False)
+        if m is False:
+            m = self._target[text] = self.in_target.search(text)
+        if m is not None:
+            return f"绩效目标写明钱用于「{m.group()}」", m.group()
+        if ctx.to_wan(project.total) > self.options["min_amount"]:
+            return f"项目金额 {ctx.money(project.total)}（超过 {num(self.options['min_amount'])} 万元）", ""
+        return "", ""
+
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
             return
         level1, level2 = ctx.level_codes(project)
         if "4" in level1 or level2 & {"14", "41", "42", "43"}:
             return
-        m = self.in_name.search(project.name)
-        if m is None:
-            text = ctx.squash(project.target)
-            m = self._target.get(text, False)
-            if m is False:
-                m = self._target[text] = self.in_target.search(text)
-        if m is None:
+        why, word = self.why(ctx, project)
+        if not why:
             return
         text = ctx.squash(project.target)
         stated = self._standards.get(text)
         if stated is None:
             stated = self._standards[text] = standards(text)
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
-        yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标{said}",
-                              "补充 14-成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")
+        counts = [(i, ctx.parse(i.annual_value)) for i in project.indicators if ctx.facts(i).level2_code == "11"]
+        counts = [(i, t) for i, t in counts if t.kind == "number" and t.value]
+        yield self.at_project(project, "name", f"{why}，但没有成本指标{said}",
+                              "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）",
+                              draft=cost_draft(ctx, project, _PAID.get(word, word), counts, stated))

@@ -1,9 +1,10 @@
 """The official requirements and the rules that enforce them (data in ``data/guidance.toml``).
 
 One place holds what each requirement says, where it comes from (document, article, the page it was
-read on, whether only a secondary copy had it) and which rules check it, or why the table cannot show
-it. ``docs.py`` renders it as the coverage table of ``docs/rules.md``; each rule's docstring names the
-requirement ids in its 依据 section.
+read on, whether only a secondary copy had it), or why the table cannot show it. Which rules check it
+is not written there: each rule names the requirement ids it rests on in its ``basis``, and
+``Requirement.rules`` is worked out from the rule classes. ``docs.py`` renders it as the coverage table
+of ``docs/rules.md``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,14 @@ class Guidance:
 
 @lru_cache(maxsize=1)
 def guidance() -> Guidance:
+    from .registry import RULES  # the rules name their basis; the data never lists rules
+
     data = tomllib.loads(resources.files("xl_tools").joinpath("data/guidance.toml").read_text("utf-8"))
     sources = tuple(Source(**s) for s in data["source"])
-    reqs = tuple(Requirement(**{**r, "rules": tuple(r.get("rules", ()))}) for r in data["requirement"])
-    return Guidance(sources, reqs)
+    reqs = []
+    for r in data["requirement"]:
+        if "rules" in r:
+            raise ValueError(f"guidance.toml: {r['id']} lists rules; a rule names its requirements in its "
+                             "own basis (xl_tools/rules/*.py)")
+        reqs.append(Requirement(**r, rules=tuple(rule.code for rule in RULES if r["id"] in rule.basis)))
+    return Guidance(sources, tuple(reqs))

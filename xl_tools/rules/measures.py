@@ -78,3 +78,43 @@ def is_grade(squashed: str) -> bool:
 
 def has_digit(text: str) -> bool:
     return bool(_DIGIT.search(text))
+
+
+# what the name counts (its last word) → the units that count it
+_PEOPLE = {"人", "名", "位", "人次", "万人", "万人次", "人·次"}
+PEOPLE_COUNT = _PEOPLE
+_HOUSEHOLDS = {"户", "户次", "万户", "家"}
+_AREA = {"平方米", "㎡", "m²", "m2", "平米", "亩", "公顷", "平方公里", "平方千米", "km²", "km2", "万平方米", "万亩"}
+_LENGTH = {"公里", "千米", "km", "米", "m", "延米", "厘米"}
+_DAYS = {"天", "日", "个工作日", "工作日", "个月", "月", "年", "周"}
+_TIMES = {"次", "场", "场次", "期", "轮", "批", "批次", "人次", "户次", "次/年", "班次", "课时", "学时"}
+COUNTS = [
+    ("人数", _PEOPLE, "人", "人"), ("人口数", _PEOPLE, "人", "人"), ("人口", _PEOPLE, "人", "人"),
+    ("人次", _PEOPLE, "人次", "人次"), ("户数", _HOUSEHOLDS, "户", "户"), ("面积", _AREA, "面积", "平方米"),
+    ("里程", _LENGTH, "长度", "公里"), ("长度", _LENGTH, "长度", "公里"), ("天数", _DAYS, "天数", "天"),
+    ("次数", _TIMES, "次数", "次"), ("频次", _TIMES, "次数", "次"),
+]
+PEOPLE_NOUNS = ["干部", "人员", "学生", "教师", "村民", "群众", "职工", "患者", "学员", "游客", "观众", "选手", "居民",
+                "老人", "儿童", "幼儿", "农民", "贫困人口", "脱贫人口", "劳动力", "工人", "医生", "护士", "队员"]
+# units whose family is known (a unit outside every family is not judged)
+KNOWN_FAMILIES = _PEOPLE | _HOUSEHOLDS | _AREA | _LENGTH | _DAYS | _TIMES | {
+    "个", "台", "套", "项", "件", "座", "栋", "辆", "所", "间", "处", "条", "部", "张", "块", "棵", "株", "份", "册", "本",
+    "篇", "门", "队", "支", "班", "节", "吨", "公斤", "千克", "%", "‰"} | set(MONEY_SCALE)
+_TRAILING_VALUE = re.compile(r"\d+(?:\.\d+)?[^\d]{0,3}$")
+_COUNT_SUFFIX = re.compile(r"(?:数量|总数|总量|规模)$")
+
+
+def counted(core: str) -> tuple[set[str], str, str] | None:
+    """(units that count it, what it counts, the unit to write) from the name's last word; None when the
+    name does not say what it counts."""
+    head = _TRAILING_VALUE.sub("", core) if re.search(r"\d", core) else core
+    head = _COUNT_SUFFIX.sub("", head) or head
+    for word, units, what, unit in COUNTS:
+        if head.endswith(word):
+            return units, what, unit
+    for noun in PEOPLE_NOUNS:
+        if head.endswith(noun) or head.endswith(noun + "数"):
+            return _PEOPLE, "人", "人"
+    if head.endswith("户") and not head.endswith("用户"):
+        return _HOUSEHOLDS, "户", "户"
+    return None

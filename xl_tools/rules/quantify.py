@@ -6,16 +6,32 @@ an explicit graded scale, 满意度 a percentage; and a one-year project writes 
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import INFO, WARNING, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import Placeholders
-from .base import Context, Facts, Rule
+from .base import Context, Facts, Rule, num
 from .measures import base_unit, has_digit, is_duration, is_grade, is_money, is_percent
 from .values import ValuePlaceholder, _same, is_satisfaction
 
 COST_LEVEL2 = frozenset({"14", "41", "42", "43"})
+# 社会成本, 生态环境成本: a negative effect on society or the environment, which need not be money
+IMPACT_COSTS = ("社会成本", "生态环境成本", "生态成本", "环境成本")
+_IMPACT_WORDS = ("无", "没有", "不产生", "达标", "符合标准", "无影响", "无负面影响")
+
+
+def _impact(facts: Facts) -> bool:
+    """A 社会成本 or 生态环境成本: a negative effect, which need not be money."""
+    level2 = facts.level2.category.name if facts.level2.category else ""
+    return level2.endswith(IMPACT_COSTS)
+
+
+# a cost ratio that says how much is saved or what share it is, not "the money was spent" (控制率, 使用效率)
+_COST_RATIO = re.compile("节约|节省|节支|降低|下降|减少|压减|占比|比例|比重|超支|溢价|偏差|差异|增幅|增长")
+# 2023.07-2024.01, 202001-202012: a period written with years, not a bare count
+_PERIOD = re.compile(r"(?:19|20)\d{2}(?:[.\-/年]?\d{1,2})?")
 
 
 def is_cost(facts: Facts) -> bool:
@@ -50,7 +66,7 @@ class _ValueForm(Rule):
             if why:
                 yield self.at_value(project.name, ind, field, label,
                                         f"{facts.level2.category.label if facts.level2.category else ind.level2_label}"
-                                        f"「{ind.name}」的{label}「{text}」{why}", self.advice_for(ctx))
+                                        f"「{ind.name}」的{label}「{text}」{why}", self.advice_on(ctx, facts))
                 return
 
     advice = ""
@@ -59,14 +75,17 @@ class _ValueForm(Rule):
         """The suggestion for this filing (an example date names its budget year)."""
         return self.advice
 
+    def advice_on(self, ctx: Context, facts: Facts) -> str:
+        """The suggestion for this indicator (by default the filing's)."""
+        return self.advice_for(ctx)
+
 
 class TimelinessNotQuantified(_ValueForm):
     """A 时效 value without a time node or a time limit (及时, 按时, 按期完成).
 
     为什么：时效指标说明“什么时候完成”或“多长时间内完成”，应写明时间节点（2024年6月30日前）、
-    时限（≤2个工作日）或及时率（≥95%）。“及时”“按时”“按计划”无法衡量。
-
-    依据：G-QUANT、G-TIME（见“官方要求与规则对照”）。
+    时限（≤2个工作日）或及时率（≥95%）。“及时”“按时”“按计划”无法衡量；只有一个数（服务周期 180）
+    也不行：180 天、180 个工作日还是 180 小时，读者无从知道。
 
     错误示例：
         13-时效指标；设备采购完成时间；按时完成
@@ -76,6 +95,9 @@ class TimelinessNotQuantified(_ValueForm):
     """
 
     code = "VAL016"
+    title = "时效指标没有时间节点或时限"
+    default_severity = WARNING
+    basis = ("G-QUANT", "G-TIME",)
     name = "values.timeliness_not_quantified"
     values_only = True
     def advice_for(self, ctx: Context) -> str:
@@ -87,6 +109,8 @@ class TimelinessNotQuantified(_ValueForm):
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
+        if t.kind == "number" and t.value is not None and not t.unit and not _PERIOD.search(ctx.squash(text)):
+            return f"只有数字 {num(t.value)}，没有时间单位"
         if t.kind == "date" or is_duration(t) or is_percent(t) or has_digit(ctx.squash(text)):
             return None
         return "没有时间节点或时限"
@@ -96,9 +120,10 @@ class CostNotAmount(_ValueForm):
     """A 成本 value that is not an amount or a ratio (不超预算, 合理, 控制在预算内).
 
     为什么：成本指标是对“相应的成本控制要求”的描述，应写明金额（≤50万元、≤2000元/生）或
-    比率（成本节约率 ≥5%）。“不超预算”“控制在预算内”“合理”没有可以核对的数。
-
-    依据：G-COST-VALUE（见“官方要求与规则对照”）。
+    说明节约、占比的比率（成本节约率 ≥5%）。“不超预算”“控制在预算内”“合理”没有可以核对的数；
+    “成本控制率 100%”“资金使用效率 100%”只说钱花了，说不出花多少钱办成什么。社会成本、
+    生态环境成本是项目可能带来的负面影响，不必是金额，但要说明影响及其程度（施工影响周边出行
+    ≤30天、扬尘排放 达标），“长远”“提升”说不出任何影响。
 
     错误示例：
         14-成本指标；设备购置成本；控制在预算范围内
@@ -108,17 +133,30 @@ class CostNotAmount(_ValueForm):
     """
 
     code = "VAL017"
+    title = "成本指标不是金额或比率"
+    default_severity = WARNING
+    basis = ("G-COST-VALUE", "G-QUANT", "G-COST-NEGATIVE")
     name = "values.cost_not_amount"
-    values_only = True
-    advice = "写明金额（如 ≤50万元、≤2000元/生）或比率（如 ≤100%）"
+    advice = "写明金额（如 ≤50万元、≤2000元/生），或节约、占比的比率（如 成本节约率 ≥5%）"
+
+    def advice_on(self, ctx: Context, facts: Facts) -> str:
+        if _impact(facts):
+            return "写明可能的负面影响及其程度（如 施工影响周边出行 ≤30天、扬尘排放 达标），不必是金额"
+        return self.advice
 
     def applies(self, facts: Facts) -> bool:
         return is_cost(facts)
 
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
-        if is_money(t) or is_percent(t) or base_unit(t.unit) in ("万", "亿"):   # 250万: a cost's 万 is 万元
+        if _impact(ctx.facts(ind)):               # a negative effect: any measure or grade will do
+            s = ctx.squash(text)
+            return None if t.kind != "text" or has_digit(s) or is_grade(s) or s in _IMPACT_WORDS else \
+                "没有说明负面影响及其程度"
+        if is_money(t) or base_unit(t.unit) in ("万", "亿"):   # 250万: a cost's 万 is 万元
             return None
+        if is_percent(t):
+            return None if _COST_RATIO.search(ctx.core(ind.name)) else "是比率，但说不出花多少钱、节约多少"
         if t.kind in ("number", "range") and t.value == 0:
             return None
         return "不是金额或比率"
@@ -131,8 +169,6 @@ class OutcomeNotQuantified(_ValueForm):
     确实无法量化的，写成分级分档的定性目标（优/良/中/差 中的“良好及以上”）。“明显提升”
     “有效改善”“进一步提高”无法判断是否实现。
 
-    依据：G-QUANT（见“官方要求与规则对照”）。
-
     错误示例：
         22-社会效益；校园安全水平；明显提升
 
@@ -141,6 +177,9 @@ class OutcomeNotQuantified(_ValueForm):
     """
 
     code = "VAL018"
+    title = "效益指标既无数值也无分级"
+    default_severity = WARNING
+    basis = ("G-QUANT",)
     name = "values.outcome_not_quantified"
     values_only = True
     config_keys = {**_ValueForm.config_keys, "accept": ["是", "否", "达标", "通过"]}
@@ -162,8 +201,6 @@ class SatisfactionNotPercent(_ValueForm):
     为什么：满意度通过问卷等方式测得，目标写成百分比（≥90%）才能与调查结果比较。“满意”
     “较满意”无法核对。名称以“率”“满意度”结尾、只少了 % 的数值见 VAL005。
 
-    依据：G-SATISFACTION（见“官方要求与规则对照”）。
-
     错误示例：
         31-服务对象满意度；学生满意度；满意
 
@@ -172,6 +209,9 @@ class SatisfactionNotPercent(_ValueForm):
     """
 
     code = "VAL019"
+    title = "满意度指标不是百分比"
+    default_severity = WARNING
+    basis = ("G-SATISFACTION",)
     name = "values.satisfaction_not_percent"
     advice = "写成百分比，例如 ≥90%"
 
@@ -199,7 +239,7 @@ class OneYearWordingDiffers(Rule):
     与“95%以上”，“培训不少于10名选手”与“≥10名”），公开表上看起来像两个目标；应统一为一种写法。
     意思不同的见 VAL008。
 
-    依据：G-ONEYEAR（见“官方要求与规则对照”）；写法统一属本工具的填报约定，默认为提示。
+    依据：写法统一属本工具的填报约定，默认为提示。
 
     错误示例：
         实施周期指标值：≥95%；年度指标值：95%以上
@@ -209,6 +249,9 @@ class OneYearWordingDiffers(Rule):
     """
 
     code = "VAL020"
+    title = "一年期项目两列指标值写法不同"
+    default_severity = INFO
+    basis = ("G-ONEYEAR", "H-STYLE")
     name = "values.one_year_wording"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import WARNING, Finding
 from ..model import MONEY_FIELDS, PROBLEM_LIVE_LINK
 from .base import Context, Rule
 
@@ -15,8 +15,6 @@ class ReadProblemRule(Rule):
     为什么：工具读表时发现的异常单元格：内容可能被截断、忽略或按默认值处理，应当核对。
     金额单元格的问题见 AMT004、AMT005。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         绩效指标表 序号：第一
 
@@ -25,6 +23,9 @@ class ReadProblemRule(Rule):
     """
 
     code = "RD001"
+    title = "单元格无法按原样读取"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "read.problem"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -43,7 +44,7 @@ class LiveLinkRule(Rule):
     会读取其他文件或网址：填报表中不应有这类公式，其结果也无法核对。工具不计算、不复制这类公式，
     「公开表」和「校验结果」中只以文字出现。
 
-    依据：G-FORM（见“官方要求与规则对照”）：表中的金额和文字应当直接填写，而不是来自其他文件或程序。
+    依据：表中的金额和文字应当直接填写，而不是来自其他文件或程序。
 
     错误示例：
         项目表 总计：=[1]Sheet1!D2
@@ -53,6 +54,9 @@ class LiveLinkRule(Rule):
     """
 
     code = "RD002"
+    title = "单元格中是外部链接或 DDE 公式"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "read.live_link"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:

@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..categories import CONFLICT, EMPTY, UNKNOWN
-from ..findings import Finding
+from ..findings import ERROR, WARNING, Draft, Finding
 from ..model import Indicator, Project
 from ..profiles import profile_names
 from ..similarity import best_matches
 from ..textnorm import name_key, without_years
 from .base import Context, Facts, Rule
+from .drafts import draft, promise_draft
 from .fit import satisfaction_misfiled
+from .statements import statements
 
 
 class TargetMissing(Rule):
     """A project has no 绩效目标 text.
 
     为什么：每个项目都必须填报绩效目标（财预〔2015〕88号），没有目标的项目会被退回。
-
-    依据：G-TARGET（见“官方要求与规则对照”）。
 
     错误示例：
         项目「实训设备维修维护工作经费项目」，绩效目标：（空）
@@ -29,6 +29,9 @@ class TargetMissing(Rule):
     """
 
     code = "STR001"
+    title = "项目没有绩效目标"
+    default_severity = ERROR
+    basis = ("G-TARGET",)
     name = "structure.target_missing"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -42,8 +45,6 @@ class IndicatorsMissing(Rule):
 
     为什么：绩效目标要细化为可衡量的绩效指标，没有指标的项目无法审核，也无法做绩效监控和评价。
 
-    依据：G-INDICATORS（见“官方要求与规则对照”）。
-
     错误示例：
         项目「国家助学金补助资金项目」在绩效指标表中没有任何一行
 
@@ -52,6 +53,9 @@ class IndicatorsMissing(Rule):
     """
 
     code = "STR002"
+    title = "项目没有绩效指标"
+    default_severity = ERROR
+    basis = ("G-INDICATORS",)
     name = "structure.indicators_missing"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -82,15 +86,31 @@ class _Presence(Rule):
             return
         level1, level2 = ctx.level_codes(project)
         if self.level1 not in level1 and not (self.level2 and self.level2 in level2):
-            yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice)
+            yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice,
+                                  draft=self.draft_for(ctx, project))
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        """The line that would supply the missing category, when the filing says what it is."""
+        return None
+
+
+def _promised(ctx: Context, project: Project, effect: bool) -> Draft | None:
+    """The first promise of the target text that makes an indicator of the kind asked for (an effect, or
+    an output)."""
+    text = ctx.squash(project.target)
+    for st in statements(text):
+        found = promise_draft(ctx, st, text)
+        if found is None or "满意" in found.name or found.level1.endswith("效益指标") != effect:
+            continue
+        if effect or not found.level2.endswith(("时效指标", "成本指标")):
+            return found
+    return None
 
 
 class OutputMissing(_Presence):
     """A project has no 产出指标 (level 1 code 1).
 
     为什么：产出指标说明花钱做成了什么（数量、质量、时效、成本），是绩效目标的核心。
-
-    依据：G-INDICATORS（见“官方要求与规则对照”）。
 
     错误示例：
         只有 2-效益指标 和 3-满意度指标
@@ -100,17 +120,21 @@ class OutputMissing(_Presence):
     """
 
     code = "STR003"
+    title = "缺少产出指标"
+    default_severity = WARNING
+    basis = ("G-INDICATORS",)
     name = "structure.output_missing"
     level1, label = "1", "产出指标"
     advice = "补充产出指标，说明项目完成的数量、质量或时效"
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        return _promised(ctx, project, effect=False)
 
 
 class OutcomeMissing(_Presence):
     """A project has no 效益指标 (level 1 code 2).
 
     为什么：效益指标说明项目带来的经济、社会、生态或可持续影响，产出和效益都应有。
-
-    依据：G-INDICATORS、G-OUTCOME（见“官方要求与规则对照”）。
 
     错误示例：
         只有 1-产出指标 和 3-满意度指标
@@ -120,9 +144,15 @@ class OutcomeMissing(_Presence):
     """
 
     code = "STR004"
+    title = "缺少效益指标"
+    default_severity = WARNING
+    basis = ("G-INDICATORS", "G-OUTCOME",)
     name = "structure.outcome_missing"
     level1, label = "2", "效益指标"
     advice = "补充效益指标，说明项目带来的社会、经济或可持续影响"
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        return _promised(ctx, project, effect=True)
 
 
 class SatisfactionMissing(_Presence):
@@ -131,7 +161,7 @@ class SatisfactionMissing(_Presence):
     为什么：服务对象满意度是常规的绩效指标，多数项目都应设置；确实没有服务对象的项目可以说明理由。
     项目有满意度指标、只是归在产出或效益下时不报（STR013 报告归类）。
 
-    依据：G-INDICATORS、G-SATISFACTION（见“官方要求与规则对照”）；有的项目确无服务对象，可说明理由。
+    依据：有的项目确无服务对象，可说明理由。
 
     错误示例：
         只有 1-产出指标 和 2-效益指标
@@ -141,9 +171,18 @@ class SatisfactionMissing(_Presence):
     """
 
     code = "STR005"
+    title = "缺少满意度指标"
+    default_severity = WARNING
+    basis = ("G-INDICATORS", "G-SATISFACTION",)
     name = "structure.satisfaction_missing"
     level1, level2, label = "3", "31", "满意度指标"
     advice = "补充服务对象满意度指标，例如“服务对象满意度 ≥90%”"
+    config_keys = {"draft_name": "服务对象满意度", "draft_value": "≥90%"}
+
+    def draft_for(self, ctx: Context, project: Project) -> Draft | None:
+        """The standard survey indicator of the profile (draft_name, draft_value)."""
+        return draft(ctx, "satisfaction", self.options["draft_name"], self.options["draft_value"],
+                     "规则配置中的满意度指标")
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for finding in super().check_project(ctx, project):
@@ -156,8 +195,6 @@ class OutputWithoutQuantityOrQuality(Rule):
 
     为什么：产出应从数量、质量两方面细化；只有时效或成本指标时，看不出做了多少、做得怎样。
 
-    依据：G-INDICATORS（见“官方要求与规则对照”）。
-
     错误示例：
         1-产出指标；13-时效指标；响应时间；平均≤6秒（该项目唯一的产出指标）
 
@@ -166,13 +203,16 @@ class OutputWithoutQuantityOrQuality(Rule):
     """
 
     code = "STR006"
+    title = "产出指标缺少数量或质量指标"
+    default_severity = WARNING
+    basis = ("G-INDICATORS",)
     name = "structure.output_without_quantity_quality"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         level1, level2 = ctx.level_codes(project)
         if "1" in level1 and not level2 & {"11", "12"}:
             yield self.at_project(project, "name", "产出指标中既没有数量指标也没有质量指标",
-                                  "补充 11-数量指标 或 12-质量指标")
+                                  "补充 11-数量指标 或 12-质量指标", draft=_promised(ctx, project, effect=False))
 
 
 class CategoryMismatch(Rule):
@@ -180,8 +220,6 @@ class CategoryMismatch(Rule):
 
     为什么：公开表按“一级指标；二级指标”打印，编码与名称不符或二级指标挂错一级指标，
     公开出去就是错的，审核也无法按类别汇总。
-
-    依据：G-CATEGORIES（见“官方要求与规则对照”）。
 
     错误示例：
         1-产出指标；22-社会效益；……（社会效益属于 2-效益指标）
@@ -191,6 +229,9 @@ class CategoryMismatch(Rule):
     """
 
     code = "STR007"
+    title = "指标类别编码与名称或上级不符"
+    default_severity = ERROR
+    basis = ("G-CATEGORIES",)
     content_only = True
     values_only = True
     name = "structure.category_mismatch"
@@ -219,8 +260,6 @@ class CategoryUnknown(Rule):
     为什么：类别来自规则配置的指标类别框架（广东2015、中央2021、湘鄂申报表……）和工作簿「代码表」中
     补充的类别。空白或都没有的类别无法归类和公开；各地表式不同，所以默认只提示为警告。
 
-    依据：G-CATEGORIES（见“官方要求与规则对照”）。
-
     错误示例：
         一级指标「5-管理指标」
 
@@ -229,6 +268,9 @@ class CategoryUnknown(Rule):
     """
 
     code = "STR008"
+    title = "指标类别为空或不在代码表中"
+    default_severity = WARNING
+    basis = ("G-CATEGORIES",)
     content_only = True
     values_only = True
     name = "structure.category_unknown"
@@ -261,8 +303,6 @@ class Numbering(Rule):
     序号由刷新自动填写时，插入、删除或排序行后刷新会自动重新编号；人工填写的序号工具不改动，
     本规则一次列出所有需要改的单元格。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         序号 1、2、4
 
@@ -271,6 +311,9 @@ class Numbering(Rule):
     """
 
     code = "STR009"
+    title = "指标序号不连续"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "structure.numbering"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -296,8 +339,7 @@ class DuplicateIndicator(Rule):
     """The same indicator name appears twice in one project.
 
     为什么：同一项目里重复的三级指标多是复制粘贴遗留，重复计数也会让目标显得更多。
-
-    依据：G-FORM（见“官方要求与规则对照”）。
+    产出指标在效益指标下又写一遍的，由 STR014 说明（效益重复产出），这里不再重复报告。
 
     错误示例：
         3 服务对象满意度 ≥90%；4 服务对象满意度 ≥90%
@@ -307,6 +349,9 @@ class DuplicateIndicator(Rule):
     """
 
     code = "STR010"
+    title = "同一项目中指标重复"
+    default_severity = WARNING
+    basis = ("G-FORM",)
     name = "structure.duplicate_indicator"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -316,7 +361,8 @@ class DuplicateIndicator(Rule):
             if not key:
                 continue
             first = seen.setdefault(key, ind)
-            if first is not ind:
+            restated = len(key) >= 2 and {ctx.level1_code(first), ctx.level1_code(ind)} == {"1", "2"}
+            if first is not ind and not restated:                # an output restated as 效益: STR014
                 yield self.at_indicator(project.name, ind, "name",
                                         f"三级指标「{ind.name}」与第 {first.no} 个指标重复",
                                         "删除重复的指标，或改为不同的指标名称")
@@ -328,8 +374,6 @@ class OrphanIndicator(Rule):
     为什么：绩效指标按项目名称挂到项目上。名称对不上（改了项目名、多了空格以外的字、删了项目）时，
     这些指标不会出现在公开表中。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         绩效指标表中项目名称「机电技师学院免学费补助项目」，项目表中为「市机电技师学院免学费财政补助项目」
 
@@ -338,6 +382,9 @@ class OrphanIndicator(Rule):
     """
 
     code = "STR011"
+    title = "指标所属项目不在项目表中"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "structure.orphan_indicator"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -406,8 +453,6 @@ class DuplicateProject(Rule):
 
     为什么：指标按项目名称归属，同名项目会让指标无法分清归谁；公开表中同名项目也会让读者误解。
 
-    依据：G-FORM（见“官方要求与规则对照”）。
-
     错误示例：
         项目表中两行都叫「校园信息化设备运维项目」
 
@@ -416,6 +461,9 @@ class DuplicateProject(Rule):
     """
 
     code = "STR012"
+    title = "项目名称重复"
+    default_severity = ERROR
+    basis = ("G-FORM",)
     name = "structure.duplicate_project"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:

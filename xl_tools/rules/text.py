@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator
 
-from ..findings import Finding, located
+from ..findings import ERROR, WARNING, Finding, located
 from ..model import Project
 from ..valuegrammar import ParsedValue, Placeholders
 from .base import Context, Rule, show
@@ -34,7 +34,7 @@ class TargetTooShort(Rule):
     为什么：绩效目标应说明项目年度要完成的产出和达到的效果，一句口号（“保障运转”）无法审核；
     最少字数可配置（min_length，默认 15 个字）。
 
-    依据：G-TARGET（见“官方要求与规则对照”）；最少字数是本工具的约定（min_length）。
+    依据：最少字数是本工具的约定（min_length）。
 
     错误示例：
         绩效目标：保障学院正常运转。
@@ -44,6 +44,9 @@ class TargetTooShort(Rule):
     """
 
     code = "TXT001"
+    title = "绩效目标过于简短"
+    default_severity = WARNING
+    basis = ("G-TARGET",)
     name = "text.target_too_short"
     config_keys = {"min_length": 15}
 
@@ -63,8 +66,6 @@ class TargetPlaceholder(Rule):
 
     为什么：公开表中每个项目的绩效目标都要单独写明，“同上”“见附件”在公开后没有意义。
 
-    依据：G-TARGET（见“官方要求与规则对照”）。
-
     错误示例：
         绩效目标：同上
 
@@ -73,6 +74,9 @@ class TargetPlaceholder(Rule):
     """
 
     code = "TXT002"
+    title = "绩效目标是占位文字"
+    default_severity = ERROR
+    basis = ("G-TARGET",)
     name = "text.target_placeholder"
     config_keys = {"placeholders": ["*", "XXX", "待定", "待补充", "无", "暂无", "略", "同上", "见附件",
                                     "详见附件"]}
@@ -97,8 +101,6 @@ class TargetDuplicated(Rule):
     为什么：不同项目的目标应各不相同；完全相同的目标多是从另一项目复制后忘了改，
     常见于跨年度的同类项目。
 
-    依据：G-TARGET（见“官方要求与规则对照”）。
-
     错误示例：
         「2023年-2024年校园信息化设备运维项目」与「2024年-2025年校园信息化设备运维项目」的绩效目标一字不差
 
@@ -107,6 +109,9 @@ class TargetDuplicated(Rule):
     """
 
     code = "TXT003"
+    title = "绩效目标与其他项目完全相同"
+    default_severity = WARNING
+    basis = ("G-TARGET",)
     name = "text.target_duplicated"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
@@ -135,8 +140,6 @@ class TargetContradictsIndicators(Rule):
     末尾（面积、满意度）写在旁边且名称的大部分字也在；单位要完全相同（人次不是人，万元与元换算后比较）。
     文字中的数字没有对应的指标时不报（目标承诺的数量没有指标衡量，见 TXT005）。
 
-    依据：G-MATCH（见“官方要求与规则对照”）。
-
     错误示例：
         绩效目标：……设备运行维护的满意率95%以上……；指标：设备运行维护的满意率；90%
 
@@ -145,6 +148,9 @@ class TargetContradictsIndicators(Rule):
     """
 
     code = "TXT004"
+    title = "绩效目标中的数字与指标值不一致"
+    default_severity = WARNING
+    basis = ("G-MATCH",)
     name = "text.target_contradicts_indicators"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:

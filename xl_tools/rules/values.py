@@ -6,15 +6,24 @@ import re
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders, quantities
 from .base import ONE_VALUE, VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
-from .measures import MONEY_SCALE, base_unit, is_grade, is_money
+from .measures import MONEY_SCALE, base_unit, counted, is_grade, is_money
 
 HUNDRED = Decimal(100)
 _NUMBER_IN_NAME = r"(?<![\d.]){}(?![\d.])"
-_NAME_LIKE = re.compile(r"(率|数|量|度|次数|人数)$")
+_NAME_LIKE = re.compile(r"(率|数|量|(?<![季年月])度|次数|人数)$")      # 每季度 is a period, not a name
+# a rate per a stated base: /10万, /万人, /千人, 每10万人, 每千人
+_PER_BASE = re.compile(r"/\d*(?:\.\d+)?[十百千万亿]+|每\d*[十百千万亿]+[人户名例]?|‱")
+
+
+def unit_for_name(core: str) -> tuple[str, ...]:
+    """The units a count's name asks for (培训人次 → 人次; 建设面积 → 平方米; 在校学生数 → 人); 个, 项 when it
+    says none."""
+    said = counted(core)
+    return (said[2],) if said else ("个", "项")
 
 
 def is_satisfaction(facts: Facts) -> bool:
@@ -30,8 +39,6 @@ class ValueMissing(Rule):
 
     为什么：两列指标值都是必填项：实施周期指标值是项目全周期的目标，年度指标值是本预算年度的目标。
 
-    依据：G-ONEYEAR（见“官方要求与规则对照”）。
-
     错误示例：
         新增监控前端数量；实施周期指标值：291个；年度指标值：（空）
 
@@ -40,6 +47,9 @@ class ValueMissing(Rule):
     """
 
     code = "VAL001"
+    title = "指标值为空"
+    default_severity = ERROR
+    basis = ("G-ONEYEAR",)
     name = "values.missing"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -80,8 +90,6 @@ class ValuePlaceholder(Rule):
 
     为什么：占位符说明指标值还没有确定，这样的目标无法衡量，审核时会被退回。
 
-    依据：G-QUANT（见“官方要求与规则对照”）。
-
     错误示例：
         设备验收通过率；年度指标值：XXX%
 
@@ -90,6 +98,9 @@ class ValuePlaceholder(Rule):
     """
 
     code = "VAL002"
+    title = "指标值是占位符"
+    default_severity = ERROR
+    basis = ("G-QUANT",)
     content_only = True
     values_only = True
     name = "values.placeholder"
@@ -113,8 +124,6 @@ class QuantityNotNumber(Rule):
     为什么：绩效目标要“尽量进行定量表述”。数量、质量指标写成“按时完成”“显著提升”无法衡量；
     确实只能定性的，写成分级分档的形式（“良好及以上”“A级”）时不报。
 
-    依据：G-QUANT（见“官方要求与规则对照”）。
-
     错误示例：
         12-质量指标；项目进度报告；按月提供
 
@@ -123,6 +132,9 @@ class QuantityNotNumber(Rule):
     """
 
     code = "VAL003"
+    title = "数量、质量指标没有数值"
+    default_severity = WARNING
+    basis = ("G-QUANT",)
     content_only = True
     values_only = True
     name = "values.quantity_not_number"
@@ -154,7 +166,7 @@ class PercentOver100(Rule):
     为什么：完成率、合格率、满意度等比率不会超过 100%，超过通常是录入错误。增长类指标可以超过，
     配置项 allow_names 中的词出现在指标名称里时不报。
 
-    依据：G-SATISFACTION（见“官方要求与规则对照”）；比率不超过 100% 是常识核对。
+    依据：比率不超过 100% 是常识核对。
 
     错误示例：
         设备完好率；950%
@@ -164,6 +176,9 @@ class PercentOver100(Rule):
     """
 
     code = "VAL004"
+    title = "百分比超过100%"
+    default_severity = WARNING
+    basis = ("G-SATISFACTION",)
     content_only = True
     name = "values.percent_over_100"
     config_keys = {"allow_names": ["增长", "增幅", "增速", "提高", "提升"]}
@@ -188,16 +203,15 @@ def _over_100(t: ParsedValue) -> bool:
 
 
 def _bare_number(t: ParsedValue) -> bool:
-    """A number other than 0 without % or ‰ (VAL005's)."""
-    return _number(t) and t.value != 0 and t.unit not in ("%", "‰")
+    """A number other than 0 without %, ‰ or ‱ (VAL005's)."""
+    return _number(t) and t.value != 0 and t.unit not in ("%", "‰", "‱")
 
 
 class RateWithoutPercent(Rule):
     """A rate (…率, …满意度) is given without %.
 
     为什么：“率”和满意度是百分比，写成“95”或“95个”时读者不知道是 95% 还是 95 件；为 0 的不报。
-
-    依据：G-QUANT（见“官方要求与规则对照”）。
+    写明了基数的比率（孕产妇死亡率 ≤10/10万、每千人口 3‰）本来就不是百分比，不报。
 
     错误示例：
         维护维修验收合格率；100
@@ -207,6 +221,9 @@ class RateWithoutPercent(Rule):
     """
 
     code = "VAL005"
+    title = "比率指标没有百分号"
+    default_severity = WARNING
+    basis = ("G-QUANT",)
     content_only = True
     name = "values.rate_without_percent"
 
@@ -220,6 +237,8 @@ class RateWithoutPercent(Rule):
             return
         for field, text, label in facts.columns:
             t = ctx.parse(text)
+            if _PER_BASE.search(ctx.squash(text)):
+                continue                       # ≤10/10万, 每千人3‰: a rate per a stated base, not per hundred
             if _bare_number(t):
                 yield self.at_value(project.name, ind, field, label,
                                         f"比率指标「{ind.name}」的{label}「{text}」没有百分号",
@@ -232,7 +251,7 @@ class SatisfactionFloor(Rule):
     为什么：满意度目标过低（如 60%）通常是笔误，或说明目标设得不够积极。没有官方下限，
     下限可按地区配置（floor）。
 
-    依据：G-SATISFACTION（见“官方要求与规则对照”）；没有官方下限，下限是地区配置（广东 80%，floor）。
+    依据：没有官方下限，下限是地区配置（广东 80%，floor）。
 
     错误示例：
         服务对象满意度；≥60%
@@ -242,6 +261,9 @@ class SatisfactionFloor(Rule):
     """
 
     code = "VAL006"
+    title = "满意度目标偏低"
+    default_severity = WARNING
+    basis = ("G-SATISFACTION",)
     content_only = True
     values_only = True
     name = "values.satisfaction_floor"
@@ -266,7 +288,7 @@ class SatisfactionOperator(Rule):
 
     为什么：满意度是下限目标，写成“90%”读起来像“恰好 90%”；写成“≥90%”更准确，也与多数单位的写法一致。
 
-    依据：H-STYLE（见“官方要求与规则对照”）：本工具的填报约定，不是官方要求，默认为提示。
+    依据：本工具的填报约定，不是官方要求，默认为提示。
 
     错误示例：
         服务对象满意度；90%
@@ -276,6 +298,9 @@ class SatisfactionOperator(Rule):
     """
 
     code = "VAL007"
+    title = "满意度目标没有“≥”"
+    default_severity = INFO
+    basis = ("H-STYLE",)
     content_only = True
     values_only = True
     name = "values.satisfaction_operator"
@@ -311,8 +336,6 @@ class OneYearValuesDiffer(Rule):
     为什么：项目名称中没有“2023年-2024年”这样的跨年度区间时，视为一年期项目，实施周期就是本年度，
     两列指标值应当相同。
 
-    依据：G-ONEYEAR（见“官方要求与规则对照”）。
-
     错误示例：
         新增设备数量；实施周期指标值：5台；年度指标值：3台
 
@@ -321,6 +344,9 @@ class OneYearValuesDiffer(Rule):
     """
 
     code = "VAL008"
+    title = "一年期项目年度指标值与实施周期指标值不同"
+    default_severity = WARNING
+    basis = ("G-ONEYEAR",)
     name = "values.one_year_differ"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -348,8 +374,6 @@ class MultiYearAnnualExceeds(Rule):
 
     为什么：实施周期指标值是全周期的总目标，某一年的数量不会超过全周期的数量。
 
-    依据：G-ONEYEAR（见“官方要求与规则对照”）。
-
     错误示例：
         2024年-2025年……项目；新增工位数；实施周期指标值：30个；年度指标值：40个
 
@@ -358,6 +382,9 @@ class MultiYearAnnualExceeds(Rule):
     """
 
     code = "VAL009"
+    title = "跨年度项目年度数量大于实施周期数量"
+    default_severity = WARNING
+    basis = ("G-ONEYEAR",)
     name = "values.annual_exceeds_period"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -384,8 +411,6 @@ class DateOutsideYear(Rule):
     为什么：年度指标值是本预算年度的目标，日期应在预算年度内；跨年度项目的实施周期日期应在
     项目名称所写的起止年度内。常见原因是沿用上年报表时忘了改年份。
 
-    依据：G-TIME、G-YEAR（见“官方要求与规则对照”）。
-
     错误示例：
         2024年预算；项目验收时间；2023年6月30日前
 
@@ -394,6 +419,9 @@ class DateOutsideYear(Rule):
     """
 
     code = "VAL010"
+    title = "日期不在预算年度内"
+    default_severity = WARNING
+    basis = ("G-TIME", "G-YEAR",)
     name = "values.date_outside_year"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -425,8 +453,6 @@ class DateNotTimeliness(Rule):
 
     为什么：“某日前完成”是时效目标，应归入 13-时效指标；放在数量或质量指标下，按类别汇总时会缺项。
 
-    依据：G-CATEGORIES、G-TIME（见“官方要求与规则对照”）。
-
     错误示例：
         1-产出指标；12-质量指标；项目验收并交付使用时间；2024年6月30日前
 
@@ -435,6 +461,9 @@ class DateNotTimeliness(Rule):
     """
 
     code = "VAL011"
+    title = "日期目标未归入时效指标"
+    default_severity = WARNING
+    basis = ("G-CATEGORIES", "G-TIME",)
     content_only = True
     values_only = True
     name = "values.date_not_timeliness"
@@ -465,8 +494,6 @@ class NameValueMixed(Rule):
     为什么：三级指标写“衡量什么”，指标值写“达到多少”。名称里写了目标值（“……为0”），或指标值里
     又写了一个指标名称，读者就分不清衡量的是什么。
 
-    依据：G-QUANT（见“官方要求与规则对照”）。
-
     错误示例：
         三级指标：因工作失误致国家资金流失事件为0；指标值：0
 
@@ -475,6 +502,9 @@ class NameValueMixed(Rule):
     """
 
     code = "VAL012"
+    title = "指标名称与指标值混写"
+    default_severity = WARNING
+    basis = ("G-QUANT",)
     content_only = True
     name = "values.name_value_mixed"
 
@@ -533,8 +563,6 @@ class InputAsOutput(Rule):
     为什么：资金到位、预算执行、资金使用是投入和管理过程，不是项目的产出或效益，在任何类别下
     都不应作为绩效指标（词表可配置：words）。投入的金额、人员和工时见 VAL021。
 
-    依据：G-INPUT（见“官方要求与规则对照”）。
-
     错误示例：
         1-产出指标；12-质量指标；预算执行率；100%
 
@@ -543,11 +571,14 @@ class InputAsOutput(Rule):
     """
 
     code = "VAL013"
+    title = "以投入类指标作为绩效指标"
+    default_severity = WARNING
+    basis = ("G-INPUT",)
     content_only = True
     name = "values.input_as_output"
     config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率", "支出进度",
                              "资金使用率", "经费使用率", "资金支出率", "预算支出率", "资金下达率", "执行进度",
-                             "资金使用进度", "经费执行率", "预算完成率"]}
+                             "资金使用进度", "经费执行率", "预算完成率", "下达率"]}
 
     def setup(self) -> None:
         # whether any of the words is there, in one pass (the loop below names the first of the list)
@@ -577,8 +608,6 @@ class CostAboveBudget(Rule):
     为什么：成本指标不得超出预算支出标准。成本目标（换算为万元）大于项目总计时，不是单位写错
     （元与万元），就是目标超出了预算。项目总计还没有填写时不检查（见 AMT008）。
 
-    依据：G-COST-VALUE、G-MATCH（见“官方要求与规则对照”）。
-
     错误示例：
         项目总计 50.35 万元；14-成本指标；系统建设成本；≤60万元
 
@@ -587,6 +616,9 @@ class CostAboveBudget(Rule):
     """
 
     code = "VAL014"
+    title = "成本指标超出项目预算"
+    default_severity = ERROR
+    basis = ("G-COST-VALUE", "G-MATCH",)
     name = "values.cost_above_budget"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -622,8 +654,6 @@ class NumberWithoutUnit(Rule):
     为什么：定量指标由“运算符 + 数字 + 计量单位”组成。只写“2”时不知道是 2 人、2 个还是 2 项；
     为 0 的（如事故数 0）不报。
 
-    依据：G-QUANT（见“官方要求与规则对照”）。
-
     错误示例：
         11-数量指标；国家集训队人数；2
 
@@ -632,6 +662,9 @@ class NumberWithoutUnit(Rule):
     """
 
     code = "VAL015"
+    title = "数量指标没有计量单位"
+    default_severity = INFO
+    basis = ("G-QUANT",)
     content_only = True
     values_only = True
     name = "values.number_without_unit"
@@ -641,10 +674,14 @@ class NumberWithoutUnit(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code not in self.options["levels"]:
             return
+        core = facts.core
+        if core.endswith("率") or core.endswith("满意度"):
+            return                             # a rate without %: VAL005 says it
         for field, text, label in facts.columns:
             t = ctx.parse(text)
             if _number(t) and t.value != 0 and not t.unit:
+                example = "、".join(f"{show(t)}{u}" for u in unit_for_name(core))
                 yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」没有计量单位",
-                                        f"加上单位，例如 {show(t)}人、{show(t)}个")
+                                        f"加上名称所数的单位，例如 {example}")
                 return

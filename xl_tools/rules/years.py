@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import WARNING, Finding
 from ..model import Filing, Project
 from ..textnorm import to_halfwidth
 from .base import Context, Rule
@@ -37,8 +37,6 @@ class NameYearNotBudgetYear(Rule):
     需要改名，要么是上一年已经完成的一次性项目，本年度不应再列。跨年度区间（2023年-2024年）
     已结束的项目见 YR002。
 
-    依据：G-YEAR（见“官方要求与规则对照”）。
-
     错误示例：
         预算年度 2025；项目名称：广州市机电技师学院2024年智慧校园管理系统升级改造项目
 
@@ -48,6 +46,9 @@ class NameYearNotBudgetYear(Rule):
     """
 
     code = "YR001"
+    title = "项目名称中的年份不是预算年度"
+    default_severity = WARNING
+    basis = ("G-YEAR",)
     name = "years.name_year"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -74,8 +75,6 @@ class NameSpanEnded(Rule):
     为什么：项目名称写明了实施期（2023年-2024年），到预算年度时实施期已经结束（或尚未开始），
     通常是已完成的项目被沿用到了新一年的报表中。工具不会自动删除它，请填报人确认。
 
-    依据：G-YEAR（见“官方要求与规则对照”）。
-
     错误示例：
         预算年度 2025；项目名称：广州市机电技师学院2023年-2024年校园信息化设备运维项目
 
@@ -84,6 +83,9 @@ class NameSpanEnded(Rule):
     """
 
     code = "YR002"
+    title = "跨年度项目的实施期不含预算年度"
+    default_severity = WARNING
+    basis = ("G-YEAR",)
     name = "years.name_span_ended"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
@@ -109,8 +111,6 @@ class TargetOldYear(Rule):
     项目名称所写实施期内的年份、目标中引用的本项目名称（名称中的年份见 YR001）、
     《》书名号和引号内的年份（文件名称）不报。
 
-    依据：G-YEAR（见“官方要求与规则对照”）。
-
     错误示例：
         预算年度 2025；绩效目标：满足2024年全校所有专业教学耗材的需求
 
@@ -119,6 +119,9 @@ class TargetOldYear(Rule):
     """
 
     code = "YR003"
+    title = "绩效目标中的年份早于预算年度"
+    default_severity = WARNING
+    basis = ("G-YEAR",)
     name = "years.target_old_year"
 
     def setup(self) -> None:
