@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..address import range_a1
 from ..refs import quote_sheet
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
-from .sheetgen import SheetSpec, range_ref, write_sheet
+from .sheetgen import SheetSpec, write_sheet
 from .sheetxml import CellEdit, Original, SheetEdits, SheetResult, patch_sheet
 from .styles import Styles
 from .view import WorkbookView
@@ -139,9 +140,9 @@ class WorkbookPatch:
         area = None
         height, width = spec.size()
         if gen.print_area and height:
-            area = f"{quote_sheet(gen.name)}!{_absolute(range_ref(1, 1, height, width))}"
+            area = f"{quote_sheet(gen.name)}!{_absolute(range_a1(1, 1, height, width))}"
         self._names.append((PRINT_AREA, gen.name, area, False))
-        flt = f"{quote_sheet(gen.name)}!{_absolute(range_ref(*spec.autofilter))}" if spec.autofilter else None
+        flt = f"{quote_sheet(gen.name)}!{_absolute(range_a1(*spec.autofilter))}" if spec.autofilter else None
         self._names.append((FILTER, gen.name, flt, True))
 
     def save(self, out) -> None:

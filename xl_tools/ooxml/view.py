@@ -15,11 +15,11 @@ from pathlib import Path
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import limits
+from ..address import a1, column_index, parse_a1
 from ..errors import XlToolsError
 from ..xlsxfile import reading, sniff
 from .book import Book
-from .cells import IS, ROW, C, CellDecoder, F, V, col_index, split_ref, text_of
-from .cells import ref as make_ref
+from .cells import IS, ROW, C, CellDecoder, F, V, text_of
 from .package import Package
 from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
@@ -80,7 +80,7 @@ class ViewSheet:
         return ViewCell(None, 0, self._styles)
 
     def __getitem__(self, ref: str) -> ViewCell:
-        row, col = split_ref(ref.replace("$", ""))
+        row, col = parse_a1(ref)
         return self.cell(row, col)
 
 
@@ -226,7 +226,7 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
     for c in row.iterchildren(C):
         ref = c.get("r")
         if ref:
-            col = col_index(ref[:-digits]) if ref[-digits:] == number else split_ref(ref)[1]
+            col = column_index(ref[:-digits]) if ref[-digits:] == number else parse_a1(ref)[1]
         else:
             col += 1
         if not len(c):
@@ -245,7 +245,7 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder):
         elif tag == IS:
             value = text_of(first)
         elif tag == V or tag == F:
-            value, cache = decoder.value(c, style, ref or make_ref(r, col))
+            value, cache = decoder.value(c, style, ref or a1(r, col))
             if c.find(F) is not None:
                 formulas.append((col, cache))
         else:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..address import parse_a1
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..ooxml.cells import split_ref
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
@@ -137,4 +137,4 @@ def content_spec(content) -> SheetSpec:
 
 
 def _freeze(cell: str | None):
-    return split_ref(cell) if cell else None
+    return parse_a1(cell) if cell else None

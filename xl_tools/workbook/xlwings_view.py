@@ -7,7 +7,7 @@ book's names. Number formats cannot be read on the remote engine, so a percentag
 
 from __future__ import annotations
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from ..address import parse_a1
 
 
 class _Cell:
@@ -38,8 +38,7 @@ class _Sheet:
             yield tuple(c.value for c in cells) if values_only else cells
 
     def __getitem__(self, ref: str):
-        letters, row = coordinate_from_string(ref)
-        col = column_index_from_string(letters)
+        row, col = parse_a1(ref)
         try:
             return _Cell(self._rows[row - 1][col - 1])
         except IndexError:
