@@ -1,6 +1,6 @@
-"""A read-only view of a package that quacks like an openpyxl read-only workbook for the filing reader:
-``sheetnames``, ``view[name]`` with ``iter_rows`` and ``ws["B3"]``, cells with ``value`` and
-``number_format``, global ``defined_names``.
+"""A read-only view of a package for the filing reader: the ``bookview.WorkbookView`` protocol
+(``sheetnames``, ``view[name]`` with ``iter_rows`` and ``cell(row, column)``, cells with ``value`` and
+``number_format``, ``defined_name``), plus what only a file has: its cell formats and merged ranges.
 
 A sheet is parsed once, on first use, in one streaming pass (lxml iterparse, rows dropped as they are
 read) into compact rows of values and style ids; a long run of blank rows ends it (styles copied down to
@@ -127,6 +127,10 @@ class WorkbookView:
         self.defined_names = {name: DefinedName(name=name, attr_text=text)
                               for name, local, text in self.book.defined_names() if local is None}
         self._views: dict[str, ViewSheet] = {}
+
+    def defined_name(self, name: str) -> str | None:
+        dn = self.defined_names.get(name)
+        return dn.attr_text if dn is not None else None
 
     def data_only_view(self) -> WorkbookView:
         """The same workbook read for the last computed values of formulas (shares the parsed sheets;
