@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,11 +67,41 @@ def _scale(amount: Decimal, factor: Decimal) -> Decimal:
     return (amount * factor).quantize(Decimal("0.01"))
 
 
+# a count in a value or name: not a year or a date part, not a percentage, not part of a decimal
+_COUNT = re.compile(r"(?<![\d.])([1-9]\d{0,5})(?![\d.%年月日])")
+
+
+def _vary(text: str, k: int) -> str:
+    """The counts of ``text`` moved by project ``k`` (1 → 1 + k % 7 …): what another project of the same
+    kind would write, so that a filing does not repeat one indicator content thousands of times."""
+    return _COUNT.sub(lambda m: str(int(m.group(1)) + (k * 7 + len(m.group(1))) % 23 + 1), text)
+
+
+def _zh(n: int) -> str:
+    """1..99 in Chinese numerals (十三, 二十一): a number the value rules do not read as a count."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    return ((digits[tens] if tens > 1 else "") + "十" if tens else "") + (digits[ones] if ones else "")
+
+
+def _qualifier(unit: str, k: int) -> str:
+    """A qualifier naming the unit and the project's place in it, without a digit: （工贸技工学校二分院·第七项）."""
+    place = unit.removeprefix("广州市")
+    if "第" in place:
+        stem, branch = place.split("第", 1)
+        place = stem + _zh(int(branch.removesuffix("分院"))) + "分院"
+    return f"（{place}·第{_zh(k % 13 + 1)}项）"
+
+
 def scaled_filing(projects: int, per_project: int | None = None, *, first_unit: int = 0,
-                  seed: int = 2024) -> Filing:
+                  seed: int = 2024, distinct: bool = False) -> Filing:
     """``projects`` projects: the seed's 13 repeated unit by unit (renamed into each unit's name, amounts
     scaled by 0.5–1.5), each with the seed project's indicators — or exactly ``per_project`` of them,
-    topped up from the other seed projects' indicators."""
+    topped up from the other seed projects' indicators.
+
+    ``distinct``: as in a real filing, indicators are not copies of each other: each indicator name names
+    its unit's trade and kind, and the counts in names and values differ from project to project (years,
+    dates and percentages are kept)."""
     base = seed_filing()
     rng = random.Random(seed * 1000003 + projects * 7 + first_unit)
     pool = [(p.name, i) for p in base.projects for i in p.indicators]
@@ -85,9 +116,15 @@ def scaled_filing(projects: int, per_project: int | None = None, *, first_unit: 
             extra = [i for owner, i in pool[(k * 7) % len(pool):] + pool[:(k * 7) % len(pool)]
                      if owner != src.name]
             inds = (inds + extra)[:per_project]
-        new_inds = [Indicator(n, i.level1_code, i.level1, i.level2_code, i.level2, i.name,
-                              _rename(i.period_value, unit), _rename(i.annual_value, unit), project=name)
-                    for n, i in enumerate(inds, start=1)]
+        if distinct:
+            new_inds = [Indicator(n, i.level1_code, i.level1, i.level2_code, i.level2,
+                                  _vary(i.name, k) + _qualifier(unit, k), _vary(_rename(i.period_value, unit), k),
+                                  _vary(_rename(i.annual_value, unit), k), project=name)
+                        for n, i in enumerate(inds, start=1)]
+        else:
+            new_inds = [Indicator(n, i.level1_code, i.level1, i.level2_code, i.level2, i.name,
+                                  _rename(i.period_value, unit), _rename(i.annual_value, unit), project=name)
+                        for n, i in enumerate(inds, start=1)]
         fiscal = _scale(src.fiscal, factor)
         special, other = _scale(src.special, factor), _scale(src.other, factor)
         out.append(Project(name=name, unit=unit, total=fiscal + special + other, fiscal=fiscal,
@@ -102,6 +139,26 @@ def scaled_filing(projects: int, per_project: int | None = None, *, first_unit: 
 def sized_filing(size: str) -> Filing:
     projects, per_project = SIZES[size]
     return scaled_filing(projects, per_project)
+
+
+# the workbooks of ``make bench``: name → (projects, indicators per project or None for the seed's own,
+# distinct indicator contents, label). The growth series has distinct contents at every size; the goals
+# are stated on "5k" (distinct, as a real filing) with the repeated one beside it.
+BENCH: dict[str, tuple[int, int | None, bool, str]] = {
+    "1x": (13, None, True, "the seed's size"),
+    "10x": (130, None, True, "10× the seed"),
+    "100x": (1300, None, True, "100× the seed"),
+    "400x": (5200, None, True, "400× the seed"),
+    "5k": (5000, 6, True, "5,000 projects, distinct indicator contents"),
+    "5k-repeated": (5000, 6, False, "5,000 projects, 64 indicator contents repeated"),
+}
+GROWTH = ["1x", "10x", "100x", "400x"]
+GOAL = "5k"
+
+
+def bench_filing(name: str) -> Filing:
+    projects, per_project, distinct, _label = BENCH[name]
+    return scaled_filing(projects, per_project, distinct=distinct)
 
 
 def write_workbook(filing: Filing, path: str | Path) -> Path:

@@ -1,26 +1,33 @@
-"""``python -m benchmarks.run [--quick]`` (``make bench``): every stage at every size, next to its floor.
+"""``python -m benchmarks.run [--quick] [--rounds N]`` (``make bench``): what a person waits for, against
+its floor, in figures that hold on a busy machine.
 
-Each stage runs in its own subprocess (``--stage``), so its wall time and peak memory are its own: the
-subprocess imports everything and warms up on the seed workbook, prepares untimed inputs (e.g. the model
-for ``check``), resets the kernel's peak-RSS mark (``/proc/self/clear_refs``), then times the stage
-(best of N repetitions). Peak figures are the process's VmHWM during the stage and its rise above the RSS
-at the start of the stage (Δ); for the batch, the workers' peak (RUSAGE_CHILDREN).
-
-Floors, measured in the same run on the same workbook: openpyxl load + save (what refresh cannot beat),
-openpyxl read-only iteration and python-calamine read (what reading cannot beat). Time growth: the slope of
-log(time) against log(projects) over the sizes (1 = linear).
+- **CPU time, not wall**: each stage runs in a process of its own (``benchmarks.stages``) and reports the
+  CPU time of that process during the stage; a whole command (``xl-tools check FILE``) is timed as the
+  child process's user + system time (``os.wait4``). Other processes on the machine lengthen the wall
+  time, not these.
+- **The floor in the same round**: openpyxl load + save of the same workbook, measured in every round
+  next to the stages; each figure is a ratio to the floor of its own round.
+- **Three rounds**: the median and the minimum of the rounds are reported (the goals are judged on the
+  median).
+- **Workbooks** (``generate.BENCH``): the goals are stated on 5,000 projects / 30,000 indicators with
+  distinct indicator contents, as in a real filing ("5k"), with the repeated one beside it; growth from
+  the seed's size to 400×.
+- **The person's commands as whole processes**: ``xl-tools check``, ``check --json``, ``refresh`` (first
+  and unchanged) on the large workbooks, and every command's start-up on the seed-size one
+  (``--version``, ``--help``, ``check``, ``refresh``, ``publish`` ...).
+- **Memory**: each stage's peak RSS rise (Δ) against the workbook's unzipped size.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import math
 import os
 import platform
-import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,11 +36,13 @@ import zipfile
 from pathlib import Path
 
 from .generate import (
+    BENCH,
+    GOAL,
+    GROWTH,
     SEED_TEXT,
-    SIZES,
+    bench_filing,
     million_row_filing,
     seed_with_big_user_sheet,
-    sized_filing,
     write_batch_folder,
     write_workbook,
 )
@@ -41,149 +50,136 @@ from .generate import (
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
+FLOOR = "floor_openpyxl"
 
-REPS = {"seed": 5, "10x": 3, "100x": 1, "5k": 1}
-FILE_STAGES = ["floor_openpyxl", "floor_readonly", "floor_calamine", "build", "read", "check", "refresh",
-               "publish"]
-LABELS = {"floor_openpyxl": "floor: openpyxl load+save", "floor_readonly": "floor: openpyxl read-only read",
-          "floor_calamine": "floor: calamine read", "build": "build (xlsxwriter)", "read": "read_filing",
-          "check": "check (model only)", "refresh": "refresh (file)", "publish": "publish (xlsx)",
-          "import": "import (seed text)"}
-
-
-# --------------------------------------------------------------------------- the stages (in a subprocess)
-
-def _prepare(stage: str, path: Path, work: Path, size: str | None):
-    """Untimed preparation; returns the timed callable."""
-    if stage == "floor_openpyxl":
-        import openpyxl
-
-        def run():
-            openpyxl.load_workbook(path).save(work / "floor.xlsx")
-        return run
-    if stage == "floor_readonly":
-        import openpyxl
-
-        def run():
-            wb = openpyxl.load_workbook(path, read_only=True)
-            for ws in wb.worksheets:
-                for _ in ws.iter_rows(values_only=True):
-                    pass
-            wb.close()
-        return run
-    if stage == "floor_calamine":
-        from python_calamine import CalamineWorkbook
-
-        def run():
-            wb = CalamineWorkbook.from_path(str(path))
-            for name in wb.sheet_names:
-                wb.get_sheet_by_name(name).to_python()
-        return run
-    if stage == "build":
-        filing = sized_filing(size) if size else None
-
-        def run():
-            write_workbook(filing, work / "built.xlsx")
-        return run
-    if stage == "read":
-        from xl_tools.workbook import read_filing
-        return lambda: read_filing(path, strict=False)
-    if stage == "check":
-        from xl_tools.rules import check
-        from xl_tools.rules.config import config_for
-        from xl_tools.workbook import read_filing
-        filing = read_filing(path, strict=False)
-        return lambda: check(filing, config_for(filing))
-    if stage == "refresh":
-        from xl_tools.refresh.file_writer import refresh_file
-        return lambda: refresh_file(path, work / f"refreshed{path.suffix}", now="2024-01-01 00:00")
-    if stage == "refresh_million":
-        from xl_tools.errors import XlToolsError
-        from xl_tools.refresh.file_writer import refresh_file
-
-        def run():
-            try:
-                refresh_file(path, work / f"refreshed{path.suffix}", now="2024-01-01 00:00")
-            except XlToolsError as err:             # the expected end: the row limit, early
-                print(json.dumps({"message": str(err)}), file=sys.stderr)
-        return run
-    if stage == "publish":
-        from xl_tools.publish import publish
-        from xl_tools.workbook import read_filing
-        filing = read_filing(path, strict=False)
-        return lambda: publish(filing, work / "published.xlsx")
-    if stage == "import":
-        from xl_tools.importer import import_path
-        return lambda: import_path(path)
-    if stage == "batch_serial":
-        from xl_tools.batch import review
-        return lambda: review([path], jobs=1, progress=False)
-    if stage == "batch":
-        from xl_tools.batch import review
-        return lambda: review([path], jobs=os.cpu_count(), progress=False)
-    raise SystemExit(f"unknown stage {stage}")
+STAGES = [FLOOR, "floor_readonly", "floor_calamine", "read", "check", "refresh", "refresh_unchanged", "publish"]
+# whole processes on each workbook: argv after ``xl-tools`` ({path}: the workbook, {out}: a new file,
+# {again}: a copy of the refreshed workbook, refreshed again in place)
+COMMANDS = {
+    "cmd_check": ["check", "{path}"],
+    "cmd_check_json": ["check", "{path}", "--json"],
+    "cmd_refresh": ["refresh", "{path}", "-o", "{out}"],
+    "cmd_refresh_unchanged": ["refresh", "{again}"],
+}
+# what is measured on each workbook: everything on the goals' workbook, the rest where it says most
+# (the floor always comes first: every figure is a ratio to it)
+ALL_KEYS = STAGES + list(COMMANDS)
+KEYS = {
+    "5k-repeated": [FLOOR, "read", "check", "refresh", "refresh_unchanged", "cmd_check", "cmd_check_json"],
+}
+GROWTH_KEYS = [FLOOR, "floor_calamine", "read", "check", "refresh", "publish", "cmd_check"]
+LABELS = {
+    FLOOR: "floor: openpyxl load+save", "floor_readonly": "openpyxl read-only read",
+    "floor_calamine": "python-calamine read", "read": "read_filing", "check": "check (model only): app.review",
+    "refresh": "refresh (first)", "refresh_unchanged": "refresh (unchanged, in place)", "publish": "publish (xlsx)",
+    "cmd_check": "process: `xl-tools check`", "cmd_check_json": "process: `xl-tools check --json`",
+    "cmd_refresh": "process: `xl-tools refresh -o`", "cmd_refresh_unchanged": "process: `xl-tools refresh` (unchanged)",
+}
+# every command's start-up, as a whole process on the seed-size workbook
+STARTUP = {
+    "--version": ["--version"],
+    "--help": ["--help"],
+    "check --help": ["check", "--help"],
+    "check": ["check", "{path}"],
+    "check --json": ["check", "{path}", "--json"],
+    "refresh": ["refresh", "{path}", "-o", "{out}"],
+    "publish": ["publish", "{path}", "-o", "{out_public}"],
+    "dump --json": ["dump", "{path}", "--json"],
+    "template": ["template", "-o", "{out_template}"],
+    "import": ["import", str(SEED_TEXT), "-o", "{out_import}"],
+}
 
 
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
+# ------------------------------------------------------------------------------------------- measuring
 
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def stage_main(stage: str, path: Path, work: Path, size: str | None, reps: int, warm: Path | None) -> dict:
-    if warm is not None:        # lazy imports, caches (codes, profiles) — not part of any size's figure
-        warm_size = "seed" if size else None
-        _prepare(stage, warm, work, warm_size)()
-    run = _prepare(stage, path, work, size)
-    gc.collect()
-    reset = _reset_peak()
-    base = _status_kb("VmRSS")
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - t0)
-    peak = _status_kb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"stage": stage, "wall": min(times), "times": times, "peak_mb": peak / 1024,
-            "delta_mb": max(0, peak - base) / 1024, "children_peak_mb": children / 1024}
-
-
-# ------------------------------------------------------------------------------------------- the driver
-
-def _run_stage(stage: str, path: Path, work: Path, size: str | None, reps: int, warm: Path | None) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.run", "--stage", stage, "--path", str(path), "--work", str(work),
-           "--reps", str(reps)]
-    if size:
-        cmd += ["--size", size]
-    if warm:
-        cmd += ["--warm", str(warm)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+def run_stage(stage: str, path: Path, work: Path, warm: Path | None) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.stages", stage, str(path), str(work)] + ([str(warm)] if warm else [])
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
-        return {"stage": stage, "wall": float("nan"), "peak_mb": float("nan"), "delta_mb": float("nan"),
-                "children_peak_mb": float("nan"), "error": proc.stderr.strip().splitlines()[-1:]}
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    messages = [json.loads(line)["message"] for line in proc.stderr.splitlines() if line.startswith('{"message"')]
-    if messages:
-        out["message"] = messages[-1]
+        return {"stage": stage, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _xl_tools() -> list[str]:
+    script = Path(sys.executable).with_name("xl-tools")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "xl_tools"]
+
+
+def run_process(argv: list[str], work: Path) -> dict:
+    """A whole ``xl-tools`` process: its CPU time (user + system), wall time, peak RSS and exit code."""
+    with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
+        w0 = time.perf_counter()
+        proc = subprocess.Popen(_xl_tools() + argv, cwd=work, stdout=out, stderr=err,
+                                env={**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)})
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - w0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result = {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "peak_mb": usage.ru_maxrss / 1024,
+              "rc": proc.returncode}
+    if proc.returncode not in (0, 1):
+        result["error"] = (work / "stderr.txt").read_text("utf-8", "replace").strip()[-300:]
+    return result
+
+
+def unzipped_mb(path: Path) -> float:
+    with zipfile.ZipFile(path) as zf:
+        return sum(i.file_size for i in zf.infolist()) / 1e6
+
+
+def _fill(argv: list[str], values: dict[str, str]) -> list[str]:
+    return [a.format(**values) for a in argv]
+
+
+def measure_workbook(name: str, wb: Path, work: Path, warm: Path, keys: list[str]) -> dict[str, dict]:
+    """One round on one workbook: the floor first, then its stages and commands."""
+    out: dict[str, dict] = {}
+    refreshed = work / f"{name}-refreshed{wb.suffix}"
+    refreshed.unlink(missing_ok=True)
+    values = {"path": str(wb), "out": str(refreshed), "again": str(work / f"{name}-again{wb.suffix}")}
+    for key in keys:
+        if key in STAGES:
+            out[key] = run_stage(key, wb, work, warm)
+            continue
+        if key == "cmd_refresh_unchanged":
+            if not refreshed.exists():
+                run_process(_fill(COMMANDS["cmd_refresh"], values), work)
+            shutil.copyfile(refreshed, values["again"])
+        out[key] = run_process(_fill(COMMANDS[key], values), work)
     return out
 
 
-def _unzipped_mb(path: Path) -> float:
-    with zipfile.ZipFile(path) as zf:
-        return sum(i.file_size for i in zf.infolist()) / 1e6
+def measure_startup(wb: Path, work: Path) -> dict[str, dict]:
+    values = {"path": str(wb), "out": str(work / "startup-refreshed.xlsx"),
+              "out_public": str(work / "startup-公开表.xlsx"), "out_template": str(work / "startup-template.xlsx"),
+              "out_import": str(work / "startup-import.xlsx")}
+    out = {}
+    for key, argv in STARTUP.items():
+        for f in ("out", "out_public", "out_template", "out_import"):
+            Path(values[f]).unlink(missing_ok=True)
+        out[key] = run_process(_fill(argv, values), work)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- reporting
+
+def _f(x: float | None, nd: int = 3) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{nd}f}"
+
+
+def _stats(values: list[float]) -> tuple[float, float]:
+    """(median, min) of the rounds' values (nan when a round failed)."""
+    ok = [v for v in values if v is not None and not math.isnan(v)]
+    return (statistics.median(ok), min(ok)) if ok else (float("nan"), float("nan"))
+
+
+def _cpu(r: dict) -> float:
+    return r.get("cpu", float("nan")) if "error" not in r else float("nan")
+
+
+def ratios(rounds: list[dict[str, dict]], key: str) -> list[float]:
+    """``key``'s CPU time over the floor's, round by round."""
+    return [_cpu(r[key]) / _cpu(r[FLOOR]) for r in rounds]
 
 
 def _slope(xs: list[float], ys: list[float]) -> float:
@@ -205,164 +201,202 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return (f"CPU {cpu or 'unknown'}, {os.cpu_count()} cores, Python {platform.python_version()} "
+    load = ", load average %.1f %.1f %.1f at the start" % os.getloadavg() if hasattr(os, "getloadavg") else ""
+    return (f"CPU {cpu or 'unknown'}, {os.cpu_count()} cores{load}, Python {platform.python_version()} "
             f"({platform.system()} {platform.release()}), {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}")
 
 
-def _f(x: float, nd: int = 3) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+# the goals on the "5k" workbook: (label, key, kind, limit); kind "ratio" is CPU over the floor of the round,
+# "memory" the stage's Δ over the unzipped size, "seconds" the CPU time of a process on its own
+GOALS = [
+    ("first refresh ≤ 0.5× the floor", "refresh", "ratio", 0.5),
+    ("unchanged refresh ≤ 0.3× the floor", "refresh_unchanged", "ratio", 0.3),
+    ("check (model) ≤ 0.05× the floor", "check", "ratio", 0.05),
+    ("the `check` command ≤ 0.3× the floor", "cmd_check", "ratio", 0.3),
+    ("memory rise of a refresh ≤ 5× the unzipped workbook", "refresh", "memory", 5.0),
+    ("`xl-tools --version` ≤ 0.3 s CPU", "--version", "seconds", 0.3),
+]
+
+
+class Report:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str = "") -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def table(self, header: list[str], rows: list[list[str]], right_from: int = 1) -> None:
+        self("| " + " | ".join(header) + " |")
+        self("|" + "|".join("---" if k < right_from else "---:" for k in range(len(header))) + "|")
+        for row in rows:
+            self("| " + " | ".join(row) + " |")
+        self()
+
+
+def workbook_table(report: Report, rounds: list[dict[str, dict]], unz: float) -> None:
+    rows = []
+    for key in [k for k in ALL_KEYS if k in rounds[0]]:
+        cpu_med, cpu_min = _stats([_cpu(r[key]) for r in rounds])
+        rat_med, rat_min = _stats(ratios(rounds, key))
+        wall_med, _ = _stats([r[key].get("wall", float("nan")) for r in rounds])
+        peak, _ = _stats([r[key].get("peak_mb", float("nan")) for r in rounds])
+        if key in COMMANDS:
+            mem = ["—", "—"]
+        else:
+            delta, _ = _stats([r[key].get("delta_mb", float("nan")) for r in rounds])
+            mem = [_f(delta, 0), _f(delta / unz if unz else float("nan"), 1)]
+        rows.append([LABELS[key], _f(cpu_med), _f(cpu_min), _f(rat_med, 3), _f(rat_min, 3), _f(wall_med),
+                     _f(peak, 0), *mem])
+    report.table(["stage", "CPU s median", "CPU s min", "× floor median", "× floor min", "wall s median",
+                  "peak MB", "Δ MB", "Δ/unzip"], rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run")
-    ap.add_argument("--quick", action="store_true", help="seed and 10× only, batch of 20, one repetition")
-    ap.add_argument("--results", help=f"write the table here (default {RESULTS.relative_to(ROOT)}; "
-                                      "--quick writes nowhere unless given)")
-    ap.add_argument("--stage", help=argparse.SUPPRESS)
-    ap.add_argument("--path", help=argparse.SUPPRESS)
-    ap.add_argument("--work", help=argparse.SUPPRESS)
-    ap.add_argument("--size", help=argparse.SUPPRESS)
-    ap.add_argument("--reps", type=int, default=1, help=argparse.SUPPRESS)
-    ap.add_argument("--warm", help=argparse.SUPPRESS)
+    ap.add_argument("--quick", action="store_true", help="1× and 10× only, one round, batch of 20, no million rows")
+    ap.add_argument("--rounds", type=int, help="rounds (default 3; --quick 1)")
+    ap.add_argument("--only", help="comma-separated workbooks of generate.BENCH to measure (default: all)")
+    ap.add_argument("--results", help=f"write the report here (default {RESULTS.relative_to(ROOT)}; "
+                                      "--quick and --only write nowhere unless given)")
     args = ap.parse_args(argv)
-    if args.stage:
-        out = stage_main(args.stage, Path(args.path), Path(args.work), args.size, args.reps,
-                         Path(args.warm) if args.warm else None)
-        print(json.dumps(out))
-        return 0
-
     started = time.perf_counter()
-    sizes = ["seed", "10x"] if args.quick else list(SIZES)
-    batch_count = 20 if args.quick else 100
-    lines: list[str] = []
-
-    def emit(line: str = "") -> None:
-        print(line, flush=True)
-        lines.append(line)
-
-    emit("# xl-tools benchmarks" + (" (--quick)" if args.quick else ""))
-    emit()
-    emit(f"Machine: {_machine()}")
-    emit()
-    emit("Wall time is the best of N runs (N per size: " + ", ".join(
-        f"{s} {1 if args.quick else REPS[s]}" for s in sizes) + "); each stage runs in its own process. "
-         "× floor = wall / (openpyxl load+save of the same workbook). Peak = the stage process's peak RSS "
-         "(VmHWM, reset before the stage); Δ = its rise during the stage; Δ/unzip = Δ / the workbook's "
-         "unzipped size.")
-    emit()
-    walls: dict[str, dict[str, float]] = {}
-    deltas: dict[str, dict[str, float]] = {}
-    summary: dict[str, dict] = {}
+    rounds_n = args.rounds or (1 if args.quick else 3)
+    names = ["1x", "10x"] if args.quick else list(BENCH)
+    if args.only:
+        names = [n for n in args.only.split(",") if n in BENCH]
+    report = Report()
+    report("# xl-tools benchmarks" + (" (--quick)" if args.quick else ""))
+    report()
+    report(f"Machine: {_machine()}")
+    report()
+    report(f"CPU time of the process during each stage (not wall time), {rounds_n} round(s): median and minimum. "
+           "× floor = CPU time / the CPU time of openpyxl load+save of the same workbook **in the same round**. "
+           "`process:` rows are whole `xl-tools` processes (start-up included), their CPU time from `os.wait4`. "
+           "Peak = the stage process's peak RSS (VmHWM, reset before the stage); Δ = its rise during the stage; "
+           "Δ/unzip = Δ / the workbook's unzipped size.")
+    report()
     with tempfile.TemporaryDirectory(prefix="xltools-bench-") as tmp:
         work = Path(tmp)
-        seed_wb = write_workbook(sized_filing("seed"), work / "seed.xlsx")
-        for size in sizes:
-            filing = sized_filing(size)
-            wb = write_workbook(filing, work / f"{size}.xlsx")
-            unz = _unzipped_mb(wb)
-            reps = 1 if args.quick else REPS[size]
-            emit(f"## {size}: {len(filing.projects):,} projects, {len(filing.indicators):,} indicators, "
-                 f"{len(filing.units)} units — workbook {wb.stat().st_size / 1e6:.2f} MB, unzipped {unz:.1f} MB")
-            emit()
-            emit("| stage | wall s | × floor | peak MB | Δ MB | Δ/unzip |")
-            emit("|---|---:|---:|---:|---:|---:|")
-            stages = FILE_STAGES + (["import"] if size == "seed" else [])
-            res = {}
-            for stage in stages:
-                path = SEED_TEXT if stage == "import" else wb
-                res[stage] = r = _run_stage(stage, path, work, size, reps, seed_wb if stage != "import" else None)
-                walls.setdefault(stage, {})[size] = r["wall"]
-                deltas.setdefault(stage, {})[size] = r["delta_mb"]
-            floor = res["floor_openpyxl"]["wall"]
-            for stage in stages:
-                r = res[stage]
-                ratio = r["wall"] / floor if floor else float("nan")
-                emit(f"| {LABELS[stage]} | {_f(r['wall'])} | {_f(ratio, 2)} | {_f(r['peak_mb'], 0)} | "
-                     f"{_f(r['delta_mb'], 0)} | {_f(r['delta_mb'] / unz if unz else float('nan'), 1)} |")
-            emit()
-            summary[size] = {"floor": floor, "unzipped": unz, "res": res}
+        books, counts = {}, {}
+        for n in names:
+            filing = bench_filing(n)
+            counts[n] = len(filing.indicators)
+            books[n] = write_workbook(filing, work / f"{n}.xlsx")
+        warm = books.get("1x") or write_workbook(bench_filing("1x"), work / "warm.xlsx")
+        results: dict[str, list[dict]] = {n: [] for n in names}
+        goal = GOAL if GOAL in names else names[-1]           # the workbook every stage is measured on
+        startup: list[dict] = []
+        for k in range(rounds_n):
+            print(f"(round {k + 1} of {rounds_n})", file=sys.stderr, flush=True)
+            for n in names:
+                keys = ALL_KEYS if n == goal else KEYS.get(n, GROWTH_KEYS)
+                results[n].append(measure_workbook(n, books[n], work, warm, keys))
+            startup.append(measure_startup(warm, work))
 
-        # batch of N seed-size workbooks
-        folder = work / "inbox"
-        write_batch_folder(folder, batch_count)
-        serial = _run_stage("batch_serial", folder, work, None, 1, seed_wb)
-        batch = _run_stage("batch", folder, work, None, 1, seed_wb)
-        cores = os.cpu_count() or 1
-        ideal = serial["wall"] / cores
-        emit(f"## batch: {batch_count} seed-size workbooks (13 projects each), {cores} processes")
-        emit()
-        emit("| measure | value |")
-        emit("|---|---:|")
-        emit(f"| serial: review_one × {batch_count} in one process, s | {_f(serial['wall'])} |")
-        emit(f"| single workbook (serial / {batch_count}), s | {_f(serial['wall'] / batch_count, 4)} |")
-        emit(f"| ideal: single × count / cores, s | {_f(ideal)} |")
-        emit(f"| batch wall ({cores} processes), s | {_f(batch['wall'])} |")
-        emit(f"| batch / ideal | {_f(batch['wall'] / ideal, 2)} |")
-        emit(f"| throughput, workbooks/s | {_f(batch_count / batch['wall'], 1)} |")
-        emit(f"| parent peak MB / worker peak MB | {_f(batch['peak_mb'], 0)} / {_f(batch['children_peak_mb'], 0)} |")
-        emit()
+        # the goals first
+        rounds = results[goal]
+        unz = unzipped_mb(books[goal])
+        floor_med, floor_min = _stats([_cpu(r[FLOOR]) for r in rounds])
+        report(f"## The goals ({goal}: {BENCH[goal][3]}; floor {_f(floor_med, 2)} s CPU median, "
+               f"{_f(floor_min, 2)} s min)")
+        report()
+        rows = []
+        for label, key, kind, limit in GOALS:
+            if kind == "ratio":
+                med, low = _stats(ratios(rounds, key))
+                shown = f"{_f(med, 3)}× ({_f(low, 3)}×)"
+                secs, _ = _stats([_cpu(r[key]) for r in rounds])
+                shown += f" — {_f(secs, 2)} s"
+            elif kind == "memory":
+                med, low = _stats([r[key].get("delta_mb", float("nan")) / unz for r in rounds])
+                shown = f"{_f(med, 1)}× ({_f(low, 1)}×) of {_f(unz, 1)} MB"
+            else:
+                med, low = _stats([_cpu(s[key]) for s in startup])
+                shown = f"{_f(med, 3)} s ({_f(low, 3)} s)"
+            rows.append([label, shown, "met" if med <= limit else "NOT met"])
+        report.table(["goal", "median (min) of the rounds", ""], rows)
 
-        # a million rows: on 绩效指标 (beyond the row limit: stops early), on a user's own sheet (copied)
-        m_stop = None
-        if not args.quick:
-            million = million_row_filing(work / "million_rows.xlsx")
-            user_big = seed_with_big_user_sheet(work / "seed_plus_user_million.xlsx")
-            m_stop = _run_stage("refresh_million", million, work, None, 1, seed_wb)
-            m_user = _run_stage("refresh", user_big, work, None, 1, seed_wb)
-            emit("## a million rows (refresh; an openpyxl load+save of these takes minutes and gigabytes)")
-            emit()
-            emit("| workbook | wall s | peak MB | Δ MB | Δ/unzip |")
-            emit("|---|---:|---:|---:|---:|")
-            for label, wbk, r in (("1,000,000 rows on 绩效指标: stops at the row limit", million, m_stop),
-                                  ("the seed + a user's own sheet of 1,000,000 rows: copied", user_big, m_user)):
-                unz_m = _unzipped_mb(wbk)
-                emit(f"| {label} ({unz_m:.0f} MB unzipped) | {_f(r['wall'])} | {_f(r['peak_mb'], 0)} | "
-                     f"{_f(r['delta_mb'], 0)} | {_f(r['delta_mb'] / unz_m if unz_m else float('nan'), 2)} |")
-            emit()
-            if m_stop.get("message"):
-                emit(f"Message: {m_stop['message']}")
-                emit()
+        for n in names:
+            projects, _per, _distinct, label = BENCH[n]
+            unz_n = unzipped_mb(books[n])
+            report(f"## {n}: {label} — {projects:,} projects, {counts[n]:,} indicators, workbook "
+                   f"{books[n].stat().st_size / 1e6:.2f} MB, unzipped {unz_n:.1f} MB")
+            report()
+            workbook_table(report, results[n], unz_n)
 
-    # growth with size
-    xs = {s: SIZES[s][0] for s in sizes}
-    emit("## growth with size (wall s; slope of log time vs log projects, 1 = linear)")
-    emit()
-    emit("| stage | " + " | ".join(sizes) + " | slope (all) | slope (from 10×) |")
-    emit("|---|" + "---:|" * (len(sizes) + 2))
-    for stage in FILE_STAGES:
-        row = [walls[stage].get(s, float("nan")) for s in sizes]
-        big = [s for s in sizes if s != "seed"]
-        emit(f"| {LABELS[stage]} | " + " | ".join(_f(v) for v in row) + f" | {_f(_slope([xs[s] for s in sizes], row), 2)}"
-             f" | {_f(_slope([xs[s] for s in big], [walls[stage][s] for s in big]), 2)} |")
-    emit()
+        report("## Start-up: each command as a whole process on the seed-size workbook")
+        report()
+        rows = []
+        for key in STARTUP:
+            med, low = _stats([_cpu(s[key]) for s in startup])
+            wall, _ = _stats([s[key].get("wall", float("nan")) for s in startup])
+            peak, _ = _stats([s[key].get("peak_mb", float("nan")) for s in startup])
+            rows.append([f"`xl-tools {key}`", _f(med), _f(low), _f(wall), _f(peak, 0)])
+        report.table(["command", "CPU s median", "CPU s min", "wall s median", "peak MB"], rows)
 
-    # goals
-    largest = sizes[-1]
-    res, floor, unz = summary[largest]["res"], summary[largest]["floor"], summary[largest]["unzipped"]
-    refresh_ratio = res["refresh"]["wall"] / floor
-    refresh_mem = res["refresh"]["delta_mb"] / unz
-    check_s = res["check"]["wall"]
-    batch_ratio = batch["wall"] / ideal
-    worst_mem = max((res[s]["delta_mb"] / unz, s) for s in ("read", "check", "refresh", "publish"))
-    ok = lambda cond: "met" if cond else "NOT met"  # noqa: E731
-    emit(f"## goals (at {largest})")
-    emit()
-    emit(f"- refresh ≤ 0.5× floor: {refresh_ratio:.2f}× — {ok(refresh_ratio <= 0.5)}")
-    emit(f"- refresh peak memory (Δ) ≤ 5× unzipped size: {refresh_mem:.1f}× — {ok(refresh_mem <= 5)}")
-    if m_stop is not None:
-        emit(f"- a million rows on 绩效指标: stops after {m_stop['wall']:.1f} s with a message — "
-             f"{ok(bool(m_stop.get('message')) and m_stop['wall'] < 60)}")
-    emit(f"- check of the model ≤ 0.5 s: {check_s:.3f} s — {ok(check_s <= 0.5)}")
-    emit(f"- batch within 1.3× of single × count / cores: {batch_ratio:.2f}× — {ok(batch_ratio <= 1.3)}")
-    emit(f"- peak memory (Δ) ≤ 10× unzipped size: worst {worst_mem[0]:.1f}× ({worst_mem[1]}) — "
-         f"{ok(worst_mem[0] <= 10)}")
-    emit()
-    emit(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
-    target = Path(args.results) if args.results else (None if args.quick else RESULTS)
+        growth = [n for n in GROWTH if n in results]
+        if len(growth) > 1:
+            xs = [BENCH[n][0] for n in growth]
+            report("## Growth with size (CPU s, median of the rounds; slope of log time against log projects, "
+                   "1 = linear)")
+            report()
+            rows = []
+            for key in [k for k in GROWTH_KEYS if all(k in r for n in growth for r in results[n])]:
+                ys = [_stats([_cpu(r[key]) for r in results[n]])[0] for n in growth]
+                rows.append([LABELS[key], *(_f(y) for y in ys), _f(_slope(xs, ys), 2),
+                             _f(_slope(xs[1:], ys[1:]), 2)])
+            report.table(["stage", *growth, "slope (all)", "slope (from 10×)"], rows)
+
+        if not args.quick and not args.only:
+            batch_section(report, work, warm, rounds_n)
+            million_section(report, work, warm)
+    report(f"Total benchmark time: {time.perf_counter() - started:.0f} s.")
+    target = Path(args.results) if args.results else (None if args.quick or args.only else RESULTS)
     if target:
-        target.write_text("\n".join(lines) + "\n", "utf-8")
+        target.write_text("\n".join(report.lines) + "\n", "utf-8")
         print(f"\n(written to {target})")
     return 0
+
+
+def batch_section(report: Report, work: Path, warm: Path, rounds_n: int, count: int = 100) -> None:
+    """The reviewer's batch: parallel processes against one process doing the same (wall time here:
+    what is measured is how well the work spreads over the cores)."""
+    folder = work / "inbox"
+    write_batch_folder(folder, count)
+    cores = os.cpu_count() or 1
+    serial = [run_stage("batch_serial", folder, work, warm) for _ in range(rounds_n)]
+    batch = [run_stage("batch", folder, work, warm) for _ in range(rounds_n)]
+    ratio_med, ratio_min = _stats([b["wall"] / (s["wall"] / cores) for s, b in zip(serial, batch)])
+    s_med, _ = _stats([s["wall"] for s in serial])
+    b_med, _ = _stats([b["wall"] for b in batch])
+    report(f"## Batch: {count} seed-size workbooks, {cores} processes (wall time, median of {rounds_n})")
+    report()
+    report.table(["measure", "value"], [
+        [f"serial: review_one × {count} in one process, s", _f(s_med)],
+        [f"batch ({cores} processes), s", _f(b_med)],
+        ["batch / (serial / cores), median (min)", f"{_f(ratio_med, 2)} ({_f(ratio_min, 2)})"],
+        ["throughput, workbooks/s", _f(count / b_med, 1)],
+    ])
+
+
+def million_section(report: Report, work: Path, warm: Path) -> None:
+    million = million_row_filing(work / "million_rows.xlsx")
+    user_big = seed_with_big_user_sheet(work / "seed_plus_user_million.xlsx")
+    stop = run_stage("refresh_million", million, work, warm)
+    copied = run_stage("refresh", user_big, work, warm)
+    report("## A million rows (refresh; an openpyxl load+save of these takes minutes and gigabytes)")
+    report()
+    rows = []
+    for label, wbk, r in (("1,000,000 rows on 绩效指标: stops at the row limit", million, stop),
+                          ("the seed + a user's own sheet of 1,000,000 rows: copied", user_big, copied)):
+        unz = unzipped_mb(wbk)
+        rows.append([f"{label} ({unz:.0f} MB unzipped)", _f(_cpu(r)), _f(r.get("wall")), _f(r.get("peak_mb"), 0),
+                     _f(r.get("delta_mb"), 0), _f(r.get("delta_mb", float("nan")) / unz, 2)])
+    report.table(["workbook", "CPU s", "wall s", "peak MB", "Δ MB", "Δ/unzip"], rows)
+    if stop.get("message"):
+        report(f"Message: {stop['message']}")
+        report()
 
 
 if __name__ == "__main__":

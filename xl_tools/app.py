@@ -82,7 +82,6 @@ from .xlsxfile import other_format
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 IMPORT_SUFFIXES = (".pdf", ".txt")
 JSON_SUFFIXES = (".json",)
-INPUT_SUFFIXES = WORKBOOK_SUFFIXES + IMPORT_SUFFIXES + JSON_SUFFIXES
 
 KIND_WORKBOOK, KIND_IMPORT, KIND_JSON = "workbook", "import", "json"
 

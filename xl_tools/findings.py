@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .model import Indicator, Origin, Project
+from .model import Origin, column_letter
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
@@ -51,34 +51,20 @@ class Finding:
     def severity_zh(self) -> str:
         return SEVERITY_ZH[self.severity]
 
-    def sort_key(self) -> tuple:
-        return (SEVERITY_ORDER[self.severity], self.sheet or "", self.row or 0, self.column or 0,
-                self.code)
 
-
-def locate(origin: Origin | None, field_name: str | None, also: tuple[str, ...] = ()) -> dict:
-    """sheet/cell/row/column keywords for a Finding from a model origin; ``also``: the model fields of the
+def located(code: str, severity: str, message: str, suggestion: str, origin: Origin | None, field_name: str | None,
+            project: str | None = None, indicator_no: int | None = None, also: tuple[str, ...] = ()) -> Finding:
+    """A Finding on the cell of ``field_name`` in the record at ``origin``; ``also``: the model fields of the
     other cells it concerns in the same record."""
     if origin is None:
-        return {"sheet": None, "cell": None}
-    where = {"sheet": origin.sheet, "cell": origin.cell(field_name), "row": origin.row,
-             "column": origin.column(field_name)}
+        return Finding(code, severity, message, suggestion, None, None, project, indicator_no, field_name)
+    column = origin.column(field_name)
+    cell = f"{column_letter(column)}{origin.row}"
     if also:
-        where["also"] = tuple(origin.cell(f) for f in also)
-        where["also_fields"] = also
-    return where
-
-
-def at_project(code: str, severity: str, message: str, project: Project, field_name: str | None = None,
-               suggestion: str = "") -> Finding:
-    return Finding(code, severity, message, suggestion, project=project.name, field=field_name,
-                   **locate(project.origin, field_name))
-
-
-def at_indicator(code: str, severity: str, message: str, project_name: str | None, ind: Indicator,
-                 field_name: str | None = None, suggestion: str = "") -> Finding:
-    return Finding(code, severity, message, suggestion, project=project_name, indicator_no=ind.no,
-                   field=field_name, **locate(ind.origin, field_name))
+        return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
+                       origin.row, column, tuple(origin.cell(f) for f in also), also)
+    return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
+                   origin.row, column)
 
 
 def summarize(findings: list[Finding]) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import XlToolsError
 from .fileio import read_bytes
-from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
+from .model import MONEY_FIELDS, YEAR_RANGE_ZH, Filing, Indicator, Project, Unit, is_budget_year
 from .money import fmt_money, money_from_json
 from .valuegrammar import parse_value
 
@@ -86,8 +86,8 @@ def filing_from_json(data: dict, source: str | None = None) -> Filing:
         raise XlToolsError(f"不支持的 schema「{schema}」，应为 {SCHEMA}", file=source)
     try:
         year = data.get("year")
-        if year is not None and not isinstance(year, int):
-            raise XlToolsError(f"year 应为整数，实际为 {year!r}")
+        if year is not None and not is_budget_year(year):
+            raise XlToolsError(f"year 应为{YEAR_RANGE_ZH}（整数），实际为 {year!r}")
         units = [Unit(_req(u, "name", f"units[{k}]"), **_money(u, f"units[{k}]"))
                  for k, u in enumerate(data.get("units", []))]
         projects = []

@@ -10,13 +10,33 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from openpyxl.utils import get_column_letter
-
 from .money import ZERO
 from .unitnames import UnitNames
 
+# the budget years the tool reads, writes and rolls over to (commands, readers, JSON, the template's validation)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_RANGE_ZH = f"{FIRST_YEAR} 至 {LAST_YEAR} 年之间的四位数年份"
+
+
+def is_budget_year(year: object) -> bool:
+    """A budget year the tool works with: an int from FIRST_YEAR to LAST_YEAR."""
+    return isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
+
+
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
+
+
+_LETTERS: dict[int, str] = {}
+
+
+def column_letter(col: int) -> str:
+    """openpyxl's letters of a column (1 → A), imported on first use: the model loads without openpyxl."""
+    hit = _LETTERS.get(col)
+    if hit is None:
+        from openpyxl.utils import get_column_letter
+        hit = _LETTERS[col] = get_column_letter(col)
+    return hit
 
 
 @dataclass(frozen=True)
@@ -36,7 +56,7 @@ class Origin:
         return col
 
     def cell(self, field_name: str | None = None) -> str:
-        return f"{get_column_letter(self.column(field_name))}{self.row}"
+        return f"{column_letter(self.column(field_name))}{self.row}"
 
 
 @dataclass

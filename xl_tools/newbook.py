@@ -13,13 +13,13 @@ from pathlib import Path
 
 from .errors import XlToolsError
 from .fileio import atomic_target
-from .model import Filing, Unit
+from .model import YEAR_RANGE_ZH, Filing, Unit, is_budget_year
 from .workbook import build_workbook
 
 
 def new_workbook(out: Path, *, year: int, department: str = "", unit: str = "") -> list[Path]:
-    if not 2000 <= year <= 2100:
-        raise XlToolsError(f"预算年度 {year} 不合理，应为四位数年份")
+    if not is_budget_year(year):
+        raise XlToolsError(f"预算年度 {year} 不合理，应为{YEAR_RANGE_ZH}")
     filing = Filing(year=year, department=department, units=[Unit.unstated(unit)] if unit else [])
     filing.total_stated = False
     macro = out.suffix.lower() == ".xlsm"

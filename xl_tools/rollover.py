@@ -21,14 +21,13 @@ from pathlib import Path
 from .errors import XlToolsError
 from .fileio import atomic_target
 from .findings import Finding
-from .model import MONEY_FIELDS, Filing, Indicator, Project, Unit
+from .model import MONEY_FIELDS, YEAR_RANGE_ZH, Filing, Indicator, Project, Unit, is_budget_year
 from .money import ZERO
 from .rules.years import year_findings
 from .schema import TEMPLATE_VERSION
 from .workbook import build_workbook
 from .workbook.versions import read_any_version
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -41,8 +40,8 @@ class RolloverResult:
 
 def rollover(filing: Filing, new_year: int, keep_amounts: bool = False) -> RolloverResult:
     """A new filing for `new_year` carried over from `filing` (which is not modified)."""
-    if not isinstance(new_year, int) or not MIN_YEAR <= new_year <= MAX_YEAR:
-        raise XlToolsError(f"新的预算年度应为四位数年份，实际为「{new_year}」")
+    if not is_budget_year(new_year):
+        raise XlToolsError(f"新的预算年度应为{YEAR_RANGE_ZH}，实际为「{new_year}」")
     new = Filing(year=new_year, department=filing.department, money_unit=filing.money_unit or "万元",
                  profile=filing.profile, settings=dict(filing.settings))
     new.projects = [_carry_project(p, keep_amounts) for p in filing.projects]

@@ -31,7 +31,6 @@ PROJECT_HEADERS = {
     "序号": "no", "项目名称": "name", "资金使用单位": "unit", "总计": "total", "财政拨款": "fiscal",
     "财政专户拨款": "special", "其他资金": "other", "绩效目标": "target",
 }
-PROJECT_OPTIONAL = {"备注": "remark"}
 INDICATOR_HEADERS = {
     "项目名称": "project", "序号": "no", "一级指标": "level1", "二级指标": "level2", "三级指标": "name",
     "实施周期指标值": "period_value", "年度指标值": "annual_value",

@@ -33,9 +33,13 @@ _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
 
 
+# the characters _TABLE changes: most texts have none, and finding one is far cheaper than translating
+_CHANGED = re.compile("[" + "".join(re.escape(chr(c)) for c, to in sorted(_TABLE.items()) if c != to) + "]")
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII variants → ASCII; ideographic space → space; look-alikes folded."""
-    return text.translate(_TABLE)
+    return text.translate(_TABLE) if _CHANGED.search(text) else text
 
 
 def drop_invisible(text: str) -> str:
@@ -51,7 +55,7 @@ def clean_ws(text: str) -> str:
 
 def squash(text: str) -> str:
     """Comparison key: half-width, all white space (including full-width) removed."""
-    return _WS.sub("", to_halfwidth(text))
+    return "".join(to_halfwidth(text).split())       # str.split's white space is the regex's \s
 
 
 def name_key(text: str | None) -> str:
@@ -61,7 +65,12 @@ def name_key(text: str | None) -> str:
 
 def name_core(name: str | None) -> str:
     """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
-    return squash(_BRACKETS.sub("", name or ""))
+    name = name or ""
+    if "(" in name or "（" in name:
+        name = _BRACKETS.sub("", name)
+    if _CHANGED.search(name):                  # squash(name), written out: called once per indicator name
+        name = name.translate(_TABLE)
+    return "".join(name.split())
 
 
 def without_years(name: str | None) -> str:

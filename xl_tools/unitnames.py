@@ -32,6 +32,7 @@ that were written in more than one form (``variants``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from .textnorm import drop_invisible, to_halfwidth
@@ -41,8 +42,10 @@ _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［"
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def unit_key(name: str | None) -> str:
-    """The key under which two unit or department names are the same (see the module docstring)."""
+    """The key under which two unit or department names are the same (see the module docstring).
+    Cached: a filing names a few units on thousands of rows, and a check asks for the key again and again."""
     if not name:
         return ""
     return _WS.sub("", to_halfwidth(drop_invisible(str(name))).translate(_BRACKETS))

@@ -195,6 +195,7 @@ def _normalise(text: str) -> str:
 # --- numbers --------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(
+    r"(?=[-0-9])"                           # (where a number can start: lets the scan skip the rest fast)
     r"(?:(?<![0-9A-Za-z%)\]])-)?"          # a minus only right before the digits, not after a number
     r"(?<![0-9A-Za-z.])"                   # not glued to a Latin identifier (ISO9001) or a decimal
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"

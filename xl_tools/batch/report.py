@@ -63,11 +63,6 @@ MONEY_FORMAT = rb.MONEY_FORMAT
 rule_family = family_of                  # AMT001 → AMT (xl_tools.catalogue)
 
 
-def family_label(family: str) -> str:
-    """金额（AMT）: the Chinese name a reader understands, with the code a script can match."""
-    return f"{family_name(family)}（{family}）"
-
-
 def consolidated_sheet_name(year: int) -> str:
     return f"{SHEET_CONSOLIDATED}{year}年"
 

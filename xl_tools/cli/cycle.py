@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import app
-from ..diff import diff_to_json
-from ..diff.words import KIND_ZH, change_detail, change_what
 from . import parser as types
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
 from .output import warn_if_open
@@ -23,6 +20,7 @@ def _rollover_args(p) -> None:
 
 
 def _rollover(args) -> int:
+    from .. import app
     output_path(args.output, (".xlsx", ".xlsm"))
     warn_if_open(args.file)
     result = app.rollover(args.file, args.output, args.year, keep_amounts=args.keep_amounts,
@@ -43,6 +41,9 @@ def _diff_args(p) -> None:
 
 
 def _diff(args) -> int:
+    from .. import app
+    from ..diff import diff_to_json
+    from ..diff.words import KIND_ZH, change_detail, change_what
     out = output_path(args.output, (".xlsx",)) if args.output else None
     warn_if_open(args.old, args.new)
     d = app.diff_files(args.old, args.new, out, force=args.force)

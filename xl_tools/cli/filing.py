@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from .. import app
-from ..jsonio import dumps
 from . import parser as types
 from .command import Command, force_arg, output_path
 from .output import print_filing_summary, warn_if_open
@@ -18,6 +16,7 @@ def _template_args(p) -> None:
 
 
 def _template(args) -> int:
+    from .. import app
     out = output_path(args.output, (".xlsx", ".xlsm"))
     app.write_template(out, force=args.force)
     print(f"已生成标准模板：{out}")
@@ -35,6 +34,7 @@ def _new_args(p) -> None:
 
 
 def _new(args) -> int:
+    from .. import app
     out = output_path(args.output, (".xlsm", ".xlsx"))
     for p in app.new_filing(out, year=args.year, department=args.department, unit=args.unit,
                             force=args.force):
@@ -47,6 +47,7 @@ def _repair_args(p) -> None:
 
 
 def _repair(args) -> int:
+    from .. import app
     changes = app.repair_button(args.file)
     for line in changes or ["无需修复：按钮已可在任何文件名下使用，也没有固定其他电脑的 Python。"]:
         print(line)
@@ -63,6 +64,7 @@ def _import_args(p) -> None:
 
 
 def _import(args) -> int:
+    from .. import app
     out = output_path(args.output, (".xlsx", ".xlsm", ".json"))
     warn_if_open(args.input)
     done = app.import_to_workbook(args.input, out, year=args.year, department=args.department,
@@ -82,6 +84,8 @@ def _dump_args(p) -> None:
 
 
 def _dump(args) -> int:
+    from .. import app
+    from ..jsonio import dumps
     warn_if_open(args.file)
     filing = app.load_filing(args.file, strict=True).filing
     if args.json:
@@ -98,6 +102,7 @@ def _load_args(p) -> None:
 
 
 def _load(args) -> int:
+    from .. import app
     out = output_path(args.output, (".xlsx", ".xlsm"))
     filing = app.json_to_workbook(args.file, out, force=args.force)
     print(f"已写入：{out}（{len(filing.projects)} 个项目，{len(filing.indicators)} 个指标）")

@@ -1,49 +1,31 @@
-"""Terminal output for people (rich); JSON output lives with each command."""
+"""Terminal output for people; JSON output lives with each command. rich and the application are imported
+where they are used, so that ``xl-tools --version`` and ``--help`` start without them."""
 
 from __future__ import annotations
 
 import sys
 
-from rich.console import Console
-from rich.table import Table
-
-from .. import app
-from ..findings import SEVERITY_ZH, Finding
 from ..model import Filing
 from ..money import fmt_thousands
-
-SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False)
 
 
 def warn_if_open(*paths) -> None:
     """One line on stderr per input workbook open in Excel (its last saved version is what is read)."""
+    from .. import app
     for line in app.open_in_excel(*paths):
         print(line, file=sys.stderr)
 
 
 def print_filing_summary(filing: Filing) -> None:
-    c = console()
+    from rich.console import Console
+    from rich.table import Table
+    c = Console(highlight=False)
     c.print(f"[bold]{filing.department or '（未填部门）'}[/bold]  预算年度 {filing.year or '（未填）'}  "
             f"合计 {fmt_thousands(filing.total)} {filing.money_unit}")
     t = Table("序号", "项目名称", "资金使用单位", "总计", "指标数")
     for k, p in enumerate(filing.projects, 1):
         t.add_row(str(k), p.name, p.unit, fmt_thousands(p.total), str(len(p.indicators)))
     c.print(t)
-
-
-def print_findings(findings: list[Finding], title: str) -> None:
-    t = Table(title=title, show_lines=False)
-    for h in ("级别", "规则", "位置", "项目", "说明"):
-        t.add_column(h, overflow="fold")
-    for f in findings:
-        t.add_row(f"[{SEVERITY_COLOUR[f.severity]}]{SEVERITY_ZH[f.severity]}[/]", f.code,
-                  f.where if f.cell else "", f.project or "",
-                  f.message + (f"\n建议：{f.suggestion}" if f.suggestion else ""))
-    console().print(t)
 
 
 def counts_line(counts: dict, projects: int | None = None, indicators: int | None = None) -> str:

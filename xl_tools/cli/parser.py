@@ -14,6 +14,8 @@ import re
 import sys
 from typing import NoReturn
 
+from ..model import YEAR_RANGE_ZH, is_budget_year
+
 USAGE_EXIT = 2
 
 # argparse's messages (after "%(prog)s: error: "), most specific first
@@ -140,10 +142,10 @@ class ChineseParser(argparse.ArgumentParser):
 # value types (argparse shows their ArgumentTypeError message after the option's name) -------------
 
 def year(text: str) -> int:
-    """A budget year: four digits between 2000 and 2100 (full-width digits accepted)."""
+    """A budget year: four digits, ``model.is_budget_year`` (full-width digits accepted)."""
     value = text.strip().translate({0xFF10 + k: 0x30 + k for k in range(10)})
-    if not (value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100):
-        raise argparse.ArgumentTypeError(f"「{text}」不是有效的预算年度，应为四位数年份，例如 2025")
+    if not (value.isdigit() and len(value) == 4 and is_budget_year(int(value))):
+        raise argparse.ArgumentTypeError(f"「{text}」不是有效的预算年度，应为{YEAR_RANGE_ZH}，例如 2025")
     return int(value)
 
 

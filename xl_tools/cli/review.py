@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import app
-from ..findings import summarize
 from .command import FORCE_FILING_HELP, Command, force_arg, output_path
-from .output import counts_line, print_findings, warn_if_open
+from .output import counts_line, warn_if_open
 
 CONFIG_HELP = "规则配置文件（TOML，格式见 docs/rules.md），覆盖地区配置和「基本信息」中的设置"
 
@@ -21,6 +19,9 @@ def _check_args(p) -> None:
 
 
 def _check(args) -> int:
+    from .. import app
+    from ..findings import summarize
+    from .listing import print_findings
     warn_if_open(args.file)
     loaded = app.load_filing(args.file)
     fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
@@ -32,12 +33,14 @@ def _check(args) -> int:
                                      "fills": [fill_json(f) for f in fills]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
+        counts = counts_line(summary, summary["projects"], summary["indicators"])
         if findings:
-            print_findings(findings, f"{args.file} 校验结果")
+            print(f"{args.file}：{counts}")
+            print_findings(findings)
         else:
-            print(f"{args.file}：未发现问题")
-        print(counts_line(summary, summary["projects"], summary["indicators"]))
+            print(f"{args.file}：未发现问题（{counts}）")
         if fills:
+            print()
             print(fills_line(fills))
     return 1 if summary["errors"] else 0
 
@@ -63,6 +66,7 @@ def _refresh_args(p) -> None:
 
 
 def _refresh(args) -> int:
+    from .. import app
     outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force)
     print(f"已刷新：{args.output or args.file}")
     print(outcome.report)
@@ -80,6 +84,7 @@ def _publish_args(p) -> None:
 
 
 def _publish(args) -> int:
+    from .. import app
     out = output_path(args.output, (".xlsx",))
     if args.pdf:
         output_path(args.pdf, (".pdf",))

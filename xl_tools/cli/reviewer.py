@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from ..batch.task import BatchOptions, run_batch
 from . import parser as types
 from .command import Command
+
+if TYPE_CHECKING:
+    from ..batch.task import BatchOptions
 
 
 def _want_progress(args) -> bool:
@@ -45,6 +48,7 @@ def _batch_args(p) -> None:
 
 
 def _options(args) -> BatchOptions:
+    from ..batch.task import BatchOptions
     return BatchOptions(paths=args.paths, output=args.output, json=args.json, jobs=args.jobs,
                         include_errors=args.include_errors, csv=args.csv, parquet=args.parquet,
                         scheduler=args.scheduler, annotate=args.annotate, department=args.department,
@@ -54,6 +58,7 @@ def _options(args) -> BatchOptions:
 
 def _batch(args) -> int:
     from ..batch.report import consolidation_lines, report_to_json, version_lines  # pandas: only when run
+    from ..batch.task import run_batch
     outcome = run_batch(_options(args))
     report, cons = outcome.report, outcome.consolidation
     if args.json:

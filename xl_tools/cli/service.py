@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from .. import app
 from ..money import fmt_thousands
-from ..server.cli import serve
 from . import parser as types
 from .command import Command
 from .output import counts_line
@@ -25,6 +23,7 @@ def _serve_args(p) -> None:
 
 
 def _serve(args) -> int:
+    from ..server.cli import serve
     serve(args.host, args.port, max_body_mb=args.max_body_mb, ssl_certfile=args.ssl_certfile,
           ssl_keyfile=args.ssl_keyfile, forwarded_allow_ips=args.forwarded_allow_ips, insecure=args.insecure)
     return 0
@@ -35,6 +34,7 @@ def _demo_args(p) -> None:
 
 
 def _demo(args) -> int:
+    from .. import app
     done = app.demo(args.output)
     result, outcome = done.imported.result, done.imported.outcome
     filing, ms = result.filing, done.timings_ms

@@ -31,7 +31,6 @@ from .compare import INDICATOR_LABELS, FilingDiff, ProjectDiff, TotalRow, text_c
 
 CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
 FILL_CUT = rb.fill(CUT)
-FILL_RISE = rb.fill(RISE)
 FILL_CHANGED = rb.fill(CHANGED)
 PERCENT_FORMAT = rb.PERCENT_FORMAT
 TOTAL_LABEL = "合计（各单位之和）"

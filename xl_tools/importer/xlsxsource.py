@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import XlToolsError
+from ..outputmark import sheet_names
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading
@@ -90,6 +91,8 @@ def find_table_sheet(wb):
 
 def is_published_table(path: str | Path) -> bool:
     """True when ``path`` is an xlsx holding the official table and not a filing workbook."""
+    if SHEET_PROJECTS in sheet_names(path):
+        return False                # a filing: told from workbook.xml alone, no cell read
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
         with reading(path):

@@ -133,13 +133,6 @@ class Package:
         self._data[part] = data
         self._add(part, content_type)
 
-    def set_xml(self, part: str, root: etree._Element, content_type: str | None = None) -> None:
-        self._data.pop(part, None)
-        self._deleted.discard(part)
-        self._xml[part] = root
-        self._dirty_xml.add(part)
-        self._add(part, content_type)
-
     def spool(self, part: str, content_type: str | None = None):
         """A writable temporary file that becomes the part's content (for streamed rewrites)."""
         fh = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)

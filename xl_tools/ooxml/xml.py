@@ -28,7 +28,6 @@ def q(local: str, ns: str = MAIN) -> str:
 # no DTD, libxml2's size limits; a part that is not well-formed or has a DTD raises an XlToolsError
 # naming the part.
 XmlPartError = xmlsafe.DamagedPart
-ForbiddenXML = xmlsafe.ForbiddenPart
 parse = xmlsafe.parse
 
 

@@ -137,14 +137,6 @@ class TableLayout:
         return self.styles[cell.style]
 
 
-@dataclass
-class _Line:
-    """One logical table line before splitting: cells and the height its text needs."""
-
-    cells: list[Cell]
-    height: float
-
-
 def _money_cells(amounts: dict[str, Decimal], style: str) -> list[Cell]:
     return [Cell(amounts[f], style) for f in MONEY_FIELDS]
 

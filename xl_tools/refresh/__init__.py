@@ -1,7 +1,8 @@
 """Refresh: read the workbook, fill what can be derived, run the rules, write the results back.
 
-One plan (``plan.build_plan``) and two thin writers: ``file_writer`` (openpyxl, for files) and
-``xlwings_writer`` (live Excel: desktop, xlwings Server / Office.js, xlwings Lite).
+One plan of writes (``plan.plan_refresh``, the operations of ``ops``) and two thin writers:
+``file_writer`` (files, through the package patcher ``xl_tools.ooxml``) and ``live`` (xlwings: desktop
+Excel, xlwings Server / Office.js, xlwings Lite).
 """
 
 from .plan import RefreshOutcome, plan_refresh

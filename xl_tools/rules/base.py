@@ -22,7 +22,7 @@ from typing import Iterable
 from .. import catalogue
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution, default_table
-from ..findings import ERROR, INFO, WARNING, Finding, locate
+from ..findings import ERROR, INFO, WARNING, Finding, located
 from ..model import Filing, Indicator, Origin, Project
 from ..textnorm import name_core, squash
 from ..valuegrammar import ParsedValue, op_symbol
@@ -48,6 +48,11 @@ class Rule:
     # the budget year and the options — not on its project or position. The engine then runs it once
     # per distinct indicator content in a check and re-locates the findings for the repeats.
     content_only: bool = False
+    # True (with content_only) when whether check_indicator finds something, and on which cells, depends only
+    # on the two category labels and the two value texts, not on the name (its message may still name the
+    # indicator). The engine then runs it once per distinct labels and values, and again for each indicator
+    # with those labels and values only where it found something, to word the finding for that indicator.
+    values_only: bool = False
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -78,6 +83,12 @@ class Rule:
                         facts: "Facts") -> Iterable[Finding]:
         return ()
 
+    def may_find(self, ctx: "Context", facts: "Facts") -> bool:
+        """False when check_indicator cannot find anything on an indicator with these labels and values,
+        whatever its name, project or place: the engine then does not call it for them (worked out once per
+        distinct labels and values; not asked of values_only rules). The default: it may."""
+        return True
+
     @classmethod
     def hooks(cls) -> set[str]:
         """The hooks this rule overrides (the engine calls only these)."""
@@ -87,26 +98,22 @@ class Rule:
     # findings ---------------------------------------------------------------------------------
     def at_project(self, project: Project, field: str | None, message: str,
                    suggestion: str = "") -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project.name,
-                       field=field, **locate(project.origin, field))
+        return located(self.code, self.severity, message, suggestion, project.origin, field, project.name)
 
     def at_indicator(self, project_name: str | None, ind: Indicator, field: str | None,
                      message: str, suggestion: str = "") -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project_name,
-                       indicator_no=ind.no, field=field, **locate(ind.origin, field))
+        return located(self.code, self.severity, message, suggestion, ind.origin, field, project_name, ind.no)
 
     def at_value(self, project_name: str | None, ind: Indicator, field: str, label: str, message: str,
                  suggestion: str = "") -> Finding:
         """A finding on a value column of ``Facts.columns``: when both value cells hold the same text
         (label ``BOTH_VALUES``) it concerns both, so both are highlighted and noted."""
         also = ("annual_value",) if field == "period_value" and label == BOTH_VALUES else ()
-        return Finding(self.code, self.severity, message, suggestion, project=project_name,
-                       indicator_no=ind.no, field=field, **locate(ind.origin, field, also))
+        return located(self.code, self.severity, message, suggestion, ind.origin, field, project_name, ind.no, also)
 
     def at(self, origin: Origin | None, field: str | None, message: str, suggestion: str = "",
            project: str | None = None) -> Finding:
-        return Finding(self.code, self.severity, message, suggestion, project=project, field=field,
-                       **locate(origin, field))
+        return located(self.code, self.severity, message, suggestion, origin, field, project)
 
 
 @dataclass(slots=True)
@@ -119,6 +126,17 @@ class Facts:
     level1_code: str | None
     level2_code: str | None
     core: str                                   # name_core(name)
+    values_key: tuple                           # (level 1 label, level 2 label, 实施周期指标值, 年度指标值)
+
+    @property
+    def period(self) -> str:
+        """The 实施周期指标值 as written ("" when blank)."""
+        return self.values_key[2]
+
+    @property
+    def annual(self) -> str:
+        """The 年度指标值 as written ("" when blank)."""
+        return self.values_key[3]
 
 
 class Context:
@@ -131,8 +149,10 @@ class Context:
         self._parsed: dict[str, ParsedValue] = {}
         self._squashed: dict[str, str] = {}
         self._cores: dict[str, str] = {}
-        self._levels: dict[tuple[str, str], tuple[Resolution, Resolution]] = {}
+        self._levels: dict[tuple[str, str], tuple[Resolution, Resolution, str | None, str | None]] = {}
+        self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         self._facts: dict[int, Facts] = {}
+        self.cached_facts = self._facts.get       # id(indicator) → its facts, when worked out already
         self._facts_by_content: dict[tuple, Facts] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
@@ -177,27 +197,30 @@ class Context:
         hit = self._facts.get(id(ind))
         if hit is not None:
             return hit
-        l1_label, l2_label = ind.level1_label, ind.level2_label
-        period, annual = ind.period_value or "", ind.annual_value or ""
-        key = (l1_label, l2_label, ind.name, period, annual)
+        key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.name, ind.period_value or "",
+               ind.annual_value or "")
         hit = self._facts_by_content.get(key)
         if hit is None:
-            levels = self._levels.get((l1_label, l2_label))
+            c1, c2, period, annual = key[0], key[2], key[5], key[6]
+            labels = (f"{c1}-{key[1]}" if c1 else key[1], f"{c2}-{key[3]}" if c2 else key[3])   # level*_label
+            levels = self._levels.get(labels)
             if levels is None:
-                l1 = self.table.resolve_level1(l1_label)
+                l1 = self.table.resolve_level1(labels[0])
                 parent = l1.category.code if l1.category else None
-                levels = self._levels[(l1_label, l2_label)] = (l1, self.table.resolve_level2(l2_label, parent))
-            l1, l2 = levels
-            if self.squash(period) == self.squash(annual):
-                cols = (("period_value", period, BOTH_VALUES),)
-            else:
-                cols = (("period_value", period, VALUE_LABELS["period_value"]),
-                        ("annual_value", annual, VALUE_LABELS["annual_value"]))
-            hit = self._facts_by_content[key] = Facts(
-                cols, l1, l2, l1.category.code if l1.category else None,
-                l2.category.code if l2.category else None, self.core(ind.name))
+                l2 = self.table.resolve_level2(labels[1], parent)
+                levels = self._levels[labels] = (l1, l2, parent, l2.category.code if l2.category else None)
+            cols = self._columns.get((period, annual))
+            if cols is None:
+                cols = self._columns[(period, annual)] = self._columns_of(period, annual)
+            hit = self._facts_by_content[key] = Facts(cols, *levels, self.core(ind.name), (*labels, period, annual))
         self._facts[id(ind)] = hit
         return hit
+
+    def _columns_of(self, period: str, annual: str) -> tuple[tuple[str, str, str], ...]:
+        if self.squash(period) == self.squash(annual):
+            return (("period_value", period, BOTH_VALUES),)
+        return (("period_value", period, VALUE_LABELS["period_value"]),
+                ("annual_value", annual, VALUE_LABELS["annual_value"]))
 
     def levels(self, ind: Indicator) -> tuple[Resolution, Resolution]:
         """Resolved level 1 and level 2 of an indicator (cached per distinct label pair)."""

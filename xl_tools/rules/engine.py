@@ -1,13 +1,14 @@
 """The rule engine: ``check(filing)`` runs the rules of ``registry.RULES`` over one filing.
 
 Each rule's hooks run once per filing, project or indicator; indicator rules that depend only on the
-indicator's content run once per distinct content (see ``Rule.content_only``).
+indicator's content run once per distinct content (see ``Rule.content_only``), and those whose decision
+depends only on its categories and values once per distinct categories and values (``Rule.values_only``).
 """
 
 from __future__ import annotations
 
 from .. import limits
-from ..findings import SEVERITY_ORDER, Finding, locate
+from ..findings import SEVERITY_ORDER, Finding, located
 from ..model import Filing
 from ..schema import SHEET_ORDER
 from .base import Context
@@ -36,11 +37,17 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     rules = [config.make(r) for r in RULES if config.enabled(r.code)]
     on_filing = [r.check_filing for r in rules if "check_filing" in r.hooks()]
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
-    by_content = [r.check_indicator for r in rules if "check_indicator" in r.hooks() and r.content_only]
-    on_indicator = [r.check_indicator for r in rules if "check_indicator" in r.hooks() and not r.content_only]
-    seen: dict[int, list[tuple]] = {}         # id(facts), i.e. indicator content → what those rules said
+    by_indicator = [r for r in rules if "check_indicator" in r.hooks()]
+    by_values = [r.check_indicator for r in by_indicator if r.content_only and r.values_only]
+    by_content = [r for r in by_indicator if r.content_only and not r.values_only]
+    on_indicator = [r for r in by_indicator if not r.content_only]
+    seen: dict[int, list[Finding]] = {}       # id(facts), i.e. indicator content → what those rules found
+    # labels and values → the values-only hooks that found something there, the content hooks and the
+    # other indicator hooks that may find something there (Rule.may_find)
+    per_values: dict[tuple, tuple[list, list, list]] = {}
     findings: list[Finding] = []
     add = findings.extend
+    facts_of, content = ctx.facts, ctx.cached_facts
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):
@@ -49,19 +56,32 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
         for hook in on_project:
             add(hook(ctx, project))
         for ind in project.indicators:
-            facts = ctx.facts(ind)                 # shared by every indicator with the same content
-            key = id(facts)
-            said = seen.get(key)
+            facts = content(id(ind)) or facts_of(ind)    # shared by every indicator with the same content
+            hooks = per_values.get(facts.values_key)
+            said = None if hooks is None else seen.get(id(facts))
             if said is None:
-                fresh = [f for hook in by_content for f in hook(ctx, project, ind, facts)]
-                seen[key] = [(f.code, f.severity, f.message, f.suggestion, f.field, f.also_fields)
-                             for f in fresh]
+                if hooks is None:                  # labels and values not seen yet: every values-only rule
+                    fresh, found = [], []
+                    for hook in by_values:
+                        got = list(hook(ctx, project, ind, facts))
+                        if got:
+                            found.append(hook)
+                            fresh += got
+                    hooks = per_values[facts.values_key] = (
+                        found, [r.check_indicator for r in by_content if r.may_find(ctx, facts)],
+                        [r.check_indicator for r in on_indicator if r.may_find(ctx, facts)])
+                else:                              # only those that found something, to word it for this one
+                    fresh = []
+                    for hook in hooks[0]:
+                        fresh.extend(hook(ctx, project, ind, facts))
+                for hook in hooks[1]:
+                    fresh.extend(hook(ctx, project, ind, facts))
+                seen[id(facts)] = fresh
                 add(fresh)
-            else:
-                add(Finding(code, severity, message, suggestion, project=project.name, indicator_no=ind.no,
-                            field=field, **locate(ind.origin, field, also))
-                    for code, severity, message, suggestion, field, also in said)
-            for hook in on_indicator:
+            elif said:                             # the same content again: the same findings, on its cells
+                add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
+                            ind.no, f.also_fields) for f in said)
+            for hook in hooks[2]:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)
 

@@ -284,6 +284,7 @@ class FullWidthDigits(Rule):
     code = "FLG005"
     name = "filing.full_width_digits"
     content_only = True
+    values_only = True
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         """序号 typed as text (the values are checked per distinct content, below)."""

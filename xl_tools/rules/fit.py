@@ -48,6 +48,15 @@ class InputSpent(Rule):
         self.benefit = _words(self.options["benefit_words"])
         self.effort = re.compile("(?:" + _words(self.options["effort_words"]).pattern + ")(?!使用|运行|运营|生产)")
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        if is_cost(facts):
+            return False
+        for _field, text, _label in facts.columns:
+            t = ctx.parse(text)
+            if (is_money(t) and t.value) or _effort(t):
+                return True
+        return False
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         if is_cost(facts):
@@ -61,12 +70,19 @@ class InputSpent(Rule):
                                         f"{'' if '/' not in t.unit else '，' + t.unit}）：投入的资金不是产出或效益",
                                         "改为花钱之后完成的数量、质量或效果；金额类的成本控制目标归入 14-成本指标")
                 return
-            if (t.kind == "number" and t.value and base_unit(t.unit) in EFFORT_UNITS | PEOPLE_UNITS
-                    and self.effort.search(core)):
+            if _effort(t) and self.effort.search(core):
                 yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」（{text}）衡量的是投入的人力，不是产出或效益",
                                         "改为这些人力完成的工作量、质量或服务效果")
                 return
+
+
+_EFFORT = EFFORT_UNITS | PEOPLE_UNITS
+
+
+def _effort(t) -> bool:
+    """A number of staff or hours (VAL021 then asks whether the name says they were put in)."""
+    return t.kind == "number" and bool(t.value) and base_unit(t.unit) in _EFFORT
 
 
 def satisfaction_misfiled(ctx: Context, facts: Facts) -> bool:
@@ -97,6 +113,9 @@ class SatisfactionOutsideCategory(Rule):
     code = "STR013"
     content_only = True
     name = "structure.satisfaction_outside_category"
+
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return facts.level1_code not in (None, "3")
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -198,6 +217,7 @@ class CostMissing(Rule):
         self.in_name = _words(self.options["name_words"])
         self.in_target = _words(self.options["target_words"])
         self._target: dict[str, re.Match | None] = {}      # per distinct target text, for one check
+        self._standards: dict[str, list] = {}
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if not project.indicators:
@@ -213,7 +233,10 @@ class CostMissing(Rule):
                 m = self._target[text] = self.in_target.search(text)
         if m is None:
             return
-        stated = standards(ctx.squash(project.target))
+        text = ctx.squash(project.target)
+        stated = self._standards.get(text)
+        if stated is None:
+            stated = self._standards[text] = standards(text)
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
         yield self.at_project(project, "name", f"项目涉及「{m.group()}」，但没有成本指标{said}",
                               "补充 14-成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）")

@@ -77,6 +77,7 @@ class TimelinessNotQuantified(_ValueForm):
 
     code = "VAL016"
     name = "values.timeliness_not_quantified"
+    values_only = True
     def advice_for(self, ctx: Context) -> str:
         node = f"{ctx.year}年6月30日前" if ctx.year else "6月30日前"
         return f"写明时间节点（如 {node}）、时限（如 ≤2个工作日）或及时率（如 ≥95%）"
@@ -108,6 +109,7 @@ class CostNotAmount(_ValueForm):
 
     code = "VAL017"
     name = "values.cost_not_amount"
+    values_only = True
     advice = "写明金额（如 ≤50万元、≤2000元/生）或比率（如 ≤100%）"
 
     def applies(self, facts: Facts) -> bool:
@@ -140,6 +142,7 @@ class OutcomeNotQuantified(_ValueForm):
 
     code = "VAL018"
     name = "values.outcome_not_quantified"
+    values_only = True
     config_keys = {**_ValueForm.config_keys, "accept": ["是", "否", "达标", "通过"]}
     advice = "写成数值（运算符 + 数字 + 单位），或写成分级分档的定性目标（如 良好及以上）"
 
@@ -175,6 +178,9 @@ class SatisfactionNotPercent(_ValueForm):
     def applies(self, facts: Facts) -> bool:
         return is_satisfaction(facts)
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return self.applies(facts) and not all(is_percent(ctx.parse(text)) for _field, text, _label in facts.columns)
+
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         t = ctx.parse(text)
         if is_percent(t):
@@ -205,15 +211,21 @@ class OneYearWordingDiffers(Rule):
     code = "VAL020"
     name = "values.one_year_wording"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        # one loop per project rather than a hook per indicator: it runs everywhere and rarely finds
-        if ctx.span(project) is not None:
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return _worded_twice(ctx, facts)
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if ctx.span(project) is not None or not _worded_twice(ctx, facts):
             return
-        for ind in project.indicators:
-            if len(ctx.facts(ind).columns) == 1:
-                continue
-            p, a = ind.period_value or "", ind.annual_value or ""
-            if ctx.squash(p) and ctx.squash(a) and _same(ctx.parse(p), ctx.parse(a)):
-                yield self.at_indicator(project.name, ind, "annual_value",
-                                        f"一年期项目中「{ind.name}」的两列指标值是同一目标，写法不同："
-                                        f"实施周期「{p}」，年度「{a}」", f"统一写成「{p}」")
+        p, a = ind.period_value or "", ind.annual_value or ""
+        yield self.at_indicator(project.name, ind, "annual_value",
+                                f"一年期项目中「{ind.name}」的两列指标值是同一目标，写法不同："
+                                f"实施周期「{p}」，年度「{a}」", f"统一写成「{p}」")
+
+
+def _worded_twice(ctx: Context, facts: Facts) -> bool:
+    """The two value columns differ as written and say the same (VAL020's)."""
+    p, a = facts.period, facts.annual
+    return (len(facts.columns) == 2 and bool(ctx.squash(p)) and bool(ctx.squash(a))
+            and _same(ctx.parse(p), ctx.parse(a)))

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Sequence
 
 from rapidfuzz.distance import LCSseq
 
@@ -24,6 +25,7 @@ from ..textnorm import to_halfwidth
 from ..valuegrammar import Quantity, quantities
 from .measures import MONEY_SCALE, base_unit, canonical, per_part, to_wan
 
+_SPACE = re.compile(r"\s")         # str.isspace's characters
 _CLAUSE = re.compile(r"[,，。;；、!！?？:：]")
 _COUNT_WORDS = ("数量", "人数", "次数", "个数", "总数", "数")
 MIN_SHARE = 0.5          # share of the name's characters (in order) that must stand next to the number
@@ -110,8 +112,11 @@ def same_measure(candidates: list[tuple[str, object]], words: str) -> tuple[obje
 
 
 @lru_cache(maxsize=1024)
-def _kept(original: str) -> tuple[int, ...]:
-    """Where each character of ``squash(original)`` stands in ``original``."""
+def _kept(original: str) -> Sequence[int]:
+    """Where each character of ``squash(original)`` stands in ``original`` (to_halfwidth keeps every
+    character's place, and white space stays white space)."""
+    if not _SPACE.search(original):
+        return range(len(original))               # the usual case: nothing squashed out
     return tuple(i for i, c in enumerate(to_halfwidth(original)) if not c.isspace())
 
 

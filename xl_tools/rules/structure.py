@@ -188,6 +188,7 @@ class CategoryMismatch(Rule):
 
     code = "STR007"
     content_only = True
+    values_only = True
     name = "structure.category_mismatch"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -225,6 +226,7 @@ class CategoryUnknown(Rule):
 
     code = "STR008"
     content_only = True
+    values_only = True
     name = "structure.category_unknown"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,

@@ -7,14 +7,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator
 
-from ..findings import Finding, locate
+from ..findings import Finding, located
 from ..model import Project
 from ..valuegrammar import ParsedValue, Placeholders
 from .base import Context, Rule, show
 from .statements import as_written, same_measure, statements, stem, unit_key
 
 _DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*")
+_NUMBER = re.compile(r"(?=\d)(?<![\d.])(\d+(?:\.\d+)?)\s*\(?\s*")     # (?=\d): the scan skips the rest fast
 TAIL = 8                 # characters kept after each number: enough for the longest unit
 
 
@@ -79,9 +79,14 @@ class TargetPlaceholder(Rule):
 
     def setup(self) -> None:
         self.matcher = Placeholders(self.options["placeholders"])
+        self._said: dict[str, bool] = {}          # per distinct target text, for one check
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if self.matcher(ctx.squash(project.target)):
+        text = ctx.squash(project.target)
+        said = self._said.get(text)
+        if said is None:
+            said = self._said[text] = self.matcher(text)
+        if said:
             yield self.at_project(project, "target", f"绩效目标「{project.target}」是占位文字",
                                   "写明本项目的绩效目标")
 
@@ -154,7 +159,8 @@ class TargetContradictsIndicators(Rule):
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
         for ind in project.indicators:
             measured: dict[str, list[tuple[Decimal, ParsedValue]]] = {}
-            for value in dict.fromkeys((ind.period_value, ind.annual_value)):
+            p, a = ind.period_value, ind.annual_value
+            for value in ((p,) if p == a else (p, a)):
                 t = ctx.parse(value)
                 if t.kind == "number" and t.value is not None and t.unit:
                     unit, amount = unit_key(t.value, t.unit)
@@ -177,9 +183,8 @@ class TargetContradictsIndicators(Rule):
                 continue
             st = max(stated, key=lambda pair: pair[0])[1]       # the surest, the first of equals
             shown = "、".join(dict.fromkeys(show(t) for _, t in values))
-            yield Finding(self.code, self.severity,
+            yield located(self.code, self.severity,
                           f"绩效目标写「{as_written(project.target, st.start, st.end)}」，"
                           f"指标「{ind.name}」为 {shown}",
                           "统一绩效目标文字与指标值（以实际目标为准修改其中一处）",
-                          project=project.name, indicator_no=ind.no, field="target",
-                          **locate(project.origin, "target"))
+                          project.origin, "target", project.name, ind.no)

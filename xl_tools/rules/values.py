@@ -42,17 +42,19 @@ class ValueMissing(Rule):
     code = "VAL001"
     name = "values.missing"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        # per project, not per content: the suggestion depends on the project's span; one loop per
-        # project rather than a hook per indicator (it runs everywhere and rarely finds)
-        for ind in project.indicators:
-            if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
-                continue                        # the usual case (white space only counts as blank)
-            for field in VALUE_FIELDS:
-                if not ctx.squash(getattr(ind, field)):
-                    yield self.at_indicator(project.name, ind, field,
-                                            f"「{ind.name}」的{VALUE_LABELS[field]}为空",
-                                            f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return not (facts.period.strip() and facts.annual.strip())
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        # not content_only: the suggestion depends on the project's span
+        if (ind.period_value or "").strip() and (ind.annual_value or "").strip():
+            return                              # the usual case (white space only counts as blank)
+        for field in VALUE_FIELDS:
+            if not ctx.squash(getattr(ind, field)):
+                yield self.at_indicator(project.name, ind, field,
+                                        f"「{ind.name}」的{VALUE_LABELS[field]}为空",
+                                        f"填写{VALUE_LABELS[field]}{self._hint(ctx, project, ind, field)}")
 
     @staticmethod
     def _hint(ctx: Context, project: Project, ind: Indicator, field: str) -> str:
@@ -84,6 +86,7 @@ class ValuePlaceholder(Rule):
 
     code = "VAL002"
     content_only = True
+    values_only = True
     name = "values.placeholder"
     config_keys = {"placeholders": sorted(PLACEHOLDERS)}
 
@@ -116,6 +119,7 @@ class QuantityNotNumber(Rule):
 
     code = "VAL003"
     content_only = True
+    values_only = True
     name = "values.quantity_not_number"
     config_keys = {"levels": ["11", "12"],
                    "placeholders": ValuePlaceholder.config_keys["placeholders"]}
@@ -158,17 +162,28 @@ class PercentOver100(Rule):
     name = "values.percent_over_100"
     config_keys = {"allow_names": ["增长", "增幅", "增速", "提高", "提升"]}
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(_over_100(ctx.parse(text)) for _field, text, _label in facts.columns)
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         if any(w in ind.name for w in self.options["allow_names"]):
             return
         for field, text, label in facts.columns:
-            t = ctx.parse(text)
-            top = t.value if t.kind == "number" else t.high if t.kind == "range" else None
-            if t.unit == "%" and top is not None and top > HUNDRED:
+            if _over_100(ctx.parse(text)):
                 yield self.at_value(project.name, ind, field, label,
                                         f"「{ind.name}」的{label}「{text}」超过 100%",
                                         "比率类指标不超过 100%，请核对数值")
+
+
+def _over_100(t: ParsedValue) -> bool:
+    top = t.value if t.kind == "number" else t.high if t.kind == "range" else None
+    return t.unit == "%" and top is not None and top > HUNDRED
+
+
+def _bare_number(t: ParsedValue) -> bool:
+    """A number other than 0 without % or ‰ (VAL005's)."""
+    return _number(t) and t.value != 0 and t.unit not in ("%", "‰")
 
 
 class RateWithoutPercent(Rule):
@@ -189,6 +204,9 @@ class RateWithoutPercent(Rule):
     content_only = True
     name = "values.rate_without_percent"
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(_bare_number(ctx.parse(text)) for _field, text, _label in facts.columns)
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         core = facts.core
@@ -196,7 +214,7 @@ class RateWithoutPercent(Rule):
             return
         for field, text, label in facts.columns:
             t = ctx.parse(text)
-            if _number(t) and t.value != 0 and t.unit not in ("%", "‰"):
+            if _bare_number(t):
                 yield self.at_value(project.name, ind, field, label,
                                         f"比率指标「{ind.name}」的{label}「{text}」没有百分号",
                                         f"写成百分比，例如 {show(t).removesuffix(t.unit)}%")
@@ -219,6 +237,7 @@ class SatisfactionFloor(Rule):
 
     code = "VAL006"
     content_only = True
+    values_only = True
     name = "values.satisfaction_floor"
     config_keys = {"floor": Decimal(80)}
 
@@ -252,6 +271,7 @@ class SatisfactionOperator(Rule):
 
     code = "VAL007"
     content_only = True
+    values_only = True
     name = "values.satisfaction_operator"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -273,6 +293,12 @@ def _same(a: ParsedValue, b: ParsedValue) -> bool:
                                                               b.date)
 
 
+def _differ(ctx: Context, p: str, a: str) -> bool:
+    """Both values written, and they say different things (VAL008's)."""
+    sp, sa = ctx.squash(p), ctx.squash(a)
+    return bool(sp) and bool(sa) and sp != sa and not _same(ctx.parse(p), ctx.parse(a))
+
+
 class OneYearValuesDiffer(Rule):
     """A one-year project whose 年度 and 实施周期 values differ.
 
@@ -291,17 +317,24 @@ class OneYearValuesDiffer(Rule):
     code = "VAL008"
     name = "values.one_year_differ"
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return _differ(ctx, facts.period, facts.annual)
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         if ctx.span(project) is not None:
             return
         p, a = ind.period_value or "", ind.annual_value or ""
-        if not ctx.squash(p) or not ctx.squash(a) or ctx.squash(p) == ctx.squash(a):
-            return
-        if not _same(ctx.parse(p), ctx.parse(a)):
+        if _differ(ctx, p, a):
             yield self.at_indicator(project.name, ind, "annual_value",
                                     f"一年期项目中「{ind.name}」的年度指标值「{a}」与实施周期指标值「{p}」不同",
                                     "一年期项目两列应相同；如项目跨年度，请在项目名称中写明起止年度")
+
+
+def _exceeds(p: ParsedValue, a: ParsedValue) -> bool:
+    """The annual count is larger than the period's (VAL009's)."""
+    return (_number(p) and _number(a) and p.unit == a.unit and a.unit not in ("%", "‰")
+            and a.value > p.value)
 
 
 class MultiYearAnnualExceeds(Rule):
@@ -321,16 +354,22 @@ class MultiYearAnnualExceeds(Rule):
     code = "VAL009"
     name = "values.annual_exceeds_period"
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return _exceeds(ctx.parse(facts.period), ctx.parse(facts.annual))
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         if ctx.span(project) is None:
             return
         p, a = ctx.targets(ind)
-        if (_number(p) and _number(a) and p.unit == a.unit and a.unit not in ("%", "‰")
-                and a.value > p.value):
+        if _exceeds(p, a):
             yield self.at_indicator(project.name, ind, "annual_value",
                                     f"「{ind.name}」的年度指标值 {show(a)} 大于实施周期指标值 {show(p)}",
                                     "年度目标应不超过全周期目标，请核对两列")
+
+
+def _date(t: ParsedValue) -> bool:
+    return t.kind == "date" and t.date is not None
 
 
 class DateOutsideYear(Rule):
@@ -351,6 +390,9 @@ class DateOutsideYear(Rule):
     code = "VAL010"
     name = "values.date_outside_year"
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return ctx.year is not None and any(_date(ctx.parse(text)) for _field, text, _label in facts.columns)
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         if ctx.year is None:
@@ -358,7 +400,7 @@ class DateOutsideYear(Rule):
         span = ctx.span(project) or (ctx.year, ctx.year)
         for field, text, label in facts.columns:
             t = ctx.parse(text)
-            if t.kind != "date" or t.date is None:
+            if not _date(t):
                 continue
             first, last = (ctx.year, ctx.year) if field == "annual_value" else span
             if label.endswith("和年度指标值"):
@@ -386,6 +428,7 @@ class DateNotTimeliness(Rule):
 
     code = "VAL011"
     content_only = True
+    values_only = True
     name = "values.date_not_timeliness"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
@@ -400,6 +443,12 @@ class DateNotTimeliness(Rule):
                                         f"「{ind.level2_label}」下",
                                         "二级指标改为「13-时效指标」")
                 return
+
+
+def _number_in(shown: str, core: str) -> bool:
+    """``shown`` (a number as written by ``num``) stands in ``core`` as a number of its own, not inside
+    another (5 in 15, 2.5)."""
+    return shown in core and re.search(_NUMBER_IN_NAME.format(re.escape(shown)), core) is not None
 
 
 class NameValueMixed(Rule):
@@ -421,22 +470,38 @@ class NameValueMixed(Rule):
     content_only = True
     name = "values.name_value_mixed"
 
+    def setup(self) -> None:
+        self._texts: dict[str, tuple[str, str | None, str | None]] = {}     # per distinct value, for one check
+
+    def _read(self, ctx: Context, text: str) -> tuple[str, str | None, str | None]:
+        """(the squashed value, its number as ``num`` shows it, the name-like words written with the number)."""
+        hit = self._texts.get(text)
+        if hit is None:
+            t = ctx.parse(text)
+            shown = named = None
+            if _number(t):
+                shown = num(t.value)
+                extra = ctx.squash(t.extra)
+                # 优（好评率≥90%）: a grade and its criterion
+                if len(extra) >= 3 and _NAME_LIKE.search(extra) and not is_grade(extra.split("(", 1)[0]):
+                    named = extra
+            hit = self._texts[text] = (ctx.squash(text), shown, named)
+        return hit
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         core = facts.core
         for field, text, label in facts.columns:
-            value = ctx.squash(text)
-            t = ctx.parse(text)
-            extra = ctx.squash(t.extra)
+            value, shown, named = self._read(ctx, text)
             if len(core) >= 4 and core in value and value != core:
                 msg = f"{label}「{text}」重复了指标名称「{ind.name}」"
                 tip = "指标值只写运算符、数字和单位"
-            elif _number(t) and re.search(_NUMBER_IN_NAME.format(re.escape(num(t.value))), core):
-                msg = f"指标名称「{ind.name}」中包含了指标值 {num(t.value)}"
+            elif shown is not None and _number_in(shown, core):
+                msg = f"指标名称「{ind.name}」中包含了指标值 {shown}"
                 tip = "名称只写衡量的内容（如“……事件数”），数值填在指标值中"
                 field = "name"                     # the name is what needs the change
-            elif (_number(t) and len(extra) >= 3 and _NAME_LIKE.search(extra) and extra not in core
-                  and not is_grade(extra.split("(", 1)[0])):     # 优（好评率≥90%）: a grade and its criterion
+            elif named is not None and named not in core:
+                t = ctx.parse(text)
                 msg = (f"{label}「{text}」中含有指标名称「{t.extra}」，与三级指标「{ind.name}」不一致")
                 tip = f"三级指标改为「{t.extra}」，指标值只写 {show(t)}"
             else:
@@ -467,15 +532,26 @@ class InputAsOutput(Rule):
                              "资金使用率", "经费使用率", "资金支出率", "预算支出率", "资金下达率", "执行进度",
                              "资金使用进度", "经费执行率", "预算完成率"]}
 
+    def setup(self) -> None:
+        # whether any of the words is there, in one pass (the loop below names the first of the list)
+        self.any_word = re.compile("|".join(map(re.escape, self.options["words"])) or "(?!)")
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         core = facts.core
+        if not self.any_word.search(core):
+            return
         for word in self.options["words"]:
             if word in core:
                 yield self.at_indicator(project.name, ind, "name",
                                         f"「{ind.name}」衡量的是资金投入（{word}），不是产出或效益",
                                         "改为反映项目产出或效益的指标，例如完成数量、质量或服务效果")
                 return
+
+
+def _money(t: ParsedValue) -> bool:
+    """A number in 元, 万元 … (VAL014's)."""
+    return _number(t) and t.unit in MONEY_SCALE
 
 
 class CostAboveBudget(Rule):
@@ -496,6 +572,9 @@ class CostAboveBudget(Rule):
     code = "VAL014"
     name = "values.cost_above_budget"
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(_money(ctx.parse(text)) for _field, text, _label in facts.columns)
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         if facts.level2_code != "14" and facts.level1_code != "4" and "成本" not in ind.name:
@@ -507,10 +586,9 @@ class CostAboveBudget(Rule):
             if multi_year and field == "period_value" and len(facts.columns) == 2:
                 continue                       # the whole period's cost, the total is one year's
             t = ctx.parse(text)
-            scale = MONEY_SCALE.get(t.unit)
-            if not _number(t) or scale is None:
+            if not _money(t):
                 continue
-            wan = t.value * scale
+            wan = t.value * MONEY_SCALE[t.unit]
             if wan > project.total:
                 yield self.at_value(project.name, ind, field, label,
                                         f"成本指标「{ind.name}」的{label}「{text}」（{num(wan)} 万元）"
@@ -536,6 +614,7 @@ class NumberWithoutUnit(Rule):
 
     code = "VAL015"
     content_only = True
+    values_only = True
     name = "values.number_without_unit"
     config_keys = {"levels": ["11"]}
 

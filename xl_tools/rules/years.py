@@ -121,12 +121,19 @@ class TargetOldYear(Rule):
     code = "YR003"
     name = "years.target_old_year"
 
+    def setup(self) -> None:
+        self._years: dict[str, list[int]] = {}    # per distinct target text, for one check
+
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         if ctx.year is None or "年" not in (project.target or ""):
             return
         span = ctx.span(project)
         first = span[0] if span else ctx.year
-        if not any(y < min(first, ctx.year) for y in years_in(ctx.squash(project.target))):
+        text = ctx.squash(project.target)
+        years = self._years.get(text)
+        if years is None:
+            years = self._years[text] = years_in(text)
+        if not any(y < min(first, ctx.year) for y in years):
             return                                 # no earlier year at all (the usual case): done
         text = _QUOTED.sub("", to_halfwidth(project.target.replace(project.name, "") if project.name
                                             else project.target))

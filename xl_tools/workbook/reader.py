@@ -26,12 +26,14 @@ from ..model import (
     PROBLEM_MONEY_TEXT,
     PROBLEM_NO_INVALID,
     PROBLEM_TOO_LONG,
+    YEAR_RANGE_ZH,
     Filing,
     Indicator,
     Origin,
     Project,
     ReadProblem,
     Unit,
+    is_budget_year,
 )
 from ..money import ZERO
 from ..ooxml.view import WorkbookView, open_view
@@ -68,11 +70,16 @@ def read_filing(path: str | Path, *, strict: bool = True) -> Filing:
     path = Path(path)
     view = workbook_view(path)
     try:
-        with reading(path):
-            filing = read_filing_from_workbook(view, source=str(path))
-            resolve_formulas(path, filing, view)
+        return read_filing_from_view(path, view, strict=strict)
     finally:
         view.close()
+
+
+def read_filing_from_view(path: Path, view: WorkbookView, *, strict: bool = True) -> Filing:
+    """``read_filing`` on a view of `path` already open (the caller closes it)."""
+    with reading(path):
+        filing = read_filing_from_workbook(view, source=str(path))
+        resolve_formulas(path, filing, view)
     if strict:
         raise_blocking(filing)
     return filing
@@ -236,8 +243,8 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
         value = cell.value if cell is not None else None
         if field == "year":
             year = int_of(value.strip().removesuffix("年度").removesuffix("年") if isinstance(value, str) else value)
-            if year == "invalid" or (isinstance(year, int) and not 1900 < year < 2200):
-                raise XlToolsError(f"预算年度应为四位数年份，实际为「{value}」", file=source,
+            if year == "invalid" or (isinstance(year, int) and not is_budget_year(year)):
+                raise XlToolsError(f"预算年度应为{YEAR_RANGE_ZH}，实际为「{value}」", file=source,
                                    sheet=origin.sheet if origin else ws.title,
                                    cell=origin.cell(field) if origin else None)
             filing.year = year

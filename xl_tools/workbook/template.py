@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..categories import CodeTable, default_table
 from ..errors import XlToolsError
-from ..model import MONEY_FIELDS, Filing, Origin
+from ..model import FIRST_YEAR, LAST_YEAR, MONEY_FIELDS, Filing, Origin
 from ..profiles import profile_names
 from ..schema import (
     EXCEL_CELL_LIMIT,
@@ -180,8 +180,8 @@ def _write_info(wb, fmt: _Formats, filing: Filing):
         else:
             ws.write(row, 1, val, fmt.input)
         wb.define_name(name, f"='{SHEET_INFO}'!$B${row + 1}")
-    ws.data_validation(2, 1, 2, 1, {"validate": "integer", "criteria": "between", "minimum": 2000,
-                                    "maximum": 2100, "error_title": "预算年度",
+    ws.data_validation(2, 1, 2, 1, {"validate": "integer", "criteria": "between", "minimum": FIRST_YEAR,
+                                    "maximum": LAST_YEAR, "error_title": "预算年度",
                                     "error_message": "请填写四位数年份，例如 2025"})
     ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": ["万元"]})
     ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),

@@ -1,13 +1,13 @@
 """Read a workbook made with any version of our template (``read_any_version``).
 
-Template versions (``layout.TEMPLATE_VERSION`` is the current one, stored under the defined name
+Template versions (``schema.TEMPLATE_VERSION`` is the current one, stored under the defined name
 模板版本 on 基本信息):
 
 - **1** (before the defined names): 基本信息 is a list of labels in column A with the value beside
   them in column B (预算年度, 部门名称, 金额单位, 合计); 项目 has no 序号 and starts with 项目名称
   (the other columns in any order); 绩效指标 has no 序号 and writes the categories without codes
   ("产出指标", "数量指标", "社会效益指标"). No 模板版本 name, no unit subtotals, no rule settings.
-- **2** (current): see ``layout.py``; read by ``workbook.read_filing``.
+- **2** (current): see ``schema.py``; read by ``workbook.read_filing``.
 
 The version is the 模板版本 name when present, else it is told from the layout (a 序号 column on 项目
 means the current layout). A version-1 workbook is read here: indicators are numbered by position
@@ -27,11 +27,13 @@ from ..model import (
     MONEY_LABELS,
     PROBLEM_MONEY_INVALID,
     PROBLEM_MONEY_TEXT,
+    YEAR_RANGE_ZH,
     Filing,
     Indicator,
     Origin,
     Project,
     ReadProblem,
+    is_budget_year,
 )
 from ..money import ZERO
 from ..schema import (
@@ -44,7 +46,14 @@ from ..schema import (
 from ..textnorm import clean_ws, name_key, squash
 from ..xlsxfile import open_workbook, reading
 from .cells import int_of, money_of, text_of
-from .reader import defined_cell, find_header, nonblank_rows, raise_blocking, read_filing
+from .reader import (
+    defined_cell,
+    find_header,
+    nonblank_rows,
+    raise_blocking,
+    read_filing_from_view,
+    workbook_view,
+)
 
 VERSION_1 = 1
 HEADER_SCAN_ROWS = 10
@@ -64,9 +73,14 @@ def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable 
     raise an XlToolsError; otherwise they stay on ``filing.problems`` for the rules.
     """
     path = Path(path)
-    version = detect_version(path)
-    if version == TEMPLATE_VERSION:
-        return read_filing(path, strict=strict)
+    view = workbook_view(path)                  # the current template is read from the view that told it
+    try:
+        with reading(path):
+            version = _version(view, str(path))
+        if version == TEMPLATE_VERSION:
+            return read_filing_from_view(path, view, strict=strict)
+    finally:
+        view.close()
     wb = open_workbook(path, read_only=True, data_only=True)
     try:
         with reading(path):                 # read-only sheets are parsed while they are read
@@ -81,26 +95,30 @@ def read_any_version(path: str | Path, *, strict: bool = True, table: CodeTable 
 def detect_version(path: str | Path) -> int:
     """The template version of the workbook at `path` (the 模板版本 name, else told from the layout)."""
     path = Path(path)
-    wb = open_workbook(path, read_only=True)
+    view = workbook_view(path)
     try:
-        with reading(path):                 # read-only sheets are parsed while they are read
-            stated = _stated_version(wb)
-            headers = _header_texts(_sheet(wb, SHEET_PROJECTS, str(path))) if stated is None else set()
+        with reading(path):
+            return _version(view, str(path))
     finally:
-        wb.close()
+        view.close()
+
+
+def _version(wb, source: str) -> int:
+    stated = _stated_version(wb)
+    headers = _header_texts(_sheet(wb, SHEET_PROJECTS, source)) if stated is None else set()
     if stated is not None:
         if stated > TEMPLATE_VERSION:
             raise XlToolsError(f"工作簿使用第 {stated} 版模板，比本工具支持的第 {TEMPLATE_VERSION} 版新："
-                               "请升级 xl-tools", file=str(path))
+                               "请升级 xl-tools", file=source)
         if stated not in (VERSION_1, TEMPLATE_VERSION):
-            raise XlToolsError(f"无法识别的模板版本「{stated}」", file=str(path))
+            raise XlToolsError(f"无法识别的模板版本「{stated}」", file=source)
         return stated
     if "序号" in headers:
         return TEMPLATE_VERSION          # current layout whose 模板版本 name was lost
     if {squash(h) for h in V1_PROJECT_HEADERS} <= headers:
         return VERSION_1
     raise XlToolsError("无法识别工作簿的模板版本：「项目」表缺少标准表头（项目名称、资金使用单位、总计……）",
-                       file=str(path), sheet=SHEET_PROJECTS)
+                       file=source, sheet=SHEET_PROJECTS)
 
 
 def _stated_version(wb) -> int | None:
@@ -157,8 +175,8 @@ def _read_info_v1(ws, filing: Filing, source: str | None) -> None:
         origin = Origin(ws.title, r, {field: 2}, source)
         if field == "year":
             year = int_of(value)
-            if year == "invalid" or (isinstance(year, int) and not 1900 < year < 2200):
-                raise XlToolsError(f"预算年度应为四位数年份，实际为「{value}」", file=source,
+            if year == "invalid" or (isinstance(year, int) and not is_budget_year(year)):
+                raise XlToolsError(f"预算年度应为{YEAR_RANGE_ZH}，实际为「{value}」", file=source,
                                    sheet=ws.title, cell=origin.cell(field))
             filing.year = year
         elif field == "total":

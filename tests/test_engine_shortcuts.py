@@ -1,0 +1,137 @@
+"""What the rule engine may skip without changing a finding: the promises rules make (``values_only``,
+``may_find``) hold on real and varied indicators, and the engine's findings equal those of running every
+rule on every indicator."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from decimal import Decimal
+
+import pytest
+
+from benchmarks.generate import bench_filing
+from xl_tools import textnorm
+from xl_tools.model import Project
+from xl_tools.rules import RULES, check
+from xl_tools.rules.base import Context
+from xl_tools.rules.config import config_for
+from xl_tools.rules.engine import sort_findings
+
+OTHER_NAMES = ["", "  ", "服务对象满意度", "资金到位率", "设备购置成本", "培训人次（%）", "投入工作人员数", "增长率",
+               "因工作失误致国家资金流失事件为0", "年培训人次2", "满意度调查次数"]
+
+
+def _indicators(filing):
+    return [(p, i) for p in filing.projects for i in p.indicators]
+
+
+@pytest.fixture(scope="module")
+def varied(seed_filing_module):
+    """The seed and the distinct-content 10× filing: every kind of value and category the seed has, and
+    more, in one-year and multi-year projects."""
+    return [seed_filing_module, bench_filing("10x")]
+
+
+@pytest.fixture(scope="module")
+def seed_filing_module():
+    from xl_tools.jsonio import load_json
+
+    from .conftest import SEED_JSON
+    return load_json(SEED_JSON)
+
+
+def _projects(project: Project) -> list[Project]:
+    """The project itself and others an indicator could sit in: multi-year, one year, no money."""
+    multi, one, poor = (copy.copy(project) for _ in range(3))
+    multi.name, one.name, poor.name = "2023年-2026年某某项目", "某某项目", "2023年-2024年某某项目"
+    poor.total = Decimal(0)
+    one.total = Decimal("0.01")
+    return [project, multi, one, poor]
+
+
+def test_values_only_rules_decide_without_the_name(varied):
+    """A values_only rule finds the same codes on the same cells whatever the indicator is called."""
+    for filing in varied:
+        config = config_for(filing)
+        rules = [config.make(r) for r in RULES if r.values_only]
+        assert len(rules) >= 10 and all(r.content_only for r in rules)
+        ctx = Context(filing)
+        keep = []                  # facts are cached by id(): keep the renamed copies alive
+        for project, ind in _indicators(filing):
+            for name in OTHER_NAMES:
+                renamed = copy.copy(ind)
+                renamed.name = name
+                keep.append(renamed)
+                for rule in rules:
+                    here = [(f.code, f.field, f.also_fields) for f in rule.check_indicator(ctx, project, ind,
+                                                                                           ctx.facts(ind))]
+                    there = [(f.code, f.field, f.also_fields)
+                             for f in rule.check_indicator(ctx, project, renamed, ctx.facts(renamed))]
+                    assert here == there, (rule.code, ind.name, name)
+
+
+def test_a_rule_that_may_not_find_finds_nothing(varied):
+    """``may_find`` False for labels and values: the rule finds nothing there, whatever the name and project."""
+    skipped = set()
+    for filing in varied:
+        config = config_for(filing)
+        rules = [config.make(r) for r in RULES if "check_indicator" in r.hooks() and not r.values_only]
+        ctx = Context(filing)
+        keep = []
+        for project, ind in _indicators(filing):
+            for rule in rules:
+                if rule.may_find(ctx, ctx.facts(ind)):
+                    continue
+                skipped.add(rule.code)
+                for name in [ind.name, *OTHER_NAMES]:
+                    renamed = copy.copy(ind)
+                    renamed.name = name
+                    keep.append(renamed)
+                    for other in _projects(project):
+                        assert not list(rule.check_indicator(ctx, other, renamed, ctx.facts(renamed))), \
+                            (rule.code, name, other.name)
+    # the shortcut is taken: the rules that say when they cannot find are skipped somewhere
+    assert {"VAL004", "VAL005", "VAL008", "VAL009", "VAL010", "VAL014", "VAL019", "VAL021", "STR013"} <= skipped
+
+
+def _every_rule_everywhere(filing):
+    """The findings of every rule's hooks on every filing, project and indicator: no shortcut at all."""
+    config = config_for(filing)
+    ctx = Context(filing)
+    rules = [config.make(r) for r in RULES if config.enabled(r.code)]
+    out = []
+    for rule in rules:
+        out += rule.check_filing(ctx)
+    for project in filing.projects:
+        for rule in rules:
+            out += rule.check_project(ctx, project)
+        for ind in project.indicators:
+            for rule in rules:
+                out += rule.check_indicator(ctx, project, ind, ctx.facts(ind))
+    return sort_findings(out, filing)
+
+
+@pytest.mark.parametrize("size", ["1x", "10x"])
+def test_the_engine_finds_what_every_rule_everywhere_finds(size):
+    for year in (2024, 2025):
+        filing = bench_filing(size)
+        filing.year = year
+        assert check(copy.deepcopy(filing)) == _every_rule_everywhere(copy.deepcopy(filing))
+
+
+def test_halfwidth_and_squash_keep_their_meaning_for_every_character():
+    """``to_halfwidth`` skips the translation when no character needs it, ``squash`` and ``name_core``
+    remove white space with str.split: the same as translating always and removing ``\\s+``, for every
+    code point."""
+    import re
+    ws = re.compile(r"\s+")
+    for cp in range(sys.maxunicode + 1):
+        text = f"a{chr(cp)} b"
+        translated = text.translate(textnorm._TABLE)
+        assert textnorm.to_halfwidth(text) == translated, hex(cp)
+        assert textnorm.squash(text) == ws.sub("", translated), hex(cp)
+        half = textnorm.to_halfwidth(chr(cp))           # statements._kept: places and white space kept
+        assert len(half) == 1 and half.isspace() == chr(cp).isspace(), hex(cp)
+        named = f"{chr(cp)}率（{chr(cp)}）"
+        assert textnorm.name_core(named) == ws.sub("", textnorm._BRACKETS.sub("", named).translate(textnorm._TABLE))

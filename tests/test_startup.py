@@ -1,0 +1,38 @@
+"""Start-up: ``xl-tools --version`` and the help texts import nothing heavy (the desktop button and every
+command pay for what the command line imports before it knows what to do). How long it takes is measured
+by ``make bench``; here, what a real process imports (``python -X importtime``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+# libraries and parts of the application a command imports only when it runs
+HEAVY = ("openpyxl", "rich", "lxml", "numpy", "pandas", "xlsxwriter", "xlwings", "rapidfuzz", "pdfplumber",
+         "xl_tools.app", "xl_tools.rules", "xl_tools.workbook", "xl_tools.ooxml", "xl_tools.refresh",
+         "xl_tools.batch", "xl_tools.server")
+
+
+def imported(*argv: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "xl_tools", *argv], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode in (0, 2), proc.stderr[-2000:]
+    return {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("argv", [("--version",), ("--help",), ("check", "--help"), ()])
+def test_the_command_line_starts_without_heavy_modules(argv):
+    modules = imported(*argv)
+    assert "xl_tools.cli" in modules                      # the probe sees the application's imports
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY))
+    assert not heavy, heavy
+
+
+def test_a_command_that_runs_imports_what_it_needs(tmp_path):
+    """The probe can fail: ``check`` on a workbook does import the reader and the rules."""
+    modules = imported("check", str(tmp_path / "missing.xlsx"))
+    assert "xl_tools.app" in modules and "xl_tools.rules" in modules
