@@ -67,7 +67,10 @@ def test_column_out_of_the_sheet(bad):
 def test_cell_address():
     cell = CellAddress.of_a1("绩效指标", "$F$5")
     assert (cell.sheet, cell.row, cell.col, cell.a1, str(cell)) == ("绩效指标", 5, 6, "F5", "绩效指标!F5")
-    assert cell == CellAddress("绩效指标", 5, 6)
+    assert cell == CellAddress("绩效指标", 5, 6) and cell.cells() == [(5, 6)]
     assert sorted([CellAddress("项目", 3, 1), CellAddress("项目", 2, 9)])[0].row == 2
     with pytest.raises(AttributeError):
-        cell.row = 6                                                    # frozen: a value, usable as a key
+        cell.row = 6                                                    # a value, usable as a key
+    run = CellAddress.of_a1("项目", "A2:B5")
+    assert (run.row, run.col, run.nrows, run.ncols, run.a1, str(run)) == (2, 1, 4, 2, "A2:B5", "项目!A2:B5")
+    assert run.cells()[:3] == [(2, 1), (2, 2), (3, 1)] and len(run.cells()) == 8

@@ -10,8 +10,8 @@ it loads no spreadsheet library.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384            # the last row and column of a worksheet (XFD1048576)
 
@@ -77,23 +77,33 @@ def range_a1(row: int, col: int, last_row: int, last_col: int) -> str:
     return f"{first}:{a1(last_row, last_col)}"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class CellAddress:
-    """One cell of a workbook: its sheet's name, row and column (1-based)."""
+class CellAddress(NamedTuple):
+    """A cell of a workbook: its sheet's name, row and column (1-based); with ``nrows``/``ncols`` the
+    rectangle of cells from there (findings that name a run of cells at once, 项目!A2:A5). A tuple: a
+    value, usable as a key, cheap to make."""
 
     sheet: str
     row: int
     col: int
+    nrows: int = 1
+    ncols: int = 1
 
     @property
     def a1(self) -> str:
-        """ "B3": the cell on its sheet, as people and Excel write it."""
-        return a1(self.row, self.col)
+        """ "B3" (or "A2:A5"): the cell on its sheet, as people and Excel write it."""
+        if self.nrows == 1 and self.ncols == 1:
+            return a1(self.row, self.col)
+        return range_a1(self.row, self.col, self.row + self.nrows - 1, self.col + self.ncols - 1)
 
     @classmethod
     def of_a1(cls, sheet: str, ref: str) -> CellAddress:
-        """The cell "B3" (``parse_a1``) of ``sheet``."""
-        return cls(sheet, *parse_a1(ref))
+        """The cell "B3" (``parse_a1``), or the rectangle "A2:A5", of ``sheet``."""
+        r1, c1, r2, c2 = parse_range(ref)
+        return cls(sheet, r1, c1, r2 - r1 + 1, c2 - c1 + 1)
+
+    def cells(self) -> list[tuple[int, int]]:
+        """(row, column) of every cell, row by row."""
+        return [(r, c) for r in range(self.row, self.row + self.nrows) for c in range(self.col, self.col + self.ncols)]
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.a1}"

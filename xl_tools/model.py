@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
+from .address import CellAddress, a1
 from .money import ZERO
 from .unitnames import UnitNames
 
@@ -25,18 +26,6 @@ def is_budget_year(year: object) -> bool:
 
 MONEY_FIELDS = ("total", "fiscal", "special", "other")
 MONEY_LABELS = {"total": "总计", "fiscal": "财政拨款", "special": "财政专户拨款", "other": "其他资金"}
-
-
-_LETTERS: dict[int, str] = {}
-
-
-def column_letter(col: int) -> str:
-    """openpyxl's letters of a column (1 → A), imported on first use: the model loads without openpyxl."""
-    hit = _LETTERS.get(col)
-    if hit is None:
-        from openpyxl.utils import get_column_letter
-        hit = _LETTERS[col] = get_column_letter(col)
-    return hit
 
 
 @dataclass(frozen=True)
@@ -55,8 +44,13 @@ class Origin:
             col = min(self.columns.values()) if self.columns else 1
         return col
 
+    def address(self, field_name: str | None = None) -> CellAddress:
+        """The cell of the field (``column``) on this record's row."""
+        return CellAddress(self.sheet, self.row, self.column(field_name))
+
     def cell(self, field_name: str | None = None) -> str:
-        return f"{column_letter(self.column(field_name))}{self.row}"
+        """The field's cell as people read it ("D2")."""
+        return a1(self.row, self.column(field_name))
 
 
 @dataclass

@@ -254,7 +254,7 @@ def finding_rows(report: BatchReport, cons: Consolidation) -> list[list]:
                                              + (f"；其余 {same} 条问题与该文件相同，不再重复列出" if same else ""),
                                              None]))
         for f in findings:
-            key = (SEVERITY_ORDER[f.severity], r.unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
+            key = (SEVERITY_ORDER[f.severity], r.unit, r.file, f.sheet or "", f.row or f.line or 0, f.column or 0, f.code)
             rows.append((key, [r.file, r.unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,
                                f.message, f.suggestion]))
     rows.sort(key=lambda kv: kv[0])
