@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 
+from xl_tools.address import CellAddress
 from xl_tools.cli import main
 from xl_tools.cli.listing import MORE, SHOWN_PER_GROUP, columns, print_findings, wrap
 from xl_tools.findings import Finding
@@ -25,7 +26,7 @@ class _Terminal(io.StringIO):
 
 def _findings(n: int, code: str = "VAL007", sheet: str = "绩效指标", severity: str = "info") -> list[Finding]:
     return [Finding(code, severity, f"满意度指标「物业安保服务满意率{k}」的实施周期指标值和年度指标值「90%」没有“≥”",
-                    "写成 ≥90%", sheet=sheet, cell=f"F{k + 2}", also=(f"G{k + 2}",), row=k + 2, column=6)
+                    "写成 ≥90%", sheet=sheet, at=CellAddress(sheet, k + 2, 6), also=(CellAddress(sheet, k + 2, 7),))
             for k in range(n)]
 
 
@@ -65,7 +66,7 @@ def test_on_a_terminal_every_line_fits_80_columns_and_severities_are_coloured(mo
     long = [Finding("YR001", "warning", "项目名称写的是「2023年」，预算年度是 2024 年：可能是沿用上年名称，或是上年已完成的"
                     "一次性项目（广州市机电技师学院2023年智慧校园与网络安全信息化建设项目ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789）", "延续项目请把名称中的年份改为 2024年",
-                    sheet="项目", cell="B9", row=9, column=2)]
+                    sheet="项目", at=CellAddress("项目", 9, 2))]
     out = _Terminal()
     print_findings(long + _findings(20), out)
     text = out.getvalue()

@@ -210,7 +210,7 @@ def test_stray_amount_line_is_a_fragment():
     result = import_text(text, year=2024)
     assert as_json(result.filing)["total"] == "5138.68"
     assert [f.code for f in result.findings] == ["IMP001", "IMP001"]
-    assert all("12.34" in f.message and f.row for f in result.findings)
+    assert all("12.34" in f.message and f.line for f in result.findings)
 
 
 def test_content_without_name_is_reported_not_dropped():

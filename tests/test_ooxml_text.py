@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from xl_tools.address import a1
 from xl_tools.ooxml import comments
-from xl_tools.ooxml.cells import C, cell_xml, ref, write_value
+from xl_tools.ooxml.cells import C, cell_xml, write_value
 from xl_tools.ooxml.sheetgen import Formula, SheetSpec, write_sheet
 from xl_tools.ooxml.styles import Format, Styles
 from xl_tools.ooxml.xml import MAIN, Template, attr_xml, children_bytes, q, text_xml
@@ -135,9 +136,9 @@ def test_new_notes_written_as_text_are_what_lxml_writes(text, row, col):
     """The comments and VML of new notes (written as text) against lxml's serialisation of the
     elements the patcher builds when it edits existing notes parts."""
     def comment(parent):
-        parent.append(comments._comment(ref(row, col), 0, text))
+        parent.append(comments._comment(a1(row, col), 0, text))
 
-    _same_or_both_refuse(lambda: comments._comment_xml(ref(row, col), 0, text), lambda: _lxml(comment))
+    _same_or_both_refuse(lambda: comments._comment_xml(a1(row, col), 0, text), lambda: _lxml(comment))
     holder = etree.Element("xml", nsmap=comments.VML_NS)
     holder.append(comments._note_shape("_x0000_s1025", row, col, text))
     assert comments._note_shape_xml("_x0000_s1025", row, col, text) == children_bytes(holder).decode("utf-8")

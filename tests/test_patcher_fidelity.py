@@ -20,7 +20,8 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from xl_tools.ooxml.cells import ROW, C, ref, split_ref
+from xl_tools.address import a1, parse_a1
+from xl_tools.ooxml.cells import ROW, C
 from xl_tools.ooxml.package import Package, rels_name
 from xl_tools.ooxml.patch import Generated, WorkbookPatch
 from xl_tools.ooxml.sheetgen import SheetSpec
@@ -89,7 +90,7 @@ def _parts(path: Path) -> dict[str, bytes]:
 def _cells(sheet_xml: bytes, *cells) -> dict:
     """The serialised <c> elements (None when absent) of `cells` in a worksheet part."""
     root = etree.fromstring(sheet_xml)
-    wanted = {ref(*c) for c in cells}
+    wanted = {a1(*c) for c in cells}
     found = {c.get("r"): etree.tostring(c) for c in root.iter(C) if c.get("r") in wanted}
     return {w: found.get(w) for w in wanted}
 
@@ -144,7 +145,7 @@ def test_parts_the_plan_does_not_own_are_byte_identical(corpus_runs, name):
     run = corpus_runs[name]
     before = _parts(run["src"])
     owned = _owned(before, run["part"])
-    assert _cells(before[run["part"]], run["blank"])[ref(*run["blank"])] is None     # truly blank before
+    assert _cells(before[run["part"]], run["blank"])[a1(*run["blank"])] is None     # truly blank before
     for key in ("filled", "cleared"):
         after = _parts(run[key])
         changed = {n for n in before if n in after and before[n] != after[n]}
@@ -180,7 +181,7 @@ def test_clearing_restores_the_cells_byte_for_byte(corpus_runs, name):
     part = run["part"]
     cells = (run["valued"], run["blank"])
     assert _cells(cleared[part], *cells) == _cells(before[part], *cells)
-    assert _cells(cleared[part], run["blank"])[ref(*run["blank"])] is None      # the created cell is gone
+    assert _cells(cleared[part], run["blank"])[a1(*run["blank"])] is None      # the created cell is gone
     # the notes parts the plan created are gone again; the user's own notes and buttons stay
     for n in set(before) & set(cleared):
         if n.endswith(".vml") or "comments" in n:
@@ -242,7 +243,7 @@ def test_row_and_cell_order_of_created_cells(tmp_path):
     rows = [int(r.get("r")) for r in root.iter(ROW)]
     assert rows == sorted(rows) and len(rows) == len(set(rows))
     for row in root.iter(ROW):
-        cols = [split_ref(c.get("r"))[1] for c in row.iter(C)]
+        cols = [parse_a1(c.get("r"))[1] for c in row.iter(C)]
         assert cols == sorted(cols) and len(cols) == len(set(cols))
     ws = openpyxl.load_workbook(out)[name]
     assert ws.cell(40, 2).value == "(40, 2)" and ws.cell(2, 4).value == "(2, 4)"

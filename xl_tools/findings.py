@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .model import Origin, column_letter
+from .address import CellAddress
+from .model import Origin
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
@@ -40,35 +41,47 @@ class Finding:
     severity: str                 # error | warning | info
     message: str                  # Chinese, with the concrete values
     suggestion: str = ""          # 建议
-    sheet: str | None = None
-    cell: str | None = None       # A1 reference on `sheet`
+    sheet: str | None = None      # the sheet it is about (also when it points at no cell)
+    at: CellAddress | None = None  # the cell it points at, on `sheet` (a run of cells for a fill row)
     project: str | None = None
     indicator_no: int | None = None
     field: str | None = None      # model field name: total, name, period_value, ...
-    row: int | None = dataclasses.field(default=None, compare=False)
-    column: int | None = dataclasses.field(default=None, compare=False)
-    # the other cells on `sheet` the finding concerns (A1), e.g. the 年度指标值 when a finding is about
-    # both value cells holding the same text: highlighted and noted like `cell`, listed once
-    also: tuple[str, ...] = ()
+    # the other cells on `sheet` the finding concerns, e.g. the 年度指标值 when a finding is about both
+    # value cells holding the same text: highlighted and noted like `at`, listed once
+    also: tuple[CellAddress, ...] = ()
     also_fields: tuple[str, ...] = dataclasses.field(default=(), compare=False)   # their model fields
     draft: Draft | None = dataclasses.field(default=None, compare=False)   # what to add, when missing
+    line: int | None = dataclasses.field(default=None, compare=False)  # the line of an imported text it is about
 
     def to_json(self) -> dict:
         return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
                 "project": self.project, "indicator_no": self.indicator_no, "field": self.field,
-                "message": self.message, "suggestion": self.suggestion, "also_cells": list(self.also),
-                "draft": self.draft.to_json() if self.draft else None}
+                "message": self.message, "suggestion": self.suggestion,
+                "also_cells": [a.a1 for a in self.also], "draft": self.draft.to_json() if self.draft else None}
 
     @property
-    def cells(self) -> tuple[str, ...]:
-        """Every cell the finding concerns on its sheet: ``cell`` first, then ``also``."""
-        return ((self.cell,) if self.cell else ()) + self.also
+    def cell(self) -> str | None:
+        """The cell as people read it ("D2", "A2:A5"), None when it points at none."""
+        return self.at.a1 if self.at is not None else None
+
+    @property
+    def row(self) -> int | None:
+        return self.at.row if self.at is not None else None
+
+    @property
+    def column(self) -> int | None:
+        return self.at.col if self.at is not None else None
+
+    @property
+    def cells(self) -> tuple[CellAddress, ...]:
+        """Every cell the finding concerns on its sheet: ``at`` first, then ``also``."""
+        return ((self.at,) if self.at is not None else ()) + self.also
 
     @property
     def where(self) -> str:
         """Where it is, as listed for people: 项目!D2, 绩效指标!F5、G5 (both cells), or the sheet alone."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{'、'.join(self.cells)}"
+        if self.sheet and self.at is not None:
+            return f"{self.sheet}!{'、'.join(a.a1 for a in self.cells)}"
         return self.sheet or ""
 
     @property
@@ -85,13 +98,12 @@ def located(code: str, severity: str, message: str, suggestion: str, origin: Ori
     if origin is None:
         return Finding(code, severity, message, suggestion, None, None, project, indicator_no, field_name,
                        draft=draft)
-    column = origin.column(field_name)
-    cell = f"{column_letter(column)}{origin.row}"
+    sheet = origin.sheet
+    at = CellAddress(sheet, origin.row, origin.column(field_name))
     if also:
-        return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
-                       origin.row, column, tuple(origin.cell(f) for f in also), also, draft)
-    return Finding(code, severity, message, suggestion, origin.sheet, cell, project, indicator_no, field_name,
-                   origin.row, column, draft=draft)
+        return Finding(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name,
+                       tuple(origin.address(f) for f in also), also, draft=draft)
+    return Finding(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name, draft=draft)
 
 
 def summarize(findings: list[Finding]) -> dict:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
+from .address import CellAddress, a1
 from .money import CENT, ZERO
 from .textnorm import to_halfwidth
 from .unitnames import UnitNames
@@ -42,18 +43,6 @@ FUNDING_LEVELS = {"central": "中央资金", "province": "省级资金", "city":
 NATURE_OPS = ("≥", "≤", "=", ">", "<", "＞", "＜", "＝", ">=", "<=")   # 指标性质 that is an operator
 
 
-_LETTERS: dict[int, str] = {}
-
-
-def column_letter(col: int) -> str:
-    """openpyxl's letters of a column (1 → A), imported on first use: the model loads without openpyxl."""
-    hit = _LETTERS.get(col)
-    if hit is None:
-        from openpyxl.utils import get_column_letter
-        hit = _LETTERS[col] = get_column_letter(col)
-    return hit
-
-
 @dataclass(frozen=True)
 class Origin:
     """Where a record lives: a sheet row and the column (1-based) of each field, or a text line."""
@@ -70,8 +59,13 @@ class Origin:
             col = min(self.columns.values()) if self.columns else 1
         return col
 
+    def address(self, field_name: str | None = None) -> CellAddress:
+        """The cell of the field (``column``) on this record's row."""
+        return CellAddress(self.sheet, self.row, self.column(field_name))
+
     def cell(self, field_name: str | None = None) -> str:
-        return f"{column_letter(self.column(field_name))}{self.row}"
+        """The field's cell as people read it ("D2")."""
+        return a1(self.row, self.column(field_name))
 
 
 @dataclass

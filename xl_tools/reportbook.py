@@ -13,10 +13,10 @@ from pathlib import Path
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import outputmark, textfit
+from .address import column_letter
 from .celltext import storable, text_only
 from .errors import XlToolsError
 from .fileio import atomic_target
@@ -67,7 +67,7 @@ def header(ws: Worksheet, headers, widths=None, row: int = 1, freeze: bool = Tru
     """A bold, blue, wrapped header row at ``row`` (from column ``col``), tall enough for its captions;
     with ``widths`` the column widths are set, else the columns keep theirs (a second table on a sheet).
     Panes are frozen below it unless ``freeze`` is false."""
-    letters = [get_column_letter(c) for c in range(col, col + len(headers))]
+    letters = [column_letter(c) for c in range(col, col + len(headers))]
     if widths is not None:
         for letter, width in zip(letters, widths):
             ws.column_dimensions[letter].width = width
@@ -104,7 +104,7 @@ def title_block(ws: Worksheet, lines, ncols: int) -> int:
 
 
 def column_widths(ws: Worksheet, ncols: int) -> list[float]:
-    return [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ncols + 1)]
+    return [ws.column_dimensions[column_letter(c)].width or 8.43 for c in range(1, ncols + 1)]
 
 
 _TOP_WRAP: dict[str | None, Alignment] = {}
@@ -151,7 +151,7 @@ def print_setup(ws: Worksheet, title_rows: str | None = "1:1", ncols: int | None
     if title_rows:
         ws.print_title_rows = title_rows
     ncols = ws.max_column if ncols is None else ncols
-    ws.print_area = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
+    ws.print_area = f"A1:{column_letter(ncols)}{max(ws.max_row, 1)}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     if page_title:
         ws.page_margins.top = 0.7

@@ -167,7 +167,7 @@ def assert_marked(path: Path, outcome) -> None:
     for f in outcome.findings:
         if f.severity not in (ERROR, WARNING):
             continue
-        for ref in f.cells:
+        for ref in (at.a1 for at in f.cells):
             cell = wb[f.sheet][ref]
             assert cell.fill.fill_type == "solid", (f.code, ref)
             assert cell.comment is not None and f.code in cell.comment.text, (f.code, ref)
@@ -192,7 +192,7 @@ def stray_marks(path: Path, outcome) -> list[str]:
 def assert_fixed(path: Path, refs: list[str], before: dict[str, dict], outcome) -> None:
     """Corrected cells: no highlight, no note of ours, their own number format and font (a file refresh
     restores their whole format exactly: test_file_fidelity)."""
-    flagged = {f"{f.sheet}!{ref}" for f in outcome.findings if f.severity in (ERROR, WARNING) for ref in f.cells}
+    flagged = {str(at) for f in outcome.findings if f.severity in (ERROR, WARNING) for at in f.cells}
     wb = openpyxl.load_workbook(path)
     for ref in refs:
         assert ref not in flagged, ref

@@ -275,7 +275,7 @@ def finding_rows(report: BatchReport, cons: Consolidation, previous: Previous | 
         unit_of = _units_of_projects(r)
         for f in findings:
             unit = unit_of.get(f.project, r.unit) if f.project else r.unit   # the finding's own unit
-            key = (SEVERITY_ORDER[f.severity], unit, r.file, f.sheet or "", f.row or 0, f.column or 0, f.code)
+            key = (SEVERITY_ORDER[f.severity], unit, r.file, f.sheet or "", f.row or f.line or 0, f.column or 0, f.code)
             said = (previous.comment(comment_key(cons.scope.unit_key(unit), f.code, f.sheet, f.cell, f.project))
                     if previous else None)
             rows.append((key, [r.file, unit, f.severity_zh, f.code, f.sheet, f.cell, f.project, f.indicator_no,

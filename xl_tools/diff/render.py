@@ -20,10 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from .. import outputmark
 from .. import reportbook as rb
+from ..address import column_letter
 from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..schema import MONEY_FORMAT
@@ -100,7 +100,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], line
     its header row."""
     ws = wb.create_sheet(title)
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, list(lines), len(widths)) if lines else 1
     rb.header(ws, headers, row=top)
     return ws, top

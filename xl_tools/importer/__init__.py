@@ -146,11 +146,11 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
         if name.invalid:
             findings.append(finding("IMP033", f"{describe_lines(name.lines)}「{name.name}」的金额"
                                     f"「{'、'.join(name.invalid)}」不是有效金额，已按 0 导入",
-                                    "核对原表该行的金额后在工作簿中改正", row=name.lines[-1],
+                                    "核对原表该行的金额后在工作簿中改正", line=name.lines[-1],
                                     project=name.name if name.kind == PROJECT else None))
     for frag in seg.fragments:
         findings.append(finding("IMP001", f"{describe_line(frag.lines[0])}无法识别（{frag.reason}），已保留未导入：{frag.text}",
-                                "核对原表该处内容", row=frag.lines[0]))
+                                "核对原表该处内容", line=frag.lines[0]))
     if built.grand is None:
         filing = built.filing
         filing.total = sum((u.total for u in filing.units), start=filing.total) if filing.units else \

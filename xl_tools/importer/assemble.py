@@ -90,18 +90,18 @@ def indicators_of(content: ContentBlock, project: str, findings: list[Finding]) 
             findings.append(finding(
                 "IMP002", f"项目「{project}」第 {ind.no} 项绩效指标（{describe_line(line)}）无法按“序号、一级指标；二级指标；"
                 f"名称；实施周期指标值:…；年度指标值:…。”拆分，原文已整段保留在指标名称中：{_excerpt(item.text, 60)}",
-                "在工作簿中把该指标拆分到各列", project=project, indicator_no=ind.no, field="name", row=line))
+                "在工作簿中把该指标拆分到各列", project=project, indicator_no=ind.no, field="name", line=line))
         if ind.no != k:
             findings.append(finding(
                 "IMP003", f"项目「{project}」的绩效指标序号不连续：第 {k} 项编号为 {ind.no}（{describe_line(line)}）",
-                "核对原表是否漏了指标", project=project, indicator_no=ind.no, field="no", row=line))
+                "核对原表是否漏了指标", project=project, indicator_no=ind.no, field="no", line=line))
             ind.no = k
         out.append(ind)
     if content.indicator_text and not items:
         findings.append(finding(
             "IMP001", f"项目「{project}」的绩效指标（{_lines_text(content.indicator_lines)}）无法识别："
             f"{_excerpt(content.indicator_text, 60)}", "在工作簿中手工录入该项目的绩效指标",
-            project=project, field="indicators", row=content.indicator_lines[0]))
+            project=project, field="indicators", line=content.indicator_lines[0]))
     return out
 
 
@@ -138,7 +138,7 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
     grand = block_columns(grands[0], None) if grands else None
     if len(grands) > 1:
         findings.append(finding("IMP032", f"表中有 {len(grands)} 个合计行（{'、'.join(describe_line(g.lines[0]) for g in grands)}），"
-                                "取第一个", "核对原表", field="total", row=grands[1].lines[0]))
+                                "取第一个", "核对原表", field="total", line=grands[1].lines[0]))
     if grand is not None:
         filing.total = grand["total"]
         result.grand = grand
@@ -158,12 +158,12 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
                 "IMP010", f"项目「{pair.name.name}」（{_lines_text(pair.name.lines)}）与绩效目标"
                 f"“{_excerpt(pair.content.target)}”（{describe_line(pair.content.first_line)}起）的配对不确定：另一种配对"
                 f"的得分只低 {pair.margin:.2f}", "核对该项目的绩效目标和绩效指标是否属于它",
-                project=pair.name.name, field="target", row=pair.name.lines[0]))
+                project=pair.name.name, field="target", line=pair.name.lines[0]))
         elif pair.position_only:
             findings.append(finding(
                 "IMP011", f"项目「{pair.name.name}」与绩效目标“{_excerpt(pair.content.target)}”（{describe_line(pair.content.first_line)}"
                 "起）内容上几乎没有共同词语，按它们在文本中的位置配对", "核对该项目的绩效目标和绩效指标是否属于它",
-                project=pair.name.name, field="target", row=pair.name.lines[0]))
+                project=pair.name.name, field="target", line=pair.name.lines[0]))
 
     # projects, with their unit
     project_blocks = [n for n in seg.names if n.kind == PROJECT]
@@ -177,7 +177,7 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
             findings.append(finding(
                 "IMP012", f"项目「{block.name}」（{_lines_text(block.lines)}）没有找到属于它的绩效目标和绩效指标",
                 "在工作簿中补录该项目的绩效目标和绩效指标", project=block.name, field="target",
-                row=block.lines[0]))
+                line=block.lines[0]))
         else:
             project.target = content.target
             project.indicators = indicators_of(content, block.name, findings)
@@ -188,7 +188,7 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
         findings.append(finding(
             "IMP013", f"{describe_line(content.first_line)}起的绩效目标“{_excerpt(content.target)}”（{len(orphans)} 项绩效指标）"
             "没有找到对应的项目名称，未导入到任何项目", "在工作簿中把它补到所属项目", field="target",
-            row=content.first_line))
+            line=content.first_line))
 
     _place_in_units(result, project_blocks, unit_blocks, projects, units)
     for block in project_blocks:

@@ -41,21 +41,21 @@ def reconcile(filing: Filing, grand: dict[str, Decimal] | None, lines: dict[str,
             out.append(finding(
                 "IMP020", f"项目「{p.name}」{where('project:' + p.name)}总计 {fmt_thousands(p.total)} 不等于"
                 f"财政拨款、财政专户拨款、其他资金之和 {fmt_thousands(p.parts_sum())}",
-                "核对原表该行的金额", project=p.name, field="total", row=lines.get("project:" + p.name)))
+                "核对原表该行的金额", project=p.name, field="total", line=lines.get("project:" + p.name)))
     sums = filing.sums_by_unit()
     for u in filing.units:
         if u.total != u.fiscal + u.special + u.other:
             out.append(finding(
                 "IMP020", f"单位「{u.name}」{where('unit:' + u.name)}小计总计 {fmt_thousands(u.total)} 不等于各资金来源之和 "
                 f"{fmt_thousands(u.fiscal + u.special + u.other)}", "核对原表该单位小计行",
-                field="total", row=lines.get("unit:" + u.name)))
+                field="total", line=lines.get("unit:" + u.name)))
         summed = sums.get(u.name, dict.fromkeys(MONEY_FIELDS, ZERO))
         diffs = _diff_text(_amounts(u), summed)
         if diffs:
             out.append(finding(
                 "IMP021", f"单位「{u.name}」{where('unit:' + u.name)}的小计与其项目之和不符：" + "；".join(diffs),
                 "核对该单位的小计行和各项目金额，或项目归属的单位是否正确", field="total",
-                row=lines.get("unit:" + u.name)))
+                line=lines.get("unit:" + u.name)))
     if grand is not None:
         if filing.units:
             parts = {f: sum((getattr(u, f) for u in filing.units), ZERO) for f in MONEY_FIELDS}
@@ -66,5 +66,5 @@ def reconcile(filing: Filing, grand: dict[str, Decimal] | None, lines: dict[str,
         diffs = _diff_text(grand, parts)
         if diffs:
             out.append(finding("IMP022", f"合计{where('total')}与{what}不符：" + "；".join(diffs),
-                               "核对合计行", field="total", row=lines.get("total")))
+                               "核对合计行", field="total", line=lines.get("total")))
     return out

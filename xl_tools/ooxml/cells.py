@@ -1,4 +1,4 @@
-"""Cells of worksheet XML: references, and values read from or written into ``<c>`` elements.
+"""Cells of worksheet XML: values read from or written into ``<c>`` elements.
 
 Reading follows openpyxl's read-only reader (the cell values the filing reader was written against):
 formulas as "=…" text (shared formulas translated to their cell), numbers as int or float, dates by
@@ -22,44 +22,9 @@ from ..textnorm import well_formed
 from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEEDS_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-@lru_cache(maxsize=20000)
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch.upper()) - 64)
-    return n
-
-
-@lru_cache(maxsize=20000)
-def col_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """"AB12" → (12, 28). Raises ValueError for anything else."""
-    k = 0
-    while k < len(ref) and ref[k].isalpha():
-        k += 1
-    if not 0 < k <= 3 or not ref[k:].isdigit():
-        raise ValueError(f"not a cell reference: {ref!r}")
-    row, col = int(ref[k:]), col_index(ref[:k])
-    if not (0 < row <= MAX_ROW and 0 < col <= MAX_COL):
-        raise ValueError(f"cell reference out of the sheet: {ref!r}")
-    return row, col
-
-
-def ref(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row}"
 
 
 def text_of(el) -> str:

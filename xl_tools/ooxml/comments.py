@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from ..address import a1, parse_a1
 from ..lazyxml import etree
-from .cells import escape_text, ref, split_ref
+from .cells import escape_text
 from .package import Package
 from .xml import (
     CT_COMMENTS,
@@ -73,7 +74,7 @@ def notes_of(pkg: Package, sheet_part: str) -> dict[tuple[int, int], tuple[str, 
                     authors.append(el.text or "")
                     continue
                 try:
-                    cell = split_ref(el.get("ref", ""))
+                    cell = parse_a1(el.get("ref", ""))
                 except ValueError:
                     _drop(el)
                     continue
@@ -145,7 +146,7 @@ class SheetNotes:
         existing = {}
         for el in holder.findall(q("comment")):
             try:
-                existing[split_ref(el.get("ref", ""))] = el
+                existing[parse_a1(el.get("ref", ""))] = el
             except ValueError:
                 continue
         changed: dict[tuple[int, int], str | None] = {}
@@ -169,7 +170,7 @@ class SheetNotes:
                 etree.SubElement(authors, q("author")).text = self.author
                 ours = len(names)
                 names.append(self.author)
-            new = _comment(ref(r, c), ours, text)
+            new = _comment(a1(r, c), ours, text)
             if el is not None:
                 el.addprevious(new)
                 holder.remove(el)
@@ -225,7 +226,7 @@ class SheetNotes:
         comments_part = pkg.unused_name("xl/comments{}.xml")
         dst = pkg.spool(comments_part, CT_COMMENTS)
         dst.write(DECLARATION)
-        _streamed(dst, doc, doc.find(q("commentList")), (_comment_xml(ref(r, c), 0, t) for (r, c), t in notes))
+        _streamed(dst, doc, doc.find(q("commentList")), (_comment_xml(a1(r, c), 0, t) for (r, c), t in notes))
         pkg.add_rel(self.part, RT_COMMENTS, comments_part)
         first = max(self._blocks_in_use(), default=0) + 1
         blocks = list(range(first, first + -(-len(notes) // (BLOCK - 1))))
@@ -420,7 +421,7 @@ def _comment_xml(cell: str, author: int, text: str) -> str:
 
 def _position(el) -> tuple[int, int]:
     try:
-        return split_ref(el.get("ref", ""))
+        return parse_a1(el.get("ref", ""))
     except ValueError:
         return (0, 0)
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from ..address import range_a1
 from ..errors import XlToolsError
 from ..refs import quote_sheet
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
 from .rowbytes import patch_sheet_bytes
-from .sheetgen import SheetSpec, range_ref, write_sheet
+from .sheetgen import SheetSpec, write_sheet
 from .sheetxml import CellEdit, OwnLook, RowsOutOfOrder, SheetEdits, SheetResult, in_row_order, patch_sheet
 from .styles import EXCEL_MAX_FORMATS, Styles
 from .view import WorkbookView
@@ -167,9 +168,9 @@ class WorkbookPatch:
         area = None
         height, width = spec.size()
         if gen.print_area and height:
-            area = f"{quote_sheet(gen.name)}!{_absolute(range_ref(1, 1, height, width))}"
+            area = f"{quote_sheet(gen.name)}!{_absolute(range_a1(1, 1, height, width))}"
         self._names.append((PRINT_AREA, gen.name, area, False))
-        flt = f"{quote_sheet(gen.name)}!{_absolute(range_ref(*spec.autofilter))}" if spec.autofilter else None
+        flt = f"{quote_sheet(gen.name)}!{_absolute(range_a1(*spec.autofilter))}" if spec.autofilter else None
         self._names.append((FILTER, gen.name, flt, True))
 
     def save(self, out) -> None:

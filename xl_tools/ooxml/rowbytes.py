@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-from .cells import cell_xml, same_value, split_ref
-from .cells import ref as make_ref
+from ..address import a1 as make_ref
+from ..address import parse_a1
+from .cells import cell_xml, same_value
 from .sheetxml import (
     KEEP,
     SHEET_DATA,
@@ -180,7 +181,7 @@ class _Rows:
             if stated is None:
                 return None
             try:
-                if split_ref(stated.group(1).decode())[1] >= first:
+                if parse_a1(stated.group(1).decode())[1] >= first:
                     return None
             except ValueError:
                 return None
@@ -284,7 +285,7 @@ class _Rows:
             if not stated:
                 return None
             try:
-                col = split_ref(stated.group(1).decode())[1]
+                col = parse_a1(stated.group(1).decode())[1]
             except ValueError:
                 return None
             cells[col] = (cm.start(), cell_end, cm.group(2))

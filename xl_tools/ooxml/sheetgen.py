@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..address import a1, column_letter, range_a1
 from ..lazyxml import etree
-from .cells import cell_xml, col_letter, ref
+from .cells import cell_xml
 from .styles import Styles
 from .xml import DECLARATION, MAIN, REL, q, split_around, text_xml
 
@@ -62,11 +63,6 @@ class SheetSpec:
         return len(rows), max((len(r) for r in rows), default=0)
 
 
-def range_ref(r1: int, c1: int, r2: int, c2: int) -> str:
-    first, last = ref(r1, c1), ref(r2, c2)
-    return first if first == last else f"{first}:{last}"
-
-
 def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     """Write the worksheet XML of `spec` to the binary stream `dst`. The frame (what is before and
     after the rows) is built with lxml; the rows are written as text (``cells.cell_xml``: the bytes
@@ -76,7 +72,7 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
         etree.SubElement(etree.SubElement(root, q("sheetPr")), q("pageSetUpPr"), fitToPage="1")
     last_row, last_col = spec.size()
     last_col = max([last_col, *spec.widths, 1])
-    etree.SubElement(root, q("dimension"), ref=range_ref(1, 1, max(last_row, 1), last_col))
+    etree.SubElement(root, q("dimension"), ref=range_a1(1, 1, max(last_row, 1), last_col))
     view = etree.SubElement(etree.SubElement(root, q("sheetViews")), q("sheetView"), workbookViewId="0")
     if spec.freeze:
         _freeze(view, *spec.freeze)
@@ -92,7 +88,7 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     dst.write(DECLARATION + head)
     ids: dict[int, str | None] = {}       # id(format) → style index (None for 0): formats are shared objects
     keep = []
-    letters = [col_letter(c) for c in range(1, last_col + 1)]
+    letters = [column_letter(c) for c in range(1, last_col + 1)]
     heights = spec.heights
     out: list[str] = []
     r = 0
@@ -142,18 +138,18 @@ def _freeze(view, row: int, col: int) -> None:
     if not attrs:
         return
     pane = "bottomRight" if col > 1 and row > 1 else ("bottomLeft" if row > 1 else "topRight")
-    etree.SubElement(view, q("pane"), {**attrs, "topLeftCell": ref(row, col), "activePane": pane,
+    etree.SubElement(view, q("pane"), {**attrs, "topLeftCell": a1(row, col), "activePane": pane,
                                        "state": "frozen"})
-    etree.SubElement(view, q("selection"), pane=pane, activeCell=ref(row, col), sqref=ref(row, col))
+    etree.SubElement(view, q("selection"), pane=pane, activeCell=a1(row, col), sqref=a1(row, col))
 
 
 def _tail(root, spec: SheetSpec) -> None:
     if spec.autofilter:
-        etree.SubElement(root, q("autoFilter"), ref=range_ref(*spec.autofilter))
+        etree.SubElement(root, q("autoFilter"), ref=range_a1(*spec.autofilter))
     if spec.merges:
         merges = etree.SubElement(root, q("mergeCells"), count=str(len(spec.merges)))
         for m in spec.merges:
-            etree.SubElement(merges, q("mergeCell"), ref=range_ref(*m))
+            etree.SubElement(merges, q("mergeCell"), ref=range_a1(*m))
     page = spec.page
     if page is not None and page.center_horizontally:
         etree.SubElement(root, q("printOptions"), horizontalCentered="1")

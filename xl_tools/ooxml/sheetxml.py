@@ -17,19 +17,17 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from ..address import a1, column_index, parse_a1, parse_range
 from ..lazyxml import etree
 from .cells import (
     ROW,
     C,
     CellDecoder,
     cell_xml,
-    col_index,
     has_formula,
     is_blank,
     prefix_of,
-    ref,
     same_value,
-    split_ref,
     write_value,
 )
 from .styles import Styles
@@ -284,14 +282,12 @@ def _widen_dimension(dim, edits: SheetEdits) -> None:
     top, left, bottom, right = bounds
     current = dim.get("ref", "A1").replace("$", "")
     try:
-        first, _, second = current.partition(":")
-        r1, c1 = split_ref(first)
-        r2, c2 = split_ref(second) if second else (r1, c1)
+        r1, c1, r2, c2 = parse_range(current)
     except ValueError:
         return
     nr1, nc1, nr2, nc2 = min(r1, top), min(c1, left), max(r2, bottom), max(c2, right)
     if (nr1, nc1, nr2, nc2) != (r1, c1, r2, c2):
-        dim.set("ref", f"{ref(nr1, nc1)}:{ref(nr2, nc2)}")
+        dim.set("ref", f"{a1(nr1, nc1)}:{a1(nr2, nc2)}")
 
 
 def _new_row(r: int, edits, ctx: _Context):
@@ -312,10 +308,10 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
     for c in row.iterchildren(C):
         stated = c.get("r")
         if stated:
-            col = col_index(stated[:-width]) if stated.endswith(digits) else split_ref(stated)[1]
+            col = column_index(stated[:-width]) if stated.endswith(digits) else parse_a1(stated)[1]
         else:
             col += 1
-            c.set("r", ref(r, col))
+            c.set("r", a1(r, col))
         cells[col] = c
     order = None                # the columns of the cells, in order: only when a cell is created
     for col in sorted(cols):
@@ -327,7 +323,7 @@ def _apply_row(row, r: int, cols: dict[int, CellEdit], ctx: _Context) -> None:
                 continue
             if order is None:
                 order = sorted(cells)
-            c = etree.Element(C, r=ref(r, col))
+            c = etree.Element(C, r=a1(r, col))
             style = ctx.default_style(row, col)
             if style:
                 c.set("s", str(style))
@@ -397,7 +393,7 @@ def _write(c, r: int, col: int, value, ctx: _Context, alone: bool = False):
         if has_formula(c):
             ctx.result.skipped_formulas.append((r, col))  # a formula stays the user's
             return c
-        current, _cached = ctx.decoder.value(c, _style(c), ref(r, col))
+        current, _cached = ctx.decoder.value(c, _style(c), a1(r, col))
         if same_value(current, value):
             return c
     elif value is None or value == "":

@@ -1,6 +1,6 @@
-"""A read-only view of a package that quacks like an openpyxl read-only workbook for the filing reader:
-``sheetnames``, ``view[name]`` with ``iter_rows`` and ``ws["B3"]``, cells with ``value`` and
-``number_format``, global ``defined_names``.
+"""A read-only view of a package for the filing reader: the ``bookview.WorkbookView`` protocol
+(``sheetnames``, ``view[name]`` with ``iter_rows`` and ``cell(row, column)``, cells with ``value`` and
+``number_format``, ``defined_name``), plus what only a file has: its cell formats and merged ranges.
 
 A sheet is parsed once, on first use, in one streaming pass (lxml iterparse, rows dropped as they are
 read) into compact rows of values and style ids; a long run of blank rows ends it (styles copied down to
@@ -16,12 +16,12 @@ from pathlib import Path
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import limits
+from ..address import a1, column_index, parse_a1
 from ..errors import XlToolsError
 from ..fileio import read_source
 from ..xlsxfile import reading, sniff
 from .book import Book
-from .cells import IS, ROW, C, CellDecoder, F, V, col_index, split_ref, text_of
-from .cells import ref as make_ref
+from .cells import IS, ROW, C, CellDecoder, F, V, text_of
 from .package import Package
 from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
@@ -86,7 +86,7 @@ class ViewSheet:
         return ViewCell(None, 0, self._styles)
 
     def __getitem__(self, ref: str) -> ViewCell:
-        row, col = split_ref(ref.replace("$", ""))
+        row, col = parse_a1(ref)
         return self.cell(row, col)
 
 
@@ -157,6 +157,10 @@ class WorkbookView:
         self.defined_names = {name: DefinedName(name=name, attr_text=text)
                               for name, local, text in self.book.defined_names() if local is None}
         self._views: dict[str, ViewSheet] = {}
+
+    def defined_name(self, name: str) -> str | None:
+        dn = self.defined_names.get(name)
+        return dn.attr_text if dn is not None else None
 
     def data_only_view(self) -> WorkbookView:
         """The same workbook read for the last computed values of formulas (shares the parsed sheets;
@@ -281,7 +285,7 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: froz
     for c in row.iterchildren(C):
         ref = c.get("r")
         if ref:
-            col = col_index(ref[:-digits]) if ref[-digits:] == number else split_ref(ref)[1]
+            col = column_index(ref[:-digits]) if ref[-digits:] == number else parse_a1(ref)[1]
         else:
             col += 1
         s = c.get("s")
@@ -302,7 +306,7 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: froz
         elif tag == IS:
             value = text_of(first)
         elif tag == V or tag == F:
-            value, cache = decoder.value(c, style, ref or make_ref(r, col))
+            value, cache = decoder.value(c, style, ref or a1(r, col))
             if c.find(F) is not None:
                 formulas.append((col, cache))
         else:

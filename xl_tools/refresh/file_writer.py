@@ -7,9 +7,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ..address import parse_a1
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..ooxml.cells import same_value, split_ref
+from ..ooxml.cells import same_value
 from ..ooxml.comments import notes_of
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
@@ -233,4 +234,4 @@ def content_spec(content) -> SheetSpec:
 
 
 def _freeze(cell: str | None):
-    return split_ref(cell) if cell else None
+    return parse_a1(cell) if cell else None

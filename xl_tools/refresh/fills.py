@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
+from ..address import CellAddress
 from ..catalogue import finding
 from ..categories import OK, CodeTable
 from ..findings import Finding
@@ -39,9 +38,9 @@ class Fill:
     field: str | None = None
 
     def finding(self) -> Finding:
-        loc = {"sheet": self.sheet, "cell": _a1(self.row, self.col), "row": self.row, "column": self.col}
         return finding(self.code, self.message, "已由工具自动填写；如不正确请直接修改该单元格",
-                       project=self.project, indicator_no=self.indicator_no, field=self.field, **loc)
+                       project=self.project, indicator_no=self.indicator_no, field=self.field, sheet=self.sheet,
+                       at=CellAddress(self.sheet, self.row, self.col))
 
 
 FILL_LABELS = {code: label for code, label in FILL_CODES.values()}
@@ -68,12 +67,12 @@ def fill_rows(fills: list[Fill]) -> list[Finding]:
         rows.append(finding(code, f"已自动填写{FILL_LABELS[code]}（{len(group)} 个单元格{same}）",
                             "已由工具自动填写；如不正确请直接修改这些单元格",
                             project=projects.pop() if len(projects) == 1 else None, sheet=sheet,
-                            cell=first.a1, row=first.row, column=first.col, also=tuple(r.a1 for r in rects[1:])))
+                            at=_area(sheet, first), also=tuple(_area(sheet, r) for r in rects[1:])))
     return rows
 
 
-def _a1(row: int, col: int) -> str:
-    return f"{get_column_letter(col)}{row}"
+def _area(sheet: str, rect) -> CellAddress:
+    return CellAddress(sheet, rect.row, rect.col, rect.nrows, rect.ncols)
 
 
 def _fill(origin, field, value, kind, text, **kw) -> Fill | None:

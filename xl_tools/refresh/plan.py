@@ -186,11 +186,7 @@ def _cells(f: Finding) -> list[tuple[str, int, int]]:
     """(sheet, row, column) of every cell a highlighted finding concerns (its cell and ``also``)."""
     if f.severity not in HIGHLIGHT or not f.sheet:
         return []
-    out = []
-    for ref in f.cells:
-        letters, row = coordinate_from_string(ref)
-        out.append((f.sheet, row, column_index_from_string(letters)))
-    return out
+    return [(at.sheet, r, c) for at in f.cells for r, c in at.cells()]
 
 
 def _highlights(findings: list[Finding]) -> dict[tuple[str, int, int], str]:

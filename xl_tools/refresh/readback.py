@@ -20,7 +20,7 @@ import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
-from ..ooxml.cells import ref
+from ..address import a1
 from .ops import SetValues
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -95,7 +95,7 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
                     checked += 1
                     shown = row[c - 1] if 0 < c <= len(row) else None
                     if not (shown == value if type(value) is str and value else _same(shown, value)):
-                        problems.append(f"{sheet}!{ref(r, c)} reads {shown!r}, the plan wrote {value!r}")
+                        problems.append(f"{sheet}!{a1(r, c)} reads {shown!r}, the plan wrote {value!r}")
             wanted = set(plan.rows)
             for r, row in reader.rows(sheet, plan.rows[-1]):
                 if r in wanted:

@@ -25,7 +25,7 @@ def _sort_key(filing: Filing):
 
     def key(f: Finding) -> tuple:
         return (SEVERITY_ORDER[f.severity], sheets.get(f.sheet, len(sheets)) if f.sheet else -1,
-                f.row or 0, f.column or 0, projects.get(f.project, -1), f.indicator_no or 0, f.code)
+                f.row or f.line or 0, f.column or 0, projects.get(f.project, -1), f.indicator_no or 0, f.code)
     return key
 
 

@@ -193,9 +193,9 @@ class UnitSpelledTwoWays(Rule):
                         and names.same(p.unit, shown)]
             if projects:
                 first = self.at_project(projects[0], "unit", message, advice)
-                cells = tuple(dict.fromkeys(p.origin.cell("unit") for p in projects[1:]
+                cells = tuple(dict.fromkeys(p.origin.address("unit") for p in projects[1:]
                                             if p.origin.sheet == projects[0].origin.sheet))
-                first.also = tuple(c for c in cells if c != first.cell)
+                first.also = tuple(c for c in cells if c != first.at)
                 first.message += f"（{len(projects)} 个项目）" if len(projects) > 1 else ""
                 yield first
             for unit in filing.units:

@@ -329,7 +329,7 @@ class Numbering(Rule):
                                   f"（{len(wrong)} 个序号不对）",
                                   f"清空序号后刷新即可自动编号（或逐个修改：{listed}）")
         sheet = first.sheet
-        first.also = tuple(dict.fromkeys(ind.origin.cell("no") for _pos, ind in wrong[1:]
+        first.also = tuple(dict.fromkeys(ind.origin.address("no") for _pos, ind in wrong[1:]
                                          if ind.origin is not None and ind.origin.sheet == sheet))
         first.also_fields = ("no",) * len(first.also)
         yield first

@@ -6,8 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-
+from ..address import a1, parse_range
 from ..money import NotMoney, parse_money
 from ..textnorm import clean_ws
 from ..valuegrammar import dec_str
@@ -98,6 +97,9 @@ def simple_formula_refs(formula: str) -> list[str] | None:
     body = formula.lstrip("=").strip()
     if body.upper().startswith("SUM"):
         inner = body[body.index("(") + 1: body.rindex(")")]
-        c1, r1, c2, r2 = range_boundaries(inner.replace(" ", "").upper())
-        return [f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        try:
+            r1, c1, r2, c2 = parse_range(inner.replace(" ", "").upper())
+        except ValueError:                      # a cell outside the sheet (A0)
+            return None
+        return [a1(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
     return [ref.strip().upper() for ref in body.split("+")]

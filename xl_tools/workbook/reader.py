@@ -13,10 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.cell import coordinate_from_string
-
 from .. import limits
+from ..address import a1, column_letter, parse_a1, parse_range
 from ..categories import split_label
 from ..errors import XlToolsError
 from ..model import (
@@ -166,7 +164,7 @@ def find_header(ws, required: dict[str, str], source: str | None) -> tuple[int, 
         renamed += [(h, at[standard[h]], standard[h]) for h in missing if standard[h] in at]
         if renamed:             # the person renamed a header: name the cell and what it must say
             h, text, col = renamed[0]
-            cell = f"{get_column_letter(col)}{r}"
+            cell = a1(r, col)
             raise XlToolsError(f"表头「{text}」应为「{h}」：请把 {cell} 改回「{h}」（表头须与标准模板一致，"
                                "可以在右侧另加自己的列）", file=source, sheet=ws.title, cell=cell)
         raise XlToolsError(f"第 {r} 行缺少表头：{'、'.join(missing)}（表头须与标准模板一致）",
@@ -182,7 +180,7 @@ def merged_values(ws, cols: dict[str, int], fields: tuple[str, ...], header_row:
     wanted = {cols[f] for f in fields if f in cols}
     out: dict[tuple[int, int], object] = {}
     for ref in getattr(ws, "merged", ()):
-        c1, r1, c2, r2 = range_boundaries(ref)
+        r1, c1, r2, c2 = parse_range(ref)
         hit = [c for c in wanted if c1 <= c <= c2]
         if r2 <= r1 or r1 <= header_row or not hit:
             continue                    # one row, another column, or a header merged down into the data
@@ -271,8 +269,8 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
         if hit:
             sh, ref = hit
             cell = sh[ref]
-            letters, row_no = coordinate_from_string(ref)
-            origin = Origin(sh.title, row_no, {field: column_index_from_string(letters)}, source)
+            row_no, col = parse_a1(ref)
+            origin = Origin(sh.title, row_no, {field: col}, source)
         else:
             r, cell = labels.get(squash(label), (None, None))
             origin = Origin(ws.title, r, {field: 2}, source) if cell is not None else None
@@ -551,7 +549,7 @@ def _evaluate_sum(formula: str, project: Project, origin: Origin) -> Decimal | N
     refs = simple_formula_refs(formula)
     if refs is None:
         return None
-    col_field = {get_column_letter(c): f for f, c in origin.columns.items()}
+    col_field = {column_letter(c): f for f, c in origin.columns.items()}
     total = ZERO
     for ref in refs:
         letters = "".join(ch for ch in ref if ch.isalpha())

@@ -1,4 +1,4 @@
-"""A read-only view of an ``xlwings.Book`` that quacks like an openpyxl workbook for the reader.
+"""A read-only view of an ``xlwings.Book`` for the reader: the ``bookview.WorkbookView`` protocol.
 
 Uses only the portable xlwings API (XLWINGS.md): ``used_range.value`` per sheet (one call each) and the
 book's names. Number formats cannot be read on the remote engine, so a percentage typed as 0.95 with a
@@ -7,8 +7,7 @@ book's names. Number formats cannot be read on the remote engine, so a percentag
 
 from __future__ import annotations
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
+from ..address import parse_a1
 from ..textnorm import well_formed_value
 
 
@@ -39,13 +38,13 @@ class _Sheet:
             cells = tuple(_Cell(v) for v in self._rows[r - 1])
             yield tuple(c.value for c in cells) if values_only else cells
 
+    def cell(self, row: int, column: int) -> _Cell:
+        if 0 < row <= len(self._rows) and 0 < column <= len(self._rows[row - 1]):
+            return _Cell(self._rows[row - 1][column - 1])
+        return _Cell(None)
+
     def __getitem__(self, ref: str):
-        letters, row = coordinate_from_string(ref)
-        col = column_index_from_string(letters)
-        try:
-            return _Cell(self._rows[row - 1][col - 1])
-        except IndexError:
-            return _Cell(None)
+        return self.cell(*parse_a1(ref))
 
 
 class _DefinedName:
@@ -89,6 +88,10 @@ class XlwingsBookView:
         if name not in self._sheets:
             self._sheets[name] = _Sheet(self.book.sheets[name])
         return self._sheets[name]
+
+    def defined_name(self, name: str) -> str | None:
+        dn = self.defined_names.get(name)
+        return dn.attr_text if dn is not None else None
 
     def close(self) -> None:
         return None
