@@ -16,9 +16,9 @@ from openpyxl.comments import Comment
 
 from xl_tools.cli import main
 from xl_tools.ooxml.styles import EXCEL_MAX_FORMATS
-from xl_tools.schema import AMBER_FILL, RED_FILL, SHEET_PROJECTS, SHEET_RESULTS
+from xl_tools.schema import MARK_ERROR, MARK_WARNING, SHEET_PROJECTS, SHEET_RESULTS
 
-HIGHLIGHTS = ("FF" + RED_FILL, "FF" + AMBER_FILL)
+HIGHLIGHTS = ("FF" + MARK_ERROR[0], "FF" + MARK_WARNING[0])      # the tool's own marks
 
 
 def _parts(path) -> dict[str, bytes]:
@@ -88,7 +88,7 @@ def test_rows_out_of_document_order_keep_their_findings(faulty, tmp_path, capsys
     rc, out = _run(capsys, "check", book)
     assert "项目!D4" in out and "项目!D24" not in out
     assert main(["refresh", str(book)]) == 1
-    assert _marked(book) == _marked(reference) and _marked(book)["D4"] == ("FF" + RED_FILL, True)
+    assert _marked(book) == _marked(reference) and _marked(book)["D4"] == ("FF" + MARK_ERROR[0], True)
     numbers = [int(n) for n in re.findall(rb'<row r="(\d+)"', _parts(book)[part])]
     assert numbers == sorted(set(numbers))                     # in order, none twice
 
@@ -154,7 +154,7 @@ def test_excels_vml_with_an_unclosed_br_still_gets_the_notes(seed_filing, tmp_pa
     rc, out = _run(capsys, "refresh", book)
     assert rc == 1 and "批注" not in out, out
     marked = _marked(book)
-    assert marked["D4"] == ("FF" + RED_FILL, True) and sum(note for _fill, note in marked.values()) >= 10
+    assert marked["D4"] == ("FF" + MARK_ERROR[0], True) and sum(note for _fill, note in marked.values()) >= 10
     vml = b"".join(data for name, data in _parts(book).items() if name.endswith(".vml"))
     assert b"Line 1<br/>Line 2" in vml or b"Line 1<br />Line 2" in vml
 
@@ -204,7 +204,7 @@ def test_a_users_own_note_is_kept_counted_and_said(faulty, tmp_path, capsys):
     assert rc == 1 and "1 处单元格已有您自己的批注" in out, out
     wb = openpyxl.load_workbook(faulty)
     assert wb[SHEET_PROJECTS]["D4"].comment.text == "这是我自己的说明"
-    assert wb[SHEET_PROJECTS]["D4"].fill.fgColor.rgb == "FF" + RED_FILL
+    assert wb[SHEET_PROJECTS]["D4"].fill.fgColor.rgb == "FF" + MARK_ERROR[0]
     assert "1 处单元格已有您自己的批注" in wb[SHEET_RESULTS]["A2"].value
     rc, again = _run(capsys, "refresh", faulty)                     # said every time, not only once
     assert "1 处单元格已有您自己的批注" in again, again

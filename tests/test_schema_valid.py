@@ -59,8 +59,8 @@ def _set_cell(path, tmp_path, ref: str, value) -> None:
     view = open_view(path, max_rows=50_000, blank_run=1_000)
     try:
         patch = WorkbookPatch(view, note_author="test")
-        from xl_tools.ooxml.cells import split_ref
-        patch.set_value(SHEET_PROJECTS, *split_ref(ref), value)
+        from xl_tools.address import parse_a1
+        patch.set_value(SHEET_PROJECTS, *parse_a1(ref), value)
         patch.patch_sheets()
         out = tmp_path / "edited.xlsx"
         patch.save(out)

@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import needs_soffice
+from xl_tools.schema import MARK_ERROR
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
@@ -123,7 +124,7 @@ def test_refresh_answers_what_refresh_file_makes(base, books, tmp_path, temp_roo
     wb = load_workbook(io.BytesIO(base64.b64decode(data["file"])))
     assert "校验结果" in wb.sheetnames and "公开表" in wb.sheetnames
     first = data["findings"][0]
-    assert wb[first["sheet"]][first["cell"]].fill.fgColor.rgb.upper().endswith("FFC7CE")
+    assert wb[first["sheet"]][first["cell"]].fill.fgColor.rgb.upper().endswith(MARK_ERROR[0])
     assert _left_behind(temp_root) == []
 
 

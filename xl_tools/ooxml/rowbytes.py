@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .. import limits
 from ..address import a1 as make_ref
 from ..address import parse_a1
 from .cells import cell_xml, same_value
@@ -97,7 +98,9 @@ class _Rows:
         data, edits = self.data, self.edits
         pending = edits.rows()[::-1]
         pos, last_r = start, 0
-        for m in _ROW.finditer(data, start, end):
+        for k, m in enumerate(_ROW.finditer(data, start, end)):
+            if not k & 4095:
+                limits.check_time()                # the task's time budget, inside a large sheet too
             if m.group(3):
                 row_end = m.end()
             else:

@@ -365,7 +365,7 @@ class Styles:
                 new_font.remove(c)
             if font:
                 new_font.append(_colour_el("color", font))
-                _order(new_font, _FONT_ORDER)
+            _order(new_font, _FONT_ORDER)          # a font added is in the schema's order (openpyxl's is not)
             xf.set("fontId", str(self._add(self.fonts, new_font)))
             if fill:
                 cell_fill = etree.Element(q("fill"))

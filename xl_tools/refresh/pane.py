@@ -4,7 +4,7 @@ queue it as one xlwings ``runMacro`` action that the add-in's JavaScript (server
 answers; another script reports the same way (a dict: summary, notice, findings, more).
 
 The action goes on the request's own book, so it travels in that request's answer only. Never through
-``book.app.macro``: on xlwings' remote engine every request's book belongs to one ``App`` per process,
+``xlwings.App.macro`` on the book's App: on xlwings' remote engine every request's book belongs to one ``App`` per process,
 and ``App.macro`` queues on the book opened last — with two accountants refreshing at once, one unit's
 report went to the other's pane."""
 

@@ -119,6 +119,20 @@ def _words_before(text: str, st: Statement) -> str:
     return words if 2 <= len(words) <= 24 else ""
 
 
+# what follows a count's unit is the noun it counts (28个社区卫生服务中心), up to a verb or particle that
+# starts the rest of the sentence
+_NOUN_AFTER_END = re.compile(r"提供|开展|进行|实施|完成|达到|组织|覆盖|参加|参与|接受|获得|用于|以上|以内|左右|不少于|"
+                             r"不低于|[的和及与并等共]")
+
+
+def _noun_after(text: str, st: Statement) -> str:
+    """The noun written right after the promise's unit (「28个社区卫生服务中心」 → 社区卫生服务中心), "" when
+    the clause ends there or goes on with a verb."""
+    after = re.split(r"[,，。;；、:：()（）]", text[st.quantity.end:st.quantity.end + 12])[0]
+    noun = _NOUN_AFTER_END.split(after, maxsplit=1)[0]
+    return noun if len(noun) >= 2 else ""
+
+
 def promise_draft(ctx: Context, st: Statement, text: str) -> Draft | None:
     """The indicator a promise of the target text calls for (完成项目主体工程70% → 质量指标「项目主体工程
     完成比例」≥70%; 为水濂村带来观光游客不少于6万人 → 社会效益「观光游客人数」≥6万人). ``text``: the squashed
@@ -143,6 +157,7 @@ def promise_draft(ctx: Context, st: Statement, text: str) -> Draft | None:
         name = words if words.endswith(("时间", "时限")) else f"{words}时限"
         return draft(ctx, "time", name, f"{op_symbol(q.op) if q.op and q.op != '=' else '≤'}{num(q.value)}{q.unit}",
                      "绩效目标中的承诺")
+    words = _noun_after(text, st) or words
     effect = bool(_EFFECT.search(words)) and not _OUTPUT_VERB.search(words)
     noun = "户数" if unit in ("户", "户次") else "人数" if unit in PEOPLE_UNITS else \
         "面积" if unit in ("平方米", "亩", "公顷") else "长度" if unit in ("公里", "米") else "数量"

@@ -411,7 +411,7 @@ class StandardWithoutQuantity(Rule):
         """How many the standard pays for, in words and as a number: the quantity written in the cost
         indicator's name (饲料库120平米), else the project's money ÷ the standard when it is the project's
         only per-unit standard."""
-        for value, unit in ((v, canonical(u)) for v, u, _ in promises(core)):
+        for value, unit in ((v, canonical(u)) for v, u, _at, _end in promises(core)):
             if unit == per or unit in _COUNTED_IN.get(per, ()):
                 return f"（名称中写的 {num(value)}{per}）", value
         standards_here = [i for i in project.indicators
