@@ -34,7 +34,7 @@ def test_check_prints_the_summary_first_then_groups_and_counts_the_rest(capsys, 
     assert main(["check", str(seed_workbook)]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == f"{seed_workbook}：错误 0 条，警告 28 条，提示 11 条（项目 13 个，指标 76 个）"
+    assert lines[0] == f"{seed_workbook}：错误 0 条，警告 30 条，提示 11 条（项目 13 个，指标 76 个）"
     assert "┏" not in out and "\033[" not in out           # no table, no colour into a pipe
     # STR015 (13 findings on 项目) is one group: its first findings, then how many more
     header = lines.index("  项目 · STR015 缺少成本指标（13 条）")
@@ -42,7 +42,7 @@ def test_check_prints_the_summary_first_then_groups_and_counts_the_rest(capsys, 
     assert len(shown) == SHOWN_PER_GROUP and shown[0].startswith("    项目!B2  项目涉及「物业」")
     assert lines[header + 1 + 2 * SHOWN_PER_GROUP] == f"    ……同类还有 {13 - SHOWN_PER_GROUP} 条"
     # errors, warnings, infos in that order; the last line says where the rest are
-    assert out.index("警告 28 条") < out.index("提示 11 条")
+    assert out.index("警告 30 条") < out.index("提示 11 条")
     hidden = sum(int(n) for n in re.findall(r"……同类还有 (\d+) 条", out))
     assert lines[-1] == MORE.format(n=hidden) and hidden > 0
 
@@ -119,5 +119,5 @@ def test_check_json_is_unchanged_in_shape(capsys, seed_workbook):
     assert text.startswith('{\n  "summary": {\n    "errors": 0,')      # indented as before
     assert list(data) == ["summary", "findings", "fills"]
     assert list(data["findings"][0]) == ["code", "severity", "sheet", "cell", "project", "indicator_no", "field",
-                                         "message", "suggestion", "also_cells"]
-    assert len(data["findings"]) == 39
+                                         "message", "suggestion", "also_cells", "draft"]
+    assert len(data["findings"]) == 41

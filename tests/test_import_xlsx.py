@@ -126,7 +126,7 @@ def test_hand_typed_xlsx_reconciles_like_pdf(tmp_path):
     result = import_path(path, year=2024)
     codes = {f.code for f in result.findings if f.severity == "error"}
     assert "IMP020" in codes
-    line = next(f for f in result.findings if f.code == "IMP020").row
+    line = next(f for f in result.findings if f.code == "IMP020").line
     assert line is not None and line > 5
 
 

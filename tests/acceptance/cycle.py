@@ -176,7 +176,7 @@ def assert_marked(path: Path, outcome) -> None:
 def stray_marks(path: Path, outcome) -> list[str]:
     """Cells of the person's sheets carrying the tool's highlight colour or a note of the tool that no
     finding of ``outcome`` claims (a mark left behind: rows moved, a finding fixed)."""
-    claimed = {f"{f.sheet}!{ref}" for f in outcome.findings if f.severity in (ERROR, WARNING) for ref in f.cells}
+    claimed = {str(at) for f in outcome.findings if f.severity in (ERROR, WARNING) for at in f.cells}
     wb = openpyxl.load_workbook(path)
     stray = []
     for name in ("基本信息", "项目", "绩效指标"):

@@ -160,7 +160,7 @@ def test_typed_the_numbers_then_inserted_a_row(engine, tmp_path):
     numbering = [f for f in step.outcome.findings if f.code == "STR009"]
     assert findings_of(step.outcome) == ["FIL005 绩效指标!B3", "STR009 绩效指标!B4"]
     f = numbering[0]
-    assert f.cells == ("B4", "B5", "B6", "B7", "B8")
+    assert tuple(at.a1 for at in f.cells) == ("B4", "B5", "B6", "B7", "B8")
     assert "1、2、2、3、4、5、6" in f.message and "清空序号后刷新即可自动编号" in f.suggestion
     assert_marked(path, step.outcome)
     assert stray_marks(path, step.outcome) == []

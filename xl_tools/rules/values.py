@@ -665,10 +665,13 @@ class NumberWithoutUnit(Rule):
     title = "数量指标没有计量单位"
     default_severity = INFO
     basis = ("G-QUANT",)
-    content_only = True
-    values_only = True
+    content_only = True                      # not values_only: a rate's name (…率) decides too
     name = "values.number_without_unit"
     config_keys = {"levels": ["11"]}
+
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(_number(t) and t.value != 0 and not t.unit
+                   for t in (ctx.parse(text) for _field, text, _label in facts.columns))
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
