@@ -20,6 +20,7 @@ from ..address import a1, column_index, parse_a1
 from ..errors import XlToolsError
 from ..fileio import read_source
 from ..xlsxfile import reading, sniff
+from . import rowscan
 from .book import Book
 from .cells import IS, ROW, C, CellDecoder, F, V, text_of
 from .package import Package
@@ -213,6 +214,17 @@ class WorkbookView:
             return [], [], {}
         dates, spans = self.styles.date_styles()
         decoder = CellDecoder(self.shared_strings(), dates, spans, self.book.date1904)
+        if 0 < self.pkg.size(entry.part) <= rowscan.MAX_BYTES:
+            def too_many():
+                raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
+            scanned = rowscan.scan(self.pkg.zf.read(entry.part), entry.part, decoder, self._store.watch,
+                                   self.blank_run, self.max_rows, too_many, _read_row)
+            if scanned is not None:
+                rows, styles, cached, merged, hidden, watched = scanned
+                marks = self._store.marks[name] = Marks()
+                marks.hidden, marks.cells = hidden, watched
+                self._store.merged[name] = merged
+                return rows, styles, cached
         rows: list[tuple] = []
         styles: list[tuple] = []
         cached: dict = {}

@@ -177,6 +177,8 @@ def _foreign_cells(data: bytes) -> tuple[int, list[str]]:
     if rows_at is None:
         return 0, []
     bound = {m.group(1) or b"" for m in _MAIN_PREFIX.finditer(data, 0, rows_at.start())}
+    if b"" in bound and data.find(b":c", rows_at.end()) < 0:
+        return 0, []          # no prefixed element named c at all, and unprefixed cells are bound: none foreign
     count, examples = 0, []
     for m in _CELL.finditer(data, rows_at.end()):
         if (m.group(1) or b"") not in bound:
