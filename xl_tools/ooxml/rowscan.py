@@ -25,7 +25,7 @@ from openpyxl.utils.escape import unescape
 from .. import limits
 from ..address import column_index
 from ..textnorm import well_formed
-from .cells import CellDecoder
+from .cells import CellDecoder, place
 from .xml import MAIN, XmlPartError, attr_xml, parse, q
 
 SHEET_DATA, MERGE_CELL = q("sheetData"), q("mergeCell")
@@ -51,6 +51,47 @@ _REFUSED = (b"]]>", b"<!", b"<?", b"xmlns")
 _NOT_CHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
 _ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")
 ROW = q("row")
+
+
+class SheetRows:
+    """What the read of a sheet keeps: the rows with values, each at its number (tuples of values and of
+    style ids; a row read twice merged, the later cells winning), and the cached values of formulas."""
+
+    def __init__(self, max_rows: int, too_many) -> None:
+        self.rows: list[tuple] = []
+        self.styles: list[tuple] = []
+        self.cached: dict = {}
+        self.max_rows, self.too_many = max_rows, too_many      # too_many() raises past max_rows rows
+        self.valued = self.last_valued = 0
+
+    def add(self, r: int, values: tuple, ids: tuple, formulas) -> None:
+        if not any(v not in EMPTY for v in values):
+            return
+        self.valued += 1
+        if self.valued > self.max_rows:
+            self.too_many()
+        rows, styles = self.rows, self.styles
+        if r <= len(rows):                       # rows out of document order: each at its number
+            rows[r - 1], styles[r - 1] = _merged(rows[r - 1], styles[r - 1], values, ids)
+        else:
+            while len(rows) < r - 1:
+                rows.append(())
+                styles.append(())
+            rows.append(values)
+            styles.append(ids)
+        for c, value in formulas:
+            self.cached[(r, c)] = value
+        self.last_valued = max(self.last_valued, r)
+
+
+def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:
+    """A row read twice (two <row> elements with one number): the later one's cells win."""
+    width = max(len(values), len(later))
+    out, out_ids = list(values) + [None] * (width - len(values)), list(ids) + [0] * (width - len(ids))
+    for k, value in enumerate(later):
+        if value not in EMPTY:
+            out[k], out_ids[k] = value, later_ids[k]
+    return tuple(out), tuple(out_ids)
 
 
 class _Declined(Exception):
@@ -94,12 +135,10 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, too_many, read_row):
     context = (b"<xl-tools-context " + decls + b">", b"</xl-tools-context>")
 
     shared = decoder.shared
-    rows: list[tuple] = []
-    styles: list[tuple] = []
-    cached: dict = {}
+    read = SheetRows(max_rows, too_many)
     hidden: set[int] = set()
     watched: dict = {}
-    last_valued = valued_rows = r = 0
+    r = 0
     pos = start
     stopped = False
     for k, rm in enumerate(_ROW.finditer(data, start, end)):
@@ -128,7 +167,7 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, too_many, read_row):
         if stated is not None and not stated.isdigit():
             raise _Declined
         r = int(stated) if stated else r + 1
-        if r - last_valued > blank_run:
+        if r - read.last_valued > blank_run:
             stopped = True
             break                                   # a long run of blank rows: the data ended
         if found.get(b"hidden") in (b"1", b"true"):
@@ -146,24 +185,10 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, too_many, read_row):
         else:
             values, ids = got
             formulas = ()
-        if not any(v not in EMPTY for v in values):
-            continue
-        valued_rows += 1
-        if valued_rows > max_rows:
-            too_many()
-        if r <= len(rows):
-            raise _Declined                         # rows out of order: the streaming pass merges them
-        while len(rows) < r - 1:
-            rows.append(())
-            styles.append(())
-        rows.append(values)
-        styles.append(ids)
-        for c, value in formulas:
-            cached[(r, c)] = value
-        last_valued = max(last_valued, r)
+        read.add(r, values, ids, formulas)
     if not stopped and data[pos:end].strip():
         raise _Declined
-    return rows, styles, cached, (() if stopped else merged), hidden, watched
+    return read.rows, read.styles, read.cached, (() if stopped else merged), hidden, watched
 
 
 def _plain_row(cells, r: int, number: str, shared, dates, watch, watched):
@@ -211,16 +236,11 @@ def _plain_row(cells, r: int, number: str, shared, dates, watch, watched):
                     value = float(v_text) if (b"." in v_text or b"E" in v_text or b"e" in v_text) else int(v_text)
             else:
                 continue                            # a styled empty cell
-            if col > len(values):
-                pad = col - 1 - len(values)
-                if pad:
-                    values.extend([None] * pad)
-                    ids.extend([0] * pad)
+            if col == len(values) + 1:              # the next cell: the usual case
                 values.append(value)
                 ids.append(style)
-            else:                                   # cells out of order: the last one wins
-                values[col - 1] = value
-                ids[col - 1] = style
+            else:
+                place(values, ids, col, value, style)
     except (ValueError, IndexError, TypeError):
         return None
     return tuple(values), tuple(ids)

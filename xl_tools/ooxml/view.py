@@ -22,12 +22,11 @@ from ..fileio import read_source
 from ..xlsxfile import reading, sniff
 from . import rowscan
 from .book import Book
-from .cells import IS, ROW, C, CellDecoder, F, V, text_of
+from .cells import IS, ROW, C, CellDecoder, F, V, place, text_of
 from .package import Package
 from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
 
-EMPTY = (None, "")
 MERGE_CELL = q("mergeCell")
 
 
@@ -214,26 +213,23 @@ class WorkbookView:
             return [], [], {}
         dates, spans = self.styles.date_styles()
         decoder = CellDecoder(self.shared_strings(), dates, spans, self.book.date1904)
+
+        def too_many():
+            raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
+        watch = self._store.watch
         if 0 < self.pkg.size(entry.part) <= rowscan.MAX_BYTES:
-            def too_many():
-                raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
-            scanned = rowscan.scan(self.pkg.zf.read(entry.part), entry.part, decoder, self._store.watch,
-                                   self.blank_run, self.max_rows, too_many, _read_row)
+            scanned = rowscan.scan(self.pkg.zf.read(entry.part), entry.part, decoder, watch, self.blank_run,
+                                   self.max_rows, too_many, _read_row)
             if scanned is not None:
                 rows, styles, cached, merged, hidden, watched = scanned
                 marks = self._store.marks[name] = Marks()
                 marks.hidden, marks.cells = hidden, watched
                 self._store.merged[name] = merged
                 return rows, styles, cached
-        rows: list[tuple] = []
-        styles: list[tuple] = []
-        cached: dict = {}
-        last_valued = 0
-        valued_rows = 0
+        read = rowscan.SheetRows(self.max_rows, too_many)
         r = 0
         merged: list[str] = []
         marks = self._store.marks[name] = Marks()
-        watch = self._store.watch
         with self.pkg.open_original(entry.part) as fh:
             for _ev, row in iterparse(fh, entry.part, tag=(ROW, MERGE_CELL)):
                 if row.tag == MERGE_CELL:               # after sheetData: the merged ranges
@@ -242,7 +238,7 @@ class WorkbookView:
                     continue
                 stated = row.get("r")
                 r = int(stated) if stated else r + 1
-                if r - last_valued > self.blank_run:
+                if r - read.last_valued > self.blank_run:
                     break                                # a long run of blank rows: the data ended
                 if row.get("hidden") in ("1", "true"):
                     marks.hidden.add(r)
@@ -251,35 +247,9 @@ class WorkbookView:
                 parent = row.getparent()
                 while row.getprevious() is not None:
                     del parent[0]
-                if not any(v not in EMPTY for v in values):
-                    continue
-                valued_rows += 1
-                if valued_rows > self.max_rows:
-                    raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
-                if r <= len(rows):                       # rows out of document order: each at its number
-                    values, ids = _merged(rows[r - 1], styles[r - 1], values, ids)
-                    rows[r - 1], styles[r - 1] = values, ids
-                else:
-                    while len(rows) < r - 1:
-                        rows.append(())
-                        styles.append(())
-                    rows.append(values)
-                    styles.append(ids)
-                for c, value in formulas:
-                    cached[(r, c)] = value
-                last_valued = max(last_valued, r)
+                read.add(r, values, ids, formulas)
         self._store.merged[name] = tuple(merged)
-        return rows, styles, cached
-
-
-def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:
-    """A row read twice (two <row> elements with one number): the later one's cells win."""
-    width = max(len(values), len(later))
-    out, out_ids = list(values) + [None] * (width - len(values)), list(ids) + [0] * (width - len(ids))
-    for k, value in enumerate(later):
-        if value not in EMPTY:
-            out[k], out_ids[k] = value, later_ids[k]
-    return tuple(out), tuple(out_ids)
+        return read.rows, read.styles, read.cached
 
 
 def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: frozenset[int] = frozenset(),
@@ -323,14 +293,5 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: froz
                 formulas.append((col, cache))
         else:
             continue
-        if col > len(values):
-            pad = col - 1 - len(values)
-            if pad:
-                values.extend([None] * pad)
-                ids.extend([0] * pad)
-            values.append(value)
-            ids.append(style)
-        else:                                           # cells out of order: the last one wins
-            values[col - 1] = value
-            ids[col - 1] = style
+        place(values, ids, col, value, style)
     return tuple(values), tuple(ids), formulas
