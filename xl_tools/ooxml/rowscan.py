@@ -23,7 +23,7 @@ import re
 from openpyxl.utils.escape import unescape
 
 from .. import limits
-from ..address import column_index
+from ..address import column_index, column_letter
 from ..textnorm import well_formed
 from .cells import CellDecoder, place
 from .xml import MAIN, XmlPartError, attr_xml, parse, q
@@ -57,19 +57,24 @@ class SheetRows:
     """What the read of a sheet keeps: the rows with values, each at its number (tuples of values and of
     style ids; a row read twice merged, the later cells winning), and the cached values of formulas."""
 
-    def __init__(self, max_rows: int, too_many) -> None:
+    def __init__(self, max_rows: int, refuse) -> None:
         self.rows: list[tuple] = []
         self.styles: list[tuple] = []
         self.cached: dict = {}
-        self.max_rows, self.too_many = max_rows, too_many      # too_many() raises past max_rows rows
-        self.valued = self.last_valued = 0
+        # refuse(limit, found) raises: more than max_rows rows with values, or more cells held than the
+        # cell limit (a row is held from column A to its last value)
+        self.max_rows, self.max_cells, self.refuse = max_rows, limits.value(limits.CELLS), refuse
+        self.valued = self.last_valued = self.held = 0
 
     def add(self, r: int, values: tuple, ids: tuple, formulas) -> None:
         if not any(v not in EMPTY for v in values):
             return
         self.valued += 1
         if self.valued > self.max_rows:
-            self.too_many()
+            self.refuse(limits.ROWS)
+        self.held += len(values)
+        if self.held > self.max_cells:                 # values far out to the right (XFD) on many rows
+            self.refuse(limits.CELLS, _WIDE.format(r=r, col=column_letter(len(values))))
         rows, styles = self.rows, self.styles
         if r <= len(rows):                       # rows out of document order: each at its number
             rows[r - 1], styles[r - 1] = _merged(rows[r - 1], styles[r - 1], values, ids)
@@ -82,6 +87,9 @@ class SheetRows:
         for c, value in formulas:
             self.cached[(r, c)] = value
         self.last_valued = max(self.last_valued, r)
+
+
+_WIDE = "（从 A 列算到每行最后一个有内容的单元格；如第 {r:,} 行有内容的单元格远在 {col} 列，请删除表格右侧无用的内容）"
 
 
 def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:
@@ -99,18 +107,18 @@ class _Declined(Exception):
 
 
 def scan(data: bytes, part: str, decoder: CellDecoder, watch: frozenset[int], blank_run: int,
-         max_rows: int, too_many, read_row):
+         max_rows: int, refuse, read_row):
     """(rows, style ids, cached formula values, merged ranges, hidden rows, watched cells) of the
     worksheet `data`, as ``WorkbookView._load`` reads them by its streaming pass; None when the sheet is
-    for that pass (module docstring). ``too_many()`` raises when more than `max_rows` rows hold values;
+    for that pass (module docstring). ``refuse(limit, found)`` raises at a limit (``SheetRows``);
     ``read_row`` is ``view._read_row`` (for the rows parsed alone)."""
     try:
-        return _scan(data, part, decoder, watch, blank_run, max_rows, too_many, read_row)
+        return _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row)
     except (_Declined, XmlPartError):
         return None
 
 
-def _scan(data, part, decoder, watch, blank_run, max_rows, too_many, read_row):
+def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
     declared = _DECLARED.match(data)
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         raise _Declined
@@ -135,7 +143,7 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, too_many, read_row):
     context = (b"<xl-tools-context " + decls + b">", b"</xl-tools-context>")
 
     shared = decoder.shared
-    read = SheetRows(max_rows, too_many)
+    read = SheetRows(max_rows, refuse)
     hidden: set[int] = set()
     watched: dict = {}
     r = 0

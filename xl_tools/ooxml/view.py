@@ -214,19 +214,19 @@ class WorkbookView:
         dates, spans = self.styles.date_styles()
         decoder = CellDecoder(self.shared_strings(), dates, spans, self.book.date1904)
 
-        def too_many():
-            raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
+        def refuse(limit, found=None):
+            raise XlToolsError(limits.exceeded(limit, found), file=str(self.pkg.path), sheet=name)
         watch = self._store.watch
         if 0 < self.pkg.size(entry.part) <= rowscan.MAX_BYTES:
             scanned = rowscan.scan(self.pkg.zf.read(entry.part), entry.part, decoder, watch, self.blank_run,
-                                   self.max_rows, too_many, _read_row)
+                                   self.max_rows, refuse, _read_row)
             if scanned is not None:
                 rows, styles, cached, merged, hidden, watched = scanned
                 marks = self._store.marks[name] = Marks()
                 marks.hidden, marks.cells = hidden, watched
                 self._store.merged[name] = merged
                 return rows, styles, cached
-        read = rowscan.SheetRows(self.max_rows, too_many)
+        read = rowscan.SheetRows(self.max_rows, refuse)
         r = 0
         merged: list[str] = []
         marks = self._store.marks[name] = Marks()
