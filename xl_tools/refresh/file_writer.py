@@ -17,9 +17,10 @@ from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
-from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_INDICATORS, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
+from .drafting import settle
 from .looks import Look
 from .marks import RowKeys, Seen, current_marks
 from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
@@ -33,7 +34,8 @@ LINK_COLOUR = "0563C1"
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
-                 now: str | None = None, extra_findings=None, backup: bool = True) -> RefreshOutcome:
+                 now: str | None = None, extra_findings=None, backup: bool = True,
+                 draft: bool = False) -> RefreshOutcome:
     path = Path(path)
     out = Path(out) if out else path
     sniff(path)
@@ -45,7 +47,7 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
             view.watch(view.styles.with_fills(SEVERITY_OF_FILL))      # the tool's highlights, found as read
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
                                    prepare=lambda filing: resolve_formulas(path, filing, view),
-                                   extra_findings=extra_findings, seen=seen_in_file)
+                                   extra_findings=extra_findings, seen=seen_in_file, draft=draft)
             if already_there(view, outcome):         # nothing changed since the last refresh
                 view.close()
                 if out.resolve() != path.resolve():
@@ -101,11 +103,15 @@ def read_back(saved: Path, source: Path, patch: WorkbookPatch, ops: list) -> int
 def note_filled_by_tool(view, filing) -> None:
     """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
     earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
-    renumber (``fills.derive_fills``), as the next refresh will."""
+    renumber (``fills.derive_fills``), as the next refresh will; and the drafted rows the person edited
+    since are theirs (``drafting.settle``), as the next refresh will count them."""
     state = read_state(view)
+    keys = RowKeys.of(filing, view)
     if state.fills:
-        marks = current_marks(state, view, RowKeys.of(filing, view), Seen())
+        marks = current_marks(state, view, keys, Seen())
         filing.tool_filled = frozenset(marks.kept_fills(view))
+    if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
+        settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
 
 
 def seen_in_file(view) -> Seen:

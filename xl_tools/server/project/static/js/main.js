@@ -3,7 +3,8 @@
 //
 // After 刷新 and 生成公开表 the server queues one `runMacro` action, xltoolsReport(json), in that
 // request's own answer; it lands here: the summary, a notice (no cell notes in this Excel; a 草稿), and
-// the first findings. Clicking a finding selects its cell. Another script reports the same way: a
+// the first findings, each with the indicator line drafted for what it says is missing. Clicking a
+// finding selects its cell. Another script reports the same way: a
 // report is {summary, notice?, findings?, more?, results_sheet?}. Text goes in with textContent only: messages quote the user's cells.
 import { registerCallback } from "./custom-scripts/index.js";
 import { clientErrorText } from "./messages.js";
@@ -22,6 +23,11 @@ async function selectCell(sheetName, address) {
     sheet.getRange(address).select();
     await context.sync();
   });
+}
+
+// A drafted indicator line (findings.Draft) as the person reads it: 可补充：14-成本指标「人均报酬标准」≤14390.61元/人·年
+export function draftLine(d) {
+  return `可补充：${d.level2}「${d.name}」${d.value}` + (d.basis ? `（${d.basis}）` : "");
 }
 
 export function renderReport(report, root = document.getElementById("xlt-report")) {
@@ -48,9 +54,14 @@ export function renderReport(report, root = document.getElementById("xlt-report"
       item.appendChild(document.createTextNode(" "));
     }
     item.appendChild(el("span", "xlt-message", `${f.code}：${f.message}`));
+    if (f.draft) item.appendChild(el("div", "xlt-draft", draftLine(f.draft)));
     list.appendChild(item);
   }
   root.appendChild(list);
+  if (report.drafts > 0 && !report.pending) {
+    root.appendChild(el("p", "xlt-drafts small mb-1",
+      `${report.drafts} 条问题附有按本项目起草的指标：点“补充待确认指标”可追加到「绩效指标」末尾（序号为“待确认”，确认前不计入）。`));
+  }
   if (report.more > 0) {
     root.appendChild(
       el("p", "xlt-more small text-muted mb-0", `另有 ${report.more} 条，见「${report.results_sheet}」工作表。`),

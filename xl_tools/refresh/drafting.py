@@ -1,0 +1,137 @@
+"""Drafted indicator lines on 绩效指标: what ``refresh --draft`` (and the add-in's 补充待确认指标) appends.
+
+A finding that something is missing carries a ready line (``findings.Draft``: category, name, value,
+worked out from the filing). With ``draft`` the refresh appends each such line below the last row of
+绩效指标: 项目名称, 序号 「待确认」, the categories, the name and the value in both value columns, the row
+in the tool's draft colour (``schema.MARK_DRAFT``). Such a row is *pending*: the reader keeps it apart
+(``Filing.pending``), so no rule, total or table counts it, and the finding it answers stays until the
+person acts:
+
+- **confirms** it: deletes 「待确认」 from 序号 (or types a number) — the next refresh numbers it and takes
+  the colour off, and from then on it is the person's indicator;
+- **edits** it (any cell but 序号): the row's hash is no longer one the tool drafted (the state sheet
+  records them, ``drafted``), so it is the person's now — confirmed as above;
+- deletes the row: nothing is left of it.
+
+A second refresh (with or without ``draft``) never appends a line its project already has pending, and
+keeps every pending row coloured and listed in 校验结果 (FIL006). Nothing here knows Excel: the rows are
+written by the plan's ops (``SetValues``, the highlight ``draft``) through either writer.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from ..address import CellAddress
+from ..catalogue import finding
+from ..findings import Draft, Finding
+from ..model import Filing, Indicator, Origin
+from ..schema import DRAFT_MARK, SHEET_INDICATORS
+from ..textnorm import name_key, squash
+from .rows import row_hash
+
+DRAFT_CODE = "FIL006"
+DRAFT = "draft"                 # the highlight a pending row's cells carry (ops.HIGHLIGHT)
+
+
+@dataclass(frozen=True)
+class Appended:
+    """A drafted line this refresh appends: its project and row, and the finding it answers."""
+
+    project: str
+    draft: Draft
+    row: int
+    code: str
+
+
+def settle(filing: Filing, drafted: frozenset[str], hashes: dict[int, str]) -> list[Indicator]:
+    """The pending rows the person edited since a refresh drafted them (their row hash, ``hashes``, is
+    not among the ``drafted`` ones the state recorded), moved into their project's indicators in sheet
+    order: the person's from now on. Without a record (``drafted`` empty: no refresh drafted anything
+    here, or the state was lost) every 「待确认」 row stays pending — never counted unasked."""
+    if not drafted or not filing.pending:
+        return []
+    edited = [i for i in filing.pending if i.origin is not None and hashes.get(i.origin.row) not in drafted]
+    if not edited:
+        return []
+    by_name = {}
+    for p in filing.projects:
+        by_name.setdefault(name_key(p.name), p)
+    for ind in edited:
+        filing.pending.remove(ind)
+        owner = by_name.get(name_key(ind.project))
+        rows = owner.indicators if owner is not None else filing.orphan_indicators
+        at = bisect.bisect([i.origin.row if i.origin else 0 for i in rows], ind.origin.row)
+        rows.insert(at, ind)
+    return edited
+
+
+def _key(project: str, level2: str, name: str) -> tuple[str, str, str]:
+    return name_key(project), squash(level2), squash(name)
+
+
+def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[Appended]:
+    """The drafted lines of ``findings`` that no pending row of their project already holds (the same
+    二级指标 and name; two findings drafting the same line add it once), on the rows from ``first_row``."""
+    have = {_key(i.project, i.level2_label, i.name) for i in filing.pending}
+    out: list[Appended] = []
+    for f in findings:
+        if f.draft is None or not f.project:
+            continue
+        key = _key(f.project, f.draft.level2, f.draft.name)
+        if key in have:
+            continue
+        have.add(key)
+        out.append(Appended(f.project, f.draft, first_row + len(out), f.code))
+    return out
+
+
+def row_values(cols: dict[str, int], line: Appended) -> dict[int, object]:
+    """Column → value of an appended row (the standard headers the sheet has)."""
+    d = line.draft
+    fields = {"project": line.project, "no": DRAFT_MARK, "level1": d.level1, "level2": d.level2,
+              "name": d.name, "period_value": d.value, "annual_value": d.value}
+    return {cols[f]: v for f, v in fields.items() if f in cols}
+
+
+def runs(values: dict[int, object]) -> list[tuple[int, list]]:
+    """(first column, values) of each run of consecutive columns of ``values``."""
+    out: list[tuple[int, list]] = []
+    for c in sorted(values):
+        if out and out[-1][0] + len(out[-1][1]) == c:
+            out[-1][1].append(values[c])
+        else:
+            out.append((c, [values[c]]))
+    return out
+
+
+def hash_of(values: dict[int, object], key_columns: list[int]) -> str:
+    """The row hash (``rows.row_hash`` over the columns the state hashes) of a row holding ``values``."""
+    return row_hash([values.get(c) for c in key_columns])
+
+
+def marked_cells(cols: dict[str, int], rows) -> dict[tuple[str, int, int], str]:
+    """The cells a pending row's draft colour covers: its standard columns, first to last."""
+    first, last = min(cols.values()), max(cols.values())
+    return {(SHEET_INDICATORS, r, c): DRAFT for r in rows for c in range(first, last + 1)}
+
+
+def pending_finding(ind: Indicator) -> Finding:
+    """FIL006 on the 序号 cell of a pending row: drafted, not counted until the person confirms it (the
+    same words whether drafted now or before: a second refresh changes nothing)."""
+    line = f"{ind.level2_label}「{ind.name}」{ind.period_value or ind.annual_value}"
+    origin = ind.origin or Origin(SHEET_INDICATORS, 0)
+    return finding(DRAFT_CODE, f"工具起草的指标待确认：{line}（项目「{ind.project}」），确认前不计入该项目的指标",
+                   f"核对后删除序号列的「{DRAFT_MARK}」（或直接修改该行）再刷新，即计入；不需要请删除整行",
+                   project=ind.project or None, field="no", sheet=origin.sheet,
+                   at=CellAddress(origin.sheet, origin.row, origin.column("no")))
+
+
+def pending_of(line: Appended, cols: dict[str, int]) -> Indicator:
+    """The appended line as the next read will see it: a pending row."""
+    d = line.draft
+    l1c, _, l1 = d.level1.partition("-")
+    l2c, _, l2 = d.level2.partition("-")
+    return Indicator(None, l1c, l1, l2c, l2, d.name, d.value, d.value, project=line.project,
+                     origin=Origin(SHEET_INDICATORS, line.row, cols))
