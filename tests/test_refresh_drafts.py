@@ -165,3 +165,20 @@ def test_rollover_leaves_pending_lines_behind_without_calling_them_the_persons(s
     result = app.rollover(seed_workbook, tmp_path / "next.xlsx", 2027)
     assert not _pending_rows(tmp_path / "next.xlsx")
     assert not any("底色" in n for n in result.notes), result.notes
+
+
+def test_a_line_no_finding_drafts_any_more_says_so(seed_workbook):
+    """The project's amount changed after its line was drafted: the old line stays the person's to judge
+    (still not counted), 校验结果 says it is no longer what the tool drafts, and --draft adds the new one."""
+    refresh_file(seed_workbook, now=NOW, draft=True)
+    rows = _pending_rows(seed_workbook)
+    r, row = next((r, row) for r, row in rows.items() if row[4].value == "安保和物业管理服务总成本")
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb["项目"]
+    at = next(c.row for c in ws["B"] if c.value == row[0].value)
+    ws.cell(at, 4).value, ws.cell(at, 5).value = 650, 650
+    wb.save(seed_workbook)
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:30", draft=True)
+    said = {f.cell: f.message for f in outcome.findings if f.code == "FIL006"}
+    assert "已不再起草" in said[f"B{r}"] and sum("已不再起草" in m for m in said.values()) == 1
+    assert [(a.draft.name, a.draft.value) for a in outcome.appended] == [("安保和物业管理服务总成本", "≤650万元")]

@@ -67,19 +67,30 @@ def settle(filing: Filing, drafted: frozenset[str], hashes: dict[int, str]) -> l
     return edited
 
 
-def _key(project: str, level2: str, name: str) -> tuple[str, str, str]:
-    return name_key(project), squash(level2), squash(name)
+def _key(project: str, level2: str, name: str, value: str) -> tuple[str, str, str, str]:
+    return name_key(project), squash(level2), squash(name), squash(value)
+
+
+def pending_key(ind: Indicator) -> tuple[str, str, str, str]:
+    """What tells a pending row's line apart: project, 二级指标, name, value."""
+    return _key(ind.project, ind.level2_label, ind.name, ind.period_value or ind.annual_value)
+
+
+def drafted_keys(findings: list[Finding]) -> set[tuple[str, str, str, str]]:
+    """The lines ``findings`` draft now, as ``pending_key`` says them."""
+    return {_key(f.project, f.draft.level2, f.draft.name, f.draft.value) for f in findings if f.draft and f.project}
 
 
 def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[Appended]:
     """The drafted lines of ``findings`` that no pending row of their project already holds (the same
-    二级指标 and name; two findings drafting the same line add it once), on the rows from ``first_row``."""
-    have = {_key(i.project, i.level2_label, i.name) for i in filing.pending}
+    二级指标, name and value; two findings drafting the same line add it once), on the rows from
+    ``first_row``."""
+    have = {pending_key(i) for i in filing.pending}
     out: list[Appended] = []
     for f in findings:
         if f.draft is None or not f.project:
             continue
-        key = _key(f.project, f.draft.level2, f.draft.name)
+        key = _key(f.project, f.draft.level2, f.draft.name, f.draft.value)
         if key in have:
             continue
         have.add(key)
@@ -117,12 +128,15 @@ def marked_cells(cols: dict[str, int], rows) -> dict[tuple[str, int, int], str]:
     return {(SHEET_INDICATORS, r, c): DRAFT for r in rows for c in range(first, last + 1)}
 
 
-def pending_finding(ind: Indicator) -> Finding:
+def pending_finding(ind: Indicator, current: bool = True) -> Finding:
     """FIL006 on the 序号 cell of a pending row: drafted, not counted until the person confirms it (the
-    same words whether drafted now or before: a second refresh changes nothing)."""
+    same words whether drafted now or before: a second refresh changes nothing). ``current``: a finding
+    still drafts this line; else what it answered is gone or the line would read otherwise now (the
+    project's amount changed since)."""
     line = f"{ind.level2_label}「{ind.name}」{ind.period_value or ind.annual_value}"
     origin = ind.origin or Origin(SHEET_INDICATORS, 0)
-    return finding(DRAFT_CODE, f"工具起草的指标待确认：{line}（项目「{ind.project}」），确认前不计入该项目的指标",
+    stale = "" if current else "；按现在的填报内容已不再起草这一行（问题已解决，或金额、数量已改）"
+    return finding(DRAFT_CODE, f"工具起草的指标待确认：{line}（项目「{ind.project}」），确认前不计入该项目的指标{stale}",
                    f"核对后删除序号列的「{DRAFT_MARK}」（或直接修改该行）再刷新，即计入；不需要请删除整行",
                    project=ind.project or None, field="no", sheet=origin.sheet,
                    at=CellAddress(origin.sheet, origin.row, origin.column("no")))

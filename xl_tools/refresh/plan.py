@@ -30,9 +30,11 @@ from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .drafting import (
     Appended,
+    drafted_keys,
     hash_of,
     marked_cells,
     pending_finding,
+    pending_key,
     pending_of,
     row_values,
     runs,
@@ -138,7 +140,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     appended = _appended(filing, findings, keys, view) if draft else []
     cols = filing.headers.get(SHEET_INDICATORS, (0, {}, {}))[1]
     filing.pending.extend(pending_of(a, cols) for a in appended)
-    findings += [pending_finding(i) for i in filing.pending]
+    current = drafted_keys(findings)
+    findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
     rows = sort_findings(findings + fill_rows(fills), filing)
     findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
