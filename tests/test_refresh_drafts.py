@@ -182,3 +182,29 @@ def test_a_line_no_finding_drafts_any_more_says_so(seed_workbook):
     said = {f.cell: f.message for f in outcome.findings if f.code == "FIL006"}
     assert "已不再起草" in said[f"B{r}"] and sum("已不再起草" in m for m in said.values()) == 1
     assert [(a.draft.name, a.draft.value) for a in outcome.appended] == [("安保和物业管理服务总成本", "≤650万元")]
+
+
+@pytest.mark.parametrize("table", ["06", "10"])
+def test_real_tables_get_their_lines_in_their_own_columns(tmp_path, table):
+    """A one-value-column profile (湘鄂, 四川) gets the value in 年度指标值 only, as its own rows have it;
+    a sheet with 指标方向性 gets the direction (a ceiling is 反向, as 101号's 反向指标)."""
+    from tests.support.realworld import to_filing, transcriptions
+    data = next(d for d in transcriptions() if d["table"] == table)
+    path = tmp_path / f"{table}.xlsx"
+    app.write_workbook(to_filing(data), path)
+    outcome = refresh_file(path, now=NOW, draft=True)
+    assert outcome.appended
+    ws = openpyxl.load_workbook(path)["绩效指标"]
+    heads = {c.value: c.column for c in ws[1]}
+    for a in outcome.appended:
+        assert ws.cell(a.row, heads["实施周期指标值"]).value is None
+        assert ws.cell(a.row, heads["年度指标值"]).value == a.draft.value
+        if "指标方向性" in heads:
+            assert ws.cell(a.row, heads["指标方向性"]).value == \
+                ("反向指标" if a.draft.value.startswith("≤") else "正向指标")
+    assert [(a.draft.name, a.draft.value) for a in outcome.appended] == {
+        "06": [("项目主体工程完成比例", "≥70%"), ("岳阳县高标准农田建设面积", "≥5337.5亩")],
+        "10": [("人均报酬标准", "≤14390.61元/人·年")]}[table]
+    data = path.read_bytes()
+    assert refresh_file(path, now="2026-12-06 09:05", draft=True).appended == []
+    assert path.read_bytes() == data

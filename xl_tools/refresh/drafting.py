@@ -98,12 +98,41 @@ def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[A
     return out
 
 
-def row_values(cols: dict[str, int], line: Appended) -> dict[int, object]:
-    """Column → value of an appended row (the standard headers the sheet has)."""
+@dataclass(frozen=True)
+class Layout:
+    """Where an appended row's values go: the standard columns (field → column), whether the profile
+    has one value column (年度指标值 only: 湘鄂, 中央2021 …), and the 指标方向性 column with the words the
+    filing's own rows use for it (正向指标 or 正向), when the sheet has one."""
+
+    cols: dict[str, int]
+    one_value: bool = False
+    direction_col: int | None = None
+    direction_words: tuple[str, str] = ("正向指标", "反向指标")
+
+    @classmethod
+    def of(cls, filing: Filing, value_columns: int) -> Layout:
+        _hrow, cols, extra = filing.headers.get(SHEET_INDICATORS, (0, {}, {}))
+        col = next((c for h, c in extra.items() if squash(h) == "指标方向性"), None)
+        said = [i.direction for i in filing.indicators if i.direction]
+        words = ("正向", "反向") if said and not any("指标" in w for w in said) else ("正向指标", "反向指标")
+        return cls(dict(cols), value_columns == 1, col, words)
+
+
+def direction(value: str) -> int:
+    """0 when a value aims high (≥95%), 1 when it caps (≤600万元: a cost, a bad event)."""
+    return 1 if value.lstrip().startswith(("≤", "<", "＜", "<=")) else 0
+
+
+def row_values(layout: Layout, line: Appended) -> dict[int, object]:
+    """Column → value of an appended row (the standard headers the sheet has; the one value column of a
+    one-column profile; 指标方向性 where the sheet has it)."""
     d = line.draft
     fields = {"project": line.project, "no": DRAFT_MARK, "level1": d.level1, "level2": d.level2,
-              "name": d.name, "period_value": d.value, "annual_value": d.value}
-    return {cols[f]: v for f, v in fields.items() if f in cols}
+              "name": d.name, "period_value": None if layout.one_value else d.value, "annual_value": d.value}
+    out = {layout.cols[f]: v for f, v in fields.items() if f in layout.cols and v is not None}
+    if layout.direction_col is not None:
+        out[layout.direction_col] = layout.direction_words[direction(d.value)]
+    return out
 
 
 def runs(values: dict[int, object]) -> list[tuple[int, list]]:
@@ -142,10 +171,10 @@ def pending_finding(ind: Indicator, current: bool = True) -> Finding:
                    at=CellAddress(origin.sheet, origin.row, origin.column("no")))
 
 
-def pending_of(line: Appended, cols: dict[str, int]) -> Indicator:
+def pending_of(line: Appended, layout: Layout) -> Indicator:
     """The appended line as the next read will see it: a pending row."""
     d = line.draft
     l1c, _, l1 = d.level1.partition("-")
     l2c, _, l2 = d.level2.partition("-")
-    return Indicator(None, l1c, l1, l2c, l2, d.name, d.value, d.value, project=line.project,
-                     origin=Origin(SHEET_INDICATORS, line.row, cols))
+    return Indicator(None, l1c, l1, l2c, l2, d.name, "" if layout.one_value else d.value, d.value,
+                     project=line.project, origin=Origin(SHEET_INDICATORS, line.row, layout.cols))

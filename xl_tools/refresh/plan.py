@@ -30,6 +30,7 @@ from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
 from .drafting import (
     Appended,
+    Layout,
     drafted_keys,
     hash_of,
     marked_cells,
@@ -130,7 +131,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     shown = seen(view) if seen is not None else Seen()
     marks = current_marks(state, view, keys, shown)
     config = config_for(filing, config_path)
-    table = load_profile(config.profile).table(filing.code_additions)
+    profile = load_profile(config.profile)
+    table = profile.table(filing.code_additions)
     kept = marks.kept_fills(view)                 # earlier fills the cells still hold: the tool's
     fills = derive_fills(filing, table, owned=frozenset(kept))
     kept = {k: v for k, v in kept.items() if k not in {(f.sheet, f.row, f.col) for f in fills}}
@@ -138,8 +140,9 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     findings += state.findings() + distrusted                       # what was not trusted
     appended = _appended(filing, findings, keys, view) if draft else []
-    cols = filing.headers.get(SHEET_INDICATORS, (0, {}, {}))[1]
-    filing.pending.extend(pending_of(a, cols) for a in appended)
+    layout = Layout.of(filing, profile.value_columns)
+    cols = layout.cols
+    filing.pending.extend(pending_of(a, layout) for a in appended)
     current = drafted_keys(findings)
     findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
     rows = sort_findings(findings + fill_rows(fills), filing)
@@ -151,7 +154,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
         ops.append(SetValues(f.sheet, f.row, f.col, [[f.value]]))
     drafted_cells: dict[tuple[str, int, int], object] = {}
     for a in appended:
-        values = row_values(cols, a)
+        values = row_values(layout, a)
         drafted_cells.update({(SHEET_INDICATORS, a.row, c): v for c, v in values.items()})
         ops.extend(SetValues(SHEET_INDICATORS, a.row, c, [vs]) for c, vs in runs(values))
     # 2. helper columns on 绩效指标
@@ -190,7 +193,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
             marked.setdefault(sheet, set()).add(r)
     rows_now = {n: keys.hashes(view, n, written) for n in sheets}
     cells_now = {n: keys.cells(view, n, marked[n], written) for n in sheets if n in marked}
-    drafted = _drafted_hashes(filing, appended, cols, keys, rows_now, cells_now)
+    drafted = _drafted_hashes(filing, appended, layout, keys, rows_now, cells_now)
     ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, looks,
                                         rows=rows_now, cells=cells_now, drafted=drafted)))
     return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden),
@@ -214,7 +217,7 @@ def _appended(filing: Filing, findings: list[Finding], keys: RowKeys, view) -> l
     return to_append(filing, sort_findings(findings, filing), last + 1)
 
 
-def _drafted_hashes(filing: Filing, appended: list[Appended], cols: dict, keys: RowKeys, rows_now: dict,
+def _drafted_hashes(filing: Filing, appended: list[Appended], layout: Layout, keys: RowKeys, rows_now: dict,
                     cells_now: dict) -> list[str]:
     """The row hashes of the rows still as drafted (pending), appended ones included, for the state;
     the appended rows' hashes also go into ``rows_now`` and ``cells_now`` (the view has no such rows yet)."""
@@ -222,7 +225,7 @@ def _drafted_hashes(filing: Filing, appended: list[Appended], cols: dict, keys: 
         return []
     key_cols = keys.columns[SHEET_INDICATORS][0]
     hashes = rows_now.get(SHEET_INDICATORS, {})
-    new = {a.row: row_values(cols, a) for a in appended}
+    new = {a.row: row_values(layout, a) for a in appended}
     for r, values in new.items():
         hashes[r] = hash_of(values, key_cols)
         cells_now.setdefault(SHEET_INDICATORS, {})[r] = cell_hashes([values.get(c) for c in key_cols])

@@ -38,6 +38,10 @@ export function renderReport(report, root = document.getElementById("xlt-report"
   if (report.notice) {
     root.appendChild(el("p", "xlt-notice alert alert-warning small p-2 mb-2", report.notice));
   }
+  if (report.drafts > 0 && !report.pending) {
+    root.appendChild(el("p", "xlt-drafts small mb-2",
+      `${report.drafts} 条问题附有按本项目起草的指标（浅蓝色）：点“补充待确认指标”可追加到「绩效指标」末尾，序号为“待确认”，确认前不计入。`));
+  }
   const list = el("ul", "xlt-findings list-unstyled small mb-1");
   for (const f of report.findings || []) {
     const item = el("li", `xlt-finding xlt-${f.severity} mb-1`);
@@ -58,10 +62,7 @@ export function renderReport(report, root = document.getElementById("xlt-report"
     list.appendChild(item);
   }
   root.appendChild(list);
-  if (report.drafts > 0 && !report.pending) {
-    root.appendChild(el("p", "xlt-drafts small mb-1",
-      `${report.drafts} 条问题附有按本项目起草的指标：点“补充待确认指标”可追加到「绩效指标」末尾（序号为“待确认”，确认前不计入）。`));
-  }
+
   if (report.more > 0) {
     root.appendChild(
       el("p", "xlt-more small text-muted mb-0", `另有 ${report.more} 条，见「${report.results_sheet}」工作表。`),
