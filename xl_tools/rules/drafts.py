@@ -135,7 +135,7 @@ def _noun_after(text: str, st: Statement) -> str:
 
 
 # words that describe what is there already (户籍人口76户, 现有学生1200人), not what the project promises
-_DESCRIBES = re.compile("户籍|常住|现有|原有|总人口|辖区|在校生?总数")
+DESCRIBES = re.compile("户籍|常住|现有|原有|总人口|辖区|在校生?总数")
 
 
 def promise_draft(ctx: Context, st: Statement, text: str) -> Draft | None:
@@ -145,7 +145,7 @@ def promise_draft(ctx: Context, st: Statement, text: str) -> Draft | None:
     q = st.quantity
     words = _words_before(text, st)
     unit = canonical(base_unit(q.unit))
-    if not words or not q.unit or q.unit in ("万", "亿") or unit in MONEY_SCALE or _DESCRIBES.search(words):
+    if not words or not q.unit or q.unit in ("万", "亿") or unit in MONEY_SCALE or DESCRIBES.search(words):
         return None
     op = op_symbol(q.op) if q.op and q.op != "=" else "≥"
     if q.unit == "%":
