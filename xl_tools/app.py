@@ -270,12 +270,13 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
                  now: str | None = None, extra_findings=None, backup: bool = True,
-                 force: bool = False, own_output: bool = False) -> RefreshOutcome:
+                 force: bool = False, own_output: bool = False, draft: bool = False) -> RefreshOutcome:
     """The 刷新 button on a file: in place (temp file + rename, ``.bak`` of the bytes read kept) or
     into ``out``, which may not be the input or a link to it (then it is refreshed in place) nor
     another file already there unless ``force`` — or ``own_output``: a copy in a folder the caller
     writes its own outputs to (the batch's annotated copies), replaced without a word. A symbolically
-    linked input is updated at its target, so the link stays a link."""
+    linked input is updated at its target, so the link stays a link. ``draft``: also append the drafted
+    line of every finding of something missing to 绩效指标, marked 待确认 (``refresh.drafting``)."""
     check_input(path)
     if out is not None and Path(out).exists() and real_input(out) == real_input(path):
         out = None                       # `refresh F -o F` (or a symbolic link to F): in place, with its backup
@@ -285,16 +286,16 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                 pinned(path):
             return refresh_path(path, out, config_path=config_path, now=now or refresh_stamp(),
                                  extra_findings=extra_findings,
-                                 backup=backup)
+                                 backup=backup, draft=draft)
     real = real_input(path)
     with _task(), _located(path), _as_typed(real, path), pinned(real):
         return refresh_path(real, None, config_path=config_path, now=now or refresh_stamp(),
                              extra_findings=extra_findings,
-                             backup=backup)
+                             backup=backup, draft=draft)
 
 
 def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path=None, now: str | None = None,
-                 extra_findings=None, backup: bool = True) -> RefreshOutcome:
+                 extra_findings=None, backup: bool = True, draft: bool = False) -> RefreshOutcome:
     """The refresh of the workbook at ``path`` into ``out`` (None: in place): read → plan → write,
     what ``refresh_file`` runs once it has checked its input and output (``refresh_book`` is the same
     three steps on a live book)."""
@@ -304,7 +305,7 @@ def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path
         with reading(path):                 # what a damaged workbook raises: one line naming the part
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,   # plan
                                    prepare=file_writer.formulas_of(path, view),
-                                   extra_findings=extra_findings, seen=file_writer.seen_in_file)
+                                   extra_findings=extra_findings, seen=file_writer.seen_in_file, draft=draft)
         file_writer.write_plan(view, outcome, path, out, backup=backup)               # write
     return outcome
 
@@ -322,12 +323,13 @@ def _as_typed(real: Path, path: str | Path):
         raise shown.located(file=str(path)) from None
 
 
-def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
+def refresh_book(book, *, now: str | None = None, draft: bool = False) -> RefreshOutcome:
     """The 刷新 button on a workbook open in Excel (an ``xlwings.Book``: desktop, the add-in's
     xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
-    through the portable xlwings API (``refresh.live``)."""
+    through the portable xlwings API (``refresh.live``); ``draft`` as in ``refresh_file`` (the add-in's
+    补充待确认指标 button)."""
     with _task():
-        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp())
+        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp(), draft=draft)
         outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
         outcome.notes_supported = notes_supported(book)
     return outcome

@@ -224,6 +224,9 @@ class Filing:
     # categories the workbook's 代码表 adds to its profile's framework: (code, name, parent code or None)
     code_additions: list = field(default_factory=list, compare=False)
     orphan_indicators: list[Indicator] = field(default_factory=list, compare=False)
+    # rows of 绩效指标 a refresh drafted (序号 「待确认」) that the person has not edited or confirmed yet:
+    # not the person's indicators, so no rule, total or table counts them
+    pending: list[Indicator] = field(default_factory=list, compare=False)
     problems: list[ReadProblem] = field(default_factory=list, compare=False)
     settings: dict = field(default_factory=dict, compare=False)   # rule overrides from the workbook
     source: str | None = field(default=None, compare=False)       # file it was read from

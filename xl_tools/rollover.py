@@ -31,6 +31,7 @@ from .money import ZERO
 from .rules.years import year_findings
 from .schema import (
     AMBER_FILL,
+    MARK_DRAFT,
     MARK_ERROR,
     MARK_WARNING,
     NOTE_AUTHOR,
@@ -117,7 +118,8 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
     except Exception:                 # read again only to say what is left behind; never a failure
         return []
-    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0])}
+    # the tool's highlights, and the draft colour of lines it drafted (those are not carried: not the person's)
+    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0], MARK_DRAFT[0])}
     # an older refresh highlighted in Excel's 差/适中 colours, always with its note; without one it is the person's
     older = {("solid", "rgb", "FF" + fill, 0) for fill in (RED_FILL, AMBER_FILL)}
     notes, colours, columns, rows = [], [], [], []

@@ -62,12 +62,16 @@ def _refresh_args(p) -> None:
     p.add_argument("-o", "--output", metavar="文件",
                    help="另存为此文件（扩展名须与原文件相同）；默认原地更新，并把原文件保留为 .bak")
     p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+    p.add_argument("--draft", action="store_true",
+                   help="把校验建议中起草的指标（缺成本、满意度等指标时按本项目算出的一行）追加到「绩效指标」末尾，"
+                        "序号写「待确认」并标浅蓝色；确认（删除「待确认」）或修改后才计入")
     force_arg(p, "用 -o 另存时，替换已存在的文件（原文件保留为 .bak）；默认拒绝覆盖")
 
 
 def _refresh(args) -> int:
     from .. import app
-    outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force)
+    outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force,
+                               draft=args.draft)
     print(f"已刷新：{args.output or args.file}")
     print(outcome.report)
     return 1 if outcome.counts["errors"] else 0

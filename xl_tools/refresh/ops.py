@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from ..address import range_a1
 from ..publish.table import PageSetup
-from ..schema import AMBER_FILL, AMBER_FONT, MARK_ERROR, MARK_WARNING, RED_FILL, RED_FONT
+from ..schema import AMBER_FILL, AMBER_FONT, MARK_DRAFT, MARK_ERROR, MARK_WARNING, RED_FILL, RED_FONT
 from .looks import Look
 
-HIGHLIGHT = {"error": MARK_ERROR, "warning": MARK_WARNING}      # the tool's own marks on the person's cells
+# the tool's own marks on the person's cells, and on the rows it drafted (refresh.drafting)
+HIGHLIGHT = {"error": MARK_ERROR, "warning": MARK_WARNING, "draft": MARK_DRAFT}
 # the highlights of refreshes before the tool had colours of its own (Excel's 差 and 适中): taken off
 # only where the state sheet of such a refresh recorded them
 LEGACY_HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
