@@ -43,6 +43,7 @@ def pdf_rows_text(path: str | Path) -> str:
 def _pdf_rows(path: Path) -> str:
     from .pdfpage import lay_out
     from .pdfsource import open_pdf
+    from .pdftables import extract_tables
     from .pdfstreams import budget
 
     lines: list[str] = []
@@ -52,7 +53,7 @@ def _pdf_rows(path: Path) -> str:
             limits.check_time()
             lay_out(page, str(path))
             lines.extend(well_formed(page.extract_text() or "").split("\n")[:3])
-            for table in page.extract_tables():
+            for table in extract_tables(page, str(path)):
                 lines.extend(_line(row) for row in table)
             page.close()
     return "\n".join(line for line in lines if line)
