@@ -43,8 +43,8 @@ def pdf_rows_text(path: str | Path) -> str:
 def _pdf_rows(path: Path) -> str:
     from .pdfpage import lay_out
     from .pdfsource import open_pdf
-    from .pdftables import extract_tables
     from .pdfstreams import budget
+    from .pdftables import extract_tables
 
     lines: list[str] = []
     with reading_pdf(str(path)), budget(str(path)), open_pdf(path) as pdf:
