@@ -763,3 +763,17 @@ def regional_export(folder: Path, *, merged: bool = False, ref: str | None = Non
     path = folder / "导出.xlsx"
     wb.save(path)
     return path
+
+
+def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True) -> Path:
+    """One page of ``lines`` horizontal and ``lines`` vertical ruled lines, 40 pt apart on a page as large
+    as they need (so no two are joined): each crossing all the others (``cross``: lines × lines crossings),
+    or short ticks that cross nothing. About 10 bytes a line compressed."""
+    size = 40 * lines + 100
+    parts = [b"BT /F1 12 Tf 10 10 Td (x) Tj ET "]
+    for k in range(lines):
+        at = 50 + 40 * k
+        end = size if cross else 20
+        parts.append(b"0 %d m %d %d l S %d 0 m %d %d l S " % (at, end, at, at, at, end))
+    return _one_page_pdf(folder, f"grid_{lines}{'' if cross else '_ticks'}.pdf", b"".join(parts),
+                         mediabox=b"[0 0 %d %d]" % (size, size))

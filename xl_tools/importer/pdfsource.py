@@ -38,6 +38,7 @@ from . import blocks, tokens
 from .blocks import PDF_LINE_BASE, PROJECT, Segmented
 from .pdfguard import check_pages
 from .pdfpage import lay_out
+from .pdftables import find_tables
 from .tablerows import CAPTIONS, FIELDS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
 
@@ -147,7 +148,7 @@ def _visible_bottom(page, x0: float, top: float) -> float:
     return max(bottoms) if bottoms else page.bbox[3]
 
 
-def _page_rows(page, columns):
+def _page_rows(page, columns, source: str = ""):
     """Column x ranges by field and the rows of one page as lists of cell texts.
 
     The header row found by ``find_tables`` gives the column x ranges (reused on a page without a
@@ -159,7 +160,7 @@ def _page_rows(page, columns):
     """
     from pdfplumber.utils import extract_text
     header_bottom = page.bbox[1]
-    for table in page.find_tables():
+    for table in find_tables(page, source):
         for row in table.rows:
             found = _columns(row, page, columns)
             if found is not None:
@@ -228,7 +229,7 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
                 if ln.kind == HEADER:
                     seg.department = seg.department or ln.department
                     seg.money_unit = seg.money_unit or ln.money_unit
-            found = _page_rows(page, columns)
+            found = _page_rows(page, columns, str(path))
             if found is not None:
                 columns, bands = found
                 for r, (row, indent) in enumerate(bands, start=1):
