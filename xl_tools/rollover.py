@@ -191,6 +191,11 @@ def _notes(old: Filing, new: Filing, keep_amounts: bool) -> list[str]:
         notes.append("金额已按上年保留，请按本年度预算修改")
     else:
         notes.append("金额已清空（留空待填）：请按本年度预算填写各项目金额；资金使用单位小计和合计留空即按项目汇总")
+    for p in new.projects:                  # a 实施期 still running (an ended one: YR002 below)
+        years = p.period_years()
+        if years and years[0] < new.year <= years[1]:
+            notes.append(f"实施期沿用上年：「{p.name}」的实施期「{p.period}」始于 {years[0]} 年：跨年度延续的项目不用改；"
+                         f"新一期请改为 {new.year} 年度的起止时间，绩效目标和指标值中的日期一并修改")
     if old.orphan_indicators:
         names = "、".join(sorted({i.project or "（空）" for i in old.orphan_indicators}))
         notes.append(f"有 {len(old.orphan_indicators)} 个绩效指标找不到所属项目（项目名称：{names}），"
