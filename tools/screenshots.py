@@ -138,7 +138,7 @@ def pane(out: Path) -> None:
     from tests.support.payload import payload_from_xlsx
     from tests.support.servers import licensed_environment, uvicorn_thread
     from xl_tools.importer import import_path
-    from xl_tools.refresh.pane import pane_report
+    from xl_tools.server.pane import pane_report
     with licensed_environment(), tempfile.TemporaryDirectory() as tmp:
         from xl_tools.server.app import create_app, enable_remote_engine
         xw = enable_remote_engine()

@@ -41,7 +41,7 @@ async def draft(book: xw.Book):
     from functools import partial
 
     from xl_tools import app
-    from xl_tools.refresh.pane import report_to_pane
+    from xl_tools.server.pane import report_to_pane
     outcome = await _run(partial(app.refresh_book, draft=True), book)
     report_to_pane(book, outcome)
 
