@@ -168,8 +168,8 @@ def test_rollover_leaves_pending_lines_behind_without_calling_them_the_persons(s
 
 
 def test_a_line_no_finding_drafts_any_more_says_so(seed_workbook):
-    """The project's amount changed after its line was drafted: the old line stays the person's to judge
-    (still not counted), 校验结果 says it is no longer what the tool drafts, and --draft adds the new one."""
+    """The project's amount changed after its line was drafted: the old line (still not counted) is said
+    in 校验结果 to be no longer what the tool drafts; --draft brings it up to date on its own row."""
     refresh_file(seed_workbook, now=NOW, draft=True)
     rows = _pending_rows(seed_workbook)
     r, row = next((r, row) for r, row in rows.items() if row[4].value == "安保和物业管理服务总成本")
@@ -178,10 +178,20 @@ def test_a_line_no_finding_drafts_any_more_says_so(seed_workbook):
     at = next(c.row for c in ws["B"] if c.value == row[0].value)
     ws.cell(at, 4).value, ws.cell(at, 5).value = 650, 650
     wb.save(seed_workbook)
-    outcome = refresh_file(seed_workbook, now="2026-12-06 09:30", draft=True)
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:30")
     said = {f.cell: f.message for f in outcome.findings if f.code == "FIL006"}
     assert "已不再起草" in said[f"B{r}"] and sum("已不再起草" in m for m in said.values()) == 1
-    assert [(a.draft.name, a.draft.value) for a in outcome.appended] == [("安保和物业管理服务总成本", "≤650万元")]
+    assert outcome.appended == []
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:35", draft=True)
+    assert [(a.draft.name, a.draft.value, a.row, a.replaces) for a in outcome.appended] == \
+        [("安保和物业管理服务总成本", "≤650万元", r, True)]
+    assert "更新 1 条待确认指标" in outcome.report
+    assert set(_pending_rows(seed_workbook)) == set(rows)
+    assert _line(_pending_rows(seed_workbook)[r])[5:] == ("≤650万元", "≤650万元")
+    assert not any("已不再起草" in f.message for f in outcome.findings)
+    data = seed_workbook.read_bytes()                       # and nothing more to do
+    assert refresh_file(seed_workbook, now="2026-12-06 09:40", draft=True).appended == []
+    assert seed_workbook.read_bytes() == data
 
 
 @pytest.mark.parametrize("table", ["06", "10"])
