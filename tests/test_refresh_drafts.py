@@ -86,6 +86,8 @@ def test_edited_or_confirmed_lines_become_the_persons(seed_workbook):
     assert ("STR005", satisfied_project) not in {(c, p) for c, p, _ in after}
     outcome = refresh_file(seed_workbook, now="2026-12-06 09:10")
     assert outcome.confirmed == 1 and outcome.pending == len(rows) - 2
+    assert not [f for f in outcome.findings if f.row in (cost, satisfied) and f.sheet == "绩效指标"
+                and not f.code.startswith("FIL")]                 # the lines themselves draw no finding
     assert sorted((f.code, f.project or "", f.cell or "") for f in outcome.findings
                   if not f.code.startswith("FIL")) == after
     ws = openpyxl.load_workbook(seed_workbook)["绩效指标"]
