@@ -220,3 +220,17 @@ def test_real_tables_get_their_lines_in_their_own_columns(tmp_path, table):
     data = path.read_bytes()
     assert refresh_file(path, now="2026-12-06 09:05", draft=True).appended == []
     assert path.read_bytes() == data
+
+
+def test_check_lists_the_pending_lines_apart(seed_workbook, capsys):
+    import json
+
+    from xl_tools.cli import main
+    refresh_file(seed_workbook, now=NOW, draft=True)
+    rows = sorted(_pending_rows(seed_workbook))
+    main(["check", str(seed_workbook), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [p["cell"] for p in data["pending"]] == [f"B{r}" for r in rows]
+    assert data["summary"]["indicators"] == len(app.load_filing(seed_workbook).filing.indicators)
+    main(["check", str(seed_workbook)])
+    assert f"有 {len(rows)} 条序号为「待确认」的起草指标（第 {rows[0]}、" in capsys.readouterr().out
