@@ -234,3 +234,23 @@ def test_check_lists_the_pending_lines_apart(seed_workbook, capsys):
     assert data["summary"]["indicators"] == len(app.load_filing(seed_workbook).filing.indicators)
     main(["check", str(seed_workbook)])
     assert f"有 {len(rows)} 条序号为「待确认」的起草指标（第 {rows[0]}、" in capsys.readouterr().out
+
+
+def test_pending_lines_move_with_their_rows(seed_workbook):
+    """Rows inserted above the drafted lines (or a drafted line moved up to its project): still pending
+    where they are now, still in the draft colour, nothing appended again, nothing left coloured behind."""
+    refresh_file(seed_workbook, now=NOW, draft=True)
+    rows = _pending_rows(seed_workbook)
+    first = min(rows)
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb["绩效指标"]
+    ws.insert_rows(5, 2)                                   # two rows inserted among the person's indicators
+    ws.move_range(f"A{first + 2}:G{first + 2}", rows=-(first - 5))     # the first draft moved up into them
+    wb.save(seed_workbook)
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:45", draft=True)
+    assert outcome.appended == [] and outcome.confirmed == 0 and outcome.pending == len(rows)
+    now = _pending_rows(seed_workbook)
+    assert sorted(now) == [7] + [r + 2 for r in sorted(rows)[1:]]
+    ws = openpyxl.load_workbook(seed_workbook)["绩效指标"]
+    assert {ws.cell(r, c).fill.fgColor.rgb for r in now for c in range(1, 8)} == {DRAFT_FILL}
+    assert ws.cell(first + 2, 1).fill.fgColor.rgb != DRAFT_FILL           # the row it left: not coloured
