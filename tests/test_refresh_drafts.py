@@ -86,6 +86,8 @@ def test_edited_or_confirmed_lines_become_the_persons(seed_workbook):
     assert ("STR005", satisfied_project) not in {(c, p) for c, p, _ in after}
     outcome = refresh_file(seed_workbook, now="2026-12-06 09:10")
     assert outcome.confirmed == 1 and outcome.pending == len(rows) - 2
+    assert not [f for f in outcome.findings if f.row in (cost, satisfied) and f.sheet == "绩效指标"
+                and not f.code.startswith("FIL")]                 # the lines themselves draw no finding
     assert sorted((f.code, f.project or "", f.cell or "") for f in outcome.findings
                   if not f.code.startswith("FIL")) == after
     ws = openpyxl.load_workbook(seed_workbook)["绩效指标"]
@@ -168,8 +170,8 @@ def test_rollover_leaves_pending_lines_behind_without_calling_them_the_persons(s
 
 
 def test_a_line_no_finding_drafts_any_more_says_so(seed_workbook):
-    """The project's amount changed after its line was drafted: the old line stays the person's to judge
-    (still not counted), 校验结果 says it is no longer what the tool drafts, and --draft adds the new one."""
+    """The project's amount changed after its line was drafted: the old line (still not counted) is said
+    in 校验结果 to be no longer what the tool drafts; --draft brings it up to date on its own row."""
     refresh_file(seed_workbook, now=NOW, draft=True)
     rows = _pending_rows(seed_workbook)
     r, row = next((r, row) for r, row in rows.items() if row[4].value == "安保和物业管理服务总成本")
@@ -178,10 +180,20 @@ def test_a_line_no_finding_drafts_any_more_says_so(seed_workbook):
     at = next(c.row for c in ws["B"] if c.value == row[0].value)
     ws.cell(at, 4).value, ws.cell(at, 5).value = 650, 650
     wb.save(seed_workbook)
-    outcome = refresh_file(seed_workbook, now="2026-12-06 09:30", draft=True)
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:30")
     said = {f.cell: f.message for f in outcome.findings if f.code == "FIL006"}
     assert "已不再起草" in said[f"B{r}"] and sum("已不再起草" in m for m in said.values()) == 1
-    assert [(a.draft.name, a.draft.value) for a in outcome.appended] == [("安保和物业管理服务总成本", "≤650万元")]
+    assert outcome.appended == []
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:35", draft=True)
+    assert [(a.draft.name, a.draft.value, a.row, a.replaces) for a in outcome.appended] == \
+        [("安保和物业管理服务总成本", "≤650万元", r, True)]
+    assert "更新 1 条待确认指标" in outcome.report
+    assert set(_pending_rows(seed_workbook)) == set(rows)
+    assert _line(_pending_rows(seed_workbook)[r])[5:] == ("≤650万元", "≤650万元")
+    assert not any("已不再起草" in f.message for f in outcome.findings)
+    data = seed_workbook.read_bytes()                       # and nothing more to do
+    assert refresh_file(seed_workbook, now="2026-12-06 09:40", draft=True).appended == []
+    assert seed_workbook.read_bytes() == data
 
 
 @pytest.mark.parametrize("table", ["06", "10"])
@@ -208,3 +220,37 @@ def test_real_tables_get_their_lines_in_their_own_columns(tmp_path, table):
     data = path.read_bytes()
     assert refresh_file(path, now="2026-12-06 09:05", draft=True).appended == []
     assert path.read_bytes() == data
+
+
+def test_check_lists_the_pending_lines_apart(seed_workbook, capsys):
+    import json
+
+    from xl_tools.cli import main
+    refresh_file(seed_workbook, now=NOW, draft=True)
+    rows = sorted(_pending_rows(seed_workbook))
+    main(["check", str(seed_workbook), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [p["cell"] for p in data["pending"]] == [f"B{r}" for r in rows]
+    assert data["summary"]["indicators"] == len(app.load_filing(seed_workbook).filing.indicators)
+    main(["check", str(seed_workbook)])
+    assert f"有 {len(rows)} 条序号为「待确认」的起草指标（第 {rows[0]}、" in capsys.readouterr().out
+
+
+def test_pending_lines_move_with_their_rows(seed_workbook):
+    """Rows inserted above the drafted lines (or a drafted line moved up to its project): still pending
+    where they are now, still in the draft colour, nothing appended again, nothing left coloured behind."""
+    refresh_file(seed_workbook, now=NOW, draft=True)
+    rows = _pending_rows(seed_workbook)
+    first = min(rows)
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb["绩效指标"]
+    ws.insert_rows(5, 2)                                   # two rows inserted among the person's indicators
+    ws.move_range(f"A{first + 2}:G{first + 2}", rows=-(first - 5))     # the first draft moved up into them
+    wb.save(seed_workbook)
+    outcome = refresh_file(seed_workbook, now="2026-12-06 09:45", draft=True)
+    assert outcome.appended == [] and outcome.confirmed == 0 and outcome.pending == len(rows)
+    now = _pending_rows(seed_workbook)
+    assert sorted(now) == [7] + [r + 2 for r in sorted(rows)[1:]]
+    ws = openpyxl.load_workbook(seed_workbook)["绩效指标"]
+    assert {ws.cell(r, c).fill.fgColor.rgb for r in now for c in range(1, 8)} == {DRAFT_FILL}
+    assert ws.cell(first + 2, 1).fill.fgColor.rgb != DRAFT_FILL           # the row it left: not coloured

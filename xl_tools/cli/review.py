@@ -30,7 +30,8 @@ def _check(args) -> int:
     summary = {**summarize(findings), "projects": len(filing.projects), "indicators": len(filing.indicators)}
     if args.json:
         sys.stdout.write(json.dumps({"summary": summary, "findings": [f.to_json() for f in findings],
-                                     "fills": [fill_json(f) for f in fills]},
+                                     "fills": [fill_json(f) for f in fills],
+                                     "pending": [pending_json(i) for i in filing.pending]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
         counts = counts_line(summary, summary["projects"], summary["indicators"])
@@ -42,7 +43,26 @@ def _check(args) -> int:
         if fills:
             print()
             print(fills_line(fills))
+        if filing.pending:
+            print()
+            print(pending_line(filing.pending))
     return 1 if summary["errors"] else 0
+
+
+def pending_json(ind) -> dict:
+    """A drafted line on 绩效指标 not confirmed yet (序号 「待确认」): where it is and what it says."""
+    origin = ind.origin
+    return {"sheet": origin.sheet if origin else None, "cell": origin.cell("no") if origin else None,
+            "project": ind.project, "level1": ind.level1_label, "level2": ind.level2_label, "name": ind.name,
+            "value": ind.annual_value or ind.period_value}
+
+
+def pending_line(pending) -> str:
+    """One line on the drafted lines not confirmed yet, which nothing above counts."""
+    rows = [str(i.origin.row) for i in pending if i.origin]
+    shown = "、".join(rows[:8]) + ("…" if len(rows) > 8 else "")
+    return (f"「绩效指标」中有 {len(pending)} 条序号为「待确认」的起草指标（第 {shown} 行），以上结果不计入它们："
+            "核对后删除「待确认」或直接修改该行，再刷新")
 
 
 def fill_json(fill) -> dict:

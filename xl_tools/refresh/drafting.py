@@ -37,12 +37,15 @@ DRAFT = "draft"                 # the highlight a pending row's cells carry (ops
 
 @dataclass(frozen=True)
 class Appended:
-    """A drafted line this refresh appends: its project and row, and the finding it answers."""
+    """A drafted line this refresh writes: its project and row, and the finding it answers; ``replaces``:
+    written over a pending row of the same project, 二级指标 and name that no finding drafts any more (its
+    value is out of date: the amount changed since), not appended."""
 
     project: str
     draft: Draft
     row: int
     code: str
+    replaces: bool = False
 
 
 def settle(filing: Filing, drafted: frozenset[str], hashes: dict[int, str]) -> list[Indicator]:
@@ -84,9 +87,17 @@ def drafted_keys(findings: list[Finding]) -> set[tuple[str, str, str, str]]:
 def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[Appended]:
     """The drafted lines of ``findings`` that no pending row of their project already holds (the same
     二级指标, name and value; two findings drafting the same line add it once), on the rows from
-    ``first_row``."""
+    ``first_row`` — or over a pending row of the same 二级指标 and name whose value no finding drafts any
+    more (the tool's own row, not edited: ``settle`` took the edited ones), so an out-of-date line is
+    brought up to date instead of standing beside its successor."""
+    current = drafted_keys(findings)
     have = {pending_key(i) for i in filing.pending}
+    stale = {}
+    for i in filing.pending:
+        if pending_key(i) not in current and i.origin is not None:
+            stale.setdefault(pending_key(i)[:3], i)
     out: list[Appended] = []
+    new = 0
     for f in findings:
         if f.draft is None or not f.project:
             continue
@@ -94,7 +105,12 @@ def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[A
         if key in have:
             continue
         have.add(key)
-        out.append(Appended(f.project, f.draft, first_row + len(out), f.code))
+        old = stale.pop(key[:3], None)
+        if old is not None:
+            out.append(Appended(f.project, f.draft, old.origin.row, f.code, replaces=True))
+            continue
+        out.append(Appended(f.project, f.draft, first_row + new, f.code))
+        new += 1
     return out
 
 

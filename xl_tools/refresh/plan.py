@@ -97,16 +97,19 @@ class RefreshOutcome:
         notes = notes_text(self.notes_kept, self.notes_skipped)
         said = self.summary if self.unchanged_since is None else \
             f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
-        drafts = drafts_text(len(self.appended), self.pending)
+        drafts = drafts_text(sum(not a.replaces for a in self.appended), self.pending,
+                             sum(a.replaces for a in self.appended))
         return said + (f"\n{hidden_hint(self.hidden)}" if self.hidden else "") + (f"\n{notes}" if notes else "") + \
             (f"\n{drafts}" if drafts else "")
 
 
-def drafts_text(appended: int, pending: int) -> str:
-    """What the person is told of drafted lines: how many were appended now, how many wait."""
+def drafts_text(appended: int, pending: int, updated: int = 0) -> str:
+    """What the person is told of drafted lines: how many were appended (or brought up to date) now, how
+    many wait."""
     if not pending:
         return ""
     now = f"已在「{SHEET_INDICATORS}」末尾补充 {appended} 条起草的指标；" if appended else ""
+    now += f"已按现在的填报内容更新 {updated} 条待确认指标的数值；" if updated else ""
     return (f"{now}「{SHEET_INDICATORS}」中有 {pending} 条序号为「{DRAFT_MARK}」的起草指标（浅蓝色），"
             "确认前不计入：核对后删除「待确认」或直接修改，再刷新")
 
@@ -143,7 +146,10 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     appended = _appended(filing, findings, keys, view) if draft else []
     layout = Layout.of(filing, profile.value_columns)
     cols = layout.cols
+    replaced = {a.row for a in appended if a.replaces}
+    filing.pending = [i for i in filing.pending if not (i.origin and i.origin.row in replaced)]
     filing.pending.extend(pending_of(a, layout) for a in appended)
+    filing.pending.sort(key=lambda i: i.origin.row if i.origin else 0)
     current = drafted_keys(findings)
     findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
     rows = sort_findings(findings + fill_rows(fills), filing)
@@ -188,7 +194,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     written = {(f.sheet, f.row, f.col): f.value for f in fills}
     sheets = [n for n in keys.columns if n in view.sheetnames]
     marked: dict[str, set[int]] = {}
-    new_rows = {(SHEET_INDICATORS, a.row) for a in appended}       # not in the view yet: hashed below
+    new_rows = {(SHEET_INDICATORS, a.row) for a in appended if not a.replaces}   # not in the view: hashed below
     for sheet, r, _c in [*hl_now, *notes_now]:
         if (sheet, r) not in new_rows:
             marked.setdefault(sheet, set()).add(r)
