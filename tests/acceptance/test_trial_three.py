@@ -42,6 +42,8 @@ def start_2026(folder: Path) -> Path:
     assert any(n.startswith(f"实施期沿用上年：「{PROJECT}」的实施期「2025.07-2026.01」") for n in rolled.notes)
     headers = [c.value for c in openpyxl.load_workbook(new)["项目"][1]]
     assert headers[-4:] == ROLLED_HEADERS                   # the 申报表's own columns, carried
+    codes = " ".join(str(c.value) for c in openpyxl.load_workbook(new)["代码表"]["A"] if c.value)
+    assert "广东" not in codes and "「湘鄂申报表」" in codes        # its notes name the profile's framework
     return new
 
 
