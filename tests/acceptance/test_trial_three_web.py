@@ -129,3 +129,39 @@ def test_hunan_accountant_on_wps_through_the_upload_page(page, tmp_path):
     assert PROJECT in text and "实施周期指标值" not in text and "草稿" not in text
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def test_a_departments_reviewer_on_the_upload_page(page, tmp_path):
+    """The reviewer's batch section as issue 29 asks of the page too: the department, the year and the
+    list of expected units typed and chosen on the page, the table to sign and the send-backs asked for;
+    the mail inbox (a zip among the files) dropped: 审核汇总 and the send-backs (a zip, a folder per unit)
+    download, the table to sign is refused while units are missing, and the page says why, as the command
+    line does."""
+    import zipfile
+
+    from tests.support.mail_inbox import make_mail_inbox
+    box = make_mail_inbox(tmp_path / "mail")
+    files = sorted(str(p) for p in box.folder.rglob("*") if p.is_file())
+    page.fill("#batch-department", "甲市教育局")
+    page.fill("#batch-year", "2026")
+    page.set_input_files("#batch-units", str(box.unit_list))
+    page.check("#batch-publish")
+    page.check("#batch-sendback")
+    assert ".zip" in page.get_attribute("#batch", "accept")
+    got = []
+    page.on("download", lambda download: got.append(download))
+    page.set_input_files("#batch", files)
+    page.wait_for_selector("#batch-files:not([hidden])")
+    page.wait_for_function("document.querySelector('#batch-status').textContent.startsWith('已下载')")
+    page.wait_for_timeout(500)
+    assert sorted(d.suggested_filename for d in got) == ["审核汇总.xlsx", "退回材料.zip"]
+    lines = page.inner_text("#batch-lines")
+    assert "审核范围：甲市教育局，2026年，名单 12 个单位（名单.xlsx）" in lines
+    assert "计入 8，有错误 1，未填 1，无法读取 1，未报送 1" in lines
+    assert "合并公开表未生成：应报单位中 4 个未计入" in lines
+    assert page.query_selector("#batch-lines li.error") is not None
+    back = tmp_path / "退回材料.zip"
+    next(d for d in got if d.suggested_filename == "退回材料.zip").save_as(back)
+    with zipfile.ZipFile(back) as zf:
+        units = {name.split("/")[1] for name in zf.namelist()}
+    assert units == {"甲市青少年活动中心", "甲市教师发展中心", "甲市第二小学"}
