@@ -7,7 +7,6 @@ looked at as the page a department head signs (rendered to PNG by pdftoppm)."""
 
 from __future__ import annotations
 
-import base64
 import os
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ import pytest
 
 from tests.conftest import HAS_SOFFICE, soffice_convert
 from tests.support.typist import Typist
+from tests.support.webpage import drop_file
 from xl_tools import app
 
 from .cycle import stray_marks
@@ -55,16 +55,8 @@ def page(tmp_path):
 def drop_and_save(pg, path: Path) -> tuple[str, list[list[str]]]:
     """The workbook dragged onto the page; the download saved over it (same name, as the page says);
     what the page then shows: the summary line and the findings (级别, 位置, 问题, 建议)."""
-    data = base64.b64encode(path.read_bytes()).decode()
     with pg.expect_download() as got:
-        pg.evaluate("""([name, data]) => {
-            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], name));
-            const zone = document.getElementById("drop");
-            zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-        }""", [path.name, data])
+        drop_file(pg, path.name, path.read_bytes())
     assert got.value.suggested_filename == path.name
     got.value.save_as(path)
     pg.wait_for_selector("#result:not([hidden])")
