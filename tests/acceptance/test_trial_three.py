@@ -42,6 +42,8 @@ def start_2026(folder: Path) -> Path:
     assert any(n.startswith(f"实施期沿用上年：「{PROJECT}」的实施期「2025.07-2026.01」") for n in rolled.notes)
     headers = [c.value for c in openpyxl.load_workbook(new)["项目"][1]]
     assert headers[-4:] == ROLLED_HEADERS                   # the 申报表's own columns, carried
+    codes = " ".join(str(c.value) for c in openpyxl.load_workbook(new)["代码表"]["A"] if c.value)
+    assert "广东" not in codes and "「湘鄂申报表」" in codes        # its notes name the profile's framework
     return new
 
 
@@ -72,11 +74,11 @@ FIRST = ["FIL003 项目!D2", "FIL004 绩效指标!C10", "FIL004 绩效指标!C9"
 SECOND = ["STR009 绩效指标!B3"]
 
 
-def follow_advice(t: Typist, outcome) -> None:
+def follow_advice(t: Typist, findings) -> None:
     """Each finding fixed as its 建议 says: a category 「改为」 what it names, a full-width value written
     as the advice writes it, a budget-wording cost line rewritten as 「项目总成本」 with this year's sum."""
     ws = t.wb["绩效指标"]
-    for f in outcome.findings:
+    for f in findings:
         if f.code in ("STR013", "STR016"):
             for column, label in re.findall(r"(一级指标|二级指标)改为「([^」]+)」", f.suggestion):
                 t.type("绩效指标", f"{'C' if column == '一级指标' else 'D'}{f.at.row}", label)
@@ -133,7 +135,7 @@ def test_hunan_accountant_from_last_years_published_pdf(engine, tmp_path, capsys
 
     # 2. each fixed by its 建议; the 射程 row (now 质量) dragged below the other 质量 row
     t = Typist(path)
-    follow_advice(t, step.outcome)
+    follow_advice(t, step.outcome.findings)
     move_row(t, "绩效指标", 3, 4)
     t.save()
     step = engine.refresh(path)

@@ -118,10 +118,12 @@ def consolidation_lines(cons: Consolidation, previous: Previous | None = None) -
     if changes:
         again = [u for u, t in changes.items() if t.startswith("已重新报送")]
         waiting = [u for u, t in changes.items() if t.startswith("未重新报送")]
+        absent = [u for u, t in changes.items() if t.startswith("仍未报送")]      # never sent: nothing sent back
         lines.append((f"与上次审核（{previous.started or previous.path}）相比：重新报送 {len(again)} 个单位"
                       + (f"（{'、'.join(again)}）" if again else "") + f"，退回后尚未重新报送 {len(waiting)} 个"
-                      + (f"（{'、'.join(waiting)}）" if waiting else "") + f"（见「{SHEET_SUBMISSIONS}」）",
-                      WARNING if waiting else None))
+                      + (f"（{'、'.join(waiting)}）" if waiting else "")
+                      + (f"，仍未报送 {len(absent)} 个（{'、'.join(absent)}）" if absent else "")
+                      + f"（见「{SHEET_SUBMISSIONS}」）", WARNING if waiting or absent else None))
     if cons.versions:
         lines.append((f"版本：{len(cons.versions)} 个单位报送了多个版本，"
                       + ("按审核人指定或" if any(v.pinned for v in cons.versions) else "")

@@ -374,7 +374,10 @@ def _write_codes(wb, fmt: _Formats, table: CodeTable):
         wb.define_name(f"二级_{l1.code}", f"='{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}")
     top = longest + 2
     ws.write(top, 0, CODES_NOTES[0], fmt.h)
-    for r, text in enumerate(CODES_NOTES[1:], start=top + 1):
+    notes = CODES_NOTES[1:]
+    if table.name and table.name != "广东2015":         # the framework the profile chose, not Guangdong's
+        notes = notes[:-1] + [f"本表按规则配置的指标类别框架「{table.name}」编号；本地区编号不同时，请以财政部门的要求为准。"]
+    for r, text in enumerate(notes, start=top + 1):
         ws.write(r, 0, text, fmt.plain)          # one line each, running over the empty cells
     ws.freeze_panes(1, 0)
     _print_setup(ws)
