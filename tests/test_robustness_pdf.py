@@ -311,3 +311,27 @@ def test_the_bounded_table_finder_finds_what_pdfplumbers_finds(tmp_path):
             assert extract_tables(page, "x") == page.extract_tables()
             cells = sum(len(t.cells) for t in find_tables(page, "x"))
             assert cells == (121 if "ticks" not in path.name else 0)
+
+
+def test_the_rows_of_a_table_cost_no_more_than_their_characters(tmp_path, capsys, monkeypatch):
+    """The table reader took each row's characters by looking through all the body's characters: a
+    page of 20,000 rules over 40,000 characters (a 120 KB file) cost 8·10⁸ steps (2,000 × 20,000: 18.6 s;
+    the red team's 40,000 × 90,000, 200 KB, ran until the time limit). The rows are now found by
+    bisection: the page is read (here to its first row's amount, which is no number) in seconds."""
+    monkeypatch.setenv("XL_TOOLS_MAX_SECONDS", "60")       # unbounded, the test fails on the time limit
+    path = cases.banded_table_pdf(tmp_path, 20_000, 40_000)
+    err = _refused(capsys, ["import", path, "-o", tmp_path / "x.json"], "第 1 页第 1 行", "不是数字")
+    assert "处理时间" not in err
+
+
+def test_the_rows_of_a_table_are_found_as_before(tmp_path):
+    import pdfplumber
+
+    from xl_tools.importer import pdfsource
+    path = cases.banded_table_pdf(tmp_path, 30, 3000)
+    with pdfplumber.open(path) as pdf:
+        columns, bands = pdfsource._page_rows(pdf.pages[0], None, str(path))
+        chars = pdf.pages[0].chars
+        slow = [c for c in chars if 100 <= (c["top"] + c["bottom"]) / 2 < 140]
+        assert pdfsource._Bands(chars)(100, 140) == slow and slow
+    assert columns["_order"] == ["name", "total"] and len(bands) == 3

@@ -44,8 +44,10 @@ from .schema import (
 )
 from .workbook import build_workbook
 from .workbook.versions import read_any_version
+from .xlsxfile import table_rows
 
 SUFFIXES = (".xlsx", ".xlsm")
+NOTED_COLUMNS = 256         # notes and colours the person added are looked for in these columns
 
 
 @dataclass
@@ -128,7 +130,9 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             if name not in wb.sheetnames or name not in new.sheetnames:
                 continue
             ws, template = wb[name], new[name]
-            for row in ws.iter_rows():
+            # a row at a time, as wide as the sheet's cells reach within NOTED_COLUMNS: iter_rows() alone makes a
+            # cell for every place up to the sheet's last one (a value typed in XFD1048576: 17 billion)
+            for _r, row in table_rows(ws, max_col=min(ws.max_column, NOTED_COLUMNS)):
                 for cell in row:
                     note = cell.comment
                     tools = note is not None and (note.author == NOTE_AUTHOR or note.text.startswith(NOTE_PREFIX))

@@ -777,3 +777,34 @@ def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True) -> Path:
         parts.append(b"0 %d m %d %d l S %d 0 m %d %d l S " % (at, end, at, at, at, end))
     return _one_page_pdf(folder, f"grid_{lines}{'' if cross else '_ticks'}.pdf", b"".join(parts),
                          mediabox=b"[0 0 %d %d]" % (size, size))
+
+
+_CAPTIONS_CMAP = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def /CMapType 2 def "
+                  b"1 begincodespacerange <00> <FF> endcodespacerange 6 beginbfchar <41> <9879> <42> <76EE> <43> <540D> "
+                  b"<44> <79F0> <45> <603B> <46> <8BA1> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
+def banded_table_pdf(folder: Path, rules: int, glyphs: int) -> Path:
+    """A ruled table whose header reads 项目名称 | 总计 (a font whose ToUnicode map gives A–F those
+    characters), with ``rules`` horizontal rules 2.5 pt apart across its name column (each a row of the
+    table reader; pdfplumber's finder joins them into one line) and ``glyphs`` characters in its body."""
+    import zlib
+    body = rules * 2.5 + 20
+    top = body + 150
+    head, bottom = top - 30, top - 40 - body
+    content = [b"%d %.1f m %d %.1f l S" % (x, top, x, bottom) for x in (10, 300, 600)]
+    content += [b"10 %.1f m 600 %.1f l S" % (y, y) for y in (top, head, bottom)]
+    content += [b"BT /F2 10 Tf 20 %.1f Td (ABCD) Tj ET" % (head + 10), b"BT /F2 10 Tf 310 %.1f Td (EF) Tj ET" % (head + 10)]
+    content += [b"10 %.2f m 300 %.2f l S" % (head - 10 - k * 2.5, head - 10 - k * 2.5) for k in range(rules)]
+    lines = max(1, glyphs // 1000)
+    content += [b"BT /F1 0.5 Tf 20 %.1f Td (%s) Tj ET" % (head - 12 - k * body / lines, b"G" * 1000) for k in range(lines)]
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 700 %d] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>" % int(top + 50),
+                _stream(zlib.compress(b"\n".join(content), 9)),
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>",
+                _stream(zlib.compress(_CAPTIONS_CMAP, 9))])
+    path = folder / f"banded_{rules}.pdf"
+    path.write_bytes(pdf)
+    return path

@@ -28,6 +28,7 @@ Findings point at "第 p 页第 r 行" (encoded in the line numbers as page × 1
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from .. import limits
@@ -135,6 +136,25 @@ def _chars_in(chars: list[dict], box: tuple[float, float, float, float]) -> list
             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
 
 
+class _Bands:
+    """The characters whose centre lies between two heights, in their order on the page, found by
+    bisection: a page of 40,000 rules over 90,000 characters (a 200 KB file) cost rules × characters
+    when each band looked through all of them (it ran until the time limit)."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+        self.order = sorted(range(len(chars)), key=lambda k: _centre_y(chars[k]))
+        self.centres = [_centre_y(chars[k]) for k in self.order]
+
+    def __call__(self, top: float, bottom: float) -> list[dict]:
+        lo, hi = bisect.bisect_left(self.centres, top), bisect.bisect_left(self.centres, bottom)
+        return [self.chars[k] for k in sorted(self.order[lo:hi])]
+
+
+def _centre_y(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
+
+
 def _visible_bottom(page, x0: float, top: float) -> float:
     """Where the table body ends on this page: the lowest point of its left border below ``top``.
 
@@ -181,13 +201,16 @@ def _page_rows(page, columns, source: str = ""):
                     if e["x0"] <= x0 + 2 and e["x1"] >= x1 - 2
                     and header_bottom - 1 <= e["top"] < body_bottom - 1})
     body_chars = _chars_in(page.chars, (page.bbox[0], header_bottom, page.bbox[2], body_bottom))
+    in_band = _Bands(body_chars)
     bands = []
     top = header_bottom
-    for bottom in rules + [body_bottom]:
+    for k, bottom in enumerate(rules + [body_bottom]):
+        if k % 1000 == 0:
+            limits.check_time()
         if bottom - top < 2:
             top = max(top, bottom)
             continue
-        band_chars = _chars_in(body_chars, (page.bbox[0], top, page.bbox[2], bottom))
+        band_chars = _chars_in(in_band(top, bottom), (page.bbox[0], top, page.bbox[2], bottom))
         cells, indent = [], None
         for name in columns["_order"]:
             cx0, cx1 = columns[name]
