@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.utils import get_column_letter
 
 from .. import catalogue, outputmark
 from .. import reportbook as rb
+from ..address import column_letter
 from ..catalogue import family_name, family_of
 from ..celltext import append
 from ..errors import XlToolsError
@@ -232,7 +232,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
     one row per file, with a column 审核意见 the reviewer fills in (carried from the previous review)."""
     widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40, 30)
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons, previous)], len(widths))
     rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
@@ -246,7 +246,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
             rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
     rb.fit_rows(ws, top + 1)
     if report.results:
-        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(widths))}{ws.max_row}"
+        ws.auto_filter.ref = f"A{top}:{column_letter(len(widths))}{ws.max_row}"
     rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title(report))
 
 
@@ -369,7 +369,7 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     (Chinese name and code) with a stacked bar chart in the tool's colours."""
     results = counted_once(report, cons)
     for c, w in enumerate(RULE_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, [ONCE_NOTE], len(RULE_WIDTHS))
     rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top)
     for k, (code, row) in enumerate(rule_pivot(results).iterrows(), start=top + 1):
@@ -384,7 +384,7 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     if not families.empty:
         last = top + len(families)
         chart = _chart(ws, top, last, len(families))
-        ws.add_chart(chart, f"{get_column_letter(FAMILY_COL)}{last + 2}")
+        ws.add_chart(chart, f"{column_letter(FAMILY_COL)}{last + 2}")
         ncols = max(ncols, FAMILY_COL + CHART_COLS - 1)
         below = last + 2 + int(chart.height / ROW_CM) + 1           # the chart's last row, on the safe side
         if below > ws.max_row:
@@ -400,7 +400,7 @@ def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
     fams = list(pivot.columns)
     widths = (8, 30, *(8 for _ in fams), 8)
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, [ONCE_NOTE], len(widths))
     rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top)
     for (year, unit), row in pivot.iterrows():
