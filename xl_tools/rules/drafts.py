@@ -111,12 +111,32 @@ _LEADING = re.compile(r"^(?:通过|为|使|让|确保|保障|实现|达到|力�
 _TRAILING = re.compile(r"(?:不少于|不低于|至少|达到|达|约|大约|共|合计|总计|超过|不超过|不得超过|为|在|有)+$")
 
 
+# words that measure something without naming it (占地300平方米, 长4.5米): the thing is named before
+_GENERIC = {"占地", "面积", "占地面积", "建筑面积", "长", "宽", "高", "长度", "宽度", "高度", "规模", "容量", "容积"}
+_COUNTED = re.compile(r"(?:[\d.]+|[一二两三四五六七八九十])[个座栋间处台套项条辆所]$")
+
+
+def _object_before(text: str, at: int) -> str:
+    """What the nearest clause before ``at`` in the same sentence says is built or bought (新建中药材晾晒房
+    一座 → 中药材晾晒房; 新建厕所1个 → 厕所), "" when none does."""
+    clauses = re.split(r"[,，、:：]", re.split(r"[。;；]", text[:at])[-1])[:-1]
+    for clause in reversed(clauses):
+        m = _OUTPUT_VERB.match(clause)
+        if m:
+            thing = _COUNTED.sub("", clause[m.end():])
+            return thing if 2 <= len(thing) <= 12 else ""
+    return ""
+
+
 def _words_before(text: str, st: Statement) -> str:
-    """What the promise's number measures: the words of its clause before the number (else after it)."""
+    """What the promise's number measures: the words of its clause before the number (else after it);
+    a measure that names no thing (占地, 长) takes the thing the sentence built before it."""
     before = re.sub(r"[(（][^)）]*[)）]", "", text[st.start:st.quantity.start])
     after = text[st.quantity.end:st.end]
     words = re.split(r"[,，。;；、:：]", before)[-1] or re.split(r"[,，。;；、]", after)[0]
     words = _TRAILING.sub("", _LEADING.sub("", words.strip()))
+    if words in _GENERIC:
+        words = _object_before(text, st.quantity.start) + words
     return words if 2 <= len(words) <= 24 else ""
 
 

@@ -211,7 +211,7 @@ class UploadSite:
         return uploads[0]
 
     async def _refresh(self, uploads, fields) -> dict:
-        return await self._in_thread(tasks.refresh, await self._one(uploads))
+        return await self._in_thread(tasks.refresh, await self._one(uploads), draft=fields.get("draft") == "1")
 
     async def _publish(self, uploads, fields) -> dict:
         upload = await self._one(uploads)

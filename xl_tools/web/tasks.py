@@ -130,17 +130,19 @@ def _place(folder: Path, upload: Upload, taken: set[str] | None = None) -> tuple
     return path, name
 
 
-def refresh(upload: Upload, *, now: str | None = None) -> dict:
-    """The 刷新 button on an uploaded workbook: the refreshed workbook (same name) and its findings."""
+def refresh(upload: Upload, *, now: str | None = None, draft: bool = False) -> dict:
+    """The 刷新 button on an uploaded workbook: the refreshed workbook (same name) and its findings;
+    ``draft``: with the drafted lines appended to 绩效指标, 待确认 (the add-in's 补充待确认指标)."""
     with workspace() as folder:
         (folder / "in").mkdir()
         (folder / "out").mkdir()
         src, name = _place(folder / "in", upload)
         out = folder / "out" / src.name
         with _as_uploaded(folder, {str(src): name, str(out): name}):
-            outcome = app.refresh_file(src, out, now=now)
+            outcome = app.refresh_file(src, out, now=now, draft=draft)
         return {"name": name, "file": _b64(out), "summary": outcome.report, "counts": outcome.counts,
-                "findings": _finding_rows(outcome.rows), "more": max(0, len(outcome.rows) - MAX_LISTED)}
+                "findings": _finding_rows(outcome.rows), "more": max(0, len(outcome.rows) - MAX_LISTED),
+                "drafts": sum(1 for f in outcome.findings if f.draft), "pending": outcome.pending}
 
 
 def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
