@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, Side
 
 from tests.conftest import needs_soffice, soffice_convert
+from tests.inputs import cases
 from tests.support.realworld import ROOT, transcriptions
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
@@ -77,22 +78,7 @@ def test_the_profile_follows_what_the_form_prints():
 
 
 def test_the_export_as_xlsx_with_merged_project_cells(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["部门预算项目绩效目标申报表(2023年度)"])
-    ws.append(["金额单位：元"])
-    ws.append(["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
-               "度量单位", "权重", "指标方向性"])
-    rows = [["效益指标", "社会效益指标", "维护社会稳定", "≥", "95", "%", 10, "正向指标"],
-            ["产出指标", "数量指标", "村组干部人数", "≥", "230", "人", 10, "正向指标"],
-            ["满意度指标", "服务对象满意度指标", "人民群众满意度", "≥", "95", "%", 10, "正向指标"]]
-    for k, row in enumerate(rows):
-        lead = ["820001-井研县马踏镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放村组干部报酬"] if k == 0 else [None] * 4
-        ws.append(lead + row)
-    for col in "ABCD":                                  # 单位名称…年度目标 merged over the project's rows
-        ws.merge_cells(f"{col}4:{col}6")
-    path = tmp_path / "导出.xlsx"
-    wb.save(path)
+    path = cases.regional_export(tmp_path, merged=True)
     result = import_path(path)
     assert result.layout == "一体化导出" and result.filing.money_unit == "元"
     (project,) = result.filing.projects

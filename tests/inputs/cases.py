@@ -695,3 +695,71 @@ def chartsheet_named_results(folder: Path) -> Path:
         chart.add_data(Reference(wb["项目"], min_col=4, min_row=1, max_row=6), titles_from_data=True)
         wb.create_chartsheet("校验结果").add_chart(chart)
     return _edit(folder, "chartsheet.xlsx", edit)
+
+
+# --- the extent of a sheet: values far from A1 (round four) ---------------------------------------------
+
+def value_in_last_cell(folder: Path, sheet: str, name: str = "corner.xlsx", ref: str = "XFD1048576") -> Path:
+    """The seed with one value typed in the last cell of ``sheet`` (Ctrl+End, then a keystroke)."""
+    def edit(wb):
+        wb[sheet][ref] = "x"
+    return _edit(folder, name, edit)
+
+
+def values_far_right(folder: Path, sheet: str, rows: int, name: str = "wide.xlsx") -> Path:
+    """The seed with ``rows`` rows below the table holding a value in column A and one in XFD (written
+    straight into the sheet's XML: a few KB compressed)."""
+    import re
+    src = seed_book(folder, "wide_base.xlsx")
+    dst = folder / name
+    with zipfile.ZipFile(src) as zin:
+        book = zin.read("xl/workbook.xml").decode()
+        rels = zin.read("xl/_rels/workbook.xml.rels").decode()
+        rid = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="([^"]+)"' % sheet, book).group(1)
+        target = re.search(r'<Relationship [^>]*Id="%s"[^>]*/>' % rid, rels).group(0)
+        part = "xl/" + re.search(r'Target="/?(?:xl/)?([^"]+)"', target).group(1)
+        first = 1000
+        extra = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c>'
+                        f'<c r="XFD{r}" t="inlineStr"><is><t>y</t></is></c></row>' for r in range(first, first + rows))
+        data = re.sub(r'<dimension ref="[^"]*"/>', "", zin.read(part).decode()).replace("</sheetData>", extra + "</sheetData>")
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                zout.writestr(item, data if item.filename == part else zin.read(item.filename))
+    return dst
+
+
+def published_table_with_last_cell(folder: Path, ref: str = "XFD1048576") -> Path:
+    """The 公开表 ``xl-tools publish`` writes for the seed, with one value typed in ``ref``."""
+    from xl_tools import app
+    src = seed_book(folder, "pub_seed.xlsx")
+    path = folder / "公开表.xlsx"
+    app.publish_file(src, path, None, allow_errors=True)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0][ref] = "x"
+    wb.save(path)
+    return path
+
+
+def regional_export(folder: Path, *, merged: bool = False, ref: str | None = None) -> Path:
+    """A 一体化导出 (四川) table as xlsx, one project of three indicators (its 单位名称…年度目标 cells merged
+    over its rows when ``merged``), and one value typed in ``ref`` when given."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["部门预算项目绩效目标申报表(2023年度)"])
+    ws.append(["金额单位：元"])
+    ws.append(["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+               "度量单位", "权重", "指标方向性"])
+    rows = [["效益指标", "社会效益指标", "维护社会稳定", "≥", "95", "%", 10, "正向指标"],
+            ["产出指标", "数量指标", "村组干部人数", "≥", "230", "人", 10, "正向指标"],
+            ["满意度指标", "服务对象满意度指标", "人民群众满意度", "≥", "95", "%", 10, "正向指标"]]
+    for k, row in enumerate(rows):
+        lead = ["820001-井研县马踏镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放村组干部报酬"] if k == 0 else [None] * 4
+        ws.append(lead + row)
+    if merged:
+        for col in "ABCD":
+            ws.merge_cells(f"{col}4:{col}6")
+    if ref:
+        ws[ref] = "x"
+    path = folder / "导出.xlsx"
+    wb.save(path)
+    return path

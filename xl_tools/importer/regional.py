@@ -7,8 +7,10 @@ from pathlib import Path
 
 from .. import limits
 from ..textnorm import well_formed
-from ..xlsxfile import open_workbook, reading
+from ..xlsxfile import open_workbook, reading, table_rows
 from .pdfguard import check_pages, reading_pdf
+
+MAX_COLUMNS = 64        # a regional form or export has at most a few dozen columns
 
 
 def _line(cells, wrap: str = " ") -> str:
@@ -27,7 +29,7 @@ def xlsx_rows_text(path: str | Path) -> str:
     lines = []
     with reading(path):
         for ws in wb.worksheets:
-            for row in ws.iter_rows(values_only=True):
+            for _r, row in table_rows(ws, max_col=min(ws.max_column, MAX_COLUMNS), values_only=True):
                 lines.append(_line(row))
     wb.close()
     return "\n".join(line for line in lines if line)

@@ -22,12 +22,13 @@ from ..identity import parse_keywords
 from ..outputmark import REVIEW, sheet_names, workbook_kind
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
-from ..xlsxfile import open_workbook, reading
+from ..xlsxfile import open_workbook, reading, table_rows
 from .blocks import Segmented
 from .tablerows import CAPTIONS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
 
 HEADER_SCAN_ROWS = 30
+HEADER_SCAN_COLUMNS = 200           # the captions of a published table are in its first columns
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核")
 
 
@@ -88,7 +89,8 @@ def find_table_sheet(wb, only: str | None = None):
         if name not in wb.sheetnames:
             continue
         ws = wb[name]
-        rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 1)]
+        width = min(ws.max_column, HEADER_SCAN_COLUMNS)
+        rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 1, max_col=width)]
         found = _header(rows)
         if found is not None:
             return ws, *found
@@ -151,7 +153,8 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
         if sheet_year is not None:
             seg.year, seg.year_source = sheet_year, f"由审核结果的工作表名「{only}」得出"
         texts = []
-        for row in ws.iter_rows(max_row=last_header + 1):
+        width = max(columns.values()) + 1
+        for row in ws.iter_rows(max_row=last_header + 1, max_col=width):
             line = " ".join(_text(c.value).strip() for c in row if _text(c.value).strip())
             texts.append(line)
             for ln in classify(line):
@@ -159,8 +162,7 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
                     seg.department = seg.department or ln.department
                     seg.money_unit = seg.money_unit or ln.money_unit
         table: list[TableRow] = []
-        for row in ws.iter_rows(min_row=last_header + 2):
-            r = row[0].row
+        for r, row in table_rows(ws, min_row=last_header + 2, max_col=width):
             cells = {}
             for field, c in columns.items():
                 raw = _text(row[c].value) if c < len(row) else ""

@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import limits
-from ..address import a1, column_index, parse_a1
+from ..address import a1, column_index, column_letter, parse_a1
 from ..errors import XlToolsError
 from ..fileio import read_source
 from ..xlsxfile import reading, sniff
@@ -218,6 +218,7 @@ class WorkbookView:
         cached: dict = {}
         last_valued = 0
         valued_rows = 0
+        held, max_cells = 0, limits.value(limits.CELLS)     # a row is held from column A to its last value
         r = 0
         merged: list[str] = []
         marks = self._store.marks[name] = Marks()
@@ -244,6 +245,10 @@ class WorkbookView:
                 valued_rows += 1
                 if valued_rows > self.max_rows:
                     raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
+                held += len(values)
+                if held > max_cells:                     # values far out to the right (XFD) on many rows
+                    raise XlToolsError(limits.exceeded(limits.CELLS, _WIDE.format(r=r, col=column_letter(len(values)))),
+                                       file=str(self.pkg.path), sheet=name)
                 if r <= len(rows):                       # rows out of document order: each at its number
                     values, ids = _merged(rows[r - 1], styles[r - 1], values, ids)
                     rows[r - 1], styles[r - 1] = values, ids
@@ -258,6 +263,9 @@ class WorkbookView:
                 last_valued = max(last_valued, r)
         self._store.merged[name] = tuple(merged)
         return rows, styles, cached
+
+
+_WIDE = "（从 A 列算到每行最后一个有内容的单元格；如第 {r:,} 行有内容的单元格远在 {col} 列，请删除表格右侧无用的内容）"
 
 
 def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:

@@ -6,7 +6,10 @@ the internal-error line and the log).
 Two readers, each strict where the other is lenient:
 
 - the values through python-calamine (Rust, its own XML and shared-strings decoding) where it is
-  installed, else through openpyxl's read-only reader;
+  installed, else through openpyxl's read-only reader; calamine holds a sheet as one dense block from
+  its first to its last cell, so a sheet whose cells span more than ``DENSE_CELLS`` (one typed value in
+  XFD1048576 spans 17 billion: calamine's allocation fails and the process aborts) or whose cells are
+  not all addressed is read by openpyxl's streaming reader, as wide as the plan writes;
 - the place of each cell by namespace, as Excel reads it: a ``<c>`` must be spelled with a prefix the
   part binds to the SpreadsheetML namespace, whatever prefix the sheet uses (calamine matches local
   names only, so a cell spliced in no namespace — what the patcher once wrote into sheets of the Open
@@ -20,11 +23,12 @@ import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
-from ..address import a1
+from ..address import a1, column_index
 from .ops import SetValues
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHOWN = 5                                 # differences named in the error
+DENSE_CELLS = 4_000_000                   # calamine's block of a sheet (32 bytes a cell): 128 MB at most
 
 
 class ReadBackError(RuntimeError):
@@ -84,6 +88,8 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
     with _Reader(path) as reader, zipfile.ZipFile(path) as zf, zipfile.ZipFile(source) as zsrc:
         for sheet, ops in planned.items():
             plan = _Planned(ops)
+            part = parts[sheet]
+            data = zf.read(part)
             passed = skip.get(sheet, ())
             reached = set()
 
@@ -97,15 +103,15 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
                     if not (shown == value if type(value) is str and value else _same(shown, value)):
                         problems.append(f"{sheet}!{a1(r, c)} reads {shown!r}, the plan wrote {value!r}")
             wanted = set(plan.rows)
-            for r, row in reader.rows(sheet, plan.rows[-1]):
+            width = max(op.col + max(map(len, op.values)) - 1 for op in ops)
+            for r, row in reader.rows(sheet, plan.rows[-1], width, dense=_dense_area(data) <= DENSE_CELLS):
                 if r in wanted:
                     reached.add(r)
                     check(r, row)
             for r in plan.rows:
                 if r not in reached:                             # a row the reader never came to
                     check(r, ())
-            part = parts[sheet]
-            count, examples = _foreign_cells(zf.read(part))
+            count, examples = _foreign_cells(data)
             before = _foreign_cells(zsrc.read(part))[0] if count and part in zsrc.namelist() else 0
             if count > before:
                 problems.append(f"{sheet}: {count - before} cells spelled outside the SpreadsheetML namespace, "
@@ -124,7 +130,7 @@ class _Reader:
 
     def __init__(self, path) -> None:
         self.path = path
-        self.book = self.fh = None
+        self.book = self.fh = self.streamed = None
 
     def __enter__(self) -> _Reader:
         try:
@@ -142,11 +148,15 @@ class _Reader:
     def __exit__(self, *exc) -> None:
         if not self.calamine:
             self.book.close()
+        elif self.streamed is not None:
+            self.streamed.close()
+        if self.fh is not None:
             self.fh.close()
 
-    def rows(self, sheet: str, last: int):
-        """(row number, values from column A) of the rows up to `last` that the sheet has."""
-        if self.calamine:
+    def rows(self, sheet: str, last: int, width: int, *, dense: bool = True):
+        """(row number, values from column A) of the rows up to `last` that the sheet has (at least
+        `width` columns of them); `dense`: the sheet may be read as one block (see ``_dense_area``)."""
+        if self.calamine and dense:
             if sheet not in self.book.sheet_names:
                 return
             ws = self.book.get_sheet_by_name(sheet)
@@ -159,14 +169,41 @@ class _Reader:
                     return
                 yield r0 + k + 1, pad + row if c0 else row
             return
-        if sheet not in self.book.sheetnames:
+        book = self.book
+        if self.calamine:                                # a sheet too wide or tall for calamine's block
+            import openpyxl
+            if self.fh is None:
+                self.fh = open(self.path, "rb")
+                self.streamed = openpyxl.load_workbook(self.fh, read_only=True, data_only=False)
+            book = self.streamed
+        if sheet not in book.sheetnames:
             return
-        yield from enumerate(self.book[sheet].iter_rows(max_row=last, values_only=True), start=1)
+        yield from enumerate(book[sheet].iter_rows(max_row=last, max_col=width, values_only=True), start=1)
 
 
 _MAIN_PREFIX = re.compile(rb'xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*["\']' + re.escape(_MAIN.encode()) + rb'["\']')
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 _CELL = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?c[\s/>](?:[^>]*?\br=[\"']([^\"']*))?")
+
+
+_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>][^>]*?\br=[\"']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})[\"']")
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def _dense_area(data: bytes) -> int:
+    """How many cells calamine's block of the worksheet part `data` holds: the rows × the columns
+    up to its last cell (every ``<c>``, valued or not, counts); a sheet with a cell addressed only by
+    its place in the row counts as unbounded."""
+    refs = _REF.findall(data)
+    if len(refs) != len(_ANY_CELL.findall(data)):
+        return DENSE_CELLS + 1
+    if not refs:
+        return 0
+    try:
+        columns = max(map(column_index, {c.decode("ascii") for c, _r in refs}))
+    except ValueError:                                  # past XFD: no reader takes it as written
+        return DENSE_CELLS + 1
+    return columns * max(map(int, {r for _c, r in refs}))
 
 
 def _foreign_cells(data: bytes) -> tuple[int, list[str]]:

@@ -2,7 +2,7 @@
 
 Each task writes the uploaded bytes into a private temporary folder under the name the person chose,
 calls the one implementation of the task (``app.refresh_file``, ``app.publish_file``; the reviewer's
-batch as ``xl-tools batch`` runs it: ``batch.task.run_batch``), reads
+batch as ``xl-tools batch`` runs it: ``app.review_batch``), reads
 what it wrote, and removes the folder before the answer goes out — also when the task fails. Messages
 name the file as the person named it, never the temporary folder.
 """
@@ -24,7 +24,6 @@ from .. import app
 from ..errors import XlToolsError
 from ..findings import ERROR, SEVERITY_ZH
 from ..model import YEAR_RANGE_ZH, is_budget_year
-from ..publish.pdf import find_soffice
 
 TEMP_PREFIX = "xl-tools-web-"
 MAX_NAME = 120                      # characters of a file name kept (the suffix always)
@@ -131,7 +130,7 @@ def refresh(upload: Upload, *, now: str | None = None) -> dict:
 def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
     """The official table of an uploaded filing: xlsx, or PDF (LibreOffice). A filing with errors is
     refused (``app.PublishRefused``) unless ``draft``: then it is published marked 草稿."""
-    if pdf and not find_soffice():
+    if pdf and not app.pdf_available():
         raise XlToolsError("这台服务器没有安装 LibreOffice，不能生成 PDF：请下载 xlsx 格式的公开表后自行打印或另存为 PDF。")
     with workspace() as folder:
         (folder / "in").mkdir()
@@ -168,7 +167,6 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
     PDF where LibreOffice is installed) and the send-backs (one zip of a folder per unit)."""
     if not uploads:
         raise XlToolsError(MSG_NO_FILES)
-    from ..batch.task import BatchOptions, run_batch
     budget_year = _year(year)
     with workspace() as folder:
         inbox = folder / "收件箱"
@@ -184,21 +182,20 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
             unit_list, shown = _place(folder / "名单", units)
             names[str(unit_list)] = shown
         table = folder / SIGNED_NAME if publish else None
-        pdf = folder / SIGNED_NAME.replace(".xlsx", ".pdf") if publish and find_soffice() else None
+        pdf = folder / SIGNED_NAME.replace(".xlsx", ".pdf") if publish and app.pdf_available() else None
         back = folder / SENDBACK_NAME if sendback else None
         with _as_uploaded(folder, names):
-            done = run_batch(BatchOptions(
-                paths=[str(inbox)], output=str(out), jobs=1, shown_as=f"网页上传的 {len(uploads)} 个文件",
+            done = app.review_batch(
+                [inbox], output=str(out), jobs=1, shown_as=f"网页上传的 {len(uploads)} 个文件",
                 department=department, year=budget_year, units=str(unit_list) if unit_list else None,
                 publish=str(table) if table else None, pdf=str(pdf) if pdf else None,
-                allow_incomplete=allow_incomplete, sendback=str(back) if back else None))
-        result, cons = done.report, done.consolidation
-        from ..batch import report
+                allow_incomplete=allow_incomplete, sendback=str(back) if back else None)
+        result = done.report
         rename = _renamer(folder, names)
         summary = result.summary()
         files = [{"file": r.file, "status": r.status, "unit": r.unit, "errors": r.errors, "warnings": r.warnings,
                   "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
-        lines = [{"text": rename(text), "error": kind == ERROR} for text, kind in report.consolidation_lines(cons)]
+        lines = [{"text": rename(text), "error": kind == ERROR} for text, kind in done.consolidation_lines()]
         if done.not_published:
             lines.append({"text": rename(done.not_published), "error": True})
         extra = [{"name": p.name, "file": _b64(p)} for p in (table, pdf) if p is not None and p.exists()]
@@ -227,4 +224,4 @@ def _zipped(folder: Path, out: Path) -> Path:
 
 def info() -> dict:
     """What the page may offer on this server."""
-    return {"pdf": find_soffice() is not None}
+    return {"pdf": app.pdf_available()}
