@@ -135,7 +135,7 @@ def test_a_departments_reviewer_on_the_upload_page(page, tmp_path):
     page.on("download", lambda download: got.append(download))
     page.set_input_files("#batch", files)
     page.wait_for_selector("#batch-files:not([hidden])")
-    page.wait_for_function("document.querySelector('#batch-status').textContent.startsWith('已下载')")
+    page.wait_for_selector("#batch-status:has-text('已下载')")
     page.wait_for_timeout(500)
     assert sorted(d.suggested_filename for d in got) == ["审核汇总.xlsx", "退回材料.zip"]
     lines = page.inner_text("#batch-lines")
@@ -148,3 +148,20 @@ def test_a_departments_reviewer_on_the_upload_page(page, tmp_path):
     with zipfile.ZipFile(back) as zf:
         units = {name.split("/")[1] for name in zf.namelist()}
     assert units == {"甲市青少年活动中心", "甲市教师发展中心", "甲市第二小学"}
+
+    # the reviewer writes a comment into the downloaded 审核汇总 and runs the page again with it as the
+    # last review: the comment is carried and its unit gets a send-back too, and the page says what changed
+    from .test_trial_three_reviewer import COMMENT, comment_on
+    review = tmp_path / "审核汇总.xlsx"
+    next(d for d in got if d.suggested_filename == "审核汇总.xlsx").save_as(review)
+    comment_on(review, "甲市第一中学.xlsx", COMMENT)
+    page.set_input_files("#batch-previous", str(review))
+    got.clear()
+    page.set_input_files("#batch", files)
+    page.wait_for_selector("#batch-status:has-text('已下载')")
+    page.wait_for_timeout(500)
+    assert "与上次审核" in page.inner_text("#batch-lines")
+    next(d for d in got if d.suggested_filename == "退回材料.zip").save_as(back)
+    with zipfile.ZipFile(back) as zf:
+        mail = zf.read("退回材料/甲市第一中学/邮件正文.txt").decode("utf-8-sig")
+    assert COMMENT in mail
