@@ -213,15 +213,16 @@ def review(filing: Filing, config_path: str | Path | None = None,
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),
-                   refresh: bool = True, inputs: list[str | Path] | tuple = ()) -> RefreshOutcome | None:
+                   refresh: bool = True, inputs: list[str | Path] | tuple = (),
+                   numbered: bool = False) -> RefreshOutcome | None:
     """A standard workbook holding ``filing`` (``.xlsm`` gets the 刷新 button), written atomically,
     then refreshed so that highlights, 校验结果 (with ``extra_findings``, less what the rules report
     again: ``catalogue.beside_check``) and 公开表 are in it. ``inputs`` (the files the filing was read
-    from) may not be overwritten."""
+    from) may not be overwritten; ``numbered``: the 序号 written are the tool's (an import's)."""
     out = Path(out)
     refuse_overwrite([out], inputs)
     with atomic_target(out) as tmp:
-        build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
+        build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm", numbered=numbered)
     if not refresh:
         return None
     return refresh_path(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp())
@@ -265,7 +266,7 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
                 tmp.write_text(dumps(result.filing) + "\n", "utf-8")
             return Imported(result, out, None)
         return Imported(result, out, write_workbook(result.filing, out, extra_findings=result.findings,
-                                                    inputs=[source]))
+                                                    inputs=[source], numbered=True))
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,

@@ -93,7 +93,7 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
     if version is not None and version != TEMPLATE_VERSION:
         result.notes.insert(0, f"原文件使用第 {version} 版模板，已转换为当前第 {TEMPLATE_VERSION} 版模板")
     with atomic_target(out) as tmp:
-        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm")
+        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm", numbered=True)
         result.notes.extend(_not_carried(src, tmp))
     return result
 

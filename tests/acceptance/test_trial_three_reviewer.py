@@ -97,7 +97,7 @@ def test_a_departments_reviewer_over_two_rounds(tmp_path, capsys):
     assert "退回后尚未重新报送 3 个" in said and "仍未报送 1 个（甲市实验小学）" in said    # never sent: not sent back
     assert {p.name for p in (out / "退回").iterdir()} == SENT_BACK | {"甲市第一中学"}
     mail = (out / "退回" / "甲市第一中学" / "邮件正文.txt").read_text("utf-8-sig")
-    assert COMMENT in mail
+    assert COMMENT in mail and "经审核，已计入合并表；审核人有意见，请核对。" in mail     # was 「经审核，计入；」
     text = subprocess.run(["pdftotext", "-layout", str(out / "合并公开表.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "草稿：未包含全部应报单位" in text and "甲市实验小学（未报送）" in text

@@ -30,17 +30,20 @@ from .. import textfit
 from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
-from ..profiles import load_profile
+from ..profiles import DEFAULT_PROFILE, load_profile
 from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
+PLAIN_TITLE = "项目支出绩效目标表"          # other regions' tables: 「（含转移支付项目）」 is Guangdong's wording
 
 
 def title_of(filing: Filing) -> str:
-    """The table's title: 「2025年项目支出绩效目标表（含转移支付项目）」, the budget year first when known
-    (import and batch read it back: ``identity.year_in_title``)."""
-    return f"{filing.year}年{TITLE}" if filing.year else TITLE
+    """The table's title: 「2025年项目支出绩效目标表（含转移支付项目）」 as Guangdong prints it, 「2025年项目支出
+    绩效目标表」 for a filing of another region's profile; the budget year first when known (import and
+    batch read it back: ``identity.year_in_title``)."""
+    title = TITLE if (filing.profile or DEFAULT_PROFILE) == DEFAULT_PROFILE else PLAIN_TITLE
+    return f"{filing.year}年{title}" if filing.year else title
 
 DRAFT_MARK = "（草稿：未通过校验，不得公开）"
 HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")

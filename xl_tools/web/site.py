@@ -6,7 +6,7 @@
     POST {prefix}/api/refresh      one workbook (multipart field ``file``) → refreshed workbook + findings
     POST {prefix}/api/publish      one workbook (+ ``pdf=1``, ``draft=1``) → the 公开表 (xlsx or PDF)
     POST {prefix}/api/review       several files (fields ``file``; the scope ``department``, ``year``, ``units``
-                                   — a file —, ``publish``, ``allow_incomplete``, ``sendback``) → 审核汇总.xlsx,
+                                   and ``previous`` — files —, ``publish``, ``allow_incomplete``, ``sendback``) → 审核汇总.xlsx,
                                    the table to sign, the send-backs as a zip, one row per file
 
 Files come back base64 in the JSON answer, with the name to save them under; nothing is kept on the
@@ -189,7 +189,7 @@ class UploadSite:
                     fields[key] = value
                 elif key == "file":
                     uploads.append(tasks.Upload(value.filename or "", await value.read()))
-                elif key == "units":                # the reviewer's list of expected units
+                elif key in ("units", "previous"):  # the list of expected units, the last review
                     fields[key] = tasks.Upload(value.filename or "", await value.read())
             return uploads, fields
         finally:
@@ -219,10 +219,11 @@ class UploadSite:
                                      draft=fields.get("draft") == "1")
 
     async def _review(self, uploads, fields) -> dict:
-        units = fields.get("units")
+        units, previous = fields.get("units"), fields.get("previous")
         return await self._in_thread(
             tasks.review_batch, uploads, department=_text(fields.get("department")), year=_text(fields.get("year")),
-            units=units if isinstance(units, tasks.Upload) else None, publish=fields.get("publish") == "1",
+            units=units if isinstance(units, tasks.Upload) else None,
+            previous=previous if isinstance(previous, tasks.Upload) else None, publish=fields.get("publish") == "1",
             allow_incomplete=fields.get("allow_incomplete") == "1", sendback=fields.get("sendback") == "1")
 
 

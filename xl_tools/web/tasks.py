@@ -178,10 +178,10 @@ class PublishRefusedOnPage(XlToolsError):
 
 
 def review_batch(uploads: list[Upload], *, department: str | None = None, year: str | None = None,
-                 units: Upload | None = None, publish: bool = False, allow_incomplete: bool = False,
-                 sendback: bool = False) -> dict:
+                 units: Upload | None = None, previous: Upload | None = None, publish: bool = False,
+                 allow_incomplete: bool = False, sendback: bool = False) -> dict:
     """The reviewer's batch on uploaded files, as ``xl-tools batch --department --year --units --publish
-    --pdf --allow-incomplete --sendback`` runs it: the 审核汇总 workbook, one row per file, the lines the
+    --pdf --allow-incomplete --sendback --previous`` runs it: the 审核汇总 workbook, one row per file, the lines the
     command prints (scope, what was counted, who is missing), and besides 审核汇总 the table to sign (xlsx,
     PDF where LibreOffice is installed) and the send-backs (one zip of a folder per unit)."""
     if not uploads:
@@ -195,11 +195,15 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
             _place(inbox, upload, taken)
         out = folder / REVIEW_NAME
         names = {str(inbox) + os.sep: "", str(inbox): "网页上传的文件", str(out): REVIEW_NAME}
-        unit_list = None
+        unit_list = last = None
         if units is not None:
             (folder / "名单").mkdir()
             unit_list, shown = _place(folder / "名单", units)
             names[str(unit_list)] = shown
+        if previous is not None:                    # --previous: its comments and states
+            (folder / "上次").mkdir()
+            last, shown = _place(folder / "上次", previous)
+            names[str(last)] = shown
         table = folder / SIGNED_NAME if publish else None
         pdf = folder / SIGNED_NAME.replace(".xlsx", ".pdf") if publish and app.pdf_available() else None
         back = folder / SENDBACK_NAME if sendback else None
@@ -208,7 +212,8 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
                 [inbox], output=str(out), jobs=1, shown_as=f"网页上传的 {len(uploads)} 个文件",
                 department=department, year=budget_year, units=str(unit_list) if unit_list else None,
                 publish=str(table) if table else None, pdf=str(pdf) if pdf else None,
-                allow_incomplete=allow_incomplete, sendback=str(back) if back else None)
+                allow_incomplete=allow_incomplete, sendback=str(back) if back else None,
+                previous=str(last) if last else None)
         result = done.report
         rename = _renamer(folder, names)
         summary = result.summary()

@@ -208,6 +208,7 @@ function scopeFields() {
   if (department) fields.department = department;
   if (year) fields.year = year;
   if ($("batch-units").files.length) fields.units = $("batch-units").files[0];
+  if ($("batch-previous").files.length) fields.previous = $("batch-previous").files[0];
   if ($("batch-publish").checked) fields.publish = "1";
   if ($("batch-allow-incomplete").checked) fields.allow_incomplete = "1";
   if ($("batch-sendback").checked) fields.sendback = "1";
