@@ -9,7 +9,6 @@ importing this module (as the command line does) does not import pandas.
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
