@@ -86,11 +86,13 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
         from xl_tools.importer import import_path
         return lambda: import_path(path)
     if stage == "batch_serial":
+        from xl_tools.app import BatchFileTasks
         from xl_tools.batch import review
-        return lambda: review([path], jobs=1, progress=False)
+        return lambda: review([path], tasks=BatchFileTasks, jobs=1, progress=False)
     if stage == "batch":
+        from xl_tools.app import BatchFileTasks
         from xl_tools.batch import review
-        return lambda: review([path], jobs=os.cpu_count(), progress=False)
+        return lambda: review([path], tasks=BatchFileTasks, jobs=os.cpu_count(), progress=False)
     raise SystemExit(f"unknown stage {stage}")
 
 

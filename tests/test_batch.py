@@ -13,16 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support.batch import review, review_one
 from xl_tools.app import rollover
-from xl_tools.batch import (
-    STATUS_BROKEN,
-    STATUS_ERRORS,
-    consolidate,
-    report_to_json,
-    review,
-    review_one,
-    write_review_xlsx,
-)
+from xl_tools.batch import STATUS_BROKEN, STATUS_ERRORS, consolidate, report_to_json, write_review_xlsx
 from xl_tools.batch.report import consolidation_lines
 from xl_tools.errors import XlToolsError
 from xl_tools.findings import ERROR
@@ -149,7 +142,7 @@ def test_json_roundtrip(inbox):
 def test_annotate_writes_refreshed_copies_and_leaves_inputs(tmp_path):
     import openpyxl
 
-    from xl_tools.batch import review
+    from tests.support.batch import review
     from xl_tools.jsonio import load_json
     from xl_tools.workbook import build_workbook
     inbox = tmp_path / "inbox"
@@ -200,7 +193,7 @@ def test_annotate_folder_inside_the_inputs_is_refused(tmp_path, capsys):
 
 def test_dask_scheduler_gives_the_same_rows_as_local_processes(tmp_path):
     distributed = pytest.importorskip("distributed")
-    from xl_tools.batch import review
+    from tests.support.batch import review
     from xl_tools.jsonio import load_json
     from xl_tools.workbook import build_workbook
     inbox = tmp_path / "inbox"

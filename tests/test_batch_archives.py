@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.batch import review
 from tests.support.mail_inbox import gbk_zip, unit_filing, write_filing
-from xl_tools.batch import expand_items, review
+from xl_tools.batch import expand_items
 from xl_tools.batch.archives import MAX_MEMBERS
 
 

@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from tests.conftest import needs_soffice
+from tests.support.batch import review
 from tests.support.review_inbox import DEPT, MAIN, OTHER_DEPT, UNITLESS, make_inbox, unitless
 from xl_tools import catalogue
-from xl_tools.batch import consolidate, report_to_json, review, write_exports, write_review_xlsx
+from xl_tools.batch import consolidate, report_to_json, write_exports, write_review_xlsx
 from xl_tools.batch.consolidation import NO_UNIT
 from xl_tools.batch.exports import read_export
 

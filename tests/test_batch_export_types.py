@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import needs_soffice, soffice_convert
+from tests.support.batch import review
 from tests.support.mail_inbox import unit_filing
-from xl_tools.batch import consolidate, review, write_exports
+from xl_tools.batch import consolidate, write_exports
 from xl_tools.batch.exports import csv_text, read_export
 from xl_tools.workbook import build_workbook
 

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import needs_soffice
+from tests.support.batch import review
 from tests.support.mail_inbox import COUNTED, DEPT, NOT_COUNTED, OTHER_DEPT, UNITS, YEAR, make_mail_inbox
-from xl_tools.batch import consolidate, review
+from xl_tools.batch import consolidate
 from xl_tools.batch.scope import department_key, make_scope, parse_alias, read_unit_list
 from xl_tools.errors import XlToolsError
 

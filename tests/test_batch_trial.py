@@ -11,9 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.support.batch import review, review_one
 from tests.support.review_inbox import MAIN, SEED_JSON
 from xl_tools import app
-from xl_tools.batch import consolidate, review, review_one
+from xl_tools.batch import consolidate
 from xl_tools.batch.consolidation import NO_UNIT
 from xl_tools.jsonio import load_json
 from xl_tools.model import MONEY_FIELDS, Unit

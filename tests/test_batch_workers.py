@@ -15,9 +15,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.support.batch import review
 from tests.support.mail_inbox import unit_filing, write_filing
 from tests.support.synthetic import synthetic_filing
-from xl_tools.batch import BatchStopped, pool, review
+from xl_tools.batch import BatchStopped, pool
 from xl_tools.workbook import build_workbook
 
 

@@ -97,3 +97,27 @@ def _assert_marked(path) -> None:
     assert marked(before, RED_FONT) == ["800", "2025"]
     assert all(r.font.strike for r in before if isinstance(r, TextBlock) and r.text in ("800", "2025"))
     assert marked(after, GREEN_FONT) == ["200", "2026"]
+
+
+def test_a_category_change_is_named_in_chinese_and_one_value_tables_say_指标值(tmp_path, capsys):
+    """湘潭's 申报表 (one 指标值 column) against next year's: the terminal names the changed column
+    二级指标 (not ``level2``), the workbook prints an added or removed indicator as the table does
+    (「24-可持续影响；指标值:7个月」, from whichever value cell holds it)."""
+    from tests.test_import_regional import last_years_text
+    src = tmp_path / "2025.txt"
+    src.write_text(last_years_text(), "utf-8")
+    old, new = tmp_path / "2025.xlsx", tmp_path / "2026.xlsx"
+    assert main(["import", str(src), "-o", str(old)]) == 0
+    app.rollover(old, new, 2026)
+    wb = openpyxl.load_workbook(new)
+    ws = wb["绩效指标"]
+    ws["D3"] = "12-质量指标"                                   # 雾炮车风炮射程: 数量 → 质量
+    ws.append(["雾炮车降尘抑尘服务", None, "2-效益指标", "24-可持续影响", "雾炮车服务持续运行月数", "7个月"])
+    wb.save(new)
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new), "-o", str(tmp_path / "对比.xlsx")]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "雾炮车风炮射程 二级指标\t「11-数量指标」改为「12-质量指标」" in out and "level" not in out
+    rows = list(openpyxl.load_workbook(tmp_path / "对比.xlsx")["绩效指标"].iter_rows(values_only=True))
+    assert ("雾炮车降尘抑尘服务", 8, "雾炮车服务持续运行月数", "新增", None, None, "24-可持续影响；指标值:7个月") in \
+        [r[:7] for r in rows]

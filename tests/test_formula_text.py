@@ -19,7 +19,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from xl_tools.batch import consolidate, review, write_exports, write_review_xlsx
+from tests.support.batch import review
+from xl_tools.batch import consolidate, write_exports, write_review_xlsx
 from xl_tools.cli import main
 
 from .conftest import SEED_JSON, needs_soffice, soffice_convert

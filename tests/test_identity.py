@@ -70,7 +70,8 @@ def test_batch_puts_the_table_in_its_own_year(rolled_2025, tmp_path):
     """A department's inbox: the 2025 workbook and its published table. Both are 2025 (the table by its
     properties, not by its 2024 dates): one filing, counted once in the 2025 table; no 2024 table."""
     pytest.importorskip("pandas")
-    from xl_tools.batch import consolidate, review
+    from tests.support.batch import review
+    from xl_tools.batch import consolidate
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     workbook = inbox / "2025年.xlsx"

@@ -126,3 +126,36 @@ def test_a_form_printed_to_pdf_is_read_from_its_ruled_table(tmp_path):
         ("产出指标", "数量指标", "助餐服务人次", "≥20000人次"), ("产出指标", "质量指标", "服务合格率", "≥95%"),
         ("效益指标", "社会效益指标", "老人就餐便利度", "提高"),
         ("效益指标", "社会公众或服务对象满意度指标", "老人满意度", "≥90%")]
+
+
+ACCEPTANCE_DATA = ROOT.parent / "acceptance" / "data"
+
+
+def last_years_text(table: str = "01", year: int = 2025) -> str:
+    """A real table's stored text moved to ``year`` (its year and the next one shifted): last year's
+    published table of the accountant's walkthrough (tests/acceptance/test_trial_three.py)."""
+    first = CORPUS[table]["budget_year"]
+    return _text(table).replace(str(first + 1), str(year + 1)).replace(str(first), str(year))
+
+
+def test_a_form_a_browser_printed_to_pdf_reads_as_its_text():
+    """湘潭's 申报表 (the 2025 edition of real table 01) as a browser prints the page to PDF: the glyphs of
+    目, 支, 金, 车, 门 … are mapped to radicals (⽬ U+2F6C, ⻋ U+2ECB), cells wrap inside, and the text
+    outside the table reads like projects to the 广东 reader. It is read as the 申报表 it is, exactly as
+    its text is read."""
+    pdf = ACCEPTANCE_DATA / "湘潭_2025_申报表.pdf"
+    from xl_tools.importer.regional import pdf_rows_text
+    raw = pdf_rows_text(pdf)
+    assert "项目支出" in raw and not any("\u2e80" <= ch <= "\u2fdf" for ch in raw)
+    got, want = import_path(pdf), import_text(last_years_text())
+    assert (got.layout, got.filing.profile, got.filing.year, got.findings) == ("申报表", "湘鄂", 2025, [])
+    for field in ("name", "unit", "total", "fiscal", "target", "period", "long_target", "funding"):
+        assert [getattr(p, field) for p in got.filing.projects] == [getattr(p, field) for p in want.filing.projects]
+    assert [(i.level1, i.level2, i.name, i.annual_value, i.standard) for i in got.filing.indicators] == \
+        [(i.level1, i.level2, i.name, i.annual_value, i.standard) for i in want.filing.indicators]
+
+
+def test_radicals_a_pdf_font_maps_to_are_read_as_the_ideographs_shown():
+    from xl_tools.textnorm import fold_radicals
+    assert fold_radicals("项⽬⽀出 雾炮⻋ 预算部⻔ 市⺠ 意⻅ ⻛炮 ⻓期") == "项目支出 雾炮车 预算部门 市民 意见 风炮 长期"
+    assert fold_radicals("⻊ ⺮ 〇 项目") == "⻊ ⺮ 〇 项目"          # radicals that are only a component stay

@@ -262,7 +262,7 @@ def test_refresh_without_notes_support(tmp_path, seed_filing, client, excel_api)
     """Office 2024 LTSC (ExcelApi 1.17), Office 2021 and Microsoft 365 before 2501: no notes API. The
     client says so (notes_supported: false); the refresh writes everything else, no addNote reaches
     the client (it would stop there), and the findings are in 校验结果 and the task pane."""
-    from xl_tools.refresh.pane import MSG_NO_NOTES
+    from xl_tools.server.pane import MSG_NO_NOTES
     path = _seed_with_user_sheet(tmp_path, seed_filing)
     result = client(workbook_spec(path), excel_api=excel_api)
     click = result["results"][0]

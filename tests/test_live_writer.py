@@ -38,7 +38,7 @@ def _book(xw, tmp_path, seed_filing, *, notes: bool, edit=None):
 
 def test_notes_only_where_the_client_supports_them(xw, tmp_path, seed_filing):
     from xl_tools.app import refresh_book as refresh
-    from xl_tools.refresh.pane import MSG_NO_NOTES, pane_report
+    from xl_tools.server.pane import MSG_NO_NOTES, pane_report
     with_notes = _book(xw, tmp_path, seed_filing, notes=True)
     outcome = refresh(with_notes, now="2025-01-01 10:00")
     actions = with_notes.json()["actions"]

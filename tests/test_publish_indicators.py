@@ -70,3 +70,18 @@ def test_item_form_and_numbering_by_position():
         "1、1-产出指标；11-数量指标；新增监控前端数量；实施周期指标值:291个；年度指标值:291个。"
     assert indicator_text([ind, ind]).startswith(indicator_item(1, ind) + "2、1-产出指标")
     assert indicator_text([]) == ""
+
+
+def test_a_one_value_table_prints_the_value_from_whichever_cell_holds_it():
+    """A 湘鄂 (one 指标值 column) workbook still has both value columns: the person may type into the
+    first (实施周期指标值) — the rules take it as the one value, and so does the 公开表: 「指标值:7个月」,
+    never 「实施周期指标值:7个月；年度指标值:」. Two different values are both printed."""
+    def ind(period, annual):
+        return Indicator(no=1, level1_code="2", level1="效益指标", level2_code="24", level2="可持续影响",
+                         name="雾炮车服务持续运行月数", period_value=period, annual_value=annual)
+    item = "1、2-效益指标；24-可持续影响；雾炮车服务持续运行月数；指标值:7个月。"
+    assert indicator_item(1, ind("7个月", ""), one_value=True) == item
+    assert indicator_item(1, ind("", "7个月"), one_value=True) == item
+    assert indicator_item(1, ind("7个月", "7个月"), one_value=True) == item
+    assert indicator_item(1, ind("12个月", "7个月"), one_value=True).endswith("实施周期指标值:12个月；年度指标值:7个月。")
+    assert indicator_item(1, ind("7个月", "")) .endswith("实施周期指标值:7个月；年度指标值:。")   # two columns: as typed

@@ -10,8 +10,9 @@ import pdfplumber
 import pytest
 
 from tests.conftest import SEED_JSON, needs_soffice, soffice_convert
+from tests.support.batch import review
 from tests.support.review_inbox import MAIN, make_inbox, variant
-from xl_tools.batch import consolidate, review, write_review_xlsx
+from xl_tools.batch import consolidate, write_review_xlsx
 from xl_tools.diff import diff_filings, write_diff_xlsx
 from xl_tools.jsonio import load_json
 from xl_tools.textnorm import squash

@@ -638,7 +638,7 @@ def test_row_and_cell_limits_are_configurable(tmp_path, capsys, monkeypatch):
     _refused(capsys, ["refresh", path], "上限 30 行")
     monkeypatch.delenv("XL_TOOLS_MAX_ROWS")
     monkeypatch.setenv("XL_TOOLS_MAX_CELLS", "50")
-    _refused(capsys, ["check", path], "单元格数超过上限 50")
+    _refused(capsys, ["check", path], "超过上限 50 个")
 
 
 def test_text_import_grows_linearly():

@@ -224,7 +224,7 @@ def test_live_writer_keeps_a_users_note_and_the_pane_counts_it(tmp_path, seed_fi
         from xl_tools.server.app import enable_remote_engine
         xw = enable_remote_engine()
         from xl_tools.app import refresh_book
-        from xl_tools.refresh.pane import pane_report
+        from xl_tools.server.pane import pane_report
         book = xw.Book(json=payload_from_xlsx(path))
         outcome = refresh_book(book, now="2025-01-01 10:00")
         actions = book.json()["actions"]

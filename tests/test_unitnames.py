@@ -76,7 +76,8 @@ def typed_twice(tmp_path):
 
 def test_batch_never_sees_a_file_in_conflict_with_itself(typed_twice, tmp_path):
     pytest.importorskip("pandas")
-    from xl_tools.batch import consolidate, review
+    from tests.support.batch import review
+    from xl_tools.batch import consolidate
     inbox = typed_twice.parent
     report = review([inbox], jobs=1)
     cons = consolidate(report)
@@ -103,8 +104,9 @@ def test_diff_lists_a_unit_once_when_its_spelling_changed(typed_twice, tmp_path)
 def test_problem_list_names_the_unit_of_each_finding(typed_twice, tmp_path):
     """问题明细's 单位 column: the unit of the finding's project, not every unit of the file."""
     pytest.importorskip("pandas")
+    from tests.support.batch import review
     from tests.support.typist import Typist
-    from xl_tools.batch import consolidate, review
+    from xl_tools.batch import consolidate
     from xl_tools.batch.report import finding_rows
     t = Typist(typed_twice)
     t.type("基本信息", "A13", "某区疾病预防控制中心")

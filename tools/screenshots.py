@@ -92,8 +92,9 @@ def sample(out: Path) -> None:
 def reports(out: Path) -> None:
     sys.path.insert(0, str(ROOT))
     # test-only data (the batch tests' inbox): imported here, when the reports are asked for
+    from tests.support.batch import review
     from tests.support.review_inbox import MAIN, SEED_JSON, make_inbox, variant
-    from xl_tools.batch import consolidate, review, write_review_xlsx
+    from xl_tools.batch import consolidate, write_review_xlsx
     from xl_tools.diff import write_diff_xlsx
     from xl_tools.jsonio import load_json
     from xl_tools.workbook import build_workbook
@@ -127,11 +128,11 @@ def mail(out: Path) -> None:
     """The reviewer's inbox as mail brings it (tests/support/mail_inbox.py), reviewed for one department
     with its list of units: 报送情况, and the first and last page of the draft table to sign."""
     from tests.support.mail_inbox import DEPT, make_mail_inbox
-    from xl_tools.batch.task import BatchOptions, run_batch
+    from xl_tools import app
     box = make_mail_inbox(Path("邮件"))
     os.replace(box.unit_list, "名单.xlsx")
-    run_batch(BatchOptions(paths=["邮件/收件箱"], output="审核汇总.xlsx", department=DEPT, units="名单.xlsx",
-                           publish="合并公开表.xlsx", pdf="合并公开表.pdf", allow_incomplete=True, jobs=2))
+    app.review_batch(["邮件/收件箱"], output="审核汇总.xlsx", department=DEPT, units="名单.xlsx",
+                     publish="合并公开表.xlsx", pdf="合并公开表.pdf", allow_incomplete=True, jobs=2)
     for sheet, name in MAIL_SHOTS.items():
         render(Path("审核汇总.xlsx").resolve(), sheet, out / name, drop_others=True)
         print(out / name)

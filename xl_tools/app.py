@@ -1,8 +1,11 @@
 """The application layer: each task of xl-tools implemented once.
 
-The command line (``xl_tools.cli``), the batch review (``xl_tools.batch``), the add-in server
-(``xl_tools.server``), the desktop button (``xl_tools.desktop``) and the demo call these functions and
-nothing below them for the same job:
+The command line (``xl_tools.cli``), the upload page (``xl_tools.web``), the add-in server
+(``xl_tools.server``), the desktop button (``xl_tools.desktop``), xlwings Lite (``lite/main.py``) and the
+demo call these functions and nothing below them (besides the shared base types: model, findings,
+errors …); import-linter's forbidden contracts in setup.cfg hold them to it. What an interface shows
+of a task's result it gets from the result or from the few presentation helpers at the end of this
+module:
 
 - ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
   published table as PDF, text or the official table saved as xlsx), with what reading it reported;
@@ -14,7 +17,9 @@ nothing below them for the same job:
 - ``refresh_file``: the 刷新 button on a file; ``refresh_book`` / ``publish_book``: on a workbook open in
   Excel (desktop button, add-in, xlwings Lite);
 - ``publish_file``: the official table (refused while the filing has errors, unless a draft is asked for);
-- ``new_filing``, ``rollover_file``, ``diff_files``.
+- ``new_filing``, ``rollover_file``, ``diff_files``;
+- ``review_batch``: the reviewer's batch over many files (``batch.task.run_batch``), each file through
+  the single-file tasks here (``BatchFileTasks``).
 
 Interfaces turn ``XlToolsError`` into exit code 2 / a 4xx answer / a row, anything else into an internal
 error (``xl_tools.cli.boundary``).
@@ -41,7 +46,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import gcpause, limits
 from .catalogue import beside_check
-from .diff import FilingDiff, diff_filings, write_diff_xlsx
+from .diff import FilingDiff, diff_filings, diff_to_json, write_diff_xlsx
+from .diff.words import KIND_ZH as CHANGE_ZH
+from .diff.words import change_detail, change_what
 from .errors import XlToolsError
 from .fileio import (
     atomic_target,
@@ -68,16 +75,18 @@ from .refresh.file_writer import note_filled_by_tool
 from .refresh.file_writer import refresh_file as _refresh_file
 from .refresh.fills import Fill, derive_fills
 from .refresh.live import apply_ops as apply_live
+from .refresh.live import notes_supported
 from .refresh.ops import ReplacePublic
 from .refresh.plan import RefreshOutcome, plan_refresh
 from .rollover import RolloverResult, rollover_file
 from .rules import check
 from .rules.config import config_for
+from .rules.registry import RULES
 from .schema import SHEET_PROJECTS
 from .workbook import build_workbook
 from .workbook.reader import read_filing_from_workbook
 from .workbook.repair import repair_button_workbook
-from .workbook.template import place_as_written
+from .workbook.template import README_SUMMARY_ROW, place_as_written
 from .workbook.versions import read_any_version
 from .workbook.xlwings_view import XlwingsBookView
 from .xlsxfile import other_format
@@ -291,6 +300,7 @@ def refresh_book(book, *, now: str | None = None) -> RefreshOutcome:
     with _task():
         outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp())
         outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
+        outcome.notes_supported = notes_supported(book)
     return outcome
 
 
@@ -477,3 +487,61 @@ def demo(out: str | Path) -> DemoResult:
     t3 = time.perf_counter()
     timings = {"import": 1000 * (t1 - t0), "refresh": 1000 * (t2 - t1), "publish": 1000 * (t3 - t2)}
     return DemoResult(Imported(result, book, outcome), table, timings)
+
+
+class BatchFileTasks:
+    """What the reviewer's batch does to each file (``batch.core.FileTasks``): the single-file tasks
+    above, so a batch row says what ``check`` says and an annotated copy is what ``refresh`` writes.
+    A class of static methods: a process pool or a Dask worker receives it by name."""
+
+    @staticmethod
+    def load(path: Path) -> Loaded:
+        return load_filing(path)
+
+    @staticmethod
+    def review(loaded: Loaded) -> list[Finding]:
+        return review(loaded.filing, None, loaded.findings)
+
+    @staticmethod
+    def write_copy(source: Path, target: Path, loaded: Loaded, as_read: Filing | None) -> None:
+        """The refreshed copy of ``source`` at ``target``, replaced when the batch runs again; an imported
+        table is written as it was read (``as_read``), so the copy's refresh reports its fills."""
+        if loaded.kind == KIND_WORKBOOK:
+            refresh_file(source, target, own_output=True)
+        else:
+            write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
+
+
+def review_batch(paths: list[str | Path], **options):
+    """The reviewer's batch on the files and folders ``paths`` (``xl-tools batch``, the upload page):
+    ``options`` are the fields of ``batch.task.BatchOptions`` (output, json, jobs, annotate, publish …).
+    Returns the ``batch.task.BatchOutcome``, which presents itself (``to_json``, ``consolidation_lines``,
+    ``version_lines``). XlToolsError, nothing written, for unusable options or outputs."""
+    from .batch.task import BatchOptions, run_batch  # the process pool, pandas: only when a batch runs
+    return run_batch(BatchOptions(paths=[str(p) for p in paths], **options), BatchFileTasks)
+
+
+# ------------------------------------------------------------------ what the interfaces may show
+
+SUMMARY_CELL = (README_SUMMARY_ROW + 1, 2)       # the 说明 sheet's 上次刷新 cell (row, column; 1-based)
+
+
+def rule_count() -> int:
+    """How many review rules run on every data row (the add-in server's bound on a request's work)."""
+    return len(RULES)
+
+
+def pdf_available() -> bool:
+    """Whether a PDF can be made here (LibreOffice is installed)."""
+    return find_soffice() is not None
+
+
+def diff_json(d: FilingDiff) -> dict:
+    """The ``--json`` form of a comparison (``diff.diff_to_json``)."""
+    return diff_to_json(d)
+
+
+def change_rows(d: FilingDiff) -> list[tuple[str, str, str, str]]:
+    """Each change of a comparison in words: (kind, project, what, detail)."""
+    return [(CHANGE_ZH.get(c.kind, c.kind), c.project, change_what(c), change_detail(c, d.labels()))
+            for c in d.changes()]

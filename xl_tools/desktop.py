@@ -24,7 +24,6 @@ import xlwings as xw
 from . import app
 from .crashlog import internal_error_line
 from .errors import XlToolsError
-from .workbook.template import README_SUMMARY_ROW
 
 MSG_NOT_FOUND = ("找不到按「刷新」的工作簿「{name}」：文件名中的 % 或 ^ 等符号可能被 Windows 命令行改动了。"
                  "请把工作簿另存为不含这些符号的文件名后再按「刷新」。")
@@ -37,7 +36,7 @@ def _alert(book, message: str) -> None:
         book.app.alert(message, title="xl-tools")
     except (NotImplementedError, AttributeError):
         first = book.sheets[0]
-        first.range((README_SUMMARY_ROW + 1, 2)).value = f"刷新失败：{message}"
+        first.range(app.SUMMARY_CELL).value = f"刷新失败：{message}"
 
 
 def _to_error_box(line: str) -> None:

@@ -8,6 +8,7 @@ these functions only feed parsers and comparisons.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _TABLE.update({
@@ -31,6 +32,35 @@ _WS = re.compile(r"\s+")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 # a year or a span of years in a name: 2024年, 2024年度, 2023年-2024年, 2023-2024年
 _YEARS = re.compile(r"20\d{2}\s*年?\s*(?:度)?\s*(?:[-~至到]\s*20\d{2}\s*年?)?")
+
+
+# Glyphs a PDF's font maps to a radical code point although they show the whole ideograph: Chromium's
+# "print to PDF", WPS and many converters write 「项⽬⽀出」 (U+2F6C KANGXI RADICAL EYE, U+2F00–U+2FD5,
+# folded by NFKC) and 「⻋」「⻔」 (CJK Radicals Supplement, no decomposition: the ideographs these radicals
+# stand for as whole characters, after Unicode's EquivalentUnifiedIdeograph.txt).
+_RADICAL_SUPPLEMENT = dict(zip(
+    (0x2E9F, 0x2EA0, 0x2EC1, 0x2EC4, 0x2EC5, 0x2EC6, 0x2EC9, 0x2ECB, 0x2ED1, 0x2ED3, 0x2ED4, 0x2ED8, 0x2ED9,
+     0x2EDA, 0x2EDB, 0x2EDC, 0x2EDD, 0x2EE2, 0x2EE3, 0x2EE4, 0x2EE5, 0x2EE6, 0x2EE7, 0x2EE8, 0x2EE9, 0x2EEA,
+     0x2EEC, 0x2EEE, 0x2EF0, 0x2EF3),
+    "母民虎西见角贝车長长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟"))
+_RADICAL = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
+
+
+def _ideograph(match: re.Match) -> str:
+    ch = match.group()
+    folded = _RADICAL_SUPPLEMENT.get(ord(ch))
+    if folded:
+        return folded
+    if ch >= "\u2f00":
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
+def fold_radicals(text: str) -> str:
+    """A PDF's text with radical and compatibility code points turned into the ideographs they show
+    (「项⽬⽀出」 → 「项目支出」, 「⻋辆」 → 「车辆」): what the reader of the page sees. Radicals that stand
+    for a component only (⻊, ⺮) are kept."""
+    return _RADICAL.sub(_ideograph, text) if _RADICAL.search(text) else text
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -2,13 +2,15 @@
 or xlsx) checked in parallel processes, one row per file, a consolidation per budget year with the
 provenance of every number, a review workbook, flat exports and a JSON summary.
 
-    report = review([Path("收件箱")], jobs=None, progress=False)
+    report = review([Path("收件箱")], tasks=app.BatchFileTasks, jobs=None, progress=False)
     cons = consolidate(report, include_errors=False)
     write_review_xlsx(report, "审核结果.xlsx", cons)
     report_to_json(report, cons)
 
-``review_one(path)`` is the whole per-file work, a plain top-level function of a path returning a
-picklable ``FileResult``: a process pool maps it locally, and a Dask cluster could map the same function.
+The application layer runs it (``app.review_batch``) and hands it what to do to each file
+(``core.FileTasks``): the batch never imports ``app``. ``review_one(path, tasks=…)`` is the whole
+per-file work, a plain top-level function of a path returning a picklable ``FileResult``: a process
+pool maps it locally, and a Dask cluster maps the same function.
 
 The consolidation, the review workbook and the exports use pandas (the ``batch`` extra); they are loaded
 on first use, so importing this package (as the command line does) does not import pandas.

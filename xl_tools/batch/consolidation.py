@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .. import app
+from ..diff import diff_filings
 from ..diff.words import changes_text
 from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, WAN, Filing, Unit, amounts_in
@@ -282,13 +282,13 @@ def _names(records: list[Slice], scope: Scope) -> None:
 
 
 def _comparer(results: dict[str, FileResult]) -> Compare:
-    """What changed between two files' filings, in words (the diff task, ``app.compare_filings``)."""
+    """What changed between two files' filings, in words (the diff's comparison, ``diff.diff_filings``)."""
     def compare(old: str, new: str) -> str:
         a, b = results[old], results[new]
         if a.filing is None or b.filing is None:
             return ""
         try:
-            return changes_text(app.compare_filings(a.filing, b.filing, (a.errors, b.errors)))
+            return changes_text(diff_filings(a.filing, b.filing))
         except Exception:  # noqa: BLE001 - a comparison that fails must not stop the consolidation
             return "（无法比较两个版本）"
     return compare

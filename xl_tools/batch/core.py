@@ -8,9 +8,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Iterable, Protocol
 
-from .. import app, catalogue
+from .. import catalogue
 from ..crashlog import internal_error_line
 from ..errors import XlToolsError
 from ..fileio import check_input, same_file
@@ -34,6 +34,33 @@ STATUS_ERRORS = "有错误"
 STATUS_BROKEN = "无法读取"
 STATUS_INTERNAL = "内部错误"
 STATUS_SKIPPED = "已跳过"                   # one of xl-tools' own outputs (a review report, an export)
+
+
+
+class Loaded(Protocol):
+    """A filing as the application layer read it (``app.Loaded``)."""
+
+    filing: Filing
+    kind: str                                   # workbook | import | json
+    findings: list[Finding]                     # what reading it reported
+
+
+class FileTasks(Protocol):
+    """The single-file tasks the batch runs on every file, handed in by the application layer
+    (``app.review_batch`` hands ``app.BatchFileTasks``). The batch composes them and never
+    reimplements them: a row says what ``check`` says of the file, an annotated copy is what
+    ``refresh`` writes. Static methods of a class, so that a process pool or a Dask worker receives
+    them by name."""
+
+    @staticmethod
+    def load(path: Path) -> Loaded: ...                          # app.load_filing
+
+    @staticmethod
+    def review(loaded: Loaded) -> list[Finding]: ...             # app.review, with what reading reported
+
+    @staticmethod                                                # the refreshed copy of source at target
+    def write_copy(source: Path, target: Path, loaded: Loaded, as_read: Filing | None) -> None: ...
+
 
 # File-level finding codes (xl_tools/data/catalogue.toml): a file that could not be read is one error
 # finding, so 汇总, 问题明细, 规则统计 and --json count it the same way.
@@ -276,37 +303,35 @@ def _common_folder(paths: list[Path]) -> Path | None:
         return None
 
 
-def _annotate(result: FileResult, source: Path, outdir: str | Path, loaded: app.Loaded,
+def _annotate(tasks: type[FileTasks], result: FileResult, source: Path, outdir: str | Path, loaded: Loaded,
               as_read: Filing | None, target: Path | None = None) -> None:
     """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir` (at
     `target`, from ``annotation_targets``, when the batch planned it). An imported table is written as
     it was read (``as_read``, before ``app.review`` completed it in memory), so the copy's refresh
     reports its fills like any refresh."""
     target = target or annotated_path(outdir, result.file, source)     # resolved: links already followed
-    _write_copy(source, target, loaded, as_read)
+    _write_copy(tasks, source, target, loaded, as_read)
     result.annotated = str(target)
 
 
-def _write_copy(source: Path, target: Path, loaded: app.Loaded, as_read: Filing | None) -> None:
+def _write_copy(tasks: type[FileTasks], source: Path, target: Path, loaded: Loaded,
+                as_read: Filing | None) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if loaded.kind == app.KIND_WORKBOOK:
-            app.refresh_file(source, target, own_output=True)     # the batch's copy: replaced when run again
-        else:
-            app.write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
+        tasks.write_copy(source, target, loaded, as_read)       # the batch's copy: replaced when run again
     except OSError as exc:
         raise XlToolsError(f"无法写入（{reason(exc)}）", file=str(target)) from None
 
 
-def marked_copy(path: str | Path, target: Path, member: str | None = None) -> Path:
+def marked_copy(tasks: type[FileTasks], path: str | Path, target: Path, member: str | None = None) -> Path:
     """The refreshed copy (highlights, notes, 校验结果) of the file at ``path`` — of the member
     ``member`` of the zip at ``path`` — written to ``target``: what ``--annotate`` writes for every file,
     for one (a unit's send-back)."""
     if member is None:
-        _write_copy(Path(path), target, app.load_filing(path), None)
+        _write_copy(tasks, Path(path), target, tasks.load(Path(path)), None)
         return target
     with extract(path, member) as tmp:
-        _write_copy(tmp, target, app.load_filing(tmp), None)
+        _write_copy(tasks, tmp, target, tasks.load(tmp), None)
     return target
 
 
@@ -347,9 +372,10 @@ def unsupported(path: Path) -> tuple[str, str]:
 
 
 def review_one(path: str | Path, shown: str | None = None, annotate: str | Path | None = None,
-               target: str | Path | None = None, *, member: str | None = None,
+               target: str | Path | None = None, *, tasks: type[FileTasks], member: str | None = None,
                refused: tuple[str, str] | None = None) -> FileResult:
-    """Read (or import) one file and check it. Never raises for a bad file: it becomes one row.
+    """Read (or import) one file and check it with the application's ``tasks`` (``FileTasks``).
+    Never raises for a bad file: it becomes one row.
 
     With `annotate` (a folder), a refreshed copy of the file is written there (at `target` when
     given; the input is never modified); a failure to write it is noted on the row, the review result
@@ -361,16 +387,16 @@ def review_one(path: str | Path, shown: str | None = None, annotate: str | Path 
         result = FileResult(path=str(path), file=shown or path.name, kind="other", member=member)
         return _unreadable(result, STATUS_BROKEN, *refused)
     if member is not None:
-        return _review_member(path, member, shown or f"{path.name}/{member}", annotate, target)
-    return _review_file(path, shown or path.name, annotate, target)
+        return _review_member(tasks, path, member, shown or f"{path.name}/{member}", annotate, target)
+    return _review_file(tasks, path, shown or path.name, annotate, target)
 
 
-def _review_member(archive: Path, member: str, shown: str, annotate, target) -> FileResult:
+def _review_member(tasks: type[FileTasks], archive: Path, member: str, shown: str, annotate, target) -> FileResult:
     """A member of a zip, inflated to a private temporary file and reviewed as a file; the row names
     the zip and the member, never the temporary file."""
     try:
         with extract(archive, member) as tmp:
-            result = _review_file(tmp, shown, annotate, target, display=shown)
+            result = _review_file(tasks, tmp, shown, annotate, target, display=shown)
     except XlToolsError as err:
         result = _unreadable(FileResult(str(archive), shown), STATUS_BROKEN, str(err))
     result.path, result.member = str(archive), member
@@ -379,7 +405,8 @@ def _review_member(archive: Path, member: str, shown: str, annotate, target) -> 
     return result
 
 
-def _review_file(path: Path, shown: str, annotate, target, display: str | None = None) -> FileResult:
+def _review_file(tasks: type[FileTasks], path: Path, shown: str, annotate, target,
+                 display: str | None = None) -> FileResult:
     """``review_one`` of a file on disk; ``display`` replaces its path in messages (a zip member)."""
     kind = "workbook" if path.suffix.lower() in WORKBOOK_SUFFIXES else "import"
     result = FileResult(path=str(path), file=shown, kind=kind)
@@ -398,10 +425,10 @@ def _review_file(path: Path, shown: str, annotate, target, display: str | None =
         result.kind = "other"
         return _unreadable(result, STATUS_BROKEN, *unsupported(path))
     try:
-        loaded = app.load_filing(path)          # a published table saved as xlsx is imported too
-        result.kind = "workbook" if loaded.kind == app.KIND_WORKBOOK else "import"
+        loaded = tasks.load(path)               # a published table saved as xlsx is imported too
+        result.kind = "workbook" if loaded.kind == "workbook" else "import"
         as_read = copy.deepcopy(loaded.filing) if annotate is not None and result.kind == "import" else None
-        result = _fill(result, loaded.filing, app.review(loaded.filing, None, loaded.findings))
+        result = _fill(result, loaded.filing, tasks.review(loaded))
     except XlToolsError as err:
         return _unreadable(result, STATUS_BROKEN, said(str(err)))
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one row (with a log), never the end of the batch
@@ -410,7 +437,7 @@ def _review_file(path: Path, shown: str, annotate, target, display: str | None =
     if annotate is None:
         return result
     try:
-        _annotate(result, path, annotate, loaded, as_read, Path(target) if target else None)
+        _annotate(tasks, result, path, annotate, loaded, as_read, Path(target) if target else None)
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{said(str(err))}"
     except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands

@@ -43,6 +43,7 @@ from .core import (
     STATUS_INTERNAL,
     BatchReport,
     FileResult,
+    FileTasks,
     _unreadable,
     annotation_targets,
     expand_paths,
@@ -108,10 +109,11 @@ def expand_items(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
     return out
 
 
-def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False,
+def review(paths: list[Path], *, tasks: type[FileTasks], jobs: int | None = None, progress: bool = False,
            exclude: Iterable[str | Path] = (), annotate: str | Path | None = None,
            scheduler: str | None = None, items: list[Item] | None = None) -> BatchReport:
-    """Review every file under ``paths`` (or the ``items`` already expanded from them) with ``jobs``
+    """Review every file under ``paths`` (or the ``items`` already expanded from them) by the
+    application's ``tasks`` (``core.FileTasks``: ``app.BatchFileTasks``) with ``jobs``
     processes (default: all CPUs), or on the Dask cluster whose scheduler is at ``scheduler``
     (``tcp://host:8786``; the workers must see the files under the same paths).
 
@@ -126,7 +128,7 @@ def review(paths: list[Path], *, jobs: int | None = None, progress: bool = False
         raise XlToolsError("没有找到要审核的文件（.xlsx/.xlsm 工作簿，公开表 .pdf/.txt）")
     targets = (annotation_targets([(i.where, i.shown) for i in items], annotate) if annotate
                else [None] * len(items))
-    calls = [((str(i.path), i.shown, annotate, str(t) if t else None), {"member": i.member, "refused": i.refused})
+    calls = [((str(i.path), i.shown, annotate, str(t) if t else None), {"tasks": tasks, "member": i.member, "refused": i.refused})
              for i, t in zip(items, targets)]
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     bar = _progress_bar(len(items)) if progress else None

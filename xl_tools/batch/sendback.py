@@ -29,7 +29,7 @@ from ..celltext import append
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..findings import SEVERITY_ORDER
-from .core import BatchReport, FileResult, marked_copy
+from .core import BatchReport, FileResult, FileTasks, marked_copy
 from .previous import Previous, comment_key
 from .targets import reason
 
@@ -104,7 +104,8 @@ def _mail(unit: str, year, file: str, stamp: str, conclusion: str, copy: str | N
     return "\r\n".join(lines)
 
 
-def write_sendbacks(report: BatchReport, cons, folder: str | Path, previous: Previous | None = None) -> list[SendBack]:
+def write_sendbacks(tasks: type[FileTasks], report: BatchReport, cons, folder: str | Path,
+                    previous: Previous | None = None) -> list[SendBack]:
     """One folder per unit sent back (see the module docstring); XlToolsError naming the file when one
     cannot be written."""
     folder = Path(folder)
@@ -125,7 +126,7 @@ def write_sendbacks(report: BatchReport, cons, folder: str | Path, previous: Pre
         copy_name = None
         if r.readable:
             copy_name = f"{PurePosixPath(r.file).stem}（审核标注）.xlsx"
-            back.files.append(marked_copy(r.path, target / copy_name, r.member))
+            back.files.append(marked_copy(tasks, r.path, target / copy_name, r.member))
         stamp = r.stamp.text()
         conclusion = _conclusion(sub.status, r)
         lines = [f"退回清单：{sub.unit}（{cons.year}年项目支出绩效目标表）",

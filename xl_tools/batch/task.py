@@ -1,6 +1,8 @@
 """The reviewer's batch as one task: check where it will write, read the scope, review every file,
-consolidate, write what was asked. Every interface (the command line, later the upload page) calls
-``run_batch`` and only presents its ``BatchOutcome``; nothing here prints.
+consolidate, write what was asked. The application layer runs it (``app.review_batch``: every
+interface — the command line, the upload page — calls that and only presents the ``BatchOutcome``,
+through its own methods); nothing here prints. What the batch does to each file is the application's
+single-file tasks, handed in (``core.FileTasks``).
 
 The pandas-based parts (consolidation, workbook, exports) are imported when the task runs, so that
 importing this module (as the command line does) does not import pandas.
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from ..errors import XlToolsError
 from .columns import COLUMNS
-from .core import BatchReport
+from .core import BatchReport, FileTasks
 from .pool import review
 from .scope import make_scope
 from .targets import Target, check_targets
@@ -64,6 +66,21 @@ class BatchOutcome:
     def failed(self) -> bool:
         from .report import failed
         return failed(self.report, self.consolidation)
+
+    def to_json(self) -> dict:
+        """The ``--json`` form of the report and the consolidation (``report.report_to_json``)."""
+        from .report import report_to_json
+        return report_to_json(self.report, self.consolidation)
+
+    def consolidation_lines(self) -> list[tuple[str, str | None]]:
+        """What the consolidation did, each line with its colour kind (``report.consolidation_lines``)."""
+        from .report import consolidation_lines
+        return consolidation_lines(self.consolidation, self.previous)
+
+    def version_lines(self) -> list[str]:
+        """One line per unit whose versions were decided (``report.version_lines``)."""
+        from .report import version_lines
+        return version_lines(self.consolidation)
 
 
 def _tabular():
@@ -118,9 +135,10 @@ def _named_as_shown(report, paths: list[str]) -> None:
             f.message, f.suggestion = shown(f.message), shown(f.suggestion)
 
 
-def run_batch(opts: BatchOptions) -> BatchOutcome:
-    """The whole batch (see the module docstring). XlToolsError (nothing written) for unusable options
-    or outputs; ``pool.BatchStopped`` when workers keep dying."""
+def run_batch(opts: BatchOptions, tasks: type[FileTasks]) -> BatchOutcome:
+    """The whole batch (see the module docstring), each file through the application's ``tasks``.
+    XlToolsError (nothing written) for unusable options or outputs; ``pool.BatchStopped`` when
+    workers keep dying."""
     consolidation, report_mod, exports = _tabular()
     if not (opts.output or opts.json or opts.csv or opts.parquet):
         raise XlToolsError("请用 -o 指定审核结果文件（.xlsx），或用 --json 输出到屏幕，或用 --csv/--parquet 导出")
@@ -132,7 +150,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
     scope = make_scope(opts.department, opts.year, opts.units, opts.aliases)
     check_targets(opts.paths, targets(opts))          # before anything is read
     previous = _previous(opts, scope)
-    report = review([Path(p) for p in opts.paths], jobs=opts.jobs, progress=opts.progress,
+    report = review([Path(p) for p in opts.paths], tasks=tasks, jobs=opts.jobs, progress=opts.progress,
                     exclude=[opts.output] if opts.output else [], annotate=opts.annotate, scheduler=opts.scheduler)
     if opts.shown_as is not None:
         report.inputs = [opts.shown_as]
@@ -147,7 +165,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
     outcome = BatchOutcome(report, cons, exported, previous)
     if opts.sendback:
         from .sendback import write_sendbacks
-        outcome.sendbacks = write_sendbacks(report, cons, opts.sendback, previous)
+        outcome.sendbacks = write_sendbacks(tasks, report, cons, opts.sendback, previous)
     if opts.publish:
         _publish(opts, outcome)
     return outcome

@@ -42,20 +42,18 @@ def _diff_args(p) -> None:
 
 def _diff(args) -> int:
     from .. import app
-    from ..diff import diff_to_json
-    from ..diff.words import KIND_ZH, change_detail, change_what
     out = output_path(args.output, (".xlsx",)) if args.output else None
     warn_if_open(args.old, args.new)
     d = app.diff_files(args.old, args.new, out, force=args.force)
     warnings = [line for line in (d.errors_line(), *d.notes) if line]
     if args.json:
-        sys.stdout.write(json.dumps(diff_to_json(d), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(app.diff_json(d), ensure_ascii=False, indent=2) + "\n")
         for line in warnings:
             print(line, file=sys.stderr)
         return 1 if d.has_errors else 0
-    changes = d.changes()
-    for c in changes:
-        print(f"{KIND_ZH.get(c.kind, c.kind)}\t{c.project}\t{change_what(c)}\t{change_detail(c, d.labels())}")
+    changes = app.change_rows(d)
+    for row in changes:
+        print("\t".join(row))
     print(f"共 {len(changes)} 处变化" + (f"，明细已写入 {args.output}" if args.output else ""))
     for line in warnings:
         print(line)

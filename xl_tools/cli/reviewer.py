@@ -1,17 +1,13 @@
-"""The reviewer's command: batch review of many units' filings (the task is ``batch.task.run_batch``)."""
+"""The reviewer's command: batch review of many units' filings (the task is ``app.review_batch``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from . import parser as types
 from .command import Command
-
-if TYPE_CHECKING:
-    from ..batch.task import BatchOptions
 
 
 def _want_progress(args) -> bool:
@@ -59,9 +55,9 @@ def _batch_args(p) -> None:
                    help="把每个文件刷新后的副本（标色、批注、校验结果）写到此文件夹，保持原有的子文件夹结构；原文件不改动")
 
 
-def _options(args) -> BatchOptions:
-    from ..batch.task import BatchOptions
-    return BatchOptions(paths=args.paths, output=args.output, json=args.json, jobs=args.jobs,
+def _options(args) -> dict:
+    """The batch's options (``app.review_batch``) from the command line."""
+    return dict(output=args.output, json=args.json, jobs=args.jobs,
                         include_errors=args.include_errors, csv=args.csv, parquet=args.parquet,
                         scheduler=args.scheduler, annotate=args.annotate, department=args.department,
                         year=args.year, units=args.units, aliases=args.alias, keep=args.keep,
@@ -71,12 +67,11 @@ def _options(args) -> BatchOptions:
 
 
 def _batch(args) -> int:
-    from ..batch.report import consolidation_lines, report_to_json, version_lines  # pandas: only when run
-    from ..batch.task import run_batch
-    outcome = run_batch(_options(args))
-    report, cons = outcome.report, outcome.consolidation
+    from .. import app
+    outcome = app.review_batch(args.paths, **_options(args))
+    report = outcome.report
     if args.json:
-        data = report_to_json(report, cons)
+        data = outcome.to_json()
         if args.publish:
             done = outcome.published
             data["publish"] = {"xlsx": str(done.xlsx) if done else None,
@@ -95,9 +90,9 @@ def _batch(args) -> int:
           f"无法读取 {s['unreadable'] + s['internal_errors']}"
           + (f"，已跳过 {s['skipped']}" if s["skipped"] else "")
           + f"（错误 {s['errors']} 条，警告 {s['warnings']} 条）")
-    for text, _kind in consolidation_lines(cons, outcome.previous):
+    for text, _kind in outcome.consolidation_lines():
         print(text)
-    for line in version_lines(cons):
+    for line in outcome.version_lines():
         print(line)
     if args.output:
         print(f"审核结果：{args.output}")

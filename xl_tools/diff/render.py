@@ -26,6 +26,7 @@ from .. import reportbook as rb
 from ..address import column_letter
 from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
+from ..profiles import load_profile
 from ..schema import MONEY_FORMAT
 from .compare import (
     INDICATOR_LABELS,
@@ -240,6 +241,15 @@ def old_and_new(old: str, new: str) -> tuple:
             rb.marked_text([(n, o != n) for o, n in segs], RISE))
 
 
+def _indicator_line(ind, filing) -> str:
+    """An added or removed indicator as its filing's table prints it: 「二级；指标值:≥95%」 where the profile
+    has one value column (from whichever value cell holds it), else both values."""
+    period, annual = ind.period_value or "", ind.annual_value or ""
+    if load_profile(filing.profile or None).value_columns == 1 and not (period.strip() and annual.strip()):
+        return f"{ind.level2_label}；指标值:{annual if annual.strip() else period}"
+    return f"{ind.level2_label}；实施周期指标值:{period}；年度指标值:{annual}"
+
+
 def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     ws, top = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
@@ -250,12 +260,10 @@ def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
                 append(ws, [m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], *old_and_new(old, new)])
                 rb.paint(ws.cell(ws.max_row, 4), CHANGED)
         for i in m.indicators_added:
-            append(ws, [m.new.name, i.no, i.name, "新增", "", "",
-                       f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}"])
+            append(ws, [m.new.name, i.no, i.name, "新增", "", "", _indicator_line(i, d.new)])
             rb.paint(ws.cell(ws.max_row, 4), RISE)
         for i in m.indicators_removed:
-            append(ws, [m.new.name, i.no, i.name, "删除", "",
-                       f"{i.level2_label}；实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}", ""])
+            append(ws, [m.new.name, i.no, i.name, "删除", "", _indicator_line(i, d.old), ""])
             rb.paint(ws.cell(ws.max_row, 4), CUT)
     return ws, top
 

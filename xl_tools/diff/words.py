@@ -12,6 +12,7 @@ KIND_ZH = {"project_added": "新增项目", "project_removed": "删除项目", "
            "indicator_added": "新增指标", "indicator_removed": "删除指标", "indicator_value": "指标值变化",
            "project_field": "项目信息变化"}
 FIELD_ZH = {**MONEY_LABELS, "target": "绩效目标", "name": "项目名称", "unit": "资金使用单位",
+            "level1": "一级指标", "level2": "二级指标",
             "period_value": "实施周期指标值", "annual_value": "年度指标值", **PROJECT_LABELS,
             "weight": "权重", "direction": "指标方向性", "standard": "绩效标准", "explanation": "指标解释", "remark": "备注"}
 BLANK = "（空）"

@@ -74,6 +74,10 @@ def import_path(path: str | Path, *, year: int | None = None,
             if "没有找到" not in exc.message:
                 raise
             return _regional(pdf_rows_text(path), year=year, department=department, source=str(path))
+        if seg.from_text:           # no table under the 广东 header: a region's 申报表 or export first
+            rows = pdf_rows_text(path)
+            if read_layouts(rows, str(path)) is not None:
+                return _regional(rows, year=year, department=department, source=str(path))
         return import_segmented(seg, text, year=year, department=department, source=str(path))
     if len(data) > limits.value(limits.TEXT_MB) * 2**20:
         raise XlToolsError(limits.exceeded(limits.TEXT_MB, f"为 {len(data) / 2**20:,.1f} MB"), file=str(path))

@@ -11,7 +11,9 @@ thousand of them; past a limit the page stops with one Chinese line naming it. T
 glyph or drawing shows: a path built and never painted, the matrix changed millions of times, operators
 nobody knows, operands no operator takes, an array of millions of numbers. The result is handed to pdfplumber as the
 page's layout (its ``_layout``, which ``Page.layout`` returns once set; setup.cfg pins the pdfplumber
-versions this was checked against), so every pdfplumber call on the page reads what was counted.
+versions this was checked against), so every pdfplumber call on the page reads what was counted. A glyph whose font maps it to a radical
+code point (「⽬」 U+2F6C for 目, 「⻋」 for 车: Chromium's and WPS's PDFs) is read as the ideograph it shows
+(``textnorm.fold_radicals``).
 
 The operators are counted by the content parser the interpreter makes for every content stream:
 ``pdfminer.pdfinterp.PDFContentParser`` is replaced by a subclass that counts its tokens for the page
@@ -29,6 +31,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from .. import limits
 from ..errors import XlToolsError
+from ..textnorm import fold_radicals
 
 _CHECK_EVERY = 1000
 _LAST_EOL = re.compile(rb"(\x0d\x0a|[\x0d\x0a])$")
@@ -67,7 +70,12 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
 
     def render_char(self, *args, **kwargs):
         self.count.glyph()
-        return super().render_char(*args, **kwargs)
+        advance = super().render_char(*args, **kwargs)
+        char = self.cur_item._objs[-1]          # the LTChar just added
+        text = getattr(char, "_text", None)
+        if text and text >= "\u2e80":
+            char._text = fold_radicals(text)    # 「⽬」「⻋」 read as the 目, 车 the page shows
+        return advance
 
     def paint_path(self, *args, **kwargs) -> None:
         self.count.draw()

@@ -13,8 +13,10 @@ from .pdfguard import check_pages, reading_pdf
 MAX_COLUMNS = 64        # a regional form or export has at most a few dozen columns
 
 
-def _line(cells) -> str:
-    texts = ["" if v is None else well_formed(str(v)).replace("\n", " ").strip() for v in cells]
+def _line(cells, wrap: str = " ") -> str:
+    """One row as ``| a | b |``; a line break inside a cell becomes ``wrap`` (a space between the lines a
+    person broke in a workbook cell; nothing in a PDF, where it is where the text wrapped)."""
+    texts = ["" if v is None else well_formed(str(v)).replace("\n", wrap).strip() for v in cells]
     while texts and not texts[-1]:
         texts.pop()
     return "| " + " | ".join(texts) + " |" if any(texts) else ""
@@ -54,6 +56,6 @@ def _pdf_rows(path: Path) -> str:
             lay_out(page, str(path))
             lines.extend(well_formed(page.extract_text() or "").split("\n")[:3])
             for table in extract_tables(page, str(path)):
-                lines.extend(_line(row) for row in table)
+                lines.extend(_line(row, wrap="") for row in table)
             page.close()
     return "\n".join(line for line in lines if line)

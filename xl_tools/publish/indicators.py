@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from ..categories import CodeTable, default_table
 from ..model import INDICATOR_FIELDS, Indicator
+from ..textnorm import squash
 
 # the indicator's own columns printed after its value, in this order (指标性质 and 度量单位 are in the value)
 PRINTED = {f: INDICATOR_FIELDS[f] for f in ("weight", "direction", "standard", "explanation", "remark")}
@@ -24,9 +25,13 @@ PRINTED = {f: INDICATOR_FIELDS[f] for f in ("weight", "direction", "standard", "
 
 def indicator_item(position: int, indicator: Indicator, one_value: bool = False) -> str:
     """One numbered item, e.g. ``1、1-产出指标；11-数量指标；新增监控前端数量；实施周期指标值:291个；年度指标值:291个。``
-    (``one_value``: a one-value-column table's ``…；指标值:≥95%；权重:10。`` when the period cell is empty)."""
+    (``one_value``: a one-value-column table's ``…；指标值:≥95%；权重:10。`` when one of the two value cells
+    is empty — the person may have typed the value into either — or both say the same)."""
     period, annual = indicator.value_text("period_value"), indicator.value_text("annual_value")
-    values = f"指标值:{annual}" if one_value and not period.strip() else f"实施周期指标值:{period}；年度指标值:{annual}"
+    if one_value and (not period.strip() or not annual.strip() or squash(period) == squash(annual)):
+        values = f"指标值:{annual if annual.strip() else period}"     # whichever of the two cells holds it
+    else:
+        values = f"实施周期指标值:{period}；年度指标值:{annual}"
     extras = "".join(f"；{label}:{getattr(indicator, f)}" for f, label in PRINTED.items() if getattr(indicator, f))
     return f"{position}、{indicator.level1_label}；{indicator.level2_label}；{indicator.name}；{values}{extras}。"
 

@@ -59,6 +59,7 @@ class RefreshOutcome:
     hidden: int = 0                          # findings (as 校验结果 lists them) in rows hidden by a filter
     notes_kept: int = 0                      # notes not written: the cell has the user's own note
     notes_skipped: int = 0                   # notes not written: the sheet's notes cannot be written
+    notes_supported: bool = True             # the client can write notes at all (a live book: ``live.notes_supported``)
 
     @property
     def counts(self) -> dict:

@@ -42,7 +42,6 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import XlToolsError
-from ..rules.registry import RULES
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import squash
 from .auth import check_providers
@@ -367,10 +366,11 @@ def _check_work(data: dict) -> None:
         raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(what=f"{cells:,} 个单元格", limit=limits.value(MAX_CELLS),
                                                                  env=MAX_CELLS.env))
     rows = sum(len(sheet["values"]) for sheet in sheets if _workbook_sheet(sheet["name"]))
-    work = rows * len(RULES)
+    from ..app import rule_count  # the tasks: loaded with the first request, not with the server
+    work = rows * rule_count()
     if work > limits.value(MAX_WORK):
         raise _Reject(413, "too_much_work", MSG_TOO_MUCH.format(
-            what=f"{rows:,} 行数据 × {len(RULES)} 条规则", limit=limits.value(MAX_WORK), env=MAX_WORK.env))
+            what=f"{rows:,} 行数据 × {rule_count()} 条规则", limit=limits.value(MAX_WORK), env=MAX_WORK.env))
 
 
 def _parse_json(body: bytes):

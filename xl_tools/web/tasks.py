@@ -2,7 +2,7 @@
 
 Each task writes the uploaded bytes into a private temporary folder under the name the person chose,
 calls the one implementation of the task (``app.refresh_file``, ``app.publish_file``; the reviewer's
-batch as ``xl-tools batch`` runs it: ``batch.task.run_batch``), reads
+batch as ``xl-tools batch`` runs it: ``app.review_batch``), reads
 what it wrote, and removes the folder before the answer goes out — also when the task fails. Messages
 name the file as the person named it, never the temporary folder.
 """
@@ -22,7 +22,6 @@ from pathlib import Path
 from .. import app
 from ..errors import XlToolsError
 from ..findings import SEVERITY_ZH
-from ..publish.pdf import find_soffice
 
 TEMP_PREFIX = "xl-tools-web-"
 MAX_NAME = 120                      # characters of a file name kept (the suffix always)
@@ -143,7 +142,7 @@ def refresh(upload: Upload, *, now: str | None = None) -> dict:
 def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
     """The official table of an uploaded filing: xlsx, or PDF (LibreOffice). A filing with errors is
     refused (``app.PublishRefused``) unless ``draft``: then it is published marked 草稿."""
-    if pdf and not find_soffice():
+    if pdf and not app.pdf_available():
         raise XlToolsError("这台服务器没有安装 LibreOffice，不能生成 PDF：请下载 xlsx 格式的公开表后自行打印或另存为 PDF。")
     with workspace() as folder:
         (folder / "in").mkdir()
@@ -176,7 +175,6 @@ def review_batch(uploads: list[Upload]) -> dict:
     """The reviewer's batch on uploaded files: the 审核汇总 workbook and one row per file."""
     if not uploads:
         raise XlToolsError(MSG_NO_FILES)
-    from ..batch.task import BatchOptions, run_batch
     with workspace() as folder:
         inbox = folder / "收件箱"
         inbox.mkdir()
@@ -186,18 +184,16 @@ def review_batch(uploads: list[Upload]) -> dict:
         out = folder / REVIEW_NAME
         names = {str(inbox) + os.sep: "", str(inbox): "网页上传的文件", str(out): REVIEW_NAME}
         with _as_uploaded(folder, names):
-            done = run_batch(BatchOptions(paths=[str(inbox)], output=str(out), jobs=1,
-                                          shown_as=f"网页上传的 {len(uploads)} 个文件"))
-        result, cons = done.report, done.consolidation
-        from ..batch import report
+            done = app.review_batch([inbox], output=str(out), jobs=1, shown_as=f"网页上传的 {len(uploads)} 个文件")
+        result = done.report
         rename = _renamer(folder, names)
         summary = result.summary()
         files = [{"file": r.file, "status": r.status, "unit": r.unit, "errors": r.errors, "warnings": r.warnings,
                   "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
-        lines = [rename(text) for text, _kind in report.consolidation_lines(cons)]
+        lines = [rename(text) for text, _kind in done.consolidation_lines()]
         return {"name": REVIEW_NAME, "file": _b64(out), "summary": summary, "files": files, "lines": lines}
 
 
 def info() -> dict:
     """What the page may offer on this server."""
-    return {"pdf": find_soffice() is not None}
+    return {"pdf": app.pdf_available()}

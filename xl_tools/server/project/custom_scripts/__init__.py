@@ -30,7 +30,7 @@ async def _run(func, book):
 async def refresh(book: xw.Book):
     """刷新：补全可推导的内容、校验、标出问题单元格，并重写「校验结果」和「公开表」。"""
     from xl_tools import app  # imported after the server has set up xlwings
-    from xl_tools.refresh.pane import report_to_pane
+    from xl_tools.server.pane import report_to_pane
     outcome = await _run(app.refresh_book, book)
     report_to_pane(book, outcome)
 
@@ -39,6 +39,6 @@ async def refresh(book: xw.Book):
 async def publish(book: xw.Book):
     """生成公开表：只重新生成「公开表」工作表。"""
     from xl_tools import app
-    from xl_tools.refresh.pane import publish_report, report_to_pane
+    from xl_tools.server.pane import publish_report, report_to_pane
     done = await _run(app.publish_book, book)
     report_to_pane(book, publish_report(done.draft, app.blocking_text(done.blockers["errors"], done.blockers["no_money"])))

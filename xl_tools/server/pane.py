@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import json
 
+from ..app import RefreshOutcome
 from ..findings import SEVERITY_ZH
 from ..schema import SHEET_PUBLIC, SHEET_RESULTS
-from .live import notes_supported
-from .plan import RefreshOutcome
 
 PANE_CALLBACK = "xltoolsReport"        # registered by the add-in's static/js/main.js
 PANE_MAX_FINDINGS = 50
@@ -31,7 +30,7 @@ def pane_report(book, outcome: RefreshOutcome) -> dict:
         "counts": outcome.counts,
         "notes_kept": outcome.notes_kept,        # findings whose cell has the user's own note (kept)
         "notes_skipped": outcome.notes_skipped,  # findings not written as notes (the client cannot)
-        "notice": "" if notes_supported(book) else MSG_NO_NOTES,
+        "notice": "" if outcome.notes_supported else MSG_NO_NOTES,
         "findings": [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code,
                       "sheet": f.sheet, "cell": f.cell, "message": f.message, "suggestion": f.suggestion,
                       "draft": f.draft.to_json() if f.draft else None} for f in shown],
