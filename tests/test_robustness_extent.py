@@ -75,11 +75,11 @@ def test_the_read_back_still_catches_a_wrong_value_in_a_sheet_read_by_stream(tmp
     from xl_tools.refresh import readback
     from xl_tools.refresh.ops import SetValues
     book = cases.value_in_last_cell(tmp_path, "说明")
-    assert readback._dense_area(_part(book, "说明")) > readback.DENSE_CELLS
+    assert readback._cells(_part(book, "说明"))[2] > readback.DENSE_CELLS
     planned = {"说明": [SetValues("说明", 1, 1, [["不是这个值"]])]}
     with pytest.raises(readback.ReadBackError, match="说明!A1"):
         readback.verify(book, book, {"说明": _part_name(book, "说明")}, planned)
-    assert readback._dense_area(_part(cases.seed_book(tmp_path), "说明")) < 1000
+    assert readback._cells(_part(cases.seed_book(tmp_path), "说明"))[2] < 1000
 
 
 def _part_name(book: Path, sheet: str) -> str:
@@ -161,3 +161,18 @@ def test_a_reviewers_lists_with_a_value_in_the_last_cell(tmp_path):
     review.save(tmp_path / "上次.xlsx")
     rc, err, _s = _run("batch", inbox, "-o", tmp_path / "本次.xlsx", "--previous", tmp_path / "上次.xlsx", cwd=tmp_path)
     _clean(rc, err)
+
+
+def test_a_workbook_loaded_whole_is_bounded_in_all_its_cells(tmp_path, capsys, monkeypatch):
+    """``import`` loads a 公开表's workbook whole with openpyxl (about 700 bytes a cell); each sheet was
+    bounded, the workbook not: four sheets of 1.9 million cells (a 15 MB file) grew past 5.5 GB and ran
+    past 300 s. All the sheets' cells count against ``XL_TOOLS_MAX_BOOK_CELLS`` before the load (here
+    lowered: three sheets of 30,000 cells)."""
+    table = cases.published_table_with_sheets(tmp_path, 3, 30_000)
+    monkeypatch.setenv("XL_TOOLS_MAX_BOOK_CELLS", "50000")
+    rc = main(["import", str(table), "-o", str(tmp_path / "x.json")])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.splitlines()) == 1, err
+    assert "整个工作簿的单元格数（完整读入时）为 90," in err and "XL_TOOLS_MAX_BOOK_CELLS" in err
+    monkeypatch.delenv("XL_TOOLS_MAX_BOOK_CELLS")
+    assert main(["import", str(table), "-o", str(tmp_path / "x.json")]) == 0

@@ -143,3 +143,21 @@ def test_two_units_refreshing_at_once_through_the_page_each_get_their_own(page_b
         t.join(timeout=300)
     assert not errors, errors
     assert len(answers) == 6 and all(answer == alone[k] for k, answer in answers)
+
+
+def test_the_reviewers_batch_on_the_page_never_shows_the_servers_folders(page_base, seed_workbook):
+    """The 审核汇总 the page gives back named an unreadable upload by the server's temporary path
+    (文件 /tmp/xl-tools-web-…/收件箱/丙.pdf：…) in 汇总, 问题明细 and 合并来源, with pdfminer's English
+    (No /Root object! - Is this really a PDF?). Now by the name the person gave it, in Chinese only."""
+    import zipfile
+    files = [("file", ("甲.xlsx", seed_workbook.read_bytes())), ("file", ("丙.pdf", b"%PDF-1.4 junk"))]
+    with _http(page_base) as http:
+        resp = http.post("/web/api/review", files=files)
+    assert resp.status_code == 200, resp.text[:300]
+    assert "/tmp" not in resp.text and "xl-tools-web-" not in resp.text
+    row = next(r for r in resp.json()["files"] if r["file"] == "丙.pdf")
+    assert row["error"].startswith("文件 丙.pdf：无法打开 PDF") and "Root" not in row["error"], row
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(resp.json()["file"]))) as book:
+        for part in book.namelist():
+            text = book.read(part).decode("utf-8", "replace")
+            assert "xl-tools-web-" not in text and "/tmp/" not in text, part

@@ -44,7 +44,7 @@ from .schema import (
 )
 from .workbook import build_workbook
 from .workbook.versions import read_any_version
-from .xlsxfile import table_rows
+from .xlsxfile import check_full_load, table_rows
 
 SUFFIXES = (".xlsx", ".xlsm")
 NOTED_COLUMNS = 256         # notes and colours the person added are looked for in these columns
@@ -116,6 +116,7 @@ def _not_carried(src: Path, built: Path) -> list[str]:
     the tool's highlights, nor the template's own), hidden columns and rows — one line each, naming
     the cells."""
     try:
+        check_full_load(src)                   # a workbook too big to load whole: nothing said about it
         with open(src, "rb") as a, open(built, "rb") as b:       # by handle: `built` is a temporary name
             wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
     except Exception:                 # read again only to say what is left behind; never a failure

@@ -808,3 +808,30 @@ def banded_table_pdf(folder: Path, rules: int, glyphs: int) -> Path:
     path = folder / f"banded_{rules}.pdf"
     path.write_bytes(pdf)
     return path
+
+
+def published_table_with_sheets(folder: Path, sheets: int, cells: int) -> Path:
+    """The 公开表 of the seed with ``sheets`` more sheets of ``cells`` numbers each (40 to a row, within
+    every limit of one sheet), written straight into the zip."""
+    src = published_table_with_last_cell(folder, ref="A1000")
+    dst = folder / "公开表_多表.xlsx"
+    wb = openpyxl.load_workbook(src)
+    for k in range(sheets):
+        wb.create_sheet(f"附表{k + 1}")
+    wb.save(dst)
+    rows = ''.join(f'<row r="{r}">' + ''.join(f'<c r="{_col(c)}{r}"><v>{c}</v></c>' for c in range(1, 41)) + '</row>'
+                   for r in range(1, cells // 40 + 1))
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows
+             + '</sheetData></worksheet>').encode()
+    with zipfile.ZipFile(dst) as zin:
+        items = [(item, zin.read(item.filename)) for item in zin.infolist()]
+    parts = {f"xl/worksheets/sheet{k + 2}.xml" for k in range(sheets)}
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item, data in items:
+            zout.writestr(item, sheet if item.filename in parts else data)
+    return dst
+
+
+def _col(c: int) -> str:
+    from xl_tools.address import column_letter
+    return column_letter(c)

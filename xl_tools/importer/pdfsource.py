@@ -58,7 +58,9 @@ def open_pdf(path: Path):
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError) as exc:
         if exc.args and isinstance(exc.args[0], XlToolsError):       # a budget of ours, wrapped by pdfplumber
             raise exc.args[0] from None
-        raise XlToolsError(f"无法打开 PDF（文件损坏或已加密）：{exc}", file=str(path)) from None
+        encrypted = isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError))      # pdfminer's English stays out
+        raise XlToolsError("PDF 已加密（设置了打开密码），无法读取：请提供未加密的 PDF" if encrypted else
+                           "无法打开 PDF（文件已损坏或不是完整的 PDF）：请重新导出 PDF 后再试", file=str(path)) from None
 
 
 def _lines_of(chars: list[dict]) -> list[str]:
