@@ -164,3 +164,11 @@ def test_another_encoding_or_a_doctype_goes_the_streaming_way(seed_workbook, tmp
     dtd = _with_sheet(seed_workbook, tmp_path / "dtd.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', head=head)
     assert _read(dtd, monkeypatch, fast=True)["项目"][0] == "ForbiddenPart"
     _same(dtd, monkeypatch)
+
+
+def test_a_part_larger_than_the_scan_takes_is_streamed(seed_workbook, monkeypatch):
+    """The scan holds a part's bytes while it reads them; past ``MAX_BYTES`` the sheet is streamed
+    (a sheet formatted down to row 1,048,576 is then read no further than its data)."""
+    monkeypatch.setattr(rowscan, "MAX_BYTES", 2048)
+    scanned = _same(seed_workbook, monkeypatch)
+    assert "xl/worksheets/sheet4.xml" not in scanned and "xl/worksheets/sheet1.xml" in scanned

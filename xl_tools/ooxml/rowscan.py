@@ -30,7 +30,8 @@ from .xml import MAIN, XmlPartError, attr_xml, parse, q
 
 SHEET_DATA, MERGE_CELL = q("sheetData"), q("mergeCell")
 EMPTY = (None, "")
-MAX_BYTES = 256 << 20          # a larger part is read as a stream (its bytes are held here while read)
+MAX_BYTES = 32 << 20           # a larger part is read as a stream (its bytes are held while scanned: a
+#                                sheet formatted down to row 1,048,576 is read no further than its data)
 
 _DECLARED = re.compile(rb'^(?:\xef\xbb\xbf)?<\?xml[^>]*?\bencoding\s*=\s*["\']([^"\']*)["\']')
 _OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
