@@ -176,3 +176,24 @@ def test_a_workbook_loaded_whole_is_bounded_in_all_its_cells(tmp_path, capsys, m
     assert "整个工作簿的单元格数（完整读入时）为 90," in err and "XL_TOOLS_MAX_BOOK_CELLS" in err
     monkeypatch.delenv("XL_TOOLS_MAX_BOOK_CELLS")
     assert main(["import", str(table), "-o", str(tmp_path / "x.json")]) == 0
+
+
+def test_a_published_table_without_its_size_is_found_in_a_batch(tmp_path, capsys):
+    """A sheet without ``<dimension>`` (some writers leave it out) is unsized to openpyxl's read-only
+    reader: the header's search as wide as the sheet must not take its size for granted."""
+    import re
+    import zipfile
+    table = cases.published_table_with_last_cell(tmp_path, ref="A1000")
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    with zipfile.ZipFile(table) as zin, zipfile.ZipFile(inbox / "公开表.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)
+            zout.writestr(item, data)
+    assert main(["batch", str(inbox), "-o", str(tmp_path / "审核.xlsx")]) in (0, 1)
+    capsys.readouterr()
+    ws = openpyxl.load_workbook(tmp_path / "审核.xlsx", read_only=True)["汇总"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r and r[1] == "公开表.xlsx")
+    assert row[2] == 13, row

@@ -765,12 +765,15 @@ def regional_export(folder: Path, *, merged: bool = False, ref: str | None = Non
     return path
 
 
-def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True) -> Path:
+def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True, glyphs: int = 0) -> Path:
     """One page of ``lines`` horizontal and ``lines`` vertical ruled lines, 40 pt apart on a page as large
     as they need (so no two are joined): each crossing all the others (``cross``: lines × lines crossings),
-    or short ticks that cross nothing. About 10 bytes a line compressed."""
+    or short ticks that cross nothing; and ``glyphs`` characters spread over the grid in lines of 1,000.
+    About 10 bytes a line compressed."""
     size = 40 * lines + 100
     parts = [b"BT /F1 12 Tf 10 10 Td (x) Tj ET "]
+    rows = glyphs // 1000
+    parts += [b"BT /F1 1 Tf 55 %.1f Td (%s) Tj ET " % (55 + k * 40 * lines / rows, b"G" * 1000) for k in range(rows)]
     for k in range(lines):
         at = 50 + 40 * k
         end = size if cross else 20
