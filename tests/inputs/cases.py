@@ -838,3 +838,15 @@ def published_table_with_sheets(folder: Path, sheets: int, cells: int) -> Path:
 def _col(c: int) -> str:
     from xl_tools.address import column_letter
     return column_letter(c)
+
+
+def many_user_notes(folder: Path, notes: int) -> Path:
+    """The seed with ``notes`` notes of the person's own on 绩效指标 (column AD, below the table): openpyxl
+    writes their shapes in one o:idmap block with ids that run far past it."""
+    from openpyxl.comments import Comment
+
+    def edit(wb):
+        ws = wb["绩效指标"]
+        for r in range(2, notes + 2):
+            ws.cell(r, 30).comment = Comment("备注", "张三")
+    return _edit(folder, "notes.xlsx", edit)
