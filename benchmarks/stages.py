@@ -54,29 +54,25 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
         filing = app.load_filing(path).filing
         filing = app.review(filing).completed       # what is timed: the rules on a completed filing
         return lambda: app.review(filing)
-    if stage == "refresh":                  # the first refresh, to another file, as a person asks for it:
-        # app.refresh_file, within the task's collector pause and time budget
-        from xl_tools import app
+    if stage == "refresh":                  # the first refresh of a workbook, to another file
+        from xl_tools.app import refresh_path as refresh_file
         out = work / f"refreshed{path.suffix}"
         out.unlink(missing_ok=True)
-        return lambda: app.refresh_file(path, out, now=NOW)
+        return lambda: refresh_file(path, out, now=NOW)
     if stage == "refresh_unchanged":        # 刷新 again with nothing changed, in place (as the button does)
-        from xl_tools import app
+        from xl_tools.app import refresh_path as refresh_file
         first = work / f"first{path.suffix}"
-        first.unlink(missing_ok=True)
-        app.refresh_file(path, first, now=NOW)
+        refresh_file(path, first, now=NOW)
         again = work / f"again{path.suffix}"
         shutil.copyfile(first, again)
-        return lambda: app.refresh_file(again, now=NOW)
+        return lambda: refresh_file(again, now=NOW)
     if stage == "refresh_million":
-        from xl_tools import app
+        from xl_tools.app import refresh_path as refresh_file
         from xl_tools.errors import XlToolsError
 
         def run():
-            out = work / f"refreshed{path.suffix}"
-            out.unlink(missing_ok=True)
             try:
-                app.refresh_file(path, out, now=NOW)
+                refresh_file(path, work / f"refreshed{path.suffix}", now=NOW)
             except XlToolsError as err:             # the expected end: the row limit, early
                 return str(err)
             return None

@@ -130,7 +130,7 @@ def test_helper_values_go_into_their_run_of_cells_unparsed_before_and_after_a_re
                                                                                        monkeypatch):
     """The helper columns of the standard template (blank cells, and inline strings once refreshed)
     take their values on the bytes of the run, no cell parsed, and the result is the lxml pass's."""
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     refreshed = tmp_path / "refreshed.xlsx"
     refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
     block = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]

@@ -79,7 +79,7 @@ def test_other_writers_read_the_same(seed_workbook, tmp_path, writer, monkeypatc
 
 
 def test_the_standard_workbook_and_its_refresh_are_scanned(seed_workbook, tmp_path, monkeypatch):
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     scanned = _same(seed_workbook, monkeypatch)
     assert {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml"} <= set(scanned)      # 项目, 绩效指标
     refreshed = tmp_path / "refreshed.xlsx"

@@ -166,9 +166,12 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
         if attrs:
             listed = _ATTR.findall(attrs)
             found = dict(listed)
-            if not _ROW_ATTRS.fullmatch(attrs) or len(found) != len(listed) or \
-                    any(b":" in name and name.split(b":", 1)[0] not in prefixes for name in found):
+            if not _ROW_ATTRS.fullmatch(attrs) or len(found) != len(listed):
                 raise _Declined
+            if b":" in attrs:                       # Excel's x14ac:dyDescent: a prefix the sheet declares
+                for key in found:
+                    if b":" in key and key.split(b":", 1)[0] not in prefixes:
+                        raise _Declined
         else:
             found = {}
         stated = found.get(b"r")
@@ -180,8 +183,9 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
             break                                   # a long run of blank rows: the data ended
         if found.get(b"hidden") in (b"1", b"true"):
             hidden.add(r)
-        got = _plain_row(_CELLS.findall(data, rm.end(), inner_end), r, stated.decode() if stated else str(r),
-                         shared, decoder.date_styles, watch, watched)
+        number = stated.decode() if stated else str(r)
+        got = _plain_row(_CELLS.findall(data, rm.end(), inner_end), r, number, shared, decoder.date_styles, watch,
+                         watched)
         if got is None:                             # parsed alone, read as the streaming pass reads it
             try:
                 row = parse(context[0] + data[rm.start():row_end] + context[1], part)[0]
@@ -189,7 +193,7 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
                 raise _Declined from None
             if row.tag != ROW:
                 raise _Declined
-            values, ids, formulas = read_row(row, r, stated.decode() if stated else None, decoder, watch, watched)
+            values, ids, formulas = read_row(row, r, number if stated else None, decoder, watch, watched)
         else:
             values, ids = got
             formulas = ()
