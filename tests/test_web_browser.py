@@ -137,6 +137,23 @@ def test_drop_a_clean_workbook(page, books, tmp_path):
     assert "草稿" not in page.inner_text("#status")
 
 
+def test_append_the_drafted_lines(page, books, tmp_path):
+    """After 刷新 the page offers 补充待确认指标 (the filing has findings with drafted lines); the workbook it
+    downloads then has them at the bottom of 绩效指标, 序号 待确认, and the offer is gone."""
+    with page.expect_download():
+        page.set_input_files("#file", str(books["clean"]))
+    page.wait_for_selector("#refresh-draft:not([hidden])")
+    assert "按本项目可写：" in page.inner_text("#findings")
+    with page.expect_download() as got:
+        page.click("#refresh-draft")
+    drafted = _saved(got.value, tmp_path)
+    assert drafted.name == "甲单位.xlsx"
+    page.wait_for_selector("#result:not([hidden])")
+    assert "待确认" in page.inner_text("#summary") and page.is_hidden("#refresh-draft")
+    rows = [r for r in load_workbook(drafted)["绩效指标"].iter_rows(values_only=True) if r[1] == "待确认"]
+    assert len(rows) >= 10
+
+
 def test_a_non_workbook_gets_one_chinese_line(page, books):
     page.set_input_files("#file", str(books["docx"]))
     page.wait_for_selector("#status.error")

@@ -31,6 +31,7 @@ from .money import ZERO
 from .rules.years import year_findings
 from .schema import (
     AMBER_FILL,
+    MARK_DRAFT,
     MARK_ERROR,
     MARK_WARNING,
     NOTE_AUTHOR,
@@ -43,8 +44,10 @@ from .schema import (
 )
 from .workbook import build_workbook
 from .workbook.versions import read_any_version
+from .xlsxfile import check_full_load, table_rows
 
 SUFFIXES = (".xlsx", ".xlsm")
+NOTED_COLUMNS = 256         # notes and colours the person added are looked for in these columns
 
 
 @dataclass
@@ -113,11 +116,13 @@ def _not_carried(src: Path, built: Path) -> list[str]:
     the tool's highlights, nor the template's own), hidden columns and rows — one line each, naming
     the cells."""
     try:
+        check_full_load(src)                   # a workbook too big to load whole: nothing said about it
         with open(src, "rb") as a, open(built, "rb") as b:       # by handle: `built` is a temporary name
             wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
     except Exception:                 # read again only to say what is left behind; never a failure
         return []
-    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0])}
+    # the tool's highlights, and the draft colour of lines it drafted (those are not carried: not the person's)
+    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0], MARK_DRAFT[0])}
     # an older refresh highlighted in Excel's 差/适中 colours, always with its note; without one it is the person's
     older = {("solid", "rgb", "FF" + fill, 0) for fill in (RED_FILL, AMBER_FILL)}
     notes, colours, columns, rows = [], [], [], []
@@ -126,7 +131,9 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             if name not in wb.sheetnames or name not in new.sheetnames:
                 continue
             ws, template = wb[name], new[name]
-            for row in ws.iter_rows():
+            # a row at a time, as wide as the sheet's cells reach within NOTED_COLUMNS: iter_rows() alone makes a
+            # cell for every place up to the sheet's last one (a value typed in XFD1048576: 17 billion)
+            for _r, row in table_rows(ws, max_col=min(ws.max_column, NOTED_COLUMNS)):
                 for cell in row:
                     note = cell.comment
                     tools = note is not None and (note.author == NOTE_AUTHOR or note.text.startswith(NOTE_PREFIX))

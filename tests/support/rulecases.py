@@ -22,7 +22,7 @@ from pathlib import Path
 
 from xl_tools.categories import split_label
 from xl_tools.findings import SEVERITY_ZH, Finding
-from xl_tools.model import MONEY_FIELDS, Filing, Indicator, Project, ReadProblem, Unit
+from xl_tools.model import INDICATOR_FIELDS, MONEY_FIELDS, Filing, Indicator, Project, ReadProblem, Unit
 from xl_tools.rules import check, load_config
 from xl_tools.rules.config import apply_table
 from xl_tools.workbook.template import place_as_written
@@ -50,6 +50,9 @@ def _indicator(spec, pos: int, project: str) -> Indicator:
                     level2=l2, name=spec.get("name", ""), period_value=period,
                     annual_value=spec.get("annual", period), project=spec.get("project", project))
     ind.raw = dict(spec.get("raw", {}))          # cells as typed, e.g. 序号 as text
+    for field in INDICATOR_FIELDS:                # a region's columns: direction = "反向指标", measure = "%" …
+        if field in spec:
+            setattr(ind, field, spec[field])
     return ind
 
 

@@ -274,6 +274,42 @@ def _place(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle],
     return first, first + len(slices) - 1, need
 
 
+ROW_KINDS = {"header": "header", "unit_label": "unit", "total_label": "total"}     # else "other"
+
+
+def with_column(layout: TableLayout, text_of, width: float, *, marked=(), mark: tuple[str, str] | None = None
+                ) -> TableLayout:
+    """``layout`` widened by one column on the right (``width``), holding ``text_of(kind, label)`` beside
+    each row: ``kind`` is "header" (the column headers), "unit" (a unit's row; ``label`` its name),
+    "total" (the 合计 row) or "other" (title lines, projects; ``label`` the row's first value). The new
+    column has the headers' style on the header row, top-aligned bordered text below it and no border
+    beside the title lines; rows grow to show its text whole (a line to spare: 「」 never start a
+    line); a block of rows merged in column A (a long project) is merged beside it too. The units named
+    in ``marked`` are coloured ``mark`` (fill, font colour: RRGGBB) in their name cell and beside it."""
+    fill, color = mark or (None, None)
+    side = {"side_header": STYLES["header"], "side_none": CellStyle(border=False), "side": CellStyle(vertical="top"),
+            "side_marked": CellStyle(vertical="top", fill=fill, color=color),
+            "unit_label_marked": replace(STYLES["unit_label"], fill=fill, color=color)}
+    body = layout.repeat_rows[1]                        # the rows down to the header's are not the table's body
+    rows, heights = [], list(layout.row_heights)
+    for r, cells in enumerate(layout.rows):
+        style, label = cells[0].style, cells[0].value
+        text = text_of(ROW_KINDS.get(style, "other"), label)
+        key = "side_header" if style == "header" else "side" if r >= body else "side_none"
+        if style == "unit_label" and label in marked:
+            cells, key = [Cell(label, "unit_label_marked"), *cells[1:]], "side_marked"
+        rows.append([*cells, Cell(text, key)])
+        if text:
+            lines = textfit.count_lines(text, textfit.text_box_points(width), BODY_SIZE)
+            need = textfit.row_points(lines + (lines > 1), BODY_SIZE)
+            heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
+    col = len(layout.column_widths) + 1
+    blocks = [Merge(m.first_row, col, m.last_row, col) for m in layout.merges
+              if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
+    return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, width],
+                   styles={**layout.styles, **side}, merges=[*layout.merges, *blocks])
+
+
 def render(filing: Filing, *, draft: bool = False) -> TableLayout:
     """The published table of ``filing`` as a writer-independent plan; ``draft`` marks the title of a
     filing that still has errors (it must not go out as the official table)."""

@@ -11,8 +11,8 @@
 
 Files come back base64 in the JSON answer, with the name to save them under; nothing is kept on the
 server (``tasks``). The limits are the add-in's: the request body (``XL_TOOLS_SERVER_MAX_BODY_MB``, the
-size checked as the bytes arrive) and the time (``XL_TOOLS_SERVER_MAX_SECONDS`` through
-``limits.deadline``). Every error is JSON ``{"detail": one Chinese line, "code": ...}``; an unexpected one
+size checked as the bytes arrive), the time to receive it and the time of the task (each
+``XL_TOOLS_SERVER_MAX_SECONDS``, the task's through ``limits.deadline``). Every error is JSON ``{"detail": one Chinese line, "code": ...}``; an unexpected one
 is a 500 whose line carries an error number, the traceback going to the server log only.
 """
 
@@ -26,7 +26,15 @@ from importlib import resources
 
 from .. import limits
 from ..errors import XlToolsError
-from ..server.app import MAX_SECONDS, MSG_INTERNAL, max_body_bytes_from_env
+from ..server.app import (
+    MAX_SECONDS,
+    MSG_INTERNAL,
+    UploadTooSlow,
+    max_body_bytes_from_env,
+    receive_by,
+    upload_deadline,
+    upload_too_slow_text,
+)
 from . import tasks
 
 logger = logging.getLogger("xl_tools.web")
@@ -151,11 +159,14 @@ class UploadSite:
             raise too_large
         if b"multipart/form-data" not in headers.get(b"content-type", b"").lower():
             raise Refused(415, "not_multipart", MSG_NOT_FORM)
-        received = 0
+        received, deadline = 0, upload_deadline()
 
         async def counted():
             nonlocal received
-            message = await receive()
+            try:
+                message = await receive_by(receive, deadline)
+            except UploadTooSlow:
+                raise Refused(408, "upload_timeout", upload_too_slow_text()) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
@@ -200,7 +211,7 @@ class UploadSite:
         return uploads[0]
 
     async def _refresh(self, uploads, fields) -> dict:
-        return await self._in_thread(tasks.refresh, await self._one(uploads))
+        return await self._in_thread(tasks.refresh, await self._one(uploads), draft=fields.get("draft") == "1")
 
     async def _publish(self, uploads, fields) -> dict:
         upload = await self._one(uploads)

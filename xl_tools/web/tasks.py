@@ -27,6 +27,9 @@ from ..model import YEAR_RANGE_ZH, is_budget_year
 
 TEMP_PREFIX = "xl-tools-web-"
 MAX_NAME = 120                      # characters of a file name kept (the suffix always)
+# bytes of the name a file is written under: a file system holds 255 bytes a name (a Chinese character
+# takes 3 in UTF-8, so 86 of them are too many), and the tasks add to it (.NAME.xxxxxxxx.xlsx.tmp, _公开表)
+MAX_DISK_NAME_BYTES = 160
 MAX_LISTED = 1000                   # findings listed on the page; 校验结果 in the workbook has them all
 DEFAULT_NAME = "工作簿"
 REVIEW_NAME = "审核汇总.xlsx"
@@ -53,6 +56,17 @@ def safe_name(name: str | None) -> str:
         suffix = Path(text).suffix if len(Path(text).suffix) <= 16 else ""
         text = text[:MAX_NAME - len(suffix)] + suffix
     return text
+
+
+def disk_name(name: str) -> str:
+    """``name`` (from ``safe_name``) short enough in bytes to write beside the files the tasks make."""
+    if len(name.encode("utf-8")) <= MAX_DISK_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix.encode("utf-8")) <= 16 else ""
+    stem = name[:len(name) - len(suffix)]
+    while len((stem + suffix).encode("utf-8")) > MAX_DISK_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
 
 
 def _b64(path: Path) -> str:
@@ -102,29 +116,33 @@ def _as_uploaded(folder: Path, names: dict[str, str]):
 
 
 def _place(folder: Path, upload: Upload, taken: set[str] | None = None) -> tuple[Path, str]:
+    """The upload written into ``folder``: (its path, the name shown for it). The path's name is the
+    shown one cut to ``MAX_DISK_NAME_BYTES``; messages and answers use the shown one."""
     name = safe_name(upload.name)
     if taken is not None:                   # a batch: two files of the same name from two folders
         base, k = name, 2
-        while name.lower() in taken:
+        while disk_name(name).lower() in taken:
             name = f"{Path(base).stem}（{k}）{Path(base).suffix}"
             k += 1
-        taken.add(name.lower())
-    path = folder / name
+        taken.add(disk_name(name).lower())
+    path = folder / disk_name(name)
     path.write_bytes(upload.data)
     return path, name
 
 
-def refresh(upload: Upload, *, now: str | None = None) -> dict:
-    """The 刷新 button on an uploaded workbook: the refreshed workbook (same name) and its findings."""
+def refresh(upload: Upload, *, now: str | None = None, draft: bool = False) -> dict:
+    """The 刷新 button on an uploaded workbook: the refreshed workbook (same name) and its findings;
+    ``draft``: with the drafted lines appended to 绩效指标, 待确认 (the add-in's 补充待确认指标)."""
     with workspace() as folder:
         (folder / "in").mkdir()
         (folder / "out").mkdir()
         src, name = _place(folder / "in", upload)
-        out = folder / "out" / name
+        out = folder / "out" / src.name
         with _as_uploaded(folder, {str(src): name, str(out): name}):
-            outcome = app.refresh_file(src, out, now=now)
+            outcome = app.refresh_file(src, out, now=now, draft=draft)
         return {"name": name, "file": _b64(out), "summary": outcome.report, "counts": outcome.counts,
-                "findings": _finding_rows(outcome.rows), "more": max(0, len(outcome.rows) - MAX_LISTED)}
+                "findings": _finding_rows(outcome.rows), "more": max(0, len(outcome.rows) - MAX_LISTED),
+                "drafts": sum(1 for f in outcome.findings if f.draft), "pending": outcome.pending}
 
 
 def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
@@ -135,7 +153,7 @@ def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
     with workspace() as folder:
         (folder / "in").mkdir()
         src, name = _place(folder / "in", upload)
-        stem = Path(name).stem
+        stem = Path(src.name).stem
         xlsx = folder / f"{stem}_公开表.xlsx"
         pdf_path = folder / f"{stem}_公开表.pdf" if pdf else None
         try:
@@ -144,7 +162,8 @@ def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
         except app.PublishRefused as refused:
             raise PublishRefusedOnPage(app.blocking_text(refused.errors, refused.no_money), name) from None
         target = pdf_path if pdf else xlsx
-        return {"name": target.name, "file": _b64(target), "draft": done.draft, "counts": done.counts}
+        return {"name": f"{Path(name).stem}_公开表{target.suffix}", "file": _b64(target), "draft": done.draft,
+                "counts": done.counts}
 
 
 class PublishRefusedOnPage(XlToolsError):

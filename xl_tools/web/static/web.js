@@ -107,15 +107,15 @@ function renderFindings(data) {
   $("more").textContent = data.more > 0 ? `另有 ${data.more} 条，见工作簿中的「校验结果」工作表。` : "";
 }
 
-async function refresh(file) {
+async function refresh(file, draft = false) {
   if (!file) return;
   state.file = file;
   $("result").hidden = true;
   $("publish-draft").hidden = true;
-  say("status", `正在刷新「${file.name}」……`);
-  busy(true, "drop", "file");
+  say("status", `正在刷新「${file.name}」${draft ? "并补充待确认指标" : ""}……`);
+  busy(true, "drop", "file", "refresh-draft");
   try {
-    const answer = await post("api/refresh", [file]);
+    const answer = await post("api/refresh", [file], draft ? { draft: "1" } : {});
     if (!answer.ok) {
       state.file = null;
       say("status", answer.detail, true);
@@ -126,9 +126,11 @@ async function refresh(file) {
     $("summary").textContent = answer.data.summary;
     renderFindings(answer.data);
     $("publish-pdf").hidden = !state.pdf;
+    // lines drafted for what is missing, not appended yet: offer to append them (待确认, not counted)
+    $("refresh-draft").hidden = !(answer.data.drafts > 0 && !answer.data.pending);
     $("result").hidden = false;
   } finally {
-    busy(false, "drop", "file");
+    busy(false, "drop", "file", "refresh-draft");
     $("file").value = "";
   }
 }
@@ -256,5 +258,6 @@ document.addEventListener("DOMContentLoaded", () => {
   $("publish-xlsx").addEventListener("click", () => publish("xlsx", false));
   $("publish-pdf").addEventListener("click", () => publish("pdf", false));
   $("publish-draft").addEventListener("click", () => publish(state.lastKind, true));
+  $("refresh-draft").addEventListener("click", () => refresh(state.file, true));
   loadInfo();
 });
