@@ -117,7 +117,7 @@ def test_check_json_is_unchanged_in_shape(capsys, seed_workbook):
     text = capsys.readouterr().out
     data = json.loads(text)
     assert text.startswith('{\n  "summary": {\n    "errors": 0,')      # indented as before
-    assert list(data) == ["summary", "findings", "fills"]
+    assert list(data) == ["summary", "findings", "fills", "pending"]
     assert list(data["findings"][0]) == ["code", "severity", "sheet", "cell", "project", "indicator_no", "field",
                                          "message", "suggestion", "also_cells", "draft"]
     assert len(data["findings"]) == 41

@@ -79,3 +79,23 @@ def test_readme_shows_the_samples_drafts():
             row = (f"| {f.code} | {short} | {f.draft.level1}；{f.draft.level2}；{f.draft.name}；{f.draft.value} | "
                    f"{f.draft.basis} |")
             assert row in readme, row
+
+
+def test_readme_shows_two_real_tables_drafts():
+    """README → “Drafting what is missing” lists exactly what the rules draft for real tables 06 and 10."""
+    from xl_tools.app import review
+
+    from .conftest import ROOT
+    from .support.realworld import to_filing, transcriptions
+    readme = (ROOT / "README.md").read_text("utf-8")
+    shown = 0
+    for data in transcriptions():
+        if data["table"] not in ("06", "10"):
+            continue
+        for f in review(to_filing(data)).findings:
+            if f.draft:
+                row = (f"| {f.code} | {f.project} | {f.draft.level1}；{f.draft.level2}；{f.draft.name}；{f.draft.value} | "
+                       f"{f.draft.basis} |")
+                assert row in readme, row
+                shown += 1
+    assert shown == 3

@@ -324,6 +324,30 @@ def test_publish_button_only_touches_the_public_sheet(tmp_path, seed_filing, cli
     assert public["merges"] and min(public["columnWidths"].values()) > 40
 
 
+def test_draft_button_appends_pending_lines_and_the_pane_shows_them(tmp_path, seed_filing, client):
+    """刷新 shows each drafted line under its finding and offers 补充待确认指标; that button appends the
+    lines to 绩效指标 (序号 待确认, the draft colour); pressed again, it appends nothing."""
+    from xl_tools.schema import DRAFT_MARK, MARK_DRAFT
+    path = _seed_with_user_sheet(tmp_path, seed_filing)
+    first = client(workbook_spec(path), excel_api="1.17", steps=[{"click": "refresh"}, {"click": "draft"}])
+    refreshed, drafted = first["results"]
+    assert refreshed["error"] is None and drafted["error"] is None, first["results"]
+    lines = [f["draft"] for f in refreshed["report"]["findings"] if f["draft"]]
+    assert lines and all(line.startswith("可补充：") for line in lines)
+    assert "补充待确认指标" in refreshed["report"]["drafts"]
+    assert first["payloads"][-1]["url"].endswith("/xlwings/custom-scripts-call/draft")
+    ws = sheet(first["workbook"], "绩效指标")["cells"]
+    pending = sorted(int(a[1:]) for a, c in ws.items() if a.startswith("B") and c.get("v") == DRAFT_MARK)
+    assert len(pending) >= len(lines) and pending == list(range(pending[0], pending[0] + len(pending)))
+    assert {_fill(first["workbook"], "绩效指标", f"{col}{r}") for r in pending for col in "ABCDEFG"} == \
+        {"#" + MARK_DRAFT[0]}
+    assert "待确认" in drafted["report"]["summary"] and drafted["report"]["drafts"] is None
+    again = client({**_respec(first["workbook"]), "name": path.name}, excel_api="1.17", steps=[{"click": "draft"}])
+    assert again["results"][0]["error"] is None
+    ws = sheet(again["workbook"], "绩效指标")["cells"]
+    assert sorted(int(a[1:]) for a, c in ws.items() if a.startswith("B") and c.get("v") == DRAFT_MARK) == pending
+
+
 def test_workbook_errors_reach_the_task_pane_in_chinese(tmp_path, client):
     """Not a filing at all (no 项目 sheet): the server answers 422 with one Chinese line, the client
     shows it in the pane, nothing is written."""

@@ -1,5 +1,5 @@
 """xl-tools under Pyodide (the runtime of xlwings Lite) in Node, offline: the scripts of ``lite/main.py``
-(刷新, 生成公开表) on the bundled sample and on a typed filing give exactly the actions CPython's
+(刷新, 补充待确认指标, 生成公开表) on the bundled sample and on a typed filing give exactly the actions CPython's
 ``app.refresh_book`` / ``publish_book`` give (but for the minute of the 上次刷新 stamp).
 
 Pyodide comes from npm (``tests/pyodide``, ``npm ci``); the wheels are xl-tools' own, built from this
@@ -106,7 +106,12 @@ def test_lite_scripts_under_pyodide_act_as_cpython(wheels, work):
         assert lite[name]["heavy"] == [], lite[name]["heavy"]              # no lxml, rapidfuzz, pandas
         assert lite[name]["refresh"] == cpython[name]["refresh"], name
         assert lite[name]["publish"] == cpython[name]["publish"], name
+        assert lite[name]["draft"] == cpython[name]["draft"], name
         assert len(lite[name]["refresh"]) > 50 and lite[name]["publish"]
         said = lite[name]["said"].splitlines()
         assert "刷新：" in said[0] and said[-1] == "已重新生成「公开表」工作表。"
     assert "错误" in lite["typed.json"]["said"]
+    # 补充待确认指标 appended the drafted lines (序号 待确认) and printed each under its finding
+    assert any("待确认" in row for a in lite["sample.json"]["draft"] if a["func"] == "setValues"
+               for row in a["values"])
+    assert "可补充：" in lite["sample.json"]["said"] and "待确认" in lite["sample.json"]["said"]

@@ -393,9 +393,10 @@ def test_taskpane_manifest_and_meta(server_app):
     pane = client.get("/taskpane.html")
     assert pane.status_code == 200
     assert 'xw-click="refresh"' in pane.text and 'xw-click="publish"' in pane.text
+    assert 'xw-click="draft"' in pane.text and "补充待确认指标" in pane.text
     assert "刷新" in pane.text and "生成公开表" in pane.text
     meta = {m["function_name"]: m for m in client.get("/xlwings/custom-scripts-meta.json").json()}
-    assert set(meta) == {"refresh", "publish"}
+    assert set(meta) == {"refresh", "draft", "publish"}
     manifest = client.get("/manifest.xml", headers={"X-Forwarded-Proto": "https"})
     assert manifest.status_code == 200
     root = ET.fromstring(manifest.content)
@@ -467,7 +468,7 @@ def test_limits_and_serve_arguments(monkeypatch):
 
 def test_default_app_limit_is_20mb(server_app):
     assert server_app.max_body_bytes == 20 * 1024 * 1024
-    assert server_app.script_names == ["publish", "refresh"]
+    assert server_app.script_names == ["draft", "publish", "refresh"]
 
 
 def _subprocess_env(**extra):

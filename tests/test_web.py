@@ -128,6 +128,22 @@ def test_refresh_answers_what_refresh_file_makes(base, books, tmp_path, temp_roo
     assert _left_behind(temp_root) == []
 
 
+def test_refresh_with_draft_appends_the_drafted_lines(base, books, temp_root):
+    """``draft=1``: what ``app.refresh_file(draft=True)`` makes — the drafted lines on 绩效指标, 待确认."""
+    with _http(base) as http:
+        plain = http.post("/web/api/refresh", files={"file": (NAME, books["clean"].read_bytes())}).json()
+        resp = http.post("/web/api/refresh", files={"file": (NAME, books["clean"].read_bytes())},
+                         data={"draft": "1"})
+    assert resp.status_code == 200, resp.text[:500]
+    data = resp.json()
+    assert plain["drafts"] >= 10 and plain["pending"] == 0
+    assert 10 <= data["pending"] <= plain["drafts"]            # two findings drafting one line add it once
+    wb = load_workbook(io.BytesIO(base64.b64decode(data["file"])))
+    assert sum(1 for r in wb["绩效指标"].iter_rows(values_only=True) if r[1] == "待确认") == data["pending"]
+    assert "待确认" in data["summary"]
+    assert _left_behind(temp_root) == []
+
+
 def test_publish_refused_draft_and_pdf(base, books, temp_root):
     with _http(base) as http:
         resp = http.post("/web/api/publish", files={"file": (NAME, books["clean"].read_bytes())})

@@ -6,7 +6,9 @@
 The accountant's screenshots come from the demo (the bundled sample imported, refreshed and published,
 ``xl_tools.app.demo``) run in a temporary folder: each sheet shown in docs alone (the others hidden) as
 page 1 of a PDF rendered by LibreOffice headless, and page 1 of the published PDF, turned into PNGs by
-pdftoppm. ``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py:
+pdftoppm; the drafted lines of ``refresh --draft`` at the bottom of 绩效指标 for the sample and two real
+tables (tests/realworld); the add-in's task pane after 刷新 (Chromium, when installed, draws the page of a
+real xlwings Server with its own main.js). ``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py:
 duplicates, two years, errors, broken, old and non-regular files, an old report) in a scratch folder with
 relative paths (so the title lines read as a reviewer's would), writes the review workbook and a
 2024 → 2025 diff workbook (the new filing with an error), and renders the first page of 汇总,
@@ -22,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -34,6 +37,12 @@ DOCS = ROOT / "docs"
 SHOTS = {"项目": "screenshot_projects.png", "绩效指标": "screenshot_indicators.png",
          "校验结果": "screenshot_results.png"}
 PUBLISHED = "publish_seed_page1.png"
+# the drafted lines (refresh --draft) at the bottom of 绩效指标: the sample, and two real tables of
+# tests/realworld (10 井研县马踏镇 村组干部报酬, 06 岳阳县 高标准农田); the add-in's pane after 刷新
+DRAFT_SHOTS = {"sample": "screenshot_drafts.png", "10": "screenshot_drafts_10.png", "06": "screenshot_drafts_06.png"}
+PANE_SHOT = "screenshot_pane.png"
+SHOWN_ABOVE = 4                  # indicator rows shown above the drafted ones
+CHROMIUM = os.environ.get("XL_TOOLS_CHROMIUM") or "/usr/bin/chromium"
 REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png",
                 "规则统计": "review_rules_page1.png"}
 DIFF_SHOTS = {"增减情况": "diff_cuts_page1.png"}
@@ -52,10 +61,11 @@ def _pages(pdf: Path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None:
+def render(book: Path, sheet: str, png: Path, drop_others: bool = False, from_row: int | None = None) -> None:
     """Page 1 of ``sheet`` alone, landscape, fitted to the page width, as a PNG. ``drop_others``:
     remove the other sheets instead of hiding them (LibreOffice prints a hidden sheet that has a print
-    area, as every sheet of the reviewer's workbooks has)."""
+    area, as every sheet of the reviewer's workbooks has). ``from_row``: the rows between the header and
+    this one hidden (the bottom of a long sheet)."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         wb = openpyxl.load_workbook(book)
@@ -67,6 +77,8 @@ def render(book: Path, sheet: str, png: Path, drop_others: bool = False) -> None
             ws.sheet_view.tabSelected = ws.title == sheet
         wb.active = wb.sheetnames.index(sheet)
         ws = wb[sheet]
+        for r in range(2, from_row or 2):
+            ws.row_dimensions[r].hidden = True
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -87,6 +99,65 @@ def sample(out: Path) -> None:
             print(out / name)
         _pdf_to_png(result.table.pdf, out / PUBLISHED)
         print(out / PUBLISHED)
+
+
+def drafts(out: Path) -> None:
+    """绩效指标 after ``refresh --draft``: the sample's last indicators and its drafted lines, and two real
+    tables (tests/realworld) whole."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.realworld import to_filing, transcriptions  # test data: the real-table set
+    from xl_tools.importer import import_path
+    with tempfile.TemporaryDirectory() as tmp:
+        books = {}
+        with resources.as_file(resources.files("xl_tools").joinpath("data/sample_2024.txt")) as src:
+            books["sample"] = Path(tmp) / "sample_2024.xlsx"
+            app.write_workbook(import_path(src).filing, books["sample"])
+        tables = {d["table"]: d for d in transcriptions()}
+        for key in DRAFT_SHOTS:
+            if key != "sample":
+                books[key] = Path(tmp) / f"realworld_{key}.xlsx"
+                app.write_workbook(to_filing(tables[key]), books[key])
+        for key, book in books.items():
+            outcome = app.refresh_file(book, draft=True)
+            first = min(a.row for a in outcome.appended)
+            render(book, "绩效指标", out / DRAFT_SHOTS[key],
+                   from_row=first - SHOWN_ABOVE if key == "sample" else None)
+            print(out / DRAFT_SHOTS[key])
+
+
+def pane(out: Path) -> None:
+    """The add-in's task pane after 刷新 on the sample: its page from a real xlwings Server, the report
+    drawn by its own main.js (``renderReport``) in Chromium; the load-error overlay (the pane is not in
+    Office here) hidden."""
+    if not Path(CHROMIUM).exists():
+        print(f"未找到 Chromium（{CHROMIUM}），跳过任务窗格截图", file=sys.stderr)
+        return
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.payload import payload_from_xlsx
+    from tests.support.servers import licensed_environment, uvicorn_thread
+    from xl_tools.importer import import_path
+    from xl_tools.server.pane import pane_report
+    with licensed_environment(), tempfile.TemporaryDirectory() as tmp:
+        from xl_tools.server.app import create_app, enable_remote_engine
+        xw = enable_remote_engine()
+        book_path = Path(tmp) / "sample_2024.xlsx"
+        with resources.as_file(resources.files("xl_tools").joinpath("data/sample_2024.txt")) as src:
+            app.write_workbook(import_path(src).filing, book_path, refresh=False)     # as imported, not refreshed
+        book = xw.Book(json=payload_from_xlsx(book_path))
+        report = pane_report(book, app.refresh_book(book))
+        with uvicorn_thread(create_app()) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            try:
+                page = browser.new_page(viewport={"width": 380, "height": 1150}, device_scale_factor=1.5)
+                page.goto(base + "/taskpane.html")
+                page.add_style_tag(content="#xlwings-office-ready-error, #global-error-alert { display: none !important; }")
+                page.evaluate("async (r) => { (await import('/static/js/main.js')).renderReport(r); }", report)
+                page.screenshot(path=str(out / PANE_SHOT))
+            finally:
+                browser.close()
+        print(out / PANE_SHOT)
 
 
 def reports(out: Path) -> None:
@@ -153,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if not only_reports:
         sample(out)
+        drafts(out)
+        pane(out)
     reports(out)
     return 0
 

@@ -31,6 +31,7 @@ from .money import ZERO
 from .rules.years import year_findings
 from .schema import (
     AMBER_FILL,
+    MARK_DRAFT,
     MARK_ERROR,
     MARK_WARNING,
     NOTE_AUTHOR,
@@ -92,7 +93,7 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
     if version is not None and version != TEMPLATE_VERSION:
         result.notes.insert(0, f"原文件使用第 {version} 版模板，已转换为当前第 {TEMPLATE_VERSION} 版模板")
     with atomic_target(out) as tmp:
-        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm")
+        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm", numbered=True)
         result.notes.extend(_not_carried(src, tmp))
     return result
 
@@ -120,7 +121,8 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
     except Exception:                 # read again only to say what is left behind; never a failure
         return []
-    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0])}
+    # the tool's highlights, and the draft colour of lines it drafted (those are not carried: not the person's)
+    ours = {("solid", "rgb", "FF" + fill, 0) for fill in (MARK_ERROR[0], MARK_WARNING[0], MARK_DRAFT[0])}
     # an older refresh highlighted in Excel's 差/适中 colours, always with its note; without one it is the person's
     older = {("solid", "rgb", "FF" + fill, 0) for fill in (RED_FILL, AMBER_FILL)}
     notes, colours, columns, rows = [], [], [], []
@@ -194,6 +196,11 @@ def _notes(old: Filing, new: Filing, keep_amounts: bool) -> list[str]:
         notes.append("金额已按上年保留，请按本年度预算修改")
     else:
         notes.append("金额已清空（留空待填）：请按本年度预算填写各项目金额；资金使用单位小计和合计留空即按项目汇总")
+    for p in new.projects:                  # a 实施期 still running (an ended one: YR002 below)
+        years = p.period_years()
+        if years and years[0] < new.year <= years[1]:
+            notes.append(f"实施期沿用上年：「{p.name}」的实施期「{p.period}」始于 {years[0]} 年：跨年度延续的项目不用改；"
+                         f"新一期请改为 {new.year} 年度的起止时间，绩效目标和指标值中的日期一并修改")
     if old.orphan_indicators:
         names = "、".join(sorted({i.project or "（空）" for i in old.orphan_indicators}))
         notes.append(f"有 {len(old.orphan_indicators)} 个绩效指标找不到所属项目（项目名称：{names}），"

@@ -16,6 +16,10 @@ AMBER_FILL, AMBER_FONT = "FFEB9C", "9C5700"
 # 适中 is never taken for one; refreshes before these colours used RED_FILL and AMBER_FILL
 MARK_ERROR = ("FFCCD3", "9E0A14")
 MARK_WARNING = ("FFE9A1", "8A5A00")
+# the rows refresh --draft appends to 绩效指标 (an indicator line drafted for what a finding says is
+# missing): 序号 reads DRAFT_MARK and the row carries this fill and font until the person edits or confirms it
+MARK_DRAFT = ("D9E7FB", "1D4B8F")
+DRAFT_MARK = "待确认"
 NOTE_AUTHOR = "xl-tools"             # the author of every note a refresh writes
 NOTE_PREFIX = "xl-tools 校验"          # and how its text begins
 

@@ -332,7 +332,7 @@ def live_links(folder: Path) -> Path:
 
 
 def refreshed_seed(folder: Path, name: str = "refreshed.xlsx") -> Path:
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     path = seed_book(folder, name)
     refresh_file(path, now="2026-01-05 09:00")
     return path
@@ -361,7 +361,7 @@ def renamed_after_refresh(folder: Path) -> Path:
     wb = openpyxl.load_workbook(path)
     wb["项目"]["D2"] = 1                      # an error, so the state records a highlight there
     wb.save(path)
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     refresh_file(path)
     wb = openpyxl.load_workbook(path)
     wb["项目"].title = "项目 "

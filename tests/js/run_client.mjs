@@ -130,7 +130,9 @@ function paneState() {
         level: li.querySelector(".xlt-level")?.textContent,
         where: li.querySelector(".xlt-where")?.textContent ?? null,
         message: li.querySelector(".xlt-message")?.textContent,
+        draft: li.querySelector(".xlt-draft")?.textContent ?? null,
       })),
+      drafts: report.querySelector(".xlt-drafts")?.textContent ?? null,
       more: report.querySelector(".xlt-more")?.textContent ?? null,
     } : null,
   };

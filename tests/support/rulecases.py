@@ -22,7 +22,7 @@ from pathlib import Path
 
 from xl_tools.categories import split_label
 from xl_tools.findings import SEVERITY_ZH, Finding
-from xl_tools.model import MONEY_FIELDS, Filing, Indicator, Project, ReadProblem, Unit
+from xl_tools.model import INDICATOR_FIELDS, MONEY_FIELDS, Filing, Indicator, Project, ReadProblem, Unit
 from xl_tools.rules import check, load_config
 from xl_tools.rules.config import apply_table
 from xl_tools.workbook.template import place_as_written
@@ -50,6 +50,9 @@ def _indicator(spec, pos: int, project: str) -> Indicator:
                     level2=l2, name=spec.get("name", ""), period_value=period,
                     annual_value=spec.get("annual", period), project=spec.get("project", project))
     ind.raw = dict(spec.get("raw", {}))          # cells as typed, e.g. 序号 as text
+    for field in INDICATOR_FIELDS:                # a region's columns: direction = "反向指标", measure = "%" …
+        if field in spec:
+            setattr(ind, field, spec[field])
     return ind
 
 
@@ -64,7 +67,7 @@ def _project(spec: dict, k: int) -> Project:
         total = sum(parts.values(), Decimal(0))
     inds = spec.get("indicators", DEFAULT_INDICATORS)
     return Project(name=name, unit=spec.get("unit", "测试单位"), total=total, **parts,
-                   target=spec.get("target", DEFAULT_TARGET),
+                   target=spec.get("target", DEFAULT_TARGET), period=spec.get("period", ""),
                    indicators=[_indicator(s, n, name) for n, s in enumerate(inds, 1)],
                    raw=_amount_cells(spec.get("raw", {})))
 

@@ -162,13 +162,14 @@ def since_last(cons, prev: Previous | None) -> dict[str, str]:
             continue
         same = file == then.file and stamp == then.stamp
         if same:
-            if then.status != "计入" and sub.status != "计入":
-                out[sub.unit] = f"未重新报送（上次：{then.status}）"
+            if then.status != "计入" and sub.status != "计入":      # nothing sent: not a send-back to redo
+                out[sub.unit] = f"未重新报送（上次：{then.status}）" if then.file else f"仍未报送（上次：{then.status}）"
             continue
         if not sub.files:
             out[sub.unit] = f"上次的文件已不在本批中（上次：{then.status}「{then.file}」）"
             continue
-        was = f"上次「{then.file}」{then.status}" + (f"，错误 {then.errors} 条" if then.errors else "") + \
+        was = (f"上次「{then.file}」{then.status}" if then.file else f"上次{then.status}") + \
+              (f"，错误 {then.errors} 条" if then.errors else "") + \
               (f"，合计 {then.total}" if then.total else "")
         now = f"本次「{file}」{sub.status}" + (f"（{stamp}）" if stamp else "")
         total = "" if mine.empty or mine.total.iloc[0] is None else str(mine.total.iloc[0])

@@ -190,8 +190,8 @@ def _previous(opts: BatchOptions, scope):
 def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
     """The table to sign (``signed``), unless the consolidation does not cover the year completely and
     no draft was asked for."""
-    from ..publish import publish_layout
-    from .signed import coverage_line, incomplete, signed_layout
+    from ..publish import publish_signed
+    from .signed import coverage_line, incomplete
     cons = outcome.consolidation
     if not cons.has_table(cons.year):
         outcome.not_published = f"{cons.year or ''}年没有计入的文件，合并公开表未生成"
@@ -203,6 +203,6 @@ def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
         return
     table = cons.table(cons.year)
     department = cons.scope.department or table.department
-    layout = signed_layout(table, department, coverage_line(cons, table), draft=bool(why))
-    outcome.published = publish_layout(layout, opts.publish, opts.pdf, table.filing)
+    outcome.published = publish_signed(table.filing, opts.publish, opts.pdf, department=department,
+                                       coverage=coverage_line(cons, table), draft=bool(why))
     outcome.draft = bool(why)

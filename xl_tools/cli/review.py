@@ -24,13 +24,14 @@ def _check(args) -> int:
     from .listing import print_findings
     warn_if_open(args.file)
     loaded = app.load_filing(args.file)
-    fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
-    findings = app.review(loaded.filing, args.config, loaded.findings)
-    filing = loaded.filing
+    checked = app.review(loaded.filing, args.config, loaded.findings)
+    fills, findings = checked.fills, checked.findings     # checked as refresh will fill it in
+    filing = checked.completed
     summary = {**summarize(findings), "projects": len(filing.projects), "indicators": len(filing.indicators)}
     if args.json:
         sys.stdout.write(json.dumps({"summary": summary, "findings": [f.to_json() for f in findings],
-                                     "fills": [fill_json(f) for f in fills]},
+                                     "fills": [fill_json(f) for f in fills],
+                                     "pending": [pending_json(i) for i in filing.pending]},
                                     ensure_ascii=False, indent=2) + "\n")
     else:
         counts = counts_line(summary, summary["projects"], summary["indicators"])
@@ -42,7 +43,26 @@ def _check(args) -> int:
         if fills:
             print()
             print(fills_line(fills))
+        if filing.pending:
+            print()
+            print(pending_line(filing.pending))
     return 1 if summary["errors"] else 0
+
+
+def pending_json(ind) -> dict:
+    """A drafted line on 绩效指标 not confirmed yet (序号 「待确认」): where it is and what it says."""
+    origin = ind.origin
+    return {"sheet": origin.sheet if origin else None, "cell": origin.cell("no") if origin else None,
+            "project": ind.project, "level1": ind.level1_label, "level2": ind.level2_label, "name": ind.name,
+            "value": ind.annual_value or ind.period_value}
+
+
+def pending_line(pending) -> str:
+    """One line on the drafted lines not confirmed yet, which nothing above counts."""
+    rows = [str(i.origin.row) for i in pending if i.origin]
+    shown = "、".join(rows[:8]) + ("…" if len(rows) > 8 else "")
+    return (f"「绩效指标」中有 {len(pending)} 条序号为「待确认」的起草指标（第 {shown} 行），以上结果不计入它们："
+            "核对后删除「待确认」或直接修改该行，再刷新")
 
 
 def fill_json(fill) -> dict:
@@ -62,12 +82,16 @@ def _refresh_args(p) -> None:
     p.add_argument("-o", "--output", metavar="文件",
                    help="另存为此文件（扩展名须与原文件相同）；默认原地更新，并把原文件保留为 .bak")
     p.add_argument("--config", metavar="TOML", help=CONFIG_HELP)
+    p.add_argument("--draft", action="store_true",
+                   help="把校验建议中起草的指标（缺成本、满意度等指标时按本项目算出的一行）追加到「绩效指标」末尾，"
+                        "序号写「待确认」并标浅蓝色；确认（删除「待确认」）或修改后才计入")
     force_arg(p, "用 -o 另存时，替换已存在的文件（原文件保留为 .bak）；默认拒绝覆盖")
 
 
 def _refresh(args) -> int:
     from .. import app
-    outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force)
+    outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force,
+                               draft=args.draft)
     print(f"已刷新：{args.output or args.file}")
     print(outcome.report)
     return 1 if outcome.counts["errors"] else 0

@@ -18,6 +18,7 @@ from ..refs import split_reference
 from ..rules import check, config_for
 from ..rules.engine import sort_findings
 from ..schema import (
+    DRAFT_MARK,
     INDICATOR_HELPERS,
     NAME_LAST_REFRESH,
     NOT_REFRESHED,
@@ -27,6 +28,20 @@ from ..schema import (
 )
 from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
+from .drafting import (
+    Appended,
+    Layout,
+    drafted_keys,
+    hash_of,
+    marked_cells,
+    pending_finding,
+    pending_key,
+    pending_of,
+    row_values,
+    runs,
+    settle,
+    to_append,
+)
 from .fills import Fill, derive_fills, fill_rows
 from .helper_columns import helper_row
 from .marks import Marks, RowKeys, Seen, current_marks
@@ -42,6 +57,7 @@ from .ops import (
     group_rects,
 )
 from .results import SUMMARY, hidden_hint, notes_text, results_sheet, summary_text
+from .rows import cell_hashes
 from .state import note_key, read_state, state_sheet
 
 NOTE_LIMIT = 4000         # characters of one cell note
@@ -60,6 +76,13 @@ class RefreshOutcome:
     notes_kept: int = 0                      # notes not written: the cell has the user's own note
     notes_skipped: int = 0                   # notes not written: the sheet's notes cannot be written
     notes_supported: bool = True             # the client can write notes at all (a live book: ``live.notes_supported``)
+    appended: list[Appended] = field(default_factory=list)   # drafted lines this refresh appended
+    confirmed: int = 0                       # drafted rows the person edited or confirmed since
+
+    @property
+    def pending(self) -> int:
+        """Drafted rows on 绩效指标 not confirmed yet (those appended now included)."""
+        return len(self.filing.pending)
 
     @property
     def counts(self) -> dict:
@@ -74,7 +97,21 @@ class RefreshOutcome:
         notes = notes_text(self.notes_kept, self.notes_skipped)
         said = self.summary if self.unchanged_since is None else \
             f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
-        return said + (f"\n{hidden_hint(self.hidden)}" if self.hidden else "") + (f"\n{notes}" if notes else "")
+        drafts = drafts_text(sum(not a.replaces for a in self.appended), self.pending,
+                             sum(a.replaces for a in self.appended))
+        return said + (f"\n{hidden_hint(self.hidden)}" if self.hidden else "") + (f"\n{notes}" if notes else "") + \
+            (f"\n{drafts}" if drafts else "")
+
+
+def drafts_text(appended: int, pending: int, updated: int = 0) -> str:
+    """What the person is told of drafted lines: how many were appended (or brought up to date) now, how
+    many wait."""
+    if not pending:
+        return ""
+    now = f"已在「{SHEET_INDICATORS}」末尾补充 {appended} 条起草的指标；" if appended else ""
+    now += f"已按现在的填报内容更新 {updated} 条待确认指标的数值；" if updated else ""
+    return (f"{now}「{SHEET_INDICATORS}」中有 {pending} 条序号为「{DRAFT_MARK}」的起草指标（浅蓝色），"
+            "确认前不计入：核对后删除「待确认」或直接修改，再刷新")
 
 
 def _now() -> str:
@@ -82,36 +119,57 @@ def _now() -> str:
 
 
 def plan_refresh(view, *, source: str | None = None, config_path=None, now: str | None = None,
-                 prepare=None, extra_findings: list[Finding] | None = None, seen=None) -> RefreshOutcome:
+                 prepare=None, extra_findings: list[Finding] | None = None, seen=None,
+                 draft: bool = False) -> RefreshOutcome:
     """Everything one refresh writes, as ops for a writer. `prepare(filing)` may complete the read
     (the file path resolves formula cells from cached values); `seen(view)` gives what the writer's
-    view shows of the tool's marks (``marks.Seen``: a file's highlights and notes, wherever they are)."""
+    view shows of the tool's marks (``marks.Seen``: a file's highlights and notes, wherever they are);
+    ``draft``: append the drafted line of every finding of something missing to 绩效指标, 待确认
+    (``drafting``)."""
     filing = read_filing_from_workbook(view, source=source)
     if prepare:
         prepare(filing)
     state = read_state(view)
     keys = RowKeys.of(filing, view)
+    confirmed = _settle(filing, state, keys, view)
     shown = seen(view) if seen is not None else Seen()
     marks = current_marks(state, view, keys, shown)
     config = config_for(filing, config_path)
-    table = load_profile(config.profile).table(filing.code_additions)
+    profile = load_profile(config.profile)
+    table = profile.table(filing.code_additions)
     kept = marks.kept_fills(view)                 # earlier fills the cells still hold: the tool's
     fills = derive_fills(filing, table, owned=frozenset(kept))
     kept = {k: v for k, v in kept.items() if k not in {(f.sheet, f.row, f.col) for f in fills}}
     readme, distrusted = _summary_cell(view)
     findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
     findings += state.findings() + distrusted                       # what was not trusted
+    appended = _appended(filing, findings, keys, view) if draft else []
+    layout = Layout.of(filing, profile.value_columns)
+    cols = layout.cols
+    replaced = {a.row for a in appended if a.replaces}
+    filing.pending = [i for i in filing.pending if not (i.origin and i.origin.row in replaced)]
+    filing.pending.extend(pending_of(a, layout) for a in appended)
+    filing.pending.sort(key=lambda i: i.origin.row if i.origin else 0)
+    current = drafted_keys(findings)
+    findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
     rows = sort_findings(findings + fill_rows(fills), filing)
     findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
     ops: list = []
-    # 1. fills (values the tool completed)
+    # 1. fills (values the tool completed), and the lines drafted now
     for f in fills:
         ops.append(SetValues(f.sheet, f.row, f.col, [[f.value]]))
+    drafted_cells: dict[tuple[str, int, int], object] = {}
+    for a in appended:
+        values = row_values(layout, a)
+        drafted_cells.update({(SHEET_INDICATORS, a.row, c): v for c, v in values.items()})
+        ops.extend(SetValues(SHEET_INDICATORS, a.row, c, [vs]) for c, vs in runs(values))
     # 2. helper columns on 绩效指标
     ops.extend(_helper_ops(filing, view))
     # 3. highlights and notes, diffed against what the last refresh wrote
     hl_now = _highlights(findings)
+    if cols and filing.pending:
+        hl_now.update(marked_cells(cols, [i.origin.row for i in filing.pending if i.origin]))
     ops.extend(_highlight_ops(hl_now, marks))
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, marks))
@@ -121,7 +179,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
     digest = _digest(findings, hl_now, notes_now, fill_state, public,
-                     [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys])
+                     [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys
+                      and (o.sheet, o.row, o.col) not in drafted_cells])
     unchanged = digest == state.digest and bool(state.stamp)
     stamp = state.stamp if unchanged else (now or _now())
     summary = summary_text(rows, len(filing.projects), len(filing.indicators), stamp)
@@ -135,13 +194,49 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     written = {(f.sheet, f.row, f.col): f.value for f in fills}
     sheets = [n for n in keys.columns if n in view.sheetnames]
     marked: dict[str, set[int]] = {}
+    new_rows = {(SHEET_INDICATORS, a.row) for a in appended if not a.replaces}   # not in the view: hashed below
     for sheet, r, _c in [*hl_now, *notes_now]:
-        marked.setdefault(sheet, set()).add(r)
-    ops.append(ReplaceSheet(state_sheet(
-        hl_rects, notes_now, fill_state, digest, stamp, looks,
-        rows={n: keys.hashes(view, n, written) for n in sheets},
-        cells={n: keys.cells(view, n, marked[n], written) for n in sheets if n in marked})))
-    return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden))
+        if (sheet, r) not in new_rows:
+            marked.setdefault(sheet, set()).add(r)
+    rows_now = {n: keys.hashes(view, n, written) for n in sheets}
+    cells_now = {n: keys.cells(view, n, marked[n], written) for n in sheets if n in marked}
+    drafted = _drafted_hashes(filing, appended, layout, keys, rows_now, cells_now)
+    ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, looks,
+                                        rows=rows_now, cells=cells_now, drafted=drafted)))
+    return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden),
+                          appended=appended, confirmed=len(confirmed))
+
+
+def _settle(filing: Filing, state, keys: RowKeys, view) -> list:
+    """The drafted rows the person edited since (``drafting.settle``), now the person's indicators."""
+    if not filing.pending or not state.drafted or SHEET_INDICATORS not in keys.columns:
+        return []
+    return settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
+
+
+def _appended(filing: Filing, findings: list[Finding], keys: RowKeys, view) -> list[Appended]:
+    """The drafted lines to append, on the rows below the last row of 绩效指标 holding anything."""
+    if SHEET_INDICATORS not in keys.columns:
+        return []
+    hrow = filing.headers[SHEET_INDICATORS][0]
+    used = [i.origin.row for i in filing.indicators + filing.orphan_indicators + filing.pending if i.origin]
+    last = max([hrow, *used, *keys.hashes(view, SHEET_INDICATORS)])
+    return to_append(filing, sort_findings(findings, filing), last + 1)
+
+
+def _drafted_hashes(filing: Filing, appended: list[Appended], layout: Layout, keys: RowKeys, rows_now: dict,
+                    cells_now: dict) -> list[str]:
+    """The row hashes of the rows still as drafted (pending), appended ones included, for the state;
+    the appended rows' hashes also go into ``rows_now`` and ``cells_now`` (the view has no such rows yet)."""
+    if SHEET_INDICATORS not in keys.columns:
+        return []
+    key_cols = keys.columns[SHEET_INDICATORS][0]
+    hashes = rows_now.get(SHEET_INDICATORS, {})
+    new = {a.row: row_values(layout, a) for a in appended}
+    for r, values in new.items():
+        hashes[r] = hash_of(values, key_cols)
+        cells_now.setdefault(SHEET_INDICATORS, {})[r] = cell_hashes([values.get(c) for c in key_cols])
+    return [hashes[i.origin.row] for i in filing.pending if i.origin and hashes.get(i.origin.row)]
 
 
 def _fill_json(f: Fill) -> str:

@@ -34,7 +34,7 @@ from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, 
 from ..textnorm import squash
 from .looks import Look
 from .ops import Rect, SheetContent, group_rects
-from .rows import CELL_CHARS, hashes_of_text, hashes_text
+from .rows import CELL_CHARS, RUN_ROWS, hashes_of_text, hashes_text
 
 HEADER = ["kind", "sheet", "range", "value", "text"]
 NOTES_PER_CELL = 1000          # ~25 characters each: well under Excel's 32,767 per cell
@@ -43,7 +43,7 @@ DATA_SHEETS = (SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS)    # the only sheet
 MAX_STATE_CELLS = 500_000      # cells all rows together may name (a refresh of 50,000 rows needs far fewer)
 MAX_STATE_ROWS = 100_000       # rows of the state sheet that are read at all
 MAX_ROW, MAX_COL = 1_048_576, 16_384
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "draft")      # draft: a drafted row not confirmed yet (drafting)
 MAX_STYLES = 65_536            # Excel's limit on cell formats, when the view cannot count them
 KIND_STYLE, KIND_STYLE_NEW = "xf", "xf+"       # older files: a cell's own format by style index
 KIND_LOOK = "look"             # a highlighted cell's own look (looks.Look.text), its ranges
@@ -71,6 +71,7 @@ class State:
     version: int = 1                  # MARKS_VERSION: written by a refresh with the tool's own colours
     digest: str = ""
     stamp: str = ""
+    drafted: frozenset[str] = frozenset()   # row hashes of the 绩效指标 rows drafted and still as drafted
     ignored: list[int] = field(default_factory=list)    # rows of the state sheet that were not taken
 
     def findings(self) -> list[Finding]:
@@ -297,12 +298,22 @@ def _cells(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
     return True
 
 
+def _drafted(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """drafted: the row hashes (``rows.hashes_text`` of one run) of the drafted rows in `text`."""
+    found = hashes_of_text(1, text) if sheet == SHEET_INDICATORS and isinstance(text, str) else None
+    if found is None or len(found) > ctx.budget:
+        return False
+    ctx.budget -= len(found)
+    state.drafted = state.drafted | frozenset(found.values())
+    return True
+
+
 # kind (column A) → reader(state, context, sheet, range, value, text) → whether the row was taken
 ROW_KINDS: dict[str, Callable[..., bool]] = {
     "template_version": _known, "kind": _known, "sheet": _known, "digest": _digest, "stamp": _stamp,
     "hls": _highlight_ranges, "hl": _highlight, "fill": _fill, "notes": _notes,
     KIND_STYLE: _style, KIND_STYLE_NEW: _new_style, KIND_LOOK: _look, "marks": _marks, "rows": _rows,
-    "cells": _cells,
+    "cells": _cells, "drafted": _drafted,
 }
 
 
@@ -331,9 +342,10 @@ def read_state(view) -> State:
 
 def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills: dict, digest: str,
                 stamp: str, looks: dict | None = None, rows: dict | None = None,
-                cells: dict | None = None) -> SheetContent:
+                cells: dict | None = None, drafted: list[str] | tuple = ()) -> SheetContent:
     """The state sheet of this refresh: its highlights, notes, fills, the cells' own looks, the hashes
-    of the data sheets' rows (``rows``: sheet → row → hash) and of the marked rows' cells (``cells``)."""
+    of the data sheets' rows (``rows``: sheet → row → hash), of the marked rows' cells (``cells``) and of
+    the drafted rows still as drafted (``drafted``: row hashes, ``drafting``)."""
     out: list[list] = [["template_version", TEMPLATE_VERSION, None, None, None],
                        ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER,
                        ["marks", MARKS_VERSION, None, None, None]]
@@ -357,6 +369,9 @@ def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills
         out.extend(["rows", sheet, str(first), None, text] for first, text in hashes_text(hashes.items()))
     for sheet, marked in (cells or {}).items():
         out.extend(["cells", sheet, str(r), None, text] for r, text in sorted(marked.items()))
+    hashes = sorted(set(drafted))
+    for k in range(0, len(hashes), RUN_ROWS):
+        out.append(["drafted", SHEET_INDICATORS, None, None, "".join(hashes[k:k + RUN_ROWS])])
     return SheetContent(SHEET_STATE, out, hidden=True)
 
 

@@ -106,16 +106,37 @@ _EFFECT = re.compile("提高|提升|增加|增长|降低|减少|下降|改善|�
 _OUTPUT_VERB = re.compile("^(?:完成|新增|新建|建设|建成|购置|采购|购买|培训|开展|举办|发放|改造|维修|安装|印制|组织|提供|资助|补助)")
 
 
-_LEADING = re.compile(r"^(?:通过|为|使|让|确保|保障|实现|达到|力争|预计|全年|本年度|年度|每年|项目|本项目|其中|共|计)+")
+_LEADING = re.compile(r"^(?:通过|为|使|让|确保|保障|实现|达到|力争|预计|全年|本年度|年度|每年|项目|本项目|其中|共|计|"
+                      r"实施后|建成后|完成后)+")
 _TRAILING = re.compile(r"(?:不少于|不低于|至少|达到|达|约|大约|共|合计|总计|超过|不超过|不得超过|为|在|有)+$")
 
 
+# words that measure something without naming it (占地300平方米, 长4.5米): the thing is named before
+_GENERIC = {"占地", "面积", "占地面积", "建筑面积", "长", "宽", "高", "长度", "宽度", "高度", "规模", "容量", "容积"}
+_COUNTED = re.compile(r"(?:[\d.]+|[一二两三四五六七八九十])[个座栋间处台套项条辆所]$")
+
+
+def _object_before(text: str, at: int) -> str:
+    """What the nearest clause before ``at`` in the same sentence says is built or bought (新建中药材晾晒房
+    一座 → 中药材晾晒房; 新建厕所1个 → 厕所), "" when none does."""
+    clauses = re.split(r"[,，、:：]", re.split(r"[。;；]", text[:at])[-1])[:-1]
+    for clause in reversed(clauses):
+        m = _OUTPUT_VERB.match(clause)
+        if m:
+            thing = _COUNTED.sub("", clause[m.end():])
+            return thing if 2 <= len(thing) <= 12 else ""
+    return ""
+
+
 def _words_before(text: str, st: Statement) -> str:
-    """What the promise's number measures: the words of its clause before the number (else after it)."""
+    """What the promise's number measures: the words of its clause before the number (else after it);
+    a measure that names no thing (占地, 长) takes the thing the sentence built before it."""
     before = re.sub(r"[(（][^)）]*[)）]", "", text[st.start:st.quantity.start])
     after = text[st.quantity.end:st.end]
     words = re.split(r"[,，。;；、:：]", before)[-1] or re.split(r"[,，。;；、]", after)[0]
     words = _TRAILING.sub("", _LEADING.sub("", words.strip()))
+    if words in _GENERIC:
+        words = _object_before(text, st.quantity.start) + words
     return words if 2 <= len(words) <= 24 else ""
 
 
@@ -130,7 +151,11 @@ def _noun_after(text: str, st: Statement) -> str:
     the clause ends there or goes on with a verb."""
     after = re.split(r"[,，。;；、:：()（）]", text[st.quantity.end:st.quantity.end + 12])[0]
     noun = _NOUN_AFTER_END.split(after, maxsplit=1)[0]
-    return noun if len(noun) >= 2 else ""
+    return noun if len(noun) >= 2 and not noun[0].isdigit() else ""     # 76户174人: a second count, no noun
+
+
+# words that describe what is there already (户籍人口76户, 现有学生1200人), not what the project promises
+DESCRIBES = re.compile("户籍|常住|现有|原有|总人口|辖区|在校生?总数")
 
 
 def promise_draft(ctx: Context, st: Statement, text: str) -> Draft | None:
@@ -140,7 +165,7 @@ def promise_draft(ctx: Context, st: Statement, text: str) -> Draft | None:
     q = st.quantity
     words = _words_before(text, st)
     unit = canonical(base_unit(q.unit))
-    if not words or not q.unit or q.unit in ("万", "亿") or unit in MONEY_SCALE:
+    if not words or not q.unit or q.unit in ("万", "亿") or unit in MONEY_SCALE or DESCRIBES.search(words):
         return None
     op = op_symbol(q.op) if q.op and q.op != "=" else "≥"
     if q.unit == "%":

@@ -11,7 +11,7 @@ from ..findings import WARNING, Draft, Finding
 from ..model import Indicator, Project
 from ..valuegrammar import ParsedValue, Placeholders, quantities
 from .base import Context, Rule, num, show
-from .drafts import draft, promise_draft, subject
+from .drafts import DESCRIBES, draft, promise_draft, subject
 from .measures import MONEY_SCALE, base_unit, canonical, per_part
 from .quantify import COST_LEVEL2, is_cost
 from .statements import as_written, same_measure, statements, stem
@@ -110,6 +110,8 @@ class TargetPromiseUnmeasured(Rule):
             before = text[max(0, at - 24):at]
             if any(len(n) >= 3 and n in before for n in names):
                 continue
+            if DESCRIBES.search(_CLAUSE.split(before)[-1]):
+                continue                       # 常住户26户56人: what is there already, not a promise
             seen.add((value, unit))
             start = max(0, at - 8)
             noun = _NOUN_END.split(_CLAUSE.split(text[end:end + NOUN_CHARS])[0], maxsplit=1)[0]

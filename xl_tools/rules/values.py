@@ -688,3 +688,53 @@ class NumberWithoutUnit(Rule):
                                         f"「{ind.name}」的{label}「{text}」没有计量单位",
                                         f"加上名称所数的单位，例如 {example}")
                 return
+
+
+# a date as a period's end points are written: 2023.07, 2023年7月, 2024.1.1, 2024年1月1日
+_DAY = r"(?:19|20)\d\d(?:年|[./])\d{1,2}(?:月(?:\d{1,2}日)?|[./]\d{1,2}日?)?"
+# a value that is a start-to-end period and nothing else (a deadline such as 「2024年6月前完成」 is not one)
+_PERIOD = re.compile(rf"^(?:自|从)?(?P<start>{_DAY})(?:起)?(?:-|—|–|~|～|至|到)(?P<end>{_DAY}|\d{{1,2}}(?:月(?:\d{{1,2}}日)?|[./]\d{{1,2}}日?)?)"
+                     r"(?:止|期间|间)?$")
+
+
+class TimeAsPeriod(Rule):
+    """A 时效指标 whose value is a start-to-end period (服务周期 2023.07-2024.01), not a time by which
+    something is done.
+
+    为什么：时效指标写“什么时候做完”——完成时间节点（2024年6月30日前）或时限（≤30个工作日）、
+    按时完成率；只抄一段服务期间，年底无从判断是否及时。年度指标值的期间止于预算年度之后的，
+    还超出了本年度目标的范围。
+
+    错误示例：
+        13-时效指标；服务周期；2023.07-2024.01（2023 年预算）
+
+    正确示例：
+        13-时效指标；服务按期开展率；100%（或：降尘服务完成时间；2024年1月31日前，写在实施周期指标值）
+    """
+
+    code = "VAL027"
+    title = "时效指标写的是起止期间，不是完成时限"
+    default_severity = WARNING
+    basis = ("G-TIME",)
+    name = "values.time_as_period"
+    content_only = True         # check_indicator reads only the indicator's own cells (and the filing's year)
+
+    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
+                        facts: Facts) -> Iterator[Finding]:
+        if facts.level2_code != "13":
+            return
+        for field, text, label in facts.columns:
+            m = _PERIOD.match(ctx.squash(text))
+            if not m:
+                continue
+            end = m.group("end")
+            last = int(end[:4]) if re.match(r"(?:19|20)\d\d", end) else int(m.group("start")[:4])
+            beyond = ""
+            annual = field == "annual_value" or label.endswith("年度指标值") or label == ONE_VALUE
+            if ctx.year is not None and last > ctx.year and annual:
+                beyond = f"，且止于 {last} 年，超出 {ctx.year} 年预算年度"
+            yield self.at_value(project.name, ind, field, label,
+                                f"时效指标「{ind.name}」的{label}「{text}」是一段起止期间，不是完成时间节点或时限{beyond}",
+                                "写成完成时间节点（如「×年×月×日前完成」）、时限（如「≤30个工作日」）"
+                                "或按时完成率；起止期间写在项目的实施期中")
+            return

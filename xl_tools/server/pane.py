@@ -34,7 +34,9 @@ def pane_report(book, outcome: RefreshOutcome) -> dict:
         "findings": [{"severity": f.severity, "level": SEVERITY_ZH[f.severity], "code": f.code,
                       "sheet": f.sheet, "cell": f.cell, "message": f.message, "suggestion": f.suggestion,
                       "draft": f.draft.to_json() if f.draft else None} for f in shown],
-        "drafts": sum(1 for f in outcome.findings if f.draft),        # lines refresh --draft would add
+        "drafts": sum(1 for f in outcome.findings if f.draft),        # lines 补充待确认指标 would add
+        "appended": len(outcome.appended),       # lines this refresh appended to 绩效指标 (待确认)
+        "pending": outcome.pending,              # drafted lines on 绩效指标 not confirmed yet
         "more": len(outcome.rows) - len(shown),
         "results_sheet": SHEET_RESULTS,
     }

@@ -5,7 +5,9 @@
     GET  {prefix}/api/info         what this server offers (PDF needs LibreOffice) and its limits
     POST {prefix}/api/refresh      one workbook (multipart field ``file``) → refreshed workbook + findings
     POST {prefix}/api/publish      one workbook (+ ``pdf=1``, ``draft=1``) → the 公开表 (xlsx or PDF)
-    POST {prefix}/api/review       several files (fields ``file``) → 审核汇总.xlsx + one row per file
+    POST {prefix}/api/review       several files (fields ``file``; the scope ``department``, ``year``, ``units``
+                                   and ``previous`` — files —, ``publish``, ``allow_incomplete``, ``sendback``) → 审核汇总.xlsx,
+                                   the table to sign, the send-backs as a zip, one row per file
 
 Files come back base64 in the JSON answer, with the name to save them under; nothing is kept on the
 server (``tasks``). The limits are the add-in's: the request body (``XL_TOOLS_SERVER_MAX_BODY_MB``, the
@@ -187,6 +189,8 @@ class UploadSite:
                     fields[key] = value
                 elif key == "file":
                     uploads.append(tasks.Upload(value.filename or "", await value.read()))
+                elif key in ("units", "previous"):  # the list of expected units, the last review
+                    fields[key] = tasks.Upload(value.filename or "", await value.read())
             return uploads, fields
         finally:
             await form.close()
@@ -207,7 +211,7 @@ class UploadSite:
         return uploads[0]
 
     async def _refresh(self, uploads, fields) -> dict:
-        return await self._in_thread(tasks.refresh, await self._one(uploads))
+        return await self._in_thread(tasks.refresh, await self._one(uploads), draft=fields.get("draft") == "1")
 
     async def _publish(self, uploads, fields) -> dict:
         upload = await self._one(uploads)
@@ -215,4 +219,14 @@ class UploadSite:
                                      draft=fields.get("draft") == "1")
 
     async def _review(self, uploads, fields) -> dict:
-        return await self._in_thread(tasks.review_batch, uploads)
+        units, previous = fields.get("units"), fields.get("previous")
+        return await self._in_thread(
+            tasks.review_batch, uploads, department=_text(fields.get("department")), year=_text(fields.get("year")),
+            units=units if isinstance(units, tasks.Upload) else None,
+            previous=previous if isinstance(previous, tasks.Upload) else None, publish=fields.get("publish") == "1",
+            allow_incomplete=fields.get("allow_incomplete") == "1", sendback=fields.get("sendback") == "1")
+
+
+def _text(value) -> str | None:
+    """A plain form field as typed, None when absent or blank."""
+    return value.strip() or None if isinstance(value, str) else None

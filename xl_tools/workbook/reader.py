@@ -39,6 +39,7 @@ from ..money import ZERO
 from ..ooxml.view import WorkbookView, open_view
 from ..refs import first_cell, split_reference
 from ..schema import (
+    DRAFT_MARK,
     EXCEL_CELL_LIMIT,
     INDICATOR_COLUMNS,
     INDICATOR_HEADERS,
@@ -483,7 +484,8 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
         origin = Origin(ws.title, r, cols, source)
         l1c, l1 = split_label(str(values["level1"] or ""))
         l2c, l2 = split_label(str(values["level2"] or ""))
-        no = int_of(values["no"])
+        drafted = is_draft_mark(values["no"])
+        no = None if drafted else int_of(values["no"])
         project_name = clean_ws(str(values["project"] or ""))
         ind = Indicator(
             no=None if no == "invalid" else no, level1_code=l1c, level1=l1, level2_code=l2c, level2=l2,
@@ -497,6 +499,10 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             cell = _val(row, col)
             if cell is not None and cell.value not in (None, ""):
                 setattr(ind, field, text_of(cell.value, getattr(cell, "number_format", None)))
+        if drafted:                                # a line a refresh drafted, not confirmed yet
+            ind.raw["no"] = None
+            filing.pending.append(ind)
+            continue
         if no == "invalid":
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"指标序号「{values['no']}」不是整数",
                                                origin, "no", project_name, values["no"]))
@@ -506,6 +512,11 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             filing.orphan_indicators.append(ind)
         else:
             owner.indicators.append(ind)
+
+
+def is_draft_mark(value) -> bool:
+    """Whether a 序号 cell holds the mark of a drafted line (「待确认」, however spaced or bracketed)."""
+    return isinstance(value, str) and squash(value).strip("【】[]()（）「」") == DRAFT_MARK
 
 
 def resolve_formulas(path: Path, filing: Filing, view=None) -> None:

@@ -1,7 +1,7 @@
 """The scripts behind the add-in's buttons (xlwings Server imports this as ``custom_scripts``).
 
 Each is a thin ``@script`` around the one function the desktop button and xlwings Lite call too
-(``xl_tools.app.refresh_book`` / ``publish_book``). The decorator comes from ``xlwings.server`` so that it is the server's even
+(``xl_tools.app.refresh_book`` — with ``draft`` for 补充待确认指标 — / ``publish_book``). The decorator comes from ``xlwings.server`` so that it is the server's even
 if ``xlwings`` was imported before ``XLWINGS_ON_SERVER`` was set. Only names decorated with
 ``@script`` are callable over HTTP (``xl_tools.server.app`` refuses any other name), so keep helpers
 private and out of this namespace.
@@ -32,6 +32,17 @@ async def refresh(book: xw.Book):
     from xl_tools import app  # imported after the server has set up xlwings
     from xl_tools.server.pane import report_to_pane
     outcome = await _run(app.refresh_book, book)
+    report_to_pane(book, outcome)
+
+
+@script(name="补充待确认指标")
+async def draft(book: xw.Book):
+    """补充待确认指标：刷新，并把校验建议中起草的指标追加到「绩效指标」末尾（序号「待确认」，浅蓝色）。"""
+    from functools import partial
+
+    from xl_tools import app
+    from xl_tools.server.pane import report_to_pane
+    outcome = await _run(partial(app.refresh_book, draft=True), book)
     report_to_pane(book, outcome)
 
 

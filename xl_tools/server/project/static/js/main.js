@@ -3,7 +3,8 @@
 //
 // After 刷新 and 生成公开表 the server queues one `runMacro` action, xltoolsReport(json), in that
 // request's own answer; it lands here: the summary, a notice (no cell notes in this Excel; a 草稿), and
-// the first findings. Clicking a finding selects its cell. Another script reports the same way: a
+// the first findings, each with the indicator line drafted for what it says is missing. Clicking a
+// finding selects its cell. Another script reports the same way: a
 // report is {summary, notice?, findings?, more?, results_sheet?}. Text goes in with textContent only: messages quote the user's cells.
 import { registerCallback } from "./custom-scripts/index.js";
 import { clientErrorText } from "./messages.js";
@@ -24,6 +25,11 @@ async function selectCell(sheetName, address) {
   });
 }
 
+// A drafted indicator line (findings.Draft) as the person reads it: 可补充：14-成本指标「人均报酬标准」≤14390.61元/人·年
+export function draftLine(d) {
+  return `可补充：${d.level2}「${d.name}」${d.value}` + (d.basis ? `（${d.basis}）` : "");
+}
+
 export function renderReport(report, root = document.getElementById("xlt-report")) {
   if (!root) return;
   root.replaceChildren();
@@ -31,6 +37,10 @@ export function renderReport(report, root = document.getElementById("xlt-report"
   root.appendChild(el("p", "xlt-summary small fw-bold mb-1", report.summary));
   if (report.notice) {
     root.appendChild(el("p", "xlt-notice alert alert-warning small p-2 mb-2", report.notice));
+  }
+  if (report.drafts > 0 && !report.pending) {
+    root.appendChild(el("p", "xlt-drafts small mb-2",
+      `${report.drafts} 条问题附有按本项目起草的指标（浅蓝色）：点“补充待确认指标”可追加到「绩效指标」末尾，序号为“待确认”，确认前不计入。`));
   }
   const list = el("ul", "xlt-findings list-unstyled small mb-1");
   for (const f of report.findings || []) {
@@ -48,9 +58,11 @@ export function renderReport(report, root = document.getElementById("xlt-report"
       item.appendChild(document.createTextNode(" "));
     }
     item.appendChild(el("span", "xlt-message", `${f.code}：${f.message}`));
+    if (f.draft) item.appendChild(el("div", "xlt-draft", draftLine(f.draft)));
     list.appendChild(item);
   }
   root.appendChild(list);
+
   if (report.more > 0) {
     root.appendChild(
       el("p", "xlt-more small text-muted mb-0", `另有 ${report.more} 条，见「${report.results_sheet}」工作表。`),
