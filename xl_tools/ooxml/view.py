@@ -199,10 +199,18 @@ class WorkbookView:
             store.shared = []
             parts = [t for _r, t in self.pkg.targets(self.book.part, RT_SHARED_STRINGS)]
             if parts and self.pkg.has(parts[0]):
+                most = limits.value(limits.STRINGS)
                 with self.pkg.open_original(parts[0]) as fh:
                     for _ev, si in iterparse(fh, parts[0], tag=q("si")):
                         store.shared.append(text_of(si))
                         si.clear()
+                        while si.getprevious() is not None:        # the parsed table is not kept
+                            del si.getparent()[0]
+                        if len(store.shared) > most:
+                            store.shared = None
+                            raise XlToolsError(limits.exceeded(limits.STRINGS), file=str(self.pkg.path))
+                        if len(store.shared) % 100_000 == 0:
+                            limits.check_time()
         return store.shared
 
     def _load(self, name: str) -> tuple[list, list, dict]:
