@@ -52,9 +52,11 @@ bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
 
 # what follows from the rule classes: docs/rules.md, the rule part of xl_tools/data/catalogue.toml and
-# the README's count of review rules (a test fails when any is stale)
+# the README's count of review rules; the layers picture of docs/ARCHITECTURE.md from the import graph
+# (a test fails when any is stale)
 docs: $(VENV)/.installed
 	$(PY) -m xl_tools.rules.docs
+	$(PY) tools/layers.py
 	$(PY) tools/realworld_figures.py
 
 # a new rule: make rule CODE=VAL022 NAME=values.pseudo_quantified [TITLE=…] [SEVERITY=warning] [BASIS=G-QUANT]

@@ -52,23 +52,23 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
     if stage == "check":                    # the rules on a filing in memory, as every interface asks for them
         from xl_tools import app
         filing = app.load_filing(path).filing
-        app.complete(filing)
+        filing = app.review(filing).completed       # what is timed: the rules on a completed filing
         return lambda: app.review(filing)
     if stage == "refresh":                  # the first refresh of a workbook, to another file
-        from xl_tools.refresh.file_writer import refresh_file
+        from xl_tools.app import refresh_path as refresh_file
         out = work / f"refreshed{path.suffix}"
         out.unlink(missing_ok=True)
         return lambda: refresh_file(path, out, now=NOW)
     if stage == "refresh_unchanged":        # 刷新 again with nothing changed, in place (as the button does)
-        from xl_tools.refresh.file_writer import refresh_file
+        from xl_tools.app import refresh_path as refresh_file
         first = work / f"first{path.suffix}"
         refresh_file(path, first, now=NOW)
         again = work / f"again{path.suffix}"
         shutil.copyfile(first, again)
         return lambda: refresh_file(again, now=NOW)
     if stage == "refresh_million":
+        from xl_tools.app import refresh_path as refresh_file
         from xl_tools.errors import XlToolsError
-        from xl_tools.refresh.file_writer import refresh_file
 
         def run():
             try:

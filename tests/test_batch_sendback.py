@@ -62,7 +62,7 @@ def test_each_unit_sent_back_gets_a_folder_ready_to_mail(rounds):
     youth = root / "退回1" / YOUTH
     copy = youth / "甲市青少年活动中心（审核标注）.xlsx"
     assert copy.exists() and (youth / "退回清单.xlsx").exists() and (youth / "邮件正文.txt").exists()
-    checked = app.review(app.load_filing(copy).filing)                       # the marked-up copy is the filing
+    checked = app.review(app.load_filing(copy).filing).findings                     # the marked-up copy is the filing
     assert [f.code for f in checked if f.severity == "error"] == ["VAL001"]
     marked = openpyxl.load_workbook(copy)
     assert "校验结果" in marked.sheetnames

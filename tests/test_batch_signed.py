@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import needs_soffice
 from tests.support.mail_inbox import COUNTED, DEPT, NOT_COUNTED, make_mail_inbox, unit_filing, write_filing
-from xl_tools.batch.signed import FOOTER, SIGNED_STYLES, paginate, signed_layout
 from xl_tools.model import Filing, Unit
+from xl_tools.publish.signed import FOOTER, SIGNED_STYLES, paginate, signed_layout
 from xl_tools.publish.table import render
 
 CENT = Decimal("0.01")
@@ -43,14 +43,9 @@ def _many_units(count: int, projects: int) -> Filing:
     return filing
 
 
-class _Table:
-    def __init__(self, filing):
-        self.filing, self.year, self.department = filing, filing.year, filing.department
-
-
 @pytest.mark.parametrize("projects", [1, 2, 3])
 def test_pages_never_end_on_a_unit_row_and_keep_the_signatures_with_the_table(projects):
-    layout = signed_layout(_Table(_many_units(40, projects)), DEPT, "本表汇总……", draft=False)
+    layout = signed_layout(_many_units(40, projects), DEPT, "本表汇总……", draft=False)
     breaks = layout.row_breaks
     assert len(breaks) >= 3
     styles = [row[0].style for row in layout.rows]
@@ -68,7 +63,7 @@ def test_pages_never_end_on_a_unit_row_and_keep_the_signatures_with_the_table(pr
 
 def test_without_breaks_a_unit_row_would_end_a_page():
     """The test above is not empty: filling pages without the rule leaves a unit row at a page foot."""
-    layout = signed_layout(_Table(_many_units(40, 2)), DEPT, "本表汇总……", draft=False)
+    layout = signed_layout(_many_units(40, 2), DEPT, "本表汇总……", draft=False)
     room = paginate.__globals__["_page_rows"](layout) - sum(layout.row_heights[:3])
     used, orphans = 0.0, 0
     for r in range(3, len(layout.rows) - 3):
@@ -82,7 +77,7 @@ def test_without_breaks_a_unit_row_would_end_a_page():
 def test_the_signed_layout_is_the_published_table_without_the_audit_column():
     filing = _many_units(3, 2)
     plain = render(filing)
-    layout = signed_layout(_Table(filing), DEPT, "本表汇总……", draft=True)
+    layout = signed_layout(filing, DEPT, "本表汇总……", draft=True)
     assert layout.column_widths == plain.column_widths                  # seven columns, no 来源文件
     assert [[c.value for c in r] for r in layout.rows[1:len(plain.rows)]] == \
         [[c.value for c in r] for r in plain.rows[1:]]

@@ -52,15 +52,16 @@ def test_check_equals_refresh_then_check(tmp_path, capsys):
     book = _unitless(tmp_path / "技师学院_2024.xlsx", [MAIN])
     before = book.read_bytes()
     loaded = app.load_filing(book)
-    fills = app.complete(loaded.filing)
-    assert {f.code for f in fills} == {"FIL002"} and len(fills) == 3           # the only unit, 3 projects
-    assert app.complete(loaded.filing) == []                                    # completed: nothing left
-    checked = _cells(app.review(app.load_filing(book).filing))
+    done = app.review(loaded.filing)
+    assert {f.code for f in done.fills} == {"FIL002"} and len(done.fills) == 3  # the only unit, 3 projects
+    assert app.review(done.completed).fills == []                               # completed: nothing left
+    assert app.review(loaded.filing).fills == done.fills                        # the filing given: untouched
+    checked = _cells(done.findings)
     assert book.read_bytes() == before                                          # nothing written
     refreshed = tmp_path / "refreshed.xlsx"
     outcome = app.refresh_file(book, refreshed)
     assert _cells(outcome.findings) == checked                                  # 校验结果 after refresh
-    assert _cells(app.review(app.load_filing(refreshed).filing)) == checked     # check after refresh
+    assert _cells(app.review(app.load_filing(refreshed).filing).findings) == checked     # check after refresh
     assert ("AMT006", "基本信息", "B12") in checked                             # the unit row vs its projects
     assert not any(c[2] == "C2" for c in checked)                               # no 「」 unit on 项目!C2
     row = review_one(book)                                                       # batch sees the same
@@ -76,7 +77,7 @@ def test_batch_annotated_copy_and_consolidation_agree(tmp_path):
     _unitless(inbox / "技师学院_2024.xlsx", [MAIN])
     report = review([inbox], jobs=1, annotate=tmp_path / "退回")
     row = report.results[0]
-    copy_findings = app.review(app.load_filing(row.annotated).filing)
+    copy_findings = app.review(app.load_filing(row.annotated).filing).findings
     assert _cells(copy_findings) == _cells(row.findings)
     cons = consolidate(report, include_errors=True)
     units = [u.name for u in cons.table(2024).filing.units]
@@ -85,7 +86,7 @@ def test_batch_annotated_copy_and_consolidation_agree(tmp_path):
 
 def test_projects_without_unit_are_named_one_by_one(tmp_path):
     book = _unitless(tmp_path / "两个单位.xlsx", [MAIN, "示例市乙单位"])      # which unit: not derivable
-    findings = app.review(app.load_filing(book).filing)
+    findings = app.review(app.load_filing(book).filing).findings
     missing = [f for f in findings if f.code == "FLG003"]
     assert [f.cell for f in missing] == ["C2", "C3", "C4"]              # each project, on its row
     assert all("本项目没有填写资金使用单位" in f.message for f in missing)
@@ -265,7 +266,7 @@ def test_diff_says_when_a_filing_has_errors(two_years, tmp_path, capsys):
     out = tmp_path / "对比.xlsx"
     code, stdout, _ = _run(["diff", old, new, "-o", out], capsys)
     assert code == 1                                              # the new filing has errors
-    errors = sum(f.severity == "error" for f in app.review(app.load_filing(new).filing))
+    errors = sum(f.severity == "error" for f in app.review(app.load_filing(new).filing).findings)
     assert errors and f"注意：新文件有 {errors} 条错误" in stdout and "旧文件" not in stdout
     lines = _diff_lines(out)
     assert lines[0].startswith("xl-tools 对比结果　旧：") and f"{old}（2024年，" in lines[0]

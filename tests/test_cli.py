@@ -72,8 +72,9 @@ def test_import_reports_what_does_not_reconcile_on_the_results_sheet(tmp_path, c
     src = tmp_path / "off.txt"
     src.write_text(text, "utf-8")
     out = tmp_path / "off.xlsx"
-    assert main(["import", str(src), "-o", str(out)]) == 0
+    assert main(["import", str(src), "-o", str(out)]) == 1        # the table read has an error (exit 1)
     err = capsys.readouterr().err
+    assert "导入的填报表有 1 条错误" in err
     assert "IMP022" in err                      # the import's console log names the source line
     res = openpyxl.load_workbook(out)["校验结果"]
     codes = [row[1].value for row in res.iter_rows(min_row=4)]

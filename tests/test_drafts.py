@@ -92,7 +92,7 @@ def test_readme_shows_two_real_tables_drafts():
     for data in transcriptions():
         if data["table"] not in ("06", "10"):
             continue
-        for f in review(to_filing(data)):
+        for f in review(to_filing(data)).findings:
             if f.draft:
                 row = (f"| {f.code} | {f.project} | {f.draft.level1}；{f.draft.level2}；{f.draft.name}；{f.draft.value} | "
                        f"{f.draft.basis} |")

@@ -98,3 +98,11 @@ def test_xlwings_lite_calls_app_only():
     used = _imports(ROOT / "lite" / "main.py")
     assert "xl_tools.app" in used or "xl_tools" in used
     assert not [m for m in used for f in forbidden if m == f or m.startswith(f + ".")]
+
+
+@pytest.mark.parametrize("line", ["from ..ooxml.styles import Format  # noqa", "import xlwings  # noqa",
+                                  "from .live import apply_ops  # noqa"])
+def test_a_writer_type_in_the_plan_breaks_its_contract(copy_of_package, line):
+    done = _lint(copy_of_package, ("xl_tools/refresh/ops.py", line))
+    assert done.returncode != 0
+    assert "the refresh plan's operations name no writer BROKEN" in done.stdout, done.stdout

@@ -38,8 +38,8 @@ def test_the_three_cells_are_one_value_for_the_rules():
     assert _sichuan("≥95%").value_text("annual_value") == "≥95%"        # not said twice
     assert _sichuan("好", "定性", "").value_text("annual_value") == "好"
     assert _sichuan("", "≥", "%").value_text("annual_value") == ""       # a blank value stays blank
-    split = review(_filing(indicators=[_sichuan()]))
-    bare = review(_filing(indicators=[_sichuan(nature="", measure="")]))
+    split = review(_filing(indicators=[_sichuan()])).findings
+    bare = review(_filing(indicators=[_sichuan(nature="", measure="")])).findings
     assert not [f for f in split if f.code.startswith("VAL")], split
     assert [f for f in bare if f.code.startswith("VAL")], "95 without its 指标性质 and 度量单位 says no rate"
 
@@ -105,7 +105,7 @@ def test_a_date_within_the_project_period_is_no_false_alarm_in_a_one_column_tabl
         ind = Indicator(None, "", "产出指标", "", "时效指标", "完成时限", "", "2021年12月底完成项目规划相关工作。")
         f = _filing(profile="全国2015", indicators=[ind], period=period)
         f.year = 2019
-        return [x for x in review(f) if x.code == "VAL010"]
+        return [x for x in review(f).findings if x.code == "VAL010"]
     assert val010("") and not val010("2019-2021")
     assert val010("2019-2020")           # outside the period it still is
 
@@ -116,8 +116,7 @@ def test_the_published_table_prints_the_value_whole_and_the_columns_beside_it(tm
     from xl_tools.app import complete
     from xl_tools.importer import import_path
     from xl_tools.publish import publish
-    filing = _filing(indicators=[_sichuan()])
-    complete(filing)                     # the category codes, as refresh fills them
+    filing, _fills = complete(_filing(indicators=[_sichuan()]))     # the category codes, as refresh fills them
     result = publish(filing, tmp_path / "t.xlsx")
     cell = next(c.value for row in result.layout.rows for c in row if isinstance(c.value, str) and "权重" in c.value)
     assert cell == "1、3-满意度指标；31-服务对象满意度；人民群众满意度；指标值:≥95%；权重:10；指标方向性:正向指标。"

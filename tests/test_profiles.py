@@ -62,6 +62,19 @@ def test_hunan_forms_file_satisfaction_under_benefit():
     assert table.resolve_level2("服务对象满意度指标", "3").category.code == "31"
 
 
+def test_hunan_advice_on_misfiled_satisfaction_keeps_it_in_the_forms_row():
+    """A 湖南 申报表 files satisfaction in the row 社会公众或服务对象满意度指标 inside 效益. A 满意程度 filed
+    under 社会效益 is moved there by STR013's advice, not to 3-满意度指标 (which, beside the form's row,
+    would print the filing's satisfaction under two categories); followed, it leaves no STR013."""
+    misfiled = HUNAN + [["效益指标", "社会效益指标", "市民对空气质量改善的满意程度", "≥85%"]]
+    (said,) = _only(build({"projects": [{"indicators": misfiled}]}), "湘鄂", "STR013")
+    assert "归在「效益指标；社会效益指标」下" in said[2] and said[3] == "二级指标改为「25-社会公众或服务对象满意度」"
+    fixed = HUNAN + [["效益指标", "25-社会公众或服务对象满意度", "市民对空气质量改善的满意程度", "≥85%"]]
+    assert _only(build({"projects": [{"indicators": fixed}]}), "湘鄂", "STR013") == []
+    said = _only(build({"projects": [{"indicators": misfiled}]}), "广东", "STR013")[-1]
+    assert "满意程度" in said[2] and said[3] == "一级指标改为「3-满意度指标」，二级指标「31-服务对象满意度」"
+
+
 def test_the_2021_framework_makes_cost_a_first_level_category():
     central = [["产出指标", "数量指标", "免费开放天数", "=300天"],
                ["成本指标", "经济成本指标", "项目建设成本", "≤65万元"],

@@ -22,7 +22,7 @@ def rolled(tmp_path, seed_workbook):
 
 
 def test_a_filing_without_money_is_not_published(rolled, tmp_path, capsys):
-    findings = app.review(app.load_filing(rolled).filing)
+    findings = app.review(app.load_filing(rolled).filing).findings
     no_money = sum(f.code == "AMT008" for f in findings)
     assert no_money == 13 and not any(f.severity == "error" for f in findings)
     out = tmp_path / "公开表.xlsx"
@@ -44,7 +44,7 @@ def test_the_refreshed_public_sheet_of_a_filing_without_money_is_a_draft(rolled)
 
 
 def test_a_clean_publish_names_its_warnings(seed_workbook, tmp_path, capsys):
-    warnings = sum(f.severity == WARNING for f in app.review(app.load_filing(seed_workbook).filing))
+    warnings = sum(f.severity == WARNING for f in app.review(app.load_filing(seed_workbook).filing).findings)
     assert warnings > 0
     assert main(["publish", str(seed_workbook), "-o", str(tmp_path / "公开表.xlsx")]) == 0
     out = capsys.readouterr().out

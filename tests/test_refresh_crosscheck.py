@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from tests.support.signature import workbook_signature
-from xl_tools.refresh.file_writer import refresh_file
+from xl_tools.app import refresh_path as refresh_file
 
 from .support.xlwings_replay import replay
 

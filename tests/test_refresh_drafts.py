@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from xl_tools import app
-from xl_tools.refresh.file_writer import refresh_file
+from xl_tools.app import refresh_file
 from xl_tools.schema import DRAFT_MARK, MARK_DRAFT
 
 NOW = "2026-12-06 09:00"
@@ -21,7 +21,7 @@ DRAFT_FILL = "FF" + MARK_DRAFT[0]
 def _rule_findings(path) -> list[tuple]:
     """(code, project, cell) of the findings ``check`` reports on the file, fills and drafts aside."""
     loaded = app.load_filing(path)
-    return sorted((f.code, f.project or "", f.cell or "") for f in app.review(loaded.filing))
+    return sorted((f.code, f.project or "", f.cell or "") for f in app.review(loaded.filing).findings)
 
 
 def _pending_rows(path) -> dict[int, list]:
@@ -35,7 +35,7 @@ def _line(row) -> tuple:
 
 def test_draft_appends_pending_lines_that_nothing_counts(seed_workbook):
     before = _rule_findings(seed_workbook)
-    drafts = [f for f in app.review(app.load_filing(seed_workbook).filing) if f.draft]
+    drafts = [f for f in app.review(app.load_filing(seed_workbook).filing).findings if f.draft]
     last = openpyxl.load_workbook(seed_workbook)["绩效指标"].max_row
     outcome = refresh_file(seed_workbook, now=NOW, draft=True)
 

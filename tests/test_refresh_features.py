@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from xl_tools.refresh.file_writer import refresh_file
+from xl_tools.app import refresh_path as refresh_file
 
 from .conftest import needs_soffice, soffice_convert
 from .support.features import OWN_SHEET, WPS_CELLIMAGE_REL, featured_workbook

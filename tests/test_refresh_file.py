@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 
 from tests.support.signature import workbook_signature
+from xl_tools.app import refresh_path as refresh_file
 from xl_tools.cli import main
-from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.refs import first_cell, split_reference
 from xl_tools.workbook import build_workbook
 

@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 from lxml import etree
 
+from xl_tools.app import refresh_path as refresh_file
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
-from xl_tools.refresh.file_writer import refresh_file
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RED = "FFFFCCD3"

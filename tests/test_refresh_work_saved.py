@@ -99,14 +99,13 @@ def test_unchanged_parts_are_copied_raw(seed_workbook, tmp_path):
 def test_the_garbage_collector_is_held_back_for_each_task(seed_workbook, monkeypatch):
     from xl_tools import app
     from xl_tools.gcpause import THRESHOLDS
-    from xl_tools.refresh import file_writer
     seen = []
-    plan = file_writer.plan_refresh
+    plan = app.plan_refresh
 
     def watching(*args, **kwargs):
         seen.append(gc.get_threshold())
         return plan(*args, **kwargs)
-    monkeypatch.setattr(file_writer, "plan_refresh", watching)
+    monkeypatch.setattr(app, "plan_refresh", watching)
     load = app.read_any_version
 
     def loading(*args, **kwargs):

@@ -17,10 +17,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from xl_tools.app import refresh_path as refresh_file
 from xl_tools.cli import main
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import filing_to_json, load_json
-from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.rules import check
 from xl_tools.workbook import build_workbook, read_filing
 
@@ -198,12 +198,13 @@ def test_failure_leaves_input_byte_identical(tmp_path, monkeypatch):
     book = cases.seed_book(tmp_path)
     before = book.read_bytes()
     import xl_tools.refresh.file_writer as fw
+    from xl_tools.app import refresh_path
 
     def boom(wb, ops):
         raise XlToolsError("模拟写入失败")
     monkeypatch.setattr(fw, "apply_ops", boom)
     with pytest.raises(XlToolsError):
-        fw.refresh_file(book)
+        refresh_path(book)
     assert book.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.xlsx"]
 

@@ -75,11 +75,11 @@ def test_the_read_back_still_catches_a_wrong_value_in_a_sheet_read_by_stream(tmp
     from xl_tools.refresh import readback
     from xl_tools.refresh.ops import SetValues
     book = cases.value_in_last_cell(tmp_path, "说明")
-    assert readback._dense_area(_part(book, "说明")) > readback.DENSE_CELLS
+    assert readback._cells(_part(book, "说明"))[2] > readback.DENSE_CELLS
     planned = {"说明": [SetValues("说明", 1, 1, [["不是这个值"]])]}
     with pytest.raises(readback.ReadBackError, match="说明!A1"):
         readback.verify(book, book, {"说明": _part_name(book, "说明")}, planned)
-    assert readback._dense_area(_part(cases.seed_book(tmp_path), "说明")) < 1000
+    assert readback._cells(_part(cases.seed_book(tmp_path), "说明"))[2] < 1000
 
 
 def _part_name(book: Path, sheet: str) -> str:
@@ -128,3 +128,51 @@ def test_a_regional_export_with_a_value_in_the_last_cell_imports(tmp_path):
     _clean(rc, err, ok=(0,))
     assert "一体化导出" in err
     assert [p["name"] for p in json.loads((tmp_path / "导入.json").read_text("utf-8"))["projects"]] == ["村组干部报酬"]
+
+
+def test_rollover_of_a_workbook_with_a_value_in_the_last_cell(tmp_path):
+    """``rollover`` looked through the old workbook's data sheets for the notes and colours it does not
+    carry with ``iter_rows()`` of the loaded sheet: Z100000 took 37 s and 930 MB, XFD1048576 grew past
+    2.8 GB until killed at 120 s. It now reads as wide as the cells reach (256 columns at most), until
+    1,000 blank rows."""
+    book = cases.value_in_last_cell(tmp_path, "项目")
+    rc, err, _s = _run("rollover", "--year", "2025", "-o", tmp_path / "2025.xlsx", book, cwd=tmp_path)
+    _clean(rc, err, ok=(0, 1))
+    assert main(["dump", str(tmp_path / "2025.xlsx"), "--json"]) == 0
+
+
+def test_a_reviewers_lists_with_a_value_in_the_last_cell(tmp_path):
+    """``batch --units`` read the unit list's sheet, and ``--previous`` the last review workbook's, with
+    ``iter_rows()`` from A1 to the last cell: a list with a value in XFD1048576 ran 47 s to 2.7 GB,
+    then exit 3. They are read in their first 64 columns until 1,000 blank rows."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    cases.seed_book(inbox, "单位甲.xlsx")
+    units = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["单位名称"])
+    wb.active.append(["广州市机电技师学院"])
+    wb.active["XFD1048576"] = "x"
+    wb.save(units)
+    rc, err, _s = _run("batch", inbox, "-o", tmp_path / "审核.xlsx", "--units", units, cwd=tmp_path)
+    _clean(rc, err)
+    review = openpyxl.load_workbook(tmp_path / "审核.xlsx")
+    review["问题明细"]["XFD1048576"] = "x"
+    review.save(tmp_path / "上次.xlsx")
+    rc, err, _s = _run("batch", inbox, "-o", tmp_path / "本次.xlsx", "--previous", tmp_path / "上次.xlsx", cwd=tmp_path)
+    _clean(rc, err)
+
+
+def test_a_workbook_loaded_whole_is_bounded_in_all_its_cells(tmp_path, capsys, monkeypatch):
+    """``import`` loads a 公开表's workbook whole with openpyxl (about 700 bytes a cell); each sheet was
+    bounded, the workbook not: four sheets of 1.9 million cells (a 15 MB file) grew past 5.5 GB and ran
+    past 300 s. All the sheets' cells count against ``XL_TOOLS_MAX_BOOK_CELLS`` before the load (here
+    lowered: three sheets of 30,000 cells)."""
+    table = cases.published_table_with_sheets(tmp_path, 3, 30_000)
+    monkeypatch.setenv("XL_TOOLS_MAX_BOOK_CELLS", "50000")
+    rc = main(["import", str(table), "-o", str(tmp_path / "x.json")])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.splitlines()) == 1, err
+    assert "整个工作簿的单元格数（完整读入时）为 90," in err and "XL_TOOLS_MAX_BOOK_CELLS" in err
+    monkeypatch.delenv("XL_TOOLS_MAX_BOOK_CELLS")
+    assert main(["import", str(table), "-o", str(tmp_path / "x.json")]) == 0

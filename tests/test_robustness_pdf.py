@@ -283,3 +283,55 @@ def test_one_bomb_in_a_batch_is_its_own_row(tmp_path, capsys, monkeypatch):
     assert rc == 1
     assert rows["unit.xlsx"]["status"] != "无法读取"
     assert "压缩炸弹" in rows["bomb_image.pdf"]["error"] and "绘图操作数" in rows["form_nest.pdf"]["error"]
+
+
+@pytest.mark.parametrize("lines, variable, needle", [
+    (2_000, "XL_TOOLS_MAX_PDF_TABLE_LINES", "表格线数（横线与竖线）为 4,000 条，超过上限 2,000 条"),
+    (100, "XL_TOOLS_MAX_PDF_TABLE_POINTS", "表格线的交点数为 10,000 个，超过上限 5,000 个"),
+], ids=["4,000 lines", "10,000 crossings"])
+def test_the_table_finder_is_bounded(tmp_path, capsys, monkeypatch, lines, variable, needle):
+    """pdfplumber's table finder pairs every vertical line with every horizontal one, then looks for
+    each crossing's cell among all crossings after it: a 21 KB page of 2,000 × 2,000 crossing lines (4,000
+    draws, far inside the draw budget) ran past 300 s, in the table reader and again in the regional one;
+    100 × 100 took 6.4 s. The lines and the crossings are counted before each step (default limits)."""
+    monkeypatch.setenv("XL_TOOLS_MAX_SECONDS", "60")       # unbounded, the test fails on the time limit
+    path = cases.table_grid_pdf(tmp_path, lines)
+    assert path.stat().st_size < 25_000
+    _refused(capsys, ["import", path, "-o", tmp_path / "x.json"], "第 1 页", needle, variable)
+
+
+def test_the_bounded_table_finder_finds_what_pdfplumbers_finds(tmp_path):
+    import pdfplumber
+
+    from xl_tools.importer.pdftables import extract_tables, find_tables
+    for path in (cases.table_grid_pdf(tmp_path, 12), cases.table_grid_pdf(tmp_path, 30, cross=False)):
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[0]
+            assert [t.cells for t in find_tables(page, "x")] == [t.cells for t in page.find_tables()]
+            assert extract_tables(page, "x") == page.extract_tables()
+            cells = sum(len(t.cells) for t in find_tables(page, "x"))
+            assert cells == (121 if "ticks" not in path.name else 0)
+
+
+def test_the_rows_of_a_table_cost_no_more_than_their_characters(tmp_path, capsys, monkeypatch):
+    """The table reader took each row's characters by looking through all the body's characters: a
+    page of 20,000 rules over 40,000 characters (a 120 KB file) cost 8·10⁸ steps (2,000 × 20,000: 18.6 s;
+    the red team's 40,000 × 90,000, 200 KB, ran until the time limit). The rows are now found by
+    bisection: the page is read (here to its first row's amount, which is no number) in seconds."""
+    monkeypatch.setenv("XL_TOOLS_MAX_SECONDS", "60")       # unbounded, the test fails on the time limit
+    path = cases.banded_table_pdf(tmp_path, 20_000, 40_000)
+    err = _refused(capsys, ["import", path, "-o", tmp_path / "x.json"], "第 1 页第 1 行", "不是数字")
+    assert "处理时间" not in err
+
+
+def test_the_rows_of_a_table_are_found_as_before(tmp_path):
+    import pdfplumber
+
+    from xl_tools.importer import pdfsource
+    path = cases.banded_table_pdf(tmp_path, 30, 3000)
+    with pdfplumber.open(path) as pdf:
+        columns, bands = pdfsource._page_rows(pdf.pages[0], None, str(path))
+        chars = pdf.pages[0].chars
+        slow = [c for c in chars if 100 <= (c["top"] + c["bottom"]) / 2 < 140]
+        assert pdfsource._Bands(chars)(100, 140) == slow and slow
+    assert columns["_order"] == ["name", "total"] and len(bands) == 3

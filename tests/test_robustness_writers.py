@@ -149,8 +149,8 @@ def test_read_back_without_calamine_uses_openpyxl(corpus, tmp_path, monkeypatch)
     """Where python-calamine is not installed, openpyxl reads the values back (and catches the same)."""
     import builtins
 
+    from xl_tools.app import refresh_path as refresh_file
     from xl_tools.ooxml import sheetxml
-    from xl_tools.refresh.file_writer import refresh_file
     from xl_tools.refresh.readback import ReadBackError
     real_import = builtins.__import__
 

@@ -149,3 +149,15 @@ def test_the_fields_real_tables_print_are_carried_and_funding_by_level_is_money(
     assert (j.nature, j.measure, j.weight, j.direction) == ("=", "%", "10", "正向指标")
     assert rollover(old, 2025, keep_amounts=True).filing.projects[0].funding == {"own": Decimal("600.00")}
     assert old.projects[0].funding == {"own": Decimal("600.00")}
+
+
+def test_a_stated_implementation_period_is_listed_for_review(tmp_path):
+    """湘潭's 2025 申报表 (实施期 2025.07-2026.01, the same dates in its target and 时效 indicator) rolled
+    over to 2026: nothing in it names a year as 「2025年」, so the year rules are silent; the notes say the
+    实施期 began last year and what to change for a new period. A 实施期 that has ended is YR002."""
+    from tests.test_import_regional import last_years_text
+    from xl_tools.importer import import_text
+    old = import_text(last_years_text()).filing
+    notes = rollover(old, 2026).notes
+    assert any(n.startswith("实施期沿用上年：「雾炮车降尘抑尘服务」的实施期「2025.07-2026.01」始于 2025 年") for n in notes)
+    assert [f.code for f in rollover(old, 2027).findings] == ["YR002"]

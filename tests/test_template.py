@@ -121,7 +121,7 @@ def test_libreoffice_opens_the_macro_workbook(tmp_path):
     """The .xlsm with xlwings' VBA and the button is a valid package for an independent reader too."""
     path = tmp_path / "filing_2025.xlsm"
     assert main(["new", "-o", str(path), "--year", "2025", "--department", "某局", "--unit", "某校"]) == 0
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     refresh_file(path)
     pdf = soffice_convert(path, "pdf", tmp_path)
     assert pdf.stat().st_size > 1000

@@ -10,7 +10,6 @@ CI fails instead of skipping without it.
 
 from __future__ import annotations
 
-import base64
 import copy
 import os
 import shutil
@@ -21,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import HAS_SOFFICE
+from tests.support.webpage import drop_file
 
 CHROMIUM = os.environ.get("XL_TOOLS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -126,16 +126,8 @@ def test_choose_refresh_findings_and_public_table(page, books, tmp_path):
 
 
 def test_drop_a_clean_workbook(page, books, tmp_path):
-    data = base64.b64encode(books["clean"].read_bytes()).decode()
     with page.expect_download() as got:
-        page.evaluate("""([name, data]) => {
-            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], name));
-            const zone = document.getElementById("drop");
-            zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-        }""", ["甲单位.xlsx", data])
+        drop_file(page, "甲单位.xlsx", books["clean"].read_bytes())
     assert _saved(got.value, tmp_path).name == "甲单位.xlsx"
     page.wait_for_selector("#result:not([hidden])")
     assert "错误 0 条" in page.inner_text("#summary")

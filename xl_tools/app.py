@@ -9,13 +9,14 @@ module:
 
 - ``load_filing(path)``: a filing from any input (workbook of any template version, MODEL.md JSON,
   published table as PDF, text or the official table saved as xlsx), with what reading it reported;
-- ``review(filing)``: the rule catalogue on a filing, completed first as refresh completes it
-  (``complete``: the only unit, 总计 from its parts, 序号, category codes — in memory, nothing written),
-  so check, batch and refresh report the same findings on the same cells;
+- ``review(filing)``: the rule catalogue on a filing as refresh completes it (``complete``: the only
+  unit, 总计 from its parts, 序号, category codes — on a copy, nothing written, the filing given is
+  left as it was), so check, batch and refresh report the same findings on the same cells: a
+  ``Review`` of the findings, the fills refresh would make and the completed filing;
 - ``write_workbook`` / ``import_to_workbook``: a standard workbook from a filing or a published table,
   refreshed so 校验结果 lists what the import reported;
-- ``refresh_file``: the 刷新 button on a file; ``refresh_book`` / ``publish_book``: on a workbook open in
-  Excel (desktop button, add-in, xlwings Lite);
+- ``refresh_file``: the 刷新 button on a file (read → plan → write: ``refresh_path``);
+  ``refresh_book`` / ``publish_book``: on a workbook open in Excel (desktop button, add-in, xlwings Lite);
 - ``publish_file``: the official table (refused while the filing has errors, unless a draft is asked for);
 - ``new_filing``, ``rollover_file``, ``diff_files``;
 - ``review_batch``: the reviewer's batch over many files (``batch.task.run_batch``), each file through
@@ -71,8 +72,8 @@ from .profiles import DEFAULT_PROFILE, load_profile
 from .publish import Published, publish
 from .publish.pdf import find_soffice
 from .publish.table import render
+from .refresh import file_writer
 from .refresh.file_writer import note_filled_by_tool
-from .refresh.file_writer import refresh_file as _refresh_file
 from .refresh.fills import Fill, derive_fills
 from .refresh.live import apply_ops as apply_live
 from .refresh.live import notes_supported
@@ -89,7 +90,7 @@ from .workbook.repair import repair_button_workbook
 from .workbook.template import README_SUMMARY_ROW, place_as_written
 from .workbook.versions import read_any_version
 from .workbook.xlwings_view import XlwingsBookView
-from .xlsxfile import other_format
+from .xlsxfile import other_format, reading
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 IMPORT_SUFFIXES = (".pdf", ".txt")
@@ -174,44 +175,57 @@ def _located(path: str | Path):
         raise err.located(file=str(path)) from None
 
 
-def complete(filing: Filing) -> list[Fill]:
-    """Complete ``filing`` in memory exactly as refresh completes the workbook before checking it
-    (``refresh.fills``: 序号, the only unit, 总计 from its parts, category codes) and return what refresh
-    would write. Nothing is written; a completed filing has nothing left to fill (a second call
-    returns [])."""
-    return derive_fills(filing, load_profile(filing.profile or None).table(filing.code_additions),
-                        owned=filing.tool_filled)
+def complete(filing: Filing) -> tuple[Filing, list[Fill]]:
+    """``filing`` as refresh completes the workbook before checking it (``refresh.fills``: 序号, the only
+    unit, 总计 from its parts, category codes), and what refresh would write: a completed copy
+    (``Filing.working_copy``) and the fills. ``filing`` itself is left as it was; a completed filing
+    has nothing left to fill."""
+    done = filing.working_copy()
+    return done, derive_fills(done, load_profile(done.profile or None).table(done.code_additions),
+                              owned=done.tool_filled)
+
+
+@dataclass
+class Review:
+    """What ``review`` found, and what it would fill in first."""
+
+    findings: list[Finding]
+    fills: list[Fill]                   # what refresh would write (序号, the only unit, 总计, codes)
+    completed: Filing                   # the filing as that refresh completes it (a copy)
 
 
 def review(filing: Filing, config_path: str | Path | None = None,
-           extra: list[Finding] | tuple = ()) -> list[Finding]:
-    """The rule catalogue on ``filing`` completed as refresh completes it (``complete``), with its
-    profile, its 基本信息 overrides, then ``config_path``; followed by ``extra`` findings (what an
-    import reported; money mismatches that the rules report again on the cell are left out:
-    ``catalogue.beside_check``).
+           extra: list[Finding] | tuple = ()) -> Review:
+    """The rule catalogue on ``filing`` as refresh completes it (``complete``: on a copy, ``filing`` is
+    not changed), with its profile, its 基本信息 overrides, then ``config_path``; the findings followed
+    by ``extra`` findings (what an import reported; money mismatches that the rules report again on the
+    cell are left out: ``catalogue.beside_check``).
 
     The fills themselves are not findings here: refresh reports them (FIL…, 提示) because it writes
     them, and a check after that refresh no longer sees them, so ``review`` gives the findings of the
     file as it will be after its refresh — the same codes on the same cells as ``check`` of the
-    refreshed file. Call ``complete`` first to learn what refresh would fill in."""
+    refreshed file — and the fills beside them (``Review.fills``); a caller that shows or writes the
+    filing as checked takes ``Review.completed``."""
     with _task():
-        complete(filing)
-        return check(filing, config_for(filing, config_path)) + beside_check(list(extra))
+        completed, fills = complete(filing)
+        findings = check(completed, config_for(completed, config_path)) + beside_check(list(extra))
+        return Review(findings, fills, completed)
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),
-                   refresh: bool = True, inputs: list[str | Path] | tuple = ()) -> RefreshOutcome | None:
+                   refresh: bool = True, inputs: list[str | Path] | tuple = (),
+                   numbered: bool = False) -> RefreshOutcome | None:
     """A standard workbook holding ``filing`` (``.xlsm`` gets the 刷新 button), written atomically,
     then refreshed so that highlights, 校验结果 (with ``extra_findings``, less what the rules report
     again: ``catalogue.beside_check``) and 公开表 are in it. ``inputs`` (the files the filing was read
-    from) may not be overwritten."""
+    from) may not be overwritten; ``numbered``: the 序号 written are the tool's (an import's)."""
     out = Path(out)
     refuse_overwrite([out], inputs)
     with atomic_target(out) as tmp:
-        build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm")
+        build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm", numbered=numbered)
     if not refresh:
         return None
-    return _refresh_file(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp())
+    return refresh_path(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp())
 
 
 def json_to_workbook(source: str | Path, out: str | Path, *, force: bool = False) -> Filing:
@@ -252,7 +266,7 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
                 tmp.write_text(dumps(result.filing) + "\n", "utf-8")
             return Imported(result, out, None)
         return Imported(result, out, write_workbook(result.filing, out, extra_findings=result.findings,
-                                                    inputs=[source]))
+                                                    inputs=[source], numbered=True))
 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
@@ -271,14 +285,30 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
         refuse_overwrite([out], [path])
         with _task(), replacing([] if own_output else [out], force=force), _located(path), \
                 pinned(path):
-            return _refresh_file(path, out, config_path=config_path, now=now or refresh_stamp(),
+            return refresh_path(path, out, config_path=config_path, now=now or refresh_stamp(),
                                  extra_findings=extra_findings,
                                  backup=backup, draft=draft)
     real = real_input(path)
     with _task(), _located(path), _as_typed(real, path), pinned(real):
-        return _refresh_file(real, None, config_path=config_path, now=now or refresh_stamp(),
+        return refresh_path(real, None, config_path=config_path, now=now or refresh_stamp(),
                              extra_findings=extra_findings,
                              backup=backup, draft=draft)
+
+
+def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path=None, now: str | None = None,
+                 extra_findings=None, backup: bool = True, draft: bool = False) -> RefreshOutcome:
+    """The refresh of the workbook at ``path`` into ``out`` (None: in place): read → plan → write,
+    what ``refresh_file`` runs once it has checked its input and output (``refresh_book`` is the same
+    three steps on a live book)."""
+    path = Path(path)
+    out = Path(out) if out else path
+    with file_writer.opened(path, out) as view:                                      # read
+        with reading(path):                 # what a damaged workbook raises: one line naming the part
+            outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,   # plan
+                                   prepare=file_writer.formulas_of(path, view),
+                                   extra_findings=extra_findings, seen=file_writer.seen_in_file, draft=draft)
+        file_writer.write_plan(view, outcome, path, out, backup=backup)               # write
+    return outcome
 
 
 @contextlib.contextmanager
@@ -317,11 +347,10 @@ class BookPublished:
 def publish_book(book) -> BookPublished:
     """Regenerate only the 公开表 sheet of a workbook open in Excel."""
     with _task():
-        filing = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
-        findings = review(filing)
-        draft = any(blocks_publishing(f) for f in findings)
-        apply_live(book, [ReplacePublic(render(filing, draft=draft))])
-    return BookPublished(draft, publish_blockers(findings))
+        checked = review(read_filing_from_workbook(XlwingsBookView(book), source=book.name))
+        draft = any(blocks_publishing(f) for f in checked.findings)
+        apply_live(book, [ReplacePublic(render(checked.completed, draft=draft))])
+    return BookPublished(draft, publish_blockers(checked.findings))
 
 
 TIMEZONE_ENV = "XL_TOOLS_TIMEZONE"
@@ -369,13 +398,13 @@ def publish_file(path: str | Path, out: str | Path, pdf: str | Path | None = Non
     refuse_overwrite([out, pdf], [path])
     loaded = load_filing(path)           # an amount that is not a number is an error, as in check (AMT004)
     with _task(), replacing([out], force=force, guarded=filing_there):
-        findings = review(loaded.filing, config_path, loaded.findings)
-        blockers = publish_blockers(findings)
+        checked = review(loaded.filing, config_path, loaded.findings)
+        blockers = publish_blockers(checked.findings)
         draft = bool(blockers["errors"] or blockers["no_money"])
         if draft and not allow_errors:
             raise PublishRefused(blockers["errors"], str(path), no_money=blockers["no_money"])
-        published = publish(loaded.filing, out, pdf, draft=draft)
-    return PublishOutcome(published, findings, draft)
+        published = publish(checked.completed, out, pdf, draft=draft)
+    return PublishOutcome(published, checked.findings, draft)
 
 
 def filing_there(path: Path) -> str | None:
@@ -443,9 +472,9 @@ def diff_files(old: str | Path, new: str | Path, out: str | Path | None = None, 
 
 
 def _diff_files(old, new, out) -> FilingDiff:
-    loaded = [load_filing(old), load_filing(new)]
-    errors = tuple(sum(f.severity == ERROR for f in review(x.filing, None, x.findings)) for x in loaded)
-    d = compare_filings(loaded[0].filing, loaded[1].filing, errors)
+    checked = [review(x.filing, None, x.findings) for x in (load_filing(old), load_filing(new))]
+    errors = tuple(sum(f.severity == ERROR for f in c.findings) for c in checked)
+    d = compare_filings(checked[0].completed, checked[1].completed, errors)
     if out is not None:
         write_diff_xlsx(d, out)
     return d
@@ -501,17 +530,17 @@ class BatchFileTasks:
         return load_filing(path)
 
     @staticmethod
-    def review(loaded: Loaded) -> list[Finding]:
+    def review(loaded: Loaded) -> Review:
         return review(loaded.filing, None, loaded.findings)
 
     @staticmethod
-    def write_copy(source: Path, target: Path, loaded: Loaded, as_read: Filing | None) -> None:
+    def write_copy(source: Path, target: Path, loaded: Loaded) -> None:
         """The refreshed copy of ``source`` at ``target``, replaced when the batch runs again; an imported
-        table is written as it was read (``as_read``), so the copy's refresh reports its fills."""
+        table is written as it was read, so the copy's refresh reports its fills."""
         if loaded.kind == KIND_WORKBOOK:
             refresh_file(source, target, own_output=True)
         else:
-            write_workbook(as_read or loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
+            write_workbook(loaded.filing, target, extra_findings=loaded.findings, inputs=[source])
 
 
 def review_batch(paths: list[str | Path], **options):

@@ -32,6 +32,9 @@ class Limit:
 FILE_MB = Limit("XL_TOOLS_MAX_FILE_MB", 100, "单个文件的大小", "MB")
 ROWS = Limit("XL_TOOLS_MAX_ROWS", 50_000, "每个工作表的数据行数", "行")
 CELLS = Limit("XL_TOOLS_MAX_CELLS", 2_000_000, "每个工作表的单元格数", "个")
+# a workbook loaded whole by openpyxl (a 公开表 or a regional form to import, the old workbook of a rollover):
+# about 700 bytes a cell
+BOOK_CELLS = Limit("XL_TOOLS_MAX_BOOK_CELLS", 2_000_000, "整个工作簿的单元格数（完整读入时）", "个")
 PAGES = Limit("XL_TOOLS_MAX_PAGES", 2_000, "PDF 的页数", "页")
 UNZIPPED_MB = Limit("XL_TOOLS_MAX_UNZIPPED_MB", 1024, "解压后的总大小", "MB")
 PDF_INFLATED_MB = Limit("XL_TOOLS_MAX_PDF_INFLATED_MB", 256, "解压后的大小", "MB")
@@ -43,12 +46,17 @@ PDF_DRAWS = Limit("XL_TOOLS_MAX_PDF_DRAWS", 50_000, "绘图操作数", "次")
 # has 5,000–25,000
 PDF_OPERATORS = Limit("XL_TOOLS_MAX_PDF_OPERATORS", 1_000_000, "内容指令数（运算符与参数）", "个")
 PDF_MEMORY_MB = Limit("XL_TOOLS_MAX_PDF_MEMORY_MB", 2048, "读取 PDF 所用的内存", "MB")
+# the ruled table of one page, as pdfplumber's table finder sees it (its lines after joining, their
+# crossings): a published table's page has about 15 lines and 50 crossings; the finder's time grows with
+# lines × lines and with the square of the crossings (5,000 of them: about 2 s)
+PDF_TABLE_LINES = Limit("XL_TOOLS_MAX_PDF_TABLE_LINES", 2_000, "表格线数（横线与竖线）", "条")
+PDF_TABLE_POINTS = Limit("XL_TOOLS_MAX_PDF_TABLE_POINTS", 5_000, "表格线的交点数", "个")
 # a published table's text: 2,000 pages (PAGES) of 3 KB; 10 MB makes about 45,000 indicator rows, within
 # what a workbook sheet may hold (ROWS)
 TEXT_MB = Limit("XL_TOOLS_MAX_TEXT_MB", 10, "公开表文本的大小", "MB")
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
-ALL = [FILE_MB, ROWS, CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_OPERATORS, PDF_MEMORY_MB,
-       TEXT_MB, SECONDS]
+ALL = [FILE_MB, ROWS, CELLS, BOOK_CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_OPERATORS, PDF_MEMORY_MB,
+       PDF_TABLE_LINES, PDF_TABLE_POINTS, TEXT_MB, SECONDS]
 
 # the xlwings Server's limits per request (``server.app``)
 SERVER_BODY_MB = Limit("XL_TOOLS_SERVER_MAX_BODY_MB", 20, "单次请求的工作簿数据大小", "MB")

@@ -16,6 +16,15 @@ from .money import CENT, ZERO
 from .textnorm import to_halfwidth
 from .unitnames import UnitNames
 
+
+def _shallow(record):
+    """A new record of the same class holding the same field values (``copy.copy`` without its
+    protocol: a quarter of its time, which counts for 30,000 indicators)."""
+    new = object.__new__(record.__class__)
+    new.__dict__.update(record.__dict__)
+    return new
+
+
 # the budget years the tool reads, writes and rolls over to (commands, readers, JSON, the template's validation)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 YEAR_RANGE_ZH = f"{FIRST_YEAR} 至 {LAST_YEAR} 年之间的四位数年份"
@@ -242,6 +251,25 @@ class Filing:
     @property
     def indicators(self) -> list[Indicator]:
         return [i for p in self.projects for i in p.indicators]
+
+    def working_copy(self) -> Filing:
+        """A copy whose records may be completed (their values set, a project's raw cells changed: what
+        ``refresh.fills.derive_fills`` does) without touching this filing; what completing never changes
+        (origins, texts, settings) is shared. 30,000 indicators: 0.06 s, where ``copy.deepcopy`` takes
+        1.3 s and the rules 2.7 s (best of several runs on a loaded 2-core machine)."""
+        projects = []
+        for p in self.projects:
+            q = _shallow(p)
+            q.raw, q.indicators = dict(p.raw), [_shallow(i) for i in p.indicators]
+            projects.append(q)
+        units = []
+        for u in self.units:
+            v = _shallow(u)
+            v.raw = dict(u.raw)
+            units.append(v)
+        done = _shallow(self)
+        done.projects, done.units = projects, units
+        return done
 
     def unit_spellings(self) -> UnitNames:
         """The units this filing names, by identity (``unitnames.unit_key``: width, brackets, spaces

@@ -44,8 +44,10 @@ from .schema import (
 )
 from .workbook import build_workbook
 from .workbook.versions import read_any_version
+from .xlsxfile import check_full_load, table_rows
 
 SUFFIXES = (".xlsx", ".xlsm")
+NOTED_COLUMNS = 256         # notes and colours the person added are looked for in these columns
 
 
 @dataclass
@@ -91,7 +93,7 @@ def rollover_file(src: str | Path, out: str | Path, new_year: int,
     if version is not None and version != TEMPLATE_VERSION:
         result.notes.insert(0, f"原文件使用第 {version} 版模板，已转换为当前第 {TEMPLATE_VERSION} 版模板")
     with atomic_target(out) as tmp:
-        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm")
+        build_workbook(tmp, result.filing, macro=out.suffix.lower() == ".xlsm", numbered=True)
         result.notes.extend(_not_carried(src, tmp))
     return result
 
@@ -114,6 +116,7 @@ def _not_carried(src: Path, built: Path) -> list[str]:
     the tool's highlights, nor the template's own), hidden columns and rows — one line each, naming
     the cells."""
     try:
+        check_full_load(src)                   # a workbook too big to load whole: nothing said about it
         with open(src, "rb") as a, open(built, "rb") as b:       # by handle: `built` is a temporary name
             wb, new = openpyxl.load_workbook(a), openpyxl.load_workbook(b)
     except Exception:                 # read again only to say what is left behind; never a failure
@@ -128,7 +131,9 @@ def _not_carried(src: Path, built: Path) -> list[str]:
             if name not in wb.sheetnames or name not in new.sheetnames:
                 continue
             ws, template = wb[name], new[name]
-            for row in ws.iter_rows():
+            # a row at a time, as wide as the sheet's cells reach within NOTED_COLUMNS: iter_rows() alone makes a
+            # cell for every place up to the sheet's last one (a value typed in XFD1048576: 17 billion)
+            for _r, row in table_rows(ws, max_col=min(ws.max_column, NOTED_COLUMNS)):
                 for cell in row:
                     note = cell.comment
                     tools = note is not None and (note.author == NOTE_AUTHOR or note.text.startswith(NOTE_PREFIX))
@@ -191,6 +196,11 @@ def _notes(old: Filing, new: Filing, keep_amounts: bool) -> list[str]:
         notes.append("金额已按上年保留，请按本年度预算修改")
     else:
         notes.append("金额已清空（留空待填）：请按本年度预算填写各项目金额；资金使用单位小计和合计留空即按项目汇总")
+    for p in new.projects:                  # a 实施期 still running (an ended one: YR002 below)
+        years = p.period_years()
+        if years and years[0] < new.year <= years[1]:
+            notes.append(f"实施期沿用上年：「{p.name}」的实施期「{p.period}」始于 {years[0]} 年：跨年度延续的项目不用改；"
+                         f"新一期请改为 {new.year} 年度的起止时间，绩效目标和指标值中的日期一并修改")
     if old.orphan_indicators:
         names = "、".join(sorted({i.project or "（空）" for i in old.orphan_indicators}))
         notes.append(f"有 {len(old.orphan_indicators)} 个绩效指标找不到所属项目（项目名称：{names}），"

@@ -324,26 +324,37 @@ def _part_from_traceback(exc: BaseException) -> str | None:
     return None
 
 
-def count_cells(path: str | Path) -> None:
+def count_cells(path: str | Path) -> int:
     """Stream every worksheet part of the workbook at ``path`` once, counting the rows that hold a
     value and the cells: XlToolsError naming the sheet as soon as one passes ``limits.ROWS`` or
-    ``limits.CELLS`` (what a full load would otherwise hold in memory). A file already counted under
-    the same limits is not counted again."""
+    ``limits.CELLS`` (what a full load would otherwise hold in memory). Returns the cells of all the
+    sheets. A file already counted under the same limits is not counted again."""
     st = os.stat(path)
     max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
     key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns, max_rows, max_cells)
     if key not in _COUNTED:
-        _count_cells(path, max_rows, max_cells)
+        total = _count_cells(path, max_rows, max_cells)
         if len(_COUNTED) > 1000:            # a long-running server or batch
             _COUNTED.clear()
-        _COUNTED.add(key)
+        _COUNTED[key] = total
+    return _COUNTED[key]
 
 
-_COUNTED: set[tuple] = set()
+_COUNTED: dict[tuple, int] = {}
 
 
-def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> None:
+def check_full_load(path: str | Path) -> None:
+    """XlToolsError when loading the whole workbook at ``path`` with openpyxl would hold more than
+    ``limits.BOOK_CELLS`` cells (about 700 bytes each: four sheets of 1.9 million cells, each within the
+    sheet's limits, a 15 MB file, grew past 5.5 GB)."""
+    total = count_cells(path)
+    if total > limits.value(limits.BOOK_CELLS):
+        raise XlToolsError(limits.exceeded(limits.BOOK_CELLS, f"为 {total:,} 个"), file=str(path))
+
+
+def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> int:
     src = str(path)
+    total = 0
     with zipfile.ZipFile(read_source(path)) as zf:
         for part, title in _sheet_parts(zf).items():
             try:
@@ -367,6 +378,8 @@ def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> None:
                                            sheet=title)
                     if rows % 1000 == 0:
                         limits.check_time()
+            total += cells
+    return total
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -416,6 +429,9 @@ def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool 
         keep_vba = path.suffix.lower() == ".xlsm" and not read_only
     with reading(path), warnings.catch_warnings():
         warnings.simplefilter("ignore")          # openpyxl's English warnings are not for the user
-        count_cells(path)
+        if read_only:
+            count_cells(path)
+        else:
+            check_full_load(path)
         return openpyxl.load_workbook(read_source(path), read_only=read_only, data_only=data_only, keep_vba=keep_vba,
                                       keep_links=False)

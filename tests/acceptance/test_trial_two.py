@@ -178,7 +178,7 @@ def test_typed_the_numbers_then_inserted_a_row(engine, tmp_path):
     t.delete_rows("绩效指标", 2)
     t.save()
     from xl_tools import app
-    assert not [f for f in app.review(app.load_filing(path).filing) if f.code == "STR009"]   # check agrees
+    assert not [f for f in app.review(app.load_filing(path).filing).findings if f.code == "STR009"]   # check agrees
     step = engine.refresh(path)
     assert findings_of(step.outcome) == [f"FIL005 绩效指标!B{r}" for r in range(2, 8)]
     assert [c.value for c in openpyxl.load_workbook(path)["绩效指标"]["B"][1:7]] == [1, 2, 3, 4, 5, 6]

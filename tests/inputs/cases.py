@@ -332,7 +332,7 @@ def live_links(folder: Path) -> Path:
 
 
 def refreshed_seed(folder: Path, name: str = "refreshed.xlsx") -> Path:
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     path = seed_book(folder, name)
     refresh_file(path, now="2026-01-05 09:00")
     return path
@@ -361,7 +361,7 @@ def renamed_after_refresh(folder: Path) -> Path:
     wb = openpyxl.load_workbook(path)
     wb["项目"]["D2"] = 1                      # an error, so the state records a highlight there
     wb.save(path)
-    from xl_tools.refresh.file_writer import refresh_file
+    from xl_tools.app import refresh_path as refresh_file
     refresh_file(path)
     wb = openpyxl.load_workbook(path)
     wb["项目"].title = "项目 "
@@ -763,3 +763,75 @@ def regional_export(folder: Path, *, merged: bool = False, ref: str | None = Non
     path = folder / "导出.xlsx"
     wb.save(path)
     return path
+
+
+def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True) -> Path:
+    """One page of ``lines`` horizontal and ``lines`` vertical ruled lines, 40 pt apart on a page as large
+    as they need (so no two are joined): each crossing all the others (``cross``: lines × lines crossings),
+    or short ticks that cross nothing. About 10 bytes a line compressed."""
+    size = 40 * lines + 100
+    parts = [b"BT /F1 12 Tf 10 10 Td (x) Tj ET "]
+    for k in range(lines):
+        at = 50 + 40 * k
+        end = size if cross else 20
+        parts.append(b"0 %d m %d %d l S %d 0 m %d %d l S " % (at, end, at, at, at, end))
+    return _one_page_pdf(folder, f"grid_{lines}{'' if cross else '_ticks'}.pdf", b"".join(parts),
+                         mediabox=b"[0 0 %d %d]" % (size, size))
+
+
+_CAPTIONS_CMAP = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def /CMapType 2 def "
+                  b"1 begincodespacerange <00> <FF> endcodespacerange 6 beginbfchar <41> <9879> <42> <76EE> <43> <540D> "
+                  b"<44> <79F0> <45> <603B> <46> <8BA1> endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
+def banded_table_pdf(folder: Path, rules: int, glyphs: int) -> Path:
+    """A ruled table whose header reads 项目名称 | 总计 (a font whose ToUnicode map gives A–F those
+    characters), with ``rules`` horizontal rules 2.5 pt apart across its name column (each a row of the
+    table reader; pdfplumber's finder joins them into one line) and ``glyphs`` characters in its body."""
+    import zlib
+    body = rules * 2.5 + 20
+    top = body + 150
+    head, bottom = top - 30, top - 40 - body
+    content = [b"%d %.1f m %d %.1f l S" % (x, top, x, bottom) for x in (10, 300, 600)]
+    content += [b"10 %.1f m 600 %.1f l S" % (y, y) for y in (top, head, bottom)]
+    content += [b"BT /F2 10 Tf 20 %.1f Td (ABCD) Tj ET" % (head + 10), b"BT /F2 10 Tf 310 %.1f Td (EF) Tj ET" % (head + 10)]
+    content += [b"10 %.2f m 300 %.2f l S" % (head - 10 - k * 2.5, head - 10 - k * 2.5) for k in range(rules)]
+    lines = max(1, glyphs // 1000)
+    content += [b"BT /F1 0.5 Tf 20 %.1f Td (%s) Tj ET" % (head - 12 - k * body / lines, b"G" * 1000) for k in range(lines)]
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 700 %d] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>" % int(top + 50),
+                _stream(zlib.compress(b"\n".join(content), 9)),
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>",
+                _stream(zlib.compress(_CAPTIONS_CMAP, 9))])
+    path = folder / f"banded_{rules}.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def published_table_with_sheets(folder: Path, sheets: int, cells: int) -> Path:
+    """The 公开表 of the seed with ``sheets`` more sheets of ``cells`` numbers each (40 to a row, within
+    every limit of one sheet), written straight into the zip."""
+    src = published_table_with_last_cell(folder, ref="A1000")
+    dst = folder / "公开表_多表.xlsx"
+    wb = openpyxl.load_workbook(src)
+    for k in range(sheets):
+        wb.create_sheet(f"附表{k + 1}")
+    wb.save(dst)
+    rows = ''.join(f'<row r="{r}">' + ''.join(f'<c r="{_col(c)}{r}"><v>{c}</v></c>' for c in range(1, 41)) + '</row>'
+                   for r in range(1, cells // 40 + 1))
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows
+             + '</sheetData></worksheet>').encode()
+    with zipfile.ZipFile(dst) as zin:
+        items = [(item, zin.read(item.filename)) for item in zin.infolist()]
+    parts = {f"xl/worksheets/sheet{k + 2}.xml" for k in range(sheets)}
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item, data in items:
+            zout.writestr(item, sheet if item.filename in parts else data)
+    return dst
+
+
+def _col(c: int) -> str:
+    from xl_tools.address import column_letter
+    return column_letter(c)

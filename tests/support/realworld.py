@@ -90,7 +90,7 @@ def findings(data: dict, profile: str | None = None) -> list[tuple[Said, str]]:
     filing = to_filing(data, profile)
     positions = {p.name: k for k, p in enumerate(filing.projects, 1)}
     out = []
-    for f in review(filing):
+    for f in review(filing).findings:
         said = Said(data["table"], f.code, positions.get(f.project or "", 0), f.indicator_no or 0, f.field or "",
                     subject(f.message))
         out.append((said, f.message))

@@ -20,8 +20,8 @@ import zipfile
 from pathlib import Path
 
 from benchmarks.generate import sized_filing, write_workbook
+from xl_tools.app import refresh_path as refresh_file
 from xl_tools.ooxml.patch import WorkbookPatch
-from xl_tools.refresh.file_writer import refresh_file
 from xl_tools.schema import SHEET_INDICATORS, SHEET_PROJECTS
 from xl_tools.workbook.reader import workbook_view
 

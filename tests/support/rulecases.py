@@ -67,7 +67,7 @@ def _project(spec: dict, k: int) -> Project:
         total = sum(parts.values(), Decimal(0))
     inds = spec.get("indicators", DEFAULT_INDICATORS)
     return Project(name=name, unit=spec.get("unit", "测试单位"), total=total, **parts,
-                   target=spec.get("target", DEFAULT_TARGET),
+                   target=spec.get("target", DEFAULT_TARGET), period=spec.get("period", ""),
                    indicators=[_indicator(s, n, name) for n, s in enumerate(inds, 1)],
                    raw=_amount_cells(spec.get("raw", {})))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,6 +44,13 @@ class Loaded(Protocol):
     findings: list[Finding]                     # what reading it reported
 
 
+class Checked(Protocol):
+    """What the application's review of a filing gives (``app.Review``)."""
+
+    findings: list[Finding]
+    completed: Filing                           # the filing as refresh completes it (a copy)
+
+
 class FileTasks(Protocol):
     """The single-file tasks the batch runs on every file, handed in by the application layer
     (``app.review_batch`` hands ``app.BatchFileTasks``). The batch composes them and never
@@ -56,10 +62,10 @@ class FileTasks(Protocol):
     def load(path: Path) -> Loaded: ...                          # app.load_filing
 
     @staticmethod
-    def review(loaded: Loaded) -> list[Finding]: ...             # app.review, with what reading reported
+    def review(loaded: Loaded) -> Checked: ...                   # app.review, with what reading reported
 
     @staticmethod                                                # the refreshed copy of source at target
-    def write_copy(source: Path, target: Path, loaded: Loaded, as_read: Filing | None) -> None: ...
+    def write_copy(source: Path, target: Path, loaded: Loaded) -> None: ...
 
 
 # File-level finding codes (xl_tools/data/catalogue.toml): a file that could not be read is one error
@@ -304,21 +310,20 @@ def _common_folder(paths: list[Path]) -> Path | None:
 
 
 def _annotate(tasks: type[FileTasks], result: FileResult, source: Path, outdir: str | Path, loaded: Loaded,
-              as_read: Filing | None, target: Path | None = None) -> None:
+              target: Path | None = None) -> None:
     """Write the reviewed file, refreshed (highlights, notes, 校验结果, 公开表), into `outdir` (at
     `target`, from ``annotation_targets``, when the batch planned it). An imported table is written as
-    it was read (``as_read``, before ``app.review`` completed it in memory), so the copy's refresh
-    reports its fills like any refresh."""
+    it was read (``app.review`` completes a copy), so the copy's refresh reports its fills like any
+    refresh."""
     target = target or annotated_path(outdir, result.file, source)     # resolved: links already followed
-    _write_copy(tasks, source, target, loaded, as_read)
+    _write_copy(tasks, source, target, loaded)
     result.annotated = str(target)
 
 
-def _write_copy(tasks: type[FileTasks], source: Path, target: Path, loaded: Loaded,
-                as_read: Filing | None) -> None:
+def _write_copy(tasks: type[FileTasks], source: Path, target: Path, loaded: Loaded) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tasks.write_copy(source, target, loaded, as_read)       # the batch's copy: replaced when run again
+        tasks.write_copy(source, target, loaded)       # the batch's copy: replaced when run again
     except OSError as exc:
         raise XlToolsError(f"无法写入（{reason(exc)}）", file=str(target)) from None
 
@@ -328,10 +333,10 @@ def marked_copy(tasks: type[FileTasks], path: str | Path, target: Path, member: 
     ``member`` of the zip at ``path`` — written to ``target``: what ``--annotate`` writes for every file,
     for one (a unit's send-back)."""
     if member is None:
-        _write_copy(tasks, Path(path), target, tasks.load(Path(path)), None)
+        _write_copy(tasks, Path(path), target, tasks.load(Path(path)))
         return target
     with extract(path, member) as tmp:
-        _write_copy(tasks, tmp, target, tasks.load(tmp), None)
+        _write_copy(tasks, tmp, target, tasks.load(tmp))
     return target
 
 
@@ -427,8 +432,8 @@ def _review_file(tasks: type[FileTasks], path: Path, shown: str, annotate, targe
     try:
         loaded = tasks.load(path)               # a published table saved as xlsx is imported too
         result.kind = "workbook" if loaded.kind == "workbook" else "import"
-        as_read = copy.deepcopy(loaded.filing) if annotate is not None and result.kind == "import" else None
-        result = _fill(result, loaded.filing, tasks.review(loaded))
+        checked = tasks.review(loaded)          # loaded.filing stays as read: an import's copy is written so
+        result = _fill(result, checked.completed, checked.findings)
     except XlToolsError as err:
         return _unreadable(result, STATUS_BROKEN, said(str(err)))
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one row (with a log), never the end of the batch
@@ -437,7 +442,7 @@ def _review_file(tasks: type[FileTasks], path: Path, shown: str, annotate, targe
     if annotate is None:
         return result
     try:
-        _annotate(tasks, result, path, annotate, loaded, as_read, Path(target) if target else None)
+        _annotate(tasks, result, path, annotate, loaded, Path(target) if target else None)
     except XlToolsError as err:
         result.error = f"未能写出标注副本：{said(str(err))}"
     except Exception as exc:  # noqa: BLE001 - a bug of ours: noted on the row, the review result stands

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from ..errors import XlToolsError
 from ..outputmark import REVIEW, workbook_kind
-from ..xlsxfile import open_workbook, reading
+from ..xlsxfile import open_workbook, reading, table_rows
 from .scope import Scope
 
 COMMENT = "审核意见"
+COLUMNS = 64                # the review workbook's sheets have fewer
 STATE_SHEET = "_xltools_batch"
 STATE_HEADER = ("unit_key", "unit", "status", "file", "stamp", "total", "errors", "started")
 
@@ -72,6 +73,12 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _rows(ws) -> list[tuple]:
+    """The values of a sheet of the review workbook, row by row, in its first ``COLUMNS`` columns, until
+    1,000 blank rows (the person may have typed anywhere: a value in XFD1048576 is not a bomb)."""
+    return [row for _r, row in table_rows(ws, max_col=COLUMNS, values_only=True)]
+
+
 def read_previous(path: str | Path, scope: Scope) -> Previous:
     """The comments and states of the review workbook at ``path``; XlToolsError when it is not one of
     the tool's review workbooks."""
@@ -83,7 +90,7 @@ def read_previous(path: str | Path, scope: Scope) -> Previous:
     try:
         with reading(path):
             if "问题明细" in wb.sheetnames:
-                rows = list(wb["问题明细"].iter_rows(values_only=True))
+                rows = _rows(wb["问题明细"])
                 if rows and COMMENT in rows[0]:
                     head = list(rows[0])
                     at = {name: head.index(name) for name in ("单位", "规则", "工作表", "单元格", "项目", COMMENT)
@@ -96,7 +103,7 @@ def read_previous(path: str | Path, scope: Scope) -> Previous:
                                               _text(row[at["项目"]]))
                             prev.comments[key] = text
             if "汇总" in wb.sheetnames:
-                rows = list(wb["汇总"].iter_rows(values_only=True))
+                rows = _rows(wb["汇总"])
                 top = _header_row(rows, "单位", "文件")
                 if top is not None and COMMENT in rows[top]:
                     c = list(rows[top]).index(COMMENT)
@@ -107,7 +114,7 @@ def read_previous(path: str | Path, scope: Scope) -> Previous:
                             prev.unit_comments[key] = "；".join(filter(None, [prev.unit_comments.get(key), text]))
                             prev.commented_files[key] = _text(row[1])
             if STATE_SHEET in wb.sheetnames:
-                for row in list(wb[STATE_SHEET].iter_rows(values_only=True))[1:]:
+                for row in _rows(wb[STATE_SHEET])[1:]:
                     values = dict(zip(STATE_HEADER, row))
                     if values.get("unit_key"):
                         prev.states[str(values["unit_key"])] = UnitState(
@@ -155,13 +162,14 @@ def since_last(cons, prev: Previous | None) -> dict[str, str]:
             continue
         same = file == then.file and stamp == then.stamp
         if same:
-            if then.status != "计入" and sub.status != "计入":
-                out[sub.unit] = f"未重新报送（上次：{then.status}）"
+            if then.status != "计入" and sub.status != "计入":      # nothing sent: not a send-back to redo
+                out[sub.unit] = f"未重新报送（上次：{then.status}）" if then.file else f"仍未报送（上次：{then.status}）"
             continue
         if not sub.files:
             out[sub.unit] = f"上次的文件已不在本批中（上次：{then.status}「{then.file}」）"
             continue
-        was = f"上次「{then.file}」{then.status}" + (f"，错误 {then.errors} 条" if then.errors else "") + \
+        was = (f"上次「{then.file}」{then.status}" if then.file else f"上次{then.status}") + \
+              (f"，错误 {then.errors} 条" if then.errors else "") + \
               (f"，合计 {then.total}" if then.total else "")
         now = f"本次「{file}」{sub.status}" + (f"（{stamp}）" if stamp else "")
         total = "" if mine.empty or mine.total.iloc[0] is None else str(mine.total.iloc[0])

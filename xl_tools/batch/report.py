@@ -15,25 +15,24 @@ repeated; the workbook carries xl-tools' mark (``outputmark``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.utils import get_column_letter
 
-from .. import catalogue, outputmark, textfit
+from .. import catalogue, outputmark
 from .. import reportbook as rb
+from ..address import column_letter
 from ..catalogue import family_name, family_of
 from ..celltext import append
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS
 from ..money import fmt_money
-from ..publish.table import BODY_SIZE, STYLES, Cell, CellStyle, Merge, TableLayout, render
-from ..publish.xlsx import write_table_sheets
+from ..publish import render, write_table_sheets
+from ..publish.table import TableLayout, with_column
 from .columns import JSON_SCHEMA
 from .consolidation import (
     CONFLICT,
@@ -119,10 +118,12 @@ def consolidation_lines(cons: Consolidation, previous: Previous | None = None) -
     if changes:
         again = [u for u, t in changes.items() if t.startswith("已重新报送")]
         waiting = [u for u, t in changes.items() if t.startswith("未重新报送")]
+        absent = [u for u, t in changes.items() if t.startswith("仍未报送")]      # never sent: nothing sent back
         lines.append((f"与上次审核（{previous.started or previous.path}）相比：重新报送 {len(again)} 个单位"
                       + (f"（{'、'.join(again)}）" if again else "") + f"，退回后尚未重新报送 {len(waiting)} 个"
-                      + (f"（{'、'.join(waiting)}）" if waiting else "") + f"（见「{SHEET_SUBMISSIONS}」）",
-                      WARNING if waiting else None))
+                      + (f"（{'、'.join(waiting)}）" if waiting else "")
+                      + (f"，仍未报送 {len(absent)} 个（{'、'.join(absent)}）" if absent else "")
+                      + f"（见「{SHEET_SUBMISSIONS}」）", WARNING if waiting or absent else None))
     if cons.versions:
         lines.append((f"版本：{len(cons.versions)} 个单位报送了多个版本，"
                       + ("按审核人指定或" if any(v.pinned for v in cons.versions) else "")
@@ -231,7 +232,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
     one row per file, with a column 审核意见 the reviewer fills in (carried from the previous review)."""
     widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40, 30)
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons, previous)], len(widths))
     rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
@@ -245,7 +246,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
             rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
     rb.fit_rows(ws, top + 1)
     if report.results:
-        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(widths))}{ws.max_row}"
+        ws.auto_filter.ref = f"A{top}:{column_letter(len(widths))}{ws.max_row}"
     rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title(report))
 
 
@@ -310,50 +311,30 @@ def _write_findings(ws, report: BatchReport, cons: Consolidation, previous: Prev
 
 
 SOURCE_WIDTH = 34.0                        # column H, beside the official table's seven columns
-_MARK = {"fill": rb.COLOURS[ERROR][0], "color": rb.COLOURS[ERROR][1]}
-SOURCE_STYLES = {"source_header": STYLES["header"], "source_none": CellStyle(border=False),
-                 "source": CellStyle(vertical="top"), "source_marked": CellStyle(vertical="top", **_MARK),
-                 "unit_label_marked": replace(STYLES["unit_label"], **_MARK)}
 
 
-def _source_text(style: str, unit, table, year_slices) -> str | None:
-    """What column H says on a row of the given style: its caption, the files counted, each unit's
-    files (and its mark)."""
-    if style == "header":
+def _source_text(kind: str, unit, table, year_slices) -> str | None:
+    """What column H says on a row of the given kind (``publish.table.with_column``): its caption, the
+    files counted, each unit's files (and its mark)."""
+    if kind == "header":
         return SOURCE_HEADER
-    if style == "total_label":
+    if kind == "total":
         counted = year_slices[year_slices.decision == COUNTED]
         rest = causes_text(year_slices)
         return f"计入 {counted.file.nunique()} 个文件" + (f"；本年度另有{rest}，见「{SHEET_SOURCES}」" if rest else "")
-    if style == "unit_label":
+    if kind == "unit":
         return "；".join(table.sources.get(unit, [])) + (f"（{table.marked[unit]}）" if unit in table.marked else "")
     return None
 
 
 def consolidated_layout(table, cons: Consolidation) -> TableLayout:
     """The official layout of the year's consolidated filing (``publish.table.render``, the one 公开表
-    renderer) widened by a 来源文件 column (H): the files behind the table and behind each unit row; a
-    unit counted only on request (``--include-errors``) is marked red with its reason. Rows grow to
-    show column H whole."""
-    layout = render(table.filing)
+    renderer) widened by a 来源文件 column (H, ``publish.table.with_column``): the files behind the table
+    and behind each unit row; a unit counted only on request (``--include-errors``) is marked red with
+    its reason."""
     year_slices = cons.slices[cons.slices.year == table.year]
-    rows, heights = [], list(layout.row_heights)
-    for r, cells in enumerate(layout.rows):
-        style, unit = cells[0].style, cells[0].value
-        text = _source_text(style, unit, table, year_slices)
-        key = "source_header" if style == "header" else "source" if r >= 3 else "source_none"
-        if style == "unit_label" and unit in table.marked:
-            cells, key = [Cell(unit, "unit_label_marked"), *cells[1:]], "source_marked"
-        rows.append([*cells, Cell(text, key)])
-        if text:
-            lines = textfit.count_lines(text, textfit.text_box_points(SOURCE_WIDTH), BODY_SIZE)
-            need = textfit.row_points(lines + (lines > 1), BODY_SIZE)    # a line to spare: 「」 never start a line
-            heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
-    source_col = len(layout.column_widths) + 1       # a block of rows (a long project) is one 来源文件 cell
-    blocks = [Merge(m.first_row, source_col, m.last_row, source_col) for m in layout.merges
-              if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
-    return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, SOURCE_WIDTH],
-                   styles={**layout.styles, **SOURCE_STYLES}, merges=[*layout.merges, *blocks])
+    return with_column(render(table.filing), lambda kind, unit: _source_text(kind, unit, table, year_slices),
+                       SOURCE_WIDTH, marked=table.marked, mark=rb.COLOURS[ERROR])
 
 
 def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
@@ -388,7 +369,7 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     (Chinese name and code) with a stacked bar chart in the tool's colours."""
     results = counted_once(report, cons)
     for c, w in enumerate(RULE_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, [ONCE_NOTE], len(RULE_WIDTHS))
     rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top)
     for k, (code, row) in enumerate(rule_pivot(results).iterrows(), start=top + 1):
@@ -403,7 +384,7 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     if not families.empty:
         last = top + len(families)
         chart = _chart(ws, top, last, len(families))
-        ws.add_chart(chart, f"{get_column_letter(FAMILY_COL)}{last + 2}")
+        ws.add_chart(chart, f"{column_letter(FAMILY_COL)}{last + 2}")
         ncols = max(ncols, FAMILY_COL + CHART_COLS - 1)
         below = last + 2 + int(chart.height / ROW_CM) + 1           # the chart's last row, on the safe side
         if below > ws.max_row:
@@ -419,7 +400,7 @@ def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
     fams = list(pivot.columns)
     widths = (8, 30, *(8 for _ in fams), 8)
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+        ws.column_dimensions[column_letter(c)].width = w
     top = rb.title_block(ws, [ONCE_NOTE], len(widths))
     rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top)
     for (year, unit), row in pivot.iterrows():

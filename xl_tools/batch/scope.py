@@ -29,11 +29,12 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..fileio import read_bytes
 from ..unitnames import unit_key
-from ..xlsxfile import open_workbook, reading
+from ..xlsxfile import open_workbook, reading, table_rows
 
 _OWN_UNIT = re.compile(r"[(（]?本级[)）]?$")
 _SPLIT = re.compile(r"[、，,；;/|\n]+")
 HEADER_ROWS = 10
+LIST_COLUMNS = 64           # a unit list's columns are read up to here (a value in XFD1048576 is not a list)
 UNIT_CAPTIONS = ("单位名称", "单位", "预算单位", "资金使用单位")
 ALIAS_CAPTIONS = ("别名", "其他名称", "简称")
 _NOT_A_UNIT = {"合计", "总计", "小计", "序号"}
@@ -162,7 +163,8 @@ def read_unit_list(path: str | Path) -> tuple[list[str], dict[str, list[str]]]:
         try:
             with reading(path):
                 ws = wb.worksheets[0]
-                rows = [[_cells_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                rows = [[_cells_text(v) for v in row]
+                        for _r, row in table_rows(ws, max_col=LIST_COLUMNS, values_only=True)]
         finally:
             wb.close()
     elif suffix in (".csv", ".txt"):

@@ -62,6 +62,8 @@ def _conclusion(status: str, r: FileResult | None) -> str:
         return f"有 {r.no_money} 个项目没有填写金额（AMT008），未计入合并表"
     if status == "无法读取":
         return "文件无法读取，未计入合并表"
+    if status == "计入":                    # counted, sent back only for the reviewer's comment
+        return "已计入合并表；审核人有意见，请核对"
     return f"{status}；审核人有意见，请核对"
 
 

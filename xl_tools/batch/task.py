@@ -10,6 +10,7 @@ importing this module (as the command line does) does not import pandas.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -119,6 +120,21 @@ def targets(opts: BatchOptions) -> list[Target]:
     return out
 
 
+def _named_as_shown(report, paths: list[str]) -> None:
+    """The files' messages with the folders reviewed taken out (``shown_as``: the upload page's files
+    lie in a temporary folder of the server, which no answer and no review workbook may show)."""
+    folders = sorted((str(Path(p)) + os.sep for p in paths), key=len, reverse=True)
+
+    def shown(text):
+        for folder in folders:
+            text = text.replace(folder, "") if text else text
+        return text
+    for result in report.results:
+        result.error = shown(result.error)
+        for f in result.findings:
+            f.message, f.suggestion = shown(f.message), shown(f.suggestion)
+
+
 def run_batch(opts: BatchOptions, tasks: type[FileTasks]) -> BatchOutcome:
     """The whole batch (see the module docstring), each file through the application's ``tasks``.
     XlToolsError (nothing written) for unusable options or outputs; ``pool.BatchStopped`` when
@@ -138,6 +154,7 @@ def run_batch(opts: BatchOptions, tasks: type[FileTasks]) -> BatchOutcome:
                     exclude=[opts.output] if opts.output else [], annotate=opts.annotate, scheduler=opts.scheduler)
     if opts.shown_as is not None:
         report.inputs = [opts.shown_as]
+        _named_as_shown(report, opts.paths)
     cons = consolidation.consolidate(report, include_errors=opts.include_errors, scope=scope, keep=opts.keep)
     if opts.output:
         report_mod.write_review_xlsx(report, opts.output, cons, previous)
@@ -173,8 +190,8 @@ def _previous(opts: BatchOptions, scope):
 def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
     """The table to sign (``signed``), unless the consolidation does not cover the year completely and
     no draft was asked for."""
-    from ..publish import publish_layout
-    from .signed import coverage_line, incomplete, signed_layout
+    from ..publish import publish_signed
+    from .signed import coverage_line, incomplete
     cons = outcome.consolidation
     if not cons.has_table(cons.year):
         outcome.not_published = f"{cons.year or ''}年没有计入的文件，合并公开表未生成"
@@ -186,6 +203,6 @@ def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
         return
     table = cons.table(cons.year)
     department = cons.scope.department or table.department
-    layout = signed_layout(table, department, coverage_line(cons, table), draft=bool(why))
-    outcome.published = publish_layout(layout, opts.publish, opts.pdf, table.filing)
+    outcome.published = publish_signed(table.filing, opts.publish, opts.pdf, department=department,
+                                       coverage=coverage_line(cons, table), draft=bool(why))
     outcome.draft = bool(why)

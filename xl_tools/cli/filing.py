@@ -82,7 +82,10 @@ def _import(args) -> int:
     print(f"预算年度 {result.filing.year}：{result.year_source}", file=sys.stderr)
     print(f"已导入：{out}（{len(result.filing.projects)} 个项目，{len(result.filing.indicators)} 个指标，"
           f"{len(result.findings)} 条导入提示）")
-    return 0
+    errors = done.outcome.counts["errors"] if done.outcome else sum(f.severity == "error" for f in result.findings)
+    if errors:                      # what was read has errors: exit 1, as the help says (and check would)
+        print(f"导入的填报表有 {errors} 条错误，见「校验结果」（xl-tools check {out}）", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _dump_args(p) -> None:

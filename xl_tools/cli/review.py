@@ -24,9 +24,9 @@ def _check(args) -> int:
     from .listing import print_findings
     warn_if_open(args.file)
     loaded = app.load_filing(args.file)
-    fills = app.complete(loaded.filing)         # what refresh would fill in: checked as filled
-    findings = app.review(loaded.filing, args.config, loaded.findings)
-    filing = loaded.filing
+    checked = app.review(loaded.filing, args.config, loaded.findings)
+    fills, findings = checked.fills, checked.findings     # checked as refresh will fill it in
+    filing = checked.completed
     summary = {**summarize(findings), "projects": len(filing.projects), "indicators": len(filing.indicators)}
     if args.json:
         sys.stdout.write(json.dumps({"summary": summary, "findings": [f.to_json() for f in findings],

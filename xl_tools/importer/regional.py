@@ -46,6 +46,7 @@ def _pdf_rows(path: Path) -> str:
     from .pdfpage import lay_out
     from .pdfsource import open_pdf
     from .pdfstreams import budget
+    from .pdftables import extract_tables
 
     lines: list[str] = []
     with reading_pdf(str(path)), budget(str(path)), open_pdf(path) as pdf:
@@ -54,7 +55,7 @@ def _pdf_rows(path: Path) -> str:
             limits.check_time()
             lay_out(page, str(path))
             lines.extend(well_formed(page.extract_text() or "").split("\n")[:3])
-            for table in page.extract_tables():
+            for table in extract_tables(page, str(path)):
                 lines.extend(_line(row, wrap="") for row in table)
             page.close()
     return "\n".join(line for line in lines if line)

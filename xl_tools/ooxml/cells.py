@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -17,14 +16,12 @@ from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 from openpyxl.utils.escape import unescape
 
+from ..celltext import escaped as escape_text  # the one rule of what a cell stores
 from ..lazyxml import etree
 from ..textnorm import well_formed
 from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
-_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_NEEDS_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def text_of(el) -> str:
@@ -103,14 +100,6 @@ class CellDecoder:
 
 
 # ---------------------------------------------------------------------------------------- writing
-
-def escape_text(text: str) -> str:
-    """Text as a cell stores it: control characters as _xHHHH_, a literal "_xHHHH_" protected."""
-    if "_x" not in text and (text.isprintable() or not _NEEDS_ESCAPE.search(text)):
-        return text
-    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
-    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
 
 def has_formula(c) -> bool:
     return c.find(F) is not None

@@ -11,11 +11,12 @@ from ..fileio import probe_writable
 from ..model import Filing
 from .indicators import indicator_text
 from .pdf import installed_font, to_pdf
+from .signed import signed_layout
 from .table import TableLayout, render
 from .xlsx import publish_xlsx, write_layout, write_table_sheets
 
-__all__ = ["Published", "indicator_text", "publish", "publish_layout", "publish_xlsx", "render", "to_pdf",
-           "write_table_sheets"]
+__all__ = ["Published", "indicator_text", "publish", "publish_layout", "publish_signed", "publish_xlsx", "render",
+           "to_pdf", "write_table_sheets"]
 
 
 @dataclass
@@ -41,10 +42,18 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     return publish_layout(render(filing, draft=draft), xlsx_path, pdf_path, filing)
 
 
+def publish_signed(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None = None, *,
+                   department: str, coverage: str, draft: bool = False) -> Published:
+    """``publish`` of the table a department head signs (``signed.signed_layout``): ``coverage`` below
+    it, the signature block of ``department``, page numbers, the tool's page breaks; ``draft``: it does
+    not cover every unit it should."""
+    return publish_layout(signed_layout(filing, department, coverage, draft=draft), xlsx_path, pdf_path, filing)
+
+
 def publish_layout(layout: TableLayout, xlsx_path: str | Path, pdf_path: str | Path | None = None,
                    filing: Filing | None = None) -> Published:
-    """``publish`` of a table layout already made (``render``'s, or one a caller extended: the batch's
-    consolidated table to sign); ``filing``'s identity goes into the document properties."""
+    """``publish`` of a table layout already made (``render``'s, or one extended from it: the table to
+    sign); ``filing``'s identity goes into the document properties."""
     xlsx_path = Path(xlsx_path)
     if pdf_path is not None:
         probe_writable(pdf_path)            # before the xlsx: a PDF that cannot be written stops nothing half done

@@ -30,17 +30,20 @@ from .. import textfit
 from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
-from ..profiles import load_profile
+from ..profiles import DEFAULT_PROFILE, load_profile
 from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
+PLAIN_TITLE = "项目支出绩效目标表"          # other regions' tables: 「（含转移支付项目）」 is Guangdong's wording
 
 
 def title_of(filing: Filing) -> str:
-    """The table's title: 「2025年项目支出绩效目标表（含转移支付项目）」, the budget year first when known
-    (import and batch read it back: ``identity.year_in_title``)."""
-    return f"{filing.year}年{TITLE}" if filing.year else TITLE
+    """The table's title: 「2025年项目支出绩效目标表（含转移支付项目）」 as Guangdong prints it, 「2025年项目支出
+    绩效目标表」 for a filing of another region's profile; the budget year first when known (import and
+    batch read it back: ``identity.year_in_title``)."""
+    title = TITLE if (filing.profile or DEFAULT_PROFILE) == DEFAULT_PROFILE else PLAIN_TITLE
+    return f"{filing.year}年{title}" if filing.year else title
 
 DRAFT_MARK = "（草稿：未通过校验，不得公开）"
 HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")
@@ -269,6 +272,42 @@ def _place(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle],
     rows.extend([Cell(None, c.style) for c in top] for _ in slices[1:])
     heights.extend(slices)
     return first, first + len(slices) - 1, need
+
+
+ROW_KINDS = {"header": "header", "unit_label": "unit", "total_label": "total"}     # else "other"
+
+
+def with_column(layout: TableLayout, text_of, width: float, *, marked=(), mark: tuple[str, str] | None = None
+                ) -> TableLayout:
+    """``layout`` widened by one column on the right (``width``), holding ``text_of(kind, label)`` beside
+    each row: ``kind`` is "header" (the column headers), "unit" (a unit's row; ``label`` its name),
+    "total" (the 合计 row) or "other" (title lines, projects; ``label`` the row's first value). The new
+    column has the headers' style on the header row, top-aligned bordered text below it and no border
+    beside the title lines; rows grow to show its text whole (a line to spare: 「」 never start a
+    line); a block of rows merged in column A (a long project) is merged beside it too. The units named
+    in ``marked`` are coloured ``mark`` (fill, font colour: RRGGBB) in their name cell and beside it."""
+    fill, color = mark or (None, None)
+    side = {"side_header": STYLES["header"], "side_none": CellStyle(border=False), "side": CellStyle(vertical="top"),
+            "side_marked": CellStyle(vertical="top", fill=fill, color=color),
+            "unit_label_marked": replace(STYLES["unit_label"], fill=fill, color=color)}
+    body = layout.repeat_rows[1]                        # the rows down to the header's are not the table's body
+    rows, heights = [], list(layout.row_heights)
+    for r, cells in enumerate(layout.rows):
+        style, label = cells[0].style, cells[0].value
+        text = text_of(ROW_KINDS.get(style, "other"), label)
+        key = "side_header" if style == "header" else "side" if r >= body else "side_none"
+        if style == "unit_label" and label in marked:
+            cells, key = [Cell(label, "unit_label_marked"), *cells[1:]], "side_marked"
+        rows.append([*cells, Cell(text, key)])
+        if text:
+            lines = textfit.count_lines(text, textfit.text_box_points(width), BODY_SIZE)
+            need = textfit.row_points(lines + (lines > 1), BODY_SIZE)
+            heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
+    col = len(layout.column_widths) + 1
+    blocks = [Merge(m.first_row, col, m.last_row, col) for m in layout.merges
+              if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
+    return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, width],
+                   styles={**layout.styles, **side}, merges=[*layout.merges, *blocks])
 
 
 def render(filing: Filing, *, draft: bool = False) -> TableLayout:

@@ -1,9 +1,13 @@
-"""Apply a refresh plan to a file: the package patcher (``xl_tools.ooxml``) rewrites only the parts the
-plan touches — the cells of the data sheets, styles.xml, the notes, the tool's own sheets — and copies
-every other part byte for byte. Saved atomically, with a backup when in place."""
+"""The refresh of a file, its two ends: ``opened`` reads the workbook (the view the plan is made from)
+and ``write_plan`` applies the plan (``plan.plan_refresh``) through the package patcher
+(``xl_tools.ooxml``), which rewrites only the parts the plan touches — the cells of the data sheets,
+styles.xml, the notes, the tool's own sheets — and copies every other part byte for byte. Saved
+atomically, with a backup when in place. The task itself, read → plan → write, is
+``app.refresh_path``."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from .drafting import settle
 from .looks import Look
 from .marks import RowKeys, Seen, current_marks
 from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import RefreshOutcome, plan_refresh
+from .plan import RefreshOutcome
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
 from .sheets import insert_index, link_formula
@@ -33,11 +37,11 @@ from .state import DATA_SHEETS, note_key, read_state, with_looks, without_notes
 LINK_COLOUR = "0563C1"
 
 
-def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
-                 now: str | None = None, extra_findings=None, backup: bool = True,
-                 draft: bool = False) -> RefreshOutcome:
-    path = Path(path)
-    out = Path(out) if out else path
+@contextlib.contextmanager
+def opened(path: Path, out: Path):
+    """The workbook at ``path``, to be refreshed into ``out``, as the view the plan reads (the tool's
+    highlights noted as the cells are read; the plan reads within ``xlsxfile.reading``). Closed on
+    leaving."""
     sniff(path)
     if out.suffix.lower() != path.suffix.lower():
         raise XlToolsError(f"输出文件的扩展名须与输入相同（{path.suffix}）", file=str(out))
@@ -45,29 +49,39 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     try:
         with reading(path):
             view.watch(view.styles.with_fills(SEVERITY_OF_FILL))      # the tool's highlights, found as read
-            outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,
-                                   prepare=lambda filing: resolve_formulas(path, filing, view),
-                                   extra_findings=extra_findings, seen=seen_in_file, draft=draft)
-            if already_there(view, outcome):         # nothing changed since the last refresh
-                view.close()
-                if out.resolve() != path.resolve():
-                    with atomic_target(out) as tmp:
-                        shutil.copyfile(path, tmp)
-                return outcome
-            view.release_cells()
-            patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
-            outcome.notes_kept, outcome.notes_skipped = apply_ops(patch, outcome.ops)
-        with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
-            try:
-                patch.save(tmp)
-            except OSError as exc:
-                raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
-            finally:
-                view.close()        # before the rename: Windows cannot replace a file that is open
-            read_back(tmp, path, patch, outcome.ops)
+        yield view
     finally:
         view.close()
-    return outcome
+
+
+def formulas_of(path: Path, view):
+    """What ``plan.plan_refresh`` runs on the filing it read (``prepare``): formulas without a cached
+    value computed where the reader can (``workbook.reader.resolve_formulas``)."""
+    return lambda filing: resolve_formulas(path, filing, view)
+
+
+def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: bool) -> None:
+    """Apply ``outcome.ops`` to the workbook ``view`` shows and save it as ``out`` (temp file + rename;
+    ``.bak`` of the bytes read when in place and ``backup``), every value written read back first. A
+    plan that changes nothing the file does not already show writes nothing (``already_there``)."""
+    if already_there(view, outcome):             # nothing changed since the last refresh
+        view.close()
+        if out.resolve() != path.resolve():
+            with atomic_target(out) as tmp:
+                shutil.copyfile(path, tmp)
+        return
+    with reading(path):
+        view.release_cells()
+        patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
+        outcome.notes_kept, outcome.notes_skipped = apply_ops(patch, outcome.ops)
+    with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
+        try:
+            patch.save(tmp)
+        except OSError as exc:
+            raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
+        finally:
+            view.close()        # before the rename: Windows cannot replace a file that is open
+        read_back(tmp, path, patch, outcome.ops)
 
 
 def already_there(view, outcome: RefreshOutcome) -> bool:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
+from ..address import range_a1
 from ..publish.table import PageSetup
 from ..schema import AMBER_FILL, AMBER_FONT, MARK_DRAFT, MARK_ERROR, MARK_WARNING, RED_FILL, RED_FONT
 from .looks import Look
@@ -27,10 +26,7 @@ class Rect:
 
     @property
     def a1(self) -> str:
-        first = f"{get_column_letter(self.col)}{self.row}"
-        if self.nrows == 1 and self.ncols == 1:
-            return first
-        return f"{first}:{get_column_letter(self.col + self.ncols - 1)}{self.row + self.nrows - 1}"
+        return range_a1(self.row, self.col, self.row + self.nrows - 1, self.col + self.ncols - 1)
 
     def cells(self):
         for r in range(self.row, self.row + self.nrows):

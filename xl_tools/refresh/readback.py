@@ -104,15 +104,15 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
                         problems.append(f"{sheet}!{a1(r, c)} reads {shown!r}, the plan wrote {value!r}")
             wanted = set(plan.rows)
             width = max(op.col + max(map(len, op.values)) - 1 for op in ops)
-            for r, row in reader.rows(sheet, plan.rows[-1], width, dense=_dense_area(data) <= DENSE_CELLS):
+            count, examples, area = _cells(data)
+            for r, row in reader.rows(sheet, plan.rows[-1], width, dense=area <= DENSE_CELLS):
                 if r in wanted:
                     reached.add(r)
                     check(r, row)
             for r in plan.rows:
                 if r not in reached:                             # a row the reader never came to
                     check(r, ())
-            count, examples = _foreign_cells(data)
-            before = _foreign_cells(zsrc.read(part))[0] if count and part in zsrc.namelist() else 0
+            before = _cells(zsrc.read(part))[0] if count and part in zsrc.namelist() else 0
             if count > before:
                 problems.append(f"{sheet}: {count - before} cells spelled outside the SpreadsheetML namespace, "
                                 f"e.g. {', '.join(examples)}")
@@ -155,7 +155,7 @@ class _Reader:
 
     def rows(self, sheet: str, last: int, width: int, *, dense: bool = True):
         """(row number, values from column A) of the rows up to `last` that the sheet has (at least
-        `width` columns of them); `dense`: the sheet may be read as one block (see ``_dense_area``)."""
+        `width` columns of them); `dense`: the sheet may be read as one block (see ``_cells``)."""
         if self.calamine and dense:
             if sheet not in self.book.sheet_names:
                 return
@@ -186,41 +186,39 @@ _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 _CELL = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?c[\s/>](?:[^>]*?\br=[\"']([^\"']*))?")
 
 
-_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>][^>]*?\br=[\"']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})[\"']")
-_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_LETTERS, _DIGITS = re.compile(rb"[A-Za-z]+"), re.compile(rb"[0-9]+")
 
 
-def _dense_area(data: bytes) -> int:
-    """How many cells calamine's block of the worksheet part `data` holds: the rows × the columns
-    up to its last cell (every ``<c>``, valued or not, counts); a sheet with a cell addressed only by
-    its place in the row counts as unbounded."""
-    refs = _REF.findall(data)
-    if len(refs) != len(_ANY_CELL.findall(data)):
-        return DENSE_CELLS + 1
-    if not refs:
-        return 0
-    try:
-        columns = max(map(column_index, {c.decode("ascii") for c, _r in refs}))
-    except ValueError:                                  # past XFD: no reader takes it as written
-        return DENSE_CELLS + 1
-    return columns * max(map(int, {r for _c, r in refs}))
-
-
-def _foreign_cells(data: bytes) -> tuple[int, list[str]]:
-    """(how many, the first references of) the ``<c>`` elements among a worksheet's rows spelled with
-    a prefix the part does not bind to the SpreadsheetML namespace before its rows (or without one
-    where the default namespace is another): cells Excel, openpyxl and LibreOffice do not see."""
+def _cells(data: bytes) -> tuple[int, list[str], int]:
+    """Of a worksheet part's ``<c>`` elements among its rows: (how many, the first references of) those
+    spelled with a prefix the part does not bind to the SpreadsheetML namespace before its rows (or
+    without one where the default namespace is another): cells Excel, openpyxl and LibreOffice do not
+    see; and the area of calamine's block of the sheet — rows × columns up to its last cell, valued or
+    not, or more than ``DENSE_CELLS`` when a cell has no reference (calamine places it by its order)."""
     rows_at = _SHEET_DATA.search(data)
     if rows_at is None:
-        return 0, []
+        return 0, [], 0
     bound = {m.group(1) or b"" for m in _MAIN_PREFIX.finditer(data, 0, rows_at.start())}
-    count, examples = 0, []
+    count, examples, refs = 0, [], []
     for m in _CELL.finditer(data, rows_at.end()):
+        refs.append(m.group(2))
         if (m.group(1) or b"") not in bound:
             count += 1
             if len(examples) < SHOWN:
                 examples.append((m.group(2) or b"?").decode(errors="replace"))
-    return count, examples
+    return count, examples, _area(refs)
+
+
+def _area(refs: list[bytes | None]) -> int:
+    if None in refs or b"" in refs:
+        return DENSE_CELLS + 1
+    joined = b" ".join(refs)
+    try:
+        columns = max((column_index(c.decode("ascii")) for c in set(_LETTERS.findall(joined))), default=0)
+        rows = max(map(int, set(_DIGITS.findall(joined))), default=0)
+    except ValueError:                                  # past XFD, or not a reference: no reader takes it
+        return DENSE_CELLS + 1
+    return columns * rows
 
 
 # ----------------------------------------------------------------------------------- comparing

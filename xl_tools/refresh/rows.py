@@ -117,6 +117,10 @@ def relocate(old: dict[int, str], now: dict[int, str], marked: dict[int, str],
         else:                                        # rows sorted around it: any row not found again
             free = [c for c in now if c not in taken]
         out[r] = _most_alike(r, marked[r], free, now_cells)
+        if out[r] is None and a_new is not None and b_new is not None:
+            # moved out from between its neighbours and edited too (a fixed cell, cut and inserted
+            # lower): the edited rows elsewhere, the only ones not found again
+            out[r] = _most_alike(r, marked[r], [c for c in now if c not in taken and c not in free], now_cells)
     owner = {c: r for r, c in pairs.items()}
     used: set[int] = set()
     for r in sorted(out):                            # never two old rows on one row now

@@ -126,9 +126,24 @@ class SatisfactionOutsideCategory(Rule):
                         facts: Facts) -> Iterator[Finding]:
         if not satisfaction_misfiled(ctx, facts):
             return
-        yield self.at_indicator(project.name, ind, "level1",
-                                f"满意度指标「{ind.name}」归在「{ind.level1_label}」下",
-                                "一级指标改为「3-满意度指标」，二级指标「31-服务对象满意度」")
+        l1, l2 = satisfaction_place(ctx)
+        if facts.level1_code == l1[0]:          # 湘鄂申报表: 满意度 is a row of 效益, not 社会效益
+            where, advice = f"{ind.level1_label}；{ind.level2_label}", f"二级指标改为「{l2}」"
+        else:
+            where, advice = ind.level1_label, f"一级指标改为「{l1[1]}」，二级指标「{l2}」"
+        yield self.at_indicator(project.name, ind, "level1", f"满意度指标「{ind.name}」归在「{where}」下", advice)
+
+
+def satisfaction_place(ctx: Context) -> tuple[tuple[str, str], str]:
+    """((一级's role, label), 二级's label): where the profile's framework files satisfaction, its first
+    category taken for 服务对象满意度 (3-满意度指标；31-服务对象满意度; 湘鄂申报表: 2-效益指标；
+    25-社会公众或服务对象满意度, the row its form prints inside 效益, beside which the filing's other
+    satisfaction indicators stand: advice to 3-满意度指标 split them over two categories)."""
+    l2 = next((c for c in ctx.table.level2 if c.role == "31"), None)
+    l1 = next((c for c in ctx.table.level1 if l2 is not None and c.code == l2.parent), None)
+    if l1 is None:
+        return ("3", "3-满意度指标"), "31-服务对象满意度"
+    return (l1.role, l1.label), l2.label
 
 
 _EFFECT_DEFAULT = ["就业", "受益", "惠及", "带动", "增收", "收入", "节约", "节省", "减少", "降低", "提高", "提升", "改善",

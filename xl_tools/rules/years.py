@@ -70,7 +70,8 @@ class NameYearNotBudgetYear(Rule):
 
 
 class NameSpanEnded(Rule):
-    """A multi-year project whose range in the name does not include the budget year.
+    """A multi-year project whose 实施期 (the table's column, else the range in the name) does not include
+    the budget year.
 
     为什么：项目名称写明了实施期（2023年-2024年），到预算年度时实施期已经结束（或尚未开始），
     通常是已完成的项目被沿用到了新一年的报表中。工具不会自动删除它，请填报人确认。
@@ -89,19 +90,21 @@ class NameSpanEnded(Rule):
     name = "years.name_span_ended"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        span = ctx.span(project)
+        span = ctx.period(project)          # the 实施期 the table states, else the range in the name
         if ctx.year is None or span is None or span[0] <= ctx.year <= span[1]:
             return
         first, last = span
+        stated = project.period_years() is not None
+        where = f"项目的实施期「{project.period}」" if stated else f"项目名称中的实施期「{first}年-{last}年」"
+        field, what = ("period", "实施期") if stated else ("name", "名称中的起止年度")
         if last < ctx.year:
-            message = (f"项目名称中的实施期「{first}年-{last}年」已于 {last} 年结束，"
-                       f"预算年度是 {ctx.year} 年")
+            message = f"{where}已于 {last} 年结束，预算年度是 {ctx.year} 年"
             suggestion = ("项目已结束：如本年度没有该项目预算，请删除该项目及其绩效指标；"
-                          "如为新一期项目，请改写名称中的起止年度")
+                          f"如为新一期项目，请改写{what}")
         else:
-            message = f"项目名称中的实施期「{first}年-{last}年」在预算年度 {ctx.year} 年之后才开始"
-            suggestion = "核对项目名称中的起止年度或「基本信息」中的预算年度"
-        yield self.at_project(project, "name", message, suggestion)
+            message = f"{where}在预算年度 {ctx.year} 年之后才开始"
+            suggestion = f"核对{'实施期' if stated else '项目名称中的起止年度'}或「基本信息」中的预算年度"
+        yield self.at_project(project, field, message, suggestion)
 
 
 class TargetOldYear(Rule):

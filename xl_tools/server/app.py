@@ -74,6 +74,8 @@ ENV_DEFAULTS = {
 
 MSG_TOO_LARGE = ("发送的工作簿数据过大（{size}，上限 {limit}）。请删去不需要的工作表、空白行列后重试；"
                  "如确需处理更大的工作簿，请管理员调高上限（xl-tools serve --max-body-mb）。")
+MSG_UPLOAD_TIME = ("上传用时超过上限 {seconds:,} 秒，服务器已停止接收（网络过慢或连接异常）：请检查网络后重试；"
+                   "如网络确实很慢，请管理员调高上限（XL_TOOLS_SERVER_MAX_SECONDS）。")
 MSG_NOT_UTF8 = "请求内容不是 UTF-8 编码的 JSON，无法读取。请通过 Excel 加载项的按钮调用本服务。"
 MSG_BAD_JSON = "请求内容不是有效的 JSON（第 {line} 行第 {col} 列出错）。请通过 Excel 加载项的按钮调用本服务。"
 MSG_JSON_LIMITS = "请求内容嵌套过深或数字过长，无法读取。请通过 Excel 加载项的按钮调用本服务。"
@@ -220,6 +222,34 @@ def script_names(scripts_module) -> list[str]:
     """Function names the route may call: those our ``@script`` decorated, nothing else."""
     return sorted(name for name, obj in vars(scripts_module).items()
                   if not name.startswith("_") and callable(obj) and hasattr(obj, "__xlscript__"))
+
+
+class UploadTooSlow(Exception):
+    """The request's body did not arrive within the request's time (``receive_by``)."""
+
+
+def upload_deadline() -> float:
+    """When the body of a request that starts now must have arrived: ``XL_TOOLS_SERVER_MAX_SECONDS``
+    from now (a client sending a byte now and then would otherwise hold its connection for ever)."""
+    import time
+    return time.monotonic() + limits.value(MAX_SECONDS)
+
+
+async def receive_by(receive, deadline: float) -> dict:
+    """The next ASGI message of the request, or UploadTooSlow once ``deadline`` (monotonic) has passed."""
+    import asyncio
+    import time
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise UploadTooSlow
+    try:
+        return await asyncio.wait_for(receive(), left)
+    except asyncio.TimeoutError:
+        raise UploadTooSlow from None
+
+
+def upload_too_slow_text() -> str:
+    return MSG_UPLOAD_TIME.format(seconds=limits.value(MAX_SECONDS))
 
 
 class _Reject(Exception):
@@ -375,8 +405,9 @@ class PayloadGuard:
         if scope["type"] != "http" or scope.get("method") != "POST" or not scope["path"].startswith(self.prefix):
             await self._call_inner(scope, receive, send)
             return
+        deadline = upload_deadline()
         try:
-            body = await self._read_body(scope, receive)
+            body = await self._read_body(scope, receive, deadline)
             try:
                 replay = self._validate(scope, body)
             except _Reject as rej:
@@ -392,7 +423,7 @@ class PayloadGuard:
             if rej.status == 413 and not rej.body_complete:
                 # Browsers (the task pane) report a reset connection as a network error and never show
                 # the 413's message; so read and discard the rest of a moderately oversized upload first.
-                await self._drain(receive)
+                await self._drain(receive, deadline)
             await _send_json(send, rej.status, rej.code, rej.message)
             return
         sent = False
@@ -427,7 +458,7 @@ class PayloadGuard:
             elif scope["type"] != "http":
                 raise
 
-    async def _read_body(self, scope, receive) -> bytes:
+    async def _read_body(self, scope, receive, deadline: float) -> bytes:
         limit = self.max_body_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-length":
@@ -439,7 +470,10 @@ class PayloadGuard:
                     raise _Reject(413, "payload_too_large", MSG_TOO_LARGE.format(size=_human(declared), limit=_human(limit)))
         chunks, size = [], 0
         while True:
-            message = await receive()
+            try:
+                message = await receive_by(receive, deadline)
+            except UploadTooSlow:
+                raise _Reject(408, "upload_timeout", upload_too_slow_text()) from None
             if message["type"] == "http.disconnect":
                 raise _Reject(400, "client_disconnected", "客户端在发送完数据前断开了连接。")
             chunk = message.get("body", b"")
@@ -452,11 +486,14 @@ class PayloadGuard:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _drain(self, receive) -> None:
+    async def _drain(self, receive, deadline: float) -> None:
         cap = max(4 * self.max_body_bytes, DRAIN_CAP)
         drained = 0
         while drained <= cap:
-            message = await receive()
+            try:
+                message = await receive_by(receive, deadline)
+            except UploadTooSlow:
+                return
             if message["type"] != "http.request":
                 return
             drained += len(message.get("body", b""))

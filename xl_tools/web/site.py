@@ -5,12 +5,14 @@
     GET  {prefix}/api/info         what this server offers (PDF needs LibreOffice) and its limits
     POST {prefix}/api/refresh      one workbook (multipart field ``file``) → refreshed workbook + findings
     POST {prefix}/api/publish      one workbook (+ ``pdf=1``, ``draft=1``) → the 公开表 (xlsx or PDF)
-    POST {prefix}/api/review       several files (fields ``file``) → 审核汇总.xlsx + one row per file
+    POST {prefix}/api/review       several files (fields ``file``; the scope ``department``, ``year``, ``units``
+                                   and ``previous`` — files —, ``publish``, ``allow_incomplete``, ``sendback``) → 审核汇总.xlsx,
+                                   the table to sign, the send-backs as a zip, one row per file
 
 Files come back base64 in the JSON answer, with the name to save them under; nothing is kept on the
 server (``tasks``). The limits are the add-in's: the request body (``XL_TOOLS_SERVER_MAX_BODY_MB``, the
-size checked as the bytes arrive) and the time (``XL_TOOLS_SERVER_MAX_SECONDS`` through
-``limits.deadline``). Every error is JSON ``{"detail": one Chinese line, "code": ...}``; an unexpected one
+size checked as the bytes arrive), the time to receive it and the time of the task (each
+``XL_TOOLS_SERVER_MAX_SECONDS``, the task's through ``limits.deadline``). Every error is JSON ``{"detail": one Chinese line, "code": ...}``; an unexpected one
 is a 500 whose line carries an error number, the traceback going to the server log only.
 """
 
@@ -24,7 +26,15 @@ from importlib import resources
 
 from .. import limits
 from ..errors import XlToolsError
-from ..server.app import MAX_SECONDS, MSG_INTERNAL, max_body_bytes_from_env
+from ..server.app import (
+    MAX_SECONDS,
+    MSG_INTERNAL,
+    UploadTooSlow,
+    max_body_bytes_from_env,
+    receive_by,
+    upload_deadline,
+    upload_too_slow_text,
+)
 from . import tasks
 
 logger = logging.getLogger("xl_tools.web")
@@ -149,11 +159,14 @@ class UploadSite:
             raise too_large
         if b"multipart/form-data" not in headers.get(b"content-type", b"").lower():
             raise Refused(415, "not_multipart", MSG_NOT_FORM)
-        received = 0
+        received, deadline = 0, upload_deadline()
 
         async def counted():
             nonlocal received
-            message = await receive()
+            try:
+                message = await receive_by(receive, deadline)
+            except UploadTooSlow:
+                raise Refused(408, "upload_timeout", upload_too_slow_text()) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
@@ -176,6 +189,8 @@ class UploadSite:
                     fields[key] = value
                 elif key == "file":
                     uploads.append(tasks.Upload(value.filename or "", await value.read()))
+                elif key in ("units", "previous"):  # the list of expected units, the last review
+                    fields[key] = tasks.Upload(value.filename or "", await value.read())
             return uploads, fields
         finally:
             await form.close()
@@ -204,4 +219,14 @@ class UploadSite:
                                      draft=fields.get("draft") == "1")
 
     async def _review(self, uploads, fields) -> dict:
-        return await self._in_thread(tasks.review_batch, uploads)
+        units, previous = fields.get("units"), fields.get("previous")
+        return await self._in_thread(
+            tasks.review_batch, uploads, department=_text(fields.get("department")), year=_text(fields.get("year")),
+            units=units if isinstance(units, tasks.Upload) else None,
+            previous=previous if isinstance(previous, tasks.Upload) else None, publish=fields.get("publish") == "1",
+            allow_incomplete=fields.get("allow_incomplete") == "1", sendback=fields.get("sendback") == "1")
+
+
+def _text(value) -> str | None:
+    """A plain form field as typed, None when absent or blank."""
+    return value.strip() or None if isinstance(value, str) else None

@@ -16,18 +16,25 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import app
 from ..errors import XlToolsError
-from ..findings import SEVERITY_ZH
+from ..findings import ERROR, SEVERITY_ZH
+from ..model import YEAR_RANGE_ZH, is_budget_year
 
 TEMP_PREFIX = "xl-tools-web-"
 MAX_NAME = 120                      # characters of a file name kept (the suffix always)
+# bytes of the name a file is written under: a file system holds 255 bytes a name (a Chinese character
+# takes 3 in UTF-8, so 86 of them are too many), and the tasks add to it (.NAME.xxxxxxxx.xlsx.tmp, _公开表)
+MAX_DISK_NAME_BYTES = 160
 MAX_LISTED = 1000                   # findings listed on the page; 校验结果 in the workbook has them all
 DEFAULT_NAME = "工作簿"
 REVIEW_NAME = "审核汇总.xlsx"
+SIGNED_NAME = "合并公开表.xlsx"             # the consolidated table to sign (and its .pdf)
+SENDBACK_NAME = "退回材料"                   # the send-backs, a folder per unit, downloaded as a zip
 MSG_NO_FILES = "没有收到文件：请选择或拖入填报工作簿。"
 MSG_BATCH_NEEDS_PANDAS = '批量审核需要安装 pandas（缺少 {name}）：请管理员安装 "xl-tools[batch]"。'
 
@@ -49,6 +56,17 @@ def safe_name(name: str | None) -> str:
         suffix = Path(text).suffix if len(Path(text).suffix) <= 16 else ""
         text = text[:MAX_NAME - len(suffix)] + suffix
     return text
+
+
+def disk_name(name: str) -> str:
+    """``name`` (from ``safe_name``) short enough in bytes to write beside the files the tasks make."""
+    if len(name.encode("utf-8")) <= MAX_DISK_NAME_BYTES:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix.encode("utf-8")) <= 16 else ""
+    stem = name[:len(name) - len(suffix)]
+    while len((stem + suffix).encode("utf-8")) > MAX_DISK_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
 
 
 def _b64(path: Path) -> str:
@@ -98,14 +116,16 @@ def _as_uploaded(folder: Path, names: dict[str, str]):
 
 
 def _place(folder: Path, upload: Upload, taken: set[str] | None = None) -> tuple[Path, str]:
+    """The upload written into ``folder``: (its path, the name shown for it). The path's name is the
+    shown one cut to ``MAX_DISK_NAME_BYTES``; messages and answers use the shown one."""
     name = safe_name(upload.name)
     if taken is not None:                   # a batch: two files of the same name from two folders
         base, k = name, 2
-        while name.lower() in taken:
+        while disk_name(name).lower() in taken:
             name = f"{Path(base).stem}（{k}）{Path(base).suffix}"
             k += 1
-        taken.add(name.lower())
-    path = folder / name
+        taken.add(disk_name(name).lower())
+    path = folder / disk_name(name)
     path.write_bytes(upload.data)
     return path, name
 
@@ -117,7 +137,7 @@ def refresh(upload: Upload, *, now: str | None = None, draft: bool = False) -> d
         (folder / "in").mkdir()
         (folder / "out").mkdir()
         src, name = _place(folder / "in", upload)
-        out = folder / "out" / name
+        out = folder / "out" / src.name
         with _as_uploaded(folder, {str(src): name, str(out): name}):
             outcome = app.refresh_file(src, out, now=now, draft=draft)
         return {"name": name, "file": _b64(out), "summary": outcome.report, "counts": outcome.counts,
@@ -133,7 +153,7 @@ def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
     with workspace() as folder:
         (folder / "in").mkdir()
         src, name = _place(folder / "in", upload)
-        stem = Path(name).stem
+        stem = Path(src.name).stem
         xlsx = folder / f"{stem}_公开表.xlsx"
         pdf_path = folder / f"{stem}_公开表.pdf" if pdf else None
         try:
@@ -142,7 +162,8 @@ def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
         except app.PublishRefused as refused:
             raise PublishRefusedOnPage(app.blocking_text(refused.errors, refused.no_money), name) from None
         target = pdf_path if pdf else xlsx
-        return {"name": target.name, "file": _b64(target), "draft": done.draft, "counts": done.counts}
+        return {"name": f"{Path(name).stem}_公开表{target.suffix}", "file": _b64(target), "draft": done.draft,
+                "counts": done.counts}
 
 
 class PublishRefusedOnPage(XlToolsError):
@@ -156,10 +177,16 @@ class PublishRefusedOnPage(XlToolsError):
                          "如只需打印草稿，请点「生成草稿」。", file=name)
 
 
-def review_batch(uploads: list[Upload]) -> dict:
-    """The reviewer's batch on uploaded files: the 审核汇总 workbook and one row per file."""
+def review_batch(uploads: list[Upload], *, department: str | None = None, year: str | None = None,
+                 units: Upload | None = None, previous: Upload | None = None, publish: bool = False,
+                 allow_incomplete: bool = False, sendback: bool = False) -> dict:
+    """The reviewer's batch on uploaded files, as ``xl-tools batch --department --year --units --publish
+    --pdf --allow-incomplete --sendback --previous`` runs it: the 审核汇总 workbook, one row per file, the lines the
+    command prints (scope, what was counted, who is missing), and besides 审核汇总 the table to sign (xlsx,
+    PDF where LibreOffice is installed) and the send-backs (one zip of a folder per unit)."""
     if not uploads:
         raise XlToolsError(MSG_NO_FILES)
+    budget_year = _year(year)
     with workspace() as folder:
         inbox = folder / "收件箱"
         inbox.mkdir()
@@ -168,15 +195,55 @@ def review_batch(uploads: list[Upload]) -> dict:
             _place(inbox, upload, taken)
         out = folder / REVIEW_NAME
         names = {str(inbox) + os.sep: "", str(inbox): "网页上传的文件", str(out): REVIEW_NAME}
+        unit_list = last = None
+        if units is not None:
+            (folder / "名单").mkdir()
+            unit_list, shown = _place(folder / "名单", units)
+            names[str(unit_list)] = shown
+        if previous is not None:                    # --previous: its comments and states
+            (folder / "上次").mkdir()
+            last, shown = _place(folder / "上次", previous)
+            names[str(last)] = shown
+        table = folder / SIGNED_NAME if publish else None
+        pdf = folder / SIGNED_NAME.replace(".xlsx", ".pdf") if publish and app.pdf_available() else None
+        back = folder / SENDBACK_NAME if sendback else None
         with _as_uploaded(folder, names):
-            done = app.review_batch([inbox], output=str(out), jobs=1, shown_as=f"网页上传的 {len(uploads)} 个文件")
+            done = app.review_batch(
+                [inbox], output=str(out), jobs=1, shown_as=f"网页上传的 {len(uploads)} 个文件",
+                department=department, year=budget_year, units=str(unit_list) if unit_list else None,
+                publish=str(table) if table else None, pdf=str(pdf) if pdf else None,
+                allow_incomplete=allow_incomplete, sendback=str(back) if back else None,
+                previous=str(last) if last else None)
         result = done.report
         rename = _renamer(folder, names)
         summary = result.summary()
         files = [{"file": r.file, "status": r.status, "unit": r.unit, "errors": r.errors, "warnings": r.warnings,
                   "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
-        lines = [rename(text) for text, _kind in done.consolidation_lines()]
-        return {"name": REVIEW_NAME, "file": _b64(out), "summary": summary, "files": files, "lines": lines}
+        lines = [{"text": rename(text), "error": kind == ERROR} for text, kind in done.consolidation_lines()]
+        if done.not_published:
+            lines.append({"text": rename(done.not_published), "error": True})
+        extra = [{"name": p.name, "file": _b64(p)} for p in (table, pdf) if p is not None and p.exists()]
+        if back is not None and back.is_dir() and any(back.iterdir()):
+            extra.append({"name": f"{SENDBACK_NAME}.zip", "file": _b64(_zipped(back, folder / f"{SENDBACK_NAME}.zip"))})
+        return {"name": REVIEW_NAME, "file": _b64(out), "summary": summary, "files": files, "lines": lines,
+                "extra": extra}
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit() or not is_budget_year(int(text)):
+        raise XlToolsError(f"预算年度应为{YEAR_RANGE_ZH}，实际为「{text}」")
+    return int(text)
+
+
+def _zipped(folder: Path, out: Path) -> Path:
+    """``folder`` (a folder per unit) as one zip, names in UTF-8 under the folder's own name."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return out
 
 
 def info() -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -374,19 +375,46 @@ def _write_codes(wb, fmt: _Formats, table: CodeTable):
         wb.define_name(f"二级_{l1.code}", f"='{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}")
     top = longest + 2
     ws.write(top, 0, CODES_NOTES[0], fmt.h)
-    for r, text in enumerate(CODES_NOTES[1:], start=top + 1):
+    notes = CODES_NOTES[1:]
+    if table.name and table.name != "广东2015":         # the framework the profile chose, not Guangdong's
+        notes = notes[:-1] + [f"本表按规则配置的指标类别框架「{table.name}」编号；本地区编号不同时，请以财政部门的要求为准。"]
+    for r, text in enumerate(notes, start=top + 1):
         ws.write(r, 0, text, fmt.plain)          # one line each, running over the empty cells
     ws.freeze_panes(1, 0)
     _print_setup(ws)
     return ws
 
 
-def _write_state(wb):
+def _write_state(wb, filing: Filing, numbered: bool):
     ws = wb.add_worksheet(SHEET_STATE)
     ws.write_row(0, 0, ["template_version", TEMPLATE_VERSION])
     ws.write_row(1, 0, ["sheet", "range", "severity"])
+    for r, row in enumerate(_numbered(filing) if numbered else [], start=2):
+        ws.write_row(r, 0, row)
     ws.hide()
     return ws
+
+
+def _numbered(filing: Filing) -> list[list]:
+    """The 序号 this workbook is written with that are the rows' positions (1, 2, 3 … per sheet; an
+    indicator's within its project), as the fills a refresh records (``refresh.state``: kind ``fill``):
+    the numbers of an imported table or of last year's workbook are the tool's, so the next refresh
+    renumbers them when rows are moved, as it renumbers the 序号 it filled itself (not STR009)."""
+    rows = []
+    for k, p in enumerate(filing.projects, start=1):
+        if p.no in (None, "", k):
+            rows.append(["fill", SHEET_PROJECTS, f"A{k + 1}", k, json.dumps(
+                {"code": "FIL001", "field": "no", "message": f"已自动填写序号：{k}", "project": p.name},
+                ensure_ascii=False)])
+    r = 1
+    for p in filing.projects:
+        for j, i in enumerate(p.indicators, start=1):
+            r += 1
+            if i.no == j:
+                rows.append(["fill", SHEET_INDICATORS, f"B{r}", j, json.dumps(
+                    {"code": "FIL005", "field": "no", "indicator_no": j, "message": f"已自动填写指标序号：{j}",
+                     "project": p.name}, ensure_ascii=False)])
+    return rows
 
 
 def _write_xlwings_conf(wb, conf: dict[str, str]):
@@ -434,8 +462,12 @@ def _refuse_overlong(filing: Filing) -> None:
 
 
 def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None, *, macro: bool | None = None,
-                   xlwings_conf: dict[str, str] | None = None, table: CodeTable | None = None) -> None:
+                   xlwings_conf: dict[str, str] | None = None, table: CodeTable | None = None,
+                   numbered: bool = False) -> None:
     """Write the standard workbook (empty template when `filing` is None) to `target`.
+
+    `numbered`: the 序号 that are the rows' positions are the tool's (import, rollover), recorded as the
+    fills a refresh records, so rows moved later are renumbered, not reported (``_numbered``).
 
     `macro` defaults to the target's suffix (.xlsm). The file is written directly; callers that
     replace a user's file go through ``xl_tools.fileio.atomic_target``.
@@ -458,7 +490,7 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
         wb.set_vba_name("ThisWorkbook")
     sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing),
               _write_projects(wb, fmt, filing, project_columns), _write_indicators(wb, fmt, filing, indicator_columns),
-              _write_codes(wb, fmt, table), _write_state(wb)]
+              _write_codes(wb, fmt, table), _write_state(wb, filing, numbered)]
     if macro:
         for k, ws in enumerate(sheets, start=1):
             ws.set_vba_name(f"Sheet{k}")

@@ -7,6 +7,7 @@ const TYPES = {
   ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
   ".pdf": "application/pdf",
+  ".zip": "application/zip",
 };
 const MSG_OFFLINE = "无法连接到服务器：请确认 xl-tools 网页版仍在运行（运行它的命令行窗口没有关闭）、网络已连接，然后重试。";
 const MSG_GATEWAY = "服务器没有及时回应（HTTP {status}）：请稍后重试；如一直如此，请管理员检查反向代理的超时和上传大小设置（见 docs/服务器部署.md）。";
@@ -57,7 +58,10 @@ function download(name, base64) {
 async function post(path, files, fields) {
   const form = new FormData();
   for (const file of files) form.append("file", file, file.name);
-  for (const [key, value] of Object.entries(fields || {})) form.append(key, value);
+  for (const [key, value] of Object.entries(fields || {})) {
+    if (value instanceof File) form.append(key, value, value.name);
+    else form.append(key, value);
+  }
   let response;
   try {
     response = await fetch(path, { method: "POST", body: form, credentials: "same-origin" });
@@ -158,17 +162,24 @@ async function reviewBatch(files) {
   say("batch-status", `正在审核 ${files.length} 个文件……`);
   busy(true, "batch-drop", "batch");
   $("batch-files").hidden = true;
+  $("batch-lines").hidden = true;
   try {
-    const answer = await post("api/review", files);
+    const answer = await post("api/review", files, scopeFields());
     if (!answer.ok) {
       say("batch-status", answer.detail, true);
       return;
     }
     const data = answer.data;
     download(data.name, data.file);
+    for (const extra of data.extra || []) download(extra.name, extra.file);
     const s = data.summary;
-    say("batch-status", `已下载「${data.name}」：共 ${s.files} 个文件，通过 ${s.passed}，有警告 ${s.with_warnings}，` +
+    const names = [data.name, ...(data.extra || []).map((x) => x.name)].map((n) => `「${n}」`).join("、");
+    say("batch-status", `已下载${names}：共 ${s.files} 个文件，通过 ${s.passed}，有警告 ${s.with_warnings}，` +
       `有错误 ${s.with_errors}，无法读取 ${s.unreadable + s.internal_errors}。`);
+    const lines = $("batch-lines");
+    lines.replaceChildren();
+    for (const line of data.lines || []) lines.appendChild(el("li", line.error ? "error" : null, line.text));
+    lines.hidden = !(data.lines || []).length;
     const body = $("batch-files").querySelector("tbody");
     body.replaceChildren();
     for (const f of data.files) {
@@ -186,6 +197,22 @@ async function reviewBatch(files) {
     busy(false, "batch-drop", "batch");
     $("batch").value = "";
   }
+}
+
+// The reviewer's scope and what to write besides 审核汇总 (xl-tools batch --department --year --units
+// --publish --pdf --allow-incomplete --sendback).
+function scopeFields() {
+  const fields = {};
+  const department = $("batch-department").value.trim();
+  const year = $("batch-year").value.trim();
+  if (department) fields.department = department;
+  if (year) fields.year = year;
+  if ($("batch-units").files.length) fields.units = $("batch-units").files[0];
+  if ($("batch-previous").files.length) fields.previous = $("batch-previous").files[0];
+  if ($("batch-publish").checked) fields.publish = "1";
+  if ($("batch-allow-incomplete").checked) fields.allow_incomplete = "1";
+  if ($("batch-sendback").checked) fields.sendback = "1";
+  return fields;
 }
 
 function dropZone(zoneId, onFiles) {

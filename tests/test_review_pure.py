@@ -1,0 +1,51 @@
+"""``app.review`` is a query: it checks the filing as refresh will complete it, on a copy, and gives the
+fills beside the findings; the filing it was given is left exactly as it was."""
+
+from __future__ import annotations
+
+import pickle
+
+from xl_tools import app
+from xl_tools.model import MONEY_FIELDS, Unit
+from xl_tools.money import ZERO
+
+
+def _incomplete(seed_workbook):
+    """The seed as read from its workbook (the cells fills go to) with every kind of fill to make: no
+    序号, no unit (one stated on 基本信息 with blank amounts), a blank 总计 beside its parts, indicators
+    without category codes."""
+    f = app.load_filing(seed_workbook).filing
+    f.units = [Unit(f.projects[0].unit or "示例单位", **dict.fromkeys(MONEY_FIELDS, ZERO))]
+    f.units[0].raw = dict.fromkeys(MONEY_FIELDS)
+    for p in f.projects:
+        p.no, p.unit = None, ""
+        for ind in p.indicators:
+            ind.level1_code, ind.level2_code = "", ""
+    first = f.projects[0]
+    first.total, first.raw["total"] = ZERO, None
+    f.total_stated = False
+    return f
+
+
+def test_review_leaves_its_filing_as_it_was(seed_workbook):
+    filing = _incomplete(seed_workbook)
+    before = pickle.dumps(filing)
+    done = app.review(filing)
+    assert pickle.dumps(filing) == before                              # every field, the raw cells too
+    assert {f.code for f in done.fills} >= {"FIL001", "FIL002", "FIL003", "FIL004"}
+    assert done.completed is not filing and done.completed.projects[0].no == 1
+    assert filing.projects[0].no is None and filing.projects[0].unit == ""
+    assert app.review(done.completed).fills == []                      # completed: nothing left to fill
+    again = app.review(filing)                                         # the same question, the same answer
+    assert [(f.code, f.at) for f in again.findings] == [(f.code, f.at) for f in done.findings]
+    assert again.fills == done.fills
+
+
+def test_the_completed_copy_shares_nothing_completion_changes(seed_workbook):
+    filing = _incomplete(seed_workbook)
+    copy = filing.working_copy()
+    assert copy == filing
+    for p, q in zip(filing.projects, copy.projects):
+        assert p is not q and p.raw is not q.raw
+        assert all(i is not j for i, j in zip(p.indicators, q.indicators))
+    assert all(u is not v and u.raw is not v.raw for u, v in zip(filing.units, copy.units))
