@@ -122,3 +122,28 @@ def test_a_previous_file_that_is_no_review_is_refused(tmp_path, capsys):
     write_filing(inbox / "甲市第一中学.xlsx", unit_filing("甲市第一中学", "0.1"), None)
     code = _main(["batch", inbox, "--json", "--previous", inbox / "甲市第一中学.xlsx"])
     assert code == 2 and "不是 xl-tools 生成的审核结果工作簿" in capsys.readouterr().err
+
+
+def test_two_units_whose_names_make_one_folder_name_each_get_their_own(tmp_path, capsys):
+    """「测试单位甲_」 and 「测试单位甲:」 are two units, but ':' cannot be in a folder name: both were sent
+    back in one folder — the folder mailed to one unit held the other's 标注副本 (its whole filing), and
+    the first 退回清单 and 邮件正文 were overwritten by the second. The second folder is numbered."""
+    from decimal import Decimal
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for k, unit in enumerate(["测试单位甲_", "测试单位甲:"]):
+        filing = unit_filing(unit, "1")
+        filing.projects[0].fiscal += Decimal(1)          # an error: sent back
+        write_filing(inbox / f"单位{k + 1}.xlsx", filing, None)
+    back = tmp_path / "退回"
+    assert _main(["batch", str(inbox), "-o", str(tmp_path / "审核.xlsx"), "--sendback", str(back)]) == 1
+    capsys.readouterr()
+    folders = sorted(p.name for p in back.iterdir())
+    assert folders == ["测试单位甲_", "测试单位甲_（2）"], folders
+    units = set()
+    for folder in back.iterdir():
+        copies = [p for p in folder.iterdir() if p.name.endswith("（审核标注）.xlsx")]
+        assert len(copies) == 1, (folder.name, copies)
+        first = openpyxl.load_workbook(folder / "退回清单.xlsx", read_only=True).worksheets[0]["A1"].value
+        units.add(first)
+    assert {u.split("（")[0] for u in units} == {"退回清单：测试单位甲_", "退回清单：测试单位甲:"}, units

@@ -36,6 +36,19 @@ def test_an_unchanged_refresh_does_not_touch_the_file(seed_workbook, capsys):
     assert book.read_bytes() == data and bak.read_bytes() == bak_before
 
 
+def test_an_unchanged_refresh_does_not_lay_out_its_results_sheet(seed_workbook, monkeypatch):
+    """校验结果 is made only when a refresh writes it: one that changes nothing does not make it."""
+    from xl_tools.refresh import plan
+    book = _refreshed_twice(seed_workbook)
+    made = []
+    real = plan.results_sheet
+    monkeypatch.setattr(plan, "results_sheet", lambda *a, **k: made.append(1) or real(*a, **k))
+    assert main(["refresh", str(book)]) == 0
+    assert made == []
+    assert main(["refresh", str(book), "-o", str(book.with_name("other.xlsx"))]) == 0   # a copy: not made either
+    assert made == []
+
+
 def test_an_unchanged_refresh_into_another_file_copies_it(seed_workbook, tmp_path):
     book = _refreshed_twice(seed_workbook)
     out = tmp_path / "copy.xlsx"

@@ -124,3 +124,38 @@ def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook,
     pkg.close()
     commented = data.replace(b"</row>", b"<!-- a comment --></row>", 1)
     assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), None, None, None, pkg_part) is None
+
+
+def test_helper_values_go_into_their_run_of_cells_unparsed_before_and_after_a_refresh(seed_workbook, tmp_path,
+                                                                                       monkeypatch):
+    """The helper columns of the standard template (blank cells, and inline strings once refreshed)
+    take their values on the bytes of the run, no cell parsed, and the result is the lxml pass's."""
+    from xl_tools.app import refresh_path as refresh_file
+    refreshed = tmp_path / "refreshed.xlsx"
+    refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
+    block = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
+    for src in (seed_workbook, refreshed):
+        parsed = []
+        real = rowbytes._Rows._parse
+
+        def counting(self, xml, real=real, parsed=parsed):
+            parsed.append(xml[:40])
+            return real(self, xml)
+        outs = {}
+        for bytes_path in (True, False):
+            if bytes_path:
+                monkeypatch.setattr(rowbytes._Rows, "_parse", counting)
+            else:
+                monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
+            pkg = Package(src)
+            patch = WorkbookPatch(WorkbookView(pkg, max_rows=50_000, blank_run=1_000), note_author="xl-tools")
+            patch.set_values("绩效指标", 2, 8, block)
+            patch.patch_sheets()
+            outs[bytes_path] = tmp_path / f"{src.stem}-{bytes_path}.xlsx"
+            patch.save(outs[bytes_path])
+            pkg.close()
+            monkeypatch.undo()
+        assert parsed == []
+        assert _cells(outs[True], "绩效指标") == _cells(outs[False], "绩效指标")
+        ws = openpyxl.load_workbook(outs[True])["绩效指标"]
+        assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 100, "%", "≥", 2.5, None]

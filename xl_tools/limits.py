@@ -32,6 +32,9 @@ class Limit:
 FILE_MB = Limit("XL_TOOLS_MAX_FILE_MB", 100, "单个文件的大小", "MB")
 ROWS = Limit("XL_TOOLS_MAX_ROWS", 50_000, "每个工作表的数据行数", "行")
 CELLS = Limit("XL_TOOLS_MAX_CELLS", 2_000_000, "每个工作表的单元格数", "个")
+# a workbook's shared-strings table (its different texts): a filing has a few thousand; every reader holds
+# them all (about 100 bytes each), and 20 million in a 52 MB file grew past 3.9 GB
+STRINGS = Limit("XL_TOOLS_MAX_STRINGS", 2_000_000, "共享字符串数（工作簿中不同文字的个数）", "个")
 # a workbook loaded whole by openpyxl (a 公开表 or a regional form to import, the old workbook of a rollover):
 # about 700 bytes a cell
 BOOK_CELLS = Limit("XL_TOOLS_MAX_BOOK_CELLS", 2_000_000, "整个工作簿的单元格数（完整读入时）", "个")
@@ -55,7 +58,7 @@ PDF_TABLE_POINTS = Limit("XL_TOOLS_MAX_PDF_TABLE_POINTS", 5_000, "表格线的�
 # what a workbook sheet may hold (ROWS)
 TEXT_MB = Limit("XL_TOOLS_MAX_TEXT_MB", 10, "公开表文本的大小", "MB")
 SECONDS = Limit("XL_TOOLS_MAX_SECONDS", 900, "处理一个文件的时间", "秒")
-ALL = [FILE_MB, ROWS, CELLS, BOOK_CELLS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_OPERATORS, PDF_MEMORY_MB,
+ALL = [FILE_MB, ROWS, CELLS, BOOK_CELLS, STRINGS, PAGES, UNZIPPED_MB, PDF_INFLATED_MB, PDF_GLYPHS, PDF_DRAWS, PDF_OPERATORS, PDF_MEMORY_MB,
        PDF_TABLE_LINES, PDF_TABLE_POINTS, TEXT_MB, SECONDS]
 
 # the xlwings Server's limits per request (``server.app``)

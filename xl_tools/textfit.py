@@ -44,55 +44,59 @@ def char_em(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else NARROW_EM
 
 
-def _widths(text: str) -> list[tuple[float, str]]:
-    """Unbreakable pieces with their width in em: one CJK char (with trailing closing punctuation
-    glued) or a Latin run. One pass; character widths come from a dict, not a call per character."""
-    em = _EM
-    pieces: list[list] = []
-    prev_narrow = False
-    for ch in text:
-        w = em.get(ch)
-        if w is None:
-            w = em[ch] = char_em(ch)
-        narrow = w < 1 and not ch.isspace()
-        if pieces and (ch in _NO_LINE_START or (narrow and prev_narrow)):
-            piece = pieces[-1]
-            piece[0] += w
-            piece[1] += ch
-        else:
-            pieces.append([w, ch])
-        prev_narrow = narrow
-    return pieces
-
-
-_EM: dict[str, float] = {}
-
-
 @lru_cache(maxsize=65536)
 def count_lines(text: str, width_pt: float, font_size: float) -> int:
     """Lines ``text`` takes when wrapped in a box ``width_pt`` wide (explicit newlines respected).
 
-    Cached: a department's filings repeat the same texts and values many times."""
+    Unbreakable pieces (one CJK character with the closing punctuation glued to it, or a run of Latin
+    letters and digits) fill each line greedily; a piece wider than a line is broken by character.
+    One pass per paragraph: a piece is placed when the next one starts. Cached: a department's
+    filings repeat the same texts and values many times."""
     if not text:
         return 1
     room = max(width_pt * SAFETY, font_size)  # at least one glyph per line
+    em, glued = _EM, _NO_LINE_START
     total = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
-        for width, token in _widths(paragraph):
-            size = width * font_size
-            if used + size <= room:
-                used += size
-            elif size <= room:
-                lines, used = lines + 1, size
-            else:  # a run longer than the line is broken by character
-                for ch in token:
-                    step = _EM[ch] * font_size
-                    if used + step > room:
-                        lines, used = lines + 1, 0.0
-                    used += step
+        piece, start, prev_narrow = None, 0, False      # the piece being read: its width in em, its start
+        for i, ch in enumerate(paragraph):
+            w = em.get(ch)
+            if w is None:
+                w = em[ch] = char_em(ch)
+            narrow = w < 1 and not ch.isspace()
+            if piece is not None and (ch in glued or (narrow and prev_narrow)):
+                piece += w
+            else:
+                if piece is not None:
+                    size = piece * font_size
+                    if used + size <= room:
+                        used += size
+                    elif size <= room:
+                        lines, used = lines + 1, size
+                    else:
+                        lines, used = _broken(paragraph[start:i], lines, used, room, font_size)
+                piece, start = w, i
+            prev_narrow = narrow
+        if piece is not None:                          # the last piece: only the count of lines matters now
+            size = piece * font_size
+            if used + size > room:
+                lines = lines + 1 if size <= room else _broken(paragraph[start:], lines, used, room, font_size)[0]
         total += lines
     return total
+
+
+def _broken(run: str, lines: int, used: float, room: float, font_size: float) -> tuple[int, float]:
+    """(lines, room used on the last) after a run longer than the line, broken by character."""
+    for ch in run:
+        step = _EM[ch] * font_size
+        if used + step > room:
+            lines, used = lines + 1, 0.0
+        used += step
+    return lines, used
+
+
+_EM: dict[str, float] = {}
 
 
 def text_box_points(column_width: float, indent: int = 0) -> float:

@@ -331,7 +331,8 @@ def count_cells(path: str | Path) -> int:
     sheets. A file already counted under the same limits is not counted again."""
     st = os.stat(path)
     max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
-    key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns, max_rows, max_cells)
+    key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns, max_rows, max_cells,
+           limits.value(limits.STRINGS))
     if key not in _COUNTED:
         total = _count_cells(path, max_rows, max_cells)
         if len(_COUNTED) > 1000:            # a long-running server or batch
@@ -352,10 +353,29 @@ def check_full_load(path: str | Path) -> None:
         raise XlToolsError(limits.exceeded(limits.BOOK_CELLS, f"为 {total:,} 个"), file=str(path))
 
 
+def _count_strings(zf: zipfile.ZipFile, src: str) -> None:
+    """XlToolsError when the shared-strings table holds more than ``limits.STRINGS`` texts (counted in a
+    stream, up to the limit)."""
+    most = limits.value(limits.STRINGS)
+    for info in zf.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        count = 0
+        with _member(zf, info, src) as fh:
+            for _event, si in xmlsafe.iterparse(fh, info.filename, tag=f"{MAIN_NS}si"):
+                count += 1
+                si.clear(keep_tail=False)
+                while si.getprevious() is not None:
+                    del si.getparent()[0]
+                if count > most:
+                    raise XlToolsError(limits.exceeded(limits.STRINGS), file=src)
+
+
 def _count_cells(path: str | Path, max_rows: int, max_cells: int) -> int:
     src = str(path)
     total = 0
     with zipfile.ZipFile(read_source(path)) as zf:
+        _count_strings(zf, src)
         for part, title in _sheet_parts(zf).items():
             try:
                 info = zf.getinfo(part)

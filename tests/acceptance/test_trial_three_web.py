@@ -156,11 +156,15 @@ def test_a_departments_reviewer_on_the_upload_page(page, tmp_path):
     next(d for d in got if d.suggested_filename == "审核汇总.xlsx").save_as(review)
     comment_on(review, "甲市第一中学.xlsx", COMMENT)
     page.set_input_files("#batch-previous", str(review))
+    page.fill("#batch-keep", "甲市第四中学.xlsx")          # the reviewer pins the 四中 original (--keep)
     got.clear()
     page.set_input_files("#batch", files)
     page.wait_for_selector("#batch-status:has-text('已下载')")
     page.wait_for_timeout(500)
-    assert "与上次审核" in page.inner_text("#batch-lines")
+    assert "与上次审核" in page.inner_text("#batch-lines") and "按审核人指定" in page.inner_text("#batch-lines")
+    next(d for d in got if d.suggested_filename == "审核汇总.xlsx").save_as(review)
+    status = {r[1]: r[3] for r in openpyxl.load_workbook(review)["报送情况"].iter_rows(min_row=3, values_only=True)}
+    assert status["甲市第四中学"] == "甲市第四中学.xlsx"
     next(d for d in got if d.suggested_filename == "退回材料.zip").save_as(back)
     with zipfile.ZipFile(back) as zf:
         mail = zf.read("退回材料/甲市第一中学/邮件正文.txt").decode("utf-8-sig")

@@ -765,12 +765,15 @@ def regional_export(folder: Path, *, merged: bool = False, ref: str | None = Non
     return path
 
 
-def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True) -> Path:
+def table_grid_pdf(folder: Path, lines: int, *, cross: bool = True, glyphs: int = 0) -> Path:
     """One page of ``lines`` horizontal and ``lines`` vertical ruled lines, 40 pt apart on a page as large
     as they need (so no two are joined): each crossing all the others (``cross``: lines × lines crossings),
-    or short ticks that cross nothing. About 10 bytes a line compressed."""
+    or short ticks that cross nothing; and ``glyphs`` characters spread over the grid in lines of 1,000.
+    About 10 bytes a line compressed."""
     size = 40 * lines + 100
     parts = [b"BT /F1 12 Tf 10 10 Td (x) Tj ET "]
+    rows = glyphs // 1000
+    parts += [b"BT /F1 1 Tf 55 %.1f Td (%s) Tj ET " % (55 + k * 40 * lines / rows, b"G" * 1000) for k in range(rows)]
     for k in range(lines):
         at = 50 + 40 * k
         end = size if cross else 20
@@ -835,3 +838,15 @@ def published_table_with_sheets(folder: Path, sheets: int, cells: int) -> Path:
 def _col(c: int) -> str:
     from xl_tools.address import column_letter
     return column_letter(c)
+
+
+def many_user_notes(folder: Path, notes: int) -> Path:
+    """The seed with ``notes`` notes of the person's own on 绩效指标 (column AD, below the table): openpyxl
+    writes their shapes in one o:idmap block with ids that run far past it."""
+    from openpyxl.comments import Comment
+
+    def edit(wb):
+        ws = wb["绩效指标"]
+        for r in range(2, notes + 2):
+            ws.cell(r, 30).comment = Comment("备注", "张三")
+    return _edit(folder, "notes.xlsx", edit)

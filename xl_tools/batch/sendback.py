@@ -55,6 +55,20 @@ def safe_name(name: str) -> str:
     return cleaned[:80]
 
 
+def _own_folder(unit: str, taken: set[str]) -> str:
+    """``safe_name(unit)``, numbered (（2）, （3）…) when another unit's folder has that name: two units
+    whose names differ only where a folder name cannot (「甲_」 and 「甲:」, 「甲」 and 「甲.」) shared one
+    folder — one unit's 标注副本 (its whole filing) in the folder sent to the other, the first 退回清单
+    and 邮件正文 overwritten by the second."""
+    base = name = safe_name(unit)
+    k = 2
+    while name.casefold() in taken:
+        name = f"{base}（{k}）"
+        k += 1
+    taken.add(name.casefold())
+    return name
+
+
 def _conclusion(status: str, r: FileResult | None) -> str:
     if status == "有错误":
         return f"有错误 {r.errors} 条、警告 {r.warnings} 条，未计入合并表"
@@ -114,6 +128,7 @@ def write_sendbacks(tasks: type[FileTasks], report: BatchReport, cons, folder: s
     by_file = {r.file: r for r in report.results}
     department = cons.scope.department or ""
     out = []
+    taken: set[str] = set()           # folder names given (as Windows compares them)
     for sub in cons.submissions:
         if not sub.files:
             continue
@@ -123,7 +138,7 @@ def write_sendbacks(tasks: type[FileTasks], report: BatchReport, cons, folder: s
         rows = _rows(r, key, previous)
         if sub.status not in SENT_BACK and not comment and not any(row[-1] for row in rows):
             continue
-        target = folder / safe_name(sub.unit)
+        target = folder / _own_folder(sub.unit, taken)
         back = SendBack(sub.unit, sub.status, target)
         copy_name = None
         if r.readable:

@@ -89,7 +89,7 @@ def find_table_sheet(wb, only: str | None = None):
         if name not in wb.sheetnames:
             continue
         ws = wb[name]
-        width = min(ws.max_column, HEADER_SCAN_COLUMNS)
+        width = min(ws.max_column or HEADER_SCAN_COLUMNS, HEADER_SCAN_COLUMNS)   # read-only: None when unsized
         rows = [tuple(c.value for c in row) for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS + 1, max_col=width)]
         found = _header(rows)
         if found is not None:

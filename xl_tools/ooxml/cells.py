@@ -33,6 +33,21 @@ def text_of(el) -> str:
     return well_formed(unescape(text)) if "_x" in text else text
 
 
+def place(values: list, ids: list, col: int, value, style: int) -> None:
+    """Put a cell's value and style id read in a row at its column (1-based): blanks before it padded,
+    a column read again (cells out of order) taking the later cell's."""
+    if col > len(values):
+        pad = col - 1 - len(values)
+        if pad:
+            values.extend([None] * pad)
+            ids.extend([0] * pad)
+        values.append(value)
+        ids.append(style)
+    else:
+        values[col - 1] = value
+        ids[col - 1] = style
+
+
 def _number(text: str):
     if "." in text or "E" in text or "e" in text:
         return float(text)

@@ -343,14 +343,17 @@ class _ShapeIds:
 
     def _free(self):
         k = 0
-        while True:
+        used = None                 # the workbook's blocks, read once: a drawing of 20,000 notes whose ids
+        while True:                 # run past its idmap block was read again for every block skipped
             while k < len(self.blocks):
                 block = self.blocks[k]
                 for n in range(block * BLOCK + 1, (block + 1) * BLOCK):
                     if n not in self.taken:
                         yield n
                 k += 1
-            block = max(set(self.blocks_in_use()) | set(self.blocks)) + 1
+            if used is None:
+                used = set(self.blocks_in_use())
+            block = max(used | set(self.blocks)) + 1
             self.blocks.append(block)
             self.idmap.set("data", ",".join(str(b) for b in self.blocks))
 

@@ -11,6 +11,7 @@ processing instructions is left to the streaming lxml pass (``patch_sheet_bytes`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import limits
 from ..address import a1 as make_ref
@@ -40,7 +41,12 @@ _R = re.compile(rb"\br\s*=\s*[\"']([^\"']*)[\"']")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b")
 # the attributes of a plain cell tag after "<c": r, then s and t as Excel writes them; group 2: "/" of <c …/>
 _SIMPLE = re.compile(rb'\s+r="[A-Z]{1,3}[0-9]+"(?:\s+s="([0-9]+)")?(?:\s+t="[a-zA-Z]+")?\s*(/?)>')
-_PLAIN = {"r", "s", "t", "cm", "vm"}            # the attributes ``write_value`` keeps or drops
+_PLAIN = {"r", "s", "t", "cm", "vm"}
+# a cell of a run the values go into: blank, or a plain inline string (groups: the cell, letters, digits,
+# s, t="inlineStr" when it is a string, its text)
+_RUN_CELL = re.compile(rb'(<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?:/>|( t="inlineStr">)<is>(?:<t>([^<]*)</t>|<t/>)'
+                       rb'</is></c>))')
+_RUN = re.compile(rb"(?:" + _RUN_CELL.pattern + rb")+")            # the attributes ``write_value`` keeps or drops
 FLUSH = 1 << 20
 
 
@@ -122,7 +128,9 @@ class _Rows:
                 values = edits.row_values(r) if stated is not None else None
                 done = None
                 if values is not None:
-                    done = self._appended(m, row_end, r, values)
+                    done = self._into_run(m, row_end, r, values)
+                    if done is None:
+                        done = self._appended(m, row_end, r, values)
                     if done is None:
                         done = self._found(m, row_end, r, values)
                 yield done if done is not None else self._row(m, row_end, r, edits.row(r), stated is not None)
@@ -162,6 +170,54 @@ class _Rows:
             return self.ctx.splice(children_bytes(sd))
         finally:
             del sd[:]
+
+    def _into_run(self, m, row_end: int, r: int, values: dict[int, object]) -> bytes | None:
+        """The row with `values` written into the run of cells it ends with, one cell per column
+        written, in order, each blank or a plain inline string (the helper columns of the standard
+        template, before and after a refresh): one match for the run, no cell parsed. None when the
+        row is not so (then ``_appended``, ``_found``, ``_values`` or lxml, which write the same)."""
+        data = self.data
+        if m.group(1) or m.group(3) or not values:
+            return None
+        cols = sorted(values)
+        first, number = cols[0], str(r).encode()
+        if cols[-1] - first != len(cols) - 1:
+            return None
+        inner_start, inner_end = m.end(), row_end - 6                               # </row>
+        at = data.find(b'<c r="' + _letters(first) + number + b'"', inner_start, inner_end)
+        if at < 0 or not _RUN.fullmatch(data, at, inner_end):
+            return None
+        cells = _RUN_CELL.findall(data, at, inner_end)
+        if len(cells) != len(cols):
+            return None
+        pieces, changed = [data[m.start():at]], False
+        for (whole, letters, digits, style, inline, text), col, expected in zip(cells, cols, _run_letters(first, len(cols))):
+            if digits != number or letters != expected:
+                return None
+            value = values[col]
+            if inline:                                           # an inline string: its text as read
+                current = text.decode()
+                if "&" in current or "_x" in current:
+                    return None
+                if type(value) is str and current == value:
+                    pieces.append(whole)
+                    continue
+            else:
+                current = None
+                if value is None or value == "":
+                    pieces.append(whole)
+                    continue
+            if not same_value(current, value):
+                try:
+                    whole = b'<c r="' + letters + digits + b'"' + _cell_tail(style, type(value), value)
+                except TypeError:                                # a value that cannot be a key
+                    whole = cell_xml((letters + digits).decode(), style.decode() if style else None, value).encode()
+                changed = True
+            pieces.append(whole)
+        if changed:
+            self.ctx.result.changed = True
+        pieces.append(data[inner_end:row_end])
+        return b"".join(pieces)
 
     def _appended(self, m, row_end: int, r: int, values: dict[int, object]) -> bytes | None:
         """The row with `values` written after its last cell, when every column written lies past it
@@ -347,6 +403,28 @@ class _Rows:
         pieces.append(data[pos:inner_end])
         pieces.append(b"</" + prefix.encode() + b"row>")
         return b"".join(pieces)
+
+
+_LETTERS: dict[int, bytes] = {}
+
+
+@lru_cache(maxsize=1024)
+def _run_letters(first: int, count: int) -> tuple[bytes, ...]:
+    return tuple(_letters(col) for col in range(first, first + count))
+
+
+@lru_cache(maxsize=4096)
+def _cell_tail(style: bytes, kind: type, value) -> bytes:
+    """What ``cell_xml`` writes after ``<c r="…"`` for a cell of format `style` holding `value` (of type
+    `kind`: True and 1 are different cells): a helper column writes a few values many times."""
+    return cell_xml("A1", style.decode() if style else None, value).encode()[len(b'<c r="A1"'):]
+
+
+def _letters(col: int) -> bytes:
+    letters = _LETTERS.get(col)
+    if letters is None:
+        letters = _LETTERS[col] = make_ref(1, col)[:-1].encode()
+    return letters
 
 
 def _cell(where: str, style: str | None, value, prefix: str) -> bytes:

@@ -16,17 +16,17 @@ from pathlib import Path
 from openpyxl.workbook.defined_name import DefinedName
 
 from .. import limits
-from ..address import a1, column_index, column_letter, parse_a1
+from ..address import a1, column_index, parse_a1
 from ..errors import XlToolsError
 from ..fileio import read_source
 from ..xlsxfile import reading, sniff
+from . import rowscan
 from .book import Book
-from .cells import IS, ROW, C, CellDecoder, F, V, text_of
+from .cells import IS, ROW, C, CellDecoder, F, V, place, text_of
 from .package import Package
 from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
 
-EMPTY = (None, "")
 MERGE_CELL = q("mergeCell")
 
 
@@ -199,10 +199,18 @@ class WorkbookView:
             store.shared = []
             parts = [t for _r, t in self.pkg.targets(self.book.part, RT_SHARED_STRINGS)]
             if parts and self.pkg.has(parts[0]):
+                most = limits.value(limits.STRINGS)
                 with self.pkg.open_original(parts[0]) as fh:
                     for _ev, si in iterparse(fh, parts[0], tag=q("si")):
                         store.shared.append(text_of(si))
                         si.clear()
+                        while si.getprevious() is not None:        # the parsed table is not kept
+                            del si.getparent()[0]
+                        if len(store.shared) > most:
+                            store.shared = None
+                            raise XlToolsError(limits.exceeded(limits.STRINGS), file=str(self.pkg.path))
+                        if len(store.shared) % 100_000 == 0:
+                            limits.check_time()
         return store.shared
 
     def _load(self, name: str) -> tuple[list, list, dict]:
@@ -213,16 +221,23 @@ class WorkbookView:
             return [], [], {}
         dates, spans = self.styles.date_styles()
         decoder = CellDecoder(self.shared_strings(), dates, spans, self.book.date1904)
-        rows: list[tuple] = []
-        styles: list[tuple] = []
-        cached: dict = {}
-        last_valued = 0
-        valued_rows = 0
-        held, max_cells = 0, limits.value(limits.CELLS)     # a row is held from column A to its last value
+
+        def refuse(limit, found=None):
+            raise XlToolsError(limits.exceeded(limit, found), file=str(self.pkg.path), sheet=name)
+        watch = self._store.watch
+        if 0 < self.pkg.size(entry.part) <= rowscan.MAX_BYTES:
+            scanned = rowscan.scan(self.pkg.zf.read(entry.part), entry.part, decoder, watch, self.blank_run,
+                                   self.max_rows, refuse, _read_row)
+            if scanned is not None:
+                rows, styles, cached, merged, hidden, watched = scanned
+                marks = self._store.marks[name] = Marks()
+                marks.hidden, marks.cells = hidden, watched
+                self._store.merged[name] = merged
+                return rows, styles, cached
+        read = rowscan.SheetRows(self.max_rows, refuse)
         r = 0
         merged: list[str] = []
         marks = self._store.marks[name] = Marks()
-        watch = self._store.watch
         with self.pkg.open_original(entry.part) as fh:
             for _ev, row in iterparse(fh, entry.part, tag=(ROW, MERGE_CELL)):
                 if row.tag == MERGE_CELL:               # after sheetData: the merged ranges
@@ -231,7 +246,7 @@ class WorkbookView:
                     continue
                 stated = row.get("r")
                 r = int(stated) if stated else r + 1
-                if r - last_valued > self.blank_run:
+                if r - read.last_valued > self.blank_run:
                     break                                # a long run of blank rows: the data ended
                 if row.get("hidden") in ("1", "true"):
                     marks.hidden.add(r)
@@ -240,42 +255,9 @@ class WorkbookView:
                 parent = row.getparent()
                 while row.getprevious() is not None:
                     del parent[0]
-                if not any(v not in EMPTY for v in values):
-                    continue
-                valued_rows += 1
-                if valued_rows > self.max_rows:
-                    raise XlToolsError(limits.exceeded(limits.ROWS), file=str(self.pkg.path), sheet=name)
-                held += len(values)
-                if held > max_cells:                     # values far out to the right (XFD) on many rows
-                    raise XlToolsError(limits.exceeded(limits.CELLS, _WIDE.format(r=r, col=column_letter(len(values)))),
-                                       file=str(self.pkg.path), sheet=name)
-                if r <= len(rows):                       # rows out of document order: each at its number
-                    values, ids = _merged(rows[r - 1], styles[r - 1], values, ids)
-                    rows[r - 1], styles[r - 1] = values, ids
-                else:
-                    while len(rows) < r - 1:
-                        rows.append(())
-                        styles.append(())
-                    rows.append(values)
-                    styles.append(ids)
-                for c, value in formulas:
-                    cached[(r, c)] = value
-                last_valued = max(last_valued, r)
+                read.add(r, values, ids, formulas)
         self._store.merged[name] = tuple(merged)
-        return rows, styles, cached
-
-
-_WIDE = "（从 A 列算到每行最后一个有内容的单元格；如第 {r:,} 行有内容的单元格远在 {col} 列，请删除表格右侧无用的内容）"
-
-
-def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:
-    """A row read twice (two <row> elements with one number): the later one's cells win."""
-    width = max(len(values), len(later))
-    out, out_ids = list(values) + [None] * (width - len(values)), list(ids) + [0] * (width - len(ids))
-    for k, value in enumerate(later):
-        if value not in EMPTY:
-            out[k], out_ids[k] = value, later_ids[k]
-    return tuple(out), tuple(out_ids)
+        return read.rows, read.styles, read.cached
 
 
 def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: frozenset[int] = frozenset(),
@@ -319,14 +301,5 @@ def _read_row(row, r: int, stated: str | None, decoder: CellDecoder, watch: froz
                 formulas.append((col, cache))
         else:
             continue
-        if col > len(values):
-            pad = col - 1 - len(values)
-            if pad:
-                values.extend([None] * pad)
-                ids.extend([0] * pad)
-            values.append(value)
-            ids.append(style)
-        else:                                           # cells out of order: the last one wins
-            values[col - 1] = value
-            ids[col - 1] = style
+        place(values, ids, col, value, style)
     return tuple(values), tuple(ids), formulas

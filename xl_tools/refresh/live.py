@@ -27,9 +27,8 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
-from openpyxl.utils import get_column_letter
-
 from .. import limits
+from ..address import column_letter
 from ..errors import XlToolsError
 from ..schema import NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..textfit import column_points
@@ -173,7 +172,7 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
                 continue
             rng = book.sheets[op.sheet].range((op.row, op.col))
             here = noted.setdefault(op.sheet, set()) if noted is not None else None
-            key = f"{get_column_letter(op.col)}{op.row}"
+            key = f"{column_letter(op.col)}{op.row}"
             if (key in here) if here is not None else (rng.note is not None):
                 if op.text is not None and not op.ours and _users_note(rng):
                     kept += op.text is not None          # the user's own note stays; ours is not written

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
+from ..address import column_letter
 from ..model import Filing
 from ..schema import INDICATOR_HELPERS, SHEET_INFO
 from .looks import Look
@@ -57,7 +56,7 @@ class Marks:
             sheet, r, c = key
             if sheet not in view.sheetnames:
                 continue
-            current = view[sheet][f"{get_column_letter(c)}{r}"].value
+            current = view[sheet][f"{column_letter(c)}{r}"].value
             if current is not None and _same(current, value):
                 keep[key] = (value, message)
         return keep

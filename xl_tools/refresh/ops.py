@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..address import range_a1
 from ..publish.table import PageSetup
@@ -92,9 +93,22 @@ class SheetContent:
     print_title_rows: tuple[int, int] | None = None           # repeated on every printed page
 
 
-@dataclass
 class ReplaceSheet:
-    content: SheetContent
+    """A sheet the tool writes whole: its ``SheetContent``, or a function making it, called when a
+    writer first asks for the content (a refresh that changes nothing writes no sheet, and never makes
+    its 校验结果)."""
+
+    def __init__(self, content: SheetContent | Callable[[], SheetContent]) -> None:
+        self._content = content
+
+    @property
+    def content(self) -> SheetContent:
+        if callable(self._content):
+            self._content = self._content()
+        return self._content
+
+    def __repr__(self) -> str:
+        return f"ReplaceSheet({self._content!r})"
 
 
 @dataclass

@@ -6,7 +6,7 @@
     POST {prefix}/api/refresh      one workbook (multipart field ``file``) → refreshed workbook + findings
     POST {prefix}/api/publish      one workbook (+ ``pdf=1``, ``draft=1``) → the 公开表 (xlsx or PDF)
     POST {prefix}/api/review       several files (fields ``file``; the scope ``department``, ``year``, ``units``
-                                   and ``previous`` — files —, ``publish``, ``allow_incomplete``, ``sendback``) → 审核汇总.xlsx,
+                                   and ``previous`` — files —, ``aliases``, ``keep`` (lines), ``publish``, ``allow_incomplete``, ``sendback``) → 审核汇总.xlsx,
                                    the table to sign, the send-backs as a zip, one row per file
 
 Files come back base64 in the JSON answer, with the name to save them under; nothing is kept on the
@@ -223,8 +223,14 @@ class UploadSite:
         return await self._in_thread(
             tasks.review_batch, uploads, department=_text(fields.get("department")), year=_text(fields.get("year")),
             units=units if isinstance(units, tasks.Upload) else None,
-            previous=previous if isinstance(previous, tasks.Upload) else None, publish=fields.get("publish") == "1",
+            previous=previous if isinstance(previous, tasks.Upload) else None, aliases=_lines(fields.get("aliases")),
+            keep=_lines(fields.get("keep")), publish=fields.get("publish") == "1",
             allow_incomplete=fields.get("allow_incomplete") == "1", sendback=fields.get("sendback") == "1")
+
+
+def _lines(value) -> list[str]:
+    """A plain multi-line field as its non-blank lines."""
+    return [line.strip() for line in value.splitlines() if line.strip()] if isinstance(value, str) else []
 
 
 def _text(value) -> str | None:

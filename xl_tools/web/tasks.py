@@ -178,10 +178,11 @@ class PublishRefusedOnPage(XlToolsError):
 
 
 def review_batch(uploads: list[Upload], *, department: str | None = None, year: str | None = None,
-                 units: Upload | None = None, previous: Upload | None = None, publish: bool = False,
-                 allow_incomplete: bool = False, sendback: bool = False) -> dict:
+                 units: Upload | None = None, previous: Upload | None = None, aliases: list[str] = (),
+                 keep: list[str] = (), publish: bool = False, allow_incomplete: bool = False,
+                 sendback: bool = False) -> dict:
     """The reviewer's batch on uploaded files, as ``xl-tools batch --department --year --units --publish
-    --pdf --allow-incomplete --sendback --previous`` runs it: the 审核汇总 workbook, one row per file, the lines the
+    --pdf --allow-incomplete --sendback --previous --alias --keep`` runs it: the 审核汇总 workbook, one row per file, the lines the
     command prints (scope, what was counted, who is missing), and besides 审核汇总 the table to sign (xlsx,
     PDF where LibreOffice is installed) and the send-backs (one zip of a folder per unit)."""
     if not uploads:
@@ -213,7 +214,7 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
                 department=department, year=budget_year, units=str(unit_list) if unit_list else None,
                 publish=str(table) if table else None, pdf=str(pdf) if pdf else None,
                 allow_incomplete=allow_incomplete, sendback=str(back) if back else None,
-                previous=str(last) if last else None)
+                previous=str(last) if last else None, aliases=list(aliases), keep=list(keep))
         result = done.report
         rename = _renamer(folder, names)
         summary = result.summary()

@@ -200,7 +200,7 @@ async function reviewBatch(files) {
 }
 
 // The reviewer's scope and what to write besides 审核汇总 (xl-tools batch --department --year --units
-// --publish --pdf --allow-incomplete --sendback).
+// --previous --alias --keep --publish --pdf --allow-incomplete --sendback).
 function scopeFields() {
   const fields = {};
   const department = $("batch-department").value.trim();
@@ -209,6 +209,8 @@ function scopeFields() {
   if (year) fields.year = year;
   if ($("batch-units").files.length) fields.units = $("batch-units").files[0];
   if ($("batch-previous").files.length) fields.previous = $("batch-previous").files[0];
+  if ($("batch-aliases").value.trim()) fields.aliases = $("batch-aliases").value;
+  if ($("batch-keep").value.trim()) fields.keep = $("batch-keep").value;
   if ($("batch-publish").checked) fields.publish = "1";
   if ($("batch-allow-incomplete").checked) fields.allow_incomplete = "1";
   if ($("batch-sendback").checked) fields.sendback = "1";

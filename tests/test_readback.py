@@ -1,0 +1,51 @@
+"""The read-back's look at a saved sheet's cells (``readback._cells``): those spelled outside the
+SpreadsheetML namespace, and the area of calamine's block, which it counts over chunks of references
+(issue 27: the last column and the last row are carried from chunk to chunk)."""
+
+from __future__ import annotations
+
+from xl_tools.refresh import readback
+from xl_tools.refresh.readback import DENSE_CELLS, _cells
+
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _foreign(data: bytes) -> tuple[int, list[str]]:
+    return _cells(data)[:2]
+
+
+def _sheet(rows: bytes, decls: bytes = b'xmlns="%s"' % MAIN) -> bytes:
+    return b'<?xml version="1.0"?><worksheet ' + decls + b"><sheetData>" + rows + b"</sheetData></worksheet>"
+
+
+def test_default_namespace_without_prefixed_cells_has_none():
+    assert _foreign(_sheet(b'<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="inlineStr"><is><t>a:c</t>'
+                                 b"</is></c></row>")) == (0, [])
+
+
+def test_a_cell_under_another_prefix_is_counted_beside_the_default_namespace():
+    data = _sheet(b'<row r="1"><c r="A1"><v>1</v></c><y:c r="B1"><y:v>2</y:v></y:c></row>',
+                  b'xmlns="%s" xmlns:y="urn:other"' % MAIN)
+    assert _foreign(data) == (1, ["B1"])
+
+
+def test_a_prefix_bound_to_the_namespace_is_not_foreign():
+    data = _sheet(b'<row r="1"><c r="A1"><v>1</v></c><x:c r="B1"><x:v>2</x:v></x:c></row>',
+                  b'xmlns="%s" xmlns:x="%s"' % (MAIN, MAIN))
+    assert _foreign(data) == (0, [])
+
+
+def test_unprefixed_cells_where_the_default_namespace_is_another_are_foreign():
+    data = _sheet(b'<x:row r="1"><c r="A1"><v>1</v></c></x:row>', b'xmlns:x="%s"' % MAIN)
+    assert _foreign(data) == (1, ["A1"])
+
+
+def test_the_area_spans_chunks(monkeypatch):
+    """A far column in one chunk of references and a far row in another: the block is their product."""
+    monkeypatch.setattr(readback, "AREA_CHUNK", 2)
+    rows = b'<row r="1"><c r="A1"/><c r="Z1"/></row><row r="9"><c r="B9"/></row><row r="40"><c r="A40"/></row>'
+    assert _cells(_sheet(rows))[2] == 26 * 40
+    far = b'<row r="1"><c r="A1"/><c r="XFD1"/></row><row r="1048576"><c r="A1048576"/></row>'
+    assert _cells(_sheet(far))[2] == 16384 * 1048576 > DENSE_CELLS
+    missing = b'<row r="1"><c r="A1"/><c r="B1"/></row><row r="2"><c><v>1</v></c></row>'
+    assert _cells(_sheet(missing))[2] > DENSE_CELLS

@@ -1,0 +1,166 @@
+"""The byte-level read of a worksheet (``ooxml.rowscan``, issue 27): rows of plain cells are matched on
+their bytes, a row holding anything else is parsed alone, and a sheet the scan does not know to read
+exactly goes the streaming lxml way. Either way the view reads the same values, style ids, cached
+formula values, merged ranges, hidden rows and watched cells — and the same errors — as that way does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from xl_tools.errors import XlToolsError
+from xl_tools.ooxml import rowscan
+from xl_tools.ooxml.package import Package
+from xl_tools.ooxml.view import WorkbookView
+
+from .support.writers import other_writer
+
+CORPUS = Path(__file__).parent / "corpus" / "excel_made"
+BOOKS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm"))
+WATCH = frozenset(range(1, 40))
+REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+X14AC = b"http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+
+
+def _read(path: Path, monkeypatch, *, fast: bool, max_rows: int = 50_000, blank_run: int = 1_000) -> dict:
+    """Every sheet of `path` as the view reads it: by the byte scan (where it reads the sheet) or by the
+    streaming lxml pass alone; an error as its class and message."""
+    scanned: list[str] = []
+    real = rowscan.scan
+
+    def scan(data, part, *args):
+        got = real(data, part, *args) if fast else None
+        if got is not None:
+            scanned.append(part)
+        return got
+    monkeypatch.setattr(rowscan, "scan", scan)
+    pkg = Package(path)
+    out: dict = {}
+    try:
+        view = WorkbookView(pkg, max_rows=max_rows, blank_run=blank_run)
+        view.watch(WATCH)
+        for name in view.sheetnames:
+            try:
+                ws = view[name]
+                out[name] = (ws._rows, ws._styles_by_row, ws._cached, ws.merged, sorted(ws.hidden_rows),
+                             dict(ws.watched))
+            except (XlToolsError, ValueError, IndexError, TypeError) as exc:    # the lxml pass's own errors too
+                out[name] = (type(exc).__name__, str(exc))
+    finally:
+        pkg.close()
+        monkeypatch.setattr(rowscan, "scan", real)
+    out["(scanned)"] = scanned
+    return out
+
+
+def _same(path: Path, monkeypatch, **kw) -> list[str]:
+    """The parts the scan read; asserts both ways read the same."""
+    fast, slow = _read(path, monkeypatch, fast=True, **kw), _read(path, monkeypatch, fast=False, **kw)
+    scanned = fast.pop("(scanned)")
+    slow.pop("(scanned)")
+    assert fast == slow
+    return scanned
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_excels_files_read_the_same(name, tmp_path, monkeypatch):
+    src = tmp_path / name
+    shutil.copy(CORPUS / name, src)
+    _same(src, monkeypatch)
+
+
+@pytest.mark.parametrize("writer", ["sdk", "openpyxl", "xlsxwriter", "libreoffice"])
+def test_other_writers_read_the_same(seed_workbook, tmp_path, writer, monkeypatch):
+    _same(other_writer(writer, seed_workbook, tmp_path / f"{writer}.xlsx"), monkeypatch)
+
+
+def test_the_standard_workbook_and_its_refresh_are_scanned(seed_workbook, tmp_path, monkeypatch):
+    from xl_tools.app import refresh_path as refresh_file
+    scanned = _same(seed_workbook, monkeypatch)
+    assert {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml"} <= set(scanned)      # 项目, 绩效指标
+    refreshed = tmp_path / "refreshed.xlsx"
+    refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
+    scanned = _same(refreshed, monkeypatch)
+    assert {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml"} <= set(scanned)
+
+
+def _with_sheet(seed_workbook: Path, dst: Path, rows: bytes, *, head: bytes | None = None,
+                tail: bytes = b"") -> Path:
+    """The seed workbook with the rows of 项目 (sheet3.xml) replaced by `rows` (the prefix Excel gives
+    row attributes, x14ac, declared), its beginning by `head`, `tail` after the rows."""
+    with zipfile.ZipFile(seed_workbook) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                start = data.index(b"<sheetData>") + len(b"<sheetData>")
+                end = data.index(b"</sheetData>")
+                head = data[:start].replace(b"<worksheet ", b'<worksheet xmlns:x14ac="%s" ' % X14AC, 1) \
+                    if head is None else head
+                data = head + rows + data[end:end + 12] + tail + data[end + 12:]
+            zout.writestr(info, data)
+    return dst
+
+
+MIXED = (
+    b'<row r="1" spans="1:9" x14ac:dyDescent="0.25" hidden="1">'
+    b'<c r="A1" s="2" t="s"><v>0</v></c><c r="B1" s="3"><v>12.50</v></c><c r="C1"><v>7</v></c>'
+    b'<c r="D1" s="4" t="inlineStr"><is><t xml:space="preserve"> R&amp;D &lt;1&gt; _x000D_ </t></is></c>'
+    b'<c r="E1" t="inlineStr"><is><t/></is></c><c r="F1" s="5"/><c r="G1" s="6"></c><c r="H1"><v></v></c>'
+    b'<c r="I1" t="inlineStr"><is><t>&quot;&apos;</t></is></c></row>\n'
+    b'<row r="2"><c r="A2"><f>B2*2</f><v>4</v></c><c r="B2" t="b"><v>1</v></c><c r="C2" t="e"><v>#N/A</v></c>'
+    b'<c r="D2" t="str"><v>text</v></c></row>'
+    b'<row r="3"><c r="A3" t="inlineStr"><is><r><t>rich</t></r><r><rPr><b/></rPr><t> text</t></r></is></c>'
+    b'<c r="B3" t="inlineStr"><is><t>&#13;&#x4E2D;</t></is></c></row>'
+    b'<row r="4"><c r="B4"><v>1</v></c><c r="A4"><v>2</v></c><c><v>3</v></c><c r="E9"><v>4</v></c></row>'
+    b'<row r="5" spans="1:3"><c r="A5" s="1" t="s"><v>1</v></c> <c r="B5" s="1"><v>1E3</v></c></row>'
+    b'<row r="6"/><row><c r="A7" t="inlineStr"><is><t>no r on the row</t></is></c></row>'
+    b'<row r="9" customFormat="1" s="3"><c r="A9" s="2"><v>-0.5</v></c><c r="ZZ9" t="inlineStr"><is><t>far</t></is></c></row>'
+)
+
+
+def test_rows_of_every_kind_read_the_same(seed_workbook, tmp_path, monkeypatch):
+    path = _with_sheet(seed_workbook, tmp_path / "mixed.xlsx", MIXED,
+                       tail=b'<mergeCells count="1"><mergeCell ref="A1:A2"/></mergeCells>')
+    assert "xl/worksheets/sheet3.xml" in _same(path, monkeypatch)
+    rows = _read(path, monkeypatch, fast=True)["项目"][0]
+    assert rows[0][1:5] == (12.5, 7, " R&D <1> \r ", "") and rows[3][0] == 2 and rows[8][-1] == "far"
+
+
+@pytest.mark.parametrize("rows, kw", [
+    (b'<row r="1"><c r="A1"><v>1</v></c></row><!-- a comment --><row r="2"><c r="A2"><v>2</v></c></row>', {}),
+    (b'<row r="2"><c r="A2"><v>2</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>', {}),   # out of order
+    (b'<row r="1"><c r="A1"><v>1</v></c></row>text between rows<row r="2"/>', {}),
+    (b'<row r="1"><c r="A1" t="inlineStr"><is><t>a\r\nb</t></is></c></row>', {}),
+    (b'<row r="1" r="1"><c r="A1"><v>1</v></c></row>', {}),                           # not well-formed
+    (b'<row r="1"><c r="A1" t="inlineStr"><is><t>\x01</t></is></c></row>', {}),         # refused character
+    (b'<row r="1"><c r="A1"><v>1</v></row>', {}),                                       # unclosed cell
+    (b'<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c></row>', {}),       # unknown entity
+    (b'<row r="x"><c r="A1"><v>1</v></c></row>', {}),
+    (b'<row r="1"><c r="A1"><v>abc</v></c></row>', {}),
+    (b'<row r="1"><c r="A1" t="s"><v>99999</v></c></row>', {}),
+    (b''.join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 30)), {"max_rows": 20}),
+    (b'<row r="1"><c r="A1"><v>1</v></c></row><row r="5000"><c r="A5000"><v>2</v></c></row>', {"blank_run": 100}),
+], ids=["comment", "out-of-order", "text", "carriage-return", "duplicate-attribute", "control", "unclosed",
+        "entity", "row-number", "number", "shared-index", "row-limit", "blank-run"])
+def test_what_the_scan_does_not_read_exactly_reads_as_before(seed_workbook, tmp_path, monkeypatch, rows, kw):
+    path = _with_sheet(seed_workbook, tmp_path / "odd.xlsx", rows,
+                       tail=b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>')
+    _same(path, monkeypatch, **kw)
+
+
+def test_another_encoding_or_a_doctype_goes_the_streaming_way(seed_workbook, tmp_path, monkeypatch):
+    rows = b'<row r="1"><c r="A1" t="inlineStr"><is><t>caf\xe9</t></is></c></row>'
+    head = (b'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet '
+            b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="%s"><sheetData>' % REL)
+    latin = _with_sheet(seed_workbook, tmp_path / "latin.xlsx", rows, head=head)
+    assert "xl/worksheets/sheet3.xml" not in _same(latin, monkeypatch)
+    assert _read(latin, monkeypatch, fast=True)["项目"][0][0] == ("café",)
+    head = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e "x">]><worksheet '
+            b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="%s"><sheetData>' % REL)
+    dtd = _with_sheet(seed_workbook, tmp_path / "dtd.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', head=head)
+    assert _read(dtd, monkeypatch, fast=True)["项目"][0] == "ForbiddenPart"
+    _same(dtd, monkeypatch)

@@ -1,0 +1,272 @@
+"""Read a worksheet's rows on their bytes: the values and style ids ``view.WorkbookView`` reads, without
+building an element per cell.
+
+The data sheets of a filing hold hundreds of thousands of plain cells (``<c r="C2" s="1" t="s"><v>17</v>
+</c>``, the refresh's ``<c … t="inlineStr"><is><t>…</t></is></c>``): here each row's cells are matched
+by one regular expression and decoded as ``view._read_row`` decodes them; a row holding anything else
+(a formula, rich text, an entity other than XML's five, a cell spelled otherwise) is parsed alone by
+lxml, in the sheet's namespaces, and read by ``_read_row`` itself. What comes before and after the rows
+is parsed by the hardened parser first (a DTD is refused there, the merged ranges are read there).
+
+``scan`` declines (returns None) whenever the bytes are not what it knows to read exactly as the
+streaming lxml pass does — another encoding, a prefixed or redeclared namespace, comments, CDATA or
+processing instructions among the rows, text the parser would normalise (carriage returns) or refuse
+(control characters, ``]]>``), a row lxml cannot parse alone, rows out of the sheet's order — and the
+caller reads the sheet by that pass instead, so every damaged or unusual sheet gets the same values and
+the same errors as before. The result is the same as the lxml pass's, value for value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl.utils.escape import unescape
+
+from .. import limits
+from ..address import column_index, column_letter
+from ..textnorm import well_formed
+from .cells import CellDecoder, place
+from .xml import MAIN, XmlPartError, attr_xml, parse, q
+
+SHEET_DATA, MERGE_CELL = q("sheetData"), q("mergeCell")
+EMPTY = (None, "")
+MAX_BYTES = 256 << 20          # a larger part is read as a stream (its bytes are held here while read)
+
+_DECLARED = re.compile(rb'^(?:\xef\xbb\xbf)?<\?xml[^>]*?\bencoding\s*=\s*["\']([^"\']*)["\']')
+_OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
+_ROW = re.compile(rb"<row\b([^>]*?)(/?)>")
+_ROW_ATTRS = re.compile(rb'(?:\s+[A-Za-z_][\w.:-]*="[^"<&]*")*\s*')
+_ATTR = re.compile(rb'([A-Za-z_][\w.:-]*)="([^"<&]*)"')
+# a plain cell as Excel, LibreOffice, xlsxwriter and the patcher write it: r, s, t in that order; blank,
+# a <v> value, or an inline string without runs. Groups: letters, digits, s, t, <v>…</v>, its text,
+# <is>…</is>, its text.
+_CELL = (rb'<c(?: r="([A-Z]{1,3})([0-9]+)")?(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
+         rb'(?:/>|></c>|>(<v>([^<]*)</v>)</c>|>(<is><t(?: xml:space="preserve")?>([^<]*)</t></is>|<is><t/></is>)</c>)')
+# … or any other "<" (group 9) or text that is not white space (group 10): the row is for the parser
+_CELLS = re.compile(_CELL + rb"|(<)|([^\s<])")
+# what the parser would normalise (carriage returns) or refuse (control characters, U+FFFE/FFFF, "]]>"),
+# and comments, CDATA, processing instructions and namespace declarations among the rows
+_CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\r"
+_REFUSED = (b"]]>", b"<!", b"<?", b"xmlns")
+_NOT_CHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
+_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")
+ROW = q("row")
+
+
+class SheetRows:
+    """What the read of a sheet keeps: the rows with values, each at its number (tuples of values and of
+    style ids; a row read twice merged, the later cells winning), and the cached values of formulas."""
+
+    def __init__(self, max_rows: int, refuse) -> None:
+        self.rows: list[tuple] = []
+        self.styles: list[tuple] = []
+        self.cached: dict = {}
+        # refuse(limit, found) raises: more than max_rows rows with values, or more cells held than the
+        # cell limit (a row is held from column A to its last value)
+        self.max_rows, self.max_cells, self.refuse = max_rows, limits.value(limits.CELLS), refuse
+        self.valued = self.last_valued = self.held = 0
+
+    def add(self, r: int, values: tuple, ids: tuple, formulas) -> None:
+        if not any(v not in EMPTY for v in values):
+            return
+        self.valued += 1
+        if self.valued > self.max_rows:
+            self.refuse(limits.ROWS)
+        self.held += len(values)
+        if self.held > self.max_cells:                 # values far out to the right (XFD) on many rows
+            self.refuse(limits.CELLS, _WIDE.format(r=r, col=column_letter(len(values))))
+        rows, styles = self.rows, self.styles
+        if r <= len(rows):                       # rows out of document order: each at its number
+            rows[r - 1], styles[r - 1] = _merged(rows[r - 1], styles[r - 1], values, ids)
+        else:
+            while len(rows) < r - 1:
+                rows.append(())
+                styles.append(())
+            rows.append(values)
+            styles.append(ids)
+        for c, value in formulas:
+            self.cached[(r, c)] = value
+        self.last_valued = max(self.last_valued, r)
+
+
+_WIDE = "（从 A 列算到每行最后一个有内容的单元格；如第 {r:,} 行有内容的单元格远在 {col} 列，请删除表格右侧无用的内容）"
+
+
+def _merged(values: tuple, ids: tuple, later: tuple, later_ids: tuple) -> tuple[tuple, tuple]:
+    """A row read twice (two <row> elements with one number): the later one's cells win."""
+    width = max(len(values), len(later))
+    out, out_ids = list(values) + [None] * (width - len(values)), list(ids) + [0] * (width - len(ids))
+    for k, value in enumerate(later):
+        if value not in EMPTY:
+            out[k], out_ids[k] = value, later_ids[k]
+    return tuple(out), tuple(out_ids)
+
+
+class _Declined(Exception):
+    """The sheet is for the streaming lxml pass."""
+
+
+def scan(data: bytes, part: str, decoder: CellDecoder, watch: frozenset[int], blank_run: int,
+         max_rows: int, refuse, read_row):
+    """(rows, style ids, cached formula values, merged ranges, hidden rows, watched cells) of the
+    worksheet `data`, as ``WorkbookView._load`` reads them by its streaming pass; None when the sheet is
+    for that pass (module docstring). ``refuse(limit, found)`` raises at a limit (``SheetRows``);
+    ``read_row`` is ``view._read_row`` (for the rows parsed alone)."""
+    try:
+        return _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row)
+    except (_Declined, XmlPartError):
+        return None
+
+
+def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
+    declared = _DECLARED.match(data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        raise _Declined
+    m = _OPEN.search(data)
+    if m is None or m.group(1) or b"<!" in data[:m.start()]:
+        raise _Declined
+    start, end = m.end(), data.find(b"</sheetData>", m.end())
+    if end < 0 or any(data.find(x, start, end) >= 0 for x in _REFUSED) or _NOT_CHARACTER.search(data, start, end) \
+            or len(data[start:end].translate(None, _CONTROL)) != end - start:
+        raise _Declined
+    head, tail = data[:start], data[end:]
+    if _ROW.search(head) or _ROW.search(tail) or b":row" in head or b":row" in tail:
+        raise _Declined
+    root = parse(head + tail, part)                   # the hardened parser: no DTD, well-formed
+    sd = root.find(SHEET_DATA)
+    if root.nsmap.get(None) != MAIN or sd is None or sd.prefix:
+        raise _Declined
+    prefixes = {k.encode() for k in sd.nsmap if k} | {b"xml"}
+    merged = tuple(el.get("ref") for el in root.iter(MERGE_CELL) if el.get("ref"))
+    decls = b" ".join((b"xmlns" + (b":" + k.encode() if k else b"") + b'="' + attr_xml(v).encode() + b'"')
+                      for k, v in sd.nsmap.items())
+    context = (b"<xl-tools-context " + decls + b">", b"</xl-tools-context>")
+
+    shared = decoder.shared
+    read = SheetRows(max_rows, refuse)
+    hidden: set[int] = set()
+    watched: dict = {}
+    r = 0
+    pos = start
+    stopped = False
+    for k, rm in enumerate(_ROW.finditer(data, start, end)):
+        if not k & 4095:
+            limits.check_time()                     # the task's time budget, inside a large sheet too
+        if rm.start() > pos and data[pos:rm.start()].strip():
+            raise _Declined                         # something between the rows
+        if rm.group(2):
+            inner_end = row_end = rm.end()
+        else:
+            inner_end = data.find(b"</row>", rm.end(), end)
+            if inner_end < 0:
+                raise _Declined
+            row_end = inner_end + 6
+        pos = row_end
+        attrs = rm.group(1)
+        if attrs:
+            listed = _ATTR.findall(attrs)
+            found = dict(listed)
+            if not _ROW_ATTRS.fullmatch(attrs) or len(found) != len(listed):
+                raise _Declined
+            if b":" in attrs:                       # Excel's x14ac:dyDescent: a prefix the sheet declares
+                for key in found:
+                    if b":" in key and key.split(b":", 1)[0] not in prefixes:
+                        raise _Declined
+        else:
+            found = {}
+        stated = found.get(b"r")
+        if stated is not None and not stated.isdigit():
+            raise _Declined
+        r = int(stated) if stated else r + 1
+        if r - read.last_valued > blank_run:
+            stopped = True
+            break                                   # a long run of blank rows: the data ended
+        if found.get(b"hidden") in (b"1", b"true"):
+            hidden.add(r)
+        number = stated.decode() if stated else str(r)
+        got = _plain_row(_CELLS.findall(data, rm.end(), inner_end), r, number, shared, decoder.date_styles, watch,
+                         watched)
+        if got is None:                             # parsed alone, read as the streaming pass reads it
+            try:
+                row = parse(context[0] + data[rm.start():row_end] + context[1], part)[0]
+            except XmlPartError:
+                raise _Declined from None
+            if row.tag != ROW:
+                raise _Declined
+            values, ids, formulas = read_row(row, r, number if stated else None, decoder, watch, watched)
+        else:
+            values, ids = got
+            formulas = ()
+        read.add(r, values, ids, formulas)
+    if not stopped and data[pos:end].strip():
+        raise _Declined
+    return read.rows, read.styles, read.cached, (() if stopped else merged), hidden, watched
+
+
+def _plain_row(cells, r: int, number: str, shared, dates, watch, watched):
+    """(values, style ids) of a row of plain cells (``_CELLS.findall``), as ``view._read_row`` reads
+    them; None when the row is for the parser (something but plain cells and white space in it, an
+    entity, a value read otherwise, one it refuses)."""
+    values: list = []
+    ids: list = []
+    col = 0
+    digits = number.encode()
+    columns, styles = _COLUMNS, _STYLES
+    try:
+        for letters, ref_digits, s, t, v, v_text, inline, text, other, stray in cells:
+            if other or stray:
+                return None
+            if letters:
+                if ref_digits != digits:
+                    return None                     # another row's reference: the parser's reading
+                col = columns.get(letters) or _column(letters)
+            else:
+                col += 1
+            style = styles.get(s)
+            if style is None:
+                style = int(s)
+                if len(styles) < 65536:
+                    styles[s] = style
+            if watch and s and style in watch:
+                watched[(r, col)] = style
+            if inline:                              # <is>: its text, whatever t says
+                value = text.decode()
+                if "&" in value:
+                    if _ENTITY.search(value):
+                        return None
+                    value = _unescape(value)
+                if "_x" in value:
+                    value = well_formed(unescape(value))
+            elif v:
+                if t == b"s":
+                    value = shared[int(v_text)]
+                elif t and t != b"n" or style in dates:
+                    return None                     # booleans, errors, strings, dates: the parser's reading
+                elif not v_text:
+                    value = None
+                else:
+                    value = float(v_text) if (b"." in v_text or b"E" in v_text or b"e" in v_text) else int(v_text)
+            else:
+                continue                            # a styled empty cell
+            if col == len(values) + 1:              # the next cell: the usual case
+                values.append(value)
+                ids.append(style)
+            else:
+                place(values, ids, col, value, style)
+    except (ValueError, IndexError, TypeError):
+        return None
+    return tuple(values), tuple(ids)
+
+
+_COLUMNS: dict[bytes, int] = {}
+_STYLES: dict[bytes, int] = {b"": 0}
+
+
+def _column(letters: bytes) -> int:
+    col = _COLUMNS[letters] = column_index(letters.decode())      # ValueError past the last column
+    return col
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")
