@@ -99,3 +99,17 @@ def test_readme_shows_two_real_tables_drafts():
                 assert row in readme, row
                 shown += 1
     assert shown == 3
+
+
+def test_drafts_of_every_real_table_answer_their_findings():
+    """The real-table set (tests/realworld, 14 tables, 8 provinces, their own profiles): every drafted line,
+    added to its project, answers its finding and draws none itself."""
+    from xl_tools.app import complete
+
+    from .support.realworld import to_filing, transcriptions
+    drafted = 0
+    for data in transcriptions():
+        filing, _fills = complete(to_filing(data))          # as refresh completes it (a copy)
+        drafted += sum(1 for f in check(filing) if f.draft)
+        assert answered(filing) == [], data["table"]
+    assert drafted >= 19

@@ -254,3 +254,18 @@ def test_pending_lines_move_with_their_rows(seed_workbook):
     ws = openpyxl.load_workbook(seed_workbook)["绩效指标"]
     assert {ws.cell(r, c).fill.fgColor.rgb for r in now for c in range(1, 8)} == {DRAFT_FILL}
     assert ws.cell(first + 2, 1).fill.fgColor.rgb != DRAFT_FILL           # the row it left: not coloured
+
+
+def test_every_real_table_drafts_once(tmp_path):
+    """The 14 real tables as workbooks: --draft appends the lines of 7 of them (17 in all), and a second
+    --draft appends nothing and changes no byte of any."""
+    from tests.support.realworld import to_filing, transcriptions
+    appended = {}
+    for data in transcriptions():
+        path = tmp_path / f"{data['table']}.xlsx"
+        app.write_workbook(to_filing(data), path)
+        appended[data["table"]] = len(refresh_file(path, now=NOW, draft=True).appended)
+        before = path.read_bytes()
+        assert refresh_file(path, now="2026-12-06 09:05", draft=True).appended == [], data["table"]
+        assert path.read_bytes() == before, data["table"]
+    assert sum(appended.values()) >= 17 and sum(n > 0 for n in appended.values()) >= 7

@@ -129,7 +129,7 @@ class Layout:
     def of(cls, filing: Filing, value_columns: int) -> Layout:
         _hrow, cols, extra = filing.headers.get(SHEET_INDICATORS, (0, {}, {}))
         col = next((c for h, c in extra.items() if squash(h) == "指标方向性"), None)
-        said = [i.direction for i in filing.indicators if i.direction]
+        said = [i.direction for i in filing.indicators if i.direction] if col is not None else []
         words = ("正向", "反向") if said and not any("指标" in w for w in said) else ("正向指标", "反向指标")
         return cls(dict(cols), value_columns == 1, col, words)
 

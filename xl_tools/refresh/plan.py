@@ -215,8 +215,9 @@ def _settle(filing: Filing, state, keys: RowKeys, view) -> list:
 
 
 def _appended(filing: Filing, findings: list[Finding], keys: RowKeys, view) -> list[Appended]:
-    """The drafted lines to append, on the rows below the last row of 绩效指标 holding anything."""
-    if SHEET_INDICATORS not in keys.columns:
+    """The drafted lines to append, on the rows below the last row of 绩效指标 holding anything; none on a
+    sheet without a 序号 column (nowhere to mark them 待确认: they would count as the person's)."""
+    if SHEET_INDICATORS not in keys.columns or "no" not in filing.headers[SHEET_INDICATORS][1]:
         return []
     hrow = filing.headers[SHEET_INDICATORS][0]
     used = [i.origin.row for i in filing.indicators + filing.orphan_indicators + filing.pending if i.origin]
