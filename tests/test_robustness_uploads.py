@@ -13,6 +13,7 @@ import base64
 import importlib.util
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -116,6 +117,7 @@ def _answer(resp) -> str:
     assert resp.status_code == 200, resp.text[:300]
     data = resp.json()
     data.pop("file")
+    data["summary"] = re.sub(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2} ", "", data.get("summary", ""))   # the stamp's minute
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
