@@ -26,11 +26,12 @@ from .sheetxml import (
     SheetResult,
     _apply_row,
     _Context,
+    _finish,
     _head,
     _new_row,
 )
 from .styles import Styles
-from .xml import DECLARATION, attr_xml, children_bytes, parse, split_around
+from .xml import DECLARATION, attr_xml, children_bytes, parse
 
 _NAME = rb"(?:([A-Za-z_][\w.-]*):)?"
 _SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData\b[^>]*?(/?)>")
@@ -84,12 +85,17 @@ def patch_sheet_bytes(data: bytes, dst, edits: SheetEdits, styles: Styles, decod
             out.clear()
             size = 0
     dst.write(b"".join(out))
-    if ctx.spliced:
-        raise ValueError(f"{part}: {len(ctx.spliced)} cells written as text were not placed")
-    if tail_hook is not None:
-        tail_hook(root)
-    dst.write(split_around(root, sd)[1])
-    return result
+    return _finish(dst, root, sd, ctx, result, part, tail_hook)
+
+
+def _element_end(data: bytes, m, name: bytes, limit: int) -> int:
+    """Where the element whose start tag `m` matched ends (group 1: its prefix, group 3: self-closing),
+    looking no further than `limit`; -1 when its end tag is not there."""
+    if m.group(3):
+        return m.end()
+    closing = b"</" + (m.group(1) + b":" if m.group(1) else b"") + name + b">"
+    at = data.find(closing, m.end(), limit)
+    return at if at < 0 else at + len(closing)
 
 
 class _Rows:
@@ -107,14 +113,9 @@ class _Rows:
         for k, m in enumerate(_ROW.finditer(data, start, end)):
             if not k & 4095:
                 limits.check_time()                # the task's time budget, inside a large sheet too
-            if m.group(3):
-                row_end = m.end()
-            else:
-                closing = b"</" + (m.group(1) + b":" if m.group(1) else b"") + b"row>"
-                row_end = data.find(closing, m.end(), end)
-                if row_end < 0:
-                    raise ValueError(f"{self.part}: row without its end tag")
-                row_end += len(closing)
+            row_end = _element_end(data, m, b"row", end)
+            if row_end < 0:
+                raise ValueError(f"{self.part}: row without its end tag")
             stated = _R.search(m.group(2))
             r = int(stated.group(1)) if stated and stated.group(1).isdigit() else last_r + 1
             if stated and r < last_r:
@@ -332,14 +333,9 @@ class _Rows:
         order: list[int] = []
         after_cells = inner_start                                # where a cell past the last one goes
         for cm in _CELL.finditer(data, inner_start, inner_end):
-            if cm.group(3):
-                cell_end = cm.end()
-            else:
-                closing = b"</" + (cm.group(1) + b":" if cm.group(1) else b"") + b"c>"
-                cell_end = data.find(closing, cm.end(), inner_end)
-                if cell_end < 0:
-                    return None
-                cell_end += len(closing)
+            cell_end = _element_end(data, cm, b"c", inner_end)
+            if cell_end < 0:
+                return None
             stated = _R.search(cm.group(2))
             if not stated:
                 return None

@@ -247,6 +247,12 @@ def patch_sheet(src, dst, edits: SheetEdits, styles: Styles, decoder: CellDecode
         dst.write(DECLARATION + head)
     dst.write(ctx.splice(children_bytes(sd)))
     del sd[:]
+    return _finish(dst, root, sd, ctx, result, part, tail_hook)
+
+
+def _finish(dst, root, sd, ctx: _Context, result: SheetResult, part: str, tail_hook) -> SheetResult:
+    """The end of a patched sheet, after its rows (both patch paths): every cell written as text placed,
+    the caller's hook on the tail, then the tail itself."""
     if ctx.spliced:
         raise ValueError(f"{part}: {len(ctx.spliced)} cells written as text were not placed")
     if tail_hook is not None:
