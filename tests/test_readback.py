@@ -71,3 +71,14 @@ def test_a_plain_sheet_is_looked_at_in_a_few_passes():
     assert quick(prefixed) is None and _cells(prefixed)[:2] == (1, ["B1"])
     text_ref = _sheet(b'<row r="1"><c r="A1"><is><t>x</t></is></c><c><is><t>&lt;c r="Z9"</t></is></c></row>')
     assert quick(text_ref) is None and _cells(text_ref)[2] > DENSE_CELLS
+
+
+def test_a_plain_sheet_is_looked_at_in_chunks(monkeypatch):
+    """Chunks of a few bytes, each ending before a tag: the same answers as the whole part at once."""
+    from xl_tools.refresh.readback import _SHEET_DATA, _plain_cells
+    monkeypatch.setattr(readback, "PLAIN_CHUNK", 5)
+    rows = b'<row r="1"><c r="A1"><v>1</v></c><c r="AB1" s="2"/></row><row r="12"><c r="C12"/></row>'
+    data = _sheet(rows)
+    assert _plain_cells(data, _SHEET_DATA.search(data).end(), {b""}) == (0, [], 28 * 12)
+    late = _sheet(rows + b'<row r="13"><c><v>2</v></c></row>')            # unreferenced, in a later chunk
+    assert _plain_cells(late, _SHEET_DATA.search(late).end(), {b""}) is None
