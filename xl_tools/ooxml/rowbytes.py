@@ -250,20 +250,17 @@ class _Rows:
                 current = text.decode()
                 if "&" in current or "_x" in current:
                     return None
-                if type(value) is str and current == value:
+                if (type(value) is str and current == value) or same_value(current, value):
                     pieces.append(whole)
                     continue
-            else:
-                current = None
-                if value is None or value == "":
-                    pieces.append(whole)
-                    continue
-            if not same_value(current, value):
-                try:
-                    whole = b'<c r="' + letters + digits + b'"' + _cell_tail(style, type(value), value)
-                except TypeError:                                # a value that cannot be a key
-                    whole = cell_xml((letters + digits).decode(), style.decode() if style else None, value).encode()
-                changed = True
+            elif value is None or value == "":                  # a blank cell stays blank
+                pieces.append(whole)
+                continue
+            try:                                                 # a value the cell does not show
+                whole = b'<c r="' + letters + digits + b'"' + _cell_tail(style, type(value), value)
+            except TypeError:                                    # a value that cannot be a key
+                whole = cell_xml((letters + digits).decode(), style.decode() if style else None, value).encode()
+            changed = True
             pieces.append(whole)
         if changed:
             self.ctx.result.changed = True
