@@ -129,6 +129,8 @@ def _fill_indicator(ind, position: int, project: str, table: CodeTable, add, own
     if f := _number(ind, owned, position, "ind_no", project=project, indicator_no=position):
         ind.no = position
         add(f)
+    if ind.level1_code and ind.level2_code:
+        return                          # both codes written: nothing below fills anything
     l1 = table.resolve_level1(ind.level1_label)
     l2 = table.resolve_level2(ind.level2_label, l1.category.code if l1.category else None)
     if not ind.level1_code and not ind.level1 and l2.status == OK and l2.category.parent:

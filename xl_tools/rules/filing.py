@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Origin, Project
@@ -284,10 +284,11 @@ class IndicatorNameMissing(Rule):
     content_only = True
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
-        if not ind.name.strip():
-            yield self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
-                                    "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”")
+                        facts: Facts) -> Iterable[Finding]:
+        if ind.name.strip():
+            return ()                      # run on every name: a tuple, not a generator
+        return (self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
+                                  "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”"),)
 
 
 class FullWidthDigits(Rule):

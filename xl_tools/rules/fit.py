@@ -40,6 +40,7 @@ class InputSpent(Rule):
     default_severity = WARNING
     basis = ("G-INPUT",)
     content_only = True
+    core_only = True
     name = "values.input_spent"
     config_keys = {
         "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "分红", "产值", "税收", "拉动", "带动",
@@ -117,6 +118,7 @@ class SatisfactionOutsideCategory(Rule):
     default_severity = WARNING
     basis = ("G-SATISFACTION", "G-CATEGORIES",)
     content_only = True
+    core_only = True
     name = "structure.satisfaction_outside_category"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
