@@ -178,6 +178,7 @@ class Context:
         # categories and values as written → (what facts of them share, name → the facts of that content)
         self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
+        self._project_facts: dict[int, list[Facts]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
         self._memo: dict[str, object] = {}
 
@@ -287,11 +288,20 @@ class Context:
         """(field, text, label) of the value cells to check; identical columns are checked once."""
         return self.facts(ind).columns
 
+    def project_facts(self, project: Project) -> list[Facts]:
+        """The facts of each of a project's indicators, in order (cached per project): what the project
+        rules walk, ``zip(project.indicators, ctx.project_facts(project))``."""
+        hit = self._project_facts.get(id(project))
+        if hit is None:
+            facts = self.facts
+            hit = self._project_facts[id(project)] = [facts(i) for i in project.indicators]
+        return hit
+
     def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:
         """The resolved level-1 and level-2 codes used in a project (cached per project)."""
         hit = self._project_levels.get(id(project))
         if hit is None:
-            facts = [self.facts(i) for i in project.indicators]
+            facts = self.project_facts(project)
             hit = self._project_levels[id(project)] = ({f.level1_code for f in facts},
                                                        {f.level2_code for f in facts})
         return hit

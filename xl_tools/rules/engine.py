@@ -56,7 +56,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     per_values: dict[tuple, tuple[list, list, list, list, dict[str, list]]] = {}
     findings: list[Finding] = []
     add = findings.extend
-    facts_of, content = ctx.facts, ctx.cached_facts
+    project_facts = ctx.project_facts
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):
@@ -64,8 +64,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             limits.check_time()
         for hook in on_project:
             add(hook(ctx, project))
-        for ind in project.indicators:
-            facts = content(id(ind)) or facts_of(ind)    # shared by every indicator with the same content
+        for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal contents
             hooks = per_values.get(facts.values_key)
             said = None if hooks is None else seen.get(id(facts))
             if said is None:

@@ -163,7 +163,7 @@ class TargetContradictsIndicators(Rule):
         wanted = {st.unit for st in said}
         # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
-        for ind in project.indicators:
+        for ind, facts in zip(project.indicators, ctx.project_facts(project)):
             measured: dict[str, list[tuple[Decimal, ParsedValue]]] = {}
             p, a = ind.period_value, ind.annual_value
             for value in ((p,) if p == a else (p, a)):
@@ -173,7 +173,7 @@ class TargetContradictsIndicators(Rule):
                     if unit in wanted:
                         measured.setdefault(unit, []).append((amount, t))
             for unit, values in measured.items():
-                by_unit.setdefault(unit, []).append((stem(ctx.facts(ind).core, values[0][1].unit), (ind, values)))
+                by_unit.setdefault(unit, []).append((stem(facts.core, values[0][1].unit), (ind, values)))
         if not by_unit:
             return
         # the statements that name each indicator; it agrees when any of them states its value
