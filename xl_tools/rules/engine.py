@@ -25,9 +25,13 @@ def _sort_key(filing: Filing):
     sheets = {name: k for k, name in enumerate(SHEET_ORDER)}
     projects = {p.name: k for k, p in enumerate(filing.projects)}
 
-    def key(f: Finding) -> tuple:
-        return (SEVERITY_ORDER[f.severity], sheets.get(f.sheet, len(sheets)) if f.sheet else -1,
-                f.row or f.line or 0, f.column or 0, projects.get(f.project, -1), f.indicator_no or 0, f.code)
+    other, severity, sheet_at, project_at = len(sheets), SEVERITY_ORDER.__getitem__, sheets.get, projects.get
+
+    def key(f: Finding) -> tuple:                  # f.row and f.column, read without their properties
+        at = f.at
+        return (severity(f.severity), sheet_at(f.sheet, other) if f.sheet else -1,
+                (at.row if at is not None else None) or f.line or 0, (at.col if at is not None else None) or 0,
+                project_at(f.project, -1), f.indicator_no or 0, f.code)
     return key
 
 

@@ -166,10 +166,18 @@ class TargetPointsWrongWay(Rule):
     def setup(self) -> None:
         self.bad = _words(self.options["bad_words"])
         self.handled = _words(self.options["handled_words"])
+        self._ways: dict[tuple[str, str], tuple[str, str]] = {}    # per 方向 as written and name core
 
     def direction(self, ctx: Context, ind: Indicator, core: str) -> tuple[str, str]:
         """("down"|"up"|"", why): from the table's 方向 column where it has one, else from the name."""
-        stated = ctx.squash(getattr(ind, "direction", "") or "")
+        key = (getattr(ind, "direction", "") or "", core)
+        hit = self._ways.get(key)
+        if hit is None:
+            hit = self._ways[key] = self._direction(ctx, *key)
+        return hit
+
+    def _direction(self, ctx: Context, written: str, core: str) -> tuple[str, str]:
+        stated = ctx.squash(written)
         if stated in DIRECTION_DOWN:
             return "down", f"表中写明是{stated.removesuffix('指标')}指标"
         if stated in DIRECTION_UP:
