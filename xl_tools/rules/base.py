@@ -247,7 +247,11 @@ class Context:
         name = ind.name
         hit = shared[1].get(name)
         if hit is None:
-            hit = shared[1][name] = Facts(*shared[0][:5], self.core(name), shared[0][5])
+            core = self._cores.get(name)
+            if core is None:
+                core = self._cores[name] = name_core(name)
+            cols, l1, l2, c1, c2, values_key = shared[0]
+            hit = shared[1][name] = Facts(cols, l1, l2, c1, c2, core, values_key)
         self._facts[id(ind)] = hit
         return hit
 
@@ -294,8 +298,7 @@ class Context:
         rules walk, ``zip(project.indicators, ctx.project_facts(project))``."""
         hit = self._project_facts.get(id(project))
         if hit is None:
-            facts = self.facts
-            hit = self._project_facts[id(project)] = [facts(i) for i in project.indicators]
+            hit = self._project_facts[id(project)] = list(map(self.facts, project.indicators))
         return hit
 
     def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:

@@ -91,10 +91,9 @@ class TargetPromiseUnmeasured(Rule):
             yield from self._shares(ctx, project, text)
         if not found:
             return
-        units, numbers, names = set(), set(), []
-        for ind, facts in zip(project.indicators, ctx.project_facts(project)):
-            names.append(facts.core)
-            numbers.update(q.value for q in quantities(ctx.squash(ind.name)) if q.unit)  # 防疫室84平米
+        units, numbers, named = set(), set(), None
+        names = [facts.core for facts in ctx.project_facts(project)]
+        for ind in project.indicators:
             for value in (ind.period_value, ind.annual_value):
                 t = ctx.parse(value)
                 if t.kind == "number" and t.value is not None:
@@ -106,6 +105,10 @@ class TargetPromiseUnmeasured(Rule):
         seen = set()
         for value, unit, at, end in found:
             if unit in units or value in numbers or (value, unit) in seen:
+                continue
+            if named is None:                  # the numbers the names write (防疫室84平米), when needed
+                named = {q.value for ind in project.indicators for q in quantities(ctx.squash(ind.name)) if q.unit}
+            if value in named:
                 continue
             before = text[max(0, at - 24):at]
             if any(len(n) >= 3 and n in before for n in names):
