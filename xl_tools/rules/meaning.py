@@ -167,6 +167,7 @@ class TargetPointsWrongWay(Rule):
         self.bad = _words(self.options["bad_words"])
         self.handled = _words(self.options["handled_words"])
         self._ways: dict[tuple[str, str], tuple[str, str]] = {}    # per 方向 as written and name core
+        self._silent: set[tuple] = set()          # 方向, name core, categories and values: nothing found
 
     def direction(self, ctx: Context, ind: Indicator, core: str) -> tuple[str, str]:
         """("down"|"up"|"", why): from the table's 方向 column where it has one, else from the name."""
@@ -191,7 +192,19 @@ class TargetPointsWrongWay(Rule):
         return any(_number(ctx.parse(text)) for _field, text, _label in facts.columns)
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
+                        facts: Facts) -> Iterable[Finding]:
+        # run on nearly every indicator: whether it finds depends on the 方向 as written, the name core
+        # and the categories and values, so what finds nothing is remembered (it is not content_only:
+        # the 方向 column is not part of an indicator's content)
+        key = (getattr(ind, "direction", "") or "", facts.core, facts.values_key)
+        if key in self._silent:
+            return ()
+        found = list(self._check(ctx, project, ind, facts))
+        if not found:
+            self._silent.add(key)
+        return found
+
+    def _check(self, ctx: Context, project: Project, ind: Indicator, facts: Facts) -> Iterator[Finding]:
         core = facts.core
         way, why = self.direction(ctx, ind, core)
         for field, text, label in facts.columns:
