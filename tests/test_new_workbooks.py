@@ -161,3 +161,25 @@ def test_libreoffice_reads_each_report_as_openpyxl_does(reports, kind, tmp_path)
     if kind == "review":
         assert len(back["规则统计"]._charts) == 1 or "xl/charts/chart1.xml" in zipfile.ZipFile(
             tmp_path / path.name).namelist()                        # the chart kept by LibreOffice
+
+
+@pytest.mark.parametrize("kind", ["review", "sendback", "diff"])
+def test_each_reports_sheets_keep_their_print_setup_and_panes(reports, kind):
+    """Every visible sheet the report lays out prints as before the move: A4 landscape, one page wide,
+    centred, its header row repeated (the row below its title lines, frozen under it), the used range
+    as print area, the page numbers in the footer and (batch and diff) what it is in the header."""
+    wb = openpyxl.load_workbook(reports[kind])
+    laid_out = [ws for ws in wb.worksheets if ws.sheet_state == "visible" and not ws.title.startswith("合并公开表")]
+    assert laid_out
+    for ws in laid_out:
+        setup = ws.page_setup
+        assert (setup.orientation, str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", "9", 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_options.horizontalCentered
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页", ws.title
+        assert ws.print_area and ws.print_area.startswith(f"'{ws.title}'!$A$1:"), ws.title
+        if kind != "sendback":
+            assert ws.oddHeader.center.text.startswith("xl-tools ") and ws.oddHeader.center.size == 9, ws.title
+        if ws.print_title_rows:
+            header = int(ws.print_title_rows.split(":")[0].strip("$"))
+            assert ws.freeze_panes == f"A{header + 1}", ws.title
+            assert ws.cell(header, 1).font.b and ws.cell(header, 1).fill.fgColor.rgb == "FFDDEBF7", ws.title
