@@ -25,9 +25,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from openpyxl.utils.cell import column_index_from_string
-
 from .. import limits
+from ..address import column_index
 from ..catalogue import codes, family_of, finding
 from ..findings import Finding
 from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, TEMPLATE_VERSION
@@ -105,8 +104,8 @@ class _Context:
         a, b = _A1.match(first), _A1.match(last or first)
         if not a or not b:
             return None
-        r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
-        r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+        r1, c1 = int(a.group(2)), column_index(a.group(1))
+        r2, c2 = int(b.group(2)), column_index(b.group(1))
         if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
             return None
         area = self.areas[sheet]
@@ -412,8 +411,8 @@ def _own_cells(ref: str) -> list[tuple[int, int]]:
     a, b = _A1.match(first), _A1.match(last or first)
     if not a or not b:
         return []
-    r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
-    r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+    r1, c1 = int(a.group(2)), column_index(a.group(1))
+    r2, c2 = int(b.group(2)), column_index(b.group(1))
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
