@@ -113,13 +113,22 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
 def values_as_read(filing: Filing) -> Filing:
     """The filing the rules see: each value as one text, its 指标性质 and 度量单位 columns joined to the
     value cell (``Indicator.value_text``). The filing itself when no indicator has those columns."""
-    if not any(i.nature or i.measure for i in filing.indicators):
+    if not _framed(filing):
         return filing
     projects = [replace(p, indicators=[replace(i, period_value=i.value_text("period_value"),
                                                annual_value=i.value_text("annual_value"))
                                        if i.nature or i.measure else i for i in p.indicators])
                 for p in filing.projects]
     return replace(filing, projects=projects)
+
+
+def _framed(filing: Filing) -> bool:
+    """Whether any indicator has a 指标性质 or 度量单位 (a plain loop: 30,000 indicators)."""
+    for p in filing.projects:
+        for i in p.indicators:
+            if i.nature or i.measure:
+                return True
+    return False
 
 
 def sort_findings(findings: list[Finding], filing: Filing) -> list[Finding]:
