@@ -166,3 +166,16 @@ def test_halfwidth_and_squash_keep_their_meaning_for_every_character():
         assert len(half) == 1 and half.isspace() == chr(cp).isspace(), hex(cp)
         named = f"{chr(cp)}率（{chr(cp)}）"
         assert textnorm.name_core(named) == ws.sub("", textnorm._BRACKETS.sub("", named).translate(textnorm._TABLE))
+
+
+def test_a_project_cache_is_not_given_to_another_project_at_the_same_address():
+    """The per-project caches of a check are keyed by id(): a project asked about and dropped (a rule's
+    temporary copy) must not lend its facts or categories to the next one made at the same address."""
+    filing = bench_filing("1x")
+    ctx = Context(filing)
+    first, second = filing.projects[0], filing.projects[1]
+    assert [ctx.facts(i) for i in first.indicators] != [ctx.facts(i) for i in second.indicators]
+    ctx.level_codes(copy.copy(first))              # the copy is dropped at once
+    assert ctx.project_facts(copy.copy(second)) == [ctx.facts(i) for i in second.indicators]
+    assert ctx.level_codes(copy.copy(second)) == ({ctx.facts(i).level1_code for i in second.indicators},
+                                                   {ctx.facts(i).level2_code for i in second.indicators})

@@ -180,6 +180,7 @@ class Context:
         self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._project_facts: dict[int, list[Facts]] = {}
+        self._projects_seen: list[Project] = []
         self._spans: dict[str, tuple[int, int] | None] = {}
         self._memo: dict[str, object] = {}
 
@@ -299,6 +300,7 @@ class Context:
         hit = self._project_facts.get(id(project))
         if hit is None:
             hit = self._project_facts[id(project)] = list(map(self.facts, project.indicators))
+            self._projects_seen.append(project)       # kept alive: its id is not given to another one
         return hit
 
     def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:
