@@ -16,8 +16,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from openpyxl.packaging.custom import StringProperty
-
 from . import xmlsafe
 from .errors import XlToolsError
 
@@ -34,6 +32,7 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 def mark(wb, kind: str) -> None:
     """Put the mark on an openpyxl workbook before it is saved."""
+    from openpyxl.packaging.custom import StringProperty
     wb.custom_doc_props.append(StringProperty(name=PROPERTY, value=kind))
 
 

@@ -9,8 +9,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-import xlsxwriter
-
 from ..errors import XlToolsError
 from ..fileio import atomic_target, oserror_text
 from ..identity import DEPARTMENT_KEY, UNITS_KEY, YEAR_KEY, keywords
@@ -68,6 +66,7 @@ def write_table_sheets(source, out, sheets: Sequence[tuple[str, TableLayout]], f
 def blank_workbook(name: str, filing: Filing | None = None) -> bytes:
     """A workbook with one empty sheet `name`; with `filing`, its identity in the document properties
     (``identity``: title, subject, keywords; custom 预算年度, 部门名称, 资金使用单位)."""
+    import xlsxwriter  # only where a new workbook is made
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     wb.add_worksheet(name)

@@ -21,18 +21,17 @@ from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
-from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_INDICATORS, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
 from ..xlsxfile import reading, sniff
-from .drafting import settle
 from .looks import Look
-from .marks import RowKeys, Seen, current_marks
+from .marks import Seen
 from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import RefreshOutcome
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
 from .sheets import insert_index, link_formula
-from .state import DATA_SHEETS, note_key, read_state, with_looks, without_notes
+from .state import DATA_SHEETS, note_key, with_looks, without_notes
 
 LINK_COLOUR = "0563C1"
 
@@ -112,20 +111,6 @@ def read_back(saved: Path, source: Path, patch: WorkbookPatch, ops: list) -> int
     parts = {name: patch.book.sheet(name).part for name in planned}
     skip = {name: set(result.skipped_formulas) for name, result in patch.report.sheets.items()}
     return verify(saved, source, parts, planned, skip)
-
-
-def note_filled_by_tool(view, filing) -> None:
-    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
-    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
-    renumber (``fills.derive_fills``), as the next refresh will; and the drafted rows the person edited
-    since are theirs (``drafting.settle``), as the next refresh will count them."""
-    state = read_state(view)
-    keys = RowKeys.of(filing, view)
-    if state.fills:
-        marks = current_marks(state, view, keys, Seen())
-        filing.tool_filled = frozenset(marks.kept_fills(view))
-    if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
-        settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
 
 
 def seen_in_file(view) -> Seen:

@@ -7,8 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
+from ..address import parse_a1
 from ..catalogue import finding
 from ..findings import Finding, blocks_publishing, summarize
 from ..model import Filing
@@ -359,8 +358,8 @@ def _summary_cell(view) -> tuple[tuple[str, int, int] | None, list[Finding]]:
     value = ws[hit[1]].value if ws is not None else None
     if ws is not None and ws.title == SHEET_README and ":" not in ref[1] and \
             (value in (None, "", NOT_REFRESHED) or (isinstance(value, str) and SUMMARY.match(value))):
-        letters, row = coordinate_from_string(hit[1])
-        return (ws.title, row, column_index_from_string(letters)), []
+        row, col = parse_a1(hit[1])
+        return (ws.title, row, col), []
     shown = getattr(dn, "attr_text", "")
     return None, [finding("FILE003", f"定义名称「{NAME_LAST_REFRESH}」指向 {str(shown)[:60]}，不是「{SHEET_README}」"
                           "表中工具写入刷新摘要的单元格，本次未写入刷新摘要",

@@ -25,8 +25,6 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from openpyxl.utils.cell import column_index_from_string
-
 from .. import limits
 from ..catalogue import codes, family_of, finding
 from ..findings import Finding
@@ -52,6 +50,14 @@ _STYLE_VALUE = re.compile(r"^(\d{1,5}|-):([0-9a-f]{8})$")
 _CELLS = re.compile(r"^(?:[0-9a-f]{%d}|)(?:\.(?:[0-9a-f]{%d}|))*$" % (CELL_CHARS, CELL_CHARS))
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last refresh was
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+
+def _column(letters: str) -> int:
+    """The column of 1 to 3 letters (``_A1`` matched them), past XFD too: such a range is refused."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def note_key(text: str) -> str:
@@ -105,8 +111,8 @@ class _Context:
         a, b = _A1.match(first), _A1.match(last or first)
         if not a or not b:
             return None
-        r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
-        r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+        r1, c1 = int(a.group(2)), _column(a.group(1).upper())
+        r2, c2 = int(b.group(2)), _column(b.group(1).upper())
         if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
             return None
         area = self.areas[sheet]
@@ -412,8 +418,8 @@ def _own_cells(ref: str) -> list[tuple[int, int]]:
     a, b = _A1.match(first), _A1.match(last or first)
     if not a or not b:
         return []
-    r1, c1 = int(a.group(2)), column_index_from_string(a.group(1).upper())
-    r2, c2 = int(b.group(2)), column_index_from_string(b.group(1).upper())
+    r1, c1 = int(a.group(2)), _column(a.group(1).upper())
+    r2, c2 = int(b.group(2)), _column(b.group(1).upper())
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
