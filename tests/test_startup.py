@@ -48,3 +48,14 @@ def test_check_of_a_workbook_reads_and_checks_it_without_a_spreadsheet_library(s
     assert "xl_tools.rules" in modules and "xl_tools.ooxml.view" in modules
     heavy = sorted(m for m in modules if m.split(".")[0] in NOT_FOR_CHECK)
     assert not heavy, heavy
+
+
+def test_a_refresh_of_a_sealed_file_loads_neither_the_reader_nor_the_rules(seed_workbook):
+    """The second refresh of a file nothing changed since (``refresh.seal``) hashes its zip and stops."""
+    from xl_tools.cli import main
+    assert main(["refresh", str(seed_workbook)]) == 0                # writes and seals
+    modules = imported("refresh", str(seed_workbook))
+    assert "xl_tools.refresh.seal" in modules
+    heavy = sorted(m for m in modules if m.split(".")[0] in NOT_FOR_CHECK or m.startswith(
+        ("xl_tools.rules", "xl_tools.refresh.plan", "xl_tools.ooxml.view", "xl_tools.workbook")))
+    assert not heavy, heavy

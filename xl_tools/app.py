@@ -66,6 +66,7 @@ if TYPE_CHECKING:                  # the tasks are imported where they run: a co
     from .publish import Published
     from .refresh.fills import Fill
     from .refresh.plan import RefreshOutcome
+    from .refresh.seal import Unchanged
     from .rollover import RolloverResult
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -216,7 +217,8 @@ def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Find
         build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm", numbered=numbered)
     if not refresh:
         return None
-    return refresh_path(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp())
+    return refresh_path(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp(),
+                        full=True)
 
 
 def json_to_workbook(source: str | Path, out: str | Path, *, force: bool = False) -> Filing:
@@ -266,13 +268,18 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
                  now: str | None = None, extra_findings=None, backup: bool = True,
-                 force: bool = False, own_output: bool = False, draft: bool = False) -> RefreshOutcome:
+                 force: bool = False, own_output: bool = False, draft: bool = False,
+                 full: bool = False) -> RefreshOutcome | Unchanged:
     """The 刷新 button on a file: in place (temp file + rename, ``.bak`` of the bytes read kept) or
     into ``out``, which may not be the input or a link to it (then it is refreshed in place) nor
     another file already there unless ``force`` — or ``own_output``: a copy in a folder the caller
     writes its own outputs to (the batch's annotated copies), replaced without a word. A symbolically
     linked input is updated at its target, so the link stays a link. ``draft``: also append the drafted
-    line of every finding of something missing to 绩效指标, marked 待确认 (``refresh.drafting``)."""
+    line of every finding of something missing to 绩效指标, marked 待确认 (``refresh.drafting``).
+
+    A file this tool refreshed and sealed, unchanged since, is not read at all: the result is an
+    ``Unchanged`` (``refresh.seal``) with the ``report`` and ``counts`` the full refresh gives, but no
+    findings; ``full``: always the full refresh (an interface that lists the findings: the upload page)."""
     check_input(path)
     if out is not None and Path(out).exists() and real_input(out) == real_input(path):
         out = None                       # `refresh F -o F` (or a symbolic link to F): in place, with its backup
@@ -282,30 +289,37 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                 pinned(path):
             return refresh_path(path, out, config_path=config_path, now=now or refresh_stamp(),
                                  extra_findings=extra_findings,
-                                 backup=backup, draft=draft)
+                                 backup=backup, draft=draft, full=full)
     real = real_input(path)
     with _task(), _located(path), _as_typed(real, path), pinned(real):
         return refresh_path(real, None, config_path=config_path, now=now or refresh_stamp(),
                              extra_findings=extra_findings,
-                             backup=backup, draft=draft)
+                             backup=backup, draft=draft, full=full)
 
 
 def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path=None, now: str | None = None,
-                 extra_findings=None, backup: bool = True, draft: bool = False) -> RefreshOutcome:
+                 extra_findings=None, backup: bool = True, draft: bool = False,
+                 full: bool = False) -> RefreshOutcome | Unchanged:
     """The refresh of the workbook at ``path`` into ``out`` (None: in place): read → plan → write,
     what ``refresh_file`` runs once it has checked its input and output (``refresh_book`` is the same
-    three steps on a live book)."""
+    three steps on a live book) — unless the file is sealed and unchanged since (``refresh.seal``:
+    then nothing is read but the zip's bytes, and the result is an ``Unchanged``)."""
+    from .refresh import seal
+    path = Path(path)
+    out = Path(out) if out else path
+    context = None if extra_findings else seal.context(path, draft=draft, config_path=config_path)
+    said = None if full else seal.unchanged(path, out, context)                       # sealed, unchanged
+    if said is not None:
+        return said
     from .refresh import file_writer
     from .refresh.plan import plan_refresh
     from .xlsxfile import reading
-    path = Path(path)
-    out = Path(out) if out else path
-    with file_writer.opened(path, out) as view:                                      # read
+    with file_writer.opened(path, out, checked=not full) as view:                    # read
         with reading(path):                 # what a damaged workbook raises: one line naming the part
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,   # plan
                                    prepare=file_writer.formulas_of(path, view),
                                    extra_findings=extra_findings, seen=file_writer.seen_in_file, draft=draft)
-        file_writer.write_plan(view, outcome, path, out, backup=backup)               # write
+        file_writer.write_plan(view, outcome, path, out, backup=backup, seal_context=context)   # write
     return outcome
 
 
