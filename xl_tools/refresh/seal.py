@@ -98,10 +98,10 @@ def context(path: Path, *, draft: bool, config_path=None) -> bytes | None:
     try:
         config = None if config_path is None else hashlib.sha256(Path(config_path).read_bytes()).hexdigest()
         tool = _tool()
-    except OSError:
+        bounds = {lim.env: limits.value(lim) for lim in limits.ALL}
+    except (OSError, XlToolsError):          # the full path says what is wrong, where it matters
         return None
-    options = {"draft": bool(draft), "config": config, "suffix": path.suffix.lower(),
-               "limits": {lim.env: limits.value(lim) for lim in limits.ALL}}
+    options = {"draft": bool(draft), "config": config, "suffix": path.suffix.lower(), "limits": bounds}
     return tool + b"\0" + json.dumps(options, sort_keys=True).encode()
 
 
