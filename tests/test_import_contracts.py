@@ -106,3 +106,11 @@ def test_a_writer_type_in_the_plan_breaks_its_contract(copy_of_package, line):
     done = _lint(copy_of_package, ("xl_tools/refresh/ops.py", line))
     assert done.returncode != 0
     assert "the refresh plan's operations name no writer BROKEN" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("module, line", [("xl_tools/publish/xlsx.py", "import xlsxwriter  # noqa"),
+                                          ("xl_tools/ooxml/newpackage.py", "from openpyxl import Workbook  # noqa")])
+def test_a_fifth_engine_in_a_writing_module_breaks_the_one_writer(copy_of_package, module, line):
+    done = _lint(copy_of_package, (module, line))
+    assert done.returncode != 0
+    assert "the tool's workbooks are written by the package patcher only BROKEN" in done.stdout, done.stdout

@@ -407,7 +407,8 @@ def test_every_limit_is_in_the_robustness_table_with_its_default():
     from .conftest import ROOT
     rows = [line for line in (ROOT / "docs" / "robustness.md").read_text("utf-8").splitlines()
             if line.startswith("|")]
-    for limit in limits.ALL + limits.SERVER:
+    from xl_tools import taskslots
+    for limit in limits.ALL + limits.SERVER + taskslots.ALL:
         row = next((r for r in rows if f"`{limit.env}`" in r.split("|")[2]), None)
         assert row is not None, f"{limit.env} is not in the limits table of docs/robustness.md"
         assert f"{limit.default:,}" in row.split("|")[3], (limit.env, row)

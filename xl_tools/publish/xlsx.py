@@ -1,11 +1,10 @@
 """Write a ``TableLayout`` as a worksheet, always with the package patcher's sheet generator
 (``ooxml.sheetgen``): the 公开表 a refresh writes into the filing, the standalone 公开表.xlsx of
-``xl-tools publish``, and the batch review's 合并公开表 (its layout widened by a 来源文件 column, the
-sheets generated into the workbook openpyxl saved: ``write_table_sheets``)."""
+``xl-tools publish`` (a new package, ``ooxml.newpackage``), and the batch review's 合并公开表 (its layout
+widened by a 来源文件 column)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ..errors import XlToolsError
 from ..fileio import atomic_target, oserror_text
 from ..identity import DEPARTMENT_KEY, UNITS_KEY, YEAR_KEY, keywords
 from ..model import Filing
+from ..ooxml.newpackage import DocProps, write_new_workbook
 from ..ooxml.package import Package
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import PageSetup as SheetPage
@@ -63,23 +63,16 @@ def write_table_sheets(source, out, sheets: Sequence[tuple[str, TableLayout]], f
         patch.save(out)
 
 
-def blank_workbook(name: str, filing: Filing | None = None) -> bytes:
-    """A workbook with one empty sheet `name`; with `filing`, its identity in the document properties
-    (``identity``: title, subject, keywords; custom 预算年度, 部门名称, 资金使用单位)."""
-    import xlsxwriter  # only where a new workbook is made
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    wb.add_worksheet(name)
-    if filing is not None:
-        units = filing.unit_names()
-        wb.set_properties({"title": title_of(filing), "subject": filing.department,
-                           "keywords": keywords(filing.year, filing.department, units), "author": TABLE_AUTHOR})
-        for key, value in ((YEAR_KEY, filing.year), (DEPARTMENT_KEY, filing.department),
-                           (UNITS_KEY, "、".join(units))):
-            if value:
-                wb.set_custom_property(key, value)
-    wb.close()
-    return buf.getvalue()
+def table_props(filing: Filing | None) -> DocProps:
+    """The identity of `filing` as document properties (``identity``: title, subject, keywords; custom
+    预算年度, 部门名称, 资金使用单位); none without a filing."""
+    if filing is None:
+        return DocProps(creator=TABLE_AUTHOR)
+    units = filing.unit_names()
+    custom = tuple((key, value) for key, value in ((YEAR_KEY, filing.year), (DEPARTMENT_KEY, filing.department),
+                                                   (UNITS_KEY, "、".join(units))) if value)
+    return DocProps(title=title_of(filing), subject=filing.department or "",
+                    keywords=keywords(filing.year, filing.department, units), creator=TABLE_AUTHOR, custom=custom)
 
 
 def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
@@ -92,11 +85,11 @@ def publish_xlsx(filing: Filing, path: str | Path, font: str | None = None, *,
 def write_layout(layout: TableLayout, path: str | Path, font: str | None = None,
                  filing: Filing | None = None) -> TableLayout:
     """Write a table layout (``render``'s, or one a caller extended) as the only sheet (公开表) of a new
-    workbook, atomically; with ``filing``, its identity in the document properties (``blank_workbook``)."""
+    workbook (``ooxml.newpackage``), atomically; with ``filing``, its identity in the document properties
+    (``table_props``)."""
     with atomic_target(path) as tmp:
         try:
-            write_table_sheets(io.BytesIO(blank_workbook(SHEET_PUBLIC, filing)), tmp, [(SHEET_PUBLIC, layout)],
-                               font)
+            write_new_workbook(tmp, [table_sheet(layout, SHEET_PUBLIC, font)], table_props(filing))
         except OSError as exc:
             raise XlToolsError(f"无法写入：{oserror_text(exc)}", file=str(path)) from None
     return layout

@@ -1,4 +1,4 @@
-"""Build the plan of one refresh from a workbook view (openpyxl workbook or xlwings book view)."""
+"""Build the plan of one refresh from a workbook view (`bookview.WorkbookView`: a file's or a live book's)."""
 
 from __future__ import annotations
 
@@ -349,8 +349,7 @@ def _summary_cell(view) -> tuple[tuple[str, int, int] | None, list[Finding]]:
     value = ws[hit[1]].value if ws is not None else None
     if ws is not None and ws.title == SHEET_README and ":" not in ref[1] and \
             (value in (None, "", NOT_REFRESHED) or (isinstance(value, str) and SUMMARY.match(value))):
-        row, col = parse_a1(hit[1])
-        return (ws.title, row, col), []
+        return (ws.title, *parse_a1(hit[1])), []
     shown = getattr(dn, "attr_text", "")
     return None, [finding("FILE003", f"定义名称「{NAME_LAST_REFRESH}」指向 {str(shown)[:60]}，不是「{SHEET_README}」"
                           "表中工具写入刷新摘要的单元格，本次未写入刷新摘要",

@@ -40,7 +40,7 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
-from .. import limits
+from .. import limits, taskslots
 from ..errors import XlToolsError
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import squash
@@ -263,13 +263,14 @@ def _error_body(code: str, message: str) -> bytes:
     return json.dumps({"detail": message, "code": code}, ensure_ascii=False).encode("utf-8")
 
 
-async def _send_json(send, status: int, code: str, message: str) -> None:
+async def _send_json(send, status: int, code: str, message: str, extra=()) -> None:
     body = _error_body(code, message)
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"),
         (b"x-content-type-options", b"nosniff"),
+        *extra,
     ]})
     await send({"type": "http.response.body", "body": body})
 
@@ -435,8 +436,17 @@ class PayloadGuard:
                 return {"type": "http.request", "body": replay, "more_body": False}
             return await receive()                       # http.disconnect, when it comes
 
-        with limits.deadline(seconds):        # the worker thread inherits the budget (contextvars)
-            await self._call_inner(scope, replay_receive, send)
+        try:
+            await taskslots.SLOTS.acquire()        # a bounded number of tasks at once, the rest in turn
+        except taskslots.Busy as busy:
+            logger.warning("拒绝请求 %s：503 busy", scope["path"].replace("\n", "\\n")[:200])
+            await _send_json(send, 503, "busy", busy.message, [(b"retry-after", str(busy.retry_after).encode())])
+            return
+        try:
+            with limits.deadline(seconds):        # the worker thread inherits the budget (contextvars)
+                await self._call_inner(scope, replay_receive, send)
+        finally:
+            taskslots.SLOTS.release()
 
     async def _call_inner(self, scope, receive, send) -> None:
         started = False
@@ -612,7 +622,7 @@ def create_app(*, max_body_bytes: int | None = None):
     ``max_body_bytes`` defaults to ``XL_TOOLS_SERVER_MAX_BODY_MB`` (MB) or 20 MB. Raises XlToolsError
     when xlwings-server is not installed or no xlwings licence key is configured.
     """
-    limits.check_all(limits.SERVER)          # a limit variable that is not a whole number: refused at start
+    limits.check_all(limits.SERVER + taskslots.ALL)          # a limit variable that is not a whole number: refused at start
     limit = max_body_bytes if max_body_bytes is not None else max_body_bytes_from_env()
     if limit <= 0:
         raise XlToolsError("请求大小上限应大于 0")

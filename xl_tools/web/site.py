@@ -24,7 +24,7 @@ import logging
 import uuid
 from importlib import resources
 
-from .. import limits
+from .. import limits, taskslots
 from ..errors import XlToolsError
 from ..server.app import (
     MAX_SECONDS,
@@ -108,6 +108,10 @@ class UploadSite:
         except Refused as rej:
             logger.info("网页上传：%s %s", rej.status, rej.code)
             await _send_json(send, rej.status, {"detail": rej.message, "code": rej.code})
+        except taskslots.Busy as busy:
+            logger.warning("网页上传：503 busy")
+            await _send(send, 503, json.dumps({"detail": busy.message, "code": "busy"}, ensure_ascii=False).encode(),
+                        "application/json; charset=utf-8", [(b"retry-after", str(busy.retry_after).encode())])
         except XlToolsError as err:
             await _send_json(send, 422, {"detail": str(err), "code": getattr(err, "web_code", "unusable")})
         except Exception:                                     # noqa: BLE001 - the boundary of the page
@@ -201,7 +205,8 @@ class UploadSite:
         def run():
             with limits.deadline(limits.value(MAX_SECONDS)):
                 return func(*args, **kwargs)
-        return await asyncio.to_thread(run)
+        async with taskslots.SLOTS.slot():        # a bounded number of tasks at once, the rest in turn
+            return await asyncio.to_thread(run)
 
     async def _one(self, uploads) -> tasks.Upload:
         if not uploads:
