@@ -121,14 +121,16 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     path = Path(path)
     check_input(path)
     kind = input_kind(path)
-    from .importer.xlsxsource import is_published_table
-    from .outputmark import KIND_ZH, workbook_kind
+    from .outputmark import KIND_ZH, sheet_names, workbook_kind
     from .workbook.versions import read_any_version
     with _task(), _located(path):
         if kind == KIND_WORKBOOK and (own := workbook_kind(path)):
             raise XlToolsError(f"这是 xl-tools 生成的{KIND_ZH[own]}，不是填报表", file=str(path))
-        if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
-            kind = KIND_IMPORT
+        # the official table saved as xlsx (a filing, with its 项目 sheet, is not: the importer stays unloaded)
+        if kind == KIND_WORKBOOK and SHEET_PROJECTS not in sheet_names(path):
+            from .importer.xlsxsource import is_published_table
+            if is_published_table(path):
+                kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
             from .refresh.marks import note_filled_by_tool
             filing = read_any_version(path, strict=strict, also=note_filled_by_tool)   # 序号 it numbered
