@@ -355,3 +355,28 @@ def test_workbooks_excel_saved_are_answered_as_before(tmp_path, capsys, monkeypa
             said.append((rc, out.replace(str(copy.parent), "D"), err.replace(str(copy.parent), "D"),
                          copy.read_bytes()))
         assert said[0] == said[1], name
+
+
+def test_a_sealed_file_damaged_since_says_what_the_full_path_says(tmp_path, capsys, monkeypatch):
+    """Bytes of a compressed part flipped after sealing (the zip's directory intact): the seal's look
+    does not raise, the refresh reports the damage as the full path does."""
+    book = _sealed_book(cases.seed_book(tmp_path), capsys)
+    data = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as zf:
+        info = max(zf.infolist()[:-1], key=lambda i: i.compress_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + info.compress_size - 300, start + info.compress_size - 20, 3):   # past its prolog
+        data[k] ^= 0x5A
+    book.write_bytes(bytes(data))
+    said = []
+    for way in ("fast", "full"):
+        copy = tmp_path / way / book.name
+        copy.parent.mkdir()
+        shutil.copyfile(book, copy)
+        with monkeypatch.context() as m:
+            if way == "full":
+                m.setattr(seal, "sealed", lambda path, context: None)
+            rc, out, err = _cli(capsys, ["refresh", copy])
+        said.append((rc, out, err.replace(str(copy.parent), "D"), copy.read_bytes()))
+    assert said[0] == said[1]
+    assert said[0][0] == 2 and "损坏" in said[0][2]

@@ -40,9 +40,11 @@ import hashlib
 import json
 import re
 import shutil
+import struct
 import sys
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -213,7 +215,8 @@ def sealed(path: Path, context_: bytes) -> Unchanged | None:
                 members.append((info.filename, h.digest()))
             masked = data[:m.start(1)] + PLACEHOLDER.encode() + data[m.end(1):]
             members.append((infos[-1].filename, hashlib.sha256(masked).digest()))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, RuntimeError, NotImplementedError,
+            ValueError, KeyError, IndexError):
         return None                          # the full path reads it, and says what is wrong
     return said if _fold(context_, members) == m.group(1).decode() else None
 
