@@ -21,6 +21,7 @@ import pytest
 
 from xl_tools import app, limits
 from xl_tools.cli import main
+from xl_tools.jsonio import dumps
 from xl_tools.refresh import plan as plan_module
 from xl_tools.refresh import seal
 from xl_tools.workbook import build_workbook
@@ -71,9 +72,34 @@ def _fast_and_full(tmp_path: Path, book: Path, capsys, monkeypatch, options: lis
                      (folder / f"out{book.suffix}").read_bytes())
     assert said["fast"] == said["full"]
     fast = said["fast"]
+    _same_outcomes(tmp_path, book, monkeypatch, options)
     assert fast[5] == book.read_bytes() == fast[8]                # nothing written, the output a copy
     assert fast[6] == 1_600_000_000_000_000_000                   # in place: not even touched
     assert "内容无变化" in fast[1]
+
+
+def _same_outcomes(tmp_path: Path, book: Path, monkeypatch, options: list) -> None:
+    """What ``app.refresh_file`` returns both ways: the sealed one's report from the seal, and all the
+    rest (findings, rows, fills, the filing) asked of it after the fact: the full path's, field by field."""
+    kwargs = {"draft": "--draft" in options}
+    copies = []
+    for way in ("fast-api", "full-api"):
+        (tmp_path / way).mkdir()
+        copies.append(tmp_path / way / book.name)
+        shutil.copyfile(book, copies[-1])
+    with monkeypatch.context() as m:
+        m.setattr(plan_module, "plan_refresh", _no_plan)
+        fast = app.refresh_file(copies[0], **kwargs)
+    assert isinstance(fast, seal.Unchanged)
+    full = app.refresh_file(copies[1], full=True, **kwargs)
+    assert isinstance(full, plan_module.RefreshOutcome)
+    assert (fast.report, fast.counts, fast.pending, fast.unchanged_since, fast.hidden, fast.summary) == \
+        (full.report, full.counts, full.pending, full.unchanged_since, full.hidden, full.summary)
+    assert [f.to_json() for f in fast.findings] == [f.to_json() for f in full.findings]      # asked now: replayed
+    assert [f.to_json() for f in fast.rows] == [f.to_json() for f in full.rows]
+    assert [vars(f) for f in fast.fills] == [vars(f) for f in full.fills]
+    assert dumps(fast.filing) == dumps(full.filing) and fast.filing.source == str(copies[0].resolve())
+    assert copies[0].read_bytes() == copies[1].read_bytes() == book.read_bytes()
 
 
 def _sealed_book(path: Path, capsys, options: list = ()) -> Path:

@@ -312,6 +312,8 @@ def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path
     context = None if extra_findings else seal.context(path, draft=draft, config_path=config_path)
     said = None if full else seal.unchanged(path, out, context)                       # sealed, unchanged
     if said is not None:
+        data = seal.read_bytes(path)
+        said.replay = lambda: _replayed(path, data, config_path=config_path, now=now, draft=draft)
         return said
     from .refresh import file_writer
     from .refresh.plan import plan_refresh
@@ -323,6 +325,24 @@ def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path
                                    extra_findings=extra_findings, seen=file_writer.seen_in_file, draft=draft)
         file_writer.write_plan(view, outcome, path, out, backup=backup, seal_context=context)   # write
     return outcome
+
+
+def _replayed(path: Path, data: bytes, *, config_path, now, draft: bool) -> RefreshOutcome:
+    """The full refresh's outcome of the workbook bytes ``data`` (read from ``path`` by a refresh that
+    found them sealed and unchanged), nothing written: what an interface asks of a ``seal.Unchanged``
+    beyond its report (the findings, the filing) — the plan the full path makes of the same bytes."""
+    import tempfile
+
+    from .refresh import file_writer
+    from .refresh.plan import plan_refresh
+    from .xlsxfile import reading
+    with tempfile.TemporaryDirectory(prefix="xltools-sealed-") as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_bytes(data)
+        with _task(), file_writer.opened(copy, copy) as view, reading(copy):
+            return plan_refresh(view, source=str(path), config_path=config_path, now=now,
+                                prepare=file_writer.formulas_of(copy, view), seen=file_writer.seen_in_file,
+                                draft=draft)
 
 
 @contextlib.contextmanager

@@ -48,6 +48,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__, limits
 from ..errors import XlToolsError
@@ -161,8 +162,10 @@ class Sealer:
 
 @dataclass
 class Unchanged:
-    """What a refresh of a sealed file reports (the fields of ``RefreshOutcome`` an interface shows of
-    a refresh that wrote nothing): the full path's ``report`` and ``counts``, to the character."""
+    """What a refresh of a sealed file reports: the full path's ``report`` and ``counts``, to the
+    character, from the seal. Whatever else of a ``RefreshOutcome`` is asked for (``findings``, ``rows``,
+    ``filing``, ``fills`` …) is the full path's too: ``replay`` makes that outcome, once, from the very
+    bytes this refresh read (nothing is written); the command line never asks."""
 
     summary: str
     unchanged_since: str
@@ -174,10 +177,21 @@ class Unchanged:
     notes_supported: bool = True
     appended: list = field(default_factory=list)     # drafted lines appended now: none
     confirmed: int = 0                       # drafted rows the person edited since: none
+    replay: Callable[[], object] | None = field(default=None, repr=False, compare=False)
 
     @property
     def report(self) -> str:
         return report_text(self.summary, self.unchanged_since, self.hidden, 0, 0, 0, self.pending, 0)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name == "replay":
+            raise AttributeError(name)
+        full = self.__dict__.get("_full")
+        if full is None:
+            if self.replay is None:
+                raise AttributeError(name)
+            full = self.__dict__["_full"] = self.replay()
+        return getattr(full, name)
 
 
 def _outcome(data: bytes) -> Unchanged | None:
@@ -219,6 +233,14 @@ def sealed(path: Path, context_: bytes) -> Unchanged | None:
             ValueError, KeyError, IndexError):
         return None                          # the full path reads it, and says what is wrong
     return said if _fold(context_, members) == m.group(1).decode() else None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the file at ``path`` as this task reads them (the pinned ones: ``fileio.read_source``)."""
+    source = read_source(path)
+    if hasattr(source, "getvalue"):
+        return source.getvalue()
+    return Path(source).read_bytes()
 
 
 def unchanged(path: Path, out: Path, context_: bytes | None) -> Unchanged | None:
