@@ -280,8 +280,9 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
     line of every finding of something missing to 绩效指标, marked 待确认 (``refresh.drafting``).
 
     A file this tool refreshed and sealed, unchanged since, is not read at all: the result is an
-    ``Unchanged`` (``refresh.seal``) with the ``report`` and ``counts`` the full refresh gives, but no
-    findings; ``full``: always the full refresh (an interface that lists the findings: the upload page)."""
+    ``Unchanged`` (``refresh.seal``) with the ``report`` and ``counts`` the full refresh gives; its
+    findings and filing, when asked for, are the full plan's of the same bytes (made then); ``full``:
+    always the full refresh (an interface that lists the findings anyway: the upload page)."""
     check_input(path)
     if out is not None and Path(out).exists() and real_input(out) == real_input(path):
         out = None                       # `refresh F -o F` (or a symbolic link to F): in place, with its backup
