@@ -53,6 +53,14 @@ _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
+def _column(letters: str) -> int:
+    """The column of 1 to 3 letters (``_A1`` matched them), past XFD too: such a range is refused."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def note_key(text: str) -> str:
     """What is kept of a note to know next time whether it changed."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
