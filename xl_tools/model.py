@@ -269,6 +269,10 @@ class Filing:
             units.append(v)
         done = _shallow(self)
         done.projects, done.units = projects, units
+        # the rows kept apart (drafted lines not confirmed, indicators without a project): lists and records
+        # of their own, so a caller that settles or numbers them on the copy leaves this filing as it was
+        done.pending = [_shallow(i) for i in self.pending]
+        done.orphan_indicators = [_shallow(i) for i in self.orphan_indicators]
         return done
 
     def unit_spellings(self) -> UnitNames:
