@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..address import a1, column_letter, range_a1
 from ..celltext import escaped
 from ..lazyxml import etree
-from .cells import cell_xml
+from .cells import cell_xml, inline_xml
 from .styles import Styles
 from .xml import DECLARATION, MAIN, REL, attr_xml, q, split_around, text_xml
 
@@ -127,9 +127,12 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
                 style = styles.format_id(fmt)
                 s = ids[id(fmt)] = str(style) if style else None
                 keep.append(fmt)
-            if value is None and s is None:
+            if type(value) is str and value:         # the common case, as cell_xml writes it
+                row.append(f'<c r="{letters[k]}{rs}" t="inlineStr">{inline_xml(value)}</c>' if s is None else
+                           f'<c r="{letters[k]}{rs}" s="{s}" t="inlineStr">{inline_xml(value)}</c>')
+            elif value is None and s is None:
                 continue
-            if isinstance(value, Formula):
+            elif isinstance(value, Formula):
                 row.append(_formula_xml(letters[k] + rs, s, value))
             elif isinstance(value, RichText):
                 row.append(rich_xml(letters[k] + rs, s, value))
