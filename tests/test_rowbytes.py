@@ -1,6 +1,6 @@
 """The byte-level patch of a worksheet (``ooxml.rowbytes``, issue 27, 4): rows the plan does not touch
 keep their bytes, values are spliced into rows as text in the sheet's spelling, and only rows that get a
-colour (or hold cells that are not plain) are parsed, alone. It writes what the streaming lxml pass
+colour on a cell they do not have (or hold cells that are not plain) are parsed, alone. It writes what the streaming lxml pass
 writes: the same cells, values and formats, on Excel's own files, the standard workbook and other
 writers' spellings.
 """
@@ -90,8 +90,7 @@ def test_bytes_path_on_other_writers(seed_workbook, tmp_path, writer, monkeypatc
     assert ws.cell(1, 21).value == "辅助01" and ws.cell(2, 2).value == 12.5 and ws["A2"].fill.fgColor.rgb == "FF" + RED
 
 
-def test_rows_without_edits_keep_their_bytes_and_only_coloured_rows_are_parsed(seed_workbook, tmp_path,
-                                                                                monkeypatch):
+def test_rows_without_edits_keep_their_bytes_and_no_row_is_parsed(seed_workbook, tmp_path, monkeypatch):
     parsed = []
     real = rowbytes._Rows._parse
 
@@ -113,9 +112,10 @@ def test_rows_without_edits_keep_their_bytes_and_only_coloured_rows_are_parsed(s
     pkg.close()
     after = _rows(zipfile.ZipFile(out).read(part))
     assert [r for r in before if r > 21 and before[r] != after[r]] == []           # untouched rows: same bytes
-    assert len(parsed) == 1 and b'r="5"' in parsed[0]                              # only the coloured row
+    assert parsed == []                                 # the coloured row too: its cell's s= spliced
     ws = openpyxl.load_workbook(out)[sheet]
     assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 1, "%", "=", 1, "%"]
+    assert ws["B5"].fill.fgColor.rgb == "FF" + RED and ws["B5"].font.color.rgb == "FF" + RED_FONT
 
 
 def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook, tmp_path):
@@ -158,4 +158,46 @@ def test_helper_values_go_into_their_run_of_cells_unparsed_before_and_after_a_re
         assert parsed == []
         assert _cells(outs[True], "绩效指标") == _cells(outs[False], "绩效指标")
         ws = openpyxl.load_workbook(outs[True])["绩效指标"]
+        assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 100, "%", "≥", 2.5, None]
+
+
+def test_coloured_rows_with_helper_values_are_spliced_as_lxml_writes_them(seed_workbook, tmp_path, monkeypatch):
+    """Rows that get a highlight and the helper columns (a first refresh and the next: a highlight over
+    the tool's own): the cells' s= spliced and the values put into their run, no row parsed; the
+    cells, values, formats and looks are the streaming lxml pass's. A highlight on a cell the row does
+    not have still goes through lxml."""
+    from xl_tools.app import refresh_path as refresh_file
+    refreshed = tmp_path / "refreshed.xlsx"
+    refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
+    block = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
+    for src in (seed_workbook, refreshed):
+        parsed, outs, looks = [], {}, {}
+        real = rowbytes._Rows._parse
+
+        def counting(self, xml, real=real, parsed=parsed):
+            parsed.append(xml[:40])
+            return real(self, xml)
+        for bytes_path in (True, False):
+            if bytes_path:
+                monkeypatch.setattr(rowbytes._Rows, "_parse", counting)
+            else:
+                monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
+            pkg = Package(src)
+            patch = WorkbookPatch(WorkbookView(pkg, max_rows=50_000, blank_run=1_000), note_author="xl-tools")
+            patch.set_values("绩效指标", 2, 8, block)
+            for r, c in ((3, 5), (3, 6), (4, 2), (9, 7)):
+                patch.colour("绩效指标", r, c, RED, RED_FONT, frozenset({RED}), ("FFFFFF", None, False, None))
+            patch.colour("绩效指标", 6, 30, RED, RED_FONT)                 # no such cell: created by lxml
+            looks[bytes_path] = patch.patch_sheets()["绩效指标"].looks
+            outs[bytes_path] = tmp_path / f"{src.stem}-{bytes_path}.xlsx"
+            patch.save(outs[bytes_path])
+            pkg.close()
+            monkeypatch.undo()
+        assert len(parsed) == 1 and b'r="6"' in parsed[0]
+        assert _cells(outs[True], "绩效指标") == _cells(outs[False], "绩效指标")
+        assert looks[True] == looks[False] and len(looks[True]) == 5
+        with zipfile.ZipFile(outs[True]) as a, zipfile.ZipFile(outs[False]) as b:
+            assert a.read("xl/styles.xml") == b.read("xl/styles.xml")
+        ws = openpyxl.load_workbook(outs[True])["绩效指标"]
+        assert ws["E3"].fill.fgColor.rgb == ws["AD6"].fill.fgColor.rgb == "FF" + RED
         assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 100, "%", "≥", 2.5, None]

@@ -29,6 +29,7 @@ from .sheetxml import (
     _finish,
     _head,
     _new_row,
+    coloured_style,
 )
 from .styles import Styles
 from .xml import DECLARATION, attr_xml, children_bytes, parse
@@ -145,14 +146,63 @@ class _Rows:
     # ------------------------------------------------------------------------------- one row
 
     def _row(self, m, row_end: int, r: int, cols: dict[int, CellEdit], numbered: bool) -> bytes:
-        if numbered and all(e.colour is None and e.clear is None for e in cols.values()):
-            spliced = self._values(m, row_end, r, cols)
+        if numbered and all(e.clear is None for e in cols.values()):
+            coloured = any(e.colour is not None for e in cols.values())
+            spliced = self._coloured(m, row_end, r, cols) if coloured else self._values(m, row_end, r, cols)
             if spliced is not None:
                 return spliced
         row = self._parse(self.data[m.start():row_end])
         if not numbered:
             row.set("r", str(r))
         return self._through_lxml(row, lambda el: _apply_row(el, r, cols, self.ctx))
+
+    def _coloured(self, m, row_end: int, r: int, cols: dict[int, CellEdit]) -> bytes | None:
+        """The row with its highlights put on cells it has, each plain and found by its reference
+        (``<c r="E5"``, as Excel writes it), their ``s`` spliced, and values written as the rows
+        without a highlight get them (``_into_run``, ``_appended``, ``_found``): a row that gets a
+        finding's colour and the helper columns, 7,221 of them at 5k. None when the row is not so
+        (then ``_values`` or lxml, which write the same)."""
+        data = self.data
+        if m.group(1) or m.group(3):
+            return None
+        colours, values = [], {}
+        for col, edit in cols.items():
+            if edit.colour is not None and edit.value is KEEP:
+                colours.append(col)
+            elif edit.colour is None and edit.value is not KEEP:
+                values[col] = edit.value
+            else:
+                return None
+        colours.sort()
+        number, inner_end = str(r).encode(), row_end - 6                         # </row>
+        found, pos = [], m.end()
+        for col in colours:
+            at = data.find(b'<c r="' + _letters(col) + number + b'"', pos, inner_end)
+            if at < 0:
+                return None
+            tag_end = data.find(b">", at, inner_end) + 1
+            simple = _SIMPLE.fullmatch(data, at + 2, tag_end) if tag_end else None
+            if simple is None:
+                return None
+            found.append((col, at, tag_end, int(simple.group(1) or 0)))
+            pos = tag_end
+        pieces, pos = [], m.start()
+        for col, at, tag_end, current in found:
+            new = coloured_style(current, r, col, cols[col], True, self.ctx)
+            if new != current:
+                pieces += (data[pos:at], _with_style(data[at:tag_end], new))
+                pos = tag_end
+        pieces.append(data[pos:row_end])
+        row = b"".join(pieces)
+        if not values:
+            return row
+        self.data = row                  # the values go into the coloured row as into any other
+        try:
+            m, row_end = _ROW.match(row), len(row)
+            return self._into_run(m, row_end, r, values) or self._appended(m, row_end, r, values) or \
+                self._found(m, row_end, r, values)
+        finally:
+            self.data = data
 
     def _new(self, r: int) -> bytes:
         row = _new_row(r, self.edits, self.ctx)
@@ -200,20 +250,17 @@ class _Rows:
                 current = text.decode()
                 if "&" in current or "_x" in current:
                     return None
-                if type(value) is str and current == value:
+                if (type(value) is str and current == value) or same_value(current, value):
                     pieces.append(whole)
                     continue
-            else:
-                current = None
-                if value is None or value == "":
-                    pieces.append(whole)
-                    continue
-            if not same_value(current, value):
-                try:
-                    whole = b'<c r="' + letters + digits + b'"' + _cell_tail(style, type(value), value)
-                except TypeError:                                # a value that cannot be a key
-                    whole = cell_xml((letters + digits).decode(), style.decode() if style else None, value).encode()
-                changed = True
+            elif value is None or value == "":                  # a blank cell stays blank
+                pieces.append(whole)
+                continue
+            try:                                                 # a value the cell does not show
+                whole = b'<c r="' + letters + digits + b'"' + _cell_tail(style, type(value), value)
+            except TypeError:                                    # a value that cannot be a key
+                whole = cell_xml((letters + digits).decode(), style.decode() if style else None, value).encode()
+            changed = True
             pieces.append(whole)
         if changed:
             self.ctx.result.changed = True
@@ -425,6 +472,19 @@ def _letters(col: int) -> bytes:
 
 def _cell(where: str, style: str | None, value, prefix: str) -> bytes:
     return cell_xml(where, None if style is None else attr_xml(style), value, prefix).encode("utf-8")
+
+
+def _with_style(tag: bytes, style: int) -> bytes:
+    """The start tag of a cell with its format `style`, as lxml sets the attribute: its value
+    replaced where it has one, else added after the others."""
+    value = str(style).encode()
+    for m in _ATTR.finditer(tag):
+        if m.group(1) == b"s":
+            k = 2 if m.group(2) is not None else 3
+            return tag[:m.start(k)] + value + tag[m.end(k):]
+    value = b'"' + value + b'"'
+    close = len(tag) - (2 if tag.endswith(b"/>") else 1)
+    return tag[:close].rstrip() + b" s=" + value + tag[close:]
 
 
 def _widened(spans: str | None, col: int) -> str | None:

@@ -425,8 +425,16 @@ def _write(c, r: int, col: int, value, ctx: _Context, alone: bool = False):
 def _colour(c, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -> None:
     """Colour `c` with the highlight; what it looked like before goes to ``result.looks`` (the look
     the plan knows when the cell carries a highlight already, else the cell's own)."""
-    styles = ctx.styles
     current = _style(c)
+    new = coloured_style(current, r, col, edit, existed, ctx)
+    if current != new:
+        c.set("s", str(new))
+
+
+def coloured_style(current: int, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -> int:
+    """The format of a cell of format `current` coloured by `edit`; notes the change and the look the
+    cell had (``result.changed``, ``result.looks``). Both patch paths colour through it."""
+    styles = ctx.styles
     if edit.ours and styles.fill_rgb(current) in edit.ours:
         look = edit.look
         base = styles.restyle(current, *(look[:2] if look else (None, None)))
@@ -435,10 +443,10 @@ def _colour(c, r: int, col: int, edit: CellEdit, existed: bool, ctx: _Context) -
         base = current
     new = styles.recolour(base, *edit.colour)
     if current != new:
-        c.set("s", str(new))
         ctx.result.changed = True
     if look is not None:
         ctx.result.looks[(r, col)] = look
+    return new
 
 
 def _clear(c, row, col: int, edit: CellEdit, ctx: _Context) -> bool:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from .table import TableLayout
 
 __all__ = ["Published", "indicator_text", "publish", "publish_layout", "publish_signed", "publish_xlsx", "render",
-           "to_pdf", "write_table_sheets"]
+           "table_sheet", "to_pdf"]
+
 
 def __getattr__(name: str):
     """The renderer and the writers, imported when asked for: the plan of a refresh needs only
@@ -29,7 +30,7 @@ def __getattr__(name: str):
     if name == "render":
         from .table import render
         return render
-    if name in ("publish_xlsx", "write_table_sheets"):
+    if name in ("publish_xlsx", "table_sheet"):
         from . import xlsx
         return getattr(xlsx, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

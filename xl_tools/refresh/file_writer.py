@@ -216,26 +216,42 @@ def content_spec(content) -> SheetSpec:
                                         border=key[5])
         return fmt
 
+    def row_formats(r: int, link_cols: frozenset) -> list[Format]:
+        fills = [(x.col, x.col + x.ncols, fill, font) for x, fill, font in content.fills
+                 if x.row <= r < x.row + x.nrows]
+        boxes = [(x.col, x.col + x.ncols) for x in content.borders if x.row <= r < x.row + x.nrows]
+        is_bold, wrap_row = r in bold, r in wrap_rows
+        out = []
+        for c in range(1, width + 1):
+            fill = font = None
+            for first, stop, f, t in fills:          # the last rectangle naming the cell wins
+                if first <= c < stop:
+                    fill, font = f, t
+            boxed = any(first <= c < stop for first, stop in boxes) if boxes else False
+            out.append(look((is_bold, c in wrap_cols or wrap_row, fill, font, c in link_cols, boxed)))
+        return out
+
     def rows():
+        by_row: dict[int, list[tuple[int, tuple]]] = {}
+        for (r, c), link in links.items():
+            by_row.setdefault(r, []).append((c, link))
+        shared: dict[tuple, list[Format]] = {}      # rows covered alike share their list of formats
         for r, values in enumerate(content.rows, start=1):
-            fills = [(x.col, x.col + x.ncols, fill, font) for x, fill, font in content.fills
-                     if x.row <= r < x.row + x.nrows]
-            boxes = [(x.col, x.col + x.ncols) for x in content.borders if x.row <= r < x.row + x.nrows]
-            is_bold, wrap_row = r in bold, r in wrap_rows
-            cells = []
-            for c in range(1, width + 1):
-                value = values[c - 1] if c <= len(values) else None
-                link = links.get((r, c))
-                fill = font = None
-                for first, stop, f, t in fills:          # the last rectangle naming the cell wins
-                    if first <= c < stop:
-                        fill, font = f, t
-                boxed = any(first <= c < stop for first, stop in boxes) if boxes else False
-                fmt = look((is_bold, c in wrap_cols or wrap_row, fill, font, link is not None, boxed))
-                if link is not None:
-                    value = Formula(link_formula(*link)[1:], link[2])
-                cells.append((value, fmt))
-            yield cells
+            row_links = by_row.get(r)
+            key = (r in bold, r in wrap_rows,
+                   tuple(k for k, (x, _f, _t) in enumerate(content.fills) if x.row <= r < x.row + x.nrows),
+                   tuple(k for k, x in enumerate(content.borders) if x.row <= r < x.row + x.nrows),
+                   frozenset(c for c, _link in row_links) if row_links else frozenset())
+            fmts = shared.get(key)
+            if fmts is None:
+                fmts = shared[key] = row_formats(r, key[4])
+            line = list(values[:width])
+            if len(line) < width:
+                line += [None] * (width - len(line))
+            if row_links:
+                for c, link in row_links:
+                    line[c - 1] = Formula(link_formula(*link)[1:], link[2])
+            yield list(zip(line, fmts))
 
     page = content.page
     return SheetSpec(

@@ -105,6 +105,7 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
             wanted = set(plan.rows)
             width = max(op.col + max(map(len, op.values)) - 1 for op in ops)
             count, examples, area = _cells(data)
+            del data                    # 20 MB at 5k, not held while calamine reads the sheet
             for r, row in reader.rows(sheet, plan.rows[-1], width, dense=area <= DENSE_CELLS):
                 if r in wanted:
                     reached.add(r)
@@ -199,6 +200,9 @@ def _cells(data: bytes) -> tuple[int, list[str], int]:
     if rows_at is None:
         return 0, [], 0
     bound = {m.group(1) or b"" for m in _MAIN_PREFIX.finditer(data, 0, rows_at.start())}
+    quick = _plain_cells(data, rows_at.end(), bound)
+    if quick is not None:
+        return quick
     count, examples, refs, columns, rows = 0, [], [], 0, 0
     for m in _CELL.finditer(data, rows_at.end()):
         refs.append(m.group(2))
@@ -213,6 +217,39 @@ def _cells(data: bytes) -> tuple[int, list[str], int]:
     return count, examples, DENSE_CELLS + 1 if columns < 0 else columns * rows
 
 
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_PLAIN_REF = re.compile(rb"<c\s[^>]*?\br=[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"']")
+
+
+def _plain_cells(data: bytes, start: int, bound: set[bytes]) -> tuple[int, list[str], int] | None:
+    """``_cells`` of the common sheet, in a few passes of C code (the cell by cell pass took 0.35 s
+    CPU at 5k): the default namespace is SpreadsheetML, no cell has a prefix, and every cell start
+    tag has a reference the pattern reads (the tags counted, the references matched must be as many).
+    None for any other sheet: ``_cells`` then looks at each cell. The part is looked at a chunk at a
+    time, each ending before a ``<`` (no tag spans two): 390,000 references at once were 50 MB."""
+    if b"" not in bound or _PREFIXED_CELL.search(data, start) is not None:
+        return None
+    rows, letters_seen = 0, set()
+    pos, end = start, len(data)
+    while pos < end:
+        stop = data.find(b"<", pos + PLAIN_CHUNK)
+        stop = end if stop < 0 else stop
+        refs = _PLAIN_REF.findall(data, pos, stop)
+        if len(refs) != len(_CELL_TAG.findall(data, pos, stop)):
+            return None
+        if refs:
+            letters_seen.update(letters for letters, _ in refs)
+            rows = max(rows, max(map(int, {digits for _, digits in refs})))
+        pos = stop
+    try:
+        columns = max((column_index(c.decode("ascii")) for c in letters_seen), default=0)
+    except ValueError:                                  # past XFD: ``_cells`` says how far
+        return None
+    return 0, [], columns * rows
+
+
+PLAIN_CHUNK = 1 << 20
 AREA_CHUNK = 65536
 
 

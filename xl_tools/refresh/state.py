@@ -111,8 +111,8 @@ class _Context:
         a, b = _A1.match(first), _A1.match(last or first)
         if not a or not b:
             return None
-        r1, c1 = int(a.group(2)), _column(a.group(1).upper())
-        r2, c2 = int(b.group(2)), _column(b.group(1).upper())
+        r1, c1 = int(a.group(2)), _column(a.group(1))
+        r2, c2 = int(b.group(2)), _column(b.group(1))
         if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
             return None
         area = self.areas[sheet]
@@ -418,8 +418,8 @@ def _own_cells(ref: str) -> list[tuple[int, int]]:
     a, b = _A1.match(first), _A1.match(last or first)
     if not a or not b:
         return []
-    r1, c1 = int(a.group(2)), _column(a.group(1).upper())
-    r2, c2 = int(b.group(2)), _column(b.group(1).upper())
+    r1, c1 = int(a.group(2)), _column(a.group(1))
+    r2, c2 = int(b.group(2)), _column(b.group(1))
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
