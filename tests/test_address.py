@@ -9,6 +9,7 @@ from xl_tools.address import (
     MAX_COL,
     MAX_ROW,
     CellAddress,
+    Rect,
     a1,
     column_index,
     column_letter,
@@ -74,3 +75,12 @@ def test_cell_address():
     run = CellAddress.of_a1("项目", "A2:B5")
     assert (run.row, run.col, run.nrows, run.ncols, run.a1, str(run)) == (2, 1, 4, 2, "A2:B5", "项目!A2:B5")
     assert run.cells()[:3] == [(2, 1), (2, 2), (3, 1)] and len(run.cells()) == 8
+
+
+def test_the_plans_rectangle_is_the_address_without_its_sheet():
+    """``refresh.ops.Rect`` is ``address.Rect``: one rectangle type, the one ``CellAddress.rect`` gives."""
+    from xl_tools.refresh import ops
+    assert ops.Rect is Rect
+    run = CellAddress.of_a1("项目", "A2:B5")
+    assert run.rect == Rect(2, 1, 4, 2) and run.rect.a1 == "A2:B5" and run.rect.cells() == run.cells()
+    assert Rect(3, 2).a1 == "B3" and Rect(3, 2).cells() == [(3, 2)]

@@ -1,18 +1,18 @@
 """One rule of what a cell stores (``celltext.escaped``), whichever writer stores it: the package patcher
-(refresh, 公开表), openpyxl (the review and diff workbooks, through ``celltext.storable``) and XlsxWriter
-(the template, which applies the same rule itself)."""
+(refresh, 公开表, and the review and diff workbooks laid out by ``reportbook``, plain or rich text) and
+XlsxWriter (the template, which applies the same rule itself)."""
 
 from __future__ import annotations
 
 import zipfile
 
-import openpyxl
 import pytest
 import xlsxwriter
 from lxml import etree
 from openpyxl.utils.escape import unescape
 
-from xl_tools.celltext import append, escaped, storable
+from xl_tools import reportbook
+from xl_tools.celltext import escaped, fitted
 from xl_tools.ooxml.cells import cell_xml
 
 HOSTILE = ["a\x0cb", "_x0041_", "_x005F_", "\ufffe", "\x00\x1f", "tab\tline\nfeed", "x_x12g_", "_X004a_",
@@ -38,12 +38,14 @@ def _by_xlsxwriter(tmp_path, texts):
     return _stored(path)
 
 
-def _by_openpyxl(tmp_path, texts):
-    path = tmp_path / "openpyxl.xlsx"
-    wb = openpyxl.Workbook()
+def _by_report(tmp_path, texts, rich=False):
+    """A reviewer's workbook (``reportbook``): each text in a cell, or as a marked run of a rich text."""
+    path = tmp_path / "report.xlsx"
+    book = reportbook.Book()
+    ws = book.sheet("甲")
     for text in texts:
-        append(wb.active, [text])
-    wb.save(path)
+        ws.append([reportbook.marked_text([(text, True)], "error") if rich else text])
+    reportbook.save(book, path, "review")
     return _stored(path)
 
 
@@ -55,10 +57,11 @@ def _by_patcher(texts):
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def test_the_three_writers_store_the_same_text(tmp_path):
+def test_the_two_writers_store_the_same_text(tmp_path):
     want = [escaped(t) for t in HOSTILE]
     assert _by_patcher(HOSTILE) == want
-    assert _by_openpyxl(tmp_path, HOSTILE) == want          # a literal _x0041_ is protected, as Excel does
+    assert _by_report(tmp_path, HOSTILE) == want            # a literal _x0041_ is protected, as Excel does
+    assert _by_report(tmp_path, HOSTILE, rich=True) == want
     assert _by_xlsxwriter(tmp_path, HOSTILE) == want
 
 
@@ -70,10 +73,12 @@ def test_what_is_stored_reads_back_as_written(text):
 def test_a_carriage_return_is_kept_by_each_writer_its_own_way(tmp_path):
     """The one difference: XlsxWriter stores CR as _x000D_, the others as the character (&#13;)."""
     text = "a\r\nb"
-    stored = [_by_patcher([text])[0], _by_openpyxl(tmp_path, [text])[0], _by_xlsxwriter(tmp_path, [text])[0]]
+    stored = [_by_patcher([text])[0], _by_report(tmp_path, [text])[0], _by_xlsxwriter(tmp_path, [text])[0]]
     assert [unescape(s) for s in stored] == [text, text, text]
 
 
-def test_storable_says_where_a_text_too_long_for_a_cell_was_cut():
-    cut = storable("字" * 40_000)
+def test_fitted_says_where_a_text_too_long_for_a_cell_was_cut(tmp_path):
+    cut = fitted("字" * 40_000)
     assert len(cut) == 32_767 and cut.endswith("（以下省略，共 40,000 字）")
+    assert fitted("字" * 32_767) == "字" * 32_767
+    assert _by_report(tmp_path, ["字" * 40_000]) == [cut]         # a report's cell is cut so, and says so

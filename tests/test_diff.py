@@ -90,17 +90,17 @@ def test_xlsx_output(three_changes, tmp_path):
     row = [c.value for c in ws[top + 1]]
     assert row[:5] == ["广州市机电技师学院", REPAIRS, 158, 150, -8]
     assert round(row[5], 4) == -0.0506 and ws.cell(top + 1, 6).number_format == "0.00%"
-    assert _fill(ws.cell(top + 1, 5)) == FILL_CUT.fgColor.rgb[-6:]
+    assert _fill(ws.cell(top + 1, 5)) == FILL_CUT
     projects = wb["项目"]
     rows = {projects.cell(r, 3).value: r for r in range(2, projects.max_row + 1)}
     assert projects.cell(rows[NEW_NAME], 1).value == "改名"
     assert projects.cell(rows[NEW_NAME], 4).value == OLD_NAME
-    assert _fill(projects.cell(rows[NEW_NAME], 3)) == FILL_CHANGED.fgColor.rgb[-6:]
+    assert _fill(projects.cell(rows[NEW_NAME], 3)) == FILL_CHANGED
     assert projects.cell(rows["市机电技师学院安保和物业管理服务经费"], 1).value == "未变化"
     assert _fill(projects.cell(rows["市机电技师学院安保和物业管理服务经费"], 3)) == ""
     inds = wb["绩效指标"]
     assert [c.value for c in inds[2]][3:] == ["修改", "年度指标值", "0", "≥1500人次"]
-    assert _fill(inds.cell(2, 4)) == FILL_CHANGED.fgColor.rgb[-6:]
+    assert _fill(inds.cell(2, 4)) == FILL_CHANGED
     assert wb["绩效目标"].max_row == 1
     units = wb["单位汇总"]
     assert [c.value for c in units[2]][:4] == ["广州市机电技师学院", 5138.68, 5130.68, -8]

@@ -109,7 +109,9 @@ def test_a_writer_type_in_the_plan_breaks_its_contract(copy_of_package, line):
 
 
 @pytest.mark.parametrize("module, line", [("xl_tools/publish/xlsx.py", "import xlsxwriter  # noqa"),
-                                          ("xl_tools/ooxml/newpackage.py", "from openpyxl import Workbook  # noqa")])
+                                          ("xl_tools/ooxml/newpackage.py", "from openpyxl import Workbook  # noqa"),
+                                          ("xl_tools/reportbook.py", "from openpyxl.styles import Font  # noqa"),
+                                          ("xl_tools/diff/render.py", "import openpyxl  # noqa")])
 def test_a_fifth_engine_in_a_writing_module_breaks_the_one_writer(copy_of_package, module, line):
     done = _lint(copy_of_package, (module, line))
     assert done.returncode != 0

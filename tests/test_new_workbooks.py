@@ -79,3 +79,107 @@ def test_the_published_table_is_the_patchers_own_package(tmp_path):
     assert back.sheetnames == ["公开表"]
     assert [[c.value for c in row] for row in back["公开表"].iter_rows(max_row=6)] == ours
     assert sorted(map(str, back["公开表"].merged_cells.ranges)) == sorted(map(str, wb["公开表"].merged_cells.ranges))
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The reviewer's workbooks as the commands write them: the batch review (with its 合并公开表, the
+    chart of 规则统计 and the hidden state sheet), a send-back list, the diff workbook."""
+    from tests.support.mail_inbox import make_mail_inbox
+    from tests.support.review_inbox import MAIN, variant
+    from xl_tools.diff import diff_filings, write_diff_xlsx
+    from xl_tools.jsonio import load_json
+    root = tmp_path_factory.mktemp("reports")
+    inbox = make_mail_inbox(root / "mail")
+    review = root / "审核汇总.xlsx"
+    main(["batch", str(inbox.folder), "--department", "甲市教育局", "--units", str(inbox.unit_list), "-o", str(review),
+          "--jobs", "2", "--sendback", str(root / "退回")])
+    old, new = load_json(SEED_JSON), variant(MAIN, 2025, "0.9")
+    new.projects[1].target += "\n另：本年度新增实训工位20个，满意度≥95%。"
+    diff = root / "DIFF.xlsx"
+    write_diff_xlsx(diff_filings(old, new), diff)
+    sendback = next((root / "退回").glob("*/退回清单.xlsx"))
+    return {"review": review, "sendback": sendback, "diff": diff}
+
+
+@pytest.mark.parametrize("kind", ["review", "sendback", "diff"])
+def test_each_report_is_valid_and_the_tools_own(reports, kind):
+    """No schema error (openpyxl's reports had 7 to 10: fonts' children out of order, rich-text runs),
+    written by xl-tools, marked as its report."""
+    from xl_tools.outputmark import workbook_kind
+    path = reports[kind]
+    assert schema_errors(path) == []
+    assert "<Application>xl-tools</Application>" in application(path)
+    assert workbook_kind(path) == ("diff" if kind == "diff" else "review")
+
+
+def _solid(cell) -> str | None:
+    return cell.fill.fgColor.rgb[-6:] if cell.fill is not None and cell.fill.fill_type == "solid" else None
+
+
+def _seen(ws, rows: int = 40) -> list:
+    """What a reader sees of a sheet's first rows: each cell's value (rich text as its plain text,
+    whole numbers as numbers) and solid fill."""
+    out = []
+    for row in ws.iter_rows(max_row=rows):
+        for c in row:
+            value = str(c.value) if c.value is not None and not isinstance(c.value, (int, float)) else c.value
+            if value is not None or _solid(c):
+                out.append((c.coordinate, round(value, 6) if isinstance(value, float) else value, _solid(c)))
+    return out
+
+
+def _widths(ws) -> dict[int, float]:
+    """Column → width as set (a ``<col>`` may cover several columns: LibreOffice groups equal ones)."""
+    out = {}
+    for dim in ws.column_dimensions.values():
+        if dim.customWidth and dim.width:
+            for col in range(dim.min, dim.max + 1):
+                out[col] = dim.width
+    return out
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["review", "sendback", "diff"])
+def test_libreoffice_reads_each_report_as_openpyxl_does(reports, kind, tmp_path):
+    """LibreOffice opens the report and saves it again: the same sheets (the state sheet still
+    hidden), values, colours, merges, repeated header rows and column widths. (Frozen panes are view
+    settings, which LibreOffice headless does not keep for any writer's workbook: openpyxl checks them.)"""
+    path = reports[kind]
+    ours = openpyxl.load_workbook(path)
+    back = openpyxl.load_workbook(soffice_convert(path, "xlsx", tmp_path))
+    assert back.sheetnames == ours.sheetnames
+    for ws in ours.worksheets:
+        lo = back[ws.title]
+        assert lo.sheet_state == ws.sheet_state
+        assert _seen(lo) == _seen(ws), ws.title
+        assert sorted(map(str, lo.merged_cells.ranges)) == sorted(map(str, ws.merged_cells.ranges)), ws.title
+        assert lo.print_title_rows == ws.print_title_rows, ws.title
+        theirs = _widths(lo)
+        for col, width in _widths(ws).items():
+            assert abs(theirs.get(col, 0) - width) < 1, (ws.title, col)
+    if kind == "review":
+        assert len(back["规则统计"]._charts) == 1 or "xl/charts/chart1.xml" in zipfile.ZipFile(
+            tmp_path / path.name).namelist()                        # the chart kept by LibreOffice
+
+
+@pytest.mark.parametrize("kind", ["review", "sendback", "diff"])
+def test_each_reports_sheets_keep_their_print_setup_and_panes(reports, kind):
+    """Every visible sheet the report lays out prints as before the move: A4 landscape, one page wide,
+    centred, its header row repeated (the row below its title lines, frozen under it), the used range
+    as print area, the page numbers in the footer and (batch and diff) what it is in the header."""
+    wb = openpyxl.load_workbook(reports[kind])
+    laid_out = [ws for ws in wb.worksheets if ws.sheet_state == "visible" and not ws.title.startswith("合并公开表")]
+    assert laid_out
+    for ws in laid_out:
+        setup = ws.page_setup
+        assert (setup.orientation, str(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", "9", 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_options.horizontalCentered
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页", ws.title
+        assert ws.print_area and ws.print_area.startswith(f"'{ws.title}'!$A$1:"), ws.title
+        if kind != "sendback":
+            assert ws.oddHeader.center.text.startswith("xl-tools ") and ws.oddHeader.center.size == 9, ws.title
+        if ws.print_title_rows:
+            header = int(ws.print_title_rows.split(":")[0].strip("$"))
+            assert ws.freeze_panes == f"A{header + 1}", ws.title
+            assert ws.cell(header, 1).font.b and ws.cell(header, 1).fill.fgColor.rgb == "FFDDEBF7", ws.title

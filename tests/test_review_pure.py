@@ -4,6 +4,7 @@ fills beside the findings; the filing it was given is left exactly as it was."""
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 from xl_tools import app
 from xl_tools.model import MONEY_FIELDS, Unit
@@ -49,3 +50,21 @@ def test_the_completed_copy_shares_nothing_completion_changes(seed_workbook):
         assert p is not q and p.raw is not q.raw
         assert all(i is not j for i, j in zip(p.indicators, q.indicators))
     assert all(u is not v and u.raw is not v.raw for u, v in zip(filing.units, copy.units))
+
+
+def test_the_completed_copy_has_pending_and_orphan_rows_of_its_own(seed_workbook):
+    """Drafted lines not confirmed yet (``Filing.pending``) and indicators without a project are kept
+    apart from the projects: the copy ``review`` completes has its own lists and records of them, so
+    settling or numbering them there leaves the caller's filing untouched."""
+    filing = _incomplete(seed_workbook)
+    ind = filing.projects[0].indicators[0]
+    filing.pending = [replace(ind, no=None)]
+    filing.orphan_indicators = [replace(ind, project="没有的项目")]
+    before = pickle.dumps(filing)
+    done = app.review(filing).completed
+    assert done.pending == filing.pending and done.orphan_indicators == filing.orphan_indicators
+    assert done.pending is not filing.pending and done.pending[0] is not filing.pending[0]
+    assert done.orphan_indicators is not filing.orphan_indicators
+    done.pending[0].no, done.orphan_indicators[0].name = 9, "改过"
+    done.pending.clear()
+    assert pickle.dumps(filing) == before

@@ -77,6 +77,25 @@ def range_a1(row: int, col: int, last_row: int, last_col: int) -> str:
     return f"{first}:{a1(last_row, last_col)}"
 
 
+class Rect(NamedTuple):
+    """A rectangle of cells on a sheet not named: from (row, col), ``nrows`` × ``ncols`` (the plan of a
+    refresh, ``refresh.ops``, places its fills, borders and merges so; ``CellAddress`` adds the sheet)."""
+
+    row: int
+    col: int
+    nrows: int = 1
+    ncols: int = 1
+
+    @property
+    def a1(self) -> str:
+        """ "B3", or "A2:C5" for more than one cell."""
+        return range_a1(self.row, self.col, self.row + self.nrows - 1, self.col + self.ncols - 1)
+
+    def cells(self) -> list[tuple[int, int]]:
+        """(row, column) of every cell, row by row."""
+        return [(r, c) for r in range(self.row, self.row + self.nrows) for c in range(self.col, self.col + self.ncols)]
+
+
 class CellAddress(NamedTuple):
     """A cell of a workbook: its sheet's name, row and column (1-based); with ``nrows``/``ncols`` the
     rectangle of cells from there (findings that name a run of cells at once, 项目!A2:A5). A tuple: a
@@ -89,11 +108,16 @@ class CellAddress(NamedTuple):
     ncols: int = 1
 
     @property
+    def rect(self) -> Rect:
+        """Its cells on the sheet."""
+        return Rect(self.row, self.col, self.nrows, self.ncols)
+
+    @property
     def a1(self) -> str:
         """ "B3" (or "A2:A5"): the cell on its sheet, as people and Excel write it."""
         if self.nrows == 1 and self.ncols == 1:
             return a1(self.row, self.col)
-        return range_a1(self.row, self.col, self.row + self.nrows - 1, self.col + self.ncols - 1)
+        return self.rect.a1
 
     @classmethod
     def of_a1(cls, sheet: str, ref: str) -> CellAddress:
@@ -103,7 +127,7 @@ class CellAddress(NamedTuple):
 
     def cells(self) -> list[tuple[int, int]]:
         """(row, column) of every cell, row by row."""
-        return [(r, c) for r in range(self.row, self.row + self.nrows) for c in range(self.col, self.col + self.ncols)]
+        return self.rect.cells()
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.a1}"

@@ -1,8 +1,8 @@
 """The tool's own reports carry a mark, so a report dropped into an inbox is never read as a filing.
 
-The review workbook (``batch -o``) and the diff workbook (``diff -o``) get a custom document property
-``xl-tools`` naming what they are (Excel shows it under 文件 → 信息 → 属性 → 高级属性 → 自定义). Reports
-written before the mark are recognised by their sheets: a review workbook has 汇总, 问题明细 and
+The review workbook (``batch -o``), the send-back lists and the diff workbook (``diff -o``) get a custom
+document property ``xl-tools`` naming what they are (``reportbook.save`` writes it; Excel shows it under
+文件 → 信息 → 属性 → 高级属性 → 自定义). Reports written before the mark are recognised by their sheets: a review workbook has 汇总, 问题明细 and
 规则统计; a diff workbook has 增减情况, 绩效目标 and 单位汇总 — no filing workbook has those. The batch's
 flat exports are recognised in ``xl_tools.batch.core`` (their header row, the Parquet metadata).
 
@@ -16,8 +16,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from openpyxl.packaging.custom import StringProperty
-
 from . import xmlsafe
 from .errors import XlToolsError
 
@@ -30,11 +28,6 @@ DIFF_SHEETS = frozenset({"增减情况", "绩效目标", "单位汇总"})
 
 _PART_LIMIT = 1 << 20                  # docProps/custom.xml and xl/workbook.xml are small
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-def mark(wb, kind: str) -> None:
-    """Put the mark on an openpyxl workbook before it is saved."""
-    wb.custom_doc_props.append(StringProperty(name=PROPERTY, value=kind))
 
 
 def skipped_text(kind: str) -> str:

@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from openpyxl.packaging.custom import StringProperty
 
 from tests.support.review_inbox import SEED_JSON, seedstyle
 from xl_tools import app, outputmark
@@ -123,7 +124,7 @@ def own_review(path: Path) -> Path:
     wb.active.append(["单位", "文件", "项目数", "合计", "错误"])
     for name in ("问题明细", "合并公开表2026年", "合并来源", "规则统计"):
         wb.create_sheet(name)
-    outputmark.mark(wb, outputmark.REVIEW)
+    wb.custom_doc_props.append(StringProperty(name=outputmark.PROPERTY, value=outputmark.REVIEW))
     wb.save(path)
     return path
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import reportbook as rb
-from ..celltext import append
 from ..findings import ERROR, WARNING
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..money import ZERO
@@ -37,32 +36,30 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
     """合并来源: one row per file and unit (the 合并公开表's unit name beside the name the file writes,
     when they differ), then the counted total of the year (= the 合并公开表's 合计)."""
     rb.header(ws, SOURCE_HEADERS, SOURCE_WIDTHS)
-    row = 1                                   # counted: ws.max_row scans every cell
     for r in cons.slices.itertuples():
         read = r.status not in (STATUS_BROKEN, STATUS_INTERNAL)
         unit = r.unit if not r.unit_name or r.unit_name == r.unit else f"{r.unit_name}\n（文件中写作「{r.unit}」）"
-        append(ws, [_year(r.year), r.department, unit, r.file, KIND_ZH.get(r.kind, r.kind),
-                    stamp_text(r.stamp, r.stamp_source), r.projects if read else None,
-                    *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
-                    r.decision, r.reason])
-        row += 1
+        row = ws.append([_year(r.year), r.department, unit, r.file, KIND_ZH.get(r.kind, r.kind),
+                         stamp_text(r.stamp, r.stamp_source), r.projects if read else None,
+                         *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
+                         r.decision, r.reason])
         for c in _MONEY_COLS:
-            ws.cell(row=row, column=c).number_format = rb.MONEY_FORMAT
+            ws.style(row, c, number_format=rb.MONEY_FORMAT)
         if r.decision in DECISION_KIND:
-            rb.paint(ws.cell(row=row, column=_DECISION_COL), DECISION_KIND[r.decision])
+            rb.paint(ws, row, _DECISION_COL, DECISION_KIND[r.decision])
     if cons.year is not None:
         counted = cons.slices[cons.slices.decision == COUNTED]
         where = f"（= {table_sheet} 的合计）" if table_sheet else "：没有计入的文件，未生成合并公开表"
-        append(ws, [cons.year, None, f"{cons.year}年计入合计{where}", None, None, None, int(counted.projects.sum()),
-                    *(sum(counted[f], ZERO) for f in MONEY_FIELDS), COUNTED, f"{len(counted)} 项计入"])
-        row += 1
+        row = ws.append([cons.year, None, f"{cons.year}年计入合计{where}", None, None, None,
+                         int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS), COUNTED,
+                         f"{len(counted)} 项计入"])
         for c in range(1, len(SOURCE_HEADERS) + 1):
-            ws.cell(row=row, column=c).font = rb.font(bold=True)
+            ws.style(row, c, bold=True)
         for c in _MONEY_COLS:
-            ws.cell(row=row, column=c).number_format = rb.MONEY_FORMAT
+            ws.style(row, c, number_format=rb.MONEY_FORMAT)
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
-        ws.auto_filter.ref = f"A1:{chr(ord('A') + len(SOURCE_HEADERS) - 1)}{ws.max_row}"
+        ws.autofilter = (1, 1, ws.max_row, len(SOURCE_HEADERS))
     rb.print_setup(ws, page_title=page_title)
 
 
@@ -87,13 +84,14 @@ def write_submissions(ws, cons: Consolidation, page_title: str, previous: Previo
     """报送情况: one row per expected unit (the list's, else every unit seen in the batch), with what
     changed since the previous review and the reviewer's comment on the unit."""
     whose = f"单位名单（{cons.scope.unit_list}）" if cons.scope.has_list else "本批出现过的单位（未提供名单，可用 --units 指定）"
+    ws.widths.update(enumerate((8, 28, 12, 40, 40, 40, 30), start=1))        # first: the title line spans them
     top = rb.title_block(ws, [f"{cons.year}年报送情况：{whose}"], len(SUBMISSION_HEADERS))
-    rb.header(ws, SUBMISSION_HEADERS, (8, 28, 12, 40, 40, 40, 30), row=top)
+    rb.header(ws, SUBMISSION_HEADERS, row=top)
     changes = since_last(cons, previous)
-    for row, sub in enumerate(cons.submissions, start=top + 1):
-        append(ws, [sub.year, sub.unit, sub.status, "\n".join(sub.files) or None, sub.note or None,
-                    changes.get(sub.unit), _comment(cons, previous, sub)])
+    for sub in cons.submissions:
+        row = ws.append([sub.year, sub.unit, sub.status, "\n".join(sub.files) or None, sub.note or None,
+                         changes.get(sub.unit), _comment(cons, previous, sub)])
         if sub.status != FILED:
-            rb.paint(ws.cell(row=row, column=3), ERROR if sub.status == MISSING else WARNING)
+            rb.paint(ws, row, 3, ERROR if sub.status == MISSING else WARNING)
     rb.fit_rows(ws, top + 1)
-    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title)
+    rb.print_setup(ws, title_rows=top, page_title=page_title)

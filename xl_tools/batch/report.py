@@ -19,19 +19,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 
 from .. import catalogue, outputmark
 from .. import reportbook as rb
-from ..address import column_letter
 from ..catalogue import family_name, family_of
-from ..celltext import append
 from ..errors import XlToolsError
 from ..findings import ERROR, INFO, SEVERITY_ORDER, SEVERITY_ZH, WARNING
 from ..model import MONEY_FIELDS
 from ..money import fmt_money
-from ..publish import render, write_table_sheets
+from ..ooxml.charts import BarChart, Series
+from ..publish import render, table_sheet
 from ..publish.table import TableLayout, with_column
 from .columns import JSON_SCHEMA
 from .consolidation import (
@@ -231,23 +228,22 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
     """A title line (files, years, date), the consolidation per year and every version conflict, then
     one row per file, with a column 审核意见 the reviewer fills in (carried from the previous review)."""
     widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40, 30)
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[column_letter(c)].width = w
+    ws.widths.update(enumerate(widths, start=1))
     top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons, previous)], len(widths))
     rb.header(ws, SUMMARY_HEADERS, row=top)
     decided = _decisions(cons)
     comments = _unit_comments(cons, previous)
-    for row, r in enumerate(report.results, start=top + 1):    # counted: ws.max_row scans every cell
-        append(ws, [r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
+    for row, r in enumerate(report.results, start=top + 1):
+        ws.append([r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
                    NOT_CONSOLIDATED if r.skipped else decided.get(r.file, ""), comments.get(r.file)])
-        ws.cell(row=row, column=4).number_format = MONEY_FORMAT
+        ws.style(row, 4, number_format=MONEY_FORMAT)
         if r.status in _STATUS_KIND:
-            rb.paint(ws.cell(row=row, column=9), _STATUS_KIND[r.status])
+            rb.paint(ws, row, 9, _STATUS_KIND[r.status])
     rb.fit_rows(ws, top + 1)
     if report.results:
-        ws.auto_filter.ref = f"A{top}:{column_letter(len(widths))}{ws.max_row}"
-    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=page_title(report))
+        ws.autofilter = (top, 1, ws.max_row, len(widths))
+    rb.print_setup(ws, title_rows=top, page_title=page_title(report))
 
 
 def _same(f) -> tuple:
@@ -298,15 +294,15 @@ _ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}
 
 def _write_findings(ws, report: BatchReport, cons: Consolidation, previous: Previous | None) -> None:
     rb.header(ws, FINDING_HEADERS, (26, 22, 6, 8, 10, 8, 28, 6, 60, 40, 30))
-    for row, values in enumerate(finding_rows(report, cons, previous), start=2):   # not ws.max_row: O(cells)
-        append(ws, values)
+    for values in finding_rows(report, cons, previous):
+        row = ws.append(values)
         if values[2] in _ZH_SEVERITY:
-            rb.paint(ws.cell(row=row, column=3), _ZH_SEVERITY[values[2]])
+            rb.paint(ws, row, 3, _ZH_SEVERITY[values[2]])
         else:
-            rb.paint(ws.cell(row=row, column=9), WARNING)
+            rb.paint(ws, row, 9, WARNING)
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
-        ws.auto_filter.ref = ws.dimensions
+        ws.autofilter = (1, 1, ws.max_row, ws.max_column)
     rb.print_setup(ws, page_title=page_title(report))
 
 
@@ -339,7 +335,7 @@ def consolidated_layout(table, cons: Consolidation) -> TableLayout:
 
 def _write_no_table(ws, report: BatchReport, cons: Consolidation) -> None:
     """The placeholder when no year has a counted filing: why, and every conflict, by name."""
-    ws.column_dimensions["A"].width = 120
+    ws.widths[1] = 120
     lines = [(f"没有可合并的文件：{causes_text(cons.slices) or '没有读到任何填报'}"
               f"（每个文件的情况见「{SHEET_SOURCES}」）", None),
              *((f"{CONFLICT}：{c.text}", ERROR) for c in cons.conflicts)]
@@ -352,15 +348,14 @@ FAMILY_COL = 8                            # H: the family table, right of the ru
 FAMILY_WIDTHS = (8, 14, 7, 7, 7, 7)
 CHART_COLS = 11                           # columns of default width the chart covers
 ROW_CM = 0.53                             # a default 15-point row
+
 ONCE_NOTE = "按填报统计：同一份填报的重复文件（见「合并来源」）只计一次，xl-tools 自己的输出不计"
 
 
 def _counts(ws, row: int, col: int, first: list, table_row) -> None:
     values = [*first, *(int(table_row[k]) for k in (ERROR, WARNING, INFO, "all"))]
     for c, value in enumerate(values, start=col):
-        cell = ws.cell(row=row, column=c, value=value)
-        cell.border = rb.BOX
-        cell.alignment = rb.WRAP
+        ws.set(row, c, value, rb.BOXED)
 
 
 def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
@@ -368,8 +363,7 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     — the sheet's table, its header repeated on every printed page — and, beside it, by rule family
     (Chinese name and code) with a stacked bar chart in the tool's colours."""
     results = counted_once(report, cons)
-    for c, w in enumerate(RULE_WIDTHS, start=1):
-        ws.column_dimensions[column_letter(c)].width = w
+    ws.widths.update(enumerate(RULE_WIDTHS, start=1))
     top = rb.title_block(ws, [ONCE_NOTE], len(RULE_WIDTHS))
     rb.header(ws, ("规则", "名称", "错误", "警告", "提示", "合计"), row=top)
     for k, (code, row) in enumerate(rule_pivot(results).iterrows(), start=top + 1):
@@ -381,15 +375,15 @@ def _write_rules(ws, report: BatchReport, cons: Consolidation) -> None:
     for k, (fam, row) in enumerate(families.iterrows(), start=top + 1):
         _counts(ws, k, FAMILY_COL, [fam, family_name(fam)], row)
     ncols = FAMILY_COL + len(FAMILY_WIDTHS) - 1
+    below = ws.max_row
     if not families.empty:
         last = top + len(families)
-        chart = _chart(ws, top, last, len(families))
-        ws.add_chart(chart, f"{column_letter(FAMILY_COL)}{last + 2}")
+        chart = _chart(top, last, len(families))
+        ws.charts.append(chart)
         ncols = max(ncols, FAMILY_COL + CHART_COLS - 1)
-        below = last + 2 + int(chart.height / ROW_CM) + 1           # the chart's last row, on the safe side
-        if below > ws.max_row:
-            ws.cell(row=below, column=1).value = None                # the print area reaches below the chart
-    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=ncols, page_title=page_title(report))
+        below = max(below, last + 2 + int(chart.height_cm / ROW_CM) + 1)   # the chart's last row, on the safe side
+    rb.print_setup(ws, title_rows=top, ncols=ncols, page_title=page_title(report))
+    ws.print_area = (1, 1, below, ncols)                          # the print area reaches below the chart
 
 
 def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
@@ -399,37 +393,24 @@ def _write_units(ws, report: BatchReport, cons: Consolidation) -> None:
     pivot = unit_family_pivot(results, rule_family)
     fams = list(pivot.columns)
     widths = (8, 30, *(8 for _ in fams), 8)
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[column_letter(c)].width = w
+    ws.widths.update(enumerate(widths, start=1))
     top = rb.title_block(ws, [ONCE_NOTE], len(widths))
     rb.header(ws, ("预算年度", "单位", *(family_name(f) for f in fams), "合计"), row=top)
     for (year, unit), row in pivot.iterrows():
-        append(ws, [year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
+        ws.append([year, unit, *(int(row[f]) or None for f in fams), int(row.sum())])
     rb.fit_rows(ws, top + 1, ncols=len(widths))
-    rb.print_setup(ws, title_rows=f"{top}:{top}", ncols=len(widths), page_title=page_title(report))
+    rb.print_setup(ws, title_rows=top, ncols=len(widths), page_title=page_title(report))
 
 
-def _chart(ws, top: int, last: int, families: int) -> BarChart:
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "按规则类别的问题数"
-    chart.y_axis.title = "条数"
-    chart.x_axis.title = "规则类别"
+def _chart(top: int, last: int, families: int) -> BarChart:
+    """Findings by rule family as stacked bars in the tool's colours (errors, warnings, infos), the
+    families' Chinese names on the category axis, below the family table."""
     first = FAMILY_COL + 2                                   # the 错误, 警告, 提示 columns
-    chart.add_data(Reference(ws, min_col=first, max_col=first + 2, min_row=top, max_row=last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=FAMILY_COL + 1, min_row=top + 1, max_row=last))  # Chinese names
-    for series, kind in zip(chart.series, (ERROR, WARNING, INFO)):
-        fill_rgb, line_rgb = rb.COLOURS[kind]
-        series.graphicalProperties.solidFill = fill_rgb
-        series.graphicalProperties.line.solidFill = line_rgb
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height = max(7.5, 1.2 * families + 3)
-    chart.width = 18
-    return chart
+    series = tuple(Series((top, first + k), (top + 1, first + k, last), *rb.COLOURS[kind])
+                   for k, kind in enumerate((ERROR, WARNING, INFO)))
+    return BarChart("按规则类别的问题数", categories=(top + 1, FAMILY_COL + 1, last), series=series,
+                    anchor=(last + 2, FAMILY_COL), width_cm=18, height_cm=max(7.5, 1.2 * families + 3),
+                    x_title="规则类别", y_title="条数")
 
 
 def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation | None = None,
@@ -441,27 +422,21 @@ def write_review_xlsx(report: BatchReport, path: str | Path, cons: Consolidation
     if path.suffix.lower() != ".xlsx":
         raise XlToolsError("审核结果文件的扩展名应为 .xlsx", file=str(path))
     cons = cons or consolidate(report)
-    wb = Workbook()
-    summary = wb.active
-    summary.title = SHEET_SUMMARY
-    _write_summary(summary, report, cons, previous)
-    _write_findings(wb.create_sheet(SHEET_FINDINGS), report, cons, previous)
-    tables = []
+    book = rb.Book()
+    _write_summary(book.sheet(SHEET_SUMMARY), report, cons, previous)
+    _write_findings(book.sheet(SHEET_FINDINGS), report, cons, previous)
     for table in cons.tables:
-        name = consolidated_sheet_name(table.year)
-        wb.create_sheet(name)                # its place: generated whole by the 公开表 writer on saving
-        tables.append((name, consolidated_layout(table, cons)))
+        book.add(table_sheet(consolidated_layout(table, cons), consolidated_sheet_name(table.year)))
     if not cons.tables:
-        _write_no_table(wb.create_sheet(SHEET_CONSOLIDATED), report, cons)
-    table_sheet = consolidated_sheet_name(cons.year) if cons.has_table(cons.year) else None
+        _write_no_table(book.sheet(SHEET_CONSOLIDATED), report, cons)
+    table_sheet_name = consolidated_sheet_name(cons.year) if cons.has_table(cons.year) else None
     if cons.submissions:
-        write_submissions(wb.create_sheet(SHEET_SUBMISSIONS), cons, page_title(report), previous)
-    write_sources(wb.create_sheet(SHEET_SOURCES), cons, table_sheet, page_title(report))
-    _write_rules(wb.create_sheet(SHEET_RULES), report, cons)
-    _write_units(wb.create_sheet(SHEET_UNITS), report, cons)
-    state = wb.create_sheet(STATE_SHEET)
-    state.sheet_state = "hidden"
+        write_submissions(book.sheet(SHEET_SUBMISSIONS), cons, page_title(report), previous)
+    write_sources(book.sheet(SHEET_SOURCES), cons, table_sheet_name, page_title(report))
+    _write_rules(book.sheet(SHEET_RULES), report, cons)
+    _write_units(book.sheet(SHEET_UNITS), report, cons)
+    state = book.sheet(STATE_SHEET)
+    state.hidden = True
     for row in state_rows(cons, report.started):
-        append(state, row)
-    return rb.save(wb, path, outputmark.REVIEW,
-                   finish=(lambda saved, tmp: write_table_sheets(saved, tmp, tables)) if tables else None)
+        state.append(row)
+    return rb.save(book, path, outputmark.REVIEW)

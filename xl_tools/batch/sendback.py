@@ -21,11 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from openpyxl import Workbook
-
 from .. import catalogue, outputmark
 from .. import reportbook as rb
-from ..celltext import append
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..findings import SEVERITY_ORDER
@@ -94,18 +91,16 @@ def _rows(r: FileResult, unit_key: str, previous: Previous | None) -> list[list]
 
 
 def _write_list(path: Path, lines: list, rows: list[list]) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "退回清单"
-    for c, w in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[chr(ord("A") + c - 1)].width = w
+    book = rb.Book()
+    ws = book.sheet("退回清单")
+    ws.widths.update(enumerate(WIDTHS, start=1))
     top = rb.title_block(ws, lines, len(HEADERS))
     rb.header(ws, HEADERS, row=top)
     for row in rows:
-        append(ws, row)
+        ws.append(row)
     rb.fit_rows(ws, top + 1)
-    rb.print_setup(ws, title_rows=f"{top}:{top}")
-    rb.save(wb, path, outputmark.REVIEW)
+    rb.print_setup(ws, title_rows=top)
+    rb.save(book, path, outputmark.REVIEW)
 
 
 def _mail(unit: str, year, file: str, stamp: str, conclusion: str, copy: str | None, comment: str | None,

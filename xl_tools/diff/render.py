@@ -1,4 +1,4 @@
-"""DIFF.xlsx (openpyxl): the reviewer's view of a ``FilingDiff``.
+"""DIFF.xlsx (``reportbook``: a new package of the patcher): the reviewer's view of a ``FilingDiff``.
 
 The first sheet opens with a title line (the two files, their years and departments, the date), the
 filings' error counts when they have errors and the warnings of ``warnings_for``. Sheets, in order:
@@ -19,12 +19,8 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from .. import outputmark
 from .. import reportbook as rb
-from ..address import column_letter
-from ..celltext import append
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..profiles import load_profile
 from ..schema import MONEY_FORMAT
@@ -40,8 +36,8 @@ from .compare import (
 from .words import field_text
 
 CUT, RISE, CHANGED = "error", "rise", "warning"          # reportbook colour kinds
-FILL_CUT = rb.fill(CUT)
-FILL_CHANGED = rb.fill(CHANGED)
+FILL_CUT = rb.COLOURS[CUT][0]                             # RRGGBB
+FILL_CHANGED = rb.COLOURS[CHANGED][0]
 PERCENT_FORMAT = rb.PERCENT_FORMAT
 TOTAL_LABEL = "合计（各单位之和）"
 STATED_LABEL = "表中填写的合计"
@@ -96,12 +92,11 @@ def diff_lines(d: FilingDiff) -> list[tuple[str, str | None]]:
     return [(diff_title(d), None), *([(errors, CUT)] if errors else []), *((n, CHANGED) for n in d.notes)]
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], lines=()):
+def _sheet(wb: rb.Book, title: str, headers: list[str], widths: list[int], lines=()):
     """A sheet with ``lines`` above its header (the first sheet's title block); returns the sheet and
     its header row."""
-    ws = wb.create_sheet(title)
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[column_letter(c)].width = w
+    ws = wb.sheet(title)
+    ws.widths.update(enumerate(widths, start=1))
     top = rb.title_block(ws, list(lines), len(widths)) if lines else 1
     rb.header(ws, headers, row=top)
     return ws, top
@@ -110,19 +105,18 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], line
 def _finish(ws, top: int, title: str) -> None:
     """Wrapped rows tall enough for their texts, and the print setup (the header row repeated)."""
     rb.fit_rows(ws, top + 1)
-    rb.print_setup(ws, title_rows=f"{top}:{top}", page_title=title)
+    rb.print_setup(ws, title_rows=top, page_title=title)
 
 
 def _money_cells(ws, row: int, cols: list[int]) -> None:
     for c in cols:
-        ws.cell(row, c).number_format = MONEY_FORMAT
+        ws.style(row, c, number_format=MONEY_FORMAT)
 
 
 def write_diff_xlsx(d: FilingDiff, path: str | Path) -> None:
     """Write the diff workbook to `path` (atomically, marked as xl-tools' own). Its first sheet opens
     with the title line (files, years, date), the filings' error counts and the warnings."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = rb.Book()
     title = page_title(d)
     tops = [_write_cuts(wb, d), _write_projects(wb, d), _write_indicators(wb, d), _write_targets(wb, d),
             _write_units(wb, d)]
@@ -148,28 +142,28 @@ def _total_cells(ws, row: TotalRow, first: int) -> None:
     (an increase); where a blank 总计 leaves the change uncomputed, the empty cells amber."""
     r = ws.max_row
     _money_cells(ws, r, [first, first + 1, first + 2])
-    ws.cell(r, first + 3).number_format = PERCENT_FORMAT
+    ws.style(r, first + 3, number_format=PERCENT_FORMAT)
     old, new = row.amounts()
     if row.change is None:
         cells = [first + k for k, t in enumerate((row.old, row.new)) if t is not None and t.blank]
         for c in (*cells, first + 2, first + 3, first + 4):
-            rb.paint(ws.cell(r, c), CHANGED)
+            rb.paint(ws, r, c, CHANGED)
     elif row.change or old is None or new is None:
         for c in (first + 1, first + 2, first + 3):
-            rb.paint(ws.cell(r, c), _kind_for(row.change))
+            rb.paint(ws, r, c, _kind_for(row.change))
 
 
-def _write_cuts(wb: Workbook, d: FilingDiff) -> tuple:
+def _write_cuts(wb: rb.Book, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     ws, top = _sheet(wb, SHEET_CUTS, ["资金使用单位", "项目名称", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
                      [24, 40, 13, 13, 13, 11, 30], lines=diff_lines(d))
     for row in d.project_totals():
-        append(ws, [row.unit, row.name, *row.amounts(), row.change, _ratio(row.percent), _status(d, row)])
+        ws.append([row.unit, row.name, *row.amounts(), row.change, _ratio(row.percent), _status(d, row)])
         _total_cells(ws, row, 3)
     return ws, top
 
 
-def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
+def _write_projects(wb: rb.Book, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     money_headers = [h for f in MONEY_FIELDS for h in (f"{a}{MONEY_LABELS[f]}", f"{b}{MONEY_LABELS[f]}")]
     headers = ["状态", "资金使用单位", "项目名称", f"{a}项目名称", *money_headers, "绩效目标",
@@ -181,13 +175,13 @@ def _write_projects(wb: Workbook, d: FilingDiff) -> tuple:
     for p, status in [*((p, "新增") for p in d.added), *((p, "删除") for p in d.removed)]:
         amounts = [_amount(p, f) if status == "删除" else None for f in MONEY_FIELDS]
         news = [_amount(p, f) if status == "新增" else None for f in MONEY_FIELDS]
-        append(ws, [status, p.unit, p.name if status == "新增" else "", p.name if status == "删除" else "",
+        ws.append([status, p.unit, p.name if status == "新增" else "", p.name if status == "删除" else "",
                    *[v for pair in zip(amounts, news) for v in pair], "", "", "", "",
                    _blank_note(d, *((None, p) if status == "新增" else (p, None)))])
         r = ws.max_row
         _money_cells(ws, r, money_cols)
         for c in range(1, len(headers) + 1):
-            rb.paint(ws.cell(r, c), RISE if status == "新增" else CUT)
+            rb.paint(ws, r, c, RISE if status == "新增" else CUT)
     return ws, top
 
 
@@ -213,24 +207,24 @@ def _project_row(ws, m: ProjectDiff, money_cols: list[int], note: str) -> None:
     changes = {c.field: c.change for c in m.money}
     status = "改名" if m.renamed else ("修改" if m.changed else "未变化")
     values = [v for f in MONEY_FIELDS for v in (_amount(m.old, f), _amount(m.new, f))]
-    append(ws, [status, m.new.unit, m.new.name, m.old.name, *values,
+    ws.append([status, m.new.unit, m.new.name, m.old.name, *values,
                "修改" if m.target is not None else "", len(m.indicators_added) or "",
                len(m.indicators_removed) or "", len(m.indicators_changed) or "", note])
     r = ws.max_row
     _money_cells(ws, r, money_cols)
     if m.changed:
-        rb.paint(ws.cell(r, 1), CHANGED)
+        rb.paint(ws, r, 1, CHANGED)
     if m.renamed:
-        rb.paint(ws.cell(r, 3), CHANGED)
+        rb.paint(ws, r, 3, CHANGED)
     if m.unit_changed:
-        rb.paint(ws.cell(r, 2), CHANGED)
+        rb.paint(ws, r, 2, CHANGED)
     for k, f in enumerate(MONEY_FIELDS):
         if f in changes:
-            rb.paint(ws.cell(r, money_cols[2 * k + 1]), _kind_for(changes[f]))
+            rb.paint(ws, r, money_cols[2 * k + 1], _kind_for(changes[f]))
     first_extra = money_cols[-1] + 1
     for c in range(first_extra, first_extra + 4):
-        if ws.cell(r, c).value not in (None, ""):
-            rb.paint(ws.cell(r, c), CHANGED)
+        if ws.value(r, c) not in (None, ""):
+            rb.paint(ws, r, c, CHANGED)
 
 
 def old_and_new(old: str, new: str) -> tuple:
@@ -250,37 +244,38 @@ def _indicator_line(ind, filing) -> str:
     return f"{ind.level2_label}；实施周期指标值:{period}；年度指标值:{annual}"
 
 
-def _write_indicators(wb: Workbook, d: FilingDiff) -> tuple:
+def _write_indicators(wb: rb.Book, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     ws, top = _sheet(wb, SHEET_INDICATORS, ["项目名称", "序号", "三级指标", "变化", "栏目", a, b],
                      [30, 6, 28, 7, 14, 36, 36])
     for m in d.matched:
         for i in m.indicators_changed:
             for f, old, new in i.fields:
-                append(ws, [m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], *old_and_new(old, new)])
-                rb.paint(ws.cell(ws.max_row, 4), CHANGED)
+                row = ws.append([m.new.name, i.no, i.name, "修改", INDICATOR_LABELS[f], *old_and_new(old, new)])
+                rb.paint(ws, row, 4, CHANGED)
         for i in m.indicators_added:
-            append(ws, [m.new.name, i.no, i.name, "新增", "", "", _indicator_line(i, d.new)])
-            rb.paint(ws.cell(ws.max_row, 4), RISE)
+            row = ws.append([m.new.name, i.no, i.name, "新增", "", "", _indicator_line(i, d.new)])
+            rb.paint(ws, row, 4, RISE)
         for i in m.indicators_removed:
-            append(ws, [m.new.name, i.no, i.name, "删除", "", _indicator_line(i, d.old), ""])
-            rb.paint(ws.cell(ws.max_row, 4), CUT)
+            row = ws.append([m.new.name, i.no, i.name, "删除", "", _indicator_line(i, d.old), ""])
+            rb.paint(ws, row, 4, CUT)
     return ws, top
 
 
-def _write_targets(wb: Workbook, d: FilingDiff) -> tuple:
+def _write_targets(wb: rb.Book, d: FilingDiff) -> tuple:
     a, b = _labels(d)
     ws, top = _sheet(wb, SHEET_TARGETS, ["项目名称", f"{a}绩效目标（删去的部分标红）", f"{b}绩效目标（新增的部分标绿）",
                                          "改动"], [24, 50, 50, 50])
     for m in d.matched:
         if m.target is None:
             continue
-        append(ws, [m.new.name, *old_and_new(m.old.target, m.new.target), text_changes(m.old.target, m.new.target)])
-        rb.paint(ws.cell(ws.max_row, 4), CHANGED)
+        row = ws.append([m.new.name, *old_and_new(m.old.target, m.new.target),
+                         text_changes(m.old.target, m.new.target)])
+        rb.paint(ws, row, 4, CHANGED)
     return ws, top
 
 
-def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
+def _write_units(wb: rb.Book, d: FilingDiff) -> tuple:
     """One row per unit (总计 summed from its projects), then 合计 = the sum of those rows, and the 合计
     each filing states when it differs from that sum. A total over blank projects is an empty cell whose
     说明 says how many are blank."""
@@ -288,20 +283,20 @@ def _write_units(wb: Workbook, d: FilingDiff) -> tuple:
     ws, top = _sheet(wb, SHEET_UNITS, ["资金使用单位", f"{a}总计", f"{b}总计", "增减", "增减%", "说明"],
                      [30, 14, 14, 14, 11, 40])
     for row in d.unit_totals():
-        append(ws, [row.unit, *row.amounts(), row.change, _ratio(row.percent), row.note()])
+        ws.append([row.unit, *row.amounts(), row.change, _ratio(row.percent), row.note()])
         _total_cells(ws, row, 2)
     grand = d.grand_total()
-    append(ws, [TOTAL_LABEL, *grand.amounts(), grand.change, _ratio(grand.percent), grand.note()])
+    ws.append([TOTAL_LABEL, *grand.amounts(), grand.change, _ratio(grand.percent), grand.note()])
     _total_cells(ws, grand, 2)
     r = ws.max_row
     for c in range(1, 7):
-        ws.cell(r, c).font = rb.font(bold=True)
+        ws.style(r, c, bold=True)
     stated = [f.total if f.total_stated else None for f in (d.old, d.new)]
     sums = grand.amounts()
     if any(s is not None and s != t for s, t in zip(stated, sums)):
-        append(ws, [STATED_LABEL, *stated, None, None])
+        ws.append([STATED_LABEL, *stated, None, None])
         _money_cells(ws, ws.max_row, [2, 3])
         for c, (s, t) in zip((2, 3), zip(stated, sums)):
             if s is not None and s != t:
-                rb.paint(ws.cell(ws.max_row, c), CHANGED)
+                rb.paint(ws, ws.max_row, c, CHANGED)
     return ws, top

@@ -15,11 +15,12 @@ is dropped when a sheet holding formulas is regenerated (Excel rebuilds it).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..address import range_a1
 from ..errors import XlToolsError
 from ..refs import quote_sheet
+from . import charts as chart_parts
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
@@ -41,7 +42,8 @@ class Generated:
     spec: SheetSpec
     hidden: bool = False
     print_titles: tuple[int, int] | None = None     # rows repeated on every printed page
-    print_area: bool = False
+    print_area: bool | tuple[int, int, int, int] = False    # True: the cells; or (r1, c1, r2, c2)
+    charts: list[chart_parts.BarChart] = field(default_factory=list)     # over cells of this sheet
 
 
 @dataclass
@@ -159,15 +161,19 @@ class WorkbookPatch:
                 if target and self.pkg.has(target) and not self.pkg.referenced(target):
                     self.pkg.drop_tree(target)
             self._regenerated = True
-        write_sheet(self.pkg.spool(part), gen.spec, self.styles)
-        self.book.set_state(gen.name, "hidden" if gen.hidden else "visible")
         spec = gen.spec
+        if gen.charts:
+            spec = replace(spec, drawing=chart_parts.attach(self.pkg, part, gen.name, gen.charts))
+        write_sheet(self.pkg.spool(part), spec, self.styles)
+        self.book.set_state(gen.name, "hidden" if gen.hidden else "visible")
         titles = f"{quote_sheet(gen.name)}!${gen.print_titles[0]}:${gen.print_titles[1]}" \
             if gen.print_titles else None
         self._names.append((PRINT_TITLES, gen.name, titles, False))
         area = None
         height, width = spec.size()
-        if gen.print_area and height:
+        if isinstance(gen.print_area, tuple):
+            area = f"{quote_sheet(gen.name)}!{_absolute(range_a1(*gen.print_area))}"
+        elif gen.print_area and height:
             area = f"{quote_sheet(gen.name)}!{_absolute(range_a1(1, 1, height, width))}"
         self._names.append((PRINT_AREA, gen.name, area, False))
         flt = f"{quote_sheet(gen.name)}!{_absolute(range_a1(*spec.autofilter))}" if spec.autofilter else None

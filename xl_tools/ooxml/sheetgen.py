@@ -1,5 +1,6 @@
-"""Worksheets generated whole (a tool's own sheets): values, formats, merges, widths, heights, frozen
-panes, an autofilter and print setup, written as Excel writes them. Rows are written as text in
+"""Worksheets generated whole (a tool's own sheets): values (rich text too), formats, merges, widths,
+heights, frozen panes, an autofilter, print setup with a page header and footer, and a drawing (the
+charts of ``charts``), written as Excel writes them. Rows are written as text in
 batches, as the spec makes them, so a sheet of any length needs the memory of one batch."""
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..address import a1, column_letter, range_a1
+from ..celltext import escaped
 from ..lazyxml import etree
 from .cells import cell_xml, inline_xml
 from .styles import Styles
-from .xml import DECLARATION, MAIN, REL, q, split_around, text_xml
+from .xml import DECLARATION, MAIN, REL, attr_xml, q, split_around, text_xml
 
 BATCH_ROWS = 250
 PAPER_A4 = 9
@@ -27,6 +29,28 @@ class Formula:
 
 
 @dataclass(frozen=True)
+class Run:
+    """A run of a rich-text cell: its text and how it differs from the cell's font (None: as the cell)."""
+
+    text: str
+    bold: bool = False
+    strike: bool = False
+    color: str | None = None          # RRGGBB
+    font: str | None = None
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class RichText:
+    """A text cell whose runs have fonts of their own (``Run``); ``str()`` is its plain text."""
+
+    runs: tuple[Run, ...]
+
+    def __str__(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
 class PageSetup:
     paper: int = PAPER_A4
     orientation: str = "landscape"
@@ -35,6 +59,7 @@ class PageSetup:
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.5)    # left right top bottom, inches
     center_horizontally: bool = False
     footer: str | None = None                 # the printed footer (codes: &C centre, &P page, &N pages)
+    header: str | None = None                 # the printed header (the same codes; &9 a 9-point font)
 
 
 @dataclass
@@ -52,6 +77,7 @@ class SheetSpec:
     nrows: int | None = None
     ncols: int | None = None
     row_breaks: list[int] = field(default_factory=list)     # a printed page ends after each of these rows
+    drawing: str | None = None                # the relationship id of the sheet's drawing (its charts)
 
     def size(self) -> tuple[int, int]:
         """(rows, columns) of the cells."""
@@ -108,6 +134,8 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
                 continue
             elif isinstance(value, Formula):
                 row.append(_formula_xml(letters[k] + rs, s, value))
+            elif isinstance(value, RichText):
+                row.append(rich_xml(letters[k] + rs, s, value))
             else:
                 row.append(cell_xml(letters[k] + rs, s, value))
         if len(row) == 1:
@@ -130,6 +158,33 @@ def _formula_xml(ref: str, style: str | None, value: Formula) -> str:
         head += ' t="str"'
     cached = "" if value.cached is None else f"<v>{text_xml(str(value.cached))}</v>"
     return f"{head}><f>{text_xml(value.text)}</f>{cached}</c>"
+
+
+def rich_xml(ref: str, style: str | None, value: RichText) -> str:
+    """An inline rich-text cell: one ``<r>`` per run, its ``<rPr>`` saying what differs from the cell's
+    font; the text stored by the one rule (``celltext.escaped``)."""
+    head = f'<c r="{ref}"' if style is None else f'<c r="{ref}" s="{style}"'
+    runs = []
+    for run in value.runs:
+        if not run.text:
+            continue
+        props = []                              # in the order of CT_Font, as Excel writes them
+        if run.bold:
+            props.append("<b/>")
+        if run.strike:
+            props.append("<strike/>")
+        if run.size:
+            props.append(f'<sz val="{_num(run.size)}"/>')
+        if run.color:
+            props.append(f'<color rgb="FF{run.color.upper()}"/>')
+        if run.font:
+            props.append(f'<rFont val="{attr_xml(run.font)}"/>')
+        text = escaped(run.text)
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() or "\n" in text else ""
+        runs.append(f"<r>{'<rPr>' + ''.join(props) + '</rPr>' if props else ''}<t{space}>{text_xml(text)}</t></r>")
+    if not runs:
+        return head + "/>"
+    return f'{head} t="inlineStr"><is>{"".join(runs)}</is></c>'
 
 
 def _freeze(view, row: int, col: int) -> None:
@@ -164,14 +219,19 @@ def _tail(root, spec: SheetSpec) -> None:
                  "fitToHeight": str(page.fit_height)}
         attrs["orientation"] = page.orientation
         etree.SubElement(root, q("pageSetup"), attrs)
-        if page.footer:
-            footer = etree.SubElement(root, q("headerFooter"))
-            etree.SubElement(footer, q("oddFooter")).text = page.footer
+        if page.footer or page.header:
+            holder = etree.SubElement(root, q("headerFooter"))
+            if page.header:
+                etree.SubElement(holder, q("oddHeader")).text = page.header
+            if page.footer:
+                etree.SubElement(holder, q("oddFooter")).text = page.footer
     if spec.row_breaks:
         breaks = etree.SubElement(root, q("rowBreaks"), count=str(len(spec.row_breaks)),
                                   manualBreakCount=str(len(spec.row_breaks)))
         for row in spec.row_breaks:
             etree.SubElement(breaks, q("brk"), id=str(row), max="16383", man="1")
+    if spec.drawing:
+        etree.SubElement(root, q("drawing"), {q("id", REL): spec.drawing})
 
 
 def _num(x: float) -> str:

@@ -52,6 +52,7 @@ class Format:
     indent: int = 0
     border: bool = False              # thin box
     number_format: str | None = None
+    border_color: str | None = None   # the box's colour RRGGBB (None: automatic)
 
 
 _FLAGS = {"b", "i", "strike", "condense", "extend", "outline", "shadow"}     # <b/> == <b val="1"/>
@@ -388,7 +389,7 @@ class Styles:
             xf = etree.Element(q("xf"))
             attrs = {"numFmtId": str(self._numfmt(fmt.number_format)), "fontId": str(self._font(fmt)),
                      "fillId": str(self._add(self.fills, _solid(fmt.fill)) if fmt.fill else 0),
-                     "borderId": str(self._add(self.borders, _box()) if fmt.border else 0), "xfId": "0"}
+                     "borderId": str(self._add(self.borders, _box(fmt.border_color)) if fmt.border else 0), "xfId": "0"}
             if fmt.number_format:
                 attrs["applyNumberFormat"] = "1"
             attrs["applyFont"] = "1"
@@ -511,10 +512,11 @@ def _solid_key(rgb: str) -> tuple:
     return _key(_solid(rgb))
 
 
-def _box():
+def _box(rgb: str | None = None):
     border = etree.Element(q("border"))
+    colour = {"rgb": "FF" + rgb.upper()} if rgb else {"indexed": "64"}
     for side in ("left", "right", "top", "bottom"):
-        etree.SubElement(etree.SubElement(border, q(side), style="thin"), q("color"), indexed="64")
+        etree.SubElement(etree.SubElement(border, q(side), style="thin"), q("color"), colour)
     etree.SubElement(border, q("diagonal"))
     return border
 

@@ -13,10 +13,10 @@ from .indicators import indicator_text
 from .pdf import installed_font, to_pdf
 from .signed import signed_layout
 from .table import TableLayout, render
-from .xlsx import publish_xlsx, write_layout, write_table_sheets
+from .xlsx import publish_xlsx, table_sheet, write_layout
 
 __all__ = ["Published", "indicator_text", "publish", "publish_layout", "publish_signed", "publish_xlsx", "render",
-           "to_pdf", "write_table_sheets"]
+           "table_sheet", "to_pdf"]
 
 
 @dataclass

@@ -5,7 +5,6 @@ widened by a 来源文件 column)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import XlToolsError
@@ -13,12 +12,10 @@ from ..fileio import atomic_target, oserror_text
 from ..identity import DEPARTMENT_KEY, UNITS_KEY, YEAR_KEY, keywords
 from ..model import Filing
 from ..ooxml.newpackage import DocProps, write_new_workbook
-from ..ooxml.package import Package
-from ..ooxml.patch import Generated, WorkbookPatch
+from ..ooxml.patch import Generated
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.sheetgen import SheetSpec
 from ..ooxml.styles import Format
-from ..ooxml.view import WorkbookView
 from ..schema import SHEET_PUBLIC
 from .table import TableLayout, render, title_of
 
@@ -49,18 +46,6 @@ def layout_spec(layout: TableLayout, font: str | None = None) -> SheetSpec:
 def table_sheet(layout: TableLayout, name: str = SHEET_PUBLIC, font: str | None = None) -> Generated:
     """The sheet `name` of `layout`, with its print titles and print area."""
     return Generated(name, layout_spec(layout, font), print_titles=layout.repeat_rows, print_area=True)
-
-
-def write_table_sheets(source, out, sheets: Sequence[tuple[str, TableLayout]], font: str | None = None) -> None:
-    """Copy the workbook `source` (a path or a binary stream) to `out` with each sheet `name` of
-    `sheets` (re)generated from its layout (a sheet already there keeps its place, a new one is added
-    last); every other part is copied as it is."""
-    with Package(source) as pkg:
-        view = WorkbookView(pkg, max_rows=1, blank_run=1)
-        patch = WorkbookPatch(view, note_author=TABLE_AUTHOR)
-        for name, layout in sheets:
-            patch.replace_sheet(table_sheet(layout, name, font), len(view.book.sheets()))
-        patch.save(out)
 
 
 def table_props(filing: Filing | None) -> DocProps:

@@ -120,7 +120,8 @@ def derive_fills(filing: Filing, table: CodeTable, owned: frozenset = frozenset(
                 p.raw.pop("total")
                 add(f)
         for j, ind in enumerate(p.indicators, start=1):
-            _fill_indicator(ind, j, p.name, table, add, owned)
+            if ind.no != j or not (ind.level1_code and ind.level2_code):    # else numbered, both codes written
+                _fill_indicator(ind, j, p.name, table, add, owned)
     filing.derive_blank_amounts()           # a filled 总计 changes the sums blank unit cells stand for
     return fills
 
@@ -129,6 +130,9 @@ def _fill_indicator(ind, position: int, project: str, table: CodeTable, add, own
     if f := _number(ind, owned, position, "ind_no", project=project, indicator_no=position):
         ind.no = position
         add(f)
+    if ind.level1_code and ind.level2_code:
+        return                          # both codes written: nothing below fills anything (derive_fills
+                                        # does not call this for an indicator numbered in place as well)
     l1 = table.resolve_level1(ind.level1_label)
     l2 = table.resolve_level2(ind.level2_label, l1.category.code if l1.category else None)
     if not ind.level1_code and not ind.level1 and l2.status == OK and l2.category.parent:

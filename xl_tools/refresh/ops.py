@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..address import range_a1
+from ..address import Rect  # the plan's rectangles: the one address type, without a sheet
 from ..publish.table import PageSetup
 from ..schema import AMBER_FILL, AMBER_FONT, MARK_DRAFT, MARK_ERROR, MARK_WARNING, RED_FILL, RED_FONT
 from .looks import Look
@@ -16,23 +16,6 @@ HIGHLIGHT = {"error": MARK_ERROR, "warning": MARK_WARNING, "draft": MARK_DRAFT}
 # only where the state sheet of such a refresh recorded them
 LEGACY_HIGHLIGHT = {"error": (RED_FILL, RED_FONT), "warning": (AMBER_FILL, AMBER_FONT)}
 SEVERITY_OF_FILL = {fill: severity for severity, (fill, _font) in HIGHLIGHT.items()}
-
-
-@dataclass(frozen=True)
-class Rect:
-    row: int
-    col: int
-    nrows: int = 1
-    ncols: int = 1
-
-    @property
-    def a1(self) -> str:
-        return range_a1(self.row, self.col, self.row + self.nrows - 1, self.col + self.ncols - 1)
-
-    def cells(self):
-        for r in range(self.row, self.row + self.nrows):
-            for c in range(self.col, self.col + self.ncols):
-                yield r, c
 
 
 @dataclass

@@ -29,6 +29,7 @@ from ..findings import ERROR, INFO, WARNING, Draft, Finding, located
 from ..model import Filing, Indicator, Origin, Project
 from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
+from ..unitnames import UnitNames
 from ..valuegrammar import ParsedValue, op_symbol
 
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -60,6 +61,12 @@ class Rule:
     # indicator). The engine then runs it once per distinct labels and values, and again for each indicator
     # with those labels and values only where it found something, to word the finding for that indicator.
     values_only: bool = False
+    # True (with content_only) when whether check_indicator finds something, and on which cells, depends only
+    # on the two category labels, the two value texts and the name's core (``Facts.core``: the name without
+    # its bracketed asides, width and spaces folded), not on how else the name is written. The engine then
+    # runs it once per distinct labels, values and core, and again for each indicator with those only where
+    # it found something, to word the finding for that indicator. A values_only rule is core_only too.
+    core_only: bool = False
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -169,8 +176,10 @@ class Context:
         self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         self._facts: dict[int, Facts] = {}
         self.cached_facts = self._facts.get       # id(indicator) → its facts, when worked out already
-        self._facts_by_content: dict[tuple, Facts] = {}
+        # categories and values as written → (what facts of them share, name → the facts of that content)
+        self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
+        self._project_facts: dict[int, list[Facts]] = {}
         self._spans: dict[str, tuple[int, int] | None] = {}
         self._memo: dict[str, object] = {}
 
@@ -225,29 +234,41 @@ class Context:
 
     def facts(self, ind: Indicator) -> Facts:
         """What the rules need of one indicator. Facts depend only on the indicator's own cells, so
-        they are shared by every indicator with the same content (a filing repeats them a lot)."""
+        they are shared by every indicator with the same content (a filing repeats them a lot); what
+        depends on the categories and values alone is shared by every indicator with those."""
         hit = self._facts.get(id(ind))
         if hit is not None:
             return hit
-        key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.name, ind.period_value or "",
+        key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.period_value or "",
                ind.annual_value or "")
-        hit = self._facts_by_content.get(key)
+        shared = self._by_values.get(key)
+        if shared is None:
+            shared = self._by_values[key] = (self._values_facts(*key), {})
+        name = ind.name
+        hit = shared[1].get(name)
         if hit is None:
-            c1, c2, period, annual = key[0], key[2], key[5], key[6]
-            labels = (f"{c1}-{key[1]}" if c1 else key[1], f"{c2}-{key[3]}" if c2 else key[3])   # level*_label
-            levels = self._levels.get(labels)
-            if levels is None:
-                l1 = self.table.resolve_level1(labels[0])
-                parent = l1.category.code if l1.category else None
-                l2 = self.table.resolve_level2(labels[1], parent)
-                levels = self._levels[labels] = (l1, l2, l1.category.role if l1.category else None,
-                                                 l2.category.role if l2.category else None)
-            cols = self._columns.get((period, annual))
-            if cols is None:
-                cols = self._columns[(period, annual)] = self._columns_of(period, annual)
-            hit = self._facts_by_content[key] = Facts(cols, *levels, self.core(ind.name), (*labels, period, annual))
+            core = self._cores.get(name)
+            if core is None:
+                core = self._cores[name] = name_core(name)
+            cols, l1, l2, c1, c2, values_key = shared[0]
+            hit = shared[1][name] = Facts(cols, l1, l2, c1, c2, core, values_key)
         self._facts[id(ind)] = hit
         return hit
+
+    def _values_facts(self, c1: str, l1: str, c2: str, l2: str, period: str, annual: str) -> tuple:
+        """(columns, level 1, level 2, their roles, values key) of an indicator's categories and values."""
+        labels = (f"{c1}-{l1}" if c1 else l1, f"{c2}-{l2}" if c2 else l2)     # Indicator.level*_label
+        levels = self._levels.get(labels)
+        if levels is None:
+            r1 = self.table.resolve_level1(labels[0])
+            parent = r1.category.code if r1.category else None
+            r2 = self.table.resolve_level2(labels[1], parent)
+            levels = self._levels[labels] = (r1, r2, r1.category.role if r1.category else None,
+                                             r2.category.role if r2.category else None)
+        cols = self._columns.get((period, annual))
+        if cols is None:
+            cols = self._columns[(period, annual)] = self._columns_of(period, annual)
+        return (cols, *levels, (*labels, period, annual))
 
     def _columns_of(self, period: str, annual: str) -> tuple[tuple[str, str, str], ...]:
         if self.profile.value_columns == 1 and not self.squash(period):
@@ -272,11 +293,19 @@ class Context:
         """(field, text, label) of the value cells to check; identical columns are checked once."""
         return self.facts(ind).columns
 
+    def project_facts(self, project: Project) -> list[Facts]:
+        """The facts of each of a project's indicators, in order (cached per project): what the project
+        rules walk, ``zip(project.indicators, ctx.project_facts(project))``."""
+        hit = self._project_facts.get(id(project))
+        if hit is None:
+            hit = self._project_facts[id(project)] = list(map(self.facts, project.indicators))
+        return hit
+
     def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:
         """The resolved level-1 and level-2 codes used in a project (cached per project)."""
         hit = self._project_levels.get(id(project))
         if hit is None:
-            facts = [self.facts(i) for i in project.indicators]
+            facts = self.project_facts(project)
             hit = self._project_levels[id(project)] = ({f.level1_code for f in facts},
                                                        {f.level2_code for f in facts})
         return hit
@@ -296,6 +325,11 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
+
+def unit_spellings(ctx: Context) -> UnitNames:
+    """The filing's ``unit_spellings()``, built once per check for the rules that ask (they walk every project)."""
+    return ctx.once("unit spellings", lambda c: c.filing.unit_spellings())
+
 
 def with_draft(suggestion: str, draft: Draft | None) -> str:
     """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""

@@ -50,7 +50,7 @@ def labels(ctx: Context, role: str) -> tuple[str, str] | None:
 
 
 def draft(ctx: Context, role: str, name: str, value: str, basis: str = "") -> Draft | None:
-    found = labels(ctx, role)
+    found = ctx.once(f"labels {role}", lambda c: labels(c, role))
     return Draft(found[0], found[1], name, value, basis) if found else None
 
 
@@ -72,8 +72,9 @@ def money(amount_yuan: Decimal) -> str:
 def cost_draft(ctx: Context, project: Project, word: str, counts, stated) -> Draft | None:
     """The 成本指标 a project without one would state, from its money and what it pays for.
 
-    ``word``: what the money buys (报酬, 购置 …, may be ""); ``counts``: the project's 数量 indicators with
-    their parsed values; ``stated``: the standards its target text writes (promises.standards)."""
+    ``word``: what the money buys (报酬, 购置 …, may be ""); ``counts``: a callable giving the project's
+    数量 indicators with their parsed values (asked for only when ``word`` divides by a count);
+    ``stated``: the standards its target text writes (promises.standards)."""
     total = ctx.to_wan(project.total)
     what = word or "成本"
     if stated:
@@ -83,20 +84,22 @@ def cost_draft(ctx: Context, project: Project, word: str, counts, stated) -> Dra
                      f"绩效目标写明「{written}」")
     if total <= 0:
         return None
-    for ind, t in counts:
+    paid, bought, built = word in PAID, word in BOUGHT, word in BUILT
+    for ind, t in counts() if paid or bought or built else ():
         unit = canonical(base_unit(t.unit))
         if not t.value or per_part(t.unit) or unit in TIME_UNITS:
             continue
         people = unit in PEOPLE_UNITS or (counted(ctx.core(ind.name)) or (set(),))[0] == PEOPLE_COUNT
-        each = total * 10000 / t.value
+        if paid and people:
+            name, per = f"人均{what}标准", "人次" if unit == "人次" else "人·年"
+        elif bought and unit in _THINGS and not people and _GOODS.search(ind.name):
+            name, per = f"单位{what}成本", unit
+        elif built and unit in _AREAS:
+            name, per = f"每{unit}{what}成本", unit
+        else:
+            continue
         amount = f"{total:,.2f} 万元 ÷ {num(t.value)}{'人' if people and unit not in PEOPLE_UNITS else t.unit}（{ind.name}）"
-        if word in PAID and people:
-            per = "人次" if unit == "人次" else "人·年"
-            return draft(ctx, "cost", f"人均{what}标准", f"≤{money(each)}/{per}", amount)
-        if word in BOUGHT and unit in _THINGS and not people and _GOODS.search(ind.name):
-            return draft(ctx, "cost", f"单位{what}成本", f"≤{money(each)}/{unit}", amount)
-        if word in BUILT and unit in _AREAS:
-            return draft(ctx, "cost", f"每{unit}{what}成本", f"≤{money(each)}/{unit}", amount)
+        return draft(ctx, "cost", name, f"≤{money(total * 10000 / t.value)}/{per}", amount)
     return draft(ctx, "cost", f"{subject(project)}总成本", f"≤{num(total.quantize(CENT, ROUND_DOWN))}万元",
                  f"项目总计 {total:,.2f} 万元")
 

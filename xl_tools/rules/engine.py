@@ -1,8 +1,10 @@
 """The rule engine: ``check(filing)`` runs the rules of ``registry.RULES`` over one filing.
 
 Each rule's hooks run once per filing, project or indicator; indicator rules that depend only on the
-indicator's content run once per distinct content (see ``Rule.content_only``), and those whose decision
-depends only on its categories and values once per distinct categories and values (``Rule.values_only``).
+indicator's content run once per distinct content (see ``Rule.content_only``), those whose decision
+depends only on its categories and values once per distinct categories and values (``Rule.values_only``),
+and those whose decision depends on the name's core besides once per distinct categories, values and core
+(``Rule.core_only``); the last two again only where they found something, to word it.
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ def _sort_key(filing: Filing):
     sheets = {name: k for k, name in enumerate(SHEET_ORDER)}
     projects = {p.name: k for k, p in enumerate(filing.projects)}
 
-    def key(f: Finding) -> tuple:
-        return (SEVERITY_ORDER[f.severity], sheets.get(f.sheet, len(sheets)) if f.sheet else -1,
-                f.row or f.line or 0, f.column or 0, projects.get(f.project, -1), f.indicator_no or 0, f.code)
+    other, severity, sheet_at, project_at = len(sheets), SEVERITY_ORDER.__getitem__, sheets.get, projects.get
+
+    def key(f: Finding) -> tuple:                  # f.row and f.column, read without their properties
+        at = f.at
+        return (severity(f.severity), sheet_at(f.sheet, other) if f.sheet else -1,
+                (at.row if at is not None else None) or f.line or 0, (at.col if at is not None else None) or 0,
+                project_at(f.project, -1), f.indicator_no or 0, f.code)
     return key
 
 
@@ -44,15 +50,17 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
     by_indicator = [r for r in rules if "check_indicator" in r.hooks()]
     by_values = [r.check_indicator for r in by_indicator if r.content_only and r.values_only]
-    by_content = [r for r in by_indicator if r.content_only and not r.values_only]
+    by_core = [r for r in by_indicator if r.content_only and r.core_only and not r.values_only]
+    by_content = [r for r in by_indicator if r.content_only and not (r.core_only or r.values_only)]
     on_indicator = [r for r in by_indicator if not r.content_only]
     seen: dict[int, list[Finding]] = {}       # id(facts), i.e. indicator content → what those rules found
-    # labels and values → the values-only hooks that found something there, the content hooks and the
-    # other indicator hooks that may find something there (Rule.may_find)
-    per_values: dict[tuple, tuple[list, list, list]] = {}
+    # labels and values → (the values-only hooks that found something there; the core-only hooks, the
+    # content hooks and the other indicator hooks that may find something there (Rule.may_find); name
+    # core → the core-only hooks that found something on those labels, values and core)
+    per_values: dict[tuple, tuple[list, list, list, list, dict[str, list]]] = {}
     findings: list[Finding] = []
     add = findings.extend
-    facts_of, content = ctx.facts, ctx.cached_facts
+    project_facts = ctx.project_facts
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):
@@ -60,8 +68,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             limits.check_time()
         for hook in on_project:
             add(hook(ctx, project))
-        for ind in project.indicators:
-            facts = content(id(ind)) or facts_of(ind)    # shared by every indicator with the same content
+        for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal contents
             hooks = per_values.get(facts.values_key)
             said = None if hooks is None else seen.get(id(facts))
             if said is None:
@@ -73,20 +80,32 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                             found.append(hook)
                             fresh += got
                     hooks = per_values[facts.values_key] = (
-                        found, [r.check_indicator for r in by_content if r.may_find(ctx, facts)],
-                        [r.check_indicator for r in on_indicator if r.may_find(ctx, facts)])
+                        found, [r.check_indicator for r in by_core if r.may_find(ctx, facts)],
+                        [r.check_indicator for r in by_content if r.may_find(ctx, facts)],
+                        [r.check_indicator for r in on_indicator if r.may_find(ctx, facts)], {})
                 else:                              # only those that found something, to word it for this one
                     fresh = []
                     for hook in hooks[0]:
                         fresh.extend(hook(ctx, project, ind, facts))
-                for hook in hooks[1]:
+                found = hooks[4].get(facts.core)
+                if found is None:                  # this core not seen with these values: every core-only rule
+                    found = hooks[4][facts.core] = []
+                    for hook in hooks[1]:
+                        got = list(hook(ctx, project, ind, facts))
+                        if got:
+                            found.append(hook)
+                            fresh += got
+                else:
+                    for hook in found:
+                        fresh.extend(hook(ctx, project, ind, facts))
+                for hook in hooks[2]:
                     fresh.extend(hook(ctx, project, ind, facts))
                 seen[id(facts)] = fresh
                 add(fresh)
             elif said:                             # the same content again: the same findings, on its cells
                 add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
                             ind.no, f.also_fields, f.draft) for f in said)
-            for hook in hooks[2]:
+            for hook in hooks[3]:
                 add(hook(ctx, project, ind, facts))
     return sort_findings(findings, filing)
 

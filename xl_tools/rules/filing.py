@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Origin, Project
 from ..money import ZERO, fmt_money
 from ..schema import SHEET_PROJECTS
 from ..textnorm import to_halfwidth
-from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule
+from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, unit_spellings
 
 # a value with full-width digits is reported; the suggestion also turns the signs typed with them
 # half-width (％ ． ＞ …), never Chinese punctuation such as （ ， ：. A full-width ＞ before half-width
@@ -100,9 +100,10 @@ class UnitMissing(Rule):
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         filing = ctx.filing
-        if filing.only_unit() is not None:
+        names = unit_spellings(ctx)
+        if filing.only_unit(names) is not None:
             return
-        named = filing.unit_names()
+        named = filing.unit_names(names)
         for project in filing.projects:
             if project.unit:
                 continue
@@ -142,7 +143,7 @@ class UnitNotListed(Rule):
         filing = ctx.filing
         if not filing.units:
             return
-        names = filing.unit_spellings()
+        names = unit_spellings(ctx)
         stated = {names.key(u.name) for u in filing.units}
         totals: dict[str, Decimal] = {}
         first: dict[str, Project] = {}
@@ -182,7 +183,7 @@ class UnitSpelledTwoWays(Rule):
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         filing = ctx.filing
-        names = filing.unit_spellings()
+        names = unit_spellings(ctx)
         for spellings in names.variants():
             shown = names.canonical(spellings[0])
             others = "、".join(f"「{s}」" for s in spellings if s != shown)
@@ -284,10 +285,11 @@ class IndicatorNameMissing(Rule):
     content_only = True
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
-        if not ind.name.strip():
-            yield self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
-                                    "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”")
+                        facts: Facts) -> Iterable[Finding]:
+        if ind.name.strip():
+            return ()                      # run on every name: a tuple, not a generator
+        return (self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
+                                  "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”"),)
 
 
 class FullWidthDigits(Rule):

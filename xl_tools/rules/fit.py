@@ -40,6 +40,7 @@ class InputSpent(Rule):
     default_severity = WARNING
     basis = ("G-INPUT",)
     content_only = True
+    core_only = True
     name = "values.input_spent"
     config_keys = {
         "benefit_words": ["节约", "节省", "节支", "节资", "收益", "收入", "增收", "分红", "产值", "税收", "拉动", "带动",
@@ -117,6 +118,7 @@ class SatisfactionOutsideCategory(Rule):
     default_severity = WARNING
     basis = ("G-SATISFACTION", "G-CATEGORIES",)
     content_only = True
+    core_only = True
     name = "structure.satisfaction_outside_category"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -180,8 +182,7 @@ class OutcomeRestatesOutput(Rule):
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         outcomes, names = [], {}
-        for ind in project.indicators:
-            facts = ctx.facts(ind)
+        for ind, facts in zip(project.indicators, ctx.project_facts(project)):
             if facts.level1_code == "2":
                 outcomes.append((ind, facts.core, ctx.parse(ind.annual_value)))
             elif facts.level1_code == "1":
@@ -284,8 +285,11 @@ class CostMissing(Rule):
         if stated is None:
             stated = self._standards[text] = standards(text)
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
-        counts = [(i, ctx.parse(i.annual_value)) for i in project.indicators if ctx.facts(i).level2_code == "11"]
-        counts = [(i, t) for i, t in counts if t.kind == "number" and t.value]
+
+        def counts():
+            parsed = [(i, ctx.parse(i.annual_value))
+                      for i, f in zip(project.indicators, ctx.project_facts(project)) if f.level2_code == "11"]
+            return [(i, t) for i, t in parsed if t.kind == "number" and t.value]
         yield self.at_project(project, "name", f"{why}，但没有成本指标{said}",
                               "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）",
                               draft=cost_draft(ctx, project, _PAID.get(word, word), counts, stated))

@@ -9,7 +9,7 @@ still says nothing, or says the opposite of what is meant.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import WARNING, Finding
 from ..model import Indicator, Project
@@ -69,6 +69,7 @@ class PercentOfNothing(Rule):
     basis = ("G-EVALUABLE", "G-QUANT")
     name = "meaning.percent_of_nothing"
     content_only = True
+    core_only = True
     config_keys = {"goal_words": GOAL_WORDS, "measure_words": MEASURE_WORDS}
     advice = ("改为能算出分子分母的比率（如「……按时足额发放率 100%」「……达标率 ≥95%」），"
               "或改为数量、事件数等可以核对的指标")
@@ -76,6 +77,9 @@ class PercentOfNothing(Rule):
     def setup(self) -> None:
         self.goal = _words(self.options["goal_words"])
         self.measure = _words(self.options["measure_words"])
+
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(ctx.parse(text).kind in ("number", "range") for _field, text, _label in facts.columns)
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -162,10 +166,19 @@ class TargetPointsWrongWay(Rule):
     def setup(self) -> None:
         self.bad = _words(self.options["bad_words"])
         self.handled = _words(self.options["handled_words"])
+        self._ways: dict[tuple[str, str], tuple[str, str]] = {}    # per 方向 as written and name core
+        self._silent: set[tuple] = set()          # 方向, name core, categories and values: nothing found
 
     def direction(self, ctx: Context, ind: Indicator, core: str) -> tuple[str, str]:
         """("down"|"up"|"", why): from the table's 方向 column where it has one, else from the name."""
-        stated = ctx.squash(getattr(ind, "direction", "") or "")
+        key = (getattr(ind, "direction", "") or "", core)
+        hit = self._ways.get(key)
+        if hit is None:
+            hit = self._ways[key] = self._direction(ctx, *key)
+        return hit
+
+    def _direction(self, ctx: Context, written: str, core: str) -> tuple[str, str]:
+        stated = ctx.squash(written)
         if stated in DIRECTION_DOWN:
             return "down", f"表中写明是{stated.removesuffix('指标')}指标"
         if stated in DIRECTION_UP:
@@ -175,8 +188,23 @@ class TargetPointsWrongWay(Rule):
             return "down", f"「{m.group()}」是不希望发生的事件"
         return "", ""
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(_number(ctx.parse(text)) for _field, text, _label in facts.columns)
+
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
+                        facts: Facts) -> Iterable[Finding]:
+        # run on nearly every indicator: whether it finds depends on the 方向 as written, the name core
+        # and the categories and values, so what finds nothing is remembered (it is not content_only:
+        # the 方向 column is not part of an indicator's content)
+        key = (getattr(ind, "direction", "") or "", facts.core, facts.values_key)
+        if key in self._silent:
+            return ()
+        found = list(self._check(ctx, project, ind, facts))
+        if not found:
+            self._silent.add(key)
+        return found
+
+    def _check(self, ctx: Context, project: Project, ind: Indicator, facts: Facts) -> Iterator[Finding]:
         core = facts.core
         way, why = self.direction(ctx, ind, core)
         for field, text, label in facts.columns:
@@ -227,6 +255,10 @@ class UnitNotWhatNameCounts(Rule):
     basis = ("G-QUANT", "G-EVALUABLE")
     name = "meaning.unit_not_what_name_counts"
     content_only = True
+    core_only = True
+
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return any(_counted_unit(ctx.parse(text)) for _field, text, _label in facts.columns)
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -236,10 +268,10 @@ class UnitNotWhatNameCounts(Rule):
         units, what, unit = said
         for field, text, label in facts.columns:
             t = ctx.parse(text)
-            if t.kind not in ("number", "range") or not t.unit or per_part(t.unit):
+            if not _counted_unit(t):
                 continue
             written = canonical(base_unit(t.unit))
-            if written in units or t.unit in units or written not in KNOWN_FAMILIES:
+            if written in units or t.unit in units:
                 continue
             value = show(t) if t.kind == "number" else f"{num(t.low)}-{num(t.high)}{t.unit}"
             fixed = value[: len(value) - len(t.unit)] + unit
@@ -249,8 +281,21 @@ class UnitNotWhatNameCounts(Rule):
             return
 
 
+def _number(t) -> bool:
+    return t.kind == "number" and t.value is not None
+
+
+def _counted_unit(t) -> bool:
+    """A number or range in a unit that counts something known, not per something (VAL024's)."""
+    return (t.kind in ("number", "range") and bool(t.unit) and not per_part(t.unit)
+            and canonical(base_unit(t.unit)) in KNOWN_FAMILIES)
+
+
 _HINT = re.compile(r"[(（]\s*[≥≤><=]*\s*(?:\*+|[xX×]{2,}|…+)[^()（）]{0,6}[)）]|[≥≤><]?=?\*{2,}[^\s()（）,，、；;]{0,4}"
                    r"|^\s*\*|[xX×]{3,}|[(（](?:目标|指标值|单位|必填|选填)[)）]")
+# what every match of _HINT holds (*, x, ×, … or a bracketed word): a name without any is passed over by
+# one scan for these characters, where _HINT's alternatives are tried at every character
+_HINT_MARK = re.compile(r"[*xX×…]|目标|指标值|单位|必填|选填")
 
 
 class TemplateHintInName(Rule):
@@ -276,14 +321,15 @@ class TemplateHintInName(Rule):
     content_only = True
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterator[Finding]:
-        m = _HINT.search(ind.name or "")
+                        facts: Facts) -> Iterable[Finding]:
+        name = ind.name or ""
+        m = _HINT.search(name) if _HINT_MARK.search(name) else None    # run on every name: no generator
         if m is None:
-            return
-        clean = _HINT.sub("", ind.name).strip()
-        yield self.at_indicator(project.name, ind, "name",
-                                f"指标名称「{ind.name}」中留有模板提示「{m.group().strip()}」",
-                                f"删去提示，名称写成「{clean}」；数值只写在指标值中")
+            return ()
+        clean = _HINT.sub("", name).strip()
+        return (self.at_indicator(project.name, ind, "name",
+                                  f"指标名称「{ind.name}」中留有模板提示「{m.group().strip()}」",
+                                  f"删去提示，名称写成「{clean}」；数值只写在指标值中"),)
 
 
 # a rate of quality (how well, not how many) and a specification of what is bought
@@ -316,11 +362,15 @@ class MeaningNotCategory(Rule):
     basis = ("G-CATEGORIES",)
     name = "meaning.not_its_category"
     content_only = True
+    core_only = True
     config_keys = {"quality_rates": QUALITY_RATES, "specifications": SPECIFICATIONS}
 
     def setup(self) -> None:
         self.rates = _words(self.options["quality_rates"])
         self.specs = _words(self.options["specifications"])
+
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return facts.level2_code == "11"
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -363,6 +413,7 @@ class SeveralNumbersInOneValue(Rule):
     basis = ("G-QUANT", "G-EVALUABLE")
     name = "meaning.several_numbers_in_one_value"
     content_only = True
+    values_only = True
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:

@@ -91,10 +91,9 @@ class TargetPromiseUnmeasured(Rule):
             yield from self._shares(ctx, project, text)
         if not found:
             return
-        units, numbers, names = set(), set(), []
+        units, numbers, named = set(), set(), None
+        names = [facts.core for facts in ctx.project_facts(project)]
         for ind in project.indicators:
-            names.append(ctx.facts(ind).core)
-            numbers.update(q.value for q in quantities(ctx.squash(ind.name)) if q.unit)  # 防疫室84平米
             for value in (ind.period_value, ind.annual_value):
                 t = ctx.parse(value)
                 if t.kind == "number" and t.value is not None:
@@ -106,6 +105,10 @@ class TargetPromiseUnmeasured(Rule):
         seen = set()
         for value, unit, at, end in found:
             if unit in units or value in numbers or (value, unit) in seen:
+                continue
+            if named is None:                  # the numbers the names write (防疫室84平米), when needed
+                named = {q.value for ind in project.indicators for q in quantities(ctx.squash(ind.name)) if q.unit}
+            if value in named:
                 continue
             before = text[max(0, at - 24):at]
             if any(len(n) >= 3 and n in before for n in names):
@@ -131,7 +134,7 @@ class TargetPromiseUnmeasured(Rule):
         if not said:
             return
         values = set()
-        candidates = [(stem(ctx.facts(ind).core, "%"), ind) for ind in project.indicators]
+        candidates = [(stem(f.core, "%"), ind) for ind, f in zip(project.indicators, ctx.project_facts(project))]
         for ind in project.indicators:
             for value in dict.fromkeys((ind.period_value, ind.annual_value)):
                 t = ctx.parse(value)
@@ -223,8 +226,8 @@ def _standard_of(text: str) -> tuple[Decimal, str, str] | None:
 def _counts(ctx: Context, project: Project) -> list[tuple[Indicator, ParsedValue]]:
     """The project's counts of outputs: 数量 indicators with a number in a unit of things, no per-unit."""
     out = []
-    for ind in project.indicators:
-        if ctx.facts(ind).level2_code == "11":
+    for ind, facts in zip(project.indicators, ctx.project_facts(project)):
+        if facts.level2_code == "11":
             t = ctx.parse(ind.annual_value)
             if t.kind == "number" and t.value and t.unit and not per_part(t.unit):
                 out.append((ind, t))
@@ -292,8 +295,8 @@ class MoneyNotMatchingQuantities(Rule):
             return                                 # no standard stated anywhere
         found = list(found)
         if with_cost:
-            for ind in project.indicators:
-                if is_cost(ctx.facts(ind)):
+            for ind, facts in zip(project.indicators, ctx.project_facts(project)):
+                if is_cost(facts):
                     std = _standard_of(ctx.squash(ind.annual_value))
                     if std:
                         found.append((*std, f"{ind.name} {ind.annual_value}", ctx.parse(ind.annual_value).op or "="))

@@ -50,6 +50,9 @@ class _ValueForm(Rule):
     def applies(self, facts: Facts) -> bool:
         raise NotImplementedError
 
+    def may_find(self, ctx: Context, facts: Facts) -> bool:
+        return self.applies(facts)
+
     def wrong(self, ctx: Context, ind: Indicator, text: str) -> str | None:
         """Why ``text`` is not in the category's form, or None when it is."""
         raise NotImplementedError
@@ -138,6 +141,7 @@ class CostNotAmount(_ValueForm):
     basis = ("G-COST-VALUE", "G-QUANT", "G-COST-NEGATIVE")
     name = "values.cost_not_amount"
     advice = "写明金额（如 ≤50万元、≤2000元/生），或节约、占比的比率（如 成本节约率 ≥5%）"
+    core_only = True
 
     def advice_on(self, ctx: Context, facts: Facts) -> str:
         if _impact(facts):
@@ -214,6 +218,7 @@ class SatisfactionNotPercent(_ValueForm):
     basis = ("G-SATISFACTION",)
     name = "values.satisfaction_not_percent"
     advice = "写成百分比，例如 ≥90%"
+    core_only = True
 
     def applies(self, facts: Facts) -> bool:
         return is_satisfaction(facts)

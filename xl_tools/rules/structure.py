@@ -186,7 +186,7 @@ class SatisfactionMissing(_Presence):
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for finding in super().check_project(ctx, project):
-            if not any(satisfaction_misfiled(ctx, ctx.facts(i)) for i in project.indicators):
+            if not any(satisfaction_misfiled(ctx, f) for f in ctx.project_facts(project)):
                 yield finding                       # else it has one, filed elsewhere: STR013 says so
 
 
@@ -355,13 +355,16 @@ class DuplicateIndicator(Rule):
     name = "structure.duplicate_indicator"
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        seen: dict[str, object] = {}
-        for ind in project.indicators:
-            key = ctx.facts(ind).core                 # name_core, worked out once per content
+        facts = ctx.project_facts(project)
+        if len({f.core for f in facts}) == len(facts):
+            return                                    # no name core twice (the usual case)
+        seen: dict[str, tuple] = {}
+        for ind, fact in zip(project.indicators, facts):
+            key = fact.core                           # name_core, worked out once per content
             if not key:
                 continue
-            first = seen.setdefault(key, ind)
-            restated = len(key) >= 2 and {ctx.level1_code(first), ctx.level1_code(ind)} == {"1", "2"}
+            first, first_facts = seen.setdefault(key, (ind, fact))
+            restated = len(key) >= 2 and {first_facts.level1_code, fact.level1_code} == {"1", "2"}
             if first is not ind and not restated:                # an output restated as 效益: STR014
                 yield self.at_indicator(project.name, ind, "name",
                                         f"三级指标「{ind.name}」与第 {first.no} 个指标重复",

@@ -153,6 +153,22 @@ class TargetContradictsIndicators(Rule):
     basis = ("G-MATCH",)
     name = "text.target_contradicts_indicators"
 
+    def setup(self) -> None:
+        self._numbers: dict[tuple[str, str], list] = {}   # per distinct pair of values, for one check
+
+    def _measured(self, ctx: Context, p: str, a: str) -> list[tuple[str, list[tuple[Decimal, ParsedValue]]]]:
+        """The numbers of an indicator's values by the unit they are compared in: [(unit, [(amount, value)])]."""
+        hit = self._numbers.get((p, a))
+        if hit is None:
+            measured: dict[str, list[tuple[Decimal, ParsedValue]]] = {}
+            for value in ((p,) if p == a else (p, a)):
+                t = ctx.parse(value)
+                if t.kind == "number" and t.value is not None and t.unit:
+                    unit, amount = unit_key(t.value, t.unit)
+                    measured.setdefault(unit, []).append((amount, t))
+            hit = self._numbers[(p, a)] = list(measured.items())
+        return hit
+
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         text = ctx.squash(project.target)
         if not text or not _DIGIT.search(text):
@@ -163,17 +179,10 @@ class TargetContradictsIndicators(Rule):
         wanted = {st.unit for st in said}
         # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
-        for ind in project.indicators:
-            measured: dict[str, list[tuple[Decimal, ParsedValue]]] = {}
-            p, a = ind.period_value, ind.annual_value
-            for value in ((p,) if p == a else (p, a)):
-                t = ctx.parse(value)
-                if t.kind == "number" and t.value is not None and t.unit:
-                    unit, amount = unit_key(t.value, t.unit)
-                    if unit in wanted:
-                        measured.setdefault(unit, []).append((amount, t))
-            for unit, values in measured.items():
-                by_unit.setdefault(unit, []).append((stem(ctx.facts(ind).core, values[0][1].unit), (ind, values)))
+        for ind, facts in zip(project.indicators, ctx.project_facts(project)):
+            for unit, values in self._measured(ctx, ind.period_value, ind.annual_value):
+                if unit in wanted:
+                    by_unit.setdefault(unit, []).append((stem(facts.core, values[0][1].unit), (ind, values)))
         if not by_unit:
             return
         # the statements that name each indicator; it agrees when any of them states its value

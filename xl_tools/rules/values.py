@@ -225,6 +225,7 @@ class RateWithoutPercent(Rule):
     default_severity = WARNING
     basis = ("G-QUANT",)
     content_only = True
+    core_only = True
     name = "values.rate_without_percent"
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
@@ -506,6 +507,7 @@ class NameValueMixed(Rule):
     default_severity = WARNING
     basis = ("G-QUANT",)
     content_only = True
+    core_only = True
     name = "values.name_value_mixed"
 
     def setup(self) -> None:
@@ -575,6 +577,7 @@ class InputAsOutput(Rule):
     default_severity = WARNING
     basis = ("G-INPUT",)
     content_only = True
+    core_only = True
     name = "values.input_as_output"
     config_keys = {"words": ["资金到位率", "预算执行率", "资金执行率", "资金支付率", "资金拨付率", "支出进度",
                              "资金使用率", "经费使用率", "资金支出率", "预算支出率", "资金下达率", "执行进度",
@@ -666,6 +669,7 @@ class NumberWithoutUnit(Rule):
     default_severity = INFO
     basis = ("G-QUANT",)
     content_only = True                      # not values_only: a rate's name (…率) decides too
+    core_only = True
     name = "values.number_without_unit"
     config_keys = {"levels": ["11"]}
 
@@ -718,6 +722,7 @@ class TimeAsPeriod(Rule):
     basis = ("G-TIME",)
     name = "values.time_as_period"
     content_only = True         # check_indicator reads only the indicator's own cells (and the filing's year)
+    values_only = True
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
