@@ -50,22 +50,27 @@ def count_lines(text: str, width_pt: float, font_size: float) -> int:
 
     Unbreakable pieces (one CJK character with the closing punctuation glued to it, or a run of Latin
     letters and digits) fill each line greedily; a piece wider than a line is broken by character.
-    One pass per paragraph: a piece is placed when the next one starts. Cached: a department's
-    filings repeat the same texts and values many times."""
+    One pass per paragraph: a piece is placed when the next one starts; what the pass needs of a
+    character (its width, whether it is narrow, whether it is glued) is one look-up (``_INFO``).
+    Cached: a department's filings repeat the same texts and values many times."""
     if not text:
         return 1
     room = max(width_pt * SAFETY, font_size)  # at least one glyph per line
-    em, glued = _EM, _NO_LINE_START
+    info = _INFO
     total = 0
+    short = (room - 1e-6) / font_size           # no character is wider than 1 em: this many fit on a line
     for paragraph in text.split("\n"):
+        if len(paragraph) <= short:
+            total += 1
+            continue
         lines, used = 1, 0.0
         piece, start, prev_narrow = None, 0, False      # the piece being read: its width in em, its start
         for i, ch in enumerate(paragraph):
-            w = em.get(ch)
-            if w is None:
-                w = em[ch] = char_em(ch)
-            narrow = w < 1 and not ch.isspace()
-            if piece is not None and (ch in glued or (narrow and prev_narrow)):
+            try:
+                w, narrow, glued = info[ch]
+            except KeyError:
+                w, narrow, glued = _info(ch)
+            if piece is not None and (glued or (narrow and prev_narrow)):
                 piece += w
             else:
                 if piece is not None:
@@ -84,6 +89,15 @@ def count_lines(text: str, width_pt: float, font_size: float) -> int:
                 lines = lines + 1 if size <= room else _broken(paragraph[start:], lines, used, room, font_size)[0]
         total += lines
     return total
+
+
+_INFO: dict[str, tuple[float, bool, bool]] = {}     # character → (width in em, narrow, glued)
+
+
+def _info(ch: str) -> tuple[float, bool, bool]:
+    w = _EM[ch] = char_em(ch)
+    found = _INFO[ch] = (w, w < 1 and not ch.isspace(), ch in _NO_LINE_START)
+    return found
 
 
 def _broken(run: str, lines: int, used: float, room: float, font_size: float) -> tuple[int, float]:
