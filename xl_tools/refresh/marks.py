@@ -84,11 +84,16 @@ class RowKeys:
             out[info] = (list(range(1, INFO_COLUMNS + 1)), 1)
         return cls(out)
 
-    def _values(self, view, sheet: str, overrides: dict[Cell, object], last: int | None = None):
+    def _values(self, view, sheet: str, overrides: dict[Cell, object], last: int | None = None,
+                only: set[int] | None = None):
+        """(row, its values in the key columns, `overrides` applied) of the rows from the first under
+        the header to `last`; of the rows in `only` alone, when given."""
         cols, first = self.columns[sheet]
         changed = {r for (s, r, _c) in overrides if s == sheet}
         for r, values in enumerate(view[sheet].iter_rows(min_row=first, max_row=last, values_only=True),
                                    start=first):
+            if only is not None and r not in only:
+                continue
             row = [values[c - 1] if c <= len(values) else None for c in cols]
             if r in changed:
                 for k, c in enumerate(cols):
@@ -108,24 +113,19 @@ class RowKeys:
         out = dict(self._hashes[sheet])
         changed = {r for (s, r, _c) in (overrides or {}) if s == sheet}
         if changed:
-            for r, row in self._values(view, sheet, overrides):
-                if r in changed:
-                    h = row_hash(row)
-                    if h:
-                        out[r] = h
-                    else:
-                        out.pop(r, None)
+            for r, row in self._values(view, sheet, overrides, max(changed), changed):
+                h = row_hash(row)
+                if h:
+                    out[r] = h
+                else:
+                    out.pop(r, None)
         return out
 
     def cells(self, view, sheet: str, rows: set[int], overrides: dict[Cell, object] | None = None) -> dict[int, str]:
         """Row → ``rows.cell_hashes`` of the given rows of `sheet`."""
         if not rows:
             return {}
-        out = {}
-        for r, row in self._values(view, sheet, overrides or {}, last=max(rows)):
-            if r in rows:
-                out[r] = cell_hashes(row)
-        return out
+        return {r: cell_hashes(row) for r, row in self._values(view, sheet, overrides or {}, max(rows), rows)}
 
 
 def current_marks(state: State, view, keys: RowKeys, seen: Seen) -> Marks:
