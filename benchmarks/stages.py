@@ -65,7 +65,7 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
     if stage in ("refresh_unchanged", "refresh_unchanged_full"):
         # 刷新 again with nothing changed, in place (as the button does): the file the first refresh sealed
         # (refresh.seal), and the same refresh with the seal not taken (a file another program saved)
-        from xl_tools.app import refresh_path as refresh_file
+        from xl_tools.app import refresh_file
         first = work / f"first{path.suffix}"
         first.unlink(missing_ok=True)
         refresh_file(path, first, now=NOW)
