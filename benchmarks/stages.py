@@ -54,25 +54,34 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
         filing = app.load_filing(path).filing
         filing = app.review(filing).completed       # what is timed: the rules on a completed filing
         return lambda: app.review(filing)
+    # the refreshes run as every interface runs them: ``app.refresh_file``, the task (its checks of input
+    # and output, the pinned bytes, the garbage collector held back: ``refresh_path`` alone, which the
+    # stages called until 2026-12-06, made full collections no command makes, ~1 s CPU at 5k)
     if stage == "refresh":                  # the first refresh of a workbook, to another file
-        from xl_tools.app import refresh_path as refresh_file
+        from xl_tools.app import refresh_file
         out = work / f"refreshed{path.suffix}"
         out.unlink(missing_ok=True)
         return lambda: refresh_file(path, out, now=NOW)
-    if stage == "refresh_unchanged":        # 刷新 again with nothing changed, in place (as the button does)
+    if stage in ("refresh_unchanged", "refresh_unchanged_full"):
+        # 刷新 again with nothing changed, in place (as the button does): the file the first refresh sealed
+        # (refresh.seal), and the same refresh with the seal not taken (a file another program saved)
         from xl_tools.app import refresh_path as refresh_file
         first = work / f"first{path.suffix}"
+        first.unlink(missing_ok=True)
         refresh_file(path, first, now=NOW)
         again = work / f"again{path.suffix}"
         shutil.copyfile(first, again)
-        return lambda: refresh_file(again, now=NOW)
+        full = stage == "refresh_unchanged_full"
+        return lambda: refresh_file(again, now=NOW, full=full)
     if stage == "refresh_million":
-        from xl_tools.app import refresh_path as refresh_file
+        from xl_tools.app import refresh_file
         from xl_tools.errors import XlToolsError
+        out = work / f"refreshed{path.suffix}"
+        out.unlink(missing_ok=True)
 
         def run():
             try:
-                refresh_file(path, work / f"refreshed{path.suffix}", now=NOW)
+                refresh_file(path, out, now=NOW)
             except XlToolsError as err:             # the expected end: the row limit, early
                 return str(err)
             return None

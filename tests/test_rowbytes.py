@@ -126,35 +126,48 @@ def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook,
     assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), None, None, None, pkg_part) is None
 
 
+HELPER_BLOCK = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
+
+
+def _seed_and_refreshed(seed_workbook, tmp_path) -> tuple[Path, Path]:
+    from xl_tools.app import refresh_path as refresh_file
+    refreshed = tmp_path / "refreshed.xlsx"
+    refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
+    return seed_workbook, refreshed
+
+
+def _both_paths(src: Path, edit, tmp_path, monkeypatch) -> tuple[list[bytes], dict[bool, Path], dict[bool, dict]]:
+    """`edit` (a function of the patch) applied to 绩效指标 of `src` on the bytes and by the streaming lxml
+    pass: (the rows the bytes path parsed, each path's saved file, each path's looks of 绩效指标)."""
+    parsed, outs, looks = [], {}, {}
+    real = rowbytes._Rows._parse
+
+    def counting(self, xml):
+        parsed.append(xml[:40])
+        return real(self, xml)
+    for bytes_path in (True, False):
+        if bytes_path:
+            monkeypatch.setattr(rowbytes._Rows, "_parse", counting)
+        else:
+            monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
+        pkg = Package(src)
+        patch = WorkbookPatch(WorkbookView(pkg, max_rows=50_000, blank_run=1_000), note_author="xl-tools")
+        edit(patch)
+        looks[bytes_path] = patch.patch_sheets()["绩效指标"].looks
+        outs[bytes_path] = tmp_path / f"{src.stem}-{bytes_path}.xlsx"
+        patch.save(outs[bytes_path])
+        pkg.close()
+        monkeypatch.undo()
+    return parsed, outs, looks
+
+
 def test_helper_values_go_into_their_run_of_cells_unparsed_before_and_after_a_refresh(seed_workbook, tmp_path,
                                                                                        monkeypatch):
     """The helper columns of the standard template (blank cells, and inline strings once refreshed)
     take their values on the bytes of the run, no cell parsed, and the result is the lxml pass's."""
-    from xl_tools.app import refresh_path as refresh_file
-    refreshed = tmp_path / "refreshed.xlsx"
-    refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
-    block = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
-    for src in (seed_workbook, refreshed):
-        parsed = []
-        real = rowbytes._Rows._parse
-
-        def counting(self, xml, real=real, parsed=parsed):
-            parsed.append(xml[:40])
-            return real(self, xml)
-        outs = {}
-        for bytes_path in (True, False):
-            if bytes_path:
-                monkeypatch.setattr(rowbytes._Rows, "_parse", counting)
-            else:
-                monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
-            pkg = Package(src)
-            patch = WorkbookPatch(WorkbookView(pkg, max_rows=50_000, blank_run=1_000), note_author="xl-tools")
-            patch.set_values("绩效指标", 2, 8, block)
-            patch.patch_sheets()
-            outs[bytes_path] = tmp_path / f"{src.stem}-{bytes_path}.xlsx"
-            patch.save(outs[bytes_path])
-            pkg.close()
-            monkeypatch.undo()
+    for src in _seed_and_refreshed(seed_workbook, tmp_path):
+        parsed, outs, _looks = _both_paths(src, lambda patch: patch.set_values("绩效指标", 2, 8, HELPER_BLOCK),
+                                           tmp_path, monkeypatch)
         assert parsed == []
         assert _cells(outs[True], "绩效指标") == _cells(outs[False], "绩效指标")
         ws = openpyxl.load_workbook(outs[True])["绩效指标"]
@@ -166,33 +179,13 @@ def test_coloured_rows_with_helper_values_are_spliced_as_lxml_writes_them(seed_w
     the tool's own): the cells' s= spliced and the values put into their run, no row parsed; the
     cells, values, formats and looks are the streaming lxml pass's. A highlight on a cell the row does
     not have still goes through lxml."""
-    from xl_tools.app import refresh_path as refresh_file
-    refreshed = tmp_path / "refreshed.xlsx"
-    refresh_file(seed_workbook, refreshed, now="2024-01-01 00:00")
-    block = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
-    for src in (seed_workbook, refreshed):
-        parsed, outs, looks = [], {}, {}
-        real = rowbytes._Rows._parse
-
-        def counting(self, xml, real=real, parsed=parsed):
-            parsed.append(xml[:40])
-            return real(self, xml)
-        for bytes_path in (True, False):
-            if bytes_path:
-                monkeypatch.setattr(rowbytes._Rows, "_parse", counting)
-            else:
-                monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
-            pkg = Package(src)
-            patch = WorkbookPatch(WorkbookView(pkg, max_rows=50_000, blank_run=1_000), note_author="xl-tools")
-            patch.set_values("绩效指标", 2, 8, block)
-            for r, c in ((3, 5), (3, 6), (4, 2), (9, 7)):
-                patch.colour("绩效指标", r, c, RED, RED_FONT, frozenset({RED}), ("FFFFFF", None, False, None))
-            patch.colour("绩效指标", 6, 30, RED, RED_FONT)                 # no such cell: created by lxml
-            looks[bytes_path] = patch.patch_sheets()["绩效指标"].looks
-            outs[bytes_path] = tmp_path / f"{src.stem}-{bytes_path}.xlsx"
-            patch.save(outs[bytes_path])
-            pkg.close()
-            monkeypatch.undo()
+    def edit(patch):
+        patch.set_values("绩效指标", 2, 8, HELPER_BLOCK)
+        for r, c in ((3, 5), (3, 6), (4, 2), (9, 7)):
+            patch.colour("绩效指标", r, c, RED, RED_FONT, frozenset({RED}), ("FFFFFF", None, False, None))
+        patch.colour("绩效指标", 6, 30, RED, RED_FONT)                 # no such cell: created by lxml
+    for src in _seed_and_refreshed(seed_workbook, tmp_path):
+        parsed, outs, looks = _both_paths(src, edit, tmp_path, monkeypatch)
         assert len(parsed) == 1 and b'r="6"' in parsed[0]
         assert _cells(outs[True], "绩效指标") == _cells(outs[False], "绩效指标")
         assert looks[True] == looks[False] and len(looks[True]) == 5

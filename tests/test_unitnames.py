@@ -58,6 +58,22 @@ def test_a_filing_counts_a_unit_once_in_whatever_spelling():
     assert filing.only_unit() == FULL
 
 
+def test_a_filing_folds_its_unit_names_again_only_when_one_changed():
+    """``unit_spellings`` is made once while the names it is made of stay (the 公开表 and the rules
+    ask for it twenty times), and made again when a unit or a project names another unit."""
+    filing = Filing(year=2026, department="某区卫生健康局", units=[Unit.unstated(FULL)], projects=[
+        Project("甲", FULL, total=Decimal(420), fiscal=Decimal(420)),
+        Project("乙", HALF, total=Decimal(120), fiscal=Decimal(120))])
+    names = filing.unit_spellings()
+    assert filing.unit_spellings() is names and filing.working_copy().unit_spellings() is names
+    filing.projects[1].unit = "乙单位"
+    assert filing.unit_spellings() is not names and filing.units_of_projects() == [FULL, "乙单位"]
+    filing.units[0].name = "丙单位"
+    assert filing.unit_names() == ["丙单位", FULL, "乙单位"]
+    filing.projects.append(Project("丁", "丁单位", total=Decimal(1), fiscal=Decimal(1)))
+    assert filing.unit_names()[-1] == "丁单位"
+
+
 @pytest.fixture
 def typed_twice(tmp_path):
     """A filing from ``new --unit 某区卫生健康局（本级）`` whose second project writes 「(本级)」."""

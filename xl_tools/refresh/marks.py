@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 from ..address import column_letter
 from ..model import Filing
-from ..schema import INDICATOR_HELPERS, SHEET_INFO
+from ..schema import INDICATOR_HELPERS, SHEET_INDICATORS, SHEET_INFO
+from .drafting import settle
 from .looks import Look
 from .rows import cell_hashes, relocate, row_hash
-from .state import MARKS_VERSION, State
+from .state import MARKS_VERSION, State, read_state
 
 Cell = tuple[str, int, int]
 INFO_COLUMNS = 8                 # 基本信息: the label, the value and the unit table's columns
@@ -83,11 +84,16 @@ class RowKeys:
             out[info] = (list(range(1, INFO_COLUMNS + 1)), 1)
         return cls(out)
 
-    def _values(self, view, sheet: str, overrides: dict[Cell, object], last: int | None = None):
+    def _values(self, view, sheet: str, overrides: dict[Cell, object], last: int | None = None,
+                only: set[int] | None = None):
+        """(row, its values in the key columns, `overrides` applied) of the rows from the first under
+        the header to `last`; of the rows in `only` alone, when given."""
         cols, first = self.columns[sheet]
         changed = {r for (s, r, _c) in overrides if s == sheet}
         for r, values in enumerate(view[sheet].iter_rows(min_row=first, max_row=last, values_only=True),
                                    start=first):
+            if only is not None and r not in only:
+                continue
             row = [values[c - 1] if c <= len(values) else None for c in cols]
             if r in changed:
                 for k, c in enumerate(cols):
@@ -107,24 +113,19 @@ class RowKeys:
         out = dict(self._hashes[sheet])
         changed = {r for (s, r, _c) in (overrides or {}) if s == sheet}
         if changed:
-            for r, row in self._values(view, sheet, overrides):
-                if r in changed:
-                    h = row_hash(row)
-                    if h:
-                        out[r] = h
-                    else:
-                        out.pop(r, None)
+            for r, row in self._values(view, sheet, overrides, max(changed), changed):
+                h = row_hash(row)
+                if h:
+                    out[r] = h
+                else:
+                    out.pop(r, None)
         return out
 
     def cells(self, view, sheet: str, rows: set[int], overrides: dict[Cell, object] | None = None) -> dict[int, str]:
         """Row → ``rows.cell_hashes`` of the given rows of `sheet`."""
         if not rows:
             return {}
-        out = {}
-        for r, row in self._values(view, sheet, overrides or {}, last=max(rows)):
-            if r in rows:
-                out[r] = cell_hashes(row)
-        return out
+        return {r: cell_hashes(row) for r, row in self._values(view, sheet, overrides or {}, max(rows), rows)}
 
 
 def current_marks(state: State, view, keys: RowKeys, seen: Seen) -> Marks:
@@ -185,3 +186,17 @@ def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]
 
         out[sheet] = relocate(old, now, {r: recorded.get(r, "") for r in named}, now_cells)
     return out
+
+
+def note_filled_by_tool(view, filing) -> None:
+    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
+    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
+    renumber (``fills.derive_fills``), as the next refresh will; and the drafted rows the person edited
+    since are theirs (``drafting.settle``), as the next refresh will count them."""
+    state = read_state(view)
+    keys = RowKeys.of(filing, view)
+    if state.fills:
+        marks = current_marks(state, view, keys, Seen())
+        filing.tool_filled = frozenset(marks.kept_fills(view))
+    if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
+        settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
