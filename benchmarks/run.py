@@ -50,7 +50,8 @@ ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
 FLOOR = "floor_openpyxl"
 
-STAGES = [FLOOR, "floor_readonly", "floor_calamine", "read", "check", "refresh", "refresh_unchanged", "publish"]
+STAGES = [FLOOR, "floor_readonly", "floor_calamine", "read", "check", "refresh", "refresh_unchanged",
+          "refresh_unchanged_full", "publish"]
 # whole processes on each workbook: argv after ``xl-tools`` ({path}: the workbook, {out}: a new file,
 # {again}: a copy of the refreshed workbook, refreshed again in place)
 COMMANDS = {
@@ -69,7 +70,8 @@ GROWTH_KEYS = [FLOOR, "floor_calamine", "read", "check", "refresh", "publish", "
 LABELS = {
     FLOOR: "floor: openpyxl load+save", "floor_readonly": "openpyxl read-only read",
     "floor_calamine": "python-calamine read", "read": "read_filing", "check": "check (model only): app.review",
-    "refresh": "refresh (first)", "refresh_unchanged": "refresh (unchanged, in place)", "publish": "publish (xlsx)",
+    "refresh": "refresh (first)", "refresh_unchanged": "refresh (unchanged, in place: sealed)",
+    "refresh_unchanged_full": "refresh (unchanged, in place: not sealed)", "publish": "publish (xlsx)",
     "cmd_check": "process: `xl-tools check`", "cmd_check_json": "process: `xl-tools check --json`",
     "cmd_refresh": "process: `xl-tools refresh -o`", "cmd_refresh_unchanged": "process: `xl-tools refresh` (unchanged)",
 }

@@ -62,14 +62,17 @@ def _prepare(stage: str, path: Path, work: Path) -> Callable[[], object]:
         out = work / f"refreshed{path.suffix}"
         out.unlink(missing_ok=True)
         return lambda: refresh_file(path, out, now=NOW)
-    if stage == "refresh_unchanged":        # 刷新 again with nothing changed, in place (as the button does)
-        from xl_tools.app import refresh_file
+    if stage in ("refresh_unchanged", "refresh_unchanged_full"):
+        # 刷新 again with nothing changed, in place (as the button does): the file the first refresh sealed
+        # (refresh.seal), and the same refresh with the seal not taken (a file another program saved)
+        from xl_tools.app import refresh_path as refresh_file
         first = work / f"first{path.suffix}"
         first.unlink(missing_ok=True)
         refresh_file(path, first, now=NOW)
         again = work / f"again{path.suffix}"
         shutil.copyfile(first, again)
-        return lambda: refresh_file(again, now=NOW)
+        full = stage == "refresh_unchanged_full"
+        return lambda: refresh_file(again, now=NOW, full=full)
     if stage == "refresh_million":
         from xl_tools.app import refresh_file
         from xl_tools.errors import XlToolsError

@@ -51,11 +51,13 @@ def _apply_live(path, actions):
 def _comparable(sig):
     """What both paths must agree on: values of every sheet, fills and notes on the user's sheets.
     The state sheet's rows of the cells' own looks (kind look) are the writer's: the file writer reads
-    a cell's format before colouring it, the remote engine cannot."""
+    a cell's format before colouring it, the remote engine cannot; so is the seal (D2, E2: a file's,
+    ``refresh.seal``)."""
     out = {"sheets": sig["sheets"]}
     for name, _state in sig["sheets"]:
         cells = sig[name]["cells"]
-        if name == "_xltools":                   # its rows in order, without the look rows
+        if name == "_xltools":                   # its rows in order, without the look rows and the seal
+            cells = {ref: e for ref, e in cells.items() if ref not in ("D2", "E2")}
             styled = {ref[1:] for ref, e in cells.items() if ref.startswith("A") and e.get("v") == "look"}
             numbers = sorted({int(ref.lstrip("ABCDE")) for ref in cells} - {int(r) for r in styled})
             renumber = {str(r): str(k) for k, r in enumerate(numbers, start=1)}

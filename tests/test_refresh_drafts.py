@@ -145,7 +145,7 @@ def test_the_live_writer_drafts_the_same_rows(seed_workbook, tmp_path, monkeypat
     shutil.copy(seed_workbook, file_path)
     shutil.copy(seed_workbook, live_path)
     for when in (NOW, "2026-12-06 09:05"):
-        file_outcome = refresh_file(file_path, now=when, draft=True)
+        file_outcome = refresh_file(file_path, now=when, draft=True, full=True)    # its findings too
         book = xw.Book(json=payload_from_xlsx(live_path))
         live_outcome = app.refresh_book(book, now=when, draft=True)
         wb = openpyxl.load_workbook(live_path)

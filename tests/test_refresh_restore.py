@@ -195,6 +195,7 @@ def test_results_sheet_is_print_ready(seed_workbook):
 
 @pytest.mark.parametrize("rows", [
     [["hls", "项目", None, "error", "A1:XFD1048576"]],                 # the whole sheet
+    [["hls", "项目", None, "error", "XFE1 A1:ZZZ3"], ["hls", "项目", None, "warning", "D2"]],   # past column XFD
     [["xf", "项目", None, "99999:0123abcd", "D2"]],                     # a style the file does not have
     [["xf", "项目", None, "5:zz", "D2:D9"], ["hls", "不存在", None, "error", "A1"]],
     [["notes", "项目", None, None, "{not json"], ["fill", "项目", "A0", 1, "x"]],

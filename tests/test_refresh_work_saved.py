@@ -110,21 +110,22 @@ def test_unchanged_parts_are_copied_raw(seed_workbook, tmp_path):
 
 
 def test_the_garbage_collector_is_held_back_for_each_task(seed_workbook, monkeypatch):
-    from xl_tools import app
     from xl_tools.gcpause import THRESHOLDS
+    from xl_tools.refresh import plan as plan_module
+    from xl_tools.workbook import versions
     seen = []
-    plan = app.plan_refresh
+    plan = plan_module.plan_refresh
 
     def watching(*args, **kwargs):
         seen.append(gc.get_threshold())
         return plan(*args, **kwargs)
-    monkeypatch.setattr(app, "plan_refresh", watching)
-    load = app.read_any_version
+    monkeypatch.setattr(plan_module, "plan_refresh", watching)
+    load = versions.read_any_version
 
     def loading(*args, **kwargs):
         seen.append(gc.get_threshold())
         return load(*args, **kwargs)
-    monkeypatch.setattr(app, "read_any_version", loading)
+    monkeypatch.setattr(versions, "read_any_version", loading)
     default = gc.get_threshold()
     assert main(["refresh", str(seed_workbook)]) == 0
     assert main(["check", str(seed_workbook)]) == 0

@@ -274,8 +274,8 @@ def test_a_file_changed_and_changed_back_within_one_refresh_is_read_as_pinned(tm
     version's values saved without a word); it reads the bytes it pinned, once."""
     import openpyxl
 
-    from xl_tools import app
-    from xl_tools.refresh import file_writer
+    from xl_tools.refresh import plan as plan_module
+    from xl_tools.refresh import seal
     book = cases.seed_book(tmp_path, "unit.xlsx")
     control = cases.seed_book(tmp_path, "control.xlsx")
     first = book.read_bytes()
@@ -292,7 +292,7 @@ def test_a_file_changed_and_changed_back_within_one_refresh_is_read_as_pinned(tm
             fh.write(data)
         os.utime(book, ns=(st.st_atime_ns, st.st_mtime_ns))
 
-    real_sniff, real_plan = file_writer.sniff, app.plan_refresh
+    real_sniff, real_plan = seal.sniff, plan_module.plan_refresh
 
     def sniff(path):
         rewrite(newer)
@@ -304,8 +304,8 @@ def test_a_file_changed_and_changed_back_within_one_refresh_is_read_as_pinned(tm
         finally:
             rewrite(first)
 
-    monkeypatch.setattr(file_writer, "sniff", sniff)
-    monkeypatch.setattr(app, "plan_refresh", plan)
+    monkeypatch.setattr(seal, "sniff", sniff)
+    monkeypatch.setattr(plan_module, "plan_refresh", plan)
     out = tmp_path / "out.xlsx"
     rc, _, err = _cli(capsys, ["refresh", book] + ([] if in_place else ["-o", out]))
     assert rc in (0, 1), err

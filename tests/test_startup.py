@@ -32,7 +32,30 @@ def test_the_command_line_starts_without_heavy_modules(argv):
     assert not heavy, heavy
 
 
-def test_a_command_that_runs_imports_what_it_needs(tmp_path):
+def test_a_command_that_runs_imports_what_it_needs(seed_workbook):
     """The probe can fail: ``check`` on a workbook does import the reader and the rules."""
-    modules = imported("check", str(tmp_path / "missing.xlsx"))
+    modules = imported("check", str(seed_workbook))
     assert "xl_tools.app" in modules and "xl_tools.rules" in modules
+
+
+# what reading a workbook and checking it needs none of: openpyxl alone (numpy with it) was half of the
+# `check` process on the seed-size workbook
+NOT_FOR_CHECK = ("openpyxl", "numpy", "xlsxwriter", "pandas", "rich", "xlwings", "pdfplumber", "pdfminer")
+
+
+def test_check_of_a_workbook_reads_and_checks_it_without_a_spreadsheet_library(seed_workbook):
+    modules = imported("check", str(seed_workbook))
+    assert "xl_tools.rules" in modules and "xl_tools.ooxml.view" in modules
+    heavy = sorted(m for m in modules if m.split(".")[0] in NOT_FOR_CHECK or m.startswith("xl_tools.importer"))
+    assert not heavy, heavy
+
+
+def test_a_refresh_of_a_sealed_file_loads_neither_the_reader_nor_the_rules(seed_workbook):
+    """The second refresh of a file nothing changed since (``refresh.seal``) hashes its zip and stops."""
+    from xl_tools.cli import main
+    assert main(["refresh", str(seed_workbook)]) == 0                # writes and seals
+    modules = imported("refresh", str(seed_workbook))
+    assert "xl_tools.refresh.seal" in modules
+    heavy = sorted(m for m in modules if m.split(".")[0] in NOT_FOR_CHECK or m.startswith(
+        ("xl_tools.rules", "xl_tools.refresh.plan", "xl_tools.ooxml.view", "xl_tools.workbook")))
+    assert not heavy, heavy

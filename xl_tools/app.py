@@ -41,15 +41,10 @@ import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
 from . import gcpause, limits
-from .catalogue import beside_check
-from .diff import FilingDiff, diff_filings, diff_to_json, write_diff_xlsx
-from .diff.words import KIND_ZH as CHANGE_ZH
-from .diff.words import change_detail, change_what
 from .errors import XlToolsError
 from .fileio import (
     atomic_target,
@@ -62,35 +57,17 @@ from .fileio import (
     replacing,
 )
 from .findings import ERROR, NO_MONEY, Finding, blocks_publishing, publish_blockers, summarize
-from .importer import ImportResult, import_path
-from .importer.xlsxsource import is_published_table
-from .jsonio import dumps, load_json
 from .model import Filing
-from .newbook import new_workbook
-from .outputmark import KIND_ZH, sheet_names, workbook_kind
-from .profiles import DEFAULT_PROFILE, load_profile
-from .publish import Published, publish
-from .publish.pdf import find_soffice
-from .publish.table import render
-from .refresh import file_writer
-from .refresh.file_writer import note_filled_by_tool
-from .refresh.fills import Fill, derive_fills
-from .refresh.live import apply_ops as apply_live
-from .refresh.live import notes_supported
-from .refresh.ops import ReplacePublic
-from .refresh.plan import RefreshOutcome, plan_refresh
-from .rollover import RolloverResult, rollover_file
-from .rules import check
-from .rules.config import config_for
-from .rules.registry import RULES
 from .schema import SHEET_PROJECTS
-from .workbook import build_workbook
-from .workbook.reader import read_filing_from_workbook
-from .workbook.repair import repair_button_workbook
-from .workbook.template import README_SUMMARY_ROW, place_as_written
-from .workbook.versions import read_any_version
-from .workbook.xlwings_view import XlwingsBookView
-from .xlsxfile import other_format, reading
+
+if TYPE_CHECKING:                  # the tasks are imported where they run: a command loads what it uses
+    from .diff import FilingDiff
+    from .importer import ImportResult
+    from .publish import Published
+    from .refresh.fills import Fill
+    from .refresh.plan import RefreshOutcome
+    from .refresh.seal import Unchanged
+    from .rollover import RolloverResult
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 IMPORT_SUFFIXES = (".pdf", ".txt")
@@ -126,6 +103,7 @@ def input_kind(path: str | Path) -> str:
         return KIND_IMPORT
     if suffix in JSON_SUFFIXES:
         return KIND_JSON
+    from .xlsxfile import other_format
     if other_format(path):
         raise XlToolsError(other_format(path), file=str(path))
     raise XlToolsError("不是支持的文件类型（应为 .xlsx/.xlsm 工作簿、.json，或公开表 .pdf/.txt）",
@@ -143,16 +121,25 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
     path = Path(path)
     check_input(path)
     kind = input_kind(path)
+    from .outputmark import KIND_ZH, sheet_names, workbook_kind
+    from .workbook.versions import read_any_version
     with _task(), _located(path):
         if kind == KIND_WORKBOOK and (own := workbook_kind(path)):
             raise XlToolsError(f"这是 xl-tools 生成的{KIND_ZH[own]}，不是填报表", file=str(path))
-        if kind == KIND_WORKBOOK and is_published_table(path):     # the official table saved as xlsx
-            kind = KIND_IMPORT
+        # the official table saved as xlsx (a filing, with its 项目 sheet, is not: the importer stays unloaded)
+        if kind == KIND_WORKBOOK and SHEET_PROJECTS not in sheet_names(path):
+            from .importer.xlsxsource import is_published_table
+            if is_published_table(path):
+                kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
+            from .refresh.marks import note_filled_by_tool
             filing = read_any_version(path, strict=strict, also=note_filled_by_tool)   # 序号 it numbered
             return Loaded(filing, kind)
+        from .jsonio import load_json
+        from .workbook.template import place_as_written
         if kind == KIND_JSON:
             return Loaded(place_as_written(load_json(path)), kind)
+        from .importer import import_path
         result = import_path(path, year=year, department=department)
         return Loaded(place_as_written(result.filing), kind, list(result.findings), result.year_source)
 
@@ -180,6 +167,8 @@ def complete(filing: Filing) -> tuple[Filing, list[Fill]]:
     unit, 总计 from its parts, category codes), and what refresh would write: a completed copy
     (``Filing.working_copy``) and the fills. ``filing`` itself is left as it was; a completed filing
     has nothing left to fill."""
+    from .profiles import load_profile
+    from .refresh.fills import derive_fills
     done = filing.working_copy()
     return done, derive_fills(done, load_profile(done.profile or None).table(done.code_additions),
                               owned=done.tool_filled)
@@ -206,6 +195,9 @@ def review(filing: Filing, config_path: str | Path | None = None,
     file as it will be after its refresh — the same codes on the same cells as ``check`` of the
     refreshed file — and the fills beside them (``Review.fills``); a caller that shows or writes the
     filing as checked takes ``Review.completed``."""
+    from .catalogue import beside_check
+    from .rules import check
+    from .rules.config import config_for
     with _task():
         completed, fills = complete(filing)
         findings = check(completed, config_for(completed, config_path)) + beside_check(list(extra))
@@ -219,19 +211,23 @@ def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Find
     then refreshed so that highlights, 校验结果 (with ``extra_findings``, less what the rules report
     again: ``catalogue.beside_check``) and 公开表 are in it. ``inputs`` (the files the filing was read
     from) may not be overwritten; ``numbered``: the 序号 written are the tool's (an import's)."""
+    from .catalogue import beside_check
+    from .workbook import build_workbook
     out = Path(out)
     refuse_overwrite([out], inputs)
     with atomic_target(out) as tmp:
         build_workbook(tmp, filing, macro=out.suffix.lower() == ".xlsm", numbered=numbered)
     if not refresh:
         return None
-    return refresh_path(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp())
+    return refresh_path(out, extra_findings=beside_check(list(extra_findings)), backup=False, now=refresh_stamp(),
+                        full=True)
 
 
 def json_to_workbook(source: str | Path, out: str | Path, *, force: bool = False) -> Filing:
     """A MODEL.md JSON file → a standard workbook (not refreshed: ``load``)."""
     refuse_overwrite([out], [source])
     check_input(source)
+    from .jsonio import load_json
     with _task(), replacing([out], force=force):
         filing = load_json(source)
         write_workbook(filing, out, refresh=False, inputs=[source])
@@ -240,6 +236,7 @@ def json_to_workbook(source: str | Path, out: str | Path, *, force: bool = False
 
 def write_template(out: str | Path, *, force: bool = False) -> None:
     """The blank standard template (``.xlsm`` with the 刷新 button)."""
+    from .workbook import build_workbook
     out = Path(out)
     with replacing([out], force=force), atomic_target(out) as tmp:
         build_workbook(tmp, None, macro=out.suffix.lower() == ".xlsm")
@@ -259,6 +256,8 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
     out = Path(out)
     refuse_overwrite([out], [source])
     check_input(source)
+    from .importer import import_path
+    from .jsonio import dumps
     with _task(), replacing([out], force=force), _located(source):
         result = import_path(source, year=year, department=department)
         if out.suffix.lower() in JSON_SUFFIXES:
@@ -271,13 +270,19 @@ def import_to_workbook(source: str | Path, out: str | Path, *, year: int | None 
 
 def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path=None,
                  now: str | None = None, extra_findings=None, backup: bool = True,
-                 force: bool = False, own_output: bool = False, draft: bool = False) -> RefreshOutcome:
+                 force: bool = False, own_output: bool = False, draft: bool = False,
+                 full: bool = False) -> RefreshOutcome | Unchanged:
     """The 刷新 button on a file: in place (temp file + rename, ``.bak`` of the bytes read kept) or
     into ``out``, which may not be the input or a link to it (then it is refreshed in place) nor
     another file already there unless ``force`` — or ``own_output``: a copy in a folder the caller
     writes its own outputs to (the batch's annotated copies), replaced without a word. A symbolically
     linked input is updated at its target, so the link stays a link. ``draft``: also append the drafted
-    line of every finding of something missing to 绩效指标, marked 待确认 (``refresh.drafting``)."""
+    line of every finding of something missing to 绩效指标, marked 待确认 (``refresh.drafting``).
+
+    A file this tool refreshed and sealed, unchanged since, is not read at all: the result is an
+    ``Unchanged`` (``refresh.seal``) with the ``report`` and ``counts`` the full refresh gives; its
+    findings and filing, when asked for, are the full plan's of the same bytes (made then); ``full``:
+    always the full refresh (an interface that lists the findings anyway: the upload page)."""
     check_input(path)
     if out is not None and Path(out).exists() and real_input(out) == real_input(path):
         out = None                       # `refresh F -o F` (or a symbolic link to F): in place, with its backup
@@ -287,28 +292,58 @@ def refresh_file(path: str | Path, out: str | Path | None = None, *, config_path
                 pinned(path):
             return refresh_path(path, out, config_path=config_path, now=now or refresh_stamp(),
                                  extra_findings=extra_findings,
-                                 backup=backup, draft=draft)
+                                 backup=backup, draft=draft, full=full)
     real = real_input(path)
     with _task(), _located(path), _as_typed(real, path), pinned(real):
         return refresh_path(real, None, config_path=config_path, now=now or refresh_stamp(),
                              extra_findings=extra_findings,
-                             backup=backup, draft=draft)
+                             backup=backup, draft=draft, full=full)
 
 
 def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path=None, now: str | None = None,
-                 extra_findings=None, backup: bool = True, draft: bool = False) -> RefreshOutcome:
+                 extra_findings=None, backup: bool = True, draft: bool = False,
+                 full: bool = False) -> RefreshOutcome | Unchanged:
     """The refresh of the workbook at ``path`` into ``out`` (None: in place): read → plan → write,
     what ``refresh_file`` runs once it has checked its input and output (``refresh_book`` is the same
-    three steps on a live book)."""
+    three steps on a live book) — unless the file is sealed and unchanged since (``refresh.seal``:
+    then nothing is read but the zip's bytes, and the result is an ``Unchanged``)."""
+    from .refresh import seal
     path = Path(path)
     out = Path(out) if out else path
-    with file_writer.opened(path, out) as view:                                      # read
+    context = None if extra_findings else seal.context(path, draft=draft, config_path=config_path)
+    said = None if full else seal.unchanged(path, out, context)                       # sealed, unchanged
+    if said is not None:
+        data = seal.read_bytes(path)
+        said.replay = lambda: _replayed(path, data, config_path=config_path, now=now, draft=draft)
+        return said
+    from .refresh import file_writer
+    from .refresh.plan import plan_refresh
+    from .xlsxfile import reading
+    with file_writer.opened(path, out, checked=not full) as view:                    # read
         with reading(path):                 # what a damaged workbook raises: one line naming the part
             outcome = plan_refresh(view, source=str(path), config_path=config_path, now=now,   # plan
                                    prepare=file_writer.formulas_of(path, view),
                                    extra_findings=extra_findings, seen=file_writer.seen_in_file, draft=draft)
-        file_writer.write_plan(view, outcome, path, out, backup=backup)               # write
+        file_writer.write_plan(view, outcome, path, out, backup=backup, seal_context=context)   # write
     return outcome
+
+
+def _replayed(path: Path, data: bytes, *, config_path, now, draft: bool) -> RefreshOutcome:
+    """The full refresh's outcome of the workbook bytes ``data`` (read from ``path`` by a refresh that
+    found them sealed and unchanged), nothing written: what an interface asks of a ``seal.Unchanged``
+    beyond its report (the findings, the filing) — the plan the full path makes of the same bytes."""
+    import tempfile
+
+    from .refresh import file_writer
+    from .refresh.plan import plan_refresh
+    from .xlsxfile import reading
+    with tempfile.TemporaryDirectory(prefix="xltools-sealed-") as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_bytes(data)
+        with _task(), file_writer.opened(copy, copy) as view, reading(copy):
+            return plan_refresh(view, source=str(path), config_path=config_path, now=now,
+                                prepare=file_writer.formulas_of(copy, view), seen=file_writer.seen_in_file,
+                                draft=draft)
 
 
 @contextlib.contextmanager
@@ -329,6 +364,10 @@ def refresh_book(book, *, now: str | None = None, draft: bool = False) -> Refres
     xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
     through the portable xlwings API (``refresh.live``); ``draft`` as in ``refresh_file`` (the add-in's
     补充待确认指标 button)."""
+    from .refresh.live import apply_ops as apply_live
+    from .refresh.live import notes_supported
+    from .refresh.plan import plan_refresh
+    from .workbook.xlwings_view import XlwingsBookView
     with _task():
         outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp(), draft=draft)
         outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
@@ -346,6 +385,11 @@ class BookPublished:
 
 def publish_book(book) -> BookPublished:
     """Regenerate only the 公开表 sheet of a workbook open in Excel."""
+    from .publish.table import render
+    from .refresh.live import apply_ops as apply_live
+    from .refresh.ops import ReplacePublic
+    from .workbook.reader import read_filing_from_workbook
+    from .workbook.xlwings_view import XlwingsBookView
     with _task():
         checked = review(read_filing_from_workbook(XlwingsBookView(book), source=book.name))
         draft = any(blocks_publishing(f) for f in checked.findings)
@@ -364,6 +408,7 @@ def refresh_stamp() -> str:
     name = os.environ.get(TIMEZONE_ENV, "").strip()
     zone: dt.tzinfo = CHINA_TIME
     if name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
         try:
             zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
@@ -395,6 +440,7 @@ def publish_file(path: str | Path, out: str | Path, pdf: str | Path | None = Non
     ``allow_errors``: then the table is published with a 草稿 mark. ``out`` replaces an earlier table
     but not a filing workbook, unless ``force``.
     """
+    from .publish import publish
     refuse_overwrite([out, pdf], [path])
     loaded = load_filing(path)           # an amount that is not a number is an error, as in check (AMT004)
     with _task(), replacing([out], force=force, guarded=filing_there):
@@ -411,6 +457,7 @@ def filing_there(path: Path) -> str | None:
     """Why a report may not replace the file at ``path`` without ``force``: it is a filing workbook
     (it has the 项目 sheet and is not one of the tool's reports, whose 项目 sheet lists changes); None for
     anything else (an earlier table or diff is simply replaced)."""
+    from .outputmark import sheet_names, workbook_kind
     if SHEET_PROJECTS in sheet_names(path) and not workbook_kind(path):
         return (f"是一份填报工作簿（有「{SHEET_PROJECTS}」工作表），未覆盖：请另选输出文件名，"
                 "或加 --force 替换它（原文件将保留为 .bak）")
@@ -439,6 +486,8 @@ def new_filing(out: str | Path, *, year: int, department: str = "", units: list[
                profile: str | None = None, force: bool = False) -> list[Path]:
     """A new filing workbook (``.xlsm`` with the 刷新 button) from the standard template, for a region
     profile (``profiles``; None: the default), its unit table listing ``units`` in order."""
+    from .newbook import new_workbook
+    from .profiles import DEFAULT_PROFILE
     with replacing([out], force=force):
         return new_workbook(Path(out), year=year, department=department, units=list(units),
                             profile=profile or DEFAULT_PROFILE)
@@ -447,6 +496,7 @@ def new_filing(out: str | Path, *, year: int, department: str = "", units: list[
 def repair_button(path: str | Path) -> list[str]:
     """Give a button workbook made by an earlier xl-tools the name-independent button and drop the
     Python path it pinned (``workbook.repair``); what changed, one Chinese line each."""
+    from .workbook.repair import repair_button_workbook
     return repair_button_workbook(path)
 
 
@@ -456,6 +506,7 @@ def rollover(src: str | Path, out: str | Path, year: int, *, keep_amounts: bool 
     already there unless ``force``)."""
     refuse_overwrite([out], [src])
     check_input(src)
+    from .rollover import rollover_file
     with _task(), replacing([out], force=force), _located(src):
         return rollover_file(src, out, year, keep_amounts=keep_amounts)
 
@@ -476,6 +527,7 @@ def _diff_files(old, new, out) -> FilingDiff:
     errors = tuple(sum(f.severity == ERROR for f in c.findings) for c in checked)
     d = compare_filings(checked[0].completed, checked[1].completed, errors)
     if out is not None:
+        from .diff import write_diff_xlsx
         write_diff_xlsx(d, out)
     return d
 
@@ -484,6 +536,7 @@ def compare_filings(old: Filing, new: Filing, errors: tuple[int | None, int | No
     """The comparison of two filings already read and checked (``errors``: their error findings, None
     when not checked), e.g. two versions of one unit's filing in a batch: what ``diff_files`` does once
     it has read them."""
+    from .diff import diff_filings
     d = diff_filings(old, new)
     d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
     return d
@@ -505,6 +558,11 @@ def demo(out: str | Path) -> DemoResult:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise XlToolsError(f"无法创建输出文件夹：{oserror_text(exc)}", file=str(out)) from None
+    from importlib import resources
+
+    from .importer import import_path
+    from .publish import publish
+    from .publish.pdf import find_soffice
     sample = resources.files("xl_tools").joinpath("data/sample_2024.txt")
     t0 = time.perf_counter()
     with resources.as_file(sample) as src:
@@ -554,25 +612,39 @@ def review_batch(paths: list[str | Path], **options):
 
 # ------------------------------------------------------------------ what the interfaces may show
 
-SUMMARY_CELL = (README_SUMMARY_ROW + 1, 2)       # the 说明 sheet's 上次刷新 cell (row, column; 1-based)
+def __getattr__(name: str):
+    """``SUMMARY_CELL``: the 说明 sheet's 上次刷新 cell (row, column; 1-based), from the template, and
+    ``RefreshOutcome``, imported only when they are asked for."""
+    if name == "SUMMARY_CELL":
+        from .workbook.template import README_SUMMARY_ROW
+        return (README_SUMMARY_ROW + 1, 2)
+    if name == "RefreshOutcome":                 # what the interfaces name in their annotations
+        from .refresh.plan import RefreshOutcome
+        return RefreshOutcome
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def rule_count() -> int:
     """How many review rules run on every data row (the add-in server's bound on a request's work)."""
+    from .rules.registry import RULES
     return len(RULES)
 
 
 def pdf_available() -> bool:
     """Whether a PDF can be made here (LibreOffice is installed)."""
+    from .publish.pdf import find_soffice
     return find_soffice() is not None
 
 
 def diff_json(d: FilingDiff) -> dict:
     """The ``--json`` form of a comparison (``diff.diff_to_json``)."""
+    from .diff import diff_to_json
     return diff_to_json(d)
 
 
 def change_rows(d: FilingDiff) -> list[tuple[str, str, str, str]]:
     """Each change of a comparison in words: (kind, project, what, detail)."""
+    from .diff.words import KIND_ZH as CHANGE_ZH
+    from .diff.words import change_detail, change_what
     return [(CHANGE_ZH.get(c.kind, c.kind), c.project, change_what(c), change_detail(c, d.labels()))
             for c in d.changes()]

@@ -35,7 +35,7 @@ class Draft:
                 "basis": self.basis}
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     code: str
     severity: str                 # error | warning | info

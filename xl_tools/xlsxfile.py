@@ -18,6 +18,7 @@ import io
 import os
 import posixpath
 import struct
+import sys
 import tempfile
 import time
 import warnings
@@ -25,9 +26,6 @@ import zipfile
 import zlib
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
-
-import openpyxl
-from openpyxl.formula.tokenizer import TokenizerError
 
 from . import limits, xmlsafe
 from .errors import XlToolsError
@@ -229,9 +227,10 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], src: str) -> None:
 # NotImplementedError / RuntimeError: zipfile on a member with an unknown compression method or flagged
 # as encrypted (a sheet part opened lazily, after the directory was checked)
 def _parse_errors() -> tuple:
+    tokenizer = sys.modules.get("openpyxl.formula.tokenizer")     # openpyxl not loaded: it raised nothing
     return (ParseError, etree.LxmlError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError,
-            IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, RuntimeError,
-            TokenizerError)
+            IndexError, AttributeError, ValueError, TypeError, OSError, NotImplementedError, RuntimeError) + \
+        ((tokenizer.TokenizerError,) if tokenizer is not None else ())
 
 
 def __getattr__(name: str):
@@ -443,6 +442,7 @@ def table_rows(ws, *, min_row: int = 1, max_col: int, values_only: bool = False)
 
 
 def open_workbook(path: str | Path, *, read_only: bool = False, data_only: bool = False, keep_vba: bool | None = None):
+    import openpyxl  # only where a whole workbook is loaded: a quarter second
     path = Path(path)
     sniff(path)
     if keep_vba is None:

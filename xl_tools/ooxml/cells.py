@@ -12,13 +12,10 @@ import math
 from decimal import Decimal
 from functools import lru_cache
 
-from openpyxl.formula.translate import Translator, TranslatorError
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
-from openpyxl.utils.escape import unescape
-
 from ..celltext import escaped as escape_text  # the one rule of what a cell stores
 from ..lazyxml import etree
 from ..textnorm import well_formed
+from .excelvalues import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601, unescape
 from .xml import MAIN, XML_SPACE, q, text_xml
 
 C, V, F, IS, T, R, ROW = q("c"), q("v"), q("f"), q("is"), q("t"), q("r"), q("row")
@@ -107,6 +104,7 @@ class CellDecoder:
                 self.masters[si] = (where, text)
             elif si in self.masters:
                 origin, master = self.masters[si]
+                from openpyxl.formula.translate import Translator, TranslatorError  # a shared formula's copies
                 try:
                     return Translator("=" + master, origin=origin).translate_formula(where)
                 except TranslatorError:

@@ -8,9 +8,9 @@ they change.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
-import shutil
 import struct
 import tempfile
 import zipfile
@@ -314,26 +314,52 @@ class Package:
 
     # ------------------------------------------------------------------------------------ saving
 
-    def save(self, out) -> None:
-        """Write the package to `out` (a path): every part in order, unchanged ones byte for byte."""
+    def save(self, out, sealer=None) -> None:
+        """Write the package to `out` (a path): every part in order, unchanged ones byte for byte.
+
+        ``sealer`` (``refresh.seal.Sealer``): every part's content is hashed as it is written
+        (``sealer.member(name, sha256 digest)``), the part ``sealer.last`` is written after all the
+        others, as ``sealer.seal(its bytes)`` gives it back."""
         if self._types_dirty:
             self._data[CONTENT_TYPES] = serialize(self.types)
+        names = [n for n in self._order if self.has(n)]
+        if sealer is not None:
+            names.remove(sealer.last)
+            names.append(sealer.last)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for name in self._order:
-                if not self.has(name):
-                    continue
+            for name in names:
                 info = self.infos.get(name)
                 zinfo = _copy_info(info) if info is not None else _new_info(name)
+                h = hashlib.sha256() if sealer is not None else None
+                if sealer is not None and name == sealer.last:
+                    zout.writestr(zinfo, sealer.seal(self.read(name)))
+                    continue
                 if name in self._files:
                     fh = self._files[name]
                     fh.seek(0)
                     with zout.open(zinfo, "w") as dst:
-                        shutil.copyfileobj(fh, dst, 1024 * 1024)
+                        while chunk := fh.read(1024 * 1024):
+                            dst.write(chunk)
+                            if h is not None:
+                                h.update(chunk)
                 elif name in self._dirty_xml or name in self._data:
-                    zout.writestr(zinfo, self.read(name))
-                elif not copy_raw(zout, self.zf, info, zinfo):
+                    data = self.read(name)
+                    zout.writestr(zinfo, data)
+                    if h is not None:
+                        h.update(data)
+                elif copy_raw(zout, self.zf, info, zinfo):
+                    if h is not None:                # hashed as it is inflated, the copy stays raw
+                        with self.zf.open(info) as src:
+                            while chunk := src.read(1024 * 1024):
+                                h.update(chunk)
+                else:
                     with self.zf.open(info) as src, zout.open(zinfo, "w") as dst:
-                        shutil.copyfileobj(src, dst, 1024 * 1024)
+                        while chunk := src.read(1024 * 1024):
+                            dst.write(chunk)
+                            if h is not None:
+                                h.update(chunk)
+                if sealer is not None:
+                    sealer.member(name, h.digest())
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")       # zipfile's structFileHeader

@@ -179,7 +179,8 @@ class WorkbookPatch:
         flt = f"{quote_sheet(gen.name)}!{_absolute(range_a1(*spec.autofilter))}" if spec.autofilter else None
         self._names.append((FILTER, gen.name, flt, True))
 
-    def save(self, out) -> None:
+    def save(self, out, sealer=None) -> None:
+        """Write the patched workbook to `out`; ``sealer``: see ``package.Package.save``."""
         for name, sheet, text, hidden in self._names:        # sheet positions are final now
             self.book.set_defined_name(name, text, local_to=sheet, hidden=hidden)
         if self.styles.over_limit():
@@ -199,7 +200,7 @@ class WorkbookPatch:
             for rid, target in self.pkg.targets(self.book.part, RT_CALC_CHAIN):
                 self.pkg.remove_rel(self.book.part, rid)
                 self.pkg.delete(target)
-        self.pkg.save(out)
+        self.pkg.save(out, sealer)
 
 
 def _absolute(rng: str) -> str:

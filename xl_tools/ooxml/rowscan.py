@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils.escape import unescape
-
 from .. import limits
 from ..address import column_index, column_letter
 from ..textnorm import well_formed
 from .cells import CellDecoder, place
+from .excelvalues import unescape
 from .xml import MAIN, XmlPartError, attr_xml, parse, q
 
 SHEET_DATA, MERGE_CELL = q("sheetData"), q("mergeCell")

@@ -9,9 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
 from ..lazyxml import etree
+from .excelvalues import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from .xml import MAIN, parse, q, serialize
 
 _BUILTIN_IDS = {code: k for k, code in BUILTIN_FORMATS.items()}

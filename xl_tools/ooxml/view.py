@@ -11,9 +11,8 @@ clear message instead of filling the memory.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl.workbook.defined_name import DefinedName
 
 from .. import limits
 from ..address import a1, column_index, parse_a1
@@ -28,6 +27,14 @@ from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
 
 MERGE_CELL = q("mergeCell")
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    """A workbook-level defined name, as the readers ask for it (openpyxl's has the same two fields)."""
+
+    name: str
+    attr_text: str
 
 
 class ViewCell:

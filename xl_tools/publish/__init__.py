@@ -6,17 +6,34 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..fileio import probe_writable
 from ..model import Filing
-from .indicators import indicator_text
-from .pdf import installed_font, to_pdf
-from .signed import signed_layout
-from .table import TableLayout, render
-from .xlsx import publish_xlsx, table_sheet, write_layout
+
+if TYPE_CHECKING:
+    from .table import TableLayout
 
 __all__ = ["Published", "indicator_text", "publish", "publish_layout", "publish_signed", "publish_xlsx", "render",
            "table_sheet", "to_pdf"]
+
+
+def __getattr__(name: str):
+    """The renderer and the writers, imported when asked for: the plan of a refresh needs only
+    ``table``'s page setup, ``check`` nothing of this package."""
+    if name == "indicator_text":
+        from .indicators import indicator_text
+        return indicator_text
+    if name == "to_pdf":
+        from .pdf import to_pdf
+        return to_pdf
+    if name == "render":
+        from .table import render
+        return render
+    if name in ("publish_xlsx", "table_sheet"):
+        from . import xlsx
+        return getattr(xlsx, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -39,6 +56,7 @@ def publish(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path | None =
     present, else Noto Serif/Sans CJK SC), so LibreOffice on Linux prints a 宋体-like face. ``draft``
     marks the title (a filing with errors, published on request).
     """
+    from .table import render
     return publish_layout(render(filing, draft=draft), xlsx_path, pdf_path, filing)
 
 
@@ -47,6 +65,7 @@ def publish_signed(filing: Filing, xlsx_path: str | Path, pdf_path: str | Path |
     """``publish`` of the table a department head signs (``signed.signed_layout``): ``coverage`` below
     it, the signature block of ``department``, page numbers, the tool's page breaks; ``draft``: it does
     not cover every unit it should."""
+    from .signed import signed_layout
     return publish_layout(signed_layout(filing, department, coverage, draft=draft), xlsx_path, pdf_path, filing)
 
 
@@ -54,6 +73,8 @@ def publish_layout(layout: TableLayout, xlsx_path: str | Path, pdf_path: str | P
                    filing: Filing | None = None) -> Published:
     """``publish`` of a table layout already made (``render``'s, or one extended from it: the table to
     sign); ``filing``'s identity goes into the document properties."""
+    from .pdf import installed_font, to_pdf
+    from .xlsx import write_layout
     xlsx_path = Path(xlsx_path)
     if pdf_path is not None:
         probe_writable(pdf_path)            # before the xlsx: a PDF that cannot be written stops nothing half done

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from ..address import parse_a1
@@ -21,30 +22,30 @@ from ..ooxml.sheetgen import Formula, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
-from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_INDICATORS, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import NOTE_AUTHOR, NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..workbook.reader import resolve_formulas, workbook_view
-from ..xlsxfile import reading, sniff
-from .drafting import settle
+from ..xlsxfile import reading
+from . import seal
 from .looks import Look
-from .marks import RowKeys, Seen, current_marks
+from .marks import Seen
 from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
 from .plan import RefreshOutcome
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
+from .seal import check_paths
 from .sheets import insert_index, link_formula
-from .state import DATA_SHEETS, note_key, read_state, with_looks, without_notes
+from .state import DATA_SHEETS, note_key, with_looks, without_notes
 
 LINK_COLOUR = "0563C1"
 
 
 @contextlib.contextmanager
-def opened(path: Path, out: Path):
+def opened(path: Path, out: Path, *, checked: bool = False):
     """The workbook at ``path``, to be refreshed into ``out``, as the view the plan reads (the tool's
     highlights noted as the cells are read; the plan reads within ``xlsxfile.reading``). Closed on
-    leaving."""
-    sniff(path)
-    if out.suffix.lower() != path.suffix.lower():
-        raise XlToolsError(f"输出文件的扩展名须与输入相同（{path.suffix}）", file=str(out))
+    leaving. ``checked``: ``seal.check_paths`` was done already."""
+    if not checked:
+        check_paths(path, out)
     view = workbook_view(path)
     try:
         with reading(path):
@@ -60,10 +61,13 @@ def formulas_of(path: Path, view):
     return lambda filing: resolve_formulas(path, filing, view)
 
 
-def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: bool) -> None:
+def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: bool,
+               seal_context: bytes | None = None) -> None:
     """Apply ``outcome.ops`` to the workbook ``view`` shows and save it as ``out`` (temp file + rename;
     ``.bak`` of the bytes read when in place and ``backup``), every value written read back first. A
-    plan that changes nothing the file does not already show writes nothing (``already_there``)."""
+    plan that changes nothing the file does not already show writes nothing (``already_there``).
+    ``seal_context`` (``seal.context``: the tool and the options): the written file is sealed when its
+    next refresh will find nothing changed (``seal``)."""
     if already_there(view, outcome):             # nothing changed since the last refresh
         view.close()
         if out.resolve() != path.resolve():
@@ -73,10 +77,14 @@ def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: 
     with reading(path):
         view.release_cells()
         patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
-        outcome.notes_kept, outcome.notes_skipped = apply_ops(patch, outcome.ops)
+        record = seal.record(outcome) if seal_context is not None and outcome.settled else None
+        outcome.notes_kept, outcome.notes_skipped = apply_ops(patch, outcome.ops, record)
+    sealer = None
+    if record is not None and not outcome.notes_kept and not outcome.notes_skipped:
+        sealer = seal.Sealer(seal_context, patch.book.sheet(SHEET_STATE).part)
     with atomic_target(out, backup=backup and out.resolve() == path.resolve()) as tmp:
         try:
-            patch.save(tmp)
+            patch.save(tmp, sealer)
         except OSError as exc:
             raise XlToolsError(f"保存失败：{exc.strerror or exc}", file=str(out)) from None
         finally:
@@ -114,20 +122,6 @@ def read_back(saved: Path, source: Path, patch: WorkbookPatch, ops: list) -> int
     return verify(saved, source, parts, planned, skip)
 
 
-def note_filled_by_tool(view, filing) -> None:
-    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
-    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
-    renumber (``fills.derive_fills``), as the next refresh will; and the drafted rows the person edited
-    since are theirs (``drafting.settle``), as the next refresh will count them."""
-    state = read_state(view)
-    keys = RowKeys.of(filing, view)
-    if state.fills:
-        marks = current_marks(state, view, keys, Seen())
-        filing.tool_filled = frozenset(marks.kept_fills(view))
-    if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
-        settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
-
-
 def seen_in_file(view) -> Seen:
     """What a file shows of the tool's marks on the data sheets: cells carrying the tool's highlight
     colours (noted by the view as it read them, blank cells too), notes with the tool's author or
@@ -148,11 +142,12 @@ def seen_in_file(view) -> Seen:
     return Seen(highlights, notes, hidden)
 
 
-def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
+def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tuple[int, int]:
     """Hand the plan to the patcher: cell edits first (one pass per sheet), then the whole sheets,
     the state sheet last with the cell formats the highlights replaced. Returns (notes kept in the
     user's place, notes left out): 校验结果 says so under its summary, and the state leaves them out
-    (the next refresh tries again)."""
+    (the next refresh tries again). ``record`` (``seal.record``): the state sheet gets the seal's
+    cells when every note was written (``seal.stamped``)."""
     sheets = []
     for op in ops:
         if isinstance(op, SetValues):
@@ -182,6 +177,8 @@ def apply_ops(patch: WorkbookPatch, ops: list) -> tuple[int, int]:
             content = op.content
             if content.name == SHEET_STATE:
                 content = without_notes(with_looks(content, found), report.notes_unwritten())
+                if record is not None and not kept and not skipped:
+                    content = replace(content, rows=seal.stamped(content.rows, record))
             elif content.name == SHEET_RESULTS:
                 content = with_notes_line(content, notes_text(kept, skipped))
             gen = Generated(content.name, content_spec(content), hidden=content.hidden,

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openpyxl.styles.colors import COLOR_INDEX  # the legacy indexed palette, 0–63
-
 _NATIVE = re.compile(r"^[0-9A-Za-z:._-]{1,40}$")
 _COLOUR = re.compile(r"^(?:[0-9A-F]{6}|theme:\d{1,2}(?::-?[01](?:\.\d{1,17})?(?:E-?\d{1,3})?)?|indexed:\d{1,2})$")
 # Office's default theme (Office 2013–2022), by theme index as cells refer to it: lt1, dk1, lt2, dk2,
@@ -74,6 +72,7 @@ def rgb(colour: str | None) -> str | None:
     if colour is None:
         return None
     if colour.startswith("indexed:"):
+        from openpyxl.styles.colors import COLOR_INDEX  # the legacy indexed palette, 0–63
         k = int(colour.split(":")[1])
         return COLOR_INDEX[k][2:] if k < len(COLOR_INDEX) else None     # 64, 65: the system colours
     if colour.startswith("theme:"):

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 from ..address import column_letter
 from ..model import Filing
-from ..schema import INDICATOR_HELPERS, SHEET_INFO
+from ..schema import INDICATOR_HELPERS, SHEET_INDICATORS, SHEET_INFO
+from .drafting import settle
 from .looks import Look
 from .rows import cell_hashes, relocate, row_hash
-from .state import MARKS_VERSION, State
+from .state import MARKS_VERSION, State, read_state
 
 Cell = tuple[str, int, int]
 INFO_COLUMNS = 8                 # 基本信息: the label, the value and the unit table's columns
@@ -185,3 +186,17 @@ def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]
 
         out[sheet] = relocate(old, now, {r: recorded.get(r, "") for r in named}, now_cells)
     return out
+
+
+def note_filled_by_tool(view, filing) -> None:
+    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
+    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
+    renumber (``fills.derive_fills``), as the next refresh will; and the drafted rows the person edited
+    since are theirs (``drafting.settle``), as the next refresh will count them."""
+    state = read_state(view)
+    keys = RowKeys.of(filing, view)
+    if state.fills:
+        marks = current_marks(state, view, keys, Seen())
+        filing.tool_filled = frozenset(marks.kept_fills(view))
+    if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
+        settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))

@@ -17,7 +17,6 @@ from ..refs import split_reference
 from ..rules import check, config_for
 from ..rules.engine import sort_findings
 from ..schema import (
-    DRAFT_MARK,
     INDICATOR_HELPERS,
     NAME_LAST_REFRESH,
     NOT_REFRESHED,
@@ -55,7 +54,7 @@ from .ops import (
     SetValues,
     group_rects,
 )
-from .results import SUMMARY, hidden_hint, notes_text, results_sheet, summary_text
+from .results import SUMMARY, report_text, results_sheet, summary_text
 from .rows import cell_hashes
 from .state import note_key, read_state, state_sheet
 
@@ -77,6 +76,12 @@ class RefreshOutcome:
     notes_supported: bool = True             # the client can write notes at all (a live book: ``live.notes_supported``)
     appended: list[Appended] = field(default_factory=list)   # drafted lines this refresh appended
     confirmed: int = 0                       # drafted rows the person edited or confirmed since
+    stamp: str = ""                          # the 上次刷新 stamp the workbook carries after this refresh
+    # the next refresh of the written file, with the same options, will find nothing changed: nothing was
+    # filled in (a fill is reported by the refresh that writes it, once), no finding came from outside
+    # the workbook (an import's) or from a state sheet it could not read whole (FILE003, which the
+    # rewritten state no longer gives); the writer adds its own conditions (every note written)
+    settled: bool = True
 
     @property
     def pending(self) -> int:
@@ -93,24 +98,9 @@ class RefreshOutcome:
         """The line shown to the person after this refresh: the summary, or, when nothing changed since
         the last refresh, that it did not and when that was (the workbook keeps that stamp, so a
         refresh without changes changes no byte)."""
-        notes = notes_text(self.notes_kept, self.notes_skipped)
-        said = self.summary if self.unchanged_since is None else \
-            f"内容无变化，上次刷新于 {self.unchanged_since}：{self.summary.split('刷新：', 1)[-1]}"
-        drafts = drafts_text(sum(not a.replaces for a in self.appended), self.pending,
-                             sum(a.replaces for a in self.appended))
-        return said + (f"\n{hidden_hint(self.hidden)}" if self.hidden else "") + (f"\n{notes}" if notes else "") + \
-            (f"\n{drafts}" if drafts else "")
-
-
-def drafts_text(appended: int, pending: int, updated: int = 0) -> str:
-    """What the person is told of drafted lines: how many were appended (or brought up to date) now, how
-    many wait."""
-    if not pending:
-        return ""
-    now = f"已在「{SHEET_INDICATORS}」末尾补充 {appended} 条起草的指标；" if appended else ""
-    now += f"已按现在的填报内容更新 {updated} 条待确认指标的数值；" if updated else ""
-    return (f"{now}「{SHEET_INDICATORS}」中有 {pending} 条序号为「{DRAFT_MARK}」的起草指标（浅蓝色），"
-            "确认前不计入：核对后删除「待确认」或直接修改，再刷新")
+        return report_text(self.summary, self.unchanged_since, self.hidden, self.notes_kept, self.notes_skipped,
+                           sum(not a.replaces for a in self.appended), self.pending,
+                           sum(a.replaces for a in self.appended))
 
 
 def _now() -> str:
@@ -203,7 +193,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, looks,
                                         rows=rows_now, cells=cells_now, drafted=drafted)))
     return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden),
-                          appended=appended, confirmed=len(confirmed))
+                          appended=appended, confirmed=len(confirmed), stamp=stamp,
+                          settled=not fills and not extra_findings and not state.ignored)
 
 
 def _settle(filing: Filing, state, keys: RowKeys, view) -> list:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..publish.table import PageSetup
-from ..schema import SHEET_RESULTS
+from ..schema import DRAFT_MARK, SHEET_INDICATORS, SHEET_RESULTS
 from ..textfit import BOLD_WIDER, clip, fitted_height, text_width_chars
 from .ops import HIGHLIGHT, Rect, SheetContent
 
@@ -52,6 +52,30 @@ def with_notes_line(content: SheetContent, line: str) -> SheetContent:
     heights = dict(content.heights)
     heights[2] = max(heights.get(2, 0), fitted_height([(rows[1][0], sum(content.widths.values()))]))
     return replace(content, rows=rows, heights=heights)
+
+
+def drafts_text(appended: int, pending: int, updated: int = 0) -> str:
+    """What the person is told of drafted lines: how many were appended (or brought up to date) now, how
+    many wait."""
+    if not pending:
+        return ""
+    now = f"已在「{SHEET_INDICATORS}」末尾补充 {appended} 条起草的指标；" if appended else ""
+    now += f"已按现在的填报内容更新 {updated} 条待确认指标的数值；" if updated else ""
+    return (f"{now}「{SHEET_INDICATORS}」中有 {pending} 条序号为「{DRAFT_MARK}」的起草指标（浅蓝色），"
+            "确认前不计入：核对后删除「待确认」或直接修改，再刷新")
+
+
+def report_text(summary: str, unchanged_since: str | None, hidden: int, notes_kept: int, notes_skipped: int,
+                appended: int, pending: int, updated: int) -> str:
+    """The line shown to the person after a refresh (``RefreshOutcome.report``): the summary, or, when
+    nothing changed since the last refresh, that it did not and when that was; then the findings in
+    hidden rows, the notes not written and the drafted lines."""
+    notes = notes_text(notes_kept, notes_skipped)
+    said = summary if unchanged_since is None else \
+        f"内容无变化，上次刷新于 {unchanged_since}：{summary.split('刷新：', 1)[-1]}"
+    drafts = drafts_text(appended, pending, updated)
+    return said + (f"\n{hidden_hint(hidden)}" if hidden else "") + (f"\n{notes}" if notes else "") + \
+        (f"\n{drafts}" if drafts else "")
 
 
 HIDDEN_MARK = "（所在行已隐藏）"

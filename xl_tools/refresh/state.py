@@ -53,6 +53,19 @@ _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")          # when the last
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
+def _corners(ref: str) -> tuple[int, int, int, int] | None:
+    """Row and column of the first and last cell of an A1 range (one cell: twice the same); None when it
+    is not one, a column past XFD included (``address.column_index`` refuses it)."""
+    first, _, last = ref.strip().partition(":")
+    a, b = _A1.match(first), _A1.match(last or first)
+    if not a or not b:
+        return None
+    try:
+        return int(a.group(2)), column_index(a.group(1)), int(b.group(2)), column_index(b.group(1))
+    except ValueError:
+        return None
+
+
 def note_key(text: str) -> str:
     """What is kept of a note to know next time whether it changed."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
@@ -100,12 +113,10 @@ class _Context:
         [] when it lies wholly below or right of the used area (rows the user has since deleted)."""
         if not isinstance(sheet, str) or sheet not in self.areas or not isinstance(ref, str):
             return None
-        first, _, last = ref.strip().partition(":")
-        a, b = _A1.match(first), _A1.match(last or first)
-        if not a or not b:
+        corners = _corners(ref)
+        if corners is None:
             return None
-        r1, c1 = int(a.group(2)), column_index(a.group(1))
-        r2, c2 = int(b.group(2)), column_index(b.group(1))
+        r1, c1, r2, c2 = corners
         if not (0 < r1 <= r2 <= MAX_ROW and 0 < c1 <= c2 <= MAX_COL):
             return None
         area = self.areas[sheet]
@@ -407,12 +418,10 @@ def with_looks(content: SheetContent, found: dict[tuple[str, int, int], Look]) -
 
 
 def _own_cells(ref: str) -> list[tuple[int, int]]:
-    first, _, last = ref.partition(":")
-    a, b = _A1.match(first), _A1.match(last or first)
-    if not a or not b:
+    corners = _corners(ref)
+    if corners is None:
         return []
-    r1, c1 = int(a.group(2)), column_index(a.group(1))
-    r2, c2 = int(b.group(2)), column_index(b.group(1))
+    r1, c1, r2, c2 = corners
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 

@@ -65,7 +65,8 @@ class Rule:
     # on the two category labels, the two value texts and the name's core (``Facts.core``: the name without
     # its bracketed asides, width and spaces folded), not on how else the name is written. The engine then
     # runs it once per distinct labels, values and core, and again for each indicator with those only where
-    # it found something, to word the finding for that indicator. A values_only rule is core_only too.
+    # it found something, to word the finding for that indicator (a values_only rule, which decides on less,
+    # does not say it too).
     core_only: bool = False
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -175,11 +176,11 @@ class Context:
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution, str | None, str | None]] = {}
         self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         self._facts: dict[int, Facts] = {}
-        self.cached_facts = self._facts.get       # id(indicator) → its facts, when worked out already
         # categories and values as written → (what facts of them share, name → the facts of that content)
         self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
         self._project_facts: dict[int, list[Facts]] = {}
+        self._projects_seen: list[Project] = []
         self._spans: dict[str, tuple[int, int] | None] = {}
         self._memo: dict[str, object] = {}
 
@@ -299,6 +300,7 @@ class Context:
         hit = self._project_facts.get(id(project))
         if hit is None:
             hit = self._project_facts[id(project)] = list(map(self.facts, project.indicators))
+            self._projects_seen.append(project)       # kept alive: its id is not given to another one
         return hit
 
     def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:

@@ -50,9 +50,12 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
     by_indicator = [r for r in rules if "check_indicator" in r.hooks()]
     by_values = [r.check_indicator for r in by_indicator if r.content_only and r.values_only]
-    by_core = [r for r in by_indicator if r.content_only and r.core_only and not r.values_only]
-    by_content = [r for r in by_indicator if r.content_only and not (r.core_only or r.values_only)]
-    on_indicator = [r for r in by_indicator if not r.content_only]
+    # (may_find, hook) of the others, each hook bound once (not a new bound method per labels and values)
+    by_core = [(r.may_find, r.check_indicator) for r in by_indicator
+               if r.content_only and r.core_only and not r.values_only]
+    by_content = [(r.may_find, r.check_indicator) for r in by_indicator
+                  if r.content_only and not (r.core_only or r.values_only)]
+    on_indicator = [(r.may_find, r.check_indicator) for r in by_indicator if not r.content_only]
     seen: dict[int, list[Finding]] = {}       # id(facts), i.e. indicator content → what those rules found
     # labels and values → (the values-only hooks that found something there; the core-only hooks, the
     # content hooks and the other indicator hooks that may find something there (Rule.may_find); name
@@ -80,9 +83,9 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                             found.append(hook)
                             fresh += got
                     hooks = per_values[facts.values_key] = (
-                        found, [r.check_indicator for r in by_core if r.may_find(ctx, facts)],
-                        [r.check_indicator for r in by_content if r.may_find(ctx, facts)],
-                        [r.check_indicator for r in on_indicator if r.may_find(ctx, facts)], {})
+                        found, [hook for may, hook in by_core if may(ctx, facts)],
+                        [hook for may, hook in by_content if may(ctx, facts)],
+                        [hook for may, hook in on_indicator if may(ctx, facts)], {})
                 else:                              # only those that found something, to word it for this one
                     fresh = []
                     for hook in hooks[0]:
@@ -100,8 +103,11 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                         fresh.extend(hook(ctx, project, ind, facts))
                 for hook in hooks[2]:
                     fresh.extend(hook(ctx, project, ind, facts))
-                seen[id(facts)] = fresh
-                add(fresh)
+                if fresh:
+                    seen[id(facts)] = fresh
+                    add(fresh)
+                else:                              # no list kept per silent content: fewer objects to
+                    seen[id(facts)] = ()           # keep, and for the collector to walk, in a long check
             elif said:                             # the same content again: the same findings, on its cells
                 add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
                             ind.no, f.also_fields, f.draft) for f in said)
@@ -113,13 +119,22 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
 def values_as_read(filing: Filing) -> Filing:
     """The filing the rules see: each value as one text, its 指标性质 and 度量单位 columns joined to the
     value cell (``Indicator.value_text``). The filing itself when no indicator has those columns."""
-    if not any(i.nature or i.measure for i in filing.indicators):
+    if not _framed(filing):
         return filing
     projects = [replace(p, indicators=[replace(i, period_value=i.value_text("period_value"),
                                                annual_value=i.value_text("annual_value"))
                                        if i.nature or i.measure else i for i in p.indicators])
                 for p in filing.projects]
     return replace(filing, projects=projects)
+
+
+def _framed(filing: Filing) -> bool:
+    """Whether any indicator has a 指标性质 or 度量单位 (a plain loop: 30,000 indicators)."""
+    for p in filing.projects:
+        for i in p.indicators:
+            if i.nature or i.measure:
+                return True
+    return False
 
 
 def sort_findings(findings: list[Finding], filing: Filing) -> list[Finding]:

@@ -90,12 +90,15 @@ def _effort(t) -> bool:
     return t.kind == "number" and bool(t.value) and base_unit(t.unit) in _EFFORT
 
 
+_SURVEY = re.compile("调查|测评|问卷")
+
+
 def satisfaction_misfiled(ctx: Context, facts: Facts) -> bool:
     """A satisfaction measure (…满意度 as a percentage, not the count of a survey) filed outside
     3-满意度指标 (STR013; STR005 then stays silent: the project has one, misfiled)."""
     if facts.level1_code in (None, "3") or facts.level2_code == "31" or "满意" not in facts.core:
         return False                    # 31: where the framework files 满意度 (湘鄂申报表: under 效益)
-    return not (re.search("调查|测评|问卷", facts.core)
+    return not (_SURVEY.search(facts.core)
                 and not any(ctx.parse(t).unit == "%" for _, t, _ in facts.columns))
 
 

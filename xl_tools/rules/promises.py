@@ -79,6 +79,40 @@ class TargetPromiseUnmeasured(Rule):
 
     def setup(self) -> None:
         self._found: dict[str, list] = {}         # per distinct target text, for one check
+        self._shares_said: dict[str, list] = {}
+        self._measures: dict[tuple, tuple[set, set]] = {}    # per distinct pair of values, for one check
+        self._percents: dict[tuple, set] = {}
+
+    def _measured(self, ctx: Context, p: str, a: str) -> tuple[set, set]:
+        """The units and the numbers an indicator's two values measure in."""
+        hit = self._measures.get((p, a))
+        if hit is None:
+            units, numbers = set(), set()
+            for value in (p, a):
+                t = ctx.parse(value)
+                if t.kind == "number" and t.value is not None:
+                    units.add(canonical(base_unit(t.unit)))
+                    numbers.add(t.value)
+                elif t.kind == "range":
+                    units.add(canonical(base_unit(t.unit)))
+                    numbers.update((t.low, t.high))
+            hit = self._measures[(p, a)] = (units, numbers)
+        return hit
+
+    def _percentages(self, ctx: Context, p: str, a: str) -> set:
+        """The percentages an indicator's two values state (a sentence may state several)."""
+        hit = self._percents.get((p, a))
+        if hit is None:
+            hit = self._percents[(p, a)] = set()
+            for value in dict.fromkeys((p, a)):
+                t = ctx.parse(value)
+                if t.unit == "%" and t.kind == "number" and t.value is not None:
+                    hit.add(t.value)
+                elif t.unit == "%" and t.kind == "range":
+                    hit.update((t.low, t.high))
+                elif t.kind == "text":                 # a sentence: 第一年按总投资额返本20%，分红按8%分红
+                    hit.update(x.amount for x in statements(ctx.squash(value)) if x.unit == "%")
+        return hit
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         text = ctx.squash(project.target)
@@ -94,14 +128,9 @@ class TargetPromiseUnmeasured(Rule):
         units, numbers, named = set(), set(), None
         names = [facts.core for facts in ctx.project_facts(project)]
         for ind in project.indicators:
-            for value in (ind.period_value, ind.annual_value):
-                t = ctx.parse(value)
-                if t.kind == "number" and t.value is not None:
-                    units.add(canonical(base_unit(t.unit)))
-                    numbers.add(t.value)
-                elif t.kind == "range":
-                    units.add(canonical(base_unit(t.unit)))
-                    numbers.update((t.low, t.high))
+            value_units, value_numbers = self._measured(ctx, ind.period_value, ind.annual_value)
+            units |= value_units
+            numbers |= value_numbers
         seen = set()
         for value, unit, at, end in found:
             if unit in units or value in numbers or (value, unit) in seen:
@@ -129,24 +158,22 @@ class TargetPromiseUnmeasured(Rule):
     def _shares(self, ctx: Context, project: Project, text: str) -> Iterator[Finding]:
         """Percentages the text promises (完成项目主体工程70%) that no indicator measures: none has the same
         percentage (or its complement), and none is named next to it."""
-        said = [st for st in statements(text) if st.unit == "%" and st.amount != 0
-                and not _LATER_YEAR.search(text[st.start:st.quantity.start])]
+        said = self._shares_said.get(text)
+        if said is None:
+            said = self._shares_said[text] = [st for st in statements(text) if st.unit == "%" and st.amount != 0
+                                              and not _LATER_YEAR.search(text[st.start:st.quantity.start])]
         if not said:
             return
         values = set()
-        candidates = [(stem(f.core, "%"), ind) for ind, f in zip(project.indicators, ctx.project_facts(project))]
         for ind in project.indicators:
-            for value in dict.fromkeys((ind.period_value, ind.annual_value)):
-                t = ctx.parse(value)
-                if t.unit == "%" and t.kind == "number" and t.value is not None:
-                    values.add(t.value)
-                elif t.unit == "%" and t.kind == "range":
-                    values.update((t.low, t.high))
-                elif t.kind == "text":                 # a sentence: 第一年按总投资额返本20%，分红按8%分红
-                    values.update(x.amount for x in statements(ctx.squash(value)) if x.unit == "%")
+            values |= self._percentages(ctx, ind.period_value, ind.annual_value)
+        candidates = None
         for st in said:
             if st.amount in values or HUNDRED - st.amount in values:
                 continue                               # measured, or its complement is (断网 ≤1% / 运行 ≥99%)
+            if candidates is None:
+                candidates = [(stem(f.core, "%"), ind)
+                              for ind, f in zip(project.indicators, ctx.project_facts(project))]
             if candidates and same_measure(candidates, st.words):
                 continue
             quoted = as_written(project.target, st.start, st.end)

@@ -96,8 +96,16 @@ class _Presence(Rule):
 
 def _promised(ctx: Context, project: Project, effect: bool) -> Draft | None:
     """The first promise of the target text that makes an indicator of the kind asked for (an effect, or
-    an output)."""
+    an output); worked out once per distinct target text in a check."""
     text = ctx.squash(project.target)
+    seen = ctx.once("promised", lambda _ctx: {})
+    key = (text, effect)
+    if key not in seen:
+        seen[key] = _first_promise(ctx, text, effect)
+    return seen[key]
+
+
+def _first_promise(ctx: Context, text: str, effect: bool) -> Draft | None:
     for st in statements(text):
         found = promise_draft(ctx, st, text)
         if found is None or "满意" in found.name or found.level1.endswith("效益指标") != effect:

@@ -139,7 +139,7 @@ def refresh(upload: Upload, *, now: str | None = None, draft: bool = False) -> d
         src, name = _place(folder / "in", upload)
         out = folder / "out" / src.name
         with _as_uploaded(folder, {str(src): name, str(out): name}):
-            outcome = app.refresh_file(src, out, now=now, draft=draft)
+            outcome = app.refresh_file(src, out, now=now, draft=draft, full=True)   # the page lists the findings
         return {"name": name, "file": _b64(out), "summary": outcome.report, "counts": outcome.counts,
                 "findings": _finding_rows(outcome.rows), "more": max(0, len(outcome.rows) - MAX_LISTED),
                 "drafts": sum(1 for f in outcome.findings if f.draft), "pending": outcome.pending}
