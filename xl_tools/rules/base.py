@@ -236,12 +236,6 @@ class Context:
         they are shared by every indicator with the same content (a filing repeats them a lot): one
         object per content in a check; what depends on the categories and values alone is shared by
         every indicator with those."""
-        shared = self._by_values.get((ind.level1_code, ind.level1, ind.level2_code, ind.level2,
-                                      ind.period_value or "", ind.annual_value or ""))
-        hit = shared[1].get(ind.name) if shared is not None else None
-        return hit if hit is not None else self._new_facts(ind)
-
-    def _new_facts(self, ind: Indicator) -> Facts:
         key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.period_value or "",
                ind.annual_value or "")
         shared = self._by_values.get(key)
