@@ -24,6 +24,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 
 from ..address import a1, column_index
+from ..ooxml.package import read_member
 from .ops import SetValues
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -89,7 +90,7 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
         for sheet, ops in planned.items():
             plan = _Planned(ops)
             part = parts[sheet]
-            data = zf.read(part)
+            data = read_member(zf, part)
             passed = skip.get(sheet, ())
             reached = set()
 
@@ -113,7 +114,7 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
             for r in plan.rows:
                 if r not in reached:                             # a row the reader never came to
                     check(r, ())
-            before = _cells(zsrc.read(part))[0] if count and part in zsrc.namelist() else 0
+            before = _cells(read_member(zsrc, part))[0] if count and part in zsrc.namelist() else 0
             if count > before:
                 problems.append(f"{sheet}: {count - before} cells spelled outside the SpreadsheetML namespace, "
                                 f"e.g. {', '.join(examples)}")
