@@ -140,3 +140,114 @@ def test_a_dask_cluster_without_workers_ends_the_batch_after_a_bounded_wait(inbo
     text = str(outcome["stopped"])
     assert "Dask 集群没有可用的工作节点（已等待 3 秒" in text and "未写出任何结果" in text
     assert outcome["seconds"] < 30
+
+
+def test_a_dask_worker_that_dies_holding_finished_results_does_not_hang_the_batch(inbox, monkeypatch):
+    """The cluster's only worker dies after a file's review finished there and before the batch fetched
+    its row (the moment is forced: the worker is killed as the fetch starts). The row is lost with the
+    worker; fetching it must not wait for ever for a worker that will not come: the batch ends after its
+    bounded wait, with one line."""
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("XL_TOOLS_WORKER_WAIT", "3")
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
+                                   "--no-nanny", "--nthreads", "1", "--no-dashboard"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        fetch = distributed.Future.result
+
+        def fetch_after_the_worker_died(self, *args, **kwargs):
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+            return fetch(self, *args, **kwargs)
+
+        monkeypatch.setattr(distributed.Future, "result", fetch_after_the_worker_died)
+        try:
+            with distributed.Client(cluster.scheduler_address) as client:
+                client.wait_for_workers(1, timeout=60)
+            outcome: dict = {}
+
+            def run() -> None:
+                start = time.monotonic()
+                try:
+                    review([inbox], scheduler=cluster.scheduler_address)
+                except BatchStopped as stop:
+                    outcome["stopped"] = stop
+                except BaseException as exc:  # noqa: BLE001 - the assertion below names it
+                    outcome["raised"] = exc
+                outcome["seconds"] = time.monotonic() - start
+
+            batch = threading.Thread(target=run)
+            batch.start()
+            batch.join(timeout=60)
+            assert not batch.is_alive(), "the batch waited for ever for a row held by a dead worker"
+        finally:
+            worker.kill()
+            worker.wait()
+    assert "stopped" in outcome, outcome
+    assert "Dask 集群没有可用的工作节点（已等待 3 秒" in str(outcome["stopped"])
+    assert outcome["seconds"] < 30
+
+
+def test_a_lost_dask_scheduler_ends_the_batch_with_one_line(inbox, monkeypatch):
+    """The scheduler dies mid-batch: once the client gives up reconnecting, the batch ends with one line
+    naming the scheduler (never a traceback of cancelled futures)."""
+    distributed = pytest.importorskip("distributed")
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                  "--port", str(port), "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                               "--no-nanny", "--nthreads", "1", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    class KillTheSchedulerOnFirstRow:               # the progress bar: called after each row comes back
+        def __init__(self, total: int) -> None:
+            pass
+
+        def advance(self) -> None:
+            if scheduler.poll() is None:
+                scheduler.kill()
+                scheduler.wait()
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(pool, "_progress_bar", KillTheSchedulerOnFirstRow)
+    try:
+        deadline = time.monotonic() + 60
+        while True:                                     # the scheduler takes a moment to listen
+            try:
+                with distributed.Client(address, timeout="2s") as client:
+                    client.wait_for_workers(1, timeout=60)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the scheduler did not start"
+                time.sleep(0.5)
+        outcome: dict = {}
+
+        def run() -> None:
+            try:
+                review([inbox], scheduler=address, progress=True)
+            except BatchStopped as stop:
+                outcome["stopped"] = stop
+            except BaseException as exc:  # noqa: BLE001 - the assertion below names it
+                outcome["raised"] = exc
+
+        batch = threading.Thread(target=run)
+        batch.start()
+        batch.join(timeout=90)
+        assert not batch.is_alive(), "the batch waited for ever for a scheduler that is gone"
+    finally:
+        for p in (scheduler, worker):
+            p.kill()
+            p.wait()
+    assert "stopped" in outcome, outcome
+    text = str(outcome["stopped"])
+    assert f"与 Dask 调度器 {address} 的连接已断开" in text and "未写出任何结果" in text
+    assert "\n" not in text

@@ -16,7 +16,10 @@ table built on part of the inbox.
 ``distributed.scheduler.allowed-failures`` low so a bad file is not retried on every worker). A cluster
 left without workers, or a scheduler that stops answering, ends the batch with one line once it has had
 no worker for ``XL_TOOLS_WORKER_WAIT`` seconds (default 120; ``BatchStopped``), instead of waiting for
-ever; a file a live worker is still reading is bounded by the per-file time limit.
+ever; a row a dead worker held but had not yet handed back is fetched with a bounded wait (it is
+computed again when a worker comes), never waited for without end. A scheduler whose connection is lost
+(the client gives up reconnecting) ends the batch with one line naming it. A file a live worker is still
+reading is bounded by the per-file time limit.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import datetime as dt
 import os
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,17 +256,28 @@ def _on_dask(calls: list, scheduler: str, bar) -> tuple[list[FileResult], int]:
                 done, waiting = dask_wait(list(waiting), timeout=_POLL_S, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
+            except CancelledError:                   # every future is cancelled when the scheduler is lost
+                raise _lost(scheduler, client, len(waiting)) from None
+            fetched = 0
             for fut in done:
                 k = index[fut.key]
-                try:
-                    results[k] = fut.result()
+                try:                                 # bounded: a row held by a worker that has just died
+                    results[k] = fut.result(timeout=_POLL_S)   # is computed again, or never (no worker)
+                except TimeoutError:
+                    waiting.add(fut)
+                    continue
+                except CancelledError:
+                    if client.status != "running":
+                        raise _lost(scheduler, client, len(waiting) + len(done) - fetched) from None
+                    results[k] = _died(calls[k], DIED_ON_CLUSTER.format("CancelledError"))
                 except Exception as exc:  # noqa: BLE001 - a dead worker (KilledWorker, lost data) is one row
                     results[k] = _died(calls[k], DIED_ON_CLUSTER.format(type(exc).__name__))
+                fetched += 1
                 if bar:
                     bar.advance()
             alive = _workers(client)
             workers = max(workers, alive)
-            if alive or done:
+            if alive or fetched:
                 last_seen = time.monotonic()
             elif time.monotonic() - last_seen > patience:
                 for fut in waiting:
@@ -273,6 +287,12 @@ def _on_dask(calls: list, scheduler: str, bar) -> tuple[list[FileResult], int]:
     finally:
         client.close()
     return results, workers or 1
+
+
+def _lost(scheduler: str, client, left: int) -> BatchStopped:
+    """The batch's end when the connection to the scheduler is gone (the client gave up reconnecting)."""
+    return BatchStopped(f"审核中止：与 Dask 调度器 {scheduler} 的连接已断开（还有 {left} 个文件未审核，"
+                        f"客户端状态 {client.status}），请检查调度器后重试；未写出任何结果")
 
 
 def _workers(client) -> int:
