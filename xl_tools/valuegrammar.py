@@ -37,12 +37,11 @@ cached per (text, year), and every call returns a fresh ``ParsedValue``.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .textnorm import squash, to_halfwidth
 
@@ -168,23 +167,23 @@ _PERCENT_WORD = re.compile(r"(?<=[0-9])百分比")
 _LEADING_PERCENT = re.compile(r"^%(?=[≥≤><=]|[0-9])")
 
 
+@cache
 def _changed_by_halfwidth() -> re.Pattern:
-    """A character class of everything ``to_halfwidth`` changes (derived, so it follows textnorm).
+    """A character class of everything ``to_halfwidth`` changes (derived, so it follows textnorm), made
+    on the first value read (5 ms: not at the import of every command).
 
     Only the blocks where width variants and look-alike symbols live are scanned (Latin-1, general
-    punctuation to CJK symbols, half/full-width forms), which keeps the import fast.
+    punctuation to CJK symbols, half/full-width forms).
     """
     chars = "".join(map(chr, [*range(0x80, 0x100), *range(0x2000, 0x3100), *range(0xFE00, 0x10000)]))
     changed = [c for c, h in zip(chars, to_halfwidth(chars)) if c != h]
     return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
 
 
-_WIDE = _changed_by_halfwidth()
-
 
 def _normalise(text: str) -> str:
     """Parsing form of a value; each step only runs when its trigger characters occur (speed)."""
-    s = to_halfwidth(text) if _WIDE.search(text) else text
+    s = to_halfwidth(text) if _changed_by_halfwidth().search(text) else text
     if " " in s or not s.isprintable():
         s = _WS.sub("", s)
     if "含" in s:
@@ -216,14 +215,23 @@ _PER_ATOM = rf"(?:{_unit_alternation()}|[{_CJK}])"
 _PER_PART = rf"(?:[0-9]+(?:\.[0-9]+)?)?{_PER_ATOM}(?:{_JOIN}{_PER_ATOM})*"
 _UNIT_PATTERN = (rf"(?:{_UNIT_ATOM}(?:{_JOIN}{_PER_ATOM})*(?:/{_PER_PART})*"
                  rf"|/[0-9]+(?:\.[0-9]+)?{_PER_ATOM}(?:{_JOIN}{_PER_ATOM})*)")
-_UNIT = re.compile(_UNIT_PATTERN)
-# What may follow a number: 余/多 (only before a unit), the unit, a suffix operator, 左右.
-_AFTER_NUMBER = re.compile(
-    rf"(?:(?P<approx>[余多])(?={_UNIT_ATOM}))?(?P<unit>{_UNIT_PATTERN})?"
-    rf"(?P<suffix>{_alternation(SUFFIX_OPS)})?(?P<qualifier>左右)?"
-)
+
+
+@cache
+def _unit() -> re.Pattern:
+    """``_UNIT_PATTERN`` compiled on the first number read: 20 ms (every known unit, four times over), which
+    a command that imports the grammar and reads no value (publish, dump, template) does not pay."""
+    return re.compile(_UNIT_PATTERN)
+
+
+# What may follow a number, each optional, read in this order: 余/多 (only before a unit), the unit, a
+# suffix operator, 左右 (one pattern of the four cost another 23 ms to compile; read one by one they need
+# only ``_unit``: a unit never starts with 余, 多 or "/", so 余/多 is taken when a unit, not a "/…" part,
+# follows it)
+_SUFFIX_OP = re.compile(_alternation(SUFFIX_OPS))
 _PREFIX_OP = re.compile(rf"(?:{_alternation(PREFIX_OPS)})$")
 _PREFIX_OP_MAXLEN = max(map(len, PREFIX_OPS))
+_APPROX = ("余", "多")
 _RANGE_JOIN = re.compile(r"-|~|至(?![少多今])|到")
 
 
@@ -235,12 +243,23 @@ class _Number:
     def __init__(self, s: str, match: re.Match) -> None:
         self.num_start, self.num_end = match.span()
         self.value = _decimal(match.group())
-        after = _AFTER_NUMBER.match(s, self.num_end)
-        approx, unit, suffix, qualifier = after.group("approx", "unit", "suffix", "qualifier")
-        self.unit = unit or ""
-        self.suf_op = SUFFIX_OPS[suffix] if suffix else None
-        self.qualifier = (approx or "") + (qualifier or "")    # 10余人 / 100人左右: kept in extra
-        self.end = after.end()
+        end, approx, unit = self.num_end, "", None
+        if s[end:end + 1] in _APPROX and not s.startswith("/", end + 1):
+            unit = _unit().match(s, end + 1)
+            if unit is not None:
+                approx, end = s[end], end + 1
+        if unit is None:
+            unit = _unit().match(s, end)
+        if unit is not None:
+            end = unit.end()
+        suffix = _SUFFIX_OP.match(s, end)
+        if suffix is not None:
+            end = suffix.end()
+        qualifier = "左右" if s.startswith("左右", end) else ""
+        self.unit = unit.group() if unit is not None else ""
+        self.suf_op = SUFFIX_OPS[suffix.group()] if suffix is not None else None
+        self.qualifier = approx + qualifier                   # 10余人 / 100人左右: kept in extra
+        self.end = end + len(qualifier)
         prefix = (_PREFIX_OP.search(s, max(0, self.num_start - _PREFIX_OP_MAXLEN), self.num_start)
                   if self.num_start else None)
         self.pre_op = PREFIX_OPS[prefix.group()] if prefix else None
@@ -330,7 +349,7 @@ def _find_range(s: str, numbers: list[_Number]) -> tuple | None:
         high_value = high.value
         if s.startswith("-", high.num_start) and not _RANGE_JOIN.search(between):
             between, high_value = between + "-", -high_value     # "2小时-24小时": the minus is the join
-        unit = _UNIT.match(between)
+        unit = _unit().match(between)
         low_unit = unit.group() if unit else ""
         if not _RANGE_JOIN.fullmatch(between, len(low_unit)) or low.value > high_value:
             continue
@@ -342,6 +361,11 @@ def _find_range(s: str, numbers: list[_Number]) -> tuple | None:
 
 
 # --- dates ----------------------------------------------------------------------------------------
+
+def _days_in(year: int, month: int) -> int:
+    """The days of a month (``calendar.monthrange`` without importing calendar and locale: 10 ms)."""
+    return ((dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.date(year, month, 1)).days
+
 
 _Y = r"(?<![0-9])(?P<{}>(?:19|20|21)[0-9]{{2}})"
 _DATE = re.compile("|".join((
@@ -405,7 +429,7 @@ def _parse_date(s: str, year: int | None) -> tuple | None:
         return _TEXT
     if day is None:
         month = first_month if op == GE else last_month
-        day = 1 if op == GE else calendar.monthrange(y, month)[1]
+        day = 1 if op == GE else _days_in(y, month)
     else:
         month = first_month
     try:
@@ -437,16 +461,24 @@ class Placeholders:
     def __init__(self, words) -> None:
         norm = sorted({squash(w).lower() for w in words if squash(w)}, key=len, reverse=True)
         self.exact = frozenset(norm)
-        inside = [re.escape(w) if not w.isascii() else rf"(?<![a-z{_CJK}]){re.escape(w)}(?![a-z{_CJK}])"
-                  for w in norm if len(w) >= 2]
-        self.inside = re.compile("|".join(inside)) if inside else None
+        inside = [re.escape(w) for w in norm if len(w) >= 2 and not w.isascii()]
+        latin = [re.escape(w) for w in norm if len(w) >= 2 and w.isascii()]
+        if latin:                          # one guard for all of them: a character class of every CJK
+            inside.append(rf"(?<![a-z{_CJK}])(?:{'|'.join(latin)})(?![a-z{_CJK}])")   # one costs 3 ms
+        self._inside = "|".join(inside)
+        self._search = None                # compiled on the first text that is not only marks or a word
 
     def __call__(self, squashed: str) -> bool:
         s = squashed.lower()
         if not s:
             return False
-        return (bool(PLACEHOLDER_MARKS.fullmatch(s)) or s in self.exact
-                or (self.inside is not None and self.inside.search(s) is not None))
+        if PLACEHOLDER_MARKS.fullmatch(s) or s in self.exact:
+            return True
+        if self._search is None:
+            if not self._inside:
+                return False
+            self._search = re.compile(self._inside).search
+        return self._search(s) is not None
 
 
 _DEFAULT_PLACEHOLDERS = Placeholders(PLACEHOLDERS)

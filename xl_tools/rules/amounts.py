@@ -8,7 +8,7 @@ from typing import Iterator
 from ..findings import ERROR, WARNING, Finding
 from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
 from ..money import CENT, ZERO, fmt_thousands
-from .base import Context, Rule, unit_spellings
+from .base import Context, Rule
 
 TOLERANCE = Decimal("0.005")
 
@@ -229,8 +229,8 @@ class UnitIsSumOfProjects(Rule):
         if not filing.units:
             return
         tol = self.options["tolerance"]
-        names = unit_spellings(ctx)
-        sums = filing.sums_by_unit(names)
+        names = filing.unit_spellings()
+        sums = filing.sums_by_unit()
         for unit in filing.units:
             got = sums.get(names.canonical(unit.name), dict.fromkeys(MONEY_FIELDS, ZERO))
             for f in MONEY_FIELDS:

@@ -29,7 +29,6 @@ from ..findings import ERROR, INFO, WARNING, Draft, Finding, located
 from ..model import Filing, Indicator, Origin, Project
 from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
-from ..unitnames import UnitNames
 from ..valuegrammar import ParsedValue, op_symbol
 
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -327,11 +326,6 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
-
-def unit_spellings(ctx: Context) -> UnitNames:
-    """The filing's ``unit_spellings()``, built once per check for the rules that ask (they walk every project)."""
-    return ctx.once("unit spellings", lambda c: c.filing.unit_spellings())
-
 
 def with_draft(suggestion: str, draft: Draft | None) -> str:
     """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""

@@ -16,7 +16,7 @@ from ..model import Indicator, Origin, Project
 from ..money import ZERO, fmt_money
 from ..schema import SHEET_PROJECTS
 from ..textnorm import to_halfwidth
-from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, unit_spellings
+from .base import VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule
 
 # a value with full-width digits is reported; the suggestion also turns the signs typed with them
 # half-width (％ ． ＞ …), never Chinese punctuation such as （ ， ：. A full-width ＞ before half-width
@@ -100,10 +100,9 @@ class UnitMissing(Rule):
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         filing = ctx.filing
-        names = unit_spellings(ctx)
-        if filing.only_unit(names) is not None:
+        if filing.only_unit() is not None:
             return
-        named = filing.unit_names(names)
+        named = filing.unit_names()
         for project in filing.projects:
             if project.unit:
                 continue
@@ -143,7 +142,7 @@ class UnitNotListed(Rule):
         filing = ctx.filing
         if not filing.units:
             return
-        names = unit_spellings(ctx)
+        names = filing.unit_spellings()
         stated = {names.key(u.name) for u in filing.units}
         totals: dict[str, Decimal] = {}
         first: dict[str, Project] = {}
@@ -183,7 +182,7 @@ class UnitSpelledTwoWays(Rule):
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         filing = ctx.filing
-        names = unit_spellings(ctx)
+        names = filing.unit_spellings()
         for spellings in names.variants():
             shown = names.canonical(spellings[0])
             others = "、".join(f"「{s}」" for s in spellings if s != shown)
