@@ -64,6 +64,21 @@ def relative(source: str, part: str) -> str:
     return posixpath.relpath(part, posixpath.dirname(source) or ".")
 
 
+READ_CHUNK = 1 << 20
+
+
+def read_member(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo) -> bytes:
+    """The inflated bytes of a member, what ``zf.read(name)`` gives (zipfile's checks of size and CRC
+    included), without its peak: ``ZipFile.read`` inflates into growing blocks and joins them, about
+    twice a member's size at once (the 20 MB 绩效指标 of 5,000 projects: 40 MB); read a megabyte at a
+    time into one buffer that grows in place, it is the member's size and a megabyte."""
+    with zf.open(name) as fh:
+        out = io.BytesIO()
+        while chunk := fh.read(READ_CHUNK):
+            out.write(chunk)
+        return out.getvalue()
+
+
 class Package:
     def __init__(self, path, source=None) -> None:
         """The package of the file at ``path``, read from ``source`` when given (the bytes a task pinned:
@@ -113,7 +128,7 @@ class Package:
             fh = self._files[part]
             fh.seek(0)
             return fh.read()
-        return self.zf.read(part)
+        return read_member(self.zf, part)
 
     def open_original(self, part: str):
         """A stream of the part as it is in the file (for streaming rewrites)."""

@@ -26,6 +26,7 @@ from . import tables as table_parts
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
+from .package import read_member
 from .rowbytes import patch_sheet_bytes
 from .sheetgen import SheetSpec, write_sheet
 from .sheetxml import CellEdit, OwnLook, RowsOutOfOrder, SheetEdits, SheetResult, in_row_order, patch_sheet
@@ -121,7 +122,7 @@ class WorkbookPatch:
             notes = self.notes.get(name)
             edits = self.edits.get(name, SheetEdits())
             hook = notes.apply if notes else None
-            data = self.pkg.zf.read(entry.part)
+            data = read_member(self.pkg.zf, entry.part)
             try:
                 result = self._patch(data, entry.part, edits, dates, spans, hook)
             except RowsOutOfOrder:          # rare: a writer that put rows out of order; patched sorted

@@ -22,7 +22,7 @@ from ..xlsxfile import reading, sniff
 from . import rowscan
 from .book import Book
 from .cells import IS, ROW, C, CellDecoder, F, V, place, text_of
-from .package import Package
+from .package import Package, read_member
 from .styles import Styles
 from .xml import RT_SHARED_STRINGS, RT_STYLES, iterparse, q
 
@@ -233,7 +233,7 @@ class WorkbookView:
             raise XlToolsError(limits.exceeded(limit, found), file=str(self.pkg.path), sheet=name)
         watch = self._store.watch
         if 0 < self.pkg.size(entry.part) <= rowscan.MAX_BYTES:
-            scanned = rowscan.scan(self.pkg.zf.read(entry.part), entry.part, decoder, watch, self.blank_run,
+            scanned = rowscan.scan(read_member(self.pkg.zf, entry.part), entry.part, decoder, watch, self.blank_run,
                                    self.max_rows, refuse, _read_row)
             if scanned is not None:
                 rows, styles, cached, merged, hidden, watched = scanned

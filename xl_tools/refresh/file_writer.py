@@ -12,6 +12,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from .. import memtrim
 from ..address import parse_a1
 from ..errors import XlToolsError
 from ..fileio import atomic_target
@@ -166,6 +167,7 @@ def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tu
     for op in sheets:                        # before anything is patched: the tool's sheets must be its own
         _own_name(patch, SHEET_PUBLIC if isinstance(op, ReplacePublic) else op.content.name)
     results = patch.patch_sheets()
+    memtrim.release()                        # the data sheets' bytes, freed: given back before the sheets are made
     found = {(sheet, r, c): Look(*o) for sheet, result in results.items() for (r, c), o in result.looks.items()}
     report = patch.report
     kept, skipped = sum(map(len, report.notes_kept.values())), sum(map(len, report.notes_skipped.values()))

@@ -3,7 +3,12 @@ the saved file by readers that are not the patcher's own view, before the file t
 original. A value missing or different fails the save (the original stays as it was; the person gets
 the internal-error line and the log).
 
-Two readers, each strict where the other is lenient:
+First a look on the saved sheet's bytes (``readback_bytes``: the written cells found in the common
+spelling, a megabyte at a time, each compared with the plan); it only ever accepts a sheet whose
+written cells are all there as planned, and leaves every other sheet to the full read below, which
+decides and names the differences (at 5,000 projects the look takes 0.45 s CPU where the full read took
+0.65–0.7 s, and keeps calamine's block of 绩效指标, +32 MB, out of the refresh's peak). The full read:
+two readers, each strict where the other is lenient:
 
 - the values through python-calamine (Rust, its own XML and shared-strings decoding) where it is
   installed, else through openpyxl's read-only reader; calamine holds a sheet as one dense block from
@@ -18,13 +23,16 @@ Two readers, each strict where the other is lenient:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
 from ..address import a1, column_index
+from ..ooxml.package import read_member
 from .ops import SetValues
+from .readback_bytes import verified
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHOWN = 5                                 # differences named in the error
@@ -74,6 +82,17 @@ class _Planned:
                 out[c] = value
         return out
 
+    def line(self, r: int) -> tuple[int, list] | None:
+        """(first column, the plan's own list of values) of row ``r`` when one op alone writes it (rows
+        written alike share one list: ``plan._helper_ops``), else None (``row`` says)."""
+        covering = [op for _k, op in self.big if op.row <= r < op.row + len(op.values)]
+        if len(covering) == 1 and r not in self.small:
+            return covering[0].col, covering[0].values[r - covering[0].row]
+        if not covering and len(self.small.get(r, ())) == 1:
+            op = self.small[r][0][1]
+            return op.col, op.values[r - op.row]
+        return None
+
 
 def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValues]],
            skip: dict[str, set[tuple[int, int]]] | None = None) -> int:
@@ -85,12 +104,21 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
     skip = skip or {}
     problems: list[str] = []
     checked = 0
-    with _Reader(path) as reader, zipfile.ZipFile(path) as zf, zipfile.ZipFile(source) as zsrc:
+    with contextlib.ExitStack() as stack:
+        zf = stack.enter_context(zipfile.ZipFile(path))
+        reader = zsrc = None
         for sheet, ops in planned.items():
             plan = _Planned(ops)
             part = parts[sheet]
-            data = zf.read(part)
             passed = skip.get(sheet, ())
+            columns = {c for op in ops for c in range(op.col, op.col + max(map(len, op.values)))}
+            quick = verified(zf, part, plan.rows, plan.row, columns, passed, plan.line)
+            if quick is not None:               # every written cell as planned, in the common spelling
+                checked += quick
+                continue
+            if reader is None:
+                reader = stack.enter_context(_Reader(path))
+                zsrc = stack.enter_context(zipfile.ZipFile(source))
             reached = set()
 
             def check(r: int, row) -> None:
@@ -103,7 +131,8 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
                     if not (shown == value if type(value) is str and value else _same(shown, value)):
                         problems.append(f"{sheet}!{a1(r, c)} reads {shown!r}, the plan wrote {value!r}")
             wanted = set(plan.rows)
-            width = max(op.col + max(map(len, op.values)) - 1 for op in ops)
+            width = max(columns)
+            data = read_member(zf, part)
             count, examples, area = _cells(data)
             del data                    # 20 MB at 5k, not held while calamine reads the sheet
             for r, row in reader.rows(sheet, plan.rows[-1], width, dense=area <= DENSE_CELLS):
@@ -113,7 +142,7 @@ def verify(path, source, parts: dict[str, str], planned: dict[str, list[SetValue
             for r in plan.rows:
                 if r not in reached:                             # a row the reader never came to
                     check(r, ())
-            before = _cells(zsrc.read(part))[0] if count and part in zsrc.namelist() else 0
+            before = _cells(read_member(zsrc, part))[0] if count and part in zsrc.namelist() else 0
             if count > before:
                 problems.append(f"{sheet}: {count - before} cells spelled outside the SpreadsheetML namespace, "
                                 f"e.g. {', '.join(examples)}")
