@@ -1,6 +1,7 @@
-"""One rule of what a cell stores (``celltext.escaped``), whichever writer stores it: the package patcher
-(refresh, 公开表, and the review and diff workbooks laid out by ``reportbook``, plain or rich text) and
-XlsxWriter (the template, which applies the same rule itself)."""
+"""One rule of what a cell stores (``celltext.escaped``), in every workbook the tool writes: the package
+patcher stores every text (refresh, 公开表, the standard workbook of ``workbook.template``, and the review
+and diff workbooks laid out by ``reportbook``, plain or rich text); XlsxWriter, another engine, applies
+the same rule (Excel's)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ def _by_xlsxwriter(tmp_path, texts):
     return _stored(path)
 
 
+def _by_template(tmp_path, texts):
+    """The standard workbook: each text a project's name on 项目 (column B)."""
+    from xl_tools.model import Filing, Project
+    from xl_tools.workbook import build_workbook
+    path = tmp_path / "template.xlsx"
+    build_workbook(path, Filing(year=2025, projects=[Project(name=t, unit="") for t in texts]))
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("xl/worksheets/sheet3.xml"))
+    cells = root.iter(f"{{{NS}}}c")
+    return [c.findtext(f".//{{{NS}}}t") for c in cells if c.get("r")[0] == "B" and c.get("r") != "B1"]
+
+
 def _by_report(tmp_path, texts, rich=False):
     """A reviewer's workbook (``reportbook``): each text in a cell, or as a marked run of a rich text."""
     path = tmp_path / "report.xlsx"
@@ -62,7 +75,8 @@ def test_the_two_writers_store_the_same_text(tmp_path):
     assert _by_patcher(HOSTILE) == want
     assert _by_report(tmp_path, HOSTILE) == want            # a literal _x0041_ is protected, as Excel does
     assert _by_report(tmp_path, HOSTILE, rich=True) == want
-    assert _by_xlsxwriter(tmp_path, HOSTILE) == want
+    assert _by_template(tmp_path, HOSTILE) == want
+    assert _by_xlsxwriter(tmp_path, HOSTILE) == want          # another engine: Excel's rule too
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -71,10 +85,11 @@ def test_what_is_stored_reads_back_as_written(text):
 
 
 def test_a_carriage_return_is_kept_by_each_writer_its_own_way(tmp_path):
-    """The one difference: XlsxWriter stores CR as _x000D_, the others as the character (&#13;)."""
+    """The one difference: XlsxWriter stores CR as _x000D_, the tool's writer as the character (&#13;)."""
     text = "a\r\nb"
-    stored = [_by_patcher([text])[0], _by_report(tmp_path, [text])[0], _by_xlsxwriter(tmp_path, [text])[0]]
-    assert [unescape(s) for s in stored] == [text, text, text]
+    stored = [_by_patcher([text])[0], _by_report(tmp_path, [text])[0], _by_template(tmp_path, [text])[0],
+              _by_xlsxwriter(tmp_path, [text])[0]]
+    assert [unescape(s) for s in stored] == [text] * 4
 
 
 def test_fitted_says_where_a_text_too_long_for_a_cell_was_cut(tmp_path):

@@ -152,9 +152,9 @@ def test_the_engine_finds_what_every_rule_everywhere_finds(size):
 
 
 def test_halfwidth_and_squash_keep_their_meaning_for_every_character():
-    """``to_halfwidth`` skips the translation when no character needs it, ``squash`` and ``name_core``
-    remove white space with str.split: the same as translating always and removing ``\\s+``, for every
-    code point."""
+    """``to_halfwidth`` replaces only the characters that change (a regex, not ``str.translate``), ``squash``
+    and ``name_core`` remove white space with str.split: the same as translating and removing ``\\s+``, for
+    every code point."""
     import re
     ws = re.compile(r"\s+")
     for cp in range(sys.maxunicode + 1):

@@ -109,6 +109,8 @@ def test_a_writer_type_in_the_plan_breaks_its_contract(copy_of_package, line):
 
 
 @pytest.mark.parametrize("module, line", [("xl_tools/publish/xlsx.py", "import xlsxwriter  # noqa"),
+                                          ("xl_tools/workbook/template.py", "import xlsxwriter  # noqa"),
+                                          ("xl_tools/ooxml/tables.py", "from openpyxl.worksheet.table import Table  # noqa"),
                                           ("xl_tools/ooxml/newpackage.py", "from openpyxl import Workbook  # noqa"),
                                           ("xl_tools/reportbook.py", "from openpyxl.styles import Font  # noqa"),
                                           ("xl_tools/diff/render.py", "import openpyxl  # noqa")])
@@ -116,3 +118,11 @@ def test_a_fifth_engine_in_a_writing_module_breaks_the_one_writer(copy_of_packag
     done = _lint(copy_of_package, (module, line))
     assert done.returncode != 0
     assert "the tool's workbooks are written by the package patcher only BROKEN" in done.stdout, done.stdout
+
+
+def test_xlsxwriter_anywhere_in_the_tool_breaks_its_contract(copy_of_package):
+    """XlsxWriter wrote the template until the package patcher could (tables, validations, the button):
+    no module of the tool may bring it back, writing or not."""
+    done = _lint(copy_of_package, ("xl_tools/jsonio.py", "import xlsxwriter  # noqa"))
+    assert done.returncode != 0
+    assert "no module of the tool imports another xlsx writer BROKEN" in done.stdout, done.stdout

@@ -185,3 +185,17 @@ def test_each_reports_sheets_keep_their_print_setup_and_panes(reports, kind):
             header = int(ws.print_title_rows.split(":")[0].strip("$"))
             assert ws.freeze_panes == f"A{header + 1}", ws.title
             assert ws.cell(header, 1).font.b and ws.cell(header, 1).fill.fgColor.rgb == "FFDDEBF7", ws.title
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_the_standard_workbook_is_the_patchers_own_package(tmp_path, seed_filing, suffix):
+    """The template and every workbook ``build_workbook`` writes (it used XlsxWriter): valid with its
+    tables, validations, names and, in the .xlsm, the VBA project and the form button's drawing."""
+    from xl_tools.workbook import build_workbook
+    for name, filing in (("template", None), ("seed", seed_filing)):
+        out = tmp_path / (name + suffix)
+        build_workbook(out, filing)
+        assert schema_errors(out) == [], name
+        assert "<Application>xl-tools</Application>" in application(out)
+        with zipfile.ZipFile(out) as zf:
+            assert ("xl/vbaProject.bin" in zf.namelist()) == (suffix == ".xlsm")

@@ -28,7 +28,7 @@ WHEELS = HERE / "wheels"
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 PYODIDE_PLATFORM = "pyemscripten_2026_0_wasm32"            # Pyodide 314 (Python 3.14), tests/pyodide/package.json
 PYODIDE_PYTHON = "3.14"
-REQUIREMENTS = ["openpyxl", "et_xmlfile", "xlsxwriter", "defusedxml", "olefile", "tzdata",
+REQUIREMENTS = ["openpyxl", "et_xmlfile", "defusedxml", "olefile", "tzdata",
                 f"xlwings=={metadata.version('xlwings')}"]
 
 if os.environ.get("CI") != "true":          # a contributor without Node is told; CI must have it (.ci/run)

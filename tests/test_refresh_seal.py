@@ -249,8 +249,8 @@ def _changes(book: Path) -> dict:
     comments = next(n for n in names if re.match(r"xl/comments\d*\.xml$", n))
     return {
         "a value on 项目": (projects, _first(_NUMBER, rb"\g<1><v>777</v>")),         # a number, not a string
-        "a value on 绩效指标": (indicators, _first(rb'(<c r="E2"(?: s="\d+")? t="s">)<v>\d+</v>',
-                                                  rb"\g<1><v>0</v>")),
+        "a value on 绩效指标": (indicators, _first(rb'(<c r="E2"(?: s="\d+")? t="inlineStr"><is><t[^>]*>)[^<]+',
+                                                  rb"\g<1>x")),
         "a sheet renamed": ("xl/workbook.xml", lambda d: d.replace("公开表".encode(), "公开表2".encode(), 1)),
         "a style": ("xl/styles.xml", _first(rb'<sz val="\d+"/>', b'<sz val="13"/>')),
         "a note deleted": (comments, _first(rb"(?s)<comment [^>]*>.*?</comment>", b"")),

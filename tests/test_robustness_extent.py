@@ -205,7 +205,7 @@ def test_the_shared_strings_table_is_bounded(tmp_path, capsys, monkeypatch):
     「sharedStrings.xml 已损坏」. They count against ``XL_TOOLS_MAX_STRINGS`` as they are read, by the
     workbook view and before openpyxl loads a workbook (here lowered below the seed's)."""
     from tests.support.writers import written_by
-    book = cases.seed_book(tmp_path)
+    book = cases.seed_book(tmp_path, shared=True)         # as Excel saves it
     table = written_by("xlsxwriter", cases.regional_export(tmp_path), tmp_path / "导出_共享字符串.xlsx")
     monkeypatch.setenv("XL_TOOLS_MAX_STRINGS", "20")
     for argv in (["check", book], ["import", table, "-o", tmp_path / "x.json"]):

@@ -3,10 +3,10 @@
 The one rule of what a cell may store (``escaped``): the characters XML 1.0 cannot hold written as
 Excel's own escape ``_xHHHH_``, which Excel shows as the character it stands for, and a text that
 already reads like such an escape protected (``_x005F_``), so that Excel shows it as typed. The package
-patcher stores every text through it (``ooxml.cells``, ``ooxml.sheetgen``: refresh, the 公开表, the
-review, diff and send-back workbooks), as inline strings that are never formulas (a project named
-``=cmd|'/c calc'!A0`` stays text); XlsxWriter (the template, the one other writer) applies the same rule
-itself, byte for byte (``tests/test_celltext.py`` holds both to it). A text longer than a cell holds
+patcher, the one writer of the tool's workbooks, stores every text through it (``ooxml.cells``,
+``ooxml.sheetgen``: refresh, the standard workbook and templates, the 公开表, the review, diff and
+send-back workbooks), as inline strings that are never formulas (a project named ``=cmd|'/c calc'!A0``
+stays text); Excel and XlsxWriter apply the same rule (``tests/test_celltext.py``). A text longer than a cell holds
 (32,767 characters) is cut by ``fitted``, which says so in the cell.
 """
 

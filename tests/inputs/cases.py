@@ -20,9 +20,51 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED_JSON = ROOT / "xl_tools" / "data" / "sample_2024.expected.json"
 
 
-def seed_book(folder: Path, name: str = "seed.xlsx") -> Path:
+def seed_book(folder: Path, name: str = "seed.xlsx", *, shared: bool = False) -> Path:
+    """The seed filing's standard workbook; `shared`: its texts in a shared string table, as Excel
+    saves them (the tool writes them inline), for the cases that are about that part."""
     path = folder / name
     build_workbook(path, load_json(SEED_JSON))
+    return with_shared_strings(path) if shared else path
+
+
+def with_shared_strings(path: Path) -> Path:
+    """`path` rewritten with every inline string of its sheets moved into ``xl/sharedStrings.xml``
+    (one entry per distinct text, in order of first use), as Excel stores the texts it saves."""
+    from lxml import etree
+
+    from xl_tools.ooxml.book import Book
+    from xl_tools.ooxml.package import Package
+    from xl_tools.ooxml.xml import MAIN, RT_SHARED_STRINGS
+    q = lambda local: f"{{{MAIN}}}{local}"                      # noqa: E731
+    sst = etree.Element(q("sst"), nsmap={None: MAIN})
+    index: dict[bytes, int] = {}
+    out = path.with_suffix(".shared")
+    with Package(path) as pkg:
+        book = Book(pkg)
+        for entry in book.sheets():
+            root = pkg.xml(entry.part)
+            for cell in root.iter(q("c")):
+                holder = cell.find(q("is"))
+                if cell.get("t") != "inlineStr" or holder is None:
+                    continue
+                key = etree.tostring(holder)
+                if key not in index:
+                    index[key] = len(index)
+                    item = etree.SubElement(sst, q("si"))
+                    item.extend(holder)
+                cell.remove(holder)
+                cell.set("t", "s")
+                etree.SubElement(cell, q("v")).text = str(index[key])
+            pkg.mark(entry.part)
+        sst.set("count", str(len(index)))
+        sst.set("uniqueCount", str(len(index)))
+        pkg.set_bytes("xl/sharedStrings.xml", etree.tostring(sst, xml_declaration=True, encoding="UTF-8",
+                                                              standalone=True),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+        pkg.add_rel(book.part, RT_SHARED_STRINGS, "xl/sharedStrings.xml")
+        pkg.save(out)
+    out.replace(path)
     return path
 
 
@@ -194,7 +236,7 @@ def _replace_member(src: Path, dst: Path, member: str, data: bytes) -> Path:
 
 def billion_laughs(folder: Path) -> Path:
     """XML entity expansion in the shared strings."""
-    src = seed_book(folder, "base.xlsx")
+    src = seed_book(folder, "base.xlsx", shared=True)
     lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
            + "".join(f'<!ENTITY lol{k} "{("&lol" + str(k - 1) + ";") * 10 if k > 1 else "&lol;" * 10}">'
                      for k in range(1, 10))
@@ -205,7 +247,7 @@ def billion_laughs(folder: Path) -> Path:
 
 def external_entity(folder: Path) -> Path:
     """XXE: an external entity pointing at a local file."""
-    src = seed_book(folder, "base2.xlsx")
+    src = seed_book(folder, "base2.xlsx", shared=True)
     xxe = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
            '<si><t>&xxe;</t></si></sst>')
@@ -247,7 +289,7 @@ def too_long_cell_json() -> dict:
 def too_long_cell_book(folder: Path) -> Path:
     """A workbook whose target cell (项目!H3) holds more than Excel's 32,767 characters, as a script
     writing the XML directly can produce (openpyxl itself truncates)."""
-    src = seed_book(folder, "base4.xlsx")
+    src = seed_book(folder, "base4.xlsx", shared=True)
     target = load_json(SEED_JSON).projects[1].target
     with zipfile.ZipFile(src) as zf:
         xml = zf.read("xl/sharedStrings.xml").decode("utf-8")
@@ -259,7 +301,7 @@ def too_long_cell_book(folder: Path) -> Path:
 
 def with_part(folder: Path, name: str, part: str, change) -> Path:
     """The seed workbook with one part's bytes replaced by ``change(bytes)``."""
-    src = seed_book(folder, "base_" + name)
+    src = seed_book(folder, "base_" + name, shared=True)
     with zipfile.ZipFile(src) as zf:
         data = zf.read(part)
     return _replace_member(src, folder / name, part, change(data))
@@ -284,7 +326,7 @@ def cut_in_half(data: bytes) -> bytes:
 
 def unknown_compression(folder: Path, part: str = "xl/sharedStrings.xml") -> Path:
     """A zip whose member claims compression method 99 (nothing zipfile or Excel knows)."""
-    src = seed_book(folder, "method_base.xlsx")
+    src = seed_book(folder, "method_base.xlsx", shared=True)
     data = bytearray(src.read_bytes())
     with zipfile.ZipFile(src) as zf:
         offset = zf.getinfo(part).header_offset

@@ -109,6 +109,14 @@ class Book:
                 if value and value.isdigit() and int(value) >= index:
                     view.set(attr, str(int(value) + 1))
 
+    def set_active(self, index: int) -> None:
+        """Open the workbook at the sheet at `index` (its view's active tab)."""
+        views = self.root.find(q("bookViews"))
+        view = views.find(q("workbookView")) if views is not None else None
+        if view is not None and view.get("activeTab") != str(index):
+            view.set("activeTab", str(index))
+            self.pkg.mark(self.part)
+
     def set_state(self, name: str, state: str) -> None:
         for el in self._sheets_el().findall(q("sheet")):
             if el.get("name") == name and el.get("state", "visible") != state:

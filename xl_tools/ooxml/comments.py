@@ -273,21 +273,25 @@ class SheetNotes:
     # ------------------------------------------------------------------------------- shape ids
 
     def _blocks_in_use(self) -> set[int]:
-        """The o:idmap blocks of every VML part (streamed: a drawing of many notes is never one tree;
-        a part that is not well-formed counts for nothing)."""
-        used = set()
-        for name in self.pkg.names():
-            if not name.lower().endswith(".vml"):
-                continue
-            found = set()
-            try:
-                with self.pkg.open(name) as fh:
-                    found = _idmap_blocks(fh, name)
-            except XmlPartError:
-                data = readable_vml(self.pkg.read(name), name)
-                found = _idmap_blocks(io.BytesIO(data), name) if data is not None else set()
-            used |= found
-        return used
+        return vml_blocks_in_use(self.pkg)
+
+
+def vml_blocks_in_use(pkg: Package) -> set[int]:
+    """The o:idmap blocks of every VML part (streamed: a drawing of many notes is never one tree;
+    a part that is not well-formed counts for nothing)."""
+    used = set()
+    for name in pkg.names():
+        if not name.lower().endswith(".vml"):
+            continue
+        found = set()
+        try:
+            with pkg.open(name) as fh:
+                found = _idmap_blocks(fh, name)
+        except XmlPartError:
+            data = readable_vml(pkg.read(name), name)
+            found = _idmap_blocks(io.BytesIO(data), name) if data is not None else set()
+        used |= found
+    return used
 
 
 def _idmap_blocks(fh, name: str) -> set[int]:

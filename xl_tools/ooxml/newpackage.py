@@ -1,11 +1,15 @@
-"""New workbooks: every workbook the tool creates as a file of its own (the 公开表 of ``publish``, the
-review, diff and send-back workbooks) is a minimal valid package — content types, relationships,
+"""New workbooks: every workbook the tool creates as a file of its own (the standard workbook of
+``workbook.template``, the 公开表 of ``publish``, the review, diff and send-back workbooks) is a minimal
+valid package — content types, relationships,
 ``workbook.xml``, ``styles.xml``, the document properties — into which the patcher's sheet generator
 (``sheetgen``, through ``patch.WorkbookPatch.replace_sheet``) writes each sheet. One writer, one
 text rule (``celltext.escaped``, applied by ``cells.cell_xml``), for the workbooks a refresh patches
 and for the ones the tool makes from nothing.
 
     write_new_workbook(out, [Generated("汇总", spec), …], DocProps(title=…, custom=(("xl-tools", "review"),)))
+
+A macro-enabled workbook (.xlsm) carries a VBA project (``vba``: the bytes of its vbaProject.bin) and
+the code name ThisWorkbook; its sheets name theirs (``sheetgen.SheetSpec.code_name``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ CT_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CT_MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+CT_VBA = "application/vnd.ms-office.vbaProject"
+RT_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+VBA_PART = "xl/vbaProject.bin"
 NS_CORE = _PKG + "metadata/core-properties"
 NS_DC = "http://purl.org/dc/elements/1.1/"
 NS_DCTERMS = "http://purl.org/dc/terms/"
@@ -63,6 +71,8 @@ class DocProps:
     keywords: str = ""
     creator: str = AUTHOR
     custom: tuple[tuple[str, str | int], ...] = ()
+    description: str = ""                                # 备注 (Excel: 属性 → 摘要 → 备注)
+    created: dt.datetime | None = None                   # None: when it is written
 
 
 def _el(parent, ns: str, local: str, text: str | None = None, **attrs):
@@ -84,6 +94,7 @@ def _core(props: DocProps, now: dt.datetime) -> bytes:
                          nsmap={"cp": NS_CORE, "dc": NS_DC, "dcterms": NS_DCTERMS, "xsi": NS_XSI})
     for ns, local, text in ((NS_DC, "title", props.title), (NS_DC, "subject", props.subject),
                             (NS_DC, "creator", props.creator), (NS_CORE, "keywords", props.keywords),
+                            (NS_DC, "description", props.description),
                             (NS_CORE, "lastModifiedBy", props.creator)):
         if text:
             _el(root, ns, local, text)
@@ -134,56 +145,69 @@ def _theme() -> bytes:
     return serialize(root)
 
 
-def _workbook(first_sheet: str) -> bytes:
+def _workbook(first_sheet: str, macro: bool) -> bytes:
     root = etree.Element(f"{{{MAIN}}}workbook", nsmap={None: MAIN, "r": REL})
-    _el(root, MAIN, "workbookPr")
+    _el(root, MAIN, "workbookPr", **({"codeName": "ThisWorkbook"} if macro else {}))
     _el(_el(root, MAIN, "bookViews"), MAIN, "workbookView")
     sheet = _el(_el(root, MAIN, "sheets"), MAIN, "sheet", name=first_sheet, sheetId="1")
     sheet.set(f"{{{REL}}}id", "rId1")
     return serialize(root)
 
 
-def _types(custom: bool) -> bytes:
+def _types(custom: bool, macro: bool) -> bytes:
     root = etree.Element(f"{{{CT}}}Types", nsmap={None: CT})
     _el(root, CT, "Default", Extension="rels", ContentType=CT_RELS)
     _el(root, CT, "Default", Extension="xml", ContentType="application/xml")
-    for part, ctype in ((WORKBOOK, CT_WORKBOOK), (FIRST_SHEET, CT_WORKSHEET), (STYLES, CT_STYLES), (THEME, CT_THEME),
+    for part, ctype in ((WORKBOOK, CT_MACRO_WORKBOOK if macro else CT_WORKBOOK), (FIRST_SHEET, CT_WORKSHEET), (STYLES, CT_STYLES), (THEME, CT_THEME),
                         ("docProps/core.xml", CT_CORE), ("docProps/app.xml", CT_APP),
                         *((("docProps/custom.xml", CT_CUSTOM),) if custom else ())):
         _el(root, CT, "Override", PartName="/" + part, ContentType=ctype)
     return serialize(root)
 
 
-def blank_package(first_sheet: str, props: DocProps | None = None, now: dt.datetime | None = None) -> bytes:
-    """The bytes of a valid workbook with one empty sheet `first_sheet` and the properties `props`."""
+def blank_package(first_sheet: str, props: DocProps | None = None, now: dt.datetime | None = None,
+                  macro: bool = False) -> bytes:
+    """The bytes of a valid workbook with one empty sheet `first_sheet` and the properties `props`
+    (`macro`: a macro-enabled workbook, which its VBA project is added to)."""
     props = props or DocProps()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = props.created or now or dt.datetime.now(dt.timezone.utc)
     package = [("_rels/.rels", _rels((RT_OFFICE_DOCUMENT, WORKBOOK), (RT_CORE, "docProps/core.xml"),
                                      (RT_APP, "docProps/app.xml"),
                                      *(((RT_CUSTOM, "docProps/custom.xml"),) if props.custom else ()))),
                ("docProps/core.xml", _core(props, now)), ("docProps/app.xml", _app()),
                *((("docProps/custom.xml", _custom(props)),) if props.custom else ()),
-               (WORKBOOK, _workbook(first_sheet)),
+               (WORKBOOK, _workbook(first_sheet, macro)),
                ("xl/_rels/workbook.xml.rels", _rels((RT_WORKSHEET, "worksheets/sheet1.xml"), (RT_STYLES, "styles.xml"),
                                                            (RT_THEME, "theme/theme1.xml"))),
                (STYLES, MINIMAL_STYLES), (THEME, _theme()), (FIRST_SHEET, EMPTY_SHEET)]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(zipfile.ZipInfo(CONTENT_TYPES, (1980, 1, 1, 0, 0, 0)), _types(bool(props.custom)),
+        zf.writestr(zipfile.ZipInfo(CONTENT_TYPES, (1980, 1, 1, 0, 0, 0)), _types(bool(props.custom), macro),
                     zipfile.ZIP_DEFLATED)
         for name, data in package:
             zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
-def write_new_workbook(out, sheets: Sequence[Generated], props: DocProps | None = None) -> None:
+def write_new_workbook(out, sheets: Sequence[Generated], props: DocProps | None = None, *,
+                       names: Sequence[tuple[str, str]] = (), vba: bytes | None = None, active: int = 0) -> None:
     """Write a new workbook to `out` (a path or a binary stream) holding `sheets`, in that order, each
-    generated whole by ``sheetgen``; `props` its document properties."""
+    generated whole by ``sheetgen``; `props` its document properties, `names` its defined names
+    (name, formula text without "="), `vba` the VBA project of a macro-enabled workbook, `active` the
+    index of the sheet it opens at (whose spec says ``selected``)."""
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
     props = props or DocProps()
-    with Package("<new>", io.BytesIO(blank_package(sheets[0].name, props))) as pkg:
+    with Package("<new>", io.BytesIO(blank_package(sheets[0].name, props, macro=vba is not None))) as pkg:
         patch = WorkbookPatch(WorkbookView(pkg, max_rows=1, blank_run=1), note_author=props.creator)
         for k, gen in enumerate(sheets):
             patch.replace_sheet(gen, k)
+        for name, text in names:
+            patch.book.set_defined_name(name, text)
+        if active:
+            patch.book.set_active(active)
+        if vba is not None:
+            pkg.set_bytes(VBA_PART, vba)
+            pkg.ensure_default("bin", CT_VBA)
+            pkg.add_rel(WORKBOOK, RT_VBA, VBA_PART)
         patch.save(out)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from ..address import range_a1
 from ..errors import XlToolsError
 from ..refs import quote_sheet
+from . import buttons as button_parts
 from . import charts as chart_parts
+from . import tables as table_parts
 from .book import Book
 from .cells import CellDecoder
 from .comments import SheetNotes
@@ -45,6 +47,8 @@ class Generated:
     print_titles: tuple[int, int] | None = None     # rows repeated on every printed page
     print_area: bool | tuple[int, int, int, int] = False    # True: the cells; or (r1, c1, r2, c2)
     charts: list[chart_parts.BarChart] = field(default_factory=list)     # over cells of this sheet
+    tables: list[table_parts.Table] = field(default_factory=list)        # Excel tables over its cells
+    buttons: list[button_parts.FormButton] = field(default_factory=list)  # form buttons running macros
 
 
 @dataclass
@@ -165,6 +169,11 @@ class WorkbookPatch:
         spec = gen.spec
         if gen.charts:
             spec = replace(spec, drawing=chart_parts.attach(self.pkg, part, gen.name, gen.charts))
+        if gen.buttons:
+            spec = replace(spec, legacy_drawing=button_parts.attach(self.pkg, part, gen.buttons, spec.widths,
+                                                                    spec.heights))
+        if gen.tables:
+            spec = replace(spec, tables=table_parts.attach(self.pkg, part, gen.tables, self.styles))
         write_sheet(self.pkg.spool(part), spec, self.styles)
         self.book.set_state(gen.name, "hidden" if gen.hidden else "visible")
         titles = f"{quote_sheet(gen.name)}!${gen.print_titles[0]}:${gen.print_titles[1]}" \

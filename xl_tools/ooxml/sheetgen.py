@@ -1,6 +1,8 @@
 """Worksheets generated whole (a tool's own sheets): values (rich text too), formats, merges, widths,
-heights, frozen panes, an autofilter, print setup with a page header and footer, and a drawing (the
-charts of ``charts``), written as Excel writes them. Rows are written as text in
+columns' default formats, heights, frozen panes, an autofilter, data validations, print setup with a
+page header and footer, a code name (what VBA calls the sheet), a drawing (the charts of ``charts``),
+a legacy drawing (the form buttons of ``buttons``) and Excel tables (``tables``), written as Excel
+writes them. Rows are written as text in
 batches, as the spec makes them, so a sheet of any length needs the memory of one batch."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from ..address import a1, column_letter, range_a1
 from ..celltext import escaped
 from ..lazyxml import etree
 from .cells import cell_xml, inline_xml
-from .styles import Styles
+from .styles import Format, Styles
 from .xml import DECLARATION, MAIN, REL, attr_xml, q, split_around, text_xml
 
 BATCH_ROWS = 250
@@ -62,6 +64,22 @@ class PageSetup:
     header: str | None = None                 # the printed header (the same codes; &9 a 9-point font)
 
 
+@dataclass(frozen=True)
+class Validation:
+    """A data validation (Excel's 数据验证) over the cells (r1, c1, r2, c2): a `kind` (whole, decimal, list,
+    custom …) with its formulas (text without "="; a list's items as one quoted text, "甲,乙"), and the
+    message Excel shows when a value breaks it (`error_style`: stop refuses it, warning asks)."""
+
+    ref: tuple[int, int, int, int]
+    kind: str
+    formula1: str
+    formula2: str | None = None
+    operator: str | None = None               # None: between (the default), or greaterThanOrEqual …
+    error_style: str = "stop"
+    error_title: str | None = None
+    error: str | None = None
+
+
 @dataclass
 class SheetSpec:
     """A sheet to generate. ``rows`` are lists of (value, Format or None), from row 1: a list, or any
@@ -78,6 +96,12 @@ class SheetSpec:
     ncols: int | None = None
     row_breaks: list[int] = field(default_factory=list)     # a printed page ends after each of these rows
     drawing: str | None = None                # the relationship id of the sheet's drawing (its charts)
+    column_formats: dict[int, Format] = field(default_factory=dict)   # column → the format of what is typed there
+    validations: list[Validation] = field(default_factory=list)
+    code_name: str | None = None              # the sheet's name in VBA (Sheet1 …)
+    selected: bool = False                    # the sheet shown when the workbook opens
+    legacy_drawing: str | None = None         # the relationship id of its VML drawing (form buttons)
+    tables: list[str] = field(default_factory=list)    # the relationship ids of its tables
 
     def size(self) -> tuple[int, int]:
         """(rows, columns) of the cells."""
@@ -94,20 +118,30 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     after the rows) is built with lxml; the rows are written as text (``cells.cell_xml``: the bytes
     lxml would give), in batches, as `spec.rows` yields them."""
     root = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
-    if spec.page is not None:
-        etree.SubElement(etree.SubElement(root, q("sheetPr")), q("pageSetUpPr"), fitToPage="1")
+    if spec.page is not None or spec.code_name:
+        pr = etree.SubElement(root, q("sheetPr"), {"codeName": spec.code_name} if spec.code_name else {})
+        if spec.page is not None:
+            etree.SubElement(pr, q("pageSetUpPr"), fitToPage="1")
     last_row, last_col = spec.size()
     last_col = max([last_col, *spec.widths, 1])
     etree.SubElement(root, q("dimension"), ref=range_a1(1, 1, max(last_row, 1), last_col))
-    view = etree.SubElement(etree.SubElement(root, q("sheetViews")), q("sheetView"), workbookViewId="0")
+    view = etree.SubElement(etree.SubElement(root, q("sheetViews")), q("sheetView"),
+                            {"tabSelected": "1", "workbookViewId": "0"} if spec.selected else {"workbookViewId": "0"})
     if spec.freeze:
         _freeze(view, *spec.freeze)
     etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
-    if spec.widths:
+    if spec.widths or spec.column_formats:
         cols = etree.SubElement(root, q("cols"))
-        for col in sorted(spec.widths):
-            etree.SubElement(cols, q("col"), min=str(col), max=str(col), width=_num(spec.widths[col]),
-                             customWidth="1")
+        for col in sorted({*spec.widths, *spec.column_formats}):
+            attrs = {"min": str(col), "max": str(col)}
+            if col in spec.widths:
+                attrs["width"] = _num(spec.widths[col])
+            style = styles.format_id(spec.column_formats.get(col))
+            if style:
+                attrs["style"] = str(style)
+            if col in spec.widths:
+                attrs["customWidth"] = "1"
+            etree.SubElement(cols, q("col"), attrs)
     sd = etree.SubElement(root, q("sheetData"))
     _tail(root, spec)
     head, tail = split_around(root, sd)
@@ -208,6 +242,10 @@ def _tail(root, spec: SheetSpec) -> None:
         merges = etree.SubElement(root, q("mergeCells"), count=str(len(spec.merges)))
         for m in spec.merges:
             etree.SubElement(merges, q("mergeCell"), ref=range_a1(*m))
+    if spec.validations:
+        holder = etree.SubElement(root, q("dataValidations"), count=str(len(spec.validations)))
+        for v in spec.validations:
+            holder.append(_validation(v))
     page = spec.page
     if page is not None and page.center_horizontally:
         etree.SubElement(root, q("printOptions"), horizontalCentered="1")
@@ -232,6 +270,31 @@ def _tail(root, spec: SheetSpec) -> None:
             etree.SubElement(breaks, q("brk"), id=str(row), max="16383", man="1")
     if spec.drawing:
         etree.SubElement(root, q("drawing"), {q("id", REL): spec.drawing})
+    if spec.legacy_drawing:
+        etree.SubElement(root, q("legacyDrawing"), {q("id", REL): spec.legacy_drawing})
+    if spec.tables:
+        parts = etree.SubElement(root, q("tableParts"), count=str(len(spec.tables)))
+        for rid in spec.tables:
+            etree.SubElement(parts, q("tablePart"), {q("id", REL): rid})
+
+
+def _validation(v: Validation):
+    attrs = {"type": v.kind}
+    if v.operator:
+        attrs["operator"] = v.operator
+    if v.error_style != "stop":
+        attrs["errorStyle"] = v.error_style
+    attrs.update(allowBlank="1", showInputMessage="1", showErrorMessage="1")
+    if v.error_title:
+        attrs["errorTitle"] = v.error_title
+    if v.error:
+        attrs["error"] = v.error
+    attrs["sqref"] = range_a1(*v.ref)
+    el = etree.Element(q("dataValidation"), attrs)
+    etree.SubElement(el, q("formula1")).text = v.formula1
+    if v.formula2 is not None:
+        etree.SubElement(el, q("formula2")).text = v.formula2
+    return el
 
 
 def _num(x: float) -> str:

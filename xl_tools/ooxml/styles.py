@@ -42,6 +42,7 @@ class Format:
     font: str | None = None           # font family, e.g. 宋体
     size: float | None = None
     bold: bool = False
+    italic: bool = False
     underline: bool = False
     color: str | None = None          # font colour RRGGBB
     fill: str | None = None           # solid fill RRGGBB
@@ -149,6 +150,7 @@ class Styles:
         self.borders = _Section(self.root, "borders", "border")
         self.xfs = _Section(self.root, "cellXfs", "xf")
         self.numfmts = _Section(self.root, "numFmts", "numFmt")
+        self.dxfs = _Section(self.root, "dxfs", "dxf")
         self._codes = {int(el.get("numFmtId")): el.get("formatCode", "")
                        for el in self.numfmts.items() if (el.get("numFmtId") or "").isdigit()}
         self._xf_formats = [int(xf.get("numFmtId", "0")) if (xf.get("numFmtId") or "0").isdigit() else 0
@@ -158,6 +160,7 @@ class Styles:
         self._prints: dict[int, str] = {}
         self._looks: dict[int, tuple] = {}
         self._made: dict[Format, int] = {}
+        self._dxfs: dict[Format, int] = {}
         self._own: dict[int, tuple[str | None, str | None]] = {}      # look_of, by format (they never change)
 
     def cover(self, largest: int) -> None:
@@ -415,16 +418,41 @@ class Styles:
             self._made[fmt] = self._add_xf(xf)
         return self._made[fmt]
 
+    def dxf_id(self, fmt: Format) -> int:
+        """The differential format of `fmt` (what a table column gives the rows added to it): its number
+        format, font colour and boldness, fill and box; a table column names it as its ``dataDxfId``."""
+        if fmt not in self._dxfs:
+            dxf = etree.Element(q("dxf"))
+            if fmt.bold or fmt.italic or fmt.color:
+                font = etree.SubElement(dxf, q("font"))
+                for flag, on in (("b", fmt.bold), ("i", fmt.italic)):
+                    if on:
+                        etree.SubElement(font, q(flag))
+                if fmt.color:
+                    etree.SubElement(font, q("color"), rgb="FF" + fmt.color.upper())
+            if fmt.number_format:
+                etree.SubElement(dxf, q("numFmt"), numFmtId=str(self._numfmt(fmt.number_format)),
+                                 formatCode=fmt.number_format)
+            if fmt.fill:                          # a differential fill states its colour as the background
+                pattern = etree.SubElement(etree.SubElement(dxf, q("fill")), q("patternFill"))
+                etree.SubElement(pattern, q("bgColor"), rgb="FF" + fmt.fill.upper())
+            if fmt.border:
+                dxf.append(_box(fmt.border_color))
+            self._dxfs[fmt] = self._add(self.dxfs, dxf)
+        return self._dxfs[fmt]
+
     def _font(self, fmt: Format) -> int:
         base = self.fonts.get(0)
         font = copy.deepcopy(base) if base is not None else etree.Element(q("font"))
-        drop = {"b", "u", "color"} | ({"name", "family", "charset", "scheme"} if fmt.font else set()) | \
+        drop = {"b", "i", "u", "color"} | ({"name", "family", "charset", "scheme"} if fmt.font else set()) | \
             ({"sz"} if fmt.size else set())
         for child in list(font):
             if etree.QName(child).localname in drop:
                 font.remove(child)
         if fmt.bold:
             etree.SubElement(font, q("b"))
+        if fmt.italic:
+            etree.SubElement(font, q("i"))
         if fmt.underline:
             etree.SubElement(font, q("u"))
         if fmt.size:

@@ -174,7 +174,6 @@ class Context:
         self._cores: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution, str | None, str | None]] = {}
         self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
-        self._facts: dict[int, Facts] = {}
         # categories and values as written → (what facts of them share, name → the facts of that content)
         self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[set, set]] = {}
@@ -234,11 +233,9 @@ class Context:
 
     def facts(self, ind: Indicator) -> Facts:
         """What the rules need of one indicator. Facts depend only on the indicator's own cells, so
-        they are shared by every indicator with the same content (a filing repeats them a lot); what
-        depends on the categories and values alone is shared by every indicator with those."""
-        hit = self._facts.get(id(ind))
-        if hit is not None:
-            return hit
+        they are shared by every indicator with the same content (a filing repeats them a lot): one
+        object per content in a check; what depends on the categories and values alone is shared by
+        every indicator with those."""
         key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.period_value or "",
                ind.annual_value or "")
         shared = self._by_values.get(key)
@@ -252,7 +249,6 @@ class Context:
                 core = self._cores[name] = name_core(name)
             cols, l1, l2, c1, c2, values_key = shared[0]
             hit = shared[1][name] = Facts(cols, l1, l2, c1, c2, core, values_key)
-        self._facts[id(ind)] = hit
         return hit
 
     def _values_facts(self, c1: str, l1: str, c2: str, l2: str, period: str, annual: str) -> tuple:

@@ -85,11 +85,15 @@ def cost_draft(ctx: Context, project: Project, word: str, counts, stated) -> Dra
     if total <= 0:
         return None
     paid, bought, built = word in PAID, word in BOUGHT, word in BUILT
+    kinds = ctx.once("cost draft counts", lambda _ctx: {})
     for ind, t in counts() if paid or bought or built else ():
-        unit = canonical(base_unit(t.unit))
-        if not t.value or per_part(t.unit) or unit in TIME_UNITS:
+        key = (ctx.core(ind.name), t.unit)
+        kind = kinds.get(key)
+        if kind is None:
+            kind = kinds[key] = _count_kind(*key)
+        unit, people = kind
+        if unit is None or not t.value:
             continue
-        people = unit in PEOPLE_UNITS or (counted(ctx.core(ind.name)) or (set(),))[0] == PEOPLE_COUNT
         if paid and people:
             name, per = f"人均{what}标准", "人次" if unit == "人次" else "人·年"
         elif bought and unit in _THINGS and not people and _GOODS.search(ind.name):
@@ -102,6 +106,15 @@ def cost_draft(ctx: Context, project: Project, word: str, counts, stated) -> Dra
         return draft(ctx, "cost", name, f"≤{money(total * 10000 / t.value)}/{per}", amount)
     return draft(ctx, "cost", f"{subject(project)}总成本", f"≤{num(total.quantize(CENT, ROUND_DOWN))}万元",
                  f"项目总计 {total:,.2f} 万元")
+
+
+def _count_kind(core: str, written: str) -> tuple[str | None, bool]:
+    """(unit, whether it counts people) of a count ``cost_draft`` may divide by, unit None when it is per
+    something or of time; per distinct name core and unit in a check (5,000 drafts walk 10,000 counts)."""
+    unit = canonical(base_unit(written))
+    if per_part(written) or unit in TIME_UNITS:
+        return None, False
+    return unit, unit in PEOPLE_UNITS or (counted(core) or (set(),))[0] == PEOPLE_COUNT
 
 
 # what a promised number measures, by its unit and the words next to it

@@ -1,12 +1,15 @@
-"""Generate the standard workbook (template or filled) with xlsxwriter.
+"""Generate the standard workbook (template or filled) with the package patcher.
 
 One generator makes the committed templates (``workbook_templates/``), the workbooks of
 ``xl-tools load`` / ``new`` / ``import`` and the rollover target: a filing is always written into the
-*current* template, never into a copy of an old one.
+*current* template, never into a copy of an old one. Each sheet is a ``sheetgen`` spec (cells, widths,
+columns' formats, validations, frozen panes, print setup) with its Excel tables (``ooxml.tables``),
+written into a new package (``ooxml.newpackage``), as every other workbook the tool makes.
 
 The ``.xlsm`` variant embeds xlwings' standalone VBA project (taken from the installed xlwings package)
-and a 刷新 button on 说明 that runs its ``SampleCall`` macro, which ``workbook.vba`` points at
-``xl_tools.desktop.main()`` whatever the file is called.
+and a 刷新 form button on 说明 (``ooxml.buttons``) that runs its ``SampleCall`` macro, which
+``workbook.vba`` points at ``xl_tools.desktop.main()`` whatever the file is called; its sheets carry
+the code names (Sheet1 …) that the project's modules name.
 """
 
 from __future__ import annotations
@@ -14,16 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
-
+from ..address import column_letter
 from ..categories import CodeTable
 from ..errors import XlToolsError
 from ..model import FIRST_YEAR, LAST_YEAR, MONEY_FIELDS, Filing, Origin
+from ..ooxml.buttons import FormButton
+from ..ooxml.newpackage import DocProps, write_new_workbook
+from ..ooxml.patch import Generated
+from ..ooxml.sheetgen import PageSetup, SheetSpec, Validation
+from ..ooxml.styles import Format
+from ..ooxml.tables import Table
 from ..profiles import MONEY_UNITS, Profile, load_profile, profile_names
 from ..schema import (
     EXCEL_CELL_LIMIT,
@@ -57,7 +63,10 @@ from ..textfit import fitted_height, text_width_chars
 from .vba import BUTTON_MACRO, button_vba_project
 
 FONT = "宋体"
-VALIDATION_ROWS = 1_048_575     # validations cover the whole column below the header (one range: cheap)
+LAST_ROW = 1_048_576            # validations cover the whole column below the header (one range: cheap)
+TABLE_STYLE = "TableStyleLight9"
+CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)       # the same bytes for the same filing
+
 README_LINES = [
     ("项目支出绩效目标表 填报工作簿", "title"),
     ("", None),
@@ -89,7 +98,6 @@ INFO_FIRST_ROW = 2          # 0-based row of 预算年度 on 基本信息
 UNITS_OFFSET = 3            # the unit table's header row, below the last labelled cell
 UNIT_ROWS = 5               # rows of the units table in a new workbook (a department lists its units)
 README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh summary cell (上次刷新)
-README_BUTTON_CELL = f"B{README_SUMMARY_ROW + 3}"
 
 
 README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：这台电脑要先由 IT 用离线安装包安装 xl-tools（make dist 生成，"
@@ -99,8 +107,11 @@ README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：这台电脑
                       "写法时 Windows 命令行传不过去，请改名。")
 
 
-def _money_cell(value: Decimal | None):
-    return None if value is None else float(value)  # xlsxwriter writes IEEE doubles; 2-dp values are exact enough to round-trip via repr
+def _money_cell(value: Decimal | None) -> Decimal | None:
+    """An amount as the cell stores it: the decimal it is (never a binary float), spelt as Excel spells
+    a number (600, 12.5: no trailing zeros), so every reader — the file's and the live book's — reads
+    the same value back."""
+    return None if value is None else value.normalize()
 
 
 def _record_money(record, field: str):
@@ -111,113 +122,160 @@ def _record_money(record, field: str):
     return _money_cell(getattr(record, field))
 
 
+def _look(**kw) -> Format:
+    """A cell format of the workbook: 宋体 11 pt, top-aligned, unless `kw` says otherwise."""
+    return Format(**{"font": FONT, "size": 11, "vertical": "top", **kw})
+
+
 class _Formats:
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
-        self.text = wb.add_format({**base, "text_wrap": True})
-        # the indicator values are words and signs (≥95%, 2025年6月30日前): a Text column keeps what is
-        # typed as typed, so Excel does not turn 95% into 0.95, which the button and add-in could not
-        # tell from a plain 0.95 (they cannot read number formats)
-        self.value_text = wb.add_format({**base, "text_wrap": True, "num_format": "@"})
-        self.plain = wb.add_format(base)
-        self.money = wb.add_format({**base, "num_format": MONEY_FORMAT})
-        self.header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                     "text_wrap": True, "valign": "vcenter", "align": "center"})
-        self.helper_header = wb.add_format({**base, "bold": True, "bg_color": "#EDEDED", "border": 1,
-                                            "font_color": "#595959", "text_wrap": True,
-                                            "valign": "vcenter", "align": "center"})
-        self.helper = wb.add_format({**base, "bg_color": "#F2F2F2", "font_color": "#595959"})
-        self.title = wb.add_format({**base, "bold": True, "font_size": 16})
-        self.h = wb.add_format({**base, "bold": True, "font_size": 12})
-        self.label = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
-        self.input = wb.add_format({**base, "border": 1, "bg_color": "#FFFFFF"})
-        self.input_money = wb.add_format({**base, "border": 1, "num_format": MONEY_FORMAT})
-        self.note = wb.add_format({**base, "font_color": "#7F7F7F", "italic": True})
-        self.code_header = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                          "valign": "vcenter", "align": "center"})
+    text = _look(wrap=True)
+    # the indicator values are words and signs (≥95%, 2025年6月30日前): a Text column keeps what is
+    # typed as typed, so Excel does not turn 95% into 0.95, which the button and add-in could not
+    # tell from a plain 0.95 (they cannot read number formats)
+    value_text = _look(wrap=True, number_format="@")
+    plain = _look()
+    money = _look(number_format=MONEY_FORMAT)
+    header = _look(bold=True, fill="DDEBF7", border=True, wrap=True, vertical="center", horizontal="center")
+    helper_header = _look(bold=True, fill="EDEDED", border=True, color="595959", wrap=True, vertical="center",
+                          horizontal="center")
+    helper = _look(fill="F2F2F2", color="595959")
+    title = _look(bold=True, size=16)
+    h = _look(bold=True, size=12)
+    label = _look(bold=True, fill="DDEBF7", border=True)
+    input = _look(border=True, fill="FFFFFF")
+    input_money = _look(border=True, number_format=MONEY_FORMAT)
+    note = _look(color="7F7F7F", italic=True)
+    code_header = _look(bold=True, fill="DDEBF7", border=True, vertical="center", horizontal="center")
 
 
-def _print_setup(ws, repeat_row: bool = True) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)              # A4
-    ws.fit_to_pages(1, 0)        # fit all columns on the page width
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    if repeat_row:
-        ws.repeat_rows(0)
+fmt = _Formats
 
 
-def _write_readme(wb, fmt: _Formats, macro: bool):
-    ws = wb.add_worksheet(SHEET_README)
-    ws.set_column("A:A", 4)
-    ws.set_column("B:B", 120, fmt.text)
-    for r, (text, style) in enumerate(README_LINES):
-        ws.write(r, 1, text, getattr(fmt, style) if style else fmt.text)
+def _width(chars: float) -> float:
+    """The width Excel stores for a column `chars` characters wide (Calibri 11: 7-pixel digits plus
+    5 pixels of padding, in 1/256 of a character), so the column shows `chars` in Excel's dialog."""
+    pixels = int(chars * 7 + 0.5) + 5
+    return int(pixels / 7 * 256) / 256
+
+
+class _Sheet:
+    """The cells of a sheet being laid out (1-based rows and columns), then its ``SheetSpec``."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], tuple] = {}
+        self.widths: dict[int, float] = {}
+        self.formats: dict[int, Format] = {}
+        self.heights: dict[int, float] = {}
+        self.validations: list[Validation] = []
+        self.tables: list[Table] = []
+
+    def write(self, row: int, col: int, value, style: Format | None = None) -> None:
+        self.cells[row, col] = (value, style)
+
+    def columns(self, first: int, last: int, chars: float, style: Format | None = None) -> None:
+        for col in range(first, last + 1):
+            self.widths[col] = _width(chars)
+            if style is not None:
+                self.formats[col] = style
+
+    def table(self, name: str, top: int, headers: list[str], rows: list[list], formats: list[Format],
+              header_formats: list[Format | None] | None = None) -> None:
+        """An Excel table: its header row at `top`, `rows` below it (at least one row in its range)."""
+        for c, h in enumerate(headers, start=1):
+            self.write(top, c, h, header_formats[c - 1] if header_formats else None)
+        for r, row in enumerate(rows, start=top + 1):
+            for c, value in enumerate(row, start=1):
+                self.write(r, c, value, formats[c - 1])
+        self.tables.append(Table(name, (top, 1, top + max(len(rows), 1), len(headers)),
+                                 tuple(zip(headers, formats))))
+
+    def validate(self, ref: tuple[int, int, int, int], kind: str, formula1: str, **kw) -> None:
+        self.validations.append(Validation(ref, kind, formula1, **kw))
+
+    def spec(self, *, freeze: tuple[int, int] | None = None, page: bool = True) -> SheetSpec:
+        last_row = max((r for r, _c in self.cells), default=0)
+        grid: list[list[tuple]] = [[] for _ in range(last_row)]
+        for (r, c), cell in sorted(self.cells.items()):
+            row = grid[r - 1]
+            row.extend([(None, None)] * (c - 1 - len(row)))
+            row.append(cell)
+        ncols = max((c for _r, c in self.cells), default=0)
+        return SheetSpec(rows=grid, nrows=last_row, ncols=ncols, widths=self.widths, heights=self.heights,
+                         column_formats=self.formats, validations=self.validations, freeze=freeze,
+                         page=PageSetup() if page else None)
+
+
+def _listed(items) -> str:
+    """A list validation's items, as the one quoted text Excel stores."""
+    return '"' + ",".join(items) + '"'
+
+
+def _write_readme(macro: bool) -> tuple[_Sheet, list[FormButton]]:
+    ws = _Sheet()
+    ws.columns(1, 1, 4)
+    ws.columns(2, 2, 120, fmt.text)
+    for r, (text, style) in enumerate(README_LINES, start=1):
+        ws.write(r, 2, text, getattr(fmt, style) if style else fmt.text)
         if not style and text:
-            ws.set_row(r, fitted_height([(text, 120)]))
-    ws.write(README_SUMMARY_ROW, 1, NOT_REFRESHED, fmt.note)
-    wb.define_name(NAME_LAST_REFRESH, f"='{SHEET_README}'!$B${README_SUMMARY_ROW + 1}")
+            ws.heights[r] = fitted_height([(text, 120)])
+    ws.write(README_SUMMARY_ROW + 1, 2, NOT_REFRESHED, fmt.note)
+    buttons = []
     if macro:
-        ws.insert_button(README_BUTTON_CELL, {"macro": BUTTON_MACRO, "caption": "刷新",
-                                              "width": 128, "height": 36})
-        ws.write(README_SUMMARY_ROW + 3, 1, README_BUTTON_HELP, fmt.note)
+        buttons.append(FormButton("刷新", BUTTON_MACRO, (README_SUMMARY_ROW + 3, 2), 128, 36))
+        ws.write(README_SUMMARY_ROW + 4, 2, README_BUTTON_HELP, fmt.note)
     else:
-        ws.write(README_SUMMARY_ROW + 2, 1,
+        ws.write(README_SUMMARY_ROW + 3, 2,
                  "（本文件为 .xlsx，没有按钮：请用 xl-tools refresh 文件名，或使用 .xlsm 版本 / Office 加载项。）",
                  fmt.note)
-    _print_setup(ws, repeat_row=False)
-    return ws
+    return ws, buttons
 
 
-def _write_info(wb, fmt: _Formats, filing: Filing):
-    ws = wb.add_worksheet(SHEET_INFO)
-    ws.set_column("A:A", 22)
-    ws.set_column("B:B", 40)
-    ws.set_column("C:F", 16)
-    ws.write(0, 0, "基本信息", fmt.title)
+def _write_info(filing: Filing) -> _Sheet:
+    ws = _Sheet()
+    ws.columns(1, 1, 22)
+    ws.columns(2, 2, 40)
+    ws.columns(3, 6, 16)
+    ws.write(1, 1, "基本信息", fmt.title)
     values = {
         "year": filing.year, "department": filing.department, "money_unit": filing.money_unit or "万元",
         "profile": filing.profile or "广东",
         "total": (filing.total if (filing.total_stated and (filing.total or filing.projects)) else None),
     }
-    for k, (label, name, field) in enumerate(INFO_FIELDS):
-        row = INFO_FIRST_ROW + k
-        ws.write(row, 0, label, fmt.label)
+    rows = {}
+    for k, (label, _name, field) in enumerate(INFO_FIELDS):
+        row = rows[field] = INFO_FIRST_ROW + k + 1
+        ws.write(row, 1, label, fmt.label)
         val = values[field]
         if field == "total":
-            ws.write(row, 1, _money_cell(val), fmt.input_money)
+            ws.write(row, 2, _money_cell(val), fmt.input_money)
         else:
-            ws.write(row, 1, val, fmt.input)
-        wb.define_name(name, f"='{SHEET_INFO}'!$B${row + 1}")
-    ws.data_validation(2, 1, 2, 1, {"validate": "integer", "criteria": "between", "minimum": FIRST_YEAR,
-                                    "maximum": LAST_YEAR, "error_title": "预算年度",
-                                    "error_message": "请填写四位数年份，例如 2025"})
-    ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": list(MONEY_UNITS)})
-    ws.data_validation(5, 1, 5, 1, {"validate": "list", "source": profile_names(),
-                                    "error_type": "warning"})
-    r0 = INFO_FIRST_ROW + len(INFO_FIELDS)
-    ws.write(r0, 0, "模板版本", fmt.label)
-    ws.write(r0, 1, TEMPLATE_VERSION, fmt.plain)
-    wb.define_name(NAME_TEMPLATE_VERSION, f"='{SHEET_INFO}'!$B${r0 + 1}")
+            ws.write(row, 2, val, fmt.input)
+    ws.validate((rows["year"], 2, rows["year"], 2), "whole", str(FIRST_YEAR), formula2=str(LAST_YEAR),
+                error_title="预算年度", error="请填写四位数年份，例如 2025")
+    ws.validate((rows["money_unit"], 2, rows["money_unit"], 2), "list", _listed(MONEY_UNITS))
+    ws.validate((rows["profile"], 2, rows["profile"], 2), "list", _listed(profile_names()), error_style="warning")
+    version_row = INFO_FIRST_ROW + len(INFO_FIELDS) + 1
+    ws.write(version_row, 1, "模板版本", fmt.label)
+    ws.write(version_row, 2, TEMPLATE_VERSION, fmt.plain)
 
     # stated subtotals per funding unit (as the published table prints them); blank = derived
-    top = r0 + UNITS_OFFSET
-    ws.write(top - 1, 0, UNITS_TITLE, fmt.h)
-    units = filing.units
-    rows = [[u.name, *(_record_money(u, f) for f in MONEY_FIELDS)] for u in units]
-    rows += [[None] * len(UNIT_HEADERS)] * max(0, UNIT_ROWS - len(rows))     # room for more units
-    ws.add_table(top, 0, top + len(rows), len(UNIT_HEADERS) - 1, {
-        "name": TABLE_UNITS, "style": "Table Style Light 9", "data": rows,
-        "columns": [{"header": h, "format": fmt.input if i == 0 else fmt.input_money}
-                    for i, h in enumerate(UNIT_HEADERS)]})
+    top = version_row + UNITS_OFFSET
+    ws.write(top - 1, 1, UNITS_TITLE, fmt.h)
+    units = [[u.name, *(_record_money(u, f) for f in MONEY_FIELDS)] for u in filing.units]
+    units += [[None] * len(UNIT_HEADERS)] * max(0, UNIT_ROWS - len(units))     # room for more units
+    ws.table(TABLE_UNITS, top, list(UNIT_HEADERS), units,
+             [fmt.input if i == 0 else fmt.input_money for i in range(len(UNIT_HEADERS))])
     # rule overrides (config key → value), read by the rule engine
-    stop = top + len(rows) + 3
-    ws.write(stop - 1, 0, f"{SETTINGS_TITLE}（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
+    stop = top + len(units) + 3
+    ws.write(stop - 1, 1, f"{SETTINGS_TITLE}（可选：覆盖规则配置中的阈值、级别或停用规则）", fmt.h)
     settings = sorted(filing.settings.items()) or [(None, None)]
-    ws.add_table(stop, 0, stop + len(settings), 1, {
-        "name": TABLE_SETTINGS, "style": "Table Style Light 9", "data": [list(s) for s in settings],
-        "columns": [{"header": "配置项", "format": fmt.input}, {"header": "值", "format": fmt.input}]})
-    _print_setup(ws, repeat_row=False)
+    ws.table(TABLE_SETTINGS, stop, ["配置项", "值"], [list(s) for s in settings], [fmt.input, fmt.input])
     return ws
+
+
+def _info_names() -> list[tuple[str, str]]:
+    names = [(name, f"'{SHEET_INFO}'!$B${INFO_FIRST_ROW + k + 1}") for k, (_l, name, _f) in enumerate(INFO_FIELDS)]
+    return names + [(NAME_TEMPLATE_VERSION, f"'{SHEET_INFO}'!$B${INFO_FIRST_ROW + len(INFO_FIELDS) + 1}")]
 
 
 def project_field(p, field: str):
@@ -240,9 +298,8 @@ def region_columns(profile: Profile, filing: Filing) -> tuple[list[str], list[st
                   if h in profile.optional_columns or any(indicator_field(i, f) for i in filing.indicators)]
     return projects, indicators
 
-
-def _write_projects(wb, fmt: _Formats, filing: Filing, region: list[str]):
-    ws = wb.add_worksheet(SHEET_PROJECTS)
+def _write_projects(filing: Filing, region: list[str]) -> _Sheet:
+    ws = _Sheet()
     # the person's own columns (经办人, 预算科目 …) follow the template's, as they had them
     own = list(dict.fromkeys(h for p in filing.projects for h in p.extra if h != "备注" and h not in PROJECT_COLUMNS))
     headers = list(PROJECT_HEADERS) + ["备注"] + region + own
@@ -251,28 +308,20 @@ def _write_projects(wb, fmt: _Formats, filing: Filing, region: list[str]):
               "成本测算": 30, **dict.fromkeys(own, 14)}
     formats = {"总计": fmt.money, "财政拨款": fmt.money, "财政专户拨款": fmt.money, "其他资金": fmt.money,
                **{h: fmt.money for h in region if PROJECT_COLUMNS[h].startswith("funding.")}}
-    for c, h in enumerate(headers):
-        ws.set_column(c, c, widths.get(h, 14), formats.get(h, fmt.text))
+    for c, h in enumerate(headers, start=1):
+        ws.columns(c, c, widths.get(h, 14), formats.get(h, fmt.text))
     rows = []
     for k, p in enumerate(filing.projects, start=1):
         no = p.no if p.no not in (None, "") else k
         printed = [project_field(p, PROJECT_COLUMNS[h]) for h in region]
         rows.append([no, p.name, p.unit, *(_record_money(p, f) for f in MONEY_FIELDS), p.target,
-                     p.extra.get("备注"), *(_money_cell(v) if isinstance(v, Decimal) else v for v in printed),
-                     *(_own_value(p.extra.get(h)) for h in own)])
-    ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
-        "name": TABLE_PROJECTS, "style": "Table Style Light 9", "data": rows,
-        "columns": [{"header": h, "header_format": fmt.header, "format": formats.get(h, fmt.text)}
-                    for h in headers]})
-    for k, p in enumerate(filing.projects, start=1):
-        ws.set_row(k, _row_height(p.target, 70, p.name, 34))
-    money_cols = [headers.index(h) for h in ("总计", "财政拨款", "财政专户拨款", "其他资金")]
-    ws.data_validation(1, money_cols[0], VALIDATION_ROWS, money_cols[-1], {
-        "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
-        "error_title": "金额", "error_message": "金额应为不小于 0 的数字（万元，两位小数）"})
-    ws.freeze_panes(1, 2)
-    _print_setup(ws)
-    wb.define_name("项目清单", f"=OFFSET('{SHEET_PROJECTS}'!$B$2,0,0,MAX(1,COUNTA('{SHEET_PROJECTS}'!$B:$B)-1),1)")
+                     p.extra.get("备注"), *(_money_cell(v) if isinstance(v, Decimal) else v for v in printed), *(_own_value(p.extra.get(h)) for h in own)])
+    ws.table(TABLE_PROJECTS, 1, headers, rows, [formats.get(h, fmt.text) for h in headers], [fmt.header] * len(headers))
+    for k, p in enumerate(filing.projects, start=2):
+        ws.heights[k] = _row_height(p.target, 70, p.name, 34)
+    money_cols = [headers.index(h) + 1 for h in ("总计", "财政拨款", "财政专户拨款", "其他资金")]
+    ws.validate((2, money_cols[0], LAST_ROW, money_cols[-1]), "decimal", "0", operator="greaterThanOrEqual",
+                error_style="warning", error_title="金额", error="金额应为不小于 0 的数字（万元，两位小数）")
     return ws
 
 
@@ -288,9 +337,8 @@ def _row_height(text: str, width: float, other: str = "", other_width: float = 3
     (LibreOffice does not grow rows for wrapped text a library wrote, so we set it)."""
     return fitted_height([(text, width), (other, other_width)])
 
-
-def _write_indicators(wb, fmt: _Formats, filing: Filing, region: list[str]):
-    ws = wb.add_worksheet(SHEET_INDICATORS)
+def _write_indicators(filing: Filing, region: list[str]) -> _Sheet:
+    ws = _Sheet()
     headers = list(INDICATOR_HEADERS) + region + list(INDICATOR_HELPERS)
     widths = {"项目名称": 36, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
               "实施周期指标值": 24, "年度指标值": 24, "指标性质": 8, "度量单位": 10, "权重": 8, "指标方向性": 12,
@@ -298,42 +346,35 @@ def _write_indicators(wb, fmt: _Formats, filing: Filing, region: list[str]):
     value_headers = [h for h, f in INDICATOR_HEADERS.items() if f in ("period_value", "annual_value")]
     value_headers += [h for h in region if h in ("指标性质", "度量单位", "权重")]       # ≥, %, 10 as typed
     column_format = {**dict.fromkeys(INDICATOR_HELPERS, fmt.helper), **dict.fromkeys(value_headers, fmt.value_text)}
-    for c, h in enumerate(headers):
-        ws.set_column(c, c, 10 if h in INDICATOR_HELPERS else widths[h], column_format.get(h, fmt.text))
+    for c, h in enumerate(headers, start=1):
+        ws.columns(c, c, 10 if h in INDICATOR_HELPERS else widths[h], column_format.get(h, fmt.text))
     rows = []
     for p in filing.projects:
         for i in p.indicators:
             rows.append([p.name, i.no, i.level1_label or None, i.level2_label or None, i.name,
                          i.period_value, i.annual_value,
                          *(indicator_field(i, INDICATOR_COLUMNS[h]) for h in region)] + [None] * len(INDICATOR_HELPERS))
-    ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
-        "name": TABLE_INDICATORS, "style": "Table Style Light 9", "data": rows,
-        "columns": [{"header": h, "header_format": fmt.helper_header if h in INDICATOR_HELPERS else fmt.header,
-                     "format": column_format.get(h, fmt.text)} for h in headers]})
-    k = 1
+    ws.table(TABLE_INDICATORS, 1, headers, rows, [column_format.get(h, fmt.text) for h in headers],
+             [fmt.helper_header if h in INDICATOR_HELPERS else fmt.header for h in headers])
+    k = 2
     for p in filing.projects:
         for i in p.indicators:
             h = fitted_height([(i.period_value, 24), (i.annual_value, 24), (i.name, 30), (p.name, 36)])
             if h > 18:
-                ws.set_row(k, h)
+                ws.heights[k] = h
             k += 1
-    ws.set_row(0, 30)                                   # wrapped helper headers
-    first_helper = len(INDICATOR_HEADERS) + len(region)
-    ws.data_validation(1, first_helper, VALIDATION_ROWS, first_helper + len(INDICATOR_HELPERS) - 1, {
-        "validate": "custom", "value": "=FALSE", "error_title": "自动填写的列",
-        "error_message": "灰色的列由「刷新」自动填写，显示工具如何理解左边的指标值，请不要手工修改"})
-    ws.data_validation(1, 0, VALIDATION_ROWS, 0, {
-        "validate": "list", "source": "=项目清单", "error_type": "warning",
-        "error_title": "项目名称", "error_message": "项目名称应与「项目」表中的某个项目一致"})
-    ws.data_validation(1, 2, VALIDATION_ROWS, 2, {
-        "validate": "list", "source": "=一级指标清单", "error_type": "warning",
-        "error_title": "一级指标", "error_message": "请从下拉列表选择，例如 1-产出指标"})
-    ws.data_validation(1, 3, VALIDATION_ROWS, 3, {
-        "validate": "list", "source": '=INDIRECT("二级_"&LEFT($C2,FIND("-",$C2&"-")-1))',
-        "error_type": "warning", "error_title": "二级指标",
-        "error_message": "请先选择一级指标，再从下拉列表选择对应的二级指标，例如 11-数量指标"})
-    ws.freeze_panes(1, 1)
-    _print_setup(ws)
+    ws.heights[1] = 30                                  # wrapped helper headers
+    first_helper = len(INDICATOR_HEADERS) + len(region) + 1
+    ws.validate((2, first_helper, LAST_ROW, first_helper + len(INDICATOR_HELPERS) - 1), "custom", "FALSE",
+                error_title="自动填写的列",
+                error="灰色的列由「刷新」自动填写，显示工具如何理解左边的指标值，请不要手工修改")
+    ws.validate((2, 1, LAST_ROW, 1), "list", "项目清单", error_style="warning", error_title="项目名称",
+                error="项目名称应与「项目」表中的某个项目一致")
+    ws.validate((2, 3, LAST_ROW, 3), "list", "一级指标清单", error_style="warning", error_title="一级指标",
+                error="请从下拉列表选择，例如 1-产出指标")
+    ws.validate((2, 4, LAST_ROW, 4), "list", 'INDIRECT("二级_"&LEFT($C2,FIND("-",$C2&"-")-1))',
+                error_style="warning", error_title="二级指标",
+                error="请先选择一级指标，再从下拉列表选择对应的二级指标，例如 11-数量指标")
     return ws
 
 
@@ -351,47 +392,48 @@ def _fit_width(text: str, minimum: float = 10) -> float:
     """A column width (characters) that shows `text` on one line in bold 11 pt, with a margin."""
     return max(minimum, round(text_width_chars(text, 11) * 1.1 + 2, 1))
 
+def _fit_width(text: str, minimum: float = 10) -> float:
+    """A column width (characters) that shows `text` on one line in bold 11 pt, with a margin."""
+    return max(minimum, round(text_width_chars(text, 11) * 1.1 + 2, 1))
 
-def _write_codes(wb, fmt: _Formats, table: CodeTable):
+
+def _write_codes(table: CodeTable) -> tuple[_Sheet, list[tuple[str, str]]]:
     """The code table the category dropdowns list: one-line headers in columns wide enough for them,
-    then a few lines for the accountant below the table."""
-    ws = wb.add_worksheet(SHEET_CODES)
-    ws.write(0, 0, "一级指标", fmt.code_header)
-    ws.set_column(0, 0, _fit_width(max((c.label for c in table.level1), key=len)))
-    for r, c in enumerate(table.level1, start=1):
-        ws.write(r, 0, c.label, fmt.plain)
-    wb.define_name("一级指标清单", f"='{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")
+    then a few lines for the accountant below the table; and the names the dropdowns list."""
+    ws = _Sheet()
+    ws.write(1, 1, "一级指标", fmt.code_header)
+    ws.columns(1, 1, _fit_width(max((c.label for c in table.level1), key=len)))
+    for r, c in enumerate(table.level1, start=2):
+        ws.write(r, 1, c.label, fmt.plain)
+    names = [("一级指标清单", f"'{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")]
     longest = len(table.level1)
     for k, l1 in enumerate(table.level1):
-        col = 2 + k
+        col = 3 + k
         kids = table.children(l1.code)
         header = f"{l1.label} 的二级指标"
-        ws.set_column(col, col, _fit_width(header))
-        ws.write(0, col, header, fmt.code_header)
-        for r, c in enumerate(kids, start=1):
+        ws.columns(col, col, _fit_width(header))
+        ws.write(1, col, header, fmt.code_header)
+        for r, c in enumerate(kids, start=2):
             ws.write(r, col, c.label, fmt.plain)
         longest = max(longest, len(kids))
-        letter = xl_col_to_name(col)
-        wb.define_name(f"二级_{l1.code}", f"='{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}")
-    top = longest + 2
-    ws.write(top, 0, CODES_NOTES[0], fmt.h)
+        letter = column_letter(col)
+        names.append((f"二级_{l1.code}", f"'{SHEET_CODES}'!${letter}$2:${letter}${max(2, len(kids) + 1)}"))
+    top = longest + 3
+    ws.write(top, 1, CODES_NOTES[0], fmt.h)
     notes = CODES_NOTES[1:]
     if table.name and table.name != "广东2015":         # the framework the profile chose, not Guangdong's
         notes = notes[:-1] + [f"本表按规则配置的指标类别框架「{table.name}」编号；本地区编号不同时，请以财政部门的要求为准。"]
     for r, text in enumerate(notes, start=top + 1):
-        ws.write(r, 0, text, fmt.plain)          # one line each, running over the empty cells
-    ws.freeze_panes(1, 0)
-    _print_setup(ws)
-    return ws
+        ws.write(r, 1, text, fmt.plain)          # one line each, running over the empty cells
+    return ws, names
 
 
-def _write_state(wb, filing: Filing, numbered: bool):
-    ws = wb.add_worksheet(SHEET_STATE)
-    ws.write_row(0, 0, ["template_version", TEMPLATE_VERSION])
-    ws.write_row(1, 0, ["sheet", "range", "severity"])
-    for r, row in enumerate(_numbered(filing) if numbered else [], start=2):
-        ws.write_row(r, 0, row)
-    ws.hide()
+def _write_state(filing: Filing, numbered: bool) -> _Sheet:
+    ws = _Sheet()
+    for r, row in enumerate([["template_version", TEMPLATE_VERSION], ["sheet", "range", "severity"],
+                             *(_numbered(filing) if numbered else [])], start=1):
+        for c, value in enumerate(row, start=1):
+            ws.write(r, c, value)
     return ws
 
 
@@ -416,12 +458,12 @@ def _numbered(filing: Filing) -> list[list]:
                      "project": p.name}, ensure_ascii=False)])
     return rows
 
-
-def _write_xlwings_conf(wb, conf: dict[str, str]):
-    ws = wb.add_worksheet(SHEET_XLWINGS_CONF)
-    for r, (k, v) in enumerate(conf.items()):
-        ws.write_row(r, 0, [k, v])
-    ws.hide()
+def _write_xlwings_conf(conf: dict[str, str]) -> _Sheet:
+    ws = _Sheet()
+    for r, (k, v) in enumerate(conf.items(), start=1):
+        ws.write(r, 1, k)
+        ws.write(r, 2, v)
+    return ws
 
 
 def place_as_written(filing: Filing) -> Filing:
@@ -479,22 +521,27 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     project_columns, indicator_columns = region_columns(profile, filing)
     if macro is None:
         macro = str(target).lower().endswith(".xlsm")
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    wb = xlsxwriter.Workbook(target, options)
-    wb.set_properties({"title": "项目支出绩效目标表", "subject": "xl-tools 标准模板",
-                       "comments": f"xl-tools template v{TEMPLATE_VERSION}",
-                       "created": datetime(2024, 1, 1)})
-    fmt = _Formats(wb)
-    if macro:
-        wb.add_vba_project(io.BytesIO(button_vba_project()), is_stream=True)
-        wb.set_vba_name("ThisWorkbook")
-    sheets = [_write_readme(wb, fmt, macro), _write_info(wb, fmt, filing),
-              _write_projects(wb, fmt, filing, project_columns), _write_indicators(wb, fmt, filing, indicator_columns),
-              _write_codes(wb, fmt, table), _write_state(wb, filing, numbered)]
-    if macro:
-        for k, ws in enumerate(sheets, start=1):
-            ws.set_vba_name(f"Sheet{k}")
+    readme, buttons = _write_readme(macro)
+    codes, code_names = _write_codes(table)
+    laid_out = [readme, _write_info(filing), _write_projects(filing, project_columns),
+                _write_indicators(filing, indicator_columns), codes, _write_state(filing, numbered)]
+    freeze = {SHEET_PROJECTS: (2, 3), SHEET_INDICATORS: (2, 2), SHEET_CODES: (2, 1)}
+    active = 2 if filing.projects else 0
+    sheets = []
+    for k, (name, ws) in enumerate(zip((SHEET_README, SHEET_INFO, SHEET_PROJECTS, SHEET_INDICATORS, SHEET_CODES,
+                                        SHEET_STATE), laid_out)):
+        spec = ws.spec(freeze=freeze.get(name), page=name != SHEET_STATE)
+        spec.code_name = f"Sheet{k + 1}" if macro else None
+        spec.selected = k == active
+        repeat = name in (SHEET_PROJECTS, SHEET_INDICATORS, SHEET_CODES)
+        sheets.append(Generated(name, spec, hidden=name == SHEET_STATE, print_titles=(1, 1) if repeat else None,
+                                tables=ws.tables, buttons=buttons if name == SHEET_README else []))
     if xlwings_conf:
-        _write_xlwings_conf(wb, xlwings_conf)
-    sheets[2].activate() if filing.projects else sheets[0].activate()
-    wb.close()
+        sheets.append(Generated(SHEET_XLWINGS_CONF, _write_xlwings_conf(xlwings_conf).spec(page=False), hidden=True))
+    names = [(NAME_LAST_REFRESH, f"'{SHEET_README}'!$B${README_SUMMARY_ROW + 1}"), *_info_names(),
+             ("项目清单", f"OFFSET('{SHEET_PROJECTS}'!$B$2,0,0,MAX(1,COUNTA('{SHEET_PROJECTS}'!$B:$B)-1),1)"),
+             *code_names]
+    props = DocProps(title="项目支出绩效目标表", subject="xl-tools 标准模板",
+                     description=f"xl-tools template v{TEMPLATE_VERSION}", created=CREATED)
+    write_new_workbook(target, sheets, props, names=names, vba=button_vba_project() if macro else None,
+                       active=active)
