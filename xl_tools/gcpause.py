@@ -55,7 +55,8 @@ _enabled = True
 @contextlib.contextmanager
 def settled():
     """No collection in the block, and every object that exists at its end in the oldest generation (see
-    the module's docstring); nests and runs in threads like ``paused``."""
+    the module's docstring); nests and runs in threads like ``paused``. Its ``gc.unfreeze`` would also
+    thaw what other code froze on purpose: nothing in the tool freezes objects otherwise."""
     global _settled, _enabled
     with _lock:
         if _settled == 0:

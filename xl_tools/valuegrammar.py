@@ -167,23 +167,9 @@ _PERCENT_WORD = re.compile(r"(?<=[0-9])百分比")
 _LEADING_PERCENT = re.compile(r"^%(?=[≥≤><=]|[0-9])")
 
 
-@cache
-def _changed_by_halfwidth() -> re.Pattern:
-    """A character class of everything ``to_halfwidth`` changes (derived, so it follows textnorm), made
-    on the first value read (5 ms: not at the import of every command).
-
-    Only the blocks where width variants and look-alike symbols live are scanned (Latin-1, general
-    punctuation to CJK symbols, half/full-width forms).
-    """
-    chars = "".join(map(chr, [*range(0x80, 0x100), *range(0x2000, 0x3100), *range(0xFE00, 0x10000)]))
-    changed = [c for c, h in zip(chars, to_halfwidth(chars)) if c != h]
-    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
-
-
-
 def _normalise(text: str) -> str:
     """Parsing form of a value; each step only runs when its trigger characters occur (speed)."""
-    s = to_halfwidth(text) if _changed_by_halfwidth().search(text) else text
+    s = to_halfwidth(text)                  # which looks for a character to change before changing any
     if " " in s or not s.isprintable():
         s = _WS.sub("", s)
     if "含" in s:
