@@ -199,3 +199,59 @@ def test_the_standard_workbook_is_the_patchers_own_package(tmp_path, seed_filing
         assert "<Application>xl-tools</Application>" in application(out)
         with zipfile.ZipFile(out) as zf:
             assert ("xl/vbaProject.bin" in zf.namelist()) == (suffix == ".xlsm")
+
+
+def test_tables_validations_names_code_names_and_a_button(tmp_path):
+    """The parts the standard workbook needed of the patcher, on a workbook of their own: Excel tables
+    (ids unique in the workbook, the format an added row takes), a validation, a column's default format,
+    a defined name, code names, the VBA project and a form button placed over the cells as Excel places it."""
+    from xl_tools.ooxml.buttons import FormButton
+    from xl_tools.ooxml.sheetgen import Validation
+    from xl_tools.ooxml.tables import Table
+    from xl_tools.workbook.vba import button_vba_project
+    money = Format(number_format="#,##0.00", italic=True)
+    first = SheetSpec(rows=[[("名称", None), ("金额", None)], [("甲", None), (Decimal("1.5"), money)]],
+                      widths={1: 10.7109375, 2: 20}, heights={2: 30}, column_formats={2: money},
+                      validations=[Validation((2, 2, 10, 2), "decimal", "0", operator="greaterThanOrEqual",
+                                              error_style="warning", error="不小于 0")],
+                      code_name="Sheet1", selected=True)
+    out = tmp_path / "parts.xlsm"
+    write_new_workbook(out, [
+        Generated("甲", first, tables=[Table("Money", (1, 1, 2, 2), (("名称", None), ("金额", money)))],
+                  buttons=[FormButton("运行", "Go", (3, 2))]),
+        Generated("乙", SheetSpec(rows=[[("x", None)], [(1, None)]], code_name="Sheet2"),
+                  tables=[Table("Other", (1, 1, 2, 1), (("x", None),))])],
+        names=[("金额列", "'甲'!$B$2:$B$10")], vba=button_vba_project())
+    assert schema_errors(out) == []
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    ws = wb["甲"]
+    table = ws.tables["Money"]
+    assert (table.ref, table.id) == ("A1:B2", 1) and wb["乙"].tables["Other"].id == 2
+    assert wb._differential_styles[table.tableColumns[1].dataDxfId].numFmt.formatCode == "#,##0.00"
+    dv = ws.data_validations.dataValidation[0]
+    assert (str(dv.sqref), dv.type, dv.operator, dv.errorStyle, dv.error) == (
+        "B2:B10", "decimal", "greaterThanOrEqual", "warning", "不小于 0")
+    assert ws.column_dimensions["B"].number_format == "#,##0.00" and ws["B2"].font.i
+    assert wb.defined_names["金额列"].attr_text == "'甲'!$B$2:$B$10"
+    assert wb.code_name == "ThisWorkbook" and [s.sheet_properties.codeName for s in wb] == ["Sheet1", "Sheet2"]
+    with zipfile.ZipFile(out) as zf:
+        vml = zf.read(next(n for n in zf.namelist() if n.endswith(".vml"))).decode()
+    assert "<x:Anchor>1, 0, 2, 0, 1, 128, 3, 16</x:Anchor>" in vml          # B3: 128 × 36 px; row 2 is 30 pt
+    assert "margin-left:56.25pt;margin-top:45pt;width:96pt;height:27pt" in vml
+    assert "<x:FmlaMacro>[0]!Go</x:FmlaMacro>" in vml and "运行" in vml
+
+
+def test_a_table_added_beside_others_takes_the_next_id(tmp_path):
+    """A table's id is unique in the workbook: one past the largest id there (Excel repairs a clash)."""
+    from xl_tools.ooxml.package import Package
+    from xl_tools.ooxml.styles import Styles
+    from xl_tools.ooxml.tables import Table, attach
+    from xl_tools.workbook import build_workbook
+    book = tmp_path / "t.xlsx"
+    build_workbook(book)                                  # four tables, ids 1 … 4
+    with Package(book) as pkg:
+        pkg.xml("xl/tables/table4.xml").set("id", "9")   # ids need not follow the parts' numbers
+        styles = Styles(pkg.read("xl/styles.xml"))
+        attach(pkg, "xl/worksheets/sheet5.xml", [Table("More", (20, 1, 21, 1), (("x", None),))], styles)
+        part = max((n for n in pkg.names() if n.startswith("xl/tables/")), key=lambda n: int(n[15:-4]))
+        assert part == "xl/tables/table5.xml" and pkg.xml(part).get("id") == "10"

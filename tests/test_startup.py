@@ -62,8 +62,8 @@ def test_a_refresh_of_a_sealed_file_loads_neither_the_reader_nor_the_rules(seed_
 
 
 # what the value grammar compiles and imports before it reads a value: every command that shows or writes a
-# value imports it (publish, dump, template), most read none; its unit patterns (every known unit, several
-# times over) took 45 ms of the import of each, calendar and its locale 10 ms more
+# value imports it, `template` reads none; its unit patterns (every known unit, several times over) took 45 ms
+# of the import, calendar and its locale 10 ms more
 _GRAMMAR_PROBE = """
 import re, sys
 compiled = []

@@ -235,7 +235,8 @@ def test_the_macro_workbook_carries_the_vba_project_code_names_and_button(books)
         rels = zf.read("xl/_rels/workbook.xml.rels").decode()
         assert "relationships/vbaProject" in rels and 'Target="vbaProject.bin"' in rels
         workbook = zf.read("xl/workbook.xml").decode()
-        assert 'codeName="ThisWorkbook"' in workbook
+        assert 'codeName="ThisWorkbook"' in workbook and '<fileVersion appName="xl" ' in workbook
+        assert 'codeName="{37E998C4-C9E5-D4B9-71C8-EB1FF731991C}"' in workbook       # the project's, as Excel writes it
         sheet_parts = _sheet_parts(zf)
         for k, (sheet, part) in enumerate(sheet_parts.items(), start=1):
             assert f'<sheetPr codeName="Sheet{k}"' in zf.read(part).decode(), sheet      # the VBA's Sheet1 …

@@ -206,7 +206,7 @@ _UNIT_PATTERN = (rf"(?:{_UNIT_ATOM}(?:{_JOIN}{_PER_ATOM})*(?:/{_PER_PART})*"
 @cache
 def _unit() -> re.Pattern:
     """``_UNIT_PATTERN`` compiled on the first number read: 20 ms (every known unit, four times over), which
-    a command that imports the grammar and reads no value (publish, dump, template) does not pay."""
+    a command that imports the grammar and reads no value (``template``) does not pay."""
     return re.compile(_UNIT_PATTERN)
 
 

@@ -42,6 +42,7 @@ CT_MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 CT_VBA = "application/vnd.ms-office.vbaProject"
 RT_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 VBA_PART = "xl/vbaProject.bin"
+VBA_CODE_NAME = "{37E998C4-C9E5-D4B9-71C8-EB1FF731991C}"
 NS_CORE = _PKG + "metadata/core-properties"
 NS_DC = "http://purl.org/dc/elements/1.1/"
 NS_DCTERMS = "http://purl.org/dc/terms/"
@@ -147,6 +148,8 @@ def _theme() -> bytes:
 
 def _workbook(first_sheet: str, macro: bool) -> bytes:
     root = etree.Element(f"{{{MAIN}}}workbook", nsmap={None: MAIN, "r": REL})
+    if macro:                   # the project's code name as Excel (and XlsxWriter before us) writes it
+        _el(root, MAIN, "fileVersion", appName="xl", codeName=VBA_CODE_NAME)
     _el(root, MAIN, "workbookPr", **({"codeName": "ThisWorkbook"} if macro else {}))
     _el(_el(root, MAIN, "bookViews"), MAIN, "workbookView")
     sheet = _el(_el(root, MAIN, "sheets"), MAIN, "sheet", name=first_sheet, sheetId="1")
