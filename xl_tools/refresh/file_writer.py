@@ -165,7 +165,7 @@ def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tu
         elif isinstance(op, (ReplaceSheet, ReplacePublic)):
             sheets.append(op)
     for op in sheets:                        # before anything is patched: the tool's sheets must be its own
-        _own_name(patch, SHEET_PUBLIC if isinstance(op, ReplacePublic) else op.content.name)
+        _own_name(patch, SHEET_PUBLIC if isinstance(op, ReplacePublic) else op.name)
     results = patch.patch_sheets()
     memtrim.release()                        # the data sheets' bytes, freed: given back before the sheets are made
     found = {(sheet, r, c): Look(*o) for sheet, result in results.items() for (r, c), o in result.looks.items()}

@@ -79,16 +79,22 @@ class SheetContent:
 class ReplaceSheet:
     """A sheet the tool writes whole: its ``SheetContent``, or a function making it, called when a
     writer first asks for the content (a refresh that changes nothing writes no sheet, and never makes
-    its 校验结果)."""
+    its 校验结果); ``name``: the sheet's name, known without making the content (the file writer checks
+    the names before it patches the data sheets and makes the content after: not held meanwhile)."""
 
-    def __init__(self, content: SheetContent | Callable[[], SheetContent]) -> None:
+    def __init__(self, content: SheetContent | Callable[[], SheetContent], name: str | None = None) -> None:
         self._content = content
+        self._name = name
 
     @property
     def content(self) -> SheetContent:
         if callable(self._content):
             self._content = self._content()
         return self._content
+
+    @property
+    def name(self) -> str:
+        return self._name if self._name is not None else self.content.name
 
     def __repr__(self) -> str:
         return f"ReplaceSheet({self._content!r})"

@@ -23,6 +23,7 @@ from ..schema import (
     NOTE_PREFIX,
     SHEET_INDICATORS,
     SHEET_README,
+    SHEET_RESULTS,
 )
 from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
@@ -174,7 +175,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     stamp = state.stamp if unchanged else (now or _now())
     summary = summary_text(rows, len(filing.projects), len(filing.indicators), stamp)
     hidden = {k for k, f in enumerate(rows) if f.sheet and f.row and f.row in shown.hidden.get(f.sheet, ())}
-    ops.append(ReplaceSheet(lambda: results_sheet(rows, summary, hidden)))    # made when written
+    ops.append(ReplaceSheet(lambda: results_sheet(rows, summary, hidden), SHEET_RESULTS))    # made when written
     ops.append(ReplacePublic(public))
     if readme:
         ops.append(SetValues(readme[0], readme[1], readme[2], [[summary]]))
