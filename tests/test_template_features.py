@@ -14,7 +14,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.conftest import needs_soffice, soffice_convert
+from tests.conftest import ROOT, needs_soffice, soffice_convert
 from xl_tools.schema import TEMPLATE_VERSION, UNITS_TITLE
 from xl_tools.workbook import build_workbook
 from xl_tools.workbook.vba import BUTTON_MACRO, button_vba_project
@@ -246,7 +246,7 @@ def test_the_macro_workbook_carries_the_vba_project_code_names_and_button(books)
         assert len(vml) == 1
         drawing = zf.read(vml[0]).decode()
     assert 'ObjectType="Button"' in drawing and f"<x:FmlaMacro>[0]!{BUTTON_MACRO}</x:FmlaMacro>" in drawing
-    assert "刷新" in drawing and "<x:Anchor>1, 0, 14, 0, 1, 128, 15, 16</x:Anchor>" in drawing     # B15
+    assert "刷新" in drawing and "<x:Anchor>1, 0, 14, 0, 1, 128, 14, 36</x:Anchor>" in drawing     # B15, inside its row
     wb = openpyxl.load_workbook(books["xlsm"], keep_vba=True)
     assert wb["说明"]["B16"].value.startswith("按钮第一次在一台电脑上使用时")
     assert wb.code_name == "ThisWorkbook"
@@ -294,3 +294,15 @@ def test_the_vba_project_is_read_from_the_installed_xlwings():
     assert len(project) == len(xlwings_vba_project())
     assert "xl_tools_desktop.main()" in module_source(project)
     assert io.BytesIO(project).read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"         # a compound file
+
+
+def test_the_buttons_help_wraps_below_the_button():
+    """A trial: the long help line under the 刷新 button ran off to the right in one line (printing 说明
+    shrank the page until it could not be read) and the button covered its start. It now wraps in B, in
+    a row high enough for its lines, below the button's own row."""
+    from xl_tools.workbook.template import BUTTON_ROW_POINTS, README_BUTTON_HELP, README_SUMMARY_ROW
+    ws = openpyxl.load_workbook(ROOT / "workbook_templates" / "performance_targets.xlsm")["说明"]
+    help_row = README_SUMMARY_ROW + 4
+    assert ws.cell(help_row, 2).value == README_BUTTON_HELP and ws.cell(help_row, 2).alignment.wrap_text
+    assert ws.row_dimensions[help_row].height >= 45                  # three lines or more at width 120
+    assert ws.row_dimensions[help_row - 1].height == BUTTON_ROW_POINTS >= 36 * 0.75
