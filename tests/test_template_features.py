@@ -306,3 +306,18 @@ def test_the_buttons_help_wraps_below_the_button():
     assert ws.cell(help_row, 2).value == README_BUTTON_HELP and ws.cell(help_row, 2).alignment.wrap_text
     assert ws.row_dimensions[help_row].height >= 45                  # three lines or more at width 120
     assert ws.row_dimensions[help_row - 1].height == BUTTON_ROW_POINTS >= 36 * 0.75
+
+
+@pytest.mark.parametrize("profile", ["广东", "湘鄂"])
+def test_the_code_tables_note_says_how_to_add_categories(tmp_path, profile):
+    """A trial: 代码表 said 「请不要修改、移动或删除」 where the guide (and every profile: ``code_additions``)
+    let a unit add its region's categories. The note says how, and keeps the shipped rows fixed."""
+    from xl_tools.model import Filing
+    from xl_tools.profiles import load_profile
+    assert load_profile(profile).code_additions
+    path = tmp_path / f"{profile}.xlsx"
+    build_workbook(path, Filing(year=2026, profile=profile))
+    texts = [c.value for row in openpyxl.load_workbook(path)["代码表"].iter_rows() for c in row
+             if isinstance(c.value, str)]
+    said = [t for t in texts if t.startswith("本表是「绩效指标」表中")]
+    assert len(said) == 1 and "已有的行请不要修改" in said[0] and "可在列末补充" in said[0]
