@@ -14,7 +14,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.conftest import needs_soffice, soffice_convert
+from tests.conftest import ROOT, needs_soffice, soffice_convert
 from xl_tools.schema import TEMPLATE_VERSION, UNITS_TITLE
 from xl_tools.workbook import build_workbook
 from xl_tools.workbook.vba import BUTTON_MACRO, button_vba_project
@@ -246,7 +246,7 @@ def test_the_macro_workbook_carries_the_vba_project_code_names_and_button(books)
         assert len(vml) == 1
         drawing = zf.read(vml[0]).decode()
     assert 'ObjectType="Button"' in drawing and f"<x:FmlaMacro>[0]!{BUTTON_MACRO}</x:FmlaMacro>" in drawing
-    assert "刷新" in drawing and "<x:Anchor>1, 0, 14, 0, 1, 128, 15, 16</x:Anchor>" in drawing     # B15
+    assert "刷新" in drawing and "<x:Anchor>1, 0, 14, 0, 1, 128, 14, 36</x:Anchor>" in drawing     # B15, inside its row
     wb = openpyxl.load_workbook(books["xlsm"], keep_vba=True)
     assert wb["说明"]["B16"].value.startswith("按钮第一次在一台电脑上使用时")
     assert wb.code_name == "ThisWorkbook"
@@ -294,3 +294,30 @@ def test_the_vba_project_is_read_from_the_installed_xlwings():
     assert len(project) == len(xlwings_vba_project())
     assert "xl_tools_desktop.main()" in module_source(project)
     assert io.BytesIO(project).read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"         # a compound file
+
+
+def test_the_buttons_help_wraps_below_the_button():
+    """A trial: the long help line under the 刷新 button ran off to the right in one line (printing 说明
+    shrank the page until it could not be read) and the button covered its start. It now wraps in B, in
+    a row high enough for its lines, below the button's own row."""
+    from xl_tools.workbook.template import BUTTON_ROW_POINTS, README_BUTTON_HELP, README_SUMMARY_ROW
+    ws = openpyxl.load_workbook(ROOT / "workbook_templates" / "performance_targets.xlsm")["说明"]
+    help_row = README_SUMMARY_ROW + 4
+    assert ws.cell(help_row, 2).value == README_BUTTON_HELP and ws.cell(help_row, 2).alignment.wrap_text
+    assert ws.row_dimensions[help_row].height >= 45                  # three lines or more at width 120
+    assert ws.row_dimensions[help_row - 1].height == BUTTON_ROW_POINTS >= 36 * 0.75
+
+
+@pytest.mark.parametrize("profile", ["广东", "湘鄂"])
+def test_the_code_tables_note_says_how_to_add_categories(tmp_path, profile):
+    """A trial: 代码表 said 「请不要修改、移动或删除」 where the guide (and every profile: ``code_additions``)
+    let a unit add its region's categories. The note says how, and keeps the shipped rows fixed."""
+    from xl_tools.model import Filing
+    from xl_tools.profiles import load_profile
+    assert load_profile(profile).code_additions
+    path = tmp_path / f"{profile}.xlsx"
+    build_workbook(path, Filing(year=2026, profile=profile))
+    texts = [c.value for row in openpyxl.load_workbook(path)["代码表"].iter_rows() for c in row
+             if isinstance(c.value, str)]
+    said = [t for t in texts if t.startswith("本表是「绩效指标」表中")]
+    assert len(said) == 1 and "已有的行请不要修改" in said[0] and "可在列末补充" in said[0]

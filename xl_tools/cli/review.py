@@ -92,9 +92,22 @@ def _refresh(args) -> int:
     from .. import app
     outcome = app.refresh_file(args.file, args.output, config_path=args.config, force=args.force,
                                draft=args.draft)
-    print(f"已刷新：{args.output or args.file}")
+    target = args.output or args.file
+    if not outcome.unchanged_since:
+        print(f"已刷新：{target}")
+    elif args.output:
+        print(f"已另存（内容无变化，与原文件相同）：{target}")
+    else:
+        print(f"未改动：{target}")
     print(outcome.report)
-    return 1 if outcome.counts["errors"] else 0
+    counts = outcome.counts
+    if counts["errors"] or counts["warnings"] or counts["infos"]:
+        if outcome.unchanged_since:          # the file is as the last refresh left it: its list stands
+            print(f"问题与上次刷新时相同：见工作簿的「校验结果」，或运行 xl-tools check {target} 列出")
+        else:
+            from .listing import print_findings
+            print_findings(outcome.findings)
+    return 1 if counts["errors"] else 0
 
 
 def _publish_args(p) -> None:

@@ -100,6 +100,7 @@ UNIT_ROWS = 5               # rows of the units table in a new workbook (a depar
 README_SUMMARY_ROW = len(README_LINES)      # 0-based row of the last-refresh summary cell (上次刷新)
 
 
+BUTTON_ROW_POINTS = 30                      # 40 pixels: the 36-pixel 刷新 button stays inside its row
 README_BUTTON_HELP = ("按钮第一次在一台电脑上使用时：这台电脑要先由 IT 用离线安装包安装 xl-tools（make dist 生成，"
                       "py -3.12 -m pip install --no-index --find-links wheelhouse-win_amd64-py312 \"xl-tools[pdf,web,batch]\"），"
                       "再在命令行运行一次 xlwings config create；点击后提示找不到 Python 或 xl_tools 时也是这样处理。"
@@ -145,6 +146,7 @@ class _Formats:
     input = _look(border=True, fill="FFFFFF")
     input_money = _look(border=True, number_format=MONEY_FORMAT)
     note = _look(color="7F7F7F", italic=True)
+    note_wrapped = _look(color="7F7F7F", italic=True, wrap=True)
     code_header = _look(bold=True, fill="DDEBF7", border=True, vertical="center", horizontal="center")
 
 
@@ -221,8 +223,11 @@ def _write_readme(macro: bool) -> tuple[_Sheet, list[FormButton]]:
     ws.write(README_SUMMARY_ROW + 1, 2, NOT_REFRESHED, fmt.note)
     buttons = []
     if macro:
-        buttons.append(FormButton("刷新", BUTTON_MACRO, (README_SUMMARY_ROW + 3, 2), 128, 36))
-        ws.write(README_SUMMARY_ROW + 4, 2, README_BUTTON_HELP, fmt.note)
+        button = FormButton("刷新", BUTTON_MACRO, (README_SUMMARY_ROW + 3, 2), 128, 36)
+        buttons.append(button)
+        ws.heights[README_SUMMARY_ROW + 3] = BUTTON_ROW_POINTS     # the button in its own row, over no text
+        ws.write(README_SUMMARY_ROW + 4, 2, README_BUTTON_HELP, fmt.note_wrapped)
+        ws.heights[README_SUMMARY_ROW + 4] = fitted_height([(README_BUTTON_HELP, 120)])   # wrapped in B, printed
     else:
         ws.write(README_SUMMARY_ROW + 3, 2,
                  "（本文件为 .xlsx，没有按钮：请用 xl-tools refresh 文件名，或使用 .xlsm 版本 / Office 加载项。）",
@@ -380,7 +385,8 @@ def _write_indicators(filing: Filing, region: list[str]) -> _Sheet:
 
 CODES_NOTES = [
     "说明",
-    "本表是「绩效指标」表中一级指标、二级指标下拉列表的来源，请不要修改、移动或删除。",
+    "本表是「绩效指标」表中一级指标、二级指标下拉列表的来源：已有的行请不要修改、移动或删除；本地区另有类别时，"
+    "可在列末补充（一级指标写在 A 列，二级指标写在所属一级指标的列下），刷新时按补充后的类别校验。",
     "指标类别写成「编号-名称」，例如 1-产出指标、11-数量指标；只写名称（如“数量指标”）时，"
     "刷新会自动补上编号，并在「校验结果」中提示。",
     "二级指标须属于所选的一级指标，例如 11-数量指标 属于 1-产出指标、31-服务对象满意度 属于 3-满意度指标。",
