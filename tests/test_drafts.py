@@ -113,3 +113,14 @@ def test_drafts_of_every_real_table_answer_their_findings():
         drafted += sum(1 for f in check(filing) if f.draft)
         assert answered(filing) == [], data["table"]
     assert drafted >= 19
+
+
+@pytest.mark.parametrize("target, name", [
+    ("项目区灌溉保证率达到85%以上，农业生产条件明显改善。", "项目区灌溉保证率"),      # a Hunan trial: 「区灌溉保证率」
+    ("本项目验收合格率达到95%以上。", "验收合格率"),                           # 本项目 itself is not the name
+])
+def test_a_promise_about_the_project_area_keeps_its_name(target, name):
+    from .support.rulecases import build
+    filing = build({"projects": [{"target": target}]})
+    drafts = [f.draft.name for f in check(filing) if f.code == "TXT005" and f.draft]
+    assert drafts == [name]

@@ -135,10 +135,10 @@ def test_publish_reports_in_the_pane(server, tmp_path, seed_filing):
 
 
 def test_stamp_is_china_time_on_a_utc_server(server, tmp_path, seed_filing, monkeypatch):
-    from xl_tools import app
+    from xl_tools import app, clock
     from xl_tools.errors import XlToolsError
     monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.delenv(app.TIMEZONE_ENV, raising=False)
+    monkeypatch.delenv(clock.TIMEZONE_ENV, raising=False)
     china = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
     stamp = app.refresh_stamp()
     assert abs(dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M") - china.replace(tzinfo=None, second=0, microsecond=0)) \
@@ -147,10 +147,10 @@ def test_stamp_is_china_time_on_a_utc_server(server, tmp_path, seed_filing, monk
     resp = client.post("/xlwings/custom-scripts-call/refresh", json=_payload(tmp_path, seed_filing))
     (report,) = _reports(resp.json())
     assert report["summary"][:16] in {stamp, app.refresh_stamp()}
-    monkeypatch.setenv(app.TIMEZONE_ENV, "Asia/Urumqi")                 # UTC+6
+    monkeypatch.setenv(clock.TIMEZONE_ENV, "Asia/Urumqi")                 # UTC+6
     urumqi = dt.datetime.strptime(app.refresh_stamp(), "%Y-%m-%d %H:%M")
     assert abs((china.replace(tzinfo=None) - urumqi).total_seconds() - 7200) < 120
-    monkeypatch.setenv(app.TIMEZONE_ENV, "火星/标准时")
+    monkeypatch.setenv(clock.TIMEZONE_ENV, "火星/标准时")
     with pytest.raises(XlToolsError, match="XL_TOOLS_TIMEZONE"):
         app.refresh_stamp()
 

@@ -37,14 +37,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gcpause, limits
+from . import clock, gcpause, limits
 from .errors import XlToolsError
 from .fileio import (
     atomic_target,
@@ -398,23 +396,9 @@ def publish_book(book) -> BookPublished:
     return BookPublished(draft, publish_blockers(checked.findings))
 
 
-TIMEZONE_ENV = "XL_TOOLS_TIMEZONE"
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")    # no daylight saving since 1991
-
-
 def refresh_stamp() -> str:
-    """The 上次刷新 stamp, now, in the filings' time zone: China's (UTC+8) — a server or xlwings Lite
-    whose clock runs in UTC would otherwise stamp 8 hours early — or ``XL_TOOLS_TIMEZONE`` (an IANA
-    name such as Asia/Urumqi)."""
-    name = os.environ.get(TIMEZONE_ENV, "").strip()
-    zone: dt.tzinfo = CHINA_TIME
-    if name:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-        try:
-            zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise XlToolsError(f"环境变量 {TIMEZONE_ENV}={name[:60]!r} 不是时区名称（应为 Asia/Shanghai 这样的名称）") from None
-    return dt.datetime.now(zone).strftime("%Y-%m-%d %H:%M")
+    """The 上次刷新 stamp, now, in the filings' time zone (``clock``: China's, or ``XL_TOOLS_TIMEZONE``)."""
+    return clock.now().strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass
@@ -539,7 +523,7 @@ def compare_filings(old: Filing, new: Filing, errors: tuple[int | None, int | No
     it has read them."""
     from .diff import diff_filings
     d = diff_filings(old, new)
-    d.errors, d.created = errors, time.strftime("%Y-%m-%d %H:%M")
+    d.errors, d.created = errors, clock.now().strftime("%Y-%m-%d %H:%M")
     return d
 
 

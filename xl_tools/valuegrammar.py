@@ -46,7 +46,7 @@ from functools import cache, lru_cache
 from .textnorm import squash, to_halfwidth
 
 __all__ = [
-    "KINDS", "KNOWN_UNITS", "PLACEHOLDERS", "PREFIX_OPS", "SUFFIX_OPS",
+    "KINDS", "KNOWN_UNITS", "PLACEHOLDERS", "PREFIX_OPS", "SCALE_PREFIXES", "SUFFIX_OPS",
     "OP_SYMBOLS", "ParsedValue", "Placeholders", "dec_str", "op_symbol", "format_value", "is_blank", "is_percent", "is_placeholder", "parse_value",
 ]
 
@@ -193,7 +193,13 @@ _NUMBER = re.compile(
     r"(?<![0-9A-Za-z.])"                   # not glued to a Latin identifier (ISO9001) or a decimal
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 )
-_UNIT_ATOM = rf"(?:{_unit_alternation()}|[A-Za-z]{{1,6}}(?![A-Za-z])|(?![{_NOT_UNIT}])[{_CJK}])"
+# 万/亿 before a measure word is a count of ten thousands of it: 1.2万亩, 30万头, 5万平方米 (the money
+# units 万元/亿元 and the listed 万人次 … read the same way)
+SCALE_PREFIXES = {"万": 10_000, "亿": 100_000_000}
+_SCALED_UNIT = "[万亿](?:" + "|".join(re.escape(u) for u in sorted(
+    {u for u in KNOWN_UNITS if u[0] not in SCALE_PREFIXES and not u.endswith("元") and not u[0].isascii()},
+    key=lambda w: (-len(w), w))) + ")"
+_UNIT_ATOM = rf"(?:{_SCALED_UNIT}|{_unit_alternation()}|[A-Za-z]{{1,6}}(?![A-Za-z])|(?![{_NOT_UNIT}])[{_CJK}])"
 # a per-part: 元/生, 元/人·年 (· joins units), 人次/学期, 例/10万 (a rate per 100,000: 10万 is the base);
 # parts joined by a middle dot before any "/" too (人·次)
 _JOIN = "[·・•]"

@@ -38,6 +38,7 @@ from ..diff.words import changes_text
 from ..findings import ERROR, INFO, WARNING
 from ..model import MONEY_FIELDS, WAN, Filing, Unit, amounts_in
 from ..money import ZERO
+from ..schema import DEFAULT_PROFILE
 from ..unitnames import unit_key
 from .core import STATUS_INTERNAL, BatchReport, FileResult
 from .scope import Scope, department_key
@@ -344,6 +345,8 @@ def consolidate(report: BatchReport, *, include_errors: bool = False, scope: Sco
     pin_notes += [f"--keep「{p}」不是所在单位被采用的版本（{_why(p, records)}）" for p in sorted(unused)]
     counted = [s for s in records if s.decision == COUNTED]
     tables = [_year_table(scope.year, counted, by_file, scope.department)] if counted and scope.year is not None else []
+    if tables:
+        notes += profile_note([by_file[f].filing for f in dict.fromkeys(s.file for s in counted)])
     subs = submissions(records, scope, scope.year) if scope.year is not None else []
     interrupted = [r.file for r in results if r.status == STATUS_INTERNAL]
     return Consolidation(tables, _frame(records), include_errors, sorted(conflicts, key=lambda c: c.unit),
@@ -386,6 +389,7 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult],
     units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
     filing = Filing(year=year, money_unit=money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
+    filing.profile, filing.code_additions = table_profile([results[f].filing for f in dict.fromkeys(s.file for s in counted)])
     departments = sorted({s.department for s in counted if s.department}, key=department_key)
     if department and all(department_key(d) == department_key(department) for d in departments):
         departments = [department]                 # the scope's name (the reviewer's, else the most used)
@@ -400,6 +404,30 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult],
             marked[unit] = "有错误，按 --include-errors 计入"
     filing.department = department_label(departments)
     return YearTable(year, filing, departments, sources, marked)
+
+
+def table_profile(filings: list[Filing]) -> tuple[str, list]:
+    """The profile the consolidated table is laid out in — its title, one or two value columns, its
+    categories — and the local categories (代码表 additions) of the filings in it: the counted filings'
+    one profile; when they differ, the one most of them use (``profile_note`` says so)."""
+    used = Counter(f.profile or DEFAULT_PROFILE for f in filings)
+    if not used:
+        return DEFAULT_PROFILE, []
+    profile = max(used, key=lambda name: (used[name], name == DEFAULT_PROFILE))
+    additions = list(dict.fromkeys(tuple(a) for f in filings if (f.profile or DEFAULT_PROFILE) == profile
+                                   for a in f.code_additions))
+    return profile, additions
+
+
+def profile_note(filings: list[Filing]) -> list[str]:
+    """One line when the counted filings use more than one profile, naming them and the one the table
+    follows."""
+    used = Counter(f.profile or DEFAULT_PROFILE for f in filings)
+    if len(used) < 2:
+        return []
+    chosen, _ = table_profile(filings)
+    listed = "、".join(f"「{name}」{n} 个文件" for name, n in used.most_common())
+    return [f"计入的填报使用了不同的规则配置（{listed}），合并公开表按「{chosen}」的格式排版"]
 
 
 def causes_text(slices: pd.DataFrame) -> str:

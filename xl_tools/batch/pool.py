@@ -24,7 +24,6 @@ reading is bounded by the per-file time limit.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections import deque
@@ -37,7 +36,7 @@ from typing import Iterable
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .. import limits
+from .. import clock, limits
 from ..errors import XlToolsError
 from ..fileio import refuse_overwrite
 from .archives import EMPTY, UNZIP, is_archive, members
@@ -133,7 +132,7 @@ def review(paths: list[Path], *, tasks: type[FileTasks], jobs: int | None = None
                else [None] * len(items))
     calls = [((str(i.path), i.shown, annotate, str(t) if t else None), {"tasks": tasks, "member": i.member, "refused": i.refused})
              for i, t in zip(items, targets)]
-    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    started = clock.now().strftime("%Y-%m-%d %H:%M")
     bar = _progress_bar(len(items)) if progress else None
     try:
         if scheduler:

@@ -16,12 +16,11 @@ Nothing is written outside the folder given; a unit's name is made safe as a fol
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .. import catalogue, outputmark
+from .. import catalogue, clock, outputmark
 from .. import reportbook as rb
 from ..errors import XlToolsError
 from ..fileio import atomic_target
@@ -111,7 +110,7 @@ def _mail(unit: str, year, file: str, stamp: str, conclusion: str, copy: str | N
              f"请按{attached}逐条修改，在表格中按「刷新」（或运行 xl-tools check）确认没有错误后，于　　月　　日前重新报送。"]
     if comment:
         lines += ["", f"    审核意见：{comment}"]
-    lines += ["", f"{department}", dt.date.today().strftime("%Y年%m月%d日"), ""]
+    lines += ["", f"{department}", clock.now().strftime("%Y年%m月%d日"), ""]
     return "\r\n".join(lines)
 
 

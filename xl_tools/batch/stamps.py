@@ -12,8 +12,10 @@ A file's own stamp is the first of these it has:
 3. **文件时间** — the file's modification time on disk (for a member of a zip, the time the zip records
    for it), which mail and copying may change: the last resort.
 
-Each stamp is local time as text ``YYYY-MM-DD HH:MM:SS`` (UTC times in a file are converted), so two stamps
-compare as strings. ``Stamp.key`` orders versions: the file's own stamp, else the file time.
+Each stamp is text ``YYYY-MM-DD HH:MM:SS`` in the filings' time zone (``clock``: China's unless
+``XL_TOOLS_TIMEZONE`` says otherwise; UTC times in a file and the disk's times are converted, a zip's or PDF's
+own local time is kept), the zone of the refresh stamps, so two stamps compare as strings whatever the
+machine's zone. ``Stamp.key`` orders versions: the file's own stamp, else the file time.
 Reading a stamp never raises: a part that cannot be read gives no stamp of that kind.
 """
 
@@ -27,6 +29,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import clock
 from ..errors import XlToolsError
 from ..ooxml.book import Book
 from ..ooxml.package import Package
@@ -67,15 +70,14 @@ class Stamp:
 
 
 def _local(moment: dt.datetime) -> str:
-    """An aware or naive (taken as local) time as local ``YYYY-MM-DD HH:MM:SS``."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    """An aware time (converted) or a naive one (a zip's or PDF's own local time, kept) as
+    ``YYYY-MM-DD HH:MM:SS`` in the filings' time zone (``clock``), the zone of the refresh stamps."""
+    return clock.in_filing_zone(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def file_time(path: str | Path) -> str | None:
     try:
-        return _local(dt.datetime.fromtimestamp(os.stat(path).st_mtime))
+        return _local(clock.from_timestamp(os.stat(path).st_mtime))
     except (OSError, ValueError, OverflowError):
         return None
 

@@ -15,11 +15,10 @@ on A4 landscape, one page wide, with its header row repeated.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from .. import outputmark
+from .. import clock, outputmark
 from .. import reportbook as rb
 from ..model import MONEY_FIELDS, MONEY_LABELS
 from ..profiles import load_profile
@@ -75,7 +74,7 @@ def diff_title(d: FilingDiff) -> str:
     def side(label: str, f) -> str:
         about = "，".join(x for x in (f"{f.year}年" if f.year else "年度不明", f.department) if x)
         return f"{label}：{f.source or '（未记录文件名）'}（{about}）"
-    when = d.created or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    when = d.created or clock.now().strftime("%Y-%m-%d %H:%M")
     return f"xl-tools 对比结果　{side('旧', d.old)} → {side('新', d.new)}　生成时间：{when}"
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
 
+from .. import clock
 from ..address import parse_a1
 from ..catalogue import finding
 from ..findings import Finding, blocks_publishing, summarize
@@ -105,7 +105,7 @@ class RefreshOutcome:
 
 
 def _now() -> str:
-    return dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return clock.now().strftime("%Y-%m-%d %H:%M")
 
 
 def plan_refresh(view, *, source: str | None = None, config_path=None, now: str | None = None,

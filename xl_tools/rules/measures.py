@@ -7,10 +7,11 @@ grammar of units (which units are money, time or counts), not policy.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
-from ..valuegrammar import ParsedValue
+from ..valuegrammar import SCALE_PREFIXES, ParsedValue
 
 # money units → factor to 万元 (the table's unit)
 MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
@@ -46,6 +47,16 @@ def per_part(unit: str) -> str:
 
 def canonical(unit: str) -> str:
     return UNIT_SYNONYMS.get(unit, unit)
+
+
+def in_units(t: ParsedValue) -> ParsedValue:
+    """A count of ten thousands in single units: 1.2万亩 → 12000 亩, 30万头 → 300000 头 (a copy; money and
+    a bare 万 as written)."""
+    prefix, rest = t.unit[:1], t.unit[1:]
+    if t.kind != "number" or t.value is None or prefix not in SCALE_PREFIXES or not rest or rest.endswith("元") \
+            or "/" in rest:
+        return t
+    return replace(t, value=t.value * SCALE_PREFIXES[prefix], unit=rest)
 
 
 def is_money(t: ParsedValue) -> bool:

@@ -12,7 +12,7 @@ from ..model import Indicator, Project
 from ..valuegrammar import ParsedValue, Placeholders, quantities
 from .base import Context, Rule, num, show
 from .drafts import DESCRIBES, draft, promise_draft, subject
-from .measures import MONEY_SCALE, base_unit, canonical, per_part
+from .measures import MONEY_SCALE, base_unit, canonical, in_units, per_part
 from .quantify import COST_LEVEL2, is_cost
 from .statements import as_written, same_measure, statements, stem
 from .text import TargetPlaceholder, numbers_in
@@ -257,7 +257,7 @@ def _counts(ctx: Context, project: Project) -> list[tuple[Indicator, ParsedValue
         if facts.level2_code == "11":
             t = ctx.parse(ind.annual_value)
             if t.kind == "number" and t.value and t.unit and not per_part(t.unit):
-                out.append((ind, t))
+                out.append((ind, in_units(t)))          # 1.2万亩: 12000 亩
     return out
 
 

@@ -1,0 +1,66 @@
+"""The consolidated table follows the profile of the filings in it (a trial as a 湘鄂 reviewer): one
+value column prints 「指标值:」 as the units' own 公开表 do, never an empty 「实施周期指标值:」, and the
+title is the region's; filings of several profiles get the one most of them use, and a line saying so."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from tests.support.batch import review
+from tests.support.mail_inbox import unit_filing, write_filing
+from xl_tools.batch import consolidate, write_review_xlsx
+from xl_tools.batch.report import consolidated_sheet_name
+from xl_tools.publish.table import render
+
+
+def _filing(unit: str, factor: str, profile: str):
+    f = unit_filing(unit, factor)
+    f.profile = profile
+    if profile == "湘鄂":                       # one value column: the annual value only, as 湘鄂 forms print
+        for ind in f.indicators:
+            ind.period_value = ""
+    return f
+
+
+def _inbox(tmp_path, profiles: list[str]):
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    for k, profile in enumerate(profiles):
+        write_filing(folder / f"单位{k}.xlsx", _filing(f"甲市单位{k}", f"0.{k + 11}", profile), None)
+    report = review([folder], jobs=1)
+    return report, consolidate(report, include_errors=True)
+
+
+def _texts(ws) -> list[str]:
+    return [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_a_table_of_xiange_filings_is_laid_out_as_xiange_prints_it(tmp_path):
+    report, cons = _inbox(tmp_path, ["湘鄂", "湘鄂", "湘鄂"])
+    table = cons.tables[0]
+    assert table.filing.profile == "湘鄂"
+    unit_layout = render(report.results[0].filing)             # one unit's own 公开表: the reference
+    path = write_review_xlsx(report, tmp_path / "审核汇总.xlsx", cons)
+    ws = openpyxl.load_workbook(path)[consolidated_sheet_name(2026)]
+    texts = _texts(ws)
+    indicators = [t for t in texts if t.startswith("1、")]
+    assert indicators and all("指标值:" in t for t in indicators)
+    assert not any("实施周期指标值" in t or "年度指标值" in t for t in texts)
+    assert ws["A1"].value == unit_layout.rows[0][0].value == "2026年项目支出绩效目标表"   # no 「（含转移支付项目）」
+    assert not any("规则配置" in n for n in cons.notes)
+
+
+def test_filings_of_two_profiles_follow_the_most_used_one_and_say_so(tmp_path):
+    _report, cons = _inbox(tmp_path, ["湘鄂", "广东", "湘鄂"])
+    assert cons.tables[0].filing.profile == "湘鄂"
+    assert [n for n in cons.notes if "规则配置" in n] == [
+        "计入的填报使用了不同的规则配置（「湘鄂」2 个文件、「广东」1 个文件），合并公开表按「湘鄂」的格式排版"]
+
+
+@pytest.mark.parametrize("profiles", [["广东", "广东"], ["广东", "湘鄂"]])
+def test_guangdong_tables_keep_their_title_and_two_values(tmp_path, profiles):
+    _report, cons = _inbox(tmp_path, profiles)
+    layout = render(cons.tables[0].filing)
+    assert cons.tables[0].filing.profile == "广东"                  # a tie: the default profile
+    assert layout.rows[0][0].value == "2026年项目支出绩效目标表（含转移支付项目）"
