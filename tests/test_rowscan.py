@@ -189,3 +189,23 @@ def test_a_part_larger_than_the_scan_takes_is_streamed(seed_workbook, monkeypatc
     monkeypatch.setattr(rowscan, "MAX_BYTES", 2048)
     scanned = _same(seed_workbook, monkeypatch)
     assert "xl/worksheets/sheet4.xml" not in scanned and "xl/worksheets/sheet6.xml" in scanned   # _xltools
+
+
+def test_a_text_on_many_rows_is_one_object(seed_workbook):
+    """The standard workbook stores its texts inline: the project's name on each of its indicators' rows,
+    the same labels on every row. The scan keeps one object per text (issue 27: as many objects as cells
+    held 15–20 MB at 5,000 projects; a shared strings table is one object per text already); the values
+    are the same either way (the tests above)."""
+    pkg = Package(seed_workbook)
+    try:
+        ws = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)["绩效指标"]
+        texts = [v for row in ws._rows for v in row if isinstance(v, str)]
+    finally:
+        pkg.close()
+    by_text: dict[str, set[int]] = {}
+    for v in texts:
+        by_text.setdefault(v, set()).add(id(v))
+    repeated = {t: ids for t, ids in by_text.items() if sum(1 for v in texts if v == t) > 1}
+    assert len(repeated) > 10
+    assert all(len(ids) == 1 for ids in repeated.values()), [t for t, ids in repeated.items() if len(ids) > 1][:5]
+

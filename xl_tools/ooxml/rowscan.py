@@ -143,6 +143,7 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
     context = (b"<xl-tools-context " + decls + b">", b"</xl-tools-context>")
 
     shared = decoder.shared
+    texts: dict[str, str] = {}               # inline strings, one object per text (see ``_plain_row``)
     read = SheetRows(max_rows, refuse)
     hidden: set[int] = set()
     watched: dict = {}
@@ -185,7 +186,7 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
             hidden.add(r)
         number = stated.decode() if stated else str(r)
         got = _plain_row(_CELLS.findall(data, rm.end(), inner_end), r, number, shared, decoder.date_styles, watch,
-                         watched)
+                         watched, texts)
         if got is None:                             # parsed alone, read as the streaming pass reads it
             try:
                 row = parse(context[0] + data[rm.start():row_end] + context[1], part)[0]
@@ -203,10 +204,12 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
     return read.rows, read.styles, read.cached, (() if stopped else merged), hidden, watched
 
 
-def _plain_row(cells, r: int, number: str, shared, dates, watch, watched):
+def _plain_row(cells, r: int, number: str, shared, dates, watch, watched, texts: dict[str, str]):
     """(values, style ids) of a row of plain cells (``_CELLS.findall``), as ``view._read_row`` reads
     them; None when the row is for the parser (something but plain cells and white space in it, an
-    entity, a value read otherwise, one it refuses)."""
+    entity, a value read otherwise, one it refuses). ``texts``: the inline strings read so far, each
+    text one object (a sheet of inline strings repeats its project names and labels on every row, as
+    many objects as cells: at 5,000 projects 15–20 MB; shared strings are one object each already)."""
     values: list = []
     ids: list = []
     col = 0
@@ -237,6 +240,7 @@ def _plain_row(cells, r: int, number: str, shared, dates, watch, watched):
                     value = _unescape(value)
                 if "_x" in value:
                     value = well_formed(unescape(value))
+                value = texts.setdefault(value, value)
             elif v:
                 if t == b"s":
                     value = shared[int(v_text)]
