@@ -4,6 +4,7 @@ written; a Dask cluster left without workers ends the batch after a bounded wait
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -106,40 +107,66 @@ def test_deaths_that_do_not_stop_end_the_batch_with_one_line(inbox, tmp_path, mo
     assert not (tmp_path / "审核汇总.xlsx").exists()          # never a table built on part of the inbox
 
 
-def test_a_dask_cluster_without_workers_ends_the_batch_after_a_bounded_wait(inbox, monkeypatch):
-    distributed = pytest.importorskip("distributed")
-    monkeypatch.setenv("XL_TOOLS_WORKER_WAIT", "3")
-    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None,
-                                  silence_logs=50) as cluster:
-        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
-                                   "--no-nanny", "--nthreads", "1", "--no-dashboard"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _dask_worker(address: str) -> subprocess.Popen:
+    """One worker process of the cluster at ``address`` (no nanny: killed, it stays dead)."""
+    return subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                             "--no-nanny", "--nthreads", "1", "--no-dashboard"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _batch_on(inbox: Path, address: str, **kw) -> tuple[threading.Thread, dict]:
+    """The batch on the cluster at ``address``, started in a thread once a worker is there; the dict gets
+    ``stopped`` (its BatchStopped), or ``raised`` (anything else), and ``seconds``."""
+    import distributed
+    with distributed.Client(address, timeout="10s") as client:
+        client.wait_for_workers(1, timeout=60)
+    outcome: dict = {}
+
+    def run() -> None:
+        start = time.monotonic()
         try:
-            with distributed.Client(cluster.scheduler_address) as client:
-                client.wait_for_workers(1, timeout=60)
-            outcome: dict = {}
+            review([inbox], scheduler=address, **kw)
+        except BatchStopped as stop:
+            outcome["stopped"] = stop
+        except BaseException as exc:  # noqa: BLE001 - the test's assertion names it
+            outcome["raised"] = exc
+        outcome["seconds"] = time.monotonic() - start
 
-            def run() -> None:
-                start = time.monotonic()
-                try:
-                    review([inbox], scheduler=cluster.scheduler_address)
-                except BatchStopped as stop:
-                    outcome["stopped"] = stop
-                outcome["seconds"] = time.monotonic() - start
+    batch = threading.Thread(target=run)
+    batch.start()
+    return batch, outcome
 
-            batch = threading.Thread(target=run)
-            batch.start()
-            time.sleep(1.0)
-            worker.kill()                                       # every worker of the cluster dies
-            batch.join(timeout=60)
-            assert not batch.is_alive(), "the batch waited for ever"
-        finally:
-            worker.kill()
-            worker.wait()
+
+def _stopped_without_workers(outcome: dict) -> None:
     assert "stopped" in outcome, outcome
     text = str(outcome["stopped"])
     assert "Dask 集群没有可用的工作节点（已等待 3 秒" in text and "未写出任何结果" in text
     assert outcome["seconds"] < 30
+
+
+@contextlib.contextmanager
+def _cluster_of_one_worker():
+    """A local Dask cluster whose one worker is a process of its own: (scheduler address, worker)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        worker = _dask_worker(cluster.scheduler_address)
+        try:
+            yield cluster.scheduler_address, worker
+        finally:
+            worker.kill()
+            worker.wait()
+
+
+def test_a_dask_cluster_without_workers_ends_the_batch_after_a_bounded_wait(inbox, monkeypatch):
+    monkeypatch.setenv("XL_TOOLS_WORKER_WAIT", "3")
+    with _cluster_of_one_worker() as (address, worker):
+        batch, outcome = _batch_on(inbox, address)
+        time.sleep(1.0)
+        worker.kill()                                       # every worker of the cluster dies
+        batch.join(timeout=60)
+        assert not batch.is_alive(), "the batch waited for ever"
+    _stopped_without_workers(outcome)
 
 
 def test_a_dask_worker_that_dies_holding_finished_results_does_not_hang_the_batch(inbox, monkeypatch):
@@ -147,13 +174,9 @@ def test_a_dask_worker_that_dies_holding_finished_results_does_not_hang_the_batc
     its row (the moment is forced: the worker is killed as the fetch starts). The row is lost with the
     worker; fetching it must not wait for ever for a worker that will not come: the batch ends after its
     bounded wait, with one line."""
-    distributed = pytest.importorskip("distributed")
     monkeypatch.setenv("XL_TOOLS_WORKER_WAIT", "3")
-    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None,
-                                  silence_logs=50) as cluster:
-        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
-                                   "--no-nanny", "--nthreads", "1", "--no-dashboard"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with _cluster_of_one_worker() as (address, worker):
+        import distributed
         fetch = distributed.Future.result
 
         def fetch_after_the_worker_died(self, *args, **kwargs):
@@ -163,37 +186,16 @@ def test_a_dask_worker_that_dies_holding_finished_results_does_not_hang_the_batc
             return fetch(self, *args, **kwargs)
 
         monkeypatch.setattr(distributed.Future, "result", fetch_after_the_worker_died)
-        try:
-            with distributed.Client(cluster.scheduler_address) as client:
-                client.wait_for_workers(1, timeout=60)
-            outcome: dict = {}
-
-            def run() -> None:
-                start = time.monotonic()
-                try:
-                    review([inbox], scheduler=cluster.scheduler_address)
-                except BatchStopped as stop:
-                    outcome["stopped"] = stop
-                except BaseException as exc:  # noqa: BLE001 - the assertion below names it
-                    outcome["raised"] = exc
-                outcome["seconds"] = time.monotonic() - start
-
-            batch = threading.Thread(target=run)
-            batch.start()
-            batch.join(timeout=60)
-            assert not batch.is_alive(), "the batch waited for ever for a row held by a dead worker"
-        finally:
-            worker.kill()
-            worker.wait()
-    assert "stopped" in outcome, outcome
-    assert "Dask 集群没有可用的工作节点（已等待 3 秒" in str(outcome["stopped"])
-    assert outcome["seconds"] < 30
+        batch, outcome = _batch_on(inbox, address)
+        batch.join(timeout=60)
+        assert not batch.is_alive(), "the batch waited for ever for a row held by a dead worker"
+    _stopped_without_workers(outcome)
 
 
 def test_a_lost_dask_scheduler_ends_the_batch_with_one_line(inbox, monkeypatch):
     """The scheduler dies mid-batch: once the client gives up reconnecting, the batch ends with one line
     naming the scheduler (never a traceback of cancelled futures)."""
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("distributed")
     import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -202,9 +204,7 @@ def test_a_lost_dask_scheduler_ends_the_batch_with_one_line(inbox, monkeypatch):
     scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                                   "--port", str(port), "--no-dashboard"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
-                               "--no-nanny", "--nthreads", "1", "--no-dashboard"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = _dask_worker(address)
 
     class KillTheSchedulerOnFirstRow:               # the progress bar: called after each row comes back
         def __init__(self, total: int) -> None:
@@ -223,24 +223,11 @@ def test_a_lost_dask_scheduler_ends_the_batch_with_one_line(inbox, monkeypatch):
         deadline = time.monotonic() + 60
         while True:                                     # the scheduler takes a moment to listen
             try:
-                with distributed.Client(address, timeout="2s") as client:
-                    client.wait_for_workers(1, timeout=60)
+                batch, outcome = _batch_on(inbox, address, progress=True)
                 break
             except OSError:
                 assert time.monotonic() < deadline, "the scheduler did not start"
                 time.sleep(0.5)
-        outcome: dict = {}
-
-        def run() -> None:
-            try:
-                review([inbox], scheduler=address, progress=True)
-            except BatchStopped as stop:
-                outcome["stopped"] = stop
-            except BaseException as exc:  # noqa: BLE001 - the assertion below names it
-                outcome["raised"] = exc
-
-        batch = threading.Thread(target=run)
-        batch.start()
         batch.join(timeout=90)
         assert not batch.is_alive(), "the batch waited for ever for a scheduler that is gone"
     finally:

@@ -321,3 +321,18 @@ def test_the_code_tables_note_says_how_to_add_categories(tmp_path, profile):
              if isinstance(c.value, str)]
     said = [t for t in texts if t.startswith("本表是「绩效指标」表中")]
     assert len(said) == 1 and "已有的行请不要修改" in said[0] and "可在列末补充" in said[0]
+
+
+@pytest.mark.parametrize("profile, one_value", [("广东", False), ("湘鄂", True)])
+def test_the_guide_says_which_value_column_a_one_value_region_fills(tmp_path, profile, one_value):
+    """A trial: a 湘鄂 user saw 实施周期指标值 and 年度指标值 and no word on which to fill, while the guide says
+    the region's table has one 指标值 column. 说明 line 3 says so for such a profile, on the same row."""
+    from xl_tools.model import Filing
+    from xl_tools.workbook.template import README_LINES
+    path = tmp_path / f"{profile}.xlsx"
+    build_workbook(path, Filing(year=2026, profile=profile))
+    column = [c.value for c in openpyxl.load_workbook(path)["说明"]["B"]][:len(README_LINES)]
+    line3 = [t for t in column if isinstance(t, str) and t.startswith("3. ")]
+    assert len(line3) == 1 and column.index(line3[0]) == [t for t, _s in README_LINES].index(
+        next(t for t, _s in README_LINES if t.startswith("3. ")))
+    assert ("填「年度指标值」即可" in line3[0]) is one_value

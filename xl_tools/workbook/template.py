@@ -212,11 +212,20 @@ def _listed(items) -> str:
     return '"' + ",".join(items) + '"'
 
 
-def _write_readme(macro: bool) -> tuple[_Sheet, list[FormButton]]:
+ONE_VALUE_LINE = ("3. 「绩效指标」表每行一个指标：项目名称（下拉选择，与「项目」表一致）、一级指标、二级指标（随一级指标变化的下拉）、"
+                  "三级指标（指标名称）、年度指标值。本地区的表只有一个指标值列：填「年度指标值」即可，「实施周期指标值」"
+                  "可留空（两列都填且不同时，公开表两项都印）。")
+
+
+def _write_readme(macro: bool, one_value: bool = False) -> tuple[_Sheet, list[FormButton]]:
+    """说明: the lines for the accountant (``one_value``: the profile's table has one 指标值 column, and
+    line 3 says which column to fill), the last-refresh summary, the 刷新 button of a macro workbook."""
     ws = _Sheet()
     ws.columns(1, 1, 4)
     ws.columns(2, 2, 120, fmt.text)
-    for r, (text, style) in enumerate(README_LINES, start=1):
+    lines = [(ONE_VALUE_LINE, style) if one_value and text.startswith("3. ") else (text, style)
+             for text, style in README_LINES]
+    for r, (text, style) in enumerate(lines, start=1):
         ws.write(r, 2, text, getattr(fmt, style) if style else fmt.text)
         if not style and text:
             ws.heights[r] = fitted_height([(text, 120)])
@@ -527,7 +536,7 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     project_columns, indicator_columns = region_columns(profile, filing)
     if macro is None:
         macro = str(target).lower().endswith(".xlsm")
-    readme, buttons = _write_readme(macro)
+    readme, buttons = _write_readme(macro, profile.value_columns == 1)
     codes, code_names = _write_codes(table)
     laid_out = [readme, _write_info(filing), _write_projects(filing, project_columns),
                 _write_indicators(filing, indicator_columns), codes, _write_state(filing, numbered)]
