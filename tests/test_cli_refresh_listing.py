@@ -38,3 +38,19 @@ def test_a_clean_refresh_lists_nothing(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"已刷新：{book}" and "错误 0 条，警告 0 条，提示 0 条" in out[1]
     assert len(out) == 2
+
+
+def test_the_listing_counts_what_the_summary_counts(tmp_path, capsys):
+    """A walk: the summary said 提示 3 条 and the list 提示 6 条 — the list had each filled 序号 apart, where
+    校验结果 and the summary give a fill of a kind one row. The list follows 校验结果."""
+    import re
+    filing = build({"year": 2026, "projects": [{"name": "农机购置补贴"}]})
+    for ind in filing.projects[0].indicators:
+        ind.no = None                                   # blank 序号: the refresh fills each of them
+    path = tmp_path / "填报.xlsx"
+    build_workbook(path, filing)
+    main(["refresh", str(path)])
+    out = capsys.readouterr().out
+    said = dict(re.findall(r"(错误|警告|提示) (\d+) 条，?", out.splitlines()[1]))
+    listed = dict(re.findall(r"^(错误|警告|提示) (\d+) 条$", out, re.M))
+    assert said.get("提示", "0") != "0" and listed == {k: v for k, v in said.items() if v != "0"}

@@ -106,7 +106,7 @@ def _refresh(args) -> int:
             print(f"问题与上次刷新时相同：见工作簿的「校验结果」，或运行 xl-tools check {target} 列出")
         else:
             from .listing import print_findings
-            print_findings(outcome.findings)
+            print_findings(outcome.rows)             # as 校验结果 lists them: the counts above
     return 1 if counts["errors"] else 0
 
 
