@@ -346,7 +346,7 @@ def consolidate(report: BatchReport, *, include_errors: bool = False, scope: Sco
     counted = [s for s in records if s.decision == COUNTED]
     tables = [_year_table(scope.year, counted, by_file, scope.department)] if counted and scope.year is not None else []
     if tables:
-        notes += profile_note([by_file[f].filing for f in dict.fromkeys(s.file for s in counted)])
+        notes += profile_note(_filings(counted, by_file), tables[0].filing.profile)
     subs = submissions(records, scope, scope.year) if scope.year is not None else []
     interrupted = [r.file for r in results if r.status == STATUS_INTERNAL]
     return Consolidation(tables, _frame(records), include_errors, sorted(conflicts, key=lambda c: c.unit),
@@ -389,7 +389,7 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult],
     units = [Unit(name, **{f: row[f] for f in MONEY_FIELDS}) for name, row in sums.iterrows()]
     filing = Filing(year=year, money_unit=money_unit, units=units, projects=projects)
     filing.total = sum((u.total for u in units), ZERO)
-    filing.profile, filing.code_additions = table_profile([results[f].filing for f in dict.fromkeys(s.file for s in counted)])
+    filing.profile, filing.code_additions = table_profile(_filings(counted, results))
     departments = sorted({s.department for s in counted if s.department}, key=department_key)
     if department and all(department_key(d) == department_key(department) for d in departments):
         departments = [department]                 # the scope's name (the reviewer's, else the most used)
@@ -406,6 +406,11 @@ def _year_table(year: int, counted: list[Slice], results: dict[str, FileResult],
     return YearTable(year, filing, departments, sources, marked)
 
 
+def _filings(counted: list[Slice], results: dict[str, FileResult]) -> list[Filing]:
+    """The filings of the counted slices, each once (a file may hold several counted units)."""
+    return [results[f].filing for f in dict.fromkeys(s.file for s in counted)]
+
+
 def table_profile(filings: list[Filing]) -> tuple[str, list]:
     """The profile the consolidated table is laid out in — its title, one or two value columns, its
     categories — and the local categories (代码表 additions) of the filings in it: the counted filings'
@@ -419,13 +424,12 @@ def table_profile(filings: list[Filing]) -> tuple[str, list]:
     return profile, additions
 
 
-def profile_note(filings: list[Filing]) -> list[str]:
-    """One line when the counted filings use more than one profile, naming them and the one the table
-    follows."""
+def profile_note(filings: list[Filing], chosen: str) -> list[str]:
+    """One line when the counted filings use more than one profile, naming them and ``chosen``, the one
+    the table follows (``table_profile``)."""
     used = Counter(f.profile or DEFAULT_PROFILE for f in filings)
     if len(used) < 2:
         return []
-    chosen, _ = table_profile(filings)
     listed = "、".join(f"「{name}」{n} 个文件" for name, n in used.most_common())
     return [f"计入的填报使用了不同的规则配置（{listed}），合并公开表按「{chosen}」的格式排版"]
 
