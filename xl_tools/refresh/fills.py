@@ -97,6 +97,28 @@ def _number(record, owned, position: int, kind: str, **kw) -> Fill | None:
                 f"已按顺序重新填写{label}：{position}（原为 {record.no}）", field="no", **kw)
 
 
+def may_fill(filing: Filing, owned: frozenset = frozenset()) -> bool:
+    """False when ``derive_fills`` would find nothing to fill and change nothing in ``filing`` (every
+    序号 in place, every unit and 总计 written, both category codes of every indicator written, no blank
+    unit amount or 合计 that is not the sum it stands for); True when it may. A plain walk without a copy: a
+    filing refresh completed already (the usual one) is then checked as it is (``app.complete``)."""
+    only_unit = None
+    for k, p in enumerate(filing.projects, start=1):
+        if p.no != k and (p.no is None or owned):
+            return True
+        if not p.unit and p.name:
+            if only_unit is None:
+                only_unit = filing.only_unit() or ""
+            if only_unit:
+                return True
+        if p.raw and p.blank("total"):
+            return True
+        for j, ind in enumerate(p.indicators, start=1):
+            if ind.no != j or not (ind.level1_code and ind.level2_code):
+                return True
+    return not filing.blank_amounts_derived()
+
+
 def derive_fills(filing: Filing, table: CodeTable, owned: frozenset = frozenset()) -> list[Fill]:
     """Compute the fills and apply them to the model, so the rules see the completed filing. `owned`:
     the cells (sheet, row, column) holding a value an earlier refresh filled in (序号 there is renumbered)."""
