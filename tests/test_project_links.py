@@ -6,11 +6,13 @@ its name (a trial: the 审核汇总 of two units imported, 46 indicators all on 
 from __future__ import annotations
 
 import copy
+import re
 
 import openpyxl
 import pytest
 
 from tests.support.mail_inbox import unit_filing, write_filing
+from tests.support.typist import Typist
 from xl_tools import app
 from xl_tools.cli import main
 from xl_tools.projectlinks import PROJECT_NO
@@ -127,3 +129,69 @@ def test_a_row_whose_name_and_number_disagree_is_reported(seed_filing, tmp_path)
     assert len(unclear) == len(filing.projects[2].indicators)
     assert "与项目序号 3（项目「改名后的项目」）不是同一个项目" in unclear[0].message
     assert "把本行项目名称改为「改名后的项目」" in unclear[0].suggestion
+
+
+def test_projects_renumbered_after_a_sort_keep_their_rows(review, tmp_path):
+    """The reviewer sorts 项目 (the second unit first): refresh renumbers the 序号 it wrote and the rows'
+    项目序号 with them (FIL007), so no row comes to name the other unit's project of the same name."""
+    path, filed = review
+    out = tmp_path / "合并.xlsx"
+    app.import_to_workbook(path, out)
+    expected = {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+    typist = Typist(out)
+    typist.sort_rows("项目", 2, 7, "C", reverse=True)
+    typist.save()
+    done = app.refresh_file(out, now="2026-03-01 10:05", backup=False)
+    followed = [f for f in done.findings if f.code == "FIL007"]
+    assert len(followed) == 46 and followed[0].message == "已按项目的新序号改写项目序号：4（原为 1）"
+    back = read_filing(out)
+    assert [p.no for p in back.projects] == [1, 2, 3, 4, 5, 6] and back.projects[0].unit == "甲市第二中学"
+    assert _by_project(back) == expected
+    assert all(i.raw["project_no"] == p.no for p in back.projects for i in p.indicators)
+    again = app.refresh_file(out, now="2026-03-01 10:09", backup=False)
+    assert not [f for f in again.findings if f.code in ("FIL001", "FIL007")]
+    assert _by_project(read_filing(out)) == expected
+
+
+def test_drafted_lines_name_their_own_project_among_those_of_the_same_name(review, tmp_path):
+    """``refresh --draft``: each project of a shared name gets its own drafted lines, with its 项目序号;
+    confirmed, each line counts for its own project."""
+    path, filed = review
+    out = tmp_path / "合并.xlsx"
+    app.import_to_workbook(path, out)
+    app.refresh_file(out, now="2026-03-01 10:00", backup=False, draft=True)
+    drafted = read_filing(out, strict=False).pending
+    numbers = sorted({i.raw.get("project_no") for i in drafted})
+    assert numbers == [1, 2, 3, 4, 5, 6] and len(drafted) == 8
+    again = app.refresh_file(out, now="2026-03-01 10:01", backup=False, draft=True)
+    assert len(read_filing(out, strict=False).pending) == 8 and "补充" not in again.report
+    typist = Typist(out)
+    for ind in drafted:
+        typist.clear("绩效指标", f"B{ind.origin.row}")          # confirmed: 「待确认」 deleted
+    typist.save()
+    app.refresh_file(out, now="2026-03-01 10:02", backup=False)
+    back = read_filing(out)
+    assert not back.pending and not back.orphan_indicators
+    added = {(p.unit, p.name): len(p.indicators) for p in back.projects}
+    mine = {(p.unit, p.name): len(p.indicators) for f in filed.values() for p in f.projects}
+    assert {k: added[k] - mine[k] for k in mine} == {
+        k: sum(1 for i in drafted if i.raw["project_no"] == no)
+        for no, k in enumerate(((p.unit, p.name) for f in filed.values() for p in f.projects), start=1)}
+
+
+def test_a_batch_of_the_imported_table_gives_each_finding_its_own_unit(review, tmp_path):
+    """问题明细 of a department workbook whose two units share project names: a finding on the second
+    unit's 「X」 is the second unit's, not whichever unit the name was seen with last."""
+    path, _filed = review
+    box = tmp_path / "收件箱"
+    box.mkdir()
+    app.import_to_workbook(path, box / "合并.xlsx")
+    main(["batch", str(box), "-o", str(tmp_path / "二次审核.xlsx")])
+    rows = list(openpyxl.load_workbook(tmp_path / "二次审核.xlsx")["问题明细"].iter_rows(values_only=True))
+    back = read_filing(box / "合并.xlsx")
+    unit_at = {("项目", p.origin.row): p.unit for p in back.projects}
+    unit_at.update({("绩效指标", i.origin.row): p.unit for p in back.projects for i in p.indicators})
+    at = [(r[1], (r[4], int(re.match(r"[A-Z]+(\d+)", r[5]).group(1)))) for r in rows[1:] if r[5]]
+    said = [(shown, unit_at[where]) for shown, where in at if where in unit_at]
+    assert len(said) >= 20 and {u for u, _ in said} == set(UNITS)
+    assert all(shown == own for shown, own in said)
