@@ -74,14 +74,15 @@ def test_a_run_together_text_without_its_indicator_rows_gets_the_one_line_naming
 
 def test_a_run_together_form_keeps_what_its_columns_and_money_block_say():
     """鄂州: 「反映……」 is the 绩效标准 cell, the amount is the 合计 of the cost table (its figures run
-    together: 合计814662.98794.55); 嘉峪关: 其他资金 20 of 项目总投资 20, and the second form on the page
-    (博物馆提升改造项目) is not read into the first; 青山: 项目执行单位 is the unit."""
+    together: 合计814662.98794.55); 嘉峪关: 其他资金 20 of 项目总投资 20, 政策依据 wrapped over two lines, and
+    the second form on the page (博物馆提升改造项目) is not read into the first; 青山: 项目执行单位 is the unit."""
     ezhou = import_text(_text("09")).filing.projects[0]
     assert [i.standard for i in ezhou.indicators][:2] == ["反映办公大楼全年维修维护情况", "反映大楼保卫巡检情况"]
     assert ezhou.indicators[5].standard == ""                 # 成本控制率 不超预算: no 反映 in its row
     assert (ezhou.total, ezhou.kind, ezhou.category) == (Decimal("814"), "持续性项目", "本级支出项目")
     (museum,) = import_text(_text("03")).filing.projects
     assert (museum.total, museum.fiscal, museum.other) == (Decimal("20"), Decimal("0"), Decimal("20"))
+    assert museum.basis == "甘财科[2022]78号"                 # the text wrapped inside the cell: joined
     assert import_text(_text("11")).filing.projects[0].unit == "化工区学校"
 
 

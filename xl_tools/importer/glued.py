@@ -86,7 +86,7 @@ def unglue(cells: list[str]) -> list[str]:
     指标值 …) is a cell of its own."""
     pattern = _top_pattern()
     out = []
-    for cell in cells:
+    for cell in _rejoined(cells):
         for part in _cut(cell, pattern):
             part = part.strip()
             word = next((w for w in HEADER_WORDS if part.startswith(w)), None)
@@ -94,6 +94,19 @@ def unglue(cells: list[str]) -> list[str]:
                 out.extend((word, part[len(word):].strip()))
             else:
                 out.append(part)
+    return out
+
+
+def _rejoined(cells: list[str]) -> list[str]:
+    """The lines of a run-together text, a line that starts with a digit or an opening bracket joined
+    to the one before: where cells ran together, a line break is where the text wrapped, and no cell
+    starts that way (「政策依据甘财科」「[2022]78号」, 「项目总投资」「174.78万元」)."""
+    out: list[str] = []
+    for cell in cells:
+        if out and re.match(r"[\d\[(（【〔]", cell):
+            out[-1] += cell
+        else:
+            out.append(cell)
     return out
 
 
