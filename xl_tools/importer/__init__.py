@@ -145,6 +145,7 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     owners = [n.name for n in seg.names if n.kind == UNIT] + [dept]
     pairing = pair_blocks(project_names, seg.contents, owners, by_position_only=not seg.from_text)
     built = assemble(seg, pairing, year=year, department=dept, source=source)
+    built.filing.profile = built.filing.profile or seg.profile or ""
     findings += built.findings
     for name in seg.names:
         if name.invalid:

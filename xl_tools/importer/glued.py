@@ -6,9 +6,9 @@ Nothing here knows a particular table. The text is cut by what every such form p
 - **field labels** (项目名称, 主管部门, 项目总投资, 中央补助安排, 年度绩效目标 …) start a new cell, the
   longest label first, so 项目实施单位 is not cut into 项目 + 实施单位 and 组织实施单位 stays whole;
 - from the indicator header (一级指标 …) on, **category labels** (产出指标, 数量指标, 经济成本指标,
-  服务对象满意度 …: the frameworks' vocabularies) are cells of their own where they stand between cells,
-  that is at the start of a row or right after a label; a label followed at once by a value (「服务对象满意度%=99
-  百分比」) is the indicator's name instead;
+  服务对象满意度 …: the frameworks' vocabularies) are cells of their own where a row may start — at the start
+  of a line, after another label, after a value — and end the phrase value before them; a label followed at
+  once by a value (「服务对象满意度%=99百分比」) is the indicator's name instead;
 - an indicator's **value** is found by the value grammar: a quantity (an optional operator, a number, a
   measure word: 「=300天」「≥90%」「2280次」「=99百分比」; 「二」 before a number is the OCR reading of 「=」),
   a lone operator where the text was cut (「>」), or a qualitative phrase at the end of the run (「长远」,
@@ -40,26 +40,34 @@ TOP_LABELS = (
 )
 HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标内容", "指标目标值", "当年预期实现值", "指标值", "绩效标准",
                 "指标解释", "备注")
+# what follows a form's last row: its sign-off (財政部门审核意见, 填表人 …)
+END_WORDS = re.compile(r"财政部门|审核意见|填表人|填报人|单位负责人|扫一扫")
 # a field label after the indicator rows: the next form begins (its name, its units)
 NEXT_FORM = ("项目名称", "一级项目名称", "二级项目名称", "项目支出名称", "主管部门", "项目主管部门", "一级指标")
 TITLE = re.compile(r"绩效目标(?:申报|审批)?表")
 
 _OPS = "≥≤=＝<>＜＞"
 _UNITS = "|".join(re.escape(u) for u in sorted({*KNOWN_UNITS, "百分比", "次"}, key=len, reverse=True))
-# a quantity: operator (or 二 read for =), number, measure word (元/亩 …); or an operator where the text stops
-_QUANTITY = re.compile(rf"(?:[{_OPS}]=?|二(?=\d))?\d+(?:\.\d+)?(?:(?:{_UNITS})(?:/(?:{_UNITS}|[\u4e00-\u9fff]))?)?"
-                       rf"|[{_OPS}]$")
+# a quantity: operator (or 二 read for =), number or range (2023.07-2024.01), measure word (元/亩 …) and
+# 以上/以下; a date (2021年7月, 2021年12月底前); or an operator where the text stops
+_NUMBER = r"\d+(?:\.\d+)?"
+_QUANTITY = re.compile(
+    rf"(?:19|20)\d{{2}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:底|末)?(?:前|之前|以前)?"
+    rf"|(?:[{_OPS}]=?|二(?=\d))?{_NUMBER}(?:[-~～至]{_NUMBER})?(?:(?:{_UNITS})(?:/(?:{_UNITS}|[\u4e00-\u9fff]))?)?"
+    rf"(?:及?(?:以上|以下|以内))?|[{_OPS}]$")
 # a qualitative value as tables write them: a degree or a direction (with what it raises), or a limit
 _ADVERBS = "稳步|持续|明显|显著|逐步|有效|进一步|不断|大幅|基本|全面|继续"
 _VERBS = "提高|提升|改善|增加|增长|增强|加强|减少|降低|下降|巩固|保持|扩大|完善"
 _OBJECTS = "岗位|水平|能力|效率|质量|收入|就业"
 _QUALITATIVE = re.compile(
-    rf"(?:(?:{_ADVERBS})?(?:{_VERBS})(?:{_OBJECTS})?|长远|长期|优良|良好|达标|合格|显著|明显"
-    rf"|不超(?:过)?(?:预算|标准|计划)|控制在预算(?:成本)?内)$")
+    rf"(?:(?:{_ADVERBS})?(?:{_VERBS}){{1,2}}(?:{_OBJECTS})?|长远|长期|优良|良好|达标|合格|显著|明显"
+    rf"|不超(?:过)?(?:预算|标准|计划)|控制在预算(?:成本)?内|(?:参照|按照|严格按照|符合|满足)[^，,。；;]+)$")
 # the same phrases where another name follows them in the run (「成本控制率不超预算水电气消耗下降率」):
 # only limits, which never end a name
 _LIMIT = re.compile(r"不超(?:过)?(?:预算|标准|计划)|控制在预算(?:成本)?内")
 EXPLANATION = "反映"
+# what a 绩效标准 cell says after the value (湘潭: 「≥80M」「计划标准」)
+STANDARDS = re.compile(r"(?:计划|行业|历史|其他)标准")
 
 
 def _cut(text: str, pattern: re.Pattern) -> list[str]:
@@ -86,7 +94,7 @@ def unglue(cells: list[str]) -> list[str]:
     指标值 …) is a cell of its own."""
     pattern = _top_pattern()
     out = []
-    for cell in cells:
+    for cell in _rejoined(cells):
         for part in _cut(cell, pattern):
             part = part.strip()
             word = next((w for w in HEADER_WORDS if part.startswith(w)), None)
@@ -95,6 +103,25 @@ def unglue(cells: list[str]) -> list[str]:
             else:
                 out.append(part)
     return out
+
+
+def _rejoined(cells: list[str]) -> list[str]:
+    """The lines of a run-together text, a line that starts with a digit or an opening bracket joined
+    to the one before: where cells ran together, a line break is where the text wrapped, and no cell
+    starts that way (「政策依据甘财科」「[2022]78号」, 「项目总投资」「174.78万元」)."""
+    out: list[str] = []
+    for cell in cells:
+        if out and re.match(r"[\d\[(（【〔]", cell):
+            out[-1] += cell
+        else:
+            out.append(cell)
+    return out
+
+
+def _after_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
 
 
 class Rows:
@@ -108,20 +135,16 @@ class Rows:
         self.ended = False
 
     def read(self, cell: str) -> None:
-        """One cell (a line) of the body."""
-        if self.ended:
-            return
-        if cell.startswith(NEXT_FORM):
+        """One cell (a line) of the body: its rows up to the form's sign-off or the next form."""
+        if self.ended or cell.startswith(NEXT_FORM):
             self.ended = True
             return
-        pos, after_label = 0, True
-        while pos < len(cell) and not self.ended:
-            label = self._label_at(cell, pos) if after_label else None
-            if label:
-                pos += len(label)
-                continue
-            end = self._indicator(cell, pos)
-            pos, after_label = end, True
+        end = END_WORDS.search(cell)
+        pos, cell = 0, cell[:end.start()] if end else cell
+        while pos < len(cell) and not self.ended:       # at each step a row may start: labels, then a name
+            label = self._label_at(cell, pos)
+            pos = pos + len(label) if label else self._indicator(cell, pos)
+        self.ended = self.ended or end is not None
 
     def _label_at(self, cell: str, pos: int) -> str | None:
         """The category label at ``pos`` (the longest), unless a value follows it at once (then it is a name)."""
@@ -137,7 +160,8 @@ class Rows:
         level, label = found
         if level == 1 and label.startswith("成本"):        # 成本指标 over 经济成本…: first level; else under 产出
             below = self.labels.match(cell, m.end())
-            if not (below and (self.is_category(below.group()) or (0,))[0] == 2):
+            second = self.is_category(below.group()) if below else None
+            if not (second and second[0] == 2):
                 level = 2
         if level == 1:
             self.level1, self.level2 = label, ""
@@ -153,8 +177,16 @@ class Rows:
         if quantity is None:
             self._name_value(cell[pos:label])
             return label
+        while (nxt := _QUANTITY.match(cell, _after_space(cell, quantity.end()), label)) and nxt.group():
+            quantity = nxt                  # two quantities touching: the first is the name's (饲料库120平米)
         self._name_value(cell[pos:quantity.start()], quantity.group())
-        return quantity.end()
+        end = quantity.end()
+        standard = STANDARDS.match(cell, end)
+        if standard and self.rows:
+            level1, level2, name, said, value = self.rows[-1]
+            self.rows[-1] = (level1, level2, name, said or standard.group(), value)
+            end = standard.end()
+        return end
 
     def _name_value(self, text: str, value: str | None = None) -> None:
         """``text`` is a name (with its 「反映……」) and ``value`` its value; without ``value``, the value is
@@ -165,6 +197,9 @@ class Rows:
                 text = text[m.end():]
                 break
         explanation = ""
+        standard = STANDARDS.search(text) if value is None else None
+        if standard and standard.end() == len(text) and standard.start() > 0:
+            text, explanation = text[:standard.start()], standard.group()    # 优良 | 计划标准
         if EXPLANATION in text[1:]:
             at = text.index(EXPLANATION, 1)
             text, explanation = text[:at], text[at:]

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..identity import parse_keywords
 from ..outputmark import REVIEW, sheet_names, workbook_kind
+from ..profiles import profile_by_money
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading, table_rows
@@ -149,7 +150,8 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
             raise XlToolsError("工作簿中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的工作表）",
                                file=str(path))
         ws, last_header, columns = found
-        seg = Segmented(from_text=False, pages=1, identity=parse_keywords(wb.properties.keywords))
+        seg = Segmented(from_text=False, pages=1, identity=parse_keywords(wb.properties.keywords),
+                        profile=profile_by_money(set(columns)))
         if sheet_year is not None:
             seg.year, seg.year_source = sheet_year, f"由审核结果的工作表名「{only}」得出"
         texts = []
