@@ -114,8 +114,9 @@ def test_what_a_unit_types_in_its_workbook_is_printed_and_read_back(tmp_path):
     table = openpyxl.load_workbook(out).active
     assert [c.value for c in table[4]][2:6] == ["财政拨款", "其他资金", "本级资金", "上级资金"]
     assert [c.value for c in table[7]][4:6] == [30, 15]
-    back = import_path(out).filing
-    assert back.profile == "湘鄂"
+    result = import_path(out)
+    back = result.filing
+    assert (back.profile, result.layout) == ("湘鄂", "湘鄂公开表")
     assert [(p.total, p.fiscal, p.other, p.funding) for p in back.projects] == [
         (D("45"), D("40"), D("5"), {"own": D("30"), "upper": D("15")}), (D("20"), D("20"), D("0"), {})]
 

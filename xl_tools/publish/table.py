@@ -6,7 +6,10 @@ writer can apply the same plan to live Excel. Nothing here imports openpyxl.
 
 Layout (as the department publishes it): title, a line 部门名称：… / 单位：万元, the header row, the 合计
 row, then every funding unit's subtotal row followed by its projects, indented. Rows 1–3 repeat on
-every printed page; the sheet prints on A4 landscape, fitted to one page wide.
+every printed page; the sheet prints on A4 landscape, fitted to one page wide. The amount columns are
+the profile's (``money_columns``: Guangdong's 总计 · 财政拨款 · 财政专户拨款 · 其他资金 by default; 湘鄂's
+资金总额 · 资金来源 · 预算级次), each one of the 项目 sheet's columns; where the profile groups them the header
+takes two rows (group captions above, merged across their columns) and rows 1–4 repeat.
 
 Zero amounts are written as the number 0 with the format ``#,##0.00;-#,##0.00;""`` rather than as
 blank cells: the sheet shows a blank like the printed table, yet the value stays a number (sums,
