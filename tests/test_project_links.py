@@ -195,3 +195,17 @@ def test_a_batch_of_the_imported_table_gives_each_finding_its_own_unit(review, t
     said = [(shown, unit_at[where]) for shown, where in at if where in unit_at]
     assert len(said) >= 20 and {u for u, _ in said} == set(UNITS)
     assert all(shown == own for shown, own in said)
+
+
+def test_diff_pairs_projects_of_a_shared_name_by_their_unit(review):
+    """Next year's filing lists the second unit first: each unit's 「X」 is compared with its own."""
+    from xl_tools.diff.compare import diff_filings
+    _path, filed = review
+    old = copy.deepcopy(filed["甲市第一中学"])
+    old.projects += copy.deepcopy(filed["甲市第二中学"].projects)
+    old.units += copy.deepcopy(filed["甲市第二中学"].units)
+    new = copy.deepcopy(old)
+    new.projects = new.projects[3:] + new.projects[:3]
+    d = diff_filings(old, new)
+    assert all(m.old.unit == m.new.unit for m in d.matched) and len(d.matched) == 6
+    assert not any(m.money for m in d.matched)           # the same amounts: nothing changed
