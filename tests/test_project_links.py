@@ -209,3 +209,25 @@ def test_diff_pairs_projects_of_a_shared_name_by_their_unit(review):
     d = diff_filings(old, new)
     assert all(m.old.unit == m.new.unit for m in d.matched) and len(d.matched) == 6
     assert not any(m.money for m in d.matched)           # the same amounts: nothing changed
+
+
+def test_the_live_book_links_rows_as_the_file_does(review, tmp_path, monkeypatch):
+    """The 刷新 button and the add-in read the book through xlwings (``XlwingsBookView``): the same
+    reader, so the same projects get the same rows."""
+    pytest.importorskip("xlwings")
+    import xlwings as xw
+
+    from tests.support.payload import payload_from_xlsx
+    from xl_tools.server.app import enable_remote_engine
+    from xl_tools.workbook.reader import read_filing_from_workbook
+    from xl_tools.workbook.xlwings_view import XlwingsBookView
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    enable_remote_engine()
+    path, filed = review
+    out = tmp_path / "合并.xlsx"
+    app.import_to_workbook(path, out)
+    book = xw.Book(json=payload_from_xlsx(out))
+    live = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
+    assert _by_project(live) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+    outcome = app.refresh_book(book, now="2026-03-01 10:00")
+    assert not {f.code for f in outcome.findings} & {"STR002", "STR011", "STR012"}
