@@ -210,18 +210,23 @@ def _run(command: list[str], env: dict, timeout: float, failed: Path) -> tuple[i
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                             stdin=subprocess.DEVNULL, **_detached())
     deadline = time.monotonic() + timeout
-    while True:
-        try:
-            output, _ = proc.communicate(timeout=0.5)
-            return proc.returncode, output or ""
-        except subprocess.TimeoutExpired:
-            gave_up = failed.is_file() and failed.stat().st_size > 0
-            if gave_up or time.monotonic() > deadline:
-                _end(proc)
-                output, _ = proc.communicate()
-                if not gave_up:
-                    raise
+    try:
+        while True:
+            try:
+                output, _ = proc.communicate(timeout=0.5)
                 return proc.returncode, output or ""
+            except subprocess.TimeoutExpired:
+                gave_up = failed.is_file() and failed.stat().st_size > 0
+                if gave_up or time.monotonic() > deadline:
+                    _end(proc)
+                    output, _ = proc.communicate()
+                    if not gave_up:
+                        raise
+                    return proc.returncode, output or ""
+    except BaseException:               # Ctrl-C, the task's end: LibreOffice goes with it
+        if proc.poll() is None:
+            _end(proc)
+        raise
 
 
 def _detached() -> dict:
