@@ -11,6 +11,7 @@ import re
 import openpyxl
 import pytest
 
+from tests.conftest import HAS_SOFFICE
 from tests.support.mail_inbox import unit_filing, write_filing
 from tests.support.typist import Typist
 from xl_tools import app
@@ -231,3 +232,23 @@ def test_the_live_book_links_rows_as_the_file_does(review, tmp_path, monkeypatch
     assert _by_project(live) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
     outcome = app.refresh_book(book, now="2026-03-01 10:00")
     assert not {f.code for f in outcome.findings} & {"STR002", "STR011", "STR012"}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "pdf"])
+def test_the_signed_table_imported_keeps_every_indicator_with_its_own_project(review, tmp_path, kind):
+    """The department's table to sign (``batch --publish 合并公开表.xlsx --pdf``), imported again: the same
+    indicators per project; its coverage line and signature block are not rows of the table."""
+    if kind == "pdf" and not HAS_SOFFICE:
+        pytest.skip("LibreOffice (soffice) not installed")
+    path, filed = review
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for unit, filing in filed.items():
+        write_filing(inbox / f"{unit}.xlsx", filing, None)
+    signed = tmp_path / "合并公开表.xlsx"
+    args = ["batch", str(inbox), "-o", str(tmp_path / "审核汇总.xlsx"), "--publish", str(signed)]
+    main(args + (["--pdf", str(tmp_path / "合并公开表.pdf")] if kind == "pdf" else []))
+    out = tmp_path / "导入.xlsx"
+    app.import_to_workbook(signed.with_suffix("." + kind), out)
+    back = read_filing(out)
+    assert _by_project(back) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
