@@ -252,3 +252,26 @@ def test_the_signed_table_imported_keeps_every_indicator_with_its_own_project(re
     app.import_to_workbook(signed.with_suffix("." + kind), out)
     back = read_filing(out)
     assert _by_project(back) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+
+
+def test_a_project_no_merged_over_its_rows_counts_on_each(review, tmp_path):
+    """The person merged each project's 项目序号 (as its 项目名称) over its rows: the file holds the number
+    in the first cell only, and every row of the range reads it."""
+    path, filed = review
+    out = tmp_path / "合并.xlsx"
+    app.import_to_workbook(path, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["绩效指标"]
+    col = [c.value for c in ws[1]].index(PROJECT_NO) + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    runs: dict[object, list[int]] = {}
+    for r in range(2, ws.max_row + 1):
+        runs.setdefault(ws.cell(r, col).value, []).append(r)
+    for rows in runs.values():
+        if len(rows) > 1:
+            for r in rows[1:]:
+                ws.cell(r, col).value = None
+            ws.merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+    wb.save(out)
+    back = read_filing(out)
+    assert _by_project(back) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
