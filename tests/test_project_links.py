@@ -275,3 +275,25 @@ def test_a_project_no_merged_over_its_rows_counts_on_each(review, tmp_path):
     wb.save(out)
     back = read_filing(out)
     assert _by_project(back) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+
+
+def test_a_unit_is_not_left_out_for_another_units_project_of_the_same_name(review, tmp_path, capsys):
+    """A department's workbook of two units sharing project names, the second unit's 「X」 without any
+    amount (AMT008): that unit is 未填, the first is counted — not 未填 for a project it does not have."""
+    import json
+
+    from xl_tools.model import MONEY_FIELDS
+    _path, filed = review
+    dept = copy.deepcopy(filed["甲市第一中学"])
+    dept.projects += copy.deepcopy(filed["甲市第二中学"].projects)
+    dept.units += copy.deepcopy(filed["甲市第二中学"].units)
+    dept.projects[3].raw = dict.fromkeys(MONEY_FIELDS)
+    dept.units[1].raw = dict.fromkeys(MONEY_FIELDS)
+    dept.total_stated = False
+    box = tmp_path / "收件箱"
+    box.mkdir()
+    write_filing(box / "甲市教育局.xlsx", dept, None)
+    capsys.readouterr()
+    main(["batch", str(box), "-o", str(tmp_path / "审核汇总.xlsx"), "--json"])
+    said = json.loads(capsys.readouterr().out)["consolidation"]["submissions"]
+    assert {s["unit"]: s["status"] for s in said} == {"甲市第一中学": "计入", "甲市第二中学": "未填"}
