@@ -11,6 +11,7 @@ import re
 import openpyxl
 import pytest
 
+from tests.conftest import HAS_SOFFICE
 from tests.support.mail_inbox import unit_filing, write_filing
 from tests.support.typist import Typist
 from xl_tools import app
@@ -195,3 +196,104 @@ def test_a_batch_of_the_imported_table_gives_each_finding_its_own_unit(review, t
     said = [(shown, unit_at[where]) for shown, where in at if where in unit_at]
     assert len(said) >= 20 and {u for u, _ in said} == set(UNITS)
     assert all(shown == own for shown, own in said)
+
+
+def test_diff_pairs_projects_of_a_shared_name_by_their_unit(review):
+    """Next year's filing lists the second unit first: each unit's 「X」 is compared with its own."""
+    from xl_tools.diff.compare import diff_filings
+    _path, filed = review
+    old = copy.deepcopy(filed["甲市第一中学"])
+    old.projects += copy.deepcopy(filed["甲市第二中学"].projects)
+    old.units += copy.deepcopy(filed["甲市第二中学"].units)
+    new = copy.deepcopy(old)
+    new.projects = new.projects[3:] + new.projects[:3]
+    d = diff_filings(old, new)
+    assert all(m.old.unit == m.new.unit for m in d.matched) and len(d.matched) == 6
+    assert not any(m.money for m in d.matched)           # the same amounts: nothing changed
+
+
+def test_the_live_book_links_rows_as_the_file_does(review, tmp_path, monkeypatch):
+    """The 刷新 button and the add-in read the book through xlwings (``XlwingsBookView``): the same
+    reader, so the same projects get the same rows."""
+    pytest.importorskip("xlwings")
+    import xlwings as xw
+
+    from tests.support.payload import payload_from_xlsx
+    from xl_tools.server.app import enable_remote_engine
+    from xl_tools.workbook.reader import read_filing_from_workbook
+    from xl_tools.workbook.xlwings_view import XlwingsBookView
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    enable_remote_engine()
+    path, filed = review
+    out = tmp_path / "合并.xlsx"
+    app.import_to_workbook(path, out)
+    book = xw.Book(json=payload_from_xlsx(out))
+    live = read_filing_from_workbook(XlwingsBookView(book), source=book.name)
+    assert _by_project(live) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+    outcome = app.refresh_book(book, now="2026-03-01 10:00")
+    assert not {f.code for f in outcome.findings} & {"STR002", "STR011", "STR012"}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "pdf"])
+def test_the_signed_table_imported_keeps_every_indicator_with_its_own_project(review, tmp_path, kind):
+    """The department's table to sign (``batch --publish 合并公开表.xlsx --pdf``), imported again: the same
+    indicators per project; its coverage line and signature block are not rows of the table."""
+    if kind == "pdf" and not HAS_SOFFICE:
+        pytest.skip("LibreOffice (soffice) not installed")
+    path, filed = review
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for unit, filing in filed.items():
+        write_filing(inbox / f"{unit}.xlsx", filing, None)
+    signed = tmp_path / "合并公开表.xlsx"
+    args = ["batch", str(inbox), "-o", str(tmp_path / "审核汇总.xlsx"), "--publish", str(signed)]
+    main(args + (["--pdf", str(tmp_path / "合并公开表.pdf")] if kind == "pdf" else []))
+    out = tmp_path / "导入.xlsx"
+    app.import_to_workbook(signed.with_suffix("." + kind), out)
+    back = read_filing(out)
+    assert _by_project(back) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+
+
+def test_a_project_no_merged_over_its_rows_counts_on_each(review, tmp_path):
+    """The person merged each project's 项目序号 (as its 项目名称) over its rows: the file holds the number
+    in the first cell only, and every row of the range reads it."""
+    path, filed = review
+    out = tmp_path / "合并.xlsx"
+    app.import_to_workbook(path, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["绩效指标"]
+    col = [c.value for c in ws[1]].index(PROJECT_NO) + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    runs: dict[object, list[int]] = {}
+    for r in range(2, ws.max_row + 1):
+        runs.setdefault(ws.cell(r, col).value, []).append(r)
+    for rows in runs.values():
+        if len(rows) > 1:
+            for r in rows[1:]:
+                ws.cell(r, col).value = None
+            ws.merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+    wb.save(out)
+    back = read_filing(out)
+    assert _by_project(back) == {(p.unit, p.name): _lines(p) for f in filed.values() for p in f.projects}
+
+
+def test_a_unit_is_not_left_out_for_another_units_project_of_the_same_name(review, tmp_path, capsys):
+    """A department's workbook of two units sharing project names, the second unit's 「X」 without any
+    amount (AMT008): that unit is 未填, the first is counted — not 未填 for a project it does not have."""
+    import json
+
+    from xl_tools.model import MONEY_FIELDS
+    _path, filed = review
+    dept = copy.deepcopy(filed["甲市第一中学"])
+    dept.projects += copy.deepcopy(filed["甲市第二中学"].projects)
+    dept.units += copy.deepcopy(filed["甲市第二中学"].units)
+    dept.projects[3].raw = dict.fromkeys(MONEY_FIELDS)
+    dept.units[1].raw = dict.fromkeys(MONEY_FIELDS)
+    dept.total_stated = False
+    box = tmp_path / "收件箱"
+    box.mkdir()
+    write_filing(box / "甲市教育局.xlsx", dept, None)
+    capsys.readouterr()
+    main(["batch", str(box), "-o", str(tmp_path / "审核汇总.xlsx"), "--json"])
+    said = json.loads(capsys.readouterr().out)["consolidation"]["submissions"]
+    assert {s["unit"]: s["status"] for s in said} == {"甲市第一中学": "计入", "甲市第二中学": "未填"}
