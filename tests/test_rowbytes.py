@@ -38,12 +38,12 @@ def _edits(patch: WorkbookPatch, sheet: str, last: int) -> None:
     patch.colour(sheet, 2, 1, RED, RED_FONT)
 
 
-def _apply(src: Path, out: Path, bytes_path: bool, monkeypatch) -> str:
+def _apply(src: Path, out: Path, bytes_path: bool, monkeypatch, sheet: str | None = None) -> str:
     if not bytes_path:
         monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
     pkg = Package(src)
     view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
-    entry = next(e for e in view.book.sheets() if e.is_worksheet and e.part)
+    entry = next(e for e in view.book.sheets() if e.is_worksheet and e.part and sheet in (None, e.name))
     patch = WorkbookPatch(view, note_author="xl-tools")
     _edits(patch, entry.name, view[entry.name].max_row)
     patch.patch_sheets()
@@ -124,6 +124,42 @@ def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook,
     pkg.close()
     commented = data.replace(b"</row>", b"<!-- a comment --></row>", 1)
     assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), None, None, None, pkg_part) is None
+
+
+@pytest.mark.parametrize("chunk", [7, 100, 4096])
+@pytest.mark.parametrize("writer", ["standard", "sdk", "openpyxl", "xlsxwriter"])
+def test_a_sheet_read_a_piece_at_a_time_is_patched_as_read_whole(seed_workbook, tmp_path, writer, chunk,
+                                                                   monkeypatch):
+    """The part is read as a stream, its rows in pieces that end between two rows (never held whole):
+    pieces of any size give the bytes one piece gives, and none holds much more than a piece."""
+    src = seed_workbook if writer == "standard" else other_writer(writer, seed_workbook, tmp_path / f"{writer}.xlsx")
+    whole = tmp_path / "whole.xlsx"
+    sheet = _apply(src, whole, True, monkeypatch, "绩效指标")
+    monkeypatch.setattr(rowbytes, "CHUNK", chunk)
+    pieces = []
+    real = rowbytes._windows
+
+    def windows(*args):
+        for piece in real(*args):
+            pieces.append(len(piece))
+            yield piece
+    monkeypatch.setattr(rowbytes, "_windows", windows)
+    small = tmp_path / "small.xlsx"
+    _apply(src, small, True, monkeypatch, sheet)
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(small) as b:
+        assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+    assert len(pieces) > 3 and max(pieces) < chunk + 3000        # a row of the seed is < 3,000 bytes
+    assert _cells(small, sheet)["U1"][0] == "辅助01"
+
+
+@pytest.mark.parametrize("token", [b"<!-- a comment -->", b"<![CDATA[x]]>", b"<?pi x?>"])
+def test_a_comment_found_across_the_pieces(seed_workbook, token, monkeypatch):
+    monkeypatch.setattr(rowbytes, "CHUNK", 5)
+    pkg = Package(seed_workbook)
+    data = pkg.read(part := WorkbookView(pkg, max_rows=10, blank_run=10).book.sheet("项目").part)
+    pkg.close()
+    at = data.rfind(b"</row>")
+    assert rowbytes.patch_sheet_bytes(data[:at] + token + data[at:], io.BytesIO(), None, None, None, part) is None
 
 
 HELPER_BLOCK = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
