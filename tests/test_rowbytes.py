@@ -230,3 +230,26 @@ def test_coloured_rows_with_helper_values_are_spliced_as_lxml_writes_them(seed_w
         ws = openpyxl.load_workbook(outs[True])["绩效指标"]
         assert ws["E3"].fill.fgColor.rgb == ws["AD6"].fill.fgColor.rgb == "FF" + RED
         assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 100, "%", "≥", 2.5, None]
+
+
+@pytest.mark.parametrize("blocks", [1, 3, 12])
+def test_blocks_of_values_are_found_by_row_without_a_row_index(blocks):
+    """Blocks of values (the helper columns: one block of 30,000 rows) are found by looking through them
+    while they are few, indexed by row when many (an index of every row held 4 MB at 5k): the same
+    values either way, later blocks and single cells winning."""
+    from xl_tools.ooxml.sheetxml import KEEP, SheetEdits
+    edits = SheetEdits()
+    for k in range(blocks):
+        edits.add_values(2 + 3 * k, 4 + k, [[f"v{k}{r}", r, None] for r in range(10)])
+    edits.cell(5, 5).value = "单"
+    edits.cell(40, 1).colour = (RED, RED_FONT)
+    expected: dict[int, dict[int, object]] = {}
+    for k in range(blocks):
+        for r in range(10):
+            expected.setdefault(2 + 3 * k + r, {}).update({4 + k + c: v for c, v in enumerate([f"v{k}{r}", r, None])})
+    expected[5][5] = "单"
+    assert edits.rows() == sorted({*expected, 40})
+    for r in edits.rows():
+        assert {c: e.value for c, e in edits.row(r).items() if e.value is not KEEP} == expected.get(r, {})
+        assert edits.row_values(r) == (None if r in (5, 40) else expected[r])
+    assert (edits._index is None) == (blocks <= SheetEdits.FEW_BLOCKS)

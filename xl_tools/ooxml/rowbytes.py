@@ -51,7 +51,7 @@ _RUN_CELL = re.compile(rb'(<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?:/>|( 
                        rb'</is></c>))')
 _RUN = re.compile(rb"(?:" + _RUN_CELL.pattern + rb")+")            # the attributes ``write_value`` keeps or drops
 FLUSH = 1 << 20
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 
 
 def _attrs(tag_attrs: bytes) -> dict[str, str]:
