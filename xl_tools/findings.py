@@ -146,13 +146,17 @@ def located(code: str, severity: str, message: str, suggestion: str, origin: Ori
     other cells it concerns in the same record; ``draft``: the indicator line that would supply what is
     missing."""
     if origin is None:
-        return cls(code, severity, message, suggestion, None, None, project, indicator_no, field_name, draft=draft)
+        return cls(code, severity, message, suggestion, None, None, project, indicator_no, field_name, (), (), draft)
     sheet = origin.sheet
-    at = CellAddress(sheet, origin.row, origin.column(field_name))
+    col = origin.columns.get(field_name) if field_name else None       # Origin.column, written out: 20,000
+    at = _address(CellAddress, (sheet, origin.row, col if col is not None else origin.column(), 1, 1))  # findings
     if also:
         return cls(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name,
-                   tuple(origin.address(f) for f in also), also, draft=draft)
-    return cls(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name, draft=draft)
+                   tuple(origin.address(f) for f in also), also, draft)
+    return cls(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name, (), (), draft)
+
+
+_address = tuple.__new__                 # CellAddress(sheet, row, col) without its Python __new__
 
 
 def summarize(findings: list[Finding]) -> dict:
