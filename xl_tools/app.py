@@ -362,14 +362,17 @@ def refresh_book(book, *, now: str | None = None, draft: bool = False) -> Refres
     """The 刷新 button on a workbook open in Excel (an ``xlwings.Book``: desktop, the add-in's
     xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
     through the portable xlwings API (``refresh.live``); ``draft`` as in ``refresh_file`` (the add-in's
-    补充待确认指标 button)."""
+    补充待确认指标 button). A book that already shows all the plan would write (``refresh.plan.already_there``:
+    nothing changed since the last refresh) gets no call at all, as a file is not rewritten."""
     from .refresh.live import apply_ops as apply_live
     from .refresh.live import notes_supported
-    from .refresh.plan import plan_refresh
+    from .refresh.plan import already_there, plan_refresh
     from .workbook.xlwings_view import XlwingsBookView
     with _task():
-        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp(), draft=draft)
-        outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
+        view = XlwingsBookView(book)
+        outcome = plan_refresh(view, source=book.name, now=now or refresh_stamp(), draft=draft)
+        if not already_there(view, outcome):
+            outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
         outcome.notes_supported = notes_supported(book)
     return outcome
 
