@@ -163,7 +163,6 @@ def _fill_indicator(ind, position: int, project: str, table: CodeTable, add, own
             add(f)
 
 
-
 LATEST = "latest"            # a fill's record in the state sheet: made by the refresh that wrote the sheet
 _MARKED = f'"{LATEST}": true'  # as ``record`` writes it (a record without it is not ``latest``)
 
