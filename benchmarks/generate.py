@@ -151,7 +151,10 @@ BENCH: dict[str, tuple[int, int | None, bool, str]] = {
     "400x": (5200, None, True, "400× the seed"),
     "5k": (5000, 6, True, "5,000 projects, distinct indicator contents"),
     "5k-repeated": (5000, 6, False, "5,000 projects, 64 indicator contents repeated"),
+    "5k-shared": (5000, 6, True, "the 5k filing with shared strings, as Excel and WPS save it"),
 }
+# workbooks whose strings are moved into a shared-strings table after the tool writes them (``shared_strings``)
+SHARED = {"5k-shared"}
 GROWTH = ["1x", "10x", "100x", "400x"]
 GOAL = "5k"
 
@@ -161,10 +164,62 @@ def bench_filing(name: str) -> Filing:
     return scaled_filing(projects, per_project, distinct=distinct)
 
 
-def write_workbook(filing: Filing, path: str | Path) -> Path:
+def write_workbook(filing: Filing, path: str | Path, *, shared: bool = False) -> Path:
+    """The tool's workbook of ``filing`` (its sheets hold inline strings); ``shared``: then saved with a
+    shared-strings table (``shared_strings``), as the person's Excel or WPS saves it."""
     from xl_tools.workbook import build_workbook
     build_workbook(path, filing)
+    if shared:
+        shared_strings(path)
     return Path(path)
+
+
+_INLINE = re.compile(rb'<c([^>]*?) t="inlineStr"><is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t/>)</is></c>')
+_SST_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def shared_strings(path: str | Path) -> Path:
+    """The workbook at ``path`` rewritten in place with every inline string of its worksheets in a shared
+    -strings table (``xl/sharedStrings.xml``, each text once, in order of first use) and the cells naming
+    it (``<c r="A2" s="1" t="s"><v>0</v></c>``), as Excel, WPS and LibreOffice save a workbook: the same
+    filing, the same cells and formats, in the spelling a person's file has."""
+    import zipfile
+
+    path = Path(path)
+    index: dict[bytes, int] = {}
+    count = 0
+
+    def cell(m: re.Match) -> bytes:
+        nonlocal count
+        count += 1
+        k = index.setdefault(m.group(2) or b"", len(index))
+        return b"<c" + m.group(1) + b' t="s"><v>' + str(k).encode() + b"</v></c>"
+
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    out = []
+    for info, data in parts:
+        if info.filename.startswith("xl/worksheets/sheet"):
+            data = _INLINE.sub(cell, data)
+        elif info.filename == "[Content_Types].xml":
+            data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+                                + _SST_CT.encode() + b'"/></Types>')
+        elif info.filename == "xl/_rels/workbook.xml.rels":
+            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdSst" Type="' + _SST_RT.encode()
+                                + b'" Target="sharedStrings.xml"/></Relationships>')
+        out.append((info, data))
+    sst = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, len(index))]
+    sst += [b'<si><t xml:space="preserve">' + text + b"</t></si>" if text[:1].isspace() or text[-1:].isspace()
+            else b"<si><t>" + text + b"</t></si>" for text in index]
+    sst.append(b"</sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in out:
+            zf.writestr(info, data, zipfile.ZIP_DEFLATED)
+            if info.filename == "xl/styles.xml":
+                zf.writestr("xl/sharedStrings.xml", b"".join(sst), zipfile.ZIP_DEFLATED)
+    return path
 
 
 def write_batch_folder(folder: str | Path, count: int = 100, *, faulty_every: int = 10) -> list[Path]:

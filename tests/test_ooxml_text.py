@@ -21,7 +21,7 @@ from xl_tools.ooxml import comments
 from xl_tools.ooxml.cells import C, cell_xml, write_value
 from xl_tools.ooxml.sheetgen import Formula, SheetSpec, write_sheet
 from xl_tools.ooxml.styles import Format, Styles
-from xl_tools.ooxml.xml import MAIN, Template, attr_xml, children_bytes, q, text_xml
+from xl_tools.ooxml.xml import MAIN, Template, attr_xml, children_bytes, q, text_of_xml, text_xml
 from xl_tools.refresh.plan import _json_sha256
 
 # the characters escaping is about, control characters (stored as _xHHHH_ or refused), XML's
@@ -59,6 +59,29 @@ def test_text_and_attributes_are_escaped_as_lxml_does(text):
 
     _same_or_both_refuse(lambda: f"<c>{text_xml(text)}</c>", lambda: _lxml(text_node))
     _same_or_both_refuse(lambda: f'<c r="{attr_xml(text)}"/>', lambda: _lxml(attribute))
+
+
+ENTITIES = st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#13;", "&#x4E2D;", "&#20013;", "&#x1F600;"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TEXT.map(lambda t: t.replace("&", "").replace("<", "").replace("\r", "")) | ENTITIES,
+                max_size=8).map("".join))
+def test_the_text_between_tags_is_read_as_lxml_reads_it(content):
+    """``text_of_xml``, the byte-level readers' one decoding of entities, against lxml: the same text for
+    XML's five entities and character references; None (the parser's reading) without ``references``
+    (a literal carriage return, which the parser reads as a line feed, the callers decline or replace)."""
+    try:
+        expected = etree.fromstring(f"<t>{content}</t>".encode()).text or ""
+    except (etree.XMLSyntaxError, UnicodeEncodeError):
+        return                                                      # what the parser refuses: not read here
+    assert text_of_xml(content) == expected
+    assert text_of_xml(content, references=False) == (None if "&#" in content else expected)
+
+
+@pytest.mark.parametrize("content", ["&ge;", "&nbsp;", "a & b", "&amp", "&#;", "&#x;", "&#1114112;", "&#xFFFFFF;"])
+def test_what_is_not_xml_s_own_entity_is_left_to_the_parser(content):
+    assert text_of_xml(content) is None
 
 
 VALUES = [None, "", "文本", " 前后空格 ", "两行\n文字", "a&b<c>d", "_x0041_", "控制\x01字符", "\r回车", True, False,

@@ -90,6 +90,7 @@ def test_a_sheet_holding_every_written_cell_is_accepted(tmp_path):
     ('<c r="C2" s="2"><v>90</v></c>', '<c r="C2" s="2"><v>90</v></c><!-- <c r="C9"/> -->'),     # a comment
     ('<t>≥</t>', "<t><![CDATA[≥]]></t>"),                                                        # CDATA
     ('<t>≥</t>', "<t>&ge;</t>"),                                                                 # an undeclared entity
+    ('<t>≥</t>', "<t>&#1114112;</t>"),                                                           # a reference past U+10FFFF
     ('<t>≥</t>', "<r><t>≥</t></r>"),                                                             # rich text
     ('<c r="C3"><v>12.5</v></c>', '<c r="C3"><f>10+2.5</f><v>12.5</v></c>'),                     # a formula
 ])

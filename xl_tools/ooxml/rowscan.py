@@ -25,7 +25,7 @@ from ..address import column_index, column_letter
 from ..textnorm import well_formed
 from .cells import CellDecoder, place
 from .excelvalues import unescape
-from .xml import MAIN, XmlPartError, attr_xml, parse, q
+from .xml import MAIN, XmlPartError, attr_xml, parse, q, text_of_xml
 
 SHEET_DATA, MERGE_CELL = q("sheetData"), q("mergeCell")
 EMPTY = (None, "")
@@ -49,7 +49,6 @@ _CELLS = re.compile(_CELL + rb"|(<)|([^\s<])")
 _CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\r"
 _REFUSED = (b"]]>", b"<!", b"<?", b"xmlns")
 _NOT_CHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
-_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")
 ROW = q("row")
 
 
@@ -235,9 +234,9 @@ def _plain_row(cells, r: int, number: str, shared, dates, watch, watched, texts:
             if inline:                              # <is>: its text, whatever t says
                 value = text.decode()
                 if "&" in value:
-                    if _ENTITY.search(value):
+                    value = text_of_xml(value, references=False)     # a reference: the parser's reading
+                    if value is None:
                         return None
-                    value = _unescape(value)
                 if "_x" in value:
                     value = well_formed(unescape(value))
                 value = texts.setdefault(value, value)
@@ -270,7 +269,3 @@ def _column(letters: bytes) -> int:
     col = _COLUMNS[letters] = column_index(letters.decode())      # ValueError past the last column
     return col
 
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
-        .replace("&amp;", "&")

@@ -72,6 +72,32 @@ _TEXT_SPECIAL = re.compile(r"[&<>\r]")
 _ATTR_SPECIAL = re.compile(r'[&<>"\n\r\t]')
 
 
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match) -> str:
+    if m.group(1):
+        return _NAMED[m.group(1)]
+    return chr(int(m.group(2)) if m.group(2) else int(m.group(3), 16))
+
+
+def text_of_xml(text: str, references: bool = True) -> str | None:
+    """The text an element holds, from its content as written between its tags (no markup in it): XML's
+    five predefined entities decoded, and the character references (``&#13;``, ``&#x4E2D;``) when
+    ``references``. None when an ``&`` begins anything else (an entity a DTD would define, a reference
+    to no character, or one not to be read here): then only the parser says what the text is. The one
+    decoding of the byte-level readers (``rowscan``, ``refresh.readback_bytes``)."""
+    if "&" not in text:
+        return text
+    if text.count("&") != len(_ENTITY.findall(text)) or (not references and "&#" in text):
+        return None
+    try:
+        return _ENTITY.sub(_entity, text)
+    except (ValueError, OverflowError):          # past U+10FFFF
+        return None
+
+
 class Template:
     """The XML lxml writes for an element, with holes: the element is built once with marker values
     (``Template.mark(k)``) in the places that vary and serialised; ``fill`` puts the values (escaped

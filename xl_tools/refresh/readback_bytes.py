@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..address import column_letter
 from ..ooxml.excelvalues import unescape
+from ..ooxml.xml import text_of_xml
 from ..textnorm import well_formed
 
 CHUNK = 1 << 20
@@ -53,8 +54,6 @@ _UNUSUAL_BYTES = (b"<!", b"<?", b"xmlns")
 def _unusual(chunk: bytes) -> bool:
     return any(b in chunk for b in _UNUSUAL_BYTES) or _PREFIXED.search(chunk) is not None \
         or _CELL_NO_REF.search(chunk) is not None
-_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
-_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _ATTRS_OK = re.compile(rb'(?:\s+(?:s|t|cm|vm|ph)="[^"<>]*")*\s*')
 _TYPE = re.compile(rb'\st="([a-zA-Z]+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
@@ -70,17 +69,10 @@ def _text(raw: bytes) -> str | None:
     text = raw.decode("utf-8")
     if "\r" in text:                     # a literal carriage return reads as a line feed (XML's line ends)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "&" in text:                      # &#13; is a carriage return
-        if text.count("&") != len(_ENTITY.findall(text)):
-            return None
-        text = _ENTITY.sub(_entity, text)
+    text = text_of_xml(text)             # &#13; is a carriage return
+    if text is None:
+        return None
     return well_formed(unescape(text)) if "_x" in text else text
-
-
-def _entity(m: re.Match) -> str:
-    if m.group(1):
-        return _NAMED[m.group(1)]
-    return chr(int(m.group(2)) if m.group(2) else int(m.group(3), 16))
 
 
 def _shown(attrs: bytes, inner: bytes | None):

@@ -8,6 +8,8 @@ from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import ERROR, WARNING, Draft, Finding
 from ..model import Indicator, Project
 from ..profiles import profile_names
+from ..projectlinks import CONFLICT as LINK_CONFLICT
+from ..projectlinks import MISSING, PROJECT_NO, SHARED, Link, ProjectLinks
 from ..similarity import best_matches
 from ..textnorm import name_key, without_years
 from .base import Context, Facts, Rule
@@ -383,7 +385,8 @@ class OrphanIndicator(Rule):
     """An indicator row names a project that is not on the 项目 sheet.
 
     为什么：绩效指标按项目名称挂到项目上。名称对不上（改了项目名、多了空格以外的字、删了项目）时，
-    这些指标不会出现在公开表中。
+    这些指标不会出现在公开表中。有同名项目时按「项目序号」列区分：没有填写项目序号、或项目序号与项目名称
+    不是同一个项目时，工具不猜测，同样报告。
 
     错误示例：
         绩效指标表中项目名称「机电技师学院免学费补助项目」，项目表中为「市机电技师学院免学费财政补助项目」
@@ -400,7 +403,12 @@ class OrphanIndicator(Rule):
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
         renamed = ctx.once("renamed_to", renamed_to)
+        links = ctx.once("project_links", project_links)
         for ind in ctx.filing.orphan_indicators:
+            link = links.link(ind.project, ind.raw.get("project_no"))
+            if link.how in (SHARED, LINK_CONFLICT):
+                yield self._unclear(ind, link)
+                continue
             new = renamed.get(name_key(ind.project))
             if new is not None:
                 yield self.at_indicator(ind.project, ind, "project",
@@ -418,6 +426,38 @@ class OrphanIndicator(Rule):
                                     "从下拉列表选择正确的项目名称，或在项目表中补充该项目")
 
 
+    def _unclear(self, ind: Indicator, link: Link) -> Finding:
+        """A row whose name several projects share (no 项目序号 to tell which), or whose 项目序号 names a
+        project of another name."""
+        keyed = ind.origin is not None and "project_no" in ind.origin.columns
+        numbers = "或".join(_project_no_text(p) for p in link.named)
+        if link.how == SHARED:
+            units = "、".join(dict.fromkeys(p.unit for p in link.named if p.unit))
+            said = f"，序号 {ind.raw['project_no']} 不是其中任何一个" if ind.raw.get("project_no") not in (None, "") else ""
+            message = (f"项目表中有 {len(link.named)} 个名为「{ind.project}」的项目" + (f"（{units}）" if units else "")
+                       + f"{said}，无法确定该指标（{ind.name}）属于哪一个，不会公开")
+            where = f"在本行「{PROJECT_NO}」列" if keyed else f"在本表右侧加一列，表头写「{PROJECT_NO}」，在本行"
+            return self.at_indicator(ind.project, ind, "project_no" if keyed else "project", message,
+                                     f"{where}填写所属项目在「项目」表中的序号（{numbers}）")
+        other = link.numbered
+        message = (f"本行项目名称「{ind.project}」与项目序号 {ind.raw.get('project_no')}（项目「{other.name}」）"
+                   f"不是同一个项目，该指标（{ind.name}）不会公开")
+        fix = f"项目改过名时，把本行项目名称改为「{other.name}」（可从下拉列表选择）；否则把项目序号改为"
+        fix += f"「{ind.project}」的序号（{numbers}）" if link.named else "所属项目在「项目」表中的序号"
+        return self.at_indicator(ind.project, ind, "project_no", message, fix)
+
+
+def _project_no_text(p: Project) -> str:
+    """How a project is named by its 序号 in a suggestion: 「4」, or its row when it has none yet."""
+    if p.no not in (None, ""):
+        return str(p.no)
+    return f"项目表第 {p.origin.row} 行的序号" if p.origin is not None else "其序号"
+
+
+def project_links(ctx: Context) -> ProjectLinks:
+    return ProjectLinks(ctx.filing.projects)
+
+
 RENAME_SIMILARITY = 85       # Indel ratio (similarity.ratio) (years left out) from which a name counts as edited
 
 
@@ -425,7 +465,9 @@ def renamed_to(ctx: Context) -> dict[str, Project]:
     """The project each orphan indicators' project name (by ``name_key``) was probably renamed to: the
     name differs only in its years (2025年… → 2026年…) or by a small edit. Projects still without
     indicators are preferred; no guess when two remain equally likely."""
-    orphan_names = {name_key(i.project) for i in ctx.filing.orphan_indicators if name_key(i.project)}
+    links = ctx.once("project_links", project_links)
+    orphan_names = {name_key(i.project) for i in ctx.filing.orphan_indicators
+                    if name_key(i.project) and links.link(i.project, i.raw.get("project_no")).how == MISSING}
     if not orphan_names:
         return {}
     keys = [without_years(p.name) for p in ctx.filing.projects]
@@ -460,12 +502,13 @@ def renamed_from(ctx: Context) -> dict[int, tuple[str, int]]:
 
 
 class DuplicateProject(Rule):
-    """Two projects have the same name.
+    """Two projects of one unit have the same name.
 
-    为什么：指标按项目名称归属，同名项目会让指标无法分清归谁；公开表中同名项目也会让读者误解。
+    为什么：公开表按单位列出项目，同一单位下两个同名项目会让读者分不清；不同单位各有一个同名项目
+    （如两所学校各有「校园安保经费」）可以分清，不报告。同名项目的指标用「绩效指标」的「项目序号」列区分。
 
     错误示例：
-        项目表中两行都叫「校园信息化设备运维项目」
+        同一单位的项目表中两行都叫「校园信息化设备运维项目」
 
     正确示例：
         「2023年-2024年校园信息化设备运维项目」和「2024年-2025年校园信息化设备运维项目」
@@ -478,9 +521,9 @@ class DuplicateProject(Rule):
     name = "structure.duplicate_project"
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
-        seen: set[str] = set()
-        for project in ctx.filing.projects:
-            key = name_key(project.name)
+        seen: set[tuple[str, str]] = set()
+        for project, unit in zip(ctx.filing.projects, ctx.filing.units_of_projects()):
+            key = (unit, name_key(project.name))
             if key in seen:
                 yield self.at_project(project, "name", f"项目名称「{project.name}」重复",
                                       "合并重复的项目，或修改名称使其可以区分")

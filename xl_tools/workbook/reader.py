@@ -37,6 +37,7 @@ from ..model import (
 )
 from ..money import ZERO
 from ..ooxml.view import WorkbookView, open_view
+from ..projectlinks import PROJECT_NO, ProjectLinks
 from ..refs import first_cell, split_reference
 from ..schema import (
     DRAFT_MARK,
@@ -54,7 +55,7 @@ from ..schema import (
     SHEET_PROJECTS,
     UNIT_HEADERS,
 )
-from ..textnorm import clean_ws, name_key, squash
+from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading
 from .cells import int_of, is_formula, live_link, money_of, simple_formula_refs, text_of
 
@@ -471,17 +472,18 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     filing.headers[ws.title] = (hrow, cols, extra)
     known = {squash(h): f for h, f in INDICATOR_COLUMNS.items()}
     region = {known[squash(h)]: c for h, c in extra.items() if squash(h) in known}
-    by_name: dict[str, Project] = {}
-    for p in filing.projects:
-        by_name.setdefault(name_key(p.name), p)
+    key_col = next((c for h, c in extra.items() if squash(h) == PROJECT_NO), None)
+    origin_cols = cols if key_col is None else {**cols, "project_no": key_col}
+    links = ProjectLinks(filing.projects)
     merged = merged_values(ws, cols, ("project", "level1", "level2"), hrow)
     for r, row in nonblank_rows(ws, hrow + 1):
         cells = {f: _val(row, c) for f, c in cols.items()}
         values = {f: (c.value if c is not None else None) for f, c in cells.items()}
         if all(v in (None, "") for v in values.values()):
             continue
+        key = _val(row, key_col).value if key_col is not None and _val(row, key_col) is not None else None
         _under_merge(values, r, cols, merged)
-        origin = Origin(ws.title, r, cols, source)
+        origin = Origin(ws.title, r, origin_cols, source)
         l1c, l1 = split_label(str(values["level1"] or ""))
         l2c, l2 = split_label(str(values["level2"] or ""))
         drafted = is_draft_mark(values["no"])
@@ -495,6 +497,8 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             project=project_name, origin=origin)
         ind.raw = {"level1": values["level1"], "level2": values["level2"], "no": values["no"],
                    "period_value": values["period_value"], "annual_value": values["annual_value"]}
+        if key not in (None, ""):
+            ind.raw["project_no"] = key            # the 项目序号 the row gives (projectlinks)
         for field, col in region.items():          # 指标性质, 度量单位, 权重 … as written
             cell = _val(row, col)
             if cell is not None and cell.value not in (None, ""):
@@ -507,7 +511,7 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             filing.problems.append(ReadProblem(PROBLEM_NO_INVALID, f"指标序号「{values['no']}」不是整数",
                                                origin, "no", project_name, values["no"]))
         flag_live_links(filing, values, origin, project_name)
-        owner = by_name.get(name_key(project_name))
+        owner = links.link(project_name, key).project
         if owner is None:
             filing.orphan_indicators.append(ind)
         else:

@@ -31,6 +31,7 @@ from ..ooxml.sheetgen import PageSetup, SheetSpec, Validation
 from ..ooxml.styles import Format
 from ..ooxml.tables import Table
 from ..profiles import MONEY_UNITS, Profile, load_profile, profile_names
+from ..projectlinks import PROJECT_NO, shared_names
 from ..schema import (
     EXCEL_CELL_LIMIT,
     INDICATOR_COLUMNS,
@@ -217,14 +218,22 @@ ONE_VALUE_LINE = ("3. 「绩效指标」表每行一个指标：项目名称（�
                   "可留空（两列都填且不同时，公开表两项都印）。")
 
 
-def _write_readme(macro: bool, one_value: bool = False) -> tuple[_Sheet, list[FormButton]]:
+KEYED_NOTE = (f"有同名项目时（如两个单位各有一个同名项目），「{PROJECT_NO}」列填写该指标所属项目在「项目」表中的序号，"
+              "以区分指标属于哪一个；项目名称不同的可不填。")
+
+
+def _write_readme(macro: bool, one_value: bool = False, keyed: bool = False) -> tuple[_Sheet, list[FormButton]]:
     """说明: the lines for the accountant (``one_value``: the profile's table has one 指标值 column, and
-    line 3 says which column to fill), the last-refresh summary, the 刷新 button of a macro workbook."""
+    line 3 says which column to fill; ``keyed``: 绩效指标 has a 项目序号 column, and line 3 says what it is
+    for), the last-refresh summary, the 刷新 button of a macro workbook."""
     ws = _Sheet()
     ws.columns(1, 1, 4)
     ws.columns(2, 2, 120, fmt.text)
-    lines = [(ONE_VALUE_LINE, style) if one_value and text.startswith("3. ") else (text, style)
-             for text, style in README_LINES]
+    lines = []
+    for text, style in README_LINES:
+        if text.startswith("3. "):
+            text = (ONE_VALUE_LINE if one_value else text) + (KEYED_NOTE if keyed else "")
+        lines.append((text, style))
     for r, (text, style) in enumerate(lines, start=1):
         ws.write(r, 2, text, getattr(fmt, style) if style else fmt.text)
         if not style and text:
@@ -326,7 +335,7 @@ def _write_projects(filing: Filing, region: list[str]) -> _Sheet:
         ws.columns(c, c, widths.get(h, 14), formats.get(h, fmt.text))
     rows = []
     for k, p in enumerate(filing.projects, start=1):
-        no = p.no if p.no not in (None, "") else k
+        no = _written_no(p, k)
         printed = [project_field(p, PROJECT_COLUMNS[h]) for h in region]
         rows.append([no, p.name, p.unit, *(_record_money(p, f) for f in MONEY_FIELDS), p.target,
                      p.extra.get("备注"), *(_money_cell(v) if isinstance(v, Decimal) else v for v in printed), *(_own_value(p.extra.get(h)) for h in own)])
@@ -351,23 +360,33 @@ def _row_height(text: str, width: float, other: str = "", other_width: float = 3
     (LibreOffice does not grow rows for wrapped text a library wrote, so we set it)."""
     return fitted_height([(text, width), (other, other_width)])
 
-def _write_indicators(filing: Filing, region: list[str]) -> _Sheet:
+def _written_no(p, k: int):
+    """The 序号 the 项目 sheet shows for the `k`-th project (its own, else its position)."""
+    return p.no if p.no not in (None, "") else k
+
+
+def _write_indicators(filing: Filing, region: list[str], keyed: bool = False) -> _Sheet:
+    """绩效指标; ``keyed``: two projects share a name, so each row also gives its project's 序号 (项目序号,
+    ``projectlinks``), in a column after the region's."""
     ws = _Sheet()
-    headers = list(INDICATOR_HEADERS) + region + list(INDICATOR_HELPERS)
+    key = [PROJECT_NO] if keyed else []
+    headers = list(INDICATOR_HEADERS) + region + key + list(INDICATOR_HELPERS)
     widths = {"项目名称": 36, "序号": 6, "一级指标": 14, "二级指标": 18, "三级指标": 30,
               "实施周期指标值": 24, "年度指标值": 24, "指标性质": 8, "度量单位": 10, "权重": 8, "指标方向性": 12,
-              "绩效标准": 12, "指标解释": 30, "备注": 20}
+              "绩效标准": 12, "指标解释": 30, "备注": 20, PROJECT_NO: 10}
     value_headers = [h for h, f in INDICATOR_HEADERS.items() if f in ("period_value", "annual_value")]
     value_headers += [h for h in region if h in ("指标性质", "度量单位", "权重")]       # ≥, %, 10 as typed
     column_format = {**dict.fromkeys(INDICATOR_HELPERS, fmt.helper), **dict.fromkeys(value_headers, fmt.value_text)}
     for c, h in enumerate(headers, start=1):
         ws.columns(c, c, 10 if h in INDICATOR_HELPERS else widths[h], column_format.get(h, fmt.text))
     rows = []
-    for p in filing.projects:
+    for k, p in enumerate(filing.projects, start=1):
+        number = [_written_no(p, k)] if keyed else []
         for i in p.indicators:
             rows.append([p.name, i.no, i.level1_label or None, i.level2_label or None, i.name,
                          i.period_value, i.annual_value,
-                         *(indicator_field(i, INDICATOR_COLUMNS[h]) for h in region)] + [None] * len(INDICATOR_HELPERS))
+                         *(indicator_field(i, INDICATOR_COLUMNS[h]) for h in region), *number]
+                        + [None] * len(INDICATOR_HELPERS))
     ws.table(TABLE_INDICATORS, 1, headers, rows, [column_format.get(h, fmt.text) for h in headers],
              [fmt.helper_header if h in INDICATOR_HELPERS else fmt.header for h in headers])
     k = 2
@@ -378,7 +397,11 @@ def _write_indicators(filing: Filing, region: list[str]) -> _Sheet:
                 ws.heights[k] = h
             k += 1
     ws.heights[1] = 30                                  # wrapped helper headers
-    first_helper = len(INDICATOR_HEADERS) + len(region) + 1
+    first_helper = len(INDICATOR_HEADERS) + len(region) + len(key) + 1
+    if keyed:
+        ws.validate((2, first_helper - 1, LAST_ROW, first_helper - 1), "whole", "1", operator="greaterThanOrEqual",
+                    error_style="warning", error_title=PROJECT_NO,
+                    error="填写该指标所属项目在「项目」表中的序号（有同名项目时用来区分）")
     ws.validate((2, first_helper, LAST_ROW, first_helper + len(INDICATOR_HELPERS) - 1), "custom", "FALSE",
                 error_title="自动填写的列",
                 error="灰色的列由「刷新」自动填写，显示工具如何理解左边的指标值，请不要手工修改")
@@ -536,10 +559,11 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     project_columns, indicator_columns = region_columns(profile, filing)
     if macro is None:
         macro = str(target).lower().endswith(".xlsm")
-    readme, buttons = _write_readme(macro, profile.value_columns == 1)
+    keyed = bool(shared_names(filing.projects))
+    readme, buttons = _write_readme(macro, profile.value_columns == 1, keyed)
     codes, code_names = _write_codes(table)
     laid_out = [readme, _write_info(filing), _write_projects(filing, project_columns),
-                _write_indicators(filing, indicator_columns), codes, _write_state(filing, numbered)]
+                _write_indicators(filing, indicator_columns, keyed), codes, _write_state(filing, numbered)]
     freeze = {SHEET_PROJECTS: (2, 3), SHEET_INDICATORS: (2, 2), SHEET_CODES: (2, 1)}
     active = 2 if filing.projects else 0
     sheets = []
