@@ -148,3 +148,13 @@ def test_two_copies_both_edited_after_one_refresh(tmp_path, capsys):
     assert {r["decision"] for r in rows.values()} == {"版本冲突"}
     assert all("都在同一次刷新后改过、保存时间相同或不明" in r["reason"] and "--keep" in r["reason"]
                for r in rows.values())
+
+
+def test_a_workbook_never_refreshed_has_no_refresh_to_differ_from(tmp_path, capsys):
+    path = tmp_path / "新建.xlsx"
+    assert main(["new", "-o", str(path), "--year", "2025", "--department", UNIT, "--unit", UNIT]) == 0
+    capsys.readouterr()
+    assert app.load_filing(path, since_refresh=True).filing.changed_since_refresh is None
+    from xl_tools.batch.stamps import stamp_of
+    stamp = stamp_of(path, changed=None)
+    assert stamp.source != "刷新时间" and not stamp.edited
