@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from operator import attrgetter
 from typing import Callable, Iterable
 
 from .. import valuegrammar as _targets
@@ -319,8 +320,7 @@ class Context:
         hit = self._project_levels.get(id(project))
         if hit is None:
             facts = self.project_facts(project)
-            hit = self._project_levels[id(project)] = ({f.level1_code for f in facts},
-                                                       {f.level2_code for f in facts})
+            hit = self._project_levels[id(project)] = (set(map(_LEVEL1_CODE, facts)), set(map(_LEVEL2_CODE, facts)))
         return hit
 
     def span(self, project: Project) -> tuple[int, int] | None:
@@ -335,6 +335,9 @@ class Context:
         """(first, last) budget year of the project's 实施期 as its table states it (项目期 2019-2021),
         else the range its name carries (``span``)."""
         return project.period_years() or self.span(project)
+
+
+_LEVEL1_CODE, _LEVEL2_CODE = attrgetter("level1_code"), attrgetter("level2_code")
 
 
 # small shared helpers ----------------------------------------------------------------------------

@@ -255,10 +255,11 @@ class ProjectNameMissing(Rule):
     basis = ("G-FORM",)
     name = "filing.project_name_missing"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if not project.name.strip():
-            yield self.at_project(project, "name", "项目没有填写项目名称",
-                                  "填写项目名称（与批复的预算项目名称一致）；如这一行不是项目，请删除整行")
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        if project.name.strip():
+            return ()                      # run on every project: a tuple, not a generator
+        return (self.at_project(project, "name", "项目没有填写项目名称",
+                                "填写项目名称（与批复的预算项目名称一致）；如这一行不是项目，请删除整行"),)
 
 
 class IndicatorNameMissing(Rule):
