@@ -25,8 +25,8 @@ _QUOTED = re.compile(r"《[^》]*》|「[^」]*」|“[^”]*”")
 
 def years_in(text: str | None) -> list[int]:
     """The years written as years (2024年) in a text, sorted, each once."""
-    if not text or "年" not in text:
-        return []
+    if not text or "年" not in text or ("2" not in text and "２" not in text):
+        return []                       # every year it reads starts with a 2 (half- or full-width)
     return sorted({int(y) for y in _YEAR.findall(to_halfwidth(text or ""))})
 
 
