@@ -107,8 +107,7 @@ def _number(record, owned, position: int, kind: str, **kw) -> Fill | None:
 
 
 # (walked without a Python loop per indicator: 30,000 of them)
-_NO, _INDICATORS = attrgetter("no"), attrgetter("indicators")
-_LEVEL1_CODE, _LEVEL2_CODE = attrgetter("level1_code"), attrgetter("level2_code")
+_NO, _INDICATORS, _CODES = attrgetter("no"), attrgetter("indicators"), attrgetter("level1_code", "level2_code")
 
 
 def may_fill(filing: Filing, owned: frozenset = frozenset()) -> bool:
@@ -129,9 +128,8 @@ def may_fill(filing: Filing, owned: frozenset = frozenset()) -> bool:
             return True
         if not all(map(eq, map(_NO, p.indicators), count(1))):      # an indicator's 序号 not its position
             return True
-    for code in (_LEVEL1_CODE, _LEVEL2_CODE):                       # a category code not written
-        if not all(map(code, chain.from_iterable(map(_INDICATORS, filing.projects)))):
-            return True
+    if not all(map(all, map(_CODES, chain.from_iterable(map(_INDICATORS, filing.projects))))):
+        return True                                                 # a category code not written
     return not filing.blank_amounts_derived()
 
 
