@@ -408,7 +408,7 @@ def _digest(findings, highlights, notes, fills, public, ops) -> str:
 
 
 def _in_text_order(cells: dict):
-    """the cells sorted by the texts of their items (key then value) made one item at a time (the notes' texts of
+    """The sorted texts ``f"{key}{value}"`` of ``cells``, made one item at a time (the notes' texts of
     5,000 projects are megabytes): the keys are distinct tuples of the same kind — (sheet, row,
     column) — whose texts are never one the beginning of another, so the order of their texts alone
     is the order of the items'."""
