@@ -150,6 +150,11 @@ def clip(text: str, limit: int) -> str:
 
 def fitted_height(cells: list[tuple[str, float]], font_size: float = 11.0) -> float:
     """Row height (points, capped at Excel's 409) showing every (text, column width) cell in full."""
-    lines = max((count_lines(text, text_box_points(width), font_size) for text, width in cells if text),
-                default=1)
-    return min(MAX_ROW_PT, max(15.0, row_points(max(lines, 1), font_size)))
+    lines = 1
+    for text, width in cells:
+        if text:
+            room = text_box_points(width)
+            if len(text) > (max(room * SAFETY, font_size) - 1e-6) / font_size or "\n" in text:
+                lines = max(lines, count_lines(text, room, font_size))
+            # else one line, as count_lines says of a text no longer than a line of its widest characters
+    return min(MAX_ROW_PT, max(15.0, row_points(lines, font_size)))

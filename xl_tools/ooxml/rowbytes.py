@@ -50,7 +50,6 @@ _PLAIN = {"r", "s", "t", "cm", "vm"}
 # s, t="inlineStr" when it is a string, its text)
 _RUN_CELL = re.compile(rb'(<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?:/>|( t="inlineStr">)<is>(?:<t>([^<]*)</t>|<t/>)'
                        rb'</is></c>))')
-_RUN = re.compile(rb"(?:" + _RUN_CELL.pattern + rb")+")            # the attributes ``write_value`` keeps or drops
 FLUSH = 1 << 20
 CHUNK = 1 << 18
 
@@ -306,11 +305,11 @@ class _Rows:
             return None
         inner_start, inner_end = m.end(), row_end - 6                               # </row>
         at = data.find(b'<c r="' + _letters(first) + number + b'"', inner_start, inner_end)
-        if at < 0 or not _RUN.fullmatch(data, at, inner_end):
+        if at < 0:
             return None
         cells = _RUN_CELL.findall(data, at, inner_end)
-        if len(cells) != len(cols):
-            return None
+        if len(cells) != len(cols) or sum(len(c[0]) for c in cells) != inner_end - at:
+            return None                      # not the run alone: the cells found do not make up the rest of the row
         pieces, changed = [data[m.start():at]], False
         for (whole, letters, digits, style, inline, text), col, expected in zip(cells, cols, _run_letters(first, len(cols))):
             if digits != number or letters != expected:
