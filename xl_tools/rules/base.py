@@ -19,7 +19,7 @@ The engine walks the filing once and calls only the hooks a rule overrides. Ever
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 from typing import Callable, Iterable
@@ -155,6 +155,9 @@ class Facts:
     level2_code: str | None
     core: str                                   # name_core(name)
     values_key: tuple                           # (level 1 label, level 2 label, 实施周期指标值, 年度指标值)
+    # what the content rules found on this content in this check (the engine's, ``engine.check``): None
+    # until they ran on it; a slot, where a dict by id(facts) cost two look-ups per indicator
+    found: list | tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def period(self) -> str:

@@ -58,7 +58,6 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     by_content = [(r.may_find, r.check_indicator) for r in by_indicator
                   if r.content_only and not (r.core_only or r.values_only)]
     on_indicator = [(r.may_find, r.check_indicator) for r in by_indicator if not r.content_only]
-    seen: dict[int, list[Finding]] = {}       # id(facts), i.e. indicator content → what those rules found
     # labels and values → (the values-only hooks that found something there; the core-only hooks, the
     # content hooks and the other indicator hooks that may find something there (Rule.may_find); name
     # core → the core-only hooks that found something on those labels, values and core)
@@ -75,7 +74,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             add(hook(ctx, project))
         for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal contents
             hooks = per_values.get(facts.values_key)
-            said = None if hooks is None else seen.get(id(facts))
+            said = facts.found                     # None: this content not checked yet
             if said is None:
                 if hooks is None:                  # labels and values not seen yet: every values-only rule
                     fresh, found = [], []
@@ -106,10 +105,10 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                 for hook in hooks[2]:
                     fresh.extend(hook(ctx, project, ind, facts))
                 if fresh:
-                    seen[id(facts)] = fresh
+                    facts.found = fresh
                     add(fresh)
                 else:                              # no list kept per silent content: fewer objects to
-                    seen[id(facts)] = ()           # keep, and for the collector to walk, in a long check
+                    facts.found = ()               # keep, and for the collector to walk, in a long check
             elif said:                             # the same content again: the same findings, on its cells
                 add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
                             ind.no, f.also_fields, f.draft) for f in said)
