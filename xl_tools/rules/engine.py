@@ -72,9 +72,10 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             limits.check_time()
         for hook in on_project:
             add(hook(ctx, project))
-        for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal contents
+        for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal cores
             hooks = per_values.get(facts.values_key)
-            said = facts.found                     # None: this content not checked yet
+            by_name = facts.found                  # the content (these facts and the name) checked already
+            said = None if by_name is None else by_name.get(ind.name)
             if said is None:
                 if hooks is None:                  # labels and values not seen yet: every values-only rule
                     fresh, found = [], []
@@ -104,11 +105,13 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                         fresh.extend(hook(ctx, project, ind, facts))
                 for hook in hooks[2]:
                     fresh.extend(hook(ctx, project, ind, facts))
+                if by_name is None:
+                    by_name = facts.found = {}
                 if fresh:
-                    facts.found = fresh
+                    by_name[ind.name] = fresh
                     add(fresh)
                 else:                              # no list kept per silent content: fewer objects to
-                    facts.found = ()               # keep, and for the collector to walk, in a long check
+                    by_name[ind.name] = ()         # keep, and for the collector to walk, in a long check
             elif said:                             # the same content again: the same findings, on its cells
                 add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
                             ind.no, f.also_fields, f.draft) for f in said)
