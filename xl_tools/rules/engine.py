@@ -27,13 +27,15 @@ def _sort_key(filing: Filing):
     sheets = {name: k for k, name in enumerate(SHEET_ORDER)}
     projects = {p.name: k for k, p in enumerate(filing.projects)}
 
-    other, severity, sheet_at, project_at = len(sheets), SEVERITY_ORDER.__getitem__, sheets.get, projects.get
+    other, severity, sheet_at, project_at = len(sheets), SEVERITY_ORDER, sheets.get, projects.get
 
     def key(f: Finding) -> tuple:                  # f.row and f.column, read without their properties
         at = f.at
-        return (severity(f.severity), sheet_at(f.sheet, other) if f.sheet else -1,
-                (at.row if at is not None else None) or f.line or 0, (at.col if at is not None else None) or 0,
-                project_at(f.project, -1), f.indicator_no or 0, f.code)
+        if at is None:
+            return (severity[f.severity], sheet_at(f.sheet, other) if f.sheet else -1, f.line or 0, 0,
+                    project_at(f.project, -1), f.indicator_no or 0, f.code)
+        return (severity[f.severity], sheet_at(f.sheet, other) if f.sheet else -1, at[1] or f.line or 0,
+                at[2] or 0, project_at(f.project, -1), f.indicator_no or 0, f.code)
     return key
 
 
