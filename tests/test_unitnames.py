@@ -133,3 +133,23 @@ def test_problem_list_names_the_unit_of_each_finding(typed_twice, tmp_path):
     rows = finding_rows(report, consolidate(report))
     short = [r for r in rows if r[3] == "TXT001"]
     assert short and all(r[1] == "某区疾病预防控制中心" for r in short), short
+
+
+def test_each_projects_unit_is_looked_up_again_only_when_a_name_changed():
+    """``units_of_projects`` is kept beside ``unit_spellings`` (a check asks for it three times) and
+    worked out again when a unit or a project names another unit; each caller gets a list of its own."""
+    filing = Filing(year=2026, department="某区卫生健康局", units=[Unit.unstated(FULL)], projects=[
+        Project("甲", FULL, total=Decimal(420), fiscal=Decimal(420)),
+        Project("乙", HALF, total=Decimal(120), fiscal=Decimal(120)),
+        Project("丙", "", total=Decimal(1), fiscal=Decimal(1))])
+    first = filing.units_of_projects()
+    assert first == [FULL, FULL, FULL]
+    assert filing.__dict__["_units_of_projects"][0] is filing.unit_spellings()    # kept, by those spellings
+    first.clear()
+    assert filing.units_of_projects() == [FULL, FULL, FULL]
+    filing.projects[1].unit = "乙单位"
+    assert filing.units_of_projects() == [FULL, "乙单位", FULL]       # 丙: the one unit 基本信息 states
+    filing.units[0].name = "丙单位"
+    assert filing.units_of_projects() == [FULL, "乙单位", "丙单位"]
+    del filing.__dict__["_units_of_projects"]                        # as worked out afresh
+    assert filing.units_of_projects() == [FULL, "乙单位", "丙单位"]

@@ -320,10 +320,16 @@ class Filing:
 
     def units_of_projects(self) -> list[str]:
         """Each project's unit, in the spelling of the unit table (a project that writes 「X(本级)」 where
-        the table says 「X（本级）」 is X（本级）'s): the one it names, else ``only_unit`` (else "")."""
+        the table says 「X（本级）」 is X（本级）'s): the one it names, else ``only_unit`` (else ""). Worked out
+        again only when ``unit_spellings`` is (a check asks three times: 5,000 names looked up each time)."""
         names = self.unit_spellings()
+        made = self.__dict__.get("_units_of_projects")
+        if made is not None and made[0] is names:
+            return list(made[1])
         only = self.only_unit() or ""
-        return [names.canonical(p.unit) or only for p in self.projects]
+        out = [names.canonical(p.unit) or only for p in self.projects]
+        self.__dict__["_units_of_projects"] = (names, out)
+        return list(out)
 
     def unit_names(self) -> list[str]:
         """Units in order, one name per unit: stated ones first, then those only named by projects."""

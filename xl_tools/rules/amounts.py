@@ -329,9 +329,13 @@ class LevelsAddUp(Rule):
     name = "amounts.levels_add_up"
     config_keys = {"tolerance": TOLERANCE}
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        # (run on every project: no generator where no level is stated, as in most tables)
+        return self._levels(ctx, project) if project.funding else ()
+
+    def _levels(self, ctx: Context, project: Project) -> Iterator[Finding]:
         levels = project.funding
-        if not levels or _unreadable(ctx, project):
+        if _unreadable(ctx, project):
             return
         tol, total = self.options["tolerance"], project.total
         if "own" in levels and "upper" in levels:

@@ -19,7 +19,7 @@ The engine walks the filing once and calls only the hooks a rule overrides. Ever
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 from typing import Callable, Iterable
@@ -155,6 +155,9 @@ class Facts:
     level2_code: str | None
     core: str                                   # name_core(name)
     values_key: tuple                           # (level 1 label, level 2 label, 实施周期指标值, 年度指标值)
+    # what the content rules found on each content with these facts in this check, by the indicator's name
+    # (the engine's, ``engine.check``): None until they ran on one
+    found: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def period(self) -> str:
@@ -180,8 +183,9 @@ class Context:
         self._cores: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution, str | None, str | None]] = {}
         self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
-        # categories and values as written → (what facts of them share, name → the facts of that content)
-        self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
+        # categories and values as written → (what facts of them share, name → its facts, name core → the
+        # facts: one object per categories, values and core, which names of one core share)
+        self._by_values: dict[tuple, tuple[tuple, dict[str, Facts], dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[frozenset, frozenset]] = {}
         self._level_sets: dict[tuple, tuple[frozenset, frozenset]] = {}
         self._project_facts: dict[int, list[Facts]] = {}
@@ -239,10 +243,10 @@ class Context:
         return self.parse(ind.period_value), self.parse(ind.annual_value)
 
     def facts(self, ind: Indicator) -> Facts:
-        """What the rules need of one indicator. Facts depend only on the indicator's own cells, so
-        they are shared by every indicator with the same content (a filing repeats them a lot): one
-        object per content in a check; what depends on the categories and values alone is shared by
-        every indicator with those."""
+        """What the rules need of one indicator. Facts depend only on the indicator's categories, values
+        and name core, so they are shared by every indicator with those (a filing repeats them a lot): one
+        object per categories, values and core in a check; what depends on the categories and values alone
+        is shared by every indicator with those."""
         return self._facts_of((ind,))[0]
 
     def _values_facts(self, c1: str, l1: str, c2: str, l2: str, period: str | None, annual: str | None) -> tuple:
@@ -302,14 +306,17 @@ class Context:
         for key, name in zip(map(_CONTENT, indicators), map(_NAME, indicators)):    # (tuples made in C)
             shared = by_values.get(key)
             if shared is None:
-                shared = by_values[key] = (self._values_facts(*key), {})
+                shared = by_values[key] = (self._values_facts(*key), {}, {})
             hit = shared[1].get(name)
             if hit is None:
                 core = cores.get(name)
                 if core is None:
                     core = cores[name] = name_core(name)
-                cols, l1, l2, c1, c2, values_key = shared[0]
-                hit = shared[1][name] = Facts(cols, l1, l2, c1, c2, core, values_key)
+                hit = shared[2].get(core)
+                if hit is None:
+                    cols, l1, l2, c1, c2, values_key = shared[0]
+                    hit = shared[2][core] = Facts(cols, l1, l2, c1, c2, core, values_key)
+                shared[1][name] = hit
             add(hit)
         return out
 

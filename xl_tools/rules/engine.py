@@ -27,13 +27,15 @@ def _sort_key(filing: Filing):
     sheets = {name: k for k, name in enumerate(SHEET_ORDER)}
     projects = {p.name: k for k, p in enumerate(filing.projects)}
 
-    other, severity, sheet_at, project_at = len(sheets), SEVERITY_ORDER.__getitem__, sheets.get, projects.get
+    other, severity, sheet_at, project_at = len(sheets), SEVERITY_ORDER, sheets.get, projects.get
 
     def key(f: Finding) -> tuple:                  # f.row and f.column, read without their properties
         at = f.at
-        return (severity(f.severity), sheet_at(f.sheet, other) if f.sheet else -1,
-                (at.row if at is not None else None) or f.line or 0, (at.col if at is not None else None) or 0,
-                project_at(f.project, -1), f.indicator_no or 0, f.code)
+        if at is None:
+            return (severity[f.severity], sheet_at(f.sheet, other) if f.sheet else -1, f.line or 0, 0,
+                    project_at(f.project, -1), f.indicator_no or 0, f.code)
+        return (severity[f.severity], sheet_at(f.sheet, other) if f.sheet else -1, at[1] or f.line or 0,
+                at[2] or 0, project_at(f.project, -1), f.indicator_no or 0, f.code)
     return key
 
 
@@ -58,7 +60,6 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     by_content = [(r.may_find, r.check_indicator) for r in by_indicator
                   if r.content_only and not (r.core_only or r.values_only)]
     on_indicator = [(r.may_find, r.check_indicator) for r in by_indicator if not r.content_only]
-    seen: dict[int, list[Finding]] = {}       # id(facts), i.e. indicator content → what those rules found
     # labels and values → (the values-only hooks that found something there; the core-only hooks, the
     # content hooks and the other indicator hooks that may find something there (Rule.may_find); name
     # core → the core-only hooks that found something on those labels, values and core)
@@ -66,8 +67,6 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     findings: list[Finding] = []
     add = findings.extend
     project_facts = ctx.project_facts
-    for project in filing.projects:              # every indicator's facts in one walk, while it is at hand
-        project_facts(project)
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):
@@ -75,9 +74,10 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
             limits.check_time()
         for hook in on_project:
             add(hook(ctx, project))
-        for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal contents
+        for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal cores
             hooks = per_values.get(facts.values_key)
-            said = None if hooks is None else seen.get(id(facts))
+            by_name = facts.found                  # the content (these facts and the name) checked already
+            said = None if by_name is None else by_name.get(ind.name)
             if said is None:
                 if hooks is None:                  # labels and values not seen yet: every values-only rule
                     fresh, found = [], []
@@ -107,11 +107,13 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                         fresh.extend(hook(ctx, project, ind, facts))
                 for hook in hooks[2]:
                     fresh.extend(hook(ctx, project, ind, facts))
+                if by_name is None:
+                    by_name = facts.found = {}
                 if fresh:
-                    seen[id(facts)] = fresh
+                    by_name[ind.name] = fresh
                     add(fresh)
                 else:                              # no list kept per silent content: fewer objects to
-                    seen[id(facts)] = ()           # keep, and for the collector to walk, in a long check
+                    by_name[ind.name] = ()         # keep, and for the collector to walk, in a long check
             elif said:                             # the same content again: the same findings, on its cells
                 add(located(f.code, f.severity, f.message, f.suggestion, ind.origin, f.field, project.name,
                             ind.no, f.also_fields, f.draft) for f in said)

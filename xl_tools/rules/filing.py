@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import partial
-from itertools import chain
 from operator import attrgetter, methodcaller
 from typing import Iterable, Iterator
 
@@ -318,20 +317,22 @@ class FullWidthDigits(Rule):
     content_only = True
     values_only = True
 
-    def check_filing(self, ctx: Context) -> Iterator[Finding]:
-        """序号 typed as text (the values are checked per distinct content, below)."""
-        projects = ctx.filing.projects
-        # an indicator's 序号 typed as text at all (looked for without a Python loop: 30,000 indicators)
-        typed_rows = next(filter(_IS_TEXT, map(_TYPED_NO, map(_RAW, chain.from_iterable(map(_INDICATORS, projects))))),
-                          None) is not None
-        for project in projects:
-            typed = project.raw.get("no")
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        """序号 typed as text (the values are checked per distinct content, below), project by project
+        while its rows are at hand; an indicator's looked for without a Python loop."""
+        if not isinstance(project.raw.get("no"), str) and \
+                next(filter(_IS_TEXT, map(_TYPED_NO, map(_RAW, project.indicators))), None) is None:
+            return ()                      # nothing typed as text (the usual case): no generator
+        return self._typed(project)
+
+    def _typed(self, project: Project) -> Iterator[Finding]:
+        typed = project.raw.get("no")
+        if isinstance(typed, str) and _WIDE_DIGIT.search(typed):
+            yield self.at_project(project, "no", *_texts("序号", typed))
+        for ind in project.indicators:
+            typed = ind.raw.get("no")
             if isinstance(typed, str) and _WIDE_DIGIT.search(typed):
-                yield self.at_project(project, "no", *_texts("序号", typed))
-            for ind in project.indicators if typed_rows else ():
-                typed = ind.raw.get("no")
-                if isinstance(typed, str) and _WIDE_DIGIT.search(typed):
-                    yield self.at_indicator(project.name, ind, "no", *_texts("指标序号", typed))
+                yield self.at_indicator(project.name, ind, "no", *_texts("指标序号", typed))
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
@@ -342,7 +343,7 @@ class FullWidthDigits(Rule):
 
 
 _IS_TEXT = partial(type.__instancecheck__, str)            # isinstance(x, str)
-_TYPED_NO, _RAW, _INDICATORS = methodcaller("get", "no"), attrgetter("raw"), attrgetter("indicators")
+_TYPED_NO, _RAW = methodcaller("get", "no"), attrgetter("raw")
 
 
 def _texts(label: str, typed: str) -> tuple[str, str]:

@@ -196,7 +196,9 @@ class TargetPointsWrongWay(Rule):
         # run on nearly every indicator: whether it finds depends on the 方向 as written, the name core
         # and the categories and values, so what finds nothing is remembered (it is not content_only:
         # the 方向 column is not part of an indicator's content)
-        key = (getattr(ind, "direction", "") or "", facts.core, facts.values_key)
+        # (the values by their key's identity: one per categories and values in a check, and kept alive by
+        # it; a tuple's hash is worked out again each time it is asked for)
+        key = (ind.direction or "", facts.core, id(facts.values_key))
         if key in self._silent:
             return ()
         found = list(self._check(ctx, project, ind, facts))

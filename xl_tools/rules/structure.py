@@ -420,7 +420,12 @@ class OrphanIndicator(Rule):
     basis = ("G-FORM",)
     name = "structure.orphan_indicator"
 
-    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+    def check_filing(self, ctx: Context) -> Iterable[Finding]:
+        # no row without its project (the usual case): the projects are not linked by name at all (5,000
+        # names folded)
+        return self._orphans(ctx) if ctx.filing.orphan_indicators else ()
+
+    def _orphans(self, ctx: Context) -> Iterator[Finding]:
         renamed = ctx.once("renamed_to", renamed_to)
         links = ctx.once("project_links", project_links)
         for ind in ctx.filing.orphan_indicators:
@@ -484,6 +489,8 @@ def renamed_to(ctx: Context) -> dict[str, Project]:
     """The project each orphan indicators' project name (by ``name_key``) was probably renamed to: the
     name differs only in its years (2025年… → 2026年…) or by a small edit. Projects still without
     indicators are preferred; no guess when two remain equally likely."""
+    if not ctx.filing.orphan_indicators:
+        return {}
     links = ctx.once("project_links", project_links)
     orphan_names = {name_key(i.project) for i in ctx.filing.orphan_indicators
                     if name_key(i.project) and links.link(i.project, i.raw.get("project_no")).how == MISSING}

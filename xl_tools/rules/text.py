@@ -181,8 +181,12 @@ class TargetContradictsIndicators(Rule):
     def _contradicted(self, ctx: Context, project: Project, said: tuple, wanted: set) -> Iterator[Finding]:
         # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
+        numbers = self._numbers
         for ind, facts in zip(project.indicators, ctx.project_facts(project)):
-            for unit, values in self._measured(ctx, ind.period_value, ind.annual_value):
+            measured = numbers.get((ind.period_value, ind.annual_value))     # _measured's, without its call
+            if measured is None:
+                measured = self._measured(ctx, ind.period_value, ind.annual_value)
+            for unit, values in measured:
                 if unit in wanted:
                     by_unit.setdefault(unit, []).append((stem(facts.core, values[0][1].unit), (ind, values)))
         if not by_unit:
