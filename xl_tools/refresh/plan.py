@@ -36,6 +36,7 @@ from .drafting import (
     pending_finding,
     pending_key,
     pending_of,
+    project_numbers,
     row_values,
     runs,
     settle,
@@ -140,7 +141,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     filing.pending = [i for i in filing.pending if not (i.origin and i.origin.row in replaced)]
     filing.pending.extend(pending_of(a, layout) for a in appended)
     filing.pending.sort(key=lambda i: i.origin.row if i.origin else 0)
-    current = drafted_keys(findings)
+    current = drafted_keys(findings, project_numbers(filing, findings))
     findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
     rows = sort_findings(findings + fill_rows(fills), filing)
     findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
