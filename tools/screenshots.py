@@ -30,7 +30,7 @@ from pathlib import Path
 import openpyxl
 
 from xl_tools import app
-from xl_tools.publish.pdf import find_soffice
+from xl_tools.publish.pdf import find_soffice, to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -86,9 +86,7 @@ def render(book: Path, sheet: str, png: Path, drop_others: bool = False, from_ro
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         src = tmp / "shot.xlsx"
         wb.save(src)
-        subprocess.run([find_soffice() or "soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(tmp), str(src)],
-                       check=True, capture_output=True, timeout=180)
+        to_pdf(src, tmp / "shot.pdf")          # as the tool's PDFs: wrapped by the Chinese line-breaking rule
         _pdf_to_png(tmp / "shot.pdf", png)
 
 

@@ -30,7 +30,9 @@ from .tokens import HEADER, classify
 
 HEADER_SCAN_ROWS = 30
 HEADER_SCAN_COLUMNS = 200           # the captions of a published table are in its first columns
-_NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核")
+# lines below the table, not rows of it: notes, and the signing table's (``publish.signed``) coverage line
+# 「本表汇总…」 and signature block 「编制单位（盖章）：… 负责人（签字）：…」
+_NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核", "本表汇总", "编制单位", "单位负责人", "负责人")
 
 
 def _text(value) -> str:
@@ -45,6 +47,11 @@ def _text(value) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+def _amount(text: str | None) -> bool:
+    """Whether a 总计 cell holds a number (a note's merged cell may spill a word into it)."""
+    return bool(text) and re.fullmatch(r"[-+]?[\d,]+(\.\d+)?", text.replace(" ", "")) is not None
 
 
 def _caption(value) -> str | None:
@@ -171,7 +178,7 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
                 cells[field] = raw.strip() if field == "target" else clean_ws(raw)
             texts.append(" ".join(v for v in cells.values() if v))
             name = cells.get("name", "")
-            if name.startswith(_NOTE_PREFIXES) and not any(cells.get(f) for f in ("total", "target")):
+            if name.startswith(_NOTE_PREFIXES) and not _amount(cells.get("total")) and not cells.get("target"):
                 continue                          # a note below the table, not a row of it
             indented = columns["name"] < len(row) and _indented(row[columns["name"]])
             table.append(TableRow(line=r, where=f"工作表「{ws.title}」第 {r} 行", page=1, cells=cells,

@@ -361,10 +361,14 @@ def with_column(layout: TableLayout, text_of, width: float, *, marked=(), mark: 
             "side_marked": CellStyle(vertical="top", fill=fill, color=color),
             "unit_label_marked": replace(STYLES["unit_label"], fill=fill, color=color)}
     body = layout.repeat_rows[1]                        # the rows down to the header's are not the table's body
+    old = len(layout.column_widths)
     rows, heights = [], list(layout.row_heights)
     covered = {r for m in layout.merges if m.first_col == m.last_col == 1 for r in range(m.first_row, m.last_row)}
     for r, cells in enumerate(layout.rows):
         style, label = cells[0].style, cells[0].value
+        if r < body - 1 and cells[-1].style == "info_right":    # 「单位：万元」 stays at the right edge
+            rows.append([*cells[:-1], Cell(None, cells[0].style), cells[-1]])
+            continue
         text = None if r in covered else text_of(ROW_KINDS.get(style, "other"), label)   # under a merge: nothing
         key = "side_header" if style == "header" else "side" if r >= body else "side_none"
         if style == "unit_label" and label in marked:
@@ -374,11 +378,22 @@ def with_column(layout: TableLayout, text_of, width: float, *, marked=(), mark: 
             lines = textfit.count_lines(text, textfit.text_box_points(width), BODY_SIZE)
             need = textfit.row_points(lines + (lines > 1), BODY_SIZE)
             heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
-    col = len(layout.column_widths) + 1
+    col = old + 1
     blocks = [Merge(m.first_row, col, m.last_row, col) for m in layout.merges
               if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
+    merges = [_widened(m, rows[m.first_row - 1], old) if m.last_row < body else m for m in layout.merges]
     return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, width],
-                   styles={**layout.styles, **side}, merges=[*layout.merges, *blocks])
+                   styles={**layout.styles, **side}, merges=[*merges, *blocks])
+
+
+def _widened(m: Merge, cells: list[Cell], old: int) -> Merge:
+    """A title line's merge over the table's width, over the widened table's: the title across every
+    column, 部门名称 up to the 单位 cell that moved to the new right edge."""
+    if m.last_col == old:
+        return replace(m, last_col=old + 1)
+    if m.last_col == old - 1 and cells[-1].style == "info_right":
+        return replace(m, last_col=old)
+    return m
 
 
 def render(filing: Filing, *, draft: bool = False) -> TableLayout:
