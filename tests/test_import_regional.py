@@ -106,6 +106,16 @@ def test_any_form_whose_cells_ran_together_is_read_by_its_labels_and_values():
         ("效益指标", "社会公众或服务对象满意度指标", "老人满意度", "≥90%")]
 
 
+def test_a_hunan_forms_amount_is_its_own_budget_plus_the_upper_levels_money():
+    """湘潭's form prints 年度本级预算金额 and 该项目支出上级资金 and no 资金总额: the project's money is
+    their sum; a form that also prints its 资金总额 keeps the stated one, 0 included."""
+    text = _text("01").replace("|\n0 |", "|\n50 |", 1)            # 该项目支出上级资金 50
+    (project,) = import_text(text).filing.projects
+    assert (project.total, project.funding) == (Decimal("300"), {"own": Decimal("250"), "upper": Decimal("50")})
+    stated = text.replace("年度本级 预算金额 |", "资金总额 |\n0 |\n年度本级 预算金额 |", 1)
+    assert import_text(stated).filing.projects[0].total == Decimal("0")
+
+
 # the 申报表 of the corpus that still read whole when every line break, | and space is taken out of their
 # text; not 02, 05 (values are sentences: 「按照资金测算控制各项成本。」), 07 (cut in its 分值 column) nor 13
 # (a value that repeats its name: 「当年在校学生数」「当年在校学生数4953」)

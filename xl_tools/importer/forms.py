@@ -216,7 +216,7 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
     if amount is None and (cost := _cost_total(cells, header)) is not None:
         amount = cost, "万元"
     total = amount[0] if amount else ZERO
-    if "own" in funding and not _labelled(cells, ("年度资金总额", "资金总额", "项目总投资"), header):
+    if "own" in funding and _labelled(cells, ("年度资金总额", "资金总额", "项目总投资"), header) is None:
         total = funding["own"] + funding.get("upper", ZERO)     # 年度本级预算金额 + 该项目支出上级资金
     fiscal, other = _sources(cells, header, total)
     target = _after(cells, ("本年度绩效目标", "年度目标", "年度绩效目标", "年度主要目标", "绩效目标"), header)
