@@ -110,7 +110,8 @@ def test_the_year_under_review_is_consolidated_once(batch):
 @needs_soffice
 def test_consolidated_sheet_is_the_published_table_plus_its_sources(batch, tmp_path):
     """One 公开表 writer: columns A–G of 合并公开表 are what ``publish`` writes for the consolidated
-    filing (values, formats, merges, widths, print titles); column H is the batch's own."""
+    filing (values, formats, merges, widths, print titles); column H is the batch's own, and the title
+    lines span it: the title over A–H, 「单位：万元」 at the table's right edge (H2, not G2)."""
     from xl_tools.publish import publish_xlsx
     report, cons, wb, *_, path = batch
     publish_xlsx(cons.table(2024).filing, tmp_path / "pub.xlsx")
@@ -121,10 +122,15 @@ def test_consolidated_sheet_is_the_published_table_plus_its_sources(batch, tmp_p
     def look(cell):
         return (cell.value, cell.number_format, cell.font.b, cell.alignment.horizontal, cell.alignment.indent,
                 cell.alignment.wrap_text, cell.border.left.style)
-    for row in range(1, ws.max_row + 1):
+    for row in range(3, ws.max_row + 1):
         assert [look(ws.cell(row, c)) for c in range(1, 8)] == [look(published.cell(row, c)) for c in range(1, 8)]
-    merged = [m for m in ws.merged_cells.ranges if m.min_col != 8]
-    assert sorted(map(str, merged)) == sorted(map(str, published.merged_cells.ranges))
+    assert (look(ws["A1"]), look(ws["A2"]), look(ws["H2"])) == (look(published["A1"]), look(published["A2"]),
+                                                                 look(published["G2"]))
+    assert ws["H2"].value == "单位：万元" and ws["G2"].value is None
+    titles = sorted(str(m) for m in ws.merged_cells.ranges if m.max_row < 3)
+    assert titles == ["A1:H1", "A2:G2"]
+    merged = [m for m in ws.merged_cells.ranges if m.min_col != 8 and m.min_row >= 3]
+    assert sorted(map(str, merged)) == sorted(str(m) for m in published.merged_cells.ranges if m.min_row >= 3)
     blocks = [(m.min_row, m.max_row) for m in merged if m.min_col == m.max_col == 1 and m.max_row > m.min_row]
     assert blocks, "the sample has a project taller than one row"
     # a project spread over several rows has one 来源文件 cell, not a cell per row with borders across it

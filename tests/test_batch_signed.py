@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import needs_soffice
 from tests.support.mail_inbox import COUNTED, DEPT, NOT_COUNTED, make_mail_inbox, unit_filing, write_filing
+from tests.support.pdflines import closing_line_starts
 from xl_tools.model import Filing, Unit
 from xl_tools.publish.signed import FOOTER, SIGNED_STYLES, paginate, signed_layout
 from xl_tools.publish.table import render
@@ -155,6 +156,7 @@ def _pdf_pages_are_signable(pdf: Path, scratch: Path) -> None:
             assert any("经费" in ln or "项目" in ln for ln in after), (k, body[unit_rows[-1]:])
         if k == pages:
             assert any("编制单位（盖章）" in ln for ln in lines) and any("日期" in ln for ln in lines)
+    assert closing_line_starts(pdf) == []               # no wrapped line starts with 「，」「；」「、」「”」…
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(scratch / "first")],
                    check=True)
     from PIL import Image

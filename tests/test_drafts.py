@@ -124,3 +124,35 @@ def test_a_promise_about_the_project_area_keeps_its_name(target, name):
     filing = build({"projects": [{"target": target}]})
     drafts = [f.draft.name for f in check(filing) if f.code == "TXT005" and f.draft]
     assert drafts == [name]
+
+
+def test_drafts_are_worked_out_when_first_read(monkeypatch):
+    """A check does not draft its lines until a finding's draft or suggestion is read (``DraftedLater``): a
+    check that is only counted, or listed in part, does not draft the 5,000 lines of a large filing; read,
+    pickled (a batch's worker), copied or compared, the finding holds the draft worked out, once."""
+    import pickle
+    from dataclasses import replace
+
+    import xl_tools.rules.drafts as drafts
+    import xl_tools.rules.fit as fit
+    filing = load_json(SEED_JSON)
+    made = []
+    real = drafts.cost_draft
+
+    def counted(*args):
+        made.append(args[1].name)
+        return real(*args)
+
+    monkeypatch.setattr(fit, "cost_draft", counted)
+    found = [f for f in check(filing) if f.code == "STR015"]
+    assert found and made == []
+    first = found[0]
+    assert first.draft is not None and first.draft.line in first.suggestion and made == [first.project]
+    assert first.suggestion and len(made) == 1                        # worked out once
+    again = pickle.loads(pickle.dumps(found))
+    assert again == found and len(made) == len(found)                 # pickling works every draft out
+    assert [f.draft for f in again] == [f.draft for f in found]
+    assert replace(first, code="X").draft == first.draft
+    monkeypatch.setattr(fit, "cost_draft", real)
+    assert [(f.suggestion, f.draft) for f in check(filing) if f.code == "STR015"] == \
+        [(f.suggestion, f.draft) for f in found]

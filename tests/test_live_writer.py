@@ -116,3 +116,16 @@ def test_too_old_xlwings_is_one_chinese_sentence():
     from pathlib import Path
     setup = (Path(__file__).resolve().parents[1] / "setup.cfg").read_text("utf-8")
     assert "xlwings>=0.37.5," in setup                         # the same bound as the code's
+
+
+def test_public_sheet_of_a_xiange_book_formats_its_five_amount_columns(xw, tmp_path, seed_filing):
+    """湘鄂 prints 资金总额, 财政拨款, 其他资金, 本级资金, 上级资金: the amount format covers the five (B:F)."""
+    from xl_tools.app import publish_book as publish
+    seed_filing.profile = "湘鄂"
+    for ind in seed_filing.indicators:
+        ind.period_value = ""
+    book = _book(xw, tmp_path, seed_filing, notes=False)
+    publish(book)
+    formats = [a for a in book.json()["actions"] if a["func"] == "setNumberFormat"]
+    assert formats and {(a["start_column"], a["column_count"]) for a in formats} == {(1, 5)}   # 0-based B, 5 wide
+    assert {a["start_row"] for a in formats} == {4}                      # below the two header rows

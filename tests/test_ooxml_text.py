@@ -22,7 +22,7 @@ from xl_tools.ooxml.cells import C, cell_xml, write_value
 from xl_tools.ooxml.sheetgen import Formula, SheetSpec, write_sheet
 from xl_tools.ooxml.styles import Format, Styles
 from xl_tools.ooxml.xml import MAIN, Template, attr_xml, children_bytes, q, text_of_xml, text_xml
-from xl_tools.refresh.plan import _json_sha256
+from xl_tools.refresh.plan import _in_text_order, _json_sha256
 
 # the characters escaping is about, control characters (stored as _xHHHH_ or refused), XML's
 # non-characters, surrogates, wide and combining characters
@@ -142,6 +142,19 @@ def test_a_sheet_made_as_it_is_written_must_say_its_size():
 def test_the_streamed_digest_is_the_digest_of_one_dump(payload):
     expected = hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()
     assert _json_sha256({k: iter(v) for k, v in payload.items()}).hexdigest() == expected
+
+
+CELL_KEYS = st.tuples(st.sampled_from(["绩效指标", "项目", "a'b", 'a"b', "x)(", "a', 1, 2)"]),
+                      st.integers(0, 10 ** 7), st.integers(0, 20_000))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(CELL_KEYS, st.sampled_from(["error", "warning", "", "提示：\n文字", ("1", "{}")]), max_size=40))
+def test_the_digest_s_cells_come_in_the_order_of_their_texts(cells):
+    """The highlights, notes and fills go into the digest one at a time, in the order the sorted list of
+    their texts had (the digest is unchanged: a second refresh of a file the tool wrote before finds
+    nothing changed), sheet names with quotes and brackets too."""
+    assert list(_in_text_order(cells)) == sorted(f"{k}{v}" for k, v in cells.items())
 
 
 def test_a_template_puts_values_in_its_holes_in_order():

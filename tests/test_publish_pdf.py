@@ -17,6 +17,7 @@ import pdfplumber
 import pytest
 
 from tests.support.demo_filing import demo_filing
+from tests.support.pdflines import closing_line_starts, pdf_lines
 from xl_tools.errors import XlToolsError
 from xl_tools.jsonio import load_json
 from xl_tools.publish import pdf as pdf_module
@@ -90,6 +91,23 @@ def test_seed_pdf_has_every_project_and_the_total(seed_pdf):
     for page in pages:
         assert "项目支出绩效目标表（含转移支付项目）" in page
         assert "项目名称（资金使用单位）" in _squash(page)
+
+
+@needs_office
+def test_no_wrapped_line_of_the_seed_pdf_starts_with_closing_punctuation(seed_pdf):
+    """LibreOffice wraps a cell's text by the Chinese line-breaking rule only when asked (``publish.pdf``):
+    without it, 15 lines of the seed's PDF started with 「，」「、」「；」「。」「”」."""
+    lines = pdf_lines(seed_pdf.pdf)
+    assert len(lines) > 200
+    assert closing_line_starts(seed_pdf.pdf) == []
+
+
+@needs_office
+def test_a_workbook_libreoffice_cannot_open_is_one_line_at_once(tmp_path):
+    (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(XlToolsError, match="LibreOffice 无法打开该工作簿"):
+        to_pdf(tmp_path / "坏.xlsx", tmp_path / "坏.pdf", timeout=60)
+    assert not (tmp_path / "坏.pdf").exists()
 
 
 @needs_office

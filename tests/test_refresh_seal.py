@@ -406,3 +406,24 @@ def test_a_sealed_file_damaged_since_says_what_the_full_path_says(tmp_path, caps
         said.append((rc, out, err.replace(str(copy.parent), "D"), copy.read_bytes()))
     assert said[0] == said[1]
     assert said[0][0] == 2 and "损坏" in said[0][2]
+
+
+@pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
+def test_the_seal_is_put_into_the_state_sheet_read_as_a_stream(chunk, monkeypatch):
+    """The state sheet is sealed read twice as a stream (hashed, then copied with the seal in its
+    placeholder), never held whole: the same bytes whatever the pieces."""
+    import hashlib
+    import io
+    monkeypatch.setattr(seal, "_CHUNK", chunk)
+    head = b'<worksheet><sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>digest</t></is></c>'
+    data = head + b'<c r="E2" s="3" t="inlineStr"><is><t>' + seal.PLACEHOLDER.encode() + b"</t></is></c></row>" \
+        + b'<row r="3"><c r="A3"><v>1</v></c></row>' * 50 + b"</sheetData></worksheet>"
+    sealer = seal.Sealer(b"context", "xl/worksheets/sheet9.xml")
+    sealer.member("xl/workbook.xml", hashlib.sha256(b"wb").digest())
+    out = io.BytesIO()
+    sealer.write_sealed(lambda: io.BytesIO(data), out)
+    value = seal._fold(b"context", [("xl/workbook.xml", hashlib.sha256(b"wb").digest()),
+                                     ("xl/worksheets/sheet9.xml", hashlib.sha256(data).digest())])
+    assert out.getvalue() == data.replace(seal.PLACEHOLDER.encode(), value.encode())
+    with pytest.raises(ValueError):
+        sealer.write_sealed(lambda: io.BytesIO(data.replace(b'r="E2"', b'r="F2"')), io.BytesIO())

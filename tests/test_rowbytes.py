@@ -38,12 +38,12 @@ def _edits(patch: WorkbookPatch, sheet: str, last: int) -> None:
     patch.colour(sheet, 2, 1, RED, RED_FONT)
 
 
-def _apply(src: Path, out: Path, bytes_path: bool, monkeypatch) -> str:
+def _apply(src: Path, out: Path, bytes_path: bool, monkeypatch, sheet: str | None = None) -> str:
     if not bytes_path:
         monkeypatch.setattr("xl_tools.ooxml.patch.patch_sheet_bytes", lambda *a, **k: None)
     pkg = Package(src)
     view = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)
-    entry = next(e for e in view.book.sheets() if e.is_worksheet and e.part)
+    entry = next(e for e in view.book.sheets() if e.is_worksheet and e.part and sheet in (None, e.name))
     patch = WorkbookPatch(view, note_author="xl-tools")
     _edits(patch, entry.name, view[entry.name].max_row)
     patch.patch_sheets()
@@ -126,6 +126,42 @@ def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook,
     assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), None, None, None, pkg_part) is None
 
 
+@pytest.mark.parametrize("chunk", [7, 100, 4096])
+@pytest.mark.parametrize("writer", ["standard", "sdk", "openpyxl", "xlsxwriter"])
+def test_a_sheet_read_a_piece_at_a_time_is_patched_as_read_whole(seed_workbook, tmp_path, writer, chunk,
+                                                                   monkeypatch):
+    """The part is read as a stream, its rows in pieces that end between two rows (never held whole):
+    pieces of any size give the bytes one piece gives, and none holds much more than a piece."""
+    src = seed_workbook if writer == "standard" else other_writer(writer, seed_workbook, tmp_path / f"{writer}.xlsx")
+    whole = tmp_path / "whole.xlsx"
+    sheet = _apply(src, whole, True, monkeypatch, "绩效指标")
+    monkeypatch.setattr(rowbytes, "CHUNK", chunk)
+    pieces = []
+    real = rowbytes._windows
+
+    def windows(*args):
+        for piece in real(*args):
+            pieces.append(len(piece))
+            yield piece
+    monkeypatch.setattr(rowbytes, "_windows", windows)
+    small = tmp_path / "small.xlsx"
+    _apply(src, small, True, monkeypatch, sheet)
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(small) as b:
+        assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+    assert len(pieces) > 3 and max(pieces) < chunk + 3000        # a row of the seed is < 3,000 bytes
+    assert _cells(small, sheet)["U1"][0] == "辅助01"
+
+
+@pytest.mark.parametrize("token", [b"<!-- a comment -->", b"<![CDATA[x]]>", b"<?pi x?>"])
+def test_a_comment_found_across_the_pieces(seed_workbook, token, monkeypatch):
+    monkeypatch.setattr(rowbytes, "CHUNK", 5)
+    pkg = Package(seed_workbook)
+    data = pkg.read(part := WorkbookView(pkg, max_rows=10, blank_run=10).book.sheet("项目").part)
+    pkg.close()
+    at = data.rfind(b"</row>")
+    assert rowbytes.patch_sheet_bytes(data[:at] + token + data[at:], io.BytesIO(), None, None, None, part) is None
+
+
 HELPER_BLOCK = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
 
 
@@ -194,3 +230,26 @@ def test_coloured_rows_with_helper_values_are_spliced_as_lxml_writes_them(seed_w
         ws = openpyxl.load_workbook(outs[True])["绩效指标"]
         assert ws["E3"].fill.fgColor.rgb == ws["AD6"].fill.fgColor.rgb == "FF" + RED
         assert [ws.cell(3, c).value for c in range(8, 14)] == ["=", 100, "%", "≥", 2.5, None]
+
+
+@pytest.mark.parametrize("blocks", [1, 3, 12])
+def test_blocks_of_values_are_found_by_row_without_a_row_index(blocks):
+    """Blocks of values (the helper columns: one block of 30,000 rows) are found by looking through them
+    while they are few, indexed by row when many (an index of every row held 4 MB at 5k): the same
+    values either way, later blocks and single cells winning."""
+    from xl_tools.ooxml.sheetxml import KEEP, SheetEdits
+    edits = SheetEdits()
+    for k in range(blocks):
+        edits.add_values(2 + 3 * k, 4 + k, [[f"v{k}{r}", r, None] for r in range(10)])
+    edits.cell(5, 5).value = "单"
+    edits.cell(40, 1).colour = (RED, RED_FONT)
+    expected: dict[int, dict[int, object]] = {}
+    for k in range(blocks):
+        for r in range(10):
+            expected.setdefault(2 + 3 * k + r, {}).update({4 + k + c: v for c, v in enumerate([f"v{k}{r}", r, None])})
+    expected[5][5] = "单"
+    assert edits.rows() == sorted({*expected, 40})
+    for r in edits.rows():
+        assert {c: e.value for c, e in edits.row(r).items() if e.value is not KEEP} == expected.get(r, {})
+        assert edits.row_values(r) == (None if r in (5, 40) else expected[r])
+    assert (edits._index is None) == (blocks <= SheetEdits.FEW_BLOCKS)

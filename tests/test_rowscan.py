@@ -209,3 +209,16 @@ def test_a_text_on_many_rows_is_one_object(seed_workbook):
     assert len(repeated) > 10
     assert all(len(ids) == 1 for ids in repeated.values()), [t for t, ids in repeated.items() if len(ids) > 1][:5]
 
+
+
+def test_rows_formatted_alike_share_their_style_ids(seed_workbook):
+    """The style ids of a row are kept as a tuple per row; rows formatted alike (every indicator row of
+    a filing) share one (30,000 tuples held 4–5 MB at 5,000 projects); the ids are the same either way."""
+    pkg = Package(seed_workbook)
+    try:
+        ws = WorkbookView(pkg, max_rows=50_000, blank_run=1_000)["绩效指标"]
+        looks = [ids for ids in ws._styles_by_row if ids]
+    finally:
+        pkg.close()
+    assert len(looks) > 20
+    assert len({id(ids) for ids in looks}) == len(set(looks)) < len(looks) / 4

@@ -25,3 +25,11 @@ CASES = [
 @pytest.mark.parametrize("text, width, size, lines", CASES)
 def test_line_counts(text, width, size, lines):
     assert count_lines.__wrapped__(text, width, size) == lines
+
+
+def test_the_cache_of_line_counts_stays_small():
+    """``count_lines`` is cached for the texts a filing repeats (messages, values): a few thousand of the
+    latest are enough. At 5,000 projects 校验结果 alone asks for 60,000 distinct texts; a cache that kept
+    them all held 6–11 MB at the peak of a refresh (the entries and the texts they keep alive)."""
+    from xl_tools.textfit import count_lines
+    assert count_lines.cache_info().maxsize <= 4096

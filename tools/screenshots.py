@@ -6,7 +6,7 @@
 The accountant's screenshots come from the demo (the bundled sample imported, refreshed and published,
 ``xl_tools.app.demo``) run in a temporary folder: each sheet shown in docs alone (the others hidden) as
 page 1 of a PDF rendered by LibreOffice headless, and page 1 of the published PDF, turned into PNGs by
-pdftoppm; the drafted lines of ``refresh --draft`` at the bottom of 绩效指标 for the sample and two real
+pdftoppm; page 1 of a real 湘鄂 table's published PDF (tests/realworld 11); the drafted lines of ``refresh --draft`` at the bottom of 绩效指标 for the sample and two real
 tables (tests/realworld); the add-in's task pane after 刷新 (Chromium, when installed, draws the page of a
 real xlwings Server with its own main.js). ``--reports`` builds the acceptance inbox of the batch tests (tests/support/review_inbox.py:
 duplicates, two years, errors, broken, old and non-regular files, an old report) in a scratch folder with
@@ -30,7 +30,7 @@ from pathlib import Path
 import openpyxl
 
 from xl_tools import app
-from xl_tools.publish.pdf import find_soffice
+from xl_tools.publish.pdf import find_soffice, to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -41,6 +41,8 @@ PUBLISHED = "publish_seed_page1.png"
 # tests/realworld (10 井研县马踏镇 村组干部报酬, 06 岳阳县 高标准农田); the add-in's pane after 刷新
 DRAFT_SHOTS = {"sample": "screenshot_drafts.png", "10": "screenshot_drafts_10.png", "06": "screenshot_drafts_06.png"}
 PANE_SHOT = "screenshot_pane.png"
+# the 公开表 of a 湘鄂 filing (tests/realworld 11, 武汉青山 2020: 其中：上级资金 16), its money columns the profile's
+REGIONAL_TABLE, REGIONAL_SHOT = "11", "publish_xiange_page1.png"
 SHOWN_ABOVE = 4                  # indicator rows shown above the drafted ones
 CHROMIUM = os.environ.get("XL_TOOLS_CHROMIUM") or "/usr/bin/chromium"
 REPORT_SHOTS = {"汇总": "review_summary_page1.png", "合并公开表2024年": "review_consolidated_page1.png",
@@ -84,9 +86,7 @@ def render(book: Path, sheet: str, png: Path, drop_others: bool = False, from_ro
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         src = tmp / "shot.xlsx"
         wb.save(src)
-        subprocess.run([find_soffice() or "soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(tmp), str(src)],
-                       check=True, capture_output=True, timeout=180)
+        to_pdf(src, tmp / "shot.pdf")          # as the tool's PDFs: wrapped by the Chinese line-breaking rule
         _pdf_to_png(tmp / "shot.pdf", png)
 
 
@@ -123,6 +123,21 @@ def drafts(out: Path) -> None:
             render(book, "绩效指标", out / DRAFT_SHOTS[key],
                    from_row=first - SHOWN_ABOVE if key == "sample" else None)
             print(out / DRAFT_SHOTS[key])
+
+
+def regional(out: Path) -> None:
+    """Page 1 of the published PDF of a real 湘鄂 table typed into its workbook and refreshed: 资金总额,
+    资金来源 and 预算级次 (上级资金) under the two-row header the profile gives it."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.realworld import to_filing, transcriptions  # test data: the real-table set
+    data = next(d for d in transcriptions() if d["table"] == REGIONAL_TABLE)
+    with tempfile.TemporaryDirectory() as tmp:
+        book, pdf = Path(tmp) / "湘鄂.xlsx", Path(tmp) / "公开表.pdf"
+        app.write_workbook(to_filing(data), book)
+        app.refresh_file(book)
+        app.publish_file(book, Path(tmp) / "公开表.xlsx", pdf, allow_errors=True)
+        _pdf_to_png(pdf, out / REGIONAL_SHOT)
+        print(out / REGIONAL_SHOT)
 
 
 def pane(out: Path) -> None:
@@ -224,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if not only_reports:
         sample(out)
+        regional(out)
         drafts(out)
         pane(out)
     reports(out)

@@ -89,21 +89,74 @@ class Finding:
         return SEVERITY_ZH[self.severity]
 
 
+_SUGGESTION, _DRAFT = Finding.suggestion, Finding.draft      # the slots of the two fields
+
+
+class DraftedLater(Finding):
+    """A Finding whose ``draft``, and the ``suggestion`` that names it, are worked out when first read:
+    ``later()`` gives (suggestion, draft). A check that is counted, or listed only in part, does not draft
+    the 5,000 lines a large filing asks for (0.05 s). Otherwise a Finding: equal to one of its own class
+    with the same fields; pickled, copied and compared with the draft worked out."""
+
+    __slots__ = ("_later",)
+
+    def _settle(self) -> None:
+        later = getattr(self, "_later", None)          # unset when made by replace() or unpickled
+        if later is not None:
+            self._later = None
+            suggestion, draft = later()
+            _SUGGESTION.__set__(self, suggestion)
+            _DRAFT.__set__(self, draft)
+
+    @property
+    def suggestion(self) -> str:
+        self._settle()
+        return _SUGGESTION.__get__(self)
+
+    @suggestion.setter
+    def suggestion(self, value: str) -> None:
+        _SUGGESTION.__set__(self, value)
+
+    @property
+    def draft(self) -> Draft | None:
+        self._settle()
+        return _DRAFT.__get__(self)
+
+    @draft.setter
+    def draft(self, value: Draft | None) -> None:
+        _DRAFT.__set__(self, value)
+
+    def __getstate__(self):
+        self._settle()
+        return super().__getstate__()
+
+
+def drafted_later(code: str, severity: str, message: str, origin: Origin | None, field_name: str | None,
+                  project: str | None, later) -> Finding:
+    """``located`` of a finding whose suggestion and draft ``later()`` gives when they are first read."""
+    found = located(code, severity, message, "", origin, field_name, project, cls=DraftedLater)
+    found._later = later
+    return found
+
+
 def located(code: str, severity: str, message: str, suggestion: str, origin: Origin | None, field_name: str | None,
             project: str | None = None, indicator_no: int | None = None, also: tuple[str, ...] = (),
-            draft: Draft | None = None) -> Finding:
+            draft: Draft | None = None, cls: type[Finding] = Finding) -> Finding:
     """A Finding on the cell of ``field_name`` in the record at ``origin``; ``also``: the model fields of the
     other cells it concerns in the same record; ``draft``: the indicator line that would supply what is
     missing."""
     if origin is None:
-        return Finding(code, severity, message, suggestion, None, None, project, indicator_no, field_name,
-                       draft=draft)
+        return cls(code, severity, message, suggestion, None, None, project, indicator_no, field_name, (), (), draft)
     sheet = origin.sheet
-    at = CellAddress(sheet, origin.row, origin.column(field_name))
+    col = origin.columns.get(field_name) if field_name else None       # Origin.column, written out: 20,000
+    at = _address(CellAddress, (sheet, origin.row, col if col is not None else origin.column(), 1, 1))  # findings
     if also:
-        return Finding(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name,
-                       tuple(origin.address(f) for f in also), also, draft=draft)
-    return Finding(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name, draft=draft)
+        return cls(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name,
+                   tuple(origin.address(f) for f in also), also, draft)
+    return cls(code, severity, message, suggestion, sheet, at, project, indicator_no, field_name, (), (), draft)
+
+
+_address = tuple.__new__                 # CellAddress(sheet, row, col) without its Python __new__
 
 
 def summarize(findings: list[Finding]) -> dict:

@@ -20,10 +20,29 @@ from .schema import DEFAULT_PROFILE, INDICATOR_COLUMNS, PROJECT_COLUMNS
 
 # the keys of a profile that describe the table, not a rule (rules.config skips them)
 FORM_KEYS = ("title", "description", "framework", "money_unit", "value_columns", "optional_columns",
-             "project_columns", "layout", "code_additions", "provinces")
+             "project_columns", "layout", "code_additions", "provinces", "money_columns")
 OPTIONAL_COLUMNS = tuple(INDICATOR_COLUMNS)        # 指标性质, 度量单位, 权重, 指标方向性, 绩效标准, 指标解释, 备注
 PROJECT_OPTIONAL_COLUMNS = tuple(PROJECT_COLUMNS)  # 实施期, 实施期目标, 项目类别 … 中央资金 … 上级资金
 MONEY_UNITS = ("万元", "元")
+# the 项目 sheet's amount columns a 公开表 may print: header → model field (``funding.<level>``: by level)
+MONEY_SOURCES = {"总计": "total", "财政拨款": "fiscal", "财政专户拨款": "special", "其他资金": "other"}
+MONEY_COLUMN_FIELDS = {**MONEY_SOURCES, **{h: f for h, f in PROJECT_COLUMNS.items() if f.startswith("funding.")}}
+
+
+@dataclass(frozen=True)
+class MoneyColumn:
+    """An amount column of the 公开表: the 项目 sheet's column it prints (``column``), the model field
+    that holds it, the caption printed over it and the group caption above that (a two-row header,
+    「资金来源」 over 财政拨款 and 其他资金); "" for a column standing alone."""
+
+    column: str
+    field: str
+    header: str
+    group: str = ""
+
+
+# Guangdong's table (the default): 总计 · 财政拨款 · 财政专户拨款 · 其他资金, one header row
+DEFAULT_MONEY = tuple(MoneyColumn(h, f, h) for h, f in MONEY_SOURCES.items())
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,7 @@ class Profile:
     code_additions: bool = False           # the workbook's 代码表 may add categories
     provinces: tuple[str, ...] = ()
     project_columns: tuple[str, ...] = ()    # the 项目 sheet's columns besides amounts and 绩效目标
+    money_columns: tuple[MoneyColumn, ...] = DEFAULT_MONEY    # the amount columns its 公开表 prints
 
     def table(self, additions: list[tuple[str, str, str | None]] | tuple = ()) -> CodeTable:
         """The category table the rules use: the framework, plus the workbook's 代码表 additions where
@@ -98,4 +118,38 @@ def load_profile(name: str | None = None) -> Profile:
     if unknown:
         raise XlToolsError(f"{where}中未知的项目列「{'、'.join(unknown)}」，可选：{'、'.join(PROJECT_OPTIONAL_COLUMNS)}")
     return Profile(name, data.get("title", name), framework, money, columns, optional, data.get("layout", ""),
-                   bool(data.get("code_additions", False)), tuple(data.get("provinces", ())), project)
+                   bool(data.get("code_additions", False)), tuple(data.get("provinces", ())), project,
+                   _money_columns(data.get("money_columns"), where))
+
+
+def profile_by_money(fields: set[str] | frozenset[str]) -> str | None:
+    """The profile whose 公开表 prints the amount columns ``fields`` (model fields a published table's
+    header shows: total, fiscal, funding.upper …): the one with the most of its columns there, all of them;
+    None where that is Guangdong's four (every profile printing those is as likely) or two tie."""
+    profiles = [load_profile(n) for n in profile_names()]
+    fits = sorted(((len(p.money_columns), p.name) for p in profiles if p.money_columns != DEFAULT_MONEY
+                   and {c.field for c in p.money_columns} <= fields), reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None
+    return fits[0][1]
+
+
+def _money_columns(data: object, where: str) -> tuple[MoneyColumn, ...]:
+    """``money_columns = [{ column = "总计", header = "资金总额" }, { column = "财政拨款", group = "资金来源" } …]``:
+    the 公开表's amount columns in order, each one of the 项目 sheet's amount columns (``MONEY_COLUMN_FIELDS``),
+    总计 first; absent: Guangdong's four."""
+    if data is None:
+        return DEFAULT_MONEY
+    known = "、".join(MONEY_COLUMN_FIELDS)
+    if not isinstance(data, list) or not all(isinstance(d, dict) and isinstance(d.get("column"), str) for d in data):
+        raise XlToolsError(f"{where}的 money_columns 应为 {{ column = \"总计\", header = …, group = … }} 的列表")
+    out = []
+    for d in data:
+        unknown = set(d) - {"column", "header", "group"}
+        if d["column"] not in MONEY_COLUMN_FIELDS or unknown:
+            raise XlToolsError(f"{where}的金额列「{d['column']}」无效（可选：{known}；键：column、header、group）")
+        out.append(MoneyColumn(d["column"], MONEY_COLUMN_FIELDS[d["column"]], str(d.get("header") or d["column"]),
+                               str(d.get("group", ""))))
+    if not out or out[0].field != "total" or len({c.field for c in out}) < len(out):
+        raise XlToolsError(f"{where}的 money_columns 应以「总计」开头，每列只出现一次")
+    return tuple(out)

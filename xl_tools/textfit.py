@@ -44,7 +44,7 @@ def char_em(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else NARROW_EM
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def count_lines(text: str, width_pt: float, font_size: float) -> int:
     """Lines ``text`` takes when wrapped in a box ``width_pt`` wide (explicit newlines respected).
 
@@ -52,7 +52,8 @@ def count_lines(text: str, width_pt: float, font_size: float) -> int:
     letters and digits) fill each line greedily; a piece wider than a line is broken by character.
     One pass per paragraph: a piece is placed when the next one starts; what the pass needs of a
     character (its width, whether it is narrow, whether it is glued) is one look-up (``_INFO``).
-    Cached: a department's filings repeat the same texts and values many times."""
+    Cached: a department's filings repeat the same texts and values many times (the latest few thousand:
+    a cache of every text of a large filing held megabytes at the peak of a refresh)."""
     if not text:
         return 1
     room = max(width_pt * SAFETY, font_size)  # at least one glyph per line

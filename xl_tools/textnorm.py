@@ -122,11 +122,14 @@ def name_key(text: str | None) -> str:
 def name_core(name: str | None) -> str:
     """An indicator name as a comparison key: brackets like （%） dropped, width and spaces folded."""
     name = name or ""
-    if "(" in name or "（" in name:
+    if "（" in name or "(" in name:
         name = _BRACKETS.sub("", name)
-    return "".join(_CHANGED.sub(_folded, name).split())   # squash(name), written out: once per indicator name
+    if _CHANGED.search(name):                              # squash(name), written out: once per indicator name
+        name = _CHANGED.sub(_folded, name)
+    return "".join(name.split())
 
 
 def without_years(name: str | None) -> str:
     """A project name as a comparison key with its years left out (2024年智慧校园… ~ 2025年智慧校园…)."""
-    return _YEARS.sub("", squash(name or ""))
+    key = squash(name or "")
+    return _YEARS.sub("", key) if "20" in key else key        # every year it drops starts with 20

@@ -455,9 +455,13 @@ class Placeholders:
         self.exact = frozenset(norm)
         inside = [re.escape(w) for w in norm if len(w) >= 2 and not w.isascii()]
         latin = [re.escape(w) for w in norm if len(w) >= 2 and w.isascii()]
+        # the words alone (a scan for their first characters, then the words where one stands), and the Latin
+        # ones guarded apart, looked for only where one of them is written: one expression of both tries every
+        # alternative at every character (a 200-character 绩效目标: 10 µs)
+        self._inside = [("|".join(inside), "")] if inside else []
         if latin:                          # one guard for all of them: a character class of every CJK
-            inside.append(rf"(?<![a-z{_CJK}])(?:{'|'.join(latin)})(?![a-z{_CJK}])")   # one costs 3 ms
-        self._inside = "|".join(inside)
+            self._inside.append((f"(?:{'|'.join(latin)})",                                    # one costs 3 ms
+                                 rf"(?<![a-z{_CJK}])(?:{'|'.join(latin)})(?![a-z{_CJK}])"))
         self._search = None                # compiled on the first text that is not only marks or a word
 
     def __call__(self, squashed: str) -> bool:
@@ -467,10 +471,12 @@ class Placeholders:
         if PLACEHOLDER_MARKS.fullmatch(s) or s in self.exact:
             return True
         if self._search is None:
-            if not self._inside:
-                return False
-            self._search = re.compile(self._inside).search
-        return self._search(s) is not None
+            self._search = [(re.compile(words).search, re.compile(guarded).search if guarded else None)
+                            for words, guarded in self._inside]
+        for words, guarded in self._search:
+            if words(s) is not None and (guarded is None or guarded(s) is not None):
+                return True
+        return False
 
 
 _DEFAULT_PLACEHOLDERS = Placeholders(PLACEHOLDERS)

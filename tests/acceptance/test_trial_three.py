@@ -113,10 +113,14 @@ def check_public_table(ws) -> None:
     """The 公开表 a 湖南 accountant signs: 2026 and the unit in the title lines, 万元, the sums, every
     indicator with its one 指标值 and its category of the 湘鄂 framework, satisfaction in one place."""
     assert ws["A1"].value == "2026年项目支出绩效目标表"         # not Guangdong's 「（含转移支付项目）」
-    assert ws["A2"].value == f"部门名称：{UNIT}" and ws["G2"].value == "单位：万元"
-    rows = {r[0].value: r for r in ws.iter_rows(min_row=4) if r[0].value}
+    assert ws["A2"].value == f"部门名称：{UNIT}"
+    assert ws.cell(2, ws.max_column).value == "单位：万元"          # at the table's right edge
+    headers = [c.value for c in ws[3]]                  # the Hunan form's 资金总额 | 资金来源 | 预算级次 | …
+    assert headers[:2] == ["项目名称（资金使用单位）", "资金总额"] and "预算级次" in headers
+    assert [c.value for c in ws[4]][2:6] == ["财政拨款", "其他资金", "本级资金", "上级资金"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=5) if r[0].value}
     assert [rows[k][1].value for k in ("合计", UNIT, PROJECT)] == [260, 260, 260]
-    text = rows[PROJECT][6].value
+    text = rows[PROJECT][headers.index("绩效指标")].value
     assert "实施周期指标值" not in text and "年度指标值" not in text
     assert "24-可持续影响；雾炮车服务持续运行月数；指标值:7个月。" in text
     assert "3-满意度指标" not in text and text.count("25-社会公众或服务对象满意度") == 2

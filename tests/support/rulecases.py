@@ -69,7 +69,8 @@ def _project(spec: dict, k: int) -> Project:
     return Project(name=name, unit=spec.get("unit", "测试单位"), total=total, **parts,
                    target=spec.get("target", DEFAULT_TARGET), period=spec.get("period", ""),
                    indicators=[_indicator(s, n, name) for n, s in enumerate(inds, 1)],
-                   raw=_amount_cells(spec.get("raw", {})))
+                   raw=_amount_cells(spec.get("raw", {})),
+                   funding={k: Decimal(v) for k, v in spec.get("funding", {}).items()})
 
 
 def _amount_cells(raw: dict) -> dict:

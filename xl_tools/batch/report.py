@@ -271,7 +271,7 @@ def finding_rows(report: BatchReport, cons: Consolidation, previous: Previous | 
                                              None, None]))
         unit_of = _units_of_projects(r)
         for f in findings:
-            unit = unit_of.get(f.project, r.unit) if f.project else r.unit   # the finding's own unit
+            unit = unit_of(f) or r.unit                 # the finding's own unit
             key = (SEVERITY_ORDER[f.severity], unit, r.file, f.sheet or "", f.row or f.line or 0, f.column or 0, f.code)
             said = (previous.comment(comment_key(cons.scope.unit_key(unit), f.code, f.sheet, f.cell, f.project))
                     if previous else None)
@@ -282,11 +282,27 @@ def finding_rows(report: BatchReport, cons: Consolidation, previous: Previous | 
     return [v for _k, v in rows] + [v for _k, v in notes]
 
 
-def _units_of_projects(r) -> dict[str, str]:
-    """Project name → its unit (as the filing's unit table spells it), for a file's findings."""
+def _units_of_projects(r):
+    """finding → the unit of the project it is about (as the filing's unit table spells it), or None: told
+    by the finding's row on 项目 or 绩效指标, else by the project's name when one project has it (two
+    units may each have a project of that name)."""
     if r.filing is None:
-        return {}
-    return {p.name: unit for p, unit in zip(r.filing.projects, r.filing.units_of_projects()) if unit}
+        return lambda f: None
+    by_name: dict[str, set[str]] = {}
+    by_row: dict[tuple[str, int], str] = {}
+    for p, unit in zip(r.filing.projects, r.filing.units_of_projects()):
+        by_name.setdefault(p.name, set()).add(unit)
+        rows = [p.origin, *(i.origin for i in p.indicators)]
+        by_row.update({(o.sheet, o.row): unit for o in rows if o is not None})
+
+    def unit_of(f) -> str | None:
+        if not f.project:
+            return None
+        if f.at is not None and (f.sheet, f.at.row) in by_row:
+            return by_row[(f.sheet, f.at.row)] or None
+        units = by_name.get(f.project, set())
+        return next(iter(units)) or None if len(units) == 1 else None
+    return unit_of
 
 
 _ZH_SEVERITY = {v: k for k, v in SEVERITY_ZH.items()}

@@ -103,9 +103,9 @@ def slices_of(r: FileResult) -> list[Slice]:
     """One slice per unit the file reports; a file without any (unreadable, no projects) is one slice
     with blank amounts — it has none, not 0.00."""
     def make(unit: str, projects: list[Project]) -> Slice:
-        names = {p.name for p in projects}
+        about = _about(projects)
         no_money = sum(1 for f in r.findings if f.code == "AMT008" and f.severity != "error"
-                       and f.project in names) if projects else 0
+                       and about(f)) if projects else 0
         amounts = ({f: sum((getattr(p, f) for p in projects), ZERO) for f in MONEY_FIELDS} if projects
                    else dict.fromkeys(MONEY_FIELDS))
         return Slice(r.year, r.department, unit, r.file, r.kind, r.status, len(projects),
@@ -115,6 +115,20 @@ def slices_of(r: FileResult) -> list[Slice]:
     if not r.readable or r.filing is None or not r.filing.projects:
         return [make(r.unit, [])]
     return [make(unit, projects) for unit, projects in projects_by_unit(r.filing).items()]
+
+
+def _about(projects: list[Project]):
+    """Whether a finding is about one of ``projects``: by its row on their sheet, else by the project's
+    name (another unit's project may have the same name)."""
+    rows = {(p.origin.sheet, p.origin.row) for p in projects if p.origin is not None}
+    sheets = {sheet for sheet, _row in rows}
+    names = {p.name for p in projects}
+
+    def about(f) -> bool:
+        if f.at is not None and f.sheet in sheets:
+            return (f.sheet, f.at.row) in rows
+        return f.project in names
+    return about
 
 
 def projects_by_unit(filing) -> dict[str, list[Project]]:

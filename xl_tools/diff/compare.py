@@ -351,6 +351,8 @@ def diff_filings(old: Filing, new: Filing) -> FilingDiff:
 
 
 def _match_by_name(old: list[Project], new: list[Project]):
+    """Projects of the same name paired, in order; among several of one name (two units' 「校园安保经费」)
+    the one of the same unit first."""
     waiting: dict[str, list[Project]] = {}
     for p in old:
         waiting.setdefault(name_key(p.name), []).append(p)
@@ -358,7 +360,9 @@ def _match_by_name(old: list[Project], new: list[Project]):
     for p in new:
         queue = waiting.get(name_key(p.name))
         if queue:
-            pairs.append((queue.pop(0), p))
+            own = next((o for o in queue if unit_key(o.unit) == unit_key(p.unit)), queue[0])
+            queue.remove(own)
+            pairs.append((own, p))
         else:
             rest_new.append(p)
     matched_old = {id(o) for o, _n in pairs}

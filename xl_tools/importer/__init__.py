@@ -44,7 +44,8 @@ class ImportResult:
     findings: list[Finding] = field(default_factory=list)
     year_source: str = ""
     encoding: str | None = None       # how a text file was decoded ("UTF-8", "GB18030/GBK"); None for PDF
-    layout: str = LAYOUTS[0]          # the published layout it was read as (广东公开表, 申报表, 一体化导出)
+    layout: str = LAYOUTS[0]          # the published layout it was read as (广东公开表, 申报表, 一体化导出,
+                                      # 湘鄂公开表: the tool's table with a profile's amount columns)
 
 
 UNKNOWN_LAYOUT = ("没有找到项目支出绩效目标表：能读取的格式有 广东公开表（项目名称+金额行，下列“1、1-产出指标；…”）、"
@@ -145,6 +146,7 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     owners = [n.name for n in seg.names if n.kind == UNIT] + [dept]
     pairing = pair_blocks(project_names, seg.contents, owners, by_position_only=not seg.from_text)
     built = assemble(seg, pairing, year=year, department=dept, source=source)
+    built.filing.profile = built.filing.profile or seg.profile or ""
     findings += built.findings
     for name in seg.names:
         if name.invalid:
@@ -168,4 +170,5 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
                                     "核对原表是否缺页", field="total"))
     findings += reconcile(built.filing, built.grand, built.lines)
     findings.sort(key=lambda f: (f.row or 0, f.code))
-    return ImportResult(built.filing, findings, year_source)
+    layout = f"{seg.profile}公开表" if seg.profile else LAYOUTS[0]     # 湘鄂公开表: its amount columns said so
+    return ImportResult(built.filing, findings, year_source, layout=layout)

@@ -196,6 +196,7 @@ def assemble(seg: Segmented, pairing: Pairing, *, year: int | None, department: 
         parent = {f: getattr(unit, f) for f in MONEY_FIELDS} if unit else grand
         for f, v in block_columns(block, parent).items():
             setattr(projects[id(block)], f, v)
+        projects[id(block)].funding = dict(block.funding)        # 本级资金, 上级资金 … where printed
     return result
 
 

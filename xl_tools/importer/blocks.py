@@ -59,6 +59,7 @@ class NameBlock:
     indented: bool = False
     columns: list[Decimal | None] | None = None   # amounts by column when known (PDF cells)
     invalid: list[str] = field(default_factory=list)   # printed amounts that are not numbers (taken as 0)
+    funding: dict[str, Decimal] = field(default_factory=dict)   # amounts by level a region's table prints
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Segmented:
     identity: Identity = field(default_factory=Identity)   # year, department, units the file's properties state
     year: int | None = None       # the budget year the source states outside the text (a sheet's name)
     year_source: str | None = None
+    profile: str | None = None    # the profile whose amount columns the table's header shows (湘鄂: 上级资金 …)
 
 
 def _join(lines: list[Line]) -> str:

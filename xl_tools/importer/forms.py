@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ..catalogue import finding
 from ..categories import framework_table, name_stem
@@ -26,6 +27,7 @@ from ..findings import Finding
 from ..model import Filing, Indicator, Project, Unit
 from ..money import ZERO
 from ..textnorm import clean_ws, squash
+from .glued import Rows, looks_glued, unglue
 
 FORM, EXPORT = "申报表", "一体化导出"
 LAYOUTS = ("广东公开表", FORM, EXPORT)
@@ -56,6 +58,19 @@ def _level2_names() -> dict[str, str]:
                 out.setdefault(name_stem(written), written)
     out.setdefault(name_stem("服务对象满意度指标等"), "服务对象满意度")
     return out
+
+
+@lru_cache(maxsize=1)
+def category_words() -> frozenset[str]:
+    """The category labels as forms write them, for cutting a run of text (``glued``): every first
+    level with 指标 (产出指标), every second level with 指标 (数量指标, 经济成本指标) and the long ones
+    also without it (服务对象满意度); never a bare short word (质量, 满意度) that names hold."""
+    words = {stem + "指标" for stem in _LEVEL1}
+    for stem in (*_level2_names(), "社会公众或服务对象满意度"):
+        words.add(stem + "指标")
+        if len(stem) >= 6:
+            words.add(stem)
+    return frozenset(words)
 
 
 def _category(cell: str) -> tuple[int, str] | None:
@@ -144,7 +159,7 @@ def _after(cells: list[str], labels: tuple[str, ...], stop: int) -> str:
         for label in labels:
             if cell.startswith(label):
                 rest = cell[len(label):].lstrip(":： ")
-                if rest.startswith(("申报表", "审批表", "表")):
+                if rest.startswith(("申报表", "审批表", "表", "审核意见")):
                     continue                        # the title 绩效目标申报表, not the field 绩效目标
                 rest = re.sub(r"^和成果\s*", "", rest)       # 年度主要目标和成果 (written over two lines)
                 if rest:
@@ -165,12 +180,20 @@ _FIELD_LABELS = ("项目名称", "项目支出名称", "主管部门", "实施�
 
 
 def read_form(text: str, source: str | None = None) -> FormRead | None:
-    """A 申报表 (see the module docstring), or None when the text is not one."""
+    """A 申报表 (see the module docstring), or None when the text is not one; a form whose cells ran
+    together is cut at the form's labels first (``glued``)."""
     cells = _cells(text)
+    read = _read_cells(cells)
+    if read is None and looks_glued(cells):
+        read = _read_cells(unglue(cells), glued=True)
+    return read
+
+
+def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
     header = next((k for k, c in enumerate(cells) if c.startswith("一级指标")), None)
-    if header is None or not any(_category(c.split(" ")[0]) for c in cells[header:]):
+    if header is None or not (glued or any(_category(c.split(" ")[0]) for c in cells[header:])):
         return None
-    name = _after(cells, ("项目名称", "项目支出名称"), header)
+    name = _after(cells, ("二级项目名称",), header) or _after(cells, ("项目名称", "项目支出名称"), header)
     if not name:
         return None
     # the columns after 三级指标: 指标值 and what else the form prints (绩效标准, 备注 …)
@@ -178,6 +201,46 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
     for c in cells[header:header + 12]:
         head.extend(c.split(" ") if " " in c and all(w.endswith(("指标", "值", "单位", "标准", "备注", "内容"))
                                                       for w in c.split(" ")) else [c])
+    if glued:
+        indicators = _glued_indicators(cells[header:], head, name)
+    else:
+        indicators = _indicators(cells[header:], head, name)
+    if not indicators:
+        return None
+    unit_name = _after(cells, ("实施单位", "预算部门", "项目单位", "项目实施单位", "项目执行单位"), header)
+    unit_name = re.sub(r"^[\[【]\d+[\]】]", "", unit_name).strip()
+    dept = _after(cells, ("主管部门", "业务主管部门", "项目主管部门"), header)
+    dept = re.sub(r"^[\[【]\d+[\]】]", "", dept).strip()
+    amount = _money_field(cells, header)
+    funding = _funding(cells, header)
+    if amount is None and (cost := _cost_total(cells, header)) is not None:
+        amount = cost, "万元"
+    total = amount[0] if amount else ZERO
+    if "own" in funding and not _labelled(cells, ("年度资金总额", "资金总额", "项目总投资"), header):
+        total = funding["own"] + funding.get("upper", ZERO)     # 年度本级预算金额 + 该项目支出上级资金
+    fiscal, other = _sources(cells, header, total)
+    target = _after(cells, ("本年度绩效目标", "年度目标", "年度绩效目标", "年度主要目标", "绩效目标"), header)
+    if target.startswith("年度总体目标完成情况"):       # 「年度目标 年度总体目标完成情况」 over the text
+        at = next(k for k, c in enumerate(cells[:header]) if c.endswith("年度总体目标完成情况"))
+        target = cells[at + 1] if at + 1 < header and not cells[at + 1].startswith(_FIELD_LABELS) else ""
+    year = next((int(m.group(1)) for m in _YEAR.finditer(" ".join(cells[:header]))), None)
+    long_target, target = _targets(cells, header, target)
+    project = Project(name=name, unit=unit_name or dept, total=total, fiscal=fiscal, other=other, target=target,
+                      indicators=indicators, long_target=long_target, funding=funding,
+                      **{f: _after(cells, labels, header) for f, labels in _PROJECT_LABELS.items()})
+    filing = Filing(year=year, department=dept or unit_name, money_unit="万元", total=total,
+                    units=[Unit(project.unit, total, fiscal, ZERO, other)], projects=[project],
+                    profile=_profile(indicators))
+    filing.total_stated = False
+    findings = []
+    if not amount:
+        findings.append(finding("IMP033", f"项目「{name}」的资金总额没有读到，已按 0 导入",
+                                "在工作簿中填写总计和资金来源", project=name))
+    return FormRead(filing, FORM, findings)
+
+
+def _indicators(cells: list[str], head: list[str], project: str) -> list[Indicator]:
+    """The indicator rows from the header on: category cells over name and value cells."""
     after_name = 1
     columns: list[str] = []
     if "三级指标" in head or "指标内容" in head:
@@ -189,15 +252,13 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
             columns.append(h)
         after_name = max(1, len([h for h in columns if h not in ("备注", "指标解释")]))
     body = []
-    for c in cells[header:]:
+    for c in cells:
         if _END.match(c):
             break
         if _SCORE.match(c):
             continue
         body.extend(_split_row(c, after_name) if " " in c and re.search(r"[≥≤<>=]|\d", c) else [c])
-    while body and (body[0] in _HEADER_WORDS or body[0].startswith(("一级指标", "二级指标", "三级指标"))
-                    or body[0] in ("指标值", "指标值及单位", "绩效标准", "备注", "指标内容", "指标目标值", "分值", "指标解释",
-                                   "指标值(长期)", "指标值(年度)")):
+    while body and _is_header_word(body[0]):
         body.pop(0)
     level1 = level2 = ""
     indicators: list[Indicator] = []
@@ -223,32 +284,32 @@ def read_form(text: str, source: str | None = None) -> FormRead | None:
             continue
         indicators.append(Indicator(no=len(indicators) + 1, level1_code="", level1=level1, level2_code="",
                                     level2=level2, name=cell, period_value="", annual_value=values[0],
-                                    project=name, **_printed(values, columns)))
+                                    project=project, **_printed(values, columns)))
         k += 1 + len([v for v in values if not _category(v)])
-    if not indicators:
-        return None
-    unit_name = _after(cells, ("实施单位", "预算部门", "项目单位", "项目实施单位"), header)
-    unit_name = re.sub(r"^[\[【]\d+[\]】]", "", unit_name).strip()
-    dept = re.sub(r"^[\[【]\d+[\]】]", "", _after(cells, ("主管部门", "业务主管部门"), header)).strip()
-    amount = _money_field(cells, header)
-    total = amount[0] if amount else ZERO
-    target = _after(cells, ("本年度绩效目标", "年度目标", "年度绩效目标", "年度主要目标", "绩效目标"), header)
-    if target.startswith("年度总体目标完成情况"):       # 「年度目标 年度总体目标完成情况」 over the text
-        at = next(k for k, c in enumerate(cells[:header]) if c.endswith("年度总体目标完成情况"))
-        target = cells[at + 1] if at + 1 < header and not cells[at + 1].startswith(_FIELD_LABELS) else ""
-    year = next((int(m.group(1)) for m in _YEAR.finditer(" ".join(cells[:header]))), None)
-    long_target, target = _targets(cells, header, target)
-    project = Project(name=name, unit=unit_name or dept, total=total, fiscal=total, target=target,
-                      indicators=indicators, long_target=long_target, funding=_funding(cells, header),
-                      **{f: _after(cells, labels, header) for f, labels in _PROJECT_LABELS.items()})
-    filing = Filing(year=year, department=dept or unit_name, money_unit="万元", total=total,
-                    units=[Unit(project.unit, total, total)], projects=[project], profile=_profile(indicators))
-    filing.total_stated = False
-    findings = []
-    if not amount:
-        findings.append(finding("IMP033", f"项目「{name}」的资金总额没有读到，已按 0 导入",
-                                "在工作簿中填写总计和资金来源", project=name))
-    return FormRead(filing, FORM, findings)
+    return indicators
+
+
+def _is_header_word(cell: str) -> bool:
+    return (cell in _HEADER_WORDS or cell.startswith(("一级指标", "二级指标", "三级指标"))
+            or cell in ("指标值", "指标值及单位", "绩效标准", "备注", "指标内容", "指标目标值", "分值", "指标解释",
+                        "指标值(长期)", "指标值(年度)", "当年预期实现值"))
+
+
+def _glued_indicators(cells: list[str], head: list[str], project: str) -> list[Indicator]:
+    """The indicator rows of a form whose cells ran together (``glued.Rows``); 「反映……」 goes to the
+    column the form prints for it (绩效标准, else 指标解释)."""
+    k = 0
+    while k < len(cells) and _is_header_word(cells[k]):
+        k += 1
+    rows = Rows(_category, category_words())
+    for cell in cells[k:]:
+        if _END.match(cell):
+            break
+        rows.read(cell)
+    where = "standard" if "绩效标准" in head else "explanation"
+    return [Indicator(no=n, level1_code="", level1=l1, level2_code="", level2=l2, name=name, period_value="",
+                      annual_value=value, project=project, **({where: said} if said else {}))
+            for n, (l1, l2, name, said, value) in enumerate(rows.rows, 1)]
 
 
 # what the form prints about the project besides name, units, amounts and 年度目标: model field → labels
@@ -286,21 +347,68 @@ def _funding(cells: list[str], stop: int) -> dict:
     """Funding by level as the form prints it: 年度本级预算金额 250万, 该项目支出上级资金 0 (万元)."""
     out = {}
     for level, labels in _FUNDING_LABELS.items():
-        k = next((k for k, c in enumerate(cells[:stop]) if c.startswith(labels)), None)
-        if k is None:
+        found = _labelled(cells, labels, stop)
+        if found is not None:
+            out[level] = found
+    return out
+
+
+_WHEREOF = re.compile(r"^其中\s*[:：]?\s*")
+
+
+def _labelled(cells: list[str], labels: tuple[str, ...], stop: int) -> Decimal | None:
+    """The amount (万元) of the first cell among the first ``stop`` that starts with one of ``labels``
+    (after 「其中：」), written in that cell or the next; None when the form states none."""
+    for k, cell in enumerate(cells[:stop]):
+        cell = _WHEREOF.sub("", cell)
+        label = next((lab for lab in labels if cell.startswith(lab)), None)
+        if label is None:
             continue
-        rest = cells[k]
-        for label in labels:
-            rest = rest.removeprefix(label)
-        for text in (rest, cells[k + 1] if k + 1 < stop else ""):
+        for text in (cell[len(label):], cells[k + 1] if k + 1 < stop else ""):
             if text.startswith(_FIELD_LABELS):
                 break
             found = _amount(text)
             if found:
-                if found[1] in ("", "万", "万元"):
-                    out[level] = found[0]
-                break
-    return out
+                return found[0] if found[1] in ("", "万", "万元") else None
+        return None
+    return None
+
+
+def _sources(cells: list[str], stop: int, total: Decimal) -> tuple[Decimal, Decimal]:
+    """(财政拨款, 其他资金) as the 资金情况 block states them (「其中：财政拨款 10」「其他资金 20万元」);
+    财政拨款 is the rest of the total where the form states only 其他资金, and the total where it
+    states neither (a 申报表 asks for public money)."""
+    other = _labelled(cells, ("其他资金",), stop)
+    fiscal = _labelled(cells, ("财政拨款",), stop)
+    if fiscal is None:
+        fiscal = total - other if other is not None and other <= total else total
+    return fiscal, other if other is not None else ZERO
+
+
+_EXECUTED = "执行数"          # the last header of a cost table (2020年实际执行数 …): its rows follow
+_BASIS = ("依据", "根据", "按照", "参照", "按")
+
+
+def _cost_total(cells: list[str], stop: int) -> Decimal | None:
+    """The 合计 of the form's cost table (项目预算成本构成 | 金额 | 测算依据 | 前两年执行数), where the form
+    states no 资金总额: the sum of the items' 金额 (the number right after each item's name, not after
+    its 依据), confirmed by the 合计 row, whose figures may have run together (「合计814662.98794.55」)."""
+    text = next((c for c in cells[:stop] if c.startswith("项目预算成本构成") and "合计" in c), None)
+    if text is None:
+        return None
+    rows, _, closing = text.rpartition("合计")
+    rows = rows.rpartition(_EXECUTED)[2] if _EXECUTED in rows else rows
+    parts = re.findall(r"\d+(?:\.\d+)?|[^\d]+", squash(rows))
+    total = ZERO
+    for k, part in enumerate(parts[:-1]):
+        if re.search(r"[\u4e00-\u9fff]", part) and not part.startswith(_BASIS) and parts[k + 1][0].isdigit():
+            total += Decimal(parts[k + 1])
+    figures = re.match(r"[\d.,]+", squash(closing))
+    if figures is None or total == ZERO:
+        return None
+    digits = figures.group().replace(",", "")
+    prefixes = (digits[:n] for n in range(1, len(digits) + 1))
+    return total if any(Decimal(p) == total for p in prefixes if re.fullmatch(r"\d+(?:\.\d+)?", p)) else None
 
 
 def _profile(indicators: list[Indicator]) -> str:

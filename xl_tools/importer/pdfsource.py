@@ -34,6 +34,7 @@ from pathlib import Path
 from .. import limits
 from ..errors import XlToolsError
 from ..identity import parse_keywords
+from ..profiles import profile_by_money
 from ..textnorm import squash, well_formed
 from . import blocks, tokens
 from .blocks import PDF_LINE_BASE, PROJECT, Segmented
@@ -131,6 +132,22 @@ def _columns(row, page, previous: dict | None, chars_between=None) -> dict | Non
     return columns
 
 
+def _below_captions(rows, columns: dict, chars_between) -> dict:
+    """``columns`` with the captions of a second header row (``rows``: the row under the header, or
+    none): 财政拨款 and 其他资金 under 「资金来源」, 本级资金 and 上级资金 under 「预算级次」 (a profile's
+    grouped amount columns)."""
+    added = dict(columns)
+    for row in rows:
+        for cell in row.cells:
+            if not cell:
+                continue
+            names = [n for n in _captions(_chars_in(chars_between(cell[1], cell[3]), cell)) if n not in added]
+            if names and (cell[0], cell[2]) not in {v for k, v in added.items() if k != "_order"}:
+                added[names[0]] = (cell[0], cell[2])
+    added["_order"] = sorted((n for n in added if n != "_order"), key=lambda n: added[n][0])
+    return added
+
+
 def _chars_in(chars: list[dict], box: tuple[float, float, float, float]) -> list[dict]:
     """The characters whose centre lies in ``box`` (x0, top, x1, bottom; half-open, so a character on
     the line between two cells belongs to one of them only)."""
@@ -186,10 +203,10 @@ def _page_rows(page, columns, source: str = ""):
     header_bottom = page.bbox[1]
     by_height = _Bands(page.chars)       # each cell's characters by bisection, not by a look at all of them
     for table in find_tables(page, source):
-        for row in table.rows:
+        for k, row in enumerate(table.rows):
             found = _columns(row, page, columns, by_height)
             if found is not None:
-                columns = found
+                columns = _below_captions(table.rows[k + 1:k + 2], found, by_height)
                 cells = [c for c in row.cells if c]
                 # the name caption's cell: a caption cell may run into a continued cell below it
                 name_cell = next((c for c in cells if c[0] == columns["name"][0]), None)
@@ -260,6 +277,7 @@ def read_pdf(path: Path) -> tuple[Segmented, str]:
             found = _page_rows(page, columns, str(path))
             if found is not None:
                 columns, bands = found
+                seg.profile = seg.profile or profile_by_money(set(columns) - {"_order"})
                 for r, (row, indent) in enumerate(bands, start=1):
                     rows.append((page_no, r, row, indent, columns))
             page.close()                    # its layout and objects: memory stays one page's

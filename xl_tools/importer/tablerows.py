@@ -17,14 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import XlToolsError
+from ..model import FUNDING_LEVELS
 from ..money import NotMoney, parse_money
 from ..textnorm import squash
 from .blocks import GRAND, PROJECT, UNIT, ContentBlock, Fragment, NameBlock, Segmented
 
-# header captions → fields, the longer caption first where one starts another (财政专户拨款 / 财政拨款)
-CAPTIONS = {"项目名称": "name", "总计": "total", "财政专户拨款": "special", "财政拨款": "fiscal",
-            "其他资金": "other", "绩效目标": "target", "绩效指标": "indicators"}
-FIELDS = ("name", "total", "fiscal", "special", "other", "target", "indicators")
+# header captions → fields, the longer caption first where one starts another (财政专户拨款 / 财政拨款);
+# 资金总额 and the amounts by level (本级资金, 上级资金 …) are what a region's profile prints (湘鄂)
+LEVELS = {f"funding.{k}": h for k, h in FUNDING_LEVELS.items()}
+CAPTIONS = {"项目名称": "name", "总计": "total", "年度资金总额": "total", "资金总额": "total",
+            "财政专户拨款": "special", "财政拨款": "fiscal", "其他资金": "other", "绩效目标": "target",
+            "绩效指标": "indicators", **{h: f for f, h in LEVELS.items()}}
+FIELDS = ("name", "total", "fiscal", "special", "other", *LEVELS, "target", "indicators")
 AMOUNT_FIELDS = ("total", "fiscal", "special", "other")
 
 
@@ -78,6 +82,8 @@ def rows_to_blocks(rows: list[TableRow], seg: Segmented, source: str) -> None:
         else:
             block = NameBlock(UNIT, name, amounts, [line], page_no)
         block.columns = values
+        block.funding = {f.removeprefix("funding."): amount for f in LEVELS
+                         if (amount := _money(row.cells.get(f, ""), where, source)) is not None}
         block.seq = seq
         seg.names.append(block)
         if block.kind == PROJECT:

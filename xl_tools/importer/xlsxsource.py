@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import XlToolsError
 from ..identity import parse_keywords
 from ..outputmark import REVIEW, sheet_names, workbook_kind
+from ..profiles import profile_by_money
 from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading, table_rows
@@ -29,7 +30,9 @@ from .tokens import HEADER, classify
 
 HEADER_SCAN_ROWS = 30
 HEADER_SCAN_COLUMNS = 200           # the captions of a published table are in its first columns
-_NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核")
+# lines below the table, not rows of it: notes, and the signing table's (``publish.signed``) coverage line
+# 「本表汇总…」 and signature block 「编制单位（盖章）：… 负责人（签字）：…」
+_NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核", "本表汇总", "编制单位", "单位负责人", "负责人")
 
 
 def _text(value) -> str:
@@ -44,6 +47,11 @@ def _text(value) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+def _amount(text: str | None) -> bool:
+    """Whether a 总计 cell holds a number (a note's merged cell may spill a word into it)."""
+    return bool(text) and re.fullmatch(r"[-+]?[\d,]+(\.\d+)?", text.replace(" ", "")) is not None
 
 
 def _caption(value) -> str | None:
@@ -149,7 +157,8 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
             raise XlToolsError("工作簿中没有找到项目支出绩效目标表（没有带表头“项目名称、总计…”的工作表）",
                                file=str(path))
         ws, last_header, columns = found
-        seg = Segmented(from_text=False, pages=1, identity=parse_keywords(wb.properties.keywords))
+        seg = Segmented(from_text=False, pages=1, identity=parse_keywords(wb.properties.keywords),
+                        profile=profile_by_money(set(columns)))
         if sheet_year is not None:
             seg.year, seg.year_source = sheet_year, f"由审核结果的工作表名「{only}」得出"
         texts = []
@@ -169,7 +178,7 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
                 cells[field] = raw.strip() if field == "target" else clean_ws(raw)
             texts.append(" ".join(v for v in cells.values() if v))
             name = cells.get("name", "")
-            if name.startswith(_NOTE_PREFIXES) and not any(cells.get(f) for f in ("total", "target")):
+            if name.startswith(_NOTE_PREFIXES) and not _amount(cells.get("total")) and not cells.get("target"):
                 continue                          # a note below the table, not a row of it
             indented = columns["name"] < len(row) and _indented(row[columns["name"]])
             table.append(TableRow(line=r, where=f"工作表「{ws.title}」第 {r} 行", page=1, cells=cells,

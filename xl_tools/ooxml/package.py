@@ -334,7 +334,7 @@ class Package:
 
         ``sealer`` (``refresh.seal.Sealer``): every part's content is hashed as it is written
         (``sealer.member(name, sha256 digest)``), the part ``sealer.last`` is written after all the
-        others, as ``sealer.seal(its bytes)`` gives it back."""
+        others, with the seal put in it (``sealer.write_sealed``, the part read as a stream)."""
         if self._types_dirty:
             self._data[CONTENT_TYPES] = serialize(self.types)
         names = [n for n in self._order if self.has(n)]
@@ -347,7 +347,8 @@ class Package:
                 zinfo = _copy_info(info) if info is not None else _new_info(name)
                 h = hashlib.sha256() if sealer is not None else None
                 if sealer is not None and name == sealer.last:
-                    zout.writestr(zinfo, sealer.seal(self.read(name)))
+                    with zout.open(zinfo, "w") as dst:
+                        sealer.write_sealed(lambda part=name: self.open(part), dst)
                     continue
                 if name in self._files:
                     fh = self._files[name]

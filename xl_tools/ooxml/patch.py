@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from ..address import range_a1
 from ..errors import XlToolsError
@@ -113,21 +114,24 @@ class WorkbookPatch:
     # ---------------------------------------------------------------------------------- writing
 
     def patch_sheets(self) -> dict[str, SheetResult]:
-        """Stream every sheet with cell edits or notes once; returns what each pass found."""
+        """Stream every sheet with cell edits or notes once; returns what each pass found. A sheet's
+        edits and notes are let go once it is written (at 5,000 projects 18 MB of them were held to the
+        end of a refresh)."""
         dates, spans = self.styles.date_styles()
         for name in dict.fromkeys([*self.edits, *self.notes]):
             entry = self.book.sheet(name)
             if entry is None or entry.part is None or not entry.is_worksheet:
                 raise KeyError(name)
-            notes = self.notes.get(name)
-            edits = self.edits.get(name, SheetEdits())
+            notes = self.notes.pop(name, None)
+            edits = self.edits.pop(name, None) or SheetEdits()
             hook = notes.apply if notes else None
-            data = read_member(self.pkg.zf, entry.part)
-            try:
-                result = self._patch(data, entry.part, edits, dates, spans, hook)
+            try:                            # the part read as a stream: never held whole
+                result = self._patch(partial(self.pkg.open_original, entry.part), entry.part, edits, dates, spans,
+                                     hook)
             except RowsOutOfOrder:          # rare: a writer that put rows out of order; patched sorted
-                result = self._patch(in_row_order(data, entry.part), entry.part, edits, dates, spans, hook)
-            del data
+                sorted_rows = in_row_order(read_member(self.pkg.zf, entry.part), entry.part)
+                result = self._patch(sorted_rows, entry.part, edits, dates, spans, hook)
+                del sorted_rows
             self.report.sheets[name] = result
             if notes is not None:
                 if notes.kept_users:
@@ -136,14 +140,15 @@ class WorkbookPatch:
                     self.report.notes_skipped[name] = notes.skipped
         return self.report.sheets
 
-    def _patch(self, data: bytes, part: str, edits: SheetEdits, dates, spans, hook) -> SheetResult:
+    def _patch(self, data, part: str, edits: SheetEdits, dates, spans, hook) -> SheetResult:
         """One sheet patched on its bytes (``rowbytes``), or in a streaming lxml pass where the bytes
-        path declines."""
+        path declines; ``data``: the part's bytes or a function opening them as a stream."""
         result = patch_sheet_bytes(data, self.pkg.spool(part), edits, self.styles, self._decoder(dates, spans),
                                    part, tail_hook=hook)
         if result is None:
-            result = patch_sheet(io.BytesIO(data), self.pkg.spool(part), edits, self.styles,
-                                 self._decoder(dates, spans), part, tail_hook=hook)
+            with (data() if callable(data) else io.BytesIO(data)) as src:
+                result = patch_sheet(src, self.pkg.spool(part), edits, self.styles, self._decoder(dates, spans),
+                                     part, tail_hook=hook)
         return result
 
     def _decoder(self, dates, spans) -> CellDecoder:

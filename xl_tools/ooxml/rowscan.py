@@ -64,6 +64,7 @@ class SheetRows:
         # cell limit (a row is held from column A to its last value)
         self.max_rows, self.max_cells, self.refuse = max_rows, limits.value(limits.CELLS), refuse
         self.valued = self.last_valued = self.held = 0
+        self._looks: dict[tuple, tuple] = {}      # rows formatted alike share one tuple of style ids
 
     def add(self, r: int, values: tuple, ids: tuple, formulas) -> None:
         if not any(v not in EMPTY for v in values):
@@ -75,6 +76,10 @@ class SheetRows:
         if self.held > self.max_cells:                 # values far out to the right (XFD) on many rows
             self.refuse(limits.CELLS, _WIDE.format(r=r, col=column_letter(len(values))))
         rows, styles = self.rows, self.styles
+        if len(self._looks) < 4096:
+            ids = self._looks.setdefault(ids, ids)   # one per look: 4–5 MB fewer at 5,000 projects
+        else:
+            ids = self._looks.get(ids, ids)
         if r <= len(rows):                       # rows out of document order: each at its number
             rows[r - 1], styles[r - 1] = _merged(rows[r - 1], styles[r - 1], values, ids)
         else:

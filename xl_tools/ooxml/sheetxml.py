@@ -85,11 +85,12 @@ class SheetEdits:
     30,000 rows costs no object per cell); a row's ``CellEdit``s are built when the pass reaches it."""
 
     BLOCK_CELLS = 16          # smaller blocks are split into cell edits at once
+    FEW_BLOCKS = 8            # blocks looked through one by one; more get an index of the rows they cover
 
     def __init__(self) -> None:
         self.cells: dict[int, dict[int, CellEdit]] = {}
         self.blocks: list[tuple[int, int, list[list]]] = []     # (first row, first column, values)
-        self._rows: dict[int, list[int]] = {}                    # row → indexes of blocks covering it
+        self._index: dict[int, list[int]] | None = None         # row → indexes of blocks covering it (many)
 
     def cell(self, row: int, col: int) -> CellEdit:
         return self.cells.setdefault(row, {}).setdefault(col, CellEdit())
@@ -100,17 +101,32 @@ class SheetEdits:
                 for c, value in enumerate(line, start=col):
                     self.cell(r, c).value = value
             return
-        for r in range(row, row + len(values)):
-            self._rows.setdefault(r, []).append(len(self.blocks))
         self.blocks.append((row, col, values))
+        self._index = None
+
+    def _covering(self, r: int):
+        """Indexes of the blocks covering row `r`, in the order they were given. A few blocks (the
+        usual: one of helper values over 30,000 rows) are looked through, not indexed by row (an index
+        held 4 MB at 5,000 projects)."""
+        if len(self.blocks) <= self.FEW_BLOCKS:
+            return [k for k, (first, _col, values) in enumerate(self.blocks) if first <= r < first + len(values)]
+        if self._index is None:
+            self._index = {}
+            for k, (first, _col, values) in enumerate(self.blocks):
+                for row in range(first, first + len(values)):
+                    self._index.setdefault(row, []).append(k)
+        return self._index.get(r, ())
 
     def rows(self) -> list[int]:
-        return sorted(set(self.cells) | set(self._rows))
+        covered = set(self.cells)
+        for first, _col, values in self.blocks:
+            covered.update(range(first, first + len(values)))
+        return sorted(covered)
 
     def row(self, r: int) -> dict[int, CellEdit]:
         """Column → edit for row `r`: block values, then the cell edits (which win where both write)."""
         out: dict[int, CellEdit] = {}
-        for k in self._rows.get(r, ()):
+        for k in self._covering(r):
             first_row, first_col, values = self.blocks[k]
             for c, value in enumerate(values[r - first_row], start=first_col):
                 out[c] = CellEdit(value)
@@ -126,7 +142,7 @@ class SheetEdits:
         if r in self.cells:
             return None
         out: dict[int, object] = {}
-        for k in self._rows.get(r, ()):
+        for k in self._covering(r):
             first_row, first_col, values = self.blocks[k]
             for c, value in enumerate(values[r - first_row], start=first_col):
                 out[c] = value

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .. import textfit
 from ..model import Filing
-from .table import NCOLS, STYLES, Cell, CellStyle, Merge, TableLayout, render
+from .table import STYLES, Cell, CellStyle, Merge, TableLayout, render
 
 TITLE_DRAFT = "（草稿：未包含全部应报单位，不得作为正式合并表）"
 FOOTER = "&C第 &P 页，共 &N 页"
@@ -31,7 +31,7 @@ PAGE_SAFETY = 0.93                      # keep 7 % of each page free: the applic
 SIGN_ROW_PT = 42.0
 SPACER_PT = 12.0
 SIGNATURE = (("编制单位（盖章）：{department}", 1, 2), ("负责人（签字）：", 3, 4), ("审核人（签字）：", 5, 6),
-             ("日期：　　　　年　　月　　日", 7, 7))
+             ("日期：　　　　年　　月　　日", 0, 0))          # columns (first, last); 0: the table's last
 SIGNED_STYLES = {"note": CellStyle(border=False, vertical="top"),
                  "signature": CellStyle(border=False, vertical="top", wrap=False),
                  "spacer": CellStyle(border=False)}
@@ -91,15 +91,17 @@ def signed_layout(filing: Filing, department: str, coverage: str, *, draft: bool
     heights = list(layout.row_heights)
     merges = list(layout.merges)
     widths = layout.column_widths
-    rows.append([Cell(None, "spacer")] * NCOLS)
+    ncols = len(widths)                           # 7, or more where the profile prints more amount columns
+    rows.append([Cell(None, "spacer")] * ncols)
     heights.append(SPACER_PT)
     note_width = sum(widths)
-    rows.append([Cell(coverage, "note"), *[Cell(None, "note")] * (NCOLS - 1)])
+    rows.append([Cell(coverage, "note"), *[Cell(None, "note")] * (ncols - 1)])
     lines = textfit.count_lines(coverage, textfit.text_box_points(note_width), STYLES["text"].size)
     heights.append(textfit.row_points(lines, STYLES["text"].size))
-    merges.append(Merge(len(rows), 1, len(rows), NCOLS))
-    sign = [Cell(None, "signature") for _ in range(NCOLS)]
+    merges.append(Merge(len(rows), 1, len(rows), ncols))
+    sign = [Cell(None, "signature") for _ in range(ncols)]
     for text, first, last in SIGNATURE:
+        first, last = first or ncols, last or ncols
         sign[first - 1] = Cell(text.format(department=department), "signature")
         if last > first:
             merges.append(Merge(len(rows) + 1, first, len(rows) + 1, last))

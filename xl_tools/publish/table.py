@@ -6,7 +6,10 @@ writer can apply the same plan to live Excel. Nothing here imports openpyxl.
 
 Layout (as the department publishes it): title, a line 部门名称：… / 单位：万元, the header row, the 合计
 row, then every funding unit's subtotal row followed by its projects, indented. Rows 1–3 repeat on
-every printed page; the sheet prints on A4 landscape, fitted to one page wide.
+every printed page; the sheet prints on A4 landscape, fitted to one page wide. The amount columns are
+the profile's (``money_columns``: Guangdong's 总计 · 财政拨款 · 财政专户拨款 · 其他资金 by default; 湘鄂's
+资金总额 · 资金来源 · 预算级次), each one of the 项目 sheet's columns; where the profile groups them the header
+takes two rows (group captions above, merged across their columns) and rows 1–4 repeat.
 
 Zero amounts are written as the number 0 with the format ``#,##0.00;-#,##0.00;""`` rather than as
 blank cells: the sheet shows a blank like the printed table, yet the value stays a number (sums,
@@ -30,7 +33,7 @@ from .. import textfit
 from ..errors import XlToolsError
 from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
-from ..profiles import DEFAULT_PROFILE, load_profile
+from ..profiles import DEFAULT_PROFILE, MONEY_SOURCES, MoneyColumn, load_profile
 from ..schema import EXCEL_CELL_LIMIT
 from .indicators import indicator_text
 
@@ -46,10 +49,10 @@ def title_of(filing: Filing) -> str:
     return f"{filing.year}年{title}" if filing.year else title
 
 DRAFT_MARK = "（草稿：未通过校验，不得公开）"
-HEADERS = ("项目名称（资金使用单位）", *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")
+NAME_HEADER = "项目名称（资金使用单位）"
+HEADERS = (NAME_HEADER, *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标", "绩效指标")   # Guangdong's
 TOTAL_LABEL = "合计"
 NCOLS = len(HEADERS)
-MONEY_COLUMNS = range(2, 2 + len(MONEY_FIELDS))           # 1-based columns B..E
 MONEY_FORMAT = '#,##0.00;-#,##0.00;""'                     # blank where zero
 FONTS = ("宋体", "Noto Serif CJK SC", "Noto Sans CJK SC")    # first choice, then Linux fallbacks
 BODY_SIZE = 10.0
@@ -65,7 +68,6 @@ TITLE_ROW_PT = 36.0
 INFO_ROW_PT = 21.0
 PROJECT_INDENT = 2
 SLICE_LINES = 12          # text lines per row in a block taller than 409 points
-SPLIT_COLUMNS = (NCOLS - 2, NCOLS - 1)      # 0-based: 绩效目标, 绩效指标 may continue on further rows
 
 
 @dataclass(frozen=True)
@@ -150,19 +152,53 @@ class TableLayout:
         return self.styles[cell.style]
 
 
-def _money_cells(amounts: dict[str, Decimal], style: str) -> list[Cell]:
-    return [Cell(amounts[f], style) for f in MONEY_FIELDS]
+def money_columns(filing: Filing) -> tuple[MoneyColumn, ...]:
+    """The amount columns of ``filing``'s table: its profile's (``Profile.money_columns``: Guangdong's 总计 ·
+    财政拨款 · 财政专户拨款 · 其他资金 by default), and a source column the profile leaves out that a project or
+    a unit fills (财政专户拨款 in a 湘鄂 filing), in its place among the sources and their group: 总计 is
+    the sum of the printed sources on every row and no amount goes unprinted."""
+    columns = list(load_profile(filing.profile or None).money_columns)
+    for header, f in MONEY_SOURCES.items():
+        if any(c.field == f for c in columns) or not any(getattr(r, f) for r in (*filing.projects, *filing.units)):
+            continue
+        before = MONEY_FIELDS[:MONEY_FIELDS.index(f)]
+        at = max(k for k, c in enumerate(columns) if c.field in before) + 1
+        group = columns[at].group if at < len(columns) and columns[at].field in MONEY_FIELDS else columns[at - 1].group
+        columns.insert(at, MoneyColumn(header, f, header, group))
+    return tuple(columns)
 
 
-def _amounts(record: Unit | Project) -> dict[str, Decimal]:
-    return {f: getattr(record, f) or ZERO for f in MONEY_FIELDS}
+def headers_of(columns: tuple[MoneyColumn, ...]) -> tuple[str, ...]:
+    return (NAME_HEADER, *(c.header for c in columns), "绩效目标", "绩效指标")
 
 
-def _column_widths(filing: Filing, units: list[Unit], total: dict[str, Decimal]) -> list[float]:
-    amounts = [total, *(_amounts(u) for u in units), *(_amounts(p) for p in filing.projects)]
-    longest = max((fmt_thousands(a[f]) for a in amounts for f in MONEY_FIELDS), key=len)
+def _money_cells(amounts: dict[str, Decimal | None], style: str, columns: tuple[MoneyColumn, ...]) -> list[Cell]:
+    return [Cell(amounts.get(c.field), style) for c in columns]
+
+
+def _amounts(record: Unit | Project) -> dict[str, Decimal | None]:
+    """A row's amounts by field: the four sources, and for a project its funding by level as stated
+    (``funding.own``; absent: not stated, a blank cell)."""
+    out: dict[str, Decimal | None] = {f: getattr(record, f) or ZERO for f in MONEY_FIELDS}
+    for level, amount in getattr(record, "funding", {}).items():
+        out[f"funding.{level}"] = amount
+    return out
+
+
+def _levels(projects: list[Project]) -> dict[str, Decimal]:
+    """Funding by level summed over ``projects``, for the levels at least one of them states."""
+    out: dict[str, Decimal] = {}
+    for p in projects:
+        for level, amount in p.funding.items():
+            out[f"funding.{level}"] = out.get(f"funding.{level}", ZERO) + amount
+    return out
+
+
+def _column_widths(amounts: list[dict], columns: tuple[MoneyColumn, ...]) -> list[float]:
+    longest = max((fmt_thousands(a[c.field]) for a in amounts for c in columns if a.get(c.field) is not None),
+                  key=len, default="")
     money = max(MONEY_MIN_WIDTH, math.ceil(textfit.text_width_chars(longest, BODY_SIZE) + 1))
-    return [NAME_WIDTH, *([money] * len(MONEY_FIELDS)), TARGET_WIDTH, INDICATOR_WIDTH]
+    return [NAME_WIDTH, *([money] * len(columns)), TARGET_WIDTH, INDICATOR_WIDTH]
 
 
 def _needed_lines(cells: list[Cell], widths: list[float], styles: dict[str, CellStyle]) -> int:
@@ -200,31 +236,64 @@ def _slices(lines: int) -> list[float]:
     return [round(h, 2) for h in heights]
 
 
-def _table_lines(filing: Filing) -> tuple[list[list[Cell]], list[Unit], dict[str, Decimal]]:
+def _table_lines(filing: Filing, columns: tuple[MoneyColumn, ...]) -> tuple[list[list[Cell]], list[dict]]:
+    """The body's lines (合计, each unit and its projects) and every row's amounts (for the widths)."""
     units = filing.all_units()      # stated amounts where stated, else summed from the projects
     profile = load_profile(filing.profile or None)
     one_value, table = profile.value_columns == 1, profile.table(filing.code_additions)
     total = filing.grand_amounts()
     if filing.total:
         total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
-    lines = [[Cell(TOTAL_LABEL, "total_label"), *_money_cells(total, "total_money"),
+    total.update(_levels(filing.projects))
+    lines = [[Cell(TOTAL_LABEL, "total_label"), *_money_cells(total, "total_money", columns),
               Cell(None, "text"), Cell(None, "text")]]
+    amounts = [total]
     by_unit: dict[str, list[Project]] = {}
     for project, unit_name in zip(filing.projects, filing.units_of_projects()):
         by_unit.setdefault(unit_name, []).append(project)
     for unit in units:
-        lines.append([Cell(unit.name, "unit_label"), *_money_cells(_amounts(unit), "unit_money"),
+        projects = by_unit.pop(unit.name, [])
+        amounts.append({**_amounts(unit), **_levels(projects)})
+        lines.append([Cell(unit.name, "unit_label"), *_money_cells(amounts[-1], "unit_money", columns),
                       Cell(None, "text"), Cell(None, "text")])
-        lines.extend(_project_cells(p, one_value, table) for p in by_unit.pop(unit.name, []))
+        lines.extend(_project_cells(p, one_value, table, columns) for p in projects)
     for projects in by_unit.values():           # projects naming no unit: listed last
-        lines.extend(_project_cells(p, one_value, table) for p in projects)
-    return lines, units, total
+        lines.extend(_project_cells(p, one_value, table, columns) for p in projects)
+    amounts.extend(_amounts(p) for p in filing.projects)
+    return lines, amounts
 
 
-def _project_cells(project: Project, one_value: bool = False, table=None) -> list[Cell]:
-    return [Cell(project.name, "project_label"), *_money_cells(_amounts(project), "money"),
+def _project_cells(project: Project, one_value: bool = False, table=None,
+                   columns: tuple[MoneyColumn, ...] = ()) -> list[Cell]:
+    return [Cell(project.name, "project_label"), *_money_cells(_amounts(project), "money", columns),
             Cell(project.target or None, "text"),
             Cell(indicator_text(project.indicators, one_value, table) or None, "text")]
+
+
+def _header_rows(columns: tuple[MoneyColumn, ...], first: int) -> tuple[list[list[Cell]], list[Merge]]:
+    """The header: one row of captions, or two where the profile groups amount columns (the group's
+    caption above its columns, merged across them; every other caption merged down both rows)."""
+    heads = headers_of(columns)
+    if not any(c.group for c in columns):
+        return [[Cell(h, "header") for h in heads]], []
+    groups = ["", *(c.group for c in columns), "", ""]
+    top, bottom, merges = [], [], []
+    for k, (head, group) in enumerate(zip(heads, groups), start=1):
+        if not group:
+            top.append(Cell(head, "header"))
+            bottom.append(Cell(None, "header"))
+            merges.append(Merge(first, k, first + 1, k))
+            continue
+        starts = k == 1 or groups[k - 2] != group
+        top.append(Cell(group if starts else None, "header"))
+        bottom.append(Cell(head, "header"))
+        if starts:
+            last = k
+            while last < len(groups) and groups[last] == group:
+                last += 1
+            if last > k:
+                merges.append(Merge(first, k, first, last))
+    return [top, bottom], merges
 
 
 def _top_style(key: str, styles: dict[str, CellStyle]) -> str:
@@ -243,14 +312,15 @@ def _pieces(text: str, limit: int = EXCEL_CELL_LIMIT) -> list[str]:
     return pieces
 
 
-def _split_long(cells: list[Cell]) -> list[list[Cell]]:
+def _split_long(cells: list[Cell], heads: tuple[str, ...] = HEADERS) -> list[list[Cell]]:
     """A table line whose 绩效目标 / 绩效指标 exceed one cell → sub-lines: the first holds the name,
     the amounts and the first pieces, each next one the next pieces (empty elsewhere)."""
+    split = (len(cells) - 2, len(cells) - 1)      # 0-based: 绩效目标, 绩效指标 may continue on further rows
     for k, cell in enumerate(cells):
-        if isinstance(cell.value, str) and len(cell.value) > EXCEL_CELL_LIMIT and k not in SPLIT_COLUMNS:
-            raise XlToolsError(f"「{str(cells[0].value)[:30]}…」的{HEADERS[k]}有 {len(cell.value):,} 个字符，超过 "
+        if isinstance(cell.value, str) and len(cell.value) > EXCEL_CELL_LIMIT and k not in split:
+            raise XlToolsError(f"「{str(cells[0].value)[:30]}…」的{heads[k]}有 {len(cell.value):,} 个字符，超过 "
                                f"Excel 单元格上限 {EXCEL_CELL_LIMIT:,}：请精简后再生成公开表（未写入任何文件）")
-    pieces = [_pieces(c.value) if k in SPLIT_COLUMNS and isinstance(c.value, str) else [c.value]
+    pieces = [_pieces(c.value) if k in split and isinstance(c.value, str) else [c.value]
               for k, c in enumerate(cells)]
     count = max(len(p) for p in pieces)
     return [[Cell(p[n] if n < len(p) else None, c.style) for c, p in zip(cells, pieces)] for n in range(count)]
@@ -291,10 +361,15 @@ def with_column(layout: TableLayout, text_of, width: float, *, marked=(), mark: 
             "side_marked": CellStyle(vertical="top", fill=fill, color=color),
             "unit_label_marked": replace(STYLES["unit_label"], fill=fill, color=color)}
     body = layout.repeat_rows[1]                        # the rows down to the header's are not the table's body
+    old = len(layout.column_widths)
     rows, heights = [], list(layout.row_heights)
+    covered = {r for m in layout.merges if m.first_col == m.last_col == 1 for r in range(m.first_row, m.last_row)}
     for r, cells in enumerate(layout.rows):
         style, label = cells[0].style, cells[0].value
-        text = text_of(ROW_KINDS.get(style, "other"), label)
+        if r < body - 1 and cells[-1].style == "info_right":    # 「单位：万元」 stays at the right edge
+            rows.append([*cells[:-1], Cell(None, cells[0].style), cells[-1]])
+            continue
+        text = None if r in covered else text_of(ROW_KINDS.get(style, "other"), label)   # under a merge: nothing
         key = "side_header" if style == "header" else "side" if r >= body else "side_none"
         if style == "unit_label" and label in marked:
             cells, key = [Cell(label, "unit_label_marked"), *cells[1:]], "side_marked"
@@ -303,33 +378,47 @@ def with_column(layout: TableLayout, text_of, width: float, *, marked=(), mark: 
             lines = textfit.count_lines(text, textfit.text_box_points(width), BODY_SIZE)
             need = textfit.row_points(lines + (lines > 1), BODY_SIZE)
             heights[r] = min(textfit.MAX_ROW_PT, max(heights[r], need))
-    col = len(layout.column_widths) + 1
+    col = old + 1
     blocks = [Merge(m.first_row, col, m.last_row, col) for m in layout.merges
               if m.first_col == m.last_col == 1 and m.last_row > m.first_row]
+    merges = [_widened(m, rows[m.first_row - 1], old) if m.last_row < body else m for m in layout.merges]
     return replace(layout, rows=rows, row_heights=heights, column_widths=[*layout.column_widths, width],
-                   styles={**layout.styles, **side}, merges=[*layout.merges, *blocks])
+                   styles={**layout.styles, **side}, merges=[*merges, *blocks])
+
+
+def _widened(m: Merge, cells: list[Cell], old: int) -> Merge:
+    """A title line's merge over the table's width, over the widened table's: the title across every
+    column, 部门名称 up to the 单位 cell that moved to the new right edge."""
+    if m.last_col == old:
+        return replace(m, last_col=old + 1)
+    if m.last_col == old - 1 and cells[-1].style == "info_right":
+        return replace(m, last_col=old)
+    return m
 
 
 def render(filing: Filing, *, draft: bool = False) -> TableLayout:
     """The published table of ``filing`` as a writer-independent plan; ``draft`` marks the title of a
     filing that still has errors (it must not go out as the official table)."""
-    body, units, total = _table_lines(filing)
-    widths = _column_widths(filing, units, total)
+    columns = money_columns(filing)
+    heads, ncols = headers_of(columns), len(columns) + 3
+    body, amounts = _table_lines(filing, columns)
+    widths = _column_widths(amounts, columns)
     styles = dict(STYLES)
+    header, merges = _header_rows(columns, 3)
     rows: list[list[Cell]] = [
-        [Cell(title_of(filing) + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (NCOLS - 1)],
-        [Cell(f"部门名称：{filing.department}", "info_left"), *[Cell(None, "info_left")] * (NCOLS - 2),
+        [Cell(title_of(filing) + (DRAFT_MARK if draft else ""), "title"), *[Cell(None, "title")] * (ncols - 1)],
+        [Cell(f"部门名称：{filing.department}", "info_left"), *[Cell(None, "info_left")] * (ncols - 2),
          Cell(f"单位：{filing.money_unit}", "info_right")],
-        [Cell(h, "header") for h in HEADERS],
+        *header,
     ]
-    heights = [TITLE_ROW_PT, INFO_ROW_PT, _needed_height(rows[2], widths, styles)]
-    merges = [Merge(1, 1, 1, NCOLS), Merge(2, 1, 2, NCOLS - 1)]
+    heights = [TITLE_ROW_PT, INFO_ROW_PT, *(_needed_height(row, widths, styles) for row in header)]
+    merges = [Merge(1, 1, 1, ncols), Merge(2, 1, 2, ncols - 1), *merges]
     notes: list[str] = []
     for cells in body:
-        subs = _split_long(cells)
+        subs = _split_long(cells, heads)
         spans = [_place(sub, widths, styles, rows, heights, top_aligned=len(subs) > 1) for sub in subs]
         first, last = spans[0][0], spans[-1][1]
-        for col in range(NCOLS):
+        for col in range(ncols):
             filled = max(1, sum(1 for sub in subs if sub[col].value not in (None, "")))
             for n in range(filled):       # a column's n-th piece spans its sub-line; the last one to the end
                 top, bottom = spans[n][0], spans[n][1] if n < filled - 1 else last
@@ -342,4 +431,4 @@ def render(filing: Filing, *, draft: bool = False) -> TableLayout:
             notes.append(f"「{cells[0].value}」的文字需要约 {spans[0][2]:.0f} 磅高，超过 Excel 单行上限 "
                          f"{textfit.MAX_ROW_PT:.0f} 磅，已占用第 {first}–{last} 行（各列纵向合并）")
     return TableLayout(rows=rows, row_heights=heights, column_widths=widths, merges=merges,
-                       repeat_rows=(1, 3), styles=styles, notes=notes)
+                       repeat_rows=(1, 2 + len(header)), styles=styles, notes=notes)

@@ -27,7 +27,8 @@ from ..address import CellAddress
 from ..catalogue import finding
 from ..findings import Draft, Finding
 from ..model import Filing, Indicator, Origin
-from ..schema import DRAFT_MARK, SHEET_INDICATORS
+from ..projectlinks import PROJECT_NO, ProjectLinks, project_number
+from ..schema import DRAFT_MARK, SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import name_key, squash
 from .rows import row_hash
 
@@ -46,6 +47,7 @@ class Appended:
     row: int
     code: str
     replaces: bool = False
+    project_no: object = None        # the project's 序号, when its name is shared (the row's 项目序号)
 
 
 def settle(filing: Filing, drafted: frozenset[str], hashes: dict[int, str]) -> list[Indicator]:
@@ -58,30 +60,50 @@ def settle(filing: Filing, drafted: frozenset[str], hashes: dict[int, str]) -> l
     edited = [i for i in filing.pending if i.origin is not None and hashes.get(i.origin.row) not in drafted]
     if not edited:
         return []
-    by_name = {}
-    for p in filing.projects:
-        by_name.setdefault(name_key(p.name), p)
+    links = ProjectLinks(filing.projects)
     for ind in edited:
         filing.pending.remove(ind)
-        owner = by_name.get(name_key(ind.project))
+        owner = links.link(ind.project, ind.raw.get("project_no")).project
         rows = owner.indicators if owner is not None else filing.orphan_indicators
         at = bisect.bisect([i.origin.row if i.origin else 0 for i in rows], ind.origin.row)
         rows.insert(at, ind)
     return edited
 
 
-def _key(project: str, level2: str, name: str, value: str) -> tuple[str, str, str, str]:
-    return name_key(project), squash(level2), squash(name), squash(value)
+def _key(project: str, level2: str, name: str, value: str, number=None) -> tuple:
+    return (name_key(project), project_number(number)), squash(level2), squash(name), squash(value)
 
 
-def pending_key(ind: Indicator) -> tuple[str, str, str, str]:
-    """What tells a pending row's line apart: project, 二级指标, name, value."""
-    return _key(ind.project, ind.level2_label, ind.name, ind.period_value or ind.annual_value)
+def pending_key(ind: Indicator) -> tuple:
+    """What tells a pending row's line apart: project (its name, and its 项目序号 when the row gives one),
+    二级指标, name, value."""
+    return _key(ind.project, ind.level2_label, ind.name, ind.period_value or ind.annual_value,
+                ind.raw.get("project_no"))
 
 
-def drafted_keys(findings: list[Finding]) -> set[tuple[str, str, str, str]]:
-    """The lines ``findings`` draft now, as ``pending_key`` says them."""
-    return {_key(f.project, f.draft.level2, f.draft.name, f.draft.value) for f in findings if f.draft and f.project}
+def drafted_keys(findings: list[Finding], numbers: dict | None = None) -> set[tuple]:
+    """The lines ``findings`` draft now, as ``pending_key`` says them (``numbers``: ``project_numbers``)."""
+    numbers = numbers or {}
+    return {_key(f.project, f.draft.level2, f.draft.name, f.draft.value, numbers.get(id(f)))
+            for f in findings if f.draft and f.project}
+
+
+def project_numbers(filing: Filing, findings: list[Finding]) -> dict[int, object]:
+    """id(finding) → the 序号 of the project a drafting finding is about, for the findings whose project
+    name several projects share (its drafted row must say which: 项目序号); told by the finding's row on
+    项目 or 绩效指标."""
+    links = ProjectLinks(filing.projects)
+    wanted = [f for f in findings if f.draft and f.project and f.at is not None and links.shared(f.project)]
+    if not wanted:
+        return {}
+    rows = {(SHEET_PROJECTS, p.origin.row): p for p in filing.projects if p.origin}
+    rows.update({(SHEET_INDICATORS, i.origin.row): p for p in filing.projects for i in p.indicators if i.origin})
+    out = {}
+    for f in wanted:
+        p = rows.get((f.sheet, f.at.row))
+        if p is not None and p.no not in (None, ""):
+            out[id(f)] = p.no
+    return out
 
 
 def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[Appended]:
@@ -90,7 +112,8 @@ def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[A
     ``first_row`` — or over a pending row of the same 二级指标 and name whose value no finding drafts any
     more (the tool's own row, not edited: ``settle`` took the edited ones), so an out-of-date line is
     brought up to date instead of standing beside its successor."""
-    current = drafted_keys(findings)
+    numbers = project_numbers(filing, findings)
+    current = drafted_keys(findings, numbers)
     have = {pending_key(i) for i in filing.pending}
     stale = {}
     for i in filing.pending:
@@ -101,15 +124,16 @@ def to_append(filing: Filing, findings: list[Finding], first_row: int) -> list[A
     for f in findings:
         if f.draft is None or not f.project:
             continue
-        key = _key(f.project, f.draft.level2, f.draft.name, f.draft.value)
+        number = numbers.get(id(f))
+        key = _key(f.project, f.draft.level2, f.draft.name, f.draft.value, number)
         if key in have:
             continue
         have.add(key)
         old = stale.pop(key[:3], None)
         if old is not None:
-            out.append(Appended(f.project, f.draft, old.origin.row, f.code, replaces=True))
+            out.append(Appended(f.project, f.draft, old.origin.row, f.code, replaces=True, project_no=number))
             continue
-        out.append(Appended(f.project, f.draft, first_row + new, f.code))
+        out.append(Appended(f.project, f.draft, first_row + new, f.code, project_no=number))
         new += 1
     return out
 
@@ -124,6 +148,7 @@ class Layout:
     one_value: bool = False
     direction_col: int | None = None
     direction_words: tuple[str, str] = ("正向指标", "反向指标")
+    key_col: int | None = None          # 项目序号, when the sheet has it
 
     @classmethod
     def of(cls, filing: Filing, value_columns: int) -> Layout:
@@ -131,7 +156,8 @@ class Layout:
         col = next((c for h, c in extra.items() if squash(h) == "指标方向性"), None)
         said = [i.direction for i in filing.indicators if i.direction] if col is not None else []
         words = ("正向", "反向") if said and not any("指标" in w for w in said) else ("正向指标", "反向指标")
-        return cls(dict(cols), value_columns == 1, col, words)
+        key = next((c for h, c in extra.items() if squash(h) == PROJECT_NO), None)
+        return cls(dict(cols), value_columns == 1, col, words, key)
 
 
 def direction(value: str) -> int:
@@ -148,6 +174,8 @@ def row_values(layout: Layout, line: Appended) -> dict[int, object]:
     out = {layout.cols[f]: v for f, v in fields.items() if f in layout.cols and v is not None}
     if layout.direction_col is not None:
         out[layout.direction_col] = layout.direction_words[direction(d.value)]
+    if layout.key_col is not None and line.project_no is not None:
+        out[layout.key_col] = line.project_no
     return out
 
 
@@ -192,5 +220,9 @@ def pending_of(line: Appended, layout: Layout) -> Indicator:
     d = line.draft
     l1c, _, l1 = d.level1.partition("-")
     l2c, _, l2 = d.level2.partition("-")
-    return Indicator(None, l1c, l1, l2c, l2, d.name, "" if layout.one_value else d.value, d.value,
-                     project=line.project, origin=Origin(SHEET_INDICATORS, line.row, layout.cols))
+    cols = layout.cols if layout.key_col is None else {**layout.cols, "project_no": layout.key_col}
+    ind = Indicator(None, l1c, l1, l2c, l2, d.name, "" if layout.one_value else d.value, d.value,
+                    project=line.project, origin=Origin(SHEET_INDICATORS, line.row, cols))
+    if layout.key_col is not None and line.project_no is not None:
+        ind.raw["project_no"] = line.project_no
+    return ind

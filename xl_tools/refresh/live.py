@@ -296,8 +296,10 @@ def _write_layout(sheet, layout, to_unit=float) -> None:
     money_rows = [r for r, row in enumerate(layout.rows, start=1)
                   if len(row) > 1 and layout.styles[row[1].style].number_format]
     for top, count in _runs(money_rows):
-        fmt = layout.styles[layout.rows[top - 1][1].style].number_format
-        sheet.range((top, 2)).resize(count, 4).number_format = fmt
+        row = layout.rows[top - 1]
+        fmt = layout.styles[row[1].style].number_format
+        width = sum(1 for c in row[1:] if layout.styles[c.style].number_format)    # the amount columns
+        sheet.range((top, 2)).resize(count, width).number_format = fmt
     for m in layout.merges:
         sheet.range((m.first_row, m.first_col)).resize(m.last_row - m.first_row + 1,
                                                        m.last_col - m.first_col + 1).merge(False)

@@ -39,6 +39,7 @@ from .drafting import (
     pending_finding,
     pending_key,
     pending_of,
+    project_numbers,
     row_values,
     runs,
     settle,
@@ -165,7 +166,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     filing.pending = [i for i in filing.pending if not (i.origin and i.origin.row in replaced)]
     filing.pending.extend(pending_of(a, layout) for a in appended)
     filing.pending.sort(key=lambda i: i.origin.row if i.origin else 0)
-    current = drafted_keys(findings)
+    current = drafted_keys(findings, project_numbers(filing, findings))
     findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
 
     ops: list = []
@@ -397,13 +398,22 @@ def _digest(findings, highlights, notes, fills, public, ops) -> str:
     ``json.dumps`` of the whole, without holding them)."""
     parts = {
         "findings": (f.to_json() for f in findings),
-        "hl": sorted(f"{k}{v}" for k, v in highlights.items()),
-        "notes": sorted(f"{k}{v}" for k, v in notes.items()),
-        "fills": sorted(f"{k}{v}" for k, v in fills.items()),
+        "hl": _in_text_order(highlights),
+        "notes": _in_text_order(notes),
+        "fills": _in_text_order(fills),
         "public": ([str(c.value) for c in row] for row in public.rows),
         "values": ((o.sheet, o.row, o.col, o.values) for o in ops if isinstance(o, SetValues)),
     }
     return _json_sha256(parts).hexdigest()[:16]
+
+
+def _in_text_order(cells: dict):
+    """the cells sorted by the texts of their items (key then value) made one item at a time (the notes' texts of
+    5,000 projects are megabytes): the keys are distinct tuples of the same kind — (sheet, row,
+    column) — whose texts are never one the beginning of another, so the order of their texts alone
+    is the order of the items'."""
+    for key in sorted(cells, key=str):
+        yield f"{key}{cells[key]}"
 
 
 def _json_sha256(lists: dict[str, object]):

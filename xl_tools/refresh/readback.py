@@ -4,7 +4,7 @@ original. A value missing or different fails the save (the original stays as it 
 the internal-error line and the log).
 
 First a look on the saved sheet's bytes (``readback_bytes``: the written cells found in the common
-spelling, a megabyte at a time, each compared with the plan); it only ever accepts a sheet whose
+spelling, a piece at a time, each compared with the plan); it only ever accepts a sheet whose
 written cells are all there as planned, and leaves every other sheet to the full read below, which
 decides and names the differences (at 5,000 projects the look takes 0.45 s CPU where the full read took
 0.65–0.7 s, and keeps calamine's block of 绩效指标, +32 MB, out of the refresh's peak). The full read:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..findings import ERROR, WARNING, Finding
-from ..model import MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
+from ..model import FUNDING_LEVELS, MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
 from ..money import CENT, ZERO, fmt_thousands
 from .base import Context, Rule
 
@@ -301,3 +301,47 @@ class ProjectWithoutMoney(Rule):
             said = "均未填写" if blank else "均为 0"
             yield self.at_project(project, "total", f"项目总计和各资金来源{said}",
                                   "填写项目金额；如本年度没有该项目预算，请删除该项目及其绩效指标")
+
+
+class LevelsAddUp(Rule):
+    """A project's funding by level does not add up to its 总计: 本级资金 + 上级资金 differ from it, or the
+    levels stated come to more than it.
+
+    为什么：湖南、湖北的申报表以「年度本级预算金额」加「该项目支出上级资金」为项目的资金，湘鄂公开表把本级资金、
+    上级资金与资金总额并列印出；两者之和与资金总额不符，公开后数字对不上。只填了一级的（如「其中：上级资金」）
+    不能超过总计。差额不超过 0.005 万元（四舍五入造成）不报。
+
+    错误示例：
+        总计 250.00，本级资金 200.00，上级资金 100.00
+
+    正确示例：
+        总计 250.00，本级资金 200.00，上级资金 50.00
+    """
+
+    code = "AMT011"
+    title = "分级资金与总计不符"
+    default_severity = WARNING
+    basis = ("G-FORM",)
+    name = "amounts.levels_add_up"
+    config_keys = {"tolerance": TOLERANCE}
+
+    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+        levels = project.funding
+        if not levels or _unreadable(ctx, project):
+            return
+        tol, total = self.options["tolerance"], project.total
+        if "own" in levels and "upper" in levels:
+            both = levels["own"] + levels["upper"]
+            if abs(both - total) > tol:
+                yield self.at_project(
+                    project, "total",
+                    f"本级资金 {_m(levels['own'])} + 上级资金 {_m(levels['upper'])} = {_m(both)} {ctx.unit}，"
+                    f"但总计为 {_m(total)} {ctx.unit}，相差 {_m(total - both)} {ctx.unit}",
+                    "核对本级资金、上级资金和总计：本级资金与上级资金之和应等于总计")
+            return
+        stated = sum(levels.values(), ZERO)
+        if stated - total > tol:
+            named = "、".join(f"{FUNDING_LEVELS[k]} {_m(v)}" for k, v in levels.items() if k in FUNDING_LEVELS)
+            yield self.at_project(project, "total",
+                                  f"分级资金（{named}）合计 {_m(stated)} {ctx.unit}，超过总计 {_m(total)} {ctx.unit}",
+                                  "核对分级资金：各级资金是总计的一部分，不能超过总计")

@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from functools import partial
+from typing import Callable, Iterable
 
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution
-from ..findings import ERROR, INFO, WARNING, Draft, Finding, located
+from ..findings import ERROR, INFO, WARNING, Draft, Finding, drafted_later, located
 from ..model import Filing, Indicator, Origin, Project
 from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
@@ -115,9 +116,14 @@ class Rule:
 
     # findings ---------------------------------------------------------------------------------
     def at_project(self, project: Project, field: str | None, message: str,
-                   suggestion: str = "", draft: Draft | None = None) -> Finding:
+                   suggestion: str = "", draft: Draft | Callable[[], Draft | None] | None = None) -> Finding:
         """A finding on a project's cell; ``draft``: the indicator line that would supply what is missing
-        (named in the suggestion as well)."""
+        (named in the suggestion as well), or what gives it (or None) when the finding's draft or suggestion
+        is first read (``findings.DraftedLater``: worked out from the filing as checked, which a caller
+        does not change while it holds the findings)."""
+        if callable(draft):
+            return drafted_later(self.code, self.severity, message, project.origin, field, project.name,
+                                 partial(_drafted, suggestion, draft))
         return located(self.code, self.severity, message, with_draft(suggestion, draft), project.origin, field,
                        project.name, draft=draft)
 
@@ -236,20 +242,7 @@ class Context:
         they are shared by every indicator with the same content (a filing repeats them a lot): one
         object per content in a check; what depends on the categories and values alone is shared by
         every indicator with those."""
-        key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.period_value or "",
-               ind.annual_value or "")
-        shared = self._by_values.get(key)
-        if shared is None:
-            shared = self._by_values[key] = (self._values_facts(*key), {})
-        name = ind.name
-        hit = shared[1].get(name)
-        if hit is None:
-            core = self._cores.get(name)
-            if core is None:
-                core = self._cores[name] = name_core(name)
-            cols, l1, l2, c1, c2, values_key = shared[0]
-            hit = shared[1][name] = Facts(cols, l1, l2, c1, c2, core, values_key)
-        return hit
+        return self._facts_of((ind,))[0]
 
     def _values_facts(self, c1: str, l1: str, c2: str, l2: str, period: str, annual: str) -> tuple:
         """(columns, level 1, level 2, their roles, values key) of an indicator's categories and values."""
@@ -294,9 +287,32 @@ class Context:
         rules walk, ``zip(project.indicators, ctx.project_facts(project))``."""
         hit = self._project_facts.get(id(project))
         if hit is None:
-            hit = self._project_facts[id(project)] = list(map(self.facts, project.indicators))
+            hit = self._project_facts[id(project)] = self._facts_of(project.indicators)
             self._projects_seen.append(project)       # kept alive: its id is not given to another one
         return hit
+
+    def _facts_of(self, indicators: list[Indicator] | tuple[Indicator, ...]) -> list[Facts]:
+        """``facts`` of each indicator, written out (30,000 indicators: a method call each was a tenth of
+        what working them out costs)."""
+        out = []
+        add = out.append
+        by_values, cores = self._by_values, self._cores
+        for ind in indicators:
+            key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.period_value or "",
+                   ind.annual_value or "")
+            shared = by_values.get(key)
+            if shared is None:
+                shared = by_values[key] = (self._values_facts(*key), {})
+            name = ind.name
+            hit = shared[1].get(name)
+            if hit is None:
+                core = cores.get(name)
+                if core is None:
+                    core = cores[name] = name_core(name)
+                cols, l1, l2, c1, c2, values_key = shared[0]
+                hit = shared[1][name] = Facts(cols, l1, l2, c1, c2, core, values_key)
+            add(hit)
+        return out
 
     def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:
         """The resolved level-1 and level-2 codes used in a project (cached per project)."""
@@ -322,6 +338,11 @@ class Context:
 
 
 # small shared helpers ----------------------------------------------------------------------------
+
+def _drafted(suggestion: str, make: Callable[[], Draft | None]) -> tuple[str, Draft | None]:
+    draft = make()
+    return with_draft(suggestion, draft), draft
+
 
 def with_draft(suggestion: str, draft: Draft | None) -> str:
     """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""

@@ -29,6 +29,7 @@ CENT = Decimal("0.01")
 _THINGS = {"台", "套", "辆", "个", "件", "座", "间", "所", "处", "项", "批", "棵", "株", "只", "头", "盏"}
 _AREAS = {"亩", "平方米", "公顷", "公里", "米"}
 _PROJECT_WORDS = re.compile(r"(?:项目|专项|资金|经费|工作经费|补助资金|财政补助)+$")
+_PROJECT_ENDS = ("项目", "专项", "资金", "经费", "补助")
 _LEAD = re.compile(r"^[^\d（(]{0,14}?(?:学院|学校|中心|政府|医院|委员会|管理处|局)")
 # what the money buys decides what it is divided by: people paid, things bought, area built or kept
 PAID = {"报酬", "补助", "资助", "免学费补助", "奖励", "培训", "劳务", "助学金"}
@@ -59,6 +60,8 @@ def subject(project: Project) -> str:
     设备及教学设施购置项目 → 专业实训设备及教学设施购置."""
     core = without_years(project.name)
     core = _LEAD.sub("", core) or core
+    if not core.endswith(_PROJECT_ENDS):                 # every word of _PROJECT_WORDS ends so
+        return core
     return _PROJECT_WORDS.sub("", core) or core
 
 

@@ -10,6 +10,8 @@ and those whose decision depends on the name's core besides once per distinct ca
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import chain
+from operator import attrgetter
 
 from .. import limits
 from ..findings import SEVERITY_ORDER, Finding, located
@@ -129,12 +131,11 @@ def values_as_read(filing: Filing) -> Filing:
 
 
 def _framed(filing: Filing) -> bool:
-    """Whether any indicator has a 指标性质 or 度量单位 (a plain loop: 30,000 indicators)."""
-    for p in filing.projects:
-        for i in p.indicators:
-            if i.nature or i.measure:
-                return True
-    return False
+    """Whether any indicator has a 指标性质 or 度量单位 (30,000 indicators: no Python loop over them)."""
+    return any(any(map(field, chain.from_iterable(map(_INDICATORS, filing.projects)))) for field in _FRAMES)
+
+
+_INDICATORS, _FRAMES = attrgetter("indicators"), (attrgetter("nature"), attrgetter("measure"))
 
 
 def sort_findings(findings: list[Finding], filing: Filing) -> list[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Iterator
 
 from ..findings import WARNING, Finding
@@ -290,9 +291,9 @@ class CostMissing(Rule):
         said = f"；绩效目标写明「{stated[0][3]}」，应作为成本指标填报" if stated else ""
 
         def counts():
-            parsed = [(i, ctx.parse(i.annual_value))
-                      for i, f in zip(project.indicators, ctx.project_facts(project)) if f.level2_code == "11"]
-            return [(i, t) for i, t in parsed if t.kind == "number" and t.value]
+            parse = ctx.parse
+            return [(i, t) for i, f in zip(project.indicators, ctx.project_facts(project))
+                    if f.level2_code == "11" and (t := parse(i.annual_value)).kind == "number" and t.value]
         yield self.at_project(project, "name", f"{why}，但没有成本指标{said}",
                               "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）",
-                              draft=cost_draft(ctx, project, _PAID.get(word, word), counts, stated))
+                              draft=partial(cost_draft, ctx, project, _PAID.get(word, word), counts, stated))

@@ -296,6 +296,9 @@ _HINT = re.compile(r"[(（]\s*[≥≤><=]*\s*(?:\*+|[xX×]{2,}|…+)[^()（）]{
 # what every match of _HINT holds (*, x, ×, … or a bracketed word): a name without any is passed over by
 # one scan for these characters, where _HINT's alternatives are tried at every character
 _HINT_MARK = re.compile(r"[*xX×…]|目标|指标值|单位|必填|选填")
+# the first characters of _HINT_MARK's alternatives: one set, which a scan tests far faster than the
+# alternatives (a tenth of names have one, hardly any a mark)
+_HINT_FIRST = re.compile("[*xX×…目指单必选]")
 
 
 class TemplateHintInName(Rule):
@@ -323,7 +326,7 @@ class TemplateHintInName(Rule):
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterable[Finding]:
         name = ind.name or ""
-        m = _HINT.search(name) if _HINT_MARK.search(name) else None    # run on every name: no generator
+        m = _HINT.search(name) if _HINT_FIRST.search(name) and _HINT_MARK.search(name) else None   # every name
         if m is None:
             return ()
         clean = _HINT.sub("", name).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Iterator
 
 from ..findings import WARNING, Draft, Finding
@@ -152,7 +153,7 @@ class TargetPromiseUnmeasured(Rule):
             yield self.at_project(project, "target",
                                   f"绩效目标写「{quoted}」，但没有指标衡量 {num(value)}{unit}",
                                   f"补充一条以「{unit}」计的指标（如数量或时效指标），或删去目标中不再承诺的内容",
-                                  draft=promise_draft(ctx, st, text) if st else None)
+                                  draft=partial(promise_draft, ctx, st, text) if st else None)
 
 
     def _shares(self, ctx: Context, project: Project, text: str) -> Iterator[Finding]:
@@ -180,7 +181,7 @@ class TargetPromiseUnmeasured(Rule):
             yield self.at_project(project, "target",
                                   f"绩效目标写「{quoted}」，但没有指标衡量这个 {num(st.amount)}%",
                                   "补充一条衡量它的百分比指标（写明是什么的比例），或删去目标中不再承诺的内容",
-                                  draft=promise_draft(ctx, st, text))
+                                  draft=partial(promise_draft, ctx, st, text))
             return
 
 

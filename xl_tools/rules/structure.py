@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator
 
 from ..categories import CONFLICT, EMPTY, UNKNOWN
@@ -89,7 +90,8 @@ class _Presence(Rule):
         level1, level2 = ctx.level_codes(project)
         if self.level1 not in level1 and not (self.level2 and self.level2 in level2):
             yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice,
-                                  draft=self.draft_for(ctx, project))
+                                  draft=partial(self.draft_for, ctx, project)
+                                  if type(self).draft_for is not _Presence.draft_for else None)
 
     def draft_for(self, ctx: Context, project: Project) -> Draft | None:
         """The line that would supply the missing category, when the filing says what it is."""

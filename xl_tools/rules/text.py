@@ -155,6 +155,7 @@ class TargetContradictsIndicators(Rule):
 
     def setup(self) -> None:
         self._numbers: dict[tuple[str, str], list] = {}   # per distinct pair of values, for one check
+        self._said: dict[str, tuple] = {}         # per distinct target text: its statements and their units
 
     def _measured(self, ctx: Context, p: str, a: str) -> list[tuple[str, list[tuple[Decimal, ParsedValue]]]]:
         """The numbers of an indicator's values by the unit they are compared in: [(unit, [(amount, value)])]."""
@@ -171,12 +172,13 @@ class TargetContradictsIndicators(Rule):
 
     def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
         text = ctx.squash(project.target)
-        if not text or not _DIGIT.search(text):
-            return
-        said = statements(text)
+        hit = self._said.get(text)
+        if hit is None:
+            said = statements(text) if text and _DIGIT.search(text) else ()
+            hit = self._said[text] = (said, {st.unit for st in said})
+        said, wanted = hit
         if not said:
             return
-        wanted = {st.unit for st in said}
         # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
         for ind, facts in zip(project.indicators, ctx.project_facts(project)):

@@ -475,13 +475,13 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     key_col = next((c for h, c in extra.items() if squash(h) == PROJECT_NO), None)
     origin_cols = cols if key_col is None else {**cols, "project_no": key_col}
     links = ProjectLinks(filing.projects)
-    merged = merged_values(ws, cols, ("project", "level1", "level2"), hrow)
+    merged = merged_values(ws, origin_cols, ("project", "level1", "level2", "project_no"), hrow)
     for r, row in nonblank_rows(ws, hrow + 1):
         cells = {f: _val(row, c) for f, c in cols.items()}
         values = {f: (c.value if c is not None else None) for f, c in cells.items()}
         if all(v in (None, "") for v in values.values()):
             continue
-        key = _val(row, key_col).value if key_col is not None and _val(row, key_col) is not None else None
+        key = _project_no(row, r, key_col, merged)
         _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, origin_cols, source)
         l1c, l1 = split_label(str(values["level1"] or ""))
@@ -516,6 +516,15 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
             filing.orphan_indicators.append(ind)
         else:
             owner.indicators.append(ind)
+
+
+def _project_no(row, r: int, col: int | None, merged: dict):
+    """The row's 项目序号 as written (merged over the project's rows: the range's value), or None."""
+    if col is None:
+        return None
+    cell = _val(row, col)
+    value = cell.value if cell is not None else None
+    return merged.get((r, col), value) if value in (None, "") else value
 
 
 def is_draft_mark(value) -> bool:

@@ -40,6 +40,7 @@ from ..model import (
     is_budget_year,
 )
 from ..money import ZERO
+from ..projectlinks import ProjectLinks
 from ..schema import (
     NAME_TEMPLATE_VERSION,
     SHEET_INDICATORS,
@@ -47,7 +48,7 @@ from ..schema import (
     SHEET_PROJECTS,
     TEMPLATE_VERSION,
 )
-from ..textnorm import clean_ws, name_key, squash
+from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading
 from .cells import int_of, money_of, text_of
 from .reader import (
@@ -227,9 +228,7 @@ def _read_projects_v1(ws, filing: Filing, source: str | None) -> None:
 
 def _read_indicators_v1(ws, filing: Filing, source: str | None) -> None:
     hrow, cols, _extra = find_header(ws, V1_INDICATOR_HEADERS, source)
-    owners: dict[str, Project] = {}
-    for p in filing.projects:
-        owners.setdefault(name_key(p.name), p)
+    links = ProjectLinks(filing.projects)          # a name two projects share names neither (projectlinks)
     for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
         values = {f: _cell(row, c) for f, c in cols.items()}
         if all(v in (None, "") for v in values.values()):
@@ -243,7 +242,7 @@ def _read_indicators_v1(ws, filing: Filing, source: str | None) -> None:
                         annual_value=text_of(values["annual_value"]),
                         project=project_name, origin=Origin(ws.title, r, cols, source))
         ind.raw = {"level1": values["level1"], "level2": values["level2"]}
-        owner = owners.get(name_key(project_name))
+        owner = links.link(project_name).project
         if owner is None:
             filing.orphan_indicators.append(ind)
         else:
