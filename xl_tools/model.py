@@ -251,6 +251,11 @@ class Filing:
     formula_cells: list = field(default_factory=list, compare=False)
     # cells (sheet, row, column) holding a value an earlier refresh filled in (a 序号 the tool may renumber)
     tool_filled: frozenset = field(default=frozenset(), compare=False)
+    # a workbook's data rows against the hashes its last refresh recorded (``refresh.marks``): True when
+    # they differ (edited after that refresh, not refreshed since), False when they are as it left them,
+    # None when no refresh recorded them (never refreshed, an older tool's refresh, a damaged record) or
+    # when not asked (``app.load_filing(since_refresh=True)``: the batch, to tell two versions apart)
+    changed_since_refresh: bool | None = field(default=None, compare=False)
 
     @property
     def indicators(self) -> list[Indicator]:
