@@ -158,6 +158,7 @@ class Facts:
     # what the content rules found on each content with these facts in this check, by the indicator's name
     # (the engine's, ``engine.check``): None until they ran on one
     found: dict | None = field(default=None, compare=False, repr=False)
+    hooks: tuple | None = field(default=None, compare=False, repr=False)   # the engine's, per categories and values
 
     @property
     def period(self) -> str:

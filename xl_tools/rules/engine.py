@@ -75,7 +75,9 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
         for hook in on_project:
             add(hook(ctx, project))
         for ind, facts in zip(project.indicators, project_facts(project)):   # facts: shared by equal cores
-            hooks = per_values.get(facts.values_key)
+            hooks = facts.hooks                    # per_values' entry, kept on the facts once found
+            if hooks is None:
+                hooks = facts.hooks = per_values.get(facts.values_key)
             by_name = facts.found                  # the content (these facts and the name) checked already
             said = None if by_name is None else by_name.get(ind.name)
             if said is None:
@@ -86,7 +88,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
                         if got:
                             found.append(hook)
                             fresh += got
-                    hooks = per_values[facts.values_key] = (
+                    hooks = facts.hooks = per_values[facts.values_key] = (
                         found, [hook for may, hook in by_core if may(ctx, facts)],
                         [hook for may, hook in by_content if may(ctx, facts)],
                         [hook for may, hook in on_indicator if may(ctx, facts)], {})
