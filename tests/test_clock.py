@@ -68,7 +68,8 @@ def test_a_version_saved_after_the_refresh_is_the_later_one_on_a_utc_machine(utc
     saved = tmp_path / "另存.xlsx"
     _saved_by_another_program(refreshed, saved, "2026-03-05T01:40:00Z")
     assert stamps.saved_time(saved) == "2026-03-05 09:40:00"
-    assert stamps.saved_time(saved) > stamps.stamp_of(refreshed).key      # later: it wins the unit
+    edited = stamps.stamp_of(saved, changed=True)       # its rows changed after that refresh (batch.stamps)
+    assert edited.saved == "2026-03-05 09:40:00" and edited.key > stamps.stamp_of(refreshed).key   # it wins
 
 
 def test_the_batchs_own_times_are_in_the_filings_zone(utc_machine):

@@ -221,8 +221,8 @@ def test_refresh_through_the_add_in_with_notes(tmp_path, seed_filing, client):
 
 def test_second_refresh_changes_nothing_and_clears_fixed_errors(tmp_path, seed_filing, client):
     """Twice in a row through the add-in: the notes already there come back in the payload (addresses
-    only), so the second refresh deletes and re-adds them instead of failing on "note already exists";
-    the workbook is the same afterwards except the time stamps."""
+    only); nothing changed since the first refresh, so the second applies no action to the workbook
+    (only the task pane's report) and the workbook is as the first left it."""
     path = _seed_with_user_sheet(tmp_path, seed_filing)
     first = client(workbook_spec(path), excel_api="1.18")
     assert first["results"][0]["error"] is None
@@ -239,7 +239,13 @@ def test_second_refresh_changes_nothing_and_clears_fixed_errors(tmp_path, seed_f
             cells = {k: v for k, v in s["cells"].items() if not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", str(v.get("v")))}
             out[s["name"]] = (cells, s["notes"], s["columnWidths"], s["merges"], s["visibility"])
         return out
-    assert stable(second["workbook"]) == stable(first["workbook"])
+    assert [a["func"] for a in second["dispatched"]] == ["runMacro", "xltoolsReport"]    # the task pane's report only
+    values = {name: {ref: cell.get("v") for ref, cell in cells.items()} for name, (cells, *_r) in stable(first["workbook"]).items()}
+    assert {name: {ref: cell.get("v") for ref, cell in cells.items()}
+            for name, (cells, *_r) in stable(second["workbook"]).items()} == values
+    assert {name: rest for name, (_c, *rest) in stable(second["workbook"]).items()} == \
+        {name: rest for name, (_c, *rest) in stable(first["workbook"]).items()}
+    assert "内容无变化" in second["results"][0]["report"]["summary"]
     first_where = second["results"][0]["report"]["findings"][0]["where"].split("!")
     assert second["results"][1]["selection"] == {"sheet": first_where[0], "address": first_where[1]}
 

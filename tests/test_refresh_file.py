@@ -109,10 +109,22 @@ def test_fills_are_written_and_reported(tmp_path, seed_filing):
     codes = sorted(f.code for f in outcome.findings if f.code.startswith("FIL"))
     assert codes == ["FIL001", "FIL002", "FIL003", "FIL004"]
     assert all(f.severity == "info" for f in outcome.findings if f.code.startswith("FIL"))
-    # a fill is reported once, by the refresh that made it; the cells keep what the tool wrote and a
-    # third refresh changes nothing
-    again = refresh_file(path)
-    assert [f.code for f in again.findings if f.code.startswith("FIL")] == []
+    # 校验结果 is the report of the refresh that filled (its stamp on 说明): the second refresh finds nothing
+    # to fill and nothing else changed, so it leaves it, fills listed, and changes nothing (not even touched)
+    listed = [c.value for c in openpyxl.load_workbook(path)["校验结果"]["B"] if str(c.value).startswith("FIL")]
+    assert sorted(listed) == codes
+    data, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    again = refresh_file(path, now="2030-01-01 00:00")
+    assert sorted(f.code for f in again.findings if f.code.startswith("FIL")) == codes and again.fills == []
+    assert again.report.startswith("内容无变化") and again.stamp == outcome.stamp
+    assert path.read_bytes() == data and path.stat().st_mtime_ns == mtime
+    # the first refresh that changes something reports what it does itself: the fills of the first are
+    # gone from 校验结果, the cells keep what the tool wrote, and the refresh after it changes nothing
+    wb = openpyxl.load_workbook(path)
+    wb["项目"]["H2"] = wb["项目"]["H2"].value + "。"
+    wb.save(path)
+    changed = refresh_file(path)
+    assert [f.code for f in changed.findings if f.code.startswith("FIL")] == [] and not changed.report.startswith("内容无变化")
     wb = openpyxl.load_workbook(path)
     assert (wb["项目"]["A2"].value, wb["项目"]["D2"].value, wb["项目"]["C2"].value) == (1, 600, "广州市机电技师学院")
     assert not [c.value for c in wb["校验结果"]["B"] if str(c.value).startswith("FIL")]

@@ -222,3 +222,53 @@ def test_rows_formatted_alike_share_their_style_ids(seed_workbook):
         pkg.close()
     assert len(looks) > 20
     assert len({id(ids) for ids in looks}) == len(set(looks)) < len(looks) / 4
+
+
+def _strings(path: Path, monkeypatch, *, fast: bool):
+    pkg = Package(path)
+    try:
+        with monkeypatch.context() as m:
+            if not fast:
+                m.setattr(rowscan, "shared_strings", lambda data, part: None)
+            return WorkbookView(pkg, max_rows=10, blank_run=10).shared_strings()
+    finally:
+        pkg.close()
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_shared_strings_read_on_their_bytes_are_the_streaming_pass_s(name, monkeypatch):
+    assert _strings(CORPUS / name, monkeypatch, fast=True) == _strings(CORPUS / name, monkeypatch, fast=False)
+
+
+SST = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="' + MAIN + '" count="9" uniqueCount="9">'
+       '<si><t>项目</t></si><si><t xml:space="preserve"> 前后 </t></si><si><t/></si><si><t></t></si>'
+       '<si><t>a&amp;b &lt;c&gt; d&gt;e</t></si><si><t>_x000D_回车_x005F_x0041_</t></si>\n  <si><t>≥95%</t></si></sst>')
+
+
+@pytest.mark.parametrize("change, fast", [
+    ("", True),
+    ("<si><t>≥95%</t></si>", True),
+    ('<si><r><t>富</t></r><r><rPr><b/></rPr><t>文本</t></r></si>', False),          # rich text
+    ('<si><t>ア</t><rPh sb="0" eb="1"><t>ア</t></rPh><phoneticPr fontId="1"/></si>', False),   # phonetic
+    ("<si><t>&#13;x&#x4E2D;</t></si>", False),                                     # references
+    ("<si><t>a\rb</t></si>", False),                                               # a carriage return
+    ("<!-- c --><si><t>x</t></si>", False),                                        # a comment
+])
+def test_shared_strings_the_bytes_read_or_leave_to_the_parser(tmp_path, monkeypatch, change, fast):
+    """Plain items are read on their bytes; anything else (rich text, phonetic guides, references, a
+    carriage return, a comment) goes to the streaming pass — the same texts either way."""
+    seed = Path(__file__).parent / "corpus" / "excel_made" / "format01.xlsx"
+    path = tmp_path / "sst.xlsx"
+    with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                data = SST.replace("<si><t>≥95%</t></si>", change or "<si><t>≥95%</t></si>").encode()
+            zout.writestr(item, data)
+    said = []
+    real = rowscan.shared_strings
+    monkeypatch.setattr(rowscan, "shared_strings", lambda data, part: said.append(real(data, part)) or said[-1])
+    got = _strings(path, monkeypatch, fast=True)
+    assert (said[0] is not None) == fast
+    assert got == _strings(path, monkeypatch, fast=False)
+    assert got[:6] == ["项目", " 前后 ", "", "", "a&b <c> d>e", "\r回车_x0041_"]

@@ -109,11 +109,12 @@ def input_kind(path: str | Path) -> str:
 
 
 def load_filing(path: str | Path, *, strict: bool = False, year: int | None = None,
-                department: str | None = None) -> Loaded:
+                department: str | None = None, since_refresh: bool = False) -> Loaded:
     """Read a filing from any supported input.
 
     Workbooks are read in any template version; with ``strict`` a cell that cannot be read as written
-    (a non-number in a money cell) is an XlToolsError instead of a finding. JSON and imported tables are
+    (a non-number in a money cell) is an XlToolsError instead of a finding; with ``since_refresh`` a
+    workbook's ``Filing.changed_since_refresh`` is found too (the batch's versions). JSON and imported tables are
     placed on the cells ``write_workbook`` would write them to, so findings name the same cells.
     """
     path = Path(path)
@@ -130,8 +131,11 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
             if is_published_table(path):
                 kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
+            from functools import partial
+
             from .refresh.marks import note_filled_by_tool
-            filing = read_any_version(path, strict=strict, also=note_filled_by_tool)   # 序号 it numbered
+            also = partial(note_filled_by_tool, since_refresh=since_refresh)        # 序号 it numbered …
+            filing = read_any_version(path, strict=strict, also=also)
             return Loaded(filing, kind)
         from .jsonio import load_json
         from .workbook.template import place_as_written
@@ -366,14 +370,17 @@ def refresh_book(book, *, now: str | None = None, draft: bool = False) -> Refres
     """The 刷新 button on a workbook open in Excel (an ``xlwings.Book``: desktop, the add-in's
     xlwings Server, xlwings Lite): read it once, build the same plan as ``refresh_file`` and apply it
     through the portable xlwings API (``refresh.live``); ``draft`` as in ``refresh_file`` (the add-in's
-    补充待确认指标 button)."""
+    补充待确认指标 button). A book that already shows all the plan would write (``refresh.plan.already_there``:
+    nothing changed since the last refresh) gets no call at all, as a file is not rewritten."""
     from .refresh.live import apply_ops as apply_live
     from .refresh.live import notes_supported
-    from .refresh.plan import plan_refresh
+    from .refresh.plan import already_there, plan_refresh
     from .workbook.xlwings_view import XlwingsBookView
     with _task():
-        outcome = plan_refresh(XlwingsBookView(book), source=book.name, now=now or refresh_stamp(), draft=draft)
-        outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
+        view = XlwingsBookView(book)
+        outcome = plan_refresh(view, source=book.name, now=now or refresh_stamp(), draft=draft)
+        if not already_there(view, outcome):
+            outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
         outcome.notes_supported = notes_supported(book)
     return outcome
 
@@ -574,7 +581,7 @@ class BatchFileTasks:
 
     @staticmethod
     def load(path: Path) -> Loaded:
-        return load_filing(path)
+        return load_filing(path, since_refresh=True)         # which of two versions was edited later
 
     @staticmethod
     def review(loaded: Loaded) -> Review:

@@ -92,11 +92,19 @@ class Finding:
 _SUGGESTION, _DRAFT = Finding.suggestion, Finding.draft      # the slots of the two fields
 
 
+def with_draft(suggestion: str, draft: Draft | None) -> str:
+    """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""
+    if draft is None:
+        return suggestion
+    how = f"（{draft.basis}）" if draft.basis else ""
+    return f"{suggestion}；按本项目可写：{draft.line}{how}"
+
+
 class DraftedLater(Finding):
-    """A Finding whose ``draft``, and the ``suggestion`` that names it, are worked out when first read:
-    ``later()`` gives (suggestion, draft). A check that is counted, or listed only in part, does not draft
-    the 5,000 lines a large filing asks for (0.05 s). Otherwise a Finding: equal to one of its own class
-    with the same fields; pickled, copied and compared with the draft worked out."""
+    """A Finding whose ``draft``, and the ``suggestion`` that names it (``with_draft``), are worked out
+    when first read: ``later()`` gives the draft (or None). A check that is counted, or listed only in
+    part, does not draft the 5,000 lines a large filing asks for (0.05 s). Otherwise a Finding: equal to
+    one of its own class with the same fields; pickled, copied and compared with the draft worked out."""
 
     __slots__ = ("_later",)
 
@@ -104,9 +112,9 @@ class DraftedLater(Finding):
         later = getattr(self, "_later", None)          # unset when made by replace() or unpickled
         if later is not None:
             self._later = None
-            suggestion, draft = later()
-            _SUGGESTION.__set__(self, suggestion)
+            draft = later()
             _DRAFT.__set__(self, draft)
+            _SUGGESTION.__set__(self, with_draft(_SUGGESTION.__get__(self), draft))
 
     @property
     def suggestion(self) -> str:
@@ -131,10 +139,11 @@ class DraftedLater(Finding):
         return super().__getstate__()
 
 
-def drafted_later(code: str, severity: str, message: str, origin: Origin | None, field_name: str | None,
-                  project: str | None, later) -> Finding:
-    """``located`` of a finding whose suggestion and draft ``later()`` gives when they are first read."""
-    found = located(code, severity, message, "", origin, field_name, project, cls=DraftedLater)
+def drafted_later(code: str, severity: str, message: str, suggestion: str, origin: Origin | None,
+                  field_name: str | None, project: str | None, later) -> Finding:
+    """``located`` of a finding whose draft ``later()`` gives when it, or the suggestion that names it, is
+    first read."""
+    found = located(code, severity, message, suggestion, origin, field_name, project, cls=DraftedLater)
     found._later = later
     return found
 

@@ -196,7 +196,9 @@ _PERIOD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[.\-/年]?\d{1,2}(?:[.\-/�
 def period_years(text: str | None) -> tuple[int, int] | None:
     """(first, last) year of a 实施期 as tables write it: 2019-2021, 2023.07-2024.01, 202001-202012,
     2023年1月至2025年12月; None when it names no year."""
-    years = [int(m.group(1)) for m in _PERIOD_YEAR.finditer(to_halfwidth(text or ""))]
+    if not text:
+        return None                     # (most tables have no 实施期: asked for every project)
+    years = [int(m.group(1)) for m in _PERIOD_YEAR.finditer(to_halfwidth(text))]
     return (min(years), max(years)) if years else None
 
 
@@ -249,6 +251,11 @@ class Filing:
     formula_cells: list = field(default_factory=list, compare=False)
     # cells (sheet, row, column) holding a value an earlier refresh filled in (a 序号 the tool may renumber)
     tool_filled: frozenset = field(default=frozenset(), compare=False)
+    # a workbook's data rows against the hashes its last refresh recorded (``refresh.marks``): True when
+    # they differ (edited after that refresh, not refreshed since), False when they are as it left them,
+    # None when no refresh recorded them (never refreshed, an older tool's refresh, a damaged record) or
+    # when not asked (``app.load_filing(since_refresh=True)``: the batch, to tell two versions apart)
+    changed_since_refresh: bool | None = field(default=None, compare=False)
 
     @property
     def indicators(self) -> list[Indicator]:

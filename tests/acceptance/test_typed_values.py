@@ -173,7 +173,8 @@ def test_typed_the_year_as_words_with_a_chinese_input_method(engine, tmp_path):
     def year_kept(path):
         assert openpyxl.load_workbook(path)["基本信息"]["B3"].value == "２０２５年"
 
-    run_cycle(Scenario(start=from_new(), typed=typed, first=fills(), fix=lambda t: None, second=[], fixed=[],
+    # nothing to correct: the second refresh changes nothing, 校验结果 stays the first's (its fills listed)
+    run_cycle(Scenario(start=from_new(), typed=typed, first=fills(), fix=lambda t: None, second=fills(), fixed=[],
                        total=TOTAL, after_first=year_kept), engine, tmp_path)
 
 

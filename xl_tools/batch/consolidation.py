@@ -363,8 +363,7 @@ def _frame(records: list[Slice]) -> pd.DataFrame:
     rows = [{"year": s.year, "department": s.department, "unit": s.unit, "file": s.file, "kind": s.kind,
              "status": s.status, "projects": s.projects, "indicators": s.indicators, **s.amounts,
              "errors": s.errors, "decision": s.decision, "cause": s.cause, "reason": s.reason,
-             "same_as": s.same_as, "stamp": s.stamp.when or s.stamp.file_time or "",
-             "stamp_source": s.stamp.source or ("文件时间" if s.stamp.file_time else ""),
+             "same_as": s.same_as, "stamp": s.stamp.shown[0], "stamp_source": s.stamp.shown[1],
              "fingerprint": s.fingerprint, "text_fingerprint": s.text_fingerprint, "unit_name": s.unit_name,
              "_o": order.get(s.decision, 9)} for s in records]
     df = pd.DataFrame(rows, columns=[*SLICE_COLUMNS, "unit_name", "_o"])

@@ -438,7 +438,7 @@ def _review_file(tasks: type[FileTasks], path: Path, shown: str, annotate, targe
         return _unreadable(result, STATUS_BROKEN, said(str(err)))
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one row (with a log), never the end of the batch
         return _unreadable(result, STATUS_INTERNAL, said(internal_error_line(exc, f"batch {path}")))
-    result.stamp = stamp_of(path)
+    result.stamp = stamp_of(path, changed=getattr(result.filing, "changed_since_refresh", None))
     if annotate is None:
         return result
     try:

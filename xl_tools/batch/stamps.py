@@ -12,10 +12,18 @@ A file's own stamp is the first of these it has:
 3. **文件时间** — the file's modification time on disk (for a member of a zip, the time the zip records
    for it), which mail and copying may change: the last resort.
 
+A workbook edited after its last refresh and saved without refreshing again keeps that refresh's time
+(the tool did not run), but its rows are no longer what that refresh recorded (``refresh.marks.changed_since``,
+read with the filing: ``Filing.changed_since_refresh``): it is **刷新后改过**, later than any file still as
+that refresh left it — at its 保存时间 when that is later than the refresh (the edit was saved then), else
+just after the refresh. So of two versions with one 刷新时间, the one edited since is the later one, and
+only two versions both edited after one refresh and saved at the same time (or with no 保存时间) tie.
+
 Each stamp is text ``YYYY-MM-DD HH:MM:SS`` in the filings' time zone (``clock``: China's unless
 ``XL_TOOLS_TIMEZONE`` says otherwise; UTC times in a file and the disk's times are converted, a zip's or PDF's
 own local time is kept), the zone of the refresh stamps, so two stamps compare as strings whatever the
-machine's zone. ``Stamp.key`` orders versions: the file's own stamp, else the file time.
+machine's zone. ``Stamp.key`` orders versions: the file's own stamp (an edit after the refresh later
+than the refresh), else the file time.
 Reading a stamp never raises: a part that cannot be read gives no stamp of that kind.
 """
 
@@ -38,6 +46,7 @@ from ..schema import SHEET_STATE
 from ..xmlsafe import parse
 
 REFRESHED, SAVED, FILE_TIME = "刷新时间", "保存时间", "文件时间"
+EDITED = "刷新后改过"
 _STATE_ROWS = 20                          # the stamp row is among the first rows of the state sheet
 _CORE_LIMIT = 1 << 20
 _PDF_DATE = re.compile(rb"/(ModDate|CreationDate)\s*\(D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?"
@@ -53,16 +62,34 @@ class Stamp:
     when: str | None = None
     source: str | None = None
     file_time: str | None = None
+    edited: bool = False             # a refreshed workbook changed since that refresh (module docstring)
+    saved: str | None = None         # then: its 保存时间, when later than the refresh
 
     @property
-    def key(self) -> str:
-        """Sort key of versions: later is greater (the file's own stamp, else its time; "" unknown)."""
-        return self.when or self.file_time or ""
+    def key(self) -> tuple[str, int]:
+        """Sort key of versions: later is greater (the file's own stamp, else its time; "" unknown). A
+        workbook edited after its refresh: its 保存时间 when later, else just after the refresh."""
+        if self.edited and self.when:
+            return (self.saved or self.when, 1)
+        return (self.when or self.file_time or "", 0)
+
+    @property
+    def shown(self) -> tuple[str, str]:
+        """(time, what it is) as the consolidation lists it: the time ``key`` goes by."""
+        if self.edited and self.when:
+            return (self.saved, f"{SAVED}（{EDITED}）") if self.saved else (self.when, f"{REFRESHED}（{EDITED}）")
+        if self.when:
+            return self.when, self.source or ""
+        return (self.file_time, FILE_TIME) if self.file_time else ("", "")
 
     def text(self) -> str:
-        """「刷新时间 2026-03-05 09:12」; 「时间不明」 when there is none."""
+        """「刷新时间 2026-03-05 09:12」; 「刷新时间 2026-03-05 09:12，刷新后改过（保存时间 2026-03-05 10:30:05）」;
+        「时间不明」 when there is none."""
         if self.when:
             shown = self.when[:16] if self.source == REFRESHED else self.when
+            if self.edited:
+                after = f"{SAVED} {self.saved}" if self.saved else "改后未再刷新，没有保存时间"
+                return f"{self.source} {shown}，{EDITED}（{after}）"
             return f"{self.source} {shown}"
         if self.file_time:
             return f"{FILE_TIME} {self.file_time}"
@@ -207,9 +234,10 @@ def _pdf_bytes(path: Path) -> bytes:
         return head + fh.read()
 
 
-def stamp_of(path: str | Path, *, disk_time: str | None = None) -> Stamp:
+def stamp_of(path: str | Path, *, disk_time: str | None = None, changed: bool | None = None) -> Stamp:
     """The stamp of the file at ``path`` (see the module docstring); ``disk_time`` replaces the file's
-    time on disk (a zip member's recorded time)."""
+    time on disk (a zip member's recorded time); ``changed``: the workbook's rows are not what its last
+    refresh recorded (``Filing.changed_since_refresh``)."""
     path = Path(path)
     on_disk = disk_time or file_time(path)
     suffix = path.suffix.lower()
@@ -226,4 +254,7 @@ def stamp_of(path: str | Path, *, disk_time: str | None = None) -> Stamp:
             source = SAVED if when else None
     except OSError:
         when, source = None, None
+    if source == REFRESHED and changed:
+        saved = saved_time(path)
+        return Stamp(when, source, on_disk, edited=True, saved=saved if saved and saved > when else None)
     return Stamp(when, source, on_disk)

@@ -8,12 +8,15 @@ PDF, a copy renamed by mail, a LibreOffice copy, a copy under another spelling o
   files' own stamps (``stamps``: the tool's refresh time, else the saving application's, else the file
   time): a corrected resubmission replaces the faulty original, a revision with new amounts replaces the
   old amounts — each replaced version is 已替代, with both dates and what changed (the diff task,
-  ``app.compare_filings``).
+  ``app.compare_filings``). A workbook edited after its last refresh and saved without refreshing (its
+  rows no longer what that refresh recorded) is later than a copy still as that refresh left it, though
+  both carry its 刷新时间: the reasons say so.
 - Within a version, the file that represents it names the unit as the consolidation does (the list's
   name), is a filing workbook rather than a published table, has fewer errors, has no mark of a copy in
   its name (「副本」, 「(1)」), then comes first by name; the other files are 重复 of it.
 - Two versions with the same latest time cannot be told apart: 版本冲突, none counted, until the
-  reviewer keeps one.
+  reviewer keeps one (two copies refreshed in the same minute; two copies both edited after one refresh
+  and saved at the same time, or without a 保存时间).
 - The version in force is counted unless it has errors (未计入, or counted with ``include_errors``) or
   projects without any amount (未填: never counted, a blank row has no place in a table to sign).
 """
@@ -136,7 +139,7 @@ def decide_unit(group: list[Slice], pins: set[str], compare: Compare, include_er
         for k in order[1:]:
             old = reps[k]
             changes = compare(old.file, kept.file)
-            how = "审核人指定以该文件为准（--keep）" if pinned else "该文件较新"
+            how = "审核人指定以该文件为准（--keep）" if pinned else _later(kept, old)
             old.decide(SUPERSEDED, f"已被「{kept.file}」替代（{how}）：本文件 {old.stamp.text()}，"
                                    f"替代文件 {kept.stamp.text()}" + (f"；{changes}" if changes else ""),
                        same_as=kept.file)
@@ -144,6 +147,17 @@ def decide_unit(group: list[Slice], pins: set[str], compare: Compare, include_er
             version.replaced.append((old.file, old.stamp.text(), changes))
     _decide_kept(kept, include_errors, version)
     return version, None
+
+
+def _later(kept: Slice, old: Slice) -> str:
+    """Why ``kept`` is later than ``old`` (said on ``old``'s row), in words when both carry one 刷新时间."""
+    new, was = kept.stamp, old.stamp
+    if not (new.when and new.when == was.when and new.source == was.source):
+        return "该文件较新"
+    if new.edited and not was.edited:
+        return ("两份的刷新时间相同，但该文件在那次刷新后又改过（内容与刷新时记录的不同），本文件仍是刷新时的内容，"
+                "所以该文件较新")
+    return "两份都在同一次刷新后改过，该文件保存较晚"
 
 
 def _counted_tail(kept: Slice, include_errors: bool) -> str:
@@ -180,8 +194,11 @@ def _conflict(versions, reps, tied: list[int], order: list[int], unit: str) -> C
     first = reps[tied[0]]
     conflict = Conflict(first.year, first.department, unit, files, first.stamp.text())
     named = "、".join(f"「{f}」" for f in files)
+    edited = all(reps[k].stamp.edited for k in tied)
     for k in tied:
-        reps[k].decide(CONFLICT, f"同一单位有 {len(files)} 个内容不同的版本（{named}），时间相同（{reps[k].stamp.text()}），"
+        when = f"时间相同（{reps[k].stamp.text()}）" + \
+            ("，都在同一次刷新后改过、保存时间相同或不明" if edited else "")
+        reps[k].decide(CONFLICT, f"同一单位有 {len(files)} 个内容不同的版本（{named}），{when}，"
                                  "无法判断哪一份最新，均未计入：请用 --keep 指定以哪一份为准")
         _copies(reps[k], versions[k], DUPLICATE, "该版本与其他版本冲突，未计入")
     for k in order:

@@ -38,6 +38,7 @@ from .xml import DECLARATION, attr_xml, children_bytes, parse
 _NAME = rb"(?:([A-Za-z_][\w.-]*):)?"
 _SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData\b[^>]*?(/?)>")
 _ROW = re.compile(rb"<" + _NAME + rb"row\b([^>]*?)(/?)>")
+_UNPREFIXED_ROW = re.compile(rb"<()row\b([^>]*?)(/?)>")       # the same groups; found three times as fast
 _CELL = re.compile(rb"<" + _NAME + rb"c\b([^>]*?)(/?)>")
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _R = re.compile(rb"\br\s*=\s*[\"']([^\"']*)[\"']")
@@ -178,7 +179,7 @@ class _Rows:
         for data in windows:
             self.data = data
             pos, end = 0, len(data)
-            for m in _ROW.finditer(data):
+            for m in (_ROW if b":row" in data else _UNPREFIXED_ROW).finditer(data):
                 if not k & 4095:
                     limits.check_time()                # the task's time budget, inside a large sheet too
                 k += 1

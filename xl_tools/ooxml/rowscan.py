@@ -274,3 +274,55 @@ def _column(letters: bytes) -> int:
     col = _COLUMNS[letters] = column_index(letters.decode())      # ValueError past the last column
     return col
 
+
+# ------------------------------------------------------------------------------ the shared strings
+
+_SST_OPEN = re.compile(rb"<sst\b[^>]*>")
+# an item of plain text, as Excel, WPS, LibreOffice and xlsxwriter write nearly all of them (group 1: its
+# text; group 2: an empty one) — or any other "<" (group 3: runs, phonetic guides …) or text (group 4)
+_SI = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t/>()</si>|(<)|([^\s<])')
+
+
+def shared_strings(data: bytes, part: str) -> list[str] | None:
+    """The texts of the shared-strings part ``data``, as ``view.WorkbookView.shared_strings`` reads them
+    by its streaming pass (``cells.text_of`` of each ``<si>``) — or None when an item is anything but
+    one plain ``<t>`` (rich text, phonetic guides), or the part is not what this reads exactly as that
+    pass does (another encoding, another namespace, a character reference, text the parser would
+    normalise or refuse): then the pass reads it, with its errors. 37,534 texts at 5,000 projects:
+    one regular expression instead of an element each."""
+    declared = _DECLARED.match(data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    m = _SST_OPEN.search(data)
+    if m is None or b"<!" in data[:m.start()]:
+        return None
+    start, end = m.end(), data.rfind(b"</sst>")
+    if end < start or any(data.find(x, start, end) >= 0 for x in (*_REFUSED, b"&#")) \
+            or _NOT_CHARACTER.search(data, start, end) or len(data[start:end].translate(None, _CONTROL)) != end - start:
+        return None
+    try:
+        root = parse(data[:start] + data[end:], part)        # the hardened parser: no DTD, well-formed
+    except XmlPartError:
+        return None
+    if root.tag != q("sst") or root.nsmap.get(None) != MAIN:
+        return None
+    out: list[str] = []
+    try:
+        for k, item in enumerate(_SI.finditer(data, start, end)):
+            if item.lastindex > 2:
+                return None
+            raw = item.group(1)
+            text = raw.decode() if raw else ""
+            if "&" in text:
+                text = text_of_xml(text, references=False)
+                if text is None:
+                    return None
+            if "_x" in text:
+                text = well_formed(unescape(text))
+            out.append(text)
+            if not k & 65535:
+                limits.check_time()
+    except UnicodeDecodeError:
+        return None
+    return out
+

@@ -207,6 +207,14 @@ class WorkbookView:
             parts = [t for _r, t in self.pkg.targets(self.book.part, RT_SHARED_STRINGS)]
             if parts and self.pkg.has(parts[0]):
                 most = limits.value(limits.STRINGS)
+                if 0 < self.pkg.size(parts[0]) <= rowscan.MAX_BYTES:        # plain texts read on their bytes
+                    found = rowscan.shared_strings(read_member(self.pkg.zf, parts[0]), parts[0])
+                    if found is not None:
+                        if len(found) > most:
+                            store.shared = None
+                            raise XlToolsError(limits.exceeded(limits.STRINGS), file=str(self.pkg.path))
+                        store.shared = found
+                        return found
                 with self.pkg.open_original(parts[0]) as fh:
                     for _ev, si in iterparse(fh, parts[0], tag=q("si")):
                         store.shared.append(text_of(si))

@@ -315,10 +315,13 @@ def _pieces(text: str, limit: int = EXCEL_CELL_LIMIT) -> list[str]:
 def _split_long(cells: list[Cell], heads: tuple[str, ...] = HEADERS) -> list[list[Cell]]:
     """A table line whose 绩效目标 / 绩效指标 exceed one cell → sub-lines: the first holds the name,
     the amounts and the first pieces, each next one the next pieces (empty elsewhere)."""
+    long = [k for k, c in enumerate(cells) if isinstance(c.value, str) and len(c.value) > EXCEL_CELL_LIMIT]
+    if not long:
+        return [cells]                          # the usual line: nothing to cut
     split = (len(cells) - 2, len(cells) - 1)      # 0-based: 绩效目标, 绩效指标 may continue on further rows
-    for k, cell in enumerate(cells):
-        if isinstance(cell.value, str) and len(cell.value) > EXCEL_CELL_LIMIT and k not in split:
-            raise XlToolsError(f"「{str(cells[0].value)[:30]}…」的{heads[k]}有 {len(cell.value):,} 个字符，超过 "
+    for k in long:
+        if k not in split:
+            raise XlToolsError(f"「{str(cells[0].value)[:30]}…」的{heads[k]}有 {len(cells[k].value):,} 个字符，超过 "
                                f"Excel 单元格上限 {EXCEL_CELL_LIMIT:,}：请精简后再生成公开表（未写入任何文件）")
     pieces = [_pieces(c.value) if k in split and isinstance(c.value, str) else [c.value]
               for k, c in enumerate(cells)]

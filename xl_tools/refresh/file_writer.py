@@ -16,7 +16,6 @@ from .. import memtrim
 from ..address import parse_a1
 from ..errors import XlToolsError
 from ..fileio import atomic_target
-from ..ooxml.cells import same_value
 from ..ooxml.comments import notes_of
 from ..ooxml.patch import Generated, WorkbookPatch
 from ..ooxml.sheetgen import Formula, SheetSpec
@@ -30,7 +29,7 @@ from . import seal
 from .looks import Look
 from .marks import Seen
 from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
-from .plan import RefreshOutcome
+from .plan import RefreshOutcome, already_there
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
 from .seal import check_paths
@@ -94,26 +93,6 @@ def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: 
         finally:
             view.close()        # before the rename: Windows cannot replace a file that is open
         read_back(tmp, path, patch, outcome.ops)
-
-
-def already_there(view, outcome: RefreshOutcome) -> bool:
-    """Whether the workbook already shows everything the plan would write, so that writing it would
-    give the same file: the plan's digest is the state's (the same findings, highlights, notes, fills,
-    公开表 and values as the last refresh, which left its stamp), the tool's sheets are there, no
-    highlight or note is to be put on or taken off, and every value to write is in its cell already.
-    Then the file is not rewritten at all (in place: not touched; no .bak)."""
-    if outcome.unchanged_since is None or not {SHEET_RESULTS, SHEET_PUBLIC, SHEET_STATE} <= set(view.sheetnames):
-        return False
-    for op in outcome.ops:
-        if isinstance(op, (SetFill, SetNote)):
-            return False
-        if isinstance(op, SetValues):
-            ws = view[op.sheet]
-            for r, line in enumerate(op.values, start=op.row):
-                for c, value in enumerate(line, start=op.col):
-                    if not same_value(ws.cell(r, c).value, value):
-                        return False
-    return True
 
 
 def read_back(saved: Path, source: Path, patch: WorkbookPatch, ops: list) -> int:

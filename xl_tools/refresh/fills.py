@@ -1,11 +1,16 @@
 """What refresh fills in by itself. A user's cell is touched only when it is empty or unambiguous,
-and every fill is reported as a 提示 (FIL…) in 校验结果 once, by the refresh that wrote it; the cell
-keeps the value (the state sheet remembers it was the tool's). A 序号 the tool filled itself (and the
+and every fill is reported as a 提示 (FIL…) in 校验结果 by the refresh that wrote it; the cell keeps the
+value (the state sheet remembers it was the tool's). 校验结果 is the report of the refresh its stamp
+(上次刷新) names: a refresh that finds nothing changed since leaves it as it is, fills listed, and the
+stamp with it — the state sheet marks the fills of the refresh that wrote it (``record``: ``latest``),
+and the next refresh counts them in again (``latest_fills``) to see whether anything else changed; the
+first refresh that changes something lists only what it fills itself. A 序号 the tool filled itself (and the
 person has not changed since) is the tool's to renumber: rows inserted, deleted or sorted get 1, 2, 3…
 again at the next refresh; a 序号 the person typed is never changed (STR009 lists the wrong ones)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from itertools import chain, count
 from operator import attrgetter, eq
@@ -102,8 +107,7 @@ def _number(record, owned, position: int, kind: str, **kw) -> Fill | None:
 
 
 # (walked without a Python loop per indicator: 30,000 of them)
-_NO, _INDICATORS = attrgetter("no"), attrgetter("indicators")
-_LEVEL1_CODE, _LEVEL2_CODE = attrgetter("level1_code"), attrgetter("level2_code")
+_NO, _INDICATORS, _CODES = attrgetter("no"), attrgetter("indicators"), attrgetter("level1_code", "level2_code")
 
 
 def may_fill(filing: Filing, owned: frozenset = frozenset()) -> bool:
@@ -124,9 +128,8 @@ def may_fill(filing: Filing, owned: frozenset = frozenset()) -> bool:
             return True
         if not all(map(eq, map(_NO, p.indicators), count(1))):      # an indicator's 序号 not its position
             return True
-    for code in (_LEVEL1_CODE, _LEVEL2_CODE):                       # a category code not written
-        if not all(map(code, chain.from_iterable(map(_INDICATORS, filing.projects)))):
-            return True
+    if not all(map(all, map(_CODES, chain.from_iterable(map(_INDICATORS, filing.projects))))):
+        return True                                                 # a category code not written
     return not filing.blank_amounts_derived()
 
 
@@ -207,3 +210,41 @@ def _fill_indicator(ind, position: int, project: str, table: CodeTable, add, own
                       project=project, indicator_no=ind.no):
             ind.level2_code, ind.level2 = cat.code, cat.name
             add(f)
+
+
+LATEST = "latest"            # a fill's record in the state sheet: made by the refresh that wrote the sheet
+_MARKED = f'"{LATEST}": true'  # as ``record`` writes it (a record without it is not ``latest``)
+
+
+def record(f: Fill, *, latest: bool) -> str:
+    """A fill's finding as the state sheet keeps it (JSON), ``latest`` when this refresh made it."""
+    data = {"code": f.code, "message": f.message, "project": f.project, "field": f.field,
+            "indicator_no": f.indicator_no}
+    if latest:
+        data[LATEST] = True
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def older(text: str) -> str:
+    """A fill's record as a refresh after the one that made it keeps it: without ``latest``."""
+    if _MARKED not in text:                 # most records (30,000 序号 filled long ago): not parsed at all
+        return text
+    data = json.loads(text)
+    return record(Fill("", 0, 0, None, data["code"], data["message"], data.get("project"), data.get("indicator_no"),
+                       data.get("field")), latest=False) if data.get(LATEST) is True else text
+
+
+def latest_fills(kept: dict[tuple[str, int, int], tuple[str, str]]) -> list[Fill]:
+    """The fills the refresh that wrote the state sheet made, the cells still holding them
+    (``marks.Marks.kept_fills``: cell → (value written, the fill's record)): as that refresh reported
+    them. Records of other kinds are left out (the state sheet's rows are checked as read:
+    ``state._fill_record``)."""
+    out = []
+    for (sheet, row, col), (value, text) in kept.items():
+        if _MARKED not in text:
+            continue
+        data = json.loads(text)
+        if data.get(LATEST) is True and data.get("code") in FILL_LABELS:
+            out.append(Fill(sheet, row, col, value, data["code"], data["message"], project=data.get("project"),
+                            indicator_no=data.get("indicator_no"), field=data.get("field")))
+    return out

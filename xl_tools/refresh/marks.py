@@ -188,11 +188,13 @@ def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]
     return out
 
 
-def note_filled_by_tool(view, filing) -> None:
+def note_filled_by_tool(view, filing, *, since_refresh: bool = False) -> None:
     """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
     earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
-    renumber (``fills.derive_fills``), as the next refresh will; and the drafted rows the person edited
-    since are theirs (``drafting.settle``), as the next refresh will count them."""
+    renumber (``fills.derive_fills``), as the next refresh will; the drafted rows the person edited
+    since are theirs (``drafting.settle``), as the next refresh will count them; with ``since_refresh``
+    also whether the data rows are still as the last refresh left them (``filing.changed_since_refresh``:
+    ``changed_since``; every row hashed, so only when asked: the batch's versions)."""
     state = read_state(view)
     keys = RowKeys.of(filing, view)
     if state.fills:
@@ -200,3 +202,21 @@ def note_filled_by_tool(view, filing) -> None:
         filing.tool_filled = frozenset(marks.kept_fills(view))
     if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
         settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
+    if since_refresh:                           # after the above: the rows they hashed are hashed once
+        filing.changed_since_refresh = changed_since(state, view, keys)
+
+
+def changed_since(state: State, view, keys: RowKeys) -> bool | None:
+    """Whether the data sheets' rows (the cells the person types: ``RowKeys``) differ from the hashes the
+    last refresh recorded of them (``State.rows``, taken after its own writes): True — edited since and
+    not refreshed again; False — as it left them (opened and saved again, by any program, changes
+    nothing here); None — no refresh recorded them (never refreshed, a refresh before row hashes), or
+    the record is incomplete (state rows ignored as read) and the rows differ."""
+    if not state.stamp or not state.rows:
+        return None
+    for sheet in keys.columns:
+        recorded = state.rows.get(sheet, {})
+        now = keys.hashes(view, sheet) if sheet in view.sheetnames else {}
+        if now != recorded:
+            return None if state.ignored else True
+    return False

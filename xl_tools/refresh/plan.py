@@ -11,6 +11,7 @@ from ..address import parse_a1
 from ..catalogue import finding
 from ..findings import Finding, blocks_publishing, summarize
 from ..model import Filing
+from ..ooxml.cells import same_value
 from ..profiles import load_profile
 from ..publish.table import render
 from ..refs import split_reference
@@ -22,8 +23,10 @@ from ..schema import (
     NOT_REFRESHED,
     NOTE_PREFIX,
     SHEET_INDICATORS,
+    SHEET_PUBLIC,
     SHEET_README,
     SHEET_RESULTS,
+    SHEET_STATE,
 )
 from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
@@ -42,7 +45,7 @@ from .drafting import (
     settle,
     to_append,
 )
-from .fills import Fill, derive_fills, fill_rows
+from .fills import Fill, derive_fills, fill_rows, latest_fills, older, record
 from .helper_columns import helper_row
 from .marks import Marks, RowKeys, Seen, current_marks
 from .ops import (
@@ -79,10 +82,10 @@ class RefreshOutcome:
     appended: list[Appended] = field(default_factory=list)   # drafted lines this refresh appended
     confirmed: int = 0                       # drafted rows the person edited or confirmed since
     stamp: str = ""                          # the 上次刷新 stamp the workbook carries after this refresh
-    # the next refresh of the written file, with the same options, will find nothing changed: nothing was
-    # filled in (a fill is reported by the refresh that writes it, once), no finding came from outside
-    # the workbook (an import's) or from a state sheet it could not read whole (FILE003, which the
-    # rewritten state no longer gives); the writer adds its own conditions (every note written)
+    # the next refresh of the written file, with the same options, will find nothing changed: no finding
+    # came from outside the workbook (an import's) or from a state sheet it could not read whole (FILE003,
+    # which the rewritten state no longer gives); what it filled in, the next refresh reports again when
+    # nothing else changed (``fills.latest_fills``); the writer adds its own conditions (every note written)
     settled: bool = True
 
     @property
@@ -103,6 +106,28 @@ class RefreshOutcome:
         return report_text(self.summary, self.unchanged_since, self.hidden, self.notes_kept, self.notes_skipped,
                            sum(not a.replaces for a in self.appended), self.pending,
                            sum(a.replaces for a in self.appended))
+
+
+def already_there(view, outcome: RefreshOutcome) -> bool:
+    """Whether the workbook already shows everything the plan would write, so that writing it would
+    give the same file: the plan's digest is the state's (the same findings, highlights, notes, fills,
+    公开表 and values as the last refresh, which left its stamp), the tool's sheets are there, no
+    highlight or note is to be put on or taken off, and every value to write is in its cell already.
+    Then the workbook is not written at all: a file in place is not touched (no .bak), a live book gets
+    no call (Excel does not even count it as changed). Both writers ask it (``file_writer.write_plan``,
+    ``app.refresh_book``); a live book's view has no formats, so there the state is all it goes by."""
+    if outcome.unchanged_since is None or not {SHEET_RESULTS, SHEET_PUBLIC, SHEET_STATE} <= set(view.sheetnames):
+        return False
+    for op in outcome.ops:
+        if isinstance(op, (SetFill, SetNote)):
+            return False
+        if isinstance(op, SetValues):
+            ws = view[op.sheet]
+            for r, line in enumerate(op.values, start=op.row):
+                for c, value in enumerate(line, start=op.col):
+                    if not same_value(ws.cell(r, c).value, value):
+                        return False
+    return True
 
 
 def _now() -> str:
@@ -143,8 +168,6 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     filing.pending.sort(key=lambda i: i.origin.row if i.origin else 0)
     current = drafted_keys(findings, project_numbers(filing, findings))
     findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
-    rows = sort_findings(findings + fill_rows(fills), filing)
-    findings = sort_findings(findings + [f.finding() for f in fills], filing)   # reported once
 
     ops: list = []
     # 1. fills (values the tool completed), and the lines drafted now
@@ -166,12 +189,28 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     ops.extend(_note_ops(notes_now, marks))
     # 4. whole sheets the tool owns
     public = render(filing, draft=any(blocks_publishing(f) for f in findings))
-    fill_state = {(f.sheet, f.row, f.col): (str(f.value), _fill_json(f)) for f in fills}
-    fill_state.update(kept)
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
-    digest = _digest(findings, hl_now, notes_now, fill_state, public,
-                     [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys
-                      and (o.sheet, o.row, o.col) not in drafted_cells])
+    values = [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys
+              and (o.sheet, o.row, o.col) not in drafted_cells]
+
+    def reported(listed: list[Fill], fill_state: dict) -> tuple[list[Finding], list[Finding], str]:
+        """校验结果's rows, every finding (each fill on its own cell) and the digest, ``listed`` the fills
+        reported (the fills themselves are info: no highlight, no note, nothing the 公开表 depends on)."""
+        every = sort_findings(findings + [f.finding() for f in listed], filing)
+        return (sort_findings(findings + fill_rows(listed), filing), every,
+                _digest(every, hl_now, notes_now, fill_state, public, values))
+
+    # nothing filled now: is the workbook as the last refresh left it, the fills it made listed (``fills``)?
+    latest = [] if fills else latest_fills(kept)
+    if latest:
+        rows, every, digest = reported(latest, kept)
+    if not latest or digest != state.digest:       # no: this refresh reports what it fills in itself
+        fill_state = {k: (v, older(text)) for k, (v, text) in kept.items()}
+        fill_state.update({(f.sheet, f.row, f.col): (str(f.value), record(f, latest=True)) for f in fills})
+        rows, every, digest = reported(fills, fill_state)
+    else:
+        fill_state = kept
+    findings = every
     unchanged = digest == state.digest and bool(state.stamp)
     stamp = state.stamp if unchanged else (now or _now())
     summary = summary_text(rows, len(filing.projects), len(filing.indicators), stamp)
@@ -196,7 +235,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
                                         rows=rows_now, cells=cells_now, drafted=drafted)))
     return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden),
                           appended=appended, confirmed=len(confirmed), stamp=stamp,
-                          settled=not fills and not extra_findings and not state.ignored)
+                          settled=not extra_findings and not state.ignored)
 
 
 def _settle(filing: Filing, state, keys: RowKeys, view) -> list:
@@ -230,11 +269,6 @@ def _drafted_hashes(filing: Filing, appended: list[Appended], layout: Layout, ke
         hashes[r] = hash_of(values, key_cols)
         cells_now.setdefault(SHEET_INDICATORS, {})[r] = cell_hashes([values.get(c) for c in key_cols])
     return [hashes[i.origin.row] for i in filing.pending if i.origin and hashes.get(i.origin.row)]
-
-
-def _fill_json(f: Fill) -> str:
-    return json.dumps({"code": f.code, "message": f.message, "project": f.project, "field": f.field,
-                       "indicator_no": f.indicator_no}, ensure_ascii=False, sort_keys=True)
 
 
 def _helper_ops(filing: Filing, view) -> list:
@@ -374,7 +408,7 @@ def _digest(findings, highlights, notes, fills, public, ops) -> str:
 
 
 def _in_text_order(cells: dict):
-    """the cells sorted by the texts of their items (key then value) made one item at a time (the notes' texts of
+    """The sorted texts ``f"{key}{value}"`` of ``cells``, made one item at a time (the notes' texts of
     5,000 projects are megabytes): the keys are distinct tuples of the same kind — (sheet, row,
     column) — whose texts are never one the beginning of another, so the order of their texts alone
     is the order of the items'."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import ERROR, WARNING, Finding
 from ..model import FUNDING_LEVELS, MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
@@ -54,17 +54,17 @@ class TotalIsSumOfParts(Rule):
                               f"其他资金之和为 {_m(parts)} {ctx.unit}，相差 {_m(unit.total - parts)} {ctx.unit}",
                               "核对单位行的各资金来源，使总计等于三者之和")
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if _unreadable(ctx, project):
-            return                      # an amount that cannot be read is AMT004, not a false difference
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        # (run on every project: a tuple, not a generator, as the other hooks that seldom find)
         parts = project.parts_sum()
-        if abs(project.total - parts) > self.options["tolerance"]:
-            yield self.at_project(
+        if abs(project.total - parts) <= self.options["tolerance"] or _unreadable(ctx, project):
+            return ()                   # an amount that cannot be read is AMT004, not a false difference
+        return (self.at_project(
                 project, "total",
                 f"总计 {_m(project.total)} {ctx.unit}，但财政拨款 {_m(project.fiscal)} + 财政专户拨款 "
                 f"{_m(project.special)} + 其他资金 {_m(project.other)} = {_m(parts)} {ctx.unit}，"
                 f"相差 {_m(project.total - parts)} {ctx.unit}",
-                f"核对各资金来源金额；如来源无误，总计应为 {_m(parts)} {ctx.unit}")
+                f"核对各资金来源金额；如来源无误，总计应为 {_m(parts)} {ctx.unit}"),)
 
 
 class NonNegative(Rule):
@@ -194,7 +194,10 @@ class MoneyAsText(Rule):
                 yield self.at(p.origin, p.field, f"{MONEY_LABELS[p.field]}是文本「{p.value}」，不是数字",
                               "将单元格改为数字格式后重新输入金额", project=p.project)
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        return self._as_text(ctx, project) if project.raw else ()
+
+    def _as_text(self, ctx: Context, project: Project) -> Iterator[Finding]:
         for f, raw in project.raw.items():
             if f not in MONEY_FIELDS or not isinstance(raw, str) or not raw.strip():
                 continue
@@ -294,13 +297,14 @@ class ProjectWithoutMoney(Rule):
     basis = ("G-FORM",)
     name = "amounts.project_without_money"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        unread = any(isinstance(project.raw.get(f), str) and project.raw[f].strip() for f in MONEY_FIELDS)
-        if project.total == ZERO and project.parts_sum() == ZERO and not unread:
-            blank = all(project.blank(f) for f in MONEY_FIELDS)
-            said = "均未填写" if blank else "均为 0"
-            yield self.at_project(project, "total", f"项目总计和各资金来源{said}",
-                                  "填写项目金额；如本年度没有该项目预算，请删除该项目及其绩效指标")
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        if project.total != ZERO or project.parts_sum() != ZERO or \
+                any(isinstance(project.raw.get(f), str) and project.raw[f].strip() for f in MONEY_FIELDS):
+            return ()
+        blank = all(project.blank(f) for f in MONEY_FIELDS)
+        said = "均未填写" if blank else "均为 0"
+        return (self.at_project(project, "total", f"项目总计和各资金来源{said}",
+                                "填写项目金额；如本年度没有该项目预算，请删除该项目及其绩效指标"),)
 
 
 class LevelsAddUp(Rule):

@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
+from operator import attrgetter
 from typing import Callable, Iterable
 
 from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution
-from ..findings import ERROR, INFO, WARNING, Draft, Finding, drafted_later, located
+from ..findings import ERROR, INFO, WARNING, Draft, Finding, drafted_later, located, with_draft
 from ..model import Filing, Indicator, Origin, Project
 from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
@@ -122,8 +122,8 @@ class Rule:
         is first read (``findings.DraftedLater``: worked out from the filing as checked, which a caller
         does not change while it holds the findings)."""
         if callable(draft):
-            return drafted_later(self.code, self.severity, message, project.origin, field, project.name,
-                                 partial(_drafted, suggestion, draft))
+            return drafted_later(self.code, self.severity, message, suggestion, project.origin, field, project.name,
+                                 draft)
         return located(self.code, self.severity, message, with_draft(suggestion, draft), project.origin, field,
                        project.name, draft=draft)
 
@@ -182,7 +182,8 @@ class Context:
         self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
         # categories and values as written → (what facts of them share, name → the facts of that content)
         self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
-        self._project_levels: dict[int, tuple[set, set]] = {}
+        self._project_levels: dict[int, tuple[frozenset, frozenset]] = {}
+        self._level_sets: dict[tuple, tuple[frozenset, frozenset]] = {}
         self._project_facts: dict[int, list[Facts]] = {}
         self._projects_seen: list[Project] = []
         self._spans: dict[str, tuple[int, int] | None] = {}
@@ -244,8 +245,9 @@ class Context:
         every indicator with those."""
         return self._facts_of((ind,))[0]
 
-    def _values_facts(self, c1: str, l1: str, c2: str, l2: str, period: str, annual: str) -> tuple:
+    def _values_facts(self, c1: str, l1: str, c2: str, l2: str, period: str | None, annual: str | None) -> tuple:
         """(columns, level 1, level 2, their roles, values key) of an indicator's categories and values."""
+        period, annual = period or "", annual or ""
         labels = (f"{c1}-{l1}" if c1 else l1, f"{c2}-{l2}" if c2 else l2)     # Indicator.level*_label
         levels = self._levels.get(labels)
         if levels is None:
@@ -297,13 +299,10 @@ class Context:
         out = []
         add = out.append
         by_values, cores = self._by_values, self._cores
-        for ind in indicators:
-            key = (ind.level1_code, ind.level1, ind.level2_code, ind.level2, ind.period_value or "",
-                   ind.annual_value or "")
+        for key, name in zip(map(_CONTENT, indicators), map(_NAME, indicators)):    # (tuples made in C)
             shared = by_values.get(key)
             if shared is None:
                 shared = by_values[key] = (self._values_facts(*key), {})
-            name = ind.name
             hit = shared[1].get(name)
             if hit is None:
                 core = cores.get(name)
@@ -314,22 +313,28 @@ class Context:
             add(hit)
         return out
 
-    def level_codes(self, project: Project) -> tuple[set[str | None], set[str | None]]:
-        """The resolved level-1 and level-2 codes used in a project (cached per project)."""
+    def level_codes(self, project: Project) -> tuple[frozenset[str | None], frozenset[str | None]]:
+        """The resolved level-1 and level-2 codes used in a project (cached per project; projects with the
+        same codes in the same order share the two sets: 5,000 projects, a few dozen pairs)."""
         hit = self._project_levels.get(id(project))
         if hit is None:
             facts = self.project_facts(project)
-            hit = self._project_levels[id(project)] = ({f.level1_code for f in facts},
-                                                       {f.level2_code for f in facts})
+            key = (tuple(map(_LEVEL1_CODE, facts)), tuple(map(_LEVEL2_CODE, facts)))
+            hit = self._level_sets.get(key)
+            if hit is None:
+                hit = self._level_sets[key] = (frozenset(key[0]), frozenset(key[1]))
+            self._project_levels[id(project)] = hit
         return hit
 
     def span(self, project: Project) -> tuple[int, int] | None:
         """(first, last) budget year when the project name carries a range like 2023年-2024年."""
-        if project.name not in self._spans:
-            m = _SPAN.search(project.name)
+        name = project.name
+        hit = self._spans.get(name, ())
+        if hit == ():
+            m = _SPAN.search(name)
             first, last = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-            self._spans[project.name] = (first, last) if m and last > first else None
-        return self._spans[project.name]
+            hit = self._spans[name] = (first, last) if m and last > first else None
+        return hit
 
     def period(self, project: Project) -> tuple[int, int] | None:
         """(first, last) budget year of the project's 实施期 as its table states it (项目期 2019-2021),
@@ -337,20 +342,13 @@ class Context:
         return project.period_years() or self.span(project)
 
 
+_LEVEL1_CODE, _LEVEL2_CODE = attrgetter("level1_code"), attrgetter("level2_code")
+# what facts are worked out from (the values as written: None and "" alike, in _values_facts)
+_CONTENT = attrgetter("level1_code", "level1", "level2_code", "level2", "period_value", "annual_value")
+_NAME = attrgetter("name")
+
+
 # small shared helpers ----------------------------------------------------------------------------
-
-def _drafted(suggestion: str, make: Callable[[], Draft | None]) -> tuple[str, Draft | None]:
-    draft = make()
-    return with_draft(suggestion, draft), draft
-
-
-def with_draft(suggestion: str, draft: Draft | None) -> str:
-    """The suggestion with the drafted indicator line named in it (what the note and 校验结果 show)."""
-    if draft is None:
-        return suggestion
-    how = f"（{draft.basis}）" if draft.basis else ""
-    return f"{suggestion}；按本项目可写：{draft.line}{how}"
-
 
 def num(value: Decimal | None) -> str:
     """A decimal for a message: no exponent, no trailing zeros."""

@@ -66,6 +66,8 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     findings: list[Finding] = []
     add = findings.extend
     project_facts = ctx.project_facts
+    for project in filing.projects:              # every indicator's facts in one walk, while it is at hand
+        project_facts(project)
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import partial
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import WARNING, Finding
 from ..model import Indicator, Project
@@ -184,13 +184,16 @@ class OutcomeRestatesOutput(Rule):
         self.verbs = re.compile("^(?:" + _words(self.options["output_verbs"]).pattern + ")")
         self.effect = _words(self.options["effect_words"])
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         outcomes, names = [], {}
         for ind, facts in zip(project.indicators, ctx.project_facts(project)):
             if facts.level1_code == "2":
                 outcomes.append((ind, facts.core, ctx.parse(ind.annual_value)))
             elif facts.level1_code == "1":
                 names.setdefault(facts.core, ind)
+        return self._restated(ctx, project, outcomes, names) if outcomes else ()
+
+    def _restated(self, ctx: Context, project: Project, outcomes: list, names: dict) -> Iterator[Finding]:
         counts = None
         for ind, core, t in outcomes:
             same = names.get(core) if len(core) >= 2 else None
@@ -275,15 +278,15 @@ class CostMissing(Rule):
             return f"项目金额 {ctx.money(project.total)}（超过 {num(self.options['min_amount'])} 万元）", ""
         return "", ""
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         if not project.indicators:
-            return
+            return ()                      # (run on every project: a tuple, not a generator)
         level1, level2 = ctx.level_codes(project)
-        if "4" in level1 or level2 & {"14", "41", "42", "43"}:
-            return
+        if "4" in level1 or level2 & _COST_CODES:
+            return ()
         why, word = self.why(ctx, project)
         if not why:
-            return
+            return ()
         text = ctx.squash(project.target)
         stated = self._standards.get(text)
         if stated is None:
@@ -294,6 +297,9 @@ class CostMissing(Rule):
             parse = ctx.parse
             return [(i, t) for i, f in zip(project.indicators, ctx.project_facts(project))
                     if f.level2_code == "11" and (t := parse(i.annual_value)).kind == "number" and t.value]
-        yield self.at_project(project, "name", f"{why}，但没有成本指标{said}",
-                              "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）",
-                              draft=partial(cost_draft, ctx, project, _PAID.get(word, word), counts, stated))
+        return (self.at_project(project, "name", f"{why}，但没有成本指标{said}",
+                                "补充成本指标：总成本（≤预算金额）、单位成本或补助标准（如 ≤5万元/台、2000元/生）",
+                                draft=partial(cost_draft, ctx, project, _PAID.get(word, word), counts, stated)),)
+
+
+_COST_CODES = frozenset({"14", "41", "42", "43"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import partial
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import WARNING, Draft, Finding
 from ..model import Indicator, Project
@@ -115,13 +115,16 @@ class TargetPromiseUnmeasured(Rule):
                     hit.update(x.amount for x in statements(ctx.squash(value)) if x.unit == "%")
         return hit
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         text = ctx.squash(project.target)
         if not text or not project.indicators:
-            return
+            return ()                      # (run on every project: no generator where nothing is promised)
         found = self._found.get(text)
         if found is None:
             found = self._found[text] = promises(text)
+        return self._unmeasured(ctx, project, text, found) if found or "%" in text else ()
+
+    def _unmeasured(self, ctx: Context, project: Project, text: str, found: list) -> Iterator[Finding]:
         if "%" in text:
             yield from self._shares(ctx, project, text)
         if not found:
@@ -308,10 +311,10 @@ class MoneyNotMatchingQuantities(Rule):
     def setup(self) -> None:
         self._stated: dict[str, list] = {}        # standards per distinct target text, for one check
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         total = ctx.to_wan(project.total)
         if total <= 0 or not project.indicators:
-            return
+            return ()                              # (run on every project: a generator only where it may find)
         text = ctx.squash(project.target)
         found = self._stated.get(text)
         if found is None:
@@ -320,7 +323,11 @@ class MoneyNotMatchingQuantities(Rule):
         level1, level2 = ctx.level_codes(project)
         with_cost = "4" in level1 or bool(level2 & COST_LEVEL2)
         if not found and not with_cost:
-            return                                 # no standard stated anywhere
+            return ()                              # no standard stated anywhere
+        return self._unmatched(ctx, project, total, found, with_cost)
+
+    def _unmatched(self, ctx: Context, project: Project, total: Decimal, found: list,
+                   with_cost: bool) -> Iterator[Finding]:
         found = list(found)
         if with_cost:
             for ind, facts in zip(project.indicators, ctx.project_facts(project)):
@@ -398,10 +405,13 @@ class StandardWithoutQuantity(Rule):
     basis = ("G-MATCH", "G-COST-VALUE")
     name = "amounts.standard_without_quantity"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         level1, level2 = ctx.level_codes(project)
         if "4" not in level1 and not level2 & COST_LEVEL2:
-            return
+            return ()                              # no cost indicator (run on every project: no generator)
+        return self._without_quantity(ctx, project)
+
+    def _without_quantity(self, ctx: Context, project: Project) -> Iterator[Finding]:
         counts = None
         for ind in project.indicators:
             facts = ctx.facts(ind)
@@ -506,14 +516,14 @@ class TargetVague(Rule):
                                           or bool(_DATE_OR_PERIOD.search(text) or standards(text)))
         return hit
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         text = ctx.squash(project.target)
         if not (self.options["min_length"] <= len(text) <= self.options["max_length"]) or self.matcher(text):
-            return
+            return ()                              # (run on every project: a tuple, not a generator)
         if self.measurable(text):
-            return
+            return ()
         money = "只写了金额，" if any(st.unit == "万元/" for st in statements(text)) else ""
-        yield self.at_project(project, "target",
-                              f"绩效目标「{project.target}」{money}没有数量、时间或标准：看不出本年度要交付什么、"
-                              "达到什么程度",
-                              "写明本年度要完成的主要产出（数量、完成时间）和预期效果（可衡量的程度）")
+        return (self.at_project(project, "target",
+                                f"绩效目标「{project.target}」{money}没有数量、时间或标准：看不出本年度要交付什么、"
+                                "达到什么程度",
+                                "写明本年度要完成的主要产出（数量、完成时间）和预期效果（可衡量的程度）"),)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterator
+from itertools import count
+from operator import attrgetter, eq
+from typing import Iterable, Iterator
 
 from ..categories import CONFLICT, EMPTY, UNKNOWN
 from ..findings import ERROR, WARNING, Draft, Finding
@@ -37,10 +39,11 @@ class TargetMissing(Rule):
     basis = ("G-TARGET",)
     name = "structure.target_missing"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if not ctx.squash(project.target):
-            yield self.at_project(project, "target", "绩效目标为空",
-                                  "用一两句话写明项目年度要完成的产出和达到的效果，尽量量化")
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        if ctx.squash(project.target):
+            return ()                      # run on every project: a tuple, not a generator (as below)
+        return (self.at_project(project, "target", "绩效目标为空",
+                                "用一两句话写明项目年度要完成的产出和达到的效果，尽量量化"),)
 
 
 class IndicatorsMissing(Rule):
@@ -61,9 +64,10 @@ class IndicatorsMissing(Rule):
     basis = ("G-INDICATORS",)
     name = "structure.indicators_missing"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        if project.indicators:
-            return
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        return () if project.indicators else self._missing(ctx, project)
+
+    def _missing(self, ctx: Context, project: Project) -> Iterator[Finding]:
         old = ctx.once("renamed_from", renamed_from).get(id(project))
         if old:
             name, count = old
@@ -84,14 +88,15 @@ class _Presence(Rule):
     label = ""
     advice = ""
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         if not project.indicators:
-            return
+            return ()
         level1, level2 = ctx.level_codes(project)
-        if self.level1 not in level1 and not (self.level2 and self.level2 in level2):
-            yield self.at_project(project, "name", f"该项目没有{self.label}", self.advice,
-                                  draft=partial(self.draft_for, ctx, project)
-                                  if type(self).draft_for is not _Presence.draft_for else None)
+        if self.level1 in level1 or (self.level2 and self.level2 in level2):
+            return ()
+        return (self.at_project(project, "name", f"该项目没有{self.label}", self.advice,
+                                draft=partial(self.draft_for, ctx, project)
+                                if type(self).draft_for is not _Presence.draft_for else None),)
 
     def draft_for(self, ctx: Context, project: Project) -> Draft | None:
         """The line that would supply the missing category, when the filing says what it is."""
@@ -196,10 +201,11 @@ class SatisfactionMissing(_Presence):
         return draft(ctx, "satisfaction", self.options["draft_name"], self.options["draft_value"],
                      "规则配置中的满意度指标")
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        for finding in super().check_project(ctx, project):
-            if not any(satisfaction_misfiled(ctx, f) for f in ctx.project_facts(project)):
-                yield finding                       # else it has one, filed elsewhere: STR013 says so
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        found = super().check_project(ctx, project)
+        if found and any(satisfaction_misfiled(ctx, f) for f in ctx.project_facts(project)):
+            return ()                               # it has one, filed elsewhere: STR013 says so
+        return found
 
 
 class OutputWithoutQuantityOrQuality(Rule):
@@ -220,11 +226,16 @@ class OutputWithoutQuantityOrQuality(Rule):
     basis = ("G-INDICATORS",)
     name = "structure.output_without_quantity_quality"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         level1, level2 = ctx.level_codes(project)
-        if "1" in level1 and not level2 & {"11", "12"}:
-            yield self.at_project(project, "name", "产出指标中既没有数量指标也没有质量指标",
-                                  "补充 11-数量指标 或 12-质量指标", draft=_promised(ctx, project, effect=False))
+        if "1" not in level1 or level2 & _QUANTITY_QUALITY:
+            return ()
+        return (self.at_project(project, "name", "产出指标中既没有数量指标也没有质量指标",
+                                "补充 11-数量指标 或 12-质量指标", draft=_promised(ctx, project, effect=False)),)
+
+
+_QUANTITY_QUALITY = frozenset({"11", "12"})
+_NO, _CORE = attrgetter("no"), attrgetter("core")
 
 
 class CategoryMismatch(Rule):
@@ -328,10 +339,13 @@ class Numbering(Rule):
     basis = ("G-FORM",)
     name = "structure.numbering"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        if all(map(eq, map(_NO, project.indicators), count(1))):
+            return ()                      # numbered in order (the usual case): no list, no generator
+        return self._misnumbered(ctx, project)
+
+    def _misnumbered(self, ctx: Context, project: Project) -> Iterator[Finding]:
         wrong = [(pos, ind) for pos, ind in enumerate(project.indicators, 1) if ind.no != pos]
-        if not wrong:
-            return
         got = "、".join("空" if i.no is None else str(i.no) for i in project.indicators)
         changes = [f"{ind.origin.cell('no')} 改为 {pos}" if ind.origin is not None else f"第 {pos} 个改为 {pos}"
                    for pos, ind in wrong]
@@ -366,10 +380,13 @@ class DuplicateIndicator(Rule):
     basis = ("G-FORM",)
     name = "structure.duplicate_indicator"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         facts = ctx.project_facts(project)
-        if len({f.core for f in facts}) == len(facts):
-            return                                    # no name core twice (the usual case)
+        if len(set(map(_CORE, facts))) == len(facts):
+            return ()                                 # no name core twice (the usual case): no generator
+        return self._twice(ctx, project, facts)
+
+    def _twice(self, ctx: Context, project: Project, facts: list[Facts]) -> Iterator[Finding]:
         seen: dict[str, tuple] = {}
         for ind, fact in zip(project.indicators, facts):
             key = fact.core                           # name_core, worked out once per content

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..findings import ERROR, WARNING, Finding, located
 from ..model import Project
@@ -53,12 +53,12 @@ class TargetTooShort(Rule):
     def setup(self) -> None:
         self.matcher = Placeholders(TargetPlaceholder.config_keys["placeholders"])
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        text = ctx.squash(project.target)
-        if text and len(text) < self.options["min_length"] and not self.matcher(text):
-            yield self.at_project(project, "target",
-                                  f"绩效目标只有 {len(text)} 个字：「{project.target}」",
-                                  f"至少写 {self.options['min_length']} 个字，说明要完成的产出和达到的效果")
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        text = ctx.squash(project.target)           # (run on every project: a tuple, not a generator)
+        if not text or len(text) >= self.options["min_length"] or self.matcher(text):
+            return ()
+        return (self.at_project(project, "target", f"绩效目标只有 {len(text)} 个字：「{project.target}」",
+                                f"至少写 {self.options['min_length']} 个字，说明要完成的产出和达到的效果"),)
 
 
 class TargetPlaceholder(Rule):
@@ -85,14 +85,14 @@ class TargetPlaceholder(Rule):
         self.matcher = Placeholders(self.options["placeholders"])
         self._said: dict[str, bool] = {}          # per distinct target text, for one check
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         text = ctx.squash(project.target)
         said = self._said.get(text)
         if said is None:
             said = self._said[text] = self.matcher(text)
-        if said:
-            yield self.at_project(project, "target", f"绩效目标「{project.target}」是占位文字",
-                                  "写明本项目的绩效目标")
+        if not said:
+            return ()
+        return (self.at_project(project, "target", f"绩效目标「{project.target}」是占位文字", "写明本项目的绩效目标"),)
 
 
 class TargetDuplicated(Rule):
@@ -170,15 +170,15 @@ class TargetContradictsIndicators(Rule):
             hit = self._numbers[(p, a)] = list(measured.items())
         return hit
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         text = ctx.squash(project.target)
         hit = self._said.get(text)
         if hit is None:
             said = statements(text) if text and _DIGIT.search(text) else ()
             hit = self._said[text] = (said, {st.unit for st in said})
-        said, wanted = hit
-        if not said:
-            return
+        return self._contradicted(ctx, project, *hit) if hit[0] else ()
+
+    def _contradicted(self, ctx: Context, project: Project, said: tuple, wanted: set) -> Iterator[Finding]:
         # the indicators' numbers in those units: unit → [(stem of its name, (ind, [(amount, value)]))]
         by_unit: dict[str, list[tuple[str, tuple]]] = {}
         for ind, facts in zip(project.indicators, ctx.project_facts(project)):

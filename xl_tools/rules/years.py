@@ -9,7 +9,7 @@ runs both.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterable
 
 from ..findings import WARNING, Finding
 from ..model import Filing, Project
@@ -25,8 +25,8 @@ _QUOTED = re.compile(r"《[^》]*》|「[^」]*」|“[^”]*”")
 
 def years_in(text: str | None) -> list[int]:
     """The years written as years (2024年) in a text, sorted, each once."""
-    if not text or "年" not in text:
-        return []
+    if not text or "年" not in text or ("2" not in text and "２" not in text):
+        return []                       # every year it reads starts with a 2 (half- or full-width)
     return sorted({int(y) for y in _YEAR.findall(to_halfwidth(text or ""))})
 
 
@@ -51,12 +51,13 @@ class NameYearNotBudgetYear(Rule):
     basis = ("G-YEAR",)
     name = "years.name_year"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        # (run on every project: a tuple, not a generator, as the other year rules)
         if ctx.year is None or ctx.span(project) is not None:
-            return
+            return ()
         years = years_in(project.name)
         if not years or ctx.year in years:
-            return
+            return ()
         shown = "、".join(f"{y}年" for y in years)
         if years[-1] < ctx.year:
             message = (f"项目名称写的是「{shown}」，预算年度是 {ctx.year} 年："
@@ -66,7 +67,7 @@ class NameYearNotBudgetYear(Rule):
         else:
             message = f"项目名称写的是「{shown}」，晚于预算年度 {ctx.year} 年"
             suggestion = "核对项目名称中的年份或「基本信息」中的预算年度"
-        yield self.at_project(project, "name", message, suggestion)
+        return (self.at_project(project, "name", message, suggestion),)
 
 
 class NameSpanEnded(Rule):
@@ -89,10 +90,10 @@ class NameSpanEnded(Rule):
     basis = ("G-YEAR",)
     name = "years.name_span_ended"
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         span = ctx.period(project)          # the 实施期 the table states, else the range in the name
         if ctx.year is None or span is None or span[0] <= ctx.year <= span[1]:
-            return
+            return ()
         first, last = span
         stated = project.period_years() is not None
         where = f"项目的实施期「{project.period}」" if stated else f"项目名称中的实施期「{first}年-{last}年」"
@@ -104,7 +105,7 @@ class NameSpanEnded(Rule):
         else:
             message = f"{where}在预算年度 {ctx.year} 年之后才开始"
             suggestion = f"核对{'实施期' if stated else '项目名称中的起止年度'}或「基本信息」中的预算年度"
-        yield self.at_project(project, field, message, suggestion)
+        return (self.at_project(project, field, message, suggestion),)
 
 
 class TargetOldYear(Rule):
@@ -130,25 +131,25 @@ class TargetOldYear(Rule):
     def setup(self) -> None:
         self._years: dict[str, list[int]] = {}    # per distinct target text, for one check
 
-    def check_project(self, ctx: Context, project: Project) -> Iterator[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
         if ctx.year is None or "年" not in (project.target or ""):
-            return
+            return ()
         span = ctx.span(project)
         first = span[0] if span else ctx.year
         text = ctx.squash(project.target)
         years = self._years.get(text)
         if years is None:
             years = self._years[text] = years_in(text)
-        if not any(y < min(first, ctx.year) for y in years):
-            return                                 # no earlier year at all (the usual case): done
+        if not years or min(years) >= min(first, ctx.year):
+            return ()                              # no earlier year at all (the usual case): done
         text = _QUOTED.sub("", to_halfwidth(project.target.replace(project.name, "") if project.name
                                             else project.target))
         old = [y for y in years_in(text) if y < min(first, ctx.year)]
-        if old:
-            shown = "、".join(f"{y}年" for y in old)
-            yield self.at_project(project, "target",
-                                  f"绩效目标中写有「{shown}」，早于预算年度 {ctx.year} 年",
-                                  f"核对绩效目标文字：沿用上年的内容请改为 {ctx.year} 年的目标")
+        if not old:
+            return ()
+        shown = "、".join(f"{y}年" for y in old)
+        return (self.at_project(project, "target", f"绩效目标中写有「{shown}」，早于预算年度 {ctx.year} 年",
+                                f"核对绩效目标文字：沿用上年的内容请改为 {ctx.year} 年的目标"),)
 
 
 YEAR_RULES: list[type[Rule]] = [NameYearNotBudgetYear, NameSpanEnded, TargetOldYear]
