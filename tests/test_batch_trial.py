@@ -68,7 +68,8 @@ def test_check_equals_refresh_then_check(tmp_path, capsys):
     assert _cells(row.findings) == checked and row.unit == MAIN
     assert main(["check", str(book)]) == 1
     out = capsys.readouterr().out
-    assert "刷新时会自动填写 3 个单元格（项目!C2、项目!C3、项目!C4）" in out
+    assert "刷新时会自动填写的 3 个单元格（项目!C2、项目!C3、项目!C4）" in out
+    assert "项目!C2:C4  已自动填写资金使用单位（3 个单元格，均为" in out          # as 校验结果 lists it
 
 
 def test_batch_annotated_copy_and_consolidation_agree(tmp_path):

@@ -4,6 +4,8 @@ clean file, and "内容无变化" on the terminal when nothing changed (the work
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 
@@ -79,3 +81,28 @@ def test_a_refresh_without_changes_says_so_and_keeps_the_stamp(typed, capsys):
     out = capsys.readouterr().out
     assert "内容无变化，上次刷新于" in out and "刷新：" not in out.split("内容无变化")[1], out
     assert typed.read_bytes() == before
+
+
+def test_check_lists_the_fills_as_the_refresh_lists_them_in_its_results_sheet(typed, capsys, tmp_path):
+    """``check`` of a filing with blank 序号 (and 资金使用单位) lists what the refresh will fill as FIL… 提示, one
+    per kind and sheet as 校验结果 does, counted in its summary; ``--json`` the same rows under ``findings``
+    (the cells each under ``fills``); the refresh's 校验结果 then holds the very rows ``check`` listed."""
+    assert main(["check", str(typed)]) == 0
+    out = capsys.readouterr().out
+    assert "项目!A2:A4  已自动填写序号（3 个单元格）" in out and "FIL005" in out and "FIL002" in out, out
+    assert "以上「已自动填写」提示是刷新时会自动填写的" in out
+    assert main(["check", str(typed), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    fil = [f for f in data["findings"] if f["code"].startswith("FIL")]
+    assert [(f["code"], f["sheet"], f["cell"]) for f in fil] == \
+        [("FIL001", "项目", "A2:A4"), ("FIL002", "项目", "C2:C4"), ("FIL005", "绩效指标", f"B2:B{1 + 3 * PER_PROJECT}")]
+    assert all(f["severity"] == "info" for f in fil) and data["summary"]["infos"] == 3
+    assert len(data["fills"]) == 3 + 3 + 3 * PER_PROJECT                         # each cell filled
+    out_path = tmp_path / f"refreshed{typed.suffix}"
+    assert main(["refresh", str(typed), "-o", str(out_path)]) == 0
+    capsys.readouterr()
+    ws, rows = _rows(out_path)
+    assert [(r[1], r[5], r[6]) for r in rows] == [(f["code"], f["message"], f["suggestion"]) for f in data["findings"]]
+    s = data["summary"]
+    assert ws["A2"].value.endswith(f"错误 {s['errors']} 条，警告 {s['warnings']} 条，提示 {s['infos']} 条"
+                                   f"（项目 {s['projects']} 个，指标 {s['indicators']} 个）")

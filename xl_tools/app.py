@@ -188,6 +188,14 @@ class Review:
     completed: Filing                   # the filing as that refresh completes it (a copy; the records
                                         # are the filing's own when nothing fills: refresh.fills.may_fill)
 
+    @property
+    def rows(self) -> list[Finding]:
+        """What 校验结果 lists after that refresh, as ``check`` prints it: the findings and one 提示 per kind
+        of fill and sheet (FIL…: 已自动填写序号（3 个单元格）), sorted as the sheet sorts them
+        (``refresh.results.listed_rows``, which the refresh's 校验结果 is made by)."""
+        from .refresh.results import listed_rows
+        return listed_rows(self.findings, self.fills, self.completed)
+
 
 def review(filing: Filing, config_path: str | Path | None = None,
            extra: list[Finding] | tuple = ()) -> Review:

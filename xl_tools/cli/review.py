@@ -25,7 +25,11 @@ def _check(args) -> int:
     warn_if_open(args.file)
     loaded = app.load_filing(args.file)
     checked = app.review(loaded.filing, args.config, loaded.findings)
-    fills, findings = checked.fills, checked.findings     # checked as refresh will fill it in
+    # checked as refresh will fill it in; a workbook's listed as its refresh's 校验结果 lists it, the fills as
+    # FIL… 提示 (JSON and imported tables have no 校验结果: their fills are the workbook's that `load` or
+    # `import` writes, which numbers them itself)
+    workbook = loaded.kind == app.KIND_WORKBOOK
+    fills, findings = checked.fills, checked.rows if workbook else checked.findings
     filing = checked.completed
     summary = {**summarize(findings), "projects": len(filing.projects), "indicators": len(filing.indicators)}
     if args.json:
@@ -42,7 +46,7 @@ def _check(args) -> int:
             print(f"{args.file}：未发现问题（{counts}）")
         if fills:
             print()
-            print(fills_line(fills))
+            print(fills_line(fills, listed=workbook))
         if filing.pending:
             print()
             print(pending_line(filing.pending))
@@ -69,12 +73,16 @@ def fill_json(fill) -> dict:
     return {"code": fill.code, "sheet": fill.sheet, "cell": fill.finding().cell, "message": fill.message}
 
 
-def fills_line(fills) -> str:
-    """One line on what refresh would fill in (the findings above already see those values)."""
+def fills_line(fills, *, listed: bool = True) -> str:
+    """One line on what refresh fills in: ``listed``, the FIL… 提示 above (as 校验结果 lists them), not
+    written by ``check``; the other findings already see those values."""
     cells = [f"{f.sheet}!{f.finding().cell}" for f in fills]
     shown = "、".join(cells[:6]) + ("…" if len(cells) > 6 else "")
-    return (f"刷新时会自动填写 {len(fills)} 个单元格（{shown}）；以上结果已按填写后的内容校验，"
-            "与刷新后「校验结果」中的错误和警告一致")
+    if not listed:
+        return (f"刷新时会自动填写 {len(fills)} 个单元格（{shown}）；以上结果已按填写后的内容校验，"
+                "与刷新后「校验结果」中的错误和警告一致")
+    return (f"以上「已自动填写」提示是刷新时会自动填写的 {len(fills)} 个单元格（{shown}），check 不修改文件；"
+            "其余结果已按填写后的内容校验，与刷新后的「校验结果」一致")
 
 
 def _refresh_args(p) -> None:

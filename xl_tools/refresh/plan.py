@@ -45,7 +45,7 @@ from .drafting import (
     settle,
     to_append,
 )
-from .fills import Fill, derive_fills, fill_rows, latest_fills, older, record
+from .fills import Fill, derive_fills, latest_fills, older, record
 from .helper_columns import helper_row
 from .imported import carried, located_on, state_rows
 from .marks import Marks, RowKeys, Seen, current_marks
@@ -60,7 +60,7 @@ from .ops import (
     SetValues,
     group_rects,
 )
-from .results import SUMMARY, report_text, results_sheet, summary_text
+from .results import SUMMARY, listed_rows, report_text, results_sheet, summary_text
 from .rows import cell_hashes
 from .state import note_key, read_state, state_sheet
 
@@ -199,7 +199,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
         """校验结果's rows, every finding (each fill on its own cell) and the digest, ``listed`` the fills
         reported (the fills themselves are info: no highlight, no note, nothing the 公开表 depends on)."""
         every = sort_findings(findings + [f.finding() for f in listed], filing)
-        return (sort_findings(findings + fill_rows(listed), filing), every,
+        return (listed_rows(findings, listed, filing), every,
                 _digest(every, hl_now, notes_now, fill_state, public, values))
 
     # nothing filled now: is the workbook as the last refresh left it, the fills it made listed (``fills``)?

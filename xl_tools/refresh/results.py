@@ -7,9 +7,12 @@ import re
 from dataclasses import replace
 
 from ..findings import SEVERITY_ZH, Finding, summarize
+from ..model import Filing
 from ..publish.table import PageSetup
+from ..rules.engine import sort_findings
 from ..schema import DRAFT_MARK, SHEET_INDICATORS, SHEET_RESULTS
 from ..textfit import BOLD_WIDER, clip, fitted_height, text_width_chars
+from .fills import Fill, fill_rows
 from .ops import HIGHLIGHT, Rect, SheetContent
 
 HEADERS = ["级别", "规则", "位置", "项目", "指标序号", "说明", "建议"]
@@ -25,6 +28,13 @@ HEADER_ROW = FIRST_ROW - 1
 # printed on A4 landscape, one page wide, as many pages long as needed, the header row on each page
 PAGE = PageSetup(orientation="landscape", fit_to_width=1, fit_to_height=0, margins_in=(0.4, 0.4, 0.5, 0.5),
                  center_horizontally=True)
+
+
+def listed_rows(findings: list[Finding], fills: list[Fill], filing: Filing) -> list[Finding]:
+    """The rows of 校验结果 — and what ``xl-tools check`` lists, from ``app.Review.rows``: the findings and,
+    for the fills, one 提示 per kind of fill and sheet (``fills.fill_rows``: 已自动填写序号（3 个单元格）),
+    errors first, by sheet, row and column."""
+    return sort_findings(findings + fill_rows(fills), filing)
 
 
 def summary_text(findings: list[Finding], projects: int, indicators: int, stamp: str) -> str:
