@@ -213,6 +213,9 @@ def _paragraph_lines(paragraph: str, room: float) -> int:
             q += 1
         if q >= n:
             return lines
+        if not joined[q] and (q + 1 == n or not joined[q + 1]):
+            lines, used, p = lines + 1, 0, q            # a piece of one character starts the next line
+            continue
         end = joined.rfind(0, p + 1, q + 1)             # the pieces that fit whole end there
         if end > p:
             used += EM_UNITS * (end - p) - _SAVED * count(1, p, end)
