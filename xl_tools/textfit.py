@@ -18,6 +18,7 @@ text is acceptable, a clipped line is not):
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -50,13 +51,24 @@ def count_lines(text: str, width_pt: float, font_size: float) -> int:
 
     Unbreakable pieces (one CJK character with the closing punctuation glued to it, or a run of Latin
     letters and digits) fill each line greedily; a piece wider than a line is broken by character.
-    One pass per paragraph: a piece is placed when the next one starts; what the pass needs of a
-    character (its width, whether it is narrow, whether it is glued) is one look-up (``_INFO``).
-    Cached: a department's filings repeat the same texts and values many times (the latest few thousand:
-    a cache of every text of a large filing held megabytes at the peak of a refresh)."""
+    One pass per paragraph, a character at a time; a paragraph of many lines a line at a time
+    (``_long_lines``, the same count). Cached: a department's filings repeat the same texts and values
+    many times (the latest few thousand: a cache of every text of a large filing held megabytes at the
+    peak of a refresh)."""
     if not text:
         return 1
     room = max(width_pt * SAFETY, font_size)  # at least one glyph per line
+    if len(text) > LONG_LINES * room / font_size:
+        lines = _long_lines(text, room, font_size)
+        if lines is not None:
+            return lines
+    return _char_lines(text, room, font_size)
+
+
+def _char_lines(text: str, room: float, font_size: float) -> int:
+    """``count_lines`` a character at a time: a piece is placed when the next one starts; what the pass
+    needs of a character (its width, whether it is narrow, whether it is glued) is one look-up
+    (``_INFO``)."""
     info = _INFO
     total = 0
     short = (room - 1e-6) / font_size           # no character is wider than 1 em: this many fit on a line
@@ -112,6 +124,116 @@ def _broken(run: str, lines: int, used: float, room: float, font_size: float) ->
 
 
 _EM: dict[str, float] = {}
+
+
+# ------------------------------------------------------------------- a paragraph of many lines at once
+#
+# ``count_lines`` of a long text (the 公开表's indicators of a project: 400 characters, 13 lines) a line
+# at a time, with the same count as the character-by-character pass: the widths are whole hundredths of
+# an em (``EM_UNITS``: 1 em is 100, ``NARROW_EM`` 62) and the line's room, in those units, is not within
+# a rounding error of a whole number (else the pass by character counts), so every comparison the pass
+# makes comes out the same. The characters are classed on bytes: every character GBK encodes is either
+# ASCII or one em wide (East Asian Width W, F or A — held by ``tests/test_textfit.py`` for the Unicode
+# version of the Python running it, and true of Unicode 9.0 to 15.1), so a text GBK encodes is a string
+# of bytes, one a character, after ``str.encode("ascii", "replace")``: "?" a wide character, DEL one
+# glued to the character before it (a real "?" is glued and narrow like "!", DEL in the text leaves it to
+# the pass by character).
+
+LONG_LINES = 4                  # a text longer than this many lines of its widest characters: a line at a time
+EM_UNITS = 100
+_NARROW_UNITS = round(NARROW_EM * EM_UNITS)
+_SAVED = EM_UNITS - _NARROW_UNITS
+_TIE = 1e-6                     # a line's room closer than this to a whole number of units: counted by character
+_WIDE, _WIDE_GLUED = "?", "\x7f"
+# the versions of Unicode (``unicodedata.unidata_version``) whose East Asian Widths of every character GBK
+# encodes were checked (Python 3.6 to 3.13); another one counts by character
+GBK_WIDE_IN = frozenset({"9.0.0", "11.0.0", "12.1.0", "13.0.0", "14.0.0", "15.0.0", "15.1.0"})
+_GLUED_WIDE = re.compile("[" + re.escape("".join(sorted(c for c in _NO_LINE_START if ord(c) > 127))) + "]")
+
+
+def _byte_table(of) -> bytes:
+    """A table for ``bytes.translate``: 1 where ``of(character)`` holds of an ASCII byte, 0 elsewhere;
+    the two wide markers are wide characters (not narrow), DEL glued."""
+    out = bytearray(256)
+    for b in range(128):
+        ch = chr(b)
+        if ch == _WIDE:
+            info = (1.0, False, False)
+        elif ch == _WIDE_GLUED:
+            info = (1.0, False, True)
+        else:
+            info = _INFO.get(ch) or _info(ch)
+        out[b] = 1 if of(info) else 0
+    return bytes(out)
+
+
+_NARROW_WIDTH = _byte_table(lambda info: info[0] < 1)
+_NARROW = _byte_table(lambda info: info[1])
+_GLUED = _byte_table(lambda info: info[2])
+assert _info("?") == _info("!") and all(char_em(chr(b)) == NARROW_EM for b in range(128))
+
+
+def _long_lines(text: str, room: float, font_size: float) -> int | None:
+    """``count_lines`` of ``text`` a line at a time, or None where the pass by character counts it: a
+    line's room within ``_TIE`` of a whole number of units, a character GBK does not encode, DEL."""
+    units = room * EM_UNITS / font_size
+    if abs(units - round(units)) < _TIE or unicodedata.unidata_version not in GBK_WIDE_IN or _WIDE_GLUED in text:
+        return None
+    try:
+        text.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    short = (room - 1e-6) / font_size
+    return sum(1 if len(paragraph) <= short else _paragraph_lines(paragraph, units)
+               for paragraph in text.split("\n"))
+
+
+def _paragraph_lines(paragraph: str, room: float) -> int:
+    """Lines of one paragraph (every character ASCII or wide) in a line ``room`` units wide: the
+    characters as bytes, three masks of them (narrow width; narrow, which joins a narrow one before it;
+    glued), the pieces' joins as one mask (``joined``: 0 where a piece starts); then each line takes the
+    characters that fit, counted by the wide ones at a time, and ends at the last piece's start among
+    them."""
+    b = _GLUED_WIDE.sub(_WIDE_GLUED, paragraph.replace("?", "!")).encode("ascii", "replace")
+    n = len(b)
+    narrow_width = b.translate(_NARROW_WIDTH)
+    narrow = int.from_bytes(b.translate(_NARROW), "little")
+    joined = (int.from_bytes(b.translate(_GLUED), "little") | (narrow & (narrow << 8))).to_bytes(n, "little")
+    count = narrow_width.count
+    lines, used, p = 1, 0, 0
+    while True:
+        q, left = p, room - used                        # p … q-1 fit on the line
+        while left >= EM_UNITS:
+            k = int(left // EM_UNITS)                   # k more fit, however narrow they are
+            if q + k >= n:
+                return lines
+            left -= EM_UNITS * k - _SAVED * count(1, q, q + k)
+            q += k
+        if q < n and narrow_width[q] and left >= _NARROW_UNITS:
+            q += 1
+        if q >= n:
+            return lines
+        if not joined[q] and (q + 1 == n or not joined[q + 1]):
+            lines, used, p = lines + 1, 0, q            # a piece of one character starts the next line
+            continue
+        end = joined.rfind(0, p + 1, q + 1)             # the pieces that fit whole end there
+        if end > p:
+            used += EM_UNITS * (end - p) - _SAVED * count(1, p, end)
+            p = end
+        stop = joined.find(0, p + 1)                    # the piece that does not fit
+        if stop < 0:
+            stop = n
+        if EM_UNITS * (stop - p) - _SAVED * count(1, p, stop) <= room:
+            lines, used = lines + 1, 0                  # on the next line (with what follows it)
+            continue
+        for k in range(p, stop):                        # wider than a line: broken by character
+            step = _NARROW_UNITS if narrow_width[k] else EM_UNITS
+            if used + step > room:
+                lines, used = lines + 1, 0
+            used += step
+        p = stop
+        if p >= n:
+            return lines
 
 
 def text_box_points(column_width: float, indent: int = 0) -> float:
