@@ -154,6 +154,25 @@ def test_a_form_tells_its_profile_by_its_levels_and_its_places():
     assert _profile(national, {}, "主管部门 宁夏某局 实施单位 武汉市某校") == "全国2015"       # two provinces' places
 
 
+def test_a_form_named_only_by_its_heading_is_read_as_its_own_project():
+    """浙江 (table 15): no 项目名称 field — the project is the heading 「……项目项目绩效目标」 nearest above its
+    indicator rows, whatever the heading's form (「……项目支出绩效目标表」, cells between |); the next
+    project's heading ends its rows; a sentence that starts with a field's label (「项目单位按……指标如下:」)
+    is no unit's name; a 三级指标 named like a category (「社会公众满意度」 ≥90%) is an indicator; 效益 rows
+    after 时效指标 have lost their level-1 cell (left blank for refresh to derive, not 产出指标)."""
+    text = _text("15")
+    for variant in (text, text.replace("3岁以下婴幼儿照护服务项目项目绩效目标", "3岁以下婴幼儿照护服务项目支出绩效目标表"),
+                    " | ".join(line for line in text.split("\n") if line.strip())):
+        (project,) = import_text(variant).filing.projects
+        assert project.name == "3岁以下婴幼儿照护服务项目" and project.unit == ""
+        assert len(project.indicators) == 11
+        assert [(i.level1, i.level2) for i in project.indicators][4:7] == \
+            [("产出指标", "时效指标"), ("", "社会效益"), ("", "社会效益")]
+        assert (project.indicators[-1].name, project.indicators[-1].annual_value) == ("社会公众满意度", "≥90%")
+    result = import_text(text)
+    assert {f.code for f in result.findings} == {"IMP033", "IMP031"}       # no amount, no department: said
+
+
 def test_the_profile_follows_what_the_form_prints():
     assert import_text(_text("01")).filing.profile == "湘鄂"        # 满意度 inside 效益
     assert import_text(_text("07")).filing.profile == "中央2021"    # 成本指标 over 经济成本
