@@ -139,3 +139,26 @@ def test_a_one_value_form_in_a_consolidated_table_of_two_value_columns_prints_it
     assert all("实施周期指标值:3个；年度指标值:3个" in t for t in texts if t is not hunan)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "实施周期指标值:；" not in text.replace(" ", "").replace("\n", "")
+
+
+def test_satisfaction_written_again_as_its_second_level_is_its_one_second_level(tmp_path):
+    """浙江's tables (real table 15) write 「满意度指标」 as the second level too, under 满意度指标, the one
+    second level it has: the refresh reads it as 31-服务对象满意度 and fills the code in (FIL004), no STR008
+    ("不在代码表中"); the workbook reloaded by openpyxl holds the filled category."""
+    import openpyxl
+
+    from xl_tools import app
+    path = from_new("某区第一中学")(tmp_path)
+    t = Typist(path)
+    t.project(2, SECURITY, total=40, fiscal=40, target=TARGET.format(unit="某区第一中学"))
+    row = 2
+    for l1, l2, name, value in INDICATORS[SECURITY]:
+        t.indicator(row, SECURITY, l1, "满意度指标" if l1 == "3-满意度指标" else l2, name,
+                    "≤40万元" if l2 == "41-经济成本" else value)
+        row += 1
+    t.save()
+    outcome = app.refresh_file(path)
+    assert [f.code for f in outcome.findings if f.code.startswith("STR")] == []
+    assert any(f.code == "FIL004" and "31-服务对象满意度" in f.message for f in outcome.findings)
+    ws = openpyxl.load_workbook(path)["绩效指标"]
+    assert [ws.cell(r, 4).value for r in range(2, row) if ws.cell(r, 3).value == "3-满意度指标"] == ["31-服务对象满意度"]
