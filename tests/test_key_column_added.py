@@ -164,16 +164,6 @@ def test_libreoffice_opens_the_widened_table(tmp_path, capsys):
     assert [r[col - 1] for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == name][0] == 2
 
 
-@pytest.fixture
-def licensed():
-    pytest.importorskip("xlwings")
-    from tests.support.servers import licensed_environment
-    with licensed_environment():
-        from xl_tools.server.app import enable_remote_engine
-        enable_remote_engine()
-        yield
-
-
 def test_the_desktop_button_adds_the_column_into_the_table(tmp_path, capsys, licensed):
     """The same in a live book (``desktop.main`` on the xlwings remote engine, the sheet's Excel table
     sent as the add-in sends it): the header and the numbers written, the table resized to take the
