@@ -43,3 +43,15 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, infilter: str | None = No
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert proc.returncode == 0 and out.exists(), (proc.stdout, proc.stderr)
     return out
+
+
+@pytest.fixture
+def licensed():
+    """xlwings' remote engine, licensed as the add-in's server runs it: the desktop button and the add-in
+    driven without Excel (``xw.Book(json=…)``); skipped where xlwings is not installed."""
+    pytest.importorskip("xlwings")
+    from tests.support.servers import licensed_environment
+    with licensed_environment():
+        from xl_tools.server.app import enable_remote_engine
+        enable_remote_engine()
+        yield

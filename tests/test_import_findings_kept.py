@@ -10,7 +10,6 @@ fragment of text) stays; an error about the whole table stays only until the dat
 from __future__ import annotations
 
 import openpyxl
-import pytest
 
 from xl_tools import app
 from xl_tools.cli import main
@@ -130,16 +129,6 @@ def test_a_record_that_is_not_an_import_finding_is_ignored(tmp_path, capsys):
     rows = openpyxl.load_workbook(book)["校验结果"].iter_rows(min_row=4, values_only=True)
     codes = [r[1] for r in rows]
     assert "FILE003" in codes and "IMP001" not in codes and "IMP002" in codes
-
-
-@pytest.fixture
-def licensed():
-    pytest.importorskip("xlwings")
-    from tests.support.servers import licensed_environment
-    with licensed_environment():
-        from xl_tools.server.app import enable_remote_engine
-        enable_remote_engine()
-        yield
 
 
 def test_the_desktop_button_right_after_the_import_makes_no_call(tmp_path, capsys, licensed):

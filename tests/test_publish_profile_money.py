@@ -122,15 +122,18 @@ def test_what_a_unit_types_in_its_workbook_is_printed_and_read_back(tmp_path):
 
 
 @needs_soffice
-def test_the_pdf_prints_the_two_row_header_and_is_read_back(tmp_path):
+@pytest.mark.parametrize(("make", "levels"), [("levels", {"own": D("30"), "upper": D("15")}),
+                                              ("stated zero", {"own": D("45"), "upper": D("0")})])
+def test_the_pdf_prints_the_two_row_header_and_is_read_back(tmp_path, make, levels):
+    """Read back from the PDF as filled: a level stated as 0 too (printed 0.00), a level not stated not."""
     book = tmp_path / "甲县.xlsx"
-    build_workbook(book, _xiange())
+    build_workbook(book, _xiange() if make == "levels" else _stated_zero())
     out, pdf = tmp_path / "公开表.xlsx", tmp_path / "公开表.pdf"
     app.publish_file(book, out, pdf, allow_errors=True)
     back = import_path(pdf).filing
     assert back.profile == "湘鄂"
     assert [(p.total, p.fiscal, p.other, p.funding) for p in back.projects] == [
-        (D("45"), D("40"), D("5"), {"own": D("30"), "upper": D("15")}), (D("20"), D("20"), D("0"), {})]
+        (D("45"), D("40"), D("5"), levels), (D("20"), D("20"), D("0"), {})]
 
 
 def _stated_zero():
@@ -158,14 +161,3 @@ def test_a_stated_zero_is_printed_as_the_forms_print_it_and_read_back_from_the_x
     assert (upper.value, upper.number_format) == (0, "#,##0.00")        # shows 0.00, not a blank
     back = import_path(out).filing
     assert [p.funding for p in back.projects] == [{"own": D("45"), "upper": D("0")}, {}]
-
-
-@needs_soffice
-def test_a_stated_zero_comes_back_from_the_pdf(tmp_path):
-    book = tmp_path / "甲县.xlsx"
-    build_workbook(book, _stated_zero())
-    out, pdf = tmp_path / "公开表.xlsx", tmp_path / "公开表.pdf"
-    app.publish_file(book, out, pdf, allow_errors=True)
-    back = import_path(pdf).filing
-    assert [(p.total, p.fiscal, p.other, p.funding) for p in back.projects] == [
-        (D("45"), D("40"), D("5"), {"own": D("45"), "upper": D("0")}), (D("20"), D("20"), D("0"), {})]

@@ -80,16 +80,6 @@ needs_server = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is 
                                   reason="xlwings-server not installed (pip install 'xl-tools[server]')")
 
 
-@pytest.fixture
-def licensed():
-    pytest.importorskip("xlwings")
-    from tests.support.servers import licensed_environment
-    with licensed_environment():
-        from xl_tools.server.app import enable_remote_engine
-        enable_remote_engine()
-        yield
-
-
 def _desktop_button(path) -> list[dict]:
     """The 刷新 button on the workbook at ``path`` (``desktop.main``): its actions, replayed onto the file."""
     import xlwings as xw

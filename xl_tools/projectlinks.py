@@ -4,7 +4,8 @@ alone does not say.
 A row names its project by 项目名称 (the dropdown of the 项目 sheet's names). Two projects may share a
 name — two units of a department each with a 「校园安保经费」, or one unit listing a name twice — and
 then the name says nothing about which one: the row's 项目序号 (the project's 序号 on 项目) does. The
-workbook has a 项目序号 column on 绩效指标 wherever its filing has such names (``template``); a row is
+workbook has a 项目序号 column on 绩效指标 wherever its filing has such names (``template``; a refresh
+adds it when the filing comes to have them, ``refresh.keycolumn``); a row is
 linked so:
 
 - its 项目序号 names exactly one project (by 序号) and that project has the row's name: that project. A

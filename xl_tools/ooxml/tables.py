@@ -55,3 +55,35 @@ def attach(pkg: Package, sheet_part: str, tables: Sequence[Table], styles: Style
         pkg.set_bytes(part, table_xml(table, k, styles), CT_TABLE)
         rids.append(pkg.add_rel(sheet_part, RT_TABLE, part))
     return rids
+
+
+def widen(pkg: Package, sheet_part: str, row: int, col: int, header: str) -> bool:
+    """Take column ``col`` into the table of the sheet part ``sheet_part`` whose header row is ``row`` and
+    whose last column is ``col`` - 1 (its range, its autofilter's and a new last column named ``header``,
+    which the sheet's header cell holds); True when one did. Any other table, and every other byte of the
+    part, is left as it is."""
+    from ..address import parse_range
+    for _rid, part in pkg.targets(sheet_part, RT_TABLE):
+        if not pkg.has(part):
+            continue
+        root = pkg.xml(part)
+        try:
+            r1, c1, r2, c2 = parse_range(root.get("ref", ""))
+        except ValueError:
+            continue
+        holder = root.find(q("tableColumns"))
+        if r1 != row or c2 != col - 1 or holder is None or int(root.get("headerRowCount", "1")) != 1:
+            continue
+        if header in {c.get("name") for c in holder}:
+            return False                                    # a column of that name already: not a second one
+        ref = range_a1(r1, c1, r2, col)
+        root.set("ref", ref)
+        autofilter = root.find(q("autoFilter"))
+        if autofilter is not None:
+            autofilter.set("ref", range_a1(r1, c1, r2 - int(root.get("totalsRowCount", "0")), col))
+        ids = [int(c.get("id")) for c in holder if (c.get("id") or "").isdigit()]
+        etree.SubElement(holder, q("tableColumn"), id=str(max(ids, default=0) + 1), name=header)
+        holder.set("count", str(len(holder)))
+        pkg.set_bytes(part, serialize(root))
+        return True
+    return False

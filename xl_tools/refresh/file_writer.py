@@ -28,7 +28,7 @@ from ..xlsxfile import reading
 from . import seal
 from .looks import Look
 from .marks import Seen
-from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, WidenTable
 from .plan import RefreshOutcome, already_there
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
@@ -147,6 +147,8 @@ def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tu
                     patch.clear(op.sheet, r, c, was, look)
         elif isinstance(op, SetNote):
             patch.note(op.sheet, op.row, op.col, op.text)
+        elif isinstance(op, WidenTable):
+            _widen(patch, op)
         elif isinstance(op, (ReplaceSheet, ReplacePublic)):
             sheets.append(op)
     ops.clear()
@@ -166,6 +168,13 @@ def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tu
             names.insert(insert_index(names, gen.name), gen.name)
         gen = None                           # written: let go before the next sheet is made
     return kept, skipped
+
+
+def _widen(patch: WorkbookPatch, op: WidenTable) -> None:
+    """The column the plan adds beside the sheet's Excel table taken into it (``ooxml.tables.widen``),
+    named as the header the plan writes."""
+    from ..ooxml.tables import widen
+    widen(patch.pkg, patch.book.sheet(op.sheet).part, op.row, op.col, op.header)
 
 
 def _generated(op, found: dict, report, record: dict | None, all_notes: bool, notes_line: str) -> Generated:

@@ -32,6 +32,8 @@ FILL_CODES = {
     "level": ("FIL004", "指标类别代码"),
     "ind_no": ("FIL005", "指标序号"),
     "project_no": ("FIL007", "项目序号"),
+    "key_column": ("FIL008", "项目序号列"),      # refresh.keycolumn
+    "key_no": ("FIL009", "项目序号"),
 }
 
 

@@ -33,7 +33,7 @@ from ..errors import XlToolsError
 from ..schema import NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..textfit import column_points
 from .looks import Look
-from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues
+from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, WidenTable
 from .results import notes_text, with_notes_line
 from .sheets import Formula, insert_index, link_formula
 from .state import with_looks, without_notes
@@ -192,7 +192,22 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
             _write_content(book, _fresh_sheet(book, content.name), content)
         elif isinstance(op, ReplacePublic):
             _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout, width_converter(book))
+        elif isinstance(op, WidenTable):
+            _widen(book.sheets[op.sheet], op)
     return kept, skipped
+
+
+def _widen(sheet, op: WidenTable) -> None:
+    """The sheet's Excel table whose header row is ``op.row`` and whose last column is ``op.col`` - 1,
+    resized to take ``op.col`` in (Excel names the column by its header cell, written before)."""
+    for table in sheet.tables:
+        rng = table.range
+        if rng is None or table.header_row_range is None:
+            continue
+        last = rng.last_cell
+        if rng.row == op.row and last.column == op.col - 1:
+            table.resize(sheet.range((rng.row, rng.column), (last.row, op.col)))
+            return
 
 
 def _users_note(rng) -> bool:

@@ -23,6 +23,7 @@ from ..address import column_letter
 from ..model import Filing
 from ..schema import INDICATOR_HELPERS, SHEET_INDICATORS, SHEET_INFO
 from .drafting import settle
+from .keycolumn import add_key_column
 from .looks import Look
 from .rows import cell_hashes, relocate, row_hash
 from .state import MARKS_VERSION, State, read_state
@@ -189,14 +190,16 @@ def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]
 
 
 def note_filled_by_tool(view, filing, *, since_refresh: bool = False) -> None:
-    """``filing.tool_filled``: the cells of the workbook (read through `view`) holding a value an
-    earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
+    """The 项目序号 column the next refresh adds for same-named projects, as it will be (``keycolumn``:
+    the rows it is sure of linked, the others asked for in that column); ``filing.tool_filled``: the
+    cells of the workbook (read through `view`) holding a value an earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
     renumber (``fills.derive_fills``), as the next refresh will; the drafted rows the person edited
     since are theirs (``drafting.settle``), as the next refresh will count them; with ``since_refresh``
     also whether the data rows are still as the last refresh left them (``filing.changed_since_refresh``:
     ``changed_since``; every row hashed, so only when asked: the batch's versions)."""
     state = read_state(view)
     keys = RowKeys.of(filing, view)
+    add_key_column(filing, state, keys, view)   # same-named projects: read as the refresh will add 项目序号
     if state.fills:
         marks = current_marks(state, view, keys, Seen())
         filing.tool_filled = frozenset(marks.kept_fills(view))

@@ -55,6 +55,18 @@ class SetNote:
 
 
 @dataclass
+class WidenTable:
+    """The Excel table of ``sheet`` whose header row is ``row`` and whose last column is ``col`` - 1 takes
+    column ``col`` in, named ``header`` (the header cell the plan writes); no such table: nothing. A column
+    the tool adds beside the person's table (``keycolumn``) sorts and filters with it."""
+
+    sheet: str
+    row: int
+    col: int
+    header: str
+
+
+@dataclass
 class SheetContent:
     """A sheet the tool owns and rewrites whole (校验结果, _xltools)."""
 

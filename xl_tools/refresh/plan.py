@@ -48,6 +48,7 @@ from .drafting import (
 from .fills import Fill, derive_fills, latest_fills, older, record
 from .helper_columns import helper_row
 from .imported import carried, located_on, state_rows
+from .keycolumn import add_key_column
 from .marks import Marks, RowKeys, Seen, current_marks
 from .ops import (
     HIGHLIGHT,
@@ -155,7 +156,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     profile = load_profile(config.profile)
     table = profile.table(filing.code_additions)
     kept = marks.kept_fills(view)                 # earlier fills the cells still hold: the tool's
-    fills = derive_fills(filing, table, owned=frozenset(kept))
+    fills, structure = add_key_column(filing, state, keys, view)   # same-named projects: 项目序号
+    fills += derive_fills(filing, table, owned=frozenset(kept))
     kept = {k: v for k, v in kept.items() if k not in {(f.sheet, f.row, f.col) for f in fills}}
     readme, distrusted = _summary_cell(view)
     imported = _imported(filing, state, keys, view, extra_findings)  # what an import reported, kept
@@ -175,6 +177,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     # 1. fills (values the tool completed), and the lines drafted now
     for f in fills:
         ops.append(SetValues(f.sheet, f.row, f.col, [[f.value]]))
+    ops.extend(structure)
     drafted_cells: dict[tuple[str, int, int], object] = {}
     for a in appended:
         values = row_values(layout, a)
@@ -224,6 +227,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     hl_rects = [(sheet, rect, sev) for (sheet, sev), rects in _rects_by(hl_now).items() for rect in rects]
     looks = {k: look for k, look in marks.looks.items() if k in hl_now}     # still coloured: keep the look
     written = {(f.sheet, f.row, f.col): f.value for f in fills}
+    if structure:                                  # a column added: the rows are hashed with it
+        keys = RowKeys.of(filing, view)
     sheets = [n for n in keys.columns if n in view.sheetnames]
     marked: dict[str, set[int]] = {}
     new_rows = {(SHEET_INDICATORS, a.row) for a in appended if not a.replaces}   # not in the view: hashed below
