@@ -114,6 +114,34 @@ def empty_text(path: Path) -> str:
     return f"{what}请从备份（.bak 文件、邮件附件或其他备份）恢复"
 
 
+ENCRYPTED = "工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试"
+# an OLE compound file (Office 97-2003) is one of these, told by the names of its streams
+_OLE_STREAMS = (
+    (("EncryptedPackage", "EncryptionInfo"), ENCRYPTED),
+    (("Workbook", "Book"), f"这是旧版 Excel 97-2003 格式的工作簿（.xls，只是文件名不是 .xls）：请在 Excel 或 WPS 表格中{_SAVE_AS}"),
+    (("WordDocument",), f"这是 Word 97-2003 文档，不是填报工作簿：{_USE_FILING}"),
+)
+_OLE_UNKNOWN = f"这是 Office 97-2003 格式（OLE 复合文档）的文件，不是 .xlsx 工作簿：请在 Excel 中{_SAVE_AS}"
+OLE_SCAN = 1 << 20          # bytes of a compound file searched for its stream names
+
+
+def ole_kind(path: Path) -> str:
+    """What an OLE compound file is, as the one line to tell: an encrypted xlsx (Excel's 打开密码), an old
+    .xls (or .et) renamed, a Word document, or another Office 97-2003 file. The names are read from the
+    first directory sector the header points at, and searched in the file's first ``OLE_SCAN`` bytes."""
+    with open_read(path) as fh:
+        data = fh.read(OLE_SCAN)
+        if len(data) >= 0x34:
+            shift, first = struct.unpack_from("<H", data, 0x1E)[0], struct.unpack_from("<i", data, 0x30)[0]
+            if shift in (9, 12) and first >= 0 and (first + 2) << shift > len(data):
+                fh.seek((first + 1) << shift)
+                data += fh.read(1 << shift)
+    for names, text in _OLE_STREAMS:
+        if any(name.encode("utf-16-le") in data for name in names):
+            return text
+    return _OLE_UNKNOWN
+
+
 def _head(path: Path) -> bytes:
     with open_read(path) as fh:
         try:
@@ -135,7 +163,7 @@ def sniff(path: Path) -> None:
     if not head:
         raise XlToolsError(empty_text(path), file=src)
     if head == OLE_MAGIC:
-        raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试", file=src)
+        raise XlToolsError(ole_kind(path), file=src)
     if not head.startswith(b"PK"):
         raise XlToolsError("不是 Excel 工作簿（.xlsx/.xlsm）文件", file=src)
     try:
@@ -144,8 +172,7 @@ def sniff(path: Path) -> None:
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
                 if "EncryptedPackage" in names or "EncryptionInfo" in names:
-                    raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试",
-                                       file=src)
+                    raise XlToolsError(ENCRYPTED, file=src)
                 raise XlToolsError("这个压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）", file=src)
             check_zip_limits(infos, src)
             _refuse_doctypes(zf, infos, src)

@@ -162,3 +162,47 @@ def test_satisfaction_written_again_as_its_second_level_is_its_one_second_level(
     assert any(f.code == "FIL004" and "31-服务对象满意度" in f.message for f in outcome.findings)
     ws = openpyxl.load_workbook(path)["绩效指标"]
     assert [ws.cell(r, 4).value for r in range(2, row) if ws.cell(r, 3).value == "3-满意度指标"] == ["31-服务对象满意度"]
+
+
+
+def _soffice_xls(tmp_path):
+    """A filing saved by LibreOffice as Excel 97-2003 (.xls): what a person gets from an old 另存为."""
+    from tests.conftest import soffice_convert
+    path = from_new("某区第一中学")(tmp_path)
+    t = Typist(path)
+    t.project(2, SECURITY, total=40, fiscal=40, target=TARGET.format(unit="某区第一中学"))
+    t.save()
+    (tmp_path / "xls").mkdir()
+    return soffice_convert(path, "xls", tmp_path / "xls")
+
+
+def test_an_old_xls_renamed_to_xlsx_is_named_for_what_it_is_not_a_password(tmp_path, capsys):
+    """A person renames 填报.xls to 填报.xlsx (or a mail client does) and drops it on the upload page, or
+    checks it on the command line: the tool says it is an Excel 97-2003 file to save as .xlsx — not
+    "工作簿已加密（设置了打开密码）", which sends the person looking for a password the file never had.
+    A workbook that is encrypted is still told so (its compound file holds EncryptedPackage)."""
+    import httpx
+
+    from tests.inputs import cases
+    from tests.support.servers import uvicorn_thread
+    from xl_tools.cli import main as cli
+    from xl_tools.web.serving import local_app
+    renamed = tmp_path / "填报.xlsx"
+    renamed.write_bytes(_soffice_xls(tmp_path).read_bytes())
+    assert cli(["check", str(renamed)]) == 2
+    said = capsys.readouterr().err
+    assert "97-2003" in said and "另存为" in said and "加密" not in said and "密码" not in said
+    encrypted = cases.encrypted(tmp_path)
+    with uvicorn_thread(local_app()) as url, httpx.Client(base_url=url, timeout=120) as http:
+        answer = http.post("/web/api/refresh", files={"file": ("填报.xlsx", renamed.read_bytes())})
+        assert answer.status_code == 422
+        detail = answer.json()["detail"]
+        assert detail.startswith("文件 填报.xlsx：") and "97-2003" in detail and "密码" not in detail
+        answer = http.post("/web/api/refresh", files={"file": ("加密.xlsx", encrypted.read_bytes())})
+        assert answer.status_code == 422 and "已加密" in answer.json()["detail"]
+        # an empty upload: told as an upload, not as a file on disk a sync client is rewriting
+        for task in ("refresh", "publish"):
+            answer = http.post(f"/web/api/{task}", files={"file": ("空.xlsx", b"")})
+            assert answer.status_code == 422
+            detail = answer.json()["detail"]
+            assert detail.startswith("文件 空.xlsx：上传的文件是空的") and "改写" not in detail
