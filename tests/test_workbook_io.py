@@ -229,3 +229,30 @@ def test_full_width_digits_are_read_as_digits_and_kept_as_typed(tmp_path):
     codes = {(f.code, f.cell) for f in check(filing)}
     assert {("AMT005", "D2"), ("FLG005", "A2"), ("FLG005", "B2"), ("FLG005", "F2"), ("FLG005", "G2")} <= codes
     assert not {c for c in codes if c[0] in ("RD001", "AMT004", "VAL001", "VAL003")}
+
+
+def test_the_read_runs_no_garbage_collection(seed_workbook):
+    """The reader only makes what it returns (no reference cycles): a collection in it would walk the
+    cells and records read so far again and again, for nothing (``gcpause.settled``)."""
+    import gc
+
+    from xl_tools.workbook.reader import read_filing_from_workbook, workbook_view
+
+    phases = []
+
+    def note(phase, _info):
+        phases.append(phase)
+
+    view = workbook_view(seed_workbook)          # the sheets are read when the reader asks for them
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10)                          # a young collection every 10 allocations: hundreds in a read
+    gc.callbacks.append(note)
+    try:
+        filing = read_filing_from_workbook(view, source=str(seed_workbook))
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*thresholds)
+        view.close()
+    assert filing.projects and filing.indicators
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert phases.count("start") <= 1            # (entering or leaving the read may; the read itself, 300 times)

@@ -63,6 +63,7 @@ class ProjectLinks:
     def __init__(self, projects: list[Project]) -> None:
         self.by_name: dict[str, list[Project]] = {}
         self.by_no: dict[int, list[Project]] = {}
+        self._keys: dict[str, str] = {}              # name → name_key(name), as asked
         for position, p in enumerate(projects, start=1):
             self.by_name.setdefault(name_key(p.name), []).append(p)
             no = position if p.no is None else project_number(p.no)      # blank: the 序号 refresh fills in
@@ -75,14 +76,17 @@ class ProjectLinks:
 
     def link(self, name: str, number=None) -> Link:
         """The project of a row naming ``name`` with the 项目序号 ``number`` (None: blank or no column)."""
-        named = tuple(self.by_name.get(name_key(name), ()))
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = name_key(name)       # rows repeat their project's name
+        named = tuple(self.by_name.get(key, ()))
         no = project_number(number)
         hits = self.by_no.get(no, ()) if no is not None else ()
         numbered = hits[0] if len(hits) == 1 else None
         if numbered is not None:
             if any(p is numbered for p in named):
                 return Link(numbered, LINKED, named, numbered)
-            if name_key(name):
+            if key:
                 return Link(None, CONFLICT, named, numbered)
         if len(named) == 1:
             return Link(named[0], LINKED, named, numbered)

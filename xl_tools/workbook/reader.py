@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from .. import limits
+from .. import gcpause, limits
 from ..address import a1, column_letter, parse_a1, parse_range
 from ..categories import split_label
 from ..errors import XlToolsError
@@ -120,7 +120,10 @@ def nonblank_rows(ws, min_row: int = 1, values_only: bool = False):
     empty = (None, "")
     max_rows, max_cells = limits.value(limits.ROWS), limits.value(limits.CELLS)
     for r, row in enumerate(ws.iter_rows(min_row=min_row, values_only=values_only), start=min_row):
-        filled = sum((v if values_only else v.value) not in empty for v in row)
+        if values_only:             # the values not None nor "" (as ``not in empty``), counted in C
+            filled = len(row) - row.count(None) - row.count("")
+        else:
+            filled = sum(v.value not in empty for v in row)
         if filled:
             blank = 0
             data += 1
@@ -203,19 +206,35 @@ def _under_merge(values: dict, r: int, cols: dict[str, int], merged: dict) -> No
 
 
 def _val(row, col: int | None):
+    """The item of ``row`` (cells or values, from column A) at column ``col``; None past its end or
+    when the column is None."""
     if col is None:
         return None
     idx = col - 1
     return row[idx] if idx < len(row) else None
 
 
+def _shown(ws, r: int, col: int | None, value) -> str:
+    """``cells.text_of`` of the value read at (r, col): a number as its cell's format shows it (0.95
+    formatted 0% → 95%; the format looked up only for numbers, the one kind it changes), anything else
+    as written."""
+    if col is not None and isinstance(value, (int, float, Decimal)):
+        return text_of(value, ws.cell(r, col).number_format)
+    return text_of(value)
+
+
 def read_filing_from_workbook(wb, source: str | None = None) -> Filing:
-    filing = Filing(source=source)
-    _read_info(wb, filing, source)
-    _read_projects(wb, filing, source)
-    _read_indicators(wb, filing, source)
-    _read_codes(wb, filing)
-    filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
+    """The Filing the workbook view ``wb`` holds (its sheets read as asked for). No garbage collection
+    runs in the read (``gcpause.settled``): it only makes what it returns, without reference cycles, and
+    a collection would walk the cells and records read so far again and again (at 5,000 projects the
+    young collections of the default thresholds cost a fifth of the read)."""
+    with gcpause.settled():
+        filing = Filing(source=source)
+        _read_info(wb, filing, source)
+        _read_projects(wb, filing, source)
+        _read_indicators(wb, filing, source)
+        _read_codes(wb, filing)
+        filing.derive_blank_amounts()       # blank unit amounts and 合计: the sums of the projects
     return filing
 
 
@@ -368,15 +387,15 @@ def flag_live_links(filing: Filing, values: dict, origin: Origin, project: str |
     """A ReadProblem (RD002) for every field whose cell holds a DDE or external-link formula: such a
     formula is never evaluated nor copied live, and the user is told."""
     for field, value in values.items():
-        if live_link(value):
+        if isinstance(value, str) and value[:1] == "=" and live_link(value):     # (a formula: rare)
             filing.problems.append(ReadProblem(PROBLEM_LIVE_LINK, f"单元格中是外部链接或 DDE 公式 {value[:80]}",
                                                origin, field, project, value))
 
 
 def _money_into(obj, row, cols, origin, filing: Filing, label: str, formulas: list) -> None:
+    """The money fields of ``obj`` from ``row``'s values."""
     for f in MONEY_FIELDS:
-        cell = _val(row, cols.get(f))
-        value = cell.value if cell is not None else None
+        value = _val(row, cols.get(f))
         if is_formula(value):
             obj.raw[f] = value
             formulas.append((obj, f, value, origin))
@@ -422,17 +441,20 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     filing.headers[ws.title] = (hrow, cols, extra)
     formulas: list = []
     merged = merged_values(ws, cols, ("unit",), hrow)
-    for r, row in nonblank_rows(ws, hrow + 1):
-        name_cell = _val(row, cols["name"])
-        values = {f: (_val(row, c).value if _val(row, c) is not None else None) for f, c in cols.items()}
+    fields = tuple(cols.items())
+    for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
+        width = len(row)
+        values = {f: (row[c - 1] if c <= width else None) for f, c in fields}
         if all(v in (None, "") for v in values.values()):
             continue
-        _under_merge(values, r, cols, merged)
+        written = values["name"]                  # as written (a merged range fills only the unit)
+        if merged:
+            _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, cols, source)
-        name = clean_ws(str(name_cell.value)) if name_cell is not None and name_cell.value is not None else ""
+        name = clean_ws(str(written)) if written is not None else ""
         project = Project(name=name, unit=clean_ws(str(values["unit"] or "")),
                           target=clean_ws(str(values["target"] or "")), origin=origin)
-        project.raw["name"] = name_cell.value if name_cell is not None else None
+        project.raw["name"] = written
         no = int_of(values["no"])
         if isinstance(values["no"], str):
             project.raw["no"] = values["no"]      # typed as text (full-width digits are read as digits)
@@ -445,13 +467,13 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
         _money_into(project, row, cols, origin, filing, f"项目「{name or f'第 {r} 行'}」", formulas)
         flag_live_links(filing, values, origin, name)
         for header, col in extra.items():
-            cell = _val(row, col)
-            if cell is not None and cell.value is not None:
+            value = _val(row, col)
+            if value is not None:
                 field = region.get(squash(header))
                 if field is None:
-                    project.extra[header] = cell.value
+                    project.extra[header] = value
                 else:
-                    _region_value(filing, project, field, cell.value, Origin(ws.title, r, {field: col}, source), header)
+                    _region_value(filing, project, field, value, Origin(ws.title, r, {field: col}, source), header)
         _check_lengths(filing, project.target, origin, "target", name)
         filing.projects.append(project)
     filing.formula_cells = formulas
@@ -476,13 +498,16 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
     origin_cols = cols if key_col is None else {**cols, "project_no": key_col}
     links = ProjectLinks(filing.projects)
     merged = merged_values(ws, origin_cols, ("project", "level1", "level2", "project_no"), hrow)
-    for r, row in nonblank_rows(ws, hrow + 1):
-        cells = {f: _val(row, c) for f, c in cols.items()}
-        values = {f: (c.value if c is not None else None) for f, c in cells.items()}
+    fields = tuple(cols.items())
+    period_col, annual_col = cols["period_value"], cols["annual_value"]
+    for r, row in nonblank_rows(ws, hrow + 1, values_only=True):
+        width = len(row)
+        values = {f: (row[c - 1] if c <= width else None) for f, c in fields}
         if all(v in (None, "") for v in values.values()):
             continue
         key = _project_no(row, r, key_col, merged)
-        _under_merge(values, r, cols, merged)
+        if merged:
+            _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, origin_cols, source)
         l1c, l1 = split_label(str(values["level1"] or ""))
         l2c, l2 = split_label(str(values["level2"] or ""))
@@ -492,17 +517,17 @@ def _read_indicators(wb, filing: Filing, source: str | None) -> None:
         ind = Indicator(
             no=None if no == "invalid" else no, level1_code=l1c, level1=l1, level2_code=l2c, level2=l2,
             name=clean_ws(str(values["name"] or "")),
-            period_value=text_of(values["period_value"], getattr(cells["period_value"], "number_format", None)),
-            annual_value=text_of(values["annual_value"], getattr(cells["annual_value"], "number_format", None)),
+            period_value=_shown(ws, r, period_col, values["period_value"]),
+            annual_value=_shown(ws, r, annual_col, values["annual_value"]),
             project=project_name, origin=origin)
         ind.raw = {"level1": values["level1"], "level2": values["level2"], "no": values["no"],
                    "period_value": values["period_value"], "annual_value": values["annual_value"]}
         if key not in (None, ""):
             ind.raw["project_no"] = key            # the 项目序号 the row gives (projectlinks)
         for field, col in region.items():          # 指标性质, 度量单位, 权重 … as written
-            cell = _val(row, col)
-            if cell is not None and cell.value not in (None, ""):
-                setattr(ind, field, text_of(cell.value, getattr(cell, "number_format", None)))
+            value = _val(row, col)
+            if value not in (None, ""):
+                setattr(ind, field, _shown(ws, r, col, value))
         if drafted:                                # a line a refresh drafted, not confirmed yet
             ind.raw["no"] = None
             filing.pending.append(ind)
@@ -522,8 +547,7 @@ def _project_no(row, r: int, col: int | None, merged: dict):
     """The row's 项目序号 as written (merged over the project's rows: the range's value), or None."""
     if col is None:
         return None
-    cell = _val(row, col)
-    value = cell.value if cell is not None else None
+    value = _val(row, col)
     return merged.get((r, col), value) if value in (None, "") else value
 
 
