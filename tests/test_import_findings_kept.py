@@ -9,6 +9,8 @@ fragment of text) stays; an error about the whole table stays only until the dat
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 
 from xl_tools import app
@@ -53,6 +55,9 @@ def test_a_refresh_right_after_the_import_keeps_them_and_writes_nothing(tmp_path
     assert [r[0] for r in listed] == ["IMP001", "IMP002"]
     imp002 = listed[1]
     assert "绩效指标!E3" in imp002[1] and imp002[3] == 2        # on the cell holding the unsplit text
+    assert main(["check", str(book), "--json"]) == 1            # check lists them too
+    said = [(x["code"], x["cell"]) for x in json.loads(capsys.readouterr().out)["findings"]]
+    assert ("IMP001", None) in said and ("IMP002", "E3") in said
     data, mtime = book.read_bytes(), book.stat().st_mtime_ns
     assert main(["refresh", str(book)]) == 1
     out = capsys.readouterr().out
@@ -72,6 +77,9 @@ def test_a_finding_on_a_row_goes_when_the_person_edits_that_row(tmp_path, capsys
     assert "零次" in ws["E3"].value
     ws["E3"], ws["F3"], ws["G3"] = "安全生产事故发生数", "0次", "0次"        # split by hand
     wb.save(book)
+    assert main(["check", str(book), "--json"]) in (0, 1)           # check says what the refresh will
+    assert [x["code"] for x in json.loads(capsys.readouterr().out)["findings"] if x["code"].startswith("IMP")] == \
+        ["IMP001"]
     assert main(["refresh", str(book)]) in (0, 1)
     capsys.readouterr()
     assert [r[0] for r in _listed(book)] == ["IMP001"]                  # the fragment of text stays

@@ -76,7 +76,8 @@ KIND_WORKBOOK, KIND_IMPORT, KIND_JSON = "workbook", "import", "json"
 
 @dataclass
 class Loaded:
-    """A filing as read from one input, and what reading it reported (import findings)."""
+    """A filing as read from one input, and what reading it reported (import findings; of a workbook an
+    import made, those its state still keeps: ``refresh.imported``)."""
 
     filing: Filing
     kind: str                                   # workbook | import | json
@@ -134,9 +135,10 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
             from functools import partial
 
             from .refresh.marks import note_filled_by_tool
-            also = partial(note_filled_by_tool, since_refresh=since_refresh)        # 序号 it numbered …
+            found: list[Finding] = []           # what an import reported, still kept in the state
+            also = partial(note_filled_by_tool, since_refresh=since_refresh, found=found)  # 序号 it numbered …
             filing = read_any_version(path, strict=strict, also=also)
-            return Loaded(filing, kind)
+            return Loaded(filing, kind, found)
         from .jsonio import load_json
         from .workbook.template import place_as_written
         if kind == KIND_JSON:
