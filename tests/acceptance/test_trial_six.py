@@ -208,6 +208,12 @@ def test_an_old_xls_renamed_to_xlsx_is_named_for_what_it_is_not_a_password(tmp_p
             assert answer.status_code == 422
             detail = answer.json()["detail"]
             assert detail.startswith("文件 空.xlsx：上传的文件是空的") and "改写" not in detail
+        # and on the reviewer's side of the page: its row in the batch
+        answer = http.post("/web/api/review", files=[("file", ("空.xlsx", b"")), ("file", ("填报.xlsx", renamed.read_bytes()))])
+        assert answer.status_code == 200
+        rows = {r["file"]: r["error"] for r in answer.json()["files"]}
+        assert "上传的文件是空的" in rows["空.xlsx"] and "改写" not in rows["空.xlsx"]
+        assert "97-2003" in rows["填报.xlsx"] and "密码" not in rows["填报.xlsx"]
 
 
 @pytest.mark.xfail(strict=True, reason="defect in the reader/rules (read6/rules6's files): a 合计 row the person "
