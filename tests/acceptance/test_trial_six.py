@@ -258,3 +258,91 @@ def test_a_copied_target_names_the_other_project_so_it_can_be_found(tmp_path):
     t.save()
     (said,) = [f for f in app.refresh_file(path).findings if f.code == "TXT003" and f.cell == "H2"]
     assert FOURTH in said.message or "序号2" in said.message.replace(" ", ""), said.message
+
+
+def _every_cell(path, sheets):
+    """Every cell of ``sheets`` as the person sees it: value (formula text), number format, note,
+    fill and font colour."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for name in sheets:
+        ws = wb[name]
+        for row in ws.iter_rows():
+            for c in row:
+                look = (c.value, c.number_format, c.comment.text if c.comment else None,
+                        c.fill.fgColor.rgb if c.fill.fill_type else None, c.font.color.rgb if c.font.color else None,
+                        bool(c.font.b))
+                if look != (None, "General", None, None, None, False):
+                    out[(name, c.coordinate)] = look
+    return out
+
+
+def test_a_wps_accountant_loses_nothing_typed_through_the_upload_page(tmp_path):
+    """What an accountant on WPS types into ``xl-tools new``'s workbook — a 总计 as a formula, an amount
+    as text with a thousands comma, full-width digits, a category without its code, a note of her own on
+    a cell, her own yellow fill and red bold font, a sheet of her own with formulas, a value the rules
+    flag — saved as .xlsx by a program that is not the tool (LibreOffice for WPS), dropped on the upload
+    page in Chromium, the download saved over it, dropped again. Every cell of 基本信息, 项目, 绩效指标
+    (its columns A–G), 代码表 and her own sheet is as she typed it, but for what the tool fills (序号,
+    category codes) and marks (its colours and notes on flagged cells); the second drop changes no byte."""
+    import shutil
+
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    from tests.conftest import HAS_SOFFICE, soffice_convert
+    if not HAS_SOFFICE:
+        pytest.skip("LibreOffice stands in for WPS")
+    pytest.importorskip("playwright.sync_api")
+    from .test_trial_three_web import CHROMIUM, FLAGS, drop_and_save
+    if not shutil.which(CHROMIUM) and not __import__("os").path.exists(CHROMIUM):
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.servers import uvicorn_thread
+    from xl_tools.web.serving import local_app
+    path = from_new([THIRD, FOURTH])(tmp_path)
+    t = Typist(path)
+    _shared_rows(t)
+    t.type("项目", "D2", "=E2+F2+G2")
+    t.type("项目", "D3", "1,045.00")                     # text, thousands comma (AMT005); 财政拨款 45
+    t.type("项目", "E3", 1045)
+    t.type("绩效指标", "F3", "≥９５%")                    # full-width digits (FLG005)
+    t.type("绩效指标", "C4", "产出指标")                  # no code: refresh fills 1-产出指标 (FIL004)
+    ws = t.wb["项目"]
+    ws["I2"].value, ws["I2"].comment = "续建", Comment("需在9月前签订合同", "张会计")
+    ws["B3"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["I3"].value, ws["I3"].font = "新增", Font(color="FF0000", bold=True)
+    own = t.wb.create_sheet("测算")
+    own["A1"], own["B1"], own["B2"], own["B3"] = "单价", 25, 10, "=B1*B2"
+    own["C3"] = "=项目!D2"
+    t.save()
+    (tmp_path / "wps").mkdir()
+    typed = soffice_convert(path, "xlsx", tmp_path / "wps")
+    sheets = ["基本信息", "项目", "绩效指标", "代码表", "测算"]
+    before = _every_cell(typed, sheets)
+    assert before[("项目", "I2")][2] == "需在9月前签订合同" and before[("项目", "I3")][4:] == ("FFFF0000", True)
+    assert before[("项目", "D2")][0] == "=E2+F2+G2" and before[("测算", "C3")][0] == "=项目!D2"
+    with uvicorn_thread(local_app()) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_context(accept_downloads=True, locale="zh-CN").new_page()
+        page.set_default_timeout(180_000)
+        page.goto(url + "/web/")
+        page.wait_for_selector("#limits:not(:empty)", state="attached")
+        summary, rows = drop_and_save(page, typed)
+        first = typed.read_bytes()
+        again, rows_again = drop_and_save(page, typed)
+        browser.close()
+    assert "错误 0 条" in summary and "内容无变化" in again and rows_again == rows
+    assert typed.read_bytes() == first
+    flagged = {tuple(r[1].split("!")) for r in rows if r[0] in ("错误", "警告")}
+    after = _every_cell(typed, sheets)
+    filled = {("项目", "A2"), ("项目", "A3"), ("绩效指标", "C4")} | {("绩效指标", f"B{r}") for r in range(2, 14)}
+    lost = {k: (v, after.get(k)) for k, v in before.items()
+            if k not in filled and k not in flagged and not (k[0] == "绩效指标" and k[1][0] in "HIJKLM")
+            and after.get(k) != v}
+    assert lost == {}, lost
+    for k in flagged & set(before):                     # a flagged cell keeps its value and format
+        assert after[k][:2] == before[k][:2], k
+    assert after[("绩效指标", "C4")][0] == "1-产出指标"
