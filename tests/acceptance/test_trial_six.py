@@ -346,3 +346,22 @@ def test_a_wps_accountant_loses_nothing_typed_through_the_upload_page(tmp_path):
     for k in flagged & set(before):                     # a flagged cell keeps its value and format
         assert after[k][:2] == before[k][:2], k
     assert after[("绩效指标", "C4")][0] == "1-产出指标"
+
+
+@pytest.mark.xfail(strict=True, reason="defect in rules/amounts.py (rules6's files): amounts typed in 元 into a "
+                   "万元 workbook are not questioned; reported by trial6")
+def test_amounts_typed_in_yuan_into_a_wan_workbook_are_questioned(tmp_path):
+    """The budget system exports in 元; an accountant copies 2,900,000 (元) into 总计 of a workbook in 万元:
+    290 亿元 for a school's equipment. Nothing says so — the 公开表 prints 2,900,000.00 万元 and STR015's
+    draft suggests 「单位购置成本 ≤290000万元/台」. Expected: a finding on the amount cell that names
+    万元 and 元 (the 金额单位 of 基本信息), so the person sees the unit slip."""
+    from xl_tools import app
+    path = from_new("某区第一中学")(tmp_path)
+    t = Typist(path)
+    t.project(2, "实训设备购置项目", total=2900000, fiscal=2500000, other=400000,
+              target="购置数控实训设备10台，2025年9月30日前完成安装验收，满足600名学生实训需求。")
+    for row, (l1, l2, name, value) in enumerate(INDICATORS[SECURITY], start=2):
+        t.indicator(row, "实训设备购置项目", l1, l2, name, value)
+    t.save()
+    said = [f for f in app.refresh_file(path).findings if f.cell == "D2"]
+    assert any("元" in f.message.replace("万元", "") and "万元" in f.message for f in said), said
