@@ -171,6 +171,9 @@ def test_a_form_named_only_by_its_heading_is_read_as_its_own_project():
         assert (project.indicators[-1].name, project.indicators[-1].annual_value) == ("社会公众满意度", "≥90%")
     result = import_text(text)
     assert {f.code for f in result.findings} == {"IMP033", "IMP031"}       # no amount, no department: said
+    for value in ("全面完成年度绩效目标", "实现项目绩效目标"):          # a value like a heading ends nothing
+        (project,) = import_text(text.replace("及时发放", value)).filing.projects
+        assert len(project.indicators) == 11 and project.indicators[4].annual_value == value
 
 
 def test_the_profile_follows_what_the_form_prints():

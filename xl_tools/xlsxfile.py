@@ -29,7 +29,7 @@ from xml.etree.ElementTree import ParseError
 
 from . import limits, xmlsafe
 from .errors import XlToolsError
-from .fileio import SETTLE_SECONDS, check_input, open_read, read_error, read_source
+from .fileio import SETTLE_SECONDS, check_input, is_received, open_read, read_error, read_source
 from .lazyxml import etree
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -94,11 +94,16 @@ def other_format(path: Path) -> str | None:
 
 
 RECENT_SECONDS = 10     # an empty file changed this recently may be one a sync client is writing
+EMPTY_UPLOAD = ("上传的文件是空的（0 字节）：请确认选择的是填报工作簿；若电脑上的原文件也是空的，"
+                "请从备份（邮件附件、.bak 文件）恢复")
 
 
 def empty_text(path: Path) -> str:
     """What to do with a file of 0 bytes: one changed in the last ``RECENT_SECONDS`` may be being written
-    (a sync client truncates, then downloads): wait; else a save or copy was cut off: restore it."""
+    (a sync client truncates, then downloads): wait; else a save or copy was cut off: restore it. A file
+    just received (``fileio.received``: an upload) is told as the upload it is."""
+    if is_received():
+        return EMPTY_UPLOAD
     bak = path.with_name(path.name + ".bak")
     try:
         recent = time.time() - path.stat().st_mtime < RECENT_SECONDS
@@ -157,7 +162,8 @@ def sniff(path: Path) -> None:
     if other_format(path):
         raise XlToolsError(other_format(path), file=src)
     head = _head(path)
-    if not head and not isinstance(read_source(path), io.BytesIO):   # (pinned bytes were looked at twice)
+    if not head and not isinstance(read_source(path), io.BytesIO) and not is_received():
+        # (pinned bytes were looked at twice; an upload is whole when received)
         time.sleep(SETTLE_SECONDS)             # caught in the instant a sync client truncated it: once more
         head = _head(path)
     if not head:

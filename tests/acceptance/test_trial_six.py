@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tests.support.typist import Typist
 
 from .cycle import Scenario, from_new, run_cycle
@@ -206,3 +208,160 @@ def test_an_old_xls_renamed_to_xlsx_is_named_for_what_it_is_not_a_password(tmp_p
             assert answer.status_code == 422
             detail = answer.json()["detail"]
             assert detail.startswith("文件 空.xlsx：上传的文件是空的") and "改写" not in detail
+        # and on the reviewer's side of the page: its row in the batch
+        answer = http.post("/web/api/review", files=[("file", ("空.xlsx", b"")), ("file", ("填报.xlsx", renamed.read_bytes()))])
+        assert answer.status_code == 200
+        rows = {r["file"]: r["error"] for r in answer.json()["files"]}
+        assert "上传的文件是空的" in rows["空.xlsx"] and "改写" not in rows["空.xlsx"]
+        assert "97-2003" in rows["填报.xlsx"] and "密码" not in rows["填报.xlsx"]
+
+
+@pytest.mark.xfail(strict=True, reason="defect in the reader/rules (read6/rules6's files): a 合计 row the person "
+                   "types under the projects is read as a project named 合计 — three errors that do not say why "
+                   "(STR002, FLG003, STR001) and 公开表's 合计 doubled; reported by trial6")
+def test_a_total_row_typed_under_the_projects_is_told_and_not_counted(tmp_path):
+    """Accountants close a list with a 合计 row (=SUM(…) under each amount column), in WPS too. The tool
+    sums the projects itself (公开表, 基本信息): the row is no project. Expected: one finding on that row
+    that says so (its message names 合计), none of 「该项目没有任何绩效指标」「没有填写资金使用单位」
+    「绩效目标为空」 there, and 公开表's 合计 the projects' sum, not twice it."""
+    import openpyxl
+
+    from tests.conftest import soffice_convert
+    from xl_tools import app
+    path = from_new([THIRD, FOURTH])(tmp_path)
+    t = Typist(path)
+    _shared_rows(t)
+    t.type("项目", "B4", "合计")
+    for col in "DE":
+        t.type("项目", f"{col}4", f"=SUM({col}2:{col}3)")
+    t.save()
+    (tmp_path / "wps").mkdir()
+    saved = soffice_convert(path, "xlsx", tmp_path / "wps")
+    outcome = app.refresh_file(saved)
+    on_row = [f for f in outcome.findings if f.sheet == "项目" and f.cell and f.cell.endswith("4")]
+    assert len(on_row) == 1 and "合计" in on_row[0].message, [(f.code, f.cell, f.message) for f in on_row]
+    rows = {r[0]: r for r in openpyxl.load_workbook(saved)["公开表"].iter_rows(values_only=True) if r[0]}
+    assert rows["合计"][1] == 85
+
+
+@pytest.mark.xfail(strict=True, reason="defect in rules/text.py (rules6's files): TXT003 names the other project "
+                   "by its name alone, which is this project's own name when two units share it; reported by trial6")
+def test_a_copied_target_names_the_other_project_so_it_can_be_found(tmp_path):
+    """Two units' 「校园安保服务项目」 with the same 绩效目标 (one copied from the other): TXT003 on 项目!H2 says
+    「绩效目标与项目「校园安保服务项目」完全相同」 — its own name, so the person cannot tell which project is
+    meant. Expected: the other one told apart (its unit, or its 序号 on 项目)."""
+    from xl_tools import app
+    path = from_new([THIRD, FOURTH])(tmp_path)
+    t = Typist(path)
+    _shared_rows(t)
+    t.type("项目", "H3", TARGET.format(unit=THIRD))            # 四中 copied 三中's target
+    t.save()
+    (said,) = [f for f in app.refresh_file(path).findings if f.code == "TXT003" and f.cell == "H2"]
+    assert FOURTH in said.message or "序号2" in said.message.replace(" ", ""), said.message
+
+
+def _every_cell(path, sheets):
+    """Every cell of ``sheets`` as the person sees it: value (formula text), number format, note,
+    fill and font colour."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for name in sheets:
+        ws = wb[name]
+        for row in ws.iter_rows():
+            for c in row:
+                look = (c.value, c.number_format, c.comment.text if c.comment else None,
+                        c.fill.fgColor.rgb if c.fill.fill_type else None, c.font.color.rgb if c.font.color else None,
+                        bool(c.font.b))
+                if look != (None, "General", None, None, None, False):
+                    out[(name, c.coordinate)] = look
+    return out
+
+
+def test_a_wps_accountant_loses_nothing_typed_through_the_upload_page(tmp_path):
+    """What an accountant on WPS types into ``xl-tools new``'s workbook — a 总计 as a formula, an amount
+    as text with a thousands comma, full-width digits, a category without its code, a note of her own on
+    a cell, her own yellow fill and red bold font, a sheet of her own with formulas, a value the rules
+    flag — saved as .xlsx by a program that is not the tool (LibreOffice for WPS), dropped on the upload
+    page in Chromium, the download saved over it, dropped again. Every cell of 基本信息, 项目, 绩效指标
+    (its columns A–G), 代码表 and her own sheet is as she typed it, but for what the tool fills (序号,
+    category codes) and marks (its colours and notes on flagged cells); the second drop changes no byte."""
+    import shutil
+
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    from tests.conftest import HAS_SOFFICE, soffice_convert
+    if not HAS_SOFFICE:
+        pytest.skip("LibreOffice stands in for WPS")
+    pytest.importorskip("playwright.sync_api")
+    from .test_trial_three_web import CHROMIUM, FLAGS, drop_and_save
+    if not shutil.which(CHROMIUM) and not __import__("os").path.exists(CHROMIUM):
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.servers import uvicorn_thread
+    from xl_tools.web.serving import local_app
+    path = from_new([THIRD, FOURTH])(tmp_path)
+    t = Typist(path)
+    _shared_rows(t)
+    t.type("项目", "D2", "=E2+F2+G2")
+    t.type("项目", "D3", "1,045.00")                     # text, thousands comma (AMT005); 财政拨款 45
+    t.type("项目", "E3", 1045)
+    t.type("绩效指标", "F3", "≥９５%")                    # full-width digits (FLG005)
+    t.type("绩效指标", "C4", "产出指标")                  # no code: refresh fills 1-产出指标 (FIL004)
+    ws = t.wb["项目"]
+    ws["I2"].value, ws["I2"].comment = "续建", Comment("需在9月前签订合同", "张会计")
+    ws["B3"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["I3"].value, ws["I3"].font = "新增", Font(color="FF0000", bold=True)
+    own = t.wb.create_sheet("测算")
+    own["A1"], own["B1"], own["B2"], own["B3"] = "单价", 25, 10, "=B1*B2"
+    own["C3"] = "=项目!D2"
+    t.save()
+    (tmp_path / "wps").mkdir()
+    typed = soffice_convert(path, "xlsx", tmp_path / "wps")
+    sheets = ["基本信息", "项目", "绩效指标", "代码表", "测算"]
+    before = _every_cell(typed, sheets)
+    assert before[("项目", "I2")][2] == "需在9月前签订合同" and before[("项目", "I3")][4:] == ("FFFF0000", True)
+    assert before[("项目", "D2")][0] == "=E2+F2+G2" and before[("测算", "C3")][0] == "=项目!D2"
+    with uvicorn_thread(local_app()) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_context(accept_downloads=True, locale="zh-CN").new_page()
+        page.set_default_timeout(180_000)
+        page.goto(url + "/web/")
+        page.wait_for_selector("#limits:not(:empty)", state="attached")
+        summary, rows = drop_and_save(page, typed)
+        first = typed.read_bytes()
+        again, rows_again = drop_and_save(page, typed)
+        browser.close()
+    assert "错误 0 条" in summary and "内容无变化" in again and rows_again == rows
+    assert typed.read_bytes() == first
+    flagged = {tuple(r[1].split("!")) for r in rows if r[0] in ("错误", "警告")}
+    after = _every_cell(typed, sheets)
+    filled = {("项目", "A2"), ("项目", "A3"), ("绩效指标", "C4")} | {("绩效指标", f"B{r}") for r in range(2, 14)}
+    lost = {k: (v, after.get(k)) for k, v in before.items()
+            if k not in filled and k not in flagged and not (k[0] == "绩效指标" and k[1][0] in "HIJKLM")
+            and after.get(k) != v}
+    assert lost == {}, lost
+    for k in flagged & set(before):                     # a flagged cell keeps its value and format
+        assert after[k][:2] == before[k][:2], k
+    assert after[("绩效指标", "C4")][0] == "1-产出指标"
+
+
+@pytest.mark.xfail(strict=True, reason="defect in rules/amounts.py (rules6's files): amounts typed in 元 into a "
+                   "万元 workbook are not questioned; reported by trial6")
+def test_amounts_typed_in_yuan_into_a_wan_workbook_are_questioned(tmp_path):
+    """The budget system exports in 元; an accountant copies 2,900,000 (元) into 总计 of a workbook in 万元:
+    290 亿元 for a school's equipment. Nothing says so — the 公开表 prints 2,900,000.00 万元 and STR015's
+    draft suggests 「单位购置成本 ≤290000万元/台」. Expected: a finding on the amount cell that names
+    万元 and 元 (the 金额单位 of 基本信息), so the person sees the unit slip."""
+    from xl_tools import app
+    path = from_new("某区第一中学")(tmp_path)
+    t = Typist(path)
+    t.project(2, "实训设备购置项目", total=2900000, fiscal=2500000, other=400000,
+              target="购置数控实训设备10台，2025年9月30日前完成安装验收，满足600名学生实训需求。")
+    for row, (l1, l2, name, value) in enumerate(INDICATORS[SECURITY], start=2):
+        t.indicator(row, "实训设备购置项目", l1, l2, name, value)
+    t.save()
+    said = [f for f in app.refresh_file(path).findings if f.cell == "D2"]
+    assert any("元" in f.message.replace("万元", "") and "万元" in f.message for f in said), said

@@ -161,7 +161,14 @@ def _heading_name(cell: str) -> str:
     if not m or m.group("name") in _NOT_A_NAME or _YEAR.match(m.group("name")) and "项目" not in m.group("name"):
         return ""
     name = cell[:len(m.group("name"))] if squash(cell) == cell else m.group("name")
-    return name + ("项目" if cell[len(name):].startswith("项目") and not name.endswith("项目") else "")
+    name += "项目" if cell[len(name):].startswith("项目") and not name.endswith("项目") else ""
+    # a project's name ends as one does (「……服务项目」「……经费」) after a few characters; a value such as
+    # 「全面完成年度绩效目标」「实现项目绩效目标」 does not
+    stem = next((name[:-len(e)] for e in _PROJECT_ENDINGS if name.endswith(e)), "")
+    return name if len(stem) >= 3 and not re.search(r"[,，。;；:：]", name) else ""
+
+
+_PROJECT_ENDINGS = ("项目", "经费", "资金", "工程", "专项")
 
 
 # a value cell (≥90%, 4.5, 100%, 2000元/人): never the cell right after a category label, always right

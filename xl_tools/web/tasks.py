@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import app
 from ..errors import XlToolsError
+from ..fileio import received
 from ..findings import ERROR, SEVERITY_ZH
 from ..model import YEAR_RANGE_ZH, is_budget_year
 
@@ -80,10 +81,13 @@ def _finding_rows(findings) -> list[dict]:
 
 @contextlib.contextmanager
 def workspace():
-    """A private temporary folder, removed with everything in it when the block ends."""
+    """A private temporary folder, removed with everything in it when the block ends; the files read
+    within are the uploads just received (``fileio.received``: an empty one is told as an upload, not
+    as a file a sync client is writing)."""
     folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     try:
-        yield folder
+        with received():
+            yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -115,16 +119,6 @@ def _as_uploaded(folder: Path, names: dict[str, str]):
         raise shown from None
 
 
-MSG_EMPTY_UPLOAD = "上传的文件是空的（0 字节）：请确认选择的是填报工作簿；若电脑上的原文件也是空的，请从备份（邮件附件、.bak 文件）恢复"
-
-
-def _one_workbook(upload: Upload) -> None:
-    """An upload of 0 bytes told as such (the check of a file on disk would speak of a sync client
-    rewriting it and of a .bak beside it: neither is so for a file just received)."""
-    if not upload.data:
-        raise XlToolsError(MSG_EMPTY_UPLOAD, file=safe_name(upload.name))
-
-
 def _place(folder: Path, upload: Upload, taken: set[str] | None = None) -> tuple[Path, str]:
     """The upload written into ``folder``: (its path, the name shown for it). The path's name is the
     shown one cut to ``MAX_DISK_NAME_BYTES``; messages and answers use the shown one."""
@@ -143,7 +137,6 @@ def _place(folder: Path, upload: Upload, taken: set[str] | None = None) -> tuple
 def refresh(upload: Upload, *, now: str | None = None, draft: bool = False) -> dict:
     """The 刷新 button on an uploaded workbook: the refreshed workbook (same name) and its findings;
     ``draft``: with the drafted lines appended to 绩效指标, 待确认 (the add-in's 补充待确认指标)."""
-    _one_workbook(upload)
     with workspace() as folder:
         (folder / "in").mkdir()
         (folder / "out").mkdir()
@@ -161,7 +154,6 @@ def publish(upload: Upload, *, pdf: bool = False, draft: bool = False) -> dict:
     refused (``app.PublishRefused``) unless ``draft``: then it is published marked 草稿."""
     if pdf and not app.pdf_available():
         raise XlToolsError("这台服务器没有安装 LibreOffice，不能生成 PDF：请下载 xlsx 格式的公开表后自行打印或另存为 PDF。")
-    _one_workbook(upload)
     with workspace() as folder:
         (folder / "in").mkdir()
         src, name = _place(folder / "in", upload)
