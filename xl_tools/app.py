@@ -170,11 +170,11 @@ def complete(filing: Filing) -> tuple[Filing, list[Fill]]:
     """``filing`` as refresh completes the workbook before checking it (``refresh.fills``: 序号, the only
     unit, 总计 from its parts, category codes), and what refresh would write: a completed copy
     (``Filing.working_copy``) and the fills. ``filing`` itself is left as it was; a completed filing
-    has nothing left to fill, and its copy shares its projects and units (``refresh.fills.may_fill``:
-    30,000 indicators not copied, 0.03 s)."""
+    has nothing left to fill, and its copy shares its projects and units (no kind of fill may fill
+    anything: ``refresh.fills.may_fill``; 30,000 indicators not copied, 0.03 s)."""
     from .profiles import load_profile
     from .refresh.fills import derive_fills, may_fill
-    if not may_fill(filing, filing.tool_filled):
+    if not may_fill(filing, filing.tool_filled):      # the kinds' own tests, as derive_fills asks them
         return filing.working_copy(records=False), []
     done = filing.working_copy()
     return done, derive_fills(done, load_profile(done.profile or None).table(done.code_additions),
