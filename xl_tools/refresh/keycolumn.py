@@ -29,13 +29,13 @@ from ..model import Filing, Indicator, Project
 from ..projectlinks import PROJECT_NO, SHARED, ProjectLinks, project_number, shared_names
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import name_key, squash
-from .fills import FILL_CODES, Fill
+from .fills import STRUCTURE_FILLS, Fill
 from .ops import WidenTable
 
 if TYPE_CHECKING:
     from .marks import RowKeys
 
-COLUMN, NUMBER = FILL_CODES["key_column"][0], FILL_CODES["key_no"][0]
+COLUMN, NUMBER = STRUCTURE_FILLS["key_column"][0], STRUCTURE_FILLS["key_no"][0]
 
 
 def _sheet(filing: Filing, name: str) -> str | None:
