@@ -97,7 +97,8 @@ def test_every_kind_declares_its_test_and_every_fill_code_has_a_kind():
         assert kind.fill is not None or kind.finish is not None, kind.key       # a kind does something
         assert set(kind.codes) <= set(F.FILL_LABELS), kind.key
     declared = [c for k in F.FILL_KINDS for c in k.codes]
-    assert sorted(declared) == sorted(F.FILL_LABELS)                # each code filled by exactly one kind
+    structure = [code for code, _label in F.STRUCTURE_FILLS.values()]      # refresh.keycolumn's
+    assert sorted(declared + structure) == sorted(F.FILL_LABELS)    # each code filled by exactly one kind
     assert set(CASES) == set(keys), "a targeted case for every kind of fill (CASES below)"
 
 

@@ -252,3 +252,20 @@ def test_an_excel_saved_table_takes_the_column(tmp_path, name):
         (tmp_path / "lo").mkdir()
         saved = soffice_convert(out, "xlsx", tmp_path / "lo")
         assert openpyxl.load_workbook(saved).worksheets[0].cell(r1, c2 + 1).value == PROJECT_NO
+
+
+def test_a_project_row_copied_is_no_sure_owner(tmp_path, capsys):
+    """The second project is a copy of the first's row (same name, unit, amounts): either may be the one
+    the rows were for, so no number is written."""
+    path, f = _refreshed(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目"]
+    ws.append([None, *[c.value for c in ws[3]][1:]])
+    wb.save(path)
+    assert main(["refresh", str(path)]) == 1
+    capsys.readouterr()
+    ws = openpyxl.load_workbook(path)["绩效指标"]
+    col = _column(ws)
+    name = f.projects[1].name
+    assert [r[col - 1] for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == name] == \
+        [None] * len(f.projects[1].indicators)

@@ -161,3 +161,22 @@ def test_a_stated_zero_is_printed_as_the_forms_print_it_and_read_back_from_the_x
     assert (upper.value, upper.number_format) == (0, "#,##0.00")        # shows 0.00, not a blank
     back = import_path(out).filing
     assert [p.funding for p in back.projects] == [{"own": D("45"), "upper": D("0")}, {}]
+
+
+@pytest.mark.parametrize("table", ["01", "04", "05", "06", "09", "11", "12"])
+def test_every_real_hunan_and_hubei_table_comes_back_as_it_was(tmp_path, table):
+    """The seven real 湘鄂 forms (tests/realworld), published and imported again: every amount and every
+    level as transcribed — 湘潭's 「该项目支出上级资金 0」 too, from the xlsx and (where a level is stated)
+    the PDF."""
+    from tests.conftest import HAS_SOFFICE
+    from tests.support.realworld import to_filing, transcriptions
+    filing = to_filing(next(d for d in transcriptions() if d["table"] == table))
+    book, out, pdf = tmp_path / "f.xlsx", tmp_path / "公开表.xlsx", tmp_path / "公开表.pdf"
+    build_workbook(book, filing)
+    stated = any(p.funding for p in filing.projects)
+    app.publish_file(book, out, pdf if stated and HAS_SOFFICE else None, allow_errors=True)
+    want = [(p.name, p.total, p.fiscal, p.other, p.funding) for p in filing.projects]
+    for published in (out, pdf) if stated and HAS_SOFFICE else (out,):
+        back = import_path(published).filing
+        assert back.profile == "湘鄂"
+        assert [(p.name, p.total, p.fiscal, p.other, p.funding) for p in back.projects] == want

@@ -32,7 +32,12 @@ FILL_CODES = {
     "level": ("FIL004", "指标类别代码"),
     "ind_no": ("FIL005", "指标序号"),
     "project_no": ("FIL007", "项目序号"),
-    "key_column": ("FIL008", "项目序号列"),      # refresh.keycolumn
+}
+# fills that no kind of ``FILL_KINDS`` makes: the 项目序号 column a refresh adds for same-named projects and
+# the numbers it is sure of (``refresh.keycolumn``, which needs the last refresh's state); listed, recorded
+# and reported again like the others
+STRUCTURE_FILLS = {
+    "key_column": ("FIL008", "项目序号列"),
     "key_no": ("FIL009", "项目序号"),
 }
 
@@ -55,7 +60,7 @@ class Fill:
                        at=CellAddress(self.sheet, self.row, self.col))
 
 
-FILL_LABELS = {code: label for code, label in FILL_CODES.values()}
+FILL_LABELS = {code: label for code, label in (*FILL_CODES.values(), *STRUCTURE_FILLS.values())}
 
 
 def fill_rows(fills: list[Fill]) -> list[Finding]:

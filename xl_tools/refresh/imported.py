@@ -108,16 +108,23 @@ def record_of(text: object) -> dict | None:
 def carried(recorded: list[tuple], now: dict[str, dict[int, str]]) -> list[Finding]:
     """The recorded findings (``State.found``: (sheet, row, column, hash, record)) that still hold, on
     the cells they are on now (``now``: sheet → row → row hash, as the workbook is read)."""
-    whole = WHOLE + whole_hash(now)
+    whole: list[str] = []                                  # the data sheets' hash, when first needed
+    where: dict[str, dict[str, list[int]]] = {}            # per sheet: row hash → rows now
     out = []
     for sheet, row, col, kept_by, data in recorded:
         at = None
         if row is None:
-            if data["severity"] == ERROR and kept_by != whole:
-                continue                              # the data changed since: the person placed it
+            if data["severity"] == ERROR:
+                whole = whole or [WHOLE + whole_hash(now)]
+                if kept_by != whole[0]:
+                    continue                          # the data changed since: the person placed it
         else:
-            rows = [r for r, h in now.get(sheet, {}).items() if h == kept_by]
-            if not kept_by or not rows:
+            if sheet not in where:
+                where[sheet] = {}
+                for r, h in now.get(sheet, {}).items():
+                    where[sheet].setdefault(h, []).append(r)
+            rows = where[sheet].get(kept_by) if kept_by else None
+            if not rows:
                 continue                              # the row was edited or deleted: the person's now
             at = CellAddress(sheet, min(rows, key=lambda r: (abs(r - row), r)), col)
         out.append(Finding(data["code"], data["severity"], data["message"], data.get("suggestion") or "",

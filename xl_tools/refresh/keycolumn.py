@@ -9,7 +9,8 @@ number with it) and fills in the numbers it can be sure of:
 
 - the rows of a shared name that were there, unchanged, at the last refresh, when every project row of
   that refresh is still there unchanged and exactly one of them has the name (the others were added
-  since): those rows belonged to that project then, by their name alone, and still do;
+  since, none a copy of its row): those rows belonged to that project then, by their name alone, and
+  still do;
 - nothing else: a row typed since, or any row when the projects were edited as well, stays blank and
   STR011 asks the person for its number (never given to the first project of the name).
 
@@ -28,13 +29,13 @@ from ..model import Filing, Indicator, Project
 from ..projectlinks import PROJECT_NO, SHARED, ProjectLinks, project_number, shared_names
 from ..schema import SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import name_key, squash
-from .fills import FILL_CODES, Fill
+from .fills import STRUCTURE_FILLS, Fill
 from .ops import WidenTable
 
 if TYPE_CHECKING:
     from .marks import RowKeys
 
-COLUMN, NUMBER = FILL_CODES["key_column"][0], FILL_CODES["key_no"][0]
+COLUMN, NUMBER = STRUCTURE_FILLS["key_column"][0], STRUCTURE_FILLS["key_no"][0]
 
 
 def _sheet(filing: Filing, name: str) -> str | None:
@@ -97,17 +98,12 @@ def _owners(filing: Filing, state, keys: RowKeys, view, sheet: str,
     if not old_projects or not old_rows or state.ignored or projects_sheet not in keys.columns:
         return []
     now = keys.hashes(view, projects_sheet)
-    left = Counter(old_projects.values())
-    kept: set[int] = set()                      # rows of 项目 that were there as they are at the last refresh
-    for r in sorted(now):
-        if left[now[r]]:
-            left[now[r]] -= 1
-            kept.add(r)
-    if +left:
+    then, counted = Counter(old_projects.values()), Counter(now.values())
+    if any(counted[h] < n for h, n in then.items()):
         return []                               # a project row of the last refresh edited or gone: unsure
-    before: dict[str, list[Project]] = {}
-    for p in filing.projects:
-        if p.origin is not None and p.origin.row in kept and name_key(p.name) in shared:
+    before: dict[str, list[Project]] = {}       # per shared name, the projects whose row was there (a row
+    for p in filing.projects:                   # copied since counts as both: which was first is unsure)
+        if p.origin is not None and then[now.get(p.origin.row, "")] and name_key(p.name) in shared:
             before.setdefault(name_key(p.name), []).append(p)
     rows_now = keys.hashes(view, sheet)
     unchanged = Counter(old_rows.values())

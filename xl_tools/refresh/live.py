@@ -199,8 +199,13 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
 
 def _widen(sheet, op: WidenTable) -> None:
     """The sheet's Excel table whose header row is ``op.row`` and whose last column is ``op.col`` - 1,
-    resized to take ``op.col`` in (Excel names the column by its header cell, written before)."""
-    for table in sheet.tables:
+    resized to take ``op.col`` in (Excel names the column by its header cell, written before). An engine that
+    cannot list tables: the column stays beside the table."""
+    try:
+        tables = list(sheet.tables)
+    except NotImplementedError:
+        return
+    for table in tables:
         rng = table.range
         if rng is None or table.header_row_range is None:
             continue
