@@ -152,6 +152,24 @@ def test_blank_planned_cells_may_be_absent_and_passed_cells_are_not_looked_at(tm
     assert _look(_book(tmp_path, rows), [SetValues("s", 5, 2, [[2]])], passed={(5, 2)}) == 0
 
 
+def test_rows_planned_alike_are_each_looked_at(tmp_path):
+    """Rows the plan writes alike (one list of values for all of them, as the helper columns are planned)
+    get one verdict for each spelling of their cells: a row that shows another value, or a cell twice or
+    out of order, is not taken for the row before it that was right."""
+    alike = ["≥", 90, "%"]
+    ops = [SetValues("s", 2, 2, [alike, alike, alike])]
+
+    def row(r: int, number: str = "90", extra: str = "") -> str:
+        return (f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" s="2" t="inlineStr"><is><t>≥</t></is></c>'
+                f'<c r="C{r}" s="2"><v>{number}</v></c>{extra}<c r="D{r}" s="2" t="inlineStr"><is><t>%</t></is></c>'
+                "</row>")
+    assert _look(_book(tmp_path, row(2) + row(3) + row(4)), ops) == 9
+    assert _look(_book(tmp_path, row(2) + row(3, "91") + row(4)), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3) + row(4, "9")), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3, extra='<c r="C3"><v>90</v></c>') + row(4)), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3).replace('<c r="D3"', '<c r="D2"') + row(4)), ops) is NOT_SURE
+
+
 def test_rows_in_many_chunks(tmp_path, monkeypatch):
     """Pieces of a few bytes, each cut after a row: the same answers as the whole part at once."""
     from xl_tools.refresh import readback_bytes
