@@ -238,3 +238,17 @@ def test_the_full_read_agrees_on_refreshed_workbooks(tmp_path, monkeypatch, case
     refresh_path(book, tmp_path / "out.xlsx", now="2024-01-01 00:00")
     assert checked and checked[0] > 0
     assert looked and NOT_SURE not in looked, looked
+
+
+def test_the_line_of_a_row_is_the_one_op_writing_it_alone():
+    """``_Planned.line``: the plan's own list of a row one op alone writes (the helper columns: one op over
+    every row), None where two ops or none write the row."""
+    helpers = [["=", 1, "%"], ["≥", 2, ""]]
+    block = SetValues("s", 2, 8, [helpers[r % 2] for r in range(10)])
+    one = _Planned([block])
+    assert [one.line(r) for r in (1, 2, 3, 11, 12)] == [None, (8, helpers[0]), (8, helpers[1]), (8, helpers[1]), None]
+    assert one.line(2)[1] is helpers[0]
+    two = _Planned([block, SetValues("s", 5, 2, [["改"]]), SetValues("s", 20, 2, [["单"]])])
+    assert two.line(5) is None and two.line(6) == (8, helpers[0]) and two.line(20) == (2, ["单"])
+    three = _Planned([block, SetValues("s", 9, 8, [helpers[0] * 6 for _ in range(4)])])
+    assert three.line(9) is None and three.line(8) == (8, helpers[0]) and three.line(12) == (8, helpers[0] * 6)

@@ -231,6 +231,7 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
                 shown_count += 1
         return shown_count, last_c
 
+    n_rows = len(rows)
     verdicts: dict = {}                      # (rows planned alike, their cells less the row number) → verdict
     k, at_r, row, need, last_c, alike = 0, -1, None, 0, 0, None
     with zf.open(part) as fh:
@@ -253,13 +254,13 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
                     # the row before has shown every cell not blank; rows in order, as Excel needs them
                     if r < at_r or need:
                         return NOT_SURE
-                    while k < len(rows) and rows[k] < r:        # planned rows the sheet has no cell of
+                    while k < n_rows and rows[k] < r:        # planned rows the sheet has no cell of
                         skipped = planned(rows[k])
                         if skipped is None or skipped[1]:
                             return NOT_SURE
                         k += 1
                     row, need, alike = None, 0, None
-                    if k < len(rows) and rows[k] == r:
+                    if k < n_rows and rows[k] == r:
                         got = planned(r)
                         if got is None:
                             return NOT_SURE
