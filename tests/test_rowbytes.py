@@ -152,6 +152,16 @@ def test_a_sheet_read_a_piece_at_a_time_is_patched_as_read_whole(seed_workbook, 
     assert _cells(small, sheet)["U1"][0] == "辅助01"
 
 
+def test_what_the_bytes_path_refuses_is_looked_for_where_a_bang_or_a_question_mark_is():
+    """``_refused``: a comment, CDATA or processing instruction before ``end``; "!" and "?" in text are
+    not one (the search for the tokens runs only where they occur)."""
+    row = '<row r="1"><c r="A1" t="inlineStr"><is><t>注意！!? 是否?</t></is></c></row>'.encode()
+    assert not rowbytes._refused(row, len(row))
+    for token in (b"<!-- x -->", b"<![CDATA[x]]>", b"<?pi x?>"):
+        assert rowbytes._refused(row + token, len(row) + len(token))
+        assert not rowbytes._refused(row + token, len(row))          # past the end looked at
+
+
 @pytest.mark.parametrize("token", [b"<!-- a comment -->", b"<![CDATA[x]]>", b"<?pi x?>"])
 def test_a_comment_found_across_the_pieces(seed_workbook, token, monkeypatch):
     monkeypatch.setattr(rowbytes, "CHUNK", 5)

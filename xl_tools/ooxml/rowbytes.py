@@ -98,6 +98,13 @@ _REFUSED = (b"<!--", b"<![CDATA[", b"<?")
 _OVERLAP = max(len(t) for t in _REFUSED) + 32      # a token or the end tag cut between two reads is found whole
 
 
+def _refused(data: bytes, end: int) -> bool:
+    """Whether ``data[:end]`` holds a comment, CDATA or a processing instruction: looked for only where a
+    "!" or "?" is (a memchr; a search for "<!--" costs a pass over every "<")."""
+    return (data.find(b"!", 0, end) >= 0 and (data.find(b"<!--", 0, end) >= 0 or data.find(b"<![CDATA[", 0, end) >= 0)) \
+        or (data.find(b"?", 0, end) >= 0 and data.find(b"<?", 0, end) >= 0)
+
+
 def _frame(opener) -> tuple[bytes, bytes, int] | None:
     """(what comes before the rows, up to and including the sheetData start tag; what follows them, from
     its end tag; the length of the rows between) of the part `opener` opens, read as a stream; None when
@@ -117,7 +124,7 @@ def _frame(opener) -> tuple[bytes, bytes, int] | None:
         del buf
         while True:
             at = rest.find(close)
-            if any(rest.find(token, 0, len(rest) if at < 0 else at) >= 0 for token in _REFUSED):
+            if _refused(rest, len(rest) if at < 0 else at):
                 return None
             if at >= 0:
                 return head, rest[at:] + fh.read(), before + at - len(head)
