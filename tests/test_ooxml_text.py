@@ -125,6 +125,33 @@ def test_a_generated_sheet_is_well_formed_and_holds_its_values(tmp_path):
     assert cells["A3"].findtext(q("v")) == "1.25" and cells["C3"].get("t") == "b"
 
 
+def test_rows_given_as_values_and_a_shared_list_of_formats_are_written_as_pairs_are(tmp_path):
+    """``RowCells`` (the values, and a list of formats that rows formatted alike share, as the tool's own
+    sheets give them) write the bytes the same rows give as (value, format) pairs; the formats of a
+    shared list are looked up once."""
+    import io
+
+    from xl_tools.ooxml.sheetgen import RowCells
+    bold, wrap = Format(bold=True, border=True), Format(wrap=True)
+    shared = [bold, None, wrap]
+    values = [["标题 & <说明>", None, Formula("'项目'!B2", "链接")], [None, None, None], [1.25, "", True],
+              ["a", "b", "c"]]
+    formats = [shared, [None, None, None], [None, bold, wrap], shared]
+    pairs = [list(zip(v, f)) for v, f in zip(values, formats)]
+    written = []
+    for rows in (pairs, [RowCells(v, f) for v, f in zip(values, formats)]):
+        styles = Styles(None)
+        looked = []
+        real = styles.format_id
+        styles.format_id = lambda fmt, _real=real: looked.append(fmt) or _real(fmt)
+        buf = io.BytesIO()
+        write_sheet(buf, SheetSpec(rows=rows, heights={2: 30}), styles)
+        written.append(buf.getvalue())
+        assert looked.count(wrap) == 1
+    assert written[0] == written[1]
+    assert SheetSpec(rows=[RowCells(v, f) for v, f in zip(values, formats)]).size() == (4, 3)
+
+
 def test_a_sheet_made_as_it_is_written_must_say_its_size():
     with pytest.raises(ValueError):
         SheetSpec(rows=iter([])).size()

@@ -152,6 +152,24 @@ def test_blank_planned_cells_may_be_absent_and_passed_cells_are_not_looked_at(tm
     assert _look(_book(tmp_path, rows), [SetValues("s", 5, 2, [[2]])], passed={(5, 2)}) == 0
 
 
+def test_rows_planned_alike_are_each_looked_at(tmp_path):
+    """Rows the plan writes alike (one list of values for all of them, as the helper columns are planned)
+    get one verdict for each spelling of their cells: a row that shows another value, or a cell twice or
+    out of order, is not taken for the row before it that was right."""
+    alike = ["≥", 90, "%"]
+    ops = [SetValues("s", 2, 2, [alike, alike, alike])]
+
+    def row(r: int, number: str = "90", extra: str = "") -> str:
+        return (f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" s="2" t="inlineStr"><is><t>≥</t></is></c>'
+                f'<c r="C{r}" s="2"><v>{number}</v></c>{extra}<c r="D{r}" s="2" t="inlineStr"><is><t>%</t></is></c>'
+                "</row>")
+    assert _look(_book(tmp_path, row(2) + row(3) + row(4)), ops) == 9
+    assert _look(_book(tmp_path, row(2) + row(3, "91") + row(4)), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3) + row(4, "9")), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3, extra='<c r="C3"><v>90</v></c>') + row(4)), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3).replace('<c r="D3"', '<c r="D2"') + row(4)), ops) is NOT_SURE
+
+
 def test_rows_in_many_chunks(tmp_path, monkeypatch):
     """Pieces of a few bytes, each cut after a row: the same answers as the whole part at once."""
     from xl_tools.refresh import readback_bytes
@@ -220,3 +238,17 @@ def test_the_full_read_agrees_on_refreshed_workbooks(tmp_path, monkeypatch, case
     refresh_path(book, tmp_path / "out.xlsx", now="2024-01-01 00:00")
     assert checked and checked[0] > 0
     assert looked and NOT_SURE not in looked, looked
+
+
+def test_the_line_of_a_row_is_the_one_op_writing_it_alone():
+    """``_Planned.line``: the plan's own list of a row one op alone writes (the helper columns: one op over
+    every row), None where two ops or none write the row."""
+    helpers = [["=", 1, "%"], ["≥", 2, ""]]
+    block = SetValues("s", 2, 8, [helpers[r % 2] for r in range(10)])
+    one = _Planned([block])
+    assert [one.line(r) for r in (1, 2, 3, 11, 12)] == [None, (8, helpers[0]), (8, helpers[1]), (8, helpers[1]), None]
+    assert one.line(2)[1] is helpers[0]
+    two = _Planned([block, SetValues("s", 5, 2, [["改"]]), SetValues("s", 20, 2, [["单"]])])
+    assert two.line(5) is None and two.line(6) == (8, helpers[0]) and two.line(20) == (2, ["单"])
+    three = _Planned([block, SetValues("s", 9, 8, [helpers[0] * 6 for _ in range(4)])])
+    assert three.line(9) is None and three.line(8) == (8, helpers[0]) and three.line(12) == (8, helpers[0] * 6)

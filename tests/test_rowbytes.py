@@ -152,6 +152,16 @@ def test_a_sheet_read_a_piece_at_a_time_is_patched_as_read_whole(seed_workbook, 
     assert _cells(small, sheet)["U1"][0] == "辅助01"
 
 
+def test_what_the_bytes_path_refuses_is_looked_for_where_a_bang_or_a_question_mark_is():
+    """``_refused``: a comment, CDATA or processing instruction before ``end``; "!" and "?" in text are
+    not one (the search for the tokens runs only where they occur)."""
+    row = '<row r="1"><c r="A1" t="inlineStr"><is><t>注意！!? 是否?</t></is></c></row>'.encode()
+    assert not rowbytes._refused(row, len(row))
+    for token in (b"<!-- x -->", b"<![CDATA[x]]>", b"<?pi x?>"):
+        assert rowbytes._refused(row + token, len(row) + len(token))
+        assert not rowbytes._refused(row + token, len(row))          # past the end looked at
+
+
 @pytest.mark.parametrize("token", [b"<!-- a comment -->", b"<![CDATA[x]]>", b"<?pi x?>"])
 def test_a_comment_found_across_the_pieces(seed_workbook, token, monkeypatch):
     monkeypatch.setattr(rowbytes, "CHUNK", 5)
@@ -253,3 +263,63 @@ def test_blocks_of_values_are_found_by_row_without_a_row_index(blocks):
         assert {c: e.value for c, e in edits.row(r).items() if e.value is not KEEP} == expected.get(r, {})
         assert edits.row_values(r) == (None if r in (5, 40) else expected[r])
     assert (edits._index is None) == (blocks <= SheetEdits.FEW_BLOCKS)
+
+
+def test_rows_written_alike_are_spliced_once_per_spelling_as_each_alone():
+    """Rows the plan writes alike (one list of values, as the helper columns are planned) have their run
+    of cells worked out once per spelling (``_Rows._alike``), the row number put back: the bytes are
+    those of each row worked out alone — also where a row's number appears in the run other than in the
+    cells' references (a text, a format index), where the run is not the row's end, and where a cell of
+    the run is not the row's."""
+    from xl_tools.ooxml.sheetxml import SheetEdits
+    from xl_tools.ooxml.styles import Styles
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def run(r: int, kind: int) -> str:
+        blank = "".join(f'<c r="{col}{r}" s="{7 if kind == 1 else 3}"/>' for col in "DEF")
+        if kind == 2:                                           # already holds the values
+            return (f'<c r="D{r}" s="3" t="inlineStr"><is><t>=</t></is></c><c r="E{r}" s="3" t="inlineStr">'
+                    f'<is><t>100</t></is></c><c r="F{r}" s="3"/>')
+        if kind == 3:                                           # the row's number in a text of the run
+            return (f'<c r="D{r}" s="3" t="inlineStr"><is><t>{r}"</t></is></c><c r="E{r}" s="3"/>'
+                    f'<c r="F{r}" s="3"/>')
+        if kind == 4:                                           # a cell that is not the row's
+            return f'<c r="D{r}" s="3"/><c r="E{r + 1}" s="3"/><c r="F{r}" s="3"/>'
+        if kind == 5:                                           # more after the run
+            return blank + f'<c r="G{r}"><v>1</v></c>'
+        return blank
+    kinds = [0, 0, 1, 2, 0, 3, 1, 4, 5, 2, 0, 3, 0, 1, 7]
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>项目{r}</t></is></c>{run(r, k)}</row>'
+                   for r, k in enumerate(kinds, start=2))
+    data = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{main}">'
+            f'<dimension ref="A1:G16"/><sheetData>{rows}</sheetData></worksheet>').encode()
+    alike = ["=", "100", ""]
+    out = {}
+    for cached in (True, False):
+        edits = SheetEdits()
+        edits.add_values(2, 4, [alike for _ in kinds])
+        real, into_run = rowbytes._Rows._alike, rowbytes._Rows._into_run
+        calls = []
+
+        def alone(self, m, row_end, r, line):
+            return self._into_run(m, row_end, r, dict(enumerate(line[1], start=line[0])))
+
+        def counted(self, m, row_end, r, values):
+            calls.append(r)
+            return into_run(self, m, row_end, r, values)
+        rowbytes._Rows._into_run = counted
+        if not cached:
+            rowbytes._Rows._alike = alone
+        try:
+            dst = io.BytesIO()
+            result = rowbytes.patch_sheet_bytes(data, dst, edits, Styles(None), None, "xl/worksheets/sheet1.xml")
+        finally:
+            rowbytes._Rows._alike, rowbytes._Rows._into_run = real, into_run
+        out[cached] = (dst.getvalue(), result.changed)
+        if cached:                                   # the others spelled as a row before them
+            assert sorted(calls) == [2, 3, 4, 5, 7, 9, 10, 13]     # row 3: its number in s="3"
+    assert out[True] == out[False]
+    written = out[True][0]
+    for r, kind in enumerate(kinds, start=2):
+        assert (f'<c r="D{r}" s="3" t="inlineStr"><is><t>=</t></is></c>'.encode() in written) == (kind != 1)
+    assert b'<c r="E9" s="3" t="inlineStr"><is><t>100</t></is></c>' in written   # its own E9 was not there

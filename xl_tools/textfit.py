@@ -275,8 +275,16 @@ def fitted_height(cells: list[tuple[str, float]], font_size: float = 11.0) -> fl
     lines = 1
     for text, width in cells:
         if text:
-            room = text_box_points(width)
-            if len(text) > (max(room * SAFETY, font_size) - 1e-6) / font_size or "\n" in text:
+            room, short = _room(width, font_size)
+            if len(text) > short or "\n" in text:
                 lines = max(lines, count_lines(text, room, font_size))
             # else one line, as count_lines says of a text no longer than a line of its widest characters
     return min(MAX_ROW_PT, max(15.0, row_points(lines, font_size)))
+
+
+@lru_cache(maxsize=256)
+def _room(width: float, font_size: float) -> tuple[float, float]:
+    """(room for text in a column ``width`` wide, the characters of its widest kind a line holds): a sheet
+    asks for a few widths many times (校验结果: four columns, 20,000 rows at 5k)."""
+    room = text_box_points(width)
+    return room, (max(room * SAFETY, font_size) - 1e-6) / font_size

@@ -136,6 +136,18 @@ class SheetEdits:
             out[c] = edit
         return out
 
+    def row_line(self, r: int) -> tuple[int, list] | None:
+        """(first column, the caller's own list of values) of row `r` when one block of values alone writes
+        there (no colour, no single cell edit): rows the caller writes alike share the list (the helper
+        columns: ``rowbytes`` splices each spelling of their cells once). None otherwise."""
+        if r in self.cells:
+            return None
+        covering = self._covering(r)
+        if len(covering) != 1:
+            return None
+        first_row, first_col, values = self.blocks[covering[0]]
+        return first_col, values[r - first_row]
+
     def row_values(self, r: int) -> dict[int, object] | None:
         """Column → value for row `r` when only blocks of values write there (no colour, no single
         cell edit): the values as the caller gave them, no ``CellEdit`` made. None otherwise."""

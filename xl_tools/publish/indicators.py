@@ -34,13 +34,14 @@ def indicator_item(position: int, indicator: Indicator, one_value: bool = False)
         values = f"指标值:{annual if annual.strip() else period}"     # whichever of the two cells holds it
     else:
         values = f"实施周期指标值:{period}；年度指标值:{annual}"
-    extras = "".join(f"；{label}:{getattr(indicator, f)}" for f, label in PRINTED.items() if getattr(indicator, f))
+    printed = [getattr(indicator, f) for f in PRINTED]
+    extras = "".join(f"；{label}:{value}" for label, value in zip(PRINTED.values(), printed) if value) \
+        if any(printed) else ""
     return f"{position}、{indicator.level1_label}；{indicator.level2_label}；{indicator.name}；{values}{extras}。"
 
 
-def in_category_order(indicators: Iterable[Indicator], table: CodeTable | None = None) -> list[Indicator]:
-    """The indicators by category (一级, then 二级, in the code table's order; a category not in the table
-    after the known ones), those of one category in the order written."""
+def category_order(table: CodeTable | None = None):
+    """The sort key of ``in_category_order`` for ``table`` (made once for the projects of a table)."""
     table = table or default_table()
     rank1 = {c.code: k for k, c in enumerate(table.level1)}
     rank2 = {c.code: k for k, c in enumerate(table.level2)}
@@ -51,7 +52,14 @@ def in_category_order(indicators: Iterable[Indicator], table: CodeTable | None =
         l1 = ind.level1_code or parent.get(ind.level2_code) or ""
         return rank1.get(l1, unknown), rank2.get(ind.level2_code, unknown)
 
-    return sorted(indicators, key=key)
+    return key
+
+
+def in_category_order(indicators: Iterable[Indicator], table: CodeTable | None = None, order=None) -> list[Indicator]:
+    """The indicators by category (一级, then 二级, in the code table's order; a category not in the table
+    after the known ones), those of one category in the order written; ``order``: ``category_order(table)``
+    made already."""
+    return sorted(indicators, key=order or category_order(table))
 
 
 def annual_only(indicators: list[Indicator]) -> bool:
@@ -63,10 +71,12 @@ def annual_only(indicators: list[Indicator]) -> bool:
         any(i.value_text("annual_value").strip() for i in indicators)
 
 
-def indicator_text(indicators: Iterable[Indicator], one_value: bool = False, table: CodeTable | None = None) -> str:
+def indicator_text(indicators: Iterable[Indicator], one_value: bool = False, table: CodeTable | None = None,
+                   order=None) -> str:
     """The whole 绩效指标 cell of one project ("" when it has no indicators), in category order (``table``:
-    the filing's code table; None: the default framework's); a project whose indicators give 年度指标值
-    alone in the one-value form (``annual_only``)."""
-    ordered = in_category_order(indicators, table)
+    the filing's code table; None: the default framework's; ``order``: its ``category_order``, made once
+    for many projects); a project whose indicators give 年度指标值 alone in the one-value form
+    (``annual_only``)."""
+    ordered = in_category_order(indicators, table, order)
     one_value = one_value or annual_only(ordered)
     return "".join(indicator_item(k, ind, one_value) for k, ind in enumerate(ordered, start=1))

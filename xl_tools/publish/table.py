@@ -37,7 +37,7 @@ from ..model import MONEY_FIELDS, MONEY_LABELS, Filing, Project, Unit
 from ..money import ZERO, fmt_thousands
 from ..profiles import DEFAULT_PROFILE, MONEY_SOURCES, MoneyColumn, load_profile
 from ..schema import EXCEL_CELL_LIMIT
-from .indicators import indicator_text
+from .indicators import category_order, indicator_text
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 PLAIN_TITLE = "项目支出绩效目标表"          # other regions' tables: 「（含转移支付项目）」 is Guangdong's wording
@@ -250,6 +250,7 @@ def _table_lines(filing: Filing, columns: tuple[MoneyColumn, ...]) -> tuple[list
     units = filing.all_units()      # stated amounts where stated, else summed from the projects
     profile = load_profile(filing.profile or None)
     one_value, table = profile.value_columns == 1, profile.table(filing.code_additions)
+    order = category_order(table)
     total = filing.grand_amounts()
     if filing.total:
         total["total"] = filing.total          # 合计 as stated; the parts are the units' sums
@@ -265,18 +266,18 @@ def _table_lines(filing: Filing, columns: tuple[MoneyColumn, ...]) -> tuple[list
         amounts.append({**_amounts(unit), **_levels(projects)})
         lines.append([Cell(unit.name, "unit_label"), *_money_cells(amounts[-1], "unit_money", columns),
                       Cell(None, "text"), Cell(None, "text")])
-        lines.extend(_project_cells(p, one_value, table, columns) for p in projects)
+        lines.extend(_project_cells(p, one_value, table, columns, order) for p in projects)
     for projects in by_unit.values():           # projects naming no unit: listed last
-        lines.extend(_project_cells(p, one_value, table, columns) for p in projects)
+        lines.extend(_project_cells(p, one_value, table, columns, order) for p in projects)
     amounts.extend(_amounts(p) for p in filing.projects)
     return lines, amounts
 
 
 def _project_cells(project: Project, one_value: bool = False, table=None,
-                   columns: tuple[MoneyColumn, ...] = ()) -> list[Cell]:
+                   columns: tuple[MoneyColumn, ...] = (), order=None) -> list[Cell]:
     return [Cell(project.name, "project_label"), *_money_cells(_amounts(project), "money", columns),
             Cell(project.target or None, "text"),
-            Cell(indicator_text(project.indicators, one_value, table) or None, "text")]
+            Cell(indicator_text(project.indicators, one_value, table, order) or None, "text")]
 
 
 def _header_rows(columns: tuple[MoneyColumn, ...], first: int) -> tuple[list[list[Cell]], list[Merge]]:
@@ -430,7 +431,7 @@ def render(filing: Filing, *, draft: bool = False) -> TableLayout:
         subs = _split_long(cells, heads)
         spans = [_place(sub, widths, styles, rows, heights, top_aligned=len(subs) > 1) for sub in subs]
         first, last = spans[0][0], spans[-1][1]
-        for col in range(ncols):
+        for col in range(ncols if last > first else 0):     # (a line of one row: nothing to merge)
             filled = max(1, sum(1 for sub in subs if sub[col].value not in (None, "")))
             for n in range(filled):       # a column's n-th piece spans its sub-line; the last one to the end
                 top, bottom = spans[n][0], spans[n][1] if n < filled - 1 else last

@@ -12,13 +12,13 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from .. import memtrim
+from .. import gcpause, memtrim
 from ..address import parse_a1
 from ..errors import XlToolsError
 from ..fileio import atomic_target
 from ..ooxml.comments import notes_of
 from ..ooxml.patch import Generated, WorkbookPatch
-from ..ooxml.sheetgen import Formula, SheetSpec
+from ..ooxml.sheetgen import Formula, RowCells, SheetSpec
 from ..ooxml.sheetgen import PageSetup as SheetPage
 from ..ooxml.styles import Format
 from ..publish.xlsx import table_sheet
@@ -74,6 +74,11 @@ def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: 
             with atomic_target(out) as tmp:
                 shutil.copyfile(path, tmp)
         return
+    with gcpause.settled():                      # writing makes no reference cycles: no collection in it
+        _write(view, outcome, path, out, backup=backup, seal_context=seal_context)
+
+
+def _write(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: bool, seal_context: bytes | None) -> None:
     with reading(path):
         view.release_cells()
         patch = WorkbookPatch(view, note_author=NOTE_AUTHOR, note_prefix=NOTE_PREFIX)
@@ -240,11 +245,18 @@ def content_spec(content) -> SheetSpec:
         for (r, c), link in links.items():
             by_row.setdefault(r, []).append((c, link))
         shared: dict[tuple, list[Format]] = {}      # rows covered alike share their list of formats
+        # the rectangles of fills and borders covering a row change only where one starts or ends
+        edges = sorted({x.row for x, *_ in content.fills} | {x.row + x.nrows for x, *_ in content.fills}
+                       | {x.row for x in content.borders} | {x.row + x.nrows for x in content.borders})
+        edge, covered = 0, ((), ())
         for r, values in enumerate(content.rows, start=1):
+            if edge < len(edges) and r >= edges[edge]:
+                while edge < len(edges) and r >= edges[edge]:
+                    edge += 1
+                covered = (tuple(k for k, (x, _f, _t) in enumerate(content.fills) if x.row <= r < x.row + x.nrows),
+                           tuple(k for k, x in enumerate(content.borders) if x.row <= r < x.row + x.nrows))
             row_links = by_row.get(r)
-            key = (r in bold, r in wrap_rows,
-                   tuple(k for k, (x, _f, _t) in enumerate(content.fills) if x.row <= r < x.row + x.nrows),
-                   tuple(k for k, x in enumerate(content.borders) if x.row <= r < x.row + x.nrows),
+            key = (r in bold, r in wrap_rows, *covered,
                    frozenset(c for c, _link in row_links) if row_links else frozenset())
             fmts = shared.get(key)
             if fmts is None:
@@ -255,7 +267,7 @@ def content_spec(content) -> SheetSpec:
             if row_links:
                 for c, link in row_links:
                     line[c - 1] = Formula(link_formula(*link)[1:], link[2])
-            yield list(zip(line, fmts))
+            yield RowCells(line, fmts)
 
     page = content.page
     return SheetSpec(

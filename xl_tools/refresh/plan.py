@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .. import clock
+from .. import clock, gcpause
 from ..address import parse_a1
 from ..catalogue import finding
 from ..findings import Finding, blocks_publishing, summarize
@@ -161,7 +161,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     kept = {k: v for k, v in kept.items() if k not in {(f.sheet, f.row, f.col) for f in fills}}
     readme, distrusted = _summary_cell(view)
     imported = _imported(filing, state, keys, view, extra_findings)  # what an import reported, kept
-    findings = check(filing, config) + imported
+    with gcpause.settled():          # the rules and the 公开表 make no reference cycles: nothing to collect
+        findings = check(filing, config) + imported
     findings += state.findings() + distrusted                       # what was not trusted
     appended = _appended(filing, findings, keys, view) if draft else []
     layout = Layout.of(filing, profile.value_columns)
@@ -193,7 +194,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     notes_now = _notes(findings)
     ops.extend(_note_ops(notes_now, marks))
     # 4. whole sheets the tool owns
-    public = render(filing, draft=any(blocks_publishing(f) for f in findings))
+    with gcpause.settled():
+        public = render(filing, draft=any(blocks_publishing(f) for f in findings))
     fill_keys = {(f.sheet, f.row, f.col) for f in fills}
     values = [o for o in ops if isinstance(o, SetValues) and (o.sheet, o.row, o.col) not in fill_keys
               and (o.sheet, o.row, o.col) not in drafted_cells]

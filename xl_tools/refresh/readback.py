@@ -85,6 +85,9 @@ class _Planned:
     def line(self, r: int) -> tuple[int, list] | None:
         """(first column, the plan's own list of values) of row ``r`` when one op alone writes it (rows
         written alike share one list: ``plan._helper_ops``), else None (``row`` says)."""
+        if len(self.big) == 1 and r not in self.small:                 # the usual: the helper columns
+            op = self.big[0][1]
+            return (op.col, op.values[r - op.row]) if op.row <= r < op.row + len(op.values) else None
         covering = [op for _k, op in self.big if op.row <= r < op.row + len(op.values)]
         if len(covering) == 1 and r not in self.small:
             return covering[0].col, covering[0].values[r - covering[0].row]

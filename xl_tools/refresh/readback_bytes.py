@@ -18,9 +18,10 @@ where calamine is lenient and never the other way round:
   a decimal (calamine compares its float).
 
 What this look costs at 5,000 projects (the 180,000 helper cells of a 20 MB 绩效指标): a pass of
-regular expressions over the part and a comparison per written cell, a few megabytes of memory;
-calamine held the whole sheet as one block (+32 MB at the peak of a refresh) and its cells were
-compared one by one."""
+regular expressions over the part and a comparison per row of cells (the rows the plan writes alike —
+the 637 distinct lines of the helper columns — judged once per spelling of their cells), a few megabytes
+of memory; calamine held the whole sheet as one block (+32 MB at the peak of a refresh) and its cells
+were compared one by one."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ import re
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
+from operator import itemgetter
 
 from ..address import column_letter
 from ..ooxml.excelvalues import unescape
@@ -47,19 +50,22 @@ _SHEET_DATA_END = b"</sheetData>"
 # a comment, CDATA section, DOCTYPE or processing instruction, a cell whose reference is not its first
 # attribute or that has none (calamine places it by its order); searched for one by one, each a fast
 # scan (one pattern of them all took 0.5 s over the 20 MB of 绩效指标 at 5k)
+# (a search for "<!" costs what a pass over the chunk for every "<" costs; one for "!" is a memchr: a
+# chunk without "!" has no "<!", without ":" no prefixed element)
 _PREFIXED = re.compile(rb"<[\w.-]+:")
 _CELL_NO_REF = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
-_UNUSUAL_BYTES = (b"<!", b"<?", b"xmlns")
 
 
 def _unusual(chunk: bytes) -> bool:
-    return any(b in chunk for b in _UNUSUAL_BYTES) or _PREFIXED.search(chunk) is not None \
-        or _CELL_NO_REF.search(chunk) is not None
+    return (b"!" in chunk and b"<!" in chunk) or (b"?" in chunk and b"<?" in chunk) or b"xmlns" in chunk \
+        or (b":" in chunk and _PREFIXED.search(chunk) is not None) or _CELL_NO_REF.search(chunk) is not None
 _ATTRS_OK = re.compile(rb'(?:\s+(?:s|t|cm|vm|ph)="[^"<>]*")*\s*')
 _TYPE = re.compile(rb'\st="([a-zA-Z]+)"')
 _V = re.compile(rb"<v>([^<]*)</v>")
 _INLINE = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
 _BLANK = ("blank", None)
+_DIGITS = itemgetter(1)                  # of a cell found: (letters, row number, attributes, content)
+_NOT_THE_ROW = itemgetter(0, 2, 3)
 
 NOT_SURE = None
 
@@ -163,19 +169,23 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
     by_line: dict[tuple[int, int], tuple[list, tuple | None]] = {}
     checked = 0
 
-    def planned(r: int) -> tuple[dict[bytes, tuple[int, tuple]], int] | None:
-        """Row ``r``'s cells: column letters → (column, (kind, value) planned), and how many of them are
-        not blank; None when a value is of a type this look leaves to the full read."""
+    def planned(r: int) -> tuple[dict[bytes, tuple[int, tuple]], int, object] | None:
+        """Row ``r``'s cells: column letters → (column, (kind, value) planned), how many of them are not
+        blank, and what rows planned alike share (None for a row of its own): the verdict on a row's
+        cells is worked out once for them (``verdicts``); None when a value is of a type this look
+        leaves to the full read."""
         nonlocal checked
         line = line_of(r) if line_of is not None and not passed else None
         if line is not None:
             key = (line[0], id(line[1]))
             got = by_line.get(key)
             if got is None:                          # the list is kept with it: its id stays its own
-                got = by_line[key] = (line[1], kinds(enumerate(line[1], start=line[0]), r))
+                found = kinds(enumerate(line[1], start=line[0]), r)
+                got = by_line[key] = (line[1], None if found is None else (*found, key))
             found = got[1]
         else:
             found = kinds(row_of(r).items(), r)
+            found = None if found is None else (*found, None)
         if found is not None:
             checked += len(found[0])
         return found
@@ -198,7 +208,32 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
             need += kind != _BLANK
         return out, need
 
-    k, at_r, row, need, last_c = 0, -1, None, 0, 0
+    def shown_in(row: dict, cells, last_c: int) -> tuple[int, int] | None:
+        """(the cells of ``cells`` — the row's, in the order of the sheet — that show a planned value not
+        blank, the last planned column among them) when each planned one shows its value, in order and
+        once; None (not sure) when not."""
+        shown_count = 0
+        for letters, _digits, attrs, inner in cells:
+            planned_cell = row.get(letters)
+            if planned_cell is None:
+                continue
+            c, kind = planned_cell
+            if c <= last_c:                          # a cell there twice, or cells out of order
+                return None
+            last_c = c
+            try:
+                shown = shown_as[attrs, inner]
+            except KeyError:
+                shown = shown_as[attrs, inner] = _shown(attrs, inner)
+            if shown != kind:
+                return None
+            if kind != _BLANK:
+                shown_count += 1
+        return shown_count, last_c
+
+    n_rows = len(rows)
+    verdicts: dict = {}                      # (rows planned alike, their cells less the row number) → verdict
+    k, at_r, row, need, last_c, alike = 0, -1, None, 0, 0, None
     with zf.open(part) as fh:
         head = b""
         while (at := _SHEET_DATA.search(head)) is None:
@@ -213,42 +248,40 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
         for chunk in _chunks(fh, head[at.end():]):
             if chunk is None or _unusual(chunk):
                 return NOT_SURE
-            for letters, digits, attrs, inner in cell.findall(chunk):
+            for digits, group in groupby(cell.findall(chunk), key=_DIGITS):   # the cells of one row at a time
                 r = int(digits)
                 if r != at_r:
                     # the row before has shown every cell not blank; rows in order, as Excel needs them
                     if r < at_r or need:
                         return NOT_SURE
-                    while k < len(rows) and rows[k] < r:        # planned rows the sheet has no cell of
+                    while k < n_rows and rows[k] < r:        # planned rows the sheet has no cell of
                         skipped = planned(rows[k])
                         if skipped is None or skipped[1]:
                             return NOT_SURE
                         k += 1
-                    row, need = None, 0
-                    if k < len(rows) and rows[k] == r:
+                    row, need, alike = None, 0, None
+                    if k < n_rows and rows[k] == r:
                         got = planned(r)
                         if got is None:
                             return NOT_SURE
-                        row, need = got
+                        row, need, alike = got
                         k += 1
                     at_r, last_c = r, 0
                 if row is None:
                     continue
-                planned_cell = row.get(letters)
-                if planned_cell is None:
-                    continue
-                c, kind = planned_cell
-                if c <= last_c:                  # a cell there twice, or cells out of order
+                if alike is not None and last_c == 0:       # a row planned as others: its verdict once
+                    cells = tuple(group)
+                    key = (alike, tuple(map(_NOT_THE_ROW, cells)))
+                    try:
+                        verdict = verdicts[key]
+                    except KeyError:
+                        verdict = verdicts[key] = shown_in(row, cells, 0)
+                else:
+                    verdict = shown_in(row, group, last_c)
+                if verdict is None:
                     return NOT_SURE
-                last_c = c
-                try:
-                    shown = shown_as[attrs, inner]
-                except KeyError:
-                    shown = shown_as[attrs, inner] = _shown(attrs, inner)
-                if shown != kind:
-                    return NOT_SURE
-                if kind != _BLANK:
-                    need -= 1
+                need -= verdict[0]
+                last_c = verdict[1]
     if need:
         return NOT_SURE
     for r in rows[k:]:
