@@ -325,7 +325,7 @@ def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path
     from .refresh import seal
     path = Path(path)
     out = Path(out) if out else path
-    context = None if extra_findings else seal.context(path, draft=draft, config_path=config_path)
+    context = seal.context(path, draft=draft, config_path=config_path)   # an import's findings: in the state
     said = None if full else seal.unchanged(path, out, context)                       # sealed, unchanged
     if said is not None:
         data = seal.read_bytes(path)
