@@ -179,3 +179,33 @@ def test_a_project_cache_is_not_given_to_another_project_at_the_same_address():
     assert ctx.project_facts(copy.copy(second)) == [ctx.facts(i) for i in second.indicators]
     assert ctx.level_codes(copy.copy(second)) == ({ctx.facts(i).level1_code for i in second.indicators},
                                                    {ctx.facts(i).level2_code for i in second.indicators})
+
+
+def test_a_rule_reading_beyond_the_content_is_taken_as_content_only_where_nothing_beyond_is_written(monkeypatch):
+    """VAL023 reads the 指标方向性 column besides the content (``Rule.reads_beyond``): on a filing where no
+    indicator has a 方向 written the engine runs it once per categories, values and name core, not on
+    each of the indicators; where one has, on every indicator. Either way the findings are every rule's
+    run everywhere (VAL023 finds on the 方向 here: a 反向 indicator aiming at ≥)."""
+    from xl_tools.rules.meaning import TargetPointsWrongWay
+    calls = []
+    real = TargetPointsWrongWay.check_indicator
+
+    def counted(self, ctx, project, ind, facts):
+        calls.append(ind)
+        return real(self, ctx, project, ind, facts)
+
+    monkeypatch.setattr(TargetPointsWrongWay, "check_indicator", counted)
+    filing = bench_filing("10x")
+    indicators = len(filing.indicators)
+    assert check(copy.deepcopy(filing)) == _every_rule_everywhere(copy.deepcopy(filing))
+    calls.clear()
+    check(copy.deepcopy(filing))
+    assert 0 < len(calls) < indicators / 2, len(calls)
+    for ind in filing.indicators[::7]:
+        ind.direction = "反向指标"
+    found = check(copy.deepcopy(filing))
+    assert found == _every_rule_everywhere(copy.deepcopy(filing))
+    assert any(f.code == "VAL023" and "表中写明是反向指标" in f.message for f in found)
+    calls.clear()
+    check(copy.deepcopy(filing))
+    assert len(calls) > indicators / 2, len(calls)

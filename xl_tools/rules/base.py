@@ -68,6 +68,11 @@ class Rule:
     # it found something, to word the finding for that indicator (a values_only rule, which decides on less,
     # does not say it too).
     core_only: bool = False
+    # the indicator fields besides its content (categories, name, values) that check_indicator reads (a
+    # region's 指标方向性 column: ``direction``): the engine takes such a rule as content_only (values_only,
+    # core_only) on a filing where no indicator has any of them written, and runs it on every indicator of
+    # one where some indicator has (``engine.check``)
+    reads_beyond: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -184,9 +189,9 @@ class Context:
         self._cores: dict[str, str] = {}
         self._levels: dict[tuple[str, str], tuple[Resolution, Resolution, str | None, str | None]] = {}
         self._columns: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
-        # categories and values as written → (what facts of them share, name → its facts, name core → the
-        # facts: one object per categories, values and core, which names of one core share)
-        self._by_values: dict[tuple, tuple[tuple, dict[str, Facts], dict[str, Facts]]] = {}
+        # categories and values as written → (what facts of them share, name core → the facts: one object per
+        # categories, values and core, which names of one core share)
+        self._by_values: dict[tuple, tuple[tuple, dict[str, Facts]]] = {}
         self._project_levels: dict[int, tuple[frozenset, frozenset]] = {}
         self._level_sets: dict[tuple, tuple[frozenset, frozenset]] = {}
         self._project_facts: dict[int, list[Facts]] = {}
@@ -307,17 +312,14 @@ class Context:
         for key, name in zip(map(_CONTENT, indicators), map(_NAME, indicators)):    # (tuples made in C)
             shared = by_values.get(key)
             if shared is None:
-                shared = by_values[key] = (self._values_facts(*key), {}, {})
-            hit = shared[1].get(name)
+                shared = by_values[key] = (self._values_facts(*key), {})
+            core = cores.get(name)                 # (one look-up per name: 30,000 distinct names are as
+            if core is None:                       # common as a few hundred repeated)
+                core = cores[name] = name_core(name)
+            hit = shared[1].get(core)
             if hit is None:
-                core = cores.get(name)
-                if core is None:
-                    core = cores[name] = name_core(name)
-                hit = shared[2].get(core)
-                if hit is None:
-                    cols, l1, l2, c1, c2, values_key = shared[0]
-                    hit = shared[2][core] = Facts(cols, l1, l2, c1, c2, core, values_key)
-                shared[1][name] = hit
+                cols, l1, l2, c1, c2, values_key = shared[0]
+                hit = shared[1][core] = Facts(cols, l1, l2, c1, c2, core, values_key)
             add(hit)
         return out
 

@@ -284,14 +284,13 @@ class IndicatorNameMissing(Rule):
     default_severity = ERROR
     basis = ("G-INDICATORS",)
     name = "filing.indicator_name_missing"
-    content_only = True
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterable[Finding]:
-        if ind.name.strip():
-            return ()                      # run on every name: a tuple, not a generator
-        return (self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
-                                  "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”"),)
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        if all(map(str.strip, map(_NAME, project.indicators))):
+            return ()                      # every name written (the usual case): no call per indicator
+        return [self.at_indicator(project.name, ind, "name", "指标没有填写三级指标（指标名称）",
+                                  "填写指标名称，说明该指标值衡量的是什么，例如“安保人员持证上岗率”")
+                for ind in project.indicators if not ind.name.strip()]
 
 
 class FullWidthDigits(Rule):
@@ -343,7 +342,7 @@ class FullWidthDigits(Rule):
 
 
 _IS_TEXT = partial(type.__instancecheck__, str)            # isinstance(x, str)
-_TYPED_NO, _RAW = methodcaller("get", "no"), attrgetter("raw")
+_TYPED_NO, _RAW, _NAME = methodcaller("get", "no"), attrgetter("raw"), attrgetter("name")
 
 
 def _texts(label: str, typed: str) -> tuple[str, str]:

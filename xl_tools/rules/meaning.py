@@ -9,6 +9,7 @@ still says nothing, or says the opposite of what is meant.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Iterable, Iterator
 
 from ..findings import WARNING, Finding
@@ -17,6 +18,8 @@ from ..valuegrammar import quantities
 from .base import Context, Facts, Rule, num, show
 from .measures import KNOWN_FAMILIES, TIME_UNITS, base_unit, canonical, counted, is_duration, is_percent, per_part
 from .quantify import is_cost
+
+_NAME = attrgetter("name")
 
 
 def _words(words: list[str]) -> re.Pattern:
@@ -162,6 +165,12 @@ class TargetPointsWrongWay(Rule):
     basis = ("G-DIRECTION", "G-QUANT")
     name = "meaning.target_points_wrong_way"
     config_keys = {"bad_words": BAD_WORDS, "handled_words": HANDLED_WORDS}
+    # what it finds depends on the 方向 as written, the name core and the categories and values: core_only
+    # where no indicator of the filing has a 方向 written (most tables: the engine then runs it once per
+    # categories, values and core), on every indicator where one has
+    content_only = True
+    core_only = True
+    reads_beyond = ("direction",)
 
     def setup(self) -> None:
         self.bad = _words(self.options["bad_words"])
@@ -193,9 +202,8 @@ class TargetPointsWrongWay(Rule):
 
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterable[Finding]:
-        # run on nearly every indicator: whether it finds depends on the 方向 as written, the name core
-        # and the categories and values, so what finds nothing is remembered (it is not content_only:
-        # the 方向 column is not part of an indicator's content)
+        # run on nearly every indicator where a 方向 is written: whether it finds depends on the 方向 as
+        # written, the name core and the categories and values, so what finds nothing is remembered
         # (the values by their key's identity: one per categories and values in a check, and kept alive by
         # it; a tuple's hash is worked out again each time it is asked for)
         key = (ind.direction or "", facts.core, id(facts.values_key))
@@ -297,7 +305,8 @@ _HINT = re.compile(r"[(（]\s*[≥≤><=]*\s*(?:\*+|[xX×]{2,}|…+)[^()（）]{
                    r"|^\s*\*|[xX×]{3,}|[(（](?:目标|指标值|单位|必填|选填)[)）]")
 # what every match of _HINT holds (*, x, ×, … or a bracketed word): a name without any is passed over by
 # one scan for these characters, where _HINT's alternatives are tried at every character
-_HINT_MARK = re.compile(r"[*xX×…]|目标|指标值|单位|必填|选填")
+_HINT_MARKS = ("*", "x", "X", "×", "…", "目标", "指标值", "单位", "必填", "选填")
+_HINT_MARK = re.compile("|".join(map(re.escape, _HINT_MARKS)))
 # the first characters of _HINT_MARK's alternatives: one set, which a scan tests far faster than the
 # alternatives (a tenth of names have one, hardly any a mark)
 _HINT_FIRST = re.compile("[*xX×…目指单必选]")
@@ -323,12 +332,18 @@ class TemplateHintInName(Rule):
     default_severity = WARNING
     basis = ("G-TEMPLATE",)
     name = "meaning.template_hint_in_name"
-    content_only = True
 
-    def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
-                        facts: Facts) -> Iterable[Finding]:
+    def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
+        # the names of a project's indicators looked at in one text first (a mark in none of them: the
+        # usual case, and no call per indicator); then each name that may hold a hint
+        names = "\n".join(map(_NAME, project.indicators))
+        if not (_HINT_FIRST.search(names) and any(map(names.__contains__, _HINT_MARKS))):
+            return ()
+        return [f for ind in project.indicators for f in self._hint(project, ind)]
+
+    def _hint(self, project: Project, ind: Indicator) -> Iterable[Finding]:
         name = ind.name or ""
-        m = _HINT.search(name) if _HINT_FIRST.search(name) and _HINT_MARK.search(name) else None   # every name
+        m = _HINT.search(name) if _HINT_FIRST.search(name) and _HINT_MARK.search(name) else None
         if m is None:
             return ()
         clean = _HINT.sub("", name).strip()
