@@ -168,11 +168,11 @@ def complete(filing: Filing) -> tuple[Filing, list[Fill]]:
     """``filing`` as refresh completes the workbook before checking it (``refresh.fills``: 序号, the only
     unit, 总计 from its parts, category codes), and what refresh would write: a completed copy
     (``Filing.working_copy``) and the fills. ``filing`` itself is left as it was; a completed filing
-    has nothing left to fill, and its copy shares its projects and units (``refresh.fills.may_fill``:
-    30,000 indicators not copied, 0.03 s)."""
+    has nothing left to fill, and its copy shares its projects and units (no kind of fill may fill
+    anything: ``refresh.fills.may_fill``; 30,000 indicators not copied, 0.03 s)."""
     from .profiles import load_profile
     from .refresh.fills import derive_fills, may_fill
-    if not may_fill(filing, filing.tool_filled):
+    if not may_fill(filing, filing.tool_filled):      # the kinds' own tests, as derive_fills asks them
         return filing.working_copy(records=False), []
     done = filing.working_copy()
     return done, derive_fills(done, load_profile(done.profile or None).table(done.code_additions),
@@ -317,7 +317,7 @@ def refresh_path(path: str | Path, out: str | Path | None = None, *, config_path
     from .refresh import seal
     path = Path(path)
     out = Path(out) if out else path
-    context = None if extra_findings else seal.context(path, draft=draft, config_path=config_path)
+    context = seal.context(path, draft=draft, config_path=config_path)   # an import's findings: in the state
     said = None if full else seal.unchanged(path, out, context)                       # sealed, unchanged
     if said is not None:
         data = seal.read_bytes(path)

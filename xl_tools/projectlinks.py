@@ -7,7 +7,10 @@ then the name says nothing about which one: the row's 项目序号 (the project'
 workbook has a 项目序号 column on 绩效指标 wherever its filing has such names (``template``); a row is
 linked so:
 
-- its 项目序号 names exactly one project (by 序号) and that project has the row's name: that project;
+- its 项目序号 names exactly one project (by 序号) and that project has the row's name: that project. A
+  project whose 序号 is blank goes by the 序号 the refresh fills in, its position on 项目 (the guide says
+  序号 may be left blank; the rows that name it are its own from the first refresh, not only after the
+  refresh that filled the 序号 in);
 - its 项目序号 names a project of another name: none — the row says two different things (a project
   renamed on 项目 whose rows kept the old name), and the rules say so (STR011) instead of guessing;
 - otherwise by name: the one project of that name, or none when there are none or several (the rules
@@ -60,9 +63,9 @@ class ProjectLinks:
         self.by_name: dict[str, list[Project]] = {}
         self.by_no: dict[int, list[Project]] = {}
         self._links: dict[tuple, Link] = {}          # (name, type, number) → its link, as asked
-        for p in projects:
+        for position, p in enumerate(projects, start=1):
             self.by_name.setdefault(name_key(p.name), []).append(p)
-            no = project_number(p.no)
+            no = position if p.no is None else project_number(p.no)      # blank: the 序号 refresh fills in
             if no is not None:
                 self.by_no.setdefault(no, []).append(p)
 

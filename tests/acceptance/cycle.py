@@ -215,7 +215,7 @@ def assert_public_table(ws, filing, total: Decimal | None, *, draft: bool) -> No
     assert ws["A1"].value == title_of(filing) + (DRAFT_MARK if draft else ""), ws["A1"].value
     assert ws["A1"].value.startswith(f"{filing.year}年") if filing.year else True
     assert ws["A2"].value == f"部门名称：{filing.department}"
-    unit_of = dict(zip((p.name for p in filing.projects), filing.units_of_projects()))
+    owned = set(zip(filing.units_of_projects(), (p.name for p in filing.projects)))   # (unit, project)
     units = {u.name for u in filing.all_units()}
     rows = [r for r in ws.iter_rows(min_row=4) if r[0].value]
     assert rows[0][0].value == "合计"
@@ -223,14 +223,16 @@ def assert_public_table(ws, filing, total: Decimal | None, *, draft: bool) -> No
     grand, projects = _amounts(rows[0]), zero
     stated: dict[str, list] = {}
     summed: dict[str, list] = {}
+    unit = None
     for row in rows[1:]:
         label, amounts = row[0].value, _amounts(row)
         if label in units:
-            stated[label] = amounts
+            unit, stated[label] = label, amounts
             continue
-        assert label in unit_of, label
+        of = unit if (unit, label) in owned else ""         # under its own unit's row, or naming none
+        assert (of, label) in owned, (unit, label)
         projects = [a + b for a, b in zip(projects, amounts)]
-        summed[unit_of[label]] = [a + b for a, b in zip(summed.get(unit_of[label], zero), amounts)]
+        summed[of] = [a + b for a, b in zip(summed.get(of, zero), amounts)]
     assert grand == projects, (grand, projects)
     assert total is None or grand[0] == total, (grand[0], total)
     assert set(stated) == units

@@ -14,12 +14,13 @@ import json
 from dataclasses import dataclass
 from itertools import chain, count
 from operator import attrgetter, eq
+from typing import Callable
 
 from ..address import CellAddress
 from ..catalogue import finding
 from ..categories import OK, CodeTable
 from ..findings import Finding
-from ..model import MONEY_FIELDS, Filing
+from ..model import MONEY_FIELDS, Filing, Project
 from ..money import fmt_money
 from ..projectlinks import project_number
 from .ops import group_rects
@@ -106,31 +107,183 @@ def _number(record, owned, position: int, kind: str, **kw) -> Fill | None:
                 f"已按顺序重新填写{label}：{position}（原为 {record.no}）", field="no", **kw)
 
 
-# (walked without a Python loop per indicator: 30,000 of them)
-_NO, _INDICATORS, _CODES = attrgetter("no"), attrgetter("indicators"), attrgetter("level1_code", "level2_code")
+# Each kind of fill is declared once (``FillKind``, in ``FILL_KINDS``): its fast test of whether it may fill
+# anything in a filing (``may``: a walk without a copy that changes nothing) beside the fill itself. A kind's
+# fill runs only where its own test says it may (``derive_fills``), and ``may_fill`` asks the same tests: a
+# filing ``may_fill`` passes over is one ``derive_fills`` fills nothing in, by construction, whatever kind
+# is added (``tests/test_fill_kinds.py`` checks each kind's test against its fill run without the test).
+
+
+class Scan:
+    """What the kinds' tests look at: the filing as it is (nothing copied, nothing changed), the cells an
+    earlier refresh filled (``owned``), its indicators in one list (made once, for the kinds that walk
+    all 30,000 of them without a Python loop per indicator)."""
+
+    def __init__(self, filing: Filing, owned: frozenset = frozenset()) -> None:
+        self.filing, self.projects, self.owned = filing, filing.projects, owned
+        self._indicators: list | None = None
+
+    @property
+    def indicators(self) -> list:
+        if self._indicators is None:
+            self._indicators = list(chain.from_iterable(map(_INDICATORS, self.projects)))
+        return self._indicators
+
+
+class Walk:
+    """What the kinds' fills share in one ``derive_fills``: the code table, the cells an earlier refresh
+    filled (``owned``), the list the fills go to (``add``), the only unit (worked out when first asked,
+    before any unit is filled)."""
+
+    def __init__(self, filing: Filing, table: CodeTable, owned: frozenset, add) -> None:
+        self.filing, self.table, self.owned, self.add = filing, table, owned, add
+        self._only_unit: tuple[str | None] | None = None
+
+    @property
+    def only_unit(self) -> str | None:
+        if self._only_unit is None:
+            self._only_unit = (self.filing.only_unit(),)
+        return self._only_unit[0]
+
+
+@dataclass(frozen=True)
+class FillKind:
+    """One kind of fill. ``may(scan)``: False only where ``fill`` fills nothing and changes nothing in the
+    filing (a plain walk of the filing, no copy, fast: a completed filing of 30,000 indicators is passed
+    over in a few ms); ``fill(project, position, walk)``: what it fills in one project (in place, each
+    fill added to ``walk.add``); ``finish(filing)``: run once after the projects by a ``derive_fills``
+    that ran this kind (the sums blank unit cells stand for)."""
+
+    key: str
+    codes: tuple[str, ...]          # the FIL codes its fills carry (none: it changes the model only)
+    may: Callable[[Scan], bool]
+    fill: Callable[[Project, int, Walk], None] | None = None
+    finish: Callable[[Filing], None] | None = None
+
+
+_NO, _INDICATORS, _UNIT = attrgetter("no"), attrgetter("indicators"), attrgetter("unit")
+_L1, _L2 = attrgetter("level1_code"), attrgetter("level2_code")
+_POSITIONS: list[list[int]] = []                 # 1..n, for the indicator 序号 of a project of n indicators
+
+
+def _positions(n: int) -> list[int]:
+    while len(_POSITIONS) <= n:
+        _POSITIONS.append(list(range(1, len(_POSITIONS) + 1)))
+    return _POSITIONS[n]
+
+
+def _derive_sums(filing: Filing) -> None:
+    filing.derive_blank_amounts()           # a filled unit or 总计 changes the sums blank unit cells stand for
+
+
+# --- 序号 of the projects (FIL001), and the 项目序号 of their indicator rows that follow it (FIL007)
+
+def _may_number_projects(scan: Scan) -> bool:
+    if scan.owned:                          # a 序号 the tool filled may be renumbered: any out of place
+        return not all(map(eq, map(_NO, scan.projects), count(1)))
+    return None in map(_NO, scan.projects)  # else only a blank one is filled
+
+
+def _number_project(p: Project, k: int, walk: Walk) -> None:
+    was = p.no
+    if f := _number(p, walk.owned, k, "no", project=p.name):
+        p.no = k
+        walk.add(f)
+        _follow_number(p, was, walk.add)
+
+
+# --- the only unit, for a project naming none (FIL002)
+
+def _may_fill_unit(scan: Scan) -> bool:
+    if all(map(_UNIT, scan.projects)):
+        return False
+    return any(not p.unit and p.name for p in scan.projects) and bool(scan.filing.only_unit())
+
+
+def _fill_unit(p: Project, _k: int, walk: Walk) -> None:
+    if not p.unit and p.name and (only := walk.only_unit) and \
+            (f := _fill(p.origin, "unit", only, "unit", only, project=p.name)):
+        p.unit = only
+        walk.add(f)
+
+
+# --- 总计 from its parts, where it is blank and a part is written (FIL003)
+
+def _total_missing(p: Project) -> bool:
+    return p.blank("total") and any(not p.blank(m) for m in MONEY_FIELDS[1:])
+
+
+def _may_fill_total(scan: Scan) -> bool:
+    return any(p.raw and _total_missing(p) for p in scan.projects)
+
+
+def _fill_total(p: Project, _k: int, walk: Walk) -> None:
+    if p.raw and _total_missing(p):
+        total = p.parts_sum()
+        if f := _fill(p.origin, "total", float(total), "total",
+                      f"{fmt_money(total)}（= 财政拨款 + 财政专户拨款 + 其他资金）", project=p.name):
+            p.total = total
+            p.raw.pop("total")
+            walk.add(f)
+
+
+# --- 序号 of the indicators (FIL005)
+
+def _may_number_indicators(scan: Scan) -> bool:
+    return not all(list(map(_NO, inds)) == _positions(len(inds)) for inds in map(_INDICATORS, scan.projects))
+
+
+def _number_indicators(p: Project, _k: int, walk: Walk) -> None:
+    for j, ind in enumerate(p.indicators, start=1):
+        if ind.no != j and (f := _number(ind, walk.owned, j, "ind_no", project=p.name, indicator_no=j)):
+            ind.no = j
+            walk.add(f)
+
+
+# --- the category codes of an indicator, from its labels (FIL004)
+
+def _may_fill_codes(scan: Scan) -> bool:
+    inds = scan.indicators
+    return not (all(map(_L1, inds)) and all(map(_L2, inds)))
+
+
+def _fill_codes(p: Project, _k: int, walk: Walk) -> None:
+    for ind in p.indicators:
+        if not (ind.level1_code and ind.level2_code):
+            _fill_indicator_codes(ind, p.name, walk.table, walk.add)
+
+
+# --- blank unit amounts and a blank 合计: the sums they stand for (no cell written)
+
+def _may_derive_sums(scan: Scan) -> bool:
+    return not scan.filing.blank_amounts_derived()
+
+
+# In the order they fill a project (a project's 序号, its unit, its 总计, its indicators' 序号, then codes).
+FILL_KINDS: tuple[FillKind, ...] = (
+    FillKind("no", ("FIL001", "FIL007"), _may_number_projects, _number_project),
+    FillKind("unit", ("FIL002",), _may_fill_unit, _fill_unit, _derive_sums),
+    FillKind("total", ("FIL003",), _may_fill_total, _fill_total, _derive_sums),
+    FillKind("ind_no", ("FIL005",), _may_number_indicators, _number_indicators),
+    FillKind("level", ("FIL004",), _may_fill_codes, _fill_codes),
+    FillKind("sums", (), _may_derive_sums, None, _derive_sums),
+)
+
+
+def kinds_that_may(filing: Filing, owned: frozenset = frozenset()) -> list[FillKind]:
+    """The kinds of ``FILL_KINDS`` whose test says they may fill something in ``filing`` (the others
+    would fill nothing and change nothing)."""
+    scan = Scan(filing, owned)
+    return [kind for kind in FILL_KINDS if kind.may(scan)]
 
 
 def may_fill(filing: Filing, owned: frozenset = frozenset()) -> bool:
-    """False when ``derive_fills`` would find nothing to fill and change nothing in ``filing`` (every
-    序号 in place, every unit and 总计 written, both category codes of every indicator written, no blank
-    unit amount or 合计 that is not the sum it stands for); True when it may. A plain walk without a copy: a
-    filing refresh completed already (the usual one) is then checked as it is (``app.complete``)."""
-    only_unit = None
-    for k, p in enumerate(filing.projects, start=1):
-        if p.no != k and (p.no is None or owned):
-            return True
-        if not p.unit and p.name:
-            if only_unit is None:
-                only_unit = filing.only_unit() or ""
-            if only_unit:
-                return True
-        if p.raw and p.blank("total"):
-            return True
-        if not all(map(eq, map(_NO, p.indicators), count(1))):      # an indicator's 序号 not its position
-            return True
-    if not all(map(all, map(_CODES, chain.from_iterable(map(_INDICATORS, filing.projects))))):
-        return True                                                 # a category code not written
-    return not filing.blank_amounts_derived()
+    """False when ``derive_fills`` would find nothing to fill and change nothing in ``filing``; True when
+    it may: the kinds' own tests (``FillKind.may``), a plain walk without a copy, stopping at the first
+    that may. A filing refresh completed already (the usual one) is then checked as it is
+    (``app.complete``)."""
+    scan = Scan(filing, owned)
+    return any(kind.may(scan) for kind in FILL_KINDS)
 
 
 def _follow_number(project, was, add) -> None:
@@ -143,7 +296,7 @@ def _follow_number(project, was, add) -> None:
         if ind.origin is None or "project_no" not in ind.origin.columns or \
                 project_number(ind.raw.get("project_no")) != was:
             continue
-        ind.raw["project_no"] = project.no
+        ind.raw = {**ind.raw, "project_no": project.no}    # its own: a working copy shares the filing's
         add(Fill(ind.origin.sheet, ind.origin.row, ind.origin.columns["project_no"], project.no, "FIL007",
                  f"已按项目的新序号改写项目序号：{project.no}（原为 {was}）", project=project.name,
                  indicator_no=ind.no, field="project_no"))
@@ -151,42 +304,27 @@ def _follow_number(project, was, add) -> None:
 
 def derive_fills(filing: Filing, table: CodeTable, owned: frozenset = frozenset()) -> list[Fill]:
     """Compute the fills and apply them to the model, so the rules see the completed filing. `owned`:
-    the cells (sheet, row, column) holding a value an earlier refresh filled in (序号 there is renumbered)."""
+    the cells (sheet, row, column) holding a value an earlier refresh filled in (序号 there is renumbered).
+    Only the kinds whose test says they may fill run (``kinds_that_may``: what ``may_fill`` asks)."""
+    return fill_kinds(kinds_that_may(filing, owned), filing, table, owned)
+
+
+def fill_kinds(kinds, filing: Filing, table: CodeTable, owned: frozenset = frozenset()) -> list[Fill]:
+    """The fills of ``kinds`` (each run whatever its test says), applied to ``filing``, project by project
+    in the order of ``kinds``; then each distinct ``finish`` of them once."""
     fills: list[Fill] = []
-    add = fills.append
-    only_unit = filing.only_unit()
-    for k, p in enumerate(filing.projects, start=1):
-        was = p.no
-        if f := _number(p, owned, k, "no", project=p.name):
-            p.no = k
-            add(f)
-            _follow_number(p, was, add)
-        if not p.unit and only_unit and p.name and \
-                (f := _fill(p.origin, "unit", only_unit, "unit", only_unit, project=p.name)):
-            p.unit = only_unit
-            add(f)
-        parts_written = any(not p.blank(m) for m in MONEY_FIELDS[1:])
-        if p.blank("total") and parts_written:
-            total = p.parts_sum()
-            if f := _fill(p.origin, "total", float(total), "total",
-                          f"{fmt_money(total)}（= 财政拨款 + 财政专户拨款 + 其他资金）", project=p.name):
-                p.total = total
-                p.raw.pop("total")
-                add(f)
-        for j, ind in enumerate(p.indicators, start=1):
-            if ind.no != j or not (ind.level1_code and ind.level2_code):    # else numbered, both codes written
-                _fill_indicator(ind, j, p.name, table, add, owned)
-    filing.derive_blank_amounts()           # a filled 总计 changes the sums blank unit cells stand for
+    walk = Walk(filing, table, owned, fills.append)
+    per_project = [kind.fill for kind in kinds if kind.fill is not None]
+    if per_project:
+        for k, p in enumerate(filing.projects, start=1):
+            for fill in per_project:
+                fill(p, k, walk)
+    for finish in dict.fromkeys(kind.finish for kind in kinds if kind.finish is not None):
+        finish(filing)
     return fills
 
 
-def _fill_indicator(ind, position: int, project: str, table: CodeTable, add, owned=frozenset()) -> None:
-    if f := _number(ind, owned, position, "ind_no", project=project, indicator_no=position):
-        ind.no = position
-        add(f)
-    if ind.level1_code and ind.level2_code:
-        return                          # both codes written: nothing below fills anything (derive_fills
-                                        # does not call this for an indicator numbered in place as well)
+def _fill_indicator_codes(ind, project: str, table: CodeTable, add) -> None:
     l1 = table.resolve_level1(ind.level1_label)
     l2 = table.resolve_level2(ind.level2_label, l1.category.code if l1.category else None)
     if not ind.level1_code and not ind.level1 and l2.status == OK and l2.category.parent:

@@ -47,6 +47,7 @@ from .drafting import (
 )
 from .fills import Fill, derive_fills, fill_rows, latest_fills, older, record
 from .helper_columns import helper_row
+from .imported import carried, located_on, state_rows
 from .marks import Marks, RowKeys, Seen, current_marks
 from .ops import (
     HIGHLIGHT,
@@ -83,8 +84,8 @@ class RefreshOutcome:
     confirmed: int = 0                       # drafted rows the person edited or confirmed since
     stamp: str = ""                          # the 上次刷新 stamp the workbook carries after this refresh
     # the next refresh of the written file, with the same options, will find nothing changed: no finding
-    # came from outside the workbook (an import's) or from a state sheet it could not read whole (FILE003,
-    # which the rewritten state no longer gives); what it filled in, the next refresh reports again when
+    # came from a state sheet it could not read whole (FILE003, which the rewritten state no longer gives);
+    # what an import reported the state keeps (``imported``); what it filled in, the next refresh reports again when
     # nothing else changed (``fills.latest_fills``); the writer adds its own conditions (every note written)
     settled: bool = True
 
@@ -157,7 +158,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     fills = derive_fills(filing, table, owned=frozenset(kept))
     kept = {k: v for k, v in kept.items() if k not in {(f.sheet, f.row, f.col) for f in fills}}
     readme, distrusted = _summary_cell(view)
-    findings = check(filing, config) + list(extra_findings or [])   # e.g. what an import reported
+    imported = _imported(filing, state, keys, view, extra_findings)  # what an import reported, kept
+    findings = check(filing, config) + imported
     findings += state.findings() + distrusted                       # what was not trusted
     appended = _appended(filing, findings, keys, view) if draft else []
     layout = Layout.of(filing, profile.value_columns)
@@ -232,10 +234,20 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     cells_now = {n: keys.cells(view, n, marked[n], written) for n in sheets if n in marked}
     drafted = _drafted_hashes(filing, appended, layout, keys, rows_now, cells_now)
     ops.append(ReplaceSheet(state_sheet(hl_rects, notes_now, fill_state, digest, stamp, looks,
-                                        rows=rows_now, cells=cells_now, drafted=drafted)))
+                                        rows=rows_now, cells=cells_now, drafted=drafted,
+                                        found=state_rows(imported, rows_now))))
     return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden),
-                          appended=appended, confirmed=len(confirmed), stamp=stamp,
-                          settled=not extra_findings and not state.ignored)
+                          appended=appended, confirmed=len(confirmed), stamp=stamp, settled=not state.ignored)
+
+
+def _imported(filing: Filing, state, keys: RowKeys, view, extra: list[Finding] | None) -> list[Finding]:
+    """What an import reported (``extra``: the refresh of the workbook it wrote), on the cells of the
+    records they are about, and what it reported that the state still keeps (``imported``)."""
+    found = located_on(list(extra or []), filing)
+    if state.found:
+        now = {n: keys.hashes(view, n) for n in keys.columns if n in view.sheetnames}
+        found += carried(state.found, now)
+    return found
 
 
 def _settle(filing: Filing, state, keys: RowKeys, view) -> list:

@@ -16,8 +16,8 @@ digest of every input the next refresh of that file depends on —
 — and what the next refresh will report without running the rules (``OUTCOME_CELL``: the summary and
 its stamp, the counts, the findings in hidden rows, the drafted lines waiting). The refresh that writes
 seals only when the file it wrote is one its next refresh will find unchanged (``RefreshOutcome.settled``,
-every note written): a refresh that reported what an import found or a state sheet it could not read
-whole, or could not write a note would write again (one that filled cells in is sealed: its next refresh
+every note written): a refresh that reported a state sheet it could not read whole, or could not write
+a note would write again (what an import found is kept in the state, ``imported``: reported again) (one that filled cells in is sealed: its next refresh
 lists those fills again, ``fills.latest_fills``, and finds nothing changed). A file the
 full path finds unchanged is not written, so it is not sealed either (a workbook saved by another
 program with nothing changed, a workbook of an older version): it is sealed by the next refresh that

@@ -31,6 +31,8 @@ from ..catalogue import codes, family_of, finding
 from ..findings import Finding
 from ..schema import SHEET_INDICATORS, SHEET_INFO, SHEET_PROJECTS, SHEET_STATE, TEMPLATE_VERSION
 from ..textnorm import squash
+from .imported import KIND as KIND_FOUND
+from .imported import WHOLE, record_of
 from .looks import Look
 from .ops import Rect, SheetContent, group_rects
 from .rows import CELL_CHARS, RUN_ROWS, hashes_of_text, hashes_text
@@ -85,6 +87,9 @@ class State:
     stamp: str = ""
     drafted: frozenset[str] = frozenset()   # row hashes of the 绩效指标 rows drafted and still as drafted
     ignored: list[int] = field(default_factory=list)    # rows of the state sheet that were not taken
+    # what an import reported, kept (``imported``): (sheet, row, column, hash it is kept by, record);
+    # row and column None for a finding about the whole table
+    found: list[tuple] = field(default_factory=list)
 
     def findings(self) -> list[Finding]:
         """One 提示 (FILE003) when rows were ignored."""
@@ -318,12 +323,30 @@ def _drafted(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
     return True
 
 
+def _found(state: State, ctx: _Context, sheet, ref, value, text) -> bool:
+    """found: an import's finding (``imported``) — its cell in `ref` (none: about the whole table, its
+    sheet named or not), the hash it is kept by in `value`, the finding as JSON in `text`."""
+    record = record_of(text)
+    if record is None or not isinstance(value, str) or len(value) > 16:
+        return False
+    if ref is None:
+        if not value.startswith(WHOLE) or (sheet is not None and sheet not in ctx.areas):
+            return False
+        state.found.append((sheet, None, None, value, record))
+        return True
+    cells = ctx.cells(sheet, ref)
+    if not cells or len(cells) > 1:
+        return False
+    state.found.append((sheet, *cells[0], value, record))
+    return True
+
+
 # kind (column A) → reader(state, context, sheet, range, value, text) → whether the row was taken
 ROW_KINDS: dict[str, Callable[..., bool]] = {
     "template_version": _known, "kind": _known, "sheet": _known, "digest": _digest, "stamp": _stamp,
     "hls": _highlight_ranges, "hl": _highlight, "fill": _fill, "notes": _notes,
     KIND_STYLE: _style, KIND_STYLE_NEW: _new_style, KIND_LOOK: _look, "marks": _marks, "rows": _rows,
-    "cells": _cells, "drafted": _drafted,
+    "cells": _cells, "drafted": _drafted, KIND_FOUND: _found,
 }
 
 
@@ -352,10 +375,11 @@ def read_state(view) -> State:
 
 def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills: dict, digest: str,
                 stamp: str, looks: dict | None = None, rows: dict | None = None,
-                cells: dict | None = None, drafted: list[str] | tuple = ()) -> SheetContent:
+                cells: dict | None = None, drafted: list[str] | tuple = (), found: list[list] | tuple = ()) -> SheetContent:
     """The state sheet of this refresh: its highlights, notes, fills, the cells' own looks, the hashes
     of the data sheets' rows (``rows``: sheet → row → hash), of the marked rows' cells (``cells``) and of
-    the drafted rows still as drafted (``drafted``: row hashes, ``drafting``)."""
+    the drafted rows still as drafted (``drafted``: row hashes, ``drafting``), and an import's findings
+    still kept (``found``: ``imported.state_rows``)."""
     out: list[list] = [["template_version", TEMPLATE_VERSION, None, None, None],
                        ["digest", digest, None, None, None], ["stamp", stamp, None, None, None], HEADER,
                        ["marks", MARKS_VERSION, None, None, None]]
@@ -382,6 +406,7 @@ def state_sheet(highlight_rects: list[tuple[str, Rect, str]], notes: dict, fills
     hashes = sorted(set(drafted))
     for k in range(0, len(hashes), RUN_ROWS):
         out.append(["drafted", SHEET_INDICATORS, None, None, "".join(hashes[k:k + RUN_ROWS])])
+    out.extend(found)
     return SheetContent(SHEET_STATE, out, hidden=True)
 
 

@@ -132,6 +132,13 @@ def _money_problems(ctx: Context):
     return [p for p in ctx.filing.problems if p.field in MONEY_FIELDS]
 
 
+def money_as_text(project: Project) -> list[tuple[str, str]]:
+    """(field, the text as written) of each money cell of ``project`` that holds text, not blank: a number
+    typed as text (AMT005 says so) or a formula kept as text; either way not "no money" (AMT008)."""
+    return [(f, raw) for f, raw in project.raw.items()
+            if f in MONEY_FIELDS and isinstance(raw, str) and raw.strip()] if project.raw else []
+
+
 def _unreadable(ctx: Context, project: Project) -> set[str]:
     """The money fields of ``project`` whose cells could not be read as amounts (AMT004's)."""
     return {p.field for p in _money_problems(ctx)
@@ -198,9 +205,7 @@ class MoneyAsText(Rule):
         return self._as_text(ctx, project) if project.raw else ()
 
     def _as_text(self, ctx: Context, project: Project) -> Iterator[Finding]:
-        for f, raw in project.raw.items():
-            if f not in MONEY_FIELDS or not isinstance(raw, str) or not raw.strip():
-                continue
+        for f, raw in money_as_text(project):
             if raw.lstrip().startswith("=") or (project.name, f) in self._seen or f in _unreadable(ctx, project):
                 continue
             yield self.at_project(project, f, f"{MONEY_LABELS[f]}是文本「{raw}」，不是数字",
@@ -298,8 +303,7 @@ class ProjectWithoutMoney(Rule):
     name = "amounts.project_without_money"
 
     def check_project(self, ctx: Context, project: Project) -> Iterable[Finding]:
-        if project.total != ZERO or project.parts_sum() != ZERO or \
-                any(isinstance(project.raw.get(f), str) and project.raw[f].strip() for f in MONEY_FIELDS):
+        if project.total != ZERO or project.parts_sum() != ZERO or money_as_text(project):
             return ()
         blank = all(project.blank(f) for f in MONEY_FIELDS)
         said = "均未填写" if blank else "均为 0"
