@@ -7,6 +7,7 @@ formula values, merged ranges, hidden rows and watched cells — and the same er
 from __future__ import annotations
 
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -145,6 +146,47 @@ def test_rows_of_every_kind_read_the_same(seed_workbook, tmp_path, monkeypatch):
     assert "xl/worksheets/sheet3.xml" in _same(path, monkeypatch)
     rows = _read(path, monkeypatch, fast=True)["项目"][0]
     assert rows[0][1:5] == (12.5, 7, " R&D <1> \r ", "") and rows[3][0] == 2 and rows[8][-1] == "far"
+
+
+BLANKS = (   # runs of blank cells (the helper columns of 绩效指标), read at once unless a format is watched
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" s="41"/><c r="C1" s="42"/>'
+    b'<c r="D1"/><c r="E1" s="41"/><c r="F1"><v>5</v></c><c r="G1" s="3"/><c r="H1" s="040"/></row>'
+    b'<row r="2"><c r="A2" s="41"/><c r="B2" s="7"/><c r="C2"><v>1</v></c><c r="D2" s="41"/><c><v>2</v></c></row>'
+    b'<row r="3"><c r="A3"><v>1</v></c><c r="B4" s="41"/><c r="C3"><v>3</v></c></row>'
+    b'<row r="4"><c r="A4"><v>1</v></c><c r="B5" s="5"/><c r="C4"><v>3</v></c></row>'
+    b'<row r="5"><c r="A5" s="41"></c><c r="B5" s="41"/><c r="C5"></c><c r="D5" s="41" t="n"/><c r="E5"><v>1</v></c></row>'
+    b'<row r="6"><c r="A6" t="inlineStr"><is><t></t></is></c><c r="B6" t="inlineStr"><is><t xml:space="preserve"></t></is></c>'
+    b'<c r="C6" t="inlineStr"><is><t/></is></c><c r="D6" s="2"><v></v></c><c r="E6"><v>9</v></c></row>'
+    b'<row r="7"><c r="A7"><v>1</v></c><c r="WZZ7" s="3"/><c r="XFD7" s="3"/></row>'
+    b'<row r="8"><c r="XFD8" s="9"/><c r="A8"><v>1</v></c></row>'
+)
+
+
+@pytest.mark.parametrize("watch", [frozenset(), frozenset({3, 40}), frozenset(range(1, 40))])
+def test_runs_of_blank_cells_read_the_same(seed_workbook, tmp_path, monkeypatch, watch):
+    """A run of blank cells is passed over at once where it holds no watched format; where it does, and
+    where the cell after it has no reference (or one of another row), the row reads as cell by cell."""
+    monkeypatch.setattr(sys.modules[__name__], "WATCH", watch)
+    path = _with_sheet(seed_workbook, tmp_path / "blanks.xlsx", BLANKS)
+    assert "xl/worksheets/sheet3.xml" in _same(path, monkeypatch)
+    fast = _read(path, monkeypatch, fast=True)["项目"]
+    rows, watched = fast[0], fast[5]
+    assert rows[0] == ("a", None, None, None, None, 5) and rows[1][2:] == (1, None, 2)
+    assert rows[5] == ("", "", "", None, 9)
+    assert ((1, 7) in watched) == (3 in watch) and ((1, 8) in watched) == (40 in watch)
+
+
+def test_a_run_of_blank_cells_is_one_match_and_looked_into_only_for_a_watched_format():
+    row = b'<c r="A1" t="inlineStr"><is><t>a</t></is></c>' + b''.join(b'<c r="%s1" s="12"/>' % c.encode() for c in "BCDEFG") \
+        + b'<c r="H1"><v>5</v></c>'
+    cells = rowscan._CELLS.findall(row)
+    assert len(cells) == 3 and cells[1][0]                              # the six blanks: one run
+    watched: dict = {}
+    got = rowscan._plain_row(cells, 1, "1", [], set(), frozenset(), watched, {}, None)
+    assert got == (("a", None, None, None, None, None, None, 5), (0, 0, 0, 0, 0, 0, 0, 0)) and watched == {}
+    watch = frozenset({12})
+    got = rowscan._plain_row(cells, 1, "1", [], set(), watch, watched, {}, rowscan._watched_style(watch))
+    assert got[0][-1] == 5 and watched == {(1, c): 12 for c in range(2, 8)}
 
 
 @pytest.mark.parametrize("rows, kw", [

@@ -63,7 +63,7 @@ class ProjectLinks:
     def __init__(self, projects: list[Project]) -> None:
         self.by_name: dict[str, list[Project]] = {}
         self.by_no: dict[int, list[Project]] = {}
-        self._keys: dict[str, str] = {}              # name → name_key(name), as asked
+        self._links: dict[tuple, Link] = {}          # (name, type, number) → its link, as asked
         for position, p in enumerate(projects, start=1):
             self.by_name.setdefault(name_key(p.name), []).append(p)
             no = position if p.no is None else project_number(p.no)      # blank: the 序号 refresh fills in
@@ -75,10 +75,20 @@ class ProjectLinks:
         return len(self.by_name.get(name_key(name), ())) > 1
 
     def link(self, name: str, number=None) -> Link:
-        """The project of a row naming ``name`` with the 项目序号 ``number`` (None: blank or no column)."""
-        key = self._keys.get(name)
-        if key is None:
-            key = self._keys[name] = name_key(name)       # rows repeat their project's name
+        """The project of a row naming ``name`` with the 项目序号 ``number`` (None: blank or no column).
+        Rows repeat their project's name and number: each pair is worked out once (the answer is frozen)."""
+        asked = (name, number.__class__, number)         # (1, 1.0 and True are one key to a dict)
+        try:
+            return self._links[asked]
+        except KeyError:
+            pass
+        except TypeError:                                # a value no dict holds
+            return self._link(name, number)
+        found = self._links[asked] = self._link(name, number)
+        return found
+
+    def _link(self, name: str, number) -> Link:
+        key = name_key(name)
         named = tuple(self.by_name.get(key, ()))
         no = project_number(number)
         hits = self.by_no.get(no, ()) if no is not None else ()

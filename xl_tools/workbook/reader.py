@@ -218,6 +218,8 @@ def _shown(ws, r: int, col: int | None, value) -> str:
     """``cells.text_of`` of the value read at (r, col): a number as its cell's format shows it (0.95
     formatted 0% → 95%; the format looked up only for numbers, the one kind it changes), anything else
     as written."""
+    if value.__class__ is str:                    # (the usual case, as ``text_of`` reads it)
+        return clean_ws(value)
     if col is not None and isinstance(value, (int, float, Decimal)):
         return text_of(value, ws.cell(r, col).number_format)
     return text_of(value)
