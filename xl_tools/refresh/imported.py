@@ -130,3 +130,11 @@ def carried(recorded: list[tuple], now: dict[str, dict[int, str]]) -> list[Findi
         out.append(Finding(data["code"], data["severity"], data["message"], data.get("suggestion") or "",
                            sheet, at, data.get("project"), data.get("indicator_no"), data.get("field")))
     return out
+
+
+def kept_in(state, keys, view) -> list[Finding]:
+    """What the last refresh's ``state`` keeps of an import's findings and still holds (``carried``), the
+    rows of ``view`` told apart by ``keys`` (``marks.RowKeys``, as read)."""
+    if not state.found:
+        return []
+    return carried(state.found, {n: keys.hashes(view, n) for n in keys.columns if n in view.sheetnames})

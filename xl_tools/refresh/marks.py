@@ -23,7 +23,7 @@ from ..address import column_letter
 from ..model import Filing
 from ..schema import INDICATOR_HELPERS, SHEET_INDICATORS, SHEET_INFO
 from .drafting import settle
-from .imported import carried
+from .imported import kept_in
 from .keycolumn import add_key_column
 from .looks import Look
 from .rows import cell_hashes, relocate, row_hash
@@ -193,17 +193,18 @@ def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]
 def note_filled_by_tool(view, filing, *, since_refresh: bool = False, found: list | None = None) -> None:
     """The 项目序号 column the next refresh adds for same-named projects, as it will be (``keycolumn``:
     the rows it is sure of linked, the others asked for in that column); ``filing.tool_filled``: the
-    cells of the workbook (read through `view`) holding a value an earlier refresh filled in, where they are now (rows moved since): a 序号 there is the tool's to
-    renumber (``fills.derive_fills``), as the next refresh will; the drafted rows the person edited
-    since are theirs (``drafting.settle``), as the next refresh will count them; with ``since_refresh``
-    also whether the data rows are still as the last refresh left them (``filing.changed_since_refresh``:
-    ``changed_since``; every row hashed, so only when asked: the batch's versions); into ``found``, what an
-    import reported that the state still keeps (``imported.carried``), as the next refresh reports it."""
+    cells of the workbook (read through `view`) holding a value an earlier refresh filled in, where they
+    are now (rows moved since): a 序号 there is the tool's to renumber (``fills.derive_fills``), as the
+    next refresh will; the drafted rows the person edited since are theirs (``drafting.settle``), as the
+    next refresh will count them; with ``since_refresh`` also whether the data rows are still as the last
+    refresh left them (``filing.changed_since_refresh``: ``changed_since``; every row hashed, so only when
+    asked: the batch's versions); into ``found``, what an import reported that the state still keeps
+    (``imported.kept_in``), as the next refresh reports it."""
     state = read_state(view)
     keys = RowKeys.of(filing, view)
     add_key_column(filing, state, keys, view)   # same-named projects: read as the refresh will add 项目序号
-    if found is not None and state.found:
-        found.extend(carried(state.found, {n: keys.hashes(view, n) for n in keys.columns if n in view.sheetnames}))
+    if found is not None:
+        found.extend(kept_in(state, keys, view))
     if state.fills:
         marks = current_marks(state, view, keys, Seen())
         filing.tool_filled = frozenset(marks.kept_fills(view))

@@ -47,7 +47,7 @@ from .drafting import (
 )
 from .fills import Fill, derive_fills, latest_fills, older, record
 from .helper_columns import helper_row
-from .imported import carried, located_on, state_rows
+from .imported import kept_in, located_on, state_rows
 from .keycolumn import add_key_column
 from .marks import Marks, RowKeys, Seen, current_marks
 from .ops import (
@@ -250,11 +250,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
 def _imported(filing: Filing, state, keys: RowKeys, view, extra: list[Finding] | None) -> list[Finding]:
     """What an import reported (``extra``: the refresh of the workbook it wrote), on the cells of the
     records they are about, and what it reported that the state still keeps (``imported``)."""
-    found = located_on(list(extra or []), filing)
-    if state.found:
-        now = {n: keys.hashes(view, n) for n in keys.columns if n in view.sheetnames}
-        found += carried(state.found, now)
-    return found
+    return located_on(list(extra or []), filing) + kept_in(state, keys, view)
 
 
 def _settle(filing: Filing, state, keys: RowKeys, view) -> list:
