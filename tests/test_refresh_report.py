@@ -65,9 +65,39 @@ def test_headers_of_the_results_sheet_fit_their_columns(typed):
             assert width >= text_width_chars(header, 11) * 1.05, (header, width, reload)
 
 
-def test_check_on_a_clean_file_says_so(typed, capsys):
+def test_check_of_a_refreshed_file_lists_what_its_results_sheet_lists_and_a_clean_file_says_so(typed, capsys):
+    """After the refresh that filled 序号 and 资金使用单位, 校验结果 keeps its FIL rows (a refresh finding nothing
+    changed lists them again), and so does ``check``; once the rows are edited the next refresh lists only
+    what it fills itself, nothing here, and ``check`` of the clean file says so."""
     app.refresh_file(typed)
+    ws, rows = _rows(typed)
     assert main(["check", str(typed)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("：" + ws["A2"].value.split("刷新：")[1])    # 提示 3 条（项目 3 个 …）
+    assert "项目!A2:A4  已自动填写序号（3 个单元格）" in out and "上次刷新自动填写的 24 个单元格" in out, out
+    assert main(["check", str(typed), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["message"]) for f in data["findings"]] == [(r[1], r[5]) for r in rows]
+    assert data["fills"] == []                                        # nothing left for a refresh to fill
+    target = openpyxl.load_workbook(typed)["项目"]["H2"].value
+    t = Typist(typed)
+    t.type("项目", "H2", target.replace("。", "，全年完成。", 1))                  # edited after the refresh
+    t.save()
+    assert main(["check", str(typed), "--json"]) in (0, 1)
+    data = json.loads(capsys.readouterr().out)
+    app.refresh_file(typed)
+    ws, rows = _rows(typed)
+    assert [(f["code"], f["message"]) for f in data["findings"]] == [(r[1], r[5]) for r in rows]
+    assert not any(r[1].startswith("FIL") for r in rows)
+
+
+def test_check_on_a_clean_file_says_so(tmp_path, capsys):
+    path = from_new()(tmp_path)
+    t = Typist(path)
+    type_filing(t, numbered=True, unit="某区职业技术学校")       # 序号 and 资金使用单位 typed: nothing to fill
+    t.save()
+    app.refresh_file(path)
+    assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "未发现问题" in out and "错误 0 条，警告 0 条，提示 0 条" in out and "┏" not in out, out
 

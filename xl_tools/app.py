@@ -83,6 +83,9 @@ class Loaded:
     kind: str                                   # workbook | import | json
     findings: list[Finding] = field(default_factory=list)
     year_source: str | None = None              # how an import found the budget year
+    # a workbook's fills its last refresh reported (校验结果's FIL rows), when its rows are as that refresh
+    # left them: a refresh now lists them again (``refresh.marks.note_filled_by_tool``)
+    reported_fills: list[Fill] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -132,13 +135,14 @@ def load_filing(path: str | Path, *, strict: bool = False, year: int | None = No
             if is_published_table(path):
                 kind = KIND_IMPORT
         if kind == KIND_WORKBOOK:
-            from functools import partial
-
             from .refresh.marks import note_filled_by_tool
             found: list[Finding] = []           # what an import reported, still kept in the state
-            also = partial(note_filled_by_tool, since_refresh=since_refresh, found=found)  # 序号 it numbered …
+            reported: list = []
+
+            def also(view, filing):                                   # 序号 it numbered, what it reported …
+                reported.extend(note_filled_by_tool(view, filing, since_refresh=since_refresh, found=found))
             filing = read_any_version(path, strict=strict, also=also)
-            return Loaded(filing, kind, found)
+            return Loaded(filing, kind, found, reported_fills=reported)
         from .jsonio import load_json
         from .workbook.template import place_as_written
         if kind == KIND_JSON:
@@ -189,18 +193,22 @@ class Review:
     fills: list[Fill]                   # what refresh would write (序号, the only unit, 总计, codes)
     completed: Filing                   # the filing as that refresh completes it (a copy; the records
                                         # are the filing's own when nothing fills: refresh.fills.may_fill)
+    # when that refresh fills nothing: the fills the workbook's last refresh reported, which it lists
+    # again (``Loaded.reported_fills``)
+    reported: list[Fill] = field(default_factory=list)
 
     @property
     def rows(self) -> list[Finding]:
         """What 校验结果 lists after that refresh, as ``check`` prints it: the findings and one 提示 per kind
-        of fill and sheet (FIL…: 已自动填写序号（3 个单元格）), sorted as the sheet sorts them
+        of fill and sheet (FIL…: 已自动填写序号（3 个单元格）) — what it fills, or when it fills nothing, what
+        the refresh before it filled and it lists again —, sorted as the sheet sorts them
         (``refresh.results.listed_rows``, which the refresh's 校验结果 is made by)."""
         from .refresh.results import listed_rows
-        return listed_rows(self.findings, self.fills, self.completed)
+        return listed_rows(self.findings, self.fills or self.reported, self.completed)
 
 
 def review(filing: Filing, config_path: str | Path | None = None,
-           extra: list[Finding] | tuple = ()) -> Review:
+           extra: list[Finding] | tuple = (), reported: list[Fill] | tuple = ()) -> Review:
     """The rule catalogue on ``filing`` as refresh completes it (``complete``: on a copy, ``filing`` is
     not changed), with its profile, its 基本信息 overrides, then ``config_path``; the findings followed
     by ``extra`` findings (what an import reported; money mismatches that the rules report again on the
@@ -210,7 +218,8 @@ def review(filing: Filing, config_path: str | Path | None = None,
     them, and a check after that refresh no longer sees them, so ``review`` gives the findings of the
     file as it will be after its refresh — the same codes on the same cells as ``check`` of the
     refreshed file — and the fills beside them (``Review.fills``); a caller that shows or writes the
-    filing as checked takes ``Review.completed``."""
+    filing as checked takes ``Review.completed``. ``reported``: the fills the workbook's last refresh
+    reported (``Loaded.reported_fills``), which its refresh lists again when it fills nothing itself."""
     from .catalogue import beside_check
     from .rules import check
     from .rules.config import config_for
@@ -218,7 +227,7 @@ def review(filing: Filing, config_path: str | Path | None = None,
         completed, fills = complete(filing)
         with gcpause.settled():        # no collection in the rules: they make no cycles (0.1 s at 5k)
             findings = check(completed, config_for(completed, config_path))
-        return Review(findings + beside_check(list(extra)), fills, completed)
+        return Review(findings + beside_check(list(extra)), fills, completed, [] if fills else list(reported))
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),

@@ -24,7 +24,7 @@ def _check(args) -> int:
     from .listing import print_findings
     warn_if_open(args.file)
     loaded = app.load_filing(args.file)
-    checked = app.review(loaded.filing, args.config, loaded.findings)
+    checked = app.review(loaded.filing, args.config, loaded.findings, loaded.reported_fills)
     # checked as refresh will fill it in; a workbook's listed as its refresh's 校验结果 lists it, the fills as
     # FIL… 提示 (JSON and imported tables have no 校验结果: their fills are the workbook's that `load` or
     # `import` writes, which numbers them itself)
@@ -47,6 +47,9 @@ def _check(args) -> int:
         if fills:
             print()
             print(fills_line(fills, listed=workbook))
+        elif checked.reported:
+            print()
+            print(reported_line(checked.reported))
         if filing.pending:
             print()
             print(pending_line(filing.pending))
@@ -83,6 +86,12 @@ def fills_line(fills, *, listed: bool = True) -> str:
                 "与刷新后「校验结果」中的错误和警告一致")
     return (f"以上「已自动填写」提示是刷新时会自动填写的 {len(fills)} 个单元格（{shown}），check 不修改文件；"
             "其余结果已按填写后的内容校验，与刷新后的「校验结果」一致")
+
+
+def reported_line(reported) -> str:
+    """One line on the fills listed above that the last refresh made (its 校验结果 lists them too)."""
+    return (f"以上「已自动填写」提示是上次刷新自动填写的 {len(reported)} 个单元格，"
+            "与工作簿「校验结果」中列出的相同")
 
 
 def _refresh_args(p) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import chain, count
-from operator import attrgetter, eq
+from operator import attrgetter, eq, methodcaller
 from typing import Callable
 
 from ..address import CellAddress
@@ -170,6 +170,7 @@ class FillKind:
 
 _NO, _INDICATORS, _UNIT = attrgetter("no"), attrgetter("indicators"), attrgetter("unit")
 _L1, _L2 = attrgetter("level1_code"), attrgetter("level2_code")
+_RAW, _RAW_TOTAL = attrgetter("raw"), methodcaller("get", "total", 0)     # None: 总计 left blank (``blank``)
 _POSITIONS: list[list[int]] = []                 # 1..n, for the indicator 序号 of a project of n indicators
 
 
@@ -221,6 +222,8 @@ def _total_missing(p: Project) -> bool:
 
 
 def _may_fill_total(scan: Scan) -> bool:
+    if None not in map(_RAW_TOTAL, map(_RAW, scan.projects)):      # no 总计 left blank (no Python loop)
+        return False
     return any(p.raw and _total_missing(p) for p in scan.projects)
 
 

@@ -23,6 +23,7 @@ from ..address import column_letter
 from ..model import Filing
 from ..schema import INDICATOR_HELPERS, SHEET_INDICATORS, SHEET_INFO
 from .drafting import settle
+from .fills import Fill, latest_fills
 from .imported import kept_in
 from .keycolumn import add_key_column
 from .looks import Look
@@ -190,7 +191,7 @@ def _moves(state: State, view, keys: RowKeys) -> dict[str, dict[int, int | None]
     return out
 
 
-def note_filled_by_tool(view, filing, *, since_refresh: bool = False, found: list | None = None) -> None:
+def note_filled_by_tool(view, filing, *, since_refresh: bool = False, found: list | None = None) -> list[Fill]:
     """The 项目序号 column the next refresh adds for same-named projects, as it will be (``keycolumn``:
     the rows it is sure of linked, the others asked for in that column); ``filing.tool_filled``: the
     cells of the workbook (read through `view`) holding a value an earlier refresh filled in, where they
@@ -199,19 +200,31 @@ def note_filled_by_tool(view, filing, *, since_refresh: bool = False, found: lis
     next refresh will count them; with ``since_refresh`` also whether the data rows are still as the last
     refresh left them (``filing.changed_since_refresh``: ``changed_since``; every row hashed, so only when
     asked: the batch's versions); into ``found``, what an import reported that the state still keeps
-    (``imported.kept_in``), as the next refresh reports it."""
+    (``imported.kept_in``), as the next refresh reports it.
+
+    Returns the fills the last refresh reported (the FIL rows its 校验结果 lists: ``fills.latest_fills``
+    of the cells still holding them) when the data rows are as it left them — a refresh now finds nothing
+    changed and leaves them listed —, else none (the rows are hashed only for a workbook that has some)."""
     state = read_state(view)
     keys = RowKeys.of(filing, view)
     add_key_column(filing, state, keys, view)   # same-named projects: read as the refresh will add 项目序号
     if found is not None:
         found.extend(kept_in(state, keys, view))
+    kept: dict = {}
     if state.fills:
         marks = current_marks(state, view, keys, Seen())
-        filing.tool_filled = frozenset(marks.kept_fills(view))
+        kept = marks.kept_fills(view)
+        filing.tool_filled = frozenset(kept)
     if filing.pending and state.drafted and SHEET_INDICATORS in keys.columns:   # drafted rows edited since
         settle(filing, state.drafted, keys.hashes(view, SHEET_INDICATORS))
-    if since_refresh:                           # after the above: the rows they hashed are hashed once
-        filing.changed_since_refresh = changed_since(state, view, keys)
+    reported = latest_fills(kept)
+    if since_refresh or reported:               # after the above: the rows they hashed are hashed once
+        changed = changed_since(state, view, keys)
+        if since_refresh:
+            filing.changed_since_refresh = changed
+        if changed is not False:
+            reported = []
+    return reported
 
 
 def changed_since(state: State, view, keys: RowKeys) -> bool | None:

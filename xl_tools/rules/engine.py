@@ -46,17 +46,16 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     Filing-level hooks run before project and indicator hooks.
     """
     config = config or config_for(filing)
-    filing = values_as_read(filing)
-    profile = load_profile(config.profile)
-    ctx = Context(filing, profile.table(filing.code_additions), profile)
     rules = [config.make(r) for r in RULES if config.enabled(r.code)]
-    on_filing = [r.check_filing for r in rules if "check_filing" in r.hooks()]
-    on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
     by_indicator = [r for r in rules if "check_indicator" in r.hooks()]
     # the fields beyond their content some rules read (Rule.reads_beyond) that an indicator has written:
-    # those rules run on every indicator, the others as content_only (30,000 indicators: no Python loop)
-    beyond = {f for r in by_indicator for f in r.reads_beyond}
-    written = {f for f in beyond if any(map(attrgetter(f), chain.from_iterable(map(_INDICATORS, filing.projects))))}
+    # those rules run on every indicator, the others as content_only (and whether values are framed)
+    written = _written(filing, _FRAMES | {f for r in by_indicator for f in r.reads_beyond})
+    filing = values_as_read(filing, framed=bool(written & _FRAMES))
+    profile = load_profile(config.profile)
+    ctx = Context(filing, profile.table(filing.code_additions), profile)
+    on_filing = [r.check_filing for r in rules if "check_filing" in r.hooks()]
+    on_project = [r.check_project for r in rules if "check_project" in r.hooks()]
     by_content_of = [r for r in by_indicator if r.content_only and not written.intersection(r.reads_beyond)]
     by_values = [r.check_indicator for r in by_content_of if r.values_only]
     # (may_find, hook) of the others, each hook bound once (not a new bound method per labels and values)
@@ -127,10 +126,11 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     return sort_findings(findings, filing)
 
 
-def values_as_read(filing: Filing) -> Filing:
+def values_as_read(filing: Filing, framed: bool | None = None) -> Filing:
     """The filing the rules see: each value as one text, its 指标性质 and 度量单位 columns joined to the
-    value cell (``Indicator.value_text``). The filing itself when no indicator has those columns."""
-    if not _framed(filing):
+    value cell (``Indicator.value_text``). The filing itself when no indicator has those columns
+    (``framed``: whether one has, when the caller knows)."""
+    if not (_framed(filing) if framed is None else framed):
         return filing
     projects = [replace(p, indicators=[replace(i, period_value=i.value_text("period_value"),
                                                annual_value=i.value_text("annual_value"))
@@ -140,11 +140,24 @@ def values_as_read(filing: Filing) -> Filing:
 
 
 def _framed(filing: Filing) -> bool:
-    """Whether any indicator has a 指标性质 or 度量单位 (30,000 indicators: no Python loop over them)."""
-    return any(any(map(field, chain.from_iterable(map(_INDICATORS, filing.projects)))) for field in _FRAMES)
+    """Whether any indicator has a 指标性质 or 度量单位."""
+    return bool(_written(filing, _FRAMES))
 
 
-_INDICATORS, _FRAMES = attrgetter("indicators"), (attrgetter("nature"), attrgetter("measure"))
+def _written(filing: Filing, fields: set[str] | frozenset[str]) -> set[str]:
+    """Which of the indicator ``fields`` some indicator of ``filing`` has written: one walk over the
+    indicators when none has any (the usual case: 30,000 indicators, no Python loop; each walk over them is
+    a first touch of every indicator's cells), then one per field."""
+    if not fields:
+        return set()
+    getter = attrgetter(*fields) if len(fields) > 1 else None
+    every = chain.from_iterable(map(_INDICATORS, filing.projects))
+    if getter is not None and not any(map(any, map(getter, every))):
+        return set()
+    return {f for f in fields if any(map(attrgetter(f), chain.from_iterable(map(_INDICATORS, filing.projects))))}
+
+
+_INDICATORS, _FRAMES = attrgetter("indicators"), frozenset({"nature", "measure"})
 
 
 def sort_findings(findings: list[Finding], filing: Filing) -> list[Finding]:
