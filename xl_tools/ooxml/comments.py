@@ -236,6 +236,7 @@ class SheetNotes:
         vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
         pkg.ensure_default("vml", CT_VML)
         _streamed(pkg.spool(vml_part), vml, vml, (_note_shape_xml(next(spids), r, c, t) for (r, c), t in notes))
+        pkg.vml_blocks[vml_part] = frozenset(blocks)
         _insert_legacy(root, pkg.add_rel(self.part, RT_VML, vml_part))
 
     def _store_comments(self, comments_part, doc) -> None:
@@ -282,6 +283,9 @@ def vml_blocks_in_use(pkg: Package) -> set[int]:
     used = set()
     for name in pkg.names():
         if not name.lower().endswith(".vml"):
+            continue
+        if name in pkg.vml_blocks:                     # written whole in this package: its blocks known
+            used |= pkg.vml_blocks[name]
             continue
         found = set()
         try:

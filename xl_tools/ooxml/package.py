@@ -96,6 +96,9 @@ class Package:
         self._dirty_rels: set[str] = set()
         self.types = parse(self.zf.read(CONTENT_TYPES), CONTENT_TYPES)
         self._types_dirty = False
+        # VML drawings written whole here (``comments.SheetNotes``): their o:idmap blocks, known without
+        # reading the part again (a drawing of 12,000 notes is 5 MB); forgotten when the part changes
+        self.vml_blocks: dict[str, frozenset[int]] = {}
 
     def close(self) -> None:
         self.zf.close()
@@ -156,8 +159,10 @@ class Package:
     def mark(self, part: str) -> None:
         """The tree returned by ``xml(part)`` was edited: save it."""
         self._dirty_xml.add(part)
+        self.vml_blocks.pop(part, None)
 
     def set_bytes(self, part: str, data: bytes, content_type: str | None = None) -> None:
+        self.vml_blocks.pop(part, None)
         self._xml.pop(part, None)
         self._dirty_xml.discard(part)
         self._files.pop(part, None)
@@ -168,6 +173,7 @@ class Package:
     def spool(self, part: str, content_type: str | None = None):
         """A writable temporary file that becomes the part's content (for streamed rewrites)."""
         fh = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.vml_blocks.pop(part, None)
         self._xml.pop(part, None)
         self._dirty_xml.discard(part)
         self._data.pop(part, None)
@@ -187,6 +193,7 @@ class Package:
 
     def delete(self, part: str) -> None:
         """Remove a part, its override and its relationships part (not what they point at)."""
+        self.vml_blocks.pop(part, None)
         self._deleted.add(part)
         self._xml.pop(part, None)
         self._dirty_xml.discard(part)
