@@ -134,6 +134,26 @@ def test_a_form_read_with_every_cell_boundary_taken_out_reads_the_same(table):
     assert [p.total for p in result.filing.projects] == [Decimal(p["total"]) for p in data["project"]]
 
 
+@pytest.mark.parametrize("table", READ)
+def test_each_real_table_is_read_under_the_profile_it_was_transcribed_with(table):
+    """鄂州 09's page lost its 一级指标 column and 南岳, 岳阳 and 青山 2020 print the national categories:
+    their categories do not tell the Hunan/Hubei form, their 鄂州市, 衡阳市, 岳阳县, 湖南省, 武汉市 do."""
+    assert import_text(_text(table)).filing.profile == TRANSCRIBED[table]["profile"]
+
+
+def test_a_form_tells_its_profile_by_its_levels_and_its_places():
+    """Where the categories say nothing: the amounts by level a form states (本级资金, 上级资金: the 湘鄂
+    form's 预算级次), then the province or city its fields name; a city's name inside a word is no place."""
+    from xl_tools.importer.forms import _profile
+    from xl_tools.model import Indicator
+    national = [Indicator(1, "", "产出指标", "", "数量指标", "培训人数", "", "100人")]
+    assert _profile(national, {}, "项目名称 培训 主管部门 鄂州市机关事务服务中心") == "湘鄂"
+    assert _profile(national, {"upper": Decimal("0")}, "项目名称 培训") == "湘鄂"
+    assert _profile(national, {}, "主管部门 宁夏长庆初级中学") == "全国2015"
+    assert _profile(national, {}, "项目名称 公益阳光工程 主管部门 某某中心") == "全国2015"     # 益阳 inside a word
+    assert _profile(national, {}, "主管部门 宁夏某局 实施单位 武汉市某校") == "全国2015"       # two provinces' places
+
+
 def test_the_profile_follows_what_the_form_prints():
     assert import_text(_text("01")).filing.profile == "湘鄂"        # 满意度 inside 效益
     assert import_text(_text("07")).filing.profile == "中央2021"    # 成本指标 over 经济成本
@@ -156,7 +176,7 @@ def test_the_cli_says_which_layout_it_read(tmp_path, capsys):
     source.write_text(_text("06"), "utf-8")
     assert main(["import", str(source), "-o", str(tmp_path / "岳阳.xlsx")]) == 0
     err = capsys.readouterr().err
-    assert "按申报表格式读取；规则配置：全国2015" in err
+    assert "按申报表格式读取；规则配置：湘鄂" in err             # 岳阳县: a Hunan form
     assert main(["check", str(tmp_path / "岳阳.xlsx"), "--json"]) in (0, 1)
 
 

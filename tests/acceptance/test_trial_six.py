@@ -72,3 +72,70 @@ def test_check_links_the_rows_of_same_named_projects_as_refresh_will(tmp_path):
     filing = review.completed
     assert [(p.no, p.unit, len(p.indicators)) for p in filing.projects] == [(1, THIRD, 6), (2, FOURTH, 6)]
     assert filing.orphan_indicators == []
+
+
+def _hunan_school(folder):
+    """某区第一中学's filing on the 湖南 form (``new --profile 湘鄂``: one 指标值 column, typed in 年度指标值
+    as the form prints it), refreshed by the school."""
+    from xl_tools import app
+    from xl_tools.cli import main as cli
+    path = folder / "一中.xlsx"
+    assert cli(["new", "-o", str(path), "--year", "2025", "--department", "某区教育局", "--unit", "某区第一中学",
+                "--profile", "湘鄂"]) == 0
+    t = Typist(path)
+    t.project(2, SECURITY, total=80, fiscal=80, target=TARGET.format(unit="某区第一中学"))
+    row = 2
+    for spec in INDICATORS[SECURITY]:
+        t.indicator(row, SECURITY, *spec[:3], None, "≤80万元" if spec[1] == "41-经济成本" else spec[3])
+        row += 1
+    t.save()
+    assert not [f for f in app.refresh_file(path).findings if f.severity == "error"]
+    return path
+
+
+def _guangdong_school(folder, unit: str, amount: int):
+    from xl_tools import app
+    path = folder / f"{unit}.xlsx"
+    from_new(unit)(folder).rename(path)
+    t = Typist(path)
+    t.project(2, SECURITY, total=amount, fiscal=amount, target=TARGET.format(unit=unit))
+    row = 2
+    for spec in INDICATORS[SECURITY]:
+        t.indicator(row, SECURITY, *spec[:3], f"≤{amount}万元" if spec[1] == "41-经济成本" else spec[3])
+        row += 1
+    t.save()
+    assert not [f for f in app.refresh_file(path).findings if f.severity == "error"]
+    return path
+
+
+def test_a_one_value_form_in_a_consolidated_table_of_two_value_columns_prints_its_value_once(tmp_path, capsys):
+    """A department's inbox: two schools on the default (广东) workbook, one on the 湖南 form (one 指标值
+    column). The table to sign is laid out as most filings are (two value columns); the 湖南 school's
+    indicators print ``指标值:3个`` as its own table does, not ``实施周期指标值:；年度指标值:3个`` — an empty
+    实施周期指标值 on every line of a table a department head signs. The PDF (LibreOffice) says the same."""
+    import subprocess
+
+    import openpyxl
+
+    from xl_tools.cli import main as cli
+    inbox, out = tmp_path / "收件箱", tmp_path / "out"
+    inbox.mkdir()
+    out.mkdir()
+    _hunan_school(inbox)
+    _guangdong_school(inbox, "某区第二中学", 50)
+    _guangdong_school(inbox, "某区第五中学", 30)
+    for bak in inbox.glob("*.bak"):
+        bak.unlink()
+    signed, pdf = out / "合并公开表.xlsx", out / "合并公开表.pdf"
+    assert cli(["batch", str(inbox), "-o", str(out / "审核汇总.xlsx"), "--department", "某区教育局", "--year", "2025",
+                "--publish", str(signed), "--pdf", str(pdf)]) == 0
+    assert "合并公开表按「广东」的格式排版" in capsys.readouterr().out
+    rows = {r[0]: r for r in openpyxl.load_workbook(signed).active.iter_rows(values_only=True) if r[0]}
+    units = [r for r in openpyxl.load_workbook(signed).active.iter_rows(values_only=True) if r[0] == SECURITY]
+    texts = [r[-1] for r in units]
+    assert len(texts) == 3 and "合计" in rows
+    hunan = next(t for t in texts if "≤80万元" in t)
+    assert "实施周期指标值" not in hunan and "；指标值:3个。" in hunan and "；指标值:≥95%。" in hunan
+    assert all("实施周期指标值:3个；年度指标值:3个" in t for t in texts if t is not hunan)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "实施周期指标值:；" not in text.replace(" ", "").replace("\n", "")

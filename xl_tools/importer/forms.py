@@ -24,8 +24,9 @@ from functools import lru_cache
 from ..catalogue import finding
 from ..categories import framework_table, name_stem
 from ..findings import Finding
-from ..model import Filing, Indicator, Project, Unit
+from ..model import FUNDING_LEVELS, Filing, Indicator, Project, Unit
 from ..money import ZERO
+from ..profiles import load_profile, profile_by_place, profile_names
 from ..textnorm import clean_ws, squash
 from .glued import Rows, looks_glued, unglue
 
@@ -230,7 +231,7 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
                       **{f: _after(cells, labels, header) for f, labels in _PROJECT_LABELS.items()})
     filing = Filing(year=year, department=dept or unit_name, money_unit="万元", total=total,
                     units=[Unit(project.unit, total, fiscal, ZERO, other)], projects=[project],
-                    profile=_profile(indicators))
+                    profile=_profile(indicators, funding, " ".join(cells[:header])))
     filing.total_stated = False
     findings = []
     if not amount:
@@ -411,14 +412,26 @@ def _cost_total(cells: list[str], stop: int) -> Decimal | None:
     return total if any(Decimal(p) == total for p in prefixes if re.fullmatch(r"\d+(?:\.\d+)?", p)) else None
 
 
-def _profile(indicators: list[Indicator]) -> str:
+def _profile(indicators: list[Indicator], funding: dict, head: str) -> str:
+    """The profile of a form: what its categories print (「满意度」 inside 效益 or 「环境效益」: 湘鄂; 成本 as a
+    first-level category: 中央2021); else the amounts by level it states (预算级次: 本级资金, 上级资金 — the
+    one form profile whose 项目 sheet has those columns); else the province or city its title and fields
+    (``head``) name (鄂州市, 岳阳县: ``profiles.profile_by_place``; a page that lost its 一级指标 column still
+    says where it is from); else 全国2015."""
     stems = {(name_stem(i.level1), name_stem(i.level2)) for i in indicators}
     if any(l2 in ("社会公众或服务对象满意度", "服务对象满意度") and l1 == "效益" for l1, l2 in stems) or \
             any(l2 == "环境效益" for _, l2 in stems):
         return "湘鄂"
     if any(l1 == "成本" for l1, _ in stems):
         return "中央2021"
-    return "全国2015"
+    return _by_levels(funding) or profile_by_place(head, FORM) or "全国2015"
+
+
+def _by_levels(funding: dict) -> str | None:
+    """The one form profile (``FORM``) whose 项目 sheet has a column for every level ``funding`` states."""
+    headers = {FUNDING_LEVELS[level] for level in funding}
+    fits = [n for n in profile_names() if (p := load_profile(n)).layout == FORM and headers <= set(p.project_columns)]
+    return fits[0] if funding and len(fits) == 1 else None
 
 
 _EXPORT_HEADER = ("单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质",
