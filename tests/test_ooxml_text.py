@@ -191,6 +191,8 @@ def test_a_template_puts_values_in_its_holes_in_order():
         Template(xml, 4)
     with pytest.raises(ValueError):
         Template(xml, 3).fill("1", "2")
+    percent = f'<a x="100%">{Template.mark(0)}%s%%</a>'            # filled by one formatting: "%" kept
+    assert Template(percent, 1).fill("50% %s") == '<a x="100%">50% %s%s%%</a>'
 
 
 @settings(max_examples=200, deadline=None)

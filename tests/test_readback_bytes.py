@@ -165,6 +165,13 @@ def test_rows_planned_alike_are_each_looked_at(tmp_path):
                 "</row>")
     assert _look(_book(tmp_path, row(2) + row(3) + row(4)), ops) == 9
     assert _look(_book(tmp_path, row(2) + row(3, "91") + row(4)), ops) is NOT_SURE
+    from xl_tools.refresh import readback_bytes
+    kept, readback_bytes.VERDICTS_KEPT = readback_bytes.VERDICTS_KEPT, 0     # none kept: each row judged alone
+    try:
+        assert _look(_book(tmp_path, row(2) + row(3) + row(4)), ops) == 9
+        assert _look(_book(tmp_path, row(2) + row(3) + row(4, "9")), ops) is NOT_SURE
+    finally:
+        readback_bytes.VERDICTS_KEPT = kept
     assert _look(_book(tmp_path, row(2) + row(3) + row(4, "9")), ops) is NOT_SURE
     assert _look(_book(tmp_path, row(2) + row(3, extra='<c r="C3"><v>90</v></c>') + row(4)), ops) is NOT_SURE
     assert _look(_book(tmp_path, row(2) + row(3).replace('<c r="D3"', '<c r="D2"') + row(4)), ops) is NOT_SURE

@@ -258,3 +258,37 @@ def test_a_drawing_of_many_notes_is_read_once_for_shape_ids(tmp_path, capsys, mo
     assert len(reads) <= 2, len(reads)
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["绩效指标"]
     assert sum(1 for row in ws.iter_rows(min_col=30, max_col=30) for c in row if c.comment) == 6000
+
+
+def test_a_drawing_written_by_the_patch_is_not_read_again_for_its_blocks(seed_workbook, tmp_path):
+    """The notes of a second sheet take o:idmap blocks past those of the drawing the same patch just
+    wrote for the first, known without reading it again (at 5,000 projects a 2–5 MB drawing); a drawing
+    the patch changes afterwards is read again."""
+    from xl_tools.ooxml import comments
+    from xl_tools.ooxml.package import Package
+    from xl_tools.ooxml.patch import WorkbookPatch
+    from xl_tools.ooxml.view import WorkbookView
+    pkg = Package(seed_workbook)
+    patch = WorkbookPatch(WorkbookView(pkg, max_rows=50_000, blank_run=1_000), note_author="xl-tools")
+    for r in range(2, 2100):                               # more than one block of 1,024 shapes
+        patch.note("绩效指标", r, 5, f"说明{r}")
+    patch.note("项目", 2, 2, "说明")
+    read = []
+    real = comments._idmap_blocks
+    comments._idmap_blocks = lambda fh, name: read.append(name) or real(fh, name)
+    try:
+        patch.patch_sheets()
+    finally:
+        comments._idmap_blocks = real
+    assert read == []
+    written = {name: blocks for name, blocks in pkg.vml_blocks.items()}
+    assert len(written) == 2 and not set.intersection(*map(set, written.values()))
+    assert {b for blocks in written.values() for b in blocks} == {1, 2, 3, 4}
+    name = next(iter(written))
+    pkg.set_bytes(name, pkg.read(name))                    # changed: its blocks are read from it again
+    assert name not in pkg.vml_blocks and comments.vml_blocks_in_use(pkg) == {1, 2, 3, 4}
+    out = tmp_path / "out.xlsx"
+    patch.save(out)
+    pkg.close()
+    wb = openpyxl.load_workbook(out)
+    assert wb["项目"]["B2"].comment.text.endswith("说明") and wb["绩效指标"]["E2099"].comment is not None

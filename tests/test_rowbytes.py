@@ -319,6 +319,16 @@ def test_rows_written_alike_are_spliced_once_per_spelling_as_each_alone():
         if cached:                                   # the others spelled as a row before them
             assert sorted(calls) == [2, 3, 4, 5, 7, 9, 10, 13]     # row 3: its number in s="3"
     assert out[True] == out[False]
+    kept = rowbytes.RUNS_KEPT
+    rowbytes.RUNS_KEPT = 1                          # the spellings kept are bounded: the others worked out alone
+    try:
+        edits = SheetEdits()
+        edits.add_values(2, 4, [alike for _ in kinds])
+        dst = io.BytesIO()
+        result = rowbytes.patch_sheet_bytes(data, dst, edits, Styles(None), None, "xl/worksheets/sheet1.xml")
+        assert (dst.getvalue(), result.changed) == out[True]
+    finally:
+        rowbytes.RUNS_KEPT = kept
     written = out[True][0]
     for r, kind in enumerate(kinds, start=2):
         assert (f'<c r="D{r}" s="3" t="inlineStr"><is><t>=</t></is></c>'.encode() in written) == (kind != 1)

@@ -31,7 +31,6 @@ from .xml import (
     XML_SPACE,
     Template,
     XmlPartError,
-    attr_xml,
     children_bytes,
     iterparse,
     parse,
@@ -236,6 +235,7 @@ class SheetNotes:
         vml_part = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
         pkg.ensure_default("vml", CT_VML)
         _streamed(pkg.spool(vml_part), vml, vml, (_note_shape_xml(next(spids), r, c, t) for (r, c), t in notes))
+        pkg.vml_blocks[vml_part] = frozenset(blocks)
         _insert_legacy(root, pkg.add_rel(self.part, RT_VML, vml_part))
 
     def _store_comments(self, comments_part, doc) -> None:
@@ -282,6 +282,9 @@ def vml_blocks_in_use(pkg: Package) -> set[int]:
     used = set()
     for name in pkg.names():
         if not name.lower().endswith(".vml"):
+            continue
+        if name in pkg.vml_blocks:                     # written whole in this package: its blocks known
+            used |= pkg.vml_blocks[name]
             continue
         found = set()
         try:
@@ -422,8 +425,9 @@ def _comment_template() -> Template:
 
 
 def _comment_xml(cell: str, author: int, text: str) -> str:
-    """``_comment(cell, author, text)`` as the XML lxml writes for it in a comments part."""
-    return _comment_template().fill(attr_xml(cell), str(author), text_xml(escape_text(text)))
+    """``_comment(cell, author, text)`` as the XML lxml writes for it in a comments part (``cell``: an A1
+    reference, nothing in it to escape)."""
+    return _comment_template().fill(cell, str(author), text_xml(escape_text(text)))
 
 
 def _position(el) -> tuple[int, int]:
@@ -458,6 +462,8 @@ def _add_shapetype(vml) -> None:
 
 
 def _lines(text: str) -> int:
+    if "\n" not in text:
+        return 1 + len(text) // 24
     return sum(1 + len(line) // 24 for line in text.split("\n"))
 
 
@@ -494,8 +500,8 @@ def _shape_template() -> Template:
 
 def _note_shape_xml(spid: str, row: int, col: int, text: str) -> str:
     """``_note_shape(spid, row, col, text)`` as the XML lxml writes for it in a VML drawing."""
-    style, anchor = _box(row, col, text)
-    return _shape_template().fill(attr_xml(spid), attr_xml(style), text_xml(anchor), str(row - 1), str(col - 1))
+    style, anchor = _box(row, col, text)       # the id, style and anchor: ASCII with nothing to escape
+    return _shape_template().fill(spid, style, anchor, str(row - 1), str(col - 1))
 
 
 def _box(row: int, col: int, text: str) -> tuple[str, str]:

@@ -52,6 +52,7 @@ _RUN_CELL = re.compile(rb'(<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?:/>|( 
                        rb'</is></c>))')
 FLUSH = 1 << 20
 CHUNK = 1 << 18
+RUNS_KEPT = 4096          # spellings of runs kept (``_Rows._alike``): a sheet of as many distinct ones holds ~2 MB
 
 
 def _attrs(tag_attrs: bytes) -> dict[str, str]:
@@ -323,11 +324,12 @@ class _Rows:
         except KeyError:
             done = self._into_run(m, row_end, r, dict(enumerate(values, start=first)))
             if done is None:
-                self.runs[key] = None
+                if len(self.runs) < RUNS_KEPT:
+                    self.runs[key] = None
                 return None
             written = done[at - m.start():len(done) - (row_end - inner_end)]
             cells = run.count(b"<c ")
-            if run.count(numbered) == cells == written.count(numbered):
+            if run.count(numbered) == cells == written.count(numbered) and len(self.runs) < RUNS_KEPT:
                 self.runs[key] = (written.replace(numbered, b"\0"), written != run, values)   # (the list kept: its id)
             return done
         if found is None:

@@ -117,13 +117,13 @@ class Template:
             pieces.append(before)
         pieces.append(rest)
         self.pieces = pieces
+        self._format = "%s".join(p.replace("%", "%%") for p in pieces)     # one C-level formatting a fill
+        self._holes = holes
 
     def fill(self, *values: str) -> str:
-        out = [self.pieces[0]]
-        for value, piece in zip(values, self.pieces[1:], strict=True):
-            out.append(value)
-            out.append(piece)
-        return "".join(out)
+        if len(values) != self._holes:
+            raise ValueError(f"{len(values)} values for {self._holes} holes")
+        return self._format % values
 
 
 _CUT = "xl-tools-cut"

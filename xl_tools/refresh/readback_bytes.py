@@ -39,6 +39,7 @@ from ..ooxml.xml import text_of_xml
 from ..textnorm import well_formed
 
 CHUNK = 1 << 18
+VERDICTS_KEPT = 4096                     # spellings of rows written alike kept (a few hundred at 5k)
 HEAD = 16 << 20                          # what comes before the rows (columns, views …) is never near this
 
 _MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -275,7 +276,9 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
                     try:
                         verdict = verdicts[key]
                     except KeyError:
-                        verdict = verdicts[key] = shown_in(row, cells, 0)
+                        verdict = shown_in(row, cells, 0)
+                        if len(verdicts) < VERDICTS_KEPT:
+                            verdicts[key] = verdict
                 else:
                     verdict = shown_in(row, group, last_c)
                 if verdict is None:
