@@ -134,6 +134,48 @@ def test_a_form_read_with_every_cell_boundary_taken_out_reads_the_same(table):
     assert [p.total for p in result.filing.projects] == [Decimal(p["total"]) for p in data["project"]]
 
 
+def test_a_form_named_only_by_its_heading_is_read_as_its_own_project():
+    """浙江 (table 15): no 项目名称 field — the project is the heading 「……项目项目绩效目标」 nearest above its
+    indicator rows, whatever the heading's form (「……项目支出绩效目标表」, cells between |); the next
+    project's heading ends its rows; a sentence that starts with a field's label (「项目单位按……指标如下:」)
+    is no unit's name; a 三级指标 named like a category (「社会公众满意度」 ≥90%) is an indicator; 效益 rows
+    after 时效指标 have lost their level-1 cell (left blank for refresh to derive, not 产出指标)."""
+    text = _text("15")
+    for variant in (text, text.replace("3岁以下婴幼儿照护服务项目项目绩效目标", "3岁以下婴幼儿照护服务项目支出绩效目标表"),
+                    " | ".join(line for line in text.split("\n") if line.strip())):
+        (project,) = import_text(variant).filing.projects
+        assert project.name == "3岁以下婴幼儿照护服务项目" and project.unit == ""
+        assert len(project.indicators) == 11
+        assert [(i.level1, i.level2) for i in project.indicators][4:7] == \
+            [("产出指标", "时效指标"), ("", "社会效益"), ("", "社会效益")]
+        assert (project.indicators[-1].name, project.indicators[-1].annual_value) == ("社会公众满意度", "≥90%")
+    result = import_text(text)
+    assert {f.code for f in result.findings} == {"IMP033", "IMP031"}       # no amount, no department: said
+    for value in ("全面完成年度绩效目标", "实现项目绩效目标"):          # a value like a heading ends nothing
+        (project,) = import_text(text.replace("及时发放", value)).filing.projects
+        assert len(project.indicators) == 11 and project.indicators[4].annual_value == value
+
+
+@pytest.mark.parametrize("table", READ)
+def test_each_real_table_is_read_under_the_profile_it_was_transcribed_with(table):
+    """鄂州 09's page lost its 一级指标 column and 南岳, 岳阳 and 青山 2020 print the national categories:
+    their categories do not tell the Hunan/Hubei form, their 鄂州市, 衡阳市, 岳阳县, 湖南省, 武汉市 do."""
+    assert import_text(_text(table)).filing.profile == TRANSCRIBED[table]["profile"]
+
+
+def test_a_form_tells_its_profile_by_its_levels_and_its_places():
+    """Where the categories say nothing: the amounts by level a form states (本级资金, 上级资金: the 湘鄂
+    form's 预算级次), then the province or city its fields name; a city's name inside a word is no place."""
+    from xl_tools.importer.forms import _profile
+    from xl_tools.model import Indicator
+    national = [Indicator(1, "", "产出指标", "", "数量指标", "培训人数", "", "100人")]
+    assert _profile(national, {}, "项目名称 培训 主管部门 鄂州市机关事务服务中心") == "湘鄂"
+    assert _profile(national, {"upper": Decimal("0")}, "项目名称 培训") == "湘鄂"
+    assert _profile(national, {}, "主管部门 宁夏长庆初级中学") == "全国2015"
+    assert _profile(national, {}, "项目名称 公益阳光工程 主管部门 某某中心") == "全国2015"     # 益阳 inside a word
+    assert _profile(national, {}, "主管部门 宁夏某局 实施单位 武汉市某校") == "全国2015"       # two provinces' places
+
+
 def test_the_profile_follows_what_the_form_prints():
     assert import_text(_text("01")).filing.profile == "湘鄂"        # 满意度 inside 效益
     assert import_text(_text("07")).filing.profile == "中央2021"    # 成本指标 over 经济成本
@@ -156,7 +198,7 @@ def test_the_cli_says_which_layout_it_read(tmp_path, capsys):
     source.write_text(_text("06"), "utf-8")
     assert main(["import", str(source), "-o", str(tmp_path / "岳阳.xlsx")]) == 0
     err = capsys.readouterr().err
-    assert "按申报表格式读取；规则配置：全国2015" in err
+    assert "按申报表格式读取；规则配置：湘鄂" in err             # 岳阳县: a Hunan form
     assert main(["check", str(tmp_path / "岳阳.xlsx"), "--json"]) in (0, 1)
 
 

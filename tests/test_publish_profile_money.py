@@ -131,3 +131,41 @@ def test_the_pdf_prints_the_two_row_header_and_is_read_back(tmp_path):
     assert back.profile == "湘鄂"
     assert [(p.total, p.fiscal, p.other, p.funding) for p in back.projects] == [
         (D("45"), D("40"), D("5"), {"own": D("30"), "upper": D("15")}), (D("20"), D("20"), D("0"), {})]
+
+
+def _stated_zero():
+    """The first project says that no money comes from the level above (上级资金 0: stated, as the Hunan
+    form of 湘潭 prints it, 「该项目支出上级资金 | 0」); the second states no level at all."""
+    f = _xiange()
+    f.projects[0].funding = {"own": D("45"), "upper": D("0")}
+    return f
+
+
+def test_a_stated_zero_is_printed_as_the_forms_print_it_and_read_back_from_the_xlsx(tmp_path):
+    f = _stated_zero()
+    layout = render(f)
+    project = next(row for row in layout.rows if row[0].value == f.projects[0].name)
+    own, upper = project[4:6]
+    assert (own.value, upper.value) == (D("45"), D("0"))
+    assert layout.styles[upper.style].number_format == "#,##0.00"         # 0.00, as the form prints 0
+    assert layout.styles[own.style].number_format == '#,##0.00;-#,##0.00;""'
+    book = tmp_path / "甲县.xlsx"
+    build_workbook(book, f)
+    out = tmp_path / "公开表.xlsx"
+    app.publish_file(book, out, allow_errors=True)
+    ws = openpyxl.load_workbook(out).active
+    upper = [c for c in ws[7]][5]
+    assert (upper.value, upper.number_format) == (0, "#,##0.00")        # shows 0.00, not a blank
+    back = import_path(out).filing
+    assert [p.funding for p in back.projects] == [{"own": D("45"), "upper": D("0")}, {}]
+
+
+@needs_soffice
+def test_a_stated_zero_comes_back_from_the_pdf(tmp_path):
+    book = tmp_path / "甲县.xlsx"
+    build_workbook(book, _stated_zero())
+    out, pdf = tmp_path / "公开表.xlsx", tmp_path / "公开表.pdf"
+    app.publish_file(book, out, pdf, allow_errors=True)
+    back = import_path(pdf).filing
+    assert [(p.total, p.fiscal, p.other, p.funding) for p in back.projects] == [
+        (D("45"), D("40"), D("5"), {"own": D("45"), "upper": D("0")}), (D("20"), D("20"), D("0"), {})]

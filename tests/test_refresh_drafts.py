@@ -257,7 +257,7 @@ def test_pending_lines_move_with_their_rows(seed_workbook):
 
 
 def test_every_real_table_drafts_once(tmp_path):
-    """The 14 real tables as workbooks: --draft appends the lines of 7 of them (17 in all), and a second
+    """The real tables as workbooks: --draft appends the lines of 7 of them (17 in all), and a second
     --draft appends nothing and changes no byte of any."""
     from tests.support.realworld import to_filing, transcriptions
     appended = {}

@@ -129,3 +129,39 @@ def test_libreoffice_keeps_the_columns(tmp_path):
     outdir.mkdir()
     again = soffice_convert(path, "xlsx", outdir)
     assert filing_to_json(read_filing(again)) == filing_to_json(_xiang_e())
+
+
+def test_the_xiange_workbook_hides_the_special_account_column_unless_the_filing_has_such_money(tmp_path, capsys):
+    """The Hunan and Hubei forms have no 财政专户拨款 (资金总额 = 财政拨款 + 其他资金): a 湘鄂 workbook hides
+    that column on 项目 and in 基本信息's unit table (not dropped: 总计 = 财政拨款 + 财政专户拨款 + 其他资金 still
+    holds, and a unit that has such money unhides it); a 湘鄂 filing that has such money shows it, and
+    every other profile shows it as before."""
+    def hidden(path) -> tuple[bool, bool]:
+        wb = openpyxl.load_workbook(path)
+        assert wb["项目"]["F1"].value == "财政专户拨款" and wb["基本信息"].cell(_units_header(wb), 4).value == "财政专户拨款"
+        return wb["项目"].column_dimensions["F"].hidden, wb["基本信息"].column_dimensions["D"].hidden
+
+    new_filing(tmp_path / "x.xlsx", year=2024, department="部门", profile="湘鄂")
+    assert hidden(tmp_path / "x.xlsx") == (True, True)
+    new_filing(tmp_path / "g.xlsx", year=2024, department="部门", profile="广东")
+    assert hidden(tmp_path / "g.xlsx") == (False, False)
+    xe = _xiang_e()
+    build_workbook(tmp_path / "x1.xlsx", xe)
+    assert hidden(tmp_path / "x1.xlsx") == (True, True)
+    xe.projects[0].special, xe.projects[0].total = Decimal("10"), xe.projects[0].total + Decimal("10")
+    build_workbook(tmp_path / "x2.xlsx", xe)
+    assert hidden(tmp_path / "x2.xlsx") == (False, False)
+    # typed into the hidden column, the money counts in 总计's rule and is printed
+    wb = openpyxl.load_workbook(tmp_path / "x1.xlsx")
+    wb["项目"]["F2"] = 5
+    wb.save(tmp_path / "x1.xlsx")
+    refresh_file(tmp_path / "x1.xlsx")
+    codes = [r[1] for r in openpyxl.load_workbook(tmp_path / "x1.xlsx")["校验结果"].iter_rows(min_row=4, values_only=True)]
+    assert "AMT001" in codes                                     # 总计 no longer the sum of its parts
+    public = openpyxl.load_workbook(tmp_path / "x1.xlsx")["公开表"]
+    assert "财政专户拨款" in [c.value for row in public.iter_rows(max_row=5) for c in row]
+
+
+def _units_header(wb) -> int:
+    ws = wb["基本信息"]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "单位名称")

@@ -263,6 +263,25 @@ _REPLACING: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("xl
 
 EXISTS_TEXT = "已存在（未覆盖）：请另选输出文件名，或加 --force 替换它（原文件将保留为 .bak）"
 
+# set while a task reads files it has just received (the upload page): none is a file of this computer
+# that a sync client may be writing, or that has a .bak beside it
+_RECEIVED: contextvars.ContextVar[bool] = contextvars.ContextVar("xl_tools_received", default=False)
+
+
+@contextlib.contextmanager
+def received():
+    """Within the block the files read were just received over the network (``is_received``)."""
+    token = _RECEIVED.set(True)
+    try:
+        yield
+    finally:
+        _RECEIVED.reset(token)
+
+
+def is_received() -> bool:
+    """Whether the task reads files it has just received (``received``), not files kept here."""
+    return _RECEIVED.get()
+
 
 @contextlib.contextmanager
 def replacing(outputs: Iterable[str | Path | None], *, force: bool = False,

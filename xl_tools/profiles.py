@@ -9,6 +9,7 @@ workbook's 代码表 may add categories — and carries the rule options (severi
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ from .schema import DEFAULT_PROFILE, INDICATOR_COLUMNS, PROJECT_COLUMNS
 
 # the keys of a profile that describe the table, not a rule (rules.config skips them)
 FORM_KEYS = ("title", "description", "framework", "money_unit", "value_columns", "optional_columns",
-             "project_columns", "layout", "code_additions", "provinces", "money_columns")
+             "project_columns", "layout", "code_additions", "provinces", "places", "money_columns")
 OPTIONAL_COLUMNS = tuple(INDICATOR_COLUMNS)        # 指标性质, 度量单位, 权重, 指标方向性, 绩效标准, 指标解释, 备注
 PROJECT_OPTIONAL_COLUMNS = tuple(PROJECT_COLUMNS)  # 实施期, 实施期目标, 项目类别 … 中央资金 … 上级资金
 MONEY_UNITS = ("万元", "元")
@@ -58,6 +59,7 @@ class Profile:
     provinces: tuple[str, ...] = ()
     project_columns: tuple[str, ...] = ()    # the 项目 sheet's columns besides amounts and 绩效目标
     money_columns: tuple[MoneyColumn, ...] = DEFAULT_MONEY    # the amount columns its 公开表 prints
+    places: tuple[str, ...] = ()           # its provinces' cities and prefectures (湘潭, 鄂州): ``profile_by_place``
 
     def table(self, additions: list[tuple[str, str, str | None]] | tuple = ()) -> CodeTable:
         """The category table the rules use: the framework, plus the workbook's 代码表 additions where
@@ -119,7 +121,7 @@ def load_profile(name: str | None = None) -> Profile:
         raise XlToolsError(f"{where}中未知的项目列「{'、'.join(unknown)}」，可选：{'、'.join(PROJECT_OPTIONAL_COLUMNS)}")
     return Profile(name, data.get("title", name), framework, money, columns, optional, data.get("layout", ""),
                    bool(data.get("code_additions", False)), tuple(data.get("provinces", ())), project,
-                   _money_columns(data.get("money_columns"), where))
+                   _money_columns(data.get("money_columns"), where), tuple(data.get("places", ())))
 
 
 def profile_by_money(fields: set[str] | frozenset[str]) -> str | None:
@@ -132,6 +134,21 @@ def profile_by_money(fields: set[str] | frozenset[str]) -> str | None:
     if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
         return None
     return fits[0][1]
+
+
+def profile_by_place(text: str, layout: str) -> str | None:
+    """The profile of the published ``layout`` (申报表) whose provinces or places ``text`` names — a
+    province by its name (湖南省, 宁夏), a city or prefecture followed by 市, 州, 县 or 区 (鄂州市, 岳阳县: 公益阳光
+    is no 益阳) —; None where none does, or places of two profiles are named."""
+    found = set()
+    for name in profile_names():
+        p = load_profile(name)
+        if p.layout != layout:
+            continue
+        if any(v in text for v in p.provinces) or \
+                any(re.search(re.escape(v) + "[市州县区]", text) for v in p.places):
+            found.add(name)
+    return found.pop() if len(found) == 1 else None
 
 
 def _money_columns(data: object, where: str) -> tuple[MoneyColumn, ...]:

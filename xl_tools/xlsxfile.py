@@ -29,7 +29,7 @@ from xml.etree.ElementTree import ParseError
 
 from . import limits, xmlsafe
 from .errors import XlToolsError
-from .fileio import SETTLE_SECONDS, check_input, open_read, read_error, read_source
+from .fileio import SETTLE_SECONDS, check_input, is_received, open_read, read_error, read_source
 from .lazyxml import etree
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -94,11 +94,16 @@ def other_format(path: Path) -> str | None:
 
 
 RECENT_SECONDS = 10     # an empty file changed this recently may be one a sync client is writing
+EMPTY_UPLOAD = ("上传的文件是空的（0 字节）：请确认选择的是填报工作簿；若电脑上的原文件也是空的，"
+                "请从备份（邮件附件、.bak 文件）恢复")
 
 
 def empty_text(path: Path) -> str:
     """What to do with a file of 0 bytes: one changed in the last ``RECENT_SECONDS`` may be being written
-    (a sync client truncates, then downloads): wait; else a save or copy was cut off: restore it."""
+    (a sync client truncates, then downloads): wait; else a save or copy was cut off: restore it. A file
+    just received (``fileio.received``: an upload) is told as the upload it is."""
+    if is_received():
+        return EMPTY_UPLOAD
     bak = path.with_name(path.name + ".bak")
     try:
         recent = time.time() - path.stat().st_mtime < RECENT_SECONDS
@@ -112,6 +117,34 @@ def empty_text(path: Path) -> str:
     if bak.is_file() and bak.stat().st_size:
         return f"{what}同一文件夹中有备份 {bak.name}（xl-tools 上次改写它之前的版本），可复制一份并去掉 .bak 后使用"
     return f"{what}请从备份（.bak 文件、邮件附件或其他备份）恢复"
+
+
+ENCRYPTED = "工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试"
+# an OLE compound file (Office 97-2003) is one of these, told by the names of its streams
+_OLE_STREAMS = (
+    (("EncryptedPackage", "EncryptionInfo"), ENCRYPTED),
+    (("Workbook", "Book"), f"这是旧版 Excel 97-2003 格式的工作簿（.xls，只是文件名不是 .xls）：请在 Excel 或 WPS 表格中{_SAVE_AS}"),
+    (("WordDocument",), f"这是 Word 97-2003 文档，不是填报工作簿：{_USE_FILING}"),
+)
+_OLE_UNKNOWN = f"这是 Office 97-2003 格式（OLE 复合文档）的文件，不是 .xlsx 工作簿：请在 Excel 中{_SAVE_AS}"
+OLE_SCAN = 1 << 20          # bytes of a compound file searched for its stream names
+
+
+def ole_kind(path: Path) -> str:
+    """What an OLE compound file is, as the one line to tell: an encrypted xlsx (Excel's 打开密码), an old
+    .xls (or .et) renamed, a Word document, or another Office 97-2003 file. The names are read from the
+    first directory sector the header points at, and searched in the file's first ``OLE_SCAN`` bytes."""
+    with open_read(path) as fh:
+        data = fh.read(OLE_SCAN)
+        if len(data) >= 0x34:
+            shift, first = struct.unpack_from("<H", data, 0x1E)[0], struct.unpack_from("<i", data, 0x30)[0]
+            if shift in (9, 12) and first >= 0 and (first + 2) << shift > len(data):
+                fh.seek((first + 1) << shift)
+                data += fh.read(1 << shift)
+    for names, text in _OLE_STREAMS:
+        if any(name.encode("utf-16-le") in data for name in names):
+            return text
+    return _OLE_UNKNOWN
 
 
 def _head(path: Path) -> bytes:
@@ -129,13 +162,14 @@ def sniff(path: Path) -> None:
     if other_format(path):
         raise XlToolsError(other_format(path), file=src)
     head = _head(path)
-    if not head and not isinstance(read_source(path), io.BytesIO):   # (pinned bytes were looked at twice)
+    if not head and not isinstance(read_source(path), io.BytesIO) and not is_received():
+        # (pinned bytes were looked at twice; an upload is whole when received)
         time.sleep(SETTLE_SECONDS)             # caught in the instant a sync client truncated it: once more
         head = _head(path)
     if not head:
         raise XlToolsError(empty_text(path), file=src)
     if head == OLE_MAGIC:
-        raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试", file=src)
+        raise XlToolsError(ole_kind(path), file=src)
     if not head.startswith(b"PK"):
         raise XlToolsError("不是 Excel 工作簿（.xlsx/.xlsm）文件", file=src)
     try:
@@ -144,8 +178,7 @@ def sniff(path: Path) -> None:
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
                 if "EncryptedPackage" in names or "EncryptionInfo" in names:
-                    raise XlToolsError("工作簿已加密（设置了打开密码）：请在 Excel 中取消密码后另存为 .xlsx 再试",
-                                       file=src)
+                    raise XlToolsError(ENCRYPTED, file=src)
                 raise XlToolsError("这个压缩包不是 Excel 工作簿（缺少 xl/workbook.xml）", file=src)
             check_zip_limits(infos, src)
             _refuse_doctypes(zf, infos, src)

@@ -24,8 +24,9 @@ from functools import lru_cache
 from ..catalogue import finding
 from ..categories import framework_table, name_stem
 from ..findings import Finding
-from ..model import Filing, Indicator, Project, Unit
+from ..model import FUNDING_LEVELS, Filing, Indicator, Project, Unit
 from ..money import ZERO
+from ..profiles import load_profile, profile_by_place, profile_names
 from ..textnorm import clean_ws, squash
 from .glued import Rows, looks_glued, unglue
 
@@ -58,6 +59,20 @@ def _level2_names() -> dict[str, str]:
                 out.setdefault(name_stem(written), written)
     out.setdefault(name_stem("服务对象满意度指标等"), "服务对象满意度")
     return out
+
+
+@lru_cache(maxsize=1)
+def _level2_parents() -> dict[str, frozenset[str]]:
+    """Each second-level category (by stem, aliases too) → the stems of the first levels it belongs to in
+    the frameworks (社会效益 → {效益}; 经济成本 → {成本}; 成本指标 → {产出})."""
+    out: dict[str, set[str]] = {}
+    for name in ("广东2015", "中央2021", "湘鄂申报表"):
+        table = framework_table(name)
+        level1 = {c.code: name_stem(c.name) for c in table.level1}
+        for c in table.level2:
+            for written in (c.name, *c.aliases):
+                out.setdefault(name_stem(written), set()).add(level1.get(c.parent or "", ""))
+    return {k: frozenset(v - {""}) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +145,44 @@ def _split_row(cell: str, values: int = 1) -> list[str]:
     return head + [" ".join(words[:-tail]), *words[-tail:]]
 
 
+# a heading naming the project's table (「3岁以下婴幼儿照护服务项目项目绩效目标」「XX项目支出绩效目标表」): the
+# project's name is what precedes 「(项目)(支出)绩效目标(表)」; a numbered section label (「(一)中长期绩效目标」)
+# or a period's (「年度绩效目标」) names none
+_HEADING = re.compile(r"^(?P<name>.{2,80}?)(?:项目)?(?:支出)?绩效目标(?:表|申报表|审批表)?$")
+_ENUMERATOR = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])\s*")
+_NOT_A_NAME = ("中长期", "长期", "中期", "年度", "本年度", "实施期", "总体", "项目", "整体")
+
+
+def _heading_name(cell: str) -> str:
+    """The project a heading cell names, or ""."""
+    if _ENUMERATOR.match(cell) or cell.startswith(_FIELD_LABELS):
+        return ""
+    m = _HEADING.match(squash(cell))
+    if not m or m.group("name") in _NOT_A_NAME or _YEAR.match(m.group("name")) and "项目" not in m.group("name"):
+        return ""
+    name = cell[:len(m.group("name"))] if squash(cell) == cell else m.group("name")
+    name += "项目" if cell[len(name):].startswith("项目") and not name.endswith("项目") else ""
+    # a project's name ends as one does (「……服务项目」「……经费」) after a few characters; a value such as
+    # 「全面完成年度绩效目标」「实现项目绩效目标」 does not
+    stem = next((name[:-len(e)] for e in _PROJECT_ENDINGS if name.endswith(e)), "")
+    return name if len(stem) >= 3 and not re.search(r"[,，。;；:：]", name) else ""
+
+
+_PROJECT_ENDINGS = ("项目", "经费", "资金", "工程", "专项")
+
+
+# a value cell (≥90%, 4.5, 100%, 2000元/人): never the cell right after a category label, always right
+# after an indicator's name
+_VALUE_LIKE = re.compile(r"^(?:[≥≤<>=]|不[低少多高]于|大于|小于)?\s*\d+(?:\.\d+)?\s*(?:%|[^\d\s]{0,4})$")
+
+
+def _name_field(cells: list[str], labels: tuple[str, ...], stop: int) -> str:
+    """A unit's or department's name given by a field: never a sentence (「项目单位按项目实施内容设置了11个
+    指标,……指标如下:」 is prose that starts with a field's label)."""
+    value = _after(cells, labels, stop)
+    return "" if re.search(r"[,，。;；:：]", value) else value
+
+
 _SCORE_SUFFIX = re.compile(r"[(（]\d+(?:-\d+)?(?:分[)）]|[)）]分?)$")
 _SCORE = re.compile(r"^[(（]\d+(?:-\d+)?(?:分[)）]|[)）]分?)$")     # (40-50)分 under a category: its weight
 
@@ -156,6 +209,7 @@ def _after(cells: list[str], labels: tuple[str, ...], stop: int) -> str:
     """The value of a labelled field among the first ``stop`` cells: what follows the label in its own
     cell (项目名称 X) or the next cell."""
     for k, cell in enumerate(cells[:stop]):
+        cell = _ENUMERATOR.sub("", cell)
         for label in labels:
             if cell.startswith(label):
                 rest = cell[len(label):].lstrip(":： ")
@@ -193,7 +247,8 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
     header = next((k for k, c in enumerate(cells) if c.startswith("一级指标")), None)
     if header is None or not (glued or any(_category(c.split(" ")[0]) for c in cells[header:])):
         return None
-    name = _after(cells, ("二级项目名称",), header) or _after(cells, ("项目名称", "项目支出名称"), header)
+    name = _after(cells, ("二级项目名称",), header) or _after(cells, ("项目名称", "项目支出名称"), header) or \
+        next((n for c in reversed(cells[:header]) if (n := _heading_name(c))), "")
     if not name:
         return None
     # the columns after 三级指标: 指标值 and what else the form prints (绩效标准, 备注 …)
@@ -207,9 +262,9 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
         indicators = _indicators(cells[header:], head, name)
     if not indicators:
         return None
-    unit_name = _after(cells, ("实施单位", "预算部门", "项目单位", "项目实施单位", "项目执行单位"), header)
+    unit_name = _name_field(cells, ("实施单位", "预算部门", "项目单位", "项目实施单位", "项目执行单位"), header)
     unit_name = re.sub(r"^[\[【]\d+[\]】]", "", unit_name).strip()
-    dept = _after(cells, ("主管部门", "业务主管部门", "项目主管部门"), header)
+    dept = _name_field(cells, ("主管部门", "业务主管部门", "项目主管部门"), header)
     dept = re.sub(r"^[\[【]\d+[\]】]", "", dept).strip()
     amount = _money_field(cells, header)
     funding = _funding(cells, header)
@@ -225,12 +280,13 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
         target = cells[at + 1] if at + 1 < header and not cells[at + 1].startswith(_FIELD_LABELS) else ""
     year = next((int(m.group(1)) for m in _YEAR.finditer(" ".join(cells[:header]))), None)
     long_target, target = _targets(cells, header, target)
+    target = target or long_target          # a form stating one (中长期) target: the filing's target too
     project = Project(name=name, unit=unit_name or dept, total=total, fiscal=fiscal, other=other, target=target,
                       indicators=indicators, long_target=long_target, funding=funding,
                       **{f: _after(cells, labels, header) for f, labels in _PROJECT_LABELS.items()})
     filing = Filing(year=year, department=dept or unit_name, money_unit="万元", total=total,
                     units=[Unit(project.unit, total, fiscal, ZERO, other)], projects=[project],
-                    profile=_profile(indicators))
+                    profile=_profile(indicators, funding, " ".join(cells[:header])))
     filing.total_stated = False
     findings = []
     if not amount:
@@ -243,8 +299,9 @@ def _indicators(cells: list[str], head: list[str], project: str) -> list[Indicat
     """The indicator rows from the header on: category cells over name and value cells."""
     after_name = 1
     columns: list[str] = []
-    if "三级指标" in head or "指标内容" in head:
-        k = head.index("三级指标") if "三级指标" in head else head.index("指标内容")
+    named = next((h for h in ("三级指标", "指标内容", "指标名称") if h in head), None)
+    if named:
+        k = head.index(named)
         columns = []
         for h in head[k + 1:]:
             if _category(h) or not (len(h) <= 8 and re.search("值|标准|备注|单位|分值|解释", h)):
@@ -253,7 +310,7 @@ def _indicators(cells: list[str], head: list[str], project: str) -> list[Indicat
         after_name = max(1, len([h for h in columns if h not in ("备注", "指标解释")]))
     body = []
     for c in cells:
-        if _END.match(c):
+        if _END.match(c) or _heading_name(c):         # the end of the form, or the next project's heading
             break
         if _SCORE.match(c):
             continue
@@ -270,12 +327,19 @@ def _indicators(cells: list[str], head: list[str], project: str) -> list[Indicat
             nxt = _category(body[k + 1]) if k + 1 < len(body) else None
             if not (nxt and nxt[0] == 2):          # 成本指标 over 经济成本…: first level (2021); else under 产出
                 cat = (2, cell)
+        if cat and k + 1 < len(body) and _VALUE_LIKE.match(squash(body[k + 1])):
+            cat = None                              # 「社会公众满意度」「≥90%」: an indicator of a category's name
+        if cat and cat[0] == 1 and level1 and not level2 and name_stem(cat[1]) == name_stem(level1):
+            cat = (2, cell)                         # 满意度指标 over 满意度指标: the second is the second level
         if cat:
             level, label = cat[0], _SCORE_SUFFIX.sub("", cat[1])
             if level == 1:
                 level1, level2 = label, ""
             else:
                 level2 = label
+                parents = _level2_parents().get(name_stem(label), frozenset())
+                if parents and name_stem(level1) not in parents:    # 社会效益 after 时效指标: the page lost the
+                    level1 = ""                                     # 效益指标 cell; refresh derives it (FIL004)
             k += 1
             continue
         values = body[k + 1:k + 1 + after_name]
@@ -291,7 +355,7 @@ def _indicators(cells: list[str], head: list[str], project: str) -> list[Indicat
 
 def _is_header_word(cell: str) -> bool:
     return (cell in _HEADER_WORDS or cell.startswith(("一级指标", "二级指标", "三级指标"))
-            or cell in ("指标值", "指标值及单位", "绩效标准", "备注", "指标内容", "指标目标值", "分值", "指标解释",
+            or cell in ("指标值", "指标值及单位", "绩效标准", "备注", "指标内容", "指标名称", "指标目标值", "分值", "指标解释",
                         "指标值(长期)", "指标值(年度)", "当年预期实现值"))
 
 
@@ -334,7 +398,7 @@ def _printed(values: list[str], columns: list[str]) -> dict:
 def _targets(cells: list[str], stop: int, target: str) -> tuple[str, str]:
     """(实施期 target, 年度 target): 实施期绩效目标 X … 本年度绩效目标 Y, or the two headers
     「中期目标」「年度目标」 over their two texts."""
-    long_target = _after(cells, ("实施期绩效目标", "长期目标", "中长期目标"), stop)
+    long_target = _after(cells, ("实施期绩效目标", "长期目标", "中长期目标", "中长期绩效目标"), stop)
     for k, cell in enumerate(cells[:stop - 3]):
         if cell in ("中期目标", "长期目标") and cells[k + 1] == "年度目标":
             texts = [c for c in cells[k + 2:k + 4] if not c.startswith(_FIELD_LABELS)]
@@ -411,14 +475,26 @@ def _cost_total(cells: list[str], stop: int) -> Decimal | None:
     return total if any(Decimal(p) == total for p in prefixes if re.fullmatch(r"\d+(?:\.\d+)?", p)) else None
 
 
-def _profile(indicators: list[Indicator]) -> str:
+def _profile(indicators: list[Indicator], funding: dict, head: str) -> str:
+    """The profile of a form: what its categories print (「满意度」 inside 效益 or 「环境效益」: 湘鄂; 成本 as a
+    first-level category: 中央2021); else the amounts by level it states (预算级次: 本级资金, 上级资金 — the
+    one form profile whose 项目 sheet has those columns); else the province or city its title and fields
+    (``head``) name (鄂州市, 岳阳县: ``profiles.profile_by_place``; a page that lost its 一级指标 column still
+    says where it is from); else 全国2015."""
     stems = {(name_stem(i.level1), name_stem(i.level2)) for i in indicators}
     if any(l2 in ("社会公众或服务对象满意度", "服务对象满意度") and l1 == "效益" for l1, l2 in stems) or \
             any(l2 == "环境效益" for _, l2 in stems):
         return "湘鄂"
     if any(l1 == "成本" for l1, _ in stems):
         return "中央2021"
-    return "全国2015"
+    return _by_levels(funding) or profile_by_place(head, FORM) or "全国2015"
+
+
+def _by_levels(funding: dict) -> str | None:
+    """The one form profile (``FORM``) whose 项目 sheet has a column for every level ``funding`` states."""
+    headers = {FUNDING_LEVELS[level] for level in funding}
+    fits = [n for n in profile_names() if (p := load_profile(n)).layout == FORM and headers <= set(p.project_columns)]
+    return fits[0] if funding and len(fits) == 1 else None
 
 
 _EXPORT_HEADER = ("单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质",

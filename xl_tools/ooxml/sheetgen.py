@@ -102,6 +102,7 @@ class SheetSpec:
     selected: bool = False                    # the sheet shown when the workbook opens
     legacy_drawing: str | None = None         # the relationship id of its VML drawing (form buttons)
     tables: list[str] = field(default_factory=list)    # the relationship ids of its tables
+    hidden_columns: frozenset[int] = frozenset()       # columns hidden (a click on 取消隐藏 shows them)
 
     def size(self) -> tuple[int, int]:
         """(rows, columns) of the cells."""
@@ -130,15 +131,17 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     if spec.freeze:
         _freeze(view, *spec.freeze)
     etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
-    if spec.widths or spec.column_formats:
+    if spec.widths or spec.column_formats or spec.hidden_columns:
         cols = etree.SubElement(root, q("cols"))
-        for col in sorted({*spec.widths, *spec.column_formats}):
+        for col in sorted({*spec.widths, *spec.column_formats, *spec.hidden_columns}):
             attrs = {"min": str(col), "max": str(col)}
             if col in spec.widths:
                 attrs["width"] = _num(spec.widths[col])
             style = styles.format_id(spec.column_formats.get(col))
             if style:
                 attrs["style"] = str(style)
+            if col in spec.hidden_columns:
+                attrs["hidden"] = "1"
             if col in spec.widths:
                 attrs["customWidth"] = "1"
             etree.SubElement(cols, q("col"), attrs)

@@ -6,7 +6,9 @@ code table lists them; an indicator the person added at the bottom is printed wi
 others of a category keep their order) and numbered 1..n in that order (the published numbering,
 whatever 序号 the workbook holds).
 
-A region's table prints what its profile has (issue 23): one value column gives ``指标值:…`` alone; the
+A region's table prints what its profile has (issue 23): one value column gives ``指标值:…`` alone (so does
+a project whose indicators give 年度指标值 alone in a table of two: a one-value form's project in a
+consolidated table, ``annual_only``); the
 value is written whole (指标性质 | 95 | 度量单位 → ≥95%); 权重, 指标方向性, 绩效标准, 指标解释 and 备注
 follow the value as ``；权重:10`` when filled (``PRINTED``, read back by ``importer.indicatorlist``).
 """
@@ -52,8 +54,19 @@ def in_category_order(indicators: Iterable[Indicator], table: CodeTable | None =
     return sorted(indicators, key=key)
 
 
+def annual_only(indicators: list[Indicator]) -> bool:
+    """Whether the project's indicators give their values in 年度指标值 alone: a one-value-column form's
+    project (湘鄂, 全国2015 …) in a table of two value columns — a consolidated table laid out as most of
+    its filings are. Printed as its own table prints it (``指标值:…``), not with an empty 实施周期指标值 on
+    every line."""
+    return bool(indicators) and all(not i.value_text("period_value").strip() for i in indicators) and \
+        any(i.value_text("annual_value").strip() for i in indicators)
+
+
 def indicator_text(indicators: Iterable[Indicator], one_value: bool = False, table: CodeTable | None = None) -> str:
     """The whole 绩效指标 cell of one project ("" when it has no indicators), in category order (``table``:
-    the filing's code table; None: the default framework's)."""
-    return "".join(indicator_item(k, ind, one_value)
-                   for k, ind in enumerate(in_category_order(indicators, table), start=1))
+    the filing's code table; None: the default framework's); a project whose indicators give 年度指标值
+    alone in the one-value form (``annual_only``)."""
+    ordered = in_category_order(indicators, table)
+    one_value = one_value or annual_only(ordered)
+    return "".join(indicator_item(k, ind, one_value) for k, ind in enumerate(ordered, start=1))

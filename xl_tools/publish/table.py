@@ -13,7 +13,9 @@ takes two rows (group captions above, merged across their columns) and rows 1–
 
 Zero amounts are written as the number 0 with the format ``#,##0.00;-#,##0.00;""`` rather than as
 blank cells: the sheet shows a blank like the printed table, yet the value stays a number (sums,
-copy-paste and re-reading the sheet give 0, not "missing").
+copy-paste and re-reading the sheet give 0, not "missing"). An amount by level (本级资金, 上级资金) is
+different: blank there means "not stated", so one stated as 0 shows 0.00, as the Hunan form prints
+「该项目支出上级资金 0」, and the PDF reads back as it was filled.
 
 A project whose text needs more than Excel's 409-point row limit takes several rows whose cells are
 merged column by column, so each cell keeps its whole text in one place and the block shows all of it.
@@ -54,6 +56,7 @@ HEADERS = (NAME_HEADER, *(MONEY_LABELS[f] for f in MONEY_FIELDS), "绩效目标"
 TOTAL_LABEL = "合计"
 NCOLS = len(HEADERS)
 MONEY_FORMAT = '#,##0.00;-#,##0.00;""'                     # blank where zero
+STATED_FORMAT = "#,##0.00"            # an amount by level stated as 0: printed 0.00 (blank: not stated)
 FONTS = ("宋体", "Noto Serif CJK SC", "Noto Sans CJK SC")    # first choice, then Linux fallbacks
 BODY_SIZE = 10.0
 TITLE_SIZE = 18.0
@@ -99,9 +102,13 @@ STYLES: dict[str, CellStyle] = {
     "money": CellStyle(horizontal="right", wrap=False, number_format=MONEY_FORMAT),
     "text": CellStyle(),
 }
+# an amount by level (本级资金, 上级资金) stated as 0: shown as 0.00, as the Hunan form prints 「上级资金 0」,
+# so that a blank stays "not stated" and the table reads back as it was filled
+STYLES.update({f"{key}_stated": replace(STYLES[key], number_format=STATED_FORMAT)
+               for key in ("total_money", "unit_money", "money")})
 # top-aligned twins for blocks of several rows (see ``_slices``)
 STYLES.update({f"{key}_top": replace(STYLES[key], vertical="top")
-               for key in ("project_label", "money", "text")})
+               for key in ("project_label", "money", "money_stated", "text")})
 
 
 @dataclass(frozen=True)
@@ -173,7 +180,9 @@ def headers_of(columns: tuple[MoneyColumn, ...]) -> tuple[str, ...]:
 
 
 def _money_cells(amounts: dict[str, Decimal | None], style: str, columns: tuple[MoneyColumn, ...]) -> list[Cell]:
-    return [Cell(amounts.get(c.field), style) for c in columns]
+    """The row's amount cells; an amount by level stated as 0 in the style that shows it (``_stated``)."""
+    return [Cell(v := amounts.get(c.field), f"{style}_stated" if v == 0 and c.field.startswith("funding.") else style)
+            for c in columns]
 
 
 def _amounts(record: Unit | Project) -> dict[str, Decimal | None]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import app
 from ..errors import XlToolsError
+from ..fileio import received
 from ..findings import ERROR, SEVERITY_ZH
 from ..model import YEAR_RANGE_ZH, is_budget_year
 
@@ -80,10 +81,13 @@ def _finding_rows(findings) -> list[dict]:
 
 @contextlib.contextmanager
 def workspace():
-    """A private temporary folder, removed with everything in it when the block ends."""
+    """A private temporary folder, removed with everything in it when the block ends; the files read
+    within are the uploads just received (``fileio.received``: an empty one is told as an upload, not
+    as a file a sync client is writing)."""
     folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     try:
-        yield folder
+        with received():
+            yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

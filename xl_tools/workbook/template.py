@@ -171,6 +171,7 @@ class _Sheet:
         self.heights: dict[int, float] = {}
         self.validations: list[Validation] = []
         self.tables: list[Table] = []
+        self.hidden: set[int] = set()           # columns hidden
 
     def write(self, row: int, col: int, value, style: Format | None = None) -> None:
         self.cells[row, col] = (value, style)
@@ -205,7 +206,19 @@ class _Sheet:
         ncols = max((c for _r, c in self.cells), default=0)
         return SheetSpec(rows=grid, nrows=last_row, ncols=ncols, widths=self.widths, heights=self.heights,
                          column_formats=self.formats, validations=self.validations, freeze=freeze,
-                         page=PageSetup() if page else None)
+                         page=PageSetup() if page else None, hidden_columns=frozenset(self.hidden))
+
+
+SPECIAL_HEADER = "财政专户拨款"
+
+
+def _special_unused(profile, filing: Filing) -> bool:
+    """Whether 财政专户拨款 is hidden on 项目 and in 基本信息's unit table: the profile's table prints no
+    such column (湘鄂: 资金总额 = 财政拨款 + 其他资金) and no project or unit of the filing has any. Hidden,
+    not dropped: a unit that does have 财政专户 money unhides it and types it, 总计 = 财政拨款 + 财政专户拨款
+    + 其他资金 still holds, and the 公开表 prints the column once it is filled (``publish.table.money_columns``)."""
+    return all(c.field != "special" for c in profile.money_columns) and \
+        not any(r.special for r in (*filing.projects, *filing.units))
 
 
 def _listed(items) -> str:
@@ -564,6 +577,9 @@ def build_workbook(target: str | Path | io.BytesIO, filing: Filing | None = None
     codes, code_names = _write_codes(table)
     laid_out = [readme, _write_info(filing), _write_projects(filing, project_columns),
                 _write_indicators(filing, indicator_columns, keyed), codes, _write_state(filing, numbered)]
+    if _special_unused(profile, filing):
+        laid_out[1].hidden.add(list(UNIT_HEADERS).index(SPECIAL_HEADER) + 1)
+        laid_out[2].hidden.add(list(PROJECT_HEADERS).index(SPECIAL_HEADER) + 1)
     freeze = {SHEET_PROJECTS: (2, 3), SHEET_INDICATORS: (2, 2), SHEET_CODES: (2, 1)}
     active = 2 if filing.projects else 0
     sheets = []
