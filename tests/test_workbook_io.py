@@ -256,3 +256,27 @@ def test_the_read_runs_no_garbage_collection(seed_workbook):
     assert filing.projects and filing.indicators
     assert gc.isenabled() and gc.get_freeze_count() == 0
     assert phases.count("start") <= 1            # (entering or leaving the read may; the read itself, 300 times)
+
+
+def test_a_total_row_under_the_projects_is_told_and_not_read_as_a_project(tmp_path, seed_workbook):
+    """Accountants close the list with a 合计 row (in 项目名称, or in 序号 with no name): the tool sums the
+    projects itself, so the row is no project; RD001 says so on its cell, naming 合计."""
+    from xl_tools.model import PROBLEM_TOTAL_ROW
+    before = read_filing(seed_workbook)
+    wb = openpyxl.load_workbook(seed_workbook)
+    ws = wb["项目"]
+    last = ws.max_row
+    ws.cell(last + 1, 2, "合 计")
+    ws.cell(last + 1, 4, f"=SUM(D2:D{last})")
+    ws.cell(last + 2, 1, "小计：")
+    ws.cell(last + 2, 4, 1)
+    ws.cell(last + 3, 2, "合计补助项目")                 # a project whose name starts so is a project
+    wb.save(seed_workbook)
+    filing = read_filing(seed_workbook, strict=True)
+    names = [p.name for p in filing.projects]
+    assert names == [p.name for p in before.projects] + ["合计补助项目"]
+    told = [p for p in filing.problems if p.code == PROBLEM_TOTAL_ROW]
+    assert [(p.origin.cell(p.field), p.value) for p in told] == [(f"B{last + 1}", "合 计"), (f"A{last + 2}", "小计：")]
+    found = [f for f in check(filing) if f.code == "RD001"]
+    assert [f.cell for f in found] == [f"B{last + 1}", f"A{last + 2}"] and all("合计" in f.message for f in found[:1])
+    assert "小计" in found[1].message

@@ -216,9 +216,6 @@ def test_an_old_xls_renamed_to_xlsx_is_named_for_what_it_is_not_a_password(tmp_p
         assert "97-2003" in rows["填报.xlsx"] and "密码" not in rows["填报.xlsx"]
 
 
-@pytest.mark.xfail(strict=True, reason="defect in the reader/rules (read6/rules6's files): a 合计 row the person "
-                   "types under the projects is read as a project named 合计 — three errors that do not say why "
-                   "(STR002, FLG003, STR001) and 公开表's 合计 doubled; reported by trial6")
 def test_a_total_row_typed_under_the_projects_is_told_and_not_counted(tmp_path):
     """Accountants close a list with a 合计 row (=SUM(…) under each amount column), in WPS too. The tool
     sums the projects itself (公开表, 基本信息): the row is no project. Expected: one finding on that row

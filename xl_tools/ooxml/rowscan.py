@@ -37,6 +37,7 @@ _OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROW = re.compile(rb"<row\b([^>]*?)(/?)>")
 _ROW_ATTRS = re.compile(rb'(?:\s+[A-Za-z_][\w.:-]*="[^"<&]*")*\s*')
 _ATTR = re.compile(rb'([A-Za-z_][\w.:-]*)="([^"<&]*)"')
+_LEADING_R = re.compile(rb'\s+r="([0-9]+)"')
 # a plain cell as Excel, LibreOffice, xlsxwriter and the patcher write it: r, s, t in that order; blank,
 # a <v> value, or an inline string without runs — or a run of blank cells, each with its reference (a
 # column up to XFD) and perhaps a format, matched at once (the helper columns of 绩效指标 on every row).
@@ -87,8 +88,8 @@ class SheetRows:
         self._looks: dict[tuple, tuple] = {}      # rows formatted alike share one tuple of style ids
 
     def add(self, r: int, values: tuple, ids: tuple, formulas) -> None:
-        if not any(v not in EMPTY for v in values):
-            return
+        if values.count(None) + values.count("") == len(values):
+            return                                      # nothing but None and "" (``EMPTY``), counted in C
         self.valued += 1
         if self.valued > self.max_rows:
             self.refuse(limits.ROWS)
@@ -168,6 +169,7 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
     shared = decoder.shared
     texts: dict[str, str] = {}               # inline strings, one object per text (see ``_plain_row``)
     watched_style = _watched_style(watch)
+    looks: dict[bytes, bool] = {}            # a row's attributes after its r → whether they hide it
     read = SheetRows(max_rows, refuse)
     hidden: set[int] = set()
     watched: dict = {}
@@ -188,25 +190,29 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
             row_end = inner_end + 6
         pos = row_end
         attrs = rm.group(1)
-        if attrs:
-            listed = _ATTR.findall(attrs)
-            found = dict(listed)
-            if not _ROW_ATTRS.fullmatch(attrs) or len(found) != len(listed):
-                raise _Declined
-            if b":" in attrs:                       # Excel's x14ac:dyDescent: a prefix the sheet declares
-                for key in found:
-                    if b":" in key and key.split(b":", 1)[0] not in prefixes:
-                        raise _Declined
+        lead = _LEADING_R.match(attrs)
+        if lead is not None:                        # r="…" first, as writers put it: the rest checked once
+            stated = lead.group(1)                  # per spelling (ht="36" customHeight="1" on every row)
+            rest = attrs[lead.end():]
+            hide = looks.get(rest)
+            if hide is None:
+                found = _row_attributes(rest, prefixes)
+                if b"r" in found:
+                    raise _Declined                 # r twice: not well-formed
+                hide = found.get(b"hidden") in (b"1", b"true")
+                if len(looks) < 4096:
+                    looks[rest] = hide
         else:
-            found = {}
-        stated = found.get(b"r")
-        if stated is not None and not stated.isdigit():
-            raise _Declined
+            found = _row_attributes(attrs, prefixes) if attrs else {}
+            stated = found.get(b"r")
+            if stated is not None and not stated.isdigit():
+                raise _Declined
+            hide = found.get(b"hidden") in (b"1", b"true")
         r = int(stated) if stated else r + 1
         if r - read.last_valued > blank_run:
             stopped = True
             break                                   # a long run of blank rows: the data ended
-        if found.get(b"hidden") in (b"1", b"true"):
+        if hide:
             hidden.add(r)
         number = stated.decode() if stated else str(r)
         got = _plain_row(_CELLS.findall(data, rm.end(), inner_end), r, number, shared, decoder.date_styles, watch,
@@ -226,6 +232,20 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
     if not stopped and data[pos:end].strip():
         raise _Declined
     return read.rows, read.styles, read.cached, (() if stopped else merged), hidden, watched
+
+
+def _row_attributes(attrs: bytes, prefixes: set[bytes]) -> dict[bytes, bytes]:
+    """The attributes of a ``<row>`` start tag (its bytes after "row"); ``_Declined`` unless each is
+    written name="value" once (no "<" or "&" in a value), with no prefix the sheet does not declare."""
+    listed = _ATTR.findall(attrs)
+    found = dict(listed)
+    if not _ROW_ATTRS.fullmatch(attrs) or len(found) != len(listed):
+        raise _Declined
+    if b":" in attrs:                               # Excel's x14ac:dyDescent: a prefix the sheet declares
+        for key in found:
+            if b":" in key and key.split(b":", 1)[0] not in prefixes:
+                raise _Declined
+    return found
 
 
 def _plain_row(cells, r: int, number: str, shared, dates, watch, watched, texts: dict[str, str],

@@ -26,6 +26,7 @@ from ..model import (
     PROBLEM_MONEY_TEXT,
     PROBLEM_NO_INVALID,
     PROBLEM_TOO_LONG,
+    PROBLEM_TOTAL_ROW,
     YEAR_RANGE_ZH,
     Filing,
     Indicator,
@@ -454,6 +455,13 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
             _under_merge(values, r, cols, merged)
         origin = Origin(ws.title, r, cols, source)
         name = clean_ws(str(written)) if written is not None else ""
+        label = total_label(name, values["no"])
+        if label:                                 # the person closed the list with its 合计: no project
+            filing.problems.append(ReadProblem(
+                PROBLEM_TOTAL_ROW, f"第 {r} 行是{label}行，不作为项目读取：公开表和「基本信息」的合计由工具按各项目"
+                "加总，不必在「项目」表中另列；可删除此行", origin, "name" if name else "no", None,
+                written if name else values["no"]))
+            continue
         project = Project(name=name, unit=clean_ws(str(values["unit"] or "")),
                           target=clean_ws(str(values["target"] or "")), origin=origin)
         project.raw["name"] = written
@@ -482,6 +490,19 @@ def _read_projects(wb, filing: Filing, source: str | None) -> None:
     for obj, f, value, origin in formulas:
         filing.problems.append(ReadProblem(PROBLEM_FORMULA, f"{MONEY_LABELS[f]}是公式 {value}，但文件中没有计算结果",
                                            origin, f, getattr(obj, "name", None), value))
+
+
+TOTAL_LABELS = ("合计", "总计", "小计")
+
+
+def total_label(name: str, no) -> str | None:
+    """The label of a total row on 项目 (「合计」「总 计」「小计：」 in its 项目名称, or in its 序号 with no name),
+    None for a project's row."""
+    text = name or (no if isinstance(no, str) else "")
+    if not text or len(text) > 8:
+        return None
+    key = squash(text).strip(":：")
+    return key if key in TOTAL_LABELS else None
 
 
 def _check_lengths(filing: Filing, text: str, origin: Origin, field: str, project: str | None) -> None:
