@@ -18,6 +18,8 @@ from xl_tools.money import ZERO
 from xl_tools.profiles import load_profile
 from xl_tools.refresh import fills as F
 
+from .test_review_pure import _incomplete as _every_fill_to_make
+
 
 def _table(filing):
     return load_profile(filing.profile or None).table(filing.code_additions)
@@ -48,18 +50,9 @@ def _pickled(filing) -> bytes:
 def _incomplete(seed_workbook):
     """The seed as read from its workbook with every kind of fill to make (``test_review_pure``'s, and a
     project's indicators without 序号)."""
-    f = app.load_filing(seed_workbook).filing
-    f.units = [Unit(f.projects[0].unit or "示例单位", **dict.fromkeys(MONEY_FIELDS, ZERO))]
-    f.units[0].raw = dict.fromkeys(MONEY_FIELDS)
-    for p in f.projects:
-        p.no, p.unit = None, ""
-        for ind in p.indicators:
-            ind.level1_code, ind.level2_code = "", ""
+    f = _every_fill_to_make(seed_workbook)
     for ind in f.projects[1].indicators:          # 序号 left blank
         ind.no, ind.raw["no"] = None, None
-    first = f.projects[0]
-    first.total, first.raw["total"] = ZERO, None
-    f.total_stated = False
     return f
 
 
