@@ -9,7 +9,6 @@ from dataclasses import replace
 from ..findings import SEVERITY_ZH, Finding, summarize
 from ..model import Filing
 from ..publish.table import PageSetup
-from ..rules.engine import sort_findings
 from ..schema import DRAFT_MARK, SHEET_INDICATORS, SHEET_RESULTS
 from ..textfit import BOLD_WIDER, clip, fitted_height, text_width_chars
 from .fills import Fill, fill_rows
@@ -34,6 +33,7 @@ def listed_rows(findings: list[Finding], fills: list[Fill], filing: Filing) -> l
     """The rows of 校验结果 — and what ``xl-tools check`` lists, from ``app.Review.rows``: the findings and,
     for the fills, one 提示 per kind of fill and sheet (``fills.fill_rows``: 已自动填写序号（3 个单元格）),
     errors first, by sheet, row and column."""
+    from ..rules.engine import sort_findings  # not at import: a sealed file's refresh loads no rules
     return sort_findings(findings + fill_rows(fills), filing)
 
 
