@@ -357,3 +357,38 @@ class LevelsAddUp(Rule):
             yield self.at_project(project, "total",
                                   f"分级资金（{named}）合计 {_m(stated)} {ctx.unit}，超过总计 {_m(total)} {ctx.unit}",
                                   "核对分级资金：各级资金是总计的一部分，不能超过总计")
+
+
+class YuanInWan(Rule):
+    """A project's 总计 in a table in 万元 so large that it reads as an amount in 元 (2,900,000: 290 亿元).
+
+    为什么：预算系统导出的金额以元为单位，复制到以万元为单位的填报表，金额就大了一万倍：公开表印出
+    2,900,000.00 万元（290 亿元），成本指标的标准也按它推算。一个项目 100 亿元以上，多半是按元填写的。
+    上限可配置（max_wan，单位万元）。
+
+    错误示例：
+        金额单位：万元；项目总计 2,900,000.00
+
+    正确示例：
+        金额单位：万元；项目总计 290.00
+    """
+
+    code = "AMT012"
+    title = "金额疑似按元填入万元表"
+    default_severity = WARNING
+    basis = ("G-FORM",)
+    name = "amounts.yuan_in_wan"
+    config_keys = {"max_wan": Decimal(1_000_000)}
+
+    def check_filing(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.unit != "万元":
+            return
+        most = self.options["max_wan"]
+        for project in ctx.filing.projects:             # (a filing hook: no call per project)
+            if project.total >= most:
+                yield self.at_project(
+                    project, "total",
+                    f"项目总计 {_m(project.total)} 万元，即 {_m(project.total / 10000)} 亿元：表的金额单位是万元，"
+                    "这个金额像是按元填写的",
+                    f"金额单位是万元（「基本信息」的金额单位）：按元计的金额除以 10000 再填写，"
+                    f"如 {_m((project.total / 10000).quantize(CENT))}")

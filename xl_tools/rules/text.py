@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -120,16 +121,28 @@ class TargetDuplicated(Rule):
             key = ctx.squash(project.target)
             if key:
                 groups.setdefault(key, []).append(project)
+        named: Counter | None = None                 # how many projects have each name (when first needed)
         for group in groups.values():
             if len(group) < 2:
                 continue
+            if named is None:
+                named = Counter(p.name for p in ctx.filing.projects)
             shown = group[:SHOWN_NAMES + 1]          # linear in the group: name a few, count the rest
             for project in group:
-                others = [p.name for p in shown if p is not project][:SHOWN_NAMES]
+                others = [_told_apart(p, named) for p in shown if p is not project][:SHOWN_NAMES]
                 more = len(group) - 1 - len(others)
                 tail = f"等 {len(group) - 1} 个项目" if more else ""
-                yield self.at_project(project, "target", f"绩效目标与项目「{'」「'.join(others)}」{tail}完全相同",
+                yield self.at_project(project, "target", f"绩效目标与项目{''.join(others)}{tail}完全相同",
                                       "按本项目的内容改写绩效目标，使其与本项目的指标对应")
+
+
+def _told_apart(project: Project, named: Counter) -> str:
+    """「name」 of a project, with its unit and 序号 when another project of the filing has the same name (two
+    units' 「校园安保服务项目」): the person can tell which one is meant."""
+    if named[project.name] < 2:
+        return f"「{project.name}」"
+    tags = [t for t in (project.unit, f"序号 {project.no}" if project.no is not None else "") if t]
+    return f"「{project.name}」（{'，'.join(tags)}）" if tags else f"「{project.name}」"
 
 
 class TargetContradictsIndicators(Rule):
