@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 import sys
 import zipfile
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -314,3 +316,49 @@ def test_shared_strings_the_bytes_read_or_leave_to_the_parser(tmp_path, monkeypa
     assert (said[0] is not None) == fast
     assert got == _strings(path, monkeypatch, fast=False)
     assert got[:6] == ["项目", " 前后 ", "", "", "a&b <c> d>e", "\r回车_x0041_"]
+
+
+def _model(obj):
+    """Every field of every record of a Filing (origins, raw cells and read problems included), as plain data."""
+    if obj is None or isinstance(obj, (str, int, float, Decimal, date)):
+        return (type(obj).__name__, obj)
+    if isinstance(obj, (list, tuple)):
+        return [_model(x) for x in obj]
+    if isinstance(obj, (set, frozenset)):
+        return sorted(repr(_model(x)) for x in obj)
+    if isinstance(obj, dict):
+        return [(_model(k), _model(v)) for k, v in obj.items()]
+    return (type(obj).__name__, {k: _model(v) for k, v in vars(obj).items() if not k.startswith("_")})
+
+
+@pytest.mark.parametrize("spelling", ["inline", "shared", "libreoffice", "refreshed"])
+def test_the_model_read_by_the_scan_is_the_streaming_pass_s(spelling, tmp_path, monkeypatch):
+    """The whole model of a filing — in the tool's inline strings, in shared strings as Excel and WPS save
+    it, as LibreOffice saves it, and refreshed (helper columns, highlights) — is the same read by the
+    byte scan as by the streaming lxml pass alone."""
+    from benchmarks.generate import scaled_filing, shared_strings, write_workbook
+    from xl_tools.app import refresh_path
+    from xl_tools.workbook import read_filing
+
+    path = write_workbook(scaled_filing(6, distinct=True), tmp_path / "inline.xlsx")
+    if spelling == "shared":
+        shared_strings(path)
+    elif spelling == "libreoffice":
+        path = other_writer("libreoffice", path, tmp_path / "libreoffice.xlsx")
+    elif spelling == "refreshed":
+        refresh_path(path, tmp_path / "refreshed.xlsx", now="2024-01-01 00:00")
+        path = tmp_path / "refreshed.xlsx"
+    scanned: list[str] = []
+    real = rowscan.scan
+
+    def scan(data, part, *args):
+        got = real(data, part, *args)
+        scanned.append(part) if got is not None else None
+        return got
+    monkeypatch.setattr(rowscan, "scan", scan)
+    fast = _model(read_filing(path, strict=False))
+    assert {"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml"} <= set(scanned)
+    monkeypatch.setattr(rowscan, "scan", lambda *args: None)
+    monkeypatch.setattr(rowscan, "shared_strings", lambda *args: None)
+    slow = _model(read_filing(path, strict=False))
+    assert fast == slow and len(fast[1]["projects"]) > 1
