@@ -241,8 +241,6 @@ def test_a_total_row_typed_under_the_projects_is_told_and_not_counted(tmp_path):
     assert rows["合计"][1] == 85
 
 
-@pytest.mark.xfail(strict=True, reason="defect in rules/text.py (rules6's files): TXT003 names the other project "
-                   "by its name alone, which is this project's own name when two units share it; reported by trial6")
 def test_a_copied_target_names_the_other_project_so_it_can_be_found(tmp_path):
     """Two units' 「校园安保服务项目」 with the same 绩效目标 (one copied from the other): TXT003 on 项目!H2 says
     「绩效目标与项目「校园安保服务项目」完全相同」 — its own name, so the person cannot tell which project is
@@ -345,8 +343,6 @@ def test_a_wps_accountant_loses_nothing_typed_through_the_upload_page(tmp_path):
     assert after[("绩效指标", "C4")][0] == "1-产出指标"
 
 
-@pytest.mark.xfail(strict=True, reason="defect in rules/amounts.py (rules6's files): amounts typed in 元 into a "
-                   "万元 workbook are not questioned; reported by trial6")
 def test_amounts_typed_in_yuan_into_a_wan_workbook_are_questioned(tmp_path):
     """The budget system exports in 元; an accountant copies 2,900,000 (元) into 总计 of a workbook in 万元:
     290 亿元 for a school's equipment. Nothing says so — the 公开表 prints 2,900,000.00 万元 and STR015's
