@@ -63,12 +63,14 @@ def add_key_column(filing: Filing, state, keys: RowKeys, view) -> tuple[list[Fil
     fills = []
     for ind, project in owners:
         ind.raw["project_no"] = project.no
-        filing.orphan_indicators.remove(ind)
         project.indicators.append(ind)
-        project.indicators.sort(key=lambda i: i.origin.row if i.origin else 0)
         fills.append(Fill(sheet, ind.origin.row, col, project.no, NUMBER,
                           f"已自动填写项目序号：{project.no}（该行在上次刷新时属于「{project.name}」，"
                           "其后才有同名项目）", project=project.name, indicator_no=ind.no, field="project_no"))
+    taken = {id(ind) for ind, _ in owners}
+    filing.orphan_indicators[:] = [i for i in filing.orphan_indicators if id(i) not in taken]
+    for project in {id(p): p for _, p in owners}.values():     # each project given rows: once, in sheet order
+        project.indicators.sort(key=lambda i: i.origin.row if i.origin else 0)
     names = "、".join(dict.fromkeys(f"「{p.name}」" for p in filing.projects if name_key(p.name) in shared))
     left = sum(1 for i in filing.orphan_indicators if name_key(i.project) in shared)
     said = f"已填写能确定所属项目的 {len(owners)} 行" + (f"，其余 {left} 行请填写（见 STR011）" if left else "")
