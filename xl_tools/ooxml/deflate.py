@@ -6,7 +6,7 @@ projects writes in 0.045 s CPU for 7.09 MB, zlib at its fast level 2 in 0.19 s f
 A member is written through ``zipfile``'s own writer (``ZipFile.open(zinfo, "w")``: its header, CRC and
 sizes as zipfile writes them) with its compressor replaced (``member``): the writer's ``_compressor``,
 an attribute of ``zipfile._ZipWriteFile`` unchanged from Python 3.6 to 3.13
-(``test_package_deflate.py`` holds it to that)."""
+(``test_refresh_work_saved.py`` holds it to that: the parts a save writes are ISA-L's bytes)."""
 
 from __future__ import annotations
 
