@@ -179,3 +179,67 @@ def test_a_complete_inbox_gives_a_table_to_sign(tmp_path, capsys):
     assert "草稿" not in ws["A1"].value
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("应报 2 个单位，全部计入" in t for t in texts)
+
+
+def test_the_signature_block_shows_a_long_department_name_whole():
+    """「编制单位（盖章）：广州市人力资源和社会保障局」 does not fit the two columns it had: its cell spans as
+    many columns as its text needs (the next label no longer cuts it to 「…社会保障」 on the printed page),
+    and the other three labels keep their order after it."""
+    from xl_tools.textfit import text_width_chars
+    dept = "广州市人力资源和社会保障局"
+    layout = signed_layout(_many_units(2, 1), dept, "本表汇总……", draft=False)
+    last = len(layout.rows)
+    sign = layout.rows[-1]
+    texts = [(k, c.value) for k, c in enumerate(sign, 1) if c.value]
+    assert [t for _, t in texts] == [f"编制单位（盖章）：{dept}", "负责人（签字）：", "审核人（签字）：", "日期：　　　　年　　月　　日"]
+    spans = {m.first_col: m.last_col for m in layout.merges if m.first_row == last}
+    size = layout.styles["signature"].size or 11
+    for k, text in texts[:3]:
+        width = sum(layout.column_widths[k - 1:spans.get(k, k)])
+        assert width >= text_width_chars(text, size), (text, width)
+
+
+@needs_soffice
+def test_a_file_that_could_not_be_read_keeps_the_table_from_being_signed(tmp_path, capsys):
+    """Without a list of units, a spreadsheet that could not be read (an .xls, a cut-off .xlsx) is no unit's
+    the batch knows: the table would lack whoever sent it. It is not written as final; the draft's line
+    below the table names the files."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for k, unit in enumerate(("甲市第一中学", "甲市第二中学")):
+        write_filing(inbox / f"{unit}.xlsx", unit_filing(unit, f"0.1{k}"), "2026-03-02 09:00")
+    data = (inbox / "甲市第一中学.xlsx").read_bytes()
+    (inbox / "乙校.xlsx").write_bytes(data[: len(data) // 2])
+    (inbox / "丙校.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    (inbox / "说明.docx").write_bytes(b"PK\x03\x04 not a filing")         # a covering letter blocks nothing more
+    out = tmp_path / "合并公开表.xlsx"
+    code = _main(["batch", inbox, "-o", tmp_path / "审核汇总.xlsx", "--publish", out, "--jobs", "1"])
+    said = capsys.readouterr().out
+    assert code == 1 and not out.exists(), said
+    assert "合并公开表未生成" in said and "2 个文件无法读取" in said and "乙校.xlsx" in said and "丙校.xls" in said
+    assert "说明.docx" not in said.split("合并公开表未生成")[1]
+    code = _main(["batch", inbox, "-o", tmp_path / "审核汇总.xlsx", "--publish", out, "--allow-incomplete",
+                  "--jobs", "1"])
+    capsys.readouterr()
+    ws = openpyxl.load_workbook(out)["公开表"]
+    assert "草稿" in ws["A1"].value
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    line = next(t for t in texts if t.startswith("本表汇总"))
+    assert "全部计入" not in line and "另有 2 个文件无法读取，未计入：" in line, line
+    assert "乙校.xlsx" in line and "丙校.xls" in line and "说明.docx" not in line, line
+
+
+def test_a_project_merged_over_several_rows_is_not_cut_by_a_page_break(seed_filing):
+    """A project whose indicators need more than one row's height (Excel's 409 pt) is one block merged over
+    several rows (the sample's 技能竞赛 project: rows 7–9). A break inside it printed its last lines alone
+    at the top of the next page; it now goes before the block, which fits on one page."""
+    layout = signed_layout(seed_filing, seed_filing.department, "本表汇总……", draft=False)
+    blocks = {(m.first_row, m.last_row) for m in layout.merges if m.last_row > m.first_row}
+    assert blocks, "the sample has a project merged over several rows"
+    room = paginate.__globals__["_page_rows"](layout) - sum(layout.row_heights[:3])
+    for first, last in blocks:
+        assert sum(layout.row_heights[first - 1:last]) <= room          # it fits on a page
+        assert not [b for b in layout.row_breaks if first <= b < last], (first, last, layout.row_breaks)
+    edges = [3, *layout.row_breaks, len(layout.rows)]
+    for a, b in zip(edges, edges[1:]):
+        assert sum(layout.row_heights[a:b]) <= room + 1e-6, (a, b)

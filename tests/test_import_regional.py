@@ -60,6 +60,12 @@ def test_the_columns_beside_the_value_are_kept_in_their_fields():
     assert [i.standard for i in import_text(_text("01")).filing.indicators][:2] == ["计划标准", "计划标准"]
     p = import_text(_text("07")).filing.projects[0]
     assert (p.period, p.category) == ("2023年4月-2024年2月", "资产资源类--房屋类")
+    # 乌海: 指标性质 指标方向 目标值 计量单位 分值 on one line, the empty 计量单位 gone: told by what they hold
+    wuhai = import_text(_text("17")).filing
+    first, second = wuhai.projects[0].indicators[:2]
+    assert (first.nature, first.direction, first.annual_value, first.measure, first.weight) == ("=", "正向", "8", "", "4")
+    assert (second.annual_value, second.measure, second.weight) == ("24", "人/次", "4")
+    assert (wuhai.year, wuhai.projects[0].unit) == (2021, "乌海市供销合作社联合社")     # not 发布时间's 2022, no code
     assert p.basis.startswith("奉节县民族宗教事务委员会《关于下达2023年度少数民族发展资金项目计划的通知》")
 
 

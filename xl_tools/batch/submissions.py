@@ -67,6 +67,14 @@ def _guess(file: str, keys: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
+def whose_file(file: str, subs: list[Submission], scope: Scope) -> str | None:
+    """The key of the expected unit (one of ``subs``) whose name or alias the file's name holds, as an
+    unreadable file is matched to its unit (``submissions``); None: no expected unit's."""
+    lookup = {unit_key(s.unit): unit_key(s.unit) for s in subs} | {a: unit_key(u) for a, u in scope.aliases.items()}
+    hit = _guess(file, list(lookup))
+    return lookup[hit] if hit is not None else None
+
+
 def submissions(slices: list[Slice], scope: Scope, year: int) -> list[Submission]:
     """One ``Submission`` per expected unit for ``year`` (see the module docstring)."""
     expected = _expected(slices, scope)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from ..catalogue import finding
 from ..categories import framework_table, name_stem
 from ..findings import Finding
-from ..model import FUNDING_LEVELS, Filing, Indicator, Project, Unit
+from ..model import FUNDING_LEVELS, NATURE_OPS, Filing, Indicator, Project, Unit
 from ..money import ZERO
 from ..profiles import load_profile, profile_by_place, profile_names
 from ..textnorm import clean_ws, squash
@@ -39,6 +39,11 @@ _HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
 _END = re.compile(r"^(?:财政部门|主管部门审核|审核意见|填表人|填报人|注[:：]|说明|财政部门审核|区扶贫办|"
                   r"其他说明|单位负责人|扫一扫)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# a budget system's code before a unit's name: 「[610001]湖南省…」, 「(433001)乌海市供销合作社联合社」
+_CODE = re.compile(r"^[\[【(（]\d+[\]】)）]")
+# the year the form itself states under its title, 「(2021年)」「（2023年度）」「2021年度」: before any other year
+# the page prints (乌海: 「发布时间:2022年09月12日」 above 「(2021年)」)
+_TABLE_YEAR = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*年度?\s*[)）]|((?:19|20)\d{2})\s*年度")
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)?")
 
 
@@ -254,7 +259,8 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
     # the columns after 三级指标: 指标值 and what else the form prints (绩效标准, 备注 …)
     head = []
     for c in cells[header:header + 12]:
-        head.extend(c.split(" ") if " " in c and all(w.endswith(("指标", "值", "单位", "标准", "备注", "内容"))
+        head.extend(c.split(" ") if " " in c and all(w.endswith(("指标", "值", "单位", "标准", "备注", "内容", "性质",
+                                                                 "方向", "方向性", "权重"))
                                                       for w in c.split(" ")) else [c])
     if glued:
         indicators = _glued_indicators(cells[header:], head, name)
@@ -263,9 +269,9 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
     if not indicators:
         return None
     unit_name = _name_field(cells, ("实施单位", "预算部门", "项目单位", "项目实施单位", "项目执行单位"), header)
-    unit_name = re.sub(r"^[\[【]\d+[\]】]", "", unit_name).strip()
+    unit_name = _CODE.sub("", unit_name).strip()
     dept = _name_field(cells, ("主管部门", "业务主管部门", "项目主管部门"), header)
-    dept = re.sub(r"^[\[【]\d+[\]】]", "", dept).strip()
+    dept = _CODE.sub("", dept).strip()
     amount = _money_field(cells, header)
     funding = _funding(cells, header)
     if amount is None and (cost := _cost_total(cells, header)) is not None:
@@ -278,7 +284,9 @@ def _read_cells(cells: list[str], glued: bool = False) -> FormRead | None:
     if target.startswith("年度总体目标完成情况"):       # 「年度目标 年度总体目标完成情况」 over the text
         at = next(k for k, c in enumerate(cells[:header]) if c.endswith("年度总体目标完成情况"))
         target = cells[at + 1] if at + 1 < header and not cells[at + 1].startswith(_FIELD_LABELS) else ""
-    year = next((int(m.group(1)) for m in _YEAR.finditer(" ".join(cells[:header]))), None)
+    top = " ".join(cells[:header])
+    year = next((int(m.group(1) or m.group(2)) for m in _TABLE_YEAR.finditer(top)), None) or \
+        next((int(m.group(1)) for m in _YEAR.finditer(top)), None)
     long_target, target = _targets(cells, header, target)
     target = target or long_target          # a form stating one (中长期) target: the filing's target too
     project = Project(name=name, unit=unit_name or dept, total=total, fiscal=fiscal, other=other, target=target,
@@ -304,15 +312,25 @@ def _indicators(cells: list[str], head: list[str], project: str) -> list[Indicat
         k = head.index(named)
         columns = []
         for h in head[k + 1:]:
-            if _category(h) or not (len(h) <= 8 and re.search("值|标准|备注|单位|分值|解释", h)):
+            if _category(h) or not (len(h) <= 8 and re.search("值|标准|备注|单位|分值|解释|性质|方向|权重", h)):
                 break
             columns.append(h)
         after_name = max(1, len([h for h in columns if h not in ("备注", "指标解释")]))
+    typed = [h for h in columns if h not in ("备注", "指标解释")]
+    if typed and not any(h in _TYPED for h in typed):
+        typed = []
+    elif typed:                          # the value's column first, then the others as printed (``_printed``)
+        value_col = next((h for h in typed if h not in _VALUE_COLUMNS), typed[0])
+        columns = [value_col, *[h for h in typed if h != value_col]]
     body = []
     for c in cells:
         if _END.match(c) or _heading_name(c):         # the end of the form, or the next project's heading
             break
         if _SCORE.match(c):
+            continue
+        row = _typed_row(c, columns) if typed and " " in c else None
+        if row is not None:
+            body.extend(row)
             continue
         body.extend(_split_row(c, after_name) if " " in c and re.search(r"[≥≤<>=]|\d", c) else [c])
     while body and _is_header_word(body[0]):
@@ -382,7 +400,40 @@ _PROJECT_LABELS = {"period": ("项目支出实施期", "项目实施期", "项�
                    "basis": ("立项依据", "政策依据", "项目审批")}
 _FUNDING_LABELS = {"own": ("年度本级",), "upper": ("该项目支出上级资金", "上级资金"), "central": ("中央补助安排",),
                    "province": ("省级财政安排",)}
-_VALUE_COLUMNS = {"绩效标准": "standard", "指标解释": "explanation", "分值": "weight", "权重": "weight"}
+_VALUE_COLUMNS = {"绩效标准": "standard", "指标解释": "explanation", "分值": "weight", "权重": "weight",
+                  "指标性质": "nature", "指标方向": "direction", "指标方向性": "direction", "计量单位": "measure",
+                  "度量单位": "measure"}
+# the columns of a form printed by a budget system (乌海: 指标性质 指标方向 目标值 计量单位 分值): a row written on
+# one line with single spaces loses its empty cells (no 计量单位 for 「出差人数 正向 = 8 4」), so its cells are told
+# by what they hold, not by where they stand
+_TYPED = ("指标性质", "指标方向", "指标方向性")
+_DIRECTIONS = ("正向", "反向", "中性", "正向指标", "反向指标", "中性指标")
+_NATURES = (*NATURE_OPS, "定性", "定量")
+_NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+
+
+def _typed_row(cell: str, columns: list[str]) -> list[str] | None:
+    """A row of such a form (``_TYPED``) as [category cells…, name, then one cell per column of ``columns``
+    (the value's first; "" where the row has none)]: 指标方向 is the word 正向/反向, 指标性质 the operator, the
+    value the cell after them, 分值/权重 the last number, 计量单位 what stands between; None when the row has
+    no operator or direction word (not such a row)."""
+    words = cell.split(" ")
+    head = []
+    while words and _category(words[0]):
+        head.append(words.pop(0))
+    marks = [k for k, w in enumerate(words) if w in _DIRECTIONS or w in _NATURES]
+    if not marks or marks[0] == 0:
+        return None
+    name, rest = " ".join(words[:marks[0]]), words[marks[0]:]
+    got = {"direction": "", "nature": "", "weight": ""}
+    while rest and (rest[0] in _DIRECTIONS or rest[0] in _NATURES):
+        word = rest.pop(0)
+        got["direction" if word in _DIRECTIONS else "nature"] = word
+    if any(_VALUE_COLUMNS.get(h) == "weight" for h in columns) and len(rest) > 1 and _NUMBER.match(rest[-1]):
+        got["weight"] = rest.pop()
+    value = rest.pop(0) if rest else ""
+    got["measure"] = " ".join(rest)
+    return head + [name, value, *[got.get(_VALUE_COLUMNS.get(h, ""), "") for h in columns[1:]]]
 
 
 def _printed(values: list[str], columns: list[str]) -> dict:

@@ -30,10 +30,10 @@ A4_LANDSCAPE_PT = (842.0, 595.0)
 PAGE_SAFETY = 0.93                      # keep 7 % of each page free: the applications' rounding differs
 SIGN_ROW_PT = 42.0
 SPACER_PT = 12.0
-SIGNATURE = (("编制单位（盖章）：{department}", 1, 2), ("负责人（签字）：", 3, 4), ("审核人（签字）：", 5, 6),
-             ("日期：　　　　年　　月　　日", 0, 0))          # columns (first, last); 0: the table's last
+SIGNATURE = ("编制单位（盖章）：{department}", "负责人（签字）：", "审核人（签字）：", "日期：　　　　年　　月　　日")
+SIGN_ROOM = 6.0                         # columns of blank room after 负责人, 审核人 to sign in
 SIGNED_STYLES = {"note": CellStyle(border=False, vertical="top"),
-                 "signature": CellStyle(border=False, vertical="top", wrap=False),
+                 "signature": CellStyle(border=False, vertical="top", wrap=True),
                  "spacer": CellStyle(border=False)}
 _ORPHANS = ("unit_label", "total_label")
 
@@ -57,11 +57,17 @@ def paginate(layout: TableLayout, keep_with_last: int = 0) -> list[int]:
     heights = layout.row_heights
     n = len(layout.rows)
     tail_start = n - keep_with_last + 1 if keep_with_last else n + 1   # the first row of the kept block
+    # a cell merged over several rows (a project too tall for one row) is one block: it moves to the next
+    # page whole when it fits on one, never printed in two halves
+    spans: dict[int, int] = {}
+    for m in layout.merges:
+        if m.last_row > m.first_row and sum(heights[m.first_row - 1:m.last_row]) <= room:
+            spans[m.first_row] = max(spans.get(m.first_row, m.first_row), m.last_row)
     breaks: list[int] = []
     used = 0.0
     r = last + 1
     while r <= n:
-        h = heights[r - 1]
+        h = sum(heights[r - 1:spans[r]]) if r in spans else heights[r - 1]
         if r == tail_start:                       # the block and the row before it go together
             h = sum(heights[r - 1:])
         if used + h > room and used > 0:
@@ -76,9 +82,26 @@ def paginate(layout: TableLayout, keep_with_last: int = 0) -> list[int]:
             used = 0.0
             r = end + 1
             continue
-        used += heights[r - 1]
-        r += 1
+        used += h if r in spans else heights[r - 1]
+        r = spans.get(r, r) + 1
     return breaks
+
+
+def signature_spans(texts: list[str], widths: list[float], size: float) -> list[tuple[int, int]]:
+    """The columns (first, last; 1-based) of 编制单位, 负责人, 审核人 and 日期 on the signature row: 编制单位 from the
+    first column over as many as its text needs (a long department name is not cut by the next label),
+    负责人 and 审核人 each over what its label and room to sign need, 日期 in the last column; where the
+    columns run out, a label takes one column and wraps there."""
+    n = len(widths)
+    spans, col = [], 1
+    for k, text in enumerate(texts[:3]):
+        need = textfit.text_width_chars(text, size) + (SIGN_ROOM if k else 0)
+        last, keep = col, n - 1 - (2 - k)          # leave a column for each label after this one and 日期
+        while last < keep and sum(widths[col - 1:last]) < need:
+            last += 1
+        spans.append((col, max(col, min(last, keep))))
+        col = spans[-1][1] + 1
+    return spans + [(n, n)]
 
 
 def signed_layout(filing: Filing, department: str, coverage: str, *, draft: bool) -> TableLayout:
@@ -100,13 +123,17 @@ def signed_layout(filing: Filing, department: str, coverage: str, *, draft: bool
     heights.append(textfit.row_points(lines, STYLES["text"].size))
     merges.append(Merge(len(rows), 1, len(rows), ncols))
     sign = [Cell(None, "signature") for _ in range(ncols)]
-    for text, first, last in SIGNATURE:
-        first, last = first or ncols, last or ncols
-        sign[first - 1] = Cell(text.format(department=department), "signature")
+    size = SIGNED_STYLES["signature"].size
+    lines = 1
+    for text, (first, last) in zip(texts := [t.format(department=department) for t in SIGNATURE],
+                                   signature_spans(texts, widths, size)):
+        sign[first - 1] = Cell(text, "signature")
         if last > first:
             merges.append(Merge(len(rows) + 1, first, len(rows) + 1, last))
+        room = textfit.text_box_points(sum(widths[first - 1:last]))
+        lines = max(lines, textfit.count_lines(text, room, size))
     rows.append(sign)
-    heights.append(SIGN_ROW_PT)
+    heights.append(max(SIGN_ROW_PT, textfit.row_points(lines, size) + SPACER_PT))
     signed = replace(layout, rows=rows, row_heights=heights, merges=merges,
                      styles={**layout.styles, **SIGNED_STYLES},
                      page=replace(layout.page, footer=FOOTER))

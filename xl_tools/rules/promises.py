@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from typing import Iterable, Iterator
@@ -254,14 +255,21 @@ def _standard_of(text: str) -> tuple[Decimal, str, str] | None:
     return found[:3] if found else None
 
 
+# a count whose value has no unit but whose name says what it counts: 「出差人数 =8」, 「受益户数 120」
+_COUNTED_BY_NAME = re.compile(r"(人|户|家|所|个|台|套|辆|件|名|次|场|期|批)数$")
+
+
 def _counts(ctx: Context, project: Project) -> list[tuple[Indicator, ParsedValue]]:
-    """The project's counts of outputs: 数量 indicators with a number in a unit of things, no per-unit."""
+    """The project's counts of outputs: 数量 indicators with a number in a unit of things, no per-unit (or
+    no unit, where the name counts in one: 出差人数 is in 人)."""
     out = []
     for ind, facts in zip(project.indicators, ctx.project_facts(project)):
         if facts.level2_code == "11":
             t = ctx.parse(ind.annual_value)
             if t.kind == "number" and t.value and t.unit and not per_part(t.unit):
                 out.append((ind, in_units(t)))          # 1.2万亩: 12000 亩
+            elif t.kind == "number" and t.value and not t.unit and (m := _COUNTED_BY_NAME.search(facts.core)):
+                out.append((ind, replace(t, unit=m.group(1))))
     return out
 
 
