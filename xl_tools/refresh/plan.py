@@ -172,8 +172,9 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     filing.pending = [i for i in filing.pending if not (i.origin and i.origin.row in replaced)]
     filing.pending.extend(pending_of(a, layout) for a in appended)
     filing.pending.sort(key=lambda i: i.origin.row if i.origin else 0)
-    current = drafted_keys(findings, project_numbers(filing, findings))
-    findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
+    if filing.pending:                             # drafted lines not confirmed yet: still drafted now?
+        current = drafted_keys(findings, project_numbers(filing, findings))
+        findings += [pending_finding(i, pending_key(i) in current) for i in filing.pending]
 
     ops: list = []
     # 1. fills (values the tool completed), and the lines drafted now
