@@ -193,6 +193,9 @@ def test_a_sheet_made_as_it_is_written_must_say_its_size():
     {"findings": [{"code": "AMT001", "message": "总计「1」\n≠", "indicator_no": None}],
      "values": [("绩效指标", 2, 8, [["≥", "95", "%"], [None, Decimal("1.50"), dt.date(2024, 1, 1)]])],
      "public": [["合计", "1,234.00"]]},
+    # around the batches the items are encoded in (``plan.DIGEST_BATCH``): one short, full, one over, two
+    {"findings": [{"n": k, "t": f"第{k}条"} for k in range(63)], "hl": [str(k) for k in range(64)],
+     "notes": [[k, None, 1.5] for k in range(65)], "values": list(range(128)), "empty": []},
 ])
 def test_the_streamed_digest_is_the_digest_of_one_dump(payload):
     expected = hashlib.sha256(json.dumps(payload, ensure_ascii=False, default=str).encode()).hexdigest()

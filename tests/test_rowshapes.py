@@ -118,3 +118,34 @@ def test_a_sheet_of_rows_all_spelled_differently_stops_learning(monkeypatch):
                        None, None)
     assert got is not None and got[0][1199][-1] == 1 and len(got[0][1199]) == 1200
     assert len(made[0].seen) == rowshapes.LEARNED and not made[0].known
+
+
+def test_rows_of_blank_cells_and_rows_with_a_gap_are_spelled_too(seed_workbook, tmp_path, monkeypatch):
+    """Rows holding nothing but blank cells (no value: an empty tuple), and rows whose values leave a column
+    blank (each value put in its place), alternating: both spellings read by a pattern, as the parser reads."""
+    odd = {r: _row(r, a="", b="", c="") if r % 3 else _row(r, b='<c r="B{r}" s="2"/>') for r in range(1, 40)}
+    path = _sheet(seed_workbook, tmp_path, odd, rows=39)
+    count = _counted(monkeypatch)
+    _same(path, monkeypatch)
+    assert count[0] >= 30
+    rows = _read(path, monkeypatch, fast=True)["项目"][0]
+    assert rows[2] == ("甲", None, "名称3")
+
+
+def test_a_spelling_filling_the_columns_from_a_is_read_by_one_expression():
+    """The values of the usual spelling (every column from A on, once) are made by a function written for
+    its kinds of value; a spelling with a gap or a column twice puts each value in its place in turn."""
+    cells = rowscan._CELLS.findall(_row(5).split(b">", 1)[1].rsplit(b"</row>", 1)[0])
+    shapes = rowshapes.Shapes(frozenset(), rowscan._column_of)
+    data = b"".join(_row(r).split(b">", 1)[1].rsplit(b"</row>", 1)[0] for r in (5, 6))
+    first, second = data.split(b'<c r="A6"')
+    second = b'<c r="A6"' + second
+    for row, digits in ((first, b"5"), (second, b"6")):
+        got = rowscan._plain_row(rowscan._CELLS.findall(row), int(digits), digits.decode(), TEXTS, frozenset(),
+                                 frozenset(), {}, {}, None)
+        shapes.learn(rowscan._CELLS.findall(row), rowscan._BLANK.findall, got, frozenset(), row, 0, len(row),
+                     digits, TEXTS, {})
+    assert len(cells) == 4 and len(shapes.known) == 1
+    shape = shapes.known[0]
+    assert shape.values.__name__ == "values" and shape.positions == (0, 1, 2)
+    assert shapes.read(second, 0, len(second), b"6", 6, TEXTS, {}, {}) == (("甲", 6, "名称6"), (1, 2, 1))

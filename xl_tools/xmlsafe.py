@@ -21,6 +21,7 @@ from .lazyxml import etree
 OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
            "dtd_validation": False}
 CHUNK = 64 * 1024
+FIRST_BYTES = 4 * 1024          # the first read of a part's prolog
 PROLOG_BYTES = 256 * 1024       # a real part's root element starts within its first few hundred bytes
 
 
@@ -85,12 +86,16 @@ def iterparse(stream: IO[bytes], part: str = "", *, events=("end",), tag=None) -
 
 def refuse_doctype(stream: IO[bytes], part: str) -> None:
     """Read the part only up to its root element: ForbiddenPart when a DTD comes before it,
-    DamagedPart when what comes before it is not XML. Cheap: the body is never read."""
+    DamagedPart when what comes before it is not XML. Cheap: the body is never read — its first
+    ``FIRST_BYTES`` fed alone, where a root element starts (a first 64 KB fed whole made the parser
+    build the elements of its 600 shared strings or 300 rows: 1–20 ms a part, ~15 ms a workbook)."""
     pull = etree.XMLPullParser(events=("start",), **OPTIONS)
     read = 0
+    size = FIRST_BYTES
     try:
         while read < PROLOG_BYTES:
-            chunk = stream.read(CHUNK)
+            chunk = stream.read(min(size, PROLOG_BYTES - read))
+            size = CHUNK
             if not chunk:
                 pull.close()
                 return

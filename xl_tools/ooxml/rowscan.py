@@ -36,6 +36,7 @@ MAX_BYTES = 32 << 20           # a larger part is read as a stream (its bytes ar
 _DECLARED = re.compile(rb'^(?:\xef\xbb\xbf)?<\?xml[^>]*?\bencoding\s*=\s*["\']([^"\']*)["\']')
 _OPEN = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROW = re.compile(rb"<row\b([^>]*?)(/?)>")
+_SPACES = re.compile(rb"\s*")
 _ROW_ATTRS = re.compile(rb'(?:\s+[A-Za-z_][\w.:-]*="[^"<&]*")*\s*')
 _ATTR = re.compile(rb'([A-Za-z_][\w.:-]*)="([^"<&]*)"')
 _LEADING_R = re.compile(rb'\s+r="([0-9]+)"')
@@ -181,11 +182,18 @@ def _scan(data, part, decoder, watch, blank_run, max_rows, refuse, read_row):
     r = 0
     pos = start
     stopped = False
-    for k, rm in enumerate(_ROW.finditer(data, start, end)):
+    k = -1
+    match_row = _ROW.match
+    while True:                                     # each row where the one before ends (white space between):
+        rm = match_row(data, pos, end)              # matched there, not searched for through every tag
+        if rm is None:
+            after = _SPACES.match(data, pos, end).end()
+            rm = match_row(data, after, end) if after > pos else None
+            if rm is None:
+                break                               # the rows' end, or something between rows (declined below)
+        k += 1
         if not k & 4095:
             limits.check_time()                     # the task's time budget, inside a large sheet too
-        if rm.start() > pos and data[pos:rm.start()].strip():
-            raise _Declined                         # something between the rows
         if rm.group(2):
             inner_end = row_end = rm.end()
         else:

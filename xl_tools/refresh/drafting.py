@@ -27,7 +27,7 @@ from ..address import CellAddress
 from ..catalogue import finding
 from ..findings import Draft, Finding
 from ..model import Filing, Indicator, Origin
-from ..projectlinks import PROJECT_NO, ProjectLinks, project_number
+from ..projectlinks import PROJECT_NO, ProjectLinks, project_number, shared_names
 from ..schema import DRAFT_MARK, SHEET_INDICATORS, SHEET_PROJECTS
 from ..textnorm import name_key, squash
 from .rows import row_hash
@@ -91,9 +91,18 @@ def drafted_keys(findings: list[Finding], numbers: dict | None = None) -> set[tu
 def project_numbers(filing: Filing, findings: list[Finding]) -> dict[int, object]:
     """id(finding) → the 序号 of the project a drafting finding is about, for the findings whose project
     name several projects share (its drafted row must say which: 项目序号); told by the finding's row on
-    项目 or 绩效指标."""
-    links = ProjectLinks(filing.projects)
-    wanted = [f for f in findings if f.draft and f.project and f.at is not None and links.shared(f.project)]
+    项目 or 绩效指标. Most filings name every project once: then there is nothing to look at (at 5,000
+    projects and 20,060 findings 0.10 s CPU of folding every drafting finding's project name)."""
+    shared = shared_names(filing.projects)
+    if not shared:
+        return {}
+    folded: dict[str, bool] = {}             # a project's name → whether several projects have it
+
+    def is_shared(name: str) -> bool:
+        if name not in folded:
+            folded[name] = name_key(name) in shared
+        return folded[name]
+    wanted = [f for f in findings if f.draft and f.project and f.at is not None and is_shared(f.project)]
     if not wanted:
         return {}
     rows = {(SHEET_PROJECTS, p.origin.row): p for p in filing.projects if p.origin}
