@@ -246,3 +246,17 @@ def test_serve_puts_the_page_beside_the_add_in(books):
         assert resp.status_code == 200 and resp.json()["name"] == NAME
         assert client.get("/").json() == {"status": "ok"}
         assert client.get("/taskpane.html").status_code == 200
+
+
+@needs_soffice
+def test_the_page_says_how_to_ask_for_a_draft_in_its_own_words(base, books, temp_root):
+    """A table to sign refused on the page: the way to a draft is the page's checkbox, not the command
+    line's --allow-incomplete; the command line keeps naming its option (test_batch_signed)."""
+    files = [("file", ("甲单位.xlsx", books["clean"].read_bytes())), ("file", ("乙单位.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 508))]
+    with _http(base) as http:
+        resp = http.post("/web/api/review", files=files, data={"publish": "1"})
+    assert resp.status_code == 200, resp.text[:500]
+    refused = [line["text"] for line in resp.json()["lines"] if "合并公开表未生成" in line["text"]]
+    assert refused and "--allow-incomplete" not in refused[0], refused
+    assert "勾选「应报单位未全部计入时也生成（标为草稿）」" in refused[0], refused
+    assert _left_behind(temp_root) == []

@@ -61,6 +61,7 @@ class BatchOutcome:
     published: object | None = None          # publish.Published: the table to sign
     draft: bool = False                      # … published as a draft (--allow-incomplete)
     not_published: str | None = None         # why the table to sign was not written
+    draft_possible: bool = False             # … and a draft of it may be asked for (the interface says how)
 
     @property
     def failed(self) -> bool:
@@ -198,8 +199,8 @@ def _publish(opts: BatchOptions, outcome: BatchOutcome) -> None:
         return
     why = incomplete(cons)
     if why and not opts.allow_incomplete:
-        outcome.not_published = ("合并公开表未生成：" + "；".join(why)
-                                 + "。请补齐后重新审核；如需先打印草稿，请加 --allow-incomplete")
+        outcome.not_published = "合并公开表未生成：" + "；".join(why) + "。请补齐后重新审核"
+        outcome.draft_possible = True          # each interface says how to ask for it (DRAFT_HINT)
         return
     table = cons.table(cons.year)
     department = cons.scope.department or table.department

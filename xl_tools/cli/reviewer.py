@@ -66,6 +66,13 @@ def _options(args) -> dict:
                         progress=_want_progress(args))
 
 
+def _not_published(outcome) -> str | None:
+    """Why the table to sign was not written, and how to ask for a draft on the command line."""
+    if outcome.not_published and outcome.draft_possible:
+        return outcome.not_published + "；如需先打印草稿，请加 --allow-incomplete"
+    return outcome.not_published
+
+
 def _batch(args) -> int:
     from .. import app
     outcome = app.review_batch(args.paths, **_options(args))
@@ -76,7 +83,7 @@ def _batch(args) -> int:
             done = outcome.published
             data["publish"] = {"xlsx": str(done.xlsx) if done else None,
                                "pdf": str(done.pdf) if done and done.pdf else None,
-                               "draft": outcome.draft, "not_published": outcome.not_published}
+                               "draft": outcome.draft, "not_published": _not_published(outcome)}
         if args.sendback:
             data["sendbacks"] = [{"unit": b.unit, "status": b.status, "folder": str(b.folder),
                                   "files": [str(f) for f in b.files]} for b in outcome.sendbacks]
@@ -105,7 +112,7 @@ def _batch(args) -> int:
         written = "、".join(str(p) for p in (outcome.published.xlsx, outcome.published.pdf) if p)
         print(("合并公开表（草稿）：" if outcome.draft else "供签字的合并公开表：") + written)
     elif outcome.not_published:
-        print(outcome.not_published)
+        print(_not_published(outcome))
     if args.annotate:
         written = sum(1 for r in report.results if r.annotated)
         print(f"已在 {args.annotate} 写出 {written} 个标注副本（标色、批注、校验结果、公开表），原文件未改动")

@@ -226,7 +226,8 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
                   "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
         lines = [{"text": rename(text), "error": kind == ERROR} for text, kind in done.consolidation_lines()]
         if done.not_published:
-            lines.append({"text": rename(done.not_published), "error": True})
+            hint = "；如需先打印草稿，请勾选「应报单位未全部计入时也生成（标为草稿）」后重新上传" if done.draft_possible else ""
+            lines.append({"text": rename(done.not_published) + hint, "error": True})
         extra = [{"name": p.name, "file": _b64(p)} for p in (table, pdf) if p is not None and p.exists()]
         if back is not None and back.is_dir() and any(back.iterdir()):
             extra.append({"name": f"{SENDBACK_NAME}.zip", "file": _b64(_zipped(back, folder / f"{SENDBACK_NAME}.zip"))})
