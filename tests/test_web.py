@@ -260,3 +260,26 @@ def test_the_page_says_how_to_ask_for_a_draft_in_its_own_words(base, books, temp
     assert refused and "--allow-incomplete" not in refused[0], refused
     assert "勾选「应报单位未全部计入时也生成（标为草稿）」" in refused[0], refused
     assert _left_behind(temp_root) == []
+
+
+def test_the_batch_lines_name_the_pages_fields_not_command_line_options(base, books, temp_root, seed_filing):
+    """Two departments' filings uploaded without naming one: the line that says which was reviewed points
+    to the page's 「部门」 field, not to --department (the command line's words stay on the command line)."""
+    import copy
+
+    from xl_tools.workbook import build_workbook
+    other = copy.deepcopy(seed_filing)
+    other.department = "乙市卫生健康委员会"
+    for p in other.projects:
+        p.unit = "乙市人民医院"
+    other.units[0].name = "乙市人民医院"
+    path = temp_root.parent / "other_department.xlsx"
+    build_workbook(path, other)
+    files = [("file", ("甲单位.xlsx", books["clean"].read_bytes())), ("file", ("甲单位2.xlsx", books["clean"].read_bytes())),
+             ("file", ("乙单位.xlsx", path.read_bytes()))]
+    with _http(base) as http:
+        resp = http.post("/web/api/review", files=files)
+    assert resp.status_code == 200, resp.text[:500]
+    text = "\n".join(line["text"] for line in resp.json()["lines"])
+    assert "个部门的填报" in text and "「部门」" in text, text
+    assert "--" not in text, text

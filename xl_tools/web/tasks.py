@@ -224,7 +224,7 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
         summary = result.summary()
         files = [{"file": r.file, "status": r.status, "unit": r.unit, "errors": r.errors, "warnings": r.warnings,
                   "worst_rule": r.worst_rule, "error": rename(r.error or "")} for r in result.results]
-        lines = [{"text": rename(text), "error": kind == ERROR} for text, kind in done.consolidation_lines()]
+        lines = [{"text": in_page_words(rename(text)), "error": kind == ERROR} for text, kind in done.consolidation_lines()]
         if done.not_published:
             hint = "；如需先打印草稿，请勾选「应报单位未全部计入时也生成（标为草稿）」后重新上传" if done.draft_possible else ""
             lines.append({"text": rename(done.not_published) + hint, "error": True})
@@ -233,6 +233,19 @@ def review_batch(uploads: list[Upload], *, department: str | None = None, year: 
             extra.append({"name": f"{SENDBACK_NAME}.zip", "file": _b64(_zipped(back, folder / f"{SENDBACK_NAME}.zip"))})
         return {"name": REVIEW_NAME, "file": _b64(out), "summary": summary, "files": files, "lines": lines,
                 "extra": extra}
+
+
+# what the batch says in the command line's words (its options), as the page says it (its fields)
+PAGE_WORDS = (("可用 --department 指定部门", "可在页面上填写「部门」"), ("可用 --year 指定年度", "可在页面上填写「预算年度」"),
+              ("可用 --units 指定", "可在页面上选择「应报单位名单」"),
+              ("--keep「", "「同一单位有多个版本时以这些文件为准」中的「"))
+
+
+def in_page_words(text: str) -> str:
+    """``text`` with the command-line options it names replaced by the page's fields (``PAGE_WORDS``)."""
+    for cli_words, page_words in PAGE_WORDS:
+        text = text.replace(cli_words, page_words)
+    return text
 
 
 def _year(text: str | None) -> int | None:
