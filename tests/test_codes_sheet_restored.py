@@ -60,11 +60,21 @@ def _md5(path):
     return hashlib.md5(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("how", ["deleted", "emptied"])
+SAID = {"deleted": "已被删除", "emptied": "是空的", "never": "不存在"}
+
+
+@pytest.mark.parametrize("how", list(SAID))
 def test_a_deleted_or_emptied_code_sheet_is_put_back_and_said(tmp_path, capsys, how):
+    """``never``: a workbook typed without one — no sheet, no names (another program's copy of the filing)."""
     path = _filing(tmp_path)
     if how == "deleted":
         _delete_codes(path)
+    elif how == "never":
+        t = Typist(path)
+        del t.wb["代码表"]
+        for name in [n for n in t.wb.defined_names if n == "一级指标清单" or n.startswith("二级_")]:
+            del t.wb.defined_names[name]
+        t.save()
     else:
         t = Typist(path)
         for row in t.wb["代码表"].iter_rows():
@@ -74,7 +84,8 @@ def test_a_deleted_or_emptied_code_sheet_is_put_back_and_said(tmp_path, capsys, 
     assert cli(["refresh", str(path)]) in (0, 1)
     out = capsys.readouterr().out
     assert "未改动" not in out and "已刷新" in out
-    assert "「代码表」工作表" + ("已被删除" if how == "deleted" else "是空的") in out and "重新生成" in out
+    assert "「代码表」工作表" + SAID[how] in out and "重新生成" in out
+    assert "补充的类别请重新补上" in out
     _dropdowns_work(path)
     before = _md5(path)
     assert cli(["refresh", str(path)]) in (0, 1)               # the next refresh changes nothing

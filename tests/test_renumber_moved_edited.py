@@ -9,6 +9,7 @@ its own, renumbered by position and listed (FIL001 / FIL005). A 序号 the perso
 from __future__ import annotations
 
 import openpyxl
+import pytest
 
 from tests.acceptance.cycle import from_new
 from tests.acceptance.filings import PER_PROJECT, PROJECTS, type_filing
@@ -80,3 +81,28 @@ def test_numbers_the_person_typed_are_left_as_typed_and_told(tmp_path):
     assert _numbers(path, "绩效指标", 2)[:2] == [2, 1]
     assert [f.code for f in outcome.findings if f.code == "STR009"] == ["STR009"]
     assert len(PROJECTS) == 3
+
+
+@pytest.fixture(scope="module")
+def xw():
+    from tests.support.servers import licensed_environment
+    with licensed_environment():
+        from xl_tools.server.app import enable_remote_engine
+        yield enable_remote_engine()
+
+
+def test_through_the_remote_engine_too(tmp_path, xw):
+    """The add-in and the desktop button read the 序号 as numbers (2.0): renumbered all the same."""
+    from tests.support.payload import payload_from_xlsx
+    from tests.support.xlwings_replay import replay
+    path = _first_refresh(tmp_path)
+    t = Typist(path)
+    _swap(t, "项目", 2, 3, edit={2: {4: 777, 5: 777}, 3: {8: "全年完成改造任务，验收合格率100%。"}})
+    t.save()
+    book = xw.Book(json=payload_from_xlsx(path))
+    outcome = app.refresh_book(book)
+    assert [(f.code, f.cell) for f in outcome.findings if f.code == "FIL001"] == [("FIL001", "A2"), ("FIL001", "A3")]
+    wb = openpyxl.load_workbook(path)
+    replay(wb, book.json()["actions"])
+    wb.save(path)
+    assert _numbers(path, "项目") == [1, 2, 3]
