@@ -132,3 +132,33 @@ def test_through_the_remote_engine_the_sheet_and_its_names_come_back(tmp_path, x
     replay(wb, actions)
     wb.save(path)
     _dropdowns_work(path, frozen=False)
+
+
+def test_through_the_add_in_and_then_no_call(tmp_path, licensed):
+    """The add-in's 刷新 (the xlwings Server route over HTTP): the sheet and its names come back, the pane
+    says so; the next 刷新 makes no call to Excel but the pane's report."""
+    from fastapi.testclient import TestClient
+
+    from tests.support.payload import payload_from_xlsx
+    from tests.support.xlwings_replay import replay
+    from xl_tools.server.app import create_app
+    path = _filing(tmp_path)
+    _delete_codes(path)
+    client = TestClient(create_app(), raise_server_exceptions=False)
+
+    def refresh() -> list[dict]:
+        resp = client.post("/xlwings/custom-scripts-call/refresh", json=payload_from_xlsx(path))
+        assert resp.status_code == 200, resp.text[:500]
+        actions = resp.json()["actions"]
+        wb = openpyxl.load_workbook(path, keep_vba=True)
+        replay(wb, [a for a in actions if a["func"] != "runMacro"])
+        wb.save(path)
+        return actions
+
+    first = refresh()
+    assert any(a["func"] == "addSheet" and a["args"][1] == "代码表" for a in first)
+    pane = next(a for a in first if a["func"] == "runMacro")
+    assert "「代码表」工作表已被删除" in pane["args"][1]
+    _dropdowns_work(path, frozen=False)
+    second = refresh()
+    assert [a["func"] for a in second] == ["runMacro"] and "代码表" not in second[0]["args"][1]
