@@ -162,3 +162,21 @@ def test_through_the_add_in_and_then_no_call(tmp_path, licensed):
     _dropdowns_work(path, frozen=False)
     second = refresh()
     assert [a["func"] for a in second] == ["runMacro"] and "代码表" not in second[0]["args"][1]
+
+
+def test_deleted_and_saved_by_libreoffice(tmp_path):
+    """LibreOffice keeps the broken names as ``#ref!$a$2:$a$5``: put back all the same."""
+    import shutil
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    from tests.support.writers import libreoffice_resaved
+    path = _filing(tmp_path)
+    _delete_codes(path)
+    (tmp_path / "lo").mkdir()
+    saved = libreoffice_resaved(path, tmp_path / "lo" / "填报.xlsx")
+    assert "#ref!" in str({n.attr_text for n in openpyxl.load_workbook(saved).defined_names.values()}).lower()
+    outcome = app.refresh_file(saved)
+    assert "「代码表」工作表已被删除" in outcome.report
+    book = openpyxl.load_workbook(saved)
+    assert {n: book.defined_names[n].attr_text for n in FRESH["names"]} == FRESH["names"]
+    assert app.refresh_file(saved).unchanged_since
