@@ -11,8 +11,7 @@ import hashlib
 import openpyxl
 import pytest
 
-from tests.acceptance.cycle import from_new
-from tests.acceptance.filings import type_filing
+from tests.acceptance.cycle import typed_and_refreshed
 from tests.support.typist import Typist
 from xl_tools import app
 from xl_tools.cli import main as cli
@@ -21,11 +20,7 @@ FRESH = {}
 
 
 def _filing(tmp_path):
-    path = from_new()(tmp_path)
-    t = Typist(path)
-    type_filing(t)
-    t.save()
-    app.refresh_file(path)
+    path = typed_and_refreshed(tmp_path)
     book = openpyxl.load_workbook(path)
     FRESH.update({"names": {n: book.defined_names[n].attr_text for n in book.defined_names
                             if n == "一级指标清单" or n.startswith("二级_")},
@@ -110,19 +105,12 @@ def test_a_renamed_code_sheet_is_read_where_its_names_point_and_not_put_back(tmp
     assert "代码表" not in openpyxl.load_workbook(path).sheetnames
 
 
-@pytest.fixture(scope="module")
-def xw():
-    from tests.support.servers import licensed_environment
-    with licensed_environment():
-        from xl_tools.server.app import enable_remote_engine
-        yield enable_remote_engine()
-
-
-def test_through_the_remote_engine_the_sheet_and_its_names_come_back(tmp_path, xw):
+def test_through_the_remote_engine_the_sheet_and_its_names_come_back(tmp_path, licensed):
     from tests.support.payload import payload_from_xlsx
     from tests.support.xlwings_replay import replay
     path = _filing(tmp_path)
     _delete_codes(path)
+    import xlwings as xw
     book = xw.Book(json=payload_from_xlsx(path))
     outcome = app.refresh_book(book)
     assert "「代码表」工作表已被删除" in outcome.report
