@@ -11,8 +11,7 @@ import hashlib
 import openpyxl
 import pytest
 
-from tests.acceptance.cycle import from_new
-from tests.acceptance.filings import type_filing
+from tests.acceptance.cycle import typed_and_refreshed
 from tests.support.typist import Typist
 from xl_tools import app
 from xl_tools.cli import main as cli
@@ -21,11 +20,7 @@ FRESH = {}
 
 
 def _filing(tmp_path):
-    path = from_new()(tmp_path)
-    t = Typist(path)
-    type_filing(t)
-    t.save()
-    app.refresh_file(path)
+    path = typed_and_refreshed(tmp_path)
     book = openpyxl.load_workbook(path)
     FRESH.update({"names": {n: book.defined_names[n].attr_text for n in book.defined_names
                             if n == "一级指标清单" or n.startswith("二级_")},
@@ -60,11 +55,21 @@ def _md5(path):
     return hashlib.md5(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("how", ["deleted", "emptied"])
+SAID = {"deleted": "已被删除", "emptied": "是空的", "never": "不存在"}
+
+
+@pytest.mark.parametrize("how", list(SAID))
 def test_a_deleted_or_emptied_code_sheet_is_put_back_and_said(tmp_path, capsys, how):
+    """``never``: a workbook typed without one — no sheet, no names (another program's copy of the filing)."""
     path = _filing(tmp_path)
     if how == "deleted":
         _delete_codes(path)
+    elif how == "never":
+        t = Typist(path)
+        del t.wb["代码表"]
+        for name in [n for n in t.wb.defined_names if n == "一级指标清单" or n.startswith("二级_")]:
+            del t.wb.defined_names[name]
+        t.save()
     else:
         t = Typist(path)
         for row in t.wb["代码表"].iter_rows():
@@ -74,7 +79,8 @@ def test_a_deleted_or_emptied_code_sheet_is_put_back_and_said(tmp_path, capsys, 
     assert cli(["refresh", str(path)]) in (0, 1)
     out = capsys.readouterr().out
     assert "未改动" not in out and "已刷新" in out
-    assert "「代码表」工作表" + ("已被删除" if how == "deleted" else "是空的") in out and "重新生成" in out
+    assert "「代码表」工作表" + SAID[how] in out and "重新生成" in out
+    assert "补充的类别请重新补上" in out
     _dropdowns_work(path)
     before = _md5(path)
     assert cli(["refresh", str(path)]) in (0, 1)               # the next refresh changes nothing
@@ -99,19 +105,12 @@ def test_a_renamed_code_sheet_is_read_where_its_names_point_and_not_put_back(tmp
     assert "代码表" not in openpyxl.load_workbook(path).sheetnames
 
 
-@pytest.fixture(scope="module")
-def xw():
-    from tests.support.servers import licensed_environment
-    with licensed_environment():
-        from xl_tools.server.app import enable_remote_engine
-        yield enable_remote_engine()
-
-
-def test_through_the_remote_engine_the_sheet_and_its_names_come_back(tmp_path, xw):
+def test_through_the_remote_engine_the_sheet_and_its_names_come_back(tmp_path, licensed):
     from tests.support.payload import payload_from_xlsx
     from tests.support.xlwings_replay import replay
     path = _filing(tmp_path)
     _delete_codes(path)
+    import xlwings as xw
     book = xw.Book(json=payload_from_xlsx(path))
     outcome = app.refresh_book(book)
     assert "「代码表」工作表已被删除" in outcome.report
@@ -121,3 +120,51 @@ def test_through_the_remote_engine_the_sheet_and_its_names_come_back(tmp_path, x
     replay(wb, actions)
     wb.save(path)
     _dropdowns_work(path, frozen=False)
+
+
+def test_through_the_add_in_and_then_no_call(tmp_path, licensed):
+    """The add-in's 刷新 (the xlwings Server route over HTTP): the sheet and its names come back, the pane
+    says so; the next 刷新 makes no call to Excel but the pane's report."""
+    from fastapi.testclient import TestClient
+
+    from tests.support.payload import payload_from_xlsx
+    from tests.support.xlwings_replay import replay
+    from xl_tools.server.app import create_app
+    path = _filing(tmp_path)
+    _delete_codes(path)
+    client = TestClient(create_app(), raise_server_exceptions=False)
+
+    def refresh() -> list[dict]:
+        resp = client.post("/xlwings/custom-scripts-call/refresh", json=payload_from_xlsx(path))
+        assert resp.status_code == 200, resp.text[:500]
+        actions = resp.json()["actions"]
+        wb = openpyxl.load_workbook(path, keep_vba=True)
+        replay(wb, [a for a in actions if a["func"] != "runMacro"])
+        wb.save(path)
+        return actions
+
+    first = refresh()
+    assert any(a["func"] == "addSheet" and a["args"][1] == "代码表" for a in first)
+    pane = next(a for a in first if a["func"] == "runMacro")
+    assert "「代码表」工作表已被删除" in pane["args"][1]
+    _dropdowns_work(path, frozen=False)
+    second = refresh()
+    assert [a["func"] for a in second] == ["runMacro"] and "代码表" not in second[0]["args"][1]
+
+
+def test_deleted_and_saved_by_libreoffice(tmp_path):
+    """LibreOffice keeps the broken names as ``#ref!$a$2:$a$5``: put back all the same."""
+    import shutil
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    from tests.support.writers import libreoffice_resaved
+    path = _filing(tmp_path)
+    _delete_codes(path)
+    (tmp_path / "lo").mkdir()
+    saved = libreoffice_resaved(path, tmp_path / "lo" / "填报.xlsx")
+    assert "#ref!" in str({n.attr_text for n in openpyxl.load_workbook(saved).defined_names.values()}).lower()
+    outcome = app.refresh_file(saved)
+    assert "「代码表」工作表已被删除" in outcome.report
+    book = openpyxl.load_workbook(saved)
+    assert {n: book.defined_names[n].attr_text for n in FRESH["names"]} == FRESH["names"]
+    assert app.refresh_file(saved).unchanged_since

@@ -151,6 +151,40 @@ def test_the_desktop_button_right_after_the_import_makes_no_call(tmp_path, capsy
     assert xbook.json()["actions"] == []
 
 
+def _setting(book, key: str | None, value: str | None = None) -> None:
+    """The person writes (or, key None, clears) a line of 基本信息's 规则设置 below its 配置项 header."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["基本信息"]
+    top = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "配置项")
+    ws.cell(top + 1, 1).value, ws.cell(top + 1, 2).value = key, value
+    wb.save(book)
+
+
+def test_the_person_switches_an_import_code_off_once_checked_and_on_again(tmp_path, capsys):
+    """A row-tied import finding has nothing to edit when the row is right (the indicator was checked
+    against the source and stays as imported): 「IMP002.enabled = 否」 (or 「disabled = IMP002」) in
+    基本信息's 规则设置 takes it off the list, the highlight and the note — for refresh and check alike;
+    the state still keeps it, so clearing the setting brings it back."""
+    book = _imported(tmp_path, capsys)
+    for key, value in (("IMP002.enabled", "否"), ("disabled", "IMP002")):
+        _setting(book, key, value)
+        outcome = app.refresh_file(book)
+        assert [f.code for f in outcome.rows if f.code.startswith("IMP")] == ["IMP001"], key
+        assert [r[0] for r in _listed(book)] == ["IMP001"]
+        ws = openpyxl.load_workbook(book)["绩效指标"]
+        assert ws["E3"].comment is None and ws["E3"].fill.fgColor.rgb in (None, "00000000")
+        assert main(["check", str(book), "--json"]) in (0, 1)
+        assert [x["code"] for x in json.loads(capsys.readouterr().out)["findings"] if x["code"].startswith("IMP")] \
+            == ["IMP001"]
+        assert app.refresh_file(book).unchanged_since                  # and then nothing changes
+    _setting(book, None)
+    app.refresh_file(book)
+    assert [r[0] for r in _listed(book)] == ["IMP001", "IMP002"]
+    _setting(book, "IMP999.enabled", "否")
+    assert main(["refresh", str(book)]) == 2
+    assert "IMP999" in capsys.readouterr().err
+
+
 def test_a_finding_is_located_on_its_project_whatever_the_spacing_or_width_of_the_name():
     """The import's finding names the project as its table spelled it; the workbook's project may differ
     from it in spacing or width only (「校园　安保经费」, 「校园安保经费 」): the same project (``name_key``, as

@@ -19,6 +19,8 @@ from tests.support.realworld import to_filing, transcriptions
 from xl_tools import app
 from xl_tools.cli import main as cli
 
+from .conftest import needs_soffice
+
 YUEYANG = "06"
 
 
@@ -30,8 +32,7 @@ def _yueyang(seed):
     return filing
 
 
-@pytest.fixture
-def imported(tmp_path, seed_filing):
+def _signed(tmp_path, seed_filing, pdf: bool = False):
     inbox = tmp_path / "收件箱"
     inbox.mkdir()
     hunan = _yueyang(seed_filing)
@@ -39,7 +40,14 @@ def imported(tmp_path, seed_filing):
     write_filing(inbox / "广州.xlsx", copy.deepcopy(seed_filing), None)
     signed = tmp_path / "合并公开表.xlsx"
     assert cli(["batch", str(inbox), "-o", str(tmp_path / "审核汇总.xlsx"), "--department", seed_filing.department,
-                "--year", str(seed_filing.year), "--publish", str(signed)]) in (0, 1)
+                "--year", str(seed_filing.year), "--publish", str(signed)]
+               + (["--pdf", str(tmp_path / "合并公开表.pdf")] if pdf else [])) in (0, 1)
+    return signed, hunan
+
+
+@pytest.fixture
+def imported(tmp_path, seed_filing):
+    signed, hunan = _signed(tmp_path, seed_filing)
     texts = [c for row in openpyxl.load_workbook(signed).active.iter_rows(values_only=True) for c in row
              if isinstance(c, str)]
     assert any("；指标值:" in t for t in texts) and any("实施周期指标值:" in t for t in texts)   # both forms
@@ -88,3 +96,12 @@ def test_a_guangdong_filing_with_a_project_of_annual_values_only_is_still_told(t
     said = app.review(filing)
     assert len([f for f in said.findings if f.code == "VAL001"]) == len(filing.projects[0].indicators)
 
+
+
+@needs_soffice
+def test_the_same_from_the_signed_pdf(tmp_path, seed_filing):
+    _signed(tmp_path, seed_filing, pdf=True)
+    loaded = app.load_filing(tmp_path / "合并公开表.pdf")
+    said = app.review(loaded.filing, extra=loaded.findings)
+    assert not [f for f in said.findings if f.code == "VAL001"]
+    assert [f.code for f in loaded.findings if f.code == "IMP034"] == ["IMP034"]

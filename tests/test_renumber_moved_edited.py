@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from tests.acceptance.cycle import from_new
+from tests.acceptance.cycle import from_new, typed_and_refreshed
 from tests.acceptance.filings import PER_PROJECT, PROJECTS, type_filing
 from tests.support.typist import Typist
 from xl_tools import app
@@ -34,11 +34,7 @@ def _swap(t: Typist, sheet: str, a: int, b: int, edit: dict[int, dict[int, objec
 
 
 def _first_refresh(tmp_path):
-    path = from_new()(tmp_path)
-    t = Typist(path)
-    type_filing(t)
-    t.save()
-    app.refresh_file(path)
+    path = typed_and_refreshed(tmp_path)
     assert _numbers(path, "项目") == [1, 2, 3]
     return path
 
@@ -80,3 +76,21 @@ def test_numbers_the_person_typed_are_left_as_typed_and_told(tmp_path):
     assert _numbers(path, "绩效指标", 2)[:2] == [2, 1]
     assert [f.code for f in outcome.findings if f.code == "STR009"] == ["STR009"]
     assert len(PROJECTS) == 3
+
+
+def test_through_the_remote_engine_too(tmp_path, licensed):
+    """The add-in and the desktop button read the 序号 as numbers (2.0): renumbered all the same."""
+    from tests.support.payload import payload_from_xlsx
+    from tests.support.xlwings_replay import replay
+    path = _first_refresh(tmp_path)
+    t = Typist(path)
+    _swap(t, "项目", 2, 3, edit={2: {4: 777, 5: 777}, 3: {8: "全年完成改造任务，验收合格率100%。"}})
+    t.save()
+    import xlwings as xw
+    book = xw.Book(json=payload_from_xlsx(path))
+    outcome = app.refresh_book(book)
+    assert [(f.code, f.cell) for f in outcome.findings if f.code == "FIL001"] == [("FIL001", "A2"), ("FIL001", "A3")]
+    wb = openpyxl.load_workbook(path)
+    replay(wb, book.json()["actions"])
+    wb.save(path)
+    assert _numbers(path, "项目") == [1, 2, 3]

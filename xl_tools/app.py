@@ -225,9 +225,11 @@ def review(filing: Filing, config_path: str | Path | None = None,
     from .rules.config import config_for
     with _task():
         completed, fills = complete(filing)
+        config = config_for(completed, config_path)
         with gcpause.settled():        # no collection in the rules: they make no cycles (0.1 s at 5k)
-            findings = check(completed, config_for(completed, config_path))
-        return Review(findings + beside_check(list(extra)), fills, completed, [] if fills else list(reported))
+            findings = check(completed, config)
+        extra = [f for f in extra if config.enabled(f.code)]      # an import's codes the person switched off
+        return Review(findings + beside_check(extra), fills, completed, [] if fills else list(reported))
 
 
 def write_workbook(filing: Filing, out: str | Path, *, extra_findings: list[Finding] | tuple = (),

@@ -28,7 +28,7 @@ from typing import Callable
 import openpyxl
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from tests.acceptance.filings import ROLLED
+from tests.acceptance.filings import ROLLED, type_filing
 from tests.support.payload import payload_from_xlsx
 from tests.support.signature import workbook_signature
 from tests.support.typist import Typist, open_book
@@ -62,6 +62,17 @@ def from_new(unit: str | list[str] | None = UNIT, department: str = DEPARTMENT) 
         assert cli(args + [a for u in units for a in ("--unit", u)]) == 0
         return out
     return start
+
+
+def typed_and_refreshed(folder: Path) -> Path:
+    """A new filing with the three projects and their indicators typed (序号, unit left blank), refreshed
+    once on file: the tool's 序号 and unit filled in, its state written."""
+    path = from_new()(folder)
+    t = Typist(path)
+    type_filing(t)
+    t.save()
+    app.refresh_file(path)
+    return path
 
 
 def from_template(folder: Path) -> Path:

@@ -26,14 +26,16 @@ def restore_codes(view, table: CodeTable, profile: str) -> tuple[list, str]:
         why = "是空的（没有一级指标）"
     elif _points_at_a_sheet(view, NAME_LEVEL1_LIST):
         return [], ""                       # renamed: the dropdowns follow it
+    elif view.defined_names.get(NAME_LEVEL1_LIST) is not None:
+        why = "已被删除"                     # its names are left, pointing at nothing (Excel: #REF!)
     else:
-        why = "已被删除"
+        why = "不存在"                       # a workbook typed or written without one
     from ..workbook.template import codes_layout
     rows, widths, header_cols, names = codes_layout(table)
     header = Rect(1, 1, 1, header_cols)
     content = SheetContent(SHEET_CODES, rows, widths=widths, bold_rows=[1], fills=[(header, HEADER_FILL, None)],
                            borders=[header], freeze="A2")
-    said = (f"「{SHEET_CODES}」工作表{why}，「绩效指标」的一级指标、二级指标下拉列表无法使用：已按规则配置「{profile}」"
+    said = (f"「{SHEET_CODES}」工作表{why}，「绩效指标」的一级指标、二级指标下拉列表没有可选的类别：已按规则配置「{profile}」"
             f"的指标类别（{table.name or profile}）重新生成「{SHEET_CODES}」和下拉列表；之前在{SHEET_CODES}中补充的类别请重新补上")
     return [ReplaceSheet(content, SHEET_CODES), SetNames(names)], said
 

@@ -18,6 +18,11 @@ its cell, a hash, the finding as JSON) and reported again by every refresh while
 
 Refreshing right after the import therefore reports the same findings and writes nothing (the digest
 counts them), on a file, in desktop Excel or in the add-in alike.
+
+A finding the person has checked against the source and found right (a row with nothing to edit) is
+switched off by its code in 基本信息's 规则设置 (``IMP010.enabled = 否`` or ``disabled = IMP010``:
+``rules.config``); refresh and ``app.review`` then leave it out, the state keeps it, and it is back once
+the setting goes.
 """
 
 from __future__ import annotations

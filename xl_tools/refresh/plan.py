@@ -180,7 +180,7 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     readme, distrusted = _summary_cell(view)
     imported = _imported(filing, state, keys, view, extra_findings)  # what an import reported, kept
     with gcpause.settled():          # the rules and the 公开表 make no reference cycles: nothing to collect
-        findings = check(filing, config) + imported
+        findings = check(filing, config) + [f for f in imported if config.enabled(f.code)]   # the state keeps all
     findings += state.findings() + distrusted                       # what was not trusted
     appended = _appended(filing, findings, keys, view) if draft else []
     layout = Layout.of(filing, profile.value_columns)

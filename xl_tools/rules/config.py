@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Mapping
 
+from ..catalogue import codes, family_of
 from ..errors import XlToolsError
 from ..fileio import read_bytes
 from ..findings import ERROR, INFO, WARNING
@@ -40,6 +41,7 @@ _TRUE = {"true", "yes", "on", "1", "是", "开", "启用", "开启"}
 _FALSE = {"false", "no", "off", "0", "否", "关", "停用", "关闭"}
 _LIST_SEP = re.compile(r"[,，、;；\s]+")
 MAX_OPTION = Decimal(10) ** 12      # a rule's numeric option: percentages, amounts, tolerances
+IMPORT_FAMILY = "IMP"
 
 
 @dataclass
@@ -119,10 +121,19 @@ def _codes(value: object, key: str) -> set[str]:
         raise XlToolsError(f"规则配置项「{key}」应为规则编号列表：{value!r}")
     out = set()
     for w in words:
-        if w not in index:
+        if w in index:
+            out.add(index[w].code)
+        elif _imported(w):
+            out.add(w)
+        else:
             raise XlToolsError(f"规则配置项「{key}」中的未知规则「{w}」")
-        out.add(index[w].code)
     return out
+
+
+def _imported(code: str) -> bool:
+    """An import's finding code (IMP…): not a rule, but the person may switch what it reports off once
+    they have checked it against the source table (``Config.enabled``: the workbook's import findings)."""
+    return family_of(code) == IMPORT_FAMILY and code in codes()
 
 
 def _set(config: Config, rule: type[Rule], key: str, value: object, where: str) -> None:
@@ -167,6 +178,9 @@ def apply_settings(config: Config, settings: Mapping[str, str]) -> Config:
             config.disabled |= _codes(value, key)
             continue
         head, _, sub = key.rpartition(".")
+        if head and sub == "enabled" and _imported(head):          # IMP010.enabled = 否: checked, said enough
+            (config.disabled.discard if _coerce(value, True, key) else config.disabled.add)(head)
+            continue
         if not head or head not in index:
             raise XlToolsError(f"基本信息中未知的规则配置项「{key}」")
         _set(config, index[head], sub, value, key)

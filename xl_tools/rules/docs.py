@@ -37,7 +37,8 @@ INTRO = """# 审核规则
   `severity = "info"`（或 错误/警告/提示）、`enabled = false`；顶层 `disabled = ["VAL015"]` 停用规则，
   `profile = "广东"` 选择基础配置。
 - 工作簿「基本信息」中的覆盖项：`VAL006.floor = 85`、`VAL006.severity = 提示`、`VAL006.enabled = 否`、
-  `disabled = VAL015, VAL007`。
+  `disabled = VAL015, VAL007`。导入提示（IMP…，见文末）核对无误、无需改动时也可这样关闭：`IMP010.enabled = 否`
+  或 `disabled = IMP010`（工具仍记着它们，删除这一行后重新列出）。
 - 优先级：地区配置 < 工作簿「基本信息」 < 审核人指定的配置文件。未知的配置项会报错并给出配置项名称。
 """
 
