@@ -226,6 +226,7 @@ PROBLEM_TOO_LONG = "cell_too_long"           # over Excel's 32,767 characters
 PROBLEM_JSON_KEY = "json_key"               # a JSON key the model does not hold (``load``, ``check F.json``)
 PROBLEM_LIVE_LINK = "live_link"              # a DDE or external-link formula (=cmd|'/c calc'!A0, =[1]S!A1)
 PROBLEM_TOTAL_ROW = "total_row"              # a 合计 row typed under the projects: not read as a project
+PROBLEM_UNIT_UNNAMED = "unit_unnamed"        # amounts in a row of the units table with no 单位名称: not counted
 
 
 @dataclass
