@@ -209,3 +209,35 @@ def test_a_rule_reading_beyond_the_content_is_taken_as_content_only_where_nothin
     calls.clear()
     check(copy.deepcopy(filing))
     assert len(calls) > indicators / 2, len(calls)
+
+
+def test_name_cores_of_many_names_at_once_are_each_names_core():
+    """``textnorm.name_cores`` (one pass of each expression over the names joined) gives ``name_core`` of each:
+    brackets paired within one name only, nested and unclosed ones, every width and white space, a name that
+    holds the separator itself."""
+    import random
+    names = [i.name for p in bench_filing("10x").projects for i in p.indicators]
+    odd = ["a（b（c）d）", "（x", "y）", "（", "）", "(a)(b)", " 服务 对象（%） 满意度\u3000", "ＡＢ（１）", "", "\x1cx\x1d",
+           "a（b\nc）d", "a\u00a0b", "满意度(%)", "（\n）", "x\u2028y\x85"]
+    rnd = random.Random(27)
+    alphabet = "ab （）()\u3000\t\nＡ１，％·满意\x85\u2028"
+    fuzz = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12))) for _ in range(5000)]
+    for group in (names, odd, fuzz, odd + ["（a）\x00（b）"], []):
+        assert textnorm.name_cores(group) == [textnorm.name_core(n) for n in group]
+
+
+def test_the_facts_of_all_projects_at_once_are_those_of_one_project_at_a_time():
+    """``Context.facts_of_projects`` (what the engine asks first) gives each project the facts
+    ``project_facts`` gives it alone: the same values, shared by the same indicators."""
+    filing = bench_filing("10x")
+    one, all_at_once = Context(filing), Context(filing)
+    all_at_once.facts_of_projects(filing.projects)
+    first = [f for p in filing.projects for f in one.project_facts(p)]
+    second = [f for p in filing.projects for f in all_at_once.project_facts(p)]
+    fields = ("columns", "level1", "level2", "level1_code", "level2_code", "core", "values_key")
+    assert [[getattr(f, k) for k in fields] for f in first] == [[getattr(f, k) for k in fields] for f in second]
+    shared_a, shared_b = {}, {}
+    assert [shared_a.setdefault(id(f), len(shared_a)) for f in first] == \
+        [shared_b.setdefault(id(f), len(shared_b)) for f in second]
+    ind = filing.projects[3].indicators[2]                   # one indicator asked afterwards: the same object
+    assert all_at_once.facts(ind) is all_at_once.project_facts(filing.projects[3])[2]

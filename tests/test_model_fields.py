@@ -122,3 +122,25 @@ def test_the_published_table_prints_the_value_whole_and_the_columns_beside_it(tm
     assert cell == "1、3-满意度指标；31-服务对象满意度；人民群众满意度；指标值:≥95%；权重:10；指标方向性:正向指标。"
     back = import_path(tmp_path / "t.xlsx", year=2023).filing.indicators[0]
     assert (back.value_text("annual_value"), back.weight, back.direction) == ("≥95%", "10", "正向指标")
+
+
+def test_a_working_copy_copies_every_field_of_records_of_slots():
+    """Indicator and Project keep their fields in slots (the rules read them many times over); the working
+    copy's records are new ones with every field, changing one leaves the filing's as it was."""
+    import dataclasses
+
+    from xl_tools.model import Origin
+    ind = Indicator(1, "1", "产出指标", "11", "数量指标", "培训人次", "≥100人次", "≥100人次", project="培训项目",
+                    origin=Origin("绩效指标", 4, {"name": 5}), raw={"no": "一"}, nature="≥", remark="备注")
+    project = Project("培训项目", "某单位", total=Decimal("12.50"), indicators=[ind], raw={"total": "12.5"},
+                      origin=Origin("项目", 3, {"name": 3}), period="2024", funding={"own": Decimal("12.50")})
+    filing = Filing(2024, "某部门", projects=[project], pending=[ind])
+    assert not hasattr(ind, "__dict__") and not hasattr(project, "__dict__")
+    done = filing.working_copy()
+    q, i = done.projects[0], done.projects[0].indicators[0]
+    assert (q, i, done.pending[0]) == (project, ind, ind) and q is not project and i is not ind
+    for a, b in ((q, project), (i, ind)):
+        assert all(getattr(a, f.name) is getattr(b, f.name) for f in dataclasses.fields(b)
+                   if f.name not in ("raw", "indicators"))
+    i.annual_value, q.total, q.raw["total"] = "≥120人次", Decimal("13"), None
+    assert (ind.annual_value, project.total, project.raw) == ("≥100人次", Decimal("12.50"), {"total": "12.5"})

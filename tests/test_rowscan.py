@@ -6,6 +6,7 @@ formula values, merged ranges, hidden rows and watched cells — and the same er
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import zipfile
@@ -328,7 +329,8 @@ def _model(obj):
         return sorted(repr(_model(x)) for x in obj)
     if isinstance(obj, dict):
         return [(_model(k), _model(v)) for k, v in obj.items()]
-    return (type(obj).__name__, {k: _model(v) for k, v in vars(obj).items() if not k.startswith("_")})
+    own = vars(obj) if hasattr(obj, "__dict__") else {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return (type(obj).__name__, {k: _model(v) for k, v in own.items() if not k.startswith("_")})
 
 
 @pytest.mark.parametrize("spelling", ["inline", "shared", "libreoffice", "refreshed"])

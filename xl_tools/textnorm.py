@@ -129,6 +129,32 @@ def name_core(name: str | None) -> str:
     return "".join(name.split())
 
 
+# name_cores: the names joined by a character no cell text holds, and brackets that stop at it (a pair, as
+# _BRACKETS finds one, within one name)
+_APART = "\x00"
+_BRACKETS_APART = re.compile(r"[（(][^（）()\x00]*[）)]")
+_SPACE = re.compile(r"\s")
+
+
+def name_cores(names: list[str]) -> list[str]:
+    """``name_core`` of each of ``names`` (texts), worked out over all of them at once: each expression runs
+    once over the names joined, not once per name (30,000 indicator names: half the time of a call each).
+    The same cores as ``name_core``: a pair of brackets stays within its name, and str.split's white space
+    is the regex's \\s."""
+    if not names:
+        return []
+    joined = _APART.join(names)
+    if joined.count(_APART) != len(names) - 1:      # a name holding the separator itself: one at a time
+        return [name_core(n) for n in names]
+    if "（" in joined or "(" in joined:
+        joined = _BRACKETS_APART.sub("", joined)
+    if _CHANGED.search(joined):
+        joined = _CHANGED.sub(_folded, joined)
+    if _SPACE.search(joined):
+        joined = _WS.sub("", joined)
+    return joined.split(_APART)
+
+
 def without_years(name: str | None) -> str:
     """A project name as a comparison key with its years left out (2024年智慧校园… ~ 2025年智慧校园…)."""
     key = squash(name or "")

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedValue:
     """Parsed understanding of an indicator value (MODEL.md "parsed target")."""
 

@@ -69,6 +69,7 @@ def check(filing: Filing, config: Config | None = None) -> list[Finding]:
     findings: list[Finding] = []
     add = findings.extend
     project_facts = ctx.project_facts
+    ctx.facts_of_projects(filing.projects)       # (each project's facts, all in one walk: project_facts' own)
     for hook in on_filing:
         add(hook(ctx))
     for k, project in enumerate(filing.projects):
