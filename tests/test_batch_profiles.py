@@ -64,3 +64,28 @@ def test_guangdong_tables_keep_their_title_and_two_values(tmp_path, profiles):
     layout = render(cons.tables[0].filing)
     assert cons.tables[0].filing.profile == "广东"                  # a tie: the default profile
     assert layout.rows[0][0].value == "2026年项目支出绩效目标表（含转移支付项目）"
+
+
+def test_the_summary_shows_each_files_total_in_its_own_unit(tmp_path):
+    """A 四川 filing in 元 beside filings in 万元: 汇总's 合计 column keeps each total as the file states it,
+    and says its unit (3,969,840.00元 next to 5,138.68万元 — read without it, as the same unit, it was a
+    total 800 times too large)."""
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    wan = unit_filing("甲市单位0", "0.11")
+    yuan = unit_filing("甲市单位1", "0.12")
+    yuan.money_unit = "元"
+    for p in yuan.projects:
+        for f in ("total", "fiscal", "special", "other"):
+            setattr(p, f, getattr(p, f) * 10000)
+    for u in yuan.units:
+        for f in ("total", "fiscal", "special", "other"):
+            setattr(u, f, getattr(u, f) * 10000)
+    yuan.total *= 10000
+    write_filing(folder / "万元.xlsx", wan, None)
+    write_filing(folder / "元.xlsx", yuan, None)
+    report = review([folder], jobs=1)
+    path = write_review_xlsx(report, tmp_path / "审核汇总.xlsx", consolidate(report, include_errors=True))
+    ws = openpyxl.load_workbook(path)["汇总"]
+    formats = {row[1].value: row[3].number_format for row in ws.iter_rows() if row[1].value in ("万元.xlsx", "元.xlsx")}
+    assert formats["元.xlsx"].endswith('"元"') and formats["万元.xlsx"].endswith('"万元"'), formats

@@ -224,10 +224,16 @@ def _unit_comments(cons: Consolidation, previous: Previous | None) -> dict[str, 
             if key in previous.commented_files}
 
 
+def _money_format(r) -> str:
+    """合计 as the file states it, with its unit: a 四川 filing's 元 beside others' 万元 is not read as 万元."""
+    unit = r.filing.money_unit if r.filing is not None and r.filing.money_unit else "万元"
+    return f'{MONEY_FORMAT}"{unit}"'
+
+
 def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previous | None) -> None:
     """A title line (files, years, date), the consolidation per year and every version conflict, then
     one row per file, with a column 审核意见 the reviewer fills in (carried from the previous review)."""
-    widths = (26, 30, 7, 13, 6, 6, 6, 10, 9, 36, 22, 8, 40, 30)
+    widths = (26, 30, 7, 17, 6, 6, 6, 10, 9, 36, 22, 8, 40, 30)
     ws.widths.update(enumerate(widths, start=1))
     top = rb.title_block(ws, [review_title(report), *consolidation_lines(cons, previous)], len(widths))
     rb.header(ws, SUMMARY_HEADERS, row=top)
@@ -237,7 +243,7 @@ def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previ
         ws.append([r.unit, r.file, r.projects if r.readable else None, r.total, r.errors, r.warnings,
                    r.infos, r.worst_rule, r.status, r.error or "", r.department, r.year,
                    NOT_CONSOLIDATED if r.skipped else decided.get(r.file, ""), comments.get(r.file)])
-        ws.style(row, 4, number_format=MONEY_FORMAT)
+        ws.style(row, 4, number_format=_money_format(r))
         if r.status in _STATUS_KIND:
             rb.paint(ws, row, 9, _STATUS_KIND[r.status])
     rb.fit_rows(ws, top + 1)
