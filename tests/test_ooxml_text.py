@@ -152,6 +152,34 @@ def test_rows_given_as_values_and_a_shared_list_of_formats_are_written_as_pairs_
     assert SheetSpec(rows=[RowCells(v, f) for v, f in zip(values, formats)]).size() == (4, 3)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4), st.booleans())
+def test_a_generated_sheet_s_text_cells_are_what_cell_xml_writes(texts, styled):
+    """The generator writes a text with nothing to escape and no space to keep on its own (without
+    ``inline_xml``): every text cell it writes is the bytes ``cell_xml`` (and so lxml) gives, for any
+    text; one ``cell_xml`` refuses is refused."""
+    import io
+
+    from xl_tools.ooxml.sheetgen import RowCells
+    fmt = Format(bold=True) if styled else None
+    styles = Styles(None)
+    style = styles.format_id(fmt) or None
+    try:
+        expected = "".join(cell_xml(a1(1, k), None if style is None else str(style), text)
+                           for k, text in enumerate(texts, start=1))
+    except ValueError:
+        expected = None
+    buf = io.BytesIO()
+    try:
+        write_sheet(buf, SheetSpec(rows=[RowCells(texts, [fmt] * len(texts))]), styles)
+    except ValueError:
+        assert expected is None
+        return
+    assert expected is not None
+    xml = buf.getvalue().decode("utf-8")
+    assert xml[xml.index("<sheetData>"):].startswith(f'<sheetData><row r="1">{expected}</row>')
+
+
 def test_a_sheet_made_as_it_is_written_must_say_its_size():
     with pytest.raises(ValueError):
         SheetSpec(rows=iter([])).size()

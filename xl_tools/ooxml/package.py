@@ -17,16 +17,14 @@ import zipfile
 from dataclasses import dataclass
 
 from ..lazyxml import etree
+from . import deflate
 from .xml import CT, PKG_REL, parse, q, serialize
 
 CONTENT_TYPES = "[Content_Types].xml"
 SPOOL_BYTES = 1024 * 1024               # streamed parts larger than this go to a temporary file
 NEW_PART_DATE = (1980, 1, 1, 0, 0, 0)
-# zlib level of the parts a save deflates (the unchanged ones keep their bytes): at 5k the refresh
-# rewrites 65 MB of XML, level 6 (zlib's default) took 0.55 s CPU for 4.5 MB, level 3 0.25 s for 6.46 MB,
-# level 2 (zlib's fast strategy, as level 1) takes 0.20 s for 6.88 MB (level 1: as long, 7.66 MB); still
-# deflate, as Excel writes it
-DEFLATE_LEVEL = 2
+# the parts a save deflates (the unchanged ones keep their bytes) are deflated by ``deflate.compressor``
+# (ISA-L's where installed, zlib's fast level 2 otherwise)
 
 
 @dataclass(frozen=True)
@@ -355,20 +353,20 @@ class Package:
                 zinfo = _copy_info(info) if info is not None else _new_info(name)
                 h = hashlib.sha256() if sealer is not None else None
                 if sealer is not None and name == sealer.last:
-                    with zout.open(zinfo, "w") as dst:
+                    with deflate.member(zout, zinfo) as dst:
                         sealer.write_sealed(lambda part=name: self.open(part), dst)
                     continue
                 if name in self._files:
                     fh = self._files[name]
                     fh.seek(0)
-                    with zout.open(zinfo, "w") as dst:
+                    with deflate.member(zout, zinfo) as dst:
                         while chunk := fh.read(1024 * 1024):
                             dst.write(chunk)
                             if h is not None:
                                 h.update(chunk)
                 elif name in self._dirty_xml or name in self._data:
                     data = self.read(name)
-                    zout.writestr(zinfo, data)
+                    deflate.write(zout, zinfo, data)
                     if h is not None:
                         h.update(data)
                 elif copy_raw(zout, self.zf, info, zinfo):
@@ -377,7 +375,7 @@ class Package:
                             while chunk := src.read(1024 * 1024):
                                 h.update(chunk)
                 else:
-                    with self.zf.open(info) as src, zout.open(zinfo, "w") as dst:
+                    with self.zf.open(info) as src, deflate.member(zout, zinfo) as dst:
                         while chunk := src.read(1024 * 1024):
                             dst.write(chunk)
                             if h is not None:
@@ -478,10 +476,11 @@ def _new_info(name: str) -> zipfile.ZipInfo:
 
 
 def _levelled(z: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """`z` deflated at ``DEFLATE_LEVEL`` when written (``ZipFile.open(z, "w")`` and ``writestr(z, …)``
-    take the level from the ZipInfo: ``compress_level`` from Python 3.13, ``_compresslevel`` before)."""
+    """`z` deflated at zlib's ``deflate.ZLIB_LEVEL`` when zipfile's own compressor writes it (the save
+    gives the writer ``deflate.compressor``; ``ZipFile.open(z, "w")`` takes the level from the ZipInfo:
+    ``compress_level`` from Python 3.13, ``_compresslevel`` before)."""
     if hasattr(z, "compress_level"):
-        z.compress_level = DEFLATE_LEVEL
+        z.compress_level = deflate.ZLIB_LEVEL
     else:
-        z._compresslevel = DEFLATE_LEVEL
+        z._compresslevel = deflate.ZLIB_LEVEL
     return z

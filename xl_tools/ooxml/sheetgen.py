@@ -161,7 +161,7 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
     head, tail = split_around(root, sd)
     dst.write(DECLARATION + head)
     ids: dict[int, str | None] = {}       # id(format) → style index (None for 0): formats are shared objects
-    by_list: dict[int, list] = {}         # id(list of formats) → their style indexes (``RowCells``)
+    by_list: dict[int, list] = {}         # id(list of formats) → their ``_text_attrs`` (``RowCells``)
     keep = []
 
     def sid(fmt) -> str | None:
@@ -173,25 +173,38 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
         return s
 
     letters = [column_letter(c) for c in range(1, last_col + 1)]
+    opens = [f'<c r="{x}' for x in letters]             # a cell's start, its row number follows
     heights = spec.heights
+    row_heads: dict[float, str] = {}                      # a height → what follows the row's number
     out: list[str] = []
     r = 0
     for r, cells in enumerate(spec.rows, start=1):
         rs = str(r)
-        row = [f'<row r="{rs}" ht="{_num(heights[r])}" customHeight="1">' if r in heights else f'<row r="{rs}">']
+        if r in heights:
+            height = heights[r]
+            head = row_heads.get(height)
+            if head is None:
+                head = row_heads[height] = f'" ht="{_num(height)}" customHeight="1">'
+            row = [f'<row r="{rs}{head}']
+        else:
+            row = [f'<row r="{rs}">']
         if type(cells) is RowCells:
             values, fmts = cells
-            sids = by_list.get(id(fmts))
-            if sids is None:
-                sids = by_list[id(fmts)] = [sid(f) for f in fmts]
+            texts = by_list.get(id(fmts))
+            if texts is None:
+                texts = by_list[id(fmts)] = [_text_attrs(sid(f)) for f in fmts]
                 keep.append(fmts)
-            pairs = zip(values, sids)
+            pairs = zip(values, texts)
         else:
-            pairs = [(value, sid(fmt)) for value, fmt in cells]
-        for k, (value, s) in enumerate(pairs):
+            pairs = [(value, _text_attrs(sid(fmt))) for value, fmt in cells]
+        for k, (value, (s, text_attrs)) in enumerate(pairs):
             if type(value) is str and value:         # the common case, as cell_xml writes it
-                row.append(f'<c r="{letters[k]}{rs}" t="inlineStr">{inline_xml(value)}</c>' if s is None else
-                           f'<c r="{letters[k]}{rs}" s="{s}" t="inlineStr">{inline_xml(value)}</c>')
+                if value.isprintable() and "_x" not in value and "&" not in value and "<" not in value \
+                        and ">" not in value and value[0] != " " and value[-1] != " ":
+                    # nothing to escape, no space to keep (a printable text's only space is " "): as inline_xml
+                    row.append(f"{opens[k]}{rs}{text_attrs}<is><t>{value}</t></is></c>")
+                else:
+                    row.append(f"{opens[k]}{rs}{text_attrs}{inline_xml(value)}</c>")
             elif value is None and s is None:
                 continue
             elif isinstance(value, Formula):
@@ -212,6 +225,12 @@ def write_sheet(dst, spec: SheetSpec, styles: Styles) -> None:
         raise ValueError(f"the sheet has {r} rows, its size says {last_row}")
     dst.write("".join(out).encode("utf-8"))
     dst.write(tail)
+
+
+def _text_attrs(style: str | None) -> tuple[str | None, str]:
+    """(the style index, what follows a text cell's reference up to its ``<is>``) of a cell of format
+    ``style``, as ``cell_xml`` writes it."""
+    return style, ('" t="inlineStr">' if style is None else f'" s="{style}" t="inlineStr">')
 
 
 def _formula_xml(ref: str, style: str | None, value: Formula) -> str:
