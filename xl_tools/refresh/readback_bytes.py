@@ -34,6 +34,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ..address import column_letter
+from ..ooxml import deflate
 from ..ooxml.excelvalues import unescape
 from ..ooxml.xml import text_of_xml
 from ..textnorm import well_formed
@@ -235,7 +236,7 @@ def verified(zf: zipfile.ZipFile, part: str, rows: list[int], row_of: Callable[[
     n_rows = len(rows)
     verdicts: dict = {}                      # (rows planned alike, their cells less the row number) → verdict
     k, at_r, row, need, last_c, alike = 0, -1, None, 0, 0, None
-    with zf.open(part) as fh:
+    with deflate.opened(zf, part) as fh:
         head = b""
         while (at := _SHEET_DATA.search(head)) is None:
             more = fh.read(CHUNK)
