@@ -33,7 +33,7 @@ from .sheetxml import (
     coloured_style,
 )
 from .styles import Styles
-from .xml import DECLARATION, attr_xml, children_bytes, parse
+from .xml import DECLARATION, XmlPartError, attr_xml, children_bytes, parse
 
 _NAME = rb"(?:([A-Za-z_][\w.-]*):)?"
 _SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData\b[^>]*?(/?)>")
@@ -63,11 +63,40 @@ def _attrs(tag_attrs: bytes) -> dict[str, str]:
 def patch_sheet_bytes(data, dst, edits: SheetEdits, styles: Styles, decoder, part: str = "",
                       tail_hook=None) -> SheetResult | None:
     """Write the worksheet `data` with `edits` applied to `dst`; None when the sheet is for the
-    streaming pass (no rows element, or rows holding comments, CDATA or processing instructions).
-    `data`: the part's bytes, or a function opening them as a stream (a zip member), read twice then —
-    once for what follows the rows, once for the rows a megabyte or so at a time — so that the sheet's
-    bytes are never held whole (the 14–22 MB 绩效指标 of 5,000 projects, at the peak of a refresh)."""
+    streaming pass (no rows element, or rows holding comments, CDATA or processing instructions: then
+    what was written to `dst` is not the part, the caller writes it anew).
+    `data`: the part's bytes, or a function opening them as a stream (a zip member), read once — what
+    comes before the rows, the rows a megabyte or so at a time, what follows them — so that the sheet's
+    bytes are never held whole (the 14–22 MB 绩效指标 of 5,000 projects, at the peak of a refresh) and
+    inflated once."""
     opener = data if callable(data) else (lambda: io.BytesIO(data))
+    with opener() as fh:
+        opened = _start(fh)
+        if opened is None:
+            return None
+        head, rest, prefix = opened
+        ahead = _before_rows(head, prefix, part)         # the part as if it had no rows: what precedes them
+        if ahead is None:                                 # a head of another shape: read twice, as it is
+            fh.close()
+            return _patch_framed(opener, dst, edits, styles, decoder, part, tail_hook)
+        sd = ahead.find(SHEET_DATA)
+        result = SheetResult()
+        ctx = _Context(styles, decoder, result)
+        dst.write(DECLARATION + _head(ahead, sd, edits, ctx))
+        end_tag = b"</" + prefix + b"row>"
+        tail: list[bytes] = []
+        try:
+            _write_rows(dst, _Rows(sd, edits, ctx, part).patched(_pieces(fh, rest, end_tag, prefix, tail)))
+        except _Refused:
+            return None
+    root = parse(head + tail[0], part)
+    return _finish(dst, root, root.find(SHEET_DATA), ctx, result, part, tail_hook)
+
+
+def _patch_framed(opener, dst, edits: SheetEdits, styles: Styles, decoder, part: str,
+                  tail_hook) -> SheetResult | None:
+    """``patch_sheet_bytes`` reading the part twice: once for what follows the rows (``_frame``), once
+    for the rows."""
     framed = _frame(opener)
     if framed is None:
         return None
@@ -79,20 +108,88 @@ def patch_sheet_bytes(data, dst, edits: SheetEdits, styles: Styles, decoder, par
     result = SheetResult()
     ctx = _Context(styles, decoder, result)
     dst.write(DECLARATION + _head(root, sd, edits, ctx))
-    rows = _Rows(sd, edits, ctx, part)
     end_tag = b"</" + (sd.prefix.encode() + b":" if sd.prefix else b"") + b"row>"
+    with opener() as fh:
+        _write_rows(dst, _Rows(sd, edits, ctx, part).patched(_windows(fh, len(head), length, end_tag)))
+    return _finish(dst, root, sd, ctx, result, part, tail_hook)
+
+
+def _write_rows(dst, pieces) -> None:
+    """The patched rows to `dst`, a megabyte or so at a time."""
     out: list[bytes] = []
     size = 0
-    with opener() as fh:
-        for piece in rows.patched(_windows(fh, len(head), length, end_tag)):
-            out.append(piece)
-            size += len(piece)
-            if size >= FLUSH:
-                dst.write(b"".join(out))
-                out.clear()
-                size = 0
+    for piece in pieces:
+        out.append(piece)
+        size += len(piece)
+        if size >= FLUSH:
+            dst.write(b"".join(out))
+            out.clear()
+            size = 0
     dst.write(b"".join(out))
-    return _finish(dst, root, sd, ctx, result, part, tail_hook)
+
+
+class _Refused(Exception):
+    """The rows hold a comment, CDATA or a processing instruction: the part is for the streaming pass."""
+
+
+_ROOT_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)[\s/>]")
+
+
+def _start(fh) -> tuple[bytes, bytes, bytes] | None:
+    """(what comes before the rows, up to and including the sheetData start tag; the bytes read after
+    it; the sheet's prefix, b"x:" or b"") of the stream `fh`; None when the part has no rows element."""
+    buf = b""
+    while (m := _SHEET_DATA.search(buf)) is None:
+        more = fh.read(CHUNK)
+        if not more:
+            return None
+        buf += more
+    if m.group(2):
+        return None
+    return buf[:m.end()], buf[m.end():], (m.group(1) + b":" if m.group(1) else b"")
+
+
+def _before_rows(head: bytes, prefix: bytes, part: str):
+    """The part's root as if its rows element were empty and last (``head`` closed: the end tags of the
+    rows element and of the root): what ``_head`` and the rows need of it (the elements before the rows,
+    the namespaces in scope). None when that is not a well-formed part whose root holds the rows
+    element (a comment before the root that looks like a tag, rows nested deeper)."""
+    m = _ROOT_TAG.search(head)
+    if m is None:
+        return None
+    try:
+        root = parse(head + b"</" + prefix + b"sheetData></" + m.group(1) + b">", part)
+    except XmlPartError:
+        return None
+    sd = root.find(SHEET_DATA)
+    return root if sd is not None and sd.getparent() is root and len(sd) == 0 else None
+
+
+def _pieces(fh, rest: bytes, end_tag: bytes, prefix: bytes, tail: list[bytes]):
+    """The rows of the stream `fh` (``rest``: read already) up to the end tag of the rows element, in
+    pieces of a megabyte or so, each ending just after a row's end tag (a row is never cut); what follows
+    the rows, from that end tag, is put in ``tail``. Raises ``_Refused`` where the rows hold a comment,
+    CDATA or a processing instruction, or the part ends before its rows do."""
+    close = b"</" + prefix + b"sheetData>"
+    buf = rest
+    while True:
+        at = buf.find(close)
+        if at >= 0:
+            if _refused(buf, at):
+                raise _Refused
+            tail.append(buf[at:] + fh.read())
+            yield buf[:at]
+            return
+        cut = buf.rfind(end_tag) + len(end_tag)
+        if cut >= len(end_tag):
+            if _refused(buf, cut):
+                raise _Refused
+            yield buf[:cut]
+            buf = buf[cut:]
+        more = fh.read(CHUNK)
+        if not more:
+            raise _Refused
+        buf += more
 
 
 _REFUSED = (b"<!--", b"<![CDATA[", b"<?")
