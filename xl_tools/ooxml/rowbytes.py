@@ -208,18 +208,12 @@ def _frame(opener) -> tuple[bytes, bytes, int] | None:
     its end tag; the length of the rows between) of the part `opener` opens, read as a stream; None when
     the part has no rows element or its rows hold comments, CDATA or processing instructions."""
     with opener() as fh:
-        buf = b""
-        while (m := _SHEET_DATA.search(buf)) is None:
-            more = fh.read(CHUNK)
-            if not more:
-                return None
-            buf += more
-        if m.group(2):
+        started = _start(fh)
+        if started is None:
             return None
-        head = buf[:m.end()]
-        close = b"</" + (m.group(1) + b":" if m.group(1) else b"") + b"sheetData>"
-        rest, before = buf[m.end():], m.end()            # ``before``: the bytes of the part ahead of ``rest``
-        del buf
+        head, rest, prefix = started
+        close = b"</" + prefix + b"sheetData>"
+        before = len(head)                                # the bytes of the part ahead of ``rest``
         while True:
             at = rest.find(close)
             if _refused(rest, len(rest) if at < 0 else at):
