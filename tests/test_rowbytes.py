@@ -380,3 +380,19 @@ def test_rows_written_alike_are_spliced_once_per_spelling_as_each_alone():
     for r, kind in enumerate(kinds, start=2):
         assert (f'<c r="D{r}" s="3" t="inlineStr"><is><t>=</t></is></c>'.encode() in written) == (kind != 1)
     assert b'<c r="E9" s="3" t="inlineStr"><is><t>100</t></is></c>' in written   # its own E9 was not there
+
+
+@pytest.mark.parametrize("row", ['<row r="3" spans="1:2">', '<row spans="1:2" r="3">', "<row  r='3'>", '<row r="3"  >'])
+def test_a_row_s_number_is_read_wherever_its_reference_stands(row):
+    """The number of a row read off its start tag as the reference first (as Excel writes it) or
+    anywhere else in it: the value spliced into that row, the rows around it copied as they are."""
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+           'spreadsheetml/2006/main"><sheetData><row r="2"><c r="A2"><v>1</v></c></row>'
+           f'{row}<c r="A3"><v>2</v></c></row><row r="4"><c r="A4"><v>3</v></c></row></sheetData></worksheet>').encode()
+    edits = SheetEdits()
+    edits.add_values(3, 2, [["x"]])
+    out = io.BytesIO()
+    assert rowbytes.patch_sheet_bytes(xml, out, edits, Styles(None), None, "p") is not None
+    written = out.getvalue()
+    assert written.count(b'<c r="B3" t="inlineStr"><is><t>x</t></is></c></row>') == 1
+    assert b'<row r="2"><c r="A2"><v>1</v></c></row>' in written and b'<row r="4"><c r="A4"><v>3</v></c></row>' in written

@@ -277,27 +277,41 @@ class _Rows:
         last_r = k = 0
         for data in windows:
             self.data = data
-            pos, end = 0, len(data)
+            pos, end = 0, len(data)                    # data[pos:] is not yielded yet: rows copied as they are
             for m in (_ROW if b":row" in data else _UNPREFIXED_ROW).finditer(data):
                 if not k & 4095:
                     limits.check_time()                # the task's time budget, inside a large sheet too
                 k += 1
-                row_end = _element_end(data, m, b"row", end)
-                if row_end < 0:
-                    raise ValueError(f"{self.part}: row without its end tag")
-                stated = _R.search(m.group(2))
-                r = int(stated.group(1)) if stated and stated.group(1).isdigit() else last_r + 1
+                if m.group(3):
+                    row_end = m.end()
+                else:
+                    closing = b"</" + m.group(1) + b":row>" if m.group(1) else b"</row>"
+                    row_end = data.find(closing, m.end(), end)
+                    if row_end < 0:
+                        raise ValueError(f"{self.part}: row without its end tag")
+                    row_end += len(closing)
+                attrs = m.group(2)
+                if attrs[:4] == b' r="' and (q := attrs.find(b'"', 4)) > 4 and (digits := attrs[4:q]).isdigit():
+                    stated, r = True, int(digits)      # the usual: the reference first, as Excel writes it
+                else:
+                    found = _R.search(attrs)
+                    stated = found is not None
+                    r = int(found.group(1)) if stated and found.group(1).isdigit() else last_r + 1
                 if stated and r < last_r:
                     raise RowsOutOfOrder(self.part)
                 last_r = r
-                yield data[pos:m.start()]
+                if not pending or pending[-1] > r:     # a row the edits leave alone: copied with its neighbours
+                    continue
+                if pos < m.start():
+                    yield data[pos:m.start()]
+                pos = m.start()
                 while pending and pending[-1] < r:
                     yield self._new(pending.pop())
                 if pending and pending[-1] == r:
                     pending.pop()
-                    line = edits.row_line(r) if stated is not None else None
+                    line = edits.row_line(r) if stated else None
                     done = self._alike(m, row_end, r, line) if line is not None else None
-                    values = edits.row_values(r) if stated is not None and done is None else None
+                    values = edits.row_values(r) if stated and done is None else None
                     if values is not None:
                         if line is None:                  # (with a line, ``_alike`` tried the run)
                             done = self._into_run(m, row_end, r, values)
@@ -305,11 +319,10 @@ class _Rows:
                             done = self._appended(m, row_end, r, values)
                         if done is None:
                             done = self._found(m, row_end, r, values)
-                    yield done if done is not None else self._row(m, row_end, r, edits.row(r), stated is not None)
-                else:
-                    yield data[m.start():row_end]
-                pos = row_end
-            yield data[pos:end]
+                    yield done if done is not None else self._row(m, row_end, r, edits.row(r), stated)
+                    pos = row_end
+            if pos < end:
+                yield data[pos:end]
         self.data = b""
         for r in reversed(pending):
             yield self._new(r)
