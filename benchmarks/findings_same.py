@@ -1,5 +1,6 @@
 """Every finding of the check of the model on the goal's workbooks, kept and compared: work on the check's
-speed must not change one (20,060 findings on 5k, 20,108 on 5k-repeated).
+speed must not change one (20,060 findings on 5k, 20,108 on 5k-repeated; the same on 5k-shared, the filing
+saved with shared strings; and the seed's own table, a real Guangzhou filing, at its size "1x").
 
     python -m benchmarks.findings_same save /tmp/before.json.gz      # on main (or before a change)
     python -m benchmarks.findings_same compare /tmp/before.json.gz   # after it: exit 1 on any difference
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .generate import SHARED, bench_filing, write_workbook
 
-BOOKS = ("5k", "5k-repeated")
+BOOKS = ("1x", "5k", "5k-repeated", "5k-shared")
 
 
 def findings_of(name: str, work: Path) -> dict:

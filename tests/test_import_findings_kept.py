@@ -149,3 +149,29 @@ def test_the_desktop_button_right_after_the_import_makes_no_call(tmp_path, capsy
     xbook.set_mock_caller()
     desktop.main()
     assert xbook.json()["actions"] == []
+
+
+def test_a_finding_is_located_on_its_project_whatever_the_spacing_or_width_of_the_name():
+    """The import's finding names the project as its table spelled it; the workbook's project may differ
+    from it in spacing or width only (「校园　安保经费」, 「校园安保经费 」): the same project (``name_key``, as
+    ``projectlinks`` links rows), so the finding sits on its cell."""
+    from xl_tools.findings import WARNING, Finding
+    from xl_tools.model import Filing, Indicator, Origin, Project
+    from xl_tools.refresh.imported import located_on
+    ind = Indicator(2, "1", "产出指标", "11", "数量指标", "巡逻次数", "≥365次", "≥365次", project="校园安保经费",
+                    origin=Origin("绩效指标", 7, {"name": 5, "annual_value": 7}))
+    project = Project("校园安保经费", "某单位", indicators=[ind], origin=Origin("项目", 5, {"name": 3, "total": 4}))
+    other = Project("食堂经费", "某单位", origin=Origin("项目", 6, {"name": 3, "total": 4}))
+    filing = Filing(2024, "某部门", projects=[project, other])
+    found = [Finding("IMP001", WARNING, "金额无法识别", project="校园　安保经费", field="total"),
+             Finding("IMP002", WARNING, "指标无法拆分", project="校园安保经费 ", indicator_no=2, field="name"),
+             Finding("IMP003", WARNING, "另一个", project="食堂 经费", field="basis")]
+    placed = located_on(found, filing)
+    assert [(f.code, f.sheet, f.cell, f.project) for f in placed] == [
+        ("IMP001", "项目", "D5", "校园　安保经费"),
+        ("IMP002", "绩效指标", "E7", "校园安保经费 "),
+        ("IMP003", "项目", "C6", "食堂 经费")]          # a field with no column: the project's name cell
+    # two projects the same by name_key: which one is not known, the finding stays where it was
+    twin = Project("校园 安保经费", "另一单位", origin=Origin("项目", 8, {"name": 3, "total": 4}))
+    filing.projects.append(twin)
+    assert located_on(found[:1], filing)[0].sheet is None

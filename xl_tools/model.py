@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Mapping
 
 from .address import CellAddress, a1
-from .money import CENT, ZERO
+from .money import CENT, WAN, WAN_PER, ZERO, rescale
 from .textnorm import to_halfwidth
 from .unitnames import UnitNames
 
@@ -211,6 +211,7 @@ PROBLEM_TOO_LONG = "cell_too_long"           # over Excel's 32,767 characters
 PROBLEM_JSON_KEY = "json_key"               # a JSON key the model does not hold (``load``, ``check F.json``)
 PROBLEM_LIVE_LINK = "live_link"              # a DDE or external-link formula (=cmd|'/c calc'!A0, =[1]S!A1)
 PROBLEM_TOTAL_ROW = "total_row"              # a 合计 row typed under the projects: not read as a project
+PROBLEM_UNIT_UNNAMED = "unit_unnamed"        # amounts in a row of the units table with no 单位名称: not counted
 
 
 @dataclass
@@ -405,16 +406,13 @@ class Filing:
         return out
 
 
-WAN = "万元"
-_WAN_PER = {"元": Decimal("0.0001"), "万元": Decimal(1)}
-
-
 def amounts_in(record, stated: str, unit: str):
     """A Project or Unit with its amounts in ``unit`` (元 → 万元 to two decimals: 3,309,840.00 元 →
-    330.98 万元); the record itself when the units are the same or either is not 元/万元."""
-    if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
+    330.98 万元); the record itself when the units are the same or either is not a money unit
+    (``money.WAN_PER``)."""
+    if stated == unit or stated not in WAN_PER or unit not in WAN_PER:
         return record
-    scale = _WAN_PER[stated] / _WAN_PER[unit]
+    scale = rescale(Decimal(1), stated, unit)
     scaled = {f: (getattr(record, f) * scale).quantize(CENT, ROUND_HALF_UP) for f in MONEY_FIELDS}
     if getattr(record, "funding", None):
         scaled["funding"] = {k: (v * scale).quantize(CENT, ROUND_HALF_UP) for k, v in record.funding.items()}
@@ -424,9 +422,9 @@ def amounts_in(record, stated: str, unit: str):
 def filing_in_unit(filing: Filing, unit: str) -> Filing:
     """``filing`` with every amount in ``unit`` (a copy; the filing itself when it is in that unit)."""
     stated = filing.money_unit or WAN
-    if stated == unit or stated not in _WAN_PER or unit not in _WAN_PER:
+    if stated == unit or stated not in WAN_PER or unit not in WAN_PER:
         return filing
-    scale = _WAN_PER[stated] / _WAN_PER[unit]
+    scale = rescale(Decimal(1), stated, unit)
     return replace(filing, money_unit=unit, total=(filing.total * scale).quantize(CENT, ROUND_HALF_UP),
                    units=[amounts_in(u, stated, unit) for u in filing.units],
                    projects=[amounts_in(p, stated, unit) for p in filing.projects])

@@ -13,6 +13,13 @@ ZERO = Decimal("0")
 # No amount of a filing comes near this (10¹⁵ 万元); sums of 50,000 such amounts still keep every cent
 # within Decimal's 28 digits, so money arithmetic can never fail on a stranger's number.
 MAX_MONEY = Decimal(10) ** 15
+
+# The money units and how many 万元 one of each is: the one table of them. A table states its amounts in 元 or
+# 万元 (``profiles.MONEY_UNITS``; an imported one may say 千元 or 亿元), values write any of the four (生均2000元,
+# 1.2亿元), and the rules compare money in 万元 (``in_wan``); a filing is put in another unit by ``rescale``.
+WAN = "万元"
+WAN_PER = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), WAN: Decimal(1), "亿元": Decimal(10000)}
+YUAN_PER_WAN = Decimal(10000)          # 1 / WAN_PER["元"]: 万元 → 元, and 元 → 万元 by dividing
 _NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
 
@@ -81,3 +88,14 @@ def money_from_json(text: object, where: str) -> Decimal:
     except NotMoney:
         raise XlToolsError(f"{where} 不是金额：{text!r}") from None
     return value if value is not None else ZERO
+
+
+def in_wan(amount: Decimal, unit: str) -> Decimal:
+    """``amount`` stated in the money ``unit`` (a key of ``WAN_PER``), in 万元."""
+    return amount * WAN_PER[unit]
+
+
+def rescale(amount: Decimal, stated: str, unit: str) -> Decimal:
+    """``amount`` stated in the money unit ``stated``, in the money ``unit`` (both keys of ``WAN_PER``); not
+    rounded."""
+    return amount * WAN_PER[stated] / WAN_PER[unit]

@@ -32,6 +32,7 @@ from .reconcile import reconcile
 from .regional import pdf_rows_text, xlsx_rows_text
 from .textsource import decode_text, is_pdf
 from .tokens import classify
+from .valueform import one_value_units
 from .xlsxsource import read_xlsx
 from .year import infer_year
 
@@ -147,7 +148,7 @@ def import_segmented(seg: Segmented, text: str, *, year: int | None, department:
     pairing = pair_blocks(project_names, seg.contents, owners, by_position_only=not seg.from_text)
     built = assemble(seg, pairing, year=year, department=dept, source=source)
     built.filing.profile = built.filing.profile or seg.profile or ""
-    findings += built.findings
+    findings += built.findings + one_value_units(built.filing)
     for name in seg.names:
         if name.invalid:
             findings.append(finding("IMP033", f"{describe_lines(name.lines)}「{name.name}」的金额"

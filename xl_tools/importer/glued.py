@@ -14,8 +14,11 @@ Nothing here knows a particular table. The text is cut by what every such form p
   a lone operator where the text was cut (「>」), or a qualitative phrase at the end of the run (「长远」,
   「稳步提高」, 「增加岗位」, 「不超预算」);
 - 「反映……」 between a name and its value is the indicator's explanation (绩效标准 / 指标解释 column);
-- a form's title (…绩效目标表) or a field label after the indicators ends the table (a second table on
-  the same page is not read into the first).
+- a **numbered name** (「指标1:」, the template's label of each row, kept in the name) starts a row, so the
+  row holds one indicator and its value is what ends it: the quantity that ends the row, else a closing
+  phrase, else what follows the name's last 「。」 (「…等工作。房屋设备、设施的管理到位,…」);
+- a form's title (…绩效目标表), a field label or a footnote (「注:」) after the indicators ends the table (a
+  second table on the same page is not read into the first).
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ TOP_LABELS = (
 HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标内容", "指标目标值", "当年预期实现值", "指标值", "绩效标准",
                 "指标解释", "备注")
 # what follows a form's last row: its sign-off (財政部门审核意见, 填表人 …)
-END_WORDS = re.compile(r"财政部门|审核意见|填表人|填报人|单位负责人|扫一扫")
+END_WORDS = re.compile(r"财政部门|审核意见|填表人|填报人|单位负责人|扫一扫|(?<!备)注[:：]")
+# the template's label of each indicator row (安徽: 「指标1:安置小区物业费」): a row starts there
+NUMBERED = re.compile(r"指标\d{1,2}[:：]")
 # a field label after the indicator rows: the next form begins (its name, its units)
 NEXT_FORM = ("项目名称", "一级项目名称", "二级项目名称", "项目支出名称", "主管部门", "项目主管部门", "一级指标")
 TITLE = re.compile(r"绩效目标(?:申报|审批)?表")
@@ -52,12 +57,12 @@ _UNITS = "|".join(re.escape(u) for u in sorted({*KNOWN_UNITS, "百分比", "次"
 # 以上/以下; a date (2021年7月, 2021年12月底前); or an operator where the text stops
 _NUMBER = r"\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
-    rf"(?:19|20)\d{{2}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:底|末)?(?:前|之前|以前)?"
+    rf"(?:19|20)\d{{2}}年(?:全年|年内|\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:底|末)?(?:前|之前|以前)?"
     rf"|(?:[{_OPS}]=?|二(?=\d))?{_NUMBER}(?:[-~～至]{_NUMBER})?(?:(?:{_UNITS})(?:/(?:{_UNITS}|[\u4e00-\u9fff]))?)?"
     rf"(?:及?(?:以上|以下|以内))?|[{_OPS}]$")
 # a qualitative value as tables write them: a degree or a direction (with what it raises), or a limit
 _ADVERBS = "稳步|持续|明显|显著|逐步|有效|进一步|不断|大幅|基本|全面|继续"
-_VERBS = "提高|提升|改善|增加|增长|增强|加强|减少|降低|下降|巩固|保持|扩大|完善"
+_VERBS = "提高|提升|改善|增加|增长|增强|加强|减少|降低|下降|巩固|保持|扩大|完善|保障"
 _OBJECTS = "岗位|水平|能力|效率|质量|收入|就业"
 _QUALITATIVE = re.compile(
     rf"(?:(?:{_ADVERBS})?(?:{_VERBS}){{1,2}}(?:{_OBJECTS})?|长远|长期|优良|良好|达标|合格|显著|明显"
@@ -173,6 +178,12 @@ class Rows:
         """Read one indicator (or two, where a limit joins them) from ``pos``; where it ends: after its
         quantity, or at the next category label when its value is a phrase."""
         label = next((m.start() for m in self.labels.finditer(cell, pos + 1)), len(cell))
+        numbered = NUMBERED.match(cell, pos)
+        if numbered:                    # one row up to the next label or numbered name: its value ends it
+            nxt = NUMBERED.search(cell, numbered.end(), label)
+            end = nxt.start() if nxt else label
+            self._numbered(cell[pos:end], numbered.end() - pos)
+            return end
         quantity = next((m for m in _QUANTITY.finditer(cell, pos + 1, label) if m.group()), None)
         if quantity is None:
             self._name_value(cell[pos:label])
@@ -187,6 +198,21 @@ class Rows:
             self.rows[-1] = (level1, level2, name, said or standard.group(), value)
             end = standard.end()
         return end
+
+    def _numbered(self, text: str, start: int) -> None:
+        """One numbered row (「指标1:清算8个安置小区……(≥**%)。≥95%」): the value is the quantity that ends
+        it, else the closing phrase, else what follows the name's last 「。」."""
+        body = text.rstrip()
+        last = [m for m in _QUANTITY.finditer(body, start) if m.group() and m.end() == len(body)]
+        if last:
+            self._emit(body[:last[-1].start()], last[-1].group())
+            return
+        if any(_QUALITATIVE.fullmatch(body, k) for k in range(start, len(body))):
+            self._name_value(body)
+            return
+        stop = body.rfind("。", start)
+        if 0 <= stop < len(body) - 1:
+            self._emit(body[:stop + 1], body[stop + 1:])
 
     def _name_value(self, text: str, value: str | None = None) -> None:
         """``text`` is a name (with its 「反映……」) and ``value`` its value; without ``value``, the value is

@@ -20,6 +20,7 @@ _ITEM = re.compile(
     r"^\s*(?P<l1>\d+\s*[-－][^;；]*?)\s*[;；]\s*(?P<l2>\d+\s*[-－][^;；]*?)\s*[;；]\s*(?P<name>.*?)\s*[;；]\s*"
     r"(?:实施周期指标值\s*[:：]\s*(?P<period>.*?)\s*[;；]\s*年度指标值|指标值)\s*[:：]\s*(?P<annual>.*?)\s*[。.]?\s*$",
     re.S)
+ONE_VALUE = "one_value"          # Indicator.raw key: the item printed one value (``…；指标值:≥95%。``)
 ANNUAL_LABEL = re.compile(r"(?<!实施周期)(?:年度)?指标值\s*[:：]")
 # the indicator's own columns a region's table prints after the value (publish.indicators.PRINTED)
 _PRINTED = {"权重": "weight", "指标方向性": "direction", "绩效标准": "standard", "指标解释": "explanation",
@@ -91,6 +92,8 @@ def parse_items(text: str) -> list[ParsedItem]:
             ind = Indicator(no=span.no, level1_code=c1, level1=n1, level2_code=c2, level2=n2,
                             name=m.group("name").strip(), period_value=(m.group("period") or "").strip(),
                             annual_value=m.group("annual").strip(), **extras)
+            if m.group("period") is None:
+                ind.raw[ONE_VALUE] = True          # printed ``指标值:…``: a one-value-column form's line
             out.append(ParsedItem(ind, True, text[span.start:span.end].strip(), span.start))
         else:
             raw = body.strip().rstrip("。").strip()

@@ -29,6 +29,7 @@ from ..address import CellAddress
 from ..catalogue import codes, family_of
 from ..findings import ERROR, INFO, WARNING, Finding, located
 from ..model import Filing
+from ..textnorm import name_key
 
 KIND = "found"                    # the state sheet's row kind
 FAMILY = "IMP"
@@ -39,15 +40,17 @@ _INFO_FIELDS = ("year", "department", "total")
 
 def located_on(findings: list[Finding], filing: Filing) -> list[Finding]:
     """The import's findings, each on the cell of the record it is about where the workbook has one
-    (``filing``: as read from the workbook the import wrote); the others as they are."""
+    (``filing``: as read from the workbook the import wrote); the others as they are. A finding names its
+    project as the import's table spelled it, and the workbook's project may differ from that in spacing or
+    width only: projects are looked up by ``name_key``, as ``projectlinks`` links rows to them."""
     by_name: dict[str, list] = {}
     for p in filing.projects:
-        by_name.setdefault(p.name, []).append(p)
+        by_name.setdefault(name_key(p.name), []).append(p)
     out = []
     for f in findings:
         origin, field = None, f.field
         if f.project is not None:
-            projects = by_name.get(f.project, [])
+            projects = by_name.get(name_key(f.project), [])
             if len(projects) == 1:                   # same-named projects: which one is not known
                 p = projects[0]
                 if f.indicator_no is not None:

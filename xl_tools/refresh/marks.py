@@ -54,8 +54,11 @@ class Marks:
 
     def kept_fills(self, view) -> dict[Cell, tuple[str, str]]:
         """The earlier fills the cells still hold (value, record): the tool's values, which it may
-        write again (序号 renumbered); a value the person changed since is theirs."""
+        write again (序号 renumbered); a value the person changed since is theirs. 序号 the tool wrote
+        that its cells hold in another order — rows moved and edited in one go, which the state could
+        not follow — are still its own: renumbered as rows moved alone are (``_permuted``)."""
         keep = {}
+        missed: dict[tuple[str, int], list] = {}
         for key, (value, message) in self.fills.items():
             sheet, r, c = key
             if sheet not in view.sheetnames:
@@ -63,6 +66,10 @@ class Marks:
             current = view[sheet][f"{column_letter(c)}{r}"].value
             if current is not None and _same(current, value):
                 keep[key] = (value, message)
+            elif current is not None and _NUMBERED in message:
+                missed.setdefault((sheet, c), []).append((key, value, message, current))
+        for cells in missed.values():
+            keep.update(_permuted(cells))
         return keep
 
 
@@ -157,6 +164,25 @@ def current_marks(state: State, view, keys: RowKeys, seen: Seen) -> Marks:
     if seen.notes is not None:
         marks.notes = dict(seen.notes)
     return marks
+
+
+_NUMBERED = '"field": "no"'      # a 序号 fill's record (``fills.record``: JSON with sorted keys)
+
+
+def _permuted(cells: list) -> dict[Cell, tuple[str, str]]:
+    """The 序号 fills of one column whose cells no longer hold the number written there, kept when
+    together they hold exactly the numbers written, in another order (the tool's numbers on rows that
+    moved); a number the person typed over one of them breaks the match, and all stay theirs."""
+    if sorted(_number_text(v) for _k, v, _m, _c in cells) != sorted(_number_text(c) for _k, _v, _m, c in cells):
+        return {}
+    return {key: (value, message) for key, value, message, _c in cells}
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
 
 def _same(current, stored: str) -> bool:

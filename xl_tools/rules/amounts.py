@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 
 from ..findings import ERROR, WARNING, Finding
 from ..model import FUNDING_LEVELS, MONEY_FIELDS, MONEY_LABELS, PROBLEM_MONEY_INVALID, PROBLEM_MONEY_TEXT, Project
-from ..money import CENT, ZERO, fmt_thousands
+from ..money import CENT, WAN, YUAN_PER_WAN, ZERO, fmt_thousands, rescale
 from .base import Context, Rule
 
 TOLERANCE = Decimal("0.005")
@@ -381,14 +381,14 @@ class YuanInWan(Rule):
     config_keys = {"max_wan": Decimal(1_000_000)}
 
     def check_filing(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.unit != "万元":
+        if ctx.unit != WAN:
             return
         most = self.options["max_wan"]
         for project in ctx.filing.projects:             # (a filing hook: no call per project)
             if project.total >= most:
                 yield self.at_project(
                     project, "total",
-                    f"项目总计 {_m(project.total)} 万元，即 {_m(project.total / 10000)} 亿元：表的金额单位是万元，"
-                    "这个金额像是按元填写的",
-                    f"金额单位是万元（「基本信息」的金额单位）：按元计的金额除以 10000 再填写，"
-                    f"如 {_m((project.total / 10000).quantize(CENT))}")
+                    f"项目总计 {_m(project.total)} 万元，即 {_m(rescale(project.total, WAN, '亿元'))} 亿元：表的金额单位是"
+                    "万元，这个金额像是按元填写的",
+                    f"金额单位是万元（「基本信息」的金额单位）：按元计的金额除以 {YUAN_PER_WAN} 再填写，"
+                    f"如 {_m(rescale(project.total, '元', WAN).quantize(CENT))}")

@@ -28,6 +28,7 @@ from .. import valuegrammar as _targets
 from ..categories import CodeTable, Resolution
 from ..findings import ERROR, INFO, WARNING, Draft, Finding, drafted_later, located, with_draft
 from ..model import Filing, Indicator, Origin, Project
+from ..money import WAN, WAN_PER
 from ..profiles import Profile, load_profile
 from ..textnorm import name_core, squash
 from ..valuegrammar import ParsedValue, op_symbol
@@ -36,7 +37,6 @@ SEVERITIES = (ERROR, WARNING, INFO)
 VALUE_FIELDS = ("period_value", "annual_value")
 VALUE_LABELS = {"period_value": "实施周期指标值", "annual_value": "年度指标值"}
 BOTH_VALUES = "实施周期指标值和年度指标值"     # the label of the two value cells holding the same text
-_WAN_PER = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
 ONE_VALUE = "指标值"                           # the label of a one-value-column profile's value
 
 # "2023年-2024年", "2023-2024年", "2023至2024年度": a project running over several budget years
@@ -206,12 +206,12 @@ class Context:
 
     def to_wan(self, amount: Decimal) -> Decimal:
         """An amount of the table (in its 金额单位, 元 or 万元) in 万元, the unit values are compared in."""
-        return amount * _WAN_PER.get(self.filing.money_unit or "万元", Decimal(1))
+        return amount * WAN_PER.get(self.filing.money_unit or WAN, _ONE)
 
     def money(self, amount: Decimal) -> str:
         """An amount of the table as messages state it: in the table's unit, and in 万元 when that differs."""
-        unit = self.filing.money_unit or "万元"
-        if unit == "万元" or unit not in _WAN_PER:
+        unit = self.filing.money_unit or WAN
+        if unit == WAN or unit not in WAN_PER:
             return f"{amount:,.2f} {unit}"
         return f"{amount:,.2f} {unit}（{self.to_wan(amount):,.2f} 万元）"
 
@@ -352,6 +352,7 @@ class Context:
         return project.period_years() or self.span(project)
 
 
+_ONE = Decimal(1)
 _LEVEL1_CODE, _LEVEL2_CODE = attrgetter("level1_code"), attrgetter("level2_code")
 # what facts are worked out from (the values as written: None and "" alike, in _values_facts)
 _CONTENT = attrgetter("level1_code", "level1", "level2_code", "level2", "period_value", "annual_value")

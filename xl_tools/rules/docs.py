@@ -65,7 +65,7 @@ def missing_sections(rule: type[Rule]) -> list[str]:
 
 def _value(value: object) -> str:
     if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
+        return "、".join(str(v) for v in value) or "（空）"
     return str(value)
 
 

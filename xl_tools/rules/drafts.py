@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..findings import Draft
 from ..model import Project
+from ..money import CENT, YUAN_PER_WAN
 from ..textnorm import without_years
 from ..valuegrammar import op_symbol
 from .base import Context, num
@@ -25,7 +26,6 @@ from .statements import Statement
 # the category a drafted line goes under, by role → the codes to try, first found in the table wins
 ROLES = {"quantity": ("11",), "quality": ("12",), "time": ("13",), "cost": ("14", "41"), "economic": ("21",),
          "social": ("22",), "ecological": ("23",), "sustainable": ("24",), "satisfaction": ("31",)}
-CENT = Decimal("0.01")
 _THINGS = {"台", "套", "辆", "个", "件", "座", "间", "所", "处", "项", "批", "棵", "株", "只", "头", "盏"}
 _AREAS = {"亩", "平方米", "公顷", "公里", "米"}
 _PROJECT_WORDS = re.compile(r"(?:项目|专项|资金|经费|工作经费|补助资金|财政补助)+$")
@@ -67,8 +67,8 @@ def subject(project: Project) -> str:
 
 def money(amount_yuan: Decimal) -> str:
     """An amount per unit as a value writes it: 元 below 100,000, else 万元 (two decimals, no zeros)."""
-    if amount_yuan >= 100000:
-        return f"{num((amount_yuan / 10000).quantize(CENT, ROUND_HALF_UP))}万元"
+    if amount_yuan >= 10 * YUAN_PER_WAN:
+        return f"{num((amount_yuan / YUAN_PER_WAN).quantize(CENT, ROUND_HALF_UP))}万元"
     return f"{num(amount_yuan.quantize(CENT, ROUND_HALF_UP))}元"
 
 
@@ -83,7 +83,7 @@ def cost_draft(ctx: Context, project: Project, word: str, counts, stated) -> Dra
     if stated:
         w, per, period, written = stated[0]
         unit = f"/{per}" + (f"·{period}" if period else "")
-        return draft(ctx, "cost", f"{'生均' if per == '生' else '单位'}{what}标准", f"≤{money(w * 10000)}{unit}",
+        return draft(ctx, "cost", f"{'生均' if per == '生' else '单位'}{what}标准", f"≤{money(w * YUAN_PER_WAN)}{unit}",
                      f"绩效目标写明「{written}」")
     if total <= 0:
         return None
@@ -106,7 +106,7 @@ def cost_draft(ctx: Context, project: Project, word: str, counts, stated) -> Dra
         else:
             continue
         amount = f"{total:,.2f} 万元 ÷ {num(t.value)}{'人' if people and unit not in PEOPLE_UNITS else t.unit}（{ind.name}）"
-        return draft(ctx, "cost", name, f"≤{money(total * 10000 / t.value)}/{per}", amount)
+        return draft(ctx, "cost", name, f"≤{money(total * YUAN_PER_WAN / t.value)}/{per}", amount)
     return draft(ctx, "cost", f"{subject(project)}总成本", f"≤{num(total.quantize(CENT, ROUND_DOWN))}万元",
                  f"项目总计 {total:,.2f} 万元")
 

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from ..findings import WARNING, Finding
 from ..model import Indicator, Project
+from ..money import WAN_PER
 from ..valuegrammar import quantities
 from .base import Context, Facts, Rule, num, show
 from .measures import KNOWN_FAMILIES, TIME_UNITS, base_unit, canonical, counted, is_duration, is_percent, per_part
@@ -43,7 +44,7 @@ CATEGORY_WORDS = ("时效", "质量", "数量", "成本", "效益", "效果")
 # a requirement of timing written as the name of a count (按时发放 ≥1人/年)
 _TIMELY = re.compile("按时|及时|按期|准时|如期")
 # a rule of budgeting written as the name of a cost (控制在预算成本内 250万): the money, not a standard
-MONEY_UNITS = ("元", "千元", "万元", "亿元", "万")
+MONEY_UNITS = (*WAN_PER, "万")                 # a bare 万 of a cost (250万) is 万元 too
 _WITHIN_BUDGET = re.compile("控制在.{0,6}内|不超(?:过|出)?预算|在预算.{0,4}内|不突破预算")
 
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
+from ..money import WAN_PER, in_wan
 from ..valuegrammar import SCALE_PREFIXES, ParsedValue
 
-# money units → factor to 万元 (the table's unit)
-MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "亿元": Decimal(10000)}
+MONEY_SCALE = WAN_PER          # money units → factor to 万元 (the rules compare money in 万元): the one table
 TIME_UNITS = frozenset({"秒", "秒钟", "分钟", "小时", "天", "日", "个工作日", "工作日", "周", "个月", "月",
                         "年", "季度", "工日"})
 # units that count things, places or people delivered (not %, money, time, grades)
@@ -80,7 +80,8 @@ def is_count(t: ParsedValue) -> bool:
 
 
 def to_wan(value: Decimal, unit: str) -> Decimal:
-    return value * MONEY_SCALE[base_unit(unit)]
+    """A money value in 万元 (5万元/台 → 5, 2000元/生 → 0.2)."""
+    return in_wan(value, base_unit(unit))
 
 
 def is_grade(squashed: str) -> bool:

@@ -114,9 +114,17 @@ class TimelinessNotQuantified(_ValueForm):
         t = ctx.parse(text)
         if t.kind == "number" and t.value is not None and not t.unit and not _PERIOD.search(ctx.squash(text)):
             return f"只有数字 {num(t.value)}，没有时间单位"
+        if _whole_year(t, ctx.squash(text)):
+            return "是整个年度，不是完成的时间节点或时限"
         if t.kind == "date" or is_duration(t) or is_percent(t) or has_digit(ctx.squash(text)):
             return None
         return "没有时间节点或时限"
+
+
+def _whole_year(t, squashed: str) -> bool:
+    """「2021年全年」: a calendar year (not 2021 years) and 全年 — when the work runs, not when it is done."""
+    return (t.kind == "number" and t.unit == "年" and t.value is not None and 1990 <= t.value <= 2100
+            and "全年" in squashed)
 
 
 class CostNotAmount(_ValueForm):

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from ..findings import ERROR, INFO, WARNING, Finding
 from ..model import Indicator, Project
+from ..unitnames import unit_key
 from ..valuegrammar import PLACEHOLDERS, ParsedValue, Placeholders, quantities
 from .base import ONE_VALUE, VALUE_FIELDS, VALUE_LABELS, Context, Facts, Rule, num, show
 from .measures import MONEY_SCALE, base_unit, counted, is_grade, is_money
@@ -38,6 +39,8 @@ class ValueMissing(Rule):
     """An indicator lacks its 实施周期指标值 or its 年度指标值.
 
     为什么：两列指标值都是必填项：实施周期指标值是项目全周期的目标，年度指标值是本预算年度的目标。
+    一栏指标值的表式（规则配置如湘鄂）只要求指标值；两栏的表中按一栏表式填报的单位（合并公开表中
+    只印「指标值:…」的单位，导入时写入配置项 one_value_units，IMP034）同样只要求指标值。
 
     错误示例：
         新增监控前端数量；实施周期指标值：291个；年度指标值：（空）
@@ -51,6 +54,12 @@ class ValueMissing(Rule):
     default_severity = ERROR
     basis = ("G-ONEYEAR",)
     name = "values.missing"
+    # units that filed on a one-value-column form (湘鄂 …) in a filing of two value columns — a department's
+    # consolidated table imported: their lines need one 指标值 (the import names them: IMP034)
+    config_keys = {"one_value_units": []}
+
+    def setup(self) -> None:
+        self.one_value = frozenset(unit_key(u) for u in self.options["one_value_units"])
 
     def may_find(self, ctx: Context, facts: Facts) -> bool:
         return not (facts.period.strip() and facts.annual.strip())
@@ -58,7 +67,7 @@ class ValueMissing(Rule):
     def check_indicator(self, ctx: Context, project: Project, ind: Indicator,
                         facts: Facts) -> Iterator[Finding]:
         # not content_only: the suggestion depends on the project's span
-        if ctx.profile.value_columns == 1:       # the table prints one 指标值 column (年度)
+        if ctx.profile.value_columns == 1 or (self.one_value and unit_key(project.unit) in self.one_value):
             if not ctx.squash(ind.annual_value) and not ctx.squash(ind.period_value):
                 yield self.at_indicator(project.name, ind, "annual_value", f"「{ind.name}」的指标值为空",
                                         "填写指标值")

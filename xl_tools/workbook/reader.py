@@ -28,6 +28,7 @@ from ..model import (
     PROBLEM_NO_INVALID,
     PROBLEM_TOO_LONG,
     PROBLEM_TOTAL_ROW,
+    PROBLEM_UNIT_UNNAMED,
     YEAR_RANGE_ZH,
     Filing,
     Indicator,
@@ -330,11 +331,12 @@ def _read_info(wb, filing: Filing, source: str | None) -> None:
     _read_settings(rows, filing)
 
 
-def _block_after(rows, header_first: str, until: tuple[str, ...] = ()):
+def _block_after(rows, header_first: str, until: tuple[str, ...] = (), unnamed: list | None = None):
     """(header row cells, body rows) of a labelled block on 基本信息. Without ``until`` the body is
     the following rows up to a blank first cell; with it, every following row that names something
     in its first cell, up to a row whose first cell starts with one of ``until`` (the next block) —
-    so a unit typed in the spare row below the units table, or after an empty row, still counts."""
+    so a unit typed in the spare row below the units table, or after an empty row, still counts; the
+    rows in between whose first cell is blank go to ``unnamed``."""
     stops = tuple(squash(u) for u in until)
     for k, (r, row) in enumerate(rows):
         if row and isinstance(row[0].value, str) and squash(row[0].value) == squash(header_first):
@@ -345,8 +347,10 @@ def _block_after(rows, header_first: str, until: tuple[str, ...] = ()):
                 if stops:
                     if isinstance(first, str) and squash(first).startswith(stops):
                         break
-                    if first not in (None, ""):
+                    if first not in (None, "") and not (isinstance(first, str) and not first.strip()):
                         body.append((nr, nxt))
+                    elif unnamed is not None:
+                        unnamed.append((nr, nxt))
                     continue
                 if nr != prev + 1 or first in (None, ""):
                     break
@@ -357,7 +361,8 @@ def _block_after(rows, header_first: str, until: tuple[str, ...] = ()):
 
 
 def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
-    header, body = _block_after(rows, "单位名称", until=(SETTINGS_TITLE, "配置项"))
+    unnamed: list = []
+    header, body = _block_after(rows, "单位名称", until=(SETTINGS_TITLE, "配置项"), unnamed=unnamed)
     if header is None:
         return
     cols = {}
@@ -365,6 +370,8 @@ def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
     for col, cell in enumerate(header, start=1):
         if isinstance(cell.value, str) and squash(cell.value) in keys:
             cols[keys[squash(cell.value)]] = col
+    for r, row in unnamed:
+        _unnamed_unit(ws.title, r, row, cols, filing, source)
     for r, row in body:
         origin = Origin(ws.title, r, cols, source)
         unit = Unit(clean_ws(str(row[0].value)), origin=origin)
@@ -380,6 +387,22 @@ def _read_units(ws, rows, filing: Filing, source: str | None) -> None:
                     origin, f, None, cell.value))
             setattr(unit, f, amount or ZERO)
         filing.units.append(unit)
+
+
+def _unnamed_unit(sheet: str, r: int, row, cols: dict, filing: Filing, source: str | None) -> None:
+    """A row of the units table with amounts but no 单位名称: a unit's subtotal goes with its projects by
+    name, so the row cannot be counted; said on the name's cell (RD001), never dropped without a word. A
+    row with nothing in the amount columns (a note beside the table) is not a unit."""
+    typed = [(f, cell) for f in MONEY_FIELDS if (cell := _val(row, cols.get(f))) is not None
+             and cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip())]
+    if not typed or "name" not in cols:
+        return
+    where = "、".join(f"{MONEY_LABELS[f]} {column_letter(cols[f])}{r}「{cell.value}」" for f, cell in typed)
+    name_cell = f"{column_letter(cols['name'])}{r}"
+    filing.problems.append(ReadProblem(
+        PROBLEM_UNIT_UNNAMED, f"「{sheet}」第 {r} 行填了金额（{where}），但单位名称（{name_cell}）是空的：这一行未计入"
+        f"资金使用单位小计；请在 {name_cell} 填写单位名称（与「项目」表的资金使用单位一致），或删除这一行的金额",
+        Origin(sheet, r, cols, source), "name", None, None))
 
 
 def _read_settings(rows, filing: Filing) -> None:
