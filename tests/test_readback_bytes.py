@@ -177,6 +177,24 @@ def test_rows_planned_alike_are_each_looked_at(tmp_path):
     assert _look(_book(tmp_path, row(2) + row(3).replace('<c r="D3"', '<c r="D2"') + row(4)), ops) is NOT_SURE
 
 
+def test_a_run_of_cells_is_judged_once_only_where_its_row_number_is_its_references_alone(tmp_path):
+    """The verdict on a row planned as others is kept for the spelling of its run of cells less the row
+    number: a cell of the run that names another row ending in the same digits, or a text holding the
+    row number, is never taken for the right one."""
+    quote = ['2"', 90]
+    ops = [SetValues("s", 2, 2, [quote, quote, quote])]
+
+    def row(r: int, text: str = '2"', ref: str | None = None) -> str:
+        return (f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" s="2" t="inlineStr"><is><t>{text}</t></is></c>'
+                f'<c r="{ref or f"C{r}"}" s="2"><v>90</v></c></row>')
+    assert _look(_book(tmp_path, row(2) + row(3) + row(4)), ops) == 6
+    assert _look(_book(tmp_path, row(2) + row(3, '3"') + row(4)), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3, ref="C13") + row(4)), ops) is NOT_SURE
+    assert _look(_book(tmp_path, row(2) + row(3) + row(4, ref="C14")), ops) is NOT_SURE
+    other = [["x", 1]]                       # rows planned alike, each its own list of values: no verdict kept
+    assert _look(_book(tmp_path, row(12, "x", "C2")), [SetValues("s", 12, 2, other)]) is NOT_SURE
+
+
 def test_rows_in_many_chunks(tmp_path, monkeypatch):
     """Pieces of a few bytes, each cut after a row: the same answers as the whole part at once."""
     from xl_tools.refresh import readback_bytes

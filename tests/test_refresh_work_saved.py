@@ -193,3 +193,38 @@ def test_without_isal_the_parts_are_deflated_by_zlib(seed_workbook, tmp_path, mo
     for info, data in _rewritten(seed_workbook, out):
         assert _raw(out, info.filename) == zlib_level_2(data), info.filename
     assert SHEET_RESULTS in openpyxl.load_workbook(out).sheetnames
+
+
+def test_parts_are_inflated_by_isal_as_zipfile_reads_them(seed_workbook, tmp_path):
+    """A package's parts are read through zipfile's reader inflating with ISA-L where isal is installed:
+    the same bytes as zipfile's own read; a damaged deflate stream raises zlib's error, as zlib's
+    inflate does (the refresh names the damaged part: exit 2)."""
+    import io
+    import sys
+    import zlib
+
+    from xl_tools.ooxml import deflate
+    from xl_tools.ooxml.package import Package
+    with Package(seed_workbook) as pkg:
+        for name in pkg.names():
+            with pkg.open(name) as fh:
+                if sys.platform != "emscripten" and pkg.infos[name].compress_type == zipfile.ZIP_DEFLATED:
+                    assert type(fh._decompressor) is deflate._Inflater
+                assert fh.read() == pkg.zf.read(name) == pkg.read(name)
+    data = bytearray(seed_workbook.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet4.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 10
+    for k in range(start, start + 40):
+        data[k] ^= 0x5A
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        try:
+            with deflate.opened(zf, info.filename) as fh:
+                fh.read()
+        except zlib.error:
+            pass
+        else:
+            raise AssertionError("a damaged member read")
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(bytes(data))
+    assert main(["refresh", str(damaged), "-o", str(tmp_path / "out.xlsx")]) == 2

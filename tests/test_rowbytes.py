@@ -19,6 +19,8 @@ import pytest
 from xl_tools.ooxml import rowbytes
 from xl_tools.ooxml.package import Package
 from xl_tools.ooxml.patch import WorkbookPatch
+from xl_tools.ooxml.sheetxml import SheetEdits
+from xl_tools.ooxml.styles import Styles
 from xl_tools.ooxml.view import WorkbookView
 
 from .support.writers import other_writer
@@ -123,7 +125,7 @@ def test_a_sheet_with_comments_in_its_rows_goes_the_streaming_way(seed_workbook,
     data = pkg.read(pkg_part := WorkbookView(pkg, max_rows=10, blank_run=10).book.sheet("项目").part)
     pkg.close()
     commented = data.replace(b"</row>", b"<!-- a comment --></row>", 1)
-    assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), None, None, None, pkg_part) is None
+    assert rowbytes.patch_sheet_bytes(commented, io.BytesIO(), SheetEdits(), Styles(None), None, pkg_part) is None
 
 
 @pytest.mark.parametrize("chunk", [7, 100, 4096])
@@ -137,19 +139,63 @@ def test_a_sheet_read_a_piece_at_a_time_is_patched_as_read_whole(seed_workbook, 
     sheet = _apply(src, whole, True, monkeypatch, "绩效指标")
     monkeypatch.setattr(rowbytes, "CHUNK", chunk)
     pieces = []
-    real = rowbytes._windows
+    real = rowbytes._pieces
 
     def windows(*args):
         for piece in real(*args):
             pieces.append(len(piece))
             yield piece
-    monkeypatch.setattr(rowbytes, "_windows", windows)
+    monkeypatch.setattr(rowbytes, "_pieces", windows)
     small = tmp_path / "small.xlsx"
     _apply(src, small, True, monkeypatch, sheet)
     with zipfile.ZipFile(whole) as a, zipfile.ZipFile(small) as b:
         assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
     assert len(pieces) > 3 and max(pieces) < chunk + 3000        # a row of the seed is < 3,000 bytes
     assert _cells(small, sheet)["U1"][0] == "辅助01"
+
+
+@pytest.mark.parametrize("writer", ["standard", "sdk"])
+def test_the_part_is_read_once_and_patched_as_when_read_twice(seed_workbook, tmp_path, writer, monkeypatch):
+    """The part is inflated once (what precedes the rows read from the part closed after its rows
+    element; what follows them as the rows end): the bytes of the pass that reads it twice (``_frame``
+    first, as a head of another shape still is: a comment before the root that looks like a tag)."""
+    src = seed_workbook if writer == "standard" else other_writer(writer, seed_workbook, tmp_path / f"{writer}.xlsx")
+    opened, patching = [], []
+    real_open, real_patch = Package.open_original, WorkbookPatch.patch_sheets
+
+    def counted(self, part):
+        if patching:                         # the patch's reads, not the view's
+            opened.append(part)
+        return real_open(self, part)
+
+    def patch_sheets(self):
+        patching.append(True)
+        return real_patch(self)
+    monkeypatch.setattr(Package, "open_original", counted)
+    monkeypatch.setattr(WorkbookPatch, "patch_sheets", patch_sheets)
+    once = tmp_path / "once.xlsx"
+    sheet = _apply(src, once, True, monkeypatch, "绩效指标")
+    assert len(opened) == 1
+    monkeypatch.setattr(rowbytes, "_before_rows", lambda *a: None)
+    twice = tmp_path / "twice.xlsx"
+    _apply(src, twice, True, monkeypatch, sheet)
+    with zipfile.ZipFile(once) as a, zipfile.ZipFile(twice) as b:
+        assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+    assert _cells(once, sheet)["U1"][0] == "辅助01"
+    monkeypatch.undo()
+    pkg = Package(src)
+    part = WorkbookView(pkg, max_rows=10, blank_run=10).book.sheet("项目").part
+    data = pkg.read(part)
+    pkg.close()
+    at = data.index(b"?>") + 2
+    odd = data[:at] + b"<!-- <a> -->" + data[at:]            # the prolog's comment: not in what is written
+    assert rowbytes._before_rows(odd[:re.search(rb"<(\w+:)?sheetData>", odd).end()], b"", part) is None
+
+    def patched(xml: bytes) -> bytes:
+        out = io.BytesIO()
+        assert rowbytes.patch_sheet_bytes(xml, out, SheetEdits(), Styles(None), None, part) is not None
+        return out.getvalue()
+    assert patched(odd) == patched(data)
 
 
 def test_what_the_bytes_path_refuses_is_looked_for_where_a_bang_or_a_question_mark_is():
@@ -169,7 +215,8 @@ def test_a_comment_found_across_the_pieces(seed_workbook, token, monkeypatch):
     data = pkg.read(part := WorkbookView(pkg, max_rows=10, blank_run=10).book.sheet("项目").part)
     pkg.close()
     at = data.rfind(b"</row>")
-    assert rowbytes.patch_sheet_bytes(data[:at] + token + data[at:], io.BytesIO(), None, None, None, part) is None
+    assert rowbytes.patch_sheet_bytes(data[:at] + token + data[at:], io.BytesIO(), SheetEdits(), Styles(None), None,
+                                      part) is None
 
 
 HELPER_BLOCK = [["=", 100, "%", "≥", 2.5, None] if r % 2 else ["=", 100, "%", "=", 100, "%"] for r in range(20)]
@@ -333,3 +380,19 @@ def test_rows_written_alike_are_spliced_once_per_spelling_as_each_alone():
     for r, kind in enumerate(kinds, start=2):
         assert (f'<c r="D{r}" s="3" t="inlineStr"><is><t>=</t></is></c>'.encode() in written) == (kind != 1)
     assert b'<c r="E9" s="3" t="inlineStr"><is><t>100</t></is></c>' in written   # its own E9 was not there
+
+
+@pytest.mark.parametrize("row", ['<row r="3" spans="1:2">', '<row spans="1:2" r="3">', "<row  r='3'>", '<row r="3"  >'])
+def test_a_row_s_number_is_read_wherever_its_reference_stands(row):
+    """The number of a row read off its start tag as the reference first (as Excel writes it) or
+    anywhere else in it: the value spliced into that row, the rows around it copied as they are."""
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+           'spreadsheetml/2006/main"><sheetData><row r="2"><c r="A2"><v>1</v></c></row>'
+           f'{row}<c r="A3"><v>2</v></c></row><row r="4"><c r="A4"><v>3</v></c></row></sheetData></worksheet>').encode()
+    edits = SheetEdits()
+    edits.add_values(3, 2, [["x"]])
+    out = io.BytesIO()
+    assert rowbytes.patch_sheet_bytes(xml, out, edits, Styles(None), None, "p") is not None
+    written = out.getvalue()
+    assert written.count(b'<c r="B3" t="inlineStr"><is><t>x</t></is></c></row>') == 1
+    assert b'<row r="2"><c r="A2"><v>1</v></c></row>' in written and b'<row r="4"><c r="A4"><v>3</v></c></row>' in written

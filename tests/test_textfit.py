@@ -112,3 +112,20 @@ def test_every_character_gbk_encodes_is_ascii_or_one_em_wide():
         assert all(wide)
     else:
         assert textfit._long_lines("一" * 100, 55.5, 10.0) is None
+
+
+def test_a_row_fitter_gives_fitted_height_s_heights():
+    """``RowFitter`` (many rows in the same columns, the lines of the kept columns' texts counted once)
+    gives every row the height ``fitted_height`` gives it."""
+    import random
+
+    from xl_tools.textfit import RowFitter, fitted_height
+    rnd = random.Random(7)
+    pieces = ["项目", "绩效指标!B12", "≥95%", "，", "。", "A-12", " ", "\n", "设备购置及安装调试", "2024年6月30日前", "x" * 40]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30))) for _ in range(300)]
+    widths = [19, 34, 70, 44]
+    for size in (10.0, 11.0):
+        fit = RowFitter(widths, size, kept=(1, 2))
+        for _ in range(600):
+            row = [rnd.choice(texts) for _ in widths]
+            assert fit.height(row) == fitted_height(list(zip(row, widths)), size)

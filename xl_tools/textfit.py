@@ -282,6 +282,32 @@ def fitted_height(cells: list[tuple[str, float]], font_size: float = 11.0) -> fl
     return min(MAX_ROW_PT, max(15.0, row_points(lines, font_size)))
 
 
+class RowFitter:
+    """``fitted_height`` of many rows of texts in the same columns (校验结果: 20,000 rows at 5k): each
+    column's room worked out once; in the columns ``kept`` (indexes), the lines of each text counted
+    once — a project's name, a suggestion repeat on many rows, further apart than ``count_lines``'s
+    cache of the latest texts reaches. What is kept goes with the fitter."""
+
+    def __init__(self, widths: list[float], font_size: float = 11.0, kept: tuple[int, ...] = ()) -> None:
+        self.font_size = font_size
+        self.columns = [(*_room(w, font_size), {} if k in kept else None) for k, w in enumerate(widths)]
+
+    def height(self, texts) -> float:
+        """``fitted_height(list(zip(texts, widths)), font_size)``."""
+        lines, size = 1, self.font_size
+        for (room, short, kept), text in zip(self.columns, texts):
+            if text and (len(text) > short or "\n" in text):
+                if kept is None:
+                    n = count_lines(text, room, size)
+                else:
+                    n = kept.get(text)
+                    if n is None:
+                        n = kept[text] = count_lines(text, room, size)
+                if n > lines:
+                    lines = n
+        return min(MAX_ROW_PT, max(15.0, row_points(lines, size)))
+
+
 @lru_cache(maxsize=256)
 def _room(width: float, font_size: float) -> tuple[float, float]:
     """(room for text in a column ``width`` wide, the characters of its widest kind a line holds): a sheet

@@ -33,7 +33,7 @@ from .sheetxml import (
     coloured_style,
 )
 from .styles import Styles
-from .xml import DECLARATION, attr_xml, children_bytes, parse
+from .xml import DECLARATION, XmlPartError, attr_xml, children_bytes, parse
 
 _NAME = rb"(?:([A-Za-z_][\w.-]*):)?"
 _SHEET_DATA = re.compile(rb"<" + _NAME + rb"sheetData\b[^>]*?(/?)>")
@@ -63,11 +63,40 @@ def _attrs(tag_attrs: bytes) -> dict[str, str]:
 def patch_sheet_bytes(data, dst, edits: SheetEdits, styles: Styles, decoder, part: str = "",
                       tail_hook=None) -> SheetResult | None:
     """Write the worksheet `data` with `edits` applied to `dst`; None when the sheet is for the
-    streaming pass (no rows element, or rows holding comments, CDATA or processing instructions).
-    `data`: the part's bytes, or a function opening them as a stream (a zip member), read twice then —
-    once for what follows the rows, once for the rows a megabyte or so at a time — so that the sheet's
-    bytes are never held whole (the 14–22 MB 绩效指标 of 5,000 projects, at the peak of a refresh)."""
+    streaming pass (no rows element, or rows holding comments, CDATA or processing instructions: then
+    what was written to `dst` is not the part, the caller writes it anew).
+    `data`: the part's bytes, or a function opening them as a stream (a zip member), read once — what
+    comes before the rows, the rows a megabyte or so at a time, what follows them — so that the sheet's
+    bytes are never held whole (the 14–22 MB 绩效指标 of 5,000 projects, at the peak of a refresh) and
+    inflated once."""
     opener = data if callable(data) else (lambda: io.BytesIO(data))
+    with opener() as fh:
+        opened = _start(fh)
+        if opened is None:
+            return None
+        head, rest, prefix = opened
+        ahead = _before_rows(head, prefix, part)         # the part as if it had no rows: what precedes them
+        if ahead is None:                                 # a head of another shape: read twice, as it is
+            fh.close()
+            return _patch_framed(opener, dst, edits, styles, decoder, part, tail_hook)
+        sd = ahead.find(SHEET_DATA)
+        result = SheetResult()
+        ctx = _Context(styles, decoder, result)
+        dst.write(DECLARATION + _head(ahead, sd, edits, ctx))
+        end_tag = b"</" + prefix + b"row>"
+        tail: list[bytes] = []
+        try:
+            _write_rows(dst, _Rows(sd, edits, ctx, part).patched(_pieces(fh, rest, end_tag, prefix, tail)))
+        except _Refused:
+            return None
+    root = parse(head + tail[0], part)
+    return _finish(dst, root, root.find(SHEET_DATA), ctx, result, part, tail_hook)
+
+
+def _patch_framed(opener, dst, edits: SheetEdits, styles: Styles, decoder, part: str,
+                  tail_hook) -> SheetResult | None:
+    """``patch_sheet_bytes`` reading the part twice: once for what follows the rows (``_frame``), once
+    for the rows."""
     framed = _frame(opener)
     if framed is None:
         return None
@@ -79,20 +108,88 @@ def patch_sheet_bytes(data, dst, edits: SheetEdits, styles: Styles, decoder, par
     result = SheetResult()
     ctx = _Context(styles, decoder, result)
     dst.write(DECLARATION + _head(root, sd, edits, ctx))
-    rows = _Rows(sd, edits, ctx, part)
     end_tag = b"</" + (sd.prefix.encode() + b":" if sd.prefix else b"") + b"row>"
+    with opener() as fh:
+        _write_rows(dst, _Rows(sd, edits, ctx, part).patched(_windows(fh, len(head), length, end_tag)))
+    return _finish(dst, root, sd, ctx, result, part, tail_hook)
+
+
+def _write_rows(dst, pieces) -> None:
+    """The patched rows to `dst`, a megabyte or so at a time."""
     out: list[bytes] = []
     size = 0
-    with opener() as fh:
-        for piece in rows.patched(_windows(fh, len(head), length, end_tag)):
-            out.append(piece)
-            size += len(piece)
-            if size >= FLUSH:
-                dst.write(b"".join(out))
-                out.clear()
-                size = 0
+    for piece in pieces:
+        out.append(piece)
+        size += len(piece)
+        if size >= FLUSH:
+            dst.write(b"".join(out))
+            out.clear()
+            size = 0
     dst.write(b"".join(out))
-    return _finish(dst, root, sd, ctx, result, part, tail_hook)
+
+
+class _Refused(Exception):
+    """The rows hold a comment, CDATA or a processing instruction: the part is for the streaming pass."""
+
+
+_ROOT_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)[\s/>]")
+
+
+def _start(fh) -> tuple[bytes, bytes, bytes] | None:
+    """(what comes before the rows, up to and including the sheetData start tag; the bytes read after
+    it; the sheet's prefix, b"x:" or b"") of the stream `fh`; None when the part has no rows element."""
+    buf = b""
+    while (m := _SHEET_DATA.search(buf)) is None:
+        more = fh.read(CHUNK)
+        if not more:
+            return None
+        buf += more
+    if m.group(2):
+        return None
+    return buf[:m.end()], buf[m.end():], (m.group(1) + b":" if m.group(1) else b"")
+
+
+def _before_rows(head: bytes, prefix: bytes, part: str):
+    """The part's root as if its rows element were empty and last (``head`` closed: the end tags of the
+    rows element and of the root): what ``_head`` and the rows need of it (the elements before the rows,
+    the namespaces in scope). None when that is not a well-formed part whose root holds the rows
+    element (a comment before the root that looks like a tag, rows nested deeper)."""
+    m = _ROOT_TAG.search(head)
+    if m is None:
+        return None
+    try:
+        root = parse(head + b"</" + prefix + b"sheetData></" + m.group(1) + b">", part)
+    except XmlPartError:
+        return None
+    sd = root.find(SHEET_DATA)
+    return root if sd is not None and sd.getparent() is root and len(sd) == 0 else None
+
+
+def _pieces(fh, rest: bytes, end_tag: bytes, prefix: bytes, tail: list[bytes]):
+    """The rows of the stream `fh` (``rest``: read already) up to the end tag of the rows element, in
+    pieces of a megabyte or so, each ending just after a row's end tag (a row is never cut); what follows
+    the rows, from that end tag, is put in ``tail``. Raises ``_Refused`` where the rows hold a comment,
+    CDATA or a processing instruction, or the part ends before its rows do."""
+    close = b"</" + prefix + b"sheetData>"
+    buf = rest
+    while True:
+        at = buf.find(close)
+        if at >= 0:
+            if _refused(buf, at):
+                raise _Refused
+            tail.append(buf[at:] + fh.read())
+            yield buf[:at]
+            return
+        cut = buf.rfind(end_tag) + len(end_tag)
+        if cut >= len(end_tag):
+            if _refused(buf, cut):
+                raise _Refused
+            yield buf[:cut]
+            buf = buf[cut:]
+        more = fh.read(CHUNK)
+        if not more:
+            raise _Refused
+        buf += more
 
 
 _REFUSED = (b"<!--", b"<![CDATA[", b"<?")
@@ -111,18 +208,12 @@ def _frame(opener) -> tuple[bytes, bytes, int] | None:
     its end tag; the length of the rows between) of the part `opener` opens, read as a stream; None when
     the part has no rows element or its rows hold comments, CDATA or processing instructions."""
     with opener() as fh:
-        buf = b""
-        while (m := _SHEET_DATA.search(buf)) is None:
-            more = fh.read(CHUNK)
-            if not more:
-                return None
-            buf += more
-        if m.group(2):
+        started = _start(fh)
+        if started is None:
             return None
-        head = buf[:m.end()]
-        close = b"</" + (m.group(1) + b":" if m.group(1) else b"") + b"sheetData>"
-        rest, before = buf[m.end():], m.end()            # ``before``: the bytes of the part ahead of ``rest``
-        del buf
+        head, rest, prefix = started
+        close = b"</" + prefix + b"sheetData>"
+        before = len(head)                                # the bytes of the part ahead of ``rest``
         while True:
             at = rest.find(close)
             if _refused(rest, len(rest) if at < 0 else at):
@@ -186,27 +277,41 @@ class _Rows:
         last_r = k = 0
         for data in windows:
             self.data = data
-            pos, end = 0, len(data)
+            pos, end = 0, len(data)                    # data[pos:] is not yielded yet: rows copied as they are
             for m in (_ROW if b":row" in data else _UNPREFIXED_ROW).finditer(data):
                 if not k & 4095:
                     limits.check_time()                # the task's time budget, inside a large sheet too
                 k += 1
-                row_end = _element_end(data, m, b"row", end)
-                if row_end < 0:
-                    raise ValueError(f"{self.part}: row without its end tag")
-                stated = _R.search(m.group(2))
-                r = int(stated.group(1)) if stated and stated.group(1).isdigit() else last_r + 1
+                if m.group(3):
+                    row_end = m.end()
+                else:
+                    closing = b"</" + m.group(1) + b":row>" if m.group(1) else b"</row>"
+                    row_end = data.find(closing, m.end(), end)
+                    if row_end < 0:
+                        raise ValueError(f"{self.part}: row without its end tag")
+                    row_end += len(closing)
+                attrs = m.group(2)
+                if attrs[:4] == b' r="' and (q := attrs.find(b'"', 4)) > 4 and (digits := attrs[4:q]).isdigit():
+                    stated, r = True, int(digits)      # the usual: the reference first, as Excel writes it
+                else:
+                    found = _R.search(attrs)
+                    stated = found is not None
+                    r = int(found.group(1)) if stated and found.group(1).isdigit() else last_r + 1
                 if stated and r < last_r:
                     raise RowsOutOfOrder(self.part)
                 last_r = r
-                yield data[pos:m.start()]
+                if not pending or pending[-1] > r:     # a row the edits leave alone: copied with its neighbours
+                    continue
+                if pos < m.start():
+                    yield data[pos:m.start()]
+                pos = m.start()
                 while pending and pending[-1] < r:
                     yield self._new(pending.pop())
                 if pending and pending[-1] == r:
                     pending.pop()
-                    line = edits.row_line(r) if stated is not None else None
+                    line = edits.row_line(r) if stated else None
                     done = self._alike(m, row_end, r, line) if line is not None else None
-                    values = edits.row_values(r) if stated is not None and done is None else None
+                    values = edits.row_values(r) if stated and done is None else None
                     if values is not None:
                         if line is None:                  # (with a line, ``_alike`` tried the run)
                             done = self._into_run(m, row_end, r, values)
@@ -214,11 +319,10 @@ class _Rows:
                             done = self._appended(m, row_end, r, values)
                         if done is None:
                             done = self._found(m, row_end, r, values)
-                    yield done if done is not None else self._row(m, row_end, r, edits.row(r), stated is not None)
-                else:
-                    yield data[m.start():row_end]
-                pos = row_end
-            yield data[pos:end]
+                    yield done if done is not None else self._row(m, row_end, r, edits.row(r), stated)
+                    pos = row_end
+            if pos < end:
+                yield data[pos:end]
         self.data = b""
         for r in reversed(pending):
             yield self._new(r)

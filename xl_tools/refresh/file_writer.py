@@ -278,12 +278,15 @@ def content_spec(content) -> SheetSpec:
                            tuple(k for k, x in enumerate(content.borders) if x.row <= r < x.row + x.nrows))
             row_links = by_row.get(r)
             key = (r in bold, r in wrap_rows, *covered,
-                   frozenset(c for c, _link in row_links) if row_links else frozenset())
+                   (row_links[0][0],) if row_links and len(row_links) == 1 else
+                   tuple(sorted(c for c, _link in row_links)) if row_links else ())
             fmts = shared.get(key)
             if fmts is None:
-                fmts = shared[key] = row_formats(r, key[4])
-            line = list(values[:width])
-            if len(line) < width:
+                fmts = shared[key] = row_formats(r, frozenset(key[4]))
+            if len(values) == width:
+                line = list(values)
+            else:
+                line = list(values[:width])
                 line += [None] * (width - len(line))
             if row_links:
                 for c, link in row_links:

@@ -10,7 +10,7 @@ from ..findings import SEVERITY_ZH, Finding, summarize
 from ..model import Filing
 from ..publish.table import PageSetup
 from ..schema import DRAFT_MARK, SHEET_INDICATORS, SHEET_RESULTS
-from ..textfit import BOLD_WIDER, clip, fitted_height, text_width_chars
+from ..textfit import BOLD_WIDER, RowFitter, clip, fitted_height, text_width_chars
 from .fills import Fill, fill_rows
 from .ops import HIGHLIGHT, Rect, SheetContent
 
@@ -125,8 +125,10 @@ def results_sheet(findings: list[Finding], summary: str, hidden: set[int] = froz
     summary_height = fitted_height([(summary, sum(WIDTHS.values()))])    # merged across the table
     if summary_height > 16:
         heights[2] = summary_height
+    # 项目, 说明 and 建议 repeat over the findings (a project's, a rule's): their lines counted once each
+    fit = RowFitter([WIDTHS[c] for c in WRAPPED], kept=(1, 2, 3)).height
     for k, row in enumerate(rows[3:], start=FIRST_ROW):
-        h = fitted_height([(str(row[c - 1] or ""), WIDTHS[c]) for c in WRAPPED])
+        h = fit((row[2], row[3], row[5], row[6]))                   # the WRAPPED columns' texts
         if h > 16:
             heights[k] = h
     ncols = len(HEADERS)
