@@ -10,8 +10,8 @@ converted from the pattern's groups by the same calls as ``rowscan._plain_row`` 
 by its index, a number by ``int``/``float`` of its text, an inline string by ``inline_text``), its style
 ids and watched cells those of the spelling: no loop over the cells. Whatever a known spelling does not
 match exactly — another spelling, another row's number in a reference, a value that reading declines —
-is read by ``rowscan``'s loop over the cells, which decides. At 5,000 projects the 30,000 rows of
-绩效指标 are read in 0.07 s instead of 0.26 s.
+is read by ``rowscan``'s loop over the cells, which decides. The two data sheets of a 5,000-project
+filing saved with shared strings are read in 0.25 s CPU instead of 0.47 s (35,000 rows).
 
 A spelling is made only of cells that all state their reference and hold a value (``<v>`` text, or an
 inline string's text) or none (a blank cell, and the blank cells after it): a row with anything else (a
@@ -83,8 +83,8 @@ class _Shape:
 
 def _converter(kinds: tuple):
     """``_Shape.values`` of a spelling whose values fill the columns from A on, one each: a function made
-    for its kinds of value, one expression a value (the per-value loop and its tests cost a third of the
-    read of a 30,000-row 绩效指标). Its text is made of the kinds' positions alone."""
+    for its kinds of value, one expression a value (the per-value loop and its tests: 0.03 s of the 0.28 s
+    the two data sheets of 5k-shared took). Its text is made of the kinds' positions alone."""
     lines, items = [], []
     for k, kind in enumerate(kinds, start=1):
         if kind == SHARED:
