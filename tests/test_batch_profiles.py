@@ -99,3 +99,7 @@ def test_the_summary_shows_each_files_total_in_its_own_unit(tmp_path):
     total = next(row for row in src.iter_rows(min_row=2) if str(row[2].value or "").startswith("2026年计入合计"))
     assert Decimal(str(total[7].value)).quantize(Decimal("0.01")) == cons.tables[0].filing.total.quantize(Decimal("0.01"))
     assert total[7].number_format.endswith('"万元"')
+    # --json: each file's total with its unit
+    from xl_tools.batch.report import report_to_json
+    units = {f["file"]: (f["total"], f["money_unit"]) for f in report_to_json(report, cons)["files"]}
+    assert units["元.xlsx"][1] == "元" and units["万元.xlsx"][1] == "万元", units

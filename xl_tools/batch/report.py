@@ -187,6 +187,7 @@ def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> di
             "files": [{"file": r.file, "path": r.path, "kind": r.kind, "status": r.status, "unit": r.unit,
                        "department": r.department, "year": r.year, "projects": r.projects,
                        "indicators": r.indicators, "total": _m(r.total),
+                       "money_unit": (r.filing.money_unit or "万元") if r.filing is not None else None,
                        "errors": r.errors, "warnings": r.warnings, "infos": r.infos,
                        "worst_rule": r.worst_rule or None, "error": r.error,
                        "findings": [f.to_json() for f in r.findings]}
