@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,13 @@ def licensed():
         from xl_tools.server.app import enable_remote_engine
         enable_remote_engine()
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_mock_caller_after():
+    """``xw.Book.set_mock_caller()`` sets a class attribute: a test that presses the desktop button through
+    it would leave every later test's ``desktop.caller()`` finding that book instead of refusing."""
+    yield
+    xw = sys.modules.get("xlwings")
+    if xw is not None and hasattr(xw.Book, "_mock_caller"):
+        del xw.Book._mock_caller

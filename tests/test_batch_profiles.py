@@ -89,3 +89,17 @@ def test_the_summary_shows_each_files_total_in_its_own_unit(tmp_path):
     ws = openpyxl.load_workbook(path)["汇总"]
     formats = {row[1].value: row[3].number_format for row in ws.iter_rows() if row[1].value in ("万元.xlsx", "元.xlsx")}
     assert formats["元.xlsx"].endswith('"元"') and formats["万元.xlsx"].endswith('"万元"'), formats
+    # 合并来源: each row as its file states it, with its unit; the counted total is the table's 合计 (万元),
+    # not the sum of 元 and 万元
+    from decimal import Decimal
+    cons = consolidate(report, include_errors=True)
+    src = openpyxl.load_workbook(path)["合并来源"]
+    rows = {row[3].value: row for row in src.iter_rows(min_row=2) if row[3].value}
+    assert rows["元.xlsx"][7].number_format.endswith('"元"') and rows["万元.xlsx"][7].number_format.endswith('"万元"')
+    total = next(row for row in src.iter_rows(min_row=2) if str(row[2].value or "").startswith("2026年计入合计"))
+    assert Decimal(str(total[7].value)).quantize(Decimal("0.01")) == cons.tables[0].filing.total.quantize(Decimal("0.01"))
+    assert total[7].number_format.endswith('"万元"')
+    # --json: each file's total with its unit
+    from xl_tools.batch.report import report_to_json
+    units = {f["file"]: (f["total"], f["money_unit"]) for f in report_to_json(report, cons)["files"]}
+    assert units["元.xlsx"][1] == "元" and units["万元.xlsx"][1] == "万元", units

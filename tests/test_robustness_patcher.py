@@ -253,7 +253,10 @@ def test_live_writer_keeps_a_users_note_and_the_pane_counts_it(tmp_path, seed_fi
         assert "1 处单元格已有您自己的批注" in pane_report(book, outcome)["summary"]
         book = xw.Book(json=payload_from_xlsx(path))
         book.set_mock_caller()
-        desktop.main()
+        try:
+            desktop.main()
+        finally:
+            del xw.Book._mock_caller                    # the button's tests after this one find no caller
         assert [a["func"] for a in book.json()["actions"]] == ["alert"]      # said, nothing written
         payload = payload_from_xlsx(path)
         for sheet in payload["sheets"]:
@@ -262,6 +265,17 @@ def test_live_writer_keeps_a_users_note_and_the_pane_counts_it(tmp_path, seed_fi
         outcome = refresh_book(book, now="2025-01-01 10:00")
         report = pane_report(book, outcome)
         assert report["notes_skipped"] > 0 and "未能写成批注" in report["summary"]
+        # an Excel that writes no notes: replayed, the next press writes nothing either, and says so again
+        skipped = report["notes_skipped"]
+        wb = openpyxl.load_workbook(path)
+        replay(wb, book.json()["actions"])
+        wb.save(path)
+        payload = payload_from_xlsx(path)
+        for sheet in payload["sheets"]:
+            sheet["notes_supported"] = False
+        book = xw.Book(json=payload)
+        outcome = refresh_book(book, now="2025-01-01 10:10")
+        assert book.json()["actions"] == [] and pane_report(book, outcome)["notes_skipped"] == skipped
 
 
 def test_a_drawing_of_many_notes_is_read_once_for_shape_ids(tmp_path, capsys, monkeypatch):

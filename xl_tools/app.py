@@ -401,8 +401,12 @@ def refresh_book(book, *, now: str | None = None, draft: bool = False) -> Refres
         view = XlwingsBookView(book)
         outcome = plan_refresh(view, source=book.name, now=now or refresh_stamp(), draft=draft)
         kept = users_note(book)
-        if already_there(view, outcome, kept):       # the person's own notes would be kept again: said
-            outcome.notes_kept = len(notes_left(outcome, kept))
+        if already_there(view, outcome, kept):       # notes that would be left unwritten again: said again
+            left = len(notes_left(outcome, kept))
+            if notes_supported(book):
+                outcome.notes_kept = left            # the person's own note on the cell
+            else:
+                outcome.notes_skipped = left         # an Excel that writes no notes
         else:
             outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
         outcome.notes_supported = notes_supported(book)

@@ -365,8 +365,8 @@ def _frame(records: list[Slice]) -> pd.DataFrame:
              "errors": s.errors, "decision": s.decision, "cause": s.cause, "reason": s.reason,
              "same_as": s.same_as, "stamp": s.stamp.shown[0], "stamp_source": s.stamp.shown[1],
              "fingerprint": s.fingerprint, "text_fingerprint": s.text_fingerprint, "unit_name": s.unit_name,
-             "_o": order.get(s.decision, 9)} for s in records]
-    df = pd.DataFrame(rows, columns=[*SLICE_COLUMNS, "unit_name", "_o"])
+             "money_unit": s.money_unit, "_o": order.get(s.decision, 9)} for s in records]
+    df = pd.DataFrame(rows, columns=[*SLICE_COLUMNS, "unit_name", "money_unit", "_o"])
     df["year"] = df["year"].astype("Int64")
     df = df.sort_values(["_o", "year", "unit_name", "file"], na_position="last", kind="stable")
     return df.drop(columns="_o").reset_index(drop=True)

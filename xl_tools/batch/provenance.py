@@ -32,6 +32,11 @@ def stamp_text(when: str, source: str) -> str | None:
     return f"{when}\n（{source}）" if when else None
 
 
+def in_unit_format(unit) -> str:
+    """An amount's format saying its unit (a 四川 file's 元 beside 万元); 万元 where the file states none."""
+    return f'{rb.MONEY_FORMAT}"{unit if isinstance(unit, str) and unit else "万元"}"'
+
+
 def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: str) -> None:
     """合并来源: one row per file and unit (the 合并公开表's unit name beside the name the file writes,
     when they differ), then the counted total of the year (= the 合并公开表's 合计)."""
@@ -44,19 +49,23 @@ def write_sources(ws, cons: Consolidation, table_sheet: str | None, page_title: 
                          *(None if pd.isna(getattr(r, f)) else getattr(r, f) for f in MONEY_FIELDS),
                          r.decision, r.reason])
         for c in _MONEY_COLS:
-            ws.style(row, c, number_format=rb.MONEY_FORMAT)
+            ws.style(row, c, number_format=in_unit_format(r.money_unit))
         if r.decision in DECISION_KIND:
             rb.paint(ws, row, _DECISION_COL, DECISION_KIND[r.decision])
     if cons.year is not None:
         counted = cons.slices[cons.slices.decision == COUNTED]
         where = f"（= {table_sheet} 的合计）" if table_sheet else "：没有计入的文件，未生成合并公开表"
+        sums, unit = {f: sum(counted[f], ZERO) for f in MONEY_FIELDS}, ""
+        if cons.has_table(cons.year):      # the table's own sums: files in 元 and in 万元 are added in 万元
+            table = cons.table(cons.year).filing
+            sums = {f: sum((getattr(u, f) for u in table.units), ZERO) for f in MONEY_FIELDS}
+            unit = table.money_unit
         row = ws.append([cons.year, None, f"{cons.year}年计入合计{where}", None, None, None,
-                         int(counted.projects.sum()), *(sum(counted[f], ZERO) for f in MONEY_FIELDS), COUNTED,
-                         f"{len(counted)} 项计入"])
+                         int(counted.projects.sum()), *sums.values(), COUNTED, f"{len(counted)} 项计入"])
         for c in range(1, len(SOURCE_HEADERS) + 1):
             ws.style(row, c, bold=True)
         for c in _MONEY_COLS:
-            ws.style(row, c, number_format=rb.MONEY_FORMAT)
+            ws.style(row, c, number_format=in_unit_format(unit))
     rb.fit_rows(ws, 2)
     if ws.max_row > 1:
         ws.autofilter = (1, 1, ws.max_row, len(SOURCE_HEADERS))

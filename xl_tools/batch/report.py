@@ -44,7 +44,7 @@ from .consolidation import (
 )
 from .core import STATUS_BROKEN, STATUS_ERRORS, STATUS_INTERNAL, STATUS_SKIPPED, STATUS_WARNINGS, BatchReport
 from .previous import COMMENT, STATE_SHEET, Previous, comment_key, since_last, state_rows
-from .provenance import write_sources, write_submissions
+from .provenance import in_unit_format, write_sources, write_submissions
 from .submissions import summary_line
 
 SHEET_SUMMARY = "汇总"
@@ -187,6 +187,7 @@ def report_to_json(report: BatchReport, cons: Consolidation | None = None) -> di
             "files": [{"file": r.file, "path": r.path, "kind": r.kind, "status": r.status, "unit": r.unit,
                        "department": r.department, "year": r.year, "projects": r.projects,
                        "indicators": r.indicators, "total": _m(r.total),
+                       "money_unit": (r.filing.money_unit or "万元") if r.filing is not None else None,
                        "errors": r.errors, "warnings": r.warnings, "infos": r.infos,
                        "worst_rule": r.worst_rule or None, "error": r.error,
                        "findings": [f.to_json() for f in r.findings]}
@@ -226,8 +227,7 @@ def _unit_comments(cons: Consolidation, previous: Previous | None) -> dict[str, 
 
 def _money_format(r) -> str:
     """合计 as the file states it, with its unit: a 四川 filing's 元 beside others' 万元 is not read as 万元."""
-    unit = r.filing.money_unit if r.filing is not None and r.filing.money_unit else "万元"
-    return f'{MONEY_FORMAT}"{unit}"'
+    return in_unit_format(r.filing.money_unit if r.filing is not None else "")
 
 
 def _write_summary(ws, report: BatchReport, cons: Consolidation, previous: Previous | None) -> None:

@@ -62,6 +62,7 @@ class Slice:
     unit_key: str = ""
     unit_name: str = ""                         # the unit's name in the consolidation (the list's, if any)
     note: str = ""                              # said after the reason (a year read from the text)
+    money_unit: str = ""                        # the unit its amounts are in (the file's: 万元, 元)
 
     @property
     def open(self) -> bool:
@@ -111,7 +112,7 @@ def slices_of(r: FileResult) -> list[Slice]:
         return Slice(r.year, r.department, unit, r.file, r.kind, r.status, len(projects),
                      sum(len(p.indicators) for p in projects), amounts, r.errors, no_money,
                      money_fingerprint(projects) if projects else "", text_fingerprint(projects) if projects else "",
-                     r.stamp)
+                     r.stamp, money_unit=(r.filing.money_unit if r.filing is not None else "") or "")
     if not r.readable or r.filing is None or not r.filing.projects:
         return [make(r.unit, [])]
     return [make(unit, projects) for unit, projects in projects_by_unit(r.filing).items()]

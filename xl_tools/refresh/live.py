@@ -228,11 +228,11 @@ def _widen(sheet, op: WidenTable) -> None:
 
 
 def users_note(book):
-    """``(sheet, row, col) → bool``: whether ``apply_ops`` would keep the note on that cell as the person's
-    own (a note is there and is not ours), asked only of the few cells a note of ours is new on; None
-    where notes are not written at all (then ``apply_ops`` skips them, and says so, each time)."""
+    """``(sheet, row, col) → bool``: whether ``apply_ops`` would leave a note of ours unwritten on that cell
+    again — the person's own note is there (not ours), or the client writes no notes at all — asked only
+    of the cells a note of ours is new on."""
     if not notes_supported(book):
-        return None
+        return lambda sheet, row, col: True
     noted = _noted_cells(book)
 
     def kept(sheet: str, row: int, col: int) -> bool:
