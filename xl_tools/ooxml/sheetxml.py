@@ -108,6 +108,9 @@ class SheetEdits:
         """Indexes of the blocks covering row `r`, in the order they were given. A few blocks (the
         usual: one of helper values over 30,000 rows) are looked through, not indexed by row (an index
         held 4 MB at 5,000 projects)."""
+        if len(self.blocks) == 1:                      # the usual, once a row: no list made
+            first, _col, values = self.blocks[0]
+            return (0,) if first <= r < first + len(values) else ()
         if len(self.blocks) <= self.FEW_BLOCKS:
             return [k for k, (first, _col, values) in enumerate(self.blocks) if first <= r < first + len(values)]
         if self._index is None:
