@@ -120,11 +120,14 @@ def test_too_old_xlwings_is_one_chinese_sentence():
 
 def test_public_sheet_of_a_xiange_book_formats_its_five_amount_columns(xw, tmp_path, seed_filing):
     """湘鄂 prints 资金总额, 财政拨款, 其他资金, 本级资金, 上级资金: the amount format covers the five (B:F)."""
+    import copy
+
     from xl_tools.app import publish_book as publish
-    seed_filing.profile = "湘鄂"
-    for ind in seed_filing.indicators:
+    filing = copy.deepcopy(seed_filing)        # the session's seed stays as it is for the tests after this one
+    filing.profile = "湘鄂"
+    for ind in filing.indicators:
         ind.period_value = ""
-    book = _book(xw, tmp_path, seed_filing, notes=False)
+    book = _book(xw, tmp_path, filing, notes=False)
     publish(book)
     formats = [a for a in book.json()["actions"] if a["func"] == "setNumberFormat"]
     assert formats and {(a["start_column"], a["column_count"]) for a in formats} == {(1, 5)}   # 0-based B, 5 wide

@@ -210,6 +210,12 @@ def test_a_users_own_note_is_kept_counted_and_said(faulty, tmp_path, capsys):
     assert "1 处单元格已有您自己的批注" in wb[SHEET_RESULTS]["A2"].value
     rc, again = _run(capsys, "refresh", faulty)                     # said every time, not only once
     assert "1 处单元格已有您自己的批注" in again, again
+    # and nothing else changed: the file is not written again (the note would be kept again), no new .bak
+    bak = faulty.with_name(faulty.name + ".bak")
+    stamps = (faulty.stat().st_mtime_ns, bak.stat().st_mtime_ns if bak.exists() else None)
+    rc, third = _run(capsys, "refresh", faulty)
+    assert "未改动" in third and "1 处单元格已有您自己的批注" in third, third
+    assert (faulty.stat().st_mtime_ns, bak.stat().st_mtime_ns if bak.exists() else None) == stamps
 
 
 def test_live_writer_keeps_a_users_note_and_the_pane_counts_it(tmp_path, seed_filing):
@@ -234,6 +240,21 @@ def test_live_writer_keeps_a_users_note_and_the_pane_counts_it(tmp_path, seed_fi
         assert not [a for a in actions if a["func"] == "addNote" and "项目" in str(a) and "D4" in str(a)]
         report = pane_report(book, outcome)
         assert report["notes_kept"] == 1 and "1 处单元格已有您自己的批注" in report["summary"]
+        # the actions replayed onto the file, the next press writes nothing (the note would be kept again)
+        # and still says so — through the add-in and through the desktop button alike
+        from tests.support.xlwings_replay import replay
+        from xl_tools import desktop
+        wb = openpyxl.load_workbook(path)
+        replay(wb, actions)
+        wb.save(path)
+        book = xw.Book(json=payload_from_xlsx(path))
+        outcome = refresh_book(book, now="2025-01-01 10:05")
+        assert book.json()["actions"] == [] and outcome.notes_kept == 1
+        assert "1 处单元格已有您自己的批注" in pane_report(book, outcome)["summary"]
+        book = xw.Book(json=payload_from_xlsx(path))
+        book.set_mock_caller()
+        desktop.main()
+        assert [a["func"] for a in book.json()["actions"]] == ["alert"]      # said, nothing written
         payload = payload_from_xlsx(path)
         for sheet in payload["sheets"]:
             sheet["notes_supported"] = False

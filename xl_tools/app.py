@@ -394,13 +394,16 @@ def refresh_book(book, *, now: str | None = None, draft: bool = False) -> Refres
     补充待确认指标 button). A book that already shows all the plan would write (``refresh.plan.already_there``:
     nothing changed since the last refresh) gets no call at all, as a file is not rewritten."""
     from .refresh.live import apply_ops as apply_live
-    from .refresh.live import notes_supported
-    from .refresh.plan import already_there, plan_refresh
+    from .refresh.live import notes_supported, users_note
+    from .refresh.plan import already_there, notes_left, plan_refresh
     from .workbook.xlwings_view import XlwingsBookView
     with _task():
         view = XlwingsBookView(book)
         outcome = plan_refresh(view, source=book.name, now=now or refresh_stamp(), draft=draft)
-        if not already_there(view, outcome):
+        kept = users_note(book)
+        if already_there(view, outcome, kept):       # the person's own notes would be kept again: said
+            outcome.notes_kept = len(notes_left(outcome, kept))
+        else:
             outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
         outcome.notes_supported = notes_supported(book)
     return outcome

@@ -29,7 +29,7 @@ from . import seal
 from .looks import Look
 from .marks import Seen
 from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNames, SetNote, SetValues, WidenTable
-from .plan import RefreshOutcome, already_there
+from .plan import RefreshOutcome, already_there, notes_left
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
 from .seal import check_paths
@@ -68,7 +68,9 @@ def write_plan(view, outcome: RefreshOutcome, path: Path, out: Path, *, backup: 
     plan that changes nothing the file does not already show writes nothing (``already_there``).
     ``seal_context`` (``seal.context``: the tool and the options): the written file is sealed when its
     next refresh will find nothing changed (``seal``)."""
-    if already_there(view, outcome):             # nothing changed since the last refresh
+    kept = users_notes_in_file(view)
+    if already_there(view, outcome, kept):       # nothing changed since the last refresh
+        outcome.notes_kept = len(notes_left(outcome, kept))     # the person's own notes, kept again: said
         view.close()
         if out.resolve() != path.resolve():
             with atomic_target(out) as tmp:
@@ -128,6 +130,22 @@ def seen_in_file(view) -> Seen:
             if author == NOTE_AUTHOR or text.startswith(NOTE_PREFIX):
                 notes[(name, r, c)] = note_key(text)
     return Seen(highlights, notes, hidden)
+
+
+def users_notes_in_file(view):
+    """``(sheet, row, col) → bool``: whether the file's note on that cell is the person's own (neither the
+    tool's author nor its prefix: the patcher keeps it, ``ooxml.comments``), each sheet's notes read once
+    and only when asked."""
+    cache: dict[str, set[tuple[int, int]]] = {}
+
+    def kept(sheet: str, row: int, col: int) -> bool:
+        if sheet not in cache:
+            entry = view.book.sheet(sheet)
+            notes = notes_of(view.pkg, entry.part) if entry and entry.part else {}
+            cache[sheet] = {rc for rc, (author, text) in notes.items()
+                            if not (author == NOTE_AUTHOR or text.startswith(NOTE_PREFIX))}
+        return (row, col) in cache[sheet]
+    return kept
 
 
 def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tuple[int, int]:

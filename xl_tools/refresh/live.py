@@ -227,6 +227,25 @@ def _widen(sheet, op: WidenTable) -> None:
             return
 
 
+def users_note(book):
+    """``(sheet, row, col) → bool``: whether ``apply_ops`` would keep the note on that cell as the person's
+    own (a note is there and is not ours), asked only of the few cells a note of ours is new on; None
+    where notes are not written at all (then ``apply_ops`` skips them, and says so, each time)."""
+    if not notes_supported(book):
+        return None
+    noted = _noted_cells(book)
+
+    def kept(sheet: str, row: int, col: int) -> bool:
+        rng = book.sheets[sheet].range((row, col))
+        if noted is not None:
+            if f"{column_letter(col)}{row}" not in noted.get(sheet, set()):
+                return False
+        elif rng.note is None:
+            return False
+        return _users_note(rng)
+    return kept
+
+
 def _users_note(rng) -> bool:
     """Whether the note on `rng` (a cell the last refresh did not note) is the user's: not one of ours by
     its text where the engine can read it (desktop Excel); on the remote engine, which sends which cells

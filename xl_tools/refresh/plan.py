@@ -112,17 +112,22 @@ class RefreshOutcome:
                            sum(a.replaces for a in self.appended)) + (f"\n{self.restored}" if self.restored else "")
 
 
-def already_there(view, outcome: RefreshOutcome) -> bool:
+def already_there(view, outcome: RefreshOutcome, unwritable=None) -> bool:
     """Whether the workbook already shows everything the plan would write, so that writing it would
     give the same file: the plan's digest is the state's (the same findings, highlights, notes, fills,
     公开表 and values as the last refresh, which left its stamp), the tool's sheets are there, no
     highlight or note is to be put on or taken off, and every value to write is in its cell already.
     Then the workbook is not written at all: a file in place is not touched (no .bak), a live book gets
     no call (Excel does not even count it as changed). Both writers ask it (``file_writer.write_plan``,
-    ``app.refresh_book``); a live book's view has no formats, so there the state is all it goes by."""
+    ``app.refresh_book``); a live book's view has no formats, so there the state is all it goes by.
+    ``unwritable(sheet, row, col)`` (the writer's): whether a note of ours would be left unwritten there
+    again — the person's own note is on the cell — so that it is no change (``notes_left``)."""
     if outcome.unchanged_since is None or not {SHEET_RESULTS, SHEET_PUBLIC, SHEET_STATE} <= set(view.sheetnames):
         return False
+    left = set(notes_left(outcome, unwritable))
     for op in outcome.ops:
+        if isinstance(op, SetNote) and id(op) in left:
+            continue
         if isinstance(op, (SetFill, SetNote)):
             return False
         if isinstance(op, SetValues):
@@ -132,6 +137,16 @@ def already_there(view, outcome: RefreshOutcome) -> bool:
                     if not same_value(ws.cell(r, c).value, value):
                         return False
     return True
+
+
+def notes_left(outcome: RefreshOutcome, unwritable) -> list[int]:
+    """The notes of the plan (their ``id``) a writer would leave unwritten again: ours, new on a cell that
+    holds the person's own note (``unwritable``), which the state leaves out so that each refresh tries
+    them again and says so (``state.without_notes``)."""
+    if unwritable is None:
+        return []
+    return [id(op) for op in outcome.ops if isinstance(op, SetNote) and op.text is not None and not op.ours
+            and unwritable(op.sheet, op.row, op.col)]
 
 
 def _now() -> str:
