@@ -168,3 +168,13 @@ def test_deleted_and_saved_by_libreoffice(tmp_path):
     book = openpyxl.load_workbook(saved)
     assert {n: book.defined_names[n].attr_text for n in FRESH["names"]} == FRESH["names"]
     assert app.refresh_file(saved).unchanged_since
+
+
+def test_the_message_names_the_profile_only(tmp_path):
+    """The framework's own name is internal (全国2015's is 广东2015): an Anhui accountant must not read 广东."""
+    path = tmp_path / "安徽.xlsx"
+    assert cli(["new", "-o", str(path), "--year", "2025", "--department", "金寨县财政局", "--profile", "全国2015"]) == 0
+    _delete_codes(path)
+    outcome = app.refresh_file(path)
+    assert "已按规则配置「全国2015」的指标类别重新生成「代码表」" in outcome.report
+    assert "广东" not in outcome.report

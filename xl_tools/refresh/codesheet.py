@@ -36,7 +36,7 @@ def restore_codes(view, table: CodeTable, profile: str) -> tuple[list, str]:
     content = SheetContent(SHEET_CODES, rows, widths=widths, bold_rows=[1], fills=[(header, HEADER_FILL, None)],
                            borders=[header], freeze="A2")
     said = (f"「{SHEET_CODES}」工作表{why}，「绩效指标」的一级指标、二级指标下拉列表没有可选的类别：已按规则配置「{profile}」"
-            f"的指标类别（{table.name or profile}）重新生成「{SHEET_CODES}」和下拉列表；之前在{SHEET_CODES}中补充的类别请重新补上")
+            f"的指标类别重新生成「{SHEET_CODES}」和下拉列表；之前在{SHEET_CODES}中补充的类别请重新补上")
     return [ReplaceSheet(content, SHEET_CODES), SetNames(names)], said
 
 
