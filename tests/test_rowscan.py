@@ -182,7 +182,7 @@ def test_a_run_of_blank_cells_is_one_match_and_looked_into_only_for_a_watched_fo
     row = b'<c r="A1" t="inlineStr"><is><t>a</t></is></c>' + b''.join(b'<c r="%s1" s="12"/>' % c.encode() for c in "BCDEFG") \
         + b'<c r="H1"><v>5</v></c>'
     cells = rowscan._CELLS.findall(row)
-    assert len(cells) == 3 and cells[1][0]                              # the six blanks: one run
+    assert len(cells) == 3 and cells[1][0] == b"B" and cells[1][4].count(b"<c ") == 5   # the six blanks: one match
     watched: dict = {}
     got = rowscan._plain_row(cells, 1, "1", [], set(), frozenset(), watched, {}, None)
     assert got == (("a", None, None, None, None, None, None, 5), (0, 0, 0, 0, 0, 0, 0, 0)) and watched == {}

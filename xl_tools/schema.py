@@ -76,6 +76,7 @@ INFO_FIELDS = [
 ]
 NAME_TEMPLATE_VERSION = "模板版本"
 NAME_LAST_REFRESH = "上次刷新"
+NAME_LEVEL1_LIST = "一级指标清单"   # the 一级指标 dropdown's list: column A of 代码表 (二级_1 … its columns)
 NOT_REFRESHED = "尚未刷新"          # what the 上次刷新 cell of a new workbook holds
 
 MONEY_FORMAT = "#,##0.00"

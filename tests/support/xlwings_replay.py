@@ -41,6 +41,11 @@ def replay(wb, actions: list[dict]) -> None:
             index, name = a["args"]
             wb.create_sheet(name, index)
             continue
+        if func in ("namesAdd", "setNameRefersTo"):        # a workbook-level name: (name, …, "=reference")
+            from openpyxl.workbook.defined_name import DefinedName
+            name, refers_to = a["args"][0], a["args"][-1]
+            wb.defined_names[name] = DefinedName(name, attr_text=refers_to.removeprefix("="))
+            continue
         ws = wb.worksheets[a["sheet_position"]] if a.get("sheet_position") is not None else None
         if func == "setValues":
             for dr, row in enumerate(a["values"]):

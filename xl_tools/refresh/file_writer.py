@@ -28,7 +28,7 @@ from ..xlsxfile import reading
 from . import seal
 from .looks import Look
 from .marks import Seen
-from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, WidenTable
+from .ops import SEVERITY_OF_FILL, ReplacePublic, ReplaceSheet, SetFill, SetNames, SetNote, SetValues, WidenTable
 from .plan import RefreshOutcome, already_there, notes_left
 from .readback import planned_values, verify
 from .results import notes_text, with_notes_line
@@ -172,6 +172,9 @@ def apply_ops(patch: WorkbookPatch, ops: list, record: dict | None = None) -> tu
             patch.note(op.sheet, op.row, op.col, op.text)
         elif isinstance(op, WidenTable):
             _widen(patch, op)
+        elif isinstance(op, SetNames):
+            for name, text in op.names:
+                patch.book.set_defined_name(name, text)
         elif isinstance(op, (ReplaceSheet, ReplacePublic)):
             sheets.append(op)
     ops.clear()

@@ -33,7 +33,7 @@ from ..errors import XlToolsError
 from ..schema import NOTE_PREFIX, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 from ..textfit import column_points
 from .looks import Look
-from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNote, SetValues, WidenTable
+from .ops import ReplacePublic, ReplaceSheet, SetFill, SetNames, SetNote, SetValues, WidenTable
 from .results import notes_text, with_notes_line
 from .sheets import Formula, insert_index, link_formula
 from .state import with_looks, without_notes
@@ -194,7 +194,19 @@ def apply_ops(book, ops: list) -> tuple[int, int]:
             _write_layout(_fresh_sheet(book, SHEET_PUBLIC), op.layout, width_converter(book))
         elif isinstance(op, WidenTable):
             _widen(book.sheets[op.sheet], op)
+        elif isinstance(op, SetNames):
+            _set_names(book, op.names)
     return kept, skipped
+
+
+def _set_names(book, names: list[tuple[str, str]]) -> None:
+    """Point the workbook-level names at their references, adding those the book lacks."""
+    there = {n.name: n for n in book.names}
+    for name, text in names:
+        if name in there:
+            there[name].refers_to = f"={text}"
+        else:
+            book.names.add(name, f"={text}")
 
 
 def _widen(sheet, op: WidenTable) -> None:

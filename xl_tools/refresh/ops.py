@@ -67,6 +67,15 @@ class WidenTable:
 
 
 @dataclass
+class SetNames:
+    """Workbook-level defined names to point at ``names``' references (name, e.g. ``'代码表'!$A$2:$A$5``):
+    the category dropdowns' lists, put back with the 代码表 they list (``codesheet``); written after the
+    sheets, so a name may point at a sheet the plan creates."""
+
+    names: list[tuple[str, str]]
+
+
+@dataclass
 class SheetContent:
     """A sheet the tool owns and rewrites whole (校验结果, _xltools)."""
 

@@ -30,6 +30,7 @@ from ..schema import (
 )
 from ..textfit import clip
 from ..workbook.reader import defined_cell, read_filing_from_workbook
+from .codesheet import restore_codes
 from .drafting import (
     Appended,
     Layout,
@@ -89,6 +90,7 @@ class RefreshOutcome:
     # what an import reported the state keeps (``imported``); what it filled in, the next refresh reports again when
     # nothing else changed (``fills.latest_fills``); the writer adds its own conditions (every note written)
     settled: bool = True
+    restored: str = ""                       # what of the tool's own sheets it put back, said (``codesheet``)
 
     @property
     def pending(self) -> int:
@@ -107,7 +109,7 @@ class RefreshOutcome:
         refresh without changes changes no byte)."""
         return report_text(self.summary, self.unchanged_since, self.hidden, self.notes_kept, self.notes_skipped,
                            sum(not a.replaces for a in self.appended), self.pending,
-                           sum(a.replaces for a in self.appended))
+                           sum(a.replaces for a in self.appended)) + (f"\n{self.restored}" if self.restored else "")
 
 
 def already_there(view, outcome: RefreshOutcome, unwritable=None) -> bool:
@@ -233,10 +235,12 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
     else:
         fill_state = kept
     findings = every
-    unchanged = digest == state.digest and bool(state.stamp)
+    restore, restored = restore_codes(view, table, config.profile)      # 代码表 deleted or emptied: put back
+    unchanged = digest == state.digest and bool(state.stamp) and not restore
     stamp = state.stamp if unchanged else (now or _now())
     summary = summary_text(rows, len(filing.projects), len(filing.indicators), stamp)
     hidden = {k for k, f in enumerate(rows) if f.sheet and f.row and f.row in shown.hidden.get(f.sheet, ())}
+    ops.extend(restore)
     ops.append(ReplaceSheet(lambda: results_sheet(rows, summary, hidden), SHEET_RESULTS))    # made when written
     ops.append(ReplacePublic(public))
     if readme:
@@ -259,7 +263,8 @@ def plan_refresh(view, *, source: str | None = None, config_path=None, now: str 
                                         rows=rows_now, cells=cells_now, drafted=drafted,
                                         found=state_rows(imported, rows_now))))
     return RefreshOutcome(filing, findings, ops, summary, fills, rows, stamp if unchanged else None, len(hidden),
-                          appended=appended, confirmed=len(confirmed), stamp=stamp, settled=not state.ignored)
+                          appended=appended, confirmed=len(confirmed), stamp=stamp, settled=not state.ignored,
+                          restored=restored)
 
 
 def _imported(filing: Filing, state, keys: RowKeys, view, extra: list[Finding] | None) -> list[Finding]:

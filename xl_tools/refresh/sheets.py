@@ -1,7 +1,7 @@
 """Where the tool's own sheets go: after 代码表, in this order; the state sheet last."""
 
 from ..refs import quote_sheet
-from ..schema import SHEET_CODES, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
+from ..schema import SHEET_CODES, SHEET_INDICATORS, SHEET_PUBLIC, SHEET_RESULTS, SHEET_STATE
 
 OWNED_ORDER = [SHEET_CODES, SHEET_RESULTS, SHEET_PUBLIC]
 
@@ -10,6 +10,8 @@ def insert_index(existing: list[str], name: str) -> int:
     """Index at which to create `name` among `existing` sheet names."""
     if name == SHEET_STATE:
         return len(existing)
+    if name == SHEET_CODES and SHEET_INDICATORS in existing:     # put back (``codesheet``): where the template has it
+        return existing.index(SHEET_INDICATORS) + 1
     idx = OWNED_ORDER.index(name) if name in OWNED_ORDER else len(OWNED_ORDER)
     for prev in reversed(OWNED_ORDER[:idx]):
         if prev in existing:

@@ -48,6 +48,7 @@ from ..schema import (
     INDICATOR_COLUMNS,
     INDICATOR_HEADERS,
     INFO_FIELDS,
+    NAME_LEVEL1_LIST,
     NAME_TEMPLATE_VERSION,
     PROJECT_COLUMNS,
     PROJECT_HEADERS,
@@ -254,11 +255,16 @@ def _read_codes(wb, filing: Filing) -> None:
     """The categories the 代码表 sheet lists (A: 一级指标; a column headed "1-产出指标 的二级指标": its
     二级指标), as (code, name, parent code or None): the rules add those the profile's framework lacks
     where the profile allows (``profiles.Profile.table``). Cells without a "code-name" label (the notes
-    below the table) are not categories."""
-    if SHEET_CODES not in wb.sheetnames:
+    below the table) are not categories. A 代码表 the person renamed is read where the dropdowns' list
+    (the name 一级指标清单, which Excel points at the new name) finds it."""
+    if SHEET_CODES in wb.sheetnames:
+        ws = wb[SHEET_CODES]
+    elif (listed := defined_cell(wb, NAME_LEVEL1_LIST)) is not None:
+        ws = listed[0]
+    else:
         return
     parents: dict[int, str | None] = {}
-    for r, row in nonblank_rows(wb[SHEET_CODES], values_only=True):
+    for r, row in nonblank_rows(ws, values_only=True):
         if r == 1:
             for col, head in enumerate(row):
                 text = squash(head) if isinstance(head, str) else ""

@@ -40,6 +40,7 @@ from ..schema import (
     INFO_FIELDS,
     MONEY_FORMAT,
     NAME_LAST_REFRESH,
+    NAME_LEVEL1_LIST,
     NAME_TEMPLATE_VERSION,
     NOT_REFRESHED,
     PROJECT_COLUMNS,
@@ -420,7 +421,7 @@ def _write_indicators(filing: Filing, region: list[str], keyed: bool = False) ->
                 error="灰色的列由「刷新」自动填写，显示工具如何理解左边的指标值，请不要手工修改")
     ws.validate((2, 1, LAST_ROW, 1), "list", "项目清单", error_style="warning", error_title="项目名称",
                 error="项目名称应与「项目」表中的某个项目一致")
-    ws.validate((2, 3, LAST_ROW, 3), "list", "一级指标清单", error_style="warning", error_title="一级指标",
+    ws.validate((2, 3, LAST_ROW, 3), "list", NAME_LEVEL1_LIST, error_style="warning", error_title="一级指标",
                 error="请从下拉列表选择，例如 1-产出指标")
     ws.validate((2, 4, LAST_ROW, 4), "list", 'INDIRECT("二级_"&LEFT($C2,FIND("-",$C2&"-")-1))',
                 error_style="warning", error_title="二级指标",
@@ -456,7 +457,7 @@ def _write_codes(table: CodeTable) -> tuple[_Sheet, list[tuple[str, str]]]:
     ws.columns(1, 1, _fit_width(max((c.label for c in table.level1), key=len)))
     for r, c in enumerate(table.level1, start=2):
         ws.write(r, 1, c.label, fmt.plain)
-    names = [("一级指标清单", f"'{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")]
+    names = [(NAME_LEVEL1_LIST, f"'{SHEET_CODES}'!$A$2:$A${len(table.level1) + 1}")]
     longest = len(table.level1)
     for k, l1 in enumerate(table.level1):
         col = 3 + k
@@ -477,6 +478,19 @@ def _write_codes(table: CodeTable) -> tuple[_Sheet, list[tuple[str, str]]]:
     for r, text in enumerate(notes, start=top + 1):
         ws.write(r, 1, text, fmt.plain)          # one line each, running over the empty cells
     return ws, names
+
+
+def codes_layout(table: CodeTable) -> tuple[list[list], dict[int, float], int, list[tuple[str, str]]]:
+    """代码表 as ``build_workbook`` writes it, for a refresh that puts it back (``refresh.codesheet``): its
+    rows of values, its column widths, how many columns its header row has, and the defined names the
+    category dropdowns list."""
+    ws, names = _write_codes(table)
+    last_row = max(r for r, _c in ws.cells)
+    width = max(c for _r, c in ws.cells)
+    rows = [[None] * width for _ in range(last_row)]
+    for (r, c), (value, _style) in ws.cells.items():
+        rows[r - 1][c - 1] = value
+    return rows, dict(ws.widths), max(c for (r, c) in ws.cells if r == 1), names
 
 
 def _write_state(filing: Filing, numbered: bool) -> _Sheet:
