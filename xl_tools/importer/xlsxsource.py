@@ -25,7 +25,7 @@ from ..schema import SHEET_PROJECTS, SHEET_PUBLIC
 from ..textnorm import clean_ws, squash
 from ..xlsxfile import open_workbook, reading, table_rows
 from .blocks import Segmented
-from .tablerows import CAPTIONS, TableRow, rows_to_blocks
+from .tablerows import AMOUNT_FIELDS, CAPTIONS, TableRow, rows_to_blocks
 from .tokens import HEADER, classify
 
 HEADER_SCAN_ROWS = 30
@@ -33,6 +33,7 @@ HEADER_SCAN_COLUMNS = 200           # the captions of a published table are in i
 # lines below the table, not rows of it: notes, and the signing table's (``publish.signed``) coverage line
 # 「本表汇总…」 and signature block 「编制单位（盖章）：… 负责人（签字）：…」
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表人", "制表", "审核", "本表汇总", "编制单位", "单位负责人", "负责人")
+_SIGN_LABELS = (*_NOTE_PREFIXES, "日期")
 
 
 def _text(value) -> str:
@@ -52,6 +53,17 @@ def _text(value) -> str:
 def _amount(text: str | None) -> bool:
     """Whether a 总计 cell holds a number (a note's merged cell may spill a word into it)."""
     return bool(text) and re.fullmatch(r"[-+]?[\d,]+(\.\d+)?", text.replace(" ", "")) is not None
+
+
+def _a_note_row(name: str, cells: dict[str, str]) -> bool:
+    """Whether a row below the table is a note or the signature block, not a project: its first cell starts
+    with a note's label, no amount cell holds a number, and the 绩效目标 cell is empty or another label — the
+    signature row publish writes puts 负责人、审核人、日期 in the columns the department's name leaves free
+    (``publish.signed.signature_spans``), over the amount and 绩效目标 columns of a narrow table."""
+    if not name.startswith(_NOTE_PREFIXES) or any(_amount(cells.get(f)) for f in AMOUNT_FIELDS):
+        return False
+    target = cells.get("target", "")
+    return not target or target.startswith(_SIGN_LABELS)
 
 
 def _caption(value) -> str | None:
@@ -178,8 +190,8 @@ def read_xlsx(path: str | Path, year: int | None = None) -> tuple[Segmented, str
                 cells[field] = raw.strip() if field == "target" else clean_ws(raw)
             texts.append(" ".join(v for v in cells.values() if v))
             name = cells.get("name", "")
-            if name.startswith(_NOTE_PREFIXES) and not _amount(cells.get("total")) and not cells.get("target"):
-                continue                          # a note below the table, not a row of it
+            if _a_note_row(name, cells):
+                continue                          # a note or the signature block below the table
             indented = columns["name"] < len(row) and _indented(row[columns["name"]])
             table.append(TableRow(line=r, where=f"工作表「{ws.title}」第 {r} 行", page=1, cells=cells,
                                   indented=indented))
