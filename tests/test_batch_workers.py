@@ -158,12 +158,29 @@ def _cluster_of_one_worker():
             worker.wait()
 
 
+def _kill_while_it_reads(worker: subprocess.Popen, batch: threading.Thread) -> None:
+    """Kill ``worker`` (SIGKILL) once it holds a filing of the inbox open: mid-batch whatever the speed of
+    the review (a fixed sleep raced a batch that had become faster than it: the batch ended first)."""
+    process = psutil.Process(worker.pid)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert batch.is_alive(), "the batch ended before its worker was killed"
+        try:
+            if any(f.path.endswith(".xlsx") for f in process.open_files()):
+                worker.kill()
+                worker.wait()
+                return
+        except psutil.Error:
+            pass
+        time.sleep(0.002)
+    pytest.fail("the worker never opened a filing")
+
+
 def test_a_dask_cluster_without_workers_ends_the_batch_after_a_bounded_wait(inbox, monkeypatch):
     monkeypatch.setenv("XL_TOOLS_WORKER_WAIT", "3")
     with _cluster_of_one_worker() as (address, worker):
         batch, outcome = _batch_on(inbox, address)
-        time.sleep(1.0)
-        worker.kill()                                       # every worker of the cluster dies
+        _kill_while_it_reads(worker, batch)                 # every worker of the cluster dies mid-batch
         batch.join(timeout=60)
         assert not batch.is_alive(), "the batch waited for ever"
     _stopped_without_workers(outcome)
