@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,16 +401,17 @@ def refresh_book(book, *, now: str | None = None, draft: bool = False) -> Refres
     with _task():
         view = XlwingsBookView(book)
         outcome = plan_refresh(view, source=book.name, now=now or refresh_stamp(), draft=draft)
-        kept = users_note(book)
+        kept = functools.cache(users_note(book))     # each cell asked of Excel once: already_there asks too
+        supported = notes_supported(book)
         if already_there(view, outcome, kept):       # notes that would be left unwritten again: said again
             left = len(notes_left(outcome, kept))
-            if notes_supported(book):
+            if supported:
                 outcome.notes_kept = left            # the person's own note on the cell
             else:
                 outcome.notes_skipped = left         # an Excel that writes no notes
         else:
             outcome.notes_kept, outcome.notes_skipped = apply_live(book, outcome.ops)
-        outcome.notes_supported = notes_supported(book)
+        outcome.notes_supported = supported
     return outcome
 
 
